@@ -1,0 +1,64 @@
+import type { Migration } from '../../platform/db/migrate.ts';
+import { runSql } from '../../platform/db/migrate.ts';
+
+export const catalogueMigrations: Migration[] = [
+  {
+    id: 'catalogue/0001_tables',
+    up: (db) =>
+      runSql(
+        db,
+        `
+        create table vendors (
+          id uuid primary key default gen_random_uuid(),
+          slug text not null unique check (slug ~ '^[a-z0-9]+(-[a-z0-9]+)*$' and length(slug) <= 80),
+          name text not null check (length(name) between 1 and 200),
+          description text not null default '' check (length(description) <= 5000),
+          website text check (website is null or length(website) <= 500),
+          created_at timestamptz not null default now(),
+          updated_at timestamptz not null default now()
+        );
+        create table categories (
+          id uuid primary key default gen_random_uuid(),
+          slug text not null unique check (slug ~ '^[a-z0-9]+(-[a-z0-9]+)*$' and length(slug) <= 80),
+          name text not null check (length(name) between 1 and 200),
+          description text not null default '' check (length(description) <= 5000),
+          parent_id uuid references categories(id) on delete restrict,
+          position integer not null default 0,
+          created_at timestamptz not null default now(),
+          updated_at timestamptz not null default now()
+        );
+        create table products (
+          id uuid primary key default gen_random_uuid(),
+          slug text not null unique check (slug ~ '^[a-z0-9]+(-[a-z0-9]+)*$' and length(slug) <= 80),
+          vendor_id uuid not null references vendors(id) on delete restrict,
+          category_id uuid references categories(id) on delete set null,
+          name text not null check (length(name) between 1 and 200),
+          description text not null default '' check (length(description) <= 20000),
+          kind text not null check (kind in ('digital', 'physical', 'service')),
+          status text not null default 'active' check (status in ('active', 'draft', 'archived')),
+          search tsvector generated always as (
+            setweight(to_tsvector('english', name), 'A') || setweight(to_tsvector('english', description), 'B')
+          ) stored,
+          created_at timestamptz not null default now(),
+          updated_at timestamptz not null default now()
+        );
+        create index products_category_idx on products (category_id, status, name);
+        create index products_vendor_idx on products (vendor_id);
+        create index products_search_idx on products using gin (search);
+        create table variants (
+          id uuid primary key default gen_random_uuid(),
+          product_id uuid not null references products(id) on delete cascade,
+          sku text not null unique check (length(sku) between 1 and 64),
+          name text not null check (length(name) between 1 and 200),
+          price_minor integer not null check (price_minor >= 0),
+          currency char(3) not null check (currency ~ '^[A-Z]{3}$'),
+          stock integer check (stock is null or stock >= 0),
+          position integer not null default 0,
+          created_at timestamptz not null default now(),
+          updated_at timestamptz not null default now()
+        );
+        create index variants_product_idx on variants (product_id, position);
+        `,
+      ),
+  },
+];

@@ -1,0 +1,186 @@
+// Read queries of the catalogue, one round trip each: listings carry their total and their lowest
+// price, product pages carry their vendor, category and variants.
+import { sql, type Kysely } from 'kysely';
+import { tablesOf, type Db } from '../../platform/db/database.ts';
+import type { CatalogueTables, Category, ProductKind, ProductStatus, Vendor } from './tables.ts';
+
+export type CatalogueDb = Kysely<CatalogueTables>;
+
+export function catalogueDb(db: Db): CatalogueDb {
+  return tablesOf<CatalogueTables>(db);
+}
+
+export interface ProductSummary {
+  id: string;
+  slug: string;
+  name: string;
+  kind: ProductKind;
+  status: ProductStatus;
+  vendor_slug: string;
+  vendor_name: string;
+  category_slug: string | null;
+  category_name: string | null;
+  min_price_minor: number | null;
+  currency: string | null;
+  /** null when no variant tracks stock. */
+  stock: number | null;
+  variant_count: number;
+}
+
+export interface ProductListing {
+  items: ProductSummary[];
+  total: number;
+  page: number;
+  perPage: number;
+}
+
+export interface ListOptions {
+  categoryId?: string;
+  vendorId?: string;
+  query?: string;
+  /** Storefront lists only active products; staff may ask for any status. */
+  statuses?: readonly ProductStatus[];
+  page: number;
+  perPage: number;
+}
+
+export async function listProducts(db: Db, o: ListOptions): Promise<ProductListing> {
+  const q = o.query?.trim();
+  const like = q ? `%${q.replace(/[\\%_]/g, (c) => `\\${c}`)}%` : null;
+  const statuses = o.statuses ?? ['active'];
+  const rows = await catalogueDb(db)
+    .selectFrom('products as p')
+    .innerJoin('vendors as v', 'v.id', 'p.vendor_id')
+    .leftJoin('categories as c', 'c.id', 'p.category_id')
+    .select([
+      'p.id',
+      'p.slug',
+      'p.name',
+      'p.kind',
+      'p.status',
+      'v.slug as vendor_slug',
+      'v.name as vendor_name',
+      'c.slug as category_slug',
+      'c.name as category_name',
+      sql<number | null>`(select min(price_minor) from variants where product_id = p.id)`.as('min_price_minor'),
+      sql<string | null>`(select currency from variants where product_id = p.id order by price_minor, position limit 1)`.as('currency'),
+      sql<number | null>`(select sum(stock)::int from variants where product_id = p.id)`.as('stock'),
+      sql<number>`(select count(*)::int from variants where product_id = p.id)`.as('variant_count'),
+      sql<number>`count(*) over ()`.as('total'),
+    ])
+    .where('p.status', 'in', statuses)
+    .$if(o.categoryId !== undefined, (qb) =>
+      qb.where((eb) =>
+        eb.or([
+          eb('p.category_id', '=', o.categoryId!),
+          eb('p.category_id', 'in', eb.selectFrom('categories').select('id').where('parent_id', '=', o.categoryId!)),
+        ]),
+      ),
+    )
+    .$if(o.vendorId !== undefined, (qb) => qb.where('p.vendor_id', '=', o.vendorId!))
+    .$if(q !== undefined && q !== '', (qb) =>
+      qb
+        .where((eb) =>
+          eb.or([
+            sql<boolean>`p.search @@ websearch_to_tsquery('english', ${q})`,
+            eb('p.name', 'ilike', like!),
+            eb.exists(eb.selectFrom('variants').select('id').where('product_id', '=', eb.ref('p.id')).where('sku', 'ilike', like!)),
+          ]),
+        )
+        .orderBy(sql`ts_rank(p.search, websearch_to_tsquery('english', ${q}))`, 'desc'),
+    )
+    .orderBy('p.name')
+    .orderBy('p.id')
+    .limit(o.perPage)
+    .offset((o.page - 1) * o.perPage)
+    .execute();
+
+  let total = rows[0]?.total ?? 0;
+  if (rows.length === 0 && o.page > 1) {
+    // Past the last page the window count is unavailable; one cheap count tells the caller.
+    const counted = await listProducts(db, { ...o, page: 1, perPage: 1 });
+    total = counted.total;
+  }
+  return { items: rows.map(({ total: _t, ...item }) => item), total, page: o.page, perPage: o.perPage };
+}
+
+export interface VariantView {
+  id: string;
+  sku: string;
+  name: string;
+  price_minor: number;
+  currency: string;
+  stock: number | null;
+  position: number;
+}
+
+export interface ProductDetail {
+  id: string;
+  slug: string;
+  name: string;
+  description: string;
+  kind: ProductKind;
+  status: ProductStatus;
+  created_at: Date;
+  updated_at: Date;
+  vendor: { id: string; slug: string; name: string };
+  category: { id: string; slug: string; name: string } | null;
+  variants: VariantView[];
+}
+
+const detailSelect = (db: Db) =>
+  catalogueDb(db)
+    .selectFrom('products as p')
+    .innerJoin('vendors as v', 'v.id', 'p.vendor_id')
+    .leftJoin('categories as c', 'c.id', 'p.category_id')
+    .select([
+      'p.id',
+      'p.slug',
+      'p.name',
+      'p.description',
+      'p.kind',
+      'p.status',
+      'p.created_at',
+      'p.updated_at',
+      sql<ProductDetail['vendor']>`json_build_object('id', v.id, 'slug', v.slug, 'name', v.name)`.as('vendor'),
+      sql<ProductDetail['category']>`case when c.id is null then null else json_build_object('id', c.id, 'slug', c.slug, 'name', c.name) end`.as('category'),
+      sql<VariantView[]>`coalesce((
+        select json_agg(json_build_object(
+          'id', x.id, 'sku', x.sku, 'name', x.name, 'price_minor', x.price_minor,
+          'currency', x.currency, 'stock', x.stock, 'position', x.position
+        ) order by x.position, x.price_minor, x.sku)
+        from variants x where x.product_id = p.id
+      ), '[]'::json)`.as('variants'),
+    ]);
+
+export async function getProductBySlug(db: Db, slug: string): Promise<ProductDetail | undefined> {
+  return detailSelect(db).where('p.slug', '=', slug).executeTakeFirst();
+}
+
+export async function getProductById(db: Db, id: string): Promise<ProductDetail | undefined> {
+  return detailSelect(db).where('p.id', '=', id).executeTakeFirst();
+}
+
+export async function listCategories(db: Db): Promise<Category[]> {
+  return catalogueDb(db).selectFrom('categories').selectAll().orderBy('position').orderBy('name').execute();
+}
+
+export async function getCategoryBySlug(db: Db, slug: string): Promise<Category | undefined> {
+  return catalogueDb(db).selectFrom('categories').selectAll().where('slug', '=', slug).executeTakeFirst();
+}
+
+export async function getCategoryById(db: Db, id: string): Promise<Category | undefined> {
+  return catalogueDb(db).selectFrom('categories').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
+export async function listVendors(db: Db): Promise<Vendor[]> {
+  return catalogueDb(db).selectFrom('vendors').selectAll().orderBy('name').execute();
+}
+
+export async function getVendorById(db: Db, id: string): Promise<Vendor | undefined> {
+  return catalogueDb(db).selectFrom('vendors').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
+export async function getVendorBySlug(db: Db, slug: string): Promise<Vendor | undefined> {
+  return catalogueDb(db).selectFrom('vendors').selectAll().where('slug', '=', slug).executeTakeFirst();
+}

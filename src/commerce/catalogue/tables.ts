@@ -1,0 +1,78 @@
+// Row types of the catalogue's tables. Business data only: vendors here are companies; a vendor's
+// contact people are personal data and live in the privacy kernel.
+import type { ColumnType, Generated, Insertable, Selectable, Updateable } from 'kysely';
+
+type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
+
+export type ProductKind = 'digital' | 'physical' | 'service';
+export const productKinds: readonly ProductKind[] = ['digital', 'physical', 'service'];
+export type ProductStatus = 'active' | 'draft' | 'archived';
+export const productStatuses: readonly ProductStatus[] = ['active', 'draft', 'archived'];
+
+export interface VendorTable {
+  id: Generated<string>;
+  slug: string;
+  name: string;
+  description: string;
+  website: string | null;
+  created_at: Generated<Date>;
+  updated_at: Timestamp;
+}
+
+export interface CategoryTable {
+  id: Generated<string>;
+  slug: string;
+  name: string;
+  description: string;
+  parent_id: string | null;
+  position: Generated<number>;
+  created_at: Generated<Date>;
+  updated_at: Timestamp;
+}
+
+export interface ProductTable {
+  id: Generated<string>;
+  slug: string;
+  vendor_id: string;
+  category_id: string | null;
+  name: string;
+  description: string;
+  kind: ProductKind;
+  status: ProductStatus;
+  created_at: Generated<Date>;
+  updated_at: Timestamp;
+}
+
+export interface VariantTable {
+  id: Generated<string>;
+  product_id: string;
+  sku: string;
+  name: string;
+  price_minor: number;
+  currency: string;
+  /** null: not stock-tracked (licences, services). */
+  stock: number | null;
+  position: Generated<number>;
+  created_at: Generated<Date>;
+  updated_at: Timestamp;
+}
+
+export interface CatalogueTables {
+  vendors: VendorTable;
+  categories: CategoryTable;
+  products: ProductTable;
+  variants: VariantTable;
+}
+
+export type Vendor = Selectable<VendorTable>;
+export type NewVendor = Insertable<VendorTable>;
+export type VendorUpdate = Updateable<VendorTable>;
+export type Category = Selectable<CategoryTable>;
+export type NewCategory = Insertable<CategoryTable>;
+export type CategoryUpdate = Updateable<CategoryTable>;
+export type Product = Selectable<ProductTable>;
+export type NewProduct = Insertable<ProductTable>;
+export type ProductUpdate = Updateable<ProductTable>;
+export type Variant = Selectable<VariantTable>;
+export type NewVariant = Insertable<VariantTable>;
+export type VariantUpdate = Updateable<VariantTable>;

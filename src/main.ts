@@ -1,0 +1,56 @@
+// `npm start`: the shop on the embedded database (or DATABASE_URL), demo data on first start.
+import { ConfigError, loadConfig } from './platform/config.ts';
+import { createLogger } from './platform/logger.ts';
+import { staffTokenPath } from './platform/staff-token.ts';
+import { startShop } from './server.ts';
+
+let config;
+try {
+  config = loadConfig();
+} catch (err) {
+  if (err instanceof ConfigError) {
+    console.error(`Custodian cannot start. ${err.message}`);
+    process.exit(1);
+  }
+  throw err;
+}
+
+const logger = createLogger(config.logLevel);
+const shop = await startShop(config, logger);
+
+const engine = shop.database.engine === 'pglite' ? `embedded PGlite in ${config.dataDir}/pglite` : 'PostgreSQL (DATABASE_URL)';
+const tokenSource = config.staffApiToken ? 'STAFF_API_TOKEN' : staffTokenPath(config);
+process.stdout.write(`
+Custodian is running (${engine}).
+
+  Storefront      ${shop.url}/
+  Account         ${shop.url}/account
+  Vendor portal   ${shop.url}/vendor
+  Staff console   ${shop.url}/staff
+  Staff JSON API  ${shop.url}/api/staff  (Bearer token in ${tokenSource})
+  API reference   ${shop.url}/openapi.json
+
+Demo logins: none yet (customer, vendor and staff accounts arrive with the accounts module).
+Stop with Ctrl+C.
+`);
+
+let signalled = false;
+for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+  process.on(signal, () => {
+    if (signalled) return;
+    signalled = true;
+    logger.info({ signal }, 'shutting down: finishing in-flight requests');
+    const force = setTimeout(() => {
+      logger.error('shutdown grace period over; exiting');
+      process.exit(1);
+    }, config.shutdownGraceMs);
+    force.unref();
+    shop.stop().then(
+      () => process.exit(0),
+      (err: unknown) => {
+        logger.error({ err }, 'shutdown failed');
+        process.exit(1);
+      },
+    );
+  });
+}

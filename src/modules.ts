@@ -1,0 +1,9 @@
+// The composition root: every module, in dependency order (the privacy kernel first once it
+// exists). Migrations run in this order; routes register in this order.
+import { catalogueModule } from './commerce/catalogue/module.ts';
+import { jobsModule } from './platform/jobs/module.ts';
+import type { Module } from './platform/module.ts';
+
+export const modules: Module[] = [jobsModule, catalogueModule];
+
+export const allMigrations = modules.flatMap((m) => m.migrations);

@@ -1,0 +1,160 @@
+// Every setting comes from the environment (or an optional JSON config file named by
+// CUSTODIAN_CONFIG), is validated once at start, and a bad value stops start with a message
+// naming the setting. The README's settings table is generated from `settingDocs`.
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+
+export interface Config {
+  host: string;
+  port: number;
+  publicUrl: string;
+  dataDir: string;
+  databaseUrl: string | null;
+  logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  runWorker: boolean;
+  workerConcurrency: number;
+  workerPollMs: number;
+  demoData: boolean;
+  rateLimitPerMinute: number;
+  trustProxy: boolean;
+  staffApiToken: string | null;
+  shopName: string;
+  currency: string;
+  shutdownGraceMs: number;
+}
+
+type Env = Record<string, string | undefined>;
+
+export class ConfigError extends Error {
+  readonly setting: string;
+  constructor(setting: string, problem: string) {
+    super(`Invalid setting ${setting}: ${problem}`);
+    this.name = 'ConfigError';
+    this.setting = setting;
+  }
+}
+
+interface SettingDoc {
+  name: string;
+  default: string;
+  description: string;
+}
+
+export const settingDocs: SettingDoc[] = [
+  { name: 'CUSTODIAN_CONFIG', default: '(none)', description: 'Path of a JSON file of settings (same names as below); the environment wins over it.' },
+  { name: 'HOST', default: '127.0.0.1', description: 'Address the web server listens on.' },
+  { name: 'PORT', default: '3000', description: 'Port the web server listens on (0 picks a free port).' },
+  { name: 'PUBLIC_URL', default: 'http://localhost:PORT', description: 'The address customers use; links in mail and pages are built from it.' },
+  { name: 'DATA_DIR', default: './data', description: 'Where the embedded database, keyring and mail spool live.' },
+  { name: 'DATABASE_URL', default: '(none: embedded PGlite)', description: 'postgres:// URL of a PostgreSQL server; unset means the embedded database under DATA_DIR.' },
+  { name: 'LOG_LEVEL', default: 'info', description: 'fatal, error, warn, info, debug, trace or silent.' },
+  { name: 'RUN_WORKER', default: 'true', description: 'Run the background worker inside the web process. Set false when running `npm run worker` separately.' },
+  { name: 'WORKER_CONCURRENCY', default: '4', description: 'Jobs one worker process runs at once (1-64).' },
+  { name: 'WORKER_POLL_MS', default: '1000', description: 'How often an idle worker looks for due jobs, in milliseconds (50-60000).' },
+  { name: 'DEMO_DATA', default: 'true', description: 'Load the demo shop (vendors, categories, products) into an empty database at start.' },
+  { name: 'RATE_LIMIT_PER_MINUTE', default: '600', description: 'Requests per minute one client address may make; 0 turns the limit off.' },
+  { name: 'TRUST_PROXY', default: 'false', description: 'Trust X-Forwarded-* headers (only behind your own reverse proxy).' },
+  { name: 'STAFF_API_TOKEN', default: '(generated into DATA_DIR)', description: 'Bearer token for the staff JSON API, at least 32 characters. Unset: one is generated and kept in DATA_DIR/staff-api-token.' },
+  { name: 'SHOP_NAME', default: 'Custodian Demo Shop', description: 'Name shown in the storefront and mail.' },
+  { name: 'CURRENCY', default: 'USD', description: 'Default ISO 4217 currency for new prices.' },
+  { name: 'SHUTDOWN_GRACE_MS', default: '10000', description: 'On SIGTERM, how long in-flight requests and jobs may take to finish.' },
+];
+
+const known = new Set(settingDocs.map((s) => s.name));
+
+function readConfigFile(path: string): Env {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(readFileSync(path, 'utf8'));
+  } catch (err) {
+    throw new ConfigError('CUSTODIAN_CONFIG', `cannot read ${path} as JSON (${(err as Error).message})`);
+  }
+  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
+    throw new ConfigError('CUSTODIAN_CONFIG', `${path} must hold a JSON object of settings`);
+  }
+  const out: Env = {};
+  for (const [key, value] of Object.entries(parsed)) {
+    if (!known.has(key)) throw new ConfigError(key, `unknown setting in ${path}`);
+    out[key] = typeof value === 'string' ? value : JSON.stringify(value);
+  }
+  return out;
+}
+
+function int(env: Env, name: string, fallback: number, min: number, max: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  if (!/^-?\d+$/.test(raw.trim())) throw new ConfigError(name, `must be a whole number (got "${raw}")`);
+  const n = Number(raw);
+  if (n < min || n > max) throw new ConfigError(name, `must be between ${min} and ${max} (got ${n})`);
+  return n;
+}
+
+function bool(env: Env, name: string, fallback: boolean): boolean {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const v = raw.trim().toLowerCase();
+  if (['true', '1', 'yes', 'on'].includes(v)) return true;
+  if (['false', '0', 'no', 'off'].includes(v)) return false;
+  throw new ConfigError(name, `must be true or false (got "${raw}")`);
+}
+
+function oneOf<T extends string>(env: Env, name: string, fallback: T, allowed: readonly T[]): T {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  if (!(allowed as readonly string[]).includes(raw)) {
+    throw new ConfigError(name, `must be one of ${allowed.join(', ')} (got "${raw}")`);
+  }
+  return raw as T;
+}
+
+function url(env: Env, name: string, protocols: string[]): string | null {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return null;
+  let parsed: URL;
+  try {
+    parsed = new URL(raw);
+  } catch {
+    throw new ConfigError(name, 'must be a URL');
+  }
+  if (!protocols.includes(parsed.protocol)) {
+    throw new ConfigError(name, `must start with ${protocols.map((p) => `${p}//`).join(' or ')}`);
+  }
+  return raw;
+}
+
+export function loadConfig(processEnv: Env = process.env): Config {
+  const file = processEnv.CUSTODIAN_CONFIG ? readConfigFile(processEnv.CUSTODIAN_CONFIG) : {};
+  const env: Env = { ...file };
+  for (const [k, v] of Object.entries(processEnv)) if (v !== undefined) env[k] = v;
+
+  const port = int(env, 'PORT', 3000, 0, 65535);
+  const host = env.HOST?.trim() || '127.0.0.1';
+  const publicUrl = (url(env, 'PUBLIC_URL', ['http:', 'https:']) ?? `http://localhost:${port}`).replace(/\/+$/, '');
+  const currency = (env.CURRENCY ?? 'USD').trim();
+  if (!/^[A-Z]{3}$/.test(currency)) throw new ConfigError('CURRENCY', `must be a three-letter ISO 4217 code such as USD (got "${currency}")`);
+  const staffApiToken = env.STAFF_API_TOKEN?.trim() || null;
+  if (staffApiToken !== null && staffApiToken.length < 32) {
+    throw new ConfigError('STAFF_API_TOKEN', 'must be at least 32 characters');
+  }
+  const shopName = (env.SHOP_NAME ?? 'Custodian Demo Shop').trim();
+  if (shopName.length === 0 || shopName.length > 100) throw new ConfigError('SHOP_NAME', 'must be 1 to 100 characters');
+
+  return {
+    host,
+    port,
+    publicUrl,
+    dataDir: resolve(env.DATA_DIR?.trim() || './data'),
+    databaseUrl: url(env, 'DATABASE_URL', ['postgres:', 'postgresql:']),
+    logLevel: oneOf(env, 'LOG_LEVEL', 'info', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const),
+    runWorker: bool(env, 'RUN_WORKER', true),
+    workerConcurrency: int(env, 'WORKER_CONCURRENCY', 4, 1, 64),
+    workerPollMs: int(env, 'WORKER_POLL_MS', 1000, 50, 60000),
+    demoData: bool(env, 'DEMO_DATA', true),
+    rateLimitPerMinute: int(env, 'RATE_LIMIT_PER_MINUTE', 600, 0, 1_000_000),
+    trustProxy: bool(env, 'TRUST_PROXY', false),
+    staffApiToken,
+    shopName,
+    currency,
+    shutdownGraceMs: int(env, 'SHUTDOWN_GRACE_MS', 10000, 0, 600000),
+  };
+}

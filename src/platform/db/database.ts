@@ -1,0 +1,107 @@
+// Opens the one database: PostgreSQL when DATABASE_URL is set, otherwise the embedded PGlite under
+// DATA_DIR. Both speak the same SQL and run the same migrations; the handle also exposes
+// LISTEN/NOTIFY so processes can tell each other that cached data changed.
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { PGlite } from '@electric-sql/pglite';
+import { Kysely, PostgresDialect } from 'kysely';
+import pg from 'pg';
+import { PGliteDialect } from './pglite-dialect.ts';
+
+export type Engine = 'pglite' | 'postgres';
+
+/**
+ * The untyped root handle. Each module narrows it to its own tables with `tablesOf<T>(db)`, so a
+ * module's code cannot name another module's tables without saying so.
+ */
+export type Db = Kysely<any>;
+
+export interface DatabaseHandle {
+  engine: Engine;
+  db: Db;
+  /** Subscribe to a NOTIFY channel; returns an unsubscribe function. */
+  listen(channel: string, onMessage: (payload: string) => void): Promise<() => Promise<void>>;
+  close(): Promise<void>;
+}
+
+const INT8_OID = 20;
+const parseInt8 = (value: string) => {
+  const n = Number(value);
+  return Number.isSafeInteger(n) ? n : value;
+};
+
+export function tablesOf<T>(db: Db): Kysely<T> {
+  return db as Kysely<T>;
+}
+
+export interface OpenOptions {
+  databaseUrl: string | null;
+  /** Directory for the embedded database; `null` opens an in-memory one (tests). */
+  pgliteDir: string | null;
+  poolSize?: number;
+}
+
+export async function openDatabase(options: OpenOptions): Promise<DatabaseHandle> {
+  return options.databaseUrl
+    ? openPostgres(options.databaseUrl, options.poolSize ?? 10)
+    : openPGlite(options.pgliteDir);
+}
+
+export function pgliteDirFor(dataDir: string): string {
+  return join(dataDir, 'pglite');
+}
+
+async function openPGlite(dir: string | null): Promise<DatabaseHandle> {
+  if (dir) mkdirSync(dir, { recursive: true });
+  const client = await PGlite.create(dir ?? undefined, { parsers: { [INT8_OID]: parseInt8 } });
+  const db: Db = new Kysely<any>({ dialect: new PGliteDialect(client) });
+  return {
+    engine: 'pglite',
+    db,
+    async listen(channel, onMessage) {
+      const unlisten = await client.listen(channel, onMessage);
+      return async () => {
+        if (!client.closed) await unlisten();
+      };
+    },
+    async close() {
+      await db.destroy();
+    },
+  };
+}
+
+async function openPostgres(url: string, max: number): Promise<DatabaseHandle> {
+  const types = {
+    getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
+      oid === INT8_OID ? parseInt8 : pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,
+  };
+  const pool = new pg.Pool({ connectionString: url, max, types });
+  // An idle client that loses its server connection must not crash the process.
+  pool.on('error', () => {});
+  const check = await pool.connect();
+  check.release();
+  const db: Db = new Kysely<any>({ dialect: new PostgresDialect({ pool }) });
+  const listeners: pg.Client[] = [];
+  return {
+    engine: 'postgres',
+    db,
+    async listen(channel, onMessage) {
+      const client = new pg.Client({ connectionString: url });
+      client.on('error', () => {});
+      await client.connect();
+      client.on('notification', (msg) => {
+        if (msg.channel === channel) onMessage(msg.payload ?? '');
+      });
+      await client.query(`listen ${pg.escapeIdentifier(channel)}`);
+      listeners.push(client);
+      return async () => {
+        listeners.splice(listeners.indexOf(client), 1);
+        await client.end().catch(() => {});
+      };
+    },
+    async close() {
+      await Promise.all(listeners.splice(0).map((c) => c.end().catch(() => {})));
+      await db.destroy();
+    },
+  };
+}

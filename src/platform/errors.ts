@@ -1,0 +1,57 @@
+// The one error catalogue. Every error the system raises on purpose is an AppError with a stable
+// code; the HTTP status is looked up here and mapped in one place (src/web/error-handler.ts).
+
+export const errorCatalogue = {
+  VALIDATION_FAILED: { status: 400, message: 'The request is not valid.' },
+  BAD_JSON: { status: 400, message: 'The request body is not valid JSON.' },
+  UNSUPPORTED_MEDIA_TYPE: { status: 415, message: 'This content type is not accepted.' },
+  BODY_TOO_LARGE: { status: 413, message: 'The request body is too large.' },
+  UNAUTHENTICATED: { status: 401, message: 'Authentication is required.' },
+  FORBIDDEN: { status: 403, message: 'You may not do this.' },
+  NOT_FOUND: { status: 404, message: 'Not found.' },
+  ROUTE_NOT_FOUND: { status: 404, message: 'There is no such page or endpoint.' },
+  METHOD_NOT_ALLOWED: { status: 405, message: 'This method is not allowed here.' },
+  CONFLICT: { status: 409, message: 'This conflicts with existing data.' },
+  RATE_LIMITED: { status: 429, message: 'Too many requests; slow down.' },
+  NOT_READY: { status: 503, message: 'The service is not ready.' },
+  CONFIG_INVALID: { status: 500, message: 'The configuration is not valid.' },
+  INTERNAL: { status: 500, message: 'Something went wrong on our side.' },
+} as const satisfies Record<string, { status: number; message: string }>;
+
+export type ErrorCode = keyof typeof errorCatalogue;
+
+export interface FieldProblem {
+  /** Dotted path of the offending field, e.g. `body.variants.0.price_minor`. */
+  field: string;
+  message: string;
+}
+
+export class AppError extends Error {
+  readonly code: ErrorCode;
+  readonly status: number;
+  readonly fields: FieldProblem[];
+
+  constructor(code: ErrorCode, message?: string, fields: FieldProblem[] = []) {
+    super(message ?? errorCatalogue[code].message);
+    this.name = 'AppError';
+    this.code = code;
+    this.status = errorCatalogue[code].status;
+    this.fields = fields;
+  }
+}
+
+export function validationError(field: string, message: string): AppError {
+  return new AppError('VALIDATION_FAILED', `${field}: ${message}`, [{ field, message }]);
+}
+
+export function notFound(what: string): AppError {
+  return new AppError('NOT_FOUND', `${what} was not found.`);
+}
+
+export function conflict(message: string, field?: string): AppError {
+  return new AppError('CONFLICT', message, field ? [{ field, message }] : []);
+}
+
+export function isAppError(err: unknown): err is AppError {
+  return err instanceof AppError;
+}

@@ -1,0 +1,80 @@
+// Runs database tests on every engine: always the embedded PGlite (in memory), and PostgreSQL when
+// DATABASE_URL is set (each test gets a fresh database on that server, dropped afterwards).
+import { randomBytes } from 'node:crypto';
+import { test, type TestContext } from 'node:test';
+import pg from 'pg';
+import { openDatabase, type DatabaseHandle, type Engine } from '../db/database.ts';
+import { migrate } from '../db/migrate.ts';
+import { allMigrations } from '../../modules.ts';
+
+export function testEngines(): Engine[] {
+  return process.env.DATABASE_URL ? ['pglite', 'postgres'] : ['pglite'];
+}
+
+export interface TestDatabase extends DatabaseHandle {
+  /** The postgres:// URL of this test's database (PostgreSQL only). */
+  url: string | null;
+}
+
+/** Creates an empty database on the PostgreSQL server named by DATABASE_URL; returns its URL and a drop function. */
+export async function createScratchPostgres(): Promise<{ url: string; drop: () => Promise<void> }> {
+  const base = process.env.DATABASE_URL;
+  if (!base) throw new Error('DATABASE_URL is not set');
+  const name = `custodian_t_${randomBytes(6).toString('hex')}`;
+  const admin = new pg.Client({ connectionString: base });
+  await admin.connect();
+  await admin.query(`create database ${name}`);
+  await admin.end();
+  const url = new URL(base);
+  url.pathname = `/${name}`;
+  return {
+    url: url.toString(),
+    async drop() {
+      const c = new pg.Client({ connectionString: base });
+      await c.connect();
+      await c.query(`drop database if exists ${name} with (force)`);
+      await c.end();
+    },
+  };
+}
+
+export async function openTestDatabase(engine: Engine, options: { migrate?: boolean } = {}): Promise<TestDatabase> {
+  let handle: DatabaseHandle;
+  let url: string | null = null;
+  let drop = async () => {};
+  if (engine === 'pglite') {
+    handle = await openDatabase({ databaseUrl: null, pgliteDir: null });
+  } else {
+    const scratch = await createScratchPostgres();
+    url = scratch.url;
+    drop = scratch.drop;
+    handle = await openDatabase({ databaseUrl: url, pgliteDir: null, poolSize: 5 });
+  }
+  if (options.migrate !== false) await migrate(handle.db, allMigrations);
+  return {
+    ...handle,
+    url,
+    async close() {
+      await handle.close();
+      await drop();
+    },
+  };
+}
+
+/** Declares one test per engine, named `<name> [<engine>]`, each with a fresh migrated database. */
+export function testEachDatabase(
+  name: string,
+  fn: (database: TestDatabase, t: TestContext) => Promise<void>,
+  options: { timeout?: number; migrate?: boolean } = {},
+): void {
+  for (const engine of testEngines()) {
+    test(`${name} [${engine}]`, { timeout: options.timeout ?? 60_000 }, async (t) => {
+      const database = await openTestDatabase(engine, options);
+      try {
+        await fn(database, t);
+      } finally {
+        await database.close();
+      }
+    });
+  }
+}

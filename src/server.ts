@@ -1,0 +1,52 @@
+// Starts the shop: database, migrations, demo data, web server and (by default) a worker.
+import type { FastifyInstance } from 'fastify';
+import type { Config } from './platform/config.ts';
+import { openDatabase, pgliteDirFor, type DatabaseHandle } from './platform/db/database.ts';
+import { migrate } from './platform/db/migrate.ts';
+import type { Logger } from './platform/logger.ts';
+import { resolveStaffToken } from './platform/staff-token.ts';
+import { buildApp } from './web/app.ts';
+import { allMigrations, modules } from './modules.ts';
+import { seedDemoShop } from './demo/seed.ts';
+
+export interface RunningShop {
+  app: FastifyInstance;
+  database: DatabaseHandle;
+  url: string;
+  staffApiToken: string;
+  stop(): Promise<void>;
+}
+
+export async function openShopDatabase(config: Config): Promise<DatabaseHandle> {
+  return openDatabase({ databaseUrl: config.databaseUrl, pgliteDir: pgliteDirFor(config.dataDir) });
+}
+
+export async function startShop(config: Config, logger: Logger): Promise<RunningShop> {
+  const database = await openShopDatabase(config);
+  const applied = await migrate(database.db, allMigrations);
+  if (applied.length) logger.info({ applied }, 'migrations applied');
+  if (config.demoData) {
+    const seeded = await seedDemoShop(database.db);
+    if (seeded) logger.info('demo shop loaded');
+  }
+  const staffApiToken = resolveStaffToken(config);
+  const app = await buildApp({ config, database, logger, modules, staffApiToken });
+  const address = await app.listen({ host: config.host, port: config.port });
+  const port = new URL(address).port;
+  const url = config.port === 0 ? `http://localhost:${port}` : config.publicUrl;
+
+  let stopping: Promise<void> | null = null;
+  return {
+    app,
+    database,
+    url,
+    staffApiToken,
+    stop() {
+      stopping ??= (async () => {
+        await app.close();
+        await database.close();
+      })();
+      return stopping;
+    },
+  };
+}

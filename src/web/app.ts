@@ -1,0 +1,127 @@
+// Builds the web application: security defaults, error mapping, static assets, health checks,
+// OpenAPI, and each module's routes as one encapsulated plugin.
+import { timingSafeEqual, createHash } from 'node:crypto';
+import { fileURLToPath } from 'node:url';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyRequest } from 'fastify';
+import helmet from '@fastify/helmet';
+import cookie from '@fastify/cookie';
+import formbody from '@fastify/formbody';
+import rateLimit from '@fastify/rate-limit';
+import fastifyStatic from '@fastify/static';
+import swagger from '@fastify/swagger';
+import { sql } from 'kysely';
+import type { Config } from '../platform/config.ts';
+import type { DatabaseHandle } from '../platform/db/database.ts';
+import { AppError } from '../platform/errors.ts';
+import type { Logger } from '../platform/logger.ts';
+import type { Module } from '../platform/module.ts';
+import { registerErrorHandling } from './error-handler.ts';
+import './fastify-types.ts';
+
+export interface AppOptions {
+  config: Config;
+  database: DatabaseHandle;
+  logger: Logger;
+  modules: Module[];
+  staffApiToken: string;
+}
+
+const staticRoot = fileURLToPath(new URL('./static/', import.meta.url));
+
+export const contentSecurityPolicy = {
+  useDefaults: false,
+  directives: {
+    defaultSrc: ["'none'"],
+    scriptSrc: ["'self'"],
+    styleSrc: ["'self'"],
+    imgSrc: ["'self'", 'data:'],
+    fontSrc: ["'self'"],
+    connectSrc: ["'self'"],
+    formAction: ["'self'"],
+    frameAncestors: ["'none'"],
+    baseUri: ["'none'"],
+    objectSrc: ["'none'"],
+    manifestSrc: ["'self'"],
+  },
+};
+
+function digest(value: string): Buffer {
+  return createHash('sha256').update(value).digest();
+}
+
+export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
+  const { config, database, logger } = options;
+  const app = Fastify({
+    loggerInstance: logger as FastifyBaseLogger,
+    // We log one line per request ourselves, without the query string (it may hold personal data).
+    logController: new LogController({ disableRequestLogging: true }),
+    trustProxy: config.trustProxy,
+    bodyLimit: 1024 * 1024,
+    return503OnClosing: true,
+    ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true, allErrors: false } },
+  });
+
+  app.decorate('config', config);
+  app.decorate('database', database);
+  app.decorate('db', database.db);
+  const expectedToken = digest(options.staffApiToken);
+  app.decorate('requireStaff', async (request: FastifyRequest) => {
+    const header = request.headers.authorization ?? '';
+    const token = header.startsWith('Bearer ') ? header.slice(7) : '';
+    if (!token || !timingSafeEqual(digest(token), expectedToken)) {
+      throw new AppError('UNAUTHENTICATED', 'A valid staff API token is required (Authorization: Bearer …).');
+    }
+  });
+
+  registerErrorHandling(app);
+
+  app.addHook('onResponse', async (request, reply) => {
+    request.log.info(
+      { method: request.method, route: request.routeOptions.url ?? '(no route)', status: reply.statusCode, ms: Math.round(reply.elapsedTime) },
+      'request',
+    );
+  });
+
+  await app.register(helmet, {
+    contentSecurityPolicy,
+    crossOriginEmbedderPolicy: false,
+    referrerPolicy: { policy: 'same-origin' },
+  });
+  // Any cookie we set is opaque, Secure, HttpOnly and SameSite unless a caller says otherwise.
+  await app.register(cookie, { parseOptions: { httpOnly: true, secure: true, sameSite: 'lax', path: '/' } });
+  await app.register(formbody, { bodyLimit: 64 * 1024 });
+  if (config.rateLimitPerMinute > 0) {
+    await app.register(rateLimit, {
+      max: config.rateLimitPerMinute,
+      timeWindow: 60_000,
+      onExceeded: (request) => request.log.warn({ route: request.routeOptions.url }, 'rate limit exceeded'),
+      errorResponseBuilder: () => new AppError('RATE_LIMITED'),
+    });
+  }
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: { title: 'Custodian API', version: '0.1.0', description: 'Staff and storefront JSON API.' },
+      components: { securitySchemes: { staffToken: { type: 'http', scheme: 'bearer' } } },
+    },
+  });
+  await app.register(fastifyStatic, { root: staticRoot, prefix: '/static/', maxAge: '1h', index: false });
+
+  app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+
+  app.get('/healthz', { schema: { hide: true } }, async () => ({ status: 'ok' }));
+  app.get('/readyz', { schema: { hide: true } }, async (_request, reply) => {
+    try {
+      await sql`select 1`.execute(database.db);
+      return { status: 'ready', database: database.engine };
+    } catch {
+      return reply.code(503).send({ error: { code: 'NOT_READY', message: 'The database is not reachable.', fields: [] } });
+    }
+  });
+
+  for (const module of options.modules) {
+    if (module.routes) await app.register(module.routes);
+  }
+
+  return app;
+}

@@ -1,0 +1,96 @@
+// The one place errors become HTTP answers. Known errors keep their stable code and name the
+// offending field; anything unexpected becomes a 500 with an incident id and no internals, and is
+// logged (through the redacting logger) under that id.
+import { randomUUID } from 'node:crypto';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { AppError, type FieldProblem } from '../platform/errors.ts';
+import { layout } from './layout.ts';
+import { html } from './template.ts';
+
+interface ValidationItem {
+  instancePath: string;
+  keyword: string;
+  message?: string;
+  params: Record<string, unknown>;
+}
+
+function fieldOf(context: string | undefined, item: ValidationItem): string {
+  const path = item.instancePath.replace(/^\//, '').replace(/\//g, '.');
+  const extra =
+    (item.params.missingProperty as string | undefined) ?? (item.params.additionalProperty as string | undefined);
+  return [context ?? 'body', path, extra].filter((p) => p !== undefined && p !== '').join('.');
+}
+
+function describe(item: ValidationItem): string {
+  if (item.keyword === 'additionalProperties') return 'is not an accepted field';
+  if (item.keyword === 'required') return 'is required';
+  return item.message ?? 'is not valid';
+}
+
+export function toAppError(err: FastifyError & { validation?: ValidationItem[]; validationContext?: string }): AppError | null {
+  if (err instanceof AppError) return err;
+  if (err.validation) {
+    const fields: FieldProblem[] = err.validation.map((item) => ({
+      field: fieldOf(err.validationContext, item),
+      message: describe(item),
+    }));
+    return new AppError('VALIDATION_FAILED', fields.map((f) => `${f.field} ${f.message}`).join('; '), fields);
+  }
+  switch (err.code) {
+    case 'FST_ERR_CTP_INVALID_JSON_BODY':
+    case 'FST_ERR_CTP_EMPTY_JSON_BODY':
+      return new AppError('BAD_JSON', 'body: is not valid JSON', [{ field: 'body', message: 'is not valid JSON' }]);
+    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
+    case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
+      return new AppError('UNSUPPORTED_MEDIA_TYPE');
+    case 'FST_ERR_CTP_BODY_TOO_LARGE':
+      return new AppError('BODY_TOO_LARGE');
+  }
+  if (err instanceof SyntaxError && err.statusCode === 400) {
+    return new AppError('BAD_JSON', 'body: is not valid JSON', [{ field: 'body', message: 'is not valid JSON' }]);
+  }
+  if (err.statusCode === 429) return new AppError('RATE_LIMITED');
+  return null;
+}
+
+export function wantsHtml(request: FastifyRequest): boolean {
+  if (request.url.startsWith('/api/')) return false;
+  return (request.headers.accept ?? '').includes('text/html');
+}
+
+function errorPage(request: FastifyRequest, reply: FastifyReply, status: number, title: string, detail: string) {
+  const shopName = request.server.config.shopName;
+  return reply
+    .code(status)
+    .type('text/html; charset=utf-8')
+    .send(
+      layout({
+        shopName,
+        title,
+        body: html`<section class="error-page"><h1>${title}</h1><p>${detail}</p><p><a href="/">Back to the shop</a></p></section>`,
+      }).value,
+    );
+}
+
+export function registerErrorHandling(app: FastifyInstance): void {
+  app.setErrorHandler((err: FastifyError, request, reply) => {
+    const known = toAppError(err);
+    if (known) {
+      if (known.status >= 500) request.log.error({ err }, 'request failed');
+      if (wantsHtml(request)) return errorPage(request, reply, known.status, known.status === 404 ? 'Not found' : 'We could not do that', known.message);
+      return reply.code(known.status).send({ error: { code: known.code, message: known.message, fields: known.fields } });
+    }
+    const incident = randomUUID();
+    request.log.error({ err, incident }, 'unexpected error');
+    if (wantsHtml(request)) {
+      return errorPage(request, reply, 500, 'Something went wrong', `Our team has been told. Incident ${incident}.`);
+    }
+    return reply.code(500).send({ error: { code: 'INTERNAL', message: 'Something went wrong on our side.', incident } });
+  });
+
+  app.setNotFoundHandler((request, reply) => {
+    const err = new AppError('ROUTE_NOT_FOUND');
+    if (wantsHtml(request)) return errorPage(request, reply, 404, 'Not found', 'There is no such page here.');
+    return reply.code(404).send({ error: { code: err.code, message: err.message, fields: [] } });
+  });
+}

@@ -1,0 +1,47 @@
+// The one layout every page renders into. No inline script or style: the strict CSP forbids both.
+import { html, type SafeHtml } from './template.ts';
+
+export interface LayoutOptions {
+  shopName: string;
+  title: string;
+  body: SafeHtml;
+  /** Text for the search box, when the page is a search result. */
+  query?: string;
+  description?: string;
+}
+
+export function layout(o: LayoutOptions): SafeHtml {
+  return html`<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${o.title} · ${o.shopName}</title>
+${o.description ? html`<meta name="description" content="${o.description}">` : ''}
+<link rel="stylesheet" href="/static/app.css">
+<link rel="icon" href="/static/favicon.svg" type="image/svg+xml">
+</head>
+<body>
+<a class="skip" href="#main">Skip to content</a>
+<header class="site-header">
+  <a class="brand" href="/">${o.shopName}</a>
+  <form class="search" action="/search" method="get" role="search">
+    <label for="q" class="visually-hidden">Search products</label>
+    <input id="q" name="q" type="search" maxlength="200" placeholder="Search products" value="${o.query ?? ''}">
+    <button type="submit">Search</button>
+  </form>
+  <nav aria-label="Site">
+    <a href="/catalogue">Catalogue</a>
+    <a href="/account">Account</a>
+  </nav>
+</header>
+<main id="main">
+${o.body}
+</main>
+<footer class="site-footer">
+  <p>${o.shopName} runs on Custodian: your personal data is encrypted, read only for a stated purpose, and yours to see and erase.</p>
+  <nav aria-label="Footer"><a href="/privacy">Privacy</a> <a href="/vendor">Vendor portal</a> <a href="/staff">Staff</a></nav>
+</footer>
+</body>
+</html>`;
+}
