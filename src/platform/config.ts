@@ -1,8 +1,9 @@
 // Every setting comes from the environment (or an optional JSON config file named by
 // CUSTODIAN_CONFIG), is validated once at start, and a bad value stops start with a message
 // naming the setting. The README's settings table is generated from `settingDocs`.
-import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 
 export interface Config {
   host: string;
@@ -21,6 +22,12 @@ export interface Config {
   shopName: string;
   currency: string;
   shutdownGraceMs: number;
+  /** The master keyring file of the privacy kernel (0600). */
+  keyringPath: string;
+  /** Where the shop's data is stored; `null` means the region the data map declares. */
+  dataRegion: string | null;
+  /** Folder of the data map YAML files. */
+  datamapDir: string;
 }
 
 type Env = Record<string, string | undefined>;
@@ -57,6 +64,9 @@ export const settingDocs: SettingDoc[] = [
   { name: 'STAFF_API_TOKEN', default: '(generated into DATA_DIR)', description: 'Bearer token for the staff JSON API, at least 32 characters. Unset: one is generated and kept in DATA_DIR/staff-api-token.' },
   { name: 'SHOP_NAME', default: 'Custodian Demo Shop', description: 'Name shown in the storefront and mail.' },
   { name: 'CURRENCY', default: 'USD', description: 'Default ISO 4217 currency for new prices.' },
+  { name: 'KEYRING_PATH', default: 'DATA_DIR/keyring.json', description: 'Master keyring of the privacy kernel; created on first start with 0600 permissions; start refuses if it is readable by others.' },
+  { name: 'DATA_REGION', default: "(the data map's region)", description: 'Region where this deployment stores data (e.g. us); start refuses if it differs from the data map or from the region recorded in the database.' },
+  { name: 'DATAMAP_DIR', default: './datamap', description: 'Folder of the data map YAML files (subjects, categories, purposes, recipients, roles, retention, policy versions).' },
   { name: 'SHUTDOWN_GRACE_MS', default: '10000', description: 'On SIGTERM, how long in-flight requests and jobs may take to finish.' },
 ];
 
@@ -122,6 +132,22 @@ function url(env: Env, name: string, protocols: string[]): string | null {
   return raw;
 }
 
+function keyringPath(env: Env, dataDir: string): string {
+  const path = resolve(env.KEYRING_PATH?.trim() || join(dataDir, 'keyring.json'));
+  if (env.KEYRING_PATH?.trim().endsWith('/') || (existsSync(path) && statSync(path).isDirectory())) {
+    throw new ConfigError('KEYRING_PATH', `must name a file, not a folder (got "${env.KEYRING_PATH}")`);
+  }
+  return path;
+}
+
+function datamapDir(env: Env): string {
+  const dir = resolve(env.DATAMAP_DIR?.trim() || fileURLToPath(new URL('../../datamap/', import.meta.url)));
+  if (!existsSync(dir) || !statSync(dir).isDirectory()) {
+    throw new ConfigError('DATAMAP_DIR', `must name an existing folder of data map files (got "${env.DATAMAP_DIR ?? dir}")`);
+  }
+  return dir;
+}
+
 export function loadConfig(processEnv: Env = process.env): Config {
   const file = processEnv.CUSTODIAN_CONFIG ? readConfigFile(processEnv.CUSTODIAN_CONFIG) : {};
   const env: Env = { ...file };
@@ -139,11 +165,17 @@ export function loadConfig(processEnv: Env = process.env): Config {
   const shopName = (env.SHOP_NAME ?? 'Custodian Demo Shop').trim();
   if (shopName.length === 0 || shopName.length > 100) throw new ConfigError('SHOP_NAME', 'must be 1 to 100 characters');
 
+  const dataDir = resolve(env.DATA_DIR?.trim() || './data');
+  const dataRegion = env.DATA_REGION?.trim() || null;
+  if (dataRegion !== null && !/^[a-z]{2}(-[a-z0-9]+)*$/.test(dataRegion)) {
+    throw new ConfigError('DATA_REGION', `must be a lower-case region code such as us or eu-west (got "${dataRegion}")`);
+  }
+
   return {
     host,
     port,
     publicUrl,
-    dataDir: resolve(env.DATA_DIR?.trim() || './data'),
+    dataDir,
     databaseUrl: url(env, 'DATABASE_URL', ['postgres:', 'postgresql:']),
     logLevel: oneOf(env, 'LOG_LEVEL', 'info', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const),
     runWorker: bool(env, 'RUN_WORKER', true),
@@ -156,5 +188,8 @@ export function loadConfig(processEnv: Env = process.env): Config {
     shopName,
     currency,
     shutdownGraceMs: int(env, 'SHUTDOWN_GRACE_MS', 10000, 0, 600000),
+    keyringPath: keyringPath(env, dataDir),
+    dataRegion,
+    datamapDir: datamapDir(env),
   };
 }

@@ -1,0 +1,128 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { parse } from 'yaml';
+import { PrivacySetupError } from '../refusals.ts';
+import { fidesDocument, fidesYaml } from './fides-export.ts';
+import { loadDataMap, readDataMapFiles, validateDataMap } from './load.ts';
+import { policyVersionAt, retentionDays } from './policy.ts';
+import { fideslangTaxonomy } from './taxonomy.ts';
+
+const demoDir = fileURLToPath(new URL('../../../datamap/', import.meta.url));
+
+function rawDemo(): Record<string, any> {
+  return structuredClone(readDataMapFiles(demoDir).raw) as Record<string, any>;
+}
+
+function problemsOf(raw: Record<string, unknown>): string {
+  try {
+    validateDataMap(raw);
+  } catch (err) {
+    assert.ok(err instanceof PrivacySetupError, String(err));
+    return err.message;
+  }
+  assert.fail('the data map was accepted');
+}
+
+test('[P003-05] [P004-03] [P004-05] [P004-02] the demo data map declares every purpose and category the seeds name', () => {
+  const map = loadDataMap(demoDir);
+  for (const purpose of ['fulfillment', 'order-status', 'billing', 'support', 'recommendations', 'newsletters', 'software-registration', 'online-software', 'monitoring', 'account', 'quotes', 'mailing-list', 'emergency']) {
+    assert.ok(map.purposes.has(purpose), `purpose ${purpose}`);
+  }
+  // P004-03: name, company, address, phone, email, location, billing information.
+  for (const category of ['user.name', 'user.contact.organization', 'user.contact.address', 'user.contact.phone_number', 'user.contact.email', 'user.location.precise', 'user.financial.bank_account', 'user.payment', 'user.telecom.cpni']) {
+    assert.ok(map.categories.get(category)?.storable, `category ${category}`);
+  }
+  for (const subject of ['customer', 'vendor-contact', 'staff', 'mailing-list-member', 'service-contact', 'visitor']) {
+    assert.ok(map.subjects.has(subject), `subject ${subject}`);
+  }
+  assert.equal(map.categories.get('user.financial.credit_card')?.storable, false);
+  assert.equal(map.categories.get('user.telecom.cpni')?.cpni, true);
+  assert.equal(map.purposes.get('newsletters')?.legalBasis, 'consent');
+  assert.equal(map.residency.region, 'us');
+});
+
+test('[P000-04] [P002-13] [P003-08] a data map cannot declare a sale or marketing-list basis or purpose', () => {
+  const withSaleBasis = rawDemo();
+  withSaleBasis.recipients[0].bases.push('sale');
+  assert.match(problemsOf(withSaleBasis), /sale is not a disclosure basis/);
+
+  const withListBasis = rawDemo();
+  withListBasis.recipients[1].bases.push('marketing-list');
+  assert.match(problemsOf(withListBasis), /marketing-list is not a disclosure basis/);
+
+  const withSalePurpose = rawDemo();
+  withSalePurpose.purposes.push({ ...withSalePurpose.purposes[0], id: 'customer-list-sale', name: 'Selling the customer list' });
+  assert.match(problemsOf(withSalePurpose), /sells personal data or customer lists/);
+
+  const withThirdPartyUse = rawDemo();
+  withThirdPartyUse.purposes.push({ ...withThirdPartyUse.purposes[0], id: 'partners', name: 'Partners', data_use: 'third_party_sharing' });
+  assert.match(problemsOf(withThirdPartyUse), /shares or sells data to third parties/);
+});
+
+test('the data map must declare the fulfillment and order-status purposes', () => {
+  const raw = rawDemo();
+  raw.purposes = raw.purposes.filter((p: { id: string }) => p.id !== 'order-status');
+  raw.roles = raw.roles.map((r: { purposes: string[] }) => ({ ...r, purposes: r.purposes.filter((p) => p !== 'order-status') }));
+  raw.self_service.purposes = raw.self_service.purposes.filter((p: string) => p !== 'order-status');
+  assert.match(problemsOf(raw), /must declare the purpose order-status/);
+});
+
+test('data map validation names the file and path of each problem', () => {
+  const raw = rawDemo();
+  raw.data_categories.push({ key: 'user.contact.carrier_pigeon', description: 'x' });
+  raw.purposes[0].categories.push('user.not_declared');
+  raw.recipients[0].receives.push('user.financial.credit_card');
+  raw.purposes[1].legal_basis = 'because';
+  const message = problemsOf(raw);
+  assert.match(message, /data_categories\[\d+\]\.key: user\.contact\.carrier_pigeon is not a fideslang data category/);
+  assert.match(message, /purposes\[0\]\.categories: user\.not_declared is not a category/);
+  assert.match(message, /recipients\[0\]\.receives: user\.financial\.credit_card is never stored/);
+  assert.match(message, /purposes\[1\]\.legal_basis: must be one of/);
+});
+
+test('policy versions have effective dates and the one in force is chosen by date', () => {
+  const map = loadDataMap(demoDir);
+  assert.equal(policyVersionAt(map, new Date('2024-06-01'))?.version, '2024.1');
+  assert.equal(policyVersionAt(map, new Date('2025-03-01'))?.version, '2025.1');
+  assert.equal(policyVersionAt(map, new Date('2023-01-01')), null);
+  const raw = rawDemo();
+  raw.policy_versions[1].effective = '2023-06-01';
+  assert.match(problemsOf(raw), /must take effect after the version before it/);
+});
+
+test('retention is declared per category and purpose, most specific rule first', () => {
+  const map = loadDataMap(demoDir);
+  assert.equal(retentionDays(map, 'user.content.private', 'support').days, 730);
+  assert.equal(retentionDays(map, 'user.contact.email', 'quotes').days, 365);
+  assert.equal(retentionDays(map, 'user.contact.email', 'fulfillment').days, map.retention.defaultDays);
+});
+
+test('fides export: every key is in the fideslang taxonomy or declared as an extension', () => {
+  const map = loadDataMap(demoDir);
+  const doc = parse(fidesYaml(map)) as ReturnType<typeof fidesDocument> & Record<string, any>;
+  const taxonomy = fideslangTaxonomy();
+  const extCategories = new Set<string>(doc.data_category.map((c: { fides_key: string }) => c.fides_key));
+  const extSubjects = new Set<string>(doc.data_subject.map((c: { fides_key: string }) => c.fides_key));
+  const extUses = new Set<string>(doc.data_use.map((c: { fides_key: string }) => c.fides_key));
+  const category = (key: string) => assert.ok(taxonomy.dataCategories.has(key) || extCategories.has(key), `data category ${key}`);
+  for (const ext of doc.data_category) {
+    assert.ok(!taxonomy.dataCategories.has(ext.fides_key), `${ext.fides_key} redeclares a default key`);
+    assert.ok(taxonomy.dataCategories.has(ext.parent_key) || extCategories.has(ext.parent_key), `parent ${ext.parent_key}`);
+  }
+  let declarations = 0;
+  for (const system of doc.system) {
+    for (const flow of system.egress) flow.data_categories.forEach(category);
+    for (const d of system.privacy_declarations) {
+      declarations++;
+      assert.ok(taxonomy.dataUses.has(d.data_use) || extUses.has(d.data_use), `data use ${d.data_use}`);
+      d.data_categories.forEach(category);
+      d.shared_categories.forEach(category);
+      for (const s of d.data_subjects) assert.ok(taxonomy.dataSubjects.has(s) || extSubjects.has(s), `data subject ${s}`);
+      assert.ok(['Consent', 'Contract', 'Legal obligations', 'Vital interests', 'Public interest', 'Legitimate interests'].includes(d.legal_basis_for_processing));
+    }
+  }
+  assert.equal(declarations, map.purposes.size);
+  for (const dataset of doc.dataset) for (const c of dataset.collections) for (const f of c.fields) f.data_categories.forEach(category);
+  assert.ok(extCategories.has('user.telecom.cpni'));
+});

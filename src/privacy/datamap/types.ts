@@ -1,0 +1,102 @@
+// The data map as the kernel uses it, after loading and validation (see load.ts).
+import type { StaffRole } from '../actors.ts';
+import type { DisclosureBasis, RecipientKind } from '../disclosure/bases.ts';
+
+export const legalBases = ['contract', 'consent', 'legal_obligation', 'vital_interest', 'legitimate_interest'] as const;
+export type LegalBasis = (typeof legalBases)[number];
+
+export const audiences = ['customer', 'vendor', 'staff', 'export'] as const;
+export type Audience = (typeof audiences)[number];
+
+export const blindIndexNormalisers = ['email', 'phone', 'bank_account', 'exact'] as const;
+export type BlindIndexNormaliser = (typeof blindIndexNormalisers)[number];
+
+export interface PolicyVersion {
+  version: string;
+  effective: Date;
+  summary: string;
+}
+
+export interface TaxonomyExtension {
+  fidesKey: string;
+  parentKey: string | null;
+  name: string;
+  description: string;
+}
+
+export interface SubjectKind {
+  id: string;
+  fidesKey: string;
+  description: string;
+}
+
+export interface Category {
+  key: string;
+  description: string;
+  blindIndex: BlindIndexNormaliser | null;
+  storable: boolean;
+  cpni: boolean;
+}
+
+export interface Purpose {
+  id: string;
+  name: string;
+  description: string;
+  dataUse: string;
+  legalBasis: LegalBasis;
+  /** A recorded withdrawal stops this purpose (legitimate interest with opt-out). */
+  optOut: boolean;
+  /** The purpose contacts the person. */
+  communication: boolean;
+  since: string;
+  dataSubjects: ReadonlySet<string>;
+  categories: ReadonlySet<string>;
+}
+
+export interface Recipient {
+  id: string;
+  name: string;
+  kind: RecipientKind;
+  receives: ReadonlySet<string>;
+  bases: ReadonlySet<DisclosureBasis>;
+  /** The purposes this recipient serves; a disclosure names one of them. */
+  purposes: ReadonlySet<string>;
+}
+
+export interface Role {
+  id: StaffRole;
+  description: string;
+  purposes: ReadonlySet<string>;
+  categories: ReadonlySet<string>;
+}
+
+export interface Projection {
+  id: string;
+  audience: Audience;
+  description: string;
+  categories: readonly string[];
+}
+
+export interface RetentionRule {
+  category: string;
+  purpose: string;
+  days: number;
+  reason: string;
+}
+
+export interface DataMap {
+  organization: { fidesKey: string; name: string; legalName: string; privacyPolicyUrl: string; dpoContact: string };
+  residency: { region: string; description: string };
+  /** Oldest first. */
+  policyVersions: readonly PolicyVersion[];
+  extensions: { dataCategories: readonly TaxonomyExtension[]; dataSubjects: readonly TaxonomyExtension[]; dataUses: readonly TaxonomyExtension[] };
+  subjects: ReadonlyMap<string, SubjectKind>;
+  categories: ReadonlyMap<string, Category>;
+  purposes: ReadonlyMap<string, Purpose>;
+  recipients: ReadonlyMap<string, Recipient>;
+  roles: ReadonlyMap<StaffRole, Role>;
+  selfService: { purposes: ReadonlySet<string> };
+  vendorAccess: { recipient: string; purposes: ReadonlySet<string> };
+  projections: ReadonlyMap<string, Projection>;
+  retention: { defaultDays: number; defaultReason: string; rules: readonly RetentionRule[] };
+}
