@@ -1,9 +1,23 @@
-// One pino logger; every log object and message passes through `redact` before it is written,
-// so personal data cannot reach the logs whatever a caller passes in.
+// One pino logger; every log object, message, format argument and child binding passes through
+// `redact` before it is written, so personal data cannot reach the logs whatever a caller passes in.
 import { pino, type Logger, type DestinationStream } from 'pino';
-import { redact, scrubString } from './redact.ts';
+import { redact, scrubErrorText, scrubString } from './redact.ts';
 
 export type { Logger };
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null;
+}
+
+// pino fills a missing message from `err.message` after our formatters have run, so supply the
+// scrubbed message ourselves.
+function withMessage(args: unknown[]): unknown[] {
+  const [first, second] = args;
+  if (typeof second === 'string' || !isRecord(first)) return args;
+  const err = first instanceof Error ? first : first.msg === undefined ? first.err : undefined;
+  if (!isRecord(err) || typeof err.message !== 'string') return args;
+  return [first, scrubErrorText(err.message), ...args.slice(1)];
+}
 
 export function createLogger(level: string, destination?: DestinationStream): Logger {
   const options: pino.LoggerOptions = {
@@ -15,7 +29,7 @@ export function createLogger(level: string, destination?: DestinationStream): Lo
     },
     hooks: {
       logMethod(args, method) {
-        const scrubbed = args.map((a) => (typeof a === 'string' ? scrubString(a) : a));
+        const scrubbed = withMessage(args).map((a, i) => (typeof a === 'string' ? scrubString(a) : i > 0 ? redact(a) : a));
         return method.apply(this, scrubbed as Parameters<typeof method>);
       },
     },
@@ -24,5 +38,11 @@ export function createLogger(level: string, destination?: DestinationStream): Lo
       error: (err: Error) => redact(err),
     },
   };
-  return destination ? pino(options, destination) : pino(options);
+  const logger = destination ? pino(options, destination) : pino(options);
+  // pino applies no formatter to child bindings; children inherit this override.
+  const child = logger.child;
+  logger.child = function (this: Logger, bindings, childOptions) {
+    return child.call(this, redact(bindings) as pino.Bindings, childOptions);
+  } as typeof logger.child;
+  return logger;
 }

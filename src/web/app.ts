@@ -15,7 +15,7 @@ import type { DatabaseHandle } from '../platform/db/database.ts';
 import { AppError } from '../platform/errors.ts';
 import type { Logger } from '../platform/logger.ts';
 import type { Module } from '../platform/module.ts';
-import { registerErrorHandling } from './error-handler.ts';
+import { answerFrameworkError, registerErrorHandling } from './error-handler.ts';
 import './fastify-types.ts';
 
 export interface AppOptions {
@@ -58,6 +58,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     trustProxy: config.trustProxy,
     bodyLimit: 1024 * 1024,
     return503OnClosing: true,
+    // A URL that cannot be decoded gets our error answer (without the URL echoed back), not Fastify's.
+    frameworkErrors: answerFrameworkError,
     ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true, allErrors: false } },
   });
 

@@ -3,7 +3,7 @@
 // logged (through the redacting logger) under that id.
 import { randomUUID } from 'node:crypto';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { AppError, type FieldProblem } from '../platform/errors.ts';
+import { AppError, errorCatalogue, type ErrorCode, type FieldProblem } from '../platform/errors.ts';
 import { layout } from './layout.ts';
 import { html } from './template.ts';
 
@@ -27,6 +27,9 @@ function describe(item: ValidationItem): string {
   return item.message ?? 'is not valid';
 }
 
+const codeForStatus = new Map<number, ErrorCode>();
+for (const [code, { status }] of Object.entries(errorCatalogue)) if (!codeForStatus.has(status)) codeForStatus.set(status, code as ErrorCode);
+
 export function toAppError(err: FastifyError & { validation?: ValidationItem[]; validationContext?: string }): AppError | null {
   if (err instanceof AppError) return err;
   if (err.validation) {
@@ -49,8 +52,14 @@ export function toAppError(err: FastifyError & { validation?: ValidationItem[]; 
   if (err instanceof SyntaxError && err.statusCode === 400) {
     return new AppError('BAD_JSON', 'body: is not valid JSON', [{ field: 'body', message: 'is not valid JSON' }]);
   }
-  if (err.statusCode === 429) return new AppError('RATE_LIMITED');
-  return null;
+  if (err.code === 'FST_ERR_BAD_URL') {
+    return new AppError('VALIDATION_FAILED', 'url: is not a valid address', [{ field: 'url', message: 'is not a valid address' }]);
+  }
+  // Plugins (static files, rate limit) throw plain HTTP errors; a client error stays one, with our
+  // code and message rather than theirs.
+  const status = err.statusCode ?? 0;
+  const code = status >= 400 && status < 500 ? codeForStatus.get(status) : undefined;
+  return code ? new AppError(code) : null;
 }
 
 export function wantsHtml(request: FastifyRequest): boolean {
@@ -70,6 +79,19 @@ function errorPage(request: FastifyRequest, reply: FastifyReply, status: number,
         body: html`<section class="error-page"><h1>${title}</h1><p>${detail}</p><p><a href="/">Back to the shop</a></p></section>`,
       }).value,
     );
+}
+
+/**
+ * For errors Fastify meets before routing (a URL that cannot be decoded): no hooks run for these,
+ * so the answer is always JSON and carries the essential security headers itself.
+ */
+export function answerFrameworkError(err: FastifyError, _request: FastifyRequest, reply: FastifyReply): void {
+  const known = toAppError(err) ?? new AppError('VALIDATION_FAILED');
+  void reply
+    .code(known.status)
+    .header('x-content-type-options', 'nosniff')
+    .header('content-security-policy', "default-src 'none'; frame-ancestors 'none'")
+    .send({ error: { code: known.code, message: known.message, fields: known.fields } });
 }
 
 export function registerErrorHandling(app: FastifyInstance): void {

@@ -1,0 +1,156 @@
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { ConfigError, loadConfig, settingDocs } from './config.ts';
+
+const projectRoot = fileURLToPath(new URL('../../', import.meta.url));
+const secretToken = 'short-secret-token';
+
+// Settings that take any text, so no value is "bad".
+const freeText = new Set(['HOST', 'DATA_DIR']);
+
+const badValues: Record<string, string[]> = {
+  PORT: ['abc', '-1', '65536', '80.5', '3000x'],
+  PUBLIC_URL: ['not a url', 'ftp://shop.example', 'javascript:alert(1)'],
+  DATABASE_URL: ['mysql://root@localhost/shop', 'localhost:5432'],
+  LOG_LEVEL: ['loud', 'INFO'],
+  RUN_WORKER: ['maybe', '2'],
+  WORKER_CONCURRENCY: ['0', '65', 'four'],
+  WORKER_POLL_MS: ['10', '60001', '1e3'],
+  DEMO_DATA: ['sure'],
+  RATE_LIMIT_PER_MINUTE: ['-5', '1.5', '1000001'],
+  TRUST_PROXY: ['x'],
+  STAFF_API_TOKEN: [secretToken],
+  SHOP_NAME: ['   ', 'x'.repeat(101)],
+  CURRENCY: ['usd', 'EURO', '€'],
+  SHUTDOWN_GRACE_MS: ['soon', '600001'],
+  KEYRING_PATH: ['/tmp/', projectRoot],
+  DATA_REGION: ['US', 'united states', 'u'],
+  DATAMAP_DIR: ['/nonexistent-datamap-folder', fileURLToPath(import.meta.url)],
+};
+
+function configError(env: Record<string, string>): ConfigError {
+  try {
+    loadConfig(env);
+  } catch (err) {
+    assert.ok(err instanceof ConfigError, `expected a ConfigError, got ${String(err)}`);
+    return err;
+  }
+  assert.fail(`expected ${JSON.stringify(env)} to be refused`);
+}
+
+function tempDir(): string {
+  return mkdtempSync(join(tmpdir(), 'custodian-config-'));
+}
+
+test('every setting except free text has bad values under test', () => {
+  for (const { name } of settingDocs) {
+    if (name === 'CUSTODIAN_CONFIG' || freeText.has(name)) continue;
+    assert.ok(badValues[name]?.length, `add bad values for ${name} to badValues in config.test.ts`);
+  }
+});
+
+for (const [setting, values] of Object.entries(badValues)) {
+  test(`a bad ${setting} is refused with a ConfigError naming ${setting}`, () => {
+    for (const value of values) {
+      const err = configError({ [setting]: value });
+      assert.equal(err.setting, setting, `value ${JSON.stringify(value)}`);
+      assert.match(err.message, new RegExp(`\\b${setting}\\b`));
+    }
+  });
+}
+
+test('secrets are not repeated in the error message', () => {
+  assert.doesNotMatch(configError({ STAFF_API_TOKEN: secretToken }).message, /short-secret/);
+  const url = 'mysql://admin:hunter2@db.internal/shop';
+  assert.doesNotMatch(configError({ DATABASE_URL: url }).message, /hunter2/);
+});
+
+test('defaults apply when nothing is set, and good values are parsed', () => {
+  const defaults = loadConfig({});
+  assert.equal(defaults.port, 3000);
+  assert.equal(defaults.host, '127.0.0.1');
+  assert.equal(defaults.databaseUrl, null);
+  assert.equal(defaults.runWorker, true);
+  assert.equal(defaults.rateLimitPerMinute, 600);
+  assert.equal(defaults.publicUrl, 'http://localhost:3000');
+
+  const set = loadConfig({
+    PORT: '8080',
+    PUBLIC_URL: 'https://shop.example/',
+    DATABASE_URL: 'postgres://postgres@127.0.0.1:5432/shop',
+    LOG_LEVEL: 'warn',
+    RUN_WORKER: 'off',
+    RATE_LIMIT_PER_MINUTE: '0',
+    STAFF_API_TOKEN: 'x'.repeat(32),
+    CURRENCY: 'EUR',
+  });
+  assert.equal(set.port, 8080);
+  assert.equal(set.publicUrl, 'https://shop.example');
+  assert.equal(set.databaseUrl, 'postgres://postgres@127.0.0.1:5432/shop');
+  assert.equal(set.logLevel, 'warn');
+  assert.equal(set.runWorker, false);
+  assert.equal(set.rateLimitPerMinute, 0);
+  assert.equal(set.currency, 'EUR');
+});
+
+test('CUSTODIAN_CONFIG file: settings are read, the environment wins, unknown keys are refused', () => {
+  const dir = tempDir();
+  const good = join(dir, 'good.json');
+  writeFileSync(good, JSON.stringify({ PORT: 4000, SHOP_NAME: 'From the file', DEMO_DATA: false }));
+  const fromFile = loadConfig({ CUSTODIAN_CONFIG: good, SHOP_NAME: 'From the environment' });
+  assert.equal(fromFile.port, 4000);
+  assert.equal(fromFile.demoData, false);
+  assert.equal(fromFile.shopName, 'From the environment');
+
+  const unknown = join(dir, 'unknown.json');
+  writeFileSync(unknown, JSON.stringify({ PORT: 4000, PROT: 5000 }));
+  const err = configError({ CUSTODIAN_CONFIG: unknown });
+  assert.equal(err.setting, 'PROT');
+  assert.match(err.message, /PROT/);
+  assert.match(err.message, /unknown setting/);
+
+  const badInFile = join(dir, 'bad.json');
+  writeFileSync(badInFile, JSON.stringify({ WORKER_CONCURRENCY: 0 }));
+  assert.equal(configError({ CUSTODIAN_CONFIG: badInFile }).setting, 'WORKER_CONCURRENCY');
+
+  const notJson = join(dir, 'broken.json');
+  writeFileSync(notJson, '{ PORT: 4000');
+  assert.equal(configError({ CUSTODIAN_CONFIG: notJson }).setting, 'CUSTODIAN_CONFIG');
+  const array = join(dir, 'array.json');
+  writeFileSync(array, '[1, 2]');
+  assert.equal(configError({ CUSTODIAN_CONFIG: array }).setting, 'CUSTODIAN_CONFIG');
+  assert.equal(configError({ CUSTODIAN_CONFIG: join(dir, 'missing.json') }).setting, 'CUSTODIAN_CONFIG');
+});
+
+function startMain(env: Record<string, string>) {
+  const result = spawnSync(process.execPath, ['src/main.ts'], {
+    cwd: projectRoot,
+    env: { PATH: process.env.PATH ?? '', DATA_DIR: tempDir(), DEMO_DATA: 'false', RUN_WORKER: 'false', ...env },
+    encoding: 'utf8',
+    timeout: 30_000,
+  });
+  return { status: result.status, output: `${result.stdout}${result.stderr}` };
+}
+
+test('the shop refuses to start with PORT=abc: exit 1, a message naming PORT, no stack trace', () => {
+  const { status, output } = startMain({ PORT: 'abc' });
+  assert.equal(status, 1, output);
+  assert.match(output, /PORT/);
+  assert.match(output, /abc/);
+  assert.doesNotMatch(output, /\n\s+at /, 'no stack trace');
+  assert.doesNotMatch(output, /Custodian is running/);
+});
+
+test('the shop refuses to start with an unknown key in CUSTODIAN_CONFIG', () => {
+  const file = join(tempDir(), 'custodian.json');
+  writeFileSync(file, JSON.stringify({ LOG_LEVL: 'debug' }));
+  const { status, output } = startMain({ CUSTODIAN_CONFIG: file });
+  assert.equal(status, 1, output);
+  assert.match(output, /LOG_LEVL/);
+  assert.doesNotMatch(output, /\n\s+at /, 'no stack trace');
+});

@@ -1,0 +1,260 @@
+// The web shell at its edges: not-found answers for browsers and programs, security headers on
+// every kind of answer, the published OpenAPI document, static assets and the rate limit.
+import assert from 'node:assert/strict';
+import type { FastifyInstance } from 'fastify';
+import { buildTestApp } from '../platform/testing/app.ts';
+import { testEachDatabase } from '../platform/testing/databases.ts';
+
+const browser = { accept: 'text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8' };
+
+testEachDatabase('unknown paths: an HTML page for browsers, JSON for programs and under /api/', async (database) => {
+  const { app } = await buildTestApp(database);
+  try {
+    const page = await app.inject({ url: '/no/such/page', headers: browser });
+    assert.equal(page.statusCode, 404);
+    assert.match(String(page.headers['content-type']), /^text\/html; charset=utf-8/);
+    assert.match(page.body, /^<!doctype html>/i);
+    assert.match(page.body, /<h1>Not found<\/h1>/);
+    assert.match(page.body, /href="\/static\/app.css"/);
+
+    for (const [url, headers] of [
+      ['/no/such/page', { accept: 'application/json' }],
+      ['/no/such/page', {}],
+      ['/api/no/such/endpoint', browser],
+    ] as const) {
+      const response = await app.inject({ url, headers });
+      assert.equal(response.statusCode, 404, url);
+      assert.match(String(response.headers['content-type']), /^application\/json/, `${url} ${JSON.stringify(headers)}`);
+      assert.deepEqual(response.json(), { error: { code: 'ROUTE_NOT_FOUND', message: 'There is no such page or endpoint.', fields: [] } });
+    }
+
+    const wrongMethod = await app.inject({ method: 'DELETE', url: '/healthz' });
+    assert.equal(wrongMethod.statusCode, 404);
+    assert.equal(wrongMethod.json().error.code, 'ROUTE_NOT_FOUND');
+  } finally {
+    await app.close();
+  }
+});
+
+function cspDirectives(header: string): Map<string, string[]> {
+  const directives = new Map<string, string[]>();
+  for (const part of header.split(';')) {
+    const [name, ...sources] = part.trim().split(/\s+/);
+    if (name) directives.set(name, sources);
+  }
+  return directives;
+}
+
+function assertSecurityHeaders(url: string, headers: Record<string, unknown>): void {
+  const csp = String(headers['content-security-policy'] ?? '');
+  const directives = cspDirectives(csp);
+  assert.deepEqual(directives.get('default-src'), ["'none'"], `${url}: default-src`);
+  assert.deepEqual(directives.get('frame-ancestors'), ["'none'"], `${url}: frame-ancestors`);
+  assert.deepEqual(directives.get('script-src'), ["'self'"], `${url}: script-src`);
+  assert.deepEqual(directives.get('style-src'), ["'self'"], `${url}: style-src`);
+  assert.deepEqual(directives.get('object-src'), ["'none'"], `${url}: object-src`);
+  assert.deepEqual(directives.get('base-uri'), ["'none'"], `${url}: base-uri`);
+  assert.deepEqual(directives.get('form-action'), ["'self'"], `${url}: form-action`);
+  for (const [name, sources] of directives) {
+    for (const source of sources) {
+      // Only our own origin (and inline images as data: URLs); no host, scheme wildcard or unsafe-*.
+      assert.ok(["'self'", "'none'", 'data:'].includes(source), `${url}: ${name} allows ${source}`);
+    }
+  }
+  assert.equal(headers['x-content-type-options'], 'nosniff', `${url}: nosniff`);
+  assert.equal(headers['x-frame-options'], 'SAMEORIGIN', `${url}: x-frame-options`);
+  assert.equal(headers['referrer-policy'], 'same-origin', `${url}: referrer-policy`);
+  assert.match(String(headers['strict-transport-security']), /max-age=\d+/, `${url}: HSTS`);
+  assert.equal(headers['cross-origin-opener-policy'], 'same-origin', `${url}: COOP`);
+  assert.equal(headers['x-powered-by'], undefined, `${url}: x-powered-by`);
+}
+
+testEachDatabase('every kind of answer carries the strict security headers', async (database) => {
+  const { app } = await buildTestApp(database, { RATE_LIMIT_PER_MINUTE: '2' });
+  try {
+    const requests = [
+      { url: '/healthz' },
+      { url: '/readyz' },
+      { url: '/openapi.json' },
+      { url: '/static/app.css' },
+      { url: '/no/such/page', headers: browser },
+      { url: '/api/no/such/endpoint' },
+      { url: '/healthz', headers: browser },
+    ];
+    const statuses: number[] = [];
+    for (const request of requests) {
+      const response = await app.inject(request);
+      statuses.push(response.statusCode);
+      assertSecurityHeaders(`${request.url} (${response.statusCode})`, response.headers);
+    }
+    // The list covers success, not found and refused (429) answers.
+    assert.ok(statuses.includes(200) && statuses.includes(404) && statuses.includes(429), statuses.join(','));
+  } finally {
+    await app.close();
+  }
+});
+
+type Json = Record<string, unknown>;
+
+function refsIn(value: unknown, out: string[] = []): string[] {
+  if (Array.isArray(value)) for (const v of value) refsIn(v, out);
+  else if (value && typeof value === 'object') {
+    for (const [k, v] of Object.entries(value)) {
+      if (k === '$ref' && typeof v === 'string') out.push(v);
+      else refsIn(v, out);
+    }
+  }
+  return out;
+}
+
+function resolvePointer(document: Json, ref: string): unknown {
+  if (!ref.startsWith('#/')) return undefined;
+  let node: unknown = document;
+  for (const raw of ref.slice(2).split('/')) {
+    const key = raw.replace(/~1/g, '/').replace(/~0/g, '~');
+    node = node && typeof node === 'object' ? (node as Json)[key] : undefined;
+  }
+  return node;
+}
+
+async function openApi(app: FastifyInstance): Promise<Json> {
+  const response = await app.inject({ url: '/openapi.json' });
+  assert.equal(response.statusCode, 200);
+  assert.match(String(response.headers['content-type']), /^application\/json/);
+  return JSON.parse(response.body) as Json;
+}
+
+testEachDatabase('/openapi.json is a well-formed OpenAPI 3.1 document', async (database) => {
+  const { app } = await buildTestApp(database);
+  try {
+    const document = await openApi(app);
+    assert.match(String(document.openapi), /^3\.1\.\d+$/);
+    const info = document.info as Json;
+    assert.equal(typeof info.title, 'string');
+    assert.equal(typeof info.version, 'string');
+    assert.deepEqual((document.components as Json).securitySchemes, { staffToken: { type: 'http', scheme: 'bearer' } });
+
+    const paths = document.paths as Record<string, Record<string, Json>>;
+    assert.ok(paths && typeof paths === 'object');
+    for (const hidden of ['/healthz', '/readyz', '/openapi.json']) assert.equal(paths[hidden], undefined, `${hidden} is hidden`);
+    const methods = new Set(['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace']);
+    for (const [path, item] of Object.entries(paths)) {
+      assert.match(path, /^\//, path);
+      assert.doesNotMatch(path, /\/:/, `${path} uses {param} templates`);
+      const templated = [...path.matchAll(/\{([^}]+)\}/g)].map((m) => m[1]);
+      for (const [method, operation] of Object.entries(item)) {
+        if (method === 'parameters') continue;
+        assert.ok(methods.has(method), `${path}: ${method} is an HTTP method`);
+        const responses = operation.responses as Json;
+        assert.ok(responses && Object.keys(responses).length > 0, `${method} ${path} documents its responses`);
+        for (const [status, response] of Object.entries(responses)) {
+          assert.match(status, /^([1-5]\d\d|[1-5]XX|default)$/, `${method} ${path}: status ${status}`);
+          assert.equal(typeof (response as Json).description, 'string', `${method} ${path} ${status}: description`);
+        }
+        const parameters = (operation.parameters ?? []) as Json[];
+        for (const name of templated) {
+          assert.ok(
+            parameters.some((p) => p.name === name && p.in === 'path' && p.required === true),
+            `${method} ${path}: path parameter ${name} is declared and required`,
+          );
+        }
+        for (const parameter of parameters) assert.ok(['query', 'header', 'path', 'cookie'].includes(String(parameter.in)));
+      }
+    }
+    for (const ref of refsIn(document)) assert.notEqual(resolvePointer(document, ref), undefined, `$ref ${ref} resolves`);
+  } finally {
+    await app.close();
+  }
+});
+
+testEachDatabase('static assets are served with their type and cache headers, and nothing outside /static/', async (database) => {
+  const { app } = await buildTestApp(database);
+  try {
+    const css = await app.inject({ url: '/static/app.css' });
+    assert.equal(css.statusCode, 200);
+    assert.match(String(css.headers['content-type']), /^text\/css/);
+    assert.equal(css.headers['cache-control'], 'public, max-age=3600');
+    assert.ok(css.headers.etag, 'etag');
+    assert.ok(css.headers['last-modified'], 'last-modified');
+    assert.ok(css.body.length > 0);
+
+    const again = await app.inject({ url: '/static/app.css', headers: { 'if-none-match': String(css.headers.etag) } });
+    assert.equal(again.statusCode, 304);
+    assert.equal(again.body, '');
+
+    const icon = await app.inject({ url: '/static/favicon.svg' });
+    assert.equal(icon.statusCode, 200);
+    assert.match(String(icon.headers['content-type']), /^image\/svg\+xml/);
+
+    for (const url of ['/static/../../package.json', '/static/%2e%2e/%2e%2e/package.json', '/static/..%2f..%2fpackage.json', '/static/missing.css', '/static/.gitignore']) {
+      const response = await app.inject({ url });
+      assert.equal(response.statusCode, 404, url);
+      assert.doesNotMatch(response.body, /"dependencies"/, url);
+    }
+    // The folder itself is no listing, and a plugin's error keeps our error shape.
+    const folder = await app.inject({ url: '/static/' });
+    assert.equal(folder.statusCode, 403);
+    assert.equal(folder.json().error.code, 'FORBIDDEN');
+  } finally {
+    await app.close();
+  }
+});
+
+testEachDatabase('a URL that cannot be decoded gets 400 naming url, without echoing it, never a 500', async (database) => {
+  const { app } = await buildTestApp(database);
+  try {
+    for (const url of ['/%', '/static/%E0%A4%A', '/products/%zz?email=someone%40example.com', '/api/staff/vendors/%']) {
+      for (const headers of [{}, browser]) {
+        const response = await app.inject({ url, headers });
+        assert.equal(response.statusCode, 400, url);
+        assert.deepEqual(response.json(), {
+          error: { code: 'VALIDATION_FAILED', message: 'url: is not a valid address', fields: [{ field: 'url', message: 'is not a valid address' }] },
+        });
+        assert.equal(response.headers['x-content-type-options'], 'nosniff');
+        assert.match(String(response.headers['content-security-policy']), /default-src 'none'/);
+      }
+    }
+  } finally {
+    await app.close();
+  }
+});
+
+testEachDatabase('past RATE_LIMIT_PER_MINUTE a client gets 429 RATE_LIMITED, as JSON or as a page', async (database) => {
+  const { app } = await buildTestApp(database, { RATE_LIMIT_PER_MINUTE: '3' });
+  try {
+    const statuses: number[] = [];
+    for (let i = 0; i < 3; i++) {
+      const ok = await app.inject({ url: '/healthz' });
+      statuses.push(ok.statusCode);
+      assert.equal(ok.headers['x-ratelimit-limit'], '3');
+    }
+    assert.deepEqual(statuses, [200, 200, 200]);
+
+    const refused = await app.inject({ url: '/healthz' });
+    assert.equal(refused.statusCode, 429);
+    assert.deepEqual(refused.json(), { error: { code: 'RATE_LIMITED', message: 'Too many requests; slow down.', fields: [] } });
+    assert.ok(Number(refused.headers['retry-after']) > 0, 'retry-after');
+    assert.equal(refused.headers['x-ratelimit-remaining'], '0');
+
+    const page = await app.inject({ url: '/healthz', headers: browser });
+    assert.equal(page.statusCode, 429);
+    assert.match(String(page.headers['content-type']), /^text\/html/);
+    assert.match(page.body, /Too many requests/);
+
+    // Another client address has its own allowance.
+    const other = await app.inject({ url: '/healthz', remoteAddress: '198.51.100.9' });
+    assert.equal(other.statusCode, 200);
+  } finally {
+    await app.close();
+  }
+});
+
+testEachDatabase('RATE_LIMIT_PER_MINUTE=0 turns the limit off', async (database) => {
+  const { app } = await buildTestApp(database, { RATE_LIMIT_PER_MINUTE: '0' });
+  try {
+    for (let i = 0; i < 50; i++) assert.equal((await app.inject({ url: '/healthz' })).statusCode, 200);
+    assert.equal((await app.inject({ url: '/healthz' })).headers['x-ratelimit-limit'], undefined);
+  } finally {
+    await app.close();
+  }
+});
