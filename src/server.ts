@@ -5,6 +5,8 @@ import { openDatabase, pgliteDirFor, type DatabaseHandle } from './platform/db/d
 import { migrate } from './platform/db/migrate.ts';
 import type { Logger } from './platform/logger.ts';
 import { resolveStaffToken } from './platform/staff-token.ts';
+import { collectJobs } from './platform/jobs/registry.ts';
+import { Worker } from './platform/jobs/worker.ts';
 import { buildApp } from './web/app.ts';
 import { allMigrations, modules } from './modules.ts';
 import { seedDemoShop } from './demo/seed.ts';
@@ -34,6 +36,10 @@ export async function startShop(config: Config, logger: Logger): Promise<Running
   const address = await app.listen({ host: config.host, port: config.port });
   const port = new URL(address).port;
   const url = config.port === 0 ? `http://localhost:${port}` : config.publicUrl;
+  const worker = config.runWorker
+    ? new Worker({ database, ...collectJobs(modules), logger, concurrency: config.workerConcurrency, pollMs: config.workerPollMs })
+    : null;
+  await worker?.start();
 
   let stopping: Promise<void> | null = null;
   return {
@@ -43,7 +49,7 @@ export async function startShop(config: Config, logger: Logger): Promise<Running
     staffApiToken,
     stop() {
       stopping ??= (async () => {
-        await app.close();
+        await Promise.all([app.close(), worker?.stop(config.shutdownGraceMs)]);
         await database.close();
       })();
       return stopping;

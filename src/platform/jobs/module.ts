@@ -1,7 +1,10 @@
 import type { Module } from '../module.ts';
+import { CLEANUP_JOB, cleanupJob, cleanupSchedule } from './cleanup.ts';
+import { jobsMigrations } from './migrations.ts';
 
-// Placeholder until the job queue lands: the jobs table migration belongs here.
 export const jobsModule: Module = {
   name: 'jobs',
-  migrations: [],
+  migrations: jobsMigrations,
+  jobs: { [CLEANUP_JOB]: cleanupJob },
+  schedules: [cleanupSchedule],
 };

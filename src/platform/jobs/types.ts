@@ -1,5 +1,7 @@
 // The shape of background work. Jobs live in the `jobs` table; a handler gets the payload and a
 // database handle, and either returns (done) or throws (retried with backoff, then dead).
+// Handlers run at least once: a worker that dies mid-job leaves the job to be run again, so every
+// handler must be idempotent (safe to run twice for the same payload).
 import type { Db } from '../db/database.ts';
 import type { Logger } from '../logger.ts';
 
@@ -29,4 +31,27 @@ export interface EnqueueOptions {
   maxAttempts?: number;
   /** At most one queued-or-running job with this key exists at a time. */
   uniqueKey?: string;
+}
+
+/** queued → running → done; or running → queued (retry) … → dead (attempts used up, or unknown name). */
+export type JobState = 'queued' | 'running' | 'done' | 'dead';
+
+/** A job as one worker claimed it: `attempts` counts this attempt, and with `id` names the claim. */
+export interface ClaimedJob {
+  id: number;
+  name: string;
+  payload: JobPayload;
+  attempts: number;
+  maxAttempts: number;
+}
+
+/** What staff see of a dead job (the error text was scrubbed of personal data when stored). */
+export interface DeadJob {
+  id: number;
+  name: string;
+  attempts: number;
+  maxAttempts: number;
+  lastError: string | null;
+  createdAt: Date;
+  finishedAt: Date | null;
 }

@@ -1,0 +1,67 @@
+// Adding a job. `enqueue` takes whatever `db` the caller holds, so inside a transaction the
+// business write and its job commit (or roll back) together. It also sends a NOTIFY on the jobs
+// channel: delivered on commit, it wakes idle workers in this and every other process at once,
+// so they do not wait for their next poll. A rolled-back enqueue wakes nobody.
+import { sql } from 'kysely';
+import type { Db } from '../db/database.ts';
+import type { EnqueueOptions, JobPayload } from './types.ts';
+
+export const JOBS_WAKE_CHANNEL = 'custodian_jobs';
+export const DEFAULT_MAX_ATTEMPTS = 10;
+
+const JOB_NAME = /^[a-z0-9]+(?:[._-][a-z0-9]+)*$/;
+
+export function assertJobName(name: string, what = 'Job name'): void {
+  if (name.length > 200 || !JOB_NAME.test(name)) {
+    throw new Error(`${what} "${name}" must be 1-200 lowercase letters, digits and . _ - (e.g. "mail.send")`);
+  }
+}
+
+function checkOptions(options: EnqueueOptions): void {
+  const { maxAttempts, uniqueKey, runAt } = options;
+  if (maxAttempts !== undefined && (!Number.isInteger(maxAttempts) || maxAttempts < 1 || maxAttempts > 100)) {
+    throw new Error(`maxAttempts must be a whole number from 1 to 100 (got ${maxAttempts})`);
+  }
+  if (uniqueKey !== undefined && (uniqueKey.length === 0 || uniqueKey.length > 200)) {
+    throw new Error('uniqueKey must be 1-200 characters');
+  }
+  if (runAt !== undefined && Number.isNaN(runAt.getTime())) throw new Error('runAt is not a valid date');
+}
+
+/**
+ * Adds a job; returns its id, or `null` when `uniqueKey` is given and a job with that key is
+ * already queued or running (then nothing is added).
+ */
+export async function enqueue(
+  db: Db,
+  name: string,
+  payload: JobPayload = {},
+  options: EnqueueOptions = {},
+): Promise<number | null> {
+  assertJobName(name);
+  checkOptions(options);
+  if (payload === null || typeof payload !== 'object' || Array.isArray(payload)) {
+    throw new Error('A job payload must be a plain object');
+  }
+  const result = await sql<{ id: number }>`
+    with added as (
+      insert into jobs (name, payload, run_at, max_attempts, unique_key)
+      values (
+        ${name},
+        ${JSON.stringify(payload)}::jsonb,
+        coalesce(${options.runAt ?? null}::timestamptz, now()),
+        ${options.maxAttempts ?? DEFAULT_MAX_ATTEMPTS},
+        ${options.uniqueKey ?? null}
+      )
+      on conflict (unique_key) where state in ('queued', 'running') do nothing
+      returning id
+    )
+    select id, pg_notify(${JOBS_WAKE_CHANNEL}, '') from added
+  `.execute(db);
+  return result.rows[0]?.id ?? null;
+}
+
+/** Wakes every listening worker (delivered when the surrounding transaction commits). */
+export async function wakeWorkers(db: Db): Promise<void> {
+  await sql`select pg_notify(${JOBS_WAKE_CHANNEL}, '')`.execute(db);
+}
