@@ -4,7 +4,8 @@ import { catalogueModule } from './commerce/catalogue/module.ts';
 import { storefrontModule } from './commerce/storefront/module.ts';
 import { jobsModule } from './platform/jobs/module.ts';
 import type { Module } from './platform/module.ts';
+import { privacyModule } from './privacy/module.ts';
 
-export const modules: Module[] = [jobsModule, catalogueModule, storefrontModule];
+export const modules: Module[] = [privacyModule, jobsModule, catalogueModule, storefrontModule];
 
 export const allMigrations = modules.flatMap((m) => m.migrations);

@@ -1,0 +1,39 @@
+// One audit entry: who did what to whose data, under which purpose, with what outcome. It holds
+// pseudonymous ids and category keys only, never personal data.
+import type { Actor } from '../actors.ts';
+
+export type AuditAction =
+  | 'subject.create'
+  | 'subject.restrict'
+  | 'subject.reactivate'
+  | 'subject.erase'
+  | 'data.read'
+  | 'data.write'
+  | 'data.lookup'
+  | 'data.purge'
+  | 'consent.grant'
+  | 'consent.withdraw'
+  | 'disclosure'
+  | 'disclosure.request'
+  | 'disclosure.decide'
+  | 'key.create'
+  | 'key.rewrap'
+  | 'key.rotate'
+  | 'key.destroy'
+  | 'policy.publish'
+  | 'residency.record'
+  | 'staff.action';
+
+export type AuditOutcome = 'ok' | 'refused';
+
+export type AuditDetailValue = string | number | boolean | null | string[];
+
+export interface AuditEntry {
+  actor: Actor;
+  action: AuditAction;
+  outcome: AuditOutcome;
+  subjectId?: string | null;
+  purpose?: string | null;
+  categories?: readonly string[];
+  detail?: Record<string, AuditDetailValue>;
+}

@@ -1,0 +1,52 @@
+// A data key per subject (AES-256), wrapped twice: first under the subject's shredder secret
+// (destroyed on erasure, kept outside the database), then under the active master key (rotated
+// without touching data). The wrapped key lives in privacy_subject_keys; the data itself is
+// encrypted under the data key with associated data naming subject, category and row.
+import { createHmac, randomBytes } from 'node:crypto';
+import { SubjectErased } from '../refusals.ts';
+import { cacheKey, type KernelContext } from '../context.ts';
+import { aad, open, seal } from './envelope.ts';
+import { randomLeaf } from './shredder.ts';
+
+export interface WrappedKeyRow {
+  leaf: number;
+  master_key_id: string;
+  wrapped_key: Buffer;
+}
+
+const shredKey = (secret: Buffer, subjectId: string) => createHmac('sha256', secret).update(`custodian/kek/v1/${subjectId}`).digest();
+const innerAad = (subjectId: string) => aad('data-key', subjectId);
+const outerAad = (subjectId: string) => aad('data-key-master', subjectId);
+
+/** A new data key for a subject, with a fresh (never punctured) leaf. */
+export async function newDataKey(ctx: KernelContext, subjectId: string): Promise<{ dataKey: Buffer; row: WrappedKeyRow }> {
+  let leaf = randomLeaf();
+  let secret = ctx.keyring.leafSecret(leaf);
+  // A restored database may hand out a leaf an erasure already punctured; pick another.
+  while (!secret) {
+    leaf = randomLeaf();
+    secret = ctx.keyring.leafSecret(leaf);
+  }
+  const dataKey = randomBytes(32);
+  const inner = seal(shredKey(secret, subjectId), dataKey, innerAad(subjectId));
+  const { keyId, blob } = await ctx.masterKeys.wrap(inner, outerAad(subjectId));
+  return { dataKey, row: { leaf, master_key_id: keyId, wrapped_key: blob } };
+}
+
+/** Unwraps a subject's data key (cached while the wrapped key is unchanged). */
+export async function unwrapDataKey(ctx: KernelContext, subjectId: string, kind: string, row: WrappedKeyRow): Promise<Buffer> {
+  const cached = ctx.keyCache.get(subjectId);
+  if (cached && cached.wrapped.equals(row.wrapped_key)) return cached.dataKey;
+  const secret = ctx.keyring.leafSecret(Number(row.leaf));
+  if (!secret) throw new SubjectErased();
+  const inner = await ctx.masterKeys.unwrap(row.master_key_id, row.wrapped_key, outerAad(subjectId));
+  const dataKey = open(shredKey(secret, subjectId), inner, innerAad(subjectId));
+  cacheKey(ctx, subjectId, { kind, wrapped: Buffer.from(row.wrapped_key), dataKey });
+  return dataKey;
+}
+
+/** Re-wraps a wrapped key under the active master key (the data key and the data do not change). */
+export async function rewrapDataKey(ctx: KernelContext, subjectId: string, row: WrappedKeyRow): Promise<{ keyId: string; blob: Buffer }> {
+  const inner = await ctx.masterKeys.unwrap(row.master_key_id, row.wrapped_key, outerAad(subjectId));
+  return ctx.masterKeys.wrap(inner, outerAad(subjectId));
+}

@@ -1,0 +1,84 @@
+// The privacy kernel's typed API: the only way any module reads or writes personal data, records
+// consent, discloses data to a third party or erases a person. Every call names an actor and a
+// purpose and takes the caller's database handle (or transaction) first.
+import type { Db } from '../platform/db/database.ts';
+import type { Logger } from '../platform/logger.ts';
+import type { Actor } from './actors.ts';
+import { newContext, type KernelContext } from './context.ts';
+import { FileKeyring, type MasterKeyProvider } from './crypto/keyring.ts';
+import { loadDataMap } from './datamap/load.ts';
+import type { DataMap } from './datamap/types.ts';
+import { consentLedger, consentState, recordConsent, type ConsentEntry, type ConsentRequest, type ConsentState } from './consent/ledger.ts';
+import { readItems, writeItems, type PersonalRecord, type ReadRequest, type WriteRequest } from './store/items.ts';
+import { findSubjects, type LookupRequest } from './store/lookup.ts';
+import { syncPolicyVersions } from './store/policy-sync.ts';
+import { createSubject, setRestricted } from './store/subjects.ts';
+import { checkResidency } from './residency.ts';
+
+export interface KernelOptions {
+  db: Db;
+  datamapDir?: string;
+  map?: DataMap;
+  keyringPath: string;
+  /** A KMS adapter for master keys; default: the master keys of the keyring file. */
+  masterKeys?: MasterKeyProvider;
+  /** DATA_REGION; null means the data map's region. */
+  region: string | null;
+  log?: Logger | null;
+  now?: () => Date;
+}
+
+export interface PrivacyKernel {
+  readonly map: DataMap;
+  readonly region: string;
+  /** Internals for the kernel's own jobs, commands and tests; other modules use the methods. */
+  readonly context: KernelContext;
+  createSubject(db: Db, request: { kind: string; actor: Actor; purpose: string }): Promise<string>;
+  write(db: Db, request: WriteRequest): Promise<void>;
+  read(db: Db, request: ReadRequest): Promise<PersonalRecord>;
+  findSubjects(db: Db, request: LookupRequest): Promise<string[]>;
+  /** Opted out of all communication or deactivated (P004-22); `reactivate` lifts it. */
+  restrict(db: Db, request: { subject: string; actor: Actor }): Promise<void>;
+  reactivate(db: Db, request: { subject: string; actor: Actor }): Promise<void>;
+  recordConsent(db: Db, request: ConsentRequest): Promise<number>;
+  consentState(db: Db, subject: string): Promise<ConsentState[]>;
+  consentLedger(db: Db, subject: string): Promise<ConsentEntry[]>;
+  /** Waits for audit rows written outside callers' transactions. */
+  flush(): Promise<void>;
+}
+
+export async function startKernel(options: KernelOptions): Promise<PrivacyKernel> {
+  const map = options.map ?? loadDataMap(options.datamapDir ?? new URL('../../datamap/', import.meta.url).pathname);
+  const keyring = FileKeyring.open(options.keyringPath);
+  const ctx = newContext({
+    map,
+    keyring,
+    rootDb: options.db,
+    ...(options.masterKeys ? { masterKeys: options.masterKeys } : {}),
+    ...(options.log !== undefined ? { log: options.log } : {}),
+    ...(options.now ? { now: options.now } : {}),
+  });
+  const region = await checkResidency(ctx, options.db, options.region);
+  await syncPolicyVersions(ctx, options.db);
+  return kernelOf(ctx, region);
+}
+
+export function kernelOf(ctx: KernelContext, region: string): PrivacyKernel {
+  return {
+    map: ctx.map,
+    region,
+    context: ctx,
+    createSubject: (db, r) => createSubject(ctx, db, r),
+    write: (db, r) => writeItems(ctx, db, r),
+    read: (db, r) => readItems(ctx, db, r),
+    findSubjects: (db, r) => findSubjects(ctx, db, r),
+    restrict: (db, r) => setRestricted(ctx, db, { ...r, restricted: true }),
+    reactivate: (db, r) => setRestricted(ctx, db, { ...r, restricted: false }),
+    recordConsent: (db, r) => recordConsent(ctx, db, r),
+    consentState: (db, subject) => consentState(db, subject),
+    consentLedger: (db, subject) => consentLedger(ctx, db, subject),
+    async flush() {
+      while (ctx.pending.size) await Promise.all([...ctx.pending]);
+    },
+  };
+}

@@ -1,0 +1,163 @@
+// The kernel's tables. Every one is prefixed `privacy_` and no code outside src/privacy may name
+// them (a test greps for it). Nothing here holds personal data in the clear: items are AES-GCM
+// ciphertexts under the subject's data key, lookups are keyed HMACs, and the audit, consent and
+// disclosure ledgers carry pseudonymous ids only. Ledgers are append-only, enforced by triggers.
+import { sql } from 'kysely';
+import type { Migration } from '../platform/db/migrate.ts';
+import { runSql } from '../platform/db/migrate.ts';
+
+export const appendOnlyTables = [
+  'privacy_policy_versions',
+  'privacy_residency',
+  'privacy_consents',
+  'privacy_audit_log',
+  'privacy_audit_chain',
+  'privacy_disclosure_approvals',
+  'privacy_disclosure_decisions',
+  'privacy_disclosures',
+] as const;
+
+export const privacyMigrations: Migration[] = [
+  {
+    id: 'privacy/0001_kernel',
+    async up(db) {
+      await runSql(
+        db,
+        `
+        create table privacy_policy_versions (
+          version text primary key check (length(version) between 1 and 40),
+          effective_at timestamptz not null,
+          summary text not null,
+          recorded_at timestamptz not null default now()
+        );
+        create table privacy_residency (
+          singleton boolean primary key default true check (singleton),
+          region text not null check (region ~ '^[a-z]{2}(-[a-z0-9]+)*$'),
+          recorded_at timestamptz not null default now()
+        );
+        create table privacy_subjects (
+          id uuid primary key,
+          kind text not null,
+          status text not null default 'active' check (status in ('active', 'restricted', 'erased')),
+          policy_version text not null references privacy_policy_versions(version),
+          created_at timestamptz not null,
+          status_changed_at timestamptz
+        );
+        create table privacy_subject_keys (
+          subject_id uuid primary key references privacy_subjects(id),
+          leaf bigint not null unique check (leaf >= 0),
+          master_key_id text not null,
+          wrapped_key bytea not null,
+          created_at timestamptz not null default now(),
+          rewrapped_at timestamptz
+        );
+        create index privacy_subject_keys_master_idx on privacy_subject_keys (master_key_id);
+        create table privacy_items (
+          id uuid primary key,
+          subject_id uuid not null references privacy_subjects(id),
+          category text not null,
+          ref text not null default '' check (length(ref) <= 200),
+          ciphertext bytea not null,
+          policy_version text not null references privacy_policy_versions(version),
+          purpose text not null,
+          collected_at timestamptz not null,
+          retain_until timestamptz not null,
+          unique (subject_id, category, ref)
+        );
+        create index privacy_items_retention_idx on privacy_items (retain_until);
+        create table privacy_blind_indexes (
+          subject_id uuid not null references privacy_subjects(id),
+          category text not null,
+          ref text not null default '',
+          digest bytea not null,
+          primary key (subject_id, category, ref)
+        );
+        create index privacy_blind_indexes_lookup_idx on privacy_blind_indexes (category, digest);
+        create table privacy_consents (
+          id bigint generated always as identity primary key,
+          subject_id uuid not null references privacy_subjects(id),
+          purpose text not null,
+          recipient text not null default '',
+          action text not null check (action in ('grant', 'withdraw')),
+          channel text not null check (channel in ('web', 'email', 'phone', 'paper', 'in-person')),
+          recorded_at timestamptz not null,
+          recorded_by_kind text not null,
+          recorded_by text not null,
+          policy_version text not null references privacy_policy_versions(version),
+          evidence bytea
+        );
+        create index privacy_consents_current_idx on privacy_consents (subject_id, purpose, recipient, id desc);
+        create table privacy_audit_log (
+          id bigint generated always as identity primary key,
+          at timestamptz not null,
+          actor_kind text not null,
+          actor_id text not null,
+          actor_role text,
+          action text not null,
+          outcome text not null,
+          subject_id uuid,
+          purpose text,
+          categories text[] not null default '{}',
+          detail jsonb not null default '{}'
+        );
+        create index privacy_audit_log_subject_idx on privacy_audit_log (subject_id, id);
+        create table privacy_audit_pending (
+          entry_id bigint primary key
+        );
+        create table privacy_audit_chain (
+          seq bigint primary key check (seq > 0),
+          entry_id bigint not null unique references privacy_audit_log(id),
+          hash bytea not null,
+          sealed_at timestamptz not null default now()
+        );
+        create table privacy_disclosure_approvals (
+          id uuid primary key,
+          requested_at timestamptz not null,
+          subject_id uuid not null references privacy_subjects(id),
+          recipient text not null,
+          categories text[] not null,
+          purpose text not null,
+          basis text not null,
+          order_ref text,
+          requested_by_kind text not null,
+          requested_by text not null
+        );
+        create table privacy_disclosure_decisions (
+          approval_id uuid primary key references privacy_disclosure_approvals(id),
+          decision text not null check (decision in ('approved', 'rejected')),
+          decided_at timestamptz not null,
+          decided_by text not null
+        );
+        create table privacy_disclosures (
+          id uuid primary key,
+          at timestamptz not null,
+          subject_id uuid not null references privacy_subjects(id),
+          recipient text not null,
+          recipient_ref text not null default '',
+          categories text[] not null,
+          purpose text not null,
+          basis text not null,
+          order_ref text,
+          actor_kind text not null,
+          actor_id text not null,
+          approval_id uuid unique references privacy_disclosure_approvals(id),
+          consent_id bigint references privacy_consents(id)
+        );
+        create index privacy_disclosures_subject_idx on privacy_disclosures (subject_id, at);
+        create index privacy_disclosures_order_idx on privacy_disclosures (order_ref) where order_ref is not null
+        `,
+      );
+      await sql
+        .raw(
+          `create function privacy_refuse_change() returns trigger language plpgsql as $$
+          begin raise exception '% is append-only: % is not allowed', tg_table_name, tg_op using errcode = '42501'; end
+          $$`,
+        )
+        .execute(db);
+      for (const table of appendOnlyTables) {
+        await sql.raw(`create trigger ${table}_no_change before update or delete on ${table} for each row execute function privacy_refuse_change()`).execute(db);
+        await sql.raw(`create trigger ${table}_no_truncate before truncate on ${table} for each statement execute function privacy_refuse_change()`).execute(db);
+      }
+    },
+  },
+];

@@ -1,0 +1,198 @@
+// Personal data items: one encrypted value per (subject, category, ref). Reads and writes are
+// purpose-checked; on the fast path the conditions, the data and the audit row are one statement.
+import { randomUUID } from 'node:crypto';
+import { sql } from 'kysely';
+import type { Db } from '../../platform/db/database.ts';
+import { validationError } from '../../platform/errors.ts';
+import type { Actor } from '../actors.ts';
+import { checkAccess } from '../access/checks.ts';
+import { refuse } from '../access/refuse.ts';
+import { auditColumns, auditValues } from '../audit/append.ts';
+import type { AuditEntry } from '../audit/entry.ts';
+import type { KernelContext } from '../context.ts';
+import { unwrapDataKey } from '../crypto/data-keys.ts';
+import { itemAad, open, seal } from '../crypto/envelope.ts';
+import { retentionDays } from '../datamap/policy.ts';
+import { conditionsOf, conditionsSql, explainUnmet } from './conditions.ts';
+import { currentPolicyVersion, dataKeyOf } from './subjects.ts';
+
+export type PersonalValue = string | number | boolean | null | PersonalValue[] | { [key: string]: PersonalValue };
+
+export interface PersonalItem {
+  category: string;
+  ref: string;
+  value: PersonalValue;
+  /** The policy version in force when this item was collected (P004-20). */
+  policyVersion: string;
+  collectedAt: Date;
+}
+
+export interface PersonalRecord {
+  subjectId: string;
+  items: PersonalItem[];
+  /** Values of the items without a ref (the person's current name, email, …), by category. */
+  values: Record<string, PersonalValue>;
+}
+
+export interface WriteRequest {
+  subject: string;
+  actor: Actor;
+  purpose: string;
+  values: Record<string, PersonalValue>;
+  /** Distinguishes several items of one category (an order's address, one support message); default ''. */
+  ref?: string;
+}
+
+export interface ReadRequest {
+  subject: string;
+  actor: Actor;
+  purpose: string;
+  categories?: readonly string[];
+  projection?: string;
+  ref?: string;
+}
+
+const MAX_VALUE_BYTES = 64 * 1024;
+const DAY_MS = 86_400_000;
+
+export class TamperedData extends Error {
+  constructor() {
+    super('A stored personal item does not belong where it was found (its associated data does not match).');
+    this.name = 'TamperedData';
+  }
+}
+
+export async function writeItems(ctx: KernelContext, db: Db, request: WriteRequest): Promise<void> {
+  const { subject, actor, purpose: purposeId } = request;
+  const ref = request.ref ?? '';
+  if (ref.length > 200 || ref.includes('\0')) throw validationError('ref', 'must be at most 200 characters');
+  const access = checkAccess(ctx.map, { actor, purpose: purposeId, subjectId: subject, categories: Object.keys(request.values), mode: 'write' });
+  const base = { actor, action: 'data.write' as const, subjectId: subject, purpose: purposeId, categories: access.categories };
+  if (!access.ok) return refuse(ctx, db, base, access.reason, access.message);
+  const { purpose, categories } = access;
+
+  let cached = ctx.keyCache.get(subject);
+  if (!cached) {
+    const known = await dataKeyOf(ctx, db, subject).catch(async (err: unknown) => {
+      if ((err as Error).name === 'SubjectErased') await refuse(ctx, db, base, 'erased', 'erased');
+      throw err;
+    });
+    cached = ctx.keyCache.get(subject) ?? { kind: known.kind, wrapped: Buffer.alloc(0), dataKey: known.dataKey };
+  }
+  const at = ctx.now();
+  const version = currentPolicyVersion(ctx);
+  const rows = categories.map((category) => {
+    const value = request.values[category];
+    const plaintext = Buffer.from(JSON.stringify(value ?? null), 'utf8');
+    if (plaintext.length > MAX_VALUE_BYTES) throw validationError(`values.${category}`, 'is too large');
+    const blindKind = ctx.map.categories.get(category)?.blindIndex ?? null;
+    if (blindKind && typeof value !== 'string') throw validationError(`values.${category}`, 'must be text');
+    return {
+      id: randomUUID(),
+      category,
+      ciphertext: seal(cached.dataKey, plaintext, itemAad(subject, category, ref)),
+      retainUntil: new Date(at.getTime() + retentionDays(ctx.map, category, purpose.id).days * DAY_MS),
+      digest: blindKind ? ctx.blind.digest(category, blindKind, value as string) : null,
+    };
+  });
+  const indexed = rows.filter((r) => r.digest);
+  const conditions = conditionsOf(ctx, purpose, 'write');
+  const entry: AuditEntry = { ...base, outcome: 'ok', detail: ref ? { ref_set: true } : {} };
+
+  const { rows: result } = await sql<{ written: number }>`
+    with g as (
+      select s.id from privacy_subjects s join privacy_subject_keys k on k.subject_id = s.id
+      where s.id = ${subject}::uuid and ${conditionsSql(purpose.id, conditions, categories)}
+    ),
+    i as (
+      insert into privacy_items (id, subject_id, category, ref, ciphertext, policy_version, purpose, collected_at, retain_until)
+      select v.id, g.id, v.category, ${ref}, v.ciphertext, ${version}, ${purpose.id}, ${at}::timestamptz, v.retain_until
+      from g, (values ${sql.join(rows.map((r) => sql`(${r.id}::uuid, ${r.category}::text, ${r.ciphertext}::bytea, ${r.retainUntil}::timestamptz)`))}) as v(id, category, ciphertext, retain_until)
+      on conflict (subject_id, category, ref) do update set ciphertext = excluded.ciphertext, policy_version = excluded.policy_version,
+        purpose = excluded.purpose, collected_at = excluded.collected_at, retain_until = excluded.retain_until
+      returning 1
+    ),
+    ${
+      indexed.length
+        ? sql`b as (
+      insert into privacy_blind_indexes (subject_id, category, ref, digest)
+      select g.id, v.category, ${ref}, v.digest from g, (values ${sql.join(indexed.map((r) => sql`(${r.category}::text, ${r.digest}::bytea)`))}) as v(category, digest)
+      on conflict (subject_id, category, ref) do update set digest = excluded.digest
+    ),`
+        : sql``
+    }
+    a as (insert into privacy_audit_log ${auditColumns} select * from (values ${auditValues(entry, at)}) x where exists (select 1 from g) returning id),
+    p as (insert into privacy_audit_pending (entry_id) select id from a)
+    select count(*)::int as written from i`.execute(db);
+
+  if (!result[0]?.written) {
+    const unmet = await explainUnmet(db, subject, purpose, conditions, categories);
+    if (unmet) return refuse(ctx, db, base, unmet.reason, unmet.message);
+    throw new Error('privacy: a write found its conditions met but wrote nothing');
+  }
+}
+
+export async function readItems(ctx: KernelContext, db: Db, request: ReadRequest): Promise<PersonalRecord> {
+  const { subject, actor, purpose: purposeId } = request;
+  const access = checkAccess(ctx.map, {
+    actor,
+    purpose: purposeId,
+    subjectId: subject,
+    mode: 'read',
+    ...(request.categories ? { categories: request.categories } : {}),
+    ...(request.projection !== undefined ? { projection: request.projection } : {}),
+  });
+  const detail: Record<string, string> = request.projection ? { projection: request.projection } : {};
+  const base = { actor, action: 'data.read' as const, subjectId: subject, purpose: purposeId, categories: access.categories, detail };
+  if (!access.ok) return refuse(ctx, db, base, access.reason, access.message);
+  const { purpose, categories } = access;
+  if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(subject)) throw validationError('subject', 'must be a subject id');
+  const conditions = conditionsOf(ctx, purpose, 'read');
+  const at = ctx.now();
+  const entry: AuditEntry = { ...base, outcome: 'ok' };
+
+  const { rows } = await sql<{
+    kind: string;
+    leaf: number;
+    master_key_id: string;
+    wrapped_key: Buffer;
+    category: string | null;
+    ref: string | null;
+    ciphertext: Buffer | null;
+    policy_version: string | null;
+    collected_at: Date | null;
+  }>`
+    with g as (
+      select s.id, s.kind from privacy_subjects s join privacy_subject_keys k on k.subject_id = s.id
+      where s.id = ${subject}::uuid and ${conditionsSql(purpose.id, conditions, categories)}
+    ),
+    a as (insert into privacy_audit_log ${auditColumns} select * from (values ${auditValues(entry, at)}) x where exists (select 1 from g) returning id),
+    p as (insert into privacy_audit_pending (entry_id) select id from a)
+    select g.kind, k.leaf, k.master_key_id, k.wrapped_key, i.category, i.ref, i.ciphertext, i.policy_version, i.collected_at
+    from g join privacy_subject_keys k on k.subject_id = g.id
+    left join privacy_items i on i.subject_id = g.id and i.category = any(${categories}::text[])
+      ${request.ref !== undefined ? sql`and i.ref = ${request.ref}` : sql``}
+    order by i.category, i.ref`.execute(db);
+
+  const first = rows[0];
+  if (!first) {
+    const unmet = await explainUnmet(db, subject, purpose, conditions, categories);
+    return refuse(ctx, db, base, unmet?.reason ?? 'erased', unmet?.message ?? 'erased');
+  }
+  const dataKey = await unwrapDataKey(ctx, subject, first.kind, { leaf: Number(first.leaf), master_key_id: first.master_key_id, wrapped_key: Buffer.from(first.wrapped_key) });
+  const items: PersonalItem[] = [];
+  const values: Record<string, PersonalValue> = {};
+  for (const r of rows) {
+    if (r.category === null || r.ciphertext === null || r.ref === null) continue;
+    let plaintext: Buffer;
+    try {
+      plaintext = open(dataKey, Buffer.from(r.ciphertext), itemAad(subject, r.category, r.ref));
+    } catch {
+      throw new TamperedData();
+    }
+    const value = JSON.parse(plaintext.toString('utf8')) as PersonalValue;
+    items.push({ category: r.category, ref: r.ref, value, policyVersion: r.policy_version ?? '', collectedAt: new Date(r.collected_at ?? 0) });
+    if (r.ref === '') values[r.category] = value;
+  }
+  return { subjectId: subject, items, values };
+}

@@ -1,0 +1,35 @@
+// Exact lookup through a blind index: which subjects have this email (or phone, or bank account)?
+// Only staff and system actors may look up, under a purpose allowed to use the category.
+import { sql } from 'kysely';
+import type { Db } from '../../platform/db/database.ts';
+import { validationError } from '../../platform/errors.ts';
+import type { Actor } from '../actors.ts';
+import { checkAccess } from '../access/checks.ts';
+import { refuse } from '../access/refuse.ts';
+import { appendAudit } from '../audit/append.ts';
+import type { KernelContext } from '../context.ts';
+
+export interface LookupRequest {
+  category: string;
+  value: string;
+  actor: Actor;
+  purpose: string;
+}
+
+export async function findSubjects(ctx: KernelContext, db: Db, request: LookupRequest): Promise<string[]> {
+  const { category, value, actor, purpose } = request;
+  const base = { actor, action: 'data.lookup' as const, purpose, categories: [category] };
+  if (actor.kind === 'self' || actor.kind === 'vendor') return refuse(ctx, db, base, 'not-own-data', 'Only staff and the system may look people up.');
+  const access = checkAccess(ctx.map, { actor, purpose, subjectId: '', categories: [category], mode: 'read' });
+  if (!access.ok) return refuse(ctx, db, base, access.reason, access.message);
+  const kind = ctx.map.categories.get(category)?.blindIndex;
+  if (!kind) throw validationError('category', `${category} has no blind index in the data map`);
+  const digest = ctx.blind.digest(category, kind, value);
+  const { rows } = await sql<{ subject_id: string }>`
+    select b.subject_id from privacy_blind_indexes b join privacy_subjects s on s.id = b.subject_id
+    where b.category = ${category} and b.digest = ${digest} and s.status <> 'erased'
+    group by b.subject_id order by b.subject_id`.execute(db);
+  const ids = rows.map((r) => r.subject_id);
+  await appendAudit(db, [{ ...base, outcome: 'ok', subjectId: ids.length === 1 ? ids[0]! : null, detail: { matches: ids.length } }], ctx.now());
+  return ids;
+}
