@@ -1,0 +1,47 @@
+// A product page: what it is, who makes it, where it sits in the shop, and each variant's SKU,
+// price and availability.
+import { html, type SafeHtml } from '../../../web/template.ts';
+import type { ProductDetail } from '../../catalogue/queries.ts';
+import type { ProductKind } from '../../catalogue/tables.ts';
+import type { CategoryTree } from '../category-tree.ts';
+import { breadcrumbs, kindBadge, price, stockText } from './parts.ts';
+
+const kindNotes: Record<ProductKind, string> = {
+  digital: 'A digital product: delivered as a download or licence key, so no shipping address is needed.',
+  physical: 'A physical product: shipped to the address you give at checkout.',
+  service: 'A service: provided by the vendor for as long as you subscribe.',
+};
+
+function paragraphs(text: string): SafeHtml[] {
+  return text
+    .split(/\n\s*\n/)
+    .map((p) => p.trim())
+    .filter(Boolean)
+    .map((p) => html`<p>${p}</p>`);
+}
+
+export function productPage(p: ProductDetail, tree: CategoryTree): SafeHtml {
+  const category = p.category ? tree.byId.get(p.category.id) : undefined;
+  const trail = [
+    { href: '/', label: 'Home' },
+    ...(category ? tree.pathTo(category).map((c) => ({ href: `/categories/${c.slug}`, label: c.name })) : [{ href: '/catalogue', label: 'Catalogue' }]),
+    { label: p.name },
+  ];
+  return html`<article class="product">
+${breadcrumbs(trail)}
+<h1>${p.name}</h1>
+<p class="meta">By <span class="vendor">${p.vendor.name}</span> ${kindBadge(p.kind)}</p>
+<div class="description">${paragraphs(p.description)}</div>
+<p class="meta">${kindNotes[p.kind]}</p>
+<table class="variants">
+<caption>Options</caption>
+<thead><tr><th scope="col">Option</th><th scope="col">SKU</th><th scope="col">Price</th><th scope="col">Availability</th></tr></thead>
+<tbody>
+${p.variants.map(
+  (v) => html`<tr><th scope="row">${v.name}</th><td><code>${v.sku}</code></td><td>${price(v.price_minor, v.currency)}</td><td>${stockText(v.stock)}</td></tr>`,
+)}
+</tbody>
+</table>
+${p.variants.length === 0 ? html`<p>This product has no options on sale yet.</p>` : ''}
+</article>`;
+}

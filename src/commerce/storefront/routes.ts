@@ -1,0 +1,181 @@
+// The storefront's pages: plain server-rendered HTML that works without JavaScript. Whole pages
+// are cached (see read-cache.ts for why that is safe) except search results, whose keys are
+// whatever visitors type.
+import type { FastifyPluginAsync, FastifyReply } from 'fastify';
+import { AppError, notFound } from '../../platform/errors.ts';
+import { layout } from '../../web/layout.ts';
+import { html, type SafeHtml } from '../../web/template.ts';
+import { CATALOGUE_CHANGED } from '../catalogue/events.ts';
+import { getProductBySlug, listCategories, listProducts, type ProductListing, type ProductSummary } from '../catalogue/queries.ts';
+import { buildCategoryTree, type CategoryTree } from './category-tree.ts';
+import { homePage } from './pages/home.ts';
+import { infoPages } from './pages/info.ts';
+import { listingPage, searchPrompt } from './pages/listing.ts';
+import { pageCount } from './pages/parts.ts';
+import { productPage } from './pages/product.ts';
+import { ReadCache } from './read-cache.ts';
+
+export const PRODUCTS_PER_PAGE = 12;
+const FEATURED_COUNT = 6;
+// Enough for every page of a small shop's catalogue; at ~10 KB a page, about 10 MB at most.
+const CACHED_PAGES = 1000;
+const CACHE_MAX_AGE_MS = 60_000;
+
+const slugParams = {
+  type: 'object',
+  required: ['slug'],
+  properties: { slug: { type: 'string', minLength: 1, maxLength: 80, pattern: '^[a-z0-9]+(-[a-z0-9]+)*$' } },
+} as const;
+
+const pageProperty = { type: 'integer', minimum: 1, maximum: 100_000, default: 1 } as const;
+const pageQuery = { type: 'object', properties: { page: pageProperty } } as const;
+const searchQuery = {
+  type: 'object',
+  properties: { q: { type: 'string', maxLength: 200, default: '' }, page: pageProperty },
+} as const;
+
+// Pages are kept as UTF-8 bytes: a cache hit is then sent without re-encoding or measuring it.
+function sendPage(reply: FastifyReply, page: Buffer): FastifyReply {
+  return reply.type('text/html; charset=utf-8').send(page);
+}
+
+function pageMissing(page: number): AppError {
+  return new AppError('NOT_FOUND', `There is no page ${page} of this listing.`);
+}
+
+export const storefrontRoutes: FastifyPluginAsync = async (app) => {
+  const shopName = app.config.shopName;
+  const pages = new ReadCache<Buffer>({ maxEntries: CACHED_PAGES, maxAgeMs: CACHE_MAX_AGE_MS });
+  const trees = new ReadCache<CategoryTree>({ maxEntries: 1, maxAgeMs: CACHE_MAX_AGE_MS });
+  const unlisten = await app.database.listen(CATALOGUE_CHANGED, () => {
+    pages.clear();
+    trees.clear();
+  });
+  app.addHook('onClose', async () => unlisten());
+
+  const categoryTree = async (): Promise<CategoryTree> =>
+    (await trees.get('tree', async () => buildCategoryTree(await listCategories(app.db))))!;
+
+  const render = (title: string, body: SafeHtml, query?: string, description?: string) =>
+    Buffer.from(layout({ shopName, title, body, query, description }).value);
+
+  /** A listing page, or undefined when `page` lies past its end (page 1 always exists). */
+  const listing = async (
+    page: number,
+    load: (page: number) => Promise<ProductListing>,
+  ): Promise<ProductListing | undefined> => {
+    const result = await load(page);
+    return page > pageCount(result.total, result.perPage) ? undefined : result;
+  };
+
+  app.get('/', { schema: { hide: true } }, async (_request, reply) => {
+    const page = await pages.get('home', async () => {
+      const tree = await categoryTree();
+      // A sample of the shop: the first product of up to two shelves of each department.
+      const featured: ProductSummary[] = [];
+      for (const root of tree.roots) {
+        const children = tree.childrenOf(root.id);
+        for (const shelf of (children.length ? children : [root]).slice(0, 2)) {
+          const { items } = await listProducts(app.db, { categoryId: shelf.id, page: 1, perPage: 1 });
+          if (items[0] && featured.length < FEATURED_COUNT) featured.push(items[0]);
+        }
+      }
+      return render('Home', homePage(shopName, tree, featured));
+    });
+    return sendPage(reply, page!);
+  });
+
+  app.get<{ Querystring: { page: number } }>('/catalogue', { schema: { hide: true, querystring: pageQuery } }, async (request, reply) => {
+    const n = request.query.page;
+    const page = await pages.get(`catalogue:${n}`, async () => {
+      const [tree, result] = await Promise.all([
+        categoryTree(),
+        listing(n, (page) => listProducts(app.db, { page, perPage: PRODUCTS_PER_PAGE })),
+      ]);
+      if (!result) return undefined;
+      return render(
+        n > 1 ? `Catalogue, page ${n}` : 'Catalogue',
+        listingPage({
+          heading: 'Catalogue',
+          lead: html`<p>All ${result.total} products, by name.</p>`,
+          tree,
+          listing: result,
+          hrefFor: (p) => `/catalogue?page=${p}`,
+          emptyText: 'There are no products on sale yet.',
+        }),
+      );
+    });
+    if (page === undefined) throw pageMissing(n);
+    return sendPage(reply, page);
+  });
+
+  app.get<{ Params: { slug: string }; Querystring: { page: number } }>(
+    '/categories/:slug',
+    { schema: { hide: true, params: slugParams, querystring: pageQuery } },
+    async (request, reply) => {
+      const { slug } = request.params;
+      const n = request.query.page;
+      const page = await pages.get(`category:${slug}:${n}`, async () => {
+        const tree = await categoryTree();
+        const category = tree.bySlug.get(slug);
+        if (!category) return undefined;
+        const result = await listing(n, (page) => listProducts(app.db, { categoryId: category.id, page, perPage: PRODUCTS_PER_PAGE }));
+        if (!result) return undefined;
+        const path = tree.pathTo(category);
+        return render(
+          n > 1 ? `${category.name}, page ${n}` : category.name,
+          listingPage({
+            heading: category.name,
+            lead: category.description ? html`<p>${category.description}</p>` : undefined,
+            trail: [
+              { href: '/', label: 'Home' },
+              ...path.slice(0, -1).map((c) => ({ href: `/categories/${c.slug}`, label: c.name })),
+              { label: category.name },
+            ],
+            tree,
+            current: category,
+            listing: result,
+            hrefFor: (p) => `/categories/${category.slug}?page=${p}`,
+            emptyText: 'There are no products in this category yet.',
+          }),
+        );
+      });
+      if (page === undefined) throw (await categoryTree()).bySlug.has(slug) ? pageMissing(n) : notFound('This category');
+      return sendPage(reply, page);
+    },
+  );
+
+  app.get<{ Querystring: { q: string; page: number } }>('/search', { schema: { hide: true, querystring: searchQuery } }, async (request, reply) => {
+    const q = request.query.q.trim();
+    const n = request.query.page;
+    const tree = await categoryTree();
+    if (q === '') return sendPage(reply, render('Search', searchPrompt(tree)));
+    const result = await listing(n, (page) => listProducts(app.db, { query: q, page, perPage: PRODUCTS_PER_PAGE }));
+    if (!result) throw pageMissing(n);
+    const body = listingPage({
+      heading: `Search results for “${q}”`,
+      lead: html`<p>${result.total === 1 ? '1 product matches.' : `${result.total} products match.`}</p>`,
+      tree,
+      listing: result,
+      hrefFor: (p) => `/search?${new URLSearchParams({ q, page: String(p) }).toString()}`,
+      emptyText: 'Nothing matches. Try another word or a SKU.',
+    });
+    return sendPage(reply, render(`Search: ${q}`, body, q));
+  });
+
+  app.get<{ Params: { slug: string } }>('/products/:slug', { schema: { hide: true, params: slugParams } }, async (request, reply) => {
+    const { slug } = request.params;
+    const page = await pages.get(`product:${slug}`, async () => {
+      const [product, tree] = await Promise.all([getProductBySlug(app.db, slug), categoryTree()]);
+      if (!product || product.status !== 'active') return undefined;
+      return render(product.name, productPage(product, tree), undefined, product.description.slice(0, 160));
+    });
+    if (page === undefined) throw notFound('This product');
+    return sendPage(reply, page);
+  });
+
+  for (const [path, info] of Object.entries(infoPages)) {
+    const page = render(info.title, info.body);
+    app.get(path, { schema: { hide: true } }, async (_request, reply) => sendPage(reply, page));
+  }
+};
