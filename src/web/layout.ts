@@ -39,7 +39,7 @@ ${o.description ? html`<meta name="description" content="${o.description}">` : '
 ${o.body}
 </main>
 <footer class="site-footer">
-  <p>${o.shopName} runs on Custodian: your personal data is encrypted, read only for a stated purpose, and yours to see and erase.</p>
+  <p>${o.shopName} runs on Custodian. This site loads nothing from other websites and uses no trackers.</p>
   <nav aria-label="Footer"><a href="/privacy">Privacy</a> <a href="/vendor">Vendor portal</a> <a href="/staff">Staff</a></nav>
 </footer>
 </body>
