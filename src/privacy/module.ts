@@ -1,9 +1,12 @@
-// The privacy kernel as a module: its tables first of all, its jobs (audit sealer, erased-data
-// sweep, retention) and the plugin that hands every other module `app.privacy`.
+// The privacy kernel as a module: its tables first of all, its jobs (the audit sealer, the sweep
+// of erased and expired items) and the plugin that hands every other module `app.privacy`.
 import type { Module } from '../platform/module.ts';
+import { SEAL_JOB, sealJob } from './audit/seal.ts';
 import { privacyMigrations } from './migrations.ts';
 
 export const privacyModule: Module = {
   name: 'privacy',
   migrations: privacyMigrations,
+  jobs: { [SEAL_JOB]: sealJob },
+  schedules: [{ name: SEAL_JOB, job: SEAL_JOB, everySeconds: 5 }],
 };

@@ -1,0 +1,71 @@
+// The sealer: chains audit entries after their transactions commit, the way Certificate
+// Transparency integrates entries into its log. Business transactions only insert (no shared lock,
+// no waiting on each other); one sealer at a time (an advisory lock) takes the pending entries in
+// id order, links each to the chain head and removes its pending marker, in one transaction. An
+// entry that commits late simply gets a later link.
+import { sql } from 'kysely';
+import type { Db } from '../../platform/db/database.ts';
+import type { JobContext } from '../../platform/jobs/types.ts';
+import { GENESIS, linkHash, type AuditRow } from './chain.ts';
+
+// An arbitrary constant naming "the audit sealer" among advisory locks.
+const SEALER_LOCK = 7_200_301_019;
+
+export const SEAL_JOB = 'privacy.seal-audit';
+/** Pending entries older than this raise an alert: the sealer is not running or keeps failing. */
+export const SEAL_LAG_ALERT_SECONDS = 120;
+
+export interface SealResult {
+  sealed: number;
+  head: { seq: number; hash: string } | null;
+}
+
+export async function sealAuditLog(db: Db, options: { batch?: number } = {}): Promise<SealResult> {
+  const batch = options.batch ?? 2000;
+  let sealed = 0;
+  let head: SealResult['head'] = null;
+  for (;;) {
+    const done = await db.transaction().execute(async (trx) => {
+      await sql`select pg_advisory_xact_lock(${SEALER_LOCK})`.execute(trx);
+      const { rows: last } = await sql<{ seq: number; hash: Buffer }>`select seq, hash from privacy_audit_chain order by seq desc limit 1`.execute(trx);
+      let seq = last[0] ? Number(last[0].seq) : 0;
+      let hash: Buffer = last[0] ? Buffer.from(last[0].hash) : GENESIS;
+      const { rows } = await sql<AuditRow>`
+        select e.* from privacy_audit_pending p join privacy_audit_log e on e.id = p.entry_id
+        order by e.id limit ${batch}`.execute(trx);
+      if (rows.length === 0) {
+        head = seq ? { seq, hash: hash.toString('hex') } : null;
+        return 0;
+      }
+      const links = rows.map((row) => {
+        seq += 1;
+        hash = linkHash(hash, seq, row);
+        return sql`(${seq}, ${Number(row.id)}, ${hash})`;
+      });
+      await sql`insert into privacy_audit_chain (seq, entry_id, hash) values ${sql.join(links)}`.execute(trx);
+      await sql`delete from privacy_audit_pending where entry_id = any(${rows.map((r) => Number(r.id))}::bigint[])`.execute(trx);
+      head = { seq, hash: hash.toString('hex') };
+      return rows.length;
+    });
+    sealed += done;
+    if (done < batch) return { sealed, head };
+  }
+}
+
+/** Age in seconds of the oldest entry still waiting for its link (null when none waits). */
+export async function oldestUnsealedSeconds(db: Db, now = new Date()): Promise<number | null> {
+  const { rows } = await sql<{ at: Date | null }>`
+    select min(e.at) as at from privacy_audit_pending p join privacy_audit_log e on e.id = p.entry_id`.execute(db);
+  const at = rows[0]?.at;
+  return at ? Math.max(0, Math.round((now.getTime() - new Date(at).getTime()) / 1000)) : null;
+}
+
+/** The sealer job: alerts when entries waited too long (earlier runs did not happen), then seals. */
+export async function sealJob(_payload: unknown, ctx: Pick<JobContext, 'db' | 'log'>): Promise<void> {
+  const lag = await oldestUnsealedSeconds(ctx.db);
+  if (lag !== null && lag > SEAL_LAG_ALERT_SECONDS) {
+    ctx.log.error({ alert: 'AUDIT_SEAL_LAG', oldestUnsealedSeconds: lag }, 'privacy: audit entries have waited too long to be sealed');
+  }
+  const { sealed } = await sealAuditLog(ctx.db);
+  if (sealed) ctx.log.debug({ sealed }, 'privacy: audit entries sealed');
+}

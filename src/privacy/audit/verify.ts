@@ -1,0 +1,69 @@
+// Verifies the audit chain: every link in order, no gap, every hash recomputed from its entry,
+// and no entry that is neither sealed nor waiting to be. Reports the first broken link.
+import { sql } from 'kysely';
+import type { Db } from '../../platform/db/database.ts';
+import { GENESIS, linkHash, type AuditRow } from './chain.ts';
+import { oldestUnsealedSeconds, SEAL_LAG_ALERT_SECONDS } from './seal.ts';
+
+export interface VerifyReport {
+  ok: boolean;
+  sealed: number;
+  pending: number;
+  oldestPendingSeconds: number | null;
+  /** Pending entries older than the alert threshold (a sealer problem, not tampering). */
+  sealLagAlert: boolean;
+  head: { seq: number; hash: string } | null;
+  firstBroken: { seq: number | null; entryId: number | null; problem: string } | null;
+}
+
+const PAGE = 5000;
+
+export async function verifyAuditLog(db: Db, now = new Date()): Promise<VerifyReport> {
+  let expected = 1;
+  let previous: Buffer = GENESIS;
+  let firstBroken: VerifyReport['firstBroken'] = null;
+  let sealed = 0;
+  page: for (;;) {
+    const { rows } = await sql<AuditRow & { seq: number; entry_id: number; hash: Buffer; found: number | null }>`
+      select c.seq, c.entry_id, c.hash, e.id as found, e.*
+      from privacy_audit_chain c left join privacy_audit_log e on e.id = c.entry_id
+      where c.seq >= ${expected} order by c.seq limit ${PAGE}`.execute(db);
+    for (const row of rows) {
+      const seq = Number(row.seq);
+      if (seq !== expected) {
+        firstBroken = { seq: expected, entryId: null, problem: `link ${expected} is missing (next link found is ${seq})` };
+        break page;
+      }
+      if (row.found === null) {
+        firstBroken = { seq, entryId: Number(row.entry_id), problem: 'the entry of this link is missing' };
+        break page;
+      }
+      const hash = Buffer.from(row.hash);
+      if (!linkHash(previous, seq, { ...row, id: Number(row.entry_id) }).equals(hash)) {
+        firstBroken = { seq, entryId: Number(row.entry_id), problem: 'the entry or its link was altered (hash does not match)' };
+        break page;
+      }
+      previous = hash;
+      expected = seq + 1;
+      sealed++;
+    }
+    if (rows.length < PAGE) break;
+  }
+  const { rows: counts } = await sql<{ pending: number; orphan: number | null }>`
+    select (select count(*) from privacy_audit_pending)::int as pending,
+      (select min(e.id) from privacy_audit_log e
+        where not exists (select 1 from privacy_audit_chain c where c.entry_id = e.id)
+          and not exists (select 1 from privacy_audit_pending p where p.entry_id = e.id)) as orphan`.execute(db);
+  const orphan = counts[0]?.orphan ?? null;
+  if (!firstBroken && orphan !== null) firstBroken = { seq: null, entryId: Number(orphan), problem: 'an entry is neither sealed nor waiting to be sealed (its pending marker was removed)' };
+  const oldest = await oldestUnsealedSeconds(db, now);
+  return {
+    ok: firstBroken === null,
+    sealed,
+    pending: counts[0]?.pending ?? 0,
+    oldestPendingSeconds: oldest,
+    sealLagAlert: oldest !== null && oldest > SEAL_LAG_ALERT_SECONDS,
+    head: sealed ? { seq: expected - 1, hash: previous.toString('hex') } : null,
+    firstBroken,
+  };
+}
