@@ -1,0 +1,102 @@
+// Runs the real shop (`src/main.ts`) as a child process for tests that signal or kill it: on a
+// temporary DATA_DIR with the embedded database, or on a scratch PostgreSQL database.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const projectRoot = fileURLToPath(new URL('../../', import.meta.url));
+export const STAFF_TOKEN = 'durability-test-staff-token-0123456789abcdef';
+export const staffHeaders = { authorization: `Bearer ${STAFF_TOKEN}` };
+
+export interface ShopProcess {
+  child: ChildProcess;
+  url: string;
+  port: number;
+  /** Everything the process wrote to stdout and stderr so far. */
+  output(): string;
+  /** Resolves when the process has exited. */
+  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+}
+
+export function tempDataDir(): string {
+  return mkdtempSync(join(tmpdir(), 'custodian-durability-'));
+}
+
+/** A port nobody listens on right now (the shop prints no port it picked itself). */
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+export interface StartOptions {
+  dataDir: string;
+  /** postgres:// URL; unset runs on the embedded PGlite under dataDir. */
+  databaseUrl?: string | null;
+  env?: Record<string, string>;
+}
+
+export async function startShopProcess(options: StartOptions): Promise<ShopProcess> {
+  const port = await freePort();
+  const env: Record<string, string> = {
+    PATH: process.env.PATH ?? '',
+    HOME: process.env.HOME ?? options.dataDir,
+    HOST: '127.0.0.1',
+    PORT: String(port),
+    DATA_DIR: options.dataDir,
+    RUN_WORKER: 'false',
+    DEMO_DATA: 'false',
+    RATE_LIMIT_PER_MINUTE: '0',
+    STAFF_API_TOKEN: STAFF_TOKEN,
+    LOG_LEVEL: 'warn',
+    ...(options.databaseUrl ? { DATABASE_URL: options.databaseUrl } : {}),
+    ...options.env,
+  };
+  const child = spawn(process.execPath, ['src/main.ts'], { cwd: projectRoot, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.once('exit', (code, signal) => resolve({ code, signal })),
+  );
+  const url = `http://127.0.0.1:${port}`;
+  const shop: ShopProcess = { child, url, port, output: () => output, exited };
+
+  let exit: { code: number | null; signal: NodeJS.Signals | null } | null = null;
+  void exited.then((e) => (exit = e));
+  const deadline = Date.now() + 90_000;
+  while (Date.now() < deadline) {
+    if (exit) throw new Error(`the shop exited before it was ready (${JSON.stringify(exit)}):\n${output}`);
+    try {
+      const response = await fetch(`${url}/readyz`, { signal: AbortSignal.timeout(2_000) });
+      if (response.status === 200) return shop;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  child.kill('SIGKILL');
+  throw new Error(`the shop did not become ready within 90 s:\n${output}`);
+}
+
+/** Stops a shop a test left running (after a failed assertion), so the test run can end. */
+export async function ensureStopped(shop: ShopProcess | null): Promise<void> {
+  if (!shop || shop.child.exitCode !== null || shop.child.signalCode !== null) return;
+  shop.child.kill('SIGKILL');
+  await shop.exited;
+}
+
+export async function listVendorSlugs(shop: ShopProcess): Promise<Set<string>> {
+  const response = await fetch(`${shop.url}/api/staff/vendors`, { headers: staffHeaders });
+  if (response.status !== 200) throw new Error(`GET /api/staff/vendors answered ${response.status}: ${await response.text()}`);
+  const body = (await response.json()) as { items: { slug: string }[] };
+  return new Set(body.items.map((v) => v.slug));
+}
