@@ -146,7 +146,7 @@ testEachDatabase('staff API: vendors, categories, products and variants round tr
   }
 });
 
-testEachDatabase('staff API: a product edited through the API shows the change on the next read, without restart', async (database) => {
+testEachDatabase('staff API: a product edited through the API shows the change on the next API read and on its storefront page, without restart', async (database) => {
   const { app, staffHeaders: headers } = await buildTestApp(database);
   try {
     const vendor = await createVendor(app, headers);
@@ -164,6 +164,18 @@ testEachDatabase('staff API: a product edited through the API shows the change o
     assert.equal(again.json().variants[0].price_minor, 5900);
     const listed = await app.inject({ url: '/api/staff/products?q=ultra', headers });
     assert.equal(listed.json().items[0].min_price_minor, 5900);
+
+    // The storefront caches pages; the API's write tells it to drop them, so the page changes too.
+    const page = async () => (await app.inject({ url: `/products/${product.slug}`, headers: { accept: 'text/html' } })).body;
+    assert.match(await page(), /Backup Ultra/);
+    await app.inject({ method: 'PATCH', url: `/api/staff/products/${product.id}`, headers, payload: { name: 'Backup Infinity' } });
+    let body = '';
+    for (let i = 0; i < 100 && !/Backup Infinity/.test(body); i++) {
+      body = await page();
+      if (!/Backup Infinity/.test(body)) await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    assert.match(body, /Backup Infinity/);
+    assert.match(body, /\$59\.00/);
   } finally {
     await app.close();
   }

@@ -1,0 +1,18 @@
+// Every CLI command, by subject. A module adds its commands as one file under src/cli/commands/
+// and one line here; `custodian help` lists them in this order.
+import type { CliCommand } from './command.ts';
+import { categoryCommands } from './commands/category.ts';
+import { helpCommands } from './commands/help.ts';
+import { migrateCommands } from './commands/migrate.ts';
+import { productCommands } from './commands/product.ts';
+import { variantCommands } from './commands/variant.ts';
+import { vendorCommands } from './commands/vendor.ts';
+
+export const cliCommands: readonly CliCommand[] = [
+  ...migrateCommands,
+  ...vendorCommands,
+  ...categoryCommands,
+  ...productCommands,
+  ...variantCommands,
+  ...helpCommands,
+];
