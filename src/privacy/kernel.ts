@@ -14,6 +14,7 @@ import { findSubjects, type LookupRequest } from './store/lookup.ts';
 import { syncPolicyVersions } from './store/policy-sync.ts';
 import { createSubject, setRestricted } from './store/subjects.ts';
 import { checkResidency } from './residency.ts';
+import { decideDisclosure, disclose, disclosuresOf, requestDisclosure, type Disclosure, type DisclosureRecord, type DisclosureRequest } from './disclosure/disclose.ts';
 
 export interface KernelOptions {
   db: Db;
@@ -43,6 +44,13 @@ export interface PrivacyKernel {
   recordConsent(db: Db, request: ConsentRequest): Promise<number>;
   consentState(db: Db, subject: string): Promise<ConsentState[]>;
   consentLedger(db: Db, subject: string): Promise<ConsentEntry[]>;
+  /** The one way personal data leaves for a third party; ledgered. */
+  disclose(db: Db, request: DisclosureRequest): Promise<Disclosure>;
+  /** Staff ask the DPO to approve a disclosure on a non-fulfilment basis; returns the request id. */
+  requestDisclosure(db: Db, request: Omit<DisclosureRequest, 'approval'>): Promise<string>;
+  decideDisclosure(db: Db, request: { approval: string; decision: 'approved' | 'rejected'; actor: Actor }): Promise<void>;
+  /** Who received this person's data (for one order, or all): recipient, fields, when, why. */
+  disclosuresOf(db: Db, request: { subject: string; order?: string }): Promise<DisclosureRecord[]>;
   /** Waits for audit rows written outside callers' transactions. */
   flush(): Promise<void>;
 }
@@ -77,6 +85,10 @@ export function kernelOf(ctx: KernelContext, region: string): PrivacyKernel {
     recordConsent: (db, r) => recordConsent(ctx, db, r),
     consentState: (db, subject) => consentState(db, subject),
     consentLedger: (db, subject) => consentLedger(ctx, db, subject),
+    disclose: (db, r) => disclose(ctx, db, r),
+    requestDisclosure: (db, r) => requestDisclosure(ctx, db, r),
+    decideDisclosure: (db, r) => decideDisclosure(ctx, db, r),
+    disclosuresOf: (db, r) => disclosuresOf(ctx, db, r),
     async flush() {
       while (ctx.pending.size) await Promise.all([...ctx.pending]);
     },

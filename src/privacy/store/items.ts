@@ -10,6 +10,7 @@ import { refuse } from '../access/refuse.ts';
 import { auditColumns, auditValues } from '../audit/append.ts';
 import type { AuditEntry } from '../audit/entry.ts';
 import type { KernelContext } from '../context.ts';
+import type { Purpose } from '../datamap/types.ts';
 import { unwrapDataKey } from '../crypto/data-keys.ts';
 import { itemAad, open, seal } from '../crypto/envelope.ts';
 import { retentionDays } from '../datamap/policy.ts';
@@ -30,7 +31,7 @@ export interface PersonalItem {
 export interface PersonalRecord {
   subjectId: string;
   items: PersonalItem[];
-  /** Values of the items without a ref (the person's current name, email, …), by category. */
+  /** Values by category of the items with the ref asked for (default '': the person's current name, email, …). */
   values: Record<string, PersonalValue>;
 }
 
@@ -146,10 +147,24 @@ export async function readItems(ctx: KernelContext, db: Db, request: ReadRequest
   const base = { actor, action: 'data.read' as const, subjectId: subject, purpose: purposeId, categories: access.categories, detail };
   if (!access.ok) return refuse(ctx, db, base, access.reason, access.message);
   const { purpose, categories } = access;
+  return fetchItems(ctx, db, { subject, purpose, categories, ...(request.ref !== undefined ? { ref: request.ref } : {}) }, { ...base, outcome: 'ok' });
+}
+
+/**
+ * Reads and decrypts a subject's items after the access rules passed, checking the purpose's
+ * database conditions and writing `entry` to the audit log in the same statement.
+ */
+export async function fetchItems(
+  ctx: KernelContext,
+  db: Db,
+  request: { subject: string; purpose: Purpose; categories: string[]; ref?: string },
+  entry: AuditEntry,
+): Promise<PersonalRecord> {
+  const { subject, purpose, categories } = request;
+  const { outcome: _outcome, ...base } = entry;
   if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(subject)) throw validationError('subject', 'must be a subject id');
   const conditions = conditionsOf(ctx, purpose, 'read');
   const at = ctx.now();
-  const entry: AuditEntry = { ...base, outcome: 'ok' };
 
   const { rows } = await sql<{
     kind: string;
@@ -192,7 +207,7 @@ export async function readItems(ctx: KernelContext, db: Db, request: ReadRequest
     }
     const value = JSON.parse(plaintext.toString('utf8')) as PersonalValue;
     items.push({ category: r.category, ref: r.ref, value, policyVersion: r.policy_version ?? '', collectedAt: new Date(r.collected_at ?? 0) });
-    if (r.ref === '') values[r.category] = value;
+    if (r.ref === (request.ref ?? '')) values[r.category] = value;
   }
   return { subjectId: subject, items, values };
 }

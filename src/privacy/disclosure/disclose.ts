@@ -1,0 +1,234 @@
+// The disclosure ledger: the one way personal data leaves for a third party. A disclosure names the
+// subject, a declared recipient, the categories (or the vendor projection), the purpose, a basis
+// from the fixed list and, for fulfilment, the order. It is refused unless the recipient is
+// declared to receive exactly those categories on that basis, CPNI is authorised, consent is
+// recorded where the basis needs it and the DPO approved it where the basis needs that. What is
+// released is returned to the caller and recorded: recipient, fields, time, basis and order.
+import { randomUUID } from 'node:crypto';
+import { sql } from 'kysely';
+import type { Db } from '../../platform/db/database.ts';
+import { validationError } from '../../platform/errors.ts';
+import { actorRef, systemActor, type Actor } from '../actors.ts';
+import { checkAccess } from '../access/checks.ts';
+import { refuse } from '../access/refuse.ts';
+import { appendAudit } from '../audit/append.ts';
+import type { AuditEntry } from '../audit/entry.ts';
+import type { KernelContext } from '../context.ts';
+import { latestConsent } from '../consent/ledger.ts';
+import type { Purpose, Recipient } from '../datamap/types.ts';
+import type { RefusalReason } from '../refusals.ts';
+import { fetchItems, type PersonalItem, type PersonalValue } from '../store/items.ts';
+import { disclosureBases, isDisclosureBasis, type BasisRule, type DisclosureBasis } from './bases.ts';
+
+export interface DisclosureRequest {
+  subject: string;
+  recipient: string;
+  /** Which one of the recipient (a vendor id, a carrier account); recorded, not checked. */
+  recipientRef?: string;
+  categories?: readonly string[];
+  /** For vendors: the vendor projection (P000-08). */
+  projection?: string;
+  purpose: string;
+  basis: string;
+  /** The order the disclosure completes (required for fulfilment, P001-03). */
+  order?: string;
+  /** The item ref to disclose (e.g. the order's shipping address); default: the current values. */
+  ref?: string;
+  actor: Actor;
+  /** The DPO-approved request, for bases that need one. */
+  approval?: string;
+}
+
+export interface Disclosure {
+  id: string;
+  at: Date;
+  values: Record<string, PersonalValue>;
+  items: PersonalItem[];
+}
+
+export interface DisclosureRecord {
+  id: string;
+  at: Date;
+  recipient: string;
+  recipientName: string;
+  recipientKind: string;
+  recipientRef: string;
+  categories: string[];
+  purpose: string;
+  basis: string;
+  basisLabel: string;
+  order: string | null;
+}
+
+interface Checked {
+  basis: DisclosureBasis;
+  rule: BasisRule;
+  recipient: Recipient;
+  purpose: Purpose;
+  categories: string[];
+}
+
+type Check = { ok: true; value: Checked } | { ok: false; reason: RefusalReason; message: string; categories: string[] };
+
+/** The rules that need no database, shared by requests for approval and disclosures. */
+export function checkDisclosure(ctx: KernelContext, r: Omit<DisclosureRequest, 'approval'>): Check {
+  const categories = [...(r.projection !== undefined ? (ctx.map.projections.get(r.projection)?.categories ?? []) : (r.categories ?? []))];
+  const no = (reason: RefusalReason, message: string): Check => ({ ok: false, reason, message, categories });
+  if (!isDisclosureBasis(r.basis)) {
+    return no('basis-unknown', `There is no disclosure basis ${r.basis}. Personal data is never sold or given out for mailing lists or surveys; the bases are: ${Object.keys(disclosureBases).join(', ')}.`);
+  }
+  const rule = disclosureBases[r.basis];
+  const recipient = ctx.map.recipients.get(r.recipient);
+  if (!recipient) return no('unknown-recipient', `There is no recipient ${r.recipient} in the data map.`);
+  if (!recipient.bases.has(r.basis) || (rule.recipientKinds.length > 0 && !(rule.recipientKinds as readonly string[]).includes(recipient.kind))) {
+    return no('basis-not-for-recipient', `${recipient.id} may not receive data on the basis ${r.basis}.`);
+  }
+  if (!recipient.purposes.has(r.purpose)) return no('basis-not-for-recipient', `${recipient.id} does not serve the purpose ${r.purpose}.`);
+  if (r.projection !== undefined && !ctx.map.projections.has(r.projection)) return no('unknown-projection', `There is no projection ${r.projection}.`);
+  if (categories.length === 0) return no('unknown-category', 'Name the categories to disclose.');
+  const extra = categories.filter((c) => !recipient.receives.has(c));
+  if (extra.length) return no('recipient-may-not-receive', `${recipient.id} is not declared to receive ${extra.join(', ')}.`);
+  if (rule.needsOrder && !r.order) return no('order-required', `A ${r.basis} disclosure must name the order it completes.`);
+
+  let actor = r.actor;
+  if (actor.kind === 'vendor') {
+    const access = ctx.map.vendorAccess;
+    if (recipient.id !== access.recipient || r.recipientRef !== actor.vendorId || !access.purposes.has(r.purpose) || !r.order) {
+      return no('not-own-data', 'A vendor receives buyer data only for its own orders, as that vendor, for fulfilment or support.');
+    }
+    if (r.projection !== undefined && ctx.map.projections.get(r.projection)?.audience !== 'vendor') return no('audience-mismatch', 'Vendors see the vendor projection only.');
+    // The vendor checks are done; the purpose's category rules still apply below.
+    actor = systemActor(`vendor-portal`);
+  }
+  const access = checkAccess(ctx.map, { actor, purpose: r.purpose, subjectId: r.subject, categories, mode: 'read' });
+  if (!access.ok) return no(access.reason, access.message);
+  return { ok: true, value: { basis: r.basis, rule, recipient, purpose: access.purpose, categories } };
+}
+
+const baseEntry = (r: DisclosureRequest, categories: readonly string[], action: AuditEntry['action']) => ({
+  actor: r.actor,
+  action,
+  subjectId: r.subject,
+  purpose: r.purpose,
+  categories,
+  detail: { recipient: r.recipient, basis: r.basis, ...(r.order ? { order: r.order } : {}) },
+});
+
+export async function disclose(ctx: KernelContext, db: Db, r: DisclosureRequest): Promise<Disclosure> {
+  if (r.order !== undefined && (r.order.length === 0 || r.order.length > 100)) throw validationError('order', 'must be 1 to 100 characters');
+  const check = checkDisclosure(ctx, r);
+  const base = baseEntry(r, check.ok ? check.value.categories : check.categories, 'disclosure');
+  if (!check.ok) return refuse(ctx, db, base, check.reason, check.message);
+  const { rule, recipient, purpose, categories } = check.value;
+
+  let approvalId: string | null = null;
+  let approvedCategories: string[] = [];
+  if (rule.needsDpoApproval) {
+    if (!r.approval) return refuse(ctx, db, base, 'dpo-approval-required', `A ${r.basis} disclosure needs the DPO's approval first.`);
+    const approval = await approvedRequest(db, r.approval);
+    const matches =
+      approval &&
+      approval.subject_id === r.subject &&
+      approval.recipient === recipient.id &&
+      approval.basis === r.basis &&
+      approval.purpose === purpose.id &&
+      (approval.order_ref ?? undefined) === r.order &&
+      categories.every((c) => approval.categories.includes(c));
+    if (!matches) return refuse(ctx, db, base, 'approval-invalid', 'The approval does not exist, was not approved, was used already, or covers another disclosure.');
+    approvalId = r.approval;
+    approvedCategories = approval.categories;
+  }
+
+  const cpni = categories.filter((c) => ctx.map.categories.get(c)?.cpni);
+  const consent = rule.needsConsent || cpni.length ? await latestConsent(db, r.subject, purpose.id, recipient.id) : null;
+  if (cpni.length) {
+    const authorised = consent?.action === 'grant' || (rule.cpniWithApproval && cpni.every((c) => approvedCategories.includes(c)));
+    if (!authorised) return refuse(ctx, db, base, 'cpni-needs-authorisation', `${cpni.join(', ')} (CPNI) is never shared with a third party without the customer's recorded authorisation.`);
+  }
+  if (rule.needsConsent && consent?.action !== 'grant') return refuse(ctx, db, base, 'consent-missing', `The person has not consented to disclosure to ${recipient.id}.`);
+
+  const id = randomUUID();
+  const record = await fetchItems(
+    ctx,
+    db,
+    { subject: r.subject, purpose, categories, ...(r.ref !== undefined ? { ref: r.ref } : {}) },
+    { ...base, outcome: 'ok', detail: { ...base.detail, disclosure_id: id } },
+  );
+  const who = actorRef(r.actor);
+  const at = ctx.now();
+  await sql`
+    insert into privacy_disclosures (id, at, subject_id, recipient, recipient_ref, categories, purpose, basis, order_ref, actor_kind, actor_id, approval_id, consent_id)
+    values (${id}::uuid, ${at}, ${r.subject}::uuid, ${recipient.id}, ${r.recipientRef ?? ''}, ${categories}::text[], ${purpose.id}, ${r.basis},
+      ${r.order ?? null}, ${who.kind}, ${who.id}, ${approvalId}::uuid, ${consent?.action === 'grant' ? consent.id : null})`.execute(db);
+  return { id, at, values: record.values, items: record.items };
+}
+
+async function approvedRequest(db: Db, id: string) {
+  if (!/^[0-9a-f-]{36}$/i.test(id)) return null;
+  const { rows } = await sql<{ subject_id: string; recipient: string; basis: string; purpose: string; order_ref: string | null; categories: string[] }>`
+    select a.subject_id, a.recipient, a.basis, a.purpose, a.order_ref, a.categories
+    from privacy_disclosure_approvals a join privacy_disclosure_decisions d on d.approval_id = a.id
+    where a.id = ${id}::uuid and d.decision = 'approved'
+      and not exists (select 1 from privacy_disclosures x where x.approval_id = a.id)`.execute(db);
+  return rows[0] ?? null;
+}
+
+/** Asks the DPO to approve a disclosure on a basis that needs it (P000-03). Returns the request id. */
+export async function requestDisclosure(ctx: KernelContext, db: Db, r: Omit<DisclosureRequest, 'approval'>): Promise<string> {
+  // Asking reads nothing, so the requester's role is not checked; the DPO who discloses is.
+  const check = checkDisclosure(ctx, { ...r, actor: systemActor('disclosure-request') });
+  const base = baseEntry(r, check.ok ? check.value.categories : check.categories, 'disclosure.request');
+  if (r.actor.kind !== 'staff') return refuse(ctx, db, base, 'not-dpo', 'Only staff may ask for a disclosure approval.');
+  if (!check.ok) return refuse(ctx, db, base, check.reason, check.message);
+  const id = randomUUID();
+  const at = ctx.now();
+  await sql`
+    insert into privacy_disclosure_approvals (id, requested_at, subject_id, recipient, categories, purpose, basis, order_ref, requested_by_kind, requested_by)
+    values (${id}::uuid, ${at}, ${r.subject}::uuid, ${r.recipient}, ${check.value.categories}::text[], ${r.purpose}, ${r.basis}, ${r.order ?? null}, 'staff', ${r.actor.staffId})`.execute(db);
+  await appendAudit(db, [{ ...base, outcome: 'ok', detail: { ...base.detail, approval_id: id } }], at);
+  return id;
+}
+
+/** The DPO approves or rejects a request; a DPO cannot approve their own request. */
+export async function decideDisclosure(ctx: KernelContext, db: Db, r: { approval: string; decision: 'approved' | 'rejected'; actor: Actor }): Promise<void> {
+  const base = { actor: r.actor, action: 'disclosure.decide' as const, detail: { approval_id: r.approval, decision: r.decision } };
+  if (r.decision !== 'approved' && r.decision !== 'rejected') throw validationError('decision', 'must be approved or rejected');
+  const { rows } = /^[0-9a-f-]{36}$/i.test(r.approval)
+    ? await sql<{ subject_id: string; requested_by: string; decided: string | null }>`
+        select a.subject_id, a.requested_by, d.decision as decided from privacy_disclosure_approvals a
+        left join privacy_disclosure_decisions d on d.approval_id = a.id where a.id = ${r.approval}::uuid`.execute(db)
+    : { rows: [] };
+  const request = rows[0];
+  if (!request) return refuse(ctx, db, base, 'approval-invalid', 'There is no such approval request.');
+  const entry = { ...base, subjectId: request.subject_id };
+  if (r.actor.kind !== 'staff' || r.actor.role !== 'dpo') return refuse(ctx, db, entry, 'not-dpo', 'Only the data protection officer decides on disclosures.');
+  if (r.actor.staffId === request.requested_by) return refuse(ctx, db, entry, 'not-dpo', 'The DPO cannot approve a request they made themselves.');
+  if (request.decided) return refuse(ctx, db, entry, 'approval-invalid', 'This request was already decided.');
+  const at = ctx.now();
+  await sql`insert into privacy_disclosure_decisions (approval_id, decision, decided_at, decided_by) values (${r.approval}::uuid, ${r.decision}, ${at}, ${r.actor.staffId})`.execute(db);
+  await appendAudit(db, [{ ...entry, outcome: 'ok' }], at);
+}
+
+/** Who received this person's data (optionally for one order): recipient, fields, when and why (P002-04). */
+export async function disclosuresOf(ctx: KernelContext, db: Db, r: { subject: string; order?: string }): Promise<DisclosureRecord[]> {
+  const { rows } = await sql<{ id: string; at: Date; recipient: string; recipient_ref: string; categories: string[]; purpose: string; basis: string; order_ref: string | null }>`
+    select id, at, recipient, recipient_ref, categories, purpose, basis, order_ref from privacy_disclosures
+    where subject_id = ${r.subject}::uuid ${r.order !== undefined ? sql`and order_ref = ${r.order}` : sql``}
+    order by at, id`.execute(db);
+  return rows.map((row) => {
+    const recipient = ctx.map.recipients.get(row.recipient);
+    return {
+      id: row.id,
+      at: new Date(row.at),
+      recipient: row.recipient,
+      recipientName: recipient?.name ?? row.recipient,
+      recipientKind: recipient?.kind ?? 'unknown',
+      recipientRef: row.recipient_ref,
+      categories: row.categories,
+      purpose: row.purpose,
+      basis: row.basis,
+      basisLabel: isDisclosureBasis(row.basis) ? disclosureBases[row.basis].label : row.basis,
+      order: row.order_ref,
+    };
+  });
+}
