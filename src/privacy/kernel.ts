@@ -14,6 +14,7 @@ import { findSubjects, type LookupRequest } from './store/lookup.ts';
 import { syncPolicyVersions } from './store/policy-sync.ts';
 import { createSubject, setRestricted } from './store/subjects.ts';
 import { checkResidency } from './residency.ts';
+import { eraseSubject, reconcileErasures, type EraseResult } from './erasure.ts';
 import { decideDisclosure, disclose, disclosuresOf, requestDisclosure, type Disclosure, type DisclosureRecord, type DisclosureRequest } from './disclosure/disclose.ts';
 
 export interface KernelOptions {
@@ -51,6 +52,10 @@ export interface PrivacyKernel {
   decideDisclosure(db: Db, request: { approval: string; decision: 'approved' | 'rejected'; actor: Actor }): Promise<void>;
   /** Who received this person's data (for one order, or all): recipient, fields, when, why. */
   disclosuresOf(db: Db, request: { subject: string; order?: string }): Promise<DisclosureRecord[]>;
+  /** Crypto-shreds a person: nothing of theirs can be read again, here or in any backup. */
+  erase(db: Db, request: { subject: string; actor: Actor }): Promise<EraseResult>;
+  /** After restoring a backup: completes erasures the keyring already made. */
+  reconcileErasures(db: Db): Promise<number>;
   /** Waits for audit rows written outside callers' transactions. */
   flush(): Promise<void>;
 }
@@ -89,6 +94,8 @@ export function kernelOf(ctx: KernelContext, region: string): PrivacyKernel {
     requestDisclosure: (db, r) => requestDisclosure(ctx, db, r),
     decideDisclosure: (db, r) => decideDisclosure(ctx, db, r),
     disclosuresOf: (db, r) => disclosuresOf(ctx, db, r),
+    erase: (db, r) => eraseSubject(ctx, db, r),
+    reconcileErasures: (db) => reconcileErasures(ctx, db),
     async flush() {
       while (ctx.pending.size) await Promise.all([...ctx.pending]);
     },

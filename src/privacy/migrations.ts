@@ -43,6 +43,7 @@ export const privacyMigrations: Migration[] = [
           created_at timestamptz not null,
           status_changed_at timestamptz
         );
+        create index privacy_subjects_erased_idx on privacy_subjects (id) where status = 'erased';
         create table privacy_subject_keys (
           subject_id uuid primary key references privacy_subjects(id),
           leaf bigint not null unique check (leaf >= 0),

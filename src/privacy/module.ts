@@ -2,11 +2,20 @@
 // of erased and expired items) and the plugin that hands every other module `app.privacy`.
 import type { Module } from '../platform/module.ts';
 import { SEAL_JOB, sealJob } from './audit/seal.ts';
+import { SWEEP_JOB, sweepItems } from './erasure.ts';
 import { privacyMigrations } from './migrations.ts';
 
 export const privacyModule: Module = {
   name: 'privacy',
   migrations: privacyMigrations,
-  jobs: { [SEAL_JOB]: sealJob },
-  schedules: [{ name: SEAL_JOB, job: SEAL_JOB, everySeconds: 5 }],
+  jobs: {
+    [SEAL_JOB]: sealJob,
+    [SWEEP_JOB]: async (_payload, ctx) => {
+      await sweepItems(ctx.db);
+    },
+  },
+  schedules: [
+    { name: SEAL_JOB, job: SEAL_JOB, everySeconds: 5 },
+    { name: SWEEP_JOB, job: SWEEP_JOB, everySeconds: 300 },
+  ],
 };

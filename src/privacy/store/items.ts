@@ -16,6 +16,7 @@ import { itemAad, open, seal } from '../crypto/envelope.ts';
 import { retentionDays } from '../datamap/policy.ts';
 import { conditionsOf, conditionsSql, explainUnmet } from './conditions.ts';
 import { currentPolicyVersion, dataKeyOf } from './subjects.ts';
+import { SubjectErased } from '../refusals.ts';
 
 export type PersonalValue = string | number | boolean | null | PersonalValue[] | { [key: string]: PersonalValue };
 
@@ -194,7 +195,13 @@ export async function fetchItems(
     const unmet = await explainUnmet(db, subject, purpose, conditions, categories);
     return refuse(ctx, db, base, unmet?.reason ?? 'erased', unmet?.message ?? 'erased');
   }
-  const dataKey = await unwrapDataKey(ctx, subject, first.kind, { leaf: Number(first.leaf), master_key_id: first.master_key_id, wrapped_key: Buffer.from(first.wrapped_key) });
+  const dataKey = await unwrapDataKey(ctx, subject, first.kind, { leaf: Number(first.leaf), master_key_id: first.master_key_id, wrapped_key: Buffer.from(first.wrapped_key) }).catch(
+    async (err: unknown) => {
+      // A database restored from before an erasure: the key is shredded though its row is back.
+      if (err instanceof SubjectErased) await refuse(ctx, db, base, 'erased', 'erased');
+      throw err;
+    },
+  );
   const items: PersonalItem[] = [];
   const values: Record<string, PersonalValue> = {};
   for (const r of rows) {

@@ -25,11 +25,13 @@ export async function findSubjects(ctx: KernelContext, db: Db, request: LookupRe
   const kind = ctx.map.categories.get(category)?.blindIndex;
   if (!kind) throw validationError('category', `${category} has no blind index in the data map`);
   const digest = ctx.blind.digest(category, kind, value);
-  const { rows } = await sql<{ subject_id: string }>`
-    select b.subject_id from privacy_blind_indexes b join privacy_subjects s on s.id = b.subject_id
+  const { rows } = await sql<{ subject_id: string; leaf: number }>`
+    select b.subject_id, k.leaf from privacy_blind_indexes b
+    join privacy_subjects s on s.id = b.subject_id join privacy_subject_keys k on k.subject_id = s.id
     where b.category = ${category} and b.digest = ${digest} and s.status <> 'erased'
-    group by b.subject_id order by b.subject_id`.execute(db);
-  const ids = rows.map((r) => r.subject_id);
+    group by b.subject_id, k.leaf order by b.subject_id`.execute(db);
+  // In a database restored from before an erasure, the erased person's index is back; their key is not.
+  const ids = rows.filter((r) => ctx.keyring.leafSecret(Number(r.leaf)) !== null).map((r) => r.subject_id);
   await appendAudit(db, [{ ...base, outcome: 'ok', subjectId: ids.length === 1 ? ids[0]! : null, detail: { matches: ids.length } }], ctx.now());
   return ids;
 }

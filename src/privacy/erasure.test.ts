@@ -1,0 +1,177 @@
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { cpSync, mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { sql } from 'kysely';
+import { openDatabase, type DatabaseHandle, type Db, type Engine } from '../platform/db/database.ts';
+import { migrate } from '../platform/db/migrate.ts';
+import { createScratchPostgres, testEngines } from '../platform/testing/databases.ts';
+import { findPersonalData, personalData } from '../platform/testing/personal-data.ts';
+import { allMigrations } from '../modules.ts';
+import { selfActor, staffActor, systemActor } from './actors.ts';
+import { SubjectErased } from './refusals.ts';
+import { sweepItems } from './erasure.ts';
+import { testKernel } from './testing.ts';
+import type { PrivacyKernel } from './kernel.ts';
+
+const system = systemActor('test');
+
+/** A database that can be backed up and restored as the operator would: PGlite's files, or pg_dump. */
+interface Store {
+  open(): Promise<DatabaseHandle>;
+  /** Takes a backup of the (closed) database and returns a function that restores it into a fresh database. */
+  backup(): Promise<() => Promise<DatabaseHandle>>;
+  /** Everything an attacker holding the database files or a dump would read. */
+  dump(): Promise<string>;
+  cleanup(): Promise<void>;
+}
+
+async function storeFor(engine: Engine): Promise<Store> {
+  if (engine === 'pglite') {
+    const dir = mkdtempSync(join(tmpdir(), 'custodian-pglite-'));
+    const files = (root: string): string[] => readdirSync(root).flatMap((f) => (statSync(join(root, f)).isDirectory() ? files(join(root, f)) : [join(root, f)]));
+    return {
+      open: () => openDatabase({ databaseUrl: null, pgliteDir: dir }),
+      async backup() {
+        const copy = mkdtempSync(join(tmpdir(), 'custodian-pglite-backup-'));
+        cpSync(dir, copy, { recursive: true });
+        return async () => {
+          const restored = mkdtempSync(join(tmpdir(), 'custodian-pglite-restored-'));
+          cpSync(copy, restored, { recursive: true });
+          return openDatabase({ databaseUrl: null, pgliteDir: restored });
+        };
+      },
+      async dump() {
+        return files(dir).map((f) => readFileSync(f).toString('latin1')).join('\n');
+      },
+      async cleanup() {},
+    };
+  }
+  const scratch = await createScratchPostgres();
+  const drops = [scratch.drop];
+  const pgDump = () => execFileSync('pg_dump', ['--no-owner', '--no-privileges', '-d', scratch.url], { maxBuffer: 256 * 1024 * 1024 }).toString('latin1');
+  return {
+    open: () => openDatabase({ databaseUrl: scratch.url, pgliteDir: null, poolSize: 4 }),
+    async backup() {
+      const file = join(mkdtempSync(join(tmpdir(), 'custodian-pgdump-')), 'backup.sql');
+      execFileSync('pg_dump', ['--no-owner', '--no-privileges', '-f', file, '-d', scratch.url]);
+      return async () => {
+        const fresh = await createScratchPostgres();
+        drops.push(fresh.drop);
+        execFileSync('psql', ['-q', '-v', 'ON_ERROR_STOP=1', '-d', fresh.url, '-f', file], { stdio: ['ignore', 'ignore', 'pipe'] });
+        return openDatabase({ databaseUrl: fresh.url, pgliteDir: null, poolSize: 4 });
+      };
+    },
+    dump: async () => pgDump(),
+    async cleanup() {
+      for (const drop of drops) await drop();
+    },
+  };
+}
+
+async function writePerson(db: Db, kernel: PrivacyKernel): Promise<string> {
+  const subject = await kernel.createSubject(db, { kind: 'customer', actor: system, purpose: 'account' });
+  await kernel.write(db, {
+    subject,
+    actor: system,
+    purpose: 'fulfillment',
+    values: {
+      'user.name': personalData.name,
+      'user.contact.email': personalData.email,
+      'user.contact.phone_number': personalData.phone,
+      'user.contact.address': { street: personalData.street, city: 'London' },
+    },
+  });
+  await kernel.write(db, { subject, actor: system, purpose: 'billing', values: { 'user.financial.bank_account': personalData.iban } });
+  await kernel.write(db, { subject, actor: system, purpose: 'fulfillment', ref: 'order-1', values: { 'user.contact.address': { street: personalData.street } } });
+  await kernel.recordConsent(db, { subject, purpose: 'newsletters', action: 'grant', channel: 'email', actor: selfActor(subject), evidence: `reply from ${personalData.email}` });
+  return subject;
+}
+
+const readAll = (kernel: PrivacyKernel, db: Db, subject: string) =>
+  kernel.read(db, { subject, actor: system, purpose: 'fulfillment', categories: ['user.name', 'user.contact.email', 'user.contact.address'] });
+
+for (const engine of testEngines()) {
+  test(`[P000-15] [P000-13] [P001-09] a dump of the database files holds no plaintext name, email, address, phone or bank number [${engine}]`, { timeout: 120_000 }, async () => {
+    const store = await storeFor(engine);
+    try {
+      let database = await store.open();
+      await migrate(database.db, allMigrations);
+      const { kernel } = await testKernel(database.db);
+      const subject = await writePerson(database.db, kernel);
+      assert.equal((await readAll(kernel, database.db, subject)).values['user.name'], personalData.name);
+      await kernel.findSubjects(database.db, { category: 'user.contact.email', value: personalData.email, actor: staffActor('s', 'support'), purpose: 'support' });
+      await database.close();
+      assert.deepEqual(findPersonalData(await store.dump()), []);
+
+      // The search does find plaintext when there is some: a table outside the kernel holding a name.
+      database = await store.open();
+      await sql`create table leak_control (note text)`.execute(database.db);
+      await sql`insert into leak_control values (${personalData.name})`.execute(database.db);
+      await database.close();
+      assert.ok(findPersonalData(await store.dump()).some((f) => f.startsWith('name')));
+    } finally {
+      await store.cleanup();
+    }
+  });
+
+  test(`[P000-12] erasure shreds the data key: the person is unreadable at once, and in a backup taken before erasure and restored into a fresh database [${engine}]`, { timeout: 120_000 }, async () => {
+    const store = await storeFor(engine);
+    try {
+      let database = await store.open();
+      await migrate(database.db, allMigrations);
+      let t = await testKernel(database.db);
+      const keyringPath = t.keyringPath;
+      const erased = await writePerson(database.db, t.kernel);
+      const kept = await t.kernel.createSubject(database.db, { kind: 'customer', actor: system, purpose: 'account' });
+      await t.kernel.write(database.db, { subject: kept, actor: system, purpose: 'fulfillment', values: { 'user.name': 'Kept Customer' } });
+      // A record another duty requires: the order's amount and date, without personal data.
+      await sql`create table test_orders (id text primary key, subject_id uuid not null, amount_minor integer not null, placed_at timestamptz not null)`.execute(database.db);
+      await sql`insert into test_orders values ('order-1', ${erased}::uuid, 4990, '2025-02-03T10:00:00Z')`.execute(database.db);
+      await database.close();
+
+      const restore = await store.backup();
+
+      database = await store.open();
+      t = await testKernel(database.db, { keyringPath });
+      const result = await t.kernel.erase(database.db, { subject: erased, actor: selfActor(erased) });
+      assert.deepEqual(result, { erased: true, alreadyErased: false });
+      await assert.rejects(readAll(t.kernel, database.db, erased), SubjectErased);
+      assert.deepEqual(await t.kernel.findSubjects(database.db, { category: 'user.contact.email', value: personalData.email, actor: staffActor('s', 'support'), purpose: 'support' }), []);
+      assert.equal((await readAll(t.kernel, database.db, kept)).values['user.name'], 'Kept Customer');
+      const { rows: order } = await sql<{ amount_minor: number; placed_at: Date }>`select amount_minor, placed_at from test_orders where id = 'order-1'`.execute(database.db);
+      assert.equal(order[0]!.amount_minor, 4990);
+      assert.equal(new Date(order[0]!.placed_at).toISOString(), '2025-02-03T10:00:00.000Z');
+      const { rows: keys } = await sql<{ n: number }>`select count(*)::int as n from privacy_subject_keys where subject_id = ${erased}::uuid`.execute(database.db);
+      assert.equal(keys[0]!.n, 0);
+      const swept = await sweepItems(database.db);
+      assert.equal(swept.erased, 6);
+      assert.deepEqual(await t.kernel.erase(database.db, { subject: erased, actor: system }), { erased: false, alreadyErased: true });
+      await database.close();
+
+      // The backup from before the erasure, restored into a fresh database, with the same keyring.
+      const restored = await restore();
+      try {
+        const { rows: before } = await sql<{ leaf: number; n: number }>`
+          select k.leaf, (select count(*)::int from privacy_items i where i.subject_id = k.subject_id) as n
+          from privacy_subject_keys k where k.subject_id = ${erased}::uuid`.execute(restored.db);
+        assert.equal(before[0]!.n, 6, 'the backup still holds the ciphertexts and the wrapped key');
+        const again = await testKernel(restored.db, { keyringPath });
+        assert.equal(again.kernel.context.keyring.leafSecret(Number(before[0]!.leaf)), null, 'nothing in the keyring can derive the erased key');
+        await assert.rejects(readAll(again.kernel, restored.db, erased), SubjectErased);
+        assert.equal((await again.kernel.consentLedger(restored.db, erased))[0]!.evidence, null, 'consent evidence is unreadable too');
+        assert.deepEqual(await again.kernel.findSubjects(restored.db, { category: 'user.contact.email', value: personalData.email, actor: staffActor('s', 'support'), purpose: 'support' }), []);
+        assert.equal((await readAll(again.kernel, restored.db, kept)).values['user.name'], 'Kept Customer');
+        assert.equal(await again.kernel.reconcileErasures(restored.db), 1);
+        const { rows: status } = await sql<{ status: string }>`select status from privacy_subjects where id = ${erased}::uuid`.execute(restored.db);
+        assert.equal(status[0]!.status, 'erased');
+      } finally {
+        await restored.close();
+      }
+    } finally {
+      await store.cleanup();
+    }
+  });
+}
