@@ -14,6 +14,7 @@ import { findSubjects, type LookupRequest } from './store/lookup.ts';
 import { syncPolicyVersions } from './store/policy-sync.ts';
 import { createSubject, setRestricted } from './store/subjects.ts';
 import { checkResidency } from './residency.ts';
+import { rotateMasterKey } from './crypto/rotation.ts';
 import { eraseSubject, reconcileErasures, type EraseResult } from './erasure.ts';
 import { decideDisclosure, disclose, disclosuresOf, requestDisclosure, type Disclosure, type DisclosureRecord, type DisclosureRequest } from './disclosure/disclose.ts';
 
@@ -56,6 +57,8 @@ export interface PrivacyKernel {
   erase(db: Db, request: { subject: string; actor: Actor }): Promise<EraseResult>;
   /** After restoring a backup: completes erasures the keyring already made. */
   reconcileErasures(db: Db): Promise<number>;
+  /** Makes a new master key active and re-wraps every data key under it (data untouched). */
+  rotateMasterKey(db: Db, actor: Actor): Promise<{ keyId: string; rewrapped: number }>;
   /** Waits for audit rows written outside callers' transactions. */
   flush(): Promise<void>;
 }
@@ -96,6 +99,7 @@ export function kernelOf(ctx: KernelContext, region: string): PrivacyKernel {
     disclosuresOf: (db, r) => disclosuresOf(ctx, db, r),
     erase: (db, r) => eraseSubject(ctx, db, r),
     reconcileErasures: (db) => reconcileErasures(ctx, db),
+    rotateMasterKey: (db, actor) => rotateMasterKey(ctx, db, actor),
     async flush() {
       while (ctx.pending.size) await Promise.all([...ctx.pending]);
     },

@@ -1,0 +1,87 @@
+import assert from 'node:assert/strict';
+import { chmodSync, mkdtempSync, readFileSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { sql } from 'kysely';
+import { testEachDatabase } from '../../platform/testing/databases.ts';
+import { staffActor, systemActor } from '../actors.ts';
+import { PrivacySetupError } from '../refusals.ts';
+import { testKernel } from '../testing.ts';
+import { FileKeyring } from './keyring.ts';
+import { leafSecret, newShredder, puncture, randomLeaf } from './shredder.ts';
+
+const freshPath = () => join(mkdtempSync(join(tmpdir(), 'custodian-kr-')), 'nested', 'keyring.json');
+
+test('the keyring is created on first start with 0600 and start refuses a keyring others can read', () => {
+  const path = freshPath();
+  const keyring = FileKeyring.open(path);
+  assert.equal(statSync(path).mode & 0o777, 0o600);
+  assert.equal(FileKeyring.open(path).activeKeyId(), keyring.activeKeyId());
+  chmodSync(path, 0o644);
+  assert.throws(() => FileKeyring.open(path), (err: unknown) => err instanceof PrivacySetupError && /chmod 600/.test(err.message));
+});
+
+test('the shredder forgets a punctured leaf for good and keeps every other leaf', () => {
+  const nodes = newShredder();
+  const leaves = Array.from({ length: 50 }, randomLeaf);
+  const before = leaves.map((l) => leafSecret(nodes, l)!);
+  const gone = leaves[7]!;
+  assert.equal(puncture(nodes, gone), true);
+  assert.equal(puncture(nodes, gone), false);
+  assert.equal(leafSecret(nodes, gone), null);
+  leaves.forEach((l, i) => {
+    if (l !== gone) assert.ok(leafSecret(nodes, l)!.equals(before[i]!), `leaf ${i} changed`);
+  });
+  // The neighbouring leaf shares 47 levels of path and still works.
+  const neighbour = gone % 2 === 0 ? gone + 1 : gone - 1;
+  assert.ok(leafSecret(nodes, neighbour));
+  assert.ok(nodes.size <= 48);
+});
+
+test('two processes puncturing the same keyring file keep both erasures', async () => {
+  const path = freshPath();
+  const a = FileKeyring.open(path);
+  const b = FileKeyring.open(path);
+  const [x, y] = [randomLeaf(), randomLeaf()];
+  await Promise.all([a.puncture(x), b.puncture(y)]);
+  const c = FileKeyring.open(path);
+  assert.equal(c.leafSecret(x), null);
+  assert.equal(c.leafSecret(y), null);
+  assert.equal(a.leafSecret(y), null, 'a process sees another one\'s erasure');
+  assert.equal(c.stats().erasures, 2);
+  assert.ok(!readFileSync(path, 'utf8').includes(x.toString(16)));
+});
+
+testEachDatabase('master-key rotation re-wraps every data key without touching the data', async ({ db }) => {
+  const { kernel, keyringPath } = await testKernel(db);
+  const system = systemActor('test');
+  const subjects = [];
+  for (let i = 0; i < 3; i++) {
+    const s = await kernel.createSubject(db, { kind: 'customer', actor: system, purpose: 'account' });
+    await kernel.write(db, { subject: s, actor: system, purpose: 'fulfillment', values: { 'user.name': `Rotating Person ${i}` } });
+    subjects.push(s);
+  }
+  const snapshot = async () =>
+    (await sql<{ ciphertext: Buffer; wrapped_key: Buffer; master_key_id: string }>`
+      select i.ciphertext, k.wrapped_key, k.master_key_id from privacy_items i join privacy_subject_keys k on k.subject_id = i.subject_id order by i.subject_id`.execute(db)).rows;
+  const before = await snapshot();
+  const oldKey = kernel.context.masterKeys.activeKeyId();
+  const { keyId, rewrapped } = await kernel.rotateMasterKey(db, staffActor('owner-1', 'owner'));
+  assert.equal(rewrapped, 3);
+  assert.notEqual(keyId, oldKey);
+  const after = await snapshot();
+  after.forEach((row, i) => {
+    assert.ok(Buffer.from(row.ciphertext).equals(Buffer.from(before[i]!.ciphertext)), 'data untouched');
+    assert.ok(!Buffer.from(row.wrapped_key).equals(Buffer.from(before[i]!.wrapped_key)), 'key re-wrapped');
+    assert.equal(row.master_key_id, keyId);
+  });
+  // A fresh process (no cache) reads everything after the old master key is gone.
+  await kernel.context.masterKeys.drop(oldKey);
+  const fresh = await testKernel(db, { keyringPath });
+  for (const [i, s] of subjects.entries()) {
+    assert.equal((await fresh.kernel.read(db, { subject: s, actor: system, purpose: 'fulfillment', categories: ['user.name'] })).values['user.name'], `Rotating Person ${i}`);
+  }
+  const { rows } = await sql<{ n: number }>`select count(*)::int as n from privacy_audit_log where action in ('key.rotate', 'key.rewrap')`.execute(db);
+  assert.equal(rows[0]!.n, 2);
+});
