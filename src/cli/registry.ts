@@ -4,6 +4,7 @@ import type { CliCommand } from './command.ts';
 import { categoryCommands } from './commands/category.ts';
 import { helpCommands } from './commands/help.ts';
 import { migrateCommands } from './commands/migrate.ts';
+import { privacyCommands } from './commands/privacy.ts';
 import { productCommands } from './commands/product.ts';
 import { variantCommands } from './commands/variant.ts';
 import { vendorCommands } from './commands/vendor.ts';
@@ -14,5 +15,6 @@ export const cliCommands: readonly CliCommand[] = [
   ...categoryCommands,
   ...productCommands,
   ...variantCommands,
+  ...privacyCommands,
   ...helpCommands,
 ];

@@ -4,10 +4,12 @@ import type { Module } from '../platform/module.ts';
 import { SEAL_JOB, sealJob } from './audit/seal.ts';
 import { SWEEP_JOB, sweepItems } from './erasure.ts';
 import { privacyMigrations } from './migrations.ts';
+import { privacyPlugin } from './plugin.ts';
 
 export const privacyModule: Module = {
   name: 'privacy',
   migrations: privacyMigrations,
+  routes: privacyPlugin,
   jobs: {
     [SEAL_JOB]: sealJob,
     [SWEEP_JOB]: async (_payload, ctx) => {

@@ -1,0 +1,102 @@
+// The kernel's CLI commands as an operator runs them: a separate process on the shop's settings.
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { sql } from 'kysely';
+import { parse } from 'yaml';
+import { openDatabase, pgliteDirFor, type DatabaseHandle } from '../platform/db/database.ts';
+import { migrate } from '../platform/db/migrate.ts';
+import { createScratchPostgres, testEngines } from '../platform/testing/databases.ts';
+import { allMigrations } from '../modules.ts';
+import { staffActor, systemActor } from './actors.ts';
+import { sealAuditLog } from './audit/seal.ts';
+import { fideslangTaxonomy } from './datamap/taxonomy.ts';
+import { testKernel } from './testing.ts';
+
+const main = fileURLToPath(new URL('../cli/main.ts', import.meta.url));
+
+function cli(env: Record<string, string>, ...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  const { DATABASE_URL: _ignored, ...inherited } = process.env;
+  return new Promise((resolve) => {
+    execFile(process.execPath, [main, ...args], { env: { ...inherited, LOG_LEVEL: 'silent', ...env }, timeout: 90_000 }, (err, stdout, stderr) => {
+      resolve({ code: err ? (typeof err.code === 'number' ? err.code : -1) : 0, stdout, stderr });
+    });
+  });
+}
+
+test('`custodian datamap export --format fides` writes a document whose keys are all in the fideslang taxonomy or declared extensions', { timeout: 120_000 }, async () => {
+  const dataDir = mkdtempSync(join(tmpdir(), 'custodian-cli-fides-'));
+  const out = join(dataDir, 'fides.yml');
+  const run = await cli({ DATA_DIR: dataDir }, 'datamap', 'export', '--format', 'fides', '--out', out);
+  assert.equal(run.code, 0, run.stderr);
+  const doc = parse(readFileSync(out, 'utf8')) as Record<string, any[]>;
+  const taxonomy = fideslangTaxonomy();
+  const ext = (kind: string) => new Set((doc[kind] ?? []).map((e: { fides_key: string }) => e.fides_key));
+  const [cats, subjects, uses] = [ext('data_category'), ext('data_subject'), ext('data_use')];
+  const unknown: string[] = [];
+  const cat = (k: string) => taxonomy.dataCategories.has(k) || cats.has(k) || unknown.push(`data category ${k}`);
+  for (const system of doc.system!) {
+    for (const d of system.privacy_declarations) {
+      if (!taxonomy.dataUses.has(d.data_use) && !uses.has(d.data_use)) unknown.push(`data use ${d.data_use}`);
+      d.data_categories.forEach(cat);
+      for (const s of d.data_subjects) if (!taxonomy.dataSubjects.has(s) && !subjects.has(s)) unknown.push(`data subject ${s}`);
+    }
+    for (const e of system.egress) e.data_categories.forEach(cat);
+  }
+  for (const ds of doc.dataset!) for (const c of ds.collections) for (const f of c.fields) f.data_categories.forEach(cat);
+  assert.deepEqual(unknown, []);
+  assert.ok(doc.system![0].privacy_declarations.some((d: { data_use: string }) => d.data_use === 'essential.service'));
+
+  const bad = await cli({ DATA_DIR: dataDir }, 'datamap', 'export', '--format', 'csv');
+  assert.equal(bad.code, 2);
+  assert.match(bad.stderr, /--format/);
+});
+
+for (const engine of testEngines()) {
+  test(`[P003-19] \`custodian audit verify\` passes an intact chain and reports the first broken row after a direct edit [${engine}]`, { timeout: 120_000 }, async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'custodian-cli-audit-'));
+    const env: Record<string, string> = { DATA_DIR: dataDir };
+    let drop = async () => {};
+    let open: () => Promise<DatabaseHandle>;
+    if (engine === 'postgres') {
+      const scratch = await createScratchPostgres();
+      drop = scratch.drop;
+      env.DATABASE_URL = scratch.url;
+      open = () => openDatabase({ databaseUrl: scratch.url, pgliteDir: null, poolSize: 2 });
+    } else {
+      open = () => openDatabase({ databaseUrl: null, pgliteDir: pgliteDirFor(dataDir) });
+    }
+    try {
+      let database = await open();
+      await migrate(database.db, allMigrations);
+      const { kernel } = await testKernel(database.db, { keyringPath: join(dataDir, 'keyring.json') });
+      const subject = await kernel.createSubject(database.db, { kind: 'customer', actor: systemActor('t'), purpose: 'account' });
+      await kernel.write(database.db, { subject, actor: systemActor('t'), purpose: 'support', values: { 'user.name': 'Verified Person' } });
+      for (let i = 0; i < 4; i++) await kernel.read(database.db, { subject, actor: staffActor('s', 'support'), purpose: 'support', categories: ['user.name'] });
+      await sealAuditLog(database.db);
+      await database.close();
+
+      const good = await cli(env, 'audit', 'verify');
+      assert.equal(good.code, 0, good.stderr);
+      assert.match(good.stdout, /The audit chain verifies/);
+
+      database = await open();
+      const { rows } = await sql<{ entry_id: number }>`select entry_id from privacy_audit_chain where seq = 5`.execute(database.db);
+      await database.db.transaction().execute(async (trx) => {
+        await sql`set local session_replication_role = replica`.execute(trx);
+        await sql`update privacy_audit_log set actor_id = 'someone-else' where id = ${rows[0]!.entry_id}`.execute(trx);
+      });
+      await database.close();
+
+      const broken = await cli(env, 'audit', 'verify');
+      assert.equal(broken.code, 1);
+      assert.match(broken.stderr, new RegExp(`BROKEN at link 5 \\(entry ${rows[0]!.entry_id}\\)`));
+    } finally {
+      await drop();
+    }
+  });
+}
