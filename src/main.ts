@@ -1,22 +1,39 @@
 // `npm start`: the shop on the embedded database (or DATABASE_URL), demo data on first start.
 import { ConfigError, loadConfig } from './platform/config.ts';
+import { DataDirLockedError } from './platform/db/data-dir-lock.ts';
 import { createLogger } from './platform/logger.ts';
 import { staffTokenPath } from './platform/staff-token.ts';
-import { startShop } from './server.ts';
+import { PrivacySetupError } from './privacy/refusals.ts';
+import { startShop, type RunningShop } from './server.ts';
 
-let config;
-try {
-  config = loadConfig();
-} catch (err) {
-  if (err instanceof ConfigError) {
+/** Problems the operator can fix: say what is wrong, without a stack trace. */
+function refuseToStart(err: unknown): never {
+  const code = (err as NodeJS.ErrnoException).code;
+  if (err instanceof ConfigError || err instanceof DataDirLockedError || err instanceof PrivacySetupError) {
     console.error(`Custodian cannot start. ${err.message}`);
+    process.exit(1);
+  }
+  if (code === 'EADDRINUSE' || code === 'EACCES') {
+    console.error(`Custodian cannot start. ${(err as Error).message} (check HOST and PORT).`);
     process.exit(1);
   }
   throw err;
 }
 
+let config;
+try {
+  config = loadConfig();
+} catch (err) {
+  refuseToStart(err);
+}
+
 const logger = createLogger(config.logLevel);
-const shop = await startShop(config, logger);
+let shop: RunningShop;
+try {
+  shop = await startShop(config, logger);
+} catch (err) {
+  refuseToStart(err);
+}
 
 const engine = shop.database.engine === 'pglite' ? `embedded PGlite in ${config.dataDir}/pglite` : 'PostgreSQL (DATABASE_URL)';
 const tokenSource = config.staffApiToken ? 'STAFF_API_TOKEN' : staffTokenPath(config);

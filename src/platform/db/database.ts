@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
+import { lockDataDir } from './data-dir-lock.ts';
 import { PGliteDialect } from './pglite-dialect.ts';
 
 export type Engine = 'pglite' | 'postgres';
@@ -53,7 +54,14 @@ export function pgliteDirFor(dataDir: string): string {
 
 async function openPGlite(dir: string | null): Promise<DatabaseHandle> {
   if (dir) mkdirSync(dir, { recursive: true });
-  const client = await PGlite.create(dir ?? undefined, { parsers: { [INT8_OID]: parseInt8 } });
+  const unlock = dir ? lockDataDir(dir) : () => {};
+  let client: PGlite;
+  try {
+    client = await PGlite.create(dir ?? undefined, { parsers: { [INT8_OID]: parseInt8 } });
+  } catch (err) {
+    unlock();
+    throw err;
+  }
   const db: Db = new Kysely<any>({ dialect: new PGliteDialect(client) });
   return {
     engine: 'pglite',
@@ -65,7 +73,13 @@ async function openPGlite(dir: string | null): Promise<DatabaseHandle> {
       };
     },
     async close() {
-      await db.destroy();
+      try {
+        await db.destroy();
+        // Kysely only closes a driver it has used; the client may never have run a query.
+        if (!client.closed) await client.close();
+      } finally {
+        unlock();
+      }
     },
   };
 }
