@@ -15,7 +15,8 @@ import type { DatabaseHandle } from '../platform/db/database.ts';
 import { AppError } from '../platform/errors.ts';
 import type { Logger } from '../platform/logger.ts';
 import type { Module } from '../platform/module.ts';
-import { answerFrameworkError, registerErrorHandling } from './error-handler.ts';
+import { answerFrameworkError, registerErrorHandling, registerNotFoundHandler } from './error-handler.ts';
+import { installValidation } from './validation.ts';
 import './fastify-types.ts';
 
 export interface AppOptions {
@@ -60,7 +61,6 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     return503OnClosing: true,
     // A URL that cannot be decoded gets our error answer (without the URL echoed back), not Fastify's.
     frameworkErrors: answerFrameworkError,
-    ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true, allErrors: false } },
   });
 
   app.decorate('config', config);
@@ -75,6 +75,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     }
   });
 
+  installValidation(app);
   registerErrorHandling(app);
 
   // A response sent while shutting down closes its keep-alive connection; otherwise the server
@@ -110,6 +111,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       errorResponseBuilder: () => new AppError('RATE_LIMITED'),
     });
   }
+  registerNotFoundHandler(app);
   await app.register(swagger, {
     openapi: {
       openapi: '3.1.0',

@@ -22,9 +22,27 @@ function fieldOf(context: string | undefined, item: ValidationItem): string {
 }
 
 function describe(item: ValidationItem): string {
-  if (item.keyword === 'additionalProperties') return 'is not an accepted field';
-  if (item.keyword === 'required') return 'is required';
-  return item.message ?? 'is not valid';
+  const p = item.params;
+  switch (item.keyword) {
+    case 'additionalProperties':
+      return 'is not an accepted field';
+    case 'required':
+      return 'is required';
+    case 'pattern':
+      return 'is not in the accepted format';
+    case 'format':
+      return `must be a valid ${String(p.format)}`;
+    case 'maxLength':
+      return `must be at most ${String(p.limit)} characters`;
+    case 'minLength':
+      return Number(p.limit) === 1 ? 'must not be empty' : `must be at least ${String(p.limit)} characters`;
+    case 'type':
+      return `must be ${String(p.type)}`;
+    case 'enum':
+      return `must be one of ${(p.allowedValues as unknown[]).join(', ')}`;
+    default:
+      return item.message ?? 'is not valid';
+  }
 }
 
 const codeForStatus = new Map<number, ErrorCode>();
@@ -110,7 +128,12 @@ export function registerErrorHandling(app: FastifyInstance): void {
     return reply.code(500).send({ error: { code: 'INTERNAL', message: 'Something went wrong on our side.', incident } });
   });
 
-  app.setNotFoundHandler((request, reply) => {
+}
+
+/** Unknown paths get the same answers as other errors; they count against the rate limit too. */
+export function registerNotFoundHandler(app: FastifyInstance): void {
+  const rateLimited = typeof app.rateLimit === 'function';
+  app.setNotFoundHandler(rateLimited ? { preHandler: app.rateLimit() } : {}, (request, reply) => {
     const err = new AppError('ROUTE_NOT_FOUND');
     if (wantsHtml(request)) return errorPage(request, reply, 404, 'Not found', 'There is no such page here.');
     return reply.code(404).send({ error: { code: err.code, message: err.message, fields: [] } });

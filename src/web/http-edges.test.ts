@@ -244,6 +244,12 @@ testEachDatabase('past RATE_LIMIT_PER_MINUTE a client gets 429 RATE_LIMITED, as 
     // Another client address has its own allowance.
     const other = await app.inject({ url: '/healthz', remoteAddress: '198.51.100.9' });
     assert.equal(other.statusCode, 200);
+
+    // Probing unknown URLs is limited like everything else.
+    const prober = '198.51.100.77';
+    const probes: number[] = [];
+    for (let i = 0; i < 4; i++) probes.push((await app.inject({ url: `/no-such-page-${i}`, remoteAddress: prober })).statusCode);
+    assert.deepEqual(probes, [404, 404, 404, 429]);
   } finally {
     await app.close();
   }

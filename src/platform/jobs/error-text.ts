@@ -2,7 +2,7 @@
 // looks like personal data (staff read it; it must not become a second copy of customer data).
 // No stack: file paths and frames help nobody reading the dead-letter list and leak internals.
 import { isAppError } from '../errors.ts';
-import { scrubString } from '../redact.ts';
+import { scrubErrorText } from '../redact.ts';
 
 const MAX_LENGTH = 1000;
 
@@ -16,5 +16,5 @@ export function jobErrorText(err: unknown): string {
   } else {
     message = String(err);
   }
-  return scrubString(`${code}: ${message}`).slice(0, MAX_LENGTH);
+  return scrubErrorText(`${code}: ${message}`).slice(0, MAX_LENGTH);
 }
