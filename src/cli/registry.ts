@@ -3,6 +3,7 @@
 import type { CliCommand } from './command.ts';
 import { categoryCommands } from './commands/category.ts';
 import { helpCommands } from './commands/help.ts';
+import { jobsCommands } from './commands/jobs.ts';
 import { migrateCommands } from './commands/migrate.ts';
 import { privacyCommands } from './commands/privacy.ts';
 import { productCommands } from './commands/product.ts';
@@ -16,5 +17,6 @@ export const cliCommands: readonly CliCommand[] = [
   ...productCommands,
   ...variantCommands,
   ...privacyCommands,
+  ...jobsCommands,
   ...helpCommands,
 ];
