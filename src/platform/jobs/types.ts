@@ -2,16 +2,28 @@
 // database handle, and either returns (done) or throws (retried with backoff, then dead).
 // Handlers run at least once: a worker that dies mid-job leaves the job to be run again, so every
 // handler must be idempotent (safe to run twice for the same payload).
+import type { Config } from '../config.ts';
 import type { Db } from '../db/database.ts';
 import type { Logger } from '../logger.ts';
 
 export type JobPayload = Record<string, unknown>;
+
+/**
+ * What the process started once and lends to every handler, beside the database: the settings,
+ * and what modules add by declaration merging (the privacy kernel adds `privacy`, see
+ * src/privacy/job-services.ts). Fields are optional because a worker in a test may run handlers
+ * that need none of them; a handler that needs one it was not given fails with a clear error.
+ */
+export interface JobServices {
+  config?: Config;
+}
 
 export interface JobContext {
   db: Db;
   log: Logger;
   jobId: number;
   attempt: number;
+  services: JobServices;
 }
 
 export type JobHandler = (payload: JobPayload, ctx: JobContext) => Promise<void>;

@@ -11,12 +11,14 @@ import { claimJobs, completeJob, failJob, recoverExpiredLeases, releaseJob, rene
 import { JOBS_WAKE_CHANNEL } from './enqueue.ts';
 import { jobErrorText } from './error-text.ts';
 import { enqueueDueSchedules, syncSchedules } from './schedules.ts';
-import type { ClaimedJob, JobHandlers, Schedule } from './types.ts';
+import type { ClaimedJob, JobHandlers, JobServices, Schedule } from './types.ts';
 
 export interface WorkerOptions {
   database: Pick<DatabaseHandle, 'db' | 'listen'>;
   handlers: JobHandlers;
   schedules?: readonly Schedule[];
+  /** Started services handed to every handler (the settings, the privacy kernel). */
+  services?: JobServices;
   logger: Logger;
   /** Jobs run at once (config.workerConcurrency). */
   concurrency: number;
@@ -151,7 +153,7 @@ export class Worker {
       let failure: unknown = null;
       let failed = false;
       try {
-        await handler(job.payload, { db, log, jobId: job.id, attempt: job.attempts });
+        await handler(job.payload, { db, log, jobId: job.id, attempt: job.attempts, services: this.#options.services ?? {} });
       } catch (err) {
         failed = true;
         failure = err;

@@ -1,0 +1,146 @@
+// The one way any module sends mail: `queueMail` inside the module's own transaction. It writes an
+// outbox row and a `comms.send` job that commit or roll back with the business change. The row
+// names the recipient only by subject id, purpose and address ref; the address (and any name)
+// is read through the privacy kernel when the job sends, so an erasure or refusal that happens
+// in between stops the mail (decision 0013).
+import { randomUUID } from 'node:crypto';
+import { tablesOf, type Db } from '../platform/db/database.ts';
+import { enqueue } from '../platform/jobs/enqueue.ts';
+import { mailKinds, type MailKind } from './kinds.ts';
+import type { CommsTables, TemplateParams } from './tables.ts';
+import { findTemplate, isParamName } from './templates.ts';
+
+export { registerTemplate, type MailTemplate, type RenderedMail, type TemplateInput } from './templates.ts';
+export type { MailKind } from './kinds.ts';
+
+export const SEND_JOB = 'comms.send';
+/** Temporary transport failures are retried with the job queue's backoff, up to this many tries in all. */
+export const SEND_MAX_ATTEMPTS = 10;
+
+export interface MailRequest {
+  /** The data subject (privacy kernel subject id) the mail goes to. */
+  subject: string;
+  /** Data-map purpose under which the kernel is asked for the address at send time, e.g. 'account', 'order-status'. */
+  purpose: string;
+  /** Registered template name, e.g. 'accounts.password-reset'. */
+  template: string;
+  /** Template parameters. Non-personal values only (ids, links with opaque tokens, amounts). */
+  params?: TemplateParams;
+  /** Which stored address: kernel item ref (default '' = the person's current email). An email-change confirmation goes to the pending new address stored under another ref. */
+  addressRef?: string;
+  /** Categories of the subject's data the template may use (read through the kernel at send time), e.g. ['user.name']. Default: the template's own list. */
+  personal?: string[];
+  kind?: MailKind;
+  /** A second request with the same key queues nothing and returns the first message's id. */
+  idempotencyKey?: string;
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const PURPOSE = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
+const CATEGORY = /^[a-z_]+(?:\.[a-z_]+)*$/;
+const EMAIL = /[^\s@<>]+@[^\s@<>]+\.[A-Za-z]{2,}/;
+const MAX_PARAM_LENGTH = 4000;
+
+/** A mistake in the calling code (not in anybody's input): it fails the caller's transaction. */
+function misuse(problem: string): Error {
+  return new Error(`queueMail: ${problem}`);
+}
+
+interface CheckedRequest {
+  kind: MailKind;
+  template: string;
+  subject: string;
+  purpose: string;
+  addressRef: string;
+  personal: string[];
+  params: TemplateParams;
+  idempotencyKey: string | null;
+}
+
+function check(request: MailRequest): CheckedRequest {
+  const template = findTemplate(request.template);
+  if (!template) throw misuse(`no mail template named "${request.template}" is registered`);
+  if (!UUID.test(request.subject)) throw misuse('subject must be a privacy kernel subject id');
+  if (request.purpose.length > 100 || !PURPOSE.test(request.purpose)) throw misuse(`"${request.purpose}" is not a purpose id`);
+
+  const kind = request.kind ?? template.kind ?? 'transactional';
+  if (!mailKinds.includes(kind)) throw misuse(`kind must be one of ${mailKinds.join(', ')}`);
+  if (kind !== (template.kind ?? 'transactional')) throw misuse(`template ${template.name} is not for ${kind} mail`);
+
+  const addressRef = request.addressRef ?? '';
+  if (addressRef.length > 200 || addressRef.includes('\0')) throw misuse('addressRef must be at most 200 characters');
+
+  const personal = [...new Set(request.personal ?? template.personal ?? [])];
+  if (personal.length > 20 || personal.some((c) => c.length > 100 || !CATEGORY.test(c))) throw misuse('personal must list data category keys such as user.name');
+  const missing = (template.personal ?? []).filter((c) => !personal.includes(c));
+  if (missing.length) throw misuse(`template ${template.name} reads ${missing.join(', ')}, which personal does not name`);
+
+  const params = request.params ?? {};
+  if (params === null || typeof params !== 'object' || Array.isArray(params)) throw misuse('params must be an object');
+  for (const [name, value] of Object.entries(params)) {
+    if (!isParamName(name)) throw misuse(`parameter name "${name}" must be a letter then letters, digits or _`);
+    if (typeof value === 'number' ? !Number.isFinite(value) : typeof value !== 'string' && typeof value !== 'boolean') {
+      throw misuse(`parameter ${name} must be text, a finite number or true/false`);
+    }
+    if (typeof value === 'string' && value.length > MAX_PARAM_LENGTH) throw misuse(`parameter ${name} is longer than ${MAX_PARAM_LENGTH} characters`);
+    // The outbox holds no personal data: addresses are read through the kernel at send time.
+    if (typeof value === 'string' && EMAIL.test(value)) throw misuse(`parameter ${name} holds an email address; name the recipient by subject and addressRef instead`);
+  }
+  if (template.params) {
+    const expected = new Set(template.params);
+    const absent = template.params.filter((p) => !Object.hasOwn(params, p));
+    const extra = Object.keys(params).filter((p) => !expected.has(p));
+    if (absent.length) throw misuse(`template ${template.name} needs parameter ${absent.join(', ')}`);
+    if (extra.length) throw misuse(`template ${template.name} takes no parameter ${extra.join(', ')}`);
+  }
+
+  const idempotencyKey = request.idempotencyKey ?? null;
+  if (idempotencyKey !== null && (idempotencyKey.length === 0 || idempotencyKey.length > 200)) throw misuse('idempotencyKey must be 1-200 characters');
+  return { kind, template: template.name, subject: request.subject.toLowerCase(), purpose: request.purpose, addressRef, personal, params, idempotencyKey };
+}
+
+/**
+ * Queues one mail and its send job on `db` (pass your transaction). Returns the outbox message id;
+ * with an `idempotencyKey` already used, returns that message's id and queues nothing.
+ */
+export async function queueMail(db: Db, request: MailRequest): Promise<string> {
+  const mail = check(request);
+  const run = async (trx: Db): Promise<string> => {
+    const t = tablesOf<CommsTables>(trx);
+    const inserted = await t
+      .insertInto('comms_outbox')
+      .values({
+        id: randomUUID(),
+        kind: mail.kind,
+        template: mail.template,
+        subject_id: mail.subject,
+        purpose: mail.purpose,
+        address_ref: mail.addressRef,
+        personal: mail.personal,
+        params: JSON.stringify(mail.params),
+        idempotency_key: mail.idempotencyKey,
+        suppressed_reason: null,
+        last_error: null,
+        transport_message_id: null,
+        sent_at: null,
+        finished_at: null,
+      })
+      .onConflict((oc) => oc.column('idempotency_key').where('idempotency_key', 'is not', null).doNothing())
+      .returning('id')
+      .executeTakeFirst();
+    if (inserted) {
+      await enqueue(trx, SEND_JOB, { messageId: inserted.id }, { uniqueKey: `${SEND_JOB}:${inserted.id}`, maxAttempts: SEND_MAX_ATTEMPTS });
+      return inserted.id;
+    }
+    const first = await t
+      .selectFrom('comms_outbox')
+      .select(['id', 'template', 'subject_id', 'purpose', 'address_ref'])
+      .where('idempotency_key', '=', mail.idempotencyKey)
+      .executeTakeFirstOrThrow();
+    if (first.template !== mail.template || first.subject_id !== mail.subject || first.purpose !== mail.purpose || first.address_ref !== mail.addressRef) {
+      throw misuse('this idempotencyKey was already used for a different mail');
+    }
+    return first.id;
+  };
+  return db.isTransaction ? run(db) : db.transaction().execute(run);
+}

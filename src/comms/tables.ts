@@ -1,0 +1,39 @@
+// Row type of the comms module's one table. The outbox names the recipient only by pseudonymous
+// subject id, purpose and address ref; the address and any name are read through the privacy
+// kernel when the message is sent (decision 0013), so nothing here is personal data.
+import type { ColumnType, Generated } from 'kysely';
+import type { MailKind } from './kinds.ts';
+
+/** queued → sent | suppressed (the kernel refused the address) | failed (permanent transport error). */
+export type OutboxStatus = 'queued' | 'sent' | 'suppressed' | 'failed';
+
+export type TemplateParams = Record<string, string | number | boolean>;
+
+export interface OutboxTable {
+  id: string;
+  kind: MailKind;
+  template: string;
+  subject_id: string;
+  purpose: string;
+  address_ref: string;
+  /** Data categories of the subject the template may use (read at send time). */
+  personal: string[];
+  /** Non-personal template parameters; emptied once the message is final. */
+  params: ColumnType<TemplateParams, string, string>;
+  idempotency_key: string | null;
+  status: Generated<OutboxStatus>;
+  attempts: Generated<number>;
+  /** Why a message was suppressed: the kernel's refusal reason or one of comms' own (see send.ts). */
+  suppressed_reason: string | null;
+  /** The last transport error, scrubbed of anything that looks like personal data. */
+  last_error: string | null;
+  /** The Message-ID header the mail was sent with. */
+  transport_message_id: string | null;
+  created_at: Generated<Date>;
+  sent_at: Date | null;
+  finished_at: Date | null;
+}
+
+export interface CommsTables {
+  comms_outbox: OutboxTable;
+}

@@ -1,0 +1,60 @@
+// Mail templates: registered once per name by the module that owns the mail (names are
+// `<module>.<what>`, e.g. `accounts.password-reset`). A template renders a subject line, a plain
+// text body and optionally an HTML body (through html``, which escapes every value). It sees the
+// non-personal parameters stored in the outbox, the shop's name and address, and the personal
+// values read through the privacy kernel at send time, by category.
+import type { PersonalValue } from '../privacy/store/items.ts';
+import type { SafeHtml } from '../web/template.ts';
+import type { MailKind } from './kinds.ts';
+import type { TemplateParams } from './tables.ts';
+
+export interface TemplateInput {
+  params: Readonly<TemplateParams>;
+  /** Values of the categories the request named in `personal`, by category (missing: not stored). */
+  personal: Readonly<Record<string, PersonalValue | undefined>>;
+  shop: { name: string; url: string };
+}
+
+export interface RenderedMail {
+  /** One line; line breaks are replaced by spaces. */
+  subject: string;
+  text: string;
+  html?: SafeHtml;
+}
+
+export interface MailTemplate {
+  name: string;
+  /** Default 'transactional'; a request of another kind is refused. */
+  kind?: MailKind;
+  /** Parameter names the template needs; a request that lacks one or adds another is refused. */
+  params?: readonly string[];
+  /** Categories the template reads (e.g. user.name); a request must name each of them in `personal`. */
+  personal?: readonly string[];
+  render(input: TemplateInput): RenderedMail;
+}
+
+const TEMPLATE_NAME = /^[a-z0-9]+(?:[-_][a-z0-9]+)*(?:\.[a-z0-9]+(?:[-_][a-z0-9]+)*)+$/;
+const PARAM_NAME = /^[A-Za-z][A-Za-z0-9_]{0,63}$/;
+
+const registry = new Map<string, MailTemplate>();
+
+/** Registers a template; registering the same object twice is harmless, another under a taken name throws. */
+export function registerTemplate(template: MailTemplate): void {
+  if (template.name.length > 200 || !TEMPLATE_NAME.test(template.name)) {
+    throw new Error(`Mail template name "${template.name}" must look like module.what (lowercase letters, digits, - and _)`);
+  }
+  for (const name of template.params ?? []) {
+    if (!PARAM_NAME.test(name)) throw new Error(`Mail template ${template.name}: parameter name "${name}" must be a letter then letters, digits or _`);
+  }
+  const taken = registry.get(template.name);
+  if (taken && taken !== template) throw new Error(`Mail template ${template.name} is already registered`);
+  registry.set(template.name, template);
+}
+
+export function findTemplate(name: string): MailTemplate | undefined {
+  return registry.get(name);
+}
+
+export function isParamName(name: string): boolean {
+  return PARAM_NAME.test(name);
+}
