@@ -31,6 +31,8 @@ const badValues: Record<string, string[]> = {
   KEYRING_PATH: ['/tmp/', projectRoot],
   DATA_REGION: ['US', 'united states', 'u'],
   DATAMAP_DIR: ['/nonexistent-datamap-folder', fileURLToPath(import.meta.url)],
+  SMTP_URL: ['mail.example.com:25', 'http://mail.example.com', 'smtp://', 'not a url'],
+  MAIL_FROM: ['shop', 'Shop <shop>', 'Shop <shop@example.com', 'shop@example.com\r\nBcc: everyone@example.com', '<>', 'a b@example.com'],
 };
 
 function configError(env: Record<string, string>): ConfigError {
@@ -68,6 +70,7 @@ test('secrets are not repeated in the error message', () => {
   assert.doesNotMatch(configError({ STAFF_API_TOKEN: secretToken }).message, /short-secret/);
   const url = 'mysql://admin:hunter2@db.internal/shop';
   assert.doesNotMatch(configError({ DATABASE_URL: url }).message, /hunter2/);
+  assert.doesNotMatch(configError({ SMTP_URL: 'http://mailer:hunter2@mail.example.com' }).message, /hunter2/);
 });
 
 test('defaults apply when nothing is set, and good values are parsed', () => {
@@ -96,6 +99,16 @@ test('defaults apply when nothing is set, and good values are parsed', () => {
   assert.equal(set.runWorker, false);
   assert.equal(set.rateLimitPerMinute, 0);
   assert.equal(set.currency, 'EUR');
+});
+
+test('SMTP_URL and MAIL_FROM: defaults and good values', () => {
+  const defaults = loadConfig({});
+  assert.equal(defaults.smtpUrl, null);
+  assert.deepEqual(defaults.mailFrom, { name: 'Custodian Demo Shop', address: 'shop@localhost' });
+  const set = loadConfig({ SMTP_URL: 'smtps://mailer:s3cret@mail.example.com:465', MAIL_FROM: '"Shop, Inc." <orders@shop.example>' });
+  assert.equal(set.smtpUrl, 'smtps://mailer:s3cret@mail.example.com:465');
+  assert.deepEqual(set.mailFrom, { name: 'Shop, Inc.', address: 'orders@shop.example' });
+  assert.deepEqual(loadConfig({ MAIL_FROM: 'orders@shop.example' }).mailFrom, { name: '', address: 'orders@shop.example' });
 });
 
 test('CUSTODIAN_CONFIG file: settings are read, the environment wins, unknown keys are refused', () => {

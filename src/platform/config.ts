@@ -28,6 +28,16 @@ export interface Config {
   dataRegion: string | null;
   /** Folder of the data map YAML files. */
   datamapDir: string;
+  /** smtp:// or smtps:// URL of the mail server; `null` writes mail as .eml files under DATA_DIR/mail. */
+  smtpUrl: string | null;
+  /** The From of every mail the shop sends. */
+  mailFrom: MailAddress;
+}
+
+export interface MailAddress {
+  /** Display name, '' when none. */
+  name: string;
+  address: string;
 }
 
 type Env = Record<string, string | undefined>;
@@ -67,6 +77,8 @@ export const settingDocs: SettingDoc[] = [
   { name: 'KEYRING_PATH', default: 'DATA_DIR/keyring.json', description: 'Master keyring of the privacy kernel; created on first start with 0600 permissions; start refuses if it is readable by others.' },
   { name: 'DATA_REGION', default: "(the data map's region)", description: 'Region where this deployment stores data (e.g. us); start refuses if it differs from the data map or from the region recorded in the database.' },
   { name: 'DATAMAP_DIR', default: './datamap', description: 'Folder of the data map YAML files (subjects, categories, purposes, recipients, roles, retention, policy versions).' },
+  { name: 'SMTP_URL', default: '(none: mail is written to DATA_DIR/mail/*.eml)', description: 'smtp:// (STARTTLS when offered) or smtps:// (TLS) URL of the mail server, with user:password@ if it needs them.' },
+  { name: 'MAIL_FROM', default: 'Custodian Demo Shop <shop@localhost>', description: 'Sender of every mail the shop sends: an address, optionally with a name, as in `Shop <shop@example.com>`.' },
   { name: 'SHUTDOWN_GRACE_MS', default: '10000', description: 'On SIGTERM, how long in-flight requests and jobs may take to finish.' },
 ];
 
@@ -132,6 +144,29 @@ function url(env: Env, name: string, protocols: string[]): string | null {
   return raw;
 }
 
+function smtpUrl(env: Env): string | null {
+  const value = url(env, 'SMTP_URL', ['smtp:', 'smtps:']);
+  // The value may hold a password: messages describe it, never repeat it.
+  if (value !== null && new URL(value).hostname === '') throw new ConfigError('SMTP_URL', 'must name the mail server, as in smtp://mail.example.com:587');
+  return value;
+}
+
+// The address part: no spaces, quotes, angle brackets or line breaks; a host name after the @.
+const MAIL_ADDRESS = /^[^\s@<>()",;:\\[\]]{1,64}@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$/;
+
+function mailFrom(env: Env): MailAddress {
+  const raw = env.MAIL_FROM?.trim() || 'Custodian Demo Shop <shop@localhost>';
+  const bad = (): never => {
+    throw new ConfigError('MAIL_FROM', `must be an address such as shop@example.com or Shop <shop@example.com> (got "${raw.replace(/[\r\n]/g, ' ')}")`);
+  };
+  if (/[\r\n\0]/.test(raw) || raw.length > 300) bad();
+  if (MAIL_ADDRESS.test(raw)) return { name: '', address: raw };
+  const named = /^(?:"([^"\\]*)"|([^<>"@]*?))\s*<([^<>]*)>$/.exec(raw);
+  const address = named?.[3] ?? '';
+  if (!named || !MAIL_ADDRESS.test(address)) return bad();
+  return { name: (named[1] ?? named[2] ?? '').trim(), address };
+}
+
 function keyringPath(env: Env, dataDir: string): string {
   const path = resolve(env.KEYRING_PATH?.trim() || join(dataDir, 'keyring.json'));
   if (env.KEYRING_PATH?.trim().endsWith('/') || (existsSync(path) && statSync(path).isDirectory())) {
@@ -191,5 +226,7 @@ export function loadConfig(processEnv: Env = process.env): Config {
     keyringPath: keyringPath(env, dataDir),
     dataRegion,
     datamapDir: datamapDir(env),
+    smtpUrl: smtpUrl(env),
+    mailFrom: mailFrom(env),
   };
 }
