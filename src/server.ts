@@ -37,7 +37,7 @@ export async function startShop(config: Config, logger: Logger): Promise<Running
   const port = new URL(address).port;
   const url = config.port === 0 ? `http://localhost:${port}` : config.publicUrl;
   const worker = config.runWorker
-    ? new Worker({ database, ...collectJobs(modules), logger, concurrency: config.workerConcurrency, pollMs: config.workerPollMs })
+    ? new Worker({ database, ...collectJobs(modules), services: { config, privacy: app.privacy }, logger, concurrency: config.workerConcurrency, pollMs: config.workerPollMs })
     : null;
   await worker?.start();
 

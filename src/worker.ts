@@ -8,6 +8,8 @@ import { collectJobs } from './platform/jobs/registry.ts';
 import { Worker } from './platform/jobs/worker.ts';
 import { createLogger } from './platform/logger.ts';
 import type { Module } from './platform/module.ts';
+import { startKernel, type PrivacyKernel } from './privacy/kernel.ts';
+import { PrivacySetupError } from './privacy/refusals.ts';
 import { allMigrations, modules } from './modules.ts';
 import { openShopDatabase } from './server.ts';
 
@@ -38,12 +40,24 @@ export async function runWorkerProcess(extraModules: readonly Module[] = []): Pr
   const database: DatabaseHandle = await openShopDatabase(config);
   const applied = await migrate(database.db, allMigrations);
   if (applied.length) logger.info({ applied }, 'migrations applied');
+  // Jobs that read personal data (sending mail) reach the kernel through services.privacy.
+  let privacy: PrivacyKernel;
+  try {
+    privacy = await startKernel({ db: database.db, datamapDir: config.datamapDir, keyringPath: config.keyringPath, region: config.dataRegion, log: logger });
+  } catch (err) {
+    if (err instanceof PrivacySetupError) {
+      console.error(`Custodian worker cannot start. ${err.message}`);
+      process.exit(1);
+    }
+    throw err;
+  }
 
   const { handlers, schedules } = collectJobs([...modules, ...extraModules]);
   const worker = new Worker({
     database,
     handlers,
     schedules,
+    services: { config, privacy },
     logger,
     concurrency: config.workerConcurrency,
     pollMs: config.workerPollMs,
@@ -64,6 +78,7 @@ export async function runWorkerProcess(extraModules: readonly Module[] = []): Pr
       force.unref();
       worker
         .stop(config.shutdownGraceMs)
+        .then(() => privacy.flush())
         .then(() => database.close())
         .then(
           () => process.exit(0),

@@ -1,8 +1,11 @@
-// The comms module: the outbox table and (with the sender) the job that delivers queued mail.
+// The comms module: the outbox table and the job that delivers queued mail.
 import type { Module } from '../platform/module.ts';
 import { commsMigrations } from './migrations.ts';
+import { SEND_JOB } from './outbox.ts';
+import { sendQueuedMail } from './send.ts';
 
 export const commsModule: Module = {
   name: 'comms',
   migrations: commsMigrations,
+  jobs: { [SEND_JOB]: (payload, ctx) => sendQueuedMail(payload, ctx) },
 };

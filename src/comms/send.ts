@@ -1,0 +1,100 @@
+// The `comms.send` job: delivers one queued outbox message. It reads the recipient through the
+// privacy kernel, renders the template, hands the mail to the transport and records the outcome:
+//   sent        the transport accepted it (sent_at, Message-ID)
+//   suppressed  nobody may be contacted: the kernel refused (its reason code), there is no
+//               address, or the kind of mail does not fit the purpose; never retried
+//   failed      a permanent transport error (5xx to this message), a template that throws, or
+//               temporary errors until the last attempt
+// A temporary transport error (4xx, server unreachable) leaves the message queued and throws, so
+// the job queue retries it with backoff. The job runs at least once: a worker that dies after the
+// server accepted the mail but before the row says `sent` sends it again, with the same
+// Message-ID, so receiving systems can tell.
+import type { Config } from '../platform/config.ts';
+import { jobErrorText } from '../platform/jobs/error-text.ts';
+import type { JobContext, JobPayload } from '../platform/jobs/types.ts';
+import { jobKernel } from '../privacy/job-services.ts';
+import { kindRules } from './kinds.ts';
+import { SEND_MAX_ATTEMPTS } from './outbox.ts';
+import { countAttempt, finishMessage, loadMessage, recordTemporaryFailure, type OutboxMessage } from './outbox-rows.ts';
+import { readRecipient } from './recipient.ts';
+import { findTemplate, type RenderedMail } from './templates.ts';
+import { isPermanentFailure, transportFor, type MailTransport, type OutgoingMail } from './transport.ts';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+export interface SendOptions {
+  /** Default: SMTP when SMTP_URL is set, else the .eml spool. */
+  transport?: MailTransport;
+}
+
+function configOf(ctx: JobContext): Config {
+  const config = ctx.services.config;
+  if (!config) throw new Error('NO_CONFIG: this worker was started without the settings (pass services.config to the Worker)');
+  return config;
+}
+
+export function messageIdFor(config: Pick<Config, 'mailFrom'>, outboxId: string): string {
+  const domain = config.mailFrom.address.split('@')[1] ?? 'localhost';
+  return `<${outboxId}@${domain}>`;
+}
+
+export async function sendQueuedMail(payload: JobPayload, ctx: JobContext, options: SendOptions = {}): Promise<void> {
+  const id = payload.messageId;
+  if (typeof id !== 'string' || !UUID.test(id)) throw new Error('BAD_PAYLOAD: comms.send needs { messageId }');
+  const { db } = ctx;
+  const log = ctx.log.child({ outboxId: id });
+  const message = await loadMessage(db, id);
+  if (!message) {
+    log.warn('outbox message no longer exists; nothing to send');
+    return;
+  }
+  if (message.status !== 'queued') return; // a rerun of a job that already finished this message
+  const config = configOf(ctx);
+  const kernel = jobKernel(ctx);
+  await countAttempt(db, id);
+
+  const finish = async (outcome: Parameters<typeof finishMessage>[2]) => {
+    await finishMessage(db, id, outcome);
+    log.info({ template: message.template, status: outcome.status, ...(outcome.status === 'suppressed' ? { reason: outcome.reason } : {}) }, 'outbox message finished');
+  };
+
+  const template = findTemplate(message.template);
+  if (!template) return finish({ status: 'failed', errorText: `UNKNOWN_TEMPLATE: no mail template named ${message.template} is registered in this process` });
+  const purpose = kernel.map.purposes.get(message.purpose);
+  if (!purpose) return finish({ status: 'suppressed', reason: 'unknown-purpose' });
+  if (kindRules[message.kind].purposeProblem(purpose)) return finish({ status: 'suppressed', reason: 'kind-not-for-purpose' });
+
+  const recipient = await readRecipient(kernel, db, message);
+  if (!recipient.ok) return finish({ status: 'suppressed', reason: recipient.reason });
+
+  let rendered: RenderedMail;
+  try {
+    rendered = template.render({ params: message.params, personal: recipient.personal, shop: { name: config.shopName, url: config.publicUrl } });
+  } catch (err) {
+    return finish({ status: 'failed', errorText: `TEMPLATE_FAILED: ${jobErrorText(err)}` });
+  }
+
+  const mail = outgoing(config, message, recipient, rendered);
+  const transport = options.transport ?? transportFor(config);
+  try {
+    const delivery = await transport.send(mail);
+    return finish({ status: 'sent', transportMessageId: delivery.messageId });
+  } catch (err) {
+    const errorText = jobErrorText(err);
+    if (isPermanentFailure(err) || ctx.attempt >= SEND_MAX_ATTEMPTS) return finish({ status: 'failed', errorText });
+    await recordTemporaryFailure(db, id, errorText);
+    throw err;
+  }
+}
+
+function outgoing(config: Config, message: OutboxMessage, to: { address: string; name: string }, rendered: RenderedMail): OutgoingMail {
+  return {
+    outboxId: message.id,
+    messageId: messageIdFor(config, message.id),
+    to: { address: to.address, name: to.name },
+    subject: rendered.subject.replace(/[\r\n]+/g, ' ').trim(),
+    text: rendered.text,
+    ...(rendered.html ? { html: rendered.html.value } : {}),
+    headers: kindRules[message.kind].headers(),
+  };
+}
