@@ -1,5 +1,6 @@
 // The composition root: every module, in dependency order (the privacy kernel first once it
 // exists). Migrations run in this order; routes register in this order.
+import { accountsModule } from './accounts/module.ts';
 import { catalogueModule } from './commerce/catalogue/module.ts';
 import { commsModule } from './comms/module.ts';
 import { storefrontModule } from './commerce/storefront/module.ts';
@@ -7,6 +8,6 @@ import { jobsModule } from './platform/jobs/module.ts';
 import type { Module } from './platform/module.ts';
 import { privacyModule } from './privacy/module.ts';
 
-export const modules: Module[] = [privacyModule, jobsModule, commsModule, catalogueModule, storefrontModule];
+export const modules: Module[] = [privacyModule, jobsModule, commsModule, accountsModule, catalogueModule, storefrontModule];
 
 export const allMigrations = modules.flatMap((m) => m.migrations);

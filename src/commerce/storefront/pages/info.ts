@@ -6,13 +6,7 @@ export interface InfoPage {
   body: SafeHtml;
 }
 
-export const infoPages: Record<'/account' | '/vendor' | '/staff' | '/privacy', InfoPage> = {
-  '/account': {
-    title: 'Your account',
-    body: html`<h1>Your account</h1>
-<p>Here customers will see their orders, saved baskets and every piece of personal data the shop holds about them.</p>
-<p>Sign-in arrives with the accounts module; until then there are no customer accounts, and you can browse the shop without one.</p>`,
-  },
+export const infoPages: Record<'/vendor' | '/staff' | '/privacy', InfoPage> = {
   '/vendor': {
     title: 'Vendor portal',
     body: html`<h1>Vendor portal</h1>
@@ -30,6 +24,7 @@ export const infoPages: Record<'/account' | '/vendor' | '/staff' | '/privacy', I
     body: html`<h1>Privacy</h1>
 <p>This page will publish the shop's privacy policy, generated from the shop's own data map, so it always says what the system actually does.</p>
 <p>What is true today: browsing the storefront sets no cookies, asks for no personal data, and loads nothing from other websites.
-Sign-in, and with it the privacy centre where you can see, export and erase your data, arrives with the accounts module.</p>`,
+The account pages set one cookie, an opaque random id that holds nothing about you, so that forms and sign-in are secure.
+Your name, email and password hash are stored encrypted. The privacy centre, where you can see, export and erase your data, comes next.</p>`,
   },
 };

@@ -1,0 +1,258 @@
+// What a customer can do with their account: sign up (confirmed by email), sign in, change the
+// password or the sign-in email, reset a forgotten password. Each command takes the caller's
+// database handle (a transaction, except sign-in, whose failure count must outlive the answer).
+import { createHmac } from 'node:crypto';
+import { sql } from 'kysely';
+import type { Db } from '../platform/db/database.ts';
+import { AppError, validationError } from '../platform/errors.ts';
+import { selfActor, systemActor } from '../privacy/actors.ts';
+import type { PrivacyKernel } from '../privacy/kernel.ts';
+import type { ActiveSession } from './sessions.ts';
+import { createSession, endSessionsOf } from './sessions.ts';
+import {
+  ACCOUNT_PURPOSE,
+  AGE,
+  CREDENTIALS,
+  EMAIL,
+  NAME,
+  PENDING_EMAIL_REF,
+  findAccount,
+  readDecoyHash,
+  readPasswordHash,
+  readProfile,
+  writePasswordHash,
+  type Candidate,
+} from './identity.ts';
+import type { AccountMailer } from './mail.ts';
+import { customerRules, passwordProblem } from './password-policy.ts';
+import { hashPassword, needsRehash, verifyPassword } from './passwords.ts';
+import { recordSecurityEvent } from './security-events.ts';
+import type { UserKind, UserRow } from './tables.ts';
+import { clearAccount, lockState, normaliseEmail, recordFailure, throttleKeys } from './throttle.ts';
+import { consumeToken, issueToken } from './tokens.ts';
+import { activateUser, insertUser, markPasswordChanged, userById } from './users.ts';
+
+export interface AccountsDeps {
+  kernel: PrivacyKernel;
+  /** Subject id of the decoy an unknown email is checked against (identity.ts). */
+  decoy: string;
+  mail: AccountMailer;
+  throttleSecret: Buffer;
+  publicUrl: string;
+  shopName: string;
+  now(): Date;
+}
+
+export type AgeStatement = 'adult' | 'parental-consent';
+
+const EMAIL_PATTERN = /^[^\s@<>()[\]\\,;:"]{1,64}@[^\s@<>()[\]\\,;:"]+\.[^\s@<>()[\]\\,;:".]{2,}$/;
+
+export function checkEmail(field: string, email: string): string {
+  const value = email.normalize('NFKC').trim();
+  if (value.length > 254 || !EMAIL_PATTERN.test(value)) throw validationError(field, 'must be an email address such as name@example.com');
+  return value;
+}
+
+function checkName(field: string, name: string): string {
+  const value = name.normalize('NFKC').trim();
+  if (value.length < 1 || value.length > 200) throw validationError(field, 'must be 1 to 200 characters');
+  return value;
+}
+
+function checkNewPassword(field: string, password: string, personal: string[]): void {
+  const problem = passwordProblem(password, customerRules, personal);
+  if (problem) throw validationError(field, problem);
+}
+
+/** Serialises work on one email address (two sign-ups at once must not make two accounts). */
+async function lockEmail(deps: AccountsDeps, db: Db, email: string): Promise<void> {
+  const key = createHmac('sha256', deps.throttleSecret).update(`email-lock\0${normaliseEmail(email)}`).digest('hex');
+  await sql`select pg_advisory_xact_lock(hashtextextended(${key}, 0))`.execute(db);
+}
+
+const link = (deps: AccountsDeps, path: string, token: string) => `${deps.publicUrl}${path}?token=${token}`;
+
+export type SignUpOutcome = 'created' | 'existing' | 'resent';
+
+/**
+ * Sign-up. The answer is the same whether or not the email has an account ("check your inbox"):
+ * a new address gets a confirmation link, a known one a note that it already has an account.
+ */
+export async function signUp(
+  deps: AccountsDeps,
+  db: Db,
+  input: { name: string; email: string; password: string; age: AgeStatement },
+  hash: string,
+): Promise<SignUpOutcome> {
+  const actor = systemActor('accounts.signup');
+  const now = deps.now();
+  await lockEmail(deps, db, input.email);
+  const existing = await findAccount(deps.kernel, db, input.email, 'customer', actor);
+  if (existing && existing.user.status === 'pending') {
+    const token = await issueToken(db, existing.user.id, 'confirm-signup', now);
+    await deps.mail(db, { template: 'accounts.confirm-signup', subject: existing.user.subject_id, addressRef: '', params: { link: link(deps, '/account/confirm', token) } });
+    return 'resent';
+  }
+  if (existing) {
+    await deps.mail(db, { template: 'accounts.signup-existing', subject: existing.user.subject_id, addressRef: '', params: { login: `${deps.publicUrl}/account/login`, reset: `${deps.publicUrl}/account/reset` } });
+    return 'existing';
+  }
+  const subject = await deps.kernel.createSubject(db, { kind: 'customer', actor, purpose: ACCOUNT_PURPOSE });
+  await deps.kernel.write(db, {
+    subject,
+    actor,
+    purpose: ACCOUNT_PURPOSE,
+    values: { [NAME]: input.name, [EMAIL]: input.email, [CREDENTIALS]: hash, [AGE]: { statement: input.age } },
+  });
+  const user = await insertUser(db, { kind: 'customer', subjectId: subject, status: 'pending', now });
+  const token = await issueToken(db, user.id, 'confirm-signup', now);
+  await deps.mail(db, { template: 'accounts.confirm-signup', subject, addressRef: '', params: { link: link(deps, '/account/confirm', token) } });
+  return 'created';
+}
+
+/** Checks and normalises sign-up input and hashes the password (before any transaction: it is slow). */
+export async function prepareSignUp(input: { name: string; email: string; password: string; age: AgeStatement }): Promise<{ input: typeof input; hash: string }> {
+  const name = checkName('body.name', input.name);
+  const email = checkEmail('body.email', input.email);
+  checkNewPassword('body.password', input.password, [name, email]);
+  return { input: { ...input, name, email }, hash: await hashPassword(input.password) };
+}
+
+/** Confirms a sign-up link: the account becomes active and is signed in. */
+export async function confirmSignUp(deps: AccountsDeps, db: Db, token: string): Promise<{ user: UserRow; token: string; session: ActiveSession }> {
+  const now = deps.now();
+  const userId = await consumeToken(db, token, 'confirm-signup', now);
+  const user = userId ? await userById(db, userId) : null;
+  if (!user || !(await activateUser(db, user.id, now))) throw invalidLink();
+  const active = { ...user, status: 'active' as const, activated_at: now };
+  return { user: active, ...(await createSession(db, active, now)) };
+}
+
+export function invalidLink(): AppError {
+  return new AppError('LINK_INVALID');
+}
+
+export type LoginResult = { ok: true; user: UserRow } | { ok: false; reason: 'wrong' | 'locked' | 'pending' };
+
+/**
+ * Sign-in. An unknown email and a wrong password take the same path: one blind-index lookup, one
+ * kernel read and one Argon2id verification (of the decoy when there is no account), and one
+ * failure count keyed by the email as typed. Locked answers do not depend on the account either.
+ */
+export async function logIn(deps: AccountsDeps, db: Db, input: { email: string; password: string; ip: string; kind: UserKind }): Promise<LoginResult> {
+  const now = deps.now();
+  const keys = throttleKeys(deps.throttleSecret, input.email, input.ip);
+  const locked = await lockState(db, keys, now);
+  if (locked.account || locked.source) {
+    await recordSecurityEvent(db, { kind: 'login-failed', at: now, detail: { reason: 'locked', account_locked: locked.account, source_locked: locked.source } });
+    return { ok: false, reason: 'locked' };
+  }
+  let candidate: Candidate | null = null;
+  if (input.email.length <= 254) candidate = await findAccount(deps.kernel, db, input.email, input.kind);
+  const matches = await verifyPassword(candidate?.hash ?? (await readDecoyHash(deps.kernel, db, deps.decoy)), input.password);
+  if (!candidate || !matches || candidate.user.status === 'disabled') {
+    const locking = await recordFailure(db, keys, now);
+    await recordSecurityEvent(db, { kind: 'login-failed', at: now, userId: candidate?.user.id ?? null, detail: { reason: 'wrong' } });
+    if (locking.account) await recordSecurityEvent(db, { kind: 'login-locked', at: now, userId: candidate?.user.id ?? null });
+    if (locking.source) await recordSecurityEvent(db, { kind: 'source-locked', at: now });
+    return { ok: false, reason: locking.account || locking.source ? 'locked' : 'wrong' };
+  }
+  if (candidate.user.status === 'pending') return { ok: false, reason: 'pending' };
+  await clearAccount(db, keys);
+  if (needsRehash(candidate.hash)) await writePasswordHash(deps.kernel, db, candidate.user, await hashPassword(input.password), systemActor('accounts.login'));
+  return { ok: true, user: candidate.user };
+}
+
+/** Password change: the old password stops working at once and every session ends; a new one is issued here. */
+export async function changePassword(
+  deps: AccountsDeps,
+  db: Db,
+  session: ActiveSession,
+  input: { current: string; next: string; ip: string },
+): Promise<{ token: string; session: ActiveSession }> {
+  const { user } = session;
+  const actor = selfActor(user.subject_id);
+  const now = deps.now();
+  const profile = await readProfile(deps.kernel, db, user, actor);
+  if (!(await verifyPassword(await readPasswordHash(deps.kernel, db, user, actor), input.current))) {
+    await recordFailure(db, throttleKeys(deps.throttleSecret, profile.email, input.ip), now);
+    await recordSecurityEvent(db, { kind: 'login-failed', at: now, userId: user.id, detail: { reason: 'wrong-current-password' } });
+    throw validationError('body.current_password', 'is not your current password');
+  }
+  checkNewPassword('body.new_password', input.next, [profile.name, profile.email]);
+  if (input.next === input.current) throw validationError('body.new_password', 'must differ from the current password');
+  await writePasswordHash(deps.kernel, db, user, await hashPassword(input.next), actor);
+  await markPasswordChanged(db, user.id, now);
+  await endSessionsOf(db, user.id);
+  await deps.mail(db, { template: 'accounts.password-changed', subject: user.subject_id, addressRef: '', params: { reset: `${deps.publicUrl}/account/reset` } });
+  return createSession(db, { ...user, password_changed_at: now }, now);
+}
+
+/**
+ * Asks to change the sign-in email: the new address gets a confirmation link, the old one a
+ * notice. If the new address already has an account, it is told so instead (same answer here).
+ */
+export async function requestEmailChange(deps: AccountsDeps, db: Db, session: ActiveSession, input: { email: string; password: string; ip: string }): Promise<void> {
+  const { user } = session;
+  const actor = selfActor(user.subject_id);
+  const now = deps.now();
+  const email = checkEmail('body.new_email', input.email);
+  const profile = await readProfile(deps.kernel, db, user, actor);
+  if (!(await verifyPassword(await readPasswordHash(deps.kernel, db, user, actor), input.password))) {
+    await recordFailure(db, throttleKeys(deps.throttleSecret, profile.email, input.ip), now);
+    throw validationError('body.password', 'is not your current password');
+  }
+  if (normaliseEmail(email) === normaliseEmail(profile.email)) throw validationError('body.new_email', 'is already your sign-in email');
+  await deps.kernel.write(db, { subject: user.subject_id, actor, purpose: ACCOUNT_PURPOSE, ref: PENDING_EMAIL_REF, values: { [EMAIL]: email } });
+  await lockEmail(deps, db, email);
+  const taken = await findAccount(deps.kernel, db, email, 'customer', systemActor('accounts.email-change'));
+  if (taken) {
+    await deps.mail(db, { template: 'accounts.email-in-use', subject: user.subject_id, addressRef: PENDING_EMAIL_REF, params: {} });
+  } else {
+    const token = await issueToken(db, user.id, 'change-email', now);
+    await deps.mail(db, { template: 'accounts.confirm-email-change', subject: user.subject_id, addressRef: PENDING_EMAIL_REF, params: { link: link(deps, '/account/email/confirm', token) } });
+  }
+  await deps.mail(db, { template: 'accounts.email-change-notice', subject: user.subject_id, addressRef: '', params: { reset: `${deps.publicUrl}/account/reset` } });
+}
+
+/** Confirms the new sign-in email from its link. */
+export async function confirmEmailChange(deps: AccountsDeps, db: Db, token: string): Promise<UserRow> {
+  const actor = systemActor('accounts.email-change');
+  const now = deps.now();
+  const userId = await consumeToken(db, token, 'change-email', now);
+  const user = userId ? await userById(db, userId) : null;
+  if (!user || user.status !== 'active') throw invalidLink();
+  const pending = (await deps.kernel.read(db, { subject: user.subject_id, actor, purpose: ACCOUNT_PURPOSE, categories: [EMAIL], ref: PENDING_EMAIL_REF })).values[EMAIL];
+  if (typeof pending !== 'string') throw invalidLink();
+  await lockEmail(deps, db, pending);
+  const taken = await findAccount(deps.kernel, db, pending, 'customer', actor);
+  if (taken && taken.user.id !== user.id) throw new AppError('CONFLICT', 'This email address now belongs to another account.');
+  await deps.kernel.write(db, { subject: user.subject_id, actor, purpose: ACCOUNT_PURPOSE, values: { [EMAIL]: pending } });
+  return user;
+}
+
+/** Sends a reset link if the email has an active account; the answer never says whether it has. */
+export async function requestReset(deps: AccountsDeps, db: Db, input: { email: string }): Promise<void> {
+  const email = checkEmail('body.email', input.email);
+  const found = await findAccount(deps.kernel, db, email, 'customer', systemActor('accounts.reset'));
+  if (!found || found.user.status !== 'active') return;
+  const token = await issueToken(db, found.user.id, 'reset-password', deps.now());
+  await deps.mail(db, { template: 'accounts.reset-password', subject: found.user.subject_id, addressRef: '', params: { link: link(deps, '/account/reset/confirm', token) } });
+}
+
+/** Sets a new password from a reset link: every session ends, the lockout of that email lifts. */
+export async function completeReset(deps: AccountsDeps, db: Db, input: { token: string; password: string }): Promise<{ user: UserRow; token: string; session: ActiveSession }> {
+  const actor = systemActor('accounts.reset');
+  const now = deps.now();
+  const userId = await consumeToken(db, input.token, 'reset-password', now);
+  const user = userId ? await userById(db, userId) : null;
+  if (!user || user.status !== 'active') throw invalidLink();
+  const profile = await readProfile(deps.kernel, db, user, actor);
+  checkNewPassword('body.new_password', input.password, [profile.name, profile.email]);
+  await writePasswordHash(deps.kernel, db, user, await hashPassword(input.password), actor);
+  await markPasswordChanged(db, user.id, now);
+  await endSessionsOf(db, user.id);
+  await clearAccount(db, throttleKeys(deps.throttleSecret, profile.email, '0.0.0.0'));
+  const fresh = { ...user, password_changed_at: now };
+  return { user: fresh, ...(await createSession(db, fresh, now)) };
+}

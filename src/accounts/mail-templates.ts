@@ -1,0 +1,59 @@
+// The account mails, registered with the comms outbox. Every value a template shows is a link
+// with an opaque token or the shop's own name; the recipient's address is read through the
+// kernel when the mail is sent (comms decision 0013), so nothing here holds personal data.
+import { registerTemplate, type MailTemplate, type TemplateInput } from '../comms/outbox.ts';
+import { html } from '../web/template.ts';
+import type { AccountTemplate } from './mail.ts';
+
+function template(name: AccountTemplate, params: readonly string[], subject: (i: TemplateInput) => string, lines: (i: TemplateInput) => string[]): MailTemplate {
+  return {
+    name,
+    params,
+    render(input) {
+      const text = lines(input);
+      return {
+        subject: subject(input),
+        text: `${text.join('\n\n')}\n\n${input.shop.name}\n${input.shop.url}\n`,
+        html: html`<!doctype html><html><body>${text.map((line) => html`<p>${line}</p>`)}<p>${input.shop.name}<br>${input.shop.url}</p></body></html>`,
+      };
+    },
+  };
+}
+
+const p = (i: TemplateInput, name: string) => String(i.params[name] ?? '');
+
+export const accountTemplates: MailTemplate[] = [
+  template('accounts.confirm-signup', ['link'], (i) => `Confirm your account at ${i.shop.name}`, (i) => [
+    'Someone (we hope you) asked to create an account with this email address.',
+    `To finish, open this link within 24 hours: ${p(i, 'link')}`,
+    'If it was not you, ignore this mail: without the link no account is created.',
+  ]),
+  template('accounts.signup-existing', ['login', 'reset'], (i) => `You already have an account at ${i.shop.name}`, (i) => [
+    'Someone (we hope you) tried to create an account with this email address, but it already has one.',
+    `Sign in here: ${p(i, 'login')}`,
+    `Forgot your password? Choose a new one here: ${p(i, 'reset')}`,
+  ]),
+  template('accounts.reset-password', ['link'], (i) => `Choose a new password for ${i.shop.name}`, (i) => [
+    'Someone (we hope you) asked to reset the password of the account with this email address.',
+    `Choose a new password within one hour: ${p(i, 'link')}`,
+    'If it was not you, ignore this mail: your password stays as it is.',
+  ]),
+  template('accounts.confirm-email-change', ['link'], (i) => `Confirm your new sign-in email at ${i.shop.name}`, (i) => [
+    'You asked to use this address to sign in to your account.',
+    `Confirm it within 24 hours: ${p(i, 'link')}`,
+    'If it was not you, ignore this mail: nothing changes without the link.',
+  ]),
+  template('accounts.email-change-notice', ['reset'], (i) => `Your sign-in email at ${i.shop.name} is being changed`, (i) => [
+    'Someone signed in to your account asked to move it to another email address. It changes only when the new address is confirmed.',
+    `If it was not you, choose a new password now: ${p(i, 'reset')}`,
+  ]),
+  template('accounts.email-in-use', [], (i) => `This address already has an account at ${i.shop.name}`, () => [
+    'Someone asked to move their account to this email address, but it already has an account of its own, so nothing changed.',
+  ]),
+  template('accounts.password-changed', ['reset'], (i) => `Your password at ${i.shop.name} was changed`, (i) => [
+    'The password of your account was just changed, and every other session was signed out.',
+    `If it was not you, choose a new password now: ${p(i, 'reset')}`,
+  ]),
+];
+
+for (const t of accountTemplates) registerTemplate(t);

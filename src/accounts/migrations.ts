@@ -1,0 +1,76 @@
+// The accounts module's tables, all prefixed `accounts_`. None holds personal data: names, email
+// addresses, password hashes, second-factor secrets and age attestations live in the privacy
+// kernel under the user's subject id (decision 0014). Tokens are stored only as SHA-256 digests;
+// throttle keys only as keyed digests.
+import type { Migration } from '../platform/db/migrate.ts';
+import { runSql } from '../platform/db/migrate.ts';
+
+export const accountsMigrations: Migration[] = [
+  {
+    id: 'accounts/0001_tables',
+    up: (db) =>
+      runSql(
+        db,
+        `
+        create table accounts_secrets (
+          name text primary key check (name ~ '^[a-z-]+$'),
+          value bytea not null check (length(value) = 32),
+          created_at timestamptz not null default now()
+        );
+        create table accounts_decoy (
+          singleton boolean primary key default true check (singleton),
+          subject_id uuid not null unique
+        );
+        create table accounts_users (
+          id uuid primary key,
+          kind text not null check (kind in ('customer', 'staff', 'vendor')),
+          subject_id uuid not null unique,
+          status text not null check (status in ('pending', 'active', 'disabled')),
+          role text check (role in ('owner', 'support', 'fulfilment', 'marketing', 'accountant', 'dpo')),
+          vendor_id uuid,
+          password_changed_at timestamptz not null,
+          created_at timestamptz not null,
+          activated_at timestamptz,
+          check ((kind = 'staff') = (role is not null)),
+          check ((kind = 'vendor') = (vendor_id is not null))
+        );
+        create table accounts_sessions (
+          id uuid primary key,
+          token_hash bytea not null unique check (length(token_hash) = 32),
+          user_id uuid not null references accounts_users(id) on delete cascade,
+          created_at timestamptz not null,
+          last_seen_at timestamptz not null,
+          idle_expires_at timestamptz not null,
+          expires_at timestamptz not null
+        );
+        create index accounts_sessions_user_idx on accounts_sessions (user_id);
+        create index accounts_sessions_expiry_idx on accounts_sessions (expires_at);
+        create table accounts_tokens (
+          token_hash bytea primary key check (length(token_hash) = 32),
+          user_id uuid not null references accounts_users(id) on delete cascade,
+          purpose text not null check (purpose in ('confirm-signup', 'reset-password', 'change-email')),
+          created_at timestamptz not null,
+          expires_at timestamptz not null,
+          used_at timestamptz
+        );
+        create index accounts_tokens_user_idx on accounts_tokens (user_id, purpose);
+        create table accounts_throttle (
+          scope text not null check (scope in ('account', 'source')),
+          key bytea not null check (length(key) = 32),
+          failures integer not null check (failures >= 0),
+          window_started_at timestamptz not null,
+          locked_until timestamptz,
+          primary key (scope, key)
+        );
+        create table accounts_security_events (
+          id bigint generated always as identity primary key,
+          at timestamptz not null,
+          kind text not null check (kind in ('login-failed', 'login-locked', 'source-locked', 'rate-limited', 'new-network', 'read-outside-role')),
+          user_id uuid references accounts_users(id) on delete set null,
+          detail jsonb not null default '{}'::jsonb
+        );
+        create index accounts_security_events_at_idx on accounts_security_events (at);
+        `,
+      ),
+  },
+];

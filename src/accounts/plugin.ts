@@ -1,0 +1,134 @@
+// The sign-in machinery every module shares: the visitor cookie, the session of a request, and
+// the one CSRF check on every unsafe request. Registered once at the root (not encapsulated), so
+// its hook guards every form of every module registered before or after it.
+import type { FastifyInstance, FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
+import { AppError } from '../platform/errors.ts';
+import type { PrivacyKernel } from '../privacy/kernel.ts';
+import type { AccountsDeps } from './customers.ts';
+import { CSRF_FIELD, csrfToken, csrfValid } from './csrf.ts';
+import type { AccountMailer } from './mail.ts';
+import { ensureDecoy } from './identity.ts';
+import { hashPassword } from './passwords.ts';
+import { loadSecret } from './secrets.ts';
+import { findSession, sessionLifetimes, type ActiveSession } from './sessions.ts';
+import type { UserKind } from './tables.ts';
+import { randomToken } from './tokens.ts';
+
+/** The one cookie: an opaque random token. `__Host-` pins it to this host, Secure and Path=/. */
+export const SESSION_COOKIE = '__Host-session';
+const TOKEN_SHAPE = /^[A-Za-z0-9_-]{43}$/;
+
+export interface AccountsApi {
+  deps: AccountsDeps;
+  /** The signed-in session of this request, or null. */
+  session(request: FastifyRequest): Promise<ActiveSession | null>;
+  /** The session of a signed-in user of `kind`, or an UNAUTHENTICATED error. */
+  requireSession(request: FastifyRequest, kind: UserKind): Promise<ActiveSession>;
+  /** The CSRF token to put in a form (sets the visitor cookie when there is none yet). */
+  formToken(request: FastifyRequest, reply: FastifyReply): string;
+  /** Sets the cookie of a new session (after sign-in); the visitor token it replaces is gone. */
+  startSession(reply: FastifyReply, token: string, session: ActiveSession): void;
+  /** Ends the cookie (after sign-out). */
+  clearSession(reply: FastifyReply): void;
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    accounts: AccountsApi;
+  }
+  interface FastifyRequest {
+    accountSession: Promise<ActiveSession | null> | null;
+    visitorToken: string | null;
+  }
+}
+
+export interface AccountsPluginOptions {
+  mailer: (app: FastifyInstance) => AccountMailer;
+  now?: () => Date;
+}
+
+function cookieToken(request: FastifyRequest): string | undefined {
+  const value = request.cookies[SESSION_COOKIE];
+  return value && TOKEN_SHAPE.test(value) ? value : undefined;
+}
+
+const unsafe = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+
+function sameOrigin(request: FastifyRequest): boolean {
+  const origin = request.headers.origin;
+  if (origin === undefined) return true;
+  try {
+    return new URL(origin).host === request.headers.host;
+  } catch {
+    return false;
+  }
+}
+
+export function accountsPlugin(options: AccountsPluginOptions): FastifyPluginAsync {
+  const plugin: FastifyPluginAsync = async (app) => {
+    const kernel: PrivacyKernel = app.privacy;
+    const csrfKey = await loadSecret(app.db, 'csrf');
+    const throttleSecret = await loadSecret(app.db, 'throttle');
+    const now = options.now ?? (() => new Date());
+    const decoy = await ensureDecoy(kernel, app.db, () => hashPassword(randomToken()));
+    const deps: AccountsDeps = { kernel, decoy, mail: options.mailer(app), throttleSecret, publicUrl: app.config.publicUrl, shopName: app.config.shopName, now };
+
+    app.decorateRequest('accountSession', null);
+    app.decorateRequest('visitorToken', null);
+
+    const session = (request: FastifyRequest): Promise<ActiveSession | null> => {
+      if (!request.accountSession) {
+        const token = cookieToken(request);
+        request.accountSession = token ? findSession(app.db, token, now()) : Promise.resolve(null);
+      }
+      return request.accountSession;
+    };
+
+    const api: AccountsApi = {
+      deps,
+      session,
+      async requireSession(request, kind) {
+        const s = await session(request);
+        if (!s || s.user.kind !== kind) throw new AppError('UNAUTHENTICATED', 'Sign in first.');
+        return s;
+      },
+      formToken(request, reply) {
+        let token = request.visitorToken ?? cookieToken(request);
+        if (!token) {
+          token = randomToken();
+          reply.setCookie(SESSION_COOKIE, token, { path: '/', secure: true, httpOnly: true, sameSite: 'lax' });
+        }
+        request.visitorToken = token;
+        return csrfToken(csrfKey, token);
+      },
+      startSession(reply, token, s) {
+        const life = sessionLifetimes[s.user.kind];
+        // Customers stay signed in across browser restarts; staff and vendor cookies die with the browser.
+        const maxAge = s.user.kind === 'customer' ? Math.floor(life.absoluteMs / 1000) : undefined;
+        reply.setCookie(SESSION_COOKIE, token, { path: '/', secure: true, httpOnly: true, sameSite: 'lax', ...(maxAge ? { maxAge } : {}) });
+        reply.request.visitorToken = token;
+      },
+      clearSession(reply) {
+        reply.clearCookie(SESSION_COOKIE, { path: '/', secure: true, httpOnly: true, sameSite: 'lax' });
+      },
+    };
+    app.decorate('accounts', api);
+
+    // The one CSRF check. Bearer-token API calls carry no cookie and need none.
+    app.addHook('preValidation', async (request) => {
+      if (!unsafe.has(request.method) || request.is404) return;
+      if ((request.headers.authorization ?? '').startsWith('Bearer ')) return;
+      const type = String(request.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
+      if (type === 'application/json') {
+        if (!sameOrigin(request)) throw new AppError('CSRF_INVALID', 'Cross-site requests are not accepted.');
+        return;
+      }
+      const body = request.body as Record<string, unknown> | undefined | null;
+      const submitted = body && typeof body === 'object' ? body[CSRF_FIELD] : undefined;
+      if (!sameOrigin(request) || !csrfValid(csrfKey, cookieToken(request), submitted)) throw new AppError('CSRF_INVALID');
+      delete body![CSRF_FIELD];
+    });
+  };
+  (plugin as unknown as Record<symbol, boolean>)[Symbol.for('skip-override')] = true;
+  return plugin;
+}

@@ -1,0 +1,114 @@
+// The customer account as a JSON API (same commands as the pages). Signed in by the same session
+// cookie; JSON bodies only, so the CSRF hook needs no token (see csrf.ts).
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { AppError } from '../../platform/errors.ts';
+import { selfActor } from '../../privacy/actors.ts';
+import {
+  changePassword,
+  completeReset,
+  confirmEmailChange,
+  confirmSignUp,
+  logIn,
+  prepareSignUp,
+  requestEmailChange,
+  requestReset,
+  signUp,
+  type AgeStatement,
+} from '../customers.ts';
+import { readProfile } from '../identity.ts';
+import { SESSION_COOKIE } from '../plugin.ts';
+import { createSession, endSession, type ActiveSession } from '../sessions.ts';
+import type { UserRow } from '../tables.ts';
+import { UNIFORM_ANSWER_MS, atLeast } from './forms.ts';
+import { accountView, emailBody, emptyBody, errorResponse, loginBody, passwordBody, resetBody, resetConfirmBody, signupBody, tokenBody } from './schemas.ts';
+
+type Body = Record<string, string>;
+const tags = ['account'];
+const accepted = { type: 'object', properties: { status: { type: 'string' } } } as const;
+const errors = { 400: errorResponse, 401: errorResponse, 403: errorResponse, 429: errorResponse };
+
+export async function customerApi(app: FastifyInstance): Promise<void> {
+  const { accounts } = app;
+  const deps = accounts.deps;
+
+  const view = async (user: UserRow) => {
+    const profile = await readProfile(deps.kernel, app.db, user, selfActor(user.subject_id));
+    return { id: user.id, name: profile.name, email: profile.email, orders: [] };
+  };
+
+  async function signIn(request: FastifyRequest, reply: FastifyReply, issued: { token: string; session: ActiveSession }): Promise<void> {
+    const previous = request.cookies[SESSION_COOKIE];
+    if (previous) await endSession(app.db, previous);
+    accounts.startSession(reply, issued.token, issued.session);
+  }
+
+  app.post('/api/account/signup', { schema: { tags, summary: 'Create an account (confirmed by a mailed link)', body: signupBody, response: { 202: accepted, ...errors } } }, async (request, reply) => {
+    const started = performance.now();
+    const body = request.body as Body;
+    const prepared = await prepareSignUp({ name: body.name!, email: body.email!, password: body.password!, age: body.age as AgeStatement });
+    await app.db.transaction().execute((trx) => signUp(deps, trx, prepared.input, prepared.hash));
+    await atLeast(started, UNIFORM_ANSWER_MS);
+    return reply.code(202).send({ status: 'check-your-inbox' });
+  });
+
+  app.post('/api/account/confirm', { schema: { tags, summary: 'Confirm a sign-up link and sign in', body: tokenBody, response: { 200: accountView, ...errors } } }, async (request, reply) => {
+    const issued = await app.db.transaction().execute((trx) => confirmSignUp(deps, trx, (request.body as Body).token!));
+    await signIn(request, reply, issued);
+    return view(issued.user);
+  });
+
+  app.post('/api/account/login', { schema: { tags, summary: 'Sign in', body: loginBody, response: { 200: accountView, ...errors } } }, async (request, reply) => {
+    const body = request.body as Body;
+    const result = await logIn(deps, app.db, { email: body.email!, password: body.password!, ip: request.ip, kind: 'customer' });
+    if (!result.ok) throw new AppError(result.reason === 'locked' ? 'LOGIN_LOCKED' : result.reason === 'pending' ? 'EMAIL_NOT_CONFIRMED' : 'LOGIN_FAILED');
+    const issued = await app.db.transaction().execute((trx) => createSession(trx, result.user, deps.now()));
+    await signIn(request, reply, issued);
+    return view(result.user);
+  });
+
+  app.post('/api/account/logout', { schema: { tags, summary: 'Sign out', body: { ...emptyBody, nullable: true } } }, async (request, reply) => {
+    const token = request.cookies[SESSION_COOKIE];
+    if (token) await endSession(app.db, token);
+    accounts.clearSession(reply);
+    return reply.code(204).send();
+  });
+
+  app.get('/api/account', { schema: { tags, summary: 'The signed-in customer\'s account', response: { 200: accountView, 401: errorResponse } } }, async (request) => {
+    const session = await accounts.requireSession(request, 'customer');
+    return view(session.user);
+  });
+
+  app.post('/api/account/password', { schema: { tags, summary: 'Change the password (ends every other session)', body: passwordBody, response: { 204: { type: 'null' }, ...errors } } }, async (request, reply) => {
+    const session = await accounts.requireSession(request, 'customer');
+    const body = request.body as Body;
+    const issued = await app.db.transaction().execute((trx) => changePassword(deps, trx, session, { current: body.current_password!, next: body.new_password!, ip: request.ip }));
+    accounts.startSession(reply, issued.token, issued.session);
+    return reply.code(204).send();
+  });
+
+  app.post('/api/account/email', { schema: { tags, summary: 'Ask to change the sign-in email (confirmed by a link to the new address)', body: emailBody, response: { 202: accepted, ...errors } } }, async (request, reply) => {
+    const session = await accounts.requireSession(request, 'customer');
+    const body = request.body as Body;
+    await app.db.transaction().execute((trx) => requestEmailChange(deps, trx, session, { email: body.new_email!, password: body.password!, ip: request.ip }));
+    return reply.code(202).send({ status: 'check-your-inbox' });
+  });
+
+  app.post('/api/account/email/confirm', { schema: { tags, summary: 'Confirm a new sign-in email', body: tokenBody, response: { 204: { type: 'null' }, ...errors } } }, async (request, reply) => {
+    await app.db.transaction().execute((trx) => confirmEmailChange(deps, trx, (request.body as Body).token!));
+    return reply.code(204).send();
+  });
+
+  app.post('/api/account/reset', { schema: { tags, summary: 'Ask for a password reset link', body: resetBody, response: { 202: accepted, ...errors } } }, async (request, reply) => {
+    const started = performance.now();
+    await app.db.transaction().execute((trx) => requestReset(deps, trx, { email: (request.body as Body).email! }));
+    await atLeast(started, UNIFORM_ANSWER_MS);
+    return reply.code(202).send({ status: 'check-your-inbox' });
+  });
+
+  app.post('/api/account/reset/confirm', { schema: { tags, summary: 'Set a new password from a reset link and sign in', body: resetConfirmBody, response: { 200: accountView, ...errors } } }, async (request, reply) => {
+    const body = request.body as Body;
+    const issued = await app.db.transaction().execute((trx) => completeReset(deps, trx, { token: body.token!, password: body.new_password! }));
+    await signIn(request, reply, issued);
+    return view(issued.user);
+  });
+}

@@ -1,0 +1,224 @@
+// The customer's account pages (GET shows a form, POST does the thing and redirects, or shows the
+// form again with the fields named). Every POST passed the CSRF hook before it gets here.
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { AppError } from '../../platform/errors.ts';
+import { selfActor } from '../../privacy/actors.ts';
+import { policyVersionAt } from '../../privacy/datamap/policy.ts';
+import {
+  changePassword,
+  completeReset,
+  confirmEmailChange,
+  confirmSignUp,
+  logIn,
+  prepareSignUp,
+  requestEmailChange,
+  requestReset,
+  signUp,
+  type AgeStatement,
+} from '../customers.ts';
+import { readProfile } from '../identity.ts';
+import {
+  accountPage,
+  checkInboxPage,
+  confirmPage,
+  emailPage,
+  invalidLinkPage,
+  loginPage,
+  passwordPage,
+  resetConfirmPage,
+  resetRequestPage,
+  signupPage,
+  type Page,
+} from '../pages/customer.ts';
+import type { FormState } from '../pages/form.ts';
+import { SESSION_COOKIE } from '../plugin.ts';
+import { createSession, endSession, type ActiveSession } from '../sessions.ts';
+import { tokenIsLive } from '../tokens.ts';
+import { UNIFORM_ANSWER_MS, atLeast, formErrors, formValues, sendPage, validationProblem } from './forms.ts';
+import { emailBody, loginBody, passwordBody, resetBody, resetConfirmBody, signupBody, tokenBody, tokenQuery } from './schemas.ts';
+
+type Body = Record<string, string>;
+
+const formRoute = (body: object) => ({ schema: { hide: true, body }, attachValidation: true });
+
+export async function customerPages(app: FastifyInstance): Promise<void> {
+  const { accounts } = app;
+  const deps = accounts.deps;
+  const state = (request: FastifyRequest, reply: FastifyReply, extra: Partial<FormState> = {}): FormState => ({ csrf: accounts.formToken(request, reply), ...extra });
+
+  /** Runs `action` unless the body failed validation; on a client error shows the form again. */
+  async function handleForm(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    keep: readonly string[],
+    form: (s: FormState) => Page,
+    action: () => Promise<FastifyReply>,
+  ): Promise<FastifyReply> {
+    try {
+      const problem = validationProblem(request);
+      if (problem) throw problem;
+      return await action();
+    } catch (err) {
+      const { errors, status } = formErrors(err);
+      return sendPage(request, reply, form(state(request, reply, { values: formValues(request.body, keep), errors })), status);
+    }
+  }
+
+  /** Signs in: the visitor's cookie token is replaced by a new session token (rotation). */
+  async function signIn(request: FastifyRequest, reply: FastifyReply, issued: { token: string; session: ActiveSession }): Promise<void> {
+    const previous = request.cookies[SESSION_COOKIE];
+    if (previous) await endSession(app.db, previous);
+    accounts.startSession(reply, issued.token, issued.session);
+  }
+
+  const signedInOnly = async (request: FastifyRequest, reply: FastifyReply): Promise<ActiveSession | null> => {
+    const session = await accounts.session(request);
+    if (session?.user.kind === 'customer') return session;
+    void reply.redirect('/account/login', 303);
+    return null;
+  };
+
+  app.get('/account', { schema: { hide: true } }, async (request, reply) => {
+    const session = await signedInOnly(request, reply);
+    if (!session) return reply;
+    const profile = await readProfile(deps.kernel, app.db, session.user, selfActor(session.user.subject_id));
+    return sendPage(request, reply, accountPage({ profile, csrf: accounts.formToken(request, reply) }));
+  });
+
+  app.get('/account/login', { schema: { hide: true } }, async (request, reply) => {
+    if ((await accounts.session(request))?.user.kind === 'customer') return reply.redirect('/account', 303);
+    return sendPage(request, reply, loginPage(state(request, reply)));
+  });
+
+  app.post('/account/login', formRoute(loginBody), async (request, reply) =>
+    handleForm(request, reply, ['email'], loginPage, async () => {
+      const body = request.body as Body;
+      const result = await logIn(deps, app.db, { email: body.email!, password: body.password!, ip: request.ip, kind: 'customer' });
+      if (!result.ok) throw new AppError(result.reason === 'locked' ? 'LOGIN_LOCKED' : result.reason === 'pending' ? 'EMAIL_NOT_CONFIRMED' : 'LOGIN_FAILED');
+      const issued = await app.db.transaction().execute((trx) => createSession(trx, result.user, deps.now()));
+      await signIn(request, reply, issued);
+      return reply.redirect('/account', 303);
+    }),
+  );
+
+  app.post('/account/logout', { schema: { hide: true } }, async (request, reply) => {
+    const token = request.cookies[SESSION_COOKIE];
+    if (token) await endSession(app.db, token);
+    accounts.clearSession(reply);
+    return reply.redirect('/', 303);
+  });
+
+  const currentPolicy = () => policyVersionAt(deps.kernel.map, deps.now())?.version ?? '';
+
+  app.get('/account/signup', { schema: { hide: true } }, async (request, reply) => sendPage(request, reply, signupPage(state(request, reply), currentPolicy())));
+
+  app.post('/account/signup', formRoute(signupBody), async (request, reply) => {
+    const started = performance.now();
+    return handleForm(request, reply, ['name', 'email', 'age'], (s) => signupPage(s, currentPolicy()), async () => {
+      const body = request.body as Body;
+      const prepared = await prepareSignUp({ name: body.name!, email: body.email!, password: body.password!, age: body.age as AgeStatement });
+      await app.db.transaction().execute((trx) => signUp(deps, trx, prepared.input, prepared.hash));
+      await atLeast(started, UNIFORM_ANSWER_MS);
+      return sendPage(request, reply, checkInboxPage('signup'));
+    });
+  });
+
+  /** GET of a mailed link: a button that POSTs the token, or the "not valid" page. */
+  const linkPage = (path: string, purpose: 'confirm-signup' | 'change-email', page: Omit<Parameters<typeof confirmPage>[0], 'token' | 'csrf' | 'action'>) =>
+    app.get<{ Querystring: { token?: string } }>(path, { schema: { hide: true, querystring: tokenQuery } }, async (request, reply) => {
+      const token = request.query.token ?? '';
+      if (!/^[A-Za-z0-9_-]{43}$/.test(token) || !(await tokenIsLive(app.db, token, purpose, deps.now()))) return sendPage(request, reply, invalidLinkPage(), 400);
+      return sendPage(request, reply, confirmPage({ ...page, action: path, token, csrf: accounts.formToken(request, reply) }));
+    });
+
+  linkPage('/account/confirm', 'confirm-signup', { title: 'Confirm your account', button: 'Confirm and sign in', text: 'One step left: confirm your email address to start using your account.' });
+
+  app.post('/account/confirm', formRoute(tokenBody), async (request, reply) => {
+    if (validationProblem(request)) return sendPage(request, reply, invalidLinkPage(), 400);
+    try {
+      const issued = await app.db.transaction().execute((trx) => confirmSignUp(deps, trx, (request.body as Body).token!));
+      await signIn(request, reply, issued);
+      return reply.redirect('/account', 303);
+    } catch (err) {
+      if (err instanceof AppError && err.code === 'LINK_INVALID') return sendPage(request, reply, invalidLinkPage(), 400);
+      throw err;
+    }
+  });
+
+  app.get('/account/password', { schema: { hide: true } }, async (request, reply) => {
+    if (!(await signedInOnly(request, reply))) return reply;
+    return sendPage(request, reply, passwordPage(state(request, reply)));
+  });
+
+  app.post('/account/password', formRoute(passwordBody), async (request, reply) => {
+    const session = await signedInOnly(request, reply);
+    if (!session) return reply;
+    return handleForm(request, reply, [], passwordPage, async () => {
+      const body = request.body as Body;
+      const issued = await app.db.transaction().execute((trx) =>
+        changePassword(deps, trx, session, { current: body.current_password!, next: body.new_password!, ip: request.ip }),
+      );
+      accounts.startSession(reply, issued.token, issued.session);
+      const profile = await readProfile(deps.kernel, app.db, session.user, selfActor(session.user.subject_id));
+      return sendPage(request, reply, accountPage({ profile, csrf: accounts.formToken(request, reply), notice: 'Your password is changed. You are signed out everywhere else.' }));
+    });
+  });
+
+  app.get('/account/email', { schema: { hide: true } }, async (request, reply) => {
+    if (!(await signedInOnly(request, reply))) return reply;
+    return sendPage(request, reply, emailPage(state(request, reply)));
+  });
+
+  app.post('/account/email', formRoute(emailBody), async (request, reply) => {
+    const session = await signedInOnly(request, reply);
+    if (!session) return reply;
+    return handleForm(request, reply, ['new_email'], emailPage, async () => {
+      const body = request.body as Body;
+      await app.db.transaction().execute((trx) => requestEmailChange(deps, trx, session, { email: body.new_email!, password: body.password!, ip: request.ip }));
+      return sendPage(request, reply, checkInboxPage('email'));
+    });
+  });
+
+  linkPage('/account/email/confirm', 'change-email', { title: 'Confirm your new email', button: 'Use this address', text: 'Confirm that this is your new sign-in email.' });
+
+  app.post('/account/email/confirm', formRoute(tokenBody), async (request, reply) => {
+    if (validationProblem(request)) return sendPage(request, reply, invalidLinkPage(), 400);
+    try {
+      await app.db.transaction().execute((trx) => confirmEmailChange(deps, trx, (request.body as Body).token!));
+    } catch (err) {
+      if (err instanceof AppError && (err.code === 'LINK_INVALID' || err.code === 'CONFLICT')) return sendPage(request, reply, invalidLinkPage(), 400);
+      throw err;
+    }
+    const session = await accounts.session(request);
+    if (session?.user.kind !== 'customer') return reply.redirect('/account/login', 303);
+    const profile = await readProfile(deps.kernel, app.db, session.user, selfActor(session.user.subject_id));
+    return sendPage(request, reply, accountPage({ profile, csrf: accounts.formToken(request, reply), notice: 'Your sign-in email is changed.' }));
+  });
+
+  app.get('/account/reset', { schema: { hide: true } }, async (request, reply) => sendPage(request, reply, resetRequestPage(state(request, reply))));
+
+  app.post('/account/reset', formRoute(resetBody), async (request, reply) => {
+    const started = performance.now();
+    return handleForm(request, reply, ['email'], resetRequestPage, async () => {
+      await app.db.transaction().execute((trx) => requestReset(deps, trx, { email: (request.body as Body).email! }));
+      await atLeast(started, UNIFORM_ANSWER_MS);
+      return sendPage(request, reply, checkInboxPage('reset'));
+    });
+  });
+
+  app.get<{ Querystring: { token?: string } }>('/account/reset/confirm', { schema: { hide: true, querystring: tokenQuery } }, async (request, reply) => {
+    const token = request.query.token ?? '';
+    if (!/^[A-Za-z0-9_-]{43}$/.test(token) || !(await tokenIsLive(app.db, token, 'reset-password', deps.now()))) return sendPage(request, reply, invalidLinkPage(), 400);
+    return sendPage(request, reply, resetConfirmPage(state(request, reply), token));
+  });
+
+  app.post('/account/reset/confirm', formRoute(resetConfirmBody), async (request, reply) => {
+    const token = formValues(request.body, ['token']).token!;
+    return handleForm(request, reply, [], (s) => resetConfirmPage(s, token), async () => {
+      const body = request.body as Body;
+      const issued = await app.db.transaction().execute((trx) => completeReset(deps, trx, { token: body.token!, password: body.new_password! }));
+      await signIn(request, reply, issued);
+      return reply.redirect('/account', 303);
+    });
+  });
+}

@@ -1,0 +1,109 @@
+// Test helpers: a cookie-keeping form client over app.inject that submits forms as a browser
+// would (with the page's CSRF token), and the account mail queued in the comms outbox.
+import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
+import { sql } from 'kysely';
+import type { Db } from '../platform/db/database.ts';
+
+export class FormClient {
+  readonly cookies = new Map<string, string>();
+  /** Every Set-Cookie header this client received. */
+  readonly setCookies: string[] = [];
+  csrf = '';
+  readonly app: FastifyInstance;
+  readonly ip: string;
+
+  constructor(app: FastifyInstance, ip = '127.0.0.1') {
+    this.app = app;
+    this.ip = ip;
+  }
+
+  private cookieHeader(): string {
+    return [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
+  }
+
+  private keep(res: LightMyRequestResponse): LightMyRequestResponse {
+    const raw = res.headers['set-cookie'];
+    for (const header of raw === undefined ? [] : Array.isArray(raw) ? raw : [raw]) {
+      this.setCookies.push(header);
+      const [pair = ''] = header.split(';');
+      const eq = pair.indexOf('=');
+      const name = pair.slice(0, eq);
+      const value = pair.slice(eq + 1);
+      if (/max-age=0|expires=thu, 01 jan 1970/i.test(header) || value === '') this.cookies.delete(name);
+      else this.cookies.set(name, value);
+    }
+    const token = /name="_csrf" value="([^"]+)"/.exec(res.body);
+    if (token) this.csrf = token[1]!;
+    return res;
+  }
+
+  async get(url: string): Promise<LightMyRequestResponse> {
+    return this.keep(await this.app.inject({ method: 'GET', url, remoteAddress: this.ip, headers: { accept: 'text/html', cookie: this.cookieHeader() } }));
+  }
+
+  /** Posts a form the way a browser does, with the CSRF token of the last page (unless `_csrf` is given). */
+  async post(url: string, form: Record<string, string>): Promise<LightMyRequestResponse> {
+    const body = new URLSearchParams({ _csrf: this.csrf, ...form }).toString();
+    return this.keep(
+      await this.app.inject({
+        method: 'POST',
+        url,
+        remoteAddress: this.ip,
+        headers: { accept: 'text/html', 'content-type': 'application/x-www-form-urlencoded', cookie: this.cookieHeader() },
+        payload: body,
+      }),
+    );
+  }
+
+  async json(method: 'GET' | 'POST', url: string, body?: unknown): Promise<LightMyRequestResponse> {
+    return this.keep(
+      await this.app.inject({
+        method,
+        url,
+        remoteAddress: this.ip,
+        headers: { cookie: this.cookieHeader(), ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
+        ...(body !== undefined ? { payload: JSON.stringify(body) } : {}),
+      }),
+    );
+  }
+}
+
+export interface QueuedMail {
+  template: string;
+  subject_id: string;
+  address_ref: string;
+  params: Record<string, string>;
+}
+
+/** Account mail in the outbox, oldest first (the outbox holds no address: the kernel gives it at send time). */
+export async function queuedMail(db: Db, template?: string): Promise<QueuedMail[]> {
+  const { rows } = await sql<QueuedMail>`
+    select template, subject_id, address_ref, params from comms_outbox
+    where template like 'accounts.%' ${template ? sql`and template = ${template}` : sql``}
+    order by created_at, id`.execute(db);
+  return rows;
+}
+
+export async function lastLink(db: Db, template: string): Promise<string> {
+  const mails = await queuedMail(db, template);
+  const link = mails.at(-1)?.params.link;
+  if (!link) throw new Error(`no ${template} mail with a link was queued`);
+  const url = new URL(link);
+  return `${url.pathname}${url.search}`;
+}
+
+export const customer = {
+  name: 'Philippa Quarrington',
+  email: 'philippa.quarrington@example.com',
+  password: 'correct-horse-77-staple',
+};
+
+/** Signs a customer up through the pages and confirms the mailed link; the client ends signed in. */
+export async function signUpAndConfirm(client: FormClient, db: Db, who: { name: string; email: string; password: string } = customer): Promise<void> {
+  await client.get('/account/signup');
+  const res = await client.post('/account/signup', { name: who.name, email: who.email, password: who.password, age: 'adult' });
+  if (res.statusCode !== 200) throw new Error(`sign-up answered ${res.statusCode}: ${res.body.slice(0, 500)}`);
+  const page = await client.get(await lastLink(db, 'accounts.confirm-signup'));
+  const confirm = await client.post('/account/confirm', { token: /name="token" value="([^"]+)"/.exec(page.body)?.[1] ?? '' });
+  if (confirm.statusCode !== 303) throw new Error(`confirmation answered ${confirm.statusCode}: ${confirm.body.slice(0, 500)}`);
+}

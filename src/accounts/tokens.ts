@@ -1,0 +1,47 @@
+// Single-use tokens for links in mail (confirm a sign-up, reset a password, confirm a new email):
+// 32 random bytes, sent once, stored only as their SHA-256 digest, valid until used or expired.
+import { createHash, randomBytes } from 'node:crypto';
+import { sql } from 'kysely';
+import type { Db } from '../platform/db/database.ts';
+import type { TokenPurpose } from './tables.ts';
+
+export const TOKEN_PATTERN = '^[A-Za-z0-9_-]{43}$';
+
+export function randomToken(): string {
+  return randomBytes(32).toString('base64url');
+}
+
+export function digestToken(token: string): Buffer {
+  return createHash('sha256').update(token, 'utf8').digest();
+}
+
+export const tokenLifetimeMs: Record<TokenPurpose, number> = {
+  'confirm-signup': 24 * 3_600_000,
+  'reset-password': 3_600_000,
+  'change-email': 24 * 3_600_000,
+};
+
+/** A new token for the user; earlier unused tokens of the same purpose stop working. */
+export async function issueToken(db: Db, userId: string, purpose: TokenPurpose, now: Date): Promise<string> {
+  const token = randomToken();
+  await sql`update accounts_tokens set used_at = ${now} where user_id = ${userId}::uuid and purpose = ${purpose} and used_at is null`.execute(db);
+  await sql`insert into accounts_tokens (token_hash, user_id, purpose, created_at, expires_at)
+    values (${digestToken(token)}, ${userId}::uuid, ${purpose}, ${now}, ${new Date(now.getTime() + tokenLifetimeMs[purpose])})`.execute(db);
+  return token;
+}
+
+/** Uses a token: returns its user id once, or null when unknown, used, expired or for another purpose. */
+export async function consumeToken(db: Db, token: string, purpose: TokenPurpose, now: Date): Promise<string | null> {
+  const { rows } = await sql<{ user_id: string }>`
+    update accounts_tokens set used_at = ${now}
+    where token_hash = ${digestToken(token)} and purpose = ${purpose} and used_at is null and expires_at > ${now}
+    returning user_id`.execute(db);
+  return rows[0]?.user_id ?? null;
+}
+
+/** Whether a token would be accepted (for showing its form), without using it. */
+export async function tokenIsLive(db: Db, token: string, purpose: TokenPurpose, now: Date): Promise<boolean> {
+  const { rows } = await sql<{ ok: number }>`
+    select 1 as ok from accounts_tokens where token_hash = ${digestToken(token)} and purpose = ${purpose} and used_at is null and expires_at > ${now}`.execute(db);
+  return rows.length > 0;
+}

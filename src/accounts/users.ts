@@ -1,0 +1,38 @@
+// The accounts_users repository: who can sign in, of what kind, linked to a kernel subject.
+import { randomUUID } from 'node:crypto';
+import { sql } from 'kysely';
+import type { Db } from '../platform/db/database.ts';
+import type { StaffRole } from '../privacy/actors.ts';
+import type { UserKind, UserRow, UserStatus } from './tables.ts';
+
+export async function insertUser(
+  db: Db,
+  u: { kind: UserKind; subjectId: string; status: UserStatus; role?: StaffRole | null; vendorId?: string | null; now: Date },
+): Promise<UserRow> {
+  const { rows } = await sql<UserRow>`
+    insert into accounts_users (id, kind, subject_id, status, role, vendor_id, password_changed_at, created_at, activated_at)
+    values (${randomUUID()}::uuid, ${u.kind}, ${u.subjectId}::uuid, ${u.status}, ${u.role ?? null}, ${u.vendorId ?? null}::uuid, ${u.now}, ${u.now}, ${u.status === 'active' ? u.now : null})
+    returning *`.execute(db);
+  return rows[0]!;
+}
+
+export async function userById(db: Db, id: string): Promise<UserRow | null> {
+  const { rows } = await sql<UserRow>`select * from accounts_users where id = ${id}::uuid`.execute(db);
+  return rows[0] ?? null;
+}
+
+export async function usersOfSubjects(db: Db, subjectIds: readonly string[], kind: UserKind): Promise<UserRow[]> {
+  if (subjectIds.length === 0) return [];
+  const { rows } = await sql<UserRow>`
+    select * from accounts_users where subject_id = any(${[...subjectIds]}::uuid[]) and kind = ${kind} order by created_at`.execute(db);
+  return rows;
+}
+
+export async function activateUser(db: Db, id: string, now: Date): Promise<boolean> {
+  const { rows } = await sql`update accounts_users set status = 'active', activated_at = ${now} where id = ${id}::uuid and status = 'pending' returning id`.execute(db);
+  return rows.length > 0;
+}
+
+export async function markPasswordChanged(db: Db, id: string, now: Date): Promise<void> {
+  await sql`update accounts_users set password_changed_at = ${now} where id = ${id}::uuid`.execute(db);
+}
