@@ -74,7 +74,8 @@ function leaves(part: Part): Part[] {
   const boundary = param(type, 'boundary');
   if (!boundary) return [];
   const sections = part.body.split(`--${boundary}`).slice(1);
-  return sections.filter((s) => !s.startsWith('--')).flatMap((s) => leaves(splitPart(s.replace(/^\n/, ''))));
+  // The line break before each delimiter belongs to the delimiter, not to the part.
+  return sections.filter((s) => !s.startsWith('--')).flatMap((s) => leaves(splitPart(s.replace(/^\n/, '').replace(/\n$/, ''))));
 }
 
 export function parseMail(raw: string): ParsedMail {
@@ -87,7 +88,7 @@ export function parseMail(raw: string): ParsedMail {
     headers: top.headers,
     header: (name) => top.headers.get(name.toLowerCase())?.[0],
     subject: top.headers.get('subject')?.[0] ?? '',
-    text: text ? decodeBody(text).replace(/\n$/, '') : '',
+    text: text ? decodeBody(text) : '',
     html: html ? decodeBody(html) : null,
   };
 }
