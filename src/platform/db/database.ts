@@ -8,6 +8,7 @@ import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
 import { lockDataDir } from './data-dir-lock.ts';
 import { PGliteDialect } from './pglite-dialect.ts';
+import { prepareMarkedStatements } from './prepared.ts';
 
 export type Engine = 'pglite' | 'postgres';
 
@@ -22,6 +23,8 @@ export interface DatabaseHandle {
   db: Db;
   /** Subscribe to a NOTIFY channel; returns an unsubscribe function. */
   listen(channel: string, onMessage: (payload: string) => void): Promise<() => Promise<void>>;
+  /** Embedded database only: a dump of its whole data directory (a backup, or a test template). */
+  dumpPGlite?: () => Promise<Blob>;
   close(): Promise<void>;
 }
 
@@ -40,24 +43,27 @@ export interface OpenOptions {
   /** Directory for the embedded database; `null` opens an in-memory one (tests). */
   pgliteDir: string | null;
   poolSize?: number;
+  /** In-memory PGlite only: start from this dump of a data directory (tests reuse a migrated one). */
+  pgliteTemplate?: Blob;
 }
 
 export async function openDatabase(options: OpenOptions): Promise<DatabaseHandle> {
   return options.databaseUrl
     ? openPostgres(options.databaseUrl, options.poolSize ?? 10)
-    : openPGlite(options.pgliteDir);
+    : openPGlite(options.pgliteDir, options.pgliteTemplate);
 }
 
 export function pgliteDirFor(dataDir: string): string {
   return join(dataDir, 'pglite');
 }
 
-async function openPGlite(dir: string | null): Promise<DatabaseHandle> {
+async function openPGlite(dir: string | null, template?: Blob): Promise<DatabaseHandle> {
   if (dir) mkdirSync(dir, { recursive: true });
   const unlock = dir ? lockDataDir(dir) : () => {};
   let client: PGlite;
   try {
-    client = await PGlite.create(dir ?? undefined, { parsers: { [INT8_OID]: parseInt8 } });
+    const options = { parsers: { [INT8_OID]: parseInt8 }, ...(template && !dir ? { loadDataDir: template } : {}) };
+    client = await PGlite.create(dir ?? undefined, options);
   } catch (err) {
     unlock();
     throw err;
@@ -66,6 +72,7 @@ async function openPGlite(dir: string | null): Promise<DatabaseHandle> {
   return {
     engine: 'pglite',
     db,
+    dumpPGlite: () => client.dumpDataDir('none'),
     async listen(channel, onMessage) {
       const unlisten = await client.listen(channel, onMessage);
       return async () => {
@@ -92,6 +99,7 @@ async function openPostgres(url: string, max: number): Promise<DatabaseHandle> {
   const pool = new pg.Pool({ connectionString: url, max, types });
   // An idle client that loses its server connection must not crash the process.
   pool.on('error', () => {});
+  pool.on('connect', (client) => prepareMarkedStatements(client));
   const check = await pool.connect();
   check.release();
   const db: Db = new Kysely<any>({ dialect: new PostgresDialect({ pool }) });
