@@ -14,6 +14,7 @@ import {
   type QueryResult,
   type TransactionSettings,
 } from 'kysely';
+import { PGlitePreparedStatements } from './prepared.ts';
 
 class Mutex {
   #tail: Promise<void> = Promise.resolve();
@@ -29,15 +30,19 @@ class Mutex {
 
 class PGliteConnection implements DatabaseConnection {
   readonly #pg: PGlite;
+  readonly #prepared: PGlitePreparedStatements;
   readonly release: () => void;
 
-  constructor(pg: PGlite, release: () => void) {
+  constructor(pg: PGlite, prepared: PGlitePreparedStatements, release: () => void) {
     this.#pg = pg;
+    this.#prepared = prepared;
     this.release = release;
   }
 
   async executeQuery<R>(compiled: CompiledQuery): Promise<QueryResult<R>> {
-    const result = await this.#pg.query<R>(compiled.sql, compiled.parameters as unknown[]);
+    const result = this.#prepared.accepts(compiled.sql)
+      ? await this.#prepared.run<R>(compiled.sql, compiled.parameters)
+      : await this.#pg.query<R>(compiled.sql, compiled.parameters as unknown[]);
     const affected = result.affectedRows;
     const isSelect = compiled.query.kind === 'SelectQueryNode';
     return {
@@ -55,9 +60,11 @@ class PGliteConnection implements DatabaseConnection {
 class PGliteDriver implements Driver {
   readonly #pg: PGlite;
   readonly #mutex = new Mutex();
+  readonly #prepared: PGlitePreparedStatements;
 
   constructor(pg: PGlite) {
     this.#pg = pg;
+    this.#prepared = new PGlitePreparedStatements(pg);
   }
 
   async init(): Promise<void> {
@@ -66,7 +73,7 @@ class PGliteDriver implements Driver {
 
   async acquireConnection(): Promise<DatabaseConnection> {
     const release = await this.#mutex.acquire();
-    return new PGliteConnection(this.#pg, release);
+    return new PGliteConnection(this.#pg, this.#prepared, release);
   }
 
   async beginTransaction(connection: DatabaseConnection, settings: TransactionSettings): Promise<void> {

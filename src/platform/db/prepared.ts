@@ -1,0 +1,96 @@
+// Named prepared statements for a few hot statements. A statement whose SQL starts with the
+// `prepared` marker is parsed and planned once per connection and then only bound and executed:
+// on PGlite that saves most of the cost of a short statement (each unnamed query is parsed,
+// planned and described again inside WebAssembly), on PostgreSQL the server-side parse and plan.
+// Everything else runs as before. The statement's name is a hash of its text, so two texts never
+// share a name, and each connection keeps at most MAX_PREPARED of them (then runs unnamed).
+import { createHash } from 'node:crypto';
+import { parse, protocol, type PGlite, type Results } from '@electric-sql/pglite';
+import { sql, type RawBuilder } from 'kysely';
+import type pg from 'pg';
+
+const MARK = '/* prepared */ ';
+export const MAX_PREPARED = 200;
+
+/** Put first in a statement: sql`${prepared}select …`. Only for statements run again and again. */
+export const prepared: RawBuilder<unknown> = sql.raw(MARK);
+
+export const isPrepared = (text: string): boolean => text.startsWith(MARK);
+
+export const statementName = (text: string): string => `p_${createHash('sha256').update(text).digest('hex').slice(0, 40)}`;
+
+/** Makes a node-postgres client run marked statements as named prepared statements. */
+export function prepareMarkedStatements(client: pg.ClientBase): void {
+  const query = client.query.bind(client) as (...args: unknown[]) => unknown;
+  const names = new Set<string>();
+  (client as unknown as { query: (...args: unknown[]) => unknown }).query = (text: unknown, values?: unknown, callback?: unknown) => {
+    if (typeof text === 'string' && isPrepared(text) && Array.isArray(values) && callback === undefined) {
+      const name = statementName(text);
+      if (names.has(name) || names.size < MAX_PREPARED) {
+        names.add(name);
+        return query({ name, text, values });
+      }
+    }
+    return query(text, values, callback);
+  };
+}
+
+type BackendMessage = Awaited<ReturnType<PGlite['execProtocolStream']>>[number];
+
+interface PreparedStatement {
+  name: string;
+  paramTypes: number[];
+  /** The RowDescription of the statement's result, or undefined when it returns no rows. */
+  rowDescription: BackendMessage | undefined;
+}
+
+const concat = (...parts: Uint8Array[]): Uint8Array => {
+  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+  let offset = 0;
+  for (const p of parts) {
+    out.set(p, offset);
+    offset += p.length;
+  }
+  return out;
+};
+
+/**
+ * PGlite's `query()` has no named statements, so this speaks the extended protocol itself with
+ * PGlite's public protocol helpers: Parse + Describe once, then Bind + Execute + Sync in one call.
+ * It runs under PGlite's own query lock, as `query()` does, and syncs to the file system after.
+ */
+export class PGlitePreparedStatements {
+  readonly #pg: PGlite;
+  readonly #statements = new Map<string, PreparedStatement>();
+
+  constructor(pg: PGlite) {
+    this.#pg = pg;
+  }
+
+  /** Whether this text runs prepared (false once MAX_PREPARED other texts are prepared). */
+  accepts(text: string): boolean {
+    return isPrepared(text) && (this.#statements.has(text) || this.#statements.size < MAX_PREPARED);
+  }
+
+  run<R>(text: string, params: readonly unknown[]): Promise<Results<R>> {
+    const s = protocol.serialize;
+    return this.#pg.runExclusive(async () => {
+      let statement = this.#statements.get(text);
+      if (!statement) {
+        const name = statementName(text);
+        const described = await this.#pg.execProtocolStream(concat(s.parse({ name, text }), s.describe({ type: 'S', name }), s.sync()), { syncToFs: false });
+        statement = { name, paramTypes: parse.parseDescribeStatementResults(described), rowDescription: described.find((m) => m.name === 'rowDescription') };
+        this.#statements.set(text, statement);
+      }
+      const types = statement.paramTypes;
+      const values = params.map((value, i) => {
+        if (value === null || value === undefined) return null;
+        const serialize = this.#pg.serializers[types[i]!];
+        return serialize ? serialize(value) : String(value);
+      });
+      const messages = await this.#pg.execProtocolStream(concat(s.bind({ statement: statement.name, values }), s.execute({}), s.sync()), { syncToFs: true });
+      const [result] = parse.parseResults(statement.rowDescription ? [statement.rowDescription, ...messages] : messages, this.#pg.parsers);
+      return (result ?? { rows: [], fields: [], affectedRows: 0 }) as Results<R>;
+    });
+  }
+}
