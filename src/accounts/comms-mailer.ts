@@ -5,5 +5,5 @@ import type { AccountMailer } from './mail.ts';
 import './mail-templates.ts';
 
 export const commsMailer: AccountMailer = async (db, mail) => {
-  await queueMail(db, { subject: mail.subject, purpose: 'account', template: mail.template, params: mail.params, addressRef: mail.addressRef });
+  await queueMail(db, { subject: mail.subject, purpose: 'account', template: mail.template, params: mail.params, addressRef: mail.addressRef, ...(mail.idempotencyKey ? { idempotencyKey: mail.idempotencyKey } : {}) });
 };

@@ -24,8 +24,10 @@ import {
   type Candidate,
 } from './identity.ts';
 import type { AccountMailer } from './mail.ts';
-import { customerRules, passwordProblem } from './password-policy.ts';
+import { customerRules, passwordProblem, staffRules, type PasswordRules } from './password-policy.ts';
 import { hashPassword, needsRehash, verifyPassword } from './passwords.ts';
+import { alertStaff } from './alerts.ts';
+import { noteSignInNetwork } from './networks.ts';
 import { recordSecurityEvent } from './security-events.ts';
 import type { UserKind, UserRow } from './tables.ts';
 import { clearAccount, lockState, normaliseEmail, recordFailure, throttleKeys } from './throttle.ts';
@@ -59,8 +61,8 @@ function checkName(field: string, name: string): string {
   return value;
 }
 
-function checkNewPassword(field: string, password: string, personal: string[]): void {
-  const problem = passwordProblem(password, customerRules, personal);
+export function checkNewPassword(field: string, password: string, personal: string[], rules: PasswordRules = customerRules): void {
+  const problem = passwordProblem(password, rules, personal);
   if (problem) throw validationError(field, problem);
 }
 
@@ -153,12 +155,19 @@ export async function logIn(deps: AccountsDeps, db: Db, input: { email: string; 
   if (!candidate || !matches || candidate.user.status === 'disabled') {
     const locking = await recordFailure(db, keys, now);
     await recordSecurityEvent(db, { kind: 'login-failed', at: now, userId: candidate?.user.id ?? null, detail: { reason: 'wrong' } });
-    if (locking.account) await recordSecurityEvent(db, { kind: 'login-locked', at: now, userId: candidate?.user.id ?? null });
-    if (locking.source) await recordSecurityEvent(db, { kind: 'source-locked', at: now });
+    if (locking.account) {
+      await recordSecurityEvent(db, { kind: 'login-locked', at: now, userId: candidate?.user.id ?? null });
+      await alertStaff(deps, db, 'login-locked', now);
+    }
+    if (locking.source) {
+      await recordSecurityEvent(db, { kind: 'source-locked', at: now });
+      await alertStaff(deps, db, 'source-locked', now);
+    }
     return { ok: false, reason: locking.account || locking.source ? 'locked' : 'wrong' };
   }
   if (candidate.user.status === 'pending') return { ok: false, reason: 'pending' };
   await clearAccount(db, keys);
+  await noteSignInNetwork(db, deps.throttleSecret, candidate.user, input.ip, now);
   if (needsRehash(candidate.hash)) await writePasswordHash(deps.kernel, db, candidate.user, await hashPassword(input.password), systemActor('accounts.login'));
   return { ok: true, user: candidate.user };
 }
@@ -179,7 +188,7 @@ export async function changePassword(
     await recordSecurityEvent(db, { kind: 'login-failed', at: now, userId: user.id, detail: { reason: 'wrong-current-password' } });
     throw validationError('body.current_password', 'is not your current password');
   }
-  checkNewPassword('body.new_password', input.next, [profile.name, profile.email]);
+  checkNewPassword('body.new_password', input.next, [profile.name, profile.email], user.kind === 'staff' ? staffRules : customerRules);
   if (input.next === input.current) throw validationError('body.new_password', 'must differ from the current password');
   await writePasswordHash(deps.kernel, db, user, await hashPassword(input.next), actor);
   await markPasswordChanged(db, user.id, now);
@@ -248,7 +257,7 @@ export async function completeReset(deps: AccountsDeps, db: Db, input: { token: 
   const user = userId ? await userById(db, userId) : null;
   if (!user || user.status !== 'active') throw invalidLink();
   const profile = await readProfile(deps.kernel, db, user, actor);
-  checkNewPassword('body.new_password', input.password, [profile.name, profile.email]);
+  checkNewPassword('body.new_password', input.password, [profile.name, profile.email], user.kind === 'staff' ? staffRules : customerRules);
   await writePasswordHash(deps.kernel, db, user, await hashPassword(input.password), actor);
   await markPasswordChanged(db, user.id, now);
   await endSessionsOf(db, user.id);

@@ -4,7 +4,8 @@ import { buildTestApp } from '../platform/testing/app.ts';
 import { testEachDatabase } from '../platform/testing/databases.ts';
 import { currentParams, verifyCounter } from './passwords.ts';
 import { recentSecurityEvents } from './security-events.ts';
-import { customer, FormClient, signUpAndConfirm } from './testing.ts';
+import { findPersonalData } from '../platform/testing/personal-data.ts';
+import { customer, FormClient, queuedMail, signUpAndConfirm, staffClient } from './testing.ts';
 
 const unknown = 'nobody.here@example.net';
 // The answer without what differs by design: the CSRF token and the email echoed back into the form.
@@ -24,6 +25,7 @@ testEachDatabase('[P002-19] repeated failures lock the account and the source; s
   const { app } = await buildTestApp(database);
   try {
     await signUpAndConfirm(new FormClient(app), database.db);
+    await staffClient(app, database.db, { name: 'Olive Owner', email: 'olive@shop.example', role: 'owner', password: 'amber-lighthouse-27-quietly-sings' });
     const wrong = Array.from({ length: 6 }, (_, i) => `wrong-password-${i}-xyz`);
     const known = await attempts(new FormClient(app, '203.0.113.7'), customer.email, wrong);
     const none = await attempts(new FormClient(app, '198.51.100.9'), unknown, wrong);
@@ -61,6 +63,12 @@ testEachDatabase('[P002-19] repeated failures lock the account and the source; s
     assert.equal(count('source-locked'), 1);
     assert.ok(count('login-failed') >= 32);
     assert.ok(events.every((e) => !JSON.stringify(e.detail).includes('@') && !JSON.stringify(e.detail).includes('198.51')), 'events hold no address');
+    // The owner was mailed: once per kind of lock (two address locks in one 15-minute window make one mail).
+    const alerts = await queuedMail(database.db, 'accounts.security-alert');
+    const kinds = alerts.map((m) => m.params.event);
+    assert.equal(new Set(kinds).size, 2, kinds.join(' | '));
+    assert.ok(alerts.length <= 3, 'no flood of alerts');
+    assert.deepEqual(findPersonalData(JSON.stringify(alerts)), [], 'alerts name no address or network');
     const { rows } = await sql<{ key: Buffer }>`select key from accounts_throttle`.execute(database.db);
     assert.ok(rows.every((r) => !Buffer.from(r.key).toString('latin1').includes('example')), 'throttle keys are digests');
   } finally {

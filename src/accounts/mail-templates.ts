@@ -54,6 +54,15 @@ export const accountTemplates: MailTemplate[] = [
     'The password of your account was just changed, and every other session was signed out.',
     `If it was not you, choose a new password now: ${p(i, 'reset')}`,
   ]),
+  template('accounts.staff-invitation', ['link', 'role'], (i) => `Your staff account at ${i.shop.name}`, (i) => [
+    `An owner of the shop created a staff account for you, with the role ${p(i, 'role')}.`,
+    `Choose your password within 72 hours: ${p(i, 'link')}`,
+    'Staff passwords must be long and are changed every 90 days.',
+  ]),
+  template('accounts.security-alert', ['event', 'at', 'console'], (i) => `Security alert at ${i.shop.name}`, (i) => [
+    `${p(i, 'event')} (${p(i, 'at')})`,
+    `The security events are in the staff console: ${p(i, 'console')}`,
+  ]),
 ];
 
 for (const t of accountTemplates) registerTemplate(t);

@@ -10,6 +10,7 @@ export type AccountTemplate =
   | 'accounts.email-change-notice'
   | 'accounts.email-in-use'
   | 'accounts.password-changed'
+  | 'accounts.staff-invitation'
   | 'accounts.security-alert';
 
 export interface AccountMail {
@@ -20,6 +21,8 @@ export interface AccountMail {
   addressRef: '' | 'pending';
   /** Values for the template: links (with opaque tokens), never personal data. */
   params: Record<string, string>;
+  /** A second mail with the same key is not queued (comms idempotency). */
+  idempotencyKey?: string;
 }
 
 export type AccountMailer = (db: Db, mail: AccountMail) => Promise<void>;

@@ -73,4 +73,20 @@ export const accountsMigrations: Migration[] = [
         `,
       ),
   },
+  {
+    id: 'accounts/0002_known_networks',
+    up: (db) =>
+      runSql(
+        db,
+        `
+        create table accounts_known_networks (
+          user_id uuid not null references accounts_users(id) on delete cascade,
+          network bytea not null check (length(network) = 32),
+          first_seen_at timestamptz not null,
+          last_seen_at timestamptz not null,
+          primary key (user_id, network)
+        )
+        `,
+      ),
+  },
 ];

@@ -69,3 +69,10 @@ export function passwordProblem(password: string, rules: PasswordRules, personal
   if (strengthBits(password, parts) < rules.minBits) return 'is too easy to guess: use a longer phrase of unrelated words';
   return null;
 }
+
+/** Staff passwords older than this must be changed before the console opens again (P002-20). */
+export const STAFF_PASSWORD_MAX_AGE_DAYS = 90;
+
+export function passwordExpired(changedAt: Date, now: Date, maxAgeDays: number = STAFF_PASSWORD_MAX_AGE_DAYS): boolean {
+  return now.getTime() - changedAt.getTime() > maxAgeDays * 86_400_000;
+}

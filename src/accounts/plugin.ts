@@ -1,6 +1,7 @@
 // The sign-in machinery every module shares: the visitor cookie, the session of a request, and
 // the one CSRF check on every unsafe request. Registered once at the root (not encapsulated), so
 // its hook guards every form of every module registered before or after it.
+import { BlockList, isIPv4 } from 'node:net';
 import type { FastifyInstance, FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { AppError } from '../platform/errors.ts';
 import type { PrivacyKernel } from '../privacy/kernel.ts';
@@ -64,6 +65,21 @@ function sameOrigin(request: FastifyRequest): boolean {
   }
 }
 
+/** A test for "is this address in one of these networks", or null when any address may come. */
+export function staffAllowList(networks: readonly string[]): ((ip: string) => boolean) | null {
+  if (networks.length === 0) return null;
+  const list = new BlockList();
+  for (const cidr of networks) {
+    const [address = '', prefix = ''] = cidr.split('/');
+    list.addSubnet(address, Number(prefix), isIPv4(address) ? 'ipv4' : 'ipv6');
+  }
+  return (ip) => {
+    const v4 = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(ip)?.[1];
+    const address = v4 ?? ip;
+    return list.check(address, isIPv4(address) ? 'ipv4' : 'ipv6');
+  };
+}
+
 export function accountsPlugin(options: AccountsPluginOptions): FastifyPluginAsync {
   const plugin: FastifyPluginAsync = async (app) => {
     const kernel: PrivacyKernel = app.privacy;
@@ -113,6 +129,16 @@ export function accountsPlugin(options: AccountsPluginOptions): FastifyPluginAsy
       },
     };
     app.decorate('accounts', api);
+
+    // The staff area answers only the networks in STAFF_NETWORKS, when set (P000-14).
+    const allowed = staffAllowList(app.config.staffNetworks);
+    if (allowed) {
+      app.addHook('onRequest', async (request) => {
+        const path = request.url.split('?')[0]!;
+        if (path !== '/staff' && !path.startsWith('/staff/') && !path.startsWith('/api/staff/')) return;
+        if (!allowed(request.ip)) throw new AppError('FORBIDDEN', 'The staff area cannot be reached from this network.');
+      });
+    }
 
     // The one CSRF check. Bearer-token API calls carry no cookie and need none.
     app.addHook('preValidation', async (request) => {

@@ -107,3 +107,17 @@ export async function signUpAndConfirm(client: FormClient, db: Db, who: { name: 
   const confirm = await client.post('/account/confirm', { token: /name="token" value="([^"]+)"/.exec(page.body)?.[1] ?? '' });
   if (confirm.statusCode !== 303) throw new Error(`confirmation answered ${confirm.statusCode}: ${confirm.body.slice(0, 500)}`);
 }
+
+/** Creates a staff member (as the system) and sets their password through the invitation link; returns a client signed in over the JSON API. */
+export async function staffClient(app: FastifyInstance, db: Db, who: { name: string; email: string; role: string; password: string }, ip = '127.0.0.1'): Promise<FormClient> {
+  const { createStaff } = await import('./staff.ts');
+  const { completeReset } = await import('./customers.ts');
+  const { systemActor } = await import('../privacy/actors.ts');
+  const { link } = await db.transaction().execute((trx) => createStaff(app.accounts.deps, trx, { name: who.name, email: who.email, role: who.role, actor: systemActor('test.staff') }));
+  const token = new URL(link).searchParams.get('token')!;
+  await db.transaction().execute((trx) => completeReset(app.accounts.deps, trx, { token, password: who.password }));
+  const client = new FormClient(app, ip);
+  const res = await client.json('POST', '/api/staff/login', { email: who.email, password: who.password });
+  if (res.statusCode !== 200) throw new Error(`staff sign-in answered ${res.statusCode}: ${res.body}`);
+  return client;
+}

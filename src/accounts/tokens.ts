@@ -22,11 +22,11 @@ export const tokenLifetimeMs: Record<TokenPurpose, number> = {
 };
 
 /** A new token for the user; earlier unused tokens of the same purpose stop working. */
-export async function issueToken(db: Db, userId: string, purpose: TokenPurpose, now: Date): Promise<string> {
+export async function issueToken(db: Db, userId: string, purpose: TokenPurpose, now: Date, lifetimeMs: number = tokenLifetimeMs[purpose]): Promise<string> {
   const token = randomToken();
   await sql`update accounts_tokens set used_at = ${now} where user_id = ${userId}::uuid and purpose = ${purpose} and used_at is null`.execute(db);
   await sql`insert into accounts_tokens (token_hash, user_id, purpose, created_at, expires_at)
-    values (${digestToken(token)}, ${userId}::uuid, ${purpose}, ${now}, ${new Date(now.getTime() + tokenLifetimeMs[purpose])})`.execute(db);
+    values (${digestToken(token)}, ${userId}::uuid, ${purpose}, ${now}, ${new Date(now.getTime() + lifetimeMs)})`.execute(db);
   return token;
 }
 

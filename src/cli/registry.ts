@@ -6,6 +6,7 @@ import { helpCommands } from './commands/help.ts';
 import { jobsCommands } from './commands/jobs.ts';
 import { migrateCommands } from './commands/migrate.ts';
 import { privacyCommands } from './commands/privacy.ts';
+import { staffCommands } from './commands/staff.ts';
 import { productCommands } from './commands/product.ts';
 import { variantCommands } from './commands/variant.ts';
 import { vendorCommands } from './commands/vendor.ts';
@@ -17,6 +18,7 @@ export const cliCommands: readonly CliCommand[] = [
   ...productCommands,
   ...variantCommands,
   ...privacyCommands,
+  ...staffCommands,
   ...jobsCommands,
   ...helpCommands,
 ];

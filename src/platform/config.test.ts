@@ -32,6 +32,7 @@ const badValues: Record<string, string[]> = {
   DATA_REGION: ['US', 'united states', 'u'],
   DATAMAP_DIR: ['/nonexistent-datamap-folder', fileURLToPath(import.meta.url)],
   SMTP_URL: ['mail.example.com:25', 'http://mail.example.com', 'smtp://', 'not a url'],
+  STAFF_NETWORKS: ['10.0.0.0', '10.0.0.0/33', 'office', '2001:db8::/129', '10.0.0.0/8,', '10.0.0.0/8; 192.168.0.0/16'],
   MAIL_FROM: ['shop', 'Shop <shop>', 'Shop <shop@example.com', 'shop@example.com\r\nBcc: everyone@example.com', '<>', 'a b@example.com'],
 };
 

@@ -2,6 +2,7 @@
 // CUSTODIAN_CONFIG), is validated once at start, and a bad value stops start with a message
 // naming the setting. The README's settings table is generated from `settingDocs`.
 import { existsSync, readFileSync, statSync } from 'node:fs';
+import { isIP } from 'node:net';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -32,6 +33,8 @@ export interface Config {
   smtpUrl: string | null;
   /** The From of every mail the shop sends. */
   mailFrom: MailAddress;
+  /** Networks (CIDR) allowed to reach the staff area; empty means any. */
+  staffNetworks: string[];
 }
 
 export interface MailAddress {
@@ -79,6 +82,7 @@ export const settingDocs: SettingDoc[] = [
   { name: 'DATAMAP_DIR', default: './datamap', description: 'Folder of the data map YAML files (subjects, categories, purposes, recipients, roles, retention, policy versions).' },
   { name: 'SMTP_URL', default: '(none: mail is written to DATA_DIR/mail/*.eml)', description: 'smtp:// (STARTTLS when offered) or smtps:// (TLS) URL of the mail server, with user:password@ if it needs them.' },
   { name: 'MAIL_FROM', default: 'Custodian Demo Shop <shop@localhost>', description: 'Sender of every mail the shop sends: an address, optionally with a name, as in `Shop <shop@example.com>`.' },
+  { name: 'STAFF_NETWORKS', default: '(any)', description: 'Comma-separated networks in CIDR form (e.g. 203.0.113.0/24, 2001:db8::/48) allowed to reach /staff and /api/staff; others get 403.' },
   { name: 'SHUTDOWN_GRACE_MS', default: '10000', description: 'On SIGTERM, how long in-flight requests and jobs may take to finish.' },
 ];
 
@@ -183,6 +187,20 @@ function datamapDir(env: Env): string {
   return dir;
 }
 
+function staffNetworks(env: Env): string[] {
+  const raw = env.STAFF_NETWORKS?.trim();
+  if (!raw) return [];
+  return raw.split(',').map((part) => {
+    const cidr = part.trim();
+    const m = /^([0-9a-fA-F:.]+)\/(\d{1,3})$/.exec(cidr);
+    const kind = m ? isIP(m[1]!) : 0;
+    if (!m || kind === 0 || Number(m[2]) > (kind === 4 ? 32 : 128)) {
+      throw new ConfigError('STAFF_NETWORKS', `must be networks in CIDR form such as 203.0.113.0/24, separated by commas (got "${cidr.replace(/[\r\n]/g, ' ')}")`);
+    }
+    return cidr;
+  });
+}
+
 export function loadConfig(processEnv: Env = process.env): Config {
   const file = processEnv.CUSTODIAN_CONFIG ? readConfigFile(processEnv.CUSTODIAN_CONFIG) : {};
   const env: Env = { ...file };
@@ -228,5 +246,6 @@ export function loadConfig(processEnv: Env = process.env): Config {
     datamapDir: datamapDir(env),
     smtpUrl: smtpUrl(env),
     mailFrom: mailFrom(env),
+    staffNetworks: staffNetworks(env),
   };
 }

@@ -38,7 +38,6 @@ testEachDatabase('storefront: every page renders as HTML with 200, strict CSP an
       '/products/lanternfish-endpoint-shield',
       '/products/ashgrove-mobile-plan',
       '/vendor',
-      '/staff',
       '/privacy',
     ]) {
       const res = await page(app, url);

@@ -6,18 +6,12 @@ export interface InfoPage {
   body: SafeHtml;
 }
 
-export const infoPages: Record<'/vendor' | '/staff' | '/privacy', InfoPage> = {
+export const infoPages: Record<'/vendor' | '/privacy', InfoPage> = {
   '/vendor': {
     title: 'Vendor portal',
     body: html`<h1>Vendor portal</h1>
 <p>Here vendors will see the orders for their products and only the buyer details their data terms allow.</p>
 <p>Sign-in arrives with the accounts module; vendor accounts do not exist yet.</p>`,
-  },
-  '/staff': {
-    title: 'Staff console',
-    body: html`<h1>Staff console</h1>
-<p>Here shop staff will manage the catalogue, orders and privacy requests, each role seeing only the data it needs.</p>
-<p>Sign-in arrives with the accounts module. Until then staff use the JSON API under <code>/api/staff</code> with the staff API token.</p>`,
   },
   '/privacy': {
     title: 'Privacy',

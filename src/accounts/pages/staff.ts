@@ -1,0 +1,93 @@
+// The staff console's pages: sign-in, setting and changing the password, the console itself and
+// (for owners) the staff list with the form that invites a new member.
+import { html } from '../../web/template.ts';
+import type { StaffRole } from '../../privacy/actors.ts';
+import type { Page } from './customer.ts';
+import { csrfField, errorSummary, input, type FormState } from './form.ts';
+import type { StaffListing } from '../staff.ts';
+
+const labels: Record<string, string> = { email: 'Email', password: 'Password', current_password: 'Current password', new_password: 'New password', name: 'Name', role: 'Role' };
+const staffHint = 'At least 14 characters; a phrase of several unrelated words is best. Changed every 90 days.';
+
+export function staffLoginPage(state: FormState): Page {
+  return {
+    title: 'Staff sign-in',
+    body: html`<section class="account-form"><h1>Staff sign-in</h1>
+${errorSummary(state, labels)}
+<form method="post" action="/staff/login">
+${csrfField(state.csrf)}
+${input(state, { name: 'email', label: labels.email!, type: 'email', autocomplete: 'username', maxlength: 254 })}
+${input(state, { name: 'password', label: labels.password!, type: 'password', autocomplete: 'current-password', maxlength: 256 })}
+<p><button type="submit">Sign in</button></p>
+</form></section>`,
+  };
+}
+
+export function staffSetPasswordPage(state: FormState, token: string): Page {
+  return {
+    title: 'Choose your staff password',
+    body: html`<section class="account-form"><h1>Choose your staff password</h1>
+${errorSummary(state, labels)}
+<form method="post" action="/staff/password/set">
+${csrfField(state.csrf)}
+<input type="hidden" name="token" value="${token}">
+${input(state, { name: 'new_password', label: labels.new_password!, type: 'password', autocomplete: 'new-password', maxlength: 256, hint: staffHint })}
+<p><button type="submit">Set password</button></p>
+</form></section>`,
+  };
+}
+
+export function staffPasswordPage(state: FormState, expired: boolean): Page {
+  return {
+    title: 'Change your staff password',
+    body: html`<section class="account-form"><h1>Change your staff password</h1>
+${expired ? html`<p class="notice" role="status">Your password is more than 90 days old. Choose a new one to open the console.</p>` : ''}
+${errorSummary(state, labels)}
+<form method="post" action="/staff/password">
+${csrfField(state.csrf)}
+${input(state, { name: 'current_password', label: labels.current_password!, type: 'password', autocomplete: 'current-password', maxlength: 256 })}
+${input(state, { name: 'new_password', label: labels.new_password!, type: 'password', autocomplete: 'new-password', maxlength: 256, hint: staffHint })}
+<p><button type="submit">Change password</button></p>
+</form></section>`,
+  };
+}
+
+export function consolePage(o: { name: string; role: StaffRole; csrf: string; notice?: string }): Page {
+  return {
+    title: 'Staff console',
+    body: html`<section class="console"><h1>Staff console</h1>
+${o.notice ? html`<p class="notice" role="status">${o.notice}</p>` : ''}
+<p>Signed in as ${o.name}, role <strong>${o.role}</strong>. You see only the data categories and purposes the data map grants this role; every look at a person's data is recorded with its purpose.</p>
+<ul>
+${o.role === 'owner' ? html`<li><a href="/staff/users">Staff members and roles</a></li>` : ''}
+<li><a href="/staff/password">Change your password</a></li>
+</ul>
+<form method="post" action="/staff/logout">${csrfField(o.csrf)}<button type="submit">Sign out</button></form>
+</section>`,
+  };
+}
+
+export function staffUsersPage(o: { staff: StaffListing[]; state: FormState; roles: readonly StaffRole[]; invited?: string }): Page {
+  const role = o.state.values?.role ?? 'support';
+  return {
+    title: 'Staff members',
+    body: html`<section class="console"><h1>Staff members</h1>
+${o.invited ? html`<p class="notice" role="status">${o.invited}</p>` : ''}
+<table><caption>Everyone who can sign in to this console</caption>
+<thead><tr><th scope="col">Name</th><th scope="col">Email</th><th scope="col">Role</th><th scope="col">Status</th><th scope="col">Password set</th></tr></thead>
+<tbody>${o.staff.map((s) => html`<tr><td>${s.name}</td><td>${s.email}</td><td>${s.role}</td><td>${s.status}</td><td>${s.passwordChangedAt.toISOString().slice(0, 10)}</td></tr>`)}</tbody></table>
+<h2>Add a staff member</h2>
+<p>They get a mail with a link to choose their own password.</p>
+${errorSummary(o.state, labels)}
+<form method="post" action="/staff/users">
+${csrfField(o.state.csrf)}
+${input(o.state, { name: 'name', label: labels.name!, maxlength: 200 })}
+${input(o.state, { name: 'email', label: labels.email!, type: 'email', maxlength: 254 })}
+<p class="field"><label for="f-role">Role</label>
+<select id="f-role" name="role">${o.roles.map((r) => html`<option value="${r}"${r === role ? html` selected` : ''}>${r}</option>`)}</select>
+${o.state.errors?.role ? html`<span class="error" id="f-role-error">${o.state.errors.role}</span>` : ''}</p>
+<p><button type="submit">Add and send invitation</button></p>
+</form>
+<p><a href="/staff">Back to the console</a></p></section>`,
+  };
+}

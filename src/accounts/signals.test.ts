@@ -1,0 +1,35 @@
+import assert from 'node:assert/strict';
+import { sql } from 'kysely';
+import { buildTestApp } from '../platform/testing/app.ts';
+import { testEachDatabase } from '../platform/testing/databases.ts';
+import { recentSecurityEvents } from './security-events.ts';
+import { sweepAccounts } from './sweep.ts';
+import { customer, FormClient, signUpAndConfirm } from './testing.ts';
+
+testEachDatabase('[P002-19] a sign-in from a network the user has not used before is recorded (as a digest, never the address)', async (database) => {
+  const { app } = await buildTestApp(database);
+  try {
+    await signUpAndConfirm(new FormClient(app), database.db);
+    const signIn = async (ip: string) => {
+      const res = await new FormClient(app, ip).json('POST', '/api/account/login', { email: customer.email, password: customer.password });
+      assert.equal(res.statusCode, 200);
+      return (await recentSecurityEvents(database.db, { kind: 'new-network' })).length;
+    };
+    assert.equal(await signIn('203.0.113.5'), 0, 'the first network is not "new"');
+    assert.equal(await signIn('203.0.113.5'), 0);
+    assert.equal(await signIn('2001:db8:1:2::10'), 1, 'another network is');
+    assert.equal(await signIn('2001:db8:1:2::99'), 1, 'the same IPv6 /64 is the same network');
+    assert.equal(await signIn('198.51.100.7'), 2);
+    const [event] = await recentSecurityEvents(database.db, { kind: 'new-network' });
+    assert.deepEqual(event!.detail, { user_kind: 'customer' });
+    const { rows } = await sql<{ network: Buffer }>`select network from accounts_known_networks`.execute(database.db);
+    assert.equal(rows.length, 3);
+    assert.ok(rows.every((r) => !/203\.0|2001|198\.51/.test(Buffer.from(r.network).toString('latin1'))), 'stored as digests');
+
+    await sweepAccounts(database.db, new Date(Date.now() + 91 * 86_400_000));
+    const after = await sql<{ n: number }>`select count(*)::int as n from accounts_known_networks`.execute(database.db);
+    assert.equal(after.rows[0]!.n, 0, 'networks are forgotten after 90 days unseen');
+  } finally {
+    await app.close();
+  }
+});

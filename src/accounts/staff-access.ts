@@ -1,0 +1,40 @@
+// What a staff member may read of a customer: exactly what the data map grants their role, under
+// a purpose they name. The kernel decides and audits every read; a refusal is also recorded here
+// as an intrusion signal ("read outside a role", P002-19).
+import type { Db } from '../platform/db/database.ts';
+import { staffActor } from '../privacy/actors.ts';
+import type { PersonalRecord } from '../privacy/store/items.ts';
+import { isPrivacyRefusal } from '../privacy/refusals.ts';
+import type { AccountsDeps } from './customers.ts';
+import { recordSecurityEvent } from './security-events.ts';
+import type { UserRow } from './tables.ts';
+
+export async function readAsStaff(
+  deps: AccountsDeps,
+  db: Db,
+  staff: UserRow,
+  request: { subject: string; purpose: string; categories: string[] },
+): Promise<PersonalRecord> {
+  const actor = staffActor(staff.id, staff.role!);
+  try {
+    return await deps.kernel.read(db, { subject: request.subject, actor, purpose: request.purpose, categories: request.categories });
+  } catch (err) {
+    if (isPrivacyRefusal(err)) {
+      await recordSecurityEvent(db, { kind: 'read-outside-role', at: deps.now(), userId: staff.id, detail: { role: staff.role!, purpose: request.purpose, reason: err.reason } });
+    }
+    throw err;
+  }
+}
+
+/** Customers whose email is `email` (exact, through the blind index), looked up by a staff member under a purpose. */
+export async function findCustomersAsStaff(deps: AccountsDeps, db: Db, staff: UserRow, request: { email: string; purpose: string }): Promise<string[]> {
+  const actor = staffActor(staff.id, staff.role!);
+  try {
+    return await deps.kernel.findSubjects(db, { category: 'user.contact.email', value: request.email, actor, purpose: request.purpose });
+  } catch (err) {
+    if (isPrivacyRefusal(err)) {
+      await recordSecurityEvent(db, { kind: 'read-outside-role', at: deps.now(), userId: staff.id, detail: { role: staff.role!, purpose: request.purpose, reason: err.reason } });
+    }
+    throw err;
+  }
+}

@@ -1,0 +1,155 @@
+import assert from 'node:assert/strict';
+import { sql } from 'kysely';
+import { buildTestApp } from '../platform/testing/app.ts';
+import { testEachDatabase } from '../platform/testing/databases.ts';
+import { staffRoles, systemActor } from '../privacy/actors.ts';
+import { recentSecurityEvents } from './security-events.ts';
+import { customer, FormClient, queuedMail, signUpAndConfirm, staffClient } from './testing.ts';
+
+const staffPassword = 'amber-lighthouse-27-quietly-sings';
+
+const customerData: Record<string, { purpose: string; value: unknown }> = {
+  'user.name': { purpose: 'account', value: 'Philippa Quarrington' },
+  'user.contact.email': { purpose: 'account', value: 'philippa.quarrington@example.com' },
+  'user.contact.phone_number': { purpose: 'fulfillment', value: '+44 20 7946 0958' },
+  'user.contact.address': { purpose: 'fulfillment', value: { street: '221B Baker Street' } },
+  'user.financial.bank_account': { purpose: 'billing', value: 'DE89 3704 0044 0532 0130 00' },
+  'user.government_id': { purpose: 'fraud-prevention', value: 'passport X1234567' },
+  'user.authorization.credentials': { purpose: 'account', value: '$argon2id$v=19$m=19456,t=2,p=1$c2FsdHNhbHRzYWx0c2FsdA$aGFzaGhhc2hoYXNoaGFzaGhhc2hoYXNoaGFzaGhhc2g' },
+};
+
+// Spot checks written out by hand, so the test does not only restate the data map it reads.
+const expectations: [role: string, category: string, allowed: boolean][] = [
+  ['owner', 'user.name', true],
+  ['owner', 'user.government_id', false],
+  ['support', 'user.contact.email', true],
+  ['support', 'user.financial.bank_account', false],
+  ['fulfilment', 'user.contact.address', true],
+  ['fulfilment', 'user.financial.bank_account', false],
+  ['marketing', 'user.contact.email', true],
+  ['marketing', 'user.contact.phone_number', false],
+  ['accountant', 'user.financial.bank_account', true],
+  ['accountant', 'user.government_id', false],
+  ['dpo', 'user.government_id', true],
+  ...staffRoles.map((r) => [r, 'user.authorization.credentials', false] as [string, string, boolean]),
+];
+
+testEachDatabase('[P002-22][P003-07] each staff role reads only the categories and purposes the data map grants it; every refusal is an intrusion signal', async (database) => {
+  const { app } = await buildTestApp(database);
+  try {
+    const kernel = app.privacy;
+    const actor = systemActor('test');
+    const subject = await kernel.createSubject(database.db, { kind: 'customer', actor, purpose: 'account' });
+    for (const [category, { purpose, value }] of Object.entries(customerData)) {
+      await kernel.write(database.db, { subject, actor, purpose, values: { [category]: value as never } });
+    }
+    const map = kernel.map;
+    let refusals = 0;
+    const seen = new Map<string, boolean>();
+    for (const role of staffRoles) {
+      const client = await staffClient(app, database.db, { name: `Staff ${role}`, email: `${role}@shop.example`, role, password: staffPassword });
+      const grants = map.roles.get(role)!;
+      for (const category of Object.keys(customerData)) {
+        // A purpose of this role that may use the category and needs no consent, if there is one.
+        const usable = [...grants.purposes].map((p) => map.purposes.get(p)!).find((p) => p.categories.has(category) && p.legalBasis !== 'consent');
+        const purpose = usable?.id ?? [...grants.purposes][0]!;
+        const res = await client.json('GET', `/api/staff/customers/${subject}?purpose=${purpose}&categories=${category}`);
+        const allowed = usable !== undefined && grants.categories.has(category);
+        seen.set(`${role} ${category}`, res.statusCode === 200);
+        if (allowed) {
+          assert.equal(res.statusCode, 200, `${role} reads ${category} under ${purpose}: ${res.body}`);
+          assert.deepEqual(res.json().values[category], customerData[category]!.value);
+        } else {
+          assert.equal(res.statusCode, 403, `${role} must not read ${category} (under ${purpose})`);
+          assert.equal(res.json().error.code, 'PRIVACY_REFUSED');
+          assert.doesNotMatch(res.body, /Philippa|Baker|X1234567|argon2/, 'a refusal shows no data');
+          refusals++;
+        }
+      }
+      // A purpose outside the role is refused even for a category the role may see.
+      const foreign = [...map.purposes.keys()].find((p) => !grants.purposes.has(p) && map.purposes.get(p)!.categories.has('user.name'))!;
+      assert.equal((await client.json('GET', `/api/staff/customers/${subject}?purpose=${foreign}&categories=user.name`)).statusCode, 403, `${role} under ${foreign}`);
+      refusals++;
+    }
+    for (const [role, category, allowed] of expectations) assert.equal(seen.get(`${role} ${category}`), allowed, `${role} ${category}`);
+    const events = await recentSecurityEvents(database.db, { kind: 'read-outside-role', limit: 1000 });
+    assert.equal(events.length, refusals, 'every read outside a role is recorded');
+    assert.ok(events.every((e) => typeof e.detail.role === 'string' && typeof e.detail.purpose === 'string' && e.user_id));
+  } finally {
+    await app.close();
+  }
+}, { timeout: 240_000 });
+
+testEachDatabase('[P000-14] the staff area needs a staff sign-in (a customer session does not open it) and answers only STAFF_NETWORKS', async (database) => {
+  const { app } = await buildTestApp(database, { STAFF_NETWORKS: '203.0.113.0/24, 2001:db8::/48' });
+  try {
+    const outside = new FormClient(app, '198.51.100.1');
+    for (const url of ['/staff', '/staff/login', '/api/staff/customers/00000000-0000-4000-8000-000000000000?purpose=support&categories=user.name']) {
+      const res = await outside.get(url);
+      assert.equal(res.statusCode, 403, url);
+      assert.match(res.body, /cannot be reached from this network/);
+    }
+    assert.equal((await outside.get('/account/login')).statusCode, 200, 'the rest of the shop is not limited');
+    const office = new FormClient(app, '203.0.113.40');
+    assert.equal((await office.get('/staff')).headers.location, '/staff/login', 'signed out: the console asks to sign in');
+    assert.equal((await office.get('/staff/login')).statusCode, 200);
+    assert.equal((await new FormClient(app, '2001:db8:0:1::7').get('/staff/login')).statusCode, 200, 'IPv6 networks work too');
+    assert.equal((await office.json('GET', '/api/staff/customers/00000000-0000-4000-8000-000000000000?purpose=support&categories=user.name')).statusCode, 401);
+
+    const shopper = new FormClient(app, '203.0.113.41');
+    await signUpAndConfirm(shopper, database.db);
+    assert.equal((await shopper.get('/account')).statusCode, 200);
+    assert.equal((await shopper.get('/staff')).headers.location, '/staff/login', 'a customer session does not open the console');
+    assert.equal((await shopper.json('GET', '/api/staff/customers/00000000-0000-4000-8000-000000000000?purpose=support&categories=user.name')).statusCode, 401);
+    await shopper.get('/staff/login');
+    assert.equal((await shopper.post('/staff/login', { email: customer.email, password: customer.password })).statusCode, 401, 'customer credentials do not sign in to the console');
+  } finally {
+    await app.close();
+  }
+});
+
+testEachDatabase('[P002-20] staff passwords: invited by an owner, strength-checked, and changed when older than 90 days', async (database) => {
+  const { app } = await buildTestApp(database);
+  try {
+    const owner = await staffClient(app, database.db, { name: 'Olive Owner', email: 'olive@shop.example', role: 'owner', password: staffPassword });
+    await owner.get('/staff/users');
+    const added = await owner.post('/staff/users', { name: 'Sam Support', email: 'sam@shop.example', role: 'support' });
+    assert.equal(added.statusCode, 200, /<main[^]*?<\/main>/.exec(added.body)?.[0]);
+    assert.match(added.body, /Sam Support<\/td><td>sam@shop\.example<\/td><td>support/);
+    const twice = await owner.post('/staff/users', { name: 'Sam Again', email: 'SAM@shop.example', role: 'fulfilment' });
+    assert.equal(twice.statusCode, 409);
+    assert.match(twice.body, /id="f-email-error">A staff member already signs in with this email/);
+    const badRole = await owner.post('/staff/users', { name: 'X', email: 'x@shop.example', role: 'janitor' });
+    assert.equal(badRole.statusCode, 400);
+
+    const invitation = (await queuedMail(database.db, 'accounts.staff-invitation')).at(-1);
+    assert.ok(invitation);
+    assert.equal(invitation.params.role, 'support');
+    const sam = new FormClient(app);
+    const form = await sam.get(new URL(invitation.params.link!).pathname + new URL(invitation.params.link!).search);
+    assert.equal(form.statusCode, 200);
+    const token = /name="token" value="([^"]+)"/.exec(form.body)![1]!;
+    const short = await sam.post('/staff/password/set', { token, new_password: 'sunlit-oak-42' });
+    assert.equal(short.statusCode, 400);
+    assert.match(short.body, /id="f-new_password-error">must be at least 14 characters/);
+    const weak = await sam.post('/staff/password/set', { token, new_password: 'aaaaaaaaaaaaaaaaaa1' });
+    assert.equal(weak.statusCode, 400);
+    assert.match(weak.body, /too easy to guess/);
+    assert.equal((await sam.post('/staff/password/set', { token, new_password: staffPassword })).statusCode, 303);
+    assert.match((await sam.get('/staff')).body, /role <strong>support<\/strong>/);
+    assert.equal((await sam.get('/staff/users')).statusCode, 403, 'only an owner manages staff');
+
+    // Ninety-one days later the console sends to the password page, and the API refuses.
+    await sql`update accounts_users set password_changed_at = now() - interval '91 days' where role = 'support'`.execute(database.db);
+    assert.equal((await sam.get('/staff')).headers.location, '/staff/password');
+    assert.equal((await sam.json('GET', '/api/staff/customers/00000000-0000-4000-8000-000000000000?purpose=support&categories=user.name')).statusCode, 403);
+    const page = await sam.get('/staff/password');
+    assert.match(page.body, /more than 90 days old/);
+    const changed = await sam.post('/staff/password', { current_password: staffPassword, new_password: 'harbour-violin-64-gently-rests' });
+    assert.equal(changed.statusCode, 200);
+    assert.match(changed.body, /Your password is changed/);
+    assert.equal((await sam.get('/staff')).statusCode, 200);
+  } finally {
+    await app.close();
+  }
+}, { timeout: 180_000 });

@@ -1,0 +1,72 @@
+// Staff accounts (P002-22, P003-07): created by an owner (or, for the first owner, by the
+// `custodian staff create` command), each with one role from the data map. The new member gets a
+// mailed link to choose their own password, which must meet the staff rules; nobody else ever
+// knows it. Their name and email are kernel items of a subject of kind 'staff'.
+import { sql } from 'kysely';
+import type { Db } from '../platform/db/database.ts';
+import { conflict, validationError } from '../platform/errors.ts';
+import { staffRoles, type Actor, type StaffRole } from '../privacy/actors.ts';
+import type { AccountsDeps } from './customers.ts';
+import { checkEmail } from './customers.ts';
+import { ACCOUNT_PURPOSE, EMAIL, NAME, readProfile } from './identity.ts';
+import type { UserRow } from './tables.ts';
+import { issueToken } from './tokens.ts';
+import { insertUser } from './users.ts';
+
+/** How long an invitation link works. */
+export const INVITATION_MS = 72 * 3_600_000;
+
+export function checkRole(field: string, role: string): StaffRole {
+  if (!(staffRoles as readonly string[]).includes(role)) throw validationError(field, `must be one of ${staffRoles.join(', ')}`);
+  return role as StaffRole;
+}
+
+/** Creates a staff member and mails them a link to set their password; returns the user and that link. */
+export async function createStaff(deps: AccountsDeps, db: Db, input: { name: string; email: string; role: string; actor: Actor }): Promise<{ user: UserRow; link: string }> {
+  const role = checkRole('body.role', input.role);
+  const email = checkEmail('body.email', input.email);
+  const name = input.name.normalize('NFKC').trim();
+  if (name.length < 1 || name.length > 200) throw validationError('body.name', 'must be 1 to 200 characters');
+  const now = deps.now();
+  if (await findStaffByEmail(deps, db, email, input.actor)) throw conflict('A staff member already signs in with this email.', 'body.email');
+  const subject = await deps.kernel.createSubject(db, { kind: 'staff', actor: input.actor, purpose: ACCOUNT_PURPOSE });
+  await deps.kernel.write(db, { subject, actor: input.actor, purpose: ACCOUNT_PURPOSE, values: { [NAME]: name, [EMAIL]: email } });
+  const user = await insertUser(db, { kind: 'staff', subjectId: subject, status: 'active', role, now });
+  const token = await issueToken(db, user.id, 'reset-password', now, INVITATION_MS);
+  const link = `${deps.publicUrl}/staff/password/set?token=${token}`;
+  await deps.mail(db, { template: 'accounts.staff-invitation', subject, addressRef: '', params: { link, role } });
+  return { user, link };
+}
+
+/** A staff member by email, whether or not they have set a password yet. */
+async function findStaffByEmail(deps: AccountsDeps, db: Db, email: string, actor: Actor): Promise<UserRow | null> {
+  const subjects = await deps.kernel.findSubjects(db, { category: EMAIL, value: email, actor, purpose: ACCOUNT_PURPOSE });
+  if (subjects.length === 0) return null;
+  const { rows } = await sql<UserRow>`select * from accounts_users where kind = 'staff' and subject_id = any(${subjects}::uuid[])`.execute(db);
+  for (const user of rows) {
+    const profile = await readProfile(deps.kernel, db, user, actor);
+    if (profile.email.trim().toLowerCase() === email.trim().toLowerCase()) return user;
+  }
+  return null;
+}
+
+export interface StaffListing {
+  id: string;
+  role: StaffRole;
+  status: string;
+  name: string;
+  email: string;
+  passwordChangedAt: Date;
+}
+
+/** Every staff member with name and email, read by `actor` (an owner) under 'account': each read is audited. */
+export async function listStaff(deps: AccountsDeps, db: Db, actor: Actor): Promise<StaffListing[]> {
+  const { rows } = await sql<UserRow>`select * from accounts_users where kind = 'staff' order by created_at`.execute(db);
+  const out: StaffListing[] = [];
+  for (const user of rows) {
+    const profile = await readProfile(deps.kernel, db, user, actor);
+    out.push({ id: user.id, role: user.role!, status: user.status, name: profile.name, email: profile.email, passwordChangedAt: user.password_changed_at });
+  }
+  return out;
+}
+
