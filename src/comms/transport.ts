@@ -50,7 +50,8 @@ export function smtpTransport(config: Pick<Config, 'mailFrom'> & { smtpUrl: stri
   return {
     async send(mail) {
       // One connection per message: a small shop sends few, and nothing is held open between jobs.
-      const transporter = createTransport(config.smtpUrl);
+      // A server that hangs costs one attempt, not the job's whole lease renewal budget.
+      const transporter = createTransport({ url: config.smtpUrl, connectionTimeout: 30_000, greetingTimeout: 30_000, socketTimeout: 60_000 });
       try {
         await transporter.sendMail(message(config, mail));
         return { messageId: mail.messageId };
