@@ -63,6 +63,10 @@ export const accountTemplates: MailTemplate[] = [
     `${p(i, 'event')} (${p(i, 'at')})`,
     `The security events are in the staff console: ${p(i, 'console')}`,
   ]),
+  template('accounts.vendor-invitation', ['link', 'vendor'], (i) => `Your vendor portal account at ${i.shop.name}`, (i) => [
+    `The shop created an account for you in its vendor portal, for ${p(i, 'vendor')}.`,
+    `Choose your password within 72 hours: ${p(i, 'link')}`,
+  ]),
 ];
 
 for (const t of accountTemplates) registerTemplate(t);

@@ -11,6 +11,7 @@ export type AccountTemplate =
   | 'accounts.email-in-use'
   | 'accounts.password-changed'
   | 'accounts.staff-invitation'
+  | 'accounts.vendor-invitation'
   | 'accounts.security-alert';
 
 export interface AccountMail {

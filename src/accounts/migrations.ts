@@ -89,4 +89,14 @@ export const accountsMigrations: Migration[] = [
         `,
       ),
   },
+  {
+    id: 'accounts/0003_session_stage',
+    up: (db) =>
+      runSql(
+        db,
+        `
+        alter table accounts_sessions add column stage text not null default 'full' check (stage in ('full', 'second-factor', 'enrol'))
+        `,
+      ),
+  },
 ];

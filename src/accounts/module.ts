@@ -9,6 +9,7 @@ import { accountsPlugin, type AccountsPluginOptions } from './plugin.ts';
 import { customerApi } from './routes/customer-api.ts';
 import { customerPages } from './routes/customer-pages.ts';
 import { staffRoutes } from './routes/staff-routes.ts';
+import { vendorRoutes } from './routes/vendor-routes.ts';
 import { SWEEP_JOB, sweepAccounts } from './sweep.ts';
 
 /** The routes: the shared machinery at the root (its hook guards every module's forms), the pages and API encapsulated. */
@@ -19,6 +20,7 @@ export function accountsRoutes(options: AccountsPluginOptions): FastifyPluginAsy
       await customerPages(scoped);
       await customerApi(scoped);
       await staffRoutes(scoped);
+      await vendorRoutes(scoped);
     });
   };
   (root as unknown as Record<symbol, boolean>)[Symbol.for('skip-override')] = true;

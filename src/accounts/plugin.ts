@@ -106,6 +106,7 @@ export function accountsPlugin(options: AccountsPluginOptions): FastifyPluginAsy
       async requireSession(request, kind) {
         const s = await session(request);
         if (!s || s.user.kind !== kind) throw new AppError('UNAUTHENTICATED', 'Sign in first.');
+        if (s.stage !== 'full') throw new AppError('UNAUTHENTICATED', s.stage === 'enrol' ? 'Set up your second factor first.' : 'Enter the code of your second factor first.');
         return s;
       },
       formToken(request, reply) {

@@ -21,36 +21,40 @@ export const sessionLifetimes: Record<UserKind, SessionLifetime> = {
 // last_seen_at is written at most this often, so reading a page is not a write every time.
 const TOUCH_EVERY_MS = 60_000;
 
+/** 'full': signed in. Staff start at 'second-factor' (code still to enter) or 'enrol' (second factor still to set up). */
+export type SessionStage = 'full' | 'second-factor' | 'enrol';
+
 export interface ActiveSession {
   id: string;
   user: UserRow;
   expiresAt: Date;
+  stage: SessionStage;
 }
 
-export async function createSession(db: Db, user: UserRow, now: Date): Promise<{ token: string; session: ActiveSession }> {
+export async function createSession(db: Db, user: UserRow, now: Date, stage: SessionStage = 'full'): Promise<{ token: string; session: ActiveSession }> {
   const token = randomToken();
   const life = sessionLifetimes[user.kind];
   const id = randomUUID();
   const expiresAt = new Date(now.getTime() + life.absoluteMs);
-  await sql`insert into accounts_sessions (id, token_hash, user_id, created_at, last_seen_at, idle_expires_at, expires_at)
-    values (${id}::uuid, ${digestToken(token)}, ${user.id}::uuid, ${now}, ${now}, ${new Date(now.getTime() + life.idleMs)}, ${expiresAt})`.execute(db);
-  return { token, session: { id, user, expiresAt } };
+  await sql`insert into accounts_sessions (id, token_hash, user_id, created_at, last_seen_at, idle_expires_at, expires_at, stage)
+    values (${id}::uuid, ${digestToken(token)}, ${user.id}::uuid, ${now}, ${now}, ${new Date(now.getTime() + life.idleMs)}, ${expiresAt}, ${stage})`.execute(db);
+  return { token, session: { id, user, expiresAt, stage } };
 }
 
 /** The live session of this cookie token, with its active user; null when unknown, expired or the user is not active. */
 export async function findSession(db: Db, token: string, now: Date): Promise<ActiveSession | null> {
-  const { rows } = await sql<UserRow & { session_id: string; last_seen_at: Date; expires_at_s: Date }>`
-    select s.id as session_id, s.last_seen_at, s.expires_at as expires_at_s, u.*
+  const { rows } = await sql<UserRow & { session_id: string; last_seen_at: Date; expires_at_s: Date; stage: SessionStage }>`
+    select s.id as session_id, s.last_seen_at, s.expires_at as expires_at_s, s.stage, u.*
     from accounts_sessions s join accounts_users u on u.id = s.user_id
     where s.token_hash = ${digestToken(token)} and s.expires_at > ${now} and s.idle_expires_at > ${now} and u.status = 'active'`.execute(db);
   const r = rows[0];
   if (!r) return null;
-  const { session_id, last_seen_at, expires_at_s, ...user } = r;
+  const { session_id, last_seen_at, expires_at_s, stage, ...user } = r;
   if (now.getTime() - new Date(last_seen_at).getTime() > TOUCH_EVERY_MS) {
     const idle = new Date(Math.min(now.getTime() + sessionLifetimes[user.kind].idleMs, new Date(expires_at_s).getTime()));
     await sql`update accounts_sessions set last_seen_at = ${now}, idle_expires_at = ${idle} where id = ${session_id}::uuid`.execute(db);
   }
-  return { id: session_id, user: user as UserRow, expiresAt: new Date(expires_at_s) };
+  return { id: session_id, user: user as UserRow, expiresAt: new Date(expires_at_s), stage };
 }
 
 export async function endSession(db: Db, token: string): Promise<void> {

@@ -8,6 +8,7 @@ import { pgliteDirFor } from '../platform/db/database.ts';
 import { buildTestApp } from '../platform/testing/app.ts';
 import { testEachDatabase } from '../platform/testing/databases.ts';
 import { FormClient } from './testing.ts';
+import { stepAt, totpCode } from './totp.ts';
 
 testEachDatabase('[P002-20] custodian staff create adds the first owner, who sets a strong password through the printed link and signs in', async (database) => {
   const dataDir = mkdtempSync(join(tmpdir(), 'custodian-staff-cli-'));
@@ -30,6 +31,8 @@ testEachDatabase('[P002-20] custodian staff create adds the first owner, who set
     assert.equal(form.statusCode, 200);
     const token = /name="token" value="([^"]+)"/.exec(form.body)![1]!;
     assert.equal((await owner.post('/staff/password/set', { token, new_password: 'amber-lighthouse-27-quietly-sings' })).statusCode, 303);
+    const secret = /<code id="totp-secret">([A-Z2-7 ]+)<\/code>/.exec((await owner.get('/staff/2fa/enrol')).body)![1]!.replace(/ /g, '');
+    assert.equal((await owner.post('/staff/2fa/enrol', { code: totpCode(secret, stepAt(new Date())) })).statusCode, 200);
     const console = await owner.get('/staff');
     assert.match(console.body, /Signed in as Olive Owner, role <strong>owner<\/strong>/);
     assert.match(console.body, /href="\/staff\/users"/);

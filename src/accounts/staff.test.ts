@@ -4,6 +4,7 @@ import { buildTestApp } from '../platform/testing/app.ts';
 import { testEachDatabase } from '../platform/testing/databases.ts';
 import { staffRoles, systemActor } from '../privacy/actors.ts';
 import { recentSecurityEvents } from './security-events.ts';
+import { stepAt, totpCode } from './totp.ts';
 import { customer, FormClient, queuedMail, signUpAndConfirm, staffClient } from './testing.ts';
 
 const staffPassword = 'amber-lighthouse-27-quietly-sings';
@@ -135,7 +136,19 @@ testEachDatabase('[P002-20] staff passwords: invited by an owner, strength-check
     const weak = await sam.post('/staff/password/set', { token, new_password: 'aaaaaaaaaaaaaaaaaa1' });
     assert.equal(weak.statusCode, 400);
     assert.match(weak.body, /too easy to guess/);
-    assert.equal((await sam.post('/staff/password/set', { token, new_password: staffPassword })).statusCode, 303);
+    const set = await sam.post('/staff/password/set', { token, new_password: staffPassword });
+    assert.equal(set.statusCode, 303);
+    assert.equal(set.headers.location, '/staff/2fa/enrol', 'a new staff member sets up the second factor first');
+    assert.equal((await sam.get('/staff')).headers.location, '/staff/2fa/enrol', 'the console stays closed until then');
+    const enrol = await sam.get('/staff/2fa/enrol');
+    const secret = /<code id="totp-secret">([A-Z2-7 ]+)<\/code>/.exec(enrol.body)![1]!.replace(/ /g, '');
+    assert.match(enrol.body, /otpauth:\/\/totp\//);
+    const wrongCode = await sam.post('/staff/2fa/enrol', { code: totpCode(secret, stepAt(new Date()) + 5) });
+    assert.equal(wrongCode.statusCode, 400);
+    assert.match(wrongCode.body, /id="f-code-error">is not the code your app shows now/);
+    const enrolled = await sam.post('/staff/2fa/enrol', { code: totpCode(secret, stepAt(new Date())) });
+    assert.equal(enrolled.statusCode, 200);
+    assert.equal([...enrolled.body.matchAll(/<li><code>[a-z2-7]{5}-[a-z2-7]{5}<\/code><\/li>/g)].length, 10, 'ten recovery codes, shown once');
     assert.match((await sam.get('/staff')).body, /role <strong>support<\/strong>/);
     assert.equal((await sam.get('/staff/users')).statusCode, 403, 'only an owner manages staff');
 
@@ -153,3 +166,81 @@ testEachDatabase('[P002-20] staff passwords: invited by an owner, strength-check
     await app.close();
   }
 }, { timeout: 180_000 });
+
+testEachDatabase('[P002-20] staff sign-in needs the second factor: a TOTP code used once, or a recovery code used once; wrong codes lock out', async (database) => {
+  const { app } = await buildTestApp(database);
+  try {
+    const first = await staffClient(app, database.db, { name: 'Dana Dpo', email: 'dana@shop.example', role: 'dpo', password: staffPassword }, '203.0.113.60');
+    const secret = first.totpSecret;
+    const client = new FormClient(app, '203.0.113.61');
+    await client.get('/staff/login');
+    const signedIn = await client.post('/staff/login', { email: 'dana@shop.example', password: staffPassword });
+    assert.equal(signedIn.headers.location, '/staff/2fa');
+    assert.equal((await client.get('/staff')).headers.location, '/staff/2fa', 'the password alone does not open the console');
+    assert.equal((await client.json('GET', '/api/staff/customers/00000000-0000-4000-8000-000000000000?purpose=data-rights&categories=user.name')).statusCode, 401);
+
+    await client.get('/staff/2fa');
+    const wrong = await client.post('/staff/2fa', { code: '000000' === totpCode(secret, stepAt(new Date())) ? '111111' : '000000' });
+    assert.equal(wrong.statusCode, 400);
+    assert.match(wrong.body, /id="f-code-error">is not the current code/);
+    const code = totpCode(secret, stepAt(new Date()) + 1);
+    const next = await client.post('/staff/2fa', { code });
+    assert.equal(next.statusCode, 303);
+    assert.equal((await client.get('/staff')).statusCode, 200);
+    // The same code in another sign-in is refused: a code is never accepted twice.
+    const again = new FormClient(app, '203.0.113.65');
+    await again.json('POST', '/api/staff/login', { email: 'dana@shop.example', password: staffPassword });
+    assert.equal((await again.json('POST', '/api/staff/2fa', { code })).statusCode, 400);
+    // A recovery code works once.
+    const [recovery] = first.recoveryCodes;
+    assert.equal((await again.json('POST', '/api/staff/2fa', { code: recovery! })).statusCode, 204);
+    assert.equal((await again.json('GET', '/api/staff/customers/00000000-0000-4000-8000-000000000000?purpose=data-rights&categories=user.name')).statusCode, 404, 'signed in: the read reaches the kernel (no such subject)');
+    const later = new FormClient(app, '203.0.113.66');
+    await later.json('POST', '/api/staff/login', { email: 'dana@shop.example', password: staffPassword });
+    assert.equal((await later.json('POST', '/api/staff/2fa', { code: recovery! })).statusCode, 400, 'a recovery code is used up');
+
+    const nora = await staffClient(app, database.db, { name: 'Nora Owner', email: 'nora@shop.example', role: 'owner', password: staffPassword }, '203.0.113.62');
+    assert.ok(nora.totpSecret);
+    const { rows } = await sql<{ id: string }>`select id from accounts_users where role = 'owner'`.execute(database.db);
+    assert.equal(rows.length, 1);
+    const api = new FormClient(app, '203.0.113.63');
+    const login = await api.json('POST', '/api/staff/login', { email: 'nora@shop.example', password: staffPassword });
+    assert.equal(login.json().second_factor, 'required');
+
+    // Five wrong codes lock the second-factor step, even for the right code.
+    const attacker = new FormClient(app, '203.0.113.64');
+    await attacker.json('POST', '/api/staff/login', { email: 'nora@shop.example', password: staffPassword });
+    const statuses: number[] = [];
+    for (let i = 0; i < 5; i++) statuses.push((await attacker.json('POST', '/api/staff/2fa', { code: String(100000 + i) })).statusCode);
+    assert.deepEqual(statuses, [400, 400, 400, 400, 429]);
+    assert.equal((await attacker.json('POST', '/api/staff/2fa', { code: totpCode(nora.totpSecret, stepAt(new Date()) + 1) })).statusCode, 429);
+  } finally {
+    await app.close();
+  }
+}, { timeout: 180_000 });
+
+testEachDatabase('[P000-16] the privacy officer has a console entry (audit verification, security events) and their contact is published', async (database) => {
+  const { app } = await buildTestApp(database);
+  try {
+    const dpo = await staffClient(app, database.db, { name: 'Dana Dpo', email: 'dana@shop.example', role: 'dpo', password: staffPassword });
+    const support = await staffClient(app, database.db, { name: 'Sam Support', email: 'sam@shop.example', role: 'support', password: staffPassword });
+    // Something to see: a failed sign-in.
+    await new FormClient(app, '198.51.100.3').json('POST', '/api/account/login', { email: 'nobody@example.net', password: 'not-a-password-1' });
+    assert.match((await dpo.get('/staff')).body, /href="\/staff\/dpo"/);
+    const page = await dpo.get('/staff/dpo');
+    assert.equal(page.statusCode, 200);
+    assert.match(page.body, /<td>login-failed<\/td><td>reason: wrong<\/td>/);
+    assert.doesNotMatch(page.body, /nobody@example|198\.51/);
+    const verified = await dpo.post('/staff/dpo/verify', {});
+    assert.equal(verified.statusCode, 200);
+    assert.match(verified.body, /The audit log verifies/);
+    assert.equal((await support.get('/staff/dpo')).statusCode, 403, 'only the DPO');
+    assert.doesNotMatch((await support.get('/staff')).body, /href="\/staff\/dpo"/);
+    const contact = await new FormClient(app).get('/privacy/contact');
+    assert.equal(contact.statusCode, 200);
+    assert.match(contact.body, /designated privacy officer/);
+    assert.match(contact.body, /privacy officer \(staff role dpo\)/);
+  } finally {
+    await app.close();
+  }
+}, { timeout: 120_000 });

@@ -9,6 +9,9 @@ export class FormClient {
   /** Every Set-Cookie header this client received. */
   readonly setCookies: string[] = [];
   csrf = '';
+  /** A staff client's TOTP secret, once set up. */
+  totpSecret = '';
+  recoveryCodes: string[] = [];
   readonly app: FastifyInstance;
   readonly ip: string;
 
@@ -119,5 +122,11 @@ export async function staffClient(app: FastifyInstance, db: Db, who: { name: str
   const client = new FormClient(app, ip);
   const res = await client.json('POST', '/api/staff/login', { email: who.email, password: who.password });
   if (res.statusCode !== 200) throw new Error(`staff sign-in answered ${res.statusCode}: ${res.body}`);
+  const { totpCode, stepAt } = await import('./totp.ts');
+  const { secret } = (await client.json('GET', '/api/staff/2fa/enrol')).json() as { secret: string };
+  const enrolled = await client.json('POST', '/api/staff/2fa/enrol', { code: totpCode(secret, stepAt(new Date())) });
+  if (enrolled.statusCode !== 200) throw new Error(`second-factor set-up answered ${enrolled.statusCode}: ${enrolled.body}`);
+  client.totpSecret = secret;
+  client.recoveryCodes = (enrolled.json() as { recovery_codes: string[] }).recovery_codes;
   return client;
 }

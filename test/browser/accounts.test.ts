@@ -1,6 +1,7 @@
 // A real Chromium (JavaScript off: every account page must work without it) signs up through the
 // form, follows the confirmation link from a real mail (the comms worker delivers it to a real
-// SMTP server), signs out and in, changes the password, and is locked out after repeated failures.
+// SMTP server), signs out and in, changes the password, and is locked out after repeated failures;
+// and a new staff member sets a password and a TOTP second factor.
 import assert from 'node:assert/strict';
 import type { AddressInfo } from 'node:net';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
@@ -13,6 +14,9 @@ import { startSmtpSink, type SmtpSink } from '../../src/comms/testing/smtp-sink.
 import { findPersonalData } from '../../src/platform/testing/personal-data.ts';
 import { customer } from '../../src/accounts/testing.ts';
 import '../../src/privacy/job-services.ts';
+import { createStaff } from '../../src/accounts/staff.ts';
+import { stepAt, totpCode } from '../../src/accounts/totp.ts';
+import { systemActor } from '../../src/privacy/actors.ts';
 
 const chromiumArgs = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'];
 const newPassword = 'violet-anchor-92-meadow';
@@ -130,4 +134,55 @@ testEachDatabase(
     }
   },
   { timeout: 240_000 },
+);
+
+testEachDatabase(
+  'browser: [P002-20] a new staff member chooses a password from the invitation, sets up TOTP, sees recovery codes, and signs in again with a recovery code',
+  async (database) => {
+    const { app } = await buildTestApp(database);
+    let browser: Browser | undefined;
+    try {
+      const { link } = await database.db
+        .transaction()
+        .execute((trx) => createStaff(app.accounts.deps, trx, { name: 'Sam Support', email: 'sam@shop.example', role: 'support', actor: systemActor('test') }));
+      await app.listen({ port: 0, host: '127.0.0.1' });
+      const origin = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
+      browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: chromiumArgs });
+      const context = await browser.newContext({ javaScriptEnabled: false });
+      const page = await context.newPage();
+      const url = new URL(link);
+      await page.goto(`${origin}${url.pathname}${url.search}`);
+      await page.getByLabel('New password').fill('amber-lighthouse-27-quietly-sings');
+      await page.getByRole('button', { name: 'Set password' }).click();
+      await page.waitForURL(`${origin}/staff/2fa/enrol`);
+      const secret = (await page.locator('#totp-secret').textContent())!.replace(/\s/g, '');
+      assert.match(secret, /^[A-Z2-7]{32}$/);
+      await page.getByLabel('The six-digit code the app shows').fill(totpCode(secret, stepAt(new Date())));
+      await page.getByRole('button', { name: 'Confirm' }).click();
+      await page.waitForLoadState();
+      assert.equal(await page.locator('h1').textContent(), 'Your recovery codes');
+      const codes = await page.locator('.recovery-codes code').allTextContents();
+      assert.equal(codes.length, 10);
+      await page.getByRole('link', { name: 'Continue to the console' }).click();
+      await page.waitForURL(`${origin}/staff`);
+      assert.match((await page.locator('main').textContent())!, /role support/);
+      await page.getByRole('button', { name: 'Sign out' }).click();
+      await page.waitForURL(`${origin}/staff/login`);
+
+      await page.getByLabel('Email').fill('sam@shop.example');
+      await page.getByLabel('Password').fill('amber-lighthouse-27-quietly-sings');
+      await page.getByRole('button', { name: 'Sign in' }).click();
+      await page.waitForURL(`${origin}/staff/2fa`);
+      await page.getByLabel('Code').fill(codes[0]!);
+      await page.getByRole('button', { name: 'Continue' }).click();
+      await page.waitForURL(`${origin}/staff`);
+      assert.equal(await page.locator('h1').textContent(), 'Staff console');
+      await assertOnlyTheSessionCookie(context);
+      await context.close();
+    } finally {
+      await browser?.close();
+      await app.close();
+    }
+  },
+  { timeout: 180_000 },
 );

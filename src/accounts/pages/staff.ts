@@ -60,6 +60,7 @@ ${o.notice ? html`<p class="notice" role="status">${o.notice}</p>` : ''}
 <p>Signed in as ${o.name}, role <strong>${o.role}</strong>. You see only the data categories and purposes the data map grants this role; every look at a person's data is recorded with its purpose.</p>
 <ul>
 ${o.role === 'owner' ? html`<li><a href="/staff/users">Staff members and roles</a></li>` : ''}
+${o.role === 'dpo' ? html`<li><a href="/staff/dpo">Privacy officer: audit log and security events</a></li>` : ''}
 <li><a href="/staff/password">Change your password</a></li>
 </ul>
 <form method="post" action="/staff/logout">${csrfField(o.csrf)}<button type="submit">Sign out</button></form>
@@ -89,5 +90,46 @@ ${o.state.errors?.role ? html`<span class="error" id="f-role-error">${o.state.er
 <p><button type="submit">Add and send invitation</button></p>
 </form>
 <p><a href="/staff">Back to the console</a></p></section>`,
+  };
+}
+
+export function secondFactorPage(state: FormState): Page {
+  return {
+    title: 'Second factor',
+    body: html`<section class="account-form"><h1>Enter your code</h1>
+<p>Open your authenticator app and enter the six-digit code for this shop, or one of your recovery codes.</p>
+${errorSummary(state, { code: 'Code' })}
+<form method="post" action="/staff/2fa">
+${csrfField(state.csrf)}
+${input(state, { name: 'code', label: 'Code', autocomplete: 'one-time-code', maxlength: 20 })}
+<p><button type="submit">Continue</button></p>
+</form></section>`,
+  };
+}
+
+export function enrolPage(state: FormState, o: { secret: string; uri: string }): Page {
+  const grouped = o.secret.match(/.{1,4}/g)?.join(' ') ?? o.secret;
+  return {
+    title: 'Set up your second factor',
+    body: html`<section class="account-form"><h1>Set up your second factor</h1>
+<p>Staff accounts need a second factor. In an authenticator app (any app for TOTP codes), add an account with this key:</p>
+<p class="secret"><code id="totp-secret">${grouped}</code></p>
+<p>Or paste this address into an app that accepts it: <code>${o.uri}</code></p>
+${errorSummary(state, { code: 'Code' })}
+<form method="post" action="/staff/2fa/enrol">
+${csrfField(state.csrf)}
+${input(state, { name: 'code', label: 'The six-digit code the app shows', autocomplete: 'one-time-code', maxlength: 20 })}
+<p><button type="submit">Confirm</button></p>
+</form></section>`,
+  };
+}
+
+export function recoveryCodesPage(codes: string[]): Page {
+  return {
+    title: 'Your recovery codes',
+    body: html`<section class="account-form"><h1>Your recovery codes</h1>
+<p>Your second factor is set up. Keep these codes somewhere safe: each one signs you in once if you lose your app. They are shown only now.</p>
+<ul class="recovery-codes">${codes.map((c) => html`<li><code>${c}</code></li>`)}</ul>
+<p><a href="/staff">Continue to the console</a></p></section>`,
   };
 }

@@ -1,6 +1,7 @@
 // The customer account as a JSON API (same commands as the pages). Signed in by the same session
 // cookie; JSON bodies only, so the CSRF hook needs no token (see csrf.ts).
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { Db } from '../../platform/db/database.ts';
 import { AppError } from '../../platform/errors.ts';
 import { selfActor } from '../../privacy/actors.ts';
 import {
@@ -30,6 +31,12 @@ const errors = { 400: errorResponse, 401: errorResponse, 403: errorResponse, 429
 export async function customerApi(app: FastifyInstance): Promise<void> {
   const { accounts } = app;
   const deps = accounts.deps;
+  // A staff invitation is a reset token too; here it would skip the staff second factor.
+  const completeCustomerReset = async (db: Db, token: string, password: string) => {
+    const done = await completeReset(deps, db, { token, password });
+    if (done.user.kind !== 'customer') throw new AppError('LINK_INVALID');
+    return done;
+  };
 
   const view = async (user: UserRow) => {
     const profile = await readProfile(deps.kernel, app.db, user, selfActor(user.subject_id));
@@ -107,7 +114,7 @@ export async function customerApi(app: FastifyInstance): Promise<void> {
 
   app.post('/api/account/reset/confirm', { schema: { tags, summary: 'Set a new password from a reset link and sign in', body: resetConfirmBody, response: { 200: accountView, ...errors } } }, async (request, reply) => {
     const body = request.body as Body;
-    const issued = await app.db.transaction().execute((trx) => completeReset(deps, trx, { token: body.token!, password: body.new_password! }));
+    const issued = await app.db.transaction().execute((trx) => completeCustomerReset(trx, body.token!, body.new_password!));
     await signIn(request, reply, issued);
     return view(issued.user);
   });

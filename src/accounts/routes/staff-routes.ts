@@ -1,17 +1,25 @@
 // The staff console (pages) and its JSON API: sign-in, password set/change with the staff rules
 // and rotation age, the console, the owner's staff list, and customer reads limited to the role.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { AppError } from '../../platform/errors.ts';
-import { selfActor, staffActor, staffRoles } from '../../privacy/actors.ts';
+import type { Db } from '../../platform/db/database.ts';
+import { AppError, validationError } from '../../platform/errors.ts';
+import { selfActor, staffActor, staffRoles, systemActor } from '../../privacy/actors.ts';
 import { changePassword, completeReset, logIn } from '../customers.ts';
 import { readProfile } from '../identity.ts';
 import type { FormState } from '../pages/form.ts';
-import { consolePage, staffLoginPage, staffPasswordPage, staffSetPasswordPage, staffUsersPage } from '../pages/staff.ts';
+import { consolePage, enrolPage, recoveryCodesPage, secondFactorPage, staffLoginPage, staffPasswordPage, staffSetPasswordPage, staffUsersPage } from '../pages/staff.ts';
 import { invalidLinkPage } from '../pages/customer.ts';
 import { passwordExpired } from '../password-policy.ts';
 import { SESSION_COOKIE } from '../plugin.ts';
 import { createSession, endSession, type ActiveSession } from '../sessions.ts';
+import { checkSecondFactor, finishEnrolment, startEnrolment, totpOf } from '../second-factor.ts';
+import { recentSecurityEvents, recordSecurityEvent } from '../security-events.ts';
+import { verifyAuditLog, type VerifyReport } from '../../privacy/audit/verify.ts';
+import { contactPage, dpoPage } from '../pages/dpo.ts';
 import { createStaff, listStaff } from '../staff.ts';
+import type { UserRow } from '../tables.ts';
+import { lockState, recordFailure, throttleKeys } from '../throttle.ts';
+import { otpauthUri } from '../totp.ts';
 import { findCustomersAsStaff, readAsStaff } from '../staff-access.ts';
 import { tokenIsLive } from '../tokens.ts';
 import { formErrors, formValues, sendPage, validationProblem } from './forms.ts';
@@ -26,6 +34,7 @@ const staffBody = {
   required: ['name', 'email', 'role'],
   properties: { name: { type: 'string', minLength: 1, maxLength: 200 }, email: { type: 'string', minLength: 3, maxLength: 254 }, role: { type: 'string', enum: [...staffRoles] } },
 } as const;
+const codeBody = { type: 'object', additionalProperties: false, required: ['code'], properties: { code: { type: 'string', minLength: 1, maxLength: 20 } } } as const;
 const category = { type: 'string', pattern: '^[a-z_]+(\\.[a-z_]+)*$', maxLength: 100 } as const;
 const purpose = { type: 'string', pattern: '^[a-z0-9]+(-[a-z0-9]+)*$', maxLength: 100 } as const;
 
@@ -41,6 +50,10 @@ export async function staffRoutes(app: FastifyInstance): Promise<void> {
       void reply.redirect('/staff/login', 303);
       return null;
     }
+    if (session.stage !== 'full') {
+      void reply.redirect(session.stage === 'enrol' ? '/staff/2fa/enrol' : '/staff/2fa', 303);
+      return null;
+    }
     if (!options.allowExpired && passwordExpired(session.user.password_changed_at, deps.now())) {
       void reply.redirect('/staff/password', 303);
       return null;
@@ -52,6 +65,41 @@ export async function staffRoutes(app: FastifyInstance): Promise<void> {
     const session = await accounts.requireSession(request, 'staff');
     if (passwordExpired(session.user.password_changed_at, deps.now())) throw new AppError('FORBIDDEN', 'Your password is more than 90 days old: change it first.');
     return session;
+  }
+
+  /** A password-checked staff session: the second factor is still to enter (or to set up). */
+  const halfSession = async (db: Db, user: UserRow) => {
+    const enrolled = (await totpOf(deps.kernel, db, user, systemActor('accounts.login'))) !== null;
+    return createSession(db, user, deps.now(), enrolled ? 'second-factor' : 'enrol');
+  };
+  const stagePath = (s: ActiveSession) => (s.stage === 'enrol' ? '/staff/2fa/enrol' : '/staff/2fa');
+
+  /** The staff session waiting at `stage`, or null. */
+  async function waitingAt(request: FastifyRequest, stage: 'second-factor' | 'enrol'): Promise<ActiveSession | null> {
+    const session = await accounts.session(request);
+    return session?.user.kind === 'staff' && session.stage === stage ? session : null;
+  }
+
+  /** After the second factor: the half session ends and a full one (a new token) begins. */
+  async function promote(request: FastifyRequest, reply: FastifyReply, db: Db, session: ActiveSession): Promise<void> {
+    await endSession(db, request.cookies[SESSION_COOKIE] ?? '');
+    const issued = await createSession(db, session.user, deps.now());
+    accounts.startSession(reply, issued.token, issued.session);
+  }
+
+  /** Checks a second-factor code; wrong codes count towards the same lockout as passwords. */
+  async function verifySecondFactor(request: FastifyRequest, session: ActiveSession, code: string): Promise<void> {
+    const now = deps.now();
+    const keys = throttleKeys(deps.throttleSecret, `second-factor:${session.user.id}`, request.ip);
+    const locked = await lockState(app.db, keys, now);
+    if (locked.account || locked.source) throw new AppError('LOGIN_LOCKED');
+    const ok = await app.db.transaction().execute((trx) => checkSecondFactor(deps.kernel, trx, session.user, code, now));
+    if (!ok) {
+      const locking = await recordFailure(app.db, keys, now);
+      await recordSecurityEvent(app.db, { kind: 'login-failed', at: now, userId: session.user.id, detail: { reason: 'second-factor' } });
+      if (locking.account || locking.source) throw new AppError('LOGIN_LOCKED');
+      throw validationError('body.code', 'is not the current code (or an unused recovery code)');
+    }
   }
 
   async function signIn(request: FastifyRequest, reply: FastifyReply, issued: { token: string; session: ActiveSession }): Promise<void> {
@@ -88,10 +136,48 @@ export async function staffRoutes(app: FastifyInstance): Promise<void> {
       const body = request.body as Body;
       const result = await logIn(deps, app.db, { email: body.email!, password: body.password!, ip: request.ip, kind: 'staff' });
       if (!result.ok) throw new AppError(result.reason === 'locked' ? 'LOGIN_LOCKED' : 'LOGIN_FAILED');
-      await signIn(request, reply, await app.db.transaction().execute((trx) => createSession(trx, result.user, deps.now())));
-      return reply.redirect('/staff', 303);
+      const issued = await app.db.transaction().execute((trx) => halfSession(trx, result.user));
+      await signIn(request, reply, issued);
+      return reply.redirect(stagePath(issued.session), 303);
     }),
   );
+
+  app.get('/staff/2fa', { schema: { hide: true } }, async (request, reply) => {
+    if (!(await waitingAt(request, 'second-factor'))) return reply.redirect('/staff', 303);
+    return sendPage(request, reply, secondFactorPage(state(request, reply)));
+  });
+
+  app.post('/staff/2fa', formRoute(codeBody), async (request, reply) => {
+    const session = await waitingAt(request, 'second-factor');
+    if (!session) return reply.redirect('/staff', 303);
+    return form(request, reply, [], secondFactorPage, async () => {
+      await verifySecondFactor(request, session, (request.body as Body).code!);
+      await app.db.transaction().execute((trx) => promote(request, reply, trx, session));
+      return reply.redirect('/staff', 303);
+    });
+  });
+
+  app.get('/staff/2fa/enrol', { schema: { hide: true } }, async (request, reply) => {
+    const session = await waitingAt(request, 'enrol');
+    if (!session) return reply.redirect('/staff', 303);
+    const secret = await app.db.transaction().execute((trx) => startEnrolment(deps.kernel, trx, session.user));
+    return sendPage(request, reply, enrolPage(state(request, reply), { secret, uri: otpauthUri(secret, deps.shopName, `staff-${session.user.id.slice(0, 8)}`) }));
+  });
+
+  app.post('/staff/2fa/enrol', formRoute(codeBody), async (request, reply) => {
+    const session = await waitingAt(request, 'enrol');
+    if (!session) return reply.redirect('/staff', 303);
+    const secret = await startEnrolment(deps.kernel, app.db, session.user);
+    const page = (s: FormState) => enrolPage(s, { secret, uri: otpauthUri(secret, deps.shopName, `staff-${session.user.id.slice(0, 8)}`) });
+    return form(request, reply, [], page, async () => {
+      const codes = await app.db.transaction().execute(async (trx) => {
+        const recovery = await finishEnrolment(deps.kernel, trx, session.user, (request.body as Body).code!, deps.now());
+        await promote(request, reply, trx, session);
+        return recovery;
+      });
+      return sendPage(request, reply, recoveryCodesPage(codes));
+    });
+  });
 
   app.post('/staff/logout', { schema: { hide: true } }, async (request, reply) => {
     const token = request.cookies[SESSION_COOKIE];
@@ -110,10 +196,14 @@ export async function staffRoutes(app: FastifyInstance): Promise<void> {
     const token = formValues(request.body, ['token']).token!;
     return form(request, reply, [], (s) => staffSetPasswordPage(s, token), async () => {
       const body = request.body as Body;
-      const issued = await app.db.transaction().execute((trx) => completeReset(deps, trx, { token: body.token!, password: body.new_password! }));
-      if (issued.user.kind !== 'staff') throw new AppError('LINK_INVALID');
+      const issued = await app.db.transaction().execute(async (trx) => {
+        const done = await completeReset(deps, trx, { token: body.token!, password: body.new_password! });
+        if (done.user.kind !== 'staff') throw new AppError('LINK_INVALID');
+        await endSession(trx, done.token);
+        return halfSession(trx, done.user);
+      });
       await signIn(request, reply, issued);
-      return reply.redirect('/staff', 303);
+      return reply.redirect(stagePath(issued.session), 303);
     });
   });
 
@@ -166,17 +256,66 @@ export async function staffRoutes(app: FastifyInstance): Promise<void> {
     }
   });
 
+  const dpoPageOf = async (request: FastifyRequest, reply: FastifyReply, report?: VerifyReport) => {
+    const events = await recentSecurityEvents(app.db, { since: new Date(deps.now().getTime() - 30 * 86_400_000), limit: 50 });
+    return sendPage(request, reply, dpoPage({ csrf: accounts.formToken(request, reply), events, ...(report ? { report } : {}) }));
+  };
+  const dpoOnly = async (request: FastifyRequest, reply: FastifyReply): Promise<ActiveSession | null> => {
+    const session = await staffPage(request, reply);
+    if (session && session.user.role !== 'dpo') throw new AppError('FORBIDDEN', 'Only the privacy officer (role dpo) uses this page.');
+    return session;
+  };
+
+  app.get('/staff/dpo', { schema: { hide: true } }, async (request, reply) => ((await dpoOnly(request, reply)) ? dpoPageOf(request, reply) : reply));
+
+  app.post('/staff/dpo/verify', { schema: { hide: true } }, async (request, reply) => {
+    if (!(await dpoOnly(request, reply))) return reply;
+    const report = await verifyAuditLog(app.db, deps.now());
+    return dpoPageOf(request, reply, report);
+  });
+
+  // Published: how to reach the privacy officer (the data map's organization.dpo_contact).
+  app.get('/privacy/contact', { schema: { hide: true } }, async (request, reply) =>
+    sendPage(request, reply, contactPage({ organization: deps.kernel.map.organization.legalName, contact: deps.kernel.map.organization.dpoContact })),
+  );
+
   // JSON API.
-  const staffView = { type: 'object', properties: { id: { type: 'string' }, role: { type: 'string' }, name: { type: 'string' }, email: { type: 'string' } } } as const;
+  const staffView = { type: 'object', properties: { id: { type: 'string' }, role: { type: 'string' }, second_factor: { type: 'string', enum: ['required', 'enrol'] } } } as const;
   const errors = { 400: errorResponse, 401: errorResponse, 403: errorResponse, 429: errorResponse };
 
   app.post('/api/staff/login', { schema: { tags, summary: 'Staff sign-in', body: loginBody, response: { 200: staffView, ...errors } } }, async (request, reply) => {
     const body = request.body as Body;
     const result = await logIn(deps, app.db, { email: body.email!, password: body.password!, ip: request.ip, kind: 'staff' });
     if (!result.ok) throw new AppError(result.reason === 'locked' ? 'LOGIN_LOCKED' : 'LOGIN_FAILED');
-    await signIn(request, reply, await app.db.transaction().execute((trx) => createSession(trx, result.user, deps.now())));
-    const profile = await readProfile(deps.kernel, app.db, result.user, selfActor(result.user.subject_id));
-    return { id: result.user.id, role: result.user.role, name: profile.name, email: profile.email };
+    const issued = await app.db.transaction().execute((trx) => halfSession(trx, result.user));
+    await signIn(request, reply, issued);
+    return { id: result.user.id, role: result.user.role, second_factor: issued.session.stage === 'enrol' ? 'enrol' : 'required' };
+  });
+
+  app.get('/api/staff/2fa/enrol', { schema: { tags, summary: 'Start setting up the second factor: the TOTP secret and its otpauth URI', response: { 200: { type: 'object', properties: { secret: { type: 'string' }, uri: { type: 'string' } } }, ...errors } } }, async (request) => {
+    const session = await waitingAt(request, 'enrol');
+    if (!session) throw new AppError('UNAUTHENTICATED', 'Sign in with your password first; the second factor is set up once.');
+    const secret = await app.db.transaction().execute((trx) => startEnrolment(deps.kernel, trx, session.user));
+    return { secret, uri: otpauthUri(secret, deps.shopName, `staff-${session.user.id.slice(0, 8)}`) };
+  });
+
+  app.post('/api/staff/2fa/enrol', { schema: { tags, summary: 'Confirm the second factor with a first code; returns the recovery codes (shown once)', body: codeBody, response: { 200: { type: 'object', properties: { recovery_codes: { type: 'array', items: { type: 'string' } } } }, ...errors } } }, async (request, reply) => {
+    const session = await waitingAt(request, 'enrol');
+    if (!session) throw new AppError('UNAUTHENTICATED', 'Sign in with your password first; the second factor is set up once.');
+    const codes = await app.db.transaction().execute(async (trx) => {
+      const recovery = await finishEnrolment(deps.kernel, trx, session.user, (request.body as Body).code!, deps.now());
+      await promote(request, reply, trx, session);
+      return recovery;
+    });
+    return { recovery_codes: codes };
+  });
+
+  app.post('/api/staff/2fa', { schema: { tags, summary: 'Enter the second-factor code (or a recovery code) after the password', body: codeBody, response: { 204: { type: 'null' }, ...errors } } }, async (request, reply) => {
+    const session = await waitingAt(request, 'second-factor');
+    if (!session) throw new AppError('UNAUTHENTICATED', 'Sign in with your password first.');
+    await verifySecondFactor(request, session, (request.body as Body).code!);
+    await app.db.transaction().execute((trx) => promote(request, reply, trx, session));
+    return reply.code(204).send();
   });
 
   app.post('/api/staff/users', { schema: { tags, summary: 'Add a staff member (owner only); they are mailed a link to set their password', body: staffBody, response: { 201: { type: 'object', properties: { id: { type: 'string' } } }, ...errors } } }, async (request, reply) => {

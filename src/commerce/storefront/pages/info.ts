@@ -6,13 +6,7 @@ export interface InfoPage {
   body: SafeHtml;
 }
 
-export const infoPages: Record<'/vendor' | '/privacy', InfoPage> = {
-  '/vendor': {
-    title: 'Vendor portal',
-    body: html`<h1>Vendor portal</h1>
-<p>Here vendors will see the orders for their products and only the buyer details their data terms allow.</p>
-<p>Sign-in arrives with the accounts module; vendor accounts do not exist yet.</p>`,
-  },
+export const infoPages: Record<'/privacy', InfoPage> = {
   '/privacy': {
     title: 'Privacy',
     body: html`<h1>Privacy</h1>

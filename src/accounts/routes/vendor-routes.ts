@@ -1,0 +1,107 @@
+// The vendor portal's sign-in (scoped to the user's vendor) and the owner's API to add vendor users.
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { Db } from '../../platform/db/database.ts';
+import { AppError } from '../../platform/errors.ts';
+import { staffActor } from '../../privacy/actors.ts';
+import { getVendorById } from '../../commerce/catalogue/queries.ts';
+import { completeReset, logIn } from '../customers.ts';
+import { invalidLinkPage } from '../pages/customer.ts';
+import type { FormState } from '../pages/form.ts';
+import { vendorHomePage, vendorLoginPage, vendorSetPasswordPage } from '../pages/vendor.ts';
+import { SESSION_COOKIE } from '../plugin.ts';
+import { createSession, endSession, type ActiveSession } from '../sessions.ts';
+import { tokenIsLive } from '../tokens.ts';
+import { createVendorUser } from '../vendor-users.ts';
+import { formErrors, formValues, sendPage, validationProblem } from './forms.ts';
+import { errorResponse, loginBody, resetConfirmBody, tokenQuery } from './schemas.ts';
+
+type Body = Record<string, string>;
+const formRoute = (body: object) => ({ schema: { hide: true, body }, attachValidation: true });
+const vendorUserBody = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['name', 'email', 'vendor_id'],
+  properties: { name: { type: 'string', minLength: 1, maxLength: 200 }, email: { type: 'string', minLength: 3, maxLength: 254 }, vendor_id: { type: 'string', format: 'uuid' } },
+} as const;
+
+export async function vendorRoutes(app: FastifyInstance): Promise<void> {
+  const { accounts } = app;
+  const deps = accounts.deps;
+  const state = (request: FastifyRequest, reply: FastifyReply, extra: Partial<FormState> = {}): FormState => ({ csrf: accounts.formToken(request, reply), ...extra });
+
+  async function form(request: FastifyRequest, reply: FastifyReply, keep: readonly string[], page: (s: FormState) => ReturnType<typeof vendorLoginPage>, action: () => Promise<FastifyReply>) {
+    try {
+      const problem = validationProblem(request);
+      if (problem) throw problem;
+      return await action();
+    } catch (err) {
+      const { errors, status } = formErrors(err);
+      return sendPage(request, reply, page(state(request, reply, { values: formValues(request.body, keep), errors })), status);
+    }
+  }
+
+  async function signIn(request: FastifyRequest, reply: FastifyReply, issued: { token: string; session: ActiveSession }): Promise<void> {
+    const previous = request.cookies[SESSION_COOKIE];
+    if (previous) await endSession(app.db, previous);
+    accounts.startSession(reply, issued.token, issued.session);
+  }
+
+  app.get('/vendor', { schema: { hide: true } }, async (request, reply) => {
+    const session = await accounts.session(request);
+    if (session?.user.kind !== 'vendor' || !session.user.vendor_id) return reply.redirect('/vendor/login', 303);
+    const vendor = await getVendorById(app.db, session.user.vendor_id);
+    if (!vendor) throw new AppError('NOT_FOUND', 'Your vendor no longer exists.');
+    return sendPage(request, reply, vendorHomePage({ vendor: vendor.name, csrf: accounts.formToken(request, reply) }));
+  });
+
+  app.get('/vendor/login', { schema: { hide: true } }, async (request, reply) => sendPage(request, reply, vendorLoginPage(state(request, reply))));
+
+  app.post('/vendor/login', formRoute(loginBody), async (request, reply) =>
+    form(request, reply, ['email'], vendorLoginPage, async () => {
+      const body = request.body as Body;
+      const result = await logIn(deps, app.db, { email: body.email!, password: body.password!, ip: request.ip, kind: 'vendor' });
+      if (!result.ok) throw new AppError(result.reason === 'locked' ? 'LOGIN_LOCKED' : 'LOGIN_FAILED');
+      await signIn(request, reply, await app.db.transaction().execute((trx) => createSession(trx, result.user, deps.now())));
+      return reply.redirect('/vendor', 303);
+    }),
+  );
+
+  app.post('/vendor/logout', { schema: { hide: true } }, async (request, reply) => {
+    const token = request.cookies[SESSION_COOKIE];
+    if (token) await endSession(app.db, token);
+    accounts.clearSession(reply);
+    return reply.redirect('/vendor/login', 303);
+  });
+
+  app.get<{ Querystring: { token?: string } }>('/vendor/password/set', { schema: { hide: true, querystring: tokenQuery } }, async (request, reply) => {
+    const token = request.query.token ?? '';
+    if (!/^[A-Za-z0-9_-]{43}$/.test(token) || !(await tokenIsLive(app.db, token, 'reset-password', deps.now()))) return sendPage(request, reply, invalidLinkPage(), 400);
+    return sendPage(request, reply, vendorSetPasswordPage(state(request, reply), token));
+  });
+
+  app.post('/vendor/password/set', formRoute(resetConfirmBody), async (request, reply) => {
+    const token = formValues(request.body, ['token']).token!;
+    return form(request, reply, [], (s) => vendorSetPasswordPage(s, token), async () => {
+      const body = request.body as Body;
+      const issued = await app.db.transaction().execute(async (trx: Db) => {
+        const done = await completeReset(deps, trx, { token: body.token!, password: body.new_password! });
+        if (done.user.kind !== 'vendor') throw new AppError('LINK_INVALID');
+        return done;
+      });
+      await signIn(request, reply, issued);
+      return reply.redirect('/vendor', 303);
+    });
+  });
+
+  app.post(
+    '/api/staff/vendor-users',
+    { schema: { tags: ['staff'], summary: "Add a vendor portal user for one vendor (owner only); they are mailed a link to set their password", body: vendorUserBody, response: { 201: { type: 'object', properties: { id: { type: 'string' } } }, 400: errorResponse, 401: errorResponse, 403: errorResponse, 404: errorResponse, 409: errorResponse } } },
+    async (request, reply) => {
+      const session = await accounts.requireSession(request, 'staff');
+      if (session.user.role !== 'owner') throw new AppError('FORBIDDEN', 'Only an owner adds vendor users.');
+      const body = request.body as Body;
+      const { user } = await app.db.transaction().execute((trx) => createVendorUser(deps, trx, { name: body.name!, email: body.email!, vendorId: body.vendor_id!, actor: staffActor(session.user.id, 'owner') }));
+      return reply.code(201).send({ id: user.id });
+    },
+  );
+}
