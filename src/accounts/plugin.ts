@@ -10,7 +10,9 @@ import { CSRF_FIELD, csrfToken, csrfValid } from './csrf.ts';
 import type { AccountMailer } from './mail.ts';
 import { ensureDecoy } from './identity.ts';
 import { hashPassword } from './passwords.ts';
+import { alertStaff } from './alerts.ts';
 import { loadSecret } from './secrets.ts';
+import { recordSecurityEvent } from './security-events.ts';
 import { findSession, sessionLifetimes, type ActiveSession } from './sessions.ts';
 import type { UserKind } from './tables.ts';
 import { randomToken } from './tokens.ts';
@@ -140,6 +142,22 @@ export function accountsPlugin(options: AccountsPluginOptions): FastifyPluginAsy
         if (!allowed(request.ip)) throw new AppError('FORBIDDEN', 'The staff area cannot be reached from this network.');
       });
     }
+
+    // Rate-limit hits (P002-19) are counted here and recorded at most once a minute as one event,
+    // so a flood of refused requests does not become a flood of database writes.
+    let rateLimited = 0;
+    let lastRecorded = 0;
+    app.addHook('onError', async (_request, _reply, error) => {
+      if (!(error instanceof AppError) || error.code !== 'RATE_LIMITED') return;
+      rateLimited++;
+      const at = now();
+      if (at.getTime() - lastRecorded < 60_000) return;
+      lastRecorded = at.getTime();
+      const hits = rateLimited;
+      rateLimited = 0;
+      await recordSecurityEvent(app.db, { kind: 'rate-limited', at, detail: { hits } });
+      await alertStaff(deps, app.db, 'rate-limited', at);
+    });
 
     // The one CSRF check. Bearer-token API calls carry no cookie and need none.
     app.addHook('preValidation', async (request) => {

@@ -4,7 +4,7 @@ import { buildTestApp } from '../platform/testing/app.ts';
 import { testEachDatabase } from '../platform/testing/databases.ts';
 import { recentSecurityEvents } from './security-events.ts';
 import { sweepAccounts } from './sweep.ts';
-import { customer, FormClient, signUpAndConfirm } from './testing.ts';
+import { customer, FormClient, queuedMail, signUpAndConfirm, staffClient } from './testing.ts';
 
 testEachDatabase('[P002-19] a sign-in from a network the user has not used before is recorded (as a digest, never the address)', async (database) => {
   const { app } = await buildTestApp(database);
@@ -29,6 +29,25 @@ testEachDatabase('[P002-19] a sign-in from a network the user has not used befor
     await sweepAccounts(database.db, new Date(Date.now() + 91 * 86_400_000));
     const after = await sql<{ n: number }>`select count(*)::int as n from accounts_known_networks`.execute(database.db);
     assert.equal(after.rows[0]!.n, 0, 'networks are forgotten after 90 days unseen');
+  } finally {
+    await app.close();
+  }
+});
+
+testEachDatabase('[P002-19] rate-limit hits are recorded (one event a minute, with the count) and owners are mailed', async (database) => {
+  const { app } = await buildTestApp(database, { RATE_LIMIT_PER_MINUTE: '3' });
+  try {
+    await staffClient(app, database.db, { name: 'Olive Owner', email: 'olive@shop.example', role: 'owner', password: 'amber-lighthouse-27-quietly-sings' }, '192.0.2.200');
+    const statuses: number[] = [];
+    for (let i = 0; i < 6; i++) statuses.push((await app.inject({ url: '/healthz', remoteAddress: '198.51.100.50' })).statusCode);
+    assert.deepEqual(statuses, [200, 200, 200, 429, 429, 429]);
+    const events = await recentSecurityEvents(database.db, { kind: 'rate-limited' });
+    assert.equal(events.length, 1, 'one event for the burst');
+    assert.deepEqual(events[0]!.detail, { hits: 1 }, 'the first hit is recorded at once; the rest are counted into the next event');
+    assert.ok(!JSON.stringify(events).includes('198.51'), 'no address is kept');
+    const alerts = await queuedMail(database.db, 'accounts.security-alert');
+    assert.equal(alerts.length, 1);
+    assert.match(alerts[0]!.params.event!, /rate limit/);
   } finally {
     await app.close();
   }
