@@ -244,3 +244,38 @@ testEachDatabase('[P000-16] the privacy officer has a console entry (audit verif
     await app.close();
   }
 }, { timeout: 120_000 });
+
+testEachDatabase('[P002-22] an owner changes roles and disables staff: their sessions end at once, and the last owner cannot be removed', async (database) => {
+  const { app } = await buildTestApp(database);
+  try {
+    const olive = await staffClient(app, database.db, { name: 'Olive Owner', email: 'olive@shop.example', role: 'owner', password: staffPassword });
+    const sam = await staffClient(app, database.db, { name: 'Sam Support', email: 'sam@shop.example', role: 'support', password: staffPassword });
+    const { rows } = await sql<{ id: string; role: string }>`select id, role from accounts_users where kind = 'staff' order by created_at`.execute(database.db);
+    const [oliveId, samId] = rows.map((r) => r.id);
+    const probe = `/api/staff/customers/00000000-0000-4000-8000-000000000000?purpose=support&categories=user.name`;
+    assert.equal((await sam.json('GET', probe)).statusCode, 404, 'signed in');
+
+    assert.equal((await sam.json('POST', `/api/staff/users/${oliveId}`, { status: 'disabled' })).statusCode, 403, 'only an owner');
+    const moved = await olive.json('POST', `/api/staff/users/${samId}`, { role: 'fulfilment' });
+    assert.equal(moved.statusCode, 200);
+    assert.deepEqual(moved.json(), { id: samId, role: 'fulfilment', status: 'active' });
+    assert.equal((await sam.json('GET', probe)).statusCode, 401, 'a role change ends their sessions');
+
+    await olive.get('/staff/users');
+    const disabled = await olive.post(`/staff/users/${samId}`, { role: 'fulfilment', status: 'disabled' });
+    assert.equal(disabled.statusCode, 200);
+    assert.match(disabled.body, /Sam Support<\/td><td>sam@shop\.example<\/td><td>fulfilment<\/td><td>disabled/);
+    const again = new FormClient(app, '203.0.113.90');
+    const login = await again.json('POST', '/api/staff/login', { email: 'sam@shop.example', password: staffPassword });
+    assert.equal(login.statusCode, 401, 'a disabled member cannot sign in');
+    assert.equal(login.json().error.code, 'LOGIN_FAILED', 'with the same answer as a wrong password');
+
+    const last = await olive.json('POST', `/api/staff/users/${oliveId}`, { role: 'support' });
+    assert.equal(last.statusCode, 409);
+    assert.equal(last.json().error.fields[0].field, 'body.role');
+    assert.equal((await olive.json('POST', `/api/staff/users/${oliveId}`, { status: 'disabled' })).statusCode, 409);
+    assert.equal((await olive.json('GET', probe)).statusCode, 404, 'the owner is still signed in');
+  } finally {
+    await app.close();
+  }
+}, { timeout: 120_000 });

@@ -4,12 +4,13 @@
 // knows it. Their name and email are kernel items of a subject of kind 'staff'.
 import { sql } from 'kysely';
 import type { Db } from '../platform/db/database.ts';
-import { conflict, validationError } from '../platform/errors.ts';
+import { conflict, notFound, validationError } from '../platform/errors.ts';
 import { staffRoles, type Actor, type StaffRole } from '../privacy/actors.ts';
 import type { AccountsDeps } from './customers.ts';
 import { checkEmail } from './customers.ts';
 import { ACCOUNT_PURPOSE, EMAIL, NAME, readProfile } from './identity.ts';
 import type { UserRow } from './tables.ts';
+import { endSessionsOf } from './sessions.ts';
 import { issueToken } from './tokens.ts';
 import { insertUser } from './users.ts';
 
@@ -70,3 +71,24 @@ export async function listStaff(deps: AccountsDeps, db: Db, actor: Actor): Promi
   return out;
 }
 
+
+/**
+ * An owner changes a staff member's role or disables them (every session of theirs ends at once).
+ * There is always at least one active owner: the last one can be neither demoted nor disabled.
+ */
+export async function updateStaff(db: Db, input: { id: string; role?: string; status?: 'active' | 'disabled'; by: UserRow }): Promise<UserRow> {
+  const role = input.role === undefined ? undefined : checkRole('body.role', input.role);
+  await sql`select pg_advisory_xact_lock(7200301015)`.execute(db);
+  const { rows } = await sql<UserRow>`select * from accounts_users where id = ${input.id}::uuid and kind = 'staff'`.execute(db);
+  const user = rows[0];
+  if (!user) throw notFound('The staff member');
+  const nextRole = role ?? user.role!;
+  const nextStatus = input.status ?? (user.status === 'disabled' ? 'disabled' : 'active');
+  if (user.role === 'owner' && user.status === 'active' && (nextRole !== 'owner' || nextStatus !== 'active')) {
+    const { rows: owners } = await sql<{ n: number }>`select count(*)::int as n from accounts_users where kind = 'staff' and role = 'owner' and status = 'active'`.execute(db);
+    if ((owners[0]?.n ?? 0) <= 1) throw conflict('The shop needs at least one active owner.', role !== undefined && nextRole !== 'owner' ? 'body.role' : 'body.status');
+  }
+  const { rows: updated } = await sql<UserRow>`update accounts_users set role = ${nextRole}, status = ${nextStatus} where id = ${user.id}::uuid returning *`.execute(db);
+  if (nextStatus === 'disabled' || nextRole !== user.role) await endSessionsOf(db, user.id);
+  return updated[0]!;
+}

@@ -11,12 +11,12 @@ import { consolePage, enrolPage, recoveryCodesPage, secondFactorPage, staffLogin
 import { invalidLinkPage } from '../pages/customer.ts';
 import { passwordExpired } from '../password-policy.ts';
 import { SESSION_COOKIE } from '../plugin.ts';
-import { createSession, endSession, type ActiveSession } from '../sessions.ts';
+import { createSession, endSession, findSession, type ActiveSession } from '../sessions.ts';
 import { checkSecondFactor, finishEnrolment, startEnrolment, totpOf } from '../second-factor.ts';
 import { recentSecurityEvents, recordSecurityEvent } from '../security-events.ts';
 import { verifyAuditLog, type VerifyReport } from '../../privacy/audit/verify.ts';
 import { contactPage, dpoPage } from '../pages/dpo.ts';
-import { createStaff, listStaff } from '../staff.ts';
+import { createStaff, listStaff, updateStaff } from '../staff.ts';
 import type { UserRow } from '../tables.ts';
 import { lockState, recordFailure, throttleKeys } from '../throttle.ts';
 import { otpauthUri } from '../totp.ts';
@@ -256,6 +256,39 @@ export async function staffRoutes(app: FastifyInstance): Promise<void> {
     }
   });
 
+  app.post<{ Params: { id: string } }>(
+    '/staff/users/:id',
+    {
+      schema: {
+        hide: true,
+        params: { type: 'object', required: ['id'], properties: { id: { type: 'string', format: 'uuid' } } },
+        body: { type: 'object', additionalProperties: false, required: ['role', 'status'], properties: { role: { type: 'string', enum: [...staffRoles] }, status: { type: 'string', enum: ['active', 'disabled'] } } },
+      },
+      attachValidation: true,
+    },
+    async (request, reply) => {
+      const session = await ownerPage(request, reply);
+      if (!session) return reply;
+      const actor = staffActor(session.user.id, 'owner');
+      let notice: string | undefined;
+      let errors: Record<string, string> | undefined;
+      let status = 200;
+      try {
+        const problem = validationProblem(request);
+        if (problem) throw problem;
+        const body = request.body as { role: string; status: 'active' | 'disabled' };
+        await app.db.transaction().execute((trx) => updateStaff(trx, { id: request.params.id, role: body.role, status: body.status, by: session.user }));
+        notice = 'Saved. Their sessions ended, so the change applies at once.';
+      } catch (err) {
+        ({ errors, status } = formErrors(err));
+      }
+      // An owner who demoted or disabled themself is signed out by now.
+      if (!(await findSession(app.db, request.cookies[SESSION_COOKIE] ?? '', deps.now()))) return reply.redirect('/staff/login', 303);
+      const staff = await listStaff(deps, app.db, actor);
+      return sendPage(request, reply, staffUsersPage({ staff, state: state(request, reply, errors ? { errors } : {}), roles: staffRoles, ...(notice ? { invited: notice } : {}) }), status);
+    },
+  );
+
   const dpoPageOf = async (request: FastifyRequest, reply: FastifyReply, report?: VerifyReport) => {
     const events = await recentSecurityEvents(app.db, { since: new Date(deps.now().getTime() - 30 * 86_400_000), limit: 50 });
     return sendPage(request, reply, dpoPage({ csrf: accounts.formToken(request, reply), events, ...(report ? { report } : {}) }));
@@ -325,6 +358,25 @@ export async function staffRoutes(app: FastifyInstance): Promise<void> {
     const { user } = await app.db.transaction().execute((trx) => createStaff(deps, trx, { name: body.name!, email: body.email!, role: body.role!, actor: staffActor(session.user.id, 'owner') }));
     return reply.code(201).send({ id: user.id });
   });
+
+  app.post<{ Params: { id: string }; Body: { role?: string; status?: 'active' | 'disabled' } }>(
+    '/api/staff/users/:id',
+    {
+      schema: {
+        tags,
+        summary: "Change a staff member's role or disable them (owner only); their sessions end",
+        params: { type: 'object', required: ['id'], properties: { id: { type: 'string', format: 'uuid' } } },
+        body: { type: 'object', additionalProperties: false, minProperties: 1, properties: { role: { type: 'string', enum: [...staffRoles] }, status: { type: 'string', enum: ['active', 'disabled'] } } },
+        response: { 200: { type: 'object', properties: { id: { type: 'string' }, role: { type: 'string' }, status: { type: 'string' } } }, ...errors, 404: errorResponse, 409: errorResponse },
+      },
+    },
+    async (request) => {
+      const session = await staffApi(request);
+      if (session.user.role !== 'owner') throw new AppError('FORBIDDEN', 'Only an owner manages staff members.');
+      const updated = await app.db.transaction().execute((trx) => updateStaff(trx, { id: request.params.id, ...request.body, by: session.user }));
+      return { id: updated.id, role: updated.role, status: updated.status };
+    },
+  );
 
   app.post<{ Body: { email: string; purpose: string } }>(
     '/api/staff/customers/lookup',
