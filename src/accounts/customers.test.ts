@@ -205,3 +205,30 @@ testEachDatabase('[P002-17] a session reaches only its own account', async (data
     await app.close();
   }
 });
+
+testEachDatabase('[P002-11] the account flows write no email, name or password to the logs or cookies', async (database) => {
+  const { app, logs } = await buildTestApp(database);
+  try {
+    const client = new FormClient(app);
+    await signUpAndConfirm(client, database.db);
+    await client.get('/account');
+    await client.get('/account/password');
+    await client.post('/account/password', { current_password: 'wrong-password-here', new_password: 'violet-anchor-92-meadow' });
+    await client.post('/account/password', { current_password: customer.password, new_password: 'violet-anchor-92-meadow' });
+    await client.get('/account/email');
+    await client.post('/account/email', { new_email: 'philippa.q@example.org', password: 'violet-anchor-92-meadow' });
+    await client.post('/account/logout', {});
+    await client.get('/account/login');
+    await client.post('/account/login', { email: customer.email, password: customer.password });
+    await client.get('/account/reset');
+    await client.post('/account/reset', { email: customer.email });
+    await client.json('POST', '/api/account/login', { email: customer.email, password: 'violet-anchor-92-meadow' });
+    await client.json('POST', '/api/account/signup', { name: customer.name, email: customer.email, password: 'x', age: 'adult' });
+    await app.privacy.flush();
+    assert.ok(logs.length > 10, 'requests were logged');
+    assert.deepEqual(findPersonalData(JSON.stringify(logs)), [], 'the logs hold no name, email or password');
+    assert.ok(client.setCookies.every((c) => findPersonalData(c).length === 0));
+  } finally {
+    await app.close();
+  }
+});
