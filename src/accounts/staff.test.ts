@@ -279,3 +279,25 @@ testEachDatabase('[P002-22] an owner changes roles and disables staff: their ses
     await app.close();
   }
 }, { timeout: 120_000 });
+
+testEachDatabase('[P002-20] an owner re-invites a staff member who lost their password or second factor: both are wiped and only the new link lets them in', async (database) => {
+  const { app } = await buildTestApp(database);
+  try {
+    const olive = await staffClient(app, database.db, { name: 'Olive Owner', email: 'olive@shop.example', role: 'owner', password: staffPassword });
+    const sam = await staffClient(app, database.db, { name: 'Sam Support', email: 'sam@shop.example', role: 'support', password: staffPassword });
+    const { rows } = await sql<{ id: string }>`select id from accounts_users where role = 'support'`.execute(database.db);
+    assert.equal((await sam.json('POST', `/api/staff/users/${rows[0]!.id}/reinvite`, {})).statusCode, 403);
+    assert.equal((await olive.json('POST', `/api/staff/users/${rows[0]!.id}/reinvite`, {})).statusCode, 202);
+    assert.equal((await sam.json('GET', '/api/staff/customers/00000000-0000-4000-8000-000000000000?purpose=support&categories=user.name')).statusCode, 401, 'their sessions ended');
+    const again = new FormClient(app, '203.0.113.91');
+    assert.equal((await again.json('POST', '/api/staff/login', { email: 'sam@shop.example', password: staffPassword })).statusCode, 401, 'the old password is gone');
+
+    const link = new URL((await queuedMail(database.db, 'accounts.staff-invitation')).at(-1)!.params.link!);
+    const form = await again.get(link.pathname + link.search);
+    const token = /name="token" value="([^"]+)"/.exec(form.body)![1]!;
+    const set = await again.post('/staff/password/set', { token, new_password: 'harbour-violin-64-gently-rests' });
+    assert.equal(set.headers.location, '/staff/2fa/enrol', 'and a new second factor is set up');
+  } finally {
+    await app.close();
+  }
+}, { timeout: 120_000 });

@@ -5,13 +5,14 @@
 import { sql } from 'kysely';
 import type { Db } from '../platform/db/database.ts';
 import { conflict, notFound, validationError } from '../platform/errors.ts';
-import { staffRoles, type Actor, type StaffRole } from '../privacy/actors.ts';
+import { staffRoles, systemActor, type Actor, type StaffRole } from '../privacy/actors.ts';
 import type { AccountsDeps } from './customers.ts';
 import { checkEmail } from './customers.ts';
-import { ACCOUNT_PURPOSE, EMAIL, NAME, readProfile } from './identity.ts';
+import { ACCOUNT_PURPOSE, CREDENTIALS, EMAIL, NAME, readProfile, writePasswordHash } from './identity.ts';
+import { hashPassword } from './passwords.ts';
 import type { UserRow } from './tables.ts';
 import { endSessionsOf } from './sessions.ts';
-import { issueToken } from './tokens.ts';
+import { issueToken, randomToken } from './tokens.ts';
 import { insertUser } from './users.ts';
 
 /** How long an invitation link works. */
@@ -91,4 +92,23 @@ export async function updateStaff(db: Db, input: { id: string; role?: string; st
   const { rows: updated } = await sql<UserRow>`update accounts_users set role = ${nextRole}, status = ${nextStatus} where id = ${user.id}::uuid returning *`.execute(db);
   if (nextStatus === 'disabled' || nextRole !== user.role) await endSessionsOf(db, user.id);
   return updated[0]!;
+}
+
+/**
+ * For a staff member who forgot their password or lost their second factor: both are wiped (the
+ * password replaced by a random one nobody knows), their sessions end, and a new invitation link
+ * is mailed. Only that link lets them back in, and they set up a new second factor after it.
+ */
+export async function reinviteStaff(deps: AccountsDeps, db: Db, input: { id: string }): Promise<{ user: UserRow; link: string }> {
+  const { rows } = await sql<UserRow>`select * from accounts_users where id = ${input.id}::uuid and kind = 'staff' and status = 'active'`.execute(db);
+  const user = rows[0];
+  if (!user) throw notFound('The active staff member');
+  const actor = systemActor('accounts.reinvite');
+  await writePasswordHash(deps.kernel, db, user, await hashPassword(randomToken()), actor);
+  await deps.kernel.write(db, { subject: user.subject_id, actor, purpose: ACCOUNT_PURPOSE, ref: 'totp', values: { [CREDENTIALS]: null } });
+  await endSessionsOf(db, user.id);
+  const token = await issueToken(db, user.id, 'reset-password', deps.now(), INVITATION_MS);
+  const link = `${deps.publicUrl}/staff/password/set?token=${token}`;
+  await deps.mail(db, { template: 'accounts.staff-invitation', subject: user.subject_id, addressRef: '', params: { link, role: user.role! } });
+  return { user, link };
 }

@@ -16,7 +16,7 @@ import { checkSecondFactor, finishEnrolment, startEnrolment, totpOf } from '../s
 import { recentSecurityEvents, recordSecurityEvent } from '../security-events.ts';
 import { verifyAuditLog, type VerifyReport } from '../../privacy/audit/verify.ts';
 import { contactPage, dpoPage } from '../pages/dpo.ts';
-import { createStaff, listStaff, updateStaff } from '../staff.ts';
+import { createStaff, listStaff, reinviteStaff, updateStaff } from '../staff.ts';
 import type { UserRow } from '../tables.ts';
 import { lockState, recordFailure, throttleKeys } from '../throttle.ts';
 import { otpauthUri } from '../totp.ts';
@@ -375,6 +375,24 @@ export async function staffRoutes(app: FastifyInstance): Promise<void> {
       if (session.user.role !== 'owner') throw new AppError('FORBIDDEN', 'Only an owner manages staff members.');
       const updated = await app.db.transaction().execute((trx) => updateStaff(trx, { id: request.params.id, ...request.body, by: session.user }));
       return { id: updated.id, role: updated.role, status: updated.status };
+    },
+  );
+
+  app.post<{ Params: { id: string } }>(
+    '/api/staff/users/:id/reinvite',
+    {
+      schema: {
+        tags,
+        summary: 'Wipe a staff member\'s password and second factor and mail a new invitation (owner only)',
+        params: { type: 'object', required: ['id'], properties: { id: { type: 'string', format: 'uuid' } } },
+        response: { 202: { type: 'object', properties: { status: { type: 'string' } } }, ...errors, 404: errorResponse },
+      },
+    },
+    async (request, reply) => {
+      const session = await staffApi(request);
+      if (session.user.role !== 'owner') throw new AppError('FORBIDDEN', 'Only an owner manages staff members.');
+      await app.db.transaction().execute((trx) => reinviteStaff(deps, trx, { id: request.params.id }));
+      return reply.code(202).send({ status: 'invitation-sent' });
     },
   );
 
