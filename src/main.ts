@@ -47,7 +47,10 @@ Custodian is running (${engine}).
   Staff JSON API  ${shop.url}/api/staff  (Bearer token in ${tokenSource})
   API reference   ${shop.url}/openapi.json
 
-Demo logins: none yet (customer, vendor and staff accounts arrive with the accounts module).
+Demo logins: none are pre-made.
+  Customer        sign up at ${shop.url}/account/signup${config.smtpUrl ? '' : ` (mail, with the confirmation link, lands in ${config.dataDir}/mail/)`}
+  First owner     stop the shop, then: npm run custodian -- staff create --name "Your Name" --email you@example.com --role owner
+                  (it prints the link where you choose a password and set up your second factor)
 Stop with Ctrl+C.
 `);
 
