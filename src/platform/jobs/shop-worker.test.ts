@@ -9,10 +9,11 @@ import { CLEANUP_JOB } from './cleanup.ts';
 import { enqueue } from './enqueue.ts';
 import { getJob, jobInState, quietLogger, waitFor } from './testing/support.ts';
 
-// startShop opens its own database: on PostgreSQL the test's, on PGlite a fresh one under DATA_DIR.
+// startShop opens its own database: on PostgreSQL the test's, on PGlite one under DATA_DIR. Both
+// runs are the same shop (one DATA_DIR, so one keyring), started twice.
 testEachDatabase('jobs: `npm start` runs a worker in the shop process unless RUN_WORKER=false', async (database) => {
+  const dataDir = mkdtempSync(join(tmpdir(), 'custodian-shop-'));
   for (const runWorker of ['true', 'false']) {
-    const dataDir = mkdtempSync(join(tmpdir(), 'custodian-shop-'));
     const config = loadConfig({
       DATA_DIR: dataDir,
       PORT: '0',
@@ -33,9 +34,9 @@ testEachDatabase('jobs: `npm start` runs a worker in the shop process unless RUN
       }
     } finally {
       await shop.stop();
-      rmSync(dataDir, { recursive: true, force: true });
     }
   }
+  rmSync(dataDir, { recursive: true, force: true });
   if (database.url) {
     // The queued job of the worker-less run is still there for a worker to take.
     const left = await database.db.selectFrom('jobs').select('state').where('state', '=', 'queued').execute();
