@@ -3,14 +3,9 @@
 import type { Db } from '../platform/db/database.ts';
 import type { Logger } from '../platform/logger.ts';
 import { BlindIndexer } from './crypto/blind-index.ts';
+import { KeyCache } from './crypto/key-cache.ts';
 import type { FileKeyring, MasterKeyProvider } from './crypto/keyring.ts';
 import type { DataMap } from './datamap/types.ts';
-
-export interface CachedKey {
-  kind: string;
-  wrapped: Buffer;
-  dataKey: Buffer;
-}
 
 export interface KernelContext {
   map: DataMap;
@@ -18,11 +13,12 @@ export interface KernelContext {
   masterKeys: MasterKeyProvider;
   blind: BlindIndexer;
   rootDb: Db;
+  /** Where the sealer records the audit chain's head outside the database (audit/anchor.ts); null: nowhere. */
+  anchorPath: string | null;
   log: Logger | null;
   now(): Date;
-  /** Unwrapped data keys by subject id (bounded; an entry is used only while its wrapped key still matches the database). */
-  keyCache: Map<string, CachedKey>;
-  keyCacheSize: number;
+  /** Unwrapped data keys by subject id: bounded, short-lived, checked on every use (crypto/key-cache.ts). */
+  keyCache: KeyCache;
   /** Audit writes running outside a caller's transaction (refusals); awaited by `flush`. */
   pending: Set<Promise<void>>;
 }
@@ -32,9 +28,10 @@ export function newContext(options: {
   keyring: FileKeyring;
   masterKeys?: MasterKeyProvider;
   rootDb: Db;
+  anchorPath?: string | null;
   log?: Logger | null;
   now?: () => Date;
-  keyCacheSize?: number;
+  keyCache?: { maxEntries?: number; ttlMs?: number };
 }): KernelContext {
   return {
     map: options.map,
@@ -42,19 +39,10 @@ export function newContext(options: {
     masterKeys: options.masterKeys ?? options.keyring,
     blind: new BlindIndexer(options.keyring.blindIndexKey()),
     rootDb: options.rootDb,
+    anchorPath: options.anchorPath ?? null,
     log: options.log ?? null,
     now: options.now ?? (() => new Date()),
-    keyCache: new Map(),
-    keyCacheSize: options.keyCacheSize ?? 10_000,
+    keyCache: new KeyCache(options.keyCache),
     pending: new Set(),
   };
-}
-
-export function cacheKey(ctx: KernelContext, subjectId: string, entry: CachedKey): void {
-  ctx.keyCache.delete(subjectId);
-  ctx.keyCache.set(subjectId, entry);
-  if (ctx.keyCache.size > ctx.keyCacheSize) {
-    const oldest = ctx.keyCache.keys().next().value;
-    if (oldest !== undefined) ctx.keyCache.delete(oldest);
-  }
 }

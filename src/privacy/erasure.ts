@@ -6,10 +6,10 @@
 // modules' tables, hold no personal data, and stay.
 import { sql } from 'kysely';
 import type { Db } from '../platform/db/database.ts';
-import { notFound } from '../platform/errors.ts';
+import { notFound, validationError } from '../platform/errors.ts';
 import { systemActor, type Actor } from './actors.ts';
 import { refuse } from './access/refuse.ts';
-import { appendAudit } from './audit/append.ts';
+import { appendAudit, auditCtes } from './audit/append.ts';
 import type { KernelContext } from './context.ts';
 
 export interface EraseResult {
@@ -30,57 +30,67 @@ function mayErase(ctx: KernelContext, actor: Actor, subject: string): boolean {
   }
 }
 
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
 export async function eraseSubject(ctx: KernelContext, db: Db, request: { subject: string; actor: Actor }): Promise<EraseResult> {
   const { subject, actor } = request;
   const base = { actor, action: 'subject.erase' as const, subjectId: subject, purpose: 'data-rights' };
+  if (!UUID.test(subject)) throw validationError('subject', 'must be a subject id');
   if (!mayErase(ctx, actor, subject)) return refuse(ctx, db, base, 'role-may-not-use-purpose', 'Only the person, staff handling data-rights requests or the system may erase a person.');
-  const run = async (trx: Db): Promise<EraseResult> => {
-    const { rows } = await sql<{ status: string; leaf: number | null }>`
-      select s.status, k.leaf from privacy_subjects s left join privacy_subject_keys k on k.subject_id = s.id
-      where s.id = ${subject}::uuid for update of s`.execute(trx);
-    const row = rows[0];
-    if (!row) throw notFound('The data subject');
-    // Irreversible, and first: if the database work below fails, the data is unreadable anyway
-    // and a retry finishes the bookkeeping.
-    if (row.leaf !== null) await ctx.keyring.puncture(Number(row.leaf));
-    ctx.keyCache.delete(subject);
-    if (row.status === 'erased' && row.leaf === null) return { erased: false, alreadyErased: true };
-    await sql`delete from privacy_blind_indexes where subject_id = ${subject}::uuid`.execute(trx);
-    await sql`delete from privacy_subject_keys where subject_id = ${subject}::uuid`.execute(trx);
-    await sql`update privacy_subjects set status = 'erased', status_changed_at = ${ctx.now()} where id = ${subject}::uuid`.execute(trx);
-    await appendAudit(
-      trx,
+  const { rows } = await sql<{ status: string; leaf: number | null }>`
+    select s.status, k.leaf from privacy_subjects s left join privacy_subject_keys k on k.subject_id = s.id
+    where s.id = ${subject}::uuid`.execute(db);
+  const row = rows[0];
+  if (!row) throw notFound('The data subject');
+  const leaf = row.leaf === null ? null : Number(row.leaf);
+  // Irreversible, and first: if the database work below fails, the data is unreadable anyway
+  // and a retry finishes the bookkeeping.
+  if (leaf !== null && !ctx.keyring.isPunctured(leaf)) await ctx.keyring.puncture(leaf);
+  ctx.keyCache.delete(subject);
+  if (row.status === 'erased' && leaf === null) return { erased: false, alreadyErased: true };
+  // One statement (atomic on its own, in the caller's transaction or not): the key row and the
+  // blind indexes go, the subject is marked erased, and the two audit entries are written only
+  // if this statement changed something (a concurrent erasure of the same subject that got there
+  // first leaves nothing to do).
+  const { rows: done } = await sql<{ erased: number }>`
+    with b as (delete from privacy_blind_indexes where subject_id = ${subject}::uuid),
+    k as (delete from privacy_subject_keys where subject_id = ${subject}::uuid returning leaf),
+    u as (update privacy_subjects set status = 'erased', status_changed_at = ${ctx.now()}::timestamptz
+      where id = ${subject}::uuid and (status <> 'erased' or exists (select 1 from k)) returning id),
+    ${auditCtes(
       [
         { ...base, outcome: 'ok' },
-        { actor, action: 'key.destroy', outcome: 'ok', subjectId: subject, detail: { shredded: row.leaf !== null } },
+        { actor, action: 'key.destroy', outcome: 'ok', subjectId: subject, detail: { shredded: leaf !== null } },
       ],
       ctx.now(),
-    );
-    return { erased: true, alreadyErased: row.status === 'erased' };
-  };
-  return db.isTransaction ? run(db) : db.transaction().execute(run);
+      sql`u`,
+    )}
+    select count(*)::int as erased from u`.execute(db);
+  if (!done[0]?.erased) return { erased: false, alreadyErased: true };
+  return { erased: true, alreadyErased: row.status === 'erased' };
 }
 
 /**
  * After a backup was restored: finishes the erasure of every subject whose key the keyring has
  * already shredded (the backup predates its erasure), so the restored database agrees with it.
+ * The keyring lists its punctured leaves, so this costs one lookup per past erasure, not a scan of
+ * every subject; the kernel runs it at every start.
  */
 export async function reconcileErasures(ctx: KernelContext, db: Db): Promise<number> {
+  const leaves = ctx.keyring.puncturedLeaves();
   let done = 0;
-  let after = '00000000-0000-0000-0000-000000000000';
-  for (;;) {
-    const { rows } = await sql<{ subject_id: string; leaf: number }>`
-      select subject_id, leaf from privacy_subject_keys where subject_id > ${after}::uuid order by subject_id limit 1000`.execute(db);
+  for (let i = 0; i < leaves.length; i += 1000) {
+    const { rows } = await sql<{ subject_id: string }>`
+      select subject_id from privacy_subject_keys where leaf = any(${leaves.slice(i, i + 1000)}::bigint[]) order by subject_id`.execute(db);
     for (const row of rows) {
-      if (ctx.keyring.leafSecret(Number(row.leaf)) === null) {
-        await eraseSubject(ctx, db, { subject: row.subject_id, actor: systemActor('privacy.reconcile-restore') });
-        done++;
-      }
+      const result = await eraseSubject(ctx, db, { subject: row.subject_id, actor: systemActor(RECONCILE_ACTOR) });
+      if (result.erased) done++;
     }
-    if (rows.length < 1000) return done;
-    after = rows[rows.length - 1]!.subject_id;
   }
+  return done;
 }
+
+export const RECONCILE_ACTOR = 'privacy.reconcile-restore';
 
 export const SWEEP_JOB = 'privacy.sweep';
 

@@ -14,20 +14,41 @@ function checkDetail(detail: Record<string, AuditDetailValue>): void {
   }
 }
 
-/** The VALUES row of one entry, for use inside a larger statement. */
-export function auditValues(entry: AuditEntry, at: Date): RawBuilder<unknown> {
+/** The column values of one entry, comma-separated, for use inside a larger statement. */
+function auditRow(entry: AuditEntry, at: Date): RawBuilder<unknown> {
   const actor = actorRef(entry.actor);
   const detail = entry.detail ?? {};
   checkDetail(detail);
-  return sql`(${at}::timestamptz, ${actor.kind}, ${actor.id}, ${actor.role}, ${entry.action}, ${entry.outcome}, ${entry.subjectId ?? null}::uuid, ${entry.purpose ?? null}, ${[...(entry.categories ?? [])]}::text[], ${JSON.stringify(detail)}::jsonb)`;
+  const categories = entry.categories?.length ? sql`${[...entry.categories]}::text[]` : sql`'{}'::text[]`;
+  const json = Object.keys(detail).length ? sql`${JSON.stringify(detail)}::jsonb` : sql`'{}'::jsonb`;
+  return sql`${at}::timestamptz, ${actor.kind}::text, ${actor.id}::text, ${actor.role}::text, ${entry.action}::text, ${entry.outcome}::text, ${entry.subjectId ?? null}::uuid, ${entry.purpose ?? null}::text, ${categories}, ${json}`;
+}
+
+/** The VALUES row of one entry, for use inside a larger statement. */
+export function auditValues(entry: AuditEntry, at: Date): RawBuilder<unknown> {
+  return sql`(${auditRow(entry, at)})`;
 }
 
 export const auditColumns = sql`(at, actor_kind, actor_id, actor_role, action, outcome, subject_id, purpose, categories, detail)`;
 
+/**
+ * The two CTEs that audit an action inside the action's own statement: `a` inserts the entries,
+ * `p` their pending-seal markers. With `onlyWith` (a CTE or table expression), the entries are
+ * written once per row of it, so none when it is empty: "audit this read if it happened".
+ */
+export function auditCtes(entries: readonly AuditEntry[], at: Date, onlyWith?: RawBuilder<unknown>): RawBuilder<unknown> {
+  const rows =
+    entries.length === 1 && onlyWith
+      ? sql`select ${auditRow(entries[0]!, at)} from ${onlyWith}`
+      : onlyWith
+        ? sql`select x.* from (values ${sql.join(entries.map((e) => auditValues(e, at)))}) x, ${onlyWith}`
+        : sql`values ${sql.join(entries.map((e) => auditValues(e, at)))}`;
+  return sql`a as (insert into privacy_audit_log ${auditColumns} ${rows} returning id),
+    p as (insert into privacy_audit_pending (entry_id) select id from a)`;
+}
+
 /** Inserts entries (and their pending-seal markers) with the given handle. */
 export async function appendAudit(db: Db, entries: readonly AuditEntry[], at: Date): Promise<void> {
   if (entries.length === 0) return;
-  await sql`
-    with e as (insert into privacy_audit_log ${auditColumns} values ${sql.join(entries.map((e) => auditValues(e, at)))} returning id)
-    insert into privacy_audit_pending (entry_id) select id from e`.execute(db);
+  await sql`with ${auditCtes(entries, at)} select 1`.execute(db);
 }

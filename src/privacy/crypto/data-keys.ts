@@ -4,7 +4,8 @@
 // encrypted under the data key with associated data naming subject, category and row.
 import { createHmac, randomBytes } from 'node:crypto';
 import { SubjectErased } from '../refusals.ts';
-import { cacheKey, type KernelContext } from '../context.ts';
+import type { KernelContext } from '../context.ts';
+import type { CachedKey } from './key-cache.ts';
 import { aad, open, seal } from './envelope.ts';
 import { randomLeaf } from './shredder.ts';
 
@@ -33,16 +34,40 @@ export async function newDataKey(ctx: KernelContext, subjectId: string): Promise
   return { dataKey, row: { leaf, master_key_id: keyId, wrapped_key: blob } };
 }
 
-/** Unwraps a subject's data key (cached while the wrapped key is unchanged). */
+/**
+ * Unwraps a subject's data key, or takes it from the cache when the cached copy was unwrapped from
+ * this same wrapped key. Either way the keyring decides first: a punctured leaf (the subject was
+ * erased, perhaps in a database restored from before) is SubjectErased, cached copy or not.
+ */
 export async function unwrapDataKey(ctx: KernelContext, subjectId: string, kind: string, row: WrappedKeyRow): Promise<Buffer> {
+  const leaf = Number(row.leaf);
+  if (ctx.keyring.isPunctured(leaf)) {
+    ctx.keyCache.delete(subjectId);
+    throw new SubjectErased();
+  }
   const cached = ctx.keyCache.get(subjectId);
-  if (cached && cached.wrapped.equals(row.wrapped_key)) return cached.dataKey;
-  const secret = ctx.keyring.leafSecret(Number(row.leaf));
+  if (cached && cached.leaf === leaf && cached.wrapped.equals(row.wrapped_key)) return cached.dataKey;
+  const secret = ctx.keyring.leafSecret(leaf);
   if (!secret) throw new SubjectErased();
   const inner = await ctx.masterKeys.unwrap(row.master_key_id, row.wrapped_key, outerAad(subjectId));
   const dataKey = open(shredKey(secret, subjectId), inner, innerAad(subjectId));
-  cacheKey(ctx, subjectId, { kind, wrapped: Buffer.from(row.wrapped_key), dataKey });
+  ctx.keyCache.set(subjectId, { kind, leaf, wrapped: Buffer.from(row.wrapped_key), dataKey });
   return dataKey;
+}
+
+/**
+ * A write's data key from the cache, or null when it is not cached. A write needs no check of the
+ * wrapped key: its statement writes only while the subject's key row exists (erasure deletes it).
+ * The keyring is still asked, so a database restored from before an erasure gets no new data.
+ */
+export function cachedDataKey(ctx: KernelContext, subjectId: string): CachedKey | null {
+  const cached = ctx.keyCache.get(subjectId);
+  if (!cached) return null;
+  if (ctx.keyring.isPunctured(cached.leaf)) {
+    ctx.keyCache.delete(subjectId);
+    throw new SubjectErased();
+  }
+  return cached;
 }
 
 /** Re-wraps a wrapped key under the active master key (the data key and the data do not change). */

@@ -7,16 +7,14 @@
 // rename, so several processes sharing the file never lose each other's changes, and a process
 // notices another's change (a new mtime) before it derives a subject's secret.
 import { randomBytes } from 'node:crypto';
-import { closeSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, statSync, unlinkSync, writeSync, type Stats } from 'node:fs';
+import { closeSync, fsyncSync, mkdirSync, openSync, readFileSync, statSync, writeSync, type Stats } from 'node:fs';
 import { dirname } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
+import { writeFileAtomically, withFileLock } from '../files.ts';
 import { PrivacySetupError } from '../refusals.ts';
 import { open, seal } from './envelope.ts';
-import { leafSecret, newShredder, parseShredder, puncture, serialiseShredder, SHRED_DEPTH, type ShredNodes } from './shredder.ts';
+import { isPunctured, leafSecret, newShredder, parseShredder, puncture, puncturedLeaves, serialiseShredder, SHRED_DEPTH, type ShredNodes } from './shredder.ts';
 
 const FORMAT = 'custodian-keyring/1';
-const LOCK_STALE_MS = 30_000;
-const LOCK_WAIT_MS = 15_000;
 
 /**
  * Wraps and unwraps data keys with a master key. The keyring file implements it; a KMS adapter
@@ -93,25 +91,6 @@ function parse(text: string, path: string): KeyringState {
   }
 }
 
-function writeAtomically(path: string, text: string): void {
-  const tmp = `${path}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
-  const fd = openSync(tmp, 'wx', 0o600);
-  try {
-    writeSync(fd, text);
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
-  }
-  renameSync(tmp, path);
-  try {
-    const dirFd = openSync(dirname(path), 'r');
-    fsyncSync(dirFd);
-    closeSync(dirFd);
-  } catch {
-    // Some file systems cannot fsync a directory; the rename is still atomic.
-  }
-}
-
 const sameFile = (a: Stats | null, b: Stats) => a !== null && a.ino === b.ino && a.mtimeMs === b.mtimeMs && a.size === b.size;
 
 export class FileKeyring implements MasterKeyProvider {
@@ -163,33 +142,14 @@ export class FileKeyring implements MasterKeyProvider {
 
   /** Runs a change under the keyring lock on the freshest state, then writes it atomically. */
   async #mutate<T>(change: (state: KeyringState) => T): Promise<T> {
-    const lock = `${this.path}.lock`;
-    const started = Date.now();
-    for (;;) {
-      try {
-        closeSync(openSync(lock, 'wx', 0o600));
-        break;
-      } catch (err) {
-        if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
-        try {
-          if (Date.now() - statSync(lock).mtimeMs > LOCK_STALE_MS) unlinkSync(lock);
-        } catch {
-          // The holder released it meanwhile.
-        }
-        if (Date.now() - started > LOCK_WAIT_MS) throw new Error(`the keyring lock ${lock} is held too long`);
-        await sleep(10);
-      }
-    }
-    try {
+    return withFileLock(`${this.path}.lock`, () => {
       const state = parse(readFileSync(this.path, 'utf8'), this.path);
       const result = change(state);
-      writeAtomically(this.path, serialise(state));
+      writeFileAtomically(this.path, serialise(state));
       this.#state = state;
       this.#seen = statSync(this.path);
       return result;
-    } finally {
-      unlinkSync(lock);
-    }
+    });
   }
 
   activeKeyId(): string {
@@ -246,6 +206,18 @@ export class FileKeyring implements MasterKeyProvider {
   leafSecret(leaf: number): Buffer | null {
     this.refresh();
     return leafSecret(this.#state.shredder, leaf);
+  }
+
+  /** Whether the leaf was punctured (its subject erased), as the keyring file says now. */
+  isPunctured(leaf: number): boolean {
+    this.refresh();
+    return isPunctured(this.#state.shredder, leaf);
+  }
+
+  /** Every punctured leaf, as the keyring file says now. */
+  puncturedLeaves(): number[] {
+    this.refresh();
+    return puncturedLeaves(this.#state.shredder);
   }
 
   /** Forgets a leaf for good. Returns false when it was already forgotten. */

@@ -49,6 +49,34 @@ export function leafSecret(nodes: ShredNodes, leaf: number): Buffer | null {
   return key;
 }
 
+/** Whether the leaf was punctured: no node the shredder keeps lies on its path (no HMAC needed). */
+export function isPunctured(nodes: ShredNodes, leaf: number): boolean {
+  checkLeaf(leaf);
+  return ancestor(nodes, leaf) === null;
+}
+
+/**
+ * Every punctured leaf. A puncture leaves exactly its own leaf without a kept node on its path, so
+ * the uncovered leaves are the punctured ones; the walk only descends along their paths (at most
+ * DEPTH steps and DEPTH siblings per puncture), never into the 2^48 leaves themselves.
+ */
+export function puncturedLeaves(nodes: ShredNodes): number[] {
+  const found: number[] = [];
+  const budget = { steps: 4 * (SHRED_DEPTH + 1) * (nodes.size + 1) };
+  const walk = (depth: number, prefix: number): void => {
+    if (--budget.steps < 0) throw new Error('the shredder has an uncovered subtree (the keyring is damaged)');
+    if (nodes.has(nodeKey(depth, prefix))) return;
+    if (depth === SHRED_DEPTH) {
+      found.push(prefix);
+      return;
+    }
+    walk(depth + 1, prefix * 2);
+    walk(depth + 1, prefix * 2 + 1);
+  };
+  walk(0, 0);
+  return found;
+}
+
 /** Forgets the leaf for good; false when it was already punctured. */
 export function puncture(nodes: ShredNodes, leaf: number): boolean {
   checkLeaf(leaf);

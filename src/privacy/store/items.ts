@@ -3,15 +3,16 @@
 import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
 import type { Db } from '../../platform/db/database.ts';
+import { prepared } from '../../platform/db/prepared.ts';
 import { validationError } from '../../platform/errors.ts';
 import type { Actor } from '../actors.ts';
 import { checkAccess } from '../access/checks.ts';
 import { refuse } from '../access/refuse.ts';
-import { auditColumns, auditValues } from '../audit/append.ts';
+import { auditCtes } from '../audit/append.ts';
 import type { AuditEntry } from '../audit/entry.ts';
 import type { KernelContext } from '../context.ts';
 import type { Purpose } from '../datamap/types.ts';
-import { unwrapDataKey } from '../crypto/data-keys.ts';
+import { cachedDataKey, unwrapDataKey } from '../crypto/data-keys.ts';
 import { itemAad, open, seal } from '../crypto/envelope.ts';
 import { retentionDays } from '../datamap/policy.ts';
 import { conditionsOf, conditionsSql, explainUnmet } from './conditions.ts';
@@ -73,14 +74,12 @@ export async function writeItems(ctx: KernelContext, db: Db, request: WriteReque
   if (!access.ok) return refuse(ctx, db, base, access.reason, access.message);
   const { purpose, categories } = access;
 
-  let cached = ctx.keyCache.get(subject);
-  if (!cached) {
-    const known = await dataKeyOf(ctx, db, subject).catch(async (err: unknown) => {
-      if ((err as Error).name === 'SubjectErased') await refuse(ctx, db, base, 'erased', 'erased');
-      throw err;
-    });
-    cached = ctx.keyCache.get(subject) ?? { kind: known.kind, wrapped: Buffer.alloc(0), dataKey: known.dataKey };
-  }
+  // The data key: cached, or unwrapped after one lookup. The write itself checks in its statement
+  // that the subject and its key row still exist (erasure deletes the row).
+  const dataKey = await writeKeyOf(ctx, db, subject).catch(async (err: unknown) => {
+    if (err instanceof SubjectErased) await refuse(ctx, db, base, 'erased', 'erased');
+    throw err;
+  });
   const at = ctx.now();
   const version = currentPolicyVersion(ctx);
   const rows = categories.map((category) => {
@@ -92,7 +91,7 @@ export async function writeItems(ctx: KernelContext, db: Db, request: WriteReque
     return {
       id: randomUUID(),
       category,
-      ciphertext: seal(cached.dataKey, plaintext, itemAad(subject, category, ref)),
+      ciphertext: seal(dataKey, plaintext, itemAad(subject, category, ref)),
       retainUntil: new Date(at.getTime() + retentionDays(ctx.map, category, purpose.id).days * DAY_MS),
       digest: blindKind ? ctx.blind.digest(category, blindKind, value as string) : null,
     };
@@ -101,14 +100,15 @@ export async function writeItems(ctx: KernelContext, db: Db, request: WriteReque
   const conditions = conditionsOf(ctx, purpose, 'write');
   const entry: AuditEntry = { ...base, outcome: 'ok', detail: ref ? { ref_set: true } : {} };
 
-  const { rows: result } = await sql<{ written: number }>`
+  // One statement: the purpose's conditions, the items, their blind indexes and the audit entry.
+  const { rows: result } = await sql<{ written: number }>`${prepared}
     with g as (
       select s.id from privacy_subjects s join privacy_subject_keys k on k.subject_id = s.id
       where s.id = ${subject}::uuid and ${conditionsSql(purpose.id, conditions, categories)}
     ),
     i as (
       insert into privacy_items (id, subject_id, category, ref, ciphertext, policy_version, purpose, collected_at, retain_until)
-      select v.id, g.id, v.category, ${ref}, v.ciphertext, ${version}, ${purpose.id}, ${at}::timestamptz, v.retain_until
+      select v.id, g.id, v.category, ${ref}::text, v.ciphertext, ${version}::text, ${purpose.id}::text, ${at}::timestamptz, v.retain_until
       from g, (values ${sql.join(rows.map((r) => sql`(${r.id}::uuid, ${r.category}::text, ${r.ciphertext}::bytea, ${r.retainUntil}::timestamptz)`))}) as v(id, category, ciphertext, retain_until)
       on conflict (subject_id, category, ref) do update set ciphertext = excluded.ciphertext, policy_version = excluded.policy_version,
         purpose = excluded.purpose, collected_at = excluded.collected_at, retain_until = excluded.retain_until
@@ -118,13 +118,12 @@ export async function writeItems(ctx: KernelContext, db: Db, request: WriteReque
       indexed.length
         ? sql`b as (
       insert into privacy_blind_indexes (subject_id, category, ref, digest)
-      select g.id, v.category, ${ref}, v.digest from g, (values ${sql.join(indexed.map((r) => sql`(${r.category}::text, ${r.digest}::bytea)`))}) as v(category, digest)
+      select g.id, v.category, ${ref}::text, v.digest from g, (values ${sql.join(indexed.map((r) => sql`(${r.category}::text, ${r.digest}::bytea)`))}) as v(category, digest)
       on conflict (subject_id, category, ref) do update set digest = excluded.digest
     ),`
         : sql``
     }
-    a as (insert into privacy_audit_log ${auditColumns} select * from (values ${auditValues(entry, at)}) x where exists (select 1 from g) returning id),
-    p as (insert into privacy_audit_pending (entry_id) select id from a)
+    ${auditCtes([entry], at, sql`g`)}
     select count(*)::int as written from i`.execute(db);
 
   if (!result[0]?.written) {
@@ -167,6 +166,8 @@ export async function fetchItems(
   const conditions = conditionsOf(ctx, purpose, 'read');
   const at = ctx.now();
 
+  // One statement: the purpose's conditions, the key row, the items and the audit entry, which is
+  // written only when the conditions held (a refusal is audited below, as a refusal).
   const { rows } = await sql<{
     kind: string;
     leaf: number;
@@ -177,17 +178,15 @@ export async function fetchItems(
     ciphertext: Buffer | null;
     policy_version: string | null;
     collected_at: Date | null;
-  }>`
+  }>`${prepared}
     with g as (
-      select s.id, s.kind from privacy_subjects s join privacy_subject_keys k on k.subject_id = s.id
+      select s.id, s.kind, k.leaf, k.master_key_id, k.wrapped_key from privacy_subjects s join privacy_subject_keys k on k.subject_id = s.id
       where s.id = ${subject}::uuid and ${conditionsSql(purpose.id, conditions, categories)}
     ),
-    a as (insert into privacy_audit_log ${auditColumns} select * from (values ${auditValues(entry, at)}) x where exists (select 1 from g) returning id),
-    p as (insert into privacy_audit_pending (entry_id) select id from a)
-    select g.kind, k.leaf, k.master_key_id, k.wrapped_key, i.category, i.ref, i.ciphertext, i.policy_version, i.collected_at
-    from g join privacy_subject_keys k on k.subject_id = g.id
-    left join privacy_items i on i.subject_id = g.id and i.category = any(${categories}::text[])
-      ${request.ref !== undefined ? sql`and i.ref = ${request.ref}` : sql``}
+    ${auditCtes([entry], at, sql`g`)}
+    select g.kind, g.leaf, g.master_key_id, g.wrapped_key, i.category, i.ref, i.ciphertext, i.policy_version, i.collected_at
+    from g left join privacy_items i on i.subject_id = g.id and i.category = any(${categories}::text[])
+      ${request.ref !== undefined ? sql`and i.ref = ${request.ref}::text` : sql``}
     order by i.category, i.ref`.execute(db);
 
   const first = rows[0];
@@ -217,4 +216,11 @@ export async function fetchItems(
     if (r.ref === (request.ref ?? '')) values[r.category] = value;
   }
   return { subjectId: subject, items, values };
+}
+
+/** A write's data key: from the cache, or unwrapped after looking up the subject's key row. */
+async function writeKeyOf(ctx: KernelContext, db: Db, subject: string): Promise<Buffer> {
+  const cached = cachedDataKey(ctx, subject);
+  if (cached) return cached.dataKey;
+  return (await dataKeyOf(ctx, db, subject)).dataKey;
 }

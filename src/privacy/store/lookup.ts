@@ -31,7 +31,7 @@ export async function findSubjects(ctx: KernelContext, db: Db, request: LookupRe
     where b.category = ${category} and b.digest = ${digest} and s.status <> 'erased'
     group by b.subject_id, k.leaf order by b.subject_id`.execute(db);
   // In a database restored from before an erasure, the erased person's index is back; their key is not.
-  const ids = rows.filter((r) => ctx.keyring.leafSecret(Number(r.leaf)) !== null).map((r) => r.subject_id);
+  const ids = rows.filter((r) => !ctx.keyring.isPunctured(Number(r.leaf))).map((r) => r.subject_id);
   await appendAudit(db, [{ ...base, outcome: 'ok', subjectId: ids.length === 1 ? ids[0]! : null, detail: { matches: ids.length } }], ctx.now());
   return ids;
 }

@@ -3,11 +3,12 @@
 import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
 import type { Db } from '../../platform/db/database.ts';
+import { prepared } from '../../platform/db/prepared.ts';
 import { notFound, validationError } from '../../platform/errors.ts';
 import type { Actor } from '../actors.ts';
 import { auditOutsideCaller, refuse } from '../access/refuse.ts';
-import { appendAudit } from '../audit/append.ts';
-import { cacheKey, type KernelContext } from '../context.ts';
+import { appendAudit, auditCtes } from '../audit/append.ts';
+import type { KernelContext } from '../context.ts';
 import { newDataKey, unwrapDataKey, type WrappedKeyRow } from '../crypto/data-keys.ts';
 import { policyVersionAt } from '../datamap/policy.ts';
 import { PrivacySetupError, SubjectErased } from '../refusals.ts';
@@ -48,24 +49,25 @@ export async function createSubject(
   const version = currentPolicyVersion(ctx);
   const { dataKey, row } = await newDataKey(ctx, id);
   const at = ctx.now();
-  await sql`
-    with s as (insert into privacy_subjects (id, kind, status, policy_version, created_at) values (${id}::uuid, ${kind}, 'active', ${version}, ${at}) returning id)
-    insert into privacy_subject_keys (subject_id, leaf, master_key_id, wrapped_key) select id, ${row.leaf}, ${row.master_key_id}, ${row.wrapped_key} from s`.execute(db);
-  await appendAudit(
-    db,
-    [
-      { ...base, outcome: 'ok', detail: { kind, policy_version: version } },
-      { actor, action: 'key.create', outcome: 'ok', subjectId: id, detail: { master_key_id: row.master_key_id } },
-    ],
-    at,
-  );
-  cacheKey(ctx, id, { kind, wrapped: row.wrapped_key, dataKey });
+  // One statement: the subject, its wrapped key, and the two audit entries.
+  await sql`${prepared}
+    with s as (insert into privacy_subjects (id, kind, status, policy_version, created_at) values (${id}::uuid, ${kind}::text, 'active', ${version}::text, ${at}::timestamptz) returning id),
+    k as (insert into privacy_subject_keys (subject_id, leaf, master_key_id, wrapped_key) select id, ${row.leaf}::bigint, ${row.master_key_id}::text, ${row.wrapped_key}::bytea from s),
+    ${auditCtes(
+      [
+        { ...base, outcome: 'ok', detail: { kind, policy_version: version } },
+        { actor, action: 'key.create', outcome: 'ok', subjectId: id, detail: { master_key_id: row.master_key_id } },
+      ],
+      at,
+    )}
+    select 1`.execute(db);
+  ctx.keyCache.set(id, { kind, leaf: row.leaf, wrapped: row.wrapped_key, dataKey });
   return id;
 }
 
 export async function subjectState(db: Db, subjectId: string): Promise<SubjectState | null> {
   if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(subjectId)) return null;
-  const { rows } = await sql<{ id: string; kind: string; status: SubjectStatus; policy_version: string; leaf: number | null; master_key_id: string | null; wrapped_key: Buffer | null }>`
+  const { rows } = await sql<{ id: string; kind: string; status: SubjectStatus; policy_version: string; leaf: number | null; master_key_id: string | null; wrapped_key: Buffer | null }>`${prepared}
     select s.id, s.kind, s.status, s.policy_version, k.leaf, k.master_key_id, k.wrapped_key
     from privacy_subjects s left join privacy_subject_keys k on k.subject_id = s.id
     where s.id = ${subjectId}::uuid`.execute(db);
