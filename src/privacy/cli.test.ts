@@ -1,7 +1,7 @@
 // The kernel's CLI commands as an operator runs them: a separate process on the shop's settings.
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { execFile, execFileSync } from 'node:child_process';
+import { cpSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
@@ -15,7 +15,7 @@ import { allMigrations } from '../modules.ts';
 import { staffActor, systemActor } from './actors.ts';
 import { sealAuditLog } from './audit/seal.ts';
 import { fideslangTaxonomy } from './datamap/taxonomy.ts';
-import { testKernel } from './testing.ts';
+import { rewriteAuditChainFrom, testKernel } from './testing.ts';
 
 const main = fileURLToPath(new URL('../cli/main.ts', import.meta.url));
 
@@ -97,6 +97,101 @@ for (const engine of testEngines()) {
       assert.match(broken.stderr, new RegExp(`BROKEN at link 5 \\(entry ${rows[0]!.entry_id}\\)`));
     } finally {
       await drop();
+    }
+  });
+
+  /** A shop's settings and a way to open its database, as the CLI will. */
+  async function shopOn(prefix: string) {
+    const dataDir = mkdtempSync(join(tmpdir(), prefix));
+    const env: Record<string, string> = { DATA_DIR: dataDir };
+    const drops: (() => Promise<void>)[] = [];
+    let open: () => Promise<DatabaseHandle>;
+    if (engine === 'postgres') {
+      const scratch = await createScratchPostgres();
+      drops.push(scratch.drop);
+      env.DATABASE_URL = scratch.url;
+      open = () => openDatabase({ databaseUrl: env.DATABASE_URL!, pgliteDir: null, poolSize: 2 });
+    } else {
+      open = () => openDatabase({ databaseUrl: null, pgliteDir: pgliteDirFor(dataDir) });
+    }
+    return { dataDir, env, drops, open: () => open(), keyringPath: join(dataDir, 'keyring.json') };
+  }
+
+  test(`[P003-19] \`custodian audit verify\` catches a chain rewritten consistently from some entry on, through the anchor the sealer wrote outside the database [${engine}]`, { timeout: 120_000 }, async () => {
+    const shop = await shopOn('custodian-cli-anchor-');
+    try {
+      let database = await shop.open();
+      await migrate(database.db, allMigrations);
+      const { kernel } = await testKernel(database.db, { keyringPath: shop.keyringPath });
+      const subject = await kernel.createSubject(database.db, { kind: 'customer', actor: systemActor('t'), purpose: 'account' });
+      await kernel.write(database.db, { subject, actor: systemActor('t'), purpose: 'support', values: { 'user.name': 'Anchored Person' } });
+      for (let i = 0; i < 4; i++) await kernel.read(database.db, { subject, actor: staffActor('s', 'support'), purpose: 'support', categories: ['user.name'] });
+      await database.close();
+
+      const sealed = await cli(shop.env, 'audit', 'verify', '--seal');
+      assert.equal(sealed.code, 0, sealed.stderr);
+      assert.match(sealed.stdout, /Anchor .*audit-head\.json: link \d+ recorded .*, matches the database/);
+      const anchor = JSON.parse(readFileSync(join(shop.dataDir, 'audit-head.json'), 'utf8')) as { seq: number };
+
+      database = await shop.open();
+      await rewriteAuditChainFrom(database.db, 3);
+      await database.close();
+      const broken = await cli(shop.env, 'audit', 'verify');
+      assert.equal(broken.code, 1);
+      assert.match(broken.stderr, new RegExp(`BROKEN at link ${anchor.seq} .*rewritten at or before this link`));
+
+      // After a deliberate restore the operator accepts the chain as it is now.
+      const accepted = await cli(shop.env, 'audit', 'verify', '--re-anchor');
+      assert.equal(accepted.code, 0, accepted.stderr);
+      assert.match(accepted.stdout, new RegExp(`Re-anchored at link ${anchor.seq}; the previous anchor \\(link ${anchor.seq}:`));
+      assert.equal((await cli(shop.env, 'audit', 'verify')).code, 0);
+    } finally {
+      for (const drop of shop.drops) await drop();
+    }
+  });
+
+  test(`[P000-12] \`custodian erasures reconcile\` finishes, in a restored database, the erasures made after its backup [${engine}]`, { timeout: 120_000 }, async () => {
+    const shop = await shopOn('custodian-cli-reconcile-');
+    try {
+      let database = await shop.open();
+      await migrate(database.db, allMigrations);
+      const { kernel } = await testKernel(database.db, { keyringPath: shop.keyringPath });
+      const subject = await kernel.createSubject(database.db, { kind: 'customer', actor: systemActor('t'), purpose: 'account' });
+      await kernel.write(database.db, { subject, actor: systemActor('t'), purpose: 'fulfillment', values: { 'user.name': 'Restored Person' } });
+      await database.close();
+
+      // The backup, then the erasure, then the restore of that backup.
+      const backup = mkdtempSync(join(tmpdir(), 'custodian-cli-backup-'));
+      const dumpFile = join(backup, 'backup.sql');
+      if (engine === 'postgres') execFileSync('pg_dump', ['--no-owner', '--no-privileges', '-f', dumpFile, '-d', shop.env.DATABASE_URL!]);
+      else cpSync(pgliteDirFor(shop.dataDir), backup, { recursive: true });
+      database = await shop.open();
+      const later = await testKernel(database.db, { keyringPath: shop.keyringPath });
+      await later.kernel.erase(database.db, { subject, actor: systemActor('t') });
+      await database.close();
+      if (engine === 'postgres') {
+        const fresh = await createScratchPostgres();
+        shop.drops.push(fresh.drop);
+        execFileSync('psql', ['-q', '-v', 'ON_ERROR_STOP=1', '-d', fresh.url, '-f', dumpFile], { stdio: ['ignore', 'ignore', 'pipe'] });
+        shop.env.DATABASE_URL = fresh.url;
+      } else {
+        rmSync(pgliteDirFor(shop.dataDir), { recursive: true });
+        cpSync(backup, pgliteDirFor(shop.dataDir), { recursive: true });
+      }
+
+      const run = await cli(shop.env, 'erasures', 'reconcile');
+      assert.equal(run.code, 0, run.stderr);
+      assert.match(run.stdout, /Completed 1 erasure/);
+      const again = await cli(shop.env, 'erasures', 'reconcile');
+      assert.match(again.stdout, /Nothing to do/);
+      database = await shop.open();
+      const { rows } = await sql<{ status: string; keys: number }>`
+        select status, (select count(*)::int from privacy_subject_keys where subject_id = ${subject}::uuid) as keys
+        from privacy_subjects where id = ${subject}::uuid`.execute(database.db);
+      await database.close();
+      assert.deepEqual(rows[0], { status: 'erased', keys: 0 });
+    } finally {
+      for (const drop of shop.drops) await drop();
     }
   });
 }

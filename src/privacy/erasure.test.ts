@@ -15,6 +15,7 @@ import { SubjectErased } from './refusals.ts';
 import { sweepItems } from './erasure.ts';
 import { testKernel } from './testing.ts';
 import type { PrivacyKernel } from './kernel.ts';
+import type { Logger } from '../platform/logger.ts';
 
 const system = systemActor('test');
 
@@ -158,7 +159,9 @@ for (const engine of testEngines()) {
           select k.leaf, (select count(*)::int from privacy_items i where i.subject_id = k.subject_id) as n
           from privacy_subject_keys k where k.subject_id = ${erased}::uuid`.execute(restored.db);
         assert.equal(before[0]!.n, 6, 'the backup still holds the ciphertexts and the wrapped key');
-        const again = await testKernel(restored.db, { keyringPath });
+        // A kernel that does not reconcile at start (as a process already running when the
+        // database was restored): the erased person's key row is back, yet nothing opens it.
+        const again = await testKernel(restored.db, { keyringPath, reconcileErasures: false });
         assert.equal(again.kernel.context.keyring.leafSecret(Number(before[0]!.leaf)), null, 'nothing in the keyring can derive the erased key');
         await assert.rejects(readAll(again.kernel, restored.db, erased), SubjectErased);
         assert.equal((await again.kernel.consentLedger(restored.db, erased))[0]!.evidence, null, 'consent evidence is unreadable too');
@@ -167,6 +170,63 @@ for (const engine of testEngines()) {
         assert.equal(await again.kernel.reconcileErasures(restored.db), 1);
         const { rows: status } = await sql<{ status: string }>`select status from privacy_subjects where id = ${erased}::uuid`.execute(restored.db);
         assert.equal(status[0]!.status, 'erased');
+      } finally {
+        await restored.close();
+      }
+    } finally {
+      await store.cleanup();
+    }
+  });
+
+  test(`[P000-12] a database restored from before an erasure gets that erasure completed when the kernel starts [${engine}]`, { timeout: 120_000 }, async () => {
+    const store = await storeFor(engine);
+    try {
+      let database = await store.open();
+      await migrate(database.db, allMigrations);
+      const first = await testKernel(database.db);
+      const keyringPath = first.keyringPath;
+      const erased = await writePerson(database.db, first.kernel);
+      const kept = await first.kernel.createSubject(database.db, { kind: 'customer', actor: system, purpose: 'account' });
+      await first.kernel.write(database.db, { subject: kept, actor: system, purpose: 'fulfillment', values: { 'user.name': 'Kept Customer' } });
+      await database.close();
+      const restore = await store.backup();
+
+      database = await store.open();
+      const second = await testKernel(database.db, { keyringPath });
+      assert.deepEqual(await second.kernel.erase(database.db, { subject: erased, actor: selfActor(erased) }), { erased: true, alreadyErased: false });
+      await database.close();
+
+      const restored = await restore();
+      try {
+        const state = async () => {
+          const { rows } = await sql<{ status: string; keys: number; indexes: number }>`
+            select s.status, (select count(*)::int from privacy_subject_keys k where k.subject_id = s.id) as keys,
+              (select count(*)::int from privacy_blind_indexes b where b.subject_id = s.id) as indexes
+            from privacy_subjects s where s.id = ${erased}::uuid`.execute(restored.db);
+          return rows[0]!;
+        };
+        assert.deepEqual(await state(), { status: 'active', keys: 1, indexes: 3 }, 'the backup predates the erasure');
+
+        const lines: { level: string; obj: Record<string, unknown> }[] = [];
+        const log = Object.fromEntries(
+          ['info', 'debug', 'warn', 'error'].map((level) => [level, (obj: Record<string, unknown>) => lines.push({ level, obj })]),
+        ) as unknown as Logger;
+        const started = await testKernel(restored.db, { keyringPath, log });
+        assert.deepEqual(await state(), { status: 'erased', keys: 0, indexes: 0 });
+        assert.ok(lines.some((l) => l.level === 'info' && l.obj.completed === 1), JSON.stringify(lines));
+        const { rows: audit } = await sql<{ action: string; actor_id: string }>`
+          select action, actor_id from privacy_audit_log where subject_id = ${erased}::uuid and action in ('subject.erase', 'key.destroy') order by id`.execute(restored.db);
+        assert.deepEqual(
+          audit.slice(-2).map((r) => [r.action, r.actor_id]),
+          [
+            ['subject.erase', 'privacy.reconcile-restore'],
+            ['key.destroy', 'privacy.reconcile-restore'],
+          ],
+        );
+        await assert.rejects(readAll(started.kernel, restored.db, erased), SubjectErased);
+        assert.equal((await readAll(started.kernel, restored.db, kept)).values['user.name'], 'Kept Customer');
+        // The next start finds nothing left to do.
+        assert.equal(await started.kernel.reconcileErasures(restored.db), 0);
       } finally {
         await restored.close();
       }

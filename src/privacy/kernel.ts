@@ -5,6 +5,7 @@ import type { Db } from '../platform/db/database.ts';
 import type { Logger } from '../platform/logger.ts';
 import type { Actor } from './actors.ts';
 import { newContext, type KernelContext } from './context.ts';
+import { anchorPathFor } from './audit/anchor.ts';
 import { FileKeyring, type MasterKeyProvider } from './crypto/keyring.ts';
 import { loadDataMap } from './datamap/load.ts';
 import type { DataMap } from './datamap/types.ts';
@@ -27,6 +28,10 @@ export interface KernelOptions {
   masterKeys?: MasterKeyProvider;
   /** DATA_REGION; null means the data map's region. */
   region: string | null;
+  /** The audit anchor file; default audit-head.json next to the keyring; null: no anchor. */
+  anchorPath?: string | null;
+  /** Complete at start the erasures a restored database predates (default true). */
+  reconcileErasures?: boolean;
   log?: Logger | null;
   now?: () => Date;
 }
@@ -70,12 +75,20 @@ export async function startKernel(options: KernelOptions): Promise<PrivacyKernel
     map,
     keyring,
     rootDb: options.db,
+    anchorPath: options.anchorPath === undefined ? anchorPathFor(options.keyringPath) : options.anchorPath,
     ...(options.masterKeys ? { masterKeys: options.masterKeys } : {}),
     ...(options.log !== undefined ? { log: options.log } : {}),
     ...(options.now ? { now: options.now } : {}),
   });
   const region = await checkResidency(ctx, options.db, options.region);
   await syncPolicyVersions(ctx, options.db);
+  if (options.reconcileErasures !== false) {
+    // A database restored from a backup older than some erasures still holds those people's key
+    // rows; their keys are already shredded in the keyring, so finish the erasures now.
+    const completed = await reconcileErasures(ctx, options.db);
+    if (completed) ctx.log?.info({ completed }, 'privacy: completed erasures the keyring had already made (the database predates them)');
+    else ctx.log?.debug({ completed }, 'privacy: no erasures to complete');
+  }
   return kernelOf(ctx, region);
 }
 

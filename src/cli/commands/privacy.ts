@@ -1,9 +1,11 @@
-// Privacy kernel commands: the data map as a fides document, the audit chain check, master-key
-// rotation. The kernel code lives in src/privacy; these only call it.
+// Privacy kernel commands: the data map as a fides document, the audit chain check (against the
+// anchor outside the database), master-key rotation, and finishing erasures after a restore. The
+// kernel code lives in src/privacy; these only call it.
 import { writeFileSync } from 'node:fs';
 import { systemActor } from '../../privacy/actors.ts';
+import { anchorPathFor, replaceAnchor } from '../../privacy/audit/anchor.ts';
 import { sealAuditLog } from '../../privacy/audit/seal.ts';
-import { verifyAuditLog } from '../../privacy/audit/verify.ts';
+import { verifyAuditLog, type VerifyReport } from '../../privacy/audit/verify.ts';
 import { fidesYaml } from '../../privacy/datamap/fides-export.ts';
 import { loadDataMap } from '../../privacy/datamap/load.ts';
 import { startKernel } from '../../privacy/kernel.ts';
@@ -32,22 +34,59 @@ export const privacyCommands: CliCommand[] = [
   },
   {
     path: ['audit', 'verify'],
-    summary: 'Check every link of the audit chain and report the first broken one (exit 1 if broken)',
-    flags: { seal: { type: 'boolean', description: 'Seal waiting entries first (as the sealer job does)' } },
+    summary: 'Check every link of the audit chain, and its head against the anchor outside the database; report the first broken one (exit 1 if broken)',
+    flags: {
+      seal: { type: 'boolean', description: 'Seal waiting entries first (as the sealer job does)' },
+      're-anchor': {
+        type: 'boolean',
+        description: 'After deliberately restoring an older database backup: if every link verifies, record its head as the new anchor',
+      },
+    },
     async run(ctx, args) {
-      if (args.flags.seal) await sealAuditLog(ctx.db);
-      const report = await verifyAuditLog(ctx.db);
-      const lines = [
-        `Sealed entries: ${report.sealed}${report.head ? ` (head ${report.head.seq}: ${report.head.hash})` : ''}`,
-        `Waiting to be sealed: ${report.pending}${report.oldestPendingSeconds !== null ? `, oldest ${report.oldestPendingSeconds}s` : ''}`,
-      ];
-      if (report.sealLagAlert) lines.push('WARNING: entries have waited too long; is the worker (sealer job) running?');
-      if (report.firstBroken) {
-        const b = report.firstBroken;
-        throw new Error(`the audit chain is BROKEN at ${b.seq !== null ? `link ${b.seq}` : 'an unsealed entry'}${b.entryId !== null ? ` (entry ${b.entryId})` : ''}: ${b.problem}\n${lines.join('\n')}`);
+      const anchorPath = anchorPathFor(ctx.config.keyringPath);
+      if (args.flags.seal) await sealAuditLog(ctx.db, { anchorPath });
+      if (args.flags['re-anchor']) {
+        const report = await verifyAuditLog(ctx.db);
+        const lines = chainLines(report);
+        if (report.firstBroken) throw brokenError(report, lines);
+        if (!report.head) throw new Error('nothing is sealed yet, so there is no head to anchor');
+        const old = await replaceAnchor(anchorPath, report.head);
+        lines.push(
+          old
+            ? `Re-anchored at link ${report.head.seq}; the previous anchor (link ${old.seq}: ${old.hash}, recorded ${old.anchoredAt}) is replaced.`
+            : `Anchored at link ${report.head.seq}.`,
+        );
+        return { data: { ...report, previousAnchor: old }, text: lines.join('\n') };
       }
+      const report = await verifyAuditLog(ctx.db, new Date(), { anchorPath });
+      const lines = chainLines(report);
+      lines.push(
+        report.anchor
+          ? `Anchor ${report.anchor.path}: link ${report.anchor.seq} recorded ${report.anchor.anchoredAt}${report.anchor.matches ? ', matches the database' : ''}`
+          : `Anchor ${anchorPath}: none yet (the sealer writes it after its next seal)`,
+      );
+      if (report.firstBroken) throw brokenError(report, lines);
       lines.push('The audit chain verifies: every link and entry is intact.');
       return { data: report, text: lines.join('\n') };
+    },
+  },
+  {
+    path: ['erasures', 'reconcile'],
+    summary: 'After restoring a database backup: finish the erasures the keyring made after that backup was taken',
+    async run(ctx) {
+      // Starting the kernel already reconciles; say how many it finished.
+      const kernel = await startKernel({
+        db: ctx.db,
+        datamapDir: ctx.config.datamapDir,
+        keyringPath: ctx.config.keyringPath,
+        region: ctx.config.dataRegion,
+        reconcileErasures: false,
+      });
+      const completed = await kernel.reconcileErasures(ctx.db);
+      return {
+        data: { completed },
+        text: completed ? `Completed ${completed} erasure(s) the restored database predated.` : 'Nothing to do: the database agrees with the keyring.',
+      };
     },
   },
   {
@@ -60,3 +99,17 @@ export const privacyCommands: CliCommand[] = [
     },
   },
 ];
+
+function chainLines(report: VerifyReport): string[] {
+  const lines = [
+    `Sealed entries: ${report.sealed}${report.head ? ` (head ${report.head.seq}: ${report.head.hash})` : ''}`,
+    `Waiting to be sealed: ${report.pending}${report.oldestPendingSeconds !== null ? `, oldest ${report.oldestPendingSeconds}s` : ''}`,
+  ];
+  if (report.sealLagAlert) lines.push('WARNING: entries have waited too long; is the worker (sealer job) running?');
+  return lines;
+}
+
+function brokenError(report: VerifyReport, lines: string[]): Error {
+  const b = report.firstBroken!;
+  return new Error(`the audit chain is BROKEN at ${b.seq !== null ? `link ${b.seq}` : 'an unsealed entry'}${b.entryId !== null ? ` (entry ${b.entryId})` : ''}: ${b.problem}\n${lines.join('\n')}`);
+}

@@ -1,10 +1,14 @@
 import assert from 'node:assert/strict';
+import { mkdtempSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { sql } from 'kysely';
 import { openDatabase } from '../../platform/db/database.ts';
 import { testEachDatabase } from '../../platform/testing/databases.ts';
 import { staffActor, systemActor } from '../actors.ts';
-import { testKernel } from '../testing.ts';
+import { rewriteAuditChainFrom, testKernel } from '../testing.ts';
+import { readAnchor } from './anchor.ts';
 import { appendAudit } from './append.ts';
 import { sealAuditLog, sealJob } from './seal.ts';
 import { verifyAuditLog } from './verify.ts';
@@ -133,3 +137,55 @@ testEachDatabase(
   },
   { timeout: 120_000 },
 );
+
+testEachDatabase('[P003-19] a chain rewritten from some entry on (every later hash recomputed) verifies on its own, and the anchor outside the database catches it', async ({ db }) => {
+  const anchorPath = join(mkdtempSync(join(tmpdir(), 'custodian-anchor-')), 'audit-head.json');
+  await someActivity(db);
+  const first = await sealAuditLog(db, { anchorPath });
+  assert.equal(first.anchor, 'advanced');
+  assert.equal(statSync(anchorPath).mode & 0o777, 0o600);
+  assert.deepEqual(
+    (({ seq, hash }) => ({ seq, hash }))(readAnchor(anchorPath)!),
+    first.head,
+  );
+  await someActivity(db);
+  const second = await sealAuditLog(db, { anchorPath });
+  assert.equal(second.anchor, 'advanced');
+  assert.equal(readAnchor(anchorPath)!.seq, second.head!.seq);
+  assert.ok(second.head!.seq > first.head!.seq);
+  assert.equal((await sealAuditLog(db, { anchorPath })).anchor, 'unchanged');
+  assert.ok((await verifyAuditLog(db, new Date(), { anchorPath })).anchor?.matches);
+
+  await rewriteAuditChainFrom(db, 4);
+  const alone = await verifyAuditLog(db);
+  assert.ok(alone.ok, 'without the anchor the rewritten chain passes every check');
+  const anchored = await verifyAuditLog(db, new Date(), { anchorPath });
+  assert.equal(anchored.ok, false);
+  assert.equal(anchored.firstBroken?.seq, second.head!.seq);
+  assert.match(anchored.firstBroken!.problem, /rewritten/);
+  assert.equal(anchored.anchor?.matches, false);
+
+  // The sealer keeps the anchor as evidence instead of moving it onto the rewritten chain, and alerts.
+  await someActivity(db);
+  const lines: { level: string; obj: Record<string, unknown> }[] = [];
+  const log = {
+    error: (obj: Record<string, unknown>) => lines.push({ level: 'error', obj }),
+    debug: (obj: Record<string, unknown>) => lines.push({ level: 'debug', obj }),
+  } as unknown as Parameters<typeof sealJob>[1]['log'];
+  const { kernel } = await testKernel(db, { anchorPath });
+  await sealJob({}, { db, log, services: { privacy: kernel } });
+  assert.ok(lines.some((l) => l.level === 'error' && l.obj.alert === 'AUDIT_ANCHOR_MISMATCH'));
+  assert.equal(readAnchor(anchorPath)!.hash, second.head!.hash);
+});
+
+testEachDatabase('[P003-19] the anchor catches links removed from the end of the chain', async ({ db }) => {
+  const anchorPath = join(mkdtempSync(join(tmpdir(), 'custodian-anchor-')), 'audit-head.json');
+  await someActivity(db);
+  const sealed = await sealAuditLog(db, { anchorPath });
+  await tamper(db, sql`delete from privacy_audit_chain where seq > 3`);
+  await tamper(db, sql`delete from privacy_audit_log where id not in (select entry_id from privacy_audit_chain)`);
+  assert.ok((await verifyAuditLog(db)).ok, 'a shortened chain is still a valid chain');
+  const report = await verifyAuditLog(db, new Date(), { anchorPath });
+  assert.equal(report.ok, false);
+  assert.match(report.firstBroken!.problem, new RegExp(`ends at link 3, but link ${sealed.head!.seq} was recorded`));
+});

@@ -6,6 +6,7 @@
 import { sql } from 'kysely';
 import type { Db } from '../../platform/db/database.ts';
 import type { JobContext } from '../../platform/jobs/types.ts';
+import { advanceAnchor, type AnchorOutcome } from './anchor.ts';
 import { GENESIS, linkHash, type AuditRow } from './chain.ts';
 
 // An arbitrary constant naming "the audit sealer" among advisory locks.
@@ -18,10 +19,23 @@ export const SEAL_LAG_ALERT_SECONDS = 120;
 export interface SealResult {
   sealed: number;
   head: { seq: number; hash: string } | null;
+  /** What became of the anchor outside the database (only when an anchor path was given and there is a head). */
+  anchor?: AnchorOutcome;
 }
 
-export async function sealAuditLog(db: Db, options: { batch?: number } = {}): Promise<SealResult> {
-  const batch = options.batch ?? 2000;
+export interface SealOptions {
+  batch?: number;
+  /** The anchor file (audit-head.json next to the keyring); after sealing it records the new head. */
+  anchorPath?: string | null;
+}
+
+export async function sealAuditLog(db: Db, options: SealOptions = {}): Promise<SealResult> {
+  const result = await sealPending(db, options.batch ?? 2000);
+  if (!options.anchorPath || !result.head) return result;
+  return { ...result, anchor: await advanceAnchor(db, options.anchorPath, result.head) };
+}
+
+async function sealPending(db: Db, batch: number): Promise<SealResult> {
   let sealed = 0;
   let head: SealResult['head'] = null;
   for (;;) {
@@ -60,12 +74,23 @@ export async function oldestUnsealedSeconds(db: Db, now = new Date()): Promise<n
   return at ? Math.max(0, Math.round((now.getTime() - new Date(at).getTime()) / 1000)) : null;
 }
 
-/** The sealer job: alerts when entries waited too long (earlier runs did not happen), then seals. */
-export async function sealJob(_payload: unknown, ctx: Pick<JobContext, 'db' | 'log'>): Promise<void> {
+/**
+ * The sealer job: alerts when entries waited too long (earlier runs did not happen), seals, and
+ * moves the anchor outside the database to the new head (the kernel this worker was started with
+ * knows where it lives). An anchor that no longer matches the database is left alone and alerted.
+ */
+export async function sealJob(_payload: unknown, ctx: Pick<JobContext, 'db' | 'log'> & Partial<Pick<JobContext, 'services'>>): Promise<void> {
   const lag = await oldestUnsealedSeconds(ctx.db);
   if (lag !== null && lag > SEAL_LAG_ALERT_SECONDS) {
     ctx.log.error({ alert: 'AUDIT_SEAL_LAG', oldestUnsealedSeconds: lag }, 'privacy: audit entries have waited too long to be sealed');
   }
-  const { sealed } = await sealAuditLog(ctx.db);
-  if (sealed) ctx.log.debug({ sealed }, 'privacy: audit entries sealed');
+  const anchorPath = ctx.services?.privacy?.context.anchorPath ?? null;
+  const { sealed, head, anchor } = await sealAuditLog(ctx.db, { anchorPath });
+  if (anchor === 'mismatch') {
+    ctx.log.error(
+      { alert: 'AUDIT_ANCHOR_MISMATCH', head },
+      'privacy: the audit chain in the database no longer holds the head recorded outside it (rewritten, or restored from an older backup); run custodian audit verify',
+    );
+  }
+  if (sealed) ctx.log.debug({ sealed, head }, 'privacy: audit entries sealed');
 }

@@ -1,7 +1,10 @@
 // Verifies the audit chain: every link in order, no gap, every hash recomputed from its entry,
-// and no entry that is neither sealed nor waiting to be. Reports the first broken link.
+// and no entry that is neither sealed nor waiting to be. Given the anchor file, it also checks that
+// the chain still holds the head recorded outside the database (a chain rewritten from some entry
+// on, hashes recomputed, passes every other check). Reports the first broken link.
 import { sql } from 'kysely';
 import type { Db } from '../../platform/db/database.ts';
+import { readAnchor, type AuditAnchor } from './anchor.ts';
 import { GENESIS, linkHash, type AuditRow } from './chain.ts';
 import { oldestUnsealedSeconds, SEAL_LAG_ALERT_SECONDS } from './seal.ts';
 
@@ -13,12 +16,16 @@ export interface VerifyReport {
   /** Pending entries older than the alert threshold (a sealer problem, not tampering). */
   sealLagAlert: boolean;
   head: { seq: number; hash: string } | null;
+  /** The anchor checked against (null: no anchor path given, or no anchor written yet). */
+  anchor: (AuditAnchor & { path: string; matches: boolean }) | null;
   firstBroken: { seq: number | null; entryId: number | null; problem: string } | null;
 }
 
 const PAGE = 5000;
 
-export async function verifyAuditLog(db: Db, now = new Date()): Promise<VerifyReport> {
+export async function verifyAuditLog(db: Db, now = new Date(), options: { anchorPath?: string | null } = {}): Promise<VerifyReport> {
+  const anchor = options.anchorPath ? readAnchor(options.anchorPath) : null;
+  let anchorMatches: boolean | null = null;
   let expected = 1;
   let previous: Buffer = GENESIS;
   let firstBroken: VerifyReport['firstBroken'] = null;
@@ -43,11 +50,30 @@ export async function verifyAuditLog(db: Db, now = new Date()): Promise<VerifyRe
         firstBroken = { seq, entryId: Number(row.entry_id), problem: 'the entry or its link was altered (hash does not match)' };
         break page;
       }
+      if (anchor && seq === anchor.seq) {
+        anchorMatches = hash.toString('hex') === anchor.hash;
+        if (!anchorMatches) {
+          firstBroken = {
+            seq,
+            entryId: Number(row.entry_id),
+            problem: `the chain was rewritten at or before this link: its hash differs from the head recorded outside the database on ${anchor.anchoredAt} (${options.anchorPath})`,
+          };
+          break page;
+        }
+      }
       previous = hash;
       expected = seq + 1;
       sealed++;
     }
     if (rows.length < PAGE) break;
+  }
+  if (anchor && anchorMatches === null && !firstBroken) {
+    anchorMatches = false;
+    firstBroken = {
+      seq: expected,
+      entryId: null,
+      problem: `the chain ends at link ${expected - 1}, but link ${anchor.seq} was recorded outside the database on ${anchor.anchoredAt} (${options.anchorPath}): links were removed, or the database was restored from an older backup`,
+    };
   }
   const { rows: counts } = await sql<{ pending: number; orphan: number | null }>`
     select (select count(*) from privacy_audit_pending)::int as pending,
@@ -64,6 +90,7 @@ export async function verifyAuditLog(db: Db, now = new Date()): Promise<VerifyRe
     oldestPendingSeconds: oldest,
     sealLagAlert: oldest !== null && oldest > SEAL_LAG_ALERT_SECONDS,
     head: sealed ? { seq: expected - 1, hash: previous.toString('hex') } : null,
+    anchor: anchor && options.anchorPath ? { ...anchor, path: options.anchorPath, matches: anchorMatches === true } : null,
     firstBroken,
   };
 }

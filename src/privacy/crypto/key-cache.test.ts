@@ -1,0 +1,65 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { sql } from 'kysely';
+import { testEachDatabase } from '../../platform/testing/databases.ts';
+import { systemActor } from '../actors.ts';
+import { SubjectErased } from '../refusals.ts';
+import { testKernel } from '../testing.ts';
+import { KeyCache } from './key-cache.ts';
+
+const system = systemActor('test');
+const key = (leaf: number) => ({ kind: 'customer', leaf, wrapped: Buffer.from([leaf]), dataKey: Buffer.alloc(32, leaf) });
+
+test('the key cache is bounded (least recently used out first) and its entries expire', () => {
+  let now = 0;
+  const cache = new KeyCache({ maxEntries: 2, ttlMs: 1000, now: () => now });
+  cache.set('a', key(1));
+  cache.set('b', key(2));
+  assert.equal(cache.get('a')?.leaf, 1, 'a is now the most recently used');
+  cache.set('c', key(3));
+  assert.equal(cache.size, 2);
+  assert.equal(cache.get('b'), undefined, 'b was the least recently used');
+  assert.equal(cache.get('a')?.leaf, 1);
+  now = 999;
+  assert.equal(cache.get('c')?.leaf, 3);
+  now = 1000;
+  assert.equal(cache.get('c'), undefined, 'expired');
+  assert.equal(cache.size, 1);
+});
+
+testEachDatabase('[P000-12] an erasure in one process stops reads and writes at once in another that holds the key in its cache', async ({ db }) => {
+  // Two kernels on one database and one keyring file: two shop processes.
+  const a = await testKernel(db);
+  const b = await testKernel(db, { keyringPath: a.keyringPath });
+  const subject = await a.kernel.createSubject(db, { kind: 'customer', actor: system, purpose: 'account' });
+  await a.kernel.write(db, { subject, actor: system, purpose: 'fulfillment', values: { 'user.name': 'Cached Person' } });
+  const read = (k: typeof a) => k.kernel.read(db, { subject, actor: system, purpose: 'fulfillment', categories: ['user.name'] });
+  assert.equal((await read(a)).values['user.name'], 'Cached Person');
+  assert.equal((await read(b)).values['user.name'], 'Cached Person');
+  assert.ok(a.kernel.context.keyCache.get(subject) && b.kernel.context.keyCache.get(subject), 'both processes hold the unwrapped key');
+
+  await b.kernel.erase(db, { subject, actor: system });
+  await assert.rejects(read(a), SubjectErased);
+  await assert.rejects(a.kernel.write(db, { subject, actor: system, purpose: 'fulfillment', values: { 'user.name': 'Again' } }), SubjectErased);
+});
+
+testEachDatabase('[P000-12] a database restored from before an erasure does not bring a cached key back into use', async ({ db }) => {
+  const a = await testKernel(db, { reconcileErasures: false });
+  const b = await testKernel(db, { keyringPath: a.keyringPath, reconcileErasures: false });
+  const subject = await a.kernel.createSubject(db, { kind: 'customer', actor: system, purpose: 'account' });
+  await a.kernel.write(db, { subject, actor: system, purpose: 'fulfillment', values: { 'user.name': 'Restored Person' } });
+  const read = () => a.kernel.read(db, { subject, actor: system, purpose: 'fulfillment', categories: ['user.name'] });
+  assert.equal((await read()).values['user.name'], 'Restored Person');
+  const { rows } = await sql<Record<string, unknown>>`select * from privacy_subject_keys where subject_id = ${subject}::uuid`.execute(db);
+  const saved = rows[0]!;
+
+  await b.kernel.erase(db, { subject, actor: system });
+  // The restore: the key row and the active status are back, as in the backup.
+  await sql`insert into privacy_subject_keys (subject_id, leaf, master_key_id, wrapped_key) values (${subject}::uuid, ${saved.leaf}, ${saved.master_key_id}, ${saved.wrapped_key})`.execute(db);
+  await sql`update privacy_subjects set status = 'active' where id = ${subject}::uuid`.execute(db);
+  assert.ok(a.kernel.context.keyCache.get(subject), 'process a still holds the key it unwrapped before the erasure');
+
+  await assert.rejects(read(), SubjectErased);
+  await assert.rejects(a.kernel.write(db, { subject, actor: system, purpose: 'fulfillment', values: { 'user.name': 'Again' } }), SubjectErased);
+  assert.equal(a.kernel.context.keyCache.get(subject), undefined, 'and forgets it');
+});
