@@ -1,5 +1,5 @@
-// Staff are told of intrusion signals by mail (P002-19): a lockout of an address or a network, or
-// rate-limit hits, mail every active owner and DPO, at most once per kind per 15 minutes (the outbox's
+// Staff are told of intrusion signals by mail (P002-19): a lockout of an address or a network,
+// rate-limit hits, or a staff read outside a role mail every active owner and DPO, at most once per kind per 15 minutes (the outbox's
 // idempotency key), so an attack does not become a flood of mail. The mail says what happened and
 // when, never which address or network.
 import { sql } from 'kysely';
@@ -13,6 +13,7 @@ const descriptions: Partial<Record<SecurityEventKind, string>> = {
   'login-locked': 'An email address was locked out after repeated failed sign-ins.',
   'source-locked': 'A network was locked out after repeated failed sign-ins from it.',
   'rate-limited': 'Requests were refused because a client went over the rate limit.',
+  'read-outside-role': 'A staff member tried to read customer data outside what their role allows.',
 };
 
 export async function alertStaff(deps: AccountsDeps, db: Db, kind: SecurityEventKind, at: Date): Promise<number> {

@@ -6,6 +6,7 @@ import { staffActor } from '../privacy/actors.ts';
 import type { PersonalRecord } from '../privacy/store/items.ts';
 import { isPrivacyRefusal } from '../privacy/refusals.ts';
 import type { AccountsDeps } from './customers.ts';
+import { alertStaff } from './alerts.ts';
 import { recordSecurityEvent } from './security-events.ts';
 import type { UserRow } from './tables.ts';
 
@@ -20,7 +21,7 @@ export async function readAsStaff(
     return await deps.kernel.read(db, { subject: request.subject, actor, purpose: request.purpose, categories: request.categories });
   } catch (err) {
     if (isPrivacyRefusal(err)) {
-      await recordSecurityEvent(db, { kind: 'read-outside-role', at: deps.now(), userId: staff.id, detail: { role: staff.role!, purpose: request.purpose, reason: err.reason } });
+      await readOutsideRole(deps, db, staff, request.purpose, err.reason);
     }
     throw err;
   }
@@ -33,8 +34,14 @@ export async function findCustomersAsStaff(deps: AccountsDeps, db: Db, staff: Us
     return await deps.kernel.findSubjects(db, { category: 'user.contact.email', value: request.email, actor, purpose: request.purpose });
   } catch (err) {
     if (isPrivacyRefusal(err)) {
-      await recordSecurityEvent(db, { kind: 'read-outside-role', at: deps.now(), userId: staff.id, detail: { role: staff.role!, purpose: request.purpose, reason: err.reason } });
+      await readOutsideRole(deps, db, staff, request.purpose, err.reason);
     }
     throw err;
   }
+}
+
+async function readOutsideRole(deps: AccountsDeps, db: Db, staff: UserRow, purpose: string, reason: string): Promise<void> {
+  const at = deps.now();
+  await recordSecurityEvent(db, { kind: 'read-outside-role', at, userId: staff.id, detail: { role: staff.role!, purpose, reason } });
+  await alertStaff(deps, db, 'read-outside-role', at);
 }

@@ -76,6 +76,9 @@ testEachDatabase('[P002-22][P003-07] each staff role reads only the categories a
     const events = await recentSecurityEvents(database.db, { kind: 'read-outside-role', limit: 1000 });
     assert.equal(events.length, refusals, 'every read outside a role is recorded');
     assert.ok(events.every((e) => typeof e.detail.role === 'string' && typeof e.detail.purpose === 'string' && e.user_id));
+    const alerts = (await queuedMail(database.db, 'accounts.security-alert')).filter((m) => /outside what their role allows/.test(String(m.params.event)));
+    assert.ok(alerts.length >= 1, 'owners and DPOs are mailed about reads outside a role');
+    assert.ok(alerts.length <= 2 * 6, 'at most one alert per owner or DPO in the window, not one per refusal');
   } finally {
     await app.close();
   }
