@@ -13,13 +13,12 @@ import { hashPassword } from './passwords.ts';
 import { alertStaff } from './alerts.ts';
 import { loadSecret } from './secrets.ts';
 import { recordSecurityEvent } from './security-events.ts';
-import { findSession, sessionLifetimes, type ActiveSession } from './sessions.ts';
+import { endSession, findSession, sessionLifetimes, type ActiveSession } from './sessions.ts';
 import type { UserKind } from './tables.ts';
-import { randomToken } from './tokens.ts';
+import { randomToken, TOKEN_SHAPE } from './tokens.ts';
 
 /** The one cookie: an opaque random token. `__Host-` pins it to this host, Secure and Path=/. */
 export const SESSION_COOKIE = '__Host-session';
-const TOKEN_SHAPE = /^[A-Za-z0-9_-]{43}$/;
 
 export interface AccountsApi {
   deps: AccountsDeps;
@@ -33,6 +32,8 @@ export interface AccountsApi {
   startSession(reply: FastifyReply, token: string, session: ActiveSession): void;
   /** Ends the cookie (after sign-out). */
   clearSession(reply: FastifyReply): void;
+  /** Signs out: ends the request's session in the database and its cookie. */
+  signOut(request: FastifyRequest, reply: FastifyReply): Promise<void>;
 }
 
 declare module 'fastify' {
@@ -129,6 +130,11 @@ export function accountsPlugin(options: AccountsPluginOptions): FastifyPluginAsy
       },
       clearSession(reply) {
         reply.clearCookie(SESSION_COOKIE, { path: '/', secure: true, httpOnly: true, sameSite: 'lax' });
+      },
+      async signOut(request, reply) {
+        const token = request.cookies[SESSION_COOKIE];
+        if (token) await endSession(app.db, token);
+        api.clearSession(reply);
       },
     };
     app.decorate('accounts', api);

@@ -6,6 +6,7 @@ import type { Db } from '../platform/db/database.ts';
 import type { TokenPurpose } from './tables.ts';
 
 export const TOKEN_PATTERN = '^[A-Za-z0-9_-]{43}$';
+export const TOKEN_SHAPE = new RegExp(TOKEN_PATTERN);
 
 export function randomToken(): string {
   return randomBytes(32).toString('base64url');
@@ -41,6 +42,7 @@ export async function consumeToken(db: Db, token: string, purpose: TokenPurpose,
 
 /** Whether a token would be accepted (for showing its form), without using it. */
 export async function tokenIsLive(db: Db, token: string, purpose: TokenPurpose, now: Date): Promise<boolean> {
+  if (!TOKEN_SHAPE.test(token)) return false;
   const { rows } = await sql<{ ok: number }>`
     select 1 as ok from accounts_tokens where token_hash = ${digestToken(token)} and purpose = ${purpose} and used_at is null and expires_at > ${now}`.execute(db);
   return rows.length > 0;

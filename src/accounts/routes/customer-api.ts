@@ -74,9 +74,7 @@ export async function customerApi(app: FastifyInstance): Promise<void> {
   });
 
   app.post('/api/account/logout', { schema: { tags, summary: 'Sign out', body: { ...emptyBody, nullable: true } } }, async (request, reply) => {
-    const token = request.cookies[SESSION_COOKIE];
-    if (token) await endSession(app.db, token);
-    accounts.clearSession(reply);
+    await accounts.signOut(request, reply);
     return reply.code(204).send();
   });
 

@@ -109,9 +109,7 @@ export async function customerPages(app: FastifyInstance): Promise<void> {
   );
 
   app.post('/account/logout', { schema: { hide: true } }, async (request, reply) => {
-    const token = request.cookies[SESSION_COOKIE];
-    if (token) await endSession(app.db, token);
-    accounts.clearSession(reply);
+    await accounts.signOut(request, reply);
     return reply.redirect('/', 303);
   });
 
@@ -134,7 +132,7 @@ export async function customerPages(app: FastifyInstance): Promise<void> {
   const linkPage = (path: string, purpose: 'confirm-signup' | 'change-email', page: Omit<Parameters<typeof confirmPage>[0], 'token' | 'csrf' | 'action'>) =>
     app.get<{ Querystring: { token?: string } }>(path, { schema: { hide: true, querystring: tokenQuery } }, async (request, reply) => {
       const token = request.query.token ?? '';
-      if (!/^[A-Za-z0-9_-]{43}$/.test(token) || !(await tokenIsLive(app.db, token, purpose, deps.now()))) return sendPage(request, reply, invalidLinkPage(), 400);
+      if (!(await tokenIsLive(app.db, token, purpose, deps.now()))) return sendPage(request, reply, invalidLinkPage(), 400);
       return sendPage(request, reply, confirmPage({ ...page, action: path, token, csrf: accounts.formToken(request, reply) }));
     });
 
@@ -215,7 +213,7 @@ export async function customerPages(app: FastifyInstance): Promise<void> {
 
   app.get<{ Querystring: { token?: string } }>('/account/reset/confirm', { schema: { hide: true, querystring: tokenQuery } }, async (request, reply) => {
     const token = request.query.token ?? '';
-    if (!/^[A-Za-z0-9_-]{43}$/.test(token) || !(await tokenIsLive(app.db, token, 'reset-password', deps.now()))) return sendPage(request, reply, invalidLinkPage(), 400);
+    if (!(await tokenIsLive(app.db, token, 'reset-password', deps.now()))) return sendPage(request, reply, invalidLinkPage(), 400);
     return sendPage(request, reply, resetConfirmPage(state(request, reply), token));
   });
 

@@ -180,15 +180,13 @@ export async function staffRoutes(app: FastifyInstance): Promise<void> {
   });
 
   app.post('/staff/logout', { schema: { hide: true } }, async (request, reply) => {
-    const token = request.cookies[SESSION_COOKIE];
-    if (token) await endSession(app.db, token);
-    accounts.clearSession(reply);
+    await accounts.signOut(request, reply);
     return reply.redirect('/staff/login', 303);
   });
 
   app.get<{ Querystring: { token?: string } }>('/staff/password/set', { schema: { hide: true, querystring: tokenQuery } }, async (request, reply) => {
     const token = request.query.token ?? '';
-    if (!/^[A-Za-z0-9_-]{43}$/.test(token) || !(await tokenIsLive(app.db, token, 'reset-password', deps.now()))) return sendPage(request, reply, invalidLinkPage(), 400);
+    if (!(await tokenIsLive(app.db, token, 'reset-password', deps.now()))) return sendPage(request, reply, invalidLinkPage(), 400);
     return sendPage(request, reply, staffSetPasswordPage(state(request, reply), token));
   });
 
