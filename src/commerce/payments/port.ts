@@ -1,0 +1,26 @@
+// The port every payment processor adapter implements (sandbox, Stripe). The store never sees a
+// card or account number: the buyer enters it on the processor's own page, and the store only
+// ever gets back a token, the brand and the last four digits.
+export type PaymentInstrument = 'card' | 'bank-account';
+export interface StartPaymentRequest {
+  paymentId: string; orderId: string; amountMinor: number; currency: string;
+  instrument: PaymentInstrument; returnUrl: string; cancelUrl: string;
+  customer: { name: string; email: string };   // already disclosed through the kernel
+  idempotencyKey: string;
+}
+export interface StartedPayment { processorRef: string; redirectUrl: string }
+export type PaymentStatus = 'open' | 'succeeded' | 'failed' | 'expired' | 'refunded';
+export interface PaymentOutcome {
+  processorRef: string; status: PaymentStatus; amountMinor: number; currency: string;
+  token?: string; last4?: string; brand?: string; failureCode?: string;
+}
+export interface PaymentEvent { processorRef: string; type: string }
+export interface PaymentProcessor {
+  readonly id: string;                                   // 'sandbox' | 'stripe'
+  start(request: StartPaymentRequest): Promise<StartedPayment>;
+  retrieve(processorRef: string): Promise<PaymentOutcome>;
+  cancel(processorRef: string, idempotencyKey: string): Promise<void>;
+  refund(processorRef: string, amountMinor: number, idempotencyKey: string): Promise<PaymentOutcome>;
+  /** Verifies the signature (throws AppError WEBHOOK_SIGNATURE_INVALID) and parses. */
+  parseWebhook(rawBody: Buffer, headers: Record<string, string | string[] | undefined>): PaymentEvent;
+}
