@@ -22,6 +22,10 @@ export const errorCatalogue = {
   SUBJECT_ERASED: { status: 410, message: 'This personal data has been erased.' },
   PRIVACY_SETUP_INVALID: { status: 500, message: 'The privacy kernel cannot start with this data map, keyring or region.' },
   NOT_READY: { status: 503, message: 'The service is not ready.' },
+  PAYMENT_PROCESSOR_UNAVAILABLE: { status: 503, message: 'The payment processor cannot be reached just now. Nothing was charged; try again in a moment.' },
+  PAYMENT_PROCESSOR_ERROR: { status: 502, message: 'The payment processor refused the request.' },
+  WEBHOOK_SIGNATURE_INVALID: { status: 400, message: 'The webhook signature is missing, stale or does not match.' },
+  PAYMENT_NOT_REFUNDABLE: { status: 409, message: 'This payment cannot be refunded in its current state.' },
   CONFIG_INVALID: { status: 500, message: 'The configuration is not valid.' },
   INTERNAL: { status: 500, message: 'Something went wrong on our side.' },
 } as const satisfies Record<string, { status: number; message: string }>;
