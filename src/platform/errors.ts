@@ -26,6 +26,10 @@ export const errorCatalogue = {
   PAYMENT_PROCESSOR_ERROR: { status: 502, message: 'The payment processor refused the request.' },
   WEBHOOK_SIGNATURE_INVALID: { status: 400, message: 'The webhook signature is missing, stale or does not match.' },
   PAYMENT_NOT_REFUNDABLE: { status: 409, message: 'This payment cannot be refunded in its current state.' },
+  IDEMPOTENCY_IN_PROGRESS: { status: 409, message: 'The same request is still being processed. Wait a moment, then reload.' },
+  IDEMPOTENCY_KEY_REUSED: { status: 422, message: 'This idempotency key was used for a different request.' },
+  CART_EMPTY: { status: 409, message: 'The cart is empty: add something before checking out.' },
+  PAYMENT_METHOD_NOT_OFFERED: { status: 422, message: 'This payment method is not offered for this order.' },
   CONFIG_INVALID: { status: 500, message: 'The configuration is not valid.' },
   INTERNAL: { status: 500, message: 'Something went wrong on our side.' },
 } as const satisfies Record<string, { status: number; message: string }>;
