@@ -27,6 +27,7 @@ const badValues: Record<string, string[]> = {
   STAFF_API_TOKEN: [secretToken],
   SHOP_NAME: ['   ', 'x'.repeat(101)],
   CURRENCY: ['usd', 'EURO', '€'],
+  SHOP_TAX_RATE: ['20%', '-1', '10001', '7.5'], SHIPPING_FLAT_MINOR: ['5.00', '-1', '100000001'], SHIPPING_PER_ITEM_MINOR: ['1.5', '-2'], SHIPPING_FREE_FROM_MINOR: ['100$', '-1', '2000000001'],
   SHUTDOWN_GRACE_MS: ['soon', '600001'],
   KEYRING_PATH: ['/tmp/', projectRoot],
   DATA_REGION: ['US', 'united states', 'u'],

@@ -30,6 +30,10 @@ export const errorCatalogue = {
   IDEMPOTENCY_KEY_REUSED: { status: 422, message: 'This idempotency key was used for a different request.' },
   CART_EMPTY: { status: 409, message: 'The cart is empty: add something before checking out.' },
   PAYMENT_METHOD_NOT_OFFERED: { status: 422, message: 'This payment method is not offered for this order.' },
+  OUT_OF_STOCK: { status: 409, message: 'Not enough of this item is in stock.' },
+  MIXED_CURRENCIES: { status: 422, message: 'These items are priced in different currencies and cannot be bought together.' },
+  PRODUCT_UNAVAILABLE: { status: 422, message: 'This item is not on sale.' },
+  COOKIES_REQUIRED: { status: 400, message: 'The cart needs a cookie to remember what you add. Allow cookies for this shop, then try again.' },
   CONFIG_INVALID: { status: 500, message: 'The configuration is not valid.' },
   INTERNAL: { status: 500, message: 'Something went wrong on our side.' },
 } as const satisfies Record<string, { status: number; message: string }>;
