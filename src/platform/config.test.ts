@@ -27,13 +27,14 @@ const badValues: Record<string, string[]> = {
   STAFF_API_TOKEN: [secretToken],
   SHOP_NAME: ['   ', 'x'.repeat(101)],
   CURRENCY: ['usd', 'EURO', '€'],
-  SHOP_TAX_RATE: ['20%', '-1', '10001', '7.5'], SHIPPING_FLAT_MINOR: ['5.00', '-1', '100000001'], SHIPPING_PER_ITEM_MINOR: ['1.5', '-2'], SHIPPING_FREE_FROM_MINOR: ['100$', '-1', '2000000001'],
   SHUTDOWN_GRACE_MS: ['soon', '600001'],
   KEYRING_PATH: ['/tmp/', projectRoot],
   DATA_REGION: ['US', 'united states', 'u'],
   DATAMAP_DIR: ['/nonexistent-datamap-folder', fileURLToPath(import.meta.url)],
   SMTP_URL: ['mail.example.com:25', 'http://mail.example.com', 'smtp://', 'not a url'],
   STAFF_NETWORKS: ['10.0.0.0', '10.0.0.0/33', 'office', '2001:db8::/129', '10.0.0.0/8,', '10.0.0.0/8; 192.168.0.0/16'],
+  CHECKOUT_REQUIRE_PHONES: ['sometimes'],
+  CHECKOUT_INVOICE_RECIPIENT: ['Credit Agency', 'credit_agency', '-x'],
   MAIL_FROM: ['shop', 'Shop <shop>', 'Shop <shop@example.com', 'shop@example.com\r\nBcc: everyone@example.com', '<>', 'a b@example.com'],
 };
 

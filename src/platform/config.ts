@@ -22,8 +22,6 @@ export interface Config {
   staffApiToken: string | null;
   shopName: string;
   currency: string;
-  /** Tax and shipping rules of pricing (src/commerce/pricing/rules.ts). */
-  taxRateBasisPoints: number; shippingFlatMinor: number; shippingPerItemMinor: number; shippingFreeFromMinor: number;
   shutdownGraceMs: number;
   /** The master keyring file of the privacy kernel (0600). */
   keyringPath: string;
@@ -37,6 +35,10 @@ export interface Config {
   mailFrom: MailAddress;
   /** Networks (CIDR) allowed to reach the staff area; empty means any. */
   staffNetworks: string[];
+  /** Checkout asks home and business phone of every buyer. */
+  checkoutRequirePhones: boolean;
+  /** Data-map recipient that approves invoice orders; null: invoice on account is not offered. */
+  checkoutInvoiceRecipient: string | null;
 }
 
 export interface MailAddress {
@@ -79,16 +81,14 @@ export const settingDocs: SettingDoc[] = [
   { name: 'STAFF_API_TOKEN', default: '(generated into DATA_DIR)', description: 'Bearer token for the staff JSON API, at least 32 characters. Unset: one is generated and kept in DATA_DIR/staff-api-token.' },
   { name: 'SHOP_NAME', default: 'Custodian Demo Shop', description: 'Name shown in the storefront and mail.' },
   { name: 'CURRENCY', default: 'USD', description: 'Default ISO 4217 currency for new prices.' },
-  { name: 'SHOP_TAX_RATE', default: '0', description: 'Sales tax in basis points (2000 = 20%) added to the subtotal plus shipping; rounded half up to a whole minor unit, once per order (0-10000).' },
-  { name: 'SHIPPING_FLAT_MINOR', default: '500', description: 'Shipping charge of an order with physical items, in minor units of the currency (0-100000000).' },
-  { name: 'SHIPPING_PER_ITEM_MINOR', default: '0', description: 'Shipping added per physical unit, in minor units (0-100000000).' },
-  { name: 'SHIPPING_FREE_FROM_MINOR', default: '0', description: 'Physical items worth at least this much (minor units) ship free; 0 means shipping is never free (0-2000000000).' },
   { name: 'KEYRING_PATH', default: 'DATA_DIR/keyring.json', description: 'Master keyring of the privacy kernel; created on first start with 0600 permissions; start refuses if it is readable by others.' },
   { name: 'DATA_REGION', default: "(the data map's region)", description: 'Region where this deployment stores data (e.g. us); start refuses if it differs from the data map or from the region recorded in the database.' },
   { name: 'DATAMAP_DIR', default: './datamap', description: 'Folder of the data map YAML files (subjects, categories, purposes, recipients, roles, retention, policy versions).' },
   { name: 'SMTP_URL', default: '(none: mail is written to DATA_DIR/mail/*.eml)', description: 'smtp:// (STARTTLS when offered) or smtps:// (TLS) URL of the mail server, with user:password@ if it needs them.' },
   { name: 'MAIL_FROM', default: 'Custodian Demo Shop <shop@localhost>', description: 'Sender of every mail the shop sends: an address, optionally with a name, as in `Shop <shop@example.com>`.' },
   { name: 'STAFF_NETWORKS', default: '(any)', description: 'Comma-separated networks in CIDR form (e.g. 203.0.113.0/24, 2001:db8::/48) allowed to reach /staff and /api/staff; others get 403.' },
+  { name: 'CHECKOUT_REQUIRE_PHONES', default: 'false', description: 'Ask every buyer at checkout for a home and a business phone number (stored through the privacy kernel with the order).' },
+  { name: 'CHECKOUT_INVOICE_RECIPIENT', default: '(none: no invoice)', description: 'Offer "invoice on account": orders wait on hold for a credit approval disclosed (ledgered, DPO-approved) to this data-map recipient, e.g. credit-agency.' },
   { name: 'SHUTDOWN_GRACE_MS', default: '10000', description: 'On SIGTERM, how long in-flight requests and jobs may take to finish.' },
 ];
 
@@ -193,6 +193,13 @@ function datamapDir(env: Env): string {
   return dir;
 }
 
+function recipientId(env: Env, name: string): string | null {
+  const raw = env[name]?.trim();
+  if (!raw) return null;
+  if (!/^[a-z0-9]+(-[a-z0-9]+)*$/.test(raw) || raw.length > 100) throw new ConfigError(name, `must be a recipient id of the data map such as credit-agency (got "${raw}")`);
+  return raw;
+}
+
 function staffNetworks(env: Env): string[] {
   const raw = env.STAFF_NETWORKS?.trim();
   if (!raw) return [];
@@ -246,7 +253,6 @@ export function loadConfig(processEnv: Env = process.env): Config {
     staffApiToken,
     shopName,
     currency,
-    taxRateBasisPoints: int(env, 'SHOP_TAX_RATE', 0, 0, 10_000), shippingFlatMinor: int(env, 'SHIPPING_FLAT_MINOR', 500, 0, 100_000_000), shippingPerItemMinor: int(env, 'SHIPPING_PER_ITEM_MINOR', 0, 0, 100_000_000), shippingFreeFromMinor: int(env, 'SHIPPING_FREE_FROM_MINOR', 0, 0, 2_000_000_000),
     shutdownGraceMs: int(env, 'SHUTDOWN_GRACE_MS', 10000, 0, 600000),
     keyringPath: keyringPath(env, dataDir),
     dataRegion,
@@ -254,5 +260,7 @@ export function loadConfig(processEnv: Env = process.env): Config {
     smtpUrl: smtpUrl(env),
     mailFrom: mailFrom(env),
     staffNetworks: staffNetworks(env),
+    checkoutRequirePhones: bool(env, 'CHECKOUT_REQUIRE_PHONES', false),
+    checkoutInvoiceRecipient: recipientId(env, 'CHECKOUT_INVOICE_RECIPIENT'),
   };
 }
