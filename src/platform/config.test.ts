@@ -27,6 +27,7 @@ const badValues: Record<string, string[]> = {
   STAFF_API_TOKEN: [secretToken],
   SHOP_NAME: ['   ', 'x'.repeat(101)],
   CURRENCY: ['usd', 'EURO', '€'],
+  PAYMENT_PROCESSOR: ['paypal', 'Sandbox', 'stripe '], SANDBOX_PROCESSOR_URL: ['localhost:3100', 'ftp://sandbox.example'], SANDBOX_PROCESSOR_PORT: ['-1', '65536', 'auto'], SANDBOX_PROCESSOR_SECRET: ['too-short-secret'], STRIPE_SECRET_KEY: ['pk_test_abcdefghijkl', 'sk_test_', 'hunter2'], STRIPE_WEBHOOK_SECRET: ['whsec_', 'sk_test_abcdefghijkl'],
   SHUTDOWN_GRACE_MS: ['soon', '600001'],
   KEYRING_PATH: ['/tmp/', projectRoot],
   DATA_REGION: ['US', 'united states', 'u'],
@@ -169,4 +170,16 @@ test('the shop refuses to start with an unknown key in CUSTODIAN_CONFIG', () => 
   assert.equal(status, 1, output);
   assert.match(output, /LOG_LEVL/);
   assert.doesNotMatch(output, /\n\s+at /, 'no stack trace');
+});
+
+test('payment settings: sandbox by default; stripe needs both Stripe secrets, which messages never repeat', () => {
+  const p = loadConfig({}).payments;
+  assert.deepEqual(p, { processor: 'sandbox', sandboxUrl: null, sandboxPort: 3100, sandboxSecret: null, stripeSecretKey: null, stripeWebhookSecret: null });
+  assert.equal(configError({ PAYMENT_PROCESSOR: 'stripe' }).setting, 'STRIPE_SECRET_KEY');
+  assert.equal(configError({ PAYMENT_PROCESSOR: 'stripe', STRIPE_SECRET_KEY: 'sk_test_abcdefghijkl' }).setting, 'STRIPE_WEBHOOK_SECRET');
+  const stripe = loadConfig({ PAYMENT_PROCESSOR: 'stripe', STRIPE_SECRET_KEY: 'sk_test_abcdefghijkl', STRIPE_WEBHOOK_SECRET: 'whsec_abcdefghijkl' }).payments;
+  assert.equal(stripe.processor, 'stripe');
+  assert.equal(loadConfig({ SANDBOX_PROCESSOR_URL: 'http://127.0.0.1:4100/' }).payments.sandboxUrl, 'http://127.0.0.1:4100');
+  assert.doesNotMatch(configError({ STRIPE_SECRET_KEY: 'pk_live_hunter2hunter2' }).message, /hunter2/);
+  assert.doesNotMatch(configError({ SANDBOX_PROCESSOR_SECRET: 'hunter2' }).message, /hunter2/);
 });

@@ -39,6 +39,19 @@ export interface Config {
   checkoutRequirePhones: boolean;
   /** Data-map recipient that approves invoice orders; null: invoice on account is not offered. */
   checkoutInvoiceRecipient: string | null;
+  /** Which payment processor takes payments, and how to reach it (src/commerce/payments/CONTEXT.md). */
+  payments: PaymentSettings;
+}
+
+export interface PaymentSettings {
+  processor: 'sandbox' | 'stripe';
+  /** The sandbox processor's base URL; `null`: the one `npm start` runs itself on `sandboxPort`. */
+  sandboxUrl: string | null;
+  sandboxPort: number;
+  /** `null`: generated once into DATA_DIR/sandbox-processor-secret. */
+  sandboxSecret: string | null;
+  stripeSecretKey: string | null;
+  stripeWebhookSecret: string | null;
 }
 
 export interface MailAddress {
@@ -89,6 +102,12 @@ export const settingDocs: SettingDoc[] = [
   { name: 'STAFF_NETWORKS', default: '(any)', description: 'Comma-separated networks in CIDR form (e.g. 203.0.113.0/24, 2001:db8::/48) allowed to reach /staff and /api/staff; others get 403.' },
   { name: 'CHECKOUT_REQUIRE_PHONES', default: 'false', description: 'Ask every buyer at checkout for a home and a business phone number (stored through the privacy kernel with the order).' },
   { name: 'CHECKOUT_INVOICE_RECIPIENT', default: '(none: no invoice)', description: 'Offer "invoice on account": orders wait on hold for a credit approval disclosed (ledgered, DPO-approved) to this data-map recipient, e.g. credit-agency.' },
+  { name: 'PAYMENT_PROCESSOR', default: 'sandbox', description: 'Who takes card and bank payments: sandbox (the test processor bundled with Custodian; no real money) or stripe (Stripe Checkout; needs STRIPE_SECRET_KEY and STRIPE_WEBHOOK_SECRET).' },
+  { name: 'SANDBOX_PROCESSOR_URL', default: '(none: npm start runs it)', description: 'Base URL of a sandbox processor started separately (`npm run sandbox-processor`); unset, `npm start` runs one itself on SANDBOX_PROCESSOR_PORT.' },
+  { name: 'SANDBOX_PROCESSOR_PORT', default: '3100', description: 'Port of the sandbox processor that `npm start` or `npm run sandbox-processor` runs (0 picks a free port).' },
+  { name: 'SANDBOX_PROCESSOR_SECRET', default: '(generated into DATA_DIR)', description: 'Secret key shared by the shop and the sandbox processor (API key and webhook signing), at least 32 characters. Unset: one is generated and kept in DATA_DIR/sandbox-processor-secret.' },
+  { name: 'STRIPE_SECRET_KEY', default: '(none)', description: 'Stripe secret or restricted key (sk_test_…, sk_live_…, rk_…); required when PAYMENT_PROCESSOR is stripe.' },
+  { name: 'STRIPE_WEBHOOK_SECRET', default: '(none)', description: "Signing secret of the Stripe webhook endpoint (whsec_…) pointed at PUBLIC_URL/payments/webhook/stripe; required when PAYMENT_PROCESSOR is stripe." },
   { name: 'SHUTDOWN_GRACE_MS', default: '10000', description: 'On SIGTERM, how long in-flight requests and jobs may take to finish.' },
 ];
 
@@ -214,6 +233,21 @@ function staffNetworks(env: Env): string[] {
   });
 }
 
+function paymentSettings(env: Env): PaymentSettings {
+  const processor = oneOf(env, 'PAYMENT_PROCESSOR', 'sandbox', ['sandbox', 'stripe'] as const);
+  const sandboxSecret = env.SANDBOX_PROCESSOR_SECRET?.trim() || null;
+  if (sandboxSecret !== null && sandboxSecret.length < 32) throw new ConfigError('SANDBOX_PROCESSOR_SECRET', 'must be at least 32 characters');
+  // Secrets are described, never repeated, in messages.
+  const stripeSecretKey = env.STRIPE_SECRET_KEY?.trim() || null;
+  if (stripeSecretKey !== null && !/^(sk|rk)_(test|live)_[A-Za-z0-9]{8,}$/.test(stripeSecretKey)) throw new ConfigError('STRIPE_SECRET_KEY', 'must be a Stripe secret key (sk_test_…, sk_live_…) or restricted key (rk_…), not a publishable key');
+  const stripeWebhookSecret = env.STRIPE_WEBHOOK_SECRET?.trim() || null;
+  if (stripeWebhookSecret !== null && !/^whsec_[A-Za-z0-9+/=_-]{8,}$/.test(stripeWebhookSecret)) throw new ConfigError('STRIPE_WEBHOOK_SECRET', "must be the endpoint's signing secret (whsec_…)");
+  if (processor === 'stripe' && stripeSecretKey === null) throw new ConfigError('STRIPE_SECRET_KEY', 'must be set when PAYMENT_PROCESSOR is stripe');
+  if (processor === 'stripe' && stripeWebhookSecret === null) throw new ConfigError('STRIPE_WEBHOOK_SECRET', 'must be set when PAYMENT_PROCESSOR is stripe');
+  const sandboxUrl = url(env, 'SANDBOX_PROCESSOR_URL', ['http:', 'https:'])?.replace(/\/+$/, '') ?? null;
+  return { processor, sandboxUrl, sandboxPort: int(env, 'SANDBOX_PROCESSOR_PORT', 3100, 0, 65535), sandboxSecret, stripeSecretKey, stripeWebhookSecret };
+}
+
 export function loadConfig(processEnv: Env = process.env): Config {
   const file = processEnv.CUSTODIAN_CONFIG ? readConfigFile(processEnv.CUSTODIAN_CONFIG) : {};
   const env: Env = { ...file };
@@ -260,6 +294,7 @@ export function loadConfig(processEnv: Env = process.env): Config {
     smtpUrl: smtpUrl(env),
     mailFrom: mailFrom(env),
     staffNetworks: staffNetworks(env),
+    payments: paymentSettings(env),
     checkoutRequirePhones: bool(env, 'CHECKOUT_REQUIRE_PHONES', false),
     checkoutInvoiceRecipient: recipientId(env, 'CHECKOUT_INVOICE_RECIPIENT'),
   };
