@@ -36,4 +36,9 @@ export const commsMigrations: Migration[] = [
         `,
       ),
   },
+  {
+    // An order's status mail reads the tracking number kept under the order's ref, not ''.
+    id: 'comms/0002_personal_ref',
+    up: (db) => runSql(db, `alter table comms_outbox add column personal_ref text not null default '' check (length(personal_ref) <= 200)`),
+  },
 ];

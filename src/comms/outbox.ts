@@ -30,6 +30,8 @@ export interface MailRequest {
   addressRef?: string;
   /** Categories of the subject's data the template may use (read through the kernel at send time), e.g. ['user.name']. Default: the template's own list. */
   personal?: string[];
+  /** The kernel item ref `personal` is read under (default '' = the person's current values), e.g. `order:<id>`. */
+  personalRef?: string;
   kind?: MailKind;
   /** A second request with the same key queues nothing and returns the first message's id. */
   idempotencyKey?: string;
@@ -53,6 +55,7 @@ interface CheckedRequest {
   purpose: string;
   addressRef: string;
   personal: string[];
+  personalRef: string;
   params: TemplateParams;
   idempotencyKey: string | null;
 }
@@ -70,6 +73,8 @@ function check(request: MailRequest): CheckedRequest {
   const addressRef = request.addressRef ?? '';
   if (addressRef.length > 200 || addressRef.includes('\0')) throw misuse('addressRef must be at most 200 characters');
 
+  const personalRef = request.personalRef ?? '';
+  if (personalRef.length > 200 || personalRef.includes('\0')) throw misuse('personalRef must be at most 200 characters');
   const personal = [...new Set(request.personal ?? template.personal ?? [])];
   if (personal.length > 20 || personal.some((c) => c.length > 100 || !CATEGORY.test(c))) throw misuse('personal must list data category keys such as user.name');
   const missing = (template.personal ?? []).filter((c) => !personal.includes(c));
@@ -96,7 +101,7 @@ function check(request: MailRequest): CheckedRequest {
 
   const idempotencyKey = request.idempotencyKey ?? null;
   if (idempotencyKey !== null && (idempotencyKey.length === 0 || idempotencyKey.length > 200)) throw misuse('idempotencyKey must be 1-200 characters');
-  return { kind, template: template.name, subject: request.subject.toLowerCase(), purpose: request.purpose, addressRef, personal, params, idempotencyKey };
+  return { kind, template: template.name, subject: request.subject.toLowerCase(), purpose: request.purpose, addressRef, personal, personalRef, params, idempotencyKey };
 }
 
 /**
@@ -117,6 +122,7 @@ export async function queueMail(db: Db, request: MailRequest): Promise<string> {
         purpose: mail.purpose,
         address_ref: mail.addressRef,
         personal: mail.personal,
+        personal_ref: mail.personalRef,
         params: JSON.stringify(mail.params),
         idempotency_key: mail.idempotencyKey,
         suppressed_reason: null,

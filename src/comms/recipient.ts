@@ -40,7 +40,7 @@ export async function readRecipient(kernel: PrivacyKernel, db: Db, message: Outb
   if (addressRefused) return { ok: false, reason: addressRefused };
   if (message.personal.length > 0) {
     const personalRefused = await refusalOf(async () => {
-      personal = (await kernel.read(db, { ...base, categories: message.personal, ref: '' })).values;
+      personal = (await kernel.read(db, { ...base, categories: message.personal, ref: message.personal_ref })).values;
     });
     if (personalRefused) return { ok: false, reason: personalRefused };
   }

@@ -18,6 +18,8 @@ export interface OutboxTable {
   address_ref: string;
   /** Data categories of the subject the template may use (read at send time). */
   personal: string[];
+  /** Kernel item ref those categories are read under ('' = the person's current values; `order:<id>` = an order's copies). */
+  personal_ref: Generated<string>;
   /** Non-personal template parameters; emptied once the message is final. */
   params: ColumnType<TemplateParams, string, string>;
   idempotency_key: string | null;

@@ -25,6 +25,7 @@ export const errorCatalogue = {
   PAYMENT_PROCESSOR_UNAVAILABLE: { status: 503, message: 'The payment processor cannot be reached just now. Nothing was charged; try again in a moment.' },
   PAYMENT_PROCESSOR_ERROR: { status: 502, message: 'The payment processor refused the request.' },
   WEBHOOK_SIGNATURE_INVALID: { status: 400, message: 'The webhook signature is missing, stale or does not match.' },
+  ORDER_TRANSITION_INVALID: { status: 409, message: 'The order cannot move to this status from its current one.' },
   PAYMENT_NOT_REFUNDABLE: { status: 409, message: 'This payment cannot be refunded in its current state.' },
   IDEMPOTENCY_IN_PROGRESS: { status: 409, message: 'The same request is still being processed. Wait a moment, then reload.' },
   IDEMPOTENCY_KEY_REUSED: { status: 422, message: 'This idempotency key was used for a different request.' },

@@ -1,0 +1,32 @@
+// What the orders functions need besides a database handle: the privacy kernel (tracking numbers,
+// disclosures to carriers), the shop's public address (links in mail) and the clock.
+import type { FastifyInstance } from 'fastify';
+import type { Actor } from '../../privacy/actors.ts';
+import type { PrivacyKernel } from '../../privacy/kernel.ts';
+
+export interface OrdersDeps {
+  kernel: PrivacyKernel;
+  publicUrl: string;
+  now: () => Date;
+}
+
+export function ordersDeps(app: Pick<FastifyInstance, 'privacy' | 'config'>, now: () => Date = () => new Date()): OrdersDeps {
+  return { kernel: app.privacy, publicUrl: app.config.publicUrl, now };
+}
+
+/** The pseudonymous actor reference kept on a transition row. */
+export function actorRefOf(actor: Actor): string {
+  switch (actor.kind) {
+    case 'self':
+      return 'self';
+    case 'staff':
+      return `staff:${actor.staffId}`;
+    case 'vendor':
+      return `vendor:${actor.vendorId}`;
+    case 'system':
+      return `system:${actor.job}`;
+  }
+}
+
+/** The kernel item ref under which an order's own copies of personal data are kept. */
+export const orderRef = (orderId: string): string => `order:${orderId}`;

@@ -1,0 +1,64 @@
+import type { Migration } from '../../platform/db/migrate.ts';
+import { runSql } from '../../platform/db/migrate.ts';
+
+const statuses = `('pending_payment', 'paid', 'fulfilling', 'shipped', 'delivered', 'completed', 'on_hold', 'cancelled', 'refunded')`;
+
+export const ordersMigrations: Migration[] = [
+  {
+    id: 'orders/0001_tables',
+    up: (db) =>
+      runSql(
+        db,
+        `
+        create sequence orders_number_seq start with 100001;
+        create table orders (
+          id uuid primary key,
+          number text not null unique check (number ~ '^C-[0-9]{6,}$'),
+          customer_subject uuid not null,
+          customer_user_id uuid,
+          status text not null check (status in ${statuses}),
+          held_from text check (held_from in ('pending_payment', 'paid')),
+          payment_method text not null check (length(payment_method) between 1 and 40),
+          fulfilment text not null check (fulfilment in ('ship', 'digital')),
+          currency char(3) not null check (currency ~ '^[A-Z]{3}$'),
+          subtotal_minor integer not null check (subtotal_minor >= 0),
+          shipping_minor integer not null check (shipping_minor >= 0),
+          tax_minor integer not null check (tax_minor >= 0),
+          total_minor integer not null check (total_minor = subtotal_minor + shipping_minor + tax_minor),
+          refunded_minor integer not null default 0 check (refunded_minor between 0 and total_minor),
+          created_at timestamptz not null default now(),
+          updated_at timestamptz not null default now(),
+          check ((status = 'on_hold') = (held_from is not null))
+        );
+        create index orders_customer_idx on orders (customer_subject, created_at desc);
+        create index orders_status_idx on orders (status, created_at desc);
+        create table orders_lines (
+          order_id uuid not null references orders(id) on delete cascade,
+          position integer not null check (position >= 0),
+          variant_id uuid not null,
+          product_id uuid not null,
+          vendor_id uuid not null,
+          sku text not null check (length(sku) between 1 and 64),
+          name text not null check (length(name) between 1 and 400),
+          kind text not null check (kind in ('digital', 'physical', 'service')),
+          quantity integer not null check (quantity > 0),
+          unit_minor integer not null check (unit_minor >= 0),
+          total_minor integer not null check (total_minor = unit_minor * quantity),
+          primary key (order_id, position)
+        );
+        create table orders_transitions (
+          id uuid primary key,
+          seq bigint generated always as identity,
+          order_id uuid not null references orders(id) on delete cascade,
+          from_status text check (from_status in ${statuses}),
+          to_status text not null check (to_status in ${statuses}),
+          at timestamptz not null default now(),
+          actor_ref text not null check (length(actor_ref) between 1 and 120),
+          reason text check (length(reason) between 1 and 500),
+          amount_minor integer check (amount_minor >= 0)
+        );
+        create index orders_transitions_order_idx on orders_transitions (order_id, seq);
+        `,
+      ),
+  },
+];

@@ -1,0 +1,10 @@
+// The orders module: orders, their lines and their status history; the state machine; the status
+// mail; the customer's order pages and the staff console and API to move orders along.
+import type { Module } from '../../platform/module.ts';
+import './mail.ts';
+import { ordersMigrations } from './migrations.ts';
+
+export const ordersModule: Module = {
+  name: 'orders',
+  migrations: ordersMigrations,
+};

@@ -1,0 +1,172 @@
+// Moving an order along the state machine. One call is one step: it locks the order, checks the
+// step, records it in the history, keeps shipment details through the kernel (and discloses the
+// shipping address to the carrier), queues the status mail and tells the listeners (the payments
+// refund seam) — all in the caller's transaction, so either all of it happens or none.
+import { randomUUID } from 'node:crypto';
+import type { Db } from '../../platform/db/database.ts';
+import { AppError, notFound, validationError } from '../../platform/errors.ts';
+import type { Actor } from '../../privacy/actors.ts';
+import { actorRefOf, orderRef, type OrdersDeps } from './deps.ts';
+import { queueStatusMail, SHIPMENT_CATEGORY, type Shipment } from './mail.ts';
+import { ordersDb } from './orders.ts';
+import { canTransition, isOrderStatus, nextStatuses, statusLabels, type OrderStatus } from './states.ts';
+import type { Order, OrderTransition } from './tables.ts';
+
+export interface TransitionRequest {
+  orderId: string;
+  to: OrderStatus;
+  actor: Actor;
+  /** Required for cancelled and on_hold; business text, never personal data. */
+  reason?: string;
+  /** Required for shipped (physical orders). */
+  carrier?: string;
+  tracking?: string;
+  /** For refunded / cancelled after payment: what goes back (default: all that is not refunded yet). */
+  amountMinor?: number;
+}
+
+export interface TransitionEvent {
+  order: Order;
+  from: OrderStatus;
+  to: OrderStatus;
+  transitionId: string;
+  actor: Actor;
+  reason: string | null;
+  /** The amount to give back (refunded, or cancelled after payment), else null. */
+  refundMinor: number | null;
+}
+
+export type TransitionListener = (db: Db, event: TransitionEvent) => Promise<void>;
+const listeners: TransitionListener[] = [];
+
+/**
+ * Registers a listener called inside the transition's transaction, after it is recorded (the
+ * checkout module calls `refundPayment` here when `refundMinor` is set). A throw undoes the step.
+ */
+export function onOrderTransition(listener: TransitionListener): () => void {
+  if (!listeners.includes(listener)) listeners.push(listener);
+  return () => {
+    const i = listeners.indexOf(listener);
+    if (i >= 0) listeners.splice(i, 1);
+  };
+}
+
+const CARRIER = /^[\p{L}\p{N}][\p{L}\p{N} .&-]{0,59}$/u;
+const TRACKING = /^[A-Za-z0-9][A-Za-z0-9 -]{2,63}$/;
+// A reason goes into the history and the mail; it explains the business step, it does not quote people.
+const LOOKS_PERSONAL = /@|\d{9,}/;
+
+function invalidStep(order: Order, to: OrderStatus): AppError {
+  const next = nextStatuses(order.status, order.fulfilment, order.held_from);
+  const message = `Order ${order.number} is ${statusLabels[order.status].toLowerCase()}; it cannot become ${statusLabels[to].toLowerCase()}. ${
+    next.length ? `It can become: ${next.join(', ')}.` : 'It cannot change any more.'
+  }`;
+  return new AppError('ORDER_TRANSITION_INVALID', message, [{ field: 'to', message }]);
+}
+
+function checkReason(to: OrderStatus, reason: string | undefined): string | null {
+  const text = reason?.trim() ?? '';
+  if (!text) {
+    if (to === 'cancelled' || to === 'on_hold') throw validationError('reason', `is required to make an order ${statusLabels[to].toLowerCase()}`);
+    return null;
+  }
+  if (text.length > 500) throw validationError('reason', 'must be at most 500 characters');
+  if (LOOKS_PERSONAL.test(text)) throw validationError('reason', 'must not hold personal data (an email address or a long number)');
+  return text;
+}
+
+function checkShipment(request: TransitionRequest): Shipment | null {
+  if (request.to !== 'shipped') {
+    if (request.carrier !== undefined) throw validationError('carrier', 'is only given when the order is shipped');
+    if (request.tracking !== undefined) throw validationError('tracking', 'is only given when the order is shipped');
+    return null;
+  }
+  const carrier = request.carrier?.trim() ?? '';
+  const tracking = request.tracking?.trim() ?? '';
+  if (!CARRIER.test(carrier)) throw validationError('carrier', carrier ? 'must be a carrier name of at most 60 letters and digits' : 'is required to ship an order');
+  if (!TRACKING.test(tracking)) throw validationError('tracking', tracking ? 'must be 3-64 letters, digits, spaces or dashes' : 'is required to ship an order');
+  return { carrier, tracking };
+}
+
+function refundOf(order: Order, request: TransitionRequest): number | null {
+  const open = order.total_minor - order.refunded_minor;
+  const paid = order.status !== 'pending_payment' && !(order.status === 'on_hold' && order.held_from === 'pending_payment');
+  const due = request.to === 'refunded' || (request.to === 'cancelled' && paid);
+  if (!due) {
+    if (request.amountMinor !== undefined) throw validationError('amountMinor', 'is only given for a refund or a cancellation after payment');
+    return null;
+  }
+  const amount = request.amountMinor ?? open;
+  if (!Number.isSafeInteger(amount) || amount < 0 || amount > open) throw validationError('amountMinor', `must be whole minor units between 0 and ${open}`);
+  return amount;
+}
+
+/** Moves an order one step; see the file comment. Throws ORDER_TRANSITION_INVALID (409) for a step the state machine forbids. */
+export async function transitionOrder(deps: OrdersDeps, db: Db, request: TransitionRequest): Promise<{ order: Order; transition: OrderTransition }> {
+  const run = async (trx: Db) => {
+    if (typeof request.to !== 'string' || !isOrderStatus(request.to)) throw validationError('to', 'is not an order status');
+    const t = ordersDb(trx);
+    const order = /^[0-9a-f-]{36}$/i.test(request.orderId)
+      ? await t.selectFrom('orders').selectAll().where('id', '=', request.orderId).forUpdate().executeTakeFirst()
+      : undefined;
+    if (!order) throw notFound('Order');
+    if (!canTransition(order.status, request.to, order.fulfilment, order.held_from)) throw invalidStep(order, request.to);
+    const reason = checkReason(request.to, request.reason);
+    const shipment = checkShipment(request);
+    const refundMinor = refundOf(order, request);
+
+    const now = deps.now();
+    const updated = await t
+      .updateTable('orders')
+      .set({
+        status: request.to,
+        held_from: request.to === 'on_hold' ? order.status : null,
+        refunded_minor: order.refunded_minor + (refundMinor ?? 0),
+        updated_at: now,
+      })
+      .where('id', '=', order.id)
+      .returningAll()
+      .executeTakeFirstOrThrow();
+    const transition = await t
+      .insertInto('orders_transitions')
+      .values({ id: randomUUID(), order_id: order.id, from_status: order.status, to_status: request.to, at: now, actor_ref: actorRefOf(request.actor), reason, amount_minor: refundMinor })
+      .returningAll()
+      .executeTakeFirstOrThrow();
+
+    if (shipment) await recordShipment(deps, trx, order, shipment, request.actor);
+    await queueStatusMail(trx, {
+      orderId: order.id,
+      number: order.number,
+      subject: order.customer_subject,
+      status: request.to,
+      transitionId: transition.id,
+      publicUrl: deps.publicUrl,
+      reason: request.to === 'cancelled' || request.to === 'on_hold' ? reason : null,
+      withShipment: shipment !== null,
+    });
+    const event: TransitionEvent = { order: updated, from: order.status, to: request.to, transitionId: transition.id, actor: request.actor, reason, refundMinor };
+    for (const listener of [...listeners]) await listener(trx, event);
+    return { order: updated, transition };
+  };
+  return db.isTransaction ? run(db) : db.transaction().execute(run);
+}
+
+/**
+ * Keeps carrier and tracking number as the order's kernel item (purpose fulfillment) and hands the
+ * shipping address to the carrier through the disclosure ledger (P002-04).
+ */
+async function recordShipment(deps: OrdersDeps, db: Db, order: Order, shipment: Shipment, actor: Actor): Promise<void> {
+  const ref = orderRef(order.id);
+  await deps.kernel.write(db, { subject: order.customer_subject, actor, purpose: 'fulfillment', ref, values: { [SHIPMENT_CATEGORY]: { carrier: shipment.carrier, tracking: shipment.tracking } } });
+  await deps.kernel.disclose(db, {
+    subject: order.customer_subject,
+    recipient: 'carriers',
+    recipientRef: shipment.carrier,
+    categories: ['user.name', 'user.contact.address'],
+    purpose: 'fulfillment',
+    basis: 'fulfillment',
+    order: order.id,
+    ref,
+    actor,
+  });
+}
