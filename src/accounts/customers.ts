@@ -67,7 +67,7 @@ export function checkNewPassword(field: string, password: string, personal: stri
 }
 
 /** Serialises work on one email address (two sign-ups at once must not make two accounts). */
-async function lockEmail(deps: AccountsDeps, db: Db, email: string): Promise<void> {
+export async function lockEmail(deps: AccountsDeps, db: Db, email: string): Promise<void> {
   const key = createHmac('sha256', deps.throttleSecret).update(`email-lock\0${normaliseEmail(email)}`).digest('hex');
   await sql`select pg_advisory_xact_lock(hashtextextended(${key}, 0))`.execute(db);
 }
@@ -75,6 +75,20 @@ async function lockEmail(deps: AccountsDeps, db: Db, email: string): Promise<voi
 const link = (deps: AccountsDeps, path: string, token: string) => `${deps.publicUrl}${path}?token=${token}`;
 
 export type SignUpOutcome = 'created' | 'existing' | 'resent';
+
+/** How long the set-password link of an account made at checkout works. */
+export const SET_PASSWORD_MS = 7 * 86_400_000;
+
+/** Mails the owner of an account made at checkout a link to choose a password (and so sign in). */
+export async function mailSetPassword(deps: AccountsDeps, db: Db, user: UserRow, now: Date): Promise<void> {
+  const token = await issueToken(db, user.id, 'reset-password', now, SET_PASSWORD_MS);
+  await deps.mail(db, {
+    template: 'accounts.checkout-account',
+    subject: user.subject_id,
+    addressRef: '',
+    params: { link: link(deps, '/account/reset/confirm', token), login: `${deps.publicUrl}/account/login` },
+  });
+}
 
 /**
  * Sign-up. The answer is the same whether or not the email has an account ("check your inbox"):
@@ -90,6 +104,12 @@ export async function signUp(
   const now = deps.now();
   await lockEmail(deps, db, input.email);
   const existing = await findAccount(deps.kernel, db, input.email, 'customer', actor);
+  if (existing && existing.hash === null) {
+    // Made at checkout and never given a password: the sign-up's password is not taken (the link
+    // proves the address first); the mail offers the set-password link again.
+    await mailSetPassword(deps, db, existing.user, now);
+    return 'resent';
+  }
   if (existing && existing.user.status === 'pending') {
     const token = await issueToken(db, existing.user.id, 'confirm-signup', now);
     await deps.mail(db, { template: 'accounts.confirm-signup', subject: existing.user.subject_id, addressRef: '', params: { link: link(deps, '/account/confirm', token) } });
@@ -152,7 +172,7 @@ export async function logIn(deps: AccountsDeps, db: Db, input: { email: string; 
   let candidate: Candidate | null = null;
   if (input.email.length <= 254) candidate = await findAccount(deps.kernel, db, input.email, input.kind);
   const matches = await verifyPassword(candidate?.hash ?? (await readDecoyHash(deps.kernel, db, deps.decoy)), input.password);
-  if (!candidate || !matches || candidate.user.status === 'disabled') {
+  if (!candidate || !candidate.hash || !matches || candidate.user.status === 'disabled') {
     const locking = await recordFailure(db, keys, now);
     await recordSecurityEvent(db, { kind: 'login-failed', at: now, userId: candidate?.user.id ?? null, detail: { reason: 'wrong' } });
     if (locking.account) {
@@ -244,7 +264,8 @@ export async function confirmEmailChange(deps: AccountsDeps, db: Db, token: stri
 export async function requestReset(deps: AccountsDeps, db: Db, input: { email: string }): Promise<void> {
   const email = checkEmail('body.email', input.email);
   const found = await findAccount(deps.kernel, db, email, 'customer', systemActor('accounts.reset'));
-  if (!found || found.user.status !== 'active') return;
+  // A pending account may set its password by this link too: the link proves the address.
+  if (!found || found.user.status === 'disabled') return;
   const token = await issueToken(db, found.user.id, 'reset-password', deps.now());
   await deps.mail(db, { template: 'accounts.reset-password', subject: found.user.subject_id, addressRef: '', params: { link: link(deps, '/account/reset/confirm', token) } });
 }
@@ -254,8 +275,11 @@ export async function completeReset(deps: AccountsDeps, db: Db, input: { token: 
   const actor = systemActor('accounts.reset');
   const now = deps.now();
   const userId = await consumeToken(db, input.token, 'reset-password', now);
-  const user = userId ? await userById(db, userId) : null;
-  if (!user || user.status !== 'active') throw invalidLink();
+  const found = userId ? await userById(db, userId) : null;
+  if (!found || found.status === 'disabled') throw invalidLink();
+  // The link proves the address, so it also confirms a pending account (made at sign-up or checkout).
+  if (found.status === 'pending') await activateUser(db, found.id, now);
+  const user: UserRow = found.status === 'pending' ? { ...found, status: 'active', activated_at: now } : found;
   const profile = await readProfile(deps.kernel, db, user, actor);
   checkNewPassword('body.new_password', input.password, [profile.name, profile.email], user.kind === 'staff' ? staffRules : customerRules);
   await writePasswordHash(deps.kernel, db, user, await hashPassword(input.password), actor);

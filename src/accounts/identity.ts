@@ -22,8 +22,8 @@ export const loginActor = systemActor('accounts.login');
 
 export interface Candidate {
   user: UserRow;
-  /** The stored Argon2id PHC string. */
-  hash: string;
+  /** The stored Argon2id PHC string; null for an account made at checkout whose owner has not chosen a password yet. */
+  hash: string | null;
   email: string;
 }
 
@@ -37,7 +37,7 @@ export async function findAccount(kernel: PrivacyKernel, db: Db, email: string, 
     const record = await kernel.read(db, { subject: user.subject_id, actor, purpose: ACCOUNT_PURPOSE, categories: [EMAIL, CREDENTIALS], ref: '' });
     const current = record.values[EMAIL];
     const hash = record.values[CREDENTIALS];
-    if (typeof current === 'string' && normaliseEmail(current) === normaliseEmail(email) && typeof hash === 'string') return { user, hash, email: current };
+    if (typeof current === 'string' && normaliseEmail(current) === normaliseEmail(email)) return { user, hash: typeof hash === 'string' ? hash : null, email: current };
   }
   return null;
 }

@@ -33,6 +33,18 @@ export const accountTemplates: MailTemplate[] = [
     `Sign in here: ${p(i, 'login')}`,
     `Forgot your password? Choose a new one here: ${p(i, 'reset')}`,
   ]),
+  template('accounts.checkout-account', ['link', 'login'], (i) => `Your account at ${i.shop.name}`, (i) => [
+    'Thank you for your order. We made an account for you with this email address, where you can follow your orders.',
+    `To sign in, choose a password within 7 days: ${p(i, 'link')}`,
+    `After that, sign in here: ${p(i, 'login')}`,
+    'If the link has expired, ask for a new one with "Forgot your password?" on the sign-in page.',
+  ]),
+  template('accounts.checkout-existing', ['login', 'reset'], (i) => `Your order at ${i.shop.name} is in your account`, (i) => [
+    'An order was just placed with this email address, which already has an account with us. The order is in that account.',
+    `Sign in to follow it: ${p(i, 'login')}`,
+    `Forgot your password? Choose a new one here: ${p(i, 'reset')}`,
+    'If you did not place this order, please tell us by answering this mail.',
+  ]),
   template('accounts.reset-password', ['link'], (i) => `Choose a new password for ${i.shop.name}`, (i) => [
     'Someone (we hope you) asked to reset the password of the account with this email address.',
     `Choose a new password within one hour: ${p(i, 'link')}`,

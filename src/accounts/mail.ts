@@ -5,6 +5,8 @@ import type { Db } from '../platform/db/database.ts';
 export type AccountTemplate =
   | 'accounts.confirm-signup'
   | 'accounts.signup-existing'
+  | 'accounts.checkout-account'
+  | 'accounts.checkout-existing'
   | 'accounts.reset-password'
   | 'accounts.confirm-email-change'
   | 'accounts.email-change-notice'

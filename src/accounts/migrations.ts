@@ -99,4 +99,17 @@ export const accountsMigrations: Migration[] = [
         `,
       ),
   },
+  {
+    id: 'accounts/0004_user_origin',
+    // Where an account came from: a sign-up (swept when its confirmation link expires unused) or a
+    // checkout (never swept: orders hang on its subject).
+    up: (db) =>
+      runSql(
+        db,
+        `
+        alter table accounts_users add column origin text not null default 'signup' check (origin in ('signup', 'checkout', 'invitation', 'demo'));
+        update accounts_users set origin = 'invitation' where kind <> 'customer';
+        `,
+      ),
+  },
 ];

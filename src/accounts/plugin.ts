@@ -3,9 +3,11 @@
 // its hook guards every form of every module registered before or after it.
 import { BlockList, isIPv4 } from 'node:net';
 import type { FastifyInstance, FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
+import type { Db } from '../platform/db/database.ts';
 import { AppError } from '../platform/errors.ts';
 import type { PrivacyKernel } from '../privacy/kernel.ts';
 import type { AccountsDeps } from './customers.ts';
+import { customerForCheckout, type CheckoutCustomer, type CheckoutCustomerInput } from './checkout-customer.ts';
 import { CSRF_FIELD, csrfToken, csrfValid } from './csrf.ts';
 import type { AccountMailer } from './mail.ts';
 import { ensureDecoy } from './identity.ts';
@@ -34,6 +36,12 @@ export interface AccountsApi {
   clearSession(reply: FastifyReply): void;
   /** Signs out: ends the request's session in the database and its cookie. */
   signOut(request: FastifyRequest, reply: FastifyReply): Promise<void>;
+  /**
+   * The customer of a guest checkout, in the checkout's transaction: the account of that email
+   * (nothing in it changes) or a new pending one, whose owner is mailed a set-password link.
+   * Same answer shape and same kind of work either way; never show `created` to the buyer.
+   */
+  customerForCheckout(db: Db, input: CheckoutCustomerInput): Promise<CheckoutCustomer>;
 }
 
 declare module 'fastify' {
@@ -136,6 +144,7 @@ export function accountsPlugin(options: AccountsPluginOptions): FastifyPluginAsy
         if (token) await endSession(app.db, token);
         api.clearSession(reply);
       },
+      customerForCheckout: (db, input) => customerForCheckout(deps, db, input),
     };
     app.decorate('accounts', api);
 

@@ -4,6 +4,7 @@ import type { StaffRole } from '../privacy/actors.ts';
 
 export type UserKind = 'customer' | 'staff' | 'vendor';
 export type UserStatus = 'pending' | 'active' | 'disabled';
+export type UserOrigin = 'signup' | 'checkout' | 'invitation' | 'demo';
 export type TokenPurpose = 'confirm-signup' | 'reset-password' | 'change-email';
 export type SecurityEventKind = 'login-failed' | 'login-locked' | 'source-locked' | 'rate-limited' | 'new-network' | 'read-outside-role';
 
@@ -17,6 +18,7 @@ export interface UserRow {
   password_changed_at: Date;
   created_at: Date;
   activated_at: Date | null;
+  origin: UserOrigin;
 }
 
 export interface SessionRow {

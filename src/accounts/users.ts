@@ -3,15 +3,15 @@ import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
 import type { Db } from '../platform/db/database.ts';
 import type { StaffRole } from '../privacy/actors.ts';
-import type { UserKind, UserRow, UserStatus } from './tables.ts';
+import type { UserKind, UserOrigin, UserRow, UserStatus } from './tables.ts';
 
 export async function insertUser(
   db: Db,
-  u: { kind: UserKind; subjectId: string; status: UserStatus; role?: StaffRole | null; vendorId?: string | null; now: Date },
+  u: { kind: UserKind; subjectId: string; status: UserStatus; role?: StaffRole | null; vendorId?: string | null; origin?: UserOrigin; now: Date },
 ): Promise<UserRow> {
   const { rows } = await sql<UserRow>`
-    insert into accounts_users (id, kind, subject_id, status, role, vendor_id, password_changed_at, created_at, activated_at)
-    values (${randomUUID()}::uuid, ${u.kind}, ${u.subjectId}::uuid, ${u.status}, ${u.role ?? null}, ${u.vendorId ?? null}::uuid, ${u.now}, ${u.now}, ${u.status === 'active' ? u.now : null})
+    insert into accounts_users (id, kind, subject_id, status, role, vendor_id, password_changed_at, created_at, activated_at, origin)
+    values (${randomUUID()}::uuid, ${u.kind}, ${u.subjectId}::uuid, ${u.status}, ${u.role ?? null}, ${u.vendorId ?? null}::uuid, ${u.now}, ${u.now}, ${u.status === 'active' ? u.now : null}, ${u.origin ?? (u.kind === 'customer' ? 'signup' : 'invitation')})
     returning *`.execute(db);
   return rows[0]!;
 }
