@@ -18,9 +18,8 @@ const packer = staffActor(randomUUID(), 'fulfilment');
 const TRACKING = '1Z999AA10123456784';
 
 async function counts(db: Db) {
-  const { rows } = await sql<{ transitions: number; outbox: number; items: number; disclosures: number }>`
-    select (select count(*)::int from orders_transitions) as transitions, (select count(*)::int from comms_outbox) as outbox,
-      (select count(*)::int from privacy_items) as items, (select count(*)::int from privacy_disclosures) as disclosures`.execute(db);
+  const { rows } = await sql<{ transitions: number; outbox: number }>`
+    select (select count(*)::int from orders_transitions) as transitions, (select count(*)::int from comms_outbox) as outbox`.execute(db);
   return rows[0]!;
 }
 
@@ -80,6 +79,9 @@ testEachDatabase('[P000-05] an illegal transition is a 409 that names the order 
   await assert.rejects(transitionOrder(deps, db, { orderId: randomUUID(), to: 'paid', actor: packer }), (err) => isAppError(err) && err.status === 404);
   assert.deepEqual(await counts(db), before);
   assert.equal((await getOrder(db, id))?.status, 'pending_payment');
+  assert.deepEqual(await kernel.disclosuresOf(db, { subject }), [], 'nothing disclosed to a carrier');
+  const shipment = await kernel.read(db, { subject, actor: packer, purpose: 'fulfillment', categories: ['user.behavior.purchase_history'], ref: orderRef(id) });
+  assert.equal(shipment.values['user.behavior.purchase_history'], undefined, 'no tracking number stored');
 });
 
 testEachDatabase('[P002-04] shipping keeps carrier and tracking through the kernel under the order and discloses the shipping address to the carrier', async ({ db }) => {
