@@ -1,0 +1,195 @@
+// The checkout command, as steps in one transaction (decision 0018). Each step either succeeds or
+// throws, and a throw rolls everything back: no customer change, no personal item, no reserved
+// stock, no order. The one step that talks to the outside world (the processor) runs last, inside
+// a savepoint: if it fails, its own writes are undone and the steps before it are compensated in
+// the same transaction (stock released, order cancelled with the reason recorded), which commits,
+// and the answer is a 503 that the idempotency record does not keep, so a retry runs afresh.
+import { randomUUID } from 'node:crypto';
+import { sql } from 'kysely';
+import { tablesOf, type Db } from '../../platform/db/database.ts';
+import { AppError } from '../../platform/errors.ts';
+import type { IdempotentResult } from '../../platform/idempotency/idempotency.ts';
+import { systemActor, type Actor } from '../../privacy/actors.ts';
+import type { PrivacyKernel } from '../../privacy/kernel.ts';
+import type { PersonalValue } from '../../privacy/store/items.ts';
+import { fulfilmentOf, methods, type CheckoutSettings, type FieldSpec } from './fields.ts';
+import { readCheckoutInput } from './input.ts';
+import type { CheckoutCart, CheckoutPorts } from './ports.ts';
+import type { CheckoutTables } from './tables.ts';
+
+export const CHECKOUT_ACTOR: Actor = systemActor('checkout');
+
+export interface CheckoutDeps {
+  ports: CheckoutPorts;
+  kernel: PrivacyKernel;
+  settings: CheckoutSettings;
+}
+
+export interface PlaceOrderRequest {
+  cart: CheckoutCart;
+  body: Record<string, unknown>;
+  /** The signed-in customer, who is the buyer then; null for a guest. */
+  customer: { subject: string; userId: string } | null;
+  ip: string;
+  idempotencyKey: string;
+}
+
+/** What checkout answers: a 303 to the processor's page or the confirmation, or a 503 when the processor is down. */
+export interface PlacedOrder extends IdempotentResult {
+  body: { orderId: string; orderNumber: string; status: string; location: string; code?: string; message?: string };
+}
+
+export const confirmationPath = (orderId: string) => `/checkout/done/${orderId}`;
+
+/** The kernel refs an order's items are kept under: its main copy, and one per further item of a category. */
+export function refOf(orderId: string, item: string): string {
+  return item === 'buyer' || item === 'ship' || item === 'home' ? `order:${orderId}` : `order:${orderId}:${item}`;
+}
+
+/** Groups the declared values into kernel writes: one per (ref, purpose), addresses as one object. */
+export function personalItems(orderId: string, fields: readonly FieldSpec[], values: Record<string, string>) {
+  const writes = new Map<string, { ref: string; purpose: string; values: Record<string, PersonalValue> }>();
+  for (const f of fields) {
+    const value = values[f.name] ?? '';
+    if (value === '' && !f.required && f.category !== 'user.contact.address') continue;
+    const purpose = f.category === 'user.demographic.age_range' ? 'account' : 'fulfillment';
+    const ref = refOf(orderId, f.item);
+    const key = `${purpose} ${ref}`;
+    const write = writes.get(key) ?? { ref, purpose, values: {} };
+    writes.set(key, write);
+    if (f.category === 'user.contact.address') {
+      const address = (write.values[f.category] ??= {}) as Record<string, PersonalValue>;
+      address[f.name.slice(f.name.indexOf('_') + 1)] = f.name.endsWith('_country') ? value.toUpperCase() : value;
+    } else if (f.category === 'user.demographic.age_range') {
+      write.values[f.category] = { statement: value, at: 'checkout' };
+    } else {
+      write.values[f.category] = value;
+    }
+  }
+  return [...writes.values()];
+}
+
+export async function placeOrder(deps: CheckoutDeps, db: Db, request: PlaceOrderRequest): Promise<PlacedOrder> {
+  const { ports, kernel, settings } = deps;
+  if (request.cart.lines.length === 0) throw new AppError('CART_EMPTY');
+  const priced = await ports.priceLines(db, request.cart.lines, { shipTo: true });
+  const input = readCheckoutInput(request.body, priced, settings);
+  const v = input.values;
+
+  // 1. The buyer: the signed-in customer, or the account of the email typed (found or made, P000-10).
+  const customer = request.customer ?? (await ports.customerForCheckout(db, { name: v.name!, email: v.email!, age: v.age as 'adult' | 'parental-consent', ip: request.ip }));
+
+  // 2. The order's own copies of what the buyer typed, through the kernel (the age statement too, P003-22).
+  const orderId = randomUUID();
+  for (const write of personalItems(orderId, input.fields, v)) {
+    await kernel.write(db, { subject: customer.subject, actor: CHECKOUT_ACTOR, purpose: write.purpose, ref: write.ref, values: write.values });
+  }
+
+  // 3. Stock: all or nothing; a missing item throws OUT_OF_STOCK naming the SKU and rolls all back.
+  await ports.reserveStock(db, request.cart.lines);
+
+  // 4. The order, pending payment.
+  const order = await ports.createOrder(db, {
+    id: orderId, customerSubject: customer.subject, customerUserId: customer.userId, priced,
+    paymentMethod: input.method, fulfilment: fulfilmentOf(priced), actor: CHECKOUT_ACTOR,
+  });
+  const attempts = tablesOf<CheckoutTables>(db);
+  await attempts.insertInto('checkout_attempts').values({ order_id: orderId, cart_id: request.cart.cartId, payment_id: null, payment_url: null, finished_at: null }).execute();
+  const answer = (status: number, location: string, orderStatus: string, extra: { code?: string; message?: string } = {}): PlacedOrder => ({
+    status, body: { orderId, orderNumber: order.number, status: orderStatus, location, ...extra },
+  });
+
+  // 5. Payment, by method.
+  const spec = methods[input.method];
+  if (input.method === 'free') {
+    await ports.transitionOrder(db, { orderId, to: 'paid', actor: CHECKOUT_ACTOR, reason: 'nothing to pay' });
+    await finishAttempt(db, orderId, 'paid');
+    await ports.clearCart(db, request.cart.cartId);
+    return answer(303, confirmationPath(orderId), 'paid');
+  }
+  if (input.method === 'invoice') {
+    await ports.transitionOrder(db, { orderId, to: 'on_hold', actor: CHECKOUT_ACTOR, reason: 'awaiting credit approval' });
+    await attempts.insertInto('checkout_credit_approvals').values({ order_id: orderId, recipient: settings.invoiceRecipient! }).execute();
+    await finishAttempt(db, orderId, 'on_hold');
+    await ports.clearCart(db, request.cart.cartId);
+    return answer(303, confirmationPath(orderId), 'on_hold');
+  }
+
+  await sql`savepoint checkout_payment`.execute(db);
+  try {
+    const started = await ports.startPayment(db, {
+      orderId, subject: customer.subject, amountMinor: priced.totalMinor, currency: priced.currency,
+      instrument: spec.instrument!, idempotencyKey: `checkout:${request.idempotencyKey}`, actor: CHECKOUT_ACTOR,
+    });
+    await sql`release savepoint checkout_payment`.execute(db);
+    await attempts.updateTable('checkout_attempts').set({ payment_id: started.paymentId, payment_url: started.redirectUrl }).where('order_id', '=', orderId).execute();
+    return answer(303, started.redirectUrl, 'pending_payment');
+  } catch (err) {
+    if (!(err instanceof AppError) || err.status < 500) throw err;
+    // Compensation: undo the payment step's writes, give the stock back, cancel the order with the reason.
+    await sql`rollback to savepoint checkout_payment`.execute(db);
+    await ports.releaseStock(db, request.cart.lines);
+    await ports.transitionOrder(db, { orderId, to: 'cancelled', actor: CHECKOUT_ACTOR, reason: `payment could not start: ${err.code}` });
+    await finishAttempt(db, orderId, 'cancelled');
+    return answer(err.status === 502 ? 502 : 503, '/checkout', 'cancelled', { code: err.code, message: err.message });
+  }
+}
+
+async function finishAttempt(db: Db, orderId: string, state: 'paid' | 'on_hold' | 'cancelled'): Promise<void> {
+  await tablesOf<CheckoutTables>(db).updateTable('checkout_attempts').set({ state, finished_at: sql<Date>`now()` }).where('order_id', '=', orderId).execute();
+}
+
+/** The settlement listener (inside payments' transaction): paid → order paid and cart cleared; declined → stays pending for a retry; expired → cancelled, stock back. */
+export async function onSettled(ports: CheckoutPorts, db: Db, settlement: { orderId: string; status: string }): Promise<void> {
+  const t = tablesOf<CheckoutTables>(db);
+  const attempt = await t.selectFrom('checkout_attempts').selectAll().where('order_id', '=', settlement.orderId).forUpdate().executeTakeFirst();
+  if (!attempt || attempt.state !== 'awaiting_payment') return;
+  if (settlement.status === 'succeeded') {
+    await ports.transitionOrder(db, { orderId: settlement.orderId, to: 'paid', actor: CHECKOUT_ACTOR, reason: 'payment succeeded' });
+    await finishAttempt(db, settlement.orderId, 'paid');
+    if (attempt.cart_id) await ports.clearCart(db, attempt.cart_id);
+  } else if (settlement.status === 'expired') {
+    await cancelAttempt(ports, db, settlement.orderId, 'payment expired');
+  }
+}
+
+/** Cancels an order that waits on payment: its stock comes back, the reason is recorded. */
+export async function cancelAttempt(ports: CheckoutPorts, db: Db, orderId: string, reason: string): Promise<void> {
+  await ports.releaseStock(db, await ports.orderLines(db, orderId));
+  await ports.transitionOrder(db, { orderId, to: 'cancelled', actor: CHECKOUT_ACTOR, reason });
+  await finishAttempt(db, orderId, 'cancelled');
+}
+
+/** The expiry job: orders whose payment has waited longer than `maxAgeMinutes` are asked of the processor once more, then cancelled. */
+export async function expireWaitingPayments(ports: CheckoutPorts, db: Db, maxAgeMinutes: number, limit = 100): Promise<number> {
+  const due = await tablesOf<CheckoutTables>(db)
+    .selectFrom('checkout_attempts')
+    .select(['order_id', 'payment_id'])
+    .where('state', '=', 'awaiting_payment')
+    .where('created_at', '<', sql<Date>`now() - make_interval(mins => ${maxAgeMinutes})`)
+    .orderBy('created_at')
+    .limit(limit)
+    .execute();
+  let cancelled = 0;
+  for (const row of due) {
+    const done = await db.transaction().execute(async (trx) => {
+      // A payment that did succeed meanwhile is settled (and the order paid) by this call.
+      const settlement = row.payment_id ? await ports.settlePayment(trx, row.payment_id) : null;
+      const still = await tablesOf<CheckoutTables>(trx).selectFrom('checkout_attempts').select('state').where('order_id', '=', row.order_id).forUpdate().executeTakeFirst();
+      if (still?.state !== 'awaiting_payment' || settlement?.status === 'succeeded') return false;
+      if (row.payment_id) await ports.cancelPayment(trx, row.payment_id);
+      await cancelAttempt(ports, trx, row.order_id, 'payment not completed in time');
+      return true;
+    });
+    if (done) cancelled++;
+  }
+  return cancelled;
+}
+
+export async function attemptOfPayment(db: Db, paymentId: string) {
+  return tablesOf<CheckoutTables>(db).selectFrom('checkout_attempts').selectAll().where('payment_id', '=', paymentId).executeTakeFirst();
+}
+
+export async function attemptOfOrder(db: Db, orderId: string) {
+  return tablesOf<CheckoutTables>(db).selectFrom('checkout_attempts').selectAll().where('order_id', '=', orderId).executeTakeFirst();
+}

@@ -1,0 +1,32 @@
+import type { Migration } from '../../platform/db/migrate.ts';
+import { runSql } from '../../platform/db/migrate.ts';
+
+// Ids, states and times only: which cart an order came from (cleared once it is paid), which
+// payment and processor page it waits on, and the credit approvals invoice orders wait for.
+export const checkoutMigrations: Migration[] = [
+  {
+    id: 'checkout/0001_tables',
+    up: (db) =>
+      runSql(
+        db,
+        `
+        create table checkout_attempts (
+          order_id uuid primary key,
+          cart_id uuid,
+          payment_id uuid unique,
+          payment_url text check (length(payment_url) <= 2000),
+          state text not null default 'awaiting_payment' check (state in ('awaiting_payment', 'paid', 'on_hold', 'cancelled')),
+          created_at timestamptz not null default now(),
+          finished_at timestamptz
+        );
+        create index checkout_attempts_waiting_idx on checkout_attempts (created_at) where state = 'awaiting_payment';
+        create table checkout_credit_approvals (
+          order_id uuid primary key references checkout_attempts (order_id),
+          recipient text not null check (length(recipient) between 1 and 100),
+          state text not null default 'awaiting' check (state in ('awaiting', 'approved', 'rejected')),
+          created_at timestamptz not null default now()
+        )
+        `,
+      ),
+  },
+];

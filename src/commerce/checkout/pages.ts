@@ -1,0 +1,140 @@
+// The checkout pages. Without JavaScript: choosing a payment method is a GET form that reloads the
+// page with that method's fields; the order form posts with a hidden idempotency key made for this
+// page view, so a doubled click or a reload of the POST makes one order.
+import { html, type SafeHtml } from '../../web/template.ts';
+import { formatMoney } from '../../web/format.ts';
+import type { PricedCart } from '../pricing/price-lines.ts';
+import { methods, type FieldSpec, type PaymentMethod } from './fields.ts';
+
+export interface Page {
+  title: string;
+  body: SafeHtml;
+}
+
+export interface CheckoutFormState {
+  priced: PricedCart;
+  offered: PaymentMethod[];
+  method: PaymentMethod;
+  fields: FieldSpec[];
+  csrf: string;
+  idempotencyKey: string;
+  values?: Record<string, string>;
+  errors?: Record<string, string>;
+}
+
+function summary(p: PricedCart): SafeHtml {
+  const m = (n: number) => formatMoney(n, p.currency);
+  return html`<table class="order-summary">
+<thead><tr><th scope="col">Item</th><th scope="col">Qty</th><th scope="col">Price</th></tr></thead>
+<tbody>${p.lines.map((l) => html`<tr><td>${l.name} <small>(${l.sku})</small></td><td>${l.quantity}</td><td>${m(l.totalMinor)}</td></tr>`)}</tbody>
+<tfoot>
+<tr><th scope="row" colspan="2">Subtotal</th><td>${m(p.subtotalMinor)}</td></tr>
+${p.needsShipping ? html`<tr><th scope="row" colspan="2">Shipping</th><td>${m(p.shippingMinor)}</td></tr>` : ''}
+${p.taxMinor ? html`<tr><th scope="row" colspan="2">Tax</th><td>${m(p.taxMinor)}</td></tr>` : ''}
+<tr><th scope="row" colspan="2">Total</th><td id="order-total">${m(p.totalMinor)}</td></tr>
+</tfoot></table>`;
+}
+
+function field(f: FieldSpec, s: CheckoutFormState): SafeHtml {
+  const id = `f-${f.name}`;
+  const value = s.values?.[f.name] ?? '';
+  const error = s.errors?.[f.name];
+  const errorHtml = error ? html`<span class="error" id="${id}-error">${error}</span>` : '';
+  if (f.options) {
+    return html`<fieldset class="field${error ? ' field-error' : ''}" id="${id}"><legend>${f.label}</legend>
+${f.options.map((o) => html`<label><input type="radio" name="${f.name}" value="${o.value}"${f.required ? html` required` : ''}${value === o.value ? html` checked` : ''}> ${o.label}</label><br>`)}
+${errorHtml}</fieldset>`;
+  }
+  return html`<p class="field${error ? ' field-error' : ''}"><label for="${id}">${f.label}</label>
+<input id="${id}" name="${f.name}" type="${f.input}"${f.required ? html` required` : ''} maxlength="${f.maxLength}"${f.autocomplete ? html` autocomplete="${f.autocomplete}"` : ''}${value ? html` value="${value}"` : ''}${error ? html` aria-invalid="true" aria-describedby="${id}-error"` : ''}>
+${errorHtml}</p>`;
+}
+
+export function checkoutPage(s: CheckoutFormState): Page {
+  const errors = Object.entries(s.errors ?? {});
+  const labels = Object.fromEntries(s.fields.map((f) => [f.name, f.label]));
+  return {
+    title: 'Checkout',
+    body: html`<h1>Checkout</h1>
+${summary(s.priced)}
+${s.offered.length > 1
+  ? html`<form method="get" action="/checkout" class="method-choice"><fieldset><legend>How would you like to pay?</legend>
+${s.offered.map((m) => html`<label><input type="radio" name="method" value="${m}"${m === s.method ? html` checked` : ''}> ${methods[m].label}</label><br>`)}
+</fieldset><button type="submit">Use this payment method</button></form>`
+  : ''}
+<h2>${methods[s.method].label}</h2>
+<p>${methods[s.method].explanation}</p>
+${errors.length ? html`<div class="form-errors" role="alert"><p>Please check the form:</p><ul>${errors.map(([n, msg]) => (n === '' ? html`<li>${msg}</li>` : html`<li><a href="#f-${n}">${labels[n] ?? n}</a>: ${msg}</li>`))}</ul></div>` : ''}
+<form method="post" action="/checkout" class="checkout-form" novalidate>
+<input type="hidden" name="_csrf" value="${s.csrf}">
+<input type="hidden" name="idempotency_key" value="${s.idempotencyKey}">
+<input type="hidden" name="method" value="${s.method}">
+${s.fields.map((f) => field(f, s))}
+<p class="hint">We ask only what this order needs. ${s.priced.needsShipping ? 'The delivery address goes to the carrier only.' : 'Nothing here is shipped, so we ask no address.'}
+If you have no account yet, one is made for this email and we mail you how to sign in.</p>
+<button type="submit">${s.method === 'free' || s.method === 'invoice' ? 'Place order' : 'Continue to payment'}</button>
+</form>`,
+  };
+}
+
+export function cookiesNeededPage(): Page {
+  return {
+    title: 'Cookies needed',
+    body: html`<h1>Checkout needs a cookie</h1>
+<p>You can browse the catalogue without cookies, but a cart and an order need one: it is how this shop remembers what you added.
+The cookie holds only a random number, is sent only to this shop over HTTPS, and is never used for tracking.</p>
+<p>Allow cookies for this shop in your browser, then add your items to the cart again.</p>
+<p><a href="/catalogue">Back to the catalogue</a></p>`,
+  };
+}
+
+export function emptyCartPage(): Page {
+  return { title: 'Checkout', body: html`<h1>Your cart is empty</h1><p><a href="/catalogue">Browse the catalogue</a> and add something first.</p>` };
+}
+
+export function unavailablePage(message: string): Page {
+  return {
+    title: 'Payment not started',
+    body: html`<h1>We could not start the payment</h1><p>${message}</p>
+<p>No order was kept and nothing was charged; the items are back in stock. <a href="/checkout">Try again</a> in a moment.</p>`,
+  };
+}
+
+export interface ConfirmationView {
+  number: string;
+  status: string;
+  totalMinor: number;
+  currency: string;
+  fulfilment: 'ship' | 'digital' | string;
+  method: string;
+  signedIn: boolean;
+}
+
+export function confirmationPage(o: ConfirmationView): Page {
+  const next =
+    o.status === 'on_hold'
+      ? html`<p>Your order waits for a credit approval of the invoice. We mail you as soon as it is approved, and again at every step.</p>`
+      : o.fulfilment === 'ship'
+        ? html`<p>We are preparing your parcel. We mail you when it ships, with the carrier and tracking number.</p>`
+        : html`<p>Your order is paid. We mail you your licence or access as soon as it is ready.</p>`;
+  return {
+    title: 'Thank you',
+    body: html`<h1>Thank you for your order</h1>
+<p>Your order number is <strong id="order-number">${o.number}</strong> (${formatMoney(o.totalMinor, o.currency)}).</p>
+${next}
+${o.signedIn
+  ? html`<p>You can follow it under <a href="/account/orders">your orders</a>.</p>`
+  : html`<p>Every order belongs to an account. We have mailed you how to sign in (new accounts get a link to choose a password); then your orders are under <a href="/account/orders">your orders</a>.</p>`}`,
+  };
+}
+
+export function paymentPendingPage(o: { number: string; status: string; paymentUrl: string | null }): Page {
+  const declined = o.status === 'failed';
+  return {
+    title: declined ? 'Payment declined' : 'Payment not finished',
+    body: html`<h1>${declined ? 'The payment was declined' : 'The payment is not finished yet'}</h1>
+<p>Order <strong>${o.number}</strong> waits for payment. Nothing was charged.</p>
+${o.paymentUrl ? html`<p><a class="button" href="${o.paymentUrl}">Back to the payment page</a> to try again, or with another card or account.</p>` : ''}
+<p>Unpaid orders are cancelled after an hour and their items go back in stock.</p>`,
+  };
+}

@@ -1,0 +1,60 @@
+// What checkout uses of the other modules, as one set of functions (wired in wiring.ts). The flow
+// depends on these shapes only, so each step can be read here and each module's own tests prove
+// its part.
+import type { FastifyRequest } from 'fastify';
+import type { Db } from '../../platform/db/database.ts';
+import type { Actor } from '../../privacy/actors.ts';
+import type { PricedCart } from '../pricing/price-lines.ts';
+
+export interface CartLineRef {
+  variantId: string;
+  quantity: number;
+}
+
+export interface CheckoutCart {
+  cartId: string;
+  lines: CartLineRef[];
+}
+
+export interface OrderRef {
+  id: string;
+  number: string;
+  status: string;
+  customer_subject: string;
+  total_minor: number;
+  currency: string;
+  fulfilment: string;
+  payment_method: string;
+}
+
+export interface Settlement {
+  paymentId: string;
+  orderId: string;
+  status: 'open' | 'succeeded' | 'failed' | 'expired' | 'refunded';
+  last4?: string;
+}
+
+export interface CheckoutPorts extends PaymentsPort {
+  cartOfRequest(request: FastifyRequest): Promise<CheckoutCart | null>;
+  /** True when the request carries no cart cookie at all (cookies may be off, P003-21). */
+  hasCartCookie(request: FastifyRequest): boolean;
+  clearCart(db: Db, cartId: string): Promise<void>;
+  priceLines(db: Db, lines: readonly CartLineRef[], options: { shipTo: boolean }): Promise<PricedCart>;
+  reserveStock(db: Db, lines: readonly CartLineRef[]): Promise<void>;
+  releaseStock(db: Db, lines: readonly CartLineRef[]): Promise<void>;
+  customerForCheckout(db: Db, input: { name: string; email: string; age: 'adult' | 'parental-consent'; ip: string }): Promise<{ subject: string; userId: string; created: boolean }>;
+  /** The signed-in customer of this request, if any. */
+  signedInCustomer(request: FastifyRequest): Promise<{ subject: string; userId: string } | null>;
+  createOrder(db: Db, input: { id: string; customerSubject: string; customerUserId: string | null; priced: PricedCart; paymentMethod: string; fulfilment: 'ship' | 'digital'; actor: Actor }): Promise<OrderRef>;
+  transitionOrder(db: Db, input: { orderId: string; to: string; actor: Actor; reason?: string }): Promise<unknown>;
+  getOrder(db: Db, orderId: string): Promise<OrderRef | null>;
+  orderLines(db: Db, orderId: string): Promise<CartLineRef[]>;
+}
+
+/** The part of the payments module checkout calls (`app.payments`). */
+export interface PaymentsPort {
+  startPayment(db: Db, input: { orderId: string; subject: string; amountMinor: number; currency: string; instrument: 'card' | 'bank-account'; idempotencyKey: string; actor: Actor }): Promise<{ paymentId: string; redirectUrl: string }>;
+  settlePayment(db: Db, paymentId: string): Promise<Settlement>;
+  cancelPayment(db: Db, paymentId: string): Promise<void>;
+  onPaymentSettled(listener: (db: Db, settlement: Settlement) => Promise<void>): void;
+}

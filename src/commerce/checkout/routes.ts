@@ -1,0 +1,159 @@
+// Checkout's pages and JSON API. Each POST is one transaction opened here, inside the idempotency
+// record of its key (a hidden field of the form, the Idempotency-Key header of the API).
+import { randomBytes } from 'node:crypto';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { AppError } from '../../platform/errors.ts';
+import { checkIdempotencyKey, fingerprint, withIdempotency } from '../../platform/idempotency/idempotency.ts';
+import { toAppError } from '../../web/error-handler.ts';
+import { layout } from '../../web/layout.ts';
+import { allFields, fieldSchema, fieldsFor, methodsFor, paymentMethods, type PaymentMethod } from './fields.ts';
+import { attemptOfOrder, attemptOfPayment, confirmationPath, placeOrder, type CheckoutDeps, type PlacedOrder } from './flow.ts';
+import { checkoutPage, confirmationPage, cookiesNeededPage, emptyCartPage, paymentPendingPage, unavailablePage, type Page } from './pages.ts';
+import type { CheckoutCart } from './ports.ts';
+
+function sendPage(request: FastifyRequest, reply: FastifyReply, page: Page, status = 200): FastifyReply {
+  return reply.code(status).header('cache-control', 'no-store').type('text/html; charset=utf-8')
+    .send(layout({ shopName: request.server.config.shopName, title: page.title, body: page.body }).value);
+}
+
+const newKey = () => randomBytes(18).toString('base64url');
+const uuidParam = (name: string) => ({ type: 'object', required: [name], properties: { [name]: { type: 'string', format: 'uuid' } } });
+
+const errorResponse = {
+  type: 'object',
+  properties: { error: { type: 'object', properties: { code: { type: 'string' }, message: { type: 'string' }, fields: { type: 'array', items: { type: 'object', properties: { field: { type: 'string' }, message: { type: 'string' } } } } } } },
+} as const;
+
+/** The API body: every field any method may ask (each request is then held to exactly its method's fields). */
+export function apiBodySchema() {
+  return {
+    type: 'object',
+    required: ['method'],
+    additionalProperties: false,
+    properties: {
+      method: { type: 'string', enum: [...paymentMethods], description: 'card | bank-account | invoice | free; see GET /api/checkout for the fields each asks' },
+      ...Object.fromEntries(allFields().map((f) => [f.name, fieldSchema(f)])),
+    },
+  };
+}
+
+export async function checkoutRoutes(app: FastifyInstance, deps: CheckoutDeps): Promise<void> {
+  const { ports, settings } = deps;
+
+  // A form posted without any cookie fails the CSRF check: say that cookies are needed (P003-21).
+  app.setErrorHandler(async (err, request, reply) => {
+    if (err instanceof AppError && err.code === 'CSRF_INVALID' && !request.headers.cookie && !request.url.startsWith('/api/')) {
+      return sendPage(request, reply, cookiesNeededPage(), 400);
+    }
+    throw err;
+  });
+
+  /** The cart of the request, or the page that explains what is missing. */
+  async function cartOrPage(request: FastifyRequest): Promise<CheckoutCart | Page> {
+    if (!ports.hasCartCookie(request)) return cookiesNeededPage();
+    const cart = await ports.cartOfRequest(request);
+    return cart && cart.lines.length > 0 ? cart : emptyCartPage();
+  }
+
+  async function showForm(request: FastifyRequest, reply: FastifyReply, cart: CheckoutCart, wanted: unknown, extra: { values?: Record<string, string>; errors?: Record<string, string> } = {}, status = 200) {
+    const priced = await ports.priceLines(app.db, cart.lines, { shipTo: true });
+    const offered = methodsFor(priced, settings);
+    const method = offered.includes(wanted as PaymentMethod) ? (wanted as PaymentMethod) : offered[0]!;
+    const page = checkoutPage({ priced, offered, method, fields: fieldsFor(method, priced, settings), csrf: app.accounts.formToken(request, reply), idempotencyKey: newKey(), ...extra });
+    return sendPage(request, reply, page, status);
+  }
+
+  async function run(request: FastifyRequest, cart: CheckoutCart, key: string, body: Record<string, unknown>): Promise<{ result: PlacedOrder; replayed: boolean }> {
+    const customer = await ports.signedInCustomer(request);
+    const { idempotency_key: _k, ...rest } = body;
+    const requestHash = fingerprint(key, { cart: cart.cartId, lines: cart.lines, body: rest, customer: customer?.subject ?? null });
+    const done = await withIdempotency(app.db, { scope: 'checkout', key, requestHash }, (trx) =>
+      placeOrder(deps, trx, { cart, body: rest, customer, ip: request.ip, idempotencyKey: key }),
+    );
+    return done as { result: PlacedOrder; replayed: boolean };
+  }
+
+  app.get('/checkout', { schema: { hide: true, querystring: { type: 'object', properties: { method: { type: 'string', maxLength: 40 } } } } }, async (request, reply) => {
+    const cart = await cartOrPage(request);
+    if ('title' in cart) return sendPage(request, reply, cart);
+    return showForm(request, reply, cart, (request.query as { method?: string }).method);
+  });
+
+  app.post('/checkout', { schema: { hide: true } }, async (request, reply) => {
+    const body = { ...((request.body ?? {}) as Record<string, unknown>) };
+    const cart = await cartOrPage(request);
+    if ('title' in cart) return sendPage(request, reply, cart, 409);
+    try {
+      const key = checkIdempotencyKey(body.idempotency_key, 'body.idempotency_key');
+      const { result } = await run(request, cart, key, body);
+      if (result.status >= 500) return sendPage(request, reply, unavailablePage(result.body.message ?? ''), result.status);
+      return reply.redirect(result.body.location, 303);
+    } catch (err) {
+      const known = err instanceof AppError ? err : toAppError(err as Parameters<typeof toAppError>[0]);
+      if (!known || known.status >= 500) throw err;
+      const errors: Record<string, string> = {};
+      for (const f of known.fields) errors[f.field.replace(/^body\./, '')] ??= f.message;
+      if (known.fields.length === 0) errors[''] = known.message;
+      const values = Object.fromEntries(Object.entries(body).filter(([, v]) => typeof v === 'string').map(([k, v]) => [k, (v as string).slice(0, 300)]));
+      // A cart that changed under the buyer (stock gone) shows the form again with what is wrong.
+      return showForm(request, reply, cart, body.method, { values, errors }, known.status);
+    }
+  });
+
+  app.get('/api/checkout', {
+    schema: {
+      tags: ['checkout'], summary: 'The payment methods this cart may use and the exact fields each asks',
+      response: { 200: { type: 'object', properties: { total_minor: { type: 'integer' }, currency: { type: 'string' }, methods: { type: 'array', items: { type: 'object', properties: { method: { type: 'string' }, fields: { type: 'array', items: { type: 'object', properties: { name: { type: 'string' }, label: { type: 'string' }, required: { type: 'boolean' }, schema: { type: 'object', additionalProperties: true } } } } } } } } }, 409: errorResponse },
+    },
+  }, async (request) => {
+    if (!ports.hasCartCookie(request)) throw new AppError('COOKIES_REQUIRED');
+    const cart = await ports.cartOfRequest(request);
+    if (!cart || cart.lines.length === 0) throw new AppError('CART_EMPTY');
+    const priced = await ports.priceLines(app.db, cart.lines, { shipTo: true });
+    return {
+      total_minor: priced.totalMinor, currency: priced.currency,
+      methods: methodsFor(priced, settings).map((method) => ({ method, fields: fieldsFor(method, priced, settings).map((f) => ({ name: f.name, label: f.label, required: f.required, schema: fieldSchema(f) })) })),
+    };
+  });
+
+  app.post('/api/checkout', {
+    schema: {
+      tags: ['checkout'], summary: 'Place the order of this cart (Idempotency-Key header required); answers where the buyer goes next',
+      headers: { type: 'object', required: ['idempotency-key'], properties: { 'idempotency-key': { type: 'string', minLength: 8, maxLength: 255 } } },
+      body: apiBodySchema(),
+      response: { 201: { type: 'object', properties: { order_id: { type: 'string' }, order_number: { type: 'string' }, status: { type: 'string' }, next_url: { type: 'string' } } }, 400: errorResponse, 409: errorResponse, 422: errorResponse, 503: errorResponse },
+    },
+  }, async (request, reply) => {
+    if (!ports.hasCartCookie(request)) throw new AppError('COOKIES_REQUIRED');
+    const cart = await ports.cartOfRequest(request);
+    if (!cart || cart.lines.length === 0) throw new AppError('CART_EMPTY');
+    const key = checkIdempotencyKey(request.headers['idempotency-key'], 'headers.idempotency-key');
+    const { result, replayed } = await run(request, cart, key, request.body as Record<string, unknown>);
+    if (result.status >= 500) throw new AppError(result.body.code === 'PAYMENT_PROCESSOR_ERROR' ? 'PAYMENT_PROCESSOR_ERROR' : 'PAYMENT_PROCESSOR_UNAVAILABLE');
+    if (replayed) reply.header('idempotent-replayed', 'true');
+    return reply.code(201).send({ order_id: result.body.orderId, order_number: result.body.orderNumber, status: result.body.status, next_url: result.body.location });
+  });
+
+  // The processor sends the buyer back here. The redirect proves nothing: the store asks the processor.
+  app.get('/checkout/return/:paymentId', { schema: { hide: true, params: uuidParam('paymentId') } }, async (request, reply) => {
+    const { paymentId } = request.params as { paymentId: string };
+    const attempt = await attemptOfPayment(app.db, paymentId);
+    if (!attempt) throw new AppError('NOT_FOUND', 'This payment was not found.');
+    const settlement = await app.db.transaction().execute((trx) => ports.settlePayment(trx, paymentId));
+    if (settlement.status === 'succeeded') return reply.redirect(confirmationPath(attempt.order_id), 303);
+    const order = await ports.getOrder(app.db, attempt.order_id);
+    if (!order) throw new AppError('NOT_FOUND');
+    if (order.status === 'cancelled') return sendPage(request, reply, unavailablePage('The payment was not completed in time, so the order was cancelled.'), 200);
+    return sendPage(request, reply, paymentPendingPage({ number: order.number, status: settlement.status, paymentUrl: attempt.payment_url }), 200);
+  });
+
+  app.get('/checkout/done/:orderId', { schema: { hide: true, params: uuidParam('orderId') } }, async (request, reply) => {
+    const { orderId } = request.params as { orderId: string };
+    const [attempt, order] = await Promise.all([attemptOfOrder(app.db, orderId), ports.getOrder(app.db, orderId)]);
+    if (!attempt || !order) throw new AppError('NOT_FOUND', 'This order was not found.');
+    if (order.status === 'pending_payment') return sendPage(request, reply, paymentPendingPage({ number: order.number, status: 'open', paymentUrl: attempt.payment_url }));
+    const signedIn = (await ports.signedInCustomer(request)) !== null;
+    return sendPage(request, reply, confirmationPage({ number: order.number, status: order.status, totalMinor: order.total_minor, currency: order.currency, fulfilment: order.fulfilment, method: order.payment_method, signedIn }));
+  });
+}
+
