@@ -17,6 +17,7 @@ import { createSubject, setRestricted } from './store/subjects.ts';
 import { checkResidency } from './residency.ts';
 import { rotateMasterKey } from './crypto/rotation.ts';
 import { eraseSubject, reconcileErasures, type EraseResult } from './erasure.ts';
+import { pendingDisclosureRequests, type PendingDisclosureRequest } from './disclosure/pending.ts';
 import { decideDisclosure, disclose, disclosuresOf, requestDisclosure, type Disclosure, type DisclosureRecord, type DisclosureRequest } from './disclosure/disclose.ts';
 
 export interface KernelOptions {
@@ -56,6 +57,8 @@ export interface PrivacyKernel {
   /** Staff ask the DPO to approve a disclosure on a non-fulfilment basis; returns the request id. */
   requestDisclosure(db: Db, request: Omit<DisclosureRequest, 'approval'>): Promise<string>;
   decideDisclosure(db: Db, request: { approval: string; decision: 'approved' | 'rejected'; actor: Actor }): Promise<void>;
+  /** Disclosure requests awaiting the DPO's decision, oldest first, without personal values (DPO and owners only; audited). */
+  pendingDisclosureRequests(db: Db, actor: Actor): Promise<PendingDisclosureRequest[]>;
   /** Who received this person's data (for one order, or all): recipient, fields, when, why. */
   disclosuresOf(db: Db, request: { subject: string; order?: string }): Promise<DisclosureRecord[]>;
   /** Crypto-shreds a person: nothing of theirs can be read again, here or in any backup. */
@@ -109,6 +112,7 @@ export function kernelOf(ctx: KernelContext, region: string): PrivacyKernel {
     disclose: (db, r) => disclose(ctx, db, r),
     requestDisclosure: (db, r) => requestDisclosure(ctx, db, r),
     decideDisclosure: (db, r) => decideDisclosure(ctx, db, r),
+    pendingDisclosureRequests: (db, actor) => pendingDisclosureRequests(ctx, db, actor),
     disclosuresOf: (db, r) => disclosuresOf(ctx, db, r),
     erase: (db, r) => eraseSubject(ctx, db, r),
     reconcileErasures: (db) => reconcileErasures(ctx, db),

@@ -1,11 +1,38 @@
 // The privacy officer's console entry (P000-16) and the published contact page.
 import { html } from '../../web/template.ts';
 import type { VerifyReport } from '../../privacy/audit/verify.ts';
+import type { PendingDisclosureRequest } from '../../privacy/disclosure/pending.ts';
 import type { SecurityEventRow } from '../tables.ts';
 import type { Page } from './customer.ts';
 import { csrfField } from './form.ts';
 
-export function dpoPage(o: { csrf: string; events: SecurityEventRow[]; report?: VerifyReport }): Page {
+/** A pending request as the console shows it: who asked is named by role and a short id. */
+export interface DisclosureRequestView extends PendingDisclosureRequest {
+  requestedByLabel: string;
+}
+
+/**
+ * Data-subject requests (access, export, erasure) come with the rights module, which will hand
+ * the console its own list here; until then `null` says there is nothing to list yet.
+ */
+export type SubjectRequestsView = null;
+
+function disclosureRequests(csrf: string, requests: DisclosureRequestView[], notice?: string) {
+  return html`<h2>Disclosures awaiting your approval</h2>
+${notice ? html`<div class="notice" role="status"><p>${notice}</p></div>` : ''}
+${
+  requests.length
+    ? html`<table><caption>Requests to share a person's data with a third party (no personal values are shown)</caption>
+<thead><tr><th scope="col">Asked</th><th scope="col">By</th><th scope="col">Recipient</th><th scope="col">Categories</th><th scope="col">Basis</th><th scope="col">Purpose</th><th scope="col">Order</th><th scope="col">Person</th><th scope="col">Decision</th></tr></thead>
+<tbody>${requests.map(
+        (r) => html`<tr><td>${r.requestedAt.toISOString()}</td><td>${r.requestedByLabel}</td><td>${r.recipientName}</td><td>${r.categories.join(', ')}</td><td>${r.basisLabel}</td><td>${r.purpose}</td><td>${r.order ?? '—'}</td><td>${r.subject.slice(0, 8)}</td>
+<td><form method="post" action="/staff/dpo/disclosures/${r.id}" class="inline-form">${csrfField(csrf)}<button type="submit" name="decision" value="approved">Approve</button> <button type="submit" name="decision" value="rejected">Reject</button></form></td></tr>`,
+      )}</tbody></table>`
+    : html`<p>No disclosure is waiting for your approval.</p>`
+}`;
+}
+
+export function dpoPage(o: { csrf: string; events: SecurityEventRow[]; report?: VerifyReport; disclosures: DisclosureRequestView[]; subjectRequests: SubjectRequestsView; notice?: string }): Page {
   const r = o.report;
   return {
     title: 'Privacy officer',
@@ -27,8 +54,9 @@ ${
 <tbody>${o.events.map((e) => html`<tr><td>${e.at.toISOString()}</td><td>${e.kind}</td><td>${Object.entries(e.detail).map(([k, v]) => `${k}: ${String(v)}`).join(', ')}</td></tr>`)}</tbody></table>`
     : html`<p>No security events in the last 30 days.</p>`
 }
-<h2>Requests and disclosures</h2>
-<p>Access, export and erasure requests, and disclosures waiting for your approval, are not listed here yet: they arrive with the privacy centre.</p>
+${disclosureRequests(o.csrf, o.disclosures, o.notice)}
+<h2>Data-subject requests</h2>
+${o.subjectRequests === null ? html`<p>Access, export and erasure requests are not listed here yet: they arrive with the privacy centre.</p>` : ''}
 <p><a href="/staff">Back to the console</a></p></section>`,
   };
 }

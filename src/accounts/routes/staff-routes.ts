@@ -16,6 +16,8 @@ import { checkSecondFactor, finishEnrolment, startEnrolment, totpOf } from '../s
 import { recentSecurityEvents, recordSecurityEvent } from '../security-events.ts';
 import { verifyAuditLog, type VerifyReport } from '../../privacy/audit/verify.ts';
 import { contactPage, dpoPage } from '../pages/dpo.ts';
+import { pendingDisclosureViews } from '../dpo-console.ts';
+import { isPrivacyRefusal } from '../../privacy/refusals.ts';
 import { createStaff, listStaff, reinviteStaff, updateStaff } from '../staff.ts';
 import type { UserRow } from '../tables.ts';
 import { lockState, recordFailure, throttleKeys } from '../throttle.ts';
@@ -34,6 +36,7 @@ const staffBody = {
   required: ['name', 'email', 'role'],
   properties: { name: { type: 'string', minLength: 1, maxLength: 200 }, email: { type: 'string', minLength: 3, maxLength: 254 }, role: { type: 'string', enum: [...staffRoles] } },
 } as const;
+const decisionBody = { type: 'object', additionalProperties: false, required: ['decision'], properties: { decision: { type: 'string', enum: ['approved', 'rejected'] } } } as const;
 const codeBody = { type: 'object', additionalProperties: false, required: ['code'], properties: { code: { type: 'string', minLength: 1, maxLength: 20 } } } as const;
 const category = { type: 'string', pattern: '^[a-z_]+(\\.[a-z_]+)*$', maxLength: 100 } as const;
 const purpose = { type: 'string', pattern: '^[a-z0-9]+(-[a-z0-9]+)*$', maxLength: 100 } as const;
@@ -287,9 +290,10 @@ export async function staffRoutes(app: FastifyInstance): Promise<void> {
     },
   );
 
-  const dpoPageOf = async (request: FastifyRequest, reply: FastifyReply, report?: VerifyReport) => {
+  const dpoPageOf = async (request: FastifyRequest, reply: FastifyReply, session: ActiveSession, extra: { report?: VerifyReport; notice?: string } = {}, status = 200) => {
     const events = await recentSecurityEvents(app.db, { since: new Date(deps.now().getTime() - 30 * 86_400_000), limit: 50 });
-    return sendPage(request, reply, dpoPage({ csrf: accounts.formToken(request, reply), events, ...(report ? { report } : {}) }));
+    const disclosures = await pendingDisclosureViews(app.db, deps.kernel, staffActor(session.user.id, session.user.role!));
+    return sendPage(request, reply, dpoPage({ csrf: accounts.formToken(request, reply), events, disclosures, subjectRequests: null, ...extra }), status);
   };
   const dpoOnly = async (request: FastifyRequest, reply: FastifyReply): Promise<ActiveSession | null> => {
     const session = await staffPage(request, reply);
@@ -297,13 +301,35 @@ export async function staffRoutes(app: FastifyInstance): Promise<void> {
     return session;
   };
 
-  app.get('/staff/dpo', { schema: { hide: true } }, async (request, reply) => ((await dpoOnly(request, reply)) ? dpoPageOf(request, reply) : reply));
+  app.get('/staff/dpo', { schema: { hide: true } }, async (request, reply) => {
+    const session = await dpoOnly(request, reply);
+    return session ? dpoPageOf(request, reply, session) : reply;
+  });
 
   app.post('/staff/dpo/verify', { schema: { hide: true } }, async (request, reply) => {
-    if (!(await dpoOnly(request, reply))) return reply;
+    const session = await dpoOnly(request, reply);
+    if (!session) return reply;
     const report = await verifyAuditLog(app.db, deps.now());
-    return dpoPageOf(request, reply, report);
+    return dpoPageOf(request, reply, session, { report });
   });
+
+  app.post<{ Params: { id: string } }>(
+    '/staff/dpo/disclosures/:id',
+    { schema: { hide: true, params: { type: 'object', properties: { id: { type: 'string', format: 'uuid' } }, required: ['id'] }, body: decisionBody }, attachValidation: true },
+    async (request, reply) => {
+      const session = await dpoOnly(request, reply);
+      if (!session) return reply;
+      if (validationProblem(request)) return dpoPageOf(request, reply, session, { notice: 'Choose approve or reject.' }, 400);
+      const decision = (request.body as Body).decision as 'approved' | 'rejected';
+      try {
+        await app.db.transaction().execute((trx) => deps.kernel.decideDisclosure(trx, { approval: request.params.id, decision, actor: staffActor(session.user.id, session.user.role!) }));
+      } catch (err) {
+        if (!isPrivacyRefusal(err)) throw err;
+        return dpoPageOf(request, reply, session, { notice: `Not recorded: ${err.message}` }, 409);
+      }
+      return dpoPageOf(request, reply, session, { notice: decision === 'approved' ? 'The disclosure is approved; the requester may now make it.' : 'The request is rejected.' });
+    },
+  );
 
   // Published: how to reach the privacy officer (the data map's organization.dpo_contact).
   app.get('/privacy/contact', { schema: { hide: true } }, async (request, reply) =>

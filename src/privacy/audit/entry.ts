@@ -16,6 +16,7 @@ export type AuditAction =
   | 'disclosure'
   | 'disclosure.request'
   | 'disclosure.decide'
+  | 'disclosure.list'
   | 'key.create'
   | 'key.rewrap'
   | 'key.rotate'
