@@ -7,9 +7,10 @@ import { storefrontModule } from './commerce/storefront/module.ts';
 import { jobsModule } from './platform/jobs/module.ts';
 import { ordersModule } from './commerce/orders/module.ts';
 import { idempotencyModule } from './platform/idempotency/module.ts';
+import { paymentsModule } from './commerce/payments/module.ts';
 import type { Module } from './platform/module.ts';
 import { privacyModule } from './privacy/module.ts';
 
-export const modules: Module[] = [privacyModule, jobsModule, idempotencyModule, commsModule, accountsModule, catalogueModule, storefrontModule, ordersModule];
+export const modules: Module[] = [privacyModule, jobsModule, idempotencyModule, commsModule, accountsModule, catalogueModule, storefrontModule, ordersModule, paymentsModule];
 
 export const allMigrations = modules.flatMap((m) => m.migrations);

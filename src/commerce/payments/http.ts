@@ -1,0 +1,31 @@
+// How adapters talk to a processor over HTTP: a time limit, and the two ways a call can fail
+// mapped to stable codes. Unreachable, timed out, 5xx or 429: PAYMENT_PROCESSOR_UNAVAILABLE (503),
+// which is safe to retry with the same idempotency key. Any other refusal: PAYMENT_PROCESSOR_ERROR
+// (502), with the processor's error code but never its message (it may quote what was sent).
+import { AppError } from '../../platform/errors.ts';
+
+export type Fetch = typeof fetch;
+
+export interface ProcessorResponse {
+  status: number;
+  body: Record<string, unknown>;
+}
+
+export async function callProcessor(name: string, fetchImpl: Fetch, url: string, init: RequestInit, timeoutMs = 10_000): Promise<ProcessorResponse> {
+  let res: Response;
+  let body: Record<string, unknown>;
+  try {
+    res = await fetchImpl(url, { ...init, signal: AbortSignal.timeout(timeoutMs) });
+    const text = await res.text();
+    body = text ? (JSON.parse(text) as Record<string, unknown>) : {};
+  } catch {
+    throw new AppError('PAYMENT_PROCESSOR_UNAVAILABLE');
+  }
+  if (res.status >= 500 || res.status === 429) throw new AppError('PAYMENT_PROCESSOR_UNAVAILABLE');
+  if (res.status >= 400) {
+    const error = (body.error ?? {}) as Record<string, unknown>;
+    const code = typeof error.code === 'string' ? error.code : typeof error.type === 'string' ? error.type : `http_${res.status}`;
+    throw new AppError('PAYMENT_PROCESSOR_ERROR', `The payment processor (${name}) refused the request: ${code.replace(/[^a-z0-9_]/gi, '').slice(0, 60)}.`);
+  }
+  return { status: res.status, body };
+}
