@@ -3,8 +3,10 @@
 import type { Module } from '../../platform/module.ts';
 import './mail.ts';
 import { ordersMigrations } from './migrations.ts';
+import { ordersRoutes } from './routes.ts';
 
 export const ordersModule: Module = {
   name: 'orders',
   migrations: ordersMigrations,
+  routes: ordersRoutes,
 };

@@ -1,0 +1,63 @@
+// The buyer's order pages under /account/orders: their order history, and one order with its
+// items, totals, status history, delivery details and who received their data for it (P002-04).
+import { formatMoney } from '../../../web/format.ts';
+import { html } from '../../../web/template.ts';
+import type { DisclosureRecord } from '../../../privacy/disclosure/disclose.ts';
+import type { OrderPersonal } from '../reads.ts';
+import { statusLabels } from '../states.ts';
+import type { Order, OrderLine, OrderTransition } from '../tables.ts';
+import { day, historyTable, linesTable, moment, shippingSection, type Page } from './parts.ts';
+
+export function myOrdersPage(orders: Order[]): Page {
+  return {
+    title: 'Your orders',
+    body: html`<section class="orders"><h1>Your orders</h1>
+${
+  orders.length === 0
+    ? html`<p>You have no orders yet. <a href="/catalogue">Browse the catalogue</a>.</p>`
+    : html`<table><thead><tr><th scope="col">Order</th><th scope="col">Date</th><th scope="col">Status</th><th scope="col">Total</th></tr></thead>
+<tbody>${orders.map(
+        (o) => html`<tr><td><a href="/account/orders/${o.number}">${o.number}</a></td><td>${day(o.created_at)}</td><td>${statusLabels[o.status]}</td><td>${formatMoney(o.total_minor, o.currency)}</td></tr>`,
+      )}</tbody></table>`
+}
+<p><a href="/account">Back to your account</a></p></section>`,
+  };
+}
+
+const categoryLabels: Record<string, string> = {
+  'user.name': 'name',
+  'user.contact.email': 'email',
+  'user.contact.address': 'address',
+  'user.contact.phone_number': 'phone',
+  'user.contact.organization': 'organisation',
+  'user.payment': 'payment details',
+  'user.financial.bank_account': 'bank account',
+  'user.behavior.purchase_history': 'order details',
+};
+
+function disclosuresSection(disclosures: DisclosureRecord[]): ReturnType<typeof html> {
+  return html`<section class="order-disclosures"><h2>Who received my data for this order</h2>
+${
+  disclosures.length === 0
+    ? html`<p>Nobody outside this shop has received your data for this order.</p>`
+    : html`<table><thead><tr><th scope="col">Recipient</th><th scope="col">What</th><th scope="col">When</th><th scope="col">Why</th></tr></thead>
+<tbody>${disclosures.map(
+        (d) => html`<tr><td>${d.recipientName}${d.recipientRef ? html` (${d.recipientRef})` : ''}</td><td>${d.categories.map((c) => categoryLabels[c] ?? c).join(', ')}</td><td>${moment(d.at)}</td><td>${d.basisLabel}</td></tr>`,
+      )}</tbody></table>`
+}</section>`;
+}
+
+export function myOrderPage(o: { order: Order; lines: OrderLine[]; history: OrderTransition[]; personal: OrderPersonal | null; disclosures: DisclosureRecord[] }): Page {
+  const { order } = o;
+  return {
+    title: `Order ${order.number}`,
+    body: html`<section class="order"><p class="breadcrumbs"><a href="/account/orders">Your orders</a></p>
+<h1>Order ${order.number}</h1>
+<p>Placed ${day(order.created_at)} · Status: <strong class="order-status">${statusLabels[order.status]}</strong></p>
+${linesTable(order, o.lines)}
+${shippingSection(order, o.personal, 'Your delivery details cannot be shown.')}
+${historyTable(order, o.history, { showActor: false })}
+${disclosuresSection(o.disclosures)}
+</section>`,
+  };
+}

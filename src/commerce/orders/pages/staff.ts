@@ -1,0 +1,89 @@
+// The staff console's order pages: a filterable list, and one order with a form for each step the
+// state machine allows from where it is (shipping asks carrier and tracking number; cancelling and
+// holding ask a reason; a refund may name a partial amount).
+import { formatMoney } from '../../../web/format.ts';
+import { html, type SafeHtml } from '../../../web/template.ts';
+import type { OrderPersonal } from '../reads.ts';
+import { orderStatuses, statusLabels, type OrderStatus } from '../states.ts';
+import type { Order, OrderLine, OrderTransition } from '../tables.ts';
+import { day, historyTable, linesTable, shippingSection, type Page } from './parts.ts';
+
+const csrfField = (csrf: string) => html`<input type="hidden" name="_csrf" value="${csrf}">`;
+
+export function staffOrdersPage(o: { orders: Order[]; total: number; status: OrderStatus | null }): Page {
+  return {
+    title: 'Orders',
+    body: html`<section class="staff-orders"><p class="breadcrumbs"><a href="/staff">Staff console</a></p><h1>Orders</h1>
+<form method="get" action="/staff/orders"><label for="status">Status</label>
+<select id="status" name="status"><option value="">Any</option>${orderStatuses.map(
+      (s) => html`<option value="${s}"${o.status === s ? html` selected` : ''}>${statusLabels[s]}</option>`,
+    )}</select> <button type="submit">Show</button></form>
+<p>${o.total} order${o.total === 1 ? '' : 's'}${o.orders.length < o.total ? html`, the newest ${o.orders.length} shown` : ''}.</p>
+<table><thead><tr><th scope="col">Order</th><th scope="col">Placed</th><th scope="col">Status</th><th scope="col">Fulfilment</th><th scope="col">Payment</th><th scope="col">Total</th></tr></thead>
+<tbody>${o.orders.map(
+      (x) => html`<tr><td><a href="/staff/orders/${x.number}">${x.number}</a></td><td>${day(x.created_at)}</td><td>${statusLabels[x.status]}</td><td>${x.fulfilment}</td><td>${x.payment_method}</td><td>${formatMoney(x.total_minor, x.currency)}</td></tr>`,
+    )}</tbody></table></section>`,
+  };
+}
+
+function stepForm(order: Order, to: OrderStatus, csrf: string): SafeHtml {
+  const action = `/staff/orders/${order.number}/transition`;
+  const id = (name: string) => `${to}-${name}`;
+  const fields: SafeHtml[] = [];
+  if (to === 'shipped') {
+    fields.push(html`<p><label for="${id('carrier')}">Carrier</label> <input id="${id('carrier')}" name="carrier" required maxlength="60" list="carriers"></p>
+<p><label for="${id('tracking')}">Tracking number</label> <input id="${id('tracking')}" name="tracking" required maxlength="64" autocomplete="off"></p>`);
+  }
+  if (to === 'cancelled' || to === 'on_hold' || to === 'refunded') {
+    fields.push(html`<p><label for="${id('reason')}">Reason${to === 'refunded' ? ' (optional)' : ''}</label> <input id="${id('reason')}" name="reason" maxlength="500"${to === 'refunded' ? '' : html` required`}></p>`);
+  }
+  if (to === 'refunded') {
+    const open = order.total_minor - order.refunded_minor;
+    fields.push(html`<p><label for="${id('amount')}">Amount in minor units (${order.currency})</label> <input id="${id('amount')}" name="amount_minor" inputmode="numeric" pattern="[0-9]+" value="${open}"></p>`);
+  }
+  return html`<form method="post" action="${action}" class="order-step">${csrfField(csrf)}<input type="hidden" name="to" value="${to}">
+${fields}<p><button type="submit">${buttonLabels[to]}</button></p></form>`;
+}
+
+const buttonLabels: Record<OrderStatus, string> = {
+  pending_payment: 'Release: back to awaiting payment',
+  paid: 'Mark paid / release',
+  fulfilling: 'Start fulfilment',
+  shipped: 'Mark shipped',
+  delivered: 'Mark delivered',
+  completed: 'Complete',
+  on_hold: 'Put on hold',
+  cancelled: 'Cancel order',
+  refunded: 'Refund',
+};
+
+export function staffOrderPage(o: {
+  order: Order;
+  lines: OrderLine[];
+  history: OrderTransition[];
+  personal: OrderPersonal | null;
+  next: OrderStatus[];
+  csrf: string;
+  error?: string;
+  notice?: string;
+}): Page {
+  const { order } = o;
+  return {
+    title: `Order ${order.number}`,
+    body: html`<section class="staff-order"><p class="breadcrumbs"><a href="/staff">Staff console</a> › <a href="/staff/orders">Orders</a></p>
+<h1>Order ${order.number}</h1>
+${o.error ? html`<div class="error-summary" role="alert"><p>${o.error}</p></div>` : ''}
+${o.notice ? html`<p class="notice" role="status">${o.notice}</p>` : ''}
+<p>Placed ${day(order.created_at)} · ${order.fulfilment === 'ship' ? 'Shipped goods' : 'Digital delivery'} · Payment: ${order.payment_method} · Status: <strong class="order-status">${statusLabels[order.status]}</strong>${
+      order.held_from ? html` (held from ${statusLabels[order.held_from].toLowerCase()})` : ''
+    }</p>
+${linesTable(order, o.lines)}
+${shippingSection(order, o.personal, 'Your role does not see this order’s delivery details.')}
+<section class="order-steps"><h2>Next step</h2>
+${o.next.length === 0 ? html`<p>This order cannot change any more.</p>` : o.next.map((to) => stepForm(order, to, o.csrf))}
+<datalist id="carriers"><option value="DHL"><option value="FedEx"><option value="UPS"><option value="USPS"></datalist>
+</section>
+${historyTable(order, o.history, { showActor: true })}
+</section>`,
+  };
+}

@@ -1,0 +1,223 @@
+// The orders module's routes, one encapsulated plugin: the buyer's pages, the staff console pages
+// and the staff JSON API. Each command is one transaction, opened here.
+import type { FastifyInstance, FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
+import { AppError, isAppError, notFound } from '../../platform/errors.ts';
+import { selfActor, staffActor, systemActor, type Actor } from '../../privacy/actors.ts';
+import { isPrivacyRefusal, SubjectErased } from '../../privacy/refusals.ts';
+import { layout } from '../../web/layout.ts';
+import { ordersDeps } from './deps.ts';
+import { getOrderByNumber, historyOf, linesOf, listOrders, ordersOfCustomer } from './orders.ts';
+import { myOrderPage, myOrdersPage } from './pages/customer.ts';
+import type { Page } from './pages/parts.ts';
+import { staffOrderPage, staffOrdersPage } from './pages/staff.ts';
+import { readOrderPersonal, type OrderPersonal } from './reads.ts';
+import { errorResponses, listQuery, listResponse, numberParams, orderResponse, personalQuery, personalResponse, transitionBody } from './schemas.ts';
+import { isOrderStatus, nextStatuses, type OrderStatus } from './states.ts';
+import type { Order } from './tables.ts';
+import { transitionOrder, type TransitionRequest } from './transitions.ts';
+
+/** Staff roles that work with orders (support moves them along but sees no delivery details). */
+export const ORDER_ROLES = new Set(['owner', 'fulfilment', 'support']);
+/** The actor of calls made with the shop's staff API token (no person behind it). */
+export const API_TOKEN_ACTOR = systemActor('staff-api');
+
+function sendPage(request: FastifyRequest, reply: FastifyReply, page: Page, status = 200): FastifyReply {
+  return reply
+    .code(status)
+    .header('cache-control', 'no-store')
+    .type('text/html; charset=utf-8')
+    .send(layout({ shopName: request.server.config.shopName, title: page.title, body: page.body }).value);
+}
+
+/** Delivery details, or null when the kernel will not give them to this actor (or the buyer was erased). */
+async function personalOrNull(app: FastifyInstance, order: Order, actor: Actor): Promise<OrderPersonal | null> {
+  try {
+    return await readOrderPersonal(app.privacy, app.db, order, actor);
+  } catch (err) {
+    if (isPrivacyRefusal(err) || err instanceof SubjectErased) return null;
+    throw err;
+  }
+}
+
+interface StepBody {
+  to?: string;
+  reason?: string;
+  carrier?: string;
+  tracking?: string;
+  amount_minor?: number | string;
+}
+
+function stepRequest(order: Order, body: StepBody, actor: Actor): TransitionRequest {
+  const to = String(body.to ?? '');
+  if (!isOrderStatus(to)) throw new AppError('VALIDATION_FAILED', 'to: is not an order status', [{ field: 'to', message: 'is not an order status' }]);
+  const blank = (v: string | undefined) => (v === undefined || v.trim() === '' ? undefined : v);
+  const request: TransitionRequest = { orderId: order.id, to, actor };
+  const reason = blank(body.reason);
+  if (reason !== undefined) request.reason = reason;
+  if (to === 'shipped') {
+    request.carrier = body.carrier ?? '';
+    request.tracking = body.tracking ?? '';
+  }
+  const amount = typeof body.amount_minor === 'string' ? blank(body.amount_minor) : body.amount_minor;
+  if (amount !== undefined && (to === 'refunded' || to === 'cancelled')) {
+    const n = Number(amount);
+    if (!Number.isSafeInteger(n)) throw new AppError('VALIDATION_FAILED', 'amount_minor: must be a whole number', [{ field: 'amount_minor', message: 'must be a whole number of minor units' }]);
+    request.amountMinor = n;
+  }
+  return request;
+}
+
+const apiOrder = (order: Order, lines: Awaited<ReturnType<typeof linesOf>>, history: Awaited<ReturnType<typeof historyOf>>) => ({
+  ...order,
+  lines,
+  history: history.map((h) => ({ from: h.from_status, to: h.to_status, at: h.at, actor: h.actor_ref, reason: h.reason, amount_minor: h.amount_minor })),
+  next: nextStatuses(order.status, order.fulfilment, order.held_from),
+});
+
+export const ordersRoutes: FastifyPluginAsync = async (app) => {
+  const deps = ordersDeps(app);
+  const { accounts } = app;
+
+  // ---- The buyer's pages (P002-07, P000-10): the signed-in owner only.
+  const customerOf = async (request: FastifyRequest, reply: FastifyReply) => {
+    const session = await accounts.session(request);
+    if (session?.user.kind === 'customer') return session;
+    void reply.redirect('/account/login', 303);
+    return null;
+  };
+
+  app.get('/account/orders', { schema: { hide: true } }, async (request, reply) => {
+    const session = await customerOf(request, reply);
+    if (!session) return reply;
+    return sendPage(request, reply, myOrdersPage(await ordersOfCustomer(app.db, session.user.subject_id)));
+  });
+
+  app.get<{ Params: { number: string } }>('/account/orders/:number', { schema: { hide: true } }, async (request, reply) => {
+    const session = await customerOf(request, reply);
+    if (!session) return reply;
+    const subject = session.user.subject_id;
+    const order = await getOrderByNumber(app.db, request.params.number);
+    // Another customer's order answers exactly like one that does not exist.
+    if (!order || order.customer_subject !== subject) throw notFound('Order');
+    const [lines, history] = [await linesOf(app.db, order.id), await historyOf(app.db, order.id)];
+    const personal = await personalOrNull(app, order, selfActor(subject));
+    const disclosures = await app.privacy.disclosuresOf(app.db, { subject, order: order.id });
+    return sendPage(request, reply, myOrderPage({ order, lines, history, personal, disclosures }));
+  });
+
+  // ---- Staff console pages.
+  const staffOf = async (request: FastifyRequest, reply: FastifyReply) => {
+    const session = await accounts.session(request);
+    if (session?.user.kind !== 'staff' || session.stage !== 'full') {
+      void reply.redirect('/staff/login', 303);
+      return null;
+    }
+    if (!ORDER_ROLES.has(session.user.role ?? '')) throw new AppError('FORBIDDEN', 'Your role does not work with orders.');
+    return { session, actor: staffActor(session.user.id, session.user.role!) };
+  };
+
+  const staffOrderView = async (request: FastifyRequest, reply: FastifyReply, order: Order, actor: Actor, extra: { error?: string; notice?: string } = {}, status = 200) => {
+    const [lines, history] = [await linesOf(app.db, order.id), await historyOf(app.db, order.id)];
+    const personal = await personalOrNull(app, order, actor);
+    const next = nextStatuses(order.status, order.fulfilment, order.held_from);
+    return sendPage(request, reply, staffOrderPage({ order, lines, history, personal, next, csrf: accounts.formToken(request, reply), ...extra }), status);
+  };
+
+  app.get<{ Querystring: { status?: string } }>('/staff/orders', { schema: { hide: true } }, async (request, reply) => {
+    const staff = await staffOf(request, reply);
+    if (!staff) return reply;
+    const status = request.query.status && isOrderStatus(request.query.status) ? request.query.status : null;
+    const { items, total } = await listOrders(app.db, { ...(status ? { status } : {}), limit: 100 });
+    return sendPage(request, reply, staffOrdersPage({ orders: items, total, status }));
+  });
+
+  app.get<{ Params: { number: string }; Querystring: { done?: string } }>('/staff/orders/:number', { schema: { hide: true } }, async (request, reply) => {
+    const staff = await staffOf(request, reply);
+    if (!staff) return reply;
+    const order = await getOrderByNumber(app.db, request.params.number);
+    if (!order) throw notFound('Order');
+    const done = request.query.done;
+    return staffOrderView(request, reply, order, staff.actor, done && isOrderStatus(done) ? { notice: `The order is now ${done.replace('_', ' ')}; the buyer is mailed.` } : {});
+  });
+
+  app.post<{ Params: { number: string }; Body: StepBody }>('/staff/orders/:number/transition', { schema: { hide: true } }, async (request, reply) => {
+    const staff = await staffOf(request, reply);
+    if (!staff) return reply;
+    const order = await getOrderByNumber(app.db, request.params.number);
+    if (!order) throw notFound('Order');
+    try {
+      const step = stepRequest(order, request.body ?? {}, staff.actor);
+      await app.db.transaction().execute((trx) => transitionOrder(deps, trx, step));
+    } catch (err) {
+      if (!isAppError(err) || err.status >= 500) throw err;
+      return staffOrderView(request, reply, (await getOrderByNumber(app.db, order.number)) ?? order, staff.actor, { error: err.message }, err.status);
+    }
+    return reply.redirect(`/staff/orders/${order.number}?done=${String((request.body ?? {}).to)}`, 303);
+  });
+
+  // ---- Staff JSON API: a signed-in staff session (its role is the kernel actor), or the shop's
+  // API token (actor system:staff-api), as the catalogue's staff API.
+  const apiActor = async (request: FastifyRequest): Promise<Actor> => {
+    if ((request.headers.authorization ?? '').startsWith('Bearer ')) {
+      await app.requireStaff(request);
+      return API_TOKEN_ACTOR;
+    }
+    const session = await accounts.requireSession(request, 'staff');
+    if (!ORDER_ROLES.has(session.user.role ?? '')) throw new AppError('FORBIDDEN', 'Your role does not work with orders.');
+    return staffActor(session.user.id, session.user.role!);
+  };
+  const route = (summary: string, schema: Record<string, unknown> & { response: Record<string, unknown> }) => ({
+    schema: { tags: ['staff: orders'], summary, security: [{ staffToken: [] }], ...schema, response: { ...schema.response, ...errorResponses } },
+  });
+  const orderOf = async (number: string) => (await getOrderByNumber(app.db, number)) ?? Promise.reject(new AppError('NOT_FOUND', 'params.number: no order has this number', [{ field: 'params.number', message: 'no order has this number' }]));
+
+  app.get<{ Querystring: { status?: OrderStatus; page: number; per_page: number } }>(
+    '/api/staff/orders',
+    route('List orders, newest first', { querystring: listQuery, response: { 200: listResponse } }),
+    async (request) => {
+      await apiActor(request);
+      const { status, page, per_page } = request.query;
+      return listOrders(app.db, { ...(status ? { status } : {}), limit: per_page, offset: (page - 1) * per_page });
+    },
+  );
+
+  app.get<{ Params: { number: string } }>('/api/staff/orders/:number', route('Show an order: lines, history and the next allowed statuses', { params: numberParams, response: { 200: orderResponse } }), async (request) => {
+    await apiActor(request);
+    const order = await orderOf(request.params.number);
+    return apiOrder(order, await linesOf(app.db, order.id), await historyOf(app.db, order.id));
+  });
+
+  app.get<{ Params: { number: string }; Querystring: { purpose: string } }>(
+    '/api/staff/orders/:number/delivery',
+    route('Read the delivery details of an order through the privacy kernel (purpose fulfillment or order-status; any other is refused and audited)', {
+      params: numberParams,
+      querystring: personalQuery,
+      response: { 200: personalResponse },
+    }),
+    async (request) => {
+      const actor = await apiActor(request);
+      const order = await orderOf(request.params.number);
+      const personal = await app.db.transaction().execute((trx) => readOrderPersonal(app.privacy, trx, order, actor, request.query.purpose));
+      return { name: personal.name, address: personal.address, carrier: personal.shipment?.carrier ?? null, tracking: personal.shipment?.tracking ?? null };
+    },
+  );
+
+  app.post<{ Params: { number: string }; Body: StepBody }>(
+    '/api/staff/orders/:number/transitions',
+    route('Move an order to its next status (shipped needs carrier and tracking; cancelled and on_hold a reason)', { params: numberParams, body: transitionBody, response: { 200: orderResponse } }),
+    async (request) => {
+      const actor = await apiActor(request);
+      const order = await orderOf(request.params.number);
+      const relocate = (err: unknown) => {
+        if (!isAppError(err) || err.fields.length === 0) return err;
+        const fields = err.fields.map((f) => ({ field: `body.${f.field === 'amountMinor' ? 'amount_minor' : f.field}`, message: f.message }));
+        return new AppError(err.code, err.code === 'ORDER_TRANSITION_INVALID' ? err.message : fields.map((f) => `${f.field}: ${f.message}`).join('; '), fields);
+      };
+      const moved = await app.db
+        .transaction()
+        .execute((trx) => transitionOrder(deps, trx, stepRequest(order, request.body, actor)))
+        .catch((err: unknown) => Promise.reject(relocate(err)));
+      return apiOrder(moved.order, await linesOf(app.db, order.id), await historyOf(app.db, order.id));
+    },
+  );
+};

@@ -1,0 +1,129 @@
+// JSON schemas of the orders staff API (published in /openapi.json).
+import { orderStatuses } from './states.ts';
+
+const errorBody = {
+  type: 'object',
+  properties: {
+    error: {
+      type: 'object',
+      properties: {
+        code: { type: 'string' },
+        message: { type: 'string' },
+        fields: { type: 'array', items: { type: 'object', properties: { field: { type: 'string' }, message: { type: 'string' } } } },
+        incident: { type: 'string' },
+      },
+    },
+  },
+} as const;
+export const errorResponses = { '4xx': errorBody, '5xx': errorBody } as const;
+
+const status = { type: 'string', enum: [...orderStatuses] } as const;
+const timestamp = { type: 'string', format: 'date-time' } as const;
+const minor = { type: 'integer', minimum: 0, description: 'Minor units of the order currency.' } as const;
+
+export const numberParams = {
+  type: 'object',
+  properties: { number: { type: 'string', pattern: '^C-[0-9]{6,12}$' } },
+  required: ['number'],
+  additionalProperties: false,
+} as const;
+
+export const listQuery = {
+  type: 'object',
+  properties: {
+    status,
+    page: { type: 'integer', minimum: 1, maximum: 10_000, default: 1 },
+    per_page: { type: 'integer', minimum: 1, maximum: 100, default: 50 },
+  },
+  additionalProperties: false,
+} as const;
+
+const orderSummary = {
+  type: 'object',
+  properties: {
+    id: { type: 'string', format: 'uuid' },
+    number: { type: 'string' },
+    status,
+    held_from: { type: ['string', 'null'] },
+    fulfilment: { type: 'string', enum: ['ship', 'digital'] },
+    payment_method: { type: 'string' },
+    currency: { type: 'string' },
+    subtotal_minor: minor,
+    shipping_minor: minor,
+    tax_minor: minor,
+    total_minor: minor,
+    refunded_minor: minor,
+    created_at: timestamp,
+    updated_at: timestamp,
+  },
+  required: ['id', 'number', 'status', 'fulfilment', 'currency', 'total_minor', 'created_at'],
+} as const;
+
+export const listResponse = {
+  type: 'object',
+  properties: { items: { type: 'array', items: orderSummary }, total: { type: 'integer' } },
+  required: ['items', 'total'],
+} as const;
+
+export const orderResponse = {
+  type: 'object',
+  properties: {
+    ...orderSummary.properties,
+    lines: {
+      type: 'array',
+      items: {
+        type: 'object',
+        properties: {
+          variant_id: { type: 'string' },
+          product_id: { type: 'string' },
+          vendor_id: { type: 'string' },
+          sku: { type: 'string' },
+          name: { type: 'string' },
+          kind: { type: 'string' },
+          quantity: { type: 'integer' },
+          unit_minor: minor,
+          total_minor: minor,
+        },
+      },
+    },
+    history: {
+      type: 'array',
+      items: {
+        type: 'object',
+        properties: { from: { type: ['string', 'null'] }, to: status, at: timestamp, actor: { type: 'string' }, reason: { type: ['string', 'null'] }, amount_minor: { type: ['integer', 'null'] } },
+      },
+    },
+    next: { type: 'array', items: status, description: 'The statuses the order may move to next.' },
+  },
+  required: [...orderSummary.required, 'lines', 'history', 'next'],
+} as const;
+
+export const personalQuery = {
+  type: 'object',
+  properties: { purpose: { type: 'string', pattern: '^[a-z0-9]+(-[a-z0-9]+)*$', maxLength: 100, default: 'fulfillment', description: 'The data-map purpose of this read; order data is readable only under fulfillment and order-status.' } },
+  additionalProperties: false,
+} as const;
+
+export const personalResponse = {
+  type: 'object',
+  properties: {
+    name: { type: ['string', 'null'] },
+    address: { type: ['string', 'null'] },
+    carrier: { type: ['string', 'null'] },
+    tracking: { type: ['string', 'null'] },
+  },
+  required: ['name', 'address', 'carrier', 'tracking'],
+} as const;
+
+export const transitionBody = {
+  type: 'object',
+  properties: {
+    to: status,
+    reason: { type: 'string', maxLength: 500 },
+    carrier: { type: 'string', maxLength: 60 },
+    tracking: { type: 'string', maxLength: 64 },
+    amount_minor: minor,
+  },
+  required: ['to'],
+  additionalProperties: false,
+} as const;
