@@ -46,7 +46,7 @@ Custodian is running (${engine}).
   Staff console   ${shop.url}/staff
   Staff JSON API  ${shop.url}/api/staff  (Bearer token in ${tokenSource})
   API reference   ${shop.url}/openapi.json
-
+${shop.sandboxProcessorUrl ? `  Payments        sandbox processor at ${shop.sandboxProcessorUrl} (test card 4242 4242 4242 4242; no real money)\n` : ''}
 Demo logins: none are pre-made.
   Customer        sign up at ${shop.url}/account/signup${config.smtpUrl ? '' : ` (mail, with the confirmation link, lands in ${config.dataDir}/mail/)`}
   First owner     stop the shop, then: npm run custodian -- staff create --name "Your Name" --email you@example.com --role owner

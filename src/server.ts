@@ -10,12 +10,15 @@ import { Worker } from './platform/jobs/worker.ts';
 import { buildApp } from './web/app.ts';
 import { allMigrations, modules } from './modules.ts';
 import { seedDemoShop } from './demo/seed.ts';
+import { needsBundledSandbox, startBundledSandbox } from './sandbox-processor/bundled.ts';
 
 export interface RunningShop {
   app: FastifyInstance;
   database: DatabaseHandle;
   url: string;
   staffApiToken: string;
+  /** The sandbox payment processor this shop runs itself (PAYMENT_PROCESSOR=sandbox, no SANDBOX_PROCESSOR_URL), else null. */
+  sandboxProcessorUrl: string | null;
   stop(): Promise<void>;
 }
 
@@ -32,10 +35,14 @@ export async function startShop(config: Config, logger: Logger): Promise<Running
     if (seeded) logger.info('demo shop loaded');
   }
   const staffApiToken = resolveStaffToken(config);
+  // Its own process, port and storage (decision 0017); the shop and its worker are told its address.
+  const sandbox = needsBundledSandbox(config) ? await startBundledSandbox(config, logger) : null;
+  if (sandbox) config = { ...config, payments: { ...config.payments, sandboxUrl: sandbox.url } };
   const app = await buildApp({ config, database, logger, modules, staffApiToken });
   const address = await app.listen({ host: config.host, port: config.port });
   const port = new URL(address).port;
   const url = config.port === 0 ? `http://localhost:${port}` : config.publicUrl;
+  sandbox?.setWebhookUrl(`${address}/payments/webhook/sandbox`);
   const worker = config.runWorker
     ? new Worker({ database, ...collectJobs(modules), services: { config, privacy: app.privacy }, logger, concurrency: config.workerConcurrency, pollMs: config.workerPollMs })
     : null;
@@ -47,9 +54,10 @@ export async function startShop(config: Config, logger: Logger): Promise<Running
     database,
     url,
     staffApiToken,
+    sandboxProcessorUrl: sandbox?.url ?? null,
     stop() {
       stopping ??= (async () => {
-        await Promise.all([app.close(), worker?.stop(config.shutdownGraceMs)]);
+        await Promise.all([app.close(), worker?.stop(config.shutdownGraceMs), sandbox?.stop()]);
         await database.close();
       })();
       return stopping;

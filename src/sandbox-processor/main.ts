@@ -4,6 +4,7 @@
 // its address to the parent over the IPC channel and exits when the parent goes away.
 import { ConfigError, loadConfig } from '../platform/config.ts';
 import { startSandboxProcessor } from './app.ts';
+import { PORT_IN_USE_EXIT } from './bundled.ts';
 import { sandboxDir, sandboxSecret } from './secret.ts';
 
 let config;
@@ -25,6 +26,7 @@ const processor = await startSandboxProcessor({
   secretKey: sandboxSecret(config),
   webhookUrl: child ? null : `${config.publicUrl}/payments/webhook/sandbox`,
 }).catch((err: NodeJS.ErrnoException) => {
+  if (child && err.code === 'EADDRINUSE') process.exit(PORT_IN_USE_EXIT);
   console.error(`The sandbox processor cannot start. ${err.code === 'EADDRINUSE' ? `Port ${config.payments.sandboxPort} is in use (set SANDBOX_PROCESSOR_PORT).` : err.message}`);
   process.exit(1);
 });
