@@ -26,7 +26,7 @@ import {
 import type { AccountMailer } from './mail.ts';
 import { customerRules, passwordProblem, staffRules, type PasswordRules } from './password-policy.ts';
 import { hashPassword, needsRehash, verifyPassword } from './passwords.ts';
-import { alertStaff } from './alerts.ts';
+import { alertStaff, noticeNewNetwork } from './alerts.ts';
 import { noteSignInNetwork } from './networks.ts';
 import { recordSecurityEvent } from './security-events.ts';
 import type { UserKind, UserRow } from './tables.ts';
@@ -187,7 +187,7 @@ export async function logIn(deps: AccountsDeps, db: Db, input: { email: string; 
   }
   if (candidate.user.status === 'pending') return { ok: false, reason: 'pending' };
   await clearAccount(db, keys);
-  await noteSignInNetwork(db, deps.throttleSecret, candidate.user, input.ip, now);
+  if (await noteSignInNetwork(db, deps.throttleSecret, candidate.user, input.ip, now)) await noticeNewNetwork(deps, db, candidate.user, now);
   if (needsRehash(candidate.hash)) await writePasswordHash(deps.kernel, db, candidate.user, await hashPassword(input.password), systemActor('accounts.login'));
   return { ok: true, user: candidate.user };
 }

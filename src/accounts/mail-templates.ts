@@ -75,6 +75,11 @@ export const accountTemplates: MailTemplate[] = [
     `${p(i, 'event')} (${p(i, 'at')})`,
     `The security events are in the staff console: ${p(i, 'console')}`,
   ]),
+  template('accounts.new-network', ['at', 'advice'], (i) => `New sign-in to your account at ${i.shop.name}`, (i) => [
+    `Your account was just signed in to from a network it had not been used from before (${p(i, 'at')}).`,
+    'If that was you, for example on a new connection or while travelling, there is nothing to do.',
+    p(i, 'advice'),
+  ]),
   template('accounts.vendor-invitation', ['link', 'vendor'], (i) => `Your vendor portal account at ${i.shop.name}`, (i) => [
     `The shop created an account for you in its vendor portal, for ${p(i, 'vendor')}.`,
     `Choose your password within 72 hours: ${p(i, 'link')}`,

@@ -14,7 +14,8 @@ export type AccountTemplate =
   | 'accounts.password-changed'
   | 'accounts.staff-invitation'
   | 'accounts.vendor-invitation'
-  | 'accounts.security-alert';
+  | 'accounts.security-alert'
+  | 'accounts.new-network';
 
 export interface AccountMail {
   template: AccountTemplate;

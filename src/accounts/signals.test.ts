@@ -22,6 +22,12 @@ testEachDatabase('[P002-19] a sign-in from a network the user has not used befor
     assert.equal(await signIn('198.51.100.7'), 2);
     const [event] = await recentSecurityEvents(database.db, { kind: 'new-network' });
     assert.deepEqual(event!.detail, { user_kind: 'customer' });
+    // The customer is told of each new network, by mail to their own address.
+    const notices = await queuedMail(database.db, 'accounts.new-network');
+    assert.equal(notices.length, 2);
+    const { rows: users } = await sql<{ subject_id: string }>`select subject_id from accounts_users`.execute(database.db);
+    assert.ok(notices.every((n) => n.subject_id === users[0]!.subject_id && /\/account\/reset/.test(n.params.advice!)));
+    assert.ok(!JSON.stringify(notices).match(/203\.0|2001|198\.51/), 'the notice names no address');
     const { rows } = await sql<{ network: Buffer }>`select network from accounts_known_networks`.execute(database.db);
     assert.equal(rows.length, 3);
     assert.ok(rows.every((r) => !/203\.0|2001|198\.51/.test(Buffer.from(r.network).toString('latin1'))), 'stored as digests');
@@ -48,6 +54,26 @@ testEachDatabase('[P002-19] rate-limit hits are recorded (one event a minute, wi
     const alerts = await queuedMail(database.db, 'accounts.security-alert');
     assert.equal(alerts.length, 1);
     assert.match(alerts[0]!.params.event!, /rate limit/);
+  } finally {
+    await app.close();
+  }
+});
+
+testEachDatabase('[P002-19] a staff sign-in from a new network alerts the owners and DPOs by mail', async (database) => {
+  const { app } = await buildTestApp(database);
+  try {
+    const password = 'amber-lighthouse-27-quietly-sings';
+    await staffClient(app, database.db, { name: 'Olive Owner', email: 'olive@shop.example', role: 'owner', password }, '192.0.2.10');
+    await staffClient(app, database.db, { name: 'Sam Support', email: 'sam@shop.example', role: 'support', password }, '192.0.2.11');
+    assert.equal((await queuedMail(database.db, 'accounts.security-alert')).length, 0, 'first networks are not new');
+    const away = await new FormClient(app, '203.0.113.99').json('POST', '/api/staff/login', { email: 'sam@shop.example', password });
+    assert.equal(away.statusCode, 200);
+    const alerts = await queuedMail(database.db, 'accounts.security-alert');
+    const { rows } = await sql<{ subject_id: string }>`select subject_id from accounts_users where role = 'owner'`.execute(database.db);
+    assert.deepEqual(alerts.map((a) => a.subject_id), [rows[0]!.subject_id], 'the owner is alerted');
+    assert.match(alerts[0]!.params.event!, /new network|not used before/);
+    assert.ok(!JSON.stringify(alerts).includes('203.0.113'), 'the alert names no address');
+    assert.equal((await queuedMail(database.db, 'accounts.new-network')).length, 0, 'staff are covered by the owners\' alert');
   } finally {
     await app.close();
   }
