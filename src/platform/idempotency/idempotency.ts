@@ -2,7 +2,7 @@
 // transaction as its writes; a later request with that key gets the stored result; one running at
 // the same time waits for the first (the primary key's row lock), then gets its result, or a 409 if
 // it waited too long; the same key with another request is a 422. A result of 500 or more is not
-// stored (the row is deleted before commit), so a retry after a failure runs again (decision 0017).
+// stored (the row is deleted before commit), so a retry after a failure runs again (decision 0018).
 import { createHash, createHmac } from 'node:crypto';
 import { sql } from 'kysely';
 import { tablesOf, type Db } from '../db/database.ts';

@@ -2,7 +2,7 @@ import type { Migration } from '../db/migrate.ts';
 import { runSql } from '../db/migrate.ts';
 
 // The key itself is never stored, only its SHA-256, and the request is fingerprinted with an HMAC
-// under the key (decision 0017): a stolen table cannot be used to test guesses of what a buyer typed.
+// under the key (decision 0018): a stolen table cannot be used to test guesses of what a buyer typed.
 export const idempotencyMigrations: Migration[] = [
   {
     id: 'idempotency/0001_tables',
