@@ -2,6 +2,7 @@
 // exists). Migrations run in this order; routes register in this order.
 import { accountsModule } from './accounts/module.ts';
 import { catalogueModule } from './commerce/catalogue/module.ts';
+import { cartModule } from './commerce/cart/module.ts';
 import { commsModule } from './comms/module.ts';
 import { storefrontModule } from './commerce/storefront/module.ts';
 import { jobsModule } from './platform/jobs/module.ts';
@@ -11,6 +12,6 @@ import { paymentsModule } from './commerce/payments/module.ts';
 import type { Module } from './platform/module.ts';
 import { privacyModule } from './privacy/module.ts';
 
-export const modules: Module[] = [privacyModule, jobsModule, idempotencyModule, commsModule, accountsModule, catalogueModule, storefrontModule, ordersModule, paymentsModule];
+export const modules: Module[] = [privacyModule, jobsModule, idempotencyModule, commsModule, accountsModule, catalogueModule, cartModule, storefrontModule, ordersModule, paymentsModule];
 
 export const allMigrations = modules.flatMap((m) => m.migrations);

@@ -12,7 +12,8 @@ import { homePage } from './pages/home.ts';
 import { infoPages } from './pages/info.ts';
 import { listingPage, searchPrompt } from './pages/listing.ts';
 import { pageCount } from './pages/parts.ts';
-import { productPage } from './pages/product.ts';
+import { CSRF_PLACEHOLDER, productPage } from './pages/product.ts';
+import { SESSION_COOKIE } from '../../accounts/plugin.ts';
 import { ReadCache } from './read-cache.ts';
 
 export const PRODUCTS_PER_PAGE = 12;
@@ -171,7 +172,11 @@ export const storefrontRoutes: FastifyPluginAsync = async (app) => {
       return render(product.name, productPage(product, tree), undefined, product.description.slice(0, 160));
     });
     if (page === undefined) throw notFound('This product');
-    return sendPage(reply, page);
+    // The cached page is the same for everyone; each visitor's "Add to cart" form gets their own CSRF
+    // token. Browsing sets no cookie (P000-18): a visitor without one gets an empty token, and the
+    // cart asks them to confirm the first add on a page of its own, which sets it (cart/routes.ts).
+    const csrf = request.cookies[SESSION_COOKIE] ? app.accounts.formToken(request, reply) : '';
+    return sendPage(reply, Buffer.from(page.toString().replaceAll(CSRF_PLACEHOLDER, csrf)));
   });
 
   for (const [path, info] of Object.entries(infoPages)) {

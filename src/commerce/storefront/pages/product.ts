@@ -1,10 +1,26 @@
 // A product page: what it is, who makes it, where it sits in the shop, and each variant's SKU,
 // price and availability.
 import { html, type SafeHtml } from '../../../web/template.ts';
-import type { ProductDetail } from '../../catalogue/queries.ts';
+import type { ProductDetail, VariantView } from '../../catalogue/queries.ts';
 import type { ProductKind } from '../../catalogue/tables.ts';
 import type { CategoryTree } from '../category-tree.ts';
 import { breadcrumbs, kindBadge, price, stockText } from './parts.ts';
+
+/** Stands for the visitor's CSRF token in the cached page; the route puts the real one in per request. */
+export const CSRF_PLACEHOLDER = '__custodian_csrf__';
+const MAX_QUANTITY = 99;
+
+/** "Add to cart" for a variant that can be bought (stock untracked or on hand); otherwise why not. */
+function addToCart(v: VariantView, productName: string): SafeHtml {
+  if (v.stock !== null && v.stock <= 0) return html`<span class="stock stock-out">Out of stock</span>`;
+  const max = v.stock === null ? MAX_QUANTITY : Math.min(MAX_QUANTITY, v.stock);
+  const label = v.name === 'Standard' ? productName : `${productName} (${v.name})`;
+  return html`<form method="post" action="/cart/add" class="add-to-cart">
+<input type="hidden" name="_csrf" value="${CSRF_PLACEHOLDER}"><input type="hidden" name="variant_id" value="${v.id}">
+<label for="qty-${v.id}">Quantity</label> <input id="qty-${v.id}" name="quantity" type="number" inputmode="numeric" min="1" max="${max}" value="1" required>
+<button type="submit" aria-label="Add ${label} to cart">Add to cart</button>
+</form>`;
+}
 
 const kindNotes: Record<ProductKind, string> = {
   digital: 'A digital product: delivered as a download or licence key, so no shipping address is needed.',
@@ -35,10 +51,10 @@ ${breadcrumbs(trail)}
 <p class="meta">${kindNotes[p.kind]}</p>
 <table class="variants">
 <caption>Options</caption>
-<thead><tr><th scope="col">Option</th><th scope="col">SKU</th><th scope="col">Price</th><th scope="col">Availability</th></tr></thead>
+<thead><tr><th scope="col">Option</th><th scope="col">SKU</th><th scope="col">Price</th><th scope="col">Availability</th><th scope="col">Buy</th></tr></thead>
 <tbody>
 ${p.variants.map(
-  (v) => html`<tr><th scope="row">${v.name}</th><td><code>${v.sku}</code></td><td>${price(v.price_minor, v.currency)}</td><td>${stockText(v.stock)}</td></tr>`,
+  (v) => html`<tr><th scope="row">${v.name}</th><td><code>${v.sku}</code></td><td>${price(v.price_minor, v.currency)}</td><td>${stockText(v.stock)}</td><td>${addToCart(v, p.name)}</td></tr>`,
 )}
 </tbody>
 </table>

@@ -1,0 +1,21 @@
+// The cart module: an anonymous cart per browser (the `__Host-cart` cookie), its pages and JSON
+// API, saved baskets and gift lists in the account, and the sweep of expired carts.
+import type { Module } from '../../platform/module.ts';
+import { cartMigrations } from './migrations.ts';
+import { cartRoutes } from './routes.ts';
+import { sweepCarts } from './store.ts';
+
+export const CART_SWEEP_JOB = 'cart.sweep';
+
+export const cartModule: Module = {
+  name: 'cart',
+  migrations: cartMigrations,
+  routes: cartRoutes,
+  jobs: {
+    [CART_SWEEP_JOB]: async (_payload, ctx) => {
+      const swept = await sweepCarts(ctx.db, new Date());
+      if (swept > 0) ctx.log.info({ swept }, 'expired carts deleted');
+    },
+  },
+  schedules: [{ name: CART_SWEEP_JOB, job: CART_SWEEP_JOB, everySeconds: 3600 }],
+};

@@ -1,0 +1,103 @@
+// The cart page: each line with a quantity form and a remove button (plain forms, no JavaScript),
+// the totals from pricing, and the way on to checkout. The cookie page explains P003-21.
+import { formatMoney } from '../../../web/format.ts';
+import { html, type SafeHtml } from '../../../web/template.ts';
+import { lineLimits } from '../../pricing/price-lines.ts';
+import type { CartView } from '../view.ts';
+
+export interface Page {
+  title: string;
+  body: SafeHtml;
+}
+
+function money(minor: number, currency: string): SafeHtml {
+  return html`<span class="price">${formatMoney(minor, currency)}</span>`;
+}
+
+export function csrfInput(csrf: string): SafeHtml {
+  return html`<input type="hidden" name="_csrf" value="${csrf}">`;
+}
+
+function removeForm(csrf: string, variantId: string, label: string): SafeHtml {
+  return html`<form method="post" action="/cart/remove" class="inline">${csrfInput(csrf)}<input type="hidden" name="variant_id" value="${variantId}"><button type="submit" aria-label="Remove ${label}">Remove</button></form>`;
+}
+
+export function cartPage(view: CartView, csrf: string, error?: string): Page {
+  const { priced, unavailable } = view;
+  const c = priced.currency;
+  const empty = priced.lines.length === 0 && unavailable.length === 0;
+  const body = html`<section class="cart">
+<h1>Your cart</h1>
+${error ? html`<p class="error" role="alert">${error}</p>` : ''}
+${empty ? html`<p>Your cart is empty. <a href="/catalogue">Browse the catalogue</a>.</p>` : ''}
+${priced.lines.length
+  ? html`<table class="cart-lines">
+<caption>Items</caption>
+<thead><tr><th scope="col">Item</th><th scope="col">SKU</th><th scope="col">Price</th><th scope="col">Quantity</th><th scope="col">Total</th><th scope="col"><span class="visually-hidden">Remove</span></th></tr></thead>
+<tbody>
+${priced.lines.map(
+  (l) => html`<tr>
+<th scope="row"><a href="/products/${l.productSlug}">${l.name}</a></th>
+<td><code>${l.sku}</code></td>
+<td>${money(l.unitMinor, c)}</td>
+<td><form method="post" action="/cart/update" class="inline">${csrfInput(csrf)}<input type="hidden" name="variant_id" value="${l.variantId}">
+<label class="visually-hidden" for="q-${l.variantId}">Quantity of ${l.name}</label>
+<input id="q-${l.variantId}" name="quantity" type="number" inputmode="numeric" min="0" max="${lineLimits.maxQuantity}" value="${l.quantity}" required>
+<button type="submit">Update</button></form>${l.stock !== null && l.stock < l.quantity ? html` <span class="stock stock-out">Only ${l.stock} in stock</span>` : ''}</td>
+<td>${money(l.totalMinor, c)}</td>
+<td>${removeForm(csrf, l.variantId, l.name)}</td>
+</tr>`,
+)}
+</tbody>
+</table>
+<dl class="totals">
+<dt>Subtotal</dt><dd>${money(priced.subtotalMinor, c)}</dd>
+${priced.needsShipping ? html`<dt>Shipping</dt><dd>${money(priced.shippingMinor, c)}</dd>` : ''}
+${priced.taxMinor > 0 ? html`<dt>Tax</dt><dd>${money(priced.taxMinor, c)}</dd>` : ''}
+<dt>Total</dt><dd class="total">${money(priced.totalMinor, c)} <span class="currency">${c}</span></dd>
+</dl>
+<p><a class="button" href="/checkout">Check out</a></p>`
+  : ''}
+${unavailable.length
+  ? html`<h2>No longer available</h2>
+<ul class="unavailable">
+${unavailable.map((u) => html`<li>${u.name ?? 'An item'}${u.sku ? html` (<code>${u.sku}</code>)` : ''}: ${u.reason} ${removeForm(csrf, u.variantId, u.name ?? 'this item')}</li>`)}
+</ul>`
+  : ''}
+</section>`;
+  return { title: 'Your cart', body };
+}
+
+export function cookiesRequiredPage(): Page {
+  return {
+    title: 'The cart needs a cookie',
+    body: html`<section class="error-page cookies-required">
+<h1>The cart needs a cookie</h1>
+<p>Your browser did not send back the cookie this shop uses to remember your cart, so we cannot add
+items to it or take you through checkout.</p>
+<p>The cookie holds only a random number that names your cart: nothing about you, no tracking, and
+it is never shared. You can keep browsing the catalogue without it.</p>
+<p>To buy, allow cookies for this site in your browser's settings, reload the product page and add
+the item again.</p>
+<p><a href="/catalogue">Back to the catalogue</a></p>
+</section>`,
+  };
+}
+
+/** The first add of a visitor without a cookie: one more click, and the cookie is explained first. */
+export function confirmAddPage(csrf: string, variantId: string, quantity: string): Page {
+  return {
+    title: 'Add to your cart',
+    body: html`<section class="confirm-add">
+<h1>Add to your cart</h1>
+<p>To remember your cart, this shop sets one cookie. It holds only a random number that names your
+cart: nothing about you, no tracking, and it is never shared.</p>
+<form method="post" action="/cart/add">${csrfInput(csrf)}<input type="hidden" name="confirm" value="1">
+<input type="hidden" name="variant_id" value="${variantId.slice(0, 40)}">
+<label for="confirm-quantity">Quantity</label> <input id="confirm-quantity" name="quantity" type="number" inputmode="numeric" min="1" max="${lineLimits.maxQuantity}" value="${quantity.slice(0, 6)}" required>
+<button type="submit">Add to cart</button>
+</form>
+<p><a href="/catalogue">Back to the catalogue</a></p>
+</section>`,
+  };
+}

@@ -1,0 +1,50 @@
+// The cart of a request, found by its `__Host-cart` cookie. Other modules (checkout) use these.
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { AppError } from '../../platform/errors.ts';
+import { createCart, findCart, type Cart } from './store.ts';
+import { CART_COOKIE, CART_TOKEN_SHAPE, cartCookieOptions } from './token.ts';
+import type { Db } from '../../platform/db/database.ts';
+
+function cartToken(request: FastifyRequest): string | undefined {
+  const value = request.cookies[CART_COOKIE];
+  return value && CART_TOKEN_SHAPE.test(value) ? value : undefined;
+}
+
+/** The request's live cart `{ cartId, lines: [{ variantId, quantity }] }`, or null (no cookie, expired). */
+export async function cartOfRequest(request: FastifyRequest, now = new Date()): Promise<Cart | null> {
+  const token = cartToken(request);
+  return token ? findCart(request.server.db, token, now) : null;
+}
+
+/**
+ * The cart to change: the request's own, or a new one. A new cart's token comes back, for the
+ * caller to set as the cookie once its transaction committed (`setCartCookie`): the only moment
+ * the cart cookie is ever set is the buyer's first add.
+ */
+export async function cartForChange(db: Db, request: FastifyRequest, now = new Date()): Promise<{ cartId: string; newToken?: string }> {
+  const token = cartToken(request);
+  const existing = token ? await findCart(db, token, now) : null;
+  if (existing) return { cartId: existing.cartId };
+  const created = await createCart(db, now);
+  return { cartId: created.cartId, newToken: created.token };
+}
+
+/** The request's live cart id, or a NOT_FOUND naming `variant_id` (a change to a line of no cart). */
+export async function existingCartId(db: Db, request: FastifyRequest, now = new Date()): Promise<string> {
+  const token = cartToken(request);
+  const cart = token ? await findCart(db, token, now) : null;
+  if (!cart) throw new AppError('NOT_FOUND', 'variant_id: is not in the cart', [{ field: 'variant_id', message: 'is not in the cart' }]);
+  return cart.cartId;
+}
+
+export function setCartCookie(reply: FastifyReply, token: string): void {
+  reply.setCookie(CART_COOKIE, token, cartCookieOptions);
+}
+
+/**
+ * COOKIES_REQUIRED when the browser sent no cookie at all, so a form that needs the cart (adding,
+ * checking out) can say why it cannot go on (P003-21); null otherwise.
+ */
+export function cookielessError(request: FastifyRequest): AppError | null {
+  return request.headers.cookie ? null : new AppError('COOKIES_REQUIRED');
+}

@@ -1,0 +1,169 @@
+// The cart's commands. Each runs in the caller's transaction when given one (routes open it at the
+// edge) and locks the cart row first, so two tabs changing one cart queue behind each other.
+// Errors name the input's keys (`variant_id`, `quantity`); callers re-home them (`body.quantity`).
+import { sql, type Kysely } from 'kysely';
+import { tablesOf, type Db } from '../../platform/db/database.ts';
+import { AppError, validationError } from '../../platform/errors.ts';
+import { variantsForSale, type VariantForSale } from '../catalogue/stock.ts';
+import { lineLimits, type CartLine } from '../pricing/price-lines.ts';
+import type { CartTables } from './tables.ts';
+import { CART_IDLE_MS, hashCartToken, newCartToken } from './token.ts';
+
+export interface Cart {
+  cartId: string;
+  lines: CartLine[];
+}
+
+const uuidRe = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+function cartDb(db: Db): Kysely<CartTables> {
+  return tablesOf<CartTables>(db);
+}
+
+function expiry(now: Date): Date {
+  return new Date(now.getTime() + CART_IDLE_MS);
+}
+
+export function checkVariantId(value: unknown, field = 'variant_id'): string {
+  if (typeof value !== 'string' || !uuidRe.test(value)) throw validationError(field, 'must be a product option id (UUID)');
+  return value.toLowerCase();
+}
+
+export function checkQuantity(value: unknown, min: 0 | 1, field = 'quantity'): number {
+  const n = typeof value === 'string' && /^\s*\d{1,6}\s*$/.test(value) ? Number(value) : value;
+  if (typeof n !== 'number' || !Number.isInteger(n) || n < min || n > lineLimits.maxQuantity) {
+    throw validationError(field, `must be a whole number from ${min} to ${lineLimits.maxQuantity}`);
+  }
+  return n;
+}
+
+/** The live cart whose cookie token this is, with its lines in the order they were added; null when none. */
+export async function findCart(db: Db, token: string, now: Date): Promise<Cart | null> {
+  const rows = await cartDb(db)
+    .selectFrom('cart_carts as c')
+    .leftJoin('cart_lines as l', 'l.cart_id', 'c.id')
+    .select(['c.id', 'l.variant_id', 'l.quantity'])
+    .where('c.token_hash', '=', hashCartToken(token))
+    .where('c.expires_at', '>', now)
+    .orderBy('l.added_at')
+    .orderBy('l.variant_id')
+    .execute();
+  if (rows.length === 0) return null;
+  return {
+    cartId: rows[0]!.id,
+    lines: rows.filter((r) => r.variant_id !== null).map((r) => ({ variantId: r.variant_id!, quantity: r.quantity! })),
+  };
+}
+
+/** The lines of a cart, in the order they were added. */
+export async function linesOfCart(db: Db, cartId: string): Promise<CartLine[]> {
+  const rows = await cartDb(db)
+    .selectFrom('cart_lines')
+    .select(['variant_id', 'quantity'])
+    .where('cart_id', '=', cartId)
+    .orderBy('added_at')
+    .orderBy('variant_id')
+    .execute();
+  return rows.map((r) => ({ variantId: r.variant_id, quantity: r.quantity }));
+}
+
+/** A new empty cart and the token for its cookie. */
+export async function createCart(db: Db, now: Date): Promise<{ cartId: string; token: string }> {
+  const token = newCartToken();
+  const row = await cartDb(db)
+    .insertInto('cart_carts')
+    .values({ token_hash: hashCartToken(token), expires_at: expiry(now) })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  return { cartId: row.id, token };
+}
+
+async function lockLines(db: Db, cartId: string, now: Date): Promise<Map<string, number>> {
+  const cart = await cartDb(db)
+    .updateTable('cart_carts')
+    .set({ expires_at: expiry(now) })
+    .where('id', '=', cartId)
+    .returning('id')
+    .executeTakeFirst();
+  if (!cart) throw new AppError('NOT_FOUND', 'This cart has expired.');
+  const lines = await cartDb(db).selectFrom('cart_lines').select(['variant_id', 'quantity']).where('cart_id', '=', cartId).execute();
+  return new Map(lines.map((l) => [l.variant_id, l.quantity]));
+}
+
+function onSale(variant: VariantForSale | undefined, field: string): VariantForSale {
+  if (!variant) throw new AppError('NOT_FOUND', `${field}: no product option has this id`, [{ field, message: 'no product option has this id' }]);
+  if (variant.status !== 'active') {
+    throw new AppError('PRODUCT_UNAVAILABLE', `${field}: ${variant.sku} is not on sale`, [{ field, message: `${variant.sku} is not on sale` }]);
+  }
+  return variant;
+}
+
+function checkStock(variant: VariantForSale, quantity: number): void {
+  if (variant.stock !== null && variant.stock < quantity) {
+    const left = variant.stock === 0 ? 'is out of stock' : `has only ${variant.stock} in stock`;
+    throw new AppError('OUT_OF_STOCK', `quantity: ${variant.sku} ${left}`, [{ field: 'quantity', message: `${variant.sku} ${left}` }]);
+  }
+}
+
+/** Adds `quantity` of a variant (to its line when there is one). Refuses what cannot be bought. */
+export async function addToCart(db: Db, cartId: string, input: { variant_id: unknown; quantity: unknown }, now: Date): Promise<void> {
+  const variantId = checkVariantId(input.variant_id);
+  const quantity = checkQuantity(input.quantity, 1);
+  const lines = await lockLines(db, cartId, now);
+  const variants = new Map((await variantsForSale(db, [variantId, ...lines.keys()])).map((v) => [v.variant_id, v]));
+  const variant = onSale(variants.get(variantId), 'variant_id');
+  const total = (lines.get(variantId) ?? 0) + quantity;
+  if (total > lineLimits.maxQuantity) {
+    throw validationError('quantity', `the cart may hold at most ${lineLimits.maxQuantity} of one item (it has ${lines.get(variantId) ?? 0})`);
+  }
+  if (!lines.has(variantId) && lines.size >= lineLimits.maxLines) {
+    throw validationError('variant_id', `the cart may hold at most ${lineLimits.maxLines} different items`);
+  }
+  const other = [...lines.keys()].map((id) => variants.get(id)).find((v) => v && v.status === 'active' && v.currency !== variant.currency);
+  if (other) {
+    const message = `${variant.sku} is priced in ${variant.currency}, the cart in ${other.currency}; buy it separately`;
+    throw new AppError('MIXED_CURRENCIES', `variant_id: ${message}`, [{ field: 'variant_id', message }]);
+  }
+  checkStock(variant, total);
+  await cartDb(db)
+    .insertInto('cart_lines')
+    .values({ cart_id: cartId, variant_id: variantId, quantity })
+    .onConflict((oc) => oc.columns(['cart_id', 'variant_id']).doUpdateSet({ quantity: sql`cart_lines.quantity + excluded.quantity` }))
+    .execute();
+}
+
+/** Sets a line's quantity; 0 removes the line. The line must be in the cart. */
+export async function setQuantity(db: Db, cartId: string, input: { variant_id: unknown; quantity: unknown }, now: Date): Promise<void> {
+  const variantId = checkVariantId(input.variant_id);
+  const quantity = checkQuantity(input.quantity, 0);
+  const lines = await lockLines(db, cartId, now);
+  if (!lines.has(variantId)) throw notInCart();
+  if (quantity === 0) return removeLine(db, cartId, { variant_id: variantId }, now);
+  if (quantity > lines.get(variantId)!) {
+    const [variant] = await variantsForSale(db, [variantId]);
+    checkStock(onSale(variant, 'variant_id'), quantity);
+  }
+  await cartDb(db).updateTable('cart_lines').set({ quantity }).where('cart_id', '=', cartId).where('variant_id', '=', variantId).execute();
+}
+
+function notInCart(): AppError {
+  return new AppError('NOT_FOUND', 'variant_id: is not in the cart', [{ field: 'variant_id', message: 'is not in the cart' }]);
+}
+
+export async function removeLine(db: Db, cartId: string, input: { variant_id: unknown }, now: Date): Promise<void> {
+  const variantId = checkVariantId(input.variant_id);
+  await lockLines(db, cartId, now);
+  const removed = await cartDb(db).deleteFrom('cart_lines').where('cart_id', '=', cartId).where('variant_id', '=', variantId).executeTakeFirst();
+  if (removed.numDeletedRows === 0n) throw notInCart();
+}
+
+/** Empties the cart (after an order was placed from it); the cookie keeps working for the next one. */
+export async function clearCart(db: Db, cartId: string): Promise<void> {
+  await cartDb(db).deleteFrom('cart_lines').where('cart_id', '=', cartId).execute();
+}
+
+/** Deletes carts idle past their lifetime, with their lines; returns how many. */
+export async function sweepCarts(db: Db, now: Date): Promise<number> {
+  const result = await cartDb(db).deleteFrom('cart_carts').where('expires_at', '<=', now).executeTakeFirst();
+  return Number(result.numDeletedRows);
+}

@@ -1,0 +1,42 @@
+// A cart as the buyer sees it: the lines that can be bought, priced by the shop's rules, and the
+// lines that cannot any more (withdrawn, deleted, another currency), shown so they can be removed.
+import type { Db } from '../../platform/db/database.ts';
+import { variantsForSale } from '../catalogue/stock.ts';
+import { priceLines, type CartLine, type PricedCart } from '../pricing/price-lines.ts';
+import type { Cart } from './store.ts';
+
+export interface UnavailableLine {
+  variantId: string;
+  quantity: number;
+  /** null when the variant no longer exists. */
+  sku: string | null;
+  name: string | null;
+  reason: string;
+}
+
+export interface CartView {
+  cartId: string | null;
+  priced: PricedCart;
+  unavailable: UnavailableLine[];
+}
+
+export async function viewCart(db: Db, cart: Cart | null): Promise<CartView> {
+  const lines = cart?.lines ?? [];
+  const variants = new Map((await variantsForSale(db, lines.map((l) => l.variantId))).map((v) => [v.variant_id, v]));
+  const available: CartLine[] = [];
+  const unavailable: UnavailableLine[] = [];
+  let currency: string | undefined;
+  for (const line of lines) {
+    const v = variants.get(line.variantId);
+    if (!v) unavailable.push({ ...line, sku: null, name: null, reason: 'This item is no longer sold.' });
+    else if (v.status !== 'active') unavailable.push({ ...line, sku: v.sku, name: v.product_name, reason: 'This item is not on sale at the moment.' });
+    else if (currency !== undefined && v.currency !== currency) {
+      unavailable.push({ ...line, sku: v.sku, name: v.product_name, reason: `Priced in ${v.currency}; buy it separately.` });
+    } else {
+      currency = v.currency;
+      available.push(line);
+    }
+  }
+  const priced = await priceLines(db, available, { shipTo: true });
+  return { cartId: cart?.cartId ?? null, priced, unavailable };
+}
