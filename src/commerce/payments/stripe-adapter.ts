@@ -1,10 +1,124 @@
-// Placeholder until the Stripe adapter lands: refuses every call.
+// The PaymentProcessor port over Stripe Checkout Sessions, with fetch and form encoding (no SDK).
+// The buyer types the card or bank account on Stripe's page; what comes back is the PaymentMethod's
+// id (the token), its brand and last four. Every write carries an Idempotency-Key.
 import { AppError } from '../../platform/errors.ts';
-import type { PaymentProcessor } from './port.ts';
+import { callProcessor, type Fetch } from './http.ts';
+import type { PaymentOutcome, PaymentProcessor, PaymentStatus, StartPaymentRequest } from './port.ts';
+import { verifyWebhookSignature } from './signature.ts';
 
-export function stripeAdapter(_options: { secretKey: string; webhookSecret: string; baseUrl?: string }): PaymentProcessor {
-  const no = async (): Promise<never> => {
-    throw new AppError('PAYMENT_PROCESSOR_UNAVAILABLE', 'The Stripe adapter is not available yet.');
+export interface StripeAdapterOptions {
+  secretKey: string;
+  webhookSecret: string;
+  /** Default https://api.stripe.com; tests point it at a local fake. */
+  baseUrl?: string;
+  fetch?: Fetch;
+  now?: () => Date;
+}
+
+/** The API version the adapter (and its fixtures) are written against. */
+export const STRIPE_API_VERSION = '2024-06-20';
+
+type Obj = Record<string, unknown>;
+const obj = (v: unknown): Obj | null => (typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Obj) : null);
+const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
+
+export function sessionForm(r: StartPaymentRequest): URLSearchParams {
+  const form = new URLSearchParams({
+    mode: 'payment',
+    client_reference_id: r.paymentId,
+    success_url: r.returnUrl,
+    cancel_url: r.cancelUrl,
+  });
+  if (r.customer.email) form.set('customer_email', r.customer.email);
+  form.set('payment_method_types[0]', r.instrument === 'card' ? 'card' : 'us_bank_account');
+  form.set('line_items[0][quantity]', '1');
+  form.set('line_items[0][price_data][currency]', r.currency.toLowerCase());
+  form.set('line_items[0][price_data][unit_amount]', String(r.amountMinor));
+  form.set('line_items[0][price_data][product_data][name]', `Order payment ${r.paymentId.slice(0, 8)}`);
+  form.set('metadata[payment_id]', r.paymentId);
+  form.set('payment_intent_data[metadata][payment_id]', r.paymentId);
+  return form;
+}
+
+/** How a Checkout Session (with its PaymentIntent expanded) maps onto the port's statuses. */
+export function outcomeOfSession(session: Obj): PaymentOutcome {
+  const id = str(session.id);
+  const amount = session.amount_total;
+  const currency = str(session.currency);
+  if (!id || typeof amount !== 'number' || !currency) throw new AppError('PAYMENT_PROCESSOR_ERROR', 'The payment processor (stripe) answered in an unexpected shape.');
+  const intent = obj(session.payment_intent);
+  const charge = obj(intent?.latest_charge);
+  const method = obj(intent?.payment_method);
+  const error = obj(intent?.last_payment_error);
+  let status: PaymentStatus = 'open';
+  if (session.status === 'expired') status = 'expired';
+  else if (session.status === 'complete' && session.payment_status === 'paid') status = charge?.refunded === true ? 'refunded' : 'succeeded';
+  else if (session.status === 'complete' && (intent?.status === 'requires_payment_method' || intent?.status === 'canceled')) status = 'failed';
+  const details = obj(method?.card) ?? obj(method?.us_bank_account);
+  const brand = method?.type === 'card' ? str(details?.brand) : method?.type === 'us_bank_account' ? 'bank_account' : undefined;
+  const failureCode = str(error?.decline_code) ?? str(error?.code);
+  return {
+    processorRef: id,
+    status,
+    amountMinor: amount,
+    currency: currency.toUpperCase(),
+    ...(str(method?.id) ? { token: str(method?.id)! } : {}),
+    ...(str(details?.last4) ? { last4: str(details?.last4)! } : {}),
+    ...(brand ? { brand } : {}),
+    ...(status !== 'succeeded' && failureCode ? { failureCode } : {}),
   };
-  return { id: 'stripe', start: no, retrieve: no, cancel: no, refund: no, parseWebhook: () => { throw new AppError('WEBHOOK_SIGNATURE_INVALID'); } };
+}
+
+export function stripeAdapter(options: StripeAdapterOptions): PaymentProcessor {
+  const fetchImpl = options.fetch ?? fetch;
+  const now = options.now ?? (() => new Date());
+  const base = (options.baseUrl ?? 'https://api.stripe.com').replace(/\/+$/, '');
+  const headers = (idempotencyKey?: string): Record<string, string> => ({
+    authorization: `Bearer ${options.secretKey}`,
+    'stripe-version': STRIPE_API_VERSION,
+    'content-type': 'application/x-www-form-urlencoded',
+    ...(idempotencyKey ? { 'idempotency-key': idempotencyKey } : {}),
+  });
+  const call = (path: string, init: RequestInit) => callProcessor('stripe', fetchImpl, `${base}${path}`, init);
+  const sessionPath = (ref: string) => `/v1/checkout/sessions/${encodeURIComponent(ref)}`;
+  const expanded = '?expand[]=payment_intent.payment_method&expand[]=payment_intent.latest_charge';
+
+  async function retrieve(ref: string): Promise<PaymentOutcome> {
+    return outcomeOfSession((await call(`${sessionPath(ref)}${expanded}`, { headers: headers() })).body);
+  }
+
+  return {
+    id: 'stripe',
+    async start(r) {
+      const { body } = await call('/v1/checkout/sessions', { method: 'POST', headers: headers(r.idempotencyKey), body: sessionForm(r).toString() });
+      if (typeof body.id !== 'string' || typeof body.url !== 'string') throw new AppError('PAYMENT_PROCESSOR_ERROR', 'The payment processor (stripe) answered in an unexpected shape.');
+      return { processorRef: body.id, redirectUrl: body.url };
+    },
+    retrieve,
+    async cancel(ref, idempotencyKey) {
+      await call(`${sessionPath(ref)}/expire`, { method: 'POST', headers: headers(idempotencyKey), body: '' });
+    },
+    async refund(ref, amountMinor, idempotencyKey) {
+      const session = (await call(sessionPath(ref), { headers: headers() })).body;
+      const intent = str(session.payment_intent) ?? str(obj(session.payment_intent)?.id);
+      if (!intent) throw new AppError('PAYMENT_NOT_REFUNDABLE', 'Stripe holds no payment for this session.');
+      const form = new URLSearchParams({ payment_intent: intent, amount: String(amountMinor) });
+      await call('/v1/refunds', { method: 'POST', headers: headers(idempotencyKey), body: form.toString() });
+      return retrieve(ref);
+    },
+    parseWebhook(rawBody, hdrs) {
+      verifyWebhookSignature(hdrs['stripe-signature'], rawBody, options.webhookSecret, now());
+      let event: Obj;
+      try {
+        event = JSON.parse(rawBody.toString('utf8')) as Obj;
+      } catch {
+        throw new AppError('BAD_JSON');
+      }
+      const object = obj(obj(event.data)?.object);
+      const type = str(event.type);
+      if (!type || !object) throw new AppError('VALIDATION_FAILED', 'body: is not a Stripe event');
+      // Only Checkout Session events name a session; any other event is acknowledged and ignored.
+      return { processorRef: object.object === 'checkout.session' ? (str(object.id) ?? '') : '', type };
+    },
+  };
 }
