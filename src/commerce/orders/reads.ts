@@ -2,7 +2,7 @@
 // through the kernel, as whoever asks: the buyer themself or staff, under a purpose they name. The
 // kernel decides and audits; order data is readable only under fulfillment / order-status (P000-02).
 import type { Db } from '../../platform/db/database.ts';
-import type { Actor } from '../../privacy/actors.ts';
+import type { Actor, StaffRole } from '../../privacy/actors.ts';
 import type { PrivacyKernel } from '../../privacy/kernel.ts';
 import type { PersonalValue } from '../../privacy/store/items.ts';
 import { orderRef } from './deps.ts';
@@ -13,7 +13,9 @@ export const ORDER_CATEGORIES = ['user.name', 'user.contact.address', SHIPMENT_C
 
 export interface OrderPersonal {
   name: string | null;
+  /** null: none held, or not read under this purpose (order-status). */
   address: string | null;
+  addressRead: boolean;
   shipment: Shipment | null;
 }
 
@@ -27,6 +29,11 @@ export function personalText(value: PersonalValue | undefined): string | null {
   return text || null;
 }
 
+/** The order purpose a staff role reads under: fulfillment, else order-status (support: no address). */
+export function staffOrderPurpose(kernel: PrivacyKernel, role: StaffRole): string {
+  return kernel.map.roles.get(role)?.purposes.has('fulfillment') ? 'fulfillment' : 'order-status';
+}
+
 /** Throws the kernel's refusal (403) when the actor or purpose may not see order data. */
 export async function readOrderPersonal(kernel: PrivacyKernel, db: Db, order: Order, actor: Actor, purpose = 'fulfillment'): Promise<OrderPersonal> {
   // Telling the buyer about the status needs no address; every other purpose asks for all of it,
@@ -36,6 +43,7 @@ export async function readOrderPersonal(kernel: PrivacyKernel, db: Db, order: Or
   return {
     name: personalText(record.values['user.name']),
     address: personalText(record.values['user.contact.address']),
+    addressRead: categories.includes('user.contact.address'),
     shipment: shipmentOf(record.values[SHIPMENT_CATEGORY]),
   };
 }

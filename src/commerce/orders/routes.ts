@@ -10,7 +10,7 @@ import { getOrderByNumber, historyOf, linesOf, listOrders, ordersOfCustomer } fr
 import { myOrderPage, myOrdersPage } from './pages/customer.ts';
 import type { Page } from './pages/parts.ts';
 import { staffOrderPage, staffOrdersPage } from './pages/staff.ts';
-import { readOrderPersonal, type OrderPersonal } from './reads.ts';
+import { readOrderPersonal, staffOrderPurpose, type OrderPersonal } from './reads.ts';
 import { errorResponses, listQuery, listResponse, numberParams, orderResponse, personalQuery, personalResponse, transitionBody } from './schemas.ts';
 import { isOrderStatus, nextStatuses, type OrderStatus } from './states.ts';
 import type { Order } from './tables.ts';
@@ -32,7 +32,8 @@ function sendPage(request: FastifyRequest, reply: FastifyReply, page: Page, stat
 /** Delivery details, or null when the kernel will not give them to this actor (or the buyer was erased). */
 async function personalOrNull(app: FastifyInstance, order: Order, actor: Actor): Promise<OrderPersonal | null> {
   try {
-    return await readOrderPersonal(app.privacy, app.db, order, actor);
+    const purpose = actor.kind === 'staff' ? staffOrderPurpose(app.privacy, actor.role) : 'fulfillment';
+    return await readOrderPersonal(app.privacy, app.db, order, actor, purpose);
   } catch (err) {
     if (isPrivacyRefusal(err) || err instanceof SubjectErased) return null;
     throw err;

@@ -118,6 +118,14 @@ testEachDatabase('fulfilment staff move an order along in the console: fulfillin
     const kept = await app.privacy.read(db, { subject, actor: system, purpose: 'fulfillment', categories: ['user.behavior.purchase_history'], ref: orderRef(order.id) });
     assert.deepEqual(kept.values['user.behavior.purchase_history'], { carrier: 'DHL', tracking: TRACKING });
 
+    // Support moves orders along too, but reads them under order-status: tracking, no address.
+    const support = await staffClient(app, db, { name: 'Araminta Coldwell', email: 'araminta@shop.example', role: 'support', password });
+    const seen = await support.get(`/staff/orders/${order.number}`);
+    assert.equal(seen.statusCode, 200);
+    assert.ok(seen.body.includes(TRACKING));
+    assert.ok(!seen.body.includes(buyer.address));
+    assert.match(seen.body, /Not shown to your role/);
+
     const signedOut = await app.inject({ method: 'GET', url: `/staff/orders/${order.number}`, headers: { accept: 'text/html' } });
     assert.equal(signedOut.statusCode, 303);
     assert.equal(signedOut.headers.location, '/staff/login');

@@ -42,7 +42,7 @@ export function historyTable(order: Order, history: OrderTransition[], options: 
 export function shippingSection(order: Order, personal: OrderPersonal | null, unavailable: string): SafeHtml {
   if (!personal) return html`<section class="order-shipping"><h2>Delivery</h2><p>${unavailable}</p></section>`;
   const address = order.fulfilment === 'ship'
-    ? html`<p><strong>Shipping address</strong><br>${personal.name ?? ''}${personal.name ? html`<br>` : ''}${personal.address ?? 'No address is held for this order.'}</p>`
+    ? html`<p><strong>Shipping address</strong><br>${personal.name ?? ''}${personal.name ? html`<br>` : ''}${personal.address ?? (personal.addressRead ? 'No address is held for this order.' : 'Not shown to your role.')}</p>`
     : html`<p>This order is delivered digitally; no address is held for it.</p>`;
   const shipment = personal.shipment
     ? html`<p><strong>Carrier</strong>: ${personal.shipment.carrier}<br><strong>Tracking number</strong>: <span class="tracking">${personal.shipment.tracking}</span></p>`
