@@ -36,7 +36,7 @@ async function shippedOrder(app: FastifyInstance, db: Db, subject: string) {
 }
 
 testEachDatabase('[P002-07][P000-10][P002-04] the signed-in buyer sees their orders, and each with items, totals, history, carrier, tracking number, shipping address and who received their data', async (database) => {
-  const { app } = await buildTestApp(database);
+  const { app, logs } = await buildTestApp(database);
   try {
     const client = new FormClient(app);
     await signUpAndConfirm(client, database.db, owner);
@@ -58,6 +58,8 @@ testEachDatabase('[P002-07][P000-10][P002-04] the signed-in buyer sees their ord
     assert.match(page.body, /Who received my data for this order/);
     assert.match(page.body, /Shipping carriers \(DHL, FedEx, UPS, USPS\) \(UPS\)<\/td><td>name, address<\/td>/);
     assert.match(page.body, /Needed to fill the order the data belongs to/);
+    const logged = JSON.stringify(logs);
+    for (const secret of [TRACKING, address, owner.email]) assert.ok(!logged.includes(secret), 'no personal data in the logs');
   } finally {
     await app.close();
   }
