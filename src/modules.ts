@@ -4,6 +4,7 @@ import { accountsModule } from './accounts/module.ts';
 import { catalogueModule } from './commerce/catalogue/module.ts';
 import { cartModule } from './commerce/cart/module.ts';
 import { commsModule } from './comms/module.ts';
+import { checkoutModule } from './commerce/checkout/module.ts';
 import { storefrontModule } from './commerce/storefront/module.ts';
 import { jobsModule } from './platform/jobs/module.ts';
 import { ordersModule } from './commerce/orders/module.ts';
@@ -12,6 +13,6 @@ import { paymentsModule } from './commerce/payments/module.ts';
 import type { Module } from './platform/module.ts';
 import { privacyModule } from './privacy/module.ts';
 
-export const modules: Module[] = [privacyModule, jobsModule, idempotencyModule, commsModule, accountsModule, catalogueModule, cartModule, storefrontModule, ordersModule, paymentsModule];
+export const modules: Module[] = [privacyModule, jobsModule, idempotencyModule, commsModule, accountsModule, catalogueModule, cartModule, storefrontModule, ordersModule, paymentsModule, checkoutModule];
 
 export const allMigrations = modules.flatMap((m) => m.migrations);

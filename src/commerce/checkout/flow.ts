@@ -26,7 +26,8 @@ export interface CheckoutDeps {
 }
 
 export interface PlaceOrderRequest {
-  cart: CheckoutCart;
+  /** The request's cart; null or empty is CART_EMPTY (checked inside, so a repeat after success still replays). */
+  cart: CheckoutCart | null;
   body: Record<string, unknown>;
   /** The signed-in customer, who is the buyer then; null for a guest. */
   customer: { subject: string; userId: string } | null;
@@ -71,8 +72,9 @@ export function personalItems(orderId: string, fields: readonly FieldSpec[], val
 
 export async function placeOrder(deps: CheckoutDeps, db: Db, request: PlaceOrderRequest): Promise<PlacedOrder> {
   const { ports, kernel, settings } = deps;
-  if (request.cart.lines.length === 0) throw new AppError('CART_EMPTY');
-  const priced = await ports.priceLines(db, request.cart.lines, { shipTo: true });
+  const cart = request.cart;
+  if (!cart || cart.lines.length === 0) throw new AppError('CART_EMPTY');
+  const priced = await ports.priceLines(db, cart.lines, { shipTo: true });
   const input = readCheckoutInput(request.body, priced, settings);
   const v = input.values;
 
@@ -86,7 +88,7 @@ export async function placeOrder(deps: CheckoutDeps, db: Db, request: PlaceOrder
   }
 
   // 3. Stock: all or nothing; a missing item throws OUT_OF_STOCK naming the SKU and rolls all back.
-  await ports.reserveStock(db, request.cart.lines);
+  await ports.reserveStock(db, cart.lines);
 
   // 4. The order, pending payment.
   const order = await ports.createOrder(db, {
@@ -94,7 +96,7 @@ export async function placeOrder(deps: CheckoutDeps, db: Db, request: PlaceOrder
     paymentMethod: input.method, fulfilment: fulfilmentOf(priced), actor: CHECKOUT_ACTOR,
   });
   const attempts = tablesOf<CheckoutTables>(db);
-  await attempts.insertInto('checkout_attempts').values({ order_id: orderId, cart_id: request.cart.cartId, payment_id: null, payment_url: null, finished_at: null }).execute();
+  await attempts.insertInto('checkout_attempts').values({ order_id: orderId, cart_id: cart.cartId, payment_id: null, payment_url: null, finished_at: null }).execute();
   const answer = (status: number, location: string, orderStatus: string, extra: { code?: string; message?: string } = {}): PlacedOrder => ({
     status, body: { orderId, orderNumber: order.number, status: orderStatus, location, ...extra },
   });
@@ -104,14 +106,14 @@ export async function placeOrder(deps: CheckoutDeps, db: Db, request: PlaceOrder
   if (input.method === 'free') {
     await ports.transitionOrder(db, { orderId, to: 'paid', actor: CHECKOUT_ACTOR, reason: 'nothing to pay' });
     await finishAttempt(db, orderId, 'paid');
-    await ports.clearCart(db, request.cart.cartId);
+    await ports.clearCart(db, cart.cartId);
     return answer(303, confirmationPath(orderId), 'paid');
   }
   if (input.method === 'invoice') {
     await ports.transitionOrder(db, { orderId, to: 'on_hold', actor: CHECKOUT_ACTOR, reason: 'awaiting credit approval' });
     await attempts.insertInto('checkout_credit_approvals').values({ order_id: orderId, recipient: settings.invoiceRecipient! }).execute();
     await finishAttempt(db, orderId, 'on_hold');
-    await ports.clearCart(db, request.cart.cartId);
+    await ports.clearCart(db, cart.cartId);
     return answer(303, confirmationPath(orderId), 'on_hold');
   }
 
@@ -128,7 +130,7 @@ export async function placeOrder(deps: CheckoutDeps, db: Db, request: PlaceOrder
     if (!(err instanceof AppError) || err.status < 500) throw err;
     // Compensation: undo the payment step's writes, give the stock back, cancel the order with the reason.
     await sql`rollback to savepoint checkout_payment`.execute(db);
-    await ports.releaseStock(db, request.cart.lines);
+    await ports.releaseStock(db, cart.lines);
     await ports.transitionOrder(db, { orderId, to: 'cancelled', actor: CHECKOUT_ACTOR, reason: `payment could not start: ${err.code}` });
     await finishAttempt(db, orderId, 'cancelled');
     return answer(err.status === 502 ? 502 : 503, '/checkout', 'cancelled', { code: err.code, message: err.message });

@@ -56,5 +56,6 @@ export interface PaymentsPort {
   startPayment(db: Db, input: { orderId: string; subject: string; amountMinor: number; currency: string; instrument: 'card' | 'bank-account'; idempotencyKey: string; actor: Actor }): Promise<{ paymentId: string; redirectUrl: string }>;
   settlePayment(db: Db, paymentId: string): Promise<Settlement>;
   cancelPayment(db: Db, paymentId: string): Promise<void>;
-  onPaymentSettled(listener: (db: Db, settlement: Settlement) => Promise<void>): void;
+  /** Registers a listener called inside the settling transaction; returns its unsubscribe. */
+  onPaymentSettled(listener: (db: Db, settlement: Settlement) => Promise<void>): () => void;
 }

@@ -2,7 +2,9 @@
 // record of its key (a hidden field of the form, the Idempotency-Key header of the API).
 import { randomBytes } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { Config } from '../../platform/config.ts';
 import { AppError } from '../../platform/errors.ts';
+import { sandboxUrl } from '../payments/processors.ts';
 import { checkIdempotencyKey, fingerprint, withIdempotency } from '../../platform/idempotency/idempotency.ts';
 import { toAppError } from '../../web/error-handler.ts';
 import { layout } from '../../web/layout.ts';
@@ -14,6 +16,13 @@ import type { CheckoutCart } from './ports.ts';
 function sendPage(request: FastifyRequest, reply: FastifyReply, page: Page, status = 200): FastifyReply {
   return reply.code(status).header('cache-control', 'no-store').type('text/html; charset=utf-8')
     .send(layout({ shopName: request.server.config.shopName, title: page.title, body: page.body }).value);
+}
+
+/** Where the processors' payment pages are: the sandbox's address, and Stripe Checkout when Stripe is set up. */
+export function processorOrigins(config: Config): string[] {
+  const origins = [new URL(sandboxUrl(config)).origin];
+  if (config.payments.processor === 'stripe') origins.push('https://checkout.stripe.com');
+  return origins;
 }
 
 const newKey = () => randomBytes(18).toString('base64url');
@@ -40,6 +49,16 @@ export function apiBodySchema() {
 export async function checkoutRoutes(app: FastifyInstance, deps: CheckoutDeps): Promise<void> {
   const { ports, settings } = deps;
 
+  // The checkout form's answer is a 303 to the processor's page, on another origin: the page's CSP
+  // must let that form go there (form-action also governs where its redirects may lead).
+  const formTargets = processorOrigins(app.config).join(' ');
+  app.addHook('onSend', async (request, reply, payload) => {
+    if (request.routeOptions.url !== '/checkout') return payload;
+    const csp = reply.getHeader('content-security-policy');
+    if (typeof csp === 'string') reply.header('content-security-policy', csp.replace("form-action 'self'", `form-action 'self' ${formTargets}`));
+    return payload;
+  });
+
   // A form posted without any cookie fails the CSRF check: say that cookies are needed (P003-21).
   app.setErrorHandler(async (err, request, reply) => {
     if (err instanceof AppError && err.code === 'CSRF_INVALID' && !request.headers.cookie && !request.url.startsWith('/api/')) {
@@ -63,10 +82,11 @@ export async function checkoutRoutes(app: FastifyInstance, deps: CheckoutDeps): 
     return sendPage(request, reply, page, status);
   }
 
-  async function run(request: FastifyRequest, cart: CheckoutCart, key: string, body: Record<string, unknown>): Promise<{ result: PlacedOrder; replayed: boolean }> {
+  /** The command under its idempotency record. The request is the body (and who is signed in); the cart is server state, so a repeat after the cart was cleared still replays. */
+  async function run(request: FastifyRequest, cart: CheckoutCart | null, key: string, body: Record<string, unknown>): Promise<{ result: PlacedOrder; replayed: boolean }> {
     const customer = await ports.signedInCustomer(request);
     const { idempotency_key: _k, ...rest } = body;
-    const requestHash = fingerprint(key, { cart: cart.cartId, lines: cart.lines, body: rest, customer: customer?.subject ?? null });
+    const requestHash = fingerprint(key, { body: rest, customer: customer?.subject ?? null });
     const done = await withIdempotency(app.db, { scope: 'checkout', key, requestHash }, (trx) =>
       placeOrder(deps, trx, { cart, body: rest, customer, ip: request.ip, idempotencyKey: key }),
     );
@@ -81,8 +101,8 @@ export async function checkoutRoutes(app: FastifyInstance, deps: CheckoutDeps): 
 
   app.post('/checkout', { schema: { hide: true } }, async (request, reply) => {
     const body = { ...((request.body ?? {}) as Record<string, unknown>) };
-    const cart = await cartOrPage(request);
-    if ('title' in cart) return sendPage(request, reply, cart, 409);
+    if (!ports.hasCartCookie(request)) return sendPage(request, reply, cookiesNeededPage(), 400);
+    const cart = await ports.cartOfRequest(request);
     try {
       const key = checkIdempotencyKey(body.idempotency_key, 'body.idempotency_key');
       const { result } = await run(request, cart, key, body);
@@ -95,6 +115,7 @@ export async function checkoutRoutes(app: FastifyInstance, deps: CheckoutDeps): 
       for (const f of known.fields) errors[f.field.replace(/^body\./, '')] ??= f.message;
       if (known.fields.length === 0) errors[''] = known.message;
       const values = Object.fromEntries(Object.entries(body).filter(([, v]) => typeof v === 'string').map(([k, v]) => [k, (v as string).slice(0, 300)]));
+      if (!cart || cart.lines.length === 0) return sendPage(request, reply, emptyCartPage(), known.status);
       // A cart that changed under the buyer (stock gone) shows the form again with what is wrong.
       return showForm(request, reply, cart, body.method, { values, errors }, known.status);
     }
@@ -126,7 +147,6 @@ export async function checkoutRoutes(app: FastifyInstance, deps: CheckoutDeps): 
   }, async (request, reply) => {
     if (!ports.hasCartCookie(request)) throw new AppError('COOKIES_REQUIRED');
     const cart = await ports.cartOfRequest(request);
-    if (!cart || cart.lines.length === 0) throw new AppError('CART_EMPTY');
     const key = checkIdempotencyKey(request.headers['idempotency-key'], 'headers.idempotency-key');
     const { result, replayed } = await run(request, cart, key, request.body as Record<string, unknown>);
     if (result.status >= 500) throw new AppError(result.body.code === 'PAYMENT_PROCESSOR_ERROR' ? 'PAYMENT_PROCESSOR_ERROR' : 'PAYMENT_PROCESSOR_UNAVAILABLE');

@@ -1,0 +1,57 @@
+// The checkout module: the checkout pages and API, the settlement listener that moves a paid
+// order on, and the job that cancels orders whose payment never came.
+import type { FastifyPluginAsync } from 'fastify';
+import type { Config } from '../../platform/config.ts';
+import type { Module } from '../../platform/module.ts';
+import type { CheckoutSettings } from './fields.ts';
+import { expireWaitingPayments, onSettled, type CheckoutDeps } from './flow.ts';
+import { checkoutMigrations } from './migrations.ts';
+import type { CheckoutPorts } from './ports.ts';
+import { checkoutRoutes } from './routes.ts';
+import { realPorts } from './wiring.ts';
+import type { FastifyInstance } from 'fastify';
+
+export const EXPIRE_JOB = 'checkout.expire-payments';
+/** An order whose payment has not completed after this long is cancelled and its stock released. */
+export const PAYMENT_WAIT_MINUTES = 60;
+
+export function checkoutSettings(config: Config): CheckoutSettings {
+  return { requirePhones: config.checkoutRequirePhones, invoiceRecipient: config.checkoutInvoiceRecipient };
+}
+
+// The expiry job runs in the worker, which has no Fastify app: the last ports wired by a plugin serve it.
+let jobPorts: CheckoutPorts | null = null;
+
+export function makeCheckoutModule(portsOf: (app: FastifyInstance) => CheckoutPorts = (app) => realPorts(app)): Module {
+  const routes: FastifyPluginAsync = async (app) => {
+    const ports = portsOf(app);
+    const settings = checkoutSettings(app.config);
+    if (settings.invoiceRecipient !== null) {
+      const recipient = app.privacy.map.recipients.get(settings.invoiceRecipient);
+      if (!recipient) throw new Error(`CHECKOUT_INVOICE_RECIPIENT names ${settings.invoiceRecipient}, which is not a recipient of the data map`);
+    }
+    const unsubscribe = ports.onPaymentSettled((db, settlement) => onSettled(ports, db, settlement));
+    jobPorts = ports;
+    app.addHook('onClose', async () => {
+      unsubscribe();
+      if (jobPorts === ports) jobPorts = null;
+    });
+    const deps: CheckoutDeps = { ports, kernel: app.privacy, settings };
+    await checkoutRoutes(app, deps);
+  };
+  return {
+    name: 'checkout',
+    migrations: checkoutMigrations,
+    routes,
+    jobs: {
+      [EXPIRE_JOB]: async (_payload, { db, log }) => {
+        if (!jobPorts) return;
+        const cancelled = await expireWaitingPayments(jobPorts, db, PAYMENT_WAIT_MINUTES);
+        if (cancelled > 0) log.info({ cancelled }, 'orders cancelled: payment not completed in time');
+      },
+    },
+    schedules: [{ name: EXPIRE_JOB, job: EXPIRE_JOB, everySeconds: 300 }],
+  };
+}
+
+export const checkoutModule: Module = makeCheckoutModule();

@@ -1,0 +1,35 @@
+// Checkout's ports wired to the real modules: cart, pricing, stock, accounts, orders, payments.
+import type { FastifyInstance } from 'fastify';
+import { releaseStock, reserveStock } from '../catalogue/stock.ts';
+import { cartOfRequest } from '../cart/request.ts';
+import { clearCart } from '../cart/store.ts';
+import { CART_COOKIE } from '../cart/token.ts';
+import { createOrder, getOrder, linesOf, ordersDeps, transitionOrder } from '../orders/api.ts';
+import type { OrderStatus } from '../orders/states.ts';
+import { priceLines } from '../pricing/price-lines.ts';
+import type { CheckoutPorts, PaymentsPort } from './ports.ts';
+
+export function realPorts(app: FastifyInstance, payments: PaymentsPort = app.payments): CheckoutPorts {
+  const orders = ordersDeps(app);
+  return {
+    cartOfRequest: (request) => cartOfRequest(request),
+    hasCartCookie: (request) => request.cookies[CART_COOKIE] !== undefined,
+    clearCart,
+    priceLines: (db, lines, options) => priceLines(db, lines, options),
+    reserveStock: (db, lines) => reserveStock(db, lines),
+    releaseStock: (db, lines) => releaseStock(db, lines),
+    customerForCheckout: (db, input) => app.accounts.customerForCheckout(db, input),
+    signedInCustomer: async (request) => {
+      const session = await app.accounts.session(request);
+      return session?.user.kind === 'customer' ? { subject: session.user.subject_id, userId: session.user.id } : null;
+    },
+    createOrder: (db, input) => createOrder(orders, db, input),
+    transitionOrder: (db, input) => transitionOrder(orders, db, { ...input, to: input.to as OrderStatus }),
+    getOrder: (db, id) => getOrder(db, id),
+    orderLines: async (db, id) => (await linesOf(db, id)).map((l) => ({ variantId: l.variant_id, quantity: l.quantity })),
+    startPayment: (db, input) => payments.startPayment(db, input),
+    settlePayment: (db, paymentId) => payments.settlePayment(db, paymentId),
+    cancelPayment: (db, paymentId) => payments.cancelPayment(db, paymentId),
+    onPaymentSettled: (listener) => payments.onPaymentSettled(listener),
+  };
+}

@@ -1,0 +1,207 @@
+// Checkout over HTTP on both databases: the declared fields, the whole command with its
+// compensation, idempotency of a doubled POST, and what a failure leaves behind (nothing held).
+import assert from 'node:assert/strict';
+import { sql } from 'kysely';
+import type { Db } from '../src/platform/db/database.ts';
+import { buildTestApp } from '../src/platform/testing/app.ts';
+import { testEachDatabase } from '../src/platform/testing/databases.ts';
+import { systemActor } from '../src/privacy/actors.ts';
+import { makeShop, newClient, type CartClient } from '../src/commerce/cart/testing.ts';
+
+const count = async (db: Db, table: string) => (await sql<{ n: number }>`select count(*)::int as n from ${sql.table(table)}`.execute(db)).rows[0]!.n;
+const stockOf = async (db: Db, sku: string) => (await sql<{ stock: number | null }>`select stock from variants where sku = ${sku}`.execute(db)).rows[0]!.stock;
+const keyOf = (body: string) => /name="idempotency_key" value="([^"]+)"/.exec(body)?.[1] ?? '';
+const guest = { name: 'Ada Lovelace', email: 'ada@example.com', age: 'adult' };
+const address = { ship_line1: '12 Analytical Row', ship_line2: '', ship_postal_code: 'N1 9GU', ship_city: 'London', ship_country: 'GB' };
+const billing = { organization: 'Difference Engines Ltd', billing_line1: '1 Babbage Court', billing_line2: '', billing_postal_code: 'N1 1AA', billing_city: 'London', billing_country: 'GB' };
+
+async function addToCart(buyer: CartClient, slug: string, variantId: string, quantity = '1') {
+  await buyer.get(`/products/${slug}`);
+  let res = await buyer.post('/cart/add', { variant_id: variantId, quantity });
+  // A browser that has no cookie yet is asked to confirm the first add (the cart's cookie notice).
+  if (res.statusCode !== 303 && /name="confirm"/.test(res.body)) res = await buyer.post('/cart/add', { variant_id: variantId, quantity, confirm: '1' });
+  assert.equal(res.statusCode, 303, res.body);
+}
+
+const inputNames = (body: string) => [...new Set([...body.matchAll(/<input[^>]* name="([^"]+)"/g)].map((m) => m[1]!))].filter((n) => !['_csrf', 'idempotency_key', 'method', 'q'].includes(n));
+
+testEachDatabase('[P000-01][P001-02] the checkout page asks exactly the declared fields: card + digital no address, physical adds it, invoice its own', async (database) => {
+  const { app } = await buildTestApp(database, { CHECKOUT_INVOICE_RECIPIENT: 'credit-agency' });
+  try {
+    const shop = await makeShop(database.db);
+    const buyer = newClient(app);
+    await addToCart(buyer, 'vpn-licence', shop.vpn);
+    const digital = await buyer.get('/checkout');
+    assert.equal(digital.statusCode, 200, digital.body);
+    assert.deepEqual(inputNames(digital.body), ['name', 'email', 'age']);
+    assert.ok(keyOf(digital.body).length >= 16, 'the form carries an idempotency key');
+    assert.match(digital.body, /never sees the card number/);
+
+    const invoice = await buyer.get('/checkout?method=invoice');
+    assert.deepEqual(inputNames(invoice.body), ['name', 'email', 'age', 'organization', 'billing_line1', 'billing_line2', 'billing_postal_code', 'billing_city', 'billing_country']);
+
+    await addToCart(buyer, 'router', shop.rtr1);
+    const physical = await buyer.get('/checkout');
+    assert.deepEqual(inputNames(physical.body), ['name', 'email', 'age', 'ship_line1', 'ship_line2', 'ship_postal_code', 'ship_city', 'ship_country']);
+
+    // The API lists the same fields per method, and refuses one the method does not declare.
+    const api = await buyer.call('GET', '/api/checkout');
+    assert.equal(api.statusCode, 200);
+    const card = (api.json() as { methods: { method: string; fields: { name: string }[] }[] }).methods.find((m) => m.method === 'card')!;
+    assert.deepEqual(card.fields.map((f) => f.name), ['name', 'email', 'age', ...Object.keys(address)]);
+    const extra = await app.inject({ method: 'POST', url: '/api/checkout', headers: { cookie: buyer.cookieHeaderValue(), 'content-type': 'application/json', 'idempotency-key': 'key-extra-0001' }, payload: JSON.stringify({ method: 'card', ...guest, ...address, organization: 'ACME' }) });
+    assert.equal(extra.statusCode, 400, extra.body);
+    assert.deepEqual(extra.json().error.fields.map((f: { field: string }) => f.field), ['body.organization']);
+    const unknown = await app.inject({ method: 'POST', url: '/api/checkout', headers: { cookie: buyer.cookieHeaderValue(), 'content-type': 'application/json', 'idempotency-key': 'key-extra-0002' }, payload: JSON.stringify({ method: 'card', ...guest, ...address, shoe_size: '9' }) });
+    assert.equal(unknown.statusCode, 400);
+    assert.match(unknown.body, /shoe_size/);
+    assert.equal(await count(database.db, 'orders'), 0);
+  } finally {
+    await app.close();
+  }
+});
+
+testEachDatabase('[P003-21] without a cart cookie checkout explains that cookies are needed', async (database) => {
+  const { app } = await buildTestApp(database);
+  try {
+    const page = await app.inject({ method: 'GET', url: '/checkout' });
+    assert.equal(page.statusCode, 200);
+    assert.match(page.body, /Checkout needs a cookie/);
+    const post = await app.inject({ method: 'POST', url: '/checkout', headers: { 'content-type': 'application/x-www-form-urlencoded' }, payload: 'method=card&name=Ada' });
+    assert.equal(post.statusCode, 400);
+    assert.match(post.body, /Checkout needs a cookie/);
+    const api = await app.inject({ method: 'POST', url: '/api/checkout', headers: { 'content-type': 'application/json', 'idempotency-key': 'k-no-cookies-1' }, payload: JSON.stringify({ method: 'card' }) });
+    assert.equal(api.json().error.code, 'COOKIES_REQUIRED');
+  } finally {
+    await app.close();
+  }
+});
+
+testEachDatabase('[P002-03][P000-10][P003-22] invoice on account: guest checkout makes the account, keeps the order’s data in the kernel, holds the order for credit approval', async (database) => {
+  const { app } = await buildTestApp(database, { CHECKOUT_INVOICE_RECIPIENT: 'credit-agency', CHECKOUT_REQUIRE_PHONES: 'true' });
+  try {
+    const shop = await makeShop(database.db);
+    const buyer = newClient(app);
+    await addToCart(buyer, 'router', shop.rtr1, '2');
+    const form = await buyer.get('/checkout?method=invoice');
+    assert.deepEqual(inputNames(form.body).slice(3, 5), ['phone_home', 'phone_business']);
+    const res = await buyer.post('/checkout', { idempotency_key: keyOf(form.body), method: 'invoice', ...guest, phone_home: '+44 20 7946 0001', phone_business: '+44 20 7946 0002', ...address, ...billing });
+    assert.equal(res.statusCode, 303, res.body);
+    const done = await buyer.get(res.headers.location as string);
+    assert.equal(done.statusCode, 200);
+    assert.match(done.body, /C-\d+/);
+    assert.match(done.body, /credit approval/);
+
+    const { rows: [order] } = await sql<{ id: string; status: string; customer_subject: string; customer_user_id: string }>`select id, status, customer_subject, customer_user_id from orders`.execute(database.db);
+    assert.equal(order!.status, 'on_hold');
+    assert.ok(order!.customer_user_id, 'the guest got an account');
+    assert.equal(await count(database.db, 'checkout_credit_approvals'), 1);
+    assert.equal(await stockOf(database.db, 'RTR-1'), 3);
+    assert.equal((await buyer.get('/cart')).body.includes('Nighthawk Router'), false, 'the cart is empty');
+
+    const actor = systemActor('test');
+    const main = await app.privacy.read(database.db, { subject: order!.customer_subject, actor, purpose: 'fulfillment', ref: `order:${order!.id}`, categories: ['user.name', 'user.contact.email', 'user.contact.address', 'user.contact.phone_number'] });
+    assert.equal(main.values['user.name'], 'Ada Lovelace');
+    assert.equal((main.values['user.contact.address'] as Record<string, string>).city, 'London');
+    assert.equal(main.values['user.contact.phone_number'], '+44 20 7946 0001');
+    const bill = await app.privacy.read(database.db, { subject: order!.customer_subject, actor, purpose: 'fulfillment', ref: `order:${order!.id}:billing`, categories: ['user.contact.organization', 'user.contact.address'] });
+    assert.equal(bill.values['user.contact.organization'], 'Difference Engines Ltd');
+    const age = await app.privacy.read(database.db, { subject: order!.customer_subject, actor, purpose: 'account', ref: `order:${order!.id}`, categories: ['user.demographic.age_range'] });
+    assert.equal((age.values['user.demographic.age_range'] as Record<string, string>).statement, 'adult');
+    // Business rows hold no personal data.
+    const { rows } = await sql`select * from checkout_attempts`.execute(database.db);
+    assert.ok(!JSON.stringify(rows).includes('Ada') && !JSON.stringify(rows).includes('London'));
+  } finally {
+    await app.close();
+  }
+});
+
+testEachDatabase('[P000-01] a zero total is paid at once, without any payment field', async (database) => {
+  const { app } = await buildTestApp(database);
+  try {
+    const shop = await makeShop(database.db);
+    await sql`update variants set price_minor = 0 where id = ${shop.vpn}`.execute(database.db);
+    const buyer = newClient(app);
+    await addToCart(buyer, 'vpn-licence', shop.vpn);
+    const form = await buyer.get('/checkout');
+    assert.deepEqual(inputNames(form.body), ['name', 'email', 'age']);
+    assert.match(form.body, /Nothing to pay/);
+    const res = await buyer.post('/checkout', { idempotency_key: keyOf(form.body), method: 'free', ...guest });
+    assert.equal(res.statusCode, 303, res.body);
+    const { rows } = await sql<{ status: string }>`select status from orders`.execute(database.db);
+    assert.deepEqual(rows.map((r) => r.status), ['paid']);
+  } finally {
+    await app.close();
+  }
+});
+
+testEachDatabase('checkout idempotency: a doubled POST with one key makes one order, and both get the same answer', async (database) => {
+  const { app } = await buildTestApp(database, { CHECKOUT_INVOICE_RECIPIENT: 'credit-agency' });
+  try {
+    const shop = await makeShop(database.db);
+    const buyer = newClient(app);
+    await addToCart(buyer, 'router', shop.rtr1);
+    const form = await buyer.get('/checkout?method=invoice');
+    const post = { idempotency_key: keyOf(form.body), method: 'invoice', ...guest, ...address, ...billing };
+    const [a, b] = await Promise.all([buyer.post('/checkout', post), buyer.post('/checkout', post)]);
+    assert.equal(a.statusCode, 303, a.body);
+    assert.equal(b.statusCode, 303, b.body);
+    assert.equal(a.headers.location, b.headers.location);
+    assert.equal(await count(database.db, 'orders'), 1);
+    assert.equal(await stockOf(database.db, 'RTR-1'), 4);
+    // A later repeat too; the same key with another body is refused.
+    assert.equal((await buyer.post('/checkout', post)).headers.location, a.headers.location);
+    const reused = await buyer.post('/checkout', { ...post, name: 'Someone Else' });
+    assert.equal(reused.statusCode, 422);
+    assert.equal(await count(database.db, 'orders'), 1);
+  } finally {
+    await app.close();
+  }
+});
+
+testEachDatabase('checkout: processor down → 503, the order cancelled with its reason, stock back, and a retry runs', async (database) => {
+  const { app } = await buildTestApp(database, { SANDBOX_PROCESSOR_URL: 'http://127.0.0.1:9' });
+  try {
+    const shop = await makeShop(database.db);
+    const buyer = newClient(app);
+    await addToCart(buyer, 'router', shop.rtr1);
+    const form = await buyer.get('/checkout');
+    const post = { idempotency_key: keyOf(form.body), method: 'card', ...guest, ...address };
+    const res = await buyer.post('/checkout', post);
+    assert.equal(res.statusCode, 503, res.body);
+    assert.match(res.body, /nothing was charged/i);
+    assert.equal(await stockOf(database.db, 'RTR-1'), 5);
+    const { rows } = await sql<{ status: string }>`select status from orders`.execute(database.db);
+    assert.deepEqual(rows.map((r) => r.status), ['cancelled']);
+    const { rows: reasons } = await sql<{ reason: string | null }>`select reason from orders_transitions where reason is not null`.execute(database.db);
+    assert.ok(reasons.some((r) => /PAYMENT_PROCESSOR_UNAVAILABLE/.test(r.reason ?? '')), JSON.stringify(reasons));
+    assert.equal(await count(database.db, 'idempotency_keys'), 0);
+    // The same key runs again (and fails again the same way): no pending order is ever left.
+    assert.equal((await buyer.post('/checkout', post)).statusCode, 503);
+    assert.equal((await sql<{ n: number }>`select count(*)::int as n from orders where status = 'pending_payment'`.execute(database.db)).rows[0]!.n, 0);
+  } finally {
+    await app.close();
+  }
+});
+
+testEachDatabase('checkout: stock gone between cart and checkout → 409 naming the SKU, nothing written', async (database) => {
+  const { app } = await buildTestApp(database, { CHECKOUT_INVOICE_RECIPIENT: 'credit-agency' });
+  try {
+    const shop = await makeShop(database.db);
+    const buyer = newClient(app);
+    await addToCart(buyer, 'router', shop.rtr1, '2');
+    const form = await buyer.get('/checkout?method=invoice');
+    await sql`update variants set stock = 1 where sku = 'RTR-1'`.execute(database.db);
+    const before = { users: await count(database.db, 'accounts_users'), outbox: await count(database.db, 'comms_outbox') };
+    const res = await buyer.post('/checkout', { idempotency_key: keyOf(form.body), method: 'invoice', ...guest, ...address, ...billing });
+    assert.equal(res.statusCode, 409, res.body);
+    assert.match(res.body, /RTR-1/);
+    assert.equal(await count(database.db, 'orders'), 0);
+    assert.equal(await count(database.db, 'accounts_users'), before.users, 'no account made');
+    assert.equal(await count(database.db, 'comms_outbox'), before.outbox, 'no mail queued');
+    assert.equal(await count(database.db, 'idempotency_keys'), 0);
+    assert.equal(await stockOf(database.db, 'RTR-1'), 1);
+  } finally {
+    await app.close();
+  }
+});

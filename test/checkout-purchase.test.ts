@@ -1,0 +1,118 @@
+// The whole purchase over HTTP with the sandbox processor started in-process (its own port): cart →
+// checkout → the processor's card page, filled by form posts → back to the store, which asks the
+// processor → paid order, cleared cart, status mail over real SMTP. Then what a card number leaves
+// behind: nothing, in the database files, a pg_dump, the logs or the mail (P002-18, P001-01).
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { gunzipSync } from 'node:zlib';
+import { sql } from 'kysely';
+import { commsModule } from '../src/comms/module.ts';
+import { startSmtpSink } from '../src/comms/testing/smtp-sink.ts';
+import { makeShop, newClient, type CartClient } from '../src/commerce/cart/testing.ts';
+import { paymentsTestBed } from '../src/commerce/payments/testing.ts';
+import type { Db } from '../src/platform/db/database.ts';
+import { testWorker, waitFor } from '../src/platform/jobs/testing/support.ts';
+import { testEachDatabase } from '../src/platform/testing/databases.ts';
+import { submitPayForm, TEST_CARD } from '../src/sandbox-processor/testing.ts';
+
+const keyOf = (body: string) => /name="idempotency_key" value="([^"]+)"/.exec(body)?.[1] ?? '';
+const guest = { name: 'Grace Hopper', email: 'grace@example.com', age: 'adult' };
+const address = { ship_line1: '1 Compiler Way', ship_line2: '', ship_postal_code: '10001', ship_city: 'New York', ship_country: 'US' };
+const count = async (db: Db, query: ReturnType<typeof sql<{ n: number }>>) => (await query.execute(db)).rows[0]!.n;
+
+async function addToCart(buyer: CartClient, slug: string, variantId: string, quantity = '1') {
+  await buyer.get(`/products/${slug}`);
+  let res = await buyer.post('/cart/add', { variant_id: variantId, quantity });
+  if (res.statusCode !== 303 && /name="confirm"/.test(res.body)) res = await buyer.post('/cart/add', { variant_id: variantId, quantity, confirm: '1' });
+  assert.equal(res.statusCode, 303, res.body);
+}
+
+/** The path and query of a URL of the store (the test app answers by inject, not by host). */
+const pathOf = (url: string) => { const u = new URL(url); return u.pathname + u.search; };
+
+function filesUnder(dir: string): string[] {
+  return readdirSync(dir).flatMap((name) => {
+    const path = join(dir, name);
+    return statSync(path).isDirectory() ? filesUnder(path) : [path];
+  });
+}
+
+const cardForms = (digits: string) => [digits, digits.replace(/(\d{4})(?=\d)/g, '$1 '), digits.replace(/(\d{4})(?=\d)/g, '$1-')];
+
+testEachDatabase('[P002-18][P001-01][P002-15] a guest buys with a card on the processor page; the order is paid, mailed, and no card number is anywhere of the store', async (database, t) => {
+  const sink = await startSmtpSink();
+  t.after(() => sink.stop());
+  const bed = await paymentsTestBed(database, { SMTP_URL: sink.url, LOG_LEVEL: 'debug' });
+  t.after(() => bed.close());
+  const { app, logs } = bed;
+  const worker = testWorker(database, commsModule.jobs ?? {}, { services: { config: bed.config, privacy: app.privacy } });
+  await worker.start();
+  t.after(() => worker.stop(5000));
+
+  const shop = await makeShop(database.db);
+  const buyer = newClient(app);
+  await addToCart(buyer, 'router', shop.rtr1);
+  const form = await buyer.get('/checkout');
+  assert.equal(form.statusCode, 200);
+  const post = { idempotency_key: keyOf(form.body), method: 'card', ...guest, ...address };
+  const started = await buyer.post('/checkout', post);
+  assert.equal(started.statusCode, 303, started.body);
+  const payUrl = started.headers.location as string;
+  assert.ok(payUrl.startsWith(bed.sandbox.url), `the buyer goes to the processor's own origin (${payUrl})`);
+  assert.equal(await count(database.db, sql<{ n: number }>`select count(*)::int as n from orders where status = 'pending_payment'`), 1);
+  assert.equal((await sql<{ stock: number }>`select stock from variants where sku = 'RTR-1'`.execute(database.db)).rows[0]!.stock, 4);
+
+  // A doubled submit of the same form: the same processor page, one order, one payment.
+  const again = await buyer.post('/checkout', post);
+  assert.equal(again.headers.location, payUrl);
+  assert.equal(await count(database.db, sql<{ n: number }>`select count(*)::int as n from orders`), 1);
+  assert.equal(await count(database.db, sql<{ n: number }>`select count(*)::int as n from payments_attempts`), 1);
+
+  // On the processor's page: a declined card first (the order waits), then the good one.
+  const declined = await submitPayForm(payUrl, { ...TEST_CARD, number: '4000 0000 0000 0002' });
+  assert.equal(declined.status, 402);
+  const paid = await submitPayForm(payUrl, TEST_CARD);
+  assert.equal(paid.status, 303);
+  const back = await buyer.get(pathOf(paid.location!));
+  assert.equal(back.statusCode, 303, back.body);
+  const done = await buyer.get(back.headers.location as string);
+  assert.equal(done.statusCode, 200);
+  const number = /id="order-number">([^<]+)</.exec(done.body)?.[1];
+  assert.match(number ?? '', /^C-\d+$/);
+  assert.match(done.body, /mailed you how to sign in/);
+
+  const { rows: [order] } = await sql<{ status: string; number: string }>`select status, number from orders`.execute(database.db);
+  assert.deepEqual(order, { status: 'paid', number });
+  assert.doesNotMatch((await buyer.get('/cart')).body, /Nighthawk Router/, 'the cart was cleared');
+
+  // The status mail and the set-password mail reach a real SMTP server.
+  const statusMail = await sink.waitForMail((m) => m.text.includes(number!), 20_000);
+  assert.ok(statusMail.to.some((to) => to.includes('grace@example.com')));
+  await sink.waitForMail((m) => /password/i.test(m.text) && m.to.some((to) => to.includes('grace@example.com')), 20_000);
+  await waitFor('the outbox to be sent', async () => (await count(database.db, sql<{ n: number }>`select count(*)::int as n from comms_outbox where status = 'queued'`)) === 0);
+  await app.privacy.flush();
+
+  // P002-18: no form of the card number anywhere the store keeps anything.
+  const forms = cardForms(TEST_CARD.number.replace(/\D/g, ''));
+  const haystacks: [string, string][] = [
+    ['logs', JSON.stringify(logs)],
+    ['mail', sink.received.map((m) => m.raw ?? `${m.text}${m.html ?? ''}`).join('\n')],
+    ['data dir', filesUnder(bed.config.dataDir).map((f) => readFileSync(f, 'latin1')).join('\n')],
+  ];
+  if (database.engine === 'pglite') {
+    const dump = Buffer.from(await (await database.dumpPGlite!()).arrayBuffer());
+    let raw = dump;
+    try { raw = gunzipSync(dump); } catch { /* not compressed */ }
+    haystacks.push(['PGlite data files', raw.toString('latin1')]);
+  } else {
+    haystacks.push(['pg_dump', execFileSync('pg_dump', ['--no-owner', database.url!], { maxBuffer: 512 * 1024 * 1024 }).toString('latin1')]);
+  }
+  for (const [where, text] of haystacks) {
+    assert.ok(text.length > 0, `${where} is not empty`);
+    for (const f of forms) assert.ok(!text.includes(f), `the card number (${f.length} chars) is in ${where}`);
+  }
+  // The haystack is real: the last four digits the processor gave back are kept (as a kernel item, encrypted), the order number is in the dump.
+  assert.ok(haystacks.at(-1)![1].includes(number!));
+});
