@@ -37,7 +37,7 @@ testEachDatabase('`npm start` runs the sandbox processor as its own process and 
     await shop.stop();
   }
   await assert.rejects(fetch(`${sandboxUrl}/pay/x`), 'the processor stops with the shop');
-});
+}, { timeout: 180_000 });
 
 test('no sandbox is started when SANDBOX_PROCESSOR_URL names one, or when Stripe takes the payments', async () => {
   const { needsBundledSandbox } = await import('./bundled.ts');

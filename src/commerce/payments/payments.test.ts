@@ -82,7 +82,7 @@ testEachDatabase('[P002-15] [P002-18] a card paid on the sandbox page settles on
     seen.stop();
     await bed.close();
   }
-});
+}, { timeout: 180_000 });
 
 testEachDatabase('a declined card leaves the payment open for another try, and no listener is told', async (database) => {
   const { db } = database;
@@ -105,7 +105,7 @@ testEachDatabase('a declined card leaves the payment open for another try, and n
     seen.stop();
     await bed.close();
   }
-});
+}, { timeout: 180_000 });
 
 testEachDatabase('the sandbox webhook settles the payment; a tampered, unsigned or stale webhook is refused with WEBHOOK_SIGNATURE_INVALID', async (database) => {
   const { db } = database;
@@ -146,7 +146,7 @@ testEachDatabase('the sandbox webhook settles the payment; a tampered, unsigned 
     seen.stop();
     await bed.close();
   }
-});
+}, { timeout: 180_000 });
 
 testEachDatabase('a doubled start with one idempotency key is one payment and one processor session', async (database) => {
   const { db } = database;
@@ -166,7 +166,7 @@ testEachDatabase('a doubled start with one idempotency key is one payment and on
   } finally {
     await bed.close();
   }
-});
+}, { timeout: 180_000 });
 
 testEachDatabase('processor down: PAYMENT_PROCESSOR_UNAVAILABLE (503) and no payment left open', async (database) => {
   const { db } = database;
@@ -187,9 +187,9 @@ testEachDatabase('processor down: PAYMENT_PROCESSOR_UNAVAILABLE (503) and no pay
   } finally {
     await bed.close();
   }
-});
+}, { timeout: 180_000 });
 
-testEachDatabase('cancel ends an open payment at the processor; refunds are idempotent and never exceed what was paid', async (database) => {
+testEachDatabase('[P003-02] a bank account is kept by the store as token and last4 only; cancel ends an open payment at the processor; refunds are idempotent and never exceed what was paid', async (database) => {
   const { db } = database;
   const bed = await paymentsTestBed(database);
   try {
@@ -204,6 +204,9 @@ testEachDatabase('cancel ends an open payment at the processor; refunds are idem
     const paid = await app.payments.startPayment(db, { ...other, amountMinor: 1000, currency: 'USD', instrument: 'bank-account', idempotencyKey: 'k-refund', actor });
     await submitPayForm(paid.redirectUrl, { holder: 'Pat Buyer', routing: '110000000', account: '000123456789' });
     assert.equal((await db.transaction().execute((trx) => app.payments.settlePayment(trx, paid.paymentId))).last4, '6789');
+    const kept = await app.privacy.read(db, { subject: other.subject, actor: systemActor('payments'), purpose: 'fulfillment', categories: ['user.payment'], ref: `order:${other.orderId}` });
+    assert.deepEqual(Object.keys(kept.values['user.payment'] as object).sort(), ['brand', 'last4', 'processor', 'token']);
+    assert.equal((kept.values['user.payment'] as Record<string, unknown>).brand, 'bank_account');
     const staff = systemActor('test-staff');
     const r1 = await db.transaction().execute((trx) => app.payments.refundPayment(trx, { paymentId: paid.paymentId, amountMinor: 400, idempotencyKey: 'refund-1', actor: staff }));
     assert.deepEqual(r1, { paymentId: paid.paymentId, status: 'succeeded', refundedMinor: 400 });
@@ -217,7 +220,7 @@ testEachDatabase('cancel ends an open payment at the processor; refunds are idem
   } finally {
     await bed.close();
   }
-});
+}, { timeout: 180_000 });
 
 testEachDatabase('the reconcile job asks the processor about stale open payments and settles the paid ones', async (database) => {
   const { db } = database;
@@ -239,4 +242,4 @@ testEachDatabase('the reconcile job asks the processor about stale open payments
     seen.stop();
     await bed.close();
   }
-});
+}, { timeout: 180_000 });

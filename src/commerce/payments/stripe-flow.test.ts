@@ -62,4 +62,4 @@ testEachDatabase('Stripe through the payments module: session started, a signed 
     await app.close();
     await stripe.close();
   }
-});
+}, { timeout: 180_000 });
