@@ -27,6 +27,7 @@ const badValues: Record<string, string[]> = {
   STAFF_API_TOKEN: [secretToken],
   SHOP_NAME: ['   ', 'x'.repeat(101)],
   CURRENCY: ['usd', 'EURO', '€'],
+  SHOP_TAX_RATE: ['20%', '-1', '10001', '7.5'], SHIPPING_FLAT_MINOR: ['5.00', '-1', '100000001'], SHIPPING_PER_ITEM_MINOR: ['1.5', '-2'], SHIPPING_FREE_FROM_MINOR: ['100$', '-1', '2000000001'],
   PAYMENT_PROCESSOR: ['paypal', 'Sandbox', 'stripe '], SANDBOX_PROCESSOR_URL: ['localhost:3100', 'ftp://sandbox.example'], SANDBOX_PROCESSOR_PORT: ['-1', '65536', 'auto'], SANDBOX_PROCESSOR_SECRET: ['too-short-secret'], STRIPE_SECRET_KEY: ['pk_test_abcdefghijkl', 'sk_test_', 'hunter2'], STRIPE_WEBHOOK_SECRET: ['whsec_', 'sk_test_abcdefghijkl'],
   SHUTDOWN_GRACE_MS: ['soon', '600001'],
   KEYRING_PATH: ['/tmp/', projectRoot],

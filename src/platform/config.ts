@@ -22,6 +22,8 @@ export interface Config {
   staffApiToken: string | null;
   shopName: string;
   currency: string;
+  /** Tax and shipping rules of pricing (src/commerce/pricing/rules.ts). */
+  taxRateBasisPoints: number; shippingFlatMinor: number; shippingPerItemMinor: number; shippingFreeFromMinor: number;
   shutdownGraceMs: number;
   /** The master keyring file of the privacy kernel (0600). */
   keyringPath: string;
@@ -94,6 +96,10 @@ export const settingDocs: SettingDoc[] = [
   { name: 'STAFF_API_TOKEN', default: '(generated into DATA_DIR)', description: 'Bearer token for the staff JSON API, at least 32 characters. Unset: one is generated and kept in DATA_DIR/staff-api-token.' },
   { name: 'SHOP_NAME', default: 'Custodian Demo Shop', description: 'Name shown in the storefront and mail.' },
   { name: 'CURRENCY', default: 'USD', description: 'Default ISO 4217 currency for new prices.' },
+  { name: 'SHOP_TAX_RATE', default: '0', description: 'Sales tax in basis points (2000 = 20%) added to the subtotal plus shipping; rounded half up to a whole minor unit, once per order (0-10000).' },
+  { name: 'SHIPPING_FLAT_MINOR', default: '500', description: 'Shipping charge of an order with physical items, in minor units of the currency (0-100000000).' },
+  { name: 'SHIPPING_PER_ITEM_MINOR', default: '0', description: 'Shipping added per physical unit, in minor units (0-100000000).' },
+  { name: 'SHIPPING_FREE_FROM_MINOR', default: '0', description: 'Physical items worth at least this much (minor units) ship free; 0 means shipping is never free (0-2000000000).' },
   { name: 'KEYRING_PATH', default: 'DATA_DIR/keyring.json', description: 'Master keyring of the privacy kernel; created on first start with 0600 permissions; start refuses if it is readable by others.' },
   { name: 'DATA_REGION', default: "(the data map's region)", description: 'Region where this deployment stores data (e.g. us); start refuses if it differs from the data map or from the region recorded in the database.' },
   { name: 'DATAMAP_DIR', default: './datamap', description: 'Folder of the data map YAML files (subjects, categories, purposes, recipients, roles, retention, policy versions).' },
@@ -287,6 +293,7 @@ export function loadConfig(processEnv: Env = process.env): Config {
     staffApiToken,
     shopName,
     currency,
+    taxRateBasisPoints: int(env, 'SHOP_TAX_RATE', 0, 0, 10_000), shippingFlatMinor: int(env, 'SHIPPING_FLAT_MINOR', 500, 0, 100_000_000), shippingPerItemMinor: int(env, 'SHIPPING_PER_ITEM_MINOR', 0, 0, 100_000_000), shippingFreeFromMinor: int(env, 'SHIPPING_FREE_FROM_MINOR', 0, 0, 2_000_000_000),
     shutdownGraceMs: int(env, 'SHUTDOWN_GRACE_MS', 10000, 0, 600000),
     keyringPath: keyringPath(env, dataDir),
     dataRegion,
