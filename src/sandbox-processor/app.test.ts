@@ -187,3 +187,21 @@ test('an open session expires after its time', async () => {
     await sandbox.stop();
   }
 });
+
+test('a webhook the store does not take is tried again, and stops at the first 2xx', async () => {
+  let calls = 0;
+  const hooks = await hookCatcher(() => (++calls < 3 ? 503 : 200));
+  const sandbox = await startTestSandbox({ webhookUrl: hooks.url, webhookRetryDelaysMs: [20, 20, 20, 20] });
+  try {
+    const s = (await api(sandbox.url, '/v1/checkout-sessions', { method: 'POST', body: session(), key: 'w1' })).body;
+    await submitPayForm(s.url, TEST_CARD);
+    const deadline = Date.now() + 5000;
+    while (hooks.received.length < 3 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    await new Promise((r) => setTimeout(r, 200));
+    assert.equal(hooks.received.length, 3);
+    assert.equal(new Set(hooks.received.map((h) => JSON.parse(h.body).id)).size, 1, 'one event, delivered again');
+  } finally {
+    await sandbox.stop();
+    await hooks.close();
+  }
+});

@@ -24,7 +24,7 @@ export const TEST_CARD = { number: '4242 4242 4242 4242', expiry: '12/34', cvc: 
 export interface ReceivedHook { headers: IncomingMessage['headers']; body: string }
 
 /** A listening HTTP server that records what is posted to it and answers `status`. */
-export async function hookCatcher(status = 200): Promise<{ url: string; received: ReceivedHook[]; next(): Promise<ReceivedHook>; close(): Promise<void> }> {
+export async function hookCatcher(status: number | (() => number) = 200): Promise<{ url: string; received: ReceivedHook[]; next(): Promise<ReceivedHook>; close(): Promise<void> }> {
   const received: ReceivedHook[] = [];
   const waiters: ((h: ReceivedHook) => void)[] = [];
   const server = createServer((req, res) => {
@@ -34,7 +34,7 @@ export async function hookCatcher(status = 200): Promise<{ url: string; received
       const hook = { headers: req.headers, body };
       received.push(hook);
       waiters.shift()?.(hook);
-      res.statusCode = status;
+      res.statusCode = typeof status === 'number' ? status : status();
       res.end();
     });
   });
