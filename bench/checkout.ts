@@ -1,0 +1,260 @@
+// Checkout: complete checkouts/s (cart → paid order) under concurrency vs the same writes as plain SQL.
+//
+// One checkout is what a guest's purchase does, called as the routes call it, minus HTTP: a cart
+// with two lines; then, in one transaction under an idempotency key, pricing, the pending account
+// (kernel subject, encrypted name/email/age, set-password mail queued), the order's encrypted
+// items under `order:<id>`, stock reserved, the order and its history row, the payment row, the
+// disclosure to the processor (ledgered) and the processor session; then, in a second
+// transaction, the settlement: the processor asked, token/last4 stored through the kernel, the
+// order paid (status mail queued), the cart cleared. The processor is an in-process fake (no
+// network), so what is measured is the store's own work: encryption, audit, ledger, outbox, jobs.
+// The baseline writes the same rows (same counts, same two transactions) into ordinary tables,
+// personal values in plain text, without checks, encryption or audit. Both run in the same
+// process on the same database, in alternating rounds, each with C concurrent buyers.
+// Options: --checkouts N (per variant, default 400), --concurrency C (default 8),
+// --database-url postgres://… (a scratch database on that server; default: the embedded PGlite).
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync } from 'node:fs';
+import { availableParallelism, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Writable } from 'node:stream';
+import { parseArgs } from 'node:util';
+import { sql } from 'kysely';
+import type { FastifyInstance } from 'fastify';
+import { createCategory, createProduct, createVendor } from '../src/commerce/catalogue/commands.ts';
+import { addToCart, createCart } from '../src/commerce/cart/store.ts';
+import { placeOrder, type CheckoutDeps } from '../src/commerce/checkout/flow.ts';
+import { checkoutSettings } from '../src/commerce/checkout/module.ts';
+import { realPorts } from '../src/commerce/checkout/wiring.ts';
+import { makePaymentsModule } from '../src/commerce/payments/module.ts';
+import type { PaymentProcessor } from '../src/commerce/payments/port.ts';
+import { processorSet } from '../src/commerce/payments/processors.ts';
+import { modules } from '../src/modules.ts';
+import { loadConfig } from '../src/platform/config.ts';
+import { openDatabase, type DatabaseHandle, type Db } from '../src/platform/db/database.ts';
+import { migrate, runSql } from '../src/platform/db/migrate.ts';
+import { fingerprint, withIdempotency } from '../src/platform/idempotency/idempotency.ts';
+import { createLogger } from '../src/platform/logger.ts';
+import { createScratchPostgres } from '../src/platform/testing/databases.ts';
+import { buildApp } from '../src/web/app.ts';
+
+const usage = 'Usage: npm run bench -- checkout [--checkouts 400] [--concurrency 8] [--database-url postgres://…]\n';
+const ROUNDS = 4;
+
+/** The processor, in process: every session is paid at once. */
+function fakeProcessor(): PaymentProcessor {
+  const sessions = new Map<string, { amountMinor: number; currency: string }>();
+  return {
+    id: 'sandbox',
+    async start(r) {
+      const processorRef = `pay_${randomUUID()}`;
+      sessions.set(processorRef, { amountMinor: r.amountMinor, currency: r.currency });
+      return { processorRef, redirectUrl: `https://processor.invalid/pay/${processorRef}` };
+    },
+    async retrieve(ref) {
+      const s = sessions.get(ref)!;
+      return { processorRef: ref, status: 'succeeded', amountMinor: s.amountMinor, currency: s.currency, token: `tok_${randomUUID()}`, last4: '4242', brand: 'visa' };
+    },
+    async cancel() {},
+    async refund(ref, amountMinor) {
+      return { processorRef: ref, status: 'refunded', amountMinor, currency: 'USD' };
+    },
+    parseWebhook() {
+      throw new Error('no webhooks in the benchmark');
+    },
+  };
+}
+
+const PLAIN_SCHEMA = `
+create table bench_carts (id uuid primary key, token_hash bytea not null, expires_at timestamptz not null);
+create table bench_cart_lines (cart_id uuid not null references bench_carts (id) on delete cascade, variant_id uuid not null, quantity int not null, primary key (cart_id, variant_id));
+create table bench_keys (scope text not null, key_digest bytea not null, request_hash bytea not null, status int not null, body jsonb not null, expires_at timestamptz not null, primary key (scope, key_digest));
+create table bench_people (id uuid primary key, kind text not null, created_at timestamptz not null default now());
+create table bench_values (person_id uuid not null references bench_people (id), category text not null, ref text not null, value text not null, primary key (person_id, category, ref));
+create table bench_users (id uuid primary key, person_id uuid not null references bench_people (id), status text not null, email text not null unique);
+create table bench_stock (variant_id uuid primary key, stock int);
+create table bench_orders (id uuid primary key, person_id uuid not null, status text not null, total_minor int not null, currency text not null, created_at timestamptz not null default now());
+create table bench_order_lines (order_id uuid not null references bench_orders (id), position int not null, variant_id uuid not null, quantity int not null, unit_minor int not null, primary key (order_id, position));
+create table bench_history (id bigserial primary key, order_id uuid not null references bench_orders (id), status text not null, at timestamptz not null default now());
+create table bench_payments (id uuid primary key, order_id uuid not null, status text not null, processor_ref text, amount_minor int not null);
+create table bench_outbox (id uuid primary key, person_id uuid not null, template text not null, params jsonb not null);
+create table bench_jobs (id bigserial primary key, name text not null, payload jsonb not null)`;
+
+interface Shop {
+  variants: string[];
+}
+
+async function makeShop(db: Db): Promise<Shop> {
+  const vendor = await createVendor(db, { slug: 'bench', name: 'Bench Vendor' });
+  const category = await createCategory(db, { slug: 'bench', name: 'Bench' });
+  const base = { vendor_id: vendor.id, category_id: category.id };
+  const router = await createProduct(db, { ...base, slug: 'bench-router', name: 'Bench Router', kind: 'physical', variants: [{ sku: 'B-RTR', price_minor: 12_900, stock: 1_000_000 }] }, { currency: 'USD' });
+  const licence = await createProduct(db, { ...base, slug: 'bench-licence', name: 'Bench Licence', kind: 'digital', variants: [{ sku: 'B-LIC', price_minor: 4_999 }] }, { currency: 'USD' });
+  return { variants: [router.variants[0]!.id, licence.variants[0]!.id] };
+}
+
+const body = (i: number) => ({
+  method: 'card', name: `Bench Buyer ${i}`, email: `bench.buyer.${i}.${randomUUID().slice(0, 8)}@example.test`, age: 'adult',
+  ship_line1: `${i} Bench Street`, ship_line2: '', ship_postal_code: '10001', ship_city: 'Benchville', ship_country: 'US',
+});
+
+/** One checkout through the real modules. */
+async function realCheckout(app: FastifyInstance, deps: CheckoutDeps, shop: Shop, i: number): Promise<void> {
+  const db = app.db;
+  const cart = await db.transaction().execute(async (trx) => {
+    const c = await createCart(trx, new Date());
+    for (const v of shop.variants) await addToCart(trx, c.cartId, { variant_id: v, quantity: '1' }, new Date());
+    return c;
+  });
+  const key = randomUUID();
+  const b = body(i);
+  const lines = shop.variants.map((variantId) => ({ variantId, quantity: 1 }));
+  const { result } = await withIdempotency(db, { scope: 'checkout', key, requestHash: fingerprint(key, { body: b, customer: null }) }, (trx) =>
+    placeOrder(deps, trx, { cart: { cartId: cart.cartId, lines }, body: b, customer: null, ip: '127.0.0.1', idempotencyKey: key }),
+  );
+  if (result.status !== 303) throw new Error(`checkout answered ${result.status}`);
+  const paymentId = (await sql<{ payment_id: string }>`select payment_id from checkout_attempts where order_id = ${result.body.orderId}`.execute(db)).rows[0]!.payment_id;
+  const settled = await db.transaction().execute((trx) => app.payments.settlePayment(trx, paymentId));
+  if (settled.status !== 'succeeded') throw new Error('not paid');
+}
+
+/** The same rows as plain SQL: the same two transactions, the same row counts, no checks, crypto or audit. */
+async function plainCheckout(db: Db, shop: Shop, i: number): Promise<void> {
+  const cartId = randomUUID();
+  await db.transaction().execute(async (trx) => {
+    await sql`insert into bench_carts values (${cartId}, ${Buffer.alloc(32, 1)}, now() + interval '30 days')`.execute(trx);
+    for (const v of shop.variants) await sql`insert into bench_cart_lines values (${cartId}, ${v}, 1)`.execute(trx);
+  });
+  const b = body(i);
+  const [person, order, payment] = [randomUUID(), randomUUID(), randomUUID()];
+  await db.transaction().execute(async (trx) => {
+    await sql`insert into bench_keys values ('checkout', ${Buffer.from(randomUUID())}, ${Buffer.alloc(32, 2)}, 102, '{}', now() + interval '1 day')`.execute(trx);
+    await sql`select variant_id, stock from bench_stock where variant_id = any(${shop.variants}::uuid[])`.execute(trx);
+    await sql`insert into bench_people (id, kind) values (${person}, 'customer')`.execute(trx);
+    await sql`insert into bench_values values (${person}, 'user.name', '', ${b.name}), (${person}, 'user.contact.email', '', ${b.email}), (${person}, 'user.demographic.age_range', '', ${b.age})`.execute(trx);
+    await sql`insert into bench_users values (${randomUUID()}, ${person}, 'pending', ${b.email})`.execute(trx);
+    await sql`insert into bench_outbox values (${randomUUID()}, ${person}, 'accounts.checkout-account', '{}')`.execute(trx);
+    await sql`insert into bench_jobs (name, payload) values ('comms.send', '{}')`.execute(trx);
+    await sql`insert into bench_values values (${person}, 'user.name', ${`order:${order}`}, ${b.name}), (${person}, 'user.contact.email', ${`order:${order}`}, ${b.email}), (${person}, 'user.contact.address', ${`order:${order}`}, ${b.ship_line1})`.execute(trx);
+    await sql`insert into bench_values values (${person}, 'user.demographic.age_range', ${`order:${order}:age`}, ${b.age})`.execute(trx);
+    await sql`update bench_stock set stock = stock - 1 where variant_id = any(${shop.variants}::uuid[]) and stock is not null`.execute(trx);
+    await sql`insert into bench_orders (id, person_id, status, total_minor, currency) values (${order}, ${person}, 'pending_payment', 18399, 'USD')`.execute(trx);
+    await sql`insert into bench_order_lines values (${order}, 0, ${shop.variants[0]!}, 1, 12900), (${order}, 1, ${shop.variants[1]!}, 1, 4999)`.execute(trx);
+    await sql`insert into bench_history (order_id, status) values (${order}, 'pending_payment')`.execute(trx);
+    await sql`insert into bench_payments values (${payment}, ${order}, 'open', ${`pay_${payment}`}, 18399)`.execute(trx);
+    await sql`update bench_keys set status = 303 where scope = 'checkout' and status = 102`.execute(trx);
+  });
+  await db.transaction().execute(async (trx) => {
+    await sql`select * from bench_payments where id = ${payment} for update`.execute(trx);
+    await sql`update bench_payments set status = 'succeeded' where id = ${payment}`.execute(trx);
+    await sql`insert into bench_values values (${person}, 'user.payment', ${`order:${order}`}, 'tok_x 4242')`.execute(trx);
+    await sql`update bench_orders set status = 'paid' where id = ${order}`.execute(trx);
+    await sql`insert into bench_history (order_id, status) values (${order}, 'paid')`.execute(trx);
+    await sql`insert into bench_outbox values (${randomUUID()}, ${person}, 'orders.status', '{}')`.execute(trx);
+    await sql`insert into bench_jobs (name, payload) values ('comms.send', '{}')`.execute(trx);
+    await sql`delete from bench_cart_lines where cart_id = ${cartId}`.execute(trx);
+  });
+}
+
+/** Runs `n` checkouts with `c` at a time; returns each one's latency (ms) and the wall time. */
+async function load(n: number, c: number, one: (i: number) => Promise<void>, offset: number): Promise<{ latencies: number[]; wallMs: number }> {
+  const latencies: number[] = [];
+  let next = 0;
+  const start = performance.now();
+  await Promise.all(Array.from({ length: c }, async () => {
+    while (next < n) {
+      const i = next++;
+      const t0 = performance.now();
+      await one(offset + i);
+      latencies.push(performance.now() - t0);
+    }
+  }));
+  return { latencies, wallMs: performance.now() - start };
+}
+
+const pctl = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))]!;
+
+async function benchOn(database: DatabaseHandle, checkouts: number, concurrency: number): Promise<void> {
+  await migrate(database.db, modules.flatMap((m) => m.migrations));
+  const dataDir = mkdtempSync(join(tmpdir(), 'custodian-bench-checkout-'));
+  const config = loadConfig({ DATA_DIR: dataDir, LOG_LEVEL: 'silent', RUN_WORKER: 'false', DEMO_DATA: 'false', RATE_LIMIT_PER_MINUTE: '0', PUBLIC_URL: 'http://shop.bench' });
+  const logger = createLogger('silent', new Writable({ write: (_c, _e, done) => done() }));
+  const processor = fakeProcessor();
+  const benchModules = modules.map((m) => (m.name === 'payments' ? makePaymentsModule({ processors: () => processorSet(processor) }) : m));
+  const app = await buildApp({ config, database, logger, modules: benchModules, staffApiToken: 'bench-staff-token-0123456789abcdef0123456789' });
+  await app.ready();
+  try {
+    const deps: CheckoutDeps = { ports: realPorts(app), kernel: app.privacy, settings: checkoutSettings(config) };
+    const shop = await makeShop(database.db);
+    await runSql(database.db, PLAIN_SCHEMA);
+    for (const v of shop.variants) await sql`insert into bench_stock values (${v}, 1000000)`.execute(database.db);
+
+    // Warm up both paths (plans, prepared statements, key cache) on checkouts that are not measured.
+    await load(20, concurrency, (i) => realCheckout(app, deps, shop, i), 1_000_000);
+    await load(20, concurrency, (i) => plainCheckout(database.db, shop, i), 1_000_000);
+
+    const per = Math.ceil(checkouts / ROUNDS);
+    const real = { latencies: [] as number[], wallMs: 0 };
+    const plain = { latencies: [] as number[], wallMs: 0 };
+    for (let round = 0; round < ROUNDS; round++) {
+      const order = round % 2 === 0 ? (['real', 'plain'] as const) : (['plain', 'real'] as const);
+      for (const which of order) {
+        const r = which === 'real'
+          ? await load(per, concurrency, (i) => realCheckout(app, deps, shop, i), round * per)
+          : await load(per, concurrency, (i) => plainCheckout(database.db, shop, i), round * per);
+        const into = which === 'real' ? real : plain;
+        into.latencies.push(...r.latencies);
+        into.wallMs += r.wallMs;
+      }
+    }
+    const rate = (x: typeof real) => (x.latencies.length / x.wallMs) * 1000;
+    const line = (label: string, x: typeof real) =>
+      `  ${label.padEnd(44)} ${rate(x).toFixed(1).padStart(8)}/s   p50 ${pctl(x.latencies, 50).toFixed(1).padStart(7)} ms   p99 ${pctl(x.latencies, 99).toFixed(1).padStart(7)} ms`;
+    process.stdout.write(`\nCheckout benchmark on ${database.engine} (${availableParallelism()} CPUs, Node ${process.versions.node}); ${real.latencies.length} checkouts per variant, ${concurrency} at a time, ${ROUNDS} alternating rounds\n`);
+    process.stdout.write(`${line('plain SQL (same rows, same 2 transactions)', plain)}\n`);
+    process.stdout.write(`${line('checkout (kernel, audit, ledger, outbox)', real)}\n`);
+    process.stdout.write(`  checkout / plain: ${Math.round((rate(real) / rate(plain)) * 100)}%   (aim: at least 50%)\n`);
+  } finally {
+    await app.close();
+  }
+}
+
+export async function main(args: string[]): Promise<number> {
+  let flags;
+  try {
+    flags = parseArgs({ args, options: { checkouts: { type: 'string' }, concurrency: { type: 'string' }, 'database-url': { type: 'string' }, help: { type: 'boolean' } } }).values;
+  } catch (err) {
+    process.stderr.write(`${(err as Error).message}\n${usage}`);
+    return 2;
+  }
+  if (flags.help) {
+    process.stdout.write(usage);
+    return 0;
+  }
+  const checkouts = Number(flags.checkouts ?? 400);
+  const concurrency = Number(flags.concurrency ?? 8);
+  if (!Number.isInteger(checkouts) || checkouts < ROUNDS || !Number.isInteger(concurrency) || concurrency < 1 || concurrency > 256) {
+    process.stderr.write(`--checkouts must be a whole number of at least ${ROUNDS}; --concurrency 1 to 256\n${usage}`);
+    return 2;
+  }
+  const url = flags['database-url'];
+  if (url) {
+    process.env.DATABASE_URL = url;
+    const scratch = await createScratchPostgres();
+    const database = await openDatabase({ databaseUrl: scratch.url, pgliteDir: null, poolSize: Math.max(2, concurrency + 2) });
+    try {
+      await benchOn(database, checkouts, concurrency);
+    } finally {
+      await database.close();
+      await scratch.drop();
+    }
+  } else {
+    const database = await openDatabase({ databaseUrl: null, pgliteDir: null });
+    try {
+      await benchOn(database, checkouts, concurrency);
+    } finally {
+      await database.close();
+    }
+  }
+  return 0;
+}
