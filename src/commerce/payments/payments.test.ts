@@ -161,6 +161,13 @@ testEachDatabase('a doubled start with one idempotency key is one payment and on
     assert.equal((await rows(db)).length, 1);
     const created = readFileSync(join(bed.sandbox.dir, 'processor.log'), 'utf8').split('\n').filter((l) => l.includes('"event":"created"'));
     assert.equal(created.length, 1, 'the processor was asked once');
+    // Two at once (a double click reaching two web processes): still one payment and one session.
+    const racing = { ...input, idempotencyKey: 'checkout:race' };
+    const [x, y] = await Promise.all([1, 2].map(() => db.transaction().execute((trx) => app.payments.startPayment(trx, racing))));
+    assert.deepEqual(x, y);
+    assert.equal((await rows(db)).length, 2);
+    const sessions = new Set(readFileSync(join(bed.sandbox.dir, 'sessions.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l).id));
+    assert.equal(sessions.size, 2, 'one processor session per key');
     // The same key for another payment is refused, not answered with the first.
     await assert.rejects(app.payments.startPayment(db, { ...input, amountMinor: 991 }), (err) => isAppError(err) && err.code === 'CONFLICT');
   } finally {
