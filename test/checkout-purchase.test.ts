@@ -12,6 +12,9 @@ import { commsModule } from '../src/comms/module.ts';
 import { startSmtpSink } from '../src/comms/testing/smtp-sink.ts';
 import { makeShop, newClient, type CartClient } from '../src/commerce/cart/testing.ts';
 import { paymentsTestBed } from '../src/commerce/payments/testing.ts';
+import { expireWaitingPayments } from '../src/commerce/checkout/flow.ts';
+import { PAYMENT_WAIT_MINUTES } from '../src/commerce/checkout/module.ts';
+import { realPorts } from '../src/commerce/checkout/wiring.ts';
 import type { Db } from '../src/platform/db/database.ts';
 import { testWorker, waitFor } from '../src/platform/jobs/testing/support.ts';
 import { testEachDatabase } from '../src/platform/testing/databases.ts';
@@ -115,4 +118,36 @@ testEachDatabase('[P002-18][P001-01][P002-15] a guest buys with a card on the pr
   }
   // The haystack is real: the last four digits the processor gave back are kept (as a kernel item, encrypted), the order number is in the dump.
   assert.ok(haystacks.at(-1)![1].includes(number!));
+});
+
+testEachDatabase('checkout: a declined card leaves the order waiting with the way back to the processor; unpaid after the wait, the order is cancelled and its stock released', async (database, t) => {
+  const bed = await paymentsTestBed(database);
+  t.after(() => bed.close());
+  const { app } = bed;
+  const shop = await makeShop(database.db);
+  const buyer = newClient(app);
+  await addToCart(buyer, 'router', shop.rtr1, '2');
+  const form = await buyer.get('/checkout');
+  const started = await buyer.post('/checkout', { idempotency_key: keyOf(form.body), method: 'card', ...guest, ...address });
+  assert.equal(started.statusCode, 303, started.body);
+  const payUrl = started.headers.location as string;
+  const { rows: [attempt] } = await sql<{ payment_id: string; order_id: string }>`select payment_id, order_id from checkout_attempts`.execute(database.db);
+
+  assert.equal((await submitPayForm(payUrl, { ...TEST_CARD, number: '4000 0000 0000 0002' })).status, 402);
+  const back = await buyer.get(`/checkout/return/${attempt!.payment_id}`);
+  assert.equal(back.statusCode, 200);
+  assert.match(back.body, /not finished|declined/);
+  assert.ok(back.body.includes(`href="${payUrl}"`), 'a link back to the processor page');
+  assert.equal((await sql<{ status: string }>`select status from orders`.execute(database.db)).rows[0]!.status, 'pending_payment');
+  assert.equal((await sql<{ stock: number }>`select stock from variants where sku = 'RTR-1'`.execute(database.db)).rows[0]!.stock, 3);
+
+  // An hour later, the expiry job: asked once more, the processor says open; the order is cancelled, the stock back.
+  await sql`update checkout_attempts set created_at = now() - interval '2 hours'`.execute(database.db);
+  const cancelled = await expireWaitingPayments(realPorts(app), database.db, PAYMENT_WAIT_MINUTES);
+  assert.equal(cancelled, 1);
+  assert.equal((await sql<{ status: string }>`select status from orders`.execute(database.db)).rows[0]!.status, 'cancelled');
+  assert.equal((await sql<{ stock: number }>`select stock from variants where sku = 'RTR-1'`.execute(database.db)).rows[0]!.stock, 5);
+  assert.equal(await expireWaitingPayments(realPorts(app), database.db, PAYMENT_WAIT_MINUTES), 0, 'nothing left to cancel');
+  const done = await buyer.get(`/checkout/return/${attempt!.payment_id}`);
+  assert.match(done.body, /cancelled/);
 });
