@@ -14,7 +14,7 @@ import { makeShop, newClient, type CartClient } from '../src/commerce/cart/testi
 import { paymentsTestBed } from '../src/commerce/payments/testing.ts';
 import { expireWaitingPayments } from '../src/commerce/checkout/flow.ts';
 import { PAYMENT_WAIT_MINUTES } from '../src/commerce/checkout/module.ts';
-import { realPorts } from '../src/commerce/checkout/wiring.ts';
+import { jobPorts } from '../src/commerce/checkout/jobs.ts';
 import type { Db } from '../src/platform/db/database.ts';
 import { testWorker, waitFor } from '../src/platform/jobs/testing/support.ts';
 import { testEachDatabase } from '../src/platform/testing/databases.ts';
@@ -141,13 +141,14 @@ testEachDatabase('checkout: a declined card leaves the order waiting with the wa
   assert.equal((await sql<{ status: string }>`select status from orders`.execute(database.db)).rows[0]!.status, 'pending_payment');
   assert.equal((await sql<{ stock: number }>`select stock from variants where sku = 'RTR-1'`.execute(database.db)).rows[0]!.stock, 3);
 
-  // An hour later, the expiry job: asked once more, the processor says open; the order is cancelled, the stock back.
+  // An hour later, the expiry job (with the ports a worker process builds from its services): asked once more, the processor says open; the order is cancelled, the stock back.
   await sql`update checkout_attempts set created_at = now() - interval '2 hours'`.execute(database.db);
-  const cancelled = await expireWaitingPayments(realPorts(app), database.db, PAYMENT_WAIT_MINUTES);
+  const ports = jobPorts({ services: { config: bed.config, privacy: app.privacy } });
+  const cancelled = await expireWaitingPayments(ports, database.db, PAYMENT_WAIT_MINUTES);
   assert.equal(cancelled, 1);
   assert.equal((await sql<{ status: string }>`select status from orders`.execute(database.db)).rows[0]!.status, 'cancelled');
   assert.equal((await sql<{ stock: number }>`select stock from variants where sku = 'RTR-1'`.execute(database.db)).rows[0]!.stock, 5);
-  assert.equal(await expireWaitingPayments(realPorts(app), database.db, PAYMENT_WAIT_MINUTES), 0, 'nothing left to cancel');
+  assert.equal(await expireWaitingPayments(ports, database.db, PAYMENT_WAIT_MINUTES), 0, 'nothing left to cancel');
   const done = await buyer.get(`/checkout/return/${attempt!.payment_id}`);
   assert.match(done.body, /cancelled/);
 });

@@ -14,7 +14,7 @@ import type { PrivacyKernel } from '../../privacy/kernel.ts';
 import type { PersonalValue } from '../../privacy/store/items.ts';
 import { fulfilmentOf, methods, type CheckoutSettings, type FieldSpec } from './fields.ts';
 import { readCheckoutInput } from './input.ts';
-import type { CheckoutCart, CheckoutPorts } from './ports.ts';
+import type { CheckoutCart, CheckoutPorts, SettlementPorts } from './ports.ts';
 import type { CheckoutTables } from './tables.ts';
 
 export const CHECKOUT_ACTOR: Actor = systemActor('checkout');
@@ -142,7 +142,7 @@ async function finishAttempt(db: Db, orderId: string, state: 'paid' | 'on_hold' 
 }
 
 /** The settlement listener (inside payments' transaction): paid → order paid and cart cleared; declined → stays pending for a retry; expired → cancelled, stock back. */
-export async function onSettled(ports: CheckoutPorts, db: Db, settlement: { orderId: string; status: string }): Promise<void> {
+export async function onSettled(ports: SettlementPorts, db: Db, settlement: { orderId: string; status: string }): Promise<void> {
   const t = tablesOf<CheckoutTables>(db);
   const attempt = await t.selectFrom('checkout_attempts').selectAll().where('order_id', '=', settlement.orderId).forUpdate().executeTakeFirst();
   if (!attempt || attempt.state !== 'awaiting_payment') return;
@@ -156,14 +156,14 @@ export async function onSettled(ports: CheckoutPorts, db: Db, settlement: { orde
 }
 
 /** Cancels an order that waits on payment: its stock comes back, the reason is recorded. */
-export async function cancelAttempt(ports: CheckoutPorts, db: Db, orderId: string, reason: string): Promise<void> {
+export async function cancelAttempt(ports: SettlementPorts, db: Db, orderId: string, reason: string): Promise<void> {
   await ports.releaseStock(db, await ports.orderLines(db, orderId));
   await ports.transitionOrder(db, { orderId, to: 'cancelled', actor: CHECKOUT_ACTOR, reason });
   await finishAttempt(db, orderId, 'cancelled');
 }
 
 /** The expiry job: orders whose payment has waited longer than `maxAgeMinutes` are asked of the processor once more, then cancelled. */
-export async function expireWaitingPayments(ports: CheckoutPorts, db: Db, maxAgeMinutes: number, limit = 100): Promise<number> {
+export async function expireWaitingPayments(ports: SettlementPorts, db: Db, maxAgeMinutes: number, limit = 100): Promise<number> {
   const due = await tablesOf<CheckoutTables>(db)
     .selectFrom('checkout_attempts')
     .select(['order_id', 'payment_id'])
@@ -175,8 +175,10 @@ export async function expireWaitingPayments(ports: CheckoutPorts, db: Db, maxAge
   let cancelled = 0;
   for (const row of due) {
     const done = await db.transaction().execute(async (trx) => {
-      // A payment that did succeed meanwhile is settled (and the order paid) by this call.
+      // A payment that did succeed meanwhile is settled, and the order paid, here (the listener is
+      // idempotent: a worker without the web app has none registered, `npm start` has).
       const settlement = row.payment_id ? await ports.settlePayment(trx, row.payment_id) : null;
+      if (settlement) await onSettled(ports, trx, settlement);
       const still = await tablesOf<CheckoutTables>(trx).selectFrom('checkout_attempts').select('state').where('order_id', '=', row.order_id).forUpdate().executeTakeFirst();
       if (still?.state !== 'awaiting_payment' || settlement?.status === 'succeeded') return false;
       if (row.payment_id) await ports.cancelPayment(trx, row.payment_id);

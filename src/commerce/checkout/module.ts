@@ -8,6 +8,7 @@ import { expireWaitingPayments, onSettled, type CheckoutDeps } from './flow.ts';
 import { checkoutMigrations } from './migrations.ts';
 import type { CheckoutPorts } from './ports.ts';
 import { checkoutRoutes } from './routes.ts';
+import { jobPorts } from './jobs.ts';
 import { realPorts } from './wiring.ts';
 import type { FastifyInstance } from 'fastify';
 
@@ -19,9 +20,6 @@ export function checkoutSettings(config: Config): CheckoutSettings {
   return { requirePhones: config.checkoutRequirePhones, invoiceRecipient: config.checkoutInvoiceRecipient };
 }
 
-// The expiry job runs in the worker, which has no Fastify app: the last ports wired by a plugin serve it.
-let jobPorts: CheckoutPorts | null = null;
-
 export function makeCheckoutModule(portsOf: (app: FastifyInstance) => CheckoutPorts = (app) => realPorts(app)): Module {
   const routes: FastifyPluginAsync = async (app) => {
     const ports = portsOf(app);
@@ -31,11 +29,7 @@ export function makeCheckoutModule(portsOf: (app: FastifyInstance) => CheckoutPo
       if (!recipient) throw new Error(`CHECKOUT_INVOICE_RECIPIENT names ${settings.invoiceRecipient}, which is not a recipient of the data map`);
     }
     const unsubscribe = ports.onPaymentSettled((db, settlement) => onSettled(ports, db, settlement));
-    jobPorts = ports;
-    app.addHook('onClose', async () => {
-      unsubscribe();
-      if (jobPorts === ports) jobPorts = null;
-    });
+    app.addHook('onClose', async () => unsubscribe());
     const deps: CheckoutDeps = { ports, kernel: app.privacy, settings };
     await checkoutRoutes(app, deps);
   };
@@ -44,9 +38,9 @@ export function makeCheckoutModule(portsOf: (app: FastifyInstance) => CheckoutPo
     migrations: checkoutMigrations,
     routes,
     jobs: {
-      [EXPIRE_JOB]: async (_payload, { db, log }) => {
-        if (!jobPorts) return;
-        const cancelled = await expireWaitingPayments(jobPorts, db, PAYMENT_WAIT_MINUTES);
+      [EXPIRE_JOB]: async (_payload, ctx) => {
+        const { db, log } = ctx;
+        const cancelled = await expireWaitingPayments(jobPorts(ctx), db, PAYMENT_WAIT_MINUTES);
         if (cancelled > 0) log.info({ cancelled }, 'orders cancelled: payment not completed in time');
       },
     },

@@ -59,3 +59,6 @@ export interface PaymentsPort {
   /** Registers a listener called inside the settling transaction; returns its unsubscribe. */
   onPaymentSettled(listener: (db: Db, settlement: Settlement) => Promise<void>): () => void;
 }
+
+/** What the settlement listener and the expiry job need; a worker without the web app builds these from its services (jobs.ts). */
+export type SettlementPorts = Pick<CheckoutPorts, 'transitionOrder' | 'clearCart' | 'releaseStock' | 'orderLines' | 'settlePayment' | 'cancelPayment'>;
