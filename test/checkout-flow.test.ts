@@ -205,3 +205,36 @@ testEachDatabase('checkout: stock gone between cart and checkout → 409 naming 
     await app.close();
   }
 });
+
+testEachDatabase('checkout API: POST /api/checkout with an Idempotency-Key answers 201 with where to go next; a repeat replays it, marked', async (database) => {
+  const { app } = await buildTestApp(database, { CHECKOUT_INVOICE_RECIPIENT: 'credit-agency' });
+  try {
+    const shop = await makeShop(database.db);
+    const buyer = newClient(app);
+    await addToCart(buyer, 'vpn-licence', shop.vpn);
+    const send = (key: string | null) => app.inject({
+      method: 'POST', url: '/api/checkout',
+      headers: { cookie: buyer.cookieHeaderValue(), 'content-type': 'application/json', ...(key ? { 'idempotency-key': key } : {}) },
+      payload: JSON.stringify({ method: 'invoice', ...guest, ...billing }),
+    });
+    const missing = await send(null);
+    assert.equal(missing.statusCode, 400);
+    assert.match(missing.body, /idempotency-key/);
+    const first = await send('api-key-000000001');
+    assert.equal(first.statusCode, 201, first.body);
+    const answer = first.json() as { order_id: string; order_number: string; status: string; next_url: string };
+    assert.equal(answer.status, 'on_hold');
+    assert.match(answer.order_number, /^C-\d+$/);
+    assert.equal(answer.next_url, `/checkout/done/${answer.order_id}`);
+    const repeat = await send('api-key-000000001');
+    assert.equal(repeat.statusCode, 201);
+    assert.deepEqual(repeat.json(), answer);
+    assert.equal(repeat.headers['idempotent-replayed'], 'true');
+    assert.equal(await count(database.db, 'orders'), 1);
+    // The published schema lists the checkout fields.
+    const spec = (await app.inject({ method: 'GET', url: '/openapi.json' })).json() as { paths: Record<string, { post?: { requestBody?: unknown } }> };
+    assert.match(JSON.stringify(spec.paths['/api/checkout']?.post?.requestBody), /ship_postal_code/);
+  } finally {
+    await app.close();
+  }
+});
