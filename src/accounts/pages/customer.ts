@@ -97,6 +97,8 @@ ${o.notice ? html`<p class="notice" role="status">${o.notice}</p>` : ''}
 </dl>
 <h2>Orders</h2>
 <p>You have no orders yet. Orders you place will be listed here.</p>
+<h2>Baskets and gift lists</h2>
+<ul><li><a href="/account/baskets">Saved baskets</a></li><li><a href="/account/lists">Gift lists</a></li></ul>
 <h2>Sign-in and security</h2>
 <ul>
 <li><a href="/account/password">Change your password</a></li>

@@ -27,4 +27,24 @@ export const cartMigrations: Migration[] = [
         `,
       ),
   },
+  {
+    id: 'cart/0002_saved_lists',
+    up: (db) =>
+      runSql(
+        db,
+        `
+        -- Saved baskets and gift lists: only who owns them (a kernel subject id), their kind and
+        -- times. Names and contents are personal data (what someone buys, for whom) and live in the
+        -- privacy kernel as user.behavior.purchase_history under the ref '<kind>:<id>'.
+        create table cart_saved_lists (
+          id uuid primary key default gen_random_uuid(),
+          subject_id uuid not null,
+          kind text not null check (kind in ('basket', 'gift')),
+          created_at timestamptz not null default now(),
+          updated_at timestamptz not null default now()
+        );
+        create index cart_saved_lists_owner_idx on cart_saved_lists (subject_id, kind, created_at);
+        `,
+      ),
+  },
 ];

@@ -12,8 +12,13 @@ function cartToken(request: FastifyRequest): string | undefined {
 
 /** The request's live cart `{ cartId, lines: [{ variantId, quantity }] }`, or null (no cookie, expired). */
 export async function cartOfRequest(request: FastifyRequest, now = new Date()): Promise<Cart | null> {
+  return cartOfRequestIn(request.server.db, request, now);
+}
+
+/** The same, read through `db` (inside a transaction, pass the transaction: PGlite has one connection). */
+export async function cartOfRequestIn(db: Db, request: FastifyRequest, now = new Date()): Promise<Cart | null> {
   const token = cartToken(request);
-  return token ? findCart(request.server.db, token, now) : null;
+  return token ? findCart(db, token, now) : null;
 }
 
 /**

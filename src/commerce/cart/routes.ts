@@ -6,6 +6,7 @@ import { AppError } from '../../platform/errors.ts';
 import { layout } from '../../web/layout.ts';
 import { pricingRulesFrom, usePricingRules } from '../pricing/rules.ts';
 import { cartApi } from './api.ts';
+import { savedListRoutes } from './saved-routes.ts';
 import { SESSION_COOKIE } from '../../accounts/plugin.ts';
 import { cartPage, confirmAddPage, cookiesRequiredPage, type Page } from './pages/cart.ts';
 import { cartForChange, cartOfRequest, existingCartId, setCartCookie } from './request.ts';
@@ -25,11 +26,11 @@ type Form = Record<string, unknown>;
 
 const formRoute = { schema: { hide: true } };
 
-async function showCart(app: FastifyInstance, request: FastifyRequest, reply: FastifyReply, error?: AppError): Promise<FastifyReply> {
+async function showCart(app: FastifyInstance, request: FastifyRequest, reply: FastifyReply, error?: AppError, notice?: string): Promise<FastifyReply> {
   const view = await viewCart(app.db, await cartOfRequest(request));
   // An empty cart has no form, so it needs no token and sets no cookie.
   const hasForms = view.priced.lines.length + view.unavailable.length > 0;
-  return sendPage(request, reply, cartPage(view, hasForms ? app.accounts.formToken(request, reply) : '', error?.message), error?.status ?? 200);
+  return sendPage(request, reply, cartPage(view, hasForms ? app.accounts.formToken(request, reply) : '', error?.message, notice), error?.status ?? 200);
 }
 
 export const cartRoutes: FastifyPluginAsync = async (app) => {
@@ -65,7 +66,18 @@ export const cartRoutes: FastifyPluginAsync = async (app) => {
     }
   }
 
-  app.get('/cart', formRoute, async (request, reply) => showCart(app, request, reply));
+  const count = { type: 'integer', minimum: 0, maximum: 1000 } as const;
+  app.get<{ Querystring: { added?: number; skipped?: number } }>(
+    '/cart',
+    { schema: { hide: true, querystring: { type: 'object', properties: { added: count, skipped: count } } } },
+    async (request, reply) => {
+      // After a saved basket or gift list was put in the cart: how many of its items went in.
+      const { added, skipped } = request.query;
+      const notice =
+        added === undefined ? undefined : `${added} ${added === 1 ? 'item was' : 'items were'} put in your cart${skipped ? `; ${skipped} could not be (no longer on sale, out of stock or over the limit)` : ''}.`;
+      return showCart(app, request, reply, undefined, notice);
+    },
+  );
 
   app.post('/cart/add', formRoute, async (request, reply) => {
     return change(request, reply, async (trx, body) => {
@@ -84,4 +96,5 @@ export const cartRoutes: FastifyPluginAsync = async (app) => {
   );
 
   await cartApi(app);
+  await savedListRoutes(app);
 };

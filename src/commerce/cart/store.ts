@@ -127,7 +127,8 @@ export async function addToCart(db: Db, cartId: string, input: { variant_id: unk
   checkStock(variant, total);
   await cartDb(db)
     .insertInto('cart_lines')
-    .values({ cart_id: cartId, variant_id: variantId, quantity })
+    // clock_timestamp, not now(): lines added in one transaction (a restored basket) keep their order.
+    .values({ cart_id: cartId, variant_id: variantId, quantity, added_at: sql`clock_timestamp()` })
     .onConflict((oc) => oc.columns(['cart_id', 'variant_id']).doUpdateSet({ quantity: sql`cart_lines.quantity + excluded.quantity` }))
     .execute();
 }

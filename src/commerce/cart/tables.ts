@@ -19,7 +19,19 @@ export interface CartLineTable {
   added_at: Generated<Date>;
 }
 
+export type SavedListKind = 'basket' | 'gift';
+
+export interface SavedListTable {
+  id: Generated<string>;
+  /** The owner: a privacy-kernel subject id (pseudonymous). */
+  subject_id: string;
+  kind: SavedListKind;
+  created_at: Generated<Date>;
+  updated_at: Timestamp;
+}
+
 export interface CartTables {
   cart_carts: CartTable;
   cart_lines: CartLineTable;
+  cart_saved_lists: SavedListTable;
 }

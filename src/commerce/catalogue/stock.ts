@@ -123,3 +123,9 @@ export async function releaseStock(db: Db, lines: readonly StockLine[]): Promise
     )
     select pg_notify(${CATALOGUE_CHANGED}, '') from (select 1 from updated limit 1) as any_update`.execute(db);
 }
+
+/** The variant with this SKU, as variantsForSale gives it, or undefined. */
+export async function variantForSaleBySku(db: Db, sku: string): Promise<VariantForSale | undefined> {
+  const { rows } = await sql<{ id: string }>`select id from variants where sku = ${sku}`.execute(db);
+  return rows[0] ? (await variantsForSale(db, [rows[0].id]))[0] : undefined;
+}

@@ -22,13 +22,14 @@ function removeForm(csrf: string, variantId: string, label: string): SafeHtml {
   return html`<form method="post" action="/cart/remove" class="inline">${csrfInput(csrf)}<input type="hidden" name="variant_id" value="${variantId}"><button type="submit" aria-label="Remove ${label}">Remove</button></form>`;
 }
 
-export function cartPage(view: CartView, csrf: string, error?: string): Page {
+export function cartPage(view: CartView, csrf: string, error?: string, notice?: string): Page {
   const { priced, unavailable } = view;
   const c = priced.currency;
   const empty = priced.lines.length === 0 && unavailable.length === 0;
   const body = html`<section class="cart">
 <h1>Your cart</h1>
 ${error ? html`<p class="error" role="alert">${error}</p>` : ''}
+${notice ? html`<p class="notice" role="status">${notice}</p>` : ''}
 ${empty ? html`<p>Your cart is empty. <a href="/catalogue">Browse the catalogue</a>.</p>` : ''}
 ${priced.lines.length
   ? html`<table class="cart-lines">
