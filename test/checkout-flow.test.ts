@@ -7,6 +7,7 @@ import { buildTestApp } from '../src/platform/testing/app.ts';
 import { testEachDatabase } from '../src/platform/testing/databases.ts';
 import { systemActor } from '../src/privacy/actors.ts';
 import { makeShop, newClient, type CartClient } from '../src/commerce/cart/testing.ts';
+import { signUpAndConfirm } from '../src/accounts/testing.ts';
 
 const count = async (db: Db, table: string) => (await sql<{ n: number }>`select count(*)::int as n from ${sql.table(table)}`.execute(db)).rows[0]!.n;
 const stockOf = async (db: Db, sku: string) => (await sql<{ stock: number | null }>`select stock from variants where sku = ${sku}`.execute(db)).rows[0]!.stock;
@@ -234,6 +235,29 @@ testEachDatabase('checkout API: POST /api/checkout with an Idempotency-Key answe
     // The published schema lists the checkout fields.
     const spec = (await app.inject({ method: 'GET', url: '/openapi.json' })).json() as { paths: Record<string, { post?: { requestBody?: unknown } }> };
     assert.match(JSON.stringify(spec.paths['/api/checkout']?.post?.requestBody), /ship_postal_code/);
+  } finally {
+    await app.close();
+  }
+});
+
+testEachDatabase('[P000-10] a signed-in customer checks out as themself: the order is theirs, no other account is made, and it shows in their orders', async (database) => {
+  const { app } = await buildTestApp(database, { CHECKOUT_INVOICE_RECIPIENT: 'credit-agency' });
+  try {
+    const shop = await makeShop(database.db);
+    const buyer = newClient(app);
+    await signUpAndConfirm(buyer, database.db);
+    const users = await count(database.db, 'accounts_users');
+    await addToCart(buyer, 'vpn-licence', shop.vpn);
+    const form = await buyer.get('/checkout?method=invoice');
+    // The buyer may give the order another name or email; the order still belongs to the signed-in account.
+    const res = await buyer.post('/checkout', { idempotency_key: keyOf(form.body), method: 'invoice', name: 'Philippa Q.', email: 'orders@quarrington.example', age: 'adult', ...billing });
+    assert.equal(res.statusCode, 303, res.body);
+    assert.equal(await count(database.db, 'accounts_users'), users, 'no account made');
+    const { rows: [order] } = await sql<{ number: string; customer_user_id: string }>`select number, customer_user_id from orders`.execute(database.db);
+    const { rows: [user] } = await sql<{ id: string }>`select id from accounts_users where kind = 'customer'`.execute(database.db);
+    assert.equal(order!.customer_user_id, user!.id);
+    assert.match((await buyer.get(res.headers.location as string)).body, /your orders/);
+    assert.match((await buyer.get('/account/orders')).body, new RegExp(order!.number));
   } finally {
     await app.close();
   }
