@@ -32,6 +32,7 @@ ${o.description ? html`<meta name="description" content="${o.description}">` : '
   </form>
   <nav aria-label="Site">
     <a href="/catalogue">Catalogue</a>
+    <a href="/cart">Cart</a>
     <a href="/account">Account</a>
   </nav>
 </header>
