@@ -5,6 +5,7 @@ import type { FastifyRequest } from 'fastify';
 import { testEachDatabase } from '../../platform/testing/databases.ts';
 import { buildTestApp } from '../../platform/testing/app.ts';
 import { updateProduct } from '../catalogue/commands.ts';
+import { reserveStock } from '../catalogue/stock.ts';
 import { cartOfRequest } from './request.ts';
 import { clearCart, sweepCarts } from './store.ts';
 import { CART_COOKIE } from './token.ts';
@@ -230,6 +231,34 @@ testEachDatabase('cartOfRequest and clearCart for checkout; idle carts expire an
     const { count } = (await sql<{ count: number }>`select count(*)::int as count from cart_carts`.execute(db)).rows[0]!;
     assert.equal(count, 1);
     assert.deepEqual(logged, [{ swept: 1 }]);
+  } finally {
+    await app.close();
+  }
+});
+
+testEachDatabase('the product page offers Add to cart only while an option can be bought, and follows stock changes', async (database) => {
+  const { app } = await buildTestApp(database);
+  try {
+    const { db } = database;
+    const shop = await makeShop(db);
+    const formFor = (body: string, id: string) => new RegExp(`name="variant_id" value="${id}"`).test(body);
+    const router = await app.inject({ url: '/products/router', headers: { accept: 'text/html' } });
+    assert.ok(formFor(router.body, shop.rtr1), 'in stock: a form');
+    assert.match(router.body, /max="5"/, 'no more than the stock on hand');
+    assert.ok(!formFor(router.body, shop.rtrPro), 'out of stock: no form');
+    assert.ok(formFor((await app.inject({ url: '/products/vpn-licence' })).body, shop.vpn), 'untracked stock: a form');
+    assert.equal((await app.inject({ url: '/products/old-modem' })).statusCode, 404, 'archived: no page at all');
+
+    // The page is cached; selling the last units must still take the form away.
+    await reserveStock(db, [{ variantId: shop.rtr1, quantity: 5 }]);
+    let body = '';
+    for (let i = 0; i < 100; i++) {
+      body = (await app.inject({ url: '/products/router' })).body;
+      if (!formFor(body, shop.rtr1)) break;
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    assert.ok(!formFor(body, shop.rtr1), 'sold out: the cached page was dropped and the form is gone');
+    assert.doesNotMatch(body, /In stock/);
   } finally {
     await app.close();
   }
