@@ -3,24 +3,17 @@
 // set only after it committed.
 import type { FastifyInstance, FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { AppError } from '../../platform/errors.ts';
-import { layout } from '../../web/layout.ts';
 import { pricingRulesFrom, usePricingRules } from '../pricing/rules.ts';
 import { cartApi } from './api.ts';
 import { savedListRoutes } from './saved-routes.ts';
 import { SESSION_COOKIE } from '../../accounts/plugin.ts';
-import { cartPage, confirmAddPage, cookiesRequiredPage, type Page } from './pages/cart.ts';
+import { cartPage, confirmAddPage, cookiesRequiredPage } from './pages/cart.ts';
+import { sendPage } from './send.ts';
 import { cartForChange, cartOfRequest, existingCartId, setCartCookie } from './request.ts';
 import { addToCart, removeLine, setQuantity } from './store.ts';
 import { viewCart } from './view.ts';
 import type { Db } from '../../platform/db/database.ts';
 
-export function sendPage(request: FastifyRequest, reply: FastifyReply, page: Page, status = 200): FastifyReply {
-  return reply
-    .code(status)
-    .header('cache-control', 'no-store')
-    .type('text/html; charset=utf-8')
-    .send(layout({ shopName: request.server.config.shopName, title: page.title, body: page.body }).value);
-}
 
 type Form = Record<string, unknown>;
 

@@ -11,7 +11,7 @@ import { cartForChange, cartOfRequest, cartOfRequestIn, setCartCookie } from './
 import { SavedLists } from './saved.ts';
 import { addToCart, checkQuantity, checkVariantId } from './store.ts';
 import type { SavedListKind } from './tables.ts';
-import { sendPage } from './routes.ts';
+import { sendPage } from './send.ts';
 
 type Form = Record<string, unknown>;
 const hidden = { schema: { hide: true } };

@@ -12,7 +12,7 @@ import { homePage } from './pages/home.ts';
 import { infoPages } from './pages/info.ts';
 import { listingPage, searchPrompt } from './pages/listing.ts';
 import { pageCount } from './pages/parts.ts';
-import { CSRF_PLACEHOLDER, productPage } from './pages/product.ts';
+import { productPage, withCsrfToken } from './pages/product.ts';
 import { SESSION_COOKIE } from '../../accounts/plugin.ts';
 import { ReadCache } from './read-cache.ts';
 
@@ -176,7 +176,7 @@ export const storefrontRoutes: FastifyPluginAsync = async (app) => {
     // token. Browsing sets no cookie (P000-18): a visitor without one gets an empty token, and the
     // cart asks them to confirm the first add on a page of its own, which sets it (cart/routes.ts).
     const csrf = request.cookies[SESSION_COOKIE] ? app.accounts.formToken(request, reply) : '';
-    return sendPage(reply, Buffer.from(page.toString().replaceAll(CSRF_PLACEHOLDER, csrf)));
+    return sendPage(reply, withCsrfToken(page, csrf));
   });
 
   for (const [path, info] of Object.entries(infoPages)) {

@@ -8,6 +8,19 @@ import { breadcrumbs, kindBadge, price, stockText } from './parts.ts';
 
 /** Stands for the visitor's CSRF token in the cached page; the route puts the real one in per request. */
 export const CSRF_PLACEHOLDER = '__custodian_csrf__';
+const placeholderBytes = Buffer.from(CSRF_PLACEHOLDER);
+
+/** The cached page bytes with every placeholder replaced by `token`, without decoding the page. */
+export function withCsrfToken(page: Buffer, token: string): Buffer {
+  const parts: Buffer[] = [];
+  const value = Buffer.from(token);
+  let from = 0;
+  for (let at = page.indexOf(placeholderBytes); at !== -1; at = page.indexOf(placeholderBytes, from)) {
+    parts.push(page.subarray(from, at), value);
+    from = at + placeholderBytes.length;
+  }
+  return from === 0 ? page : Buffer.concat([...parts, page.subarray(from)]);
+}
 const MAX_QUANTITY = 99;
 
 /** "Add to cart" for a variant that can be bought (stock untracked or on hand); otherwise why not. */
