@@ -46,7 +46,7 @@ testEachDatabase('[P000-10][P003-22] sign-up: a mailed link confirms the account
     assert.equal(account.statusCode, 200);
     assert.match(account.body, /Philippa Quarrington/);
     assert.match(account.body, /philippa\.quarrington@example\.com/);
-    assert.match(account.body, /no orders yet/);
+    assert.match(account.body, /<a href="\/account\/orders">Your orders<\/a>/);
     // The link works once.
     assert.equal((await client.get(link)).statusCode, 400);
     assert.equal((await new FormClient(app).post('/account/confirm', { token })).statusCode, 403, 'a form without its CSRF token is refused');

@@ -96,7 +96,7 @@ ${o.notice ? html`<p class="notice" role="status">${o.notice}</p>` : ''}
 <dt>Sign-in email</dt><dd>${o.profile.email}</dd>
 </dl>
 <h2>Orders</h2>
-<p>You have no orders yet. Orders you place will be listed here.</p>
+<p><a href="/account/orders">Your orders</a>: what you bought, where each order is, and its tracking number once shipped.</p>
 <h2>Baskets and gift lists</h2>
 <ul><li><a href="/account/baskets">Saved baskets</a></li><li><a href="/account/lists">Gift lists</a></li></ul>
 <h2>Sign-in and security</h2>

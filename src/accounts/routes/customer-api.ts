@@ -1,6 +1,6 @@
 // The customer account as a JSON API (same commands as the pages). Signed in by the same session
 // cookie; JSON bodies only, so the CSRF hook needs no token (see csrf.ts).
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import type { Db } from '../../platform/db/database.ts';
 import { AppError } from '../../platform/errors.ts';
 import { selfActor } from '../../privacy/actors.ts';
@@ -9,7 +9,6 @@ import {
   completeReset,
   confirmEmailChange,
   confirmSignUp,
-  logIn,
   prepareSignUp,
   requestEmailChange,
   requestReset,
@@ -17,9 +16,9 @@ import {
   type AgeStatement,
 } from '../customers.ts';
 import { readProfile } from '../identity.ts';
-import { SESSION_COOKIE } from '../plugin.ts';
-import { createSession, endSession, type ActiveSession } from '../sessions.ts';
+import { createSession } from '../sessions.ts';
 import type { UserRow } from '../tables.ts';
+import { formKit } from './form-kit.ts';
 import { UNIFORM_ANSWER_MS, atLeast } from './forms.ts';
 import { accountView, emailBody, emptyBody, errorResponse, loginBody, passwordBody, resetBody, resetConfirmBody, signupBody, tokenBody } from './schemas.ts';
 
@@ -43,11 +42,7 @@ export async function customerApi(app: FastifyInstance): Promise<void> {
     return { id: user.id, name: profile.name, email: profile.email, orders: [] };
   };
 
-  async function signIn(request: FastifyRequest, reply: FastifyReply, issued: { token: string; session: ActiveSession }): Promise<void> {
-    const previous = request.cookies[SESSION_COOKIE];
-    if (previous) await endSession(app.db, previous);
-    accounts.startSession(reply, issued.token, issued.session);
-  }
+  const { signIn, passwordSignIn } = formKit(app);
 
   app.post('/api/account/signup', { schema: { tags, summary: 'Create an account (confirmed by a mailed link)', body: signupBody, response: { 202: accepted, ...errors } } }, async (request, reply) => {
     const started = performance.now();
@@ -65,12 +60,10 @@ export async function customerApi(app: FastifyInstance): Promise<void> {
   });
 
   app.post('/api/account/login', { schema: { tags, summary: 'Sign in', body: loginBody, response: { 200: accountView, ...errors } } }, async (request, reply) => {
-    const body = request.body as Body;
-    const result = await logIn(deps, app.db, { email: body.email!, password: body.password!, ip: request.ip, kind: 'customer' });
-    if (!result.ok) throw new AppError(result.reason === 'locked' ? 'LOGIN_LOCKED' : result.reason === 'pending' ? 'EMAIL_NOT_CONFIRMED' : 'LOGIN_FAILED');
-    const issued = await app.db.transaction().execute((trx) => createSession(trx, result.user, deps.now()));
+    const user = await passwordSignIn(request, 'customer');
+    const issued = await app.db.transaction().execute((trx) => createSession(trx, user, deps.now()));
     await signIn(request, reply, issued);
-    return view(result.user);
+    return view(user);
   });
 
   app.post('/api/account/logout', { schema: { tags, summary: 'Sign out', body: { ...emptyBody, nullable: true } } }, async (request, reply) => {

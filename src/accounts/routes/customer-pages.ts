@@ -10,7 +10,6 @@ import {
   completeReset,
   confirmEmailChange,
   confirmSignUp,
-  logIn,
   prepareSignUp,
   requestEmailChange,
   requestReset,
@@ -29,18 +28,15 @@ import {
   resetConfirmPage,
   resetRequestPage,
   signupPage,
-  type Page,
 } from '../pages/customer.ts';
-import type { FormState } from '../pages/form.ts';
-import { SESSION_COOKIE } from '../plugin.ts';
-import { createSession, endSession, type ActiveSession } from '../sessions.ts';
+import { createSession, type ActiveSession } from '../sessions.ts';
 import { tokenIsLive } from '../tokens.ts';
-import { UNIFORM_ANSWER_MS, atLeast, formErrors, formValues, sendPage, validationProblem } from './forms.ts';
+import { formKit, formRoute } from './form-kit.ts';
+import { UNIFORM_ANSWER_MS, atLeast, formValues, sendPage, validationProblem } from './forms.ts';
 import { emailBody, loginBody, passwordBody, resetBody, resetConfirmBody, signupBody, tokenBody, tokenQuery } from './schemas.ts';
 
 type Body = Record<string, string>;
 
-const formRoute = (body: object) => ({ schema: { hide: true, body }, attachValidation: true });
 
 export async function customerPages(app: FastifyInstance): Promise<void> {
   const { accounts } = app;
@@ -51,32 +47,7 @@ export async function customerPages(app: FastifyInstance): Promise<void> {
     if (done.user.kind !== 'customer') throw new AppError('LINK_INVALID');
     return done;
   };
-  const state = (request: FastifyRequest, reply: FastifyReply, extra: Partial<FormState> = {}): FormState => ({ csrf: accounts.formToken(request, reply), ...extra });
-
-  /** Runs `action` unless the body failed validation; on a client error shows the form again. */
-  async function handleForm(
-    request: FastifyRequest,
-    reply: FastifyReply,
-    keep: readonly string[],
-    form: (s: FormState) => Page,
-    action: () => Promise<FastifyReply>,
-  ): Promise<FastifyReply> {
-    try {
-      const problem = validationProblem(request);
-      if (problem) throw problem;
-      return await action();
-    } catch (err) {
-      const { errors, status } = formErrors(err);
-      return sendPage(request, reply, form(state(request, reply, { values: formValues(request.body, keep), errors })), status);
-    }
-  }
-
-  /** Signs in: the visitor's cookie token is replaced by a new session token (rotation). */
-  async function signIn(request: FastifyRequest, reply: FastifyReply, issued: { token: string; session: ActiveSession }): Promise<void> {
-    const previous = request.cookies[SESSION_COOKIE];
-    if (previous) await endSession(app.db, previous);
-    accounts.startSession(reply, issued.token, issued.session);
-  }
+  const { state, handleForm, signIn, passwordSignIn, setPasswordLink } = formKit(app);
 
   const signedInOnly = async (request: FastifyRequest, reply: FastifyReply): Promise<ActiveSession | null> => {
     const session = await accounts.session(request);
@@ -99,10 +70,8 @@ export async function customerPages(app: FastifyInstance): Promise<void> {
 
   app.post('/account/login', formRoute(loginBody), async (request, reply) =>
     handleForm(request, reply, ['email'], loginPage, async () => {
-      const body = request.body as Body;
-      const result = await logIn(deps, app.db, { email: body.email!, password: body.password!, ip: request.ip, kind: 'customer' });
-      if (!result.ok) throw new AppError(result.reason === 'locked' ? 'LOGIN_LOCKED' : result.reason === 'pending' ? 'EMAIL_NOT_CONFIRMED' : 'LOGIN_FAILED');
-      const issued = await app.db.transaction().execute((trx) => createSession(trx, result.user, deps.now()));
+      const user = await passwordSignIn(request, 'customer');
+      const issued = await app.db.transaction().execute((trx) => createSession(trx, user, deps.now()));
       await signIn(request, reply, issued);
       return reply.redirect('/account', 303);
     }),
@@ -211,11 +180,7 @@ export async function customerPages(app: FastifyInstance): Promise<void> {
     });
   });
 
-  app.get<{ Querystring: { token?: string } }>('/account/reset/confirm', { schema: { hide: true, querystring: tokenQuery } }, async (request, reply) => {
-    const token = request.query.token ?? '';
-    if (!(await tokenIsLive(app.db, token, 'reset-password', deps.now()))) return sendPage(request, reply, invalidLinkPage(), 400);
-    return sendPage(request, reply, resetConfirmPage(state(request, reply), token));
-  });
+  setPasswordLink('/account/reset/confirm', resetConfirmPage);
 
   app.post('/account/reset/confirm', formRoute(resetConfirmBody), async (request, reply) => {
     const token = formValues(request.body, ['token']).token!;

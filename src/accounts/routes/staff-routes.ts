@@ -4,11 +4,10 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Db } from '../../platform/db/database.ts';
 import { AppError, validationError } from '../../platform/errors.ts';
 import { selfActor, staffActor, staffRoles, systemActor } from '../../privacy/actors.ts';
-import { changePassword, completeReset, logIn } from '../customers.ts';
+import { changePassword, completeReset } from '../customers.ts';
 import { readProfile } from '../identity.ts';
 import type { FormState } from '../pages/form.ts';
 import { consolePage, enrolPage, recoveryCodesPage, secondFactorPage, staffLoginPage, staffPasswordPage, staffSetPasswordPage, staffUsersPage } from '../pages/staff.ts';
-import { invalidLinkPage } from '../pages/customer.ts';
 import { passwordExpired } from '../password-policy.ts';
 import { SESSION_COOKIE } from '../plugin.ts';
 import { createSession, endSession, findSession, type ActiveSession } from '../sessions.ts';
@@ -23,12 +22,11 @@ import type { UserRow } from '../tables.ts';
 import { lockState, recordFailure, throttleKeys } from '../throttle.ts';
 import { otpauthUri } from '../totp.ts';
 import { findCustomersAsStaff, readAsStaff } from '../staff-access.ts';
-import { tokenIsLive } from '../tokens.ts';
+import { formKit, formRoute } from './form-kit.ts';
 import { formErrors, formValues, sendPage, validationProblem } from './forms.ts';
-import { errorResponse, loginBody, passwordBody, resetConfirmBody, tokenQuery } from './schemas.ts';
+import { errorResponse, loginBody, passwordBody, resetConfirmBody } from './schemas.ts';
 
 type Body = Record<string, string>;
-const formRoute = (body: object) => ({ schema: { hide: true, body }, attachValidation: true });
 const tags = ['staff'];
 const staffBody = {
   type: 'object',
@@ -44,7 +42,7 @@ const purpose = { type: 'string', pattern: '^[a-z0-9]+(-[a-z0-9]+)*$', maxLength
 export async function staffRoutes(app: FastifyInstance): Promise<void> {
   const { accounts } = app;
   const deps = accounts.deps;
-  const state = (request: FastifyRequest, reply: FastifyReply, extra: Partial<FormState> = {}): FormState => ({ csrf: accounts.formToken(request, reply), ...extra });
+  const { state, handleForm: form, signIn, passwordSignIn, setPasswordLink } = formKit(app);
 
   /** The staff session, or a redirect to sign-in (or to the password page when the password is too old). */
   async function staffPage(request: FastifyRequest, reply: FastifyReply, options: { allowExpired?: boolean } = {}): Promise<ActiveSession | null> {
@@ -105,23 +103,6 @@ export async function staffRoutes(app: FastifyInstance): Promise<void> {
     }
   }
 
-  async function signIn(request: FastifyRequest, reply: FastifyReply, issued: { token: string; session: ActiveSession }): Promise<void> {
-    const previous = request.cookies[SESSION_COOKIE];
-    if (previous) await endSession(app.db, previous);
-    accounts.startSession(reply, issued.token, issued.session);
-  }
-
-  async function form(request: FastifyRequest, reply: FastifyReply, keep: readonly string[], page: (s: FormState) => ReturnType<typeof staffLoginPage>, action: () => Promise<FastifyReply>) {
-    try {
-      const problem = validationProblem(request);
-      if (problem) throw problem;
-      return await action();
-    } catch (err) {
-      const { errors, status } = formErrors(err);
-      return sendPage(request, reply, page(state(request, reply, { values: formValues(request.body, keep), errors })), status);
-    }
-  }
-
   const consoleOf = async (request: FastifyRequest, reply: FastifyReply, session: ActiveSession, notice?: string) => {
     const profile = await readProfile(deps.kernel, app.db, session.user, selfActor(session.user.subject_id));
     return sendPage(request, reply, consolePage({ name: profile.name, role: session.user.role!, csrf: accounts.formToken(request, reply), ...(notice ? { notice } : {}) }));
@@ -136,10 +117,8 @@ export async function staffRoutes(app: FastifyInstance): Promise<void> {
 
   app.post('/staff/login', formRoute(loginBody), async (request, reply) =>
     form(request, reply, ['email'], staffLoginPage, async () => {
-      const body = request.body as Body;
-      const result = await logIn(deps, app.db, { email: body.email!, password: body.password!, ip: request.ip, kind: 'staff' });
-      if (!result.ok) throw new AppError(result.reason === 'locked' ? 'LOGIN_LOCKED' : 'LOGIN_FAILED');
-      const issued = await app.db.transaction().execute((trx) => halfSession(trx, result.user));
+      const user = await passwordSignIn(request, 'staff');
+      const issued = await app.db.transaction().execute((trx) => halfSession(trx, user));
       await signIn(request, reply, issued);
       return reply.redirect(stagePath(issued.session), 303);
     }),
@@ -187,11 +166,7 @@ export async function staffRoutes(app: FastifyInstance): Promise<void> {
     return reply.redirect('/staff/login', 303);
   });
 
-  app.get<{ Querystring: { token?: string } }>('/staff/password/set', { schema: { hide: true, querystring: tokenQuery } }, async (request, reply) => {
-    const token = request.query.token ?? '';
-    if (!(await tokenIsLive(app.db, token, 'reset-password', deps.now()))) return sendPage(request, reply, invalidLinkPage(), 400);
-    return sendPage(request, reply, staffSetPasswordPage(state(request, reply), token));
-  });
+  setPasswordLink('/staff/password/set', staffSetPasswordPage);
 
   app.post('/staff/password/set', formRoute(resetConfirmBody), async (request, reply) => {
     const token = formValues(request.body, ['token']).token!;
@@ -341,12 +316,10 @@ export async function staffRoutes(app: FastifyInstance): Promise<void> {
   const errors = { 400: errorResponse, 401: errorResponse, 403: errorResponse, 429: errorResponse };
 
   app.post('/api/staff/login', { schema: { tags, summary: 'Staff sign-in', body: loginBody, response: { 200: staffView, ...errors } } }, async (request, reply) => {
-    const body = request.body as Body;
-    const result = await logIn(deps, app.db, { email: body.email!, password: body.password!, ip: request.ip, kind: 'staff' });
-    if (!result.ok) throw new AppError(result.reason === 'locked' ? 'LOGIN_LOCKED' : 'LOGIN_FAILED');
-    const issued = await app.db.transaction().execute((trx) => halfSession(trx, result.user));
+    const user = await passwordSignIn(request, 'staff');
+    const issued = await app.db.transaction().execute((trx) => halfSession(trx, user));
     await signIn(request, reply, issued);
-    return { id: result.user.id, role: result.user.role, second_factor: issued.session.stage === 'enrol' ? 'enrol' : 'required' };
+    return { id: user.id, role: user.role, second_factor: issued.session.stage === 'enrol' ? 'enrol' : 'required' };
   });
 
   app.get('/api/staff/2fa/enrol', { schema: { tags, summary: 'Start setting up the second factor: the TOTP secret and its otpauth URI', response: { 200: { type: 'object', properties: { secret: { type: 'string' }, uri: { type: 'string' } } }, ...errors } } }, async (request) => {

@@ -1,22 +1,18 @@
 // The vendor portal's sign-in (scoped to the user's vendor) and the owner's API to add vendor users.
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import type { Db } from '../../platform/db/database.ts';
 import { AppError } from '../../platform/errors.ts';
 import { staffActor } from '../../privacy/actors.ts';
 import { getVendorById } from '../../commerce/catalogue/queries.ts';
-import { completeReset, logIn } from '../customers.ts';
-import { invalidLinkPage } from '../pages/customer.ts';
-import type { FormState } from '../pages/form.ts';
+import { completeReset } from '../customers.ts';
 import { vendorHomePage, vendorLoginPage, vendorSetPasswordPage } from '../pages/vendor.ts';
-import { SESSION_COOKIE } from '../plugin.ts';
-import { createSession, endSession, type ActiveSession } from '../sessions.ts';
-import { tokenIsLive } from '../tokens.ts';
+import { createSession } from '../sessions.ts';
 import { createVendorUser } from '../vendor-users.ts';
-import { formErrors, formValues, sendPage, validationProblem } from './forms.ts';
-import { errorResponse, loginBody, resetConfirmBody, tokenQuery } from './schemas.ts';
+import { formKit, formRoute } from './form-kit.ts';
+import { formValues, sendPage } from './forms.ts';
+import { errorResponse, loginBody, resetConfirmBody } from './schemas.ts';
 
 type Body = Record<string, string>;
-const formRoute = (body: object) => ({ schema: { hide: true, body }, attachValidation: true });
 const vendorUserBody = {
   type: 'object',
   additionalProperties: false,
@@ -27,24 +23,7 @@ const vendorUserBody = {
 export async function vendorRoutes(app: FastifyInstance): Promise<void> {
   const { accounts } = app;
   const deps = accounts.deps;
-  const state = (request: FastifyRequest, reply: FastifyReply, extra: Partial<FormState> = {}): FormState => ({ csrf: accounts.formToken(request, reply), ...extra });
-
-  async function form(request: FastifyRequest, reply: FastifyReply, keep: readonly string[], page: (s: FormState) => ReturnType<typeof vendorLoginPage>, action: () => Promise<FastifyReply>) {
-    try {
-      const problem = validationProblem(request);
-      if (problem) throw problem;
-      return await action();
-    } catch (err) {
-      const { errors, status } = formErrors(err);
-      return sendPage(request, reply, page(state(request, reply, { values: formValues(request.body, keep), errors })), status);
-    }
-  }
-
-  async function signIn(request: FastifyRequest, reply: FastifyReply, issued: { token: string; session: ActiveSession }): Promise<void> {
-    const previous = request.cookies[SESSION_COOKIE];
-    if (previous) await endSession(app.db, previous);
-    accounts.startSession(reply, issued.token, issued.session);
-  }
+  const { state, handleForm: form, signIn, passwordSignIn, setPasswordLink } = formKit(app);
 
   app.get('/vendor', { schema: { hide: true } }, async (request, reply) => {
     const session = await accounts.session(request);
@@ -58,10 +37,8 @@ export async function vendorRoutes(app: FastifyInstance): Promise<void> {
 
   app.post('/vendor/login', formRoute(loginBody), async (request, reply) =>
     form(request, reply, ['email'], vendorLoginPage, async () => {
-      const body = request.body as Body;
-      const result = await logIn(deps, app.db, { email: body.email!, password: body.password!, ip: request.ip, kind: 'vendor' });
-      if (!result.ok) throw new AppError(result.reason === 'locked' ? 'LOGIN_LOCKED' : 'LOGIN_FAILED');
-      await signIn(request, reply, await app.db.transaction().execute((trx) => createSession(trx, result.user, deps.now())));
+      const user = await passwordSignIn(request, 'vendor');
+      await signIn(request, reply, await app.db.transaction().execute((trx) => createSession(trx, user, deps.now())));
       return reply.redirect('/vendor', 303);
     }),
   );
@@ -71,11 +48,7 @@ export async function vendorRoutes(app: FastifyInstance): Promise<void> {
     return reply.redirect('/vendor/login', 303);
   });
 
-  app.get<{ Querystring: { token?: string } }>('/vendor/password/set', { schema: { hide: true, querystring: tokenQuery } }, async (request, reply) => {
-    const token = request.query.token ?? '';
-    if (!(await tokenIsLive(app.db, token, 'reset-password', deps.now()))) return sendPage(request, reply, invalidLinkPage(), 400);
-    return sendPage(request, reply, vendorSetPasswordPage(state(request, reply), token));
-  });
+  setPasswordLink('/vendor/password/set', vendorSetPasswordPage);
 
   app.post('/vendor/password/set', formRoute(resetConfirmBody), async (request, reply) => {
     const token = formValues(request.body, ['token']).token!;

@@ -1,0 +1,68 @@
+// The form handling every sign-in area shares (customer, staff, vendor): the form state with its
+// CSRF token, running a form's action and showing the form again with the fields named, signing
+// in with token rotation, checking a password sign-in, and the GET page of a mailed
+// set-password link.
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { AppError } from '../../platform/errors.ts';
+import { logIn } from '../customers.ts';
+import type { Page } from '../pages/customer.ts';
+import { invalidLinkPage } from '../pages/customer.ts';
+import type { FormState } from '../pages/form.ts';
+import { SESSION_COOKIE } from '../plugin.ts';
+import { endSession, type ActiveSession } from '../sessions.ts';
+import type { UserKind, UserRow } from '../tables.ts';
+import { tokenIsLive } from '../tokens.ts';
+import { formErrors, formValues, sendPage, validationProblem } from './forms.ts';
+import { tokenQuery } from './schemas.ts';
+
+/** Options of a form route: its body schema, hidden from the API docs, validation errors re-render the form. */
+export const formRoute = (body: object) => ({ schema: { hide: true, body }, attachValidation: true });
+
+export interface FormKit {
+  state(request: FastifyRequest, reply: FastifyReply, extra?: Partial<FormState>): FormState;
+  /** Runs `action` unless the body failed validation; on a client error shows the form again with what was typed in `keep`. */
+  handleForm(request: FastifyRequest, reply: FastifyReply, keep: readonly string[], form: (s: FormState) => Page, action: () => Promise<FastifyReply>): Promise<FastifyReply>;
+  /** Signs in: the visitor's cookie token (or an older session) is replaced by the new session token. */
+  signIn(request: FastifyRequest, reply: FastifyReply, issued: { token: string; session: ActiveSession }): Promise<void>;
+  /** A password sign-in of a user of `kind` from the body's email and password, or the error to show. */
+  passwordSignIn(request: FastifyRequest, kind: UserKind): Promise<UserRow>;
+  /** Registers the GET page of a mailed set-password link: its form, or "this link is not valid". */
+  setPasswordLink(path: string, page: (s: FormState, token: string) => Page): void;
+}
+
+export function formKit(app: FastifyInstance): FormKit {
+  const { accounts } = app;
+  const deps = accounts.deps;
+  const state: FormKit['state'] = (request, reply, extra = {}) => ({ csrf: accounts.formToken(request, reply), ...extra });
+  return {
+    state,
+    async handleForm(request, reply, keep, form, action) {
+      try {
+        const problem = validationProblem(request);
+        if (problem) throw problem;
+        return await action();
+      } catch (err) {
+        const { errors, status } = formErrors(err);
+        return sendPage(request, reply, form(state(request, reply, { values: formValues(request.body, keep), errors })), status);
+      }
+    },
+    async signIn(request, reply, issued) {
+      const previous = request.cookies[SESSION_COOKIE];
+      if (previous) await endSession(app.db, previous);
+      accounts.startSession(reply, issued.token, issued.session);
+    },
+    async passwordSignIn(request, kind) {
+      const body = request.body as Record<string, string>;
+      const result = await logIn(deps, app.db, { email: body.email!, password: body.password!, ip: request.ip, kind });
+      if (result.ok) return result.user;
+      throw new AppError(result.reason === 'locked' ? 'LOGIN_LOCKED' : result.reason === 'pending' ? 'EMAIL_NOT_CONFIRMED' : 'LOGIN_FAILED');
+    },
+    setPasswordLink(path, page) {
+      app.get<{ Querystring: { token?: string } }>(path, { schema: { hide: true, querystring: tokenQuery } }, async (request, reply) => {
+        const token = request.query.token ?? '';
+        if (!(await tokenIsLive(app.db, token, 'reset-password', deps.now()))) return sendPage(request, reply, invalidLinkPage(), 400);
+        return sendPage(request, reply, page(state(request, reply), token));
+      });
+    },
+  };
+}
