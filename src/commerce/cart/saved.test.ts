@@ -11,7 +11,7 @@ const alice = { name: 'Alice Wrenfield', email: 'alice.wrenfield@example.com', p
 const bob = { name: 'Bob Tarrant', email: 'bob.tarrant@example.com', password: 'cedar-lamp-orbit-17' };
 
 testEachDatabase('[P002-07] saved baskets and gift lists: the owner saves, views, restores and deletes them; nobody else sees them', async (database) => {
-  const { app } = await buildTestApp(database);
+  const { app, logs } = await buildTestApp(database);
   try {
     const { db } = database;
     const shop = await makeShop(db);
@@ -105,6 +105,8 @@ testEachDatabase('[P002-07] saved baskets and gift lists: the owner saves, views
       assert.ok(res.statusCode === 401 || res.statusCode === 403, `${path}: ${res.statusCode}`);
       assert.doesNotMatch(res.body, /Office kit|Birthday wishes/);
     }
+
+    assert.doesNotMatch(JSON.stringify(logs), /Office kit|Birthday wishes/, 'list names never reach the logs');
 
     // Alice deletes both; the kernel item is overwritten with nothing.
     await a.get(listPath);
