@@ -175,8 +175,8 @@ export async function expireWaitingPayments(ports: SettlementPorts, db: Db, maxA
   let cancelled = 0;
   for (const row of due) {
     const done = await db.transaction().execute(async (trx) => {
-      // A payment that did succeed meanwhile is settled, and the order paid, here (the listener is
-      // idempotent: a worker without the web app has none registered, `npm start` has).
+      // A payment that did succeed meanwhile is settled here, and the listener (registered at module
+      // load) pays the order; calling it again is a no-op, and keeps this job correct on its own.
       const settlement = row.payment_id ? await ports.settlePayment(trx, row.payment_id) : null;
       if (settlement) await onSettled(ports, trx, settlement);
       const still = await tablesOf<CheckoutTables>(trx).selectFrom('checkout_attempts').select('state').where('order_id', '=', row.order_id).forUpdate().executeTakeFirst();

@@ -1,21 +1,28 @@
-// The expiry job's ports, built from what a worker process was given (settings and kernel), so it
-// runs the same in `npm start` and in a separate `npm run worker` without the web app.
+// The settlement ports built from plain dependencies (kernel, processors, settings) rather than
+// from the web app, so the settlement listener and the expiry job run the same in `npm start`
+// and in a separate `npm run worker` without the web app.
+import type { Config } from '../../platform/config.ts';
 import { jobKernel } from '../../privacy/job-services.ts';
+import type { PrivacyKernel } from '../../privacy/kernel.ts';
 import type { JobContext } from '../../platform/jobs/types.ts';
 import { releaseStock } from '../catalogue/stock.ts';
 import { clearCart } from '../cart/store.ts';
-import { linesOf, transitionOrder } from '../orders/api.ts';
+import { linesOf, transitionOrder, type OrdersDeps } from '../orders/api.ts';
 import type { OrderStatus } from '../orders/states.ts';
 import { cancelPayment, settlePayment, type PaymentsDeps } from '../payments/payments.ts';
-import { processorsFromConfig } from '../payments/processors.ts';
+import { processorsFromConfig, type Processors } from '../payments/processors.ts';
 import type { SettlementPorts } from './ports.ts';
 
-export function jobPorts(ctx: Pick<JobContext, 'services'>): SettlementPorts {
-  const kernel = jobKernel(ctx);
-  const config = ctx.services.config;
-  if (!config) throw new Error('NO_CONFIG: the checkout expiry job needs the settings (services.config)');
-  const payments: PaymentsDeps = { kernel, processors: processorsFromConfig(config), publicUrl: config.publicUrl };
-  const orders = { kernel, publicUrl: config.publicUrl, now: () => new Date() };
+export interface SettlementDeps {
+  kernel: PrivacyKernel;
+  processors: Processors;
+  publicUrl: string;
+  config?: Config;
+}
+
+export function settlementPorts(deps: SettlementDeps): SettlementPorts {
+  const payments: PaymentsDeps = { kernel: deps.kernel, processors: deps.processors, publicUrl: deps.publicUrl };
+  const orders: OrdersDeps = { kernel: deps.kernel, publicUrl: deps.publicUrl, now: () => new Date(), ...(deps.config ? { config: deps.config } : {}) };
   return {
     transitionOrder: (db, input) => transitionOrder(orders, db, { ...input, to: input.to as OrderStatus }),
     clearCart,
@@ -24,4 +31,20 @@ export function jobPorts(ctx: Pick<JobContext, 'services'>): SettlementPorts {
     settlePayment: (db, id) => settlePayment(payments, db, id),
     cancelPayment: (db, id) => cancelPayment(payments, db, id),
   };
+}
+
+const processorsByConfig = new WeakMap<Config, Processors>();
+
+/** The processors of these settings, built once per settings object. */
+export function processorsOf(config: Config): Processors {
+  let processors = processorsByConfig.get(config);
+  if (!processors) processorsByConfig.set(config, (processors = processorsFromConfig(config)));
+  return processors;
+}
+
+export function jobPorts(ctx: Pick<JobContext, 'services'>): SettlementPorts {
+  const kernel = jobKernel(ctx);
+  const config = ctx.services.config;
+  if (!config) throw new Error('NO_CONFIG: the checkout expiry job needs the settings (services.config)');
+  return settlementPorts({ kernel, processors: processorsOf(config), publicUrl: config.publicUrl, config });
 }

@@ -8,7 +8,10 @@ import { expireWaitingPayments, onSettled, type CheckoutDeps } from './flow.ts';
 import { checkoutMigrations } from './migrations.ts';
 import type { CheckoutPorts } from './ports.ts';
 import { checkoutRoutes } from './routes.ts';
-import { jobPorts } from './jobs.ts';
+import { jobPorts, settlementPorts } from './jobs.ts';
+import { refundOnTransition } from './refunds.ts';
+import { onOrderTransition } from '../orders/api.ts';
+import { onPaymentSettled } from '../payments/payments.ts';
 import { realPorts } from './wiring.ts';
 import type { FastifyInstance } from 'fastify';
 
@@ -20,6 +23,12 @@ export function checkoutSettings(config: Config): CheckoutSettings {
   return { requirePhones: config.checkoutRequirePhones, invoiceRecipient: config.checkoutInvoiceRecipient };
 }
 
+// Registered once, when the module is loaded, by whatever process loads it (the web app and a
+// `npm run worker` alike): each call gets the deps of the shop that settles or moves the order, so
+// a payment settled by the worker's reconcile job moves its order too (decision 0021).
+onPaymentSettled((db, settlement, deps) => onSettled(settlementPorts(deps), db, settlement));
+onOrderTransition(refundOnTransition);
+
 export function makeCheckoutModule(portsOf: (app: FastifyInstance) => CheckoutPorts = (app) => realPorts(app)): Module {
   const routes: FastifyPluginAsync = async (app) => {
     const ports = portsOf(app);
@@ -28,8 +37,6 @@ export function makeCheckoutModule(portsOf: (app: FastifyInstance) => CheckoutPo
       const recipient = app.privacy.map.recipients.get(settings.invoiceRecipient);
       if (!recipient) throw new Error(`CHECKOUT_INVOICE_RECIPIENT names ${settings.invoiceRecipient}, which is not a recipient of the data map`);
     }
-    const unsubscribe = ports.onPaymentSettled((db, settlement) => onSettled(ports, db, settlement));
-    app.addHook('onClose', async () => unsubscribe());
     const deps: CheckoutDeps = { ports, kernel: app.privacy, settings };
     await checkoutRoutes(app, deps);
   };

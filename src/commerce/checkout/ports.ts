@@ -56,8 +56,6 @@ export interface PaymentsPort {
   startPayment(db: Db, input: { orderId: string; subject: string; amountMinor: number; currency: string; instrument: 'card' | 'bank-account'; idempotencyKey: string; actor: Actor }): Promise<{ paymentId: string; redirectUrl: string }>;
   settlePayment(db: Db, paymentId: string): Promise<Settlement>;
   cancelPayment(db: Db, paymentId: string): Promise<void>;
-  /** Registers a listener called inside the settling transaction; returns its unsubscribe. */
-  onPaymentSettled(listener: (db: Db, settlement: Settlement) => Promise<void>): () => void;
 }
 
 /** What the settlement listener and the expiry job need; a worker without the web app builds these from its services (jobs.ts). */

@@ -30,6 +30,5 @@ export function realPorts(app: FastifyInstance, payments: PaymentsPort = app.pay
     startPayment: (db, input) => payments.startPayment(db, input),
     settlePayment: (db, paymentId) => payments.settlePayment(db, paymentId),
     cancelPayment: (db, paymentId) => payments.cancelPayment(db, paymentId),
-    onPaymentSettled: (listener) => payments.onPaymentSettled(listener),
   };
 }

@@ -1,6 +1,7 @@
 // What the orders functions need besides a database handle: the privacy kernel (tracking numbers,
 // disclosures to carriers), the shop's public address (links in mail) and the clock.
 import type { FastifyInstance } from 'fastify';
+import type { Config } from '../../platform/config.ts';
 import type { Actor } from '../../privacy/actors.ts';
 import type { PrivacyKernel } from '../../privacy/kernel.ts';
 
@@ -8,10 +9,12 @@ export interface OrdersDeps {
   kernel: PrivacyKernel;
   publicUrl: string;
   now: () => Date;
+  /** The shop's settings, for transition listeners that call out (checkout's refund listener builds the payment processors from them). */
+  config?: Config;
 }
 
 export function ordersDeps(app: Pick<FastifyInstance, 'privacy' | 'config'>, now: () => Date = () => new Date()): OrdersDeps {
-  return { kernel: app.privacy, publicUrl: app.config.publicUrl, now };
+  return { kernel: app.privacy, publicUrl: app.config.publicUrl, now, config: app.config };
 }
 
 /** The pseudonymous actor reference kept on a transition row. */

@@ -36,7 +36,8 @@ export interface TransitionEvent {
   refundMinor: number | null;
 }
 
-export type TransitionListener = (db: Db, event: TransitionEvent) => Promise<void>;
+/** `deps` are the caller's (web app or worker), so a listener registered once at module load works for every shop in the process. */
+export type TransitionListener = (db: Db, event: TransitionEvent, deps: OrdersDeps) => Promise<void>;
 const listeners: TransitionListener[] = [];
 
 /**
@@ -145,7 +146,7 @@ export async function transitionOrder(deps: OrdersDeps, db: Db, request: Transit
       withShipment: shipment !== null,
     });
     const event: TransitionEvent = { order: updated, from: order.status, to: request.to, transitionId: transition.id, actor: request.actor, reason, refundMinor };
-    for (const listener of [...listeners]) await listener(trx, event);
+    for (const listener of [...listeners]) await listener(trx, event, deps);
     return { order: updated, transition };
   };
   return db.isTransaction ? run(db) : db.transaction().execute(run);

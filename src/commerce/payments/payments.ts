@@ -46,7 +46,8 @@ export interface Settlement {
   failureCode?: string;
 }
 
-export type SettlementListener = (db: Db, settlement: Settlement) => Promise<void>;
+/** `deps` are the settling caller's (the web app's or a worker's): a listener registered once at module load reaches the kernel and processors of the shop that settles. */
+export type SettlementListener = (db: Db, settlement: Settlement, deps: PaymentsDeps) => Promise<void>;
 
 export const PAYMENTS_ACTOR: Actor = systemActor('payments');
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -207,7 +208,7 @@ export async function settlePayment(deps: PaymentsDeps, db: Db, paymentId: strin
     });
   }
   const settlement = settlementOf(row, outcome.status, { ...(outcome.last4 ? { last4: outcome.last4 } : {}), ...(outcome.brand ? { brand: outcome.brand } : {}), failureCode: outcome.failureCode ?? null });
-  for (const listener of listeners) await listener(db, settlement);
+  for (const listener of listeners) await listener(db, settlement, deps);
   return settlement;
 }
 

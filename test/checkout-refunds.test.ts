@@ -1,0 +1,68 @@
+// Refunds move money: staff refunding an order, or cancelling it after payment, refund the payment
+// at the processor in the same transaction as the order's step (decision 0021).
+import assert from 'node:assert/strict';
+import { sql } from 'kysely';
+import { refundOnTransition } from '../src/commerce/checkout/refunds.ts';
+import { historyOf, ordersDeps, getOrder } from '../src/commerce/orders/api.ts';
+import { paymentsTestBed } from '../src/commerce/payments/testing.ts';
+import type { Db } from '../src/platform/db/database.ts';
+import { testEachDatabase } from '../src/platform/testing/databases.ts';
+import { staffActor } from '../src/privacy/actors.ts';
+import { paidCardOrder, sandboxSession } from './checkout-support.ts';
+
+const count = async (db: Db, table: string) => (await sql<{ n: number }>`select count(*)::int as n from ${sql.table(table)}`.execute(db)).rows[0]!.n;
+
+testEachDatabase('refunds: staff cancel a paid card order and the processor refunds it; a second cancel or a replayed listener never refunds more than was paid', async (database, t) => {
+  const bed = await paymentsTestBed(database);
+  t.after(() => bed.close());
+  const { app, staffHeaders } = bed;
+  const order = await paidCardOrder(bed, database.db);
+  assert.equal((await sandboxSession(bed, order.processorRef)).status, 'succeeded');
+
+  const cancel = () => app.inject({ method: 'POST', url: `/api/staff/orders/${order.number}/transitions`, headers: staffHeaders, payload: { to: 'cancelled', reason: 'sold out at the warehouse' } });
+  const res = await cancel();
+  assert.equal(res.statusCode, 200, res.body);
+  const atProcessor = await sandboxSession(bed, order.processorRef);
+  assert.equal(atProcessor.refunded_minor, order.totalMinor);
+  assert.equal(atProcessor.status, 'refunded');
+  const { rows: [payment] } = await sql<{ status: string; refunded_minor: number }>`select status, refunded_minor from payments_attempts`.execute(database.db);
+  assert.deepEqual(payment, { status: 'refunded', refunded_minor: order.totalMinor });
+  assert.equal((await getOrder(database.db, order.orderId))!.refunded_minor, order.totalMinor);
+
+  // Cancelling again is refused by the state machine; nothing more goes back.
+  assert.equal((await cancel()).statusCode, 409);
+  // The listener told the same transition twice (a retried delivery) refunds once.
+  const last = (await historyOf(database.db, order.orderId)).at(-1)!;
+  const replay = { order: (await getOrder(database.db, order.orderId))!, from: 'paid' as const, to: 'cancelled' as const, transitionId: last.id, actor: staffActor('00000000-0000-4000-8000-000000000001', 'owner'), reason: last.reason, refundMinor: order.totalMinor };
+  await database.db.transaction().execute((trx) => refundOnTransition(trx, replay, ordersDeps(app)));
+  assert.equal((await sandboxSession(bed, order.processorRef)).refunded_minor, order.totalMinor);
+  assert.equal(await count(database.db, 'payments_refunds'), 1);
+});
+
+testEachDatabase('refunds: a partial refund gives back exactly the amount staff typed', async (database, t) => {
+  const bed = await paymentsTestBed(database);
+  t.after(() => bed.close());
+  const order = await paidCardOrder(bed, database.db);
+  const res = await bed.app.inject({ method: 'POST', url: `/api/staff/orders/${order.number}/transitions`, headers: bed.staffHeaders, payload: { to: 'refunded', amount_minor: 500 } });
+  assert.equal(res.statusCode, 200, res.body);
+  const atProcessor = await sandboxSession(bed, order.processorRef);
+  assert.equal(atProcessor.refunded_minor, 500);
+  assert.equal(atProcessor.status, 'succeeded', 'the rest stays paid');
+  assert.equal((await sql<{ refunded_minor: number }>`select refunded_minor from payments_attempts`.execute(database.db)).rows[0]!.refunded_minor, 500);
+});
+
+testEachDatabase('refunds: with the processor down the cancellation fails with 503 and nothing is written', async (database, t) => {
+  const bed = await paymentsTestBed(database);
+  t.after(() => bed.close());
+  const order = await paidCardOrder(bed, database.db);
+  const before = { transitions: await count(database.db, 'orders_transitions'), outbox: await count(database.db, 'comms_outbox'), refunds: await count(database.db, 'payments_refunds') };
+  await bed.sandbox.stop();
+  const res = await bed.app.inject({ method: 'POST', url: `/api/staff/orders/${order.number}/transitions`, headers: bed.staffHeaders, payload: { to: 'cancelled', reason: 'sold out at the warehouse' } });
+  assert.equal(res.statusCode, 503, res.body);
+  assert.equal(res.json().error.code, 'PAYMENT_PROCESSOR_UNAVAILABLE');
+  const after = await getOrder(database.db, order.orderId);
+  assert.equal(after!.status, 'paid');
+  assert.equal(after!.refunded_minor, 0);
+  assert.deepEqual({ transitions: await count(database.db, 'orders_transitions'), outbox: await count(database.db, 'comms_outbox'), refunds: await count(database.db, 'payments_refunds') }, before);
+  assert.equal((await sql<{ status: string }>`select status from payments_attempts`.execute(database.db)).rows[0]!.status, 'succeeded');
+});
