@@ -170,9 +170,14 @@ export async function checkoutRoutes(app: FastifyInstance, deps: CheckoutDeps): 
   app.get('/checkout/done/:orderId', { schema: { hide: true, params: uuidParam('orderId') } }, async (request, reply) => {
     const { orderId } = request.params as { orderId: string };
     const [attempt, order] = await Promise.all([attemptOfOrder(app.db, orderId), ports.getOrder(app.db, orderId)]);
-    if (!attempt || !order) throw new AppError('NOT_FOUND', 'This order was not found.');
+    const customer = await ports.signedInCustomer(request);
+    // Only the browser that placed the order (its cart cookie) or the buyer signed in sees it; to
+    // anyone else who has the link it answers exactly like an order that does not exist.
+    const cart = attempt?.cart_id ? await ports.cartOfRequest(request) : null;
+    const theirs = attempt && order && ((cart !== null && cart.cartId === attempt.cart_id) || customer?.subject === order.customer_subject);
+    if (!attempt || !order || !theirs) throw new AppError('NOT_FOUND', 'This order was not found.');
     if (order.status === 'pending_payment') return sendPage(request, reply, paymentPendingPage({ number: order.number, status: 'open', paymentUrl: attempt.payment_url }));
-    const signedIn = (await ports.signedInCustomer(request)) !== null;
+    const signedIn = customer !== null;
     return sendPage(request, reply, confirmationPage({ number: order.number, status: order.status, totalMinor: order.total_minor, currency: order.currency, fulfilment: order.fulfilment, method: order.payment_method, signedIn }));
   });
 }
