@@ -5,6 +5,7 @@ import { createLogger } from './platform/logger.ts';
 import { staffTokenPath } from './platform/staff-token.ts';
 import { PrivacySetupError } from './privacy/refusals.ts';
 import { startShop, type RunningShop } from './server.ts';
+import { demoLogins } from './demo/logins.ts';
 
 /** Problems the operator can fix: say what is wrong, without a stack trace. */
 function refuseToStart(err: unknown): never {
@@ -47,8 +48,16 @@ Custodian is running (${engine}).
   Staff JSON API  ${shop.url}/api/staff  (Bearer token in ${tokenSource})
   API reference   ${shop.url}/openapi.json
 ${shop.sandboxProcessorUrl ? `  Payments        sandbox processor at ${shop.sandboxProcessorUrl} (test card 4242 4242 4242 4242; no real money)\n` : ''}
-Demo logins: none are pre-made.
-  Customer        sign up at ${shop.url}/account/signup${config.smtpUrl ? '' : ` (mail, with the confirmation link, lands in ${config.dataDir}/mail/)`}
+${
+  config.demoData
+    ? `Demo logins (made on the first start with demo data; the passwords are public, so never use demo data for a real shop):
+  Customer        ${demoLogins.customer.email} / ${demoLogins.customer.password}  at ${shop.url}/account/login
+  Staff owner     ${demoLogins.owner.email} / ${demoLogins.owner.password}  at ${shop.url}/staff/login
+                  (the first sign-in sets up the second factor: add the shown TOTP secret to an authenticator app)
+  Vendor user     ${demoLogins.vendor.email} / ${demoLogins.vendor.password}  at ${shop.url}/vendor/login
+`
+    : ''
+}  New customer    sign up at ${shop.url}/account/signup${config.smtpUrl ? '' : ` (mail, with the confirmation link, lands in ${config.dataDir}/mail/)`}
   First owner     stop the shop, then: npm run custodian -- staff create --name "Your Name" --email you@example.com --role owner
                   (it prints the link where you choose a password and set up your second factor)
 Stop with Ctrl+C.

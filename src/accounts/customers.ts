@@ -30,7 +30,7 @@ import { alertStaff, noticeNewNetwork } from './alerts.ts';
 import { noteSignInNetwork } from './networks.ts';
 import { recordSecurityEvent } from './security-events.ts';
 import type { UserKind, UserRow } from './tables.ts';
-import { clearAccount, lockState, normaliseEmail, recordFailure, throttleKeys } from './throttle.ts';
+import { clearAccount, lockState, normaliseEmail, recordFailure, throttleKeys, type ThrottlePolicy } from './throttle.ts';
 import { consumeToken, issueToken } from './tokens.ts';
 import { activateUser, insertUser, markPasswordChanged, userById } from './users.ts';
 
@@ -43,6 +43,10 @@ export interface AccountsDeps {
   publicUrl: string;
   shopName: string;
   now(): Date;
+  /** Lockout limits (LOGIN_LOCK_* settings); default: defaultThrottle. */
+  throttle?: ThrottlePolicy;
+  /** STAFF_PASSWORD_MAX_AGE_DAYS; default 90. */
+  staffPasswordMaxAgeDays?: number;
 }
 
 export type AgeStatement = 'adult' | 'parental-consent';
@@ -173,7 +177,7 @@ export async function logIn(deps: AccountsDeps, db: Db, input: { email: string; 
   if (input.email.length <= 254) candidate = await findAccount(deps.kernel, db, input.email, input.kind);
   const matches = await verifyPassword(candidate?.hash ?? (await readDecoyHash(deps.kernel, db, deps.decoy)), input.password);
   if (!candidate || !candidate.hash || !matches || candidate.user.status === 'disabled') {
-    const locking = await recordFailure(db, keys, now);
+    const locking = await recordFailure(db, keys, now, deps.throttle);
     await recordSecurityEvent(db, { kind: 'login-failed', at: now, userId: candidate?.user.id ?? null, detail: { reason: 'wrong' } });
     if (locking.account) {
       await recordSecurityEvent(db, { kind: 'login-locked', at: now, userId: candidate?.user.id ?? null });
@@ -204,7 +208,7 @@ export async function changePassword(
   const now = deps.now();
   const profile = await readProfile(deps.kernel, db, user, actor);
   if (!(await verifyPassword(await readPasswordHash(deps.kernel, db, user, actor), input.current))) {
-    await recordFailure(db, throttleKeys(deps.throttleSecret, profile.email, input.ip), now);
+    await recordFailure(db, throttleKeys(deps.throttleSecret, profile.email, input.ip), now, deps.throttle);
     await recordSecurityEvent(db, { kind: 'login-failed', at: now, userId: user.id, detail: { reason: 'wrong-current-password' } });
     throw validationError('body.current_password', 'is not your current password');
   }
@@ -228,7 +232,7 @@ export async function requestEmailChange(deps: AccountsDeps, db: Db, session: Ac
   const email = checkEmail('body.new_email', input.email);
   const profile = await readProfile(deps.kernel, db, user, actor);
   if (!(await verifyPassword(await readPasswordHash(deps.kernel, db, user, actor), input.password))) {
-    await recordFailure(db, throttleKeys(deps.throttleSecret, profile.email, input.ip), now);
+    await recordFailure(db, throttleKeys(deps.throttleSecret, profile.email, input.ip), now, deps.throttle);
     throw validationError('body.password', 'is not your current password');
   }
   if (normaliseEmail(email) === normaliseEmail(profile.email)) throw validationError('body.new_email', 'is already your sign-in email');

@@ -128,3 +128,23 @@ testEachDatabase('[P002-19] email enumeration: an unknown email and a wrong pass
     await app.close();
   }
 }, { timeout: 180_000 });
+
+testEachDatabase('[P002-19] the lockout limits and the staff password age are settings (LOGIN_LOCK_*, STAFF_PASSWORD_MAX_AGE_DAYS)', async (database) => {
+  const { app } = await buildTestApp(database, { LOGIN_LOCK_ACCOUNT_FAILURES: '3', LOGIN_LOCK_MINUTES: '1', STAFF_PASSWORD_MAX_AGE_DAYS: '1' });
+  try {
+    await signUpAndConfirm(new FormClient(app), database.db);
+    const wrong = Array.from({ length: 4 }, (_, i) => `wrong-password-${i}-xyz`);
+    const answers = await attempts(new FormClient(app, '203.0.113.8'), customer.email, wrong);
+    assert.deepEqual(answers.map((r) => r.status), [401, 401, 429, 429], 'the third failure locks');
+    const { rows } = await sql<{ seconds: number }>`select extract(epoch from (locked_until - window_started_at))::int as seconds from accounts_throttle where scope = 'account'`.execute(database.db);
+    assert.ok(rows[0]!.seconds <= 60, 'for one minute');
+
+    const staff = await staffClient(app, database.db, { name: 'Olive Owner', email: 'olive@shop.example', role: 'owner', password: 'amber-lighthouse-27-quietly-sings' }, '192.0.2.77');
+    await sql`update accounts_users set password_changed_at = now() - interval '2 days' where kind = 'staff'`.execute(database.db);
+    const console = await staff.get('/staff');
+    assert.equal(console.headers.location, '/staff/password', 'a password older than the set age must be changed');
+    assert.match((await staff.get('/staff/password')).body, /more than 1 days old/);
+  } finally {
+    await app.close();
+  }
+});

@@ -69,7 +69,7 @@ export const accountTemplates: MailTemplate[] = [
   template('accounts.staff-invitation', ['link', 'role'], (i) => `Your staff account at ${i.shop.name}`, (i) => [
     `An owner of the shop created a staff account for you, with the role ${p(i, 'role')}.`,
     `Choose your password within 72 hours: ${p(i, 'link')}`,
-    'Staff passwords must be long and are changed every 90 days.',
+    'Staff passwords must be long and are changed regularly.',
   ]),
   template('accounts.security-alert', ['event', 'at', 'console'], (i) => `Security alert at ${i.shop.name}`, (i) => [
     `${p(i, 'event')} (${p(i, 'at')})`,

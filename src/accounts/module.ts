@@ -8,9 +8,12 @@ import { accountsMigrations } from './migrations.ts';
 import { accountsPlugin, type AccountsPluginOptions } from './plugin.ts';
 import { customerApi } from './routes/customer-api.ts';
 import { customerPages } from './routes/customer-pages.ts';
+import { staffDirectoryRoutes } from './routes/staff-directory.ts';
 import { staffRoutes } from './routes/staff-routes.ts';
 import { vendorRoutes } from './routes/vendor-routes.ts';
 import { SWEEP_JOB, sweepAccounts } from './sweep.ts';
+import { lockoutPolicy } from './throttle.ts';
+import { jobKernel } from '../privacy/job-services.ts';
 
 /** The routes: the shared machinery at the root (its hook guards every module's forms), the pages and API encapsulated. */
 export function accountsRoutes(options: AccountsPluginOptions): FastifyPluginAsync {
@@ -20,6 +23,7 @@ export function accountsRoutes(options: AccountsPluginOptions): FastifyPluginAsy
       await customerPages(scoped);
       await customerApi(scoped);
       await staffRoutes(scoped);
+      await staffDirectoryRoutes(scoped);
       await vendorRoutes(scoped);
     });
   };
@@ -33,7 +37,10 @@ export function makeAccountsModule(options: AccountsPluginOptions): Module {
     migrations: accountsMigrations,
     routes: accountsRoutes(options),
     jobs: {
-      [SWEEP_JOB]: async (_payload, ctx) => sweepAccounts(ctx.db, new Date()),
+      [SWEEP_JOB]: async (_payload, ctx) => {
+        const lock = ctx.services.config?.loginLockout;
+        await sweepAccounts(ctx.db, new Date(), jobKernel(ctx), lock ? lockoutPolicy(lock) : undefined);
+      },
     },
     schedules: [{ name: SWEEP_JOB, job: SWEEP_JOB, everySeconds: 600 }],
   };

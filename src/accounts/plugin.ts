@@ -11,6 +11,7 @@ import { customerForCheckout, type CheckoutCustomer, type CheckoutCustomerInput 
 import { CSRF_FIELD, csrfToken, csrfValid } from './csrf.ts';
 import type { AccountMailer } from './mail.ts';
 import { ensureDecoy } from './identity.ts';
+import { seedDemoLogins } from '../demo/logins.ts';
 import { hashPassword } from './passwords.ts';
 import { alertStaff } from './alerts.ts';
 import { loadSecret } from './secrets.ts';
@@ -18,6 +19,7 @@ import { recordSecurityEvent } from './security-events.ts';
 import { endSession, findSession, sessionLifetimes, type ActiveSession } from './sessions.ts';
 import type { UserKind } from './tables.ts';
 import { randomToken, TOKEN_SHAPE } from './tokens.ts';
+import { lockoutPolicy } from './throttle.ts';
 
 /** The one cookie: an opaque random token. `__Host-` pins it to this host, Secure and Path=/. */
 export const SESSION_COOKIE = '__Host-session';
@@ -98,7 +100,17 @@ export function accountsPlugin(options: AccountsPluginOptions): FastifyPluginAsy
     const throttleSecret = await loadSecret(app.db, 'throttle');
     const now = options.now ?? (() => new Date());
     const decoy = await ensureDecoy(kernel, app.db, () => hashPassword(randomToken()));
-    const deps: AccountsDeps = { kernel, decoy, mail: options.mailer(app), throttleSecret, publicUrl: app.config.publicUrl, shopName: app.config.shopName, now };
+    const deps: AccountsDeps = {
+      kernel,
+      decoy,
+      mail: options.mailer(app),
+      throttleSecret,
+      publicUrl: app.config.publicUrl,
+      shopName: app.config.shopName,
+      now,
+      throttle: lockoutPolicy(app.config.loginLockout),
+      staffPasswordMaxAgeDays: app.config.staffPasswordMaxAgeDays,
+    };
 
     app.decorateRequest('accountSession', null);
     app.decorateRequest('visitorToken', null);
@@ -147,6 +159,7 @@ export function accountsPlugin(options: AccountsPluginOptions): FastifyPluginAsy
       customerForCheckout: (db, input) => customerForCheckout(deps, db, input),
     };
     app.decorate('accounts', api);
+    if (app.config.demoData && (await seedDemoLogins(deps, app.db))) app.log.info('demo sign-ins made (see the start banner)');
 
     // The staff area answers only the networks in STAFF_NETWORKS, when set (P000-14).
     const allowed = staffAllowList(app.config.staffNetworks);

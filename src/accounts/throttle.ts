@@ -16,6 +16,11 @@ export interface ThrottlePolicy {
 
 export const defaultThrottle: ThrottlePolicy = { windowMs: 15 * 60_000, accountFailures: 5, sourceFailures: 20, lockMs: 15 * 60_000 };
 
+/** The policy of the LOGIN_LOCK_* settings. */
+export function lockoutPolicy(s: { accountFailures: number; sourceFailures: number; windowMinutes: number; lockMinutes: number }): ThrottlePolicy {
+  return { accountFailures: s.accountFailures, sourceFailures: s.sourceFailures, windowMs: s.windowMinutes * 60_000, lockMs: s.lockMinutes * 60_000 };
+}
+
 export interface ThrottleKeys {
   account: Buffer;
   source: Buffer;

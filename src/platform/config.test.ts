@@ -35,6 +35,8 @@ const badValues: Record<string, string[]> = {
   DATAMAP_DIR: ['/nonexistent-datamap-folder', fileURLToPath(import.meta.url)],
   SMTP_URL: ['mail.example.com:25', 'http://mail.example.com', 'smtp://', 'not a url'],
   STAFF_NETWORKS: ['10.0.0.0', '10.0.0.0/33', 'office', '2001:db8::/129', '10.0.0.0/8,', '10.0.0.0/8; 192.168.0.0/16'],
+  STAFF_PASSWORD_MAX_AGE_DAYS: ['0', '3651', 'ninety', '90d'],
+  LOGIN_LOCK_ACCOUNT_FAILURES: ['2', '101', 'five'], LOGIN_LOCK_SOURCE_FAILURES: ['4', '10001', '1.5'], LOGIN_LOCK_WINDOW_MINUTES: ['0', '1441', '15m'], LOGIN_LOCK_MINUTES: ['0', '1441', '-5'],
   CHECKOUT_REQUIRE_PHONES: ['sometimes'],
   CHECKOUT_INVOICE_RECIPIENT: ['Credit Agency', 'credit_agency', '-x'],
   MAIL_FROM: ['shop', 'Shop <shop>', 'Shop <shop@example.com', 'shop@example.com\r\nBcc: everyone@example.com', '<>', 'a b@example.com'],

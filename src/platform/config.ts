@@ -37,6 +37,10 @@ export interface Config {
   mailFrom: MailAddress;
   /** Networks (CIDR) allowed to reach the staff area; empty means any. */
   staffNetworks: string[];
+  /** Staff passwords older than this must be changed before the console opens. */
+  staffPasswordMaxAgeDays: number;
+  /** Sign-in lockout (P002-19): failures within the window lock the email or the network for lockMinutes. */
+  loginLockout: { accountFailures: number; sourceFailures: number; windowMinutes: number; lockMinutes: number };
   /** Checkout asks home and business phone of every buyer. */
   checkoutRequirePhones: boolean;
   /** Data-map recipient that approves invoice orders; null: invoice on account is not offered. */
@@ -106,6 +110,11 @@ export const settingDocs: SettingDoc[] = [
   { name: 'SMTP_URL', default: '(none: mail is written to DATA_DIR/mail/*.eml)', description: 'smtp:// (STARTTLS when offered) or smtps:// (TLS) URL of the mail server, with user:password@ if it needs them.' },
   { name: 'MAIL_FROM', default: 'Custodian Demo Shop <shop@localhost>', description: 'Sender of every mail the shop sends: an address, optionally with a name, as in `Shop <shop@example.com>`.' },
   { name: 'STAFF_NETWORKS', default: '(any)', description: 'Comma-separated networks in CIDR form (e.g. 203.0.113.0/24, 2001:db8::/48) allowed to reach /staff and /api/staff; others get 403.' },
+  { name: 'STAFF_PASSWORD_MAX_AGE_DAYS', default: '90', description: 'Staff passwords older than this many days (1–3650) must be changed before the staff console opens.' },
+  { name: 'LOGIN_LOCK_ACCOUNT_FAILURES', default: '5', description: 'Failed sign-ins (or second-factor codes) for one email, within LOGIN_LOCK_WINDOW_MINUTES, that lock it (3–100). Unknown emails lock the same way.' },
+  { name: 'LOGIN_LOCK_SOURCE_FAILURES', default: '20', description: 'Failed sign-ins from one network (an IPv4 address, an IPv6 /64), within LOGIN_LOCK_WINDOW_MINUTES, that lock it (5–10000).' },
+  { name: 'LOGIN_LOCK_WINDOW_MINUTES', default: '15', description: 'The window in which failed sign-ins are counted (1–1440).' },
+  { name: 'LOGIN_LOCK_MINUTES', default: '15', description: 'How long a locked email or network stays locked (1–1440); owners and DPOs are mailed when a lock starts.' },
   { name: 'CHECKOUT_REQUIRE_PHONES', default: 'false', description: 'Ask every buyer at checkout for a home and a business phone number (stored through the privacy kernel with the order).' },
   { name: 'CHECKOUT_INVOICE_RECIPIENT', default: '(none: no invoice)', description: 'Offer "invoice on account": orders wait on hold for a credit approval disclosed (ledgered, DPO-approved) to this data-map recipient, e.g. credit-agency.' },
   { name: 'PAYMENT_PROCESSOR', default: 'sandbox', description: 'Who takes card and bank payments: sandbox (the test processor bundled with Custodian; no real money) or stripe (Stripe Checkout; needs STRIPE_SECRET_KEY and STRIPE_WEBHOOK_SECRET).' },
@@ -301,6 +310,13 @@ export function loadConfig(processEnv: Env = process.env): Config {
     smtpUrl: smtpUrl(env),
     mailFrom: mailFrom(env),
     staffNetworks: staffNetworks(env),
+    staffPasswordMaxAgeDays: int(env, 'STAFF_PASSWORD_MAX_AGE_DAYS', 90, 1, 3650),
+    loginLockout: {
+      accountFailures: int(env, 'LOGIN_LOCK_ACCOUNT_FAILURES', 5, 3, 100),
+      sourceFailures: int(env, 'LOGIN_LOCK_SOURCE_FAILURES', 20, 5, 10_000),
+      windowMinutes: int(env, 'LOGIN_LOCK_WINDOW_MINUTES', 15, 1, 1440),
+      lockMinutes: int(env, 'LOGIN_LOCK_MINUTES', 15, 1, 1440),
+    },
     payments: paymentSettings(env),
     checkoutRequirePhones: bool(env, 'CHECKOUT_REQUIRE_PHONES', false),
     checkoutInvoiceRecipient: recipientId(env, 'CHECKOUT_INVOICE_RECIPIENT'),

@@ -7,7 +7,7 @@ import { csrfField, errorSummary, input, type FormState } from './form.ts';
 import type { StaffListing } from '../staff.ts';
 
 const labels: Record<string, string> = { email: 'Email', password: 'Password', current_password: 'Current password', new_password: 'New password', name: 'Name', role: 'Role' };
-const staffHint = 'At least 14 characters; a phrase of several unrelated words is best. Changed every 90 days.';
+const staffHint = 'At least 14 characters; a phrase of several unrelated words is best. Staff passwords are changed regularly.';
 
 export function staffLoginPage(state: FormState): Page {
   return {
@@ -37,11 +37,11 @@ ${input(state, { name: 'new_password', label: labels.new_password!, type: 'passw
   };
 }
 
-export function staffPasswordPage(state: FormState, expired: boolean): Page {
+export function staffPasswordPage(state: FormState, expired: boolean, maxAgeDays = 90): Page {
   return {
     title: 'Change your staff password',
     body: html`<section class="account-form"><h1>Change your staff password</h1>
-${expired ? html`<p class="notice" role="status">Your password is more than 90 days old. Choose a new one to open the console.</p>` : ''}
+${expired ? html`<p class="notice" role="status">Your password is more than ${maxAgeDays} days old. Choose a new one to open the console.</p>` : ''}
 ${errorSummary(state, labels)}
 <form method="post" action="/staff/password">
 ${csrfField(state.csrf)}
@@ -59,7 +59,8 @@ export function consolePage(o: { name: string; role: StaffRole; csrf: string; no
 ${o.notice ? html`<p class="notice" role="status">${o.notice}</p>` : ''}
 <p>Signed in as ${o.name}, role <strong>${o.role}</strong>. You see only the data categories and purposes the data map grants this role; every look at a person's data is recorded with its purpose.</p>
 <ul>
-${o.role === 'owner' ? html`<li><a href="/staff/users">Staff members and roles</a></li>` : ''}
+<li><a href="/staff/customers">Find a customer by email</a></li>
+${o.role === 'owner' ? html`<li><a href="/staff/users">Staff members and roles</a></li><li><a href="/staff/vendor-users">Vendor portal users</a></li>` : ''}
 ${o.role === 'dpo' ? html`<li><a href="/staff/dpo">Privacy officer: audit log and security events</a></li>` : ''}
 <li><a href="/staff/password">Change your password</a></li>
 </ul>

@@ -8,7 +8,7 @@ import { changePassword, completeReset } from '../customers.ts';
 import { readProfile } from '../identity.ts';
 import type { FormState } from '../pages/form.ts';
 import { consolePage, enrolPage, recoveryCodesPage, secondFactorPage, staffLoginPage, staffPasswordPage, staffSetPasswordPage, staffUsersPage } from '../pages/staff.ts';
-import { passwordExpired } from '../password-policy.ts';
+import { passwordExpired, STAFF_PASSWORD_MAX_AGE_DAYS } from '../password-policy.ts';
 import { SESSION_COOKIE } from '../plugin.ts';
 import { createSession, endSession, findSession, type ActiveSession } from '../sessions.ts';
 import { checkSecondFactor, finishEnrolment, startEnrolment, totpOf } from '../second-factor.ts';
@@ -23,6 +23,7 @@ import { lockState, recordFailure, throttleKeys } from '../throttle.ts';
 import { otpauthUri } from '../totp.ts';
 import { findCustomersAsStaff, readAsStaff } from '../staff-access.ts';
 import { formKit, formRoute } from './form-kit.ts';
+import { staffPageGate } from './staff-gate.ts';
 import { formErrors, formValues, sendPage, validationProblem } from './forms.ts';
 import { errorResponse, loginBody, passwordBody, resetConfirmBody } from './schemas.ts';
 
@@ -45,26 +46,13 @@ export async function staffRoutes(app: FastifyInstance): Promise<void> {
   const { state, handleForm: form, signIn, passwordSignIn, setPasswordLink } = formKit(app);
 
   /** The staff session, or a redirect to sign-in (or to the password page when the password is too old). */
-  async function staffPage(request: FastifyRequest, reply: FastifyReply, options: { allowExpired?: boolean } = {}): Promise<ActiveSession | null> {
-    const session = await accounts.session(request);
-    if (session?.user.kind !== 'staff') {
-      void reply.redirect('/staff/login', 303);
-      return null;
-    }
-    if (session.stage !== 'full') {
-      void reply.redirect(session.stage === 'enrol' ? '/staff/2fa/enrol' : '/staff/2fa', 303);
-      return null;
-    }
-    if (!options.allowExpired && passwordExpired(session.user.password_changed_at, deps.now())) {
-      void reply.redirect('/staff/password', 303);
-      return null;
-    }
-    return session;
-  }
+  const staffPage = staffPageGate(app);
+  const maxAgeDays = deps.staffPasswordMaxAgeDays ?? STAFF_PASSWORD_MAX_AGE_DAYS;
+  const expired = (session: ActiveSession) => passwordExpired(session.user.password_changed_at, deps.now(), maxAgeDays);
 
   async function staffApi(request: FastifyRequest): Promise<ActiveSession> {
     const session = await accounts.requireSession(request, 'staff');
-    if (passwordExpired(session.user.password_changed_at, deps.now())) throw new AppError('FORBIDDEN', 'Your password is more than 90 days old: change it first.');
+    if (expired(session)) throw new AppError('FORBIDDEN', `Your password is more than ${maxAgeDays} days old: change it first.`);
     return session;
   }
 
@@ -96,7 +84,7 @@ export async function staffRoutes(app: FastifyInstance): Promise<void> {
     if (locked.account || locked.source) throw new AppError('LOGIN_LOCKED');
     const ok = await app.db.transaction().execute((trx) => checkSecondFactor(deps.kernel, trx, session.user, code, now));
     if (!ok) {
-      const locking = await recordFailure(app.db, keys, now);
+      const locking = await recordFailure(app.db, keys, now, deps.throttle);
       await recordSecurityEvent(app.db, { kind: 'login-failed', at: now, userId: session.user.id, detail: { reason: 'second-factor' } });
       if (locking.account || locking.source) throw new AppError('LOGIN_LOCKED');
       throw validationError('body.code', 'is not the current code (or an unused recovery code)');
@@ -186,14 +174,14 @@ export async function staffRoutes(app: FastifyInstance): Promise<void> {
   app.get('/staff/password', { schema: { hide: true } }, async (request, reply) => {
     const session = await staffPage(request, reply, { allowExpired: true });
     if (!session) return reply;
-    return sendPage(request, reply, staffPasswordPage(state(request, reply), passwordExpired(session.user.password_changed_at, deps.now())));
+    return sendPage(request, reply, staffPasswordPage(state(request, reply), expired(session), maxAgeDays));
   });
 
   app.post('/staff/password', formRoute(passwordBody), async (request, reply) => {
     const session = await staffPage(request, reply, { allowExpired: true });
     if (!session) return reply;
-    const expired = passwordExpired(session.user.password_changed_at, deps.now());
-    return form(request, reply, [], (s) => staffPasswordPage(s, expired), async () => {
+    const tooOld = expired(session);
+    return form(request, reply, [], (s) => staffPasswordPage(s, tooOld, maxAgeDays), async () => {
       const body = request.body as Body;
       const issued = await app.db.transaction().execute((trx) => changePassword(deps, trx, session, { current: body.current_password!, next: body.new_password!, ip: request.ip }));
       accounts.startSession(reply, issued.token, issued.session);

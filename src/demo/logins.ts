@@ -1,0 +1,51 @@
+// Demo sign-ins, made once when the shop starts with DEMO_DATA on: a customer, a staff owner (who
+// sets up the TOTP second factor at the first sign-in, the normal flow) and a vendor portal user
+// for the first demo vendor (by name). Their passwords are published in the start banner and the README,
+// so they exist only in a demo shop; a shop that ever had a demo login does not get them again.
+import { sql } from 'kysely';
+import type { AccountsDeps } from '../accounts/customers.ts';
+import { ACCOUNT_PURPOSE, AGE, CREDENTIALS, EMAIL, NAME } from '../accounts/identity.ts';
+import { hashPassword } from '../accounts/passwords.ts';
+import { insertUser } from '../accounts/users.ts';
+import { listVendors } from '../commerce/catalogue/queries.ts';
+import type { Db } from '../platform/db/database.ts';
+import { systemActor } from '../privacy/actors.ts';
+
+export const demoLogins = {
+  customer: { name: 'Demo Customer', email: 'demo-customer@example.com', password: 'maple-kettle-42-lantern' },
+  owner: { name: 'Demo Owner', email: 'demo-owner@example.com', password: 'harbour-violet-93-compass-drift' },
+  vendor: { name: 'Demo Vendor User', email: 'demo-vendor@example.com', password: 'copper-meadow-58-signal-tide' },
+} as const;
+
+const DEMO_LOGINS_LOCK = 7_200_301_003;
+
+/** Makes the demo sign-ins unless some were made before; returns true when it made them. */
+export async function seedDemoLogins(deps: AccountsDeps, db: Db): Promise<boolean> {
+  const hashes = {
+    customer: await hashPassword(demoLogins.customer.password),
+    owner: await hashPassword(demoLogins.owner.password),
+    vendor: await hashPassword(demoLogins.vendor.password),
+  };
+  return db.transaction().execute(async (trx) => {
+    await sql`select pg_advisory_xact_lock(${DEMO_LOGINS_LOCK})`.execute(trx);
+    const { rows } = await sql<{ made: boolean }>`select exists (select 1 from accounts_users where origin = 'demo') as made`.execute(trx);
+    if (rows[0]?.made) return false;
+    const actor = systemActor('demo.logins');
+    const now = deps.now();
+    const person = async (kind: string, who: { name: string; email: string }, hash: string, extra: Record<string, unknown> = {}) => {
+      const subject = await deps.kernel.createSubject(trx, { kind, actor, purpose: ACCOUNT_PURPOSE });
+      await deps.kernel.write(trx, { subject, actor, purpose: ACCOUNT_PURPOSE, values: { [NAME]: who.name, [EMAIL]: who.email, [CREDENTIALS]: hash, ...extra } });
+      return subject;
+    };
+    const customer = await person('customer', demoLogins.customer, hashes.customer, { [AGE]: { statement: 'adult' } });
+    await insertUser(trx, { kind: 'customer', subjectId: customer, status: 'active', origin: 'demo', now });
+    const owner = await person('staff', demoLogins.owner, hashes.owner);
+    await insertUser(trx, { kind: 'staff', subjectId: owner, status: 'active', role: 'owner', origin: 'demo', now });
+    const [vendor] = await listVendors(trx);
+    if (vendor) {
+      const contact = await person('vendor-contact', demoLogins.vendor, hashes.vendor);
+      await insertUser(trx, { kind: 'vendor', subjectId: contact, status: 'active', vendorId: vendor.id, origin: 'demo', now });
+    }
+    return true;
+  });
+}
