@@ -110,6 +110,8 @@ export async function placeOrder(deps: CheckoutDeps, db: Db, request: PlaceOrder
     return answer(303, confirmationPath(orderId), 'paid');
   }
   if (input.method === 'invoice') {
+    // The credit agency gets name and invoice address from one ref (a disclosure reads one ref).
+    await kernel.write(db, { subject: customer.subject, actor: CHECKOUT_ACTOR, purpose: 'fulfillment', ref: refOf(orderId, 'billing'), values: { 'user.name': v.name! } });
     await ports.transitionOrder(db, { orderId, to: 'on_hold', actor: CHECKOUT_ACTOR, reason: 'awaiting credit approval' });
     await attempts.insertInto('checkout_credit_approvals').values({ order_id: orderId, recipient: settings.invoiceRecipient! }).execute();
     await finishAttempt(db, orderId, 'on_hold');
@@ -156,9 +158,9 @@ export async function onSettled(ports: SettlementPorts, db: Db, settlement: { or
 }
 
 /** Cancels an order that waits on payment: its stock comes back, the reason is recorded. */
-export async function cancelAttempt(ports: SettlementPorts, db: Db, orderId: string, reason: string): Promise<void> {
+export async function cancelAttempt(ports: Pick<SettlementPorts, 'releaseStock' | 'orderLines' | 'transitionOrder'>, db: Db, orderId: string, reason: string, actor: Actor = CHECKOUT_ACTOR): Promise<void> {
   await ports.releaseStock(db, await ports.orderLines(db, orderId));
-  await ports.transitionOrder(db, { orderId, to: 'cancelled', actor: CHECKOUT_ACTOR, reason });
+  await ports.transitionOrder(db, { orderId, to: 'cancelled', actor, reason });
   await finishAttempt(db, orderId, 'cancelled');
 }
 

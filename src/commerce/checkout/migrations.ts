@@ -29,4 +29,19 @@ export const checkoutMigrations: Migration[] = [
         `,
       ),
   },
+  {
+    id: 'checkout/0002_credit_checks',
+    up: (db) =>
+      runSql(
+        db,
+        `
+        alter table checkout_credit_approvals add column approval_id uuid;
+        alter table checkout_credit_approvals add column reason text check (length(reason) <= 300);
+        alter table checkout_credit_approvals add column decided_at timestamptz;
+        alter table checkout_credit_approvals drop constraint checkout_credit_approvals_state_check;
+        alter table checkout_credit_approvals add constraint checkout_credit_approvals_state_check check (state in ('awaiting', 'requested', 'approved', 'rejected'));
+        create index checkout_credit_approvals_open_idx on checkout_credit_approvals (created_at) where state in ('awaiting', 'requested')
+        `,
+      ),
+  },
 ];

@@ -10,7 +10,8 @@ import type { CheckoutPorts } from './ports.ts';
 import { checkoutRoutes } from './routes.ts';
 import { jobPorts, settlementPorts } from './jobs.ts';
 import { refundOnTransition } from './refunds.ts';
-import { onOrderTransition } from '../orders/api.ts';
+import { getOrderByNumber, onOrderTransition } from '../orders/api.ts';
+import { creditRoutes } from './credit-routes.ts';
 import { onPaymentSettled } from '../payments/payments.ts';
 import { realPorts } from './wiring.ts';
 import type { FastifyInstance } from 'fastify';
@@ -39,6 +40,7 @@ export function makeCheckoutModule(portsOf: (app: FastifyInstance) => CheckoutPo
     }
     const deps: CheckoutDeps = { ports, kernel: app.privacy, settings };
     await checkoutRoutes(app, deps);
+    creditRoutes(app, { ...ports, getOrderByNumber: (number) => getOrderByNumber(app.db, number) });
   };
   return {
     name: 'checkout',

@@ -13,11 +13,18 @@ export interface CheckoutAttemptTable {
   finished_at: Date | null;
 }
 
+/** awaiting: nobody asked yet; requested: the DPO's approval was asked (`approval_id`); approved / rejected: the agency's answer is recorded. */
+export type CreditState = 'awaiting' | 'requested' | 'approved' | 'rejected';
+
 export interface CheckoutCreditApprovalTable {
   order_id: string;
   recipient: string;
-  state: Generated<'awaiting' | 'approved' | 'rejected'>;
+  state: Generated<CreditState>;
   created_at: Generated<Date>;
+  approval_id: string | null;
+  /** Business text staff gave with the agency's answer; never personal data. */
+  reason: string | null;
+  decided_at: Date | null;
 }
 
 export interface CheckoutTables {

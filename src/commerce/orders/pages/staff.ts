@@ -77,6 +77,7 @@ ${o.notice ? html`<p class="notice" role="status">${o.notice}</p>` : ''}
 <p>Placed ${day(order.created_at)} · ${order.fulfilment === 'ship' ? 'Shipped goods' : 'Digital delivery'} · Payment: ${order.payment_method} · Status: <strong class="order-status">${statusLabels[order.status]}</strong>${
       order.held_from ? html` (held from ${statusLabels[order.held_from].toLowerCase()})` : ''
     }</p>
+${order.payment_method === 'invoice' ? html`<p><a href="/staff/credit/${order.number}">Credit check of this invoice order</a></p>` : ''}
 ${linesTable(order, o.lines)}
 ${shippingSection(order, o.personal, 'Your role does not see this order’s delivery details.')}
 <section class="order-steps"><h2>Next step</h2>

@@ -1,0 +1,60 @@
+// The staff pages of credit checks: the list of invoice orders waiting, and one order's check with
+// the form of its next step. Plain forms, no JavaScript.
+import { html } from '../../web/template.ts';
+import { formatMoney } from '../../web/format.ts';
+import type { CreditCheck } from './credit.ts';
+import type { Page } from './pages.ts';
+import type { OrderRef } from './ports.ts';
+
+const stateText: Record<CreditCheck['state'], string> = {
+  awaiting: 'Not asked yet',
+  requested: 'Asked: waiting for the DPO’s approval and the agency’s answer',
+  approved: 'Approved: the order waits for the invoice to be paid',
+  rejected: 'Refused: the order was cancelled',
+};
+
+export function creditListPage(rows: { check: CreditCheck; order: OrderRef }[]): Page {
+  return {
+    title: 'Credit checks',
+    body: html`<section class="staff-credit"><p class="breadcrumbs"><a href="/staff">Staff console</a></p>
+<h1>Credit checks</h1>
+${rows.length === 0 ? html`<p>No invoice order is waiting for a credit check.</p>` : html`<table>
+<thead><tr><th scope="col">Order</th><th scope="col">Total</th><th scope="col">Credit check</th></tr></thead>
+<tbody>${rows.map(({ check, order }) => html`<tr><td><a href="/staff/credit/${order.number}">${order.number}</a></td><td>${formatMoney(order.total_minor, order.currency)}</td><td>${stateText[check.state]}</td></tr>`)}</tbody>
+</table>`}
+</section>`,
+  };
+}
+
+export function creditPage(o: { check: CreditCheck; order: OrderRef; recipientName: string; csrf: string; error?: string; notice?: string }): Page {
+  const { check, order } = o;
+  const action = `/staff/credit/${order.number}`;
+  const step =
+    check.state === 'awaiting'
+      ? html`<form method="post" action="${action}/request"><input type="hidden" name="_csrf" value="${o.csrf}">
+<p>The buyer’s name and invoice address go to ${o.recipientName} only once the DPO approves the request.</p>
+<button type="submit">Ask for a credit check</button></form>`
+      : check.state === 'requested'
+        ? html`<form method="post" action="${action}/decision"><input type="hidden" name="_csrf" value="${o.csrf}">
+<fieldset><legend>The agency’s answer</legend>
+<label><input type="radio" name="decision" value="approved" required> Approved: send the details under the DPO’s approval and release the order</label>
+<label><input type="radio" name="decision" value="refused"> Refused: cancel the order and release its stock</label>
+</fieldset>
+<label for="reason">Reason (business text, no personal data)</label>
+<input id="reason" name="reason" maxlength="300">
+<button type="submit">Record the answer</button></form>`
+        : html`<p>Nothing more to do here.${check.state === 'approved' ? html` Mark the order paid when the invoice is paid.` : ''}</p>`;
+  return {
+    title: `Credit check of order ${order.number}`,
+    body: html`<section class="staff-credit"><p class="breadcrumbs"><a href="/staff">Staff console</a> › <a href="/staff/credit">Credit checks</a></p>
+<h1>Credit check of order ${order.number}</h1>
+${o.error ? html`<div class="error-summary" role="alert"><p>${o.error}</p></div>` : ''}
+${o.notice ? html`<p class="notice" role="status">${o.notice}</p>` : ''}
+<dl><dt>Total</dt><dd>${formatMoney(order.total_minor, order.currency)}</dd>
+<dt>Agency</dt><dd>${o.recipientName}</dd>
+<dt>Credit check</dt><dd id="credit-state">${stateText[check.state]}</dd>
+${check.reason ? html`<dt>Reason</dt><dd>${check.reason}</dd>` : ''}</dl>
+${step}
+</section>`,
+  };
+}

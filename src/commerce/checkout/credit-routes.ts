@@ -1,0 +1,120 @@
+// Credit checks for staff whose role serves the purpose credit-check in the data map (owner,
+// accountant): pages and the JSON API. Each POST is one transaction opened here.
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { AppError, isAppError, notFound } from '../../platform/errors.ts';
+import { staffActor, type Actor } from '../../privacy/actors.ts';
+import { isPrivacyRefusal } from '../../privacy/refusals.ts';
+import { CREDIT_PURPOSE, creditCheckOf, openCreditChecks, recordCreditDecision, requestCreditCheck, type CreditCheck, type CreditPorts } from './credit.ts';
+import { creditListPage, creditPage } from './credit-pages.ts';
+import type { Page } from './pages.ts';
+import type { OrderRef } from './ports.ts';
+import { layout } from '../../web/layout.ts';
+
+function sendPage(request: FastifyRequest, reply: FastifyReply, page: Page, status = 200): FastifyReply {
+  return reply.code(status).header('cache-control', 'no-store').type('text/html; charset=utf-8')
+    .send(layout({ shopName: request.server.config.shopName, title: page.title, body: page.body }).value);
+}
+
+const numberParams = { type: 'object', required: ['number'], properties: { number: { type: 'string', pattern: '^C-[0-9]{1,12}$' } } } as const;
+const checkResponse = {
+  type: 'object',
+  properties: { order_number: { type: 'string' }, order_status: { type: 'string' }, recipient: { type: 'string' }, state: { type: 'string', enum: ['awaiting', 'requested', 'approved', 'rejected'] }, approval_id: { type: ['string', 'null'] }, reason: { type: ['string', 'null'] } },
+} as const;
+const errorResponse = { type: 'object', properties: { error: { type: 'object', additionalProperties: true } } } as const;
+
+export function creditRoutes(app: FastifyInstance, ports: CreditPorts & { getOrderByNumber(number: string): Promise<OrderRef | null> }): void {
+  const kernel = app.privacy;
+  const mayCheck = (role: string | null) => role !== null && (kernel.map.roles.get(role as never)?.purposes.has(CREDIT_PURPOSE) ?? false);
+
+  const staffPage = async (request: FastifyRequest, reply: FastifyReply): Promise<Actor | null> => {
+    const session = await app.accounts.session(request);
+    if (session?.user.kind !== 'staff' || session.stage !== 'full') {
+      void reply.redirect('/staff/login', 303);
+      return null;
+    }
+    if (!mayCheck(session.user.role)) throw new AppError('FORBIDDEN', 'Your role does not do credit checks.');
+    return staffActor(session.user.id, session.user.role!);
+  };
+  const staffApi = async (request: FastifyRequest): Promise<Actor> => {
+    // A disclosure request names the staff member who asked, so the shop's API token (no person) cannot ask.
+    const session = await app.accounts.requireSession(request, 'staff');
+    if (!mayCheck(session.user.role)) throw new AppError('FORBIDDEN', 'Your role does not do credit checks.');
+    return staffActor(session.user.id, session.user.role!);
+  };
+  const checkOf = async (number: string): Promise<{ check: CreditCheck; order: OrderRef }> => {
+    const order = await ports.getOrderByNumber(number);
+    const check = order ? await creditCheckOf(app.db, order.id) : null;
+    if (!order || !check) throw notFound('The credit check of this order');
+    return { check, order };
+  };
+  const recipientName = (id: string) => kernel.map.recipients.get(id)?.name ?? id;
+  const asJson = ({ check, order }: { check: CreditCheck; order: OrderRef }) => ({
+    order_number: order.number, order_status: order.status, recipient: check.recipient, state: check.state, approval_id: check.approvalId, reason: check.reason,
+  });
+  // A kernel refusal (the DPO has not approved yet) is a conflict of this step, told in words.
+  const asConflict = (err: unknown) => (isPrivacyRefusal(err) ? new AppError('CONFLICT', `Not done: ${err.message}`) : err);
+
+  app.get('/staff/credit', { schema: { hide: true } }, async (request, reply) => {
+    if (!(await staffPage(request, reply))) return reply;
+    const open = await openCreditChecks(app.db);
+    const rows = (await Promise.all(open.map(async (check) => ({ check, order: await ports.getOrder(app.db, check.orderId) })))).filter((r): r is { check: CreditCheck; order: OrderRef } => r.order !== null);
+    return sendPage(request, reply, creditListPage(rows));
+  });
+
+  const showCheck = async (request: FastifyRequest, reply: FastifyReply, number: string, extra: { error?: string; notice?: string } = {}, status = 200) => {
+    const { check, order } = await checkOf(number);
+    return sendPage(request, reply, creditPage({ check, order, recipientName: recipientName(check.recipient), csrf: app.accounts.formToken(request, reply), ...extra }), status);
+  };
+
+  app.get<{ Params: { number: string } }>('/staff/credit/:number', { schema: { hide: true, params: numberParams } }, async (request, reply) => {
+    if (!(await staffPage(request, reply))) return reply;
+    const notice = (request.query as { done?: string }).done;
+    return showCheck(request, reply, request.params.number, notice === 'requested' ? { notice: 'Asked: the DPO sees the request in the DPO console.' } : notice === 'decided' ? { notice: 'The answer is recorded; the buyer is mailed.' } : {});
+  });
+
+  const formStep = (path: string, step: (actor: Actor, orderId: string, body: Record<string, unknown>) => Promise<unknown>, done: string) =>
+    app.post<{ Params: { number: string } }>(`/staff/credit/:number/${path}`, { schema: { hide: true, params: numberParams } }, async (request, reply) => {
+      const actor = await staffPage(request, reply);
+      if (!actor) return reply;
+      const { order } = await checkOf(request.params.number);
+      try {
+        await step(actor, order.id, (request.body ?? {}) as Record<string, unknown>).catch((err: unknown) => Promise.reject(asConflict(err)));
+      } catch (err) {
+        if (!isAppError(err) || err.status >= 500) throw err;
+        return showCheck(request, reply, order.number, { error: err.message }, err.status);
+      }
+      return reply.redirect(`/staff/credit/${order.number}?done=${done}`, 303);
+    });
+  const text = (v: unknown) => (typeof v === 'string' ? v : undefined);
+  const request = (actor: Actor, orderId: string) => app.db.transaction().execute((trx) => requestCreditCheck(ports, kernel, trx, { orderId, actor }));
+  const decide = (actor: Actor, orderId: string, body: Record<string, unknown>) =>
+    app.db.transaction().execute((trx) => recordCreditDecision(ports, kernel, trx, { orderId, decision: text(body.decision) as 'approved' | 'refused', ...(text(body.reason) ? { reason: text(body.reason)! } : {}), actor }));
+  formStep('request', (actor, orderId) => request(actor, orderId), 'requested');
+  formStep('decision', decide, 'decided');
+
+  const route = (summary: string, schema: Record<string, unknown>) => ({
+    schema: { tags: ['staff: orders'], summary, params: numberParams, ...schema, response: { 200: checkResponse, 400: errorResponse, 403: errorResponse, 404: errorResponse, 409: errorResponse } },
+  });
+  app.get<{ Params: { number: string } }>('/api/staff/orders/:number/credit-check', route('The credit check of an invoice order', {}), async (request) => {
+    await staffApi(request);
+    return asJson(await checkOf(request.params.number));
+  });
+  app.post<{ Params: { number: string } }>('/api/staff/orders/:number/credit-check', route('Ask for the credit check (a disclosure request the DPO approves in the DPO console); the body is an empty JSON object', { body: { type: 'object', additionalProperties: false, properties: {} } }), async (req) => {
+    const actor = await staffApi(req);
+    const { order } = await checkOf(req.params.number);
+    await request(actor, order.id).catch((err: unknown) => Promise.reject(asConflict(err)));
+    return asJson(await checkOf(order.number));
+  });
+  app.post<{ Params: { number: string }; Body: { decision: 'approved' | 'refused'; reason?: string } }>(
+    '/api/staff/orders/:number/credit-decision',
+    route('Record the agency’s answer: approved (the details are disclosed under the DPO’s approval, the order released) or refused (the order cancelled)', {
+      body: { type: 'object', required: ['decision'], additionalProperties: false, properties: { decision: { type: 'string', enum: ['approved', 'refused'] }, reason: { type: 'string', maxLength: 300 } } },
+    }),
+    async (req) => {
+      const actor = await staffApi(req);
+      const { order } = await checkOf(req.params.number);
+      await decide(actor, order.id, req.body as Record<string, unknown>).catch((err: unknown) => Promise.reject(asConflict(err)));
+      return asJson(await checkOf(order.number));
+    },
+  );
+}
