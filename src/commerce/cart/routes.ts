@@ -10,6 +10,7 @@ import { SESSION_COOKIE } from '../../accounts/plugin.ts';
 import { cartPage, confirmAddPage, cookiesRequiredPage } from './pages/cart.ts';
 import { sendPage } from './send.ts';
 import { cartForChange, cartOfRequest, existingCartId, setCartCookie } from './request.ts';
+import { CART_COOKIE } from './token.ts';
 import { addToCart, removeLine, setQuantity } from './store.ts';
 import { viewCart } from './view.ts';
 import type { Db } from '../../platform/db/database.ts';
@@ -26,6 +27,34 @@ async function showCart(app: FastifyInstance, request: FastifyRequest, reply: Fa
   return sendPage(request, reply, cartPage(view, hasForms ? app.accounts.formToken(request, reply) : '', error?.message, notice), error?.status ?? 200);
 }
 
+async function addLine(trx: Db, body: Form, request: FastifyRequest): Promise<{ cartId: string; newToken?: string }> {
+  const cart = await cartForChange(trx, request);
+  await addToCart(trx, cart.cartId, { variant_id: body.variant_id, quantity: body.quantity ?? '1' }, new Date());
+  return cart;
+}
+
+/**
+ * A post that carries no cookie at all, and that the browser says came from this site's own page
+ * (Sec-Fetch-Site: same-origin, or else an Origin naming this host). With no cookie there is no
+ * session or cart a forged post could act on; the origin check stops another site from planting a
+ * cart in the visitor's browser.
+ */
+export function cookielessSameOrigin(request: FastifyRequest): boolean {
+  if (request.headers.cookie) return false;
+  const site = request.headers['sec-fetch-site'];
+  const origin = request.headers.origin;
+  let originOk = false;
+  try {
+    originOk = origin !== undefined && origin !== 'null' && new URL(origin).host === request.headers.host;
+  } catch {
+    return false;
+  }
+  // Each header the browser sent must say "this site"; at least one must be there.
+  if (site !== undefined && site !== 'same-origin') return false;
+  if (origin !== undefined && !originOk) return false;
+  return site === 'same-origin' || originOk;
+}
+
 export const cartRoutes: FastifyPluginAsync = async (app) => {
   usePricingRules(pricingRulesFrom(app.config));
 
@@ -33,9 +62,12 @@ export const cartRoutes: FastifyPluginAsync = async (app) => {
   // to). Product pages set no cookie while browsing (P000-18), so a first add comes without one:
   // it gets a page to confirm the add, which sets the cookie. A confirmation that still comes
   // without a cookie, or any other cart form without one, gets the page that explains (P003-21).
+  // A browser that proves the post came from this site's own page (decision 0020) skips that page:
+  // the add goes through and sets the cart cookie, then /cart?first=1 explains if it did not stick.
   app.setErrorHandler(async (err, request, reply) => {
     if (!(err instanceof AppError) || err.code !== 'CSRF_INVALID' || request.url.startsWith('/api/') || request.cookies[SESSION_COOKIE]) throw err;
     const body = (request.body && typeof request.body === 'object' ? request.body : {}) as Form;
+    if (request.url === '/cart/add' && body.confirm !== '1' && cookielessSameOrigin(request)) return change(request, reply, addLine, '/cart?first=1');
     if (request.url === '/cart/add' && body.confirm !== '1') {
       return sendPage(request, reply, confirmAddPage(app.accounts.formToken(request, reply), String(body.variant_id ?? ''), String(body.quantity ?? '1')));
     }
@@ -46,13 +78,14 @@ export const cartRoutes: FastifyPluginAsync = async (app) => {
   async function change(
     request: FastifyRequest,
     reply: FastifyReply,
-    work: (trx: Db, body: Form) => Promise<{ newToken?: string } | void>,
+    work: (trx: Db, body: Form, request: FastifyRequest) => Promise<{ newToken?: string } | void>,
+    to = '/cart',
   ): Promise<FastifyReply> {
     const body = (request.body && typeof request.body === 'object' ? request.body : {}) as Form;
     try {
-      const done = await app.db.transaction().execute((trx) => work(trx, body));
+      const done = await app.db.transaction().execute((trx) => work(trx, body, request));
       if (done?.newToken) setCartCookie(reply, done.newToken);
-      return reply.code(303).header('cache-control', 'no-store').redirect('/cart');
+      return reply.code(303).header('cache-control', 'no-store').redirect(to);
     } catch (err) {
       if (!(err instanceof AppError) || err.status >= 500) throw err;
       return showCart(app, request, reply, err);
@@ -60,10 +93,12 @@ export const cartRoutes: FastifyPluginAsync = async (app) => {
   }
 
   const count = { type: 'integer', minimum: 0, maximum: 1000 } as const;
-  app.get<{ Querystring: { added?: number; skipped?: number } }>(
+  app.get<{ Querystring: { added?: number; skipped?: number; first?: number } }>(
     '/cart',
-    { schema: { hide: true, querystring: { type: 'object', properties: { added: count, skipped: count } } } },
+    { schema: { hide: true, querystring: { type: 'object', properties: { added: count, skipped: count, first: { type: 'integer', enum: [1] } } } } },
     async (request, reply) => {
+      // Back from a first add that set the cart cookie: without it, the browser keeps no cookies (P003-21).
+      if (request.query.first === 1 && request.cookies[CART_COOKIE] === undefined) return sendPage(request, reply, cookiesRequiredPage(), 400);
       // After a saved basket or gift list was put in the cart: how many of its items went in.
       const { added, skipped } = request.query;
       const notice =
@@ -72,13 +107,7 @@ export const cartRoutes: FastifyPluginAsync = async (app) => {
     },
   );
 
-  app.post('/cart/add', formRoute, async (request, reply) => {
-    return change(request, reply, async (trx, body) => {
-      const cart = await cartForChange(trx, request);
-      await addToCart(trx, cart.cartId, { variant_id: body.variant_id, quantity: body.quantity ?? '1' }, new Date());
-      return cart;
-    });
-  });
+  app.post('/cart/add', formRoute, async (request, reply) => change(request, reply, addLine));
 
   app.post('/cart/update', formRoute, async (request, reply) =>
     change(request, reply, async (trx, body) => setQuantity(trx, await existingCartId(trx, request), { variant_id: body.variant_id, quantity: body.quantity }, new Date())),
