@@ -23,7 +23,7 @@ function cli(env: Record<string, string>, ...args: string[]): Promise<Run> {
     execFile(
       process.execPath,
       [main, ...args],
-      { env: { ...inherited, LOG_LEVEL: 'silent', ...env }, timeout: 60_000 },
+      { env: { ...inherited, LOG_LEVEL: 'silent', ...env }, timeout: 180_000 },
       (err, stdout, stderr) => {
         const code = err ? (typeof err.code === 'number' ? err.code : -1) : 0;
         resolve({ code, stdout, stderr });
@@ -90,7 +90,7 @@ testEachDatabase(
       ]);
     }
   },
-  { migrate: false, timeout: 240_000 },
+  { migrate: false, timeout: 600_000 },
 );
 
 testEachDatabase(
@@ -142,7 +142,7 @@ testEachDatabase(
     assert.deepEqual(listed.items.map((p: { slug: string }) => p.slug), ['mug'], 'only the one good create wrote anything');
     assert.equal(listed.items[0].variant_count, 1);
   },
-  { migrate: false, timeout: 240_000 },
+  { migrate: false, timeout: 600_000 },
 );
 
 test('custodian CLI: a bad setting exits 1 naming the setting, without a stack trace', async () => {
