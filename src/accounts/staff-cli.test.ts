@@ -36,6 +36,8 @@ testEachDatabase('[P002-20] custodian staff create adds the first owner, who set
     const console = await owner.get('/staff');
     assert.match(console.body, /Signed in as Olive Owner, role <strong>owner<\/strong>/);
     assert.match(console.body, /href="\/staff\/users"/);
+    assert.match(console.body, /href="\/staff\/orders"/, 'an owner reaches the orders');
+    assert.match(console.body, /href="\/staff\/credit"/, 'an owner reaches the credit checks');
   } finally {
     await app.close();
     if (shopDb !== database) await shopDb.close();
