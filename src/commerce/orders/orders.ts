@@ -57,49 +57,54 @@ export async function createOrder(deps: OrdersDeps, db: Db, input: NewOrder): Pr
   const id = input.id ?? randomUUID();
   const now = deps.now();
   const t = ordersDb(db);
+  // The order, its lines and its first history row in one statement (one round trip; the lines'
+  // and history's foreign keys are checked at its end, when the order row exists).
   const order = await t
-    .insertInto('orders')
-    .values({
-      id,
-      number: sql<string>`'C-' || nextval('orders_number_seq')::text`,
-      customer_subject: input.customerSubject.toLowerCase(),
-      customer_user_id: input.customerUserId,
-      status: 'pending_payment',
-      held_from: null,
-      payment_method: input.paymentMethod,
-      fulfilment: input.fulfilment,
-      currency: priced.currency,
-      subtotal_minor: priced.subtotalMinor,
-      shipping_minor: priced.shippingMinor,
-      tax_minor: priced.taxMinor,
-      total_minor: priced.totalMinor,
-      created_at: now,
-      updated_at: now,
-    })
-    .returningAll()
-    .executeTakeFirstOrThrow();
-  await t
-    .insertInto('orders_lines')
-    .values(
-      priced.lines.map((l, position) => ({
-        order_id: id,
-        position,
-        variant_id: l.variantId,
-        product_id: l.productId,
-        vendor_id: l.vendorId,
-        sku: l.sku,
-        name: l.name,
-        kind: l.kind,
-        quantity: l.quantity,
-        unit_minor: l.unitMinor,
-        total_minor: l.totalMinor,
-      })),
+    .with('o', (w) =>
+      w.insertInto('orders')
+        .values({
+          id,
+          number: sql<string>`'C-' || nextval('orders_number_seq')::text`,
+          customer_subject: input.customerSubject.toLowerCase(),
+          customer_user_id: input.customerUserId,
+          status: 'pending_payment',
+          held_from: null,
+          payment_method: input.paymentMethod,
+          fulfilment: input.fulfilment,
+          currency: priced.currency,
+          subtotal_minor: priced.subtotalMinor,
+          shipping_minor: priced.shippingMinor,
+          tax_minor: priced.taxMinor,
+          total_minor: priced.totalMinor,
+          created_at: now,
+          updated_at: now,
+        })
+        .returningAll(),
     )
-    .execute();
-  await t
-    .insertInto('orders_transitions')
-    .values({ id: randomUUID(), order_id: id, from_status: null, to_status: 'pending_payment', at: now, actor_ref: actorRefOf(input.actor), reason: null, amount_minor: null })
-    .execute();
+    .with('l', (w) =>
+      w.insertInto('orders_lines').values(
+        priced.lines.map((l, position) => ({
+          order_id: id,
+          position,
+          variant_id: l.variantId,
+          product_id: l.productId,
+          vendor_id: l.vendorId,
+          sku: l.sku,
+          name: l.name,
+          kind: l.kind,
+          quantity: l.quantity,
+          unit_minor: l.unitMinor,
+          total_minor: l.totalMinor,
+        })),
+      ),
+    )
+    .with('h', (w) =>
+      w.insertInto('orders_transitions')
+        .values({ id: randomUUID(), order_id: id, from_status: null, to_status: 'pending_payment', at: now, actor_ref: actorRefOf(input.actor), reason: null, amount_minor: null }),
+    )
+    .selectFrom('o')
+    .selectAll()
+    .executeTakeFirstOrThrow();
   return order;
 }
 

@@ -117,22 +117,16 @@ export async function transitionOrder(deps: OrdersDeps, db: Db, request: Transit
     const refundMinor = refundOf(order, request);
 
     const now = deps.now();
-    const updated = await t
-      .updateTable('orders')
-      .set({
-        status: request.to,
-        held_from: request.to === 'on_hold' ? order.status : null,
-        refunded_minor: order.refunded_minor + (refundMinor ?? 0),
-        updated_at: now,
-      })
-      .where('id', '=', order.id)
-      .returningAll()
-      .executeTakeFirstOrThrow();
+    const change = { status: request.to, held_from: request.to === 'on_hold' ? order.status : null, refunded_minor: order.refunded_minor + (refundMinor ?? 0), updated_at: now };
+    // The order's change and its history row in one statement; the order row is locked above, so
+    // the update changes exactly it, and the changed row is the locked one with `change` applied.
     const transition = await t
+      .with('u', (w) => w.updateTable('orders').set(change).where('id', '=', order.id))
       .insertInto('orders_transitions')
       .values({ id: randomUUID(), order_id: order.id, from_status: order.status, to_status: request.to, at: now, actor_ref: actorRefOf(request.actor), reason, amount_minor: refundMinor })
       .returningAll()
       .executeTakeFirstOrThrow();
+    const updated: Order = { ...order, ...change };
 
     if (shipment) await recordShipment(deps, trx, order, shipment, request.actor);
     await queueStatusMail(trx, {
