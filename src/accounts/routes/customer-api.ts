@@ -39,7 +39,7 @@ export async function customerApi(app: FastifyInstance): Promise<void> {
 
   const view = async (user: UserRow) => {
     const profile = await readProfile(deps.kernel, app.db, user, selfActor(user.subject_id));
-    return { id: user.id, name: profile.name, email: profile.email, orders: [] };
+    return { id: user.id, name: profile.name, email: profile.email, orders_url: '/api/account/orders' };
   };
 
   const { signIn, passwordSignIn } = formKit(app);

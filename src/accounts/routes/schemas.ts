@@ -22,12 +22,13 @@ export const emptyBody = { type: 'object', additionalProperties: false, properti
 export const accountView = {
   type: 'object',
   additionalProperties: false,
-  required: ['id', 'name', 'email', 'orders'],
+  required: ['id', 'name', 'email', 'orders_url'],
   properties: {
     id: { type: 'string', format: 'uuid' },
     name: { type: 'string' },
     email: { type: 'string' },
-    orders: { type: 'array', items: { type: 'object' } },
+    /** The orders module answers there (accounts does not read orders). */
+    orders_url: { type: 'string' },
   },
 } as const;
 

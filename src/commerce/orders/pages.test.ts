@@ -83,8 +83,12 @@ testEachDatabase('[P002-07] another customer gets 404 for an order that is not t
     const list = await stranger.get('/account/orders');
     assert.ok(!list.body.includes(order.number));
     assert.match(list.body, /no orders yet/);
+    assert.deepEqual(JSON.parse((await stranger.get('/api/account/orders')).body), { items: [] }, 'the JSON list holds only their own orders');
+    const own = JSON.parse((await buyer.get('/api/account/orders')).body) as { items: { number: string; status: string }[] };
+    assert.deepEqual(own.items.map((o) => [o.number, o.status]), [[order.number, 'shipped']]);
 
     const anonymous = new FormClient(app, '127.0.0.3');
+    assert.equal((await anonymous.get('/api/account/orders')).statusCode, 401);
     for (const url of ['/account/orders', `/account/orders/${order.number}`]) {
       const res = await anonymous.get(url);
       assert.equal(res.statusCode, 303);

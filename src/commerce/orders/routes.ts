@@ -11,7 +11,7 @@ import { myOrderPage, myOrdersPage } from './pages/customer.ts';
 import type { Page } from './pages/parts.ts';
 import { staffOrderPage, staffOrdersPage } from './pages/staff.ts';
 import { readOrderPersonal, staffOrderPurpose, type OrderPersonal } from './reads.ts';
-import { errorResponses, listQuery, listResponse, numberParams, orderResponse, personalQuery, personalResponse, transitionBody } from './schemas.ts';
+import { errorResponses, listQuery, listResponse, myOrdersResponse, numberParams, orderResponse, personalQuery, personalResponse, transitionBody } from './schemas.ts';
 import { isOrderStatus, nextStatuses, type OrderStatus } from './states.ts';
 import type { Order } from './tables.ts';
 import { transitionOrder, type TransitionRequest } from './transitions.ts';
@@ -91,6 +91,11 @@ export const ordersRoutes: FastifyPluginAsync = async (app) => {
     const session = await customerOf(request, reply);
     if (!session) return reply;
     return sendPage(request, reply, myOrdersPage(await ordersOfCustomer(app.db, session.user.subject_id)));
+  });
+
+  app.get('/api/account/orders', { schema: { tags: ['account'], summary: 'The signed-in customer\'s own orders, newest first', response: { 200: myOrdersResponse } } }, async (request) => {
+    const session = await accounts.requireSession(request, 'customer');
+    return { items: await ordersOfCustomer(app.db, session.user.subject_id) };
   });
 
   app.get<{ Params: { number: string } }>('/account/orders/:number', { schema: { hide: true } }, async (request, reply) => {

@@ -59,6 +59,13 @@ const orderSummary = {
   required: ['id', 'number', 'status', 'fulfilment', 'currency', 'total_minor', 'created_at'],
 } as const;
 
+/** The signed-in buyer's own orders (no paging: one person's history is short). */
+export const myOrdersResponse = {
+  type: 'object',
+  properties: { items: { type: 'array', items: orderSummary } },
+  required: ['items'],
+} as const;
+
 export const listResponse = {
   type: 'object',
   properties: { items: { type: 'array', items: orderSummary }, total: { type: 'integer' } },
