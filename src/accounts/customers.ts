@@ -85,7 +85,11 @@ export const SET_PASSWORD_MS = 7 * 86_400_000;
 
 /** Mails the owner of an account made at checkout a link to choose a password (and so sign in). */
 export async function mailSetPassword(deps: AccountsDeps, db: Db, user: UserRow, now: Date): Promise<void> {
-  const token = await issueToken(db, user.id, 'reset-password', now, SET_PASSWORD_MS);
+  await mailSetPasswordLink(deps, db, user, await issueToken(db, user.id, 'reset-password', now, SET_PASSWORD_MS));
+}
+
+/** The set-password mail for a token already issued (a `reset-password` token of SET_PASSWORD_MS). */
+export async function mailSetPasswordLink(deps: AccountsDeps, db: Db, user: UserRow, token: string): Promise<void> {
   await deps.mail(db, {
     template: 'accounts.checkout-account',
     subject: user.subject_id,

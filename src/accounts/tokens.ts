@@ -3,6 +3,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { sql } from 'kysely';
 import type { Db } from '../platform/db/database.ts';
+import { prepared } from '../platform/db/prepared.ts';
 import type { TokenPurpose } from './tables.ts';
 
 export const TOKEN_PATTERN = '^[A-Za-z0-9_-]{43}$';
@@ -25,8 +26,11 @@ export const tokenLifetimeMs: Record<TokenPurpose, number> = {
 /** A new token for the user; earlier unused tokens of the same purpose stop working. */
 export async function issueToken(db: Db, userId: string, purpose: TokenPurpose, now: Date, lifetimeMs: number = tokenLifetimeMs[purpose]): Promise<string> {
   const token = randomToken();
-  await sql`update accounts_tokens set used_at = ${now} where user_id = ${userId}::uuid and purpose = ${purpose} and used_at is null`.execute(db);
-  await sql`insert into accounts_tokens (token_hash, user_id, purpose, created_at, expires_at)
+  // One statement: the update sees the statement's snapshot, so it spends the earlier tokens, never the new one.
+  await sql`${prepared}with spent as (
+      update accounts_tokens set used_at = ${now} where user_id = ${userId}::uuid and purpose = ${purpose} and used_at is null
+    )
+    insert into accounts_tokens (token_hash, user_id, purpose, created_at, expires_at)
     values (${digestToken(token)}, ${userId}::uuid, ${purpose}, ${now}, ${new Date(now.getTime() + lifetimeMs)})`.execute(db);
   return token;
 }
