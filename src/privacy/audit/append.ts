@@ -3,6 +3,7 @@
 // each with a marker in privacy_audit_pending that the sealer later turns into a chain link.
 import { sql, type RawBuilder } from 'kysely';
 import type { Db } from '../../platform/db/database.ts';
+import { prepared } from '../../platform/db/prepared.ts';
 import { actorRef } from '../actors.ts';
 import type { AuditDetailValue, AuditEntry } from './entry.ts';
 
@@ -50,5 +51,6 @@ export function auditCtes(entries: readonly AuditEntry[], at: Date, onlyWith?: R
 /** Inserts entries (and their pending-seal markers) with the given handle. */
 export async function appendAudit(db: Db, entries: readonly AuditEntry[], at: Date): Promise<void> {
   if (entries.length === 0) return;
-  await sql`with ${auditCtes(entries, at)} select 1`.execute(db);
+  // Prepared: a handful of shapes (entry count, empty or not) cover every caller, and it runs on every lookup and refusal.
+  await sql`${prepared}with ${auditCtes(entries, at)} select 1`.execute(db);
 }

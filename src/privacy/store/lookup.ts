@@ -2,6 +2,7 @@
 // Only staff and system actors may look up, under a purpose allowed to use the category.
 import { sql } from 'kysely';
 import type { Db } from '../../platform/db/database.ts';
+import { prepared } from '../../platform/db/prepared.ts';
 import { validationError } from '../../platform/errors.ts';
 import type { Actor } from '../actors.ts';
 import { checkAccess } from '../access/checks.ts';
@@ -25,7 +26,7 @@ export async function findSubjects(ctx: KernelContext, db: Db, request: LookupRe
   const kind = ctx.map.categories.get(category)?.blindIndex;
   if (!kind) throw validationError('category', `${category} has no blind index in the data map`);
   const digest = ctx.blind.digest(category, kind, value);
-  const { rows } = await sql<{ subject_id: string; leaf: number }>`
+  const { rows } = await sql<{ subject_id: string; leaf: number }>`${prepared}
     select b.subject_id, k.leaf from privacy_blind_indexes b
     join privacy_subjects s on s.id = b.subject_id join privacy_subject_keys k on k.subject_id = s.id
     where b.category = ${category} and b.digest = ${digest} and s.status <> 'erased'
