@@ -8,11 +8,12 @@
 // transaction, the settlement: the processor asked, token/last4 stored through the kernel, the
 // order paid (status mail queued), the cart cleared. The processor is an in-process fake (no
 // network), so what is measured is the store's own work: encryption, audit, ledger, outbox, jobs.
-// The baseline writes the same rows (same counts, same two transactions) into ordinary tables,
+// The baseline writes the same rows (same counts, same three transactions) into ordinary tables,
 // personal values in plain text, without checks, encryption or audit. Both run in the same
 // process on the same database, in alternating rounds, each with C concurrent buyers.
 // Options: --checkouts N (per variant, default 400), --concurrency C (default 8),
-// --database-url postgres://… (a scratch database on that server; default: the embedded PGlite).
+// --database-url postgres://… (a scratch database on that server; default: the embedded PGlite),
+// --statements (first lists every statement of one checkout of each kind).
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
@@ -37,8 +38,9 @@ import { fingerprint, withIdempotency } from '../src/platform/idempotency/idempo
 import { createLogger } from '../src/platform/logger.ts';
 import { createScratchPostgres } from '../src/platform/testing/databases.ts';
 import { buildApp } from '../src/web/app.ts';
+import { statementLog } from './support/statement-log.ts';
 
-const usage = 'Usage: npm run bench -- checkout [--checkouts 400] [--concurrency 8] [--database-url postgres://…]\n';
+const usage = 'Usage: npm run bench -- checkout [--checkouts 400] [--concurrency 8] [--database-url postgres://…] [--statements]\n';
 const ROUNDS = 4;
 
 /** The processor, in process: every session is paid at once. */
@@ -49,7 +51,8 @@ function fakeProcessor(): PaymentProcessor {
     async start(r) {
       const processorRef = `pay_${randomUUID()}`;
       sessions.set(processorRef, { amountMinor: r.amountMinor, currency: r.currency });
-      return { processorRef, redirectUrl: `https://processor.invalid/pay/${processorRef}` };
+      // The real processor sends the buyer back to the return URL, which names the payment; so does this one.
+      return { processorRef, redirectUrl: `https://processor.invalid/pay/${processorRef}?return=${encodeURIComponent(r.returnUrl)}` };
     },
     async retrieve(ref) {
       const s = sessions.get(ref)!;
@@ -78,7 +81,10 @@ create table bench_order_lines (order_id uuid not null references bench_orders (
 create table bench_history (id bigserial primary key, order_id uuid not null references bench_orders (id), status text not null, at timestamptz not null default now());
 create table bench_payments (id uuid primary key, order_id uuid not null, status text not null, processor_ref text, amount_minor int not null);
 create table bench_outbox (id uuid primary key, person_id uuid not null, template text not null, params jsonb not null);
-create table bench_jobs (id bigserial primary key, name text not null, payload jsonb not null)`;
+create table bench_jobs (id bigserial primary key, name text not null, payload jsonb not null);
+create table bench_tokens (token_hash bytea primary key, user_id uuid not null references bench_users (id), expires_at timestamptz not null);
+create table bench_networks (user_id uuid not null references bench_users (id), network bytea not null, primary key (user_id, network));
+create table bench_attempts (order_id uuid primary key references bench_orders (id), cart_id uuid not null, payment_id uuid not null, state text not null)`;
 
 interface Shop {
   variants: string[];
@@ -113,12 +119,16 @@ async function realCheckout(app: FastifyInstance, deps: CheckoutDeps, shop: Shop
     placeOrder(deps, trx, { cart: { cartId: cart.cartId, lines }, body: b, customer: null, ip: '127.0.0.1', idempotencyKey: key }),
   );
   if (result.status !== 303) throw new Error(`checkout answered ${result.status}`);
-  const paymentId = (await sql<{ payment_id: string }>`select payment_id from checkout_attempts where order_id = ${result.body.orderId}`.execute(db)).rows[0]!.payment_id;
+  const paymentId = new URL(new URL((result.body as { location: string }).location).searchParams.get('return')!).pathname.split('/').pop()!;
   const settled = await db.transaction().execute((trx) => app.payments.settlePayment(trx, paymentId));
   if (settled.status !== 'succeeded') throw new Error('not paid');
 }
 
-/** The same rows as plain SQL: the same two transactions, the same row counts, no checks, crypto or audit. */
+/**
+ * The same rows as plain SQL: the same three transactions (cart, checkout, settlement), the same
+ * business rows (account, its token and network, order, lines, history, payment, attempt, outbox,
+ * job, idempotency record), the personal values as plain rows; no checks, crypto, audit or ledger.
+ */
 async function plainCheckout(db: Db, shop: Shop, i: number): Promise<void> {
   const cartId = randomUUID();
   await db.transaction().execute(async (trx) => {
@@ -128,21 +138,27 @@ async function plainCheckout(db: Db, shop: Shop, i: number): Promise<void> {
   const b = body(i);
   const [person, order, payment] = [randomUUID(), randomUUID(), randomUUID()];
   await db.transaction().execute(async (trx) => {
-    await sql`insert into bench_keys values ('checkout', ${Buffer.from(randomUUID())}, ${Buffer.alloc(32, 2)}, 102, '{}', now() + interval '1 day')`.execute(trx);
-    await sql`select variant_id, stock from bench_stock where variant_id = any(${shop.variants}::uuid[])`.execute(trx);
+    const keyDigest = Buffer.from(randomUUID());
+    await sql`insert into bench_keys values ('checkout', ${keyDigest}, ${Buffer.alloc(32, 2)}, 102, '{}', now() + interval '1 day')`.execute(trx);
     await sql`insert into bench_people (id, kind) values (${person}, 'customer')`.execute(trx);
     await sql`insert into bench_values values (${person}, 'user.name', '', ${b.name}), (${person}, 'user.contact.email', '', ${b.email}), (${person}, 'user.demographic.age_range', '', ${b.age})`.execute(trx);
-    await sql`insert into bench_users values (${randomUUID()}, ${person}, 'pending', ${b.email})`.execute(trx);
+    const user = randomUUID();
+    await sql`insert into bench_users values (${user}, ${person}, 'pending', ${b.email})`.execute(trx);
+    await sql`insert into bench_networks values (${user}, ${Buffer.alloc(32, 3)})`.execute(trx);
+    await sql`insert into bench_tokens values (${Buffer.from(randomUUID())}, ${user}, now() + interval '7 days')`.execute(trx);
     await sql`insert into bench_outbox values (${randomUUID()}, ${person}, 'accounts.checkout-account', '{}')`.execute(trx);
     await sql`insert into bench_jobs (name, payload) values ('comms.send', '{}')`.execute(trx);
     await sql`insert into bench_values values (${person}, 'user.name', ${`order:${order}`}, ${b.name}), (${person}, 'user.contact.email', ${`order:${order}`}, ${b.email}), (${person}, 'user.contact.address', ${`order:${order}`}, ${b.ship_line1})`.execute(trx);
     await sql`insert into bench_values values (${person}, 'user.demographic.age_range', ${`order:${order}:age`}, ${b.age})`.execute(trx);
-    await sql`update bench_stock set stock = stock - 1 where variant_id = any(${shop.variants}::uuid[]) and stock is not null`.execute(trx);
+    // Locked in id order, as the real reservation does (any other order deadlocks under concurrency), checked and taken in one statement.
+    await sql`with locked as (select variant_id, stock from bench_stock where variant_id = any(${shop.variants}::uuid[]) order by variant_id for update)
+      update bench_stock s set stock = s.stock - 1 from locked l where s.variant_id = l.variant_id and l.stock is not null and l.stock >= 1 returning s.variant_id`.execute(trx);
     await sql`insert into bench_orders (id, person_id, status, total_minor, currency) values (${order}, ${person}, 'pending_payment', 18399, 'USD')`.execute(trx);
     await sql`insert into bench_order_lines values (${order}, 0, ${shop.variants[0]!}, 1, 12900), (${order}, 1, ${shop.variants[1]!}, 1, 4999)`.execute(trx);
     await sql`insert into bench_history (order_id, status) values (${order}, 'pending_payment')`.execute(trx);
     await sql`insert into bench_payments values (${payment}, ${order}, 'open', ${`pay_${payment}`}, 18399)`.execute(trx);
-    await sql`update bench_keys set status = 303 where scope = 'checkout' and status = 102`.execute(trx);
+    await sql`insert into bench_attempts values (${order}, ${cartId}, ${payment}, 'awaiting_payment')`.execute(trx);
+    await sql`update bench_keys set status = 303 where scope = 'checkout' and key_digest = ${keyDigest}`.execute(trx);
   });
   await db.transaction().execute(async (trx) => {
     await sql`select * from bench_payments where id = ${payment} for update`.execute(trx);
@@ -152,6 +168,7 @@ async function plainCheckout(db: Db, shop: Shop, i: number): Promise<void> {
     await sql`insert into bench_history (order_id, status) values (${order}, 'paid')`.execute(trx);
     await sql`insert into bench_outbox values (${randomUUID()}, ${person}, 'orders.status', '{}')`.execute(trx);
     await sql`insert into bench_jobs (name, payload) values ('comms.send', '{}')`.execute(trx);
+    await sql`update bench_attempts set state = 'paid' where order_id = ${order}`.execute(trx);
     await sql`delete from bench_cart_lines where cart_id = ${cartId}`.execute(trx);
   });
 }
@@ -174,8 +191,10 @@ async function load(n: number, c: number, one: (i: number) => Promise<void>, off
 
 const pctl = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))]!;
 
-async function benchOn(database: DatabaseHandle, checkouts: number, concurrency: number): Promise<void> {
+async function benchOn(database: DatabaseHandle, checkouts: number, concurrency: number, statements: boolean): Promise<void> {
   await migrate(database.db, modules.flatMap((m) => m.migrations));
+  const log = statementLog(database.db);
+  if (statements) database = { ...database, db: log.db };
   const dataDir = mkdtempSync(join(tmpdir(), 'custodian-bench-checkout-'));
   const config = loadConfig({ DATA_DIR: dataDir, LOG_LEVEL: 'silent', RUN_WORKER: 'false', DEMO_DATA: 'false', RATE_LIMIT_PER_MINUTE: '0', PUBLIC_URL: 'http://shop.bench' });
   const logger = createLogger('silent', new Writable({ write: (_c, _e, done) => done() }));
@@ -187,12 +206,27 @@ async function benchOn(database: DatabaseHandle, checkouts: number, concurrency:
     const deps: CheckoutDeps = { ports: realPorts(app), kernel: app.privacy, settings: checkoutSettings(config) };
     const shop = await makeShop(database.db);
     await runSql(database.db, PLAIN_SCHEMA);
-    for (const v of shop.variants) await sql`insert into bench_stock values (${v}, 1000000)`.execute(database.db);
+    // As in the shop: the router's stock is tracked, the licence's is not (null).
+    for (const [n, v] of shop.variants.entries()) await sql`insert into bench_stock values (${v}, ${n === 0 ? 1_000_000 : null})`.execute(database.db);
 
     // Warm up both paths (plans, prepared statements, key cache) on checkouts that are not measured.
     await load(20, concurrency, (i) => realCheckout(app, deps, shop, i), 1_000_000);
     await load(20, concurrency, (i) => plainCheckout(database.db, shop, i), 1_000_000);
-
+    if (statements) {
+      // Checkouts of each kind, one at a time, every statement listed with its median time over 7 runs (BEGIN/COMMIT not included).
+      for (const [label, run] of [['checkout', (n: number) => realCheckout(app, deps, shop, 2_000_000 + n)], ['plain SQL', (n: number) => plainCheckout(database.db, shop, 2_000_000 + n)]] as const) {
+        const runs: { total: number; texts: { text: string; ms: number }[] }[] = [];
+        for (let n = 0; n < 7; n++) {
+          const t0 = performance.now();
+          const texts = await log.record(() => run(n));
+          runs.push({ total: performance.now() - t0, texts });
+        }
+        const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+        const texts = runs[0]!.texts.map((t, i) => ({ text: t.text, ms: median(runs.map((r) => r.texts[i]?.ms ?? 0)) }));
+        const inStatements = median(runs.map((r) => r.texts.reduce((sum, t) => sum + t.ms, 0)));
+        process.stdout.write(`\n${label}: ${texts.length} statements (+ BEGIN/COMMIT of each transaction); median ${median(runs.map((r) => r.total)).toFixed(1)} ms, of which ${inStatements.toFixed(1)} ms waiting for statements\n${texts.map((t, n) => `  ${String(n + 1).padStart(3)}. ${t.ms.toFixed(2).padStart(6)} ms  ${t.text}`).join('\n')}\n`);
+      }
+    }
     const per = Math.ceil(checkouts / ROUNDS);
     const real = { latencies: [] as number[], wallMs: 0 };
     const plain = { latencies: [] as number[], wallMs: 0 };
@@ -211,7 +245,7 @@ async function benchOn(database: DatabaseHandle, checkouts: number, concurrency:
     const line = (label: string, x: typeof real) =>
       `  ${label.padEnd(44)} ${rate(x).toFixed(1).padStart(8)}/s   p50 ${pctl(x.latencies, 50).toFixed(1).padStart(7)} ms   p99 ${pctl(x.latencies, 99).toFixed(1).padStart(7)} ms`;
     process.stdout.write(`\nCheckout benchmark on ${database.engine} (${availableParallelism()} CPUs, Node ${process.versions.node}); ${real.latencies.length} checkouts per variant, ${concurrency} at a time, ${ROUNDS} alternating rounds\n`);
-    process.stdout.write(`${line('plain SQL (same rows, same 2 transactions)', plain)}\n`);
+    process.stdout.write(`${line('plain SQL (same rows, same 3 transactions)', plain)}\n`);
     process.stdout.write(`${line('checkout (kernel, audit, ledger, outbox)', real)}\n`);
     process.stdout.write(`  checkout / plain: ${Math.round((rate(real) / rate(plain)) * 100)}%   (aim: at least 50%)\n`);
   } finally {
@@ -222,7 +256,7 @@ async function benchOn(database: DatabaseHandle, checkouts: number, concurrency:
 export async function main(args: string[]): Promise<number> {
   let flags;
   try {
-    flags = parseArgs({ args, options: { checkouts: { type: 'string' }, concurrency: { type: 'string' }, 'database-url': { type: 'string' }, help: { type: 'boolean' } } }).values;
+    flags = parseArgs({ args, options: { statements: { type: 'boolean' }, checkouts: { type: 'string' }, concurrency: { type: 'string' }, 'database-url': { type: 'string' }, help: { type: 'boolean' } } }).values;
   } catch (err) {
     process.stderr.write(`${(err as Error).message}\n${usage}`);
     return 2;
@@ -243,7 +277,7 @@ export async function main(args: string[]): Promise<number> {
     const scratch = await createScratchPostgres();
     const database = await openDatabase({ databaseUrl: scratch.url, pgliteDir: null, poolSize: Math.max(2, concurrency + 2) });
     try {
-      await benchOn(database, checkouts, concurrency);
+      await benchOn(database, checkouts, concurrency, flags.statements === true);
     } finally {
       await database.close();
       await scratch.drop();
@@ -251,7 +285,7 @@ export async function main(args: string[]): Promise<number> {
   } else {
     const database = await openDatabase({ databaseUrl: null, pgliteDir: null });
     try {
-      await benchOn(database, checkouts, concurrency);
+      await benchOn(database, checkouts, concurrency, flags.statements === true);
     } finally {
       await database.close();
     }
