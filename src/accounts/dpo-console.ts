@@ -1,4 +1,4 @@
-// What the DPO console lists, from the kernel (accounts never reads privacy_ tables): disclosure
+// What the DPO console lists, from the kernel (accounts never reads the kernel's tables): disclosure
 // requests awaiting a decision, with who asked named by role and a short id from our own table.
 import { sql } from 'kysely';
 import type { Db } from '../platform/db/database.ts';

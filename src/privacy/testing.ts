@@ -53,3 +53,13 @@ export async function rewriteAuditChainFrom(db: Db, fromSeq: number): Promise<vo
     }
   });
 }
+
+/** For other modules' tests: how many audit entries match (they may not name the kernel's tables). */
+export async function countAuditEntries(db: Db, match: { action: string; actorKind?: string; purpose?: string }): Promise<number> {
+  const { rows } = await sql<{ n: number }>`
+    select count(*)::int as n from privacy_audit_log
+    where action = ${match.action}
+      and (${match.actorKind ?? null}::text is null or actor_kind = ${match.actorKind ?? null})
+      and (${match.purpose ?? null}::text is null or purpose = ${match.purpose ?? null})`.execute(db);
+  return rows[0]!.n;
+}
