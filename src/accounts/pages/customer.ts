@@ -1,13 +1,11 @@
 // The customer's account pages: sign up, confirm, sign in, the account itself, password and email
 // change, and the forgotten-password reset. Plain HTML forms posting to the same origin.
-import { html, type SafeHtml } from '../../web/template.ts';
+import { html } from '../../web/template.ts';
 import type { Profile } from '../identity.ts';
 import { csrfField, errorSummary, input, type FormState } from './form.ts';
 
-export interface Page {
-  title: string;
-  body: SafeHtml;
-}
+import type { Page } from '../../web/page.ts';
+export type { Page };
 
 const labels: Record<string, string> = {
   name: 'Your name',

@@ -3,16 +3,9 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { AppError } from '../../platform/errors.ts';
 import { toAppError } from '../../web/error-handler.ts';
-import { layout } from '../../web/layout.ts';
 import type { Page } from '../pages/customer.ts';
+export { sendPage } from '../../web/page.ts';
 
-export function sendPage(request: FastifyRequest, reply: FastifyReply, page: Page, status = 200): FastifyReply {
-  return reply
-    .code(status)
-    .header('cache-control', 'no-store')
-    .type('text/html; charset=utf-8')
-    .send(layout({ shopName: request.server.config.shopName, title: page.title, body: page.body }).value);
-}
 
 /** Field errors by input name ('' for the whole form) and the status to answer with; rethrows anything unexpected. */
 export function formErrors(err: unknown): { errors: Record<string, string>; status: number } {

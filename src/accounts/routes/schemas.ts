@@ -32,16 +32,4 @@ export const accountView = {
   },
 } as const;
 
-export const errorResponse = {
-  type: 'object',
-  properties: {
-    error: {
-      type: 'object',
-      properties: {
-        code: { type: 'string' },
-        message: { type: 'string' },
-        fields: { type: 'array', items: { type: 'object', properties: { field: { type: 'string' }, message: { type: 'string' } } } },
-      },
-    },
-  },
-} as const;
+export { errorBody as errorResponse } from '../../web/error-schema.ts';

@@ -2,6 +2,7 @@
 // /openapi.json publishes. Field errors are re-homed to where the client sent them.
 import type { FastifyInstance } from 'fastify';
 import { AppError } from '../../platform/errors.ts';
+import { errorResponses } from '../../web/error-schema.ts';
 import type { Db } from '../../platform/db/database.ts';
 import { lineLimits } from '../pricing/price-lines.ts';
 import { cartForChange, cartOfRequest, existingCartId, setCartCookie } from './request.ts';
@@ -10,19 +11,6 @@ import { viewCart, type CartView } from './view.ts';
 
 const uuid = { type: 'string', format: 'uuid' } as const;
 const minor = { type: 'integer' } as const;
-const errorBody = {
-  type: 'object',
-  properties: {
-    error: {
-      type: 'object',
-      properties: {
-        code: { type: 'string' },
-        message: { type: 'string' },
-        fields: { type: 'array', items: { type: 'object', properties: { field: { type: 'string' }, message: { type: 'string' } } } },
-      },
-    },
-  },
-} as const;
 
 export const cartResponse = {
   type: 'object',
@@ -85,7 +73,7 @@ function relocate(err: unknown, params: readonly string[]): unknown {
 
 export async function cartApi(app: FastifyInstance): Promise<void> {
   const route = (summary: string, schema: Record<string, unknown>) => ({
-    schema: { tags: ['cart'], summary, ...schema, response: { 200: cartResponse, '4xx': errorBody, '5xx': errorBody } },
+    schema: { tags: ['cart'], summary, ...schema, response: { 200: cartResponse, ...errorResponses } },
   });
   const current = async (db: Db, cartId: string) => cartJson(await viewCart(db, { cartId, lines: await linesOfCart(db, cartId) }));
 

@@ -72,25 +72,7 @@ const website = {
   description: 'http:// or https:// address of the vendor.',
 } as const;
 
-export const errorBody = {
-  type: 'object',
-  properties: {
-    error: {
-      type: 'object',
-      properties: {
-        code: { type: 'string' },
-        message: { type: 'string' },
-        fields: {
-          type: 'array',
-          items: { type: 'object', properties: { field: { type: 'string' }, message: { type: 'string' } } },
-        },
-        incident: { type: 'string', description: 'Present on 500 answers: quote it when reporting the problem.' },
-      },
-    },
-  },
-} as const;
-
-export const errorResponses = { '4xx': errorBody, '5xx': errorBody } as const;
+export { errorBody, errorResponses } from '../../web/error-schema.ts';
 
 export const idParams = {
   type: 'object',

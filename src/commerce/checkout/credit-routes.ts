@@ -8,12 +8,8 @@ import { CREDIT_PURPOSE, creditCheckOf, openCreditChecks, recordCreditDecision, 
 import { creditListPage, creditPage } from './credit-pages.ts';
 import type { Page } from './pages.ts';
 import type { OrderRef } from './ports.ts';
-import { layout } from '../../web/layout.ts';
+import { sendPage } from '../../web/page.ts';
 
-function sendPage(request: FastifyRequest, reply: FastifyReply, page: Page, status = 200): FastifyReply {
-  return reply.code(status).header('cache-control', 'no-store').type('text/html; charset=utf-8')
-    .send(layout({ shopName: request.server.config.shopName, title: page.title, body: page.body }).value);
-}
 
 const numberParams = { type: 'object', required: ['number'], properties: { number: { type: 'string', pattern: '^C-[0-9]{1,12}$' } } } as const;
 const checkResponse = {

@@ -6,10 +6,8 @@ import { formatMoney } from '../../web/format.ts';
 import type { PricedCart } from '../pricing/price-lines.ts';
 import { methods, type FieldSpec, type PaymentMethod } from './fields.ts';
 
-export interface Page {
-  title: string;
-  body: SafeHtml;
-}
+import type { Page } from '../../web/page.ts';
+export type { Page };
 
 export interface CheckoutFormState {
   priced: PricedCart;

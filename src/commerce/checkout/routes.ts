@@ -7,16 +7,13 @@ import { AppError } from '../../platform/errors.ts';
 import { sandboxUrl } from '../payments/processors.ts';
 import { checkIdempotencyKey, fingerprint, withIdempotency } from '../../platform/idempotency/idempotency.ts';
 import { toAppError } from '../../web/error-handler.ts';
-import { layout } from '../../web/layout.ts';
+import { errorBody as errorResponse } from '../../web/error-schema.ts';
 import { allFields, fieldSchema, fieldsFor, methodsFor, paymentMethods, type PaymentMethod } from './fields.ts';
 import { attemptOfOrder, attemptOfPayment, confirmationPath, placeOrder, type CheckoutDeps, type PlacedOrder } from './flow.ts';
 import { checkoutPage, confirmationPage, cookiesNeededPage, emptyCartPage, paymentPendingPage, unavailablePage, type Page } from './pages.ts';
 import type { CheckoutCart } from './ports.ts';
+import { sendPage } from '../../web/page.ts';
 
-function sendPage(request: FastifyRequest, reply: FastifyReply, page: Page, status = 200): FastifyReply {
-  return reply.code(status).header('cache-control', 'no-store').type('text/html; charset=utf-8')
-    .send(layout({ shopName: request.server.config.shopName, title: page.title, body: page.body }).value);
-}
 
 /** Where the processors' payment pages are: the sandbox's address, and Stripe Checkout when Stripe is set up. */
 export function processorOrigins(config: Config): string[] {
@@ -27,11 +24,6 @@ export function processorOrigins(config: Config): string[] {
 
 const newKey = () => randomBytes(18).toString('base64url');
 const uuidParam = (name: string) => ({ type: 'object', required: [name], properties: { [name]: { type: 'string', format: 'uuid' } } });
-
-const errorResponse = {
-  type: 'object',
-  properties: { error: { type: 'object', properties: { code: { type: 'string' }, message: { type: 'string' }, fields: { type: 'array', items: { type: 'object', properties: { field: { type: 'string' }, message: { type: 'string' } } } } } } },
-} as const;
 
 /** The API body: every field any method may ask (each request is then held to exactly its method's fields). */
 export function apiBodySchema() {

@@ -4,7 +4,6 @@ import type { FastifyInstance, FastifyPluginAsync, FastifyReply, FastifyRequest 
 import { AppError, isAppError, notFound } from '../../platform/errors.ts';
 import { selfActor, staffActor, systemActor, type Actor } from '../../privacy/actors.ts';
 import { isPrivacyRefusal, SubjectErased } from '../../privacy/refusals.ts';
-import { layout } from '../../web/layout.ts';
 import { ordersDeps } from './deps.ts';
 import { getOrderByNumber, historyOf, linesOf, listOrders, ordersOfCustomer } from './orders.ts';
 import { myOrderPage, myOrdersPage } from './pages/customer.ts';
@@ -15,19 +14,13 @@ import { errorResponses, listQuery, listResponse, myOrdersResponse, numberParams
 import { isOrderStatus, nextStatuses, type OrderStatus } from './states.ts';
 import type { Order } from './tables.ts';
 import { transitionOrder, type TransitionRequest } from './transitions.ts';
+import { sendPage } from '../../web/page.ts';
 
 /** Staff roles that work with orders (support moves them along but sees no delivery details). */
 export const ORDER_ROLES = new Set(['owner', 'fulfilment', 'support']);
 /** The actor of calls made with the shop's staff API token (no person behind it). */
 export const API_TOKEN_ACTOR = systemActor('staff-api');
 
-function sendPage(request: FastifyRequest, reply: FastifyReply, page: Page, status = 200): FastifyReply {
-  return reply
-    .code(status)
-    .header('cache-control', 'no-store')
-    .type('text/html; charset=utf-8')
-    .send(layout({ shopName: request.server.config.shopName, title: page.title, body: page.body }).value);
-}
 
 /** Delivery details, or null when the kernel will not give them to this actor (or the buyer was erased). */
 async function personalOrNull(app: FastifyInstance, order: Order, actor: Actor): Promise<OrderPersonal | null> {

@@ -1,21 +1,6 @@
 // JSON schemas of the orders staff API (published in /openapi.json).
 import { orderStatuses } from './states.ts';
-
-const errorBody = {
-  type: 'object',
-  properties: {
-    error: {
-      type: 'object',
-      properties: {
-        code: { type: 'string' },
-        message: { type: 'string' },
-        fields: { type: 'array', items: { type: 'object', properties: { field: { type: 'string' }, message: { type: 'string' } } } },
-        incident: { type: 'string' },
-      },
-    },
-  },
-} as const;
-export const errorResponses = { '4xx': errorBody, '5xx': errorBody } as const;
+export { errorResponses } from '../../web/error-schema.ts';
 
 const status = { type: 'string', enum: [...orderStatuses] } as const;
 const timestamp = { type: 'string', format: 'date-time' } as const;

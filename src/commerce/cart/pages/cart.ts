@@ -5,10 +5,8 @@ import { html, type SafeHtml } from '../../../web/template.ts';
 import { lineLimits } from '../../pricing/price-lines.ts';
 import type { CartView } from '../view.ts';
 
-export interface Page {
-  title: string;
-  body: SafeHtml;
-}
+import type { Page } from '../../../web/page.ts';
+export type { Page };
 
 function money(minor: number, currency: string): SafeHtml {
   return html`<span class="price">${formatMoney(minor, currency)}</span>`;

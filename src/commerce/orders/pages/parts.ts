@@ -5,10 +5,8 @@ import type { OrderPersonal } from '../reads.ts';
 import { statusLabels } from '../states.ts';
 import type { Order, OrderLine, OrderTransition } from '../tables.ts';
 
-export interface Page {
-  title: string;
-  body: SafeHtml;
-}
+import type { Page } from '../../../web/page.ts';
+export type { Page };
 
 const dateFormat = new Intl.DateTimeFormat('en-GB', { dateStyle: 'medium', timeZone: 'UTC' });
 const timeFormat = new Intl.DateTimeFormat('en-GB', { dateStyle: 'medium', timeStyle: 'short', timeZone: 'UTC' });
