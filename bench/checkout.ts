@@ -39,6 +39,7 @@ import { createLogger } from '../src/platform/logger.ts';
 import { createScratchPostgres } from '../src/platform/testing/databases.ts';
 import { buildApp } from '../src/web/app.ts';
 import { statementLog } from './support/statement-log.ts';
+import { median, percentile } from './support/stats.ts';
 
 const usage = 'Usage: npm run bench -- checkout [--checkouts 400] [--concurrency 8] [--database-url postgres://…] [--statements]\n';
 const ROUNDS = 4;
@@ -189,7 +190,6 @@ async function load(n: number, c: number, one: (i: number) => Promise<void>, off
   return { latencies, wallMs: performance.now() - start };
 }
 
-const pctl = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))]!;
 
 async function benchOn(database: DatabaseHandle, checkouts: number, concurrency: number, statements: boolean): Promise<void> {
   await migrate(database.db, modules.flatMap((m) => m.migrations));
@@ -221,7 +221,6 @@ async function benchOn(database: DatabaseHandle, checkouts: number, concurrency:
           const texts = await log.record(() => run(n));
           runs.push({ total: performance.now() - t0, texts });
         }
-        const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
         const texts = runs[0]!.texts.map((t, i) => ({ text: t.text, ms: median(runs.map((r) => r.texts[i]?.ms ?? 0)) }));
         const inStatements = median(runs.map((r) => r.texts.reduce((sum, t) => sum + t.ms, 0)));
         process.stdout.write(`\n${label}: ${texts.length} statements (+ BEGIN/COMMIT of each transaction); median ${median(runs.map((r) => r.total)).toFixed(1)} ms, of which ${inStatements.toFixed(1)} ms waiting for statements\n${texts.map((t, n) => `  ${String(n + 1).padStart(3)}. ${t.ms.toFixed(2).padStart(6)} ms  ${t.text}`).join('\n')}\n`);
@@ -243,7 +242,7 @@ async function benchOn(database: DatabaseHandle, checkouts: number, concurrency:
     }
     const rate = (x: typeof real) => (x.latencies.length / x.wallMs) * 1000;
     const line = (label: string, x: typeof real) =>
-      `  ${label.padEnd(44)} ${rate(x).toFixed(1).padStart(8)}/s   p50 ${pctl(x.latencies, 50).toFixed(1).padStart(7)} ms   p99 ${pctl(x.latencies, 99).toFixed(1).padStart(7)} ms`;
+      `  ${label.padEnd(44)} ${rate(x).toFixed(1).padStart(8)}/s   p50 ${percentile(x.latencies, 50).toFixed(1).padStart(7)} ms   p99 ${percentile(x.latencies, 99).toFixed(1).padStart(7)} ms`;
     process.stdout.write(`\nCheckout benchmark on ${database.engine} (${availableParallelism()} CPUs, Node ${process.versions.node}); ${real.latencies.length} checkouts per variant, ${concurrency} at a time, ${ROUNDS} alternating rounds\n`);
     process.stdout.write(`${line('plain SQL (same rows, same 3 transactions)', plain)}\n`);
     process.stdout.write(`${line('checkout (kernel, audit, ledger, outbox)', real)}\n`);

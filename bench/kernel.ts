@@ -25,6 +25,7 @@ import { allMigrations } from '../src/modules.ts';
 import { systemActor } from '../src/privacy/actors.ts';
 import { auditCtes } from '../src/privacy/audit/append.ts';
 import { startKernel, type PrivacyKernel } from '../src/privacy/kernel.ts';
+import { median } from './support/stats.ts';
 
 const usage = 'Usage: npm run bench -- kernel [--rows 2000] [--items 10000] [--prepared-baselines] [--database-url postgres://…]\n';
 const actor = systemActor('bench');
@@ -40,7 +41,6 @@ interface Options {
 }
 
 const values = (i: number) => ({ 'user.name': `Bench Person ${i}`, 'user.contact.email': `bench.person.${i}@example.test` });
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
 type Variant = 'plain' | 'audited' | 'kernel';
 const VARIANTS: Variant[] = ['plain', 'audited', 'kernel'];
