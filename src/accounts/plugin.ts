@@ -30,6 +30,8 @@ export interface AccountsApi {
   session(request: FastifyRequest): Promise<ActiveSession | null>;
   /** The session of a signed-in user of `kind`, or an UNAUTHENTICATED error. */
   requireSession(request: FastifyRequest, kind: UserKind): Promise<ActiveSession>;
+  /** For a customer's own pages: the signed-in customer, or null after a redirect to sign in. */
+  customerPage(request: FastifyRequest, reply: FastifyReply): Promise<ActiveSession | null>;
   /** The CSRF token to put in a form (sets the visitor cookie when there is none yet). */
   formToken(request: FastifyRequest, reply: FastifyReply): string;
   /** Sets the cookie of a new session (after sign-in); the visitor token it replaces is gone. */
@@ -131,6 +133,12 @@ export function accountsPlugin(options: AccountsPluginOptions): FastifyPluginAsy
         if (!s || s.user.kind !== kind) throw new AppError('UNAUTHENTICATED', 'Sign in first.');
         if (s.stage !== 'full') throw new AppError('UNAUTHENTICATED', s.stage === 'enrol' ? 'Set up your second factor first.' : 'Enter the code of your second factor first.');
         return s;
+      },
+      async customerPage(request, reply) {
+        const s = await session(request);
+        if (s?.user.kind === 'customer') return s;
+        void reply.redirect('/account/login', 303);
+        return null;
       },
       formToken(request, reply) {
         let token = request.visitorToken ?? cookieToken(request);

@@ -1,6 +1,6 @@
 // The customer's account pages (GET shows a form, POST does the thing and redirects, or shows the
 // form again with the fields named). Every POST passed the CSRF hook before it gets here.
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import type { Db } from '../../platform/db/database.ts';
 import { AppError } from '../../platform/errors.ts';
 import { selfActor } from '../../privacy/actors.ts';
@@ -29,7 +29,7 @@ import {
   resetRequestPage,
   signupPage,
 } from '../pages/customer.ts';
-import { createSession, type ActiveSession } from '../sessions.ts';
+import { createSession } from '../sessions.ts';
 import { tokenIsLive } from '../tokens.ts';
 import { formKit, formRoute } from './form-kit.ts';
 import { UNIFORM_ANSWER_MS, atLeast, formValues, sendPage, validationProblem } from './forms.ts';
@@ -49,15 +49,8 @@ export async function customerPages(app: FastifyInstance): Promise<void> {
   };
   const { state, handleForm, signIn, passwordSignIn, setPasswordLink } = formKit(app);
 
-  const signedInOnly = async (request: FastifyRequest, reply: FastifyReply): Promise<ActiveSession | null> => {
-    const session = await accounts.session(request);
-    if (session?.user.kind === 'customer') return session;
-    void reply.redirect('/account/login', 303);
-    return null;
-  };
-
   app.get('/account', { schema: { hide: true } }, async (request, reply) => {
-    const session = await signedInOnly(request, reply);
+    const session = await accounts.customerPage(request, reply);
     if (!session) return reply;
     const profile = await readProfile(deps.kernel, app.db, session.user, selfActor(session.user.subject_id));
     return sendPage(request, reply, accountPage({ profile, csrf: accounts.formToken(request, reply) }));
@@ -120,12 +113,12 @@ export async function customerPages(app: FastifyInstance): Promise<void> {
   });
 
   app.get('/account/password', { schema: { hide: true } }, async (request, reply) => {
-    if (!(await signedInOnly(request, reply))) return reply;
+    if (!(await accounts.customerPage(request, reply))) return reply;
     return sendPage(request, reply, passwordPage(state(request, reply)));
   });
 
   app.post('/account/password', formRoute(passwordBody), async (request, reply) => {
-    const session = await signedInOnly(request, reply);
+    const session = await accounts.customerPage(request, reply);
     if (!session) return reply;
     return handleForm(request, reply, [], passwordPage, async () => {
       const body = request.body as Body;
@@ -139,12 +132,12 @@ export async function customerPages(app: FastifyInstance): Promise<void> {
   });
 
   app.get('/account/email', { schema: { hide: true } }, async (request, reply) => {
-    if (!(await signedInOnly(request, reply))) return reply;
+    if (!(await accounts.customerPage(request, reply))) return reply;
     return sendPage(request, reply, emailPage(state(request, reply)));
   });
 
   app.post('/account/email', formRoute(emailBody), async (request, reply) => {
-    const session = await signedInOnly(request, reply);
+    const session = await accounts.customerPage(request, reply);
     if (!session) return reply;
     return handleForm(request, reply, ['new_email'], emailPage, async () => {
       const body = request.body as Body;

@@ -73,15 +73,8 @@ export const ordersRoutes: FastifyPluginAsync = async (app) => {
   const { accounts } = app;
 
   // ---- The buyer's pages (P002-07, P000-10): the signed-in owner only.
-  const customerOf = async (request: FastifyRequest, reply: FastifyReply) => {
-    const session = await accounts.session(request);
-    if (session?.user.kind === 'customer') return session;
-    void reply.redirect('/account/login', 303);
-    return null;
-  };
-
   app.get('/account/orders', { schema: { hide: true } }, async (request, reply) => {
-    const session = await customerOf(request, reply);
+    const session = await accounts.customerPage(request, reply);
     if (!session) return reply;
     return sendPage(request, reply, myOrdersPage(await ordersOfCustomer(app.db, session.user.subject_id)));
   });
@@ -92,7 +85,7 @@ export const ordersRoutes: FastifyPluginAsync = async (app) => {
   });
 
   app.get<{ Params: { number: string } }>('/account/orders/:number', { schema: { hide: true } }, async (request, reply) => {
-    const session = await customerOf(request, reply);
+    const session = await accounts.customerPage(request, reply);
     if (!session) return reply;
     const subject = session.user.subject_id;
     const order = await getOrderByNumber(app.db, request.params.number);
