@@ -12,7 +12,11 @@ import { idempotencyModule } from './platform/idempotency/module.ts';
 import { paymentsModule } from './commerce/payments/module.ts';
 import type { Module } from './platform/module.ts';
 import { privacyModule } from './privacy/module.ts';
+import { holdersOf } from './privacy/holders.ts';
+import { makeRightsModule } from './rights/index.ts';
 
 export const modules: Module[] = [privacyModule, jobsModule, idempotencyModule, commsModule, accountsModule, catalogueModule, cartModule, storefrontModule, ordersModule, paymentsModule, checkoutModule];
+// Rights comes last: it reaches every module's personal data through the holders they declare.
+modules.push(makeRightsModule({ holders: () => holdersOf(modules) }));
 
 export const allMigrations = modules.flatMap((m) => m.migrations);

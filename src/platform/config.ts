@@ -47,6 +47,17 @@ export interface Config {
   checkoutInvoiceRecipient: string | null;
   /** Which payment processor takes payments, and how to reach it (src/commerce/payments/CONTEXT.md). */
   payments: PaymentSettings;
+  /** Data-subject rights: the legal deadline of a request, and the backup windows the policy states. */
+  rights: RightsSettings;
+}
+
+export interface RightsSettings {
+  /** Days a data-subject request may take from receipt to answer (the legal deadline). */
+  deadlineDays: number;
+  /** Days the operator keeps database backups (stated on the privacy policy). */
+  backupRetentionDays: number;
+  /** Days after which the blind-index key is replaced: a backup older than this can no longer confirm anyone's email. */
+  blindIndexRotationDays: number;
 }
 
 export interface PaymentSettings {
@@ -123,6 +134,9 @@ export const settingDocs: SettingDoc[] = [
   { name: 'SANDBOX_PROCESSOR_SECRET', default: '(generated into DATA_DIR)', description: 'Secret key shared by the shop and the sandbox processor (API key and webhook signing), at least 32 characters. Unset: one is generated and kept in DATA_DIR/sandbox-processor-secret.' },
   { name: 'STRIPE_SECRET_KEY', default: '(none)', description: 'Stripe secret or restricted key (sk_test_…, sk_live_…, rk_…); required when PAYMENT_PROCESSOR is stripe.' },
   { name: 'STRIPE_WEBHOOK_SECRET', default: '(none)', description: "Signing secret of the Stripe webhook endpoint (whsec_…) pointed at PUBLIC_URL/payments/webhook/stripe; required when PAYMENT_PROCESSOR is stripe." },
+  { name: 'RIGHTS_DEADLINE_DAYS', default: '30', description: 'Days the shop has to answer a data-subject request (access, correction, deletion, opt-out) from the day it arrives (1–90); staff are reminded before, the DPO alerted after.' },
+  { name: 'BACKUP_RETENTION_DAYS', default: '30', description: 'Days the operator keeps database backups (1–3650); the privacy policy states it. Keep the keyring out of those backups.' },
+  { name: 'BLIND_INDEX_ROTATION_DAYS', default: '7', description: 'Days between replacements of the blind-index key (1–365): a database backup older than this can no longer confirm any email address, erased people included.' },
   { name: 'SHUTDOWN_GRACE_MS', default: '10000', description: 'On SIGTERM, how long in-flight requests and jobs may take to finish.' },
 ];
 
@@ -320,5 +334,10 @@ export function loadConfig(processEnv: Env = process.env): Config {
     payments: paymentSettings(env),
     checkoutRequirePhones: bool(env, 'CHECKOUT_REQUIRE_PHONES', false),
     checkoutInvoiceRecipient: recipientId(env, 'CHECKOUT_INVOICE_RECIPIENT'),
+    rights: {
+      deadlineDays: int(env, 'RIGHTS_DEADLINE_DAYS', 30, 1, 90),
+      backupRetentionDays: int(env, 'BACKUP_RETENTION_DAYS', 30, 1, 3650),
+      blindIndexRotationDays: int(env, 'BLIND_INDEX_ROTATION_DAYS', 7, 1, 365),
+    },
   };
 }
