@@ -1,0 +1,78 @@
+// What the browser tests share: a headless Chromium (CHROMIUM_PATH, else /usr/bin/chromium) and an
+// accessibility check of the page as it stands, by axe-core run inside the page.
+import assert from 'node:assert/strict';
+import { existsSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { chromium, type Browser, type Page } from 'playwright-core';
+
+const chromiumArgs = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'];
+
+export function chromiumPath(): string {
+  const candidates = [process.env.CHROMIUM_PATH, '/usr/bin/chromium'].filter((p): p is string => Boolean(p));
+  const found = candidates.find((p) => existsSync(p));
+  if (!found) throw new Error(`No Chromium found (tried ${candidates.join(', ')}); set CHROMIUM_PATH`);
+  return found;
+}
+
+export function launchBrowser(): Promise<Browser> {
+  return chromium.launch({ executablePath: chromiumPath(), args: chromiumArgs });
+}
+
+let axeSource: string | null = null;
+
+interface AxeViolation {
+  id: string;
+  impact: string | null;
+  help: string;
+  nodes: { target: string[] }[];
+}
+
+/**
+ * Runs `check` on a copy of the page in a JavaScript-enabled context: the pages are tested with
+ * JavaScript off, where nothing can be evaluated in them, so the same HTML is served again at the
+ * same address (styles and images still come from the shop) and inspected there, through the
+ * DevTools protocol, which the strict CSP does not block.
+ */
+async function onCopy<T>(page: Page, viewport: { width: number; height: number } | null, check: (copy: Page) => Promise<T>): Promise<T> {
+  const url = page.url();
+  const markup = await page.content();
+  const browser = page.context().browser();
+  if (!browser) throw new Error('a browser test page must belong to a launched browser');
+  const context = await browser.newContext({ javaScriptEnabled: true, viewport: viewport ?? page.viewportSize() });
+  try {
+    const copy = await context.newPage();
+    await copy.route(url, (route) => route.fulfill({ status: 200, contentType: 'text/html; charset=utf-8', body: markup }));
+    await copy.goto(url);
+    return await check(copy);
+  } finally {
+    await context.close();
+  }
+}
+
+/** Runs axe-core (WCAG 2.1 A and AA rules) on the page as it stands; fails on any violation, naming the rule and where. */
+export async function expectAccessible(page: Page, what: string): Promise<void> {
+  axeSource ??= readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+  const source = axeSource;
+  const violations = await onCopy(page, null, (copy) =>
+    copy.evaluate(async (code: string) => {
+      new Function(code)();
+      const axe = (globalThis as unknown as { axe: { run(context: unknown, options: unknown): Promise<{ violations: unknown[] }> } }).axe;
+      const result = await axe.run((globalThis as unknown as { document: unknown }).document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } });
+      return result.violations as AxeViolation[];
+    }, source),
+  );
+  assert.deepEqual(
+    violations.map((v) => `${v.id} (${v.impact ?? 'n/a'}): ${v.help} at ${v.nodes.map((n) => n.target.join(' ')).join('; ')}`),
+    [],
+    `${what} has accessibility violations`,
+  );
+}
+
+/** The page fits a 390 px wide phone screen: nothing is wider than the viewport. */
+export async function expectFitsPhone(page: Page, what: string): Promise<void> {
+  const overflow = await onCopy(page, { width: 390, height: 844 }, (copy) => copy.evaluate(() => {
+    const root = (globalThis as unknown as { document: { documentElement: { scrollWidth: number; clientWidth: number } } }).document.documentElement;
+    return root.scrollWidth - root.clientWidth;
+  }));
+  assert.ok(overflow <= 0, `${what} is ${overflow}px wider than a 390 px screen`);
+}
