@@ -5,7 +5,7 @@
 // cannot send them cross-site without a CORS preflight we never grant; their Origin is checked too.
 import { createHmac, timingSafeEqual } from 'node:crypto';
 
-export const CSRF_FIELD = '_csrf';
+export { CSRF_FIELD } from '../web/form.ts';
 
 export function csrfToken(key: Buffer, cookieToken: string): string {
   return createHmac('sha256', key).update(`custodian/csrf/v1\0${cookieToken}`).digest('base64url');

@@ -162,7 +162,7 @@ export function invalidLink(): AppError {
   return new AppError('LINK_INVALID');
 }
 
-export type LoginResult = { ok: true; user: UserRow } | { ok: false; reason: 'wrong' | 'locked' | 'pending' };
+export type LoginResult = { ok: true; user: UserRow } | { ok: false; reason: 'wrong' | 'locked' | 'pending' | 'deactivated'; user?: UserRow };
 
 /**
  * Sign-in. An unknown email and a wrong password take the same path: one blind-index lookup, one
@@ -180,7 +180,7 @@ export async function logIn(deps: AccountsDeps, db: Db, input: { email: string; 
   let candidate: Candidate | null = null;
   if (input.email.length <= 254) candidate = await findAccount(deps.kernel, db, input.email, input.kind);
   const matches = await verifyPassword(candidate?.hash ?? (await readDecoyHash(deps.kernel, db, deps.decoy)), input.password);
-  if (!candidate || !candidate.hash || !matches || candidate.user.status === 'disabled') {
+  if (!candidate || !candidate.hash || !matches || candidate.user.status === 'disabled' || candidate.user.status === 'erasing') {
     const locking = await recordFailure(db, keys, now, deps.throttle);
     await recordSecurityEvent(db, { kind: 'login-failed', at: now, userId: candidate?.user.id ?? null, detail: { reason: 'wrong' } });
     if (locking.account) {
@@ -195,6 +195,8 @@ export async function logIn(deps: AccountsDeps, db: Db, input: { email: string; 
   }
   if (candidate.user.status === 'pending') return { ok: false, reason: 'pending' };
   await clearAccount(db, keys);
+  // The right password of a deactivated account: the caller offers to reactivate it (rights module).
+  if (candidate.user.status === 'deactivated') return { ok: false, reason: 'deactivated', user: candidate.user };
   if (await noteSignInNetwork(db, deps.throttleSecret, candidate.user, input.ip, now)) await noticeNewNetwork(deps, db, candidate.user, now);
   if (needsRehash(candidate.hash)) await writePasswordHash(deps.kernel, db, candidate.user, await hashPassword(input.password), systemActor('accounts.login'));
   return { ok: true, user: candidate.user };

@@ -113,3 +113,18 @@ export const accountsMigrations: Migration[] = [
       ),
   },
 ];
+
+// A customer may deactivate their account (kept, not used, not mailed; signing in again offers to
+// reactivate it) or delete it: from the request until the erasure completes, the account is
+// `erasing` (no sign-in, no session).
+accountsMigrations.push({
+  id: 'accounts/0005_deactivated_and_erasing',
+  up: (db) =>
+    runSql(
+      db,
+      `
+      alter table accounts_users drop constraint accounts_users_status_check;
+      alter table accounts_users add constraint accounts_users_status_check check (status in ('pending', 'active', 'disabled', 'deactivated', 'erasing'))
+      `,
+    ),
+});

@@ -14,6 +14,7 @@ import { vendorRoutes } from './routes/vendor-routes.ts';
 import { SWEEP_JOB, sweepAccounts } from './sweep.ts';
 import { lockoutPolicy } from './throttle.ts';
 import { jobKernel } from '../privacy/job-services.ts';
+import { accountsHolder } from './holder.ts';
 
 /** The routes: the shared machinery at the root (its hook guards every module's forms), the pages and API encapsulated. */
 export function accountsRoutes(options: AccountsPluginOptions): FastifyPluginAsync {
@@ -43,6 +44,7 @@ export function makeAccountsModule(options: AccountsPluginOptions): Module {
       },
     },
     schedules: [{ name: SWEEP_JOB, job: SWEEP_JOB, everySeconds: 600 }],
+    personalData: accountsHolder,
   };
 }
 

@@ -16,10 +16,12 @@ import { hashPassword } from './passwords.ts';
 import { alertStaff } from './alerts.ts';
 import { loadSecret } from './secrets.ts';
 import { recordSecurityEvent } from './security-events.ts';
-import { endSession, findSession, sessionLifetimes, type ActiveSession } from './sessions.ts';
-import type { UserKind } from './tables.ts';
+import { createSession, endSession, findSession, sessionLifetimes, type ActiveSession } from './sessions.ts';
+import { logIn, type LoginResult } from './customers.ts';
+import type { UserKind, UserRow } from './tables.ts';
 import { randomToken, TOKEN_SHAPE } from './tokens.ts';
 import { lockoutPolicy } from './throttle.ts';
+import { staffPageGate, type StaffPageGate } from './routes/staff-gate.ts';
 
 /** The one cookie: an opaque random token. `__Host-` pins it to this host, Secure and Path=/. */
 export const SESSION_COOKIE = '__Host-session';
@@ -32,12 +34,18 @@ export interface AccountsApi {
   requireSession(request: FastifyRequest, kind: UserKind): Promise<ActiveSession>;
   /** For a customer's own pages: the signed-in customer, or null after a redirect to sign in. */
   customerPage(request: FastifyRequest, reply: FastifyReply): Promise<ActiveSession | null>;
+  /** For a staff console page: the staff session (of one of `roles`, when given), or null after a redirect; FORBIDDEN for another role. */
+  staffPage: StaffPageGate;
   /** The CSRF token to put in a form (sets the visitor cookie when there is none yet). */
   formToken(request: FastifyRequest, reply: FastifyReply): string;
   /** Sets the cookie of a new session (after sign-in); the visitor token it replaces is gone. */
   startSession(reply: FastifyReply, token: string, session: ActiveSession): void;
   /** Ends the cookie (after sign-out). */
   clearSession(reply: FastifyReply): void;
+  /** Checks a customer's email and password as a sign-in does (failures count towards the lockout), without signing in. */
+  checkPassword(db: Db, input: { email: string; password: string; ip: string }): Promise<LoginResult>;
+  /** Signs a user in: a new session, its cookie; the request's earlier session ends. */
+  signIn(request: FastifyRequest, reply: FastifyReply, user: UserRow): Promise<void>;
   /** Signs out: ends the request's session in the database and its cookie. */
   signOut(request: FastifyRequest, reply: FastifyReply): Promise<void>;
   /**
@@ -165,8 +173,17 @@ export function accountsPlugin(options: AccountsPluginOptions): FastifyPluginAsy
         api.clearSession(reply);
       },
       customerForCheckout: (db, input) => customerForCheckout(deps, db, input),
+      checkPassword: (db, input) => logIn(deps, db, { ...input, kind: 'customer' }),
+      async signIn(request, reply, user) {
+        const previous = request.cookies[SESSION_COOKIE];
+        if (previous) await endSession(app.db, previous);
+        const issued = await createSession(app.db, user, now());
+        api.startSession(reply, issued.token, issued.session);
+      },
+      staffPage: (request, reply, options) => staffGate(request, reply, options),
     };
     app.decorate('accounts', api);
+    const staffGate = staffPageGate(app);
     if (app.config.demoData && (await seedDemoLogins(deps, app.db))) app.log.info('demo sign-ins made (see the start banner)');
 
     // The staff area answers only the networks in STAFF_NETWORKS, when set (P000-14).

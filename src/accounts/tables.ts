@@ -3,7 +3,7 @@ import type { Generated } from 'kysely';
 import type { StaffRole } from '../privacy/actors.ts';
 
 export type UserKind = 'customer' | 'staff' | 'vendor';
-export type UserStatus = 'pending' | 'active' | 'disabled';
+export type UserStatus = 'pending' | 'active' | 'disabled' | 'deactivated' | 'erasing';
 export type UserOrigin = 'signup' | 'checkout' | 'invitation' | 'demo';
 export type TokenPurpose = 'confirm-signup' | 'reset-password' | 'change-email';
 export type SecurityEventKind = 'login-failed' | 'login-locked' | 'source-locked' | 'rate-limited' | 'new-network' | 'read-outside-role';

@@ -3,9 +3,11 @@ import type { Module } from '../platform/module.ts';
 import { commsMigrations } from './migrations.ts';
 import { SEND_JOB } from './outbox.ts';
 import { sendQueuedMail } from './send.ts';
+import { commsHolder } from './holder.ts';
 
 export const commsModule: Module = {
   name: 'comms',
   migrations: commsMigrations,
   jobs: { [SEND_JOB]: (payload, ctx) => sendQueuedMail(payload, ctx) },
+  personalData: commsHolder,
 };

@@ -24,6 +24,8 @@ export interface RenderedMail {
 
 export interface MailTemplate {
   name: string;
+  /** What the message is, for the person's own list of mail sent to them (default: the name). */
+  title?: string;
   /** Default 'transactional'; a request of another kind is refused. */
   kind?: MailKind;
   /** Parameter names the template needs; a request that lacks one or adds another is refused. */

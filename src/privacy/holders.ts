@@ -48,6 +48,8 @@ export interface HolderContext {
  *   busy     (polled)                          work that must finish first (mail still queued)
  *   erase    (one transaction for all)        delete or unlink every row; the kernel shreds last
  * `resume` undoes `suspend` when a deletion is called off before anything was shredded.
+ * A deactivation (the account kept, no use, no mail) runs every `deactivate` in one transaction;
+ * `reactivate` lifts it.
  * Every step is idempotent: a crashed deletion runs them again, `erase` possibly after the kernel
  * already shredded the person (reads then throw SubjectErased, which a holder must tolerate).
  */
@@ -56,12 +58,16 @@ export interface PersonalDataHolder {
   tables: readonly string[];
   /** Data-map recipients this module itself tells to erase (e.g. the processor, by its API); the rest get a ledgered notice. */
   recipients?: readonly string[];
-  export(ctx: HolderContext, subject: string): Promise<ExportSection[]>;
+  /** Required when `tables` names any (a test checks it). */
+  export?(ctx: HolderContext, subject: string): Promise<ExportSection[]>;
   suspend?(ctx: HolderContext, subject: string): Promise<void>;
   resume?(ctx: HolderContext, subject: string): Promise<void>;
   prepare?(ctx: HolderContext, subject: string): Promise<void>;
+  deactivate?(ctx: HolderContext, subject: string): Promise<void>;
+  reactivate?(ctx: HolderContext, subject: string): Promise<void>;
   busy?(ctx: HolderContext, subject: string): Promise<boolean>;
-  erase(ctx: HolderContext, subject: string): Promise<void>;
+  /** Required when `tables` names any (a test checks it). */
+  erase?(ctx: HolderContext, subject: string): Promise<void>;
 }
 
 /** A holder with the name of the module that declared it. */

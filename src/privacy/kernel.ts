@@ -19,6 +19,9 @@ import { rotateMasterKey } from './crypto/rotation.ts';
 import { eraseSubject, reconcileErasures, type EraseResult } from './erasure.ts';
 import { pendingDisclosureRequests, type PendingDisclosureRequest } from './disclosure/pending.ts';
 import { decideDisclosure, disclose, disclosuresOf, requestDisclosure, type Disclosure, type DisclosureRecord, type DisclosureRequest } from './disclosure/disclose.ts';
+import { noticesOf, pendingNotices, recordDelivery, recordNotices, type DeliveryChannel, type Notice, type NoticeRequest } from './disclosure/notices.ts';
+import { correctItem, type Correction, type CorrectionRequest } from './store/correct.ts';
+import { accessLog, type AccessLogEntry } from './audit/access-log.ts';
 
 export interface KernelOptions {
   db: Db;
@@ -61,6 +64,18 @@ export interface PrivacyKernel {
   pendingDisclosureRequests(db: Db, actor: Actor): Promise<PendingDisclosureRequest[]>;
   /** Who received this person's data (for one order, or all): recipient, fields, when, why. */
   disclosuresOf(db: Db, request: { subject: string; order?: string }): Promise<DisclosureRecord[]>;
+  /** Replaces the value of one item (its purpose, policy version and collection time stay); audited. */
+  correct(db: Db, request: CorrectionRequest): Promise<Correction>;
+  /** Tells every recipient that received the person's data (of these categories, for this order) to erase or correct it: one ledgered notice each. */
+  recordNotices(db: Db, request: NoticeRequest): Promise<Notice[]>;
+  /** Records how a notice reached its recipient (once). */
+  recordNoticeDelivery(db: Db, request: { notice: string; channel: DeliveryChannel; actor: Actor }): Promise<void>;
+  /** The notices about one person, with their delivery. */
+  noticesOf(db: Db, subject: string): Promise<Notice[]>;
+  /** Notices not yet delivered (DPO and owners; audited). */
+  pendingNotices(db: Db, actor: Actor): Promise<Notice[]>;
+  /** Who looked at this person's data: their audit entries, actors by kind and role (audited). */
+  accessLog(db: Db, request: { subject: string; actor: Actor }): Promise<AccessLogEntry[]>;
   /** Crypto-shreds a person: nothing of theirs can be read again, here or in any backup. */
   erase(db: Db, request: { subject: string; actor: Actor }): Promise<EraseResult>;
   /** After restoring a backup: completes erasures the keyring already made. */
@@ -114,6 +129,12 @@ export function kernelOf(ctx: KernelContext, region: string): PrivacyKernel {
     decideDisclosure: (db, r) => decideDisclosure(ctx, db, r),
     pendingDisclosureRequests: (db, actor) => pendingDisclosureRequests(ctx, db, actor),
     disclosuresOf: (db, r) => disclosuresOf(ctx, db, r),
+    correct: (db, r) => correctItem(ctx, db, r),
+    recordNotices: (db, r) => recordNotices(ctx, db, r),
+    recordNoticeDelivery: (db, r) => recordDelivery(ctx, db, r),
+    noticesOf: (db, subject) => noticesOf(ctx, db, subject),
+    pendingNotices: (db, actor) => pendingNotices(ctx, db, actor),
+    accessLog: (db, r) => accessLog(ctx, db, r),
     erase: (db, r) => eraseSubject(ctx, db, r),
     reconcileErasures: (db) => reconcileErasures(ctx, db),
     rotateMasterKey: (db, actor) => rotateMasterKey(ctx, db, actor),

@@ -162,3 +162,45 @@ export const privacyMigrations: Migration[] = [
     },
   },
 ];
+
+// Notices to recipients (P000-12, P004-18): when a person is erased or corrects an item, every
+// recipient that received their data is told, through this ledger. A notice names the recipient,
+// the categories and orders concerned and the disclosures it follows; its delivery (by the
+// processor's API, by mail, or by hand by the DPO) is a second append-only row. A corrected item
+// keeps its purpose, policy version and collection time and records when it was corrected.
+privacyMigrations.push({
+  id: 'privacy/0003_notices_and_corrections',
+  async up(db) {
+    await runSql(
+      db,
+      `
+      create table privacy_recipient_notices (
+        id uuid primary key,
+        at timestamptz not null,
+        subject_id uuid not null references privacy_subjects(id),
+        kind text not null check (kind in ('erasure', 'correction')),
+        recipient text not null,
+        recipient_ref text not null default '',
+        categories text[] not null,
+        orders text[] not null default '{}',
+        disclosures uuid[] not null,
+        actor_kind text not null,
+        actor_id text not null
+      );
+      create index privacy_recipient_notices_subject_idx on privacy_recipient_notices (subject_id, at);
+      create table privacy_notice_deliveries (
+        notice_id uuid primary key references privacy_recipient_notices(id),
+        delivered_at timestamptz not null,
+        channel text not null check (channel in ('api', 'email', 'phone', 'post', 'portal', 'other')),
+        delivered_by_kind text not null,
+        delivered_by text not null
+      );
+      alter table privacy_items add column corrected_at timestamptz
+      `,
+    );
+    for (const table of ['privacy_recipient_notices', 'privacy_notice_deliveries']) {
+      await sql.raw(`create trigger ${table}_no_change before update or delete on ${table} for each row execute function privacy_refuse_change()`).execute(db);
+      await sql.raw(`create trigger ${table}_no_truncate before truncate on ${table} for each statement execute function privacy_refuse_change()`).execute(db);
+    }
+  },
+});

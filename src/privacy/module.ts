@@ -5,11 +5,13 @@ import { SEAL_JOB, sealJob } from './audit/seal.ts';
 import { SWEEP_JOB, sweepItems } from './erasure.ts';
 import { privacyMigrations } from './migrations.ts';
 import { privacyPlugin } from './plugin.ts';
+import { kernelHolder } from './holder.ts';
 
 export const privacyModule: Module = {
   name: 'privacy',
   migrations: privacyMigrations,
   routes: privacyPlugin,
+  personalData: kernelHolder,
   jobs: {
     [SEAL_JOB]: sealJob,
     [SWEEP_JOB]: async (_payload, ctx) => {

@@ -2,7 +2,7 @@
 // change, and the forgotten-password reset. Plain HTML forms posting to the same origin.
 import { html } from '../../web/template.ts';
 import type { Profile } from '../identity.ts';
-import { csrfField, errorSummary, input, type FormState } from './form.ts';
+import { csrfField, errorSummary, input, type FormState } from '../../web/form.ts';
 
 import type { Page } from '../../web/page.ts';
 export type { Page };

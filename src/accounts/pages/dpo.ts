@@ -4,7 +4,7 @@ import type { VerifyReport } from '../../privacy/audit/verify.ts';
 import type { PendingDisclosureRequest } from '../../privacy/disclosure/pending.ts';
 import type { SecurityEventRow } from '../tables.ts';
 import type { Page } from './customer.ts';
-import { csrfField } from './form.ts';
+import { csrfField } from '../../web/form.ts';
 
 /** A pending request as the console shows it: who asked is named by role and a short id. */
 export interface DisclosureRequestView extends PendingDisclosureRequest {

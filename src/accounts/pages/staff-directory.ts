@@ -2,7 +2,7 @@
 // they choose; every read audited by the kernel) and, for owners, the vendor portal's users.
 import { html } from '../../web/template.ts';
 import type { Page } from './customer.ts';
-import { csrfField, errorSummary, input, type FormState } from './form.ts';
+import { csrfField, errorSummary, input, type FormState } from '../../web/form.ts';
 
 const labels: Record<string, string> = { email: 'Email', purpose: 'Purpose', name: 'Name', vendor_id: 'Vendor' };
 

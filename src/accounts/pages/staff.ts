@@ -3,7 +3,7 @@
 import { html } from '../../web/template.ts';
 import type { StaffRole } from '../../privacy/actors.ts';
 import type { Page } from './customer.ts';
-import { csrfField, errorSummary, input, type FormState } from './form.ts';
+import { csrfField, errorSummary, input, type FormState } from '../../web/form.ts';
 import type { StaffListing } from '../staff.ts';
 
 const labels: Record<string, string> = { email: 'Email', password: 'Password', current_password: 'Current password', new_password: 'New password', name: 'Name', role: 'Role' };

@@ -1,7 +1,7 @@
 // The vendor portal's sign-in and its (for now) first page. Orders arrive with checkout.
 import { html } from '../../web/template.ts';
 import type { Page } from './customer.ts';
-import { csrfField, errorSummary, input, type FormState } from './form.ts';
+import { csrfField, errorSummary, input, type FormState } from '../../web/form.ts';
 
 const labels: Record<string, string> = { email: 'Email', password: 'Password', new_password: 'New password' };
 

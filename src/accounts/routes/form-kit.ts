@@ -7,7 +7,7 @@ import { AppError } from '../../platform/errors.ts';
 import { logIn } from '../customers.ts';
 import type { Page } from '../pages/customer.ts';
 import { invalidLinkPage } from '../pages/customer.ts';
-import type { FormState } from '../pages/form.ts';
+import type { FormState } from '../../web/form.ts';
 import { SESSION_COOKIE } from '../plugin.ts';
 import { endSession, type ActiveSession } from '../sessions.ts';
 import type { UserKind, UserRow } from '../tables.ts';
@@ -55,7 +55,8 @@ export function formKit(app: FastifyInstance): FormKit {
       const body = request.body as Record<string, string>;
       const result = await logIn(deps, app.db, { email: body.email!, password: body.password!, ip: request.ip, kind });
       if (result.ok) return result.user;
-      throw new AppError(result.reason === 'locked' ? 'LOGIN_LOCKED' : result.reason === 'pending' ? 'EMAIL_NOT_CONFIRMED' : 'LOGIN_FAILED');
+      const codes = { locked: 'LOGIN_LOCKED', pending: 'EMAIL_NOT_CONFIRMED', deactivated: 'ACCOUNT_DEACTIVATED', wrong: 'LOGIN_FAILED' } as const;
+      throw new AppError(codes[result.reason]);
     },
     setPasswordLink(path, page) {
       app.get<{ Querystring: { token?: string } }>(path, { schema: { hide: true, querystring: tokenQuery } }, async (request, reply) => {

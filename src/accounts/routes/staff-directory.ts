@@ -7,7 +7,7 @@ import { staffActor } from '../../privacy/actors.ts';
 import { isPrivacyRefusal } from '../../privacy/refusals.ts';
 import { EMAIL, NAME, readProfile } from '../identity.ts';
 import { customerLookupPage, vendorUsersPage, type CustomerFound, type VendorUserListing } from '../pages/staff-directory.ts';
-import type { FormState } from '../pages/form.ts';
+import type { FormState } from '../../web/form.ts';
 import { findCustomersAsStaff, readAsStaff } from '../staff-access.ts';
 import type { UserRow } from '../tables.ts';
 import { usersOfSubjects } from '../users.ts';

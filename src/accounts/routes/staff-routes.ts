@@ -6,7 +6,7 @@ import { AppError, validationError } from '../../platform/errors.ts';
 import { selfActor, staffActor, staffRoles, systemActor } from '../../privacy/actors.ts';
 import { changePassword, completeReset } from '../customers.ts';
 import { readProfile } from '../identity.ts';
-import type { FormState } from '../pages/form.ts';
+import type { FormState } from '../../web/form.ts';
 import { consolePage, enrolPage, recoveryCodesPage, secondFactorPage, staffLoginPage, staffPasswordPage, staffSetPasswordPage, staffUsersPage } from '../pages/staff.ts';
 import { passwordExpired, STAFF_PASSWORD_MAX_AGE_DAYS } from '../password-policy.ts';
 import { SESSION_COOKIE } from '../plugin.ts';

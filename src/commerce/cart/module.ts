@@ -4,6 +4,7 @@ import type { Module } from '../../platform/module.ts';
 import { cartMigrations } from './migrations.ts';
 import { cartRoutes } from './routes.ts';
 import { sweepCarts } from './store.ts';
+import { cartHolder } from './holder.ts';
 
 export const CART_SWEEP_JOB = 'cart.sweep';
 
@@ -18,4 +19,5 @@ export const cartModule: Module = {
     },
   },
   schedules: [{ name: CART_SWEEP_JOB, job: CART_SWEEP_JOB, everySeconds: 3600 }],
+  personalData: cartHolder,
 };

@@ -5,6 +5,7 @@ import { formatMoney } from '../../web/format.ts';
 import type { CreditCheck } from './credit.ts';
 import type { Page } from './pages.ts';
 import type { OrderRef } from './ports.ts';
+import { csrfField } from '../../web/form.ts';
 
 const stateText: Record<CreditCheck['state'], string> = {
   awaiting: 'Not asked yet',
@@ -31,11 +32,11 @@ export function creditPage(o: { check: CreditCheck; order: OrderRef; recipientNa
   const action = `/staff/credit/${order.number}`;
   const step =
     check.state === 'awaiting'
-      ? html`<form method="post" action="${action}/request"><input type="hidden" name="_csrf" value="${o.csrf}">
+      ? html`<form method="post" action="${action}/request">${csrfField(o.csrf)}
 <p>The buyer’s name and invoice address go to ${o.recipientName} only once the DPO approves the request.</p>
 <button type="submit">Ask for a credit check</button></form>`
       : check.state === 'requested'
-        ? html`<form method="post" action="${action}/decision"><input type="hidden" name="_csrf" value="${o.csrf}">
+        ? html`<form method="post" action="${action}/decision">${csrfField(o.csrf)}
 <fieldset><legend>The agency’s answer</legend>
 <label><input type="radio" name="decision" value="approved" required> Approved: send the details under the DPO’s approval and release the order</label>
 <label><input type="radio" name="decision" value="refused"> Refused: cancel the order and release its stock</label>

@@ -49,11 +49,13 @@ export async function openCreditChecks(db: Db, limit = 100): Promise<CreditCheck
   return (await Promise.all(rows.map((r) => creditCheckOf(db, r.order_id)))).filter((c): c is CreditCheck => c !== null);
 }
 
-async function lockedCheck(ports: CreditPorts, db: Db, orderId: string): Promise<{ check: CreditCheck; order: OrderRef }> {
+async function lockedCheck(ports: CreditPorts, db: Db, orderId: string): Promise<{ check: CreditCheck; order: OrderRef & { customer_subject: string } }> {
   const check = await creditCheckOf(db, orderId, true);
   const order = check ? await ports.getOrder(db, orderId) : null;
   if (!check || !order) throw notFound('The credit check of this order');
-  return { check, order };
+  // A buyer erased meanwhile: their order was cancelled and unlinked; nothing is left to check.
+  if (order.customer_subject === null) throw new AppError('CONFLICT', `The buyer of order ${order.number} was erased; there is nothing to check.`);
+  return { check, order: { ...order, customer_subject: order.customer_subject } };
 }
 
 /** Staff ask the DPO to approve disclosing the buyer's name and invoice address to the credit agency. Returns the approval request id. */

@@ -14,6 +14,7 @@ import { getOrderByNumber, onOrderTransition } from '../orders/api.ts';
 import { creditRoutes } from './credit-routes.ts';
 import { onPaymentSettled } from '../payments/payments.ts';
 import { realPorts } from './wiring.ts';
+import { checkoutHolder } from './holder.ts';
 import type { FastifyInstance } from 'fastify';
 
 export const EXPIRE_JOB = 'checkout.expire-payments';
@@ -54,6 +55,7 @@ export function makeCheckoutModule(portsOf: (app: FastifyInstance) => CheckoutPo
       },
     },
     schedules: [{ name: EXPIRE_JOB, job: EXPIRE_JOB, everySeconds: 300 }],
+    personalData: checkoutHolder,
   };
 }
 

@@ -7,6 +7,7 @@ import type { PricedCart } from '../pricing/price-lines.ts';
 import { methods, type FieldSpec, type PaymentMethod } from './fields.ts';
 
 import type { Page } from '../../web/page.ts';
+import { csrfField } from '../../web/form.ts';
 export type { Page };
 
 export interface CheckoutFormState {
@@ -64,7 +65,7 @@ ${s.offered.map((m) => html`<label><input type="radio" name="method" value="${m}
 <p>${methods[s.method].explanation}</p>
 ${errors.length ? html`<div class="form-errors" role="alert"><p>Please check the form:</p><ul>${errors.map(([n, msg]) => (n === '' ? html`<li>${msg}</li>` : html`<li><a href="#f-${n}">${labels[n] ?? n}</a>: ${msg}</li>`))}</ul></div>` : ''}
 <form method="post" action="/checkout" class="checkout-form" novalidate>
-<input type="hidden" name="_csrf" value="${s.csrf}">
+${csrfField(s.csrf)}
 <input type="hidden" name="idempotency_key" value="${s.idempotencyKey}">
 <input type="hidden" name="method" value="${s.method}">
 ${s.fields.map((f) => field(f, s))}

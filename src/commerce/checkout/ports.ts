@@ -20,7 +20,8 @@ export interface OrderRef {
   id: string;
   number: string;
   status: string;
-  customer_subject: string;
+  /** null once the buyer was erased. */
+  customer_subject: string | null;
   total_minor: number;
   currency: string;
   fulfilment: string;

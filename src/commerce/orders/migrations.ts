@@ -62,3 +62,10 @@ export const ordersMigrations: Migration[] = [
       ),
   },
 ];
+
+// Erasure unlinks an order from its buyer (P000-12): the order, its lines and history stay as the
+// shop's business record (amounts, what was sold, when), with no subject and no user behind them.
+ordersMigrations.push({
+  id: 'orders/0002_unlinked_orders',
+  up: (db) => runSql(db, `alter table orders alter column customer_subject drop not null`),
+});

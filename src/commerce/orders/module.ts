@@ -4,9 +4,11 @@ import type { Module } from '../../platform/module.ts';
 import './mail.ts';
 import { ordersMigrations } from './migrations.ts';
 import { ordersRoutes } from './routes.ts';
+import { ordersHolder } from './holder.ts';
 
 export const ordersModule: Module = {
   name: 'orders',
   migrations: ordersMigrations,
   routes: ordersRoutes,
+  personalData: ordersHolder,
 };

@@ -3,6 +3,7 @@
 // kernel decides and audits; order data is readable only under fulfillment / order-status (P000-02).
 import type { Db } from '../../platform/db/database.ts';
 import type { Actor, StaffRole } from '../../privacy/actors.ts';
+import { SubjectErased } from '../../privacy/refusals.ts';
 import type { PrivacyKernel } from '../../privacy/kernel.ts';
 import type { PersonalValue } from '../../privacy/store/items.ts';
 import { orderRef } from './deps.ts';
@@ -45,6 +46,8 @@ export async function readOrderPersonal(kernel: PrivacyKernel, db: Db, order: Or
   // Telling the buyer about the status needs no address; every other purpose asks for all of it,
   // so one that may not use order data is refused (and audited) by the kernel.
   const categories = purpose === 'order-status' ? ['user.name', SHIPMENT_CATEGORY] : [...ORDER_CATEGORIES];
+  // An order whose buyer was erased is unlinked: there is nobody's data left to read.
+  if (order.customer_subject === null) throw new SubjectErased();
   const record = await kernel.read(db, { subject: order.customer_subject, actor, purpose, categories, ref: orderRef(order.id) });
   return {
     name: personalText(record.values['user.name']),

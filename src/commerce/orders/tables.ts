@@ -10,7 +10,8 @@ export interface OrderTable {
   id: string;
   /** Customer-facing number, e.g. C-100042, from the sequence orders_number_seq. */
   number: string;
-  customer_subject: string;
+  /** The buyer (a kernel subject); null once the buyer was erased and the order unlinked. */
+  customer_subject: string | null;
   customer_user_id: string | null;
   status: OrderStatus;
   /** The status an order on hold returns to when released. */

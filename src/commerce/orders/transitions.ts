@@ -2,6 +2,7 @@
 // step, records it in the history, keeps shipment details through the kernel (and discloses the
 // shipping address to the carrier), queues the status mail and tells the listeners (the payments
 // refund seam) — all in the caller's transaction, so either all of it happens or none.
+import { SubjectErased } from '../../privacy/refusals.ts';
 import { randomUUID } from 'node:crypto';
 import type { Db } from '../../platform/db/database.ts';
 import { AppError, notFound, validationError } from '../../platform/errors.ts';
@@ -129,7 +130,8 @@ export async function transitionOrder(deps: OrdersDeps, db: Db, request: Transit
     const updated: Order = { ...order, ...change };
 
     if (shipment) await recordShipment(deps, trx, order, shipment, request.actor);
-    await queueStatusMail(trx, {
+    // An order whose buyer was erased has nobody to tell (and nothing to ship to).
+    if (order.customer_subject !== null) await queueStatusMail(trx, {
       orderId: order.id,
       number: order.number,
       subject: order.customer_subject,
@@ -152,6 +154,7 @@ export async function transitionOrder(deps: OrdersDeps, db: Db, request: Transit
  */
 async function recordShipment(deps: OrdersDeps, db: Db, order: Order, shipment: Shipment, actor: Actor): Promise<void> {
   const ref = orderRef(order.id);
+  if (order.customer_subject === null) throw new SubjectErased();
   await deps.kernel.write(db, { subject: order.customer_subject, actor, purpose: 'fulfillment', ref, values: { [SHIPMENT_CATEGORY]: { carrier: shipment.carrier, tracking: shipment.tracking } } });
   await deps.kernel.disclose(db, {
     subject: order.customer_subject,

@@ -6,6 +6,7 @@ import { paymentsMigrations } from './migrations.ts';
 import { processorsFromConfig } from './processors.ts';
 import { RECONCILE_JOB, reconcileOpenPayments } from './reconcile.ts';
 import { paymentsRoutes, type PaymentsPluginOptions } from './routes.ts';
+import { paymentsHolder } from './holder.ts';
 
 export function makePaymentsModule(options: PaymentsPluginOptions = {}): Module {
   return {
@@ -21,6 +22,7 @@ export function makePaymentsModule(options: PaymentsPluginOptions = {}): Module 
       },
     },
     schedules: [{ name: RECONCILE_JOB, job: RECONCILE_JOB, everySeconds: 60 }],
+    personalData: paymentsHolder,
   };
 }
 

@@ -161,6 +161,7 @@ async function lockedPayment(db: Db, paymentId: string): Promise<PaymentRow> {
 }
 
 async function storedMethod(deps: PaymentsDeps, db: Db, row: PaymentRow): Promise<{ last4?: string; brand?: string }> {
+  if (row.subject_id === null) return {}; // the buyer was erased
   try {
     const record = await deps.kernel.read(db, { subject: row.subject_id, actor: PAYMENTS_ACTOR, purpose: 'fulfillment', categories: ['user.payment'], ref: `order:${row.order_id}` });
     const method = record.values['user.payment'] as { last4?: unknown; brand?: unknown } | undefined;
@@ -201,7 +202,7 @@ export async function settlePayment(deps: PaymentsDeps, db: Db, paymentId: strin
     .set({ status: outcome.status, failure_code: outcome.failureCode ?? null, settled_at: sql<Date>`now()`, updated_at: sql<Date>`now()` })
     .where('id', '=', row.id)
     .execute();
-  if (outcome.token) {
+  if (outcome.token && row.subject_id !== null) {
     await deps.kernel.write(db, {
       subject: row.subject_id, actor: PAYMENTS_ACTOR, purpose: 'fulfillment', ref: `order:${row.order_id}`,
       values: { 'user.payment': { processor: row.processor, token: outcome.token, brand: outcome.brand ?? null, last4: outcome.last4 ?? null } },

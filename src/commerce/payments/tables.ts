@@ -8,7 +8,7 @@ export interface PaymentAttemptTable {
   id: string;
   order_id: string;
   /** The buyer's pseudonymous kernel subject, to store the token through the kernel at settlement. */
-  subject_id: string;
+  subject_id: string | null;
   processor: string;
   processor_ref: string;
   instrument: PaymentInstrument;

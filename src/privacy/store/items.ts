@@ -22,12 +22,17 @@ import { SubjectErased } from '../refusals.ts';
 export type PersonalValue = string | number | boolean | null | PersonalValue[] | { [key: string]: PersonalValue };
 
 export interface PersonalItem {
+  /** The item's own id (a correction names it). */
+  id: string;
   category: string;
   ref: string;
   value: PersonalValue;
+  /** The purpose it was collected for, which sets its retention. */
+  purpose: string;
   /** The policy version in force when this item was collected (P004-20). */
   policyVersion: string;
   collectedAt: Date;
+  retainUntil: Date;
 }
 
 export interface PersonalRecord {
@@ -173,18 +178,21 @@ export async function fetchItems(
     leaf: number;
     master_key_id: string;
     wrapped_key: Buffer;
+    id: string | null;
     category: string | null;
     ref: string | null;
     ciphertext: Buffer | null;
+    purpose: string | null;
     policy_version: string | null;
     collected_at: Date | null;
+    retain_until: Date | null;
   }>`${prepared}
     with g as (
       select s.id, s.kind, k.leaf, k.master_key_id, k.wrapped_key from privacy_subjects s join privacy_subject_keys k on k.subject_id = s.id
       where s.id = ${subject}::uuid and ${conditionsSql(purpose.id, conditions, categories)}
     ),
     ${auditCtes([entry], at, sql`g`)}
-    select g.kind, g.leaf, g.master_key_id, g.wrapped_key, i.category, i.ref, i.ciphertext, i.policy_version, i.collected_at
+    select g.kind, g.leaf, g.master_key_id, g.wrapped_key, i.id, i.category, i.ref, i.ciphertext, i.purpose, i.policy_version, i.collected_at, i.retain_until
     from g left join privacy_items i on i.subject_id = g.id and i.category = any(${categories}::text[])
       ${request.ref !== undefined ? sql`and i.ref = ${request.ref}::text` : sql``}
     order by i.category, i.ref`.execute(db);
@@ -204,7 +212,7 @@ export async function fetchItems(
   const items: PersonalItem[] = [];
   const values: Record<string, PersonalValue> = {};
   for (const r of rows) {
-    if (r.category === null || r.ciphertext === null || r.ref === null) continue;
+    if (r.id === null || r.category === null || r.ciphertext === null || r.ref === null) continue;
     let plaintext: Buffer;
     try {
       plaintext = open(dataKey, Buffer.from(r.ciphertext), itemAad(subject, r.category, r.ref));
@@ -212,7 +220,16 @@ export async function fetchItems(
       throw new TamperedData();
     }
     const value = JSON.parse(plaintext.toString('utf8')) as PersonalValue;
-    items.push({ category: r.category, ref: r.ref, value, policyVersion: r.policy_version ?? '', collectedAt: new Date(r.collected_at ?? 0) });
+    items.push({
+      id: r.id,
+      category: r.category,
+      ref: r.ref,
+      value,
+      purpose: r.purpose ?? '',
+      policyVersion: r.policy_version ?? '',
+      collectedAt: new Date(r.collected_at ?? 0),
+      retainUntil: new Date(r.retain_until ?? 0),
+    });
     if (r.ref === (request.ref ?? '')) values[r.category] = value;
   }
   return { subjectId: subject, items, values };

@@ -2,6 +2,7 @@
 // the totals from pricing, and the way on to checkout. The cookie page explains P003-21.
 import { formatMoney } from '../../../web/format.ts';
 import { html, type SafeHtml } from '../../../web/template.ts';
+import { csrfField } from '../../../web/form.ts';
 import { lineLimits } from '../../pricing/price-lines.ts';
 import type { CartView } from '../view.ts';
 
@@ -12,12 +13,9 @@ function money(minor: number, currency: string): SafeHtml {
   return html`<span class="price">${formatMoney(minor, currency)}</span>`;
 }
 
-export function csrfInput(csrf: string): SafeHtml {
-  return html`<input type="hidden" name="_csrf" value="${csrf}">`;
-}
 
 function removeForm(csrf: string, variantId: string, label: string): SafeHtml {
-  return html`<form method="post" action="/cart/remove" class="inline">${csrfInput(csrf)}<input type="hidden" name="variant_id" value="${variantId}"><button type="submit" aria-label="Remove ${label}">Remove</button></form>`;
+  return html`<form method="post" action="/cart/remove" class="inline">${csrfField(csrf)}<input type="hidden" name="variant_id" value="${variantId}"><button type="submit" aria-label="Remove ${label}">Remove</button></form>`;
 }
 
 export function cartPage(view: CartView, csrf: string, error?: string, notice?: string): Page {
@@ -39,7 +37,7 @@ ${priced.lines.map(
 <th scope="row"><a href="/products/${l.productSlug}">${l.name}</a></th>
 <td><code>${l.sku}</code></td>
 <td>${money(l.unitMinor, c)}</td>
-<td><form method="post" action="/cart/update" class="inline">${csrfInput(csrf)}<input type="hidden" name="variant_id" value="${l.variantId}">
+<td><form method="post" action="/cart/update" class="inline">${csrfField(csrf)}<input type="hidden" name="variant_id" value="${l.variantId}">
 <label class="visually-hidden" for="q-${l.variantId}">Quantity of ${l.name}</label>
 <input id="q-${l.variantId}" name="quantity" type="number" inputmode="numeric" min="0" max="${lineLimits.maxQuantity}" value="${l.quantity}" required>
 <button type="submit">Update</button></form>${l.stock !== null && l.stock < l.quantity ? html` <span class="stock stock-out">Only ${l.stock} in stock</span>` : ''}</td>
@@ -91,7 +89,7 @@ export function confirmAddPage(csrf: string, variantId: string, quantity: string
 <h1>Add to your cart</h1>
 <p>To remember your cart, this shop sets one cookie. It holds only a random number that names your
 cart: nothing about you, no tracking, and it is never shared.</p>
-<form method="post" action="/cart/add">${csrfInput(csrf)}<input type="hidden" name="confirm" value="1">
+<form method="post" action="/cart/add">${csrfField(csrf)}<input type="hidden" name="confirm" value="1">
 <input type="hidden" name="variant_id" value="${variantId.slice(0, 40)}">
 <label for="confirm-quantity">Quantity</label> <input id="confirm-quantity" name="quantity" type="number" inputmode="numeric" min="1" max="${lineLimits.maxQuantity}" value="${quantity.slice(0, 6)}" required>
 <button type="submit">Add to cart</button>

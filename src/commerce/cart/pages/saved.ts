@@ -6,7 +6,8 @@ import { lineLimits } from '../../pricing/price-lines.ts';
 import type { SavedList } from '../saved.ts';
 import { savedListLimits } from '../saved.ts';
 import type { SavedListKind } from '../tables.ts';
-import { csrfInput, type Page } from './cart.ts';
+import type { Page } from './cart.ts';
+import { csrfField } from '../../../web/form.ts';
 
 export const savedListPaths: Record<SavedListKind, string> = { basket: '/account/baskets', gift: '/account/lists' };
 const titles: Record<SavedListKind, { many: string; one: string }> = {
@@ -15,7 +16,7 @@ const titles: Record<SavedListKind, { many: string; one: string }> = {
 };
 
 function postButton(action: string, csrf: string, label: string, hidden: Record<string, string> = {}): SafeHtml {
-  return html`<form method="post" action="${action}" class="inline">${csrfInput(csrf)}${Object.entries(hidden).map(([k, v]) => html`<input type="hidden" name="${k}" value="${v}">`)}<button type="submit">${label}</button></form>`;
+  return html`<form method="post" action="${action}" class="inline">${csrfField(csrf)}${Object.entries(hidden).map(([k, v]) => html`<input type="hidden" name="${k}" value="${v}">`)}<button type="submit">${label}</button></form>`;
 }
 
 function problem(error?: string): SafeHtml | '' {
@@ -25,7 +26,7 @@ function problem(error?: string): SafeHtml | '' {
 function nameForm(kind: SavedListKind, csrf: string, cartItems: number): SafeHtml {
   const base = savedListPaths[kind];
   if (kind === 'basket' && cartItems === 0) return html`<p>Your cart is empty. Add items to it, then save them here as a basket.</p>`;
-  return html`<form method="post" action="${base}">${csrfInput(csrf)}
+  return html`<form method="post" action="${base}">${csrfField(csrf)}
 <p class="field"><label for="list-name">${kind === 'basket' ? `Save your cart (${cartItems} ${cartItems === 1 ? 'item' : 'items'}) as` : 'New gift list'}</label>
 <input id="list-name" name="name" type="text" required maxlength="${savedListLimits.nameLength}" placeholder="${kind === 'basket' ? 'e.g. Office supplies' : 'e.g. Birthday'}"></p>
 <button type="submit">${kind === 'basket' ? 'Save basket' : 'Create list'}</button>
@@ -76,7 +77,7 @@ ${list.lines.length === 0
 <p>${list.lines.length ? postButton(`${base}/to-cart`, csrf, 'Put everything in my cart') : ''}
 ${cartItems > 0 ? postButton(`${base}/add-cart`, csrf, `Add my cart (${cartItems} ${cartItems === 1 ? 'item' : 'items'}) to this list`) : ''}</p>
 <h2>Add an item</h2>
-<form method="post" action="${base}/items">${csrfInput(csrf)}
+<form method="post" action="${base}/items">${csrfField(csrf)}
 <p class="field"><label for="item-sku">SKU</label> <input id="item-sku" name="sku" type="text" required maxlength="64"></p>
 <p class="field"><label for="item-quantity">Quantity</label> <input id="item-quantity" name="quantity" type="number" min="1" max="${lineLimits.maxQuantity}" value="1" required></p>
 <button type="submit">Add to list</button>

@@ -3,12 +3,12 @@
 // holding ask a reason; a refund may name a partial amount).
 import { formatMoney } from '../../../web/format.ts';
 import { html, type SafeHtml } from '../../../web/template.ts';
+import { csrfField } from '../../../web/form.ts';
 import type { OrderPersonal } from '../reads.ts';
 import { orderStatuses, statusLabels, type OrderStatus } from '../states.ts';
 import type { Order, OrderLine, OrderTransition } from '../tables.ts';
 import { day, historyTable, linesTable, shippingSection, type Page } from './parts.ts';
 
-const csrfField = (csrf: string) => html`<input type="hidden" name="_csrf" value="${csrf}">`;
 
 export function staffOrdersPage(o: { orders: Order[]; total: number; status: OrderStatus | null }): Page {
   return {

@@ -1,0 +1,38 @@
+// What the payments module keeps about a person: their payment attempts (processor, instrument,
+// amount, status; the token and last four digits are kernel items of the order). Erasure unlinks
+// them from the buyer (the amounts stay for the accounts); before that, the processor that took
+// each payment is told to forget the buyer (the processor received name and email at checkout).
+import { sql } from 'kysely';
+import type { PersonalDataHolder } from '../../privacy/holders.ts';
+
+const iso = (d: Date | null) => (d ? new Date(d).toISOString() : null);
+
+export const paymentsHolder: PersonalDataHolder = {
+  tables: ['payments_attempts'],
+  async export({ db }, subject) {
+    const { rows } = await sql<{ order_id: string; processor: string; instrument: string; amount_minor: number; currency: string; status: string; refunded_minor: number; created_at: Date; settled_at: Date | null }>`
+      select order_id, processor, instrument, amount_minor, currency, status, refunded_minor, created_at, settled_at
+      from payments_attempts where subject_id = ${subject}::uuid order by created_at, id`.execute(db);
+    return [
+      {
+        id: 'payments',
+        title: 'Your payments',
+        description: 'Each payment you started: with which processor and instrument, the amount and what became of it. Your card or account number never reached us; the processor keeps it.',
+        records: rows.map((r) => ({
+          order_ref: `order:${r.order_id}`,
+          processor: r.processor,
+          instrument: r.instrument,
+          amount_minor: r.amount_minor,
+          currency: r.currency,
+          status: r.status,
+          refunded_minor: r.refunded_minor,
+          started_at: iso(r.created_at),
+          settled_at: iso(r.settled_at),
+        })),
+      },
+    ];
+  },
+  async erase({ db }, subject) {
+    await sql`update payments_attempts set subject_id = null, updated_at = now() where subject_id = ${subject}::uuid`.execute(db);
+  },
+};

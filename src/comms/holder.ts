@@ -1,0 +1,45 @@
+// What the comms module keeps about a person: the outbox rows of the mail sent to them (template,
+// purpose, status and times; never the address or the body) and, without SMTP, the spooled .eml
+// files, which do hold the address and the text. Erasure deletes both. A deletion waits while mail
+// to the person is still queued (its receipt among them), so nothing is sent after the shred.
+import { rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { sql } from 'kysely';
+import type { PersonalDataHolder } from '../privacy/holders.ts';
+import { findTemplate } from './templates.ts';
+import { spoolDir } from './transport.ts';
+
+export const commsHolder: PersonalDataHolder = {
+  tables: ['comms_outbox'],
+  async export({ db }, subject) {
+    const { rows } = await sql<{ template: string; purpose: string; status: string; created_at: Date; sent_at: Date | null }>`
+      select template, purpose, status, created_at, sent_at from comms_outbox where subject_id = ${subject}::uuid order by created_at, id`.execute(db);
+    return [
+      {
+        id: 'mail',
+        title: 'Mail we sent you',
+        description: 'Every message to you: what it was, why we were allowed to send it (its purpose), and whether it went out. We do not keep the text once it is sent.',
+        records: rows.map((r) => ({
+          message: findTemplate(r.template)?.title ?? r.template,
+          purpose: r.purpose,
+          status: r.status,
+          queued_at: new Date(r.created_at).toISOString(),
+          sent_at: r.sent_at ? new Date(r.sent_at).toISOString() : null,
+        })),
+      },
+    ];
+  },
+  async busy({ db }, subject) {
+    const { rows } = await sql<{ n: number }>`select count(*)::int as n from comms_outbox where subject_id = ${subject}::uuid and status = 'queued'`.execute(db);
+    return (rows[0]?.n ?? 0) > 0;
+  },
+  async erase({ db, config }, subject) {
+    const { rows } = await sql<{ id: string }>`delete from comms_outbox where subject_id = ${subject}::uuid returning id`.execute(db);
+    // The spool files are named after their message; removing one that was never written is harmless.
+    const dir = spoolDir(config);
+    for (const row of rows) {
+      rmSync(join(dir, `${row.id}.eml`), { force: true });
+      rmSync(join(dir, `${row.id}.eml.partial`), { force: true });
+    }
+  },
+};

@@ -1,0 +1,101 @@
+// Form pieces every page shares: the CSRF field, labelled inputs with their error next to them,
+// and the summary of errors at the top. Works without JavaScript; errors name the field.
+import { html, type SafeHtml } from './template.ts';
+
+/** The form field that carries the CSRF token (checked by one hook, src/accounts/plugin.ts). */
+export const CSRF_FIELD = '_csrf';
+
+export interface FormState {
+  csrf: string;
+  /** What the visitor typed (never passwords), to fill the form again. */
+  values?: Record<string, string>;
+  /** Errors by input name; '' is an error of the whole form. */
+  errors?: Record<string, string>;
+}
+
+export function csrfField(csrf: string): SafeHtml {
+  return html`<input type="hidden" name="${CSRF_FIELD}" value="${csrf}">`;
+}
+
+export interface InputSpec {
+  name: string;
+  label: string;
+  type?: 'text' | 'email' | 'password' | 'hidden' | 'tel';
+  autocomplete?: string;
+  maxlength?: number;
+  hint?: string;
+  /** Default true. */
+  required?: boolean;
+}
+
+/** The id, aria-describedby and error of a field, as every kind of field renders them. */
+function fieldParts(state: FormState, spec: { name: string; hint?: string }) {
+  const id = `f-${spec.name}`;
+  const error = state.errors?.[spec.name];
+  const describedBy = [spec.hint ? `${id}-hint` : '', error ? `${id}-error` : ''].filter(Boolean).join(' ');
+  return {
+    id,
+    error,
+    aria: html`${describedBy ? html` aria-describedby="${describedBy}"` : ''}${error ? html` aria-invalid="true"` : ''}`,
+    hint: spec.hint ? html`<span class="hint" id="${id}-hint">${spec.hint}</span>` : '',
+    message: error ? html`<span class="error" id="${id}-error">${error}</span>` : '',
+  };
+}
+
+export function input(state: FormState, spec: InputSpec): SafeHtml {
+  const type = spec.type ?? 'text';
+  const value = type === 'password' ? '' : (state.values?.[spec.name] ?? '');
+  const f = fieldParts(state, spec);
+  return html`<p class="field${f.error ? ' field-error' : ''}">
+<label for="${f.id}">${spec.label}</label>
+${f.hint}
+<input id="${f.id}" name="${spec.name}" type="${type}"${spec.required === false ? '' : html` required`}${spec.maxlength ? html` maxlength="${spec.maxlength}"` : ''}${spec.autocomplete ? html` autocomplete="${spec.autocomplete}"` : ''}${value ? html` value="${value}"` : ''}${f.aria}>
+${f.message}
+</p>`;
+}
+
+export function textarea(state: FormState, spec: { name: string; label: string; maxlength: number; hint?: string; required?: boolean; rows?: number }): SafeHtml {
+  const f = fieldParts(state, spec);
+  return html`<p class="field${f.error ? ' field-error' : ''}">
+<label for="${f.id}">${spec.label}</label>
+${f.hint}
+<textarea id="${f.id}" name="${spec.name}" rows="${spec.rows ?? 6}" maxlength="${spec.maxlength}"${spec.required === false ? '' : html` required`}${f.aria}>${state.values?.[spec.name] ?? ''}</textarea>
+${f.message}
+</p>`;
+}
+
+export interface Choice {
+  value: string;
+  label: string;
+}
+
+export function select(state: FormState, spec: { name: string; label: string; choices: readonly Choice[]; hint?: string }): SafeHtml {
+  const f = fieldParts(state, spec);
+  const chosen = state.values?.[spec.name];
+  return html`<p class="field${f.error ? ' field-error' : ''}">
+<label for="${f.id}">${spec.label}</label>
+${f.hint}
+<select id="${f.id}" name="${spec.name}" required${f.aria}>${spec.choices.map((c) => html`<option value="${c.value}"${c.value === chosen ? html` selected` : ''}>${c.label}</option>`)}</select>
+${f.message}
+</p>`;
+}
+
+/** A group of radio buttons under a legend; the first error link of the summary points at the group. */
+export function radios(state: FormState, spec: { name: string; legend: string; choices: readonly Choice[]; hint?: string }): SafeHtml {
+  const f = fieldParts(state, spec);
+  const chosen = state.values?.[spec.name];
+  return html`<fieldset class="field${f.error ? ' field-error' : ''}" id="${f.id}"${f.aria}>
+<legend>${spec.legend}</legend>
+${f.hint}
+${spec.choices.map((c, i) => html`<p><input type="radio" id="${f.id}-${i}" name="${spec.name}" value="${c.value}" required${c.value === chosen ? html` checked` : ''}> <label for="${f.id}-${i}">${c.label}</label></p>`)}
+${f.message}
+</fieldset>`;
+}
+
+export function errorSummary(state: FormState, labels: Record<string, string>): SafeHtml | '' {
+  const errors = Object.entries(state.errors ?? {});
+  if (errors.length === 0) return '';
+  return html`<div class="form-errors" role="alert"><p>Please check the form:</p><ul>${errors.map(([name, message]) =>
+    name === '' ? html`<li>${message}</li>` : html`<li><a href="#f-${name}">${labels[name] ?? name}</a>: ${message}</li>`,
+  )}</ul></div>`;
+}
