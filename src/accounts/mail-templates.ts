@@ -2,25 +2,11 @@
 // with an opaque token or the shop's own name; the recipient's address is read through the
 // kernel when the mail is sent (comms decision 0013), so nothing here holds personal data.
 import { registerTemplate, type MailTemplate, type TemplateInput } from '../comms/outbox.ts';
-import { html } from '../web/template.ts';
+import { paragraphTemplate, param as p } from '../comms/paragraphs.ts';
 import type { AccountTemplate } from './mail.ts';
 
-function template(name: AccountTemplate, params: readonly string[], subject: (i: TemplateInput) => string, lines: (i: TemplateInput) => string[]): MailTemplate {
-  return {
-    name,
-    params,
-    render(input) {
-      const text = lines(input);
-      return {
-        subject: subject(input),
-        text: `${text.join('\n\n')}\n\n${input.shop.name}\n${input.shop.url}\n`,
-        html: html`<!doctype html><html><body>${text.map((line) => html`<p>${line}</p>`)}<p>${input.shop.name}<br>${input.shop.url}</p></body></html>`,
-      };
-    },
-  };
-}
-
-const p = (i: TemplateInput, name: string) => String(i.params[name] ?? '');
+const template = (name: AccountTemplate, params: readonly string[], subject: (i: TemplateInput) => string, lines: (i: TemplateInput) => string[]): MailTemplate =>
+  paragraphTemplate(name, params, subject, lines);
 
 export const accountTemplates: MailTemplate[] = [
   template('accounts.confirm-signup', ['link'], (i) => `Confirm your account at ${i.shop.name}`, (i) => [

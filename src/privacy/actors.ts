@@ -32,3 +32,17 @@ export function actorRef(actor: Actor): { kind: Actor['kind']; id: string; role:
       return { kind: 'system', id: actor.job, role: null };
   }
 }
+
+/** The actor as one pseudonymous tag for other modules' history rows: `self`, `staff:<id>`, `vendor:<id>`, `system:<job>`. */
+export function actorTag(actor: Actor): string {
+  switch (actor.kind) {
+    case 'self':
+      return 'self';
+    case 'staff':
+      return `staff:${actor.staffId}`;
+    case 'vendor':
+      return `vendor:${actor.vendorId}`;
+    case 'system':
+      return `system:${actor.job}`;
+  }
+}

@@ -1,4 +1,60 @@
-// The rights module's tables, all prefixed `rights_`.
+// The rights module's tables, all prefixed `rights_`. None holds personal data: a request names
+// its person by pseudonymous subject id (null until staff identify them, and again once they are
+// erased), its kind, channel, dates and progress; notes typed by staff are kernel items of the
+// person. Mailed links are stored as SHA-256 digests only.
 import type { Migration } from '../platform/db/migrate.ts';
+import { runSql } from '../platform/db/migrate.ts';
 
-export const rightsMigrations: Migration[] = [];
+export const rightsMigrations: Migration[] = [
+  {
+    id: 'rights/0001_requests',
+    up: (db) =>
+      runSql(
+        db,
+        `
+        create sequence rights_request_number_seq start with 1001;
+        create table rights_requests (
+          id uuid primary key,
+          number text not null unique check (number ~ '^R-[0-9]{6,}$'),
+          kind text not null check (kind in ('access', 'correction', 'deletion', 'deactivation', 'opt-out')),
+          subject_id uuid,
+          source text not null check (source in ('self', 'staff', 'cli')),
+          channel text not null check (channel in ('web', 'email', 'phone', 'post', 'in-person')),
+          status text not null check (status in ('unverified', 'open', 'in-progress', 'completed', 'rejected')),
+          received_at timestamptz not null,
+          due_at timestamptz not null,
+          verified_at timestamptz,
+          verification text check (verification in ('signed-in', 'email-link', 'evidence')),
+          evidence text check (evidence in ('signed-letter', 'call-back', 'in-person-id', 'reply-from-address')),
+          step text check (step in ('suspended', 'prepared', 'notified', 'receipt-queued', 'erased')),
+          step_at timestamptz,
+          receipt_message uuid,
+          reminded_at timestamptz,
+          overdue_at timestamptz,
+          closed_at timestamptz,
+          outcome text check (outcome in ('done', 'nothing-held', 'identity-not-verified', 'manifestly-unfounded', 'duplicate', 'called-off')),
+          entered_by uuid,
+          check ((status in ('completed', 'rejected')) = (closed_at is not null))
+        );
+        create index rights_requests_subject_idx on rights_requests (subject_id, received_at);
+        create index rights_requests_open_idx on rights_requests (due_at) where closed_at is null;
+        create table rights_request_events (
+          id bigint generated always as identity primary key,
+          request_id uuid not null references rights_requests(id),
+          at timestamptz not null,
+          event text not null check (length(event) between 1 and 60),
+          actor_ref text not null check (length(actor_ref) between 1 and 120),
+          detail jsonb not null default '{}'::jsonb
+        );
+        create index rights_request_events_request_idx on rights_request_events (request_id, id);
+        create table rights_links (
+          token_hash bytea primary key check (length(token_hash) = 32),
+          request_id uuid not null references rights_requests(id),
+          purpose text not null check (purpose in ('verify', 'download')),
+          expires_at timestamptz not null,
+          used_at timestamptz
+        )
+        `,
+      ),
+  },
+];

@@ -2,7 +2,7 @@
 // disclosures to carriers), the shop's public address (links in mail) and the clock.
 import type { FastifyInstance } from 'fastify';
 import type { Config } from '../../platform/config.ts';
-import type { Actor } from '../../privacy/actors.ts';
+import { actorTag } from '../../privacy/actors.ts';
 import type { PrivacyKernel } from '../../privacy/kernel.ts';
 
 export interface OrdersDeps {
@@ -18,18 +18,7 @@ export function ordersDeps(app: Pick<FastifyInstance, 'privacy' | 'config'>, now
 }
 
 /** The pseudonymous actor reference kept on a transition row. */
-export function actorRefOf(actor: Actor): string {
-  switch (actor.kind) {
-    case 'self':
-      return 'self';
-    case 'staff':
-      return `staff:${actor.staffId}`;
-    case 'vendor':
-      return `vendor:${actor.vendorId}`;
-    case 'system':
-      return `system:${actor.job}`;
-  }
-}
+export const actorRefOf = actorTag;
 
 /** The kernel item ref under which an order's own copies of personal data are kept. */
 export const orderRef = (orderId: string): string => `order:${orderId}`;

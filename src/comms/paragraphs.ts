@@ -1,0 +1,30 @@
+// The common shape of a plain mail: a subject line and a few paragraphs, as text and as the same
+// paragraphs in HTML (escaped by html``), signed with the shop's name and address. Most modules'
+// mails are this; a mail that needs more (a receipt's table) writes its own `render`.
+import { html } from '../web/template.ts';
+import type { MailTemplate, TemplateInput } from './templates.ts';
+
+export function paragraphTemplate(
+  name: string,
+  params: readonly string[],
+  subject: (i: TemplateInput) => string,
+  paragraphs: (i: TemplateInput) => string[],
+  title?: string,
+): MailTemplate {
+  return {
+    name,
+    params,
+    ...(title ? { title } : {}),
+    render(input) {
+      const text = paragraphs(input).filter((p) => p !== '');
+      return {
+        subject: subject(input),
+        text: `${text.join('\n\n')}\n\n${input.shop.name}\n${input.shop.url}\n`,
+        html: html`<!doctype html><html><body>${text.map((line) => html`<p>${line}</p>`)}<p>${input.shop.name}<br>${input.shop.url}</p></body></html>`,
+      };
+    },
+  };
+}
+
+/** A template parameter as text ('' when absent). */
+export const param = (i: TemplateInput, name: string): string => String(i.params[name] ?? '');
