@@ -63,6 +63,7 @@ function fakeProcessor(): PaymentProcessor {
     async refund(ref, amountMinor) {
       return { processorRef: ref, status: 'refunded', amountMinor, currency: 'USD' };
     },
+    async forget() {},
     parseWebhook() {
       throw new Error('no webhooks in the benchmark');
     },

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import formbody from '@fastify/formbody';
 import { bankOutcome, cardBrand, cardOutcome, tokenisable, validateBank, validateCard, type FieldError } from './cards.ts';
+import { forgottenSession, withoutFingerprint } from './forget.ts';
 import { closedPage, payPage, type FormState } from './pages.ts';
 import { openSessionStore, type Instrument, type Session, type SessionStore } from './store.ts';
 import { webhookSender, type WebhookSender } from './webhooks.ts';
@@ -52,6 +53,7 @@ class ApiError extends Error {
 }
 
 const digest = (s: string) => createHash('sha256').update(s).digest();
+const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
 
 function text(body: Record<string, unknown>, field: string, max: number): string {
   const value = body[field];
@@ -136,6 +138,7 @@ export async function startSandboxProcessor(options: SandboxProcessorOptions): P
       refunded_minor: refunded,
       created_at: s.createdAt,
       expires_at: s.expiresAt,
+      forgotten_at: s.forgottenAt ?? null,
     };
   }
 
@@ -163,10 +166,14 @@ export async function startSandboxProcessor(options: SandboxProcessorOptions): P
     authorise(request);
     const key = idempotencyKey(request, true)!;
     const body = (request.body ?? {}) as Record<string, unknown>;
-    const requestHash = createHash('sha256').update(JSON.stringify(body)).digest('hex');
+    // The customer is hashed apart, so that forgetting the buyer can drop that hash and keep the rest.
+    const { customer: given, ...payment } = body;
+    const requestHash = sha256(JSON.stringify(payment));
+    const customerHash = sha256(JSON.stringify(given ?? null));
     const earlier = store.byIdempotencyKey(`create:${key}`);
     if (earlier) {
-      if (earlier.requestHash !== requestHash) throw new ApiError(409, 'idempotency_key_reused', 'this Idempotency-Key was used for another request');
+      const same = earlier.requestHash === requestHash && (earlier.customerHash === null || earlier.customerHash === customerHash);
+      if (!same) throw new ApiError(409, 'idempotency_key_reused', 'this Idempotency-Key was used for another request');
       return view(current(earlier.id)!);
     }
     const amount = body.amount_minor;
@@ -188,8 +195,10 @@ export async function startSandboxProcessor(options: SandboxProcessorOptions): P
       cancelUrl: httpUrl(body, 'cancel_url'),
       customerName: typeof customer.name === 'string' ? customer.name.slice(0, 200) : '',
       customerEmail: typeof customer.email === 'string' ? customer.email.slice(0, 320) : '',
+      forgottenAt: null,
       idempotencyKey: `create:${key}`,
       requestHash,
+      customerHash,
       createdAt: at.toISOString(),
       expiresAt: new Date(at.getTime() + ttl).toISOString(),
       completedAt: null,
@@ -241,6 +250,20 @@ export async function startSandboxProcessor(options: SandboxProcessorOptions): P
     return view(next);
   });
 
+  // The store's erasure: the buyer's name and email go, and so does every earlier snapshot holding
+  // them (the file is compacted each time, so a retry after a crash mid-way finishes the job). The
+  // payment record stays: a forgotten session still answers with its status and amounts.
+  app.post<{ Params: { id: string } }>('/v1/checkout-sessions/:id/forget', async (request) => {
+    authorise(request);
+    idempotencyKey(request, false);
+    const s = found(request.params.id);
+    const forgotten = forgottenSession(s, now());
+    store.put(forgotten);
+    store.compact();
+    log({ event: 'forgotten', session: s.id });
+    return view(forgotten);
+  });
+
   // --- the buyer's pages -------------------------------------------------------------------------
 
   function sendPage(reply: FastifyReply, s: Session, status: number, render: (nonce: string) => string): FastifyReply {
@@ -290,7 +313,8 @@ export async function startSandboxProcessor(options: SandboxProcessorOptions): P
     if (errors.length || !outcome || !method) {
       return sendPage(reply, s, 422, (nonce) => payPage(s, nonce, { errors, declined: null, values } satisfies FormState));
     }
-    const paymentMethod = { token: `pm_sbx_${randomBytes(12).toString('hex')}`, ...method };
+    const tokenised = { token: `pm_sbx_${randomBytes(12).toString('hex')}`, ...method };
+    const paymentMethod = s.forgottenAt ? withoutFingerprint(tokenised) : tokenised;
     const attempts = s.attempts + 1;
     if (!outcome.ok && !outcome.final) {
       // A decline the buyer can fix with another card: the session stays open.

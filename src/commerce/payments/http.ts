@@ -11,7 +11,7 @@ export interface ProcessorResponse {
   body: Record<string, unknown>;
 }
 
-export async function callProcessor(name: string, fetchImpl: Fetch, url: string, init: RequestInit, timeoutMs = 10_000): Promise<ProcessorResponse> {
+async function send(fetchImpl: Fetch, url: string, init: RequestInit, timeoutMs: number): Promise<ProcessorResponse> {
   let res: Response;
   let body: Record<string, unknown>;
   try {
@@ -22,10 +22,25 @@ export async function callProcessor(name: string, fetchImpl: Fetch, url: string,
     throw new AppError('PAYMENT_PROCESSOR_UNAVAILABLE');
   }
   if (res.status >= 500 || res.status === 429) throw new AppError('PAYMENT_PROCESSOR_UNAVAILABLE');
-  if (res.status >= 400) {
-    const error = (body.error ?? {}) as Record<string, unknown>;
-    const code = typeof error.code === 'string' ? error.code : typeof error.type === 'string' ? error.type : `http_${res.status}`;
-    throw new AppError('PAYMENT_PROCESSOR_ERROR', `The payment processor (${name}) refused the request: ${code.replace(/[^a-z0-9_]/gi, '').slice(0, 60)}.`);
-  }
   return { status: res.status, body };
+}
+
+function refused(name: string, { status, body }: ProcessorResponse): AppError {
+  const error = (body.error ?? {}) as Record<string, unknown>;
+  const code = typeof error.code === 'string' ? error.code : typeof error.type === 'string' ? error.type : `http_${status}`;
+  return new AppError('PAYMENT_PROCESSOR_ERROR', `The payment processor (${name}) refused the request: ${code.replace(/[^a-z0-9_]/gi, '').slice(0, 60)}.`);
+}
+
+export async function callProcessor(name: string, fetchImpl: Fetch, url: string, init: RequestInit, timeoutMs = 10_000): Promise<ProcessorResponse> {
+  const res = await send(fetchImpl, url, init, timeoutMs);
+  if (res.status >= 400) throw refused(name, res);
+  return res;
+}
+
+/** As `callProcessor`, but a 404 answers null: the processor holds no such thing, or no longer does. */
+export async function callProcessorIfThere(name: string, fetchImpl: Fetch, url: string, init: RequestInit, timeoutMs = 10_000): Promise<ProcessorResponse | null> {
+  const res = await send(fetchImpl, url, init, timeoutMs);
+  if (res.status === 404) return null;
+  if (res.status >= 400) throw refused(name, res);
+  return res;
 }

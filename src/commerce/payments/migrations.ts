@@ -44,6 +44,11 @@ export const paymentsMigrations: Migration[] = [
         `,
       ),
   },
+  {
+    // Erasure and export find a person's payments by their subject.
+    id: 'payments/0002_subject_index',
+    up: (db) => runSql(db, `create index payments_attempts_subject_idx on payments_attempts (subject_id)`),
+  },
 ];
 
 // Erasure unlinks a payment from its buyer (P000-12): amounts, processor reference and status stay

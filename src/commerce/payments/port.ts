@@ -21,6 +21,13 @@ export interface PaymentProcessor {
   retrieve(processorRef: string): Promise<PaymentOutcome>;
   cancel(processorRef: string, idempotencyKey: string): Promise<void>;
   refund(processorRef: string, amountMinor: number, idempotencyKey: string): Promise<PaymentOutcome>;
+  /**
+   * Asks the processor to erase what it holds about the buyer of this payment (name, email, and
+   * anything else that identifies them), keeping the payment record (amount, currency, status,
+   * token, brand, last four, refunds). Idempotent; a ref the processor no longer knows is already
+   * forgotten. Unreachable: PAYMENT_PROCESSOR_UNAVAILABLE (503), retry with the same key.
+   */
+  forget(processorRef: string, idempotencyKey: string): Promise<void>;
   /** Verifies the signature (throws AppError WEBHOOK_SIGNATURE_INVALID) and parses. */
   parseWebhook(rawBody: Buffer, headers: Record<string, string | string[] | undefined>): PaymentEvent;
 }

@@ -9,6 +9,7 @@ import {
   cancelPayment, getPayment, onPaymentSettled, refundPayment, settlePayment, startPayment,
   type PaymentRow, type PaymentsDeps, type RefundInput, type RefundResult, type Settlement, type SettlementListener, type StartedPaymentResult, type StartPaymentInput,
 } from './payments.ts';
+import { forgetBuyer } from './forget.ts';
 import { processorsFromConfig, type Processors } from './processors.ts';
 import type { PaymentsTables } from './tables.ts';
 
@@ -19,6 +20,8 @@ export interface PaymentsApi {
   cancelPayment(db: Db, paymentId: string): Promise<void>;
   refundPayment(db: Db, input: RefundInput): Promise<RefundResult>;
   getPayment(db: Db, paymentId: string): Promise<PaymentRow | null>;
+  /** Asks each processor that took a payment of this subject to forget the buyer (the erasure flow). */
+  forgetBuyer(db: Db, subject: string): Promise<{ forgotten: number }>;
   onPaymentSettled(listener: SettlementListener): () => void;
 }
 
@@ -56,6 +59,7 @@ export function paymentsRoutes(options: PaymentsPluginOptions = {}): FastifyPlug
       cancelPayment: (db, id) => cancelPayment(deps, db, id),
       refundPayment: (db, input) => refundPayment(deps, db, input),
       getPayment,
+      forgetBuyer: (db, subject) => forgetBuyer(deps, db, subject),
       onPaymentSettled,
     } satisfies PaymentsApi);
 

@@ -1,7 +1,7 @@
 // The PaymentProcessor port over the sandbox processor's HTTP API (src/sandbox-processor/).
 import { sandboxWebhookSecret } from '../../sandbox-processor/app.ts';
 import { AppError } from '../../platform/errors.ts';
-import { callProcessor, type Fetch } from './http.ts';
+import { callProcessor, callProcessorIfThere, type Fetch } from './http.ts';
 import type { PaymentOutcome, PaymentProcessor, PaymentStatus } from './port.ts';
 import { verifyWebhookSignature } from './signature.ts';
 
@@ -69,6 +69,10 @@ export function sandboxAdapter(options: SandboxAdapterOptions): PaymentProcessor
     async refund(ref, amountMinor, idempotencyKey) {
       const { body } = await callProcessor('sandbox', fetchImpl, `${sessionPath(ref)}/refunds`, { method: 'POST', headers: headers(idempotencyKey), body: JSON.stringify({ amount_minor: amountMinor }) });
       return outcomeOf(body);
+    },
+    async forget(ref, idempotencyKey) {
+      // 404: the sandbox has no such session (any more), so nothing of the buyer is left there.
+      await callProcessorIfThere('sandbox', fetchImpl, `${sessionPath(ref)}/forget`, { method: 'POST', headers: headers(idempotencyKey), body: '{}' });
     },
     parseWebhook(rawBody, hdrs) {
       verifyWebhookSignature(hdrs['sandbox-signature'], rawBody, webhookSecret, now());

@@ -66,6 +66,34 @@ test('Stripe: a refusal is PAYMENT_PROCESSOR_ERROR with its code, never its mess
   await assert.rejects(down.retrieve(REF), (err) => isAppError(err) && err.code === 'PAYMENT_PROCESSOR_UNAVAILABLE' && err.status === 503);
 });
 
+test('Stripe: forget deletes the session’s Customer, creates a redaction job of the session under the key and runs it once Stripe has validated it; each call moves it on', async () => {
+  await withFake(async (stripe, adapter) => {
+    const key = `forget:${PAYMENT_ID}`;
+    // First call: the Customer goes at once; the job is still validating, so the caller is told to retry.
+    stripe.play(fixture('retrieve-session-with-customer'), fixture('delete-customer'), fixture('create-redaction-job'), fixture('retrieve-redaction-job-validating'));
+    await assert.rejects(adapter.forget(REF, key), (err) => isAppError(err) && err.code === 'PAYMENT_PROCESSOR_UNAVAILABLE' && err.status === 503);
+    // The retry: the Customer is already deleted, the same key finds the same job, now ready: it is run.
+    stripe.play(fixture('retrieve-session-customer-deleted'), fixture('create-redaction-job'), fixture('retrieve-redaction-job-ready'), fixture('run-redaction-job'));
+    await adapter.forget(REF, key);
+    // Asked again once redacted: nothing more is sent than the look-ups.
+    stripe.play(fixture('retrieve-session-customer-deleted'), fixture('create-redaction-job'), fixture('retrieve-redaction-job-succeeded'));
+    await adapter.forget(REF, key);
+  });
+});
+
+test('Stripe: forget of a session Stripe no longer has is done (404); 5xx, 429 and no answer are PAYMENT_PROCESSOR_UNAVAILABLE; a redaction Stripe refuses is PAYMENT_PROCESSOR_ERROR naming no one', async () => {
+  await withFake(async (stripe, adapter) => {
+    stripe.play(fixture('error-session-missing'));
+    await adapter.forget(REF, `forget:${PAYMENT_ID}`);
+    stripe.play({ ...fixture('retrieve-session-with-customer'), response: { status: 500, body: { error: { type: 'api_error' } } } }, { ...fixture('retrieve-session-with-customer'), response: { status: 429, body: { error: { type: 'rate_limit_error' } } } });
+    for (let i = 0; i < 2; i++) await assert.rejects(adapter.forget(REF, `forget:${PAYMENT_ID}`), (err) => isAppError(err) && err.code === 'PAYMENT_PROCESSOR_UNAVAILABLE');
+    stripe.play(fixture('retrieve-session-customer-deleted'), fixture('create-redaction-job'), fixture('retrieve-redaction-job-failed'));
+    await assert.rejects(adapter.forget(REF, `forget:${PAYMENT_ID}`), (err) => isAppError(err) && err.code === 'PAYMENT_PROCESSOR_ERROR' && /redaction_job_failed/.test(err.message) && !/Pat|pat\.buyer/.test(err.message));
+  });
+  const down = stripeAdapter({ secretKey: SECRET, webhookSecret: WHSEC, baseUrl: 'http://127.0.0.1:9' });
+  await assert.rejects(down.forget(REF, `forget:${PAYMENT_ID}`), (err) => isAppError(err) && err.code === 'PAYMENT_PROCESSOR_UNAVAILABLE' && err.status === 503);
+});
+
 test('Stripe: webhooks are verified over the raw body (Stripe-Signature t=…,v1=…, 5-minute tolerance)', () => {
   const at = new Date('2026-11-23T12:00:00Z');
   const adapter = stripeAdapter({ secretKey: SECRET, webhookSecret: WHSEC, now: () => at });

@@ -2,9 +2,10 @@
 // The buyer types the card or bank account on Stripe's page; what comes back is the PaymentMethod's
 // id (the token), its brand and last four. Every write carries an Idempotency-Key.
 import { AppError } from '../../platform/errors.ts';
-import { callProcessor, type Fetch } from './http.ts';
+import { callProcessor, callProcessorIfThere, type Fetch } from './http.ts';
 import type { PaymentOutcome, PaymentProcessor, PaymentStatus, StartPaymentRequest } from './port.ts';
 import { verifyWebhookSignature } from './signature.ts';
+import { forgetAtStripe } from './stripe-forget.ts';
 
 export interface StripeAdapterOptions {
   secretKey: string;
@@ -80,6 +81,7 @@ export function stripeAdapter(options: StripeAdapterOptions): PaymentProcessor {
     ...(idempotencyKey ? { 'idempotency-key': idempotencyKey } : {}),
   });
   const call = (path: string, init: RequestInit) => callProcessor('stripe', fetchImpl, `${base}${path}`, init);
+  const callIfThere = (path: string, init: RequestInit) => callProcessorIfThere('stripe', fetchImpl, `${base}${path}`, init);
   const sessionPath = (ref: string) => `/v1/checkout/sessions/${encodeURIComponent(ref)}`;
   const expanded = '?expand[]=payment_intent.payment_method&expand[]=payment_intent.latest_charge';
 
@@ -106,6 +108,7 @@ export function stripeAdapter(options: StripeAdapterOptions): PaymentProcessor {
       await call('/v1/refunds', { method: 'POST', headers: headers(idempotencyKey), body: form.toString() });
       return retrieve(ref);
     },
+    forget: (ref, idempotencyKey) => forgetAtStripe({ call, callIfThere, headers }, ref, idempotencyKey),
     parseWebhook(rawBody, hdrs) {
       verifyWebhookSignature(hdrs['stripe-signature'], rawBody, options.webhookSecret, now());
       let event: Obj;
