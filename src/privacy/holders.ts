@@ -56,13 +56,14 @@ export interface HolderContext {
 export interface PersonalDataHolder {
   /** This module's tables with rows keyed by a person. */
   tables: readonly string[];
-  /** Data-map recipients this module itself tells to erase (e.g. the processor, by its API); the rest get a ledgered notice. */
+  /** Data-map recipients this module itself tells to erase (e.g. the processor, by its API); the others' notices wait for the privacy officer. */
   recipients?: readonly string[];
   /** Required when `tables` names any (a test checks it). */
   export?(ctx: HolderContext, subject: string): Promise<ExportSection[]>;
   suspend?(ctx: HolderContext, subject: string): Promise<void>;
   resume?(ctx: HolderContext, subject: string): Promise<void>;
-  prepare?(ctx: HolderContext, subject: string): Promise<void>;
+  /** Returns the recipients (of `recipients`) it told; one that refused (not down: a throw retries) stays to be told by the privacy officer. */
+  prepare?(ctx: HolderContext, subject: string): Promise<readonly string[] | void>;
   deactivate?(ctx: HolderContext, subject: string): Promise<void>;
   reactivate?(ctx: HolderContext, subject: string): Promise<void>;
   busy?(ctx: HolderContext, subject: string): Promise<boolean>;

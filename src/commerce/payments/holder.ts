@@ -3,12 +3,32 @@
 // them from the buyer (the amounts stay for the accounts); before that, the processor that took
 // each payment is told to forget the buyer (the processor received name and email at checkout).
 import { sql } from 'kysely';
+import { isAppError } from '../../platform/errors.ts';
 import type { PersonalDataHolder } from '../../privacy/holders.ts';
+import { forgetBuyer } from './forget.ts';
+import { processorsFromConfig } from './processors.ts';
 
 const iso = (d: Date | null) => (d ? new Date(d).toISOString() : null);
 
+export const PROCESSOR_RECIPIENT = 'payment-processor';
+
 export const paymentsHolder: PersonalDataHolder = {
   tables: ['payments_attempts'],
+  recipients: [PROCESSOR_RECIPIENT],
+  async prepare({ db, kernel, config, log }, subject) {
+    try {
+      await forgetBuyer({ kernel, processors: processorsFromConfig(config), publicUrl: config.publicUrl }, db, subject);
+      return [PROCESSOR_RECIPIENT];
+    } catch (err) {
+      // Down: the step is retried. Refused (Stripe redacts a charge only after 90 days): the
+      // erasure goes on, and the processor's notice waits for the privacy officer to ask again.
+      if (isAppError(err) && err.code === 'PAYMENT_PROCESSOR_ERROR') {
+        log.warn({ code: err.code }, 'the payment processor refused to forget a buyer now; its notice stays open');
+        return [];
+      }
+      throw err;
+    }
+  },
   async export({ db }, subject) {
     const { rows } = await sql<{ order_id: string; processor: string; instrument: string; amount_minor: number; currency: string; status: string; refunded_minor: number; created_at: Date; settled_at: Date | null }>`
       select order_id, processor, instrument, amount_minor, currency, status, refunded_minor, created_at, settled_at

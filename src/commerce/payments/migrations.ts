@@ -54,6 +54,6 @@ export const paymentsMigrations: Migration[] = [
 // Erasure unlinks a payment from its buyer (P000-12): amounts, processor reference and status stay
 // for the accounts; the processor is asked to forget the buyer.
 paymentsMigrations.push({
-  id: 'payments/0002_unlinked_payments',
+  id: 'payments/0003_unlinked_payments',
   up: (db) => runSql(db, `alter table payments_attempts alter column subject_id drop not null`),
 });
