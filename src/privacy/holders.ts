@@ -67,6 +67,8 @@ export interface PersonalDataHolder {
   deactivate?(ctx: HolderContext, subject: string): Promise<void>;
   reactivate?(ctx: HolderContext, subject: string): Promise<void>;
   busy?(ctx: HolderContext, subject: string): Promise<boolean>;
+  /** What stays after the erasure, with no personal data, and why, in a few words for the person's receipt (null: nothing). */
+  retains?(ctx: HolderContext, subject: string): Promise<string | null>;
   /** Required when `tables` names any (a test checks it). */
   erase?(ctx: HolderContext, subject: string): Promise<void>;
 }

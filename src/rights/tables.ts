@@ -12,8 +12,8 @@ export type RequestSource = 'self' | 'staff' | 'cli';
 export type RequestStatus = 'unverified' | 'open' | 'in-progress' | 'completed' | 'rejected';
 export const evidenceKinds = ['signed-letter', 'call-back', 'in-person-id', 'reply-from-address'] as const;
 export type EvidenceKind = (typeof evidenceKinds)[number];
-/** How far a deletion got (each step is done once; see erasure/flow.ts). */
-export type ErasureStep = 'suspended' | 'prepared' | 'notified' | 'receipt-queued' | 'erased';
+/** How far a deletion got (each step is done once; see erasure.ts). */
+export type ErasureStep = 'suspended' | 'receipt-queued' | 'erased';
 export const rejectionOutcomes = ['identity-not-verified', 'manifestly-unfounded', 'duplicate'] as const;
 export type RequestOutcome = 'done' | 'nothing-held' | 'called-off' | (typeof rejectionOutcomes)[number];
 

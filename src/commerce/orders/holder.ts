@@ -48,6 +48,11 @@ export const ordersHolder: PersonalDataHolder = {
     }));
     return [{ id: 'orders', title: 'Your orders', description: 'Everything you ordered: items, prices, amounts and each change of status. The addresses and tracking numbers of each order are in "Your personal data", under the order’s reference.', records }];
   },
+  async retains({ db }, subject) {
+    const { rows } = await sql<{ n: number }>`select count(*)::int as n from orders where customer_subject = ${subject}::uuid`.execute(db);
+    const n = rows[0]?.n ?? 0;
+    return n ? `the accounting record of your ${n === 1 ? 'order' : `${n} orders`} (number, items, amounts and dates), which tax law requires us to keep` : null;
+  },
   async erase({ db }, subject) {
     await sql`update orders set customer_subject = null, customer_user_id = null, updated_at = now() where customer_subject = ${subject}::uuid`.execute(db);
   },
