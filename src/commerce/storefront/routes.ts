@@ -9,7 +9,6 @@ import { CATALOGUE_CHANGED } from '../catalogue/events.ts';
 import { getProductBySlug, listCategories, listProducts, type ProductListing, type ProductSummary } from '../catalogue/queries.ts';
 import { buildCategoryTree, type CategoryTree } from './category-tree.ts';
 import { homePage } from './pages/home.ts';
-import { infoPages } from './pages/info.ts';
 import { listingPage, searchPrompt } from './pages/listing.ts';
 import { pageCount } from './pages/parts.ts';
 import { productPage, withCsrfToken } from './pages/product.ts';
@@ -178,9 +177,4 @@ export const storefrontRoutes: FastifyPluginAsync = async (app) => {
     const csrf = request.cookies[SESSION_COOKIE] ? app.accounts.formToken(request, reply) : '';
     return sendPage(reply, withCsrfToken(page, csrf));
   });
-
-  for (const [path, info] of Object.entries(infoPages)) {
-    const page = render(info.title, info.body);
-    app.get(path, { schema: { hide: true } }, async (_request, reply) => sendPage(reply, page));
-  }
 };

@@ -1,0 +1,18 @@
+// What every part of the policy page is given, and what it gives back.
+import type { RightsSettings } from '../../platform/config.ts';
+import type { DataMap } from '../../privacy/datamap/types.ts';
+import type { SafeHtml } from '../../web/template.ts';
+import type { PolicyEdition } from './edition.ts';
+
+export interface PolicyContext {
+  map: DataMap;
+  edition: PolicyEdition;
+  rights: RightsSettings;
+}
+
+/** One numbered part of the policy: its anchor, its heading and its text. */
+export interface PolicySection {
+  id: string;
+  title: string;
+  body: SafeHtml;
+}
