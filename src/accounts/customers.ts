@@ -202,6 +202,16 @@ export async function logIn(deps: AccountsDeps, db: Db, input: { email: string; 
   return { ok: true, user: candidate.user };
 }
 
+/** Whether `password` is the user's own; a wrong one counts as a failed sign-in of their email. */
+export async function confirmOwnPassword(deps: AccountsDeps, db: Db, user: UserRow, password: string, ip: string): Promise<boolean> {
+  const actor = selfActor(user.subject_id);
+  if (await verifyPassword(await readPasswordHash(deps.kernel, db, user, actor), password)) return true;
+  const profile = await readProfile(deps.kernel, db, user, actor);
+  await recordFailure(db, throttleKeys(deps.throttleSecret, profile.email, ip), deps.now(), deps.throttle);
+  await recordSecurityEvent(db, { kind: 'login-failed', at: deps.now(), userId: user.id, detail: { reason: 'wrong-confirmation-password' } });
+  return false;
+}
+
 /** Password change: the old password stops working at once and every session ends; a new one is issued here. */
 export async function changePassword(
   deps: AccountsDeps,

@@ -17,7 +17,7 @@ import { alertStaff } from './alerts.ts';
 import { loadSecret } from './secrets.ts';
 import { recordSecurityEvent } from './security-events.ts';
 import { createSession, endSession, findSession, sessionLifetimes, type ActiveSession } from './sessions.ts';
-import { logIn, type LoginResult } from './customers.ts';
+import { confirmOwnPassword, logIn, type LoginResult } from './customers.ts';
 import type { UserKind, UserRow } from './tables.ts';
 import { randomToken, TOKEN_SHAPE } from './tokens.ts';
 import { lockoutPolicy } from './throttle.ts';
@@ -44,6 +44,8 @@ export interface AccountsApi {
   clearSession(reply: FastifyReply): void;
   /** Checks a customer's email and password as a sign-in does (failures count towards the lockout), without signing in. */
   checkPassword(db: Db, input: { email: string; password: string; ip: string }): Promise<LoginResult>;
+  /** Whether this is the signed-in user's password (a wrong one counts towards the lockout), for confirming a weighty step. */
+  confirmPassword(db: Db, user: UserRow, password: string, ip: string): Promise<boolean>;
   /** Signs a user in: a new session, its cookie; the request's earlier session ends. */
   signIn(request: FastifyRequest, reply: FastifyReply, user: UserRow): Promise<void>;
   /** Signs out: ends the request's session in the database and its cookie. */
@@ -174,6 +176,7 @@ export function accountsPlugin(options: AccountsPluginOptions): FastifyPluginAsy
       },
       customerForCheckout: (db, input) => customerForCheckout(deps, db, input),
       checkPassword: (db, input) => logIn(deps, db, { ...input, kind: 'customer' }),
+      confirmPassword: (db, user, password, ip) => confirmOwnPassword(deps, db, user, password, ip),
       async signIn(request, reply, user) {
         const previous = request.cookies[SESSION_COOKIE];
         if (previous) await endSession(app.db, previous);

@@ -1,9 +1,17 @@
 // The rights module: what a person can see, take, correct and end of their data (the published
-// policy, the privacy centre, export, correction, deactivation, deletion), the requests and
-// complaints the privacy officer tracks, and the erasure flow that reaches every module's copy
-// through the holders the composition root hands it (src/privacy/holders.ts).
+// policy, the privacy centre, export, correction, deactivation, deletion), the requests the privacy
+// officer tracks, and the erasure flow that reaches every module's copy through the holders the
+// composition root hands it (src/privacy/holders.ts).
+import type { Logger } from '../platform/logger.ts';
+import type { JobContext } from '../platform/jobs/types.ts';
 import type { Module } from '../platform/module.ts';
+import { enqueue } from '../platform/jobs/enqueue.ts';
 import type { NamedHolder } from '../privacy/holders.ts';
+import { jobKernel } from '../privacy/job-services.ts';
+import type { RightsDeps } from './deps.ts';
+import { continueDeletion, ERASE_JOB, RECHECK_MS } from './erasure.ts';
+import { rightsHolder } from './holder.ts';
+import './mail.ts';
 import { rightsMigrations } from './migrations.ts';
 import { rightsRoutes } from './routes.ts';
 
@@ -12,10 +20,25 @@ export interface RightsModuleOptions {
   holders: () => readonly NamedHolder[];
 }
 
+export function jobDeps(ctx: JobContext, holders: () => readonly NamedHolder[]): RightsDeps {
+  const config = ctx.services.config;
+  if (!config) throw new Error('NO_CONFIG: the rights jobs need the settings (services.config)');
+  return { kernel: jobKernel(ctx), config, holders, now: () => new Date(), log: ctx.log as Logger };
+}
+
 export function makeRightsModule(options: RightsModuleOptions): Module {
   return {
     name: 'rights',
     migrations: rightsMigrations,
     routes: rightsRoutes(options),
+    personalData: rightsHolder,
+    jobs: {
+      [ERASE_JOB]: async (payload, ctx) => {
+        const requestId = String(payload.requestId ?? '');
+        const progress = await continueDeletion(jobDeps(ctx, options.holders), ctx.db, requestId);
+        // Waiting for mail to the person to go out: look again shortly (a new job; this one is done).
+        if (progress === 'waiting') await enqueue(ctx.db, ERASE_JOB, { requestId }, { runAt: new Date(Date.now() + RECHECK_MS), maxAttempts: 20 });
+      },
+    },
   };
 }

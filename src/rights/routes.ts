@@ -1,10 +1,15 @@
-// The rights module's pages and API, each group in its own file.
+// The rights module's pages and API, each group in its own file, sharing one set of deps.
 import type { FastifyPluginAsync } from 'fastify';
+import type { Logger } from '../platform/logger.ts';
+import { centreRoutes } from './centre/routes.ts';
+import type { RightsDeps } from './deps.ts';
 import type { RightsModuleOptions } from './module.ts';
 import { policyRoutes } from './policy/routes.ts';
 
-export function rightsRoutes(_options: RightsModuleOptions): FastifyPluginAsync {
+export function rightsRoutes(options: RightsModuleOptions): FastifyPluginAsync {
   return async (app) => {
+    const deps: RightsDeps = { kernel: app.privacy, config: app.config, holders: options.holders, now: () => new Date(), log: app.log as unknown as Logger };
     await app.register(policyRoutes);
+    await centreRoutes(app, deps);
   };
 }

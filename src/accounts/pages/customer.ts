@@ -95,6 +95,8 @@ ${o.notice ? html`<p class="notice" role="status">${o.notice}</p>` : ''}
 </dl>
 <h2>Orders</h2>
 <p><a href="/account/orders">Your orders</a>: what you bought, where each order is, and its tracking number once shipped.</p>
+<h2>Your privacy</h2>
+<p><a href="/account/privacy">Your privacy</a>: everything we hold about you and who received it, your choices, a copy of it all, and how to deactivate or delete your account.</p>
 <h2>Baskets and gift lists</h2>
 <ul><li><a href="/account/baskets">Saved baskets</a></li><li><a href="/account/lists">Gift lists</a></li></ul>
 <h2>Sign-in and security</h2>

@@ -32,7 +32,9 @@ import {
 import { createSession } from '../sessions.ts';
 import { tokenIsLive } from '../tokens.ts';
 import { formKit, formRoute } from './form-kit.ts';
-import { UNIFORM_ANSWER_MS, atLeast, formValues, sendPage, validationProblem } from './forms.ts';
+import { UNIFORM_ANSWER_MS, atLeast } from './forms.ts';
+import { formValues, validationProblem } from '../../web/form-handling.ts';
+import { sendPage } from '../../web/page.ts';
 import { emailBody, loginBody, passwordBody, resetBody, resetConfirmBody, signupBody, tokenBody, tokenQuery } from './schemas.ts';
 
 type Body = Record<string, string>;

@@ -12,11 +12,11 @@ import { SESSION_COOKIE } from '../plugin.ts';
 import { endSession, type ActiveSession } from '../sessions.ts';
 import type { UserKind, UserRow } from '../tables.ts';
 import { tokenIsLive } from '../tokens.ts';
-import { formErrors, formValues, sendPage, validationProblem } from './forms.ts';
+import { sendPage } from '../../web/page.ts';
+import { handleForm } from '../../web/form-handling.ts';
 import { tokenQuery } from './schemas.ts';
 
-/** Options of a form route: its body schema, hidden from the API docs, validation errors re-render the form. */
-export const formRoute = (body: object) => ({ schema: { hide: true, body }, attachValidation: true });
+export { formRoute } from '../../web/form-handling.ts';
 
 export interface FormKit {
   state(request: FastifyRequest, reply: FastifyReply, extra?: Partial<FormState>): FormState;
@@ -36,16 +36,7 @@ export function formKit(app: FastifyInstance): FormKit {
   const state: FormKit['state'] = (request, reply, extra = {}) => ({ csrf: accounts.formToken(request, reply), ...extra });
   return {
     state,
-    async handleForm(request, reply, keep, form, action) {
-      try {
-        const problem = validationProblem(request);
-        if (problem) throw problem;
-        return await action();
-      } catch (err) {
-        const { errors, status } = formErrors(err);
-        return sendPage(request, reply, form(state(request, reply, { values: formValues(request.body, keep), errors })), status);
-      }
-    },
+    handleForm: (request, reply, keep, form, action) => handleForm(request, reply, (extra) => state(request, reply, extra), keep, form, action),
     async signIn(request, reply, issued) {
       const previous = request.cookies[SESSION_COOKIE];
       if (previous) await endSession(app.db, previous);

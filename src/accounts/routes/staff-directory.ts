@@ -13,7 +13,7 @@ import type { UserRow } from '../tables.ts';
 import { usersOfSubjects } from '../users.ts';
 import { createVendorUser } from '../vendor-users.ts';
 import { formKit, formRoute } from './form-kit.ts';
-import { sendPage } from './forms.ts';
+import { sendPage } from '../../web/page.ts';
 import { staffPageGate } from './staff-gate.ts';
 
 type Body = Record<string, string>;

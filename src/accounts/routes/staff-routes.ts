@@ -24,7 +24,8 @@ import { otpauthUri } from '../totp.ts';
 import { findCustomersAsStaff, readAsStaff } from '../staff-access.ts';
 import { formKit, formRoute } from './form-kit.ts';
 import { staffPageGate } from './staff-gate.ts';
-import { formErrors, formValues, sendPage, validationProblem } from './forms.ts';
+import { formErrors, formValues, validationProblem } from '../../web/form-handling.ts';
+import { sendPage } from '../../web/page.ts';
 import { errorResponse, loginBody, passwordBody, resetConfirmBody } from './schemas.ts';
 
 type Body = Record<string, string>;

@@ -9,7 +9,8 @@ import { vendorHomePage, vendorLoginPage, vendorSetPasswordPage } from '../pages
 import { createSession } from '../sessions.ts';
 import { createVendorUser } from '../vendor-users.ts';
 import { formKit, formRoute } from './form-kit.ts';
-import { formValues, sendPage } from './forms.ts';
+import { formValues } from '../../web/form-handling.ts';
+import { sendPage } from '../../web/page.ts';
 import { errorResponse, loginBody, resetConfirmBody } from './schemas.ts';
 
 type Body = Record<string, string>;

@@ -118,6 +118,14 @@ export async function getOrderByNumber(db: Db, number: string): Promise<Order | 
   return (await ordersDb(db).selectFrom('orders').selectAll().where('number', '=', number).executeTakeFirst()) ?? null;
 }
 
+/** The numbers of these orders (ids not found are left out), in one query. */
+export async function orderNumbers(db: Db, ids: readonly string[]): Promise<Map<string, string>> {
+  const valid = [...new Set(ids)].filter((id) => UUID.test(id));
+  if (valid.length === 0) return new Map();
+  const rows = await ordersDb(db).selectFrom('orders').select(['id', 'number']).where('id', 'in', valid).execute();
+  return new Map(rows.map((r) => [r.id, r.number]));
+}
+
 /** A customer's orders, newest first. */
 export async function ordersOfCustomer(db: Db, subject: string): Promise<Order[]> {
   if (!UUID.test(subject)) return [];

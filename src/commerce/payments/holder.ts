@@ -52,6 +52,11 @@ export const paymentsHolder: PersonalDataHolder = {
       },
     ];
   },
+  async retains({ db }, subject) {
+    const { rows } = await sql<{ n: number }>`select count(*)::int as n from payments_attempts where subject_id = ${subject}::uuid`.execute(db);
+    const n = rows[0]?.n ?? 0;
+    return n ? `the record of your ${n === 1 ? 'payment' : `${n} payments`} (amount, processor reference and outcome), for our accounts` : null;
+  },
   async erase({ db }, subject) {
     await sql`update payments_attempts set subject_id = null, updated_at = now() where subject_id = ${subject}::uuid`.execute(db);
   },

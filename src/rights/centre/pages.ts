@@ -1,0 +1,285 @@
+// The privacy centre (P004-01): what the shop holds about the signed-in person, by category, with
+// why and since when; their consents and choices; who received their data; the notices sent to
+// recipients; their requests; and the ways out: a copy of everything, correction, deactivation and
+// deletion. Plain forms; nothing needs JavaScript.
+import type { DataMap } from '../../privacy/datamap/types.ts';
+import type { ConsentEntry, ConsentState } from '../../privacy/consent/ledger.ts';
+import type { DisclosureRecord } from '../../privacy/disclosure/disclose.ts';
+import type { Notice } from '../../privacy/disclosure/notices.ts';
+import type { PersonalItem } from '../../privacy/store/items.ts';
+import { csrfField, errorSummary, input, type FormState } from '../../web/form.ts';
+import type { Page } from '../../web/page.ts';
+import { html, type SafeHtml } from '../../web/template.ts';
+import { categoryLabel } from '../policy/plain-words.ts';
+import { isCorrectable } from '../correction.ts';
+import { kindLabels, type RightsRequest } from '../requests.ts';
+import { refLabel, valueText } from './values.ts';
+
+const day = (d: Date | string) => new Date(d).toISOString().slice(0, 10);
+const when = (d: Date | string) => new Date(d).toISOString().slice(0, 16).replace('T', ' ');
+
+export interface Choice {
+  purpose: string;
+  name: string;
+  description: string;
+  /** consent: off until given; opt-out: on until withdrawn. */
+  basis: 'consent' | 'opt-out';
+  on: boolean;
+  since: Date | null;
+}
+
+/** The purposes a customer can turn on or off, with where they stand now. */
+export function choicesOf(map: DataMap, state: readonly ConsentState[]): Choice[] {
+  return [...map.purposes.values()]
+    .filter((p) => p.dataSubjects.has('customer') && (p.legalBasis === 'consent' || p.optOut))
+    .map((p) => {
+      const current = state.find((s) => s.purpose === p.id && s.recipient === '');
+      const basis = p.legalBasis === 'consent' ? ('consent' as const) : ('opt-out' as const);
+      return { purpose: p.id, name: p.name, description: p.description, basis, on: current ? current.state === 'granted' : basis === 'opt-out', since: current?.since ?? null };
+    });
+}
+
+export interface CentreView {
+  map: DataMap;
+  items: readonly PersonalItem[];
+  orders: ReadonlyMap<string, string>;
+  choices: readonly Choice[];
+  ledger: readonly ConsentEntry[];
+  disclosures: readonly DisclosureRecord[];
+  notices: readonly Notice[];
+  requests: readonly RightsRequest[];
+  csrf: string;
+  notice?: string;
+}
+
+function itemsTable(v: CentreView): SafeHtml {
+  if (v.items.length === 0) return html`<p>We hold no personal data about you besides your sign-in.</p>`;
+  const sorted = [...v.items].sort((a, b) => a.category.localeCompare(b.category) || a.collectedAt.getTime() - b.collectedAt.getTime());
+  return html`<div class="table-scroll"><table><caption>Every item, decrypted for you</caption>
+<thead><tr><th scope="col">What</th><th scope="col">Value</th><th scope="col">Belongs to</th><th scope="col">Why we have it</th><th scope="col">Collected</th><th scope="col">Kept until</th><th scope="col"><span class="visually-hidden">Change</span></th></tr></thead>
+<tbody>${sorted.map((i) => {
+    const category = v.map.categories.get(i.category);
+    const purpose = v.map.purposes.get(i.purpose);
+    const action = isCorrectable(i.category)
+      ? html`<a href="/account/privacy/items/${i.id}">Correct<span class="visually-hidden"> ${category ? categoryLabel(category) : i.category} of ${refLabel(i.ref, v.orders)}</span></a>`
+      : i.category === 'user.contact.email' && i.ref === ''
+        ? html`<a href="/account/email">Change<span class="visually-hidden"> your sign-in email</span></a>`
+        : '';
+    return html`<tr><td>${category ? categoryLabel(category) : i.category}</td><td>${valueText(i.value)}</td><td>${refLabel(i.ref, v.orders)}</td>
+<td>${purpose?.name ?? i.purpose}</td><td>${day(i.collectedAt)} <span class="meta">(policy ${i.policyVersion})</span></td><td>${day(i.retainUntil)}</td><td>${action}</td></tr>`;
+  })}</tbody></table></div>`;
+}
+
+function choicesSection(v: CentreView): SafeHtml {
+  return html`<ul class="choices">${v.choices.map(
+    (c) => html`<li><form method="post" action="/account/privacy/choices">${csrfField(v.csrf)}<input type="hidden" name="purpose" value="${c.purpose}">
+<p><strong>${c.name}</strong>: ${c.on ? 'on' : 'off'}${c.since ? html` <span class="meta">(since ${when(c.since)})</span>` : c.basis === 'opt-out' ? html` <span class="meta">(until you turn it off)</span>` : ''}<br>${c.description}</p>
+<button type="submit" name="choice" value="${c.on ? 'withdraw' : 'grant'}">${c.on ? 'Turn off' : 'Turn on'}<span class="visually-hidden"> ${c.name}</span></button></form></li>`,
+  )}</ul>
+${
+  v.ledger.length
+    ? html`<div class="table-scroll"><table><caption>Every choice you made, as recorded</caption><thead><tr><th scope="col">When</th><th scope="col">What</th><th scope="col">Choice</th><th scope="col">How</th><th scope="col">Policy</th></tr></thead>
+<tbody>${v.ledger.map((e) => html`<tr><td>${when(e.recordedAt)}</td><td>${v.map.purposes.get(e.purpose)?.name ?? e.purpose}${e.recipient ? ` (${v.map.recipients.get(e.recipient)?.name ?? e.recipient})` : ''}</td><td>${e.action === 'grant' ? 'given' : 'withdrawn'}</td><td>${e.channel}</td><td>${e.policyVersion}</td></tr>`)}</tbody></table></div>`
+    : ''
+}`;
+}
+
+function disclosuresTable(v: CentreView): SafeHtml {
+  if (v.disclosures.length === 0) return html`<p>Nobody outside the shop has received your data.</p>`;
+  return html`<div class="table-scroll"><table><caption>Every time your data left us</caption><thead><tr><th scope="col">When</th><th scope="col">Who</th><th scope="col">What</th><th scope="col">Why</th><th scope="col">For</th></tr></thead>
+<tbody>${v.disclosures.map(
+    (d) => html`<tr><td>${when(d.at)}</td><td>${d.recipientName}</td><td>${d.categories.map((c) => (v.map.categories.get(c) ? categoryLabel(v.map.categories.get(c)!) : c)).join(', ')}</td><td>${d.basisLabel}</td><td>${d.order ? `Order ${v.orders.get(d.order) ?? '(deleted)'}` : '—'}</td></tr>`,
+  )}</tbody></table></div>`;
+}
+
+function noticesTable(v: CentreView): SafeHtml | '' {
+  if (v.notices.length === 0) return '';
+  return html`<h2 id="notices">Recipients we told of your changes</h2>
+<div class="table-scroll"><table><caption>Notices to recipients</caption><thead><tr><th scope="col">When</th><th scope="col">Who</th><th scope="col">Of what</th><th scope="col">Passed on</th></tr></thead>
+<tbody>${v.notices.map((n) => html`<tr><td>${when(n.at)}</td><td>${n.recipientName}</td><td>${n.kind === 'correction' ? 'A correction' : 'Your deletion'}: ${n.categories.map((c) => (v.map.categories.get(c) ? categoryLabel(v.map.categories.get(c)!) : c)).join(', ')}</td><td>${n.delivered ? when(n.delivered.at) : 'not yet (our privacy officer passes it on)'}</td></tr>`)}</tbody></table></div>`;
+}
+
+function requestsList(v: CentreView): SafeHtml {
+  if (v.requests.length === 0) return html`<p>None yet.</p>`;
+  return html`<ul>${v.requests.map((r) => html`<li>${r.number}: ${kindLabels[r.kind]}, ${day(r.received_at)}, ${r.status === 'completed' ? 'done' : r.status}</li>`)}</ul>`;
+}
+
+export function centrePage(v: CentreView): Page {
+  return {
+    title: 'Your privacy',
+    body: html`<section class="centre"><h1>Your privacy</h1>
+${v.notice ? html`<p class="notice" role="status">${v.notice}</p>` : ''}
+<p>Everything we hold about you, why, and what you can do about it. Our <a href="/privacy">privacy policy</a> explains each use; our privacy officer is at <a href="/privacy/contact">the privacy contact page</a>.</p>
+<nav aria-label="On this page"><ul class="centre-nav"><li><a href="#data">Your data</a></li><li><a href="#choices">Your choices</a></li><li><a href="#recipients">Who received your data</a></li><li><a href="#copy">Your copy</a></li><li><a href="#leave">Deactivate or delete</a></li></ul></nav>
+<h2 id="data">Your data</h2>
+${itemsTable(v)}
+<p class="meta">Your password is stored only as a hash, which we do not show. <a href="/account/privacy/access-log">Who looked at your data</a>.</p>
+<h2 id="choices">Your choices</h2>
+<p>Uses of your data you can turn on or off at any time; a change applies at once.</p>
+${choicesSection(v)}
+<h2 id="recipients">Who received your data</h2>
+${disclosuresTable(v)}
+${noticesTable(v)}
+<h2 id="requests">Your requests</h2>
+${requestsList(v)}
+<h2 id="copy">Your copy</h2>
+<p>Everything above and more (your orders, payments, saved lists, the mail we sent you, your sign-ins), as a page to read or as a file to keep or take to another shop.</p>
+<p><a class="button" href="/account/privacy/export">Read it all</a> <a class="button" href="/account/privacy/export.json" download>Download it (JSON)</a> <a href="/privacy/export-format">What the file holds</a></p>
+<h2 id="leave">Deactivate or delete</h2>
+<ul><li><a href="/account/privacy/deactivate">Deactivate your account</a>: we keep it, but stop using your data and stop writing to you, until you sign in again and reactivate it.</li>
+<li><a href="/account/privacy/delete">Delete your account</a>: we erase everything we hold about you and tell everyone who received it to do the same.</li></ul>
+</section>`,
+  };
+}
+
+export interface CorrectForm {
+  item: PersonalItem;
+  label: string;
+  where: string;
+  state: FormState;
+}
+
+const formLabels: Record<string, string> = { name: 'Name', phone: 'Phone number', line1: 'Address', line2: 'Address line 2 (optional)', postal_code: 'Postal code', city: 'City', country: 'Country (two-letter code, e.g. US)' };
+
+export function correctPage(f: CorrectForm): Page {
+  const s = f.state;
+  let fields: SafeHtml;
+  if (f.item.category === 'user.contact.address') {
+    fields = html`${input(s, { name: 'line1', label: formLabels.line1!, autocomplete: 'address-line1', maxlength: 200 })}
+${input(s, { name: 'line2', label: formLabels.line2!, autocomplete: 'address-line2', maxlength: 200, required: false })}
+${input(s, { name: 'postal_code', label: formLabels.postal_code!, autocomplete: 'postal-code', maxlength: 20 })}
+${input(s, { name: 'city', label: formLabels.city!, autocomplete: 'address-level2', maxlength: 100 })}
+${input(s, { name: 'country', label: formLabels.country!, autocomplete: 'country', maxlength: 2 })}`;
+  } else if (f.item.category === 'user.contact.phone_number') {
+    fields = input(s, { name: 'phone', label: formLabels.phone!, type: 'tel', autocomplete: 'tel', maxlength: 40 });
+  } else {
+    fields = input(s, { name: 'name', label: formLabels.name!, autocomplete: 'name', maxlength: 200 });
+  }
+  return {
+    title: `Correct your ${f.label.toLowerCase()}`,
+    body: html`<section class="account-form"><h1>Correct your ${f.label.toLowerCase()}</h1>
+<p>${f.where}: it now reads <strong>${valueText(f.item.value)}</strong>.</p>
+<p>Anyone who received it from us (a carrier, for example) is told of the correction.</p>
+${errorSummary(s, formLabels)}
+<form method="post" action="/account/privacy/items/${f.item.id}">${csrfField(s.csrf)}
+${fields}
+<p><button type="submit">Save the correction</button></p></form>
+<p><a href="/account/privacy">Back to your privacy</a></p></section>`,
+  };
+}
+
+export function correctedPage(o: { label: string; notices: readonly Notice[]; orders: ReadonlyMap<string, string> }): Page {
+  return {
+    title: 'Corrected',
+    body: html`<section class="account-form"><h1>Corrected</h1>
+<p class="notice" role="status">Your ${o.label.toLowerCase()} is corrected.</p>
+${
+  o.notices.length
+    ? html`<p>These recipients had received the old value; we have noted to tell each of them, and our privacy officer passes the correction on:</p>
+<ul>${o.notices.map((n) => html`<li>${n.recipientName}${n.orders.length ? ` (for order ${n.orders.map((id) => o.orders.get(id) ?? '—').join(', ')})` : ''}</li>`)}</ul>`
+    : html`<p>Nobody outside the shop had received it, so there is nobody else to tell.</p>`
+}
+<p><a href="/account/privacy">Back to your privacy</a></p></section>`,
+  };
+}
+
+export interface LeaveView {
+  state: FormState;
+  openOrders: readonly { number: string; status: string }[];
+  recipients: readonly string[];
+  kept: readonly string[];
+  windowDays: number;
+}
+
+export function deletePage(v: LeaveView): Page {
+  return {
+    title: 'Delete your account',
+    body: html`<section class="account-form"><h1>Delete your account</h1>
+${errorSummary(v.state, { password: 'Password' })}
+<p>We erase your account and every piece of personal data we hold about you: your name, addresses, phone numbers, email, orders’ delivery details, saved baskets and gift lists, and the mail we sent you. It cannot be undone.</p>
+${
+  v.openOrders.length
+    ? html`<p><strong>Orders still open</strong> are cancelled, and what you paid for them is refunded: ${v.openOrders.map((o) => `${o.number} (${o.status.replace('_', ' ')})`).join(', ')}.</p>`
+    : ''
+}
+${v.recipients.length ? html`<p>These recipients received some of your data for your orders, and we tell each of them to erase it: ${v.recipients.join(', ')}.</p>` : ''}
+${v.kept.length ? html`<p>What we keep, without your name, address or email, because the law requires it: ${v.kept.join('; ')}.</p>` : ''}
+<p>You are signed out at once. We send a last mail, a receipt, to your address, and then forget the address too. No backup can decrypt your data afterwards, and within ${v.windowDays} days no backup can even confirm your email address was here.</p>
+<form method="post" action="/account/privacy/delete">${csrfField(v.state.csrf)}
+${input(v.state, { name: 'password', label: 'Your password, to confirm', type: 'password', autocomplete: 'current-password', maxlength: 256 })}
+<p><button type="submit" class="danger">Delete my account and data</button></p></form>
+<p><a href="/account/privacy">Keep my account</a></p></section>`,
+  };
+}
+
+export function deletingPage(number: string): Page {
+  return {
+    title: 'Your account is being deleted',
+    body: html`<section class="account-form"><h1>Your account is being deleted</h1>
+<p class="notice" role="status">We received your request ${number}. You are signed out, and your account can no longer be used.</p>
+<p>Within a few minutes everything we hold about you is erased. A receipt is on its way to your email address: it is the last mail we send you.</p>
+<p><a href="/">Back to the shop</a></p></section>`,
+  };
+}
+
+export function deactivatePage(state: FormState): Page {
+  return {
+    title: 'Deactivate your account',
+    body: html`<section class="account-form"><h1>Deactivate your account</h1>
+${errorSummary(state, { password: 'Password' })}
+<p>We keep your account and your data, but stop using it: no mail from us (apart from the status of an order you already placed, which we still deliver), no offers, no new uses. You are signed out.</p>
+<p>To use it again, sign in and choose to reactivate it. To erase everything instead, <a href="/account/privacy/delete">delete your account</a>.</p>
+<form method="post" action="/account/privacy/deactivate">${csrfField(state.csrf)}
+${input(state, { name: 'password', label: 'Your password, to confirm', type: 'password', autocomplete: 'current-password', maxlength: 256 })}
+<p><button type="submit">Deactivate my account</button></p></form>
+<p><a href="/account/privacy">Keep it active</a></p></section>`,
+  };
+}
+
+export function deactivatedPage(number: string): Page {
+  return {
+    title: 'Your account is deactivated',
+    body: html`<section class="account-form"><h1>Your account is deactivated</h1>
+<p class="notice" role="status">Done (request ${number}). You are signed out, and we do not use your data or write to you.</p>
+<p>To use your account again, <a href="/account/reactivate">reactivate it</a> with your email and password.</p></section>`,
+  };
+}
+
+export function reactivatePage(state: FormState): Page {
+  return {
+    title: 'Reactivate your account',
+    body: html`<section class="account-form"><h1>Reactivate your account</h1>
+<p>Your account is deactivated: we keep it but do not use it. Sign in here to use it again.</p>
+${errorSummary(state, { email: 'Email', password: 'Password' })}
+<form method="post" action="/account/reactivate">${csrfField(state.csrf)}
+${input(state, { name: 'email', label: 'Email', type: 'email', autocomplete: 'username', maxlength: 254 })}
+${input(state, { name: 'password', label: 'Password', type: 'password', autocomplete: 'current-password', maxlength: 256 })}
+<p><button type="submit">Reactivate and sign in</button></p></form></section>`,
+  };
+}
+
+export function accessLogPage(entries: readonly { at: Date; by: string; byDetail: string | null; action: string; outcome: string; purpose: string | null; categories: string[] }[], map: DataMap): Page {
+  const actions: Record<string, string> = {
+    'data.read': 'read',
+    'data.write': 'stored',
+    'data.correct': 'corrected',
+    'data.lookup': 'looked up',
+    disclosure: 'passed on',
+    'subject.create': 'started keeping your data',
+    'consent.grant': 'recorded a consent',
+    'consent.withdraw': 'recorded a withdrawal',
+    'notice.record': 'told recipients',
+    'audit.read': 'read this log',
+  };
+  return {
+    title: 'Who looked at your data',
+    body: html`<section class="centre"><h1>Who looked at your data</h1>
+<p>Every read, change and refusal of your data, from our audit log (which nobody can change unnoticed). Staff are named by their role.</p>
+<div class="table-scroll"><table><caption>Your access log, oldest first</caption><thead><tr><th scope="col">When</th><th scope="col">Who</th><th scope="col">Did</th><th scope="col">Why</th><th scope="col">What</th></tr></thead>
+<tbody>${entries.map(
+      (e) => html`<tr><td>${when(e.at)}</td><td>${e.by === 'self' ? 'you' : e.by === 'staff' ? `staff (${e.byDetail ?? ''})` : e.by === 'system' ? `the shop (${e.byDetail ?? ''})` : e.by}</td>
+<td>${actions[e.action] ?? e.action}${e.outcome === 'refused' ? ' (refused)' : ''}</td><td>${e.purpose ? (map.purposes.get(e.purpose)?.name ?? e.purpose) : '—'}</td><td>${e.categories.map((c) => (map.categories.get(c) ? categoryLabel(map.categories.get(c)!) : c)).join(', ') || '—'}</td></tr>`,
+    )}</tbody></table></div>
+<p><a href="/account/privacy">Back to your privacy</a></p></section>`,
+  };
+}

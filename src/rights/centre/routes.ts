@@ -1,0 +1,258 @@
+// The privacy centre's pages and JSON API for the signed-in customer: see, copy, correct, choose,
+// deactivate, delete; and the reactivation of a deactivated account. Each command is one
+// transaction, opened here; deactivation and deletion ask for the password again.
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { AppError, validationError } from '../../platform/errors.ts';
+import { selfActor } from '../../privacy/actors.ts';
+import type { PersonalItem } from '../../privacy/store/items.ts';
+import { ordersOfCustomer, orderNumbers } from '../../commerce/orders/api.ts';
+import { formRoute, handleForm, validationProblem } from '../../web/form-handling.ts';
+import type { FormState } from '../../web/form.ts';
+import { sendPage } from '../../web/page.ts';
+import { html } from '../../web/template.ts';
+import { errorBody } from '../../web/error-schema.ts';
+import { categoryLabel } from '../policy/plain-words.ts';
+import { correct, correctable, isCorrectable, valueFromInput } from '../correction.ts';
+import { holderContext, type RightsDeps } from '../deps.ts';
+import { beginDeletion } from '../erasure.ts';
+import { buildExport, exportFileName } from '../export.ts';
+import { exportPage } from '../export-page.ts';
+import { deactivate, reactivate } from '../deactivation.ts';
+import { recordDoneRequest, requestsOfSubject } from '../requests.ts';
+import { accessLogPage, centrePage, choicesOf, correctedPage, correctPage, deactivatedPage, deactivatePage, deletePage, deletingPage, reactivatePage, type LeaveView } from './pages.ts';
+import { orderIdsOf, refLabel } from './values.ts';
+
+const OPEN_ORDER = new Set(['pending_payment', 'paid', 'fulfilling', 'on_hold']);
+const password = { type: 'string', minLength: 1, maxLength: 256 } as const;
+const passwordBody = { type: 'object', additionalProperties: false, required: ['password'], properties: { password } } as const;
+const reactivateBody = { type: 'object', additionalProperties: false, required: ['email', 'password'], properties: { email: { type: 'string', minLength: 3, maxLength: 254 }, password } } as const;
+const choiceBody = { type: 'object', additionalProperties: false, required: ['purpose', 'choice'], properties: { purpose: { type: 'string', maxLength: 100 }, choice: { type: 'string', enum: ['grant', 'withdraw'] } } } as const;
+const field = { type: 'string', maxLength: 200 } as const;
+const correctBody = { type: 'object', additionalProperties: false, properties: { name: field, phone: field, line1: field, line2: field, postal_code: field, city: field, country: field } } as const;
+const itemParams = { type: 'object', required: ['id'], properties: { id: { type: 'string', format: 'uuid' } } } as const;
+const exportResponse = { type: 'object', additionalProperties: true, required: ['format', 'generated_at', 'shop', 'sections'], properties: { format: { type: 'string' }, generated_at: { type: 'string' }, shop: { type: 'object', additionalProperties: true }, sections: { type: 'array', items: { type: 'object', additionalProperties: true } } } } as const;
+const errors = { 400: errorBody, 401: errorBody, 403: errorBody, 404: errorBody, 409: errorBody };
+
+type Body = Record<string, string>;
+
+export async function centreRoutes(app: FastifyInstance, deps: RightsDeps): Promise<void> {
+  const { accounts } = app;
+  const state = (request: FastifyRequest, reply: FastifyReply) => (extra: Partial<FormState> = {}): FormState => ({ csrf: accounts.formToken(request, reply), ...extra });
+
+  const itemsOf = async (subject: string): Promise<PersonalItem[]> =>
+    (await deps.kernel.read(app.db, { subject, actor: selfActor(subject), purpose: 'data-rights', projection: 'export' })).items;
+
+  const centre = async (request: FastifyRequest, reply: FastifyReply, subject: string, notice?: string) => {
+    const items = await itemsOf(subject);
+    const disclosures = await deps.kernel.disclosuresOf(app.db, { subject });
+    const notices = await deps.kernel.noticesOf(app.db, subject);
+    const orders = await orderNumbers(app.db, [...orderIdsOf(items.map((i) => i.ref)), ...disclosures.flatMap((d) => (d.order ? [d.order] : [])), ...notices.flatMap((n) => n.orders)]);
+    const page = centrePage({
+      map: deps.kernel.map,
+      items,
+      orders,
+      choices: choicesOf(deps.kernel.map, await deps.kernel.consentState(app.db, subject)),
+      ledger: await deps.kernel.consentLedger(app.db, subject),
+      disclosures,
+      notices,
+      requests: await requestsOfSubject(app.db, subject),
+      csrf: accounts.formToken(request, reply),
+      ...(notice ? { notice } : {}),
+    });
+    return sendPage(request, reply, page);
+  };
+
+  app.get('/account/privacy', { schema: { hide: true } }, async (request, reply) => {
+    const session = await accounts.customerPage(request, reply);
+    return session ? centre(request, reply, session.user.subject_id) : reply;
+  });
+
+  app.get('/account/privacy/access-log', { schema: { hide: true } }, async (request, reply) => {
+    const session = await accounts.customerPage(request, reply);
+    if (!session) return reply;
+    const subject = session.user.subject_id;
+    return sendPage(request, reply, accessLogPage(await deps.kernel.accessLog(app.db, { subject, actor: selfActor(subject) }), deps.kernel.map));
+  });
+
+  // ---- The copy of everything.
+  app.get('/account/privacy/export', { schema: { hide: true } }, async (request, reply) => {
+    const session = await accounts.customerPage(request, reply);
+    if (!session) return reply;
+    const subject = session.user.subject_id;
+    const doc = await buildExport(deps, app.db, subject, selfActor(subject));
+    return sendPage(request, reply, exportPage(doc, { download: html`<a class="button" href="/account/privacy/export.json" download>Download it (JSON)</a>`, back: html`<a href="/account/privacy">Back to your privacy</a>` }));
+  });
+
+  const download = async (subject: string) =>
+    app.db.transaction().execute(async (trx) => {
+      const doc = await buildExport(deps, trx, subject, selfActor(subject));
+      await recordDoneRequest(deps, trx, { kind: 'access', subject, source: 'self', channel: 'web', actor: selfActor(subject), verification: 'signed-in' }, { sections: doc.sections.length });
+      return doc;
+    });
+
+  app.get('/account/privacy/export.json', { schema: { hide: true } }, async (request, reply) => {
+    const session = await accounts.customerPage(request, reply);
+    if (!session) return reply;
+    const doc = await download(session.user.subject_id);
+    return reply.header('cache-control', 'no-store').header('content-disposition', `attachment; filename="${exportFileName(doc)}"`).type('application/json; charset=utf-8').send(JSON.stringify(doc, null, 1));
+  });
+
+  app.get(
+    '/api/account/export',
+    { schema: { tags: ['account'], summary: 'Everything the shop holds about the signed-in customer (P001-10), in the documented export format (docs/export-schema.json); recorded as an access request', response: { 200: exportResponse, ...errors } } },
+    async (request, reply) => {
+      const session = await accounts.requireSession(request, 'customer');
+      return reply.header('cache-control', 'no-store').send(await download(session.user.subject_id));
+    },
+  );
+
+  // ---- Correction of one item.
+  const itemOf = async (subject: string, id: string): Promise<PersonalItem> => {
+    const item = (await itemsOf(subject)).find((i) => i.id === id);
+    if (!item || !isCorrectable(item.category)) throw new AppError('NOT_FOUND', 'There is no such item to correct.');
+    return item;
+  };
+  const correctForm = async (subject: string, item: PersonalItem) => {
+    const category = deps.kernel.map.categories.get(item.category);
+    const orders = await orderNumbers(app.db, orderIdsOf([item.ref]));
+    return { item, label: category ? categoryLabel(category) : item.category, where: refLabel(item.ref, orders) };
+  };
+  const initialValues = (item: PersonalItem): Record<string, string> => {
+    const v = item.value;
+    if (v !== null && typeof v === 'object' && !Array.isArray(v)) return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, typeof x === 'string' ? x : '']));
+    return { [correctable[item.category as keyof typeof correctable]]: typeof v === 'string' ? v : '' };
+  };
+
+  app.get<{ Params: { id: string } }>('/account/privacy/items/:id', { schema: { hide: true, params: itemParams } }, async (request, reply) => {
+    const session = await accounts.customerPage(request, reply);
+    if (!session) return reply;
+    const item = await itemOf(session.user.subject_id, request.params.id);
+    return sendPage(request, reply, correctPage({ ...(await correctForm(session.user.subject_id, item)), state: state(request, reply)({ values: initialValues(item) }) }));
+  });
+
+  app.post<{ Params: { id: string } }>('/account/privacy/items/:id', { ...formRoute(correctBody), schema: { hide: true, body: correctBody, params: itemParams } }, async (request, reply) => {
+    const session = await accounts.customerPage(request, reply);
+    if (!session) return reply;
+    const subject = session.user.subject_id;
+    const item = await itemOf(subject, request.params.id);
+    const form = await correctForm(subject, item);
+    return handleForm(request, reply, state(request, reply), Object.keys(correctBody.properties), (s) => correctPage({ ...form, state: s }), async () => {
+      const value = valueFromInput(item.category as keyof typeof correctable, (request.body ?? {}) as Record<string, unknown>);
+      const done = await app.db.transaction().execute((trx) => correct(deps, trx, { subject, item: item.id, value, actor: selfActor(subject), source: 'self', channel: 'web' }));
+      const orders = await orderNumbers(app.db, done.notices.flatMap((n) => n.orders));
+      return sendPage(request, reply, correctedPage({ label: form.label, notices: done.notices, orders }));
+    });
+  });
+
+  app.patch<{ Params: { id: string }; Body: Record<string, unknown> }>(
+    '/api/account/items/:id',
+    { schema: { tags: ['account'], summary: 'Correct one item of the signed-in customer (a name, an address, a phone number); recipients that received it are told', params: itemParams, body: correctBody, response: { 200: { type: 'object', properties: { request: { type: 'string' }, recipients_told: { type: 'array', items: { type: 'string' } } } }, ...errors } } },
+    async (request) => {
+      const session = await accounts.requireSession(request, 'customer');
+      const subject = session.user.subject_id;
+      const item = await itemOf(subject, request.params.id);
+      const value = valueFromInput(item.category as keyof typeof correctable, request.body);
+      const done = await app.db.transaction().execute((trx) => correct(deps, trx, { subject, item: item.id, value, actor: selfActor(subject), source: 'self', channel: 'web' }));
+      return { request: done.request.number, recipients_told: done.notices.map((n) => n.recipientName) };
+    },
+  );
+
+  // ---- Choices: consent and opt-out purposes (P003-06: withdrawn at once).
+  app.post('/account/privacy/choices', formRoute(choiceBody), async (request, reply) => {
+    const session = await accounts.customerPage(request, reply);
+    if (!session) return reply;
+    const subject = session.user.subject_id;
+    if (validationProblem(request)) throw validationError('choice', 'must be grant or withdraw');
+    const body = request.body as Body;
+    const choice = choicesOf(deps.kernel.map, []).find((c) => c.purpose === body.purpose);
+    if (!choice) throw validationError('purpose', 'is not a choice offered here');
+    await app.db.transaction().execute((trx) =>
+      deps.kernel.recordConsent(trx, { subject, purpose: choice.purpose, action: body.choice as 'grant' | 'withdraw', channel: 'web', actor: selfActor(subject), evidence: 'privacy centre' }),
+    );
+    return centre(request, reply, subject, `${choice.name} is now ${body.choice === 'grant' ? 'on' : 'off'}.`);
+  });
+
+  // ---- Deactivation and deletion.
+  const leaveView = async (subject: string, s: FormState): Promise<LeaveView> => {
+    const ctx = holderContext(deps, app.db, selfActor(subject));
+    const kept: string[] = [];
+    for (const holder of deps.holders()) {
+      const what = await holder.retains?.(ctx, subject);
+      if (what) kept.push(what);
+    }
+    const recipients = [...new Set((await deps.kernel.disclosuresOf(app.db, { subject })).map((d) => d.recipientName))];
+    const openOrders = (await ordersOfCustomer(app.db, subject)).filter((o) => OPEN_ORDER.has(o.status)).map((o) => ({ number: o.number, status: o.status }));
+    return { state: s, openOrders, recipients, kept, windowDays: deps.config.rights.blindIndexRotationDays };
+  };
+  const confirmed = async (request: FastifyRequest, session: { user: Parameters<typeof accounts.confirmPassword>[1] }) => {
+    const ok = await app.db.transaction().execute((trx) => accounts.confirmPassword(trx, session.user, (request.body as Body).password ?? '', request.ip));
+    if (!ok) throw validationError('password', 'is not your password');
+  };
+
+  app.get('/account/privacy/delete', { schema: { hide: true } }, async (request, reply) => {
+    const session = await accounts.customerPage(request, reply);
+    if (!session) return reply;
+    return sendPage(request, reply, deletePage(await leaveView(session.user.subject_id, state(request, reply)())));
+  });
+
+  app.post('/account/privacy/delete', formRoute(passwordBody), async (request, reply) => {
+    const session = await accounts.customerPage(request, reply);
+    if (!session) return reply;
+    const subject = session.user.subject_id;
+    const view = await leaveView(subject, state(request, reply)());
+    return handleForm(request, reply, state(request, reply), [], (s) => deletePage({ ...view, state: s }), async () => {
+      await confirmed(request, session);
+      const started = await app.db.transaction().execute((trx) => beginDeletion(deps, trx, { subject, actor: selfActor(subject), source: 'self', channel: 'web' }));
+      accounts.clearSession(reply);
+      return sendPage(request, reply, deletingPage(started.number));
+    });
+  });
+
+  app.post<{ Body: { password: string } }>(
+    '/api/account/deletion',
+    { schema: { tags: ['account'], summary: 'Delete the signed-in customer\'s account and data (P000-12): signed out at once, erased by a job, a receipt mailed first', body: passwordBody, response: { 202: { type: 'object', properties: { request: { type: 'string' }, status: { type: 'string' } } }, ...errors } } },
+    async (request, reply) => {
+      const session = await accounts.requireSession(request, 'customer');
+      await confirmed(request, session);
+      const subject = session.user.subject_id;
+      const started = await app.db.transaction().execute((trx) => beginDeletion(deps, trx, { subject, actor: selfActor(subject), source: 'self', channel: 'web' }));
+      accounts.clearSession(reply);
+      return reply.code(202).send({ request: started.number, status: started.status });
+    },
+  );
+
+  app.get('/account/privacy/deactivate', { schema: { hide: true } }, async (request, reply) => {
+    const session = await accounts.customerPage(request, reply);
+    return session ? sendPage(request, reply, deactivatePage(state(request, reply)())) : reply;
+  });
+
+  app.post('/account/privacy/deactivate', formRoute(passwordBody), async (request, reply) => {
+    const session = await accounts.customerPage(request, reply);
+    if (!session) return reply;
+    const subject = session.user.subject_id;
+    return handleForm(request, reply, state(request, reply), [], deactivatePage, async () => {
+      await confirmed(request, session);
+      const done = await app.db.transaction().execute((trx) => deactivate(deps, trx, { subject, actor: selfActor(subject), source: 'self', channel: 'web' }));
+      accounts.clearSession(reply);
+      return sendPage(request, reply, deactivatedPage(done.number));
+    });
+  });
+
+  app.get('/account/reactivate', { schema: { hide: true } }, async (request, reply) => sendPage(request, reply, reactivatePage(state(request, reply)())));
+
+  app.post('/account/reactivate', formRoute(reactivateBody), async (request, reply) =>
+    handleForm(request, reply, state(request, reply), ['email'], reactivatePage, async () => {
+      const body = request.body as Body;
+      const result = await app.db.transaction().execute((trx) => accounts.checkPassword(trx, { email: body.email!, password: body.password!, ip: request.ip }));
+      if (result.ok) {
+        await accounts.signIn(request, reply, result.user);
+        return reply.redirect('/account', 303);
+      }
+      if (result.reason !== 'deactivated' || !result.user) throw new AppError(result.reason === 'locked' ? 'LOGIN_LOCKED' : result.reason === 'pending' ? 'EMAIL_NOT_CONFIRMED' : 'LOGIN_FAILED');
+      const user = result.user;
+      await app.db.transaction().execute((trx) => reactivate(deps, trx, { subject: user.subject_id, actor: selfActor(user.subject_id) }));
+      await accounts.signIn(request, reply, { ...user, status: 'active' });
+      return reply.redirect('/account/privacy', 303);
+    }),
+  );
+}
