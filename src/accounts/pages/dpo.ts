@@ -11,12 +11,6 @@ export interface DisclosureRequestView extends PendingDisclosureRequest {
   requestedByLabel: string;
 }
 
-/**
- * Data-subject requests (access, export, erasure) come with the rights module, which will hand
- * the console its own list here; until then `null` says there is nothing to list yet.
- */
-export type SubjectRequestsView = null;
-
 function disclosureRequests(csrf: string, requests: DisclosureRequestView[], notice?: string) {
   return html`<h2>Disclosures awaiting your approval</h2>
 ${notice ? html`<div class="notice" role="status"><p>${notice}</p></div>` : ''}
@@ -32,7 +26,7 @@ ${
 }`;
 }
 
-export function dpoPage(o: { csrf: string; events: SecurityEventRow[]; report?: VerifyReport; disclosures: DisclosureRequestView[]; subjectRequests: SubjectRequestsView; notice?: string }): Page {
+export function dpoPage(o: { csrf: string; events: SecurityEventRow[]; report?: VerifyReport; disclosures: DisclosureRequestView[]; notice?: string }): Page {
   const r = o.report;
   return {
     title: 'Privacy officer',
@@ -55,8 +49,14 @@ ${
     : html`<p>No security events in the last 30 days.</p>`
 }
 ${disclosureRequests(o.csrf, o.disclosures, o.notice)}
-<h2>Data-subject requests</h2>
-${o.subjectRequests === null ? html`<p>Access, export and erasure requests are not listed here yet: they arrive with the privacy centre.</p>` : ''}
+<h2>Data-subject rights</h2>
+<ul>
+<li><a href="/staff/requests">Requests and their deadlines</a>: access, correction, deletion, deactivation and opt-out requests, from the privacy centre or entered by staff from an email, a call or a letter.</li>
+<li><a href="/staff/dpo/notices">Notices to recipients</a>: erasures and corrections to pass on to carriers and other recipients.</li>
+<li><a href="/staff/dpo/complaints">Complaints</a>: reports that the shop is not keeping its policy.</li>
+<li><a href="/staff/dpo/report">Promise report</a>: each promise of the policy, the mechanism that keeps it and its live evidence.</li>
+<li><a href="/staff/dpo/datamap">The data map</a>: what the shop holds, why, for whom and for how long.</li>
+</ul>
 <p><a href="/staff">Back to the console</a></p></section>`,
   };
 }

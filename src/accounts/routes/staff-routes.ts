@@ -257,7 +257,7 @@ export async function staffRoutes(app: FastifyInstance): Promise<void> {
   const dpoPageOf = async (request: FastifyRequest, reply: FastifyReply, session: ActiveSession, extra: { report?: VerifyReport; notice?: string } = {}, status = 200) => {
     const events = await recentSecurityEvents(app.db, { since: new Date(deps.now().getTime() - 30 * 86_400_000), limit: 50 });
     const disclosures = await pendingDisclosureViews(app.db, deps.kernel, staffActor(session.user.id, session.user.role!));
-    return sendPage(request, reply, dpoPage({ csrf: accounts.formToken(request, reply), events, disclosures, subjectRequests: null, ...extra }), status);
+    return sendPage(request, reply, dpoPage({ csrf: accounts.formToken(request, reply), events, disclosures, ...extra }), status);
   };
   const dpoOnly = async (request: FastifyRequest, reply: FastifyReply): Promise<ActiveSession | null> => {
     const session = await staffPage(request, reply);
