@@ -172,8 +172,13 @@ export function valuesOf(p: Person): string[] {
   return [p.email, p.name, p.street, p.phone, p.phone.replace(/\D/g, '')];
 }
 
-export async function waitForRequest(db: Db, status: string, timeoutMs = 60_000): Promise<{ number: string; status: string }> {
-  return waitFor(`a rights request to be ${status}`, async () => (await sql<{ number: string; status: string }>`select number, status from rights_requests where kind = 'deletion' and status = ${status}`.execute(db)).rows[0], timeoutMs);
+/** Waits for a deletion request (the one numbered `number`, or any) to reach `status`. */
+export async function waitForRequest(db: Db, status: string, number?: string, timeoutMs = 60_000): Promise<{ number: string; status: string }> {
+  return waitFor(
+    `deletion request ${number ?? ''} to be ${status}`,
+    async () => (await sql<{ number: string; status: string }>`select number, status from rights_requests where kind = 'deletion' and status = ${status} and outcome is distinct from 'nothing-held' ${number ? sql`and number = ${number}` : sql``}`.execute(db)).rows[0],
+    timeoutMs,
+  );
 }
 
 export { pathOf };

@@ -2,10 +2,10 @@
 // rate-limit hits, or a staff read outside a role mail every active owner and DPO, at most once per kind per 15 minutes (the outbox's
 // idempotency key), so an attack does not become a flood of mail. The mail says what happened and
 // when, never which address or network.
-import { sql } from 'kysely';
 import type { Db } from '../platform/db/database.ts';
 import type { AccountsDeps } from './customers.ts';
 import type { SecurityEventKind, UserRow } from './tables.ts';
+import { activeStaffOf } from './users.ts';
 
 const ALERT_WINDOW_MS = 15 * 60_000;
 
@@ -20,8 +20,7 @@ const descriptions: Partial<Record<SecurityEventKind, string>> = {
 export async function alertStaff(deps: AccountsDeps, db: Db, kind: SecurityEventKind, at: Date): Promise<number> {
   const event = descriptions[kind];
   if (!event) return 0;
-  const { rows } = await sql<{ id: string; subject_id: string }>`
-    select id, subject_id from accounts_users where kind = 'staff' and status = 'active' and role in ('owner', 'dpo') order by created_at`.execute(db);
+  const rows = await activeStaffOf(db, ['owner', 'dpo']);
   const bucket = Math.floor(at.getTime() / ALERT_WINDOW_MS);
   for (const staff of rows) {
     await deps.mail(db, {

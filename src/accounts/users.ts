@@ -36,3 +36,18 @@ export async function activateUser(db: Db, id: string, now: Date): Promise<boole
 export async function markPasswordChanged(db: Db, id: string, now: Date): Promise<void> {
   await sql`update accounts_users set password_changed_at = ${now} where id = ${id}::uuid`.execute(db);
 }
+
+/** Active staff of these roles, oldest first (to alert or remind them by mail). */
+export async function activeStaffOf(db: Db, roles: readonly StaffRole[]): Promise<{ id: string; subject_id: string; role: StaffRole }[]> {
+  const { rows } = await sql<{ id: string; subject_id: string; role: StaffRole }>`
+    select id, subject_id, role from accounts_users where kind = 'staff' and status = 'active' and role = any(${[...roles]}::text[]) order by created_at`.execute(db);
+  return rows;
+}
+
+/** The roles of these staff ids, for labels such as "support 1a2b3c4d" (unknown ids are left out). */
+export async function staffRolesOf(db: Db, ids: readonly string[]): Promise<Map<string, string>> {
+  const valid = [...new Set(ids)].filter((id) => /^[0-9a-f-]{36}$/i.test(id));
+  if (valid.length === 0) return new Map();
+  const { rows } = await sql<{ id: string; role: string | null }>`select id, role from accounts_users where id = any(${valid}::uuid[])`.execute(db);
+  return new Map(rows.map((r) => [r.id, r.role ?? 'staff']));
+}

@@ -67,6 +67,8 @@ export interface PersonalDataHolder {
   deactivate?(ctx: HolderContext, subject: string): Promise<void>;
   reactivate?(ctx: HolderContext, subject: string): Promise<void>;
   busy?(ctx: HolderContext, subject: string): Promise<boolean>;
+  /** Tells one of its `recipients` again, for a notice still open (the person may be erased by now: the notice names the orders). True when told. */
+  retell?(ctx: HolderContext, notice: { recipient: string; orders: readonly string[] }): Promise<boolean>;
   /** What stays after the erasure, with no personal data, and why, in a few words for the person's receipt (null: nothing). */
   retains?(ctx: HolderContext, subject: string): Promise<string | null>;
   /** Required when `tables` names any (a test checks it). */

@@ -9,7 +9,7 @@ import type { Actor } from '../privacy/actors.ts';
 import type { Notice } from '../privacy/disclosure/notices.ts';
 import type { PersonalValue } from '../privacy/store/items.ts';
 import type { RightsDeps } from './deps.ts';
-import { recordDoneRequest, type RightsRequest } from './requests.ts';
+import { addEvent, recordDoneRequest, type RightsRequest } from './requests.ts';
 import type { RequestChannel, RequestSource } from './tables.ts';
 
 /** The categories a person corrects here, with how their form reads. */
@@ -71,11 +71,16 @@ export interface CorrectionDone {
 export async function correct(
   deps: RightsDeps,
   db: Db,
-  input: { subject: string; item: string; value: PersonalValue; actor: Actor; source: RequestSource; channel: RequestChannel; enteredBy?: string },
+  input: { subject: string; item: string; value: PersonalValue; actor: Actor; source: RequestSource; channel: RequestChannel; enteredBy?: string; request?: RightsRequest },
 ): Promise<CorrectionDone> {
   const { category, ref } = await deps.kernel.correct(db, { subject: input.subject, item: input.item, value: input.value, actor: input.actor });
   const order = orderOfRef(ref);
   const notices = await deps.kernel.recordNotices(db, { subject: input.subject, kind: 'correction', actor: input.actor, categories: [category], ...(order ? { order } : {}) });
+  if (input.request) {
+    // Staff carrying out a request correct item by item, then close it themselves.
+    await addEvent(db, input.request.id, 'corrected', input.actor, { category, recipients_told: notices.length }, deps.now());
+    return { request: input.request, category, notices };
+  }
   const request = await recordDoneRequest(
     deps,
     db,

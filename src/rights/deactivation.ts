@@ -6,17 +6,21 @@ import type { Db } from '../platform/db/database.ts';
 import { AppError } from '../platform/errors.ts';
 import type { Actor } from '../privacy/actors.ts';
 import { holderContext, holdersInErasureOrder, type RightsDeps } from './deps.ts';
-import { addEvent, deletionUnderWay, recordDoneRequest, requestsOfSubject, type RightsRequest } from './requests.ts';
+import { addEvent, closeRequest, deletionUnderWay, recordDoneRequest, requestsOfSubject, type RightsRequest } from './requests.ts';
 import type { RequestChannel, RequestSource } from './tables.ts';
 
 export async function deactivate(
   deps: RightsDeps,
   db: Db,
-  input: { subject: string; actor: Actor; source: RequestSource; channel: RequestChannel; enteredBy?: string },
+  input: { subject: string; actor: Actor; source: RequestSource; channel: RequestChannel; enteredBy?: string; request?: RightsRequest },
 ): Promise<RightsRequest> {
   if (await deletionUnderWay(db, input.subject)) throw new AppError('CONFLICT', 'This account is being deleted.');
   const ctx = holderContext(deps, db, input.actor);
   for (const holder of holdersInErasureOrder(deps)) await holder.deactivate?.(ctx, input.subject);
+  if (input.request) {
+    await closeRequest(deps, db, input.request.id, 'completed', 'done', input.actor);
+    return input.request;
+  }
   return recordDoneRequest(deps, db, { kind: 'deactivation', subject: input.subject, source: input.source, channel: input.channel, actor: input.actor, ...(input.source === 'self' ? { verification: 'signed-in' as const } : {}), ...(input.enteredBy ? { enteredBy: input.enteredBy } : {}) });
 }
 

@@ -10,6 +10,7 @@ import type { NamedHolder } from '../privacy/holders.ts';
 import { jobKernel } from '../privacy/job-services.ts';
 import type { RightsDeps } from './deps.ts';
 import { continueDeletion, ERASE_JOB, RECHECK_MS } from './erasure.ts';
+import { checkDeadlines, DEADLINES_JOB } from './deadlines.ts';
 import { rightsHolder } from './holder.ts';
 import './mail.ts';
 import { rightsMigrations } from './migrations.ts';
@@ -39,6 +40,11 @@ export function makeRightsModule(options: RightsModuleOptions): Module {
         // Waiting for mail to the person to go out: look again shortly (a new job; this one is done).
         if (progress === 'waiting') await enqueue(ctx.db, ERASE_JOB, { requestId }, { runAt: new Date(Date.now() + RECHECK_MS), maxAttempts: 20 });
       },
+      [DEADLINES_JOB]: async (_payload, ctx) => {
+        const done = await checkDeadlines(jobDeps(ctx, options.holders), ctx.db);
+        if (done.reminded || done.overdue) ctx.log.info(done, 'data-subject request deadlines: staff reminded or alerted');
+      },
     },
+    schedules: [{ name: DEADLINES_JOB, job: DEADLINES_JOB, everySeconds: 3600 }],
   };
 }

@@ -5,10 +5,10 @@
 import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
 import { tablesOf, type Db } from '../platform/db/database.ts';
-import { AppError, notFound } from '../platform/errors.ts';
+import { AppError, notFound, validationError } from '../platform/errors.ts';
 import { actorTag, type Actor } from '../privacy/actors.ts';
 import type { RightsDeps } from './deps.ts';
-import type { RequestChannel, RequestKind, RequestOutcome, RequestSource, RequestStatus, RequestTable, RightsTables } from './tables.ts';
+import { rejectionOutcomes, type EvidenceKind, type RequestChannel, type RequestKind, type RequestOutcome, type RequestSource, type RequestStatus, type RequestTable, type RightsTables } from './tables.ts';
 import type { Selectable } from 'kysely';
 
 export type RightsRequest = Selectable<RequestTable>;
@@ -141,4 +141,32 @@ export async function listRequests(db: Db, filter: RequestFilter = {}): Promise<
 
 export function assertOpen(request: RightsRequest): void {
   if (request.closed_at !== null) throw new AppError('CONFLICT', `Request ${request.number} is already closed.`);
+}
+
+/** The person is proven: by the link mailed to their address, or by evidence staff recorded. */
+export async function verifyRequest(deps: RightsDeps, db: Db, id: string, how: { verification: 'email-link' } | { verification: 'evidence'; evidence: EvidenceKind }, actor: Actor): Promise<RightsRequest> {
+  const request = await requestById(db, id, true);
+  assertOpen(request);
+  if (request.status !== 'unverified') return request;
+  const now = deps.now();
+  const updated = await t(db)
+    .updateTable('rights_requests')
+    .set({ status: 'open', verified_at: now, verification: how.verification, evidence: how.verification === 'evidence' ? how.evidence : null })
+    .where('id', '=', id)
+    .returningAll()
+    .executeTakeFirstOrThrow();
+  await addEvent(db, id, 'verified', actor, { by: how.verification === 'evidence' ? how.evidence : 'email-link' }, now);
+  return updated;
+}
+
+export async function rejectRequest(deps: RightsDeps, db: Db, id: string, outcome: (typeof rejectionOutcomes)[number], actor: Actor): Promise<void> {
+  const request = await requestById(db, id, true);
+  assertOpen(request);
+  if (request.status === 'in-progress') throw new AppError('CONFLICT', `Request ${request.number} is being carried out.`);
+  if (!rejectionOutcomes.includes(outcome)) throw validationError('outcome', `must be one of ${rejectionOutcomes.join(', ')}`);
+  await closeRequest(deps, db, id, 'rejected', outcome, actor);
+}
+
+export function isOverdue(request: Pick<RightsRequest, 'due_at' | 'closed_at'>, now: Date): boolean {
+  return request.closed_at === null && new Date(request.due_at).getTime() < now.getTime();
 }

@@ -5,7 +5,7 @@
 import { sql } from 'kysely';
 import { isAppError } from '../../platform/errors.ts';
 import type { PersonalDataHolder } from '../../privacy/holders.ts';
-import { forgetBuyer } from './forget.ts';
+import { forgetBuyer, forgetOrders } from './forget.ts';
 import { processorsFromConfig } from './processors.ts';
 
 const iso = (d: Date | null) => (d ? new Date(d).toISOString() : null);
@@ -51,6 +51,11 @@ export const paymentsHolder: PersonalDataHolder = {
         })),
       },
     ];
+  },
+  async retell({ db, kernel, config }, notice) {
+    if (notice.recipient !== PROCESSOR_RECIPIENT) return false;
+    await forgetOrders({ kernel, processors: processorsFromConfig(config), publicUrl: config.publicUrl }, db, notice.orders);
+    return true;
   },
   async retains({ db }, subject) {
     const { rows } = await sql<{ n: number }>`select count(*)::int as n from payments_attempts where subject_id = ${subject}::uuid`.execute(db);

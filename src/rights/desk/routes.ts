@@ -1,0 +1,220 @@
+// The requests desk's routes (staff: the privacy officer and support) and the two public pages its
+// mailed links lead to: confirming a request, and the copy of one's data. Each command is one
+// transaction, opened here.
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { staffRolesOf } from '../../accounts/users.ts';
+import { orderNumbers } from '../../commerce/orders/api.ts';
+import { AppError, validationError } from '../../platform/errors.ts';
+import { selfActor, staffActor, systemActor } from '../../privacy/actors.ts';
+import type { PersonalItem } from '../../privacy/store/items.ts';
+import { formRoute, formErrors, handleForm, validationProblem } from '../../web/form-handling.ts';
+import type { FormState } from '../../web/form.ts';
+import { sendPage } from '../../web/page.ts';
+import { html } from '../../web/template.ts';
+import { orderIdsOf } from '../centre/values.ts';
+import { correct, isCorrectable, valueFromInput } from '../correction.ts';
+import type { RightsDeps } from '../deps.ts';
+import { callOffDeletion, retryDeletion } from '../erasure.ts';
+import { buildExport, exportFileName } from '../export.ts';
+import { exportPage } from '../export-page.ts';
+import { requestOfLink } from '../links.ts';
+import { RIGHTS_PURPOSE } from '../mail.ts';
+import { closeRequest, eventsOf, kindLabels, listRequests, rejectRequest, requestById, requestByNumber, verifyRequest, type RightsRequest } from '../requests.ts';
+import { evidenceKinds, rejectionOutcomes, requestChannels, requestKinds, type EvidenceKind, type RequestChannel, type RequestKind } from '../tables.ts';
+import { addNote, carryOut, DESK_ROLES, enterRequest, mailVerification, notesOf, type StaffMember } from './commands.ts';
+import { confirmRequestPage, newRequestPage, personDataPage, requestConfirmedPage, requestPage, requestsPage, yourDataLinkPage } from './pages.ts';
+
+type Body = Record<string, string>;
+const numberParams = { type: 'object', required: ['number'], properties: { number: { type: 'string', pattern: '^R-[0-9]{6,12}$' } } } as const;
+const tokenBody = { type: 'object', required: ['token'], properties: { token: { type: 'string', maxLength: 100 }, format: { type: 'string', enum: ['page', 'json'] } } } as const;
+const newBody = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['kind', 'email', 'channel'],
+  properties: { kind: { type: 'string', enum: [...requestKinds] }, email: { type: 'string', minLength: 3, maxLength: 254 }, channel: { type: 'string', enum: requestChannels.filter((c) => c !== 'web') }, note: { type: 'string', maxLength: 2000 } },
+} as const;
+const CORRECTABLE = ['user.name', 'user.contact.address', 'user.contact.phone_number'];
+
+export async function deskRoutes(app: FastifyInstance, deps: RightsDeps): Promise<void> {
+  const { accounts } = app;
+  const now = () => deps.now();
+  const state = (request: FastifyRequest, reply: FastifyReply) => (extra: Partial<FormState> = {}): FormState => ({ csrf: accounts.formToken(request, reply), ...extra });
+
+  const staffOf = async (request: FastifyRequest, reply: FastifyReply): Promise<StaffMember | null> => {
+    const session = await accounts.staffPage(request, reply, { roles: DESK_ROLES });
+    return session ? { id: session.user.id, role: session.user.role! } : null;
+  };
+
+  const show = async (request: FastifyRequest, reply: FastifyReply, r: RightsRequest, staff: StaffMember, extra: { notice?: string; state?: FormState } = {}, status = 200) => {
+    const enteredBy = r.entered_by ? ((await staffRolesOf(app.db, [r.entered_by])).get(r.entered_by) ?? 'staff') : null;
+    const page = requestPage({
+      request: r,
+      events: await eventsOf(app.db, r.id),
+      notes: await notesOf(deps, app.db, r, staffActor(staff.id, staff.role)),
+      enteredBy,
+      csrf: accounts.formToken(request, reply),
+      now: now(),
+      state: extra.state ?? state(request, reply)(),
+      ...(extra.notice ? { notice: extra.notice } : {}),
+    });
+    return sendPage(request, reply, page, status);
+  };
+
+  app.get('/staff/requests', { schema: { hide: true } }, async (request, reply) => {
+    if (!(await staffOf(request, reply))) return reply;
+    return sendPage(request, reply, requestsPage({ open: await listRequests(app.db, { open: true }), closed: await listRequests(app.db, { open: false, limit: 50 }), now: now() }));
+  });
+
+  app.get('/staff/requests/new', { schema: { hide: true } }, async (request, reply) => {
+    if (!(await staffOf(request, reply))) return reply;
+    return sendPage(request, reply, newRequestPage(state(request, reply)()));
+  });
+
+  app.post('/staff/requests/new', formRoute(newBody), async (request, reply) => {
+    const staff = await staffOf(request, reply);
+    if (!staff) return reply;
+    return handleForm(request, reply, state(request, reply), ['kind', 'email', 'channel', 'note'], newRequestPage, async () => {
+      const body = request.body as Body;
+      const entered = await app.db.transaction().execute((trx) =>
+        enterRequest(deps, trx, { kind: body.kind as RequestKind, email: body.email!, channel: body.channel as RequestChannel, ...(body.note ? { note: body.note } : {}), staff }),
+      );
+      if (!entered.matched) {
+        const page = requestsPage({ open: await listRequests(app.db, { open: true }), closed: await listRequests(app.db, { open: false, limit: 50 }), now: now(), notice: `We hold no data under that address. Request ${entered.request.number} is recorded as answered: tell the person we hold nothing about them.` });
+        return sendPage(request, reply, page);
+      }
+      return reply.redirect(`/staff/requests/${entered.request.number}?entered=1`, 303);
+    });
+  });
+
+  app.get<{ Params: { number: string }; Querystring: { entered?: string } }>('/staff/requests/:number', { schema: { hide: true, params: numberParams } }, async (request, reply) => {
+    const staff = await staffOf(request, reply);
+    if (!staff) return reply;
+    const r = await requestByNumber(app.db, request.params.number);
+    return show(request, reply, r, staff, request.query.entered ? { notice: 'Recorded. The person is mailed a link to confirm the request is theirs.' } : {});
+  });
+
+  /** One step on a request: `work` runs in a transaction; a client error shows the request again with it. */
+  const step = (path: string, work: (trx: import('../../platform/db/database.ts').Db, r: RightsRequest, staff: StaffMember, body: Body) => Promise<string>) =>
+    app.post<{ Params: { number: string } }>(`/staff/requests/:number/${path}`, { schema: { hide: true, params: numberParams }, attachValidation: true }, async (request, reply) => {
+      const staff = await staffOf(request, reply);
+      if (!staff) return reply;
+      const r = await requestByNumber(app.db, request.params.number);
+      try {
+        if (validationProblem(request)) throw validationProblem(request);
+        const notice = await app.db.transaction().execute(async (trx) => work(trx, await requestById(trx, r.id, true), staff, (request.body ?? {}) as Body));
+        return show(request, reply, await requestById(app.db, r.id), staff, { notice });
+      } catch (err) {
+        const { errors, status } = formErrors(err);
+        return show(request, reply, await requestById(app.db, r.id), staff, { notice: Object.values(errors).join(' '), state: state(request, reply)({ errors }) }, status);
+      }
+    });
+
+  const actorOf = (s: StaffMember) => staffActor(s.id, s.role);
+  step('resend', async (trx, r, s) => {
+    await mailVerification(deps, trx, r, actorOf(s));
+    return 'The confirmation link is mailed again.';
+  });
+  step('evidence', async (trx, r, s, body) => {
+    if (!evidenceKinds.includes(body.evidence as EvidenceKind)) throw validationError('evidence', `must be one of ${evidenceKinds.join(', ')}`);
+    await verifyRequest(deps, trx, r.id, { verification: 'evidence', evidence: body.evidence as EvidenceKind }, actorOf(s));
+    return 'The person is verified; the request is open.';
+  });
+  step('carry-out', (trx, r, s) => carryOut(deps, trx, r, s));
+  step('done', async (trx, r, s) => {
+    if (r.kind !== 'correction' || r.status !== 'open') throw new AppError('CONFLICT', 'Only an open correction is marked done by hand.');
+    await closeRequest(deps, trx, r.id, 'completed', 'done', actorOf(s));
+    return 'The request is closed as done.';
+  });
+  step('reject', async (trx, r, s, body) => {
+    if (!rejectionOutcomes.includes(body.outcome as (typeof rejectionOutcomes)[number])) throw validationError('outcome', `must be one of ${rejectionOutcomes.join(', ')}`);
+    await rejectRequest(deps, trx, r.id, body.outcome as (typeof rejectionOutcomes)[number], actorOf(s));
+    return 'The request is refused; tell the person why.';
+  });
+  step('note', async (trx, r, s, body) => {
+    await addNote(deps, trx, r, body.note ?? '', actorOf(s));
+    return 'The note is added.';
+  });
+  step('retry', async (trx, r, s) => {
+    await retryDeletion(trx, r, actorOf(s));
+    return 'The deletion is tried again.';
+  });
+  step('call-off', async (trx, r, s) => {
+    await callOffDeletion(deps, trx, r.id, actorOf(s));
+    return 'The deletion is called off and the account is open again. Tell the person.';
+  });
+
+  // ---- The person's data, for a correction request.
+  const correctableItems = async (r: RightsRequest, s: StaffMember): Promise<PersonalItem[]> => {
+    if (!r.subject_id || r.kind !== 'correction' || r.status !== 'open') throw new AppError('CONFLICT', `Request ${r.number} is not an open correction.`);
+    return (await deps.kernel.read(app.db, { subject: r.subject_id, actor: actorOf(s), purpose: RIGHTS_PURPOSE, categories: CORRECTABLE })).items;
+  };
+  const dataPage = async (request: FastifyRequest, reply: FastifyReply, r: RightsRequest, s: StaffMember, notice?: string, status = 200) => {
+    const items = await correctableItems(r, s);
+    return sendPage(request, reply, personDataPage({ request: r, items, orders: await orderNumbers(app.db, orderIdsOf(items.map((i) => i.ref))), map: deps.kernel.map, csrf: accounts.formToken(request, reply), ...(notice ? { notice } : {}) }), status);
+  };
+  app.get<{ Params: { number: string } }>('/staff/requests/:number/data', { schema: { hide: true, params: numberParams } }, async (request, reply) => {
+    const staff = await staffOf(request, reply);
+    if (!staff) return reply;
+    return dataPage(request, reply, await requestByNumber(app.db, request.params.number), staff);
+  });
+  app.post<{ Params: { number: string; item: string } }>(
+    '/staff/requests/:number/data/:item',
+    { schema: { hide: true, params: { type: 'object', required: ['number', 'item'], properties: { number: numberParams.properties.number, item: { type: 'string', format: 'uuid' } } } } },
+    async (request, reply) => {
+      const staff = await staffOf(request, reply);
+      if (!staff) return reply;
+      const r = await requestByNumber(app.db, request.params.number);
+      const item = (await correctableItems(r, staff)).find((i) => i.id === request.params.item);
+      if (!item || !isCorrectable(item.category)) throw new AppError('NOT_FOUND', 'There is no such item to correct.');
+      try {
+        const value = valueFromInput(item.category, (request.body ?? {}) as Record<string, unknown>);
+        const done = await app.db.transaction().execute((trx) => correct(deps, trx, { subject: r.subject_id!, item: item.id, value, actor: actorOf(staff), source: 'staff', channel: r.channel, request: r }));
+        return dataPage(request, reply, r, staff, `Corrected.${done.notices.length ? ` Recipients told: ${done.notices.map((n) => n.recipientName).join(', ')}.` : ''}`);
+      } catch (err) {
+        const { errors, status } = formErrors(err);
+        return dataPage(request, reply, r, staff, Object.entries(errors).map(([f, m]) => `${f}: ${m}`).join(' '), status);
+      }
+    },
+  );
+
+  // ---- The public pages of the mailed links.
+  app.get<{ Querystring: { token?: string } }>('/privacy/requests/confirm', { schema: { hide: true, querystring: { type: 'object', properties: { token: { type: 'string', maxLength: 100 } } } } }, async (request, reply) => {
+    const token = request.query.token ?? '';
+    const id = await requestOfLink(app.db, token, 'verify', now());
+    if (!id) throw new AppError('LINK_INVALID');
+    const r = await requestById(app.db, id);
+    return sendPage(request, reply, confirmRequestPage({ token, csrf: accounts.formToken(request, reply), kind: kindLabels[r.kind], number: r.number }));
+  });
+
+  app.post('/privacy/requests/confirm', formRoute(tokenBody), async (request, reply) => {
+    if (validationProblem(request)) throw new AppError('LINK_INVALID');
+    const number = await app.db.transaction().execute(async (trx) => {
+      const id = await requestOfLink(trx, (request.body as Body).token!, 'verify', now(), true);
+      if (!id) throw new AppError('LINK_INVALID');
+      const r = await requestById(trx, id, true);
+      await verifyRequest(deps, trx, id, { verification: 'email-link' }, r.subject_id ? selfActor(r.subject_id) : systemActor('rights.link'));
+      return r.number;
+    });
+    return sendPage(request, reply, requestConfirmedPage(number));
+  });
+
+  app.get<{ Querystring: { token?: string } }>('/privacy/your-data', { schema: { hide: true, querystring: { type: 'object', properties: { token: { type: 'string', maxLength: 100 } } } } }, async (request, reply) => {
+    const token = request.query.token ?? '';
+    if (!(await requestOfLink(app.db, token, 'download', now()))) throw new AppError('LINK_INVALID');
+    return sendPage(request, reply, yourDataLinkPage({ token, csrf: accounts.formToken(request, reply) }));
+  });
+
+  app.post('/privacy/your-data', formRoute(tokenBody), async (request, reply) => {
+    if (validationProblem(request)) throw new AppError('LINK_INVALID');
+    const body = request.body as Body;
+    const id = await requestOfLink(app.db, body.token!, 'download', now());
+    const r = id ? await requestById(app.db, id) : null;
+    if (!r?.subject_id) throw new AppError('LINK_INVALID');
+    // Whoever holds the link proved they read the person's mail: they act as the person.
+    const doc = await buildExport(deps, app.db, r.subject_id, selfActor(r.subject_id));
+    if (body.format === 'json') {
+      return reply.header('cache-control', 'no-store').header('content-disposition', `attachment; filename="${exportFileName(doc)}"`).type('application/json; charset=utf-8').send(JSON.stringify(doc, null, 1));
+    }
+    return sendPage(request, reply, exportPage(doc, { download: html`Use the download button on the previous page to keep a copy.`, back: html`<a href="/">Back to the shop</a>` }));
+  });
+}

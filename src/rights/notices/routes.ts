@@ -1,0 +1,59 @@
+// The privacy officer's notices page and its two commands: record how a notice was passed on, or
+// have the module that can (the payments module, for the processor) ask the recipient again.
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { orderNumbers } from '../../commerce/orders/api.ts';
+import { AppError, validationError } from '../../platform/errors.ts';
+import { staffActor, type Actor } from '../../privacy/actors.ts';
+import { deliveryChannels, type DeliveryChannel } from '../../privacy/disclosure/notices.ts';
+import { sendPage } from '../../web/page.ts';
+import { holderContext, type RightsDeps } from '../deps.ts';
+import { noticesPage } from './page.ts';
+
+const params = { type: 'object', required: ['id'], properties: { id: { type: 'string', format: 'uuid' } } } as const;
+
+export async function noticeRoutes(app: FastifyInstance, deps: RightsDeps): Promise<void> {
+  const { accounts } = app;
+  const dpo = async (request: FastifyRequest, reply: FastifyReply): Promise<Actor | null> => {
+    const session = await accounts.staffPage(request, reply, { roles: ['dpo'] });
+    return session ? staffActor(session.user.id, 'dpo') : null;
+  };
+  const askable = () => new Set(deps.holders().flatMap((h) => (h.retell ? (h.recipients ?? []) : [])));
+  const show = async (request: FastifyRequest, reply: FastifyReply, actor: Actor, notice?: string, status = 200) => {
+    const notices = await deps.kernel.pendingNotices(app.db, actor);
+    const orders = await orderNumbers(app.db, notices.flatMap((n) => n.orders));
+    return sendPage(request, reply, noticesPage({ notices, orders, map: deps.kernel.map, askable: askable(), csrf: accounts.formToken(request, reply), ...(notice ? { notice } : {}) }), status);
+  };
+
+  app.get('/staff/dpo/notices', { schema: { hide: true } }, async (request, reply) => {
+    const actor = await dpo(request, reply);
+    return actor ? show(request, reply, actor) : reply;
+  });
+
+  app.post<{ Params: { id: string } }>('/staff/dpo/notices/:id', { schema: { hide: true, params } }, async (request, reply) => {
+    const actor = await dpo(request, reply);
+    if (!actor) return reply;
+    const channel = String((request.body as Record<string, unknown> | undefined)?.channel ?? '');
+    if (!(deliveryChannels as readonly string[]).includes(channel) || channel === 'api') throw validationError('channel', 'must be email, phone, post, portal or other');
+    await app.db.transaction().execute((trx) => deps.kernel.recordNoticeDelivery(trx, { notice: request.params.id, channel: channel as DeliveryChannel, actor }));
+    return show(request, reply, actor, 'Recorded as passed on.');
+  });
+
+  app.post<{ Params: { id: string } }>('/staff/dpo/notices/:id/ask-again', { schema: { hide: true, params } }, async (request, reply) => {
+    const actor = await dpo(request, reply);
+    if (!actor) return reply;
+    const notice = (await deps.kernel.pendingNotices(app.db, actor)).find((n) => n.id === request.params.id);
+    if (!notice) throw new AppError('NOT_FOUND', 'There is no such notice waiting.');
+    const holder = deps.holders().find((h) => h.retell && h.recipients?.includes(notice.recipient));
+    if (!holder?.retell) throw validationError('notice', 'this recipient can only be told by you, by mail, phone or post');
+    try {
+      await app.db.transaction().execute(async (trx) => {
+        if (!(await holder.retell!(holderContext(deps, trx, actor), notice))) throw validationError('notice', 'this recipient cannot be asked again through its API');
+        await deps.kernel.recordNoticeDelivery(trx, { notice: notice.id, channel: 'api', actor });
+      });
+    } catch (err) {
+      if (!(err instanceof AppError) || err.status < 500) throw err;
+      return show(request, reply, actor, `Not done: ${err.message}`, err.status === 502 ? 502 : 503);
+    }
+    return show(request, reply, actor, `${notice.recipientName} was asked again and accepted.`);
+  });
+}
