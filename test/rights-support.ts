@@ -83,6 +83,9 @@ async function buy(bed: RightsBed, client: CartClient, slug: string, variant: st
   return { id: order.id, number: order.number };
 }
 
+/** The text of a spooled mail with its quoted-printable soft breaks and escapes undone. */
+const quotedPrintable = (raw: string) => raw.replace(/=\r?\n/g, '').replace(/=([0-9A-F]{2})/g, (_m, hex: string) => String.fromCharCode(parseInt(hex, 16)));
+
 /**
  * A link a mail to `email` carries (its path and query), from the SMTP server or the .eml spool:
  * with the worker running, the outbox forgets a mail's parameters once it is sent.
@@ -92,7 +95,7 @@ export async function linkFromMail(bed: RightsBed, email: string, path: string):
   const text = bed.sink
     ? (await bed.sink.waitForMail((m) => m.to.some((to) => to.includes(email)) && pattern.test(m.text), 20_000)).text
     : await waitFor(`a spooled mail to ${email} with ${path}`, async () =>
-        filesUnder(join(bed.config.dataDir, 'mail')).map((f) => readFileSync(f, 'utf8').replace(/=\r?\n/g, '')).find((m) => m.includes(email) && pattern.test(m)), 20_000);
+        filesUnder(join(bed.config.dataDir, 'mail')).map((f) => quotedPrintable(readFileSync(f, 'utf8'))).find((m) => m.includes(email) && pattern.test(m)), 20_000);
   return pattern.exec(text)![1]!;
 }
 

@@ -4,7 +4,7 @@
 // every recipient that received that category (for that order, when the item is an order's copy)
 // gets a ledgered correction notice, which the privacy officer passes on; the person is shown who.
 import type { Db } from '../platform/db/database.ts';
-import { validationError } from '../platform/errors.ts';
+import { AppError } from '../platform/errors.ts';
 import type { Actor } from '../privacy/actors.ts';
 import type { Notice } from '../privacy/disclosure/notices.ts';
 import type { PersonalValue } from '../privacy/store/items.ts';
@@ -29,34 +29,50 @@ export function orderOfRef(ref: string): string | null {
   return /^order:([0-9a-f-]{36})(?::|$)/.exec(ref)?.[1] ?? null;
 }
 
-const text = (field: string, value: unknown, max: number, required = true): string => {
-  const v = typeof value === 'string' ? value.normalize('NFKC').trim() : '';
-  if (required && v === '') throw validationError(field, 'is required');
-  if (v.length > max) throw validationError(field, `must be at most ${max} characters`);
-  if (/[\u0000-\u001f]/.test(v)) throw validationError(field, 'must not hold control characters');
-  return v;
-};
+/** The fields of one form, checked together so that every problem is named at once. */
+class Fields {
+  readonly problems: { field: string; message: string }[] = [];
+  readonly input: Record<string, unknown>;
+  constructor(input: Record<string, unknown>) {
+    this.input = input;
+  }
+  text(field: string, max: number, required = true): string {
+    const raw = this.input[field];
+    const v = typeof raw === 'string' ? raw.normalize('NFKC').trim() : '';
+    if (required && v === '') this.problems.push({ field, message: 'is required' });
+    else if (v.length > max) this.problems.push({ field, message: `must be at most ${max} characters` });
+    else if (/[\u0000-\u001f]/.test(v)) this.problems.push({ field, message: 'must not hold control characters' });
+    return v;
+  }
+  check(field: string, ok: boolean, message: string): void {
+    if (ok || this.problems.some((p) => p.field === field)) return;
+    this.problems.push({ field, message });
+  }
+  done<T>(value: T): T {
+    if (this.problems.length) throw new AppError('VALIDATION_FAILED', this.problems.map((p) => `${p.field}: ${p.message}`).join('; '), this.problems);
+    return value;
+  }
+}
 
-/** The new value of an item of this category, from a form or JSON body; bad input names its field. */
+/** The new value of an item of this category, from a form or JSON body; every bad field is named. */
 export function valueFromInput(category: CorrectableCategory, input: Record<string, unknown>): PersonalValue {
+  const f = new Fields(input);
   switch (category) {
     case 'user.name':
-      return text('name', input.name, 200);
+      return f.done(f.text('name', 200));
     case 'user.contact.phone_number': {
-      const phone = text('phone', input.phone, 40);
-      if (!/^\+?[0-9 ()./-]{5,40}$/.test(phone) || phone.replace(/\D/g, '').length < 5) throw validationError('phone', 'must be a phone number, digits with spaces, dashes or a leading +');
-      return phone;
+      const phone = f.text('phone', 40);
+      f.check('phone', /^\+?[0-9 ()./-]{5,40}$/.test(phone) && phone.replace(/\D/g, '').length >= 5, 'must be a phone number, digits with spaces, dashes or a leading +');
+      return f.done(phone);
     }
     case 'user.contact.address': {
-      const country = text('country', input.country, 2).toUpperCase();
-      if (!/^[A-Z]{2}$/.test(country)) throw validationError('country', 'must be a two-letter country code such as US');
-      return {
-        line1: text('line1', input.line1, 200),
-        line2: text('line2', input.line2, 200, false),
-        postal_code: text('postal_code', input.postal_code, 20),
-        city: text('city', input.city, 100),
-        country,
-      };
+      const line1 = f.text('line1', 200);
+      const line2 = f.text('line2', 200, false);
+      const postal = f.text('postal_code', 20);
+      const city = f.text('city', 100);
+      const country = f.text('country', 60).toUpperCase();
+      f.check('country', /^[A-Z]{2}$/.test(country), 'must be a two-letter country code such as US');
+      return f.done({ line1, line2, postal_code: postal, city, country });
     }
   }
 }

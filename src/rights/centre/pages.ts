@@ -149,7 +149,7 @@ export function correctPage(f: CorrectForm): Page {
 ${input(s, { name: 'line2', label: formLabels.line2!, autocomplete: 'address-line2', maxlength: 200, required: false })}
 ${input(s, { name: 'postal_code', label: formLabels.postal_code!, autocomplete: 'postal-code', maxlength: 20 })}
 ${input(s, { name: 'city', label: formLabels.city!, autocomplete: 'address-level2', maxlength: 100 })}
-${input(s, { name: 'country', label: formLabels.country!, autocomplete: 'country', maxlength: 2 })}`;
+${input(s, { name: 'country', label: formLabels.country!, autocomplete: 'country', maxlength: 60 })}`;
   } else if (f.item.category === 'user.contact.phone_number') {
     fields = input(s, { name: 'phone', label: formLabels.phone!, type: 'tel', autocomplete: 'tel', maxlength: 40 });
   } else {
