@@ -59,17 +59,29 @@ export async function reindexBlindIndexes(ctx: KernelContext, db: Db, options: {
   const batch = options.batch ?? 500;
   const limit = options.limit ?? Infinity;
   const counts = { reindexed: 0, dropped: 0, complete: false };
+  // Each batch starts after the last row of the one before, in primary-key order, so a full
+  // rotation reads every row once rather than re-sorting what is left for every batch. Rows
+  // skipped because another worker held them are that worker's, or the next run's.
+  let after: Key | null = null;
   while (counts.reindexed + counts.dropped < limit) {
     const size = Math.min(batch, limit - counts.reindexed - counts.dropped);
-    const done = await db.transaction().execute((trx) => reindexBatch(ctx, trx, options.scope, size));
+    const done: BatchResult = await db.transaction().execute((trx) => reindexBatch(ctx, trx, options.scope, size, after));
     counts.reindexed += done.reindexed;
     counts.dropped += done.dropped;
-    if (done.reindexed + done.dropped < size) return { ...counts, complete: true };
+    if (!done.last) return { ...counts, complete: true };
+    after = done.last;
   }
   return { ...counts, complete: !(await anyToReindex(ctx, db, options.scope)) };
 }
 
-async function reindexBatch(ctx: KernelContext, trx: Db, scope: ReindexScope, size: number): Promise<{ reindexed: number; dropped: number }> {
+interface BatchResult {
+  reindexed: number;
+  dropped: number;
+  /** The last row of a full batch (where the next one starts); null when the batch was not full. */
+  last: Key | null;
+}
+
+async function reindexBatch(ctx: KernelContext, trx: Db, scope: ReindexScope, size: number, after: Key | null): Promise<BatchResult> {
   const { rows } = await sql<Row>`
     select b.subject_id, b.category, b.ref, s.kind, s.status, k.leaf, k.master_key_id, k.wrapped_key, i.ciphertext
     from privacy_blind_indexes b
@@ -77,6 +89,7 @@ async function reindexBatch(ctx: KernelContext, trx: Db, scope: ReindexScope, si
     left join privacy_subject_keys k on k.subject_id = b.subject_id
     left join privacy_items i on i.subject_id = b.subject_id and i.category = b.category and i.ref = b.ref
     where ${versionsOutside(ctx, scope)}
+      ${after ? sql`and (b.subject_id, b.category, b.ref) > (${after.subject_id}::uuid, ${after.category}::text, ${after.ref}::text)` : sql``}
     order by b.subject_id, b.category, b.ref
     limit ${size}
     for update of b skip locked`.execute(trx);
@@ -104,7 +117,8 @@ async function reindexBatch(ctx: KernelContext, trx: Db, scope: ReindexScope, si
       delete from privacy_blind_indexes b using unnest(${keyArrays(drops)}) as v(subject_id, category, ref)
       where b.subject_id = v.subject_id and b.category = v.category and b.ref = v.ref`.execute(trx);
   }
-  return { reindexed: updates.length, dropped: drops.length };
+  const last = rows.length === size ? rows.at(-1)! : null;
+  return { reindexed: updates.length, dropped: drops.length, last: last && { subject_id: last.subject_id, category: last.category, ref: last.ref } };
 }
 
 /** The subject's data key, or null when nothing of theirs may be read again (erased, or its leaf punctured). */
