@@ -37,7 +37,7 @@ export function newContext(options: {
     map: options.map,
     keyring: options.keyring,
     masterKeys: options.masterKeys ?? options.keyring,
-    blind: new BlindIndexer(options.keyring.blindIndexKey()),
+    blind: new BlindIndexer(options.keyring),
     rootDb: options.rootDb,
     anchorPath: options.anchorPath ?? null,
     log: options.log ?? null,

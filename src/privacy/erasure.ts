@@ -10,6 +10,7 @@ import { notFound, validationError } from '../platform/errors.ts';
 import { systemActor, type Actor } from './actors.ts';
 import { refuse } from './access/refuse.ts';
 import { appendAudit, auditCtes } from './audit/append.ts';
+import { reindexRestoredRows } from './blind-index-rotation.ts';
 import type { KernelContext } from './context.ts';
 
 export interface EraseResult {
@@ -74,7 +75,9 @@ export async function eraseSubject(ctx: KernelContext, db: Db, request: { subjec
  * After a backup was restored: finishes the erasure of every subject whose key the keyring has
  * already shredded (the backup predates its erasure), so the restored database agrees with it.
  * The keyring lists its punctured leaves, so this costs one lookup per past erasure, not a scan of
- * every subject; the kernel runs it at every start.
+ * every subject; the kernel runs it at every start. Then, with those people's rows gone, re-indexes
+ * the blind-index rows made under keys the keyring has since destroyed, so everyone else can be
+ * found by email again (bounded; the blind-index job does any rest). Returns the erasures finished.
  */
 export async function reconcileErasures(ctx: KernelContext, db: Db): Promise<number> {
   const leaves = ctx.keyring.puncturedLeaves();
@@ -87,6 +90,7 @@ export async function reconcileErasures(ctx: KernelContext, db: Db): Promise<num
       if (result.erased) done++;
     }
   }
+  await reindexRestoredRows(ctx, db, systemActor(RECONCILE_ACTOR));
   return done;
 }
 

@@ -161,6 +161,22 @@ export const privacyMigrations: Migration[] = [
       }
     },
   },
+  {
+    // Which blind-index key of the keyring made each digest (decision 0023). Rows written before
+    // were made under the single key a format-1 keyring holds, which it reads as version 1. No
+    // default afterwards: every write names the version it used.
+    id: 'privacy/0002_blind_index_key_version',
+    async up(db) {
+      await runSql(
+        db,
+        `
+        alter table privacy_blind_indexes add column key_version integer not null default 1 check (key_version > 0);
+        alter table privacy_blind_indexes alter column key_version drop default;
+        create index privacy_blind_indexes_version_idx on privacy_blind_indexes (key_version)
+        `,
+      );
+    },
+  },
 ];
 
 // Notices to recipients (P000-12, P004-18): when a person is erased or corrects an item, every

@@ -38,8 +38,9 @@ export async function newDataKey(ctx: KernelContext, subjectId: string): Promise
  * Unwraps a subject's data key, or takes it from the cache when the cached copy was unwrapped from
  * this same wrapped key. Either way the keyring decides first: a punctured leaf (the subject was
  * erased, perhaps in a database restored from before) is SubjectErased, cached copy or not.
+ * With `cache: false` (maintenance walking every subject) the key is not added to the cache.
  */
-export async function unwrapDataKey(ctx: KernelContext, subjectId: string, kind: string, row: WrappedKeyRow): Promise<Buffer> {
+export async function unwrapDataKey(ctx: KernelContext, subjectId: string, kind: string, row: WrappedKeyRow, options: { cache?: boolean } = {}): Promise<Buffer> {
   const leaf = Number(row.leaf);
   if (ctx.keyring.isPunctured(leaf)) {
     ctx.keyCache.delete(subjectId);
@@ -51,7 +52,7 @@ export async function unwrapDataKey(ctx: KernelContext, subjectId: string, kind:
   if (!secret) throw new SubjectErased();
   const inner = await ctx.masterKeys.unwrap(row.master_key_id, row.wrapped_key, outerAad(subjectId));
   const dataKey = open(shredKey(secret, subjectId), inner, innerAad(subjectId));
-  ctx.keyCache.set(subjectId, { kind, leaf, wrapped: Buffer.from(row.wrapped_key), dataKey });
+  if (options.cache !== false) ctx.keyCache.set(subjectId, { kind, leaf, wrapped: Buffer.from(row.wrapped_key), dataKey });
   return dataKey;
 }
 

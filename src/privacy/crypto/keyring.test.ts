@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { createHmac } from 'node:crypto';
 import { chmodSync, mkdtempSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -8,7 +9,9 @@ import { testEachDatabase } from '../../platform/testing/databases.ts';
 import { staffActor, systemActor } from '../actors.ts';
 import { PrivacySetupError } from '../refusals.ts';
 import { testKernel } from '../testing.ts';
+import { BlindIndexRotationRefused } from './blind-index-keys.ts';
 import { FileKeyring } from './keyring.ts';
+import { downgradeToFormat1 } from './testing.ts';
 import { leafSecret, newShredder, puncture, randomLeaf } from './shredder.ts';
 
 const freshPath = () => join(mkdtempSync(join(tmpdir(), 'custodian-kr-')), 'nested', 'keyring.json');
@@ -84,4 +87,60 @@ testEachDatabase('master-key rotation re-wraps every data key without touching t
   }
   const { rows } = await sql<{ n: number }>`select count(*)::int as n from privacy_audit_log where action in ('key.rotate', 'key.rewrap')`.execute(db);
   assert.equal(rows[0]!.n, 2);
+});
+
+test('a format-1 keyring\'s single blind-index key is read as version 1 with the same digests, and written back as format 2 on the next change', async () => {
+  const path = freshPath();
+  FileKeyring.open(path);
+  const oldKey = downgradeToFormat1(path);
+  const keyring = FileKeyring.open(path);
+  const keys = keyring.blindIndexKeys();
+  assert.deepEqual(
+    keys.map((k) => [k.version, k.state]),
+    [[1, 'active']],
+  );
+  assert.ok(keys[0]!.key.equals(oldKey));
+  // The digest rows already in the database were made this way; version 1 still makes them.
+  const categoryKey = createHmac('sha256', oldKey).update('custodian/blind-index/v1/user.contact.email').digest();
+  const before = createHmac('sha256', categoryKey).update('ann@example.test', 'utf8').digest();
+  const { BlindIndexer } = await import('./blind-index.ts');
+  assert.deepEqual(new BlindIndexer(keyring).activeDigest('user.contact.email', 'email', ' Ann@Example.test'), { version: 1, digest: before });
+  assert.equal(JSON.parse(readFileSync(path, 'utf8')).format, 'custodian-keyring/1', 'opening alone does not rewrite the file');
+  await keyring.puncture(randomLeaf());
+  const written = JSON.parse(readFileSync(path, 'utf8'));
+  assert.equal(written.format, 'custodian-keyring/2');
+  assert.equal(written.blind_index_key, undefined);
+  assert.deepEqual(written.blind_index_keys.map((k: { version: number; state: string }) => [k.version, k.state]), [[1, 'active']]);
+  assert.ok(FileKeyring.open(path).blindIndexKeys()[0]!.key.equals(oldKey));
+});
+
+test('blind-index rotation: one retiring version at a time, two processes rotating at once rotate once, and a destroyed key is zeroed, gone from the file and from the other process', async () => {
+  const path = freshPath();
+  const a = FileKeyring.open(path);
+  const b = FileKeyring.open(path);
+  const now = new Date('2030-01-10T00:00:00Z');
+  const results = await Promise.all([a.rotateBlindIndexKey(now, 1), b.rotateBlindIndexKey(now, 1)]);
+  assert.deepEqual(results.toSorted(), [2, null]);
+  for (const keyring of [a, b]) {
+    assert.deepEqual(
+      keyring.blindIndexKeys().map((k) => [k.version, k.state]),
+      [
+        [1, 'retiring'],
+        [2, 'active'],
+      ],
+    );
+  }
+  assert.deepEqual(a.activeBlindIndexVersion(), { version: 2, createdAt: now });
+  await assert.rejects(a.rotateBlindIndexKey(now, 2), BlindIndexRotationRefused);
+  await assert.rejects(a.destroyBlindIndexKey(2), /active/);
+
+  const retiredBytes = a.blindIndexKeys()[0]!.key;
+  const retiredText = retiredBytes.toString('base64');
+  assert.ok(readFileSync(path, 'utf8').includes(retiredText));
+  assert.equal(await a.destroyBlindIndexKey(1), true);
+  assert.ok(retiredBytes.equals(Buffer.alloc(32)), 'the bytes held in memory are zeroed');
+  assert.ok(!readFileSync(path, 'utf8').includes(retiredText), 'and the file no longer holds them');
+  assert.deepEqual(b.blindIndexKeys().map((k) => k.version), [2], 'another process sees the destruction');
+  assert.equal(await b.destroyBlindIndexKey(1), false);
+  assert.equal(await a.rotateBlindIndexKey(now, 2), 3, 'with nothing retiring, the next rotation goes ahead');
 });

@@ -1,9 +1,10 @@
 // The keyring file (KEYRING_PATH, default DATA_DIR/keyring.json): the secrets that live outside
-// the database. It holds the master keys (which wrap every subject's data key), the blind-index
-// key, and the shredder (see shredder.ts) whose punctures make erasure reach old backups too.
+// the database. It holds the master keys (which wrap every subject's data key), the versioned
+// blind-index keys (blind-index-keys.ts), and the shredder (see shredder.ts) whose punctures make
+// erasure reach old backups too.
 //
 // Created on first start with 0600 permissions; start refuses when others can read it. Every
-// change (erasure, master-key rotation) is a locked read-modify-write followed by an atomic
+// change (erasure, key rotation) is a locked read-modify-write followed by an atomic
 // rename, so several processes sharing the file never lose each other's changes, and a process
 // notices another's change (a new mtime) before it derives a subject's secret.
 import { randomBytes } from 'node:crypto';
@@ -11,10 +12,22 @@ import { closeSync, fsyncSync, mkdirSync, openSync, readFileSync, statSync, writ
 import { dirname } from 'node:path';
 import { writeFileAtomically, withFileLock } from '../files.ts';
 import { PrivacySetupError } from '../refusals.ts';
+import {
+  activeBlindIndexKey,
+  destroyBlindIndexKey,
+  newBlindIndexKeys,
+  parseBlindIndexKeys,
+  rotateBlindIndexKeys,
+  serialiseBlindIndexKeys,
+  type BlindIndexKey,
+} from './blind-index-keys.ts';
 import { open, seal } from './envelope.ts';
 import { isPunctured, leafSecret, newShredder, parseShredder, puncture, puncturedLeaves, serialiseShredder, SHRED_DEPTH, type ShredNodes } from './shredder.ts';
 
-const FORMAT = 'custodian-keyring/1';
+// Format 1 held a single blind-index key; it is read as version 1 and written back as format 2 on
+// the next change.
+const FORMAT = 'custodian-keyring/2';
+const FORMAT_1 = 'custodian-keyring/1';
 
 /**
  * Wraps and unwraps data keys with a master key. The keyring file implements it; a KMS adapter
@@ -40,7 +53,7 @@ interface MasterKey {
 interface KeyringState {
   createdAt: string;
   masterKeys: MasterKey[];
-  blindIndexKey: Buffer;
+  blindIndexKeys: BlindIndexKey[];
   shredder: ShredNodes;
   erasures: number;
 }
@@ -52,7 +65,7 @@ function freshState(): KeyringState {
   return {
     createdAt: now,
     masterKeys: [{ id: newKeyId('mk'), key: randomBytes(32), createdAt: now, state: 'active' }],
-    blindIndexKey: randomBytes(32),
+    blindIndexKeys: newBlindIndexKeys(now),
     shredder: newShredder(),
     erasures: 0,
   };
@@ -64,7 +77,7 @@ function serialise(state: KeyringState): string {
       format: FORMAT,
       created_at: state.createdAt,
       master_keys: state.masterKeys.map((k) => ({ id: k.id, key: k.key.toString('base64'), created_at: k.createdAt, state: k.state })),
-      blind_index_key: state.blindIndexKey.toString('base64'),
+      blind_index_keys: serialiseBlindIndexKeys(state.blindIndexKeys),
       shredder: { depth: SHRED_DEPTH, erasures: state.erasures, nodes: serialiseShredder(state.shredder) },
     },
     null,
@@ -75,7 +88,7 @@ function serialise(state: KeyringState): string {
 function parse(text: string, path: string): KeyringState {
   try {
     const raw = JSON.parse(text) as Record<string, any>;
-    if (raw.format !== FORMAT) throw new Error(`unknown format ${String(raw.format)}`);
+    if (raw.format !== FORMAT && raw.format !== FORMAT_1) throw new Error(`unknown format ${String(raw.format)}`);
     if (raw.shredder?.depth !== SHRED_DEPTH) throw new Error('shredder depth differs');
     const masterKeys: MasterKey[] = (raw.master_keys as any[]).map((k) => {
       const key = Buffer.from(String(k.key), 'base64');
@@ -83,9 +96,10 @@ function parse(text: string, path: string): KeyringState {
       return { id: k.id, key, createdAt: String(k.created_at), state: k.state };
     });
     if (masterKeys.filter((k) => k.state === 'active').length !== 1) throw new Error('exactly one master key must be active');
-    const blindIndexKey = Buffer.from(String(raw.blind_index_key), 'base64');
-    if (blindIndexKey.length !== 32) throw new Error('bad blind index key');
-    return { createdAt: String(raw.created_at), masterKeys, blindIndexKey, shredder: parseShredder(raw.shredder.nodes), erasures: Number(raw.shredder.erasures) || 0 };
+    const blindIndexKeys = parseBlindIndexKeys(
+      raw.format === FORMAT_1 ? [{ version: 1, key: raw.blind_index_key, created_at: raw.created_at, state: 'active' }] : raw.blind_index_keys,
+    );
+    return { createdAt: String(raw.created_at), masterKeys, blindIndexKeys, shredder: parseShredder(raw.shredder.nodes), erasures: Number(raw.shredder.erasures) || 0 };
   } catch (err) {
     throw new PrivacySetupError(`The keyring ${path} cannot be read (${(err as Error).message}).`);
   }
@@ -136,8 +150,15 @@ export class FileKeyring implements MasterKeyProvider {
   refresh(): void {
     const stats = statSync(this.path);
     if (sameFile(this.#seen, stats)) return;
-    this.#state = parse(readFileSync(this.path, 'utf8'), this.path);
+    this.#replace(parse(readFileSync(this.path, 'utf8'), this.path));
     this.#seen = stats;
+  }
+
+  /** Takes a newer state; the old state's blind-index key bytes are zeroed, so a destroyed version leaves no copy in memory. */
+  #replace(state: KeyringState): void {
+    const old = this.#state;
+    this.#state = state;
+    for (const k of old.blindIndexKeys) k.key.fill(0);
   }
 
   /** Runs a change under the keyring lock on the freshest state, then writes it atomically. */
@@ -146,7 +167,7 @@ export class FileKeyring implements MasterKeyProvider {
       const state = parse(readFileSync(this.path, 'utf8'), this.path);
       const result = change(state);
       writeFileAtomically(this.path, serialise(state));
-      this.#state = state;
+      this.#replace(state);
       this.#seen = statSync(this.path);
       return result;
     });
@@ -198,8 +219,34 @@ export class FileKeyring implements MasterKeyProvider {
     return this.#state.masterKeys.map((k) => ({ id: k.id, state: k.state }));
   }
 
-  blindIndexKey(): Buffer {
-    return this.#state.blindIndexKey;
+  /**
+   * The blind-index keys as the keyring file says now (active, and a retiring one during a
+   * rotation). Copies of the key bytes must not outlive the call: they are zeroed when the file
+   * changes, and a destroyed version must leave nothing behind.
+   */
+  blindIndexKeys(): readonly Readonly<BlindIndexKey>[] {
+    this.refresh();
+    return this.#state.blindIndexKeys;
+  }
+
+  activeBlindIndexVersion(): { version: number; createdAt: Date } {
+    this.refresh();
+    const active = activeBlindIndexKey(this.#state.blindIndexKeys);
+    return { version: active.version, createdAt: new Date(active.createdAt) };
+  }
+
+  /**
+   * Makes a new blind-index key active; the active one becomes retiring. Returns the new version,
+   * or null when `expectedActive` is no longer active (another process rotated first). Throws
+   * BlindIndexRotationRefused while a retiring version remains.
+   */
+  rotateBlindIndexKey(now: Date, expectedActive?: number): Promise<number | null> {
+    return this.#mutate((state) => rotateBlindIndexKeys(state.blindIndexKeys, now.toISOString(), expectedActive));
+  }
+
+  /** Zeroes and forgets a retiring blind-index key. Returns false when it was already gone. */
+  destroyBlindIndexKey(version: number): Promise<boolean> {
+    return this.#mutate((state) => destroyBlindIndexKey(state.blindIndexKeys, version));
   }
 
   /** The subject's shredder secret; null once the leaf was punctured (the subject was erased). */

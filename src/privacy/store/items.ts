@@ -98,10 +98,10 @@ export async function writeItems(ctx: KernelContext, db: Db, request: WriteReque
       category,
       ciphertext: seal(dataKey, plaintext, itemAad(subject, category, ref)),
       retainUntil: new Date(at.getTime() + retentionDays(ctx.map, category, purpose.id).days * DAY_MS),
-      digest: blindKind ? ctx.blind.digest(category, blindKind, value as string) : null,
+      blind: blindKind ? ctx.blind.activeDigest(category, blindKind, value as string) : null,
     };
   });
-  const indexed = rows.filter((r) => r.digest);
+  const indexed = rows.filter((r) => r.blind);
   const conditions = conditionsOf(ctx, purpose, 'write');
   const entry: AuditEntry = { ...base, outcome: 'ok', detail: ref ? { ref_set: true } : {} };
 
@@ -122,9 +122,10 @@ export async function writeItems(ctx: KernelContext, db: Db, request: WriteReque
     ${
       indexed.length
         ? sql`b as (
-      insert into privacy_blind_indexes (subject_id, category, ref, digest)
-      select g.id, v.category, ${ref}::text, v.digest from g, (values ${sql.join(indexed.map((r) => sql`(${r.category}::text, ${r.digest}::bytea)`))}) as v(category, digest)
-      on conflict (subject_id, category, ref) do update set digest = excluded.digest
+      insert into privacy_blind_indexes (subject_id, category, ref, digest, key_version)
+      select g.id, v.category, ${ref}::text, v.digest, v.key_version
+      from g, (values ${sql.join(indexed.map((r) => sql`(${r.category}::text, ${r.blind!.digest}::bytea, ${r.blind!.version}::int)`))}) as v(category, digest, key_version)
+      on conflict (subject_id, category, ref) do update set digest = excluded.digest, key_version = excluded.key_version
     ),`
         : sql``
     }

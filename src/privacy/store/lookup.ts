@@ -1,5 +1,7 @@
-// Exact lookup through a blind index: which subjects have this email (or phone, or bank account)?
-// Only staff and system actors may look up, under a purpose allowed to use the category.
+// Exact lookup through a blind index: which subjects have this email? Only staff and system actors
+// may look up, under a purpose allowed to use the category. During a rotation a row may still be
+// under the retiring key, so the value's digest under every key the keyring holds is matched, each
+// against rows of its own version (decision 0023).
 import { sql } from 'kysely';
 import type { Db } from '../../platform/db/database.ts';
 import { prepared } from '../../platform/db/prepared.ts';
@@ -25,11 +27,13 @@ export async function findSubjects(ctx: KernelContext, db: Db, request: LookupRe
   if (!access.ok) return refuse(ctx, db, base, access.reason, access.message);
   const kind = ctx.map.categories.get(category)?.blindIndex;
   if (!kind) throw validationError('category', `${category} has no blind index in the data map`);
-  const digest = ctx.blind.digest(category, kind, value);
+  const digests = ctx.blind.digestsUnderEveryKey(category, kind, value);
   const { rows } = await sql<{ subject_id: string; leaf: number }>`${prepared}
-    select b.subject_id, k.leaf from privacy_blind_indexes b
+    select b.subject_id, k.leaf
+    from unnest(${digests.map((d) => d.version)}::int[], ${digests.map((d) => d.digest)}::bytea[]) as d(version, digest)
+    join privacy_blind_indexes b on b.category = ${category} and b.digest = d.digest and b.key_version = d.version
     join privacy_subjects s on s.id = b.subject_id join privacy_subject_keys k on k.subject_id = s.id
-    where b.category = ${category} and b.digest = ${digest} and s.status <> 'erased'
+    where s.status <> 'erased'
     group by b.subject_id, k.leaf order by b.subject_id`.execute(db);
   // In a database restored from before an erasure, the erased person's index is back; their key is not.
   const ids = rows.filter((r) => !ctx.keyring.isPunctured(Number(r.leaf))).map((r) => r.subject_id);
