@@ -7,6 +7,7 @@ import { jobsCommands } from './commands/jobs.ts';
 import { migrateCommands } from './commands/migrate.ts';
 import { privacyCommands } from './commands/privacy.ts';
 import { staffCommands } from './commands/staff.ts';
+import { subjectCommands } from './commands/subject.ts';
 import { productCommands } from './commands/product.ts';
 import { variantCommands } from './commands/variant.ts';
 import { vendorCommands } from './commands/vendor.ts';
@@ -18,6 +19,7 @@ export const cliCommands: readonly CliCommand[] = [
   ...productCommands,
   ...variantCommands,
   ...privacyCommands,
+  ...subjectCommands,
   ...staffCommands,
   ...jobsCommands,
   ...helpCommands,
