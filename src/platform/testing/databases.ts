@@ -1,6 +1,10 @@
 // Runs database tests on every engine: always the embedded PGlite (in memory), and PostgreSQL when
 // DATABASE_URL is set (each test gets a fresh database on that server, dropped afterwards).
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
+import { existsSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { test, type TestContext } from 'node:test';
 import pg from 'pg';
 import { openDatabase, type DatabaseHandle, type Engine } from '../db/database.ts';
@@ -39,15 +43,31 @@ export async function createScratchPostgres(): Promise<{ url: string; drop: () =
 }
 
 // Starting PGlite from a dump of an already migrated database takes a fraction of initdb plus
-// migrations, so each test process migrates once and every later PGlite test starts from that.
+// migrations. The dump is kept on disk (in the system's temp folder), named after the content of
+// every migrations file and the PGlite version, so the test processes of one run, and later runs,
+// build it once; any change to a migration names a new one.
 let migratedTemplate: Promise<Blob> | null = null;
+
+function migrationSourcesDigest(): string {
+  const root = fileURLToPath(new URL('../../', import.meta.url));
+  const files = readdirSync(root, { recursive: true, encoding: 'utf8' }).filter((f) => /(^|\/)migrations\.ts$/.test(f)).sort();
+  const hash = createHash('sha256');
+  for (const f of files) hash.update(f).update('\0').update(readFileSync(join(root, f))).update('\0');
+  hash.update(readFileSync(join(root, '../package-lock.json')));
+  return hash.digest('hex').slice(0, 16);
+}
 
 function pgliteTemplate(): Promise<Blob> {
   migratedTemplate ??= (async () => {
+    const file = join(tmpdir(), `custodian-pglite-template-${migrationSourcesDigest()}.tar.gz`);
+    if (existsSync(file)) return new Blob([readFileSync(file)]);
     const handle = await openDatabase({ databaseUrl: null, pgliteDir: null });
     await migrate(handle.db, allMigrations);
     const dump = await handle.dumpPGlite!();
     await handle.close();
+    const partial = `${file}.${process.pid}.partial`;
+    writeFileSync(partial, Buffer.from(await dump.arrayBuffer()));
+    renameSync(partial, file);
     return dump;
   })();
   return migratedTemplate;
