@@ -2,6 +2,7 @@
 import type { FastifyPluginAsync } from 'fastify';
 import type { Logger } from '../platform/logger.ts';
 import { centreRoutes } from './centre/routes.ts';
+import { complaintRoutes } from './complaints/routes.ts';
 import type { RightsDeps } from './deps.ts';
 import type { RightsModuleOptions } from './module.ts';
 import { policyRoutes } from './policy/routes.ts';
@@ -11,5 +12,6 @@ export function rightsRoutes(options: RightsModuleOptions): FastifyPluginAsync {
     const deps: RightsDeps = { kernel: app.privacy, config: app.config, holders: options.holders, now: () => new Date(), log: app.log as unknown as Logger };
     await app.register(policyRoutes);
     await centreRoutes(app, deps);
+    await complaintRoutes(app, deps);
   };
 }
