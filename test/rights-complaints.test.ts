@@ -10,7 +10,7 @@ import { sql } from 'kysely';
 import { FormClient, staffClient } from '../src/accounts/testing.ts';
 import { systemActor } from '../src/privacy/actors.ts';
 import { testEachDatabase } from '../src/platform/testing/databases.ts';
-import { ada, everything, rightsBed, signUp } from './rights-support.ts';
+import { ada, everything, rightsBed, signUp, waitForRequest } from './rights-support.ts';
 import { newClient } from '../src/commerce/cart/testing.ts';
 
 const visitor = { name: 'Wilhelmina Brackenridge', email: 'wilhelmina.brackenridge@example.net' };
@@ -18,7 +18,6 @@ const complaintText = 'On 3 March you sent my address to a marketing partner cal
 const replyText = 'We looked into it: Quibblefinch Ltd never received your address from us.\n\nThe mail you saw came from a spoofed sender; we reported it to them.';
 const noteText = 'Checked the disclosure ledger for Zanzibar-7 cross-check: no disclosure to any marketing recipient.';
 const dora = { name: 'Dora Protectorova', email: 'dora.protectorova@shop.example', role: 'dpo', password: 'harbour-violet-47-compass-lantern' };
-const sam = { name: 'Sam Supportwell', email: 'sam.supportwell@shop.example', role: 'support', password: 'meadow-anchor-39-quietly-glows' };
 
 const decoded = (body: string) => body.replace(/&#39;/g, "'").replace(/&quot;/g, '"').replace(/&amp;/g, '&');
 
@@ -108,7 +107,7 @@ testEachDatabase('[P002-24][P003-25] a visitor complains on the public form, is 
   }
 });
 
-testEachDatabase('[P002-24] a signed-in customer’s complaint is filed with their account and in their export; one filed with their email but without signing in is not', async (database, t) => {
+testEachDatabase('[P002-24] a signed-in customer’s complaint is filed with their account and in their export, one filed with their email without signing in is not, and deleting the account unlinks her cases', async (database, t) => {
   const bed = await rightsBed(database);
   t.after(() => bed.stopAll());
   const db = bed.app.db;
@@ -157,4 +156,18 @@ testEachDatabase('[P002-24] a signed-in customer’s complaint is filed with the
   assert.match((api.json() as { number: string }).number, /^K-\d{6}$/);
   assert.equal((await sql<{ n: number }>`select count(*)::int as n from rights_complaints where subject_id = ${subject}::uuid and channel = 'api'`.execute(db)).rows[0]!.n, 1);
   assert.ok(JSON.stringify((await bed.app.inject({ method: 'GET', url: '/openapi.json' })).json()).includes('/api/privacy/complaints'));
+
+  // She deletes her account: the cases stay as the shop's record, unlinked, with nothing of hers.
+  await client.get('/account/privacy/delete');
+  assert.equal((await client.post('/account/privacy/delete', { password: ada.password })).statusCode, 200);
+  await waitForRequest(db, 'completed');
+  const receipt = bed.sink!.received.find((m) => m.to.includes(ada.email) && /is deleted/.test(m.subject))!;
+  assert.match(receipt.text, /the record that we handled your complaints \(K-\d{6}, K-\d{6}\)/);
+  assert.equal((await sql<{ n: number }>`select count(*)::int as n from rights_complaints where subject_id = ${subject}::uuid`.execute(db)).rows[0]!.n, 0);
+  assert.equal((await sql<{ n: number }>`select count(*)::int as n from rights_complaints where subject_id is null`.execute(db)).rows[0]!.n, 2);
+  const dpo = await staffClient(bed.app, db, dora);
+  const erased = await dpo.get(`/staff/dpo/complaints/${number}`);
+  assert.equal(erased.statusCode, 200, erased.body.slice(0, 300));
+  assert.match(erased.body, /has been erased/);
+  assert.ok(!erased.body.includes('Answer the person') && !erased.body.includes(ada.email), 'nobody to answer, nothing of hers shown');
 });

@@ -74,6 +74,16 @@ testEachDatabase('[P002-24] the complaint pages are the privacy officer’s: oth
   assert.equal((await support.post(`/staff/dpo/complaints/${number}/close`, {})).statusCode, 403);
 
   const dpo = await staffClient(app, database.db, { name: 'Dora Protectorova', email: 'dora.protectorova@shop.example', role: 'dpo', password: 'harbour-violet-47-compass-lantern' });
+  // A case past its deadline without an answer is flagged, and listed before a newer one.
+  await person.get('/privacy/complaint');
+  const newer = /<strong>(K-\d{6})<\/strong>/.exec((await person.post('/privacy/complaint', { name: 'Pat Plaintiff', email: 'pat.plaintiff@example.org', text: 'And again.' })).body)![1]!;
+  await sql`update rights_complaints set received_at = now() - interval '40 days', due_at = now() - interval '10 days' where number = ${number}`.execute(database.db);
+  const list = await dpo.get('/staff/dpo/complaints');
+  assert.match(list.body, /<strong class="complaint-overdue">1 overdue<\/strong>/);
+  assert.ok(list.body.indexOf(number) < list.body.indexOf(newer), 'the overdue case comes first');
+  assert.match(list.body, new RegExp(`${number}</a></td><td>[0-9-]+</td><td>[0-9-]+ <strong class="complaint-overdue">overdue</strong>`));
+  assert.ok(!new RegExp(`${newer}</a></td><td>[0-9-]+</td><td>[0-9-]+ <strong`).test(list.body), 'a case within its deadline is not flagged');
+
   await dpo.get(`/staff/dpo/complaints/${number}`);
   const blank = await dpo.post(`/staff/dpo/complaints/${number}/reply`, { reply: '   ' });
   assert.equal(blank.statusCode, 400);
@@ -88,7 +98,7 @@ testEachDatabase('[P002-24] the complaint pages are the privacy officer’s: oth
   assert.equal((await dpo.post(`/staff/dpo/complaints/${number}/reopen`, {})).statusCode, 409, 'an open case cannot be reopened');
 
   const { rows } = await sql<{ template: string }>`select template from comms_outbox where template like 'rights.complaint%' order by created_at`.execute(database.db);
-  assert.deepEqual(rows.map((r) => r.template), ['rights.complaint-received'], 'no answer was queued');
-  const events = await sql<{ event: string }>`select event from rights_complaint_events order by id`.execute(database.db);
+  assert.deepEqual(rows.map((r) => r.template), ['rights.complaint-received', 'rights.complaint-received'], 'no answer was queued');
+  const events = await sql<{ event: string }>`select e.event from rights_complaint_events e join rights_complaints c on c.id = e.complaint_id where c.number = ${number} order by e.id`.execute(database.db);
   assert.deepEqual(events.rows.map((e) => e.event), ['received', 'acknowledged']);
 });
