@@ -44,8 +44,10 @@ export async function complaintPublicRoutes(app: FastifyInstance, deps: RightsDe
     return session?.user.kind === 'customer' && session.stage === 'full' ? session.user.subject_id : null;
   };
   const page = (subject: string | null, state: FormState) => complaintFormPage({ state, signedIn: subject !== null, deadlineDays: deps.config.rights.deadlineDays, keptDays });
-  const file = (body: unknown, channel: ComplaintChannel, subject: string | null) =>
-    app.db.transaction().execute((trx) => fileComplaint(deps, trx, { complaint: complaintFromInput((body ?? {}) as Record<string, unknown>), channel, signedInSubject: subject }));
+  const file = (body: unknown, channel: ComplaintChannel, subject: string | null) => {
+    const complaint = complaintFromInput((body ?? {}) as Record<string, unknown>);
+    return app.db.transaction().execute((trx) => fileComplaint(deps, trx, { complaint, channel, signedInSubject: subject }));
+  };
 
   app.get('/privacy/complaint', { schema: { hide: true } }, async (request, reply) => {
     const subject = await signedInSubject(request);
