@@ -1,12 +1,13 @@
-// What the rights module keeps about a person: their requests and what happened to each. Erasure
-// unlinks them: the request (its kind, dates and outcome) stays as the shop's proof that it
-// answered, with nobody behind it.
+// What the rights module keeps about a person: their requests and complaints and what happened to
+// each. Erasure unlinks them: the request (its kind, dates and outcome) and the complaint case (its
+// number, dates and steps) stay as the shop's proof that it answered, with nobody behind them.
 import { sql } from 'kysely';
 import type { PersonalDataHolder } from '../privacy/holders.ts';
+import { COMPLAINT_TABLES, complaintsKept, complaintsSection, eraseComplaints } from './complaints/holder-part.ts';
 import { kindLabels, requestsOfSubject } from './requests.ts';
 
 export const rightsHolder: PersonalDataHolder = {
-  tables: ['rights_requests'],
+  tables: ['rights_requests', ...COMPLAINT_TABLES],
   async export({ db }, subject) {
     const requests = await requestsOfSubject(db, subject);
     const ids = requests.map((r) => r.id);
@@ -29,9 +30,12 @@ export const rightsHolder: PersonalDataHolder = {
           history: events.filter((e) => e.request_id === r.id).map((e) => ({ at: new Date(e.at).toISOString(), what: e.event })),
         })),
       },
+      await complaintsSection(db, subject),
     ];
   },
+  retains: ({ db }, subject) => complaintsKept(db, subject),
   async erase({ db }, subject) {
     await sql`update rights_requests set subject_id = null where subject_id = ${subject}::uuid`.execute(db);
+    await eraseComplaints(db, subject);
   },
 };

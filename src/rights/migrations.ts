@@ -58,3 +58,41 @@ export const rightsMigrations: Migration[] = [
       ),
   },
 ];
+
+// Complaints that the shop breaks its policy (P002-24): a case per complaint with a number
+// (K-000101…), status, dates and a history of pseudonymous steps. What the person wrote, their
+// name and address, and every reply and note are kernel items of the complainant, never columns.
+rightsMigrations.push({
+  id: 'rights/0002_complaints',
+  up: (db) =>
+    runSql(
+      db,
+      `
+      create sequence rights_complaint_number_seq start with 101;
+      create table rights_complaints (
+        id uuid primary key,
+        number text not null unique check (number ~ '^K-[0-9]{6,}$'),
+        subject_id uuid,
+        filed_by text not null check (filed_by in ('customer', 'correspondent')),
+        channel text not null check (channel in ('web', 'api')),
+        status text not null check (status in ('open', 'answered', 'closed')),
+        received_at timestamptz not null,
+        due_at timestamptz not null,
+        closed_at timestamptz,
+        items integer not null default 0 check (items >= 0),
+        check ((status = 'closed') = (closed_at is not null))
+      );
+      create index rights_complaints_subject_idx on rights_complaints (subject_id, received_at);
+      create index rights_complaints_open_idx on rights_complaints (due_at) where closed_at is null;
+      create table rights_complaint_events (
+        id bigint generated always as identity primary key,
+        complaint_id uuid not null references rights_complaints(id),
+        at timestamptz not null,
+        event text not null check (event in ('received', 'acknowledged', 'replied', 'note', 'closed', 'reopened')),
+        actor_ref text not null check (length(actor_ref) between 1 and 120),
+        detail jsonb not null default '{}'::jsonb
+      );
+      create index rights_complaint_events_complaint_idx on rights_complaint_events (complaint_id, id)
+      `,
+    ),
+});

@@ -4,6 +4,7 @@ import type { Logger } from '../platform/logger.ts';
 import { centreRoutes } from './centre/routes.ts';
 import { deskRoutes } from './desk/routes.ts';
 import { noticeRoutes } from './notices/routes.ts';
+import { complaintRoutes } from './complaints/routes.ts';
 import type { RightsDeps } from './deps.ts';
 import type { RightsModuleOptions } from './module.ts';
 import { policyRoutes } from './policy/routes.ts';
@@ -15,5 +16,6 @@ export function rightsRoutes(options: RightsModuleOptions): FastifyPluginAsync {
     await centreRoutes(app, deps);
     await deskRoutes(app, deps);
     await noticeRoutes(app, deps);
+    await complaintRoutes(app, deps);
   };
 }

@@ -58,8 +58,45 @@ export interface LinkTable {
   used_at: Date | null;
 }
 
+export const complaintStatuses = ['open', 'answered', 'closed'] as const;
+/** open: waiting for the privacy officer's answer; answered: a reply went out; closed: done (may be reopened). */
+export type ComplaintStatus = (typeof complaintStatuses)[number];
+/** customer: filed while signed in, on their own subject; correspondent: filed without an account, on a subject of its own. */
+export type ComplaintFiler = 'customer' | 'correspondent';
+export type ComplaintChannel = 'web' | 'api';
+export const complaintEvents = ['received', 'acknowledged', 'replied', 'note', 'closed', 'reopened'] as const;
+export type ComplaintEvent = (typeof complaintEvents)[number];
+
+/** A complaint case: ids, its number, status and dates. What the person wrote, and every reply and note, are kernel items of its subject. */
+export interface ComplaintTable {
+  id: string;
+  number: string;
+  /** Null once the person is erased: the case stays as the shop's record with nobody behind it. */
+  subject_id: string | null;
+  filed_by: ComplaintFiler;
+  channel: ComplaintChannel;
+  status: ComplaintStatus;
+  received_at: Timestamp;
+  due_at: Timestamp;
+  closed_at: Timestamp | null;
+  /** How many replies and notes were written: the next one's kernel ref takes the next number. */
+  items: number;
+}
+
+export interface ComplaintEventTable {
+  id: Generated<number>;
+  complaint_id: string;
+  at: Timestamp;
+  event: ComplaintEvent;
+  /** Pseudonymous: `self`, `staff:<id>`, `system:<job>`. */
+  actor_ref: string;
+  detail: ColumnType<Record<string, string | number | boolean | null>, string, string>;
+}
+
 export interface RightsTables {
   rights_requests: RequestTable;
   rights_request_events: RequestEventTable;
   rights_links: LinkTable;
+  rights_complaints: ComplaintTable;
+  rights_complaint_events: ComplaintEventTable;
 }
