@@ -48,6 +48,12 @@ testEachDatabase('[P001-10][P003-25] after a purchase the customer downloads eve
   assert.ok(doc.sections.find((s) => s.id === 'mail')!.records.length > 0);
   for (const value of valuesOf(bob)) assert.ok(!text.includes(value), `nothing of another customer (${value}) is in the export`);
 
+  // The format is published, for people and for programs, from the same schema.
+  const format = await bed.app.inject({ method: 'GET', url: '/privacy/export-format' });
+  assert.equal(format.statusCode, 200);
+  for (const s of doc.sections) assert.ok(format.body.includes(`<h2>${s.id}</h2>`), `the format page explains ${s.id}`);
+  assert.deepEqual((await bed.app.inject({ method: 'GET', url: '/privacy/export-schema.json' })).json(), schema);
+
   // The download is on record as an access request, answered at once.
   const again = JSON.parse((await mine.client.get('/account/privacy/export.json')).body) as typeof doc;
   assert.deepEqual(

@@ -2,6 +2,7 @@
 import type { FastifyPluginAsync } from 'fastify';
 import type { Logger } from '../platform/logger.ts';
 import { centreRoutes } from './centre/routes.ts';
+import { exportFormatRoutes } from './export-format.ts';
 import { deskRoutes } from './desk/routes.ts';
 import { noticeRoutes } from './notices/routes.ts';
 import { complaintRoutes } from './complaints/routes.ts';
@@ -14,6 +15,7 @@ export function rightsRoutes(options: RightsModuleOptions): FastifyPluginAsync {
     const deps: RightsDeps = { kernel: app.privacy, config: app.config, holders: options.holders, now: () => new Date(), log: app.log as unknown as Logger };
     await app.register(policyRoutes);
     await centreRoutes(app, deps);
+    await exportFormatRoutes(app);
     await deskRoutes(app, deps);
     await noticeRoutes(app, deps);
     await complaintRoutes(app, deps);

@@ -67,6 +67,7 @@ export function contactPage(o: { organization: string; contact: string }): Page 
     body: html`<section class="account-form"><h1>Privacy contact</h1>
 <p>${o.organization} has a designated privacy officer who oversees how personal data is handled here.</p>
 <p>How to reach them: ${o.contact}</p>
+<p>To report that this shop is not keeping its privacy policy, use <a href="/privacy/complaint">the complaint form</a>: the privacy officer opens a case and answers you by mail.</p>
 <p>See also our <a href="/privacy">privacy page</a>.</p></section>`,
   };
 }

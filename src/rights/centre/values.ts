@@ -31,6 +31,7 @@ export function refLabel(ref: string, orders: ReadonlyMap<string, string>): stri
   if (ref.startsWith('basket:')) return 'A saved basket';
   if (ref.startsWith('giftlist:')) return 'A gift list';
   if (ref.startsWith('rights:')) return 'A request about your data';
+  if (ref.startsWith('complaint:')) return 'A complaint you sent us';
   return 'Other';
 }
 
