@@ -43,6 +43,7 @@ Custodian is running (${engine}).
 
   Storefront      ${shop.url}/
   Account         ${shop.url}/account
+  Privacy         ${shop.url}/privacy (policy) · ${shop.url}/account/privacy (privacy centre)
   Vendor portal   ${shop.url}/vendor
   Staff console   ${shop.url}/staff
   Staff JSON API  ${shop.url}/api/staff  (Bearer token in ${tokenSource})

@@ -2,13 +2,13 @@ import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { sql } from 'kysely';
-import { guest, paidCardOrder, sandboxSession } from '../../../test/checkout-support.ts';
-import type { Db } from '../../platform/db/database.ts';
-import { isAppError } from '../../platform/errors.ts';
-import { testEachDatabase } from '../../platform/testing/databases.ts';
-import { systemActor } from '../../privacy/actors.ts';
-import { TEST_CARD } from '../../sandbox-processor/testing.ts';
-import { buyerWithOrder, paymentsTestBed } from './testing.ts';
+import { guest, paidCardOrder, sandboxSession } from './checkout-support.ts';
+import type { Db } from '../src/platform/db/database.ts';
+import { isAppError } from '../src/platform/errors.ts';
+import { testEachDatabase } from '../src/platform/testing/databases.ts';
+import { systemActor } from '../src/privacy/actors.ts';
+import { TEST_CARD } from '../src/sandbox-processor/testing.ts';
+import { buyerWithOrder, paymentsTestBed } from '../src/commerce/payments/testing.ts';
 
 /** Every file in the sandbox processor's own storage directory, as one text. */
 const sandboxFiles = (dir: string) => readdirSync(dir).map((f) => readFileSync(join(dir, f), 'utf8')).join('\n');
