@@ -29,11 +29,12 @@ export interface Candidate {
 
 /**
  * The account of `kind` whose current email is `email`, with its password hash; null when none.
- * The blind index also finds emails waiting for confirmation; those do not count.
+ * The blind index also finds emails waiting for confirmation; those do not count, nor do accounts being erased.
  */
 export async function findAccount(kernel: PrivacyKernel, db: Db, email: string, kind: UserKind, actor: Actor = loginActor): Promise<Candidate | null> {
   const subjects = await kernel.findSubjects(db, { category: EMAIL, value: email, actor, purpose: ACCOUNT_PURPOSE });
-  for (const user of await usersOfSubjects(db, subjects, kind)) {
+  // An account being erased is gone for every purpose: its email may start a new account at once.
+  for (const user of (await usersOfSubjects(db, subjects, kind)).filter((u) => u.status !== 'erasing')) {
     const record = await kernel.read(db, { subject: user.subject_id, actor, purpose: ACCOUNT_PURPOSE, categories: [EMAIL, CREDENTIALS], ref: '' });
     const current = record.values[EMAIL];
     const hash = record.values[CREDENTIALS];
