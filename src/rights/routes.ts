@@ -5,11 +5,13 @@ import { centreRoutes } from './centre/routes.ts';
 import type { RightsDeps } from './deps.ts';
 import type { RightsModuleOptions } from './module.ts';
 import { policyRoutes } from './policy/routes.ts';
+import { officerPageRoutes } from './report/routes.ts';
 
 export function rightsRoutes(options: RightsModuleOptions): FastifyPluginAsync {
   return async (app) => {
     const deps: RightsDeps = { kernel: app.privacy, config: app.config, holders: options.holders, now: () => new Date(), log: app.log as unknown as Logger };
     await app.register(policyRoutes);
     await centreRoutes(app, deps);
+    await officerPageRoutes(app, deps);
   };
 }

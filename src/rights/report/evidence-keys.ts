@@ -124,7 +124,7 @@ const families: Record<string, Family> = {
 
   requests: {
     label: () => 'rights requests',
-    value: (f) => `${breakdown(tallyBy(f.requests, (r) => r.kind, (r) => r.count))}, ${f.requests.reduce((n, r) => n + r.overdue, 0)} overdue`,
+    value: (f) => `${f.requests.length ? breakdown(tallyBy(f.requests, (r) => r.kind, (r) => r.count)) : 'none'}, ${f.requests.reduce((n, r) => n + r.overdue, 0)} overdue`,
   },
   'requests:': { argument: 'request kind', label: (_, k) => `${k} requests`, value: (f, k) => requestFigure(f.requests.filter((r) => r.kind === k)) },
 
