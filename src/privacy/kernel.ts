@@ -22,6 +22,7 @@ import { decideDisclosure, disclose, disclosuresOf, requestDisclosure, type Disc
 import { noticesOf, pendingNotices, recordDelivery, recordNotices, type DeliveryChannel, type Notice, type NoticeRequest } from './disclosure/notices.ts';
 import { correctItem, type Correction, type CorrectionRequest } from './store/correct.ts';
 import { accessLog, type AccessLogEntry } from './audit/access-log.ts';
+import { privacyEvidence, type PrivacyEvidence } from './evidence.ts';
 
 export interface KernelOptions {
   db: Db;
@@ -76,6 +77,8 @@ export interface PrivacyKernel {
   pendingNotices(db: Db, actor: Actor): Promise<Notice[]>;
   /** Who looked at this person's data: their audit entries, actors by kind and role (audited). */
   accessLog(db: Db, request: { subject: string; actor: Actor }): Promise<AccessLogEntry[]>;
+  /** The ledgers as counts for the promise report, nothing personal (DPO and owners; audited). */
+  evidence(db: Db, actor: Actor): Promise<PrivacyEvidence>;
   /** Crypto-shreds a person: nothing of theirs can be read again, here or in any backup. */
   erase(db: Db, request: { subject: string; actor: Actor }): Promise<EraseResult>;
   /** After restoring a backup: completes erasures the keyring already made. */
@@ -135,6 +138,7 @@ export function kernelOf(ctx: KernelContext, region: string): PrivacyKernel {
     noticesOf: (db, subject) => noticesOf(ctx, db, subject),
     pendingNotices: (db, actor) => pendingNotices(ctx, db, actor),
     accessLog: (db, r) => accessLog(ctx, db, r),
+    evidence: (db, actor) => privacyEvidence(ctx, db, actor),
     erase: (db, r) => eraseSubject(ctx, db, r),
     reconcileErasures: (db) => reconcileErasures(ctx, db),
     rotateMasterKey: (db, actor) => rotateMasterKey(ctx, db, actor),

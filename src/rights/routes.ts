@@ -9,6 +9,7 @@ import { complaintRoutes } from './complaints/routes.ts';
 import type { RightsDeps } from './deps.ts';
 import type { RightsModuleOptions } from './module.ts';
 import { policyRoutes } from './policy/routes.ts';
+import { officerPageRoutes } from './report/routes.ts';
 
 export function rightsRoutes(options: RightsModuleOptions): FastifyPluginAsync {
   return async (app) => {
@@ -19,5 +20,6 @@ export function rightsRoutes(options: RightsModuleOptions): FastifyPluginAsync {
     await deskRoutes(app, deps);
     await noticeRoutes(app, deps);
     await complaintRoutes(app, deps);
+    await officerPageRoutes(app, deps);
   };
 }

@@ -13,6 +13,7 @@ export type AuditAction =
   | 'data.purge'
   | 'data.correct'
   | 'audit.read'
+  | 'evidence.read'
   | 'notice.record'
   | 'notice.deliver'
   | 'notice.list'

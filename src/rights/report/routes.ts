@@ -1,0 +1,36 @@
+// The privacy officer's two overview pages (P000-16), for the DPO and owners: the promise report
+// (/staff/dpo/report) with live figures and the audit chain verified against its anchor, and the
+// data map (/staff/dpo/datamap). The catalogue is read once, at start: a broken one stops it.
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { staffActor } from '../../privacy/actors.ts';
+import { anchorPathFor } from '../../privacy/audit/anchor.ts';
+import { verifyAuditLog } from '../../privacy/audit/verify.ts';
+import { sendPage } from '../../web/page.ts';
+import { dataMapPage } from '../datamap-page/page.ts';
+import type { RightsDeps } from '../deps.ts';
+import { loadCatalogue } from './catalogue.ts';
+import { evidenceKeyProblem } from './evidence-keys.ts';
+import { reportPage } from './page.ts';
+import { requestCounts } from './request-counts.ts';
+
+export async function officerPageRoutes(app: FastifyInstance, deps: RightsDeps): Promise<void> {
+  const { map, region } = deps.kernel;
+  const catalogue = loadCatalogue((key) => evidenceKeyProblem(key, map));
+  const anchorPath = anchorPathFor(deps.config.keyringPath);
+  const officer = (request: FastifyRequest, reply: FastifyReply) => app.accounts.staffPage(request, reply, { roles: ['dpo', 'owner'] });
+
+  app.get('/staff/dpo/report', { schema: { hide: true } }, async (request, reply) => {
+    const session = await officer(request, reply);
+    if (!session) return reply;
+    const now = deps.now();
+    const privacy = await deps.kernel.evidence(app.db, staffActor(session.user.id, session.user.role!));
+    const figures = { privacy, requests: await requestCounts(app.db, now), map, region };
+    const chain = await verifyAuditLog(app.db, now, { anchorPath });
+    return sendPage(request, reply, reportPage({ organization: map.organization.legalName, generatedAt: now, catalogue, figures, chain }));
+  });
+
+  app.get('/staff/dpo/datamap', { schema: { hide: true } }, async (request, reply) => {
+    const session = await officer(request, reply);
+    return session ? sendPage(request, reply, dataMapPage(map, region)) : reply;
+  });
+}
