@@ -13,6 +13,7 @@ import { systemActor } from '../src/privacy/actors.ts';
 import { maintainBlindIndexes } from '../src/privacy/blind-index-rotation.ts';
 import { startKernel } from '../src/privacy/kernel.ts';
 import { ada, bob, customerWithHistory, rightsBed, waitForRequest } from './rights-support.ts';
+import { blindDigestsOf } from '../src/privacy/testing.ts';
 
 /** Takes a backup as the operator would (PGlite's files, or pg_dump) and returns how to restore it into a fresh database. */
 async function backup(database: TestDatabase): Promise<{ restore: () => Promise<DatabaseHandle>; drop: () => Promise<void> }> {
@@ -54,7 +55,7 @@ testEachDatabase('[P000-12] a backup taken before a customer deleted their accou
   const restored = await taken.restore();
   t.after(() => restored.close());
   // The backup still holds the person's pseudonymous rows and digests as they were that day …
-  const digests = (await sql<{ digest: Buffer }>`select digest from privacy_blind_indexes where subject_id = ${gone.subject}::uuid`.execute(restored.db)).rows.map((r) => Buffer.from(r.digest));
+  const digests = await blindDigestsOf(restored.db, gone.subject);
   assert.ok(digests.length > 0, 'the backup predates the erasure');
   // … but no key the keyring holds now produces any of them: the email cannot be tested against it.
   const blind = bed.app.privacy.context.blind;

@@ -12,6 +12,7 @@ import { systemActor } from '../src/privacy/actors.ts';
 import { testEachDatabase } from '../src/platform/testing/databases.ts';
 import { ada, everything, rightsBed, signUp, waitForRequest } from './rights-support.ts';
 import { newClient } from '../src/commerce/cart/testing.ts';
+import { subjectKind } from '../src/privacy/testing.ts';
 
 const visitor = { name: 'Wilhelmina Brackenridge', email: 'wilhelmina.brackenridge@example.net' };
 const complaintText = 'On 3 March you sent my address to a marketing partner called Quibblefinch Ltd.\n\nYour policy says you never do that. Please stop and tell me what they received.';
@@ -41,7 +42,7 @@ testEachDatabase('[P002-24][P003-25] a visitor complains on the public form, is 
   assert.equal(row!.status, 'open');
   assert.equal(row!.filed_by, 'correspondent');
   assert.equal(Math.round((row!.due_at.getTime() - row!.received_at.getTime()) / 86_400_000), bed.config.rights.deadlineDays);
-  const kind = (await sql<{ kind: string }>`select kind from privacy_subjects where id = ${row!.subject_id}::uuid`.execute(db)).rows[0]?.kind;
+  const kind = await subjectKind(db, row!.subject_id);
   assert.equal(kind, 'correspondent', 'a complaint filed without signing in has a subject of its own');
 
   // The acknowledgement, over SMTP: the number, what happens next, the deadline.

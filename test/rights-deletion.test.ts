@@ -8,6 +8,7 @@ import { sql } from 'kysely';
 import type { Db } from '../src/platform/db/database.ts';
 import { testEachDatabase } from '../src/platform/testing/databases.ts';
 import { ada, bob, customerWithHistory, everything, rightsBed, valuesOf, waitForRequest } from './rights-support.ts';
+import { noticeDeliveries } from '../src/privacy/testing.ts';
 
 const count = async (db: Db, query: ReturnType<typeof sql<{ n: number }>>) => (await query.execute(db)).rows[0]!.n;
 
@@ -67,9 +68,7 @@ testEachDatabase('[P000-12][P004-18] a customer deletes their account in the pri
   assert.equal(await count(db, sql`select count(*)::int as n from comms_outbox where subject_id = ${mine.subject}::uuid`), 0);
 
   // Every recipient was told: the processor through its API at once, the carrier by the privacy officer.
-  const notices = (await sql<{ recipient: string; channel: string | null }>`
-    select n.recipient, d.channel from privacy_recipient_notices n left join privacy_notice_deliveries d on d.notice_id = n.id
-    where n.subject_id = ${mine.subject}::uuid order by n.recipient`.execute(db)).rows;
+  const notices = await noticeDeliveries(db, mine.subject);
   assert.deepEqual(notices, [{ recipient: 'carriers', channel: null }, { recipient: 'payment-processor', channel: 'api' }]);
 
   // No route returns them: staff find nobody by their email, the order shows no buyer, they cannot sign in.

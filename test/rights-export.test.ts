@@ -9,6 +9,7 @@ import addFormats from 'ajv-formats';
 import { sql } from 'kysely';
 import { testEachDatabase } from '../src/platform/testing/databases.ts';
 import { ada, bob, customerWithHistory, rightsBed, valuesOf } from './rights-support.ts';
+import { consentRows, itemCountsByCategory } from '../src/privacy/testing.ts';
 
 const schema = JSON.parse(readFileSync(new URL('../docs/export-schema.json', import.meta.url), 'utf8')) as object;
 
@@ -31,7 +32,7 @@ testEachDatabase('[P001-10][P003-25] after a purchase the customer downloads eve
   assert.ok(valid, `the export follows docs/export-schema.json: ${ajv.errorsText(ajv.errors)}`);
 
   // Every category the kernel holds for the person is in the export, with every item.
-  const held = (await sql<{ category: string; n: number }>`select category, count(*)::int as n from privacy_items where subject_id = ${mine.subject}::uuid group by category`.execute(database.db)).rows;
+  const held = await itemCountsByCategory(database.db, mine.subject);
   const items = doc.sections.find((s) => s.id === 'personal-data')!.records;
   for (const { category, n } of held) {
     if (category === 'user.authorization.credentials') continue; // the password hash is never shown
@@ -84,8 +85,7 @@ testEachDatabase('[P004-01] the privacy centre shows the signed-in customer thei
   const off = await mine.client.post('/account/privacy/choices', { purpose: 'offers', choice: 'withdraw' });
   assert.equal(off.statusCode, 200, off.body.slice(0, 300));
   assert.match(off.body, /Offers and site news is now off/);
-  const { rows } = await sql<{ action: string; channel: string }>`select action, channel from privacy_consents where subject_id = ${mine.subject}::uuid and purpose = 'offers'`.execute(database.db);
-  assert.deepEqual(rows, [{ action: 'withdraw', channel: 'web' }]);
+  assert.deepEqual(await consentRows(database.db, { subject: mine.subject, purpose: 'offers' }), [{ purpose: 'offers', action: 'withdraw', channel: 'web' }]);
   assert.equal((await mine.client.post('/account/privacy/choices', { purpose: 'card-numbers', choice: 'grant' })).statusCode, 400);
 
   // Nobody else's session opens it; without one, it asks to sign in.

@@ -10,6 +10,7 @@ import { testEachDatabase } from '../src/platform/testing/databases.ts';
 import { DEADLINES_JOB } from '../src/rights/deadlines.ts';
 import { ada, customerWithHistory, linkFromMail, rightsBed, signUp, waitForRequest, type RightsBed } from './rights-support.ts';
 import { newClient } from '../src/commerce/cart/testing.ts';
+import { consentRows, subjectStatus } from '../src/privacy/testing.ts';
 
 const support = { name: 'Sam Support', email: 'sam.support@shop.example', role: 'support', password: 'tidal-basin-47-copper-lamp' };
 const dpo = { name: 'Dana Officer', email: 'dana.officer@shop.example', role: 'dpo', password: 'quiet-meadow-82-ember-gate' };
@@ -68,7 +69,7 @@ testEachDatabase('[P000-12][P003-25] a deletion asked by email: support enters i
   const closed = await officer.get(`/staff/requests/${number}`);
   assert.match(closed.body, /Closed/);
   assert.doesNotMatch(closed.body, /please delete me/, 'the note went with the person');
-  assert.equal((await sql<{ status: string }>`select status from privacy_subjects where id = ${mine.subject}::uuid`.execute(db)).rows[0]!.status, 'erased');
+  assert.equal(await subjectStatus(db, mine.subject), 'erased');
 
   // A customer's session cannot open the desk; support and the privacy officer can.
   const customer = newClient(bed.app);
@@ -125,7 +126,7 @@ testEachDatabase('[P003-25] the legal deadline of a request: staff are reminded 
   await desk.get(`/staff/requests/${number}`);
   assert.equal((await desk.post(`/staff/requests/${number}/evidence`, { evidence: 'call-back' })).statusCode, 200);
   assert.equal((await desk.post(`/staff/requests/${number}/carry-out`, {})).statusCode, 200);
-  const { rows } = await sql<{ purpose: string; channel: string }>`select purpose, channel from privacy_consents where action = 'withdraw' order by purpose`.execute(db);
+  const rows = await consentRows(db, { action: 'withdraw' });
   assert.ok(rows.length >= 3 && rows.every((r) => r.channel === 'phone'), JSON.stringify(rows));
   assert.match((await officer.get('/staff/requests')).body, /None is overdue/);
 });

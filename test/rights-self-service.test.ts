@@ -12,6 +12,7 @@ import { testEachDatabase } from '../src/platform/testing/databases.ts';
 import { waitFor } from '../src/platform/jobs/testing/support.ts';
 import { ada, customerWithHistory, rightsBed, waitForRequest } from './rights-support.ts';
 import { newClient } from '../src/commerce/cart/testing.ts';
+import { countSubjectAudit, subjectStatus } from '../src/privacy/testing.ts';
 
 const dpo = { name: 'Dana Officer', email: 'dana.officer@shop.example', role: 'dpo', password: 'quiet-meadow-82-ember-gate' };
 
@@ -39,7 +40,7 @@ testEachDatabase('[P001-10][P004-18] a customer corrects the address of a shippe
   assert.deepEqual(after.value, { line1: '14 Analytical Row', line2: 'Apt 2', postal_code: '11201', city: 'Brooklyn', country: 'US' });
   assert.equal(after.purpose, 'fulfillment', 'the item keeps the purpose it was collected for');
   assert.equal(after.collectedAt.getTime(), address.collectedAt.getTime());
-  const audit = (await sql<{ n: number }>`select count(*)::int as n from privacy_audit_log where action = 'data.correct' and subject_id = ${mine.subject}::uuid and outcome = 'ok'`.execute(db)).rows[0]!.n;
+  const audit = await countSubjectAudit(db, { subject: mine.subject, action: 'data.correct' });
   assert.equal(audit, 1, 'the correction is audited');
   // Another customer's item is not theirs to correct.
   const stranger = newClient(bed.app);
@@ -70,7 +71,7 @@ testEachDatabase('[P004-18] a customer deactivates their account: signed out, no
   assert.equal(done.statusCode, 200, done.body.slice(0, 300));
   assert.match(done.body, /deactivated/);
   assert.equal((await bed.app.inject({ method: 'GET', url: '/account', headers: { cookie: `__Host-session=${mine.sessionCookie}` } })).statusCode, 303, 'the session ended');
-  assert.equal((await sql<{ status: string }>`select status from privacy_subjects where id = ${mine.subject}::uuid`.execute(db)).rows[0]!.status, 'restricted', 'the kernel allows no communication or new use');
+  assert.equal(await subjectStatus(db, mine.subject), 'restricted', 'the kernel allows no communication or new use');
   // A purpose that contacts people is refused by the kernel while deactivated.
   await assert.rejects(
     bed.app.privacy.read(db, { subject: mine.subject, actor: { kind: 'system', job: 'campaign' }, purpose: 'offers', categories: ['user.contact.email'] }),
@@ -88,7 +89,7 @@ testEachDatabase('[P004-18] a customer deactivates their account: signed out, no
   assert.equal(back.statusCode, 303);
   assert.equal(back.headers.location, '/account/privacy');
   assert.equal((await login.get('/account/privacy')).statusCode, 200, 'signed in again');
-  assert.equal((await sql<{ status: string }>`select status from privacy_subjects where id = ${mine.subject}::uuid`.execute(db)).rows[0]!.status, 'active');
+  assert.equal(await subjectStatus(db, mine.subject), 'active');
   const requests = (await sql<{ kind: string; status: string }>`select kind, status from rights_requests where subject_id = ${mine.subject}::uuid`.execute(db)).rows;
   assert.deepEqual(requests, [{ kind: 'deactivation', status: 'completed' }]);
 });

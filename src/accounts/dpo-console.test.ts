@@ -30,7 +30,8 @@ testEachDatabase('[P000-16] the DPO console lists disclosures awaiting approval 
     assert.match(page.body, new RegExp(`action="/staff/dpo/disclosures/${second}"`));
     assert.match(page.body, /<td>support [0-9a-f]{8}<\/td>/, 'who asked, by role');
     assert.match(page.body, /user\.name, user\.contact\.address/);
-    assert.match(page.body, /Data-subject requests/);
+    assert.match(page.body, /Data-subject rights/);
+    assert.match(page.body, /href="\/staff\/requests"/);
     assert.doesNotMatch(page.body, /Rowena|Consolefield|Larch/, 'no personal value on the page');
 
     const approved = await dpo.post(`/staff/dpo/disclosures/${first}`, { decision: 'approved' });

@@ -63,3 +63,53 @@ export async function countAuditEntries(db: Db, match: { action: string; actorKi
       and (${match.purpose ?? null}::text is null or purpose = ${match.purpose ?? null})`.execute(db);
   return rows[0]!.n;
 }
+
+/** For other modules' tests: a subject's status (active, restricted, erased), or null. */
+export async function subjectStatus(db: Db, subject: string): Promise<string | null> {
+  const { rows } = await sql<{ status: string }>`select status from privacy_subjects where id = ${subject}::uuid`.execute(db);
+  return rows[0]?.status ?? null;
+}
+
+/** For other modules' tests: a subject's kind, or null. */
+export async function subjectKind(db: Db, subject: string): Promise<string | null> {
+  const { rows } = await sql<{ kind: string }>`select kind from privacy_subjects where id = ${subject}::uuid`.execute(db);
+  return rows[0]?.kind ?? null;
+}
+
+/** For other modules' tests: how many items of each category the kernel holds for a subject. */
+export async function itemCountsByCategory(db: Db, subject: string): Promise<{ category: string; n: number }[]> {
+  const { rows } = await sql<{ category: string; n: number }>`select category, count(*)::int as n from privacy_items where subject_id = ${subject}::uuid group by category order by category`.execute(db);
+  return rows;
+}
+
+/** For other modules' tests: consent ledger rows (oldest first), optionally of one subject, purpose or action. */
+export async function consentRows(db: Db, match: { subject?: string; purpose?: string; action?: string } = {}): Promise<{ purpose: string; action: string; channel: string }[]> {
+  const { rows } = await sql<{ purpose: string; action: string; channel: string }>`
+    select purpose, action, channel from privacy_consents
+    where (${match.subject ?? null}::uuid is null or subject_id = ${match.subject ?? null}::uuid)
+      and (${match.purpose ?? null}::text is null or purpose = ${match.purpose ?? null})
+      and (${match.action ?? null}::text is null or action = ${match.action ?? null})
+    order by purpose, id`.execute(db);
+  return rows;
+}
+
+/** For other modules' tests: the notices about a subject, by recipient, with the channel they were delivered by (null: not yet). */
+export async function noticeDeliveries(db: Db, subject: string): Promise<{ recipient: string; channel: string | null }[]> {
+  const { rows } = await sql<{ recipient: string; channel: string | null }>`
+    select n.recipient, d.channel from privacy_recipient_notices n left join privacy_notice_deliveries d on d.notice_id = n.id
+    where n.subject_id = ${subject}::uuid order by n.recipient`.execute(db);
+  return rows;
+}
+
+/** For other modules' tests: the blind-index digests a (possibly restored) database holds for a subject. */
+export async function blindDigestsOf(db: Db, subject: string): Promise<Buffer[]> {
+  const { rows } = await sql<{ digest: Buffer }>`select digest from privacy_blind_indexes where subject_id = ${subject}::uuid`.execute(db);
+  return rows.map((r) => Buffer.from(r.digest));
+}
+
+/** For other modules' tests: audit entries of one action about one subject, with that outcome. */
+export async function countSubjectAudit(db: Db, match: { subject: string; action: string; outcome?: string }): Promise<number> {
+  const { rows } = await sql<{ n: number }>`
+    select count(*)::int as n from privacy_audit_log where subject_id = ${match.subject}::uuid and action = ${match.action} and outcome = ${match.outcome ?? 'ok'}`.execute(db);
+  return rows[0]!.n;
+}

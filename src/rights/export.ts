@@ -13,7 +13,7 @@ export const EXPORT_FORMAT = 'custodian-export/1';
 export interface ExportDocument {
   format: typeof EXPORT_FORMAT;
   generated_at: string;
-  shop: { name: string; url: string; organization: string; privacy_policy: string; policy_version: string | null };
+  shop: { name: string; url: string; organization: string; policy_url: string; policy_version: string | null };
   sections: (ExportSection & { module: string })[];
 }
 
@@ -32,7 +32,7 @@ export async function buildExport(deps: RightsDeps, db: Db, subject: string, act
       name: deps.config.shopName,
       url: deps.config.publicUrl,
       organization: map.organization.legalName,
-      privacy_policy: `${deps.config.publicUrl}/privacy`,
+      policy_url: `${deps.config.publicUrl}/privacy`,
       policy_version: policyVersionAt(map, deps.now())?.version ?? null,
     },
     sections,
