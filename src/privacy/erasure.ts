@@ -12,23 +12,11 @@ import { refuse } from './access/refuse.ts';
 import { appendAudit, auditCtes } from './audit/append.ts';
 import { reindexRestoredRows } from './blind-index-rotation.ts';
 import type { KernelContext } from './context.ts';
+import { mayActOnRights } from './access/data-rights.ts';
 
 export interface EraseResult {
   erased: boolean;
   alreadyErased: boolean;
-}
-
-function mayErase(ctx: KernelContext, actor: Actor, subject: string): boolean {
-  switch (actor.kind) {
-    case 'self':
-      return actor.subjectId === subject;
-    case 'staff':
-      return ctx.map.roles.get(actor.role)?.purposes.has('data-rights') ?? false;
-    case 'system':
-      return true;
-    case 'vendor':
-      return false;
-  }
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -37,7 +25,7 @@ export async function eraseSubject(ctx: KernelContext, db: Db, request: { subjec
   const { subject, actor } = request;
   const base = { actor, action: 'subject.erase' as const, subjectId: subject, purpose: 'data-rights' };
   if (!UUID.test(subject)) throw validationError('subject', 'must be a subject id');
-  if (!mayErase(ctx, actor, subject)) return refuse(ctx, db, base, 'role-may-not-use-purpose', 'Only the person, staff handling data-rights requests or the system may erase a person.');
+  if (!mayActOnRights(ctx.map, actor, subject)) return refuse(ctx, db, base, 'role-may-not-use-purpose', 'Only the person, staff handling data-rights requests or the system may erase a person.');
   const { rows } = await sql<{ status: string; leaf: number | null }>`
     select s.status, k.leaf from privacy_subjects s left join privacy_subject_keys k on k.subject_id = s.id
     where s.id = ${subject}::uuid`.execute(db);

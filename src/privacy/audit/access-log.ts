@@ -5,6 +5,7 @@ import type { Db } from '../../platform/db/database.ts';
 import { validationError } from '../../platform/errors.ts';
 import type { Actor } from '../actors.ts';
 import { refuse } from '../access/refuse.ts';
+import { mayActOnRights } from '../access/data-rights.ts';
 import { appendAudit } from './append.ts';
 import type { KernelContext } from '../context.ts';
 
@@ -23,8 +24,7 @@ export interface AccessLogEntry {
 export async function accessLog(ctx: KernelContext, db: Db, r: { subject: string; actor: Actor }): Promise<AccessLogEntry[]> {
   const base = { actor: r.actor, action: 'audit.read' as const, subjectId: r.subject, purpose: 'data-rights' };
   if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(r.subject)) throw validationError('subject', 'must be a subject id');
-  const allowed = r.actor.kind === 'self' ? r.actor.subjectId === r.subject : r.actor.kind === 'system' || (r.actor.kind === 'staff' && (ctx.map.roles.get(r.actor.role)?.purposes.has('data-rights') ?? false));
-  if (!allowed) return refuse(ctx, db, base, 'not-own-data', 'Only the person, staff handling data-rights requests or the system read a person\'s access log.');
+  if (!mayActOnRights(ctx.map, r.actor, r.subject)) return refuse(ctx, db, base, 'not-own-data', 'Only the person, staff handling data-rights requests or the system read a person\'s access log.');
   const { rows } = await sql<{ at: Date; actor_kind: string; actor_id: string; actor_role: string | null; action: string; outcome: string; purpose: string | null; categories: string[] }>`
     select at, actor_kind, actor_id, actor_role, action, outcome, purpose, categories from privacy_audit_log
     where subject_id = ${r.subject}::uuid order by id`.execute(db);

@@ -13,6 +13,7 @@ import { actorRef, type Actor } from '../actors.ts';
 import { refuse } from '../access/refuse.ts';
 import { appendAudit } from '../audit/append.ts';
 import type { KernelContext } from '../context.ts';
+import { mayActOnRights } from '../access/data-rights.ts';
 
 export type NoticeKind = 'erasure' | 'correction';
 export const deliveryChannels = ['api', 'email', 'phone', 'post', 'portal', 'other'] as const;
@@ -44,19 +45,6 @@ export interface NoticeRequest {
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-function mayHandle(ctx: KernelContext, actor: Actor, subject: string): boolean {
-  switch (actor.kind) {
-    case 'self':
-      return actor.subjectId === subject;
-    case 'staff':
-      return ctx.map.roles.get(actor.role)?.purposes.has('data-rights') ?? false;
-    case 'system':
-      return true;
-    case 'vendor':
-      return false;
-  }
-}
-
 /**
  * Records one notice per recipient (and recipient ref) that received the person's data, limited
  * to the categories and order given; returns them. Recording twice records twice: callers record
@@ -65,7 +53,7 @@ function mayHandle(ctx: KernelContext, actor: Actor, subject: string): boolean {
 export async function recordNotices(ctx: KernelContext, db: Db, r: NoticeRequest): Promise<Notice[]> {
   const base = { actor: r.actor, action: 'notice.record' as const, subjectId: r.subject, purpose: 'data-rights', detail: { kind: r.kind } };
   if (!UUID.test(r.subject)) throw validationError('subject', 'must be a subject id');
-  if (!mayHandle(ctx, r.actor, r.subject)) return refuse(ctx, db, base, 'role-may-not-use-purpose', 'Only the person, staff handling data-rights requests or the system tell recipients.');
+  if (!mayActOnRights(ctx.map, r.actor, r.subject)) return refuse(ctx, db, base, 'role-may-not-use-purpose', 'Only the person, staff handling data-rights requests or the system tell recipients.');
   const { rows } = await sql<{ recipient: string; recipient_ref: string; categories: string[]; orders: string[]; ids: string[] }>`
     select recipient, recipient_ref,
       array_agg(distinct cat order by cat) as categories,
