@@ -88,6 +88,13 @@ testEachDatabase('[P004-01] the privacy centre shows the signed-in customer thei
   assert.deepEqual(await consentRows(database.db, { subject: mine.subject, purpose: 'offers' }), [{ purpose: 'offers', action: 'withdraw', channel: 'web' }]);
   assert.equal((await mine.client.post('/account/privacy/choices', { purpose: 'card-numbers', choice: 'grant' })).statusCode, 400);
 
+  // The addresses people try first lead there.
+  for (const [path, target] of [['/account/export', '/account/privacy#copy'], ['/account/delete', '/account/privacy/delete'], ['/account/profile', '/account/privacy#data'], ['/account/consent', '/account/privacy#choices']]) {
+    const res = await bed.app.inject({ method: 'GET', url: path! });
+    assert.equal(res.statusCode, 301, path);
+    assert.equal(res.headers.location, target);
+  }
+
   // Nobody else's session opens it; without one, it asks to sign in.
   const stranger = await bed.app.inject({ method: 'GET', url: '/account/privacy' });
   assert.equal(stranger.statusCode, 303);

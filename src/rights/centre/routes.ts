@@ -67,6 +67,11 @@ export async function centreRoutes(app: FastifyInstance, deps: RightsDeps): Prom
     return session ? centre(request, reply, session.user.subject_id) : reply;
   });
 
+  // Where people look for these first: each leads to its place in the privacy centre.
+  for (const [path, target] of [['/account/export', '/account/privacy#copy'], ['/account/delete', '/account/privacy/delete'], ['/account/profile', '/account/privacy#data'], ['/account/consent', '/account/privacy#choices']] as const) {
+    app.get(path, { schema: { hide: true } }, async (_request, reply) => reply.redirect(target, 301));
+  }
+
   app.get('/account/privacy/access-log', { schema: { hide: true } }, async (request, reply) => {
     const session = await accounts.customerPage(request, reply);
     if (!session) return reply;
