@@ -43,7 +43,7 @@
 // 1,000/100 at most 12x (linear, plus slack), erasure 1,000/1 below 3x (flat); the shred alone is
 // held to the same 3x.
 import { randomUUID } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
@@ -602,6 +602,7 @@ async function benchOn(database: DatabaseHandle, options: Options): Promise<stri
   } finally {
     await shop.app.close();
     await shop.sink?.stop();
+    rmSync(shop.config.dataDir, { recursive: true, force: true });
   }
 }
 
