@@ -90,6 +90,8 @@ import { buildApp } from '../src/web/app.ts';
 import type { FastifyInstance } from 'fastify';
 import '../src/privacy/job-services.ts';
 import { median } from './support/stats.ts';
+import { kernelShapeOf, plainKernelErase, plainKernelRead } from '../src/privacy/bench-support.ts';
+import { subjectStatus } from '../src/privacy/testing.ts';
 
 // Before each timed call: a full garbage collection, so the garbage of one (the export makes
 // megabytes) is not collected during the next; and a checkpoint, so none falls inside it (PGlite
@@ -356,10 +358,7 @@ async function shapeOf(shop: Shop, subject: string): Promise<Record<string, unkn
   const mailIds = (await q(sql<{ id: string }>`select id from comms_outbox where subject_id = ${subject}::uuid`)).map((r) => r.id);
   const spooled = new Set(existsSync(spoolDir(shop.config)) ? readdirSync(spoolDir(shop.config)) : []);
   return {
-    items: await q(sql`select category, purpose, regexp_replace(ref, '[0-9a-f-]{36}', '<id>') as ref, count(*)::int as n from privacy_items where subject_id = ${subject}::uuid group by 1, 2, 3 order by 1, 2, 3`),
-    audit: await q(sql`select actor_kind, case when actor_kind = 'self' then 'the person' else actor_id end as actor_id, action, outcome, purpose, categories, array(select jsonb_object_keys(detail) order by 1) as detail, count(*)::int as n
-      from privacy_audit_log where subject_id = ${subject}::uuid group by 1, 2, 3, 4, 5, 6, 7 order by 1, 2, 3, 4, 5, 6::text, 7::text`),
-    disclosures: await q(sql`select recipient, recipient_ref, categories, purpose, basis, actor_kind, actor_id, order_ref is not null as for_order, count(*)::int as n from privacy_disclosures where subject_id = ${subject}::uuid group by 1, 2, 3, 4, 5, 6, 7, 8 order by 1`),
+    ...(await kernelShapeOf(shop.db, subject)),
     mail: await q(sql`select template, purpose, address_ref, personal, regexp_replace(personal_ref, '[0-9a-f-]{36}', '<id>') as personal_ref, params, status, attempts, count(*)::int as n
       from comms_outbox where subject_id = ${subject}::uuid group by 1, 2, 3, 4, 5, 6, 7, 8 order by 1, 4::text`),
     spooled: mailIds.filter((id) => spooled.has(`${id}.eml`)).length,
@@ -409,11 +408,7 @@ async function plainRead(db: Db, subject: string): Promise<number> {
   await run(sql`select created_at, last_seen_at, expires_at from accounts_sessions where user_id = any(${users}::uuid[]) order by created_at`);
   await run(sql`select id, kind, created_at, updated_at from cart_saved_lists where subject_id = ${subject}::uuid order by created_at, id`);
   await run(sql`select id, number, kind, status, received_at from rights_requests where subject_id = ${subject}::uuid order by received_at`);
-  await run(sql`select id, category, ref, ciphertext, purpose, policy_version, collected_at, retain_until from privacy_items where subject_id = ${subject}::uuid order by category, ref`);
-  await run(sql`select id, purpose, recipient, action, recorded_at from privacy_consents where subject_id = ${subject}::uuid order by id`);
-  await run(sql`select id, at, recipient, recipient_ref, categories, purpose, basis, order_ref from privacy_disclosures where subject_id = ${subject}::uuid order by at, id`);
-  await run(sql`select id, at, kind, recipient, categories, orders from privacy_recipient_notices where subject_id = ${subject}::uuid order by at, id`);
-  await run(sql`select at, actor_kind, actor_id, actor_role, action, outcome, purpose, categories from privacy_audit_log where subject_id = ${subject}::uuid order by id`);
+  rows += await plainKernelRead(db, subject);
   return rows;
 }
 
@@ -428,9 +423,7 @@ async function plainChange(db: Db, subject: string): Promise<void> {
     await sql`delete from cart_saved_lists where subject_id = ${subject}::uuid`.execute(trx);
     await sql`delete from accounts_users where subject_id = ${subject}::uuid and kind = 'customer'`.execute(trx);
     await sql`delete from comms_outbox where subject_id = ${subject}::uuid`.execute(trx);
-    await sql`delete from privacy_blind_indexes where subject_id = ${subject}::uuid`.execute(trx);
-    await sql`delete from privacy_subject_keys where subject_id = ${subject}::uuid`.execute(trx);
-    await sql`update privacy_subjects set status = 'erased', status_changed_at = now() where id = ${subject}::uuid`.execute(trx);
+    await plainKernelErase(trx, subject);
     throw ROLLBACK;
   }).catch((err: unknown) => {
     if (err !== ROLLBACK) throw err;
@@ -510,8 +503,8 @@ async function measurePerson(shop: Shop, n: number, tag: string, run: number): P
     const ctx = holderContext(rights, trx, ERASE_ACTOR);
     for (const holder of holdersInErasureOrder(rights)) await holder.erase?.(ctx, p.subject);
   });
-  const left = await sql<{ n: number }>`select (select count(*) from orders where customer_subject = ${p.subject}::uuid) + (select count(*) from privacy_subject_keys where subject_id = ${p.subject}::uuid) as n`.execute(db);
-  if (Number(left.rows[0]!.n) !== 0) throw new Error('the erasure left the person linked');
+  const left = await sql<{ n: number }>`select count(*)::int as n from orders where customer_subject = ${p.subject}::uuid`.execute(db);
+  if (Number(left.rows[0]!.n) !== 0 || (await subjectStatus(db, p.subject)) !== 'erased') throw new Error('the erasure left the person linked');
   return {
     exportMs: ex.ms, plainReadMs: plain.ms, plainRows: plain.result, eraseMs: erase.ms, plainChangeMs: change.ms,
     exportBytes: Buffer.byteLength(json), jsonMs, exportSpent: ex.spent, eraseSpent: erase.spent,
