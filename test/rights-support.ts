@@ -179,7 +179,7 @@ export function valuesOf(p: Person): string[] {
 export async function waitForRequest(db: Db, status: string, number?: string, timeoutMs = 60_000): Promise<{ number: string; status: string }> {
   return waitFor(
     `deletion request ${number ?? ''} to be ${status}`,
-    async () => (await sql<{ number: string; status: string }>`select number, status from rights_requests where kind = 'deletion' and status = ${status} and outcome is distinct from 'nothing-held' ${number ? sql`and number = ${number}` : sql``}`.execute(db)).rows[0],
+    async () => (await sql<{ number: string; status: string }>`select number, status from rights_requests where kind = 'deletion' and status = ${status} and outcome is distinct from 'nothing-held' and (${status} <> 'completed' or step = 'unlinked') ${number ? sql`and number = ${number}` : sql``}`.execute(db)).rows[0],
     timeoutMs,
   );
 }

@@ -19,7 +19,7 @@ async function mails(db: Db, subject: string, n: number): Promise<string[]> {
 
 const erase = (db: Db, dataDir: string, subject: string) => commsHolder.erase!({ db, config: { dataDir } } as unknown as HolderContext, subject);
 
-testEachDatabase('[P000-12] erasure deletes the person\'s outbox rows and their spooled .eml and .partial files, and leaves everyone else\'s', async ({ db }) => {
+testEachDatabase('the comms holder: erasure deletes the person\'s outbox rows and their spooled .eml and .partial files, and leaves everyone else\'s', async ({ db }) => {
   const dataDir = mkdtempSync(join(tmpdir(), 'custodian-comms-holder-'));
   const dir = spoolDir({ dataDir });
   mkdirSync(dir, { recursive: true });
@@ -35,7 +35,7 @@ testEachDatabase('[P000-12] erasure deletes the person\'s outbox rows and their 
   assert.deepEqual(rows.map((r) => r.subject_id), [other]);
 });
 
-testEachDatabase('[P000-12] erasure in a shop that never spooled mail deletes the outbox rows and creates no spool folder', async ({ db }) => {
+testEachDatabase('the comms holder: erasure in a shop that never spooled mail deletes the outbox rows and creates no spool folder', async ({ db }) => {
   const dataDir = mkdtempSync(join(tmpdir(), 'custodian-comms-holder-'));
   const person = randomUUID();
   await mails(db, person, 2);

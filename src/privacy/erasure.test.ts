@@ -62,7 +62,7 @@ for (const engine of testEngines()) {
     }
   });
 
-  test(`[P000-12] erasure shreds the data key: the person is unreadable at once, and in a backup taken before erasure and restored into a fresh database [${engine}]`, { timeout: 120_000 }, async () => {
+  test(`kernel: erasure shreds the data key: the person is unreadable at once, and in a backup taken before erasure and restored into a fresh database [${engine}]`, { timeout: 120_000 }, async () => {
     const store = await storeFor(engine);
     try {
       let database = await store.open();
@@ -122,7 +122,7 @@ for (const engine of testEngines()) {
     }
   });
 
-  test(`[P000-12] a database restored from before an erasure gets that erasure completed when the kernel starts [${engine}]`, { timeout: 120_000 }, async () => {
+  test(`kernel: a database restored from before an erasure gets that erasure completed when the kernel starts [${engine}]`, { timeout: 120_000 }, async () => {
     const store = await storeFor(engine);
     try {
       let database = await store.open();

@@ -30,7 +30,7 @@ export function holderCoverageProblems(columns: readonly PersonColumn[], holders
       if (other) problems.push(`${table} is declared by both ${other} and ${holder.module}`);
       declared.set(table, holder.module);
     }
-    if (holder.tables.length && (!holder.export || !holder.erase)) problems.push(`${holder.module} keeps ${holder.tables.join(', ')} but has no ${holder.export ? 'erase' : 'export'}`);
+    if (holder.tables.length && (!holder.export || (!holder.erase && !holder.unlink))) problems.push(`${holder.module} keeps ${holder.tables.join(', ')} but has no ${holder.export ? 'erase' : 'export'}`);
   }
   const keyed = new Set(columns.filter((c) => isPersonColumn(c.column)).map((c) => c.table));
   for (const table of [...keyed].sort()) {

@@ -46,7 +46,8 @@ export interface HolderContext {
  *   prepare  (no transaction; retried)        what needs the person or the outside world still:
  *                                              cancel open orders, tell the processor to forget
  *   busy     (polled)                          work that must finish first (mail still queued)
- *   erase    (one transaction for all)        delete or unlink every row; the kernel shreds last
+ *   erase    (one transaction for all)        delete what must go with the person; the kernel shreds last
+ *   unlink   (after, in module order)          cut the person from records that stay (orders, payments)
  * `resume` undoes `suspend` when a deletion is called off before anything was shredded.
  * A deactivation (the account kept, no use, no mail) runs every `deactivate` in one transaction;
  * `reactivate` lifts it.
@@ -58,7 +59,7 @@ export interface PersonalDataHolder {
   tables: readonly string[];
   /** Data-map recipients this module itself tells to erase (e.g. the processor, by its API); the others' notices wait for the privacy officer. */
   recipients?: readonly string[];
-  /** Required when `tables` names any (a test checks it). */
+  /** Required when `tables` names any, as is `erase` or `unlink` (a test checks it). */
   export?(ctx: HolderContext, subject: string): Promise<ExportSection[]>;
   suspend?(ctx: HolderContext, subject: string): Promise<void>;
   resume?(ctx: HolderContext, subject: string): Promise<void>;
@@ -71,8 +72,14 @@ export interface PersonalDataHolder {
   retell?(ctx: HolderContext, notice: { recipient: string; orders: readonly string[] }): Promise<boolean>;
   /** What stays after the erasure, with no personal data, and why, in a few words for the person's receipt (null: nothing). */
   retains?(ctx: HolderContext, subject: string): Promise<string | null>;
-  /** Required when `tables` names any (a test checks it). */
+  /** Deletes or unlinks the rows of the person that must go with them (an account, sessions, mail): in the erasure's one transaction. */
   erase?(ctx: HolderContext, subject: string): Promise<void>;
+  /**
+   * After the erasure committed: cuts what still points at the (now erased) person from records the
+   * shop keeps (orders, payments, requests), as the kernel sweeps ciphertexts after its shred, so
+   * the erasure itself takes the same time for one order or a thousand. Idempotent.
+   */
+  unlink?(ctx: HolderContext, subject: string): Promise<void>;
 }
 
 /** A holder with the name of the module that declared it. */

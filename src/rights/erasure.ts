@@ -10,7 +10,10 @@
 //      the receipt mail queued.
 //   3. erase   (the job, once no holder is `busy`: the receipt and any other mail to the person
 //              has gone, or MAIL_WAIT_MS passed) every holder's `erase` in one transaction, the
-//              kernel's shred last; the request is completed.
+//              kernel's shred last; the request is completed. Its time does not grow with the
+//              person's orders.
+//   4. unlink  (the job, right after) every holder's `unlink` in module order: the records the
+//              shop keeps (orders, payments, then requests) stop pointing at the erased person.
 // Compensation: until step 2 queued the receipt, a deletion can be called off (`callOffDeletion`):
 // every holder's `resume` runs and the account comes back (orders already cancelled stay so).
 // After that only forward: the receipt may be out.
@@ -67,8 +70,13 @@ export type DeletionProgress = 'erased' | 'waiting' | 'closed';
 /** The job's work: the steps after the one recorded. 'waiting': run it again shortly. */
 export async function continueDeletion(deps: RightsDeps, db: Db, requestId: string): Promise<DeletionProgress> {
   const request = await requestById(db, requestId);
-  if (request.closed_at !== null || request.kind !== 'deletion' || request.subject_id === null) return 'closed';
+  if (request.kind !== 'deletion' || request.subject_id === null) return 'closed';
   const subject = request.subject_id;
+  if (request.step === 'erased') {
+    await unlinkRecords(deps, db, request.id, subject);
+    return 'erased';
+  }
+  if (request.closed_at !== null) return 'closed';
   if (request.step === 'suspended') await prepare(deps, db, request, subject);
   const ready = await requestById(db, requestId);
   if (ready.step !== 'receipt-queued') return ready.closed_at !== null ? 'closed' : 'waiting';
@@ -79,17 +87,29 @@ export async function continueDeletion(deps: RightsDeps, db: Db, requestId: stri
   for (const holder of deps.holders()) if (!busy && (await holder.busy?.(ctx, subject))) busy = holder.module;
   if (busy && waitedMs < MAIL_WAIT_MS) return 'waiting';
 
-  return db.transaction().execute(async (trx) => {
+  const erased = await db.transaction().execute(async (trx) => {
     const locked = await requestById(trx, requestId, true);
-    if (locked.step !== 'receipt-queued') return 'closed';
+    if (locked.step !== 'receipt-queued') return false;
     const inTx = holderContext(deps, trx, ERASE_ACTOR);
     for (const holder of holdersInErasureOrder(deps)) await holder.erase?.(inTx, subject);
     const now = deps.now();
     await sql`update rights_requests set step = 'erased', step_at = ${now} where id = ${requestId}::uuid`.execute(trx);
     await addEvent(trx, requestId, 'erased', ERASE_ACTOR, { waited_for: busy }, now);
     await closeRequest(deps, trx, requestId, 'completed', 'done', ERASE_ACTOR);
-    return 'erased';
+    return true;
   });
+  if (!erased) return 'closed';
+  await unlinkRecords(deps, db, requestId, subject);
+  return 'erased';
+}
+
+/** Step 4: the kept records stop pointing at the person; the rights module's own (this request included) last. */
+async function unlinkRecords(deps: RightsDeps, db: Db, requestId: string, subject: string): Promise<void> {
+  const ctx = holderContext(deps, db, ERASE_ACTOR);
+  for (const holder of deps.holders()) await holder.unlink?.(ctx, subject);
+  const now = deps.now();
+  await sql`update rights_requests set step = 'unlinked', step_at = ${now} where id = ${requestId}::uuid`.execute(db);
+  await addEvent(db, requestId, 'unlinked', ERASE_ACTOR, {}, now);
 }
 
 async function prepare(deps: RightsDeps, db: Db, request: RightsRequest, subject: string): Promise<void> {

@@ -34,7 +34,7 @@ export const rightsHolder: PersonalDataHolder = {
     ];
   },
   retains: ({ db }, subject) => complaintsKept(db, subject),
-  async erase({ db }, subject) {
+  async unlink({ db }, subject) {
     await sql`update rights_requests set subject_id = null where subject_id = ${subject}::uuid`.execute(db);
     await eraseComplaints(db, subject);
   },

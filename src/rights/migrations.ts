@@ -26,7 +26,7 @@ export const rightsMigrations: Migration[] = [
           verified_at timestamptz,
           verification text check (verification in ('signed-in', 'email-link', 'evidence')),
           evidence text check (evidence in ('signed-letter', 'call-back', 'in-person-id', 'reply-from-address')),
-          step text check (step in ('suspended', 'receipt-queued', 'erased')),
+          step text check (step in ('suspended', 'receipt-queued', 'erased', 'unlinked')),
           step_at timestamptz,
           receipt_message uuid,
           reminded_at timestamptz,

@@ -13,7 +13,7 @@ export type RequestStatus = 'unverified' | 'open' | 'in-progress' | 'completed' 
 export const evidenceKinds = ['signed-letter', 'call-back', 'in-person-id', 'reply-from-address'] as const;
 export type EvidenceKind = (typeof evidenceKinds)[number];
 /** How far a deletion got (each step is done once; see erasure.ts). */
-export type ErasureStep = 'suspended' | 'receipt-queued' | 'erased';
+export type ErasureStep = 'suspended' | 'receipt-queued' | 'erased' | 'unlinked';
 export const rejectionOutcomes = ['identity-not-verified', 'manifestly-unfounded', 'duplicate'] as const;
 export type RequestOutcome = 'done' | 'nothing-held' | 'called-off' | (typeof rejectionOutcomes)[number];
 

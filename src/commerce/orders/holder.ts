@@ -53,7 +53,7 @@ export const ordersHolder: PersonalDataHolder = {
     const n = rows[0]?.n ?? 0;
     return n ? `the accounting record of your ${n === 1 ? 'order' : `${n} orders`} (number, items, amounts and dates), which tax law requires us to keep` : null;
   },
-  async erase({ db }, subject) {
+  async unlink({ db }, subject) {
     await sql`update orders set customer_subject = null, customer_user_id = null, updated_at = now() where customer_subject = ${subject}::uuid`.execute(db);
   },
 };

@@ -62,7 +62,7 @@ export const paymentsHolder: PersonalDataHolder = {
     const n = rows[0]?.n ?? 0;
     return n ? `the record of your ${n === 1 ? 'payment' : `${n} payments`} (amount, processor reference and outcome), for our accounts` : null;
   },
-  async erase({ db }, subject) {
+  async unlink({ db }, subject) {
     await sql`update payments_attempts set subject_id = null, updated_at = now() where subject_id = ${subject}::uuid`.execute(db);
   },
 };
