@@ -54,7 +54,8 @@ ${
     ? `Demo logins (made on the first start with demo data; the passwords are public, so never use demo data for a real shop):
   Customer        ${demoLogins.customer.email} / ${demoLogins.customer.password}  at ${shop.url}/account/login
   Staff owner     ${demoLogins.owner.email} / ${demoLogins.owner.password}  at ${shop.url}/staff/login
-                  (the first sign-in sets up the second factor: add the shown TOTP secret to an authenticator app)
+  Privacy officer ${demoLogins.dpo.email} / ${demoLogins.dpo.password}  at ${shop.url}/staff/login  (requests, complaints: ${shop.url}/staff/dpo)
+                  (a staff member's first sign-in sets up the second factor: add the shown TOTP secret to an authenticator app)
   Vendor user     ${demoLogins.vendor.email} / ${demoLogins.vendor.password}  at ${shop.url}/vendor/login
 `
     : ''

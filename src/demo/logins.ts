@@ -1,5 +1,5 @@
-// Demo sign-ins, made once when the shop starts with DEMO_DATA on: a customer, a staff owner (who
-// sets up the TOTP second factor at the first sign-in, the normal flow) and a vendor portal user
+// Demo sign-ins, made once when the shop starts with DEMO_DATA on: a customer, a staff owner and a
+// privacy officer (who set up the TOTP second factor at the first sign-in, the normal flow) and a vendor portal user
 // for the first demo vendor (by name). Their passwords are published in the start banner and the README,
 // so they exist only in a demo shop; a shop that ever had a demo login does not get them again.
 import { sql } from 'kysely';
@@ -14,6 +14,7 @@ import { systemActor } from '../privacy/actors.ts';
 export const demoLogins = {
   customer: { name: 'Demo Customer', email: 'demo-customer@example.com', password: 'maple-kettle-42-lantern' },
   owner: { name: 'Demo Owner', email: 'demo-owner@example.com', password: 'harbour-violet-93-compass-drift' },
+  dpo: { name: 'Demo Privacy Officer', email: 'demo-dpo@example.com', password: 'orchard-beacon-71-velvet-shore' },
   vendor: { name: 'Demo Vendor User', email: 'demo-vendor@example.com', password: 'copper-meadow-58-signal-tide' },
 } as const;
 
@@ -24,6 +25,7 @@ export async function seedDemoLogins(deps: AccountsDeps, db: Db): Promise<boolea
   const hashes = {
     customer: await hashPassword(demoLogins.customer.password),
     owner: await hashPassword(demoLogins.owner.password),
+    dpo: await hashPassword(demoLogins.dpo.password),
     vendor: await hashPassword(demoLogins.vendor.password),
   };
   return db.transaction().execute(async (trx) => {
@@ -41,6 +43,8 @@ export async function seedDemoLogins(deps: AccountsDeps, db: Db): Promise<boolea
     await insertUser(trx, { kind: 'customer', subjectId: customer, status: 'active', origin: 'demo', now });
     const owner = await person('staff', demoLogins.owner, hashes.owner);
     await insertUser(trx, { kind: 'staff', subjectId: owner, status: 'active', role: 'owner', origin: 'demo', now });
+    const dpo = await person('staff', demoLogins.dpo, hashes.dpo);
+    await insertUser(trx, { kind: 'staff', subjectId: dpo, status: 'active', role: 'dpo', origin: 'demo', now });
     const [vendor] = await listVendors(trx);
     if (vendor) {
       const contact = await person('vendor-contact', demoLogins.vendor, hashes.vendor);
