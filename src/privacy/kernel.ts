@@ -23,6 +23,8 @@ import { noticesOf, pendingNotices, recordDelivery, recordNotices, type Delivery
 import { correctItem, type Correction, type CorrectionRequest } from './store/correct.ts';
 import { accessLog, type AccessLogEntry } from './audit/access-log.ts';
 import { privacyEvidence, type PrivacyEvidence } from './evidence.ts';
+import { checkAnchorAtStart } from './audit/start-check.ts';
+import { reanchorAudit, type ReanchorRequest, type ReanchorResult } from './audit/reanchor.ts';
 
 export interface KernelOptions {
   db: Db;
@@ -35,6 +37,11 @@ export interface KernelOptions {
   region: string | null;
   /** The audit anchor file; default audit-head.json next to the keyring; null: no anchor. */
   anchorPath?: string | null;
+  /**
+   * The shop's and the worker's start: refuse when the audit chain no longer matches its anchor
+   * (missing, restored, rewritten), and record a new shop's first start in the chain (default false).
+   */
+  checkAnchor?: boolean;
   /** Complete at start the erasures a restored database predates (default true). */
   reconcileErasures?: boolean;
   log?: Logger | null;
@@ -85,6 +92,8 @@ export interface PrivacyKernel {
   reconcileErasures(db: Db): Promise<number>;
   /** Makes a new master key active and re-wraps every data key under it (data untouched). */
   rotateMasterKey(db: Db, actor: Actor): Promise<{ keyId: string; rewrapped: number }>;
+  /** The privacy officer accepts the audit chain as it stands (after a restore, a lost anchor, an incident); recorded in the chain. */
+  reanchorAudit(db: Db, request: ReanchorRequest): Promise<ReanchorResult>;
   /** Waits for audit rows written outside callers' transactions. */
   flush(): Promise<void>;
 }
@@ -101,6 +110,7 @@ export async function startKernel(options: KernelOptions): Promise<PrivacyKernel
     ...(options.log !== undefined ? { log: options.log } : {}),
     ...(options.now ? { now: options.now } : {}),
   });
+  if (options.checkAnchor) await checkAnchorAtStart(ctx, options.db);
   const region = await checkResidency(ctx, options.db, options.region);
   await syncPolicyVersions(ctx, options.db);
   if (options.reconcileErasures !== false) {
@@ -142,6 +152,7 @@ export function kernelOf(ctx: KernelContext, region: string): PrivacyKernel {
     erase: (db, r) => eraseSubject(ctx, db, r),
     reconcileErasures: (db) => reconcileErasures(ctx, db),
     rotateMasterKey: (db, actor) => rotateMasterKey(ctx, db, actor),
+    reanchorAudit: (db, r) => reanchorAudit(ctx, db, r),
     async flush() {
       while (ctx.pending.size) await Promise.all([...ctx.pending]);
     },

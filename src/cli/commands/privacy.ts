@@ -2,8 +2,10 @@
 // anchor outside the database), master-key rotation, and finishing erasures after a restore. The
 // kernel code lives in src/privacy; these only call it.
 import { writeFileSync } from 'node:fs';
-import { systemActor } from '../../privacy/actors.ts';
-import { anchorPathFor, replaceAnchor } from '../../privacy/audit/anchor.ts';
+import { findAccount } from '../../accounts/identity.ts';
+import { staffActor, systemActor } from '../../privacy/actors.ts';
+import { anchorPathFor } from '../../privacy/audit/anchor.ts';
+import { reanchorReasons } from '../../privacy/audit/reanchor.ts';
 import { sealAuditLog } from '../../privacy/audit/seal.ts';
 import { verifyAuditLog, type VerifyReport } from '../../privacy/audit/verify.ts';
 import { fidesYaml } from '../../privacy/datamap/fides-export.ts';
@@ -39,24 +41,39 @@ export const privacyCommands: CliCommand[] = [
       seal: { type: 'boolean', description: 'Seal waiting entries first (as the sealer job does)' },
       're-anchor': {
         type: 'boolean',
-        description: 'After deliberately restoring an older database backup: if every link verifies, record its head as the new anchor',
+        description: 'The privacy officer accepts the chain as it stands (after a restore, a lost anchor, an investigated incident): recorded in the chain, then anchored',
       },
+      dpo: { type: 'string', value: '<email>', description: 'With --re-anchor: the sign-in email of the privacy officer (staff role dpo) doing it' },
+      reason: { type: 'string', value: '<reason>', description: `With --re-anchor: one of ${reanchorReasons.join(', ')}` },
+      case: { type: 'string', value: '<reference>', description: 'With --re-anchor: the case or ticket reference (required for an incident)' },
     },
+    fieldNames: { reason: '--reason', case: '--case', dpo: '--dpo' },
     async run(ctx, args) {
       const anchorPath = anchorPathFor(ctx.config.keyringPath);
       if (args.flags.seal) await sealAuditLog(ctx.db, { anchorPath });
       if (args.flags['re-anchor']) {
-        const report = await verifyAuditLog(ctx.db);
-        const lines = chainLines(report);
-        if (report.firstBroken) throw brokenError(report, lines);
-        if (!report.head) throw new Error('nothing is sealed yet, so there is no head to anchor');
-        const old = await replaceAnchor(anchorPath, report.head);
-        lines.push(
-          old
-            ? `Re-anchored at link ${report.head.seq}; the previous anchor (link ${old.seq}: ${old.hash}, recorded ${old.anchoredAt}) is replaced.`
-            : `Anchored at link ${report.head.seq}.`,
-        );
-        return { data: { ...report, previousAnchor: old }, text: lines.join('\n') };
+        const { dpo, reason } = args.flags;
+        if (typeof dpo !== 'string' || !dpo) throw validationError('dpo', 'is required with --re-anchor: re-anchoring is the privacy officer\'s act');
+        if (typeof reason !== 'string' || !reason) throw validationError('reason', `is required with --re-anchor: one of ${reanchorReasons.join(', ')}`);
+        const kernel = await startKernel({ db: ctx.db, datamapDir: ctx.config.datamapDir, keyringPath: ctx.config.keyringPath, region: ctx.config.dataRegion });
+        const account = await findAccount(kernel, ctx.db, dpo, 'staff', systemActor('cli.audit-reanchor'));
+        if (!account || account.user.status !== 'active' || account.user.role !== 'dpo') {
+          throw validationError('dpo', 'is not the sign-in email of an active privacy officer (staff role dpo)');
+        }
+        const done = await kernel.reanchorAudit(ctx.db, {
+          actor: staffActor(account.user.id, 'dpo'),
+          reason,
+          ...(typeof args.flags.case === 'string' ? { caseRef: args.flags.case } : {}),
+        });
+        await kernel.flush();
+        const old = done.previous;
+        return {
+          data: done,
+          text: [
+            `Recorded in the audit chain (${reason}; the anchor was ${done.situation}) and anchored at link ${done.head.seq}: ${done.head.hash}.`,
+            old ? `The previous anchor (link ${old.seq}: ${old.hash}, recorded ${old.anchoredAt}) is replaced.` : 'There was no anchor before.',
+          ].join('\n'),
+        };
       }
       const report = await verifyAuditLog(ctx.db, new Date(), { anchorPath });
       const lines = chainLines(report);
