@@ -80,7 +80,9 @@ export const privacyCommands: CliCommand[] = [
       lines.push(
         report.anchor
           ? `Anchor ${report.anchor.path}: link ${report.anchor.seq} recorded ${report.anchor.anchoredAt}${report.anchor.matches ? ', matches the database' : ''}`
-          : `Anchor ${anchorPath}: none yet (the sealer writes it after its next seal)`,
+          : report.sealed
+            ? `Anchor ${anchorPath}: MISSING`
+            : `Anchor ${anchorPath}: none yet (the sealer writes it when it seals the first link)`,
       );
       if (report.firstBroken) throw brokenError(report, lines);
       lines.push('The audit chain verifies: every link and entry is intact.');
@@ -128,5 +130,6 @@ function chainLines(report: VerifyReport): string[] {
 
 function brokenError(report: VerifyReport, lines: string[]): Error {
   const b = report.firstBroken!;
-  return new Error(`the audit chain is BROKEN at ${b.seq !== null ? `link ${b.seq}` : 'an unsealed entry'}${b.entryId !== null ? ` (entry ${b.entryId})` : ''}: ${b.problem}\n${lines.join('\n')}`);
+  const where = b.seq !== null ? ` at link ${b.seq}` : b.entryId !== null ? ' at an unsealed entry' : '';
+  return new Error(`the audit chain is BROKEN${where}${b.entryId !== null ? ` (entry ${b.entryId})` : ''}: ${b.problem}\n${lines.join('\n')}`);
 }
