@@ -3,6 +3,8 @@
 // the chain; the sealer writes the first anchor when it seals link 1. Otherwise start refuses when
 // the anchor is missing, ahead of the database (a restore) or contradicted (a rewrite), and names
 // the command by which the DPO accepts the chain as it stands.
+import { setTimeout as sleep } from 'node:timers/promises';
+import { sql } from 'kysely';
 import type { Db } from '../../platform/db/database.ts';
 import { systemActor } from '../actors.ts';
 import type { KernelContext } from '../context.ts';
@@ -27,9 +29,24 @@ export function anchorProblem(state: AnchorState, path: string): string | null {
   }
 }
 
+/**
+ * A new shop's first seal commits link 1 a moment before it writes the first anchor: another
+ * process starting in between would find the anchor missing. Such a young chain gets a few seconds
+ * for its anchor to appear; if it does not, start refuses as for any missing anchor.
+ */
+async function settledState(db: Db, path: string): Promise<AnchorState> {
+  for (let attempt = 0; ; attempt++) {
+    const state = await anchorState(db, path);
+    if (state.state !== 'missing' || attempt >= 20) return state;
+    const { rows } = await sql<{ young: boolean }>`select sealed_at > now() - interval '1 minute' as young from privacy_audit_chain where seq = 1`.execute(db);
+    if (!rows[0]?.young) return state;
+    await sleep(250);
+  }
+}
+
 export async function checkAnchorAtStart(ctx: KernelContext, db: Db): Promise<void> {
   if (!ctx.anchorPath) return;
-  const state = await anchorState(db, ctx.anchorPath);
+  const state = await settledState(db, ctx.anchorPath);
   const problem = anchorProblem(state, ctx.anchorPath);
   if (problem) throw new PrivacySetupError(problem);
   if (state.state === 'new') {
