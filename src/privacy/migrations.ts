@@ -265,17 +265,19 @@ privacyMigrations.push({
   },
 });
 
-// The consent and disclosure ledgers bound into the audit chain (decision 0027): rows written
-// before their entries carried a digest get one `ledger.bind` entry each, made now from the row as
-// it stands. Partial indexes let verify find each row's entry.
+// The consent and disclosure ledgers (disclosures, approval requests, decisions) bound into the
+// audit chain (decision 0027): rows written before their entries carried a digest get one
+// `ledger.bind` entry each, made now from the row as it stands. Partial indexes let verify find
+// each row's entry.
 privacyMigrations.push({
   id: 'privacy/0005_ledgers_bound_into_the_chain',
   async up(db) {
     await runSql(
       db,
       `
-      create index privacy_audit_log_consent_idx on privacy_audit_log ((detail->>'consent_id')) where detail ? 'row_digest';
-      create index privacy_audit_log_disclosure_idx on privacy_audit_log ((detail->>'disclosure_id')) where detail ? 'row_digest'
+      create index privacy_audit_log_consent_idx on privacy_audit_log (lower(detail->>'consent_id')) where detail ? 'row_digest';
+      create index privacy_audit_log_disclosure_idx on privacy_audit_log (lower(detail->>'disclosure_id')) where detail ? 'row_digest';
+      create index privacy_audit_log_approval_idx on privacy_audit_log (lower(detail->>'approval_id')) where detail ? 'row_digest'
       `,
     );
     await bindLegacyLedgerRows(db);

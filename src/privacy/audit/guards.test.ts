@@ -217,6 +217,21 @@ testEachDatabase('the consent and disclosure ledgers are bound into the chain: a
   assert.match(added.firstBroken!.problem, /consent \d+ has no audit entry binding it/);
 });
 
+testEachDatabase('the DPO\'s decisions and the requests they answer are bound into the chain too: a rejection turned into an approval fails verify', async ({ db }) => {
+  const { kernel } = await testKernel(db, { anchorPath: null });
+  const subject = await activity(db, 0, kernel);
+  const request = { subject, recipient: 'courts', categories: ['user.name', 'user.contact.address'], purpose: 'legal-compliance', basis: 'court-order' };
+  const approval = await kernel.requestDisclosure(db, { ...request, actor: staffActor('staff-owner', 'owner') });
+  await kernel.decideDisclosure(db, { approval: approval.toUpperCase(), decision: 'rejected', actor: dpo });
+  assert.ok((await verifyAuditLog(db)).ok, JSON.stringify((await verifyAuditLog(db)).firstBroken));
+
+  await tamper(db, sql`update privacy_disclosure_decisions set decision = 'approved' where approval_id = ${approval}::uuid`);
+  assert.match((await verifyAuditLog(db)).firstBroken!.problem, new RegExp(`disclosure decision ${approval} differs`));
+  await tamper(db, sql`update privacy_disclosure_decisions set decision = 'rejected' where approval_id = ${approval}::uuid`);
+  await tamper(db, sql`update privacy_disclosure_approvals set categories = '{user.name}' where id = ${approval}::uuid`);
+  assert.match((await verifyAuditLog(db)).firstBroken!.problem, new RegExp(`disclosure approval request ${approval} differs`));
+});
+
 testEachDatabase('the sealer logs the chain head intact through the redacting logger, so shipped logs are a second anchor', async ({ db }) => {
   await activity(db);
   const chunks: string[] = [];

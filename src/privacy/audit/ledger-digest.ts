@@ -70,3 +70,78 @@ export function disclosureDigest(r: DisclosureRowContent): string {
     r.consent_id === null ? null : Number(r.consent_id),
   ]);
 }
+
+export interface ApprovalRowContent {
+  id: string;
+  requested_at: Date;
+  subject_id: string;
+  recipient: string;
+  categories: readonly string[];
+  purpose: string;
+  basis: string;
+  order_ref: string | null;
+  requested_by_kind: string;
+  requested_by: string;
+}
+
+export interface DecisionRowContent {
+  approval_id: string;
+  decision: string;
+  decided_at: Date;
+  decided_by: string;
+}
+
+export function approvalDigest(r: ApprovalRowContent): string {
+  return digest([
+    'disclosure-approval/v1',
+    r.id.toLowerCase(),
+    iso(r.requested_at),
+    r.subject_id.toLowerCase(),
+    r.recipient,
+    [...r.categories],
+    r.purpose,
+    r.basis,
+    r.order_ref,
+    r.requested_by_kind,
+    r.requested_by,
+  ]);
+}
+
+export function decisionDigest(r: DecisionRowContent): string {
+  return digest(['disclosure-decision/v1', r.approval_id.toLowerCase(), r.decision, iso(r.decided_at), r.decided_by]);
+}
+
+/** Each bound ledger: its table, the key its entries name in `detail`, the actions that write it and its digest. */
+export interface BoundLedger {
+  /** As named in a `ledger.bind` entry's detail. */
+  name: string;
+  label: string;
+  table: string;
+  column: string;
+  detailKey: string;
+  actions: readonly string[];
+  digest(row: never): string;
+}
+
+export const boundLedgers: readonly BoundLedger[] = [
+  { name: 'consents', label: 'consent', table: 'privacy_consents', column: 'id', detailKey: 'consent_id', actions: ['consent.grant', 'consent.withdraw'], digest: consentDigest },
+  { name: 'disclosures', label: 'disclosure', table: 'privacy_disclosures', column: 'id', detailKey: 'disclosure_id', actions: ['disclosure'], digest: disclosureDigest },
+  {
+    name: 'disclosure_approvals',
+    label: 'disclosure approval request',
+    table: 'privacy_disclosure_approvals',
+    column: 'id',
+    detailKey: 'approval_id',
+    actions: ['disclosure.request'],
+    digest: approvalDigest,
+  },
+  {
+    name: 'disclosure_decisions',
+    label: 'disclosure decision',
+    table: 'privacy_disclosure_decisions',
+    column: 'approval_id',
+    detailKey: 'approval_id',
+    actions: ['disclosure.decide'],
+    digest: decisionDigest,
+  },
+];
