@@ -23,6 +23,8 @@ import { noticesOf, pendingNotices, recordDelivery, recordNotices, type Delivery
 import { correctItem, type Correction, type CorrectionRequest } from './store/correct.ts';
 import { accessLog, type AccessLogEntry } from './audit/access-log.ts';
 import { privacyEvidence, type PrivacyEvidence } from './evidence.ts';
+import { maintainBlindIndexes, type BlindIndexRun } from './blind-index-rotation.ts';
+import { attachInternals } from './internals.ts';
 
 export interface KernelOptions {
   db: Db;
@@ -44,8 +46,6 @@ export interface KernelOptions {
 export interface PrivacyKernel {
   readonly map: DataMap;
   readonly region: string;
-  /** Internals for the kernel's own jobs, commands and tests; other modules use the methods. */
-  readonly context: KernelContext;
   createSubject(db: Db, request: { kind: string; actor: Actor; purpose: string }): Promise<string>;
   write(db: Db, request: WriteRequest): Promise<void>;
   read(db: Db, request: ReadRequest): Promise<PersonalRecord>;
@@ -83,6 +83,8 @@ export interface PrivacyKernel {
   erase(db: Db, request: { subject: string; actor: Actor }): Promise<EraseResult>;
   /** After restoring a backup: completes erasures the keyring already made. */
   reconcileErasures(db: Db): Promise<number>;
+  /** Rotates the blind-index key when older than `rotationDays`, re-indexes, destroys keys no row uses (CLI, job). */
+  maintainBlindIndexes(db: Db, request: { actor: Actor; rotationDays: number }): Promise<BlindIndexRun>;
   /** Makes a new master key active and re-wraps every data key under it (data untouched). */
   rotateMasterKey(db: Db, actor: Actor): Promise<{ keyId: string; rewrapped: number }>;
   /** Waits for audit rows written outside callers' transactions. */
@@ -114,10 +116,9 @@ export async function startKernel(options: KernelOptions): Promise<PrivacyKernel
 }
 
 export function kernelOf(ctx: KernelContext, region: string): PrivacyKernel {
-  return {
+  return attachInternals({
     map: ctx.map,
     region,
-    context: ctx,
     createSubject: (db, r) => createSubject(ctx, db, r),
     write: (db, r) => writeItems(ctx, db, r),
     read: (db, r) => readItems(ctx, db, r),
@@ -141,9 +142,10 @@ export function kernelOf(ctx: KernelContext, region: string): PrivacyKernel {
     evidence: (db, actor) => privacyEvidence(ctx, db, actor),
     erase: (db, r) => eraseSubject(ctx, db, r),
     reconcileErasures: (db) => reconcileErasures(ctx, db),
+    maintainBlindIndexes: (db, r) => maintainBlindIndexes(ctx, db, r),
     rotateMasterKey: (db, actor) => rotateMasterKey(ctx, db, actor),
     async flush() {
       while (ctx.pending.size) await Promise.all([...ctx.pending]);
     },
-  };
+  }, ctx);
 }

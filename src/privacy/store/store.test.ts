@@ -6,6 +6,7 @@ import { PrivacyRefusal } from '../refusals.ts';
 import { testKernel } from '../testing.ts';
 import { TamperedData } from './items.ts';
 import type { Db } from '../../platform/db/database.ts';
+import { kernelInternals } from '../internals.ts';
 
 const system = systemActor('test');
 const person = {
@@ -238,7 +239,7 @@ testEachDatabase('blind index: exact lookup by normalised email under a separate
   assert.ok(!Buffer.from(rows[0]!.digest).equals(plain), 'not a plain hash');
   // Another shop (another keyring) gets another digest for the same address: no global salt.
   const other = await testKernel(db);
-  assert.ok(!other.kernel.context.blind.digest('user.contact.email', 'email', 'mixed.case@example.test').equals(Buffer.from(rows[0]!.digest)));
+  assert.ok(!kernelInternals(other.kernel).blind.digest('user.contact.email', 'email', 'mixed.case@example.test').equals(Buffer.from(rows[0]!.digest)));
 });
 
 testEachDatabase('refusals are audited even when the caller rolls back its transaction; unknown subjects are not found', async ({ db }) => {
