@@ -109,7 +109,7 @@ for (const engine of testEngines()) {
         const again = await testKernel(restored.db, { keyringPath, reconcileErasures: false });
         assert.equal(kernelInternals(again.kernel).keyring.leafSecret(Number(before[0]!.leaf)), null, 'nothing in the keyring can derive the erased key');
         await assert.rejects(readAll(again.kernel, restored.db, erased), SubjectErased);
-        assert.equal((await again.kernel.consentLedger(restored.db, erased))[0]!.evidence, null, 'consent evidence is unreadable too');
+        assert.equal((await again.kernel.consentLedger(restored.db, { subject: erased, actor: systemActor('test'), purpose: 'data-rights' }))[0]!.evidence, null, 'consent evidence is unreadable too');
         assert.deepEqual(await again.kernel.findSubjects(restored.db, { category: 'user.contact.email', value: personalData.email, actor: staffActor('s', 'support'), purpose: 'support' }), []);
         assert.equal((await readAll(again.kernel, restored.db, kept)).values['user.name'], 'Kept Customer');
         assert.equal(await again.kernel.reconcileErasures(restored.db), 1);

@@ -182,7 +182,7 @@ testEachDatabase('[P003-09] consent: a consent purpose needs a grant; withdrawal
   await kernel.recordConsent(db, { subject, purpose: 'newsletters', action: 'withdraw', channel: 'web', actor: selfActor(subject) });
   assert.equal((await refusal(kernel.read(db, { subject, actor: mailer, purpose: 'newsletters', categories: ['user.contact.email'] }))).reason, 'consent-withdrawn');
 
-  const ledger = await kernel.consentLedger(db, subject);
+  const ledger = await kernel.consentLedger(db, { subject, actor: systemActor('test'), purpose: 'data-rights' });
   assert.equal(ledger.length, 2);
   assert.deepEqual(
     ledger.map((e) => [e.action, e.channel, e.recordedByKind, e.recordedBy, e.policyVersion]),
@@ -193,7 +193,7 @@ testEachDatabase('[P003-09] consent: a consent purpose needs a grant; withdrawal
   );
   assert.equal(ledger[0]!.evidence, 'call 14:02, agreed to product-update mail');
   assert.ok(ledger.every((e) => e.recordedAt instanceof Date && /^\d{4}\.\d$/.test(e.policyVersion)));
-  const state = await kernel.consentState(db, subject);
+  const state = await kernel.consentState(db, { subject, actor: systemActor('test'), purpose: 'data-rights' });
   assert.deepEqual(state.map((s) => [s.purpose, s.state]), [['newsletters', 'withdrawn']]);
 
   const { rows } = await sql<{ evidence: Buffer }>`select evidence from privacy_consents where subject_id = ${subject}::uuid and evidence is not null`.execute(db);
