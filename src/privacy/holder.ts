@@ -12,6 +12,7 @@ export const kernelHolder: PersonalDataHolder = {
     'privacy_items',
     'privacy_blind_indexes',
     'privacy_consents',
+    'privacy_consent_reviews',
     'privacy_audit_log',
     'privacy_disclosure_approvals',
     'privacy_disclosures',

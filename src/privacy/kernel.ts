@@ -10,6 +10,7 @@ import { FileKeyring, type MasterKeyProvider } from './crypto/keyring.ts';
 import { loadDataMap } from './datamap/load.ts';
 import type { DataMap } from './datamap/types.ts';
 import { recordConsent, type ConsentEntry, type ConsentRequest, type ConsentState } from './consent/ledger.ts';
+import { pendingConsentReviews, reviewConsent, type ConsentReview, type ReviewRequest } from './consent/reviews.ts';
 import { readConsentLedger, readConsentState, readDisclosures, readNotices, type LedgerReadRequest } from './ledger-reads.ts';
 import { readItems, writeItems, type PersonalRecord, type ReadRequest, type WriteRequest } from './store/items.ts';
 import { findSubjects, type LookupRequest } from './store/lookup.ts';
@@ -54,7 +55,12 @@ export interface PrivacyKernel {
   /** Opted out of all communication or deactivated (P004-22); `reactivate` lifts it. */
   restrict(db: Db, request: { subject: string; actor: Actor }): Promise<void>;
   reactivate(db: Db, request: { subject: string; actor: Actor }): Promise<void>;
+  /** By the person; or by support, owner or the DPO with evidence, pending the DPO's review (decision 0030). */
   recordConsent(db: Db, request: ConsentRequest): Promise<number>;
+  /** Consent entries staff recorded that no DPO reviewed yet, with their evidence (DPO only; audited). */
+  pendingConsentReviews(db: Db, actor: Actor): Promise<ConsentReview[]>;
+  /** The DPO confirms a staff-recorded consent entry or reverses it (restoring the state before); returns the restoring entry's id. */
+  reviewConsent(db: Db, request: ReviewRequest): Promise<number | null>;
   /** The person's current choices; the actor must be allowed the purpose for this person (audited). */
   consentState(db: Db, request: LedgerReadRequest): Promise<ConsentState[]>;
   /** The whole consent ledger with its evidence decrypted; staff need a role that sees privacy preferences (audited). */
@@ -129,6 +135,8 @@ export function kernelOf(ctx: KernelContext, region: string): PrivacyKernel {
     restrict: (db, r) => setRestricted(ctx, db, { ...r, restricted: true }),
     reactivate: (db, r) => setRestricted(ctx, db, { ...r, restricted: false }),
     recordConsent: (db, r) => recordConsent(ctx, db, r),
+    pendingConsentReviews: (db, actor) => pendingConsentReviews(ctx, db, actor),
+    reviewConsent: (db, r) => reviewConsent(ctx, db, r),
     consentState: (db, r) => readConsentState(ctx, db, r),
     consentLedger: (db, r) => readConsentLedger(ctx, db, r),
     disclose: (db, r) => disclose(ctx, db, r),

@@ -21,6 +21,8 @@ export type AuditAction =
   | 'consent.grant'
   | 'consent.withdraw'
   | 'consent.read'
+  | 'consent.review'
+  | 'consent.review.list'
   | 'disclosure'
   | 'disclosure.request'
   | 'disclosure.decide'

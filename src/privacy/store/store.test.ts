@@ -218,7 +218,7 @@ testEachDatabase('[P004-22] a person who opted out of all communication is not c
   await kernel.reactivate(db, { subject, actor: selfActor(subject) });
   await kernel.read(db, { subject, actor: system, purpose: 'offers', categories: ['user.contact.email'] });
   // An opt-out of one purpose (CPNI marketing) stops that purpose only.
-  await kernel.recordConsent(db, { subject, purpose: 'offers', action: 'withdraw', channel: 'email', actor: staffActor('s2', 'support') });
+  await kernel.recordConsent(db, { subject, purpose: 'offers', action: 'withdraw', channel: 'email', actor: staffActor('s2', 'support'), evidence: 'mail of 2025-03-01, "no more offers"' });
   assert.equal((await refusal(kernel.read(db, { subject, actor: system, purpose: 'offers', categories: ['user.contact.email'] }))).reason, 'consent-withdrawn');
   await kernel.read(db, { subject, actor: system, purpose: 'order-status', categories: ['user.contact.email'] });
 });
