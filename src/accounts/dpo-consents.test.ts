@@ -30,7 +30,13 @@ testEachDatabase('a marketing staff member cannot lift a customer\'s opt-out, no
     await app.privacy.recordConsent(db, { subject, purpose: 'newsletters', action: 'withdraw', channel: 'web', actor: selfActor(subject), evidence: 'privacy centre' });
     await app.privacy.restrict(db, { subject, actor: selfActor(subject) });
 
-    const marketing = staffActor('00000000-0000-4000-8000-0000000000aa', 'marketing');
+    // Through the console form: a marketing staff member is refused, and nothing changes.
+    const marketer = await staffClient(app, db, { name: 'Mo Marketing', email: 'mo@shop.example', role: 'marketing', password });
+    await marketer.get('/staff/consents');
+    const lifted = await marketer.post('/staff/consents', { subject, purpose: 'newsletters', action: 'grant', channel: 'phone', evidence: 'said yes on the phone' });
+    assert.equal(lifted.statusCode, 403);
+    assert.match(lifted.body, /marketing role may not record/);
+    const marketing = staffActor((await staffIdsByRole(db)).get('marketing')!, 'marketing');
     await assert.rejects(app.privacy.recordConsent(db, { subject, purpose: 'newsletters', action: 'grant', channel: 'phone', actor: marketing, evidence: 'said yes on the phone' }), refused('role-may-not-record-consent'));
     await assert.rejects(app.privacy.reactivate(db, { subject, actor: marketing }), refused('role-may-not-record-consent'));
     for (const role of ['fulfilment', 'accountant'] as const) {
@@ -50,7 +56,7 @@ testEachDatabase('a marketing staff member cannot lift a customer\'s opt-out, no
     assert.deepEqual(state.map((s) => [s.purpose, s.state]), [['newsletters', 'withdrawn']], 'the opt-out still holds');
     await assert.rejects(app.privacy.read(db, { subject, actor: system, purpose: 'newsletters', categories: ['user.contact.email'] }), refused('opted-out'));
     await app.privacy.flush();
-    assert.equal(await countSubjectAudit(db, { subject, action: 'consent.grant', outcome: 'refused' }), 4, 'each refused grant is on record');
+    assert.equal(await countSubjectAudit(db, { subject, action: 'consent.grant', outcome: 'refused' }), 5, 'each refused grant is on record');
   } finally {
     await app.close();
   }
@@ -73,8 +79,16 @@ testEachDatabase('support records a consent with evidence; it waits on the DPO c
     await app.privacy.recordConsent(db, { subject, purpose: 'newsletters', action: 'withdraw', channel: 'web', actor: selfActor(subject), evidence: 'privacy centre' });
     const stateOf = async (purpose: string) => (await app.privacy.consentState(db, { subject, actor: system, purpose: 'data-rights' })).find((s) => s.purpose === purpose)?.state;
 
-    // Support records, from a call, that the person wants the newsletter again: it takes effect and waits for review.
-    const granted = await app.privacy.recordConsent(db, { subject, purpose: 'newsletters', action: 'grant', channel: 'phone', actor: support, evidence: CALL });
+    // Support records on the console, from a call, that the person wants the newsletter again: it takes effect and waits for review.
+    await supportClient.get('/staff/consents');
+    const unproven = await supportClient.post('/staff/consents', { subject, purpose: 'newsletters', action: 'grant', channel: 'phone', evidence: '' });
+    assert.equal(unproven.statusCode, 400, 'no evidence, no record');
+    assert.match(unproven.body, /f-evidence/);
+    assert.equal(await stateOf('newsletters'), 'withdrawn');
+    const recorded = await supportClient.post('/staff/consents', { subject, purpose: 'newsletters', action: 'grant', channel: 'phone', evidence: CALL });
+    assert.equal(recorded.statusCode, 200, recorded.body.slice(0, 500));
+    const granted = Number(/Recorded as entry (\d+)/.exec(recorded.body)?.[1]);
+    assert.ok(granted > 0);
     assert.equal(await stateOf('newsletters'), 'granted');
     const page = await dpo.get('/staff/dpo');
     assert.equal(page.statusCode, 200);
