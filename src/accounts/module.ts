@@ -8,6 +8,7 @@ import { accountsMigrations } from './migrations.ts';
 import { accountsPlugin, type AccountsPluginOptions } from './plugin.ts';
 import { customerApi } from './routes/customer-api.ts';
 import { customerPages } from './routes/customer-pages.ts';
+import { staffConsentRoutes } from './routes/staff-consents.ts';
 import { staffDirectoryRoutes } from './routes/staff-directory.ts';
 import { staffRoutes } from './routes/staff-routes.ts';
 import { vendorRoutes } from './routes/vendor-routes.ts';
@@ -25,6 +26,7 @@ export function accountsRoutes(options: AccountsPluginOptions): FastifyPluginAsy
       await customerApi(scoped);
       await staffRoutes(scoped);
       await staffDirectoryRoutes(scoped);
+      await staffConsentRoutes(scoped);
       await vendorRoutes(scoped);
     });
   };

@@ -27,7 +27,9 @@ export type RefusalReason =
   | 'dpo-approval-required'
   | 'approval-invalid'
   | 'cpni-needs-authorisation'
-  | 'not-dpo';
+  | 'not-dpo'
+  | 'role-may-not-record-consent'
+  | 'review-invalid';
 
 export class PrivacyRefusal extends AppError {
   readonly reason: RefusalReason;

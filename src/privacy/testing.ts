@@ -7,6 +7,7 @@ import type { Db } from '../platform/db/database.ts';
 import type { Logger } from '../platform/logger.ts';
 import { GENESIS, linkHash, type AuditRow } from './audit/chain.ts';
 import { startKernel, type PrivacyKernel } from './kernel.ts';
+import { kernelInternals } from './internals.ts';
 
 export interface TestKernel {
   kernel: PrivacyKernel;
@@ -102,6 +103,11 @@ export async function noticeDeliveries(db: Db, subject: string): Promise<{ recip
 }
 
 /** For other modules' tests: the blind-index digests a (possibly restored) database holds for a subject. */
+/** For other modules' tests: the email's blind-index digests under every key this kernel's keyring holds now. */
+export function emailDigestsNow(kernel: PrivacyKernel, email: string): { version: number; digest: Buffer }[] {
+  return kernelInternals(kernel).blind.digestsUnderEveryKey('user.contact.email', 'email', email);
+}
+
 export async function blindDigestsOf(db: Db, subject: string): Promise<Buffer[]> {
   const { rows } = await sql<{ digest: Buffer }>`select digest from privacy_blind_indexes where subject_id = ${subject}::uuid`.execute(db);
   return rows.map((r) => Buffer.from(r.digest));

@@ -93,7 +93,7 @@ export const ordersRoutes: FastifyPluginAsync = async (app) => {
     if (!order || order.customer_subject !== subject) throw notFound('Order');
     const [lines, history] = [await linesOf(app.db, order.id), await historyOf(app.db, order.id)];
     const personal = await personalOrNull(app, order, selfActor(subject));
-    const disclosures = await app.privacy.disclosuresOf(app.db, { subject, order: order.id });
+    const disclosures = await app.privacy.disclosuresOf(app.db, { subject, order: order.id, actor: selfActor(subject), purpose: 'order-status' });
     return sendPage(request, reply, myOrderPage({ order, lines, history, personal, disclosures }));
   });
 

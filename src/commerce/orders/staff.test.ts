@@ -113,7 +113,7 @@ testEachDatabase('fulfilment staff move an order along in the console: fulfillin
     const staffRef = history.at(-1)!.actor_ref;
     assert.match(staffRef, /^staff:[0-9a-f-]{36}$/);
     assert.deepEqual(history.map((h) => h.to_status), ['pending_payment', 'paid', 'fulfilling', 'shipped', 'delivered', 'completed']);
-    const disclosures = await app.privacy.disclosuresOf(db, { subject, order: order.id });
+    const disclosures = await app.privacy.disclosuresOf(db, { subject, order: order.id, actor: systemActor('test'), purpose: 'fulfillment' });
     assert.deepEqual(disclosures.map((d) => [d.recipient, d.recipientRef]), [['carriers', 'DHL']]);
     const kept = await app.privacy.read(db, { subject, actor: system, purpose: 'fulfillment', categories: ['user.behavior.purchase_history'], ref: orderRef(order.id) });
     assert.deepEqual(kept.values['user.behavior.purchase_history'], { carrier: 'DHL', tracking: TRACKING });

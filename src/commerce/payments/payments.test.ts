@@ -69,7 +69,7 @@ testEachDatabase('[P002-15] [P002-18] a card paid on the sandbox page settles on
     assert.match(String(method.token), /^pm_sbx_/);
     assert.deepEqual(Object.keys(method).sort(), ['brand', 'last4', 'processor', 'token']);
 
-    const disclosures = await app.privacy.disclosuresOf(db, { subject, order: orderId });
+    const disclosures = await app.privacy.disclosuresOf(db, { subject, order: orderId, actor: systemActor('test'), purpose: 'fulfillment' });
     assert.deepEqual(disclosures.map((d) => [d.recipient, d.basis, d.categories.sort().join(',')]), [['payment-processor', 'fulfillment', 'user.contact.email,user.name']]);
 
     const [row] = await rows(db);
@@ -190,7 +190,7 @@ testEachDatabase('processor down: PAYMENT_PROCESSOR_UNAVAILABLE (503) and no pay
       await sql`rollback to savepoint pay`.execute(trx);
     });
     assert.equal((await rows(db)).length, 0);
-    assert.equal((await app.privacy.disclosuresOf(db, { subject })).length, 0, 'a rolled-back start leaves no disclosure either');
+    assert.equal((await app.privacy.disclosuresOf(db, { subject, actor: systemActor('test'), purpose: 'fulfillment' })).length, 0, 'a rolled-back start leaves no disclosure either');
   } finally {
     await bed.close();
   }

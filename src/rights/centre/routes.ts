@@ -44,15 +44,16 @@ export async function centreRoutes(app: FastifyInstance, deps: RightsDeps): Prom
 
   const centre = async (request: FastifyRequest, reply: FastifyReply, subject: string, notice?: string) => {
     const items = await itemsOf(subject);
-    const disclosures = await deps.kernel.disclosuresOf(app.db, { subject });
-    const notices = await deps.kernel.noticesOf(app.db, subject);
+    const own = { subject, actor: selfActor(subject), purpose: 'data-rights' };
+    const disclosures = await deps.kernel.disclosuresOf(app.db, own);
+    const notices = await deps.kernel.noticesOf(app.db, own);
     const orders = await orderNumbers(app.db, [...orderIdsOf(items.map((i) => i.ref)), ...disclosures.flatMap((d) => (d.order ? [d.order] : [])), ...notices.flatMap((n) => n.orders)]);
     const page = centrePage({
       map: deps.kernel.map,
       items,
       orders,
-      choices: choicesOf(deps.kernel.map, await deps.kernel.consentState(app.db, subject)),
-      ledger: await deps.kernel.consentLedger(app.db, subject),
+      choices: choicesOf(deps.kernel.map, await deps.kernel.consentState(app.db, own)),
+      ledger: await deps.kernel.consentLedger(app.db, own),
       disclosures,
       notices,
       requests: await requestsOfSubject(app.db, subject),
@@ -185,7 +186,7 @@ export async function centreRoutes(app: FastifyInstance, deps: RightsDeps): Prom
       const what = await holder.retains?.(ctx, subject);
       if (what) kept.push(what);
     }
-    const recipients = [...new Set((await deps.kernel.disclosuresOf(app.db, { subject })).map((d) => d.recipientName))];
+    const recipients = [...new Set((await deps.kernel.disclosuresOf(app.db, { subject, actor: selfActor(subject), purpose: 'data-rights' })).map((d) => d.recipientName))];
     const openOrders = (await ordersOfCustomer(app.db, subject)).filter((o) => OPEN_ORDER.has(o.status)).map((o) => ({ number: o.number, status: o.status }));
     return { state: s, openOrders, recipients, kept, windowDays: deps.config.rights.blindIndexRotationDays };
   };
