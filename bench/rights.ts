@@ -62,7 +62,9 @@ import { realPorts } from '../src/commerce/checkout/wiring.ts';
 import { createOrder, orderRef, ordersDeps, transitionOrder, type OrdersDeps, type PricedCart } from '../src/commerce/orders/api.ts';
 import { actorRefOf } from '../src/commerce/orders/deps.ts';
 import { SHIPMENT_CATEGORY } from '../src/commerce/orders/mail.ts';
-import { API_TOKEN_ACTOR } from '../src/commerce/orders/routes.ts';
+import { testActor } from '../src/privacy/actors.ts';
+// The benchmark's stand-in for the staff member who ships (no person, no declared job).
+const API_TOKEN_ACTOR = testActor('bench.shipping');
 import { PROCESSOR_RECIPIENT } from '../src/commerce/payments/holder.ts';
 import { makePaymentsModule } from '../src/commerce/payments/module.ts';
 import { PAYMENTS_ACTOR } from '../src/commerce/payments/payments.ts';

@@ -115,8 +115,8 @@ export async function signUpAndConfirm(client: FormClient, db: Db, who: { name: 
 export async function staffClient(app: FastifyInstance, db: Db, who: { name: string; email: string; role: string; password: string }, ip = '127.0.0.1'): Promise<FormClient> {
   const { createStaff } = await import('./staff.ts');
   const { completeReset } = await import('./customers.ts');
-  const { systemActor } = await import('../privacy/actors.ts');
-  const { link } = await db.transaction().execute((trx) => createStaff(app.accounts.deps, trx, { name: who.name, email: who.email, role: who.role, actor: systemActor('test.staff') }));
+  const { testActor } = await import('../privacy/actors.ts');
+  const { link } = await db.transaction().execute((trx) => createStaff(app.accounts.deps, trx, { name: who.name, email: who.email, role: who.role, actor: testActor('test.staff') }));
   const token = new URL(link).searchParams.get('token')!;
   await db.transaction().execute((trx) => completeReset(app.accounts.deps, trx, { token, password: who.password }));
   const client = new FormClient(app, ip);

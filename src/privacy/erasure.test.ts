@@ -6,7 +6,7 @@ import { migrate } from '../platform/db/migrate.ts';
 import { testEngines } from '../platform/testing/databases.ts';
 import { findPersonalData, personalData } from '../platform/testing/personal-data.ts';
 import { allMigrations } from '../modules.ts';
-import { selfActor, staffActor, systemActor } from './actors.ts';
+import { selfActor, staffActor, testActor } from './actors.ts';
 import { SubjectErased } from './refusals.ts';
 import { sweepItems } from './erasure.ts';
 import { testKernel } from './testing.ts';
@@ -14,7 +14,7 @@ import { storeFor } from './testing-backups.ts';
 import type { PrivacyKernel } from './kernel.ts';
 import type { Logger } from '../platform/logger.ts';
 
-const system = systemActor('test');
+const system = testActor('test');
 
 async function writePerson(db: Db, kernel: PrivacyKernel): Promise<string> {
   const subject = await kernel.createSubject(db, { kind: 'customer', actor: system, purpose: 'account' });

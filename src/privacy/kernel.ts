@@ -23,6 +23,7 @@ import { noticesOf, pendingNotices, recordDelivery, recordNotices, type Delivery
 import { correctItem, type Correction, type CorrectionRequest } from './store/correct.ts';
 import { accessLog, type AccessLogEntry } from './audit/access-log.ts';
 import { privacyEvidence, type PrivacyEvidence } from './evidence.ts';
+import { mintedActor, mintedOnly } from './access/minted.ts';
 
 export interface KernelOptions {
   db: Db;
@@ -118,30 +119,30 @@ export function kernelOf(ctx: KernelContext, region: string): PrivacyKernel {
     map: ctx.map,
     region,
     context: ctx,
-    createSubject: (db, r) => createSubject(ctx, db, r),
-    write: (db, r) => writeItems(ctx, db, r),
-    read: (db, r) => readItems(ctx, db, r),
-    findSubjects: (db, r) => findSubjects(ctx, db, r),
-    restrict: (db, r) => setRestricted(ctx, db, { ...r, restricted: true }),
-    reactivate: (db, r) => setRestricted(ctx, db, { ...r, restricted: false }),
-    recordConsent: (db, r) => recordConsent(ctx, db, r),
+    createSubject: mintedOnly(ctx, 'subject.create', (db, r) => createSubject(ctx, db, r)),
+    write: mintedOnly(ctx, 'data.write', (db, r) => writeItems(ctx, db, r)),
+    read: mintedOnly(ctx, 'data.read', (db, r) => readItems(ctx, db, r)),
+    findSubjects: mintedOnly(ctx, 'data.lookup', (db, r) => findSubjects(ctx, db, r)),
+    restrict: mintedOnly(ctx, 'subject.restrict', (db, r) => setRestricted(ctx, db, { ...r, restricted: true })),
+    reactivate: mintedOnly(ctx, 'subject.reactivate', (db, r) => setRestricted(ctx, db, { ...r, restricted: false })),
+    recordConsent: mintedOnly(ctx, 'consent.grant', (db, r) => recordConsent(ctx, db, r)),
     consentState: (db, subject) => consentState(db, subject),
     consentLedger: (db, subject) => consentLedger(ctx, db, subject),
-    disclose: (db, r) => disclose(ctx, db, r),
-    requestDisclosure: (db, r) => requestDisclosure(ctx, db, r),
-    decideDisclosure: (db, r) => decideDisclosure(ctx, db, r),
-    pendingDisclosureRequests: (db, actor) => pendingDisclosureRequests(ctx, db, actor),
+    disclose: mintedOnly(ctx, 'disclosure', (db, r) => disclose(ctx, db, r)),
+    requestDisclosure: mintedOnly(ctx, 'disclosure.request', (db, r) => requestDisclosure(ctx, db, r)),
+    decideDisclosure: mintedOnly(ctx, 'disclosure.decide', (db, r) => decideDisclosure(ctx, db, r)),
+    pendingDisclosureRequests: mintedActor(ctx, 'disclosure.list', (db, actor) => pendingDisclosureRequests(ctx, db, actor)),
     disclosuresOf: (db, r) => disclosuresOf(ctx, db, r),
-    correct: (db, r) => correctItem(ctx, db, r),
-    recordNotices: (db, r) => recordNotices(ctx, db, r),
-    recordNoticeDelivery: (db, r) => recordDelivery(ctx, db, r),
+    correct: mintedOnly(ctx, 'data.correct', (db, r) => correctItem(ctx, db, r)),
+    recordNotices: mintedOnly(ctx, 'notice.record', (db, r) => recordNotices(ctx, db, r)),
+    recordNoticeDelivery: mintedOnly(ctx, 'notice.deliver', (db, r) => recordDelivery(ctx, db, r)),
     noticesOf: (db, subject) => noticesOf(ctx, db, subject),
-    pendingNotices: (db, actor) => pendingNotices(ctx, db, actor),
-    accessLog: (db, r) => accessLog(ctx, db, r),
-    evidence: (db, actor) => privacyEvidence(ctx, db, actor),
-    erase: (db, r) => eraseSubject(ctx, db, r),
+    pendingNotices: mintedActor(ctx, 'notice.list', (db, actor) => pendingNotices(ctx, db, actor)),
+    accessLog: mintedOnly(ctx, 'audit.read', (db, r) => accessLog(ctx, db, r)),
+    evidence: mintedActor(ctx, 'evidence.read', (db, actor) => privacyEvidence(ctx, db, actor)),
+    erase: mintedOnly(ctx, 'subject.erase', (db, r) => eraseSubject(ctx, db, r)),
     reconcileErasures: (db) => reconcileErasures(ctx, db),
-    rotateMasterKey: (db, actor) => rotateMasterKey(ctx, db, actor),
+    rotateMasterKey: mintedActor(ctx, 'key.rotate', (db, actor) => rotateMasterKey(ctx, db, actor)),
     async flush() {
       while (ctx.pending.size) await Promise.all([...ctx.pending]);
     },

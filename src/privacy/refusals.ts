@@ -27,7 +27,10 @@ export type RefusalReason =
   | 'dpo-approval-required'
   | 'approval-invalid'
   | 'cpni-needs-authorisation'
-  | 'not-dpo';
+  | 'not-dpo'
+  | 'forged-actor'
+  | 'undeclared-job'
+  | 'job-may-not-use-purpose';
 
 export class PrivacyRefusal extends AppError {
   readonly reason: RefusalReason;

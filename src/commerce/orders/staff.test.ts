@@ -5,14 +5,14 @@ import { staffClient } from '../../accounts/testing.ts';
 import type { Db } from '../../platform/db/database.ts';
 import { buildTestApp } from '../../platform/testing/app.ts';
 import { testEachDatabase } from '../../platform/testing/databases.ts';
-import { systemActor } from '../../privacy/actors.ts';
+import { testActor } from '../../privacy/actors.ts';
 import { verifyAuditLog } from '../../privacy/audit/verify.ts';
 import { ordersDeps, orderRef } from './deps.ts';
 import { createOrder, getOrder, historyOf } from './orders.ts';
 import { buyer, pricedCart, testCustomer } from './test-support.ts';
 import { transitionOrder } from './transitions.ts';
 
-const system = systemActor('test.checkout');
+const system = testActor('test.checkout');
 const password = 'granite-heron-58-waits-patiently';
 const TRACKING = '9400111899223856';
 

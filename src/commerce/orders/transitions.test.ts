@@ -6,14 +6,14 @@ import { startSmtpSink, type ReceivedMail } from '../../comms/testing/smtp-sink.
 import type { Db } from '../../platform/db/database.ts';
 import { isAppError } from '../../platform/errors.ts';
 import { testEachDatabase } from '../../platform/testing/databases.ts';
-import { staffActor, systemActor } from '../../privacy/actors.ts';
+import { staffActor, testActor } from '../../privacy/actors.ts';
 import { testKernel } from '../../privacy/testing.ts';
 import { orderRef } from './deps.ts';
 import { createOrder, getOrder } from './orders.ts';
 import { buyer, pricedCart, testCustomer, testDeps } from './test-support.ts';
 import { transitionOrder } from './transitions.ts';
 
-const checkout = systemActor('checkout');
+const checkout = testActor('checkout');
 const packer = staffActor(randomUUID(), 'fulfilment');
 const TRACKING = '1Z999AA10123456784';
 
