@@ -11,6 +11,7 @@ import { customerPages } from './routes/customer-pages.ts';
 import { staffDirectoryRoutes } from './routes/staff-directory.ts';
 import { staffRoutes } from './routes/staff-routes.ts';
 import { vendorRoutes } from './routes/vendor-routes.ts';
+import { apiTokenRoutes } from './routes/api-token-routes.ts';
 import { SWEEP_JOB, sweepAccounts } from './sweep.ts';
 import { lockoutPolicy } from './throttle.ts';
 import { jobKernel } from '../privacy/job-services.ts';
@@ -26,6 +27,7 @@ export function accountsRoutes(options: AccountsPluginOptions): FastifyPluginAsy
       await staffRoutes(scoped);
       await staffDirectoryRoutes(scoped);
       await vendorRoutes(scoped);
+      await apiTokenRoutes(scoped);
     });
   };
   (root as unknown as Record<symbol, boolean>)[Symbol.for('skip-override')] = true;
