@@ -1,0 +1,100 @@
+// Actors are minted, not written down (decision 0026): the kernel refuses, and audits, an actor
+// object it did not mint, and confines a system actor to the purposes the data map grants its job.
+import assert from 'node:assert/strict';
+import test from 'node:test';
+import { sql } from 'kysely';
+import { testEachDatabase } from '../platform/testing/databases.ts';
+import { staffActor, systemActor, testActor, type Actor } from './actors.ts';
+import { loadDataMap } from './datamap/load.ts';
+import { PrivacyRefusal } from './refusals.ts';
+import { testKernel } from './testing.ts';
+import type { Db } from '../platform/db/database.ts';
+
+async function reason(promise: Promise<unknown>): Promise<string> {
+  try {
+    await promise;
+  } catch (err) {
+    if (err instanceof PrivacyRefusal) return err.reason;
+    throw err;
+  }
+  assert.fail('expected a privacy refusal');
+}
+
+async function refusals(db: Db, reason: string) {
+  const { rows } = await sql<{ action: string; actor_kind: string; actor_id: string; subject_id: string | null }>`
+    select action, actor_kind, actor_id, subject_id from privacy_audit_log where outcome = 'refused' and detail->>'reason' = ${reason} order by id`.execute(db);
+  return rows;
+}
+
+const values = { 'user.name': 'Araminta Fothergill', 'user.contact.email': 'araminta@example.test', 'user.contact.address': { street: '4 Quayside', city: 'Hull', postal_code: 'HU1 1AA', country: 'GB' } };
+
+testEachDatabase('a forged actor object is refused by every kernel call that names an actor, and the refusal is audited under the kernel\'s own job', async ({ db }) => {
+  const { kernel } = await testKernel(db);
+  const subject = await kernel.createSubject(db, { kind: 'customer', actor: testActor('test'), purpose: 'fulfillment' });
+  await kernel.write(db, { subject, actor: testActor('test'), purpose: 'fulfillment', values });
+
+  // What any module could write down: an owner, a DPO, the system. Looks the same, is not minted.
+  const forged: Actor[] = [{ kind: 'staff', staffId: 'x', role: 'owner' }, { kind: 'staff', staffId: 'x', role: 'dpo' }, { kind: 'system', job: 'checkout' }, { kind: 'self', subjectId: subject }];
+  for (const actor of forged) {
+    assert.equal(await reason(kernel.read(db, { subject, actor, purpose: 'fulfillment', categories: ['user.name', 'user.contact.address'] })), 'forged-actor');
+    assert.equal(await reason(kernel.write(db, { subject, actor, purpose: 'fulfillment', values: { 'user.name': 'Someone Else' } })), 'forged-actor');
+    assert.equal(await reason(kernel.findSubjects(db, { category: 'user.contact.email', value: values['user.contact.email'], actor, purpose: 'fulfillment' })), 'forged-actor');
+    assert.equal(await reason(kernel.erase(db, { subject, actor })), 'forged-actor');
+    assert.equal(await reason(kernel.accessLog(db, { subject, actor })), 'forged-actor');
+    assert.equal(await reason(kernel.evidence(db, actor)), 'forged-actor');
+  }
+  // A minted actor cannot be altered into another one.
+  const minted = staffActor('00000000-0000-4000-8000-000000000001', 'fulfilment');
+  assert.throws(() => ((minted as { role: string }).role = 'dpo'));
+  // A copy of a minted actor is a forgery too.
+  assert.equal(await reason(kernel.read(db, { subject, actor: { ...minted }, purpose: 'fulfillment', categories: ['user.name'] })), 'forged-actor');
+
+  await kernel.flush();
+  const audited = await refusals(db, 'forged-actor');
+  assert.equal(audited.length, forged.length * 6 + 1);
+  assert.ok(audited.every((r) => r.actor_kind === 'system' && r.actor_id === 'privacy.guard'), 'refusals name the kernel\'s declared job, never the forged object');
+  assert.ok(audited.some((r) => r.action === 'data.read' && r.subject_id === subject));
+  // The person's data is as it was.
+  const record = await kernel.read(db, { subject, actor: minted, purpose: 'fulfillment', categories: ['user.name'] });
+  assert.equal(record.values['user.name'], values['user.name']);
+});
+
+testEachDatabase('a system actor reads only under the purposes the data map grants its job; an undeclared job reads nothing', async ({ db }) => {
+  const { kernel } = await testKernel(db);
+  const subject = await kernel.createSubject(db, { kind: 'customer', actor: testActor('test'), purpose: 'fulfillment' });
+  await kernel.write(db, { subject, actor: testActor('test'), purpose: 'fulfillment', values });
+
+  // checkout may use fulfillment: its own purpose.
+  const checkout = systemActor('checkout');
+  assert.equal((await kernel.read(db, { subject, actor: checkout, purpose: 'fulfillment', categories: ['user.name'] })).values['user.name'], values['user.name']);
+  // ...but not support, data-rights or a marketing purpose, though those purposes may use the name.
+  for (const purpose of ['support', 'data-rights', 'offers']) {
+    assert.equal(await reason(kernel.read(db, { subject, actor: checkout, purpose, categories: ['user.name'] })), 'job-may-not-use-purpose', purpose);
+  }
+  // The mail sender may not look a person up for data rights; accounts.login may not erase.
+  assert.equal(await reason(kernel.findSubjects(db, { category: 'user.contact.email', value: values['user.contact.email'], actor: systemActor('comms.send'), purpose: 'legal-compliance' })), 'job-may-not-use-purpose');
+  assert.equal(await reason(kernel.erase(db, { subject, actor: systemActor('accounts.login') })), 'role-may-not-use-purpose');
+  // A job the data map does not declare (the old nameless staff API token) reads nothing.
+  assert.equal(await reason(kernel.read(db, { subject, actor: systemActor('staff-api'), purpose: 'fulfillment', categories: ['user.name'] })), 'undeclared-job');
+
+  await kernel.flush();
+  const audited = await refusals(db, 'job-may-not-use-purpose');
+  assert.deepEqual(audited.map((r) => r.actor_id), ['checkout', 'checkout', 'checkout', 'comms.send']);
+  assert.equal((await refusals(db, 'undeclared-job')).length, 1);
+});
+
+test('every system actor the code names is a job the data map declares', async () => {
+  const map = loadDataMap(new URL('../../datamap/', import.meta.url).pathname);
+  const { readFileSync, readdirSync, statSync } = await import('node:fs');
+  const { join } = await import('node:path');
+  const root = new URL('../', import.meta.url).pathname;
+  const files = (dir: string): string[] => readdirSync(dir).flatMap((f) => (statSync(join(dir, f)).isDirectory() ? files(join(dir, f)) : f.endsWith('.ts') && !f.endsWith('.test.ts') ? [join(dir, f)] : []));
+  const named = new Set<string>();
+  for (const file of files(root)) {
+    const text = readFileSync(file, 'utf8');
+    for (const m of text.matchAll(/systemActor\('([^']+)'\)/g)) named.add(m[1]!);
+    for (const m of text.matchAll(/(?:_JOB|_ACTOR) = '([a-z][a-z0-9.-]+)'/g)) if (/systemActor\([A-Z_]*(JOB|ACTOR)\)/.test(text)) named.add(m[1]!);
+  }
+  assert.ok(named.size > 15);
+  assert.deepEqual([...named].filter((job) => !map.jobs.has(job)), []);
+});
