@@ -6,6 +6,7 @@ import type { FastifyInstance, FastifyPluginAsync, FastifyReply, FastifyRequest 
 import type { Db } from '../platform/db/database.ts';
 import { AppError } from '../platform/errors.ts';
 import type { PrivacyKernel } from '../privacy/kernel.ts';
+import type { Actor } from '../privacy/actors.ts';
 import type { AccountsDeps } from './customers.ts';
 import { customerForCheckout, type CheckoutCustomer, type CheckoutCustomerInput } from './checkout-customer.ts';
 import { CSRF_FIELD, csrfToken, csrfValid } from './csrf.ts';
@@ -44,7 +45,7 @@ export interface AccountsApi {
   /** Ends the cookie (after sign-out). */
   clearSession(reply: FastifyReply): void;
   /** Checks a customer's email and password as a sign-in does (failures count towards the lockout), without signing in. */
-  checkPassword(db: Db, input: { email: string; password: string; ip: string }): Promise<LoginResult>;
+  checkPassword(db: Db, input: { email: string; password: string; ip: string }): Promise<LoginResult & { actor?: Actor }>;
   /** Whether this is the signed-in user's password (a wrong one counts towards the lockout), for confirming a weighty step. */
   confirmPassword(db: Db, user: UserRow, password: string, ip: string): Promise<boolean>;
   /** Signs a user in: a new session, its cookie; the request's earlier session ends. */
@@ -194,7 +195,11 @@ export function accountsPlugin(options: AccountsPluginOptions): FastifyPluginAsy
         api.clearSession(reply);
       },
       customerForCheckout: (db, input) => customerForCheckout(deps, db, input),
-      checkPassword: (db, input) => logIn(deps, db, { ...input, kind: 'customer' }),
+      async checkPassword(db, input) {
+        const result = await logIn(deps, db, { ...input, kind: 'customer' });
+        // The password was right (signed in, or a deactivated account to reactivate): the person is authenticated.
+        return result.user && (result.ok || result.reason === 'deactivated') ? { ...result, actor: actorOfUser(result.user) } : result;
+      },
       confirmPassword: (db, user, password, ip) => confirmOwnPassword(deps, db, user, password, ip),
       async signIn(request, reply, user) {
         const previous = request.cookies[SESSION_COOKIE];
