@@ -256,7 +256,7 @@ async function newPerson(shop: Shop, tag: string): Promise<Person> {
     select subject_id, params->>'link' as link from comms_outbox where template = 'accounts.confirm-signup' and status = 'queued' order by created_at desc limit 1`.execute(shop.db);
   const subject = rows[0]!.subject_id;
   const { user } = await confirmSignUp(deps, shop.db, new URL(rows[0]!.link).searchParams.get('token')!);
-  await new SavedLists(shop.kernel).create(shop.db, subject, 'basket', { name: `${name}'s wish list`, lines: [{ variantId: shop.variants[1]!, quantity: 1 }] });
+  await new SavedLists(shop.kernel).create(shop.db, { subject, actor: selfActor(subject) }, 'basket', { name: `${name}'s wish list`, lines: [{ variantId: shop.variants[1]!, quantity: 1 }] });
   await sendMail(shop, subject);
   return { subject, userId: user.id, name, email };
 }

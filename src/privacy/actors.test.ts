@@ -98,3 +98,28 @@ test('every system actor the code names is a job the data map declares', async (
   assert.ok(named.size > 15);
   assert.deepEqual([...named].filter((job) => !map.jobs.has(job)), []);
 });
+
+// Where person actors may be minted: where a person is authenticated. Adding a file here is a
+// decision a reviewer sees (decision 0026).
+const PERSON_MINTING_ELSEWHERE: Record<string, string> = {
+  'src/rights/desk/routes.ts': 'the mailed verification link authenticates the person who asked',
+  'src/rights/complaints/filing.ts': 'a correspondent gives their own data on the public form; their new subject acts as itself',
+};
+
+test('person actors are minted only by the kernel, accounts (sessions, personal tokens) and the listed places that authenticate; the unconfined test actor only in tests and benchmarks', async () => {
+  const { readFileSync, readdirSync, statSync } = await import('node:fs');
+  const { join, relative } = await import('node:path');
+  const root = new URL('../../', import.meta.url).pathname;
+  const walk = (dir: string): string[] => readdirSync(dir).flatMap((f) => (statSync(join(dir, f)).isDirectory() ? (f === 'node_modules' ? [] : walk(join(dir, f))) : f.endsWith('.ts') ? [join(dir, f)] : []));
+  const isTestCode = (path: string) => /\.test\.ts$|(^|\/)testing[^/]*\.ts$|\/testing\/|test-support\.ts$|^test\/|^bench\//.test(path);
+  const files = [...walk(join(root, 'src')), ...walk(join(root, 'scripts'))].map((f) => relative(root, f)).filter((f) => !isTestCode(f));
+  assert.ok(files.length > 100);
+  const violations: string[] = [];
+  for (const file of files) {
+    const text = readFileSync(join(root, file), 'utf8');
+    if (/\btestActor\b/.test(text)) violations.push(`${file}: testActor`);
+    if (file.startsWith('src/privacy/') || file.startsWith('src/accounts/') || PERSON_MINTING_ELSEWHERE[file]) continue;
+    for (const m of text.matchAll(/\b(selfActor|staffActor|vendorActor)\b/g)) violations.push(`${file}: ${m[1]}`);
+  }
+  assert.deepEqual([...new Set(violations)].filter((v) => !v.startsWith('src/privacy/actors.ts: testActor')), []);
+});
