@@ -61,6 +61,11 @@ testEachDatabase('the shared staff token no longer reads delivery details; a ful
     assert.deepEqual(reads.at(-1), { kind: 'staff', id: packerId, role: 'fulfilment', outcome: 'ok', purpose: 'fulfillment' }, 'the audit entry names the staff member');
     assert.ok(!(await auditActors(db, 'data.read')).some((e) => e.kind === 'system' && e.id === 'staff-api'), 'no read is made as the nameless staff-api');
 
+    // A bearer request is authenticated by its token alone, never by a cookie it also carries.
+    const cookie = [...packer.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
+    assert.equal((await app.inject({ method: 'GET', url, headers: { cookie } })).statusCode, 200, 'the cookie alone works');
+    assert.equal((await app.inject({ method: 'GET', url, headers: { cookie, ...staffHeaders } })).statusCode, 401, 'the shared token with a staff cookie');
+
     // A token is that member's, not a cookie session: it opens no console page.
     const page = await app.inject({ method: 'GET', url: `/staff/orders/${order.number}`, headers });
     assert.equal(page.statusCode, 303);
