@@ -106,7 +106,23 @@ const PERSON_MINTING_ELSEWHERE: Record<string, string> = {
   'src/rights/complaints/filing.ts': 'a correspondent gives their own data on the public form; their new subject acts as itself',
 };
 
-test('person actors are minted only by the kernel, accounts (sessions, personal tokens) and the listed places that authenticate; the unconfined test actor only in tests and benchmarks', async () => {
+// Where system actors are minted: the code of the declared job itself (outside the kernel and
+// accounts). A new file here is a new place that acts with no person behind it.
+const JOB_MINTING_ELSEWHERE: Record<string, string> = {
+  'src/cli/commands/privacy.ts': 'cli.keyring-rotate',
+  'src/cli/commands/staff.ts': 'cli.staff-create',
+  'src/cli/commands/subject.ts': 'cli.subject-export, cli.subject-erase, cli.blind-index-rotate',
+  'src/commerce/checkout/flow.ts': 'checkout',
+  'src/commerce/payments/payments.ts': 'payments',
+  'src/comms/recipient.ts': 'comms.send',
+  'src/demo/logins.ts': 'demo.logins',
+  'src/rights/complaints/filing.ts': 'rights.complaint-form',
+  'src/rights/deadlines.ts': 'rights.deadlines',
+  'src/rights/desk/routes.ts': 'rights.link',
+  'src/rights/erasure.ts': 'rights.erase',
+};
+
+test('person actors are minted only by the kernel, accounts (sessions, personal tokens) and the listed places that authenticate; system actors only by the kernel, accounts and the listed jobs; the unconfined test actor only in tests and benchmarks', async () => {
   const { readFileSync, readdirSync, statSync } = await import('node:fs');
   const { join, relative } = await import('node:path');
   const root = new URL('../../', import.meta.url).pathname;
@@ -118,7 +134,9 @@ test('person actors are minted only by the kernel, accounts (sessions, personal 
   for (const file of files) {
     const text = readFileSync(join(root, file), 'utf8');
     if (/\btestActor\b/.test(text)) violations.push(`${file}: testActor`);
-    if (file.startsWith('src/privacy/') || file.startsWith('src/accounts/') || PERSON_MINTING_ELSEWHERE[file]) continue;
+    if (file.startsWith('src/privacy/') || file.startsWith('src/accounts/')) continue;
+    if (!JOB_MINTING_ELSEWHERE[file] && /\bsystemActor\b/.test(text)) violations.push(`${file}: systemActor`);
+    if (PERSON_MINTING_ELSEWHERE[file]) continue;
     for (const m of text.matchAll(/\b(selfActor|staffActor|vendorActor)\b/g)) violations.push(`${file}: ${m[1]}`);
   }
   assert.deepEqual([...new Set(violations)].filter((v) => !v.startsWith('src/privacy/actors.ts: testActor')), []);
