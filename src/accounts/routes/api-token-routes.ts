@@ -23,7 +23,8 @@ export async function apiTokenRoutes(app: FastifyInstance): Promise<void> {
 
   const show = async (request: FastifyRequest, reply: FastifyReply, session: ActiveSession, extra: { made?: string; notice?: string; errors?: Record<string, string>; keep?: boolean } = {}, status = 200) => {
     const tokens = await listApiTokens(app.db, session.user);
-    const state = { csrf: accounts.formToken(request, reply), ...(extra.errors ? { errors: extra.errors } : {}), ...(extra.keep ? { values: formValues(request.body, ['role', 'days']) } : {}) };
+    const values = extra.keep ? formValues(request.body, ['role', 'days']) : { days: '30' };
+    const state = { csrf: accounts.formToken(request, reply), values, ...(extra.errors ? { errors: extra.errors } : {}) };
     const page = apiTokensPage({ tokens, roles: rolesWithin(deps.kernel.map, session.user.role!), state, now: deps.now(), ...(extra.made ? { made: extra.made } : {}), ...(extra.notice ? { notice: extra.notice } : {}) });
     return sendPage(request, reply, page, status);
   };
@@ -51,7 +52,8 @@ export async function apiTokenRoutes(app: FastifyInstance): Promise<void> {
     }
   });
 
-  app.post<{ Params: { id: string } }>('/staff/api-tokens/:id/revoke', { schema: { hide: true, params: idParams } }, async (request, reply) => {
+  const noFields = { type: 'object', additionalProperties: false, properties: {} } as const;
+  app.post<{ Params: { id: string } }>('/staff/api-tokens/:id/revoke', { schema: { hide: true, params: idParams, body: noFields } }, async (request, reply) => {
     const session = await accounts.staffPage(request, reply);
     if (!session) return reply;
     const revoked = await revokeApiToken(app.db, session.user, request.params.id, deps.now());
