@@ -4,7 +4,7 @@
 // order waits for the invoice to be paid. Refused: cancelled with the reason, stock back, buyer mailed.
 import assert from 'node:assert/strict';
 import { sql } from 'kysely';
-import { staffClient } from '../src/accounts/testing.ts';
+import { staffClient, staffTokenHeaders } from '../src/accounts/testing.ts';
 import { makeShop, newClient } from '../src/commerce/cart/testing.ts';
 import type { Db } from '../src/platform/db/database.ts';
 import { buildTestApp } from '../src/platform/testing/app.ts';
@@ -33,7 +33,7 @@ async function invoiceOrder(app: FastifyInstance, shop: { rtr1: string }, who: {
 }
 
 testEachDatabase('[P002-03][P000-03] an invoice order leaves the hold: credit check asked, approved by the DPO, disclosed to the agency under that approval, released; then marked paid', async (database) => {
-  const { app, staffHeaders } = await buildTestApp(database, { CHECKOUT_INVOICE_RECIPIENT: 'credit-agency' });
+  const { app } = await buildTestApp(database, { CHECKOUT_INVOICE_RECIPIENT: 'credit-agency' });
   try {
     const { db } = database;
     const shop = await makeShop(db);
@@ -87,7 +87,7 @@ testEachDatabase('[P002-03][P000-03] an invoice order leaves the hold: credit ch
     assert.equal((await accountant.post(`/staff/credit/${number}/decision`, { decision: 'approved' })).statusCode, 409);
 
     // The invoice is paid: staff mark the order paid.
-    const paid = await app.inject({ method: 'POST', url: `/api/staff/orders/${number}/transitions`, headers: staffHeaders, payload: { to: 'paid' } });
+    const paid = await app.inject({ method: 'POST', url: `/api/staff/orders/${number}/transitions`, headers: await staffTokenHeaders(app, db, 'owner'), payload: { to: 'paid' } });
     assert.equal(paid.statusCode, 200, paid.body);
     assert.equal((await orderRow(db, number)).status, 'paid');
   } finally {

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { sql } from 'kysely';
 import { openDatabase, type DatabaseHandle } from '../src/platform/db/database.ts';
 import { createScratchPostgres, testEachDatabase, type TestDatabase } from '../src/platform/testing/databases.ts';
-import { systemActor } from '../src/privacy/actors.ts';
+import { systemActor, testActor } from '../src/privacy/actors.ts';
 import { startKernel } from '../src/privacy/kernel.ts';
 import { ada, bob, customerWithHistory, rightsBed, waitForRequest } from './rights-support.ts';
 import { blindDigestsOf, emailDigestsNow } from '../src/privacy/testing.ts';
@@ -63,7 +63,7 @@ testEachDatabase('[P000-12] a backup taken before a customer deleted their accou
 
   // Started on the restored database with today's keyring, the shop finishes the erasure and re-indexes everyone else.
   const kernel = await startKernel({ db: restored.db, keyringPath: bed.config.keyringPath, region: null, anchorPath: null });
-  const actor = systemActor('test.restore');
+  const actor = testActor('test.restore');
   await assert.rejects(kernel.read(restored.db, { subject: gone.subject, actor, purpose: 'account', categories: ['user.name', 'user.contact.email'] }), { code: 'SUBJECT_ERASED' });
   assert.deepEqual(await kernel.findSubjects(restored.db, { category: 'user.contact.email', value: ada.email, actor, purpose: 'account' }), []);
   const others = await kernel.findSubjects(restored.db, { category: 'user.contact.email', value: bob.email, actor, purpose: 'account' });

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { sql } from 'kysely';
 import { buildTestApp } from '../platform/testing/app.ts';
 import { testEachDatabase } from '../platform/testing/databases.ts';
-import { selfActor, staffActor, systemActor } from '../privacy/actors.ts';
+import { selfActor, staffActor, testActor } from '../privacy/actors.ts';
 import { PrivacyRefusal } from '../privacy/refusals.ts';
 import { countAuditEntries, countSubjectAudit } from '../privacy/testing.ts';
 import { FormClient, signUpAndConfirm, staffClient } from './testing.ts';
@@ -24,7 +24,7 @@ testEachDatabase('a marketing staff member cannot lift a customer\'s opt-out, no
   const { app } = await buildTestApp(database);
   const db = database.db;
   try {
-    const system = systemActor('test');
+    const system = testActor('test');
     const subject = await app.privacy.createSubject(db, { kind: 'customer', actor: system, purpose: 'account' });
     await app.privacy.write(db, { subject, actor: system, purpose: 'account', values: { 'user.contact.email': 'olive.optout@example.test' } });
     await app.privacy.recordConsent(db, { subject, purpose: 'newsletters', action: 'withdraw', channel: 'web', actor: selfActor(subject), evidence: 'privacy centre' });
@@ -73,7 +73,7 @@ testEachDatabase('support records a consent with evidence; it waits on the DPO c
     const officer = staffActor(ids.get('dpo')!, 'dpo');
     assert.match((await dpo.get('/staff/dpo')).body, /No consent recorded by staff is waiting for your review/);
 
-    const system = systemActor('test');
+    const system = testActor('test');
     const subject = await app.privacy.createSubject(db, { kind: 'customer', actor: system, purpose: 'account' });
     await app.privacy.write(db, { subject, actor: system, purpose: 'account', values: { 'user.name': 'Rowena Reviewfield', 'user.contact.email': 'rowena@example.test' } });
     await app.privacy.recordConsent(db, { subject, purpose: 'newsletters', action: 'withdraw', channel: 'web', actor: selfActor(subject), evidence: 'privacy centre' });

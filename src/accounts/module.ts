@@ -12,6 +12,7 @@ import { staffConsentRoutes } from './routes/staff-consents.ts';
 import { staffDirectoryRoutes } from './routes/staff-directory.ts';
 import { staffRoutes } from './routes/staff-routes.ts';
 import { vendorRoutes } from './routes/vendor-routes.ts';
+import { apiTokenRoutes } from './routes/api-token-routes.ts';
 import { SWEEP_JOB, sweepAccounts } from './sweep.ts';
 import { lockoutPolicy } from './throttle.ts';
 import { jobKernel } from '../privacy/job-services.ts';
@@ -28,6 +29,7 @@ export function accountsRoutes(options: AccountsPluginOptions): FastifyPluginAsy
       await staffDirectoryRoutes(scoped);
       await staffConsentRoutes(scoped);
       await vendorRoutes(scoped);
+      await apiTokenRoutes(scoped);
     });
   };
   (root as unknown as Record<symbol, boolean>)[Symbol.for('skip-override')] = true;

@@ -11,7 +11,7 @@ import { testEachDatabase, testEngines } from '../platform/testing/databases.ts'
 import { personalData } from '../platform/testing/personal-data.ts';
 import type { Logger } from '../platform/logger.ts';
 import { allMigrations } from '../modules.ts';
-import { staffActor, systemActor } from './actors.ts';
+import { staffActor, testActor } from './actors.ts';
 import { BLIND_INDEX_JOB, maintainBlindIndexes, reindexRestoredRows } from './blind-index-rotation.ts';
 import { BlindIndexer } from './crypto/blind-index.ts';
 import { FileKeyring } from './crypto/keyring.ts';
@@ -23,7 +23,7 @@ import { testKernel } from './testing.ts';
 import { storeFor } from './testing-backups.ts';
 import { kernelInternals } from './internals.ts';
 
-const system = systemActor('test');
+const system = testActor('test');
 const support = staffActor('s1', 'support');
 const EMAIL = 'user.contact.email';
 const DAY_MS = 86_400_000;
@@ -235,7 +235,7 @@ testEachDatabase('rows under keys the keyring destroyed are re-indexed at start 
   await ctx.keyring.rotateBlindIndexKey(ctx.now(), 2);
   await ctx.keyring.destroyBlindIndexKey(2);
   const bounded = recordingLogger();
-  const partial = await reindexRestoredRows({ ...ctx, log: bounded.log }, db, systemActor('test'), 3);
+  const partial = await reindexRestoredRows({ ...ctx, log: bounded.log }, db, testActor('test'), 3);
   assert.deepEqual(partial, { reindexed: 3, dropped: 0, complete: false });
   assert.ok(bounded.lines.some((l) => l.level === 'warn' && l.obj.reindexed === 3), JSON.stringify(bounded.lines));
   await runJob(db, kernel);

@@ -12,7 +12,7 @@ import { openDatabase, pgliteDirFor, type DatabaseHandle } from '../platform/db/
 import { migrate } from '../platform/db/migrate.ts';
 import { createScratchPostgres, testEngines } from '../platform/testing/databases.ts';
 import { allMigrations } from '../modules.ts';
-import { staffActor, systemActor } from './actors.ts';
+import { staffActor, testActor } from './actors.ts';
 import { sealAuditLog } from './audit/seal.ts';
 import { fideslangTaxonomy } from './datamap/taxonomy.ts';
 import { rewriteAuditChainFrom, testKernel } from './testing.ts';
@@ -74,8 +74,8 @@ for (const engine of testEngines()) {
       let database = await open();
       await migrate(database.db, allMigrations);
       const { kernel } = await testKernel(database.db, { keyringPath: join(dataDir, 'keyring.json') });
-      const subject = await kernel.createSubject(database.db, { kind: 'customer', actor: systemActor('t'), purpose: 'account' });
-      await kernel.write(database.db, { subject, actor: systemActor('t'), purpose: 'support', values: { 'user.name': 'Verified Person' } });
+      const subject = await kernel.createSubject(database.db, { kind: 'customer', actor: testActor('t'), purpose: 'account' });
+      await kernel.write(database.db, { subject, actor: testActor('t'), purpose: 'support', values: { 'user.name': 'Verified Person' } });
       for (let i = 0; i < 4; i++) await kernel.read(database.db, { subject, actor: staffActor('s', 'support'), purpose: 'support', categories: ['user.name'] });
       await sealAuditLog(database.db);
       await database.close();
@@ -123,8 +123,8 @@ for (const engine of testEngines()) {
       let database = await shop.open();
       await migrate(database.db, allMigrations);
       const { kernel } = await testKernel(database.db, { keyringPath: shop.keyringPath });
-      const subject = await kernel.createSubject(database.db, { kind: 'customer', actor: systemActor('t'), purpose: 'account' });
-      await kernel.write(database.db, { subject, actor: systemActor('t'), purpose: 'support', values: { 'user.name': 'Anchored Person' } });
+      const subject = await kernel.createSubject(database.db, { kind: 'customer', actor: testActor('t'), purpose: 'account' });
+      await kernel.write(database.db, { subject, actor: testActor('t'), purpose: 'support', values: { 'user.name': 'Anchored Person' } });
       for (let i = 0; i < 4; i++) await kernel.read(database.db, { subject, actor: staffActor('s', 'support'), purpose: 'support', categories: ['user.name'] });
       await database.close();
 
@@ -156,8 +156,8 @@ for (const engine of testEngines()) {
       let database = await shop.open();
       await migrate(database.db, allMigrations);
       const { kernel } = await testKernel(database.db, { keyringPath: shop.keyringPath });
-      const subject = await kernel.createSubject(database.db, { kind: 'customer', actor: systemActor('t'), purpose: 'account' });
-      await kernel.write(database.db, { subject, actor: systemActor('t'), purpose: 'fulfillment', values: { 'user.name': 'Restored Person' } });
+      const subject = await kernel.createSubject(database.db, { kind: 'customer', actor: testActor('t'), purpose: 'account' });
+      await kernel.write(database.db, { subject, actor: testActor('t'), purpose: 'fulfillment', values: { 'user.name': 'Restored Person' } });
       await database.close();
 
       // The backup, then the erasure, then the restore of that backup.
@@ -167,7 +167,7 @@ for (const engine of testEngines()) {
       else cpSync(pgliteDirFor(shop.dataDir), backup, { recursive: true });
       database = await shop.open();
       const later = await testKernel(database.db, { keyringPath: shop.keyringPath });
-      await later.kernel.erase(database.db, { subject, actor: systemActor('t') });
+      await later.kernel.erase(database.db, { subject, actor: testActor('t') });
       await database.close();
       if (engine === 'postgres') {
         const fresh = await createScratchPostgres();

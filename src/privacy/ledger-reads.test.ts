@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { sql } from 'kysely';
 import { testEachDatabase } from '../platform/testing/databases.ts';
-import { selfActor, staffActor, systemActor, vendorActor } from './actors.ts';
+import { selfActor, staffActor, testActor, vendorActor } from './actors.ts';
 import { PrivacyRefusal } from './refusals.ts';
 import { testKernel } from './testing.ts';
 
@@ -16,7 +16,7 @@ async function auditRows(db: Parameters<typeof testKernel>[0], subject: string, 
 testEachDatabase('reading the consent ledger (evidence decrypted), consent state, disclosures and notices needs an actor and a purpose, is checked and audited', async (database) => {
   const db = database.db;
   const { kernel } = await testKernel(db);
-  const system = systemActor('test');
+  const system = testActor('test');
   const subject = await kernel.createSubject(db, { kind: 'customer', actor: system, purpose: 'account' });
   const other = await kernel.createSubject(db, { kind: 'customer', actor: system, purpose: 'account' });
   await kernel.recordConsent(db, { subject, purpose: 'newsletters', action: 'grant', channel: 'paper', actor: staffActor('00000000-0000-4000-8000-00000000aaaa', 'support'), evidence: EVIDENCE });
@@ -39,13 +39,13 @@ testEachDatabase('reading the consent ledger (evidence decrypted), consent state
   // At run time, for callers that skip the types: refused before anything is read.
   const untyped = kernel as unknown as Record<string, (db: unknown, r: unknown) => Promise<unknown>>;
   for (const method of ['consentLedger', 'consentState', 'disclosuresOf', 'noticesOf']) {
-    await assert.rejects(untyped[method]!(db, subject), { code: 'VALIDATION_FAILED' }, `${method} with a bare subject`);
+    await assert.rejects(untyped[method]!(db, subject), (e) => e instanceof PrivacyRefusal && e.reason === 'forged-actor', `${method} with a bare subject`);
     await assert.rejects(untyped[method]!(db, { subject, purpose: 'data-rights' }), /actor/, `${method} without an actor`);
     await assert.rejects(untyped[method]!(db, { subject, actor: { kind: 'staff' }, purpose: 'data-rights' }), /actor/, `${method} with a made-up actor`);
     await assert.rejects(untyped[method]!(db, { subject, actor: system }), (e) => e instanceof PrivacyRefusal && e.reason === 'unknown-purpose', `${method} without a purpose`);
   }
   const refusals = async () => (await Promise.all(['consent.read', 'disclosure.read', 'notice.read'].map((a) => auditRows(db, subject, a)))).flat().filter((r) => r.outcome === 'refused').length;
-  assert.equal(await refusals(), 4, 'a missing purpose is a refusal on record (a missing actor cannot be, and is a 400)');
+  assert.equal(await refusals(), 12, 'each missing purpose (4) and each missing or made-up actor naming the subject (8) is a refusal on record');
 
   // Who may not: another person, a vendor, a staff role without the purpose or without sight of privacy preferences.
   const refusedBy = async (actor: Parameters<typeof kernel.consentLedger>[1]['actor'], purpose: string, reason: string) =>

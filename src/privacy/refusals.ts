@@ -29,7 +29,10 @@ export type RefusalReason =
   | 'cpni-needs-authorisation'
   | 'not-dpo'
   | 'role-may-not-record-consent'
-  | 'review-invalid';
+  | 'review-invalid'
+  | 'forged-actor'
+  | 'undeclared-job'
+  | 'job-may-not-use-purpose';
 
 export class PrivacyRefusal extends AppError {
   readonly reason: RefusalReason;

@@ -119,3 +119,10 @@ export async function countSubjectAudit(db: Db, match: { subject: string; action
     select count(*)::int as n from privacy_audit_log where subject_id = ${match.subject}::uuid and action = ${match.action} and outcome = ${match.outcome ?? 'ok'}`.execute(db);
   return rows[0]!.n;
 }
+
+/** For other modules' tests: who each audit entry of `action` names (kind, id, role), oldest first. */
+export async function auditActors(db: Db, action: string): Promise<{ kind: string; id: string; role: string | null; outcome: string; purpose: string | null }[]> {
+  const { rows } = await sql<{ kind: string; id: string; role: string | null; outcome: string; purpose: string | null }>`
+    select actor_kind as kind, actor_id as id, actor_role as role, outcome, purpose from privacy_audit_log where action = ${action} order by id`.execute(db);
+  return rows;
+}

@@ -65,6 +65,7 @@ ${['owner', 'fulfilment', 'support'].includes(o.role) ? html`<li><a href="/staff
 ${['owner', 'accountant'].includes(o.role) ? html`<li><a href="/staff/credit">Credit checks for invoice orders</a></li>` : ''}
 ${o.role === 'owner' ? html`<li><a href="/staff/users">Staff members and roles</a></li><li><a href="/staff/vendor-users">Vendor portal users</a></li>` : ''}
 ${o.role === 'dpo' ? html`<li><a href="/staff/dpo">Privacy officer: audit log and security events</a></li>` : ''}
+<li><a href="/staff/api-tokens">Your API tokens</a></li>
 <li><a href="/staff/password">Change your password</a></li>
 </ul>
 <form method="post" action="/staff/logout">${csrfField(o.csrf)}<button type="submit">Sign out</button></form>

@@ -2,13 +2,13 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { sql } from 'kysely';
 import { testEachDatabase } from '../../platform/testing/databases.ts';
-import { systemActor } from '../actors.ts';
+import { testActor } from '../actors.ts';
 import { SubjectErased } from '../refusals.ts';
 import { testKernel } from '../testing.ts';
 import { KeyCache } from './key-cache.ts';
 import { kernelInternals } from '../internals.ts';
 
-const system = systemActor('test');
+const system = testActor('test');
 const key = (leaf: number) => ({ kind: 'customer', leaf, wrapped: Buffer.from([leaf]), dataKey: Buffer.alloc(32, leaf) });
 
 test('the key cache is bounded (least recently used out first) and its entries expire', () => {

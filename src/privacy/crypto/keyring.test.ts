@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { sql } from 'kysely';
 import { testEachDatabase } from '../../platform/testing/databases.ts';
-import { staffActor, systemActor } from '../actors.ts';
+import { staffActor, testActor } from '../actors.ts';
 import { PrivacySetupError } from '../refusals.ts';
 import { testKernel } from '../testing.ts';
 import { BlindIndexRotationRefused } from './blind-index-keys.ts';
@@ -59,7 +59,7 @@ test('two processes puncturing the same keyring file keep both erasures', async 
 
 testEachDatabase('master-key rotation re-wraps every data key without touching the data', async ({ db }) => {
   const { kernel, keyringPath } = await testKernel(db);
-  const system = systemActor('test');
+  const system = testActor('test');
   const subjects = [];
   for (let i = 0; i < 3; i++) {
     const s = await kernel.createSubject(db, { kind: 'customer', actor: system, purpose: 'account' });
