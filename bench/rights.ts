@@ -62,7 +62,9 @@ import { realPorts } from '../src/commerce/checkout/wiring.ts';
 import { createOrder, orderRef, ordersDeps, transitionOrder, type OrdersDeps, type PricedCart } from '../src/commerce/orders/api.ts';
 import { actorRefOf } from '../src/commerce/orders/deps.ts';
 import { SHIPMENT_CATEGORY } from '../src/commerce/orders/mail.ts';
-import { API_TOKEN_ACTOR } from '../src/commerce/orders/routes.ts';
+import { testActor } from '../src/privacy/actors.ts';
+// The benchmark's stand-in for the staff member who ships (no person, no declared job).
+const API_TOKEN_ACTOR = testActor('bench.shipping');
 import { PROCESSOR_RECIPIENT } from '../src/commerce/payments/holder.ts';
 import { makePaymentsModule } from '../src/commerce/payments/module.ts';
 import { PAYMENTS_ACTOR } from '../src/commerce/payments/payments.ts';
@@ -254,7 +256,7 @@ async function newPerson(shop: Shop, tag: string): Promise<Person> {
     select subject_id, params->>'link' as link from comms_outbox where template = 'accounts.confirm-signup' and status = 'queued' order by created_at desc limit 1`.execute(shop.db);
   const subject = rows[0]!.subject_id;
   const { user } = await confirmSignUp(deps, shop.db, new URL(rows[0]!.link).searchParams.get('token')!);
-  await new SavedLists(shop.kernel).create(shop.db, subject, 'basket', { name: `${name}'s wish list`, lines: [{ variantId: shop.variants[1]!, quantity: 1 }] });
+  await new SavedLists(shop.kernel).create(shop.db, { subject, actor: selfActor(subject) }, 'basket', { name: `${name}'s wish list`, lines: [{ variantId: shop.variants[1]!, quantity: 1 }] });
   await sendMail(shop, subject);
   return { subject, userId: user.id, name, email };
 }

@@ -128,3 +128,26 @@ accountsMigrations.push({
       `,
     ),
 });
+
+// Personal API tokens of staff members (decision 0026): stored as a SHA-256 digest, scoped to one
+// role no wider than the member's, expiring, revocable.
+accountsMigrations.push({
+  id: 'accounts/0006_api_tokens',
+  up: (db) =>
+    runSql(
+      db,
+      `
+      create table accounts_api_tokens (
+        id uuid primary key,
+        user_id uuid not null references accounts_users(id) on delete cascade,
+        token_hash bytea not null unique check (length(token_hash) = 32),
+        role text not null,
+        created_at timestamptz not null,
+        expires_at timestamptz not null,
+        revoked_at timestamptz,
+        last_used_at timestamptz
+      );
+      create index accounts_api_tokens_user_idx on accounts_api_tokens (user_id)
+      `,
+    ),
+});

@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import { sql } from 'kysely';
 import { buildTestApp } from '../platform/testing/app.ts';
 import { testEachDatabase } from '../platform/testing/databases.ts';
-import { staffRoles, systemActor } from '../privacy/actors.ts';
+import { staffRoles, testActor } from '../privacy/actors.ts';
+import { anchorPathFor } from '../privacy/audit/anchor.ts';
 import { sealAuditLog } from '../privacy/audit/seal.ts';
 import { rewriteAuditChainFrom } from '../privacy/testing.ts';
 import { recentSecurityEvents } from './security-events.ts';
@@ -41,7 +42,7 @@ testEachDatabase('[P002-22][P003-07] each staff role reads only the categories a
   const { app } = await buildTestApp(database);
   try {
     const kernel = app.privacy;
-    const actor = systemActor('test');
+    const actor = testActor('test');
     const subject = await kernel.createSubject(database.db, { kind: 'customer', actor, purpose: 'account' });
     for (const [category, { purpose, value }] of Object.entries(customerData)) {
       await kernel.write(database.db, { subject, actor, purpose, values: { [category]: value as never } });
@@ -225,7 +226,7 @@ testEachDatabase('[P002-20] staff sign-in needs the second factor: a TOTP code u
 }, { timeout: 180_000 });
 
 testEachDatabase('[P000-16] the privacy officer has a console entry (audit verification, security events) and their contact is published', async (database) => {
-  const { app } = await buildTestApp(database);
+  const { app, config } = await buildTestApp(database);
   try {
     const dpo = await staffClient(app, database.db, { name: 'Dana Dpo', email: 'dana@shop.example', role: 'dpo', password: staffPassword });
     const support = await staffClient(app, database.db, { name: 'Sam Support', email: 'sam@shop.example', role: 'support', password: staffPassword });
@@ -241,7 +242,7 @@ testEachDatabase('[P000-16] the privacy officer has a console entry (audit verif
     assert.match(verified.body, /The audit log verifies/);
     // The console checks against the anchor outside the database: a chain rewritten with every hash
     // recomputed, which verifies on its own, is shown as broken.
-    await sealAuditLog(database.db, { anchorPath: app.privacy.context.anchorPath });
+    await sealAuditLog(database.db, { anchorPath: anchorPathFor(config.keyringPath) });
     assert.match((await dpo.post('/staff/dpo/verify', {})).body, /The audit log verifies[\s\S]*Anchor outside the database: link \d+, recorded [^,]+, matches the chain/);
     await rewriteAuditChainFrom(database.db, 2);
     const tampered = await dpo.post('/staff/dpo/verify', {});

@@ -12,7 +12,10 @@ import { openDatabase, pgliteDirFor, type DatabaseHandle } from '../platform/db/
 import { migrate } from '../platform/db/migrate.ts';
 import { createScratchPostgres, testEngines } from '../platform/testing/databases.ts';
 import { allMigrations } from '../modules.ts';
-import { staffActor, systemActor } from './actors.ts';
+import { findAccount } from '../accounts/identity.ts';
+import { finishEnrolment, startEnrolment } from '../accounts/second-factor.ts';
+import { stepAt, totpCode } from '../accounts/totp.ts';
+import { staffActor, testActor } from './actors.ts';
 import { sealAuditLog } from './audit/seal.ts';
 import { fideslangTaxonomy } from './datamap/taxonomy.ts';
 import { rewriteAuditChainFrom, testKernel } from './testing.ts';
@@ -74,8 +77,8 @@ for (const engine of testEngines()) {
       let database = await open();
       await migrate(database.db, allMigrations);
       const { kernel } = await testKernel(database.db, { keyringPath: join(dataDir, 'keyring.json') });
-      const subject = await kernel.createSubject(database.db, { kind: 'customer', actor: systemActor('t'), purpose: 'account' });
-      await kernel.write(database.db, { subject, actor: systemActor('t'), purpose: 'support', values: { 'user.name': 'Verified Person' } });
+      const subject = await kernel.createSubject(database.db, { kind: 'customer', actor: testActor('t'), purpose: 'account' });
+      await kernel.write(database.db, { subject, actor: testActor('t'), purpose: 'support', values: { 'user.name': 'Verified Person' } });
       for (let i = 0; i < 4; i++) await kernel.read(database.db, { subject, actor: staffActor('s', 'support'), purpose: 'support', categories: ['user.name'] });
       await sealAuditLog(database.db, { anchorPath: join(dataDir, 'audit-head.json') });
       await database.close();
@@ -123,8 +126,8 @@ for (const engine of testEngines()) {
       let database = await shop.open();
       await migrate(database.db, allMigrations);
       const { kernel } = await testKernel(database.db, { keyringPath: shop.keyringPath });
-      const subject = await kernel.createSubject(database.db, { kind: 'customer', actor: systemActor('t'), purpose: 'account' });
-      await kernel.write(database.db, { subject, actor: systemActor('t'), purpose: 'support', values: { 'user.name': 'Anchored Person' } });
+      const subject = await kernel.createSubject(database.db, { kind: 'customer', actor: testActor('t'), purpose: 'account' });
+      await kernel.write(database.db, { subject, actor: testActor('t'), purpose: 'support', values: { 'user.name': 'Anchored Person' } });
       for (let i = 0; i < 4; i++) await kernel.read(database.db, { subject, actor: staffActor('s', 'support'), purpose: 'support', categories: ['user.name'] });
       await database.close();
 
@@ -145,22 +148,35 @@ for (const engine of testEngines()) {
       assert.equal(bare.code, 2);
       assert.match(bare.stderr, /--dpo/);
       assert.match((await cli(shop.env, 'audit', 'verify', '--re-anchor', '--dpo', 'dana@shop.example')).stderr, /--reason/);
-      const unknown = await cli(shop.env, 'audit', 'verify', '--re-anchor', '--dpo', 'dana@shop.example', '--reason', 'incident', '--case', 'INC-7');
+      assert.match((await cli(shop.env, 'audit', 'verify', '--re-anchor', '--dpo', 'dana@shop.example', '--reason', 'incident')).stderr, /--code/);
+      const unknown = await cli(shop.env, 'audit', 'verify', '--re-anchor', '--dpo', 'dana@shop.example', '--code', '123456', '--reason', 'incident', '--case', 'INC-7');
       assert.equal(unknown.code, 2);
-      assert.match(unknown.stderr, /--dpo.*not the sign-in email of an active privacy officer/);
+      assert.match(unknown.stderr, /--dpo.*do not identify an active privacy officer/);
       assert.equal((await cli(shop.env, 'staff', 'create', '--name', 'Dana Dpo', '--email', 'dana@shop.example', '--role', 'dpo')).code, 0);
       assert.equal((await cli(shop.env, 'staff', 'create', '--name', 'Olive Owner', '--email', 'olive@shop.example', '--role', 'owner')).code, 0);
+      // Both set up their second factor, as at their first sign-in.
       database = await shop.open();
       await sql`update accounts_users set status = 'active' where kind = 'staff'`.execute(database.db);
+      const { kernel: shopKernel } = await testKernel(database.db, { keyringPath: shop.keyringPath, anchorPath: null });
+      const recovery = new Map<string, string[]>();
+      for (const email of ['dana@shop.example', 'olive@shop.example']) {
+        const { user } = (await findAccount(shopKernel, database.db, email, 'staff', testActor('t')))!;
+        const secret = await startEnrolment(shopKernel, database.db, user);
+        recovery.set(email, await finishEnrolment(shopKernel, database.db, user, totpCode(secret, stepAt(new Date())), new Date()));
+      }
+      await shopKernel.flush();
       await database.close();
-      const owner = await cli(shop.env, 'audit', 'verify', '--re-anchor', '--dpo', 'olive@shop.example', '--reason', 'incident', '--case', 'INC-7');
+      const [first, second] = recovery.get('dana@shop.example')!;
+      const reanchor = (email: string, code: string, ...rest: string[]) => cli(shop.env, 'audit', 'verify', '--re-anchor', '--dpo', email, '--code', code, ...rest);
+      const owner = await reanchor('olive@shop.example', recovery.get('olive@shop.example')![0]!, '--reason', 'incident', '--case', 'INC-7');
       assert.equal(owner.code, 2, 'an owner is no privacy officer');
-      const misfit = await cli(shop.env, 'audit', 'verify', '--re-anchor', '--dpo', 'dana@shop.example', '--reason', 'restore');
+      assert.equal((await reanchor('dana@shop.example', '000000', '--reason', 'incident', '--case', 'INC-7')).code, 2, 'a wrong code');
+      const misfit = await reanchor('dana@shop.example', first!, '--reason', 'restore');
       assert.equal(misfit.code, 2);
       assert.match(misfit.stderr, /restore does not fit: the anchor is rewritten/);
       assert.equal((await cli(shop.env, 'audit', 'verify')).code, 1, 'nothing was accepted yet');
 
-      const accepted = await cli(shop.env, 'audit', 'verify', '--re-anchor', '--dpo', 'dana@shop.example', '--reason', 'incident', '--case', 'INC-7');
+      const accepted = await reanchor('dana@shop.example', second!, '--reason', 'incident', '--case', 'INC-7');
       assert.equal(accepted.code, 0, accepted.stderr);
       assert.match(accepted.stdout, /Recorded in the audit chain \(incident; the anchor was rewritten\) and anchored at link \d+/);
       assert.match(accepted.stdout, new RegExp(`The previous anchor \\(link ${anchor.seq}: ${anchor.hash}`));
@@ -184,8 +200,8 @@ for (const engine of testEngines()) {
       let database = await shop.open();
       await migrate(database.db, allMigrations);
       const { kernel } = await testKernel(database.db, { keyringPath: shop.keyringPath });
-      const subject = await kernel.createSubject(database.db, { kind: 'customer', actor: systemActor('t'), purpose: 'account' });
-      await kernel.write(database.db, { subject, actor: systemActor('t'), purpose: 'fulfillment', values: { 'user.name': 'Restored Person' } });
+      const subject = await kernel.createSubject(database.db, { kind: 'customer', actor: testActor('t'), purpose: 'account' });
+      await kernel.write(database.db, { subject, actor: testActor('t'), purpose: 'fulfillment', values: { 'user.name': 'Restored Person' } });
       await database.close();
 
       // The backup, then the erasure, then the restore of that backup.
@@ -195,7 +211,7 @@ for (const engine of testEngines()) {
       else cpSync(pgliteDirFor(shop.dataDir), backup, { recursive: true });
       database = await shop.open();
       const later = await testKernel(database.db, { keyringPath: shop.keyringPath });
-      await later.kernel.erase(database.db, { subject, actor: systemActor('t') });
+      await later.kernel.erase(database.db, { subject, actor: testActor('t') });
       await database.close();
       if (engine === 'postgres') {
         const fresh = await createScratchPostgres();

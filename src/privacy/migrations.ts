@@ -222,13 +222,38 @@ privacyMigrations.push({
   },
 });
 
+// The DPO's review of consent entries staff recorded for a person (decision 0030): one
+// append-only row per reviewed entry, confirmed or reversed; a reversal names the ledger entry
+// that restored the earlier state. An entry recorded by staff with no row here is pending.
+privacyMigrations.push({
+  id: 'privacy/0004_consent_reviews',
+  async up(db) {
+    await runSql(
+      db,
+      `
+      create table privacy_consent_reviews (
+        consent_id bigint primary key references privacy_consents(id),
+        decision text not null check (decision in ('confirmed', 'reversed')),
+        decided_at timestamptz not null,
+        decided_by text not null,
+        reversal_id bigint references privacy_consents(id)
+      );
+      create index privacy_consent_reviews_reversal_idx on privacy_consent_reviews (reversal_id) where reversal_id is not null;
+      create index privacy_consents_staff_idx on privacy_consents (id) where recorded_by_kind = 'staff'
+      `,
+    );
+    await sql.raw(`create trigger privacy_consent_reviews_no_change before update or delete on privacy_consent_reviews for each row execute function privacy_refuse_change()`).execute(db);
+    await sql.raw(`create trigger privacy_consent_reviews_no_truncate before truncate on privacy_consent_reviews for each statement execute function privacy_refuse_change()`).execute(db);
+  },
+});
+
 // Every audit entry gets its number in the chain when its transaction commits (decision 0027): a
 // deferred trigger takes the next value of one counter row and files the entry's pending marker
 // under it. Numbers are gap-free (a rollback takes its number back), so an entry deleted before the
 // sealer linked it leaves a hole that verify reports. Pending entries from before are numbered
 // after the chain's head, in id order.
 privacyMigrations.push({
-  id: 'privacy/0004_audit_numbered_at_commit',
+  id: 'privacy/0005_audit_numbered_at_commit',
   async up(db) {
     await runSql(
       db,
@@ -270,7 +295,7 @@ privacyMigrations.push({
 // `ledger.bind` entry each, made now from the row as it stands. Partial indexes let verify find
 // each row's entry.
 privacyMigrations.push({
-  id: 'privacy/0005_ledgers_bound_into_the_chain',
+  id: 'privacy/0006_ledgers_bound_into_the_chain',
   async up(db) {
     await runSql(
       db,

@@ -14,8 +14,9 @@ import { buildTestApp } from '../platform/testing/app.ts';
 import { testEachDatabase } from '../platform/testing/databases.ts';
 import { buildApp } from '../web/app.ts';
 import { modules } from '../modules.ts';
-import { systemActor } from './actors.ts';
+import { testActor } from './actors.ts';
 import { sealAuditLog } from './audit/seal.ts';
+import { kernelInternals } from './internals.ts';
 import { privacyPlugin } from './plugin.ts';
 import { PrivacySetupError } from './refusals.ts';
 import { countAuditEntries } from './testing.ts';
@@ -29,9 +30,9 @@ testEachDatabase('the kernel is registered once and hands later modules a typed 
     migrations: [],
     routes: async (app: FastifyInstance) => {
       // Another module: it can create a person and read them back only through the kernel.
-      const subject = await app.privacy.createSubject(app.db, { kind: 'customer', actor: systemActor('consumer'), purpose: 'account' });
-      await app.privacy.write(app.db, { subject, actor: systemActor('consumer'), purpose: 'account', values: { 'user.name': 'Plugged In' } });
-      seen = String((await app.privacy.read(app.db, { subject, actor: systemActor('consumer'), purpose: 'account', categories: ['user.name'] })).values['user.name']);
+      const subject = await app.privacy.createSubject(app.db, { kind: 'customer', actor: testActor('consumer'), purpose: 'account' });
+      await app.privacy.write(app.db, { subject, actor: testActor('consumer'), purpose: 'account', values: { 'user.name': 'Plugged In' } });
+      seen = String((await app.privacy.read(app.db, { subject, actor: testActor('consumer'), purpose: 'account', categories: ['user.name'] })).values['user.name']);
     },
   };
   const config = loadConfig({ DATA_DIR: mkdtempSync(join(tmpdir(), 'custodian-plugin-')), LOG_LEVEL: 'silent', RATE_LIMIT_PER_MINUTE: '0' });
@@ -79,7 +80,7 @@ testEachDatabase('[P003-18] the region is published in the data map and start re
 testEachDatabase('the shop records its first start in the audit chain, and does not start again once its audit anchor is deleted', async (database) => {
   const dataDir = mkdtempSync(join(tmpdir(), 'custodian-anchor-start-'));
   const { app } = await buildTestApp(database, { DATA_DIR: dataDir });
-  const anchorPath = app.privacy.context.anchorPath!;
+  const anchorPath = kernelInternals(app.privacy).anchorPath!;
   assert.equal(anchorPath, join(dataDir, 'audit-head.json'));
   assert.equal(await countAuditEntries(app.db, { action: 'audit.anchor' }), 1);
   // What the worker's sealer does: link 1 on, and the first anchor.

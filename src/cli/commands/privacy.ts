@@ -2,8 +2,8 @@
 // anchor outside the database), master-key rotation, and finishing erasures after a restore. The
 // kernel code lives in src/privacy; these only call it.
 import { writeFileSync } from 'node:fs';
-import { findAccount } from '../../accounts/identity.ts';
-import { staffActor, systemActor } from '../../privacy/actors.ts';
+import { privacyOfficerActor } from '../../accounts/privacy-officer.ts';
+import { systemActor } from '../../privacy/actors.ts';
 import { anchorPathFor } from '../../privacy/audit/anchor.ts';
 import { reanchorReasons } from '../../privacy/audit/reanchor.ts';
 import { sealAuditLog } from '../../privacy/audit/seal.ts';
@@ -44,10 +44,11 @@ export const privacyCommands: CliCommand[] = [
         description: 'The privacy officer accepts the chain as it stands (after a restore, a lost anchor, an investigated incident): recorded in the chain, then anchored',
       },
       dpo: { type: 'string', value: '<email>', description: 'With --re-anchor: the sign-in email of the privacy officer (staff role dpo) doing it' },
+      code: { type: 'string', value: '<code>', description: 'With --re-anchor: a code from the privacy officer\'s authenticator app (or one of their recovery codes)' },
       reason: { type: 'string', value: '<reason>', description: `With --re-anchor: one of ${reanchorReasons.join(', ')}` },
       case: { type: 'string', value: '<reference>', description: 'With --re-anchor: the case or ticket reference (required for an incident)' },
     },
-    fieldNames: { reason: '--reason', case: '--case', dpo: '--dpo' },
+    fieldNames: { reason: '--reason', case: '--case', dpo: '--dpo', code: '--code' },
     async run(ctx, args) {
       const anchorPath = anchorPathFor(ctx.config.keyringPath);
       if (args.flags.seal) await sealAuditLog(ctx.db, { anchorPath });
@@ -55,13 +56,12 @@ export const privacyCommands: CliCommand[] = [
         const { dpo, reason } = args.flags;
         if (typeof dpo !== 'string' || !dpo) throw validationError('dpo', 'is required with --re-anchor: re-anchoring is the privacy officer\'s act');
         if (typeof reason !== 'string' || !reason) throw validationError('reason', `is required with --re-anchor: one of ${reanchorReasons.join(', ')}`);
+        const code = args.flags.code;
+        if (typeof code !== 'string' || !code) throw validationError('code', 'is required with --re-anchor: a code from the privacy officer\'s authenticator app (or a recovery code)');
         const kernel = await startKernel({ db: ctx.db, datamapDir: ctx.config.datamapDir, keyringPath: ctx.config.keyringPath, region: ctx.config.dataRegion });
-        const account = await findAccount(kernel, ctx.db, dpo, 'staff', systemActor('cli.audit-reanchor'));
-        if (!account || account.user.status !== 'active' || account.user.role !== 'dpo') {
-          throw validationError('dpo', 'is not the sign-in email of an active privacy officer (staff role dpo)');
-        }
+        const actor = await ctx.db.transaction().execute((trx) => privacyOfficerActor(kernel, trx, { email: dpo, code, now: new Date() }));
         const done = await kernel.reanchorAudit(ctx.db, {
-          actor: staffActor(account.user.id, 'dpo'),
+          actor,
           reason,
           ...(typeof args.flags.case === 'string' ? { caseRef: args.flags.case } : {}),
         });

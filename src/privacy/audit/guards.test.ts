@@ -10,7 +10,7 @@ import { sql } from 'kysely';
 import type { Db } from '../../platform/db/database.ts';
 import { createLogger } from '../../platform/logger.ts';
 import { testEachDatabase } from '../../platform/testing/databases.ts';
-import { selfActor, staffActor, systemActor } from '../actors.ts';
+import { selfActor, staffActor, testActor } from '../actors.ts';
 import { startKernel, type PrivacyKernel } from '../kernel.ts';
 import { PrivacyRefusal, PrivacySetupError } from '../refusals.ts';
 import { testKernel } from '../testing.ts';
@@ -18,7 +18,7 @@ import { readAnchor } from './anchor.ts';
 import { sealAuditLog, sealJob } from './seal.ts';
 import { verifyAuditLog } from './verify.ts';
 
-const system = systemActor('test');
+const system = testActor('test');
 const dpo = staffActor('staff-dpo', 'dpo');
 
 async function tamper(db: Db, statement: ReturnType<typeof sql>) {

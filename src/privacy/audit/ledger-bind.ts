@@ -1,4 +1,4 @@
-// Binds ledger rows written before ledgers were bound into the chain (migration privacy/0005):
+// Binds ledger rows written before ledgers were bound into the chain (migration privacy/0006):
 // one `ledger.bind` entry per row, carrying the row's digest as it stands at the upgrade.
 import { sql } from 'kysely';
 import type { Db } from '../../platform/db/database.ts';

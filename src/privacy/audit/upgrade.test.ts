@@ -9,7 +9,7 @@ import { allMigrations } from '../../modules.ts';
 import { sealAuditLog } from './seal.ts';
 import { verifyAuditLog } from './verify.ts';
 
-const added = new Set(['privacy/0004_audit_numbered_at_commit', 'privacy/0005_ledgers_bound_into_the_chain']);
+const added = new Set(['privacy/0005_audit_numbered_at_commit', 'privacy/0006_ledgers_bound_into_the_chain']);
 
 testEachDatabase(
   'upgrading numbers the entries that wait and binds the ledger rows already written',

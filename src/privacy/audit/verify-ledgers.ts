@@ -17,7 +17,7 @@ interface Bound {
   digest: string | null;
 }
 
-/** The row key an entry names, as the partial indexes of migration privacy/0005 hold it (keys are code constants). */
+/** The row key an entry names, as the partial indexes of migration privacy/0006 hold it (keys are code constants). */
 export const detailOf = (ledger: BoundLedger) => sql.raw(`lower(e.detail->>'${ledger.detailKey}')`);
 
 /** The entries that bind rows of `ledger`: its own actions, or a `ledger.bind` naming it. */
