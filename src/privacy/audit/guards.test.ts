@@ -232,6 +232,17 @@ testEachDatabase('the DPO\'s decisions and the requests they answer are bound in
   assert.match((await verifyAuditLog(db)).firstBroken!.problem, new RegExp(`disclosure approval request ${approval} differs`));
 });
 
+testEachDatabase('the DPO\'s reviews of consents staff recorded are bound into the chain: a reversal edited into a confirmation fails verify', async ({ db }) => {
+  const { kernel } = await testKernel(db, { anchorPath: null });
+  const subject = await activity(db, 0, kernel);
+  const consent = await kernel.recordConsent(db, { subject, purpose: 'newsletters', action: 'grant', channel: 'phone', actor: staffActor('staff-support', 'support'), evidence: 'call ref 7' });
+  const reversal = await kernel.reviewConsent(db, { consent, decision: 'reversed', actor: dpo });
+  assert.ok(reversal);
+  assert.ok((await verifyAuditLog(db)).ok, JSON.stringify((await verifyAuditLog(db)).firstBroken));
+  await tamper(db, sql`update privacy_consent_reviews set decision = 'confirmed' where consent_id = ${consent}`);
+  assert.match((await verifyAuditLog(db)).firstBroken!.problem, new RegExp(`consent review ${consent} differs`));
+});
+
 testEachDatabase('the sealer logs the chain head intact through the redacting logger, so shipped logs are a second anchor', async ({ db }) => {
   await activity(db);
   const chunks: string[] = [];

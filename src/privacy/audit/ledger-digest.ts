@@ -111,6 +111,18 @@ export function decisionDigest(r: DecisionRowContent): string {
   return digest(['disclosure-decision/v1', r.approval_id.toLowerCase(), r.decision, iso(r.decided_at), r.decided_by]);
 }
 
+export interface ConsentReviewRowContent {
+  consent_id: number;
+  decision: string;
+  decided_at: Date;
+  decided_by: string;
+  reversal_id: number | null;
+}
+
+export function consentReviewDigest(r: ConsentReviewRowContent): string {
+  return digest(['consent-review/v1', Number(r.consent_id), r.decision, iso(r.decided_at), r.decided_by, r.reversal_id === null ? null : Number(r.reversal_id)]);
+}
+
 /** Each bound ledger: its table, the key its entries name in `detail`, the actions that write it and its digest. */
 export interface BoundLedger {
   /** As named in a `ledger.bind` entry's detail. */
@@ -126,6 +138,15 @@ export interface BoundLedger {
 export const boundLedgers: readonly BoundLedger[] = [
   { name: 'consents', label: 'consent', table: 'privacy_consents', column: 'id', detailKey: 'consent_id', actions: ['consent.grant', 'consent.withdraw'], digest: consentDigest },
   { name: 'disclosures', label: 'disclosure', table: 'privacy_disclosures', column: 'id', detailKey: 'disclosure_id', actions: ['disclosure'], digest: disclosureDigest },
+  {
+    name: 'consent_reviews',
+    label: 'consent review',
+    table: 'privacy_consent_reviews',
+    column: 'consent_id',
+    detailKey: 'consent_id',
+    actions: ['consent.review'],
+    digest: consentReviewDigest,
+  },
   {
     name: 'disclosure_approvals',
     label: 'disclosure approval request',

@@ -12,7 +12,7 @@ import { PrivacySetupError } from '../refusals.ts';
 import { anchorState, type AnchorState } from './anchor.ts';
 import { appendAudit } from './append.ts';
 
-const REANCHOR = 'custodian audit verify --re-anchor --dpo <dpo email> --reason';
+const REANCHOR = 'custodian audit verify --re-anchor --dpo <dpo email> --code <their 2FA code> --reason';
 
 /** Why the anchor does not match, in words; null when it does (or the shop is new). */
 export function anchorProblem(state: AnchorState, path: string): string | null {
