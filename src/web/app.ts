@@ -17,6 +17,7 @@ import type { Logger } from '../platform/logger.ts';
 import type { Module } from '../platform/module.ts';
 import { answerFrameworkError, registerErrorHandling, registerNotFoundHandler } from './error-handler.ts';
 import { installValidation } from './validation.ts';
+import { collectRoutes } from './route-table.ts';
 import './fastify-types.ts';
 
 export interface AppOptions {
@@ -77,6 +78,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
 
   installValidation(app);
   registerErrorHandling(app);
+  collectRoutes(app);
 
   // A response sent while shutting down closes its keep-alive connection; otherwise the server
   // would wait for the client's keep-alive timeout before it could close (SIGTERM, SHUTDOWN_GRACE_MS).
