@@ -92,9 +92,9 @@ export async function recordCreditDecision(
       subject: order.customer_subject, recipient: check.recipient, categories: CREDIT_CATEGORIES, purpose: CREDIT_PURPOSE, basis: CREDIT_BASIS,
       order: order.id, ref: refOf(order.id, 'billing'), actor: input.actor, approval: check.approvalId!,
     });
-    await ports.transitionOrder(db, { orderId: order.id, to: 'pending_payment', actor: input.actor, reason: reason || 'credit approved; awaiting payment of the invoice' });
+    await ports.transitionOrder(db, { orderId: order.id, to: 'pending_payment', actor: input.actor, reason: 'credit_approved' });
   } else {
-    await cancelAttempt(ports, db, order.id, `credit check refused${reason ? `: ${reason}` : ''}`, input.actor);
+    await cancelAttempt(ports, db, order.id, 'credit_refused', input.actor);
   }
   const state: CreditState = input.decision === 'approved' ? 'approved' : 'rejected';
   await t.updateTable('checkout_credit_approvals').set({ state, reason: reason || null, decided_at: sql<Date>`now()` }).where('order_id', '=', order.id).execute();
