@@ -16,6 +16,7 @@ import { AppError } from '../platform/errors.ts';
 import type { Logger } from '../platform/logger.ts';
 import type { Module } from '../platform/module.ts';
 import { answerFrameworkError, registerErrorHandling, registerNotFoundHandler } from './error-handler.ts';
+import { parseQuery } from './query-parser.ts';
 import { installValidation } from './validation.ts';
 import { collectRoutes } from './route-table.ts';
 import './fastify-types.ts';
@@ -62,6 +63,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     return503OnClosing: true,
     // A URL that cannot be decoded gets our error answer (without the URL echoed back), not Fastify's.
     frameworkErrors: answerFrameworkError,
+    routerOptions: { querystringParser: parseQuery },
   });
 
   app.decorate('config', config);
@@ -104,7 +106,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   });
   // Any cookie we set is opaque, Secure, HttpOnly and SameSite unless a caller says otherwise.
   await app.register(cookie, { parseOptions: { httpOnly: true, secure: true, sameSite: 'lax', path: '/' } });
-  await app.register(formbody, { bodyLimit: 64 * 1024 });
+  await app.register(formbody, { bodyLimit: 64 * 1024, parser: parseQuery });
   if (config.rateLimitPerMinute > 0) {
     await app.register(rateLimit, {
       max: config.rateLimitPerMinute,
