@@ -9,8 +9,8 @@ testEachDatabase('null bytes and lone surrogates are refused with a 400 that nam
   const { app, staffHeaders, logs } = await buildTestApp(database);
   try {
     const cases = [
-      { request: { url: '/search?q=ab%00cd' }, field: 'query.q' },
-      { request: { url: '/search?q=ab%ED%A0%80' }, field: 'query.q' },
+      { request: { url: '/search?q=ab%00cd' }, field: 'querystring.q' },
+      { request: { url: '/search?q=ab%ED%A0%80' }, field: 'querystring.q' },
       { request: { url: '/products/ab%00cd' }, field: 'params.slug' },
       { request: { method: 'POST' as const, url: '/api/staff/vendors', headers: { ...staffHeaders, 'content-type': 'application/json' }, payload: '{"name":"Acme\\ud800"}' }, field: 'body.name' },
       { request: { method: 'POST' as const, url: '/api/staff/vendors', headers: { ...staffHeaders, 'content-type': 'application/json' }, payload: '{"name":"ok","tags":[{"x\\u0000":"y"}]}' }, field: 'body.tags.0' },

@@ -32,7 +32,7 @@ export function uncleanTextError(field: string): AppError {
 
 function check(request: FastifyRequest): void {
   const field =
-    firstUncleanField(request.params, 'params') ?? firstUncleanField(request.query, 'query') ?? firstUncleanField(request.body, 'body');
+    firstUncleanField(request.params, 'params') ?? firstUncleanField(request.query, 'querystring') ?? firstUncleanField(request.body, 'body');
   if (field) throw uncleanTextError(field);
 }
 
