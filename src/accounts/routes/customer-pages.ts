@@ -33,7 +33,7 @@ import { createSession } from '../sessions.ts';
 import { tokenIsLive } from '../tokens.ts';
 import { formKit, formRoute } from './form-kit.ts';
 import { UNIFORM_ANSWER_MS, atLeast } from './forms.ts';
-import { formValues, validationProblem } from '../../web/form-handling.ts';
+import { formValues, validationProblem, emptyBody } from '../../web/form-handling.ts';
 import { sendPage } from '../../web/page.ts';
 import { emailBody, loginBody, passwordBody, resetBody, resetConfirmBody, signupBody, tokenBody, tokenQuery } from './schemas.ts';
 
@@ -72,7 +72,7 @@ export async function customerPages(app: FastifyInstance): Promise<void> {
     }),
   );
 
-  app.post('/account/logout', { schema: { hide: true } }, async (request, reply) => {
+  app.post('/account/logout', { schema: { hide: true, body: emptyBody } }, async (request, reply) => {
     await accounts.signOut(request, reply);
     return reply.redirect('/', 303);
   });

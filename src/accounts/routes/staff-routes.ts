@@ -24,7 +24,7 @@ import { otpauthUri } from '../totp.ts';
 import { findCustomersAsStaff, readAsStaff } from '../staff-access.ts';
 import { formKit, formRoute } from './form-kit.ts';
 import { staffPageGate } from './staff-gate.ts';
-import { formErrors, formValues, validationProblem } from '../../web/form-handling.ts';
+import { formErrors, formValues, validationProblem, emptyBody } from '../../web/form-handling.ts';
 import { sendPage } from '../../web/page.ts';
 import { errorResponse, loginBody, passwordBody, resetConfirmBody } from './schemas.ts';
 
@@ -151,7 +151,7 @@ export async function staffRoutes(app: FastifyInstance): Promise<void> {
     });
   });
 
-  app.post('/staff/logout', { schema: { hide: true } }, async (request, reply) => {
+  app.post('/staff/logout', { schema: { hide: true, body: emptyBody } }, async (request, reply) => {
     await accounts.signOut(request, reply);
     return reply.redirect('/staff/login', 303);
   });
@@ -273,7 +273,7 @@ export async function staffRoutes(app: FastifyInstance): Promise<void> {
     return session ? dpoPageOf(request, reply, session) : reply;
   });
 
-  app.post('/staff/dpo/verify', { schema: { hide: true } }, async (request, reply) => {
+  app.post('/staff/dpo/verify', { schema: { hide: true, body: emptyBody } }, async (request, reply) => {
     const session = await dpoOnly(request, reply);
     if (!session) return reply;
     const report = await verifyAuditLog(app.db, deps.now());
@@ -392,6 +392,7 @@ export async function staffRoutes(app: FastifyInstance): Promise<void> {
         tags,
         summary: 'Wipe a staff member\'s password and second factor and mail a new invitation (owner only)',
         params: { type: 'object', required: ['id'], properties: { id: { type: 'string', format: 'uuid' } } },
+        body: emptyBody,
         response: { 202: { type: 'object', properties: { status: { type: 'string' } } }, ...errors, 404: errorResponse },
       },
     },

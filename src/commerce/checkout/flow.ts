@@ -104,7 +104,7 @@ export async function placeOrder(deps: CheckoutDeps, db: Db, request: PlaceOrder
   // 5. Payment, by method.
   const spec = methods[input.method];
   if (input.method === 'free') {
-    await ports.transitionOrder(db, { orderId, to: 'paid', actor: CHECKOUT_ACTOR, reason: 'nothing to pay' });
+    await ports.transitionOrder(db, { orderId, to: 'paid', actor: CHECKOUT_ACTOR, reason: 'nothing_to_pay' });
     await finishAttempt(db, orderId, 'paid');
     await ports.clearCart(db, cart.cartId);
     return answer(303, confirmationPath(orderId), 'paid');
@@ -112,7 +112,7 @@ export async function placeOrder(deps: CheckoutDeps, db: Db, request: PlaceOrder
   if (input.method === 'invoice') {
     // The credit agency gets name and invoice address from one ref (a disclosure reads one ref).
     await kernel.write(db, { subject: customer.subject, actor: CHECKOUT_ACTOR, purpose: 'fulfillment', ref: refOf(orderId, 'billing'), values: { 'user.name': v.name! } });
-    await ports.transitionOrder(db, { orderId, to: 'on_hold', actor: CHECKOUT_ACTOR, reason: 'awaiting credit approval' });
+    await ports.transitionOrder(db, { orderId, to: 'on_hold', actor: CHECKOUT_ACTOR, reason: 'awaiting_credit' });
     await attempts.insertInto('checkout_credit_approvals').values({ order_id: orderId, recipient: settings.invoiceRecipient! }).execute();
     await finishAttempt(db, orderId, 'on_hold');
     await ports.clearCart(db, cart.cartId);
@@ -133,7 +133,7 @@ export async function placeOrder(deps: CheckoutDeps, db: Db, request: PlaceOrder
     // Compensation: undo the payment step's writes, give the stock back, cancel the order with the reason.
     await sql`rollback to savepoint checkout_payment`.execute(db);
     await ports.releaseStock(db, cart.lines);
-    await ports.transitionOrder(db, { orderId, to: 'cancelled', actor: CHECKOUT_ACTOR, reason: `payment could not start: ${err.code}` });
+    await ports.transitionOrder(db, { orderId, to: 'cancelled', actor: CHECKOUT_ACTOR, reason: 'payment_not_started' });
     await finishAttempt(db, orderId, 'cancelled');
     return answer(err.status === 502 ? 502 : 503, '/checkout', 'cancelled', { code: err.code, message: err.message });
   }
@@ -149,11 +149,11 @@ export async function onSettled(ports: SettlementPorts, db: Db, settlement: { or
   const attempt = await t.selectFrom('checkout_attempts').selectAll().where('order_id', '=', settlement.orderId).forUpdate().executeTakeFirst();
   if (!attempt || attempt.state !== 'awaiting_payment') return;
   if (settlement.status === 'succeeded') {
-    await ports.transitionOrder(db, { orderId: settlement.orderId, to: 'paid', actor: CHECKOUT_ACTOR, reason: 'payment succeeded' });
+    await ports.transitionOrder(db, { orderId: settlement.orderId, to: 'paid', actor: CHECKOUT_ACTOR, reason: 'payment_received' });
     await finishAttempt(db, settlement.orderId, 'paid');
     if (attempt.cart_id) await ports.clearCart(db, attempt.cart_id);
   } else if (settlement.status === 'expired') {
-    await cancelAttempt(ports, db, settlement.orderId, 'payment expired');
+    await cancelAttempt(ports, db, settlement.orderId, 'payment_expired');
   }
 }
 
@@ -184,7 +184,7 @@ export async function expireWaitingPayments(ports: SettlementPorts, db: Db, maxA
       const still = await tablesOf<CheckoutTables>(trx).selectFrom('checkout_attempts').select('state').where('order_id', '=', row.order_id).forUpdate().executeTakeFirst();
       if (still?.state !== 'awaiting_payment' || settlement?.status === 'succeeded') return false;
       if (row.payment_id) await ports.cancelPayment(trx, row.payment_id);
-      await cancelAttempt(ports, trx, row.order_id, 'payment not completed in time');
+      await cancelAttempt(ports, trx, row.order_id, 'payment_expired');
       return true;
     });
     if (done) cancelled++;

@@ -44,4 +44,17 @@ export const checkoutMigrations: Migration[] = [
         `,
       ),
   },
+  // Credit notes are codes of a fixed list (credit-notes.ts, decision 0028), never typed text; the
+  // erasure's text becomes its code and any other text (typed by staff) becomes `other`.
+  {
+    id: 'checkout/0003_credit_note_codes',
+    up: (db) =>
+      runSql(
+        db,
+        `
+        update checkout_credit_approvals set reason = case when reason = 'the buyer deleted their account' then 'account_deleted' else 'other' end where reason is not null;
+        alter table checkout_credit_approvals add constraint checkout_credit_approvals_reason_code check (reason ~ '^[a-z][a-z_]{0,39}$')
+        `,
+      ),
+  },
 ];

@@ -1,5 +1,6 @@
 // Checkout's pages and JSON API. Each POST is one transaction opened here, inside the idempotency
 // record of its key (a hidden field of the form, the Idempotency-Key header of the API).
+import { textForm } from '../../web/form-handling.ts';
 import { randomBytes } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Config } from '../../platform/config.ts';
@@ -91,7 +92,10 @@ export async function checkoutRoutes(app: FastifyInstance, deps: CheckoutDeps): 
     return showForm(request, reply, cart, (request.query as { method?: string }).method);
   });
 
-  app.post('/checkout', { schema: { hide: true } }, async (request, reply) => {
+  // The form's schema holds each field to one piece of text; what the text means is checked by
+  // checkout itself, which shows the form again with the field's error.
+  const formBody = textForm({ method: 40, idempotency_key: 300, ...Object.fromEntries(allFields().map((f) => [f.name, 2000])) });
+  app.post('/checkout', { schema: { hide: true, body: formBody } }, async (request, reply) => {
     const body = { ...((request.body ?? {}) as Record<string, unknown>) };
     if (!ports.hasCartCookie(request)) return sendPage(request, reply, cookiesNeededPage(), 400);
     const cart = await ports.cartOfRequest(request);
