@@ -39,6 +39,8 @@ export interface CheckoutPorts extends PaymentsPort {
   cartOfRequest(request: FastifyRequest): Promise<CheckoutCart | null>;
   /** True when the request carries no cart cookie at all (cookies may be off, P003-21). */
   hasCartCookie(request: FastifyRequest): boolean;
+  /** The cart cookie's value (what an idempotency key belongs to), or null without one. */
+  cartToken(request: FastifyRequest): string | null;
   clearCart(db: Db, cartId: string): Promise<void>;
   priceLines(db: Db, lines: readonly CartLineRef[], options: { shipTo: boolean }): Promise<PricedCart>;
   reserveStock(db: Db, lines: readonly CartLineRef[]): Promise<void>;

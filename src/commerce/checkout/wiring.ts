@@ -14,6 +14,7 @@ export function realPorts(app: FastifyInstance, payments: PaymentsPort = app.pay
   return {
     cartOfRequest: (request) => cartOfRequest(request),
     hasCartCookie: (request) => request.cookies[CART_COOKIE] !== undefined,
+    cartToken: (request) => request.cookies[CART_COOKIE] ?? null,
     clearCart,
     priceLines: (db, lines, options) => priceLines(db, lines, options),
     reserveStock: (db, lines) => reserveStock(db, lines),
