@@ -9,6 +9,7 @@ import type { PrivacyKernel } from '../privacy/kernel.ts';
 import type { AccountsDeps } from './customers.ts';
 import { customerForCheckout, type CheckoutCustomer, type CheckoutCustomerInput } from './checkout-customer.ts';
 import { CSRF_FIELD, csrfToken, csrfValid } from './csrf.ts';
+import { isOwnOrigin } from '../web/origin.ts';
 import type { AccountMailer } from './mail.ts';
 import { ensureDecoy } from './identity.ts';
 import { seedDemoLogins } from '../demo/logins.ts';
@@ -80,14 +81,10 @@ function cookieToken(request: FastifyRequest): string | undefined {
 
 const unsafe = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
-function sameOrigin(request: FastifyRequest): boolean {
+/** No Origin (a same-origin GET-born form in an old browser, a non-browser client), or this shop's, compared whole. */
+function sameOrigin(request: FastifyRequest, publicUrl: string): boolean {
   const origin = request.headers.origin;
-  if (origin === undefined) return true;
-  try {
-    return new URL(origin).host === request.headers.host;
-  } catch {
-    return false;
-  }
+  return origin === undefined || isOwnOrigin(request, origin, publicUrl);
 }
 
 /** A test for "is this address in one of these networks", or null when any address may come. */
@@ -215,18 +212,19 @@ export function accountsPlugin(options: AccountsPluginOptions): FastifyPluginAsy
       await alertStaff(deps, app.db, 'rate-limited', at);
     });
 
-    // The one CSRF check. Bearer-token API calls carry no cookie and need none.
+    // The one CSRF check. Bearer-token API calls need none, but only when no cookie comes with
+    // them: whenever a cookie could authenticate the request, it is checked (decision 0029).
     app.addHook('preValidation', async (request) => {
       if (!unsafe.has(request.method) || request.is404) return;
-      if ((request.headers.authorization ?? '').startsWith('Bearer ')) return;
+      if ((request.headers.authorization ?? '').startsWith('Bearer ') && !request.headers.cookie) return;
       const type = String(request.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
       if (type === 'application/json') {
-        if (!sameOrigin(request)) throw new AppError('CSRF_INVALID', 'Cross-site requests are not accepted.');
+        if (!sameOrigin(request, app.config.publicUrl)) throw new AppError('CSRF_INVALID', 'Cross-site requests are not accepted.');
         return;
       }
       const body = request.body as Record<string, unknown> | undefined | null;
       const submitted = body && typeof body === 'object' ? body[CSRF_FIELD] : undefined;
-      if (!sameOrigin(request) || !csrfValid(csrfKey, cookieToken(request), submitted)) throw new AppError('CSRF_INVALID');
+      if (!sameOrigin(request, app.config.publicUrl) || !csrfValid(csrfKey, cookieToken(request), submitted)) throw new AppError('CSRF_INVALID');
       delete body![CSRF_FIELD];
     });
   };
