@@ -29,6 +29,7 @@ import { hashPassword, needsRehash, verifyPassword } from './passwords.ts';
 import { alertStaff, noticeNewNetwork } from './alerts.ts';
 import { isKnownNetwork, noteSignInNetwork } from './networks.ts';
 import { recordSecurityEvent } from './security-events.ts';
+import { mayMail, throttledMail } from './mail-throttle.ts';
 import type { UserKind, UserRow } from './tables.ts';
 import { clearEmail, normaliseEmail, recordFailure, releaseAttempt, reserveAttempt, settleFailure, settleSuccess, throttleKeys, type ThrottlePolicy } from './throttle.ts';
 import { consumeToken, issueToken } from './tokens.ts';
@@ -103,14 +104,17 @@ export async function mailSetPasswordLink(deps: AccountsDeps, db: Db, user: User
  * a new address gets a confirmation link, a known one a note that it already has an account.
  */
 export async function signUp(
-  deps: AccountsDeps,
+  allDeps: AccountsDeps,
   db: Db,
   input: { name: string; email: string; password: string; age: AgeStatement },
   hash: string,
+  ip?: string,
 ): Promise<SignUpOutcome> {
   const actor = systemActor('accounts.signup');
-  const now = deps.now();
-  await lockEmail(deps, db, input.email);
+  const now = allDeps.now();
+  await lockEmail(allDeps, db, input.email);
+  // Past the allowance the same work is done, without the mail (mail-throttle.ts).
+  const deps = await throttledMail(allDeps, db, input.email, ip);
   const existing = await findAccount(deps.kernel, db, input.email, 'customer', actor);
   if (existing && existing.hash === null) {
     // Made at checkout and never given a password: the sign-up's password is not taken (the link
@@ -288,9 +292,10 @@ export async function confirmEmailChange(deps: AccountsDeps, db: Db, token: stri
   return user;
 }
 
-/** Sends a reset link if the email has an active account; the answer never says whether it has. */
-export async function requestReset(deps: AccountsDeps, db: Db, input: { email: string }): Promise<void> {
+/** Sends a reset link if the email has an active account (and the mail allowance has room); the answer never says whether it has. */
+export async function requestReset(deps: AccountsDeps, db: Db, input: { email: string; ip?: string }): Promise<void> {
   const email = checkEmail('body.email', input.email);
+  if (!(await mayMail(deps, db, email, input.ip))) return;
   const found = await findAccount(deps.kernel, db, email, 'customer', systemActor('accounts.reset'));
   // A pending account may set its password by this link too: the link proves the address.
   if (!found || found.user.status === 'disabled') return;
