@@ -1,6 +1,7 @@
 // The sign-in machinery every module shares: the visitor cookie, the session of a request, and
 // the one CSRF check on every unsafe request. Registered once at the root (not encapsulated), so
 // its hook guards every form of every module registered before or after it.
+import { createHmac } from 'node:crypto';
 import { BlockList, isIPv4 } from 'node:net';
 import type { FastifyInstance, FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import type { Db } from '../platform/db/database.ts';
@@ -21,7 +22,7 @@ import { createSession, endSession, findSession, sessionLifetimes, type ActiveSe
 import { confirmOwnPassword, logIn, type LoginResult } from './customers.ts';
 import type { UserKind, UserRow } from './tables.ts';
 import { randomToken, TOKEN_SHAPE } from './tokens.ts';
-import { lockoutPolicy } from './throttle.ts';
+import { lockoutPolicy, networkOf } from './throttle.ts';
 import { staffPageGate, type StaffPageGate } from './routes/staff-gate.ts';
 
 /** The one cookie: an opaque random token. `__Host-` pins it to this host, Secure and Path=/. */
@@ -57,6 +58,8 @@ export interface AccountsApi {
    * Same answer shape and same kind of work either way; never show `created` to the buyer.
    */
   customerForCheckout(db: Db, input: CheckoutCustomerInput): Promise<CheckoutCustomer>;
+  /** A keyed digest of the network of `ip` (the /64 for IPv6), for counts other modules keep per source; `label` keeps uses apart. */
+  sourceOf(ip: string, label?: string): Buffer;
 }
 
 declare module 'fastify' {
@@ -172,6 +175,7 @@ export function accountsPlugin(options: AccountsPluginOptions): FastifyPluginAsy
         api.clearSession(reply);
       },
       customerForCheckout: (db, input) => customerForCheckout(deps, db, input),
+      sourceOf: (ip, label = 'unpaid-hold') => createHmac('sha256', throttleSecret).update(`${label}\0${networkOf(ip)}`).digest(),
       checkPassword: (db, input) => logIn(deps, db, { ...input, kind: 'customer' }),
       confirmPassword: (db, user, password, ip) => confirmOwnPassword(deps, db, user, password, ip),
       async signIn(request, reply, user) {

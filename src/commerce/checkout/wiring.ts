@@ -20,6 +20,7 @@ export function realPorts(app: FastifyInstance, payments: PaymentsPort = app.pay
     reserveStock: (db, lines) => reserveStock(db, lines),
     releaseStock: (db, lines) => releaseStock(db, lines),
     customerForCheckout: (db, input) => app.accounts.customerForCheckout(db, input),
+    sourceOf: (ip) => app.accounts.sourceOf(ip),
     signedInCustomer: async (request) => {
       const session = await app.accounts.session(request);
       return session?.user.kind === 'customer' ? { subject: session.user.subject_id, userId: session.user.id } : null;
