@@ -2,6 +2,8 @@
 // database, so every web process sees the same counts and a restart forgets nothing. The account
 // key is a keyed digest of the normalised email as typed, not of a user id: an email that has no
 // account locks exactly like one that has, so a lockout tells an attacker nothing.
+// Each attempt is reserved (`reserveAttempt`) before its password is checked and settled after,
+// so concurrent guesses check at most the allowed number (decision 0029).
 import { createHmac } from 'node:crypto';
 import { isIPv6 } from 'node:net';
 import { sql } from 'kysely';
@@ -60,13 +62,6 @@ export function accountKeysOf(secret: Buffer, email: string): Buffer[] {
 export interface LockState {
   account: boolean;
   source: boolean;
-}
-
-export async function lockState(db: Db, keys: ThrottleKeys, now: Date): Promise<LockState> {
-  const { rows } = await sql<{ scope: 'account' | 'source' }>`
-    select scope from accounts_throttle
-    where ((scope = 'account' and key = ${keys.account}) or (scope = 'source' and key = ${keys.source})) and locked_until > ${now}`.execute(db);
-  return { account: rows.some((r) => r.scope === 'account'), source: rows.some((r) => r.scope === 'source') };
 }
 
 /** Counts one failure against both keys; returns which of them this failure locked. */
