@@ -23,6 +23,7 @@ import { confirmOwnPassword, logIn, type LoginResult } from './customers.ts';
 import type { UserKind, UserRow } from './tables.ts';
 import { randomToken, TOKEN_SHAPE } from './tokens.ts';
 import { lockoutPolicy, networkOf } from './throttle.ts';
+import { mayMail } from './mail-throttle.ts';
 import { staffPageGate, type StaffPageGate } from './routes/staff-gate.ts';
 
 /** The one cookie: an opaque random token. `__Host-` pins it to this host, Secure and Path=/. */
@@ -58,6 +59,8 @@ export interface AccountsApi {
    * Same answer shape and same kind of work either way; never show `created` to the buyer.
    */
   customerForCheckout(db: Db, input: CheckoutCustomerInput): Promise<CheckoutCustomer>;
+  /** Takes one mail to `email` asked from `ip` from the allowances of mail anyone can trigger (mail-throttle.ts); false when spent. */
+  mayMail(db: Db, email: string, ip: string): Promise<boolean>;
   /** A keyed digest of the network of `ip` (the /64 for IPv6), for counts other modules keep per source; `label` keeps uses apart. */
   sourceOf(ip: string, label?: string): Buffer;
 }
@@ -175,6 +178,7 @@ export function accountsPlugin(options: AccountsPluginOptions): FastifyPluginAsy
         api.clearSession(reply);
       },
       customerForCheckout: (db, input) => customerForCheckout(deps, db, input),
+      mayMail: (db, email, ip) => mayMail(deps, db, email, ip),
       sourceOf: (ip, label = 'unpaid-hold') => createHmac('sha256', throttleSecret).update(`${label}\0${networkOf(ip)}`).digest(),
       checkPassword: (db, input) => logIn(deps, db, { ...input, kind: 'customer' }),
       confirmPassword: (db, user, password, ip) => confirmOwnPassword(deps, db, user, password, ip),
