@@ -10,6 +10,7 @@ import { PAYMENT_WAIT_MINUTES } from '../src/commerce/checkout/module.ts';
 import { UNPAID_UNITS_PER_SOURCE } from '../src/commerce/checkout/unpaid-hold.ts';
 import { paymentsTestBed } from '../src/commerce/payments/testing.ts';
 import type { Db } from '../src/platform/db/database.ts';
+import { buildTestApp } from '../src/platform/testing/app.ts';
 import { testEachDatabase } from '../src/platform/testing/databases.ts';
 
 const guest = { name: 'Mallory Holder', email: 'mallory@example.org', age: 'adult' };
@@ -57,4 +58,31 @@ testEachDatabase('an anonymous visitor cannot hold a product’s whole stock wit
   assert.equal((await cardCheckout(app, '198.51.100.150', shop.rtr1, 1)).statusCode, 201);
   const { rows } = await sql<{ n: number }>`select count(*)::int as n from checkout_attempts where source is not null and state <> 'awaiting_payment'`.execute(db);
   assert.equal(rows[0]!.n, 0);
+});
+
+testEachDatabase('invoice orders waiting for their credit decision count towards the same bound', async (database) => {
+  const { app } = await buildTestApp(database, { CHECKOUT_INVOICE_RECIPIENT: 'credit-agency' });
+  try {
+    const { db } = database;
+    const shop = await makeShop(db);
+    await sql`update variants set stock = 30 where sku = 'RTR-1'`.execute(db);
+    const billing = { organization: 'Hoarders Ltd', billing_line1: '2 Shelf Street', billing_line2: '', billing_postal_code: '10001', billing_city: 'New York', billing_country: 'US' };
+    const invoice = async (ip: string, quantity: number) => {
+      const buyer = new CartClient(app, ip);
+      await buyer.get('/products/router');
+      let added = await buyer.post('/cart/add', { variant_id: shop.rtr1, quantity: String(quantity) });
+      if (added.statusCode !== 303 && /name="confirm"/.test(added.body)) added = await buyer.post('/cart/add', { variant_id: shop.rtr1, quantity: String(quantity), confirm: '1' });
+      return app.inject({
+        method: 'POST', url: '/api/checkout', remoteAddress: ip,
+        headers: { cookie: buyer.cookieHeaderValue(), 'content-type': 'application/json', 'idempotency-key': `inv-${ip}-${quantity}-${Math.random().toString(36).slice(2)}` },
+        payload: JSON.stringify({ method: 'invoice', ...guest, ...address, ...billing }),
+      });
+    };
+    assert.equal((await invoice('198.51.100.160', 30)).statusCode, 409);
+    assert.equal((await invoice('198.51.100.160', UNPAID_UNITS_PER_SOURCE)).statusCode, 201);
+    assert.equal((await invoice('198.51.100.160', 1)).statusCode, 409);
+    assert.equal(await stockOf(db), 30 - UNPAID_UNITS_PER_SOURCE);
+  } finally {
+    await app.close();
+  }
 });

@@ -89,8 +89,8 @@ export async function placeOrder(deps: CheckoutDeps, db: Db, request: PlaceOrder
   }
 
   // 3. Stock: all or nothing; a missing item throws OUT_OF_STOCK naming the SKU and rolls all back.
-  // An order that will wait for the processor holds it within its network's bound (unpaid-hold.ts).
-  const waits = methods[input.method].instrument !== null;
+  // An order that will wait for the processor or a credit decision holds it within its network's bound (unpaid-hold.ts).
+  const waits = methods[input.method].instrument !== null || input.method === 'invoice';
   const source = waits ? ports.sourceOf(request.ip) : null;
   const held = waits ? trackedUnits(priced) : 0;
   if (source) await checkUnpaidHold(db, source, held);
@@ -146,7 +146,7 @@ export async function placeOrder(deps: CheckoutDeps, db: Db, request: PlaceOrder
 }
 
 async function finishAttempt(db: Db, orderId: string, state: 'paid' | 'on_hold' | 'cancelled'): Promise<void> {
-  await tablesOf<CheckoutTables>(db).updateTable('checkout_attempts').set({ state, finished_at: sql<Date>`now()`, source: null }).where('order_id', '=', orderId).execute();
+  await tablesOf<CheckoutTables>(db).updateTable('checkout_attempts').set({ state, finished_at: sql<Date>`now()`, ...(state === 'on_hold' ? {} : { source: null }) }).where('order_id', '=', orderId).execute();
 }
 
 /** The settlement listener (inside payments' transaction): paid → order paid and cart cleared; declined → stays pending for a retry; expired → cancelled, stock back. */

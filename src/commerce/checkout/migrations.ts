@@ -54,7 +54,7 @@ export const checkoutMigrations: Migration[] = [
         `
         alter table checkout_attempts add column source bytea check (length(source) = 32);
         alter table checkout_attempts add column held_units integer not null default 0 check (held_units >= 0);
-        create index checkout_attempts_source_idx on checkout_attempts (source) where state = 'awaiting_payment'
+        create index checkout_attempts_source_idx on checkout_attempts (source) where source is not null
         `,
       ),
   },
