@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import { buildTestApp } from '../platform/testing/app.ts';
 import { testEachDatabase } from '../platform/testing/databases.ts';
 import { verifyCounter } from './passwords.ts';
-import { customer, FormClient, signUpAndConfirm } from './testing.ts';
+import { recentSecurityEvents } from './security-events.ts';
+import { customer, FormClient, signUpAndConfirm, staffClient } from './testing.ts';
 
 testEachDatabase('[P002-19] 50 concurrent wrong guesses from 50 networks check at most the allowed number of passwords', async (database) => {
   const { app } = await buildTestApp(database);
@@ -53,6 +54,23 @@ testEachDatabase('[P002-19] an email locked from unknown networks still signs in
     for (let i = 0; i < 5; i++) known.push((await sameHome.post('/account/login', { email: customer.email, password: `wrong-at-home-${i}-xyz` })).statusCode);
     assert.deepEqual(known, [401, 401, 401, 401, 429]);
     assert.equal((await sameHome.post('/account/login', { email: customer.email, password: customer.password })).statusCode, 429);
+  } finally {
+    await app.close();
+  }
+}, { timeout: 180_000 });
+
+testEachDatabase('[P002-19] 30 concurrent wrong second-factor codes check at most the allowed number', async (database) => {
+  const { app } = await buildTestApp(database);
+  try {
+    const password = 'amber-lighthouse-27-quietly-sings';
+    await staffClient(app, database.db, { name: 'Olive Owner', email: 'olive@shop.example', role: 'owner', password }, '192.0.2.90');
+    const attacker = new FormClient(app, '198.51.100.91');
+    assert.equal((await attacker.json('POST', '/api/staff/login', { email: 'olive@shop.example', password })).statusCode, 200);
+    const answers = await Promise.all(Array.from({ length: 30 }, (_, i) => attacker.json('POST', '/api/staff/2fa', { code: String(100000 + i) })));
+    assert.ok(answers.every((r) => r.statusCode === 400 || r.statusCode === 429), answers.map((r) => r.statusCode).join(' '));
+    const events = await recentSecurityEvents(database.db, { limit: 500 });
+    const checked = events.filter((e) => e.kind === 'login-failed' && JSON.stringify(e.detail).includes('second-factor')).length;
+    assert.ok(checked <= 5, `at most 5 codes were checked, not ${checked}`);
   } finally {
     await app.close();
   }
