@@ -91,6 +91,12 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   app.addHook('onSend', async (_request, reply) => {
     if (closing) reply.header('connection', 'close');
   });
+  // JSON answers may carry personal data (an account, an order, a staff view): no cache, shared or
+  // private, may keep them. A route that means to be cached says so with its own header.
+  app.addHook('onSend', async (_request, reply) => {
+    if (reply.hasHeader('cache-control')) return;
+    if (/^application\/(?:[\w.-]+\+)?json\b/i.test(String(reply.getHeader('content-type') ?? ''))) reply.header('cache-control', 'no-store');
+  });
 
   app.addHook('onResponse', async (request, reply) => {
     request.log.info(
@@ -114,6 +120,10 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       onExceeded: (request) => request.log.warn({ route: request.routeOptions.url }, 'rate limit exceeded'),
       errorResponseBuilder: () => new AppError('RATE_LIMITED'),
     });
+    // The plugin adds its check to each route AFTER the route's own onRequest hooks, so a route
+    // that authenticates there (the catalogue's staff API) would answer 401s for free. A root hook
+    // runs before every route's own; the plugin counts a request once (decision 0029).
+    app.addHook('onRequest', app.rateLimit());
   }
   registerNotFoundHandler(app);
   await app.register(swagger, {

@@ -4,6 +4,7 @@
 import { textForm } from '../../web/form-handling.ts';
 import type { FastifyInstance, FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { AppError } from '../../platform/errors.ts';
+import { isOwnOrigin } from '../../web/origin.ts';
 import { pricingRulesFrom, usePricingRules } from '../pricing/rules.ts';
 import { cartApi } from './api.ts';
 import { savedListRoutes } from './saved-routes.ts';
@@ -44,12 +45,7 @@ export function cookielessSameOrigin(request: FastifyRequest): boolean {
   if (request.headers.cookie) return false;
   const site = request.headers['sec-fetch-site'];
   const origin = request.headers.origin;
-  let originOk = false;
-  try {
-    originOk = origin !== undefined && origin !== 'null' && new URL(origin).host === request.headers.host;
-  } catch {
-    return false;
-  }
+  const originOk = origin !== undefined && isOwnOrigin(request, origin, request.server.config.publicUrl);
   // Each header the browser sent must say "this site"; at least one must be there.
   if (site !== undefined && site !== 'same-origin') return false;
   if (origin !== undefined && !originOk) return false;

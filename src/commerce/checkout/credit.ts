@@ -13,6 +13,7 @@ import type { PrivacyKernel } from '../../privacy/kernel.ts';
 import { cancelAttempt, refOf } from './flow.ts';
 import type { OrderRef, SettlementPorts } from './ports.ts';
 import type { CheckoutTables, CreditState } from './tables.ts';
+import { dropSource } from './unpaid-hold.ts';
 
 export const CREDIT_PURPOSE = 'credit-check';
 export const CREDIT_BASIS = 'credit-risk';
@@ -97,5 +98,6 @@ export async function recordCreditDecision(
   }
   const state: CreditState = input.decision === 'approved' ? 'approved' : 'rejected';
   await t.updateTable('checkout_credit_approvals').set({ state, reason: reason || null, decided_at: sql<Date>`now()` }).where('order_id', '=', order.id).execute();
+  await dropSource(db, order.id);
   return state;
 }

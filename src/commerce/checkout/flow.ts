@@ -16,6 +16,7 @@ import { fulfilmentOf, methods, type CheckoutSettings, type FieldSpec } from './
 import { readCheckoutInput } from './input.ts';
 import type { CheckoutCart, CheckoutPorts, SettlementPorts } from './ports.ts';
 import type { CheckoutTables } from './tables.ts';
+import { checkUnpaidHold, trackedUnits } from './unpaid-hold.ts';
 
 export const CHECKOUT_ACTOR: Actor = systemActor('checkout');
 
@@ -88,6 +89,11 @@ export async function placeOrder(deps: CheckoutDeps, db: Db, request: PlaceOrder
   }
 
   // 3. Stock: all or nothing; a missing item throws OUT_OF_STOCK naming the SKU and rolls all back.
+  // An order that will wait for the processor or a credit decision holds it within its network's bound (unpaid-hold.ts).
+  const waits = methods[input.method].instrument !== null || input.method === 'invoice';
+  const source = waits ? ports.sourceOf(request.ip) : null;
+  const held = waits ? trackedUnits(priced) : 0;
+  if (source) await checkUnpaidHold(db, source, held);
   await ports.reserveStock(db, cart.lines);
 
   // 4. The order, pending payment.
@@ -96,7 +102,7 @@ export async function placeOrder(deps: CheckoutDeps, db: Db, request: PlaceOrder
     paymentMethod: input.method, fulfilment: fulfilmentOf(priced), actor: CHECKOUT_ACTOR,
   });
   const attempts = tablesOf<CheckoutTables>(db);
-  await attempts.insertInto('checkout_attempts').values({ order_id: orderId, cart_id: cart.cartId, payment_id: null, payment_url: null, finished_at: null }).execute();
+  await attempts.insertInto('checkout_attempts').values({ order_id: orderId, cart_id: cart.cartId, payment_id: null, payment_url: null, finished_at: null, source, held_units: held }).execute();
   const answer = (status: number, location: string, orderStatus: string, extra: { code?: string; message?: string } = {}): PlacedOrder => ({
     status, body: { orderId, orderNumber: order.number, status: orderStatus, location, ...extra },
   });
@@ -140,7 +146,7 @@ export async function placeOrder(deps: CheckoutDeps, db: Db, request: PlaceOrder
 }
 
 async function finishAttempt(db: Db, orderId: string, state: 'paid' | 'on_hold' | 'cancelled'): Promise<void> {
-  await tablesOf<CheckoutTables>(db).updateTable('checkout_attempts').set({ state, finished_at: sql<Date>`now()` }).where('order_id', '=', orderId).execute();
+  await tablesOf<CheckoutTables>(db).updateTable('checkout_attempts').set({ state, finished_at: sql<Date>`now()`, ...(state === 'on_hold' ? {} : { source: null }) }).where('order_id', '=', orderId).execute();
 }
 
 /** The settlement listener (inside payments' transaction): paid → order paid and cart cleared; declined → stays pending for a retry; expired → cancelled, stock back. */

@@ -9,6 +9,7 @@ import type { PersonalDataHolder } from '../../privacy/holders.ts';
 import { cancelAttempt, onSettled } from './flow.ts';
 import { processorsOf, settlementPorts } from './jobs.ts';
 import type { CheckoutTables } from './tables.ts';
+import { dropSource } from './unpaid-hold.ts';
 
 const OPEN = ['pending_payment', 'paid', 'fulfilling', 'on_hold'] as const;
 
@@ -42,6 +43,7 @@ export const checkoutHolder: PersonalDataHolder = {
         await ports.transitionOrder(trx, { orderId: id, to: 'cancelled', actor, reason: 'account_deleted' });
         await t.updateTable('checkout_credit_approvals').set({ state: 'rejected', reason: 'account_deleted', decided_at: sql<Date>`now()` })
           .where('order_id', '=', id).where('state', 'in', ['awaiting', 'requested']).execute();
+        await dropSource(trx, id);
       });
     }
   },

@@ -57,4 +57,18 @@ export const checkoutMigrations: Migration[] = [
         `,
       ),
   },
+  {
+    // Stock held by orders waiting for payment is bounded per source network (decision 0029): the
+    // keyed digest of the buyer's network is kept only while the order waits, with the units it holds.
+    id: 'checkout/0004_unpaid_holds',
+    up: (db) =>
+      runSql(
+        db,
+        `
+        alter table checkout_attempts add column source bytea check (length(source) = 32);
+        alter table checkout_attempts add column held_units integer not null default 0 check (held_units >= 0);
+        create index checkout_attempts_source_idx on checkout_attempts (source) where source is not null
+        `,
+      ),
+  },
 ];

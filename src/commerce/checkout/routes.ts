@@ -6,7 +6,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Config } from '../../platform/config.ts';
 import { AppError } from '../../platform/errors.ts';
 import { sandboxUrl } from '../payments/processors.ts';
-import { checkIdempotencyKey, fingerprint, withIdempotency } from '../../platform/idempotency/idempotency.ts';
+import { checkIdempotencyKey, fingerprint, ownedKeyId, withIdempotency } from '../../platform/idempotency/idempotency.ts';
 import { toAppError } from '../../web/error-handler.ts';
 import { errorBody as errorResponse } from '../../web/error-schema.ts';
 import { allFields, fieldSchema, fieldsFor, methodsFor, paymentMethods, type PaymentMethod } from './fields.ts';
@@ -75,13 +75,18 @@ export async function checkoutRoutes(app: FastifyInstance, deps: CheckoutDeps): 
     return sendPage(request, reply, page, status);
   }
 
-  /** The command under its idempotency record. The request is the body (and who is signed in); the cart is server state, so a repeat after the cart was cleared still replays. */
+  /**
+   * The command under its idempotency record. The request is the body (and who is signed in); the
+   * cart is server state, so a repeat after the cart was cleared still replays. The key belongs to
+   * the cart cookie that sent it: the same key and body from another browser is another request.
+   */
   async function run(request: FastifyRequest, cart: CheckoutCart | null, key: string, body: Record<string, unknown>): Promise<{ result: PlacedOrder; replayed: boolean }> {
     const customer = await ports.signedInCustomer(request);
+    const owner = `cart:${ports.cartToken(request) ?? ''}`;
     const { idempotency_key: _k, ...rest } = body;
     const requestHash = fingerprint(key, { body: rest, customer: customer?.subject ?? null });
-    const done = await withIdempotency(app.db, { scope: 'checkout', key, requestHash }, (trx) =>
-      placeOrder(deps, trx, { cart, body: rest, customer, ip: request.ip, idempotencyKey: key }),
+    const done = await withIdempotency(app.db, { scope: 'checkout', key, owner, requestHash }, (trx) =>
+      placeOrder(deps, trx, { cart, body: rest, customer, ip: request.ip, idempotencyKey: ownedKeyId('checkout', owner, key) }),
     );
     return done as { result: PlacedOrder; replayed: boolean };
   }
