@@ -10,9 +10,23 @@ import { networkOf } from './throttle.ts';
 
 export const NETWORK_MEMORY_DAYS = 90;
 
+const networkDigest = (secret: Buffer, ip: string) => createHmac('sha256', secret).update(`network\0${networkOf(ip)}`).digest();
+
+const NO_USER = '00000000-0000-0000-0000-000000000000';
+
+/**
+ * Whether the user has signed in from this network before. Sign-in asks it for every attempt, an
+ * unknown email included (with no user), so both run the same query.
+ */
+export async function isKnownNetwork(db: Db, secret: Buffer, userId: string | null, ip: string): Promise<boolean> {
+  const { rows } = await sql<{ known: boolean }>`
+    select exists (select 1 from accounts_known_networks where user_id = ${userId ?? NO_USER}::uuid and network = ${networkDigest(secret, ip)}) as known`.execute(db);
+  return Boolean(rows[0]?.known);
+}
+
 /** Remembers the network of this sign-in; returns true when it is new for a user who had others. */
 export async function noteSignInNetwork(db: Db, secret: Buffer, user: UserRow, ip: string, now: Date): Promise<boolean> {
-  const digest = createHmac('sha256', secret).update(`network\0${networkOf(ip)}`).digest();
+  const digest = networkDigest(secret, ip);
   const { rows } = await sql<{ inserted: boolean; others: number }>`
     with known as (select count(*)::int as n from accounts_known_networks where user_id = ${user.id}::uuid and network <> ${digest}),
     up as (
