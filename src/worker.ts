@@ -43,7 +43,7 @@ export async function runWorkerProcess(extraModules: readonly Module[] = []): Pr
   // Jobs that read personal data (sending mail) reach the kernel through services.privacy.
   let privacy: PrivacyKernel;
   try {
-    privacy = await startKernel({ db: database.db, datamapDir: config.datamapDir, keyringPath: config.keyringPath, region: config.dataRegion, log: logger });
+    privacy = await startKernel({ db: database.db, datamapDir: config.datamapDir, keyringPath: config.keyringPath, region: config.dataRegion, log: logger, checkAnchor: true });
   } catch (err) {
     if (err instanceof PrivacySetupError) {
       console.error(`Custodian worker cannot start. ${err.message}`);

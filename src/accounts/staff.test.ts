@@ -3,6 +3,9 @@ import { sql } from 'kysely';
 import { buildTestApp } from '../platform/testing/app.ts';
 import { testEachDatabase } from '../platform/testing/databases.ts';
 import { staffRoles, testActor } from '../privacy/actors.ts';
+import { anchorPathFor } from '../privacy/audit/anchor.ts';
+import { sealAuditLog } from '../privacy/audit/seal.ts';
+import { rewriteAuditChainFrom } from '../privacy/testing.ts';
 import { recentSecurityEvents } from './security-events.ts';
 import { stepAt, totpCode } from './totp.ts';
 import { customer, FormClient, queuedMail, signUpAndConfirm, staffClient } from './testing.ts';
@@ -223,7 +226,7 @@ testEachDatabase('[P002-20] staff sign-in needs the second factor: a TOTP code u
 }, { timeout: 180_000 });
 
 testEachDatabase('[P000-16] the privacy officer has a console entry (audit verification, security events) and their contact is published', async (database) => {
-  const { app } = await buildTestApp(database);
+  const { app, config } = await buildTestApp(database);
   try {
     const dpo = await staffClient(app, database.db, { name: 'Dana Dpo', email: 'dana@shop.example', role: 'dpo', password: staffPassword });
     const support = await staffClient(app, database.db, { name: 'Sam Support', email: 'sam@shop.example', role: 'support', password: staffPassword });
@@ -237,6 +240,15 @@ testEachDatabase('[P000-16] the privacy officer has a console entry (audit verif
     const verified = await dpo.post('/staff/dpo/verify', {});
     assert.equal(verified.statusCode, 200);
     assert.match(verified.body, /The audit log verifies/);
+    // The console checks against the anchor outside the database: a chain rewritten with every hash
+    // recomputed, which verifies on its own, is shown as broken.
+    await sealAuditLog(database.db, { anchorPath: anchorPathFor(config.keyringPath) });
+    assert.match((await dpo.post('/staff/dpo/verify', {})).body, /The audit log verifies[\s\S]*Anchor outside the database: link \d+, recorded [^,]+, matches the chain/);
+    await rewriteAuditChainFrom(database.db, 2);
+    const tampered = await dpo.post('/staff/dpo/verify', {});
+    assert.equal(tampered.statusCode, 200);
+    assert.match(tampered.body, /The audit log does NOT verify/);
+    assert.match(tampered.body, /rewritten at or before this link/);
     assert.equal((await support.get('/staff/dpo')).statusCode, 403, 'only the DPO');
     assert.doesNotMatch((await support.get('/staff')).body, /href="\/staff\/dpo"/);
     const contact = await new FormClient(app).get('/privacy/contact');

@@ -98,6 +98,19 @@ test('context without personal data is kept', () => {
   assert.equal(line?.msg, 'order 1001 failed on 2026-01-31');
 });
 
+test('the audit chain head is logged intact (a second anchor), and only in its exact shape', () => {
+  const { logger, lines } = capture();
+  const head = `1234:${'0123456789abcdef'.repeat(4)}`;
+  logger.info({ sealed: 3, audit_head: head }, 'privacy: audit entries sealed');
+  logger.info({ audit_head: p.card }, 'not a head');
+  logger.info({ audit_head: `${head} ${p.phone}` }, 'a head with something after it');
+  const [sealed, card, padded] = lines();
+  assert.equal(sealed?.audit_head, head);
+  assert.equal(sealed?.sealed, 3);
+  assert.doesNotMatch(String(card?.audit_head), new RegExp(p.card.replace(/\D/g, '').slice(0, 8)));
+  assert.deepEqual(findPersonalData(JSON.stringify(padded)), []);
+});
+
 test('nothing below the configured level is written', () => {
   const { logger, lines } = capture('warn');
   logger.info('hidden');

@@ -34,6 +34,11 @@ const UUID = /([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})/i;
 
 export const REDACTED = '[redacted]';
 
+// Fields logged intact when their value has exactly this shape: the audit chain's head
+// (`<link>:<sha-256 hex>`) is no personal data, and shipped logs serve as a second anchor only if
+// it survives (decision 0027). Its hex digit runs would otherwise look like phone and card numbers.
+const INTACT: Readonly<Record<string, RegExp>> = { audit_head: /^\d{1,19}:[0-9a-f]{64}$/ };
+
 export function isPersonalKey(key: string): boolean {
   return PERSONAL_KEY.test(key.replace(/[^A-Za-z0-9]+/g, '_'));
 }
@@ -98,6 +103,10 @@ export function redact(value: unknown, depth = 0): unknown {
   if (Array.isArray(value)) return value.map((v) => redact(v, depth + 1));
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(value)) {
+    if (typeof v === 'string' && INTACT[k]?.test(v)) {
+      out[k] = v;
+      continue;
+    }
     out[k] = isPersonalKey(k) && v !== null && v !== undefined && typeof v !== 'boolean' ? REDACTED : redact(v, depth + 1);
   }
   return out;

@@ -12,6 +12,9 @@ import { openDatabase, pgliteDirFor, type DatabaseHandle } from '../platform/db/
 import { migrate } from '../platform/db/migrate.ts';
 import { createScratchPostgres, testEngines } from '../platform/testing/databases.ts';
 import { allMigrations } from '../modules.ts';
+import { findAccount } from '../accounts/identity.ts';
+import { finishEnrolment, startEnrolment } from '../accounts/second-factor.ts';
+import { stepAt, totpCode } from '../accounts/totp.ts';
 import { staffActor, testActor } from './actors.ts';
 import { sealAuditLog } from './audit/seal.ts';
 import { fideslangTaxonomy } from './datamap/taxonomy.ts';
@@ -77,7 +80,7 @@ for (const engine of testEngines()) {
       const subject = await kernel.createSubject(database.db, { kind: 'customer', actor: testActor('t'), purpose: 'account' });
       await kernel.write(database.db, { subject, actor: testActor('t'), purpose: 'support', values: { 'user.name': 'Verified Person' } });
       for (let i = 0; i < 4; i++) await kernel.read(database.db, { subject, actor: staffActor('s', 'support'), purpose: 'support', categories: ['user.name'] });
-      await sealAuditLog(database.db);
+      await sealAuditLog(database.db, { anchorPath: join(dataDir, 'audit-head.json') });
       await database.close();
 
       const good = await cli(env, 'audit', 'verify');
@@ -117,7 +120,7 @@ for (const engine of testEngines()) {
     return { dataDir, env, drops, open: () => open(), keyringPath: join(dataDir, 'keyring.json') };
   }
 
-  test(`[P003-19] \`custodian audit verify\` catches a chain rewritten consistently from some entry on, through the anchor the sealer wrote outside the database [${engine}]`, { timeout: 120_000 }, async () => {
+  test(`[P003-19] \`custodian audit verify\` catches a chain rewritten consistently from some entry on, through the anchor the sealer wrote outside the database; only the privacy officer re-anchors, for a reason written into the chain [${engine}]`, { timeout: 120_000 }, async () => {
     const shop = await shopOn('custodian-cli-anchor-');
     try {
       let database = await shop.open();
@@ -131,7 +134,7 @@ for (const engine of testEngines()) {
       const sealed = await cli(shop.env, 'audit', 'verify', '--seal');
       assert.equal(sealed.code, 0, sealed.stderr);
       assert.match(sealed.stdout, /Anchor .*audit-head\.json: link \d+ recorded .*, matches the database/);
-      const anchor = JSON.parse(readFileSync(join(shop.dataDir, 'audit-head.json'), 'utf8')) as { seq: number };
+      const anchor = JSON.parse(readFileSync(join(shop.dataDir, 'audit-head.json'), 'utf8')) as { seq: number; hash: string };
 
       database = await shop.open();
       await rewriteAuditChainFrom(database.db, 3);
@@ -140,11 +143,52 @@ for (const engine of testEngines()) {
       assert.equal(broken.code, 1);
       assert.match(broken.stderr, new RegExp(`BROKEN at link ${anchor.seq} .*rewritten at or before this link`));
 
-      // After a deliberate restore the operator accepts the chain as it is now.
-      const accepted = await cli(shop.env, 'audit', 'verify', '--re-anchor');
+      // Accepting the chain as it stands is the privacy officer's act, for a reason, written into the chain.
+      const bare = await cli(shop.env, 'audit', 'verify', '--re-anchor');
+      assert.equal(bare.code, 2);
+      assert.match(bare.stderr, /--dpo/);
+      assert.match((await cli(shop.env, 'audit', 'verify', '--re-anchor', '--dpo', 'dana@shop.example')).stderr, /--reason/);
+      assert.match((await cli(shop.env, 'audit', 'verify', '--re-anchor', '--dpo', 'dana@shop.example', '--reason', 'incident')).stderr, /--code/);
+      const unknown = await cli(shop.env, 'audit', 'verify', '--re-anchor', '--dpo', 'dana@shop.example', '--code', '123456', '--reason', 'incident', '--case', 'INC-7');
+      assert.equal(unknown.code, 2);
+      assert.match(unknown.stderr, /--dpo.*do not identify an active privacy officer/);
+      assert.equal((await cli(shop.env, 'staff', 'create', '--name', 'Dana Dpo', '--email', 'dana@shop.example', '--role', 'dpo')).code, 0);
+      assert.equal((await cli(shop.env, 'staff', 'create', '--name', 'Olive Owner', '--email', 'olive@shop.example', '--role', 'owner')).code, 0);
+      // Both set up their second factor, as at their first sign-in.
+      database = await shop.open();
+      await sql`update accounts_users set status = 'active' where kind = 'staff'`.execute(database.db);
+      const { kernel: shopKernel } = await testKernel(database.db, { keyringPath: shop.keyringPath, anchorPath: null });
+      const recovery = new Map<string, string[]>();
+      for (const email of ['dana@shop.example', 'olive@shop.example']) {
+        const { user } = (await findAccount(shopKernel, database.db, email, 'staff', testActor('t')))!;
+        const secret = await startEnrolment(shopKernel, database.db, user);
+        recovery.set(email, await finishEnrolment(shopKernel, database.db, user, totpCode(secret, stepAt(new Date())), new Date()));
+      }
+      await shopKernel.flush();
+      await database.close();
+      const [first, second] = recovery.get('dana@shop.example')!;
+      const reanchor = (email: string, code: string, ...rest: string[]) => cli(shop.env, 'audit', 'verify', '--re-anchor', '--dpo', email, '--code', code, ...rest);
+      const owner = await reanchor('olive@shop.example', recovery.get('olive@shop.example')![0]!, '--reason', 'incident', '--case', 'INC-7');
+      assert.equal(owner.code, 2, 'an owner is no privacy officer');
+      assert.equal((await reanchor('dana@shop.example', '000000', '--reason', 'incident', '--case', 'INC-7')).code, 2, 'a wrong code');
+      const misfit = await reanchor('dana@shop.example', first!, '--reason', 'restore');
+      assert.equal(misfit.code, 2);
+      assert.match(misfit.stderr, /restore does not fit: the anchor is rewritten/);
+      assert.equal((await cli(shop.env, 'audit', 'verify')).code, 1, 'nothing was accepted yet');
+
+      const accepted = await reanchor('dana@shop.example', second!, '--reason', 'incident', '--case', 'INC-7');
       assert.equal(accepted.code, 0, accepted.stderr);
-      assert.match(accepted.stdout, new RegExp(`Re-anchored at link ${anchor.seq}; the previous anchor \\(link ${anchor.seq}:`));
+      assert.match(accepted.stdout, /Recorded in the audit chain \(incident; the anchor was rewritten\) and anchored at link \d+/);
+      assert.match(accepted.stdout, new RegExp(`The previous anchor \\(link ${anchor.seq}: ${anchor.hash}`));
       assert.equal((await cli(shop.env, 'audit', 'verify')).code, 0);
+      database = await shop.open();
+      const { rows: acts } = await sql<{ actor_kind: string; actor_role: string; detail: Record<string, unknown> }>`
+        select e.actor_kind, e.actor_role, e.detail from privacy_audit_log e join privacy_audit_chain c on c.entry_id = e.id
+        where e.action = 'audit.reanchor' and e.outcome = 'ok'`.execute(database.db);
+      await database.close();
+      assert.equal(acts.length, 1);
+      assert.deepEqual([acts[0]!.actor_kind, acts[0]!.actor_role, acts[0]!.detail.reason, acts[0]!.detail.case], ['staff', 'dpo', 'incident', 'INC-7']);
+      assert.equal(acts[0]!.detail.previous_anchor, `${anchor.seq}:${anchor.hash}`);
     } finally {
       for (const drop of shop.drops) await drop();
     }

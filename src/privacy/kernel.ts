@@ -25,6 +25,8 @@ import { pendingNotices, recordDelivery, recordNotices, type DeliveryChannel, ty
 import { correctItem, type Correction, type CorrectionRequest } from './store/correct.ts';
 import { accessLog, type AccessLogEntry } from './audit/access-log.ts';
 import { privacyEvidence, type PrivacyEvidence } from './evidence.ts';
+import { checkAnchorAtStart } from './audit/start-check.ts';
+import { reanchorAudit, type ReanchorRequest, type ReanchorResult } from './audit/reanchor.ts';
 import { maintainBlindIndexes, type BlindIndexRun } from './blind-index-rotation.ts';
 import { attachInternals } from './internals.ts';
 import { mintedActor, mintedOnly } from './access/minted.ts';
@@ -40,6 +42,11 @@ export interface KernelOptions {
   region: string | null;
   /** The audit anchor file; default audit-head.json next to the keyring; null: no anchor. */
   anchorPath?: string | null;
+  /**
+   * The shop's and the worker's start: refuse when the audit chain no longer matches its anchor
+   * (missing, restored, rewritten), and record a new shop's first start in the chain (default false).
+   */
+  checkAnchor?: boolean;
   /** Complete at start the erasures a restored database predates (default true). */
   reconcileErasures?: boolean;
   log?: Logger | null;
@@ -97,6 +104,8 @@ export interface PrivacyKernel {
   maintainBlindIndexes(db: Db, request: { actor: Actor; rotationDays: number }): Promise<BlindIndexRun>;
   /** Makes a new master key active and re-wraps every data key under it (data untouched). */
   rotateMasterKey(db: Db, actor: Actor): Promise<{ keyId: string; rewrapped: number }>;
+  /** The privacy officer accepts the audit chain as it stands (after a restore, a lost anchor, an incident); recorded in the chain. */
+  reanchorAudit(db: Db, request: ReanchorRequest): Promise<ReanchorResult>;
   /** Waits for audit rows written outside callers' transactions. */
   flush(): Promise<void>;
 }
@@ -113,6 +122,7 @@ export async function startKernel(options: KernelOptions): Promise<PrivacyKernel
     ...(options.log !== undefined ? { log: options.log } : {}),
     ...(options.now ? { now: options.now } : {}),
   });
+  if (options.checkAnchor) await checkAnchorAtStart(ctx, options.db);
   const region = await checkResidency(ctx, options.db, options.region);
   await syncPolicyVersions(ctx, options.db);
   if (options.reconcileErasures !== false) {
@@ -156,6 +166,7 @@ export function kernelOf(ctx: KernelContext, region: string): PrivacyKernel {
     reconcileErasures: (db) => reconcileErasures(ctx, db),
     maintainBlindIndexes: mintedOnly(ctx, 'key.rotate', (db, r) => maintainBlindIndexes(ctx, db, r)),
     rotateMasterKey: mintedActor(ctx, 'key.rotate', (db, actor) => rotateMasterKey(ctx, db, actor)),
+    reanchorAudit: mintedOnly(ctx, 'audit.reanchor', (db, r) => reanchorAudit(ctx, db, r)),
     async flush() {
       while (ctx.pending.size) await Promise.all([...ctx.pending]);
     },

@@ -5,6 +5,7 @@
 import { sql } from 'kysely';
 import type { Migration } from '../platform/db/migrate.ts';
 import { runSql } from '../platform/db/migrate.ts';
+import { bindLegacyLedgerRows } from './audit/ledger-bind.ts';
 
 export const appendOnlyTables = [
   'privacy_policy_versions',
@@ -243,5 +244,67 @@ privacyMigrations.push({
     );
     await sql.raw(`create trigger privacy_consent_reviews_no_change before update or delete on privacy_consent_reviews for each row execute function privacy_refuse_change()`).execute(db);
     await sql.raw(`create trigger privacy_consent_reviews_no_truncate before truncate on privacy_consent_reviews for each statement execute function privacy_refuse_change()`).execute(db);
+  },
+});
+
+// Every audit entry gets its number in the chain when its transaction commits (decision 0027): a
+// deferred trigger takes the next value of one counter row and files the entry's pending marker
+// under it. Numbers are gap-free (a rollback takes its number back), so an entry deleted before the
+// sealer linked it leaves a hole that verify reports. Pending entries from before are numbered
+// after the chain's head, in id order.
+privacyMigrations.push({
+  id: 'privacy/0005_audit_numbered_at_commit',
+  async up(db) {
+    await runSql(
+      db,
+      `
+      create table privacy_audit_counter (
+        singleton boolean primary key default true check (singleton),
+        last bigint not null check (last >= 0)
+      );
+      alter table privacy_audit_pending add column seq bigint;
+      update privacy_audit_pending p set seq = x.n
+        from (select entry_id, (select coalesce(max(seq), 0) from privacy_audit_chain) + row_number() over (order by entry_id) as n from privacy_audit_pending) x
+        where x.entry_id = p.entry_id;
+      alter table privacy_audit_pending alter column seq set not null;
+      alter table privacy_audit_pending add constraint privacy_audit_pending_seq_key unique (seq);
+      insert into privacy_audit_counter (last)
+        select greatest((select coalesce(max(seq), 0) from privacy_audit_pending), (select coalesce(max(seq), 0) from privacy_audit_chain))
+      `,
+    );
+    await sql
+      .raw(
+        `create function privacy_audit_number() returns trigger language plpgsql as $$
+        declare n bigint;
+        begin
+          update privacy_audit_counter set last = last + 1 returning last into n;
+          insert into privacy_audit_pending (entry_id, seq) values (new.id, n);
+          return null;
+        end
+        $$`,
+      )
+      .execute(db);
+    await sql
+      .raw(`create constraint trigger privacy_audit_log_number after insert on privacy_audit_log deferrable initially deferred for each row execute function privacy_audit_number()`)
+      .execute(db);
+  },
+});
+
+// The consent and disclosure ledgers (disclosures, approval requests, decisions) bound into the
+// audit chain (decision 0027): rows written before their entries carried a digest get one
+// `ledger.bind` entry each, made now from the row as it stands. Partial indexes let verify find
+// each row's entry.
+privacyMigrations.push({
+  id: 'privacy/0006_ledgers_bound_into_the_chain',
+  async up(db) {
+    await runSql(
+      db,
+      `
+      create index privacy_audit_log_consent_idx on privacy_audit_log (lower(detail->>'consent_id')) where detail ? 'row_digest';
+      create index privacy_audit_log_disclosure_idx on privacy_audit_log (lower(detail->>'disclosure_id')) where detail ? 'row_digest';
+      create index privacy_audit_log_approval_idx on privacy_audit_log (lower(detail->>'approval_id')) where detail ? 'row_digest'
+      `,
+    );
+    await bindLegacyLedgerRows(db);
   },
 });

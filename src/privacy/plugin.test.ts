@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { cpSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { test } from 'node:test';
@@ -15,8 +15,11 @@ import { testEachDatabase } from '../platform/testing/databases.ts';
 import { buildApp } from '../web/app.ts';
 import { modules } from '../modules.ts';
 import { testActor } from './actors.ts';
+import { sealAuditLog } from './audit/seal.ts';
+import { kernelInternals } from './internals.ts';
 import { privacyPlugin } from './plugin.ts';
 import { PrivacySetupError } from './refusals.ts';
+import { countAuditEntries } from './testing.ts';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 
@@ -72,6 +75,21 @@ testEachDatabase('[P003-18] the region is published in the data map and start re
     await sql`set custodian.data_region = 'eu'`.execute(database.db);
     await assert.rejects(buildTestApp(database), /configured for region eu/);
   }
+});
+
+testEachDatabase('the shop records its first start in the audit chain, and does not start again once its audit anchor is deleted', async (database) => {
+  const dataDir = mkdtempSync(join(tmpdir(), 'custodian-anchor-start-'));
+  const { app } = await buildTestApp(database, { DATA_DIR: dataDir });
+  const anchorPath = kernelInternals(app.privacy).anchorPath!;
+  assert.equal(anchorPath, join(dataDir, 'audit-head.json'));
+  assert.equal(await countAuditEntries(app.db, { action: 'audit.anchor' }), 1);
+  // What the worker's sealer does: link 1 on, and the first anchor.
+  assert.equal((await sealAuditLog(app.db, { anchorPath })).anchor, 'advanced');
+  await app.close();
+  await (await buildTestApp(database, { DATA_DIR: dataDir })).app.close();
+
+  rmSync(anchorPath);
+  await assert.rejects(buildTestApp(database, { DATA_DIR: dataDir }), (err: unknown) => err instanceof PrivacySetupError && /audit anchor .* is missing/.test(err.message));
 });
 
 function codeFiles(dir: string): string[] {

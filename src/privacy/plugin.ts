@@ -18,6 +18,7 @@ export const privacyPlugin: FastifyPluginAsync = async (app) => {
     keyringPath: app.config.keyringPath,
     region: app.config.dataRegion,
     log: app.log as unknown as Logger,
+    checkAnchor: true,
   });
   // Throws if a second kernel is registered: there is exactly one.
   app.decorate('privacy', kernel);

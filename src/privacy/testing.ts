@@ -18,7 +18,7 @@ export interface TestKernel {
 
 export async function testKernel(
   db: Db,
-  options: { keyringPath?: string; anchorPath?: string; region?: string | null; reconcileErasures?: boolean; log?: Logger | null } = {},
+  options: { keyringPath?: string; anchorPath?: string | null; region?: string | null; reconcileErasures?: boolean; log?: Logger | null } = {},
 ): Promise<TestKernel> {
   const keyringPath = options.keyringPath ?? join(mkdtempSync(join(tmpdir(), 'custodian-keyring-')), 'keyring.json');
   let fixed: Date | null = null;

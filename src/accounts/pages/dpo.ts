@@ -67,6 +67,7 @@ ${
   r
     ? html`<div class="notice" role="status"><p>${r.ok ? 'The audit log verifies: no entry was changed, removed or reordered.' : 'The audit log does NOT verify.'}</p>
 <ul><li>Sealed entries: ${r.sealed}</li><li>Waiting to be sealed: ${r.pending}</li>${r.head ? html`<li>Head: link ${r.head.seq}</li>` : ''}
+${r.anchor ? html`<li>Anchor outside the database: link ${r.anchor.seq}, recorded ${r.anchor.anchoredAt}${r.anchor.matches ? ', matches the chain' : ', NOT held by the chain'}</li>` : ''}
 ${r.firstBroken ? html`<li>First broken: ${r.firstBroken.seq ?? '?'} (${r.firstBroken.problem})</li>` : ''}</ul></div>`
     : ''
 }

@@ -2,8 +2,10 @@
 // anchor outside the database), master-key rotation, and finishing erasures after a restore. The
 // kernel code lives in src/privacy; these only call it.
 import { writeFileSync } from 'node:fs';
+import { privacyOfficerActor } from '../../accounts/privacy-officer.ts';
 import { systemActor } from '../../privacy/actors.ts';
-import { anchorPathFor, replaceAnchor } from '../../privacy/audit/anchor.ts';
+import { anchorPathFor } from '../../privacy/audit/anchor.ts';
+import { reanchorReasons } from '../../privacy/audit/reanchor.ts';
 import { sealAuditLog } from '../../privacy/audit/seal.ts';
 import { verifyAuditLog, type VerifyReport } from '../../privacy/audit/verify.ts';
 import { fidesYaml } from '../../privacy/datamap/fides-export.ts';
@@ -39,31 +41,48 @@ export const privacyCommands: CliCommand[] = [
       seal: { type: 'boolean', description: 'Seal waiting entries first (as the sealer job does)' },
       're-anchor': {
         type: 'boolean',
-        description: 'After deliberately restoring an older database backup: if every link verifies, record its head as the new anchor',
+        description: 'The privacy officer accepts the chain as it stands (after a restore, a lost anchor, an investigated incident): recorded in the chain, then anchored',
       },
+      dpo: { type: 'string', value: '<email>', description: 'With --re-anchor: the sign-in email of the privacy officer (staff role dpo) doing it' },
+      code: { type: 'string', value: '<code>', description: 'With --re-anchor: a code from the privacy officer\'s authenticator app (or one of their recovery codes)' },
+      reason: { type: 'string', value: '<reason>', description: `With --re-anchor: one of ${reanchorReasons.join(', ')}` },
+      case: { type: 'string', value: '<reference>', description: 'With --re-anchor: the case or ticket reference (required for an incident)' },
     },
+    fieldNames: { reason: '--reason', case: '--case', dpo: '--dpo', code: '--code' },
     async run(ctx, args) {
       const anchorPath = anchorPathFor(ctx.config.keyringPath);
       if (args.flags.seal) await sealAuditLog(ctx.db, { anchorPath });
       if (args.flags['re-anchor']) {
-        const report = await verifyAuditLog(ctx.db);
-        const lines = chainLines(report);
-        if (report.firstBroken) throw brokenError(report, lines);
-        if (!report.head) throw new Error('nothing is sealed yet, so there is no head to anchor');
-        const old = await replaceAnchor(anchorPath, report.head);
-        lines.push(
-          old
-            ? `Re-anchored at link ${report.head.seq}; the previous anchor (link ${old.seq}: ${old.hash}, recorded ${old.anchoredAt}) is replaced.`
-            : `Anchored at link ${report.head.seq}.`,
-        );
-        return { data: { ...report, previousAnchor: old }, text: lines.join('\n') };
+        const { dpo, reason } = args.flags;
+        if (typeof dpo !== 'string' || !dpo) throw validationError('dpo', 'is required with --re-anchor: re-anchoring is the privacy officer\'s act');
+        if (typeof reason !== 'string' || !reason) throw validationError('reason', `is required with --re-anchor: one of ${reanchorReasons.join(', ')}`);
+        const code = args.flags.code;
+        if (typeof code !== 'string' || !code) throw validationError('code', 'is required with --re-anchor: a code from the privacy officer\'s authenticator app (or a recovery code)');
+        const kernel = await startKernel({ db: ctx.db, datamapDir: ctx.config.datamapDir, keyringPath: ctx.config.keyringPath, region: ctx.config.dataRegion });
+        const actor = await ctx.db.transaction().execute((trx) => privacyOfficerActor(kernel, trx, { email: dpo, code, now: new Date() }));
+        const done = await kernel.reanchorAudit(ctx.db, {
+          actor,
+          reason,
+          ...(typeof args.flags.case === 'string' ? { caseRef: args.flags.case } : {}),
+        });
+        await kernel.flush();
+        const old = done.previous;
+        return {
+          data: done,
+          text: [
+            `Recorded in the audit chain (${reason}; the anchor was ${done.situation}) and anchored at link ${done.head.seq}: ${done.head.hash}.`,
+            old ? `The previous anchor (link ${old.seq}: ${old.hash}, recorded ${old.anchoredAt}) is replaced.` : 'There was no anchor before.',
+          ].join('\n'),
+        };
       }
       const report = await verifyAuditLog(ctx.db, new Date(), { anchorPath });
       const lines = chainLines(report);
       lines.push(
         report.anchor
           ? `Anchor ${report.anchor.path}: link ${report.anchor.seq} recorded ${report.anchor.anchoredAt}${report.anchor.matches ? ', matches the database' : ''}`
-          : `Anchor ${anchorPath}: none yet (the sealer writes it after its next seal)`,
+          : report.sealed
+            ? `Anchor ${anchorPath}: MISSING`
+            : `Anchor ${anchorPath}: none yet (the sealer writes it when it seals the first link)`,
       );
       if (report.firstBroken) throw brokenError(report, lines);
       lines.push('The audit chain verifies: every link and entry is intact.');
@@ -111,5 +130,6 @@ function chainLines(report: VerifyReport): string[] {
 
 function brokenError(report: VerifyReport, lines: string[]): Error {
   const b = report.firstBroken!;
-  return new Error(`the audit chain is BROKEN at ${b.seq !== null ? `link ${b.seq}` : 'an unsealed entry'}${b.entryId !== null ? ` (entry ${b.entryId})` : ''}: ${b.problem}\n${lines.join('\n')}`);
+  const where = b.seq !== null ? ` at link ${b.seq}` : b.entryId !== null ? ' at an unsealed entry' : '';
+  return new Error(`the audit chain is BROKEN${where}${b.entryId !== null ? ` (entry ${b.entryId})` : ''}: ${b.problem}\n${lines.join('\n')}`);
 }

@@ -74,7 +74,9 @@ test(
       const { db } = database;
       // No unique constraint: a job run twice would show up as two rows.
       await sql`create table test_job_runs (job_id bigint not null, pid integer not null)`.execute(db);
-      for (let i = 0; i < 2; i++) workers.push(startWorkerProcess(RECORDING_WORKER, { DATABASE_URL: database.url! }));
+      // One shop: both share its data directory (keyring and audit anchor), as a shop's processes do.
+      const DATA_DIR = mkdtempSync(join(tmpdir(), 'custodian-worker-'));
+      for (let i = 0; i < 2; i++) workers.push(startWorkerProcess(RECORDING_WORKER, { DATABASE_URL: database.url!, DATA_DIR }));
       await Promise.all(workers.map((w) => w.ready));
 
       const ids: number[] = [];

@@ -33,7 +33,9 @@ export type AnchorOutcome =
   /** The anchor already records this head, or a later one of the same chain. */
   | 'unchanged'
   /** The database no longer holds the anchored link as recorded: rewritten, truncated or restored. */
-  | 'mismatch';
+  | 'mismatch'
+  /** There is no anchor, though the chain existed before this seal: it was removed (decision 0027). */
+  | 'missing';
 
 /** The anchor file of a deployment: next to the keyring. */
 export const anchorPathFor = (keyringPath: string): string => join(dirname(keyringPath), 'audit-head.json');
@@ -62,11 +64,13 @@ export async function linkHashAt(db: Db, seq: number): Promise<string | null> {
 /**
  * Records `head` (the database's chain head, just sealed) as the anchor, if it extends the chain
  * the anchor recorded. Runs under a lock file, so sealers in several processes never move the
- * anchor backwards.
+ * anchor backwards. The first anchor is written only by the seal that started the chain: a missing
+ * anchor beside an existing chain was removed, and writing a new one would hide that.
  */
-export function advanceAnchor(db: Db, path: string, head: AuditHead): Promise<AnchorOutcome> {
+export function advanceAnchor(db: Db, path: string, head: AuditHead, startsChain: boolean): Promise<AnchorOutcome> {
   return withFileLock(`${path}.lock`, async () => {
     const anchor = readAnchor(path);
+    if (!anchor && !startsChain) return 'missing';
     if (anchor) {
       const recorded = anchor.seq === head.seq ? head.hash : await linkHashAt(db, anchor.seq);
       if (recorded !== anchor.hash) return 'mismatch';
@@ -84,4 +88,27 @@ export function replaceAnchor(path: string, head: AuditHead): Promise<AuditAncho
     writeAnchor(path, head);
     return old;
   });
+}
+
+export type AnchorState =
+  /** No anchor and no sealed link: a new shop (its first start is recorded in the chain). */
+  | { state: 'new' }
+  | { state: 'ok'; anchor: AuditAnchor; head: AuditHead }
+  /** Links are sealed but the anchor file is gone. */
+  | { state: 'missing'; head: AuditHead }
+  /** The database's chain ends before the anchored link: restored from an older backup, or links removed. */
+  | { state: 'behind'; anchor: AuditAnchor; head: AuditHead | null }
+  /** The anchored link has another hash: the chain was rewritten. */
+  | { state: 'rewritten'; anchor: AuditAnchor; head: AuditHead };
+
+/** How the database's chain stands against the anchor, in two lookups (start runs this). */
+export async function anchorState(db: Db, path: string): Promise<AnchorState> {
+  const anchor = readAnchor(path);
+  const { rows } = await sql<{ seq: number; hash: Buffer }>`select seq, hash from privacy_audit_chain order by seq desc limit 1`.execute(db);
+  const head = rows[0] ? { seq: Number(rows[0].seq), hash: Buffer.from(rows[0].hash).toString('hex') } : null;
+  if (!anchor) return head ? { state: 'missing', head } : { state: 'new' };
+  if (!head || head.seq < anchor.seq) return { state: 'behind', anchor, head };
+  const recorded = head.seq === anchor.seq ? head.hash : await linkHashAt(db, anchor.seq);
+  if (recorded !== anchor.hash) return { state: 'rewritten', anchor, head };
+  return { state: 'ok', anchor, head };
 }

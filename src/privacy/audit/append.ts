@@ -1,6 +1,7 @@
 // Writes audit entries. Entries of an action are inserted by the same statement, in the caller's
-// transaction, as the action itself where possible (so an action and its audit commit together),
-// each with a marker in privacy_audit_pending that the sealer later turns into a chain link.
+// transaction, as the action itself where possible (so an action and its audit commit together).
+// When that transaction commits, a deferred trigger numbers each entry (gap-free, in commit order)
+// and files it in privacy_audit_pending, which the sealer turns into chain links (decision 0027).
 import { sql, type RawBuilder } from 'kysely';
 import type { Db } from '../../platform/db/database.ts';
 import { prepared } from '../../platform/db/prepared.ts';
@@ -33,8 +34,8 @@ export function auditValues(entry: AuditEntry, at: Date): RawBuilder<unknown> {
 export const auditColumns = sql`(at, actor_kind, actor_id, actor_role, action, outcome, subject_id, purpose, categories, detail)`;
 
 /**
- * The two CTEs that audit an action inside the action's own statement: `a` inserts the entries,
- * `p` their pending-seal markers. With `onlyWith` (a CTE or table expression), the entries are
+ * The CTE that audits an action inside the action's own statement: `a` inserts the entries (their
+ * pending-seal markers follow at commit). With `onlyWith` (a CTE or table expression), the entries are
  * written once per row of it, so none when it is empty: "audit this read if it happened".
  */
 export function auditCtes(entries: readonly AuditEntry[], at: Date, onlyWith?: RawBuilder<unknown>): RawBuilder<unknown> {
@@ -44,11 +45,10 @@ export function auditCtes(entries: readonly AuditEntry[], at: Date, onlyWith?: R
       : onlyWith
         ? sql`select x.* from (values ${sql.join(entries.map((e) => auditValues(e, at)))}) x, ${onlyWith}`
         : sql`values ${sql.join(entries.map((e) => auditValues(e, at)))}`;
-  return sql`a as (insert into privacy_audit_log ${auditColumns} ${rows} returning id),
-    p as (insert into privacy_audit_pending (entry_id) select id from a)`;
+  return sql`a as (insert into privacy_audit_log ${auditColumns} ${rows} returning id)`;
 }
 
-/** Inserts entries (and their pending-seal markers) with the given handle. */
+/** Inserts entries with the given handle (numbered and marked pending when it commits). */
 export async function appendAudit(db: Db, entries: readonly AuditEntry[], at: Date): Promise<void> {
   if (entries.length === 0) return;
   // Prepared: a handful of shapes (entry count, empty or not) cover every caller, and it runs on every lookup and refusal.

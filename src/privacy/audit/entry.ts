@@ -34,7 +34,15 @@ export type AuditAction =
   | 'key.destroy'
   | 'policy.publish'
   | 'residency.record'
-  | 'staff.action';
+  | 'staff.action'
+  /** A shop's first start, before any link exists (decision 0027). */
+  | 'audit.anchor'
+  /** The DPO accepted the chain as it stands and anchored it anew. */
+  | 'audit.reanchor'
+  /** The DPO accepted a database restored from a backup (behind its anchor). */
+  | 'audit.restore'
+  /** Binds a ledger row written before ledgers were bound into the chain. */
+  | 'ledger.bind';
 
 export type AuditOutcome = 'ok' | 'refused';
 

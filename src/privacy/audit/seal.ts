@@ -1,8 +1,9 @@
 // The sealer: chains audit entries after their transactions commit, the way Certificate
-// Transparency integrates entries into its log. Business transactions only insert (no shared lock,
-// no waiting on each other); one sealer at a time (an advisory lock) takes the pending entries in
-// id order, links each to the chain head and removes its pending marker, in one transaction. An
-// entry that commits late simply gets a later link.
+// Transparency integrates entries into its log. Each entry got its gap-free number when its
+// transaction committed (decision 0027); one sealer at a time (an advisory lock) takes the pending
+// entries in number order, links each at its number and removes its pending marker, in one
+// transaction. A number missing among them (an entry deleted before it was sealed) stays missing in
+// the chain, so verify reports it at that link.
 import { sql } from 'kysely';
 import type { Db } from '../../platform/db/database.ts';
 import type { JobContext } from '../../platform/jobs/types.ts';
@@ -19,6 +20,8 @@ export const SEAL_LAG_ALERT_SECONDS = 120;
 
 export interface SealResult {
   sealed: number;
+  /** The chain's head before this seal (0: the seal started the chain). */
+  from: number;
   head: { seq: number; hash: string } | null;
   /** What became of the anchor outside the database (only when an anchor path was given and there is a head). */
   anchor?: AnchorOutcome;
@@ -33,27 +36,29 @@ export interface SealOptions {
 export async function sealAuditLog(db: Db, options: SealOptions = {}): Promise<SealResult> {
   const result = await sealPending(db, options.batch ?? 2000);
   if (!options.anchorPath || !result.head) return result;
-  return { ...result, anchor: await advanceAnchor(db, options.anchorPath, result.head) };
+  return { ...result, anchor: await advanceAnchor(db, options.anchorPath, result.head, result.from === 0) };
 }
 
 async function sealPending(db: Db, batch: number): Promise<SealResult> {
   let sealed = 0;
   let head: SealResult['head'] = null;
+  let from: number | null = null;
   for (;;) {
     const done = await db.transaction().execute(async (trx) => {
       await sql`select pg_advisory_xact_lock(${SEALER_LOCK})`.execute(trx);
       const { rows: last } = await sql<{ seq: number; hash: Buffer }>`select seq, hash from privacy_audit_chain order by seq desc limit 1`.execute(trx);
       let seq = last[0] ? Number(last[0].seq) : 0;
       let hash: Buffer = last[0] ? Buffer.from(last[0].hash) : GENESIS;
-      const { rows } = await sql<AuditRow>`
-        select e.* from privacy_audit_pending p join privacy_audit_log e on e.id = p.entry_id
-        order by e.id limit ${batch}`.execute(trx);
+      from ??= seq;
+      const { rows } = await sql<AuditRow & { seq: number }>`
+        select p.seq, e.* from privacy_audit_pending p join privacy_audit_log e on e.id = p.entry_id
+        order by p.seq limit ${batch}`.execute(trx);
       if (rows.length === 0) {
         head = seq ? { seq, hash: hash.toString('hex') } : null;
         return 0;
       }
       const links = rows.map((row) => {
-        seq += 1;
+        seq = Number(row.seq);
         hash = linkHash(hash, seq, row);
         return sql`(${seq}, ${Number(row.id)}, ${hash})`;
       });
@@ -63,7 +68,7 @@ async function sealPending(db: Db, batch: number): Promise<SealResult> {
       return rows.length;
     });
     sealed += done;
-    if (done < batch) return { sealed, head };
+    if (done < batch) return { sealed, from: from ?? 0, head };
   }
 }
 
@@ -88,11 +93,18 @@ export async function sealJob(_payload: unknown, ctx: Pick<JobContext, 'db' | 'l
   const kernel = ctx.services?.privacy;
   const anchorPath = kernel ? kernelInternals(kernel).anchorPath : null;
   const { sealed, head, anchor } = await sealAuditLog(ctx.db, { anchorPath });
+  if (anchor === 'missing') {
+    ctx.log.error(
+      { alert: 'AUDIT_ANCHOR_MISSING', head },
+      'privacy: the audit anchor outside the database is missing; it is not recreated (run custodian audit verify; the DPO re-anchors)',
+    );
+  }
   if (anchor === 'mismatch') {
     ctx.log.error(
       { alert: 'AUDIT_ANCHOR_MISMATCH', head },
       'privacy: the audit chain in the database no longer holds the head recorded outside it (rewritten, or restored from an older backup); run custodian audit verify',
     );
   }
-  if (sealed) ctx.log.debug({ sealed, head }, 'privacy: audit entries sealed');
+  // Info, not debug: shipped logs keep every head, a second anchor off the machine (the redactor leaves `audit_head` intact).
+  if (sealed && head) ctx.log.info({ sealed, audit_head: `${head.seq}:${head.hash}` }, 'privacy: audit entries sealed');
 }

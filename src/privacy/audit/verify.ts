@@ -1,12 +1,15 @@
 // Verifies the audit chain: every link in order, no gap, every hash recomputed from its entry,
-// and no entry that is neither sealed nor waiting to be. Given the anchor file, it also checks that
-// the chain still holds the head recorded outside the database (a chain rewritten from some entry
-// on, hashes recomputed, passes every other check). Reports the first broken link.
+// every entry committed since the head still there (numbers are gap-free, decision 0027), no entry
+// that is neither sealed nor waiting to be, and the consent and disclosure ledgers bound to their
+// entries. Given the anchor file, it also checks that the chain still holds the head recorded
+// outside the database (a chain rewritten from some entry on, hashes recomputed, passes every other
+// check), and that the file is there at all once links exist. Reports the first broken link.
 import { sql } from 'kysely';
 import type { Db } from '../../platform/db/database.ts';
 import { readAnchor, type AuditAnchor } from './anchor.ts';
 import { GENESIS, linkHash, type AuditRow } from './chain.ts';
 import { oldestUnsealedSeconds, SEAL_LAG_ALERT_SECONDS } from './seal.ts';
+import { verifyLedgers } from './verify-ledgers.ts';
 
 export interface VerifyReport {
   ok: boolean;
@@ -67,6 +70,13 @@ export async function verifyAuditLog(db: Db, now = new Date(), options: { anchor
     }
     if (rows.length < PAGE) break;
   }
+  if (options.anchorPath && !anchor && sealed > 0 && !firstBroken) {
+    firstBroken = {
+      seq: null,
+      entryId: null,
+      problem: `the anchor outside the database (${options.anchorPath}) is missing, though ${sealed} links are sealed: it was removed, so a rewritten chain cannot be told from the original; restore it from a copy, or the DPO re-anchors (custodian audit verify --re-anchor)`,
+    };
+  }
   if (anchor && anchorMatches === null && !firstBroken) {
     anchorMatches = false;
     firstBroken = {
@@ -75,13 +85,31 @@ export async function verifyAuditLog(db: Db, now = new Date(), options: { anchor
       problem: `the chain ends at link ${expected - 1}, but link ${anchor.seq} was recorded outside the database on ${anchor.anchoredAt} (${options.anchorPath}): links were removed, or the database was restored from an older backup`,
     };
   }
-  const { rows: counts } = await sql<{ pending: number; orphan: number | null }>`
+  // One statement, so a seal running meanwhile cannot make the head and the pending entries disagree.
+  const { rows: counts } = await sql<{ pending: number; orphan: number | null; head: number | null; last: number | null; missing: number | null }>`
+    with h as (select coalesce(max(seq), 0) as head from privacy_audit_chain),
+      n as (select last from privacy_audit_counter)
     select (select count(*) from privacy_audit_pending)::int as pending,
       (select min(e.id) from privacy_audit_log e
         where not exists (select 1 from privacy_audit_chain c where c.entry_id = e.id)
-          and not exists (select 1 from privacy_audit_pending p where p.entry_id = e.id)) as orphan`.execute(db);
+          and not exists (select 1 from privacy_audit_pending p where p.entry_id = e.id)) as orphan,
+      (select head from h) as head, (select last from n) as last,
+      (select min(s) from h, n, generate_series(h.head + 1, n.last) s
+        where not exists (select 1 from privacy_audit_pending p where p.seq = s)) as missing`.execute(db);
   const orphan = counts[0]?.orphan ?? null;
+  const missing = counts[0]?.missing ?? null;
+  if (!firstBroken && missing !== null) {
+    firstBroken = {
+      seq: Number(missing),
+      entryId: null,
+      problem: `audit entry ${missing} was committed (entries up to ${counts[0]!.last} were) but is gone before it was sealed: it was deleted`,
+    };
+  }
   if (!firstBroken && orphan !== null) firstBroken = { seq: null, entryId: Number(orphan), problem: 'an entry is neither sealed nor waiting to be sealed (its pending marker was removed)' };
+  if (!firstBroken) {
+    const ledger = await verifyLedgers(db);
+    if (ledger) firstBroken = { seq: null, entryId: ledger.entryId, problem: ledger.problem };
+  }
   const oldest = await oldestUnsealedSeconds(db, now);
   return {
     ok: firstBroken === null,

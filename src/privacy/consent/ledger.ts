@@ -8,6 +8,7 @@ import { validationError } from '../../platform/errors.ts';
 import { actorRef, type Actor, type StaffRole } from '../actors.ts';
 import { refuse } from '../access/refuse.ts';
 import { appendAudit } from '../audit/append.ts';
+import { consentDigest } from '../audit/ledger-digest.ts';
 import type { KernelContext } from '../context.ts';
 import { evidenceAad, open, seal } from '../crypto/envelope.ts';
 import { currentPolicyVersion, dataKeyOf } from '../store/subjects.ts';
@@ -100,7 +101,19 @@ export async function appendConsent(
     values (${subject}::uuid, ${purpose}, ${recipient}, ${action}, ${channel}, ${at}, ${who.kind}, ${who.id}, ${version}, ${evidence})
     returning id`.execute(db);
   const id = Number(rows[0]!.id);
-  await appendAudit(db, [{ ...base, outcome: 'ok', detail: { ...base.detail, consent_id: id, policy_version: version } }], at);
+  const row_digest = consentDigest({
+    subject_id: subject,
+    purpose,
+    recipient,
+    action,
+    channel,
+    recorded_at: at,
+    recorded_by_kind: who.kind,
+    recorded_by: who.id,
+    policy_version: version,
+    evidence,
+  });
+  await appendAudit(db, [{ ...base, outcome: 'ok', detail: { ...base.detail, consent_id: id, policy_version: version, row_digest } }], at);
   return id;
 }
 

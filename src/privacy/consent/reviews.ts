@@ -8,6 +8,7 @@ import { validationError } from '../../platform/errors.ts';
 import type { Actor } from '../actors.ts';
 import { refuse } from '../access/refuse.ts';
 import { appendAudit } from '../audit/append.ts';
+import { consentReviewDigest } from '../audit/ledger-digest.ts';
 import type { KernelContext } from '../context.ts';
 import { evidenceAad, open } from '../crypto/envelope.ts';
 import { dataKeyOf } from '../store/subjects.ts';
@@ -111,6 +112,7 @@ export async function reviewConsent(ctx: KernelContext, db: Db, r: ReviewRequest
   const at = ctx.now();
   await sql`insert into privacy_consent_reviews (consent_id, decision, decided_at, decided_by, reversal_id)
     values (${r.consent}, ${r.decision}, ${at}, ${r.actor.staffId}, ${reversal})`.execute(db);
-  await appendAudit(db, [{ ...about, outcome: 'ok', detail: { ...base.detail, reversal_id: reversal } }], at);
+  const row_digest = consentReviewDigest({ consent_id: r.consent, decision: r.decision, decided_at: at, decided_by: r.actor.staffId, reversal_id: reversal });
+  await appendAudit(db, [{ ...about, outcome: 'ok', detail: { ...base.detail, reversal_id: reversal, row_digest } }], at);
   return reversal;
 }

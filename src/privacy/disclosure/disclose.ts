@@ -13,6 +13,7 @@ import { checkAccess } from '../access/checks.ts';
 import { refuse } from '../access/refuse.ts';
 import { appendAudit } from '../audit/append.ts';
 import type { AuditEntry } from '../audit/entry.ts';
+import { approvalDigest, decisionDigest, disclosureDigest } from '../audit/ledger-digest.ts';
 import type { KernelContext } from '../context.ts';
 import { latestConsent } from '../consent/ledger.ts';
 import type { Purpose, Recipient } from '../datamap/types.ts';
@@ -148,18 +149,34 @@ export async function disclose(ctx: KernelContext, db: Db, r: DisclosureRequest)
   if (rule.needsConsent && consent?.action !== 'grant') return refuse(ctx, db, base, 'consent-missing', `The person has not consented to disclosure to ${recipient.id}.`);
 
   const id = randomUUID();
+  const who = actorRef(r.actor);
+  const at = ctx.now();
+  const row = {
+    id,
+    at,
+    subject_id: r.subject,
+    recipient: recipient.id,
+    recipient_ref: r.recipientRef ?? '',
+    categories,
+    purpose: purpose.id,
+    basis: r.basis,
+    order_ref: r.order ?? null,
+    actor_kind: who.kind,
+    actor_id: who.id,
+    approval_id: approvalId,
+    consent_id: consent?.action === 'grant' ? consent.id : null,
+  };
+  // The read's audit entry carries the ledger row's digest: the row is bound into the chain (0027).
   const record = await fetchItems(
     ctx,
     db,
     { subject: r.subject, purpose, categories, ...(r.ref !== undefined ? { ref: r.ref } : {}) },
-    { ...base, outcome: 'ok', detail: { ...base.detail, disclosure_id: id } },
+    { ...base, outcome: 'ok', detail: { ...base.detail, disclosure_id: id, row_digest: disclosureDigest(row) } },
   );
-  const who = actorRef(r.actor);
-  const at = ctx.now();
   await sql`
     insert into privacy_disclosures (id, at, subject_id, recipient, recipient_ref, categories, purpose, basis, order_ref, actor_kind, actor_id, approval_id, consent_id)
-    values (${id}::uuid, ${at}, ${r.subject}::uuid, ${recipient.id}, ${r.recipientRef ?? ''}, ${categories}::text[], ${purpose.id}, ${r.basis},
-      ${r.order ?? null}, ${who.kind}, ${who.id}, ${approvalId}::uuid, ${consent?.action === 'grant' ? consent.id : null})`.execute(db);
+    values (${id}::uuid, ${at}, ${r.subject}::uuid, ${row.recipient}, ${row.recipient_ref}, ${categories}::text[], ${row.purpose}, ${r.basis},
+      ${row.order_ref}, ${who.kind}, ${who.id}, ${approvalId}::uuid, ${row.consent_id})`.execute(db);
   return { id, at, values: record.values, items: record.items };
 }
 
@@ -185,7 +202,19 @@ export async function requestDisclosure(ctx: KernelContext, db: Db, r: Omit<Disc
   await sql`
     insert into privacy_disclosure_approvals (id, requested_at, subject_id, recipient, categories, purpose, basis, order_ref, requested_by_kind, requested_by)
     values (${id}::uuid, ${at}, ${r.subject}::uuid, ${r.recipient}, ${check.value.categories}::text[], ${r.purpose}, ${r.basis}, ${r.order ?? null}, 'staff', ${r.actor.staffId})`.execute(db);
-  await appendAudit(db, [{ ...base, outcome: 'ok', detail: { ...base.detail, approval_id: id } }], at);
+  const row_digest = approvalDigest({
+    id,
+    requested_at: at,
+    subject_id: r.subject,
+    recipient: r.recipient,
+    categories: check.value.categories,
+    purpose: r.purpose,
+    basis: r.basis,
+    order_ref: r.order ?? null,
+    requested_by_kind: 'staff',
+    requested_by: r.actor.staffId,
+  });
+  await appendAudit(db, [{ ...base, outcome: 'ok', detail: { ...base.detail, approval_id: id, row_digest } }], at);
   return id;
 }
 
@@ -206,7 +235,8 @@ export async function decideDisclosure(ctx: KernelContext, db: Db, r: { approval
   if (request.decided) return refuse(ctx, db, entry, 'approval-invalid', 'This request was already decided.');
   const at = ctx.now();
   await sql`insert into privacy_disclosure_decisions (approval_id, decision, decided_at, decided_by) values (${r.approval}::uuid, ${r.decision}, ${at}, ${r.actor.staffId})`.execute(db);
-  await appendAudit(db, [{ ...entry, outcome: 'ok' }], at);
+  const row_digest = decisionDigest({ approval_id: r.approval, decision: r.decision, decided_at: at, decided_by: r.actor.staffId });
+  await appendAudit(db, [{ ...entry, outcome: 'ok', detail: { ...entry.detail, row_digest } }], at);
 }
 
 /** Who received this person's data (optionally for one order): recipient, fields, when and why (P002-04). */
