@@ -78,7 +78,7 @@ export async function runWorkerProcess(extraModules: readonly Module[] = []): Pr
       force.unref();
       worker
         .stop(config.shutdownGraceMs)
-        .then(() => privacy.flush())
+        .then(() => privacy.close())
         .then(() => database.close())
         .then(
           () => process.exit(0),

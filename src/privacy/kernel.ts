@@ -15,7 +15,7 @@ import { findSubjects, type LookupRequest } from './store/lookup.ts';
 import { syncPolicyVersions } from './store/policy-sync.ts';
 import { createSubject, setRestricted } from './store/subjects.ts';
 import { checkResidency } from './residency.ts';
-import { rotateMasterKey } from './crypto/rotation.ts';
+import { dropRetiredMasterKeys, rotateMasterKey } from './crypto/rotation.ts';
 import { eraseSubject, reconcileErasures, type EraseResult } from './erasure.ts';
 import { pendingDisclosureRequests, type PendingDisclosureRequest } from './disclosure/pending.ts';
 import { decideDisclosure, disclose, disclosuresOf, requestDisclosure, type Disclosure, type DisclosureRecord, type DisclosureRequest } from './disclosure/disclose.ts';
@@ -85,8 +85,12 @@ export interface PrivacyKernel {
   reconcileErasures(db: Db): Promise<number>;
   /** Makes a new master key active and re-wraps every data key under it (data untouched). */
   rotateMasterKey(db: Db, actor: Actor): Promise<{ keyId: string; rewrapped: number }>;
+  /** Drops every master key that is retired and wraps no data key any more; refuses (naming how many remain) otherwise. */
+  dropRetiredMasterKeys(db: Db, actor: Actor): Promise<{ dropped: string[] }>;
   /** Waits for audit rows written outside callers' transactions. */
   flush(): Promise<void>;
+  /** Flushes, stops the kernel's timers and zeroes the data keys it cached. */
+  close(): Promise<void>;
 }
 
 export async function startKernel(options: KernelOptions): Promise<PrivacyKernel> {
@@ -114,6 +118,9 @@ export async function startKernel(options: KernelOptions): Promise<PrivacyKernel
 }
 
 export function kernelOf(ctx: KernelContext, region: string): PrivacyKernel {
+  const flush = async () => {
+    while (ctx.pending.size) await Promise.all([...ctx.pending]);
+  };
   return {
     map: ctx.map,
     region,
@@ -142,8 +149,11 @@ export function kernelOf(ctx: KernelContext, region: string): PrivacyKernel {
     erase: (db, r) => eraseSubject(ctx, db, r),
     reconcileErasures: (db) => reconcileErasures(ctx, db),
     rotateMasterKey: (db, actor) => rotateMasterKey(ctx, db, actor),
-    async flush() {
-      while (ctx.pending.size) await Promise.all([...ctx.pending]);
+    dropRetiredMasterKeys: (db, actor) => dropRetiredMasterKeys(ctx, db, actor),
+    flush,
+    async close() {
+      await flush();
+      ctx.keyCache.close();
     },
   };
 }

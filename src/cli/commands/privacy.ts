@@ -8,6 +8,7 @@ import { sealAuditLog } from '../../privacy/audit/seal.ts';
 import { verifyAuditLog, type VerifyReport } from '../../privacy/audit/verify.ts';
 import { fidesYaml } from '../../privacy/datamap/fides-export.ts';
 import { loadDataMap } from '../../privacy/datamap/load.ts';
+import { rewrapAll } from '../../privacy/crypto/rotation.ts';
 import { startKernel } from '../../privacy/kernel.ts';
 import { validationError } from '../../platform/errors.ts';
 import type { CliCommand } from '../command.ts';
@@ -98,6 +99,30 @@ export const privacyCommands: CliCommand[] = [
       return { data: result, text: `Master key ${result.keyId} is active; ${result.rewrapped} data key(s) re-wrapped.` };
     },
   },
+  {
+    path: ['keyring', 'rewrap'],
+    summary: 'Finish an interrupted rotation: re-wrap every data key still under a retired master key',
+    async run(ctx) {
+      const kernel = await startKernel({ db: ctx.db, datamapDir: ctx.config.datamapDir, keyringPath: ctx.config.keyringPath, region: ctx.config.dataRegion });
+      const rewrapped = await rewrapAll(kernel.context, ctx.db, systemActor('cli.keyring-rewrap'));
+      return { data: { rewrapped }, text: `${rewrapped} data key(s) re-wrapped under master key ${kernel.context.masterKeys.activeKeyId()}.` };
+    },
+  },
+  ...['keyring', 'keys'].map(
+    (word): CliCommand => ({
+      path: [word, 'drop'],
+      summary: 'After a rotation has completed: zero and forget the retired master keys (backups made before it can no longer be read)',
+      async run(ctx) {
+        const kernel = await startKernel({ db: ctx.db, datamapDir: ctx.config.datamapDir, keyringPath: ctx.config.keyringPath, region: ctx.config.dataRegion });
+        const { dropped } = await kernel.dropRetiredMasterKeys(ctx.db, systemActor('cli.keyring-drop'));
+        await kernel.close();
+        return {
+          data: { dropped },
+          text: dropped.length ? `Dropped ${dropped.length} retired master key(s): ${dropped.join(', ')}.` : 'Nothing to drop: no master key is retired.',
+        };
+      },
+    }),
+  ),
 ];
 
 function chainLines(report: VerifyReport): string[] {

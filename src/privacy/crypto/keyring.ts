@@ -41,6 +41,8 @@ export interface MasterKeyProvider {
   rotate(): Promise<string>;
   /** Forgets a retired master key (after every data key was re-wrapped). */
   drop(keyId: string): Promise<void>;
+  /** The master keys that are no longer active but can still unwrap (until dropped). */
+  retiredKeyIds(): string[];
 }
 
 interface MasterKey {
@@ -213,6 +215,11 @@ export class FileKeyring implements MasterKeyProvider {
       key.key.fill(0);
       state.masterKeys = state.masterKeys.filter((k) => k.id !== keyId);
     });
+  }
+
+  retiredKeyIds(): string[] {
+    this.refresh();
+    return this.#state.masterKeys.filter((k) => k.state === 'retired').map((k) => k.id);
   }
 
   masterKeyIds(): { id: string; state: 'active' | 'retired' }[] {
