@@ -197,7 +197,7 @@ export async function logIn(deps: AccountsDeps, db: Db, input: { email: string; 
   await clearAccount(db, keys);
   // The right password of a deactivated account: the caller offers to reactivate it (rights module).
   if (candidate.user.status === 'deactivated') return { ok: false, reason: 'deactivated', user: candidate.user };
-  if (await noteSignInNetwork(db, deps.throttleSecret, candidate.user, input.ip, now)) await noticeNewNetwork(deps, db, candidate.user, now);
+  if (await noteSignInNetwork(db, deps.kernel, candidate.user, input.ip, now)) await noticeNewNetwork(deps, db, candidate.user, now);
   if (needsRehash(candidate.hash)) await writePasswordHash(deps.kernel, db, candidate.user, await hashPassword(input.password), systemActor('accounts.login'));
   return { ok: true, user: candidate.user };
 }

@@ -8,7 +8,7 @@ import type { Db } from '../platform/db/database.ts';
 import type { ExportRecord, PersonalDataHolder } from '../privacy/holders.ts';
 import { SubjectErased } from '../privacy/refusals.ts';
 import { EMAIL } from './identity.ts';
-import { loadSecret } from './secrets.ts';
+import { throttleSecret } from './secrets.ts';
 import { throttleKeys } from './throttle.ts';
 import type { UserStatus } from './tables.ts';
 
@@ -74,7 +74,7 @@ export const accountsHolder: PersonalDataHolder = {
     try {
       const email = (await kernel.read(db, { subject, actor, purpose: 'data-rights', categories: [EMAIL], ref: '' })).values[EMAIL];
       if (typeof email === 'string') {
-        const { account } = throttleKeys(await loadSecret(db, 'throttle'), email, '');
+        const { account } = throttleKeys(throttleSecret(kernel), email, '');
         await sql`delete from accounts_throttle where scope = 'account' and key = ${account}`.execute(db);
       }
     } catch (err) {

@@ -15,6 +15,9 @@ import { findSubjects, type LookupRequest } from './store/lookup.ts';
 import { syncPolicyVersions } from './store/policy-sync.ts';
 import { createSubject, setRestricted } from './store/subjects.ts';
 import { checkResidency } from './residency.ts';
+import { keyedDigest } from './crypto/keyed-digest.ts';
+import { retentionDays } from './datamap/policy.ts';
+import { validationError } from '../platform/errors.ts';
 import { dropRetiredMasterKeys, rotateMasterKey } from './crypto/rotation.ts';
 import { eraseSubject, reconcileErasures, type EraseResult } from './erasure.ts';
 import { pendingDisclosureRequests, type PendingDisclosureRequest } from './disclosure/pending.ts';
@@ -87,6 +90,13 @@ export interface PrivacyKernel {
   rotateMasterKey(db: Db, actor: Actor): Promise<{ keyId: string; rewrapped: number }>;
   /** Drops every master key that is retired and wraps no data key any more; refuses (naming how many remain) otherwise. */
   dropRetiredMasterKeys(db: Db, actor: Actor): Promise<{ dropped: string[] }>;
+  /**
+   * A digest of `value` under a key kept in the keyring (never in the database), separate per
+   * `domain` (e.g. 'accounts.network'): lets a module recognise a value again without keeping it.
+   */
+  keyedDigest(domain: string, value: string): Buffer;
+  /** How long the data map keeps `category` collected for `purpose`, in days, and why. */
+  retention(category: string, purpose: string): { days: number; reason: string };
   /** Waits for audit rows written outside callers' transactions. */
   flush(): Promise<void>;
   /** Flushes, stops the kernel's timers and zeroes the data keys it cached. */
@@ -105,6 +115,7 @@ export async function startKernel(options: KernelOptions): Promise<PrivacyKernel
     ...(options.log !== undefined ? { log: options.log } : {}),
     ...(options.now ? { now: options.now } : {}),
   });
+  await keyring.ensureDigestKey();
   const region = await checkResidency(ctx, options.db, options.region);
   await syncPolicyVersions(ctx, options.db);
   if (options.reconcileErasures !== false) {
@@ -150,6 +161,12 @@ export function kernelOf(ctx: KernelContext, region: string): PrivacyKernel {
     reconcileErasures: (db) => reconcileErasures(ctx, db),
     rotateMasterKey: (db, actor) => rotateMasterKey(ctx, db, actor),
     dropRetiredMasterKeys: (db, actor) => dropRetiredMasterKeys(ctx, db, actor),
+    keyedDigest: (domain, value) => keyedDigest(ctx.keyring, domain, value),
+    retention: (category, purpose) => {
+      if (!ctx.map.categories.has(category)) throw validationError('category', `is not in the data map: ${category}`);
+      if (!ctx.map.purposes.has(purpose)) throw validationError('purpose', `is not in the data map: ${purpose}`);
+      return retentionDays(ctx.map, category, purpose);
+    },
     flush,
     async close() {
       await flush();
