@@ -16,6 +16,7 @@ import { syncPolicyVersions } from './store/policy-sync.ts';
 import { createSubject, setRestricted } from './store/subjects.ts';
 import { checkResidency } from './residency.ts';
 import { keyedDigest } from './crypto/keyed-digest.ts';
+import { openSecret, sealSecret, type SealRequest } from './store/sealed-secrets.ts';
 import { retentionDays } from './datamap/policy.ts';
 import { validationError } from '../platform/errors.ts';
 import { dropRetiredMasterKeys, rotateMasterKey } from './crypto/rotation.ts';
@@ -95,6 +96,13 @@ export interface PrivacyKernel {
    * `domain` (e.g. 'accounts.network'): lets a module recognise a value again without keeping it.
    */
   keyedDigest(domain: string, value: string): Buffer;
+  /**
+   * Seals a secret (a mailed link's token) for one person under their data key, bound to where it
+   * is kept; erasing the person shreds it. Not personal data, so not an audited read.
+   */
+  sealSecret(db: Db, request: SealRequest & { value: string }): Promise<Buffer>;
+  /** Opens what `sealSecret` sealed for this subject and context. */
+  openSecret(db: Db, request: SealRequest & { sealed: Buffer }): Promise<string>;
   /** How long the data map keeps `category` collected for `purpose`, in days, and why. */
   retention(category: string, purpose: string): { days: number; reason: string };
   /** Waits for audit rows written outside callers' transactions. */
@@ -161,6 +169,8 @@ export function kernelOf(ctx: KernelContext, region: string): PrivacyKernel {
     reconcileErasures: (db) => reconcileErasures(ctx, db),
     rotateMasterKey: (db, actor) => rotateMasterKey(ctx, db, actor),
     dropRetiredMasterKeys: (db, actor) => dropRetiredMasterKeys(ctx, db, actor),
+    sealSecret: (db, r) => sealSecret(ctx, db, r),
+    openSecret: (db, r) => openSecret(ctx, db, r),
     keyedDigest: (domain, value) => keyedDigest(ctx.keyring, domain, value),
     retention: (category, purpose) => {
       if (!ctx.map.categories.has(category)) throw validationError('category', `is not in the data map: ${category}`);

@@ -1,7 +1,7 @@
 // `custodian staff create`: adds a staff member, typically the first owner (later owners add staff
 // in the console). The new member gets a mailed link to choose their password; the link is also
 // printed, for a shop whose mail is not set up yet. The code lives in src/accounts.
-import { commsMailer } from '../../accounts/comms-mailer.ts';
+import { commsMailerFor } from '../../accounts/comms-mailer.ts';
 import { throttleSecret } from '../../accounts/secrets.ts';
 import { createStaff } from '../../accounts/staff.ts';
 import { staffRoles, systemActor } from '../../privacy/actors.ts';
@@ -23,7 +23,7 @@ export const staffCommands: CliCommand[] = [
       const deps = {
         kernel,
         decoy: '',
-        mail: commsMailer,
+        mail: commsMailerFor(kernel),
         throttleSecret: throttleSecret(kernel),
         publicUrl: ctx.config.publicUrl,
         shopName: ctx.config.shopName,
