@@ -62,7 +62,9 @@ import { realPorts } from '../src/commerce/checkout/wiring.ts';
 import { createOrder, orderRef, ordersDeps, transitionOrder, type OrdersDeps, type PricedCart } from '../src/commerce/orders/api.ts';
 import { actorRefOf } from '../src/commerce/orders/deps.ts';
 import { SHIPMENT_CATEGORY } from '../src/commerce/orders/mail.ts';
-import { API_TOKEN_ACTOR } from '../src/commerce/orders/routes.ts';
+import { testActor } from '../src/privacy/actors.ts';
+// The benchmark's stand-in for the staff member who ships (no person, no declared job).
+const API_TOKEN_ACTOR = testActor('bench.shipping');
 import { PROCESSOR_RECIPIENT } from '../src/commerce/payments/holder.ts';
 import { makePaymentsModule } from '../src/commerce/payments/module.ts';
 import { PAYMENTS_ACTOR } from '../src/commerce/payments/payments.ts';
@@ -257,7 +259,7 @@ async function newPerson(shop: Shop, tag: string): Promise<Person> {
   // The link is sealed by the kernel in the outbox (decision 0025).
   const { link } = JSON.parse(await shop.kernel.openSecret(shop.db, { subject, context: sealContext(rows[0]!.id), sealed: Buffer.from(rows[0]!.sealed_params) })) as { link: string };
   const { user } = await confirmSignUp(deps, shop.db, new URL(link).searchParams.get('token')!);
-  await new SavedLists(shop.kernel).create(shop.db, subject, 'basket', { name: `${name}'s wish list`, lines: [{ variantId: shop.variants[1]!, quantity: 1 }] });
+  await new SavedLists(shop.kernel).create(shop.db, { subject, actor: selfActor(subject) }, 'basket', { name: `${name}'s wish list`, lines: [{ variantId: shop.variants[1]!, quantity: 1 }] });
   await sendMail(shop, subject);
   return { subject, userId: user.id, name, email };
 }

@@ -47,7 +47,7 @@ Custodian is running (${engine}).
   Privacy         ${shop.url}/privacy (policy) · ${shop.url}/account/privacy (privacy centre)
   Vendor portal   ${shop.url}/vendor
   Staff console   ${shop.url}/staff
-  Staff JSON API  ${shop.url}/api/staff  (Bearer token in ${tokenSource})
+  Staff JSON API  ${shop.url}/api/staff  (catalogue: Bearer token in ${tokenSource}; the rest: personal tokens from /staff/api-tokens)
   API reference   ${shop.url}/openapi.json
 ${shop.sandboxProcessorUrl ? `  Payments        sandbox processor at ${shop.sandboxProcessorUrl} (test card 4242 4242 4242 4242; no real money)\n` : ''}
 ${

@@ -4,11 +4,12 @@
 // order waits for the invoice to be paid. Refused: cancelled with the reason, stock back, buyer mailed.
 import assert from 'node:assert/strict';
 import { sql } from 'kysely';
-import { staffClient } from '../src/accounts/testing.ts';
+import { staffClient, staffTokenHeaders } from '../src/accounts/testing.ts';
 import { makeShop, newClient } from '../src/commerce/cart/testing.ts';
 import type { Db } from '../src/platform/db/database.ts';
 import { buildTestApp } from '../src/platform/testing/app.ts';
 import { testEachDatabase } from '../src/platform/testing/databases.ts';
+import { systemActor } from '../src/privacy/actors.ts';
 import type { FastifyInstance } from 'fastify';
 import { addToCart, address, keyOf } from './checkout-support.ts';
 
@@ -32,7 +33,7 @@ async function invoiceOrder(app: FastifyInstance, shop: { rtr1: string }, who: {
 }
 
 testEachDatabase('[P002-03][P000-03] an invoice order leaves the hold: credit check asked, approved by the DPO, disclosed to the agency under that approval, released; then marked paid', async (database) => {
-  const { app, staffHeaders } = await buildTestApp(database, { CHECKOUT_INVOICE_RECIPIENT: 'credit-agency' });
+  const { app } = await buildTestApp(database, { CHECKOUT_INVOICE_RECIPIENT: 'credit-agency' });
   try {
     const { db } = database;
     const shop = await makeShop(db);
@@ -63,7 +64,7 @@ testEachDatabase('[P002-03][P000-03] an invoice order leaves the hold: credit ch
     assert.equal(early.statusCode, 409, early.body);
     assert.match(early.body, /approv/);
     assert.equal((await orderRow(db, number)).status, 'on_hold');
-    assert.equal((await app.privacy.disclosuresOf(db, { subject: order.customer_subject, order: order.id })).filter((d) => d.recipient === 'credit-agency').length, 0);
+    assert.equal((await app.privacy.disclosuresOf(db, { subject: order.customer_subject, order: order.id, actor: systemActor('test'), purpose: 'fulfillment' })).filter((d) => d.recipient === 'credit-agency').length, 0);
 
     // The DPO console lists the request; the DPO approves it.
     const console = await dpo.get('/staff/dpo');
@@ -78,7 +79,7 @@ testEachDatabase('[P002-03][P000-03] an invoice order leaves the hold: credit ch
     assert.equal((await checkRow(db, order.id)).state, 'approved');
     assert.equal(await statusMails(db), mailsBefore + 1, 'the buyer is mailed');
     // "Who received my data" (the buyer's order page reads this): the credit agency, name and address, on basis credit-risk.
-    const agency = (await app.privacy.disclosuresOf(db, { subject: order.customer_subject, order: order.id })).filter((d) => d.recipient === 'credit-agency');
+    const agency = (await app.privacy.disclosuresOf(db, { subject: order.customer_subject, order: order.id, actor: systemActor('test'), purpose: 'fulfillment' })).filter((d) => d.recipient === 'credit-agency');
     assert.equal(agency.length, 1);
     assert.deepEqual([...agency[0]!.categories].sort(), ['user.contact.address', 'user.name']);
     assert.equal(agency[0]!.basis, 'credit-risk');
@@ -86,7 +87,7 @@ testEachDatabase('[P002-03][P000-03] an invoice order leaves the hold: credit ch
     assert.equal((await accountant.post(`/staff/credit/${number}/decision`, { decision: 'approved' })).statusCode, 409);
 
     // The invoice is paid: staff mark the order paid.
-    const paid = await app.inject({ method: 'POST', url: `/api/staff/orders/${number}/transitions`, headers: staffHeaders, payload: { to: 'paid' } });
+    const paid = await app.inject({ method: 'POST', url: `/api/staff/orders/${number}/transitions`, headers: await staffTokenHeaders(app, db, 'owner'), payload: { to: 'paid' } });
     assert.equal(paid.statusCode, 200, paid.body);
     assert.equal((await orderRow(db, number)).status, 'paid');
   } finally {
@@ -124,7 +125,7 @@ testEachDatabase('[P002-03] credit refused (JSON API): the order is cancelled wi
     assert.equal(await statusMails(db), mailsBefore + 1, 'the buyer is mailed');
     const { rows: [last] } = await sql<{ reason: string }>`select reason from orders_transitions where order_id = ${order.id} order by seq desc limit 1`.execute(db);
     assert.match(last!.reason, /credit check refused: over the credit limit/);
-    assert.equal((await app.privacy.disclosuresOf(db, { subject: order.customer_subject, order: order.id })).filter((d) => d.recipient === 'credit-agency').length, 0);
+    assert.equal((await app.privacy.disclosuresOf(db, { subject: order.customer_subject, order: order.id, actor: systemActor('test'), purpose: 'fulfillment' })).filter((d) => d.recipient === 'credit-agency').length, 0);
     // The endpoints are in the API description.
     const openapi = (await app.inject({ method: 'GET', url: '/openapi.json' })).json() as { paths: Record<string, unknown> };
     assert.ok(openapi.paths['/api/staff/orders/{number}/credit-decision']);

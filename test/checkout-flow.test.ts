@@ -5,7 +5,7 @@ import { sql } from 'kysely';
 import type { Db } from '../src/platform/db/database.ts';
 import { buildTestApp } from '../src/platform/testing/app.ts';
 import { testEachDatabase } from '../src/platform/testing/databases.ts';
-import { systemActor } from '../src/privacy/actors.ts';
+import { testActor } from '../src/privacy/actors.ts';
 import { makeShop, newClient, type CartClient } from '../src/commerce/cart/testing.ts';
 import { signUpAndConfirm } from '../src/accounts/testing.ts';
 
@@ -100,7 +100,7 @@ testEachDatabase('[P002-03][P000-10][P003-22] invoice on account: guest checkout
     assert.equal(await stockOf(database.db, 'RTR-1'), 3);
     assert.equal((await buyer.get('/cart')).body.includes('Nighthawk Router'), false, 'the cart is empty');
 
-    const actor = systemActor('test');
+    const actor = testActor('test');
     const main = await app.privacy.read(database.db, { subject: order!.customer_subject, actor, purpose: 'fulfillment', ref: `order:${order!.id}`, categories: ['user.name', 'user.contact.email', 'user.contact.address', 'user.contact.phone_number'] });
     assert.equal(main.values['user.name'], 'Ada Lovelace');
     assert.equal((main.values['user.contact.address'] as Record<string, string>).city, 'London');

@@ -9,14 +9,16 @@ import type { Db } from '../src/platform/db/database.ts';
 import { testEachDatabase } from '../src/platform/testing/databases.ts';
 import { staffActor } from '../src/privacy/actors.ts';
 import { paidCardOrder, sandboxSession } from './checkout-support.ts';
+import { staffTokenHeaders } from '../src/accounts/testing.ts';
 
 const count = async (db: Db, table: string) => (await sql<{ n: number }>`select count(*)::int as n from ${sql.table(table)}`.execute(db)).rows[0]!.n;
 
 testEachDatabase('refunds: staff cancel a paid card order and the processor refunds it; a second cancel or a replayed listener never refunds more than was paid', async (database, t) => {
   const bed = await paymentsTestBed(database);
   t.after(() => bed.close());
-  const { app, staffHeaders } = bed;
+  const { app } = bed;
   const order = await paidCardOrder(bed, database.db);
+  const staffHeaders = await staffTokenHeaders(app, database.db, 'owner');
   assert.equal((await sandboxSession(bed, order.processorRef)).status, 'succeeded');
 
   const cancel = () => app.inject({ method: 'POST', url: `/api/staff/orders/${order.number}/transitions`, headers: staffHeaders, payload: { to: 'cancelled', reason: 'sold out at the warehouse' } });
@@ -43,7 +45,8 @@ testEachDatabase('refunds: a partial refund gives back exactly the amount staff 
   const bed = await paymentsTestBed(database);
   t.after(() => bed.close());
   const order = await paidCardOrder(bed, database.db);
-  const res = await bed.app.inject({ method: 'POST', url: `/api/staff/orders/${order.number}/transitions`, headers: bed.staffHeaders, payload: { to: 'refunded', amount_minor: 500 } });
+  const headers = await staffTokenHeaders(bed.app, database.db, 'owner');
+  const res = await bed.app.inject({ method: 'POST', url: `/api/staff/orders/${order.number}/transitions`, headers, payload: { to: 'refunded', amount_minor: 500 } });
   assert.equal(res.statusCode, 200, res.body);
   const atProcessor = await sandboxSession(bed, order.processorRef);
   assert.equal(atProcessor.refunded_minor, 500);
@@ -55,9 +58,10 @@ testEachDatabase('refunds: with the processor down the cancellation fails with 5
   const bed = await paymentsTestBed(database);
   t.after(() => bed.close());
   const order = await paidCardOrder(bed, database.db);
+  const headers = await staffTokenHeaders(bed.app, database.db, 'owner');
   const before = { transitions: await count(database.db, 'orders_transitions'), outbox: await count(database.db, 'comms_outbox'), refunds: await count(database.db, 'payments_refunds') };
   await bed.sandbox.stop();
-  const res = await bed.app.inject({ method: 'POST', url: `/api/staff/orders/${order.number}/transitions`, headers: bed.staffHeaders, payload: { to: 'cancelled', reason: 'sold out at the warehouse' } });
+  const res = await bed.app.inject({ method: 'POST', url: `/api/staff/orders/${order.number}/transitions`, headers, payload: { to: 'cancelled', reason: 'sold out at the warehouse' } });
   assert.equal(res.statusCode, 503, res.body);
   assert.equal(res.json().error.code, 'PAYMENT_PROCESSOR_UNAVAILABLE');
   const after = await getOrder(database.db, order.orderId);

@@ -10,7 +10,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { loadConfig } from '../src/platform/config.ts';
 import { createLogger } from '../src/platform/logger.ts';
 import { testEachDatabase } from '../src/platform/testing/databases.ts';
-import { systemActor } from '../src/privacy/actors.ts';
+import { testActor } from '../src/privacy/actors.ts';
 import { queueMail } from '../src/comms/outbox.ts';
 import { WELCOME } from '../src/comms/testing/welcome-template.ts';
 import { startShop } from '../src/server.ts';
@@ -62,7 +62,7 @@ testEachDatabase(
       await run(async (shop) => {
         // Something of everything the shop writes: the database, the keyring, a spooled mail, the audit anchor.
         const kernel = shop.app.privacy;
-        const actor = systemActor('test.modes');
+        const actor = testActor('test.modes');
         const subject = await kernel.createSubject(shop.database.db, { kind: 'customer', actor, purpose: 'account' });
         await kernel.write(shop.database.db, { subject, actor, purpose: 'account', values: { 'user.name': 'Mode Person', 'user.contact.email': 'mode.person@example.com' } });
         await shop.database.db.transaction().execute((trx) => queueMail(trx, { subject, purpose: 'account', template: WELCOME, params: { link: 'https://shop.example/c/1' } }));

@@ -6,7 +6,7 @@ import { guest, paidCardOrder, sandboxSession } from './checkout-support.ts';
 import type { Db } from '../src/platform/db/database.ts';
 import { isAppError } from '../src/platform/errors.ts';
 import { testEachDatabase } from '../src/platform/testing/databases.ts';
-import { systemActor } from '../src/privacy/actors.ts';
+import { testActor } from '../src/privacy/actors.ts';
 import { TEST_CARD } from '../src/sandbox-processor/testing.ts';
 import { buyerWithOrder, paymentsTestBed } from '../src/commerce/payments/testing.ts';
 
@@ -50,7 +50,7 @@ testEachDatabase('forgetBuyer asks about this subject’s payments only; none is
   t.after(() => bed.close());
   const { app } = bed;
   const pat = await buyerWithOrder(app.privacy, db);
-  await app.payments.startPayment(db, { ...pat, amountMinor: 1500, currency: 'USD', instrument: 'card', idempotencyKey: 'k-pat', actor: systemActor('checkout') });
+  await app.payments.startPayment(db, { ...pat, amountMinor: 1500, currency: 'USD', instrument: 'card', idempotencyKey: 'k-pat', actor: testActor('checkout') });
   const grace = await paidCardOrder(bed, db);
   assert.ok(sandboxFiles(bed.sandbox.dir).includes('pat.buyer@example.com'));
 
@@ -59,7 +59,7 @@ testEachDatabase('forgetBuyer asks about this subject’s payments only; none is
   assert.ok(!files.includes('pat.buyer@example.com') && !files.includes('Pat Buyer'));
   assert.ok(files.includes(guest.email), 'another buyer is not forgotten');
 
-  const nobody = await app.privacy.createSubject(db, { kind: 'customer', actor: systemActor('checkout'), purpose: 'fulfillment' });
+  const nobody = await app.privacy.createSubject(db, { kind: 'customer', actor: testActor('checkout'), purpose: 'fulfillment' });
   assert.deepEqual(await app.payments.forgetBuyer(db, nobody), { forgotten: 0 });
   await assert.rejects(app.payments.forgetBuyer(db, 'not-a-subject'), (err) => isAppError(err) && err.code === 'VALIDATION_FAILED');
 

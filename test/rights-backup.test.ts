@@ -9,11 +9,10 @@ import { join } from 'node:path';
 import { sql } from 'kysely';
 import { openDatabase, type DatabaseHandle } from '../src/platform/db/database.ts';
 import { createScratchPostgres, testEachDatabase, type TestDatabase } from '../src/platform/testing/databases.ts';
-import { systemActor } from '../src/privacy/actors.ts';
-import { maintainBlindIndexes } from '../src/privacy/blind-index-rotation.ts';
+import { systemActor, testActor } from '../src/privacy/actors.ts';
 import { startKernel } from '../src/privacy/kernel.ts';
 import { ada, bob, customerWithHistory, rightsBed, waitForRequest } from './rights-support.ts';
-import { blindDigestsOf } from '../src/privacy/testing.ts';
+import { blindDigestsOf, emailDigestsNow } from '../src/privacy/testing.ts';
 
 /** Takes a backup as the operator would (PGlite's files, or pg_dump) and returns how to restore it into a fresh database. */
 async function backup(database: TestDatabase): Promise<{ restore: () => Promise<DatabaseHandle>; drop: () => Promise<void> }> {
@@ -49,7 +48,7 @@ testEachDatabase('[P000-12] a backup taken before a customer deleted their accou
 
   // The window passes: the scheduled job rotates the key the backup's digests were made under and
   // destroys it once the live rows are re-indexed (rotation age 0 stands for "older than BLIND_INDEX_ROTATION_DAYS").
-  const run = await maintainBlindIndexes(bed.app.privacy.context, db, { rotationDays: 0 });
+  const run = await bed.app.privacy.maintainBlindIndexes(db, { actor: systemActor('privacy.blind-index'), rotationDays: 0 });
   assert.ok(run.rotatedTo !== null && run.destroyed.length === 1, JSON.stringify(run));
 
   const restored = await taken.restore();
@@ -58,14 +57,13 @@ testEachDatabase('[P000-12] a backup taken before a customer deleted their accou
   const digests = await blindDigestsOf(restored.db, gone.subject);
   assert.ok(digests.length > 0, 'the backup predates the erasure');
   // … but no key the keyring holds now produces any of them: the email cannot be tested against it.
-  const blind = bed.app.privacy.context.blind;
-  for (const candidate of blind.digestsUnderEveryKey('user.contact.email', 'email', ada.email)) {
+  for (const candidate of emailDigestsNow(bed.app.privacy, ada.email)) {
     assert.ok(!digests.some((d) => d.equals(candidate.digest)), `the backup's digests match ${ada.email} under key version ${candidate.version}`);
   }
 
   // Started on the restored database with today's keyring, the shop finishes the erasure and re-indexes everyone else.
   const kernel = await startKernel({ db: restored.db, keyringPath: bed.config.keyringPath, region: null, anchorPath: null });
-  const actor = systemActor('test.restore');
+  const actor = testActor('test.restore');
   await assert.rejects(kernel.read(restored.db, { subject: gone.subject, actor, purpose: 'account', categories: ['user.name', 'user.contact.email'] }), { code: 'SUBJECT_ERASED' });
   assert.deepEqual(await kernel.findSubjects(restored.db, { category: 'user.contact.email', value: ada.email, actor, purpose: 'account' }), []);
   const others = await kernel.findSubjects(restored.db, { category: 'user.contact.email', value: bob.email, actor, purpose: 'account' });

@@ -8,7 +8,7 @@ import Ajv2020 from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
 import { sql } from 'kysely';
 import { FormClient, staffClient } from '../src/accounts/testing.ts';
-import { systemActor } from '../src/privacy/actors.ts';
+import { testActor } from '../src/privacy/actors.ts';
 import { testEachDatabase } from '../src/platform/testing/databases.ts';
 import { ada, everything, rightsBed, signUp, waitForRequest } from './rights-support.ts';
 import { newClient } from '../src/commerce/cart/testing.ts';
@@ -64,7 +64,7 @@ testEachDatabase('[P002-24][P003-25] a visitor complains on the public form, is 
   assert.equal(opened.statusCode, 200, opened.body.slice(0, 300));
   const page = decoded(opened.body);
   for (const shown of [visitor.name, visitor.email, 'C-100042', complaintText]) assert.ok(page.includes(shown), `the case shows ${shown.slice(0, 40)}`);
-  const log = await bed.app.privacy.accessLog(db, { subject: row!.subject_id, actor: systemActor('test') });
+  const log = await bed.app.privacy.accessLog(db, { subject: row!.subject_id, actor: testActor('test') });
   assert.ok(
     log.some((e) => e.by === 'staff' && e.byDetail === 'dpo' && e.action === 'data.read' && e.outcome === 'ok' && e.purpose === 'data-rights' && e.categories.includes('user.content.private')),
     'the kernel audit log records the privacy officer reading the complaint',

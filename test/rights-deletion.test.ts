@@ -9,6 +9,8 @@ import type { Db } from '../src/platform/db/database.ts';
 import { testEachDatabase } from '../src/platform/testing/databases.ts';
 import { ada, bob, customerWithHistory, everything, rightsBed, valuesOf, waitForRequest } from './rights-support.ts';
 import { noticeDeliveries } from '../src/privacy/testing.ts';
+import { testActor } from '../src/privacy/actors.ts';
+import { staffTokenHeaders } from '../src/accounts/testing.ts';
 
 const count = async (db: Db, query: ReturnType<typeof sql<{ n: number }>>) => (await query.execute(db)).rows[0]!.n;
 
@@ -72,11 +74,11 @@ testEachDatabase('[P000-12][P004-18] a customer deletes their account in the pri
   assert.deepEqual(notices, [{ recipient: 'carriers', channel: null }, { recipient: 'payment-processor', channel: 'api' }]);
 
   // No route returns them: staff find nobody by their email, the order shows no buyer, they cannot sign in.
-  const lookup = await bed.app.inject({ method: 'GET', url: `/api/staff/orders/${mine.paid.number}/delivery?purpose=fulfillment`, headers: bed.staffHeaders });
+  const lookup = await bed.app.inject({ method: 'GET', url: `/api/staff/orders/${mine.paid.number}/delivery?purpose=fulfillment`, headers: await staffTokenHeaders(bed.app, db, 'fulfilment') });
   assert.ok([404, 410].includes(lookup.statusCode), `delivery details of an erased buyer: ${lookup.statusCode}`);
   const signIn = await bed.app.inject({ method: 'POST', url: '/api/account/login', payload: { email: ada.email, password: ada.password } });
   assert.equal(signIn.statusCode, 401);
-  const subjects = await bed.app.privacy.findSubjects(db, { category: 'user.contact.email', value: ada.email, actor: { kind: 'system', job: 'test' }, purpose: 'account' });
+  const subjects = await bed.app.privacy.findSubjects(db, { category: 'user.contact.email', value: ada.email, actor: testActor('test'), purpose: 'account' });
   assert.deepEqual(subjects, []);
 
   // And nothing of them is left anywhere the shop or its processor keeps data; the other customer is untouched.

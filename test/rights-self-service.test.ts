@@ -7,7 +7,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { sql } from 'kysely';
 import { staffClient } from '../src/accounts/testing.ts';
-import { selfActor } from '../src/privacy/actors.ts';
+import { selfActor, systemActor } from '../src/privacy/actors.ts';
 import { testEachDatabase } from '../src/platform/testing/databases.ts';
 import { waitFor } from '../src/platform/jobs/testing/support.ts';
 import { ada, customerWithHistory, rightsBed, waitForRequest } from './rights-support.ts';
@@ -74,7 +74,7 @@ testEachDatabase('[P004-18] a customer deactivates their account: signed out, no
   assert.equal(await subjectStatus(db, mine.subject), 'restricted', 'the kernel allows no communication or new use');
   // A purpose that contacts people is refused by the kernel while deactivated.
   await assert.rejects(
-    bed.app.privacy.read(db, { subject: mine.subject, actor: { kind: 'system', job: 'campaign' }, purpose: 'offers', categories: ['user.contact.email'] }),
+    bed.app.privacy.read(db, { subject: mine.subject, actor: systemActor('comms.send'), purpose: 'offers', categories: ['user.contact.email'] }),
     (err: Error & { reason?: string }) => err.reason === 'opted-out',
   );
 

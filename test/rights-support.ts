@@ -20,6 +20,7 @@ import { modules } from '../src/modules.ts';
 import '../src/privacy/job-services.ts';
 import { submitPayForm, TEST_CARD } from '../src/sandbox-processor/testing.ts';
 import { addToCart, keyOf, pathOf } from './checkout-support.ts';
+import { staffTokenHeaders } from '../src/accounts/testing.ts';
 
 export interface RightsBed extends PaymentsTestBed {
   sink: SmtpSink | null;
@@ -116,8 +117,9 @@ export async function customerWithHistory(bed: RightsBed, person: Person): Promi
   const client = newClient(bed.app);
   await signUp(bed, client, person);
   const paid = await buy(bed, client, 'router', shop.rtr1, person, true);
+  const staffHeaders = await staffTokenHeaders(bed.app, db, 'fulfilment');
   for (const step of [{ to: 'fulfilling' }, { to: 'shipped', carrier: 'UPS', tracking: `1Z${paid.number.slice(2)}999` }]) {
-    const res = await bed.app.inject({ method: 'POST', url: `/api/staff/orders/${paid.number}/transitions`, headers: bed.staffHeaders, payload: step });
+    const res = await bed.app.inject({ method: 'POST', url: `/api/staff/orders/${paid.number}/transitions`, headers: staffHeaders, payload: step });
     assert.equal(res.statusCode, 200, res.body);
   }
   await addToCart(client, 'vpn-licence', shop.vpn);

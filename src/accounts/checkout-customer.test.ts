@@ -8,7 +8,7 @@ import { testWorker } from '../platform/jobs/testing/support.ts';
 import { buildTestApp } from '../platform/testing/app.ts';
 import { testEachDatabase } from '../platform/testing/databases.ts';
 import { findPersonalData } from '../platform/testing/personal-data.ts';
-import { systemActor } from '../privacy/actors.ts';
+import { testActor } from '../privacy/actors.ts';
 import '../privacy/job-services.ts';
 import { AGE, CREDENTIALS, EMAIL, NAME } from './identity.ts';
 import { customer, FormClient, lastLink, queuedMail, signUpAndConfirm } from './testing.ts';
@@ -30,7 +30,7 @@ testEachDatabase('[P000-10][P003-22] a guest checkout makes a pending account wi
     assert.equal(found.created, true);
     const [user] = await users(database.db);
     assert.deepEqual({ id: user!.id, subject: user!.subject_id, status: user!.status, origin: user!.origin }, { id: found.userId, subject: found.subject, status: 'pending', origin: 'checkout' });
-    const record = await app.privacy.read(database.db, { subject: found.subject, actor: systemActor('test'), purpose: 'account', categories: [NAME, EMAIL, AGE, CREDENTIALS] });
+    const record = await app.privacy.read(database.db, { subject: found.subject, actor: testActor('test'), purpose: 'account', categories: [NAME, EMAIL, AGE, CREDENTIALS] });
     assert.equal(record.values[NAME], buyer.name);
     assert.equal(record.values[EMAIL], buyer.email);
     assert.deepEqual(record.values[AGE], { statement: 'adult' });
@@ -90,7 +90,7 @@ testEachDatabase('[P000-10] checkout with the email of an existing account links
     const [notice] = await queuedMail(database.db, 'accounts.checkout-existing');
     assert.equal(notice?.subject_id, account!.subject_id);
 
-    const record = await app.privacy.read(database.db, { subject: account!.subject_id, actor: systemActor('test'), purpose: 'account', categories: [NAME, EMAIL, AGE] });
+    const record = await app.privacy.read(database.db, { subject: account!.subject_id, actor: testActor('test'), purpose: 'account', categories: [NAME, EMAIL, AGE] });
     assert.equal(record.values[NAME], customer.name, 'the name typed at checkout does not overwrite the account');
     assert.equal(record.values[EMAIL], customer.email);
     assert.deepEqual(record.values[AGE], { statement: 'adult' });

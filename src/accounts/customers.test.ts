@@ -3,7 +3,7 @@ import { sql } from 'kysely';
 import { buildTestApp } from '../platform/testing/app.ts';
 import { testEachDatabase } from '../platform/testing/databases.ts';
 import { findPersonalData } from '../platform/testing/personal-data.ts';
-import { systemActor } from '../privacy/actors.ts';
+import { testActor } from '../privacy/actors.ts';
 import { AGE, CREDENTIALS, EMAIL, NAME } from './identity.ts';
 import { customer, FormClient, lastLink, queuedMail, signUpAndConfirm } from './testing.ts';
 
@@ -53,7 +53,7 @@ testEachDatabase('[P000-10][P003-22] sign-up: a mailed link confirms the account
 
     const user = await subjectOf(database.db);
     assert.equal(user.status, 'active');
-    const record = await app.privacy.read(database.db, { subject: user.subject_id, actor: systemActor('test'), purpose: 'account', categories: [NAME, EMAIL, CREDENTIALS, AGE] });
+    const record = await app.privacy.read(database.db, { subject: user.subject_id, actor: testActor('test'), purpose: 'account', categories: [NAME, EMAIL, CREDENTIALS, AGE] });
     assert.equal(record.values[NAME], customer.name);
     assert.equal(record.values[EMAIL], customer.email);
     assert.deepEqual(record.values[AGE], { statement: 'adult' });
@@ -81,7 +81,7 @@ testEachDatabase('[P003-22] sign-up needs the age statement (or a parent\'s cons
     assert.doesNotMatch(missing.body, /correct-horse/, 'but never the password');
     await client.post('/account/signup', { ...customer, email: 'young.one@example.com', age: 'parental-consent' });
     const { rows } = await sql<{ subject_id: string }>`select subject_id from accounts_users`.execute(database.db);
-    const record = await app.privacy.read(database.db, { subject: rows[0]!.subject_id, actor: systemActor('test'), purpose: 'account', categories: [AGE] });
+    const record = await app.privacy.read(database.db, { subject: rows[0]!.subject_id, actor: testActor('test'), purpose: 'account', categories: [AGE] });
     assert.deepEqual(record.values[AGE], { statement: 'parental-consent' });
     const weak = await client.post('/account/signup', { ...customer, password: 'Password1!', age: 'adult' });
     assert.equal(weak.statusCode, 400);
@@ -122,7 +122,7 @@ testEachDatabase('[P000-11] password change: old password stops working, other s
     assert.equal((await fresh.post('/account/login', { email: customer.email, password: 'violet-anchor-92-meadow' })).statusCode, 303);
 
     const { subject_id } = await subjectOf(database.db);
-    const hash = (await app.privacy.read(database.db, { subject: subject_id, actor: systemActor('test'), purpose: 'account', categories: [CREDENTIALS] })).values[CREDENTIALS];
+    const hash = (await app.privacy.read(database.db, { subject: subject_id, actor: testActor('test'), purpose: 'account', categories: [CREDENTIALS] })).values[CREDENTIALS];
     assert.match(String(hash), /^\$argon2id\$v=19\$m=19456,t=2,p=1\$[A-Za-z0-9+/]{22}\$[A-Za-z0-9+/]{43}$/);
     assert.equal((await queuedMail(database.db, 'accounts.password-changed')).length, 1, 'the owner is told by mail');
   } finally {

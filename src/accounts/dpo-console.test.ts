@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { sql } from 'kysely';
 import { buildTestApp } from '../platform/testing/app.ts';
 import { testEachDatabase } from '../platform/testing/databases.ts';
-import { staffActor, systemActor } from '../privacy/actors.ts';
+import { staffActor, testActor } from '../privacy/actors.ts';
 import { staffClient } from './testing.ts';
 
 const staffPassword = 'amber-lighthouse-27-quietly-sings';
@@ -14,7 +14,7 @@ testEachDatabase('[P000-16] the DPO console lists disclosures awaiting approval 
     const support = await staffClient(app, database.db, { name: 'Sam Support', email: 'sam@shop.example', role: 'support', password: staffPassword });
     assert.match((await dpo.get('/staff/dpo')).body, /No disclosure is waiting for your approval/);
 
-    const system = systemActor('test');
+    const system = testActor('test');
     const subject = await app.privacy.createSubject(database.db, { kind: 'customer', actor: system, purpose: 'account' });
     await app.privacy.write(database.db, { subject, actor: system, purpose: 'fulfillment', values: { 'user.name': 'Rowena Consolefield', 'user.contact.address': { street: '4 Larch Way' } } });
     const { rows } = await sql<{ id: string }>`select id from accounts_users where kind = 'staff' and role = 'support'`.execute(database.db);

@@ -129,13 +129,36 @@ accountsMigrations.push({
     ),
 });
 
+// Personal API tokens of staff members (decision 0026): stored as a SHA-256 digest, scoped to one
+// role no wider than the member's, expiring, revocable.
+accountsMigrations.push({
+  id: 'accounts/0006_api_tokens',
+  up: (db) =>
+    runSql(
+      db,
+      `
+      create table accounts_api_tokens (
+        id uuid primary key,
+        user_id uuid not null references accounts_users(id) on delete cascade,
+        token_hash bytea not null unique check (length(token_hash) = 32),
+        role text not null,
+        created_at timestamptz not null,
+        expires_at timestamptz not null,
+        revoked_at timestamptz,
+        last_used_at timestamptz
+      );
+      create index accounts_api_tokens_user_idx on accounts_api_tokens (user_id)
+      `,
+    ),
+});
+
 // Network digests were keyed with a secret kept in accounts_secrets, beside them, so every IPv4
 // address was recoverable by trying them all. They, and the lockout counters' digests of emails
 // under the same secret, are now keyed in the kernel's keyring (decision 0025); the old ones can
 // never match again, so they go with the secret. Nobody is warned of a "new" network for it: a
 // user with no remembered network gets no alert at the next sign-in.
 accountsMigrations.push({
-  id: 'accounts/0006_digest_keys_out_of_the_database',
+  id: 'accounts/0007_digest_keys_out_of_the_database',
   up: (db) =>
     runSql(
       db,

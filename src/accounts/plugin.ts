@@ -6,6 +6,7 @@ import type { FastifyInstance, FastifyPluginAsync, FastifyReply, FastifyRequest 
 import type { Db } from '../platform/db/database.ts';
 import { AppError } from '../platform/errors.ts';
 import type { PrivacyKernel } from '../privacy/kernel.ts';
+import type { Actor } from '../privacy/actors.ts';
 import type { AccountsDeps } from './customers.ts';
 import { customerForCheckout, type CheckoutCustomer, type CheckoutCustomerInput } from './checkout-customer.ts';
 import { CSRF_FIELD, csrfToken, csrfValid } from './csrf.ts';
@@ -16,7 +17,8 @@ import { hashPassword } from './passwords.ts';
 import { alertStaff } from './alerts.ts';
 import { loadSecret, throttleSecret as throttleSecretOf } from './secrets.ts';
 import { recordSecurityEvent } from './security-events.ts';
-import { createSession, endSession, findSession, sessionLifetimes, type ActiveSession } from './sessions.ts';
+import { actorOfUser, createSession, endSession, findSession, sessionLifetimes, type ActiveSession } from './sessions.ts';
+import { findApiToken } from './api-tokens.ts';
 import { confirmOwnPassword, logIn, type LoginResult } from './customers.ts';
 import type { UserKind, UserRow } from './tables.ts';
 import { randomToken, TOKEN_SHAPE } from './tokens.ts';
@@ -43,7 +45,7 @@ export interface AccountsApi {
   /** Ends the cookie (after sign-out). */
   clearSession(reply: FastifyReply): void;
   /** Checks a customer's email and password as a sign-in does (failures count towards the lockout), without signing in. */
-  checkPassword(db: Db, input: { email: string; password: string; ip: string }): Promise<LoginResult>;
+  checkPassword(db: Db, input: { email: string; password: string; ip: string }): Promise<LoginResult & { actor?: Actor }>;
   /** Whether this is the signed-in user's password (a wrong one counts towards the lockout), for confirming a weighty step. */
   confirmPassword(db: Db, user: UserRow, password: string, ip: string): Promise<boolean>;
   /** Signs a user in: a new session, its cookie; the request's earlier session ends. */
@@ -71,6 +73,12 @@ declare module 'fastify' {
 export interface AccountsPluginOptions {
   mailer: (app: FastifyInstance) => AccountMailer;
   now?: () => Date;
+}
+
+/** The token of an `Authorization: Bearer` header, or null when there is none. */
+export function bearerToken(request: FastifyRequest): string | null {
+  const header = request.headers.authorization ?? '';
+  return header.startsWith('Bearer ') ? header.slice(7).trim() : null;
 }
 
 function cookieToken(request: FastifyRequest): string | undefined {
@@ -127,12 +135,21 @@ export function accountsPlugin(options: AccountsPluginOptions): FastifyPluginAsy
     app.decorateRequest('accountSession', null);
     app.decorateRequest('visitorToken', null);
 
+    // A request with a bearer token is authenticated by that token alone, never by a cookie it
+    // also carries: a staff member's personal API token, or nobody.
     const session = (request: FastifyRequest): Promise<ActiveSession | null> => {
       if (!request.accountSession) {
+        const bearer = bearerToken(request);
         const token = cookieToken(request);
-        request.accountSession = token ? findSession(app.db, token, now()) : Promise.resolve(null);
+        request.accountSession =
+          bearer !== null ? tokenSession(bearer) : token ? findSession(app.db, token, now()) : Promise.resolve(null);
       }
       return request.accountSession;
+    };
+    const tokenSession = async (bearer: string): Promise<ActiveSession | null> => {
+      const found = await findApiToken(app.db, kernel.map, bearer, now());
+      if (!found) return null;
+      return { id: `token:${found.tokenId}`, user: found.user, expiresAt: found.expiresAt, stage: 'full', actor: actorOfUser(found.user), via: 'token' };
     };
 
     const api: AccountsApi = {
@@ -140,13 +157,16 @@ export function accountsPlugin(options: AccountsPluginOptions): FastifyPluginAsy
       session,
       async requireSession(request, kind) {
         const s = await session(request);
+        if (!s && bearerToken(request) !== null) {
+          throw new AppError('UNAUTHENTICATED', 'This route takes a personal API token (made in the staff console) or a signed-in session; the shop\'s shared token reaches only the catalogue.');
+        }
         if (!s || s.user.kind !== kind) throw new AppError('UNAUTHENTICATED', 'Sign in first.');
         if (s.stage !== 'full') throw new AppError('UNAUTHENTICATED', s.stage === 'enrol' ? 'Set up your second factor first.' : 'Enter the code of your second factor first.');
         return s;
       },
       async customerPage(request, reply) {
         const s = await session(request);
-        if (s?.user.kind === 'customer') return s;
+        if (s?.user.kind === 'customer' && s.via === 'cookie') return s;
         void reply.redirect('/account/login', 303);
         return null;
       },
@@ -175,7 +195,11 @@ export function accountsPlugin(options: AccountsPluginOptions): FastifyPluginAsy
         api.clearSession(reply);
       },
       customerForCheckout: (db, input) => customerForCheckout(deps, db, input),
-      checkPassword: (db, input) => logIn(deps, db, { ...input, kind: 'customer' }),
+      async checkPassword(db, input) {
+        const result = await logIn(deps, db, { ...input, kind: 'customer' });
+        // The password was right (signed in, or a deactivated account to reactivate): the person is authenticated.
+        return result.user && (result.ok || result.reason === 'deactivated') ? { ...result, actor: actorOfUser(result.user) } : result;
+      },
       confirmPassword: (db, user, password, ip) => confirmOwnPassword(deps, db, user, password, ip),
       async signIn(request, reply, user) {
         const previous = request.cookies[SESSION_COOKIE];

@@ -4,6 +4,7 @@
 import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
 import type { Db } from '../platform/db/database.ts';
+import { selfActor, staffActor, vendorActor, type Actor } from '../privacy/actors.ts';
 import type { UserKind, UserRow } from './tables.ts';
 import { digestToken, randomToken } from './tokens.ts';
 
@@ -29,6 +30,17 @@ export interface ActiveSession {
   user: UserRow;
   expiresAt: Date;
   stage: SessionStage;
+  /** The kernel actor of this signed-in person, minted here where they were authenticated. */
+  actor: Actor;
+  /** 'token': a staff member's personal API token (no cookie; never opens a console page). */
+  via: 'cookie' | 'token';
+}
+
+/** The actor of an authenticated user: the person themself, a staff member in their role, or their vendor. */
+export function actorOfUser(user: UserRow): Actor {
+  if (user.kind === 'staff') return staffActor(user.id, user.role!);
+  if (user.kind === 'vendor') return vendorActor(user.vendor_id!);
+  return selfActor(user.subject_id);
 }
 
 export async function createSession(db: Db, user: UserRow, now: Date, stage: SessionStage = 'full'): Promise<{ token: string; session: ActiveSession }> {
@@ -38,7 +50,7 @@ export async function createSession(db: Db, user: UserRow, now: Date, stage: Ses
   const expiresAt = new Date(now.getTime() + life.absoluteMs);
   await sql`insert into accounts_sessions (id, token_hash, user_id, created_at, last_seen_at, idle_expires_at, expires_at, stage)
     values (${id}::uuid, ${digestToken(token)}, ${user.id}::uuid, ${now}, ${now}, ${new Date(now.getTime() + life.idleMs)}, ${expiresAt}, ${stage})`.execute(db);
-  return { token, session: { id, user, expiresAt, stage } };
+  return { token, session: { id, user, expiresAt, stage, actor: actorOfUser(user), via: 'cookie' } };
 }
 
 /** The live session of this cookie token, with its active user; null when unknown, expired or the user is not active. */
@@ -54,7 +66,7 @@ export async function findSession(db: Db, token: string, now: Date): Promise<Act
     const idle = new Date(Math.min(now.getTime() + sessionLifetimes[user.kind].idleMs, new Date(expires_at_s).getTime()));
     await sql`update accounts_sessions set last_seen_at = ${now}, idle_expires_at = ${idle} where id = ${session_id}::uuid`.execute(db);
   }
-  return { id: session_id, user: user as UserRow, expiresAt: new Date(expires_at_s), stage };
+  return { id: session_id, user: user as UserRow, expiresAt: new Date(expires_at_s), stage, actor: actorOfUser(user as UserRow), via: 'cookie' };
 }
 
 export async function endSession(db: Db, token: string): Promise<void> {

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { sql } from 'kysely';
 import { buildTestApp } from '../platform/testing/app.ts';
 import { testEachDatabase } from '../platform/testing/databases.ts';
-import { staffRoles, systemActor } from '../privacy/actors.ts';
+import { staffRoles, testActor } from '../privacy/actors.ts';
 import { recentSecurityEvents } from './security-events.ts';
 import { stepAt, totpCode } from './totp.ts';
 import { customer, FormClient, queuedMail, signUpAndConfirm, staffClient } from './testing.ts';
@@ -39,7 +39,7 @@ testEachDatabase('[P002-22][P003-07] each staff role reads only the categories a
   const { app } = await buildTestApp(database);
   try {
     const kernel = app.privacy;
-    const actor = systemActor('test');
+    const actor = testActor('test');
     const subject = await kernel.createSubject(database.db, { kind: 'customer', actor, purpose: 'account' });
     for (const [category, { purpose, value }] of Object.entries(customerData)) {
       await kernel.write(database.db, { subject, actor, purpose, values: { [category]: value as never } });

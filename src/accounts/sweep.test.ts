@@ -3,7 +3,7 @@ import { sql } from 'kysely';
 import type { Db } from '../platform/db/database.ts';
 import { buildTestApp } from '../platform/testing/app.ts';
 import { testEachDatabase } from '../platform/testing/databases.ts';
-import { systemActor } from '../privacy/actors.ts';
+import { testActor } from '../privacy/actors.ts';
 import { SubjectErased } from '../privacy/refusals.ts';
 import { NAME } from './identity.ts';
 import { sweepAccounts } from './sweep.ts';
@@ -33,7 +33,7 @@ testEachDatabase('accounts.sweep deletes sign-ups never confirmed once their lin
     const after = await accounts(database.db);
     assert.deepEqual(after.map((a) => [a.status, a.origin]), [['active', 'signup'], ['pending', 'checkout']], 'the checkout account stays although its owner has not set a password');
     await assert.rejects(
-      app.privacy.read(database.db, { subject: unconfirmed, actor: systemActor('test'), purpose: 'account', categories: [NAME] }),
+      app.privacy.read(database.db, { subject: unconfirmed, actor: testActor('test'), purpose: 'account', categories: [NAME] }),
       (e) => e instanceof SubjectErased,
       'the unconfirmed person is erased from the kernel',
     );
@@ -41,7 +41,7 @@ testEachDatabase('accounts.sweep deletes sign-ups never confirmed once their lin
     await client.get('/account/signup');
     await client.post('/account/signup', { name: 'Never Confirmed', email: 'never.confirmed@example.com', password: 'quiet-harbour-61-violin', age: 'adult' });
     assert.equal((await accounts(database.db)).length, 3);
-    const record = await app.privacy.read(database.db, { subject: after[0]!.subject_id, actor: systemActor('test'), purpose: 'account', categories: [NAME] });
+    const record = await app.privacy.read(database.db, { subject: after[0]!.subject_id, actor: testActor('test'), purpose: 'account', categories: [NAME] });
     assert.equal(record.values[NAME], customer.name);
   } finally {
     await app.close();

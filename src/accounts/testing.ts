@@ -129,8 +129,8 @@ export async function signUpAndConfirm(client: FormClient, db: Db, who: { name: 
 export async function staffClient(app: FastifyInstance, db: Db, who: { name: string; email: string; role: string; password: string }, ip = '127.0.0.1'): Promise<FormClient> {
   const { createStaff } = await import('./staff.ts');
   const { completeReset } = await import('./customers.ts');
-  const { systemActor } = await import('../privacy/actors.ts');
-  const { link } = await db.transaction().execute((trx) => createStaff(app.accounts.deps, trx, { name: who.name, email: who.email, role: who.role, actor: systemActor('test.staff') }));
+  const { testActor } = await import('../privacy/actors.ts');
+  const { link } = await db.transaction().execute((trx) => createStaff(app.accounts.deps, trx, { name: who.name, email: who.email, role: who.role, actor: testActor('test.staff') }));
   const token = new URL(link).searchParams.get('token')!;
   await db.transaction().execute((trx) => completeReset(app.accounts.deps, trx, { token, password: who.password }));
   const client = new FormClient(app, ip);
@@ -143,4 +143,20 @@ export async function staffClient(app: FastifyInstance, db: Db, who: { name: str
   client.totpSecret = secret;
   client.recoveryCodes = (enrolled.json() as { recovery_codes: string[] }).recovery_codes;
   return client;
+}
+
+/** Makes a personal API token through the console page (with a fresh second-factor code) for a signed-in staff client; returns its Bearer headers. */
+export async function personalToken(client: FormClient, role: string, days = '30'): Promise<{ authorization: string }> {
+  const { totpCode, stepAt } = await import('./totp.ts');
+  await client.get('/staff/api-tokens');
+  const res = await client.post('/staff/api-tokens', { role, days, code: totpCode(client.totpSecret, stepAt(new Date()) + 1) });
+  const token = /id="new-token">(cst_[A-Za-z0-9_-]+)</.exec(res.body)?.[1];
+  if (res.statusCode !== 201 || !token) throw new Error(`making a token answered ${res.statusCode}: ${res.body.slice(0, 500)}`);
+  return { authorization: `Bearer ${token}` };
+}
+
+/** A staff member of `role` signed in, with a personal API token in the same role; the Bearer headers. */
+export async function staffTokenHeaders(app: FastifyInstance, db: Db, role: string, email = `${role}-${Math.random().toString(36).slice(2, 8)}@shop.example`): Promise<{ authorization: string }> {
+  const client = await staffClient(app, db, { name: `Token ${role}`, email, role, password: 'granite-heron-58-waits-patiently' });
+  return personalToken(client, role);
 }

@@ -5,7 +5,7 @@ import { sql } from 'kysely';
 import { waitFor } from '../platform/jobs/testing/support.ts';
 import { testEachDatabase } from '../platform/testing/databases.ts';
 import { findPersonalData, personalData } from '../platform/testing/personal-data.ts';
-import { systemActor } from '../privacy/actors.ts';
+import { testActor } from '../privacy/actors.ts';
 import { queueMail, registerTemplate, SEND_JOB, type MailRequest } from './outbox.ts';
 import { mailFixture, WELCOME } from './testing/mail-fixture.ts';
 import { parseMail } from './testing/parse-mail.ts';
@@ -83,7 +83,7 @@ testEachDatabase('an erased subject\'s mail is suppressed at send time (reason e
   t.after(() => f.stop());
   const subject = await f.customer();
   const id = await queueMail(database.db, welcome(subject));
-  await f.kernel.erase(database.db, { subject, actor: systemActor('test.erase') });
+  await f.kernel.erase(database.db, { subject, actor: testActor('test.erase') });
   await f.startWorker();
 
   const row = await f.waitForStatus(id, 'suppressed');
@@ -117,7 +117,7 @@ testEachDatabase('a restricted subject still gets mail under a contract purpose,
   const f = await mailFixture(database, { SMTP_URL: sink.url });
   t.after(() => f.stop());
   const subject = await f.customer();
-  await f.kernel.restrict(database.db, { subject, actor: systemActor('test.restrict') });
+  await f.kernel.restrict(database.db, { subject, actor: testActor('test.restrict') });
   const id = await queueMail(database.db, welcome(subject));
   await f.startWorker();
   await f.waitForStatus(id, 'sent');
@@ -181,7 +181,7 @@ testEachDatabase('an email-change confirmation goes to the address stored under 
   t.after(() => f.stop());
   const subject = await f.customer();
   const pending = 'new.address.for.test@example.org';
-  await f.kernel.write(database.db, { subject, actor: systemActor('test.email-change'), purpose: 'account', values: { 'user.contact.email': pending }, ref: 'pending-email' });
+  await f.kernel.write(database.db, { subject, actor: testActor('test.email-change'), purpose: 'account', values: { 'user.contact.email': pending }, ref: 'pending-email' });
   const id = await queueMail(database.db, welcome(subject, { addressRef: 'pending-email' }));
   const missing = await queueMail(database.db, welcome(subject, { addressRef: 'no-such-ref' }));
   await f.startWorker();
@@ -223,7 +223,7 @@ testEachDatabase('a template\'s secret parameter is sealed by the kernel in the 
 
   // A mail queued for a person erased before it is sent is suppressed: the sealed link is shredded with them.
   const later = await queueMail(database.db, request, { kernel: f.kernel });
-  await f.kernel.erase(database.db, { subject, actor: systemActor('test') });
+  await f.kernel.erase(database.db, { subject, actor: testActor('test') });
   const suppressed = await f.waitForStatus(later, 'suppressed');
   assert.equal(suppressed.suppressed_reason, 'erased');
 });

@@ -13,7 +13,7 @@ import { loadConfig } from '../platform/config.ts';
 import { createLogger } from '../platform/logger.ts';
 import { openTestDatabase, testEachDatabase } from '../platform/testing/databases.ts';
 import { personalData } from '../platform/testing/personal-data.ts';
-import { systemActor } from '../privacy/actors.ts';
+import { testActor } from '../privacy/actors.ts';
 import type { PrivacyKernel } from '../privacy/kernel.ts';
 import { testKernel } from '../privacy/testing.ts';
 import { startShop } from '../server.ts';
@@ -25,7 +25,7 @@ import { WELCOME } from './testing/welcome-template.ts';
 const MAIL_WORKER = fileURLToPath(new URL('./testing/mail-worker.ts', import.meta.url));
 
 async function customer(kernel: PrivacyKernel, db: Db): Promise<string> {
-  const actor = systemActor('test.signup');
+  const actor = testActor('test.signup');
   const subject = await kernel.createSubject(db, { kind: 'customer', actor, purpose: 'account' });
   await kernel.write(db, { subject, actor, purpose: 'account', values: { 'user.name': personalData.name, 'user.contact.email': personalData.email } });
   return subject;

@@ -108,7 +108,7 @@ export const settingDocs: SettingDoc[] = [
   { name: 'DEMO_DATA', default: 'true', description: 'Load the demo shop (vendors, categories, products) into an empty database at start.' },
   { name: 'RATE_LIMIT_PER_MINUTE', default: '600', description: 'Requests per minute one client address may make; 0 turns the limit off.' },
   { name: 'TRUST_PROXY', default: 'false', description: 'Trust X-Forwarded-* headers (only behind your own reverse proxy).' },
-  { name: 'STAFF_API_TOKEN', default: '(generated into DATA_DIR)', description: 'Bearer token for the staff JSON API, at least 32 characters. Unset: one is generated and kept in DATA_DIR/staff-api-token.' },
+  { name: 'STAFF_API_TOKEN', default: '(generated into DATA_DIR)', description: 'Shared bearer token for the staff catalogue API only (products, variants, categories, vendors: no personal data), at least 32 characters. Unset: one is generated and kept in DATA_DIR/staff-api-token. Other staff routes take a personal API token (staff console).' },
   { name: 'SHOP_NAME', default: 'Custodian Demo Shop', description: 'Name shown in the storefront and mail.' },
   { name: 'CURRENCY', default: 'USD', description: 'Default ISO 4217 currency for new prices.' },
   { name: 'SHOP_TAX_RATE', default: '0', description: 'Sales tax in basis points (2000 = 20%) added to the subtotal plus shipping; rounded half up to a whole minor unit, once per order (0-10000).' },

@@ -1,5 +1,12 @@
 // Who is asking. Every kernel call names an actor; the accounts module supplies staff identities,
 // the kernel only needs the kind, a pseudonymous id and (for staff) the role.
+//
+// Actors are minted, not written down: the functions below freeze the actor and remember it in a
+// private set, and the kernel refuses (audited) any actor object it finds there not (decision 0026).
+// A plain object literal is a forgery. Person actors (self, staff, vendor) are minted only where a
+// person was authenticated (accounts' sessions and personal API tokens, the rights desk's mailed
+// link); a boundary test holds the list. System actors name a job the data map declares and get
+// only the purposes it grants that job.
 
 export type StaffRole = 'owner' | 'support' | 'fulfilment' | 'marketing' | 'accountant' | 'dpo';
 export const staffRoles: readonly StaffRole[] = ['owner', 'support', 'fulfilment', 'marketing', 'accountant', 'dpo'];
@@ -14,10 +21,40 @@ export type Actor =
   /** A background job or the system itself, named. */
   | { kind: 'system'; job: string };
 
-export const selfActor = (subjectId: string): Actor => ({ kind: 'self', subjectId });
-export const staffActor = (staffId: string, role: StaffRole): Actor => ({ kind: 'staff', staffId, role });
-export const vendorActor = (vendorId: string): Actor => ({ kind: 'vendor', vendorId });
-export const systemActor = (job: string): Actor => ({ kind: 'system', job });
+const minted = new WeakSet<object>();
+
+function mint<A extends Actor>(actor: A): A {
+  Object.freeze(actor);
+  minted.add(actor);
+  return actor;
+}
+
+/** Whether this actor came from one of the minting functions (and not from an object literal). */
+export function isMinted(actor: unknown): actor is Actor {
+  return typeof actor === 'object' && actor !== null && minted.has(actor);
+}
+
+const unconfined = new WeakSet<object>();
+
+/** Whether this is a test's system actor, which no declared job confines. */
+export function isUnconfined(actor: Actor): boolean {
+  return unconfined.has(actor);
+}
+
+/**
+ * TESTS AND BENCHMARKS ONLY (the boundary test refuses it anywhere else): a system actor of a job
+ * the data map need not declare, under any purpose, for tests that exercise the kernel itself.
+ */
+export const testActor = (job: string): Actor => {
+  const actor = mint({ kind: 'system', job });
+  unconfined.add(actor);
+  return actor;
+};
+
+export const selfActor = (subjectId: string): Actor => mint({ kind: 'self', subjectId });
+export const staffActor = (staffId: string, role: StaffRole): Actor => mint({ kind: 'staff', staffId, role });
+export const vendorActor = (vendorId: string): Actor => mint({ kind: 'vendor', vendorId });
+export const systemActor = (job: string): Actor => mint({ kind: 'system', job });
 
 /** The pseudonymous description of an actor that goes into the audit log (no personal data). */
 export function actorRef(actor: Actor): { kind: Actor['kind']; id: string; role: string | null } {

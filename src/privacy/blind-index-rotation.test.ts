@@ -11,7 +11,7 @@ import { testEachDatabase, testEngines } from '../platform/testing/databases.ts'
 import { personalData } from '../platform/testing/personal-data.ts';
 import type { Logger } from '../platform/logger.ts';
 import { allMigrations } from '../modules.ts';
-import { staffActor, systemActor } from './actors.ts';
+import { staffActor, testActor } from './actors.ts';
 import { BLIND_INDEX_JOB, maintainBlindIndexes, reindexRestoredRows } from './blind-index-rotation.ts';
 import { BlindIndexer } from './crypto/blind-index.ts';
 import { FileKeyring } from './crypto/keyring.ts';
@@ -21,8 +21,9 @@ import { privacyModule } from './module.ts';
 import { SubjectErased } from './refusals.ts';
 import { testKernel } from './testing.ts';
 import { storeFor } from './testing-backups.ts';
+import { kernelInternals } from './internals.ts';
 
-const system = systemActor('test');
+const system = testActor('test');
 const support = staffActor('s1', 'support');
 const EMAIL = 'user.contact.email';
 const DAY_MS = 86_400_000;
@@ -72,7 +73,7 @@ test('the shipped data map has a blind index only on the email, the one category
 
 testEachDatabase('blind-index rotation keeps lookups working: rows under the retiring key are found before and after re-indexing, and the retiring key is destroyed only when no row uses it', async ({ db, url }) => {
   const { kernel, setNow } = await testKernel(db);
-  const ctx = kernel.context;
+  const ctx = kernelInternals(kernel);
   const start = new Date();
   setNow(start);
   const people = [];
@@ -127,7 +128,7 @@ testEachDatabase('blind-index rotation keeps lookups working: rows under the ret
 
 testEachDatabase('a write that made its digest under the old key while the job destroyed it is re-indexed by a later run', async ({ db }) => {
   const { kernel, setNow } = await testKernel(db);
-  const ctx = kernel.context;
+  const ctx = kernelInternals(kernel);
   setNow(new Date());
   // A second process that took the keyring's keys just before the rotation and writes after the old key is gone.
   const before = ctx.keyring.blindIndexKeys().map((k) => ({ ...k, key: Buffer.from(k.key) }));
@@ -149,7 +150,7 @@ testEachDatabase('a write that made its digest under the old key while the job d
 
 testEachDatabase('the job never carries an erased person over to the new key: in a restored database not yet reconciled, a punctured subject\'s row is deleted, not re-indexed', async ({ db }) => {
   const { kernel, setNow } = await testKernel(db);
-  const ctx = kernel.context;
+  const ctx = kernelInternals(kernel);
   const kept = await person(kernel, db, { [EMAIL]: 'kept@example.test' });
   const gone = await person(kernel, db, { [EMAIL]: 'gone@example.test' });
   // The keyring erased `gone` after the backup this database came from: the leaf is punctured, the rows are back.
@@ -175,14 +176,14 @@ testEachDatabase('phone and bank-account items produce no blind-index rows, and 
   const categories = new Map(kernel.map.categories);
   categories.set('user.contact.phone_number', { ...categories.get('user.contact.phone_number')!, blindIndex: 'phone' });
   categories.set('user.financial.bank_account', { ...categories.get('user.financial.bank_account')!, blindIndex: 'bank_account' });
-  const old = kernelOf({ ...kernel.context, map: { ...kernel.map, categories } }, kernel.region);
+  const old = kernelOf({ ...kernelInternals(kernel), map: { ...kernel.map, categories } }, kernel.region);
   const other = await person(old, db, values);
   await old.write(db, { subject: other, actor: system, purpose: 'billing', values: { 'user.financial.bank_account': personalData.iban } });
   assert.equal((await indexRows(db)).length, 4);
 
   await runJob(db, kernel);
   assert.deepEqual((await indexRows(db)).map((r) => r.category), [EMAIL, EMAIL]);
-  assert.equal(kernel.context.keyring.activeBlindIndexVersion().version, 1, 'deleting rows is no rotation');
+  assert.equal(kernelInternals(kernel).keyring.activeBlindIndexVersion().version, 1, 'deleting rows is no rotation');
   const { rows } = await sql<{ detail: Record<string, unknown> }>`select detail from privacy_audit_log where actor_id = ${BLIND_INDEX_JOB}`.execute(db);
   assert.equal(rows[0]!.detail.unindexed_deleted, 2);
 });
@@ -197,7 +198,7 @@ testEachDatabase('a shop upgraded from a format-1 keyring keeps finding people b
   const keyringPath = first.keyringPath;
   const subject = await first.kernel.createSubject(db, { kind: 'customer', actor: system, purpose: 'account' });
   // As the kernel before versioned keys wrote it: no key_version, the digest under the single key.
-  const digest = first.kernel.context.blind.digest(EMAIL, 'email', 'upgrade@example.test');
+  const digest = kernelInternals(first.kernel).blind.digest(EMAIL, 'email', 'upgrade@example.test');
   await sql`insert into privacy_blind_indexes (subject_id, category, ref, digest) values (${subject}::uuid, ${EMAIL}, '', ${digest})`.execute(db);
   downgradeToFormat1(keyringPath);
 
@@ -211,13 +212,13 @@ testEachDatabase('a shop upgraded from a format-1 keyring keeps finding people b
   upgraded.setNow(new Date(Date.now() + 8 * DAY_MS));
   await runJob(db, upgraded.kernel);
   assert.equal(JSON.parse(readFileSync(keyringPath, 'utf8')).format, 'custodian-keyring/2');
-  assert.deepEqual(upgraded.kernel.context.keyring.blindIndexKeys().map((k) => k.version), [2]);
+  assert.deepEqual(kernelInternals(upgraded.kernel).keyring.blindIndexKeys().map((k) => k.version), [2]);
   assert.deepEqual(await find(upgraded.kernel, db, 'upgrade@example.test'), [subject]);
 }, { migrate: false });
 
 testEachDatabase('rows under keys the keyring destroyed are re-indexed at start up to a bound, and the job does the rest', async ({ db }) => {
   const { kernel, keyringPath } = await testKernel(db);
-  const ctx = kernel.context;
+  const ctx = kernelInternals(kernel);
   const people = [];
   for (let i = 0; i < 4; i++) people.push(await person(kernel, db, { [EMAIL]: `restored.${i}@example.test` }));
   // As after restoring a backup older than the last rotation: the keyring no longer holds the rows' key.
@@ -234,7 +235,7 @@ testEachDatabase('rows under keys the keyring destroyed are re-indexed at start 
   await ctx.keyring.rotateBlindIndexKey(ctx.now(), 2);
   await ctx.keyring.destroyBlindIndexKey(2);
   const bounded = recordingLogger();
-  const partial = await reindexRestoredRows({ ...ctx, log: bounded.log }, db, systemActor('test'), 3);
+  const partial = await reindexRestoredRows({ ...ctx, log: bounded.log }, db, testActor('test'), 3);
   assert.deepEqual(partial, { reindexed: 3, dropped: 0, complete: false });
   assert.ok(bounded.lines.some((l) => l.level === 'warn' && l.obj.reindexed === 3), JSON.stringify(bounded.lines));
   await runJob(db, kernel);
@@ -285,7 +286,7 @@ for (const engine of testEngines()) {
       const later = await testKernel(database.db, { keyringPath });
       later.setNow(new Date(Date.now() + 8 * DAY_MS));
       await runJob(database.db, later.kernel);
-      assert.deepEqual(later.kernel.context.keyring.blindIndexKeys().map((k) => [k.version, k.state]), [[2, 'active']]);
+      assert.deepEqual(kernelInternals(later.kernel).keyring.blindIndexKeys().map((k) => [k.version, k.state]), [[2, 'active']]);
       assert.deepEqual(await find(later.kernel, database.db, 'kept.customer@example.test'), [kept]);
       await database.close();
 

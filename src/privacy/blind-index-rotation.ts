@@ -103,7 +103,7 @@ export async function reindexRestoredRows(ctx: KernelContext, db: Db, actor: Act
 export async function blindIndexJob(_payload: unknown, ctx: Pick<JobContext, 'db' | 'log' | 'services'>): Promise<void> {
   const config = ctx.services.config;
   if (!config) throw new Error(`NO_CONFIG: the ${BLIND_INDEX_JOB} job needs the settings (services.config) for BLIND_INDEX_ROTATION_DAYS`);
-  const run = await maintainBlindIndexes(jobKernel(ctx).context, ctx.db, { rotationDays: config.rights.blindIndexRotationDays });
+  const run = await jobKernel(ctx).maintainBlindIndexes(ctx.db, { actor: systemActor(BLIND_INDEX_JOB), rotationDays: config.rights.blindIndexRotationDays });
   const { stillRetiring, ...counts } = run;
   if (run.rotatedTo !== null || run.destroyed.length) ctx.log.info(counts, 'privacy: blind-index key rotated or destroyed');
   else if (run.reindexed || run.dropped || run.unindexedDeleted) ctx.log.info(counts, 'privacy: blind-index rows re-indexed or deleted');

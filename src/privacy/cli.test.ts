@@ -12,7 +12,8 @@ import { openDatabase, pgliteDirFor, type DatabaseHandle } from '../platform/db/
 import { migrate } from '../platform/db/migrate.ts';
 import { createScratchPostgres, testEngines } from '../platform/testing/databases.ts';
 import { allMigrations } from '../modules.ts';
-import { staffActor, systemActor } from './actors.ts';
+import { staffActor, testActor } from './actors.ts';
+import { kernelInternals } from './internals.ts';
 import { sealAuditLog } from './audit/seal.ts';
 import { fideslangTaxonomy } from './datamap/taxonomy.ts';
 import { rewriteAuditChainFrom, testKernel } from './testing.ts';
@@ -74,8 +75,8 @@ for (const engine of testEngines()) {
       let database = await open();
       await migrate(database.db, allMigrations);
       const { kernel } = await testKernel(database.db, { keyringPath: join(dataDir, 'keyring.json') });
-      const subject = await kernel.createSubject(database.db, { kind: 'customer', actor: systemActor('t'), purpose: 'account' });
-      await kernel.write(database.db, { subject, actor: systemActor('t'), purpose: 'support', values: { 'user.name': 'Verified Person' } });
+      const subject = await kernel.createSubject(database.db, { kind: 'customer', actor: testActor('t'), purpose: 'account' });
+      await kernel.write(database.db, { subject, actor: testActor('t'), purpose: 'support', values: { 'user.name': 'Verified Person' } });
       for (let i = 0; i < 4; i++) await kernel.read(database.db, { subject, actor: staffActor('s', 'support'), purpose: 'support', categories: ['user.name'] });
       await sealAuditLog(database.db);
       await database.close();
@@ -123,8 +124,8 @@ for (const engine of testEngines()) {
       let database = await shop.open();
       await migrate(database.db, allMigrations);
       const { kernel } = await testKernel(database.db, { keyringPath: shop.keyringPath });
-      const subject = await kernel.createSubject(database.db, { kind: 'customer', actor: systemActor('t'), purpose: 'account' });
-      await kernel.write(database.db, { subject, actor: systemActor('t'), purpose: 'support', values: { 'user.name': 'Anchored Person' } });
+      const subject = await kernel.createSubject(database.db, { kind: 'customer', actor: testActor('t'), purpose: 'account' });
+      await kernel.write(database.db, { subject, actor: testActor('t'), purpose: 'support', values: { 'user.name': 'Anchored Person' } });
       for (let i = 0; i < 4; i++) await kernel.read(database.db, { subject, actor: staffActor('s', 'support'), purpose: 'support', categories: ['user.name'] });
       await database.close();
 
@@ -158,13 +159,13 @@ for (const engine of testEngines()) {
       const { kernel } = await testKernel(database.db, { keyringPath: shop.keyringPath });
       const subjects: string[] = [];
       for (const name of ['Rotated One', 'Rotated Two']) {
-        const subject = await kernel.createSubject(database.db, { kind: 'customer', actor: systemActor('t'), purpose: 'account' });
-        await kernel.write(database.db, { subject, actor: systemActor('t'), purpose: 'fulfillment', values: { 'user.name': name } });
+        const subject = await kernel.createSubject(database.db, { kind: 'customer', actor: testActor('t'), purpose: 'account' });
+        await kernel.write(database.db, { subject, actor: testActor('t'), purpose: 'fulfillment', values: { 'user.name': name } });
         subjects.push(subject);
       }
-      const first = kernel.context.keyring.activeKeyId();
+      const first = kernelInternals(kernel).keyring.activeKeyId();
       // A rotation interrupted before its re-wrap: the new key is active, every data key still under the old one.
-      await kernel.context.masterKeys.rotate();
+      await kernelInternals(kernel).masterKeys.rotate();
       await kernel.close();
       await database.close();
 
@@ -189,8 +190,8 @@ for (const engine of testEngines()) {
       assert.equal((await cli(shop.env, 'keys', 'drop')).code, 0);
       const reopened = await shop.open();
       const after = await testKernel(reopened.db, { keyringPath: shop.keyringPath });
-      assert.equal(after.kernel.context.keyring.retiredKeyIds().length, 0);
-      const read = await after.kernel.read(reopened.db, { subject: subjects[1]!, actor: systemActor('t'), purpose: 'fulfillment', categories: ['user.name'] });
+      assert.equal(kernelInternals(after.kernel).keyring.retiredKeyIds().length, 0);
+      const read = await after.kernel.read(reopened.db, { subject: subjects[1]!, actor: testActor('t'), purpose: 'fulfillment', categories: ['user.name'] });
       assert.equal(read.values['user.name'], 'Rotated Two');
       await after.kernel.close();
       await reopened.close();
@@ -205,8 +206,8 @@ for (const engine of testEngines()) {
       let database = await shop.open();
       await migrate(database.db, allMigrations);
       const { kernel } = await testKernel(database.db, { keyringPath: shop.keyringPath });
-      const subject = await kernel.createSubject(database.db, { kind: 'customer', actor: systemActor('t'), purpose: 'account' });
-      await kernel.write(database.db, { subject, actor: systemActor('t'), purpose: 'fulfillment', values: { 'user.name': 'Restored Person' } });
+      const subject = await kernel.createSubject(database.db, { kind: 'customer', actor: testActor('t'), purpose: 'account' });
+      await kernel.write(database.db, { subject, actor: testActor('t'), purpose: 'fulfillment', values: { 'user.name': 'Restored Person' } });
       await database.close();
 
       // The backup, then the erasure, then the restore of that backup.
@@ -216,7 +217,7 @@ for (const engine of testEngines()) {
       else cpSync(pgliteDirFor(shop.dataDir), backup, { recursive: true });
       database = await shop.open();
       const later = await testKernel(database.db, { keyringPath: shop.keyringPath });
-      await later.kernel.erase(database.db, { subject, actor: systemActor('t') });
+      await later.kernel.erase(database.db, { subject, actor: testActor('t') });
       await database.close();
       if (engine === 'postgres') {
         const fresh = await createScratchPostgres();

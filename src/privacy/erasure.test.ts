@@ -6,15 +6,16 @@ import { migrate } from '../platform/db/migrate.ts';
 import { testEngines } from '../platform/testing/databases.ts';
 import { findPersonalData, personalData } from '../platform/testing/personal-data.ts';
 import { allMigrations } from '../modules.ts';
-import { selfActor, staffActor, systemActor } from './actors.ts';
+import { selfActor, staffActor, testActor } from './actors.ts';
 import { SubjectErased } from './refusals.ts';
 import { sweepItems } from './erasure.ts';
 import { testKernel } from './testing.ts';
 import { storeFor } from './testing-backups.ts';
 import type { PrivacyKernel } from './kernel.ts';
 import type { Logger } from '../platform/logger.ts';
+import { kernelInternals } from './internals.ts';
 
-const system = systemActor('test');
+const system = testActor('test');
 
 async function writePerson(db: Db, kernel: PrivacyKernel): Promise<string> {
   const subject = await kernel.createSubject(db, { kind: 'customer', actor: system, purpose: 'account' });
@@ -106,9 +107,9 @@ for (const engine of testEngines()) {
         // A kernel that does not reconcile at start (as a process already running when the
         // database was restored): the erased person's key row is back, yet nothing opens it.
         const again = await testKernel(restored.db, { keyringPath, reconcileErasures: false });
-        assert.equal(again.kernel.context.keyring.leafSecret(Number(before[0]!.leaf)), null, 'nothing in the keyring can derive the erased key');
+        assert.equal(kernelInternals(again.kernel).keyring.leafSecret(Number(before[0]!.leaf)), null, 'nothing in the keyring can derive the erased key');
         await assert.rejects(readAll(again.kernel, restored.db, erased), SubjectErased);
-        assert.equal((await again.kernel.consentLedger(restored.db, erased))[0]!.evidence, null, 'consent evidence is unreadable too');
+        assert.equal((await again.kernel.consentLedger(restored.db, { subject: erased, actor: testActor('test'), purpose: 'data-rights' }))[0]!.evidence, null, 'consent evidence is unreadable too');
         assert.deepEqual(await again.kernel.findSubjects(restored.db, { category: 'user.contact.email', value: personalData.email, actor: staffActor('s', 'support'), purpose: 'support' }), []);
         assert.equal((await readAll(again.kernel, restored.db, kept)).values['user.name'], 'Kept Customer');
         assert.equal(await again.kernel.reconcileErasures(restored.db), 1);

@@ -1,12 +1,12 @@
 import assert from 'node:assert/strict';
 import { sql } from 'kysely';
 import { testEachDatabase } from '../platform/testing/databases.ts';
-import { staffActor, systemActor } from './actors.ts';
+import { staffActor, testActor } from './actors.ts';
 import type { PrivacyEvidence } from './evidence.ts';
 import { PrivacyRefusal } from './refusals.ts';
 import { testKernel } from './testing.ts';
 
-const system = systemActor('test');
+const system = testActor('test');
 const dpo = staffActor('00000000-0000-4000-8000-00000000d0d0', 'dpo');
 const owner = staffActor('00000000-0000-4000-8000-00000000aaaa', 'owner');
 

@@ -12,6 +12,7 @@ export const kernelHolder: PersonalDataHolder = {
     'privacy_items',
     'privacy_blind_indexes',
     'privacy_consents',
+    'privacy_consent_reviews',
     'privacy_audit_log',
     'privacy_disclosure_approvals',
     'privacy_disclosures',
@@ -29,7 +30,7 @@ export const kernelHolder: PersonalDataHolder = {
       collected_at: iso(i.collectedAt),
       kept_until: iso(i.retainUntil),
     }));
-    const consents = (await kernel.consentLedger(db, subject)).map((c) => ({
+    const consents = (await kernel.consentLedger(db, { subject, actor, purpose: 'data-rights' })).map((c) => ({
       purpose: c.purpose,
       recipient: c.recipient || null,
       action: c.action,
@@ -39,7 +40,7 @@ export const kernelHolder: PersonalDataHolder = {
       policy_version: c.policyVersion,
       evidence: c.evidence,
     }));
-    const disclosures = (await kernel.disclosuresOf(db, { subject })).map((d) => ({
+    const disclosures = (await kernel.disclosuresOf(db, { subject, actor, purpose: 'data-rights' })).map((d) => ({
       at: iso(d.at),
       recipient: d.recipientName,
       recipient_kind: d.recipientKind,
@@ -48,7 +49,7 @@ export const kernelHolder: PersonalDataHolder = {
       basis: d.basisLabel,
       order: d.order,
     }));
-    const notices = (await kernel.noticesOf(db, subject)).map((n) => ({
+    const notices = (await kernel.noticesOf(db, { subject, actor, purpose: 'data-rights' })).map((n) => ({
       at: iso(n.at),
       kind: n.kind,
       recipient: n.recipientName,

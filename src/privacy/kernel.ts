@@ -9,7 +9,9 @@ import { anchorPathFor } from './audit/anchor.ts';
 import { FileKeyring, type MasterKeyProvider } from './crypto/keyring.ts';
 import { loadDataMap } from './datamap/load.ts';
 import type { DataMap } from './datamap/types.ts';
-import { consentLedger, consentState, recordConsent, type ConsentEntry, type ConsentRequest, type ConsentState } from './consent/ledger.ts';
+import { recordConsent, type ConsentEntry, type ConsentRequest, type ConsentState } from './consent/ledger.ts';
+import { pendingConsentReviews, reviewConsent, type ConsentReview, type ReviewRequest } from './consent/reviews.ts';
+import { readConsentLedger, readConsentState, readDisclosures, readNotices, type LedgerReadRequest } from './ledger-reads.ts';
 import { readItems, writeItems, type PersonalRecord, type ReadRequest, type WriteRequest } from './store/items.ts';
 import { findSubjects, type LookupRequest } from './store/lookup.ts';
 import { syncPolicyVersions } from './store/policy-sync.ts';
@@ -19,14 +21,17 @@ import { keyedDigest } from './crypto/keyed-digest.ts';
 import { openSecret, sealSecret, type SealRequest } from './store/sealed-secrets.ts';
 import { retentionDays } from './datamap/policy.ts';
 import { validationError } from '../platform/errors.ts';
-import { dropRetiredMasterKeys, rotateMasterKey } from './crypto/rotation.ts';
+import { dropRetiredMasterKeys, rewrapAll, rotateMasterKey } from './crypto/rotation.ts';
 import { eraseSubject, reconcileErasures, type EraseResult } from './erasure.ts';
 import { pendingDisclosureRequests, type PendingDisclosureRequest } from './disclosure/pending.ts';
-import { decideDisclosure, disclose, disclosuresOf, requestDisclosure, type Disclosure, type DisclosureRecord, type DisclosureRequest } from './disclosure/disclose.ts';
-import { noticesOf, pendingNotices, recordDelivery, recordNotices, type DeliveryChannel, type Notice, type NoticeRequest } from './disclosure/notices.ts';
+import { decideDisclosure, disclose, requestDisclosure, type Disclosure, type DisclosureRecord, type DisclosureRequest } from './disclosure/disclose.ts';
+import { pendingNotices, recordDelivery, recordNotices, type DeliveryChannel, type Notice, type NoticeRequest } from './disclosure/notices.ts';
 import { correctItem, type Correction, type CorrectionRequest } from './store/correct.ts';
 import { accessLog, type AccessLogEntry } from './audit/access-log.ts';
 import { privacyEvidence, type PrivacyEvidence } from './evidence.ts';
+import { maintainBlindIndexes, type BlindIndexRun } from './blind-index-rotation.ts';
+import { attachInternals } from './internals.ts';
+import { mintedActor, mintedOnly } from './access/minted.ts';
 
 export interface KernelOptions {
   db: Db;
@@ -48,8 +53,6 @@ export interface KernelOptions {
 export interface PrivacyKernel {
   readonly map: DataMap;
   readonly region: string;
-  /** Internals for the kernel's own jobs, commands and tests; other modules use the methods. */
-  readonly context: KernelContext;
   createSubject(db: Db, request: { kind: string; actor: Actor; purpose: string }): Promise<string>;
   write(db: Db, request: WriteRequest): Promise<void>;
   read(db: Db, request: ReadRequest): Promise<PersonalRecord>;
@@ -57,9 +60,16 @@ export interface PrivacyKernel {
   /** Opted out of all communication or deactivated (P004-22); `reactivate` lifts it. */
   restrict(db: Db, request: { subject: string; actor: Actor }): Promise<void>;
   reactivate(db: Db, request: { subject: string; actor: Actor }): Promise<void>;
+  /** By the person; or by support, owner or the DPO with evidence, pending the DPO's review (decision 0030). */
   recordConsent(db: Db, request: ConsentRequest): Promise<number>;
-  consentState(db: Db, subject: string): Promise<ConsentState[]>;
-  consentLedger(db: Db, subject: string): Promise<ConsentEntry[]>;
+  /** Consent entries staff recorded that no DPO reviewed yet, with their evidence (DPO only; audited). */
+  pendingConsentReviews(db: Db, actor: Actor): Promise<ConsentReview[]>;
+  /** The DPO confirms a staff-recorded consent entry or reverses it (restoring the state before); returns the restoring entry's id. */
+  reviewConsent(db: Db, request: ReviewRequest): Promise<number | null>;
+  /** The person's current choices; the actor must be allowed the purpose for this person (audited). */
+  consentState(db: Db, request: LedgerReadRequest): Promise<ConsentState[]>;
+  /** The whole consent ledger with its evidence decrypted; staff need a role that sees privacy preferences (audited). */
+  consentLedger(db: Db, request: LedgerReadRequest): Promise<ConsentEntry[]>;
   /** The one way personal data leaves for a third party; ledgered. */
   disclose(db: Db, request: DisclosureRequest): Promise<Disclosure>;
   /** Staff ask the DPO to approve a disclosure on a non-fulfilment basis; returns the request id. */
@@ -68,15 +78,15 @@ export interface PrivacyKernel {
   /** Disclosure requests awaiting the DPO's decision, oldest first, without personal values (DPO and owners only; audited). */
   pendingDisclosureRequests(db: Db, actor: Actor): Promise<PendingDisclosureRequest[]>;
   /** Who received this person's data (for one order, or all): recipient, fields, when, why. */
-  disclosuresOf(db: Db, request: { subject: string; order?: string }): Promise<DisclosureRecord[]>;
+  disclosuresOf(db: Db, request: LedgerReadRequest & { order?: string }): Promise<DisclosureRecord[]>;
   /** Replaces the value of one item (its purpose, policy version and collection time stay); audited. */
   correct(db: Db, request: CorrectionRequest): Promise<Correction>;
   /** Tells every recipient that received the person's data (of these categories, for this order) to erase or correct it: one ledgered notice each. */
   recordNotices(db: Db, request: NoticeRequest): Promise<Notice[]>;
   /** Records how a notice reached its recipient (once). */
   recordNoticeDelivery(db: Db, request: { notice: string; channel: DeliveryChannel; actor: Actor }): Promise<void>;
-  /** The notices about one person, with their delivery. */
-  noticesOf(db: Db, subject: string): Promise<Notice[]>;
+  /** The notices about one person, with their delivery (audited). */
+  noticesOf(db: Db, request: LedgerReadRequest): Promise<Notice[]>;
   /** Notices not yet delivered (DPO and owners; audited). */
   pendingNotices(db: Db, actor: Actor): Promise<Notice[]>;
   /** Who looked at this person's data: their audit entries, actors by kind and role (audited). */
@@ -87,8 +97,12 @@ export interface PrivacyKernel {
   erase(db: Db, request: { subject: string; actor: Actor }): Promise<EraseResult>;
   /** After restoring a backup: completes erasures the keyring already made. */
   reconcileErasures(db: Db): Promise<number>;
+  /** Rotates the blind-index key when older than `rotationDays`, re-indexes, destroys keys no row uses (CLI, job). */
+  maintainBlindIndexes(db: Db, request: { actor: Actor; rotationDays: number }): Promise<BlindIndexRun>;
   /** Makes a new master key active and re-wraps every data key under it (data untouched). */
   rotateMasterKey(db: Db, actor: Actor): Promise<{ keyId: string; rewrapped: number }>;
+  /** Re-wraps every data key still under a retired master key (finishes an interrupted rotation). */
+  rewrapDataKeys(db: Db, actor: Actor): Promise<{ keyId: string; rewrapped: number }>;
   /** Drops every master key that is retired and wraps no data key any more; refuses (naming how many remain) otherwise. */
   dropRetiredMasterKeys(db: Db, actor: Actor): Promise<{ dropped: string[] }>;
   /**
@@ -140,35 +154,38 @@ export function kernelOf(ctx: KernelContext, region: string): PrivacyKernel {
   const flush = async () => {
     while (ctx.pending.size) await Promise.all([...ctx.pending]);
   };
-  return {
+  return attachInternals({
     map: ctx.map,
     region,
-    context: ctx,
-    createSubject: (db, r) => createSubject(ctx, db, r),
-    write: (db, r) => writeItems(ctx, db, r),
-    read: (db, r) => readItems(ctx, db, r),
-    findSubjects: (db, r) => findSubjects(ctx, db, r),
-    restrict: (db, r) => setRestricted(ctx, db, { ...r, restricted: true }),
-    reactivate: (db, r) => setRestricted(ctx, db, { ...r, restricted: false }),
-    recordConsent: (db, r) => recordConsent(ctx, db, r),
-    consentState: (db, subject) => consentState(db, subject),
-    consentLedger: (db, subject) => consentLedger(ctx, db, subject),
-    disclose: (db, r) => disclose(ctx, db, r),
-    requestDisclosure: (db, r) => requestDisclosure(ctx, db, r),
-    decideDisclosure: (db, r) => decideDisclosure(ctx, db, r),
-    pendingDisclosureRequests: (db, actor) => pendingDisclosureRequests(ctx, db, actor),
-    disclosuresOf: (db, r) => disclosuresOf(ctx, db, r),
-    correct: (db, r) => correctItem(ctx, db, r),
-    recordNotices: (db, r) => recordNotices(ctx, db, r),
-    recordNoticeDelivery: (db, r) => recordDelivery(ctx, db, r),
-    noticesOf: (db, subject) => noticesOf(ctx, db, subject),
-    pendingNotices: (db, actor) => pendingNotices(ctx, db, actor),
-    accessLog: (db, r) => accessLog(ctx, db, r),
-    evidence: (db, actor) => privacyEvidence(ctx, db, actor),
-    erase: (db, r) => eraseSubject(ctx, db, r),
+    createSubject: mintedOnly(ctx, 'subject.create', (db, r) => createSubject(ctx, db, r)),
+    write: mintedOnly(ctx, 'data.write', (db, r) => writeItems(ctx, db, r)),
+    read: mintedOnly(ctx, 'data.read', (db, r) => readItems(ctx, db, r)),
+    findSubjects: mintedOnly(ctx, 'data.lookup', (db, r) => findSubjects(ctx, db, r)),
+    restrict: mintedOnly(ctx, 'subject.restrict', (db, r) => setRestricted(ctx, db, { ...r, restricted: true })),
+    reactivate: mintedOnly(ctx, 'subject.reactivate', (db, r) => setRestricted(ctx, db, { ...r, restricted: false })),
+    recordConsent: mintedOnly(ctx, 'consent.grant', (db, r) => recordConsent(ctx, db, r)),
+    pendingConsentReviews: mintedActor(ctx, 'consent.review.list', (db, actor) => pendingConsentReviews(ctx, db, actor)),
+    reviewConsent: mintedOnly(ctx, 'consent.review', (db, r) => reviewConsent(ctx, db, r)),
+    consentState: mintedOnly(ctx, 'consent.read', (db, r) => readConsentState(ctx, db, r)),
+    consentLedger: mintedOnly(ctx, 'consent.read', (db, r) => readConsentLedger(ctx, db, r)),
+    disclose: mintedOnly(ctx, 'disclosure', (db, r) => disclose(ctx, db, r)),
+    requestDisclosure: mintedOnly(ctx, 'disclosure.request', (db, r) => requestDisclosure(ctx, db, r)),
+    decideDisclosure: mintedOnly(ctx, 'disclosure.decide', (db, r) => decideDisclosure(ctx, db, r)),
+    pendingDisclosureRequests: mintedActor(ctx, 'disclosure.list', (db, actor) => pendingDisclosureRequests(ctx, db, actor)),
+    disclosuresOf: mintedOnly(ctx, 'disclosure.read', (db, r) => readDisclosures(ctx, db, r)),
+    correct: mintedOnly(ctx, 'data.correct', (db, r) => correctItem(ctx, db, r)),
+    recordNotices: mintedOnly(ctx, 'notice.record', (db, r) => recordNotices(ctx, db, r)),
+    recordNoticeDelivery: mintedOnly(ctx, 'notice.deliver', (db, r) => recordDelivery(ctx, db, r)),
+    noticesOf: mintedOnly(ctx, 'notice.read', (db, r) => readNotices(ctx, db, r)),
+    pendingNotices: mintedActor(ctx, 'notice.list', (db, actor) => pendingNotices(ctx, db, actor)),
+    accessLog: mintedOnly(ctx, 'audit.read', (db, r) => accessLog(ctx, db, r)),
+    evidence: mintedActor(ctx, 'evidence.read', (db, actor) => privacyEvidence(ctx, db, actor)),
+    erase: mintedOnly(ctx, 'subject.erase', (db, r) => eraseSubject(ctx, db, r)),
     reconcileErasures: (db) => reconcileErasures(ctx, db),
-    rotateMasterKey: (db, actor) => rotateMasterKey(ctx, db, actor),
-    dropRetiredMasterKeys: (db, actor) => dropRetiredMasterKeys(ctx, db, actor),
+    maintainBlindIndexes: mintedOnly(ctx, 'key.rotate', (db, r) => maintainBlindIndexes(ctx, db, r)),
+    rotateMasterKey: mintedActor(ctx, 'key.rotate', (db, actor) => rotateMasterKey(ctx, db, actor)),
+    rewrapDataKeys: mintedActor(ctx, 'key.rewrap', async (db, actor) => ({ keyId: ctx.masterKeys.activeKeyId(), rewrapped: await rewrapAll(ctx, db, actor) })),
+    dropRetiredMasterKeys: mintedActor(ctx, 'key.drop', (db, actor) => dropRetiredMasterKeys(ctx, db, actor)),
     sealSecret: (db, r) => sealSecret(ctx, db, r),
     openSecret: (db, r) => openSecret(ctx, db, r),
     keyedDigest: (domain, value) => keyedDigest(ctx.keyring, domain, value),
@@ -182,5 +199,5 @@ export function kernelOf(ctx: KernelContext, region: string): PrivacyKernel {
       await flush();
       ctx.keyCache.close();
     },
-  };
+  }, ctx);
 }

@@ -220,3 +220,28 @@ privacyMigrations.push({
     }
   },
 });
+
+// The DPO's review of consent entries staff recorded for a person (decision 0030): one
+// append-only row per reviewed entry, confirmed or reversed; a reversal names the ledger entry
+// that restored the earlier state. An entry recorded by staff with no row here is pending.
+privacyMigrations.push({
+  id: 'privacy/0004_consent_reviews',
+  async up(db) {
+    await runSql(
+      db,
+      `
+      create table privacy_consent_reviews (
+        consent_id bigint primary key references privacy_consents(id),
+        decision text not null check (decision in ('confirmed', 'reversed')),
+        decided_at timestamptz not null,
+        decided_by text not null,
+        reversal_id bigint references privacy_consents(id)
+      );
+      create index privacy_consent_reviews_reversal_idx on privacy_consent_reviews (reversal_id) where reversal_id is not null;
+      create index privacy_consents_staff_idx on privacy_consents (id) where recorded_by_kind = 'staff'
+      `,
+    );
+    await sql.raw(`create trigger privacy_consent_reviews_no_change before update or delete on privacy_consent_reviews for each row execute function privacy_refuse_change()`).execute(db);
+    await sql.raw(`create trigger privacy_consent_reviews_no_truncate before truncate on privacy_consent_reviews for each statement execute function privacy_refuse_change()`).execute(db);
+  },
+});

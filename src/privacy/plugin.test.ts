@@ -14,7 +14,7 @@ import { buildTestApp } from '../platform/testing/app.ts';
 import { testEachDatabase } from '../platform/testing/databases.ts';
 import { buildApp } from '../web/app.ts';
 import { modules } from '../modules.ts';
-import { systemActor } from './actors.ts';
+import { testActor } from './actors.ts';
 import { privacyPlugin } from './plugin.ts';
 import { PrivacySetupError } from './refusals.ts';
 
@@ -27,9 +27,9 @@ testEachDatabase('the kernel is registered once and hands later modules a typed 
     migrations: [],
     routes: async (app: FastifyInstance) => {
       // Another module: it can create a person and read them back only through the kernel.
-      const subject = await app.privacy.createSubject(app.db, { kind: 'customer', actor: systemActor('consumer'), purpose: 'account' });
-      await app.privacy.write(app.db, { subject, actor: systemActor('consumer'), purpose: 'account', values: { 'user.name': 'Plugged In' } });
-      seen = String((await app.privacy.read(app.db, { subject, actor: systemActor('consumer'), purpose: 'account', categories: ['user.name'] })).values['user.name']);
+      const subject = await app.privacy.createSubject(app.db, { kind: 'customer', actor: testActor('consumer'), purpose: 'account' });
+      await app.privacy.write(app.db, { subject, actor: testActor('consumer'), purpose: 'account', values: { 'user.name': 'Plugged In' } });
+      seen = String((await app.privacy.read(app.db, { subject, actor: testActor('consumer'), purpose: 'account', categories: ['user.name'] })).values['user.name']);
     },
   };
   const config = loadConfig({ DATA_DIR: mkdtempSync(join(tmpdir(), 'custodian-plugin-')), LOG_LEVEL: 'silent', RATE_LIMIT_PER_MINUTE: '0' });

@@ -27,7 +27,12 @@ export type RefusalReason =
   | 'dpo-approval-required'
   | 'approval-invalid'
   | 'cpni-needs-authorisation'
-  | 'not-dpo';
+  | 'not-dpo'
+  | 'role-may-not-record-consent'
+  | 'review-invalid'
+  | 'forged-actor'
+  | 'undeclared-job'
+  | 'job-may-not-use-purpose';
 
 export class PrivacyRefusal extends AppError {
   readonly reason: RefusalReason;

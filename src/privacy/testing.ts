@@ -7,6 +7,7 @@ import type { Db } from '../platform/db/database.ts';
 import type { Logger } from '../platform/logger.ts';
 import { GENESIS, linkHash, type AuditRow } from './audit/chain.ts';
 import { startKernel, type PrivacyKernel } from './kernel.ts';
+import { kernelInternals } from './internals.ts';
 
 export interface TestKernel {
   kernel: PrivacyKernel;
@@ -102,6 +103,11 @@ export async function noticeDeliveries(db: Db, subject: string): Promise<{ recip
 }
 
 /** For other modules' tests: the blind-index digests a (possibly restored) database holds for a subject. */
+/** For other modules' tests: the email's blind-index digests under every key this kernel's keyring holds now. */
+export function emailDigestsNow(kernel: PrivacyKernel, email: string): { version: number; digest: Buffer }[] {
+  return kernelInternals(kernel).blind.digestsUnderEveryKey('user.contact.email', 'email', email);
+}
+
 export async function blindDigestsOf(db: Db, subject: string): Promise<Buffer[]> {
   const { rows } = await sql<{ digest: Buffer }>`select digest from privacy_blind_indexes where subject_id = ${subject}::uuid`.execute(db);
   return rows.map((r) => Buffer.from(r.digest));
@@ -112,4 +118,11 @@ export async function countSubjectAudit(db: Db, match: { subject: string; action
   const { rows } = await sql<{ n: number }>`
     select count(*)::int as n from privacy_audit_log where subject_id = ${match.subject}::uuid and action = ${match.action} and outcome = ${match.outcome ?? 'ok'}`.execute(db);
   return rows[0]!.n;
+}
+
+/** For other modules' tests: who each audit entry of `action` names (kind, id, role), oldest first. */
+export async function auditActors(db: Db, action: string): Promise<{ kind: string; id: string; role: string | null; outcome: string; purpose: string | null }[]> {
+  const { rows } = await sql<{ kind: string; id: string; role: string | null; outcome: string; purpose: string | null }>`
+    select actor_kind as kind, actor_id as id, actor_role as role, outcome, purpose from privacy_audit_log where action = ${action} order by id`.execute(db);
+  return rows;
 }

@@ -6,7 +6,7 @@ import { test } from 'node:test';
 import { loadConfig } from '../platform/config.ts';
 import { quietLogger } from '../platform/jobs/testing/support.ts';
 import { testEachDatabase } from '../platform/testing/databases.ts';
-import { systemActor } from '../privacy/actors.ts';
+import { testActor } from '../privacy/actors.ts';
 import { buyerWithOrder } from '../commerce/payments/testing.ts';
 import { startShop } from '../server.ts';
 import { submitPayForm, TEST_CARD } from './testing.ts';
@@ -22,7 +22,7 @@ testEachDatabase('`npm start` runs the sandbox processor as its own process and 
     assert.notEqual(new URL(sandboxUrl).port, new URL(shop.url).port);
     const db = shop.database.db;
     const { subject, orderId } = await buyerWithOrder(shop.app.privacy, db);
-    const started = await shop.app.payments.startPayment(db, { orderId, subject, amountMinor: 1999, currency: 'USD', instrument: 'card', idempotencyKey: 'bundled-1', actor: systemActor('checkout') });
+    const started = await shop.app.payments.startPayment(db, { orderId, subject, amountMinor: 1999, currency: 'USD', instrument: 'card', idempotencyKey: 'bundled-1', actor: testActor('checkout') });
     assert.ok(started.redirectUrl.startsWith(`${sandboxUrl}/pay/`));
     assert.equal((await submitPayForm(started.redirectUrl, TEST_CARD)).status, 303);
     const deadline = Date.now() + 15_000;

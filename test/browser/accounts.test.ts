@@ -16,7 +16,7 @@ import { customer } from '../../src/accounts/testing.ts';
 import '../../src/privacy/job-services.ts';
 import { createStaff } from '../../src/accounts/staff.ts';
 import { stepAt, totpCode } from '../../src/accounts/totp.ts';
-import { systemActor } from '../../src/privacy/actors.ts';
+import { testActor } from '../../src/privacy/actors.ts';
 
 const chromiumArgs = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'];
 const newPassword = 'violet-anchor-92-meadow';
@@ -144,7 +144,7 @@ testEachDatabase(
     try {
       const { link } = await database.db
         .transaction()
-        .execute((trx) => createStaff(app.accounts.deps, trx, { name: 'Sam Support', email: 'sam@shop.example', role: 'support', actor: systemActor('test') }));
+        .execute((trx) => createStaff(app.accounts.deps, trx, { name: 'Sam Support', email: 'sam@shop.example', role: 'support', actor: testActor('test') }));
       await app.listen({ port: 0, host: '127.0.0.1' });
       const origin = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
       browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: chromiumArgs });

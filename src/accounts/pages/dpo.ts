@@ -2,6 +2,7 @@
 import { html } from '../../web/template.ts';
 import type { VerifyReport } from '../../privacy/audit/verify.ts';
 import type { PendingDisclosureRequest } from '../../privacy/disclosure/pending.ts';
+import type { ConsentReview } from '../../privacy/consent/reviews.ts';
 import type { SecurityEventRow } from '../tables.ts';
 import type { Page } from './customer.ts';
 import { csrfField } from '../../web/form.ts';
@@ -26,7 +27,35 @@ ${
 }`;
 }
 
-export function dpoPage(o: { csrf: string; events: SecurityEventRow[]; report?: VerifyReport; disclosures: DisclosureRequestView[]; notice?: string }): Page {
+/** A staff-recorded consent change as the console shows it (decision 0030). */
+export interface ConsentReviewView extends ConsentReview {
+  purposeName: string;
+  recipientName: string | null;
+  recordedByLabel: string;
+  /** Recorded by the officer looking: another officer reviews it. */
+  mine: boolean;
+}
+
+function consentReviews(csrf: string, reviews: ConsentReviewView[]) {
+  return html`<h2>Consents recorded by staff</h2>
+<p>A consent or withdrawal staff recorded for a person (from a call, a letter, a signed form) takes effect at once and waits here for your review. Reversing it restores what held before, unless the person has chosen again since.</p>
+${
+  reviews.length
+    ? html`<table><caption>Consent changes recorded by staff, awaiting review</caption>
+<thead><tr><th scope="col">Entry</th><th scope="col">Recorded</th><th scope="col">By</th><th scope="col">Person</th><th scope="col">Use</th><th scope="col">Change</th><th scope="col">Channel</th><th scope="col">Evidence</th><th scope="col">Review</th></tr></thead>
+<tbody>${reviews.map(
+        (r) => html`<tr><td>${String(r.id)}</td><td>${r.recordedAt.toISOString()}</td><td>${r.recordedByLabel}</td><td>${r.subject.slice(0, 8)}</td><td>${r.purposeName}${r.recipientName ? ` (to ${r.recipientName})` : ''}</td><td>${r.action === 'grant' ? 'consent given' : 'consent withdrawn'}</td><td>${r.channel}</td><td>${r.evidence ?? '—'}</td>
+<td>${
+          r.mine
+            ? 'You recorded it: another privacy officer reviews it.'
+            : html`<form method="post" action="/staff/dpo/consents/${String(r.id)}" class="inline-form">${csrfField(csrf)}<button type="submit" name="decision" value="confirmed">Confirm</button> <button type="submit" name="decision" value="reversed">Reverse</button></form>`
+        }</td></tr>`,
+      )}</tbody></table>`
+    : html`<p>No consent recorded by staff is waiting for your review.</p>`
+}`;
+}
+
+export function dpoPage(o: { csrf: string; events: SecurityEventRow[]; report?: VerifyReport; disclosures: DisclosureRequestView[]; consents?: ConsentReviewView[]; notice?: string }): Page {
   const r = o.report;
   return {
     title: 'Privacy officer',
@@ -49,6 +78,7 @@ ${
     : html`<p>No security events in the last 30 days.</p>`
 }
 ${disclosureRequests(o.csrf, o.disclosures, o.notice)}
+${consentReviews(o.csrf, o.consents ?? [])}
 <h2>Data-subject rights</h2>
 <ul>
 <li><a href="/staff/requests">Requests and their deadlines</a>: access, correction, deletion, deactivation and opt-out requests, from the privacy centre or entered by staff from an email, a call or a letter.</li>

@@ -60,10 +60,12 @@ ${o.notice ? html`<p class="notice" role="status">${o.notice}</p>` : ''}
 <p>Signed in as ${o.name}, role <strong>${o.role}</strong>. You see only the data categories and purposes the data map grants this role; every look at a person's data is recorded with its purpose.</p>
 <ul>
 <li><a href="/staff/customers">Find a customer by email</a></li>
+${['owner', 'support', 'dpo'].includes(o.role) ? html`<li><a href="/staff/consents">Record a customer’s consent</a> given by mail, phone, letter or in person</li>` : ''}
 ${['owner', 'fulfilment', 'support'].includes(o.role) ? html`<li><a href="/staff/orders">Orders</a></li>` : ''}
 ${['owner', 'accountant'].includes(o.role) ? html`<li><a href="/staff/credit">Credit checks for invoice orders</a></li>` : ''}
 ${o.role === 'owner' ? html`<li><a href="/staff/users">Staff members and roles</a></li><li><a href="/staff/vendor-users">Vendor portal users</a></li>` : ''}
 ${o.role === 'dpo' ? html`<li><a href="/staff/dpo">Privacy officer: audit log and security events</a></li>` : ''}
+<li><a href="/staff/api-tokens">Your API tokens</a></li>
 <li><a href="/staff/password">Change your password</a></li>
 </ul>
 <form method="post" action="/staff/logout">${csrfField(o.csrf)}<button type="submit">Sign out</button></form>

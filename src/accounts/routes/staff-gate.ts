@@ -14,7 +14,8 @@ export function staffPageGate(app: FastifyInstance): StaffPageGate {
   const { accounts } = app;
   return async (request, reply, options = {}) => {
     const session = await accounts.session(request);
-    if (session?.user.kind !== 'staff') {
+    // Console pages are for a person at a browser: a personal API token never opens one.
+    if (session?.user.kind !== 'staff' || session.via !== 'cookie') {
       void reply.redirect('/staff/login', 303);
       return null;
     }

@@ -15,7 +15,7 @@ import { checkSecondFactor, finishEnrolment, startEnrolment, totpOf } from '../s
 import { recentSecurityEvents, recordSecurityEvent } from '../security-events.ts';
 import { verifyAuditLog, type VerifyReport } from '../../privacy/audit/verify.ts';
 import { contactPage, dpoPage } from '../pages/dpo.ts';
-import { pendingDisclosureViews } from '../dpo-console.ts';
+import { pendingConsentViews, pendingDisclosureViews } from '../dpo-console.ts';
 import { isPrivacyRefusal } from '../../privacy/refusals.ts';
 import { createStaff, listStaff, reinviteStaff, updateStaff } from '../staff.ts';
 import type { UserRow } from '../tables.ts';
@@ -37,6 +37,7 @@ const staffBody = {
   properties: { name: { type: 'string', minLength: 1, maxLength: 200 }, email: { type: 'string', minLength: 3, maxLength: 254 }, role: { type: 'string', enum: [...staffRoles] } },
 } as const;
 const decisionBody = { type: 'object', additionalProperties: false, required: ['decision'], properties: { decision: { type: 'string', enum: ['approved', 'rejected'] } } } as const;
+const consentReviewBody = { type: 'object', additionalProperties: false, required: ['decision'], properties: { decision: { type: 'string', enum: ['confirmed', 'reversed'] } } } as const;
 const codeBody = { type: 'object', additionalProperties: false, required: ['code'], properties: { code: { type: 'string', minLength: 1, maxLength: 20 } } } as const;
 const category = { type: 'string', pattern: '^[a-z_]+(\\.[a-z_]+)*$', maxLength: 100 } as const;
 const purpose = { type: 'string', pattern: '^[a-z0-9]+(-[a-z0-9]+)*$', maxLength: 100 } as const;
@@ -256,8 +257,10 @@ export async function staffRoutes(app: FastifyInstance): Promise<void> {
 
   const dpoPageOf = async (request: FastifyRequest, reply: FastifyReply, session: ActiveSession, extra: { report?: VerifyReport; notice?: string } = {}, status = 200) => {
     const events = await recentSecurityEvents(app.db, { since: new Date(deps.now().getTime() - 30 * 86_400_000), limit: 50 });
-    const disclosures = await pendingDisclosureViews(app.db, deps.kernel, staffActor(session.user.id, session.user.role!));
-    return sendPage(request, reply, dpoPage({ csrf: accounts.formToken(request, reply), events, disclosures, ...extra }), status);
+    const officer = staffActor(session.user.id, session.user.role!);
+    const disclosures = await pendingDisclosureViews(app.db, deps.kernel, officer);
+    const consents = await pendingConsentViews(app.db, deps.kernel, officer);
+    return sendPage(request, reply, dpoPage({ csrf: accounts.formToken(request, reply), events, disclosures, consents, ...extra }), status);
   };
   const dpoOnly = async (request: FastifyRequest, reply: FastifyReply): Promise<ActiveSession | null> => {
     const session = await staffPage(request, reply);
@@ -292,6 +295,24 @@ export async function staffRoutes(app: FastifyInstance): Promise<void> {
         return dpoPageOf(request, reply, session, { notice: `Not recorded: ${err.message}` }, 409);
       }
       return dpoPageOf(request, reply, session, { notice: decision === 'approved' ? 'The disclosure is approved; the requester may now make it.' : 'The request is rejected.' });
+    },
+  );
+
+  app.post<{ Params: { id: string } }>(
+    '/staff/dpo/consents/:id',
+    { schema: { hide: true, params: { type: 'object', properties: { id: { type: 'string', pattern: '^[1-9][0-9]{0,14}$' } }, required: ['id'] }, body: consentReviewBody }, attachValidation: true },
+    async (request, reply) => {
+      const session = await dpoOnly(request, reply);
+      if (!session) return reply;
+      if (validationProblem(request)) return dpoPageOf(request, reply, session, { notice: 'Choose confirm or reverse.' }, 400);
+      const decision = (request.body as Body).decision as 'confirmed' | 'reversed';
+      try {
+        await app.db.transaction().execute((trx) => deps.kernel.reviewConsent(trx, { consent: Number(request.params.id), decision, actor: staffActor(session.user.id, session.user.role!) }));
+      } catch (err) {
+        if (!isPrivacyRefusal(err)) throw err;
+        return dpoPageOf(request, reply, session, { notice: `Not recorded: ${err.message}` }, 409);
+      }
+      return dpoPageOf(request, reply, session, { notice: decision === 'confirmed' ? 'The consent entry is confirmed.' : 'The consent entry is reversed: what held before it holds again.' });
     },
   );
 

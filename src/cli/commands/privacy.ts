@@ -8,7 +8,6 @@ import { sealAuditLog } from '../../privacy/audit/seal.ts';
 import { verifyAuditLog, type VerifyReport } from '../../privacy/audit/verify.ts';
 import { fidesYaml } from '../../privacy/datamap/fides-export.ts';
 import { loadDataMap } from '../../privacy/datamap/load.ts';
-import { rewrapAll } from '../../privacy/crypto/rotation.ts';
 import { startKernel } from '../../privacy/kernel.ts';
 import { validationError } from '../../platform/errors.ts';
 import type { CliCommand } from '../command.ts';
@@ -104,8 +103,8 @@ export const privacyCommands: CliCommand[] = [
     summary: 'Finish an interrupted rotation: re-wrap every data key still under a retired master key',
     async run(ctx) {
       const kernel = await startKernel({ db: ctx.db, datamapDir: ctx.config.datamapDir, keyringPath: ctx.config.keyringPath, region: ctx.config.dataRegion });
-      const rewrapped = await rewrapAll(kernel.context, ctx.db, systemActor('cli.keyring-rewrap'));
-      return { data: { rewrapped }, text: `${rewrapped} data key(s) re-wrapped under master key ${kernel.context.masterKeys.activeKeyId()}.` };
+      const result = await kernel.rewrapDataKeys(ctx.db, systemActor('cli.keyring-rewrap'));
+      return { data: result, text: `${result.rewrapped} data key(s) re-wrapped under master key ${result.keyId}.` };
     },
   },
   ...['keyring', 'keys'].map(

@@ -11,7 +11,6 @@ import { collectJobs } from '../../platform/jobs/registry.ts';
 import { Worker } from '../../platform/jobs/worker.ts';
 import { createLogger } from '../../platform/logger.ts';
 import { systemActor } from '../../privacy/actors.ts';
-import { maintainBlindIndexes } from '../../privacy/blind-index-rotation.ts';
 import { holdersOf } from '../../privacy/holders.ts';
 import { startKernel, type PrivacyKernel } from '../../privacy/kernel.ts';
 import { usersOfSubjects } from '../../accounts/users.ts';
@@ -139,7 +138,7 @@ export const subjectCommands: CliCommand[] = [
     summary: 'Replace the blind-index key now and re-index: no database backup taken until now can confirm any email address any more (the job does this every BLIND_INDEX_ROTATION_DAYS)',
     async run(ctx) {
       const kernel = await startKernel({ db: ctx.db, datamapDir: ctx.config.datamapDir, keyringPath: ctx.config.keyringPath, region: ctx.config.dataRegion });
-      const run = await maintainBlindIndexes(kernel.context, ctx.db, { rotationDays: 0, actor: systemActor('cli.blind-index-rotate') });
+      const run = await kernel.maintainBlindIndexes(ctx.db, { rotationDays: 0, actor: systemActor('cli.blind-index-rotate') });
       await kernel.flush();
       const text = run.stillRetiring === null
         ? `Blind-index key ${run.activeVersion} is active; ${run.reindexed} index row(s) re-indexed; destroyed key version(s): ${run.destroyed.join(', ') || 'none'}.`

@@ -8,7 +8,7 @@ import { variantForSaleBySku, variantsForSale } from '../catalogue/stock.ts';
 import { lineLimits, type CartLine } from '../pricing/price-lines.ts';
 import { savedListPage, savedListPaths, savedListsPage } from './pages/saved.ts';
 import { cartForChange, cartOfRequest, cartOfRequestIn, setCartCookie } from './request.ts';
-import { SavedLists } from './saved.ts';
+import { SavedLists, type ListOwner } from './saved.ts';
 import { addToCart, checkQuantity, checkVariantId } from './store.ts';
 import type { SavedListKind } from './tables.ts';
 import { sendPage } from './send.ts';
@@ -41,14 +41,14 @@ export async function savedListRoutes(app: FastifyInstance): Promise<void> {
     }
   }
 
-  async function showIndex(request: FastifyRequest, reply: FastifyReply, kind: SavedListKind, subjectId: string, error?: AppError) {
-    const all = await lists.list(app.db, subjectId, kind);
+  async function showIndex(request: FastifyRequest, reply: FastifyReply, kind: SavedListKind, owner: ListOwner, error?: AppError) {
+    const all = await lists.list(app.db, owner, kind);
     const page = savedListsPage(kind, all, app.accounts.formToken(request, reply), await cartItems(request), error?.message);
     return sendPage(request, reply, page, error?.status ?? 200);
   }
 
-  async function showList(request: FastifyRequest, reply: FastifyReply, kind: SavedListKind, subjectId: string, id: string, error?: AppError) {
-    const list = await lists.get(app.db, subjectId, kind, id);
+  async function showList(request: FastifyRequest, reply: FastifyReply, kind: SavedListKind, owner: ListOwner, id: string, error?: AppError) {
+    const list = await lists.get(app.db, owner, kind, id);
     const variants = new Map((await variantsForSale(app.db, list.lines.map((l) => l.variantId))).map((v) => [v.variant_id, v]));
     const page = savedListPage(list, variants, app.accounts.formToken(request, reply), await cartItems(request), error?.message);
     return sendPage(request, reply, page, error?.status ?? 200);
@@ -94,16 +94,16 @@ export async function savedListRoutes(app: FastifyInstance): Promise<void> {
     app.get(base, hidden, async (request, reply) => {
       const session = await customer(request, reply);
       if (!session) return reply;
-      return showIndex(request, reply, kind, session.user.subject_id);
+      return showIndex(request, reply, kind, { subject: session.user.subject_id, actor: session.actor });
     });
 
     app.post(base, hidden, async (request, reply) => {
       const session = await customer(request, reply);
-      const subjectId = session!.user.subject_id;
-      return change(request, reply, (e) => showIndex(request, reply, kind, subjectId, e), async (trx, body) => {
+      const owner: ListOwner = { subject: session!.user.subject_id, actor: session!.actor };
+      return change(request, reply, (e) => showIndex(request, reply, kind, owner, e), async (trx, body) => {
         const lines = kind === 'basket' ? ((await cartOfRequestIn(trx, request))?.lines ?? []) : [];
         if (kind === 'basket' && lines.length === 0) throw validationError('name', 'your cart is empty: there is nothing to save');
-        const id = await lists.create(trx, subjectId, kind, { name: body.name, lines });
+        const id = await lists.create(trx, owner, kind, { name: body.name, lines });
         return kind === 'basket' ? base : `${base}/${id}`;
       });
     });
@@ -111,34 +111,34 @@ export async function savedListRoutes(app: FastifyInstance): Promise<void> {
     app.get(`${base}/:id`, hidden, async (request: IdRequest, reply) => {
       const session = await customer(request, reply);
       if (!session) return reply;
-      return showList(request, reply, kind, session.user.subject_id, request.params.id);
+      return showList(request, reply, kind, { subject: session.user.subject_id, actor: session.actor }, request.params.id);
     });
 
-    const listChange = (path: string, work: (trx: Db, subjectId: string, id: string, body: Form, request: IdRequest, reply: FastifyReply) => Promise<string>) =>
+    const listChange = (path: string, work: (trx: Db, owner: ListOwner, id: string, body: Form, request: IdRequest, reply: FastifyReply) => Promise<string>) =>
       app.post(`${base}/:id/${path}`, hidden, async (request: IdRequest, reply) => {
         const session = await customer(request, reply);
-        const subjectId = session!.user.subject_id;
+        const owner: ListOwner = { subject: session!.user.subject_id, actor: session!.actor };
         const { id } = request.params;
-        return change(request, reply, (e) => showList(request, reply, kind, subjectId, id, e), (trx, body) => work(trx, subjectId, id, body, request, reply));
+        return change(request, reply, (e) => showList(request, reply, kind, owner, id, e), (trx, body) => work(trx, owner, id, body, request, reply));
       });
 
-    listChange('delete', async (trx, subjectId, id) => {
-      await lists.delete(trx, subjectId, kind, id);
+    listChange('delete', async (trx, owner, id) => {
+      await lists.delete(trx, owner, kind, id);
       return base;
     });
 
-    listChange('to-cart', async (trx, subjectId, id, _body, request, reply) => {
-      const list = await lists.get(trx, subjectId, kind, id);
+    listChange('to-cart', async (trx, owner, id, _body, request, reply) => {
+      const list = await lists.get(trx, owner, kind, id);
       return intoCart(trx, request, reply, list.lines);
     });
 
-    listChange('add-cart', async (trx, subjectId, id, _body, request) => {
+    listChange('add-cart', async (trx, owner, id, _body, request) => {
       const cart = await cartOfRequestIn(trx, request);
-      await lists.changeLines(trx, subjectId, kind, id, (lines) => mergeLines(lines, cart?.lines ?? []));
+      await lists.changeLines(trx, owner, kind, id, (lines) => mergeLines(lines, cart?.lines ?? []));
       return `${base}/${id}`;
     });
 
-    listChange('items', async (trx, subjectId, id, body) => {
+    listChange('items', async (trx, owner, id, body) => {
       const sku = typeof body.sku === 'string' ? body.sku.trim() : '';
       if (sku.length === 0 || sku.length > 64) throw validationError('sku', sku ? 'must be at most 64 characters' : 'is required');
       const quantity = checkQuantity(body.quantity ?? '1', 1);
@@ -148,13 +148,13 @@ export async function savedListRoutes(app: FastifyInstance): Promise<void> {
           { field: 'sku', message: variant ? 'this item is not on sale' : 'no item has this SKU' },
         ]);
       }
-      await lists.changeLines(trx, subjectId, kind, id, (lines) => mergeLines(lines, [{ variantId: variant.variant_id, quantity }]));
+      await lists.changeLines(trx, owner, kind, id, (lines) => mergeLines(lines, [{ variantId: variant.variant_id, quantity }]));
       return `${base}/${id}`;
     });
 
-    listChange('items/remove', async (trx, subjectId, id, body) => {
+    listChange('items/remove', async (trx, owner, id, body) => {
       const variantId = checkVariantId(body.variant_id);
-      await lists.changeLines(trx, subjectId, kind, id, (lines) => {
+      await lists.changeLines(trx, owner, kind, id, (lines) => {
         if (!lines.some((l) => l.variantId === variantId)) throw validationError('variant_id', 'is not in this list');
         return lines.filter((l) => l.variantId !== variantId);
       });

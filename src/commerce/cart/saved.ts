@@ -6,7 +6,13 @@
 import { sql, type Kysely } from 'kysely';
 import { tablesOf, type Db } from '../../platform/db/database.ts';
 import { AppError, validationError } from '../../platform/errors.ts';
-import { selfActor } from '../../privacy/actors.ts';
+import type { Actor } from '../../privacy/actors.ts';
+
+/** The signed-in customer whose lists these are, as accounts authenticated them. */
+export interface ListOwner {
+  subject: string;
+  actor: Actor;
+}
 import type { PrivacyKernel } from '../../privacy/kernel.ts';
 import { lineLimits, type CartLine } from '../pricing/price-lines.ts';
 import type { CartTables, SavedListKind } from './tables.ts';
@@ -57,21 +63,21 @@ export class SavedLists {
     this.kernel = kernel;
   }
 
-  private async store(db: Db, subjectId: string, kind: SavedListKind, id: string, contents: Contents | null): Promise<void> {
+  private async store(db: Db, owner: ListOwner, kind: SavedListKind, id: string, contents: Contents | null): Promise<void> {
     const value = contents ? { name: contents.name, lines: contents.lines.map((l) => ({ variant_id: l.variantId, quantity: l.quantity })) } : null;
     await this.kernel.write(db, {
-      subject: subjectId,
-      actor: selfActor(subjectId),
+      subject: owner.subject,
+      actor: owner.actor,
       purpose: SAVED_LIST_PURPOSE,
       ref: savedListRef(kind, id),
       values: { [SAVED_LIST_CATEGORY]: value },
     });
   }
 
-  private async load(db: Db, subjectId: string, kind: SavedListKind, id: string): Promise<Contents> {
+  private async load(db: Db, owner: ListOwner, kind: SavedListKind, id: string): Promise<Contents> {
     const record = await this.kernel.read(db, {
-      subject: subjectId,
-      actor: selfActor(subjectId),
+      subject: owner.subject,
+      actor: owner.actor,
       purpose: SAVED_LIST_PURPOSE,
       categories: [SAVED_LIST_CATEGORY],
       ref: savedListRef(kind, id),
@@ -81,13 +87,13 @@ export class SavedLists {
   }
 
   /** The owner's row of this list, locked for a change when `forUpdate`; NOT_FOUND for anyone else's. */
-  private async row(db: Db, subjectId: string, kind: SavedListKind, id: string, forUpdate = false) {
+  private async row(db: Db, owner: ListOwner, kind: SavedListKind, id: string, forUpdate = false) {
     if (!uuidRe.test(id)) throw notFound(kind);
     const row = await listsDb(db)
       .selectFrom('cart_saved_lists')
       .selectAll()
       .where('id', '=', id)
-      .where('subject_id', '=', subjectId)
+      .where('subject_id', '=', owner.subject)
       .where('kind', '=', kind)
       .$if(forUpdate, (qb) => qb.forUpdate())
       .executeTakeFirst();
@@ -95,24 +101,24 @@ export class SavedLists {
     return row;
   }
 
-  async create(db: Db, subjectId: string, kind: SavedListKind, input: { name: unknown; lines: readonly CartLine[] }): Promise<string> {
+  async create(db: Db, owner: ListOwner, kind: SavedListKind, input: { name: unknown; lines: readonly CartLine[] }): Promise<string> {
     const name = checkListName(input.name);
     if (input.lines.length > lineLimits.maxLines) throw validationError('lines', `may hold at most ${lineLimits.maxLines} items`);
     // Serialises one owner's creations, so the limit holds under concurrent requests.
-    await sql`select pg_advisory_xact_lock(hashtext(${`cart_saved_lists:${subjectId}`}))`.execute(db);
+    await sql`select pg_advisory_xact_lock(hashtext(${`cart_saved_lists:${owner.subject}`}))`.execute(db);
     const { count } = (await sql<{ count: number }>`
-      select count(*)::int as count from cart_saved_lists where subject_id = ${subjectId}::uuid and kind = ${kind}`.execute(db)).rows[0]!;
+      select count(*)::int as count from cart_saved_lists where subject_id = ${owner.subject}::uuid and kind = ${kind}`.execute(db)).rows[0]!;
     if (count >= savedListLimits.perOwner) throw validationError('name', `you can keep at most ${savedListLimits.perOwner}; delete one first`);
-    const { id } = await listsDb(db).insertInto('cart_saved_lists').values({ subject_id: subjectId, kind }).returning('id').executeTakeFirstOrThrow();
-    await this.store(db, subjectId, kind, id, { name, lines: [...input.lines] });
+    const { id } = await listsDb(db).insertInto('cart_saved_lists').values({ subject_id: owner.subject, kind }).returning('id').executeTakeFirstOrThrow();
+    await this.store(db, owner, kind, id, { name, lines: [...input.lines] });
     return id;
   }
 
-  async list(db: Db, subjectId: string, kind: SavedListKind): Promise<SavedList[]> {
+  async list(db: Db, owner: ListOwner, kind: SavedListKind): Promise<SavedList[]> {
     const rows = await listsDb(db)
       .selectFrom('cart_saved_lists')
       .selectAll()
-      .where('subject_id', '=', subjectId)
+      .where('subject_id', '=', owner.subject)
       .where('kind', '=', kind)
       .orderBy('created_at')
       .orderBy('id')
@@ -121,31 +127,31 @@ export class SavedLists {
     // One kernel read per list (each audited): reading the category without a ref would open the
     // person's order items too, which only the order purposes may read.
     for (const row of rows) {
-      const contents = await this.load(db, subjectId, kind, row.id);
+      const contents = await this.load(db, owner, kind, row.id);
       lists.push({ id: row.id, kind, ...contents, createdAt: row.created_at, updatedAt: row.updated_at });
     }
     return lists;
   }
 
-  async get(db: Db, subjectId: string, kind: SavedListKind, id: string): Promise<SavedList> {
-    const row = await this.row(db, subjectId, kind, id);
-    return { id, kind, ...(await this.load(db, subjectId, kind, id)), createdAt: row.created_at, updatedAt: row.updated_at };
+  async get(db: Db, owner: ListOwner, kind: SavedListKind, id: string): Promise<SavedList> {
+    const row = await this.row(db, owner, kind, id);
+    return { id, kind, ...(await this.load(db, owner, kind, id)), createdAt: row.created_at, updatedAt: row.updated_at };
   }
 
   /** Changes the lines with `change` (which returns the new lines), under a lock of the list. */
-  async changeLines(db: Db, subjectId: string, kind: SavedListKind, id: string, change: (lines: CartLine[]) => CartLine[] | Promise<CartLine[]>): Promise<void> {
-    await this.row(db, subjectId, kind, id, true);
-    const contents = await this.load(db, subjectId, kind, id);
+  async changeLines(db: Db, owner: ListOwner, kind: SavedListKind, id: string, change: (lines: CartLine[]) => CartLine[] | Promise<CartLine[]>): Promise<void> {
+    await this.row(db, owner, kind, id, true);
+    const contents = await this.load(db, owner, kind, id);
     const lines = await change(contents.lines);
     if (lines.length > lineLimits.maxLines) throw validationError('sku', `a list may hold at most ${lineLimits.maxLines} items`);
-    await this.store(db, subjectId, kind, id, { name: contents.name, lines });
+    await this.store(db, owner, kind, id, { name: contents.name, lines });
     await listsDb(db).updateTable('cart_saved_lists').set({ updated_at: sql`now()` }).where('id', '=', id).execute();
   }
 
   /** Deletes the list: its kernel item is overwritten with nothing first, then the row goes. */
-  async delete(db: Db, subjectId: string, kind: SavedListKind, id: string): Promise<void> {
-    await this.row(db, subjectId, kind, id, true);
-    await this.store(db, subjectId, kind, id, null);
+  async delete(db: Db, owner: ListOwner, kind: SavedListKind, id: string): Promise<void> {
+    await this.row(db, owner, kind, id, true);
+    await this.store(db, owner, kind, id, null);
     await listsDb(db).deleteFrom('cart_saved_lists').where('id', '=', id).execute();
   }
 }

@@ -2,7 +2,7 @@
 // accountant): pages and the JSON API. Each POST is one transaction opened here.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { AppError, isAppError, notFound } from '../../platform/errors.ts';
-import { staffActor, type Actor } from '../../privacy/actors.ts';
+import type { Actor } from '../../privacy/actors.ts';
 import { isPrivacyRefusal } from '../../privacy/refusals.ts';
 import { CREDIT_PURPOSE, creditCheckOf, openCreditChecks, recordCreditDecision, requestCreditCheck, type CreditCheck, type CreditPorts } from './credit.ts';
 import { creditListPage, creditPage } from './credit-pages.ts';
@@ -24,18 +24,18 @@ export function creditRoutes(app: FastifyInstance, ports: CreditPorts & { getOrd
 
   const staffPage = async (request: FastifyRequest, reply: FastifyReply): Promise<Actor | null> => {
     const session = await app.accounts.session(request);
-    if (session?.user.kind !== 'staff' || session.stage !== 'full') {
+    if (session?.user.kind !== 'staff' || session.stage !== 'full' || session.via !== 'cookie') {
       void reply.redirect('/staff/login', 303);
       return null;
     }
     if (!mayCheck(session.user.role)) throw new AppError('FORBIDDEN', 'Your role does not do credit checks.');
-    return staffActor(session.user.id, session.user.role!);
+    return session.actor;
   };
   const staffApi = async (request: FastifyRequest): Promise<Actor> => {
     // A disclosure request names the staff member who asked, so the shop's API token (no person) cannot ask.
     const session = await app.accounts.requireSession(request, 'staff');
     if (!mayCheck(session.user.role)) throw new AppError('FORBIDDEN', 'Your role does not do credit checks.');
-    return staffActor(session.user.id, session.user.role!);
+    return session.actor;
   };
   const checkOf = async (number: string): Promise<{ check: CreditCheck; order: OrderRef }> => {
     const order = await ports.getOrderByNumber(number);

@@ -3,13 +3,13 @@ import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
 import { isAppError } from '../../platform/errors.ts';
 import { testEachDatabase } from '../../platform/testing/databases.ts';
-import { staffActor, systemActor } from '../../privacy/actors.ts';
+import { staffActor, testActor } from '../../privacy/actors.ts';
 import { testKernel } from '../../privacy/testing.ts';
 import { createOrder, getOrder, getOrderByNumber, historyOf, linesOf, ordersOfCustomer } from './orders.ts';
 import { onOrderTransition, transitionOrder } from './transitions.ts';
 import { pricedCart, testCustomer, testDeps } from './test-support.ts';
 
-const checkout = systemActor('checkout');
+const checkout = testActor('checkout');
 const fulfilment = staffActor(randomUUID(), 'fulfilment');
 
 testEachDatabase('createOrder stores the order in pending payment with a C- number, line snapshots and no personal data', async ({ db }) => {
@@ -63,7 +63,7 @@ testEachDatabase('transitionOrder records each step with a pseudonymous actor an
     events.push(`${e.from}>${e.to}:${e.refundMinor ?? '-'}`);
   });
   try {
-    await transitionOrder(deps, db, { orderId: order.id, to: 'paid', actor: systemActor('payments.settle') });
+    await transitionOrder(deps, db, { orderId: order.id, to: 'paid', actor: testActor('payments.settle') });
     await transitionOrder(deps, db, { orderId: order.id, to: 'completed', actor: fulfilment });
     const refunded = await transitionOrder(deps, db, { orderId: order.id, to: 'refunded', actor: fulfilment, amountMinor: 500, reason: 'Licence never activated' });
     assert.equal(refunded.order.refunded_minor, 500);

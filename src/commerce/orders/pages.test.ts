@@ -5,7 +5,7 @@ import { FormClient, signUpAndConfirm } from '../../accounts/testing.ts';
 import type { Db } from '../../platform/db/database.ts';
 import { buildTestApp } from '../../platform/testing/app.ts';
 import { testEachDatabase } from '../../platform/testing/databases.ts';
-import { staffActor, systemActor } from '../../privacy/actors.ts';
+import { staffActor, testActor } from '../../privacy/actors.ts';
 import { ordersDeps, orderRef } from './deps.ts';
 import { createOrder } from './orders.ts';
 import { pricedCart } from './test-support.ts';
@@ -15,7 +15,7 @@ const owner = { name: 'Wilhelmina Ashcombe', email: 'wilhelmina.ashcombe@example
 const other = { name: 'Bartholomew Quince', email: 'bartholomew.quince@example.com', password: 'silver-otter-42-naps-often' };
 const address = '4 Larkspur Row, Thistlewick TW9 2LP';
 const TRACKING = 'JD0146000062817';
-const system = systemActor('test.checkout');
+const system = testActor('test.checkout');
 
 async function subjectOf(app: FastifyInstance, db: Db, email: string): Promise<string> {
   const [subject] = await app.privacy.findSubjects(db, { category: 'user.contact.email', value: email, actor: system, purpose: 'account' });

@@ -2,7 +2,7 @@
 // and the staff JSON API. Each command is one transaction, opened here.
 import type { FastifyInstance, FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { AppError, isAppError, notFound } from '../../platform/errors.ts';
-import { selfActor, staffActor, systemActor, type Actor } from '../../privacy/actors.ts';
+import type { Actor } from '../../privacy/actors.ts';
 import { isPrivacyRefusal, SubjectErased } from '../../privacy/refusals.ts';
 import { ordersDeps } from './deps.ts';
 import { getOrderByNumber, historyOf, linesOf, listOrders, ordersOfCustomer } from './orders.ts';
@@ -18,9 +18,6 @@ import { sendPage } from '../../web/page.ts';
 
 /** Staff roles that work with orders (support moves them along but sees no delivery details). */
 export const ORDER_ROLES = new Set(['owner', 'fulfilment', 'support']);
-/** The actor of calls made with the shop's staff API token (no person behind it). */
-export const API_TOKEN_ACTOR = systemActor('staff-api');
-
 
 /** Delivery details, or null when the kernel will not give them to this actor (or the buyer was erased). */
 async function personalOrNull(app: FastifyInstance, order: Order, actor: Actor): Promise<OrderPersonal | null> {
@@ -92,20 +89,20 @@ export const ordersRoutes: FastifyPluginAsync = async (app) => {
     // Another customer's order answers exactly like one that does not exist.
     if (!order || order.customer_subject !== subject) throw notFound('Order');
     const [lines, history] = [await linesOf(app.db, order.id), await historyOf(app.db, order.id)];
-    const personal = await personalOrNull(app, order, selfActor(subject));
-    const disclosures = await app.privacy.disclosuresOf(app.db, { subject, order: order.id });
+    const personal = await personalOrNull(app, order, session.actor);
+    const disclosures = await app.privacy.disclosuresOf(app.db, { subject, order: order.id, actor: session.actor, purpose: 'order-status' });
     return sendPage(request, reply, myOrderPage({ order, lines, history, personal, disclosures }));
   });
 
   // ---- Staff console pages.
   const staffOf = async (request: FastifyRequest, reply: FastifyReply) => {
     const session = await accounts.session(request);
-    if (session?.user.kind !== 'staff' || session.stage !== 'full') {
+    if (session?.user.kind !== 'staff' || session.stage !== 'full' || session.via !== 'cookie') {
       void reply.redirect('/staff/login', 303);
       return null;
     }
     if (!ORDER_ROLES.has(session.user.role ?? '')) throw new AppError('FORBIDDEN', 'Your role does not work with orders.');
-    return { session, actor: staffActor(session.user.id, session.user.role!) };
+    return { session, actor: session.actor };
   };
 
   const staffOrderView = async (request: FastifyRequest, reply: FastifyReply, order: Order, actor: Actor, extra: { error?: string; notice?: string } = {}, status = 200) => {
@@ -147,16 +144,13 @@ export const ordersRoutes: FastifyPluginAsync = async (app) => {
     return reply.redirect(`/staff/orders/${order.number}?done=${String((request.body ?? {}).to)}`, 303);
   });
 
-  // ---- Staff JSON API: a signed-in staff session (its role is the kernel actor), or the shop's
-  // API token (actor system:staff-api), as the catalogue's staff API.
+  // ---- Staff JSON API: a signed-in staff session or a staff member's personal API token; either
+  // way the kernel actor is that person in their (or the token's) role. The shop's shared token
+  // reaches only the catalogue (decision 0026).
   const apiActor = async (request: FastifyRequest): Promise<Actor> => {
-    if ((request.headers.authorization ?? '').startsWith('Bearer ')) {
-      await app.requireStaff(request);
-      return API_TOKEN_ACTOR;
-    }
     const session = await accounts.requireSession(request, 'staff');
     if (!ORDER_ROLES.has(session.user.role ?? '')) throw new AppError('FORBIDDEN', 'Your role does not work with orders.');
-    return staffActor(session.user.id, session.user.role!);
+    return session.actor;
   };
   const route = (summary: string, schema: Record<string, unknown> & { response: Record<string, unknown> }) => ({
     schema: { tags: ['staff: orders'], summary, security: [{ staffToken: [] }], ...schema, response: { ...schema.response, ...errorResponses } },

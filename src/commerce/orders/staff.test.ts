@@ -1,18 +1,19 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
-import { staffClient } from '../../accounts/testing.ts';
+import { staffClient, staffTokenHeaders } from '../../accounts/testing.ts';
+import { sql } from 'kysely';
 import type { Db } from '../../platform/db/database.ts';
 import { buildTestApp } from '../../platform/testing/app.ts';
 import { testEachDatabase } from '../../platform/testing/databases.ts';
-import { systemActor } from '../../privacy/actors.ts';
+import { testActor } from '../../privacy/actors.ts';
 import { verifyAuditLog } from '../../privacy/audit/verify.ts';
 import { ordersDeps, orderRef } from './deps.ts';
 import { createOrder, getOrder, historyOf } from './orders.ts';
 import { buyer, pricedCart, testCustomer } from './test-support.ts';
 import { transitionOrder } from './transitions.ts';
 
-const system = systemActor('test.checkout');
+const system = testActor('test.checkout');
 const password = 'granite-heron-58-waits-patiently';
 const TRACKING = '9400111899223856';
 
@@ -57,10 +58,9 @@ testEachDatabase('[P000-02][P002-01] staff read order data only under fulfillmen
       assert.ok(!refused.body.includes(TRACKING) && !refused.body.includes(buyer.address));
       assert.equal(await auditEntries(app, db), before + 1, `the refused read under ${purpose} is audited`);
     }
-    // The same with the shop's API token.
+    // The shop's shared API token reaches no personal route at all (decision 0026).
     const token = await app.inject({ method: 'GET', url: `/api/staff/orders/${order.number}/delivery?purpose=offers`, headers: staffHeaders });
-    assert.equal(token.statusCode, 403);
-    assert.equal(token.json().error.code, 'PRIVACY_REFUSED');
+    assert.equal(token.statusCode, 401);
 
     // A marketing member of staff does not work with orders at all.
     const marketer = await staffClient(app, db, { name: 'Ignatius Pemberton', email: 'ignatius@shop.example', role: 'marketing', password });
@@ -113,7 +113,7 @@ testEachDatabase('fulfilment staff move an order along in the console: fulfillin
     const staffRef = history.at(-1)!.actor_ref;
     assert.match(staffRef, /^staff:[0-9a-f-]{36}$/);
     assert.deepEqual(history.map((h) => h.to_status), ['pending_payment', 'paid', 'fulfilling', 'shipped', 'delivered', 'completed']);
-    const disclosures = await app.privacy.disclosuresOf(db, { subject, order: order.id });
+    const disclosures = await app.privacy.disclosuresOf(db, { subject, order: order.id, actor: testActor('test'), purpose: 'fulfillment' });
     assert.deepEqual(disclosures.map((d) => [d.recipient, d.recipientRef]), [['carriers', 'DHL']]);
     const kept = await app.privacy.read(db, { subject, actor: system, purpose: 'fulfillment', categories: ['user.behavior.purchase_history'], ref: orderRef(order.id) });
     assert.deepEqual(kept.values['user.behavior.purchase_history'], { carrier: 'DHL', tracking: TRACKING });
@@ -134,11 +134,13 @@ testEachDatabase('fulfilment staff move an order along in the console: fulfillin
   }
 });
 
-testEachDatabase('the staff orders API lists, shows and moves orders with the API token; errors name the field or the allowed steps', async (database) => {
-  const { app, staffHeaders } = await buildTestApp(database);
+testEachDatabase('the staff orders API lists, shows and moves orders with a personal API token; errors name the field or the allowed steps', async (database) => {
+  const { app } = await buildTestApp(database);
   try {
     const { db } = database;
     const { order } = await paidOrder(app, db, { physical: false });
+    const staffHeaders = await staffTokenHeaders(app, db, 'owner');
+    const ownerId = (await sql<{ id: string }>`select id from accounts_users where kind = 'staff'`.execute(db)).rows[0]!.id;
     const call = (method: 'GET' | 'POST', url: string, payload?: unknown) => app.inject({ method, url, headers: staffHeaders, ...(payload ? { payload: payload as object } : {}) });
 
     assert.equal((await app.inject({ method: 'GET', url: '/api/staff/orders' })).statusCode, 401);
@@ -165,7 +167,7 @@ testEachDatabase('the staff orders API lists, shows and moves orders with the AP
     assert.equal(cancelled.statusCode, 200, cancelled.body);
     assert.equal(cancelled.json().status, 'cancelled');
     assert.equal(cancelled.json().refunded_minor, order.total_minor, 'a cancellation after payment notes the amount to give back');
-    assert.deepEqual(cancelled.json().history.at(-1), { ...cancelled.json().history.at(-1), to: 'cancelled', actor: 'system:staff-api', reason: 'Customer asked to cancel', amount_minor: order.total_minor });
+    assert.deepEqual(cancelled.json().history.at(-1), { ...cancelled.json().history.at(-1), to: 'cancelled', actor: `staff:${ownerId}`, reason: 'Customer asked to cancel', amount_minor: order.total_minor });
     assert.deepEqual(cancelled.json().next, []);
 
     const spec = (await app.inject({ method: 'GET', url: '/openapi.json' })).json();

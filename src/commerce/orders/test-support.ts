@@ -2,7 +2,7 @@
 // through the kernel with an order's shipping copy, and orders deps on a test kernel.
 import { randomUUID } from 'node:crypto';
 import type { Db } from '../../platform/db/database.ts';
-import { systemActor } from '../../privacy/actors.ts';
+import { testActor } from '../../privacy/actors.ts';
 import type { PrivacyKernel } from '../../privacy/kernel.ts';
 import { orderRef, type OrdersDeps } from './deps.ts';
 import type { PricedCart } from './priced.ts';
@@ -29,7 +29,7 @@ export function testDeps(kernel: PrivacyKernel, publicUrl = 'http://shop.test'):
 
 /** A customer with name and email under `account`; `orderId` also gets the order's name and address copy. */
 export async function testCustomer(kernel: PrivacyKernel, db: Db, orderId?: string, who = buyer): Promise<string> {
-  const actor = systemActor('test.checkout');
+  const actor = testActor('test.checkout');
   const subject = await kernel.createSubject(db, { kind: 'customer', actor, purpose: 'account' });
   await kernel.write(db, { subject, actor, purpose: 'account', values: { 'user.name': who.name, 'user.contact.email': who.email } });
   if (orderId) await kernel.write(db, { subject, actor, purpose: 'fulfillment', ref: orderRef(orderId), values: { 'user.name': who.name, 'user.contact.address': who.address } });

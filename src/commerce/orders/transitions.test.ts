@@ -6,14 +6,14 @@ import { startSmtpSink, type ReceivedMail } from '../../comms/testing/smtp-sink.
 import type { Db } from '../../platform/db/database.ts';
 import { isAppError } from '../../platform/errors.ts';
 import { testEachDatabase } from '../../platform/testing/databases.ts';
-import { staffActor, systemActor } from '../../privacy/actors.ts';
+import { staffActor, testActor } from '../../privacy/actors.ts';
 import { testKernel } from '../../privacy/testing.ts';
 import { orderRef } from './deps.ts';
 import { createOrder, getOrder } from './orders.ts';
 import { buyer, pricedCart, testCustomer, testDeps } from './test-support.ts';
 import { transitionOrder } from './transitions.ts';
 
-const checkout = systemActor('checkout');
+const checkout = testActor('checkout');
 const packer = staffActor(randomUUID(), 'fulfilment');
 const TRACKING = '1Z999AA10123456784';
 
@@ -79,7 +79,7 @@ testEachDatabase('[P000-05] an illegal transition is a 409 that names the order 
   await assert.rejects(transitionOrder(deps, db, { orderId: randomUUID(), to: 'paid', actor: packer }), (err) => isAppError(err) && err.status === 404);
   assert.deepEqual(await counts(db), before);
   assert.equal((await getOrder(db, id))?.status, 'pending_payment');
-  assert.deepEqual(await kernel.disclosuresOf(db, { subject }), [], 'nothing disclosed to a carrier');
+  assert.deepEqual(await kernel.disclosuresOf(db, { subject, actor: testActor('test'), purpose: 'fulfillment' }), [], 'nothing disclosed to a carrier');
   const shipment = await kernel.read(db, { subject, actor: packer, purpose: 'fulfillment', categories: ['user.behavior.purchase_history'], ref: orderRef(id) });
   assert.equal(shipment.values['user.behavior.purchase_history'], undefined, 'no tracking number stored');
 });
@@ -98,7 +98,7 @@ testEachDatabase('[P002-04] shipping keeps carrier and tracking through the kern
 
   const record = await kernel.read(db, { subject, actor: packer, purpose: 'fulfillment', categories: ['user.behavior.purchase_history'], ref: orderRef(id) });
   assert.deepEqual(record.values['user.behavior.purchase_history'], { carrier: 'DHL', tracking: TRACKING });
-  const disclosures = await kernel.disclosuresOf(db, { subject, order: id });
+  const disclosures = await kernel.disclosuresOf(db, { subject, order: id, actor: testActor('test'), purpose: 'fulfillment' });
   assert.equal(disclosures.length, 1);
   assert.equal(disclosures[0]!.recipient, 'carriers');
   assert.equal(disclosures[0]!.basis, 'fulfillment');

@@ -5,7 +5,7 @@ import { sql } from 'kysely';
 import type { Db } from '../../platform/db/database.ts';
 import { isAppError } from '../../platform/errors.ts';
 import { testEachDatabase } from '../../platform/testing/databases.ts';
-import { systemActor } from '../../privacy/actors.ts';
+import { testActor } from '../../privacy/actors.ts';
 import { submitPayForm, TEST_CARD } from '../../sandbox-processor/testing.ts';
 import { onPaymentSettled, type Settlement } from './payments.ts';
 import { reconcileOpenPayments } from './reconcile.ts';
@@ -15,7 +15,7 @@ import { sandboxWebhookSecret } from '../../sandbox-processor/app.ts';
 import { TEST_SANDBOX_SECRET } from '../../sandbox-processor/testing.ts';
 
 const CARD_DIGITS = '4242424242424242';
-const actor = systemActor('checkout');
+const actor = testActor('checkout');
 
 function recordSettlements(): { calls: { inTransaction: boolean; settlement: Settlement }[]; stop: () => void } {
   const calls: { inTransaction: boolean; settlement: Settlement }[] = [];
@@ -63,13 +63,13 @@ testEachDatabase('[P002-15] [P002-18] a card paid on the sandbox page settles on
     assert.deepEqual(again, settled);
     assert.equal(seen.calls.length, 1);
 
-    const stored = await app.privacy.read(db, { subject, actor: systemActor('payments'), purpose: 'fulfillment', categories: ['user.payment'], ref: `order:${orderId}` });
+    const stored = await app.privacy.read(db, { subject, actor: testActor('payments'), purpose: 'fulfillment', categories: ['user.payment'], ref: `order:${orderId}` });
     const method = stored.values['user.payment'] as Record<string, unknown>;
     assert.equal(method.last4, '4242');
     assert.match(String(method.token), /^pm_sbx_/);
     assert.deepEqual(Object.keys(method).sort(), ['brand', 'last4', 'processor', 'token']);
 
-    const disclosures = await app.privacy.disclosuresOf(db, { subject, order: orderId });
+    const disclosures = await app.privacy.disclosuresOf(db, { subject, order: orderId, actor: testActor('test'), purpose: 'fulfillment' });
     assert.deepEqual(disclosures.map((d) => [d.recipient, d.basis, d.categories.sort().join(',')]), [['payment-processor', 'fulfillment', 'user.contact.email,user.name']]);
 
     const [row] = await rows(db);
@@ -190,7 +190,7 @@ testEachDatabase('processor down: PAYMENT_PROCESSOR_UNAVAILABLE (503) and no pay
       await sql`rollback to savepoint pay`.execute(trx);
     });
     assert.equal((await rows(db)).length, 0);
-    assert.equal((await app.privacy.disclosuresOf(db, { subject })).length, 0, 'a rolled-back start leaves no disclosure either');
+    assert.equal((await app.privacy.disclosuresOf(db, { subject, actor: testActor('test'), purpose: 'fulfillment' })).length, 0, 'a rolled-back start leaves no disclosure either');
   } finally {
     await bed.close();
   }
@@ -211,10 +211,10 @@ testEachDatabase('[P003-02] a bank account is kept by the store as token and las
     const paid = await app.payments.startPayment(db, { ...other, amountMinor: 1000, currency: 'USD', instrument: 'bank-account', idempotencyKey: 'k-refund', actor });
     await submitPayForm(paid.redirectUrl, { holder: 'Pat Buyer', routing: '110000000', account: '000123456789' });
     assert.equal((await db.transaction().execute((trx) => app.payments.settlePayment(trx, paid.paymentId))).last4, '6789');
-    const kept = await app.privacy.read(db, { subject: other.subject, actor: systemActor('payments'), purpose: 'fulfillment', categories: ['user.payment'], ref: `order:${other.orderId}` });
+    const kept = await app.privacy.read(db, { subject: other.subject, actor: testActor('payments'), purpose: 'fulfillment', categories: ['user.payment'], ref: `order:${other.orderId}` });
     assert.deepEqual(Object.keys(kept.values['user.payment'] as object).sort(), ['brand', 'last4', 'processor', 'token']);
     assert.equal((kept.values['user.payment'] as Record<string, unknown>).brand, 'bank_account');
-    const staff = systemActor('test-staff');
+    const staff = testActor('test-staff');
     const r1 = await db.transaction().execute((trx) => app.payments.refundPayment(trx, { paymentId: paid.paymentId, amountMinor: 400, idempotencyKey: 'refund-1', actor: staff }));
     assert.deepEqual(r1, { paymentId: paid.paymentId, status: 'succeeded', refundedMinor: 400 });
     const r1again = await app.payments.refundPayment(db, { paymentId: paid.paymentId, amountMinor: 400, idempotencyKey: 'refund-1', actor: staff });

@@ -6,7 +6,7 @@ import { loadConfig } from '../../platform/config.ts';
 import { createLogger } from '../../platform/logger.ts';
 import { TEST_STAFF_TOKEN } from '../../platform/testing/app.ts';
 import { testEachDatabase } from '../../platform/testing/databases.ts';
-import { systemActor } from '../../privacy/actors.ts';
+import { testActor } from '../../privacy/actors.ts';
 import { buildApp } from '../../web/app.ts';
 import { modules } from '../../modules.ts';
 import { makePaymentsModule } from './module.ts';
@@ -36,7 +36,7 @@ testEachDatabase('Stripe through the payments module: session started, a signed 
     const { subject, orderId } = await buyerWithOrder(app.privacy, db);
     // The create request's exact fields are proven in stripe-adapter.test.ts; here its answer is what matters.
     stripe.play({ response: fixture('create-session').response });
-    const started = await db.transaction().execute((trx) => app.payments.startPayment(trx, { orderId, subject, amountMinor: 4999, currency: 'USD', instrument: 'card', idempotencyKey: 'stripe-flow', actor: systemActor('checkout') }));
+    const started = await db.transaction().execute((trx) => app.payments.startPayment(trx, { orderId, subject, amountMinor: 4999, currency: 'USD', instrument: 'card', idempotencyKey: 'stripe-flow', actor: testActor('checkout') }));
     assert.match(started.redirectUrl, /^https:\/\/checkout\.stripe\.com\//);
 
     const raw = JSON.stringify(fixture('webhook-checkout-session-completed' as never));
@@ -49,7 +49,7 @@ testEachDatabase('Stripe through the payments module: session started, a signed 
     assert.equal(ok.statusCode, 200, ok.body);
     assert.deepEqual(ok.json(), { received: true, status: 'succeeded' });
     assert.deepEqual(settled.map((s) => [s.orderId, s.status, s.last4]), [[orderId, 'succeeded', '4242']]);
-    const stored = await app.privacy.read(db, { subject, actor: systemActor('payments'), purpose: 'fulfillment', categories: ['user.payment'], ref: `order:${orderId}` });
+    const stored = await app.privacy.read(db, { subject, actor: testActor('payments'), purpose: 'fulfillment', categories: ['user.payment'], ref: `order:${orderId}` });
     assert.deepEqual(stored.values['user.payment'], { processor: 'stripe', token: 'pm_1QxYzAbCdEfGhIjKvIsA4242', brand: 'visa', last4: '4242' });
 
     // A repeated delivery is answered from the record; Stripe is not asked again (no fixture is queued).

@@ -4,7 +4,7 @@ import { randomUUID } from 'node:crypto';
 import type { Db } from '../../platform/db/database.ts';
 import { buildTestApp, type TestApp } from '../../platform/testing/app.ts';
 import type { DatabaseHandle } from '../../platform/db/database.ts';
-import { systemActor } from '../../privacy/actors.ts';
+import { testActor } from '../../privacy/actors.ts';
 import type { PrivacyKernel } from '../../privacy/kernel.ts';
 import { startTestSandbox, TEST_SANDBOX_SECRET } from '../../sandbox-processor/testing.ts';
 
@@ -37,7 +37,7 @@ export async function paymentsTestBed(database: DatabaseHandle, env: Record<stri
 
 /** A customer subject with the order copy of name and email that checkout writes before payment. */
 export async function buyerWithOrder(kernel: PrivacyKernel, db: Db): Promise<{ subject: string; orderId: string }> {
-  const actor = systemActor('checkout');
+  const actor = testActor('checkout');
   const subject = await kernel.createSubject(db, { kind: 'customer', actor, purpose: 'fulfillment' });
   const orderId = randomUUID();
   await kernel.write(db, { subject, actor, purpose: 'fulfillment', ref: `order:${orderId}`, values: { 'user.name': 'Pat Buyer', 'user.contact.email': 'pat.buyer@example.com' } });

@@ -13,7 +13,7 @@ import { createLogger } from '../../platform/logger.ts';
 import { testWorker, waitFor } from '../../platform/jobs/testing/support.ts';
 import type { Worker } from '../../platform/jobs/worker.ts';
 import { personalData } from '../../platform/testing/personal-data.ts';
-import { systemActor } from '../../privacy/actors.ts';
+import { testActor } from '../../privacy/actors.ts';
 import type { PrivacyKernel } from '../../privacy/kernel.ts';
 import { testKernel } from '../../privacy/testing.ts';
 import { commsModule } from '../module.ts';
@@ -65,7 +65,7 @@ export async function mailFixture(database: DatabaseHandle, env: Record<string, 
     config,
     logs,
     async customer() {
-      const actor = systemActor('test.signup');
+      const actor = testActor('test.signup');
       const subject = await kernel.createSubject(db, { kind: 'customer', actor, purpose: 'account' });
       await kernel.write(db, { subject, actor, purpose: 'account', values: { 'user.name': personalData.name, 'user.contact.email': personalData.email } });
       return subject;

@@ -1,6 +1,6 @@
 // The rules that need no database: may this actor use this purpose, and may this purpose (and
 // this actor's role) touch these categories? Any "no" is a refusal with a stable reason.
-import type { Actor } from '../actors.ts';
+import { isMinted, isUnconfined, type Actor } from '../actors.ts';
 import type { DataMap, Purpose } from '../datamap/types.ts';
 import type { RefusalReason } from '../refusals.ts';
 
@@ -24,6 +24,7 @@ export type AccessAnswer = { ok: true; purpose: Purpose; categories: string[] } 
 export function checkAccess(map: DataMap, q: AccessQuestion): AccessAnswer {
   let categories = [...new Set(q.categories ?? [])];
   const deny = (reason: RefusalReason, message: string): AccessAnswer => ({ ok: false, reason, message, categories });
+  if (!isMinted(q.actor)) return deny('forged-actor', 'This actor was not minted by the code that authenticated it.');
 
   if (q.projection !== undefined) {
     const projection = map.projections.get(q.projection);
@@ -64,8 +65,13 @@ export function checkAccess(map: DataMap, q: AccessQuestion): AccessAnswer {
     }
     case 'vendor':
       return deny('vendor-needs-disclosure', 'Vendors receive buyer data only through a ledgered disclosure for their own order.');
-    case 'system':
+    case 'system': {
+      if (isUnconfined(actor)) break;
+      const job = map.jobs.get(actor.job);
+      if (!job) return deny('undeclared-job', `The data map declares no job ${actor.job}.`);
+      if (!job.purposes.has(purpose.id)) return deny('job-may-not-use-purpose', `The job ${job.id} may not act under the purpose ${purpose.id}.`);
       break;
+    }
   }
   return { ok: true, purpose, categories };
 }

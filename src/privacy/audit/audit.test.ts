@@ -6,7 +6,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { sql } from 'kysely';
 import { openDatabase } from '../../platform/db/database.ts';
 import { testEachDatabase } from '../../platform/testing/databases.ts';
-import { staffActor, systemActor } from '../actors.ts';
+import { staffActor, testActor } from '../actors.ts';
 import { rewriteAuditChainFrom, testKernel } from '../testing.ts';
 import { readAnchor } from './anchor.ts';
 import { appendAudit } from './append.ts';
@@ -14,7 +14,7 @@ import { sealAuditLog, sealJob } from './seal.ts';
 import { verifyAuditLog } from './verify.ts';
 import type { Db } from '../../platform/db/database.ts';
 
-const system = systemActor('test');
+const system = testActor('test');
 
 async function someActivity(db: Db) {
   const { kernel } = await testKernel(db);
@@ -104,9 +104,9 @@ testEachDatabase(
         handles[i % handles.length]!
           .transaction()
           .execute(async (trx) => {
-            await appendAudit(trx, [{ actor: systemActor(`writer-${i}`), action: 'staff.action', outcome: 'ok', detail: { n: i } }], new Date());
+            await appendAudit(trx, [{ actor: testActor(`writer-${i}`), action: 'staff.action', outcome: 'ok', detail: { n: i } }], new Date());
             await sleep((i * 7) % 23);
-            await appendAudit(trx, [{ actor: systemActor(`writer-${i}`), action: 'staff.action', outcome: 'ok', detail: { n: i, second: true } }], new Date());
+            await appendAudit(trx, [{ actor: testActor(`writer-${i}`), action: 'staff.action', outcome: 'ok', detail: { n: i, second: true } }], new Date());
             if (i % 5 === 4) throw new Error('roll back');
           })
           .then(

@@ -8,6 +8,7 @@ import type { Db } from '../../platform/db/database.ts';
 import type { JobContext } from '../../platform/jobs/types.ts';
 import { advanceAnchor, type AnchorOutcome } from './anchor.ts';
 import { GENESIS, linkHash, type AuditRow } from './chain.ts';
+import { kernelInternals } from '../internals.ts';
 
 // An arbitrary constant naming "the audit sealer" among advisory locks.
 const SEALER_LOCK = 7_200_301_019;
@@ -84,7 +85,8 @@ export async function sealJob(_payload: unknown, ctx: Pick<JobContext, 'db' | 'l
   if (lag !== null && lag > SEAL_LAG_ALERT_SECONDS) {
     ctx.log.error({ alert: 'AUDIT_SEAL_LAG', oldestUnsealedSeconds: lag }, 'privacy: audit entries have waited too long to be sealed');
   }
-  const anchorPath = ctx.services?.privacy?.context.anchorPath ?? null;
+  const kernel = ctx.services?.privacy;
+  const anchorPath = kernel ? kernelInternals(kernel).anchorPath : null;
   const { sealed, head, anchor } = await sealAuditLog(ctx.db, { anchorPath });
   if (anchor === 'mismatch') {
     ctx.log.error(

@@ -5,7 +5,7 @@
 import { sql } from 'kysely';
 import type { Db } from '../../platform/db/database.ts';
 import { validationError } from '../../platform/errors.ts';
-import { actorRef, type Actor } from '../actors.ts';
+import { actorRef, type Actor, type StaffRole } from '../actors.ts';
 import { refuse } from '../access/refuse.ts';
 import { appendAudit } from '../audit/append.ts';
 import type { KernelContext } from '../context.ts';
@@ -13,6 +13,12 @@ import { evidenceAad, open, seal } from '../crypto/envelope.ts';
 import { currentPolicyVersion, dataKeyOf } from '../store/subjects.ts';
 
 export const consentChannels = ['web', 'email', 'phone', 'paper', 'in-person'] as const;
+
+/**
+ * Staff roles that may record a person's consent or withdrawal on their behalf, always with
+ * evidence and always listed for the DPO to review (decision 0030). Other roles are refused.
+ */
+export const CONSENT_RECORDING_ROLES: readonly StaffRole[] = ['support', 'owner', 'dpo'];
 export type ConsentChannel = (typeof consentChannels)[number];
 
 export interface ConsentRequest {
@@ -60,7 +66,26 @@ export async function recordConsent(ctx: KernelContext, db: Db, request: Consent
   if (action !== 'grant' && action !== 'withdraw') throw validationError('action', 'must be grant or withdraw');
   if (actor.kind === 'vendor') return refuse(ctx, db, base, 'vendor-needs-disclosure', 'Vendors cannot record consent.');
   if (actor.kind === 'self' && actor.subjectId !== subject) return refuse(ctx, db, base, 'not-own-data', 'A person may only give or withdraw their own consent.');
+  if (actor.kind === 'system' && action === 'grant') return refuse(ctx, db, base, 'role-may-not-record-consent', 'Only the person, or staff with evidence of what the person said, may give consent.');
+  if (actor.kind === 'staff') {
+    if (!CONSENT_RECORDING_ROLES.includes(actor.role)) {
+      return refuse(ctx, db, base, 'role-may-not-record-consent', `The ${actor.role} role may not record a person's consent or withdrawal; the person does, or ${CONSENT_RECORDING_ROLES.join(', ')} record it with evidence.`);
+    }
+    if (channel === 'web') throw validationError('channel', 'staff record what a person said by email, phone, paper or in person; on the web the person chooses themself');
+    if (!request.evidence?.trim()) throw validationError('evidence', 'staff must record what proves it (a signed form, a call reference, the request number)');
+  }
   if (request.evidence !== undefined && request.evidence.length > 4000) throw validationError('evidence', 'must be at most 4000 characters');
+  return appendConsent(ctx, db, { ...request, recipient }, base);
+}
+
+/** Writes one ledger entry (evidence sealed under the person's key) and its audit entry; the checks are the caller's. */
+export async function appendConsent(
+  ctx: KernelContext,
+  db: Db,
+  request: ConsentRequest & { recipient: string },
+  base: { actor: Actor; action: 'consent.grant' | 'consent.withdraw'; subjectId: string; purpose: string; detail: Record<string, string> },
+): Promise<number> {
+  const { subject, purpose, action, channel, actor, recipient } = request;
 
   const { dataKey } = await dataKeyOf(ctx, db, subject).catch(async (err: unknown) => {
     if ((err as Error).name === 'SubjectErased') await refuse(ctx, db, base, 'erased', 'erased');

@@ -2,12 +2,13 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { sql } from 'kysely';
 import { testEachDatabase } from '../../platform/testing/databases.ts';
-import { systemActor } from '../actors.ts';
+import { testActor } from '../actors.ts';
 import { SubjectErased } from '../refusals.ts';
 import { testKernel } from '../testing.ts';
 import { KeyCache } from './key-cache.ts';
+import { kernelInternals } from '../internals.ts';
 
-const system = systemActor('test');
+const system = testActor('test');
 const key = (leaf: number) => ({ kind: 'customer', leaf, wrapped: Buffer.from([leaf]), dataKey: Buffer.alloc(32, leaf) });
 
 test('the key cache is bounded (least recently used out first) and its entries expire', () => {
@@ -65,10 +66,10 @@ test('evicted, deleted and closed-over keys are zeroed; close stops the timer', 
 testEachDatabase('a kernel closes its key cache: keys zeroed, timer stopped', async ({ db }) => {
   const { kernel } = await testKernel(db);
   const subject = await kernel.createSubject(db, { kind: 'customer', actor: system, purpose: 'account' });
-  assert.equal(kernel.context.keyCache.size, 1);
+  assert.equal(kernelInternals(kernel).keyCache.size, 1);
   await kernel.close();
-  assert.equal(kernel.context.keyCache.size, 0);
-  assert.equal(kernel.context.keyCache.get(subject), undefined);
+  assert.equal(kernelInternals(kernel).keyCache.size, 0);
+  assert.equal(kernelInternals(kernel).keyCache.get(subject), undefined);
 });
 
 testEachDatabase('[P000-12] an erasure in one process stops reads and writes at once in another that holds the key in its cache', async ({ db }) => {
@@ -80,7 +81,7 @@ testEachDatabase('[P000-12] an erasure in one process stops reads and writes at 
   const read = (k: typeof a) => k.kernel.read(db, { subject, actor: system, purpose: 'fulfillment', categories: ['user.name'] });
   assert.equal((await read(a)).values['user.name'], 'Cached Person');
   assert.equal((await read(b)).values['user.name'], 'Cached Person');
-  assert.ok(a.kernel.context.keyCache.get(subject) && b.kernel.context.keyCache.get(subject), 'both processes hold the unwrapped key');
+  assert.ok(kernelInternals(a.kernel).keyCache.get(subject) && kernelInternals(b.kernel).keyCache.get(subject), 'both processes hold the unwrapped key');
 
   await b.kernel.erase(db, { subject, actor: system });
   await assert.rejects(read(a), SubjectErased);
@@ -101,9 +102,9 @@ testEachDatabase('[P000-12] a database restored from before an erasure does not 
   // The restore: the key row and the active status are back, as in the backup.
   await sql`insert into privacy_subject_keys (subject_id, leaf, master_key_id, wrapped_key) values (${subject}::uuid, ${saved.leaf}, ${saved.master_key_id}, ${saved.wrapped_key})`.execute(db);
   await sql`update privacy_subjects set status = 'active' where id = ${subject}::uuid`.execute(db);
-  assert.ok(a.kernel.context.keyCache.get(subject), 'process a still holds the key it unwrapped before the erasure');
+  assert.ok(kernelInternals(a.kernel).keyCache.get(subject), 'process a still holds the key it unwrapped before the erasure');
 
   await assert.rejects(read(), SubjectErased);
   await assert.rejects(a.kernel.write(db, { subject, actor: system, purpose: 'fulfillment', values: { 'user.name': 'Again' } }), SubjectErased);
-  assert.equal(a.kernel.context.keyCache.get(subject), undefined, 'and forgets it');
+  assert.equal(kernelInternals(a.kernel).keyCache.get(subject), undefined, 'and forgets it');
 });

@@ -6,13 +6,14 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { sql } from 'kysely';
 import { testEachDatabase } from '../../platform/testing/databases.ts';
-import { staffActor, systemActor } from '../actors.ts';
+import { staffActor, testActor } from '../actors.ts';
 import { PrivacySetupError } from '../refusals.ts';
 import { testKernel } from '../testing.ts';
 import { BlindIndexRotationRefused } from './blind-index-keys.ts';
 import { FileKeyring } from './keyring.ts';
 import { downgradeToFormat1 } from './testing.ts';
 import { leafSecret, newShredder, puncture, randomLeaf } from './shredder.ts';
+import { kernelInternals } from '../internals.ts';
 
 const freshPath = () => join(mkdtempSync(join(tmpdir(), 'custodian-kr-')), 'nested', 'keyring.json');
 
@@ -58,7 +59,7 @@ test('two processes puncturing the same keyring file keep both erasures', async 
 
 testEachDatabase('master-key rotation re-wraps every data key without touching the data', async ({ db }) => {
   const { kernel, keyringPath } = await testKernel(db);
-  const system = systemActor('test');
+  const system = testActor('test');
   const subjects = [];
   for (let i = 0; i < 3; i++) {
     const s = await kernel.createSubject(db, { kind: 'customer', actor: system, purpose: 'account' });
@@ -69,7 +70,7 @@ testEachDatabase('master-key rotation re-wraps every data key without touching t
     (await sql<{ ciphertext: Buffer; wrapped_key: Buffer; master_key_id: string }>`
       select i.ciphertext, k.wrapped_key, k.master_key_id from privacy_items i join privacy_subject_keys k on k.subject_id = i.subject_id order by i.subject_id`.execute(db)).rows;
   const before = await snapshot();
-  const oldKey = kernel.context.masterKeys.activeKeyId();
+  const oldKey = kernelInternals(kernel).masterKeys.activeKeyId();
   const { keyId, rewrapped } = await kernel.rotateMasterKey(db, staffActor('owner-1', 'owner'));
   assert.equal(rewrapped, 3);
   assert.notEqual(keyId, oldKey);
@@ -80,7 +81,7 @@ testEachDatabase('master-key rotation re-wraps every data key without touching t
     assert.equal(row.master_key_id, keyId);
   });
   // A fresh process (no cache) reads everything after the old master key is gone.
-  await kernel.context.masterKeys.drop(oldKey);
+  await kernelInternals(kernel).masterKeys.drop(oldKey);
   const fresh = await testKernel(db, { keyringPath });
   for (const [i, s] of subjects.entries()) {
     assert.equal((await fresh.kernel.read(db, { subject: s, actor: system, purpose: 'fulfillment', categories: ['user.name'] })).values['user.name'], `Rotating Person ${i}`);

@@ -21,6 +21,7 @@ import {
   type Purpose,
   type Recipient,
   type RetentionRule,
+  type Job,
   type Role,
   type SubjectKind,
   type TaxonomyExtension,
@@ -40,7 +41,10 @@ const topLevelKeys = [
   'vendor_access',
   'projections',
   'retention',
+  'jobs',
 ] as const;
+
+const JOB_ID = /^[a-z][a-z0-9-]*(\.[a-z][a-z0-9-]*)*$/;
 
 const ID = /^[a-z][a-z0-9]*(-[a-z0-9]+)*$/;
 const FIDES_KEY = /^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)*$/;
@@ -349,6 +353,18 @@ export function validateDataMap(raw: Raw, taxonomy: Taxonomy = fideslangTaxonomy
   const vendorPurposes = strings(vendorRaw, 'purposes', where('vendor_access'));
   checkPurposes(vendorPurposes, where('vendor_access', '.purposes'));
 
+  // Declared jobs (optional: a map without them lets no system actor read or write).
+  const jobs = uniqueIds(
+    (raw.jobs === undefined ? [] : list(raw.jobs, where('jobs'))).map((j, i): Job => {
+      const at = where('jobs', `[${i}]`);
+      const ps = strings(j, 'purposes', at);
+      checkPurposes(ps, `${at}.purposes`);
+      return { id: str(j, 'id', at), description: str(j, 'description', at), purposes: new Set(ps) };
+    }),
+    where('jobs'),
+    JOB_ID,
+  );
+
   // Projections.
   const projections = uniqueIds(
     list(section('projections'), where('projections')).map((p, i): Projection => {
@@ -410,5 +426,6 @@ export function validateDataMap(raw: Raw, taxonomy: Taxonomy = fideslangTaxonomy
     vendorAccess: { recipient: vendorRecipient, purposes: new Set(vendorPurposes) },
     projections,
     retention,
+    jobs,
   };
 }

@@ -70,6 +70,13 @@ export interface Role {
   categories: ReadonlySet<string>;
 }
 
+/** A declared job: code acting with no person behind it, and the purposes it may use (decision 0026). */
+export interface Job {
+  id: string;
+  description: string;
+  purposes: ReadonlySet<string>;
+}
+
 export interface Projection {
   id: string;
   audience: Audience;
@@ -97,6 +104,8 @@ export interface DataMap {
   roles: ReadonlyMap<StaffRole, Role>;
   selfService: { purposes: ReadonlySet<string> };
   vendorAccess: { recipient: string; purposes: ReadonlySet<string> };
+  /** The jobs system actors may name; absent from a data map without jobs (then no system actor reads). */
+  jobs: ReadonlyMap<string, Job>;
   projections: ReadonlyMap<string, Projection>;
   retention: { defaultDays: number; defaultReason: string; rules: readonly RetentionRule[] };
 }

@@ -2,12 +2,12 @@ import assert from 'node:assert/strict';
 import { sql } from 'kysely';
 import type { Db } from '../../platform/db/database.ts';
 import { testEachDatabase } from '../../platform/testing/databases.ts';
-import { selfActor, staffActor, systemActor, vendorActor } from '../actors.ts';
+import { selfActor, staffActor, testActor, vendorActor } from '../actors.ts';
 import type { PrivacyKernel } from '../kernel.ts';
 import { PrivacyRefusal } from '../refusals.ts';
 import { testKernel } from '../testing.ts';
 
-const system = systemActor('test');
+const system = testActor('test');
 const dpo = staffActor('staff-dpo', 'dpo');
 const support = staffActor('staff-support', 'support');
 
@@ -130,7 +130,7 @@ testEachDatabase('[P003-13] an emergency call may pass location to an emergency 
   const { kernel } = await testKernel(db);
   const subject = await buyer(db, kernel);
   await kernel.write(db, { subject, actor: system, purpose: 'emergency', values: { 'user.location.precise': { lat: 46.12, lon: -67.84 } } });
-  const released = await kernel.disclose(db, { subject, recipient: 'emergency-services', categories: ['user.location.precise', 'user.contact.phone_number'], purpose: 'emergency', basis: 'emergency', actor: systemActor('e911') });
+  const released = await kernel.disclose(db, { subject, recipient: 'emergency-services', categories: ['user.location.precise', 'user.contact.phone_number'], purpose: 'emergency', basis: 'emergency', actor: testActor('e911') });
   assert.deepEqual(released.values['user.location.precise'], { lat: 46.12, lon: -67.84 });
   assert.equal((await refusal(kernel.disclose(db, { subject, recipient: 'carriers', categories: ['user.contact.address'], purpose: 'fulfillment', basis: 'emergency', actor: system }))).reason, 'basis-not-for-recipient');
   assert.deepEqual((await ledger(db, subject)).map((r) => r.basis), ['emergency']);
@@ -147,7 +147,7 @@ testEachDatabase('[P000-08] [P002-04] a vendor sees exactly the buyer fields of 
   assert.equal((await refusal(kernel.read(db, { subject, actor: vendor, purpose: 'fulfillment', projection: 'vendor' }))).reason, 'vendor-needs-disclosure');
   await kernel.disclose(db, { subject, recipient: 'payment-processor', categories: ['user.name', 'user.contact.email'], purpose: 'fulfillment', basis: 'fulfillment', order: 'order-55', actor: system });
 
-  const received = await kernel.disclosuresOf(db, { subject, order: 'order-55' });
+  const received = await kernel.disclosuresOf(db, { subject, order: 'order-55', actor: testActor('test'), purpose: 'fulfillment' });
   assert.deepEqual(
     received.map((r) => [r.recipient, r.recipientRef, r.categories.length, r.basis, r.order]),
     [

@@ -1,13 +1,13 @@
 import assert from 'node:assert/strict';
 import { sql } from 'kysely';
 import { testEachDatabase } from '../../platform/testing/databases.ts';
-import { staffActor, systemActor } from '../actors.ts';
+import { staffActor, testActor } from '../actors.ts';
 import { PrivacyRefusal } from '../refusals.ts';
 import { testKernel } from '../testing.ts';
 
 testEachDatabase('[P000-16] the DPO lists disclosure requests awaiting a decision, without personal values; others are refused; every listing is audited', async ({ db }) => {
   const { kernel } = await testKernel(db);
-  const system = systemActor('test');
+  const system = testActor('test');
   const subject = await kernel.createSubject(db, { kind: 'customer', actor: system, purpose: 'account' });
   await kernel.write(db, { subject, actor: system, purpose: 'fulfillment', values: { 'user.name': 'Bea Listable', 'user.contact.address': { street: '9 Quince Row' } } });
   const dpo = staffActor('00000000-0000-4000-8000-00000000d0d0', 'dpo');

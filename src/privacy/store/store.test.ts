@@ -1,13 +1,14 @@
 import assert from 'node:assert/strict';
 import { sql } from 'kysely';
 import { testEachDatabase } from '../../platform/testing/databases.ts';
-import { selfActor, staffActor, systemActor, vendorActor } from '../actors.ts';
+import { selfActor, staffActor, testActor, vendorActor } from '../actors.ts';
 import { PrivacyRefusal } from '../refusals.ts';
 import { testKernel } from '../testing.ts';
 import { TamperedData } from './items.ts';
 import type { Db } from '../../platform/db/database.ts';
+import { kernelInternals } from '../internals.ts';
 
-const system = systemActor('test');
+const system = testActor('test');
 const person = {
   'user.name': 'Zebulon Quartermaine',
   'user.contact.email': 'Zeb.Quartermaine@Example.test',
@@ -89,16 +90,16 @@ testEachDatabase('[P004-21] [P004-20] [P001-08] data collected before a purpose 
   await kernel.write(db, { subject, actor: system, purpose: 'fulfillment', values: { 'user.behavior.purchase_history': ['battery monitor BM-9'] } });
   setNow(new Date('2025-03-01T12:00:00Z'));
   // recommendations arrived with policy 2025.1; the purchase history was collected under 2024.1.
-  const refused = await refusal(kernel.read(db, { subject, actor: systemActor('recommender'), purpose: 'recommendations', categories: ['user.behavior.purchase_history'] }));
+  const refused = await refusal(kernel.read(db, { subject, actor: testActor('recommender'), purpose: 'recommendations', categories: ['user.behavior.purchase_history'] }));
   assert.equal(refused.reason, 'new-use-needs-consent');
   await kernel.recordConsent(db, { subject, purpose: 'recommendations', action: 'grant', channel: 'email', actor: selfActor(subject), evidence: 'replied yes to the notice of policy 2025.1' });
-  const record = await kernel.read(db, { subject, actor: systemActor('recommender'), purpose: 'recommendations', categories: ['user.behavior.purchase_history'] });
+  const record = await kernel.read(db, { subject, actor: testActor('recommender'), purpose: 'recommendations', categories: ['user.behavior.purchase_history'] });
   assert.deepEqual(record.values['user.behavior.purchase_history'], ['battery monitor BM-9']);
 
   // A person who collected data only under 2025.1 needs no extra consent for a legitimate-interest purpose.
   const fresh = await kernel.createSubject(db, { kind: 'customer', actor: system, purpose: 'account' });
   await kernel.write(db, { subject: fresh, actor: system, purpose: 'fulfillment', values: { 'user.behavior.purchase_history': ['cable'] } });
-  await kernel.read(db, { subject: fresh, actor: systemActor('recommender'), purpose: 'recommendations', categories: ['user.behavior.purchase_history'] });
+  await kernel.read(db, { subject: fresh, actor: testActor('recommender'), purpose: 'recommendations', categories: ['user.behavior.purchase_history'] });
 });
 
 testEachDatabase('[P000-02] [P002-01] order data is readable only for fulfilment and order status; any other purpose is refused and audited', async ({ db }) => {
@@ -172,7 +173,7 @@ testEachDatabase('[P003-09] consent: a consent purpose needs a grant; withdrawal
   const { kernel } = await testKernel(db);
   const subject = await kernel.createSubject(db, { kind: 'customer', actor: system, purpose: 'account' });
   await kernel.write(db, { subject, actor: system, purpose: 'account', values: { 'user.name': 'Nell Newsome', 'user.contact.email': 'nell@example.test' } });
-  const mailer = systemActor('newsletter-sender');
+  const mailer = testActor('newsletter-sender');
   assert.equal((await refusal(kernel.read(db, { subject, actor: mailer, purpose: 'newsletters', categories: ['user.contact.email'] }))).reason, 'consent-missing');
 
   await kernel.recordConsent(db, { subject, purpose: 'newsletters', action: 'grant', channel: 'phone', actor: staffActor('staff-7', 'support'), evidence: 'call 14:02, agreed to product-update mail' });
@@ -181,7 +182,7 @@ testEachDatabase('[P003-09] consent: a consent purpose needs a grant; withdrawal
   await kernel.recordConsent(db, { subject, purpose: 'newsletters', action: 'withdraw', channel: 'web', actor: selfActor(subject) });
   assert.equal((await refusal(kernel.read(db, { subject, actor: mailer, purpose: 'newsletters', categories: ['user.contact.email'] }))).reason, 'consent-withdrawn');
 
-  const ledger = await kernel.consentLedger(db, subject);
+  const ledger = await kernel.consentLedger(db, { subject, actor: testActor('test'), purpose: 'data-rights' });
   assert.equal(ledger.length, 2);
   assert.deepEqual(
     ledger.map((e) => [e.action, e.channel, e.recordedByKind, e.recordedBy, e.policyVersion]),
@@ -192,7 +193,7 @@ testEachDatabase('[P003-09] consent: a consent purpose needs a grant; withdrawal
   );
   assert.equal(ledger[0]!.evidence, 'call 14:02, agreed to product-update mail');
   assert.ok(ledger.every((e) => e.recordedAt instanceof Date && /^\d{4}\.\d$/.test(e.policyVersion)));
-  const state = await kernel.consentState(db, subject);
+  const state = await kernel.consentState(db, { subject, actor: testActor('test'), purpose: 'data-rights' });
   assert.deepEqual(state.map((s) => [s.purpose, s.state]), [['newsletters', 'withdrawn']]);
 
   const { rows } = await sql<{ evidence: Buffer }>`select evidence from privacy_consents where subject_id = ${subject}::uuid and evidence is not null`.execute(db);
@@ -217,7 +218,7 @@ testEachDatabase('[P004-22] a person who opted out of all communication is not c
   await kernel.reactivate(db, { subject, actor: selfActor(subject) });
   await kernel.read(db, { subject, actor: system, purpose: 'offers', categories: ['user.contact.email'] });
   // An opt-out of one purpose (CPNI marketing) stops that purpose only.
-  await kernel.recordConsent(db, { subject, purpose: 'offers', action: 'withdraw', channel: 'email', actor: staffActor('s2', 'support') });
+  await kernel.recordConsent(db, { subject, purpose: 'offers', action: 'withdraw', channel: 'email', actor: staffActor('s2', 'support'), evidence: 'mail of 2025-03-01, "no more offers"' });
   assert.equal((await refusal(kernel.read(db, { subject, actor: system, purpose: 'offers', categories: ['user.contact.email'] }))).reason, 'consent-withdrawn');
   await kernel.read(db, { subject, actor: system, purpose: 'order-status', categories: ['user.contact.email'] });
 });
@@ -238,7 +239,7 @@ testEachDatabase('blind index: exact lookup by normalised email under a separate
   assert.ok(!Buffer.from(rows[0]!.digest).equals(plain), 'not a plain hash');
   // Another shop (another keyring) gets another digest for the same address: no global salt.
   const other = await testKernel(db);
-  assert.ok(!other.kernel.context.blind.digest('user.contact.email', 'email', 'mixed.case@example.test').equals(Buffer.from(rows[0]!.digest)));
+  assert.ok(!kernelInternals(other.kernel).blind.digest('user.contact.email', 'email', 'mixed.case@example.test').equals(Buffer.from(rows[0]!.digest)));
 });
 
 testEachDatabase('refusals are audited even when the caller rolls back its transaction; unknown subjects are not found', async ({ db }) => {

@@ -7,6 +7,7 @@ import { prepared } from '../../platform/db/prepared.ts';
 import { notFound, validationError } from '../../platform/errors.ts';
 import type { Actor } from '../actors.ts';
 import { auditOutsideCaller, refuse } from '../access/refuse.ts';
+import { mayActOnRights } from '../access/data-rights.ts';
 import { appendAudit, auditCtes } from '../audit/append.ts';
 import type { KernelContext } from '../context.ts';
 import { newDataKey, unwrapDataKey, type WrappedKeyRow } from '../crypto/data-keys.ts';
@@ -102,6 +103,11 @@ export async function setRestricted(ctx: KernelContext, db: Db, request: { subje
   const action = restricted ? ('subject.restrict' as const) : ('subject.reactivate' as const);
   if (actor.kind === 'vendor' || (actor.kind === 'self' && actor.subjectId !== subject)) {
     return refuse(ctx, db, { actor, action, subjectId: subject }, 'not-own-data', 'Only the person, staff or the system may change this.');
+  }
+  // Lifting an opt-out of all communication is the person's own act (decision 0030); staff may
+  // restrict someone only when carrying out their request (the roles with the data-rights purpose).
+  if (actor.kind === 'staff' && (!restricted || !mayActOnRights(ctx.map, actor, subject))) {
+    return refuse(ctx, db, { actor, action, subjectId: subject }, 'role-may-not-record-consent', restricted ? `The ${actor.role} role may not restrict a person; the privacy officer or support do, on the person's request.` : 'Only the person lifts their own opt-out or deactivation.');
   }
   const { rows } = await sql<{ id: string }>`
     update privacy_subjects set status = ${restricted ? 'restricted' : 'active'}, status_changed_at = ${at}

@@ -268,6 +268,9 @@ export function accessLogPage(entries: readonly { at: Date; by: string; byDetail
     'subject.create': 'started keeping your data',
     'consent.grant': 'recorded a consent',
     'consent.withdraw': 'recorded a withdrawal',
+    'consent.read': 'read your consents',
+    'disclosure.read': 'read who received your data',
+    'notice.read': 'read the notices to recipients',
     'notice.record': 'told recipients',
     'audit.read': 'read this log',
   };

@@ -3,7 +3,8 @@
 // transaction, opened here; deactivation and deletion ask for the password again.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { AppError, validationError } from '../../platform/errors.ts';
-import { selfActor } from '../../privacy/actors.ts';
+import type { ActiveSession } from '../../accounts/sessions.ts';
+import type { Actor } from '../../privacy/actors.ts';
 import type { PersonalItem } from '../../privacy/store/items.ts';
 import { ordersOfCustomer, orderNumbers } from '../../commerce/orders/api.ts';
 import { formRoute, handleForm, validationProblem } from '../../web/form-handling.ts';
@@ -39,20 +40,22 @@ export async function centreRoutes(app: FastifyInstance, deps: RightsDeps): Prom
   const { accounts } = app;
   const state = (request: FastifyRequest, reply: FastifyReply) => (extra: Partial<FormState> = {}): FormState => ({ csrf: accounts.formToken(request, reply), ...extra });
 
-  const itemsOf = async (subject: string): Promise<PersonalItem[]> =>
-    (await deps.kernel.read(app.db, { subject, actor: selfActor(subject), purpose: 'data-rights', projection: 'export' })).items;
+  const itemsOf = async (subject: string, actor: Actor): Promise<PersonalItem[]> =>
+    (await deps.kernel.read(app.db, { subject, actor, purpose: 'data-rights', projection: 'export' })).items;
 
-  const centre = async (request: FastifyRequest, reply: FastifyReply, subject: string, notice?: string) => {
-    const items = await itemsOf(subject);
-    const disclosures = await deps.kernel.disclosuresOf(app.db, { subject });
-    const notices = await deps.kernel.noticesOf(app.db, subject);
+  const centre = async (request: FastifyRequest, reply: FastifyReply, session: ActiveSession, notice?: string) => {
+    const subject = session.user.subject_id;
+    const items = await itemsOf(subject, session.actor);
+    const own = { subject, actor: session.actor, purpose: 'data-rights' };
+    const disclosures = await deps.kernel.disclosuresOf(app.db, own);
+    const notices = await deps.kernel.noticesOf(app.db, own);
     const orders = await orderNumbers(app.db, [...orderIdsOf(items.map((i) => i.ref)), ...disclosures.flatMap((d) => (d.order ? [d.order] : [])), ...notices.flatMap((n) => n.orders)]);
     const page = centrePage({
       map: deps.kernel.map,
       items,
       orders,
-      choices: choicesOf(deps.kernel.map, await deps.kernel.consentState(app.db, subject)),
-      ledger: await deps.kernel.consentLedger(app.db, subject),
+      choices: choicesOf(deps.kernel.map, await deps.kernel.consentState(app.db, own)),
+      ledger: await deps.kernel.consentLedger(app.db, own),
       disclosures,
       notices,
       requests: await requestsOfSubject(app.db, subject),
@@ -64,7 +67,7 @@ export async function centreRoutes(app: FastifyInstance, deps: RightsDeps): Prom
 
   app.get('/account/privacy', { schema: { hide: true } }, async (request, reply) => {
     const session = await accounts.customerPage(request, reply);
-    return session ? centre(request, reply, session.user.subject_id) : reply;
+    return session ? centre(request, reply, session) : reply;
   });
 
   // Where people look for these first: each leads to its place in the privacy centre.
@@ -76,7 +79,8 @@ export async function centreRoutes(app: FastifyInstance, deps: RightsDeps): Prom
     const session = await accounts.customerPage(request, reply);
     if (!session) return reply;
     const subject = session.user.subject_id;
-    return sendPage(request, reply, accessLogPage(await deps.kernel.accessLog(app.db, { subject, actor: selfActor(subject) }), deps.kernel.map));
+    const actor = session.actor;
+    return sendPage(request, reply, accessLogPage(await deps.kernel.accessLog(app.db, { subject, actor: actor }), deps.kernel.map));
   });
 
   // ---- The copy of everything.
@@ -84,21 +88,25 @@ export async function centreRoutes(app: FastifyInstance, deps: RightsDeps): Prom
     const session = await accounts.customerPage(request, reply);
     if (!session) return reply;
     const subject = session.user.subject_id;
-    const doc = await buildExport(deps, app.db, subject, selfActor(subject));
+    const actor = session.actor;
+    const doc = await buildExport(deps, app.db, subject, actor);
     return sendPage(request, reply, exportPage(doc, { download: html`<a class="button" href="/account/privacy/export.json" download>Download it (JSON)</a>`, back: html`<a href="/account/privacy">Back to your privacy</a>` }));
   });
 
-  const download = async (subject: string) =>
-    app.db.transaction().execute(async (trx) => {
-      const doc = await buildExport(deps, trx, subject, selfActor(subject));
-      await recordDoneRequest(deps, trx, { kind: 'access', subject, source: 'self', channel: 'web', actor: selfActor(subject), verification: 'signed-in' }, { sections: doc.sections.length });
+  const download = async (session: ActiveSession) => {
+    const subject = session.user.subject_id;
+    const actor = session.actor;
+    return app.db.transaction().execute(async (trx) => {
+      const doc = await buildExport(deps, trx, subject, actor);
+      await recordDoneRequest(deps, trx, { kind: 'access', subject, source: 'self', channel: 'web', actor: actor, verification: 'signed-in' }, { sections: doc.sections.length });
       return doc;
     });
+  };
 
   app.get('/account/privacy/export.json', { schema: { hide: true } }, async (request, reply) => {
     const session = await accounts.customerPage(request, reply);
     if (!session) return reply;
-    const doc = await download(session.user.subject_id);
+    const doc = await download(session);
     return reply.header('cache-control', 'no-store').header('content-disposition', `attachment; filename="${exportFileName(doc)}"`).type('application/json; charset=utf-8').send(JSON.stringify(doc, null, 1));
   });
 
@@ -107,13 +115,13 @@ export async function centreRoutes(app: FastifyInstance, deps: RightsDeps): Prom
     { schema: { tags: ['account'], summary: 'Everything the shop holds about the signed-in customer (P001-10), in the documented export format (docs/export-schema.json); recorded as an access request', response: { 200: exportResponse, ...errors } } },
     async (request, reply) => {
       const session = await accounts.requireSession(request, 'customer');
-      return reply.header('cache-control', 'no-store').send(await download(session.user.subject_id));
+      return reply.header('cache-control', 'no-store').send(await download(session));
     },
   );
 
   // ---- Correction of one item.
-  const itemOf = async (subject: string, id: string): Promise<PersonalItem> => {
-    const item = (await itemsOf(subject)).find((i) => i.id === id);
+  const itemOf = async (session: ActiveSession, id: string): Promise<PersonalItem> => {
+    const item = (await itemsOf(session.user.subject_id, session.actor)).find((i) => i.id === id);
     if (!item || !isCorrectable(item.category)) throw new AppError('NOT_FOUND', 'There is no such item to correct.');
     return item;
   };
@@ -131,7 +139,7 @@ export async function centreRoutes(app: FastifyInstance, deps: RightsDeps): Prom
   app.get<{ Params: { id: string } }>('/account/privacy/items/:id', { schema: { hide: true, params: itemParams } }, async (request, reply) => {
     const session = await accounts.customerPage(request, reply);
     if (!session) return reply;
-    const item = await itemOf(session.user.subject_id, request.params.id);
+    const item = await itemOf(session, request.params.id);
     return sendPage(request, reply, correctPage({ ...(await correctForm(session.user.subject_id, item)), state: state(request, reply)({ values: initialValues(item) }) }));
   });
 
@@ -139,11 +147,12 @@ export async function centreRoutes(app: FastifyInstance, deps: RightsDeps): Prom
     const session = await accounts.customerPage(request, reply);
     if (!session) return reply;
     const subject = session.user.subject_id;
-    const item = await itemOf(subject, request.params.id);
+    const actor = session.actor;
+    const item = await itemOf(session, request.params.id);
     const form = await correctForm(subject, item);
     return handleForm(request, reply, state(request, reply), Object.keys(correctBody.properties), (s) => correctPage({ ...form, state: s }), async () => {
       const value = valueFromInput(item.category as keyof typeof correctable, (request.body ?? {}) as Record<string, unknown>);
-      const done = await app.db.transaction().execute((trx) => correct(deps, trx, { subject, item: item.id, value, actor: selfActor(subject), source: 'self', channel: 'web' }));
+      const done = await app.db.transaction().execute((trx) => correct(deps, trx, { subject, item: item.id, value, actor: actor, source: 'self', channel: 'web' }));
       const orders = await orderNumbers(app.db, done.notices.flatMap((n) => n.orders));
       return sendPage(request, reply, correctedPage({ label: form.label, notices: done.notices, orders }));
     });
@@ -155,9 +164,10 @@ export async function centreRoutes(app: FastifyInstance, deps: RightsDeps): Prom
     async (request) => {
       const session = await accounts.requireSession(request, 'customer');
       const subject = session.user.subject_id;
-      const item = await itemOf(subject, request.params.id);
+    const actor = session.actor;
+      const item = await itemOf(session, request.params.id);
       const value = valueFromInput(item.category as keyof typeof correctable, request.body);
-      const done = await app.db.transaction().execute((trx) => correct(deps, trx, { subject, item: item.id, value, actor: selfActor(subject), source: 'self', channel: 'web' }));
+      const done = await app.db.transaction().execute((trx) => correct(deps, trx, { subject, item: item.id, value, actor: actor, source: 'self', channel: 'web' }));
       return { request: done.request.number, recipients_told: done.notices.map((n) => n.recipientName) };
     },
   );
@@ -167,25 +177,27 @@ export async function centreRoutes(app: FastifyInstance, deps: RightsDeps): Prom
     const session = await accounts.customerPage(request, reply);
     if (!session) return reply;
     const subject = session.user.subject_id;
+    const actor = session.actor;
     if (validationProblem(request)) throw validationError('choice', 'must be grant or withdraw');
     const body = request.body as Body;
     const choice = choicesOf(deps.kernel.map, []).find((c) => c.purpose === body.purpose);
     if (!choice) throw validationError('purpose', 'is not a choice offered here');
     await app.db.transaction().execute((trx) =>
-      deps.kernel.recordConsent(trx, { subject, purpose: choice.purpose, action: body.choice as 'grant' | 'withdraw', channel: 'web', actor: selfActor(subject), evidence: 'privacy centre' }),
+      deps.kernel.recordConsent(trx, { subject, purpose: choice.purpose, action: body.choice as 'grant' | 'withdraw', channel: 'web', actor: actor, evidence: 'privacy centre' }),
     );
-    return centre(request, reply, subject, `${choice.name} is now ${body.choice === 'grant' ? 'on' : 'off'}.`);
+    return centre(request, reply, session, `${choice.name} is now ${body.choice === 'grant' ? 'on' : 'off'}.`);
   });
 
   // ---- Deactivation and deletion.
-  const leaveView = async (subject: string, s: FormState): Promise<LeaveView> => {
-    const ctx = holderContext(deps, app.db, selfActor(subject));
+  const leaveView = async (session: ActiveSession, s: FormState): Promise<LeaveView> => {
+    const subject = session.user.subject_id;
+    const ctx = holderContext(deps, app.db, session.actor);
     const kept: string[] = [];
     for (const holder of deps.holders()) {
       const what = await holder.retains?.(ctx, subject);
       if (what) kept.push(what);
     }
-    const recipients = [...new Set((await deps.kernel.disclosuresOf(app.db, { subject })).map((d) => d.recipientName))];
+    const recipients = [...new Set((await deps.kernel.disclosuresOf(app.db, { subject, actor: session.actor, purpose: 'data-rights' })).map((d) => d.recipientName))];
     const openOrders = (await ordersOfCustomer(app.db, subject)).filter((o) => OPEN_ORDER.has(o.status)).map((o) => ({ number: o.number, status: o.status }));
     return { state: s, openOrders, recipients, kept, windowDays: deps.config.rights.blindIndexRotationDays };
   };
@@ -197,17 +209,18 @@ export async function centreRoutes(app: FastifyInstance, deps: RightsDeps): Prom
   app.get('/account/privacy/delete', { schema: { hide: true } }, async (request, reply) => {
     const session = await accounts.customerPage(request, reply);
     if (!session) return reply;
-    return sendPage(request, reply, deletePage(await leaveView(session.user.subject_id, state(request, reply)())));
+    return sendPage(request, reply, deletePage(await leaveView(session, state(request, reply)())));
   });
 
   app.post('/account/privacy/delete', formRoute(passwordBody), async (request, reply) => {
     const session = await accounts.customerPage(request, reply);
     if (!session) return reply;
     const subject = session.user.subject_id;
-    const view = await leaveView(subject, state(request, reply)());
+    const actor = session.actor;
+    const view = await leaveView(session, state(request, reply)());
     return handleForm(request, reply, state(request, reply), [], (s) => deletePage({ ...view, state: s }), async () => {
       await confirmed(request, session);
-      const started = await app.db.transaction().execute((trx) => beginDeletion(deps, trx, { subject, actor: selfActor(subject), source: 'self', channel: 'web' }));
+      const started = await app.db.transaction().execute((trx) => beginDeletion(deps, trx, { subject, actor: actor, source: 'self', channel: 'web' }));
       accounts.clearSession(reply);
       return sendPage(request, reply, deletingPage(started.number));
     });
@@ -220,7 +233,8 @@ export async function centreRoutes(app: FastifyInstance, deps: RightsDeps): Prom
       const session = await accounts.requireSession(request, 'customer');
       await confirmed(request, session);
       const subject = session.user.subject_id;
-      const started = await app.db.transaction().execute((trx) => beginDeletion(deps, trx, { subject, actor: selfActor(subject), source: 'self', channel: 'web' }));
+    const actor = session.actor;
+      const started = await app.db.transaction().execute((trx) => beginDeletion(deps, trx, { subject, actor: actor, source: 'self', channel: 'web' }));
       accounts.clearSession(reply);
       return reply.code(202).send({ request: started.number, status: started.status });
     },
@@ -235,9 +249,10 @@ export async function centreRoutes(app: FastifyInstance, deps: RightsDeps): Prom
     const session = await accounts.customerPage(request, reply);
     if (!session) return reply;
     const subject = session.user.subject_id;
+    const actor = session.actor;
     return handleForm(request, reply, state(request, reply), [], deactivatePage, async () => {
       await confirmed(request, session);
-      const done = await app.db.transaction().execute((trx) => deactivate(deps, trx, { subject, actor: selfActor(subject), source: 'self', channel: 'web' }));
+      const done = await app.db.transaction().execute((trx) => deactivate(deps, trx, { subject, actor: actor, source: 'self', channel: 'web' }));
       accounts.clearSession(reply);
       return sendPage(request, reply, deactivatedPage(done.number));
     });
@@ -255,7 +270,8 @@ export async function centreRoutes(app: FastifyInstance, deps: RightsDeps): Prom
       }
       if (result.reason !== 'deactivated' || !result.user) throw new AppError(result.reason === 'locked' ? 'LOGIN_LOCKED' : result.reason === 'pending' ? 'EMAIL_NOT_CONFIRMED' : 'LOGIN_FAILED');
       const user = result.user;
-      await app.db.transaction().execute((trx) => reactivate(deps, trx, { subject: user.subject_id, actor: selfActor(user.subject_id) }));
+      const actor = result.actor!;
+      await app.db.transaction().execute((trx) => reactivate(deps, trx, { subject: user.subject_id, actor }));
       await accounts.signIn(request, reply, { ...user, status: 'active' });
       return reply.redirect('/account/privacy', 303);
     }),

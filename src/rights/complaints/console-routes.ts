@@ -4,7 +4,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ActiveSession } from '../../accounts/sessions.ts';
 import type { Db } from '../../platform/db/database.ts';
-import { staffActor, type Actor } from '../../privacy/actors.ts';
+import type { Actor } from '../../privacy/actors.ts';
 import { formErrors, formRoute, validationProblem } from '../../web/form-handling.ts';
 import type { FormState } from '../../web/form.ts';
 import { sendPage } from '../../web/page.ts';
@@ -31,7 +31,7 @@ type Params = { Params: { number: string } };
 export async function complaintConsoleRoutes(app: FastifyInstance, deps: RightsDeps): Promise<void> {
   const { accounts } = app;
   const dpo = (request: FastifyRequest, reply: FastifyReply) => accounts.staffPage(request, reply, { roles: ['dpo'] });
-  const actorOf = (session: ActiveSession): Actor => staffActor(session.user.id, session.user.role!);
+  const actorOf = (session: ActiveSession): Actor => session.actor;
   const state = (request: FastifyRequest, reply: FastifyReply) => (extra: Partial<FormState> = {}): FormState => ({ csrf: accounts.formToken(request, reply), ...extra });
 
   const casePage = async (request: FastifyRequest, reply: FastifyReply, session: ActiveSession, number: string, s: FormState, notice?: string, status = 200) => {

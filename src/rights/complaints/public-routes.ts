@@ -2,7 +2,6 @@
 // signed-in customer files on their own subject; anyone else as a new correspondent (filing.ts
 // says why). One transaction per complaint.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { selfActor } from '../../privacy/actors.ts';
 import { retentionDays } from '../../privacy/datamap/policy.ts';
 import { errorBody } from '../../web/error-schema.ts';
 import { formRoute, handleForm } from '../../web/form-handling.ts';
@@ -39,10 +38,11 @@ export async function complaintPublicRoutes(app: FastifyInstance, deps: RightsDe
   const { accounts } = app;
   const keptDays = retentionDays(deps.kernel.map, TEXT, COMPLAINT_PURPOSE).days;
 
-  const signedInSubject = async (request: FastifyRequest): Promise<string | null> => {
+  const signedIn = async (request: FastifyRequest) => {
     const session = await accounts.session(request);
-    return session?.user.kind === 'customer' && session.stage === 'full' ? session.user.subject_id : null;
+    return session?.user.kind === 'customer' && session.stage === 'full' ? session : null;
   };
+  const signedInSubject = async (request: FastifyRequest): Promise<string | null> => (await signedIn(request))?.user.subject_id ?? null;
   const page = (subject: string | null, state: FormState) => complaintFormPage({ state, signedIn: subject !== null, deadlineDays: deps.config.rights.deadlineDays, keptDays });
   const file = (body: unknown, channel: ComplaintChannel, subject: string | null) => {
     const complaint = complaintFromInput((body ?? {}) as Record<string, unknown>);
@@ -50,9 +50,10 @@ export async function complaintPublicRoutes(app: FastifyInstance, deps: RightsDe
   };
 
   app.get('/privacy/complaint', { schema: { hide: true } }, async (request, reply) => {
-    const subject = await signedInSubject(request);
+    const session = await signedIn(request);
+    const subject = session?.user.subject_id ?? null;
     // A signed-in customer starts from their own name and address (read as themselves, audited).
-    const own = subject ? (await deps.kernel.read(app.db, { subject, actor: selfActor(subject), purpose: COMPLAINT_PURPOSE, categories: [NAME, EMAIL], ref: '' })).values : {};
+    const own = session ? (await deps.kernel.read(app.db, { subject: session.user.subject_id, actor: session.actor, purpose: COMPLAINT_PURPOSE, categories: [NAME, EMAIL], ref: '' })).values : {};
     const values = { name: typeof own[NAME] === 'string' ? own[NAME] : '', email: typeof own[EMAIL] === 'string' ? own[EMAIL] : '' };
     return sendPage(request, reply, page(subject, { csrf: accounts.formToken(request, reply), values }));
   });

@@ -6,7 +6,7 @@ import { html } from '../../web/template.ts';
 import { dateTag } from '../policy/plain-words.ts';
 import type { PolicySection as MapSection } from '../policy/section.ts';
 import { categoriesSection, retentionSection, subjectsSection } from './data-sections.ts';
-import { projectionsSection, purposesSection, recipientsSection, rolesSection } from './use-sections.ts';
+import { jobsSection, projectionsSection, purposesSection, recipientsSection, rolesSection } from './use-sections.ts';
 
 function shopSection(map: DataMap, region: string): MapSection {
   const { organization } = map;
@@ -48,6 +48,7 @@ export function dataMapPage(map: DataMap, region: string): Page {
     purposesSection(map),
     recipientsSection(map),
     rolesSection(map),
+    jobsSection(map),
     projectionsSection(map),
     retentionSection(map),
     versionsSection(map),

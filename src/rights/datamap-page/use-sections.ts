@@ -1,5 +1,6 @@
 // The data map page's parts about use: purposes (basis, data, people, choice, since), recipients,
-// staff roles with what each may see, and the projections views are built on.
+// staff roles with what each may see, the declared jobs with their purposes, and the projections
+// views are built on.
 import { disclosureBases } from '../../privacy/disclosure/bases.ts';
 import { legalBases, type DataMap, type Purpose } from '../../privacy/datamap/types.ts';
 import { html, type SafeHtml } from '../../web/template.ts';
@@ -79,6 +80,20 @@ ${[...map.roles.values()].map(
 <dl class="policy-facts"><dt>Purposes</dt><dd>${purposeNames(map, map.selfService.purposes)}</dd><dt>Categories</dt><dd>their own data only</dd></dl></div>
 <div class="policy-item" id="role-vendors"><h3>Vendors</h3>
 <dl class="policy-facts"><dt>Purposes</dt><dd>${purposeNames(map, map.vendorAccess.purposes)}</dd><dt>How</dt><dd>only through a ledgered disclosure to ${vendors?.name ?? map.vendorAccess.recipient}, for an order of their own product</dd></dl></div>`,
+  };
+}
+
+export function jobsSection(map: DataMap): MapSection {
+  return {
+    id: 'jobs',
+    title: 'Jobs',
+    body: html`<p>Code that acts with no person behind it (a background job, a checkout step, a command) names one of these jobs, and may use only the purposes listed for it. Every audit entry names a person or one of these jobs (<code>datamap/jobs.yml</code>).</p>
+${[...map.jobs.values()].map(
+  (j) => html`<div class="policy-item" id="job-${j.id}">
+<h3>Job <code>${j.id}</code></h3>
+<p>${j.description}</p>
+<dl class="policy-facts"><dt>Purposes</dt><dd>${j.purposes.size ? purposeNames(map, j.purposes) : 'none: reads no personal data'}</dd></dl></div>`,
+)}`,
   };
 }
 

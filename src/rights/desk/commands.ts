@@ -5,7 +5,7 @@
 import { usersOfSubjects } from '../../accounts/users.ts';
 import type { Db } from '../../platform/db/database.ts';
 import { AppError, validationError } from '../../platform/errors.ts';
-import { staffActor, type Actor, type StaffRole } from '../../privacy/actors.ts';
+import type { Actor, StaffRole } from '../../privacy/actors.ts';
 import type { ConsentChannel } from '../../privacy/consent/ledger.ts';
 import { choicesOf } from '../centre/pages.ts';
 import { deactivate } from '../deactivation.ts';
@@ -24,9 +24,11 @@ const NOTE_MAX = 2000;
 export interface StaffMember {
   id: string;
   role: StaffRole;
+  /** Minted by accounts when the member signed in. */
+  actor: Actor;
 }
 
-const actorOf = (staff: StaffMember): Actor => staffActor(staff.id, staff.role);
+const actorOf = (staff: StaffMember): Actor => staff.actor;
 const day = (d: Date | string) => new Date(d).toISOString().slice(0, 10);
 
 function checkNote(note: string | undefined): string | null {

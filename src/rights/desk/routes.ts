@@ -5,7 +5,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { staffRolesOf } from '../../accounts/users.ts';
 import { orderNumbers } from '../../commerce/orders/api.ts';
 import { AppError, validationError } from '../../platform/errors.ts';
-import { selfActor, staffActor, systemActor } from '../../privacy/actors.ts';
+import { selfActor, systemActor } from '../../privacy/actors.ts';
 import type { PersonalItem } from '../../privacy/store/items.ts';
 import { formRoute, formErrors, handleForm, validationProblem } from '../../web/form-handling.ts';
 import type { FormState } from '../../web/form.ts';
@@ -42,7 +42,7 @@ export async function deskRoutes(app: FastifyInstance, deps: RightsDeps): Promis
 
   const staffOf = async (request: FastifyRequest, reply: FastifyReply): Promise<StaffMember | null> => {
     const session = await accounts.staffPage(request, reply, { roles: DESK_ROLES });
-    return session ? { id: session.user.id, role: session.user.role! } : null;
+    return session ? { id: session.user.id, role: session.user.role!, actor: session.actor } : null;
   };
 
   const show = async (request: FastifyRequest, reply: FastifyReply, r: RightsRequest, staff: StaffMember, extra: { notice?: string; state?: FormState } = {}, status = 200) => {
@@ -50,7 +50,7 @@ export async function deskRoutes(app: FastifyInstance, deps: RightsDeps): Promis
     const page = requestPage({
       request: r,
       events: await eventsOf(app.db, r.id),
-      notes: await notesOf(deps, app.db, r, staffActor(staff.id, staff.role)),
+      notes: await notesOf(deps, app.db, r, staff.actor),
       enteredBy,
       csrf: accounts.formToken(request, reply),
       now: now(),
@@ -109,7 +109,7 @@ export async function deskRoutes(app: FastifyInstance, deps: RightsDeps): Promis
       }
     });
 
-  const actorOf = (s: StaffMember) => staffActor(s.id, s.role);
+  const actorOf = (s: StaffMember) => s.actor;
   step('resend', async (trx, r, s) => {
     await mailVerification(deps, trx, r, actorOf(s));
     return 'The confirmation link is mailed again.';

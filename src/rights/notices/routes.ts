@@ -3,7 +3,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { orderNumbers } from '../../commerce/orders/api.ts';
 import { AppError, validationError } from '../../platform/errors.ts';
-import { staffActor, type Actor } from '../../privacy/actors.ts';
+import type { Actor } from '../../privacy/actors.ts';
 import { deliveryChannels, type DeliveryChannel } from '../../privacy/disclosure/notices.ts';
 import { sendPage } from '../../web/page.ts';
 import { holderContext, type RightsDeps } from '../deps.ts';
@@ -15,7 +15,7 @@ export async function noticeRoutes(app: FastifyInstance, deps: RightsDeps): Prom
   const { accounts } = app;
   const dpo = async (request: FastifyRequest, reply: FastifyReply): Promise<Actor | null> => {
     const session = await accounts.staffPage(request, reply, { roles: ['dpo'] });
-    return session ? staffActor(session.user.id, 'dpo') : null;
+    return session ? session.actor : null;
   };
   const askable = () => new Set(deps.holders().flatMap((h) => (h.retell ? (h.recipients ?? []) : [])));
   const show = async (request: FastifyRequest, reply: FastifyReply, actor: Actor, notice?: string, status = 200) => {

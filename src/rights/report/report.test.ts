@@ -93,6 +93,7 @@ testEachDatabase(
     for (const r of map.recipients.values()) assert.ok(mapPage.body.includes(escapeHtml(r.name)), `recipient ${r.id}`);
     for (const r of map.roles.values()) assert.ok(mapPage.body.includes(`id="role-${r.id}"`), `role ${r.id}`);
     for (const p of map.projections.values()) assert.ok(mapPage.body.includes(`id="projection-${p.id}"`), `projection ${p.id}`);
+    for (const j of map.jobs.values()) assert.ok(mapPage.body.includes(`id="job-${j.id}"`), `job ${j.id}`);
     for (const c of map.categories.values()) assert.ok(mapPage.body.includes(`<code>${c.key}</code>`), `category ${c.key}`);
     for (const r of map.retention.rules) assert.ok(mapPage.body.includes(escapeHtml(r.reason)), `retention of ${r.category} for ${r.purpose}`);
     for (const v of map.policyVersions) assert.ok(mapPage.body.includes(`Version ${v.version}, in force from`));

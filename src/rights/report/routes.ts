@@ -2,7 +2,6 @@
 // (/staff/dpo/report) with live figures and the audit chain verified against its anchor, and the
 // data map (/staff/dpo/datamap). The catalogue is read once, at start: a broken one stops it.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { staffActor } from '../../privacy/actors.ts';
 import { anchorPathFor } from '../../privacy/audit/anchor.ts';
 import { verifyAuditLog } from '../../privacy/audit/verify.ts';
 import { sendPage } from '../../web/page.ts';
@@ -23,7 +22,7 @@ export async function officerPageRoutes(app: FastifyInstance, deps: RightsDeps):
     const session = await officer(request, reply);
     if (!session) return reply;
     const now = deps.now();
-    const privacy = await deps.kernel.evidence(app.db, staffActor(session.user.id, session.user.role!));
+    const privacy = await deps.kernel.evidence(app.db, session.actor);
     const figures = { privacy, requests: await requestCounts(app.db, now), map, region };
     const chain = await verifyAuditLog(app.db, now, { anchorPath });
     return sendPage(request, reply, reportPage({ organization: map.organization.legalName, generatedAt: now, catalogue, figures, chain }));

@@ -1,0 +1,78 @@
+// Personal API tokens (decision 0026): a staff member's own way into the staff JSON API. Made in
+// the console with a freshly entered second factor, scoped to one role no wider than the member's
+// (its purposes and categories a subset in the data map), expiring within 90 days, revocable, and
+// stored only as the SHA-256 digest of 32 random bytes. A request with one is that member, acting
+// in the token's role.
+import { randomUUID } from 'node:crypto';
+import { sql } from 'kysely';
+import type { Db } from '../platform/db/database.ts';
+import { AppError, validationError } from '../platform/errors.ts';
+import type { StaffRole } from '../privacy/actors.ts';
+import type { DataMap } from '../privacy/datamap/types.ts';
+import type { UserRow } from './tables.ts';
+import { digestToken, randomToken } from './tokens.ts';
+
+export const API_TOKEN_PREFIX = 'cst_';
+export const API_TOKEN_SHAPE = /^cst_[A-Za-z0-9_-]{43}$/;
+export const API_TOKEN_MAX_DAYS = 90;
+
+export interface ApiTokenListing {
+  id: string;
+  role: StaffRole;
+  createdAt: Date;
+  expiresAt: Date;
+  revokedAt: Date | null;
+  lastUsedAt: Date | null;
+}
+
+/** The roles a member of `role` may hand a token: those whose purposes and categories lie within theirs. */
+export function rolesWithin(map: DataMap, role: StaffRole): StaffRole[] {
+  const mine = map.roles.get(role);
+  if (!mine) return [];
+  return [...map.roles.values()]
+    .filter((r) => [...r.purposes].every((p) => mine.purposes.has(p)) && [...r.categories].every((c) => mine.categories.has(c)))
+    .map((r) => r.id);
+}
+
+/** Makes a token; returns it (shown once) with its id. The caller has checked the second factor. */
+export async function createApiToken(db: Db, map: DataMap, member: UserRow, request: { role: string; days: number }, now: Date): Promise<{ id: string; token: string }> {
+  if (member.kind !== 'staff' || !member.role) throw new AppError('FORBIDDEN', 'Only staff members make API tokens.');
+  if (!rolesWithin(map, member.role).includes(request.role as StaffRole)) throw validationError('role', `must be your role or one within it (${rolesWithin(map, member.role).join(', ')})`);
+  if (!Number.isInteger(request.days) || request.days < 1 || request.days > API_TOKEN_MAX_DAYS) throw validationError('days', `must be a whole number of days from 1 to ${API_TOKEN_MAX_DAYS}`);
+  const id = randomUUID();
+  const token = `${API_TOKEN_PREFIX}${randomToken()}`;
+  await sql`insert into accounts_api_tokens (id, user_id, token_hash, role, created_at, expires_at)
+    values (${id}::uuid, ${member.id}::uuid, ${digestToken(token)}, ${request.role}, ${now}, ${new Date(now.getTime() + request.days * 86_400_000)})`.execute(db);
+  return { id, token };
+}
+
+export async function listApiTokens(db: Db, member: UserRow): Promise<ApiTokenListing[]> {
+  const { rows } = await sql<{ id: string; role: StaffRole; created_at: Date; expires_at: Date; revoked_at: Date | null; last_used_at: Date | null }>`
+    select id, role, created_at, expires_at, revoked_at, last_used_at from accounts_api_tokens where user_id = ${member.id}::uuid order by created_at desc`.execute(db);
+  return rows.map((r) => ({ id: r.id, role: r.role, createdAt: new Date(r.created_at), expiresAt: new Date(r.expires_at), revokedAt: r.revoked_at ? new Date(r.revoked_at) : null, lastUsedAt: r.last_used_at ? new Date(r.last_used_at) : null }));
+}
+
+/** Revokes one of the member's own tokens (at once, for good); false when it is not theirs or already revoked. */
+export async function revokeApiToken(db: Db, member: UserRow, id: string, now: Date): Promise<boolean> {
+  const { rows } = await sql<{ id: string }>`
+    update accounts_api_tokens set revoked_at = ${now} where id = ${id}::uuid and user_id = ${member.id}::uuid and revoked_at is null returning id`.execute(db);
+  return rows.length > 0;
+}
+
+/** The active staff member of a live token, acting in the token's role; null when unknown, expired, revoked or the member is not active. */
+export async function findApiToken(db: Db, map: DataMap, token: string, now: Date): Promise<{ tokenId: string; user: UserRow; expiresAt: Date } | null> {
+  if (!API_TOKEN_SHAPE.test(token)) return null;
+  const { rows } = await sql<UserRow & { token_id: string; token_role: StaffRole; token_expires_at: Date; last_used_at: Date | null }>`
+    select t.id as token_id, t.role as token_role, t.expires_at as token_expires_at, t.last_used_at, u.*
+    from accounts_api_tokens t join accounts_users u on u.id = t.user_id
+    where t.token_hash = ${digestToken(token)} and t.revoked_at is null and t.expires_at > ${now} and u.status = 'active' and u.kind = 'staff'`.execute(db);
+  const r = rows[0];
+  if (!r) return null;
+  const { token_id, token_role, token_expires_at, last_used_at, ...user } = r;
+  // A member whose own role was narrowed since keeps no token wider than the new role.
+  if (!user.role || !rolesWithin(map, user.role).includes(token_role)) return null;
+  if (!last_used_at || now.getTime() - new Date(last_used_at).getTime() > 60_000) {
+    await sql`update accounts_api_tokens set last_used_at = ${now} where id = ${token_id}::uuid`.execute(db);
+  }
+  return { tokenId: token_id, user: { ...(user as UserRow), role: token_role }, expiresAt: new Date(token_expires_at) };
+}

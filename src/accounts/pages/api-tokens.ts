@@ -1,0 +1,42 @@
+// The staff member's own API tokens: the list (role, made, expires, last used, revoked) with a
+// revoke button each, and the form that makes one (role, days, a fresh second-factor code). A new
+// token is shown once, on the page that answers the form.
+import { html } from '../../web/template.ts';
+import type { StaffRole } from '../../privacy/actors.ts';
+import type { Page } from './customer.ts';
+import { csrfField, errorSummary, input, type FormState } from '../../web/form.ts';
+import { API_TOKEN_MAX_DAYS, type ApiTokenListing } from '../api-tokens.ts';
+
+const labels = { role: 'Role', days: 'Days', code: 'Code' };
+const day = (d: Date | null) => (d ? d.toISOString().slice(0, 10) : '—');
+
+export function apiTokensPage(o: { tokens: ApiTokenListing[]; roles: readonly StaffRole[]; state: FormState; made?: string; notice?: string; now: Date }): Page {
+  const role = o.state.values?.role ?? o.roles[0] ?? '';
+  return {
+    title: 'Your API tokens',
+    body: html`<section class="console"><h1>Your API tokens</h1>
+<p>A token lets a program use the staff JSON API as you, in the role you give it, until it expires or you revoke it. Every look at a person's data through it is recorded under your name.</p>
+${o.made ? html`<div class="notice" role="status"><p>Your new token (copy it now; it is not shown again):</p><p><code id="new-token">${o.made}</code></p><p>Send it as <code>Authorization: Bearer …</code>.</p></div>` : ''}
+${o.notice ? html`<p class="notice" role="status">${o.notice}</p>` : ''}
+<table><caption>Your tokens</caption>
+<thead><tr><th scope="col">Token</th><th scope="col">Role</th><th scope="col">Made</th><th scope="col">Expires</th><th scope="col">Last used</th><th scope="col">State</th><th scope="col">Revoke</th></tr></thead>
+<tbody>${o.tokens.map((t) => {
+      const state = t.revokedAt ? 'revoked' : t.expiresAt <= o.now ? 'expired' : 'active';
+      return html`<tr><td>${t.id.slice(0, 8)}</td><td>${t.role}</td><td>${day(t.createdAt)}</td><td>${day(t.expiresAt)}</td><td>${day(t.lastUsedAt)}</td><td>${state}</td>
+<td>${state === 'active' ? html`<form method="post" action="/staff/api-tokens/${t.id}/revoke">${csrfField(o.state.csrf)}<button type="submit">Revoke</button></form>` : ''}</td></tr>`;
+    })}</tbody></table>
+<h2>Make a token</h2>
+<p>Enter a fresh code from your authenticator app: making a token needs your second factor again.</p>
+${errorSummary(o.state, labels)}
+<form method="post" action="/staff/api-tokens">
+${csrfField(o.state.csrf)}
+<p class="field"><label for="f-role">Role</label>
+<select id="f-role" name="role">${o.roles.map((r) => html`<option value="${r}"${r === role ? html` selected` : ''}>${r}</option>`)}</select>
+${o.state.errors?.role ? html`<span class="error" id="f-role-error">${o.state.errors.role}</span>` : ''}</p>
+${input(o.state, { name: 'days', label: `${labels.days} (1 to ${API_TOKEN_MAX_DAYS})`, maxlength: 2 })}
+${input(o.state, { name: 'code', label: labels.code, autocomplete: 'one-time-code', maxlength: 20 })}
+<p><button type="submit">Make token</button></p>
+</form>
+<p><a href="/staff">Back to the console</a></p></section>`,
+  };
+}

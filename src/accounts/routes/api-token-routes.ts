@@ -1,0 +1,62 @@
+// The console's API token pages (decision 0026): a signed-in staff member lists, makes (with a
+// freshly entered second-factor code) and revokes their own personal API tokens.
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { validationError } from '../../platform/errors.ts';
+import { sendPage } from '../../web/page.ts';
+import { formErrors, formRoute, formValues, validationProblem } from '../../web/form-handling.ts';
+import { createApiToken, listApiTokens, revokeApiToken, rolesWithin } from '../api-tokens.ts';
+import { apiTokensPage } from '../pages/api-tokens.ts';
+import { checkSecondFactor } from '../second-factor.ts';
+import type { ActiveSession } from '../sessions.ts';
+
+const tokenBody = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['role', 'days', 'code'],
+  properties: { role: { type: 'string', maxLength: 40 }, days: { type: 'string', pattern: '^[0-9]{1,2}$' }, code: { type: 'string', minLength: 1, maxLength: 20 } },
+} as const;
+const idParams = { type: 'object', required: ['id'], properties: { id: { type: 'string', format: 'uuid' } } } as const;
+
+export async function apiTokenRoutes(app: FastifyInstance): Promise<void> {
+  const { accounts } = app;
+  const deps = accounts.deps;
+
+  const show = async (request: FastifyRequest, reply: FastifyReply, session: ActiveSession, extra: { made?: string; notice?: string; errors?: Record<string, string>; keep?: boolean } = {}, status = 200) => {
+    const tokens = await listApiTokens(app.db, session.user);
+    const values = extra.keep ? formValues(request.body, ['role', 'days']) : { days: '30' };
+    const state = { csrf: accounts.formToken(request, reply), values, ...(extra.errors ? { errors: extra.errors } : {}) };
+    const page = apiTokensPage({ tokens, roles: rolesWithin(deps.kernel.map, session.user.role!), state, now: deps.now(), ...(extra.made ? { made: extra.made } : {}), ...(extra.notice ? { notice: extra.notice } : {}) });
+    return sendPage(request, reply, page, status);
+  };
+
+  app.get('/staff/api-tokens', { schema: { hide: true } }, async (request, reply) => {
+    const session = await accounts.staffPage(request, reply);
+    return session ? show(request, reply, session) : reply;
+  });
+
+  app.post('/staff/api-tokens', formRoute(tokenBody), async (request, reply) => {
+    const session = await accounts.staffPage(request, reply);
+    if (!session) return reply;
+    try {
+      const problem = validationProblem(request);
+      if (problem) throw problem;
+      const body = request.body as { role: string; days: string; code: string };
+      const made = await app.db.transaction().execute(async (trx) => {
+        if (!(await checkSecondFactor(deps.kernel, trx, session.user, body.code, deps.now()))) throw validationError('code', 'is not the code your app shows now (enter a fresh one)');
+        return createApiToken(trx, deps.kernel.map, session.user, { role: body.role, days: Number(body.days) }, deps.now());
+      });
+      return show(request, reply, session, { made: made.token }, 201);
+    } catch (err) {
+      const { errors, status } = formErrors(err);
+      return show(request, reply, session, { errors, keep: true }, status);
+    }
+  });
+
+  const noFields = { type: 'object', additionalProperties: false, properties: {} } as const;
+  app.post<{ Params: { id: string } }>('/staff/api-tokens/:id/revoke', { schema: { hide: true, params: idParams, body: noFields } }, async (request, reply) => {
+    const session = await accounts.staffPage(request, reply);
+    if (!session) return reply;
+    const revoked = await revokeApiToken(app.db, session.user, request.params.id, deps.now());
+    return show(request, reply, session, { notice: revoked ? 'Revoked: the token no longer works.' : 'That token was already revoked or is not yours.' });
+  });
+}
