@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { chmodSync, chownSync, mkdirSync, mkdtempSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { DataDirUnsafeError, secureDataDir } from './data-dir.ts';
@@ -36,6 +36,10 @@ test('a data directory with 666 files and 755 directories is tightened to 600 an
   } finally {
     process.umask(before);
   }
+});
+
+test('DATA_DIR may not be a home folder or the root: the walk would change modes far beyond the shop', () => {
+  for (const dir of [homedir(), '/']) assert.throws(() => secureDataDir(dir), (err: unknown) => err instanceof DataDirUnsafeError && /not a folder of the shop's own/.test(err.message));
 });
 
 test('an entry others can reach and that belongs to another user stops the start, naming its path', { skip: process.getuid?.() !== 0 && 'needs root to give a file away' }, () => {

@@ -14,7 +14,8 @@
 // than tighten it, because a keyring others could read may have been copied, and only the
 // operator can tell (and rotate the keys).
 import { chmodSync, lstatSync, mkdirSync, readdirSync, type Stats } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { homedir } from 'node:os';
+import { join, parse, resolve } from 'node:path';
 
 export class DataDirUnsafeError extends Error {
   readonly path: string;
@@ -46,6 +47,10 @@ export interface SecureOptions {
 export function secureDataDir(dataDir: string, options: SecureOptions = {}): SecureReport {
   const report: SecureReport = { tightened: [] };
   if (process.platform === 'win32') return report;
+  // The walk changes modes of everything below DATA_DIR, so DATA_DIR must be the shop's own folder.
+  if ([parse(resolve(dataDir)).root, resolve(homedir())].includes(resolve(dataDir))) {
+    throw new DataDirUnsafeError(resolve(dataDir), 'is the file system root or a home folder, not a folder of the shop\'s own; set DATA_DIR to one (e.g. ./data)');
+  }
   process.umask(0o077);
   mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   const leave = new Set((options.leave ?? []).map((p) => resolve(p)));
