@@ -117,7 +117,7 @@ async function realCheckout(app: FastifyInstance, deps: CheckoutDeps, shop: Shop
   const key = randomUUID();
   const b = body(i);
   const lines = shop.variants.map((variantId) => ({ variantId, quantity: 1 }));
-  const { result } = await withIdempotency(db, { scope: 'checkout', key, requestHash: fingerprint(key, { body: b, customer: null }) }, (trx) =>
+  const { result } = await withIdempotency(db, { scope: 'checkout', key, owner: `cart:${cart.cartId}`, requestHash: fingerprint(key, { body: b, customer: null }) }, (trx) =>
     placeOrder(deps, trx, { cart: { cartId: cart.cartId, lines }, body: b, customer: null, ip: '127.0.0.1', idempotencyKey: key }),
   );
   if (result.status !== 303) throw new Error(`checkout answered ${result.status}`);

@@ -340,7 +340,7 @@ async function generatedOrders(shop: Shop, p: Person, n: number): Promise<void> 
         await sql`
           with u as (update orders set status = 'shipped', updated_at = now() where id = ${orderId}::uuid),
           t as (insert into orders_transitions (id, order_id, from_status, to_status, actor_ref, reason) values
-            (${paid}::uuid, ${orderId}::uuid, 'pending_payment', 'paid', ${actorRefOf(CHECKOUT_ACTOR)}, 'payment succeeded'),
+            (${paid}::uuid, ${orderId}::uuid, 'pending_payment', 'paid', ${actorRefOf(CHECKOUT_ACTOR)}, 'payment_received'),
             (${fulfilling}::uuid, ${orderId}::uuid, 'paid', 'fulfilling', ${actorRefOf(API_TOKEN_ACTOR)}, null),
             (${shipped}::uuid, ${orderId}::uuid, 'fulfilling', 'shipped', ${actorRefOf(API_TOKEN_ACTOR)}, null)),
           p as (insert into payments_attempts (id, order_id, subject_id, processor, processor_ref, instrument, amount_minor, currency, status, redirect_url, idempotency_key, settled_at)

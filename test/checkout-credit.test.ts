@@ -9,7 +9,7 @@ import { makeShop, newClient } from '../src/commerce/cart/testing.ts';
 import type { Db } from '../src/platform/db/database.ts';
 import { buildTestApp } from '../src/platform/testing/app.ts';
 import { testEachDatabase } from '../src/platform/testing/databases.ts';
-import { systemActor } from '../src/privacy/actors.ts';
+import { testActor } from '../src/privacy/actors.ts';
 import type { FastifyInstance } from 'fastify';
 import { addToCart, address, keyOf } from './checkout-support.ts';
 
@@ -64,7 +64,7 @@ testEachDatabase('[P002-03][P000-03] an invoice order leaves the hold: credit ch
     assert.equal(early.statusCode, 409, early.body);
     assert.match(early.body, /approv/);
     assert.equal((await orderRow(db, number)).status, 'on_hold');
-    assert.equal((await app.privacy.disclosuresOf(db, { subject: order.customer_subject, order: order.id, actor: systemActor('test'), purpose: 'fulfillment' })).filter((d) => d.recipient === 'credit-agency').length, 0);
+    assert.equal((await app.privacy.disclosuresOf(db, { subject: order.customer_subject, order: order.id, actor: testActor('test'), purpose: 'fulfillment' })).filter((d) => d.recipient === 'credit-agency').length, 0);
 
     // The DPO console lists the request; the DPO approves it.
     const console = await dpo.get('/staff/dpo');
@@ -73,13 +73,13 @@ testEachDatabase('[P002-03][P000-03] an invoice order leaves the hold: credit ch
 
     const mailsBefore = await statusMails(db);
     await accountant.get(`/staff/credit/${number}`);
-    const decided = await accountant.post(`/staff/credit/${number}/decision`, { decision: 'approved', reason: 'limit 5000 agreed' });
+    const decided = await accountant.post(`/staff/credit/${number}/decision`, { decision: 'approved', reason: 'within_limit' });
     assert.equal(decided.statusCode, 303, decided.body);
     assert.equal((await orderRow(db, number)).status, 'pending_payment', 'released: waits for the invoice to be paid');
     assert.equal((await checkRow(db, order.id)).state, 'approved');
     assert.equal(await statusMails(db), mailsBefore + 1, 'the buyer is mailed');
     // "Who received my data" (the buyer's order page reads this): the credit agency, name and address, on basis credit-risk.
-    const agency = (await app.privacy.disclosuresOf(db, { subject: order.customer_subject, order: order.id, actor: systemActor('test'), purpose: 'fulfillment' })).filter((d) => d.recipient === 'credit-agency');
+    const agency = (await app.privacy.disclosuresOf(db, { subject: order.customer_subject, order: order.id, actor: testActor('test'), purpose: 'fulfillment' })).filter((d) => d.recipient === 'credit-agency');
     assert.equal(agency.length, 1);
     assert.deepEqual([...agency[0]!.categories].sort(), ['user.contact.address', 'user.name']);
     assert.equal(agency[0]!.basis, 'credit-risk');
@@ -116,16 +116,22 @@ testEachDatabase('[P002-03] credit refused (JSON API): the order is cancelled wi
     const bad = await owner.json('POST', `/api/staff/orders/${number}/credit-decision`, { decision: 'maybe' });
     assert.equal(bad.statusCode, 400);
     assert.match(bad.body, /decision/);
+    // Why the agency refused is a code from a fixed list; typed text is refused and kept nowhere.
+    const typed = await owner.json('POST', `/api/staff/orders/${number}/credit-decision`, { decision: 'refused', reason: 'Mr Babbage owes us 4000' });
+    assert.equal(typed.statusCode, 400);
+    assert.equal(typed.json().error.fields[0].field, 'body.reason');
 
     const mailsBefore = await statusMails(db);
-    const refused = await owner.json('POST', `/api/staff/orders/${number}/credit-decision`, { decision: 'refused', reason: 'over the credit limit' });
+    const refused = await owner.json('POST', `/api/staff/orders/${number}/credit-decision`, { decision: 'refused', reason: 'over_limit' });
     assert.equal(refused.statusCode, 200, refused.body);
     assert.deepEqual({ state: refused.json().state, order_status: refused.json().order_status }, { state: 'rejected', order_status: 'cancelled' });
     assert.equal(await stockOf(db), stock, 'the stock is back');
     assert.equal(await statusMails(db), mailsBefore + 1, 'the buyer is mailed');
     const { rows: [last] } = await sql<{ reason: string }>`select reason from orders_transitions where order_id = ${order.id} order by seq desc limit 1`.execute(db);
-    assert.match(last!.reason, /credit check refused: over the credit limit/);
-    assert.equal((await app.privacy.disclosuresOf(db, { subject: order.customer_subject, order: order.id, actor: systemActor('test'), purpose: 'fulfillment' })).filter((d) => d.recipient === 'credit-agency').length, 0);
+    assert.equal(last!.reason, 'credit_refused');
+    assert.equal((await checkRow(db, order.id)).reason, 'over_limit');
+    assert.equal(JSON.stringify((await sql`select * from checkout_credit_approvals`.execute(db)).rows).includes('Babbage'), false);
+    assert.equal((await app.privacy.disclosuresOf(db, { subject: order.customer_subject, order: order.id, actor: testActor('test'), purpose: 'fulfillment' })).filter((d) => d.recipient === 'credit-agency').length, 0);
     // The endpoints are in the API description.
     const openapi = (await app.inject({ method: 'GET', url: '/openapi.json' })).json() as { paths: Record<string, unknown> };
     assert.ok(openapi.paths['/api/staff/orders/{number}/credit-decision']);

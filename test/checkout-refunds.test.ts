@@ -21,7 +21,7 @@ testEachDatabase('refunds: staff cancel a paid card order and the processor refu
   const staffHeaders = await staffTokenHeaders(app, database.db, 'owner');
   assert.equal((await sandboxSession(bed, order.processorRef)).status, 'succeeded');
 
-  const cancel = () => app.inject({ method: 'POST', url: `/api/staff/orders/${order.number}/transitions`, headers: staffHeaders, payload: { to: 'cancelled', reason: 'sold out at the warehouse' } });
+  const cancel = () => app.inject({ method: 'POST', url: `/api/staff/orders/${order.number}/transitions`, headers: staffHeaders, payload: { to: 'cancelled', reason: 'out_of_stock' } });
   const res = await cancel();
   assert.equal(res.statusCode, 200, res.body);
   const atProcessor = await sandboxSession(bed, order.processorRef);
@@ -61,7 +61,7 @@ testEachDatabase('refunds: with the processor down the cancellation fails with 5
   const headers = await staffTokenHeaders(bed.app, database.db, 'owner');
   const before = { transitions: await count(database.db, 'orders_transitions'), outbox: await count(database.db, 'comms_outbox'), refunds: await count(database.db, 'payments_refunds') };
   await bed.sandbox.stop();
-  const res = await bed.app.inject({ method: 'POST', url: `/api/staff/orders/${order.number}/transitions`, headers, payload: { to: 'cancelled', reason: 'sold out at the warehouse' } });
+  const res = await bed.app.inject({ method: 'POST', url: `/api/staff/orders/${order.number}/transitions`, headers, payload: { to: 'cancelled', reason: 'out_of_stock' } });
   assert.equal(res.statusCode, 503, res.body);
   assert.equal(res.json().error.code, 'PAYMENT_PROCESSOR_UNAVAILABLE');
   const after = await getOrder(database.db, order.orderId);

@@ -11,6 +11,7 @@ import { validationError } from '../platform/errors.ts';
 import { systemActor } from '../privacy/actors.ts';
 import { checkEmail, lockEmail, mailSetPassword, mailSetPasswordLink, SET_PASSWORD_MS, type AccountsDeps, type AgeStatement } from './customers.ts';
 import { ACCOUNT_PURPOSE, AGE, EMAIL, NAME, findAccount } from './identity.ts';
+import { throttledMail } from './mail-throttle.ts';
 import type { UserRow } from './tables.ts';
 import { networkDigest } from './networks.ts';
 import { digestToken, randomToken } from './tokens.ts';
@@ -35,14 +36,16 @@ export interface CheckoutCustomer {
 const ages: readonly string[] = ['adult', 'parental-consent'];
 
 /** Finds or makes the buyer's customer account, inside the checkout's transaction. */
-export async function customerForCheckout(deps: AccountsDeps, db: Db, input: CheckoutCustomerInput): Promise<CheckoutCustomer> {
+export async function customerForCheckout(allDeps: AccountsDeps, db: Db, input: CheckoutCustomerInput): Promise<CheckoutCustomer> {
   const actor = systemActor('accounts.checkout');
-  const now = deps.now();
+  const now = allDeps.now();
   const email = checkEmail('body.email', input.email);
   const name = input.name.normalize('NFKC').trim();
   if (name.length < 1 || name.length > 200) throw validationError('body.name', 'must be 1 to 200 characters');
   if (!ages.includes(input.age)) throw validationError('body.age', 'must be adult or parental-consent');
-  await lockEmail(deps, db, email);
+  await lockEmail(allDeps, db, email);
+  // Anyone can type any address at checkout: past the allowance the order goes on without the mail (mail-throttle.ts).
+  const deps = await throttledMail(allDeps, db, email, input.ip);
   const existing = await findAccount(deps.kernel, db, email, 'customer', actor);
   if (existing) {
     if (existing.hash === null && existing.user.status === 'pending') await mailSetPassword(deps, db, existing.user, now);

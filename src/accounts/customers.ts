@@ -27,10 +27,11 @@ import type { AccountMailer } from './mail.ts';
 import { customerRules, passwordProblem, staffRules, type PasswordRules } from './password-policy.ts';
 import { hashPassword, needsRehash, verifyPassword } from './passwords.ts';
 import { alertStaff, noticeNewNetwork } from './alerts.ts';
-import { noteSignInNetwork } from './networks.ts';
+import { isKnownNetwork, noteSignInNetwork } from './networks.ts';
 import { recordSecurityEvent } from './security-events.ts';
+import { mayMail, throttledMail } from './mail-throttle.ts';
 import type { UserKind, UserRow } from './tables.ts';
-import { clearAccount, lockState, normaliseEmail, recordFailure, throttleKeys, type ThrottlePolicy } from './throttle.ts';
+import { clearEmail, normaliseEmail, recordFailure, releaseAttempt, reserveAttempt, settleFailure, settleSuccess, throttleKeys, type ThrottlePolicy } from './throttle.ts';
 import { consumeToken, issueToken } from './tokens.ts';
 import { activateUser, insertUser, markPasswordChanged, userById } from './users.ts';
 
@@ -103,14 +104,17 @@ export async function mailSetPasswordLink(deps: AccountsDeps, db: Db, user: User
  * a new address gets a confirmation link, a known one a note that it already has an account.
  */
 export async function signUp(
-  deps: AccountsDeps,
+  allDeps: AccountsDeps,
   db: Db,
   input: { name: string; email: string; password: string; age: AgeStatement },
   hash: string,
+  ip?: string,
 ): Promise<SignUpOutcome> {
   const actor = systemActor('accounts.signup');
-  const now = deps.now();
-  await lockEmail(deps, db, input.email);
+  const now = allDeps.now();
+  await lockEmail(allDeps, db, input.email);
+  // Past the allowance the same work is done, without the mail (mail-throttle.ts).
+  const deps = await throttledMail(allDeps, db, input.email, ip);
   const existing = await findAccount(deps.kernel, db, input.email, 'customer', actor);
   if (existing && existing.hash === null) {
     // Made at checkout and never given a password: the sign-up's password is not taken (the link
@@ -166,22 +170,27 @@ export type LoginResult = { ok: true; user: UserRow } | { ok: false; reason: 'wr
 
 /**
  * Sign-in. An unknown email and a wrong password take the same path: one blind-index lookup, one
- * kernel read and one Argon2id verification (of the decoy when there is no account), and one
- * failure count keyed by the email as typed. Locked answers do not depend on the account either.
+ * kernel read, one known-network query, one attempt reserved and one Argon2id verification (of the
+ * decoy when there is no account). The attempt is reserved atomically BEFORE the hash is checked,
+ * so concurrent guesses check at most the allowed number; it counts under the email as typed, in
+ * a separate count for networks the account has signed in from before (decision 0029). Locked
+ * answers do not depend on the account either.
  */
 export async function logIn(deps: AccountsDeps, db: Db, input: { email: string; password: string; ip: string; kind: UserKind }): Promise<LoginResult> {
   const now = deps.now();
-  const keys = throttleKeys(deps.throttleSecret, input.email, input.ip);
-  const locked = await lockState(db, keys, now);
-  if (locked.account || locked.source) {
-    await recordSecurityEvent(db, { kind: 'login-failed', at: now, detail: { reason: 'locked', account_locked: locked.account, source_locked: locked.source } });
-    return { ok: false, reason: 'locked' };
-  }
   let candidate: Candidate | null = null;
   if (input.email.length <= 254) candidate = await findAccount(deps.kernel, db, input.email, input.kind);
-  const matches = await verifyPassword(candidate?.hash ?? (await readDecoyHash(deps.kernel, db, deps.decoy)), input.password);
+  const hash = candidate?.hash ?? (await readDecoyHash(deps.kernel, db, deps.decoy));
+  const known = await isKnownNetwork(db, deps.kernel, candidate?.user.id ?? null, input.ip);
+  const keys = throttleKeys(deps.throttleSecret, input.email, input.ip, { known });
+  const reserved = await reserveAttempt(db, keys, now, deps.throttle);
+  if (!reserved.granted) {
+    await recordSecurityEvent(db, { kind: 'login-failed', at: now, detail: { reason: 'locked', account_locked: reserved.account, source_locked: reserved.source } });
+    return { ok: false, reason: 'locked' };
+  }
+  const matches = await verifyPassword(hash, input.password);
   if (!candidate || !candidate.hash || !matches || candidate.user.status === 'disabled' || candidate.user.status === 'erasing') {
-    const locking = await recordFailure(db, keys, now, deps.throttle);
+    const locking = await settleFailure(db, keys, now, deps.throttle);
     await recordSecurityEvent(db, { kind: 'login-failed', at: now, userId: candidate?.user.id ?? null, detail: { reason: 'wrong' } });
     if (locking.account) {
       await recordSecurityEvent(db, { kind: 'login-locked', at: now, userId: candidate?.user.id ?? null });
@@ -193,8 +202,11 @@ export async function logIn(deps: AccountsDeps, db: Db, input: { email: string; 
     }
     return { ok: false, reason: locking.account || locking.source ? 'locked' : 'wrong' };
   }
-  if (candidate.user.status === 'pending') return { ok: false, reason: 'pending' };
-  await clearAccount(db, keys);
+  if (candidate.user.status === 'pending') {
+    await releaseAttempt(db, keys);
+    return { ok: false, reason: 'pending' };
+  }
+  await settleSuccess(db, keys);
   // The right password of a deactivated account: the caller offers to reactivate it (rights module).
   if (candidate.user.status === 'deactivated') return { ok: false, reason: 'deactivated', user: candidate.user };
   if (await noteSignInNetwork(db, deps.kernel, candidate.user, input.ip, now)) await noticeNewNetwork(deps, db, candidate.user, now);
@@ -280,9 +292,10 @@ export async function confirmEmailChange(deps: AccountsDeps, db: Db, token: stri
   return user;
 }
 
-/** Sends a reset link if the email has an active account; the answer never says whether it has. */
-export async function requestReset(deps: AccountsDeps, db: Db, input: { email: string }): Promise<void> {
+/** Sends a reset link if the email has an active account (and the mail allowance has room); the answer never says whether it has. */
+export async function requestReset(deps: AccountsDeps, db: Db, input: { email: string; ip?: string }): Promise<void> {
   const email = checkEmail('body.email', input.email);
+  if (!(await mayMail(deps, db, email, input.ip))) return;
   const found = await findAccount(deps.kernel, db, email, 'customer', systemActor('accounts.reset'));
   // A pending account may set its password by this link too: the link proves the address.
   if (!found || found.user.status === 'disabled') return;
@@ -305,7 +318,7 @@ export async function completeReset(deps: AccountsDeps, db: Db, input: { token: 
   await writePasswordHash(deps.kernel, db, user, await hashPassword(input.password), actor);
   await markPasswordChanged(db, user.id, now);
   await endSessionsOf(db, user.id);
-  await clearAccount(db, throttleKeys(deps.throttleSecret, profile.email, '0.0.0.0'));
+  await clearEmail(db, deps.throttleSecret, profile.email);
   const fresh = { ...user, password_changed_at: now };
   return { user: fresh, ...(await createSession(db, fresh, now)) };
 }

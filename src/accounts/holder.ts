@@ -9,7 +9,8 @@ import type { ExportRecord, PersonalDataHolder } from '../privacy/holders.ts';
 import { SubjectErased } from '../privacy/refusals.ts';
 import { EMAIL } from './identity.ts';
 import { throttleSecret } from './secrets.ts';
-import { throttleKeys } from './throttle.ts';
+import { accountKeysOf } from './throttle.ts';
+import { mailThrottleKeys } from './mail-throttle.ts';
 import type { UserStatus } from './tables.ts';
 
 const iso = (d: Date | null) => (d ? new Date(d).toISOString() : null);
@@ -80,8 +81,8 @@ export const accountsHolder: PersonalDataHolder = {
     try {
       const email = (await kernel.read(db, { subject, actor, purpose: 'data-rights', categories: [EMAIL], ref: '' })).values[EMAIL];
       if (typeof email === 'string') {
-        const { account } = throttleKeys(throttleSecret(kernel), email, '');
-        await sql`delete from accounts_throttle where scope = 'account' and key = ${account}`.execute(db);
+        const secret = throttleSecret(kernel);
+        for (const key of [...accountKeysOf(secret, email), mailThrottleKeys(secret, email, '').account]) await sql`delete from accounts_throttle where scope = 'account' and key = ${key}`.execute(db);
       }
     } catch (err) {
       if (!(err instanceof SubjectErased)) throw err;

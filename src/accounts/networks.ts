@@ -26,6 +26,18 @@ export function networkMemoryDays(kernel: NetworkKernel): number {
   return kernel.retention('user.device.ip_address', 'security').days;
 }
 
+const NO_USER = '00000000-0000-0000-0000-000000000000';
+
+/**
+ * Whether the user has signed in from this network before. Sign-in asks it for every attempt, an
+ * unknown email included (with no user), so both run the same query.
+ */
+export async function isKnownNetwork(db: Db, kernel: NetworkKernel, userId: string | null, ip: string): Promise<boolean> {
+  const { rows } = await sql<{ known: boolean }>`
+    select exists (select 1 from accounts_known_networks where user_id = ${userId ?? NO_USER}::uuid and network = ${networkDigest(kernel, ip)}) as known`.execute(db);
+  return Boolean(rows[0]?.known);
+}
+
 /** Remembers the network of this sign-in; returns true when it is new for a user who had others. */
 export async function noteSignInNetwork(db: Db, kernel: NetworkKernel, user: UserRow, ip: string, now: Date): Promise<boolean> {
   const digest = networkDigest(kernel, ip);

@@ -1,6 +1,7 @@
 // The sign-in machinery every module shares: the visitor cookie, the session of a request, and
 // the one CSRF check on every unsafe request. Registered once at the root (not encapsulated), so
 // its hook guards every form of every module registered before or after it.
+import { createHmac } from 'node:crypto';
 import { BlockList, isIPv4 } from 'node:net';
 import type { FastifyInstance, FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import type { Db } from '../platform/db/database.ts';
@@ -10,6 +11,7 @@ import type { Actor } from '../privacy/actors.ts';
 import type { AccountsDeps } from './customers.ts';
 import { customerForCheckout, type CheckoutCustomer, type CheckoutCustomerInput } from './checkout-customer.ts';
 import { CSRF_FIELD, csrfToken, csrfValid } from './csrf.ts';
+import { isOwnOrigin } from '../web/origin.ts';
 import type { AccountMailer } from './mail.ts';
 import { ensureDecoy } from './identity.ts';
 import { seedDemoLogins } from '../demo/logins.ts';
@@ -22,7 +24,8 @@ import { findApiToken } from './api-tokens.ts';
 import { confirmOwnPassword, logIn, type LoginResult } from './customers.ts';
 import type { UserKind, UserRow } from './tables.ts';
 import { randomToken, TOKEN_SHAPE } from './tokens.ts';
-import { lockoutPolicy } from './throttle.ts';
+import { lockoutPolicy, networkOf } from './throttle.ts';
+import { mayMail } from './mail-throttle.ts';
 import { staffPageGate, type StaffPageGate } from './routes/staff-gate.ts';
 
 /** The one cookie: an opaque random token. `__Host-` pins it to this host, Secure and Path=/. */
@@ -58,6 +61,10 @@ export interface AccountsApi {
    * Same answer shape and same kind of work either way; never show `created` to the buyer.
    */
   customerForCheckout(db: Db, input: CheckoutCustomerInput): Promise<CheckoutCustomer>;
+  /** Takes one mail to `email` asked from `ip` from the allowances of mail anyone can trigger (mail-throttle.ts); false when spent. */
+  mayMail(db: Db, email: string, ip: string): Promise<boolean>;
+  /** A keyed digest of the network of `ip` (the /64 for IPv6), for counts other modules keep per source; `label` keeps uses apart. */
+  sourceOf(ip: string, label?: string): Buffer;
 }
 
 declare module 'fastify' {
@@ -88,14 +95,10 @@ function cookieToken(request: FastifyRequest): string | undefined {
 
 const unsafe = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
-function sameOrigin(request: FastifyRequest): boolean {
+/** No Origin (a same-origin GET-born form in an old browser, a non-browser client), or this shop's, compared whole. */
+function sameOrigin(request: FastifyRequest, publicUrl: string): boolean {
   const origin = request.headers.origin;
-  if (origin === undefined) return true;
-  try {
-    return new URL(origin).host === request.headers.host;
-  } catch {
-    return false;
-  }
+  return origin === undefined || isOwnOrigin(request, origin, publicUrl);
 }
 
 /** A test for "is this address in one of these networks", or null when any address may come. */
@@ -195,6 +198,8 @@ export function accountsPlugin(options: AccountsPluginOptions): FastifyPluginAsy
         api.clearSession(reply);
       },
       customerForCheckout: (db, input) => customerForCheckout(deps, db, input),
+      mayMail: (db, email, ip) => mayMail(deps, db, email, ip),
+      sourceOf: (ip, label = 'unpaid-hold') => createHmac('sha256', throttleSecret).update(`${label}\0${networkOf(ip)}`).digest(),
       async checkPassword(db, input) {
         const result = await logIn(deps, db, { ...input, kind: 'customer' });
         // The password was right (signed in, or a deactivated account to reactivate): the person is authenticated.
@@ -239,18 +244,19 @@ export function accountsPlugin(options: AccountsPluginOptions): FastifyPluginAsy
       await alertStaff(deps, app.db, 'rate-limited', at);
     });
 
-    // The one CSRF check. Bearer-token API calls carry no cookie and need none.
+    // The one CSRF check. Bearer-token API calls need none, but only when no cookie comes with
+    // them: whenever a cookie could authenticate the request, it is checked (decision 0029).
     app.addHook('preValidation', async (request) => {
       if (!unsafe.has(request.method) || request.is404) return;
-      if ((request.headers.authorization ?? '').startsWith('Bearer ')) return;
+      if ((request.headers.authorization ?? '').startsWith('Bearer ') && !request.headers.cookie) return;
       const type = String(request.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
       if (type === 'application/json') {
-        if (!sameOrigin(request)) throw new AppError('CSRF_INVALID', 'Cross-site requests are not accepted.');
+        if (!sameOrigin(request, app.config.publicUrl)) throw new AppError('CSRF_INVALID', 'Cross-site requests are not accepted.');
         return;
       }
       const body = request.body as Record<string, unknown> | undefined | null;
       const submitted = body && typeof body === 'object' ? body[CSRF_FIELD] : undefined;
-      if (!sameOrigin(request) || !csrfValid(csrfKey, cookieToken(request), submitted)) throw new AppError('CSRF_INVALID');
+      if (!sameOrigin(request, app.config.publicUrl) || !csrfValid(csrfKey, cookieToken(request), submitted)) throw new AppError('CSRF_INVALID');
       delete body![CSRF_FIELD];
     });
   };

@@ -2,6 +2,8 @@
 // database, so every web process sees the same counts and a restart forgets nothing. The account
 // key is a keyed digest of the normalised email as typed, not of a user id: an email that has no
 // account locks exactly like one that has, so a lockout tells an attacker nothing.
+// Each attempt is reserved (`reserveAttempt`) before its password is checked and settled after,
+// so concurrent guesses check at most the allowed number (decision 0029).
 import { createHmac } from 'node:crypto';
 import { isIPv6 } from 'node:net';
 import { sql } from 'kysely';
@@ -42,21 +44,24 @@ export function networkOf(ip: string): string {
   return `${groups.slice(0, 4).map((g) => parseInt(g || '0', 16).toString(16)).join(':')}::/64`;
 }
 
-export function throttleKeys(secret: Buffer, email: string, ip: string): ThrottleKeys {
+/**
+ * The keys of one attempt. A sign-in from a network the account has used before counts under its
+ * own account key (`known`), so failures from elsewhere cannot lock the owner out at home
+ * (decision 0029).
+ */
+export function throttleKeys(secret: Buffer, email: string, ip: string, options: { known?: boolean } = {}): ThrottleKeys {
   const mac = (label: string, value: string) => createHmac('sha256', secret).update(`${label}\0${value}`).digest();
-  return { account: mac('account', normaliseEmail(email)), source: mac('source', networkOf(ip)) };
+  return { account: mac(options.known ? 'account-known' : 'account', normaliseEmail(email)), source: mac('source', networkOf(ip)) };
+}
+
+/** Both account keys of an email (known and unknown networks): what a reset or an erasure clears. */
+export function accountKeysOf(secret: Buffer, email: string): Buffer[] {
+  return [false, true].map((known) => throttleKeys(secret, email, '', { known }).account);
 }
 
 export interface LockState {
   account: boolean;
   source: boolean;
-}
-
-export async function lockState(db: Db, keys: ThrottleKeys, now: Date): Promise<LockState> {
-  const { rows } = await sql<{ scope: 'account' | 'source' }>`
-    select scope from accounts_throttle
-    where ((scope = 'account' and key = ${keys.account}) or (scope = 'source' and key = ${keys.source})) and locked_until > ${now}`.execute(db);
-  return { account: rows.some((r) => r.scope === 'account'), source: rows.some((r) => r.scope === 'source') };
 }
 
 /** Counts one failure against both keys; returns which of them this failure locked. */
@@ -78,9 +83,74 @@ export async function recordFailure(db: Db, keys: ThrottleKeys, now: Date, polic
   return { account: locking.includes('account'), source: locking.includes('source') };
 }
 
+export interface Reservation extends LockState {
+  /** True when the attempt may check its password: neither key was locked or at its limit. */
+  granted: boolean;
+}
+
+/**
+ * Takes one attempt against both keys in one statement, BEFORE the password is checked, so N
+ * concurrent guesses check at most the allowed number (decision 0029). A key that is locked or
+ * whose count already reached its limit is not taken; if either was refused, the other is given
+ * back. The caller then settles the attempt: `settleFailure` (it counted), or `settleSuccess` /
+ * `releaseAttempt` (it is given back).
+ */
+export async function reserveAttempt(db: Db, keys: ThrottleKeys, now: Date, policy: ThrottlePolicy = defaultThrottle): Promise<Reservation> {
+  const windowStart = new Date(now.getTime() - policy.windowMs);
+  const { rows } = await sql<{ scope: 'account' | 'source' }>`
+    insert into accounts_throttle as t (scope, key, failures, window_started_at)
+    values ('account', ${keys.account}, 1, ${now}), ('source', ${keys.source}, 1, ${now})
+    on conflict (scope, key) do update set
+      failures = case when t.window_started_at < ${windowStart} then 1 else t.failures + 1 end,
+      window_started_at = case when t.window_started_at < ${windowStart} then ${now} else t.window_started_at end
+    where (t.locked_until is null or t.locked_until <= ${now})
+      and (t.window_started_at < ${windowStart} or t.failures < case t.scope when 'account' then ${policy.accountFailures}::int else ${policy.sourceFailures}::int end)
+    returning scope`.execute(db);
+  const account = rows.some((r) => r.scope === 'account');
+  const source = rows.some((r) => r.scope === 'source');
+  if (account && source) return { granted: true, account: false, source: false };
+  if (account || source) await giveBack(db, keys, { account, source });
+  return { granted: false, account: !account, source: !source };
+}
+
+async function giveBack(db: Db, keys: ThrottleKeys, which: { account: boolean; source: boolean }): Promise<void> {
+  await sql`update accounts_throttle set failures = greatest(failures - 1, 0)
+    where (scope = 'account' and key = ${keys.account} and ${which.account}) or (scope = 'source' and key = ${keys.source} and ${which.source})`.execute(db);
+}
+
+/** A reserved attempt that failed: it stays counted; returns which keys it brought to their limit (now locked). */
+export async function settleFailure(db: Db, keys: ThrottleKeys, now: Date, policy: ThrottlePolicy = defaultThrottle): Promise<LockState> {
+  const lockedUntil = new Date(now.getTime() + policy.lockMs);
+  const { rows } = await sql<{ scope: 'account' | 'source' }>`
+    update accounts_throttle set locked_until = ${lockedUntil}, failures = 0, window_started_at = ${now}
+    where (scope = 'account' and key = ${keys.account} and failures >= ${policy.accountFailures}::int)
+       or (scope = 'source' and key = ${keys.source} and failures >= ${policy.sourceFailures}::int)
+    returning scope`.execute(db);
+  return { account: rows.some((r) => r.scope === 'account'), source: rows.some((r) => r.scope === 'source') };
+}
+
+/** A reserved attempt that proved nothing either way (e.g. an unconfirmed account): both keys get it back. */
+export async function releaseAttempt(db: Db, keys: ThrottleKeys): Promise<void> {
+  await giveBack(db, keys, { account: true, source: true });
+}
+
+/**
+ * A reserved attempt that succeeded: the account's count is cleared, the source gets only this
+ * attempt back (one good password must not reset a spray from its network).
+ */
+export async function settleSuccess(db: Db, keys: ThrottleKeys): Promise<void> {
+  await clearAccount(db, keys);
+  await giveBack(db, keys, { account: false, source: true });
+}
+
 /** A successful sign-in clears the account's count (not the source's: one good password must not reset a spray). */
 export async function clearAccount(db: Db, keys: ThrottleKeys): Promise<void> {
   await sql`delete from accounts_throttle where scope = 'account' and key = ${keys.account}`.execute(db);
+}
+
+/** Clears both account counts of an email (a completed reset proves the address). */
+export async function clearEmail(db: Db, secret: Buffer, email: string): Promise<void> {
+  for (const key of accountKeysOf(secret, email)) await sql`delete from accounts_throttle where scope = 'account' and key = ${key}`.execute(db);
 }
 
 /** Forgets counts whose window and lock have both passed. */

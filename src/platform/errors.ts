@@ -33,6 +33,7 @@ export const errorCatalogue = {
   CART_EMPTY: { status: 409, message: 'The cart is empty: add something before checking out.' },
   PAYMENT_METHOD_NOT_OFFERED: { status: 422, message: 'This payment method is not offered for this order.' },
   OUT_OF_STOCK: { status: 409, message: 'Not enough of this item is in stock.' },
+  UNPAID_HOLD_LIMIT: { status: 409, message: 'Orders from your network that wait for payment already hold as many items as one network may: pay for them, or wait until they lapse.' },
   MIXED_CURRENCIES: { status: 422, message: 'These items are priced in different currencies and cannot be bought together.' },
   PRODUCT_UNAVAILABLE: { status: 422, message: 'This item is not on sale.' },
   COOKIES_REQUIRED: { status: 400, message: 'The cart needs a cookie to remember what you add. Allow cookies for this shop, then try again.' },

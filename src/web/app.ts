@@ -16,7 +16,9 @@ import { AppError } from '../platform/errors.ts';
 import type { Logger } from '../platform/logger.ts';
 import type { Module } from '../platform/module.ts';
 import { answerFrameworkError, registerErrorHandling, registerNotFoundHandler } from './error-handler.ts';
+import { parseQuery } from './query-parser.ts';
 import { installValidation } from './validation.ts';
+import { collectRoutes } from './route-table.ts';
 import './fastify-types.ts';
 
 export interface AppOptions {
@@ -61,6 +63,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     return503OnClosing: true,
     // A URL that cannot be decoded gets our error answer (without the URL echoed back), not Fastify's.
     frameworkErrors: answerFrameworkError,
+    routerOptions: { querystringParser: parseQuery },
   });
 
   app.decorate('config', config);
@@ -77,6 +80,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
 
   installValidation(app);
   registerErrorHandling(app);
+  collectRoutes(app);
 
   // A response sent while shutting down closes its keep-alive connection; otherwise the server
   // would wait for the client's keep-alive timeout before it could close (SIGTERM, SHUTDOWN_GRACE_MS).
@@ -86,6 +90,12 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   });
   app.addHook('onSend', async (_request, reply) => {
     if (closing) reply.header('connection', 'close');
+  });
+  // JSON answers may carry personal data (an account, an order, a staff view): no cache, shared or
+  // private, may keep them. A route that means to be cached says so with its own header.
+  app.addHook('onSend', async (_request, reply) => {
+    if (reply.hasHeader('cache-control')) return;
+    if (/^application\/(?:[\w.-]+\+)?json\b/i.test(String(reply.getHeader('content-type') ?? ''))) reply.header('cache-control', 'no-store');
   });
 
   app.addHook('onResponse', async (request, reply) => {
@@ -102,7 +112,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   });
   // Any cookie we set is opaque, Secure, HttpOnly and SameSite unless a caller says otherwise.
   await app.register(cookie, { parseOptions: { httpOnly: true, secure: true, sameSite: 'lax', path: '/' } });
-  await app.register(formbody, { bodyLimit: 64 * 1024 });
+  await app.register(formbody, { bodyLimit: 64 * 1024, parser: parseQuery });
   if (config.rateLimitPerMinute > 0) {
     await app.register(rateLimit, {
       max: config.rateLimitPerMinute,
@@ -110,6 +120,10 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       onExceeded: (request) => request.log.warn({ route: request.routeOptions.url }, 'rate limit exceeded'),
       errorResponseBuilder: () => new AppError('RATE_LIMITED'),
     });
+    // The plugin adds its check to each route AFTER the route's own onRequest hooks, so a route
+    // that authenticates there (the catalogue's staff API) would answer 401s for free. A root hook
+    // runs before every route's own; the plugin counts a request once (decision 0029).
+    app.addHook('onRequest', app.rateLimit());
   }
   registerNotFoundHandler(app);
   await app.register(swagger, {

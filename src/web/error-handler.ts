@@ -112,7 +112,30 @@ export function answerFrameworkError(err: FastifyError, _request: FastifyRequest
     .send({ error: { code: known.code, message: known.message, fields: known.fields } });
 }
 
+/** Unexpected errors logged with their stack per address and minute; past it, one short line each. */
+export const STACKS_PER_ADDRESS_MINUTE = 5;
+
+/**
+ * Whether this address may still have an unexpected error logged in full this minute. A client
+ * that can cause 500s must not be able to flood the log with stack traces.
+ */
+function stackBudget(now: () => number = Date.now): (address: string) => boolean {
+  const seen = new Map<string, { since: number; count: number }>();
+  return (address) => {
+    const at = now();
+    let entry = seen.get(address);
+    if (!entry || at - entry.since >= 60_000) {
+      if (seen.size >= 10_000) seen.clear();
+      entry = { since: at, count: 0 };
+      seen.set(address, entry);
+    }
+    entry.count++;
+    return entry.count <= STACKS_PER_ADDRESS_MINUTE;
+  };
+}
+
 export function registerErrorHandling(app: FastifyInstance): void {
+  const fullLog = stackBudget();
   app.setErrorHandler((err: FastifyError, request, reply) => {
     const known = toAppError(err);
     if (known) {
@@ -121,7 +144,8 @@ export function registerErrorHandling(app: FastifyInstance): void {
       return reply.code(known.status).send({ error: { code: known.code, message: known.message, fields: known.fields } });
     }
     const incident = randomUUID();
-    request.log.error({ err, incident }, 'unexpected error');
+    if (fullLog(request.ip)) request.log.error({ err, incident }, 'unexpected error');
+    else request.log.warn({ incident, error: err.code ?? err.name }, 'unexpected error, again from this address (no stack logged)');
     if (wantsHtml(request)) {
       return errorPage(request, reply, 500, 'Something went wrong', `Our team has been told. Incident ${incident}.`);
     }

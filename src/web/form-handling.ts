@@ -7,6 +7,23 @@ import { toAppError } from './error-handler.ts';
 import type { FormState } from './form.ts';
 import { sendPage, type Page } from './page.ts';
 
+/**
+ * The body schema of a form whose handler checks the meaning of each field itself: each named
+ * field is one piece of text of at most `max` characters (a repeated field, which arrives as an
+ * array, is refused naming it), and no other field is accepted. `_csrf` is gone by validation.
+ */
+export function textForm(fields: Record<string, number>, required: readonly string[] = []): object {
+  return {
+    type: 'object',
+    properties: Object.fromEntries(Object.entries(fields).map(([name, max]) => [name, { type: 'string', maxLength: max }])),
+    ...(required.length ? { required: [...required] } : {}),
+    additionalProperties: false,
+  };
+}
+
+/** The body schema of a post that carries nothing but its CSRF field (or, as JSON, nothing at all). */
+export const emptyBody = { type: ['object', 'null'], additionalProperties: false } as const;
+
 /** Options of a form route: its body schema, hidden from the API docs, validation errors re-render the form. */
 export const formRoute = (body: object) => ({ schema: { hide: true, body }, attachValidation: true });
 

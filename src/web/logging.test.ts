@@ -13,6 +13,7 @@ import { testEachDatabase, type TestDatabase } from '../platform/testing/databas
 import { findPersonalData, personalData as p } from '../platform/testing/personal-data.ts';
 import { modules } from '../modules.ts';
 import { buildApp } from './app.ts';
+import { STACKS_PER_ADDRESS_MINUTE } from './error-handler.ts';
 
 const body = {
   email: p.email,
@@ -167,4 +168,20 @@ testEachDatabase('personal data in error messages of failing handlers never reac
   assert.match(log(), /invalid input syntax for type uuid/);
   assert.match(log(), /"msg":"could not mail \[redacted\]"/);
   for (const incident of incidents) assert.ok(log().includes(`"incident":"${incident}"`), `incident ${incident} is findable in the log`);
+});
+
+testEachDatabase('an address that keeps causing 500s gets its stack traces logged a few times a minute, then one short line each', async (database) => {
+  const { app, log } = await buildCarelessApp(database);
+  try {
+    for (let i = 0; i < STACKS_PER_ADDRESS_MINUTE + 3; i++) {
+      assert.equal((await app.inject({ method: 'POST', url: '/careless/throw', remoteAddress: '198.51.100.20', payload: body })).statusCode, 500);
+    }
+    assert.equal((await app.inject({ method: 'POST', url: '/careless/throw', remoteAddress: '198.51.100.21', payload: body })).statusCode, 500);
+  } finally {
+    await app.close();
+  }
+  const lines = log().split('\n').filter((l) => l.includes('unexpected error'));
+  assert.equal(lines.filter((l) => l.includes('"stack"')).length, STACKS_PER_ADDRESS_MINUTE + 1, 'full for the first few, and for another address');
+  assert.equal(lines.filter((l) => l.includes('no stack logged')).length, 3);
+  assert.ok(lines.filter((l) => l.includes('no stack logged')).every((l) => !l.includes('"stack"') && /"incident":"[0-9a-f-]{36}"/.test(l)));
 });

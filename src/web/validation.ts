@@ -5,6 +5,7 @@
 import { Ajv, type Options } from 'ajv';
 import * as ajvFormats from 'ajv-formats';
 import type { FastifyInstance, FastifySchema } from 'fastify';
+import { installTextCheck } from './text-check.ts';
 
 // ajv-formats is CommonJS: under Node's ESM loader its plugin is the `default` of the default.
 const addFormats = ajvFormats.default as unknown as (ajv: Ajv) => Ajv;
@@ -28,4 +29,5 @@ export function installValidation(app: FastifyInstance): void {
   app.setValidatorCompiler<FastifySchema>(({ schema, httpPart }) =>
     (httpPart === 'body' ? forBody : forText).compile(schema as object),
   );
+  installTextCheck(app);
 }

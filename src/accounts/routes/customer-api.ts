@@ -48,7 +48,7 @@ export async function customerApi(app: FastifyInstance): Promise<void> {
     const started = performance.now();
     const body = request.body as Body;
     const prepared = await prepareSignUp({ name: body.name!, email: body.email!, password: body.password!, age: body.age as AgeStatement });
-    await app.db.transaction().execute((trx) => signUp(deps, trx, prepared.input, prepared.hash));
+    await app.db.transaction().execute((trx) => signUp(deps, trx, prepared.input, prepared.hash, request.ip));
     await atLeast(started, UNIFORM_ANSWER_MS);
     return reply.code(202).send({ status: 'check-your-inbox' });
   });
@@ -98,7 +98,7 @@ export async function customerApi(app: FastifyInstance): Promise<void> {
 
   app.post('/api/account/reset', { schema: { tags, summary: 'Ask for a password reset link', body: resetBody, response: { 202: accepted, ...errors } } }, async (request, reply) => {
     const started = performance.now();
-    await app.db.transaction().execute((trx) => requestReset(deps, trx, { email: (request.body as Body).email! }));
+    await app.db.transaction().execute((trx) => requestReset(deps, trx, { email: (request.body as Body).email!, ip: request.ip }));
     await atLeast(started, UNIFORM_ANSWER_MS);
     return reply.code(202).send({ status: 'check-your-inbox' });
   });

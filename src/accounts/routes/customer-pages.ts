@@ -33,7 +33,7 @@ import { createSession } from '../sessions.ts';
 import { tokenIsLive } from '../tokens.ts';
 import { formKit, formRoute } from './form-kit.ts';
 import { UNIFORM_ANSWER_MS, atLeast } from './forms.ts';
-import { formValues, validationProblem } from '../../web/form-handling.ts';
+import { formValues, validationProblem, emptyBody } from '../../web/form-handling.ts';
 import { sendPage } from '../../web/page.ts';
 import { emailBody, loginBody, passwordBody, resetBody, resetConfirmBody, signupBody, tokenBody, tokenQuery } from './schemas.ts';
 
@@ -72,7 +72,7 @@ export async function customerPages(app: FastifyInstance): Promise<void> {
     }),
   );
 
-  app.post('/account/logout', { schema: { hide: true } }, async (request, reply) => {
+  app.post('/account/logout', { schema: { hide: true, body: emptyBody } }, async (request, reply) => {
     await accounts.signOut(request, reply);
     return reply.redirect('/', 303);
   });
@@ -86,7 +86,7 @@ export async function customerPages(app: FastifyInstance): Promise<void> {
     return handleForm(request, reply, ['name', 'email', 'age'], (s) => signupPage(s, currentPolicy()), async () => {
       const body = request.body as Body;
       const prepared = await prepareSignUp({ name: body.name!, email: body.email!, password: body.password!, age: body.age as AgeStatement });
-      await app.db.transaction().execute((trx) => signUp(deps, trx, prepared.input, prepared.hash));
+      await app.db.transaction().execute((trx) => signUp(deps, trx, prepared.input, prepared.hash, request.ip));
       await atLeast(started, UNIFORM_ANSWER_MS);
       return sendPage(request, reply, checkInboxPage('signup'));
     });
@@ -169,7 +169,7 @@ export async function customerPages(app: FastifyInstance): Promise<void> {
   app.post('/account/reset', formRoute(resetBody), async (request, reply) => {
     const started = performance.now();
     return handleForm(request, reply, ['email'], resetRequestPage, async () => {
-      await app.db.transaction().execute((trx) => requestReset(deps, trx, { email: (request.body as Body).email! }));
+      await app.db.transaction().execute((trx) => requestReset(deps, trx, { email: (request.body as Body).email!, ip: request.ip }));
       await atLeast(started, UNIFORM_ANSWER_MS);
       return sendPage(request, reply, checkInboxPage('reset'));
     });

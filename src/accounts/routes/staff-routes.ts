@@ -19,12 +19,12 @@ import { pendingConsentViews, pendingDisclosureViews } from '../dpo-console.ts';
 import { isPrivacyRefusal } from '../../privacy/refusals.ts';
 import { createStaff, listStaff, reinviteStaff, updateStaff } from '../staff.ts';
 import type { UserRow } from '../tables.ts';
-import { lockState, recordFailure, throttleKeys } from '../throttle.ts';
+import { reserveAttempt, settleFailure, settleSuccess, throttleKeys } from '../throttle.ts';
 import { otpauthUri } from '../totp.ts';
 import { findCustomersAsStaff, readAsStaff } from '../staff-access.ts';
 import { formKit, formRoute } from './form-kit.ts';
 import { staffPageGate } from './staff-gate.ts';
-import { formErrors, formValues, validationProblem } from '../../web/form-handling.ts';
+import { formErrors, formValues, validationProblem, emptyBody } from '../../web/form-handling.ts';
 import { sendPage } from '../../web/page.ts';
 import { errorResponse, loginBody, passwordBody, resetConfirmBody } from './schemas.ts';
 
@@ -78,19 +78,17 @@ export async function staffRoutes(app: FastifyInstance): Promise<void> {
     accounts.startSession(reply, issued.token, issued.session);
   }
 
-  /** Checks a second-factor code; wrong codes count towards the same lockout as passwords. */
+  /** Checks a second-factor code; wrong codes count towards the same lockout as passwords, reserved before the check (decision 0029). */
   async function verifySecondFactor(request: FastifyRequest, session: ActiveSession, code: string): Promise<void> {
     const now = deps.now();
     const keys = throttleKeys(deps.throttleSecret, `second-factor:${session.user.id}`, request.ip);
-    const locked = await lockState(app.db, keys, now);
-    if (locked.account || locked.source) throw new AppError('LOGIN_LOCKED');
+    if (!(await reserveAttempt(app.db, keys, now, deps.throttle)).granted) throw new AppError('LOGIN_LOCKED');
     const ok = await app.db.transaction().execute((trx) => checkSecondFactor(deps.kernel, trx, session.user, code, now));
-    if (!ok) {
-      const locking = await recordFailure(app.db, keys, now, deps.throttle);
-      await recordSecurityEvent(app.db, { kind: 'login-failed', at: now, userId: session.user.id, detail: { reason: 'second-factor' } });
-      if (locking.account || locking.source) throw new AppError('LOGIN_LOCKED');
-      throw validationError('body.code', 'is not the current code (or an unused recovery code)');
-    }
+    if (ok) return settleSuccess(app.db, keys);
+    const locking = await settleFailure(app.db, keys, now, deps.throttle);
+    await recordSecurityEvent(app.db, { kind: 'login-failed', at: now, userId: session.user.id, detail: { reason: 'second-factor' } });
+    if (locking.account || locking.source) throw new AppError('LOGIN_LOCKED');
+    throw validationError('body.code', 'is not the current code (or an unused recovery code)');
   }
 
   const consoleOf = async (request: FastifyRequest, reply: FastifyReply, session: ActiveSession, notice?: string) => {
@@ -151,7 +149,7 @@ export async function staffRoutes(app: FastifyInstance): Promise<void> {
     });
   });
 
-  app.post('/staff/logout', { schema: { hide: true } }, async (request, reply) => {
+  app.post('/staff/logout', { schema: { hide: true, body: emptyBody } }, async (request, reply) => {
     await accounts.signOut(request, reply);
     return reply.redirect('/staff/login', 303);
   });
@@ -273,7 +271,7 @@ export async function staffRoutes(app: FastifyInstance): Promise<void> {
     return session ? dpoPageOf(request, reply, session) : reply;
   });
 
-  app.post('/staff/dpo/verify', { schema: { hide: true } }, async (request, reply) => {
+  app.post('/staff/dpo/verify', { schema: { hide: true, body: emptyBody } }, async (request, reply) => {
     const session = await dpoOnly(request, reply);
     if (!session) return reply;
     const report = await verifyAuditLog(app.db, deps.now());
@@ -392,6 +390,7 @@ export async function staffRoutes(app: FastifyInstance): Promise<void> {
         tags,
         summary: 'Wipe a staff member\'s password and second factor and mail a new invitation (owner only)',
         params: { type: 'object', required: ['id'], properties: { id: { type: 'string', format: 'uuid' } } },
+        body: emptyBody,
         response: { 202: { type: 'object', properties: { status: { type: 'string' } } }, ...errors, 404: errorResponse },
       },
     },

@@ -9,7 +9,7 @@ import { vendorHomePage, vendorLoginPage, vendorSetPasswordPage } from '../pages
 import { createSession } from '../sessions.ts';
 import { createVendorUser } from '../vendor-users.ts';
 import { formKit, formRoute } from './form-kit.ts';
-import { formValues } from '../../web/form-handling.ts';
+import { formValues, emptyBody } from '../../web/form-handling.ts';
 import { sendPage } from '../../web/page.ts';
 import { errorResponse, loginBody, resetConfirmBody } from './schemas.ts';
 
@@ -44,7 +44,7 @@ export async function vendorRoutes(app: FastifyInstance): Promise<void> {
     }),
   );
 
-  app.post('/vendor/logout', { schema: { hide: true } }, async (request, reply) => {
+  app.post('/vendor/logout', { schema: { hide: true, body: emptyBody } }, async (request, reply) => {
     await accounts.signOut(request, reply);
     return reply.redirect('/vendor/login', 303);
   });

@@ -1,8 +1,10 @@
 // The cart's pages and form posts (no JavaScript needed; every form carries the CSRF field), and
 // its JSON API under /api/cart. Each change is one transaction opened here; a new cart's cookie is
 // set only after it committed.
+import { textForm } from '../../web/form-handling.ts';
 import type { FastifyInstance, FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { AppError } from '../../platform/errors.ts';
+import { isOwnOrigin } from '../../web/origin.ts';
 import { pricingRulesFrom, usePricingRules } from '../pricing/rules.ts';
 import { cartApi } from './api.ts';
 import { savedListRoutes } from './saved-routes.ts';
@@ -18,7 +20,7 @@ import type { Db } from '../../platform/db/database.ts';
 
 type Form = Record<string, unknown>;
 
-const formRoute = { schema: { hide: true } };
+const formRoute = (body: object) => ({ schema: { hide: true, body } });
 
 async function showCart(app: FastifyInstance, request: FastifyRequest, reply: FastifyReply, error?: AppError, notice?: string): Promise<FastifyReply> {
   const view = await viewCart(app.db, await cartOfRequest(request));
@@ -43,12 +45,7 @@ export function cookielessSameOrigin(request: FastifyRequest): boolean {
   if (request.headers.cookie) return false;
   const site = request.headers['sec-fetch-site'];
   const origin = request.headers.origin;
-  let originOk = false;
-  try {
-    originOk = origin !== undefined && origin !== 'null' && new URL(origin).host === request.headers.host;
-  } catch {
-    return false;
-  }
+  const originOk = origin !== undefined && isOwnOrigin(request, origin, request.server.config.publicUrl);
   // Each header the browser sent must say "this site"; at least one must be there.
   if (site !== undefined && site !== 'same-origin') return false;
   if (origin !== undefined && !originOk) return false;
@@ -107,13 +104,13 @@ export const cartRoutes: FastifyPluginAsync = async (app) => {
     },
   );
 
-  app.post('/cart/add', formRoute, async (request, reply) => change(request, reply, addLine));
+  app.post('/cart/add', formRoute(textForm({ variant_id: 100, quantity: 12, confirm: 1 })), async (request, reply) => change(request, reply, addLine));
 
-  app.post('/cart/update', formRoute, async (request, reply) =>
+  app.post('/cart/update', formRoute(textForm({ variant_id: 100, quantity: 12 })), async (request, reply) =>
     change(request, reply, async (trx, body) => setQuantity(trx, await existingCartId(trx, request), { variant_id: body.variant_id, quantity: body.quantity }, new Date())),
   );
 
-  app.post('/cart/remove', formRoute, async (request, reply) =>
+  app.post('/cart/remove', formRoute(textForm({ variant_id: 100 })), async (request, reply) =>
     change(request, reply, async (trx, body) => removeLine(trx, await existingCartId(trx, request), { variant_id: body.variant_id }, new Date())),
   );
 

@@ -1,5 +1,6 @@
 // Saved baskets (/account/baskets) and gift lists (/account/lists) of the signed-in customer. Only
 // the owner sees a list: another customer's id answers 404, and staff sessions are not customers.
+import { emptyBody, textForm } from '../../web/form-handling.ts';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ActiveSession } from '../../accounts/sessions.ts';
 import type { Db } from '../../platform/db/database.ts';
@@ -15,6 +16,10 @@ import { sendPage } from './send.ts';
 
 type Form = Record<string, unknown>;
 const hidden = { schema: { hide: true } };
+// A list's id; one that is not a list's (or not an id at all) is not found, as another person's is.
+const idParams = { type: 'object', required: ['id'], properties: { id: { type: 'string', maxLength: 100 } } } as const;
+// What each list form carries (the rest carry only their CSRF field).
+const listBodies: Record<string, object> = { items: textForm({ sku: 200, quantity: 12 }), 'items/remove': textForm({ variant_id: 100 }) };
 
 /** Adds `extra` to `lines`, one line per variant, at most the per-line limit. */
 export function mergeLines(lines: readonly CartLine[], extra: readonly CartLine[]): CartLine[] {
@@ -97,7 +102,7 @@ export async function savedListRoutes(app: FastifyInstance): Promise<void> {
       return showIndex(request, reply, kind, { subject: session.user.subject_id, actor: session.actor });
     });
 
-    app.post(base, hidden, async (request, reply) => {
+    app.post(base, { schema: { hide: true, body: textForm({ name: 1000 }) } }, async (request, reply) => {
       const session = await customer(request, reply);
       const owner: ListOwner = { subject: session!.user.subject_id, actor: session!.actor };
       return change(request, reply, (e) => showIndex(request, reply, kind, owner, e), async (trx, body) => {
@@ -108,14 +113,14 @@ export async function savedListRoutes(app: FastifyInstance): Promise<void> {
       });
     });
 
-    app.get(`${base}/:id`, hidden, async (request: IdRequest, reply) => {
+    app.get(`${base}/:id`, { schema: { hide: true, params: idParams } }, async (request: IdRequest, reply) => {
       const session = await customer(request, reply);
       if (!session) return reply;
       return showList(request, reply, kind, { subject: session.user.subject_id, actor: session.actor }, request.params.id);
     });
 
     const listChange = (path: string, work: (trx: Db, owner: ListOwner, id: string, body: Form, request: IdRequest, reply: FastifyReply) => Promise<string>) =>
-      app.post(`${base}/:id/${path}`, hidden, async (request: IdRequest, reply) => {
+      app.post(`${base}/:id/${path}`, { schema: { hide: true, params: idParams, body: listBodies[path] ?? emptyBody } }, async (request: IdRequest, reply) => {
         const session = await customer(request, reply);
         const owner: ListOwner = { subject: session!.user.subject_id, actor: session!.actor };
         const { id } = request.params;

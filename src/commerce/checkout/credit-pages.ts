@@ -1,5 +1,6 @@
 // The staff pages of credit checks: the list of invoice orders waiting, and one order's check with
 // the form of its next step. Plain forms, no JavaScript.
+import { creditNoteLabel, creditNotes, staffCreditNotes } from './credit-notes.ts';
 import { html } from '../../web/template.ts';
 import { formatMoney } from '../../web/format.ts';
 import type { CreditCheck } from './credit.ts';
@@ -41,8 +42,8 @@ export function creditPage(o: { check: CreditCheck; order: OrderRef; recipientNa
 <label><input type="radio" name="decision" value="approved" required> Approved: send the details under the DPO’s approval and release the order</label>
 <label><input type="radio" name="decision" value="refused"> Refused: cancel the order and release its stock</label>
 </fieldset>
-<label for="reason">Reason (business text, no personal data)</label>
-<input id="reason" name="reason" maxlength="300">
+<label for="reason">Reason (optional)</label>
+<select id="reason" name="reason"><option value="">No reason given</option>${staffCreditNotes().map((code) => html`<option value="${code}">${creditNotes[code].label} (${creditNotes[code].decision})</option>`)}</select>
 <button type="submit">Record the answer</button></form>`
         : html`<p>Nothing more to do here.${check.state === 'approved' ? html` Mark the order paid when the invoice is paid.` : ''}</p>`;
   return {
@@ -54,7 +55,7 @@ ${o.notice ? html`<p class="notice" role="status">${o.notice}</p>` : ''}
 <dl><dt>Total</dt><dd>${formatMoney(order.total_minor, order.currency)}</dd>
 <dt>Agency</dt><dd>${o.recipientName}</dd>
 <dt>Credit check</dt><dd id="credit-state">${stateText[check.state]}</dd>
-${check.reason ? html`<dt>Reason</dt><dd>${check.reason}</dd>` : ''}</dl>
+${check.reason ? html`<dt>Reason</dt><dd>${creditNoteLabel(check.reason)}</dd>` : ''}</dl>
 ${step}
 </section>`,
   };

@@ -1,5 +1,7 @@
 // Credit checks for staff whose role serves the purpose credit-check in the data map (owner,
 // accountant): pages and the JSON API. Each POST is one transaction opened here.
+import { creditNotes, staffCreditNotes } from './credit-notes.ts';
+import { emptyBody, textForm } from '../../web/form-handling.ts';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { AppError, isAppError, notFound } from '../../platform/errors.ts';
 import type { Actor } from '../../privacy/actors.ts';
@@ -68,8 +70,8 @@ export function creditRoutes(app: FastifyInstance, ports: CreditPorts & { getOrd
     return showCheck(request, reply, request.params.number, notice === 'requested' ? { notice: 'Asked: the DPO sees the request in the DPO console.' } : notice === 'decided' ? { notice: 'The answer is recorded; the buyer is mailed.' } : {});
   });
 
-  const formStep = (path: string, step: (actor: Actor, orderId: string, body: Record<string, unknown>) => Promise<unknown>, done: string) =>
-    app.post<{ Params: { number: string } }>(`/staff/credit/:number/${path}`, { schema: { hide: true, params: numberParams } }, async (request, reply) => {
+  const formStep = (path: string, body: object, step: (actor: Actor, orderId: string, body: Record<string, unknown>) => Promise<unknown>, done: string) =>
+    app.post<{ Params: { number: string } }>(`/staff/credit/:number/${path}`, { schema: { hide: true, params: numberParams, body } }, async (request, reply) => {
       const actor = await staffPage(request, reply);
       if (!actor) return reply;
       const { order } = await checkOf(request.params.number);
@@ -85,8 +87,8 @@ export function creditRoutes(app: FastifyInstance, ports: CreditPorts & { getOrd
   const request = (actor: Actor, orderId: string) => app.db.transaction().execute((trx) => requestCreditCheck(ports, kernel, trx, { orderId, actor }));
   const decide = (actor: Actor, orderId: string, body: Record<string, unknown>) =>
     app.db.transaction().execute((trx) => recordCreditDecision(ports, kernel, trx, { orderId, decision: text(body.decision) as 'approved' | 'refused', ...(text(body.reason) ? { reason: text(body.reason)! } : {}), actor }));
-  formStep('request', (actor, orderId) => request(actor, orderId), 'requested');
-  formStep('decision', decide, 'decided');
+  formStep('request', emptyBody, (actor, orderId) => request(actor, orderId), 'requested');
+  formStep('decision', textForm({ decision: 20, reason: 40 }), decide, 'decided');
 
   const route = (summary: string, schema: Record<string, unknown>) => ({
     schema: { tags: ['staff: orders'], summary, params: numberParams, ...schema, response: { 200: checkResponse, 400: errorResponse, 403: errorResponse, 404: errorResponse, 409: errorResponse } },
@@ -104,7 +106,7 @@ export function creditRoutes(app: FastifyInstance, ports: CreditPorts & { getOrd
   app.post<{ Params: { number: string }; Body: { decision: 'approved' | 'refused'; reason?: string } }>(
     '/api/staff/orders/:number/credit-decision',
     route('Record the agency’s answer: approved (the details are disclosed under the DPO’s approval, the order released) or refused (the order cancelled)', {
-      body: { type: 'object', required: ['decision'], additionalProperties: false, properties: { decision: { type: 'string', enum: ['approved', 'refused'] }, reason: { type: 'string', maxLength: 300 } } },
+      body: { type: 'object', required: ['decision'], additionalProperties: false, properties: { decision: { type: 'string', enum: ['approved', 'refused'] }, reason: { type: 'string', enum: staffCreditNotes(), description: `Why, from the fixed list (never free text): ${staffCreditNotes().map((c) => `${c} (${creditNotes[c].decision})`).join(', ')}.` } } },
     }),
     async (req) => {
       const actor = await staffApi(req);

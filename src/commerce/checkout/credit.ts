@@ -4,6 +4,7 @@
 // address are disclosed to the agency under that approval and the order is released to wait for the
 // invoice to be paid; refused → the order is cancelled with the reason and its stock released. Each
 // order step queues the buyer's status mail; each kernel step is audited by the kernel.
+import { staffCreditNotes, type CreditNote } from './credit-notes.ts';
 import { sql } from 'kysely';
 import { tablesOf, type Db } from '../../platform/db/database.ts';
 import { AppError, notFound, validationError } from '../../platform/errors.ts';
@@ -12,6 +13,7 @@ import type { PrivacyKernel } from '../../privacy/kernel.ts';
 import { cancelAttempt, refOf } from './flow.ts';
 import type { OrderRef, SettlementPorts } from './ports.ts';
 import type { CheckoutTables, CreditState } from './tables.ts';
+import { dropSource } from './unpaid-hold.ts';
 
 export const CREDIT_PURPOSE = 'credit-check';
 export const CREDIT_BASIS = 'credit-risk';
@@ -32,7 +34,6 @@ export type CreditPorts = Pick<SettlementPorts, 'transitionOrder' | 'releaseStoc
   getOrder(db: Db, orderId: string): Promise<OrderRef | null>;
 };
 
-const LOOKS_PERSONAL = /@|\d{9,}/;
 
 export async function creditCheckOf(db: Db, orderId: string, lock = false): Promise<CreditCheck | null> {
   if (!/^[0-9a-f-]{36}$/i.test(orderId)) return null;
@@ -80,9 +81,8 @@ export async function recordCreditDecision(
   input: { orderId: string; decision: 'approved' | 'refused'; reason?: string; actor: Actor },
 ): Promise<CreditState> {
   if (input.decision !== 'approved' && input.decision !== 'refused') throw validationError('decision', 'must be approved or refused');
-  const reason = input.reason?.trim() ?? '';
-  if (reason.length > 300) throw validationError('reason', 'must be at most 300 characters');
-  if (LOOKS_PERSONAL.test(reason)) throw validationError('reason', 'must not hold personal data (an email address or a long number)');
+  const reason = input.reason ?? '';
+  if (reason !== '' && !staffCreditNotes(input.decision).includes(reason as CreditNote)) throw validationError('reason', `must be one of ${staffCreditNotes(input.decision).join(', ')}`);
   const { check, order } = await lockedCheck(ports, db, input.orderId);
   if (check.state === 'awaiting') throw new AppError('CONFLICT', `Ask for the credit check of order ${order.number} first.`);
   if (check.state !== 'requested') throw new AppError('CONFLICT', `The credit check of order ${order.number} was already decided.`);
@@ -92,11 +92,12 @@ export async function recordCreditDecision(
       subject: order.customer_subject, recipient: check.recipient, categories: CREDIT_CATEGORIES, purpose: CREDIT_PURPOSE, basis: CREDIT_BASIS,
       order: order.id, ref: refOf(order.id, 'billing'), actor: input.actor, approval: check.approvalId!,
     });
-    await ports.transitionOrder(db, { orderId: order.id, to: 'pending_payment', actor: input.actor, reason: reason || 'credit approved; awaiting payment of the invoice' });
+    await ports.transitionOrder(db, { orderId: order.id, to: 'pending_payment', actor: input.actor, reason: 'credit_approved' });
   } else {
-    await cancelAttempt(ports, db, order.id, `credit check refused${reason ? `: ${reason}` : ''}`, input.actor);
+    await cancelAttempt(ports, db, order.id, 'credit_refused', input.actor);
   }
   const state: CreditState = input.decision === 'approved' ? 'approved' : 'rejected';
   await t.updateTable('checkout_credit_approvals').set({ state, reason: reason || null, decided_at: sql<Date>`now()` }).where('order_id', '=', order.id).execute();
+  await dropSource(db, order.id);
   return state;
 }

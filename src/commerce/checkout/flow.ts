@@ -16,6 +16,7 @@ import { fulfilmentOf, methods, type CheckoutSettings, type FieldSpec } from './
 import { readCheckoutInput } from './input.ts';
 import type { CheckoutCart, CheckoutPorts, SettlementPorts } from './ports.ts';
 import type { CheckoutTables } from './tables.ts';
+import { checkUnpaidHold, trackedUnits } from './unpaid-hold.ts';
 
 export const CHECKOUT_ACTOR: Actor = systemActor('checkout');
 
@@ -88,6 +89,11 @@ export async function placeOrder(deps: CheckoutDeps, db: Db, request: PlaceOrder
   }
 
   // 3. Stock: all or nothing; a missing item throws OUT_OF_STOCK naming the SKU and rolls all back.
+  // An order that will wait for the processor or a credit decision holds it within its network's bound (unpaid-hold.ts).
+  const waits = methods[input.method].instrument !== null || input.method === 'invoice';
+  const source = waits ? ports.sourceOf(request.ip) : null;
+  const held = waits ? trackedUnits(priced) : 0;
+  if (source) await checkUnpaidHold(db, source, held);
   await ports.reserveStock(db, cart.lines);
 
   // 4. The order, pending payment.
@@ -96,7 +102,7 @@ export async function placeOrder(deps: CheckoutDeps, db: Db, request: PlaceOrder
     paymentMethod: input.method, fulfilment: fulfilmentOf(priced), actor: CHECKOUT_ACTOR,
   });
   const attempts = tablesOf<CheckoutTables>(db);
-  await attempts.insertInto('checkout_attempts').values({ order_id: orderId, cart_id: cart.cartId, payment_id: null, payment_url: null, finished_at: null }).execute();
+  await attempts.insertInto('checkout_attempts').values({ order_id: orderId, cart_id: cart.cartId, payment_id: null, payment_url: null, finished_at: null, source, held_units: held }).execute();
   const answer = (status: number, location: string, orderStatus: string, extra: { code?: string; message?: string } = {}): PlacedOrder => ({
     status, body: { orderId, orderNumber: order.number, status: orderStatus, location, ...extra },
   });
@@ -104,7 +110,7 @@ export async function placeOrder(deps: CheckoutDeps, db: Db, request: PlaceOrder
   // 5. Payment, by method.
   const spec = methods[input.method];
   if (input.method === 'free') {
-    await ports.transitionOrder(db, { orderId, to: 'paid', actor: CHECKOUT_ACTOR, reason: 'nothing to pay' });
+    await ports.transitionOrder(db, { orderId, to: 'paid', actor: CHECKOUT_ACTOR, reason: 'nothing_to_pay' });
     await finishAttempt(db, orderId, 'paid');
     await ports.clearCart(db, cart.cartId);
     return answer(303, confirmationPath(orderId), 'paid');
@@ -112,7 +118,7 @@ export async function placeOrder(deps: CheckoutDeps, db: Db, request: PlaceOrder
   if (input.method === 'invoice') {
     // The credit agency gets name and invoice address from one ref (a disclosure reads one ref).
     await kernel.write(db, { subject: customer.subject, actor: CHECKOUT_ACTOR, purpose: 'fulfillment', ref: refOf(orderId, 'billing'), values: { 'user.name': v.name! } });
-    await ports.transitionOrder(db, { orderId, to: 'on_hold', actor: CHECKOUT_ACTOR, reason: 'awaiting credit approval' });
+    await ports.transitionOrder(db, { orderId, to: 'on_hold', actor: CHECKOUT_ACTOR, reason: 'awaiting_credit' });
     await attempts.insertInto('checkout_credit_approvals').values({ order_id: orderId, recipient: settings.invoiceRecipient! }).execute();
     await finishAttempt(db, orderId, 'on_hold');
     await ports.clearCart(db, cart.cartId);
@@ -133,14 +139,14 @@ export async function placeOrder(deps: CheckoutDeps, db: Db, request: PlaceOrder
     // Compensation: undo the payment step's writes, give the stock back, cancel the order with the reason.
     await sql`rollback to savepoint checkout_payment`.execute(db);
     await ports.releaseStock(db, cart.lines);
-    await ports.transitionOrder(db, { orderId, to: 'cancelled', actor: CHECKOUT_ACTOR, reason: `payment could not start: ${err.code}` });
+    await ports.transitionOrder(db, { orderId, to: 'cancelled', actor: CHECKOUT_ACTOR, reason: 'payment_not_started' });
     await finishAttempt(db, orderId, 'cancelled');
     return answer(err.status === 502 ? 502 : 503, '/checkout', 'cancelled', { code: err.code, message: err.message });
   }
 }
 
 async function finishAttempt(db: Db, orderId: string, state: 'paid' | 'on_hold' | 'cancelled'): Promise<void> {
-  await tablesOf<CheckoutTables>(db).updateTable('checkout_attempts').set({ state, finished_at: sql<Date>`now()` }).where('order_id', '=', orderId).execute();
+  await tablesOf<CheckoutTables>(db).updateTable('checkout_attempts').set({ state, finished_at: sql<Date>`now()`, ...(state === 'on_hold' ? {} : { source: null }) }).where('order_id', '=', orderId).execute();
 }
 
 /** The settlement listener (inside payments' transaction): paid → order paid and cart cleared; declined → stays pending for a retry; expired → cancelled, stock back. */
@@ -149,11 +155,11 @@ export async function onSettled(ports: SettlementPorts, db: Db, settlement: { or
   const attempt = await t.selectFrom('checkout_attempts').selectAll().where('order_id', '=', settlement.orderId).forUpdate().executeTakeFirst();
   if (!attempt || attempt.state !== 'awaiting_payment') return;
   if (settlement.status === 'succeeded') {
-    await ports.transitionOrder(db, { orderId: settlement.orderId, to: 'paid', actor: CHECKOUT_ACTOR, reason: 'payment succeeded' });
+    await ports.transitionOrder(db, { orderId: settlement.orderId, to: 'paid', actor: CHECKOUT_ACTOR, reason: 'payment_received' });
     await finishAttempt(db, settlement.orderId, 'paid');
     if (attempt.cart_id) await ports.clearCart(db, attempt.cart_id);
   } else if (settlement.status === 'expired') {
-    await cancelAttempt(ports, db, settlement.orderId, 'payment expired');
+    await cancelAttempt(ports, db, settlement.orderId, 'payment_expired');
   }
 }
 
@@ -184,7 +190,7 @@ export async function expireWaitingPayments(ports: SettlementPorts, db: Db, maxA
       const still = await tablesOf<CheckoutTables>(trx).selectFrom('checkout_attempts').select('state').where('order_id', '=', row.order_id).forUpdate().executeTakeFirst();
       if (still?.state !== 'awaiting_payment' || settlement?.status === 'succeeded') return false;
       if (row.payment_id) await ports.cancelPayment(trx, row.payment_id);
-      await cancelAttempt(ports, trx, row.order_id, 'payment not completed in time');
+      await cancelAttempt(ports, trx, row.order_id, 'payment_expired');
       return true;
     });
     if (done) cancelled++;

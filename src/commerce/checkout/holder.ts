@@ -9,9 +9,9 @@ import type { PersonalDataHolder } from '../../privacy/holders.ts';
 import { cancelAttempt, onSettled } from './flow.ts';
 import { processorsOf, settlementPorts } from './jobs.ts';
 import type { CheckoutTables } from './tables.ts';
+import { dropSource } from './unpaid-hold.ts';
 
 const OPEN = ['pending_payment', 'paid', 'fulfilling', 'on_hold'] as const;
-export const ERASURE_REASON = 'the buyer deleted their account';
 
 export const checkoutHolder: PersonalDataHolder = {
   tables: [],
@@ -33,16 +33,17 @@ export const checkoutHolder: PersonalDataHolder = {
           if (settlement) await onSettled(ports, trx, settlement);
           if (settlement?.status !== 'succeeded') {
             if (attempt.payment_id) await ports.cancelPayment(trx, attempt.payment_id);
-            await cancelAttempt(ports, trx, id, ERASURE_REASON, actor);
+            await cancelAttempt(ports, trx, id, 'account_deleted', actor);
             return;
           }
         }
         const now = (await sql<{ status: string }>`select status from orders where id = ${id}::uuid`.execute(trx)).rows[0]?.status;
         if (!now || !(OPEN as readonly string[]).includes(now)) return;
         await ports.releaseStock(trx, await ports.orderLines(trx, id));
-        await ports.transitionOrder(trx, { orderId: id, to: 'cancelled', actor, reason: ERASURE_REASON });
-        await t.updateTable('checkout_credit_approvals').set({ state: 'rejected', reason: ERASURE_REASON, decided_at: sql<Date>`now()` })
+        await ports.transitionOrder(trx, { orderId: id, to: 'cancelled', actor, reason: 'account_deleted' });
+        await t.updateTable('checkout_credit_approvals').set({ state: 'rejected', reason: 'account_deleted', decided_at: sql<Date>`now()` })
           .where('order_id', '=', id).where('state', 'in', ['awaiting', 'requested']).execute();
+        await dropSource(trx, id);
       });
     }
   },

@@ -44,4 +44,31 @@ export const checkoutMigrations: Migration[] = [
         `,
       ),
   },
+  // Credit notes are codes of a fixed list (credit-notes.ts, decision 0028), never typed text; the
+  // erasure's text becomes its code and any other text (typed by staff) becomes `other`.
+  {
+    id: 'checkout/0003_credit_note_codes',
+    up: (db) =>
+      runSql(
+        db,
+        `
+        update checkout_credit_approvals set reason = case when reason = 'the buyer deleted their account' then 'account_deleted' else 'other' end where reason is not null;
+        alter table checkout_credit_approvals add constraint checkout_credit_approvals_reason_code check (reason ~ '^[a-z][a-z_]{0,39}$')
+        `,
+      ),
+  },
+  {
+    // Stock held by orders waiting for payment is bounded per source network (decision 0029): the
+    // keyed digest of the buyer's network is kept only while the order waits, with the units it holds.
+    id: 'checkout/0004_unpaid_holds',
+    up: (db) =>
+      runSql(
+        db,
+        `
+        alter table checkout_attempts add column source bytea check (length(source) = 32);
+        alter table checkout_attempts add column held_units integer not null default 0 check (held_units >= 0);
+        create index checkout_attempts_source_idx on checkout_attempts (source) where source is not null
+        `,
+      ),
+  },
 ];

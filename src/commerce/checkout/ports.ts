@@ -39,11 +39,15 @@ export interface CheckoutPorts extends PaymentsPort {
   cartOfRequest(request: FastifyRequest): Promise<CheckoutCart | null>;
   /** True when the request carries no cart cookie at all (cookies may be off, P003-21). */
   hasCartCookie(request: FastifyRequest): boolean;
+  /** The cart cookie's value (what an idempotency key belongs to), or null without one. */
+  cartToken(request: FastifyRequest): string | null;
   clearCart(db: Db, cartId: string): Promise<void>;
   priceLines(db: Db, lines: readonly CartLineRef[], options: { shipTo: boolean }): Promise<PricedCart>;
   reserveStock(db: Db, lines: readonly CartLineRef[]): Promise<void>;
   releaseStock(db: Db, lines: readonly CartLineRef[]): Promise<void>;
   customerForCheckout(db: Db, input: { name: string; email: string; age: 'adult' | 'parental-consent'; ip: string }): Promise<{ subject: string; userId: string; created: boolean }>;
+  /** A keyed digest of the network `ip` is in (accounts' key): what unpaid holds are counted by, never the address. */
+  sourceOf(ip: string): Buffer;
   /** The signed-in customer of this request, if any. */
   signedInCustomer(request: FastifyRequest): Promise<{ subject: string; userId: string } | null>;
   createOrder(db: Db, input: { id: string; customerSubject: string; customerUserId: string | null; priced: PricedCart; paymentMethod: string; fulfilment: 'ship' | 'digital'; actor: Actor }): Promise<OrderRef>;

@@ -1,11 +1,12 @@
 // Checkout's pages and JSON API. Each POST is one transaction opened here, inside the idempotency
 // record of its key (a hidden field of the form, the Idempotency-Key header of the API).
+import { textForm } from '../../web/form-handling.ts';
 import { randomBytes } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Config } from '../../platform/config.ts';
 import { AppError } from '../../platform/errors.ts';
 import { sandboxUrl } from '../payments/processors.ts';
-import { checkIdempotencyKey, fingerprint, withIdempotency } from '../../platform/idempotency/idempotency.ts';
+import { checkIdempotencyKey, fingerprint, ownedKeyId, withIdempotency } from '../../platform/idempotency/idempotency.ts';
 import { toAppError } from '../../web/error-handler.ts';
 import { errorBody as errorResponse } from '../../web/error-schema.ts';
 import { allFields, fieldSchema, fieldsFor, methodsFor, paymentMethods, type PaymentMethod } from './fields.ts';
@@ -74,13 +75,18 @@ export async function checkoutRoutes(app: FastifyInstance, deps: CheckoutDeps): 
     return sendPage(request, reply, page, status);
   }
 
-  /** The command under its idempotency record. The request is the body (and who is signed in); the cart is server state, so a repeat after the cart was cleared still replays. */
+  /**
+   * The command under its idempotency record. The request is the body (and who is signed in); the
+   * cart is server state, so a repeat after the cart was cleared still replays. The key belongs to
+   * the cart cookie that sent it: the same key and body from another browser is another request.
+   */
   async function run(request: FastifyRequest, cart: CheckoutCart | null, key: string, body: Record<string, unknown>): Promise<{ result: PlacedOrder; replayed: boolean }> {
     const customer = await ports.signedInCustomer(request);
+    const owner = `cart:${ports.cartToken(request) ?? ''}`;
     const { idempotency_key: _k, ...rest } = body;
     const requestHash = fingerprint(key, { body: rest, customer: customer?.subject ?? null });
-    const done = await withIdempotency(app.db, { scope: 'checkout', key, requestHash }, (trx) =>
-      placeOrder(deps, trx, { cart, body: rest, customer, ip: request.ip, idempotencyKey: key }),
+    const done = await withIdempotency(app.db, { scope: 'checkout', key, owner, requestHash }, (trx) =>
+      placeOrder(deps, trx, { cart, body: rest, customer, ip: request.ip, idempotencyKey: ownedKeyId('checkout', owner, key) }),
     );
     return done as { result: PlacedOrder; replayed: boolean };
   }
@@ -91,7 +97,10 @@ export async function checkoutRoutes(app: FastifyInstance, deps: CheckoutDeps): 
     return showForm(request, reply, cart, (request.query as { method?: string }).method);
   });
 
-  app.post('/checkout', { schema: { hide: true } }, async (request, reply) => {
+  // The form's schema holds each field to one piece of text; what the text means is checked by
+  // checkout itself, which shows the form again with the field's error.
+  const formBody = textForm({ method: 40, idempotency_key: 300, ...Object.fromEntries(allFields().map((f) => [f.name, 2000])) });
+  app.post('/checkout', { schema: { hide: true, body: formBody } }, async (request, reply) => {
     const body = { ...((request.body ?? {}) as Record<string, unknown>) };
     if (!ports.hasCartCookie(request)) return sendPage(request, reply, cookiesNeededPage(), 400);
     const cart = await ports.cartOfRequest(request);

@@ -11,6 +11,10 @@ export interface CheckoutAttemptTable {
   state: Generated<AttemptState>;
   created_at: Generated<Date>;
   finished_at: Date | null;
+  /** Keyed digest of the buyer's network while the order waits for payment; null once it is settled. */
+  source: Buffer | null;
+  /** Units this order holds while it waits for payment (bounded per source, decision 0029). */
+  held_units: Generated<number>;
 }
 
 /** awaiting: nobody asked yet; requested: the DPO's approval was asked (`approval_id`); approved / rejected: the agency's answer is recorded. */

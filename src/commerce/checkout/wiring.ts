@@ -14,11 +14,13 @@ export function realPorts(app: FastifyInstance, payments: PaymentsPort = app.pay
   return {
     cartOfRequest: (request) => cartOfRequest(request),
     hasCartCookie: (request) => request.cookies[CART_COOKIE] !== undefined,
+    cartToken: (request) => request.cookies[CART_COOKIE] ?? null,
     clearCart,
     priceLines: (db, lines, options) => priceLines(db, lines, options),
     reserveStock: (db, lines) => reserveStock(db, lines),
     releaseStock: (db, lines) => releaseStock(db, lines),
     customerForCheckout: (db, input) => app.accounts.customerForCheckout(db, input),
+    sourceOf: (ip) => app.accounts.sourceOf(ip),
     signedInCustomer: async (request) => {
       const session = await app.accounts.session(request);
       return session?.user.kind === 'customer' ? { subject: session.user.subject_id, userId: session.user.id } : null;

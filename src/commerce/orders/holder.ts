@@ -4,6 +4,7 @@
 // as the shop's accounting record of a sale, with nobody behind them.
 import { sql } from 'kysely';
 import type { ExportRecord, PersonalDataHolder } from '../../privacy/holders.ts';
+import { reasonWording } from './reasons.ts';
 
 const iso = (d: Date | string) => new Date(d).toISOString();
 
@@ -44,7 +45,7 @@ export const ordersHolder: PersonalDataHolder = {
       total_minor: o.total_minor,
       refunded_minor: o.refunded_minor,
       items: (linesOf.get(o.id) ?? []).map((l) => ({ sku: l.sku, name: l.name, kind: l.kind, quantity: l.quantity, unit_minor: l.unit_minor, total_minor: l.total_minor })),
-      history: (historyOf.get(o.id) ?? []).map((h) => ({ from: h.from_status, to: h.to_status, at: iso(h.at), reason: h.reason, amount_minor: h.amount_minor })),
+      history: (historyOf.get(o.id) ?? []).map((h) => ({ from: h.from_status, to: h.to_status, at: iso(h.at), reason: h.reason === null ? null : reasonWording(h.reason) || null, amount_minor: h.amount_minor })),
     }));
     return [{ id: 'orders', title: 'Your orders', description: 'Everything you ordered: items, prices, amounts and each change of status. The addresses and tracking numbers of each order are in "Your personal data", under the order’s reference.', records }];
   },

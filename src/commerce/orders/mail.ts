@@ -5,6 +5,7 @@ import type { Db } from '../../platform/db/database.ts';
 import { queueMail, registerTemplate } from '../../comms/outbox.ts';
 import { html } from '../../web/template.ts';
 import { orderRef } from './deps.ts';
+import { reasonWording, type OrderReason } from './reasons.ts';
 import { statusLabels, type OrderStatus } from './states.ts';
 
 export const STATUS_TEMPLATE = 'orders.status';
@@ -40,7 +41,8 @@ export const statusTemplate = {
   render: ({ params, personal, shop }: Parameters<Parameters<typeof registerTemplate>[0]['render']>[0]) => {
     const status = statusLabels[params.status as OrderStatus] ?? String(params.status);
     const shipment = shipmentOf(personal[SHIPMENT_CATEGORY]);
-    const reason = String(params.reason ?? '');
+    // The outbox holds the reason's code; the buyer reads its wording (reasons.ts).
+    const reason = reasonWording(typeof params.reason === 'string' ? params.reason : null);
     const lines = [
       `Your order ${String(params.number)} at ${shop.name} is now: ${status}.`,
       '',
@@ -70,7 +72,7 @@ export function orderUrl(publicUrl: string, number: string): string {
 /** Queues the status mail of one transition (idempotent per transition). */
 export async function queueStatusMail(
   db: Db,
-  o: { orderId: string; number: string; subject: string; status: OrderStatus; transitionId: string; publicUrl: string; reason: string | null; withShipment: boolean },
+  o: { orderId: string; number: string; subject: string; status: OrderStatus; transitionId: string; publicUrl: string; reason: OrderReason | null; withShipment: boolean },
 ): Promise<string> {
   return queueMail(db, {
     subject: o.subject,

@@ -69,3 +69,28 @@ ordersMigrations.push({
   id: 'orders/0002_unlinked_orders',
   up: (db) => runSql(db, `alter table orders alter column customer_subject drop not null`),
 });
+
+// Reasons are codes of a fixed catalogue (reasons.ts, decision 0028), never text typed by staff.
+// The shop's own texts become their codes; any other text (typed by staff, possibly about the
+// buyer) is dropped for the code `other`, and the column only takes codes from now on.
+ordersMigrations.push({
+  id: 'orders/0003_reason_codes',
+  up: (db) =>
+    runSql(
+      db,
+      `
+      update orders_transitions set reason = case
+        when reason = 'nothing to pay' then 'nothing_to_pay'
+        when lower(reason) = 'awaiting credit approval' then 'awaiting_credit'
+        when reason = 'payment succeeded' then 'payment_received'
+        when reason in ('payment expired', 'payment not completed in time') then 'payment_expired'
+        when reason like 'payment could not start%' then 'payment_not_started'
+        when reason like 'credit approved%' then 'credit_approved'
+        when reason like 'credit check refused%' then 'credit_refused'
+        when reason = 'the buyer deleted their account' then 'account_deleted'
+        else 'other' end
+      where reason is not null;
+      alter table orders_transitions add constraint orders_transitions_reason_code check (reason ~ '^[a-z][a-z_]{0,39}$');
+      `,
+    ),
+});

@@ -65,7 +65,7 @@ testEachDatabase('transitionOrder records each step with a pseudonymous actor an
   try {
     await transitionOrder(deps, db, { orderId: order.id, to: 'paid', actor: testActor('payments.settle') });
     await transitionOrder(deps, db, { orderId: order.id, to: 'completed', actor: fulfilment });
-    const refunded = await transitionOrder(deps, db, { orderId: order.id, to: 'refunded', actor: fulfilment, amountMinor: 500, reason: 'Licence never activated' });
+    const refunded = await transitionOrder(deps, db, { orderId: order.id, to: 'refunded', actor: fulfilment, amountMinor: 500, reason: 'damaged' });
     assert.equal(refunded.order.refunded_minor, 500);
   } finally {
     off();
@@ -93,7 +93,7 @@ testEachDatabase('a listener that throws undoes the whole step', async ({ db }) 
     throw new Error('refund failed');
   });
   try {
-    await assert.rejects(transitionOrder(deps, db, { orderId: order.id, to: 'cancelled', actor: fulfilment, reason: 'Out of stock at the supplier' }), /refund failed/);
+    await assert.rejects(transitionOrder(deps, db, { orderId: order.id, to: 'cancelled', actor: fulfilment, reason: 'out_of_stock' }), /refund failed/);
   } finally {
     off();
   }
@@ -106,7 +106,7 @@ testEachDatabase('on hold remembers where it came from and releases back there',
   const deps = testDeps(kernel);
   const subject = await testCustomer(kernel, db);
   const order = await createOrder(deps, db, { customerSubject: subject, customerUserId: null, priced: pricedCart(), paymentMethod: 'invoice', fulfilment: 'ship', actor: checkout });
-  await transitionOrder(deps, db, { orderId: order.id, to: 'on_hold', actor: checkout, reason: 'Awaiting credit approval' });
+  await transitionOrder(deps, db, { orderId: order.id, to: 'on_hold', actor: checkout, reason: 'awaiting_credit' });
   await assert.rejects(transitionOrder(deps, db, { orderId: order.id, to: 'paid', actor: fulfilment }), (err) => isAppError(err) && err.code === 'ORDER_TRANSITION_INVALID');
   const released = await transitionOrder(deps, db, { orderId: order.id, to: 'pending_payment', actor: fulfilment });
   assert.equal(released.order.status, 'pending_payment');

@@ -10,11 +10,16 @@ import { myOrderPage, myOrdersPage } from './pages/customer.ts';
 import type { Page } from './pages/parts.ts';
 import { staffOrderPage, staffOrdersPage } from './pages/staff.ts';
 import { readOrderPersonal, staffOrderPurpose, type OrderPersonal } from './reads.ts';
-import { errorResponses, listQuery, listResponse, myOrdersResponse, numberParams, orderResponse, personalQuery, personalResponse, transitionBody } from './schemas.ts';
+import { errorResponses, listQuery, listResponse, myOrdersResponse, numberParams, orderResponse, personalQuery, personalResponse, transitionBody, transitionForm } from './schemas.ts';
 import { isOrderStatus, nextStatuses, type OrderStatus } from './states.ts';
 import type { Order } from './tables.ts';
 import { transitionOrder, type TransitionRequest } from './transitions.ts';
+import { toAppError } from '../../web/error-handler.ts';
+import { validationProblem } from '../../web/form-handling.ts';
 import { sendPage } from '../../web/page.ts';
+
+// On the pages an order number that is not one is simply not found.
+const pageNumberParams = { type: 'object', required: ['number'], properties: { number: { type: 'string', maxLength: 40 } } } as const;
 
 /** Staff roles that work with orders (support moves them along but sees no delivery details). */
 export const ORDER_ROLES = new Set(['owner', 'fulfilment', 'support']);
@@ -81,7 +86,7 @@ export const ordersRoutes: FastifyPluginAsync = async (app) => {
     return { items: await ordersOfCustomer(app.db, session.user.subject_id) };
   });
 
-  app.get<{ Params: { number: string } }>('/account/orders/:number', { schema: { hide: true } }, async (request, reply) => {
+  app.get<{ Params: { number: string } }>('/account/orders/:number', { schema: { hide: true, params: pageNumberParams } }, async (request, reply) => {
     const session = await accounts.customerPage(request, reply);
     if (!session) return reply;
     const subject = session.user.subject_id;
@@ -120,7 +125,7 @@ export const ordersRoutes: FastifyPluginAsync = async (app) => {
     return sendPage(request, reply, staffOrdersPage({ orders: items, total, status }));
   });
 
-  app.get<{ Params: { number: string }; Querystring: { done?: string } }>('/staff/orders/:number', { schema: { hide: true } }, async (request, reply) => {
+  app.get<{ Params: { number: string }; Querystring: { done?: string } }>('/staff/orders/:number', { schema: { hide: true, params: pageNumberParams } }, async (request, reply) => {
     const staff = await staffOf(request, reply);
     if (!staff) return reply;
     const order = await getOrderByNumber(app.db, request.params.number);
@@ -129,12 +134,14 @@ export const ordersRoutes: FastifyPluginAsync = async (app) => {
     return staffOrderView(request, reply, order, staff.actor, done && isOrderStatus(done) ? { notice: `The order is now ${done.replace('_', ' ')}; the buyer is mailed.` } : {});
   });
 
-  app.post<{ Params: { number: string }; Body: StepBody }>('/staff/orders/:number/transition', { schema: { hide: true } }, async (request, reply) => {
+  app.post<{ Params: { number: string }; Body: StepBody }>('/staff/orders/:number/transition', { schema: { hide: true, params: pageNumberParams, body: transitionForm }, attachValidation: true }, async (request, reply) => {
     const staff = await staffOf(request, reply);
     if (!staff) return reply;
     const order = await getOrderByNumber(app.db, request.params.number);
     if (!order) throw notFound('Order');
     try {
+      const problem = validationProblem(request);
+      if (problem) throw toAppError(problem as Parameters<typeof toAppError>[0]) ?? problem;
       const step = stepRequest(order, request.body ?? {}, staff.actor);
       await app.db.transaction().execute((trx) => transitionOrder(deps, trx, step));
     } catch (err) {

@@ -1,4 +1,5 @@
 // JSON schemas of the orders staff API (published in /openapi.json).
+import { orderReasons, staffReasons } from './reasons.ts';
 import { orderStatuses } from './states.ts';
 export { errorResponses } from '../../web/error-schema.ts';
 
@@ -111,10 +112,28 @@ export const transitionBody = {
   type: 'object',
   properties: {
     to: status,
-    reason: { type: 'string', maxLength: 500 },
+    reason: {
+      type: 'string',
+      enum: staffReasons(),
+      description: `Why, from the fixed catalogue (never free text): ${staffReasons().map((code) => `${code} (${orderReasons[code].label}; for ${orderReasons[code].for.join(', ')})`).join('; ')}.`,
+    },
     carrier: { type: 'string', maxLength: 60 },
     tracking: { type: 'string', maxLength: 64 },
     amount_minor: minor,
+  },
+  required: ['to'],
+  additionalProperties: false,
+} as const;
+
+/** The staff console's step form: every field is text, a reason is a catalogue code or left empty. */
+export const transitionForm = {
+  type: 'object',
+  properties: {
+    to: status,
+    reason: { type: 'string', enum: ['', ...staffReasons()] },
+    carrier: { type: 'string', maxLength: 60 },
+    tracking: { type: 'string', maxLength: 64 },
+    amount_minor: { type: 'string', pattern: '^ *[0-9]{0,12} *$' },
   },
   required: ['to'],
   additionalProperties: false,

@@ -163,11 +163,11 @@ testEachDatabase('the staff orders API lists, shows and moves orders with a pers
     assert.equal(tooMuch.statusCode, 400);
     assert.equal(tooMuch.json().error.fields[0].field, 'body.amount_minor');
 
-    const cancelled = await call('POST', `/api/staff/orders/${order.number}/transitions`, { to: 'cancelled', reason: 'Customer asked to cancel' });
+    const cancelled = await call('POST', `/api/staff/orders/${order.number}/transitions`, { to: 'cancelled', reason: 'customer_request' });
     assert.equal(cancelled.statusCode, 200, cancelled.body);
     assert.equal(cancelled.json().status, 'cancelled');
     assert.equal(cancelled.json().refunded_minor, order.total_minor, 'a cancellation after payment notes the amount to give back');
-    assert.deepEqual(cancelled.json().history.at(-1), { ...cancelled.json().history.at(-1), to: 'cancelled', actor: `staff:${ownerId}`, reason: 'Customer asked to cancel', amount_minor: order.total_minor });
+    assert.deepEqual(cancelled.json().history.at(-1), { ...cancelled.json().history.at(-1), to: 'cancelled', actor: `staff:${ownerId}`, reason: 'customer_request', amount_minor: order.total_minor });
     assert.deepEqual(cancelled.json().next, []);
 
     const spec = (await app.inject({ method: 'GET', url: '/openapi.json' })).json();

@@ -10,6 +10,7 @@ import type { Actor } from '../../privacy/actors.ts';
 import { actorRefOf, orderRef, type OrdersDeps } from './deps.ts';
 import { queueStatusMail, SHIPMENT_CATEGORY, type Shipment } from './mail.ts';
 import { ordersDb } from './orders.ts';
+import { isOrderReason, reasonExplains, staffReasons, type OrderReason } from './reasons.ts';
 import { canTransition, isOrderStatus, nextStatuses, statusLabels, type OrderStatus } from './states.ts';
 import type { Order, OrderTransition } from './tables.ts';
 
@@ -17,7 +18,7 @@ export interface TransitionRequest {
   orderId: string;
   to: OrderStatus;
   actor: Actor;
-  /** Required for cancelled and on_hold; business text, never personal data. */
+  /** A code of the reason catalogue (reasons.ts); required for cancelled and on_hold. */
   reason?: string;
   /** Required for shipped (physical orders). */
   carrier?: string;
@@ -32,6 +33,7 @@ export interface TransitionEvent {
   to: OrderStatus;
   transitionId: string;
   actor: Actor;
+  /** A code of the reason catalogue (reasons.ts). */
   reason: string | null;
   /** The amount to give back (refunded, or cancelled after payment), else null. */
   refundMinor: number | null;
@@ -55,9 +57,6 @@ export function onOrderTransition(listener: TransitionListener): () => void {
 
 const CARRIER = /^[\p{L}\p{N}][\p{L}\p{N} .&-]{0,59}$/u;
 const TRACKING = /^[A-Za-z0-9][A-Za-z0-9 -]{2,63}$/;
-// A reason goes into the history and the mail; it explains the business step, it does not quote people.
-const LOOKS_PERSONAL = /@|\d{9,}/;
-
 function invalidStep(order: Order, to: OrderStatus): AppError {
   const next = nextStatuses(order.status, order.fulfilment, order.held_from);
   const message = `Order ${order.number} is ${statusLabels[order.status].toLowerCase()}; it cannot become ${statusLabels[to].toLowerCase()}. ${
@@ -66,15 +65,16 @@ function invalidStep(order: Order, to: OrderStatus): AppError {
   return new AppError('ORDER_TRANSITION_INVALID', message, [{ field: 'to', message }]);
 }
 
-function checkReason(to: OrderStatus, reason: string | undefined): string | null {
-  const text = reason?.trim() ?? '';
-  if (!text) {
+function checkReason(to: OrderStatus, reason: string | undefined): OrderReason | null {
+  if (reason === undefined || reason === '') {
     if (to === 'cancelled' || to === 'on_hold') throw validationError('reason', `is required to make an order ${statusLabels[to].toLowerCase()}`);
     return null;
   }
-  if (text.length > 500) throw validationError('reason', 'must be at most 500 characters');
-  if (LOOKS_PERSONAL.test(text)) throw validationError('reason', 'must not hold personal data (an email address or a long number)');
-  return text;
+  if (!isOrderReason(reason) || !reasonExplains(reason, to)) {
+    const offered = staffReasons(to);
+    throw validationError('reason', offered.length ? `must be one of ${offered.join(', ')}` : `is not given when an order becomes ${statusLabels[to].toLowerCase()}`);
+  }
+  return reason;
 }
 
 function checkShipment(request: TransitionRequest): Shipment | null {
@@ -138,7 +138,7 @@ export async function transitionOrder(deps: OrdersDeps, db: Db, request: Transit
       status: request.to,
       transitionId: transition.id,
       publicUrl: deps.publicUrl,
-      reason: request.to === 'cancelled' || request.to === 'on_hold' ? reason : null,
+      reason: request.to === 'cancelled' || request.to === 'on_hold' || request.to === 'refunded' ? reason : null,
       withShipment: shipment !== null,
     });
     const event: TransitionEvent = { order: updated, from: order.status, to: request.to, transitionId: transition.id, actor: request.actor, reason, refundMinor };

@@ -4,6 +4,7 @@ import { AppError } from '../../platform/errors.ts';
 import { callProcessor, callProcessorIfThere, type Fetch } from './http.ts';
 import type { PaymentOutcome, PaymentProcessor, PaymentStatus } from './port.ts';
 import { verifyWebhookSignature } from './signature.ts';
+import { parseWebhookEvent } from './webhook-event.ts';
 
 export interface SandboxAdapterOptions {
   baseUrl: string;
@@ -76,14 +77,9 @@ export function sandboxAdapter(options: SandboxAdapterOptions): PaymentProcessor
     },
     parseWebhook(rawBody, hdrs) {
       verifyWebhookSignature(hdrs['sandbox-signature'], rawBody, webhookSecret, now());
-      let event: { type?: unknown; data?: { object?: { id?: unknown } } };
-      try {
-        event = JSON.parse(rawBody.toString('utf8'));
-      } catch {
-        throw new AppError('BAD_JSON');
-      }
-      const ref = event.data?.object?.id;
-      if (typeof event.type !== 'string' || typeof ref !== 'string') throw new AppError('VALIDATION_FAILED', 'body: is not a sandbox event');
+      const event = parseWebhookEvent(rawBody, 'a sandbox event') as { type?: unknown; data?: { object?: { id?: unknown } } | null };
+      const ref = typeof event.data === 'object' ? event.data?.object?.id : undefined;
+      if (typeof event.type !== 'string' || typeof ref !== 'string' || ref.length > 255) throw new AppError('VALIDATION_FAILED', 'body: is not a sandbox event');
       return { processorRef: ref, type: event.type };
     },
   };

@@ -6,6 +6,7 @@ import { callProcessor, callProcessorIfThere, type Fetch } from './http.ts';
 import type { PaymentOutcome, PaymentProcessor, PaymentStatus, StartPaymentRequest } from './port.ts';
 import { verifyWebhookSignature } from './signature.ts';
 import { forgetAtStripe } from './stripe-forget.ts';
+import { parseWebhookEvent } from './webhook-event.ts';
 
 export interface StripeAdapterOptions {
   secretKey: string;
@@ -111,12 +112,7 @@ export function stripeAdapter(options: StripeAdapterOptions): PaymentProcessor {
     forget: (ref, idempotencyKey) => forgetAtStripe({ call, callIfThere, headers }, ref, idempotencyKey),
     parseWebhook(rawBody, hdrs) {
       verifyWebhookSignature(hdrs['stripe-signature'], rawBody, options.webhookSecret, now());
-      let event: Obj;
-      try {
-        event = JSON.parse(rawBody.toString('utf8')) as Obj;
-      } catch {
-        throw new AppError('BAD_JSON');
-      }
+      const event = parseWebhookEvent(rawBody, 'a Stripe event') as Obj;
       const object = obj(obj(event.data)?.object);
       const type = str(event.type);
       if (!type || !object) throw new AppError('VALIDATION_FAILED', 'body: is not a Stripe event');

@@ -24,7 +24,7 @@ function placeOrder(calls: { n: number }, delayMs = 0) {
   };
 }
 
-const request = (body: unknown, key = KEY) => ({ scope: 'test', key, requestHash: fingerprint(key, body) });
+const request = (body: unknown, key = KEY, owner = 'cart:one') => ({ scope: 'test', key, owner, requestHash: fingerprint(key, body) });
 
 testEachDatabase('idempotency: a repeated request gets the first result and runs nothing', async ({ db }) => {
   await ordersTable(db);
@@ -42,6 +42,11 @@ testEachDatabase('idempotency: a repeated request gets the first result and runs
   await withIdempotency(db, request({ a: 1, b: 'x' }, 'k-another-key-000'), placeOrder(calls));
   await withIdempotency(db, { ...request({ a: 1, b: 'x' }), scope: 'other' }, placeOrder(calls));
   assert.equal(await orderCount(db), 3);
+  // The same key and request from another owner (another browser's cart) runs afresh: never a replay of someone else's answer.
+  const elsewhere = await withIdempotency(db, request({ a: 1, b: 'x' }, KEY, 'cart:two'), placeOrder(calls));
+  assert.equal(elsewhere.replayed, false);
+  assert.notDeepEqual(elsewhere.result, first.result);
+  assert.equal(await orderCount(db), 4);
 });
 
 testEachDatabase('idempotency: the same key with a different request is refused with 422 IDEMPOTENCY_KEY_REUSED', async ({ db }) => {

@@ -22,6 +22,12 @@ export interface IdempotencyRequest {
   scope: string;
   /** The client's key (a form's hidden field, an `Idempotency-Key` header). */
   key: string;
+  /**
+   * Who made the key: an opaque, unguessable id of the cart, session or actor it came from (e.g.
+   * the cart cookie). The same key from another owner is another request, so a key seen elsewhere
+   * never replays someone else's answer (decision 0029).
+   */
+  owner: string;
   /** `fingerprint(key, request)`. */
   requestHash: Buffer;
 }
@@ -62,7 +68,17 @@ export function fingerprint(key: string, request: unknown): Buffer {
   return createHmac('sha256', key).update(canonicalJson(request)).digest();
 }
 
-const digest = (key: string) => createHash('sha256').update(key).digest();
+/** The key as its owner's: what the table stores (a digest; neither the key nor the owner is kept). */
+const digest = (owner: string, key: string) => createHash('sha256').update(`${owner}\0${key}`).digest();
+
+/**
+ * A short stable id for this owner's key, for the commands it runs that need their own
+ * idempotency key downstream (a payment's): bounded length whatever the client's key, and
+ * distinct per owner. `label` keeps ids of different uses apart.
+ */
+export function ownedKeyId(label: string, owner: string, key: string): string {
+  return createHash('sha256').update(`${label}\0${owner}\0${key}`).digest('base64url');
+}
 
 function isLockTimeout(err: unknown): boolean {
   return typeof err === 'object' && err !== null && (err as { code?: unknown }).code === '55P03';
@@ -74,7 +90,8 @@ export async function withIdempotency(
   run: (trx: Db) => Promise<IdempotentResult>,
   options: IdempotencyOptions = {},
 ): Promise<{ result: IdempotentResult; replayed: boolean }> {
-  const keyDigest = digest(request.key);
+  if (!request.owner) throw new Error('an idempotency key needs its owner');
+  const keyDigest = digest(request.owner, request.key);
   const ttl = options.ttlSeconds ?? DEFAULT_TTL_SECONDS;
   const waitMs = Math.max(1, Math.round(options.waitMs ?? DEFAULT_WAIT_MS));
   return db.transaction().execute(async (trx) => {

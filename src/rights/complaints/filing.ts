@@ -29,7 +29,7 @@ const day = (d: Date) => d.toISOString().slice(0, 10);
 export async function fileComplaint(
   deps: RightsDeps,
   db: Db,
-  input: { complaint: ComplaintInput; channel: ComplaintChannel; signedInSubject: string | null },
+  input: { complaint: ComplaintInput; channel: ComplaintChannel; signedInSubject: string | null; acknowledge?: boolean },
 ): Promise<Complaint> {
   const now = deps.now();
   const subject = input.signedInSubject ?? (await deps.kernel.createSubject(db, { kind: 'correspondent', actor: COMPLAINT_FORM_ACTOR, purpose: COMPLAINT_PURPOSE }));
@@ -47,6 +47,9 @@ export async function fileComplaint(
   await deps.kernel.write(db, { subject, actor: person, purpose: COMPLAINT_PURPOSE, ref: complaintRef(complaint.id), values: { [NAME]: name, [EMAIL]: email, [TEXT]: text } });
   if (orderNumber) await deps.kernel.write(db, { subject, actor: person, purpose: COMPLAINT_PURPOSE, ref: orderRef(complaint.id), values: { [TEXT]: orderNumber } });
   await addComplaintEvent(db, complaint.id, 'received', person, now, { channel: input.channel, filed_by: complaint.filed_by, order_given: orderNumber !== '' });
+  // Past the allowance of mail anyone can trigger (decision 0029) the complaint is filed all the
+  // same; only the acknowledgement is not sent (the page and the API answer give its number).
+  if (input.acknowledge === false) return complaint;
   const message = await queueAcknowledgement(db, { id: complaint.id, subject, number: complaint.number, received: day(now), due: day(new Date(complaint.due_at)) });
   await addComplaintEvent(db, complaint.id, 'acknowledged', COMPLAINT_FORM_ACTOR, now, { message });
   return complaint;

@@ -44,9 +44,10 @@ export async function complaintPublicRoutes(app: FastifyInstance, deps: RightsDe
   };
   const signedInSubject = async (request: FastifyRequest): Promise<string | null> => (await signedIn(request))?.user.subject_id ?? null;
   const page = (subject: string | null, state: FormState) => complaintFormPage({ state, signedIn: subject !== null, deadlineDays: deps.config.rights.deadlineDays, keptDays });
-  const file = (body: unknown, channel: ComplaintChannel, subject: string | null) => {
+  const file = (body: unknown, channel: ComplaintChannel, subject: string | null, ip: string) => {
     const complaint = complaintFromInput((body ?? {}) as Record<string, unknown>);
-    return app.db.transaction().execute((trx) => fileComplaint(deps, trx, { complaint, channel, signedInSubject: subject }));
+    return app.db.transaction().execute(async (trx) =>
+      fileComplaint(deps, trx, { complaint, channel, signedInSubject: subject, acknowledge: await accounts.mayMail(trx, complaint.email, ip) }));
   };
 
   app.get('/privacy/complaint', { schema: { hide: true } }, async (request, reply) => {
@@ -64,7 +65,7 @@ export async function complaintPublicRoutes(app: FastifyInstance, deps: RightsDe
     // The text is given back whole (the kit keeps 300 characters of a field), so nothing typed is lost to an error.
     const text = message((request.body as Record<string, unknown> | undefined)?.text).slice(0, 20_000);
     return handleForm(request, reply, state, ['name', 'email', 'order_number'], (s) => page(subject, { ...s, values: { ...s.values, text } }), async () => {
-      const complaint = await file(request.body, 'web', subject);
+      const complaint = await file(request.body, 'web', subject, request.ip);
       return sendPage(request, reply, complaintReceivedPage({ number: complaint.number, due: new Date(complaint.due_at) }));
     });
   });
@@ -80,7 +81,7 @@ export async function complaintPublicRoutes(app: FastifyInstance, deps: RightsDe
       },
     },
     async (request, reply) => {
-      const complaint = await file(request.body, 'api', await signedInSubject(request));
+      const complaint = await file(request.body, 'api', await signedInSubject(request), request.ip);
       return reply.code(201).send({ number: complaint.number, status: complaint.status, received_at: new Date(complaint.received_at).toISOString(), due_at: new Date(complaint.due_at).toISOString() });
     },
   );

@@ -7,7 +7,7 @@ import { orderNumbers } from '../../commerce/orders/api.ts';
 import { AppError, validationError } from '../../platform/errors.ts';
 import { selfActor, systemActor } from '../../privacy/actors.ts';
 import type { PersonalItem } from '../../privacy/store/items.ts';
-import { formRoute, formErrors, handleForm, validationProblem } from '../../web/form-handling.ts';
+import { formRoute, formErrors, handleForm, validationProblem, emptyBody, textForm } from '../../web/form-handling.ts';
 import type { FormState } from '../../web/form.ts';
 import { sendPage } from '../../web/page.ts';
 import { html } from '../../web/template.ts';
@@ -93,9 +93,12 @@ export async function deskRoutes(app: FastifyInstance, deps: RightsDeps): Promis
     return show(request, reply, r, staff, request.query.entered ? { notice: 'Recorded. The person is mailed a link to confirm the request is theirs.' } : {});
   });
 
+  // What each step's form carries (the others carry only their CSRF field).
+  const stepBodies: Record<string, object> = { evidence: textForm({ evidence: 40 }), reject: textForm({ outcome: 40 }), note: textForm({ note: 10_000 }) };
+
   /** One step on a request: `work` runs in a transaction; a client error shows the request again with it. */
   const step = (path: string, work: (trx: import('../../platform/db/database.ts').Db, r: RightsRequest, staff: StaffMember, body: Body) => Promise<string>) =>
-    app.post<{ Params: { number: string } }>(`/staff/requests/:number/${path}`, { schema: { hide: true, params: numberParams }, attachValidation: true }, async (request, reply) => {
+    app.post<{ Params: { number: string } }>(`/staff/requests/:number/${path}`, { schema: { hide: true, params: numberParams, body: stepBodies[path] ?? emptyBody }, attachValidation: true }, async (request, reply) => {
       const staff = await staffOf(request, reply);
       if (!staff) return reply;
       const r = await requestByNumber(app.db, request.params.number);
@@ -159,7 +162,7 @@ export async function deskRoutes(app: FastifyInstance, deps: RightsDeps): Promis
   });
   app.post<{ Params: { number: string; item: string } }>(
     '/staff/requests/:number/data/:item',
-    { schema: { hide: true, params: { type: 'object', required: ['number', 'item'], properties: { number: numberParams.properties.number, item: { type: 'string', format: 'uuid' } } } } },
+    { schema: { hide: true, params: { type: 'object', required: ['number', 'item'], properties: { number: numberParams.properties.number, item: { type: 'string', format: 'uuid' } } }, body: textForm({ name: 1000, phone: 1000, line1: 1000, line2: 1000, postal_code: 1000, city: 1000, country: 1000 }) } },
     async (request, reply) => {
       const staff = await staffOf(request, reply);
       if (!staff) return reply;

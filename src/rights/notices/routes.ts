@@ -1,5 +1,6 @@
 // The privacy officer's notices page and its two commands: record how a notice was passed on, or
 // have the module that can (the payments module, for the processor) ask the recipient again.
+import { emptyBody, textForm } from '../../web/form-handling.ts';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { orderNumbers } from '../../commerce/orders/api.ts';
 import { AppError, validationError } from '../../platform/errors.ts';
@@ -29,7 +30,7 @@ export async function noticeRoutes(app: FastifyInstance, deps: RightsDeps): Prom
     return actor ? show(request, reply, actor) : reply;
   });
 
-  app.post<{ Params: { id: string } }>('/staff/dpo/notices/:id', { schema: { hide: true, params } }, async (request, reply) => {
+  app.post<{ Params: { id: string } }>('/staff/dpo/notices/:id', { schema: { hide: true, params, body: textForm({ channel: 20 }) } }, async (request, reply) => {
     const actor = await dpo(request, reply);
     if (!actor) return reply;
     const channel = String((request.body as Record<string, unknown> | undefined)?.channel ?? '');
@@ -38,7 +39,7 @@ export async function noticeRoutes(app: FastifyInstance, deps: RightsDeps): Prom
     return show(request, reply, actor, 'Recorded as passed on.');
   });
 
-  app.post<{ Params: { id: string } }>('/staff/dpo/notices/:id/ask-again', { schema: { hide: true, params } }, async (request, reply) => {
+  app.post<{ Params: { id: string } }>('/staff/dpo/notices/:id/ask-again', { schema: { hide: true, params, body: emptyBody } }, async (request, reply) => {
     const actor = await dpo(request, reply);
     if (!actor) return reply;
     const notice = (await deps.kernel.pendingNotices(app.db, actor)).find((n) => n.id === request.params.id);

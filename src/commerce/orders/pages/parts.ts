@@ -2,6 +2,7 @@
 import { formatMoney } from '../../../web/format.ts';
 import { html, type SafeHtml } from '../../../web/template.ts';
 import type { OrderPersonal } from '../reads.ts';
+import { reasonLabel, reasonWording } from '../reasons.ts';
 import { statusLabels } from '../states.ts';
 import type { Order, OrderLine, OrderTransition } from '../tables.ts';
 
@@ -31,7 +32,7 @@ export function historyTable(order: Order, history: OrderTransition[], options: 
   return html`<table class="order-history"><caption>Status history</caption>
 <thead><tr><th scope="col">When</th><th scope="col">Status</th><th scope="col">Note</th>${options.showActor ? html`<th scope="col">By</th>` : ''}</tr></thead>
 <tbody>${history.map(
-    (h) => html`<tr><td>${moment(h.at)}</td><td>${statusLabels[h.to_status]}</td><td>${h.from_status === null ? 'Order placed' : (h.reason ?? '')}${
+    (h) => html`<tr><td>${moment(h.at)}</td><td>${statusLabels[h.to_status]}</td><td>${h.from_status === null ? 'Order placed' : options.showActor ? reasonLabel(h.reason) : reasonWording(h.reason)}${
       h.amount_minor !== null && h.amount_minor > 0 ? html` (${formatMoney(h.amount_minor, order.currency)} back)` : ''
     }</td>${options.showActor ? html`<td>${h.actor_ref}</td>` : ''}</tr>`,
   )}</tbody></table>`;

@@ -5,6 +5,7 @@ import { formatMoney } from '../../../web/format.ts';
 import { html, type SafeHtml } from '../../../web/template.ts';
 import { csrfField } from '../../../web/form.ts';
 import type { OrderPersonal } from '../reads.ts';
+import { orderReasons, staffReasons } from '../reasons.ts';
 import { orderStatuses, statusLabels, type OrderStatus } from '../states.ts';
 import type { Order, OrderLine, OrderTransition } from '../tables.ts';
 import { day, historyTable, linesTable, shippingSection, type Page } from './parts.ts';
@@ -35,7 +36,11 @@ function stepForm(order: Order, to: OrderStatus, csrf: string): SafeHtml {
 <p><label for="${id('tracking')}">Tracking number</label> <input id="${id('tracking')}" name="tracking" required maxlength="64" autocomplete="off"></p>`);
   }
   if (to === 'cancelled' || to === 'on_hold' || to === 'refunded') {
-    fields.push(html`<p><label for="${id('reason')}">Reason${to === 'refunded' ? ' (optional)' : ''}</label> <input id="${id('reason')}" name="reason" maxlength="500"${to === 'refunded' ? '' : html` required`}></p>`);
+    // Fixed reasons only: what staff would type about an order tends to quote the buyer (decision 0028).
+    const optional = to === 'refunded';
+    fields.push(html`<p><label for="${id('reason')}">Reason${optional ? ' (optional)' : ''}</label> <select id="${id('reason')}" name="reason"${optional ? '' : html` required`}><option value="">${optional ? 'No reason given' : 'Choose a reason'}</option>${staffReasons(to).map(
+      (code) => html`<option value="${code}">${orderReasons[code].label}</option>`,
+    )}</select></p>`);
   }
   if (to === 'refunded') {
     const open = order.total_minor - order.refunded_minor;

@@ -1,0 +1,24 @@
+// Every route declares what it accepts: a post's body, a path's parameters. Checked over the route
+// table, so a route added without a schema fails here before a fuzzer finds what it lets through.
+import assert from 'node:assert/strict';
+import { buildTestApp } from '../platform/testing/app.ts';
+import { testEachDatabase } from '../platform/testing/databases.ts';
+
+// A signed webhook's body is kept as raw bytes for its signature; its parser checks it
+// (src/commerce/payments/webhook-event.ts).
+const rawBodies = new Set(['POST /payments/webhook/:processor']);
+
+testEachDatabase('every route that takes a body or path parameters has a schema for them', async (database) => {
+  const { app } = await buildTestApp(database);
+  try {
+    const missing: string[] = [];
+    for (const route of app.routeTable) {
+      const key = `${route.method} ${route.url}`;
+      if (['POST', 'PUT', 'PATCH'].includes(route.method) && !route.schema?.body && !rawBodies.has(key)) missing.push(`${key}: no body schema`);
+      if (route.url.includes('/:') && !route.schema?.params) missing.push(`${key}: no params schema`);
+    }
+    assert.deepEqual(missing, []);
+  } finally {
+    await app.close();
+  }
+});
