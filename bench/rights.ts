@@ -70,6 +70,7 @@ import { makePaymentsModule } from '../src/commerce/payments/module.ts';
 import { PAYMENTS_ACTOR } from '../src/commerce/payments/payments.ts';
 import type { PaymentProcessor } from '../src/commerce/payments/port.ts';
 import { processorSet } from '../src/commerce/payments/processors.ts';
+import { sealContext } from '../src/comms/outbox.ts';
 import { sendQueuedMail } from '../src/comms/send.ts';
 import { SEND_ACTOR } from '../src/comms/recipient.ts';
 import { startSmtpSink, type SmtpSink } from '../src/comms/testing/smtp-sink.ts';
@@ -252,10 +253,12 @@ async function newPerson(shop: Shop, tag: string): Promise<Person> {
   const email = `bench.${tag}.${randomUUID().slice(0, 8)}@example.test`;
   const deps = shop.app.accounts.deps;
   await shop.db.transaction().execute((trx) => signUp(deps, trx, { name, email, password: PASSWORD, age: 'adult' }, shop.hash));
-  const { rows } = await sql<{ subject_id: string; link: string }>`
-    select subject_id, params->>'link' as link from comms_outbox where template = 'accounts.confirm-signup' and status = 'queued' order by created_at desc limit 1`.execute(shop.db);
+  const { rows } = await sql<{ id: string; subject_id: string; sealed_params: Buffer }>`
+    select id, subject_id, sealed_params from comms_outbox where template = 'accounts.confirm-signup' and status = 'queued' order by created_at desc limit 1`.execute(shop.db);
   const subject = rows[0]!.subject_id;
-  const { user } = await confirmSignUp(deps, shop.db, new URL(rows[0]!.link).searchParams.get('token')!);
+  // The link is sealed by the kernel in the outbox (decision 0025).
+  const { link } = JSON.parse(await shop.kernel.openSecret(shop.db, { subject, context: sealContext(rows[0]!.id), sealed: Buffer.from(rows[0]!.sealed_params) })) as { link: string };
+  const { user } = await confirmSignUp(deps, shop.db, new URL(link).searchParams.get('token')!);
   await new SavedLists(shop.kernel).create(shop.db, { subject, actor: selfActor(subject) }, 'basket', { name: `${name}'s wish list`, lines: [{ variantId: shop.variants[1]!, quantity: 1 }] });
   await sendMail(shop, subject);
   return { subject, userId: user.id, name, email };

@@ -1,6 +1,7 @@
 // `npm start`: the shop on the embedded database (or DATABASE_URL), demo data on first start.
 import { ConfigError, loadConfig } from './platform/config.ts';
 import { DataDirLockedError } from './platform/db/data-dir-lock.ts';
+import { DataDirUnsafeError } from './platform/data-dir.ts';
 import { createLogger } from './platform/logger.ts';
 import { staffTokenPath } from './platform/staff-token.ts';
 import { PrivacySetupError } from './privacy/refusals.ts';
@@ -10,7 +11,7 @@ import { demoLogins } from './demo/logins.ts';
 /** Problems the operator can fix: say what is wrong, without a stack trace. */
 function refuseToStart(err: unknown): never {
   const code = (err as NodeJS.ErrnoException).code;
-  if (err instanceof ConfigError || err instanceof DataDirLockedError || err instanceof PrivacySetupError) {
+  if (err instanceof ConfigError || err instanceof DataDirLockedError || err instanceof DataDirUnsafeError || err instanceof PrivacySetupError) {
     console.error(`Custodian cannot start. ${err.message}`);
     process.exit(1);
   }

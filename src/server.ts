@@ -3,6 +3,8 @@ import type { FastifyInstance } from 'fastify';
 import type { Config } from './platform/config.ts';
 import { openDatabase, pgliteDirFor, type DatabaseHandle } from './platform/db/database.ts';
 import { migrate } from './platform/db/migrate.ts';
+import { secureDataDir } from './platform/data-dir.ts';
+import { anchorPathFor } from './privacy/audit/anchor.ts';
 import type { Logger } from './platform/logger.ts';
 import { resolveStaffToken } from './platform/staff-token.ts';
 import { collectJobs } from './platform/jobs/registry.ts';
@@ -22,12 +24,19 @@ export interface RunningShop {
   stop(): Promise<void>;
 }
 
-export async function openShopDatabase(config: Config): Promise<DatabaseHandle> {
-  return openDatabase({ databaseUrl: config.databaseUrl, pgliteDir: pgliteDirFor(config.dataDir) });
+/** Secures DATA_DIR (0700/0600, umask 077; refuses what it cannot fix), then opens the database. */
+export async function openShopDatabase(config: Config, logger?: Logger): Promise<DatabaseHandle> {
+  const { tightened } = secureDataDir(config.dataDir, { extraFiles: [anchorPathFor(config.keyringPath)], leave: [config.keyringPath] });
+  if (tightened.length) logger?.warn({ tightened: tightened.length, dataDir: config.dataDir }, 'data directory: removed group and other access from files and directories');
+  const database = await openDatabase({ databaseUrl: config.databaseUrl, pgliteDir: pgliteDirFor(config.dataDir) });
+  // PGlite unpacks a new database from its bundled image with the image's modes (666), whatever
+  // the umask; files it makes later follow the umask. So tighten once more right after it opened.
+  if (database.engine === 'pglite') secureDataDir(pgliteDirFor(config.dataDir));
+  return database;
 }
 
 export async function startShop(config: Config, logger: Logger): Promise<RunningShop> {
-  const database = await openShopDatabase(config);
+  const database = await openShopDatabase(config, logger);
   const applied = await migrate(database.db, allMigrations);
   if (applied.length) logger.info({ applied }, 'migrations applied');
   if (config.demoData) {

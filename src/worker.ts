@@ -4,6 +4,7 @@
 import { ConfigError, loadConfig } from './platform/config.ts';
 import type { DatabaseHandle } from './platform/db/database.ts';
 import { migrate } from './platform/db/migrate.ts';
+import { DataDirUnsafeError } from './platform/data-dir.ts';
 import { collectJobs } from './platform/jobs/registry.ts';
 import { Worker } from './platform/jobs/worker.ts';
 import { createLogger } from './platform/logger.ts';
@@ -37,7 +38,16 @@ export async function runWorkerProcess(extraModules: readonly Module[] = []): Pr
   }
 
   const logger = createLogger(config.logLevel);
-  const database: DatabaseHandle = await openShopDatabase(config);
+  let database: DatabaseHandle;
+  try {
+    database = await openShopDatabase(config, logger);
+  } catch (err) {
+    if (err instanceof DataDirUnsafeError) {
+      console.error(`Custodian worker cannot start. ${err.message}`);
+      process.exit(1);
+    }
+    throw err;
+  }
   const applied = await migrate(database.db, allMigrations);
   if (applied.length) logger.info({ applied }, 'migrations applied');
   // Jobs that read personal data (sending mail) reach the kernel through services.privacy.
@@ -78,7 +88,7 @@ export async function runWorkerProcess(extraModules: readonly Module[] = []): Pr
       force.unref();
       worker
         .stop(config.shutdownGraceMs)
-        .then(() => privacy.flush())
+        .then(() => privacy.close())
         .then(() => database.close())
         .then(
           () => process.exit(0),

@@ -110,7 +110,7 @@ testEachDatabase('[P000-10] checkout with the email of an existing account links
     // And "forgot your password" works for it too.
     await client.get('/account/reset');
     await client.post('/account/reset', { email: buyer.email });
-    assert.match(await lastLink(database.db, 'accounts.reset-password'), /^\/account\/reset\/confirm\?token=/);
+    assert.match(await lastLink(database.db, 'accounts.reset-password', app.privacy), /^\/account\/reset\/confirm\?token=/);
   } finally {
     await app.close();
   }

@@ -3,7 +3,7 @@
 // kind of work (a blind-index lookup, a few kernel statements and one queued mail, no password
 // hashing), and the difference is told only to the mailbox's owner. An existing account's data is
 // never changed here; the order keeps its own copies under `order:<id>` refs (checkout does that).
-import { createHmac, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
 import type { Db } from '../platform/db/database.ts';
 import { prepared } from '../platform/db/prepared.ts';
@@ -13,7 +13,7 @@ import { checkEmail, lockEmail, mailSetPassword, mailSetPasswordLink, SET_PASSWO
 import { ACCOUNT_PURPOSE, AGE, EMAIL, NAME, findAccount } from './identity.ts';
 import { throttledMail } from './mail-throttle.ts';
 import type { UserRow } from './tables.ts';
-import { networkOf } from './throttle.ts';
+import { networkDigest } from './networks.ts';
 import { digestToken, randomToken } from './tokens.ts';
 
 export interface CheckoutCustomerInput {
@@ -67,7 +67,7 @@ export async function customerForCheckout(allDeps: AccountsDeps, db: Db, input: 
 async function insertCheckoutUser(deps: AccountsDeps, db: Db, subject: string, ip: string, now: Date): Promise<{ user: UserRow; token: string }> {
   const id = randomUUID();
   const token = randomToken();
-  const network = createHmac('sha256', deps.throttleSecret).update(`network\0${networkOf(ip)}`).digest();
+  const network = networkDigest(deps.kernel, ip);
   const { rows } = await sql<UserRow>`${prepared}with u as (
       insert into accounts_users (id, kind, subject_id, status, role, vendor_id, password_changed_at, created_at, activated_at, origin)
       values (${id}::uuid, 'customer', ${subject}::uuid, 'pending', null, null, ${now}, ${now}, null, 'checkout')

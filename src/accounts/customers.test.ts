@@ -35,7 +35,7 @@ testEachDatabase('[P000-10][P003-22] sign-up: a mailed link confirms the account
     const [mail] = await queuedMail(database.db, 'accounts.confirm-signup');
     assert.equal(mail?.subject_id, pending.subject_id, 'the mail names the recipient by subject id');
     assert.deepEqual(findPersonalData(JSON.stringify(mail)), [], 'the outbox holds no personal data');
-    const link = await lastLink(database.db, 'accounts.confirm-signup');
+    const link = await lastLink(database.db, 'accounts.confirm-signup', app.privacy);
     const confirmPage = await client.get(link);
     assert.equal(confirmPage.statusCode, 200);
     const token = /name="token" value="([^"]+)"/.exec(confirmPage.body)![1]!;

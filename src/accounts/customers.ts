@@ -181,7 +181,7 @@ export async function logIn(deps: AccountsDeps, db: Db, input: { email: string; 
   let candidate: Candidate | null = null;
   if (input.email.length <= 254) candidate = await findAccount(deps.kernel, db, input.email, input.kind);
   const hash = candidate?.hash ?? (await readDecoyHash(deps.kernel, db, deps.decoy));
-  const known = await isKnownNetwork(db, deps.throttleSecret, candidate?.user.id ?? null, input.ip);
+  const known = await isKnownNetwork(db, deps.kernel, candidate?.user.id ?? null, input.ip);
   const keys = throttleKeys(deps.throttleSecret, input.email, input.ip, { known });
   const reserved = await reserveAttempt(db, keys, now, deps.throttle);
   if (!reserved.granted) {
@@ -209,7 +209,7 @@ export async function logIn(deps: AccountsDeps, db: Db, input: { email: string; 
   await settleSuccess(db, keys);
   // The right password of a deactivated account: the caller offers to reactivate it (rights module).
   if (candidate.user.status === 'deactivated') return { ok: false, reason: 'deactivated', user: candidate.user };
-  if (await noteSignInNetwork(db, deps.throttleSecret, candidate.user, input.ip, now)) await noticeNewNetwork(deps, db, candidate.user, now);
+  if (await noteSignInNetwork(db, deps.kernel, candidate.user, input.ip, now)) await noticeNewNetwork(deps, db, candidate.user, now);
   if (needsRehash(candidate.hash)) await writePasswordHash(deps.kernel, db, candidate.user, await hashPassword(input.password), systemActor('accounts.login'));
   return { ok: true, user: candidate.user };
 }

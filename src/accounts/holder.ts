@@ -8,7 +8,7 @@ import type { Db } from '../platform/db/database.ts';
 import type { ExportRecord, PersonalDataHolder } from '../privacy/holders.ts';
 import { SubjectErased } from '../privacy/refusals.ts';
 import { EMAIL } from './identity.ts';
-import { loadSecret } from './secrets.ts';
+import { throttleSecret } from './secrets.ts';
 import { accountKeysOf } from './throttle.ts';
 import { mailThrottleKeys } from './mail-throttle.ts';
 import type { UserStatus } from './tables.ts';
@@ -81,7 +81,7 @@ export const accountsHolder: PersonalDataHolder = {
     try {
       const email = (await kernel.read(db, { subject, actor, purpose: 'data-rights', categories: [EMAIL], ref: '' })).values[EMAIL];
       if (typeof email === 'string') {
-        const secret = await loadSecret(db, 'throttle');
+        const secret = throttleSecret(kernel);
         for (const key of [...accountKeysOf(secret, email), mailThrottleKeys(secret, email, '').account]) await sql`delete from accounts_throttle where scope = 'account' and key = ${key}`.execute(db);
       }
     } catch (err) {

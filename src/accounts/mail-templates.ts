@@ -5,8 +5,9 @@ import { registerTemplate, type MailTemplate, type TemplateInput } from '../comm
 import { paragraphTemplate, param as p } from '../comms/paragraphs.ts';
 import type { AccountTemplate } from './mail.ts';
 
+// `link` always carries a one-time token: the outbox keeps it sealed by the kernel (decision 0025).
 const template = (name: AccountTemplate, params: readonly string[], subject: (i: TemplateInput) => string, lines: (i: TemplateInput) => string[]): MailTemplate =>
-  paragraphTemplate(name, params, subject, lines);
+  paragraphTemplate(name, params, subject, lines, undefined, params.includes('link') ? ['link'] : undefined);
 
 export const accountTemplates: MailTemplate[] = [
   template('accounts.confirm-signup', ['link'], (i) => `Confirm your account at ${i.shop.name}`, (i) => [

@@ -151,3 +151,21 @@ accountsMigrations.push({
       `,
     ),
 });
+
+// Network digests were keyed with a secret kept in accounts_secrets, beside them, so every IPv4
+// address was recoverable by trying them all. They, and the lockout counters' digests of emails
+// under the same secret, are now keyed in the kernel's keyring (decision 0025); the old ones can
+// never match again, so they go with the secret. Nobody is warned of a "new" network for it: a
+// user with no remembered network gets no alert at the next sign-in.
+accountsMigrations.push({
+  id: 'accounts/0007_digest_keys_out_of_the_database',
+  up: (db) =>
+    runSql(
+      db,
+      `
+      delete from accounts_known_networks;
+      delete from accounts_throttle;
+      delete from accounts_secrets where name = 'throttle'
+      `,
+    ),
+});

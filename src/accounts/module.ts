@@ -3,7 +3,7 @@
 // the privacy kernel; this module holds ids, statuses and digests only.
 import type { FastifyPluginAsync } from 'fastify';
 import type { Module } from '../platform/module.ts';
-import { commsMailer } from './comms-mailer.ts';
+import { commsMailerFor } from './comms-mailer.ts';
 import { accountsMigrations } from './migrations.ts';
 import { accountsPlugin, type AccountsPluginOptions } from './plugin.ts';
 import { customerApi } from './routes/customer-api.ts';
@@ -52,4 +52,4 @@ export function makeAccountsModule(options: AccountsPluginOptions): Module {
   };
 }
 
-export const accountsModule: Module = makeAccountsModule({ mailer: () => commsMailer });
+export const accountsModule: Module = makeAccountsModule({ mailer: (app) => commsMailerFor(app.privacy) });

@@ -17,7 +17,7 @@ import { ensureDecoy } from './identity.ts';
 import { seedDemoLogins } from '../demo/logins.ts';
 import { hashPassword } from './passwords.ts';
 import { alertStaff } from './alerts.ts';
-import { loadSecret } from './secrets.ts';
+import { loadSecret, throttleSecret as throttleSecretOf } from './secrets.ts';
 import { recordSecurityEvent } from './security-events.ts';
 import { actorOfUser, createSession, endSession, findSession, sessionLifetimes, type ActiveSession } from './sessions.ts';
 import { findApiToken } from './api-tokens.ts';
@@ -120,7 +120,7 @@ export function accountsPlugin(options: AccountsPluginOptions): FastifyPluginAsy
   const plugin: FastifyPluginAsync = async (app) => {
     const kernel: PrivacyKernel = app.privacy;
     const csrfKey = await loadSecret(app.db, 'csrf');
-    const throttleSecret = await loadSecret(app.db, 'throttle');
+    const throttleSecret = throttleSecretOf(kernel);
     const now = options.now ?? (() => new Date());
     const decoy = await ensureDecoy(kernel, app.db, () => hashPassword(randomToken()));
     const deps: AccountsDeps = {

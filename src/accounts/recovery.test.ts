@@ -19,7 +19,7 @@ testEachDatabase('[P000-11] forgotten password: a mailed single-use link sets a 
     const mails = await queuedMail(database.db, 'accounts.reset-password');
     assert.equal(mails.length, 1, 'only the existing account got a link');
 
-    const link = await lastLink(database.db, 'accounts.reset-password');
+    const link = await lastLink(database.db, 'accounts.reset-password', app.privacy);
     const form = await client.get(link);
     assert.equal(form.statusCode, 200);
     const token = tokenIn(form.body);
@@ -65,7 +65,7 @@ testEachDatabase('[P000-11] login email change: confirmation to the new address,
     await other.get('/account/login');
     assert.equal((await other.post('/account/login', { email: 'pq@example.org', password: customer.password })).statusCode, 401);
 
-    const page = await client.get(await lastLink(database.db, 'accounts.confirm-email-change'));
+    const page = await client.get(await lastLink(database.db, 'accounts.confirm-email-change', app.privacy));
     const done = await client.post('/account/email/confirm', { token: tokenIn(page.body) });
     assert.equal(done.statusCode, 200);
     assert.match(done.body, /Your sign-in email is changed/);

@@ -1,4 +1,9 @@
 import assert from 'node:assert/strict';
+import { createHmac } from 'node:crypto';
+import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { sql } from 'kysely';
 import { buildTestApp } from '../platform/testing/app.ts';
 import { testEachDatabase } from '../platform/testing/databases.ts';
@@ -32,9 +37,48 @@ testEachDatabase('[P002-19] a sign-in from a network the user has not used befor
     assert.equal(rows.length, 3);
     assert.ok(rows.every((r) => !/203\.0|2001|198\.51/.test(Buffer.from(r.network).toString('latin1'))), 'stored as digests');
 
-    await sweepAccounts(database.db, new Date(Date.now() + 91 * 86_400_000));
+    await sweepAccounts(database.db, new Date(Date.now() + 31 * 86_400_000), app.privacy);
     const after = await sql<{ n: number }>`select count(*)::int as n from accounts_known_networks`.execute(database.db);
-    assert.equal(after.rows[0]!.n, 0, 'networks are forgotten after 90 days unseen');
+    assert.equal(after.rows[0]!.n, 0, 'networks are forgotten after the data map\'s 30 days unseen');
+  } finally {
+    await app.close();
+  }
+});
+
+testEachDatabase('[P002-19] network digests are keyed outside the database and kept as long as the data map says', async (database) => {
+  // A data map whose security retention of IP data is 12 days instead of 30.
+  const datamap = mkdtempSync(join(tmpdir(), 'custodian-datamap-'));
+  cpSync(fileURLToPath(new URL('../../datamap/', import.meta.url)), datamap, { recursive: true });
+  const retention = join(datamap, 'retention.yml');
+  const text = readFileSync(retention, 'utf8');
+  const rule = '{ category: user.device.ip_address, purpose: security, days: 30,';
+  assert.ok(text.includes(rule));
+  writeFileSync(retention, text.replace(rule, '{ category: user.device.ip_address, purpose: security, days: 12,'));
+  const { app } = await buildTestApp(database, { DATAMAP_DIR: datamap });
+  try {
+    await signUpAndConfirm(new FormClient(app), database.db);
+    const signIn = await new FormClient(app, '203.0.113.77').json('POST', '/api/account/login', { email: customer.email, password: customer.password });
+    assert.equal(signIn.statusCode, 200);
+    const { rows } = await sql<{ network: Buffer }>`select network from accounts_known_networks`.execute(database.db);
+    assert.equal(rows.length, 1);
+    const stored = Buffer.from(rows[0]!.network);
+
+    // No key in the database can make that digest: trying every key-sized value it holds fails.
+    assert.ok(stored.equals(app.privacy.keyedDigest('accounts.network', '203.0.113.77')), 'the digest is the kernel\'s keyed digest');
+    const { rows: secrets } = await sql<{ name: string; value: Buffer }>`select name, value from accounts_secrets`.execute(database.db);
+    assert.deepEqual(secrets.map((r) => r.name), ['csrf'], 'no digest key is kept in the database');
+    for (const { value } of secrets) {
+      for (const label of ['network\0', '']) {
+        assert.ok(!createHmac('sha256', Buffer.from(value)).update(`${label}203.0.113.77`).digest().equals(stored));
+      }
+    }
+
+    assert.equal(app.privacy.retention('user.device.ip_address', 'security').days, 12);
+    const count = async () => (await sql<{ n: number }>`select count(*)::int as n from accounts_known_networks`.execute(database.db)).rows[0]!.n;
+    await sweepAccounts(database.db, new Date(Date.now() + 11 * 86_400_000), app.privacy);
+    assert.equal(await count(), 1, 'kept within the map\'s 12 days');
+    await sweepAccounts(database.db, new Date(Date.now() + 13 * 86_400_000), app.privacy);
+    assert.equal(await count(), 0, 'swept after the map\'s 12 days');
   } finally {
     await app.close();
   }

@@ -129,7 +129,7 @@ testEachDatabase('[P002-20] staff passwords: invited by an owner, strength-check
     const badRole = await owner.post('/staff/users', { name: 'X', email: 'x@shop.example', role: 'janitor' });
     assert.equal(badRole.statusCode, 400);
 
-    const invitation = (await queuedMail(database.db, 'accounts.staff-invitation')).at(-1);
+    const invitation = (await queuedMail(database.db, 'accounts.staff-invitation', app.privacy)).at(-1);
     assert.ok(invitation);
     assert.equal(invitation.params.role, 'support');
     const sam = new FormClient(app);
@@ -307,7 +307,7 @@ testEachDatabase('[P002-20] an owner re-invites a staff member who lost their pa
     const again = new FormClient(app, '203.0.113.91');
     assert.equal((await again.json('POST', '/api/staff/login', { email: 'sam@shop.example', password: staffPassword })).statusCode, 401, 'the old password is gone');
 
-    const link = new URL((await queuedMail(database.db, 'accounts.staff-invitation')).at(-1)!.params.link!);
+    const link = new URL((await queuedMail(database.db, 'accounts.staff-invitation', app.privacy)).at(-1)!.params.link!);
     const form = await again.get(link.pathname + link.search);
     const token = /name="token" value="([^"]+)"/.exec(form.body)![1]!;
     const set = await again.post('/staff/password/set', { token, new_password: 'harbour-violin-64-gently-rests' });

@@ -1,6 +1,6 @@
 // Forgets what has expired: sign-ups never confirmed whose link expired (the account row goes and
 // the person's kernel subject is erased), sessions, used or expired link tokens, old throttle
-// counts, networks not seen for 90 days, and security events past the security-log retention (30
+// counts, networks not seen for the data map's retention of security IP data, and security events past the security-log retention (30
 // days, like IP data in the data map). Accounts made at checkout are never swept here: orders
 // hang on their subject.
 import { sql } from 'kysely';
@@ -35,11 +35,11 @@ export async function sweepUnconfirmed(db: Db, kernel: PrivacyKernel, now: Date)
   return rows.length;
 }
 
-export async function sweepAccounts(db: Db, now: Date, kernel?: PrivacyKernel, throttle?: ThrottlePolicy): Promise<void> {
-  if (kernel) await sweepUnconfirmed(db, kernel, now);
+export async function sweepAccounts(db: Db, now: Date, kernel: PrivacyKernel, throttle?: ThrottlePolicy): Promise<void> {
+  await sweepUnconfirmed(db, kernel, now);
   await sweepSessions(db, now);
   await sweepThrottle(db, now, throttle);
-  await sweepNetworks(db, now);
+  await sweepNetworks(db, kernel, now);
   await sql`delete from accounts_tokens where expires_at < ${now}`.execute(db);
   await sql`delete from accounts_security_events where at < ${new Date(now.getTime() - EVENT_RETENTION_MS)}`.execute(db);
 }

@@ -3,6 +3,8 @@
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { sql } from 'kysely';
 import type { Db } from '../platform/db/database.ts';
+import { sealContext } from '../comms/outbox.ts';
+import type { PrivacyKernel } from '../privacy/kernel.ts';
 
 export class FormClient {
   readonly cookies = new Map<string, string>();
@@ -78,17 +80,29 @@ export interface QueuedMail {
   params: Record<string, string>;
 }
 
-/** Account mail in the outbox, oldest first (the outbox holds no address: the kernel gives it at send time). */
-export async function queuedMail(db: Db, template?: string): Promise<QueuedMail[]> {
-  const { rows } = await sql<QueuedMail>`
-    select template, subject_id, address_ref, params from comms_outbox
+/**
+ * Account mail in the outbox, oldest first (the outbox holds no address: the kernel gives it at
+ * send time). Links with one-time tokens are sealed in the outbox; with the shop's kernel they are
+ * opened into `params`, as the send job does.
+ */
+export async function queuedMail(db: Db, template?: string, kernel?: Pick<PrivacyKernel, 'openSecret'>): Promise<QueuedMail[]> {
+  const { rows } = await sql<QueuedMail & { id: string; sealed_params: Buffer | null }>`
+    select id, template, subject_id, address_ref, params, sealed_params from comms_outbox
     where template like 'accounts.%' ${template ? sql`and template = ${template}` : sql``}
     order by created_at, id`.execute(db);
-  return rows;
+  const mails: QueuedMail[] = [];
+  for (const { id, sealed_params, ...mail } of rows) {
+    if (kernel && sealed_params) {
+      const secrets = JSON.parse(await kernel.openSecret(db, { subject: mail.subject_id, context: sealContext(id), sealed: Buffer.from(sealed_params) })) as Record<string, string>;
+      mail.params = { ...mail.params, ...secrets };
+    }
+    mails.push(mail);
+  }
+  return mails;
 }
 
-export async function lastLink(db: Db, template: string): Promise<string> {
-  const mails = await queuedMail(db, template);
+export async function lastLink(db: Db, template: string, kernel: Pick<PrivacyKernel, 'openSecret'>): Promise<string> {
+  const mails = await queuedMail(db, template, kernel);
   const link = mails.at(-1)?.params.link;
   if (!link) throw new Error(`no ${template} mail with a link was queued`);
   const url = new URL(link);
@@ -106,7 +120,7 @@ export async function signUpAndConfirm(client: FormClient, db: Db, who: { name: 
   await client.get('/account/signup');
   const res = await client.post('/account/signup', { name: who.name, email: who.email, password: who.password, age: 'adult' });
   if (res.statusCode !== 200) throw new Error(`sign-up answered ${res.statusCode}: ${res.body.slice(0, 500)}`);
-  const page = await client.get(await lastLink(db, 'accounts.confirm-signup'));
+  const page = await client.get(await lastLink(db, 'accounts.confirm-signup', client.app.privacy));
   const confirm = await client.post('/account/confirm', { token: /name="token" value="([^"]+)"/.exec(page.body)?.[1] ?? '' });
   if (confirm.statusCode !== 303) throw new Error(`confirmation answered ${confirm.statusCode}: ${confirm.body.slice(0, 500)}`);
 }

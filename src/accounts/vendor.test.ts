@@ -18,7 +18,7 @@ testEachDatabase('[P000-14] vendor users sign in to the vendor portal and see on
     for (const [vendor, email] of [[corvid, 'vic@corvid.example'], [lantern, 'lea@lanternfish.example']] as const) {
       const res = await owner.json('POST', '/api/staff/vendor-users', { name: `User of ${vendor.name}`, email, vendor_id: vendor.id });
       assert.equal(res.statusCode, 201, res.body);
-      const link = new URL((await queuedMail(database.db, 'accounts.vendor-invitation')).at(-1)!.params.link!);
+      const link = new URL((await queuedMail(database.db, 'accounts.vendor-invitation', app.privacy)).at(-1)!.params.link!);
       const client = new FormClient(app);
       const form = await client.get(link.pathname + link.search);
       const token = /name="token" value="([^"]+)"/.exec(form.body)![1]!;

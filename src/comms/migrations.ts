@@ -41,4 +41,9 @@ export const commsMigrations: Migration[] = [
     id: 'comms/0002_personal_ref',
     up: (db) => runSql(db, `alter table comms_outbox add column personal_ref text not null default '' check (length(personal_ref) <= 200)`),
   },
+  {
+    // Links with one-time tokens are kept sealed by the kernel, not in `params` (decision 0025).
+    id: 'comms/0003_sealed_params',
+    up: (db) => runSql(db, `alter table comms_outbox add column sealed_params bytea`),
+  },
 ];

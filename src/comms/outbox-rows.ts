@@ -41,6 +41,7 @@ export async function finishMessage(db: Db, id: string, outcome: Outcome): Promi
     .set({
       status,
       params: '{}',
+      sealed_params: null,
       finished_at: sql<Date>`now()`,
       ...(outcome.status === 'sent' ? { sent_at: sql<Date>`now()`, transport_message_id: outcome.transportMessageId, last_error: null } : {}),
       ...(outcome.status === 'suppressed' ? { suppressed_reason: outcome.reason } : {}),

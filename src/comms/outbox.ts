@@ -9,6 +9,7 @@ import { enqueue } from '../platform/jobs/enqueue.ts';
 import { mailKinds, type MailKind } from './kinds.ts';
 import type { CommsTables, TemplateParams } from './tables.ts';
 import { findTemplate, isParamName } from './templates.ts';
+import type { PrivacyKernel } from '../privacy/kernel.ts';
 
 export { registerTemplate, type MailTemplate, type RenderedMail, type TemplateInput } from './templates.ts';
 export type { MailKind } from './kinds.ts';
@@ -17,6 +18,12 @@ export const SEND_JOB = 'comms.send';
 /** Temporary transport failures are retried with the job queue's backoff, up to this many tries in all. */
 export const SEND_MAX_ATTEMPTS = 10;
 
+/** What seals a template's secret parameters: the privacy kernel (`app.privacy`, `jobKernel(ctx)`). */
+export type SecretSealer = Pick<PrivacyKernel, 'sealSecret'>;
+
+/** Where a message's sealed parameters are bound to: they open only for this row. */
+export const sealContext = (outboxId: string) => `comms_outbox:${outboxId}`;
+
 export interface MailRequest {
   /** The data subject (privacy kernel subject id) the mail goes to. */
   subject: string;
@@ -24,7 +31,7 @@ export interface MailRequest {
   purpose: string;
   /** Registered template name, e.g. 'accounts.password-reset'. */
   template: string;
-  /** Template parameters. Non-personal values only (ids, links with opaque tokens, amounts). */
+  /** Template parameters. Non-personal values only (ids, amounts, links); those the template declares secret are sealed. */
   params?: TemplateParams;
   /** Which stored address: kernel item ref (default '' = the person's current email). An email-change confirmation goes to the pending new address stored under another ref. */
   addressRef?: string;
@@ -57,6 +64,8 @@ interface CheckedRequest {
   personal: string[];
   personalRef: string;
   params: TemplateParams;
+  /** The template's secret parameters, to be sealed (empty: none). */
+  secrets: Record<string, string>;
   idempotencyKey: string | null;
 }
 
@@ -101,21 +110,32 @@ function check(request: MailRequest): CheckedRequest {
 
   const idempotencyKey = request.idempotencyKey ?? null;
   if (idempotencyKey !== null && (idempotencyKey.length === 0 || idempotencyKey.length > 200)) throw misuse('idempotencyKey must be 1-200 characters');
-  return { kind, template: template.name, subject: request.subject.toLowerCase(), purpose: request.purpose, addressRef, personal, personalRef, params, idempotencyKey };
+  const plain: TemplateParams = {};
+  const secrets: Record<string, string> = {};
+  for (const [name, value] of Object.entries(params)) {
+    if (template.secretParams?.includes(name)) secrets[name] = String(value);
+    else plain[name] = value;
+  }
+  return { kind, template: template.name, subject: request.subject.toLowerCase(), purpose: request.purpose, addressRef, personal, personalRef, params: plain, secrets, idempotencyKey };
 }
 
 /**
  * Queues one mail and its send job on `db` (pass your transaction). Returns the outbox message id;
- * with an `idempotencyKey` already used, returns that message's id and queues nothing.
+ * with an `idempotencyKey` already used, returns that message's id and queues nothing. A template
+ * with secret parameters needs `options.kernel` to seal them.
  */
-export async function queueMail(db: Db, request: MailRequest): Promise<string> {
+export async function queueMail(db: Db, request: MailRequest, options: { kernel?: SecretSealer } = {}): Promise<string> {
   const mail = check(request);
+  const hasSecrets = Object.keys(mail.secrets).length > 0;
+  if (hasSecrets && !options.kernel) throw misuse(`template ${mail.template} has secret parameters (${Object.keys(mail.secrets).join(', ')}); pass the kernel to seal them`);
   const run = async (trx: Db): Promise<string> => {
     const t = tablesOf<CommsTables>(trx);
+    const id = randomUUID();
+    const sealed = hasSecrets ? await options.kernel!.sealSecret(trx, { subject: mail.subject, context: sealContext(id), value: JSON.stringify(mail.secrets) }) : null;
     const inserted = await t
       .insertInto('comms_outbox')
       .values({
-        id: randomUUID(),
+        id,
         kind: mail.kind,
         template: mail.template,
         subject_id: mail.subject,
@@ -124,6 +144,7 @@ export async function queueMail(db: Db, request: MailRequest): Promise<string> {
         personal: mail.personal,
         personal_ref: mail.personalRef,
         params: JSON.stringify(mail.params),
+        sealed_params: sealed,
         idempotency_key: mail.idempotencyKey,
         suppressed_reason: null,
         last_error: null,

@@ -10,10 +10,12 @@ export function paragraphTemplate(
   subject: (i: TemplateInput) => string,
   paragraphs: (i: TemplateInput) => string[],
   title?: string,
+  secretParams?: readonly string[],
 ): MailTemplate {
   return {
     name,
     params,
+    ...(secretParams ? { secretParams } : {}),
     ...(title ? { title } : {}),
     render(input) {
       const text = paragraphs(input).filter((p) => p !== '');

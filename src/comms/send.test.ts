@@ -6,7 +6,7 @@ import { waitFor } from '../platform/jobs/testing/support.ts';
 import { testEachDatabase } from '../platform/testing/databases.ts';
 import { findPersonalData, personalData } from '../platform/testing/personal-data.ts';
 import { testActor } from '../privacy/actors.ts';
-import { queueMail, SEND_JOB, type MailRequest } from './outbox.ts';
+import { queueMail, registerTemplate, SEND_JOB, type MailRequest } from './outbox.ts';
 import { mailFixture, WELCOME } from './testing/mail-fixture.ts';
 import { parseMail } from './testing/parse-mail.ts';
 import { startSmtpSink, type SmtpSink } from './testing/smtp-sink.ts';
@@ -190,4 +190,40 @@ testEachDatabase('an email-change confirmation goes to the address stored under 
   assert.deepEqual((await sink.waitForMail()).to, [pending]);
   assert.equal((await f.waitForStatus(missing, 'suppressed')).suppressed_reason, 'no-address');
   assert.equal(sink.received.length, 1);
+});
+
+registerTemplate({
+  name: 'test.secret-link',
+  params: ['link', 'number'],
+  secretParams: ['link'],
+  render: ({ params }) => ({ subject: `Request ${String(params.number)}`, text: `Open ${String(params.link)}\n` }),
+});
+
+testEachDatabase('a template\'s secret parameter is sealed by the kernel in the outbox, opened only to render the mail; erasure makes it unopenable', async (database, t) => {
+  const sink = await withSink(t);
+  const f = await mailFixture(database, { SMTP_URL: sink.url });
+  t.after(() => f.stop());
+  const subject = await f.customer();
+  const secret = 'https://shop.example/reset?token=Zq3sealedTokenValue0123456789abcdefghijklmno';
+  const request: MailRequest = { subject, purpose: 'account', template: 'test.secret-link', params: { link: secret, number: 'R-7' } };
+  await assert.rejects(queueMail(database.db, request), /pass the kernel to seal them/, 'a secret needs the kernel');
+  const id = await queueMail(database.db, request, { kernel: f.kernel });
+  const queued = (await sql<{ text: string; sealed: Buffer }>`select row_to_json(o)::text as text, sealed_params as sealed from comms_outbox o where id = ${id}::uuid`.execute(database.db)).rows[0]!;
+  assert.ok(!queued.text.includes('Zq3sealedToken'), 'no column holds the secret');
+  assert.match(queued.text, /R-7/, 'other parameters stay readable');
+  assert.ok(Buffer.from(queued.sealed).length > 0);
+
+  await f.startWorker();
+  const mail = await sink.waitForMail();
+  assert.ok(mail.text.includes(secret), 'the mail carries the link');
+  const row = await f.waitForStatus(id, 'sent');
+  assert.deepEqual(row.params, {});
+  const { rows } = await sql<{ sealed: Buffer | null }>`select sealed_params as sealed from comms_outbox where id = ${id}::uuid`.execute(database.db);
+  assert.equal(rows[0]!.sealed, null, 'the sealed copy goes once the mail is final');
+
+  // A mail queued for a person erased before it is sent is suppressed: the sealed link is shredded with them.
+  const later = await queueMail(database.db, request, { kernel: f.kernel });
+  await f.kernel.erase(database.db, { subject, actor: testActor('test') });
+  const suppressed = await f.waitForStatus(later, 'suppressed');
+  assert.equal(suppressed.suppressed_reason, 'erased');
 });

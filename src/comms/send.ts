@@ -14,7 +14,9 @@ import { jobErrorText } from '../platform/jobs/error-text.ts';
 import type { JobContext, JobPayload } from '../platform/jobs/types.ts';
 import { jobKernel } from '../privacy/job-services.ts';
 import { kindRules } from './kinds.ts';
-import { SEND_MAX_ATTEMPTS } from './outbox.ts';
+import { SEND_MAX_ATTEMPTS, sealContext } from './outbox.ts';
+import { SubjectErased } from '../privacy/refusals.ts';
+import type { TemplateParams } from './tables.ts';
 import { countAttempt, finishMessage, loadMessage, recordTemporaryFailure, type OutboxMessage } from './outbox-rows.ts';
 import { readRecipient } from './recipient.ts';
 import { findTemplate, type RenderedMail } from './templates.ts';
@@ -67,9 +69,20 @@ export async function sendQueuedMail(payload: JobPayload, ctx: JobContext, optio
   const recipient = await readRecipient(kernel, db, message);
   if (!recipient.ok) return finish({ status: 'suppressed', reason: recipient.reason });
 
+  let params = message.params;
+  if (message.sealed_params) {
+    try {
+      const secrets = JSON.parse(await kernel.openSecret(db, { subject: message.subject_id, context: sealContext(message.id), sealed: Buffer.from(message.sealed_params) })) as TemplateParams;
+      params = { ...params, ...secrets };
+    } catch (err) {
+      if (err instanceof SubjectErased) return finish({ status: 'suppressed', reason: 'erased' });
+      return finish({ status: 'failed', errorText: `SEALED_PARAMS: ${jobErrorText(err)}` });
+    }
+  }
+
   let rendered: RenderedMail;
   try {
-    rendered = template.render({ params: message.params, personal: recipient.personal, shop: { name: config.shopName, url: config.publicUrl } });
+    rendered = template.render({ params, personal: recipient.personal, shop: { name: config.shopName, url: config.publicUrl } });
   } catch (err) {
     return finish({ status: 'failed', errorText: `TEMPLATE_FAILED: ${jobErrorText(err)}` });
   }

@@ -22,6 +22,8 @@ export interface OutboxTable {
   personal_ref: Generated<string>;
   /** Non-personal template parameters; emptied once the message is final. */
   params: ColumnType<TemplateParams, string, string>;
+  /** The template's secret parameters (links with one-time tokens) as JSON sealed by the kernel under the recipient's key; null once final. */
+  sealed_params: Buffer | null;
   idempotency_key: string | null;
   status: Generated<OutboxStatus>;
   attempts: Generated<number>;

@@ -30,6 +30,11 @@ export interface MailTemplate {
   kind?: MailKind;
   /** Parameter names the template needs; a request that lacks one or adds another is refused. */
   params?: readonly string[];
+  /**
+   * Those of `params` that carry a one-time token (a link to confirm, reset or download). The
+   * outbox keeps them sealed under the recipient's key by the kernel, never readable (decision 0025).
+   */
+  secretParams?: readonly string[];
   /** Categories the template reads (e.g. user.name); a request must name each of them in `personal`. */
   personal?: readonly string[];
   render(input: TemplateInput): RenderedMail;
@@ -47,6 +52,9 @@ export function registerTemplate(template: MailTemplate): void {
   }
   for (const name of template.params ?? []) {
     if (!PARAM_NAME.test(name)) throw new Error(`Mail template ${template.name}: parameter name "${name}" must be a letter then letters, digits or _`);
+  }
+  for (const name of template.secretParams ?? []) {
+    if (!(template.params ?? []).includes(name)) throw new Error(`Mail template ${template.name}: secret parameter ${name} is not one of its params`);
   }
   const taken = registry.get(template.name);
   if (taken && taken !== template) throw new Error(`Mail template ${template.name} is already registered`);

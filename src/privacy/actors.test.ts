@@ -109,7 +109,7 @@ const PERSON_MINTING_ELSEWHERE: Record<string, string> = {
 // Where system actors are minted: the code of the declared job itself (outside the kernel and
 // accounts). A new file here is a new place that acts with no person behind it.
 const JOB_MINTING_ELSEWHERE: Record<string, string> = {
-  'src/cli/commands/privacy.ts': 'cli.keyring-rotate',
+  'src/cli/commands/privacy.ts': 'cli.keyring-rotate, cli.keyring-rewrap, cli.keyring-drop',
   'src/cli/commands/staff.ts': 'cli.staff-create',
   'src/cli/commands/subject.ts': 'cli.subject-export, cli.subject-erase, cli.blind-index-rotate',
   'src/commerce/checkout/flow.ts': 'checkout',

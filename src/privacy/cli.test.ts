@@ -16,6 +16,7 @@ import { findAccount } from '../accounts/identity.ts';
 import { finishEnrolment, startEnrolment } from '../accounts/second-factor.ts';
 import { stepAt, totpCode } from '../accounts/totp.ts';
 import { staffActor, testActor } from './actors.ts';
+import { kernelInternals } from './internals.ts';
 import { sealAuditLog } from './audit/seal.ts';
 import { fideslangTaxonomy } from './datamap/taxonomy.ts';
 import { rewriteAuditChainFrom, testKernel } from './testing.ts';
@@ -189,6 +190,55 @@ for (const engine of testEngines()) {
       assert.equal(acts.length, 1);
       assert.deepEqual([acts[0]!.actor_kind, acts[0]!.actor_role, acts[0]!.detail.reason, acts[0]!.detail.case], ['staff', 'dpo', 'incident', 'INC-7']);
       assert.equal(acts[0]!.detail.previous_anchor, `${anchor.seq}:${anchor.hash}`);
+    } finally {
+      for (const drop of shop.drops) await drop();
+    }
+  });
+
+  test(`\`custodian keys drop\` refuses while data keys are still under a retired master key, and drops it once the rotation has completed [${engine}]`, { timeout: 120_000 }, async () => {
+    const shop = await shopOn('custodian-cli-keys-drop-');
+    try {
+      const database = await shop.open();
+      await migrate(database.db, allMigrations);
+      const { kernel } = await testKernel(database.db, { keyringPath: shop.keyringPath });
+      const subjects: string[] = [];
+      for (const name of ['Rotated One', 'Rotated Two']) {
+        const subject = await kernel.createSubject(database.db, { kind: 'customer', actor: testActor('t'), purpose: 'account' });
+        await kernel.write(database.db, { subject, actor: testActor('t'), purpose: 'fulfillment', values: { 'user.name': name } });
+        subjects.push(subject);
+      }
+      const first = kernelInternals(kernel).keyring.activeKeyId();
+      // A rotation interrupted before its re-wrap: the new key is active, every data key still under the old one.
+      await kernelInternals(kernel).masterKeys.rotate();
+      await kernel.close();
+      await database.close();
+
+      const early = await cli(shop.env, 'keys', 'drop');
+      assert.notEqual(early.code, 0);
+      assert.match(early.stderr, /2 data key\(s\) are still wrapped under a retired master key/);
+      assert.match(readFileSync(shop.keyringPath, 'utf8'), new RegExp(first), 'nothing was dropped');
+
+      const rewrap = await cli(shop.env, 'keyring', 'rewrap');
+      assert.equal(rewrap.code, 0, rewrap.stderr);
+      assert.match(rewrap.stdout, /2 data key\(s\) re-wrapped/);
+      const dropped = await cli(shop.env, 'keys', 'drop');
+      assert.equal(dropped.code, 0, dropped.stderr);
+      assert.match(dropped.stdout, new RegExp(`Dropped 1 retired master key\\(s\\): ${first}`));
+      assert.doesNotMatch(readFileSync(shop.keyringPath, 'utf8'), new RegExp(first), 'the retired key is gone from the keyring');
+      const again = await cli(shop.env, 'keys', 'drop');
+      assert.match(again.stdout, /Nothing to drop/);
+
+      // A full rotation (rotate and re-wrap in one command) then a drop; the data still reads.
+      const rotated = await cli(shop.env, 'keyring', 'rotate');
+      assert.equal(rotated.code, 0, rotated.stderr);
+      assert.equal((await cli(shop.env, 'keys', 'drop')).code, 0);
+      const reopened = await shop.open();
+      const after = await testKernel(reopened.db, { keyringPath: shop.keyringPath });
+      assert.equal(kernelInternals(after.kernel).keyring.retiredKeyIds().length, 0);
+      const read = await after.kernel.read(reopened.db, { subject: subjects[1]!, actor: testActor('t'), purpose: 'fulfillment', categories: ['user.name'] });
+      assert.equal(read.values['user.name'], 'Rotated Two');
+      await after.kernel.close();
+      await reopened.close();
     } finally {
       for (const drop of shop.drops) await drop();
     }

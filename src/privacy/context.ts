@@ -3,7 +3,7 @@
 import type { Db } from '../platform/db/database.ts';
 import type { Logger } from '../platform/logger.ts';
 import { BlindIndexer } from './crypto/blind-index.ts';
-import { KeyCache } from './crypto/key-cache.ts';
+import { KeyCache, type KeyCacheOptions } from './crypto/key-cache.ts';
 import type { FileKeyring, MasterKeyProvider } from './crypto/keyring.ts';
 import type { DataMap } from './datamap/types.ts';
 
@@ -31,7 +31,7 @@ export function newContext(options: {
   anchorPath?: string | null;
   log?: Logger | null;
   now?: () => Date;
-  keyCache?: { maxEntries?: number; ttlMs?: number };
+  keyCache?: KeyCacheOptions;
 }): KernelContext {
   return {
     map: options.map,

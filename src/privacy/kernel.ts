@@ -17,7 +17,11 @@ import { findSubjects, type LookupRequest } from './store/lookup.ts';
 import { syncPolicyVersions } from './store/policy-sync.ts';
 import { createSubject, setRestricted } from './store/subjects.ts';
 import { checkResidency } from './residency.ts';
-import { rotateMasterKey } from './crypto/rotation.ts';
+import { keyedDigest } from './crypto/keyed-digest.ts';
+import { openSecret, sealSecret, type SealRequest } from './store/sealed-secrets.ts';
+import { retentionDays } from './datamap/policy.ts';
+import { validationError } from '../platform/errors.ts';
+import { dropRetiredMasterKeys, rewrapAll, rotateMasterKey } from './crypto/rotation.ts';
 import { eraseSubject, reconcileErasures, type EraseResult } from './erasure.ts';
 import { pendingDisclosureRequests, type PendingDisclosureRequest } from './disclosure/pending.ts';
 import { decideDisclosure, disclose, requestDisclosure, type Disclosure, type DisclosureRecord, type DisclosureRequest } from './disclosure/disclose.ts';
@@ -106,8 +110,28 @@ export interface PrivacyKernel {
   rotateMasterKey(db: Db, actor: Actor): Promise<{ keyId: string; rewrapped: number }>;
   /** The privacy officer accepts the audit chain as it stands (after a restore, a lost anchor, an incident); recorded in the chain. */
   reanchorAudit(db: Db, request: ReanchorRequest): Promise<ReanchorResult>;
+  /** Re-wraps every data key still under a retired master key (finishes an interrupted rotation). */
+  rewrapDataKeys(db: Db, actor: Actor): Promise<{ keyId: string; rewrapped: number }>;
+  /** Drops every master key that is retired and wraps no data key any more; refuses (naming how many remain) otherwise. */
+  dropRetiredMasterKeys(db: Db, actor: Actor): Promise<{ dropped: string[] }>;
+  /**
+   * A digest of `value` under a key kept in the keyring (never in the database), separate per
+   * `domain` (e.g. 'accounts.network'): lets a module recognise a value again without keeping it.
+   */
+  keyedDigest(domain: string, value: string): Buffer;
+  /**
+   * Seals a secret (a mailed link's token) for one person under their data key, bound to where it
+   * is kept; erasing the person shreds it. Not personal data, so not an audited read.
+   */
+  sealSecret(db: Db, request: SealRequest & { value: string }): Promise<Buffer>;
+  /** Opens what `sealSecret` sealed for this subject and context. */
+  openSecret(db: Db, request: SealRequest & { sealed: Buffer }): Promise<string>;
+  /** How long the data map keeps `category` collected for `purpose`, in days, and why. */
+  retention(category: string, purpose: string): { days: number; reason: string };
   /** Waits for audit rows written outside callers' transactions. */
   flush(): Promise<void>;
+  /** Flushes, stops the kernel's timers and zeroes the data keys it cached. */
+  close(): Promise<void>;
 }
 
 export async function startKernel(options: KernelOptions): Promise<PrivacyKernel> {
@@ -123,6 +147,7 @@ export async function startKernel(options: KernelOptions): Promise<PrivacyKernel
     ...(options.now ? { now: options.now } : {}),
   });
   if (options.checkAnchor) await checkAnchorAtStart(ctx, options.db);
+  await keyring.ensureDigestKey();
   const region = await checkResidency(ctx, options.db, options.region);
   await syncPolicyVersions(ctx, options.db);
   if (options.reconcileErasures !== false) {
@@ -136,6 +161,9 @@ export async function startKernel(options: KernelOptions): Promise<PrivacyKernel
 }
 
 export function kernelOf(ctx: KernelContext, region: string): PrivacyKernel {
+  const flush = async () => {
+    while (ctx.pending.size) await Promise.all([...ctx.pending]);
+  };
   return attachInternals({
     map: ctx.map,
     region,
@@ -167,8 +195,20 @@ export function kernelOf(ctx: KernelContext, region: string): PrivacyKernel {
     maintainBlindIndexes: mintedOnly(ctx, 'key.rotate', (db, r) => maintainBlindIndexes(ctx, db, r)),
     rotateMasterKey: mintedActor(ctx, 'key.rotate', (db, actor) => rotateMasterKey(ctx, db, actor)),
     reanchorAudit: mintedOnly(ctx, 'audit.reanchor', (db, r) => reanchorAudit(ctx, db, r)),
-    async flush() {
-      while (ctx.pending.size) await Promise.all([...ctx.pending]);
+    rewrapDataKeys: mintedActor(ctx, 'key.rewrap', async (db, actor) => ({ keyId: ctx.masterKeys.activeKeyId(), rewrapped: await rewrapAll(ctx, db, actor) })),
+    dropRetiredMasterKeys: mintedActor(ctx, 'key.drop', (db, actor) => dropRetiredMasterKeys(ctx, db, actor)),
+    sealSecret: (db, r) => sealSecret(ctx, db, r),
+    openSecret: (db, r) => openSecret(ctx, db, r),
+    keyedDigest: (domain, value) => keyedDigest(ctx.keyring, domain, value),
+    retention: (category, purpose) => {
+      if (!ctx.map.categories.has(category)) throw validationError('category', `is not in the data map: ${category}`);
+      if (!ctx.map.purposes.has(purpose)) throw validationError('purpose', `is not in the data map: ${purpose}`);
+      return retentionDays(ctx.map, category, purpose);
+    },
+    flush,
+    async close() {
+      await flush();
+      ctx.keyCache.close();
     },
   }, ctx);
 }

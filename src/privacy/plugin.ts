@@ -22,7 +22,7 @@ export const privacyPlugin: FastifyPluginAsync = async (app) => {
   });
   // Throws if a second kernel is registered: there is exactly one.
   app.decorate('privacy', kernel);
-  app.addHook('onClose', async () => kernel.flush());
+  app.addHook('onClose', async () => kernel.close());
 };
 
 // Like fastify-plugin: the decorator is visible to every module registered after this one.

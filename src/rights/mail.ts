@@ -2,7 +2,7 @@
 // must answer requests: not marketing, sent even to a deactivated account); the reminders to
 // staff under `account`. Parameters are request numbers, dates, counts and links with opaque
 // tokens, never personal data.
-import { queueMail, registerTemplate } from '../comms/outbox.ts';
+import { queueMail, registerTemplate, type SecretSealer } from '../comms/outbox.ts';
 import { paragraphTemplate, param as p } from '../comms/paragraphs.ts';
 import type { Db } from '../platform/db/database.ts';
 
@@ -32,6 +32,7 @@ const templates = [
       `We answer it by ${p(i, 'due')} at the latest. If you did not make this request, ignore this mail: nothing happens without the confirmation.`,
     ],
     'Confirm your request about your data',
+    ['link'],
   ),
   paragraphTemplate(
     'rights.export-ready',
@@ -42,6 +43,7 @@ const templates = [
       `The link works until ${p(i, 'expires')}. Anyone with it can see your data, so do not pass it on.`,
     ],
     'Your copy of your data',
+    ['link'],
   ),
   paragraphTemplate(
     'rights.request-due',
@@ -65,13 +67,20 @@ for (const template of templates) registerTemplate(template);
 
 export type RightsTemplate = 'rights.deletion-receipt' | 'rights.verify-request' | 'rights.export-ready' | 'rights.request-due' | 'rights.request-overdue';
 
-/** Queues one of the rights mails to a person (the address is read at send time). */
-export function queueRightsMail(db: Db, mail: { template: RightsTemplate; subject: string; params: Record<string, string>; idempotencyKey?: string; purpose?: string }): Promise<string> {
-  return queueMail(db, {
-    subject: mail.subject,
-    purpose: mail.purpose ?? RIGHTS_PURPOSE,
-    template: mail.template,
-    params: mail.params,
-    ...(mail.idempotencyKey ? { idempotencyKey: mail.idempotencyKey } : {}),
-  });
+/** Queues one of the rights mails to a person (the address is read at send time); a mail with a link needs the kernel, which seals it. */
+export function queueRightsMail(
+  db: Db,
+  mail: { template: RightsTemplate; subject: string; params: Record<string, string>; idempotencyKey?: string; purpose?: string; kernel?: SecretSealer },
+): Promise<string> {
+  return queueMail(
+    db,
+    {
+      subject: mail.subject,
+      purpose: mail.purpose ?? RIGHTS_PURPOSE,
+      template: mail.template,
+      params: mail.params,
+      ...(mail.idempotencyKey ? { idempotencyKey: mail.idempotencyKey } : {}),
+    },
+    mail.kernel ? { kernel: mail.kernel } : {},
+  );
 }

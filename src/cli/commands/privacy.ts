@@ -117,6 +117,30 @@ export const privacyCommands: CliCommand[] = [
       return { data: result, text: `Master key ${result.keyId} is active; ${result.rewrapped} data key(s) re-wrapped.` };
     },
   },
+  {
+    path: ['keyring', 'rewrap'],
+    summary: 'Finish an interrupted rotation: re-wrap every data key still under a retired master key',
+    async run(ctx) {
+      const kernel = await startKernel({ db: ctx.db, datamapDir: ctx.config.datamapDir, keyringPath: ctx.config.keyringPath, region: ctx.config.dataRegion });
+      const result = await kernel.rewrapDataKeys(ctx.db, systemActor('cli.keyring-rewrap'));
+      return { data: result, text: `${result.rewrapped} data key(s) re-wrapped under master key ${result.keyId}.` };
+    },
+  },
+  ...['keyring', 'keys'].map(
+    (word): CliCommand => ({
+      path: [word, 'drop'],
+      summary: 'After a rotation has completed: zero and forget the retired master keys (backups made before it can no longer be read)',
+      async run(ctx) {
+        const kernel = await startKernel({ db: ctx.db, datamapDir: ctx.config.datamapDir, keyringPath: ctx.config.keyringPath, region: ctx.config.dataRegion });
+        const { dropped } = await kernel.dropRetiredMasterKeys(ctx.db, systemActor('cli.keyring-drop'));
+        await kernel.close();
+        return {
+          data: { dropped },
+          text: dropped.length ? `Dropped ${dropped.length} retired master key(s): ${dropped.join(', ')}.` : 'Nothing to drop: no master key is retired.',
+        };
+      },
+    }),
+  ),
 ];
 
 function chainLines(report: VerifyReport): string[] {

@@ -1,8 +1,8 @@
 // `custodian staff create`: adds a staff member, typically the first owner (later owners add staff
 // in the console). The new member gets a mailed link to choose their password; the link is also
 // printed, for a shop whose mail is not set up yet. The code lives in src/accounts.
-import { commsMailer } from '../../accounts/comms-mailer.ts';
-import { loadSecret } from '../../accounts/secrets.ts';
+import { commsMailerFor } from '../../accounts/comms-mailer.ts';
+import { throttleSecret } from '../../accounts/secrets.ts';
 import { createStaff } from '../../accounts/staff.ts';
 import { staffRoles, systemActor } from '../../privacy/actors.ts';
 import { startKernel } from '../../privacy/kernel.ts';
@@ -23,8 +23,8 @@ export const staffCommands: CliCommand[] = [
       const deps = {
         kernel,
         decoy: '',
-        mail: commsMailer,
-        throttleSecret: await loadSecret(ctx.db, 'throttle'),
+        mail: commsMailerFor(kernel),
+        throttleSecret: throttleSecret(kernel),
         publicUrl: ctx.config.publicUrl,
         shopName: ctx.config.shopName,
         now: () => new Date(),

@@ -32,6 +32,7 @@ export type AuditAction =
   | 'key.rewrap'
   | 'key.rotate'
   | 'key.destroy'
+  | 'key.drop'
   | 'policy.publish'
   | 'residency.record'
   | 'staff.action'

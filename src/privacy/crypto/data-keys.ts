@@ -5,7 +5,7 @@
 import { createHmac, randomBytes } from 'node:crypto';
 import { SubjectErased } from '../refusals.ts';
 import type { KernelContext } from '../context.ts';
-import type { CachedKey } from './key-cache.ts';
+import { copyKey, type CachedKey } from './key-cache.ts';
 import { aad, open, seal } from './envelope.ts';
 import { randomLeaf } from './shredder.ts';
 
@@ -52,7 +52,7 @@ export async function unwrapDataKey(ctx: KernelContext, subjectId: string, kind:
   if (!secret) throw new SubjectErased();
   const inner = await ctx.masterKeys.unwrap(row.master_key_id, row.wrapped_key, outerAad(subjectId));
   const dataKey = open(shredKey(secret, subjectId), inner, innerAad(subjectId));
-  if (options.cache !== false) ctx.keyCache.set(subjectId, { kind, leaf, wrapped: Buffer.from(row.wrapped_key), dataKey });
+  if (options.cache !== false) ctx.keyCache.set(subjectId, { kind, leaf, wrapped: Buffer.from(row.wrapped_key), dataKey: copyKey(dataKey) });
   return dataKey;
 }
 

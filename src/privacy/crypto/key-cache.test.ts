@@ -13,7 +13,7 @@ const key = (leaf: number) => ({ kind: 'customer', leaf, wrapped: Buffer.from([l
 
 test('the key cache is bounded (least recently used out first) and its entries expire', () => {
   let now = 0;
-  const cache = new KeyCache({ maxEntries: 2, ttlMs: 1000, now: () => now });
+  const cache = new KeyCache({ maxEntries: 2, ttlMs: 1000, sweepEveryMs: 0, now: () => now });
   cache.set('a', key(1));
   cache.set('b', key(2));
   assert.equal(cache.get('a')?.leaf, 1, 'a is now the most recently used');
@@ -26,6 +26,50 @@ test('the key cache is bounded (least recently used out first) and its entries e
   now = 1000;
   assert.equal(cache.get('c'), undefined, 'expired');
   assert.equal(cache.size, 1);
+});
+
+test('a cached key past its time to live is dropped and zeroed by the timer, with no other key pushing it out', (t) => {
+  t.mock.timers.enable({ apis: ['setInterval', 'Date'], now: 0 });
+  const cache = new KeyCache({ ttlMs: 60_000, sweepEveryMs: 10_000 });
+  try {
+    const owned = Buffer.alloc(32, 7);
+    cache.set('a', { kind: 'customer', leaf: 1, wrapped: Buffer.from([1]), dataKey: owned });
+    const handedOut = cache.get('a')!.dataKey;
+    assert.notEqual(handedOut, owned, 'get hands out a copy, so zeroing never hits a key in use');
+    t.mock.timers.tick(50_000);
+    assert.equal(cache.size, 1, 'still within its time to live');
+    assert.ok(owned.some((b) => b !== 0));
+    t.mock.timers.tick(10_000);
+    assert.equal(cache.size, 0, 'dropped by the sweep at 60 s');
+    assert.ok(owned.every((b) => b === 0), 'and its bytes zeroed');
+    assert.ok(handedOut.some((b) => b !== 0), 'the copy handed out earlier is untouched');
+  } finally {
+    cache.close();
+  }
+});
+
+test('evicted, deleted and closed-over keys are zeroed; close stops the timer', (t) => {
+  t.mock.timers.enable({ apis: ['setInterval', 'Date'], now: 0 });
+  const cache = new KeyCache({ maxEntries: 1, ttlMs: 1000, sweepEveryMs: 250 });
+  const [a, b, c] = [Buffer.alloc(32, 1), Buffer.alloc(32, 2), Buffer.alloc(32, 3)];
+  cache.set('a', { ...key(1), dataKey: a });
+  cache.set('b', { ...key(2), dataKey: b });
+  assert.ok(a.every((x) => x === 0), 'evicted');
+  cache.delete('b');
+  assert.ok(b.every((x) => x === 0), 'deleted');
+  cache.set('c', { ...key(3), dataKey: c });
+  cache.close();
+  assert.ok(c.every((x) => x === 0), 'closed');
+  assert.equal(cache.size, 0);
+});
+
+testEachDatabase('a kernel closes its key cache: keys zeroed, timer stopped', async ({ db }) => {
+  const { kernel } = await testKernel(db);
+  const subject = await kernel.createSubject(db, { kind: 'customer', actor: system, purpose: 'account' });
+  assert.equal(kernelInternals(kernel).keyCache.size, 1);
+  await kernel.close();
+  assert.equal(kernelInternals(kernel).keyCache.size, 0);
+  assert.equal(kernelInternals(kernel).keyCache.get(subject), undefined);
 });
 
 testEachDatabase('[P000-12] an erasure in one process stops reads and writes at once in another that holds the key in its cache', async ({ db }) => {

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { createHmac } from 'node:crypto';
-import { chmodSync, mkdtempSync, readFileSync, statSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
@@ -144,4 +144,28 @@ test('blind-index rotation: one retiring version at a time, two processes rotati
   assert.deepEqual(b.blindIndexKeys().map((k) => k.version), [2], 'another process sees the destruction');
   assert.equal(await b.destroyBlindIndexKey(1), false);
   assert.equal(await a.rotateBlindIndexKey(now, 2), 3, 'with nothing retiring, the next rotation goes ahead');
+});
+
+testEachDatabase('keyed digests are keyed by the keyring (added on start to a keyring made without it), stable across restarts, separate per domain', async ({ db }) => {
+  const path = freshPath();
+  FileKeyring.open(path);
+  // A keyring written before keyed digests existed.
+  const raw = JSON.parse(readFileSync(path, 'utf8')) as Record<string, unknown>;
+  delete raw.keyed_digest_key;
+  writeFileSync(path, JSON.stringify(raw), { mode: 0o600 });
+  assert.throws(() => FileKeyring.open(path).digestKey(), PrivacySetupError);
+
+  const { kernel } = await testKernel(db, { keyringPath: path });
+  const stored = JSON.parse(readFileSync(path, 'utf8')) as { keyed_digest_key?: string };
+  assert.equal(Buffer.from(stored.keyed_digest_key ?? '', 'base64').length, 32, 'start added the key to the keyring file');
+  const digest = kernel.keyedDigest('accounts.network', '203.0.113.9');
+  assert.equal(digest.length, 32);
+  assert.ok(!digest.equals(kernel.keyedDigest('accounts.throttle', '203.0.113.9')), 'another domain, another digest');
+  assert.ok(!digest.equals(kernel.keyedDigest('accounts.network', '203.0.113.10')));
+  const again = await testKernel(db, { keyringPath: path });
+  assert.ok(again.kernel.keyedDigest('accounts.network', '203.0.113.9').equals(digest), 'the same after a restart');
+  const other = await testKernel(db);
+  assert.ok(!other.kernel.keyedDigest('accounts.network', '203.0.113.9').equals(digest), 'another keyring, another digest');
+  assert.throws(() => kernel.keyedDigest('network', 'x'), /domain/);
+  await Promise.all([kernel.close(), again.kernel.close(), other.kernel.close()]);
 });

@@ -41,6 +41,8 @@ export interface MasterKeyProvider {
   rotate(): Promise<string>;
   /** Forgets a retired master key (after every data key was re-wrapped). */
   drop(keyId: string): Promise<void>;
+  /** The master keys that are no longer active but can still unwrap (until dropped). */
+  retiredKeyIds(): string[];
 }
 
 interface MasterKey {
@@ -54,6 +56,8 @@ interface KeyringState {
   createdAt: string;
   masterKeys: MasterKey[];
   blindIndexKeys: BlindIndexKey[];
+  /** The root of the keyed digests modules keep (keyed-digest.ts); added on start to older keyrings. */
+  digestKey: Buffer | null;
   shredder: ShredNodes;
   erasures: number;
 }
@@ -66,6 +70,7 @@ function freshState(): KeyringState {
     createdAt: now,
     masterKeys: [{ id: newKeyId('mk'), key: randomBytes(32), createdAt: now, state: 'active' }],
     blindIndexKeys: newBlindIndexKeys(now),
+    digestKey: randomBytes(32),
     shredder: newShredder(),
     erasures: 0,
   };
@@ -78,6 +83,7 @@ function serialise(state: KeyringState): string {
       created_at: state.createdAt,
       master_keys: state.masterKeys.map((k) => ({ id: k.id, key: k.key.toString('base64'), created_at: k.createdAt, state: k.state })),
       blind_index_keys: serialiseBlindIndexKeys(state.blindIndexKeys),
+      ...(state.digestKey ? { keyed_digest_key: state.digestKey.toString('base64') } : {}),
       shredder: { depth: SHRED_DEPTH, erasures: state.erasures, nodes: serialiseShredder(state.shredder) },
     },
     null,
@@ -99,7 +105,9 @@ function parse(text: string, path: string): KeyringState {
     const blindIndexKeys = parseBlindIndexKeys(
       raw.format === FORMAT_1 ? [{ version: 1, key: raw.blind_index_key, created_at: raw.created_at, state: 'active' }] : raw.blind_index_keys,
     );
-    return { createdAt: String(raw.created_at), masterKeys, blindIndexKeys, shredder: parseShredder(raw.shredder.nodes), erasures: Number(raw.shredder.erasures) || 0 };
+    const digestKey = raw.keyed_digest_key === undefined ? null : Buffer.from(String(raw.keyed_digest_key), 'base64');
+    if (digestKey && digestKey.length !== 32) throw new Error('bad keyed digest key');
+    return { createdAt: String(raw.created_at), masterKeys, blindIndexKeys, digestKey, shredder: parseShredder(raw.shredder.nodes), erasures: Number(raw.shredder.erasures) || 0 };
   } catch (err) {
     throw new PrivacySetupError(`The keyring ${path} cannot be read (${(err as Error).message}).`);
   }
@@ -159,6 +167,7 @@ export class FileKeyring implements MasterKeyProvider {
     const old = this.#state;
     this.#state = state;
     for (const k of old.blindIndexKeys) k.key.fill(0);
+    old.digestKey?.fill(0);
   }
 
   /** Runs a change under the keyring lock on the freshest state, then writes it atomically. */
@@ -215,6 +224,11 @@ export class FileKeyring implements MasterKeyProvider {
     });
   }
 
+  retiredKeyIds(): string[] {
+    this.refresh();
+    return this.#state.masterKeys.filter((k) => k.state === 'retired').map((k) => k.id);
+  }
+
   masterKeyIds(): { id: string; state: 'active' | 'retired' }[] {
     return this.#state.masterKeys.map((k) => ({ id: k.id, state: k.state }));
   }
@@ -247,6 +261,26 @@ export class FileKeyring implements MasterKeyProvider {
   /** Zeroes and forgets a retiring blind-index key. Returns false when it was already gone. */
   destroyBlindIndexKey(version: number): Promise<boolean> {
     return this.#mutate((state) => destroyBlindIndexKey(state.blindIndexKeys, version));
+  }
+
+  /** Adds the keyed-digest root key to a keyring made before it existed (once; a no-op after). */
+  async ensureDigestKey(): Promise<void> {
+    this.refresh();
+    if (this.#state.digestKey) return;
+    await this.#mutate((state) => {
+      state.digestKey ??= randomBytes(32);
+    });
+  }
+
+  /**
+   * The keyed-digest root key as the file says now. Like the blind-index keys, the bytes must not
+   * outlive the call: they are zeroed when the file changes.
+   */
+  digestKey(): Buffer {
+    this.refresh();
+    const key = this.#state.digestKey;
+    if (!key) throw new PrivacySetupError(`The keyring ${this.path} has no keyed-digest key; start the kernel once to add it.`);
+    return key;
   }
 
   /** The subject's shredder secret; null once the leaf was punctured (the subject was erased). */

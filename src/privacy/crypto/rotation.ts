@@ -1,12 +1,14 @@
 // Master-key rotation: a new master key becomes active and every wrapped data key is re-wrapped
 // under it, in batches. The data itself (the items, encrypted under the data keys) is not touched.
-// The old master key stays in the keyring, retired, so older backups remain restorable; `drop`
-// removes it once those backups have aged out.
+// The old master key stays in the keyring, retired, so older backups remain restorable;
+// `custodian keyring drop` removes it once the rotation has completed (no data key is still
+// wrapped under it) and the operator decides those backups may go (decision 0025).
 import { sql } from 'kysely';
 import type { Db } from '../../platform/db/database.ts';
 import type { Actor } from '../actors.ts';
 import { appendAudit } from '../audit/append.ts';
 import type { KernelContext } from '../context.ts';
+import { conflict } from '../../platform/errors.ts';
 import { rewrapDataKey } from './data-keys.ts';
 
 export async function rotateMasterKey(ctx: KernelContext, db: Db, actor: Actor): Promise<{ keyId: string; rewrapped: number }> {
@@ -36,4 +38,24 @@ export async function rewrapAll(ctx: KernelContext, db: Db, actor: Actor, batch 
     total += done;
     if (done < batch) return total;
   }
+}
+
+/**
+ * Drops (zeroes and forgets) every retired master key once no wrapped data key is under it any
+ * more. Refuses, naming how many data keys still are, while a rotation has not completed; run the
+ * re-wrap (`custodian keyring rewrap`) first. Nothing is dropped unless all can be.
+ */
+export async function dropRetiredMasterKeys(ctx: KernelContext, db: Db, actor: Actor): Promise<{ dropped: string[] }> {
+  const retired = ctx.masterKeys.retiredKeyIds();
+  if (!retired.length) return { dropped: [] };
+  const { rows } = await sql<{ n: number }>`select count(*)::int as n from privacy_subject_keys where master_key_id = any(${retired}::text[])`.execute(db);
+  const remaining = Number(rows[0]?.n ?? 0);
+  if (remaining > 0) {
+    throw conflict(
+      `${remaining} data key(s) are still wrapped under a retired master key; the rotation has not completed. Run \`custodian keyring rewrap\` first, then drop.`,
+    );
+  }
+  for (const keyId of retired) await ctx.masterKeys.drop(keyId);
+  await appendAudit(db, [{ actor, action: 'key.drop', outcome: 'ok', detail: { master_keys: retired } }], ctx.now());
+  return { dropped: retired };
 }

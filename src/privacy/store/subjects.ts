@@ -62,7 +62,7 @@ export async function createSubject(
       at,
     )}
     select 1`.execute(db);
-  ctx.keyCache.set(id, { kind, leaf: row.leaf, wrapped: row.wrapped_key, dataKey });
+  ctx.keyCache.set(id, { kind, leaf: row.leaf, wrapped: row.wrapped_key, dataKey }); // the cache owns it now
   return id;
 }
 

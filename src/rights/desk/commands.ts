@@ -71,6 +71,7 @@ export async function mailVerification(deps: RightsDeps, db: Db, request: Rights
     template: 'rights.verify-request',
     subject: request.subject_id,
     params: { number: request.number, kind: kindLabels[request.kind].toLowerCase(), link: `${deps.config.publicUrl}/privacy/requests/confirm?token=${token}`, due: day(request.due_at) },
+    kernel: deps.kernel,
   });
   await addEvent(db, request.id, 'confirmation-mailed', actor, {}, deps.now());
 }
@@ -113,7 +114,7 @@ export async function carryOut(deps: RightsDeps, db: Db, request: RightsRequest,
   switch (request.kind) {
     case 'access': {
       const { token, expires } = await issueLink(db, request.id, 'download', deps.now());
-      await queueRightsMail(db, { template: 'rights.export-ready', subject, params: { number: request.number, link: `${deps.config.publicUrl}/privacy/your-data?token=${token}`, expires: day(expires) } });
+      await queueRightsMail(db, { template: 'rights.export-ready', subject, params: { number: request.number, link: `${deps.config.publicUrl}/privacy/your-data?token=${token}`, expires: day(expires) }, kernel: deps.kernel });
       await addEvent(db, request.id, 'copy-mailed', actor, {}, deps.now());
       await closeRequest(deps, db, request.id, 'completed', 'done', actor);
       return 'The person is mailed a link to everything held about them (valid 7 days).';
