@@ -45,7 +45,7 @@ testEachDatabase('[P002-19] a sign-in from a network the user has not used befor
   }
 });
 
-testEachDatabase('[P002-19] network digests are keyed outside the database and kept as long as the data map says', async (database) => {
+testEachDatabase('[P002-19] network digests are keyed outside the database; they and the security events are kept as long as the data map says', async (database) => {
   // A data map whose security retention of IP data is 12 days instead of 30.
   const datamap = mkdtempSync(join(tmpdir(), 'custodian-datamap-'));
   cpSync(fileURLToPath(new URL('../../datamap/', import.meta.url)), datamap, { recursive: true });
@@ -75,10 +75,15 @@ testEachDatabase('[P002-19] network digests are keyed outside the database and k
 
     assert.equal(app.privacy.retention('user.device.ip_address', 'security').days, 12);
     const count = async () => (await sql<{ n: number }>`select count(*)::int as n from accounts_known_networks`.execute(database.db)).rows[0]!.n;
+    await sql`insert into accounts_security_events (at, kind) values (now(), 'login-failed')`.execute(database.db);
+    const events = async () => (await sql<{ n: number }>`select count(*)::int as n from accounts_security_events`.execute(database.db)).rows[0]!.n;
+    const eventsBefore = await events();
     await sweepAccounts(database.db, new Date(Date.now() + 11 * 86_400_000), app.privacy);
     assert.equal(await count(), 1, 'kept within the map\'s 12 days');
+    assert.equal(await events(), eventsBefore, 'security events kept within the map\'s 12 days');
     await sweepAccounts(database.db, new Date(Date.now() + 13 * 86_400_000), app.privacy);
     assert.equal(await count(), 0, 'swept after the map\'s 12 days');
+    assert.equal(await events(), 0, 'security events swept after the map\'s 12 days too');
   } finally {
     await app.close();
   }

@@ -1,18 +1,17 @@
 // Forgets what has expired: sign-ups never confirmed whose link expired (the account row goes and
 // the person's kernel subject is erased), sessions, used or expired link tokens, old throttle
-// counts, networks not seen for the data map's retention of security IP data, and security events past the security-log retention (30
-// days, like IP data in the data map). Accounts made at checkout are never swept here: orders
-// hang on their subject.
+// counts, and networks not seen and security events older than the data map's retention of security
+// logs (IP data kept for security). Accounts made at checkout are never swept here: orders hang on
+// their subject.
 import { sql } from 'kysely';
 import type { Db } from '../platform/db/database.ts';
 import { systemActor } from '../privacy/actors.ts';
 import type { PrivacyKernel } from '../privacy/kernel.ts';
-import { sweepNetworks } from './networks.ts';
+import { networkMemoryDays, sweepNetworks } from './networks.ts';
 import { sweepSessions } from './sessions.ts';
 import { sweepThrottle, type ThrottlePolicy } from './throttle.ts';
 
 export const SWEEP_JOB = 'accounts.sweep';
-const EVENT_RETENTION_MS = 30 * 86_400_000;
 
 /** Erases sign-ups that were never confirmed and whose every link has expired; returns how many. */
 export async function sweepUnconfirmed(db: Db, kernel: PrivacyKernel, now: Date): Promise<number> {
@@ -41,5 +40,6 @@ export async function sweepAccounts(db: Db, now: Date, kernel: PrivacyKernel, th
   await sweepThrottle(db, now, throttle);
   await sweepNetworks(db, kernel, now);
   await sql`delete from accounts_tokens where expires_at < ${now}`.execute(db);
-  await sql`delete from accounts_security_events where at < ${new Date(now.getTime() - EVENT_RETENTION_MS)}`.execute(db);
+  const securityLogDays = networkMemoryDays(kernel);
+  await sql`delete from accounts_security_events where at < ${new Date(now.getTime() - securityLogDays * 86_400_000)}`.execute(db);
 }
