@@ -111,6 +111,8 @@ function pgliteTemplate(): Promise<Blob> {
 // On PostgreSQL the same idea: the first test process of a run migrates a database named after
 // the same digest, under an advisory lock so processes starting at once build it once; every
 // test's database is then a copy of it (CREATE DATABASE … TEMPLATE), a file copy on the server.
+// (Advisory locks belong to one database: runs whose DATABASE_URL names different databases do
+// not queue, and the later rename finds the template made.)
 // A template is built under a temporary name and renamed when complete, so a crash mid-build
 // never leaves a half-migrated template behind.
 const TEMPLATE_LOCK = 7_200_301_031;
@@ -136,7 +138,14 @@ function migratedPostgresTemplate(): Promise<string> {
       } finally {
         await handle.close();
       }
-      await whenIdle(admin, `alter database ${building} rename to ${name}`);
+      try {
+        await whenIdle(admin, `alter database ${building} rename to ${name}`);
+      } catch (err) {
+        // A run whose DATABASE_URL names another database holds another lock and finished first.
+        if ((err as { code?: string }).code !== '42P04') throw err;
+        await admin.query(`drop database ${building} with (force)`);
+        return name;
+      }
       await admin.query(`alter database ${name} with is_template true allow_connections false`);
       return name;
     } finally {
