@@ -13,7 +13,7 @@ async function subjectOf(db: import('../platform/db/database.ts').Db): Promise<{
   return rows[0]!;
 }
 
-testEachDatabase('[P000-10][P003-22] sign-up: a mailed link confirms the account; name and email are kernel items; the age attestation is recorded with the policy version', async (database) => {
+testEachDatabase('[P003-22] sign-up: a mailed link confirms the account; name and email are kernel items; the age attestation is recorded with the policy version', async (database) => {
   const { app } = await buildTestApp(database);
   try {
     const client = new FormClient(app);
@@ -206,7 +206,7 @@ testEachDatabase('[P002-17] a session reaches only its own account', async (data
   }
 });
 
-testEachDatabase('[P002-11] the account flows write no email, name or password to the logs or cookies', async (database) => {
+testEachDatabase('the account flows write no email, name or password to the logs or cookies', async (database) => {
   const { app, logs } = await buildTestApp(database);
   try {
     const client = new FormClient(app);
