@@ -18,6 +18,7 @@ import { jobPorts } from '../src/commerce/checkout/jobs.ts';
 import type { Db } from '../src/platform/db/database.ts';
 import { testWorker, waitFor } from '../src/platform/jobs/testing/support.ts';
 import { testEachDatabase } from '../src/platform/testing/databases.ts';
+import { testActor } from '../src/privacy/actors.ts';
 import { submitPayForm, TEST_CARD } from '../src/sandbox-processor/testing.ts';
 
 const keyOf = (body: string) => /name="idempotency_key" value="([^"]+)"/.exec(body)?.[1] ?? '';
@@ -45,7 +46,7 @@ function filesUnder(dir: string): string[] {
 
 const cardForms = (digits: string) => [digits, digits.replace(/(\d{4})(?=\d)/g, '$1 '), digits.replace(/(\d{4})(?=\d)/g, '$1-')];
 
-testEachDatabase('[P002-18][P001-01][P002-15][P000-15] a guest buys with a card on the processor page; the order is paid, mailed, and no card number is anywhere of the store, nor the buyer\'s name, email, address or phone in plain text in the database files', async (database, t) => {
+testEachDatabase('[P002-18][P001-01][P002-15][P000-15][P001-03] a guest buys with a card on the processor page; the order is paid, mailed, every share ledgered with the order, and no card number is anywhere of the store, nor the buyer\'s name, email, address or phone in plain text in the database files', async (database, t) => {
   const sink = await startSmtpSink();
   t.after(() => sink.stop());
   const bed = await paymentsTestBed(database, { SMTP_URL: sink.url, LOG_LEVEL: 'debug', CHECKOUT_REQUIRE_PHONES: 'true' });
@@ -90,6 +91,16 @@ testEachDatabase('[P002-18][P001-01][P002-15][P000-15] a guest buys with a card 
   const { rows: [order] } = await sql<{ status: string; number: string }>`select status, number from orders`.execute(database.db);
   assert.deepEqual(order, { status: 'paid', number });
   assert.doesNotMatch((await buyer.get('/cart')).body, /Nighthawk Router/, 'the cart was cleared');
+
+  // P001-03: every share the purchase made is in the ledger, tied to this order and to a recipient declared for fulfilment.
+  const { rows: [placed] } = await sql<{ id: string; customer_subject: string }>`select id, customer_subject from orders`.execute(database.db);
+  const shares = await app.privacy.disclosuresOf(database.db, { subject: placed!.customer_subject, actor: testActor('test'), purpose: 'fulfillment' });
+  assert.deepEqual(shares.map((d) => d.recipient), ['payment-processor'], 'the processor was told who pays, and no one else was told anything');
+  for (const share of shares) {
+    assert.equal(share.order, placed!.id);
+    assert.equal(share.basis, 'fulfillment');
+    assert.ok(app.privacy.map.recipients.get(share.recipient)?.bases.has('fulfillment'), `${share.recipient} is a fulfilment recipient`);
+  }
 
   // The status mail and the set-password mail reach a real SMTP server.
   const statusMail = await sink.waitForMail((m) => m.text.includes(number!), 20_000);
