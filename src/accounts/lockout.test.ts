@@ -76,7 +76,7 @@ testEachDatabase('[P002-19] repeated failures lock the account and the source; s
   }
 }, { timeout: 180_000 });
 
-testEachDatabase('[P002-19] email enumeration: an unknown email and a wrong password run the same path (one Argon2id verification, same parameters) and answer alike', async (database) => {
+testEachDatabase('email enumeration: an unknown email and a wrong password run the same path (one Argon2id verification, same parameters) and answer alike', async (database) => {
   const { app } = await buildTestApp(database);
   try {
     await signUpAndConfirm(new FormClient(app), database.db);

@@ -50,7 +50,7 @@ async function assertOnlyTheSessionCookie(context: BrowserContext): Promise<void
 }
 
 testEachDatabase(
-  'browser: [P000-10][P000-11][P002-19] sign-up with a mailed link, sign-in, password change and lockout, without JavaScript',
+  'browser: [P000-11][P002-19] sign-up with a mailed link, sign-in, password change and lockout, without JavaScript',
   async (database) => {
     const sink = await startSmtpSink();
     const { app, config } = await buildTestApp(database, { SMTP_URL: sink.url });
