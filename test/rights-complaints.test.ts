@@ -8,7 +8,7 @@ import Ajv2020 from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
 import { sql } from 'kysely';
 import { FormClient, staffClient } from '../src/accounts/testing.ts';
-import { testActor } from '../src/privacy/actors.ts';
+import { testActor } from '../src/privacy/testing.ts';
 import { testEachDatabase } from '../src/platform/testing/databases.ts';
 import { ada, everything, rightsBed, signUp, waitForRequest } from './rights-support.ts';
 import { newClient } from '../src/commerce/cart/testing.ts';

@@ -1,7 +1,7 @@
 // `custodian vendor list|create|update`.
-import { createVendor, updateVendor } from '../../commerce/catalogue/commands.ts';
-import { listVendors } from '../../commerce/catalogue/queries.ts';
-import type { Vendor } from '../../commerce/catalogue/tables.ts';
+import { createVendor, updateVendor } from '../../commerce/catalogue/index.ts';
+import { listVendors } from '../../commerce/catalogue/index.ts';
+import type { Vendor } from '../../commerce/catalogue/index.ts';
 import type { CliCommand, FlagSpec } from '../command.ts';
 import { defined, nullableText, text } from '../flags.ts';
 import { details, table } from '../output.ts';
