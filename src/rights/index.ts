@@ -1,5 +1,5 @@
-// The public entry of rights: its Module (for the composition root) and what the CLI and the
-// staff pages use. Any other file here is internal (decision 0032).
+// The public entry of rights: its Module (for the composition root) and what the CLI's subject
+// commands use. Any other file here is internal (decision 0032).
 export { makeRightsModule, type RightsModuleOptions } from './module.ts';
 export type { RightsDeps } from './deps.ts';
 export { beginDeletion } from './erasure.ts';

@@ -1,5 +1,5 @@
-// The public entry of the cart: what checkout and the whole-app tests use of it.
-// Any other file here is internal (decision 0032).
+// The public entry of the cart: what checkout, the published policy and the whole-app tests use
+// of it. Any other file here is internal (decision 0032).
 export { cartModule } from './module.ts';
 export { cartOfRequest } from './request.ts';
 export { clearCart } from './store.ts';

@@ -1,5 +1,6 @@
 // The public entry of the catalogue: its tables' types, queries and commands that the cart,
-// pricing, storefront, CLI and demo use. Any other file here is internal (decision 0032).
+// pricing, storefront, accounts (vendor users), CLI and demo use. Any other file here is
+// internal (decision 0032).
 export { type ProductInput, addVariant, archiveProduct, createCategory, createProduct, createVendor, deleteVariant, updateCategory, updateProduct, updateVariant, updateVendor } from './commands.ts';
 export { CATALOGUE_CHANGED, notifyCatalogueChanged } from './events.ts';
 export { catalogueModule } from './module.ts';
