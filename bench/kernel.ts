@@ -22,8 +22,7 @@ import { migrate } from '../src/platform/db/migrate.ts';
 import { prepared } from '../src/platform/db/prepared.ts';
 import { createScratchPostgres } from '../src/platform/testing/databases.ts';
 import { allMigrations } from '../src/modules.ts';
-import { testActor } from '../src/privacy/testing.ts';
-import { auditCtes } from '../src/privacy/testing.ts';
+import { testActor, auditCtes } from '../src/privacy/testing.ts';
 import { startKernel, type PrivacyKernel } from '../src/privacy/index.ts';
 import { median } from './support/stats.ts';
 

@@ -11,8 +11,7 @@ import { ordersModule } from './commerce/orders/index.ts';
 import { idempotencyModule } from './platform/idempotency/index.ts';
 import { paymentsModule } from './commerce/payments/index.ts';
 import type { Module } from './platform/module.ts';
-import { privacyModule } from './privacy/index.ts';
-import { holdersOf } from './privacy/index.ts';
+import { privacyModule, holdersOf } from './privacy/index.ts';
 import { makeRightsModule } from './rights/index.ts';
 
 export const modules: Module[] = [privacyModule, jobsModule, idempotencyModule, commsModule, accountsModule, catalogueModule, cartModule, storefrontModule, ordersModule, paymentsModule, checkoutModule];

@@ -3,10 +3,7 @@
 // for the first demo vendor (by name). Their passwords are published in the start banner and the README,
 // so they exist only in a demo shop; a shop that ever had a demo login does not get them again.
 import { sql } from 'kysely';
-import type { AccountsDeps } from '../accounts/index.ts';
-import { ACCOUNT_PURPOSE, AGE, CREDENTIALS, EMAIL, NAME } from '../accounts/index.ts';
-import { hashPassword } from '../accounts/index.ts';
-import { insertUser } from '../accounts/index.ts';
+import { type AccountsDeps, ACCOUNT_PURPOSE, AGE, CREDENTIALS, EMAIL, NAME, hashPassword, insertUser } from '../accounts/index.ts';
 import { listVendors } from '../commerce/catalogue/index.ts';
 import type { Db } from '../platform/db/database.ts';
 import { systemActor } from '../privacy/index.ts';

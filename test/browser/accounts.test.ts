@@ -14,8 +14,7 @@ import { startSmtpSink, type SmtpSink } from '../../src/comms/testing/smtp-sink.
 import { findPersonalData } from '../../src/platform/testing/personal-data.ts';
 import { customer } from '../../src/accounts/testing.ts';
 import '../../src/privacy/index.ts';
-import { createStaff } from '../../src/accounts/index.ts';
-import { stepAt, totpCode } from '../../src/accounts/index.ts';
+import { createStaff, stepAt, totpCode } from '../../src/accounts/index.ts';
 import { testActor } from '../../src/privacy/testing.ts';
 
 const chromiumArgs = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'];

@@ -3,8 +3,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { sql } from 'kysely';
 import { listVendors } from '../../commerce/catalogue/index.ts';
-import { staffActor } from '../../privacy/index.ts';
-import { isPrivacyRefusal } from '../../privacy/index.ts';
+import { staffActor, isPrivacyRefusal } from '../../privacy/index.ts';
 import { EMAIL, NAME, readProfile } from '../identity.ts';
 import { customerLookupPage, vendorUsersPage, type CustomerFound, type VendorUserListing } from '../pages/staff-directory.ts';
 import type { FormState } from '../../web/form.ts';

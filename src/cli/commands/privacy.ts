@@ -3,14 +3,7 @@
 // kernel code lives in src/privacy; these only call it.
 import { writeFileSync } from 'node:fs';
 import { privacyOfficerActor } from '../../accounts/index.ts';
-import { systemActor } from '../../privacy/index.ts';
-import { anchorPathFor } from '../../privacy/index.ts';
-import { reanchorReasons } from '../../privacy/index.ts';
-import { sealAuditLog } from '../../privacy/index.ts';
-import { verifyAuditLog, type VerifyReport } from '../../privacy/index.ts';
-import { fidesYaml } from '../../privacy/index.ts';
-import { loadDataMap } from '../../privacy/index.ts';
-import { startKernel } from '../../privacy/index.ts';
+import { systemActor, anchorPathFor, reanchorReasons, sealAuditLog, verifyAuditLog, type VerifyReport, fidesYaml, loadDataMap, startKernel } from '../../privacy/index.ts';
 import { validationError } from '../../platform/errors.ts';
 import type { CliCommand } from '../command.ts';
 

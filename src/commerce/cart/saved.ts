@@ -6,14 +6,13 @@
 import { sql, type Kysely } from 'kysely';
 import { tablesOf, type Db } from '../../platform/db/database.ts';
 import { AppError, validationError } from '../../platform/errors.ts';
-import type { Actor } from '../../privacy/index.ts';
+import type { Actor, PrivacyKernel } from '../../privacy/index.ts';
 
 /** The signed-in customer whose lists these are, as accounts authenticated them. */
 export interface ListOwner {
   subject: string;
   actor: Actor;
 }
-import type { PrivacyKernel } from '../../privacy/index.ts';
 import { lineLimits, type CartLine } from '../pricing/index.ts';
 import type { CartTables, SavedListKind } from './tables.ts';
 

@@ -1,11 +1,8 @@
 // Checkout's ports wired to the real modules: cart, pricing, stock, accounts, orders, payments.
 import type { FastifyInstance } from 'fastify';
 import { releaseStock, reserveStock } from '../catalogue/index.ts';
-import { cartOfRequest } from '../cart/index.ts';
-import { clearCart } from '../cart/index.ts';
-import { CART_COOKIE } from '../cart/index.ts';
-import { createOrder, getOrder, linesOf, ordersDeps, transitionOrder } from '../orders/index.ts';
-import type { OrderStatus } from '../orders/index.ts';
+import { cartOfRequest, clearCart, CART_COOKIE } from '../cart/index.ts';
+import { createOrder, getOrder, linesOf, ordersDeps, transitionOrder, type OrderStatus } from '../orders/index.ts';
 import { priceLines } from '../pricing/index.ts';
 import type { CheckoutPorts, PaymentsPort } from './ports.ts';
 

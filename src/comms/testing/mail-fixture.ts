@@ -13,9 +13,8 @@ import { createLogger } from '../../platform/logger.ts';
 import { testWorker, waitFor } from '../../platform/jobs/testing/support.ts';
 import type { Worker } from '../../platform/jobs/index.ts';
 import { personalData } from '../../platform/testing/personal-data.ts';
-import { testActor } from '../../privacy/testing.ts';
+import { testActor, testKernel } from '../../privacy/testing.ts';
 import type { PrivacyKernel } from '../../privacy/index.ts';
-import { testKernel } from '../../privacy/testing.ts';
 import { commsModule } from '../module.ts';
 import type { OutboxStatus } from '../tables.ts';
 

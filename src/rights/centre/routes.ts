@@ -4,8 +4,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { AppError, validationError } from '../../platform/errors.ts';
 import type { ActiveSession } from '../../accounts/index.ts';
-import type { Actor } from '../../privacy/index.ts';
-import type { PersonalItem } from '../../privacy/index.ts';
+import type { Actor, PersonalItem } from '../../privacy/index.ts';
 import { ordersOfCustomer, orderNumbers } from '../../commerce/orders/index.ts';
 import { formRoute, handleForm, validationProblem } from '../../web/form-handling.ts';
 import type { FormState } from '../../web/form.ts';

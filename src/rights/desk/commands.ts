@@ -5,8 +5,7 @@
 import { usersOfSubjects } from '../../accounts/index.ts';
 import type { Db } from '../../platform/db/database.ts';
 import { AppError, validationError } from '../../platform/errors.ts';
-import type { Actor, StaffRole } from '../../privacy/index.ts';
-import type { ConsentChannel } from '../../privacy/index.ts';
+import type { Actor, StaffRole, ConsentChannel } from '../../privacy/index.ts';
 import { choicesOf } from '../centre/pages.ts';
 import { deactivate } from '../deactivation.ts';
 import type { RightsDeps } from '../deps.ts';
