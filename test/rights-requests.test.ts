@@ -4,10 +4,10 @@
 import assert from 'node:assert/strict';
 import { sql } from 'kysely';
 import { staffClient, FormClient } from '../src/accounts/testing.ts';
-import { enqueue } from '../src/platform/jobs/enqueue.ts';
+import { enqueue } from '../src/platform/jobs/index.ts';
 import { waitFor } from '../src/platform/jobs/testing/support.ts';
 import { testEachDatabase } from '../src/platform/testing/databases.ts';
-import { DEADLINES_JOB } from '../src/rights/deadlines.ts';
+import { DEADLINES_JOB } from '../src/rights/index.ts';
 import { ada, customerWithHistory, linkFromMail, rightsBed, signUp, waitForRequest, type RightsBed } from './rights-support.ts';
 import { newClient } from '../src/commerce/cart/testing.ts';
 import { consentRows, subjectStatus } from '../src/privacy/testing.ts';

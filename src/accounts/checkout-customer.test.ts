@@ -3,13 +3,13 @@ import { sql } from 'kysely';
 import { startSmtpSink } from '../comms/testing/smtp-sink.ts';
 import { modules } from '../modules.ts';
 import type { Db } from '../platform/db/database.ts';
-import { collectJobs } from '../platform/jobs/registry.ts';
+import { collectJobs } from '../platform/jobs/index.ts';
 import { testWorker } from '../platform/jobs/testing/support.ts';
 import { buildTestApp } from '../platform/testing/app.ts';
 import { testEachDatabase } from '../platform/testing/databases.ts';
 import { findPersonalData } from '../platform/testing/personal-data.ts';
-import { testActor } from '../privacy/actors.ts';
-import '../privacy/job-services.ts';
+import { testActor } from '../privacy/testing.ts';
+import '../privacy/index.ts';
 import { AGE, CREDENTIALS, EMAIL, NAME } from './identity.ts';
 import { customer, FormClient, lastLink, queuedMail, signUpAndConfirm } from './testing.ts';
 

@@ -3,7 +3,7 @@ import { sql } from 'kysely';
 import { buildTestApp } from '../platform/testing/app.ts';
 import { testEachDatabase } from '../platform/testing/databases.ts';
 import { findPersonalData } from '../platform/testing/personal-data.ts';
-import { testActor } from '../privacy/actors.ts';
+import { testActor } from '../privacy/testing.ts';
 import { AGE, CREDENTIALS, EMAIL, NAME } from './identity.ts';
 import { customer, FormClient, lastLink, queuedMail, signUpAndConfirm } from './testing.ts';
 

@@ -4,9 +4,8 @@ import assert from 'node:assert/strict';
 import { sql } from 'kysely';
 import { buildTestApp } from '../platform/testing/app.ts';
 import { testEachDatabase } from '../platform/testing/databases.ts';
-import { selfActor, staffActor, testActor } from '../privacy/actors.ts';
-import { PrivacyRefusal } from '../privacy/refusals.ts';
-import { countAuditEntries, countSubjectAudit } from '../privacy/testing.ts';
+import { selfActor, staffActor, PrivacyRefusal } from '../privacy/index.ts';
+import { testActor, countAuditEntries, countSubjectAudit } from '../privacy/testing.ts';
 import { FormClient, signUpAndConfirm, staffClient } from './testing.ts';
 import type { Db } from '../platform/db/database.ts';
 

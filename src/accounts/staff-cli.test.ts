@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { runCli } from '../cli/run.ts';
+import { runCli } from '../cli/index.ts';
 import { openDatabase } from '../platform/db/database.ts';
 import { pgliteDirFor } from '../platform/db/database.ts';
 import { buildTestApp } from '../platform/testing/app.ts';

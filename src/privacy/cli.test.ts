@@ -12,9 +12,7 @@ import { openDatabase, pgliteDirFor, type DatabaseHandle } from '../platform/db/
 import { migrate } from '../platform/db/migrate.ts';
 import { createScratchPostgres, testEngines } from '../platform/testing/databases.ts';
 import { allMigrations } from '../modules.ts';
-import { findAccount } from '../accounts/identity.ts';
-import { finishEnrolment, startEnrolment } from '../accounts/second-factor.ts';
-import { stepAt, totpCode } from '../accounts/totp.ts';
+import { findAccount, finishEnrolment, startEnrolment, stepAt, totpCode } from '../accounts/index.ts';
 import { staffActor, testActor } from './actors.ts';
 import { kernelInternals } from './internals.ts';
 import { sealAuditLog } from './audit/seal.ts';

@@ -6,8 +6,8 @@ import { startSmtpSink, type ReceivedMail } from '../../comms/testing/smtp-sink.
 import type { Db } from '../../platform/db/database.ts';
 import { isAppError } from '../../platform/errors.ts';
 import { testEachDatabase } from '../../platform/testing/databases.ts';
-import { staffActor, testActor } from '../../privacy/actors.ts';
-import { testKernel } from '../../privacy/testing.ts';
+import { staffActor } from '../../privacy/index.ts';
+import { testActor, testKernel } from '../../privacy/testing.ts';
 import { orderRef } from './deps.ts';
 import { createOrder, getOrder } from './orders.ts';
 import { buyer, pricedCart, testCustomer, testDeps } from './test-support.ts';

@@ -5,13 +5,13 @@ import { sql } from 'kysely';
 import type { Db } from '../../platform/db/database.ts';
 import { isAppError } from '../../platform/errors.ts';
 import { testEachDatabase } from '../../platform/testing/databases.ts';
-import { testActor } from '../../privacy/actors.ts';
+import { testActor } from '../../privacy/testing.ts';
 import { submitPayForm, TEST_CARD } from '../../sandbox-processor/testing.ts';
 import { onPaymentSettled, type Settlement } from './payments.ts';
 import { reconcileOpenPayments } from './reconcile.ts';
 import { signWebhook } from './signature.ts';
 import { buyerWithOrder, paymentsTestBed } from './testing.ts';
-import { sandboxWebhookSecret } from '../../sandbox-processor/app.ts';
+import { sandboxWebhookSecret } from '../../sandbox-processor/index.ts';
 import { TEST_SANDBOX_SECRET } from '../../sandbox-processor/testing.ts';
 
 const CARD_DIGITS = '4242424242424242';

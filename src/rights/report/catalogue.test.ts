@@ -3,7 +3,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { loadDataMap } from '../../privacy/datamap/load.ts';
+import { loadDataMap } from '../../privacy/index.ts';
 import { loadCatalogue, parseCatalogue, PromiseCatalogueInvalid, type PromiseCatalogue } from './catalogue.ts';
 import { evidenceFamilies, evidenceKeyProblem } from './evidence-keys.ts';
 
