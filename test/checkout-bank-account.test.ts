@@ -8,7 +8,7 @@ import { makeShop, newClient } from '../src/commerce/cart/testing.ts';
 import { paymentsTestBed } from '../src/commerce/payments/testing.ts';
 import type { TestDatabase } from '../src/platform/testing/databases.ts';
 import { testEachDatabase } from '../src/platform/testing/databases.ts';
-import { testActor } from '../src/privacy/actors.ts';
+import { testActor } from '../src/privacy/testing.ts';
 import { submitPayForm } from '../src/sandbox-processor/testing.ts';
 import { addToCart, guest, keyOf, pathOf } from './checkout-support.ts';
 

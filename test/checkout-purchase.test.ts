@@ -16,7 +16,7 @@ import { expireWaitingPayments, PAYMENT_WAIT_MINUTES, jobPorts } from '../src/co
 import type { Db } from '../src/platform/db/database.ts';
 import { testWorker, waitFor } from '../src/platform/jobs/testing/support.ts';
 import { testEachDatabase } from '../src/platform/testing/databases.ts';
-import { testActor } from '../src/privacy/actors.ts';
+import { testActor } from '../src/privacy/testing.ts';
 import { submitPayForm, TEST_CARD } from '../src/sandbox-processor/testing.ts';
 
 const keyOf = (body: string) => /name="idempotency_key" value="([^"]+)"/.exec(body)?.[1] ?? '';
