@@ -19,8 +19,7 @@ import { loadConfig } from '../src/platform/config.ts';
 import { createLogger } from '../src/platform/logger.ts';
 import { buildApp } from '../src/web/app.ts';
 import { allMigrations, modules } from '../src/modules.ts';
-import { currentParams, hashPassword, verifyPassword } from '../src/accounts/passwords.ts';
-import { prepareSignUp, signUp } from '../src/accounts/customers.ts';
+import { currentParams, hashPassword, verifyPassword, prepareSignUp, signUp } from '../src/accounts/index.ts';
 
 const usage = 'Usage: npm run bench -- auth [--logins 60] [--concurrency 4] [--hashes 10] [--database-url postgres://…]\n';
 const who = { name: 'Bench Customer', email: 'bench.customer@example.test', password: 'bench-lantern-58-orchid', age: 'adult' as const };

@@ -22,9 +22,8 @@ import { migrate } from '../src/platform/db/migrate.ts';
 import { prepared } from '../src/platform/db/prepared.ts';
 import { createScratchPostgres } from '../src/platform/testing/databases.ts';
 import { allMigrations } from '../src/modules.ts';
-import { testActor } from '../src/privacy/actors.ts';
-import { auditCtes } from '../src/privacy/audit/append.ts';
-import { startKernel, type PrivacyKernel } from '../src/privacy/kernel.ts';
+import { testActor, auditCtes } from '../src/privacy/testing.ts';
+import { startKernel, type PrivacyKernel } from '../src/privacy/index.ts';
 import { median } from './support/stats.ts';
 
 const usage = 'Usage: npm run bench -- kernel [--rows 2000] [--items 10000] [--prepared-baselines] [--database-url postgres://…]\n';

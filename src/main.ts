@@ -4,9 +4,9 @@ import { DataDirLockedError } from './platform/db/data-dir-lock.ts';
 import { DataDirUnsafeError } from './platform/data-dir.ts';
 import { createLogger } from './platform/logger.ts';
 import { staffTokenPath } from './platform/staff-token.ts';
-import { PrivacySetupError } from './privacy/refusals.ts';
+import { PrivacySetupError } from './privacy/index.ts';
 import { startShop, type RunningShop } from './server.ts';
-import { demoLogins } from './demo/logins.ts';
+import { demoLogins } from './demo/index.ts';
 
 /** Problems the operator can fix: say what is wrong, without a stack trace. */
 function refuseToStart(err: unknown): never {

@@ -4,15 +4,14 @@ import type { Config } from './platform/config.ts';
 import { openDatabase, pgliteDirFor, type DatabaseHandle } from './platform/db/database.ts';
 import { migrate } from './platform/db/migrate.ts';
 import { secureDataDir } from './platform/data-dir.ts';
-import { anchorPathFor } from './privacy/audit/anchor.ts';
+import { anchorPathFor } from './privacy/index.ts';
 import type { Logger } from './platform/logger.ts';
 import { resolveStaffToken } from './platform/staff-token.ts';
-import { collectJobs } from './platform/jobs/registry.ts';
-import { Worker } from './platform/jobs/worker.ts';
+import { collectJobs, Worker } from './platform/jobs/index.ts';
 import { buildApp } from './web/app.ts';
 import { allMigrations, modules } from './modules.ts';
-import { seedDemoShop } from './demo/seed.ts';
-import { needsBundledSandbox, startBundledSandbox } from './sandbox-processor/bundled.ts';
+import { seedDemoShop } from './demo/index.ts';
+import { needsBundledSandbox, startBundledSandbox } from './sandbox-processor/index.ts';
 
 export interface RunningShop {
   app: FastifyInstance;

@@ -5,12 +5,10 @@ import { ConfigError, loadConfig } from './platform/config.ts';
 import type { DatabaseHandle } from './platform/db/database.ts';
 import { migrate } from './platform/db/migrate.ts';
 import { DataDirUnsafeError } from './platform/data-dir.ts';
-import { collectJobs } from './platform/jobs/registry.ts';
-import { Worker } from './platform/jobs/worker.ts';
+import { collectJobs, Worker } from './platform/jobs/index.ts';
 import { createLogger } from './platform/logger.ts';
 import type { Module } from './platform/module.ts';
-import { startKernel, type PrivacyKernel } from './privacy/kernel.ts';
-import { PrivacySetupError } from './privacy/refusals.ts';
+import { startKernel, type PrivacyKernel, PrivacySetupError } from './privacy/index.ts';
 import { allMigrations, modules } from './modules.ts';
 import { openShopDatabase } from './server.ts';
 

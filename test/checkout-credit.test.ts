@@ -9,7 +9,7 @@ import { makeShop, newClient } from '../src/commerce/cart/testing.ts';
 import type { Db } from '../src/platform/db/database.ts';
 import { buildTestApp } from '../src/platform/testing/app.ts';
 import { testEachDatabase } from '../src/platform/testing/databases.ts';
-import { testActor } from '../src/privacy/actors.ts';
+import { testActor } from '../src/privacy/testing.ts';
 import type { FastifyInstance } from 'fastify';
 import { addToCart, address, keyOf } from './checkout-support.ts';
 

@@ -5,7 +5,7 @@ import { sql } from 'kysely';
 import type { Db } from '../src/platform/db/database.ts';
 import { buildTestApp } from '../src/platform/testing/app.ts';
 import { testEachDatabase } from '../src/platform/testing/databases.ts';
-import { testActor } from '../src/privacy/actors.ts';
+import { testActor } from '../src/privacy/testing.ts';
 import { makeShop, newClient, type CartClient } from '../src/commerce/cart/testing.ts';
 import { signUpAndConfirm } from '../src/accounts/testing.ts';
 

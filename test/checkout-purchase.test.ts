@@ -8,21 +8,21 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { sql } from 'kysely';
-import { commsModule } from '../src/comms/module.ts';
+import { commsModule } from '../src/comms/index.ts';
 import { startSmtpSink } from '../src/comms/testing/smtp-sink.ts';
 import { makeShop, newClient, type CartClient } from '../src/commerce/cart/testing.ts';
 import { paymentsTestBed } from '../src/commerce/payments/testing.ts';
-import { expireWaitingPayments } from '../src/commerce/checkout/flow.ts';
-import { PAYMENT_WAIT_MINUTES } from '../src/commerce/checkout/module.ts';
-import { jobPorts } from '../src/commerce/checkout/jobs.ts';
+import { expireWaitingPayments, PAYMENT_WAIT_MINUTES, jobPorts } from '../src/commerce/checkout/index.ts';
 import type { Db } from '../src/platform/db/database.ts';
 import { testWorker, waitFor } from '../src/platform/jobs/testing/support.ts';
 import { testEachDatabase } from '../src/platform/testing/databases.ts';
+import { testActor } from '../src/privacy/testing.ts';
 import { submitPayForm, TEST_CARD } from '../src/sandbox-processor/testing.ts';
 
 const keyOf = (body: string) => /name="idempotency_key" value="([^"]+)"/.exec(body)?.[1] ?? '';
 const guest = { name: 'Grace Hopper', email: 'grace@example.com', age: 'adult' };
 const address = { ship_line1: '1 Compiler Way', ship_line2: '', ship_postal_code: '10001', ship_city: 'New York', ship_country: 'US' };
+const phones = { phone_home: '+1 212 555 0142', phone_business: '+1 212 555 0199' };
 const count = async (db: Db, query: ReturnType<typeof sql<{ n: number }>>) => (await query.execute(db)).rows[0]!.n;
 
 async function addToCart(buyer: CartClient, slug: string, variantId: string, quantity = '1') {
@@ -44,10 +44,10 @@ function filesUnder(dir: string): string[] {
 
 const cardForms = (digits: string) => [digits, digits.replace(/(\d{4})(?=\d)/g, '$1 '), digits.replace(/(\d{4})(?=\d)/g, '$1-')];
 
-testEachDatabase('[P002-18][P001-01][P002-15] a guest buys with a card on the processor page; the order is paid, mailed, and no card number is anywhere of the store', async (database, t) => {
+testEachDatabase('[P002-18][P001-01][P002-15][P000-15][P001-03] a guest buys with a card on the processor page; the order is paid, mailed, every share ledgered with the order, and no card number is anywhere of the store, nor the buyer\'s name, email, address or phone in plain text in the database files', async (database, t) => {
   const sink = await startSmtpSink();
   t.after(() => sink.stop());
-  const bed = await paymentsTestBed(database, { SMTP_URL: sink.url, LOG_LEVEL: 'debug' });
+  const bed = await paymentsTestBed(database, { SMTP_URL: sink.url, LOG_LEVEL: 'debug', CHECKOUT_REQUIRE_PHONES: 'true' });
   t.after(() => bed.close());
   const { app, logs } = bed;
   const worker = testWorker(database, commsModule.jobs ?? {}, { services: { config: bed.config, privacy: app.privacy } });
@@ -59,7 +59,7 @@ testEachDatabase('[P002-18][P001-01][P002-15] a guest buys with a card on the pr
   await addToCart(buyer, 'router', shop.rtr1);
   const form = await buyer.get('/checkout');
   assert.equal(form.statusCode, 200);
-  const post = { idempotency_key: keyOf(form.body), method: 'card', ...guest, ...address };
+  const post = { idempotency_key: keyOf(form.body), method: 'card', ...guest, ...phones, ...address };
   const started = await buyer.post('/checkout', post);
   assert.equal(started.statusCode, 303, started.body);
   const payUrl = started.headers.location as string;
@@ -90,6 +90,16 @@ testEachDatabase('[P002-18][P001-01][P002-15] a guest buys with a card on the pr
   assert.deepEqual(order, { status: 'paid', number });
   assert.doesNotMatch((await buyer.get('/cart')).body, /Nighthawk Router/, 'the cart was cleared');
 
+  // P001-03: every share the purchase made is in the ledger, tied to this order and to a recipient declared for fulfilment.
+  const { rows: [placed] } = await sql<{ id: string; customer_subject: string }>`select id, customer_subject from orders`.execute(database.db);
+  const shares = await app.privacy.disclosuresOf(database.db, { subject: placed!.customer_subject, actor: testActor('test'), purpose: 'fulfillment' });
+  assert.deepEqual(shares.map((d) => d.recipient), ['payment-processor'], 'the processor was told who pays, and no one else was told anything');
+  for (const share of shares) {
+    assert.equal(share.order, placed!.id);
+    assert.equal(share.basis, 'fulfillment');
+    assert.ok(app.privacy.map.recipients.get(share.recipient)?.bases.has('fulfillment'), `${share.recipient} is a fulfilment recipient`);
+  }
+
   // The status mail and the set-password mail reach a real SMTP server.
   const statusMail = await sink.waitForMail((m) => m.text.includes(number!), 20_000);
   assert.ok(statusMail.to.some((to) => to.includes('grace@example.com')));
@@ -118,6 +128,12 @@ testEachDatabase('[P002-18][P001-01][P002-15] a guest buys with a card on the pr
   }
   // The haystack is real: the last four digits the processor gave back are kept (as a kernel item, encrypted), the order number is in the dump.
   assert.ok(haystacks.at(-1)![1].includes(number!));
+
+  // P000-15: the database's own files hold the buyer's name, email, address and phones only encrypted.
+  const dumped = haystacks.at(-1)![1];
+  for (const value of [guest.name, guest.email, address.ship_line1, address.ship_city, phones.phone_home, phones.phone_business, phones.phone_home.replace(/\D/g, ''), phones.phone_business.replace(/\D/g, '')]) {
+    assert.ok(!dumped.includes(value), `"${value}" is in plain text in the database files`);
+  }
 });
 
 testEachDatabase('checkout: a declined card leaves the order waiting with the way back to the processor; unpaid after the wait, the order is cancelled and its stock released', async (database, t) => {

@@ -2,12 +2,12 @@
 // at the processor in the same transaction as the order's step (decision 0021).
 import assert from 'node:assert/strict';
 import { sql } from 'kysely';
-import { refundOnTransition } from '../src/commerce/checkout/refunds.ts';
-import { historyOf, ordersDeps, getOrder } from '../src/commerce/orders/api.ts';
+import { refundOnTransition } from '../src/commerce/checkout/index.ts';
+import { historyOf, ordersDeps, getOrder } from '../src/commerce/orders/index.ts';
 import { paymentsTestBed } from '../src/commerce/payments/testing.ts';
 import type { Db } from '../src/platform/db/database.ts';
 import { testEachDatabase } from '../src/platform/testing/databases.ts';
-import { staffActor } from '../src/privacy/actors.ts';
+import { staffActor } from '../src/privacy/index.ts';
 import { paidCardOrder, sandboxSession } from './checkout-support.ts';
 import { staffTokenHeaders } from '../src/accounts/testing.ts';
 

@@ -4,12 +4,11 @@
 import assert from 'node:assert/strict';
 import { sql } from 'kysely';
 import { paymentsTestBed } from '../src/commerce/payments/testing.ts';
-import { RECONCILE_JOB } from '../src/commerce/payments/reconcile.ts';
-import { enqueue } from '../src/platform/jobs/enqueue.ts';
-import { collectJobs } from '../src/platform/jobs/registry.ts';
+import { RECONCILE_JOB } from '../src/commerce/payments/index.ts';
+import { enqueue, collectJobs } from '../src/platform/jobs/index.ts';
 import { testWorker, waitFor } from '../src/platform/jobs/testing/support.ts';
 import { testEachDatabase } from '../src/platform/testing/databases.ts';
-import { startKernel } from '../src/privacy/kernel.ts';
+import { startKernel } from '../src/privacy/index.ts';
 import { modules } from '../src/modules.ts';
 import { placeCardOrder } from './checkout-support.ts';
 

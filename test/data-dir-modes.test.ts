@@ -10,8 +10,8 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { loadConfig } from '../src/platform/config.ts';
 import { createLogger } from '../src/platform/logger.ts';
 import { testEachDatabase } from '../src/platform/testing/databases.ts';
-import { testActor } from '../src/privacy/actors.ts';
-import { queueMail } from '../src/comms/outbox.ts';
+import { testActor } from '../src/privacy/testing.ts';
+import { queueMail } from '../src/comms/index.ts';
 import { WELCOME } from '../src/comms/testing/welcome-template.ts';
 import { startShop } from '../src/server.ts';
 

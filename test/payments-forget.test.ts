@@ -6,7 +6,7 @@ import { guest, paidCardOrder, sandboxSession } from './checkout-support.ts';
 import type { Db } from '../src/platform/db/database.ts';
 import { isAppError } from '../src/platform/errors.ts';
 import { testEachDatabase } from '../src/platform/testing/databases.ts';
-import { testActor } from '../src/privacy/actors.ts';
+import { testActor } from '../src/privacy/testing.ts';
 import { TEST_CARD } from '../src/sandbox-processor/testing.ts';
 import { buyerWithOrder, paymentsTestBed } from '../src/commerce/payments/testing.ts';
 

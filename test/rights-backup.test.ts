@@ -9,10 +9,9 @@ import { join } from 'node:path';
 import { sql } from 'kysely';
 import { openDatabase, type DatabaseHandle } from '../src/platform/db/database.ts';
 import { createScratchPostgres, testEachDatabase, type TestDatabase } from '../src/platform/testing/databases.ts';
-import { systemActor, testActor } from '../src/privacy/actors.ts';
-import { startKernel } from '../src/privacy/kernel.ts';
+import { systemActor, startKernel } from '../src/privacy/index.ts';
+import { testActor, blindDigestsOf, emailDigestsNow } from '../src/privacy/testing.ts';
 import { ada, bob, customerWithHistory, rightsBed, waitForRequest } from './rights-support.ts';
-import { blindDigestsOf, emailDigestsNow } from '../src/privacy/testing.ts';
 
 /** Takes a backup as the operator would (PGlite's files, or pg_dump) and returns how to restore it into a fresh database. */
 async function backup(database: TestDatabase): Promise<{ restore: () => Promise<DatabaseHandle>; drop: () => Promise<void> }> {

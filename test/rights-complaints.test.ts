@@ -8,11 +8,10 @@ import Ajv2020 from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
 import { sql } from 'kysely';
 import { FormClient, staffClient } from '../src/accounts/testing.ts';
-import { testActor } from '../src/privacy/actors.ts';
+import { testActor, subjectKind } from '../src/privacy/testing.ts';
 import { testEachDatabase } from '../src/platform/testing/databases.ts';
 import { ada, everything, rightsBed, signUp, waitForRequest } from './rights-support.ts';
 import { newClient } from '../src/commerce/cart/testing.ts';
-import { subjectKind } from '../src/privacy/testing.ts';
 
 const visitor = { name: 'Wilhelmina Brackenridge', email: 'wilhelmina.brackenridge@example.net' };
 const complaintText = 'On 3 March you sent my address to a marketing partner called Quibblefinch Ltd.\n\nYour policy says you never do that. Please stop and tell me what they received.';

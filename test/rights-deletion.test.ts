@@ -8,8 +8,7 @@ import { sql } from 'kysely';
 import type { Db } from '../src/platform/db/database.ts';
 import { testEachDatabase } from '../src/platform/testing/databases.ts';
 import { ada, bob, customerWithHistory, everything, rightsBed, valuesOf, waitForRequest } from './rights-support.ts';
-import { noticeDeliveries } from '../src/privacy/testing.ts';
-import { testActor } from '../src/privacy/actors.ts';
+import { noticeDeliveries, testActor } from '../src/privacy/testing.ts';
 import { staffTokenHeaders } from '../src/accounts/testing.ts';
 
 const count = async (db: Db, query: ReturnType<typeof sql<{ n: number }>>) => (await query.execute(db)).rows[0]!.n;

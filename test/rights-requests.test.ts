@@ -4,10 +4,10 @@
 import assert from 'node:assert/strict';
 import { sql } from 'kysely';
 import { staffClient, FormClient } from '../src/accounts/testing.ts';
-import { enqueue } from '../src/platform/jobs/enqueue.ts';
+import { enqueue } from '../src/platform/jobs/index.ts';
 import { waitFor } from '../src/platform/jobs/testing/support.ts';
 import { testEachDatabase } from '../src/platform/testing/databases.ts';
-import { DEADLINES_JOB } from '../src/rights/deadlines.ts';
+import { DEADLINES_JOB } from '../src/rights/index.ts';
 import { ada, customerWithHistory, linkFromMail, rightsBed, signUp, waitForRequest, type RightsBed } from './rights-support.ts';
 import { newClient } from '../src/commerce/cart/testing.ts';
 import { consentRows, subjectStatus } from '../src/privacy/testing.ts';
@@ -22,7 +22,7 @@ async function enter(bed: RightsBed, staff: FormClient, form: Record<string, str
   return staff.post('/staff/requests/new', form);
 }
 
-testEachDatabase('[P000-12][P003-25] a deletion asked by email: support enters it, the person confirms from the link mailed to the address on file, the privacy officer carries it out', async (database, t) => {
+testEachDatabase('[P000-12]a deletion asked by email: support enters it, the person confirms from the link mailed to the address on file, the privacy officer carries it out', async (database, t) => {
   const bed = await rightsBed(database);
   t.after(() => bed.stopAll());
   const db = database.db;
@@ -77,7 +77,7 @@ testEachDatabase('[P000-12][P003-25] a deletion asked by email: support enters i
   assert.equal((await customer.get('/staff/requests')).statusCode, 303);
 });
 
-testEachDatabase('[P003-25] the legal deadline of a request: staff are reminded before it, the privacy officer is alerted when it passes and handles the overdue request', async (database, t) => {
+testEachDatabase('the legal deadline of a request: staff are reminded before it, the privacy officer is alerted when it passes and handles the overdue request', async (database, t) => {
   const bed = await rightsBed(database);
   t.after(() => bed.stopAll());
   const db = database.db;

@@ -7,7 +7,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { sql } from 'kysely';
 import { staffClient } from '../src/accounts/testing.ts';
-import { selfActor, systemActor } from '../src/privacy/actors.ts';
+import { selfActor, systemActor } from '../src/privacy/index.ts';
 import { testEachDatabase } from '../src/platform/testing/databases.ts';
 import { waitFor } from '../src/platform/jobs/testing/support.ts';
 import { ada, customerWithHistory, rightsBed, waitForRequest } from './rights-support.ts';

@@ -12,12 +12,11 @@ import { startSmtpSink, type SmtpSink } from '../src/comms/testing/smtp-sink.ts'
 import { makeShop, newClient, type CartClient } from '../src/commerce/cart/testing.ts';
 import { paymentsTestBed, type PaymentsTestBed } from '../src/commerce/payments/testing.ts';
 import type { Db } from '../src/platform/db/database.ts';
-import { collectJobs } from '../src/platform/jobs/registry.ts';
+import { collectJobs, type Worker } from '../src/platform/jobs/index.ts';
 import { testWorker, waitFor } from '../src/platform/jobs/testing/support.ts';
-import type { Worker } from '../src/platform/jobs/worker.ts';
 import type { TestDatabase } from '../src/platform/testing/databases.ts';
 import { modules } from '../src/modules.ts';
-import '../src/privacy/job-services.ts';
+import '../src/privacy/index.ts';
 import { submitPayForm, TEST_CARD } from '../src/sandbox-processor/testing.ts';
 import { addToCart, keyOf, pathOf } from './checkout-support.ts';
 import { staffTokenHeaders } from '../src/accounts/testing.ts';

@@ -7,8 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
 import type { Db } from '../platform/db/database.ts';
 import { AppError, validationError } from '../platform/errors.ts';
-import type { StaffRole } from '../privacy/actors.ts';
-import type { DataMap } from '../privacy/datamap/types.ts';
+import type { StaffRole, DataMap } from '../privacy/index.ts';
 import type { UserRow } from './tables.ts';
 import { digestToken, randomToken } from './tokens.ts';
 

@@ -3,13 +3,13 @@ import { sql } from 'kysely';
 import { startSmtpSink } from '../comms/testing/smtp-sink.ts';
 import { modules } from '../modules.ts';
 import type { Db } from '../platform/db/database.ts';
-import { collectJobs } from '../platform/jobs/registry.ts';
+import { collectJobs } from '../platform/jobs/index.ts';
 import { testWorker } from '../platform/jobs/testing/support.ts';
 import { buildTestApp } from '../platform/testing/app.ts';
 import { testEachDatabase } from '../platform/testing/databases.ts';
 import { findPersonalData } from '../platform/testing/personal-data.ts';
-import { testActor } from '../privacy/actors.ts';
-import '../privacy/job-services.ts';
+import { testActor } from '../privacy/testing.ts';
+import '../privacy/index.ts';
 import { AGE, CREDENTIALS, EMAIL, NAME } from './identity.ts';
 import { customer, FormClient, lastLink, queuedMail, signUpAndConfirm } from './testing.ts';
 
@@ -20,7 +20,7 @@ async function users(db: Db): Promise<{ id: string; subject_id: string; status: 
   return rows;
 }
 
-testEachDatabase('[P000-10][P003-22] a guest checkout makes a pending account with name, email and age statement in the kernel; the mailed link sets a password and signs in', async (database, t) => {
+testEachDatabase('a guest checkout makes a pending account with name, email and age statement in the kernel; the mailed link sets a password and signs in', async (database, t) => {
   const sink = await startSmtpSink();
   t.after(() => sink.stop());
   const { app, config } = await buildTestApp(database, { SMTP_URL: sink.url });
@@ -69,7 +69,7 @@ testEachDatabase('[P000-10][P003-22] a guest checkout makes a pending account wi
   }
 });
 
-testEachDatabase('[P000-10] checkout with the email of an existing account links to it: same answer shape, same work, nothing in the account overwritten', async (database) => {
+testEachDatabase('checkout with the email of an existing account links to it: same answer shape, same work, nothing in the account overwritten', async (database) => {
   const { app } = await buildTestApp(database);
   try {
     await signUpAndConfirm(new FormClient(app), database.db);

@@ -8,7 +8,7 @@ import { sql } from 'kysely';
 import type { Db } from '../platform/db/database.ts';
 import { prepared } from '../platform/db/prepared.ts';
 import { validationError } from '../platform/errors.ts';
-import { systemActor } from '../privacy/actors.ts';
+import { systemActor } from '../privacy/index.ts';
 import { checkEmail, lockEmail, mailSetPassword, mailSetPasswordLink, SET_PASSWORD_MS, type AccountsDeps, type AgeStatement } from './customers.ts';
 import { ACCOUNT_PURPOSE, AGE, EMAIL, NAME, findAccount } from './identity.ts';
 import { throttledMail } from './mail-throttle.ts';

@@ -1,6 +1,6 @@
 // Account mail goes through the comms outbox, in the caller's transaction, under the purpose
 // 'account' (transactional mail about the person's own account).
-import { queueMail, type SecretSealer } from '../comms/outbox.ts';
+import { queueMail, type SecretSealer } from '../comms/index.ts';
 import type { AccountMailer } from './mail.ts';
 import './mail-templates.ts';
 

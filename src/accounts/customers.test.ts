@@ -3,7 +3,7 @@ import { sql } from 'kysely';
 import { buildTestApp } from '../platform/testing/app.ts';
 import { testEachDatabase } from '../platform/testing/databases.ts';
 import { findPersonalData } from '../platform/testing/personal-data.ts';
-import { testActor } from '../privacy/actors.ts';
+import { testActor } from '../privacy/testing.ts';
 import { AGE, CREDENTIALS, EMAIL, NAME } from './identity.ts';
 import { customer, FormClient, lastLink, queuedMail, signUpAndConfirm } from './testing.ts';
 
@@ -13,7 +13,7 @@ async function subjectOf(db: import('../platform/db/database.ts').Db): Promise<{
   return rows[0]!;
 }
 
-testEachDatabase('[P000-10][P003-22] sign-up: a mailed link confirms the account; name and email are kernel items; the age attestation is recorded with the policy version', async (database) => {
+testEachDatabase('[P003-22][P004-20] sign-up: a mailed link confirms the account; name and email are kernel items; the age attestation and every other item record the policy version in force', async (database) => {
   const { app } = await buildTestApp(database);
   try {
     const client = new FormClient(app);
@@ -59,6 +59,12 @@ testEachDatabase('[P000-10][P003-22] sign-up: a mailed link confirms the account
     assert.deepEqual(record.values[AGE], { statement: 'adult' });
     const age = record.items.find((i) => i.category === AGE)!;
     assert.equal(age.policyVersion, '2025.1', 'the attestation records the policy version in force');
+    const inForce = app.privacy.map.policyVersions.filter((v) => v.effective <= new Date()).at(-1)!.version;
+    assert.deepEqual(
+      record.items.map((i) => `${i.category} ${i.policyVersion}`).sort(),
+      [AGE, CREDENTIALS, EMAIL, NAME].map((category) => `${category} ${inForce}`).sort(),
+      'every item collected at sign-up records the policy version in force',
+    );
     // Nothing personal in the module's own tables.
     for (const table of ['accounts_users', 'accounts_sessions', 'accounts_tokens', 'accounts_throttle', 'accounts_security_events']) {
       const { rows } = await sql.raw(`select * from ${table}`).execute(database.db);
@@ -207,7 +213,7 @@ testEachDatabase('[P002-17] a session reaches only its own account', async (data
   }
 });
 
-testEachDatabase('[P002-11] the account flows write no email, name or password to the logs or cookies', async (database) => {
+testEachDatabase('the account flows write no email, name or password to the logs or cookies', async (database) => {
   const { app, logs } = await buildTestApp(database);
   try {
     const client = new FormClient(app);

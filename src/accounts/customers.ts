@@ -5,8 +5,7 @@ import { createHmac } from 'node:crypto';
 import { sql } from 'kysely';
 import type { Db } from '../platform/db/database.ts';
 import { AppError, validationError } from '../platform/errors.ts';
-import { selfActor, systemActor } from '../privacy/actors.ts';
-import type { PrivacyKernel } from '../privacy/kernel.ts';
+import { selfActor, systemActor, type PrivacyKernel } from '../privacy/index.ts';
 import type { ActiveSession } from './sessions.ts';
 import { createSession, endSessionsOf } from './sessions.ts';
 import {

@@ -4,9 +4,8 @@ import assert from 'node:assert/strict';
 import { sql } from 'kysely';
 import { buildTestApp } from '../platform/testing/app.ts';
 import { testEachDatabase } from '../platform/testing/databases.ts';
-import { selfActor, staffActor, testActor } from '../privacy/actors.ts';
-import { PrivacyRefusal } from '../privacy/refusals.ts';
-import { countAuditEntries, countSubjectAudit } from '../privacy/testing.ts';
+import { selfActor, staffActor, PrivacyRefusal } from '../privacy/index.ts';
+import { testActor, countAuditEntries, countSubjectAudit } from '../privacy/testing.ts';
 import { FormClient, signUpAndConfirm, staffClient } from './testing.ts';
 import type { Db } from '../platform/db/database.ts';
 
@@ -62,7 +61,7 @@ testEachDatabase('a marketing staff member cannot lift a customer\'s opt-out, no
   }
 }, { timeout: 120_000 });
 
-testEachDatabase('support records a consent with evidence; it waits on the DPO console, and the DPO reverses it (the opt-out holds again) or confirms it', async (database) => {
+testEachDatabase('[P003-09] support records a consent given by phone on the console: the entry carries channel, time, recorder, policy version and evidence; it waits on the DPO console, and the DPO reverses it (the opt-out holds again) or confirms it', async (database) => {
   const { app } = await buildTestApp(database);
   const db = database.db;
   try {
@@ -111,6 +110,12 @@ testEachDatabase('support records a consent with evidence; it waits on the DPO c
     await assert.rejects(app.privacy.read(db, { subject, actor: system, purpose: 'newsletters', categories: ['user.contact.email'] }), refused('consent-withdrawn'));
     const ledger = await app.privacy.consentLedger(db, { subject, actor: officer, purpose: 'data-rights' });
     assert.deepEqual(ledger.map((e) => [e.action, e.recordedByKind]), [['withdraw', 'self'], ['grant', 'staff'], ['withdraw', 'staff']]);
+    // The entry support made on the console: its channel, time, recorder, the policy version in force and the evidence.
+    const inForce = app.privacy.map.policyVersions.filter((v) => v.effective <= new Date()).at(-1)!.version;
+    const byPhone = ledger[1]!;
+    assert.deepEqual({ channel: byPhone.channel, policy: byPhone.policyVersion, evidence: byPhone.evidence }, { channel: 'phone', policy: inForce, evidence: CALL });
+    assert.ok(byPhone.recordedBy.includes(ids.get('support')!), `recorded by the support member (${byPhone.recordedBy})`);
+    assert.ok(Math.abs(Date.now() - byPhone.recordedAt.getTime()) < 10 * 60_000, 'at the time it was recorded');
     assert.match(ledger[2]!.evidence ?? '', new RegExp(`review of entry ${granted}`));
     const again = await dpo.post(`/staff/dpo/consents/${granted}`, { decision: 'confirmed' });
     assert.equal(again.statusCode, 409);

@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import { sql } from 'kysely';
 import { buildTestApp } from '../platform/testing/app.ts';
 import { testEachDatabase } from '../platform/testing/databases.ts';
-import { staffActor, testActor } from '../privacy/actors.ts';
+import { staffActor } from '../privacy/index.ts';
+import { testActor } from '../privacy/testing.ts';
 import { staffClient } from './testing.ts';
 
 const staffPassword = 'amber-lighthouse-27-quietly-sings';

@@ -3,8 +3,7 @@
 // with who asked or recorded named by role and a short id from our own table.
 import { staffRolesOf } from './users.ts';
 import type { Db } from '../platform/db/database.ts';
-import type { Actor } from '../privacy/actors.ts';
-import type { PrivacyKernel } from '../privacy/kernel.ts';
+import type { Actor, PrivacyKernel } from '../privacy/index.ts';
 import type { ConsentReviewView, DisclosureRequestView } from './pages/dpo.ts';
 
 export async function pendingDisclosureViews(db: Db, kernel: PrivacyKernel, actor: Actor): Promise<DisclosureRequestView[]> {

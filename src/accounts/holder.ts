@@ -5,8 +5,7 @@
 // and the failed-sign-in counter kept under a digest of the email.
 import { sql } from 'kysely';
 import type { Db } from '../platform/db/database.ts';
-import type { ExportRecord, PersonalDataHolder } from '../privacy/holders.ts';
-import { SubjectErased } from '../privacy/refusals.ts';
+import { type ExportRecord, type PersonalDataHolder, SubjectErased } from '../privacy/index.ts';
 import { EMAIL } from './identity.ts';
 import { throttleSecret } from './secrets.ts';
 import { accountKeysOf } from './throttle.ts';

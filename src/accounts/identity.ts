@@ -4,8 +4,7 @@
 import { randomBytes } from 'node:crypto';
 import { sql } from 'kysely';
 import type { Db } from '../platform/db/database.ts';
-import { systemActor, type Actor } from '../privacy/actors.ts';
-import type { PrivacyKernel } from '../privacy/kernel.ts';
+import { systemActor, type Actor, type PrivacyKernel } from '../privacy/index.ts';
 import type { UserKind, UserRow } from './tables.ts';
 import { hashPassword, needsRehash, type Argon2Params } from './passwords.ts';
 import { normaliseEmail } from './throttle.ts';

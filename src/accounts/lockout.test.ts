@@ -76,7 +76,7 @@ testEachDatabase('[P002-19] repeated failures lock the account and the source; s
   }
 }, { timeout: 180_000 });
 
-testEachDatabase('[P002-19] email enumeration: an unknown email and a wrong password run the same path (one Argon2id verification, same parameters) and answer alike', async (database) => {
+testEachDatabase('email enumeration: an unknown email and a wrong password run the same path (one Argon2id verification, same parameters) and answer alike', async (database) => {
   // On production costs: alike timings are a claim about the shop as it runs, where Argon2id
   // dominates; at the cheap test costs the database steps do (decision 0031).
   const { app } = await buildTestApp(database, {}, { passwordCosts: 'production' });

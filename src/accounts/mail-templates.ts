@@ -1,8 +1,7 @@
 // The account mails, registered with the comms outbox. Every value a template shows is a link
 // with an opaque token or the shop's own name; the recipient's address is read through the
 // kernel when the mail is sent (comms decision 0013), so nothing here holds personal data.
-import { registerTemplate, type MailTemplate, type TemplateInput } from '../comms/outbox.ts';
-import { paragraphTemplate, param as p } from '../comms/paragraphs.ts';
+import { registerTemplate, type MailTemplate, type TemplateInput, paragraphTemplate, param as p } from '../comms/index.ts';
 import type { AccountTemplate } from './mail.ts';
 
 // `link` always carries a one-time token: the outbox keeps it sealed by the kernel (decision 0025).

@@ -15,7 +15,7 @@ import { vendorRoutes } from './routes/vendor-routes.ts';
 import { apiTokenRoutes } from './routes/api-token-routes.ts';
 import { SWEEP_JOB, sweepAccounts } from './sweep.ts';
 import { lockoutPolicy } from './throttle.ts';
-import { jobKernel } from '../privacy/job-services.ts';
+import { jobKernel } from '../privacy/index.ts';
 import { accountsHolder } from './holder.ts';
 
 /** The routes: the shared machinery at the root (its hook guards every module's forms), the pages and API encapsulated. */

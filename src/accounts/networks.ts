@@ -7,7 +7,7 @@
 // a security event.
 import { sql } from 'kysely';
 import type { Db } from '../platform/db/database.ts';
-import type { PrivacyKernel } from '../privacy/kernel.ts';
+import type { PrivacyKernel } from '../privacy/index.ts';
 import { recordSecurityEvent } from './security-events.ts';
 import type { UserRow } from './tables.ts';
 import { networkOf } from './throttle.ts';

@@ -11,7 +11,7 @@ import { loadConfig } from '../platform/config.ts';
 import { createLogger } from '../platform/logger.ts';
 import { buildTestApp, TEST_PASSWORD_COSTS } from '../platform/testing/app.ts';
 import { testEachDatabase } from '../platform/testing/databases.ts';
-import { testActor } from '../privacy/actors.ts';
+import { testActor } from '../privacy/testing.ts';
 import { startShop } from '../server.ts';
 import { CREDENTIALS } from './identity.ts';
 import { currentParams, parseHash } from './passwords.ts';

@@ -4,8 +4,7 @@
 // member with role dpo. Accounts mints the actor, as it does for a session.
 import type { Db } from '../platform/db/database.ts';
 import { validationError } from '../platform/errors.ts';
-import { staffActor, systemActor, type Actor } from '../privacy/actors.ts';
-import type { PrivacyKernel } from '../privacy/kernel.ts';
+import { staffActor, systemActor, type Actor, type PrivacyKernel } from '../privacy/index.ts';
 import { findAccount } from './identity.ts';
 import { checkSecondFactor } from './second-factor.ts';
 

@@ -3,8 +3,7 @@
 // person's key, every read audited. Recovery codes are kept only as SHA-256 digests.
 import type { Db } from '../platform/db/database.ts';
 import { validationError } from '../platform/errors.ts';
-import { selfActor, type Actor } from '../privacy/actors.ts';
-import type { PrivacyKernel } from '../privacy/kernel.ts';
+import { selfActor, type Actor, type PrivacyKernel } from '../privacy/index.ts';
 import { ACCOUNT_PURPOSE, CREDENTIALS } from './identity.ts';
 import type { UserRow } from './tables.ts';
 import { digestRecoveryCode, matchTotp, newRecoveryCodes, newTotpSecret } from './totp.ts';

@@ -5,7 +5,7 @@
 import { randomBytes } from 'node:crypto';
 import { sql } from 'kysely';
 import type { Db } from '../platform/db/database.ts';
-import type { PrivacyKernel } from '../privacy/kernel.ts';
+import type { PrivacyKernel } from '../privacy/index.ts';
 
 export type SecretName = 'csrf';
 

@@ -4,7 +4,7 @@
 import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
 import type { Db } from '../platform/db/database.ts';
-import { selfActor, staffActor, vendorActor, type Actor } from '../privacy/actors.ts';
+import { selfActor, staffActor, vendorActor, type Actor } from '../privacy/index.ts';
 import type { UserKind, UserRow } from './tables.ts';
 import { digestToken, randomToken } from './tokens.ts';
 

@@ -45,7 +45,7 @@ testEachDatabase('[P002-19] a sign-in from a network the user has not used befor
   }
 });
 
-testEachDatabase('[P002-19] network digests are keyed outside the database; they and the security events are kept as long as the data map says', async (database) => {
+testEachDatabase('network digests are keyed outside the database; they and the security events are kept as long as the data map says', async (database) => {
   // A data map whose security retention of IP data is 12 days instead of 30.
   const datamap = mkdtempSync(join(tmpdir(), 'custodian-datamap-'));
   cpSync(fileURLToPath(new URL('../../datamap/', import.meta.url)), datamap, { recursive: true });

@@ -2,9 +2,7 @@
 // a purpose they name. The kernel decides and audits every read; a refusal is also recorded here
 // as an intrusion signal ("read outside a role", P002-19).
 import type { Db } from '../platform/db/database.ts';
-import { staffActor } from '../privacy/actors.ts';
-import type { PersonalRecord } from '../privacy/store/items.ts';
-import { isPrivacyRefusal } from '../privacy/refusals.ts';
+import { staffActor, type PersonalRecord, isPrivacyRefusal } from '../privacy/index.ts';
 import type { AccountsDeps } from './customers.ts';
 import { alertStaff } from './alerts.ts';
 import { recordSecurityEvent } from './security-events.ts';

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { runCli } from '../cli/run.ts';
+import { runCli } from '../cli/index.ts';
 import { openDatabase } from '../platform/db/database.ts';
 import { pgliteDirFor } from '../platform/db/database.ts';
 import { buildTestApp } from '../platform/testing/app.ts';
@@ -10,7 +10,7 @@ import { testEachDatabase } from '../platform/testing/databases.ts';
 import { FormClient } from './testing.ts';
 import { stepAt, totpCode } from './totp.ts';
 
-testEachDatabase('[P002-20] custodian staff create adds the first owner, who sets a strong password through the printed link and signs in', async (database) => {
+testEachDatabase('custodian staff create adds the first owner, who sets a strong password through the printed link and signs in', async (database) => {
   const dataDir = mkdtempSync(join(tmpdir(), 'custodian-staff-cli-'));
   const env = { DATA_DIR: dataDir, LOG_LEVEL: 'silent', ...(database.url ? { DATABASE_URL: database.url } : {}) };
   const out: string[] = [];

@@ -38,7 +38,7 @@ testEachDatabase('[P002-22][P003-07] staff find a customer by email on a console
   }
 }, { timeout: 120_000 });
 
-testEachDatabase('[P000-14] an owner adds vendor users on a console page; they are invited by mail; other roles cannot', async (database) => {
+testEachDatabase('an owner adds vendor users on a console page; they are invited by mail; other roles cannot', async (database) => {
   const { app } = await buildTestApp(database);
   try {
     const { rows } = await sql<{ id: string }>`insert into vendors (slug, name, description) values ('acme', 'Acme Widgets', '') returning id`.execute(database.db);

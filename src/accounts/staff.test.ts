@@ -2,10 +2,8 @@ import assert from 'node:assert/strict';
 import { sql } from 'kysely';
 import { buildTestApp } from '../platform/testing/app.ts';
 import { testEachDatabase } from '../platform/testing/databases.ts';
-import { staffRoles, testActor } from '../privacy/actors.ts';
-import { anchorPathFor } from '../privacy/audit/anchor.ts';
-import { sealAuditLog } from '../privacy/audit/seal.ts';
-import { rewriteAuditChainFrom } from '../privacy/testing.ts';
+import { staffRoles, anchorPathFor, sealAuditLog } from '../privacy/index.ts';
+import { testActor, rewriteAuditChainFrom } from '../privacy/testing.ts';
 import { recentSecurityEvents } from './security-events.ts';
 import { stepAt, totpCode } from './totp.ts';
 import { customer, FormClient, queuedMail, signUpAndConfirm, staffClient } from './testing.ts';
@@ -225,7 +223,7 @@ testEachDatabase('[P002-20] staff sign-in needs the second factor: a TOTP code u
   }
 }, { timeout: 180_000 });
 
-testEachDatabase('[P000-16] the privacy officer has a console entry (audit verification, security events) and their contact is published', async (database) => {
+testEachDatabase('[P000-16][P003-25] the privacy officer has a console entry (audit verification, security events) and their contact is published', async (database) => {
   const { app, config } = await buildTestApp(database);
   try {
     const dpo = await staffClient(app, database.db, { name: 'Dana Dpo', email: 'dana@shop.example', role: 'dpo', password: staffPassword });
@@ -260,7 +258,7 @@ testEachDatabase('[P000-16] the privacy officer has a console entry (audit verif
   }
 }, { timeout: 120_000 });
 
-testEachDatabase('[P002-22] an owner changes roles and disables staff: their sessions end at once, and the last owner cannot be removed', async (database) => {
+testEachDatabase('an owner changes roles and disables staff: their sessions end at once, and the last owner cannot be removed', async (database) => {
   const { app } = await buildTestApp(database);
   try {
     const olive = await staffClient(app, database.db, { name: 'Olive Owner', email: 'olive@shop.example', role: 'owner', password: staffPassword });
@@ -295,7 +293,7 @@ testEachDatabase('[P002-22] an owner changes roles and disables staff: their ses
   }
 }, { timeout: 120_000 });
 
-testEachDatabase('[P002-20] an owner re-invites a staff member who lost their password or second factor: both are wiped and only the new link lets them in', async (database) => {
+testEachDatabase('an owner re-invites a staff member who lost their password or second factor: both are wiped and only the new link lets them in', async (database) => {
   const { app } = await buildTestApp(database);
   try {
     const olive = await staffClient(app, database.db, { name: 'Olive Owner', email: 'olive@shop.example', role: 'owner', password: staffPassword });

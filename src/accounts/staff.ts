@@ -5,7 +5,7 @@
 import { sql } from 'kysely';
 import type { Db } from '../platform/db/database.ts';
 import { conflict, notFound, validationError } from '../platform/errors.ts';
-import { staffRoles, systemActor, type Actor, type StaffRole } from '../privacy/actors.ts';
+import { staffRoles, systemActor, type Actor, type StaffRole } from '../privacy/index.ts';
 import type { AccountsDeps } from './customers.ts';
 import { checkEmail } from './customers.ts';
 import { ACCOUNT_PURPOSE, CREDENTIALS, EMAIL, NAME, readProfile, writePasswordHash } from './identity.ts';

@@ -5,8 +5,7 @@
 // their subject.
 import { sql } from 'kysely';
 import type { Db } from '../platform/db/database.ts';
-import { systemActor } from '../privacy/actors.ts';
-import type { PrivacyKernel } from '../privacy/kernel.ts';
+import { systemActor, type PrivacyKernel } from '../privacy/index.ts';
 import { networkMemoryDays, sweepNetworks } from './networks.ts';
 import { sweepSessions } from './sessions.ts';
 import { sweepThrottle, type ThrottlePolicy } from './throttle.ts';

@@ -1,6 +1,6 @@
 // Row types of the accounts module's tables (see migrations.ts).
 import type { Generated } from 'kysely';
-import type { StaffRole } from '../privacy/actors.ts';
+import type { StaffRole } from '../privacy/index.ts';
 
 export type UserKind = 'customer' | 'staff' | 'vendor';
 export type UserStatus = 'pending' | 'active' | 'disabled' | 'deactivated' | 'erasing';

@@ -3,8 +3,8 @@
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { sql } from 'kysely';
 import type { Db } from '../platform/db/database.ts';
-import { sealContext } from '../comms/outbox.ts';
-import type { PrivacyKernel } from '../privacy/kernel.ts';
+import { sealContext } from '../comms/index.ts';
+import type { PrivacyKernel } from '../privacy/index.ts';
 
 export class FormClient {
   readonly cookies = new Map<string, string>();
@@ -129,7 +129,7 @@ export async function signUpAndConfirm(client: FormClient, db: Db, who: { name: 
 export async function staffClient(app: FastifyInstance, db: Db, who: { name: string; email: string; role: string; password: string }, ip = '127.0.0.1'): Promise<FormClient> {
   const { createStaff } = await import('./staff.ts');
   const { completeReset } = await import('./customers.ts');
-  const { testActor } = await import('../privacy/actors.ts');
+  const { testActor } = await import('../privacy/testing.ts');
   const { link } = await db.transaction().execute((trx) => createStaff(app.accounts.deps, trx, { name: who.name, email: who.email, role: who.role, actor: testActor('test.staff') }));
   const token = new URL(link).searchParams.get('token')!;
   await db.transaction().execute((trx) => completeReset(app.accounts.deps, trx, { token, password: who.password }));

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { base32Decode, base32Encode, digestRecoveryCode, matchTotp, newRecoveryCodes, totpCode } from './totp.ts';
 
-test('[P002-20] TOTP codes match the RFC 6238 test vectors (SHA-1, last six digits)', () => {
+test('TOTP codes match the RFC 6238 test vectors (SHA-1, last six digits)', () => {
   const secret = base32Encode(Buffer.from('12345678901234567890'));
   assert.equal(secret, 'GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ');
   assert.deepEqual(base32Decode(secret).toString(), '12345678901234567890');

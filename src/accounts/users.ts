@@ -2,7 +2,7 @@
 import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
 import type { Db } from '../platform/db/database.ts';
-import type { StaffRole } from '../privacy/actors.ts';
+import type { StaffRole } from '../privacy/index.ts';
 import type { UserKind, UserOrigin, UserRow, UserStatus } from './tables.ts';
 
 export async function insertUser(

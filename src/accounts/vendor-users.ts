@@ -3,8 +3,8 @@
 // subject of kind 'vendor-contact'; like staff, they choose their own password from a mailed link.
 import type { Db } from '../platform/db/database.ts';
 import { conflict, notFound, validationError } from '../platform/errors.ts';
-import { systemActor, type Actor } from '../privacy/actors.ts';
-import { getVendorById } from '../commerce/catalogue/queries.ts';
+import { systemActor, type Actor } from '../privacy/index.ts';
+import { getVendorById } from '../commerce/catalogue/index.ts';
 import type { AccountsDeps } from './customers.ts';
 import { checkEmail } from './customers.ts';
 import { ACCOUNT_PURPOSE, EMAIL, NAME, findAccount } from './identity.ts';

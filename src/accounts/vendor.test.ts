@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { buildTestApp } from '../platform/testing/app.ts';
 import { testEachDatabase } from '../platform/testing/databases.ts';
-import { createVendor } from '../commerce/catalogue/commands.ts';
+import { createVendor } from '../commerce/catalogue/index.ts';
 import { FormClient, queuedMail, staffClient } from './testing.ts';
 
 const password = 'copper-window-81-patient';

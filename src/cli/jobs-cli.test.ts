@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { sql } from 'kysely';
 import { openDatabase, pgliteDirFor } from '../platform/db/database.ts';
 import { migrate } from '../platform/db/migrate.ts';
-import { enqueue } from '../platform/jobs/enqueue.ts';
+import { enqueue } from '../platform/jobs/index.ts';
 import { testEachDatabase } from '../platform/testing/databases.ts';
 import { allMigrations } from '../modules.ts';
 import { runCli } from './run.ts';

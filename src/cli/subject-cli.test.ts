@@ -26,7 +26,7 @@ function cli(env: Record<string, string>, ...args: string[]): Promise<{ code: nu
   });
 }
 
-testEachDatabase('[P000-12][P003-25] `custodian subject export`, `subject erase` and `subject requests` answer a request from the terminal', async (database) => {
+testEachDatabase('[P000-12] `custodian subject export`, `subject erase` and `subject requests` answer a request from the terminal', async (database) => {
   const env: Record<string, string> = { DATA_DIR: mkdtempSync(join(tmpdir(), 'custodian-subject-cli-')), DEMO_DATA: 'false' };
   if (database.engine === 'postgres') env.DATABASE_URL = database.url!;
   // The shop, on the same settings, makes a customer; then it stops, as it must for the embedded database.

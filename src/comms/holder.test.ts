@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { sql } from 'kysely';
 import type { Db } from '../platform/db/database.ts';
 import { testEachDatabase } from '../platform/testing/databases.ts';
-import type { HolderContext } from '../privacy/holders.ts';
+import type { HolderContext } from '../privacy/index.ts';
 import { commsHolder } from './holder.ts';
 import { spoolDir } from './transport.ts';
 

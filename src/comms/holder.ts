@@ -5,7 +5,7 @@
 import { existsSync, unlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { sql } from 'kysely';
-import type { PersonalDataHolder } from '../privacy/holders.ts';
+import type { PersonalDataHolder } from '../privacy/index.ts';
 import { findTemplate } from './templates.ts';
 import { spoolDir } from './transport.ts';
 

@@ -9,7 +9,7 @@
 //     `List-Unsubscribe-Post: List-Unsubscribe=One-Click` (RFC 8058), and an unsubscribe link
 //     at the bottom of the body (P004-13).
 // The outbox table already admits 'marketing' so that step needs no migration.
-import type { Purpose } from '../privacy/datamap/types.ts';
+import type { Purpose } from '../privacy/index.ts';
 
 export type MailKind = 'transactional';
 export const mailKinds: readonly MailKind[] = ['transactional'];

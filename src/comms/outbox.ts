@@ -5,11 +5,11 @@
 // in between stops the mail (decision 0013).
 import { randomUUID } from 'node:crypto';
 import { tablesOf, type Db } from '../platform/db/database.ts';
-import { enqueue } from '../platform/jobs/enqueue.ts';
+import { enqueue } from '../platform/jobs/index.ts';
 import { mailKinds, type MailKind } from './kinds.ts';
 import type { CommsTables, TemplateParams } from './tables.ts';
 import { findTemplate, isParamName } from './templates.ts';
-import type { PrivacyKernel } from '../privacy/kernel.ts';
+import type { PrivacyKernel } from '../privacy/index.ts';
 
 export { registerTemplate, type MailTemplate, type RenderedMail, type TemplateInput } from './templates.ts';
 export type { MailKind } from './kinds.ts';

@@ -4,10 +4,7 @@
 // opted out, purpose not for this person) is an answer, not an error: the message is suppressed.
 import type { Db } from '../platform/db/database.ts';
 import { isAppError } from '../platform/errors.ts';
-import { systemActor } from '../privacy/actors.ts';
-import type { PrivacyKernel } from '../privacy/kernel.ts';
-import { PrivacyRefusal, SubjectErased } from '../privacy/refusals.ts';
-import type { PersonalValue } from '../privacy/store/items.ts';
+import { systemActor, type PrivacyKernel, PrivacyRefusal, SubjectErased, type PersonalValue } from '../privacy/index.ts';
 import type { OutboxMessage } from './outbox-rows.ts';
 
 export const SEND_ACTOR = systemActor('comms.send');

@@ -5,7 +5,7 @@ import { sql } from 'kysely';
 import { waitFor } from '../platform/jobs/testing/support.ts';
 import { testEachDatabase } from '../platform/testing/databases.ts';
 import { findPersonalData, personalData } from '../platform/testing/personal-data.ts';
-import { testActor } from '../privacy/actors.ts';
+import { testActor } from '../privacy/testing.ts';
 import { queueMail, registerTemplate, SEND_JOB, type MailRequest } from './outbox.ts';
 import { mailFixture, WELCOME } from './testing/mail-fixture.ts';
 import { parseMail } from './testing/parse-mail.ts';

@@ -10,12 +10,10 @@
 // server accepted the mail but before the row says `sent` sends it again, with the same
 // Message-ID, so receiving systems can tell.
 import type { Config } from '../platform/config.ts';
-import { jobErrorText } from '../platform/jobs/error-text.ts';
-import type { JobContext, JobPayload } from '../platform/jobs/types.ts';
-import { jobKernel } from '../privacy/job-services.ts';
+import { jobErrorText, type JobContext, type JobPayload } from '../platform/jobs/index.ts';
+import { jobKernel, SubjectErased } from '../privacy/index.ts';
 import { kindRules } from './kinds.ts';
 import { SEND_MAX_ATTEMPTS, sealContext } from './outbox.ts';
-import { SubjectErased } from '../privacy/refusals.ts';
 import type { TemplateParams } from './tables.ts';
 import { countAttempt, finishMessage, loadMessage, recordTemporaryFailure, type OutboxMessage } from './outbox-rows.ts';
 import { readRecipient } from './recipient.ts';

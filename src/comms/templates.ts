@@ -3,7 +3,7 @@
 // text body and optionally an HTML body (through html``, which escapes every value). It sees the
 // non-personal parameters stored in the outbox, the shop's name and address, and the personal
 // values read through the privacy kernel at send time, by category.
-import type { PersonalValue } from '../privacy/store/items.ts';
+import type { PersonalValue } from '../privacy/index.ts';
 import type { SafeHtml } from '../web/template.ts';
 import type { MailKind } from './kinds.ts';
 import type { TemplateParams } from './tables.ts';

@@ -3,13 +3,10 @@
 // for the first demo vendor (by name). Their passwords are published in the start banner and the README,
 // so they exist only in a demo shop; a shop that ever had a demo login does not get them again.
 import { sql } from 'kysely';
-import type { AccountsDeps } from '../accounts/customers.ts';
-import { ACCOUNT_PURPOSE, AGE, CREDENTIALS, EMAIL, NAME } from '../accounts/identity.ts';
-import { hashPassword } from '../accounts/passwords.ts';
-import { insertUser } from '../accounts/users.ts';
-import { listVendors } from '../commerce/catalogue/queries.ts';
+import { type AccountsDeps, ACCOUNT_PURPOSE, AGE, CREDENTIALS, EMAIL, NAME, hashPassword, insertUser } from '../accounts/index.ts';
+import { listVendors } from '../commerce/catalogue/index.ts';
 import type { Db } from '../platform/db/database.ts';
-import { systemActor } from '../privacy/actors.ts';
+import { systemActor } from '../privacy/index.ts';
 
 export const demoLogins = {
   customer: { name: 'Demo Customer', email: 'demo-customer@example.com', password: 'maple-kettle-42-lantern' },

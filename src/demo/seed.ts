@@ -2,8 +2,7 @@
 // processes starting at once queue behind each other; the second finds the catalogue full and
 // loads nothing.
 import { sql } from 'kysely';
-import { catalogueDb } from '../commerce/catalogue/queries.ts';
-import { notifyCatalogueChanged } from '../commerce/catalogue/events.ts';
+import { catalogueDb, notifyCatalogueChanged } from '../commerce/catalogue/index.ts';
 import type { Db } from '../platform/db/database.ts';
 import { demoCategories, demoCurrency, demoProducts, demoVendors } from './shop-data.ts';
 

@@ -1,6 +1,6 @@
 // The demo shop: invented companies and products, no personal data. Prices are integer minor
 // units (cents) in USD; stock is set on physical goods only (null: not tracked).
-import type { ProductKind, ProductStatus } from '../commerce/catalogue/tables.ts';
+import type { ProductKind, ProductStatus } from '../commerce/catalogue/index.ts';
 
 export interface DemoVendor {
   slug: string;

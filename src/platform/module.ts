@@ -2,7 +2,7 @@
 // Fastify plugin, and the background jobs it knows how to run.
 import type { FastifyPluginAsync } from 'fastify';
 import type { Migration } from './db/migrate.ts';
-import type { JobHandlers, Schedule } from './jobs/types.ts';
+import type { JobHandlers, Schedule } from './jobs/index.ts';
 
 export interface Module {
   name: string;

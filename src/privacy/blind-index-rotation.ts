@@ -9,7 +9,7 @@
 // is conditional on the active version under the keyring's lock, rows are locked with SKIP LOCKED,
 // and a row written under an old version meanwhile, key destroyed or not, is picked up next run.
 import type { Db } from '../platform/db/database.ts';
-import type { JobContext } from '../platform/jobs/types.ts';
+import type { JobContext } from '../platform/jobs/index.ts';
 import { systemActor, type Actor } from './actors.ts';
 import { appendAudit } from './audit/append.ts';
 import type { KernelContext } from './context.ts';

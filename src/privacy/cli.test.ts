@@ -12,9 +12,7 @@ import { openDatabase, pgliteDirFor, type DatabaseHandle } from '../platform/db/
 import { migrate } from '../platform/db/migrate.ts';
 import { createScratchPostgres, testEngines } from '../platform/testing/databases.ts';
 import { allMigrations } from '../modules.ts';
-import { findAccount } from '../accounts/identity.ts';
-import { finishEnrolment, startEnrolment } from '../accounts/second-factor.ts';
-import { stepAt, totpCode } from '../accounts/totp.ts';
+import { findAccount, finishEnrolment, startEnrolment, stepAt, totpCode } from '../accounts/index.ts';
 import { staffActor, testActor } from './actors.ts';
 import { kernelInternals } from './internals.ts';
 import { sealAuditLog } from './audit/seal.ts';
@@ -61,7 +59,7 @@ test('`custodian datamap export --format fides` writes a document whose keys are
 });
 
 for (const engine of testEngines()) {
-  test(`[P003-19] \`custodian audit verify\` passes an intact chain and reports the first broken row after a direct edit [${engine}]`, { timeout: 120_000 }, async () => {
+  test(`\`custodian audit verify\` passes an intact chain and reports the first broken row after a direct edit [${engine}]`, { timeout: 120_000 }, async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'custodian-cli-audit-'));
     const env: Record<string, string> = { DATA_DIR: dataDir };
     let drop = async () => {};
@@ -121,7 +119,7 @@ for (const engine of testEngines()) {
     return { dataDir, env, drops, open: () => open(), keyringPath: join(dataDir, 'keyring.json') };
   }
 
-  test(`[P003-19] \`custodian audit verify\` catches a chain rewritten consistently from some entry on, through the anchor the sealer wrote outside the database; only the privacy officer re-anchors, for a reason written into the chain [${engine}]`, { timeout: 120_000 }, async () => {
+  test(`\`custodian audit verify\` catches a chain rewritten consistently from some entry on, through the anchor the sealer wrote outside the database; only the privacy officer re-anchors, for a reason written into the chain [${engine}]`, { timeout: 120_000 }, async () => {
     const shop = await shopOn('custodian-cli-anchor-');
     try {
       let database = await shop.open();
@@ -244,7 +242,7 @@ for (const engine of testEngines()) {
     }
   });
 
-  test(`[P000-12] \`custodian erasures reconcile\` finishes, in a restored database, the erasures made after its backup [${engine}]`, { timeout: 120_000 }, async () => {
+  test(`\`custodian erasures reconcile\` finishes, in a restored database, the erasures made after its backup [${engine}]`, { timeout: 120_000 }, async () => {
     const shop = await shopOn('custodian-cli-reconcile-');
     try {
       let database = await shop.open();

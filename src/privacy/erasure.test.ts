@@ -40,7 +40,7 @@ const readAll = (kernel: PrivacyKernel, db: Db, subject: string) =>
   kernel.read(db, { subject, actor: system, purpose: 'fulfillment', categories: ['user.name', 'user.contact.email', 'user.contact.address'] });
 
 for (const engine of testEngines()) {
-  test(`[P000-15] [P000-13] [P001-09] a dump of the database files holds no plaintext name, email, address, phone or bank number [${engine}]`, { timeout: 120_000 }, async () => {
+  test(`a dump of the database files holds no plaintext name, email, address, phone or bank number [${engine}]`, { timeout: 120_000 }, async () => {
     const store = await storeFor(engine);
     try {
       let database = await store.open();

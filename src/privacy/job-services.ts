@@ -3,7 +3,7 @@
 // as `ctx.services.privacy`; a job that reads personal data (sending mail reads the address) asks
 // for it here. There is no module-level "current kernel": two shops in one process (the tests run
 // PGlite and PostgreSQL side by side) each hand their own.
-import type { JobContext } from '../platform/jobs/types.ts';
+import type { JobContext } from '../platform/jobs/index.ts';
 import type { PrivacyKernel } from './kernel.ts';
 
 declare module '../platform/jobs/types.ts' {

@@ -9,6 +9,12 @@ import { GENESIS, linkHash, type AuditRow } from './audit/chain.ts';
 import { startKernel, type PrivacyKernel } from './kernel.ts';
 import { kernelInternals } from './internals.ts';
 
+// What tests of other modules use of the kernel's own pieces (the entry, index.ts, does not offer them).
+export { testActor } from './actors.ts';
+export { appendAudit, auditCtes } from './audit/append.ts';
+export type { AuditEntry } from './audit/entry.ts';
+export { SEAL_JOB } from './audit/seal.ts';
+
 export interface TestKernel {
   kernel: PrivacyKernel;
   keyringPath: string;

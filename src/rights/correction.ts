@@ -5,9 +5,7 @@
 // gets a ledgered correction notice, which the privacy officer passes on; the person is shown who.
 import type { Db } from '../platform/db/database.ts';
 import { AppError } from '../platform/errors.ts';
-import type { Actor } from '../privacy/actors.ts';
-import type { Notice } from '../privacy/disclosure/notices.ts';
-import type { PersonalValue } from '../privacy/store/items.ts';
+import type { Actor, Notice, PersonalValue } from '../privacy/index.ts';
 import type { RightsDeps } from './deps.ts';
 import { addEvent, recordDoneRequest, type RightsRequest } from './requests.ts';
 import type { RequestChannel, RequestSource } from './tables.ts';

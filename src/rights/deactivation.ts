@@ -4,7 +4,7 @@
 // Orders already placed are still delivered and their status mails still go: that is the contract.
 import type { Db } from '../platform/db/database.ts';
 import { AppError } from '../platform/errors.ts';
-import type { Actor } from '../privacy/actors.ts';
+import type { Actor } from '../privacy/index.ts';
 import { holderContext, holdersInErasureOrder, type RightsDeps } from './deps.ts';
 import { addEvent, closeRequest, deletionUnderWay, recordDoneRequest, requestsOfSubject, type RightsRequest } from './requests.ts';
 import type { RequestChannel, RequestSource } from './tables.ts';

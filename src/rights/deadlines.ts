@@ -2,9 +2,9 @@
 // privacy officer and support once a request is due within REMIND_DAYS, and alerts the privacy
 // officer once it is overdue (and marks it so on the desk). Each mail goes once per request.
 import { sql } from 'kysely';
-import { activeStaffOf } from '../accounts/users.ts';
+import { activeStaffOf } from '../accounts/index.ts';
 import type { Db } from '../platform/db/database.ts';
-import { systemActor } from '../privacy/actors.ts';
+import { systemActor } from '../privacy/index.ts';
 import type { RightsDeps } from './deps.ts';
 import { queueRightsMail } from './mail.ts';
 import { addEvent, kindLabels } from './requests.ts';

@@ -4,9 +4,7 @@
 import type { Config } from '../platform/config.ts';
 import type { Db } from '../platform/db/database.ts';
 import type { Logger } from '../platform/logger.ts';
-import type { Actor } from '../privacy/actors.ts';
-import type { HolderContext, NamedHolder } from '../privacy/holders.ts';
-import type { PrivacyKernel } from '../privacy/kernel.ts';
+import type { Actor, HolderContext, NamedHolder, PrivacyKernel } from '../privacy/index.ts';
 
 export interface RightsDeps {
   kernel: PrivacyKernel;

@@ -20,8 +20,8 @@
 import { sql } from 'kysely';
 import type { Db } from '../platform/db/database.ts';
 import { AppError } from '../platform/errors.ts';
-import { enqueue } from '../platform/jobs/enqueue.ts';
-import { systemActor, type Actor } from '../privacy/actors.ts';
+import { enqueue } from '../platform/jobs/index.ts';
+import { systemActor, type Actor } from '../privacy/index.ts';
 import { holderContext, holdersInErasureOrder, type RightsDeps } from './deps.ts';
 import { queueRightsMail } from './mail.ts';
 import { addEvent, closeRequest, createRequest, deletionUnderWay, requestById, type RightsRequest } from './requests.ts';

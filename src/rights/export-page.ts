@@ -1,7 +1,7 @@
 // The export as a page to read: each section with its description and its records as a table
 // (nested lists inside cells), columns named from the record keys. The same document, unchanged,
 // is the JSON download.
-import type { ExportRecord, ExportValue } from '../privacy/holders.ts';
+import type { ExportRecord, ExportValue } from '../privacy/index.ts';
 import type { Page } from '../web/page.ts';
 import { html, type SafeHtml } from '../web/template.ts';
 import { valueText } from './centre/values.ts';

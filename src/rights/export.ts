@@ -3,9 +3,7 @@
 // (decrypted), consents, disclosures, notices and access log, the account, orders, payments,
 // saved lists, mail sent and requests. The same document renders as a page to read.
 import type { Db } from '../platform/db/database.ts';
-import type { Actor } from '../privacy/actors.ts';
-import type { ExportSection } from '../privacy/holders.ts';
-import { policyVersionAt } from '../privacy/datamap/policy.ts';
+import { type Actor, type ExportSection, policyVersionAt } from '../privacy/index.ts';
 import { holderContext, type RightsDeps } from './deps.ts';
 
 export const EXPORT_FORMAT = 'custodian-export/1';

@@ -2,7 +2,7 @@
 // each. Erasure unlinks them: the request (its kind, dates and outcome) and the complaint case (its
 // number, dates and steps) stay as the shop's proof that it answered, with nobody behind them.
 import { sql } from 'kysely';
-import type { PersonalDataHolder } from '../privacy/holders.ts';
+import type { PersonalDataHolder } from '../privacy/index.ts';
 import { COMPLAINT_TABLES, complaintsKept, complaintsSection, eraseComplaints } from './complaints/holder-part.ts';
 import { kindLabels, requestsOfSubject } from './requests.ts';
 

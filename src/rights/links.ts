@@ -2,7 +2,7 @@
 // 32 random bytes in the link, stored only as their SHA-256 digest, valid until their expiry; a
 // verify link works once, a download link until it expires.
 import { sql } from 'kysely';
-import { digestToken, randomToken, TOKEN_SHAPE } from '../accounts/tokens.ts';
+import { digestToken, randomToken, TOKEN_SHAPE } from '../accounts/index.ts';
 import type { Db } from '../platform/db/database.ts';
 
 export type LinkPurpose = 'verify' | 'download';

@@ -2,8 +2,7 @@
 // must answer requests: not marketing, sent even to a deactivated account); the reminders to
 // staff under `account`. Parameters are request numbers, dates, counts and links with opaque
 // tokens, never personal data.
-import { queueMail, registerTemplate, type SecretSealer } from '../comms/outbox.ts';
-import { paragraphTemplate, param as p } from '../comms/paragraphs.ts';
+import { queueMail, registerTemplate, type SecretSealer, paragraphTemplate, param as p } from '../comms/index.ts';
 import type { Db } from '../platform/db/database.ts';
 
 export const RIGHTS_PURPOSE = 'data-rights';

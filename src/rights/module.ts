@@ -3,11 +3,9 @@
 // officer tracks, and the erasure flow that reaches every module's copy through the holders the
 // composition root hands it (src/privacy/holders.ts).
 import type { Logger } from '../platform/logger.ts';
-import type { JobContext } from '../platform/jobs/types.ts';
+import { type JobContext, enqueue } from '../platform/jobs/index.ts';
 import type { Module } from '../platform/module.ts';
-import { enqueue } from '../platform/jobs/enqueue.ts';
-import type { NamedHolder } from '../privacy/holders.ts';
-import { jobKernel } from '../privacy/job-services.ts';
+import { type NamedHolder, jobKernel } from '../privacy/index.ts';
 import type { RightsDeps } from './deps.ts';
 import { continueDeletion, ERASE_JOB, RECHECK_MS } from './erasure.ts';
 import { checkDeadlines, DEADLINES_JOB } from './deadlines.ts';

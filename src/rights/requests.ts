@@ -6,7 +6,7 @@ import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
 import { tablesOf, type Db } from '../platform/db/database.ts';
 import { AppError, notFound, validationError } from '../platform/errors.ts';
-import { actorTag, type Actor } from '../privacy/actors.ts';
+import { actorTag, type Actor } from '../privacy/index.ts';
 import type { RightsDeps } from './deps.ts';
 import { rejectionOutcomes, type EvidenceKind, type RequestChannel, type RequestKind, type RequestOutcome, type RequestSource, type RequestStatus, type RequestTable, type RightsTables } from './tables.ts';
 import type { Selectable } from 'kysely';

@@ -29,7 +29,7 @@ function allFilesText(dir: string): string {
   return readdirSync(dir).map((f) => readFileSync(join(dir, f), 'utf8')).join('\n');
 }
 
-test('[P002-15] a card typed on the sandbox page pays: 303 to the return URL, a signed webhook, only token/brand/last4 kept', async () => {
+test('a card typed on the sandbox page pays: 303 to the return URL, a signed webhook, only token/brand/last4 kept', async () => {
   const hooks = await hookCatcher();
   const sandbox = await startTestSandbox({ webhookUrl: hooks.url });
   try {
@@ -103,7 +103,7 @@ test('a declined card keeps the session open for another try; bad numbers and pa
   }
 });
 
-test('[P003-02] a bank account is tokenised like a card; one ending 0000 fails and sends the buyer back', async () => {
+test('a bank account is tokenised like a card; one ending 0000 fails and sends the buyer back', async () => {
   const sandbox = await startTestSandbox();
   try {
     const a = (await api(sandbox.url, '/v1/checkout-sessions', { method: 'POST', body: session({ instrument: 'bank-account' }), key: 'b1' })).body;

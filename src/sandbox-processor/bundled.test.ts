@@ -6,7 +6,7 @@ import { test } from 'node:test';
 import { loadConfig } from '../platform/config.ts';
 import { quietLogger } from '../platform/jobs/testing/support.ts';
 import { testEachDatabase } from '../platform/testing/databases.ts';
-import { testActor } from '../privacy/actors.ts';
+import { testActor } from '../privacy/testing.ts';
 import { buyerWithOrder } from '../commerce/payments/testing.ts';
 import { startShop } from '../server.ts';
 import { submitPayForm, TEST_CARD } from './testing.ts';

@@ -8,15 +8,14 @@ import { chromium, type Browser, type BrowserContext, type Page } from 'playwrig
 import { testEachDatabase } from '../../src/platform/testing/databases.ts';
 import { buildTestApp } from '../../src/platform/testing/app.ts';
 import { testWorker } from '../../src/platform/jobs/testing/support.ts';
-import { collectJobs } from '../../src/platform/jobs/registry.ts';
+import { collectJobs } from '../../src/platform/jobs/index.ts';
 import { modules } from '../../src/modules.ts';
 import { startSmtpSink, type SmtpSink } from '../../src/comms/testing/smtp-sink.ts';
 import { findPersonalData } from '../../src/platform/testing/personal-data.ts';
 import { customer } from '../../src/accounts/testing.ts';
-import '../../src/privacy/job-services.ts';
-import { createStaff } from '../../src/accounts/staff.ts';
-import { stepAt, totpCode } from '../../src/accounts/totp.ts';
-import { testActor } from '../../src/privacy/actors.ts';
+import '../../src/privacy/index.ts';
+import { createStaff, stepAt, totpCode } from '../../src/accounts/index.ts';
+import { testActor } from '../../src/privacy/testing.ts';
 
 const chromiumArgs = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'];
 const newPassword = 'violet-anchor-92-meadow';
@@ -50,7 +49,7 @@ async function assertOnlyTheSessionCookie(context: BrowserContext): Promise<void
 }
 
 testEachDatabase(
-  'browser: [P000-10][P000-11][P002-19] sign-up with a mailed link, sign-in, password change and lockout, without JavaScript',
+  'browser: [P000-11][P002-19] sign-up with a mailed link, sign-in, password change and lockout, without JavaScript',
   async (database) => {
     const sink = await startSmtpSink();
     const { app, config } = await buildTestApp(database, { SMTP_URL: sink.url });

@@ -8,11 +8,11 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 import { makeShop } from '../../src/commerce/cart/testing.ts';
 import { startSmtpSink, type SmtpSink } from '../../src/comms/testing/smtp-sink.ts';
 import { modules } from '../../src/modules.ts';
-import { collectJobs } from '../../src/platform/jobs/registry.ts';
+import { collectJobs } from '../../src/platform/jobs/index.ts';
 import { testWorker } from '../../src/platform/jobs/testing/support.ts';
 import { buildTestApp } from '../../src/platform/testing/app.ts';
 import { testEachDatabase } from '../../src/platform/testing/databases.ts';
-import '../../src/privacy/job-services.ts';
+import '../../src/privacy/index.ts';
 import { startTestSandbox, TEST_CARD, TEST_SANDBOX_SECRET } from '../../src/sandbox-processor/testing.ts';
 
 const chromiumArgs = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'];

@@ -7,10 +7,10 @@ import { readFileSync } from 'node:fs';
 import { sql } from 'kysely';
 import type { Browser, Page } from 'playwright-core';
 import { staffClient } from '../../src/accounts/testing.ts';
-import { stepAt, totpCode } from '../../src/accounts/totp.ts';
-import { enqueue } from '../../src/platform/jobs/enqueue.ts';
+import { stepAt, totpCode } from '../../src/accounts/index.ts';
+import { enqueue } from '../../src/platform/jobs/index.ts';
 import { testEachDatabase } from '../../src/platform/testing/databases.ts';
-import { DEADLINES_JOB } from '../../src/rights/deadlines.ts';
+import { DEADLINES_JOB } from '../../src/rights/index.ts';
 import { ada, customerWithHistory, rightsBed, waitForRequest } from '../rights-support.ts';
 import { expectAccessible, expectFitsPhone, launchBrowser } from './support.ts';
 

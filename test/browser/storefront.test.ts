@@ -6,8 +6,7 @@ import type { AddressInfo } from 'node:net';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { testEachDatabase } from '../../src/platform/testing/databases.ts';
 import { buildTestApp } from '../../src/platform/testing/app.ts';
-import { seedDemoShop } from '../../src/demo/seed.ts';
-import { htmlSpecialProductName } from '../../src/demo/shop-data.ts';
+import { seedDemoShop, htmlSpecialProductName } from '../../src/demo/index.ts';
 import { escapeHtml } from '../../src/web/template.ts';
 
 const chromiumArgs = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'];

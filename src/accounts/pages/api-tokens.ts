@@ -2,7 +2,7 @@
 // revoke button each, and the form that makes one (role, days, a fresh second-factor code). A new
 // token is shown once, on the page that answers the form.
 import { html } from '../../web/template.ts';
-import type { StaffRole } from '../../privacy/actors.ts';
+import type { StaffRole } from '../../privacy/index.ts';
 import type { Page } from './customer.ts';
 import { csrfField, errorSummary, input, type FormState } from '../../web/form.ts';
 import { API_TOKEN_MAX_DAYS, type ApiTokenListing } from '../api-tokens.ts';

@@ -1,8 +1,6 @@
 // The privacy officer's console entry (P000-16) and the published contact page.
 import { html } from '../../web/template.ts';
-import type { VerifyReport } from '../../privacy/audit/verify.ts';
-import type { PendingDisclosureRequest } from '../../privacy/disclosure/pending.ts';
-import type { ConsentReview } from '../../privacy/consent/reviews.ts';
+import type { VerifyReport, PendingDisclosureRequest, ConsentReview } from '../../privacy/index.ts';
 import type { SecurityEventRow } from '../tables.ts';
 import type { Page } from './customer.ts';
 import { csrfField } from '../../web/form.ts';

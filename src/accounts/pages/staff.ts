@@ -1,7 +1,7 @@
 // The staff console's pages: sign-in, setting and changing the password, the console itself and
 // (for owners) the staff list with the form that invites a new member.
 import { html } from '../../web/template.ts';
-import type { StaffRole } from '../../privacy/actors.ts';
+import type { StaffRole } from '../../privacy/index.ts';
 import type { Page } from './customer.ts';
 import { csrfField, errorSummary, input, type FormState } from '../../web/form.ts';
 import type { StaffListing } from '../staff.ts';

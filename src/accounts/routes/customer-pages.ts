@@ -3,8 +3,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { Db } from '../../platform/db/database.ts';
 import { AppError } from '../../platform/errors.ts';
-import { selfActor } from '../../privacy/actors.ts';
-import { policyVersionAt } from '../../privacy/datamap/policy.ts';
+import { selfActor, policyVersionAt } from '../../privacy/index.ts';
 import {
   changePassword,
   completeReset,

@@ -2,7 +2,7 @@
 // evidence. The kernel decides who may (support, owner, DPO) and lists each entry for the DPO's
 // review (decision 0030); a refusal is shown on the form.
 import type { FastifyInstance } from 'fastify';
-import { staffActor } from '../../privacy/actors.ts';
+import { staffActor } from '../../privacy/index.ts';
 import { sendPage } from '../../web/page.ts';
 import { staffConsentPage } from '../pages/staff-consents.ts';
 import { formKit, formRoute } from './form-kit.ts';

@@ -2,9 +2,8 @@
 // decides and audits, a refusal is an intrusion signal) and the owner's vendor users page.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { sql } from 'kysely';
-import { listVendors } from '../../commerce/catalogue/queries.ts';
-import { staffActor } from '../../privacy/actors.ts';
-import { isPrivacyRefusal } from '../../privacy/refusals.ts';
+import { listVendors } from '../../commerce/catalogue/index.ts';
+import { staffActor, isPrivacyRefusal } from '../../privacy/index.ts';
 import { EMAIL, NAME, readProfile } from '../identity.ts';
 import { customerLookupPage, vendorUsersPage, type CustomerFound, type VendorUserListing } from '../pages/staff-directory.ts';
 import type { FormState } from '../../web/form.ts';

@@ -3,7 +3,7 @@
 // of the named roles.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { AppError } from '../../platform/errors.ts';
-import type { StaffRole } from '../../privacy/actors.ts';
+import type { StaffRole } from '../../privacy/index.ts';
 import { passwordExpired } from '../password-policy.ts';
 import type { ActiveSession } from '../sessions.ts';
 

@@ -2,8 +2,8 @@
 import type { FastifyInstance } from 'fastify';
 import type { Db } from '../../platform/db/database.ts';
 import { AppError } from '../../platform/errors.ts';
-import { staffActor } from '../../privacy/actors.ts';
-import { getVendorById } from '../../commerce/catalogue/queries.ts';
+import { staffActor } from '../../privacy/index.ts';
+import { getVendorById } from '../../commerce/catalogue/index.ts';
 import { completeReset } from '../customers.ts';
 import { vendorHomePage, vendorLoginPage, vendorSetPasswordPage } from '../pages/vendor.ts';
 import { createSession } from '../sessions.ts';

@@ -1,17 +1,7 @@
 // Lets CLI users name catalogue records the way they know them: by slug (or SKU) or by id.
 import type { Db } from '../../platform/db/database.ts';
 import { AppError, validationError } from '../../platform/errors.ts';
-import {
-  catalogueDb,
-  getCategoryById,
-  getCategoryBySlug,
-  getProductById,
-  getProductBySlug,
-  getVendorById,
-  getVendorBySlug,
-  type ProductDetail,
-} from '../../commerce/catalogue/queries.ts';
-import type { Category, Vendor } from '../../commerce/catalogue/tables.ts';
+import { catalogueDb, getCategoryById, getCategoryBySlug, getProductById, getProductBySlug, getVendorById, getVendorBySlug, type ProductDetail, type Category, type Vendor } from '../../commerce/catalogue/index.ts';
 
 const uuidRe = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 

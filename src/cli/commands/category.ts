@@ -1,7 +1,5 @@
 // `custodian category list|create|update`.
-import { createCategory, updateCategory } from '../../commerce/catalogue/commands.ts';
-import { getCategoryById, listCategories } from '../../commerce/catalogue/queries.ts';
-import type { Category } from '../../commerce/catalogue/tables.ts';
+import { createCategory, updateCategory, getCategoryById, listCategories, type Category } from '../../commerce/catalogue/index.ts';
 import type { CliArgs, CliCommand, CliContext, FlagSpec } from '../command.ts';
 import { defined, int, nullableText, text } from '../flags.ts';
 import { details, table } from '../output.ts';

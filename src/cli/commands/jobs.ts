@@ -1,7 +1,7 @@
 // `custodian jobs status|dead|retry`: what the background worker has queued, and the jobs that
 // gave up after their last attempt, which staff can send back to the queue once the cause is fixed.
 import { validationError } from '../../platform/errors.ts';
-import { countJobsByState, listDeadJobs, retryDeadJob } from '../../platform/jobs/dead-letters.ts';
+import { countJobsByState, listDeadJobs, retryDeadJob } from '../../platform/jobs/index.ts';
 import type { CliCommand } from '../command.ts';
 import { int, text } from '../flags.ts';
 import { details, table } from '../output.ts';

@@ -2,15 +2,8 @@
 // anchor outside the database), master-key rotation, and finishing erasures after a restore. The
 // kernel code lives in src/privacy; these only call it.
 import { writeFileSync } from 'node:fs';
-import { privacyOfficerActor } from '../../accounts/privacy-officer.ts';
-import { systemActor } from '../../privacy/actors.ts';
-import { anchorPathFor } from '../../privacy/audit/anchor.ts';
-import { reanchorReasons } from '../../privacy/audit/reanchor.ts';
-import { sealAuditLog } from '../../privacy/audit/seal.ts';
-import { verifyAuditLog, type VerifyReport } from '../../privacy/audit/verify.ts';
-import { fidesYaml } from '../../privacy/datamap/fides-export.ts';
-import { loadDataMap } from '../../privacy/datamap/load.ts';
-import { startKernel } from '../../privacy/kernel.ts';
+import { privacyOfficerActor } from '../../accounts/index.ts';
+import { systemActor, anchorPathFor, reanchorReasons, sealAuditLog, verifyAuditLog, type VerifyReport, fidesYaml, loadDataMap, startKernel } from '../../privacy/index.ts';
 import { validationError } from '../../platform/errors.ts';
 import type { CliCommand } from '../command.ts';
 

@@ -1,7 +1,5 @@
 // `custodian product list|show|create|update|archive`.
-import { archiveProduct, createProduct, updateProduct, type ProductInput } from '../../commerce/catalogue/commands.ts';
-import { listProducts, type ProductDetail } from '../../commerce/catalogue/queries.ts';
-import { productKinds, productStatuses, type ProductStatus } from '../../commerce/catalogue/tables.ts';
+import { archiveProduct, createProduct, updateProduct, type ProductInput, listProducts, type ProductDetail, productKinds, productStatuses, type ProductStatus } from '../../commerce/catalogue/index.ts';
 import { validationError } from '../../platform/errors.ts';
 import { formatMoney } from '../../web/format.ts';
 import type { CliArgs, CliCommand, CliContext, FlagSpec } from '../command.ts';

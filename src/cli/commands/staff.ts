@@ -1,11 +1,8 @@
 // `custodian staff create`: adds a staff member, typically the first owner (later owners add staff
 // in the console). The new member gets a mailed link to choose their password; the link is also
 // printed, for a shop whose mail is not set up yet. The code lives in src/accounts.
-import { commsMailerFor } from '../../accounts/comms-mailer.ts';
-import { throttleSecret } from '../../accounts/secrets.ts';
-import { createStaff } from '../../accounts/staff.ts';
-import { staffRoles, systemActor } from '../../privacy/actors.ts';
-import { startKernel } from '../../privacy/kernel.ts';
+import { commsMailerFor, throttleSecret, createStaff } from '../../accounts/index.ts';
+import { staffRoles, systemActor, startKernel } from '../../privacy/index.ts';
 import type { CliCommand } from '../command.ts';
 
 export const staffCommands: CliCommand[] = [

@@ -1,6 +1,5 @@
 // `custodian variant add|update|delete`: what is actually sold, with its SKU, price and stock.
-import { addVariant, deleteVariant, updateVariant } from '../../commerce/catalogue/commands.ts';
-import type { Variant } from '../../commerce/catalogue/tables.ts';
+import { addVariant, deleteVariant, updateVariant, type Variant } from '../../commerce/catalogue/index.ts';
 import { formatMoney } from '../../web/format.ts';
 import type { CliArgs, CliCommand, FlagSpec } from '../command.ts';
 import { defined, int, nullableInt, text } from '../flags.ts';

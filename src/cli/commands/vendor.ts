@@ -1,7 +1,5 @@
 // `custodian vendor list|create|update`.
-import { createVendor, updateVendor } from '../../commerce/catalogue/commands.ts';
-import { listVendors } from '../../commerce/catalogue/queries.ts';
-import type { Vendor } from '../../commerce/catalogue/tables.ts';
+import { createVendor, updateVendor, listVendors, type Vendor } from '../../commerce/catalogue/index.ts';
 import type { CliCommand, FlagSpec } from '../command.ts';
 import { defined, nullableText, text } from '../flags.ts';
 import { details, table } from '../output.ts';

@@ -4,7 +4,7 @@ import type { FastifyInstance } from 'fastify';
 import { AppError } from '../../platform/errors.ts';
 import { errorResponses } from '../../web/error-schema.ts';
 import type { Db } from '../../platform/db/database.ts';
-import { lineLimits } from '../pricing/price-lines.ts';
+import { lineLimits } from '../pricing/index.ts';
 import { cartForChange, cartOfRequest, existingCartId, setCartCookie } from './request.ts';
 import { addToCart, linesOfCart, removeLine, setQuantity } from './store.ts';
 import { viewCart, type CartView } from './view.ts';

@@ -4,13 +4,12 @@ import { sql } from 'kysely';
 import type { FastifyRequest } from 'fastify';
 import { testEachDatabase } from '../../platform/testing/databases.ts';
 import { buildTestApp } from '../../platform/testing/app.ts';
-import { updateProduct } from '../catalogue/commands.ts';
-import { reserveStock } from '../catalogue/stock.ts';
+import { updateProduct, reserveStock } from '../catalogue/index.ts';
 import { cartOfRequest } from './request.ts';
 import { clearCart, sweepCarts } from './store.ts';
 import { CART_COOKIE } from './token.ts';
 import { CART_SWEEP_JOB, cartModule } from './module.ts';
-import type { JobContext } from '../../platform/jobs/types.ts';
+import type { JobContext } from '../../platform/jobs/index.ts';
 import { makeShop, newClient, visitor } from './testing.ts';
 
 const productCsrf = (body: string) => /name="_csrf" value="([^"]+)"/.exec(body)?.[1];

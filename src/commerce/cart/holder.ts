@@ -3,7 +3,7 @@
 // export and shredded with the person. Carts themselves are anonymous (a cookie token) and are not
 // anybody's data here.
 import { sql } from 'kysely';
-import type { ExportRecord, PersonalDataHolder } from '../../privacy/holders.ts';
+import type { ExportRecord, PersonalDataHolder } from '../../privacy/index.ts';
 import { SAVED_LIST_CATEGORY, savedListRef } from './saved.ts';
 import type { SavedListKind } from './tables.ts';
 

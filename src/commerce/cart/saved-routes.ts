@@ -2,11 +2,11 @@
 // the owner sees a list: another customer's id answers 404, and staff sessions are not customers.
 import { emptyBody, textForm } from '../../web/form-handling.ts';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { ActiveSession } from '../../accounts/sessions.ts';
+import type { ActiveSession } from '../../accounts/index.ts';
 import type { Db } from '../../platform/db/database.ts';
 import { AppError, validationError } from '../../platform/errors.ts';
-import { variantForSaleBySku, variantsForSale } from '../catalogue/stock.ts';
-import { lineLimits, type CartLine } from '../pricing/price-lines.ts';
+import { variantForSaleBySku, variantsForSale } from '../catalogue/index.ts';
+import { lineLimits, type CartLine } from '../pricing/index.ts';
 import { savedListPage, savedListPaths, savedListsPage } from './pages/saved.ts';
 import { cartForChange, cartOfRequest, cartOfRequestIn, setCartCookie } from './request.ts';
 import { SavedLists, type ListOwner } from './saved.ts';

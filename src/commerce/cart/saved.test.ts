@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { sql } from 'kysely';
 import { signUpAndConfirm, staffClient } from '../../accounts/testing.ts';
-import { selfActor } from '../../privacy/actors.ts';
+import { selfActor } from '../../privacy/index.ts';
 import { buildTestApp } from '../../platform/testing/app.ts';
 import { testEachDatabase } from '../../platform/testing/databases.ts';
 import { SAVED_LIST_CATEGORY, SAVED_LIST_PURPOSE, savedListRef } from './saved.ts';

@@ -6,15 +6,14 @@
 import { sql, type Kysely } from 'kysely';
 import { tablesOf, type Db } from '../../platform/db/database.ts';
 import { AppError, validationError } from '../../platform/errors.ts';
-import type { Actor } from '../../privacy/actors.ts';
+import type { Actor, PrivacyKernel } from '../../privacy/index.ts';
 
 /** The signed-in customer whose lists these are, as accounts authenticated them. */
 export interface ListOwner {
   subject: string;
   actor: Actor;
 }
-import type { PrivacyKernel } from '../../privacy/kernel.ts';
-import { lineLimits, type CartLine } from '../pricing/price-lines.ts';
+import { lineLimits, type CartLine } from '../pricing/index.ts';
 import type { CartTables, SavedListKind } from './tables.ts';
 
 export const SAVED_LIST_CATEGORY = 'user.behavior.purchase_history';

@@ -4,8 +4,8 @@
 import { sql, type Kysely } from 'kysely';
 import { tablesOf, type Db } from '../../platform/db/database.ts';
 import { AppError, validationError } from '../../platform/errors.ts';
-import { variantsForSale, type VariantForSale } from '../catalogue/stock.ts';
-import { lineLimits, type CartLine } from '../pricing/price-lines.ts';
+import { variantsForSale, type VariantForSale } from '../catalogue/index.ts';
+import { lineLimits, type CartLine } from '../pricing/index.ts';
 import type { CartTables } from './tables.ts';
 import { CART_IDLE_MS, hashCartToken, newCartToken } from './token.ts';
 

@@ -3,7 +3,7 @@
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import type { Db } from '../../platform/db/database.ts';
 import { FormClient } from '../../accounts/testing.ts';
-import { createCategory, createProduct, createVendor } from '../catalogue/commands.ts';
+import { createCategory, createProduct, createVendor } from '../catalogue/index.ts';
 
 export async function makeShop(db: Db) {
   const vendor = await createVendor(db, { slug: 'netgear', name: 'Netgear' });

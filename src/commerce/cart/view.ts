@@ -1,8 +1,8 @@
 // A cart as the buyer sees it: the lines that can be bought, priced by the shop's rules, and the
 // lines that cannot any more (withdrawn, deleted, another currency), shown so they can be removed.
 import type { Db } from '../../platform/db/database.ts';
-import { variantsForSale } from '../catalogue/stock.ts';
-import { priceLines, type CartLine, type PricedCart } from '../pricing/price-lines.ts';
+import { variantsForSale } from '../catalogue/index.ts';
+import { priceLines, type CartLine, type PricedCart } from '../pricing/index.ts';
 import type { Cart } from './store.ts';
 
 export interface UnavailableLine {

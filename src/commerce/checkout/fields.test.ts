@@ -12,30 +12,30 @@ const names = (method: Parameters<typeof fieldsFor>[0], cart: { needsShipping: b
 const ADDRESS = ['ship_line1', 'ship_line2', 'ship_postal_code', 'ship_city', 'ship_country'];
 const BILLING = ['billing_line1', 'billing_line2', 'billing_postal_code', 'billing_city', 'billing_country'];
 
-test('[P000-01][P001-02] card + digital asks name, email and the age statement only, no address', () => {
+test('card + digital asks name, email and the age statement only, no address', () => {
   assert.deepEqual(names('card', digital), ['name', 'email', 'age']);
   assert.ok(fieldsFor('card', digital, plain).every((f) => f.category !== 'user.contact.address'));
 });
 
-test('[P000-01] a physical item adds the delivery address, and nothing else', () => {
+test('a physical item adds the delivery address, and nothing else', () => {
   assert.deepEqual(names('card', physical), ['name', 'email', 'age', ...ADDRESS]);
 });
 
-test('[P000-01][P003-02] bank account asks the account holder’s address; invoice asks company and invoice address; free asks nothing of payment', () => {
+test('bank account asks the account holder’s address; invoice asks company and invoice address; free asks nothing of payment', () => {
   assert.deepEqual(names('bank-account', digital), ['name', 'email', 'age', ...BILLING]);
   assert.deepEqual(names('invoice', digital, strict).slice(5), ['organization', ...BILLING]);
   assert.deepEqual(names('free', digital), ['name', 'email', 'age']);
   assert.deepEqual(names('free', physical), ['name', 'email', 'age', ...ADDRESS]);
 });
 
-test('[P002-03] a shop may require home and business phone, and offers invoice only with a credit-approval recipient', () => {
+test('a shop may require home and business phone, and offers invoice only with a credit-approval recipient', () => {
   assert.deepEqual(names('card', digital, strict), ['name', 'email', 'age', 'phone_home', 'phone_business']);
   assert.deepEqual(methodsFor(physical, plain), ['card', 'bank-account']);
   assert.deepEqual(methodsFor(physical, strict), ['card', 'bank-account', 'invoice']);
   assert.deepEqual(methodsFor({ totalMinor: 0 }, strict), ['free']);
 });
 
-test('[P001-02] a field the method does not declare is refused with a 400 naming it', () => {
+test('a field the method does not declare is refused with a 400 naming it', () => {
   const body = { method: 'card', name: 'Ada Lovelace', email: 'ada@example.com', age: 'adult', ship_city: 'London', phone_home: '+44 20 7946 0000' };
   assert.throws(() => readCheckoutInput(body, digital, plain), (err: unknown) => {
     assert.ok(err instanceof AppError);
@@ -48,7 +48,7 @@ test('[P001-02] a field the method does not declare is refused with a 400 naming
   assert.deepEqual(ok.values, { name: 'Ada Lovelace', email: 'ada@example.com', age: 'adult' });
 });
 
-test('[P003-22] checkout requires the age statement; each declared field is checked and named', () => {
+test('checkout requires the age statement; each declared field is checked and named', () => {
   assert.throws(() => readCheckoutInput({ method: 'card', name: '', email: 'nope', age: 'teen' }, physical, plain), (err: unknown) => {
     assert.ok(err instanceof AppError);
     const fields = err.fields.map((f) => f.field);

@@ -2,7 +2,7 @@
 // fulfilment declares the fields it needs, and `fieldsFor` is the one answer the page renders, the
 // API's schema is built from, and the check that refuses anything else. A new method is a new
 // entry here, never a new branch in the form or the route.
-import type { PricedCart } from '../pricing/price-lines.ts';
+import type { PricedCart } from '../pricing/index.ts';
 
 export type PaymentMethod = 'card' | 'bank-account' | 'invoice' | 'free';
 export const paymentMethods: readonly PaymentMethod[] = ['card', 'bank-account', 'invoice', 'free'];

@@ -5,7 +5,7 @@
 // ended there. Shipped and later orders are left as they are; erasure then unlinks them.
 import { sql } from 'kysely';
 import { tablesOf } from '../../platform/db/database.ts';
-import type { PersonalDataHolder } from '../../privacy/holders.ts';
+import type { PersonalDataHolder } from '../../privacy/index.ts';
 import { cancelAttempt, onSettled } from './flow.ts';
 import { processorsOf, settlementPorts } from './jobs.ts';
 import type { CheckoutTables } from './tables.ts';

@@ -2,7 +2,7 @@
 // with a 400 naming it (P001-02), every declared field is checked against its own rules, and all
 // problems are reported at once, each under `body.<field>`.
 import { AppError, type FieldProblem } from '../../platform/errors.ts';
-import type { PricedCart } from '../pricing/price-lines.ts';
+import type { PricedCart } from '../pricing/index.ts';
 import { fieldsFor, methodsFor, paymentMethods, type CheckoutSettings, type FieldSpec, type PaymentMethod } from './fields.ts';
 
 /** Fields every request carries besides the declared ones (not personal data). */

@@ -2,15 +2,12 @@
 // from the web app, so the settlement listener and the expiry job run the same in `npm start`
 // and in a separate `npm run worker` without the web app.
 import type { Config } from '../../platform/config.ts';
-import { jobKernel } from '../../privacy/job-services.ts';
-import type { PrivacyKernel } from '../../privacy/kernel.ts';
-import type { JobContext } from '../../platform/jobs/types.ts';
-import { releaseStock } from '../catalogue/stock.ts';
-import { clearCart } from '../cart/store.ts';
-import { linesOf, transitionOrder, type OrdersDeps } from '../orders/api.ts';
-import type { OrderStatus } from '../orders/states.ts';
-import { cancelPayment, settlePayment, type PaymentsDeps } from '../payments/payments.ts';
-import { processorsFromConfig, type Processors } from '../payments/processors.ts';
+import { jobKernel, type PrivacyKernel } from '../../privacy/index.ts';
+import type { JobContext } from '../../platform/jobs/index.ts';
+import { releaseStock } from '../catalogue/index.ts';
+import { clearCart } from '../cart/index.ts';
+import { linesOf, transitionOrder, type OrdersDeps, type OrderStatus } from '../orders/index.ts';
+import { cancelPayment, settlePayment, type PaymentsDeps, processorsFromConfig, type Processors } from '../payments/index.ts';
 import type { SettlementPorts } from './ports.ts';
 
 export interface SettlementDeps {

@@ -3,7 +3,7 @@
 // page view, so a doubled click or a reload of the POST makes one order.
 import { html, type SafeHtml } from '../../web/template.ts';
 import { formatMoney } from '../../web/format.ts';
-import type { PricedCart } from '../pricing/price-lines.ts';
+import type { PricedCart } from '../pricing/index.ts';
 import { methods, type FieldSpec, type PaymentMethod } from './fields.ts';
 
 import type { Page } from '../../web/page.ts';

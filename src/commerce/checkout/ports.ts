@@ -3,8 +3,8 @@
 // its part.
 import type { FastifyRequest } from 'fastify';
 import type { Db } from '../../platform/db/database.ts';
-import type { Actor } from '../../privacy/actors.ts';
-import type { PricedCart } from '../pricing/price-lines.ts';
+import type { Actor } from '../../privacy/index.ts';
+import type { PricedCart } from '../pricing/index.ts';
 
 export interface CartLineRef {
   variantId: string;

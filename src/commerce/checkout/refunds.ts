@@ -4,8 +4,8 @@
 // the buyer's money stays with the shop.
 import type { Db } from '../../platform/db/database.ts';
 import { AppError } from '../../platform/errors.ts';
-import type { OrdersDeps, TransitionEvent } from '../orders/api.ts';
-import { paymentsOfOrder, refundPayment, type PaymentsDeps } from '../payments/payments.ts';
+import type { OrdersDeps, TransitionEvent } from '../orders/index.ts';
+import { paymentsOfOrder, refundPayment, type PaymentsDeps } from '../payments/index.ts';
 import { processorsOf } from './jobs.ts';
 
 /** The transition listener: refunds `refundMinor` from the order's paid payments, once per transition (the idempotency key names it). */

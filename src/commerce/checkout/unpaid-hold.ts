@@ -9,7 +9,7 @@
 import { sql } from 'kysely';
 import type { Db } from '../../platform/db/database.ts';
 import { AppError } from '../../platform/errors.ts';
-import type { PricedCart } from '../pricing/price-lines.ts';
+import type { PricedCart } from '../pricing/index.ts';
 
 export const UNPAID_UNITS_PER_SOURCE = 10;
 

@@ -1,12 +1,9 @@
 // Checkout's ports wired to the real modules: cart, pricing, stock, accounts, orders, payments.
 import type { FastifyInstance } from 'fastify';
-import { releaseStock, reserveStock } from '../catalogue/stock.ts';
-import { cartOfRequest } from '../cart/request.ts';
-import { clearCart } from '../cart/store.ts';
-import { CART_COOKIE } from '../cart/token.ts';
-import { createOrder, getOrder, linesOf, ordersDeps, transitionOrder } from '../orders/api.ts';
-import type { OrderStatus } from '../orders/states.ts';
-import { priceLines } from '../pricing/price-lines.ts';
+import { releaseStock, reserveStock } from '../catalogue/index.ts';
+import { cartOfRequest, clearCart, CART_COOKIE } from '../cart/index.ts';
+import { createOrder, getOrder, linesOf, ordersDeps, transitionOrder, type OrderStatus } from '../orders/index.ts';
+import { priceLines } from '../pricing/index.ts';
 import type { CheckoutPorts, PaymentsPort } from './ports.ts';
 
 export function realPorts(app: FastifyInstance, payments: PaymentsPort = app.payments): CheckoutPorts {

@@ -1,4 +1,4 @@
-// What other modules use of orders (checkout, payments): import from here.
+// The order API other modules use (checkout, payments, rights); the entry, index.ts, offers it.
 export { ordersDeps, orderRef, type OrdersDeps } from './deps.ts';
 export type { PricedCart, PricedLine } from './priced.ts';
 export { canTransition, nextStatuses, orderStatuses, statusLabels, type Fulfilment, type OrderStatus } from './states.ts';

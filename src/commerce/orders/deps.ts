@@ -2,8 +2,7 @@
 // disclosures to carriers), the shop's public address (links in mail) and the clock.
 import type { FastifyInstance } from 'fastify';
 import type { Config } from '../../platform/config.ts';
-import { actorTag } from '../../privacy/actors.ts';
-import type { PrivacyKernel } from '../../privacy/kernel.ts';
+import { actorTag, type PrivacyKernel } from '../../privacy/index.ts';
 
 export interface OrdersDeps {
   kernel: PrivacyKernel;

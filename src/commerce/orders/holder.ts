@@ -3,7 +3,7 @@
 // `order:<id>`, exported by the kernel). Erasure unlinks the orders from the buyer: the rows stay
 // as the shop's accounting record of a sale, with nobody behind them.
 import { sql } from 'kysely';
-import type { ExportRecord, PersonalDataHolder } from '../../privacy/holders.ts';
+import type { ExportRecord, PersonalDataHolder } from '../../privacy/index.ts';
 import { reasonWording } from './reasons.ts';
 
 const iso = (d: Date | string) => new Date(d).toISOString();

@@ -2,7 +2,7 @@
 // The outbox holds only the order number, the status and a link; the carrier and tracking number
 // are read through the kernel (under the order's ref, purpose order-status) when the mail is sent.
 import type { Db } from '../../platform/db/database.ts';
-import { queueMail, registerTemplate } from '../../comms/outbox.ts';
+import { queueMail, registerTemplate } from '../../comms/index.ts';
 import { html } from '../../web/template.ts';
 import { orderRef } from './deps.ts';
 import { reasonWording, type OrderReason } from './reasons.ts';

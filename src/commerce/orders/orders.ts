@@ -4,7 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { sql, type Kysely } from 'kysely';
 import { tablesOf, type Db } from '../../platform/db/database.ts';
 import { validationError } from '../../platform/errors.ts';
-import type { Actor } from '../../privacy/actors.ts';
+import type { Actor } from '../../privacy/index.ts';
 import { actorRefOf, type OrdersDeps } from './deps.ts';
 import type { PricedCart } from './priced.ts';
 import { fulfilments, type Fulfilment, type OrderStatus } from './states.ts';

@@ -2,10 +2,7 @@
 // through the kernel, as whoever asks: the buyer themself or staff, under a purpose they name. The
 // kernel decides and audits; order data is readable only under fulfillment / order-status (P000-02).
 import type { Db } from '../../platform/db/database.ts';
-import type { Actor, StaffRole } from '../../privacy/actors.ts';
-import { SubjectErased } from '../../privacy/refusals.ts';
-import type { PrivacyKernel } from '../../privacy/kernel.ts';
-import type { PersonalValue } from '../../privacy/store/items.ts';
+import { type Actor, type StaffRole, SubjectErased, type PrivacyKernel, type PersonalValue } from '../../privacy/index.ts';
 import { orderRef } from './deps.ts';
 import { SHIPMENT_CATEGORY, shipmentOf, type Shipment } from './mail.ts';
 import type { Order } from './tables.ts';

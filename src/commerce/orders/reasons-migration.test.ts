@@ -5,7 +5,7 @@ import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
 import { migrate } from '../../platform/db/migrate.ts';
 import { testEachDatabase } from '../../platform/testing/databases.ts';
-import { systemActor } from '../../privacy/actors.ts';
+import { systemActor } from '../../privacy/index.ts';
 import { testKernel } from '../../privacy/testing.ts';
 import { allMigrations } from '../../modules.ts';
 import { createOrder } from './orders.ts';

@@ -5,10 +5,10 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
 import { staffClient, staffTokenHeaders } from '../../accounts/testing.ts';
-import { findTemplate } from '../../comms/templates.ts';
+import { findTemplate } from '../../comms/index.ts';
 import { buildTestApp } from '../../platform/testing/app.ts';
 import { testEachDatabase } from '../../platform/testing/databases.ts';
-import { systemActor } from '../../privacy/actors.ts';
+import { systemActor } from '../../privacy/index.ts';
 import { ordersDeps } from './deps.ts';
 import { STATUS_TEMPLATE } from './mail.ts';
 import { createOrder } from './orders.ts';
@@ -19,7 +19,7 @@ import { transitionOrder } from './transitions.ts';
 const system = systemActor('test.checkout');
 const typed = 'Rang Mrs Fairweather, she moved to 4 Birch Close';
 
-testEachDatabase('[P000-15] an order\'s status reason is a fixed code: text typed by staff is refused on the form and the API and is nowhere in the history, the outbox or the logs; the mail shows the wording', async (database) => {
+testEachDatabase('an order\'s status reason is a fixed code: text typed by staff is refused on the form and the API and is nowhere in the history, the outbox or the logs; the mail shows the wording', async (database) => {
   const { app, logs } = await buildTestApp(database);
   try {
     const { db } = database;

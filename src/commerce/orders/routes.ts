@@ -2,8 +2,7 @@
 // and the staff JSON API. Each command is one transaction, opened here.
 import type { FastifyInstance, FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { AppError, isAppError, notFound } from '../../platform/errors.ts';
-import type { Actor } from '../../privacy/actors.ts';
-import { isPrivacyRefusal, SubjectErased } from '../../privacy/refusals.ts';
+import { type Actor, isPrivacyRefusal, SubjectErased } from '../../privacy/index.ts';
 import { ordersDeps } from './deps.ts';
 import { getOrderByNumber, historyOf, linesOf, listOrders, ordersOfCustomer } from './orders.ts';
 import { myOrderPage, myOrdersPage } from './pages/customer.ts';

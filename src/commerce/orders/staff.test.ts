@@ -6,9 +6,10 @@ import { sql } from 'kysely';
 import type { Db } from '../../platform/db/database.ts';
 import { buildTestApp } from '../../platform/testing/app.ts';
 import { testEachDatabase } from '../../platform/testing/databases.ts';
-import { testActor } from '../../privacy/actors.ts';
-import { verifyAuditLog } from '../../privacy/audit/verify.ts';
+import { testActor } from '../../privacy/testing.ts';
+import { verifyAuditLog } from '../../privacy/index.ts';
 import { ordersDeps, orderRef } from './deps.ts';
+import { STATUS_TEMPLATE } from './mail.ts';
 import { createOrder, getOrder, historyOf } from './orders.ts';
 import { buyer, pricedCart, testCustomer } from './test-support.ts';
 import { transitionOrder } from './transitions.ts';
@@ -71,7 +72,7 @@ testEachDatabase('[P000-02][P002-01] staff read order data only under fulfillmen
   }
 });
 
-testEachDatabase('fulfilment staff move an order along in the console: fulfilling, shipped with carrier and tracking, delivered, completed; a bad step is answered on the page', async (database) => {
+testEachDatabase('[P000-05][P001-03] fulfilment staff move an order along in the console: fulfilling, shipped with carrier and tracking (the carrier\'s share ledgered with the order), delivered, completed, each step mailing the buyer; a bad step is answered on the page', async (database) => {
   const { app } = await buildTestApp(database);
   try {
     const { db } = database;
@@ -113,8 +114,15 @@ testEachDatabase('fulfilment staff move an order along in the console: fulfillin
     const staffRef = history.at(-1)!.actor_ref;
     assert.match(staffRef, /^staff:[0-9a-f-]{36}$/);
     assert.deepEqual(history.map((h) => h.to_status), ['pending_payment', 'paid', 'fulfilling', 'shipped', 'delivered', 'completed']);
-    const disclosures = await app.privacy.disclosuresOf(db, { subject, order: order.id, actor: testActor('test'), purpose: 'fulfillment' });
-    assert.deepEqual(disclosures.map((d) => [d.recipient, d.recipientRef]), [['carriers', 'DHL']]);
+    // Every step taken on the console queued a status mail to the buyer (addressed by subject; the address is read when it is sent).
+    const { rows: mails } = await sql<{ subject_id: string; status: string; number: string }>`
+      select subject_id, params->>'status' as status, params->>'number' as number from comms_outbox where template = ${STATUS_TEMPLATE}`.execute(db);
+    assert.deepEqual(mails.map((m) => m.status).sort(), ['completed', 'delivered', 'fulfilling', 'paid', 'shipped']);
+    assert.ok(mails.every((m) => m.subject_id === subject && m.number === order.number), 'each to the buyer, about this order');
+    // Shipping shared the buyer with the carrier: the only share, ledgered with the order, on the fulfilment basis.
+    const disclosures = await app.privacy.disclosuresOf(db, { subject, actor: testActor('test'), purpose: 'fulfillment' });
+    assert.deepEqual(disclosures.map((d) => [d.recipient, d.recipientRef, d.order, d.basis]), [['carriers', 'DHL', order.id, 'fulfillment']]);
+    assert.deepEqual([...disclosures[0]!.categories].sort(), ['user.contact.address', 'user.name'], 'only what the carrier is declared to receive');
     const kept = await app.privacy.read(db, { subject, actor: system, purpose: 'fulfillment', categories: ['user.behavior.purchase_history'], ref: orderRef(order.id) });
     assert.deepEqual(kept.values['user.behavior.purchase_history'], { carrier: 'DHL', tracking: TRACKING });
 

@@ -2,8 +2,8 @@
 // through the kernel with an order's shipping copy, and orders deps on a test kernel.
 import { randomUUID } from 'node:crypto';
 import type { Db } from '../../platform/db/database.ts';
-import { testActor } from '../../privacy/actors.ts';
-import type { PrivacyKernel } from '../../privacy/kernel.ts';
+import { testActor } from '../../privacy/testing.ts';
+import type { PrivacyKernel } from '../../privacy/index.ts';
 import { orderRef, type OrdersDeps } from './deps.ts';
 import type { PricedCart } from './priced.ts';
 

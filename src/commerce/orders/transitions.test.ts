@@ -6,8 +6,8 @@ import { startSmtpSink, type ReceivedMail } from '../../comms/testing/smtp-sink.
 import type { Db } from '../../platform/db/database.ts';
 import { isAppError } from '../../platform/errors.ts';
 import { testEachDatabase } from '../../platform/testing/databases.ts';
-import { staffActor, testActor } from '../../privacy/actors.ts';
-import { testKernel } from '../../privacy/testing.ts';
+import { staffActor } from '../../privacy/index.ts';
+import { testActor, testKernel } from '../../privacy/testing.ts';
 import { orderRef } from './deps.ts';
 import { createOrder, getOrder } from './orders.ts';
 import { buyer, pricedCart, testCustomer, testDeps } from './test-support.ts';
@@ -23,7 +23,7 @@ async function counts(db: Db) {
   return rows[0]!;
 }
 
-testEachDatabase('[P000-05] each order state change mails the buyer over SMTP: number, status, what happens next, tracking when shipped, a link to the order', async (database, t) => {
+testEachDatabase('each order state change mails the buyer over SMTP: number, status, what happens next, tracking when shipped, a link to the order', async (database, t) => {
   const sink = await startSmtpSink();
   t.after(() => sink.stop());
   const f = await mailFixture(database, { SMTP_URL: sink.url, PUBLIC_URL: 'https://shop.example' });
@@ -59,7 +59,7 @@ testEachDatabase('[P000-05] each order state change mails the buyer over SMTP: n
   assert.ok(!rows[0]!.text.includes(TRACKING), 'the outbox never holds the tracking number');
 });
 
-testEachDatabase('[P000-05] an illegal transition is a 409 that names the order and the allowed next states, and writes nothing', async ({ db }) => {
+testEachDatabase('an illegal transition is a 409 that names the order and the allowed next states, and writes nothing', async ({ db }) => {
   const { kernel } = await testKernel(db);
   const deps = testDeps(kernel);
   const id = randomUUID();
@@ -84,7 +84,7 @@ testEachDatabase('[P000-05] an illegal transition is a 409 that names the order 
   assert.equal(shipment.values['user.behavior.purchase_history'], undefined, 'no tracking number stored');
 });
 
-testEachDatabase('[P002-04] shipping keeps carrier and tracking through the kernel under the order and discloses the shipping address to the carrier', async ({ db }) => {
+testEachDatabase('shipping keeps carrier and tracking through the kernel under the order and discloses the shipping address to the carrier', async ({ db }) => {
   const { kernel } = await testKernel(db);
   const deps = testDeps(kernel);
   const id = randomUUID();

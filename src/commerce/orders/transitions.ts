@@ -2,11 +2,10 @@
 // step, records it in the history, keeps shipment details through the kernel (and discloses the
 // shipping address to the carrier), queues the status mail and tells the listeners (the payments
 // refund seam) — all in the caller's transaction, so either all of it happens or none.
-import { SubjectErased } from '../../privacy/refusals.ts';
+import { SubjectErased, type Actor } from '../../privacy/index.ts';
 import { randomUUID } from 'node:crypto';
 import type { Db } from '../../platform/db/database.ts';
 import { AppError, notFound, validationError } from '../../platform/errors.ts';
-import type { Actor } from '../../privacy/actors.ts';
 import { actorRefOf, orderRef, type OrdersDeps } from './deps.ts';
 import { queueStatusMail, SHIPMENT_CATEGORY, type Shipment } from './mail.ts';
 import { ordersDb } from './orders.ts';

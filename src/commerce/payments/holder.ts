@@ -4,7 +4,7 @@
 // each payment is told to forget the buyer (the processor received name and email at checkout).
 import { sql } from 'kysely';
 import { isAppError } from '../../platform/errors.ts';
-import type { PersonalDataHolder } from '../../privacy/holders.ts';
+import type { PersonalDataHolder } from '../../privacy/index.ts';
 import { forgetBuyer, forgetOrders } from './forget.ts';
 import { processorsFromConfig } from './processors.ts';
 

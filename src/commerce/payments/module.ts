@@ -1,6 +1,6 @@
 // The payments module: payment attempts and refunds, the processor adapters (sandbox, Stripe),
 // the webhook route and the job that asks the processor about payments left open.
-import { jobKernel } from '../../privacy/job-services.ts';
+import { jobKernel } from '../../privacy/index.ts';
 import type { Module } from '../../platform/module.ts';
 import { paymentsMigrations } from './migrations.ts';
 import { processorsFromConfig } from './processors.ts';

@@ -5,13 +5,13 @@ import { sql } from 'kysely';
 import type { Db } from '../../platform/db/database.ts';
 import { isAppError } from '../../platform/errors.ts';
 import { testEachDatabase } from '../../platform/testing/databases.ts';
-import { testActor } from '../../privacy/actors.ts';
+import { testActor } from '../../privacy/testing.ts';
 import { submitPayForm, TEST_CARD } from '../../sandbox-processor/testing.ts';
 import { onPaymentSettled, type Settlement } from './payments.ts';
 import { reconcileOpenPayments } from './reconcile.ts';
 import { signWebhook } from './signature.ts';
 import { buyerWithOrder, paymentsTestBed } from './testing.ts';
-import { sandboxWebhookSecret } from '../../sandbox-processor/app.ts';
+import { sandboxWebhookSecret } from '../../sandbox-processor/index.ts';
 import { TEST_SANDBOX_SECRET } from '../../sandbox-processor/testing.ts';
 
 const CARD_DIGITS = '4242424242424242';
@@ -33,7 +33,7 @@ function dirText(dir: string): string {
   return readdirSync(dir).map((f) => readFileSync(join(dir, f), 'utf8')).join('\n');
 }
 
-testEachDatabase('[P002-15] [P002-18] a card paid on the sandbox page settles once: token and last4 only, through the kernel; no card number anywhere', async (database) => {
+testEachDatabase('a card paid on the sandbox page settles once: token and last4 only, through the kernel; no card number anywhere', async (database) => {
   const { db } = database;
   const bed = await paymentsTestBed(database);
   const seen = recordSettlements();
@@ -196,7 +196,7 @@ testEachDatabase('processor down: PAYMENT_PROCESSOR_UNAVAILABLE (503) and no pay
   }
 }, { timeout: 180_000 });
 
-testEachDatabase('[P003-02] a bank account is kept by the store as token and last4 only; cancel ends an open payment at the processor; refunds are idempotent and never exceed what was paid', async (database) => {
+testEachDatabase('a bank account is kept by the store as token and last4 only; cancel ends an open payment at the processor; refunds are idempotent and never exceed what was paid', async (database) => {
   const { db } = database;
   const bed = await paymentsTestBed(database);
   try {

@@ -2,7 +2,7 @@
 // (PAYMENT_PROCESSOR); a payment is always settled with the processor that took it.
 import type { Config } from '../../platform/config.ts';
 import { notFound } from '../../platform/errors.ts';
-import { sandboxSecret } from '../../sandbox-processor/secret.ts';
+import { sandboxSecret } from '../../sandbox-processor/index.ts';
 import type { PaymentProcessor } from './port.ts';
 import { sandboxAdapter } from './sandbox-adapter.ts';
 import { stripeAdapter } from './stripe-adapter.ts';

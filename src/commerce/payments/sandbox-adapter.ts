@@ -1,5 +1,5 @@
 // The PaymentProcessor port over the sandbox processor's HTTP API (src/sandbox-processor/).
-import { sandboxWebhookSecret } from '../../sandbox-processor/app.ts';
+import { sandboxWebhookSecret } from '../../sandbox-processor/index.ts';
 import { AppError } from '../../platform/errors.ts';
 import { callProcessor, callProcessorIfThere, type Fetch } from './http.ts';
 import type { PaymentOutcome, PaymentProcessor, PaymentStatus } from './port.ts';

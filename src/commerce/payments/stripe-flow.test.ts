@@ -6,7 +6,7 @@ import { loadConfig } from '../../platform/config.ts';
 import { createLogger } from '../../platform/logger.ts';
 import { TEST_STAFF_TOKEN } from '../../platform/testing/app.ts';
 import { testEachDatabase } from '../../platform/testing/databases.ts';
-import { testActor } from '../../privacy/actors.ts';
+import { testActor } from '../../privacy/testing.ts';
 import { buildApp } from '../../web/app.ts';
 import { modules } from '../../modules.ts';
 import { makePaymentsModule } from './module.ts';

@@ -4,8 +4,8 @@ import { randomUUID } from 'node:crypto';
 import type { Db } from '../../platform/db/database.ts';
 import { buildTestApp, type TestApp } from '../../platform/testing/app.ts';
 import type { DatabaseHandle } from '../../platform/db/database.ts';
-import { testActor } from '../../privacy/actors.ts';
-import type { PrivacyKernel } from '../../privacy/kernel.ts';
+import { testActor } from '../../privacy/testing.ts';
+import type { PrivacyKernel } from '../../privacy/index.ts';
 import { startTestSandbox, TEST_SANDBOX_SECRET } from '../../sandbox-processor/testing.ts';
 
 export type TestSandbox = Awaited<ReturnType<typeof startTestSandbox>>;

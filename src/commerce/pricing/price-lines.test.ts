@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { AppError } from '../../platform/errors.ts';
 import type { Db } from '../../platform/db/database.ts';
 import { testEachDatabase } from '../../platform/testing/databases.ts';
-import { createProduct, createVendor, updateProduct } from '../catalogue/commands.ts';
+import { createProduct, createVendor, updateProduct } from '../catalogue/index.ts';
 import { priceLines } from './price-lines.ts';
 import type { PricingRules } from './rules.ts';
 

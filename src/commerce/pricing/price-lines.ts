@@ -2,8 +2,7 @@
 // and tax by the shop's rules. Lines must all be on sale and in one currency.
 import type { Db } from '../../platform/db/database.ts';
 import { AppError, validationError } from '../../platform/errors.ts';
-import { variantsForSale } from '../catalogue/stock.ts';
-import type { ProductKind } from '../catalogue/tables.ts';
+import { variantsForSale, type ProductKind } from '../catalogue/index.ts';
 import { activePricingRules, shippingFor, taxOn, type PricingRules } from './rules.ts';
 
 export interface CartLine {

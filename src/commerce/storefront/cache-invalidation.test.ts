@@ -2,8 +2,8 @@ import assert from 'node:assert/strict';
 import { sql } from 'kysely';
 import { testEachDatabase } from '../../platform/testing/databases.ts';
 import { buildTestApp } from '../../platform/testing/app.ts';
-import { seedDemoShop } from '../../demo/seed.ts';
-import { notifyCatalogueChanged } from '../catalogue/events.ts';
+import { seedDemoShop } from '../../demo/index.ts';
+import { notifyCatalogueChanged } from '../catalogue/index.ts';
 import { eventually } from './test-support.ts';
 
 const accept = { accept: 'text/html' };

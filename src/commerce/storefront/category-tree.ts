@@ -1,5 +1,5 @@
 // The category tree as the storefront navigates it: roots in shelf order, each with its children.
-import type { Category } from '../catalogue/tables.ts';
+import type { Category } from '../catalogue/index.ts';
 
 export interface CategoryTree {
   roots: Category[];

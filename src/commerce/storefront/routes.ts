@@ -5,14 +5,13 @@ import type { FastifyPluginAsync, FastifyReply } from 'fastify';
 import { AppError, notFound } from '../../platform/errors.ts';
 import { layout } from '../../web/layout.ts';
 import { html, type SafeHtml } from '../../web/template.ts';
-import { CATALOGUE_CHANGED } from '../catalogue/events.ts';
-import { getProductBySlug, listCategories, listProducts, type ProductListing, type ProductSummary } from '../catalogue/queries.ts';
+import { CATALOGUE_CHANGED, getProductBySlug, listCategories, listProducts, type ProductListing, type ProductSummary } from '../catalogue/index.ts';
 import { buildCategoryTree, type CategoryTree } from './category-tree.ts';
 import { homePage } from './pages/home.ts';
 import { listingPage, searchPrompt } from './pages/listing.ts';
 import { pageCount } from './pages/parts.ts';
 import { productPage, withCsrfToken } from './pages/product.ts';
-import { SESSION_COOKIE } from '../../accounts/plugin.ts';
+import { SESSION_COOKIE } from '../../accounts/index.ts';
 import { ReadCache } from './read-cache.ts';
 
 export const PRODUCTS_PER_PAGE = 12;

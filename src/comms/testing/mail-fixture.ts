@@ -11,11 +11,10 @@ import { loadConfig, type Config } from '../../platform/config.ts';
 import type { DatabaseHandle, Db } from '../../platform/db/database.ts';
 import { createLogger } from '../../platform/logger.ts';
 import { testWorker, waitFor } from '../../platform/jobs/testing/support.ts';
-import type { Worker } from '../../platform/jobs/worker.ts';
+import type { Worker } from '../../platform/jobs/index.ts';
 import { personalData } from '../../platform/testing/personal-data.ts';
-import { testActor } from '../../privacy/actors.ts';
-import type { PrivacyKernel } from '../../privacy/kernel.ts';
-import { testKernel } from '../../privacy/testing.ts';
+import { testActor, testKernel } from '../../privacy/testing.ts';
+import type { PrivacyKernel } from '../../privacy/index.ts';
 import { commsModule } from '../module.ts';
 import type { OutboxStatus } from '../tables.ts';
 

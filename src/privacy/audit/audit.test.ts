@@ -33,7 +33,7 @@ async function tamper(db: Db, statement: ReturnType<typeof sql>) {
   });
 }
 
-testEachDatabase('[P003-19] the audit log is a hash chain that verifies, refuses UPDATE and DELETE, and catches a row edited in the database', async ({ db }) => {
+testEachDatabase('the audit log is a hash chain that verifies, refuses UPDATE and DELETE, and catches a row edited in the database', async ({ db }) => {
   await someActivity(db);
   const before = await verifyAuditLog(db);
   assert.equal(before.sealed, 0);
@@ -62,7 +62,7 @@ testEachDatabase('[P003-19] the audit log is a hash chain that verifies, refuses
   assert.match(broken.firstBroken!.problem, /altered/);
 });
 
-testEachDatabase('[P003-19] a removed link or an entry slipped past the sealer is reported', async ({ db }) => {
+testEachDatabase('a removed link or an entry slipped past the sealer is reported', async ({ db }) => {
   await someActivity(db);
   await sealAuditLog(db);
   await tamper(db, sql`insert into privacy_audit_log (at, actor_kind, actor_id, action, outcome) values (now(), 'system', 'intruder', 'data.read', 'ok')`);
@@ -93,7 +93,7 @@ testEachDatabase('the sealer job alerts when entries waited too long, then seals
 });
 
 testEachDatabase(
-  '[P003-19] concurrent writers and sealers keep one correct chain without a shared lock on business transactions',
+  'concurrent writers and sealers keep one correct chain without a shared lock on business transactions',
   async (database) => {
     // Several connections (PostgreSQL) write in transactions that commit out of order, some roll
     // back, while sealers run alongside; at the end every committed entry is sealed exactly once.
@@ -139,7 +139,7 @@ testEachDatabase(
   { timeout: 120_000 },
 );
 
-testEachDatabase('[P003-19] a chain rewritten from some entry on (every later hash recomputed) verifies on its own, and the anchor outside the database catches it', async ({ db }) => {
+testEachDatabase('a chain rewritten from some entry on (every later hash recomputed) verifies on its own, and the anchor outside the database catches it', async ({ db }) => {
   const anchorPath = join(mkdtempSync(join(tmpdir(), 'custodian-anchor-')), 'audit-head.json');
   await someActivity(db);
   const first = await sealAuditLog(db, { anchorPath });
@@ -180,7 +180,7 @@ testEachDatabase('[P003-19] a chain rewritten from some entry on (every later ha
   assert.equal(readAnchor(anchorPath)!.hash, second.head!.hash);
 });
 
-testEachDatabase('[P003-19] the anchor catches links removed from the end of the chain', async ({ db }) => {
+testEachDatabase('the anchor catches links removed from the end of the chain', async ({ db }) => {
   const anchorPath = join(mkdtempSync(join(tmpdir(), 'custodian-anchor-')), 'audit-head.json');
   await someActivity(db);
   const sealed = await sealAuditLog(db, { anchorPath });

@@ -6,7 +6,7 @@
 // the chain, so verify reports it at that link.
 import { sql } from 'kysely';
 import type { Db } from '../../platform/db/database.ts';
-import type { JobContext } from '../../platform/jobs/types.ts';
+import type { JobContext } from '../../platform/jobs/index.ts';
 import { advanceAnchor, type AnchorOutcome } from './anchor.ts';
 import { GENESIS, linkHash, type AuditRow } from './chain.ts';
 import { kernelInternals } from '../internals.ts';

@@ -72,7 +72,7 @@ testEachDatabase('a kernel closes its key cache: keys zeroed, timer stopped', as
   assert.equal(kernelInternals(kernel).keyCache.get(subject), undefined);
 });
 
-testEachDatabase('[P000-12] an erasure in one process stops reads and writes at once in another that holds the key in its cache', async ({ db }) => {
+testEachDatabase('an erasure in one process stops reads and writes at once in another that holds the key in its cache', async ({ db }) => {
   // Two kernels on one database and one keyring file: two shop processes.
   const a = await testKernel(db);
   const b = await testKernel(db, { keyringPath: a.keyringPath });
@@ -88,7 +88,7 @@ testEachDatabase('[P000-12] an erasure in one process stops reads and writes at 
   await assert.rejects(a.kernel.write(db, { subject, actor: system, purpose: 'fulfillment', values: { 'user.name': 'Again' } }), SubjectErased);
 });
 
-testEachDatabase('[P000-12] a database restored from before an erasure does not bring a cached key back into use', async ({ db }) => {
+testEachDatabase('a database restored from before an erasure does not bring a cached key back into use', async ({ db }) => {
   const a = await testKernel(db, { reconcileErasures: false });
   const b = await testKernel(db, { keyringPath: a.keyringPath, reconcileErasures: false });
   const subject = await a.kernel.createSubject(db, { kind: 'customer', actor: system, purpose: 'account' });

@@ -24,7 +24,7 @@ function problemsOf(raw: Record<string, unknown>): string {
   assert.fail('the data map was accepted');
 }
 
-test('[P003-05] [P004-03] [P004-05] [P004-02] the demo data map declares every purpose and category the seeds name', () => {
+test('the demo data map declares every purpose and category the seeds name', () => {
   const map = loadDataMap(demoDir);
   for (const purpose of ['fulfillment', 'order-status', 'billing', 'support', 'recommendations', 'newsletters', 'software-registration', 'online-software', 'monitoring', 'account', 'quotes', 'mailing-list', 'emergency']) {
     assert.ok(map.purposes.has(purpose), `purpose ${purpose}`);
@@ -42,7 +42,7 @@ test('[P003-05] [P004-03] [P004-05] [P004-02] the demo data map declares every p
   assert.equal(map.residency.region, 'us');
 });
 
-test('[P000-04] [P002-13] [P003-08] a data map cannot declare a sale or marketing-list basis or purpose', () => {
+test('a data map cannot declare a sale or marketing-list basis or purpose', () => {
   const withSaleBasis = rawDemo();
   withSaleBasis.recipients[0].bases.push('sale');
   assert.match(problemsOf(withSaleBasis), /sale is not a disclosure basis/);

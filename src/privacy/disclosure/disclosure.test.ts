@@ -39,7 +39,7 @@ async function ledger(db: Db, subject: string) {
   return rows;
 }
 
-testEachDatabase('[P003-10] [P001-03] a recipient gets only the categories it is declared to receive, tied to an order, and each share is ledgered', async ({ db }) => {
+testEachDatabase('a recipient gets only the categories it is declared to receive, tied to an order, and each share is ledgered', async ({ db }) => {
   const { kernel } = await testKernel(db);
   const subject = await buyer(db, kernel);
   const packer = staffActor('staff-pack', 'fulfilment');
@@ -55,7 +55,7 @@ testEachDatabase('[P003-10] [P001-03] a recipient gets only the categories it is
   await assert.rejects(sql`delete from privacy_disclosures`.execute(db), /append-only/);
 });
 
-testEachDatabase('[P000-04] [P002-13] [P003-08] [P002-12] there is no basis to sell data or hand out marketing lists; such a share is refused and audited', async ({ db }) => {
+testEachDatabase('there is no basis to sell data or hand out marketing lists; such a share is refused and audited', async ({ db }) => {
   const { kernel } = await testKernel(db);
   const subject = await buyer(db, kernel);
   for (const basis of ['sale', 'marketing-list', 'marketing', 'survey-list', 'partners']) {
@@ -69,7 +69,7 @@ testEachDatabase('[P000-04] [P002-13] [P003-08] [P002-12] there is no basis to s
   assert.equal((await ledger(db, subject)).length, 0);
 });
 
-testEachDatabase('[P000-03] [P002-23] [P003-11] a disclosure outside fulfilment needs a basis from the fixed list and the DPO\'s approval, and lands in the ledger', async ({ db }) => {
+testEachDatabase('a disclosure outside fulfilment needs a basis from the fixed list and the DPO\'s approval, and lands in the ledger', async ({ db }) => {
   const { kernel } = await testKernel(db);
   const subject = await buyer(db, kernel);
   const request = { subject, recipient: 'courts', categories: ['user.name', 'user.contact.address'], purpose: 'legal-compliance', basis: 'court-order', actor: dpo };
@@ -102,7 +102,7 @@ testEachDatabase('[P000-03] [P002-23] [P003-11] a disclosure outside fulfilment 
   assert.equal(linked[0]!.approval_id, approval);
 });
 
-testEachDatabase('[P003-15] [P003-14] CPNI is never disclosed to a third party without a recorded authorisation', async ({ db }) => {
+testEachDatabase('CPNI is never disclosed to a third party without a recorded authorisation', async ({ db }) => {
   const { kernel } = await testKernel(db);
   const subject = await buyer(db, kernel);
   const share = { subject, recipient: 'telecom-partner', categories: ['user.name', 'user.telecom.cpni'], purpose: 'billing', basis: 'fulfillment', order: 'line-42', actor: system };
@@ -126,7 +126,7 @@ testEachDatabase('[P003-15] [P003-14] CPNI is never disclosed to a third party w
   assert.ok(rows[1]!.approval_id !== null, 'the legal share names its approval');
 });
 
-testEachDatabase('[P003-13] an emergency call may pass location to an emergency service, ledgered, and to no one else on that basis', async ({ db }) => {
+testEachDatabase('an emergency call may pass location to an emergency service, ledgered, and to no one else on that basis', async ({ db }) => {
   const { kernel } = await testKernel(db);
   const subject = await buyer(db, kernel);
   await kernel.write(db, { subject, actor: system, purpose: 'emergency', values: { 'user.location.precise': { lat: 46.12, lon: -67.84 } } });
@@ -136,7 +136,7 @@ testEachDatabase('[P003-13] an emergency call may pass location to an emergency 
   assert.deepEqual((await ledger(db, subject)).map((r) => r.basis), ['emergency']);
 });
 
-testEachDatabase('[P000-08] [P002-04] a vendor sees exactly the buyer fields of its own order, each view is ledgered, and the buyer can list who received their data', async ({ db }) => {
+testEachDatabase('a vendor sees exactly the buyer fields of its own order, each view is ledgered, and the buyer can list who received their data', async ({ db }) => {
   const { kernel } = await testKernel(db);
   const subject = await buyer(db, kernel);
   const vendor = vendorActor('vendor-acme');

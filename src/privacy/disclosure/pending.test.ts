@@ -5,7 +5,7 @@ import { staffActor, testActor } from '../actors.ts';
 import { PrivacyRefusal } from '../refusals.ts';
 import { testKernel } from '../testing.ts';
 
-testEachDatabase('[P000-16] the DPO lists disclosure requests awaiting a decision, without personal values; others are refused; every listing is audited', async ({ db }) => {
+testEachDatabase('the DPO lists disclosure requests awaiting a decision, without personal values; others are refused; every listing is audited', async ({ db }) => {
   const { kernel } = await testKernel(db);
   const system = testActor('test');
   const subject = await kernel.createSubject(db, { kind: 'customer', actor: system, purpose: 'account' });

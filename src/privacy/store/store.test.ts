@@ -32,7 +32,7 @@ async function auditRows(db: Db, subject: string) {
   return rows;
 }
 
-testEachDatabase('[P000-13] [P001-09] personal data is stored encrypted and read back only under a purpose', async ({ db }) => {
+testEachDatabase('personal data is stored encrypted and read back only under a purpose', async ({ db }) => {
   const { kernel } = await testKernel(db);
   const subject = await kernel.createSubject(db, { kind: 'customer', actor: system, purpose: 'account' });
   await kernel.write(db, { subject, actor: system, purpose: 'fulfillment', values: person });
@@ -69,7 +69,7 @@ testEachDatabase('ciphertexts are bound to subject, category and row: a swapped 
   await assert.rejects(kernel.read(db, { subject: b, actor: system, purpose: 'fulfillment', categories: ['user.contact.email'] }), TamperedData);
 });
 
-testEachDatabase('[P004-20] every stored item records the policy version it was collected under', async ({ db }) => {
+testEachDatabase('every stored item records the policy version it was collected under', async ({ db }) => {
   const { kernel, setNow } = await testKernel(db);
   setNow(new Date('2024-05-01T12:00:00Z'));
   const subject = await kernel.createSubject(db, { kind: 'customer', actor: system, purpose: 'account' });
@@ -83,7 +83,7 @@ testEachDatabase('[P004-20] every stored item records the policy version it was 
   assert.deepEqual(rows, [{ category: 'user.contact.email', policy_version: '2025.1' }, { category: 'user.name', policy_version: '2024.1' }]);
 });
 
-testEachDatabase('[P004-21] [P004-20] [P001-08] data collected before a purpose existed is not used for it until the person agrees', async ({ db }) => {
+testEachDatabase('data collected before a purpose existed is not used for it until the person agrees', async ({ db }) => {
   const { kernel, setNow } = await testKernel(db);
   setNow(new Date('2024-05-01T12:00:00Z'));
   const subject = await kernel.createSubject(db, { kind: 'customer', actor: system, purpose: 'account' });
@@ -102,7 +102,7 @@ testEachDatabase('[P004-21] [P004-20] [P001-08] data collected before a purpose 
   await kernel.read(db, { subject: fresh, actor: testActor('recommender'), purpose: 'recommendations', categories: ['user.behavior.purchase_history'] });
 });
 
-testEachDatabase('[P000-02] [P002-01] order data is readable only for fulfilment and order status; any other purpose is refused and audited', async ({ db }) => {
+testEachDatabase('order data is readable only for fulfilment and order status; any other purpose is refused and audited', async ({ db }) => {
   const { kernel } = await testKernel(db);
   const subject = await kernel.createSubject(db, { kind: 'customer', actor: system, purpose: 'account' });
   await kernel.write(db, { subject, actor: system, purpose: 'fulfillment', ref: 'order-7', values: { 'user.contact.address': { street: '1 Ship Street' }, 'user.behavior.purchase_history': ['item'] } });
@@ -122,7 +122,7 @@ testEachDatabase('[P000-02] [P002-01] order data is readable only for fulfilment
   assert.deepEqual(rows.filter((r) => r.action === 'data.read' && r.outcome === 'ok').map((r) => r.purpose), ['fulfillment', 'order-status']);
 });
 
-testEachDatabase('[P002-22] [P003-07] [P003-16] staff roles see only their categories, and every staff read is audited with its purpose', async ({ db }) => {
+testEachDatabase('staff roles see only their categories, and every staff read is audited with its purpose', async ({ db }) => {
   const { kernel } = await testKernel(db);
   const subject = await kernel.createSubject(db, { kind: 'customer', actor: system, purpose: 'account' });
   await kernel.write(db, { subject, actor: system, purpose: 'billing', values: { 'user.financial.bank_account': 'DE89370400440532013000', 'user.telecom.cpni': { plan: 'voice', minutes: 412 } } });
@@ -169,7 +169,7 @@ testEachDatabase('projections: a view gets exactly the categories its projection
   assert.equal((await refusal(kernel.read(db, { subject, actor: vendorActor('v1'), purpose: 'fulfillment', projection: 'vendor' }))).reason, 'vendor-needs-disclosure');
 });
 
-testEachDatabase('[P003-09] consent: a consent purpose needs a grant; withdrawal stops it at once; the ledger keeps channel, time, recorder, policy version and evidence', async ({ db }) => {
+testEachDatabase('consent: a consent purpose needs a grant; withdrawal stops it at once; the ledger keeps channel, time, recorder, policy version and evidence', async ({ db }) => {
   const { kernel } = await testKernel(db);
   const subject = await kernel.createSubject(db, { kind: 'customer', actor: system, purpose: 'account' });
   await kernel.write(db, { subject, actor: system, purpose: 'account', values: { 'user.name': 'Nell Newsome', 'user.contact.email': 'nell@example.test' } });
@@ -202,7 +202,7 @@ testEachDatabase('[P003-09] consent: a consent purpose needs a grant; withdrawal
   await assert.rejects(sql`delete from privacy_consents`.execute(db), /append-only/);
 });
 
-testEachDatabase('[P004-22] a person who opted out of all communication is not contacted nor their data used in new ways; service continues', async ({ db }) => {
+testEachDatabase('a person who opted out of all communication is not contacted nor their data used in new ways; service continues', async ({ db }) => {
   const { kernel, setNow } = await testKernel(db);
   setNow(new Date('2024-05-01T12:00:00Z'));
   const subject = await kernel.createSubject(db, { kind: 'customer', actor: system, purpose: 'account' });

@@ -2,11 +2,7 @@
 // why and since when; their consents and choices; who received their data; the notices sent to
 // recipients; their requests; and the ways out: a copy of everything, correction, deactivation and
 // deletion. Plain forms; nothing needs JavaScript.
-import type { DataMap } from '../../privacy/datamap/types.ts';
-import type { ConsentEntry, ConsentState } from '../../privacy/consent/ledger.ts';
-import type { DisclosureRecord } from '../../privacy/disclosure/disclose.ts';
-import type { Notice } from '../../privacy/disclosure/notices.ts';
-import type { PersonalItem } from '../../privacy/store/items.ts';
+import type { DataMap, ConsentEntry, ConsentState, DisclosureRecord, Notice, PersonalItem } from '../../privacy/index.ts';
 import { csrfField, errorSummary, input, type FormState } from '../../web/form.ts';
 import type { Page } from '../../web/page.ts';
 import { html, type SafeHtml } from '../../web/template.ts';

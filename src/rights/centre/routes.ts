@@ -3,10 +3,9 @@
 // transaction, opened here; deactivation and deletion ask for the password again.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { AppError, validationError } from '../../platform/errors.ts';
-import type { ActiveSession } from '../../accounts/sessions.ts';
-import type { Actor } from '../../privacy/actors.ts';
-import type { PersonalItem } from '../../privacy/store/items.ts';
-import { ordersOfCustomer, orderNumbers } from '../../commerce/orders/api.ts';
+import type { ActiveSession } from '../../accounts/index.ts';
+import type { Actor, PersonalItem } from '../../privacy/index.ts';
+import { ordersOfCustomer, orderNumbers } from '../../commerce/orders/index.ts';
 import { formRoute, handleForm, validationProblem } from '../../web/form-handling.ts';
 import type { FormState } from '../../web/form.ts';
 import { sendPage } from '../../web/page.ts';

@@ -1,6 +1,6 @@
 // How a person's stored items read on their pages: values in words (an address on one line),
 // refs as where the item belongs ("Your account", "Order C-100042"), with no raw ids shown.
-import type { PersonalValue } from '../../privacy/store/items.ts';
+import type { PersonalValue } from '../../privacy/index.ts';
 import { orderOfRef } from '../correction.ts';
 
 /** A stored value as one line of text. */

@@ -2,9 +2,7 @@
 // and was written back, each read through the kernel as the staff member under `data-rights`, so
 // every opening is in the audit log and in the person's own access log.
 import type { Db } from '../../platform/db/database.ts';
-import type { Actor } from '../../privacy/actors.ts';
-import { SubjectErased } from '../../privacy/refusals.ts';
-import type { PrivacyKernel } from '../../privacy/kernel.ts';
+import { type Actor, SubjectErased, type PrivacyKernel } from '../../privacy/index.ts';
 import { historyOf, type Complaint, type ComplaintHistoryEntry } from './cases.ts';
 import { COMPLAINT_PURPOSE, complaintRef, EMAIL, NAME, noteRef, orderRef, replyRef, TEXT } from './refs.ts';
 

@@ -4,7 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { sql, type Selectable } from 'kysely';
 import { tablesOf, type Db } from '../../platform/db/database.ts';
 import { notFound } from '../../platform/errors.ts';
-import { actorTag, type Actor } from '../../privacy/actors.ts';
+import { actorTag, type Actor } from '../../privacy/index.ts';
 import type { ComplaintChannel, ComplaintEvent, ComplaintFiler, ComplaintStatus, ComplaintTable, RightsTables } from '../tables.ts';
 
 export type Complaint = Selectable<ComplaintTable>;

@@ -2,9 +2,9 @@
 // one transaction on the locked case, then a redirect back to the case (so reloading the page
 // does not send an answer twice); a problem shows the case again with it named.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { ActiveSession } from '../../accounts/sessions.ts';
+import type { ActiveSession } from '../../accounts/index.ts';
 import type { Db } from '../../platform/db/database.ts';
-import type { Actor } from '../../privacy/actors.ts';
+import type { Actor } from '../../privacy/index.ts';
 import { formErrors, formRoute, validationProblem } from '../../web/form-handling.ts';
 import type { FormState } from '../../web/form.ts';
 import { sendPage } from '../../web/page.ts';

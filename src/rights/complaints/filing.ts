@@ -13,7 +13,7 @@
 // correspondent who asks to be forgotten sooner can be found by it and erased (the rights holder
 // then unlinks the case).
 import type { Db } from '../../platform/db/database.ts';
-import { selfActor, systemActor } from '../../privacy/actors.ts';
+import { selfActor, systemActor } from '../../privacy/index.ts';
 import type { RightsDeps } from '../deps.ts';
 import type { ComplaintChannel } from '../tables.ts';
 import { addComplaintEvent, insertComplaint, newComplaintId, type Complaint } from './cases.ts';

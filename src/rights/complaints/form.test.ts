@@ -16,7 +16,7 @@ function summary(body: string): string[] {
 
 const invalidFields = (body: string) => [...body.matchAll(/id="f-([a-z_]+)"[^>]*aria-invalid="true"/g)].map((m) => m[1]);
 
-testEachDatabase('[P002-24] a complaint with missing or too-long fields names every one at once, keeps what was typed and writes nothing', async (database, t) => {
+testEachDatabase('a complaint with missing or too-long fields names every one at once, keeps what was typed and writes nothing', async (database, t) => {
   const { app } = await buildTestApp(database);
   t.after(() => app.close());
   const client = new FormClient(app);

@@ -4,7 +4,7 @@
 // see in a copy of their data), close, reopen (with a new deadline: the person came back).
 import type { Db } from '../../platform/db/database.ts';
 import { AppError } from '../../platform/errors.ts';
-import type { Actor } from '../../privacy/actors.ts';
+import type { Actor } from '../../privacy/index.ts';
 import type { RightsDeps } from '../deps.ts';
 import { addComplaintEvent, complaintByNumber, updateComplaint, type Complaint } from './cases.ts';
 import { queueReply } from './mail.ts';

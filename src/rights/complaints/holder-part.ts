@@ -2,7 +2,7 @@
 // (number, status, dates, history; what they wrote and our answers are kernel items, exported
 // with the rest of their data), and on erasure the cases unlinked from them.
 import type { Db } from '../../platform/db/database.ts';
-import type { ExportSection } from '../../privacy/holders.ts';
+import type { ExportSection } from '../../privacy/index.ts';
 import { complaintsOfSubject, historyOf, unlinkComplaints } from './cases.ts';
 import { eventLabels, statusLabels } from './labels.ts';
 

@@ -1,6 +1,6 @@
 // What a complaint, a reply and a note may hold, from a form or a JSON body. Every problem is
 // named at once (a person who typed a long complaint should not fix it one field at a time).
-import { checkEmail } from '../../accounts/customers.ts';
+import { checkEmail } from '../../accounts/index.ts';
 import { AppError, isAppError, type FieldProblem } from '../../platform/errors.ts';
 
 export const complaintLimits = { name: 200, email: 254, text: 4000, order_number: 40 } as const;

@@ -3,7 +3,7 @@
 // always filed.
 import assert from 'node:assert/strict';
 import { sql } from 'kysely';
-import { MAIL_PER_ADDRESS } from '../../accounts/mail-throttle.ts';
+import { MAIL_PER_ADDRESS } from '../../accounts/index.ts';
 import { FormClient } from '../../accounts/testing.ts';
 import { buildTestApp } from '../../platform/testing/app.ts';
 import { testEachDatabase } from '../../platform/testing/databases.ts';

@@ -3,8 +3,7 @@
 // the complaint (address ref `complaint:<id>`). Parameters are the case number and dates; the
 // name and the privacy officer's reply are read through the kernel when the mail is sent, so the
 // reply's text never sits in the outbox or a job payload.
-import { queueMail, registerTemplate } from '../../comms/outbox.ts';
-import { paragraphTemplate, param as p } from '../../comms/paragraphs.ts';
+import { queueMail, registerTemplate, paragraphTemplate, param as p } from '../../comms/index.ts';
 import type { Db } from '../../platform/db/database.ts';
 import { COMPLAINT_PURPOSE, complaintRef, NAME, replyRef, TEXT } from './refs.ts';
 

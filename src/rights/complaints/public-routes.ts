@@ -2,7 +2,7 @@
 // signed-in customer files on their own subject; anyone else as a new correspondent (filing.ts
 // says why). One transaction per complaint.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { retentionDays } from '../../privacy/datamap/policy.ts';
+import { retentionDays } from '../../privacy/index.ts';
 import { errorBody } from '../../web/error-schema.ts';
 import { formRoute, handleForm } from '../../web/form-handling.ts';
 import type { FormState } from '../../web/form.ts';

@@ -1,6 +1,6 @@
 // The data map page's parts about the data itself: whose it is, its categories (blind index,
 // storable, CPNI) and how long each is kept.
-import type { DataMap, RetentionRule } from '../../privacy/datamap/types.ts';
+import type { DataMap, RetentionRule } from '../../privacy/index.ts';
 import { html, type SafeHtml } from '../../web/template.ts';
 import { groupCategories } from '../policy/category-groups.ts';
 import { categoryLabel, daysInWords, subjectLabel } from '../policy/plain-words.ts';

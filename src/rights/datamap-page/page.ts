@@ -1,6 +1,6 @@
 // The data map for the privacy officer: the whole of datamap/*.yml as the kernel loaded and
 // enforces it, in one page that prints.
-import type { DataMap } from '../../privacy/datamap/types.ts';
+import type { DataMap } from '../../privacy/index.ts';
 import type { Page } from '../../web/page.ts';
 import { html } from '../../web/template.ts';
 import { dateTag } from '../policy/plain-words.ts';

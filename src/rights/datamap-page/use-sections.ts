@@ -1,8 +1,7 @@
 // The data map page's parts about use: purposes (basis, data, people, choice, since), recipients,
 // staff roles with what each may see, the declared jobs with their purposes, and the projections
 // views are built on.
-import { disclosureBases } from '../../privacy/disclosure/bases.ts';
-import { legalBases, type DataMap, type Purpose } from '../../privacy/datamap/types.ts';
+import { disclosureBases, legalBases, type DataMap, type Purpose } from '../../privacy/index.ts';
 import { html, type SafeHtml } from '../../web/template.ts';
 import { categoryTags, legalBasisWords, recipientKindWords, subjectLabel } from '../policy/plain-words.ts';
 import type { PolicySection as MapSection } from '../policy/section.ts';

@@ -2,11 +2,10 @@
 // the person proves it is theirs by the link mailed to the address the shop holds (or staff record
 // other evidence); then staff carry it out. Staff notes are kernel items of the person, never a
 // plain column. Who may: the privacy officer and support (the roles with the data-rights purpose).
-import { usersOfSubjects } from '../../accounts/users.ts';
+import { usersOfSubjects } from '../../accounts/index.ts';
 import type { Db } from '../../platform/db/database.ts';
 import { AppError, validationError } from '../../platform/errors.ts';
-import type { Actor, StaffRole } from '../../privacy/actors.ts';
-import type { ConsentChannel } from '../../privacy/consent/ledger.ts';
+import type { Actor, StaffRole, ConsentChannel } from '../../privacy/index.ts';
 import { choicesOf } from '../centre/pages.ts';
 import { deactivate } from '../deactivation.ts';
 import type { RightsDeps } from '../deps.ts';

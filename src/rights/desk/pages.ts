@@ -1,8 +1,7 @@
 // The requests desk's pages: the list with deadlines, entering a request, one request with its
 // history, notes and next steps, and the person's correctable data. Persons are named by the
 // request number only; their data shows only where staff need it, read through the kernel.
-import type { PersonalItem } from '../../privacy/store/items.ts';
-import type { DataMap } from '../../privacy/datamap/types.ts';
+import type { PersonalItem, DataMap } from '../../privacy/index.ts';
 import { csrfField, errorSummary, input, select, textarea, type FormState } from '../../web/form.ts';
 import type { Page } from '../../web/page.ts';
 import { html, type SafeHtml } from '../../web/template.ts';

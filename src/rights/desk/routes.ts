@@ -2,11 +2,10 @@
 // mailed links lead to: confirming a request, and the copy of one's data. Each command is one
 // transaction, opened here.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { staffRolesOf } from '../../accounts/users.ts';
-import { orderNumbers } from '../../commerce/orders/api.ts';
+import { staffRolesOf } from '../../accounts/index.ts';
+import { orderNumbers } from '../../commerce/orders/index.ts';
 import { AppError, validationError } from '../../platform/errors.ts';
-import { selfActor, systemActor } from '../../privacy/actors.ts';
-import type { PersonalItem } from '../../privacy/store/items.ts';
+import { selfActor, systemActor, type PersonalItem } from '../../privacy/index.ts';
 import { formRoute, formErrors, handleForm, validationProblem, emptyBody, textForm } from '../../web/form-handling.ts';
 import type { FormState } from '../../web/form.ts';
 import { sendPage } from '../../web/page.ts';

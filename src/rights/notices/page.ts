@@ -1,8 +1,7 @@
 // The privacy officer's list of notices still to pass on (P000-12, P004-18): each erasure or
 // correction a recipient has not been told of yet, with the orders concerned, and how to record
 // that it was passed on (by mail, phone, post) or to ask again where a module can (the processor).
-import type { DataMap } from '../../privacy/datamap/types.ts';
-import type { Notice } from '../../privacy/disclosure/notices.ts';
+import type { DataMap, Notice } from '../../privacy/index.ts';
 import { csrfField } from '../../web/form.ts';
 import type { Page } from '../../web/page.ts';
 import { html } from '../../web/template.ts';

@@ -2,10 +2,9 @@
 // have the module that can (the payments module, for the processor) ask the recipient again.
 import { emptyBody, textForm } from '../../web/form-handling.ts';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { orderNumbers } from '../../commerce/orders/api.ts';
+import { orderNumbers } from '../../commerce/orders/index.ts';
 import { AppError, validationError } from '../../platform/errors.ts';
-import type { Actor } from '../../privacy/actors.ts';
-import { deliveryChannels, type DeliveryChannel } from '../../privacy/disclosure/notices.ts';
+import { type Actor, deliveryChannels, type DeliveryChannel } from '../../privacy/index.ts';
 import { sendPage } from '../../web/page.ts';
 import { holderContext, type RightsDeps } from '../deps.ts';
 import { noticesPage } from './page.ts';

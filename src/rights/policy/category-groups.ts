@@ -1,6 +1,6 @@
 // The data categories in groups a reader can take in. Groups are found by key prefix, so a
 // category the data map adds later still appears: under its group, or under "Other data".
-import type { Category } from '../../privacy/datamap/types.ts';
+import type { Category } from '../../privacy/index.ts';
 
 const groups: readonly { title: string; prefixes: readonly string[] }[] = [
   { title: 'Who you are and how to reach you', prefixes: ['user.name', 'user.contact'] },

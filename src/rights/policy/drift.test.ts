@@ -1,7 +1,7 @@
 // The policy cannot drift from the data map: everything the map declares is on the page, and a
 // changed map changes the page with no code change.
 import assert from 'node:assert/strict';
-import type { DataMap } from '../../privacy/datamap/types.ts';
+import type { DataMap } from '../../privacy/index.ts';
 import { buildTestApp } from '../../platform/testing/app.ts';
 import { testEachDatabase } from '../../platform/testing/databases.ts';
 import { categoryLabel } from './plain-words.ts';

@@ -2,7 +2,7 @@
 // its effective date has come; before that it is neither shown nor listed. Purposes record the
 // version that introduced them (`since`), so an older version covers only the purposes, the
 // recipients serving them and the retention rules about them that existed then.
-import type { DataMap, PolicyVersion, Purpose, Recipient, RetentionRule } from '../../privacy/datamap/types.ts';
+import type { DataMap, PolicyVersion, Purpose, Recipient, RetentionRule } from '../../privacy/index.ts';
 
 export interface PolicyEdition {
   /** The version this text is. */

@@ -1,7 +1,7 @@
 // The published privacy policy (one edition of it), the list of its versions, and the page shown
 // while no version is in force yet.
 import type { RightsSettings } from '../../platform/config.ts';
-import type { DataMap, PolicyVersion } from '../../privacy/datamap/types.ts';
+import type { DataMap, PolicyVersion } from '../../privacy/index.ts';
 import type { Page } from '../../web/page.ts';
 import { html } from '../../web/template.ts';
 import type { PolicyEdition } from './edition.ts';

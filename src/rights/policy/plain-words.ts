@@ -1,7 +1,6 @@
 // The data map's terms in the words a customer reads: legal bases, recipient kinds, categories,
 // subjects, dates and durations.
-import type { RecipientKind } from '../../privacy/disclosure/bases.ts';
-import type { Category, LegalBasis } from '../../privacy/datamap/types.ts';
+import type { RecipientKind, Category, LegalBasis } from '../../privacy/index.ts';
 import { html, type SafeHtml } from '../../web/template.ts';
 
 export const legalBasisWords: Record<LegalBasis, { heading: string; explanation: string }> = {

@@ -1,8 +1,8 @@
 // The published privacy policy over HTTP, on a real database: version and date, older versions,
 // residency, other sites, the rights and backup windows from the settings, and the cookies.
 import assert from 'node:assert/strict';
-import { SESSION_COOKIE } from '../../accounts/plugin.ts';
-import { CART_COOKIE } from '../../commerce/cart/token.ts';
+import { SESSION_COOKIE } from '../../accounts/index.ts';
+import { CART_COOKIE } from '../../commerce/cart/index.ts';
 import { buildTestApp } from '../../platform/testing/app.ts';
 import { testEachDatabase } from '../../platform/testing/databases.ts';
 import { dataMapWith, elementById, getPage, pageText } from './testing.ts';

@@ -1,6 +1,6 @@
 // What every part of the policy page is given, and what it gives back.
 import type { RightsSettings } from '../../platform/config.ts';
-import type { DataMap } from '../../privacy/datamap/types.ts';
+import type { DataMap } from '../../privacy/index.ts';
 import type { SafeHtml } from '../../web/template.ts';
 import type { PolicyEdition } from './edition.ts';
 

@@ -3,7 +3,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { loadDataMap } from '../../privacy/datamap/load.ts';
+import { loadDataMap } from '../../privacy/index.ts';
 import { loadCatalogue, parseCatalogue, PromiseCatalogueInvalid, type PromiseCatalogue } from './catalogue.ts';
 import { evidenceFamilies, evidenceKeyProblem } from './evidence-keys.ts';
 
@@ -83,6 +83,24 @@ test('promise catalogue: every promise marked kept is named by a test', () => {
   const named = namedByTests();
   const unproven = catalogue.promises.filter((p) => p.status === 'kept' && !named.has(p.id)).map((p) => p.id);
   assert.deepEqual(unproven, [], 'kept, but no test names them: prove them or mark them partial');
+});
+
+test('promise catalogue: a test names only a promise marked kept; a test of part of a promise does not carry its id', () => {
+  const status = new Map(catalogue.promises.map((p) => [p.id, p.status]));
+  const overclaimed = [...namedByTests()].filter(([id]) => status.has(id) && status.get(id) !== 'kept').map(([id, files]) => `${id} ${status.get(id)} (${files.join(', ')})`);
+  assert.deepEqual(overclaimed, [], 'tests name promises that are not kept: drop the id from the test (docs/promise-tags.md)');
+});
+
+// The user's path: the app built as the shop builds it (routes, pages, jobs), the CLI, or a browser on it.
+const drivesTheShop = /\b(buildTestApp|rightsBed|paymentsTestBed|runCli|execFile)\b/;
+
+test('promise catalogue: a file whose tests name a promise drives the shop, never a bare kernel', () => {
+  const files = new Set([...namedByTests().values()].flat());
+  const kernelOnly = [...files].filter((file) => {
+    const source = readFileSync(join(root, file), 'utf8');
+    return /\btestKernel\(/.test(source) || !drivesTheShop.test(source);
+  });
+  assert.deepEqual(kernelOnly, [], 'kernel-level tests keep their assertions but carry no promise id (docs/promise-tags.md)');
 });
 
 test('promise catalogue: ids, promises and outcomes are those of ../shared/PROMISES.md', { skip: existsSync(shared) ? false : 'no ../shared/PROMISES.md next to this clone' }, () => {

@@ -1,6 +1,6 @@
 // The promise report's audit-chain part: the result of verifying the chain now, against the anchor
 // kept outside the database (P003-19).
-import type { VerifyReport } from '../../privacy/audit/verify.ts';
+import type { VerifyReport } from '../../privacy/index.ts';
 import { html, type SafeHtml } from '../../web/template.ts';
 
 function anchorLine(report: VerifyReport): SafeHtml {

@@ -2,10 +2,7 @@
 // figure read off the kernel's ledgers (app.privacy.evidence) or the rights module's requests. A
 // key is a name (`erasures`) or a name and an argument from the data map (`reads:order-status`);
 // a name that takes an argument is written here with its colon.
-import type { AuditTally, PrivacyEvidence } from '../../privacy/evidence.ts';
-import { disclosureBases, isDisclosureBasis } from '../../privacy/disclosure/bases.ts';
-import type { DataMap } from '../../privacy/datamap/types.ts';
-import type { RefusalReason } from '../../privacy/refusals.ts';
+import { type AuditTally, type PrivacyEvidence, disclosureBases, isDisclosureBasis, type DataMap, type RefusalReason } from '../../privacy/index.ts';
 import { requestKinds, type RequestStatus } from '../tables.ts';
 import type { RequestTally } from './request-counts.ts';
 

@@ -1,7 +1,7 @@
 // The promise report (P000-16): every promise of the seed policies, grouped by policy, with the
 // mechanism that keeps it, its live figures and its status; a count per status and the audit
 // chain's verification on top. Counts only: nothing on it points at a person. Printable as is.
-import type { VerifyReport } from '../../privacy/audit/verify.ts';
+import type { VerifyReport } from '../../privacy/index.ts';
 import type { Page } from '../../web/page.ts';
 import { html, type SafeHtml } from '../../web/template.ts';
 import { promiseStatuses, type PolicyPromise, type PromiseCatalogue, type PromiseStatus } from './catalogue.ts';

@@ -2,8 +2,7 @@
 // (/staff/dpo/report) with live figures and the audit chain verified against its anchor, and the
 // data map (/staff/dpo/datamap). The catalogue is read once, at start: a broken one stops it.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { anchorPathFor } from '../../privacy/audit/anchor.ts';
-import { verifyAuditLog } from '../../privacy/audit/verify.ts';
+import { anchorPathFor, verifyAuditLog } from '../../privacy/index.ts';
 import { sendPage } from '../../web/page.ts';
 import { dataMapPage } from '../datamap-page/page.ts';
 import type { RightsDeps } from '../deps.ts';

@@ -3,7 +3,7 @@
 import { formatMoney } from '../../../web/format.ts';
 import { html, type SafeHtml } from '../../../web/template.ts';
 import { csrfField } from '../../../web/form.ts';
-import { lineLimits } from '../../pricing/price-lines.ts';
+import { lineLimits } from '../../pricing/index.ts';
 import type { CartView } from '../view.ts';
 
 import type { Page } from '../../../web/page.ts';

@@ -1,8 +1,8 @@
 // The account pages of saved baskets and gift lists: plain forms, each with the CSRF field.
 import { formatMoney } from '../../../web/format.ts';
 import { html, type SafeHtml } from '../../../web/template.ts';
-import type { VariantForSale } from '../../catalogue/stock.ts';
-import { lineLimits } from '../../pricing/price-lines.ts';
+import type { VariantForSale } from '../../catalogue/index.ts';
+import { lineLimits } from '../../pricing/index.ts';
 import type { SavedList } from '../saved.ts';
 import { savedListLimits } from '../saved.ts';
 import type { SavedListKind } from '../tables.ts';

@@ -2,7 +2,7 @@
 // items, totals, status history, delivery details and who received their data for it (P002-04).
 import { formatMoney } from '../../../web/format.ts';
 import { html } from '../../../web/template.ts';
-import type { DisclosureRecord } from '../../../privacy/disclosure/disclose.ts';
+import type { DisclosureRecord } from '../../../privacy/index.ts';
 import type { OrderPersonal } from '../reads.ts';
 import { statusLabels } from '../states.ts';
 import type { Order, OrderLine, OrderTransition } from '../tables.ts';

@@ -1,6 +1,6 @@
 // The home page: what the shop is, its shelves, and a few products from them.
 import { html, type SafeHtml } from '../../../web/template.ts';
-import type { ProductSummary } from '../../catalogue/queries.ts';
+import type { ProductSummary } from '../../catalogue/index.ts';
 import type { CategoryTree } from '../category-tree.ts';
 import { categoryLinks, productGrid } from './parts.ts';
 

@@ -1,7 +1,6 @@
 // A page of products: the whole catalogue, one category (with its children), or search results.
 import { html, type SafeHtml } from '../../../web/template.ts';
-import type { ProductListing } from '../../catalogue/queries.ts';
-import type { Category } from '../../catalogue/tables.ts';
+import type { ProductListing, Category } from '../../catalogue/index.ts';
 import type { CategoryTree } from '../category-tree.ts';
 import { breadcrumbs, categoryLinks, pageCount, pagination, productGrid } from './parts.ts';
 

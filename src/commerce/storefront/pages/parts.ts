@@ -1,8 +1,7 @@
 // Pieces several storefront pages share: product cards, prices, stock, badges, pagination.
 import { formatMoney } from '../../../web/format.ts';
 import { html, type SafeHtml } from '../../../web/template.ts';
-import type { ProductSummary } from '../../catalogue/queries.ts';
-import type { Category, ProductKind } from '../../catalogue/tables.ts';
+import type { ProductSummary, Category, ProductKind } from '../../catalogue/index.ts';
 import type { CategoryTree } from '../category-tree.ts';
 
 const kindLabels: Record<ProductKind, string> = {

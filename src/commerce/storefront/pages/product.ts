@@ -1,8 +1,7 @@
 // A product page: what it is, who makes it, where it sits in the shop, and each variant's SKU,
 // price and availability.
 import { html, type SafeHtml } from '../../../web/template.ts';
-import type { ProductDetail, VariantView } from '../../catalogue/queries.ts';
-import type { ProductKind } from '../../catalogue/tables.ts';
+import type { ProductDetail, VariantView, ProductKind } from '../../catalogue/index.ts';
 import type { CategoryTree } from '../category-tree.ts';
 import { breadcrumbs, kindBadge, price, stockText } from './parts.ts';
 

@@ -1,6 +1,6 @@
 // "Changes to this policy": the published versions up to this one, newest first.
 import { html } from '../../../web/template.ts';
-import type { PolicyVersion } from '../../../privacy/datamap/types.ts';
+import type { PolicyVersion } from '../../../privacy/index.ts';
 import { dateTag } from '../plain-words.ts';
 import type { PolicyContext, PolicySection } from '../section.ts';
 

@@ -1,8 +1,7 @@
 // "Cookies": what the shop sets, named and timed by the constants of the modules that set them, so
 // a renamed cookie or a changed lifetime shows here.
-import { SESSION_COOKIE } from '../../../accounts/plugin.ts';
-import { sessionLifetimes } from '../../../accounts/sessions.ts';
-import { CART_COOKIE, CART_IDLE_MS } from '../../../commerce/cart/token.ts';
+import { SESSION_COOKIE, sessionLifetimes } from '../../../accounts/index.ts';
+import { CART_COOKIE, CART_IDLE_MS } from '../../../commerce/cart/index.ts';
 import { html } from '../../../web/template.ts';
 import { durationInWords } from '../plain-words.ts';
 import type { PolicySection } from '../section.ts';

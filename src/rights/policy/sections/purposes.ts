@@ -1,6 +1,6 @@
 // "Why we use it": every purpose of this edition, grouped by legal basis, with the data it uses,
 // whose data, whether the person can refuse it, and whether it contacts them.
-import { legalBases, type Purpose } from '../../../privacy/datamap/types.ts';
+import { legalBases, type Purpose } from '../../../privacy/index.ts';
 import { html, type SafeHtml } from '../../../web/template.ts';
 import { categoryTags, dateTag, legalBasisWords, subjectLabel } from '../plain-words.ts';
 import type { PolicyContext, PolicySection } from '../section.ts';

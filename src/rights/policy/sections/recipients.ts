@@ -1,7 +1,6 @@
 // "Who receives what": every recipient of this edition with exactly the data it may receive, on
 // which bases and for which purposes; and the fixed list of bases, which has no sale in it.
-import { disclosureBases, type BasisRule } from '../../../privacy/disclosure/bases.ts';
-import type { Recipient } from '../../../privacy/datamap/types.ts';
+import { disclosureBases, type BasisRule, type Recipient } from '../../../privacy/index.ts';
 import { html, type SafeHtml } from '../../../web/template.ts';
 import { categoryLabel, categoryTags, recipientKindWords } from '../plain-words.ts';
 import type { PolicyContext, PolicySection } from '../section.ts';

@@ -1,5 +1,5 @@
 // "How long we keep it": the default period and every rule of this edition, each with its reason.
-import type { RetentionRule } from '../../../privacy/datamap/types.ts';
+import type { RetentionRule } from '../../../privacy/index.ts';
 import { html, type SafeHtml } from '../../../web/template.ts';
 import { categoryLabel, daysInWords } from '../plain-words.ts';
 import type { PolicyContext, PolicySection } from '../section.ts';

@@ -1,0 +1,22 @@
+// The public entry of accounts: what other modules, the composition root and the whole-app tests
+// use of it. Any other file here is internal (decision 0032).
+export { commsMailerFor } from './comms-mailer.ts';
+export { type AccountsDeps, checkEmail } from './customers.ts';
+export { ACCOUNT_PURPOSE, AGE, CREDENTIALS, EMAIL, NAME } from './identity.ts';
+export { accountsModule } from './module.ts';
+export { hashPassword } from './passwords.ts';
+export { SESSION_COOKIE } from './plugin.ts';
+export { privacyOfficerActor } from './privacy-officer.ts';
+export { throttleSecret } from './secrets.ts';
+export { type ActiveSession, sessionLifetimes } from './sessions.ts';
+export { createStaff } from './staff.ts';
+export { TOKEN_SHAPE, digestToken, randomToken } from './tokens.ts';
+export { activeStaffOf, insertUser, staffRolesOf, usersOfSubjects } from './users.ts';
+
+// Used only by tests outside the module (the whole-app tests, other modules' tests).
+export { confirmSignUp, prepareSignUp, signUp } from './customers.ts';
+export { findAccount } from './identity.ts';
+export { MAIL_PER_ADDRESS } from './mail-throttle.ts';
+export { currentParams, verifyPassword } from './passwords.ts';
+export { finishEnrolment, startEnrolment } from './second-factor.ts';
+export { stepAt, totpCode } from './totp.ts';

@@ -1,0 +1,7 @@
+// The public entry of the demo shop: seeding it and its published sign-ins.
+// Any other file here is internal (decision 0032).
+export { demoLogins, seedDemoLogins } from './logins.ts';
+export { seedDemoShop } from './seed.ts';
+
+// Used only by tests outside the module (the whole-app tests, other modules' tests).
+export { demoProducts, htmlSpecialProductName } from './shop-data.ts';

@@ -1,0 +1,26 @@
+// The privacy kernel's public entry: what modules may use of it (actors, the data map's types,
+// refusals, holders, the audit chain's checks, the module itself). Everything else in src/privacy
+// is the kernel's own, above all its keys, context and root handle (decisions 0012, 0032). Tests
+// of other modules find the kernel's test helpers in testing.ts.
+export { type Actor, type StaffRole, actorRef, actorTag, selfActor, staffActor, staffRoles, systemActor, vendorActor } from './actors.ts';
+export { anchorPathFor } from './audit/anchor.ts';
+export { reanchorReasons } from './audit/reanchor.ts';
+export { sealAuditLog } from './audit/seal.ts';
+export { type VerifyReport, verifyAuditLog } from './audit/verify.ts';
+export type { ConsentChannel, ConsentEntry, ConsentState } from './consent/ledger.ts';
+export type { ConsentReview } from './consent/reviews.ts';
+export { fidesYaml } from './datamap/fides-export.ts';
+export { loadDataMap } from './datamap/load.ts';
+export { policyVersionAt, retentionDays } from './datamap/policy.ts';
+export { type Category, type DataMap, type LegalBasis, type PolicyVersion, type Purpose, type Recipient, type RetentionRule, legalBases } from './datamap/types.ts';
+export { type BasisRule, type RecipientKind, disclosureBases, isDisclosureBasis } from './disclosure/bases.ts';
+export type { DisclosureRecord } from './disclosure/disclose.ts';
+export { type DeliveryChannel, type Notice, deliveryChannels } from './disclosure/notices.ts';
+export type { PendingDisclosureRequest } from './disclosure/pending.ts';
+export type { AuditTally, PrivacyEvidence } from './evidence.ts';
+export { type ExportRecord, type ExportSection, type ExportValue, type HolderContext, type NamedHolder, type PersonalDataHolder, holdersOf } from './holders.ts';
+export { jobKernel } from './job-services.ts';
+export { type PrivacyKernel, startKernel } from './kernel.ts';
+export { privacyModule } from './module.ts';
+export { PrivacyRefusal, PrivacySetupError, type RefusalReason, SubjectErased, isPrivacyRefusal } from './refusals.ts';
+export type { PersonalItem, PersonalRecord, PersonalValue } from './store/items.ts';
