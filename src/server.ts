@@ -35,6 +35,8 @@ export async function openShopDatabase(config: Config, logger?: Logger): Promise
 }
 
 export async function startShop(config: Config, logger: Logger): Promise<RunningShop> {
+  // Cheap password hashing is for the test harness only (decision 0031); no setting turns it on.
+  if (config.testPasswordCosts) throw new Error('refusing to start: test password-hashing costs are set; a shop hashes passwords at production costs');
   const database = await openShopDatabase(config, logger);
   const applied = await migrate(database.db, allMigrations);
   if (applied.length) logger.info({ applied }, 'migrations applied');

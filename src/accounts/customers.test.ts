@@ -101,7 +101,8 @@ testEachDatabase('[P003-22] sign-up needs the age statement (or a parent\'s cons
 });
 
 testEachDatabase('[P000-11] password change: old password stops working, other sessions end, hash is Argon2id', async (database) => {
-  const { app } = await buildTestApp(database);
+  // The one test on production costs: it asserts them (every other test hashes cheaply, decision 0031).
+  const { app } = await buildTestApp(database, {}, { passwordCosts: 'production' });
   try {
     const laptop = new FormClient(app);
     await signUpAndConfirm(laptop, database.db);

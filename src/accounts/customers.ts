@@ -24,7 +24,7 @@ import {
 } from './identity.ts';
 import type { AccountMailer } from './mail.ts';
 import { customerRules, passwordProblem, staffRules, type PasswordRules } from './password-policy.ts';
-import { hashPassword, needsRehash, verifyPassword } from './passwords.ts';
+import { currentParams, hashPassword, needsRehash, verifyPassword, type Argon2Params } from './passwords.ts';
 import { alertStaff, noticeNewNetwork } from './alerts.ts';
 import { isKnownNetwork, noteSignInNetwork } from './networks.ts';
 import { recordSecurityEvent } from './security-events.ts';
@@ -47,6 +47,8 @@ export interface AccountsDeps {
   throttle?: ThrottlePolicy;
   /** STAFF_PASSWORD_MAX_AGE_DAYS; default 90. */
   staffPasswordMaxAgeDays?: number;
+  /** Argon2id costs of new hashes; default currentParams. Only tests lower them (decision 0031). */
+  passwordCosts?: Argon2Params;
 }
 
 export type AgeStatement = 'adult' | 'parental-consent';
@@ -144,11 +146,14 @@ export async function signUp(
 }
 
 /** Checks and normalises sign-up input and hashes the password (before any transaction: it is slow). */
-export async function prepareSignUp(input: { name: string; email: string; password: string; age: AgeStatement }): Promise<{ input: typeof input; hash: string }> {
+export async function prepareSignUp(
+  input: { name: string; email: string; password: string; age: AgeStatement },
+  costs: Argon2Params = currentParams,
+): Promise<{ input: typeof input; hash: string }> {
   const name = checkName('body.name', input.name);
   const email = checkEmail('body.email', input.email);
   checkNewPassword('body.password', input.password, [name, email]);
-  return { input: { ...input, name, email }, hash: await hashPassword(input.password) };
+  return { input: { ...input, name, email }, hash: await hashPassword(input.password, costs) };
 }
 
 /** Confirms a sign-up link: the account becomes active and is signed in. */
@@ -209,7 +214,8 @@ export async function logIn(deps: AccountsDeps, db: Db, input: { email: string; 
   // The right password of a deactivated account: the caller offers to reactivate it (rights module).
   if (candidate.user.status === 'deactivated') return { ok: false, reason: 'deactivated', user: candidate.user };
   if (await noteSignInNetwork(db, deps.kernel, candidate.user, input.ip, now)) await noticeNewNetwork(deps, db, candidate.user, now);
-  if (needsRehash(candidate.hash)) await writePasswordHash(deps.kernel, db, candidate.user, await hashPassword(input.password), systemActor('accounts.login'));
+  const costs = deps.passwordCosts ?? currentParams;
+  if (needsRehash(candidate.hash, costs)) await writePasswordHash(deps.kernel, db, candidate.user, await hashPassword(input.password, costs), systemActor('accounts.login'));
   return { ok: true, user: candidate.user };
 }
 
@@ -241,7 +247,7 @@ export async function changePassword(
   }
   checkNewPassword('body.new_password', input.next, [profile.name, profile.email], user.kind === 'staff' ? staffRules : customerRules);
   if (input.next === input.current) throw validationError('body.new_password', 'must differ from the current password');
-  await writePasswordHash(deps.kernel, db, user, await hashPassword(input.next), actor);
+  await writePasswordHash(deps.kernel, db, user, await hashPassword(input.next, deps.passwordCosts), actor);
   await markPasswordChanged(db, user.id, now);
   await endSessionsOf(db, user.id);
   await deps.mail(db, { template: 'accounts.password-changed', subject: user.subject_id, addressRef: '', params: { reset: `${deps.publicUrl}/account/reset` } });
@@ -314,7 +320,7 @@ export async function completeReset(deps: AccountsDeps, db: Db, input: { token: 
   const user: UserRow = found.status === 'pending' ? { ...found, status: 'active', activated_at: now } : found;
   const profile = await readProfile(deps.kernel, db, user, actor);
   checkNewPassword('body.new_password', input.password, [profile.name, profile.email], user.kind === 'staff' ? staffRules : customerRules);
-  await writePasswordHash(deps.kernel, db, user, await hashPassword(input.password), actor);
+  await writePasswordHash(deps.kernel, db, user, await hashPassword(input.password, deps.passwordCosts), actor);
   await markPasswordChanged(db, user.id, now);
   await endSessionsOf(db, user.id);
   await clearEmail(db, deps.throttleSecret, profile.email);

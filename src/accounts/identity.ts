@@ -6,7 +6,7 @@ import { sql } from 'kysely';
 import type { Db } from '../platform/db/database.ts';
 import { systemActor, type Actor, type PrivacyKernel } from '../privacy/index.ts';
 import type { UserKind, UserRow } from './tables.ts';
-import { needsRehash } from './passwords.ts';
+import { hashPassword, needsRehash, type Argon2Params } from './passwords.ts';
 import { normaliseEmail } from './throttle.ts';
 import { usersOfSubjects } from './users.ts';
 
@@ -47,7 +47,7 @@ export async function findAccount(kernel: PrivacyKernel, db: Db, email: string, 
  * linked to no account. Signing in with an unknown email reads and verifies it, so an unknown and
  * a known email take the same steps (one lookup, one kernel read, one verification).
  */
-export async function ensureDecoy(kernel: PrivacyKernel, db: Db, hash: () => Promise<string>): Promise<string> {
+export async function ensureDecoy(kernel: PrivacyKernel, db: Db, costs: Argon2Params): Promise<string> {
   const actor = systemActor('accounts.decoy');
   return db.transaction().execute(async (trx) => {
     await sql`select pg_advisory_xact_lock(7200301014)`.execute(trx);
@@ -58,10 +58,10 @@ export async function ensureDecoy(kernel: PrivacyKernel, db: Db, hash: () => Pro
       await sql`insert into accounts_decoy (subject_id) values (${subject}::uuid)`.execute(trx);
     } else {
       const stored = (await kernel.read(trx, { subject, actor, purpose: ACCOUNT_PURPOSE, categories: [CREDENTIALS], ref: '' })).values[CREDENTIALS];
-      if (typeof stored === 'string' && !needsRehash(stored)) return subject;
+      if (typeof stored === 'string' && !needsRehash(stored, costs)) return subject;
     }
     const random = randomBytes(18).toString('base64url');
-    await kernel.write(trx, { subject, actor, purpose: ACCOUNT_PURPOSE, values: { [NAME]: 'decoy', [EMAIL]: `decoy-${random}@invalid`, [CREDENTIALS]: await hash() } });
+    await kernel.write(trx, { subject, actor, purpose: ACCOUNT_PURPOSE, values: { [NAME]: 'decoy', [EMAIL]: `decoy-${random}@invalid`, [CREDENTIALS]: await hashPassword(randomBytes(18).toString('base64url'), costs) } });
     return subject;
   });
 }

@@ -14,7 +14,7 @@ import { isOwnOrigin } from '../web/origin.ts';
 import type { AccountMailer } from './mail.ts';
 import { ensureDecoy } from './identity.ts';
 import { seedDemoLogins } from '../demo/index.ts';
-import { hashPassword } from './passwords.ts';
+import { currentParams } from './passwords.ts';
 import { alertStaff } from './alerts.ts';
 import { loadSecret, throttleSecret as throttleSecretOf } from './secrets.ts';
 import { recordSecurityEvent } from './security-events.ts';
@@ -121,7 +121,8 @@ export function accountsPlugin(options: AccountsPluginOptions): FastifyPluginAsy
     const csrfKey = await loadSecret(app.db, 'csrf');
     const throttleSecret = throttleSecretOf(kernel);
     const now = options.now ?? (() => new Date());
-    const decoy = await ensureDecoy(kernel, app.db, () => hashPassword(randomToken()));
+    const passwordCosts = app.config.testPasswordCosts ?? currentParams;
+    const decoy = await ensureDecoy(kernel, app.db, passwordCosts);
     const deps: AccountsDeps = {
       kernel,
       decoy,
@@ -132,6 +133,7 @@ export function accountsPlugin(options: AccountsPluginOptions): FastifyPluginAsy
       now,
       throttle: lockoutPolicy(app.config.loginLockout),
       staffPasswordMaxAgeDays: app.config.staffPasswordMaxAgeDays,
+      passwordCosts,
     };
 
     app.decorateRequest('accountSession', null);

@@ -104,7 +104,7 @@ export async function reinviteStaff(deps: AccountsDeps, db: Db, input: { id: str
   const user = rows[0];
   if (!user) throw notFound('The active staff member');
   const actor = systemActor('accounts.reinvite');
-  await writePasswordHash(deps.kernel, db, user, await hashPassword(randomToken()), actor);
+  await writePasswordHash(deps.kernel, db, user, await hashPassword(randomToken(), deps.passwordCosts), actor);
   await deps.kernel.write(db, { subject: user.subject_id, actor, purpose: ACCOUNT_PURPOSE, ref: 'totp', values: { [CREDENTIALS]: null } });
   await endSessionsOf(db, user.id);
   const token = await issueToken(db, user.id, 'reset-password', deps.now(), INVITATION_MS);

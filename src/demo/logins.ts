@@ -20,10 +20,10 @@ const DEMO_LOGINS_LOCK = 7_200_301_003;
 /** Makes the demo sign-ins unless some were made before; returns true when it made them. */
 export async function seedDemoLogins(deps: AccountsDeps, db: Db): Promise<boolean> {
   const hashes = {
-    customer: await hashPassword(demoLogins.customer.password),
-    owner: await hashPassword(demoLogins.owner.password),
-    dpo: await hashPassword(demoLogins.dpo.password),
-    vendor: await hashPassword(demoLogins.vendor.password),
+    customer: await hashPassword(demoLogins.customer.password, deps.passwordCosts),
+    owner: await hashPassword(demoLogins.owner.password, deps.passwordCosts),
+    dpo: await hashPassword(demoLogins.dpo.password, deps.passwordCosts),
+    vendor: await hashPassword(demoLogins.vendor.password, deps.passwordCosts),
   };
   return db.transaction().execute(async (trx) => {
     await sql`select pg_advisory_xact_lock(${DEMO_LOGINS_LOCK})`.execute(trx);

@@ -39,6 +39,11 @@ export interface Config {
   staffNetworks: string[];
   /** Staff passwords older than this must be changed before the console opens. */
   staffPasswordMaxAgeDays: number;
+  /**
+   * Lower Argon2id costs for new password hashes, set only by the test harness (no setting fills
+   * it; the shop refuses to start with it). Absent: the production costs (accounts/passwords.ts).
+   */
+  testPasswordCosts?: { memory: number; passes: number; parallelism: number };
   /** Sign-in lockout (P002-19): failures within the window lock the email or the network for lockMinutes. */
   loginLockout: { accountFailures: number; sourceFailures: number; windowMinutes: number; lockMinutes: number };
   /** Checkout asks home and business phone of every buyer. */

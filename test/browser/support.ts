@@ -1,5 +1,7 @@
-// What the browser tests share: a headless Chromium (CHROMIUM_PATH, else /usr/bin/chromium) and an
-// accessibility check of the page as it stands, by axe-core run inside the page.
+// What the browser tests share: a headless Chromium and an accessibility check of the page as it
+// stands, by axe-core run inside the page. The browser is CHROMIUM_PATH, else /usr/bin/chromium,
+// else the one the @sparticuz/chromium dev dependency ships (so `npm install && npm test` needs no
+// browser installed by hand; decision 0031). CUSTODIAN_TEST_BROWSER=bundled skips the first two.
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -7,15 +9,32 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 
 const chromiumArgs = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'];
 
-export function chromiumPath(): string {
-  const candidates = [process.env.CHROMIUM_PATH, '/usr/bin/chromium'].filter((p): p is string => Boolean(p));
-  const found = candidates.find((p) => existsSync(p));
-  if (!found) throw new Error(`No Chromium found (tried ${candidates.join(', ')}); set CHROMIUM_PATH`);
-  return found;
+export const SYSTEM_CHROMIUM = '/usr/bin/chromium';
+
+/** Unpacks the dev dependency's Chromium (once per machine, into the temp folder) and returns its path. */
+async function bundledChromium(): Promise<string> {
+  const { default: bundled } = await import('@sparticuz/chromium');
+  return bundled.executablePath();
 }
 
-export function launchBrowser(): Promise<Browser> {
-  return chromium.launch({ executablePath: chromiumPath(), args: chromiumArgs });
+export async function chromiumPath(
+  env: Record<string, string | undefined> = process.env,
+  systemPaths: readonly string[] = [SYSTEM_CHROMIUM],
+  bundled: () => Promise<string> = bundledChromium,
+): Promise<string> {
+  if (env.CUSTODIAN_TEST_BROWSER !== 'bundled') {
+    if (env.CHROMIUM_PATH) {
+      if (!existsSync(env.CHROMIUM_PATH)) throw new Error(`CHROMIUM_PATH names no file: ${env.CHROMIUM_PATH}`);
+      return env.CHROMIUM_PATH;
+    }
+    const found = systemPaths.find((p) => existsSync(p));
+    if (found) return found;
+  }
+  return bundled();
+}
+
+export async function launchBrowser(): Promise<Browser> {
+  return chromium.launch({ executablePath: await chromiumPath(), args: chromiumArgs });
 }
 
 let axeSource: string | null = null;

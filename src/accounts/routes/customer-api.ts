@@ -47,7 +47,7 @@ export async function customerApi(app: FastifyInstance): Promise<void> {
   app.post('/api/account/signup', { schema: { tags, summary: 'Create an account (confirmed by a mailed link)', body: signupBody, response: { 202: accepted, ...errors } } }, async (request, reply) => {
     const started = performance.now();
     const body = request.body as Body;
-    const prepared = await prepareSignUp({ name: body.name!, email: body.email!, password: body.password!, age: body.age as AgeStatement });
+    const prepared = await prepareSignUp({ name: body.name!, email: body.email!, password: body.password!, age: body.age as AgeStatement }, deps.passwordCosts);
     await app.db.transaction().execute((trx) => signUp(deps, trx, prepared.input, prepared.hash, request.ip));
     await atLeast(started, UNIFORM_ANSWER_MS);
     return reply.code(202).send({ status: 'check-your-inbox' });

@@ -84,7 +84,7 @@ export async function customerPages(app: FastifyInstance): Promise<void> {
     const started = performance.now();
     return handleForm(request, reply, ['name', 'email', 'age'], (s) => signupPage(s, currentPolicy()), async () => {
       const body = request.body as Body;
-      const prepared = await prepareSignUp({ name: body.name!, email: body.email!, password: body.password!, age: body.age as AgeStatement });
+      const prepared = await prepareSignUp({ name: body.name!, email: body.email!, password: body.password!, age: body.age as AgeStatement }, deps.passwordCosts);
       await app.db.transaction().execute((trx) => signUp(deps, trx, prepared.input, prepared.hash, request.ip));
       await atLeast(started, UNIFORM_ANSWER_MS);
       return sendPage(request, reply, checkInboxPage('signup'));

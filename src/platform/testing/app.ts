@@ -20,8 +20,18 @@ export interface TestApp {
   staffHeaders: { authorization: string };
 }
 
-export async function buildTestApp(database: DatabaseHandle, env: Record<string, string> = {}): Promise<TestApp> {
-  const config = loadConfig({
+/**
+ * Cheap Argon2id costs (64 KiB, 1 pass) so hundreds of sign-ups stay fast; the production ones
+ * (19 MiB, 2 passes) are kept and asserted by one test that asks for `passwordCosts: 'production'`.
+ */
+export const TEST_PASSWORD_COSTS = { memory: 64, passes: 1, parallelism: 1 } as const;
+
+export interface TestAppOptions {
+  passwordCosts?: 'test' | 'production';
+}
+
+export async function buildTestApp(database: DatabaseHandle, env: Record<string, string> = {}, options: TestAppOptions = {}): Promise<TestApp> {
+  const settings = loadConfig({
     DATA_DIR: mkdtempSync(join(tmpdir(), 'custodian-test-')),
     LOG_LEVEL: 'info',
     RUN_WORKER: 'false',
@@ -29,6 +39,7 @@ export async function buildTestApp(database: DatabaseHandle, env: Record<string,
     RATE_LIMIT_PER_MINUTE: '0',
     ...env,
   });
+  const config: Config = options.passwordCosts === 'production' ? settings : { ...settings, testPasswordCosts: { ...TEST_PASSWORD_COSTS } };
   const logs: Record<string, unknown>[] = [];
   const sink = new Writable({
     write(chunk, _enc, done) {

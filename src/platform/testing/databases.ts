@@ -1,5 +1,7 @@
 // Runs database tests on every engine: always the embedded PGlite (in memory), and PostgreSQL when
-// DATABASE_URL is set (each test gets a fresh database on that server, dropped afterwards).
+// DATABASE_URL is set (each test gets a fresh database on that server, copied from a migrated
+// template and dropped afterwards). TEST_ENGINES (pglite, postgres or both, comma-separated)
+// narrows the engines, so CI can time one pass per engine (decision 0031).
 import { createHash, randomBytes } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -11,8 +13,15 @@ import { openDatabase, type DatabaseHandle, type Engine } from '../db/database.t
 import { migrate } from '../db/migrate.ts';
 import { allMigrations } from '../../modules.ts';
 
-export function testEngines(): Engine[] {
-  return process.env.DATABASE_URL ? ['pglite', 'postgres'] : ['pglite'];
+export function testEngines(env: Record<string, string | undefined> = process.env): Engine[] {
+  const available: Engine[] = env.DATABASE_URL ? ['pglite', 'postgres'] : ['pglite'];
+  const wanted = env.TEST_ENGINES?.split(',').map((e) => e.trim()).filter(Boolean);
+  if (!wanted?.length) return available;
+  for (const engine of wanted) {
+    if (engine !== 'pglite' && engine !== 'postgres') throw new Error(`TEST_ENGINES: unknown engine "${engine}" (pglite, postgres)`);
+    if (!available.includes(engine)) throw new Error(`TEST_ENGINES names ${engine}, which needs DATABASE_URL`);
+  }
+  return available.filter((e) => wanted.includes(e));
 }
 
 export interface TestDatabase extends DatabaseHandle {
@@ -20,19 +29,43 @@ export interface TestDatabase extends DatabaseHandle {
   url: string | null;
 }
 
-/** Creates an empty database on the PostgreSQL server named by DATABASE_URL; returns its URL and a drop function. */
-export async function createScratchPostgres(): Promise<{ url: string; drop: () => Promise<void> }> {
+function databaseUrl(base: string, name: string): string {
+  const url = new URL(base);
+  url.pathname = `/${name}`;
+  return url.toString();
+}
+
+// CREATE DATABASE … TEMPLATE and ALTER DATABASE … RENAME fail (55006) while another session is
+// connected to that database, which a just-closed pool can be for a moment; so a few tries.
+async function whenIdle(admin: pg.Client, statement: string): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await admin.query(statement);
+      return;
+    } catch (err) {
+      if ((err as { code?: string }).code !== '55006' || attempt >= 20) throw err;
+      await new Promise((r) => setTimeout(r, 50 * attempt));
+    }
+  }
+}
+
+/**
+ * Creates a database on the PostgreSQL server named by DATABASE_URL, empty or copied from
+ * `template`; returns its URL and a drop function.
+ */
+export async function createScratchPostgres(template: string | null = null): Promise<{ url: string; drop: () => Promise<void> }> {
   const base = process.env.DATABASE_URL;
   if (!base) throw new Error('DATABASE_URL is not set');
   const name = `custodian_t_${randomBytes(6).toString('hex')}`;
   const admin = new pg.Client({ connectionString: base });
   await admin.connect();
-  await admin.query(`create database ${name}`);
-  await admin.end();
-  const url = new URL(base);
-  url.pathname = `/${name}`;
+  try {
+    await whenIdle(admin, `create database ${name}${template ? ` template ${template}` : ''}`);
+  } finally {
+    await admin.end();
+  }
   return {
-    url: url.toString(),
+    url: databaseUrl(base, name),
     async drop() {
       const c = new pg.Client({ connectionString: base });
       await c.connect();
@@ -50,7 +83,9 @@ let migratedTemplate: Promise<Blob> | null = null;
 
 function migrationSourcesDigest(): string {
   const root = fileURLToPath(new URL('../../', import.meta.url));
-  const files = readdirSync(root, { recursive: true, encoding: 'utf8' }).filter((f) => /(^|\/)migrations\.ts$/.test(f)).sort();
+  const files = readdirSync(root, { recursive: true, encoding: 'utf8' })
+    .filter((f) => /(^|\/)migrations\.ts$/.test(f) || f === join('platform', 'db', 'migrate.ts'))
+    .sort();
   const hash = createHash('sha256');
   for (const f of files) hash.update(f).update('\0').update(readFileSync(join(root, f))).update('\0');
   hash.update(readFileSync(join(root, '../package-lock.json')));
@@ -73,6 +108,54 @@ function pgliteTemplate(): Promise<Blob> {
   return migratedTemplate;
 }
 
+// On PostgreSQL the same idea: the first test process of a run migrates a database named after
+// the same digest, under an advisory lock so processes starting at once build it once; every
+// test's database is then a copy of it (CREATE DATABASE … TEMPLATE), a file copy on the server.
+// (Advisory locks belong to one database: runs whose DATABASE_URL names different databases do
+// not queue, and the later rename finds the template made.)
+// A template is built under a temporary name and renamed when complete, so a crash mid-build
+// never leaves a half-migrated template behind.
+const TEMPLATE_LOCK = 7_200_301_031;
+let postgresTemplate: Promise<string> | null = null;
+
+function migratedPostgresTemplate(): Promise<string> {
+  postgresTemplate ??= (async () => {
+    const base = process.env.DATABASE_URL;
+    if (!base) throw new Error('DATABASE_URL is not set');
+    const name = `custodian_tpl_${migrationSourcesDigest()}`;
+    const admin = new pg.Client({ connectionString: base });
+    await admin.connect();
+    try {
+      await admin.query('select pg_advisory_lock($1)', [TEMPLATE_LOCK]);
+      const { rowCount } = await admin.query('select 1 from pg_database where datname = $1', [name]);
+      if (rowCount) return name;
+      const building = `${name}_b${process.pid}`;
+      await admin.query(`drop database if exists ${building} with (force)`);
+      await admin.query(`create database ${building}`);
+      const handle = await openDatabase({ databaseUrl: databaseUrl(base, building), pgliteDir: null, poolSize: 2 });
+      try {
+        await migrate(handle.db, allMigrations);
+      } finally {
+        await handle.close();
+      }
+      try {
+        await whenIdle(admin, `alter database ${building} rename to ${name}`);
+      } catch (err) {
+        // A run whose DATABASE_URL names another database holds another lock and finished first.
+        if ((err as { code?: string }).code !== '42P04') throw err;
+        await admin.query(`drop database ${building} with (force)`);
+        return name;
+      }
+      await admin.query(`alter database ${name} with is_template true allow_connections false`);
+      return name;
+    } finally {
+      await admin.end();
+    }
+  })();
+  postgresTemplate.catch(() => { postgresTemplate = null; });
+  return postgresTemplate;
+}
+
 export async function openTestDatabase(engine: Engine, options: { migrate?: boolean } = {}): Promise<TestDatabase> {
   let handle: DatabaseHandle;
   let url: string | null = null;
@@ -81,7 +164,7 @@ export async function openTestDatabase(engine: Engine, options: { migrate?: bool
     const template = options.migrate === false ? undefined : await pgliteTemplate();
     handle = await openDatabase({ databaseUrl: null, pgliteDir: null, ...(template ? { pgliteTemplate: template } : {}) });
   } else {
-    const scratch = await createScratchPostgres();
+    const scratch = await createScratchPostgres(options.migrate === false ? null : await migratedPostgresTemplate());
     url = scratch.url;
     drop = scratch.drop;
     handle = await openDatabase({ databaseUrl: url, pgliteDir: null, poolSize: 5 });
