@@ -3,6 +3,7 @@
 // behind each other and the second finds nothing left to do.
 import { sql } from 'kysely';
 import type { Db } from './database.ts';
+import { splitStatements } from './sql-statements.ts';
 
 export interface Migration {
   /** `<module>/<number>_<what>`, e.g. `catalogue/0001_tables`. Never renamed once shipped. */
@@ -39,9 +40,9 @@ export async function migrate(db: Db, migrations: readonly Migration[]): Promise
   });
 }
 
-/** Runs a block of SQL statements separated by semicolons at line ends. */
+/** Runs a block of SQL statements in order; function bodies, strings and comments stay intact. */
 export async function runSql(db: Db, statements: string): Promise<void> {
-  for (const statement of statements.split(/;\s*$/m).map((s) => s.trim()).filter(Boolean)) {
+  for (const statement of splitStatements(statements)) {
     await sql.raw(statement).execute(db);
   }
 }
