@@ -11,7 +11,7 @@ testEachDatabase('checkout: /checkout/done/:orderId answers only the browser tha
   const { app } = await buildTestApp(database);
   try {
     const shop = await makeShop(database.db);
-    await sql`update variants set price_minor = 0 where id = ${shop.vpn}`.execute(database.db);
+    await sql`update catalogue_variants set price_minor = 0 where id = ${shop.vpn}`.execute(database.db);
     const buyer = newClient(app);
     await addToCart(buyer, 'vpn-licence', shop.vpn);
     const form = await buyer.get('/checkout');

@@ -15,7 +15,7 @@ import { addToCart, address, keyOf } from './checkout-support.ts';
 
 const password = 'granite-heron-58-waits-patiently';
 const billing = { organization: 'Difference Engines Ltd', billing_line1: '1 Babbage Court', billing_line2: '', billing_postal_code: 'N1 1AA', billing_city: 'London', billing_country: 'GB' };
-const stockOf = async (db: Db) => (await sql<{ stock: number }>`select stock from variants where sku = 'RTR-1'`.execute(db)).rows[0]!.stock;
+const stockOf = async (db: Db) => (await sql<{ stock: number }>`select stock from catalogue_variants where sku = 'RTR-1'`.execute(db)).rows[0]!.stock;
 const statusMails = async (db: Db) => (await sql<{ n: number }>`select count(*)::int as n from comms_outbox where idempotency_key like 'orders.status:%'`.execute(db)).rows[0]!.n;
 const orderRow = async (db: Db, number: string) =>
   (await sql<{ id: string; status: string; customer_subject: string }>`select id, status, customer_subject from orders where number = ${number}`.execute(db)).rows[0]!;

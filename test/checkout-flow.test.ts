@@ -10,7 +10,7 @@ import { makeShop, newClient, type CartClient } from '../src/commerce/cart/testi
 import { signUpAndConfirm } from '../src/accounts/testing.ts';
 
 const count = async (db: Db, table: string) => (await sql<{ n: number }>`select count(*)::int as n from ${sql.table(table)}`.execute(db)).rows[0]!.n;
-const stockOf = async (db: Db, sku: string) => (await sql<{ stock: number | null }>`select stock from variants where sku = ${sku}`.execute(db)).rows[0]!.stock;
+const stockOf = async (db: Db, sku: string) => (await sql<{ stock: number | null }>`select stock from catalogue_variants where sku = ${sku}`.execute(db)).rows[0]!.stock;
 const keyOf = (body: string) => /name="idempotency_key" value="([^"]+)"/.exec(body)?.[1] ?? '';
 const guest = { name: 'Ada Lovelace', email: 'ada@example.com', age: 'adult' };
 const address = { ship_line1: '12 Analytical Row', ship_line2: '', ship_postal_code: 'N1 9GU', ship_city: 'London', ship_country: 'GB' };
@@ -121,7 +121,7 @@ testEachDatabase('[P000-01] a zero total is paid at once, without any payment fi
   const { app } = await buildTestApp(database);
   try {
     const shop = await makeShop(database.db);
-    await sql`update variants set price_minor = 0 where id = ${shop.vpn}`.execute(database.db);
+    await sql`update catalogue_variants set price_minor = 0 where id = ${shop.vpn}`.execute(database.db);
     const buyer = newClient(app);
     await addToCart(buyer, 'vpn-licence', shop.vpn);
     const form = await buyer.get('/checkout');
@@ -192,7 +192,7 @@ testEachDatabase('checkout: stock gone between cart and checkout → 409 naming 
     const buyer = newClient(app);
     await addToCart(buyer, 'router', shop.rtr1, '2');
     const form = await buyer.get('/checkout?method=invoice');
-    await sql`update variants set stock = 1 where sku = 'RTR-1'`.execute(database.db);
+    await sql`update catalogue_variants set stock = 1 where sku = 'RTR-1'`.execute(database.db);
     const before = { users: await count(database.db, 'accounts_users'), outbox: await count(database.db, 'comms_outbox') };
     const res = await buyer.post('/checkout', { idempotency_key: keyOf(form.body), method: 'invoice', ...guest, ...address, ...billing });
     assert.equal(res.statusCode, 409, res.body);

@@ -65,7 +65,7 @@ testEachDatabase('[P002-18][P001-01][P002-15][P000-15][P001-03] a guest buys wit
   const payUrl = started.headers.location as string;
   assert.ok(payUrl.startsWith(bed.sandbox.url), `the buyer goes to the processor's own origin (${payUrl})`);
   assert.equal(await count(database.db, sql<{ n: number }>`select count(*)::int as n from orders where status = 'pending_payment'`), 1);
-  assert.equal((await sql<{ stock: number }>`select stock from variants where sku = 'RTR-1'`.execute(database.db)).rows[0]!.stock, 4);
+  assert.equal((await sql<{ stock: number }>`select stock from catalogue_variants where sku = 'RTR-1'`.execute(database.db)).rows[0]!.stock, 4);
 
   // A doubled submit of the same form: the same processor page, one order, one payment.
   const again = await buyer.post('/checkout', post);
@@ -155,7 +155,7 @@ testEachDatabase('checkout: a declined card leaves the order waiting with the wa
   assert.match(back.body, /not finished|declined/);
   assert.ok(back.body.includes(`href="${payUrl}"`), 'a link back to the processor page');
   assert.equal((await sql<{ status: string }>`select status from orders`.execute(database.db)).rows[0]!.status, 'pending_payment');
-  assert.equal((await sql<{ stock: number }>`select stock from variants where sku = 'RTR-1'`.execute(database.db)).rows[0]!.stock, 3);
+  assert.equal((await sql<{ stock: number }>`select stock from catalogue_variants where sku = 'RTR-1'`.execute(database.db)).rows[0]!.stock, 3);
 
   // An hour later, the expiry job (with the ports a worker process builds from its services): asked once more, the processor says open; the order is cancelled, the stock back.
   await sql`update checkout_attempts set created_at = now() - interval '2 hours'`.execute(database.db);
@@ -163,7 +163,7 @@ testEachDatabase('checkout: a declined card leaves the order waiting with the wa
   const cancelled = await expireWaitingPayments(ports, database.db, PAYMENT_WAIT_MINUTES);
   assert.equal(cancelled, 1);
   assert.equal((await sql<{ status: string }>`select status from orders`.execute(database.db)).rows[0]!.status, 'cancelled');
-  assert.equal((await sql<{ stock: number }>`select stock from variants where sku = 'RTR-1'`.execute(database.db)).rows[0]!.stock, 5);
+  assert.equal((await sql<{ stock: number }>`select stock from catalogue_variants where sku = 'RTR-1'`.execute(database.db)).rows[0]!.stock, 5);
   assert.equal(await expireWaitingPayments(ports, database.db, PAYMENT_WAIT_MINUTES), 0, 'nothing left to cancel');
   const done = await buyer.get(`/checkout/return/${attempt!.payment_id}`);
   assert.match(done.body, /cancelled/);

@@ -12,7 +12,7 @@ import { testEachDatabase } from '../src/platform/testing/databases.ts';
 
 const guest = { name: 'Mallory Holder', email: 'mallory@example.org', age: 'adult' };
 const address = { ship_line1: '1 Warehouse Lane', ship_line2: '', ship_postal_code: '10001', ship_city: 'New York', ship_country: 'US' };
-const stockOf = async (db: Db) => (await sql<{ stock: number }>`select stock from variants where sku = 'RTR-1'`.execute(db)).rows[0]!.stock;
+const stockOf = async (db: Db) => (await sql<{ stock: number }>`select stock from catalogue_variants where sku = 'RTR-1'`.execute(db)).rows[0]!.stock;
 
 async function cardCheckout(app: FastifyInstance, ip: string, variantId: string, quantity: number) {
   const buyer = new CartClient(app, ip);
@@ -33,7 +33,7 @@ testEachDatabase('an anonymous visitor cannot hold a product’s whole stock wit
   const { app } = bed;
   const { db } = database;
   const shop = await makeShop(db);
-  await sql`update variants set stock = 30 where sku = 'RTR-1'`.execute(db);
+  await sql`update catalogue_variants set stock = 30 where sku = 'RTR-1'`.execute(db);
 
   const all = await cardCheckout(app, '198.51.100.150', shop.rtr1, 30);
   assert.equal(all.statusCode, 409, all.body);
@@ -62,7 +62,7 @@ testEachDatabase('invoice orders waiting for their credit decision count towards
   try {
     const { db } = database;
     const shop = await makeShop(db);
-    await sql`update variants set stock = 30 where sku = 'RTR-1'`.execute(db);
+    await sql`update catalogue_variants set stock = 30 where sku = 'RTR-1'`.execute(db);
     const billing = { organization: 'Hoarders Ltd', billing_line1: '2 Shelf Street', billing_line2: '', billing_postal_code: '10001', billing_city: 'New York', billing_country: 'US' };
     const invoice = async (ip: string, quantity: number) => {
       const buyer = new CartClient(app, ip);

@@ -138,7 +138,7 @@ async function realThings(app: Parameters<typeof ordersDeps>[0], db: Parameters<
   const subject = await testCustomer(app.privacy, db, id);
   const order = await createOrder(ordersDeps(app), db, { id, customerSubject: subject, customerUserId: null, priced: pricedCart({ physical: true }), paymentMethod: 'card', fulfilment: 'ship', actor: system });
   await transitionOrder(ordersDeps(app), db, { orderId: id, to: 'paid', actor: system });
-  const { rows: [variant] } = await sql<{ id: string; sku: string }>`select id, sku from variants order by sku limit 1`.execute(db);
+  const { rows: [variant] } = await sql<{ id: string; sku: string }>`select id, sku from catalogue_variants order by sku limit 1`.execute(db);
   await buyer.get('/account/lists');
   const list = await buyer.post('/account/lists', { name: 'Fuzz list' });
   const listId = String(list.headers.location ?? '').split('/').at(-1) ?? '';

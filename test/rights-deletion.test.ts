@@ -19,7 +19,7 @@ testEachDatabase('[P000-12][P004-18] a customer deletes their account in the pri
   const db = database.db;
   const mine = await customerWithHistory(bed, ada);
   const other = await customerWithHistory(bed, bob);
-  const stockBefore = (await sql<{ stock: number }>`select stock from variants where sku = 'RTR-1'`.execute(db)).rows[0]!.stock;
+  const stockBefore = (await sql<{ stock: number }>`select stock from catalogue_variants where sku = 'RTR-1'`.execute(db)).rows[0]!.stock;
 
   // Before: the processor holds the buyer's name and email, so the search below can find them.
   const before = await everything(bed, database);
@@ -62,7 +62,7 @@ testEachDatabase('[P000-12][P004-18] a customer deletes their account in the pri
     [mine.paid.number, 'shipped', null, null],
     [mine.waiting.number, 'cancelled', null, null],
   ]);
-  assert.equal((await sql<{ stock: number }>`select stock from variants where sku = 'RTR-1'`.execute(db)).rows[0]!.stock, stockBefore + 1);
+  assert.equal((await sql<{ stock: number }>`select stock from catalogue_variants where sku = 'RTR-1'`.execute(db)).rows[0]!.stock, stockBefore + 1);
   assert.equal(await count(db, sql`select count(*)::int as n from payments_attempts where subject_id = ${mine.subject}::uuid`), 0);
   assert.equal(await count(db, sql`select count(*)::int as n from accounts_users where subject_id = ${mine.subject}::uuid`), 0);
   assert.equal(await count(db, sql`select count(*)::int as n from cart_saved_lists where subject_id = ${mine.subject}::uuid`), 0);

@@ -112,7 +112,7 @@ export async function signUp(bed: RightsBed, client: CartClient, p: Person): Pro
 /** A signed-up customer with a paid and shipped order, an order waiting for payment and a saved basket. */
 export async function customerWithHistory(bed: RightsBed, person: Person): Promise<History> {
   const db = bed.app.db;
-  const shop = (await sql<{ id: string }>`select id from variants where sku = 'RTR-1'`.execute(db)).rows[0] ? await variantsOf(db) : await makeShop(db).then(() => variantsOf(db));
+  const shop = (await sql<{ id: string }>`select id from catalogue_variants where sku = 'RTR-1'`.execute(db)).rows[0] ? await variantsOf(db) : await makeShop(db).then(() => variantsOf(db));
   const client = newClient(bed.app);
   await signUp(bed, client, person);
   const paid = await buy(bed, client, 'router', shop.rtr1, person, true);
@@ -130,7 +130,7 @@ export async function customerWithHistory(bed: RightsBed, person: Person): Promi
 }
 
 async function variantsOf(db: Db) {
-  const { rows } = await sql<{ sku: string; id: string }>`select sku, id from variants`.execute(db);
+  const { rows } = await sql<{ sku: string; id: string }>`select sku, id from catalogue_variants`.execute(db);
   const by = new Map(rows.map((r) => [r.sku, r.id]));
   return { rtr1: by.get('RTR-1')!, vpn: by.get('VPN-1Y')! };
 }

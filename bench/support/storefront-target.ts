@@ -33,7 +33,7 @@ const config = loadConfig({
 });
 // Warnings go to stderr: stdout carries the ready line.
 const shop = await startShop(config, createLogger(config.logLevel, process.stderr));
-const { rows } = await sql<{ slug: string }>`select slug from products where status = 'active' order by slug limit 1`.execute(shop.database.db);
+const { rows } = await sql<{ slug: string }>`select slug from catalogue_products where status = 'active' order by slug limit 1`.execute(shop.database.db);
 const slug = rows[0]?.slug;
 if (!slug) throw new Error('the demo shop has no active product');
 

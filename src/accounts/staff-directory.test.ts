@@ -41,7 +41,7 @@ testEachDatabase('[P002-22][P003-07] staff find a customer by email on a console
 testEachDatabase('an owner adds vendor users on a console page; they are invited by mail; other roles cannot', async (database) => {
   const { app } = await buildTestApp(database);
   try {
-    const { rows } = await sql<{ id: string }>`insert into vendors (slug, name, description) values ('acme', 'Acme Widgets', '') returning id`.execute(database.db);
+    const { rows } = await sql<{ id: string }>`insert into catalogue_vendors (slug, name, description) values ('acme', 'Acme Widgets', '') returning id`.execute(database.db);
     const vendorId = rows[0]!.id;
     const owner = await staffClient(app, database.db, { name: 'Olive Owner', email: 'olive@shop.example', role: 'owner', password: staffPassword });
     const support = await staffClient(app, database.db, { name: 'Sam Support', email: 'sam@shop.example', role: 'support', password: staffPassword });

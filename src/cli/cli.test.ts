@@ -83,7 +83,7 @@ testEachDatabase(
 
     if (database.engine === 'postgres') {
       // What the CLI wrote is what the shop reads.
-      const rows = await database.db.selectFrom('variants').select(['sku', 'stock']).orderBy('sku').execute();
+      const rows = await database.db.selectFrom('catalogue_variants').select(['sku', 'stock']).orderBy('sku').execute();
       assert.deepEqual(rows, [
         { sku: 'BKP-1', stock: null },
         { sku: 'BKP-5', stock: 3 },

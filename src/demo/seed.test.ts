@@ -6,7 +6,7 @@ import { seedDemoShop } from './seed.ts';
 import { demoCategories, demoProducts, demoVendors } from './shop-data.ts';
 
 async function count(database: { db: Db }, table: 'vendors' | 'categories' | 'products' | 'variants') {
-  const { rows } = await sql<{ n: number }>`select count(*)::int as n from ${sql.table(table)}`.execute(database.db);
+  const { rows } = await sql<{ n: number }>`select count(*)::int as n from ${sql.table(`catalogue_${table}`)}`.execute(database.db);
   return rows[0]!.n;
 }
 
@@ -26,7 +26,7 @@ testEachDatabase('demo shop: two loads at once still load one shop', async (data
 });
 
 testEachDatabase('demo shop: does not load into a catalogue that already holds anything', async (database) => {
-  await sql`insert into vendors (slug, name) values ('our-own', 'Our own vendor')`.execute(database.db);
+  await sql`insert into catalogue_vendors (slug, name) values ('our-own', 'Our own vendor')`.execute(database.db);
   assert.equal(await seedDemoShop(database.db), false);
   assert.equal(await count(database, 'vendors'), 1);
   assert.equal(await count(database, 'products'), 0);
@@ -36,9 +36,9 @@ testEachDatabase('demo shop: the shape the storefront promises', async (database
   await seedDemoShop(database.db);
   const { rows } = await sql<{ kind: string; status: string; stock: number | null; price_minor: number; currency: string; category: string; parent: string | null }>`
     select p.kind, p.status, v.stock, v.price_minor, v.currency, c.slug as category, pc.slug as parent
-    from products p join variants v on v.product_id = p.id
-    join categories c on c.id = p.category_id left join categories pc on pc.id = c.parent_id`.execute(database.db);
-  const { rows: active } = await sql<{ n: number }>`select count(*)::int as n from products where status = 'active'`.execute(database.db);
+    from catalogue_products p join catalogue_variants v on v.product_id = p.id
+    join catalogue_categories c on c.id = p.category_id left join catalogue_categories pc on pc.id = c.parent_id`.execute(database.db);
+  const { rows: active } = await sql<{ n: number }>`select count(*)::int as n from catalogue_products where status = 'active'`.execute(database.db);
   assert.ok(active[0]!.n >= 22, 'at least 22 products on sale');
   assert.ok(demoVendors.length >= 3 && demoVendors.length <= 5);
   for (const kind of ['digital', 'physical', 'service']) assert.ok(rows.some((r) => r.kind === kind), kind);

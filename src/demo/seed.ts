@@ -20,13 +20,13 @@ export async function seedDemoShop(db: Db): Promise<boolean> {
   return db.transaction().execute(async (trx) => {
     await sql`select pg_advisory_xact_lock(${DEMO_SEED_LOCK})`.execute(trx);
     const { rows } = await sql<{ used: boolean }>`select
-      exists (select 1 from vendors) or exists (select 1 from categories) or exists (select 1 from products) as used`.execute(trx);
+      exists (select 1 from catalogue_vendors) or exists (select 1 from catalogue_categories) or exists (select 1 from catalogue_products) as used`.execute(trx);
     if (rows[0]?.used) return false;
 
     const cdb = catalogueDb(trx);
     const vendorIds = new Map<string, string>();
     const vendors = await cdb
-      .insertInto('vendors')
+      .insertInto('catalogue_vendors')
       .values(demoVendors.map((v) => ({ slug: v.slug, name: v.name, description: v.description, website: v.website })))
       .returning(['id', 'slug'])
       .execute();
@@ -36,7 +36,7 @@ export async function seedDemoShop(db: Db): Promise<boolean> {
     const categoryIds = new Map<string, string>();
     for (const c of demoCategories) {
       const row = await cdb
-        .insertInto('categories')
+        .insertInto('catalogue_categories')
         .values({
           slug: c.slug,
           name: c.name,
@@ -50,7 +50,7 @@ export async function seedDemoShop(db: Db): Promise<boolean> {
     }
 
     const products = await cdb
-      .insertInto('products')
+      .insertInto('catalogue_products')
       .values(
         demoProducts.map((p) => ({
           slug: p.slug,
@@ -67,7 +67,7 @@ export async function seedDemoShop(db: Db): Promise<boolean> {
     const productIds = new Map(products.map((p) => [p.slug, p.id]));
 
     await cdb
-      .insertInto('variants')
+      .insertInto('catalogue_variants')
       .values(
         demoProducts.flatMap((p) =>
           p.variants.map((v, position) => ({

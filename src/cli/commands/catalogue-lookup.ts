@@ -30,7 +30,7 @@ export async function findProduct(db: Db, value: string, field: string): Promise
 
 export async function findVariant(db: Db, value: string, field: string): Promise<{ id: string; product_id: string; sku: string }> {
   const row = await catalogueDb(db)
-    .selectFrom('variants')
+    .selectFrom('catalogue_variants')
     .select(['id', 'product_id', 'sku'])
     .where((eb) => (uuidRe.test(value) ? eb.or([eb('id', '=', value), eb('sku', '=', value)]) : eb('sku', '=', value)))
     .executeTakeFirst();

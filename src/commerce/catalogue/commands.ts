@@ -125,7 +125,7 @@ function requireSomething(patch: object): void {
   }
 }
 
-async function exists(trx: Db, table: 'vendors' | 'categories' | 'products', id: string): Promise<boolean> {
+async function exists(trx: Db, table: 'catalogue_vendors' | 'catalogue_categories' | 'catalogue_products', id: string): Promise<boolean> {
   const row = await catalogueDb(trx).selectFrom(table).select('id').where('id', '=', id).executeTakeFirst();
   return row !== undefined;
 }
@@ -148,7 +148,7 @@ export async function createVendor(db: Db, input: VendorInput): Promise<Vendor> 
   const values = vendorValues(input);
   return inTransaction(db, async (trx) => {
     const vendor = await catalogueDb(trx)
-      .insertInto('vendors')
+      .insertInto('catalogue_vendors')
       .values({ ...values, slug: values.slug!, name: values.name!, description: values.description ?? '' })
       .returningAll().executeTakeFirstOrThrow();
     await notifyCatalogueChanged(trx);
@@ -162,7 +162,7 @@ export async function updateVendor(db: Db, id: string, patch: VendorPatch): Prom
   const values = vendorValues(patch);
   return inTransaction(db, async (trx) => {
     const vendor = await catalogueDb(trx)
-      .updateTable('vendors')
+      .updateTable('catalogue_vendors')
       .set({ ...values, updated_at: sql`now()` })
       .where('id', '=', id)
       .returningAll()
@@ -187,7 +187,7 @@ function categoryValues(input: CategoryPatch) {
 }
 
 async function requireParent(trx: Db, parentId: string | null | undefined): Promise<void> {
-  if (parentId && !(await exists(trx, 'categories', parentId))) throw validationError('parent_id', 'no category has this id');
+  if (parentId && !(await exists(trx, 'catalogue_categories', parentId))) throw validationError('parent_id', 'no category has this id');
 }
 
 export async function createCategory(db: Db, input: CategoryInput): Promise<Category> {
@@ -197,7 +197,7 @@ export async function createCategory(db: Db, input: CategoryInput): Promise<Cate
   return inTransaction(db, async (trx) => {
     await requireParent(trx, values.parent_id);
     const category = await catalogueDb(trx)
-      .insertInto('categories')
+      .insertInto('catalogue_categories')
       .values({ ...values, slug: values.slug!, name: values.name!, description: values.description ?? '' })
       .returningAll()
       .executeTakeFirstOrThrow();
@@ -213,14 +213,14 @@ export async function updateCategory(db: Db, id: string, patch: CategoryPatch): 
   return inTransaction(db, async (trx) => {
     if (values.parent_id !== undefined) {
       await sql`select pg_advisory_xact_lock(${CATEGORY_TREE_LOCK})`.execute(trx);
-      if (!(await exists(trx, 'categories', id))) throw notFound('id', 'category');
+      if (!(await exists(trx, 'catalogue_categories', id))) throw notFound('id', 'category');
       await requireParent(trx, values.parent_id);
       if (values.parent_id !== null && (await isSelfOrDescendant(trx, id, values.parent_id))) {
         throw validationError('parent_id', 'would make the category its own ancestor');
       }
     }
     const category = await catalogueDb(trx)
-      .updateTable('categories')
+      .updateTable('catalogue_categories')
       .set({ ...values, updated_at: sql`now()` })
       .where('id', '=', id)
       .returningAll()
@@ -235,9 +235,9 @@ export async function updateCategory(db: Db, id: string, patch: CategoryPatch): 
 async function isSelfOrDescendant(trx: Db, id: string, candidate: string): Promise<boolean> {
   const { rows } = await sql<{ found: number }>`
     with recursive ancestors(id, parent_id) as (
-      select id, parent_id from categories where id = ${candidate}
+      select id, parent_id from catalogue_categories where id = ${candidate}
       union
-      select c.id, c.parent_id from categories c join ancestors a on c.id = a.parent_id
+      select c.id, c.parent_id from catalogue_categories c join ancestors a on c.id = a.parent_id
     )
     select 1 as found from ancestors where id = ${id} limit 1`.execute(trx);
   return rows.length > 0;
@@ -284,10 +284,10 @@ function newVariantValues(prefix: string, input: VariantInput, defaults: Catalog
 }
 
 async function requireVendorAndCategory(trx: Db, values: { vendor_id?: string; category_id?: string | null }): Promise<void> {
-  if (values.vendor_id !== undefined && !(await exists(trx, 'vendors', values.vendor_id))) {
+  if (values.vendor_id !== undefined && !(await exists(trx, 'catalogue_vendors', values.vendor_id))) {
     throw validationError('vendor_id', 'no vendor has this id');
   }
-  if (values.category_id && !(await exists(trx, 'categories', values.category_id))) {
+  if (values.category_id && !(await exists(trx, 'catalogue_categories', values.category_id))) {
     throw validationError('category_id', 'no category has this id');
   }
 }
@@ -313,7 +313,7 @@ export async function createProduct(db: Db, input: ProductInput, defaults: Catal
     await requireVendorAndCategory(trx, values);
     const cdb = catalogueDb(trx);
     const product = await cdb
-      .insertInto('products')
+      .insertInto('catalogue_products')
       .values({
         ...values,
         slug: values.slug!,
@@ -326,7 +326,7 @@ export async function createProduct(db: Db, input: ProductInput, defaults: Catal
       .returning('id')
       .executeTakeFirstOrThrow();
     for (const [i, v] of variants.entries()) {
-      await named(`variants.${i}.`, cdb.insertInto('variants').values({ ...v, product_id: product.id }).execute());
+      await named(`variants.${i}.`, cdb.insertInto('catalogue_variants').values({ ...v, product_id: product.id }).execute());
     }
     await notifyCatalogueChanged(trx);
     return (await getProductById(trx, product.id))!;
@@ -341,7 +341,7 @@ export async function updateProduct(db: Db, id: string, patch: ProductPatch): Pr
   return inTransaction(db, async (trx) => {
     await requireVendorAndCategory(trx, values);
     const updated = await catalogueDb(trx)
-      .updateTable('products')
+      .updateTable('catalogue_products')
       .set({ ...values, updated_at: sql`now()` })
       .where('id', '=', id)
       .returning('id')
@@ -358,12 +358,12 @@ export async function archiveProduct(db: Db, id: string): Promise<ProductDetail>
 
 /** Locks the product row, so variant changes of one product queue behind each other. */
 async function lockProduct(trx: Db, id: string): Promise<void> {
-  const row = await catalogueDb(trx).selectFrom('products').select('id').where('id', '=', id).forUpdate().executeTakeFirst();
+  const row = await catalogueDb(trx).selectFrom('catalogue_products').select('id').where('id', '=', id).forUpdate().executeTakeFirst();
   if (!row) throw notFound('id', 'product');
 }
 
 async function touchProduct(trx: Db, id: string): Promise<void> {
-  await catalogueDb(trx).updateTable('products').set({ updated_at: sql`now()` }).where('id', '=', id).execute();
+  await catalogueDb(trx).updateTable('catalogue_products').set({ updated_at: sql`now()` }).where('id', '=', id).execute();
 }
 
 export async function addVariant(db: Db, productId: string, input: VariantInput, defaults: CatalogueDefaults): Promise<Variant> {
@@ -376,13 +376,13 @@ export async function addVariant(db: Db, productId: string, input: VariantInput,
       values.position ??
       (
         await cdb
-          .selectFrom('variants')
+          .selectFrom('catalogue_variants')
           .select(sql<number>`coalesce(max(position) + 1, 0)::int`.as('next'))
           .where('product_id', '=', productId)
           .executeTakeFirstOrThrow()
       ).next;
     const variant = await cdb
-      .insertInto('variants')
+      .insertInto('catalogue_variants')
       .values({ ...values, position, product_id: productId })
       .returningAll()
       .executeTakeFirstOrThrow();
@@ -400,7 +400,7 @@ export async function updateVariant(db: Db, productId: string, variantId: string
   return inTransaction(db, async (trx) => {
     await lockProduct(trx, productId);
     const variant = await catalogueDb(trx)
-      .updateTable('variants')
+      .updateTable('catalogue_variants')
       .set({ ...values, updated_at: sql`now()` })
       .where('id', '=', variantId)
       .where('product_id', '=', productId)
@@ -420,14 +420,14 @@ export async function deleteVariant(db: Db, productId: string, variantId: string
   await inTransaction(db, async (trx) => {
     await lockProduct(trx, productId);
     const cdb = catalogueDb(trx);
-    const siblings = await cdb.selectFrom('variants').select('id').where('product_id', '=', productId).execute();
+    const siblings = await cdb.selectFrom('catalogue_variants').select('id').where('product_id', '=', productId).execute();
     if (!siblings.some((v) => v.id === variantId)) throw notFound('variant_id', 'variant of this product');
     if (siblings.length === 1) {
       throw new AppError('CONFLICT', 'variant_id: is the product\'s last variant; archive the product instead', [
         { field: 'variant_id', message: "is the product's last variant; archive the product instead" },
       ]);
     }
-    await cdb.deleteFrom('variants').where('id', '=', variantId).execute();
+    await cdb.deleteFrom('catalogue_variants').where('id', '=', variantId).execute();
     await touchProduct(trx, productId);
     await notifyCatalogueChanged(trx);
   });

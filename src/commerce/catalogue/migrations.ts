@@ -61,4 +61,18 @@ export const catalogueMigrations: Migration[] = [
         `,
       ),
   },
+  // Every module's tables carry its prefix (issue 12); foreign keys, indexes and grants follow a renamed table.
+  {
+    id: 'catalogue/0002_module_prefix',
+    up: (db) =>
+      runSql(
+        db,
+        `
+        alter table vendors rename to catalogue_vendors;
+        alter table categories rename to catalogue_categories;
+        alter table products rename to catalogue_products;
+        alter table variants rename to catalogue_variants;
+        `,
+      ),
+  },
 ];

@@ -49,9 +49,9 @@ export async function listProducts(db: Db, o: ListOptions): Promise<ProductListi
   const like = q ? `%${q.replace(/[\\%_]/g, (c) => `\\${c}`)}%` : null;
   const statuses = o.statuses ?? ['active'];
   const rows = await catalogueDb(db)
-    .selectFrom('products as p')
-    .innerJoin('vendors as v', 'v.id', 'p.vendor_id')
-    .leftJoin('categories as c', 'c.id', 'p.category_id')
+    .selectFrom('catalogue_products as p')
+    .innerJoin('catalogue_vendors as v', 'v.id', 'p.vendor_id')
+    .leftJoin('catalogue_categories as c', 'c.id', 'p.category_id')
     .select([
       'p.id',
       'p.slug',
@@ -62,10 +62,10 @@ export async function listProducts(db: Db, o: ListOptions): Promise<ProductListi
       'v.name as vendor_name',
       'c.slug as category_slug',
       'c.name as category_name',
-      sql<number | null>`(select min(price_minor) from variants where product_id = p.id)`.as('min_price_minor'),
-      sql<string | null>`(select currency from variants where product_id = p.id order by price_minor, position limit 1)`.as('currency'),
-      sql<number | null>`(select sum(stock)::int from variants where product_id = p.id)`.as('stock'),
-      sql<number>`(select count(*)::int from variants where product_id = p.id)`.as('variant_count'),
+      sql<number | null>`(select min(price_minor) from catalogue_variants where product_id = p.id)`.as('min_price_minor'),
+      sql<string | null>`(select currency from catalogue_variants where product_id = p.id order by price_minor, position limit 1)`.as('currency'),
+      sql<number | null>`(select sum(stock)::int from catalogue_variants where product_id = p.id)`.as('stock'),
+      sql<number>`(select count(*)::int from catalogue_variants where product_id = p.id)`.as('variant_count'),
       sql<number>`count(*) over ()`.as('total'),
     ])
     .where('p.status', 'in', statuses)
@@ -73,7 +73,7 @@ export async function listProducts(db: Db, o: ListOptions): Promise<ProductListi
       qb.where((eb) =>
         eb.or([
           eb('p.category_id', '=', o.categoryId!),
-          eb('p.category_id', 'in', eb.selectFrom('categories').select('id').where('parent_id', '=', o.categoryId!)),
+          eb('p.category_id', 'in', eb.selectFrom('catalogue_categories').select('id').where('parent_id', '=', o.categoryId!)),
         ]),
       ),
     )
@@ -84,7 +84,7 @@ export async function listProducts(db: Db, o: ListOptions): Promise<ProductListi
           eb.or([
             sql<boolean>`p.search @@ websearch_to_tsquery('english', ${q})`,
             eb('p.name', 'ilike', like!),
-            eb.exists(eb.selectFrom('variants').select('id').where('product_id', '=', eb.ref('p.id')).where('sku', 'ilike', like!)),
+            eb.exists(eb.selectFrom('catalogue_variants').select('id').where('product_id', '=', eb.ref('p.id')).where('sku', 'ilike', like!)),
           ]),
         )
         .orderBy(sql`ts_rank(p.search, websearch_to_tsquery('english', ${q}))`, 'desc'),
@@ -130,9 +130,9 @@ export interface ProductDetail {
 
 const detailSelect = (db: Db) =>
   catalogueDb(db)
-    .selectFrom('products as p')
-    .innerJoin('vendors as v', 'v.id', 'p.vendor_id')
-    .leftJoin('categories as c', 'c.id', 'p.category_id')
+    .selectFrom('catalogue_products as p')
+    .innerJoin('catalogue_vendors as v', 'v.id', 'p.vendor_id')
+    .leftJoin('catalogue_categories as c', 'c.id', 'p.category_id')
     .select([
       'p.id',
       'p.slug',
@@ -149,7 +149,7 @@ const detailSelect = (db: Db) =>
           'id', x.id, 'sku', x.sku, 'name', x.name, 'price_minor', x.price_minor,
           'currency', x.currency, 'stock', x.stock, 'position', x.position
         ) order by x.position, x.price_minor, x.sku)
-        from variants x where x.product_id = p.id
+        from catalogue_variants x where x.product_id = p.id
       ), '[]'::json)`.as('variants'),
     ]);
 
@@ -162,25 +162,25 @@ export async function getProductById(db: Db, id: string): Promise<ProductDetail 
 }
 
 export async function listCategories(db: Db): Promise<Category[]> {
-  return catalogueDb(db).selectFrom('categories').selectAll().orderBy('position').orderBy('name').execute();
+  return catalogueDb(db).selectFrom('catalogue_categories').selectAll().orderBy('position').orderBy('name').execute();
 }
 
 export async function getCategoryBySlug(db: Db, slug: string): Promise<Category | undefined> {
-  return catalogueDb(db).selectFrom('categories').selectAll().where('slug', '=', slug).executeTakeFirst();
+  return catalogueDb(db).selectFrom('catalogue_categories').selectAll().where('slug', '=', slug).executeTakeFirst();
 }
 
 export async function getCategoryById(db: Db, id: string): Promise<Category | undefined> {
-  return catalogueDb(db).selectFrom('categories').selectAll().where('id', '=', id).executeTakeFirst();
+  return catalogueDb(db).selectFrom('catalogue_categories').selectAll().where('id', '=', id).executeTakeFirst();
 }
 
 export async function listVendors(db: Db): Promise<Vendor[]> {
-  return catalogueDb(db).selectFrom('vendors').selectAll().orderBy('name').execute();
+  return catalogueDb(db).selectFrom('catalogue_vendors').selectAll().orderBy('name').execute();
 }
 
 export async function getVendorById(db: Db, id: string): Promise<Vendor | undefined> {
-  return catalogueDb(db).selectFrom('vendors').selectAll().where('id', '=', id).executeTakeFirst();
+  return catalogueDb(db).selectFrom('catalogue_vendors').selectAll().where('id', '=', id).executeTakeFirst();
 }
 
 export async function getVendorBySlug(db: Db, slug: string): Promise<Vendor | undefined> {
-  return catalogueDb(db).selectFrom('vendors').selectAll().where('slug', '=', slug).executeTakeFirst();
+  return catalogueDb(db).selectFrom('catalogue_vendors').selectAll().where('slug', '=', slug).executeTakeFirst();
 }

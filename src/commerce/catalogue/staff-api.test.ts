@@ -397,7 +397,7 @@ testEachDatabase('staff API: an unexpected failure is a 500 with an incident id 
     const vendor = await createVendor(app, headers);
     const product = await createProduct(app, headers, vendor.id);
     // Break the schema under the running app: the read fails inside PostgreSQL.
-    await database.db.schema.alterTable('variants').renameTo('variants_gone').execute();
+    await database.db.schema.alterTable('catalogue_variants').renameTo('variants_gone').execute();
     const res = await app.inject({ url: `/api/staff/products/${product.id}`, headers });
     assert.equal(res.statusCode, 500);
     const body = res.json();

@@ -29,7 +29,7 @@ async function shop(db: Db) {
 }
 
 async function stockOf(db: Db, id: string): Promise<number | null> {
-  return (await catalogueDb(db).selectFrom('variants').select('stock').where('id', '=', id).executeTakeFirstOrThrow()).stock;
+  return (await catalogueDb(db).selectFrom('catalogue_variants').select('stock').where('id', '=', id).executeTakeFirstOrThrow()).stock;
 }
 
 async function refusal(promise: Promise<unknown>): Promise<AppError> {

@@ -37,7 +37,7 @@ export async function variantsForSale(db: Db, ids: readonly string[]): Promise<V
   const { rows } = await sql<VariantForSale>`
     select v.id as variant_id, v.product_id, p.vendor_id, v.sku, v.name as variant_name, p.name as product_name,
            p.slug as product_slug, p.kind, p.status, v.price_minor, v.currency, v.stock
-    from variants v join products p on p.id = v.product_id
+    from catalogue_variants v join catalogue_products p on p.id = v.product_id
     where v.id = any(${[...ids]}::uuid[])`.execute(db);
   return rows;
 }
@@ -76,11 +76,11 @@ export async function reserveStock(db: Db, lines: readonly StockLine[]): Promise
     with wanted as (
       select id, quantity from unnest(${ids}::uuid[], ${quantities}::int[]) as w(id, quantity)
     ), locked as (
-      select v.id, v.sku, v.stock from variants v where v.id in (select id from wanted) order by v.id for update
+      select v.id, v.sku, v.stock from catalogue_variants v where v.id in (select id from wanted) order by v.id for update
     ), checked as (
       select l.id, l.sku, l.stock, w.quantity from locked l join wanted w on w.id = l.id
     ), updated as (
-      update variants v set stock = v.stock - c.quantity, updated_at = now()
+      update catalogue_variants v set stock = v.stock - c.quantity, updated_at = now()
       from checked c
       where v.id = c.id and c.stock is not null
         and not exists (select 1 from checked s where s.stock is not null and s.stock < s.quantity)
@@ -117,7 +117,7 @@ export async function releaseStock(db: Db, lines: readonly StockLine[]): Promise
     with wanted as (
       select id, quantity from unnest(${ids}::uuid[], ${quantities}::int[]) as w(id, quantity)
     ), updated as (
-      update variants v set stock = v.stock + w.quantity, updated_at = now()
+      update catalogue_variants v set stock = v.stock + w.quantity, updated_at = now()
       from wanted w where v.id = w.id and v.stock is not null
       returning v.id
     )
@@ -126,6 +126,6 @@ export async function releaseStock(db: Db, lines: readonly StockLine[]): Promise
 
 /** The variant with this SKU, as variantsForSale gives it, or undefined. */
 export async function variantForSaleBySku(db: Db, sku: string): Promise<VariantForSale | undefined> {
-  const { rows } = await sql<{ id: string }>`select id from variants where sku = ${sku}`.execute(db);
+  const { rows } = await sql<{ id: string }>`select id from catalogue_variants where sku = ${sku}`.execute(db);
   return rows[0] ? (await variantsForSale(db, [rows[0].id]))[0] : undefined;
 }

@@ -58,10 +58,10 @@ export interface VariantTable {
 }
 
 export interface CatalogueTables {
-  vendors: VendorTable;
-  categories: CategoryTable;
-  products: ProductTable;
-  variants: VariantTable;
+  catalogue_vendors: VendorTable;
+  catalogue_categories: CategoryTable;
+  catalogue_products: ProductTable;
+  catalogue_variants: VariantTable;
 }
 
 export type Vendor = Selectable<VendorTable>;

@@ -20,14 +20,14 @@ testEachDatabase('storefront: a product change shows without a restart once its 
     assert.match(await listing(), />Corvid USB-C Dock</);
 
     // Without the notification the cached page stays: the cache, not luck, is what is invalidated.
-    await sql`update products set name = 'Corvid USB-C Dock (silent edit)' where slug = 'corvid-usb-c-dock'`.execute(database.db);
+    await sql`update catalogue_products set name = 'Corvid USB-C Dock (silent edit)' where slug = 'corvid-usb-c-dock'`.execute(database.db);
     await new Promise((resolve) => setTimeout(resolve, 200));
     assert.match(await get(), /<h1>Corvid USB-C Dock<\/h1>/);
 
     // A rolled-back change sends nothing and changes nothing.
     await assert.rejects(
       database.db.transaction().execute(async (trx) => {
-        await sql`update products set name = 'Never committed' where slug = 'corvid-usb-c-dock'`.execute(trx);
+        await sql`update catalogue_products set name = 'Never committed' where slug = 'corvid-usb-c-dock'`.execute(trx);
         await notifyCatalogueChanged(trx);
         throw new Error('roll back');
       }),
@@ -35,8 +35,8 @@ testEachDatabase('storefront: a product change shows without a restart once its 
     );
 
     await database.db.transaction().execute(async (trx) => {
-      await sql`update products set name = 'Corvid USB-C Dock Pro' where slug = 'corvid-usb-c-dock'`.execute(trx);
-      await sql`update variants set price_minor = 19900, stock = 0 where sku = 'CV-DOCK-C'`.execute(trx);
+      await sql`update catalogue_products set name = 'Corvid USB-C Dock Pro' where slug = 'corvid-usb-c-dock'`.execute(trx);
+      await sql`update catalogue_variants set price_minor = 19900, stock = 0 where sku = 'CV-DOCK-C'`.execute(trx);
       await notifyCatalogueChanged(trx);
     });
     await eventually(async () => (await get()).includes('<h1>Corvid USB-C Dock Pro</h1>'));

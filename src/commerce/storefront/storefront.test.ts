@@ -224,7 +224,7 @@ testEachDatabase('storefront: draft and archived products never show', async (da
     assert.equal((await page(app, '/products/corvid-aero-14')).statusCode, 200);
     assert.ok((await everywhere()).includes('corvid-aero-14'));
     await database.db.transaction().execute(async (trx) => {
-      await sql`update products set status = 'archived' where slug = 'corvid-aero-14'`.execute(trx);
+      await sql`update catalogue_products set status = 'archived' where slug = 'corvid-aero-14'`.execute(trx);
       await sql`select pg_notify('catalogue_changed', '')`.execute(trx);
     });
     await eventually(async () => (await page(app, '/products/corvid-aero-14')).statusCode === 404);

@@ -38,4 +38,9 @@ export const jobsMigrations: Migration[] = [
         `,
       ),
   },
+  // Every module's tables carry its prefix (issue 12): the job table is `jobs` itself, its schedules `jobs_schedules`.
+  {
+    id: 'jobs/0002_module_prefix',
+    up: (db) => runSql(db, 'alter table job_schedules rename to jobs_schedules'),
+  },
 ];

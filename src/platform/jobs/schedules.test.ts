@@ -31,20 +31,20 @@ testEachDatabase('jobs: a schedule enqueues its job once per period, even with t
   assert.ok(jobs.every((j) => j.state === 'done'));
   assert.equal(payloads.length, jobs.length);
   assert.deepEqual(payloads[0], { kind: 'heartbeat' });
-  const next = (await sql<{ next_run_at: Date }>`select next_run_at from job_schedules where name = 'test.tick'`.execute(db)).rows[0]!;
+  const next = (await sql<{ next_run_at: Date }>`select next_run_at from jobs_schedules where name = 'test.tick'`.execute(db)).rows[0]!;
   assert.ok(next.next_run_at.getTime() > jobs.at(-1)!.run_at.getTime());
 });
 
 testEachDatabase('jobs: a schedule that missed periods runs once, then waits for its next period', async (database) => {
   const { db } = database;
   await syncSchedules(db, [{ ...tick, everySeconds: 60 }]);
-  await sql`update job_schedules set next_run_at = now() - interval '10 minutes 30 seconds' where name = 'test.tick'`.execute(db);
+  await sql`update jobs_schedules set next_run_at = now() - interval '10 minutes 30 seconds' where name = 'test.tick'`.execute(db);
   const runs = await enqueueDueSchedules(db, ['test.tick']);
   assert.equal(runs.length, 1);
   assert.ok(runs[0]!.jobId);
   assert.deepEqual(await enqueueDueSchedules(db, ['test.tick']), []);
   const { wait } = (
-    await sql<{ wait: number }>`select extract(epoch from next_run_at - now())::float8 as wait from job_schedules where name = 'test.tick'`.execute(db)
+    await sql<{ wait: number }>`select extract(epoch from next_run_at - now())::float8 as wait from jobs_schedules where name = 'test.tick'`.execute(db)
   ).rows[0]!;
   // Aligned to the original grid: the next period starts 30 s from now.
   assert.ok(wait > 25 && wait <= 30, `next run in ${wait} s`);
@@ -53,7 +53,7 @@ testEachDatabase('jobs: a schedule that missed periods runs once, then waits for
 testEachDatabase('jobs: restarting keeps a schedule’s next run; a shorter period pulls it in; unknown schedules are not run', async (database) => {
   const { db } = database;
   const nextRun = async () =>
-    (await sql<{ next_run_at: Date }>`select next_run_at from job_schedules where name = 'test.tick'`.execute(db)).rows[0]!.next_run_at;
+    (await sql<{ next_run_at: Date }>`select next_run_at from jobs_schedules where name = 'test.tick'`.execute(db)).rows[0]!.next_run_at;
   await syncSchedules(db, [{ ...tick, everySeconds: 86_400 }]);
   assert.equal((await enqueueDueSchedules(db, ['test.tick'])).length, 1);
   const afterFirstRun = await nextRun();
@@ -62,6 +62,6 @@ testEachDatabase('jobs: restarting keeps a schedule’s next run; a shorter peri
   await syncSchedules(db, [{ ...tick, everySeconds: 60 }]);
   assert.ok((await nextRun()).getTime() <= Date.now() + 61_000);
 
-  await sql`update job_schedules set next_run_at = now() - interval '1 second'`.execute(db);
+  await sql`update jobs_schedules set next_run_at = now() - interval '1 second'`.execute(db);
   assert.deepEqual(await enqueueDueSchedules(db, ['some.other-schedule']), []);
 });

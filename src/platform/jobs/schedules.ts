@@ -1,4 +1,4 @@
-// Recurring jobs. Each schedule is a row in job_schedules whose next_run_at says when its next
+// Recurring jobs. Each schedule is a row in jobs_schedules whose next_run_at says when its next
 // period starts. A worker claims due rows with FOR UPDATE SKIP LOCKED, enqueues the job and moves
 // next_run_at past now in the same transaction, so each period enqueues once however many
 // workers look. Periods missed while no worker ran are not replayed: one run catches up.
@@ -24,13 +24,13 @@ export async function syncSchedules(db: Db, schedules: readonly Schedule[]): Pro
   for (const s of schedules) {
     checkSchedule(s);
     await sql`
-      insert into job_schedules (name, job, payload, every_seconds, next_run_at)
+      insert into jobs_schedules (name, job, payload, every_seconds, next_run_at)
       values (${s.name}, ${s.job}, ${JSON.stringify(s.payload ?? {})}::jsonb, ${s.everySeconds}, now())
       on conflict (name) do update
       set job = excluded.job,
           payload = excluded.payload,
           every_seconds = excluded.every_seconds,
-          next_run_at = least(job_schedules.next_run_at, now() + make_interval(secs => excluded.every_seconds))
+          next_run_at = least(jobs_schedules.next_run_at, now() + make_interval(secs => excluded.every_seconds))
     `.execute(db);
   }
 }
@@ -51,12 +51,12 @@ export async function enqueueDueSchedules(db: Db, names: readonly string[]): Pro
   if (names.length === 0) return [];
   return db.transaction().execute(async (trx) => {
     const due = await sql<{ name: string; job: string; payload: JobPayload; slot: Date }>`
-      update job_schedules s
+      update jobs_schedules s
       set next_run_at = due.next_run_at + make_interval(
         secs => s.every_seconds * (floor(extract(epoch from now() - due.next_run_at) / s.every_seconds) + 1)
       )
       from (
-        select name, next_run_at from job_schedules
+        select name, next_run_at from jobs_schedules
         where next_run_at <= now() and name in (${sql.join(names)})
         for update skip locked
       ) due
