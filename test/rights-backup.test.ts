@@ -6,7 +6,6 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { sql } from 'kysely';
 import { openDatabase, type DatabaseHandle } from '../src/platform/db/database.ts';
 import { createScratchPostgres, testEachDatabase, type TestDatabase } from '../src/platform/testing/databases.ts';
 import { systemActor, startKernel } from '../src/privacy/index.ts';

@@ -6,7 +6,6 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import Ajv2020 from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
-import { sql } from 'kysely';
 import { testEachDatabase } from '../src/platform/testing/databases.ts';
 import { ada, bob, customerWithHistory, rightsBed, valuesOf } from './rights-support.ts';
 import { consentRows, itemCountsByCategory } from '../src/privacy/testing.ts';

@@ -3,7 +3,7 @@
 // legal deadline is watched: reminders before, an alert to the privacy officer after.
 import assert from 'node:assert/strict';
 import { sql } from 'kysely';
-import { staffClient, FormClient } from '../src/accounts/testing.ts';
+import { staffClient, type FormClient } from '../src/accounts/testing.ts';
 import { enqueue } from '../src/platform/jobs/index.ts';
 import { waitFor } from '../src/platform/jobs/testing/support.ts';
 import { testEachDatabase } from '../src/platform/testing/databases.ts';
@@ -17,7 +17,7 @@ const dpo = { name: 'Dana Officer', email: 'dana.officer@shop.example', role: 'd
 
 const numberIn = (location: string) => /R-\d{6}/.exec(location)![0];
 
-async function enter(bed: RightsBed, staff: FormClient, form: Record<string, string>) {
+async function enter(_bed: RightsBed, staff: FormClient, form: Record<string, string>) {
   await staff.get('/staff/requests/new');
   return staff.post('/staff/requests/new', form);
 }

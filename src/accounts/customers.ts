@@ -193,7 +193,7 @@ export async function logIn(deps: AccountsDeps, db: Db, input: { email: string; 
     return { ok: false, reason: 'locked' };
   }
   const matches = await verifyPassword(hash, input.password);
-  if (!candidate || !candidate.hash || !matches || candidate.user.status === 'disabled' || candidate.user.status === 'erasing') {
+  if (!candidate?.hash || !matches || candidate.user.status === 'disabled' || candidate.user.status === 'erasing') {
     const locking = await settleFailure(db, keys, now, deps.throttle);
     await recordSecurityEvent(db, { kind: 'login-failed', at: now, userId: candidate?.user.id ?? null, detail: { reason: 'wrong' } });
     if (locking.account) {
@@ -287,7 +287,7 @@ export async function confirmEmailChange(deps: AccountsDeps, db: Db, token: stri
   const now = deps.now();
   const userId = await consumeToken(db, token, 'change-email', now);
   const user = userId ? await userById(db, userId) : null;
-  if (!user || user.status !== 'active') throw invalidLink();
+  if (user?.status !== 'active') throw invalidLink();
   const pending = (await deps.kernel.read(db, { subject: user.subject_id, actor, purpose: ACCOUNT_PURPOSE, categories: [EMAIL], ref: PENDING_EMAIL_REF })).values[EMAIL];
   if (typeof pending !== 'string') throw invalidLink();
   await lockEmail(deps, db, pending);

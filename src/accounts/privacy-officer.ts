@@ -13,7 +13,7 @@ const job = systemActor('cli.privacy-officer');
 export async function privacyOfficerActor(kernel: PrivacyKernel, db: Db, input: { email: string; code: string; now: Date }): Promise<Actor> {
   const account = await findAccount(kernel, db, input.email, 'staff', job);
   const refused = () => validationError('dpo', 'and --code do not identify an active privacy officer (staff role dpo) with this second-factor code');
-  if (!account || account.user.status !== 'active' || account.user.role !== 'dpo') throw refused();
+  if (account?.user.status !== 'active' || account.user.role !== 'dpo') throw refused();
   if (!(await checkSecondFactor(kernel, db, account.user, input.code, input.now))) throw refused();
   return staffActor(account.user.id, 'dpo');
 }

@@ -119,7 +119,7 @@ testEachDatabase('[P002-20] staff passwords: invited by an owner, strength-check
     const owner = await staffClient(app, database.db, { name: 'Olive Owner', email: 'olive@shop.example', role: 'owner', password: staffPassword });
     await owner.get('/staff/users');
     const added = await owner.post('/staff/users', { name: 'Sam Support', email: 'sam@shop.example', role: 'support' });
-    assert.equal(added.statusCode, 200, /<main[^]*?<\/main>/.exec(added.body)?.[0]);
+    assert.equal(added.statusCode, 200, /<main[\s\S]*?<\/main>/.exec(added.body)?.[0]);
     assert.match(added.body, /Sam Support<\/td><td>sam@shop\.example<\/td><td>support/);
     const twice = await owner.post('/staff/users', { name: 'Sam Again', email: 'SAM@shop.example', role: 'fulfilment' });
     assert.equal(twice.statusCode, 409);

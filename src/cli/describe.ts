@@ -26,7 +26,7 @@ export function commandHelp(command: CliCommand): string {
     lines.push('', 'options:');
     const labels = flags.map(([name, f]) => `--${name}${f.type === 'string' ? ` ${f.value ?? '<value>'}` : ''}`);
     const width = Math.max(...labels.map((l) => l.length));
-    flags.forEach(([, f], i) => lines.push(`  ${labels[i]!.padEnd(width)}  ${f.description}${f.required ? ' (required)' : ''}`));
+    for (const [i, [, f]] of flags.entries()) lines.push(`  ${labels[i]!.padEnd(width)}  ${f.description}${f.required ? ' (required)' : ''}`);
   }
   lines.push('', '  --json  print the result as JSON', '  --help  show this help');
   return lines.join('\n');

@@ -30,7 +30,7 @@ function tsFiles(dir: string): string[] {
 export function internalsViolations(files: string[]): string[] {
   const found: string[] = [];
   for (const file of files) {
-    if (resolve(file).startsWith(privacyDir + '/')) continue;
+    if (resolve(file).startsWith(`${privacyDir}/`)) continue;
     const where = relative(root, file);
     const source = ts.createSourceFile(file, readFileSync(file, 'utf8'), ts.ScriptTarget.Latest, true);
     const checkSpecifier = (spec: string) => {

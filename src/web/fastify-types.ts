@@ -14,5 +14,3 @@ declare module 'fastify' {
     routeTable: readonly RouteEntry[];
   }
 }
-
-export {};

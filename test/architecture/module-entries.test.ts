@@ -5,7 +5,7 @@
 // helpers listed below.
 import assert from 'node:assert/strict';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { dirname, join, normalize, relative, resolve } from 'node:path';
+import { dirname, join, normalize, relative, } from 'node:path';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import ts from 'typescript';
@@ -56,7 +56,7 @@ export const TEST_HELPERS = [
 const KERNEL_PRIVATE = [/^src\/privacy\/context\.ts$/, /^src\/privacy\/internals\.ts$/, /^src\/privacy\/crypto\//];
 
 const isTestCode = (path: string) => /\.test\.ts$/.test(path) || /^(test|bench)\//.test(path) || TEST_HELPERS.includes(path);
-const moduleOf = (path: string) => MODULES.filter((m) => path.startsWith(m + '/')).sort((a, b) => b.length - a.length)[0];
+const moduleOf = (path: string) => MODULES.filter((m) => path.startsWith(`${m}/`)).sort((a, b) => b.length - a.length)[0];
 
 /** Every relative specifier a source file names, with where it resolves (relative to the root). */
 function referencesOf(path: string, text: string): string[] {

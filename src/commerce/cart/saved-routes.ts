@@ -148,7 +148,7 @@ export async function savedListRoutes(app: FastifyInstance): Promise<void> {
       if (sku.length === 0 || sku.length > 64) throw validationError('sku', sku ? 'must be at most 64 characters' : 'is required');
       const quantity = checkQuantity(body.quantity ?? '1', 1);
       const variant = await variantForSaleBySku(trx, sku);
-      if (!variant || variant.status !== 'active') {
+      if (variant?.status !== 'active') {
         throw new AppError(variant ? 'PRODUCT_UNAVAILABLE' : 'NOT_FOUND', `sku: ${variant ? 'this item is not on sale' : 'no item has this SKU'}`, [
           { field: 'sku', message: variant ? 'this item is not on sale' : 'no item has this SKU' },
         ]);

@@ -7,7 +7,6 @@ import { AppError, isAppError, notFound } from '../../platform/errors.ts';
 import { type Actor, isPrivacyRefusal } from '../../privacy/index.ts';
 import { CREDIT_PURPOSE, creditCheckOf, openCreditChecks, recordCreditDecision, requestCreditCheck, type CreditCheck, type CreditPorts } from './credit.ts';
 import { creditListPage, creditPage } from './credit-pages.ts';
-import type { Page } from './pages.ts';
 import type { OrderRef } from './ports.ts';
 import { sendPage } from '../../web/page.ts';
 

@@ -58,7 +58,8 @@ export function personalItems(orderId: string, fields: readonly FieldSpec[], val
     const write = writes.get(key) ?? { ref, purpose, values: {} };
     writes.set(key, write);
     if (f.category === 'user.contact.address') {
-      const address = (write.values[f.category] ??= {}) as Record<string, PersonalValue>;
+      write.values[f.category] ??= {};
+      const address = write.values[f.category] as Record<string, PersonalValue>;
       address[f.name.slice(f.name.indexOf('_') + 1)] = f.name.endsWith('_country') ? value.toUpperCase() : value;
     } else if (f.category === 'user.demographic.age_range') {
       write.values[f.category] = { statement: value, at: 'checkout' };
@@ -151,7 +152,7 @@ async function finishAttempt(db: Db, orderId: string, state: 'paid' | 'on_hold' 
 export async function onSettled(ports: SettlementPorts, db: Db, settlement: { orderId: string; status: string }): Promise<void> {
   const t = tablesOf<CheckoutTables>(db);
   const attempt = await t.selectFrom('checkout_attempts').selectAll().where('order_id', '=', settlement.orderId).forUpdate().executeTakeFirst();
-  if (!attempt || attempt.state !== 'awaiting_payment') return;
+  if (attempt?.state !== 'awaiting_payment') return;
   if (settlement.status === 'succeeded') {
     await ports.transitionOrder(db, { orderId: settlement.orderId, to: 'paid', actor: CHECKOUT_ACTOR, reason: 'payment_received' });
     await finishAttempt(db, settlement.orderId, 'paid');

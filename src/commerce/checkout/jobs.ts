@@ -35,7 +35,10 @@ const processorsByConfig = new WeakMap<Config, Processors>();
 /** The processors of these settings, built once per settings object. */
 export function processorsOf(config: Config): Processors {
   let processors = processorsByConfig.get(config);
-  if (!processors) processorsByConfig.set(config, (processors = processorsFromConfig(config)));
+  if (!processors) {
+    processors = processorsFromConfig(config);
+    processorsByConfig.set(config, processors);
+  }
   return processors;
 }
 

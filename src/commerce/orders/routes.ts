@@ -6,7 +6,6 @@ import { type Actor, isPrivacyRefusal, SubjectErased } from '../../privacy/index
 import { ordersDeps } from './deps.ts';
 import { getOrderByNumber, historyOf, linesOf, listOrders, ordersOfCustomer } from './orders.ts';
 import { myOrderPage, myOrdersPage } from './pages/customer.ts';
-import type { Page } from './pages/parts.ts';
 import { staffOrderPage, staffOrdersPage } from './pages/staff.ts';
 import { readOrderPersonal, staffOrderPurpose, type OrderPersonal } from './reads.ts';
 import { errorResponses, listQuery, listResponse, myOrdersResponse, numberParams, orderResponse, personalQuery, personalResponse, transitionBody, transitionForm } from './schemas.ts';
@@ -147,7 +146,7 @@ export const ordersRoutes: FastifyPluginAsync = async (app) => {
       if (!isAppError(err) || err.status >= 500) throw err;
       return staffOrderView(request, reply, (await getOrderByNumber(app.db, order.number)) ?? order, staff.actor, { error: err.message }, err.status);
     }
-    return reply.redirect(`/staff/orders/${order.number}?done=${String((request.body ?? {}).to)}`, 303);
+    return reply.redirect(`/staff/orders/${order.number}?done=${String(request.body?.to)}`, 303);
   });
 
   // ---- Staff JSON API: a signed-in staff session or a staff member's personal API token; either

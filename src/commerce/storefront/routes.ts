@@ -166,7 +166,7 @@ export const storefrontRoutes: FastifyPluginAsync = async (app) => {
     const { slug } = request.params;
     const page = await pages.get(`product:${slug}`, async () => {
       const [product, tree] = await Promise.all([getProductBySlug(app.db, slug), categoryTree()]);
-      if (!product || product.status !== 'active') return undefined;
+      if (product?.status !== 'active') return undefined;
       return render(product.name, productPage(product, tree), undefined, product.description.slice(0, 160));
     });
     if (page === undefined) throw notFound('This product');

@@ -51,7 +51,7 @@ class PGliteConnection implements DatabaseConnection {
     };
   }
 
-  // oxlint-disable-next-line require-yield
+  // biome-ignore lint/correctness/useYield: the embedded database cannot stream; Kysely's interface asks for a generator
   async *streamQuery<R>(): AsyncIterableIterator<QueryResult<R>> {
     throw new Error('Streaming queries are not supported on the embedded database.');
   }

@@ -56,7 +56,7 @@ testEachDatabase('jobs: a failing job is retried with a growing delay, then land
     assert.ok(dead.finished_at instanceof Date);
     assert.equal(dead.last_error, 'Error: carrier refused the parcel for [redacted]');
     const gaps = runs.slice(1).map((t, i) => t - runs[i]!);
-    gaps.forEach((gap, i) => assert.ok(gap >= 200 * 2 ** i, `retry ${i + 1} waited ${gap} ms, at least ${200 * 2 ** i} expected`));
+    for (const [i, gap] of gaps.entries()) assert.ok(gap >= 200 * 2 ** i, `retry ${i + 1} waited ${gap} ms, at least ${200 * 2 ** i} expected`);
     // Each wait is at least double the last one's floor. Comparing the measured gaps with each other
     // would test the machine's load, not the backoff (backoff.test.ts checks the delays themselves).
     await new Promise((resolve) => setTimeout(resolve, 300));

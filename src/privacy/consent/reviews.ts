@@ -84,7 +84,7 @@ export async function reviewConsent(ctx: KernelContext, db: Db, r: ReviewRequest
     select c.*, rv.decision as reviewed, exists (select 1 from privacy_consent_reviews x where x.reversal_id = c.id) as is_reversal
     from privacy_consents c left join privacy_consent_reviews rv on rv.consent_id = c.id where c.id = ${r.consent}`.execute(db);
   const entry = rows[0];
-  if (!entry || entry.recorded_by_kind !== 'staff' || entry.is_reversal) return refuse(ctx, db, base, 'review-invalid', 'There is no consent recorded by staff with this number to review.');
+  if (entry?.recorded_by_kind !== 'staff' || entry.is_reversal) return refuse(ctx, db, base, 'review-invalid', 'There is no consent recorded by staff with this number to review.');
   const about = { ...base, subjectId: entry.subject_id };
   if (!isDpo(r.actor)) return refuse(ctx, db, about, 'not-dpo', 'Only the data protection officer reviews consents recorded by staff.');
   if (r.actor.staffId === entry.recorded_by) return refuse(ctx, db, about, 'not-dpo', 'The DPO cannot review a consent they recorded themself.');

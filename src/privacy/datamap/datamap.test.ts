@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
 import { PrivacySetupError } from '../refusals.ts';
-import { fidesDocument, fidesYaml } from './fides-export.ts';
+import { type fidesDocument, fidesYaml } from './fides-export.ts';
 import { loadDataMap, readDataMapFiles, validateDataMap } from './load.ts';
 import { policyVersionAt, retentionDays } from './policy.ts';
 import { fideslangTaxonomy } from './taxonomy.ts';

@@ -124,7 +124,7 @@ export async function centreRoutes(app: FastifyInstance, deps: RightsDeps): Prom
     if (!item || !isCorrectable(item.category)) throw new AppError('NOT_FOUND', 'There is no such item to correct.');
     return item;
   };
-  const correctForm = async (subject: string, item: PersonalItem) => {
+  const correctForm = async (_subject: string, item: PersonalItem) => {
     const category = deps.kernel.map.categories.get(item.category);
     const orders = await orderNumbers(app.db, orderIdsOf([item.ref]));
     return { item, label: category ? categoryLabel(category) : item.category, where: refLabel(item.ref, orders) };

@@ -63,7 +63,7 @@ ${s.body}</section>`)}
   };
 }
 
-function versionStatus(v: PolicyVersion, next: PolicyVersion | undefined) {
+function versionStatus(_v: PolicyVersion, next: PolicyVersion | undefined) {
   return next ? html`superseded on ${dateTag(next.effective)} by version ${next.version}` : 'in force now';
 }
 

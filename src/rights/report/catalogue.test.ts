@@ -12,7 +12,7 @@ const shared = join(root, '..', 'shared', 'PROMISES.md');
 const map = loadDataMap(join(root, 'datamap'));
 const catalogue: PromiseCatalogue = loadCatalogue((key) => evidenceKeyProblem(key, map));
 // Built from parts, so this file does not name a promise itself.
-const promiseTag = new RegExp(String.raw`\[(P\d{3}-\d{2})\]`, 'g');
+const promiseTag = /\[(P\d{3}-\d{2})\]/g;
 
 function testFiles(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
