@@ -75,7 +75,10 @@ async function logins(database: DatabaseHandle, total: number, concurrency: numb
 export async function main(args: string[]): Promise<number> {
   let options;
   try {
-    options = parseArgs({ args, options: { logins: { type: 'string' }, concurrency: { type: 'string' }, hashes: { type: 'string' }, 'database-url': { type: 'string' }, help: { type: 'boolean' } } }).values;
+    options = parseArgs({
+      args,
+      options: { logins: { type: 'string' }, concurrency: { type: 'string' }, hashes: { type: 'string' }, 'database-url': { type: 'string' }, help: { type: 'boolean' } },
+    }).values;
   } catch (err) {
     process.stderr.write(`${(err as Error).message}\n${usage}`);
     return 2;

@@ -92,14 +92,25 @@ async function makeShop(db: Db): Promise<Shop> {
   const vendor = await createVendor(db, { slug: 'bench', name: 'Bench Vendor' });
   const category = await createCategory(db, { slug: 'bench', name: 'Bench' });
   const base = { vendor_id: vendor.id, category_id: category.id };
-  const router = await createProduct(db, { ...base, slug: 'bench-router', name: 'Bench Router', kind: 'physical', variants: [{ sku: 'B-RTR', price_minor: 12_900, stock: 1_000_000 }] }, { currency: 'USD' });
+  const router = await createProduct(
+    db,
+    { ...base, slug: 'bench-router', name: 'Bench Router', kind: 'physical', variants: [{ sku: 'B-RTR', price_minor: 12_900, stock: 1_000_000 }] },
+    { currency: 'USD' },
+  );
   const licence = await createProduct(db, { ...base, slug: 'bench-licence', name: 'Bench Licence', kind: 'digital', variants: [{ sku: 'B-LIC', price_minor: 4_999 }] }, { currency: 'USD' });
   return { variants: [router.variants[0]!.id, licence.variants[0]!.id] };
 }
 
 const body = (i: number) => ({
-  method: 'card', name: `Bench Buyer ${i}`, email: `bench.buyer.${i}.${randomUUID().slice(0, 8)}@example.test`, age: 'adult',
-  ship_line1: `${i} Bench Street`, ship_line2: '', ship_postal_code: '10001', ship_city: 'Benchville', ship_country: 'US',
+  method: 'card',
+  name: `Bench Buyer ${i}`,
+  email: `bench.buyer.${i}.${randomUUID().slice(0, 8)}@example.test`,
+  age: 'adult',
+  ship_line1: `${i} Bench Street`,
+  ship_line2: '',
+  ship_postal_code: '10001',
+  ship_city: 'Benchville',
+  ship_country: 'US',
 });
 
 /** One checkout through the real modules. */
@@ -139,14 +150,18 @@ async function plainCheckout(db: Db, shop: Shop, i: number): Promise<void> {
     const keyDigest = Buffer.from(randomUUID());
     await sql`insert into bench_keys values ('checkout', ${keyDigest}, ${Buffer.alloc(32, 2)}, 102, '{}', now() + interval '1 day')`.execute(trx);
     await sql`insert into bench_people (id, kind) values (${person}, 'customer')`.execute(trx);
-    await sql`insert into bench_values values (${person}, 'user.name', '', ${b.name}), (${person}, 'user.contact.email', '', ${b.email}), (${person}, 'user.demographic.age_range', '', ${b.age})`.execute(trx);
+    await sql`insert into bench_values values (${person}, 'user.name', '', ${b.name}), (${person}, 'user.contact.email', '', ${b.email}), (${person}, 'user.demographic.age_range', '', ${b.age})`.execute(
+      trx,
+    );
     const user = randomUUID();
     await sql`insert into bench_users values (${user}, ${person}, 'pending', ${b.email})`.execute(trx);
     await sql`insert into bench_networks values (${user}, ${Buffer.alloc(32, 3)})`.execute(trx);
     await sql`insert into bench_tokens values (${Buffer.from(randomUUID())}, ${user}, now() + interval '7 days')`.execute(trx);
     await sql`insert into bench_outbox values (${randomUUID()}, ${person}, 'accounts.checkout-account', '{}')`.execute(trx);
     await sql`insert into bench_jobs (name, payload) values ('comms.send', '{}')`.execute(trx);
-    await sql`insert into bench_values values (${person}, 'user.name', ${`order:${order}`}, ${b.name}), (${person}, 'user.contact.email', ${`order:${order}`}, ${b.email}), (${person}, 'user.contact.address', ${`order:${order}`}, ${b.ship_line1})`.execute(trx);
+    await sql`insert into bench_values values (${person}, 'user.name', ${`order:${order}`}, ${b.name}), (${person}, 'user.contact.email', ${`order:${order}`}, ${b.email}), (${person}, 'user.contact.address', ${`order:${order}`}, ${b.ship_line1})`.execute(
+      trx,
+    );
     await sql`insert into bench_values values (${person}, 'user.demographic.age_range', ${`order:${order}:age`}, ${b.age})`.execute(trx);
     // Locked in id order, as the real reservation does (any other order deadlocks under concurrency), checked and taken in one statement.
     await sql`with locked as (select variant_id, stock from bench_stock where variant_id = any(${shop.variants}::uuid[]) order by variant_id for update)
@@ -176,20 +191,24 @@ async function load(n: number, c: number, one: (i: number) => Promise<void>, off
   const latencies: number[] = [];
   let next = 0;
   const start = performance.now();
-  await Promise.all(Array.from({ length: c }, async () => {
-    while (next < n) {
-      const i = next++;
-      const t0 = performance.now();
-      await one(offset + i);
-      latencies.push(performance.now() - t0);
-    }
-  }));
+  await Promise.all(
+    Array.from({ length: c }, async () => {
+      while (next < n) {
+        const i = next++;
+        const t0 = performance.now();
+        await one(offset + i);
+        latencies.push(performance.now() - t0);
+      }
+    }),
+  );
   return { latencies, wallMs: performance.now() - start };
 }
 
-
 async function benchOn(database: DatabaseHandle, checkouts: number, concurrency: number, statements: boolean): Promise<void> {
-  await migrate(database.db, modules.flatMap((m) => m.migrations));
+  await migrate(
+    database.db,
+    modules.flatMap((m) => m.migrations),
+  );
   const log = statementLog(database.db);
   if (statements) database = { ...database, db: log.db };
   const dataDir = mkdtempSync(join(tmpdir(), 'custodian-bench-checkout-'));
@@ -211,7 +230,10 @@ async function benchOn(database: DatabaseHandle, checkouts: number, concurrency:
     await load(20, concurrency, (i) => plainCheckout(database.db, shop, i), 1_000_000);
     if (statements) {
       // Checkouts of each kind, one at a time, every statement listed with its median time over 7 runs (BEGIN/COMMIT not included).
-      for (const [label, run] of [['checkout', (n: number) => realCheckout(app, deps, shop, 2_000_000 + n)], ['plain SQL', (n: number) => plainCheckout(database.db, shop, 2_000_000 + n)]] as const) {
+      for (const [label, run] of [
+        ['checkout', (n: number) => realCheckout(app, deps, shop, 2_000_000 + n)],
+        ['plain SQL', (n: number) => plainCheckout(database.db, shop, 2_000_000 + n)],
+      ] as const) {
         const runs: { total: number; texts: { text: string; ms: number }[] }[] = [];
         for (let n = 0; n < 7; n++) {
           const t0 = performance.now();
@@ -220,7 +242,9 @@ async function benchOn(database: DatabaseHandle, checkouts: number, concurrency:
         }
         const texts = runs[0]!.texts.map((t, i) => ({ text: t.text, ms: median(runs.map((r) => r.texts[i]?.ms ?? 0)) }));
         const inStatements = median(runs.map((r) => r.texts.reduce((sum, t) => sum + t.ms, 0)));
-        process.stdout.write(`\n${label}: ${texts.length} statements (+ BEGIN/COMMIT of each transaction); median ${median(runs.map((r) => r.total)).toFixed(1)} ms, of which ${inStatements.toFixed(1)} ms waiting for statements\n${texts.map((t, n) => `  ${String(n + 1).padStart(3)}. ${t.ms.toFixed(2).padStart(6)} ms  ${t.text}`).join('\n')}\n`);
+        process.stdout.write(
+          `\n${label}: ${texts.length} statements (+ BEGIN/COMMIT of each transaction); median ${median(runs.map((r) => r.total)).toFixed(1)} ms, of which ${inStatements.toFixed(1)} ms waiting for statements\n${texts.map((t, n) => `  ${String(n + 1).padStart(3)}. ${t.ms.toFixed(2).padStart(6)} ms  ${t.text}`).join('\n')}\n`,
+        );
       }
     }
     const per = Math.ceil(checkouts / ROUNDS);
@@ -229,9 +253,8 @@ async function benchOn(database: DatabaseHandle, checkouts: number, concurrency:
     for (let round = 0; round < ROUNDS; round++) {
       const order = round % 2 === 0 ? (['real', 'plain'] as const) : (['plain', 'real'] as const);
       for (const which of order) {
-        const r = which === 'real'
-          ? await load(per, concurrency, (i) => realCheckout(app, deps, shop, i), round * per)
-          : await load(per, concurrency, (i) => plainCheckout(database.db, shop, i), round * per);
+        const r =
+          which === 'real' ? await load(per, concurrency, (i) => realCheckout(app, deps, shop, i), round * per) : await load(per, concurrency, (i) => plainCheckout(database.db, shop, i), round * per);
         const into = which === 'real' ? real : plain;
         into.latencies.push(...r.latencies);
         into.wallMs += r.wallMs;
@@ -240,7 +263,9 @@ async function benchOn(database: DatabaseHandle, checkouts: number, concurrency:
     const rate = (x: typeof real) => (x.latencies.length / x.wallMs) * 1000;
     const line = (label: string, x: typeof real) =>
       `  ${label.padEnd(44)} ${rate(x).toFixed(1).padStart(8)}/s   p50 ${percentile(x.latencies, 50).toFixed(1).padStart(7)} ms   p99 ${percentile(x.latencies, 99).toFixed(1).padStart(7)} ms`;
-    process.stdout.write(`\nCheckout benchmark on ${database.engine} (${availableParallelism()} CPUs, Node ${process.versions.node}); ${real.latencies.length} checkouts per variant, ${concurrency} at a time, ${ROUNDS} alternating rounds\n`);
+    process.stdout.write(
+      `\nCheckout benchmark on ${database.engine} (${availableParallelism()} CPUs, Node ${process.versions.node}); ${real.latencies.length} checkouts per variant, ${concurrency} at a time, ${ROUNDS} alternating rounds\n`,
+    );
     process.stdout.write(`${line('plain SQL (same rows, same 3 transactions)', plain)}\n`);
     process.stdout.write(`${line('checkout (kernel, audit, ledger, outbox)', real)}\n`);
     process.stdout.write(`  checkout / plain: ${Math.round((rate(real) / rate(plain)) * 100)}%   (aim: at least 50%)\n`);
@@ -252,7 +277,10 @@ async function benchOn(database: DatabaseHandle, checkouts: number, concurrency:
 export async function main(args: string[]): Promise<number> {
   let flags;
   try {
-    flags = parseArgs({ args, options: { statements: { type: 'boolean' }, checkouts: { type: 'string' }, concurrency: { type: 'string' }, 'database-url': { type: 'string' }, help: { type: 'boolean' } } }).values;
+    flags = parseArgs({
+      args,
+      options: { statements: { type: 'boolean' }, checkouts: { type: 'string' }, concurrency: { type: 'string' }, 'database-url': { type: 'string' }, help: { type: 'boolean' } },
+    }).values;
   } catch (err) {
     process.stderr.write(`${(err as Error).message}\n${usage}`);
     return 2;

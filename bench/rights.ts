@@ -183,12 +183,21 @@ function timedKernel(shop: () => Shop, kernel: PrivacyKernel): PrivacyKernel {
 }
 
 async function openShop(database: DatabaseHandle, spool: boolean): Promise<Shop> {
-  await migrate(database.db, modules.flatMap((m) => m.migrations));
+  await migrate(
+    database.db,
+    modules.flatMap((m) => m.migrations),
+  );
   const dataDir = mkdtempSync(join(tmpdir(), 'custodian-bench-rights-'));
   const sink = spool ? null : await startSmtpSink();
   const config = loadConfig({
-    DATA_DIR: dataDir, LOG_LEVEL: 'silent', RUN_WORKER: 'false', DEMO_DATA: 'false', RATE_LIMIT_PER_MINUTE: '0',
-    PUBLIC_URL: 'http://shop.bench', CHECKOUT_REQUIRE_PHONES: 'true', ...(sink ? { SMTP_URL: sink.url } : {}),
+    DATA_DIR: dataDir,
+    LOG_LEVEL: 'silent',
+    RUN_WORKER: 'false',
+    DEMO_DATA: 'false',
+    RATE_LIMIT_PER_MINUTE: '0',
+    PUBLIC_URL: 'http://shop.bench',
+    CHECKOUT_REQUIRE_PHONES: 'true',
+    ...(sink ? { SMTP_URL: sink.url } : {}),
   });
   const logger = createLogger('silent', new Writable({ write: (_c, _e, done) => done() }));
   const processor = fakeProcessor();
@@ -199,18 +208,36 @@ async function openShop(database: DatabaseHandle, spool: boolean): Promise<Shop>
   const vendor = await createVendor(db, { slug: 'bench', name: 'Bench Vendor' });
   const category = await createCategory(db, { slug: 'bench', name: 'Bench' });
   const base = { vendor_id: vendor.id, category_id: category.id };
-  const router = await createProduct(db, { ...base, slug: 'bench-router', name: 'Bench Router', kind: 'physical', variants: [{ sku: 'B-RTR', price_minor: 12_900, stock: 10_000_000 }] }, { currency: 'USD' });
+  const router = await createProduct(
+    db,
+    { ...base, slug: 'bench-router', name: 'Bench Router', kind: 'physical', variants: [{ sku: 'B-RTR', price_minor: 12_900, stock: 10_000_000 }] },
+    { currency: 'USD' },
+  );
   const licence = await createProduct(db, { ...base, slug: 'bench-licence', name: 'Bench Licence', kind: 'digital', variants: [{ sku: 'B-LIC', price_minor: 4_999 }] }, { currency: 'USD' });
   const variants = [router.variants[0]!.id, licence.variants[0]!.id];
   const ports = realPorts(app);
-  const priced = await ports.priceLines(db, variants.map((variantId) => ({ variantId, quantity: 1 })), { shipTo: true });
+  const priced = await ports.priceLines(
+    db,
+    variants.map((variantId) => ({ variantId, quantity: 1 })),
+    { shipTo: true },
+  );
   const { hash } = await prepareSignUp({ name: 'Bench Person', email: 'bench.person@example.test', password: PASSWORD, age: 'adult' });
   const holders = holdersOf(benchModules);
   let shop: Shop;
   const kernel = timedKernel(() => shop, app.privacy);
   const timed = timedHolders(() => shop, holders);
   shop = {
-    app, db, config, logger, kernel: app.privacy, hash, variants, priced, processorId: processor.id, sink, spent: null,
+    app,
+    db,
+    config,
+    logger,
+    kernel: app.privacy,
+    hash,
+    variants,
+    priced,
+    processorId: processor.id,
+    sink,
+    spent: null,
     rights: { kernel, config, holders: () => timed, now: () => new Date(), log: logger },
     checkout: { ports, kernel: app.privacy, settings: checkoutSettings(config) },
     orders: ordersDeps(app),
@@ -244,8 +271,17 @@ async function newPerson(shop: Shop, tag: string): Promise<Person> {
 }
 
 const checkoutBody = (p: Person, i: number) => ({
-  method: 'card', name: p.name, email: p.email, age: 'adult', phone_home: '+1 212 555 0147', phone_business: '+1 212 555 0148',
-  ship_line1: `${i + 1} Bench Street`, ship_line2: '', ship_postal_code: '10001', ship_city: 'Benchville', ship_country: 'US',
+  method: 'card',
+  name: p.name,
+  email: p.email,
+  age: 'adult',
+  phone_home: '+1 212 555 0147',
+  phone_business: '+1 212 555 0148',
+  ship_line1: `${i + 1} Bench Street`,
+  ship_line2: '',
+  ship_postal_code: '10001',
+  ship_city: 'Benchville',
+  ship_country: 'US',
 });
 const tracking = (i: number) => `1Z${String(i).padStart(6, '0')}999`;
 
@@ -256,7 +292,10 @@ async function realOrder(shop: Shop, p: Person, i: number): Promise<void> {
     for (const v of shop.variants) await addToCart(trx, cart.cartId, { variant_id: v, quantity: '1' }, new Date());
     const placed = await placeOrder(shop.checkout, trx, {
       cart: { cartId: cart.cartId, lines: shop.variants.map((variantId) => ({ variantId, quantity: 1 })) },
-      body: checkoutBody(p, i), customer: { subject: p.subject, userId: p.userId }, ip: '127.0.0.1', idempotencyKey: randomUUID(),
+      body: checkoutBody(p, i),
+      customer: { subject: p.subject, userId: p.userId },
+      ip: '127.0.0.1',
+      idempotencyKey: randomUUID(),
     });
     const paymentId = new URL(new URL(placed.body.location).searchParams.get('return')!).pathname.split('/').pop()!;
     if ((await shop.app.payments.settlePayment(trx, paymentId)).status !== 'succeeded') throw new Error('not paid');
@@ -295,17 +334,43 @@ async function generatedOrders(shop: Shop, p: Person, n: number): Promise<void> 
           await kernel.write(trx, { subject: p.subject, actor: CHECKOUT_ACTOR, purpose: w.purpose, ref: w.ref, values: w.values });
         }
         const order = await createOrder(shop.orders, trx, {
-          id: orderId, customerSubject: p.subject, customerUserId: p.userId, priced: shop.priced, paymentMethod: 'card', fulfilment: 'ship', actor: CHECKOUT_ACTOR,
+          id: orderId,
+          customerSubject: p.subject,
+          customerUserId: p.userId,
+          priced: shop.priced,
+          paymentMethod: 'card',
+          fulfilment: 'ship',
+          actor: CHECKOUT_ACTOR,
         });
         await kernel.disclose(trx, {
-          subject: p.subject, recipient: PROCESSOR_RECIPIENT, recipientRef: shop.processorId, categories: ['user.name', 'user.contact.email'],
-          purpose: 'fulfillment', basis: 'fulfillment', order: orderId, ref, actor: CHECKOUT_ACTOR,
+          subject: p.subject,
+          recipient: PROCESSOR_RECIPIENT,
+          recipientRef: shop.processorId,
+          categories: ['user.name', 'user.contact.email'],
+          purpose: 'fulfillment',
+          basis: 'fulfillment',
+          order: orderId,
+          ref,
+          actor: CHECKOUT_ACTOR,
         });
-        await kernel.write(trx, { subject: p.subject, actor: PAYMENTS_ACTOR, purpose: 'fulfillment', ref, values: { 'user.payment': { processor: shop.processorId, token: `tok_${randomUUID()}`, brand: 'visa', last4: '4242' } } });
+        await kernel.write(trx, {
+          subject: p.subject,
+          actor: PAYMENTS_ACTOR,
+          purpose: 'fulfillment',
+          ref,
+          values: { 'user.payment': { processor: shop.processorId, token: `tok_${randomUUID()}`, brand: 'visa', last4: '4242' } },
+        });
         await kernel.write(trx, { subject: p.subject, actor: API_TOKEN_ACTOR, purpose: 'fulfillment', ref, values: { [SHIPMENT_CATEGORY]: { carrier: 'UPS', tracking: tracking(i) } } });
         await kernel.disclose(trx, {
-          subject: p.subject, recipient: 'carriers', recipientRef: 'UPS', categories: ['user.name', 'user.contact.address'],
-          purpose: 'fulfillment', basis: 'fulfillment', order: orderId, ref, actor: API_TOKEN_ACTOR,
+          subject: p.subject,
+          recipient: 'carriers',
+          recipientRef: 'UPS',
+          categories: ['user.name', 'user.contact.address'],
+          purpose: 'fulfillment',
+          basis: 'fulfillment',
+          order: orderId,
+          ref,
+          actor: API_TOKEN_ACTOR,
         });
         const [paid, fulfilling, shipped] = [randomUUID(), randomUUID(), randomUUID()];
         const payment = randomUUID();
@@ -346,12 +411,19 @@ async function shapeOf(shop: Shop, subject: string): Promise<Record<string, unkn
     mail: await q(sql`select template, purpose, address_ref, personal, regexp_replace(personal_ref, '[0-9a-f-]{36}', '<id>') as personal_ref, params, status, attempts, count(*)::int as n
       from comms_outbox where subject_id = ${subject}::uuid group by 1, 2, 3, 4, 5, 6, 7, 8 order by 1, 4::text`),
     spooled: mailIds.filter((id) => spooled.has(`${id}.eml`)).length,
-    orders: await q(sql`select status, payment_method, fulfilment, currency, subtotal_minor, shipping_minor, tax_minor, total_minor, refunded_minor, customer_user_id is not null as user, count(*)::int as n from orders where customer_subject = ${subject}::uuid group by 1, 2, 3, 4, 5, 6, 7, 8, 9, 10`),
+    orders: await q(
+      sql`select status, payment_method, fulfilment, currency, subtotal_minor, shipping_minor, tax_minor, total_minor, refunded_minor, customer_user_id is not null as user, count(*)::int as n from orders where customer_subject = ${subject}::uuid group by 1, 2, 3, 4, 5, 6, 7, 8, 9, 10`,
+    ),
     lines: await q(sql`select sku, name, kind, quantity, unit_minor, total_minor, count(*)::int as n from orders_lines where order_id in ${orders} group by 1, 2, 3, 4, 5, 6 order by 1`),
     history: await q(sql`select from_status, to_status, actor_ref, reason, amount_minor, count(*)::int as n from orders_transitions where order_id in ${orders} group by 1, 2, 3, 4, 5 order by 2`),
-    payments: await q(sql`select processor, instrument, amount_minor, currency, status, refunded_minor, failure_code, settled_at is not null as settled, count(*)::int as n from payments_attempts where subject_id = ${subject}::uuid group by 1, 2, 3, 4, 5, 6, 7, 8`),
-    attempts: await q(sql`select state, payment_id is not null as payment, payment_url is not null as url, finished_at is not null as finished, count(*)::int as n from checkout_attempts where order_id in ${orders} group by 1, 2, 3, 4`),
-    account: await q(sql`select u.kind, u.status, u.origin, (select count(*)::int from accounts_sessions s where s.user_id = u.id) as sessions, (select count(*)::int from accounts_tokens t where t.user_id = u.id) as tokens
+    payments: await q(
+      sql`select processor, instrument, amount_minor, currency, status, refunded_minor, failure_code, settled_at is not null as settled, count(*)::int as n from payments_attempts where subject_id = ${subject}::uuid group by 1, 2, 3, 4, 5, 6, 7, 8`,
+    ),
+    attempts: await q(
+      sql`select state, payment_id is not null as payment, payment_url is not null as url, finished_at is not null as finished, count(*)::int as n from checkout_attempts where order_id in ${orders} group by 1, 2, 3, 4`,
+    ),
+    account:
+      await q(sql`select u.kind, u.status, u.origin, (select count(*)::int from accounts_sessions s where s.user_id = u.id) as sessions, (select count(*)::int from accounts_tokens t where t.user_id = u.id) as tokens
       from accounts_users u where u.subject_id = ${subject}::uuid`),
     lists: await q(sql`select kind, count(*)::int as n from cart_saved_lists where subject_id = ${subject}::uuid group by 1`),
   };
@@ -366,7 +438,9 @@ async function shapeCheck(shop: Shop): Promise<string> {
   const [a, b] = [await shapeOf(shop, real.subject), await shapeOf(shop, generated.subject)];
   const differ = Object.keys(a).filter((k) => JSON.stringify(a[k]) !== JSON.stringify(b[k]));
   if (differ.length) {
-    throw new Error(`the generated order does not hold what a real purchase holds: ${differ.map((k) => `\n  ${k}\n    real:      ${JSON.stringify(a[k])}\n    generated: ${JSON.stringify(b[k])}`).join('')}`);
+    throw new Error(
+      `the generated order does not hold what a real purchase holds: ${differ.map((k) => `\n  ${k}\n    real:      ${JSON.stringify(a[k])}\n    generated: ${JSON.stringify(b[k])}`).join('')}`,
+    );
   }
   const sum = (rows: unknown) => (rows as { n: number }[]).reduce((s, r) => s + r.n, 0);
   const person = await shapeOf(shop, (await newPerson(shop, 'empty')).subject);
@@ -382,13 +456,19 @@ async function plainRead(db: Db, subject: string): Promise<number> {
     rows += r.length;
     return r;
   };
-  const ids = (await run(sql`select id, number, status, payment_method, fulfilment, currency, subtotal_minor, shipping_minor, tax_minor, total_minor, refunded_minor, created_at
-    from orders where customer_subject = ${subject}::uuid order by created_at, number`)).map((o) => o.id!);
+  const ids = (
+    await run(sql`select id, number, status, payment_method, fulfilment, currency, subtotal_minor, shipping_minor, tax_minor, total_minor, refunded_minor, created_at
+    from orders where customer_subject = ${subject}::uuid order by created_at, number`)
+  ).map((o) => o.id!);
   await run(sql`select order_id, sku, name, kind, quantity, unit_minor, total_minor from orders_lines where order_id = any(${ids}::uuid[]) order by order_id, position`);
   await run(sql`select order_id, from_status, to_status, at, reason, amount_minor from orders_transitions where order_id = any(${ids}::uuid[]) order by order_id, seq`);
-  await run(sql`select order_id, processor, instrument, amount_minor, currency, status, refunded_minor, created_at, settled_at from payments_attempts where subject_id = ${subject}::uuid order by created_at, id`);
+  await run(
+    sql`select order_id, processor, instrument, amount_minor, currency, status, refunded_minor, created_at, settled_at from payments_attempts where subject_id = ${subject}::uuid order by created_at, id`,
+  );
   await run(sql`select template, purpose, status, created_at, sent_at from comms_outbox where subject_id = ${subject}::uuid order by created_at, id`);
-  const users = (await run(sql`select id, kind, status, origin, created_at, activated_at, password_changed_at from accounts_users where subject_id = ${subject}::uuid order by created_at`)).map((u) => u.id!);
+  const users = (await run(sql`select id, kind, status, origin, created_at, activated_at, password_changed_at from accounts_users where subject_id = ${subject}::uuid order by created_at`)).map(
+    (u) => u.id!,
+  );
   await run(sql`select created_at, last_seen_at, expires_at from accounts_sessions where user_id = any(${users}::uuid[]) order by created_at`);
   await run(sql`select id, kind, created_at, updated_at from cart_saved_lists where subject_id = ${subject}::uuid order by created_at, id`);
   await run(sql`select id, number, kind, status, received_at from rights_requests where subject_id = ${subject}::uuid order by received_at`);
@@ -400,15 +480,18 @@ const ROLLBACK = new Error('rolled back');
 
 /** The rows the erasure step changes, by plain SQL, in a transaction rolled back (see the file comment). */
 async function plainChange(db: Db, subject: string): Promise<void> {
-  await db.transaction().execute(async (trx) => {
-    await sql`delete from cart_saved_lists where subject_id = ${subject}::uuid`.execute(trx);
-    await sql`delete from accounts_users where subject_id = ${subject}::uuid and kind = 'customer'`.execute(trx);
-    await sql`delete from comms_outbox where subject_id = ${subject}::uuid`.execute(trx);
-    await plainKernelErase(trx, subject);
-    throw ROLLBACK;
-  }).catch((err: unknown) => {
-    if (err !== ROLLBACK) throw err;
-  });
+  await db
+    .transaction()
+    .execute(async (trx) => {
+      await sql`delete from cart_saved_lists where subject_id = ${subject}::uuid`.execute(trx);
+      await sql`delete from accounts_users where subject_id = ${subject}::uuid and kind = 'customer'`.execute(trx);
+      await sql`delete from comms_outbox where subject_id = ${subject}::uuid`.execute(trx);
+      await plainKernelErase(trx, subject);
+      throw ROLLBACK;
+    })
+    .catch((err: unknown) => {
+      if (err !== ROLLBACK) throw err;
+    });
 }
 
 interface Measured {
@@ -494,8 +577,16 @@ async function measurePerson(shop: Shop, n: number, tag: string, run: number): P
   const left = await sql<{ n: number }>`select count(*)::int as n from orders where customer_subject = ${p.subject}::uuid`.execute(db);
   if (Number(left.rows[0]!.n) !== 0 || (await subjectStatus(db, p.subject)) !== 'erased') throw new Error('the erasure left the person linked');
   return {
-    exportMs: ex.ms, plainReadMs: plain.ms, plainRows: plain.result, eraseMs: erase.ms, plainChangeMs: change.ms, unlinkMs: unlink.ms,
-    exportBytes: Buffer.byteLength(json), jsonMs, exportSpent: ex.spent, eraseSpent: erase.spent,
+    exportMs: ex.ms,
+    plainReadMs: plain.ms,
+    plainRows: plain.result,
+    eraseMs: erase.ms,
+    plainChangeMs: change.ms,
+    unlinkMs: unlink.ms,
+    exportBytes: Buffer.byteLength(json),
+    jsonMs,
+    exportSpent: ex.spent,
+    eraseSpent: erase.spent,
   };
 }
 
@@ -524,7 +615,9 @@ async function benchOn(database: DatabaseHandle, options: Options): Promise<stri
   const shop = await openShop(database, options.spool);
   const out = (line: string) => process.stdout.write(`${line}\n`);
   try {
-    out(`\nRights benchmark on ${database.engine} (${availableParallelism()} CPUs, load average ${loadavg()[0]!.toFixed(1)}, Node ${process.versions.node}); ${options.runs} ${options.runs === 1 ? 'person' : 'people'} per size, medians; mail ${options.spool ? 'spooled to .eml files (no SMTP_URL)' : 'sent by SMTP (no spool files)'}`);
+    out(
+      `\nRights benchmark on ${database.engine} (${availableParallelism()} CPUs, load average ${loadavg()[0]!.toFixed(1)}, Node ${process.versions.node}); ${options.runs} ${options.runs === 1 ? 'person' : 'people'} per size, medians; mail ${options.spool ? 'spooled to .eml files (no SMTP_URL)' : 'sent by SMTP (no spool files)'}`,
+    );
     const shape = await shapeCheck(shop);
     out(`shape check: a generated order holds what a real purchase holds: ${shape}`);
     // Warm-up (statement plans, JIT, key cache): one person, not measured.
@@ -579,7 +672,9 @@ async function benchOn(database: DatabaseHandle, options: Options): Promise<stri
       const ratio = med(1000, shred) / med(1, shred);
       check(ratio < BOUNDS.eraseRatio, `the kernel's shred within it, 1,000 / 1 order ${ratio.toFixed(1)}x (flat: below ${BOUNDS.eraseRatio}x)`);
       const [u1, u1000] = [med(1, (m) => m.unlinkMs), med(1000, (m) => m.unlinkMs)];
-      out(`  info  the unlink step after it (orders, payments, requests): ${fmt(u1000)} ms at 1,000 orders, ${Math.round(((u1000 - u1) / 999) * 1000)} µs per order; the person is already erased by then`);
+      out(
+        `  info  the unlink step after it (orders, payments, requests): ${fmt(u1000)} ms at 1,000 orders, ${Math.round(((u1000 - u1) / 999) * 1000)} µs per order; the person is already erased by then`,
+      );
     }
     return verdicts;
   } finally {

@@ -58,9 +58,7 @@ function parseSettings(args: string[]): Settings | null {
 async function startTarget(databaseUrl: string | null): Promise<{ child: ChildProcess; ready: TargetReady }> {
   const script = fileURLToPath(new URL('./support/storefront-target.ts', import.meta.url));
   const child = spawn(process.execPath, [script, databaseUrl ?? ''], { stdio: ['ignore', 'pipe', 'inherit'] });
-  const exited = new Promise<never>((_, reject) =>
-    child.once('exit', (code) => reject(new Error(`the server process exited (${code}) before it was ready`))),
-  );
+  const exited = new Promise<never>((_, reject) => child.once('exit', (code) => reject(new Error(`the server process exited (${code}) before it was ready`))));
   const firstLine = new Promise<string>((resolve) => createInterface({ input: child.stdout! }).once('line', resolve));
   const line = await Promise.race([firstLine, exited]);
   return { child, ready: JSON.parse(line) as TargetReady };

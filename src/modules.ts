@@ -14,7 +14,19 @@ import type { Module } from './platform/module.ts';
 import { privacyModule, holdersOf } from './privacy/index.ts';
 import { makeRightsModule } from './rights/index.ts';
 
-export const modules: Module[] = [privacyModule, jobsModule, idempotencyModule, commsModule, accountsModule, catalogueModule, cartModule, storefrontModule, ordersModule, paymentsModule, checkoutModule];
+export const modules: Module[] = [
+  privacyModule,
+  jobsModule,
+  idempotencyModule,
+  commsModule,
+  accountsModule,
+  catalogueModule,
+  cartModule,
+  storefrontModule,
+  ordersModule,
+  paymentsModule,
+  checkoutModule,
+];
 // Rights comes last: it reaches every module's personal data through the holders they declare.
 modules.push(makeRightsModule({ holders: () => holdersOf(modules) }));
 

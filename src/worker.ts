@@ -28,10 +28,7 @@ export async function runWorkerProcess(extraModules: readonly Module[] = []): Pr
     throw err;
   }
   if (!config.databaseUrl) {
-    console.error(
-      'Custodian worker cannot start: `npm run worker` needs DATABASE_URL (PostgreSQL). ' +
-        'With the embedded database, `npm start` runs the worker inside the shop process.',
-    );
+    console.error('Custodian worker cannot start: `npm run worker` needs DATABASE_URL (PostgreSQL). ' + 'With the embedded database, `npm start` runs the worker inside the shop process.');
     process.exit(1);
   }
 

@@ -49,11 +49,27 @@ testEachDatabase('[P000-01][P001-02] the checkout page asks exactly the declared
     const api = await buyer.call('GET', '/api/checkout');
     assert.equal(api.statusCode, 200);
     const card = (api.json() as { methods: { method: string; fields: { name: string }[] }[] }).methods.find((m) => m.method === 'card')!;
-    assert.deepEqual(card.fields.map((f) => f.name), ['name', 'email', 'age', ...Object.keys(address)]);
-    const extra = await app.inject({ method: 'POST', url: '/api/checkout', headers: { cookie: buyer.cookieHeaderValue(), 'content-type': 'application/json', 'idempotency-key': 'key-extra-0001' }, payload: JSON.stringify({ method: 'card', ...guest, ...address, organization: 'ACME' }) });
+    assert.deepEqual(
+      card.fields.map((f) => f.name),
+      ['name', 'email', 'age', ...Object.keys(address)],
+    );
+    const extra = await app.inject({
+      method: 'POST',
+      url: '/api/checkout',
+      headers: { cookie: buyer.cookieHeaderValue(), 'content-type': 'application/json', 'idempotency-key': 'key-extra-0001' },
+      payload: JSON.stringify({ method: 'card', ...guest, ...address, organization: 'ACME' }),
+    });
     assert.equal(extra.statusCode, 400, extra.body);
-    assert.deepEqual(extra.json().error.fields.map((f: { field: string }) => f.field), ['body.organization']);
-    const unknown = await app.inject({ method: 'POST', url: '/api/checkout', headers: { cookie: buyer.cookieHeaderValue(), 'content-type': 'application/json', 'idempotency-key': 'key-extra-0002' }, payload: JSON.stringify({ method: 'card', ...guest, ...address, shoe_size: '9' }) });
+    assert.deepEqual(
+      extra.json().error.fields.map((f: { field: string }) => f.field),
+      ['body.organization'],
+    );
+    const unknown = await app.inject({
+      method: 'POST',
+      url: '/api/checkout',
+      headers: { cookie: buyer.cookieHeaderValue(), 'content-type': 'application/json', 'idempotency-key': 'key-extra-0002' },
+      payload: JSON.stringify({ method: 'card', ...guest, ...address, shoe_size: '9' }),
+    });
     assert.equal(unknown.statusCode, 400);
     assert.match(unknown.body, /shoe_size/);
     assert.equal(await count(database.db, 'orders'), 0);
@@ -71,7 +87,12 @@ testEachDatabase('[P003-21] without a cart cookie checkout explains that cookies
     const post = await app.inject({ method: 'POST', url: '/checkout', headers: { 'content-type': 'application/x-www-form-urlencoded' }, payload: 'method=card&name=Ada' });
     assert.equal(post.statusCode, 400);
     assert.match(post.body, /Checkout needs a cookie/);
-    const api = await app.inject({ method: 'POST', url: '/api/checkout', headers: { 'content-type': 'application/json', 'idempotency-key': 'k-no-cookies-1' }, payload: JSON.stringify({ method: 'card' }) });
+    const api = await app.inject({
+      method: 'POST',
+      url: '/api/checkout',
+      headers: { 'content-type': 'application/json', 'idempotency-key': 'k-no-cookies-1' },
+      payload: JSON.stringify({ method: 'card' }),
+    });
     assert.equal(api.json().error.code, 'COOKIES_REQUIRED');
   } finally {
     await app.close();
@@ -86,14 +107,24 @@ testEachDatabase('[P002-03][P000-10][P003-22] invoice on account: guest checkout
     await addToCart(buyer, 'router', shop.rtr1, '2');
     const form = await buyer.get('/checkout?method=invoice');
     assert.deepEqual(inputNames(form.body).slice(3, 5), ['phone_home', 'phone_business']);
-    const res = await buyer.post('/checkout', { idempotency_key: keyOf(form.body), method: 'invoice', ...guest, phone_home: '+44 20 7946 0001', phone_business: '+44 20 7946 0002', ...address, ...billing });
+    const res = await buyer.post('/checkout', {
+      idempotency_key: keyOf(form.body),
+      method: 'invoice',
+      ...guest,
+      phone_home: '+44 20 7946 0001',
+      phone_business: '+44 20 7946 0002',
+      ...address,
+      ...billing,
+    });
     assert.equal(res.statusCode, 303, res.body);
     const done = await buyer.get(res.headers.location as string);
     assert.equal(done.statusCode, 200);
     assert.match(done.body, /C-\d+/);
     assert.match(done.body, /credit approval/);
 
-    const { rows: [order] } = await sql<{ id: string; status: string; customer_subject: string; customer_user_id: string }>`select id, status, customer_subject, customer_user_id from orders`.execute(database.db);
+    const {
+      rows: [order],
+    } = await sql<{ id: string; status: string; customer_subject: string; customer_user_id: string }>`select id, status, customer_subject, customer_user_id from orders`.execute(database.db);
     assert.equal(order!.status, 'on_hold');
     assert.ok(order!.customer_user_id, 'the guest got an account');
     assert.equal(await count(database.db, 'checkout_credit_approvals'), 1);
@@ -101,11 +132,23 @@ testEachDatabase('[P002-03][P000-10][P003-22] invoice on account: guest checkout
     assert.equal((await buyer.get('/cart')).body.includes('Nighthawk Router'), false, 'the cart is empty');
 
     const actor = testActor('test');
-    const main = await app.privacy.read(database.db, { subject: order!.customer_subject, actor, purpose: 'fulfillment', ref: `order:${order!.id}`, categories: ['user.name', 'user.contact.email', 'user.contact.address', 'user.contact.phone_number'] });
+    const main = await app.privacy.read(database.db, {
+      subject: order!.customer_subject,
+      actor,
+      purpose: 'fulfillment',
+      ref: `order:${order!.id}`,
+      categories: ['user.name', 'user.contact.email', 'user.contact.address', 'user.contact.phone_number'],
+    });
     assert.equal(main.values['user.name'], 'Ada Lovelace');
     assert.equal((main.values['user.contact.address'] as Record<string, string>).city, 'London');
     assert.equal(main.values['user.contact.phone_number'], '+44 20 7946 0001');
-    const bill = await app.privacy.read(database.db, { subject: order!.customer_subject, actor, purpose: 'fulfillment', ref: `order:${order!.id}:billing`, categories: ['user.contact.organization', 'user.contact.address'] });
+    const bill = await app.privacy.read(database.db, {
+      subject: order!.customer_subject,
+      actor,
+      purpose: 'fulfillment',
+      ref: `order:${order!.id}:billing`,
+      categories: ['user.contact.organization', 'user.contact.address'],
+    });
     assert.equal(bill.values['user.contact.organization'], 'Difference Engines Ltd');
     const age = await app.privacy.read(database.db, { subject: order!.customer_subject, actor, purpose: 'account', ref: `order:${order!.id}`, categories: ['user.demographic.age_range'] });
     assert.equal((age.values['user.demographic.age_range'] as Record<string, string>).statement, 'adult');
@@ -130,7 +173,10 @@ testEachDatabase('[P000-01] a zero total is paid at once, without any payment fi
     const res = await buyer.post('/checkout', { idempotency_key: keyOf(form.body), method: 'free', ...guest });
     assert.equal(res.statusCode, 303, res.body);
     const { rows } = await sql<{ status: string }>`select status from orders`.execute(database.db);
-    assert.deepEqual(rows.map((r) => r.status), ['paid']);
+    assert.deepEqual(
+      rows.map((r) => r.status),
+      ['paid'],
+    );
   } finally {
     await app.close();
   }
@@ -173,9 +219,15 @@ testEachDatabase('checkout: processor down → 503, the order cancelled with its
     assert.match(res.body, /nothing was charged/i);
     assert.equal(await stockOf(database.db, 'RTR-1'), 5);
     const { rows } = await sql<{ status: string }>`select status from orders`.execute(database.db);
-    assert.deepEqual(rows.map((r) => r.status), ['cancelled']);
+    assert.deepEqual(
+      rows.map((r) => r.status),
+      ['cancelled'],
+    );
     const { rows: reasons } = await sql<{ reason: string | null }>`select reason from orders_transitions where reason is not null`.execute(database.db);
-    assert.ok(reasons.some((r) => r.reason === 'payment_not_started'), JSON.stringify(reasons));
+    assert.ok(
+      reasons.some((r) => r.reason === 'payment_not_started'),
+      JSON.stringify(reasons),
+    );
     assert.equal(await count(database.db, 'idempotency_keys'), 0);
     // The same key runs again (and fails again the same way): no pending order is ever left.
     assert.equal((await buyer.post('/checkout', post)).statusCode, 503);
@@ -213,11 +265,13 @@ testEachDatabase('checkout API: POST /api/checkout with an Idempotency-Key answe
     const shop = await makeShop(database.db);
     const buyer = newClient(app);
     await addToCart(buyer, 'vpn-licence', shop.vpn);
-    const send = (key: string | null) => app.inject({
-      method: 'POST', url: '/api/checkout',
-      headers: { cookie: buyer.cookieHeaderValue(), 'content-type': 'application/json', ...(key ? { 'idempotency-key': key } : {}) },
-      payload: JSON.stringify({ method: 'invoice', ...guest, ...billing }),
-    });
+    const send = (key: string | null) =>
+      app.inject({
+        method: 'POST',
+        url: '/api/checkout',
+        headers: { cookie: buyer.cookieHeaderValue(), 'content-type': 'application/json', ...(key ? { 'idempotency-key': key } : {}) },
+        payload: JSON.stringify({ method: 'invoice', ...guest, ...billing }),
+      });
     const missing = await send(null);
     assert.equal(missing.statusCode, 400);
     assert.match(missing.body, /idempotency-key/);
@@ -253,8 +307,12 @@ testEachDatabase('[P000-10] a signed-in customer checks out as themself: the ord
     const res = await buyer.post('/checkout', { idempotency_key: keyOf(form.body), method: 'invoice', name: 'Philippa Q.', email: 'orders@quarrington.example', age: 'adult', ...billing });
     assert.equal(res.statusCode, 303, res.body);
     assert.equal(await count(database.db, 'accounts_users'), users, 'no account made');
-    const { rows: [order] } = await sql<{ number: string; customer_user_id: string }>`select number, customer_user_id from orders`.execute(database.db);
-    const { rows: [user] } = await sql<{ id: string }>`select id from accounts_users where kind = 'customer'`.execute(database.db);
+    const {
+      rows: [order],
+    } = await sql<{ number: string; customer_user_id: string }>`select number, customer_user_id from orders`.execute(database.db);
+    const {
+      rows: [user],
+    } = await sql<{ id: string }>`select id from accounts_users where kind = 'customer'`.execute(database.db);
     assert.equal(order!.customer_user_id, user!.id);
     assert.match((await buyer.get(res.headers.location as string)).body, /your orders/);
     assert.match((await buyer.get('/account/orders')).body, new RegExp(order!.number));

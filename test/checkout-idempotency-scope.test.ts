@@ -23,7 +23,9 @@ async function buyerWith(app: FastifyInstance, slug: string, variantId: string, 
 
 const checkout = (app: FastifyInstance, buyer: CartClient, key: string, body: Record<string, string>) =>
   app.inject({
-    method: 'POST', url: '/api/checkout', remoteAddress: buyer.ip,
+    method: 'POST',
+    url: '/api/checkout',
+    remoteAddress: buyer.ip,
     headers: { cookie: buyer.cookieHeaderValue(), 'content-type': 'application/json', 'idempotency-key': key },
     payload: JSON.stringify(body),
   });

@@ -33,7 +33,10 @@ async function addToCart(buyer: CartClient, slug: string, variantId: string, qua
 }
 
 /** The path and query of a URL of the store (the test app answers by inject, not by host). */
-const pathOf = (url: string) => { const u = new URL(url); return u.pathname + u.search; };
+const pathOf = (url: string) => {
+  const u = new URL(url);
+  return u.pathname + u.search;
+};
 
 function filesUnder(dir: string): string[] {
   return readdirSync(dir).flatMap((name) => {
@@ -44,97 +47,126 @@ function filesUnder(dir: string): string[] {
 
 const cardForms = (digits: string) => [digits, digits.replace(/(\d{4})(?=\d)/g, '$1 '), digits.replace(/(\d{4})(?=\d)/g, '$1-')];
 
-testEachDatabase('[P002-18][P001-01][P002-15][P000-15][P001-03] a guest buys with a card on the processor page; the order is paid, mailed, every share ledgered with the order, and no card number is anywhere of the store, nor the buyer\'s name, email, address or phone in plain text in the database files', async (database, t) => {
-  const sink = await startSmtpSink();
-  t.after(() => sink.stop());
-  const bed = await paymentsTestBed(database, { SMTP_URL: sink.url, LOG_LEVEL: 'debug', CHECKOUT_REQUIRE_PHONES: 'true' });
-  t.after(() => bed.close());
-  const { app, logs } = bed;
-  const worker = testWorker(database, commsModule.jobs ?? {}, { services: { config: bed.config, privacy: app.privacy } });
-  await worker.start();
-  t.after(() => worker.stop(5000));
+testEachDatabase(
+  "[P002-18][P001-01][P002-15][P000-15][P001-03] a guest buys with a card on the processor page; the order is paid, mailed, every share ledgered with the order, and no card number is anywhere of the store, nor the buyer's name, email, address or phone in plain text in the database files",
+  async (database, t) => {
+    const sink = await startSmtpSink();
+    t.after(() => sink.stop());
+    const bed = await paymentsTestBed(database, { SMTP_URL: sink.url, LOG_LEVEL: 'debug', CHECKOUT_REQUIRE_PHONES: 'true' });
+    t.after(() => bed.close());
+    const { app, logs } = bed;
+    const worker = testWorker(database, commsModule.jobs ?? {}, { services: { config: bed.config, privacy: app.privacy } });
+    await worker.start();
+    t.after(() => worker.stop(5000));
 
-  const shop = await makeShop(database.db);
-  const buyer = newClient(app);
-  await addToCart(buyer, 'router', shop.rtr1);
-  const form = await buyer.get('/checkout');
-  assert.equal(form.statusCode, 200);
-  const post = { idempotency_key: keyOf(form.body), method: 'card', ...guest, ...phones, ...address };
-  const started = await buyer.post('/checkout', post);
-  assert.equal(started.statusCode, 303, started.body);
-  const payUrl = started.headers.location as string;
-  assert.ok(payUrl.startsWith(bed.sandbox.url), `the buyer goes to the processor's own origin (${payUrl})`);
-  assert.equal(await count(database.db, sql<{ n: number }>`select count(*)::int as n from orders where status = 'pending_payment'`), 1);
-  assert.equal((await sql<{ stock: number }>`select stock from catalogue_variants where sku = 'RTR-1'`.execute(database.db)).rows[0]!.stock, 4);
+    const shop = await makeShop(database.db);
+    const buyer = newClient(app);
+    await addToCart(buyer, 'router', shop.rtr1);
+    const form = await buyer.get('/checkout');
+    assert.equal(form.statusCode, 200);
+    const post = { idempotency_key: keyOf(form.body), method: 'card', ...guest, ...phones, ...address };
+    const started = await buyer.post('/checkout', post);
+    assert.equal(started.statusCode, 303, started.body);
+    const payUrl = started.headers.location as string;
+    assert.ok(payUrl.startsWith(bed.sandbox.url), `the buyer goes to the processor's own origin (${payUrl})`);
+    assert.equal(await count(database.db, sql<{ n: number }>`select count(*)::int as n from orders where status = 'pending_payment'`), 1);
+    assert.equal((await sql<{ stock: number }>`select stock from catalogue_variants where sku = 'RTR-1'`.execute(database.db)).rows[0]!.stock, 4);
 
-  // A doubled submit of the same form: the same processor page, one order, one payment.
-  const again = await buyer.post('/checkout', post);
-  assert.equal(again.headers.location, payUrl);
-  assert.equal(await count(database.db, sql<{ n: number }>`select count(*)::int as n from orders`), 1);
-  assert.equal(await count(database.db, sql<{ n: number }>`select count(*)::int as n from payments_attempts`), 1);
+    // A doubled submit of the same form: the same processor page, one order, one payment.
+    const again = await buyer.post('/checkout', post);
+    assert.equal(again.headers.location, payUrl);
+    assert.equal(await count(database.db, sql<{ n: number }>`select count(*)::int as n from orders`), 1);
+    assert.equal(await count(database.db, sql<{ n: number }>`select count(*)::int as n from payments_attempts`), 1);
 
-  // On the processor's page: a declined card first (the order waits), then the good one.
-  const declined = await submitPayForm(payUrl, { ...TEST_CARD, number: '4000 0000 0000 0002' });
-  assert.equal(declined.status, 402);
-  const paid = await submitPayForm(payUrl, TEST_CARD);
-  assert.equal(paid.status, 303);
-  const back = await buyer.get(pathOf(paid.location!));
-  assert.equal(back.statusCode, 303, back.body);
-  const done = await buyer.get(back.headers.location as string);
-  assert.equal(done.statusCode, 200);
-  const number = /id="order-number">([^<]+)</.exec(done.body)?.[1];
-  assert.match(number ?? '', /^C-\d+$/);
-  assert.match(done.body, /mailed you how to sign in/);
+    // On the processor's page: a declined card first (the order waits), then the good one.
+    const declined = await submitPayForm(payUrl, { ...TEST_CARD, number: '4000 0000 0000 0002' });
+    assert.equal(declined.status, 402);
+    const paid = await submitPayForm(payUrl, TEST_CARD);
+    assert.equal(paid.status, 303);
+    const back = await buyer.get(pathOf(paid.location!));
+    assert.equal(back.statusCode, 303, back.body);
+    const done = await buyer.get(back.headers.location as string);
+    assert.equal(done.statusCode, 200);
+    const number = /id="order-number">([^<]+)</.exec(done.body)?.[1];
+    assert.match(number ?? '', /^C-\d+$/);
+    assert.match(done.body, /mailed you how to sign in/);
 
-  const { rows: [order] } = await sql<{ status: string; number: string }>`select status, number from orders`.execute(database.db);
-  assert.deepEqual(order, { status: 'paid', number });
-  assert.doesNotMatch((await buyer.get('/cart')).body, /Nighthawk Router/, 'the cart was cleared');
+    const {
+      rows: [order],
+    } = await sql<{ status: string; number: string }>`select status, number from orders`.execute(database.db);
+    assert.deepEqual(order, { status: 'paid', number });
+    assert.doesNotMatch((await buyer.get('/cart')).body, /Nighthawk Router/, 'the cart was cleared');
 
-  // P001-03: every share the purchase made is in the ledger, tied to this order and to a recipient declared for fulfilment.
-  const { rows: [placed] } = await sql<{ id: string; customer_subject: string }>`select id, customer_subject from orders`.execute(database.db);
-  const shares = await app.privacy.disclosuresOf(database.db, { subject: placed!.customer_subject, actor: testActor('test'), purpose: 'fulfillment' });
-  assert.deepEqual(shares.map((d) => d.recipient), ['payment-processor'], 'the processor was told who pays, and no one else was told anything');
-  for (const share of shares) {
-    assert.equal(share.order, placed!.id);
-    assert.equal(share.basis, 'fulfillment');
-    assert.ok(app.privacy.map.recipients.get(share.recipient)?.bases.has('fulfillment'), `${share.recipient} is a fulfilment recipient`);
-  }
+    // P001-03: every share the purchase made is in the ledger, tied to this order and to a recipient declared for fulfilment.
+    const {
+      rows: [placed],
+    } = await sql<{ id: string; customer_subject: string }>`select id, customer_subject from orders`.execute(database.db);
+    const shares = await app.privacy.disclosuresOf(database.db, { subject: placed!.customer_subject, actor: testActor('test'), purpose: 'fulfillment' });
+    assert.deepEqual(
+      shares.map((d) => d.recipient),
+      ['payment-processor'],
+      'the processor was told who pays, and no one else was told anything',
+    );
+    for (const share of shares) {
+      assert.equal(share.order, placed!.id);
+      assert.equal(share.basis, 'fulfillment');
+      assert.ok(app.privacy.map.recipients.get(share.recipient)?.bases.has('fulfillment'), `${share.recipient} is a fulfilment recipient`);
+    }
 
-  // The status mail and the set-password mail reach a real SMTP server.
-  const statusMail = await sink.waitForMail((m) => m.text.includes(number!), 20_000);
-  assert.ok(statusMail.to.some((to) => to.includes('grace@example.com')));
-  await sink.waitForMail((m) => /password/i.test(m.text) && m.to.some((to) => to.includes('grace@example.com')), 20_000);
-  await waitFor('the outbox to be sent', async () => (await count(database.db, sql<{ n: number }>`select count(*)::int as n from comms_outbox where status = 'queued'`)) === 0);
-  await app.privacy.flush();
+    // The status mail and the set-password mail reach a real SMTP server.
+    const statusMail = await sink.waitForMail((m) => m.text.includes(number!), 20_000);
+    assert.ok(statusMail.to.some((to) => to.includes('grace@example.com')));
+    await sink.waitForMail((m) => /password/i.test(m.text) && m.to.some((to) => to.includes('grace@example.com')), 20_000);
+    await waitFor('the outbox to be sent', async () => (await count(database.db, sql<{ n: number }>`select count(*)::int as n from comms_outbox where status = 'queued'`)) === 0);
+    await app.privacy.flush();
 
-  // P002-18: no form of the card number anywhere the store keeps anything.
-  const forms = cardForms(TEST_CARD.number.replace(/\D/g, ''));
-  const haystacks: [string, string][] = [
-    ['logs', JSON.stringify(logs)],
-    ['mail', sink.received.map((m) => m.raw ?? `${m.text}${m.html ?? ''}`).join('\n')],
-    ['data dir', filesUnder(bed.config.dataDir).map((f) => readFileSync(f, 'latin1')).join('\n')],
-  ];
-  if (database.engine === 'pglite') {
-    const dump = Buffer.from(await (await database.dumpPGlite!()).arrayBuffer());
-    let raw = dump;
-    try { raw = gunzipSync(dump); } catch { /* not compressed */ }
-    haystacks.push(['PGlite data files', raw.toString('latin1')]);
-  } else {
-    haystacks.push(['pg_dump', execFileSync('pg_dump', ['--no-owner', database.url!], { maxBuffer: 512 * 1024 * 1024 }).toString('latin1')]);
-  }
-  for (const [where, text] of haystacks) {
-    assert.ok(text.length > 0, `${where} is not empty`);
-    for (const f of forms) assert.ok(!text.includes(f), `the card number (${f.length} chars) is in ${where}`);
-  }
-  // The haystack is real: the last four digits the processor gave back are kept (as a kernel item, encrypted), the order number is in the dump.
-  assert.ok(haystacks.at(-1)![1].includes(number!));
+    // P002-18: no form of the card number anywhere the store keeps anything.
+    const forms = cardForms(TEST_CARD.number.replace(/\D/g, ''));
+    const haystacks: [string, string][] = [
+      ['logs', JSON.stringify(logs)],
+      ['mail', sink.received.map((m) => m.raw ?? `${m.text}${m.html ?? ''}`).join('\n')],
+      [
+        'data dir',
+        filesUnder(bed.config.dataDir)
+          .map((f) => readFileSync(f, 'latin1'))
+          .join('\n'),
+      ],
+    ];
+    if (database.engine === 'pglite') {
+      const dump = Buffer.from(await (await database.dumpPGlite!()).arrayBuffer());
+      let raw = dump;
+      try {
+        raw = gunzipSync(dump);
+      } catch {
+        /* not compressed */
+      }
+      haystacks.push(['PGlite data files', raw.toString('latin1')]);
+    } else {
+      haystacks.push(['pg_dump', execFileSync('pg_dump', ['--no-owner', database.url!], { maxBuffer: 512 * 1024 * 1024 }).toString('latin1')]);
+    }
+    for (const [where, text] of haystacks) {
+      assert.ok(text.length > 0, `${where} is not empty`);
+      for (const f of forms) assert.ok(!text.includes(f), `the card number (${f.length} chars) is in ${where}`);
+    }
+    // The haystack is real: the last four digits the processor gave back are kept (as a kernel item, encrypted), the order number is in the dump.
+    assert.ok(haystacks.at(-1)![1].includes(number!));
 
-  // P000-15: the database's own files hold the buyer's name, email, address and phones only encrypted.
-  const dumped = haystacks.at(-1)![1];
-  for (const value of [guest.name, guest.email, address.ship_line1, address.ship_city, phones.phone_home, phones.phone_business, phones.phone_home.replace(/\D/g, ''), phones.phone_business.replace(/\D/g, '')]) {
-    assert.ok(!dumped.includes(value), `"${value}" is in plain text in the database files`);
-  }
-});
+    // P000-15: the database's own files hold the buyer's name, email, address and phones only encrypted.
+    const dumped = haystacks.at(-1)![1];
+    for (const value of [
+      guest.name,
+      guest.email,
+      address.ship_line1,
+      address.ship_city,
+      phones.phone_home,
+      phones.phone_business,
+      phones.phone_home.replace(/\D/g, ''),
+      phones.phone_business.replace(/\D/g, ''),
+    ]) {
+      assert.ok(!dumped.includes(value), `"${value}" is in plain text in the database files`);
+    }
+  },
+);
 
 testEachDatabase('checkout: a declined card leaves the order waiting with the way back to the processor; unpaid after the wait, the order is cancelled and its stock released', async (database, t) => {
   const bed = await paymentsTestBed(database);
@@ -147,7 +179,9 @@ testEachDatabase('checkout: a declined card leaves the order waiting with the wa
   const started = await buyer.post('/checkout', { idempotency_key: keyOf(form.body), method: 'card', ...guest, ...address });
   assert.equal(started.statusCode, 303, started.body);
   const payUrl = started.headers.location as string;
-  const { rows: [attempt] } = await sql<{ payment_id: string; order_id: string }>`select payment_id, order_id from checkout_attempts`.execute(database.db);
+  const {
+    rows: [attempt],
+  } = await sql<{ payment_id: string; order_id: string }>`select payment_id, order_id from checkout_attempts`.execute(database.db);
 
   assert.equal((await submitPayForm(payUrl, { ...TEST_CARD, number: '4000 0000 0000 0002' })).status, 402);
   const back = await buyer.get(`/checkout/return/${attempt!.payment_id}`);

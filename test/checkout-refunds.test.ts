@@ -27,7 +27,9 @@ testEachDatabase('refunds: staff cancel a paid card order and the processor refu
   const atProcessor = await sandboxSession(bed, order.processorRef);
   assert.equal(atProcessor.refunded_minor, order.totalMinor);
   assert.equal(atProcessor.status, 'refunded');
-  const { rows: [payment] } = await sql<{ status: string; refunded_minor: number }>`select status, refunded_minor from payments_attempts`.execute(database.db);
+  const {
+    rows: [payment],
+  } = await sql<{ status: string; refunded_minor: number }>`select status, refunded_minor from payments_attempts`.execute(database.db);
   assert.deepEqual(payment, { status: 'refunded', refunded_minor: order.totalMinor });
   assert.equal((await getOrder(database.db, order.orderId))!.refunded_minor, order.totalMinor);
 
@@ -35,7 +37,15 @@ testEachDatabase('refunds: staff cancel a paid card order and the processor refu
   assert.equal((await cancel()).statusCode, 409);
   // The listener told the same transition twice (a retried delivery) refunds once.
   const last = (await historyOf(database.db, order.orderId)).at(-1)!;
-  const replay = { order: (await getOrder(database.db, order.orderId))!, from: 'paid' as const, to: 'cancelled' as const, transitionId: last.id, actor: staffActor('00000000-0000-4000-8000-000000000001', 'owner'), reason: last.reason, refundMinor: order.totalMinor };
+  const replay = {
+    order: (await getOrder(database.db, order.orderId))!,
+    from: 'paid' as const,
+    to: 'cancelled' as const,
+    transitionId: last.id,
+    actor: staffActor('00000000-0000-4000-8000-000000000001', 'owner'),
+    reason: last.reason,
+    refundMinor: order.totalMinor,
+  };
   await database.db.transaction().execute((trx) => refundOnTransition(trx, replay, ordersDeps(app)));
   assert.equal((await sandboxSession(bed, order.processorRef)).refunded_minor, order.totalMinor);
   assert.equal(await count(database.db, 'payments_refunds'), 1);

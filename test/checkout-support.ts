@@ -9,7 +9,10 @@ import { submitPayForm, TEST_CARD, TEST_SANDBOX_SECRET } from '../src/sandbox-pr
 export const keyOf = (body: string) => /name="idempotency_key" value="([^"]+)"/.exec(body)?.[1] ?? '';
 export const guest = { name: 'Grace Hopper', email: 'grace@example.com', age: 'adult' };
 export const address = { ship_line1: '1 Compiler Way', ship_line2: '', ship_postal_code: '10001', ship_city: 'New York', ship_country: 'US' };
-export const pathOf = (url: string) => { const u = new URL(url); return u.pathname + u.search; };
+export const pathOf = (url: string) => {
+  const u = new URL(url);
+  return u.pathname + u.search;
+};
 
 export async function addToCart(buyer: CartClient, slug: string, variantId: string, quantity = '1') {
   await buyer.get(`/products/${slug}`);
@@ -38,7 +41,9 @@ export async function placeCardOrder(bed: PaymentsTestBed, db: Db, options: { pa
   assert.equal(started.statusCode, 303, started.body);
   const payUrl = started.headers.location as string;
   if (options.pay !== false) assert.equal((await submitPayForm(payUrl, TEST_CARD)).status, 303);
-  const { rows: [row] } = await sql<{ id: string; number: string; total_minor: number; payment_id: string; processor_ref: string }>`
+  const {
+    rows: [row],
+  } = await sql<{ id: string; number: string; total_minor: number; payment_id: string; processor_ref: string }>`
     select o.id, o.number, o.total_minor, p.id as payment_id, p.processor_ref
     from orders o join payments_attempts p on p.order_id = o.id`.execute(db);
   return { buyer, orderId: row!.id, number: row!.number, paymentId: row!.payment_id, processorRef: row!.processor_ref, totalMinor: row!.total_minor, payUrl };

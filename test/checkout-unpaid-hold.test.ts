@@ -21,7 +21,9 @@ async function cardCheckout(app: FastifyInstance, ip: string, variantId: string,
   if (added.statusCode !== 303 && /name="confirm"/.test(added.body)) added = await buyer.post('/cart/add', { variant_id: variantId, quantity: String(quantity), confirm: '1' });
   assert.equal(added.statusCode, 303, added.body);
   return app.inject({
-    method: 'POST', url: '/api/checkout', remoteAddress: ip,
+    method: 'POST',
+    url: '/api/checkout',
+    remoteAddress: ip,
     headers: { cookie: buyer.cookieHeaderValue(), 'content-type': 'application/json', 'idempotency-key': `hold-${ip}-${quantity}-${Math.random().toString(36).slice(2)}` },
     payload: JSON.stringify({ method: 'card', ...guest, ...address }),
   });
@@ -70,7 +72,9 @@ testEachDatabase('invoice orders waiting for their credit decision count towards
       let added = await buyer.post('/cart/add', { variant_id: shop.rtr1, quantity: String(quantity) });
       if (added.statusCode !== 303 && /name="confirm"/.test(added.body)) added = await buyer.post('/cart/add', { variant_id: shop.rtr1, quantity: String(quantity), confirm: '1' });
       return app.inject({
-        method: 'POST', url: '/api/checkout', remoteAddress: ip,
+        method: 'POST',
+        url: '/api/checkout',
+        remoteAddress: ip,
         headers: { cookie: buyer.cookieHeaderValue(), 'content-type': 'application/json', 'idempotency-key': `inv-${ip}-${quantity}-${Math.random().toString(36).slice(2)}` },
         payload: JSON.stringify({ method: 'invoice', ...guest, ...address, ...billing }),
       });

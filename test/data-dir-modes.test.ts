@@ -26,7 +26,10 @@ function walk(dir: string): { path: string; mode: number; dir: boolean }[] {
   return out;
 }
 
-const reachable = (dir: string) => walk(dir).filter((e) => (e.mode & 0o077) !== 0).map((e) => `${e.path} ${e.mode.toString(8)}`);
+const reachable = (dir: string) =>
+  walk(dir)
+    .filter((e) => (e.mode & 0o077) !== 0)
+    .map((e) => `${e.path} ${e.mode.toString(8)}`);
 
 async function until(what: string, check: () => boolean, ms = 30_000): Promise<void> {
   const end = Date.now() + ms;

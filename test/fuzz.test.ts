@@ -99,7 +99,9 @@ function formPairs(name: string, value: unknown): string[] {
 }
 
 function formBody(fields: Record<string, unknown>): string {
-  return Object.entries(fields).flatMap(([k, v]) => formPairs(k, v)).join('&');
+  return Object.entries(fields)
+    .flatMap(([k, v]) => formPairs(k, v))
+    .join('&');
 }
 
 type Schema = { type?: unknown; properties?: Record<string, Schema>; enum?: unknown[]; format?: string; minimum?: number; pattern?: string; default?: unknown };
@@ -137,12 +139,25 @@ async function realThings(app: Parameters<typeof ordersDeps>[0], db: Parameters<
   const system = systemActor('test.fuzz');
   const id = randomUUID();
   const subject = await testCustomer(app.privacy, db, id);
-  const order = await createOrder(ordersDeps(app), db, { id, customerSubject: subject, customerUserId: null, priced: pricedCart({ physical: true }), paymentMethod: 'card', fulfilment: 'ship', actor: system });
+  const order = await createOrder(ordersDeps(app), db, {
+    id,
+    customerSubject: subject,
+    customerUserId: null,
+    priced: pricedCart({ physical: true }),
+    paymentMethod: 'card',
+    fulfilment: 'ship',
+    actor: system,
+  });
   await transitionOrder(ordersDeps(app), db, { orderId: id, to: 'paid', actor: system });
-  const { rows: [variant] } = await sql<{ id: string; sku: string }>`select id, sku from catalogue_variants order by sku limit 1`.execute(db);
+  const {
+    rows: [variant],
+  } = await sql<{ id: string; sku: string }>`select id, sku from catalogue_variants order by sku limit 1`.execute(db);
   await buyer.get('/account/lists');
   const list = await buyer.post('/account/lists', { name: 'Fuzz list' });
-  const listId = String(list.headers.location ?? '').split('/').at(-1) ?? '';
+  const listId =
+    String(list.headers.location ?? '')
+      .split('/')
+      .at(-1) ?? '';
   assert.match(listId, /^[0-9a-f-]{36}$/, 'a saved list to fuzz');
   return { number: order.number, id: listId, variant_id: variant!.id, sku: variant!.sku, to: 'on_hold', quantity: '1', decision: 'approved' };
 }
@@ -153,133 +168,169 @@ interface Who {
   headers?: Record<string, string>;
 }
 
-testEachDatabase('fuzz: nasty values to every route and form, as anonymous, customer and staff, never get a 5xx and log no stack', async (database) => {
-  await seedDemoShop(database.db);
-  const { app, logs, staffHeaders } = await buildTestApp(database, { DEMO_DATA: 'true', STRIPE_SECRET_KEY: 'sk_test_fuzzFixtureKey000000', STRIPE_WEBHOOK_SECRET: WHSEC });
-  try {
-    const anonymous = new FormClient(app, '203.0.113.10');
-    await anonymous.get('/account/login');
-    const buyer = new FormClient(app, '203.0.113.11');
-    await buyer.get('/account/login');
-    assert.equal((await buyer.post('/account/login', { email: demoLogins.customer.email, password: demoLogins.customer.password })).statusCode, 303);
-    await buyer.get('/account');
-    const staff = await staffClient(app, database.db, { name: 'Fuzz Owner', email: 'fuzz-owner@example.com', role: 'owner', password: 'fuzz-owner-71-lantern-drift' }, '203.0.113.12');
-    await staff.get('/staff');
-    const dpo = await staffClient(app, database.db, { name: 'Fuzz Officer', email: 'fuzz-dpo@example.com', role: 'dpo', password: 'fuzz-officer-38-harbour-gleam' }, '203.0.113.13');
-    await dpo.get('/staff/dpo');
-    assert.ok(staff.csrf && dpo.csrf && buyer.csrf && anonymous.csrf, 'every client has a form token');
-    const personalToken = await staffTokenHeaders(app, database.db, 'owner');
-    const slug = /\/products\/([a-z0-9-]+)/.exec((await anonymous.get('/')).body)?.[1] ?? 'fuzz';
-    const real: Record<string, string> = { slug, ...(await realThings(app, database.db, buyer)) };
+testEachDatabase(
+  'fuzz: nasty values to every route and form, as anonymous, customer and staff, never get a 5xx and log no stack',
+  async (database) => {
+    await seedDemoShop(database.db);
+    const { app, logs, staffHeaders } = await buildTestApp(database, { DEMO_DATA: 'true', STRIPE_SECRET_KEY: 'sk_test_fuzzFixtureKey000000', STRIPE_WEBHOOK_SECRET: WHSEC });
+    try {
+      const anonymous = new FormClient(app, '203.0.113.10');
+      await anonymous.get('/account/login');
+      const buyer = new FormClient(app, '203.0.113.11');
+      await buyer.get('/account/login');
+      assert.equal((await buyer.post('/account/login', { email: demoLogins.customer.email, password: demoLogins.customer.password })).statusCode, 303);
+      await buyer.get('/account');
+      const staff = await staffClient(app, database.db, { name: 'Fuzz Owner', email: 'fuzz-owner@example.com', role: 'owner', password: 'fuzz-owner-71-lantern-drift' }, '203.0.113.12');
+      await staff.get('/staff');
+      const dpo = await staffClient(app, database.db, { name: 'Fuzz Officer', email: 'fuzz-dpo@example.com', role: 'dpo', password: 'fuzz-officer-38-harbour-gleam' }, '203.0.113.13');
+      await dpo.get('/staff/dpo');
+      assert.ok(staff.csrf && dpo.csrf && buyer.csrf && anonymous.csrf, 'every client has a form token');
+      const personalToken = await staffTokenHeaders(app, database.db, 'owner');
+      const slug = /\/products\/([a-z0-9-]+)/.exec((await anonymous.get('/')).body)?.[1] ?? 'fuzz';
+      const real: Record<string, string> = { slug, ...(await realThings(app, database.db, buyer)) };
 
-    const whoFor = (url: string): Who[] => {
-      const anon: Who = { name: 'anonymous', client: anonymous };
-      if (url.startsWith('/api/staff')) return [{ name: 'staff', client: staff }, { name: 'token', client: anonymous, headers: staffHeaders }, { name: 'personal-token', client: anonymous, headers: personalToken }];
-      if (url.startsWith('/staff/dpo')) return [{ name: 'dpo', client: dpo }];
-      if (url.startsWith('/staff')) return [{ name: 'staff', client: staff }];
-      if (/^\/(api\/)?(account|checkout|cart)/.test(url)) return [{ name: 'customer', client: buyer }, anon];
-      return [anon];
-    };
+      const whoFor = (url: string): Who[] => {
+        const anon: Who = { name: 'anonymous', client: anonymous };
+        if (url.startsWith('/api/staff'))
+          return [
+            { name: 'staff', client: staff },
+            { name: 'token', client: anonymous, headers: staffHeaders },
+            { name: 'personal-token', client: anonymous, headers: personalToken },
+          ];
+        if (url.startsWith('/staff/dpo')) return [{ name: 'dpo', client: dpo }];
+        if (url.startsWith('/staff')) return [{ name: 'staff', client: staff }];
+        if (/^\/(api\/)?(account|checkout|cart)/.test(url)) return [{ name: 'customer', client: buyer }, anon];
+        return [anon];
+      };
 
-    const failures: string[] = [];
-    let sent = 0;
-    const send = async (who: Who, method: string, url: string, body: { json?: string; form?: string; raw?: string; type?: string } | null, label: string) => {
-      const headers: Record<string, string> = { accept: sent % 2 ? 'text/html' : 'application/json', cookie: [...who.client.cookies].map(([k, v]) => `${k}=${v}`).join('; '), ...who.headers };
-      let payload: string | undefined;
-      if (body?.json !== undefined) [headers['content-type'], payload] = ['application/json', body.json];
-      else if (body?.form !== undefined) [headers['content-type'], payload] = ['application/x-www-form-urlencoded', body.form];
-      else if (body?.raw !== undefined) [headers['content-type'], payload] = [body.type ?? 'text/plain', body.raw];
-      sent++;
-      const res = await app.inject({ method: method as 'POST', url, headers, remoteAddress: who.client.ip, ...(payload !== undefined ? { payload } : {}) });
-      if (res.statusCode >= 500) failures.push(`${res.statusCode} ${method} ${url.slice(0, 120)} as ${who.name}: ${label} → ${res.body.slice(0, 160)}`);
-    };
-
-    // Sign-outs last, so the sessions hold for the rest of the walk.
-    const routes = app.routeTable
-      .filter((r) => r.method !== 'HEAD' && r.method !== 'OPTIONS' && !r.url.startsWith('/static/'))
-      .toSorted((a, b) => Number(/logout|delete/.test(a.url)) - Number(/logout|delete/.test(b.url)));
-    const swaggerPaths = Object.keys((app.swagger() as { paths: Record<string, unknown> }).paths);
-    for (const path of swaggerPaths) assert.ok(routes.some((r) => r.url === path.replace(/\{([^}]+)\}/g, ':$1')), `OpenAPI path ${path} is in the route table`);
-
-    for (const route of routes) {
-      const rand = seeded(hash(`${route.method} ${route.url}`));
-      const pick = (n: number) => [...always, ...Array.from({ length: n }, () => nasty[Math.floor(rand() * nasty.length)])];
-      const isJson = route.url.startsWith('/api/') || route.url.startsWith('/payments/');
-      const base = fillPath(route.url, real);
-      const withBody = ['POST', 'PUT', 'PATCH', 'DELETE'].includes(route.method);
-      const fieldsOf = (schema: RouteEntry['schema'], part: 'body' | 'querystring') => propertiesOf(schema?.[part]) ?? Object.fromEntries((part === 'body' ? guessedFields : guessedQuery).map((f) => [f, {} as Schema]));
-
-      for (const who of whoFor(route.url)) {
-        const csrf = { _csrf: who.client.csrf };
-        // Path parameters.
-        for (const name of [...route.url.matchAll(/:([A-Za-z_]+)/g)].map((m) => m[1]!)) {
-          for (const value of [NULL_BYTE, LONE_SURROGATE, 'x'.repeat(3000)]) {
-            await send(who, route.method, fillPath(route.url, { ...real, [name]: value }), withBody ? (isJson ? { json: '{}' } : { form: formBody(csrf) }) : null, `params.${name}`);
-          }
-        }
-        if (!withBody) {
-          const fields = fieldsOf(route.schema, 'querystring');
-          for (const [name, schema] of Object.entries(fields)) {
-            for (const value of pick(1)) {
-              const query = formBody({ ...Object.fromEntries(Object.entries(fields).map(([n, s]) => [n, plausible(s, n, real)])), [name]: value });
-              await send(who, route.method, `${base}?${query}`, null, `query.${name}=${JSON.stringify(value)?.slice(0, 40)}`);
-            }
-            void schema;
-          }
-          continue;
-        }
-        // Whole bodies.
-        const wholes: Array<[string, Parameters<typeof send>[3]]> = [
-          ['no body', null],
-          ['json null', { json: 'null' }],
-          ['json array', { json: '[]' }],
-          ['json string', { json: '"x"' }],
-          ['json broken', { json: '{"a":' }],
-          ['text/plain', { raw: 'a=b', type: 'text/plain' }],
-          ['form with a null byte in an unknown field', { form: formBody({ ...csrf, 'zz\u0000': NULL_BYTE }) }],
-          ['empty form', { form: formBody(csrf) }],
-        ];
-        for (const [label, body] of wholes) await send(who, route.method, base, body, label);
-        // One field at a time, the others plausible.
-        const fields = fieldsOf(route.schema, 'body');
-        const good = Object.fromEntries(Object.entries(fields).map(([n, s]) => [n, plausible(s, n, real)]));
-        for (const name of Object.keys(fields)) {
-          for (const value of pick(isJson ? 2 : 1)) {
-            const fieldsNow = { ...good, [name]: value };
-            await send(who, route.method, base, isJson ? { json: JSON.stringify(fieldsNow) } : { form: formBody({ ...csrf, ...fieldsNow }) }, `body.${name}=${JSON.stringify(value)?.slice(0, 40)}`);
-          }
-        }
-      }
-    }
-
-    // Odd cookies: session, cart and form-token cookies that are not what the shop set.
-    const cookieValues = ['%00', '%ED%A0%80', 'x'.repeat(4000), '%FF%FE', '"', 'a=b'];
-    for (const [i, route] of routes.filter((r) => r.method === 'GET').entries()) {
-      const value = cookieValues[i % cookieValues.length]!;
-      const res = await app.inject({ method: 'GET', url: fillPath(route.url, real), headers: { accept: 'text/html', cookie: `__Host-session=${value}; __Host-cart=${value}; __Host-csrf=${value}` } });
-      sent++;
-      if (res.statusCode >= 500) failures.push(`${res.statusCode} GET ${route.url} with cookies ${value.slice(0, 20)} → ${res.body.slice(0, 160)}`);
-    }
-
-    // Signed webhooks with odd bodies: the signature holds, so the body itself must be refused.
-    const webhookBodies = ['null', '[]', '"x"', '1', '{}', '{"type":"x"}', '{"type":"x","data":null}', '{"type":"x","data":{"object":null}}',
-      '{"type":"checkout.session.completed","data":{"object":{"object":"checkout.session","id":"cs_\\u0000"}}}',
-      '{"type":"checkout.session.completed","data":{"object":{"object":"checkout.session","id":"cs_\\ud800"}}}',
-      '{"type":"checkout.session.completed","data":{"object":{"object":"checkout.session","id":["cs_1"]}}}',
-      `{"type":"checkout.session.completed","data":{"object":{"object":"checkout.session","id":"${'c'.repeat(5000)}"}}}`];
-    for (const raw of webhookBodies) {
-      for (const processor of ['stripe', 'sandbox']) {
-        const res = await app.inject({ method: 'POST', url: `/payments/webhook/${processor}`, headers: { 'content-type': 'application/json', 'stripe-signature': signWebhook(WHSEC, raw, new Date()) }, payload: raw });
+      const failures: string[] = [];
+      let sent = 0;
+      const send = async (who: Who, method: string, url: string, body: { json?: string; form?: string; raw?: string; type?: string } | null, label: string) => {
+        const headers: Record<string, string> = { accept: sent % 2 ? 'text/html' : 'application/json', cookie: [...who.client.cookies].map(([k, v]) => `${k}=${v}`).join('; '), ...who.headers };
+        let payload: string | undefined;
+        if (body?.json !== undefined) [headers['content-type'], payload] = ['application/json', body.json];
+        else if (body?.form !== undefined) [headers['content-type'], payload] = ['application/x-www-form-urlencoded', body.form];
+        else if (body?.raw !== undefined) [headers['content-type'], payload] = [body.type ?? 'text/plain', body.raw];
         sent++;
-        if (res.statusCode >= 500) failures.push(`${res.statusCode} signed ${processor} webhook ${raw.slice(0, 80)} → ${res.body.slice(0, 160)}`);
-      }
-    }
+        const res = await app.inject({ method: method as 'POST', url, headers, remoteAddress: who.client.ip, ...(payload !== undefined ? { payload } : {}) });
+        if (res.statusCode >= 500) failures.push(`${res.statusCode} ${method} ${url.slice(0, 120)} as ${who.name}: ${label} → ${res.body.slice(0, 160)}`);
+      };
 
-    assert.deepEqual(failures, [], `${failures.length} of ${sent} requests got a 5xx:\n${failures.slice(0, 40).join('\n')}`);
-    assert.ok(sent > 1000 && sent < 10_000, `a bounded walk: ${sent} requests`);
-    const errors = logs.filter((l) => Number(l.level) >= 50);
-    assert.deepEqual(errors.map((l) => l.msg), [], 'no error logged (no stack trace for a 4xx)');
-  } finally {
-    await app.close();
-  }
-}, { timeout: 600_000 });
+      // Sign-outs last, so the sessions hold for the rest of the walk.
+      const routes = app.routeTable
+        .filter((r) => r.method !== 'HEAD' && r.method !== 'OPTIONS' && !r.url.startsWith('/static/'))
+        .toSorted((a, b) => Number(/logout|delete/.test(a.url)) - Number(/logout|delete/.test(b.url)));
+      const swaggerPaths = Object.keys((app.swagger() as { paths: Record<string, unknown> }).paths);
+      for (const path of swaggerPaths)
+        assert.ok(
+          routes.some((r) => r.url === path.replace(/\{([^}]+)\}/g, ':$1')),
+          `OpenAPI path ${path} is in the route table`,
+        );
+
+      for (const route of routes) {
+        const rand = seeded(hash(`${route.method} ${route.url}`));
+        const pick = (n: number) => [...always, ...Array.from({ length: n }, () => nasty[Math.floor(rand() * nasty.length)])];
+        const isJson = route.url.startsWith('/api/') || route.url.startsWith('/payments/');
+        const base = fillPath(route.url, real);
+        const withBody = ['POST', 'PUT', 'PATCH', 'DELETE'].includes(route.method);
+        const fieldsOf = (schema: RouteEntry['schema'], part: 'body' | 'querystring') =>
+          propertiesOf(schema?.[part]) ?? Object.fromEntries((part === 'body' ? guessedFields : guessedQuery).map((f) => [f, {} as Schema]));
+
+        for (const who of whoFor(route.url)) {
+          const csrf = { _csrf: who.client.csrf };
+          // Path parameters.
+          for (const name of [...route.url.matchAll(/:([A-Za-z_]+)/g)].map((m) => m[1]!)) {
+            for (const value of [NULL_BYTE, LONE_SURROGATE, 'x'.repeat(3000)]) {
+              await send(who, route.method, fillPath(route.url, { ...real, [name]: value }), withBody ? (isJson ? { json: '{}' } : { form: formBody(csrf) }) : null, `params.${name}`);
+            }
+          }
+          if (!withBody) {
+            const fields = fieldsOf(route.schema, 'querystring');
+            for (const [name, schema] of Object.entries(fields)) {
+              for (const value of pick(1)) {
+                const query = formBody({ ...Object.fromEntries(Object.entries(fields).map(([n, s]) => [n, plausible(s, n, real)])), [name]: value });
+                await send(who, route.method, `${base}?${query}`, null, `query.${name}=${JSON.stringify(value)?.slice(0, 40)}`);
+              }
+              void schema;
+            }
+            continue;
+          }
+          // Whole bodies.
+          const wholes: Array<[string, Parameters<typeof send>[3]]> = [
+            ['no body', null],
+            ['json null', { json: 'null' }],
+            ['json array', { json: '[]' }],
+            ['json string', { json: '"x"' }],
+            ['json broken', { json: '{"a":' }],
+            ['text/plain', { raw: 'a=b', type: 'text/plain' }],
+            ['form with a null byte in an unknown field', { form: formBody({ ...csrf, 'zz\u0000': NULL_BYTE }) }],
+            ['empty form', { form: formBody(csrf) }],
+          ];
+          for (const [label, body] of wholes) await send(who, route.method, base, body, label);
+          // One field at a time, the others plausible.
+          const fields = fieldsOf(route.schema, 'body');
+          const good = Object.fromEntries(Object.entries(fields).map(([n, s]) => [n, plausible(s, n, real)]));
+          for (const name of Object.keys(fields)) {
+            for (const value of pick(isJson ? 2 : 1)) {
+              const fieldsNow = { ...good, [name]: value };
+              await send(who, route.method, base, isJson ? { json: JSON.stringify(fieldsNow) } : { form: formBody({ ...csrf, ...fieldsNow }) }, `body.${name}=${JSON.stringify(value)?.slice(0, 40)}`);
+            }
+          }
+        }
+      }
+
+      // Odd cookies: session, cart and form-token cookies that are not what the shop set.
+      const cookieValues = ['%00', '%ED%A0%80', 'x'.repeat(4000), '%FF%FE', '"', 'a=b'];
+      for (const [i, route] of routes.filter((r) => r.method === 'GET').entries()) {
+        const value = cookieValues[i % cookieValues.length]!;
+        const res = await app.inject({
+          method: 'GET',
+          url: fillPath(route.url, real),
+          headers: { accept: 'text/html', cookie: `__Host-session=${value}; __Host-cart=${value}; __Host-csrf=${value}` },
+        });
+        sent++;
+        if (res.statusCode >= 500) failures.push(`${res.statusCode} GET ${route.url} with cookies ${value.slice(0, 20)} → ${res.body.slice(0, 160)}`);
+      }
+
+      // Signed webhooks with odd bodies: the signature holds, so the body itself must be refused.
+      const webhookBodies = [
+        'null',
+        '[]',
+        '"x"',
+        '1',
+        '{}',
+        '{"type":"x"}',
+        '{"type":"x","data":null}',
+        '{"type":"x","data":{"object":null}}',
+        '{"type":"checkout.session.completed","data":{"object":{"object":"checkout.session","id":"cs_\\u0000"}}}',
+        '{"type":"checkout.session.completed","data":{"object":{"object":"checkout.session","id":"cs_\\ud800"}}}',
+        '{"type":"checkout.session.completed","data":{"object":{"object":"checkout.session","id":["cs_1"]}}}',
+        `{"type":"checkout.session.completed","data":{"object":{"object":"checkout.session","id":"${'c'.repeat(5000)}"}}}`,
+      ];
+      for (const raw of webhookBodies) {
+        for (const processor of ['stripe', 'sandbox']) {
+          const res = await app.inject({
+            method: 'POST',
+            url: `/payments/webhook/${processor}`,
+            headers: { 'content-type': 'application/json', 'stripe-signature': signWebhook(WHSEC, raw, new Date()) },
+            payload: raw,
+          });
+          sent++;
+          if (res.statusCode >= 500) failures.push(`${res.statusCode} signed ${processor} webhook ${raw.slice(0, 80)} → ${res.body.slice(0, 160)}`);
+        }
+      }
+
+      assert.deepEqual(failures, [], `${failures.length} of ${sent} requests got a 5xx:\n${failures.slice(0, 40).join('\n')}`);
+      assert.ok(sent > 1000 && sent < 10_000, `a bounded walk: ${sent} requests`);
+      const errors = logs.filter((l) => Number(l.level) >= 50);
+      assert.deepEqual(
+        errors.map((l) => l.msg),
+        [],
+        'no error logged (no stack trace for a 4xx)',
+      );
+    } finally {
+      await app.close();
+    }
+  },
+  { timeout: 600_000 },
+);

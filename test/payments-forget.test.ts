@@ -11,7 +11,10 @@ import { TEST_CARD } from '../src/sandbox-processor/testing.ts';
 import { buyerWithOrder, paymentsTestBed } from '../src/commerce/payments/testing.ts';
 
 /** Every file in the sandbox processor's own storage directory, as one text. */
-const sandboxFiles = (dir: string) => readdirSync(dir).map((f) => readFileSync(join(dir, f), 'utf8')).join('\n');
+const sandboxFiles = (dir: string) =>
+  readdirSync(dir)
+    .map((f) => readFileSync(join(dir, f), 'utf8'))
+    .join('\n');
 
 async function subjectOf(db: Db, paymentId: string): Promise<string> {
   return (await sql<{ subject_id: string }>`select subject_id from payments_attempts where id = ${paymentId}`.execute(db)).rows[0]!.subject_id;
@@ -44,25 +47,28 @@ testEachDatabase('forgetBuyer: after a paid card order the sandbox keeps no trac
   assert.ok(!sandboxFiles(bed.sandbox.dir).includes(guest.email));
 });
 
-testEachDatabase('forgetBuyer asks about this subject’s payments only; none is forgetting none; a processor that is down is PAYMENT_PROCESSOR_UNAVAILABLE for the caller to retry', async (database, t) => {
-  const { db } = database;
-  const bed = await paymentsTestBed(database);
-  t.after(() => bed.close());
-  const { app } = bed;
-  const pat = await buyerWithOrder(app.privacy, db);
-  await app.payments.startPayment(db, { ...pat, amountMinor: 1500, currency: 'USD', instrument: 'card', idempotencyKey: 'k-pat', actor: testActor('checkout') });
-  const grace = await paidCardOrder(bed, db);
-  assert.ok(sandboxFiles(bed.sandbox.dir).includes('pat.buyer@example.com'));
+testEachDatabase(
+  'forgetBuyer asks about this subject’s payments only; none is forgetting none; a processor that is down is PAYMENT_PROCESSOR_UNAVAILABLE for the caller to retry',
+  async (database, t) => {
+    const { db } = database;
+    const bed = await paymentsTestBed(database);
+    t.after(() => bed.close());
+    const { app } = bed;
+    const pat = await buyerWithOrder(app.privacy, db);
+    await app.payments.startPayment(db, { ...pat, amountMinor: 1500, currency: 'USD', instrument: 'card', idempotencyKey: 'k-pat', actor: testActor('checkout') });
+    const grace = await paidCardOrder(bed, db);
+    assert.ok(sandboxFiles(bed.sandbox.dir).includes('pat.buyer@example.com'));
 
-  assert.deepEqual(await app.payments.forgetBuyer(db, pat.subject), { forgotten: 1 });
-  const files = sandboxFiles(bed.sandbox.dir);
-  assert.ok(!files.includes('pat.buyer@example.com') && !files.includes('Pat Buyer'));
-  assert.ok(files.includes(guest.email), 'another buyer is not forgotten');
+    assert.deepEqual(await app.payments.forgetBuyer(db, pat.subject), { forgotten: 1 });
+    const files = sandboxFiles(bed.sandbox.dir);
+    assert.ok(!files.includes('pat.buyer@example.com') && !files.includes('Pat Buyer'));
+    assert.ok(files.includes(guest.email), 'another buyer is not forgotten');
 
-  const nobody = await app.privacy.createSubject(db, { kind: 'customer', actor: testActor('checkout'), purpose: 'fulfillment' });
-  assert.deepEqual(await app.payments.forgetBuyer(db, nobody), { forgotten: 0 });
-  await assert.rejects(app.payments.forgetBuyer(db, 'not-a-subject'), (err) => isAppError(err) && err.code === 'VALIDATION_FAILED');
+    const nobody = await app.privacy.createSubject(db, { kind: 'customer', actor: testActor('checkout'), purpose: 'fulfillment' });
+    assert.deepEqual(await app.payments.forgetBuyer(db, nobody), { forgotten: 0 });
+    await assert.rejects(app.payments.forgetBuyer(db, 'not-a-subject'), (err) => isAppError(err) && err.code === 'VALIDATION_FAILED');
 
-  await bed.sandbox.stop();
-  await assert.rejects(app.payments.forgetBuyer(db, await subjectOf(db, grace.paymentId)), (err) => isAppError(err) && err.code === 'PAYMENT_PROCESSOR_UNAVAILABLE' && err.status === 503);
-});
+    await bed.sandbox.stop();
+    await assert.rejects(app.payments.forgetBuyer(db, await subjectOf(db, grace.paymentId)), (err) => isAppError(err) && err.code === 'PAYMENT_PROCESSOR_UNAVAILABLE' && err.status === 503);
+  },
+);

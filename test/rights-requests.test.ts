@@ -65,7 +65,10 @@ testEachDatabase('[P000-12]a deletion asked by email: support enters it, the per
   assert.equal(carried.statusCode, 200, carried.body.slice(0, 300));
   assert.match(carried.body, /deletion is under way/);
   await waitForRequest(db, 'completed', number);
-  assert.ok(bed.sink!.received.some((m) => m.to.some((to) => to.includes(ada.email)) && m.text.includes(number) && /is deleted/.test(m.subject)), 'the receipt names the request');
+  assert.ok(
+    bed.sink!.received.some((m) => m.to.some((to) => to.includes(ada.email)) && m.text.includes(number) && /is deleted/.test(m.subject)),
+    'the receipt names the request',
+  );
   const closed = await officer.get(`/staff/requests/${number}`);
   assert.match(closed.body, /Closed/);
   assert.doesNotMatch(closed.body, /please delete me/, 'the note went with the person');

@@ -16,49 +16,56 @@ import { countSubjectAudit, subjectStatus } from '../src/privacy/testing.ts';
 
 const dpo = { name: 'Dana Officer', email: 'dana.officer@shop.example', role: 'dpo', password: 'quiet-meadow-82-ember-gate' };
 
-testEachDatabase('[P001-10][P004-18] a customer corrects the address of a shipped order: the new value is kept, the carrier that had the old one is listed and told through the privacy officer', async (database, t) => {
-  const bed = await rightsBed(database);
-  t.after(() => bed.stopAll());
-  const db = database.db;
-  const mine = await customerWithHistory(bed, ada);
-  const address = (await bed.app.privacy.read(db, { subject: mine.subject, actor: selfActor(mine.subject), purpose: 'data-rights', categories: ['user.contact.address'], ref: `order:${mine.paid.id}` })).items[0]!;
+testEachDatabase(
+  '[P001-10][P004-18] a customer corrects the address of a shipped order: the new value is kept, the carrier that had the old one is listed and told through the privacy officer',
+  async (database, t) => {
+    const bed = await rightsBed(database);
+    t.after(() => bed.stopAll());
+    const db = database.db;
+    const mine = await customerWithHistory(bed, ada);
+    const address = (
+      await bed.app.privacy.read(db, { subject: mine.subject, actor: selfActor(mine.subject), purpose: 'data-rights', categories: ['user.contact.address'], ref: `order:${mine.paid.id}` })
+    ).items[0]!;
 
-  const centre = await mine.client.get('/account/privacy');
-  assert.ok(centre.body.includes(`/account/privacy/items/${address.id}`), 'the address has a Correct link');
-  const form = await mine.client.get(`/account/privacy/items/${address.id}`);
-  assert.equal(form.statusCode, 200);
-  assert.ok(form.body.includes(ada.street));
-  const bad = await mine.client.post(`/account/privacy/items/${address.id}`, { line1: '', line2: '', postal_code: '11201', city: 'Brooklyn', country: 'USA' });
-  assert.equal(bad.statusCode, 400);
-  assert.match(bad.body, /line1/);
-  assert.match(bad.body, /two-letter country code/);
-  const done = await mine.client.post(`/account/privacy/items/${address.id}`, { line1: '14 Analytical Row', line2: 'Apt 2', postal_code: '11201', city: 'Brooklyn', country: 'us' });
-  assert.equal(done.statusCode, 200, done.body.slice(0, 300));
-  assert.match(done.body, /Shipping carriers/);
+    const centre = await mine.client.get('/account/privacy');
+    assert.ok(centre.body.includes(`/account/privacy/items/${address.id}`), 'the address has a Correct link');
+    const form = await mine.client.get(`/account/privacy/items/${address.id}`);
+    assert.equal(form.statusCode, 200);
+    assert.ok(form.body.includes(ada.street));
+    const bad = await mine.client.post(`/account/privacy/items/${address.id}`, { line1: '', line2: '', postal_code: '11201', city: 'Brooklyn', country: 'USA' });
+    assert.equal(bad.statusCode, 400);
+    assert.match(bad.body, /line1/);
+    assert.match(bad.body, /two-letter country code/);
+    const done = await mine.client.post(`/account/privacy/items/${address.id}`, { line1: '14 Analytical Row', line2: 'Apt 2', postal_code: '11201', city: 'Brooklyn', country: 'us' });
+    assert.equal(done.statusCode, 200, done.body.slice(0, 300));
+    assert.match(done.body, /Shipping carriers/);
 
-  const after = (await bed.app.privacy.read(db, { subject: mine.subject, actor: selfActor(mine.subject), purpose: 'data-rights', categories: ['user.contact.address'], ref: `order:${mine.paid.id}` })).items[0]!;
-  assert.deepEqual(after.value, { line1: '14 Analytical Row', line2: 'Apt 2', postal_code: '11201', city: 'Brooklyn', country: 'US' });
-  assert.equal(after.purpose, 'fulfillment', 'the item keeps the purpose it was collected for');
-  assert.equal(after.collectedAt.getTime(), address.collectedAt.getTime());
-  const audit = await countSubjectAudit(db, { subject: mine.subject, action: 'data.correct' });
-  assert.equal(audit, 1, 'the correction is audited');
-  // Another customer's item is not theirs to correct.
-  const stranger = newClient(bed.app);
-  assert.equal((await stranger.get(`/account/privacy/items/${address.id}`)).statusCode, 303);
+    const after = (
+      await bed.app.privacy.read(db, { subject: mine.subject, actor: selfActor(mine.subject), purpose: 'data-rights', categories: ['user.contact.address'], ref: `order:${mine.paid.id}` })
+    ).items[0]!;
+    assert.deepEqual(after.value, { line1: '14 Analytical Row', line2: 'Apt 2', postal_code: '11201', city: 'Brooklyn', country: 'US' });
+    assert.equal(after.purpose, 'fulfillment', 'the item keeps the purpose it was collected for');
+    assert.equal(after.collectedAt.getTime(), address.collectedAt.getTime());
+    const audit = await countSubjectAudit(db, { subject: mine.subject, action: 'data.correct' });
+    assert.equal(audit, 1, 'the correction is audited');
+    // Another customer's item is not theirs to correct.
+    const stranger = newClient(bed.app);
+    assert.equal((await stranger.get(`/account/privacy/items/${address.id}`)).statusCode, 303);
 
-  // The privacy officer sees the notice for the carrier, for that order, and records passing it on.
-  const officer = await staffClient(bed.app, db, dpo);
-  const notices = await officer.get('/staff/dpo/notices');
-  assert.equal(notices.statusCode, 200);
-  assert.ok(notices.body.includes(mine.paid.number) && notices.body.includes('correct: Postal, shipping or billing address'), notices.body.slice(-2000));
-  const id = /action="\/staff\/dpo\/notices\/([0-9a-f-]{36})"/.exec(notices.body)![1]!;
-  const passed = await officer.post(`/staff/dpo/notices/${id}`, { channel: 'email' });
-  assert.equal(passed.statusCode, 200);
-  assert.match(passed.body, /Every notice has been passed on/);
-  const centreAfter = await mine.client.get('/account/privacy');
-  assert.ok(centreAfter.body.includes('14 Analytical Row'));
-  assert.match(centreAfter.body, /A correction: Postal, shipping or billing address/);
-});
+    // The privacy officer sees the notice for the carrier, for that order, and records passing it on.
+    const officer = await staffClient(bed.app, db, dpo);
+    const notices = await officer.get('/staff/dpo/notices');
+    assert.equal(notices.statusCode, 200);
+    assert.ok(notices.body.includes(mine.paid.number) && notices.body.includes('correct: Postal, shipping or billing address'), notices.body.slice(-2000));
+    const id = /action="\/staff\/dpo\/notices\/([0-9a-f-]{36})"/.exec(notices.body)![1]!;
+    const passed = await officer.post(`/staff/dpo/notices/${id}`, { channel: 'email' });
+    assert.equal(passed.statusCode, 200);
+    assert.match(passed.body, /Every notice has been passed on/);
+    const centreAfter = await mine.client.get('/account/privacy');
+    assert.ok(centreAfter.body.includes('14 Analytical Row'));
+    assert.match(centreAfter.body, /A correction: Postal, shipping or billing address/);
+  },
+);
 
 testEachDatabase('[P004-18] a customer deactivates their account: signed out, not used, cannot sign in until they reactivate it with their password', async (database, t) => {
   const bed = await rightsBed(database);

@@ -54,8 +54,22 @@ export interface Person {
   city: string;
 }
 
-export const ada: Person = { name: 'Ada Quillfeather', email: 'ada.quillfeather@example.com', password: 'lantern-orchid-58-quarry', phone: '+1 212 555 0147', street: '12 Analytical Row', city: 'Brooklyn' };
-export const bob: Person = { name: 'Barnaby Thistlewood', email: 'barnaby.thistlewood@example.com', password: 'pebble-harbour-31-willow', phone: '+1 415 555 0199', street: '7 Difference Lane', city: 'Oakland' };
+export const ada: Person = {
+  name: 'Ada Quillfeather',
+  email: 'ada.quillfeather@example.com',
+  password: 'lantern-orchid-58-quarry',
+  phone: '+1 212 555 0147',
+  street: '12 Analytical Row',
+  city: 'Brooklyn',
+};
+export const bob: Person = {
+  name: 'Barnaby Thistlewood',
+  email: 'barnaby.thistlewood@example.com',
+  password: 'pebble-harbour-31-willow',
+  phone: '+1 415 555 0199',
+  street: '7 Difference Lane',
+  city: 'Oakland',
+};
 
 export interface History {
   client: CartClient;
@@ -65,7 +79,18 @@ export interface History {
   sessionCookie: string;
 }
 
-const checkoutFields = (p: Person) => ({ name: p.name, email: p.email, age: 'adult', phone_home: p.phone, phone_business: p.phone, ship_line1: p.street, ship_line2: '', ship_postal_code: '11201', ship_city: p.city, ship_country: 'US' });
+const checkoutFields = (p: Person) => ({
+  name: p.name,
+  email: p.email,
+  age: 'adult',
+  phone_home: p.phone,
+  phone_business: p.phone,
+  ship_line1: p.street,
+  ship_line2: '',
+  ship_postal_code: '11201',
+  ship_city: p.city,
+  ship_country: 'US',
+});
 
 async function buy(bed: RightsBed, client: CartClient, slug: string, variant: string, person: Person, pay: boolean): Promise<{ id: string; number: string }> {
   await addToCart(client, slug, variant);
@@ -94,8 +119,14 @@ export async function linkFromMail(bed: RightsBed, email: string, path: string):
   const pattern = new RegExp(`https?://[^\\s"<]+(${path.replace(/\//g, '\\/')}\\?token=[A-Za-z0-9_-]+)`);
   const text = bed.sink
     ? (await bed.sink.waitForMail((m) => m.to.some((to) => to.includes(email)) && pattern.test(m.text), 20_000)).text
-    : await waitFor(`a spooled mail to ${email} with ${path}`, async () =>
-        filesUnder(join(bed.config.dataDir, 'mail')).map((f) => quotedPrintable(readFileSync(f, 'utf8'))).find((m) => m.includes(email) && pattern.test(m)), 20_000);
+    : await waitFor(
+        `a spooled mail to ${email} with ${path}`,
+        async () =>
+          filesUnder(join(bed.config.dataDir, 'mail'))
+            .map((f) => quotedPrintable(readFileSync(f, 'utf8')))
+            .find((m) => m.includes(email) && pattern.test(m)),
+        20_000,
+      );
   return pattern.exec(text)![1]!;
 }
 
@@ -152,8 +183,18 @@ function filesUnder(dir: string): string[] {
 export async function everything(bed: RightsBed, database: TestDatabase): Promise<[string, string][]> {
   await bed.app.privacy.flush();
   const haystacks: [string, string][] = [
-    ['data dir (mail spool, keyring)', filesUnder(bed.config.dataDir).map((f) => readFileSync(f, 'latin1')).join('\n')],
-    ['sandbox processor storage', filesUnder(bed.sandbox.dir).map((f) => readFileSync(f, 'latin1')).join('\n')],
+    [
+      'data dir (mail spool, keyring)',
+      filesUnder(bed.config.dataDir)
+        .map((f) => readFileSync(f, 'latin1'))
+        .join('\n'),
+    ],
+    [
+      'sandbox processor storage',
+      filesUnder(bed.sandbox.dir)
+        .map((f) => readFileSync(f, 'latin1'))
+        .join('\n'),
+    ],
     ['logs', JSON.stringify(bed.logs)],
   ];
   if (database.engine === 'pglite') {
@@ -180,7 +221,15 @@ export function valuesOf(p: Person): string[] {
 export async function waitForRequest(db: Db, status: string, number?: string, timeoutMs = 60_000): Promise<{ number: string; status: string }> {
   return waitFor(
     `deletion request ${number ?? ''} to be ${status}`,
-    async () => (await sql<{ number: string; status: string }>`select number, status from rights_requests where kind = 'deletion' and status = ${status} and outcome is distinct from 'nothing-held' and (${status} <> 'completed' or step = 'unlinked') ${number ? sql`and number = ${number}` : sql``}`.execute(db)).rows[0],
+    async () =>
+      (
+        await sql<{
+          number: string;
+          status: string;
+        }>`select number, status from rights_requests where kind = 'deletion' and status = ${status} and outcome is distinct from 'nothing-held' and (${status} <> 'completed' or step = 'unlinked') ${number ? sql`and number = ${number}` : sql``}`.execute(
+          db,
+        )
+      ).rows[0],
     timeoutMs,
   );
 }

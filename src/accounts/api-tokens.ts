@@ -28,9 +28,7 @@ export interface ApiTokenListing {
 export function rolesWithin(map: DataMap, role: StaffRole): StaffRole[] {
   const mine = map.roles.get(role);
   if (!mine) return [];
-  return [...map.roles.values()]
-    .filter((r) => [...r.purposes].every((p) => mine.purposes.has(p)) && [...r.categories].every((c) => mine.categories.has(c)))
-    .map((r) => r.id);
+  return [...map.roles.values()].filter((r) => [...r.purposes].every((p) => mine.purposes.has(p)) && [...r.categories].every((c) => mine.categories.has(c))).map((r) => r.id);
 }
 
 /** Makes a token; returns it (shown once) with its id. The caller has checked the second factor. */
@@ -48,7 +46,14 @@ export async function createApiToken(db: Db, map: DataMap, member: UserRow, requ
 export async function listApiTokens(db: Db, member: UserRow): Promise<ApiTokenListing[]> {
   const { rows } = await sql<{ id: string; role: StaffRole; created_at: Date; expires_at: Date; revoked_at: Date | null; last_used_at: Date | null }>`
     select id, role, created_at, expires_at, revoked_at, last_used_at from accounts_api_tokens where user_id = ${member.id}::uuid order by created_at desc`.execute(db);
-  return rows.map((r) => ({ id: r.id, role: r.role, createdAt: new Date(r.created_at), expiresAt: new Date(r.expires_at), revokedAt: r.revoked_at ? new Date(r.revoked_at) : null, lastUsedAt: r.last_used_at ? new Date(r.last_used_at) : null }));
+  return rows.map((r) => ({
+    id: r.id,
+    role: r.role,
+    createdAt: new Date(r.created_at),
+    expiresAt: new Date(r.expires_at),
+    revokedAt: r.revoked_at ? new Date(r.revoked_at) : null,
+    lastUsedAt: r.last_used_at ? new Date(r.last_used_at) : null,
+  }));
 }
 
 /** Revokes one of the member's own tokens (at once, for good); false when it is not theirs or already revoked. */

@@ -13,10 +13,20 @@ import '../privacy/index.ts';
 import { AGE, CREDENTIALS, EMAIL, NAME } from './identity.ts';
 import { customer, FormClient, lastLink, queuedMail, signUpAndConfirm } from './testing.ts';
 
-const buyer: { name: string; email: string; age: 'adult' | 'parental-consent'; ip: string } = { name: 'Octavia Brennerhoff', email: 'octavia.brennerhoff@example.com', age: 'adult', ip: '198.51.100.7' };
+const buyer: { name: string; email: string; age: 'adult' | 'parental-consent'; ip: string } = {
+  name: 'Octavia Brennerhoff',
+  email: 'octavia.brennerhoff@example.com',
+  age: 'adult',
+  ip: '198.51.100.7',
+};
 
 async function users(db: Db): Promise<{ id: string; subject_id: string; status: string; origin: string }[]> {
-  const { rows } = await sql<{ id: string; subject_id: string; status: string; origin: string }>`select id, subject_id, status, origin from accounts_users where kind = 'customer' order by created_at`.execute(db);
+  const { rows } = await sql<{
+    id: string;
+    subject_id: string;
+    status: string;
+    origin: string;
+  }>`select id, subject_id, status, origin from accounts_users where kind = 'customer' order by created_at`.execute(db);
   return rows;
 }
 
@@ -119,8 +129,7 @@ testEachDatabase('checkout with the email of an existing account links to it: sa
 testEachDatabase('checkout customer input is checked, naming the field', async (database) => {
   const { app } = await buildTestApp(database);
   try {
-    const attempt = (input: Partial<typeof buyer>) =>
-      database.db.transaction().execute((trx) => app.accounts.customerForCheckout(trx, { ...buyer, ...input } as typeof buyer));
+    const attempt = (input: Partial<typeof buyer>) => database.db.transaction().execute((trx) => app.accounts.customerForCheckout(trx, { ...buyer, ...input } as typeof buyer));
     await assert.rejects(attempt({ email: 'not-an-email' }), (e: { fields: { field: string }[] }) => e.fields[0]!.field === 'body.email');
     await assert.rejects(attempt({ name: '  ' }), (e: { fields: { field: string }[] }) => e.fields[0]!.field === 'body.name');
     await assert.rejects(attempt({ age: 'teen' as 'adult' }), (e: { fields: { field: string }[] }) => e.fields[0]!.field === 'body.age');

@@ -49,7 +49,13 @@ export async function customerForCheckout(allDeps: AccountsDeps, db: Db, input: 
   const existing = await findAccount(deps.kernel, db, email, 'customer', actor);
   if (existing) {
     if (existing.hash === null && existing.user.status === 'pending') await mailSetPassword(deps, db, existing.user, now);
-    else await deps.mail(db, { template: 'accounts.checkout-existing', subject: existing.user.subject_id, addressRef: '', params: { login: `${deps.publicUrl}/account/login`, reset: `${deps.publicUrl}/account/reset` } });
+    else
+      await deps.mail(db, {
+        template: 'accounts.checkout-existing',
+        subject: existing.user.subject_id,
+        addressRef: '',
+        params: { login: `${deps.publicUrl}/account/login`, reset: `${deps.publicUrl}/account/reset` },
+      });
     return { subject: existing.user.subject_id, userId: existing.user.id, created: false };
   }
   const subject = await deps.kernel.createSubject(db, { kind: 'customer', actor, purpose: ACCOUNT_PURPOSE });

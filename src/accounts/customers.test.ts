@@ -13,69 +13,72 @@ async function subjectOf(db: import('../platform/db/database.ts').Db): Promise<{
   return rows[0]!;
 }
 
-testEachDatabase('[P003-22][P004-20] sign-up: a mailed link confirms the account; name and email are kernel items; the age attestation and every other item record the policy version in force', async (database) => {
-  const { app } = await buildTestApp(database);
-  try {
-    const client = new FormClient(app);
-    const form = await client.get('/account/signup');
-    assert.equal(form.statusCode, 200);
-    assert.match(form.body, /<form method="post" action="\/account\/signup">/);
-    const answer = await client.post('/account/signup', { ...customer, age: 'adult' });
-    assert.equal(answer.statusCode, 200);
-    assert.match(answer.body, /Check your inbox/);
-    const pending = await subjectOf(database.db);
-    assert.equal(pending.status, 'pending');
-    // Not signed in before confirming: the account page sends to sign-in, and signing in says to confirm first.
-    assert.equal((await client.get('/account')).headers.location, '/account/login');
-    await client.get('/account/login');
-    const early = await client.post('/account/login', { email: customer.email, password: customer.password });
-    assert.equal(early.statusCode, 403);
-    assert.match(early.body, /Confirm your email first/);
+testEachDatabase(
+  '[P003-22][P004-20] sign-up: a mailed link confirms the account; name and email are kernel items; the age attestation and every other item record the policy version in force',
+  async (database) => {
+    const { app } = await buildTestApp(database);
+    try {
+      const client = new FormClient(app);
+      const form = await client.get('/account/signup');
+      assert.equal(form.statusCode, 200);
+      assert.match(form.body, /<form method="post" action="\/account\/signup">/);
+      const answer = await client.post('/account/signup', { ...customer, age: 'adult' });
+      assert.equal(answer.statusCode, 200);
+      assert.match(answer.body, /Check your inbox/);
+      const pending = await subjectOf(database.db);
+      assert.equal(pending.status, 'pending');
+      // Not signed in before confirming: the account page sends to sign-in, and signing in says to confirm first.
+      assert.equal((await client.get('/account')).headers.location, '/account/login');
+      await client.get('/account/login');
+      const early = await client.post('/account/login', { email: customer.email, password: customer.password });
+      assert.equal(early.statusCode, 403);
+      assert.match(early.body, /Confirm your email first/);
 
-    const [mail] = await queuedMail(database.db, 'accounts.confirm-signup');
-    assert.equal(mail?.subject_id, pending.subject_id, 'the mail names the recipient by subject id');
-    assert.deepEqual(findPersonalData(JSON.stringify(mail)), [], 'the outbox holds no personal data');
-    const link = await lastLink(database.db, 'accounts.confirm-signup', app.privacy);
-    const confirmPage = await client.get(link);
-    assert.equal(confirmPage.statusCode, 200);
-    const token = /name="token" value="([^"]+)"/.exec(confirmPage.body)![1]!;
-    const confirmed = await client.post('/account/confirm', { token });
-    assert.equal(confirmed.statusCode, 303);
-    assert.equal(confirmed.headers.location, '/account');
-    const account = await client.get('/account');
-    assert.equal(account.statusCode, 200);
-    assert.match(account.body, /Philippa Quarrington/);
-    assert.match(account.body, /philippa\.quarrington@example\.com/);
-    assert.match(account.body, /<a href="\/account\/orders">Your orders<\/a>/);
-    // The link works once.
-    assert.equal((await client.get(link)).statusCode, 400);
-    assert.equal((await new FormClient(app).post('/account/confirm', { token })).statusCode, 403, 'a form without its CSRF token is refused');
+      const [mail] = await queuedMail(database.db, 'accounts.confirm-signup');
+      assert.equal(mail?.subject_id, pending.subject_id, 'the mail names the recipient by subject id');
+      assert.deepEqual(findPersonalData(JSON.stringify(mail)), [], 'the outbox holds no personal data');
+      const link = await lastLink(database.db, 'accounts.confirm-signup', app.privacy);
+      const confirmPage = await client.get(link);
+      assert.equal(confirmPage.statusCode, 200);
+      const token = /name="token" value="([^"]+)"/.exec(confirmPage.body)![1]!;
+      const confirmed = await client.post('/account/confirm', { token });
+      assert.equal(confirmed.statusCode, 303);
+      assert.equal(confirmed.headers.location, '/account');
+      const account = await client.get('/account');
+      assert.equal(account.statusCode, 200);
+      assert.match(account.body, /Philippa Quarrington/);
+      assert.match(account.body, /philippa\.quarrington@example\.com/);
+      assert.match(account.body, /<a href="\/account\/orders">Your orders<\/a>/);
+      // The link works once.
+      assert.equal((await client.get(link)).statusCode, 400);
+      assert.equal((await new FormClient(app).post('/account/confirm', { token })).statusCode, 403, 'a form without its CSRF token is refused');
 
-    const user = await subjectOf(database.db);
-    assert.equal(user.status, 'active');
-    const record = await app.privacy.read(database.db, { subject: user.subject_id, actor: testActor('test'), purpose: 'account', categories: [NAME, EMAIL, CREDENTIALS, AGE] });
-    assert.equal(record.values[NAME], customer.name);
-    assert.equal(record.values[EMAIL], customer.email);
-    assert.deepEqual(record.values[AGE], { statement: 'adult' });
-    const age = record.items.find((i) => i.category === AGE)!;
-    assert.equal(age.policyVersion, '2025.1', 'the attestation records the policy version in force');
-    const inForce = app.privacy.map.policyVersions.filter((v) => v.effective <= new Date()).at(-1)!.version;
-    assert.deepEqual(
-      record.items.map((i) => `${i.category} ${i.policyVersion}`).sort(),
-      [AGE, CREDENTIALS, EMAIL, NAME].map((category) => `${category} ${inForce}`).sort(),
-      'every item collected at sign-up records the policy version in force',
-    );
-    // Nothing personal in the module's own tables.
-    for (const table of ['accounts_users', 'accounts_sessions', 'accounts_tokens', 'accounts_throttle', 'accounts_security_events']) {
-      const { rows } = await sql.raw(`select * from ${table}`).execute(database.db);
-      assert.deepEqual(findPersonalData(JSON.stringify(rows)), [], table);
+      const user = await subjectOf(database.db);
+      assert.equal(user.status, 'active');
+      const record = await app.privacy.read(database.db, { subject: user.subject_id, actor: testActor('test'), purpose: 'account', categories: [NAME, EMAIL, CREDENTIALS, AGE] });
+      assert.equal(record.values[NAME], customer.name);
+      assert.equal(record.values[EMAIL], customer.email);
+      assert.deepEqual(record.values[AGE], { statement: 'adult' });
+      const age = record.items.find((i) => i.category === AGE)!;
+      assert.equal(age.policyVersion, '2025.1', 'the attestation records the policy version in force');
+      const inForce = app.privacy.map.policyVersions.filter((v) => v.effective <= new Date()).at(-1)!.version;
+      assert.deepEqual(
+        record.items.map((i) => `${i.category} ${i.policyVersion}`).sort(),
+        [AGE, CREDENTIALS, EMAIL, NAME].map((category) => `${category} ${inForce}`).sort(),
+        'every item collected at sign-up records the policy version in force',
+      );
+      // Nothing personal in the module's own tables.
+      for (const table of ['accounts_users', 'accounts_sessions', 'accounts_tokens', 'accounts_throttle', 'accounts_security_events']) {
+        const { rows } = await sql.raw(`select * from ${table}`).execute(database.db);
+        assert.deepEqual(findPersonalData(JSON.stringify(rows)), [], table);
+      }
+    } finally {
+      await app.close();
     }
-  } finally {
-    await app.close();
-  }
-});
+  },
+);
 
-testEachDatabase('[P003-22] sign-up needs the age statement (or a parent\'s consent), naming the field', async (database) => {
+testEachDatabase("[P003-22] sign-up needs the age statement (or a parent's consent), naming the field", async (database) => {
   const { app } = await buildTestApp(database);
   try {
     const client = new FormClient(app);

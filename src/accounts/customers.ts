@@ -8,20 +8,7 @@ import { AppError, validationError } from '../platform/errors.ts';
 import { selfActor, systemActor, type PrivacyKernel } from '../privacy/index.ts';
 import type { ActiveSession } from './sessions.ts';
 import { createSession, endSessionsOf } from './sessions.ts';
-import {
-  ACCOUNT_PURPOSE,
-  AGE,
-  CREDENTIALS,
-  EMAIL,
-  NAME,
-  PENDING_EMAIL_REF,
-  findAccount,
-  readDecoyHash,
-  readPasswordHash,
-  readProfile,
-  writePasswordHash,
-  type Candidate,
-} from './identity.ts';
+import { ACCOUNT_PURPOSE, AGE, CREDENTIALS, EMAIL, NAME, PENDING_EMAIL_REF, findAccount, readDecoyHash, readPasswordHash, readProfile, writePasswordHash, type Candidate } from './identity.ts';
 import type { AccountMailer } from './mail.ts';
 import { customerRules, passwordProblem, staffRules, type PasswordRules } from './password-policy.ts';
 import { currentParams, hashPassword, needsRehash, verifyPassword, type Argon2Params } from './passwords.ts';
@@ -74,7 +61,9 @@ export function checkNewPassword(field: string, password: string, personal: stri
 
 /** Serialises work on one email address (two sign-ups at once must not make two accounts). */
 export async function lockEmail(deps: AccountsDeps, db: Db, email: string): Promise<void> {
-  const key = createHmac('sha256', deps.throttleSecret).update(`email-lock\0${normaliseEmail(email)}`).digest('hex');
+  const key = createHmac('sha256', deps.throttleSecret)
+    .update(`email-lock\0${normaliseEmail(email)}`)
+    .digest('hex');
   await sql`select pg_advisory_xact_lock(hashtextextended(${key}, 0))`.execute(db);
 }
 
@@ -104,13 +93,7 @@ export async function mailSetPasswordLink(deps: AccountsDeps, db: Db, user: User
  * Sign-up. The answer is the same whether or not the email has an account ("check your inbox"):
  * a new address gets a confirmation link, a known one a note that it already has an account.
  */
-export async function signUp(
-  allDeps: AccountsDeps,
-  db: Db,
-  input: { name: string; email: string; password: string; age: AgeStatement },
-  hash: string,
-  ip?: string,
-): Promise<SignUpOutcome> {
+export async function signUp(allDeps: AccountsDeps, db: Db, input: { name: string; email: string; password: string; age: AgeStatement }, hash: string, ip?: string): Promise<SignUpOutcome> {
   const actor = systemActor('accounts.signup');
   const now = allDeps.now();
   await lockEmail(allDeps, db, input.email);
@@ -129,7 +112,12 @@ export async function signUp(
     return 'resent';
   }
   if (existing) {
-    await deps.mail(db, { template: 'accounts.signup-existing', subject: existing.user.subject_id, addressRef: '', params: { login: `${deps.publicUrl}/account/login`, reset: `${deps.publicUrl}/account/reset` } });
+    await deps.mail(db, {
+      template: 'accounts.signup-existing',
+      subject: existing.user.subject_id,
+      addressRef: '',
+      params: { login: `${deps.publicUrl}/account/login`, reset: `${deps.publicUrl}/account/reset` },
+    });
     return 'existing';
   }
   const subject = await deps.kernel.createSubject(db, { kind: 'customer', actor, purpose: ACCOUNT_PURPOSE });
@@ -146,10 +134,7 @@ export async function signUp(
 }
 
 /** Checks and normalises sign-up input and hashes the password (before any transaction: it is slow). */
-export async function prepareSignUp(
-  input: { name: string; email: string; password: string; age: AgeStatement },
-  costs: Argon2Params = currentParams,
-): Promise<{ input: typeof input; hash: string }> {
+export async function prepareSignUp(input: { name: string; email: string; password: string; age: AgeStatement }, costs: Argon2Params = currentParams): Promise<{ input: typeof input; hash: string }> {
   const name = checkName('body.name', input.name);
   const email = checkEmail('body.email', input.email);
   checkNewPassword('body.password', input.password, [name, email]);
@@ -230,12 +215,7 @@ export async function confirmOwnPassword(deps: AccountsDeps, db: Db, user: UserR
 }
 
 /** Password change: the old password stops working at once and every session ends; a new one is issued here. */
-export async function changePassword(
-  deps: AccountsDeps,
-  db: Db,
-  session: ActiveSession,
-  input: { current: string; next: string; ip: string },
-): Promise<{ token: string; session: ActiveSession }> {
+export async function changePassword(deps: AccountsDeps, db: Db, session: ActiveSession, input: { current: string; next: string; ip: string }): Promise<{ token: string; session: ActiveSession }> {
   const { user } = session;
   const actor = selfActor(user.subject_id);
   const now = deps.now();

@@ -8,13 +8,19 @@ import type { ConsentReviewView, DisclosureRequestView } from './pages/dpo.ts';
 
 export async function pendingDisclosureViews(db: Db, kernel: PrivacyKernel, actor: Actor): Promise<DisclosureRequestView[]> {
   const pending = await kernel.pendingDisclosureRequests(db, actor);
-  const roles = await staffRolesOf(db, pending.map((p) => p.requestedBy));
+  const roles = await staffRolesOf(
+    db,
+    pending.map((p) => p.requestedBy),
+  );
   return pending.map((p) => ({ ...p, requestedByLabel: `${roles.get(p.requestedBy) ?? 'staff'} ${p.requestedBy.slice(0, 8)}` }));
 }
 
 export async function pendingConsentViews(db: Db, kernel: PrivacyKernel, actor: Actor): Promise<ConsentReviewView[]> {
   const pending = await kernel.pendingConsentReviews(db, actor);
-  const roles = await staffRolesOf(db, pending.map((p) => p.recordedBy));
+  const roles = await staffRolesOf(
+    db,
+    pending.map((p) => p.recordedBy),
+  );
   const self = actor.kind === 'staff' ? actor.staffId : null;
   return pending.map((p) => ({
     ...p,

@@ -33,17 +33,25 @@ export const accountsHolder: PersonalDataHolder = {
     const ids = users.map((u) => u.id);
     const none = { rows: [] };
     const { rows: sessions } = ids.length
-      ? await sql<{ created_at: Date; last_seen_at: Date; expires_at: Date }>`select created_at, last_seen_at, expires_at from accounts_sessions where user_id = any(${ids}::uuid[]) order by created_at`.execute(db)
+      ? await sql<{
+          created_at: Date;
+          last_seen_at: Date;
+          expires_at: Date;
+        }>`select created_at, last_seen_at, expires_at from accounts_sessions where user_id = any(${ids}::uuid[]) order by created_at`.execute(db)
       : none;
     const { rows: networks } = ids.length
       ? await sql<{ first_seen_at: Date; last_seen_at: Date }>`select first_seen_at, last_seen_at from accounts_known_networks where user_id = any(${ids}::uuid[]) order by first_seen_at`.execute(db)
       : none;
     const { rows: apiTokens } = ids.length
-      ? await sql<{ role: string; created_at: Date; expires_at: Date; revoked_at: Date | null; last_used_at: Date | null }>`select role, created_at, expires_at, revoked_at, last_used_at from accounts_api_tokens where user_id = any(${ids}::uuid[]) order by created_at`.execute(db)
+      ? await sql<{
+          role: string;
+          created_at: Date;
+          expires_at: Date;
+          revoked_at: Date | null;
+          last_used_at: Date | null;
+        }>`select role, created_at, expires_at, revoked_at, last_used_at from accounts_api_tokens where user_id = any(${ids}::uuid[]) order by created_at`.execute(db)
       : none;
-    const { rows: events } = ids.length
-      ? await sql<{ at: Date; kind: string }>`select at, kind from accounts_security_events where user_id = any(${ids}::uuid[]) order by id`.execute(db)
-      : none;
+    const { rows: events } = ids.length ? await sql<{ at: Date; kind: string }>`select at, kind from accounts_security_events where user_id = any(${ids}::uuid[]) order by id`.execute(db) : none;
     const account: ExportRecord[] = users.map((u) => ({
       kind: u.kind,
       status: u.status,
@@ -53,13 +61,40 @@ export const accountsHolder: PersonalDataHolder = {
       password_changed_at: iso(u.password_changed_at),
     }));
     return [
-      { id: 'account', title: 'Your account', description: 'Your sign-in: when it was made and how, its state, and when the password last changed (the password itself is stored only as a hash, which we do not show).', records: account },
-      { id: 'sessions', title: 'Where you are signed in', description: 'Each signed-in browser: when the sign-in began, when it was last used and when it ends.', records: sessions.map((s) => ({ started_at: iso(s.created_at), last_used_at: iso(s.last_seen_at), ends_at: iso(s.expires_at) })) },
+      {
+        id: 'account',
+        title: 'Your account',
+        description: 'Your sign-in: when it was made and how, its state, and when the password last changed (the password itself is stored only as a hash, which we do not show).',
+        records: account,
+      },
+      {
+        id: 'sessions',
+        title: 'Where you are signed in',
+        description: 'Each signed-in browser: when the sign-in began, when it was last used and when it ends.',
+        records: sessions.map((s) => ({ started_at: iso(s.created_at), last_used_at: iso(s.last_seen_at), ends_at: iso(s.expires_at) })),
+      },
       ...(apiTokens.length
-        ? [{ id: 'api-tokens', title: 'Your API tokens', description: 'The personal tokens you made for the staff API: their role, when each was made, expires, was revoked and last used (the tokens themselves are kept only as digests).', records: apiTokens.map((t) => ({ role: t.role, made_at: iso(t.created_at), expires_at: iso(t.expires_at), revoked_at: iso(t.revoked_at), last_used_at: iso(t.last_used_at) })) }]
+        ? [
+            {
+              id: 'api-tokens',
+              title: 'Your API tokens',
+              description: 'The personal tokens you made for the staff API: their role, when each was made, expires, was revoked and last used (the tokens themselves are kept only as digests).',
+              records: apiTokens.map((t) => ({ role: t.role, made_at: iso(t.created_at), expires_at: iso(t.expires_at), revoked_at: iso(t.revoked_at), last_used_at: iso(t.last_used_at) })),
+            },
+          ]
         : []),
-      { id: 'sign-in-networks', title: 'Networks you signed in from', description: 'We remember each network only as a keyed digest, to warn you of a sign-in from a new one; here is when each was first and last used.', records: networks.map((n) => ({ first_seen_at: iso(n.first_seen_at), last_seen_at: iso(n.last_seen_at) })) },
-      { id: 'security-events', title: 'Security events', description: 'Failed sign-ins, lockouts and sign-ins from new networks on your account.', records: events.map((e) => ({ at: iso(e.at), what: e.kind })) },
+      {
+        id: 'sign-in-networks',
+        title: 'Networks you signed in from',
+        description: 'We remember each network only as a keyed digest, to warn you of a sign-in from a new one; here is when each was first and last used.',
+        records: networks.map((n) => ({ first_seen_at: iso(n.first_seen_at), last_seen_at: iso(n.last_seen_at) })),
+      },
+      {
+        id: 'security-events',
+        title: 'Security events',
+        description: 'Failed sign-ins, lockouts and sign-ins from new networks on your account.',
+        records: events.map((e) => ({ at: iso(e.at), what: e.kind })),
+      },
     ];
   },
   async suspend({ db }, subject) {

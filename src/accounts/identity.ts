@@ -61,7 +61,12 @@ export async function ensureDecoy(kernel: PrivacyKernel, db: Db, costs: Argon2Pa
       if (typeof stored === 'string' && !needsRehash(stored, costs)) return subject;
     }
     const random = randomBytes(18).toString('base64url');
-    await kernel.write(trx, { subject, actor, purpose: ACCOUNT_PURPOSE, values: { [NAME]: 'decoy', [EMAIL]: `decoy-${random}@invalid`, [CREDENTIALS]: await hashPassword(randomBytes(18).toString('base64url'), costs) } });
+    await kernel.write(trx, {
+      subject,
+      actor,
+      purpose: ACCOUNT_PURPOSE,
+      values: { [NAME]: 'decoy', [EMAIL]: `decoy-${random}@invalid`, [CREDENTIALS]: await hashPassword(randomBytes(18).toString('base64url'), costs) },
+    });
     return subject;
   });
 }

@@ -37,9 +37,6 @@ test('no setting lowers the password costs, and the shop refuses to start with t
   const env = { DATA_DIR: mkdtempSync(join(tmpdir(), 'custodian-test-')), TEST_PASSWORD_COSTS: '64', PASSWORD_COSTS: '64', ARGON2_MEMORY: '64' };
   const config = loadConfig(env);
   assert.equal(config.testPasswordCosts, undefined);
-  assert.ok(currentParams.memory >= 19_456 && currentParams.passes >= 2, 'the production costs are at least OWASP\'s minimum');
-  await assert.rejects(
-    startShop({ ...config, testPasswordCosts: { ...TEST_PASSWORD_COSTS } }, createLogger('silent')),
-    /refusing to start: test password-hashing costs are set/,
-  );
+  assert.ok(currentParams.memory >= 19_456 && currentParams.passes >= 2, "the production costs are at least OWASP's minimum");
+  await assert.rejects(startShop({ ...config, testPasswordCosts: { ...TEST_PASSWORD_COSTS } }, createLogger('silent')), /refusing to start: test password-hashing costs are set/);
 });

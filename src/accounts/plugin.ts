@@ -145,8 +145,7 @@ export function accountsPlugin(options: AccountsPluginOptions): FastifyPluginAsy
       if (!request.accountSession) {
         const bearer = bearerToken(request);
         const token = cookieToken(request);
-        request.accountSession =
-          bearer !== null ? tokenSession(bearer) : token ? findSession(app.db, token, now()) : Promise.resolve(null);
+        request.accountSession = bearer !== null ? tokenSession(bearer) : token ? findSession(app.db, token, now()) : Promise.resolve(null);
       }
       return request.accountSession;
     };
@@ -162,7 +161,7 @@ export function accountsPlugin(options: AccountsPluginOptions): FastifyPluginAsy
       async requireSession(request, kind) {
         const s = await session(request);
         if (!s && bearerToken(request) !== null) {
-          throw new AppError('UNAUTHENTICATED', 'This route takes a personal API token (made in the staff console) or a signed-in session; the shop\'s shared token reaches only the catalogue.');
+          throw new AppError('UNAUTHENTICATED', "This route takes a personal API token (made in the staff console) or a signed-in session; the shop's shared token reaches only the catalogue.");
         }
         if (!s || s.user.kind !== kind) throw new AppError('UNAUTHENTICATED', 'Sign in first.');
         if (s.stage !== 'full') throw new AppError('UNAUTHENTICATED', s.stage === 'enrol' ? 'Set up your second factor first.' : 'Enter the code of your second factor first.');
@@ -200,7 +199,10 @@ export function accountsPlugin(options: AccountsPluginOptions): FastifyPluginAsy
       },
       customerForCheckout: (db, input) => customerForCheckout(deps, db, input),
       mayMail: (db, email, ip) => mayMail(deps, db, email, ip),
-      sourceOf: (ip, label = 'unpaid-hold') => createHmac('sha256', throttleSecret).update(`${label}\0${networkOf(ip)}`).digest(),
+      sourceOf: (ip, label = 'unpaid-hold') =>
+        createHmac('sha256', throttleSecret)
+          .update(`${label}\0${networkOf(ip)}`)
+          .digest(),
       async checkPassword(db, input) {
         const result = await logIn(deps, db, { ...input, kind: 'customer' });
         // The password was right (signed in, or a deactivated account to reactivate): the person is authenticated.
@@ -250,7 +252,10 @@ export function accountsPlugin(options: AccountsPluginOptions): FastifyPluginAsy
     app.addHook('preValidation', async (request) => {
       if (!unsafe.has(request.method) || request.is404) return;
       if ((request.headers.authorization ?? '').startsWith('Bearer ') && !request.headers.cookie) return;
-      const type = String(request.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
+      const type = String(request.headers['content-type'] ?? '')
+        .split(';')[0]!
+        .trim()
+        .toLowerCase();
       if (type === 'application/json') {
         if (!sameOrigin(request, app.config.publicUrl)) throw new AppError('CSRF_INVALID', 'Cross-site requests are not accepted.');
         return;

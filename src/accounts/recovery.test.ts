@@ -107,7 +107,12 @@ testEachDatabase('every form post needs its CSRF token; JSON from another origin
     client.csrf = good;
     assert.equal((await client.post('/account/login', { email: customer.email, password: customer.password })).statusCode, 401, 'with its token the form is heard');
 
-    const cross = await app.inject({ method: 'POST', url: '/api/account/login', headers: { 'content-type': 'application/json', origin: 'https://evil.example' }, payload: { email: customer.email, password: 'x' } });
+    const cross = await app.inject({
+      method: 'POST',
+      url: '/api/account/login',
+      headers: { 'content-type': 'application/json', origin: 'https://evil.example' },
+      payload: { email: customer.email, password: 'x' },
+    });
     assert.equal(cross.statusCode, 403);
     assert.equal(cross.json().error.code, 'CSRF_INVALID');
     const plain = await app.inject({ method: 'POST', url: '/api/account/login', headers: { 'content-type': 'text/plain' }, payload: 'x' });

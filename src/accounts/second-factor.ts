@@ -67,4 +67,3 @@ export async function checkSecondFactor(kernel: PrivacyKernel, db: Db, user: Use
   await kernel.write(db, { subject: user.subject_id, actor, purpose: ACCOUNT_PURPOSE, ref: TOTP_REF, values: { [CREDENTIALS]: next as never } });
   return true;
 }
-

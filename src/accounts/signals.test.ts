@@ -35,11 +35,14 @@ testEachDatabase('[P002-19] a sign-in from a network the user has not used befor
     assert.ok(!JSON.stringify(notices).match(/203\.0|2001|198\.51/), 'the notice names no address');
     const { rows } = await sql<{ network: Buffer }>`select network from accounts_known_networks`.execute(database.db);
     assert.equal(rows.length, 3);
-    assert.ok(rows.every((r) => !/203\.0|2001|198\.51/.test(Buffer.from(r.network).toString('latin1'))), 'stored as digests');
+    assert.ok(
+      rows.every((r) => !/203\.0|2001|198\.51/.test(Buffer.from(r.network).toString('latin1'))),
+      'stored as digests',
+    );
 
     await sweepAccounts(database.db, new Date(Date.now() + 31 * 86_400_000), app.privacy);
     const after = await sql<{ n: number }>`select count(*)::int as n from accounts_known_networks`.execute(database.db);
-    assert.equal(after.rows[0]!.n, 0, 'networks are forgotten after the data map\'s 30 days unseen');
+    assert.equal(after.rows[0]!.n, 0, "networks are forgotten after the data map's 30 days unseen");
   } finally {
     await app.close();
   }
@@ -64,9 +67,13 @@ testEachDatabase('network digests are keyed outside the database; they and the s
     const stored = Buffer.from(rows[0]!.network);
 
     // No key in the database can make that digest: trying every key-sized value it holds fails.
-    assert.ok(stored.equals(app.privacy.keyedDigest('accounts.network', '203.0.113.77')), 'the digest is the kernel\'s keyed digest');
+    assert.ok(stored.equals(app.privacy.keyedDigest('accounts.network', '203.0.113.77')), "the digest is the kernel's keyed digest");
     const { rows: secrets } = await sql<{ name: string; value: Buffer }>`select name, value from accounts_secrets`.execute(database.db);
-    assert.deepEqual(secrets.map((r) => r.name), ['csrf'], 'no digest key is kept in the database');
+    assert.deepEqual(
+      secrets.map((r) => r.name),
+      ['csrf'],
+      'no digest key is kept in the database',
+    );
     for (const { value } of secrets) {
       for (const label of ['network\0', '']) {
         assert.ok(!createHmac('sha256', Buffer.from(value)).update(`${label}203.0.113.77`).digest().equals(stored));
@@ -79,11 +86,11 @@ testEachDatabase('network digests are keyed outside the database; they and the s
     const events = async () => (await sql<{ n: number }>`select count(*)::int as n from accounts_security_events`.execute(database.db)).rows[0]!.n;
     const eventsBefore = await events();
     await sweepAccounts(database.db, new Date(Date.now() + 11 * 86_400_000), app.privacy);
-    assert.equal(await count(), 1, 'kept within the map\'s 12 days');
-    assert.equal(await events(), eventsBefore, 'security events kept within the map\'s 12 days');
+    assert.equal(await count(), 1, "kept within the map's 12 days");
+    assert.equal(await events(), eventsBefore, "security events kept within the map's 12 days");
     await sweepAccounts(database.db, new Date(Date.now() + 13 * 86_400_000), app.privacy);
-    assert.equal(await count(), 0, 'swept after the map\'s 12 days');
-    assert.equal(await events(), 0, 'security events swept after the map\'s 12 days too');
+    assert.equal(await count(), 0, "swept after the map's 12 days");
+    assert.equal(await events(), 0, "security events swept after the map's 12 days too");
   } finally {
     await app.close();
   }
@@ -119,10 +126,14 @@ testEachDatabase('[P002-19] a staff sign-in from a new network alerts the owners
     assert.equal(away.statusCode, 200);
     const alerts = await queuedMail(database.db, 'accounts.security-alert');
     const { rows } = await sql<{ subject_id: string }>`select subject_id from accounts_users where role = 'owner'`.execute(database.db);
-    assert.deepEqual(alerts.map((a) => a.subject_id), [rows[0]!.subject_id], 'the owner is alerted');
+    assert.deepEqual(
+      alerts.map((a) => a.subject_id),
+      [rows[0]!.subject_id],
+      'the owner is alerted',
+    );
     assert.match(alerts[0]!.params.event!, /new network|not used before/);
     assert.ok(!JSON.stringify(alerts).includes('203.0.113'), 'the alert names no address');
-    assert.equal((await queuedMail(database.db, 'accounts.new-network')).length, 0, 'staff are covered by the owners\' alert');
+    assert.equal((await queuedMail(database.db, 'accounts.new-network')).length, 0, "staff are covered by the owners' alert");
   } finally {
     await app.close();
   }

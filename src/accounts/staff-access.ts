@@ -8,12 +8,7 @@ import { alertStaff } from './alerts.ts';
 import { recordSecurityEvent } from './security-events.ts';
 import type { UserRow } from './tables.ts';
 
-export async function readAsStaff(
-  deps: AccountsDeps,
-  db: Db,
-  staff: UserRow,
-  request: { subject: string; purpose: string; categories: string[] },
-): Promise<PersonalRecord> {
+export async function readAsStaff(deps: AccountsDeps, db: Db, staff: UserRow, request: { subject: string; purpose: string; categories: string[] }): Promise<PersonalRecord> {
   const actor = staffActor(staff.id, staff.role!);
   try {
     return await deps.kernel.read(db, { subject: request.subject, actor, purpose: request.purpose, categories: request.categories });

@@ -72,7 +72,6 @@ export async function listStaff(deps: AccountsDeps, db: Db, actor: Actor): Promi
   return out;
 }
 
-
 /**
  * An owner changes a staff member's role or disables them (every session of theirs ends at once).
  * There is always at least one active owner: the last one can be neither demoted nor disabled.

@@ -23,7 +23,14 @@ testEachDatabase('accounts.sweep deletes sign-ups never confirmed once their lin
     assert.equal((await client.post('/account/signup', { name: 'Never Confirmed', email: 'never.confirmed@example.com', password: 'quiet-harbour-61-violin', age: 'adult' })).statusCode, 200);
     await database.db.transaction().execute((trx) => app.accounts.customerForCheckout(trx, { name: 'Guest Buyer', email: 'guest.buyer@example.com', age: 'adult', ip: '192.0.2.1' }));
     const before = await accounts(database.db);
-    assert.deepEqual(before.map((a) => [a.status, a.origin]), [['active', 'signup'], ['pending', 'signup'], ['pending', 'checkout']]);
+    assert.deepEqual(
+      before.map((a) => [a.status, a.origin]),
+      [
+        ['active', 'signup'],
+        ['pending', 'signup'],
+        ['pending', 'checkout'],
+      ],
+    );
     const unconfirmed = before[1]!.subject_id;
 
     await sweepAccounts(database.db, new Date(Date.now() + 3_600_000), app.privacy);
@@ -31,7 +38,14 @@ testEachDatabase('accounts.sweep deletes sign-ups never confirmed once their lin
 
     await sweepAccounts(database.db, new Date(Date.now() + 25 * 3_600_000), app.privacy);
     const after = await accounts(database.db);
-    assert.deepEqual(after.map((a) => [a.status, a.origin]), [['active', 'signup'], ['pending', 'checkout']], 'the checkout account stays although its owner has not set a password');
+    assert.deepEqual(
+      after.map((a) => [a.status, a.origin]),
+      [
+        ['active', 'signup'],
+        ['pending', 'checkout'],
+      ],
+      'the checkout account stays although its owner has not set a password',
+    );
     await assert.rejects(
       app.privacy.read(database.db, { subject: unconfirmed, actor: testActor('test'), purpose: 'account', categories: [NAME] }),
       (e) => e instanceof SubjectErased,

@@ -7,7 +7,14 @@ test('TOTP codes match the RFC 6238 test vectors (SHA-1, last six digits)', () =
   assert.equal(secret, 'GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ');
   assert.deepEqual(base32Decode(secret).toString(), '12345678901234567890');
   // Appendix B: 94287082, 07081804, 14050471, 89005924, 69279037, 65353130.
-  for (const [time, code] of [[59, '287082'], [1111111109, '081804'], [1111111111, '050471'], [1234567890, '005924'], [2000000000, '279037'], [20000000000, '353130']] as const) {
+  for (const [time, code] of [
+    [59, '287082'],
+    [1111111109, '081804'],
+    [1111111111, '050471'],
+    [1234567890, '005924'],
+    [2000000000, '279037'],
+    [20000000000, '353130'],
+  ] as const) {
     assert.equal(totpCode(secret, Math.floor(time / 30)), code, `T=${time}`);
   }
   const at = new Date(1234567890 * 1000);

@@ -20,15 +20,10 @@ interface Run {
 function cli(env: Record<string, string>, ...args: string[]): Promise<Run> {
   const { DATABASE_URL: _ignored, ...inherited } = process.env;
   return new Promise((resolve) => {
-    execFile(
-      process.execPath,
-      [main, ...args],
-      { env: { ...inherited, LOG_LEVEL: 'silent', ...env }, timeout: 180_000 },
-      (err, stdout, stderr) => {
-        const code = err ? (typeof err.code === 'number' ? err.code : -1) : 0;
-        resolve({ code, stdout, stderr });
-      },
-    );
+    execFile(process.execPath, [main, ...args], { env: { ...inherited, LOG_LEVEL: 'silent', ...env }, timeout: 180_000 }, (err, stdout, stderr) => {
+      const code = err ? (typeof err.code === 'number' ? err.code : -1) : 0;
+      resolve({ code, stdout, stderr });
+    });
   });
 }
 
@@ -62,7 +57,10 @@ testEachDatabase(
     assert.equal(product.code, 0, product.stderr);
     const created = JSON.parse(product.stdout);
     assert.equal(created.vendor.slug, 'acme');
-    assert.deepEqual(created.variants.map((v: { sku: string; price_minor: number; currency: string }) => [v.sku, v.price_minor, v.currency]), [['BKP-1', 4900, 'USD']]);
+    assert.deepEqual(
+      created.variants.map((v: { sku: string; price_minor: number; currency: string }) => [v.sku, v.price_minor, v.currency]),
+      [['BKP-1', 4900, 'USD']],
+    );
 
     const added = await cli(env, 'variant', 'add', 'backup-pro', '--sku', 'BKP-5', '--name', 'Five licences', '--price', '19900', '--stock', '3');
     assert.equal(added.code, 0, added.stderr);
@@ -98,8 +96,7 @@ testEachDatabase(
   async (database) => {
     const env = envFor(database);
     assert.equal((await cli(env, 'vendor', 'create', '--slug', 'acme', '--name', 'Acme')).code, 0);
-    const create = (...extra: string[]) =>
-      cli(env, 'product', 'create', '--slug', 'mug', '--name', 'Mug', '--vendor', 'acme', '--kind', 'physical', '--sku', 'MUG-1', '--price', '900', ...extra);
+    const create = (...extra: string[]) => cli(env, 'product', 'create', '--slug', 'mug', '--name', 'Mug', '--vendor', 'acme', '--kind', 'physical', '--sku', 'MUG-1', '--price', '900', ...extra);
 
     const cases: [string[], RegExp][] = [
       [['--price', '99999999999'], /^error: --price: must be at most 2147483647$/m],
@@ -139,7 +136,11 @@ testEachDatabase(
     assert.match(last.stderr, /^error: <variant>: is the product's last variant/m);
 
     const listed = JSON.parse((await cli(env, 'product', 'list', '--json')).stdout);
-    assert.deepEqual(listed.items.map((p: { slug: string }) => p.slug), ['mug'], 'only the one good create wrote anything');
+    assert.deepEqual(
+      listed.items.map((p: { slug: string }) => p.slug),
+      ['mug'],
+      'only the one good create wrote anything',
+    );
     assert.equal(listed.items[0].variant_count, 1);
   },
   { migrate: false, timeout: 600_000 },

@@ -19,7 +19,7 @@ async function mails(db: Db, subject: string, n: number): Promise<string[]> {
 
 const erase = (db: Db, dataDir: string, subject: string) => commsHolder.erase!({ db, config: { dataDir } } as unknown as HolderContext, subject);
 
-testEachDatabase('the comms holder: erasure deletes the person\'s outbox rows and their spooled .eml and .partial files, and leaves everyone else\'s', async ({ db }) => {
+testEachDatabase("the comms holder: erasure deletes the person's outbox rows and their spooled .eml and .partial files, and leaves everyone else's", async ({ db }) => {
   const dataDir = mkdtempSync(join(tmpdir(), 'custodian-comms-holder-'));
   const dir = spoolDir({ dataDir });
   mkdirSync(dir, { recursive: true });
@@ -32,7 +32,10 @@ testEachDatabase('the comms holder: erasure deletes the person\'s outbox rows an
   await erase(db, dataDir, person); // again, as a resumed deletion does
   assert.deepEqual(readdirSync(dir), [`${theirs[0]}.eml`]);
   const { rows } = await sql<{ subject_id: string }>`select subject_id from comms_outbox`.execute(db);
-  assert.deepEqual(rows.map((r) => r.subject_id), [other]);
+  assert.deepEqual(
+    rows.map((r) => r.subject_id),
+    [other],
+  );
 });
 
 testEachDatabase('the comms holder: erasure in a shop that never spooled mail deletes the outbox rows and creates no spool folder', async ({ db }) => {

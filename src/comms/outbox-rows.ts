@@ -25,10 +25,7 @@ export async function recordTemporaryFailure(db: Db, id: string, errorText: stri
   await tablesOf<CommsTables>(db).updateTable('comms_outbox').set({ last_error: errorText }).where('id', '=', id).where('status', '=', 'queued').execute();
 }
 
-type Outcome =
-  | { status: 'sent'; transportMessageId: string }
-  | { status: 'suppressed'; reason: string }
-  | { status: 'failed'; errorText: string };
+type Outcome = { status: 'sent'; transportMessageId: string } | { status: 'suppressed'; reason: string } | { status: 'failed'; errorText: string };
 
 /**
  * Makes a message final. Its parameters are emptied: rendering is over, and a link with a token

@@ -159,11 +159,7 @@ export async function queueMail(db: Db, request: MailRequest, options: { kernel?
       await enqueue(trx, SEND_JOB, { messageId: inserted.id }, { uniqueKey: `${SEND_JOB}:${inserted.id}`, maxAttempts: SEND_MAX_ATTEMPTS });
       return inserted.id;
     }
-    const first = await t
-      .selectFrom('comms_outbox')
-      .select(['id', 'template', 'subject_id', 'purpose', 'address_ref'])
-      .where('idempotency_key', '=', mail.idempotencyKey)
-      .executeTakeFirstOrThrow();
+    const first = await t.selectFrom('comms_outbox').select(['id', 'template', 'subject_id', 'purpose', 'address_ref']).where('idempotency_key', '=', mail.idempotencyKey).executeTakeFirstOrThrow();
     if (first.template !== mail.template || first.subject_id !== mail.subject || first.purpose !== mail.purpose || first.address_ref !== mail.addressRef) {
       throw misuse('this idempotencyKey was already used for a different mail');
     }

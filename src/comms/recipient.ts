@@ -11,9 +11,7 @@ export const SEND_ACTOR = systemActor('comms.send');
 const EMAIL = 'user.contact.email';
 const NAME = 'user.name';
 
-export type Recipient =
-  | { ok: true; address: string; name: string; personal: Record<string, PersonalValue | undefined> }
-  | { ok: false; reason: string };
+export type Recipient = { ok: true; address: string; name: string; personal: Record<string, PersonalValue | undefined> } | { ok: false; reason: string };
 
 async function refusalOf(read: () => Promise<void>): Promise<string | null> {
   try {

@@ -56,7 +56,10 @@ testEachDatabase('a queued mail is delivered over SMTP to the address and name r
            coalesce((select string_agg(row_to_json(j)::text, ' ') from jobs j), '') as text`.execute(database.db);
   assert.deepEqual(findPersonalData(rows[0]!.text), [], 'no address or name in comms_outbox or jobs');
   assert.deepEqual(findPersonalData(f.logs.join('')), [], 'no address or name in the logs');
-  assert.ok(f.logs.some((l) => l.includes('"status":"sent"')), 'the send is logged');
+  assert.ok(
+    f.logs.some((l) => l.includes('"status":"sent"')),
+    'the send is logged',
+  );
 });
 
 testEachDatabase('without SMTP_URL the mail is written as DATA_DIR/mail/<message id>.eml, readable only by the shop', async (database, t) => {
@@ -77,7 +80,7 @@ testEachDatabase('without SMTP_URL the mail is written as DATA_DIR/mail/<message
   assert.equal(statSync(spoolDir(f.config)).mode & 0o777, 0o700);
 });
 
-testEachDatabase('an erased subject\'s mail is suppressed at send time (reason erased) and never sent', async (database, t) => {
+testEachDatabase("an erased subject's mail is suppressed at send time (reason erased) and never sent", async (database, t) => {
   const sink = await withSink(t);
   const f = await mailFixture(database, { SMTP_URL: sink.url });
   t.after(() => f.stop());
@@ -94,7 +97,7 @@ testEachDatabase('an erased subject\'s mail is suppressed at send time (reason e
   assert.equal(sink.received.length, 0);
 });
 
-testEachDatabase('a kernel refusal suppresses the mail with the kernel\'s reason; transactional mail under a marketing purpose is suppressed too', async (database, t) => {
+testEachDatabase("a kernel refusal suppresses the mail with the kernel's reason; transactional mail under a marketing purpose is suppressed too", async (database, t) => {
   const sink = await withSink(t);
   const f = await mailFixture(database, { SMTP_URL: sink.url });
   t.after(() => f.stop());
@@ -199,7 +202,7 @@ registerTemplate({
   render: ({ params }) => ({ subject: `Request ${String(params.number)}`, text: `Open ${String(params.link)}\n` }),
 });
 
-testEachDatabase('a template\'s secret parameter is sealed by the kernel in the outbox, opened only to render the mail; erasure makes it unopenable', async (database, t) => {
+testEachDatabase("a template's secret parameter is sealed by the kernel in the outbox, opened only to render the mail; erasure makes it unopenable", async (database, t) => {
   const sink = await withSink(t);
   const f = await mailFixture(database, { SMTP_URL: sink.url });
   t.after(() => f.stop());

@@ -59,7 +59,10 @@ testEachDatabase(
   { timeout: 120_000 },
 );
 
-test('`npm run worker` (src/worker.ts) starts the kernel and sends queued mail [postgres only; skipped without DATABASE_URL]', { skip: process.env.DATABASE_URL ? false : 'DATABASE_URL is not set', timeout: 120_000 }, async (t) => {
+test('`npm run worker` (src/worker.ts) starts the kernel and sends queued mail [postgres only; skipped without DATABASE_URL]', {
+  skip: process.env.DATABASE_URL ? false : 'DATABASE_URL is not set',
+  timeout: 120_000,
+}, async (t) => {
   const database = await openTestDatabase('postgres');
   t.after(() => database.close());
   const sink = await startSmtpSink();

@@ -16,7 +16,10 @@ testEachDatabase('demo shop: loads once into an empty catalogue, and a second ru
   assert.equal(await count(database, 'vendors'), demoVendors.length);
   assert.equal(await count(database, 'categories'), demoCategories.length);
   assert.equal(await count(database, 'products'), demoProducts.length);
-  assert.equal(await count(database, 'variants'), demoProducts.reduce((n, p) => n + p.variants.length, 0));
+  assert.equal(
+    await count(database, 'variants'),
+    demoProducts.reduce((n, p) => n + p.variants.length, 0),
+  );
 });
 
 testEachDatabase('demo shop: two loads at once still load one shop', async (database) => {
@@ -41,7 +44,11 @@ testEachDatabase('demo shop: the shape the storefront promises', async (database
   const { rows: active } = await sql<{ n: number }>`select count(*)::int as n from catalogue_products where status = 'active'`.execute(database.db);
   assert.ok(active[0]!.n >= 22, 'at least 22 products on sale');
   assert.ok(demoVendors.length >= 3 && demoVendors.length <= 5);
-  for (const kind of ['digital', 'physical', 'service']) assert.ok(rows.some((r) => r.kind === kind), kind);
+  for (const kind of ['digital', 'physical', 'service'])
+    assert.ok(
+      rows.some((r) => r.kind === kind),
+      kind,
+    );
   for (const r of rows) {
     assert.equal(r.currency, 'USD');
     assert.ok(Number.isInteger(r.price_minor) && r.price_minor > 0);
@@ -49,5 +56,8 @@ testEachDatabase('demo shop: the shape the storefront promises', async (database
     assert.notEqual(r.parent, null, 'products sit on leaf shelves of the tree');
   }
   assert.ok(rows.some((r) => r.category === 'telecom') && rows.some((r) => r.category === 'monitoring'));
-  assert.ok(rows.some((r) => r.stock === 0), 'something is out of stock');
+  assert.ok(
+    rows.some((r) => r.stock === 0),
+    'something is out of stock',
+  );
 });

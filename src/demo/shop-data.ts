@@ -96,8 +96,7 @@ export const demoProducts: DemoProduct[] = [
     vendor: 'lanternfish-software',
     category: 'security',
     kind: 'digital',
-    description:
-      'Antivirus and ransomware protection for Windows, macOS and Linux.\n\nThe licence key is delivered by email; updates are included for the licence term.',
+    description: 'Antivirus and ransomware protection for Windows, macOS and Linux.\n\nThe licence key is delivered by email; updates are included for the licence term.',
     variants: [
       { sku: 'LF-ES-1Y-1', name: '1 year, 1 device', priceMinor: 3999, stock: null },
       { sku: 'LF-ES-1Y-5', name: '1 year, 5 devices', priceMinor: 8999, stock: null },

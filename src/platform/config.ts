@@ -23,7 +23,10 @@ export interface Config {
   shopName: string;
   currency: string;
   /** Tax and shipping rules of pricing (src/commerce/pricing/rules.ts). */
-  taxRateBasisPoints: number; shippingFlatMinor: number; shippingPerItemMinor: number; shippingFreeFromMinor: number;
+  taxRateBasisPoints: number;
+  shippingFlatMinor: number;
+  shippingPerItemMinor: number;
+  shippingFreeFromMinor: number;
   shutdownGraceMs: number;
   /** The master keyring file of the privacy kernel (0600). */
   keyringPath: string;
@@ -113,35 +116,85 @@ export const settingDocs: SettingDoc[] = [
   { name: 'DEMO_DATA', default: 'true', description: 'Load the demo shop (vendors, categories, products) into an empty database at start.' },
   { name: 'RATE_LIMIT_PER_MINUTE', default: '600', description: 'Requests per minute one client address may make; 0 turns the limit off.' },
   { name: 'TRUST_PROXY', default: 'false', description: 'Trust X-Forwarded-* headers (only behind your own reverse proxy).' },
-  { name: 'STAFF_API_TOKEN', default: '(generated into DATA_DIR)', description: 'Shared bearer token for the staff catalogue API only (products, variants, categories, vendors: no personal data), at least 32 characters. Unset: one is generated and kept in DATA_DIR/staff-api-token. Other staff routes take a personal API token (staff console).' },
+  {
+    name: 'STAFF_API_TOKEN',
+    default: '(generated into DATA_DIR)',
+    description:
+      'Shared bearer token for the staff catalogue API only (products, variants, categories, vendors: no personal data), at least 32 characters. Unset: one is generated and kept in DATA_DIR/staff-api-token. Other staff routes take a personal API token (staff console).',
+  },
   { name: 'SHOP_NAME', default: 'Custodian Demo Shop', description: 'Name shown in the storefront and mail.' },
   { name: 'CURRENCY', default: 'USD', description: 'Default ISO 4217 currency for new prices.' },
   { name: 'SHOP_TAX_RATE', default: '0', description: 'Sales tax in basis points (2000 = 20%) added to the subtotal plus shipping; rounded half up to a whole minor unit, once per order (0-10000).' },
   { name: 'SHIPPING_FLAT_MINOR', default: '500', description: 'Shipping charge of an order with physical items, in minor units of the currency (0-100000000).' },
   { name: 'SHIPPING_PER_ITEM_MINOR', default: '0', description: 'Shipping added per physical unit, in minor units (0-100000000).' },
   { name: 'SHIPPING_FREE_FROM_MINOR', default: '0', description: 'Physical items worth at least this much (minor units) ship free; 0 means shipping is never free (0-2000000000).' },
-  { name: 'KEYRING_PATH', default: 'DATA_DIR/keyring.json', description: 'Master keyring of the privacy kernel; created on first start with 0600 permissions; start refuses if it is readable by others.' },
-  { name: 'DATA_REGION', default: "(the data map's region)", description: 'Region where this deployment stores data (e.g. us); start refuses if it differs from the data map or from the region recorded in the database.' },
+  {
+    name: 'KEYRING_PATH',
+    default: 'DATA_DIR/keyring.json',
+    description: 'Master keyring of the privacy kernel; created on first start with 0600 permissions; start refuses if it is readable by others.',
+  },
+  {
+    name: 'DATA_REGION',
+    default: "(the data map's region)",
+    description: 'Region where this deployment stores data (e.g. us); start refuses if it differs from the data map or from the region recorded in the database.',
+  },
   { name: 'DATAMAP_DIR', default: './datamap', description: 'Folder of the data map YAML files (subjects, categories, purposes, recipients, roles, retention, policy versions).' },
-  { name: 'SMTP_URL', default: '(none: mail is written to DATA_DIR/mail/*.eml)', description: 'smtp:// (STARTTLS when offered) or smtps:// (TLS) URL of the mail server, with user:password@ if it needs them.' },
+  {
+    name: 'SMTP_URL',
+    default: '(none: mail is written to DATA_DIR/mail/*.eml)',
+    description: 'smtp:// (STARTTLS when offered) or smtps:// (TLS) URL of the mail server, with user:password@ if it needs them.',
+  },
   { name: 'MAIL_FROM', default: 'Custodian Demo Shop <shop@localhost>', description: 'Sender of every mail the shop sends: an address, optionally with a name, as in `Shop <shop@example.com>`.' },
   { name: 'STAFF_NETWORKS', default: '(any)', description: 'Comma-separated networks in CIDR form (e.g. 203.0.113.0/24, 2001:db8::/48) allowed to reach /staff and /api/staff; others get 403.' },
   { name: 'STAFF_PASSWORD_MAX_AGE_DAYS', default: '90', description: 'Staff passwords older than this many days (1–3650) must be changed before the staff console opens.' },
-  { name: 'LOGIN_LOCK_ACCOUNT_FAILURES', default: '5', description: 'Failed sign-ins (or second-factor codes) for one email, within LOGIN_LOCK_WINDOW_MINUTES, that lock it (3–100). Unknown emails lock the same way.' },
+  {
+    name: 'LOGIN_LOCK_ACCOUNT_FAILURES',
+    default: '5',
+    description: 'Failed sign-ins (or second-factor codes) for one email, within LOGIN_LOCK_WINDOW_MINUTES, that lock it (3–100). Unknown emails lock the same way.',
+  },
   { name: 'LOGIN_LOCK_SOURCE_FAILURES', default: '20', description: 'Failed sign-ins from one network (an IPv4 address, an IPv6 /64), within LOGIN_LOCK_WINDOW_MINUTES, that lock it (5–10000).' },
   { name: 'LOGIN_LOCK_WINDOW_MINUTES', default: '15', description: 'The window in which failed sign-ins are counted (1–1440).' },
   { name: 'LOGIN_LOCK_MINUTES', default: '15', description: 'How long a locked email or network stays locked (1–1440); owners and DPOs are mailed when a lock starts.' },
   { name: 'CHECKOUT_REQUIRE_PHONES', default: 'false', description: 'Ask every buyer at checkout for a home and a business phone number (stored through the privacy kernel with the order).' },
-  { name: 'CHECKOUT_INVOICE_RECIPIENT', default: '(none: no invoice)', description: 'Offer "invoice on account": orders wait on hold for a credit approval disclosed (ledgered, DPO-approved) to this data-map recipient, e.g. credit-agency.' },
-  { name: 'PAYMENT_PROCESSOR', default: 'sandbox', description: 'Who takes card and bank payments: sandbox (the test processor bundled with Custodian; no real money) or stripe (Stripe Checkout; needs STRIPE_SECRET_KEY and STRIPE_WEBHOOK_SECRET).' },
-  { name: 'SANDBOX_PROCESSOR_URL', default: '(none: npm start runs it)', description: 'Base URL of a sandbox processor started separately (`npm run sandbox-processor`); unset, `npm start` runs one itself on SANDBOX_PROCESSOR_PORT.' },
+  {
+    name: 'CHECKOUT_INVOICE_RECIPIENT',
+    default: '(none: no invoice)',
+    description: 'Offer "invoice on account": orders wait on hold for a credit approval disclosed (ledgered, DPO-approved) to this data-map recipient, e.g. credit-agency.',
+  },
+  {
+    name: 'PAYMENT_PROCESSOR',
+    default: 'sandbox',
+    description: 'Who takes card and bank payments: sandbox (the test processor bundled with Custodian; no real money) or stripe (Stripe Checkout; needs STRIPE_SECRET_KEY and STRIPE_WEBHOOK_SECRET).',
+  },
+  {
+    name: 'SANDBOX_PROCESSOR_URL',
+    default: '(none: npm start runs it)',
+    description: 'Base URL of a sandbox processor started separately (`npm run sandbox-processor`); unset, `npm start` runs one itself on SANDBOX_PROCESSOR_PORT.',
+  },
   { name: 'SANDBOX_PROCESSOR_PORT', default: '3100', description: 'Port of the sandbox processor that `npm start` or `npm run sandbox-processor` runs (0 picks a free port).' },
-  { name: 'SANDBOX_PROCESSOR_SECRET', default: '(generated into DATA_DIR)', description: 'Secret key shared by the shop and the sandbox processor (API key and webhook signing), at least 32 characters. Unset: one is generated and kept in DATA_DIR/sandbox-processor-secret.' },
+  {
+    name: 'SANDBOX_PROCESSOR_SECRET',
+    default: '(generated into DATA_DIR)',
+    description:
+      'Secret key shared by the shop and the sandbox processor (API key and webhook signing), at least 32 characters. Unset: one is generated and kept in DATA_DIR/sandbox-processor-secret.',
+  },
   { name: 'STRIPE_SECRET_KEY', default: '(none)', description: 'Stripe secret or restricted key (sk_test_…, sk_live_…, rk_…); required when PAYMENT_PROCESSOR is stripe.' },
-  { name: 'STRIPE_WEBHOOK_SECRET', default: '(none)', description: "Signing secret of the Stripe webhook endpoint (whsec_…) pointed at PUBLIC_URL/payments/webhook/stripe; required when PAYMENT_PROCESSOR is stripe." },
-  { name: 'RIGHTS_DEADLINE_DAYS', default: '30', description: 'Days the shop has to answer a data-subject request (access, correction, deletion, opt-out) from the day it arrives (1–90); staff are reminded before, the DPO alerted after.' },
+  {
+    name: 'STRIPE_WEBHOOK_SECRET',
+    default: '(none)',
+    description: 'Signing secret of the Stripe webhook endpoint (whsec_…) pointed at PUBLIC_URL/payments/webhook/stripe; required when PAYMENT_PROCESSOR is stripe.',
+  },
+  {
+    name: 'RIGHTS_DEADLINE_DAYS',
+    default: '30',
+    description: 'Days the shop has to answer a data-subject request (access, correction, deletion, opt-out) from the day it arrives (1–90); staff are reminded before, the DPO alerted after.',
+  },
   { name: 'BACKUP_RETENTION_DAYS', default: '30', description: 'Days the operator keeps database backups (1–3650); the privacy policy states it. Keep the keyring out of those backups.' },
-  { name: 'BLIND_INDEX_ROTATION_DAYS', default: '7', description: 'Days between replacements of the blind-index key (1–365): a database backup older than this can no longer confirm any email address, erased people included.' },
+  {
+    name: 'BLIND_INDEX_ROTATION_DAYS',
+    default: '7',
+    description: 'Days between replacements of the blind-index key (1–365): a database backup older than this can no longer confirm any email address, erased people included.',
+  },
   { name: 'SHUTDOWN_GRACE_MS', default: '10000', description: 'On SIGTERM, how long in-flight requests and jobs may take to finish.' },
 ];
 
@@ -273,7 +326,8 @@ function paymentSettings(env: Env): PaymentSettings {
   if (sandboxSecret !== null && sandboxSecret.length < 32) throw new ConfigError('SANDBOX_PROCESSOR_SECRET', 'must be at least 32 characters');
   // Secrets are described, never repeated, in messages.
   const stripeSecretKey = env.STRIPE_SECRET_KEY?.trim() || null;
-  if (stripeSecretKey !== null && !/^(sk|rk)_(test|live)_[A-Za-z0-9]{8,}$/.test(stripeSecretKey)) throw new ConfigError('STRIPE_SECRET_KEY', 'must be a Stripe secret key (sk_test_…, sk_live_…) or restricted key (rk_…), not a publishable key');
+  if (stripeSecretKey !== null && !/^(sk|rk)_(test|live)_[A-Za-z0-9]{8,}$/.test(stripeSecretKey))
+    throw new ConfigError('STRIPE_SECRET_KEY', 'must be a Stripe secret key (sk_test_…, sk_live_…) or restricted key (rk_…), not a publishable key');
   const stripeWebhookSecret = env.STRIPE_WEBHOOK_SECRET?.trim() || null;
   if (stripeWebhookSecret !== null && !/^whsec_[A-Za-z0-9+/=_-]{8,}$/.test(stripeWebhookSecret)) throw new ConfigError('STRIPE_WEBHOOK_SECRET', "must be the endpoint's signing secret (whsec_…)");
   if (processor === 'stripe' && stripeSecretKey === null) throw new ConfigError('STRIPE_SECRET_KEY', 'must be set when PAYMENT_PROCESSOR is stripe');
@@ -321,7 +375,10 @@ export function loadConfig(processEnv: Env = process.env): Config {
     staffApiToken,
     shopName,
     currency,
-    taxRateBasisPoints: int(env, 'SHOP_TAX_RATE', 0, 0, 10_000), shippingFlatMinor: int(env, 'SHIPPING_FLAT_MINOR', 500, 0, 100_000_000), shippingPerItemMinor: int(env, 'SHIPPING_PER_ITEM_MINOR', 0, 0, 100_000_000), shippingFreeFromMinor: int(env, 'SHIPPING_FREE_FROM_MINOR', 0, 0, 2_000_000_000),
+    taxRateBasisPoints: int(env, 'SHOP_TAX_RATE', 0, 0, 10_000),
+    shippingFlatMinor: int(env, 'SHIPPING_FLAT_MINOR', 500, 0, 100_000_000),
+    shippingPerItemMinor: int(env, 'SHIPPING_PER_ITEM_MINOR', 0, 0, 100_000_000),
+    shippingFreeFromMinor: int(env, 'SHIPPING_FREE_FROM_MINOR', 0, 0, 2_000_000_000),
     shutdownGraceMs: int(env, 'SHUTDOWN_GRACE_MS', 10000, 0, 600000),
     keyringPath: keyringPath(env, dataDir),
     dataRegion,

@@ -39,7 +39,11 @@ test('a data directory with 666 files and 755 directories is tightened to 600 an
 });
 
 test('DATA_DIR may not be a home folder or the root: the walk would change modes far beyond the shop', () => {
-  for (const dir of [homedir(), '/']) assert.throws(() => secureDataDir(dir), (err: unknown) => err instanceof DataDirUnsafeError && /not a folder of the shop's own/.test(err.message));
+  for (const dir of [homedir(), '/'])
+    assert.throws(
+      () => secureDataDir(dir),
+      (err: unknown) => err instanceof DataDirUnsafeError && /not a folder of the shop's own/.test(err.message),
+    );
 });
 
 test('an entry others can reach and that belongs to another user stops the start, naming its path', { skip: process.getuid?.() !== 0 && 'needs root to give a file away' }, () => {

@@ -49,7 +49,7 @@ export function secureDataDir(dataDir: string, options: SecureOptions = {}): Sec
   if (process.platform === 'win32') return report;
   // The walk changes modes of everything below DATA_DIR, so DATA_DIR must be the shop's own folder.
   if ([parse(resolve(dataDir)).root, resolve(homedir())].includes(resolve(dataDir))) {
-    throw new DataDirUnsafeError(resolve(dataDir), 'is the file system root or a home folder, not a folder of the shop\'s own; set DATA_DIR to one (e.g. ./data)');
+    throw new DataDirUnsafeError(resolve(dataDir), "is the file system root or a home folder, not a folder of the shop's own; set DATA_DIR to one (e.g. ./data)");
   }
   process.umask(0o077);
   mkdirSync(dataDir, { recursive: true, mode: 0o700 });

@@ -16,7 +16,10 @@ export const errorCatalogue = {
   LOGIN_FAILED: { status: 401, message: 'The email or password is not right.' },
   LOGIN_LOCKED: { status: 429, message: 'Too many failed sign-ins. Wait 15 minutes, or reset your password.' },
   EMAIL_NOT_CONFIRMED: { status: 403, message: 'Confirm your email first: follow the link we sent when you signed up.' },
-  ACCOUNT_DEACTIVATED: { status: 403, message: 'This account is deactivated: we keep it but do not use it. To use it again, reactivate it on the page "Reactivate your account" (/account/reactivate) with the same email and password.' },
+  ACCOUNT_DEACTIVATED: {
+    status: 403,
+    message: 'This account is deactivated: we keep it but do not use it. To use it again, reactivate it on the page "Reactivate your account" (/account/reactivate) with the same email and password.',
+  },
   LINK_INVALID: { status: 400, message: 'This link is not valid any more: it was used already or has expired.' },
   CSRF_INVALID: { status: 403, message: 'This form has expired. Go back, reload the page and try again.' },
   PRIVACY_REFUSED: { status: 403, message: 'The privacy policy does not allow this use of personal data.' },

@@ -14,7 +14,15 @@ function capture(level = 'trace'): { logger: Logger; text: () => string; lines: 
   });
   const logger = createLogger(level, sink);
   const text = () => chunks.join('');
-  return { logger, text, lines: () => text().split('\n').filter(Boolean).map((l) => JSON.parse(l) as Record<string, unknown>) };
+  return {
+    logger,
+    text,
+    lines: () =>
+      text()
+        .split('\n')
+        .filter(Boolean)
+        .map((l) => JSON.parse(l) as Record<string, unknown>),
+  };
 }
 
 const query = new URLSearchParams({
@@ -30,7 +38,11 @@ const query = new URLSearchParams({
 
 test('the fixture search finds every personal value it is given (the check below can fail)', () => {
   const found = findPersonalData(Object.values(p).join(' | '));
-  for (const field of Object.keys(p)) assert.ok(found.some((f) => f.startsWith(`${field}:`)), field);
+  for (const field of Object.keys(p))
+    assert.ok(
+      found.some((f) => f.startsWith(`${field}:`)),
+      field,
+    );
   assert.ok(findPersonalData(`/x?${query}`).length >= 8);
   assert.deepEqual(findPersonalData('order ORD-1001 failed with status 500'), []);
 });
@@ -53,7 +65,10 @@ test('personal data passed to the logger in any shape never reaches the log', ()
   logger.info({ note: `compact ${p.card.replace(/ /g, '')} ${p.iban.replace(/ /g, '')} ${p.card.replace(/ /g, '-')}` });
   logger.info('format %s %o %j', p.email, body, { customer: body });
   logger.child({ customerEmail: p.email, name: p.name }).info('child bindings');
-  logger.child({ requestId: 'r1' }).child({ nested: { phone: p.phone } }).warn('nested child');
+  logger
+    .child({ requestId: 'r1' })
+    .child({ nested: { phone: p.phone } })
+    .warn('nested child');
 
   // Whole requests serialised into strings: query strings (plain and URL-encoded) and JSON bodies.
   logger.info({ url: `/checkout?${query}` }, `GET /checkout?${query}`);

@@ -26,15 +26,24 @@ async function refusals(db: Db, reason: string) {
   return rows;
 }
 
-const values = { 'user.name': 'Araminta Fothergill', 'user.contact.email': 'araminta@example.test', 'user.contact.address': { street: '4 Quayside', city: 'Hull', postal_code: 'HU1 1AA', country: 'GB' } };
+const values = {
+  'user.name': 'Araminta Fothergill',
+  'user.contact.email': 'araminta@example.test',
+  'user.contact.address': { street: '4 Quayside', city: 'Hull', postal_code: 'HU1 1AA', country: 'GB' },
+};
 
-testEachDatabase('a forged actor object is refused by every kernel call that names an actor, and the refusal is audited under the kernel\'s own job', async ({ db }) => {
+testEachDatabase("a forged actor object is refused by every kernel call that names an actor, and the refusal is audited under the kernel's own job", async ({ db }) => {
   const { kernel } = await testKernel(db);
   const subject = await kernel.createSubject(db, { kind: 'customer', actor: testActor('test'), purpose: 'fulfillment' });
   await kernel.write(db, { subject, actor: testActor('test'), purpose: 'fulfillment', values });
 
   // What any module could write down: an owner, a DPO, the system. Looks the same, is not minted.
-  const forged: Actor[] = [{ kind: 'staff', staffId: 'x', role: 'owner' }, { kind: 'staff', staffId: 'x', role: 'dpo' }, { kind: 'system', job: 'checkout' }, { kind: 'self', subjectId: subject }];
+  const forged: Actor[] = [
+    { kind: 'staff', staffId: 'x', role: 'owner' },
+    { kind: 'staff', staffId: 'x', role: 'dpo' },
+    { kind: 'system', job: 'checkout' },
+    { kind: 'self', subjectId: subject },
+  ];
   for (const actor of forged) {
     assert.equal(await reason(kernel.read(db, { subject, actor, purpose: 'fulfillment', categories: ['user.name', 'user.contact.address'] })), 'forged-actor');
     assert.equal(await reason(kernel.write(db, { subject, actor, purpose: 'fulfillment', values: { 'user.name': 'Someone Else' } })), 'forged-actor');
@@ -52,7 +61,10 @@ testEachDatabase('a forged actor object is refused by every kernel call that nam
   await kernel.flush();
   const audited = await refusals(db, 'forged-actor');
   assert.equal(audited.length, forged.length * 6 + 1);
-  assert.ok(audited.every((r) => r.actor_kind === 'system' && r.actor_id === 'privacy.guard'), 'refusals name the kernel\'s declared job, never the forged object');
+  assert.ok(
+    audited.every((r) => r.actor_kind === 'system' && r.actor_id === 'privacy.guard'),
+    "refusals name the kernel's declared job, never the forged object",
+  );
   assert.ok(audited.some((r) => r.action === 'data.read' && r.subject_id === subject));
   // The person's data is as it was.
   const record = await kernel.read(db, { subject, actor: minted, purpose: 'fulfillment', categories: ['user.name'] });
@@ -72,14 +84,20 @@ testEachDatabase('a system actor reads only under the purposes the data map gran
     assert.equal(await reason(kernel.read(db, { subject, actor: checkout, purpose, categories: ['user.name'] })), 'job-may-not-use-purpose', purpose);
   }
   // The mail sender may not look a person up for data rights; accounts.login may not erase.
-  assert.equal(await reason(kernel.findSubjects(db, { category: 'user.contact.email', value: values['user.contact.email'], actor: systemActor('comms.send'), purpose: 'legal-compliance' })), 'job-may-not-use-purpose');
+  assert.equal(
+    await reason(kernel.findSubjects(db, { category: 'user.contact.email', value: values['user.contact.email'], actor: systemActor('comms.send'), purpose: 'legal-compliance' })),
+    'job-may-not-use-purpose',
+  );
   assert.equal(await reason(kernel.erase(db, { subject, actor: systemActor('accounts.login') })), 'role-may-not-use-purpose');
   // A job the data map does not declare (the old nameless staff API token) reads nothing.
   assert.equal(await reason(kernel.read(db, { subject, actor: systemActor('staff-api'), purpose: 'fulfillment', categories: ['user.name'] })), 'undeclared-job');
 
   await kernel.flush();
   const audited = await refusals(db, 'job-may-not-use-purpose');
-  assert.deepEqual(audited.map((r) => r.actor_id), ['checkout', 'checkout', 'checkout', 'comms.send']);
+  assert.deepEqual(
+    audited.map((r) => r.actor_id),
+    ['checkout', 'checkout', 'checkout', 'comms.send'],
+  );
   assert.equal((await refusals(db, 'undeclared-job')).length, 1);
 });
 
@@ -88,7 +106,8 @@ test('every system actor the code names is a job the data map declares', async (
   const { readFileSync, readdirSync, statSync } = await import('node:fs');
   const { join } = await import('node:path');
   const root = new URL('../', import.meta.url).pathname;
-  const files = (dir: string): string[] => readdirSync(dir).flatMap((f) => (statSync(join(dir, f)).isDirectory() ? files(join(dir, f)) : f.endsWith('.ts') && !f.endsWith('.test.ts') ? [join(dir, f)] : []));
+  const files = (dir: string): string[] =>
+    readdirSync(dir).flatMap((f) => (statSync(join(dir, f)).isDirectory() ? files(join(dir, f)) : f.endsWith('.ts') && !f.endsWith('.test.ts') ? [join(dir, f)] : []));
   const named = new Set<string>();
   for (const file of files(root)) {
     const text = readFileSync(file, 'utf8');
@@ -96,7 +115,10 @@ test('every system actor the code names is a job the data map declares', async (
     for (const m of text.matchAll(/(?:_JOB|_ACTOR) = '([a-z][a-z0-9.-]+)'/g)) if (/systemActor\([A-Z_]*(JOB|ACTOR)\)/.test(text)) named.add(m[1]!);
   }
   assert.ok(named.size > 15);
-  assert.deepEqual([...named].filter((job) => !map.jobs.has(job)), []);
+  assert.deepEqual(
+    [...named].filter((job) => !map.jobs.has(job)),
+    [],
+  );
 });
 
 // Where person actors may be minted: where a person is authenticated. Adding a file here is a
@@ -126,7 +148,8 @@ test('person actors are minted only by the kernel, accounts (sessions, personal 
   const { readFileSync, readdirSync, statSync } = await import('node:fs');
   const { join, relative } = await import('node:path');
   const root = new URL('../../', import.meta.url).pathname;
-  const walk = (dir: string): string[] => readdirSync(dir).flatMap((f) => (statSync(join(dir, f)).isDirectory() ? (f === 'node_modules' ? [] : walk(join(dir, f))) : f.endsWith('.ts') ? [join(dir, f)] : []));
+  const walk = (dir: string): string[] =>
+    readdirSync(dir).flatMap((f) => (statSync(join(dir, f)).isDirectory() ? (f === 'node_modules' ? [] : walk(join(dir, f))) : f.endsWith('.ts') ? [join(dir, f)] : []));
   const isTestCode = (path: string) => /\.test\.ts$|(^|\/)testing[^/]*\.ts$|\/testing\/|test-support\.ts$|^test\/|^bench\//.test(path);
   const files = [...walk(join(root, 'src')), ...walk(join(root, 'scripts'))].map((f) => relative(root, f)).filter((f) => !isTestCode(f));
   assert.ok(files.length > 100);
@@ -139,5 +162,8 @@ test('person actors are minted only by the kernel, accounts (sessions, personal 
     if (PERSON_MINTING_ELSEWHERE[file]) continue;
     for (const m of text.matchAll(/\b(selfActor|staffActor|vendorActor)\b/g)) violations.push(`${file}: ${m[1]}`);
   }
-  assert.deepEqual([...new Set(violations)].filter((v) => !v.startsWith('src/privacy/actors.ts: testActor')), []);
+  assert.deepEqual(
+    [...new Set(violations)].filter((v) => !v.startsWith('src/privacy/actors.ts: testActor')),
+    [],
+  );
 });

@@ -8,10 +8,15 @@ import type { Db } from '../platform/db/database.ts';
 export async function kernelShapeOf(db: Db, subject: string): Promise<Record<string, unknown[]>> {
   const q = async <T>(query: RawBuilder<T>) => (await query.execute(db)).rows;
   return {
-    items: await q(sql`select category, purpose, regexp_replace(ref, '[0-9a-f-]{36}', '<id>') as ref, count(*)::int as n from privacy_items where subject_id = ${subject}::uuid group by 1, 2, 3 order by 1, 2, 3`),
-    audit: await q(sql`select actor_kind, case when actor_kind = 'self' then 'the person' else actor_id end as actor_id, action, outcome, purpose, categories, array(select jsonb_object_keys(detail) order by 1) as detail, count(*)::int as n
+    items: await q(
+      sql`select category, purpose, regexp_replace(ref, '[0-9a-f-]{36}', '<id>') as ref, count(*)::int as n from privacy_items where subject_id = ${subject}::uuid group by 1, 2, 3 order by 1, 2, 3`,
+    ),
+    audit:
+      await q(sql`select actor_kind, case when actor_kind = 'self' then 'the person' else actor_id end as actor_id, action, outcome, purpose, categories, array(select jsonb_object_keys(detail) order by 1) as detail, count(*)::int as n
       from privacy_audit_log where subject_id = ${subject}::uuid group by 1, 2, 3, 4, 5, 6, 7 order by 1, 2, 3, 4, 5, 6::text, 7::text`),
-    disclosures: await q(sql`select recipient, recipient_ref, categories, purpose, basis, actor_kind, actor_id, order_ref is not null as for_order, count(*)::int as n from privacy_disclosures where subject_id = ${subject}::uuid group by 1, 2, 3, 4, 5, 6, 7, 8 order by 1`),
+    disclosures: await q(
+      sql`select recipient, recipient_ref, categories, purpose, basis, actor_kind, actor_id, order_ref is not null as for_order, count(*)::int as n from privacy_disclosures where subject_id = ${subject}::uuid group by 1, 2, 3, 4, 5, 6, 7, 8 order by 1`,
+    ),
   };
 }
 

@@ -67,64 +67,70 @@ test('the shipped data map has a blind index only on the email, the one category
   assert.deepEqual(
     [...map.categories.values()].filter((c) => c.blindIndex).map((c) => c.key),
     [EMAIL],
-    'a blind index lets the keyring holder test a backup\'s digests until its key is destroyed (decision 0023): add one only with a lookup that needs it',
+    "a blind index lets the keyring holder test a backup's digests until its key is destroyed (decision 0023): add one only with a lookup that needs it",
   );
 });
 
-testEachDatabase('blind-index rotation keeps lookups working: rows under the retiring key are found before and after re-indexing, and the retiring key is destroyed only when no row uses it', async ({ db, url }) => {
-  const { kernel, setNow } = await testKernel(db);
-  const ctx = kernelInternals(kernel);
-  const start = new Date();
-  setNow(start);
-  const people = [];
-  for (let i = 0; i < 5; i++) people.push(await person(kernel, db, { 'user.name': `Rota Person ${i}`, [EMAIL]: `rota.${i}@example.test` }));
-  // Within the period nothing happens, however often the job runs.
-  await maintainBlindIndexes(ctx, db, { rotationDays: 7 });
-  assert.deepEqual(new Set((await indexRows(db)).map((r) => r.key_version)), new Set([1]));
+testEachDatabase(
+  'blind-index rotation keeps lookups working: rows under the retiring key are found before and after re-indexing, and the retiring key is destroyed only when no row uses it',
+  async ({ db, url }) => {
+    const { kernel, setNow } = await testKernel(db);
+    const ctx = kernelInternals(kernel);
+    const start = new Date();
+    setNow(start);
+    const people = [];
+    for (let i = 0; i < 5; i++) people.push(await person(kernel, db, { 'user.name': `Rota Person ${i}`, [EMAIL]: `rota.${i}@example.test` }));
+    // Within the period nothing happens, however often the job runs.
+    await maintainBlindIndexes(ctx, db, { rotationDays: 7 });
+    assert.deepEqual(new Set((await indexRows(db)).map((r) => r.key_version)), new Set([1]));
 
-  // Rotated but not yet re-indexed: the rows under the retiring key are found, so is a new person under the active key.
-  assert.equal(await ctx.keyring.rotateBlindIndexKey(ctx.now(), 1), 2);
-  for (const [i, s] of people.entries()) assert.deepEqual(await find(kernel, db, `rota.${i}@example.test`), [s]);
-  const newcomer = await person(kernel, db, { [EMAIL]: 'newcomer@example.test' });
-  assert.equal((await indexRows(db)).find((r) => r.subject_id === newcomer)!.key_version, 2);
-  assert.deepEqual(await find(kernel, db, 'newcomer@example.test'), [newcomer]);
+    // Rotated but not yet re-indexed: the rows under the retiring key are found, so is a new person under the active key.
+    assert.equal(await ctx.keyring.rotateBlindIndexKey(ctx.now(), 1), 2);
+    for (const [i, s] of people.entries()) assert.deepEqual(await find(kernel, db, `rota.${i}@example.test`), [s]);
+    const newcomer = await person(kernel, db, { [EMAIL]: 'newcomer@example.test' });
+    assert.equal((await indexRows(db)).find((r) => r.subject_id === newcomer)!.key_version, 2);
+    assert.deepEqual(await find(kernel, db, 'newcomer@example.test'), [newcomer]);
 
-  if (url) {
-    // Another worker holds one row under the retiring key: this run skips it and keeps the key.
-    const other = new pg.Client({ connectionString: url });
-    await other.connect();
-    try {
-      await other.query('begin');
-      await other.query('select 1 from privacy_blind_indexes where subject_id = $1 for update', [people[0]]);
-      const run = await maintainBlindIndexes(ctx, db, { rotationDays: 7, batch: 2 });
-      assert.deepEqual([run.reindexed, run.destroyed, run.stillRetiring], [4, [], 1]);
-      assert.deepEqual(await find(kernel, db, 'rota.0@example.test'), [people[0]], 'the skipped row is still found under the retiring key');
-      await other.query('commit');
-    } finally {
-      await other.end();
+    if (url) {
+      // Another worker holds one row under the retiring key: this run skips it and keeps the key.
+      const other = new pg.Client({ connectionString: url });
+      await other.connect();
+      try {
+        await other.query('begin');
+        await other.query('select 1 from privacy_blind_indexes where subject_id = $1 for update', [people[0]]);
+        const run = await maintainBlindIndexes(ctx, db, { rotationDays: 7, batch: 2 });
+        assert.deepEqual([run.reindexed, run.destroyed, run.stillRetiring], [4, [], 1]);
+        assert.deepEqual(await find(kernel, db, 'rota.0@example.test'), [people[0]], 'the skipped row is still found under the retiring key');
+        await other.query('commit');
+      } finally {
+        await other.end();
+      }
     }
-  }
-  const run = await maintainBlindIndexes(ctx, db, { rotationDays: 7, batch: 2 });
-  assert.deepEqual([run.rotatedTo, run.reindexed, run.destroyed, run.stillRetiring], [null, url ? 1 : 5, [1], null]);
-  assert.deepEqual(new Set((await indexRows(db)).map((r) => r.key_version)), new Set([2]));
-  assert.deepEqual(ctx.keyring.blindIndexKeys().map((k) => k.version), [2]);
-  for (const [i, s] of people.entries()) assert.deepEqual(await find(kernel, db, `rota.${i}@example.test`), [s]);
+    const run = await maintainBlindIndexes(ctx, db, { rotationDays: 7, batch: 2 });
+    assert.deepEqual([run.rotatedTo, run.reindexed, run.destroyed, run.stillRetiring], [null, url ? 1 : 5, [1], null]);
+    assert.deepEqual(new Set((await indexRows(db)).map((r) => r.key_version)), new Set([2]));
+    assert.deepEqual(
+      ctx.keyring.blindIndexKeys().map((k) => k.version),
+      [2],
+    );
+    for (const [i, s] of people.entries()) assert.deepEqual(await find(kernel, db, `rota.${i}@example.test`), [s]);
 
-  // Past the period, one run rotates, re-indexes everything and destroys the key it replaced.
-  setNow(new Date(start.getTime() + 8 * DAY_MS));
-  const later = await maintainBlindIndexes(ctx, db, { rotationDays: 7 });
-  assert.deepEqual([later.rotatedTo, later.reindexed, later.destroyed, later.activeVersion], [3, 6, [2], 3]);
-  for (const [i, s] of people.entries()) assert.deepEqual(await find(kernel, db, `rota.${i}@example.test`), [s]);
-  assert.equal((await maintainBlindIndexes(ctx, db, { rotationDays: 7 })).rotatedTo, null, 'the new key is not due yet');
+    // Past the period, one run rotates, re-indexes everything and destroys the key it replaced.
+    setNow(new Date(start.getTime() + 8 * DAY_MS));
+    const later = await maintainBlindIndexes(ctx, db, { rotationDays: 7 });
+    assert.deepEqual([later.rotatedTo, later.reindexed, later.destroyed, later.activeVersion], [3, 6, [2], 3]);
+    for (const [i, s] of people.entries()) assert.deepEqual(await find(kernel, db, `rota.${i}@example.test`), [s]);
+    assert.equal((await maintainBlindIndexes(ctx, db, { rotationDays: 7 })).rotatedTo, null, 'the new key is not due yet');
 
-  // Audited as key events with counts, no person named.
-  const { rows: audit } = await sql<{ action: string; subject_id: string | null; detail: Record<string, unknown> }>`
+    // Audited as key events with counts, no person named.
+    const { rows: audit } = await sql<{ action: string; subject_id: string | null; detail: Record<string, unknown> }>`
     select action, subject_id, detail from privacy_audit_log where actor_id = ${BLIND_INDEX_JOB} order by id`.execute(db);
-  assert.ok(audit.length >= 2);
-  assert.ok(audit.every((a) => a.action === 'key.rotate' && a.subject_id === null && a.detail.key === 'blind-index'));
-  assert.deepEqual(audit.at(-1)!.detail, { key: 'blind-index', active_version: 3, rotated: true, reindexed: 6, dropped: 0, unindexed_deleted: 0, destroyed_versions: ['2'] });
-  assert.ok(!JSON.stringify(audit).includes('example.test'));
-});
+    assert.ok(audit.length >= 2);
+    assert.ok(audit.every((a) => a.action === 'key.rotate' && a.subject_id === null && a.detail.key === 'blind-index'));
+    assert.deepEqual(audit.at(-1)!.detail, { key: 'blind-index', active_version: 3, rotated: true, reindexed: 6, dropped: 0, unindexed_deleted: 0, destroyed_versions: ['2'] });
+    assert.ok(!JSON.stringify(audit).includes('example.test'));
+  },
+);
 
 testEachDatabase('a write that made its digest under the old key while the job destroyed it is re-indexed by a later run', async ({ db }) => {
   const { kernel, setNow } = await testKernel(db);
@@ -148,7 +154,7 @@ testEachDatabase('a write that made its digest under the old key while the job d
   assert.deepEqual(await find(kernel, db, 'late.writer@example.test'), [subject]);
 });
 
-testEachDatabase('the job never carries an erased person over to the new key: in a restored database not yet reconciled, a punctured subject\'s row is deleted, not re-indexed', async ({ db }) => {
+testEachDatabase("the job never carries an erased person over to the new key: in a restored database not yet reconciled, a punctured subject's row is deleted, not re-indexed", async ({ db }) => {
   const { kernel, setNow } = await testKernel(db);
   const ctx = kernelInternals(kernel);
   const kept = await person(kernel, db, { [EMAIL]: 'kept@example.test' });
@@ -159,7 +165,10 @@ testEachDatabase('the job never carries an erased person over to the new key: in
   setNow(new Date(Date.now() + 8 * DAY_MS));
   const run = await maintainBlindIndexes(ctx, db, { rotationDays: 7 });
   assert.deepEqual([run.rotatedTo, run.reindexed, run.dropped, run.destroyed], [2, 1, 1, [1]]);
-  assert.deepEqual((await indexRows(db)).map((r) => [r.subject_id, r.key_version]), [[kept, 2]]);
+  assert.deepEqual(
+    (await indexRows(db)).map((r) => [r.subject_id, r.key_version]),
+    [[kept, 2]],
+  );
   assert.deepEqual(await find(kernel, db, 'gone@example.test'), []);
   assert.deepEqual(await find(kernel, db, 'kept@example.test'), [kept]);
 });
@@ -169,7 +178,10 @@ testEachDatabase('phone and bank-account items produce no blind-index rows, and 
   const values = { [EMAIL]: personalData.email, 'user.contact.phone_number': personalData.phone };
   const subject = await person(kernel, db, values);
   await kernel.write(db, { subject, actor: system, purpose: 'billing', values: { 'user.financial.bank_account': personalData.iban } });
-  assert.deepEqual((await indexRows(db)).map((r) => r.category), [EMAIL]);
+  assert.deepEqual(
+    (await indexRows(db)).map((r) => r.category),
+    [EMAIL],
+  );
   await assert.rejects(kernel.findSubjects(db, { category: 'user.contact.phone_number', value: personalData.phone, actor: support, purpose: 'support' }), { code: 'VALIDATION_FAILED' });
 
   // The data map before this change indexed phones and bank accounts: a kernel on it wrote such rows.
@@ -182,39 +194,51 @@ testEachDatabase('phone and bank-account items produce no blind-index rows, and 
   assert.equal((await indexRows(db)).length, 4);
 
   await runJob(db, kernel);
-  assert.deepEqual((await indexRows(db)).map((r) => r.category), [EMAIL, EMAIL]);
+  assert.deepEqual(
+    (await indexRows(db)).map((r) => r.category),
+    [EMAIL, EMAIL],
+  );
   assert.equal(kernelInternals(kernel).keyring.activeBlindIndexVersion().version, 1, 'deleting rows is no rotation');
   const { rows } = await sql<{ detail: Record<string, unknown> }>`select detail from privacy_audit_log where actor_id = ${BLIND_INDEX_JOB}`.execute(db);
   assert.equal(rows[0]!.detail.unindexed_deleted, 2);
 });
 
-testEachDatabase('a shop upgraded from a format-1 keyring keeps finding people by the digests it already holds, until the first rotation re-indexes them', async ({ db }) => {
-  await migrate(
-    db,
-    allMigrations.filter((m) => m.id !== 'privacy/0002_blind_index_key_version'),
-  );
-  // Started before the new migration, as the shop ran before the upgrade (nothing to reconcile).
-  const first = await testKernel(db, { reconcileErasures: false });
-  const keyringPath = first.keyringPath;
-  const subject = await first.kernel.createSubject(db, { kind: 'customer', actor: system, purpose: 'account' });
-  // As the kernel before versioned keys wrote it: no key_version, the digest under the single key.
-  const digest = kernelInternals(first.kernel).blind.digest(EMAIL, 'email', 'upgrade@example.test');
-  await sql`insert into privacy_blind_indexes (subject_id, category, ref, digest) values (${subject}::uuid, ${EMAIL}, '', ${digest})`.execute(db);
-  downgradeToFormat1(keyringPath);
+testEachDatabase(
+  'a shop upgraded from a format-1 keyring keeps finding people by the digests it already holds, until the first rotation re-indexes them',
+  async ({ db }) => {
+    await migrate(
+      db,
+      allMigrations.filter((m) => m.id !== 'privacy/0002_blind_index_key_version'),
+    );
+    // Started before the new migration, as the shop ran before the upgrade (nothing to reconcile).
+    const first = await testKernel(db, { reconcileErasures: false });
+    const keyringPath = first.keyringPath;
+    const subject = await first.kernel.createSubject(db, { kind: 'customer', actor: system, purpose: 'account' });
+    // As the kernel before versioned keys wrote it: no key_version, the digest under the single key.
+    const digest = kernelInternals(first.kernel).blind.digest(EMAIL, 'email', 'upgrade@example.test');
+    await sql`insert into privacy_blind_indexes (subject_id, category, ref, digest) values (${subject}::uuid, ${EMAIL}, '', ${digest})`.execute(db);
+    downgradeToFormat1(keyringPath);
 
-  await migrate(db, allMigrations);
-  const upgraded = await testKernel(db, { keyringPath });
-  assert.deepEqual(await find(upgraded.kernel, db, 'upgrade@example.test'), [subject]);
-  assert.equal((await indexRows(db))[0]!.key_version, 1);
+    await migrate(db, allMigrations);
+    const upgraded = await testKernel(db, { keyringPath });
+    assert.deepEqual(await find(upgraded.kernel, db, 'upgrade@example.test'), [subject]);
+    assert.equal((await indexRows(db))[0]!.key_version, 1);
 
-  // The format-1 key is as old as the keyring, so once the period is past, the job rotates it out.
-  await upgraded.kernel.write(db, { subject, actor: system, purpose: 'account', values: { [EMAIL]: 'upgrade@example.test' } });
-  upgraded.setNow(new Date(Date.now() + 8 * DAY_MS));
-  await runJob(db, upgraded.kernel);
-  assert.equal(JSON.parse(readFileSync(keyringPath, 'utf8')).format, 'custodian-keyring/2');
-  assert.deepEqual(kernelInternals(upgraded.kernel).keyring.blindIndexKeys().map((k) => k.version), [2]);
-  assert.deepEqual(await find(upgraded.kernel, db, 'upgrade@example.test'), [subject]);
-}, { migrate: false });
+    // The format-1 key is as old as the keyring, so once the period is past, the job rotates it out.
+    await upgraded.kernel.write(db, { subject, actor: system, purpose: 'account', values: { [EMAIL]: 'upgrade@example.test' } });
+    upgraded.setNow(new Date(Date.now() + 8 * DAY_MS));
+    await runJob(db, upgraded.kernel);
+    assert.equal(JSON.parse(readFileSync(keyringPath, 'utf8')).format, 'custodian-keyring/2');
+    assert.deepEqual(
+      kernelInternals(upgraded.kernel)
+        .keyring.blindIndexKeys()
+        .map((k) => k.version),
+      [2],
+    );
+    assert.deepEqual(await find(upgraded.kernel, db, 'upgrade@example.test'), [subject]);
+  },
+  { migrate: false },
+);
 
 testEachDatabase('rows under keys the keyring destroyed are re-indexed at start up to a bound, and the job does the rest', async ({ db }) => {
   const { kernel, keyringPath } = await testKernel(db);
@@ -237,14 +261,19 @@ testEachDatabase('rows under keys the keyring destroyed are re-indexed at start 
   const bounded = recordingLogger();
   const partial = await reindexRestoredRows({ ...ctx, log: bounded.log }, db, testActor('test'), 3);
   assert.deepEqual(partial, { reindexed: 3, dropped: 0, complete: false });
-  assert.ok(bounded.lines.some((l) => l.level === 'warn' && l.obj.reindexed === 3), JSON.stringify(bounded.lines));
+  assert.ok(
+    bounded.lines.some((l) => l.level === 'warn' && l.obj.reindexed === 3),
+    JSON.stringify(bounded.lines),
+  );
   await runJob(db, kernel);
   for (const [i, s] of people.entries()) assert.deepEqual(await find(kernel, db, `restored.${i}@example.test`), [s]);
   assert.deepEqual(new Set((await indexRows(db)).map((r) => r.key_version)), new Set([3]));
 });
 
 for (const engine of testEngines()) {
-  test(`a backup taken before an erasure confirms the erased email only inside the rotation window; after it, no key the keyring holds matches any of its digests, and the people kept are found again [${engine}]`, { timeout: 180_000 }, async () => {
+  test(`a backup taken before an erasure confirms the erased email only inside the rotation window; after it, no key the keyring holds matches any of its digests, and the people kept are found again [${engine}]`, {
+    timeout: 180_000,
+  }, async () => {
     const store = await storeFor(engine);
     try {
       let database = await store.open();
@@ -286,7 +315,12 @@ for (const engine of testEngines()) {
       const later = await testKernel(database.db, { keyringPath });
       later.setNow(new Date(Date.now() + 8 * DAY_MS));
       await runJob(database.db, later.kernel);
-      assert.deepEqual(kernelInternals(later.kernel).keyring.blindIndexKeys().map((k) => [k.version, k.state]), [[2, 'active']]);
+      assert.deepEqual(
+        kernelInternals(later.kernel)
+          .keyring.blindIndexKeys()
+          .map((k) => [k.version, k.state]),
+        [[2, 'active']],
+      );
       assert.deepEqual(await find(later.kernel, database.db, 'kept.customer@example.test'), [kept]);
       await database.close();
 
@@ -298,7 +332,10 @@ for (const engine of testEngines()) {
         const started = await testKernel(restored.db, { keyringPath });
         assert.deepEqual(await find(started.kernel, restored.db, personalData.email), []);
         assert.deepEqual(await find(started.kernel, restored.db, 'kept.customer@example.test'), [kept], 'the restored shop finds the people it kept');
-        assert.deepEqual((await indexRows(restored.db)).map((r) => [r.subject_id, r.key_version]), [[kept, 2]]);
+        assert.deepEqual(
+          (await indexRows(restored.db)).map((r) => [r.subject_id, r.key_version]),
+          [[kept, 2]],
+        );
       } finally {
         await restored.close();
       }

@@ -91,7 +91,15 @@ async function audit(ctx: KernelContext, db: Db, actor: Actor, run: BlindIndexRu
 export async function reindexRestoredRows(ctx: KernelContext, db: Db, actor: Actor, limit = START_REINDEX_LIMIT): Promise<{ reindexed: number; dropped: number; complete: boolean }> {
   if (!(await anyToReindex(ctx, db, 'not-held'))) return { reindexed: 0, dropped: 0, complete: true };
   const done = await reindexBlindIndexes(ctx, db, { scope: 'not-held', limit });
-  const run: BlindIndexRun = { rotatedTo: null, activeVersion: ctx.keyring.activeBlindIndexVersion().version, unindexedDeleted: 0, reindexed: done.reindexed, dropped: done.dropped, destroyed: [], stillRetiring: null };
+  const run: BlindIndexRun = {
+    rotatedTo: null,
+    activeVersion: ctx.keyring.activeBlindIndexVersion().version,
+    unindexedDeleted: 0,
+    reindexed: done.reindexed,
+    dropped: done.dropped,
+    destroyed: [],
+    stillRetiring: null,
+  };
   if (done.reindexed || done.dropped) await audit(ctx, db, actor, run);
   const counts = { reindexed: done.reindexed, dropped: done.dropped };
   if (done.complete) ctx.log?.info(counts, 'privacy: re-indexed blind-index rows made under keys the keyring has destroyed (the database predates them)');

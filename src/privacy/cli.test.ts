@@ -119,7 +119,9 @@ for (const engine of testEngines()) {
     return { dataDir, env, drops, open: () => open(), keyringPath: join(dataDir, 'keyring.json') };
   }
 
-  test(`\`custodian audit verify\` catches a chain rewritten consistently from some entry on, through the anchor the sealer wrote outside the database; only the privacy officer re-anchors, for a reason written into the chain [${engine}]`, { timeout: 120_000 }, async () => {
+  test(`\`custodian audit verify\` catches a chain rewritten consistently from some entry on, through the anchor the sealer wrote outside the database; only the privacy officer re-anchors, for a reason written into the chain [${engine}]`, {
+    timeout: 120_000,
+  }, async () => {
     const shop = await shopOn('custodian-cli-anchor-');
     try {
       let database = await shop.open();

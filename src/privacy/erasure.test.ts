@@ -153,12 +153,13 @@ for (const engine of testEngines()) {
         assert.deepEqual(await state(), { status: 'active', keys: 1, indexes: 1 }, 'the backup predates the erasure');
 
         const lines: { level: string; obj: Record<string, unknown> }[] = [];
-        const log = Object.fromEntries(
-          ['info', 'debug', 'warn', 'error'].map((level) => [level, (obj: Record<string, unknown>) => lines.push({ level, obj })]),
-        ) as unknown as Logger;
+        const log = Object.fromEntries(['info', 'debug', 'warn', 'error'].map((level) => [level, (obj: Record<string, unknown>) => lines.push({ level, obj })])) as unknown as Logger;
         const started = await testKernel(restored.db, { keyringPath, log });
         assert.deepEqual(await state(), { status: 'erased', keys: 0, indexes: 0 });
-        assert.ok(lines.some((l) => l.level === 'info' && l.obj.completed === 1), JSON.stringify(lines));
+        assert.ok(
+          lines.some((l) => l.level === 'info' && l.obj.completed === 1),
+          JSON.stringify(lines),
+        );
         const { rows: audit } = await sql<{ action: string; actor_id: string }>`
           select action, actor_id from privacy_audit_log where subject_id = ${erased}::uuid and action in ('subject.erase', 'key.destroy') order by id`.execute(restored.db);
         assert.deepEqual(

@@ -34,7 +34,10 @@ testEachDatabase('evidence: the ledgers as counts for the DPO and owners (no per
 
   const after = await kernel.evidence(db, owner);
   assert.equal(tally(after, 'data.read', 'ok') - tally(before, 'data.read', 'ok'), 1);
-  assert.deepEqual(after.audit.filter((t) => t.action === 'data.read' && t.outcome === 'ok').map((t) => [t.actorKind, t.purpose, t.count]), [['staff', 'fulfillment', 1]]);
+  assert.deepEqual(
+    after.audit.filter((t) => t.action === 'data.read' && t.outcome === 'ok').map((t) => [t.actorKind, t.purpose, t.count]),
+    [['staff', 'fulfillment', 1]],
+  );
   assert.equal(tally(after, 'data.read', 'refused', 'purpose-may-not-use-category'), 1);
   assert.equal(tally(after, 'subject.erase', 'ok'), 1);
   assert.equal(tally(after, 'evidence.read', 'ok'), 1, 'the first look is on record (this one is recorded after its counts)');
@@ -56,5 +59,11 @@ testEachDatabase('evidence: the ledgers as counts for the DPO and owners (no per
   await kernel.flush();
   const { rows } = await sql<{ outcome: string; n: number }>`
     select outcome, count(*)::int as n from privacy_audit_log where action = 'evidence.read' group by outcome order by outcome`.execute(db);
-  assert.deepEqual(rows.map((r) => [r.outcome, r.n]), [['ok', 2], ['refused', 3]]);
+  assert.deepEqual(
+    rows.map((r) => [r.outcome, r.n]),
+    [
+      ['ok', 2],
+      ['refused', 3],
+    ],
+  );
 });

@@ -67,11 +67,26 @@ export const kernelHolder: PersonalDataHolder = {
       categories: e.categories,
     }));
     const sections: ExportSection[] = [
-      { id: 'personal-data', title: 'Your personal data', description: 'Every item we hold about you, decrypted for you: what it is, why we have it, under which version of our policy we collected it, and until when we keep it.', records: items },
-      { id: 'consents', title: 'Your consents and opt-outs', description: 'Every consent you gave or withdrew: for what, how (web, mail, phone, paper), when and under which policy version.', records: consents },
+      {
+        id: 'personal-data',
+        title: 'Your personal data',
+        description: 'Every item we hold about you, decrypted for you: what it is, why we have it, under which version of our policy we collected it, and until when we keep it.',
+        records: items,
+      },
+      {
+        id: 'consents',
+        title: 'Your consents and opt-outs',
+        description: 'Every consent you gave or withdrew: for what, how (web, mail, phone, paper), when and under which policy version.',
+        records: consents,
+      },
       { id: 'disclosures', title: 'Who received your data', description: 'Every time your data left us: the recipient, what they got, why, and for which order.', records: disclosures },
       { id: 'recipient-notices', title: 'Notices to recipients', description: 'Where you corrected or deleted data, the recipients we told, and when they were told.', records: notices },
-      { id: 'access-log', title: 'Who looked at your data', description: 'Every read, change and refusal of your data in our audit log: by you, by staff (named by role), or by the shop itself.', records: access },
+      {
+        id: 'access-log',
+        title: 'Who looked at your data',
+        description: 'Every read, change and refusal of your data in our audit log: by you, by staff (named by role), or by the shop itself.',
+        records: access,
+      },
     ];
     return sections;
   },

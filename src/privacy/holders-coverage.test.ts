@@ -12,7 +12,10 @@ testEachDatabase('every table keyed by a person is declared by a module holder t
   const { rows } = await sql<PersonColumn>`
     select table_name as "table", column_name as "column" from information_schema.columns
     where table_schema = current_schema() order by table_name, ordinal_position`.execute(database.db);
-  assert.ok(rows.some((r) => r.table === 'orders' && r.column === 'customer_subject'), 'the schema is read');
+  assert.ok(
+    rows.some((r) => r.table === 'orders' && r.column === 'customer_subject'),
+    'the schema is read',
+  );
   assert.deepEqual(holderCoverageProblems(rows, holdersOf(modules)), []);
 });
 
@@ -25,6 +28,6 @@ test('a table keyed by a person that no holder declares, or a holder that cannot
   const holders: NamedHolder[] = [{ module: 'notes', tables: ['notes'], export: async () => [] }];
   assert.deepEqual(holderCoverageProblems(columns, holders), [
     'notes keeps notes but has no erase',
-    'loyalty_points keeps rows keyed by a person (member_subject) but no module\'s personalData declares it',
+    "loyalty_points keeps rows keyed by a person (member_subject) but no module's personalData declares it",
   ]);
 });

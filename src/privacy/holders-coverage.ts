@@ -30,11 +30,18 @@ export function holderCoverageProblems(columns: readonly PersonColumn[], holders
       if (other) problems.push(`${table} is declared by both ${other} and ${holder.module}`);
       declared.set(table, holder.module);
     }
-    if (holder.tables.length && (!holder.export || (!holder.erase && !holder.unlink))) problems.push(`${holder.module} keeps ${holder.tables.join(', ')} but has no ${holder.export ? 'erase' : 'export'}`);
+    if (holder.tables.length && (!holder.export || (!holder.erase && !holder.unlink)))
+      problems.push(`${holder.module} keeps ${holder.tables.join(', ')} but has no ${holder.export ? 'erase' : 'export'}`);
   }
   const keyed = new Set(columns.filter((c) => isPersonColumn(c.column)).map((c) => c.table));
   for (const table of [...keyed].sort()) {
-    if (!declared.has(table) && !Object.hasOwn(notAPerson, table)) problems.push(`${table} keeps rows keyed by a person (${columns.filter((c) => c.table === table && isPersonColumn(c.column)).map((c) => c.column).join(', ')}) but no module's personalData declares it`);
+    if (!declared.has(table) && !Object.hasOwn(notAPerson, table))
+      problems.push(
+        `${table} keeps rows keyed by a person (${columns
+          .filter((c) => c.table === table && isPersonColumn(c.column))
+          .map((c) => c.column)
+          .join(', ')}) but no module's personalData declares it`,
+      );
   }
   const existing = new Set(columns.map((c) => c.table));
   for (const [table, module] of declared) if (!existing.has(table)) problems.push(`${module} declares ${table}, which is not a table`);

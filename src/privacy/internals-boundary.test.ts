@@ -87,7 +87,19 @@ test('no file outside src/privacy reaches the kernel keyring, root database hand
     ].join('\n'),
   );
   const seen = internalsViolations([probe]).map((v) => v.replace(/^.*?: /, ''));
-  for (const expected of ['imports src/privacy/internals.ts', 'imports src/privacy/context.ts', 'imports src/privacy/crypto/keyring.ts', '.keyring', '.rootDb', 'app.privacy.context', 'kernel.context', '[context]', 'kernelInternals', 'KernelContext', 'FileKeyring']) {
+  for (const expected of [
+    'imports src/privacy/internals.ts',
+    'imports src/privacy/context.ts',
+    'imports src/privacy/crypto/keyring.ts',
+    '.keyring',
+    '.rootDb',
+    'app.privacy.context',
+    'kernel.context',
+    '[context]',
+    'kernelInternals',
+    'KernelContext',
+    'FileKeyring',
+  ]) {
     assert.ok(seen.includes(expected), `the check misses ${expected}: ${JSON.stringify(seen)}`);
   }
   assert.equal(seen.filter((v) => /fine/.test(v)).length, 0);

@@ -164,51 +164,54 @@ export function kernelOf(ctx: KernelContext, region: string): PrivacyKernel {
   const flush = async () => {
     while (ctx.pending.size) await Promise.all([...ctx.pending]);
   };
-  return attachInternals({
-    map: ctx.map,
-    region,
-    createSubject: mintedOnly(ctx, 'subject.create', (db, r) => createSubject(ctx, db, r)),
-    write: mintedOnly(ctx, 'data.write', (db, r) => writeItems(ctx, db, r)),
-    read: mintedOnly(ctx, 'data.read', (db, r) => readItems(ctx, db, r)),
-    findSubjects: mintedOnly(ctx, 'data.lookup', (db, r) => findSubjects(ctx, db, r)),
-    restrict: mintedOnly(ctx, 'subject.restrict', (db, r) => setRestricted(ctx, db, { ...r, restricted: true })),
-    reactivate: mintedOnly(ctx, 'subject.reactivate', (db, r) => setRestricted(ctx, db, { ...r, restricted: false })),
-    recordConsent: mintedOnly(ctx, 'consent.grant', (db, r) => recordConsent(ctx, db, r)),
-    pendingConsentReviews: mintedActor(ctx, 'consent.review.list', (db, actor) => pendingConsentReviews(ctx, db, actor)),
-    reviewConsent: mintedOnly(ctx, 'consent.review', (db, r) => reviewConsent(ctx, db, r)),
-    consentState: mintedOnly(ctx, 'consent.read', (db, r) => readConsentState(ctx, db, r)),
-    consentLedger: mintedOnly(ctx, 'consent.read', (db, r) => readConsentLedger(ctx, db, r)),
-    disclose: mintedOnly(ctx, 'disclosure', (db, r) => disclose(ctx, db, r)),
-    requestDisclosure: mintedOnly(ctx, 'disclosure.request', (db, r) => requestDisclosure(ctx, db, r)),
-    decideDisclosure: mintedOnly(ctx, 'disclosure.decide', (db, r) => decideDisclosure(ctx, db, r)),
-    pendingDisclosureRequests: mintedActor(ctx, 'disclosure.list', (db, actor) => pendingDisclosureRequests(ctx, db, actor)),
-    disclosuresOf: mintedOnly(ctx, 'disclosure.read', (db, r) => readDisclosures(ctx, db, r)),
-    correct: mintedOnly(ctx, 'data.correct', (db, r) => correctItem(ctx, db, r)),
-    recordNotices: mintedOnly(ctx, 'notice.record', (db, r) => recordNotices(ctx, db, r)),
-    recordNoticeDelivery: mintedOnly(ctx, 'notice.deliver', (db, r) => recordDelivery(ctx, db, r)),
-    noticesOf: mintedOnly(ctx, 'notice.read', (db, r) => readNotices(ctx, db, r)),
-    pendingNotices: mintedActor(ctx, 'notice.list', (db, actor) => pendingNotices(ctx, db, actor)),
-    accessLog: mintedOnly(ctx, 'audit.read', (db, r) => accessLog(ctx, db, r)),
-    evidence: mintedActor(ctx, 'evidence.read', (db, actor) => privacyEvidence(ctx, db, actor)),
-    erase: mintedOnly(ctx, 'subject.erase', (db, r) => eraseSubject(ctx, db, r)),
-    reconcileErasures: (db) => reconcileErasures(ctx, db),
-    maintainBlindIndexes: mintedOnly(ctx, 'key.rotate', (db, r) => maintainBlindIndexes(ctx, db, r)),
-    rotateMasterKey: mintedActor(ctx, 'key.rotate', (db, actor) => rotateMasterKey(ctx, db, actor)),
-    reanchorAudit: mintedOnly(ctx, 'audit.reanchor', (db, r) => reanchorAudit(ctx, db, r)),
-    rewrapDataKeys: mintedActor(ctx, 'key.rewrap', async (db, actor) => ({ keyId: ctx.masterKeys.activeKeyId(), rewrapped: await rewrapAll(ctx, db, actor) })),
-    dropRetiredMasterKeys: mintedActor(ctx, 'key.drop', (db, actor) => dropRetiredMasterKeys(ctx, db, actor)),
-    sealSecret: (db, r) => sealSecret(ctx, db, r),
-    openSecret: (db, r) => openSecret(ctx, db, r),
-    keyedDigest: (domain, value) => keyedDigest(ctx.keyring, domain, value),
-    retention: (category, purpose) => {
-      if (!ctx.map.categories.has(category)) throw validationError('category', `is not in the data map: ${category}`);
-      if (!ctx.map.purposes.has(purpose)) throw validationError('purpose', `is not in the data map: ${purpose}`);
-      return retentionDays(ctx.map, category, purpose);
+  return attachInternals(
+    {
+      map: ctx.map,
+      region,
+      createSubject: mintedOnly(ctx, 'subject.create', (db, r) => createSubject(ctx, db, r)),
+      write: mintedOnly(ctx, 'data.write', (db, r) => writeItems(ctx, db, r)),
+      read: mintedOnly(ctx, 'data.read', (db, r) => readItems(ctx, db, r)),
+      findSubjects: mintedOnly(ctx, 'data.lookup', (db, r) => findSubjects(ctx, db, r)),
+      restrict: mintedOnly(ctx, 'subject.restrict', (db, r) => setRestricted(ctx, db, { ...r, restricted: true })),
+      reactivate: mintedOnly(ctx, 'subject.reactivate', (db, r) => setRestricted(ctx, db, { ...r, restricted: false })),
+      recordConsent: mintedOnly(ctx, 'consent.grant', (db, r) => recordConsent(ctx, db, r)),
+      pendingConsentReviews: mintedActor(ctx, 'consent.review.list', (db, actor) => pendingConsentReviews(ctx, db, actor)),
+      reviewConsent: mintedOnly(ctx, 'consent.review', (db, r) => reviewConsent(ctx, db, r)),
+      consentState: mintedOnly(ctx, 'consent.read', (db, r) => readConsentState(ctx, db, r)),
+      consentLedger: mintedOnly(ctx, 'consent.read', (db, r) => readConsentLedger(ctx, db, r)),
+      disclose: mintedOnly(ctx, 'disclosure', (db, r) => disclose(ctx, db, r)),
+      requestDisclosure: mintedOnly(ctx, 'disclosure.request', (db, r) => requestDisclosure(ctx, db, r)),
+      decideDisclosure: mintedOnly(ctx, 'disclosure.decide', (db, r) => decideDisclosure(ctx, db, r)),
+      pendingDisclosureRequests: mintedActor(ctx, 'disclosure.list', (db, actor) => pendingDisclosureRequests(ctx, db, actor)),
+      disclosuresOf: mintedOnly(ctx, 'disclosure.read', (db, r) => readDisclosures(ctx, db, r)),
+      correct: mintedOnly(ctx, 'data.correct', (db, r) => correctItem(ctx, db, r)),
+      recordNotices: mintedOnly(ctx, 'notice.record', (db, r) => recordNotices(ctx, db, r)),
+      recordNoticeDelivery: mintedOnly(ctx, 'notice.deliver', (db, r) => recordDelivery(ctx, db, r)),
+      noticesOf: mintedOnly(ctx, 'notice.read', (db, r) => readNotices(ctx, db, r)),
+      pendingNotices: mintedActor(ctx, 'notice.list', (db, actor) => pendingNotices(ctx, db, actor)),
+      accessLog: mintedOnly(ctx, 'audit.read', (db, r) => accessLog(ctx, db, r)),
+      evidence: mintedActor(ctx, 'evidence.read', (db, actor) => privacyEvidence(ctx, db, actor)),
+      erase: mintedOnly(ctx, 'subject.erase', (db, r) => eraseSubject(ctx, db, r)),
+      reconcileErasures: (db) => reconcileErasures(ctx, db),
+      maintainBlindIndexes: mintedOnly(ctx, 'key.rotate', (db, r) => maintainBlindIndexes(ctx, db, r)),
+      rotateMasterKey: mintedActor(ctx, 'key.rotate', (db, actor) => rotateMasterKey(ctx, db, actor)),
+      reanchorAudit: mintedOnly(ctx, 'audit.reanchor', (db, r) => reanchorAudit(ctx, db, r)),
+      rewrapDataKeys: mintedActor(ctx, 'key.rewrap', async (db, actor) => ({ keyId: ctx.masterKeys.activeKeyId(), rewrapped: await rewrapAll(ctx, db, actor) })),
+      dropRetiredMasterKeys: mintedActor(ctx, 'key.drop', (db, actor) => dropRetiredMasterKeys(ctx, db, actor)),
+      sealSecret: (db, r) => sealSecret(ctx, db, r),
+      openSecret: (db, r) => openSecret(ctx, db, r),
+      keyedDigest: (domain, value) => keyedDigest(ctx.keyring, domain, value),
+      retention: (category, purpose) => {
+        if (!ctx.map.categories.has(category)) throw validationError('category', `is not in the data map: ${category}`);
+        if (!ctx.map.purposes.has(purpose)) throw validationError('purpose', `is not in the data map: ${purpose}`);
+        return retentionDays(ctx.map, category, purpose);
+      },
+      flush,
+      async close() {
+        await flush();
+        ctx.keyCache.close();
+      },
     },
-    flush,
-    async close() {
-      await flush();
-      ctx.keyCache.close();
-    },
-  }, ctx);
+    ctx,
+  );
 }

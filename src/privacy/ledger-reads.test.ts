@@ -70,9 +70,19 @@ testEachDatabase('reading the consent ledger (evidence decrypted), consent state
   const reads = (await auditRows(db, subject, 'consent.read')).slice(before);
   assert.deepEqual(
     reads.map((r) => [r.actor_kind, r.purpose, r.outcome]),
-    [['self', 'data-rights', 'ok'], ['staff', 'data-rights', 'ok'], ['self', 'data-rights', 'ok']],
+    [
+      ['self', 'data-rights', 'ok'],
+      ['staff', 'data-rights', 'ok'],
+      ['self', 'data-rights', 'ok'],
+    ],
   );
-  assert.deepEqual((await auditRows(db, subject, 'disclosure.read')).filter((r) => r.outcome === 'ok').map((r) => r.actor_kind), ['staff']);
-  assert.deepEqual((await auditRows(db, subject, 'notice.read')).filter((r) => r.outcome === 'ok').map((r) => r.actor_kind), ['self']);
+  assert.deepEqual(
+    (await auditRows(db, subject, 'disclosure.read')).filter((r) => r.outcome === 'ok').map((r) => r.actor_kind),
+    ['staff'],
+  );
+  assert.deepEqual(
+    (await auditRows(db, subject, 'notice.read')).filter((r) => r.outcome === 'ok').map((r) => r.actor_kind),
+    ['self'],
+  );
   await kernel.flush();
 });

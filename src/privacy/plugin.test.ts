@@ -46,7 +46,10 @@ testEachDatabase('the kernel is registered once and hands later modules a typed 
   }
   // A second kernel cannot be registered.
   const twice = buildApp({ config, database, logger: createLogger('silent'), modules: [...modules, { name: 'again', migrations: [], routes: privacyPlugin }], staffApiToken: 'x'.repeat(40) });
-  await assert.rejects(twice.then((a) => a.ready()), /privacy/);
+  await assert.rejects(
+    twice.then((a) => a.ready()),
+    /privacy/,
+  );
 });
 
 testEachDatabase('[P003-18] the region is published in the data map and start refuses when the deployment or the database names another', async (database) => {
@@ -120,6 +123,9 @@ test('no file outside src/privacy queries a kernel table', () => {
   assert.deepEqual(boundaryViolations(files), []);
   // The check does catch a query that reaches into the kernel's tables.
   const probe = join(mkdtempSync(join(tmpdir(), 'custodian-boundary-')), 'probe.ts');
-  writeFileSync(probe, "await sql`select * from privacy_items`.execute(db);\n");
-  assert.deepEqual(boundaryViolations([probe]).map((v) => v.replace(/^.*: /, '')), ['privacy_items']);
+  writeFileSync(probe, 'await sql`select * from privacy_items`.execute(db);\n');
+  assert.deepEqual(
+    boundaryViolations([probe]).map((v) => v.replace(/^.*: /, '')),
+    ['privacy_items'],
+  );
 });

@@ -34,7 +34,9 @@ export async function storeFor(engine: Engine): Promise<Store> {
         };
       },
       async dump() {
-        return files(dir).map((f) => readFileSync(f).toString('latin1')).join('\n');
+        return files(dir)
+          .map((f) => readFileSync(f).toString('latin1'))
+          .join('\n');
       },
       async cleanup() {},
     };

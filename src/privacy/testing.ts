@@ -85,7 +85,9 @@ export async function subjectKind(db: Db, subject: string): Promise<string | nul
 
 /** For other modules' tests: how many items of each category the kernel holds for a subject. */
 export async function itemCountsByCategory(db: Db, subject: string): Promise<{ category: string; n: number }[]> {
-  const { rows } = await sql<{ category: string; n: number }>`select category, count(*)::int as n from privacy_items where subject_id = ${subject}::uuid group by category order by category`.execute(db);
+  const { rows } = await sql<{ category: string; n: number }>`select category, count(*)::int as n from privacy_items where subject_id = ${subject}::uuid group by category order by category`.execute(
+    db,
+  );
   return rows;
 }
 

@@ -98,7 +98,15 @@ export async function correct(
   const request = await recordDoneRequest(
     deps,
     db,
-    { kind: 'correction', subject: input.subject, source: input.source, channel: input.channel, actor: input.actor, ...(input.source === 'self' ? { verification: 'signed-in' as const } : {}), ...(input.enteredBy ? { enteredBy: input.enteredBy } : {}) },
+    {
+      kind: 'correction',
+      subject: input.subject,
+      source: input.source,
+      channel: input.channel,
+      actor: input.actor,
+      ...(input.source === 'self' ? { verification: 'signed-in' as const } : {}),
+      ...(input.enteredBy ? { enteredBy: input.enteredBy } : {}),
+    },
     { category, recipients_told: notices.length },
   );
   return { request, category, notices };

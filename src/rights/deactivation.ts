@@ -21,7 +21,15 @@ export async function deactivate(
     await closeRequest(deps, db, input.request.id, 'completed', 'done', input.actor);
     return input.request;
   }
-  return recordDoneRequest(deps, db, { kind: 'deactivation', subject: input.subject, source: input.source, channel: input.channel, actor: input.actor, ...(input.source === 'self' ? { verification: 'signed-in' as const } : {}), ...(input.enteredBy ? { enteredBy: input.enteredBy } : {}) });
+  return recordDoneRequest(deps, db, {
+    kind: 'deactivation',
+    subject: input.subject,
+    source: input.source,
+    channel: input.channel,
+    actor: input.actor,
+    ...(input.source === 'self' ? { verification: 'signed-in' as const } : {}),
+    ...(input.enteredBy ? { enteredBy: input.enteredBy } : {}),
+  });
 }
 
 /** Lifts a deactivation: every holder's `reactivate`, noted on the latest deactivation request. */

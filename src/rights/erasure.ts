@@ -52,9 +52,19 @@ export async function beginDeletion(deps: RightsDeps, db: Db, input: BeginDeleti
   if (running) return running;
   let request = input.request;
   if (request) {
-    if (request.kind !== 'deletion' || request.status !== 'open' || request.subject_id !== input.subject) throw new AppError('CONFLICT', `Request ${request.number} is not a verified deletion request of this person.`);
+    if (request.kind !== 'deletion' || request.status !== 'open' || request.subject_id !== input.subject)
+      throw new AppError('CONFLICT', `Request ${request.number} is not a verified deletion request of this person.`);
   } else {
-    request = await createRequest(deps, db, { kind: 'deletion', subject: input.subject, source: input.source, channel: input.channel, status: 'open', actor: input.actor, verification: 'signed-in', ...(input.enteredBy ? { enteredBy: input.enteredBy } : {}) });
+    request = await createRequest(deps, db, {
+      kind: 'deletion',
+      subject: input.subject,
+      source: input.source,
+      channel: input.channel,
+      status: 'open',
+      actor: input.actor,
+      verification: 'signed-in',
+      ...(input.enteredBy ? { enteredBy: input.enteredBy } : {}),
+    });
   }
   const ctx = holderContext(deps, db, input.actor);
   for (const holder of holdersInErasureOrder(deps)) await holder.suspend?.(ctx, input.subject);

@@ -39,5 +39,10 @@ export async function buildExport(deps: RightsDeps, db: Db, subject: string, act
 
 /** The file name of a download: the shop and the date, nothing about the person. */
 export function exportFileName(doc: ExportDocument): string {
-  return `${doc.shop.name.replace(/[^A-Za-z0-9]+/g, '-').replace(/^-|-$/g, '').toLowerCase() || 'shop'}-your-data-${doc.generated_at.slice(0, 10)}.json`;
+  return `${
+    doc.shop.name
+      .replace(/[^A-Za-z0-9]+/g, '-')
+      .replace(/^-|-$/g, '')
+      .toLowerCase() || 'shop'
+  }-your-data-${doc.generated_at.slice(0, 10)}.json`;
 }

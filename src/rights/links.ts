@@ -20,7 +20,9 @@ export async function issueLink(db: Db, requestId: string, purpose: LinkPurpose,
 export async function requestOfLink(db: Db, token: string, purpose: LinkPurpose, now: Date, use = false): Promise<string | null> {
   if (!TOKEN_SHAPE.test(token)) return null;
   const { rows } = use
-    ? await sql<{ request_id: string }>`update rights_links set used_at = ${now} where token_hash = ${digestToken(token)} and purpose = ${purpose} and used_at is null and expires_at > ${now} returning request_id`.execute(db)
+    ? await sql<{
+        request_id: string;
+      }>`update rights_links set used_at = ${now} where token_hash = ${digestToken(token)} and purpose = ${purpose} and used_at is null and expires_at > ${now} returning request_id`.execute(db)
     : await sql<{ request_id: string }>`select request_id from rights_links where token_hash = ${digestToken(token)} and purpose = ${purpose} and used_at is null and expires_at > ${now}`.execute(db);
   return rows[0]?.request_id ?? null;
 }

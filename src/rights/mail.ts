@@ -14,7 +14,9 @@ const templates = [
     (i) => `Your account at ${i.shop.name} is deleted`,
     (i) => [
       `As you asked (request ${p(i, 'number')}, received ${p(i, 'received')}), we are deleting your account and every piece of personal data we hold about you. By the time you read this, it is done: this is the last message we send to this address, and then we forget it.`,
-      p(i, 'recipients') ? `These recipients received some of your data for your orders; we have told each of them to erase it: ${p(i, 'recipients')}.` : 'No other company received your data from us.',
+      p(i, 'recipients')
+        ? `These recipients received some of your data for your orders; we have told each of them to erase it: ${p(i, 'recipients')}.`
+        : 'No other company received your data from us.',
       p(i, 'kept') ? `What we keep, without your name, address or email, because the law requires it: ${p(i, 'kept')}.` : '',
       `Your data was encrypted under a key of its own, and that key is now destroyed: no copy of our database, backups included, can be read for you again. Within ${p(i, 'windowDays')} days no backup can even confirm that your email address was ever here.`,
       'If you did not ask for this, answer this mail at once.',
@@ -55,10 +57,7 @@ const templates = [
     'rights.request-overdue',
     ['number', 'kind', 'due', 'link'],
     (i) => `OVERDUE: request ${p(i, 'number')} was due on ${p(i, 'due')}`,
-    (i) => [
-      `A data-subject request (${p(i, 'kind')}) has passed its legal deadline of ${p(i, 'due')} without an answer.`,
-      `Handle it now, and record why it is late: ${p(i, 'link')}`,
-    ],
+    (i) => [`A data-subject request (${p(i, 'kind')}) has passed its legal deadline of ${p(i, 'due')} without an answer.`, `Handle it now, and record why it is late: ${p(i, 'link')}`],
     'A data-subject request is overdue',
   ),
 ];

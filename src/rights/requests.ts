@@ -8,7 +8,17 @@ import { tablesOf, type Db } from '../platform/db/database.ts';
 import { AppError, notFound, validationError } from '../platform/errors.ts';
 import { actorTag, type Actor } from '../privacy/index.ts';
 import type { RightsDeps } from './deps.ts';
-import { rejectionOutcomes, type EvidenceKind, type RequestChannel, type RequestKind, type RequestOutcome, type RequestSource, type RequestStatus, type RequestTable, type RightsTables } from './tables.ts';
+import {
+  rejectionOutcomes,
+  type EvidenceKind,
+  type RequestChannel,
+  type RequestKind,
+  type RequestOutcome,
+  type RequestSource,
+  type RequestStatus,
+  type RequestTable,
+  type RightsTables,
+} from './tables.ts';
 import type { Selectable } from 'kysely';
 
 export type RightsRequest = Selectable<RequestTable>;
@@ -29,7 +39,10 @@ export const kindLabels: Record<RequestKind, string> = {
 const t = (db: Db) => tablesOf<RightsTables>(db);
 
 export async function addEvent(db: Db, requestId: string, event: string, actor: Actor, detail: Record<string, string | number | boolean | null> = {}, at = new Date()): Promise<void> {
-  await t(db).insertInto('rights_request_events').values({ request_id: requestId, at, event, actor_ref: actorTag(actor), detail: JSON.stringify(detail) }).execute();
+  await t(db)
+    .insertInto('rights_request_events')
+    .values({ request_id: requestId, at, event, actor_ref: actorTag(actor), detail: JSON.stringify(detail) })
+    .execute();
 }
 
 export interface NewRequest {
@@ -80,13 +93,7 @@ export async function createRequest(deps: RightsDeps, db: Db, input: NewRequest)
 /** Closes a request (completed or rejected) with its outcome; a closed request stays closed. */
 export async function closeRequest(deps: RightsDeps, db: Db, id: string, status: 'completed' | 'rejected', outcome: RequestOutcome, actor: Actor): Promise<void> {
   const now = deps.now();
-  const done = await t(db)
-    .updateTable('rights_requests')
-    .set({ status, outcome, closed_at: now })
-    .where('id', '=', id)
-    .where('closed_at', 'is', null)
-    .returning('id')
-    .executeTakeFirst();
+  const done = await t(db).updateTable('rights_requests').set({ status, outcome, closed_at: now }).where('id', '=', id).where('closed_at', 'is', null).returning('id').executeTakeFirst();
   if (done) await addEvent(db, id, status === 'completed' ? 'completed' : 'rejected', actor, { outcome }, now);
 }
 
@@ -105,7 +112,10 @@ export async function requestByNumber(db: Db, number: string): Promise<RightsReq
 }
 
 export async function requestById(db: Db, id: string, lock = false): Promise<RightsRequest> {
-  let q = t(db).selectFrom('rights_requests').selectAll().where('id', '=', UUID.test(id) ? id : '00000000-0000-0000-0000-000000000000');
+  let q = t(db)
+    .selectFrom('rights_requests')
+    .selectAll()
+    .where('id', '=', UUID.test(id) ? id : '00000000-0000-0000-0000-000000000000');
   if (lock) q = q.forUpdate();
   const row = await q.executeTakeFirst();
   if (!row) throw notFound('The request');
@@ -144,7 +154,13 @@ export function assertOpen(request: RightsRequest): void {
 }
 
 /** The person is proven: by the link mailed to their address, or by evidence staff recorded. */
-export async function verifyRequest(deps: RightsDeps, db: Db, id: string, how: { verification: 'email-link' } | { verification: 'evidence'; evidence: EvidenceKind }, actor: Actor): Promise<RightsRequest> {
+export async function verifyRequest(
+  deps: RightsDeps,
+  db: Db,
+  id: string,
+  how: { verification: 'email-link' } | { verification: 'evidence'; evidence: EvidenceKind },
+  actor: Actor,
+): Promise<RightsRequest> {
   const request = await requestById(db, id, true);
   assertOpen(request);
   if (request.status !== 'unverified') return request;

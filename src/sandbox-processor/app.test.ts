@@ -26,7 +26,9 @@ const session = (over: Record<string, unknown> = {}) => ({
 });
 
 function allFilesText(dir: string): string {
-  return readdirSync(dir).map((f) => readFileSync(join(dir, f), 'utf8')).join('\n');
+  return readdirSync(dir)
+    .map((f) => readFileSync(join(dir, f), 'utf8'))
+    .join('\n');
 }
 
 test('a card typed on the sandbox page pays: 303 to the return URL, a signed webhook, only token/brand/last4 kept', async () => {

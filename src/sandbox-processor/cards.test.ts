@@ -10,8 +10,7 @@ test('card checks: Luhn, brand, expiry and CVC, each with a message naming its f
   assert.equal(cardBrand('5555555555554444'), 'mastercard');
   assert.equal(cardBrand('378282246310005'), 'amex');
   assert.deepEqual(validateCard({ number: '4242 4242 4242 4242', expiry: '11/26', cvc: '123', name: 'A' }, now).errors, [], 'this month still counts');
-  const fields = (input: Partial<Parameters<typeof validateCard>[0]>) =>
-    validateCard({ number: '4242424242424242', expiry: '12/30', cvc: '123', name: 'A', ...input }, now).errors.map((e) => e.field);
+  const fields = (input: Partial<Parameters<typeof validateCard>[0]>) => validateCard({ number: '4242424242424242', expiry: '12/30', cvc: '123', name: 'A', ...input }, now).errors.map((e) => e.field);
   assert.deepEqual(fields({ number: '1234' }), ['number']);
   assert.deepEqual(fields({ expiry: '10/26' }), ['expiry']);
   assert.deepEqual(fields({ expiry: '13/30' }), ['expiry']);
@@ -28,7 +27,10 @@ test("outcomes follow Stripe's test numbers; bank accounts ending 0000 fail for 
   assert.deepEqual(bankOutcome('000123456789'), { ok: true });
   assert.equal(routingValid('110000000'), true);
   assert.equal(routingValid('110000001'), false);
-  assert.deepEqual(validateBank({ holder: 'A', routing: '110000000', account: '12' }).errors.map((e) => e.field), ['account']);
+  assert.deepEqual(
+    validateBank({ holder: 'A', routing: '110000000', account: '12' }).errors.map((e) => e.field),
+    ['account'],
+  );
 });
 
 test('what is kept of a number: brand, last four and a keyed fingerprint, never the digits', () => {

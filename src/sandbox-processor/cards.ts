@@ -3,14 +3,30 @@
 // number: callers get a brand, the last four digits and a keyed fingerprint, never the digits.
 import { createHmac } from 'node:crypto';
 
-export interface FieldError { field: string; message: string }
+export interface FieldError {
+  field: string;
+  message: string;
+}
 
 export type Outcome = { ok: true } | { ok: false; code: string; message: string; final: boolean };
 
-export interface CardInput { number: string; expiry: string; cvc: string; name: string }
-export interface BankInput { holder: string; routing: string; account: string }
+export interface CardInput {
+  number: string;
+  expiry: string;
+  cvc: string;
+  name: string;
+}
+export interface BankInput {
+  holder: string;
+  routing: string;
+  account: string;
+}
 
-export interface Tokenisable { brand: string; last4: string; fingerprint: string }
+export interface Tokenisable {
+  brand: string;
+  last4: string;
+  fingerprint: string;
+}
 
 const digitsOf = (value: string): string => value.replace(/[\s-]/g, '');
 

@@ -16,12 +16,20 @@ async function api(base: string, path: string, init: { method?: string; body?: u
 }
 
 const session = (customer: { name: string; email: string }) => ({
-  amount_minor: 2599, currency: 'USD', reference: 'payment-1', instrument: 'card',
-  return_url: 'http://shop.test/checkout/return/p1', cancel_url: 'http://shop.test/checkout/return/p1?cancelled=1', customer,
+  amount_minor: 2599,
+  currency: 'USD',
+  reference: 'payment-1',
+  instrument: 'card',
+  return_url: 'http://shop.test/checkout/return/p1',
+  cancel_url: 'http://shop.test/checkout/return/p1?cancelled=1',
+  customer,
 });
 
 /** Every file the sandbox keeps, as one text. */
-const stored = (dir: string) => readdirSync(dir).map((f) => readFileSync(join(dir, f), 'utf8')).join('\n');
+const stored = (dir: string) =>
+  readdirSync(dir)
+    .map((f) => readFileSync(join(dir, f), 'utf8'))
+    .join('\n');
 
 test('forget: the buyer’s name, email and card fingerprint leave every file of the sandbox; the payment record stays and answers GET', async () => {
   const hooks = await hookCatcher();
@@ -53,7 +61,14 @@ test('forget: the buyer’s name, email and card fingerprint leave every file of
     const got = await api(sandbox.url, `/v1/checkout-sessions/${created.id}`);
     assert.equal(got.status, 200);
     assert.deepEqual(
-      { status: got.body.status, amount: got.body.amount_minor, currency: got.body.currency, last4: got.body.payment_method.last4, brand: got.body.payment_method.brand, token: got.body.payment_method.token },
+      {
+        status: got.body.status,
+        amount: got.body.amount_minor,
+        currency: got.body.currency,
+        last4: got.body.payment_method.last4,
+        brand: got.body.payment_method.brand,
+        token: got.body.payment_method.token,
+      },
       { status: 'succeeded', amount: 2599, currency: 'USD', last4: '4242', brand: 'visa', token: paid.payment_method.token },
     );
     assert.equal(got.body.payment_method.fingerprint, undefined);

@@ -31,7 +31,11 @@ const processor = await startSandboxProcessor({
   process.exit(1);
 });
 
-const stop = () => processor.stop().then(() => process.exit(0), () => process.exit(1));
+const stop = () =>
+  processor.stop().then(
+    () => process.exit(0),
+    () => process.exit(1),
+  );
 process.on('SIGTERM', stop);
 process.on('SIGINT', stop);
 

@@ -32,7 +32,11 @@ function summary(errors: FieldError[], declined: string | null): SafeHtml {
   return html`<div class="error" role="alert"><p>Please correct:</p><ul>${errors.map((e) => html`<li>${e.message}</li>`)}</ul></div>`;
 }
 
-export interface FormState { errors: FieldError[]; declined: string | null; values: Record<string, string> }
+export interface FormState {
+  errors: FieldError[];
+  declined: string | null;
+  values: Record<string, string>;
+}
 
 export function payPage(session: Session, nonce: string, state: FormState): string {
   const amount = formatAmount(session.amountMinor, session.currency);

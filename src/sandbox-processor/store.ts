@@ -11,9 +11,19 @@ export type SessionStatus = 'open' | 'succeeded' | 'failed' | 'expired' | 'refun
 export type Instrument = 'card' | 'bank-account';
 
 /** `fingerprint` (the same number gives the same one) is dropped when the buyer is forgotten. */
-export interface PaymentMethod { token: string; brand: string; last4: string; fingerprint?: string }
+export interface PaymentMethod {
+  token: string;
+  brand: string;
+  last4: string;
+  fingerprint?: string;
+}
 
-export interface Refund { id: string; amountMinor: number; idempotencyKey: string; at: string }
+export interface Refund {
+  id: string;
+  amountMinor: number;
+  idempotencyKey: string;
+  at: string;
+}
 
 export interface Session {
   id: string;

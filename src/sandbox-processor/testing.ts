@@ -21,7 +21,10 @@ export async function submitPayForm(payUrl: string, fields: Record<string, strin
 
 export const TEST_CARD = { number: '4242 4242 4242 4242', expiry: '12/34', cvc: '123', name: 'Test Buyer' };
 
-export interface ReceivedHook { headers: IncomingMessage['headers']; body: string }
+export interface ReceivedHook {
+  headers: IncomingMessage['headers'];
+  body: string;
+}
 
 /** A listening HTTP server that records what is posted to it and answers `status`. */
 export async function hookCatcher(status: number | (() => number) = 200): Promise<{ url: string; received: ReceivedHook[]; next(): Promise<ReceivedHook>; close(): Promise<void> }> {

@@ -11,7 +11,8 @@ const login = JSON.stringify({ email: 'nobody@example.net', password: 'not-the-p
 testEachDatabase('a JSON post whose Origin differs only in scheme is refused as cross-site', async (database) => {
   const { app } = await buildTestApp(database);
   try {
-    const post = (headers: Record<string, string>) => app.inject({ method: 'POST', url: '/api/account/login', headers: { host: 'shop.test', 'content-type': 'application/json', ...headers }, payload: login });
+    const post = (headers: Record<string, string>) =>
+      app.inject({ method: 'POST', url: '/api/account/login', headers: { host: 'shop.test', 'content-type': 'application/json', ...headers }, payload: login });
     const https = await post({ origin: 'https://shop.test' });
     assert.equal(https.statusCode, 403, 'an https page is not this http shop');
     assert.equal(https.json().error.code, 'CSRF_INVALID');
@@ -25,7 +26,8 @@ testEachDatabase('a JSON post whose Origin differs only in scheme is refused as 
 testEachDatabase('behind a TLS proxy, an http page cannot post to the https shop', async (database) => {
   const { app } = await buildTestApp(database, { TRUST_PROXY: 'true', PUBLIC_URL: 'https://shop.test' });
   try {
-    const post = (origin: string) => app.inject({ method: 'POST', url: '/api/account/login', headers: { host: 'shop.test', 'x-forwarded-proto': 'https', 'content-type': 'application/json', origin }, payload: login });
+    const post = (origin: string) =>
+      app.inject({ method: 'POST', url: '/api/account/login', headers: { host: 'shop.test', 'x-forwarded-proto': 'https', 'content-type': 'application/json', origin }, payload: login });
     assert.equal((await post('http://shop.test')).statusCode, 403);
     assert.equal((await post('https://shop.test')).statusCode, 401);
   } finally {
@@ -40,7 +42,8 @@ testEachDatabase('an Authorization: Bearer header does not skip the CSRF check o
     await signUpAndConfirm(browser, database.db);
     const cookie = [...browser.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
     const forged = await app.inject({
-      method: 'POST', url: '/account/logout',
+      method: 'POST',
+      url: '/account/logout',
       headers: { cookie, authorization: 'Bearer anything', 'content-type': 'application/x-www-form-urlencoded', accept: 'text/html' },
       payload: '',
     });

@@ -99,10 +99,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   });
 
   app.addHook('onResponse', async (request, reply) => {
-    request.log.info(
-      { method: request.method, route: request.routeOptions.url ?? '(no route)', status: reply.statusCode, ms: Math.round(reply.elapsedTime) },
-      'request',
-    );
+    request.log.info({ method: request.method, route: request.routeOptions.url ?? '(no route)', status: reply.statusCode, ms: Math.round(reply.elapsedTime) }, 'request');
   });
 
   await app.register(helmet, {
@@ -130,7 +127,16 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     openapi: {
       openapi: '3.1.0',
       info: { title: 'Custodian API', version: '0.1.0', description: 'Staff and storefront JSON API.' },
-      components: { securitySchemes: { staffToken: { type: 'http', scheme: 'bearer', description: 'Catalogue routes: the shop\'s shared token (STAFF_API_TOKEN). Every other staff route: a staff member\'s personal API token (cst_…, made at /staff/api-tokens), which acts as that member in the token\'s role.' } } },
+      components: {
+        securitySchemes: {
+          staffToken: {
+            type: 'http',
+            scheme: 'bearer',
+            description:
+              "Catalogue routes: the shop's shared token (STAFF_API_TOKEN). Every other staff route: a staff member's personal API token (cst_…, made at /staff/api-tokens), which acts as that member in the token's role.",
+          },
+        },
+      },
     },
   });
   await app.register(fastifyStatic, { root: staticRoot, prefix: '/static/', maxAge: '1h', index: false });

@@ -16,8 +16,7 @@ interface ValidationItem {
 
 function fieldOf(context: string | undefined, item: ValidationItem): string {
   const path = item.instancePath.replace(/^\//, '').replace(/\//g, '.');
-  const extra =
-    (item.params.missingProperty as string | undefined) ?? (item.params.additionalProperty as string | undefined);
+  const extra = (item.params.missingProperty as string | undefined) ?? (item.params.additionalProperty as string | undefined);
   return [context ?? 'body', path, extra].filter((p) => p !== undefined && p !== '').join('.');
 }
 
@@ -151,7 +150,6 @@ export function registerErrorHandling(app: FastifyInstance): void {
     }
     return reply.code(500).send({ error: { code: 'INTERNAL', message: 'Something went wrong on our side.', incident } });
   });
-
 }
 
 /** Unknown paths get the same answers as other errors; they count against the rate limit too. */

@@ -180,7 +180,9 @@ testEachDatabase('an address that keeps causing 500s gets its stack traces logge
   } finally {
     await app.close();
   }
-  const lines = log().split('\n').filter((l) => l.includes('unexpected error'));
+  const lines = log()
+    .split('\n')
+    .filter((l) => l.includes('unexpected error'));
   assert.equal(lines.filter((l) => l.includes('"stack"')).length, STACKS_PER_ADDRESS_MINUTE + 1, 'full for the first few, and for another address');
   assert.equal(lines.filter((l) => l.includes('no stack logged')).length, 3);
   assert.ok(lines.filter((l) => l.includes('no stack logged')).every((l) => !l.includes('"stack"') && /"incident":"[0-9a-f-]{36}"/.test(l)));

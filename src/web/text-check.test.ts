@@ -13,15 +13,25 @@ testEachDatabase('null bytes and lone surrogates are refused with a 400 that nam
       { request: { url: '/search?q=ab%ED%A0%80' }, field: 'querystring.q' },
       { request: { url: '/products/ab%00cd' }, field: 'params.slug' },
       { request: { method: 'POST' as const, url: '/api/staff/vendors', headers: { ...staffHeaders, 'content-type': 'application/json' }, payload: '{"name":"Acme\\ud800"}' }, field: 'body.name' },
-      { request: { method: 'POST' as const, url: '/api/staff/vendors', headers: { ...staffHeaders, 'content-type': 'application/json' }, payload: '{"name":"ok","tags":[{"x\\u0000":"y"}]}' }, field: 'body.tags.0' },
-      { request: { method: 'POST' as const, url: '/account/login', headers: { 'content-type': 'application/x-www-form-urlencoded' }, payload: 'email=a%00b%40example.com&password=x' }, field: 'body.email' },
+      {
+        request: { method: 'POST' as const, url: '/api/staff/vendors', headers: { ...staffHeaders, 'content-type': 'application/json' }, payload: '{"name":"ok","tags":[{"x\\u0000":"y"}]}' },
+        field: 'body.tags.0',
+      },
+      {
+        request: { method: 'POST' as const, url: '/account/login', headers: { 'content-type': 'application/x-www-form-urlencoded' }, payload: 'email=a%00b%40example.com&password=x' },
+        field: 'body.email',
+      },
     ];
     for (const { request, field } of cases) {
       const response = await app.inject(request);
       assert.equal(response.statusCode, 400, `${request.url}: ${response.body.slice(0, 200)}`);
       assert.deepEqual(response.json().error.fields, [{ field, message: 'must not contain a null byte or invalid characters' }], request.url);
     }
-    assert.deepEqual(logs.filter((l) => Number(l.level) >= 50), [], 'nothing logged as an error');
+    assert.deepEqual(
+      logs.filter((l) => Number(l.level) >= 50),
+      [],
+      'nothing logged as an error',
+    );
   } finally {
     await app.close();
   }

@@ -31,8 +31,7 @@ export function uncleanTextError(field: string): AppError {
 }
 
 function check(request: FastifyRequest): void {
-  const field =
-    firstUncleanField(request.params, 'params') ?? firstUncleanField(request.query, 'querystring') ?? firstUncleanField(request.body, 'body');
+  const field = firstUncleanField(request.params, 'params') ?? firstUncleanField(request.query, 'querystring') ?? firstUncleanField(request.body, 'body');
   if (field) throw uncleanTextError(field);
 }
 

@@ -26,8 +26,6 @@ function makeAjv(coerce: boolean): Ajv {
 export function installValidation(app: FastifyInstance): void {
   const forText = makeAjv(true);
   const forBody = makeAjv(false);
-  app.setValidatorCompiler<FastifySchema>(({ schema, httpPart }) =>
-    (httpPart === 'body' ? forBody : forText).compile(schema as object),
-  );
+  app.setValidatorCompiler<FastifySchema>(({ schema, httpPart }) => (httpPart === 'body' ? forBody : forText).compile(schema as object));
   installTextCheck(app);
 }

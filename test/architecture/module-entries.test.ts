@@ -5,7 +5,7 @@
 // helpers listed below.
 import assert from 'node:assert/strict';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { dirname, join, normalize, relative, } from 'node:path';
+import { dirname, join, normalize, relative } from 'node:path';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import ts from 'typescript';
@@ -66,7 +66,8 @@ function referencesOf(path: string, text: string): string[] {
     if ((ts.isImportDeclaration(node) || ts.isExportDeclaration(node)) && node.moduleSpecifier && ts.isStringLiteral(node.moduleSpecifier)) specs.push(node.moduleSpecifier.text);
     if (ts.isCallExpression(node) && node.expression.kind === ts.SyntaxKind.ImportKeyword && node.arguments[0] && ts.isStringLiteralLike(node.arguments[0])) specs.push(node.arguments[0].text);
     if (ts.isImportTypeNode(node) && ts.isLiteralTypeNode(node.argument) && ts.isStringLiteral(node.argument.literal)) specs.push(node.argument.literal.text);
-    if (ts.isImportEqualsDeclaration(node) && ts.isExternalModuleReference(node.moduleReference) && ts.isStringLiteral(node.moduleReference.expression)) specs.push(node.moduleReference.expression.text);
+    if (ts.isImportEqualsDeclaration(node) && ts.isExternalModuleReference(node.moduleReference) && ts.isStringLiteral(node.moduleReference.expression))
+      specs.push(node.moduleReference.expression.text);
     ts.forEachChild(node, visit);
   };
   visit(source);
@@ -115,7 +116,7 @@ function codeFiles(dir: string): string[] {
 
 const sources = (): Source[] => ['src', 'test', 'bench', 'scripts'].flatMap((d) => codeFiles(join(root, d))).map((f) => ({ path: relative(root, f), text: readFileSync(f, 'utf8') }));
 
-test('every module has an index.ts, and no file imports another module\'s internals or the kernel\'s: only its entry (and, from tests, the listed test helpers)', () => {
+test("every module has an index.ts, and no file imports another module's internals or the kernel's: only its entry (and, from tests, the listed test helpers)", () => {
   const all = sources();
   assert.ok(all.length > 300);
   for (const m of MODULES) assert.ok(existsSync(join(root, m, 'index.ts')), `${m} has no index.ts`);
@@ -132,7 +133,7 @@ test('every module has an index.ts, and no file imports another module\'s intern
   assert.deepEqual([...helpersUsed].sort(), [...TEST_HELPERS].sort());
 });
 
-test('the entry check reports every way into another module\'s or the kernel\'s internals, and only those', () => {
+test("the entry check reports every way into another module's or the kernel's internals, and only those", () => {
   const probe = (path: string, lines: string[]) => entryViolations([{ path, text: lines.join('\n') }]).violations.map((v) => v.replace(/^.*?: /, ''));
   const seen = probe('src/comms/probe.ts', [
     "import { kernelInternals } from '../privacy/internals.ts';",
@@ -157,15 +158,16 @@ test('the entry check reports every way into another module\'s or the kernel\'s 
     'imports src/privacy/testing.ts, a test helper (use src/privacy/index.ts)',
   ]);
   // A test may use the listed helpers and its own module's files, but not another module's.
-  assert.deepEqual(probe('src/comms/probe.test.ts', ["import { testKernel } from '../privacy/testing.ts';", "import { sendQueuedMail } from './send.ts';", "import { startKernel } from '../privacy/kernel.ts';"]), [
-    'imports src/privacy/kernel.ts, a kernel internal (use src/privacy/index.ts)',
-  ]);
+  assert.deepEqual(
+    probe('src/comms/probe.test.ts', ["import { testKernel } from '../privacy/testing.ts';", "import { sendQueuedMail } from './send.ts';", "import { startKernel } from '../privacy/kernel.ts';"]),
+    ['imports src/privacy/kernel.ts, a kernel internal (use src/privacy/index.ts)'],
+  );
   assert.deepEqual(probe('test/probe.test.ts', ["import { placeOrder } from '../src/commerce/checkout/flow.ts';", "import { checkoutModule } from '../src/commerce/checkout/index.ts';"]), [
     'imports src/commerce/checkout/flow.ts, an internal of src/commerce/checkout (use src/commerce/checkout/index.ts)',
   ]);
   // The kernel's entry never re-exports its keys, context or root handle.
-  assert.deepEqual(probe('src/privacy/index.ts', ["export { kernelInternals } from './internals.ts';", "export { FileKeyring } from './crypto/keyring.ts';", "export { startKernel } from './kernel.ts';"]), [
-    "the kernel's entry hands out src/privacy/internals.ts",
-    "the kernel's entry hands out src/privacy/crypto/keyring.ts",
-  ]);
+  assert.deepEqual(
+    probe('src/privacy/index.ts', ["export { kernelInternals } from './internals.ts';", "export { FileKeyring } from './crypto/keyring.ts';", "export { startKernel } from './kernel.ts';"]),
+    ["the kernel's entry hands out src/privacy/internals.ts", "the kernel's entry hands out src/privacy/crypto/keyring.ts"],
+  );
 });

@@ -79,7 +79,7 @@ testEachDatabase(
       await page.getByRole('button', { name: 'Confirm and sign in' }).click();
       await page.waitForURL(`${origin}/account`);
       assert.equal(await page.locator('h1').textContent(), 'Your account');
-      assert.match(await page.locator('dl.profile').textContent() ?? '', /Philippa Quarrington[\s\S]*philippa\.quarrington@example\.com/);
+      assert.match((await page.locator('dl.profile').textContent()) ?? '', /Philippa Quarrington[\s\S]*philippa\.quarrington@example\.com/);
       await assertOnlyTheSessionCookie(context);
 
       // Sign out, and in again.
@@ -100,11 +100,11 @@ testEachDatabase(
       await page.getByLabel('New password').fill(newPassword);
       await page.getByRole('button', { name: 'Change password' }).click();
       await page.waitForLoadState();
-      assert.match(await page.getByRole('status').textContent() ?? '', /Your password is changed/);
+      assert.match((await page.getByRole('status').textContent()) ?? '', /Your password is changed/);
       await otherPage.goto(`${origin}/account`);
       assert.equal(new URL(otherPage.url()).pathname, '/account/login', 'the other browser was signed out');
       await signIn(otherPage, origin, customer.email, customer.password);
-      assert.match(await otherPage.getByRole('alert').textContent() ?? '', /The email or password is not right/, 'the old password stops working');
+      assert.match((await otherPage.getByRole('alert').textContent()) ?? '', /The email or password is not right/, 'the old password stops working');
       assert.equal(await otherPage.getByLabel('Email').inputValue(), customer.email, 'the form keeps the email');
       await signIn(otherPage, origin, customer.email, newPassword);
       assert.equal(new URL(otherPage.url()).pathname, '/account');
@@ -116,12 +116,12 @@ testEachDatabase(
       const attackerPage = await attacker.newPage();
       for (let i = 0; i < 4; i++) {
         await signIn(attackerPage, origin, customer.email, `guess-number-${i}-xyz`);
-        assert.match(await attackerPage.getByRole('alert').textContent() ?? '', /The email or password is not right/);
+        assert.match((await attackerPage.getByRole('alert').textContent()) ?? '', /The email or password is not right/);
       }
       await signIn(attackerPage, origin, customer.email, 'guess-number-4-xyz');
-      assert.match(await attackerPage.getByRole('alert').textContent() ?? '', /Too many failed sign-ins/);
+      assert.match((await attackerPage.getByRole('alert').textContent()) ?? '', /Too many failed sign-ins/);
       await signIn(attackerPage, origin, customer.email, newPassword);
-      assert.match(await attackerPage.getByRole('alert').textContent() ?? '', /Too many failed sign-ins/, 'locked: the right password is refused too');
+      assert.match((await attackerPage.getByRole('alert').textContent()) ?? '', /Too many failed sign-ins/, 'locked: the right password is refused too');
       assert.equal(new URL(attackerPage.url()).pathname, '/account/login');
       await attacker.close();
       await context.close();

@@ -54,7 +54,10 @@ testEachDatabase(
       await page.waitForURL(`${origin}/staff/dpo/report`);
       assert.equal(await page.title(), `Promise report · ${config.shopName}`);
       assert.equal(await page.getByRole('row', { name: /P000-12/ }).count(), 1);
-      await page.getByRole('navigation', { name: 'Policies' }).getByRole('link', { name: /Policy 003/ }).click();
+      await page
+        .getByRole('navigation', { name: 'Policies' })
+        .getByRole('link', { name: /Policy 003/ })
+        .click();
       await expectAccessibleWideAndNarrow(page, 'the promise report');
       await expectFitsPhone(page, 'the promise report');
       await expectPrintsWithoutChrome(page, 'the promise report');

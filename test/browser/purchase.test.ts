@@ -34,7 +34,10 @@ async function setPasswordLink(sink: SmtpSink, to: string): Promise<string> {
 
 async function addToCart(page: Page, origin: string, slug: string): Promise<void> {
   await page.goto(`${origin}/products/${slug}`);
-  await page.getByRole('button', { name: /to cart/ }).first().click();
+  await page
+    .getByRole('button', { name: /to cart/ })
+    .first()
+    .click();
   await page.waitForLoadState();
   // The first add may ask to confirm the cart's one cookie.
   if (new URL(page.url()).pathname !== '/cart') {
@@ -54,70 +57,74 @@ async function payOnProcessorPage(page: Page, sandboxUrl: string): Promise<void>
   await page.waitForLoadState();
 }
 
-testEachDatabase('browser: [P000-10][P000-01][P002-15] a new buyer buys a physical and a digital product as a guest, pays on the processor page, gets the mail and sees the orders', async (database, t) => {
-  const sink = await startSmtpSink();
-  t.after(() => sink.stop());
-  const sandbox = await startTestSandbox();
-  t.after(() => sandbox.stop());
-  const port = await freePort();
-  const origin = `http://127.0.0.1:${port}`;
-  const { app, config } = await buildTestApp(database, { SMTP_URL: sink.url, PUBLIC_URL: origin, SANDBOX_PROCESSOR_URL: sandbox.url, SANDBOX_PROCESSOR_SECRET: TEST_SANDBOX_SECRET });
-  t.after(() => app.close());
-  const worker = testWorker(database, collectJobs(modules).handlers, { services: { config, privacy: app.privacy } });
-  await worker.start();
-  t.after(() => worker.stop(5000));
-  await makeShop(database.db);
-  await app.listen({ port, host: '127.0.0.1' });
-  sandbox.setWebhookUrl(`${origin}/payments/webhook/sandbox`);
-  let browser: Browser | undefined;
-  t.after(() => browser?.close());
-  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: chromiumArgs });
+testEachDatabase(
+  'browser: [P000-10][P000-01][P002-15] a new buyer buys a physical and a digital product as a guest, pays on the processor page, gets the mail and sees the orders',
+  async (database, t) => {
+    const sink = await startSmtpSink();
+    t.after(() => sink.stop());
+    const sandbox = await startTestSandbox();
+    t.after(() => sandbox.stop());
+    const port = await freePort();
+    const origin = `http://127.0.0.1:${port}`;
+    const { app, config } = await buildTestApp(database, { SMTP_URL: sink.url, PUBLIC_URL: origin, SANDBOX_PROCESSOR_URL: sandbox.url, SANDBOX_PROCESSOR_SECRET: TEST_SANDBOX_SECRET });
+    t.after(() => app.close());
+    const worker = testWorker(database, collectJobs(modules).handlers, { services: { config, privacy: app.privacy } });
+    await worker.start();
+    t.after(() => worker.stop(5000));
+    await makeShop(database.db);
+    await app.listen({ port, host: '127.0.0.1' });
+    sandbox.setWebhookUrl(`${origin}/payments/webhook/sandbox`);
+    let browser: Browser | undefined;
+    t.after(() => browser?.close());
+    browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: chromiumArgs });
 
-  const buyers = [
-    { slug: 'router', email: 'grace.hopper@example.com', physical: true },
-    { slug: 'vpn-licence', email: 'alan.turing@example.com', physical: false },
-  ];
-  for (const b of buyers) {
-    const context = await browser.newContext({ javaScriptEnabled: false });
-    const page = await context.newPage();
-    await page.goto(`${origin}/`);
-    await addToCart(page, origin, b.slug);
-    await page.getByRole('link', { name: 'Check out' }).click();
-    await page.waitForLoadState();
-    assert.equal(await page.locator('h1').textContent(), 'Checkout');
+    const buyers = [
+      { slug: 'router', email: 'grace.hopper@example.com', physical: true },
+      { slug: 'vpn-licence', email: 'alan.turing@example.com', physical: false },
+    ];
+    for (const b of buyers) {
+      const context = await browser.newContext({ javaScriptEnabled: false });
+      const page = await context.newPage();
+      await page.goto(`${origin}/`);
+      await addToCart(page, origin, b.slug);
+      await page.getByRole('link', { name: 'Check out' }).click();
+      await page.waitForLoadState();
+      assert.equal(await page.locator('h1').textContent(), 'Checkout');
 
-    await page.getByLabel('Full name').fill(b.physical ? 'Grace Hopper' : 'Alan Turing');
-    await page.getByLabel('Email').fill(b.email);
-    await page.getByLabel('I am of age (18 or older)').check();
-    const addressFields = await page.getByLabel(/Delivery address/).count();
-    if (b.physical) {
-      assert.equal(addressFields, 5);
-      await page.getByLabel('Delivery address: street and number').fill('1 Compiler Way');
-      await page.getByLabel('Delivery address: postal code').fill('10001');
-      await page.getByLabel('Delivery address: city').fill('New York');
-      await page.getByLabel('Delivery address: country').fill('US');
-    } else {
-      assert.equal(addressFields, 0, 'a digital product asks no address');
+      await page.getByLabel('Full name').fill(b.physical ? 'Grace Hopper' : 'Alan Turing');
+      await page.getByLabel('Email').fill(b.email);
+      await page.getByLabel('I am of age (18 or older)').check();
+      const addressFields = await page.getByLabel(/Delivery address/).count();
+      if (b.physical) {
+        assert.equal(addressFields, 5);
+        await page.getByLabel('Delivery address: street and number').fill('1 Compiler Way');
+        await page.getByLabel('Delivery address: postal code').fill('10001');
+        await page.getByLabel('Delivery address: city').fill('New York');
+        await page.getByLabel('Delivery address: country').fill('US');
+      } else {
+        assert.equal(addressFields, 0, 'a digital product asks no address');
+      }
+      await page.getByRole('button', { name: 'Continue to payment' }).click();
+      await page.waitForLoadState();
+
+      await payOnProcessorPage(page, sandbox.url);
+      assert.equal(new URL(page.url()).origin, origin, 'back at the shop');
+      assert.equal(await page.locator('h1').textContent(), 'Thank you for your order');
+      const number = (await page.locator('#order-number').textContent())!;
+      assert.match(number, /^C-\d+$/);
+
+      // The mailed link: choose a password, then the order is in the account.
+      const link = await setPasswordLink(sink, b.email);
+      await page.goto(`${origin}${link}`);
+      await page.getByLabel('New password').fill('violet-anchor-92-meadow');
+      await page.getByRole('button', { name: 'Set new password' }).click();
+      await page.waitForLoadState();
+      await page.goto(`${origin}/account/orders`);
+      assert.match((await page.locator('main').textContent()) ?? '', new RegExp(number));
+      // And the order's status mail came too.
+      await sink.waitForMail((m) => m.to.includes(b.email) && m.text.includes(number), 30_000);
+      await context.close();
     }
-    await page.getByRole('button', { name: 'Continue to payment' }).click();
-    await page.waitForLoadState();
-
-    await payOnProcessorPage(page, sandbox.url);
-    assert.equal(new URL(page.url()).origin, origin, 'back at the shop');
-    assert.equal(await page.locator('h1').textContent(), 'Thank you for your order');
-    const number = (await page.locator('#order-number').textContent())!;
-    assert.match(number, /^C-\d+$/);
-
-    // The mailed link: choose a password, then the order is in the account.
-    const link = await setPasswordLink(sink, b.email);
-    await page.goto(`${origin}${link}`);
-    await page.getByLabel('New password').fill('violet-anchor-92-meadow');
-    await page.getByRole('button', { name: 'Set new password' }).click();
-    await page.waitForLoadState();
-    await page.goto(`${origin}/account/orders`);
-    assert.match((await page.locator('main').textContent()) ?? '', new RegExp(number));
-    // And the order's status mail came too.
-    await sink.waitForMail((m) => m.to.includes(b.email) && m.text.includes(number), 30_000);
-    await context.close();
-  }
-}, { timeout: 240_000 });
+  },
+  { timeout: 240_000 },
+);

@@ -76,7 +76,10 @@ testEachDatabase(
       await waitForRequest(database.db, 'completed');
       await page.goto(`${origin}/account`);
       await page.waitForURL(`${origin}/account/login`);
-      assert.deepEqual((await context.cookies()).filter((c) => c.name === '__Host-session' && c.value === mine.sessionCookie), []);
+      assert.deepEqual(
+        (await context.cookies()).filter((c) => c.name === '__Host-session' && c.value === mine.sessionCookie),
+        [],
+      );
       await context.close();
     } finally {
       await browser?.close();

@@ -58,7 +58,13 @@ async function browse(browser: Browser, origin: string, shopName: string, javaSc
     const source = await response.text();
     assert.ok(source.includes(`<h1>${escapeHtml(htmlSpecialProductName)}</h1>`), 'the HTML source holds the escaped name');
     assert.ok(!source.includes(htmlSpecialProductName), 'the raw name never appears in the source');
-    assert.equal(await page.getByRole('row', { name: /CV-KIT-CABLE/ }).getByText('In stock: 60').count(), 1);
+    assert.equal(
+      await page
+        .getByRole('row', { name: /CV-KIT-CABLE/ })
+        .getByText('In stock: 60')
+        .count(),
+      1,
+    );
 
     // The search form works as a plain GET form.
     await page.getByRole('searchbox', { name: 'Search products' }).fill('CV-SW8');

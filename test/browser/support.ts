@@ -89,9 +89,11 @@ export async function expectAccessible(page: Page, what: string): Promise<void> 
 
 /** The page fits a 390 px wide phone screen: nothing is wider than the viewport. */
 export async function expectFitsPhone(page: Page, what: string): Promise<void> {
-  const overflow = await onCopy(page, { width: 390, height: 844 }, (copy) => copy.evaluate(() => {
-    const root = (globalThis as unknown as { document: { documentElement: { scrollWidth: number; clientWidth: number } } }).document.documentElement;
-    return root.scrollWidth - root.clientWidth;
-  }));
+  const overflow = await onCopy(page, { width: 390, height: 844 }, (copy) =>
+    copy.evaluate(() => {
+      const root = (globalThis as unknown as { document: { documentElement: { scrollWidth: number; clientWidth: number } } }).document.documentElement;
+      return root.scrollWidth - root.clientWidth;
+    }),
+  );
   assert.ok(overflow <= 0, `${what} is ${overflow}px wider than a 390 px screen`);
 }

@@ -18,7 +18,9 @@ ${
     ? html`<table><caption>Requests to share a person's data with a third party (no personal values are shown)</caption>
 <thead><tr><th scope="col">Asked</th><th scope="col">By</th><th scope="col">Recipient</th><th scope="col">Categories</th><th scope="col">Basis</th><th scope="col">Purpose</th><th scope="col">Order</th><th scope="col">Person</th><th scope="col">Decision</th></tr></thead>
 <tbody>${requests.map(
-        (r) => html`<tr><td>${r.requestedAt.toISOString()}</td><td>${r.requestedByLabel}</td><td>${r.recipientName}</td><td>${r.categories.join(', ')}</td><td>${r.basisLabel}</td><td>${r.purpose}</td><td>${r.order ?? '—'}</td><td>${r.subject.slice(0, 8)}</td>
+        (
+          r,
+        ) => html`<tr><td>${r.requestedAt.toISOString()}</td><td>${r.requestedByLabel}</td><td>${r.recipientName}</td><td>${r.categories.join(', ')}</td><td>${r.basisLabel}</td><td>${r.purpose}</td><td>${r.order ?? '—'}</td><td>${r.subject.slice(0, 8)}</td>
 <td><form method="post" action="/staff/dpo/disclosures/${r.id}" class="inline-form">${csrfField(csrf)}<button type="submit" name="decision" value="approved">Approve</button> <button type="submit" name="decision" value="rejected">Reject</button></form></td></tr>`,
       )}</tbody></table>`
     : html`<p>No disclosure is waiting for your approval.</p>`
@@ -42,7 +44,9 @@ ${
     ? html`<table><caption>Consent changes recorded by staff, awaiting review</caption>
 <thead><tr><th scope="col">Entry</th><th scope="col">Recorded</th><th scope="col">By</th><th scope="col">Person</th><th scope="col">Use</th><th scope="col">Change</th><th scope="col">Channel</th><th scope="col">Evidence</th><th scope="col">Review</th></tr></thead>
 <tbody>${reviews.map(
-        (r) => html`<tr><td>${String(r.id)}</td><td>${r.recordedAt.toISOString()}</td><td>${r.recordedByLabel}</td><td>${r.subject.slice(0, 8)}</td><td>${r.purposeName}${r.recipientName ? ` (to ${r.recipientName})` : ''}</td><td>${r.action === 'grant' ? 'consent given' : 'consent withdrawn'}</td><td>${r.channel}</td><td>${r.evidence ?? '—'}</td>
+        (
+          r,
+        ) => html`<tr><td>${String(r.id)}</td><td>${r.recordedAt.toISOString()}</td><td>${r.recordedByLabel}</td><td>${r.subject.slice(0, 8)}</td><td>${r.purposeName}${r.recipientName ? ` (to ${r.recipientName})` : ''}</td><td>${r.action === 'grant' ? 'consent given' : 'consent withdrawn'}</td><td>${r.channel}</td><td>${r.evidence ?? '—'}</td>
 <td>${
           r.mine
             ? 'You recorded it: another privacy officer reviews it.'
@@ -73,7 +77,12 @@ ${r.firstBroken ? html`<li>First broken: ${r.firstBroken.seq ?? '?'} (${r.firstB
 ${
   o.events.length
     ? html`<table><caption>The latest intrusion signals (no addresses are kept)</caption><thead><tr><th scope="col">When</th><th scope="col">What</th><th scope="col">Detail</th></tr></thead>
-<tbody>${o.events.map((e) => html`<tr><td>${e.at.toISOString()}</td><td>${e.kind}</td><td>${Object.entries(e.detail).map(([k, v]) => `${k}: ${String(v)}`).join(', ')}</td></tr>`)}</tbody></table>`
+<tbody>${o.events.map(
+        (e) =>
+          html`<tr><td>${e.at.toISOString()}</td><td>${e.kind}</td><td>${Object.entries(e.detail)
+            .map(([k, v]) => `${k}: ${String(v)}`)
+            .join(', ')}</td></tr>`,
+      )}</tbody></table>`
     : html`<p>No security events in the last 30 days.</p>`
 }
 ${disclosureRequests(o.csrf, o.disclosures, o.notice)}

@@ -24,9 +24,21 @@ ${errorSummary(o.state, labels)}
 <form method="post" action="/staff/consents" class="account-form">
 ${csrfField(o.state.csrf)}
 ${input(o.state, { name: 'subject', label: labels.subject!, maxlength: 36, autocomplete: 'off' })}
-${select(o.state, 'purpose', o.purposes.map((p) => ({ value: p.id, label: p.name })))}
-${select(o.state, 'action', [{ value: 'grant', label: 'gives consent' }, { value: 'withdraw', label: 'withdraws consent' }])}
-${select(o.state, 'channel', [{ value: 'phone', label: 'by phone' }, { value: 'email', label: 'by email' }, { value: 'paper', label: 'on paper' }, { value: 'in-person', label: 'in person' }])}
+${select(
+  o.state,
+  'purpose',
+  o.purposes.map((p) => ({ value: p.id, label: p.name })),
+)}
+${select(o.state, 'action', [
+  { value: 'grant', label: 'gives consent' },
+  { value: 'withdraw', label: 'withdraws consent' },
+])}
+${select(o.state, 'channel', [
+  { value: 'phone', label: 'by phone' },
+  { value: 'email', label: 'by email' },
+  { value: 'paper', label: 'on paper' },
+  { value: 'in-person', label: 'in person' },
+])}
 ${input(o.state, { name: 'evidence', label: labels.evidence!, maxlength: 2000, autocomplete: 'off' })}
 <p><button type="submit">Record</button></p>
 </form>

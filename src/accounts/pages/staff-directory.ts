@@ -31,7 +31,12 @@ ${errorSummary(o.state, labels)}
 <form method="post" action="/staff/customers" class="account-form">
 ${csrfField(o.state.csrf)}
 ${input(o.state, { name: 'email', label: labels.email!, type: 'email', maxlength: 254, autocomplete: 'off' })}
-${select(o.state, 'purpose', labels.purpose!, o.purposes.map((p) => ({ value: p, label: p })))}
+${select(
+  o.state,
+  'purpose',
+  labels.purpose!,
+  o.purposes.map((p) => ({ value: p, label: p })),
+)}
 <p><button type="submit">Find</button></p>
 </form>
 ${
@@ -72,7 +77,12 @@ ${errorSummary(o.state, labels)}
 ${csrfField(o.state.csrf)}
 ${input(o.state, { name: 'name', label: labels.name!, maxlength: 200 })}
 ${input(o.state, { name: 'email', label: labels.email!, type: 'email', maxlength: 254 })}
-${select(o.state, 'vendor_id', labels.vendor_id!, o.vendors.map((v) => ({ value: v.id, label: v.name })))}
+${select(
+  o.state,
+  'vendor_id',
+  labels.vendor_id!,
+  o.vendors.map((v) => ({ value: v.id, label: v.name })),
+)}
 <p><button type="submit">Add and send invitation</button></p>
 </form>
 <p><a href="/staff">Back to the console</a></p></section>`,

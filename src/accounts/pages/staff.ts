@@ -81,11 +81,13 @@ export function staffUsersPage(o: { staff: StaffListing[]; state: FormState; rol
 ${o.invited ? html`<p class="notice" role="status">${o.invited}</p>` : ''}
 <table><caption>Everyone who can sign in to this console</caption>
 <thead><tr><th scope="col">Name</th><th scope="col">Email</th><th scope="col">Role</th><th scope="col">Status</th><th scope="col">Password set</th><th scope="col">Change</th></tr></thead>
-<tbody>${o.staff.map((s) => html`<tr><td>${s.name}</td><td>${s.email}</td><td>${s.role}</td><td>${s.status}</td><td>${s.passwordChangedAt.toISOString().slice(0, 10)}</td>
+<tbody>${o.staff.map(
+      (s) => html`<tr><td>${s.name}</td><td>${s.email}</td><td>${s.role}</td><td>${s.status}</td><td>${s.passwordChangedAt.toISOString().slice(0, 10)}</td>
 <td><form method="post" action="/staff/users/${s.id}">${csrfField(o.state.csrf)}
 <label class="visually-hidden" for="role-${s.id}">Role of ${s.name}</label><select id="role-${s.id}" name="role">${o.roles.map((r) => html`<option value="${r}"${r === s.role ? html` selected` : ''}>${r}</option>`)}</select>
 <label class="visually-hidden" for="status-${s.id}">Status of ${s.name}</label><select id="status-${s.id}" name="status">${(['active', 'disabled'] as const).map((v) => html`<option value="${v}"${v === s.status ? html` selected` : ''}>${v}</option>`)}</select>
-<button type="submit">Save</button></form></td></tr>`)}</tbody></table>
+<button type="submit">Save</button></form></td></tr>`,
+    )}</tbody></table>
 <h2>Add a staff member</h2>
 <p>They get a mail with a link to choose their own password.</p>
 ${errorSummary(o.state, labels)}

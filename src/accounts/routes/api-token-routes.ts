@@ -21,11 +21,24 @@ export async function apiTokenRoutes(app: FastifyInstance): Promise<void> {
   const { accounts } = app;
   const deps = accounts.deps;
 
-  const show = async (request: FastifyRequest, reply: FastifyReply, session: ActiveSession, extra: { made?: string; notice?: string; errors?: Record<string, string>; keep?: boolean } = {}, status = 200) => {
+  const show = async (
+    request: FastifyRequest,
+    reply: FastifyReply,
+    session: ActiveSession,
+    extra: { made?: string; notice?: string; errors?: Record<string, string>; keep?: boolean } = {},
+    status = 200,
+  ) => {
     const tokens = await listApiTokens(app.db, session.user);
     const values = extra.keep ? formValues(request.body, ['role', 'days']) : { days: '30' };
     const state = { csrf: accounts.formToken(request, reply), values, ...(extra.errors ? { errors: extra.errors } : {}) };
-    const page = apiTokensPage({ tokens, roles: rolesWithin(deps.kernel.map, session.user.role!), state, now: deps.now(), ...(extra.made ? { made: extra.made } : {}), ...(extra.notice ? { notice: extra.notice } : {}) });
+    const page = apiTokensPage({
+      tokens,
+      roles: rolesWithin(deps.kernel.map, session.user.role!),
+      state,
+      now: deps.now(),
+      ...(extra.made ? { made: extra.made } : {}),
+      ...(extra.notice ? { notice: extra.notice } : {}),
+    });
     return sendPage(request, reply, page, status);
   };
 

@@ -4,17 +4,7 @@ import type { FastifyInstance } from 'fastify';
 import type { Db } from '../../platform/db/database.ts';
 import { AppError } from '../../platform/errors.ts';
 import { selfActor } from '../../privacy/index.ts';
-import {
-  changePassword,
-  completeReset,
-  confirmEmailChange,
-  confirmSignUp,
-  prepareSignUp,
-  requestEmailChange,
-  requestReset,
-  signUp,
-  type AgeStatement,
-} from '../customers.ts';
+import { changePassword, completeReset, confirmEmailChange, confirmSignUp, prepareSignUp, requestEmailChange, requestReset, signUp, type AgeStatement } from '../customers.ts';
 import { readProfile } from '../identity.ts';
 import { createSession } from '../sessions.ts';
 import type { UserRow } from '../tables.ts';
@@ -71,25 +61,33 @@ export async function customerApi(app: FastifyInstance): Promise<void> {
     return reply.code(204).send();
   });
 
-  app.get('/api/account', { schema: { tags, summary: 'The signed-in customer\'s account', response: { 200: accountView, 401: errorResponse } } }, async (request) => {
+  app.get('/api/account', { schema: { tags, summary: "The signed-in customer's account", response: { 200: accountView, 401: errorResponse } } }, async (request) => {
     const session = await accounts.requireSession(request, 'customer');
     return view(session.user);
   });
 
-  app.post('/api/account/password', { schema: { tags, summary: 'Change the password (ends every other session)', body: passwordBody, response: { 204: { type: 'null' }, ...errors } } }, async (request, reply) => {
-    const session = await accounts.requireSession(request, 'customer');
-    const body = request.body as Body;
-    const issued = await app.db.transaction().execute((trx) => changePassword(deps, trx, session, { current: body.current_password!, next: body.new_password!, ip: request.ip }));
-    accounts.startSession(reply, issued.token, issued.session);
-    return reply.code(204).send();
-  });
+  app.post(
+    '/api/account/password',
+    { schema: { tags, summary: 'Change the password (ends every other session)', body: passwordBody, response: { 204: { type: 'null' }, ...errors } } },
+    async (request, reply) => {
+      const session = await accounts.requireSession(request, 'customer');
+      const body = request.body as Body;
+      const issued = await app.db.transaction().execute((trx) => changePassword(deps, trx, session, { current: body.current_password!, next: body.new_password!, ip: request.ip }));
+      accounts.startSession(reply, issued.token, issued.session);
+      return reply.code(204).send();
+    },
+  );
 
-  app.post('/api/account/email', { schema: { tags, summary: 'Ask to change the sign-in email (confirmed by a link to the new address)', body: emailBody, response: { 202: accepted, ...errors } } }, async (request, reply) => {
-    const session = await accounts.requireSession(request, 'customer');
-    const body = request.body as Body;
-    await app.db.transaction().execute((trx) => requestEmailChange(deps, trx, session, { email: body.new_email!, password: body.password!, ip: request.ip }));
-    return reply.code(202).send({ status: 'check-your-inbox' });
-  });
+  app.post(
+    '/api/account/email',
+    { schema: { tags, summary: 'Ask to change the sign-in email (confirmed by a link to the new address)', body: emailBody, response: { 202: accepted, ...errors } } },
+    async (request, reply) => {
+      const session = await accounts.requireSession(request, 'customer');
+      const body = request.body as Body;
+      await app.db.transaction().execute((trx) => requestEmailChange(deps, trx, session, { email: body.new_email!, password: body.password!, ip: request.ip }));
+      return reply.code(202).send({ status: 'check-your-inbox' });
+    },
+  );
 
   app.post('/api/account/email/confirm', { schema: { tags, summary: 'Confirm a new sign-in email', body: tokenBody, response: { 204: { type: 'null' }, ...errors } } }, async (request, reply) => {
     await app.db.transaction().execute((trx) => confirmEmailChange(deps, trx, (request.body as Body).token!));
@@ -103,10 +101,14 @@ export async function customerApi(app: FastifyInstance): Promise<void> {
     return reply.code(202).send({ status: 'check-your-inbox' });
   });
 
-  app.post('/api/account/reset/confirm', { schema: { tags, summary: 'Set a new password from a reset link and sign in', body: resetConfirmBody, response: { 200: accountView, ...errors } } }, async (request, reply) => {
-    const body = request.body as Body;
-    const issued = await app.db.transaction().execute((trx) => completeCustomerReset(trx, body.token!, body.new_password!));
-    await signIn(request, reply, issued);
-    return view(issued.user);
-  });
+  app.post(
+    '/api/account/reset/confirm',
+    { schema: { tags, summary: 'Set a new password from a reset link and sign in', body: resetConfirmBody, response: { 200: accountView, ...errors } } },
+    async (request, reply) => {
+      const body = request.body as Body;
+      const issued = await app.db.transaction().execute((trx) => completeCustomerReset(trx, body.token!, body.new_password!));
+      await signIn(request, reply, issued);
+      return view(issued.user);
+    },
+  );
 }

@@ -4,30 +4,9 @@ import type { FastifyInstance } from 'fastify';
 import type { Db } from '../../platform/db/database.ts';
 import { AppError } from '../../platform/errors.ts';
 import { selfActor, policyVersionAt } from '../../privacy/index.ts';
-import {
-  changePassword,
-  completeReset,
-  confirmEmailChange,
-  confirmSignUp,
-  prepareSignUp,
-  requestEmailChange,
-  requestReset,
-  signUp,
-  type AgeStatement,
-} from '../customers.ts';
+import { changePassword, completeReset, confirmEmailChange, confirmSignUp, prepareSignUp, requestEmailChange, requestReset, signUp, type AgeStatement } from '../customers.ts';
 import { readProfile } from '../identity.ts';
-import {
-  accountPage,
-  checkInboxPage,
-  confirmPage,
-  emailPage,
-  invalidLinkPage,
-  loginPage,
-  passwordPage,
-  resetConfirmPage,
-  resetRequestPage,
-  signupPage,
-} from '../pages/customer.ts';
+import { accountPage, checkInboxPage, confirmPage, emailPage, invalidLinkPage, loginPage, passwordPage, resetConfirmPage, resetRequestPage, signupPage } from '../pages/customer.ts';
 import { createSession } from '../sessions.ts';
 import { tokenIsLive } from '../tokens.ts';
 import { formKit, formRoute } from './form-kit.ts';
@@ -37,7 +16,6 @@ import { sendPage } from '../../web/page.ts';
 import { emailBody, loginBody, passwordBody, resetBody, resetConfirmBody, signupBody, tokenBody, tokenQuery } from './schemas.ts';
 
 type Body = Record<string, string>;
-
 
 export async function customerPages(app: FastifyInstance): Promise<void> {
   const { accounts } = app;
@@ -82,13 +60,19 @@ export async function customerPages(app: FastifyInstance): Promise<void> {
 
   app.post('/account/signup', formRoute(signupBody), async (request, reply) => {
     const started = performance.now();
-    return handleForm(request, reply, ['name', 'email', 'age'], (s) => signupPage(s, currentPolicy()), async () => {
-      const body = request.body as Body;
-      const prepared = await prepareSignUp({ name: body.name!, email: body.email!, password: body.password!, age: body.age as AgeStatement }, deps.passwordCosts);
-      await app.db.transaction().execute((trx) => signUp(deps, trx, prepared.input, prepared.hash, request.ip));
-      await atLeast(started, UNIFORM_ANSWER_MS);
-      return sendPage(request, reply, checkInboxPage('signup'));
-    });
+    return handleForm(
+      request,
+      reply,
+      ['name', 'email', 'age'],
+      (s) => signupPage(s, currentPolicy()),
+      async () => {
+        const body = request.body as Body;
+        const prepared = await prepareSignUp({ name: body.name!, email: body.email!, password: body.password!, age: body.age as AgeStatement }, deps.passwordCosts);
+        await app.db.transaction().execute((trx) => signUp(deps, trx, prepared.input, prepared.hash, request.ip));
+        await atLeast(started, UNIFORM_ANSWER_MS);
+        return sendPage(request, reply, checkInboxPage('signup'));
+      },
+    );
   });
 
   /** GET of a mailed link: a button that POSTs the token, or the "not valid" page. */
@@ -123,9 +107,7 @@ export async function customerPages(app: FastifyInstance): Promise<void> {
     if (!session) return reply;
     return handleForm(request, reply, [], passwordPage, async () => {
       const body = request.body as Body;
-      const issued = await app.db.transaction().execute((trx) =>
-        changePassword(deps, trx, session, { current: body.current_password!, next: body.new_password!, ip: request.ip }),
-      );
+      const issued = await app.db.transaction().execute((trx) => changePassword(deps, trx, session, { current: body.current_password!, next: body.new_password!, ip: request.ip }));
       accounts.startSession(reply, issued.token, issued.session);
       const profile = await readProfile(deps.kernel, app.db, session.user, selfActor(session.user.subject_id));
       return sendPage(request, reply, accountPage({ profile, csrf: accounts.formToken(request, reply), notice: 'Your password is changed. You are signed out everywhere else.' }));
@@ -178,11 +160,17 @@ export async function customerPages(app: FastifyInstance): Promise<void> {
 
   app.post('/account/reset/confirm', formRoute(resetConfirmBody), async (request, reply) => {
     const token = formValues(request.body, ['token']).token!;
-    return handleForm(request, reply, [], (s) => resetConfirmPage(s, token), async () => {
-      const body = request.body as Body;
-      const issued = await app.db.transaction().execute((trx) => completeCustomerReset(trx, body.token!, body.new_password!));
-      await signIn(request, reply, issued);
-      return reply.redirect('/account', 303);
-    });
+    return handleForm(
+      request,
+      reply,
+      [],
+      (s) => resetConfirmPage(s, token),
+      async () => {
+        const body = request.body as Body;
+        const issued = await app.db.transaction().execute((trx) => completeCustomerReset(trx, body.token!, body.new_password!));
+        await signIn(request, reply, issued);
+        return reply.redirect('/account', 303);
+      },
+    );
   });
 }

@@ -90,10 +90,16 @@ export async function staffDirectoryRoutes(app: FastifyInstance): Promise<void> 
     if (!session) return reply;
     const vendors = await listVendors(app.db);
     const users = await vendorUsers(session.user);
-    return handleForm(request, reply, ['name', 'email', 'vendor_id'], (s) => vendorUsersPage({ state: s, vendors, users }), async () => {
-      const body = request.body as Body;
-      await app.db.transaction().execute((trx) => createVendorUser(deps, trx, { name: body.name!, email: body.email!, vendorId: body.vendor_id!, actor: staffActor(session.user.id, 'owner') }));
-      return vendorPage(request, reply, session.user, state(request, reply), 'Added. We mailed them a link to choose their password.');
-    });
+    return handleForm(
+      request,
+      reply,
+      ['name', 'email', 'vendor_id'],
+      (s) => vendorUsersPage({ state: s, vendors, users }),
+      async () => {
+        const body = request.body as Body;
+        await app.db.transaction().execute((trx) => createVendorUser(deps, trx, { name: body.name!, email: body.email!, vendorId: body.vendor_id!, actor: staffActor(session.user.id, 'owner') }));
+        return vendorPage(request, reply, session.user, state(request, reply), 'Added. We mailed them a link to choose their password.');
+      },
+    );
   });
 }

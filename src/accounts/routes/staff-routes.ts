@@ -156,17 +156,23 @@ export async function staffRoutes(app: FastifyInstance): Promise<void> {
 
   app.post('/staff/password/set', formRoute(resetConfirmBody), async (request, reply) => {
     const token = formValues(request.body, ['token']).token!;
-    return form(request, reply, [], (s) => staffSetPasswordPage(s, token), async () => {
-      const body = request.body as Body;
-      const issued = await app.db.transaction().execute(async (trx) => {
-        const done = await completeReset(deps, trx, { token: body.token!, password: body.new_password! });
-        if (done.user.kind !== 'staff') throw new AppError('LINK_INVALID');
-        await endSession(trx, done.token);
-        return halfSession(trx, done.user);
-      });
-      await signIn(request, reply, issued);
-      return reply.redirect(stagePath(issued.session), 303);
-    });
+    return form(
+      request,
+      reply,
+      [],
+      (s) => staffSetPasswordPage(s, token),
+      async () => {
+        const body = request.body as Body;
+        const issued = await app.db.transaction().execute(async (trx) => {
+          const done = await completeReset(deps, trx, { token: body.token!, password: body.new_password! });
+          if (done.user.kind !== 'staff') throw new AppError('LINK_INVALID');
+          await endSession(trx, done.token);
+          return halfSession(trx, done.user);
+        });
+        await signIn(request, reply, issued);
+        return reply.redirect(stagePath(issued.session), 303);
+      },
+    );
   });
 
   app.get('/staff/password', { schema: { hide: true } }, async (request, reply) => {
@@ -179,12 +185,18 @@ export async function staffRoutes(app: FastifyInstance): Promise<void> {
     const session = await staffPage(request, reply, { allowExpired: true });
     if (!session) return reply;
     const tooOld = expired(session);
-    return form(request, reply, [], (s) => staffPasswordPage(s, tooOld, maxAgeDays), async () => {
-      const body = request.body as Body;
-      const issued = await app.db.transaction().execute((trx) => changePassword(deps, trx, session, { current: body.current_password!, next: body.new_password!, ip: request.ip }));
-      accounts.startSession(reply, issued.token, issued.session);
-      return consoleOf(request, reply, issued.session, 'Your password is changed. You are signed out everywhere else.');
-    });
+    return form(
+      request,
+      reply,
+      [],
+      (s) => staffPasswordPage(s, tooOld, maxAgeDays),
+      async () => {
+        const body = request.body as Body;
+        const issued = await app.db.transaction().execute((trx) => changePassword(deps, trx, session, { current: body.current_password!, next: body.new_password!, ip: request.ip }));
+        accounts.startSession(reply, issued.token, issued.session);
+        return consoleOf(request, reply, issued.session, 'Your password is changed. You are signed out everywhere else.');
+      },
+    );
   });
 
   const ownerPage = async (request: FastifyRequest, reply: FastifyReply): Promise<ActiveSession | null> => {
@@ -224,7 +236,12 @@ export async function staffRoutes(app: FastifyInstance): Promise<void> {
       schema: {
         hide: true,
         params: { type: 'object', required: ['id'], properties: { id: { type: 'string', format: 'uuid' } } },
-        body: { type: 'object', additionalProperties: false, required: ['role', 'status'], properties: { role: { type: 'string', enum: [...staffRoles] }, status: { type: 'string', enum: ['active', 'disabled'] } } },
+        body: {
+          type: 'object',
+          additionalProperties: false,
+          required: ['role', 'status'],
+          properties: { role: { type: 'string', enum: [...staffRoles] }, status: { type: 'string', enum: ['active', 'disabled'] } },
+        },
       },
       attachValidation: true,
     },
@@ -329,39 +346,75 @@ export async function staffRoutes(app: FastifyInstance): Promise<void> {
     return { id: user.id, role: user.role, second_factor: issued.session.stage === 'enrol' ? 'enrol' : 'required' };
   });
 
-  app.get('/api/staff/2fa/enrol', { schema: { tags, summary: 'Start setting up the second factor: the TOTP secret and its otpauth URI', response: { 200: { type: 'object', properties: { secret: { type: 'string' }, uri: { type: 'string' } } }, ...errors } } }, async (request) => {
-    const session = await waitingAt(request, 'enrol');
-    if (!session) throw new AppError('UNAUTHENTICATED', 'Sign in with your password first; the second factor is set up once.');
-    const secret = await app.db.transaction().execute((trx) => startEnrolment(deps.kernel, trx, session.user));
-    return { secret, uri: otpauthUri(secret, deps.shopName, `staff-${session.user.id.slice(0, 8)}`) };
-  });
+  app.get(
+    '/api/staff/2fa/enrol',
+    {
+      schema: {
+        tags,
+        summary: 'Start setting up the second factor: the TOTP secret and its otpauth URI',
+        response: { 200: { type: 'object', properties: { secret: { type: 'string' }, uri: { type: 'string' } } }, ...errors },
+      },
+    },
+    async (request) => {
+      const session = await waitingAt(request, 'enrol');
+      if (!session) throw new AppError('UNAUTHENTICATED', 'Sign in with your password first; the second factor is set up once.');
+      const secret = await app.db.transaction().execute((trx) => startEnrolment(deps.kernel, trx, session.user));
+      return { secret, uri: otpauthUri(secret, deps.shopName, `staff-${session.user.id.slice(0, 8)}`) };
+    },
+  );
 
-  app.post('/api/staff/2fa/enrol', { schema: { tags, summary: 'Confirm the second factor with a first code; returns the recovery codes (shown once)', body: codeBody, response: { 200: { type: 'object', properties: { recovery_codes: { type: 'array', items: { type: 'string' } } } }, ...errors } } }, async (request, reply) => {
-    const session = await waitingAt(request, 'enrol');
-    if (!session) throw new AppError('UNAUTHENTICATED', 'Sign in with your password first; the second factor is set up once.');
-    const codes = await app.db.transaction().execute(async (trx) => {
-      const recovery = await finishEnrolment(deps.kernel, trx, session.user, (request.body as Body).code!, deps.now());
-      await promote(request, reply, trx, session);
-      return recovery;
-    });
-    return { recovery_codes: codes };
-  });
+  app.post(
+    '/api/staff/2fa/enrol',
+    {
+      schema: {
+        tags,
+        summary: 'Confirm the second factor with a first code; returns the recovery codes (shown once)',
+        body: codeBody,
+        response: { 200: { type: 'object', properties: { recovery_codes: { type: 'array', items: { type: 'string' } } } }, ...errors },
+      },
+    },
+    async (request, reply) => {
+      const session = await waitingAt(request, 'enrol');
+      if (!session) throw new AppError('UNAUTHENTICATED', 'Sign in with your password first; the second factor is set up once.');
+      const codes = await app.db.transaction().execute(async (trx) => {
+        const recovery = await finishEnrolment(deps.kernel, trx, session.user, (request.body as Body).code!, deps.now());
+        await promote(request, reply, trx, session);
+        return recovery;
+      });
+      return { recovery_codes: codes };
+    },
+  );
 
-  app.post('/api/staff/2fa', { schema: { tags, summary: 'Enter the second-factor code (or a recovery code) after the password', body: codeBody, response: { 204: { type: 'null' }, ...errors } } }, async (request, reply) => {
-    const session = await waitingAt(request, 'second-factor');
-    if (!session) throw new AppError('UNAUTHENTICATED', 'Sign in with your password first.');
-    await verifySecondFactor(request, session, (request.body as Body).code!);
-    await app.db.transaction().execute((trx) => promote(request, reply, trx, session));
-    return reply.code(204).send();
-  });
+  app.post(
+    '/api/staff/2fa',
+    { schema: { tags, summary: 'Enter the second-factor code (or a recovery code) after the password', body: codeBody, response: { 204: { type: 'null' }, ...errors } } },
+    async (request, reply) => {
+      const session = await waitingAt(request, 'second-factor');
+      if (!session) throw new AppError('UNAUTHENTICATED', 'Sign in with your password first.');
+      await verifySecondFactor(request, session, (request.body as Body).code!);
+      await app.db.transaction().execute((trx) => promote(request, reply, trx, session));
+      return reply.code(204).send();
+    },
+  );
 
-  app.post('/api/staff/users', { schema: { tags, summary: 'Add a staff member (owner only); they are mailed a link to set their password', body: staffBody, response: { 201: { type: 'object', properties: { id: { type: 'string' } } }, ...errors } } }, async (request, reply) => {
-    const session = await staffApi(request);
-    if (session.user.role !== 'owner') throw new AppError('FORBIDDEN', 'Only an owner manages staff members.');
-    const body = request.body as Body;
-    const { user } = await app.db.transaction().execute((trx) => createStaff(deps, trx, { name: body.name!, email: body.email!, role: body.role!, actor: staffActor(session.user.id, 'owner') }));
-    return reply.code(201).send({ id: user.id });
-  });
+  app.post(
+    '/api/staff/users',
+    {
+      schema: {
+        tags,
+        summary: 'Add a staff member (owner only); they are mailed a link to set their password',
+        body: staffBody,
+        response: { 201: { type: 'object', properties: { id: { type: 'string' } } }, ...errors },
+      },
+    },
+    async (request, reply) => {
+      const session = await staffApi(request);
+      if (session.user.role !== 'owner') throw new AppError('FORBIDDEN', 'Only an owner manages staff members.');
+      const body = request.body as Body;
+      const { user } = await app.db.transaction().execute((trx) => createStaff(deps, trx, { name: body.name!, email: body.email!, role: body.role!, actor: staffActor(session.user.id, 'owner') }));
+      return reply.code(201).send({ id: user.id });
+    },
+  );
 
   app.post<{ Params: { id: string }; Body: { role?: string; status?: 'active' | 'disabled' } }>(
     '/api/staff/users/:id',
@@ -370,7 +423,12 @@ export async function staffRoutes(app: FastifyInstance): Promise<void> {
         tags,
         summary: "Change a staff member's role or disable them (owner only); their sessions end",
         params: { type: 'object', required: ['id'], properties: { id: { type: 'string', format: 'uuid' } } },
-        body: { type: 'object', additionalProperties: false, minProperties: 1, properties: { role: { type: 'string', enum: [...staffRoles] }, status: { type: 'string', enum: ['active', 'disabled'] } } },
+        body: {
+          type: 'object',
+          additionalProperties: false,
+          minProperties: 1,
+          properties: { role: { type: 'string', enum: [...staffRoles] }, status: { type: 'string', enum: ['active', 'disabled'] } },
+        },
         response: { 200: { type: 'object', properties: { id: { type: 'string' }, role: { type: 'string' }, status: { type: 'string' } } }, ...errors, 404: errorResponse, 409: errorResponse },
       },
     },
@@ -387,7 +445,7 @@ export async function staffRoutes(app: FastifyInstance): Promise<void> {
     {
       schema: {
         tags,
-        summary: 'Wipe a staff member\'s password and second factor and mail a new invitation (owner only)',
+        summary: "Wipe a staff member's password and second factor and mail a new invitation (owner only)",
         params: { type: 'object', required: ['id'], properties: { id: { type: 'string', format: 'uuid' } } },
         body: emptyBody,
         response: { 202: { type: 'object', properties: { status: { type: 'string' } } }, ...errors, 404: errorResponse },
@@ -424,7 +482,12 @@ export async function staffRoutes(app: FastifyInstance): Promise<void> {
         tags,
         summary: "A customer's data: only categories your role may see, under a purpose it may use; audited",
         params: { type: 'object', required: ['subject'], properties: { subject: { type: 'string', format: 'uuid' } } },
-        querystring: { type: 'object', additionalProperties: false, required: ['purpose', 'categories'], properties: { purpose, categories: { type: 'array', items: category, minItems: 1, maxItems: 20 } } },
+        querystring: {
+          type: 'object',
+          additionalProperties: false,
+          required: ['purpose', 'categories'],
+          properties: { purpose, categories: { type: 'array', items: category, minItems: 1, maxItems: 20 } },
+        },
         response: { 200: { type: 'object', properties: { subject: { type: 'string' }, purpose: { type: 'string' }, values: { type: 'object', additionalProperties: true } } }, ...errors },
       },
     },

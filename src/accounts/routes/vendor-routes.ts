@@ -53,26 +53,41 @@ export async function vendorRoutes(app: FastifyInstance): Promise<void> {
 
   app.post('/vendor/password/set', formRoute(resetConfirmBody), async (request, reply) => {
     const token = formValues(request.body, ['token']).token!;
-    return form(request, reply, [], (s) => vendorSetPasswordPage(s, token), async () => {
-      const body = request.body as Body;
-      const issued = await app.db.transaction().execute(async (trx: Db) => {
-        const done = await completeReset(deps, trx, { token: body.token!, password: body.new_password! });
-        if (done.user.kind !== 'vendor') throw new AppError('LINK_INVALID');
-        return done;
-      });
-      await signIn(request, reply, issued);
-      return reply.redirect('/vendor', 303);
-    });
+    return form(
+      request,
+      reply,
+      [],
+      (s) => vendorSetPasswordPage(s, token),
+      async () => {
+        const body = request.body as Body;
+        const issued = await app.db.transaction().execute(async (trx: Db) => {
+          const done = await completeReset(deps, trx, { token: body.token!, password: body.new_password! });
+          if (done.user.kind !== 'vendor') throw new AppError('LINK_INVALID');
+          return done;
+        });
+        await signIn(request, reply, issued);
+        return reply.redirect('/vendor', 303);
+      },
+    );
   });
 
   app.post(
     '/api/staff/vendor-users',
-    { schema: { tags: ['staff'], summary: "Add a vendor portal user for one vendor (owner only); they are mailed a link to set their password", body: vendorUserBody, response: { 201: { type: 'object', properties: { id: { type: 'string' } } }, 400: errorResponse, 401: errorResponse, 403: errorResponse, 404: errorResponse, 409: errorResponse } } },
+    {
+      schema: {
+        tags: ['staff'],
+        summary: 'Add a vendor portal user for one vendor (owner only); they are mailed a link to set their password',
+        body: vendorUserBody,
+        response: { 201: { type: 'object', properties: { id: { type: 'string' } } }, 400: errorResponse, 401: errorResponse, 403: errorResponse, 404: errorResponse, 409: errorResponse },
+      },
+    },
     async (request, reply) => {
       const session = await accounts.requireSession(request, 'staff');
       if (session.user.role !== 'owner') throw new AppError('FORBIDDEN', 'Only an owner adds vendor users.');
       const body = request.body as Body;
-      const { user } = await app.db.transaction().execute((trx) => createVendorUser(deps, trx, { name: body.name!, email: body.email!, vendorId: body.vendor_id!, actor: staffActor(session.user.id, 'owner') }));
+      const { user } = await app.db
+        .transaction()
+        .execute((trx) => createVendorUser(deps, trx, { name: body.name!, email: body.email!, vendorId: body.vendor_id!, actor: staffActor(session.user.id, 'owner') }));
       return reply.code(201).send({ id: user.id });
     },
   );

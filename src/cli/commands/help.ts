@@ -5,7 +5,7 @@ import { commandHelp, findCommand } from '../describe.ts';
 export const helpCommands: CliCommand[] = [
   {
     path: ['help'],
-    summary: 'List the commands, or show one command\'s options: custodian help product create',
+    summary: "List the commands, or show one command's options: custodian help product create",
     variadic: '[command…]',
     needsDatabase: false,
     async run(ctx, args) {

@@ -9,9 +9,7 @@ export const migrateCommands: CliCommand[] = [
     summary: 'Apply pending database migrations (the shop also does this at start)',
     async run(ctx) {
       const engine = ctx.database.engine === 'pglite' ? `embedded PGlite in ${pgliteDirFor(ctx.config.dataDir)}` : 'PostgreSQL (DATABASE_URL)';
-      const text = ctx.applied.length
-        ? [`Applied ${ctx.applied.length} migration(s) to ${engine}:`, ...ctx.applied.map((id) => `  ${id}`)].join('\n')
-        : `The database (${engine}) is up to date.`;
+      const text = ctx.applied.length ? [`Applied ${ctx.applied.length} migration(s) to ${engine}:`, ...ctx.applied.map((id) => `  ${id}`)].join('\n') : `The database (${engine}) is up to date.`;
       return { data: { engine: ctx.database.engine, applied: ctx.applied }, text };
     },
   },

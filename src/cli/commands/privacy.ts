@@ -37,7 +37,7 @@ export const privacyCommands: CliCommand[] = [
         description: 'The privacy officer accepts the chain as it stands (after a restore, a lost anchor, an investigated incident): recorded in the chain, then anchored',
       },
       dpo: { type: 'string', value: '<email>', description: 'With --re-anchor: the sign-in email of the privacy officer (staff role dpo) doing it' },
-      code: { type: 'string', value: '<code>', description: 'With --re-anchor: a code from the privacy officer\'s authenticator app (or one of their recovery codes)' },
+      code: { type: 'string', value: '<code>', description: "With --re-anchor: a code from the privacy officer's authenticator app (or one of their recovery codes)" },
       reason: { type: 'string', value: '<reason>', description: `With --re-anchor: one of ${reanchorReasons.join(', ')}` },
       case: { type: 'string', value: '<reference>', description: 'With --re-anchor: the case or ticket reference (required for an incident)' },
     },
@@ -47,10 +47,10 @@ export const privacyCommands: CliCommand[] = [
       if (args.flags.seal) await sealAuditLog(ctx.db, { anchorPath });
       if (args.flags['re-anchor']) {
         const { dpo, reason } = args.flags;
-        if (typeof dpo !== 'string' || !dpo) throw validationError('dpo', 'is required with --re-anchor: re-anchoring is the privacy officer\'s act');
+        if (typeof dpo !== 'string' || !dpo) throw validationError('dpo', "is required with --re-anchor: re-anchoring is the privacy officer's act");
         if (typeof reason !== 'string' || !reason) throw validationError('reason', `is required with --re-anchor: one of ${reanchorReasons.join(', ')}`);
         const code = args.flags.code;
-        if (typeof code !== 'string' || !code) throw validationError('code', 'is required with --re-anchor: a code from the privacy officer\'s authenticator app (or a recovery code)');
+        if (typeof code !== 'string' || !code) throw validationError('code', "is required with --re-anchor: a code from the privacy officer's authenticator app (or a recovery code)");
         const kernel = await startKernel({ db: ctx.db, datamapDir: ctx.config.datamapDir, keyringPath: ctx.config.keyringPath, region: ctx.config.dataRegion });
         const actor = await ctx.db.transaction().execute((trx) => privacyOfficerActor(kernel, trx, { email: dpo, code, now: new Date() }));
         const done = await kernel.reanchorAudit(ctx.db, {

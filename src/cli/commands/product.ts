@@ -1,5 +1,15 @@
 // `custodian product list|show|create|update|archive`.
-import { archiveProduct, createProduct, updateProduct, type ProductInput, listProducts, type ProductDetail, productKinds, productStatuses, type ProductStatus } from '../../commerce/catalogue/index.ts';
+import {
+  archiveProduct,
+  createProduct,
+  updateProduct,
+  type ProductInput,
+  listProducts,
+  type ProductDetail,
+  productKinds,
+  productStatuses,
+  type ProductStatus,
+} from '../../commerce/catalogue/index.ts';
 import { validationError } from '../../platform/errors.ts';
 import { formatMoney } from '../../web/format.ts';
 import type { CliArgs, CliCommand, CliContext, FlagSpec } from '../command.ts';

@@ -82,7 +82,10 @@ export const subjectCommands: CliCommand[] = [
       const json = `${JSON.stringify(doc, null, 1)}\n`;
       if (typeof args.flags.out === 'string') {
         writeFileSync(args.flags.out, json, { mode: 0o600 });
-        return { data: { request: request.number, written: args.flags.out }, text: `Request ${request.number}: wrote ${doc.sections.length} sections to ${args.flags.out}. It holds personal data: send it to the person only.` };
+        return {
+          data: { request: request.number, written: args.flags.out },
+          text: `Request ${request.number}: wrote ${doc.sections.length} sections to ${args.flags.out}. It holds personal data: send it to the person only.`,
+        };
       }
       return { data: doc, text: json.trimEnd() };
     },
@@ -109,7 +112,10 @@ export const subjectCommands: CliCommand[] = [
           text: `Request ${request.number}: the account is closed and the deletion is under way, but not finished within 10 minutes (is the payment processor or the mail server down?). It goes on when the shop's worker runs; follow it at /staff/requests/${request.number}.`,
         };
       }
-      return { data: { request: request.number, status: 'completed' }, text: `Request ${request.number}: the person is erased. A receipt was mailed to them first; recipients of their data were told (see /staff/dpo/notices for the ones to pass on by hand).` };
+      return {
+        data: { request: request.number, status: 'completed' },
+        text: `Request ${request.number}: the person is erased. A receipt was mailed to them first; recipients of their data were told (see /staff/dpo/notices for the ones to pass on by hand).`,
+      };
     },
   },
   {
@@ -119,10 +125,21 @@ export const subjectCommands: CliCommand[] = [
     async run(ctx, args) {
       const now = new Date();
       const rows = await listRequests(ctx.db, { open: args.flags.closed !== true });
-      const data = rows.map((r) => ({ number: r.number, kind: r.kind, channel: r.channel, status: r.status, received: new Date(r.received_at).toISOString(), due: new Date(r.due_at).toISOString(), overdue: isOverdue(r, now), outcome: r.outcome }));
+      const data = rows.map((r) => ({
+        number: r.number,
+        kind: r.kind,
+        channel: r.channel,
+        status: r.status,
+        received: new Date(r.received_at).toISOString(),
+        due: new Date(r.due_at).toISOString(),
+        overdue: isOverdue(r, now),
+        outcome: r.outcome,
+      }));
       const text = data.length
         ? data.map((r) => `${r.number}  ${kindLabels[r.kind as keyof typeof kindLabels].padEnd(34)} ${r.status.padEnd(11)} due ${r.due.slice(0, 10)}${r.overdue ? '  OVERDUE' : ''}`).join('\n')
-        : args.flags.closed ? 'No closed request yet.' : 'No open request.';
+        : args.flags.closed
+          ? 'No closed request yet.'
+          : 'No open request.';
       return { data, text };
     },
   },
@@ -133,9 +150,10 @@ export const subjectCommands: CliCommand[] = [
       const kernel = await startKernel({ db: ctx.db, datamapDir: ctx.config.datamapDir, keyringPath: ctx.config.keyringPath, region: ctx.config.dataRegion });
       const run = await kernel.maintainBlindIndexes(ctx.db, { rotationDays: 0, actor: systemActor('cli.blind-index-rotate') });
       await kernel.flush();
-      const text = run.stillRetiring === null
-        ? `Blind-index key ${run.activeVersion} is active; ${run.reindexed} index row(s) re-indexed; destroyed key version(s): ${run.destroyed.join(', ') || 'none'}.`
-        : `Blind-index key ${run.activeVersion} is active, but key ${run.stillRetiring} is still in use by rows another process holds; the hourly job destroys it once they are re-indexed.`;
+      const text =
+        run.stillRetiring === null
+          ? `Blind-index key ${run.activeVersion} is active; ${run.reindexed} index row(s) re-indexed; destroyed key version(s): ${run.destroyed.join(', ') || 'none'}.`
+          : `Blind-index key ${run.activeVersion} is active, but key ${run.stillRetiring} is still in use by rows another process holds; the hourly job destroys it once they are re-indexed.`;
       return { data: run, text };
     },
   },

@@ -74,7 +74,7 @@ export const variantCommands: CliCommand[] = [
   },
   {
     path: ['variant', 'delete'],
-    summary: 'Remove a variant, named by SKU or id (not a product\'s last one: archive the product)',
+    summary: "Remove a variant, named by SKU or id (not a product's last one: archive the product)",
     positionals: ['<variant>'],
     fieldNames,
     async run(ctx, args) {

@@ -22,9 +22,16 @@ export const cartResponse = {
       items: {
         type: 'object',
         properties: {
-          variant_id: uuid, product_id: uuid, product_slug: { type: 'string' }, sku: { type: 'string' }, name: { type: 'string' },
-          kind: { type: 'string', enum: ['digital', 'physical', 'service'] }, quantity: { type: 'integer' },
-          unit_minor: minor, total_minor: minor, stock: { type: ['integer', 'null'] },
+          variant_id: uuid,
+          product_id: uuid,
+          product_slug: { type: 'string' },
+          sku: { type: 'string' },
+          name: { type: 'string' },
+          kind: { type: 'string', enum: ['digital', 'physical', 'service'] },
+          quantity: { type: 'integer' },
+          unit_minor: minor,
+          total_minor: minor,
+          stock: { type: ['integer', 'null'] },
         },
       },
     },
@@ -32,7 +39,10 @@ export const cartResponse = {
       type: 'array',
       items: { type: 'object', properties: { variant_id: uuid, quantity: { type: 'integer' }, sku: { type: ['string', 'null'] }, reason: { type: 'string' } } },
     },
-    subtotal_minor: minor, shipping_minor: minor, tax_minor: minor, total_minor: minor,
+    subtotal_minor: minor,
+    shipping_minor: minor,
+    tax_minor: minor,
+    total_minor: minor,
     needs_shipping: { type: 'boolean' },
   },
 } as const;
@@ -56,11 +66,22 @@ export function cartJson(view: CartView) {
   return {
     currency: p.currency,
     lines: p.lines.map((l) => ({
-      variant_id: l.variantId, product_id: l.productId, product_slug: l.productSlug, sku: l.sku, name: l.name, kind: l.kind,
-      quantity: l.quantity, unit_minor: l.unitMinor, total_minor: l.totalMinor, stock: l.stock,
+      variant_id: l.variantId,
+      product_id: l.productId,
+      product_slug: l.productSlug,
+      sku: l.sku,
+      name: l.name,
+      kind: l.kind,
+      quantity: l.quantity,
+      unit_minor: l.unitMinor,
+      total_minor: l.totalMinor,
+      stock: l.stock,
     })),
     unavailable: view.unavailable.map((u) => ({ variant_id: u.variantId, quantity: u.quantity, sku: u.sku, reason: u.reason })),
-    subtotal_minor: p.subtotalMinor, shipping_minor: p.shippingMinor, tax_minor: p.taxMinor, total_minor: p.totalMinor,
+    subtotal_minor: p.subtotalMinor,
+    shipping_minor: p.shippingMinor,
+    tax_minor: p.taxMinor,
+    total_minor: p.totalMinor,
     needs_shipping: p.needsShipping,
   };
 }
@@ -77,9 +98,7 @@ export async function cartApi(app: FastifyInstance): Promise<void> {
   });
   const current = async (db: Db, cartId: string) => cartJson(await viewCart(db, { cartId, lines: await linesOfCart(db, cartId) }));
 
-  app.get('/api/cart', route('The cart of this browser (empty when it has none)', {}), async (request) =>
-    cartJson(await viewCart(app.db, await cartOfRequest(request))),
-  );
+  app.get('/api/cart', route('The cart of this browser (empty when it has none)', {}), async (request) => cartJson(await viewCart(app.db, await cartOfRequest(request))));
 
   app.post<{ Body: { variant_id: string; quantity: number } }>(
     '/api/cart/lines',

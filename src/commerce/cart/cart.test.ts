@@ -56,7 +56,10 @@ testEachDatabase('the cart through plain forms: add from the product page, chang
     assert.equal((await buyer.post('/cart/update', { variant_id: shop.rtr1, quantity: '3' })).statusCode, 303);
     assert.equal((await buyer.post('/cart/remove', { variant_id: shop.vpn })).statusCode, 303);
     const json = (await buyer.call('GET', '/api/cart')).json() as { lines: { sku: string; quantity: number }[]; total_minor: number };
-    assert.deepEqual(json.lines.map((l) => [l.sku, l.quantity]), [['RTR-1', 3]]);
+    assert.deepEqual(
+      json.lines.map((l) => [l.sku, l.quantity]),
+      [['RTR-1', 3]],
+    );
     assert.equal(json.total_minor, 38_700 + 700 + 3_940);
     assert.equal((await buyer.post('/cart/update', { variant_id: shop.rtr1, quantity: '0' })).statusCode, 303, '0 removes the line');
     assert.match((await buyer.get('/cart')).body, /Your cart is empty/);
@@ -137,7 +140,12 @@ testEachDatabase('[P003-21] without cookies the catalogue browses, and adding to
     assert.match(res.body, /href="\/catalogue"/);
     assert.doesNotMatch(res.body, /form has expired|Incident|stack/i);
     // Even without a CSRF field at all (the form's token was bound to a cookie the browser dropped).
-    const bare = await app.inject({ method: 'POST', url: '/cart/update', headers: { accept: 'text/html', 'content-type': 'application/x-www-form-urlencoded' }, payload: `variant_id=${shop.rtr1}&quantity=1` });
+    const bare = await app.inject({
+      method: 'POST',
+      url: '/cart/update',
+      headers: { accept: 'text/html', 'content-type': 'application/x-www-form-urlencoded' },
+      payload: `variant_id=${shop.rtr1}&quantity=1`,
+    });
     assert.equal(bare.statusCode, 400);
     assert.match(bare.body, /The cart needs a cookie/);
     const { count } = (await sql<{ count: number }>`select count(*)::int as count from cart_carts`.execute(database.db)).rows[0]!;
@@ -178,7 +186,10 @@ testEachDatabase('[P002-10] the cart cookie: set only on the first add, __Host-,
 
     const { rows } = await sql<{ token_hash: Buffer }>`select token_hash from cart_carts`.execute(db);
     assert.equal(rows.length, 2);
-    assert.ok(rows.some((r) => Buffer.from(r.token_hash).equals(createHash('sha256').update(token).digest())), 'the database holds the SHA-256');
+    assert.ok(
+      rows.some((r) => Buffer.from(r.token_hash).equals(createHash('sha256').update(token).digest())),
+      'the database holds the SHA-256',
+    );
     const dump = JSON.stringify((await sql`select * from cart_carts c join cart_lines l on l.cart_id = c.id`.execute(db)).rows);
     assert.ok(!dump.includes(token), 'the token itself is stored nowhere');
 
@@ -202,7 +213,10 @@ testEachDatabase('cartOfRequest and clearCart for checkout; idle carts expire an
     const request = { cookies: Object.fromEntries(buyer.cookies), server: app, headers: {} } as unknown as FastifyRequest;
     const cart = await cartOfRequest(request);
     assert.ok(cart);
-    assert.deepEqual(cart.lines, [{ variantId: shop.rtr1, quantity: 2 }, { variantId: shop.vpn, quantity: 1 }]);
+    assert.deepEqual(cart.lines, [
+      { variantId: shop.rtr1, quantity: 2 },
+      { variantId: shop.vpn, quantity: 1 },
+    ]);
 
     await updateProduct(db, shop.licence.id, { status: 'archived' });
     const view = (await buyer.call('GET', '/api/cart')).json() as { lines: { sku: string }[]; unavailable: { sku: string }[] };
@@ -223,7 +237,10 @@ testEachDatabase('cartOfRequest and clearCart for checkout; idle carts expire an
     await sql`update cart_carts set expires_at = now() - interval '1 minute'`.execute(db);
     const fresh = newClient(app);
     await fresh.call('POST', '/api/cart/lines', { variant_id: shop.rtr1, quantity: 1 });
-    assert.deepEqual(cartModule.schedules?.map((s) => [s.job, s.everySeconds]), [[CART_SWEEP_JOB, 3600]]);
+    assert.deepEqual(
+      cartModule.schedules?.map((s) => [s.job, s.everySeconds]),
+      [[CART_SWEEP_JOB, 3600]],
+    );
     const logged: unknown[] = [];
     const log = { info: (o: unknown) => logged.push(o) } as unknown as JobContext['log'];
     await cartModule.jobs![CART_SWEEP_JOB]!({}, { db, log, jobId: 1, attempt: 1, services: {} });

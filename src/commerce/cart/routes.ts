@@ -17,7 +17,6 @@ import { addToCart, removeLine, setQuantity } from './store.ts';
 import { viewCart } from './view.ts';
 import type { Db } from '../../platform/db/database.ts';
 
-
 type Form = Record<string, unknown>;
 
 const formRoute = (body: object) => ({ schema: { hide: true, body } });
@@ -99,7 +98,9 @@ export const cartRoutes: FastifyPluginAsync = async (app) => {
       // After a saved basket or gift list was put in the cart: how many of its items went in.
       const { added, skipped } = request.query;
       const notice =
-        added === undefined ? undefined : `${added} ${added === 1 ? 'item was' : 'items were'} put in your cart${skipped ? `; ${skipped} could not be (no longer on sale, out of stock or over the limit)` : ''}.`;
+        added === undefined
+          ? undefined
+          : `${added} ${added === 1 ? 'item was' : 'items were'} put in your cart${skipped ? `; ${skipped} could not be (no longer on sale, out of stock or over the limit)` : ''}.`;
       return showCart(app, request, reply, undefined, notice);
     },
   );

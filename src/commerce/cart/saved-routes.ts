@@ -54,24 +54,26 @@ export async function savedListRoutes(app: FastifyInstance): Promise<void> {
 
   async function showList(request: FastifyRequest, reply: FastifyReply, kind: SavedListKind, owner: ListOwner, id: string, error?: AppError) {
     const list = await lists.get(app.db, owner, kind, id);
-    const variants = new Map((await variantsForSale(app.db, list.lines.map((l) => l.variantId))).map((v) => [v.variant_id, v]));
+    const variants = new Map(
+      (
+        await variantsForSale(
+          app.db,
+          list.lines.map((l) => l.variantId),
+        )
+      ).map((v) => [v.variant_id, v]),
+    );
     const page = savedListPage(list, variants, app.accounts.formToken(request, reply), await cartItems(request), error?.message);
     return sendPage(request, reply, page, error?.status ?? 200);
   }
 
   /** A change in one transaction, then `redirect`; a client error shows the page again with it. */
-  async function change(
-    request: FastifyRequest,
-    reply: FastifyReply,
-    show: (error: AppError) => Promise<FastifyReply>,
-    work: (trx: Db, body: Form) => Promise<string>,
-  ): Promise<FastifyReply> {
+  async function change(request: FastifyRequest, reply: FastifyReply, show: (error: AppError) => Promise<FastifyReply>, work: (trx: Db, body: Form) => Promise<string>): Promise<FastifyReply> {
     const body = (request.body && typeof request.body === 'object' ? request.body : {}) as Form;
     try {
       const redirect = await app.db.transaction().execute((trx) => work(trx, body));
       return reply.code(303).header('cache-control', 'no-store').redirect(redirect);
     } catch (err) {
-      if (!(err instanceof AppError) || err.status >= 500 || err.code === 'NOT_FOUND' && err.fields.length === 0) throw err;
+      if (!(err instanceof AppError) || err.status >= 500 || (err.code === 'NOT_FOUND' && err.fields.length === 0)) throw err;
       return show(err);
     }
   }
@@ -105,12 +107,17 @@ export async function savedListRoutes(app: FastifyInstance): Promise<void> {
     app.post(base, { schema: { hide: true, body: textForm({ name: 1000 }) } }, async (request, reply) => {
       const session = await customer(request, reply);
       const owner: ListOwner = { subject: session!.user.subject_id, actor: session!.actor };
-      return change(request, reply, (e) => showIndex(request, reply, kind, owner, e), async (trx, body) => {
-        const lines = kind === 'basket' ? ((await cartOfRequestIn(trx, request))?.lines ?? []) : [];
-        if (kind === 'basket' && lines.length === 0) throw validationError('name', 'your cart is empty: there is nothing to save');
-        const id = await lists.create(trx, owner, kind, { name: body.name, lines });
-        return kind === 'basket' ? base : `${base}/${id}`;
-      });
+      return change(
+        request,
+        reply,
+        (e) => showIndex(request, reply, kind, owner, e),
+        async (trx, body) => {
+          const lines = kind === 'basket' ? ((await cartOfRequestIn(trx, request))?.lines ?? []) : [];
+          if (kind === 'basket' && lines.length === 0) throw validationError('name', 'your cart is empty: there is nothing to save');
+          const id = await lists.create(trx, owner, kind, { name: body.name, lines });
+          return kind === 'basket' ? base : `${base}/${id}`;
+        },
+      );
     });
 
     app.get(`${base}/:id`, { schema: { hide: true, params: idParams } }, async (request: IdRequest, reply) => {
@@ -124,7 +131,12 @@ export async function savedListRoutes(app: FastifyInstance): Promise<void> {
         const session = await customer(request, reply);
         const owner: ListOwner = { subject: session!.user.subject_id, actor: session!.actor };
         const { id } = request.params;
-        return change(request, reply, (e) => showList(request, reply, kind, owner, id, e), (trx, body) => work(trx, owner, id, body, request, reply));
+        return change(
+          request,
+          reply,
+          (e) => showList(request, reply, kind, owner, id, e),
+          (trx, body) => work(trx, owner, id, body, request, reply),
+        );
       });
 
     listChange('delete', async (trx, owner, id) => {

@@ -105,8 +105,10 @@ export class SavedLists {
     if (input.lines.length > lineLimits.maxLines) throw validationError('lines', `may hold at most ${lineLimits.maxLines} items`);
     // Serialises one owner's creations, so the limit holds under concurrent requests.
     await sql`select pg_advisory_xact_lock(hashtext(${`cart_saved_lists:${owner.subject}`}))`.execute(db);
-    const { count } = (await sql<{ count: number }>`
-      select count(*)::int as count from cart_saved_lists where subject_id = ${owner.subject}::uuid and kind = ${kind}`.execute(db)).rows[0]!;
+    const { count } = (
+      await sql<{ count: number }>`
+      select count(*)::int as count from cart_saved_lists where subject_id = ${owner.subject}::uuid and kind = ${kind}`.execute(db)
+    ).rows[0]!;
     if (count >= savedListLimits.perOwner) throw validationError('name', `you can keep at most ${savedListLimits.perOwner}; delete one first`);
     const { id } = await listsDb(db).insertInto('cart_saved_lists').values({ subject_id: owner.subject, kind }).returning('id').executeTakeFirstOrThrow();
     await this.store(db, owner, kind, id, { name, lines: [...input.lines] });
@@ -114,14 +116,7 @@ export class SavedLists {
   }
 
   async list(db: Db, owner: ListOwner, kind: SavedListKind): Promise<SavedList[]> {
-    const rows = await listsDb(db)
-      .selectFrom('cart_saved_lists')
-      .selectAll()
-      .where('subject_id', '=', owner.subject)
-      .where('kind', '=', kind)
-      .orderBy('created_at')
-      .orderBy('id')
-      .execute();
+    const rows = await listsDb(db).selectFrom('cart_saved_lists').selectAll().where('subject_id', '=', owner.subject).where('kind', '=', kind).orderBy('created_at').orderBy('id').execute();
     const lists: SavedList[] = [];
     // One kernel read per list (each audited): reading the category without a ref would open the
     // person's order items too, which only the order purposes may read.

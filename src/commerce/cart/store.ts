@@ -57,13 +57,7 @@ export async function findCart(db: Db, token: string, now: Date): Promise<Cart |
 
 /** The lines of a cart, in the order they were added. */
 export async function linesOfCart(db: Db, cartId: string): Promise<CartLine[]> {
-  const rows = await cartDb(db)
-    .selectFrom('cart_lines')
-    .select(['variant_id', 'quantity'])
-    .where('cart_id', '=', cartId)
-    .orderBy('added_at')
-    .orderBy('variant_id')
-    .execute();
+  const rows = await cartDb(db).selectFrom('cart_lines').select(['variant_id', 'quantity']).where('cart_id', '=', cartId).orderBy('added_at').orderBy('variant_id').execute();
   return rows.map((r) => ({ variantId: r.variant_id, quantity: r.quantity }));
 }
 

@@ -10,16 +10,33 @@ export async function makeShop(db: Db) {
   const category = await createCategory(db, { slug: 'networking', name: 'Networking' });
   const base = { vendor_id: vendor.id, category_id: category.id };
   const usd = { currency: 'USD' };
-  const router = await createProduct(db, { ...base, slug: 'router', name: 'Nighthawk Router', kind: 'physical', variants: [
-    { sku: 'RTR-1', price_minor: 12_900, stock: 5 },
-    { sku: 'RTR-PRO', name: 'Pro', price_minor: 19_900, stock: 0 },
-  ] }, usd);
+  const router = await createProduct(
+    db,
+    {
+      ...base,
+      slug: 'router',
+      name: 'Nighthawk Router',
+      kind: 'physical',
+      variants: [
+        { sku: 'RTR-1', price_minor: 12_900, stock: 5 },
+        { sku: 'RTR-PRO', name: 'Pro', price_minor: 19_900, stock: 0 },
+      ],
+    },
+    usd,
+  );
   const licence = await createProduct(db, { ...base, slug: 'vpn-licence', name: 'VPN Licence', kind: 'digital', variants: [{ sku: 'VPN-1Y', price_minor: 4_999 }] }, usd);
   const old = await createProduct(db, { ...base, slug: 'old-modem', name: 'Old Modem', kind: 'physical', status: 'archived', variants: [{ sku: 'MDM-0', price_minor: 1_000, stock: 3 }] }, usd);
   const euro = await createProduct(db, { ...base, slug: 'euro-plan', name: 'Euro Plan', kind: 'service', variants: [{ sku: 'EU-1', price_minor: 900, currency: 'EUR' }] }, usd);
   return {
-    router, licence, old, euro,
-    rtr1: router.variants[0]!.id, rtrPro: router.variants[1]!.id, vpn: licence.variants[0]!.id, modem: old.variants[0]!.id, eur: euro.variants[0]!.id,
+    router,
+    licence,
+    old,
+    euro,
+    rtr1: router.variants[0]!.id,
+    rtrPro: router.variants[1]!.id,
+    vpn: licence.variants[0]!.id,
+    modem: old.variants[0]!.id,
+    eur: euro.variants[0]!.id,
   };
 }
 

@@ -22,7 +22,14 @@ export interface CartView {
 
 export async function viewCart(db: Db, cart: Cart | null): Promise<CartView> {
   const lines = cart?.lines ?? [];
-  const variants = new Map((await variantsForSale(db, lines.map((l) => l.variantId))).map((v) => [v.variant_id, v]));
+  const variants = new Map(
+    (
+      await variantsForSale(
+        db,
+        lines.map((l) => l.variantId),
+      )
+    ).map((v) => [v.variant_id, v]),
+  );
   const available: CartLine[] = [];
   const unavailable: UnavailableLine[] = [];
   let currency: string | undefined;

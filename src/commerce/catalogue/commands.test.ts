@@ -2,16 +2,7 @@ import assert from 'node:assert/strict';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { AppError } from '../../platform/errors.ts';
 import { testEachDatabase } from '../../platform/testing/databases.ts';
-import {
-  addVariant,
-  archiveProduct,
-  createCategory,
-  createProduct,
-  createVendor,
-  deleteVariant,
-  updateCategory,
-  updateVendor,
-} from './commands.ts';
+import { addVariant, archiveProduct, createCategory, createProduct, createVendor, deleteVariant, updateCategory, updateVendor } from './commands.ts';
 import { CATALOGUE_CHANGED } from './events.ts';
 import { getVendorBySlug } from './queries.ts';
 
@@ -23,7 +14,11 @@ async function rejectsWith(promise: Promise<unknown>, code: string, field: strin
   } catch (err) {
     assert.ok(err instanceof AppError, `expected an AppError, got ${String(err)}`);
     assert.equal(err.code, code, err.message);
-    assert.deepEqual(err.fields.map((f) => f.field), [field], err.message);
+    assert.deepEqual(
+      err.fields.map((f) => f.field),
+      [field],
+      err.message,
+    );
     return err;
   }
   assert.fail(`expected ${code} naming ${field}`);
@@ -31,8 +26,7 @@ async function rejectsWith(promise: Promise<unknown>, code: string, field: strin
 
 testEachDatabase('catalogue commands check their input without any HTTP schema', async ({ db }) => {
   const vendor = await createVendor(db, { slug: 'acme', name: 'Acme' });
-  const product = (slugOrVariant: object) =>
-    createProduct(db, { slug: 'p', name: 'P', vendor_id: vendor.id, kind: 'digital', variants: [{ sku: 'P-1', price_minor: 1 }], ...slugOrVariant }, usd);
+  const product = (slugOrVariant: object) => createProduct(db, { slug: 'p', name: 'P', vendor_id: vendor.id, kind: 'digital', variants: [{ sku: 'P-1', price_minor: 1 }], ...slugOrVariant }, usd);
 
   await rejectsWith(createVendor(db, { slug: 'a'.repeat(81), name: 'A' }), 'VALIDATION_FAILED', 'slug');
   await rejectsWith(createVendor(db, { slug: 'b', name: 'x'.repeat(201) }), 'VALIDATION_FAILED', 'name');
@@ -89,11 +83,7 @@ testEachDatabase('every catalogue write notifies other processes, once it commit
 
 testEachDatabase('two concurrent deletes cannot remove the last variant; two re-parentings cannot form a cycle', async ({ db }) => {
   const vendor = await createVendor(db, { slug: 'acme', name: 'Acme' });
-  const product = await createProduct(
-    db,
-    { slug: 'p', name: 'P', vendor_id: vendor.id, kind: 'physical', variants: [{ sku: 'A', price_minor: 1, stock: 3 }] },
-    usd,
-  );
+  const product = await createProduct(db, { slug: 'p', name: 'P', vendor_id: vendor.id, kind: 'physical', variants: [{ sku: 'A', price_minor: 1, stock: 3 }] }, usd);
   const second = await addVariant(db, product.id, { sku: 'B', price_minor: 2 }, usd);
   assert.equal(second.position, 1);
   const results = await Promise.allSettled([deleteVariant(db, product.id, product.variants[0]!.id), deleteVariant(db, product.id, second.id)]);
@@ -106,5 +96,8 @@ testEachDatabase('two concurrent deletes cannot remove the last variant; two re-
   const moves = await Promise.allSettled([updateCategory(db, a.id, { parent_id: b.id }), updateCategory(db, b.id, { parent_id: a.id })]);
   assert.deepEqual(moves.map((r) => r.status).sort(), ['fulfilled', 'rejected']);
   const refused = moves.find((r) => r.status === 'rejected') as PromiseRejectedResult;
-  assert.deepEqual((refused.reason as AppError).fields.map((f) => f.field), ['parent_id']);
+  assert.deepEqual(
+    (refused.reason as AppError).fields.map((f) => f.field),
+    ['parent_id'],
+  );
 });

@@ -13,33 +13,12 @@
 import { sql } from 'kysely';
 import type { Db } from '../../platform/db/database.ts';
 import { AppError, validationError } from '../../platform/errors.ts';
-import {
-  checkCurrency,
-  checkName,
-  checkNullableUuid,
-  checkOneOf,
-  checkPosition,
-  checkPrice,
-  checkSku,
-  checkSlug,
-  checkStock,
-  checkText,
-  checkUuid,
-  checkWebsite,
-} from './checks.ts';
+import { checkCurrency, checkName, checkNullableUuid, checkOneOf, checkPosition, checkPrice, checkSku, checkSlug, checkStock, checkText, checkUuid, checkWebsite } from './checks.ts';
 import { fromConstraintViolation } from './constraint-errors.ts';
 import { notifyCatalogueChanged } from './events.ts';
 import { catalogueDb, getProductById, type ProductDetail } from './queries.ts';
 import { limits } from './schemas.ts';
-import {
-  productKinds,
-  productStatuses,
-  type Category,
-  type ProductKind,
-  type ProductStatus,
-  type Variant,
-  type Vendor,
-} from './tables.ts';
+import { productKinds, productStatuses, type Category, type ProductKind, type ProductStatus, type Variant, type Vendor } from './tables.ts';
 
 export interface VendorInput {
   slug: string;
@@ -150,7 +129,8 @@ export async function createVendor(db: Db, input: VendorInput): Promise<Vendor> 
     const vendor = await catalogueDb(trx)
       .insertInto('catalogue_vendors')
       .values({ ...values, slug: values.slug!, name: values.name!, description: values.description ?? '' })
-      .returningAll().executeTakeFirstOrThrow();
+      .returningAll()
+      .executeTakeFirstOrThrow();
     await notifyCatalogueChanged(trx);
     return vendor;
   });
@@ -326,7 +306,13 @@ export async function createProduct(db: Db, input: ProductInput, defaults: Catal
       .returning('id')
       .executeTakeFirstOrThrow();
     for (const [i, v] of variants.entries()) {
-      await named(`variants.${i}.`, cdb.insertInto('catalogue_variants').values({ ...v, product_id: product.id }).execute());
+      await named(
+        `variants.${i}.`,
+        cdb
+          .insertInto('catalogue_variants')
+          .values({ ...v, product_id: product.id })
+          .execute(),
+      );
     }
     await notifyCatalogueChanged(trx);
     return (await getProductById(trx, product.id))!;
@@ -374,13 +360,7 @@ export async function addVariant(db: Db, productId: string, input: VariantInput,
     const cdb = catalogueDb(trx);
     const position =
       values.position ??
-      (
-        await cdb
-          .selectFrom('catalogue_variants')
-          .select(sql<number>`coalesce(max(position) + 1, 0)::int`.as('next'))
-          .where('product_id', '=', productId)
-          .executeTakeFirstOrThrow()
-      ).next;
+      (await cdb.selectFrom('catalogue_variants').select(sql<number>`coalesce(max(position) + 1, 0)::int`.as('next')).where('product_id', '=', productId).executeTakeFirstOrThrow()).next;
     const variant = await cdb
       .insertInto('catalogue_variants')
       .values({ ...values, position, product_id: productId })
@@ -423,7 +403,7 @@ export async function deleteVariant(db: Db, productId: string, variantId: string
     const siblings = await cdb.selectFrom('catalogue_variants').select('id').where('product_id', '=', productId).execute();
     if (!siblings.some((v) => v.id === variantId)) throw notFound('variant_id', 'variant of this product');
     if (siblings.length === 1) {
-      throw new AppError('CONFLICT', 'variant_id: is the product\'s last variant; archive the product instead', [
+      throw new AppError('CONFLICT', "variant_id: is the product's last variant; archive the product instead", [
         { field: 'variant_id', message: "is the product's last variant; archive the product instead" },
       ]);
     }

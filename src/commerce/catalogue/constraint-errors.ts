@@ -13,13 +13,7 @@ interface PgError {
 }
 
 function isPgError(err: unknown): err is PgError {
-  return (
-    typeof err === 'object' &&
-    err !== null &&
-    !(err instanceof AppError) &&
-    typeof (err as { code?: unknown }).code === 'string' &&
-    /^23[0-9A-Z]{3}$/.test((err as { code: string }).code)
-  );
+  return typeof err === 'object' && err !== null && !(err instanceof AppError) && typeof (err as { code?: unknown }).code === 'string' && /^23[0-9A-Z]{3}$/.test((err as { code: string }).code);
 }
 
 function columnOf(err: PgError): string | null {
@@ -40,9 +34,7 @@ export function fromConstraintViolation(err: unknown, fieldPrefix = ''): AppErro
   const field = column ? `${fieldPrefix}${column}` : undefined;
   switch (err.code) {
     case '23505':
-      return field
-        ? new AppError('CONFLICT', `${field}: is already taken`, [{ field, message: 'is already taken' }])
-        : conflict('A value that must be unique is already taken.');
+      return field ? new AppError('CONFLICT', `${field}: is already taken`, [{ field, message: 'is already taken' }]) : conflict('A value that must be unique is already taken.');
     case '23503':
       if ((err.detail ?? '').includes('still referenced')) {
         return conflict(`This is still referenced from ${err.table ?? 'other records'} and cannot be removed.`);

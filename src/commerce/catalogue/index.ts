@@ -4,6 +4,21 @@
 export { type ProductInput, addVariant, archiveProduct, createCategory, createProduct, createVendor, deleteVariant, updateCategory, updateProduct, updateVariant, updateVendor } from './commands.ts';
 export { CATALOGUE_CHANGED, notifyCatalogueChanged } from './events.ts';
 export { catalogueModule } from './module.ts';
-export { type ProductDetail, type ProductListing, type ProductSummary, type VariantView, catalogueDb, getCategoryById, getCategoryBySlug, getProductById, getProductBySlug, getVendorById, getVendorBySlug, listCategories, listProducts, listVendors } from './queries.ts';
+export {
+  type ProductDetail,
+  type ProductListing,
+  type ProductSummary,
+  type VariantView,
+  catalogueDb,
+  getCategoryById,
+  getCategoryBySlug,
+  getProductById,
+  getProductBySlug,
+  getVendorById,
+  getVendorBySlug,
+  listCategories,
+  listProducts,
+  listVendors,
+} from './queries.ts';
 export { type VariantForSale, releaseStock, reserveStock, variantForSaleBySku, variantsForSale } from './stock.ts';
 export { type Category, type ProductKind, type ProductStatus, type Variant, type Vendor, productKinds, productStatuses } from './tables.ts';

@@ -70,12 +70,7 @@ export async function listProducts(db: Db, o: ListOptions): Promise<ProductListi
     ])
     .where('p.status', 'in', statuses)
     .$if(o.categoryId !== undefined, (qb) =>
-      qb.where((eb) =>
-        eb.or([
-          eb('p.category_id', '=', o.categoryId!),
-          eb('p.category_id', 'in', eb.selectFrom('catalogue_categories').select('id').where('parent_id', '=', o.categoryId!)),
-        ]),
-      ),
+      qb.where((eb) => eb.or([eb('p.category_id', '=', o.categoryId!), eb('p.category_id', 'in', eb.selectFrom('catalogue_categories').select('id').where('parent_id', '=', o.categoryId!))])),
     )
     .$if(o.vendorId !== undefined, (qb) => qb.where('p.vendor_id', '=', o.vendorId!))
     .$if(q !== undefined && q !== '', (qb) =>

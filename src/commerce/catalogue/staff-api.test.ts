@@ -65,7 +65,10 @@ testEachDatabase('staff API: vendors, categories, products and variants round tr
     assert.equal(patchedVendor.json().website, 'https://acme.example');
     assert.ok(new Date(patchedVendor.json().updated_at) >= new Date(vendor.updated_at));
     const vendors = await app.inject({ url: '/api/staff/vendors', headers });
-    assert.deepEqual(vendors.json().items.map((v: { slug: string }) => v.slug), ['acme']);
+    assert.deepEqual(
+      vendors.json().items.map((v: { slug: string }) => v.slug),
+      ['acme'],
+    );
     assert.equal((await app.inject({ url: `/api/staff/vendors/${vendor.id}`, headers })).json().description, 'Makers of fine software.');
 
     const parent = await app.inject({ method: 'POST', url: '/api/staff/categories', headers, payload: { slug: 'software', name: 'Software' } });
@@ -139,7 +142,10 @@ testEachDatabase('staff API: vendors, categories, products and variants round tr
     const archived = await app.inject({ method: 'PATCH', url: `/api/staff/products/${product.id}`, headers, payload: { status: 'archived' } });
     assert.equal(archived.json().status, 'archived');
     const shown = await app.inject({ url: `/api/staff/products/${product.id}`, headers });
-    assert.deepEqual(shown.json().variants.map((v: { sku: string }) => v.sku), ['BKP-5']);
+    assert.deepEqual(
+      shown.json().variants.map((v: { sku: string }) => v.sku),
+      ['BKP-5'],
+    );
     assert.equal(shown.json().status, 'archived');
   } finally {
     await app.close();
@@ -370,7 +376,16 @@ testEachDatabase('staff API: bad input gets a 4xx naming the field, never a 500'
       method: 'POST',
       url: '/api/staff/products',
       headers,
-      payload: { slug: 'rep', name: 'Rep', vendor_id: vendor.id, kind: 'physical', variants: [{ sku: 'R', price_minor: 1 }, { sku: 'R', price_minor: 2 }] },
+      payload: {
+        slug: 'rep',
+        name: 'Rep',
+        vendor_id: vendor.id,
+        kind: 'physical',
+        variants: [
+          { sku: 'R', price_minor: 1 },
+          { sku: 'R', price_minor: 2 },
+        ],
+      },
     });
     assertFieldError(repeatedSku, 400, 'VALIDATION_FAILED', 'body.variants.1.sku');
     const duplicateSkuOnAdd = await app.inject({ method: 'POST', url: `/api/staff/products/${product.id}/variants`, headers, payload: { sku: 'BKP-1', price_minor: 1 } });
@@ -437,7 +452,10 @@ testEachDatabase('an unexpected error in any route is a 500 with an incident id,
     assert.deepEqual(Object.keys(body.error).sort(), ['code', 'incident', 'message']);
     assert.equal(body.error.code, 'INTERNAL');
     assert.doesNotMatch(res.body, /secret|hunter2|db\.ts|Error/);
-    assert.ok(lines.some((l) => l.incident === body.error.incident), 'the incident id is in the log');
+    assert.ok(
+      lines.some((l) => l.incident === body.error.incident),
+      'the incident id is in the log',
+    );
   } finally {
     await app.close();
   }

@@ -86,14 +86,11 @@ function missing(what: string): AppError {
 }
 
 export const catalogueStaffRoutes: FastifyPluginAsync = async (app) => {
-
   /** Route options every staff route shares: the token check, its tag and the error answers. */
-  const staff =
-    (tag: string) =>
-    (summary: string, schema: FastifySchema & { response: Record<string, unknown> }) => ({
-      onRequest: app.requireStaff,
-      schema: { tags: [tag], summary, security: [{ staffToken: [] }], ...schema, response: { ...schema.response, ...errorResponses } },
-    });
+  const staff = (tag: string) => (summary: string, schema: FastifySchema & { response: Record<string, unknown> }) => ({
+    onRequest: app.requireStaff,
+    schema: { tags: [tag], summary, security: [{ staffToken: [] }], ...schema, response: { ...schema.response, ...errorResponses } },
+  });
   const vendorRoute = staff('staff: vendors');
   const categoryRoute = staff('staff: categories');
   const productRoute = staff('staff: products');
@@ -103,10 +100,8 @@ export const catalogueStaffRoutes: FastifyPluginAsync = async (app) => {
     items: await listVendors(app.db),
   }));
 
-  app.post<{ Body: VendorInput }>(
-    '/api/staff/vendors',
-    vendorRoute('Create a vendor', { body: vendorCreateBody, response: { 201: vendorResponse } }),
-    async (request, reply) => reply.code(201).send(await run({}, () => createVendor(app.db, request.body))),
+  app.post<{ Body: VendorInput }>('/api/staff/vendors', vendorRoute('Create a vendor', { body: vendorCreateBody, response: { 201: vendorResponse } }), async (request, reply) =>
+    reply.code(201).send(await run({}, () => createVendor(app.db, request.body))),
   );
 
   app.get<{ Params: IdParams }>(
@@ -126,10 +121,8 @@ export const catalogueStaffRoutes: FastifyPluginAsync = async (app) => {
     items: await listCategories(app.db),
   }));
 
-  app.post<{ Body: CategoryInput }>(
-    '/api/staff/categories',
-    categoryRoute('Create a category', { body: categoryCreateBody, response: { 201: categoryResponse } }),
-    async (request, reply) => reply.code(201).send(await run({}, () => createCategory(app.db, request.body))),
+  app.post<{ Body: CategoryInput }>('/api/staff/categories', categoryRoute('Create a category', { body: categoryCreateBody, response: { 201: categoryResponse } }), async (request, reply) =>
+    reply.code(201).send(await run({}, () => createCategory(app.db, request.body))),
   );
 
   app.get<{ Params: IdParams }>(
@@ -170,8 +163,7 @@ export const catalogueStaffRoutes: FastifyPluginAsync = async (app) => {
   app.post<{ Body: ProductInput }>(
     '/api/staff/products',
     productRoute('Create a product with its first variants', { body: productCreateBody, response: { 201: productResponse } }),
-    async (request, reply) =>
-      reply.code(201).send(await run({}, () => createProduct(app.db, request.body, { currency: app.config.currency }))),
+    async (request, reply) => reply.code(201).send(await run({}, () => createProduct(app.db, request.body, { currency: app.config.currency }))),
   );
 
   app.get<{ Params: IdParams }>(
@@ -195,17 +187,13 @@ export const catalogueStaffRoutes: FastifyPluginAsync = async (app) => {
   app.post<{ Params: IdParams; Body: VariantInput }>(
     '/api/staff/products/:id/variants',
     productRoute('Add a variant to a product', { params: idParams, body: variantCreateBody, response: { 201: variantResponse } }),
-    async (request, reply) =>
-      reply
-        .code(201)
-        .send(await run(variantParamNames, () => addVariant(app.db, request.params.id, request.body, { currency: app.config.currency }))),
+    async (request, reply) => reply.code(201).send(await run(variantParamNames, () => addVariant(app.db, request.params.id, request.body, { currency: app.config.currency }))),
   );
 
   app.patch<{ Params: VariantParams; Body: VariantPatch }>(
     '/api/staff/products/:id/variants/:variantId',
     productRoute('Change a variant', { params: variantParams, body: variantPatchBody, response: { 200: variantResponse } }),
-    async (request) =>
-      run(variantParamNames, () => updateVariant(app.db, request.params.id, request.params.variantId, request.body)),
+    async (request) => run(variantParamNames, () => updateVariant(app.db, request.params.id, request.params.variantId, request.body)),
   );
 
   app.delete<{ Params: VariantParams }>(

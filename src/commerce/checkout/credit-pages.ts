@@ -20,10 +20,14 @@ export function creditListPage(rows: { check: CreditCheck; order: OrderRef }[]):
     title: 'Credit checks',
     body: html`<section class="staff-credit"><p class="breadcrumbs"><a href="/staff">Staff console</a></p>
 <h1>Credit checks</h1>
-${rows.length === 0 ? html`<p>No invoice order is waiting for a credit check.</p>` : html`<table>
+${
+  rows.length === 0
+    ? html`<p>No invoice order is waiting for a credit check.</p>`
+    : html`<table>
 <thead><tr><th scope="col">Order</th><th scope="col">Total</th><th scope="col">Credit check</th></tr></thead>
 <tbody>${rows.map(({ check, order }) => html`<tr><td><a href="/staff/credit/${order.number}">${order.number}</a></td><td>${formatMoney(order.total_minor, order.currency)}</td><td>${stateText[check.state]}</td></tr>`)}</tbody>
-</table>`}
+</table>`
+}
 </section>`,
   };
 }

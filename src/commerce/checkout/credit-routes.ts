@@ -10,11 +10,17 @@ import { creditListPage, creditPage } from './credit-pages.ts';
 import type { OrderRef } from './ports.ts';
 import { sendPage } from '../../web/page.ts';
 
-
 const numberParams = { type: 'object', required: ['number'], properties: { number: { type: 'string', pattern: '^C-[0-9]{1,12}$' } } } as const;
 const checkResponse = {
   type: 'object',
-  properties: { order_number: { type: 'string' }, order_status: { type: 'string' }, recipient: { type: 'string' }, state: { type: 'string', enum: ['awaiting', 'requested', 'approved', 'rejected'] }, approval_id: { type: ['string', 'null'] }, reason: { type: ['string', 'null'] } },
+  properties: {
+    order_number: { type: 'string' },
+    order_status: { type: 'string' },
+    recipient: { type: 'string' },
+    state: { type: 'string', enum: ['awaiting', 'requested', 'approved', 'rejected'] },
+    approval_id: { type: ['string', 'null'] },
+    reason: { type: ['string', 'null'] },
+  },
 } as const;
 const errorResponse = { type: 'object', properties: { error: { type: 'object', additionalProperties: true } } } as const;
 
@@ -45,7 +51,12 @@ export function creditRoutes(app: FastifyInstance, ports: CreditPorts & { getOrd
   };
   const recipientName = (id: string) => kernel.map.recipients.get(id)?.name ?? id;
   const asJson = ({ check, order }: { check: CreditCheck; order: OrderRef }) => ({
-    order_number: order.number, order_status: order.status, recipient: check.recipient, state: check.state, approval_id: check.approvalId, reason: check.reason,
+    order_number: order.number,
+    order_status: order.status,
+    recipient: check.recipient,
+    state: check.state,
+    approval_id: check.approvalId,
+    reason: check.reason,
   });
   // A kernel refusal (the DPO has not approved yet) is a conflict of this step, told in words.
   const asConflict = (err: unknown) => (isPrivacyRefusal(err) ? new AppError('CONFLICT', `Not done: ${err.message}`) : err);
@@ -53,7 +64,9 @@ export function creditRoutes(app: FastifyInstance, ports: CreditPorts & { getOrd
   app.get('/staff/credit', { schema: { hide: true } }, async (request, reply) => {
     if (!(await staffPage(request, reply))) return reply;
     const open = await openCreditChecks(app.db);
-    const rows = (await Promise.all(open.map(async (check) => ({ check, order: await ports.getOrder(app.db, check.orderId) })))).filter((r): r is { check: CreditCheck; order: OrderRef } => r.order !== null);
+    const rows = (await Promise.all(open.map(async (check) => ({ check, order: await ports.getOrder(app.db, check.orderId) })))).filter(
+      (r): r is { check: CreditCheck; order: OrderRef } => r.order !== null,
+    );
     return sendPage(request, reply, creditListPage(rows));
   });
 
@@ -65,7 +78,12 @@ export function creditRoutes(app: FastifyInstance, ports: CreditPorts & { getOrd
   app.get<{ Params: { number: string } }>('/staff/credit/:number', { schema: { hide: true, params: numberParams } }, async (request, reply) => {
     if (!(await staffPage(request, reply))) return reply;
     const notice = (request.query as { done?: string }).done;
-    return showCheck(request, reply, request.params.number, notice === 'requested' ? { notice: 'Asked: the DPO sees the request in the DPO console.' } : notice === 'decided' ? { notice: 'The answer is recorded; the buyer is mailed.' } : {});
+    return showCheck(
+      request,
+      reply,
+      request.params.number,
+      notice === 'requested' ? { notice: 'Asked: the DPO sees the request in the DPO console.' } : notice === 'decided' ? { notice: 'The answer is recorded; the buyer is mailed.' } : {},
+    );
   });
 
   const formStep = (path: string, body: object, step: (actor: Actor, orderId: string, body: Record<string, unknown>) => Promise<unknown>, done: string) =>
@@ -84,7 +102,11 @@ export function creditRoutes(app: FastifyInstance, ports: CreditPorts & { getOrd
   const text = (v: unknown) => (typeof v === 'string' ? v : undefined);
   const request = (actor: Actor, orderId: string) => app.db.transaction().execute((trx) => requestCreditCheck(ports, kernel, trx, { orderId, actor }));
   const decide = (actor: Actor, orderId: string, body: Record<string, unknown>) =>
-    app.db.transaction().execute((trx) => recordCreditDecision(ports, kernel, trx, { orderId, decision: text(body.decision) as 'approved' | 'refused', ...(text(body.reason) ? { reason: text(body.reason)! } : {}), actor }));
+    app.db
+      .transaction()
+      .execute((trx) =>
+        recordCreditDecision(ports, kernel, trx, { orderId, decision: text(body.decision) as 'approved' | 'refused', ...(text(body.reason) ? { reason: text(body.reason)! } : {}), actor }),
+      );
   formStep('request', emptyBody, (actor, orderId) => request(actor, orderId), 'requested');
   formStep('decision', textForm({ decision: 20, reason: 40 }), decide, 'decided');
 
@@ -95,16 +117,36 @@ export function creditRoutes(app: FastifyInstance, ports: CreditPorts & { getOrd
     await staffApi(request);
     return asJson(await checkOf(request.params.number));
   });
-  app.post<{ Params: { number: string } }>('/api/staff/orders/:number/credit-check', route('Ask for the credit check (a disclosure request the DPO approves in the DPO console); the body is an empty JSON object', { body: { type: 'object', additionalProperties: false, properties: {} } }), async (req) => {
-    const actor = await staffApi(req);
-    const { order } = await checkOf(req.params.number);
-    await request(actor, order.id).catch((err: unknown) => Promise.reject(asConflict(err)));
-    return asJson(await checkOf(order.number));
-  });
+  app.post<{ Params: { number: string } }>(
+    '/api/staff/orders/:number/credit-check',
+    route('Ask for the credit check (a disclosure request the DPO approves in the DPO console); the body is an empty JSON object', {
+      body: { type: 'object', additionalProperties: false, properties: {} },
+    }),
+    async (req) => {
+      const actor = await staffApi(req);
+      const { order } = await checkOf(req.params.number);
+      await request(actor, order.id).catch((err: unknown) => Promise.reject(asConflict(err)));
+      return asJson(await checkOf(order.number));
+    },
+  );
   app.post<{ Params: { number: string }; Body: { decision: 'approved' | 'refused'; reason?: string } }>(
     '/api/staff/orders/:number/credit-decision',
     route('Record the agency’s answer: approved (the details are disclosed under the DPO’s approval, the order released) or refused (the order cancelled)', {
-      body: { type: 'object', required: ['decision'], additionalProperties: false, properties: { decision: { type: 'string', enum: ['approved', 'refused'] }, reason: { type: 'string', enum: staffCreditNotes(), description: `Why, from the fixed list (never free text): ${staffCreditNotes().map((c) => `${c} (${creditNotes[c].decision})`).join(', ')}.` } } },
+      body: {
+        type: 'object',
+        required: ['decision'],
+        additionalProperties: false,
+        properties: {
+          decision: { type: 'string', enum: ['approved', 'refused'] },
+          reason: {
+            type: 'string',
+            enum: staffCreditNotes(),
+            description: `Why, from the fixed list (never free text): ${staffCreditNotes()
+              .map((c) => `${c} (${creditNotes[c].decision})`)
+              .join(', ')}.`,
+          },
+        },
+      },
     }),
     async (req) => {
       const actor = await staffApi(req);

@@ -33,7 +33,6 @@ export type CreditPorts = Pick<SettlementPorts, 'transitionOrder' | 'releaseStoc
   getOrder(db: Db, orderId: string): Promise<OrderRef | null>;
 };
 
-
 export async function creditCheckOf(db: Db, orderId: string, lock = false): Promise<CreditCheck | null> {
   if (!/^[0-9a-f-]{36}$/i.test(orderId)) return null;
   let q = tablesOf<CheckoutTables>(db).selectFrom('checkout_credit_approvals').selectAll().where('order_id', '=', orderId);
@@ -44,8 +43,13 @@ export async function creditCheckOf(db: Db, orderId: string, lock = false): Prom
 
 /** Invoice orders whose credit check is not finished, oldest first. */
 export async function openCreditChecks(db: Db, limit = 100): Promise<CreditCheck[]> {
-  const rows = await tablesOf<CheckoutTables>(db).selectFrom('checkout_credit_approvals').select('order_id')
-    .where('state', 'in', ['awaiting', 'requested']).orderBy('created_at').limit(limit).execute();
+  const rows = await tablesOf<CheckoutTables>(db)
+    .selectFrom('checkout_credit_approvals')
+    .select('order_id')
+    .where('state', 'in', ['awaiting', 'requested'])
+    .orderBy('created_at')
+    .limit(limit)
+    .execute();
   return (await Promise.all(rows.map((r) => creditCheckOf(db, r.order_id)))).filter((c): c is CreditCheck => c !== null);
 }
 
@@ -63,8 +67,14 @@ export async function requestCreditCheck(ports: CreditPorts, kernel: PrivacyKern
   const { check, order } = await lockedCheck(ports, db, input.orderId);
   if (check.state !== 'awaiting') throw new AppError('CONFLICT', `The credit check of order ${order.number} was already ${check.state === 'requested' ? 'asked for' : 'decided'}.`);
   const approvalId = await kernel.requestDisclosure(db, {
-    subject: order.customer_subject, recipient: check.recipient, categories: CREDIT_CATEGORIES, purpose: CREDIT_PURPOSE, basis: CREDIT_BASIS,
-    order: order.id, ref: refOf(order.id, 'billing'), actor: input.actor,
+    subject: order.customer_subject,
+    recipient: check.recipient,
+    categories: CREDIT_CATEGORIES,
+    purpose: CREDIT_PURPOSE,
+    basis: CREDIT_BASIS,
+    order: order.id,
+    ref: refOf(order.id, 'billing'),
+    actor: input.actor,
   });
   await tablesOf<CheckoutTables>(db).updateTable('checkout_credit_approvals').set({ state: 'requested', approval_id: approvalId }).where('order_id', '=', order.id).execute();
   return approvalId;
@@ -76,7 +86,9 @@ export async function requestCreditCheck(ports: CreditPorts, kernel: PrivacyKern
  * is cancelled with the reason and its stock comes back.
  */
 export async function recordCreditDecision(
-  ports: CreditPorts, kernel: PrivacyKernel, db: Db,
+  ports: CreditPorts,
+  kernel: PrivacyKernel,
+  db: Db,
   input: { orderId: string; decision: 'approved' | 'refused'; reason?: string; actor: Actor },
 ): Promise<CreditState> {
   if (input.decision !== 'approved' && input.decision !== 'refused') throw validationError('decision', 'must be approved or refused');
@@ -88,15 +100,26 @@ export async function recordCreditDecision(
   const t = tablesOf<CheckoutTables>(db);
   if (input.decision === 'approved') {
     await kernel.disclose(db, {
-      subject: order.customer_subject, recipient: check.recipient, categories: CREDIT_CATEGORIES, purpose: CREDIT_PURPOSE, basis: CREDIT_BASIS,
-      order: order.id, ref: refOf(order.id, 'billing'), actor: input.actor, approval: check.approvalId!,
+      subject: order.customer_subject,
+      recipient: check.recipient,
+      categories: CREDIT_CATEGORIES,
+      purpose: CREDIT_PURPOSE,
+      basis: CREDIT_BASIS,
+      order: order.id,
+      ref: refOf(order.id, 'billing'),
+      actor: input.actor,
+      approval: check.approvalId!,
     });
     await ports.transitionOrder(db, { orderId: order.id, to: 'pending_payment', actor: input.actor, reason: 'credit_approved' });
   } else {
     await cancelAttempt(ports, db, order.id, 'credit_refused', input.actor);
   }
   const state: CreditState = input.decision === 'approved' ? 'approved' : 'rejected';
-  await t.updateTable('checkout_credit_approvals').set({ state, reason: reason || null, decided_at: sql<Date>`now()` }).where('order_id', '=', order.id).execute();
+  await t
+    .updateTable('checkout_credit_approvals')
+    .set({ state, reason: reason || null, decided_at: sql<Date>`now()` })
+    .where('order_id', '=', order.id)
+    .execute();
   await dropSource(db, order.id);
   return state;
 }

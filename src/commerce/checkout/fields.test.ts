@@ -37,31 +37,46 @@ test('a shop may require home and business phone, and offers invoice only with a
 
 test('a field the method does not declare is refused with a 400 naming it', () => {
   const body = { method: 'card', name: 'Ada Lovelace', email: 'ada@example.com', age: 'adult', ship_city: 'London', phone_home: '+44 20 7946 0000' };
-  assert.throws(() => readCheckoutInput(body, digital, plain), (err: unknown) => {
-    assert.ok(err instanceof AppError);
-    assert.equal(err.status, 400);
-    assert.deepEqual(err.fields.map((f) => f.field).sort(), ['body.phone_home', 'body.ship_city']);
-    return true;
-  });
+  assert.throws(
+    () => readCheckoutInput(body, digital, plain),
+    (err: unknown) => {
+      assert.ok(err instanceof AppError);
+      assert.equal(err.status, 400);
+      assert.deepEqual(err.fields.map((f) => f.field).sort(), ['body.phone_home', 'body.ship_city']);
+      return true;
+    },
+  );
   // Without them, the same request passes, and carries just the declared values.
   const ok = readCheckoutInput({ method: 'card', name: ' Ada Lovelace ', email: 'ada@example.com', age: 'adult', idempotency_key: 'k-0123456789' }, digital, plain);
   assert.deepEqual(ok.values, { name: 'Ada Lovelace', email: 'ada@example.com', age: 'adult' });
 });
 
 test('checkout requires the age statement; each declared field is checked and named', () => {
-  assert.throws(() => readCheckoutInput({ method: 'card', name: '', email: 'nope', age: 'teen' }, physical, plain), (err: unknown) => {
-    assert.ok(err instanceof AppError);
-    const fields = err.fields.map((f) => f.field);
-    for (const f of ['body.name', 'body.email', 'body.age', 'body.ship_line1', 'body.ship_postal_code', 'body.ship_city', 'body.ship_country']) assert.ok(fields.includes(f), f);
-    assert.ok(!fields.includes('body.ship_line2'), 'line 2 is optional');
-    return true;
-  });
+  assert.throws(
+    () => readCheckoutInput({ method: 'card', name: '', email: 'nope', age: 'teen' }, physical, plain),
+    (err: unknown) => {
+      assert.ok(err instanceof AppError);
+      const fields = err.fields.map((f) => f.field);
+      for (const f of ['body.name', 'body.email', 'body.age', 'body.ship_line1', 'body.ship_postal_code', 'body.ship_city', 'body.ship_country']) assert.ok(fields.includes(f), f);
+      assert.ok(!fields.includes('body.ship_line2'), 'line 2 is optional');
+      return true;
+    },
+  );
 });
 
 test('a method not offered for this order is refused naming body.method', () => {
-  assert.throws(() => readCheckoutInput({ method: 'invoice' }, digital, plain), (err: unknown) => err instanceof AppError && err.code === 'PAYMENT_METHOD_NOT_OFFERED' && err.fields[0]!.field === 'body.method');
-  assert.throws(() => readCheckoutInput({ method: 'card' }, { needsShipping: false, totalMinor: 0 }, plain), (err: unknown) => err instanceof AppError && err.code === 'PAYMENT_METHOD_NOT_OFFERED');
-  assert.throws(() => readCheckoutInput({ method: 'cash' }, digital, plain), (err: unknown) => err instanceof AppError && err.status === 400);
+  assert.throws(
+    () => readCheckoutInput({ method: 'invoice' }, digital, plain),
+    (err: unknown) => err instanceof AppError && err.code === 'PAYMENT_METHOD_NOT_OFFERED' && err.fields[0]!.field === 'body.method',
+  );
+  assert.throws(
+    () => readCheckoutInput({ method: 'card' }, { needsShipping: false, totalMinor: 0 }, plain),
+    (err: unknown) => err instanceof AppError && err.code === 'PAYMENT_METHOD_NOT_OFFERED',
+  );
+  assert.throws(
+    () => readCheckoutInput({ method: 'cash' }, digital, plain),
+    (err: unknown) => err instanceof AppError && err.status === 400,
+  );
 });
 
 test('every field name is unique across the registry', () => {

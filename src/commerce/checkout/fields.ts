@@ -44,7 +44,15 @@ export interface MethodSpec {
 }
 
 const text = (name: string, label: string, category: string, item: string, extra: Partial<FieldSpec> = {}): FieldSpec => ({
-  name, label, input: 'text', category, item, required: true, maxLength: 200, minLength: 1, ...extra,
+  name,
+  label,
+  input: 'text',
+  category,
+  item,
+  required: true,
+  maxLength: 200,
+  minLength: 1,
+  ...extra,
 });
 
 const COUNTRY = { pattern: '^[A-Za-z]{2}$', patternHint: 'a two-letter country code such as US or DE', maxLength: 2, minLength: 2, autocomplete: 'country' };
@@ -63,9 +71,27 @@ function address(prefix: 'ship' | 'billing', where: string): FieldSpec[] {
 /** Every buyer: who they are, where the confirmation goes, and their statement of age (P003-22). */
 export const buyerFields: readonly FieldSpec[] = [
   text('name', 'Full name', 'user.name', 'buyer', { autocomplete: 'name' }),
-  { name: 'email', label: 'Email', input: 'email', category: 'user.contact.email', item: 'buyer', required: true, maxLength: 254, minLength: 3, pattern: '^[^\\s@]+@[^\\s@]+\\.[^\\s@]+$', patternHint: 'an email address', autocomplete: 'email' },
   {
-    name: 'age', label: 'Your age', input: 'radio', category: 'user.demographic.age_range', item: 'buyer', required: true, maxLength: 20,
+    name: 'email',
+    label: 'Email',
+    input: 'email',
+    category: 'user.contact.email',
+    item: 'buyer',
+    required: true,
+    maxLength: 254,
+    minLength: 3,
+    pattern: '^[^\\s@]+@[^\\s@]+\\.[^\\s@]+$',
+    patternHint: 'an email address',
+    autocomplete: 'email',
+  },
+  {
+    name: 'age',
+    label: 'Your age',
+    input: 'radio',
+    category: 'user.demographic.age_range',
+    item: 'buyer',
+    required: true,
+    maxLength: 20,
     options: [
       { value: 'adult', label: 'I am of age (18 or older)' },
       { value: 'parental-consent', label: 'I am under 18 and a parent or guardian agrees to this purchase' },
@@ -83,21 +109,31 @@ export const shippingFields: readonly FieldSpec[] = address('ship', 'Delivery ad
 
 export const methods: Record<PaymentMethod, MethodSpec> = {
   card: {
-    method: 'card', label: 'Card', instrument: 'card', fields: [],
+    method: 'card',
+    label: 'Card',
+    instrument: 'card',
+    fields: [],
     explanation: 'You enter your card on the payment processor’s own secure page; this shop never sees the card number.',
   },
   'bank-account': {
-    method: 'bank-account', label: 'Bank account (direct debit)', instrument: 'bank-account',
+    method: 'bank-account',
+    label: 'Bank account (direct debit)',
+    instrument: 'bank-account',
     fields: address('billing', 'Account holder’s address'),
     explanation: 'You enter your bank account on the payment processor’s own secure page and authorise the debit there.',
   },
   invoice: {
-    method: 'invoice', label: 'Invoice on account', instrument: null,
+    method: 'invoice',
+    label: 'Invoice on account',
+    instrument: null,
     fields: [text('organization', 'Company', 'user.contact.organization', 'billing', { autocomplete: 'organization' }), ...address('billing', 'Invoice address')],
     explanation: 'We send an invoice once a credit check approves the order; the order waits until then.',
   },
   free: {
-    method: 'free', label: 'Nothing to pay', instrument: null, fields: [],
+    method: 'free',
+    label: 'Nothing to pay',
+    instrument: null,
+    fields: [],
     explanation: 'This order costs nothing, so no payment details are needed.',
   },
 };
@@ -114,12 +150,7 @@ export function fulfilmentOf(cart: Pick<PricedCart, 'needsShipping'>): Fulfilmen
 
 /** The exact fields checkout asks for this method and cart, in form order. */
 export function fieldsFor(method: PaymentMethod, cart: Pick<PricedCart, 'needsShipping'>, settings: CheckoutSettings): FieldSpec[] {
-  return [
-    ...buyerFields,
-    ...(settings.requirePhones ? phoneFields : []),
-    ...(fulfilmentOf(cart) === 'ship' ? shippingFields : []),
-    ...methods[method].fields,
-  ];
+  return [...buyerFields, ...(settings.requirePhones ? phoneFields : []), ...(fulfilmentOf(cart) === 'ship' ? shippingFields : []), ...methods[method].fields];
 }
 
 /** Every field any method or cart may ask: the API schema's properties (each request is then held to `fieldsFor`). */
@@ -133,7 +164,9 @@ export function allFields(): FieldSpec[] {
 export function fieldSchema(f: FieldSpec): Record<string, unknown> {
   if (f.options) return { type: 'string', enum: f.options.map((o) => o.value), description: f.label };
   return {
-    type: 'string', maxLength: f.maxLength, description: f.label,
+    type: 'string',
+    maxLength: f.maxLength,
+    description: f.label,
     ...(f.required && f.minLength ? { minLength: f.minLength } : {}),
     ...(f.pattern ? { pattern: f.pattern } : {}),
   };

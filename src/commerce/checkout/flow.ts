@@ -97,13 +97,19 @@ export async function placeOrder(deps: CheckoutDeps, db: Db, request: PlaceOrder
 
   // 4. The order, pending payment.
   const order = await ports.createOrder(db, {
-    id: orderId, customerSubject: customer.subject, customerUserId: customer.userId, priced,
-    paymentMethod: input.method, fulfilment: fulfilmentOf(priced), actor: CHECKOUT_ACTOR,
+    id: orderId,
+    customerSubject: customer.subject,
+    customerUserId: customer.userId,
+    priced,
+    paymentMethod: input.method,
+    fulfilment: fulfilmentOf(priced),
+    actor: CHECKOUT_ACTOR,
   });
   const attempts = tablesOf<CheckoutTables>(db);
   await attempts.insertInto('checkout_attempts').values({ order_id: orderId, cart_id: cart.cartId, payment_id: null, payment_url: null, finished_at: null, source, held_units: held }).execute();
   const answer = (status: number, location: string, orderStatus: string, extra: { code?: string; message?: string } = {}): PlacedOrder => ({
-    status, body: { orderId, orderNumber: order.number, status: orderStatus, location, ...extra },
+    status,
+    body: { orderId, orderNumber: order.number, status: orderStatus, location, ...extra },
   });
 
   // 5. Payment, by method.
@@ -127,8 +133,13 @@ export async function placeOrder(deps: CheckoutDeps, db: Db, request: PlaceOrder
   await sql`savepoint checkout_payment`.execute(db);
   try {
     const started = await ports.startPayment(db, {
-      orderId, subject: customer.subject, amountMinor: priced.totalMinor, currency: priced.currency,
-      instrument: spec.instrument!, idempotencyKey: `checkout:${request.idempotencyKey}`, actor: CHECKOUT_ACTOR,
+      orderId,
+      subject: customer.subject,
+      amountMinor: priced.totalMinor,
+      currency: priced.currency,
+      instrument: spec.instrument!,
+      idempotencyKey: `checkout:${request.idempotencyKey}`,
+      actor: CHECKOUT_ACTOR,
     });
     await sql`release savepoint checkout_payment`.execute(db);
     await attempts.updateTable('checkout_attempts').set({ payment_id: started.paymentId, payment_url: started.redirectUrl }).where('order_id', '=', orderId).execute();
@@ -145,7 +156,11 @@ export async function placeOrder(deps: CheckoutDeps, db: Db, request: PlaceOrder
 }
 
 async function finishAttempt(db: Db, orderId: string, state: 'paid' | 'on_hold' | 'cancelled'): Promise<void> {
-  await tablesOf<CheckoutTables>(db).updateTable('checkout_attempts').set({ state, finished_at: sql<Date>`now()`, ...(state === 'on_hold' ? {} : { source: null }) }).where('order_id', '=', orderId).execute();
+  await tablesOf<CheckoutTables>(db)
+    .updateTable('checkout_attempts')
+    .set({ state, finished_at: sql<Date>`now()`, ...(state === 'on_hold' ? {} : { source: null }) })
+    .where('order_id', '=', orderId)
+    .execute();
 }
 
 /** The settlement listener (inside payments' transaction): paid → order paid and cart cleared; declined → stays pending for a retry; expired → cancelled, stock back. */
@@ -163,7 +178,13 @@ export async function onSettled(ports: SettlementPorts, db: Db, settlement: { or
 }
 
 /** Cancels an order that waits on payment: its stock comes back, the reason is recorded. */
-export async function cancelAttempt(ports: Pick<SettlementPorts, 'releaseStock' | 'orderLines' | 'transitionOrder'>, db: Db, orderId: string, reason: string, actor: Actor = CHECKOUT_ACTOR): Promise<void> {
+export async function cancelAttempt(
+  ports: Pick<SettlementPorts, 'releaseStock' | 'orderLines' | 'transitionOrder'>,
+  db: Db,
+  orderId: string,
+  reason: string,
+  actor: Actor = CHECKOUT_ACTOR,
+): Promise<void> {
   await ports.releaseStock(db, await ports.orderLines(db, orderId));
   await ports.transitionOrder(db, { orderId, to: 'cancelled', actor, reason });
   await finishAttempt(db, orderId, 'cancelled');

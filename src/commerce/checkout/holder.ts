@@ -41,8 +41,12 @@ export const checkoutHolder: PersonalDataHolder = {
         if (!now || !(OPEN as readonly string[]).includes(now)) return;
         await ports.releaseStock(trx, await ports.orderLines(trx, id));
         await ports.transitionOrder(trx, { orderId: id, to: 'cancelled', actor, reason: 'account_deleted' });
-        await t.updateTable('checkout_credit_approvals').set({ state: 'rejected', reason: 'account_deleted', decided_at: sql<Date>`now()` })
-          .where('order_id', '=', id).where('state', 'in', ['awaiting', 'requested']).execute();
+        await t
+          .updateTable('checkout_credit_approvals')
+          .set({ state: 'rejected', reason: 'account_deleted', decided_at: sql<Date>`now()` })
+          .where('order_id', '=', id)
+          .where('state', 'in', ['awaiting', 'requested'])
+          .execute();
         await dropSource(trx, id);
       });
     }

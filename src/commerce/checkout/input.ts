@@ -31,7 +31,9 @@ export function checkMethod(value: unknown, cart: Pick<PricedCart, 'totalMinor'>
     throw new AppError('VALIDATION_FAILED', `body.method: must be one of ${offered.join(', ')}`, [{ field: 'body.method', message: `must be one of ${offered.join(', ')}` }]);
   }
   if (!offered.includes(value as PaymentMethod)) {
-    throw new AppError('PAYMENT_METHOD_NOT_OFFERED', `body.method: ${value} is not offered for this order (offered: ${offered.join(', ')})`, [{ field: 'body.method', message: `is not offered for this order; choose ${offered.join(' or ')}` }]);
+    throw new AppError('PAYMENT_METHOD_NOT_OFFERED', `body.method: ${value} is not offered for this order (offered: ${offered.join(', ')})`, [
+      { field: 'body.method', message: `is not offered for this order; choose ${offered.join(' or ')}` },
+    ]);
   }
   return value as PaymentMethod;
 }

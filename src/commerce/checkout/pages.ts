@@ -56,11 +56,13 @@ export function checkoutPage(s: CheckoutFormState): Page {
     title: 'Checkout',
     body: html`<h1>Checkout</h1>
 ${summary(s.priced)}
-${s.offered.length > 1
-  ? html`<form method="get" action="/checkout" class="method-choice"><fieldset><legend>How would you like to pay?</legend>
+${
+  s.offered.length > 1
+    ? html`<form method="get" action="/checkout" class="method-choice"><fieldset><legend>How would you like to pay?</legend>
 ${s.offered.map((m) => html`<label><input type="radio" name="method" value="${m}"${m === s.method ? html` checked` : ''}> ${methods[m].label}</label><br>`)}
 </fieldset><button type="submit">Use this payment method</button></form>`
-  : ''}
+    : ''
+}
 <h2>${methods[s.method].label}</h2>
 <p>${methods[s.method].explanation}</p>
 ${errors.length ? html`<div class="form-errors" role="alert"><p>Please check the form:</p><ul>${errors.map(([n, msg]) => (n === '' ? html`<li>${msg}</li>` : html`<li><a href="#f-${n}">${labels[n] ?? n}</a>: ${msg}</li>`))}</ul></div>` : ''}
@@ -121,9 +123,11 @@ export function confirmationPage(o: ConfirmationView): Page {
     body: html`<h1>Thank you for your order</h1>
 <p>Your order number is <strong id="order-number">${o.number}</strong> (${formatMoney(o.totalMinor, o.currency)}).</p>
 ${next}
-${o.signedIn
-  ? html`<p>You can follow it under <a href="/account/orders">your orders</a>.</p>`
-  : html`<p>Every order belongs to an account. We have mailed you how to sign in (new accounts get a link to choose a password); then your orders are under <a href="/account/orders">your orders</a>.</p>`}`,
+${
+  o.signedIn
+    ? html`<p>You can follow it under <a href="/account/orders">your orders</a>.</p>`
+    : html`<p>Every order belongs to an account. We have mailed you how to sign in (new accounts get a link to choose a password); then your orders are under <a href="/account/orders">your orders</a>.</p>`
+}`,
   };
 }
 

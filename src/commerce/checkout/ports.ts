@@ -50,7 +50,10 @@ export interface CheckoutPorts extends PaymentsPort {
   sourceOf(ip: string): Buffer;
   /** The signed-in customer of this request, if any. */
   signedInCustomer(request: FastifyRequest): Promise<{ subject: string; userId: string } | null>;
-  createOrder(db: Db, input: { id: string; customerSubject: string; customerUserId: string | null; priced: PricedCart; paymentMethod: string; fulfilment: 'ship' | 'digital'; actor: Actor }): Promise<OrderRef>;
+  createOrder(
+    db: Db,
+    input: { id: string; customerSubject: string; customerUserId: string | null; priced: PricedCart; paymentMethod: string; fulfilment: 'ship' | 'digital'; actor: Actor },
+  ): Promise<OrderRef>;
   transitionOrder(db: Db, input: { orderId: string; to: string; actor: Actor; reason?: string }): Promise<unknown>;
   getOrder(db: Db, orderId: string): Promise<OrderRef | null>;
   orderLines(db: Db, orderId: string): Promise<CartLineRef[]>;
@@ -58,7 +61,10 @@ export interface CheckoutPorts extends PaymentsPort {
 
 /** The part of the payments module checkout calls (`app.payments`). */
 export interface PaymentsPort {
-  startPayment(db: Db, input: { orderId: string; subject: string; amountMinor: number; currency: string; instrument: 'card' | 'bank-account'; idempotencyKey: string; actor: Actor }): Promise<{ paymentId: string; redirectUrl: string }>;
+  startPayment(
+    db: Db,
+    input: { orderId: string; subject: string; amountMinor: number; currency: string; instrument: 'card' | 'bank-account'; idempotencyKey: string; actor: Actor },
+  ): Promise<{ paymentId: string; redirectUrl: string }>;
   settlePayment(db: Db, paymentId: string): Promise<Settlement>;
   cancelPayment(db: Db, paymentId: string): Promise<void>;
 }

@@ -15,7 +15,6 @@ import { checkoutPage, confirmationPage, cookiesNeededPage, emptyCartPage, payme
 import type { CheckoutCart } from './ports.ts';
 import { sendPage } from '../../web/page.ts';
 
-
 /** Where the processors' payment pages are: the sandbox's address, and Stripe Checkout when Stripe is set up. */
 export function processorOrigins(config: Config): string[] {
   const origins = [new URL(sandboxUrl(config)).origin];
@@ -67,7 +66,14 @@ export async function checkoutRoutes(app: FastifyInstance, deps: CheckoutDeps): 
     return cart && cart.lines.length > 0 ? cart : emptyCartPage();
   }
 
-  async function showForm(request: FastifyRequest, reply: FastifyReply, cart: CheckoutCart, wanted: unknown, extra: { values?: Record<string, string>; errors?: Record<string, string> } = {}, status = 200) {
+  async function showForm(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    cart: CheckoutCart,
+    wanted: unknown,
+    extra: { values?: Record<string, string>; errors?: Record<string, string> } = {},
+    status = 200,
+  ) {
     const priced = await ports.priceLines(app.db, cart.lines, { shipTo: true });
     const offered = methodsFor(priced, settings);
     const method = offered.includes(wanted as PaymentMethod) ? (wanted as PaymentMethod) : offered[0]!;
@@ -115,45 +121,94 @@ export async function checkoutRoutes(app: FastifyInstance, deps: CheckoutDeps): 
       const errors: Record<string, string> = {};
       for (const f of known.fields) errors[f.field.replace(/^body\./, '')] ??= f.message;
       if (known.fields.length === 0) errors[''] = known.message;
-      const values = Object.fromEntries(Object.entries(body).filter(([, v]) => typeof v === 'string').map(([k, v]) => [k, (v as string).slice(0, 300)]));
+      const values = Object.fromEntries(
+        Object.entries(body)
+          .filter(([, v]) => typeof v === 'string')
+          .map(([k, v]) => [k, (v as string).slice(0, 300)]),
+      );
       if (!cart || cart.lines.length === 0) return sendPage(request, reply, emptyCartPage(), known.status);
       // A cart that changed under the buyer (stock gone) shows the form again with what is wrong.
       return showForm(request, reply, cart, body.method, { values, errors }, known.status);
     }
   });
 
-  app.get('/api/checkout', {
-    schema: {
-      tags: ['checkout'], summary: 'The payment methods this cart may use and the exact fields each asks',
-      response: { 200: { type: 'object', properties: { total_minor: { type: 'integer' }, currency: { type: 'string' }, methods: { type: 'array', items: { type: 'object', properties: { method: { type: 'string' }, fields: { type: 'array', items: { type: 'object', properties: { name: { type: 'string' }, label: { type: 'string' }, required: { type: 'boolean' }, schema: { type: 'object', additionalProperties: true } } } } } } } } }, 409: errorResponse },
+  app.get(
+    '/api/checkout',
+    {
+      schema: {
+        tags: ['checkout'],
+        summary: 'The payment methods this cart may use and the exact fields each asks',
+        response: {
+          200: {
+            type: 'object',
+            properties: {
+              total_minor: { type: 'integer' },
+              currency: { type: 'string' },
+              methods: {
+                type: 'array',
+                items: {
+                  type: 'object',
+                  properties: {
+                    method: { type: 'string' },
+                    fields: {
+                      type: 'array',
+                      items: {
+                        type: 'object',
+                        properties: { name: { type: 'string' }, label: { type: 'string' }, required: { type: 'boolean' }, schema: { type: 'object', additionalProperties: true } },
+                      },
+                    },
+                  },
+                },
+              },
+            },
+          },
+          409: errorResponse,
+        },
+      },
     },
-  }, async (request) => {
-    if (!ports.hasCartCookie(request)) throw new AppError('COOKIES_REQUIRED');
-    const cart = await ports.cartOfRequest(request);
-    if (!cart || cart.lines.length === 0) throw new AppError('CART_EMPTY');
-    const priced = await ports.priceLines(app.db, cart.lines, { shipTo: true });
-    return {
-      total_minor: priced.totalMinor, currency: priced.currency,
-      methods: methodsFor(priced, settings).map((method) => ({ method, fields: fieldsFor(method, priced, settings).map((f) => ({ name: f.name, label: f.label, required: f.required, schema: fieldSchema(f) })) })),
-    };
-  });
+    async (request) => {
+      if (!ports.hasCartCookie(request)) throw new AppError('COOKIES_REQUIRED');
+      const cart = await ports.cartOfRequest(request);
+      if (!cart || cart.lines.length === 0) throw new AppError('CART_EMPTY');
+      const priced = await ports.priceLines(app.db, cart.lines, { shipTo: true });
+      return {
+        total_minor: priced.totalMinor,
+        currency: priced.currency,
+        methods: methodsFor(priced, settings).map((method) => ({
+          method,
+          fields: fieldsFor(method, priced, settings).map((f) => ({ name: f.name, label: f.label, required: f.required, schema: fieldSchema(f) })),
+        })),
+      };
+    },
+  );
 
-  app.post('/api/checkout', {
-    schema: {
-      tags: ['checkout'], summary: 'Place the order of this cart (Idempotency-Key header required); answers where the buyer goes next',
-      headers: { type: 'object', required: ['idempotency-key'], properties: { 'idempotency-key': { type: 'string', minLength: 8, maxLength: 255 } } },
-      body: apiBodySchema(),
-      response: { 201: { type: 'object', properties: { order_id: { type: 'string' }, order_number: { type: 'string' }, status: { type: 'string' }, next_url: { type: 'string' } } }, 400: errorResponse, 409: errorResponse, 422: errorResponse, 503: errorResponse },
+  app.post(
+    '/api/checkout',
+    {
+      schema: {
+        tags: ['checkout'],
+        summary: 'Place the order of this cart (Idempotency-Key header required); answers where the buyer goes next',
+        headers: { type: 'object', required: ['idempotency-key'], properties: { 'idempotency-key': { type: 'string', minLength: 8, maxLength: 255 } } },
+        body: apiBodySchema(),
+        response: {
+          201: { type: 'object', properties: { order_id: { type: 'string' }, order_number: { type: 'string' }, status: { type: 'string' }, next_url: { type: 'string' } } },
+          400: errorResponse,
+          409: errorResponse,
+          422: errorResponse,
+          503: errorResponse,
+        },
+      },
     },
-  }, async (request, reply) => {
-    if (!ports.hasCartCookie(request)) throw new AppError('COOKIES_REQUIRED');
-    const cart = await ports.cartOfRequest(request);
-    const key = checkIdempotencyKey(request.headers['idempotency-key'], 'headers.idempotency-key');
-    const { result, replayed } = await run(request, cart, key, request.body as Record<string, unknown>);
-    if (result.status >= 500) throw new AppError(result.body.code === 'PAYMENT_PROCESSOR_ERROR' ? 'PAYMENT_PROCESSOR_ERROR' : 'PAYMENT_PROCESSOR_UNAVAILABLE');
-    if (replayed) reply.header('idempotent-replayed', 'true');
-    return reply.code(201).send({ order_id: result.body.orderId, order_number: result.body.orderNumber, status: result.body.status, next_url: result.body.location });
-  });
+    async (request, reply) => {
+      if (!ports.hasCartCookie(request)) throw new AppError('COOKIES_REQUIRED');
+      const cart = await ports.cartOfRequest(request);
+      const key = checkIdempotencyKey(request.headers['idempotency-key'], 'headers.idempotency-key');
+      const { result, replayed } = await run(request, cart, key, request.body as Record<string, unknown>);
+      if (result.status >= 500) throw new AppError(result.body.code === 'PAYMENT_PROCESSOR_ERROR' ? 'PAYMENT_PROCESSOR_ERROR' : 'PAYMENT_PROCESSOR_UNAVAILABLE');
+      if (replayed) reply.header('idempotent-replayed', 'true');
+      return reply.code(201).send({ order_id: result.body.orderId, order_number: result.body.orderNumber, status: result.body.status, next_url: result.body.location });
+    },
+  );
 
   // The processor sends the buyer back here. The redirect proves nothing: the store asks the processor.
   app.get('/checkout/return/:paymentId', { schema: { hide: true, params: uuidParam('paymentId') } }, async (request, reply) => {
@@ -179,7 +234,10 @@ export async function checkoutRoutes(app: FastifyInstance, deps: CheckoutDeps): 
     if (!attempt || !order || !theirs) throw new AppError('NOT_FOUND', 'This order was not found.');
     if (order.status === 'pending_payment') return sendPage(request, reply, paymentPendingPage({ number: order.number, status: 'open', paymentUrl: attempt.payment_url }));
     const signedIn = customer !== null;
-    return sendPage(request, reply, confirmationPage({ number: order.number, status: order.status, totalMinor: order.total_minor, currency: order.currency, fulfilment: order.fulfilment, method: order.payment_method, signedIn }));
+    return sendPage(
+      request,
+      reply,
+      confirmationPage({ number: order.number, status: order.status, totalMinor: order.total_minor, currency: order.currency, fulfilment: order.fulfilment, method: order.payment_method, signedIn }),
+    );
   });
 }
-

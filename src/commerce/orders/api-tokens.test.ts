@@ -23,7 +23,15 @@ const password = 'granite-heron-58-waits-patiently';
 async function paidOrder(app: FastifyInstance, db: Db) {
   const id = randomUUID();
   const subject = await testCustomer(app.privacy, db, id);
-  const order = await createOrder(ordersDeps(app), db, { id, customerSubject: subject, customerUserId: null, priced: pricedCart({ physical: true }), paymentMethod: 'card', fulfilment: 'ship', actor: system });
+  const order = await createOrder(ordersDeps(app), db, {
+    id,
+    customerSubject: subject,
+    customerUserId: null,
+    priced: pricedCart({ physical: true }),
+    paymentMethod: 'card',
+    fulfilment: 'ship',
+    actor: system,
+  });
   await transitionOrder(ordersDeps(app), db, { orderId: id, to: 'paid', actor: system });
   return order;
 }
@@ -31,7 +39,7 @@ async function paidOrder(app: FastifyInstance, db: Db) {
 /** The id of the staff member made last (emails are in the kernel, so not looked up here). */
 const newestStaffId = async (db: Db) => (await sql<{ id: string }>`select id from accounts_users where kind = 'staff' order by created_at desc limit 1`.execute(db)).rows[0]!.id;
 
-testEachDatabase('the shared staff token no longer reads delivery details; a fulfilment member\'s personal token does, and the audit entry names that member', async (database) => {
+testEachDatabase("the shared staff token no longer reads delivery details; a fulfilment member's personal token does, and the audit entry names that member", async (database) => {
   const { app, staffHeaders } = await buildTestApp(database);
   try {
     const { db } = database;
@@ -73,7 +81,7 @@ testEachDatabase('the shared staff token no longer reads delivery details; a ful
   }
 });
 
-testEachDatabase('personal tokens: a marketing-scoped token, an expired one and a revoked one are refused; making one needs a fresh second factor and a role within the member\'s', async (database) => {
+testEachDatabase("personal tokens: a marketing-scoped token, an expired one and a revoked one are refused; making one needs a fresh second factor and a role within the member's", async (database) => {
   const { app } = await buildTestApp(database);
   try {
     const { db } = database;

@@ -11,7 +11,20 @@ const iso = (d: Date | string) => new Date(d).toISOString();
 export const ordersHolder: PersonalDataHolder = {
   tables: ['orders'],
   async export({ db }, subject) {
-    const { rows: orders } = await sql<{ id: string; number: string; status: string; payment_method: string; fulfilment: string; currency: string; subtotal_minor: number; shipping_minor: number; tax_minor: number; total_minor: number; refunded_minor: number; created_at: Date }>`
+    const { rows: orders } = await sql<{
+      id: string;
+      number: string;
+      status: string;
+      payment_method: string;
+      fulfilment: string;
+      currency: string;
+      subtotal_minor: number;
+      shipping_minor: number;
+      tax_minor: number;
+      total_minor: number;
+      refunded_minor: number;
+      created_at: Date;
+    }>`
       select id, number, status, payment_method, fulfilment, currency, subtotal_minor, shipping_minor, tax_minor, total_minor, refunded_minor, created_at
       from orders where customer_subject = ${subject}::uuid order by created_at, number`.execute(db);
     const ids = orders.map((o) => o.id);
@@ -45,9 +58,23 @@ export const ordersHolder: PersonalDataHolder = {
       total_minor: o.total_minor,
       refunded_minor: o.refunded_minor,
       items: (linesOf.get(o.id) ?? []).map((l) => ({ sku: l.sku, name: l.name, kind: l.kind, quantity: l.quantity, unit_minor: l.unit_minor, total_minor: l.total_minor })),
-      history: (historyOf.get(o.id) ?? []).map((h) => ({ from: h.from_status, to: h.to_status, at: iso(h.at), reason: h.reason === null ? null : reasonWording(h.reason) || null, amount_minor: h.amount_minor })),
+      history: (historyOf.get(o.id) ?? []).map((h) => ({
+        from: h.from_status,
+        to: h.to_status,
+        at: iso(h.at),
+        reason: h.reason === null ? null : reasonWording(h.reason) || null,
+        amount_minor: h.amount_minor,
+      })),
     }));
-    return [{ id: 'orders', title: 'Your orders', description: 'Everything you ordered: items, prices, amounts and each change of status. The addresses and tracking numbers of each order are in "Your personal data", under the order’s reference.', records }];
+    return [
+      {
+        id: 'orders',
+        title: 'Your orders',
+        description:
+          'Everything you ordered: items, prices, amounts and each change of status. The addresses and tracking numbers of each order are in "Your personal data", under the order’s reference.',
+        records,
+      },
+    ];
   },
   async retains({ db }, subject) {
     const { rows } = await sql<{ n: number }>`select count(*)::int as n from orders where customer_subject = ${subject}::uuid`.execute(db);

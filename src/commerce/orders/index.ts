@@ -1,6 +1,19 @@
 // The public entry of orders: its Module and the order API (api.ts) that checkout, payments and
 // rights use. Any other file here is internal (decision 0032).
-export { type OrderStatus, type OrdersDeps, type TransitionEvent, createOrder, getOrder, getOrderByNumber, linesOf, onOrderTransition, orderNumbers, ordersDeps, ordersOfCustomer, transitionOrder } from './api.ts';
+export {
+  type OrderStatus,
+  type OrdersDeps,
+  type TransitionEvent,
+  createOrder,
+  getOrder,
+  getOrderByNumber,
+  linesOf,
+  onOrderTransition,
+  orderNumbers,
+  ordersDeps,
+  ordersOfCustomer,
+  transitionOrder,
+} from './api.ts';
 export { ordersModule } from './module.ts';
 
 // Used only by tests outside the module (the whole-app tests, other modules' tests).

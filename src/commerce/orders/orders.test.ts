@@ -27,13 +27,21 @@ testEachDatabase('createOrder stores the order in pending payment with a C- numb
   assert.deepEqual((await getOrder(db, order.id))?.number, order.number);
   assert.deepEqual((await getOrderByNumber(db, order.number))?.id, order.id);
   assert.deepEqual((await ordersOfCustomer(db, subject)).map((o) => o.number).sort(), [order.number, second.number].sort());
-  assert.deepEqual((await ordersOfCustomer(db, randomUUID())), []);
+  assert.deepEqual(await ordersOfCustomer(db, randomUUID()), []);
   const lines = await linesOf(db, order.id);
-  assert.deepEqual(lines.map((l) => [l.sku, l.quantity, l.unit_minor, l.total_minor]), priced.lines.map((l) => [l.sku, l.quantity, l.unitMinor, l.totalMinor]));
+  assert.deepEqual(
+    lines.map((l) => [l.sku, l.quantity, l.unit_minor, l.total_minor]),
+    priced.lines.map((l) => [l.sku, l.quantity, l.unitMinor, l.totalMinor]),
+  );
   const history = await historyOf(db, order.id);
-  assert.deepEqual(history.map((h) => [h.from_status, h.to_status, h.actor_ref]), [[null, 'pending_payment', 'system:checkout']]);
+  assert.deepEqual(
+    history.map((h) => [h.from_status, h.to_status, h.actor_ref]),
+    [[null, 'pending_payment', 'system:checkout']],
+  );
 
-  const { rows } = await sql<{ json: string }>`select (select json_agg(o)::text from orders o) || (select json_agg(l)::text from orders_lines l) || (select json_agg(t)::text from orders_transitions t) as json`.execute(db);
+  const { rows } = await sql<{
+    json: string;
+  }>`select (select json_agg(o)::text from orders o) || (select json_agg(l)::text from orders_lines l) || (select json_agg(t)::text from orders_transitions t) as json`.execute(db);
   assert.doesNotMatch(rows[0]!.json, /Ottoline|Fairweather|example\.com|Quillfeather/);
 });
 

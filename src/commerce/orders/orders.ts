@@ -61,7 +61,8 @@ export async function createOrder(deps: OrdersDeps, db: Db, input: NewOrder): Pr
   // and history's foreign keys are checked at its end, when the order row exists).
   const order = await t
     .with('o', (w) =>
-      w.insertInto('orders')
+      w
+        .insertInto('orders')
         .values({
           id,
           number: sql<string>`'C-' || nextval('orders_number_seq')::text`,
@@ -99,7 +100,8 @@ export async function createOrder(deps: OrdersDeps, db: Db, input: NewOrder): Pr
       ),
     )
     .with('h', (w) =>
-      w.insertInto('orders_transitions')
+      w
+        .insertInto('orders_transitions')
         .values({ id: randomUUID(), order_id: id, from_status: null, to_status: 'pending_payment', at: now, actor_ref: actorRefOf(input.actor), reason: null, amount_minor: null }),
     )
     .selectFrom('o')
@@ -153,7 +155,13 @@ export async function listOrders(db: Db, filter: OrderFilter = {}): Promise<{ it
   let q = ordersDb(db).selectFrom('orders');
   if (filter.status) q = q.where('status', '=', filter.status);
   if (filter.number) q = q.where('number', '=', filter.number);
-  const items = await q.selectAll().orderBy('created_at', 'desc').orderBy('number', 'desc').limit(filter.limit ?? 50).offset(filter.offset ?? 0).execute();
+  const items = await q
+    .selectAll()
+    .orderBy('created_at', 'desc')
+    .orderBy('number', 'desc')
+    .limit(filter.limit ?? 50)
+    .offset(filter.offset ?? 0)
+    .execute();
   const count = await q.select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow();
   return { items, total: Number(count.n) };
 }

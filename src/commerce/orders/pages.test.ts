@@ -36,35 +36,55 @@ async function shippedOrder(app: FastifyInstance, db: Db, subject: string) {
   return order;
 }
 
-testEachDatabase('[P002-07][P002-04] the signed-in buyer sees their orders, and each with items, totals, history, carrier, tracking number, shipping address and who received their data', async (database) => {
-  const { app, logs } = await buildTestApp(database);
-  try {
-    const client = new FormClient(app);
-    await signUpAndConfirm(client, database.db, owner);
-    const subject = await subjectOf(app, database.db, owner.email);
-    const order = await shippedOrder(app, database.db, subject);
+testEachDatabase(
+  '[P002-07][P002-04] the signed-in buyer sees their orders, and each with items, totals, history, carrier, tracking number, shipping address and who received their data',
+  async (database) => {
+    const { app, logs } = await buildTestApp(database);
+    try {
+      const client = new FormClient(app);
+      await signUpAndConfirm(client, database.db, owner);
+      const subject = await subjectOf(app, database.db, owner.email);
+      const order = await shippedOrder(app, database.db, subject);
 
-    const list = await client.get('/account/orders');
-    assert.equal(list.statusCode, 200);
-    assert.ok(list.body.includes(`href="/account/orders/${order.number}"`));
-    assert.match(list.body, /Shipped/);
-    assert.ok(list.body.includes('€135.80'), 'the total');
+      const list = await client.get('/account/orders');
+      assert.equal(list.statusCode, 200);
+      assert.ok(list.body.includes(`href="/account/orders/${order.number}"`));
+      assert.match(list.body, /Shipped/);
+      assert.ok(list.body.includes('€135.80'), 'the total');
 
-    const page = await client.get(`/account/orders/${order.number}`);
-    assert.equal(page.statusCode, 200);
-    assert.equal(page.headers['cache-control'], 'no-store');
-    for (const text of ['Mechanical keyboard', 'KB-01', '€99.00', 'Subtotal', '€109.00', '€5.00', '€21.80', '€135.80', 'Order placed', 'Paid', 'Being prepared', 'Shipped', 'UPS', TRACKING, owner.name, address]) {
-      assert.ok(page.body.includes(text), `the order page shows ${text}`);
+      const page = await client.get(`/account/orders/${order.number}`);
+      assert.equal(page.statusCode, 200);
+      assert.equal(page.headers['cache-control'], 'no-store');
+      for (const text of [
+        'Mechanical keyboard',
+        'KB-01',
+        '€99.00',
+        'Subtotal',
+        '€109.00',
+        '€5.00',
+        '€21.80',
+        '€135.80',
+        'Order placed',
+        'Paid',
+        'Being prepared',
+        'Shipped',
+        'UPS',
+        TRACKING,
+        owner.name,
+        address,
+      ]) {
+        assert.ok(page.body.includes(text), `the order page shows ${text}`);
+      }
+      assert.match(page.body, /Who received my data for this order/);
+      assert.match(page.body, /Shipping carriers \(DHL, FedEx, UPS, USPS\) \(UPS\)<\/td><td>name, address<\/td>/);
+      assert.match(page.body, /Needed to fill the order the data belongs to/);
+      const logged = JSON.stringify(logs);
+      for (const secret of [TRACKING, address, owner.email]) assert.ok(!logged.includes(secret), 'no personal data in the logs');
+    } finally {
+      await app.close();
     }
-    assert.match(page.body, /Who received my data for this order/);
-    assert.match(page.body, /Shipping carriers \(DHL, FedEx, UPS, USPS\) \(UPS\)<\/td><td>name, address<\/td>/);
-    assert.match(page.body, /Needed to fill the order the data belongs to/);
-    const logged = JSON.stringify(logs);
-    for (const secret of [TRACKING, address, owner.email]) assert.ok(!logged.includes(secret), 'no personal data in the logs');
-  } finally {
-    await app.close();
-  }
-});
+  },
+);
 
 testEachDatabase('[P002-07] another customer gets 404 for an order that is not theirs; a signed-out visitor is sent to sign in', async (database) => {
   const { app } = await buildTestApp(database);
@@ -86,7 +106,10 @@ testEachDatabase('[P002-07] another customer gets 404 for an order that is not t
     assert.match(list.body, /no orders yet/);
     assert.deepEqual(JSON.parse((await stranger.get('/api/account/orders')).body), { items: [] }, 'the JSON list holds only their own orders');
     const own = JSON.parse((await buyer.get('/api/account/orders')).body) as { items: { number: string; status: string }[] };
-    assert.deepEqual(own.items.map((o) => [o.number, o.status]), [[order.number, 'shipped']]);
+    assert.deepEqual(
+      own.items.map((o) => [o.number, o.status]),
+      [[order.number, 'shipped']],
+    );
 
     const anonymous = new FormClient(app, '127.0.0.3');
     assert.equal((await anonymous.get('/api/account/orders')).statusCode, 401);

@@ -25,11 +25,17 @@ export function personalText(value: PersonalValue | undefined): string | null {
   if (!Array.isArray(value) && ('line1' in value || 'city' in value)) {
     // Checkout's address parts, in the order a label is written.
     const { line1, line2, postal_code, city, country, ...rest } = value;
-    const town = [postal_code, city].map((p) => personalText(p) ?? '').join(' ').trim();
+    const town = [postal_code, city]
+      .map((p) => personalText(p) ?? '')
+      .join(' ')
+      .trim();
     return personalText([line1 ?? null, line2 ?? null, town, ...Object.values(rest), country ?? null]);
   }
   const parts = Array.isArray(value) ? value : Object.values(value);
-  const text = parts.map((p) => personalText(p)).filter((p): p is string => !!p && p.trim() !== '').join(', ');
+  const text = parts
+    .map((p) => personalText(p))
+    .filter((p): p is string => !!p && p.trim() !== '')
+    .join(', ');
   return text || null;
 }
 

@@ -79,7 +79,7 @@ export const ordersRoutes: FastifyPluginAsync = async (app) => {
     return sendPage(request, reply, myOrdersPage(await ordersOfCustomer(app.db, session.user.subject_id)));
   });
 
-  app.get('/api/account/orders', { schema: { tags: ['account'], summary: 'The signed-in customer\'s own orders, newest first', response: { 200: myOrdersResponse } } }, async (request) => {
+  app.get('/api/account/orders', { schema: { tags: ['account'], summary: "The signed-in customer's own orders, newest first", response: { 200: myOrdersResponse } } }, async (request) => {
     const session = await accounts.requireSession(request, 'customer');
     return { items: await ordersOfCustomer(app.db, session.user.subject_id) };
   });
@@ -132,22 +132,26 @@ export const ordersRoutes: FastifyPluginAsync = async (app) => {
     return staffOrderView(request, reply, order, staff.actor, done && isOrderStatus(done) ? { notice: `The order is now ${done.replace('_', ' ')}; the buyer is mailed.` } : {});
   });
 
-  app.post<{ Params: { number: string }; Body: StepBody }>('/staff/orders/:number/transition', { schema: { hide: true, params: pageNumberParams, body: transitionForm }, attachValidation: true }, async (request, reply) => {
-    const staff = await staffOf(request, reply);
-    if (!staff) return reply;
-    const order = await getOrderByNumber(app.db, request.params.number);
-    if (!order) throw notFound('Order');
-    try {
-      const problem = validationProblem(request);
-      if (problem) throw toAppError(problem as Parameters<typeof toAppError>[0]) ?? problem;
-      const step = stepRequest(order, request.body ?? {}, staff.actor);
-      await app.db.transaction().execute((trx) => transitionOrder(deps, trx, step));
-    } catch (err) {
-      if (!isAppError(err) || err.status >= 500) throw err;
-      return staffOrderView(request, reply, (await getOrderByNumber(app.db, order.number)) ?? order, staff.actor, { error: err.message }, err.status);
-    }
-    return reply.redirect(`/staff/orders/${order.number}?done=${String(request.body?.to)}`, 303);
-  });
+  app.post<{ Params: { number: string }; Body: StepBody }>(
+    '/staff/orders/:number/transition',
+    { schema: { hide: true, params: pageNumberParams, body: transitionForm }, attachValidation: true },
+    async (request, reply) => {
+      const staff = await staffOf(request, reply);
+      if (!staff) return reply;
+      const order = await getOrderByNumber(app.db, request.params.number);
+      if (!order) throw notFound('Order');
+      try {
+        const problem = validationProblem(request);
+        if (problem) throw toAppError(problem as Parameters<typeof toAppError>[0]) ?? problem;
+        const step = stepRequest(order, request.body ?? {}, staff.actor);
+        await app.db.transaction().execute((trx) => transitionOrder(deps, trx, step));
+      } catch (err) {
+        if (!isAppError(err) || err.status >= 500) throw err;
+        return staffOrderView(request, reply, (await getOrderByNumber(app.db, order.number)) ?? order, staff.actor, { error: err.message }, err.status);
+      }
+      return reply.redirect(`/staff/orders/${order.number}?done=${String(request.body?.to)}`, 303);
+    },
+  );
 
   // ---- Staff JSON API: a signed-in staff session or a staff member's personal API token; either
   // way the kernel actor is that person in their (or the token's) role. The shop's shared token
@@ -160,7 +164,8 @@ export const ordersRoutes: FastifyPluginAsync = async (app) => {
   const route = (summary: string, schema: Record<string, unknown> & { response: Record<string, unknown> }) => ({
     schema: { tags: ['staff: orders'], summary, security: [{ staffToken: [] }], ...schema, response: { ...schema.response, ...errorResponses } },
   });
-  const orderOf = async (number: string) => (await getOrderByNumber(app.db, number)) ?? Promise.reject(new AppError('NOT_FOUND', 'params.number: no order has this number', [{ field: 'params.number', message: 'no order has this number' }]));
+  const orderOf = async (number: string) =>
+    (await getOrderByNumber(app.db, number)) ?? Promise.reject(new AppError('NOT_FOUND', 'params.number: no order has this number', [{ field: 'params.number', message: 'no order has this number' }]));
 
   app.get<{ Querystring: { status?: OrderStatus; page: number; per_page: number } }>(
     '/api/staff/orders',
@@ -172,11 +177,15 @@ export const ordersRoutes: FastifyPluginAsync = async (app) => {
     },
   );
 
-  app.get<{ Params: { number: string } }>('/api/staff/orders/:number', route('Show an order: lines, history and the next allowed statuses', { params: numberParams, response: { 200: orderResponse } }), async (request) => {
-    await apiActor(request);
-    const order = await orderOf(request.params.number);
-    return apiOrder(order, await linesOf(app.db, order.id), await historyOf(app.db, order.id));
-  });
+  app.get<{ Params: { number: string } }>(
+    '/api/staff/orders/:number',
+    route('Show an order: lines, history and the next allowed statuses', { params: numberParams, response: { 200: orderResponse } }),
+    async (request) => {
+      await apiActor(request);
+      const order = await orderOf(request.params.number);
+      return apiOrder(order, await linesOf(app.db, order.id), await historyOf(app.db, order.id));
+    },
+  );
 
   app.get<{ Params: { number: string }; Querystring: { purpose: string } }>(
     '/api/staff/orders/:number/delivery',

@@ -93,7 +93,15 @@ export const orderResponse = {
 
 export const personalQuery = {
   type: 'object',
-  properties: { purpose: { type: 'string', pattern: '^[a-z0-9]+(-[a-z0-9]+)*$', maxLength: 100, default: 'fulfillment', description: 'The data-map purpose of this read; order data is readable only under fulfillment and order-status.' } },
+  properties: {
+    purpose: {
+      type: 'string',
+      pattern: '^[a-z0-9]+(-[a-z0-9]+)*$',
+      maxLength: 100,
+      default: 'fulfillment',
+      description: 'The data-map purpose of this read; order data is readable only under fulfillment and order-status.',
+    },
+  },
   additionalProperties: false,
 } as const;
 
@@ -115,7 +123,9 @@ export const transitionBody = {
     reason: {
       type: 'string',
       enum: staffReasons(),
-      description: `Why, from the fixed catalogue (never free text): ${staffReasons().map((code) => `${code} (${orderReasons[code].label}; for ${orderReasons[code].for.join(', ')})`).join('; ')}.`,
+      description: `Why, from the fixed catalogue (never free text): ${staffReasons()
+        .map((code) => `${code} (${orderReasons[code].label}; for ${orderReasons[code].for.join(', ')})`)
+        .join('; ')}.`,
     },
     carrier: { type: 'string', maxLength: 60 },
     tracking: { type: 'string', maxLength: 64 },

@@ -22,7 +22,15 @@ async function paidOrder(app: FastifyInstance, db: Db, options: { physical?: boo
   const id = randomUUID();
   const subject = await testCustomer(app.privacy, db, id);
   const physical = options.physical ?? true;
-  const order = await createOrder(ordersDeps(app), db, { id, customerSubject: subject, customerUserId: null, priced: pricedCart({ physical }), paymentMethod: 'card', fulfilment: physical ? 'ship' : 'digital', actor: system });
+  const order = await createOrder(ordersDeps(app), db, {
+    id,
+    customerSubject: subject,
+    customerUserId: null,
+    priced: pricedCart({ physical }),
+    paymentMethod: 'card',
+    fulfilment: physical ? 'ship' : 'digital',
+    actor: system,
+  });
   await transitionOrder(ordersDeps(app), db, { orderId: id, to: 'paid', actor: system });
   return { order, subject };
 }
@@ -72,75 +80,87 @@ testEachDatabase('[P000-02][P002-01] staff read order data only under fulfillmen
   }
 });
 
-testEachDatabase('[P000-05][P001-03] fulfilment staff move an order along in the console: fulfilling, shipped with carrier and tracking (the carrier\'s share ledgered with the order), delivered, completed, each step mailing the buyer; a bad step is answered on the page', async (database) => {
-  const { app } = await buildTestApp(database);
-  try {
-    const { db } = database;
-    const { order, subject } = await paidOrder(app, db);
-    const packer = await staffClient(app, db, { name: 'Leopold Hawthorne', email: 'leopold@shop.example', role: 'fulfilment', password });
+testEachDatabase(
+  "[P000-05][P001-03] fulfilment staff move an order along in the console: fulfilling, shipped with carrier and tracking (the carrier's share ledgered with the order), delivered, completed, each step mailing the buyer; a bad step is answered on the page",
+  async (database) => {
+    const { app } = await buildTestApp(database);
+    try {
+      const { db } = database;
+      const { order, subject } = await paidOrder(app, db);
+      const packer = await staffClient(app, db, { name: 'Leopold Hawthorne', email: 'leopold@shop.example', role: 'fulfilment', password });
 
-    const list = await packer.get('/staff/orders?status=paid');
-    assert.equal(list.statusCode, 200);
-    assert.ok(list.body.includes(`href="/staff/orders/${order.number}"`));
-    assert.ok(!(await packer.get('/staff/orders?status=shipped')).body.includes(order.number));
+      const list = await packer.get('/staff/orders?status=paid');
+      assert.equal(list.statusCode, 200);
+      assert.ok(list.body.includes(`href="/staff/orders/${order.number}"`));
+      assert.ok(!(await packer.get('/staff/orders?status=shipped')).body.includes(order.number));
 
-    const page = await packer.get(`/staff/orders/${order.number}`);
-    assert.equal(page.statusCode, 200);
-    assert.ok(page.body.includes(buyer.address), 'the shipping address, read through the kernel under fulfillment');
-    assert.match(page.body, /value="fulfilling"/);
-    assert.doesNotMatch(page.body, /value="shipped"/, 'only the steps allowed from paid are offered');
+      const page = await packer.get(`/staff/orders/${order.number}`);
+      assert.equal(page.statusCode, 200);
+      assert.ok(page.body.includes(buyer.address), 'the shipping address, read through the kernel under fulfillment');
+      assert.match(page.body, /value="fulfilling"/);
+      assert.doesNotMatch(page.body, /value="shipped"/, 'only the steps allowed from paid are offered');
 
-    const step = async (form: Record<string, string>) => {
-      await packer.get(`/staff/orders/${order.number}`);
-      return packer.post(`/staff/orders/${order.number}/transition`, form);
-    };
-    assert.equal((await step({ to: 'fulfilling' })).statusCode, 303);
-    const noTracking = await step({ to: 'shipped', carrier: 'DHL', tracking: '' });
-    assert.equal(noTracking.statusCode, 400);
-    assert.match(noTracking.body, /tracking: is required to ship an order/);
-    const illegal = await step({ to: 'completed' });
-    assert.equal(illegal.statusCode, 409);
-    assert.ok(illegal.body.includes(`Order ${order.number} is being prepared; it cannot become completed. It can become: shipped, cancelled, refunded.`));
-    const shipped = await step({ to: 'shipped', carrier: 'DHL', tracking: TRACKING });
-    assert.equal(shipped.statusCode, 303);
-    assert.equal(shipped.headers.location, `/staff/orders/${order.number}?done=shipped`);
-    const after = await packer.get(shipped.headers.location as string);
-    assert.ok(after.body.includes(TRACKING));
-    assert.equal((await step({ to: 'delivered' })).statusCode, 303);
-    assert.equal((await step({ to: 'completed' })).statusCode, 303);
+      const step = async (form: Record<string, string>) => {
+        await packer.get(`/staff/orders/${order.number}`);
+        return packer.post(`/staff/orders/${order.number}/transition`, form);
+      };
+      assert.equal((await step({ to: 'fulfilling' })).statusCode, 303);
+      const noTracking = await step({ to: 'shipped', carrier: 'DHL', tracking: '' });
+      assert.equal(noTracking.statusCode, 400);
+      assert.match(noTracking.body, /tracking: is required to ship an order/);
+      const illegal = await step({ to: 'completed' });
+      assert.equal(illegal.statusCode, 409);
+      assert.ok(illegal.body.includes(`Order ${order.number} is being prepared; it cannot become completed. It can become: shipped, cancelled, refunded.`));
+      const shipped = await step({ to: 'shipped', carrier: 'DHL', tracking: TRACKING });
+      assert.equal(shipped.statusCode, 303);
+      assert.equal(shipped.headers.location, `/staff/orders/${order.number}?done=shipped`);
+      const after = await packer.get(shipped.headers.location as string);
+      assert.ok(after.body.includes(TRACKING));
+      assert.equal((await step({ to: 'delivered' })).statusCode, 303);
+      assert.equal((await step({ to: 'completed' })).statusCode, 303);
 
-    assert.equal((await getOrder(db, order.id))?.status, 'completed');
-    const history = await historyOf(db, order.id);
-    const staffRef = history.at(-1)!.actor_ref;
-    assert.match(staffRef, /^staff:[0-9a-f-]{36}$/);
-    assert.deepEqual(history.map((h) => h.to_status), ['pending_payment', 'paid', 'fulfilling', 'shipped', 'delivered', 'completed']);
-    // Every step taken on the console queued a status mail to the buyer (addressed by subject; the address is read when it is sent).
-    const { rows: mails } = await sql<{ subject_id: string; status: string; number: string }>`
+      assert.equal((await getOrder(db, order.id))?.status, 'completed');
+      const history = await historyOf(db, order.id);
+      const staffRef = history.at(-1)!.actor_ref;
+      assert.match(staffRef, /^staff:[0-9a-f-]{36}$/);
+      assert.deepEqual(
+        history.map((h) => h.to_status),
+        ['pending_payment', 'paid', 'fulfilling', 'shipped', 'delivered', 'completed'],
+      );
+      // Every step taken on the console queued a status mail to the buyer (addressed by subject; the address is read when it is sent).
+      const { rows: mails } = await sql<{ subject_id: string; status: string; number: string }>`
       select subject_id, params->>'status' as status, params->>'number' as number from comms_outbox where template = ${STATUS_TEMPLATE}`.execute(db);
-    assert.deepEqual(mails.map((m) => m.status).sort(), ['completed', 'delivered', 'fulfilling', 'paid', 'shipped']);
-    assert.ok(mails.every((m) => m.subject_id === subject && m.number === order.number), 'each to the buyer, about this order');
-    // Shipping shared the buyer with the carrier: the only share, ledgered with the order, on the fulfilment basis.
-    const disclosures = await app.privacy.disclosuresOf(db, { subject, actor: testActor('test'), purpose: 'fulfillment' });
-    assert.deepEqual(disclosures.map((d) => [d.recipient, d.recipientRef, d.order, d.basis]), [['carriers', 'DHL', order.id, 'fulfillment']]);
-    assert.deepEqual([...disclosures[0]!.categories].sort(), ['user.contact.address', 'user.name'], 'only what the carrier is declared to receive');
-    const kept = await app.privacy.read(db, { subject, actor: system, purpose: 'fulfillment', categories: ['user.behavior.purchase_history'], ref: orderRef(order.id) });
-    assert.deepEqual(kept.values['user.behavior.purchase_history'], { carrier: 'DHL', tracking: TRACKING });
+      assert.deepEqual(mails.map((m) => m.status).sort(), ['completed', 'delivered', 'fulfilling', 'paid', 'shipped']);
+      assert.ok(
+        mails.every((m) => m.subject_id === subject && m.number === order.number),
+        'each to the buyer, about this order',
+      );
+      // Shipping shared the buyer with the carrier: the only share, ledgered with the order, on the fulfilment basis.
+      const disclosures = await app.privacy.disclosuresOf(db, { subject, actor: testActor('test'), purpose: 'fulfillment' });
+      assert.deepEqual(
+        disclosures.map((d) => [d.recipient, d.recipientRef, d.order, d.basis]),
+        [['carriers', 'DHL', order.id, 'fulfillment']],
+      );
+      assert.deepEqual([...disclosures[0]!.categories].sort(), ['user.contact.address', 'user.name'], 'only what the carrier is declared to receive');
+      const kept = await app.privacy.read(db, { subject, actor: system, purpose: 'fulfillment', categories: ['user.behavior.purchase_history'], ref: orderRef(order.id) });
+      assert.deepEqual(kept.values['user.behavior.purchase_history'], { carrier: 'DHL', tracking: TRACKING });
 
-    // Support moves orders along too, but reads them under order-status: tracking, no address.
-    const support = await staffClient(app, db, { name: 'Araminta Coldwell', email: 'araminta@shop.example', role: 'support', password });
-    const seen = await support.get(`/staff/orders/${order.number}`);
-    assert.equal(seen.statusCode, 200);
-    assert.ok(seen.body.includes(TRACKING));
-    assert.ok(!seen.body.includes(buyer.address));
-    assert.match(seen.body, /Not shown to your role/);
+      // Support moves orders along too, but reads them under order-status: tracking, no address.
+      const support = await staffClient(app, db, { name: 'Araminta Coldwell', email: 'araminta@shop.example', role: 'support', password });
+      const seen = await support.get(`/staff/orders/${order.number}`);
+      assert.equal(seen.statusCode, 200);
+      assert.ok(seen.body.includes(TRACKING));
+      assert.ok(!seen.body.includes(buyer.address));
+      assert.match(seen.body, /Not shown to your role/);
 
-    const signedOut = await app.inject({ method: 'GET', url: `/staff/orders/${order.number}`, headers: { accept: 'text/html' } });
-    assert.equal(signedOut.statusCode, 303);
-    assert.equal(signedOut.headers.location, '/staff/login');
-  } finally {
-    await app.close();
-  }
-});
+      const signedOut = await app.inject({ method: 'GET', url: `/staff/orders/${order.number}`, headers: { accept: 'text/html' } });
+      assert.equal(signedOut.statusCode, 303);
+      assert.equal(signedOut.headers.location, '/staff/login');
+    } finally {
+      await app.close();
+    }
+  },
+);
 
 testEachDatabase('the staff orders API lists, shows and moves orders with a personal API token; errors name the field or the allowed steps', async (database) => {
   const { app } = await buildTestApp(database);
@@ -154,7 +174,10 @@ testEachDatabase('the staff orders API lists, shows and moves orders with a pers
     assert.equal((await app.inject({ method: 'GET', url: '/api/staff/orders' })).statusCode, 401);
     const list = await call('GET', '/api/staff/orders?status=paid');
     assert.equal(list.statusCode, 200);
-    assert.deepEqual(list.json().items.map((o: { number: string }) => o.number), [order.number]);
+    assert.deepEqual(
+      list.json().items.map((o: { number: string }) => o.number),
+      [order.number],
+    );
     const shown = await call('GET', `/api/staff/orders/${order.number}`);
     assert.equal(shown.statusCode, 200);
     assert.deepEqual([...shown.json().next].sort(), ['cancelled', 'completed', 'fulfilling', 'on_hold', 'refunded'], 'a digital order may be completed once paid');

@@ -16,7 +16,17 @@ export const buyer = {
 export function pricedCart(options: { physical?: boolean; currency?: string } = {}): PricedCart {
   const physical = options.physical ?? true;
   const lines = [
-    { variantId: randomUUID(), productId: randomUUID(), vendorId: randomUUID(), sku: physical ? 'KB-01' : 'LIC-01', name: physical ? 'Mechanical keyboard' : 'Editor licence', kind: physical ? 'physical' : 'digital', quantity: 2, unitMinor: 4_950, totalMinor: 9_900 },
+    {
+      variantId: randomUUID(),
+      productId: randomUUID(),
+      vendorId: randomUUID(),
+      sku: physical ? 'KB-01' : 'LIC-01',
+      name: physical ? 'Mechanical keyboard' : 'Editor licence',
+      kind: physical ? 'physical' : 'digital',
+      quantity: 2,
+      unitMinor: 4_950,
+      totalMinor: 9_900,
+    },
     { variantId: randomUUID(), productId: randomUUID(), vendorId: randomUUID(), sku: 'SUP-01', name: 'Support year', kind: 'service', quantity: 1, unitMinor: 1_000, totalMinor: 1_000 },
   ];
   const shippingMinor = physical ? 500 : 0;

@@ -107,9 +107,7 @@ export async function transitionOrder(deps: OrdersDeps, db: Db, request: Transit
   const run = async (trx: Db) => {
     if (typeof request.to !== 'string' || !isOrderStatus(request.to)) throw validationError('to', 'is not an order status');
     const t = ordersDb(trx);
-    const order = /^[0-9a-f-]{36}$/i.test(request.orderId)
-      ? await t.selectFrom('orders').selectAll().where('id', '=', request.orderId).forUpdate().executeTakeFirst()
-      : undefined;
+    const order = /^[0-9a-f-]{36}$/i.test(request.orderId) ? await t.selectFrom('orders').selectAll().where('id', '=', request.orderId).forUpdate().executeTakeFirst() : undefined;
     if (!order) throw notFound('Order');
     if (!canTransition(order.status, request.to, order.fulfilment, order.held_from)) throw invalidStep(order, request.to);
     const reason = checkReason(request.to, request.reason);
@@ -130,16 +128,17 @@ export async function transitionOrder(deps: OrdersDeps, db: Db, request: Transit
 
     if (shipment) await recordShipment(deps, trx, order, shipment, request.actor);
     // An order whose buyer was erased has nobody to tell (and nothing to ship to).
-    if (order.customer_subject !== null) await queueStatusMail(trx, {
-      orderId: order.id,
-      number: order.number,
-      subject: order.customer_subject,
-      status: request.to,
-      transitionId: transition.id,
-      publicUrl: deps.publicUrl,
-      reason: request.to === 'cancelled' || request.to === 'on_hold' || request.to === 'refunded' ? reason : null,
-      withShipment: shipment !== null,
-    });
+    if (order.customer_subject !== null)
+      await queueStatusMail(trx, {
+        orderId: order.id,
+        number: order.number,
+        subject: order.customer_subject,
+        status: request.to,
+        transitionId: transition.id,
+        publicUrl: deps.publicUrl,
+        reason: request.to === 'cancelled' || request.to === 'on_hold' || request.to === 'refunded' ? reason : null,
+        withShipment: shipment !== null,
+      });
     const event: TransitionEvent = { order: updated, from: order.status, to: request.to, transitionId: transition.id, actor: request.actor, reason, refundMinor };
     for (const listener of [...listeners]) await listener(trx, event, deps);
     return { order: updated, transition };

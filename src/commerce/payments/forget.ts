@@ -34,7 +34,13 @@ export async function forgetBuyer(deps: PaymentsDeps, db: Db, subject: string): 
 export async function forgetOrders(deps: PaymentsDeps, db: Db, orderIds: readonly string[]): Promise<{ forgotten: number }> {
   const ids = orderIds.filter((id) => UUID.test(id));
   if (ids.length === 0) return { forgotten: 0 };
-  const payments = await tablesOf<PaymentsTables>(db).selectFrom('payments_attempts').select(['id', 'processor', 'processor_ref']).where('order_id', 'in', ids).orderBy('created_at').orderBy('id').execute();
+  const payments = await tablesOf<PaymentsTables>(db)
+    .selectFrom('payments_attempts')
+    .select(['id', 'processor', 'processor_ref'])
+    .where('order_id', 'in', ids)
+    .orderBy('created_at')
+    .orderBy('id')
+    .execute();
   for (const p of payments) await deps.processors.byId(p.processor).forget(p.processor_ref, `forget:${p.id}`);
   return { forgotten: payments.length };
 }

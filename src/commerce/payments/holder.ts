@@ -30,7 +30,17 @@ export const paymentsHolder: PersonalDataHolder = {
     }
   },
   async export({ db }, subject) {
-    const { rows } = await sql<{ order_id: string; processor: string; instrument: string; amount_minor: number; currency: string; status: string; refunded_minor: number; created_at: Date; settled_at: Date | null }>`
+    const { rows } = await sql<{
+      order_id: string;
+      processor: string;
+      instrument: string;
+      amount_minor: number;
+      currency: string;
+      status: string;
+      refunded_minor: number;
+      created_at: Date;
+      settled_at: Date | null;
+    }>`
       select order_id, processor, instrument, amount_minor, currency, status, refunded_minor, created_at, settled_at
       from payments_attempts where subject_id = ${subject}::uuid order by created_at, id`.execute(db);
     return [

@@ -130,9 +130,18 @@ export async function startPayment(deps: PaymentsDeps, db: Db, input: StartPayme
   const inserted = await t
     .insertInto('payments_attempts')
     .values({
-      id: paymentId, order_id: input.orderId, subject_id: input.subject, processor: processor.id, processor_ref: started.processorRef,
-      instrument: input.instrument, amount_minor: input.amountMinor, currency: input.currency, failure_code: null,
-      redirect_url: started.redirectUrl, idempotency_key: input.idempotencyKey, settled_at: null,
+      id: paymentId,
+      order_id: input.orderId,
+      subject_id: input.subject,
+      processor: processor.id,
+      processor_ref: started.processorRef,
+      instrument: input.instrument,
+      amount_minor: input.amountMinor,
+      currency: input.currency,
+      failure_code: null,
+      redirect_url: started.redirectUrl,
+      idempotency_key: input.idempotencyKey,
+      settled_at: null,
     })
     .onConflict((oc) => oc.column('idempotency_key').doNothing())
     .returning('id')
@@ -175,7 +184,9 @@ async function storedMethod(deps: PaymentsDeps, db: Db, row: PaymentRow): Promis
 
 function settlementOf(row: PaymentRow, status: PaymentStatus, extra: { last4?: string; brand?: string; failureCode?: string | null }): Settlement {
   return {
-    paymentId: row.id, orderId: row.order_id, status,
+    paymentId: row.id,
+    orderId: row.order_id,
+    status,
     ...(extra.last4 ? { last4: extra.last4 } : {}),
     ...(extra.brand ? { brand: extra.brand } : {}),
     ...(extra.failureCode ? { failureCode: extra.failureCode } : {}),
@@ -203,11 +214,18 @@ export async function settlePayment(deps: PaymentsDeps, db: Db, paymentId: strin
     .execute();
   if (outcome.token && row.subject_id !== null) {
     await deps.kernel.write(db, {
-      subject: row.subject_id, actor: PAYMENTS_ACTOR, purpose: 'fulfillment', ref: `order:${row.order_id}`,
+      subject: row.subject_id,
+      actor: PAYMENTS_ACTOR,
+      purpose: 'fulfillment',
+      ref: `order:${row.order_id}`,
       values: { 'user.payment': { processor: row.processor, token: outcome.token, brand: outcome.brand ?? null, last4: outcome.last4 ?? null } },
     });
   }
-  const settlement = settlementOf(row, outcome.status, { ...(outcome.last4 ? { last4: outcome.last4 } : {}), ...(outcome.brand ? { brand: outcome.brand } : {}), failureCode: outcome.failureCode ?? null });
+  const settlement = settlementOf(row, outcome.status, {
+    ...(outcome.last4 ? { last4: outcome.last4 } : {}),
+    ...(outcome.brand ? { brand: outcome.brand } : {}),
+    failureCode: outcome.failureCode ?? null,
+  });
   for (const listener of listeners) await listener(db, settlement, deps);
   return settlement;
 }
@@ -258,7 +276,10 @@ export async function refundPayment(deps: PaymentsDeps, db: Db, input: RefundInp
   const refundedMinor = row.refunded_minor + input.amountMinor;
   const status: PaymentStatus = refundedMinor === row.amount_minor ? 'refunded' : 'succeeded';
   const who = actorRef(input.actor);
-  await t.insertInto('payments_refunds').values({ id: randomUUID(), payment_id: row.id, amount_minor: input.amountMinor, idempotency_key: input.idempotencyKey, actor_kind: who.kind, actor_id: who.id }).execute();
+  await t
+    .insertInto('payments_refunds')
+    .values({ id: randomUUID(), payment_id: row.id, amount_minor: input.amountMinor, idempotency_key: input.idempotencyKey, actor_kind: who.kind, actor_id: who.id })
+    .execute();
   await t.updateTable('payments_attempts').set({ refunded_minor: refundedMinor, status, updated_at: sql<Date>`now()` }).where('id', '=', row.id).execute();
   return { paymentId: row.id, status, refundedMinor };
 }

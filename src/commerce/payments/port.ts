@@ -3,20 +3,37 @@
 // ever gets back a token, the brand and the last four digits.
 export type PaymentInstrument = 'card' | 'bank-account';
 export interface StartPaymentRequest {
-  paymentId: string; orderId: string; amountMinor: number; currency: string;
-  instrument: PaymentInstrument; returnUrl: string; cancelUrl: string;
-  customer: { name: string; email: string };   // already disclosed through the kernel
+  paymentId: string;
+  orderId: string;
+  amountMinor: number;
+  currency: string;
+  instrument: PaymentInstrument;
+  returnUrl: string;
+  cancelUrl: string;
+  customer: { name: string; email: string }; // already disclosed through the kernel
   idempotencyKey: string;
 }
-export interface StartedPayment { processorRef: string; redirectUrl: string }
+export interface StartedPayment {
+  processorRef: string;
+  redirectUrl: string;
+}
 export type PaymentStatus = 'open' | 'succeeded' | 'failed' | 'expired' | 'refunded';
 export interface PaymentOutcome {
-  processorRef: string; status: PaymentStatus; amountMinor: number; currency: string;
-  token?: string; last4?: string; brand?: string; failureCode?: string;
+  processorRef: string;
+  status: PaymentStatus;
+  amountMinor: number;
+  currency: string;
+  token?: string;
+  last4?: string;
+  brand?: string;
+  failureCode?: string;
 }
-export interface PaymentEvent { processorRef: string; type: string }
+export interface PaymentEvent {
+  processorRef: string;
+  type: string;
+}
 export interface PaymentProcessor {
-  readonly id: string;                                   // 'sandbox' | 'stripe'
+  readonly id: string; // 'sandbox' | 'stripe'
   start(request: StartPaymentRequest): Promise<StartedPayment>;
   retrieve(processorRef: string): Promise<PaymentOutcome>;
   cancel(processorRef: string, idempotencyKey: string): Promise<void>;

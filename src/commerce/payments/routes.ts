@@ -6,8 +6,20 @@ import type { Db } from '../../platform/db/database.ts';
 import { tablesOf } from '../../platform/db/database.ts';
 import { AppError } from '../../platform/errors.ts';
 import {
-  cancelPayment, getPayment, onPaymentSettled, refundPayment, settlePayment, startPayment,
-  type PaymentRow, type PaymentsDeps, type RefundInput, type RefundResult, type Settlement, type SettlementListener, type StartedPaymentResult, type StartPaymentInput,
+  cancelPayment,
+  getPayment,
+  onPaymentSettled,
+  refundPayment,
+  settlePayment,
+  startPayment,
+  type PaymentRow,
+  type PaymentsDeps,
+  type RefundInput,
+  type RefundResult,
+  type Settlement,
+  type SettlementListener,
+  type StartedPaymentResult,
+  type StartPaymentInput,
 } from './payments.ts';
 import { forgetBuyer } from './forget.ts';
 import { processorsFromConfig, type Processors } from './processors.ts';

@@ -54,8 +54,13 @@ export function sandboxAdapter(options: SandboxAdapterOptions): PaymentProcessor
         method: 'POST',
         headers: headers(r.idempotencyKey),
         body: JSON.stringify({
-          amount_minor: r.amountMinor, currency: r.currency, reference: r.paymentId, instrument: r.instrument,
-          return_url: r.returnUrl, cancel_url: r.cancelUrl, customer: r.customer,
+          amount_minor: r.amountMinor,
+          currency: r.currency,
+          reference: r.paymentId,
+          instrument: r.instrument,
+          return_url: r.returnUrl,
+          cancel_url: r.cancelUrl,
+          customer: r.customer,
         }),
       });
       if (typeof body.id !== 'string' || typeof body.url !== 'string') throw new AppError('PAYMENT_PROCESSOR_ERROR', 'The payment processor (sandbox) answered in an unexpected shape.');
@@ -68,7 +73,11 @@ export function sandboxAdapter(options: SandboxAdapterOptions): PaymentProcessor
       await callProcessor('sandbox', fetchImpl, `${sessionPath(ref)}/expire`, { method: 'POST', headers: headers(idempotencyKey), body: '{}' });
     },
     async refund(ref, amountMinor, idempotencyKey) {
-      const { body } = await callProcessor('sandbox', fetchImpl, `${sessionPath(ref)}/refunds`, { method: 'POST', headers: headers(idempotencyKey), body: JSON.stringify({ amount_minor: amountMinor }) });
+      const { body } = await callProcessor('sandbox', fetchImpl, `${sessionPath(ref)}/refunds`, {
+        method: 'POST',
+        headers: headers(idempotencyKey),
+        body: JSON.stringify({ amount_minor: amountMinor }),
+      });
       return outcomeOf(body);
     },
     async forget(ref, idempotencyKey) {

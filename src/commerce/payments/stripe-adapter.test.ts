@@ -21,9 +21,15 @@ async function withFake(fn: (stripe: Awaited<ReturnType<typeof fakeStripe>>, ada
 }
 
 const startRequest = {
-  paymentId: PAYMENT_ID, orderId: '0b8e5f7a-1c2d-4e3f-8a9b-0c1d2e3f4a5b', amountMinor: 4999, currency: 'USD', instrument: 'card' as const,
-  returnUrl: `https://shop.example/checkout/return/${PAYMENT_ID}`, cancelUrl: `https://shop.example/checkout/return/${PAYMENT_ID}?cancelled=1`,
-  customer: { name: 'Pat Buyer', email: 'pat.buyer@example.com' }, idempotencyKey: `payment:${PAYMENT_ID}`,
+  paymentId: PAYMENT_ID,
+  orderId: '0b8e5f7a-1c2d-4e3f-8a9b-0c1d2e3f4a5b',
+  amountMinor: 4999,
+  currency: 'USD',
+  instrument: 'card' as const,
+  returnUrl: `https://shop.example/checkout/return/${PAYMENT_ID}`,
+  cancelUrl: `https://shop.example/checkout/return/${PAYMENT_ID}?cancelled=1`,
+  customer: { name: 'Pat Buyer', email: 'pat.buyer@example.com' },
+  idempotencyKey: `payment:${PAYMENT_ID}`,
 };
 
 test('Stripe: start creates a Checkout Session (form-encoded, Idempotency-Key) and sends the buyer to its URL', async () => {
@@ -57,7 +63,10 @@ test('Stripe: cancel expires the session; refund finds the PaymentIntent, refund
 test('Stripe: a refusal is PAYMENT_PROCESSOR_ERROR with its code, never its message; 5xx, 429 and no answer are PAYMENT_PROCESSOR_UNAVAILABLE', async () => {
   await withFake(async (stripe, adapter) => {
     stripe.play(fixture('error-invalid-request'));
-    await assert.rejects(adapter.start(startRequest), (err) => isAppError(err) && err.code === 'PAYMENT_PROCESSOR_ERROR' && /parameter_invalid_integer/.test(err.message) && !/49\.99/.test(err.message));
+    await assert.rejects(
+      adapter.start(startRequest),
+      (err) => isAppError(err) && err.code === 'PAYMENT_PROCESSOR_ERROR' && /parameter_invalid_integer/.test(err.message) && !/49\.99/.test(err.message),
+    );
     stripe.play({ response: { status: 500, body: { error: { type: 'api_error' } } } }, { response: { status: 429, body: { error: { type: 'rate_limit_error' } } } });
     await assert.rejects(adapter.retrieve(REF), (err) => isAppError(err) && err.code === 'PAYMENT_PROCESSOR_UNAVAILABLE');
     await assert.rejects(adapter.retrieve(REF), (err) => isAppError(err) && err.code === 'PAYMENT_PROCESSOR_UNAVAILABLE');
@@ -85,10 +94,16 @@ test('Stripe: forget of a session Stripe no longer has is done (404); 5xx, 429 a
   await withFake(async (stripe, adapter) => {
     stripe.play(fixture('error-session-missing'));
     await adapter.forget(REF, `forget:${PAYMENT_ID}`);
-    stripe.play({ ...fixture('retrieve-session-with-customer'), response: { status: 500, body: { error: { type: 'api_error' } } } }, { ...fixture('retrieve-session-with-customer'), response: { status: 429, body: { error: { type: 'rate_limit_error' } } } });
+    stripe.play(
+      { ...fixture('retrieve-session-with-customer'), response: { status: 500, body: { error: { type: 'api_error' } } } },
+      { ...fixture('retrieve-session-with-customer'), response: { status: 429, body: { error: { type: 'rate_limit_error' } } } },
+    );
     for (let i = 0; i < 2; i++) await assert.rejects(adapter.forget(REF, `forget:${PAYMENT_ID}`), (err) => isAppError(err) && err.code === 'PAYMENT_PROCESSOR_UNAVAILABLE');
     stripe.play(fixture('retrieve-session-customer-deleted'), fixture('create-redaction-job'), fixture('retrieve-redaction-job-failed'));
-    await assert.rejects(adapter.forget(REF, `forget:${PAYMENT_ID}`), (err) => isAppError(err) && err.code === 'PAYMENT_PROCESSOR_ERROR' && /redaction_job_failed/.test(err.message) && !/Pat|pat\.buyer/.test(err.message));
+    await assert.rejects(
+      adapter.forget(REF, `forget:${PAYMENT_ID}`),
+      (err) => isAppError(err) && err.code === 'PAYMENT_PROCESSOR_ERROR' && /redaction_job_failed/.test(err.message) && !/Pat|pat\.buyer/.test(err.message),
+    );
   });
   const down = stripeAdapter({ secretKey: SECRET, webhookSecret: WHSEC, baseUrl: 'http://127.0.0.1:9' });
   await assert.rejects(down.forget(REF, `forget:${PAYMENT_ID}`), (err) => isAppError(err) && err.code === 'PAYMENT_PROCESSOR_UNAVAILABLE' && err.status === 503);
@@ -103,7 +118,11 @@ test('Stripe: webhooks are verified over the raw body (Stripe-Signature t=…,v1
   // Stripe may send several v1 signatures while a secret is rolled; one matching is enough.
   const rolled = `${signWebhook(WHSEC, raw, at)},v1=${'0'.repeat(64)}`;
   assert.equal(adapter.parseWebhook(raw, { 'stripe-signature': rolled }).type, 'checkout.session.completed');
-  const refused = (headers: Record<string, string>, body = raw) => assert.throws(() => adapter.parseWebhook(body, headers), (err) => isAppError(err) && err.code === 'WEBHOOK_SIGNATURE_INVALID');
+  const refused = (headers: Record<string, string>, body = raw) =>
+    assert.throws(
+      () => adapter.parseWebhook(body, headers),
+      (err) => isAppError(err) && err.code === 'WEBHOOK_SIGNATURE_INVALID',
+    );
   refused({});
   refused({ 'stripe-signature': 'nonsense' });
   refused({ 'stripe-signature': signWebhook(WHSEC, raw, at) }, Buffer.from(raw.toString().replace('"paid"', '"unpaid"')));

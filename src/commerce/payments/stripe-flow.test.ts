@@ -20,46 +20,70 @@ import { buyerWithOrder } from './testing.ts';
 const SECRET = 'sk_test_51FakeKeyForFixturesOnly000000';
 const WHSEC = 'whsec_fixturesigningsecret0123456789';
 
-testEachDatabase('Stripe through the payments module: session started, a signed checkout.session.completed webhook settles it with token and last4 in the kernel', async (database) => {
-  const { db } = database;
-  const stripe = await fakeStripe(SECRET, STRIPE_API_VERSION);
-  const config = loadConfig({ DATA_DIR: mkdtempSync(join(tmpdir(), 'custodian-test-')), LOG_LEVEL: 'silent', RUN_WORKER: 'false', DEMO_DATA: 'false', RATE_LIMIT_PER_MINUTE: '0' });
-  const adapter = stripeAdapter({ secretKey: SECRET, webhookSecret: WHSEC, baseUrl: stripe.url });
-  const withStripe = modules.map((m) => (m.name === 'payments' ? makePaymentsModule({ processors: () => processorSet(adapter) }) : m));
-  const app = await buildApp({ config, database, logger: createLogger('silent'), modules: withStripe, staffApiToken: TEST_STAFF_TOKEN });
-  const settled: Settlement[] = [];
-  const stop = onPaymentSettled(async (_trx, s) => {
-    settled.push(s);
-  });
-  try {
-    await app.ready();
-    const { subject, orderId } = await buyerWithOrder(app.privacy, db);
-    // The create request's exact fields are proven in stripe-adapter.test.ts; here its answer is what matters.
-    stripe.play({ response: fixture('create-session').response });
-    const started = await db.transaction().execute((trx) => app.payments.startPayment(trx, { orderId, subject, amountMinor: 4999, currency: 'USD', instrument: 'card', idempotencyKey: 'stripe-flow', actor: testActor('checkout') }));
-    assert.match(started.redirectUrl, /^https:\/\/checkout\.stripe\.com\//);
+testEachDatabase(
+  'Stripe through the payments module: session started, a signed checkout.session.completed webhook settles it with token and last4 in the kernel',
+  async (database) => {
+    const { db } = database;
+    const stripe = await fakeStripe(SECRET, STRIPE_API_VERSION);
+    const config = loadConfig({ DATA_DIR: mkdtempSync(join(tmpdir(), 'custodian-test-')), LOG_LEVEL: 'silent', RUN_WORKER: 'false', DEMO_DATA: 'false', RATE_LIMIT_PER_MINUTE: '0' });
+    const adapter = stripeAdapter({ secretKey: SECRET, webhookSecret: WHSEC, baseUrl: stripe.url });
+    const withStripe = modules.map((m) => (m.name === 'payments' ? makePaymentsModule({ processors: () => processorSet(adapter) }) : m));
+    const app = await buildApp({ config, database, logger: createLogger('silent'), modules: withStripe, staffApiToken: TEST_STAFF_TOKEN });
+    const settled: Settlement[] = [];
+    const stop = onPaymentSettled(async (_trx, s) => {
+      settled.push(s);
+    });
+    try {
+      await app.ready();
+      const { subject, orderId } = await buyerWithOrder(app.privacy, db);
+      // The create request's exact fields are proven in stripe-adapter.test.ts; here its answer is what matters.
+      stripe.play({ response: fixture('create-session').response });
+      const started = await db
+        .transaction()
+        .execute((trx) => app.payments.startPayment(trx, { orderId, subject, amountMinor: 4999, currency: 'USD', instrument: 'card', idempotencyKey: 'stripe-flow', actor: testActor('checkout') }));
+      assert.match(started.redirectUrl, /^https:\/\/checkout\.stripe\.com\//);
 
-    const raw = JSON.stringify(fixture('webhook-checkout-session-completed' as never));
-    const tampered = await app.inject({ method: 'POST', url: '/payments/webhook/stripe', headers: { 'content-type': 'application/json', 'stripe-signature': signWebhook(WHSEC, raw, new Date()) }, payload: raw.replace('"paid"', '"unpaid"') });
-    assert.equal(tampered.statusCode, 400);
-    assert.equal(tampered.json().error.code, 'WEBHOOK_SIGNATURE_INVALID');
+      const raw = JSON.stringify(fixture('webhook-checkout-session-completed' as never));
+      const tampered = await app.inject({
+        method: 'POST',
+        url: '/payments/webhook/stripe',
+        headers: { 'content-type': 'application/json', 'stripe-signature': signWebhook(WHSEC, raw, new Date()) },
+        payload: raw.replace('"paid"', '"unpaid"'),
+      });
+      assert.equal(tampered.statusCode, 400);
+      assert.equal(tampered.json().error.code, 'WEBHOOK_SIGNATURE_INVALID');
 
-    stripe.play(fixture('retrieve-complete-paid'));
-    const ok = await app.inject({ method: 'POST', url: '/payments/webhook/stripe', headers: { 'content-type': 'application/json; charset=utf-8', 'stripe-signature': signWebhook(WHSEC, raw, new Date()) }, payload: raw });
-    assert.equal(ok.statusCode, 200, ok.body);
-    assert.deepEqual(ok.json(), { received: true, status: 'succeeded' });
-    assert.deepEqual(settled.map((s) => [s.orderId, s.status, s.last4]), [[orderId, 'succeeded', '4242']]);
-    const stored = await app.privacy.read(db, { subject, actor: testActor('payments'), purpose: 'fulfillment', categories: ['user.payment'], ref: `order:${orderId}` });
-    assert.deepEqual(stored.values['user.payment'], { processor: 'stripe', token: 'pm_1QxYzAbCdEfGhIjKvIsA4242', brand: 'visa', last4: '4242' });
+      stripe.play(fixture('retrieve-complete-paid'));
+      const ok = await app.inject({
+        method: 'POST',
+        url: '/payments/webhook/stripe',
+        headers: { 'content-type': 'application/json; charset=utf-8', 'stripe-signature': signWebhook(WHSEC, raw, new Date()) },
+        payload: raw,
+      });
+      assert.equal(ok.statusCode, 200, ok.body);
+      assert.deepEqual(ok.json(), { received: true, status: 'succeeded' });
+      assert.deepEqual(
+        settled.map((s) => [s.orderId, s.status, s.last4]),
+        [[orderId, 'succeeded', '4242']],
+      );
+      const stored = await app.privacy.read(db, { subject, actor: testActor('payments'), purpose: 'fulfillment', categories: ['user.payment'], ref: `order:${orderId}` });
+      assert.deepEqual(stored.values['user.payment'], { processor: 'stripe', token: 'pm_1QxYzAbCdEfGhIjKvIsA4242', brand: 'visa', last4: '4242' });
 
-    // A repeated delivery is answered from the record; Stripe is not asked again (no fixture is queued).
-    const again = await app.inject({ method: 'POST', url: '/payments/webhook/stripe', headers: { 'content-type': 'application/json', 'stripe-signature': signWebhook(WHSEC, raw, new Date()) }, payload: raw });
-    assert.equal(again.json().status, 'succeeded');
-    assert.equal(settled.length, 1);
-    assert.deepEqual(stripe.problems(), []);
-  } finally {
-    stop();
-    await app.close();
-    await stripe.close();
-  }
-}, { timeout: 180_000 });
+      // A repeated delivery is answered from the record; Stripe is not asked again (no fixture is queued).
+      const again = await app.inject({
+        method: 'POST',
+        url: '/payments/webhook/stripe',
+        headers: { 'content-type': 'application/json', 'stripe-signature': signWebhook(WHSEC, raw, new Date()) },
+        payload: raw,
+      });
+      assert.equal(again.json().status, 'succeeded');
+      assert.equal(settled.length, 1);
+      assert.deepEqual(stripe.problems(), []);
+    } finally {
+      stop();
+      await app.close();
+      await stripe.close();
+    }
+  },
+  { timeout: 180_000 },
+);

@@ -53,5 +53,8 @@ export async function forgetAtStripe(api: StripeCalls, ref: string, idempotencyK
     throw new AppError('PAYMENT_PROCESSOR_UNAVAILABLE', 'Stripe is still checking that this payment can be redacted; try again in a moment.');
   }
   // failed (for instance a charge younger than Stripe's 90-day risk period), canceling or canceled.
-  throw new AppError('PAYMENT_PROCESSOR_ERROR', `The payment processor (stripe) refused the request: redaction_job_${(status ?? 'unknown').replace(/[^a-z_]/g, '')} (${jobId.replace(/[^A-Za-z0-9_]/g, '')}).`);
+  throw new AppError(
+    'PAYMENT_PROCESSOR_ERROR',
+    `The payment processor (stripe) refused the request: redaction_job_${(status ?? 'unknown').replace(/[^a-z_]/g, '')} (${jobId.replace(/[^A-Za-z0-9_]/g, '')}).`,
+  );
 }

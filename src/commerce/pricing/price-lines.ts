@@ -95,16 +95,18 @@ export async function priceLines(db: Db, lines: readonly CartLine[], options: Pr
 
   const currencies = new Set(lines.map((l) => byId.get(l.variantId.toLowerCase())!.currency));
   if (currencies.size > 1) {
-    throw new AppError('MIXED_CURRENCIES', `lines: priced in ${[...currencies].sort().join(' and ')}; buy them separately`, [
-      { field: 'lines', message: 'are priced in more than one currency' },
-    ]);
+    throw new AppError('MIXED_CURRENCIES', `lines: priced in ${[...currencies].sort().join(' and ')}; buy them separately`, [{ field: 'lines', message: 'are priced in more than one currency' }]);
   }
   const currency = currencies.values().next().value ?? rules.currency;
   const physical = priced.filter((l) => l.kind === 'physical');
   const needsShipping = physical.length > 0;
   const subtotalMinor = priced.reduce((sum, l) => sum + l.totalMinor, 0);
   const shippingMinor = options.shipTo
-    ? shippingFor(rules, physical.reduce((n, l) => n + l.quantity, 0), physical.reduce((sum, l) => sum + l.totalMinor, 0))
+    ? shippingFor(
+        rules,
+        physical.reduce((n, l) => n + l.quantity, 0),
+        physical.reduce((sum, l) => sum + l.totalMinor, 0),
+      )
     : 0;
   const taxMinor = taxOn(rules, subtotalMinor + shippingMinor);
   return { currency, lines: priced, subtotalMinor, shippingMinor, taxMinor, totalMinor: subtotalMinor + shippingMinor + taxMinor, needsShipping };

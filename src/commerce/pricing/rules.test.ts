@@ -4,7 +4,12 @@ import { loadConfig } from '../../platform/config.ts';
 import { pricingRulesFrom, shippingFor, taxOn, type PricingRules } from './rules.ts';
 
 const rules = (r: Partial<PricingRules>): PricingRules => ({
-  currency: 'USD', taxRateBasisPoints: 0, shippingFlatMinor: 0, shippingPerItemMinor: 0, shippingFreeFromMinor: 0, ...r,
+  currency: 'USD',
+  taxRateBasisPoints: 0,
+  shippingFlatMinor: 0,
+  shippingPerItemMinor: 0,
+  shippingFreeFromMinor: 0,
+  ...r,
 });
 
 test('tax is rate × amount / 10 000, rounded half up to a whole minor unit', () => {

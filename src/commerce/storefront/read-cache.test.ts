@@ -69,6 +69,9 @@ test('read cache: a load that was under way when the cache was cleared is not st
 
 test('read cache: a failed load is not cached and can be retried', async () => {
   const cache = new ReadCache<string>({ maxEntries: 10, maxAgeMs: 60_000 });
-  await assert.rejects(cache.get('k', async () => Promise.reject(new Error('database away'))), /database away/);
+  await assert.rejects(
+    cache.get('k', async () => Promise.reject(new Error('database away'))),
+    /database away/,
+  );
   assert.equal(await cache.get('k', async () => 'back'), 'back');
 });

@@ -52,17 +52,12 @@ export const storefrontRoutes: FastifyPluginAsync = async (app) => {
   });
   app.addHook('onClose', async () => unlisten());
 
-  const categoryTree = async (): Promise<CategoryTree> =>
-    (await trees.get('tree', async () => buildCategoryTree(await listCategories(app.db))))!;
+  const categoryTree = async (): Promise<CategoryTree> => (await trees.get('tree', async () => buildCategoryTree(await listCategories(app.db))))!;
 
-  const render = (title: string, body: SafeHtml, query?: string, description?: string) =>
-    Buffer.from(layout({ shopName, title, body, query, description }).value);
+  const render = (title: string, body: SafeHtml, query?: string, description?: string) => Buffer.from(layout({ shopName, title, body, query, description }).value);
 
   /** A listing page, or undefined when `page` lies past its end (page 1 always exists). */
-  const listing = async (
-    page: number,
-    load: (page: number) => Promise<ProductListing>,
-  ): Promise<ProductListing | undefined> => {
+  const listing = async (page: number, load: (page: number) => Promise<ProductListing>): Promise<ProductListing | undefined> => {
     const result = await load(page);
     return page > pageCount(result.total, result.perPage) ? undefined : result;
   };
@@ -87,10 +82,7 @@ export const storefrontRoutes: FastifyPluginAsync = async (app) => {
   app.get<{ Querystring: { page: number } }>('/catalogue', { schema: { hide: true, querystring: pageQuery } }, async (request, reply) => {
     const n = request.query.page;
     const page = await pages.get(`catalogue:${n}`, async () => {
-      const [tree, result] = await Promise.all([
-        categoryTree(),
-        listing(n, (page) => listProducts(app.db, { page, perPage: PRODUCTS_PER_PAGE })),
-      ]);
+      const [tree, result] = await Promise.all([categoryTree(), listing(n, (page) => listProducts(app.db, { page, perPage: PRODUCTS_PER_PAGE }))]);
       if (!result) return undefined;
       return render(
         n > 1 ? `Catalogue, page ${n}` : 'Catalogue',
@@ -108,41 +100,33 @@ export const storefrontRoutes: FastifyPluginAsync = async (app) => {
     return sendPage(reply, page);
   });
 
-  app.get<{ Params: { slug: string }; Querystring: { page: number } }>(
-    '/categories/:slug',
-    { schema: { hide: true, params: slugParams, querystring: pageQuery } },
-    async (request, reply) => {
-      const { slug } = request.params;
-      const n = request.query.page;
-      const page = await pages.get(`category:${slug}:${n}`, async () => {
-        const tree = await categoryTree();
-        const category = tree.bySlug.get(slug);
-        if (!category) return undefined;
-        const result = await listing(n, (page) => listProducts(app.db, { categoryId: category.id, page, perPage: PRODUCTS_PER_PAGE }));
-        if (!result) return undefined;
-        const path = tree.pathTo(category);
-        return render(
-          n > 1 ? `${category.name}, page ${n}` : category.name,
-          listingPage({
-            heading: category.name,
-            lead: category.description ? html`<p>${category.description}</p>` : undefined,
-            trail: [
-              { href: '/', label: 'Home' },
-              ...path.slice(0, -1).map((c) => ({ href: `/categories/${c.slug}`, label: c.name })),
-              { label: category.name },
-            ],
-            tree,
-            current: category,
-            listing: result,
-            hrefFor: (p) => `/categories/${category.slug}?page=${p}`,
-            emptyText: 'There are no products in this category yet.',
-          }),
-        );
-      });
-      if (page === undefined) throw (await categoryTree()).bySlug.has(slug) ? pageMissing(n) : notFound('This category');
-      return sendPage(reply, page);
-    },
-  );
+  app.get<{ Params: { slug: string }; Querystring: { page: number } }>('/categories/:slug', { schema: { hide: true, params: slugParams, querystring: pageQuery } }, async (request, reply) => {
+    const { slug } = request.params;
+    const n = request.query.page;
+    const page = await pages.get(`category:${slug}:${n}`, async () => {
+      const tree = await categoryTree();
+      const category = tree.bySlug.get(slug);
+      if (!category) return undefined;
+      const result = await listing(n, (page) => listProducts(app.db, { categoryId: category.id, page, perPage: PRODUCTS_PER_PAGE }));
+      if (!result) return undefined;
+      const path = tree.pathTo(category);
+      return render(
+        n > 1 ? `${category.name}, page ${n}` : category.name,
+        listingPage({
+          heading: category.name,
+          lead: category.description ? html`<p>${category.description}</p>` : undefined,
+          trail: [{ href: '/', label: 'Home' }, ...path.slice(0, -1).map((c) => ({ href: `/categories/${c.slug}`, label: c.name })), { label: category.name }],
+          tree,
+          current: category,
+          listing: result,
+          hrefFor: (p) => `/categories/${category.slug}?page=${p}`,
+          emptyText: 'There are no products in this category yet.',
+        }),
+      );
+    });
+    if (page === undefined) throw (await categoryTree()).bySlug.has(slug) ? pageMissing(n) : notFound('This category');
+    return sendPage(reply, page);
+  });
 
   app.get<{ Querystring: { q: string; page: number } }>('/search', { schema: { hide: true, querystring: searchQuery } }, async (request, reply) => {
     const q = request.query.q.trim();

@@ -176,7 +176,10 @@ testEachDatabase('storefront: a product page shows vendor, breadcrumb, kind and 
     assert.match(laptop, /By <span class="vendor">Corvid Hardware<\/span>/);
     assert.match(laptop, /<span class="badge badge-physical">Physical<\/span>/);
     assert.match(laptop, /<a href="\/categories\/hardware">Hardware<\/a><\/li><li><a href="\/categories\/laptops">Laptops<\/a><\/li><li aria-current="page">Corvid Aero 14<\/li>/);
-    assert.match(laptop, /<th scope="row">Core i5, 16 GB, 512 GB SSD<\/th><td><code>CV-AERO14-I5-16<\/code><\/td><td><span class="price">\$1,099\.00<\/span> <span class="currency">USD<\/span><\/td><td><span class="stock stock-in">In stock: 12<\/span>/);
+    assert.match(
+      laptop,
+      /<th scope="row">Core i5, 16 GB, 512 GB SSD<\/th><td><code>CV-AERO14-I5-16<\/code><\/td><td><span class="price">\$1,099\.00<\/span> <span class="currency">USD<\/span><\/td><td><span class="stock stock-in">In stock: 12<\/span>/,
+    );
     assert.match(laptop, /CV-AERO14-I7-32.*\$1,499\.00.*In stock: 5/);
 
     const workstation = (await page(app, '/products/corvid-workstation-16')).body;
@@ -212,9 +215,7 @@ testEachDatabase('storefront: draft and archived products never show', async (da
     assert.equal((await page(app, `/products/${draft.slug}`)).statusCode, 404);
     const everywhere = async () => {
       const bodies = await Promise.all(
-        ['/', '/catalogue', '/catalogue?page=2', '/categories/laptops', '/categories/hardware', '/search?q=Corvid', '/search?q=model'].map(
-          async (url) => (await page(app, url)).body,
-        ),
+        ['/', '/catalogue', '/catalogue?page=2', '/categories/laptops', '/categories/hardware', '/search?q=Corvid', '/search?q=model'].map(async (url) => (await page(app, url)).body),
       );
       return bodies.flatMap(productSlugs);
     };

@@ -49,10 +49,15 @@ export async function mailFixture(database: DatabaseHandle, env: Record<string, 
   const { kernel } = await testKernel(database.db);
   const config = loadConfig({ DATA_DIR: mkdtempSync(join(tmpdir(), 'custodian-comms-')), DEMO_DATA: 'false', SHOP_NAME: 'Test Shop', ...env });
   const logs: string[] = [];
-  const logger = createLogger('debug', new Writable({ write: (chunk, _enc, done) => {
-    logs.push(String(chunk));
-    done();
-  } }));
+  const logger = createLogger(
+    'debug',
+    new Writable({
+      write: (chunk, _enc, done) => {
+        logs.push(String(chunk));
+        done();
+      },
+    }),
+  );
   const workers: Worker[] = [];
   const db: Db = database.db;
 

@@ -48,9 +48,7 @@ export interface OpenOptions {
 }
 
 export async function openDatabase(options: OpenOptions): Promise<DatabaseHandle> {
-  return options.databaseUrl
-    ? openPostgres(options.databaseUrl, options.poolSize ?? 10)
-    : openPGlite(options.pgliteDir, options.pgliteTemplate);
+  return options.databaseUrl ? openPostgres(options.databaseUrl, options.poolSize ?? 10) : openPGlite(options.pgliteDir, options.pgliteTemplate);
 }
 
 export function pgliteDirFor(dataDir: string): string {
@@ -93,8 +91,7 @@ async function openPGlite(dir: string | null, template?: Blob): Promise<Database
 
 async function openPostgres(url: string, max: number): Promise<DatabaseHandle> {
   const types = {
-    getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
-      oid === INT8_OID ? parseInt8 : pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,
+    getTypeParser: ((oid: number, format?: 'text' | 'binary') => (oid === INT8_OID ? parseInt8 : pg.types.getTypeParser(oid, format))) as typeof pg.types.getTypeParser,
   };
   const pool = new pg.Pool({ connectionString: url, max, types });
   // An idle client that loses its server connection must not crash the process.

@@ -26,9 +26,7 @@ export async function migrate(db: Db, migrations: readonly Migration[]): Promise
       id text primary key,
       applied_at timestamptz not null default now()
     )`.execute(trx);
-    const done = new Set(
-      (await trx.selectFrom('schema_migrations').select('id').execute()).map((r: { id: string }) => r.id),
-    );
+    const done = new Set((await trx.selectFrom('schema_migrations').select('id').execute()).map((r: { id: string }) => r.id));
     const applied: string[] = [];
     for (const migration of migrations) {
       if (done.has(migration.id)) continue;

@@ -40,9 +40,7 @@ class PGliteConnection implements DatabaseConnection {
   }
 
   async executeQuery<R>(compiled: CompiledQuery): Promise<QueryResult<R>> {
-    const result = this.#prepared.accepts(compiled.sql)
-      ? await this.#prepared.run<R>(compiled.sql, compiled.parameters)
-      : await this.#pg.query<R>(compiled.sql, compiled.parameters as unknown[]);
+    const result = this.#prepared.accepts(compiled.sql) ? await this.#prepared.run<R>(compiled.sql, compiled.parameters) : await this.#pg.query<R>(compiled.sql, compiled.parameters as unknown[]);
     const affected = result.affectedRows;
     const isSelect = compiled.query.kind === 'SelectQueryNode';
     return {

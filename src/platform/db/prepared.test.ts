@@ -7,9 +7,10 @@ testEachDatabase('a statement marked `prepared` is prepared once per connection 
   await sql`create table prep_t (id uuid primary key, n bigint, b bytea, at timestamptz, tags text[], note text)`.execute(db);
   const row = (id: string, n: number) => [id, n, Buffer.from([0, 1, 254, 255]), new Date('2025-03-04T05:06:07.089Z'), ['a', 'b"c', 'd,e'], null] as const;
   const insert = (marked: boolean, r: ReturnType<typeof row>) =>
-    sql<{ id: string }>`${marked ? prepared : sql``}insert into prep_t values (${r[0]}::uuid, ${r[1]}::bigint, ${r[2]}::bytea, ${r[3]}::timestamptz, ${r[4]}::text[], ${r[5]}::text) returning id`.execute(db);
-  const select = (marked: boolean, id: string) =>
-    sql<Record<string, unknown>>`${marked ? prepared : sql``}select id, n, b, at, tags, note from prep_t where id = ${id}::uuid`.execute(db);
+    sql<{
+      id: string;
+    }>`${marked ? prepared : sql``}insert into prep_t values (${r[0]}::uuid, ${r[1]}::bigint, ${r[2]}::bytea, ${r[3]}::timestamptz, ${r[4]}::text[], ${r[5]}::text) returning id`.execute(db);
+  const select = (marked: boolean, id: string) => sql<Record<string, unknown>>`${marked ? prepared : sql``}select id, n, b, at, tags, note from prep_t where id = ${id}::uuid`.execute(db);
 
   const ids = ['7f1d3a52-0c6e-4c35-9d0f-2f7b0c2d9a01', '7f1d3a52-0c6e-4c35-9d0f-2f7b0c2d9a02', '7f1d3a52-0c6e-4c35-9d0f-2f7b0c2d9a03'];
   assert.deepEqual((await insert(true, row(ids[0]!, 2 ** 40))).rows, [{ id: ids[0] }]);

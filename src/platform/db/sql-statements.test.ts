@@ -10,7 +10,10 @@ test('statements split at the semicolons that end them, not inside strings, iden
   assert.deepEqual(splitStatements(`insert into t values ('a;\n', 'it''s;');`), [`insert into t values ('a;\n', 'it''s;')`]);
   assert.deepEqual(splitStatements(`select E'\\';' as x; select 1`), [`select E'\\';' as x`, 'select 1']);
   assert.deepEqual(splitStatements('select 1 as "odd;name"; select 2'), ['select 1 as "odd;name"', 'select 2']);
-  assert.deepEqual(splitStatements('-- a comment; with a semicolon\nselect 1; /* nested /* ; */ ; */ select 2;\n-- trailing'), ['-- a comment; with a semicolon\nselect 1', '/* nested /* ; */ ; */ select 2']);
+  assert.deepEqual(splitStatements('-- a comment; with a semicolon\nselect 1; /* nested /* ; */ ; */ select 2;\n-- trailing'), [
+    '-- a comment; with a semicolon\nselect 1',
+    '/* nested /* ; */ ; */ select 2',
+  ]);
   const fn = `create function f() returns int language plpgsql as $body$\nbegin\n  perform 1;\n  return 2;\nend;\n$body$`;
   assert.deepEqual(splitStatements(`${fn};\nselect f();`), [fn, 'select f()']);
   assert.deepEqual(splitStatements('select $1::int; select 2'), ['select $1::int', 'select 2'], 'a parameter is not a dollar quote');

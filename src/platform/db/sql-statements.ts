@@ -67,7 +67,8 @@ function quotedEnd(text: string, from: number, quote: string, backslashEscapes: 
     const c = text[i]!;
     if (backslashEscapes && c === '\\') i += 2;
     else if (c === quote) {
-      if (text[i + 1] === quote) i += 2; // a doubled quote stands for itself
+      if (text[i + 1] === quote)
+        i += 2; // a doubled quote stands for itself
       else return i + 1;
     } else i++;
   }
@@ -88,5 +89,10 @@ function dollarTag(text: string, at: number): string | null {
 }
 
 function isOnlyComments(statement: string): boolean {
-  return statement.replace(/--[^\n]*(\n|$)/g, '').replace(/\/\*[\s\S]*?\*\//g, '').trim() === '';
+  return (
+    statement
+      .replace(/--[^\n]*(\n|$)/g, '')
+      .replace(/\/\*[\s\S]*?\*\//g, '')
+      .trim() === ''
+  );
 }

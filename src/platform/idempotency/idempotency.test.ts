@@ -92,10 +92,7 @@ testEachDatabase('idempotency: two truly concurrent identical requests make one 
   const { db } = database;
   await ordersTable(db);
   const calls = { n: 0 };
-  const [a, b] = await Promise.all([
-    withIdempotency(db, request({ sku: 'X' }), placeOrder(calls, 300)),
-    withIdempotency(db, request({ sku: 'X' }), placeOrder(calls, 300)),
-  ]);
+  const [a, b] = await Promise.all([withIdempotency(db, request({ sku: 'X' }), placeOrder(calls, 300)), withIdempotency(db, request({ sku: 'X' }), placeOrder(calls, 300))]);
   assert.equal(calls.n, 1);
   assert.equal(await orderCount(db), 1);
   assert.deepEqual(a.result, b.result);
@@ -141,6 +138,9 @@ testEachDatabase('idempotency: the table keeps neither the key nor anything read
 test('idempotency: keys must be 8-255 visible characters, named in the error', () => {
   assert.equal(checkIdempotencyKey(KEY, 'idempotency_key'), KEY);
   for (const bad of ['', 'short', 'has space in it', 'x'.repeat(256), 42]) {
-    assert.throws(() => checkIdempotencyKey(bad, 'idempotency_key'), (err: unknown) => err instanceof AppError && err.fields[0]!.field === 'idempotency_key');
+    assert.throws(
+      () => checkIdempotencyKey(bad, 'idempotency_key'),
+      (err: unknown) => err instanceof AppError && err.fields[0]!.field === 'idempotency_key',
+    );
   }
 });

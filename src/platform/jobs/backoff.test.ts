@@ -6,9 +6,18 @@ import { AppError } from '../errors.ts';
 
 test('jobs: retry delays double per attempt, carry at most 25 % jitter, and stop at the cap', () => {
   const backoff = { baseMs: 1000, maxMs: 10_000 };
-  assert.deepEqual([1, 2, 3, 4, 5].map((n) => retryDelayMs(n, backoff, () => 0)), [1000, 2000, 4000, 8000, 10_000]);
-  assert.equal(retryDelayMs(1, backoff, () => 0.999), 1250);
-  assert.equal(retryDelayMs(30, backoff, () => 0.5), 11_250);
+  assert.deepEqual(
+    [1, 2, 3, 4, 5].map((n) => retryDelayMs(n, backoff, () => 0)),
+    [1000, 2000, 4000, 8000, 10_000],
+  );
+  assert.equal(
+    retryDelayMs(1, backoff, () => 0.999),
+    1250,
+  );
+  assert.equal(
+    retryDelayMs(30, backoff, () => 0.5),
+    11_250,
+  );
   // Even the largest jitter on one attempt stays below the smallest delay of the next.
   for (let n = 1; n < 4; n++) assert.ok(retryDelayMs(n, backoff, () => 0.999) < retryDelayMs(n + 1, backoff, () => 0));
 });

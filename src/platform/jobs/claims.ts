@@ -5,8 +5,7 @@ import { sql } from 'kysely';
 import type { Db } from '../db/database.ts';
 import type { ClaimedJob } from './types.ts';
 
-export const LEASE_EXPIRED_TEXT =
-  'LEASE_EXPIRED: the worker running this job stopped renewing its lease (it crashed or was killed)';
+export const LEASE_EXPIRED_TEXT = 'LEASE_EXPIRED: the worker running this job stopped renewing its lease (it crashed or was killed)';
 
 /**
  * Claims up to `limit` due jobs for `workerId`. SKIP LOCKED makes concurrent claimers take
@@ -48,13 +47,7 @@ export async function completeJob(db: Db, workerId: string, job: ClaimedJob): Pr
 }
 
 /** Puts a failed job back in the queue to run after `retryInMs`, or, with `null`, makes it dead. */
-export async function failJob(
-  db: Db,
-  workerId: string,
-  job: ClaimedJob,
-  errorText: string,
-  retryInMs: number | null,
-): Promise<boolean> {
+export async function failJob(db: Db, workerId: string, job: ClaimedJob, errorText: string, retryInMs: number | null): Promise<boolean> {
   const result =
     retryInMs === null
       ? await sql`

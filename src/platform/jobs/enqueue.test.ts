@@ -4,8 +4,7 @@ import { testEachDatabase } from '../testing/databases.ts';
 import { enqueue } from './enqueue.ts';
 import { jobInState, testWorker, waitFor } from './testing/support.ts';
 
-const countJobs = async (db: Parameters<typeof enqueue>[0], name: string) =>
-  (await sql<{ n: number }>`select count(*)::int as n from jobs where name = ${name}`.execute(db)).rows[0]!.n;
+const countJobs = async (db: Parameters<typeof enqueue>[0], name: string) => (await sql<{ n: number }>`select count(*)::int as n from jobs where name = ${name}`.execute(db)).rows[0]!.n;
 
 testEachDatabase('jobs: unique_key lets one job with that key be queued or running at a time', async (database) => {
   const { db } = database;

@@ -32,12 +32,7 @@ function checkOptions(options: EnqueueOptions): void {
  * Adds a job; returns its id, or `null` when `uniqueKey` is given and a job with that key is
  * already queued or running (then nothing is added).
  */
-export async function enqueue(
-  db: Db,
-  name: string,
-  payload: JobPayload = {},
-  options: EnqueueOptions = {},
-): Promise<number | null> {
+export async function enqueue(db: Db, name: string, payload: JobPayload = {}, options: EnqueueOptions = {}): Promise<number | null> {
   assertJobName(name);
   checkOptions(options);
   if (payload === null || typeof payload !== 'object' || Array.isArray(payload)) {

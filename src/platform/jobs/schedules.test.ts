@@ -19,9 +19,7 @@ testEachDatabase('jobs: a schedule enqueues its job once per period, even with t
   await Promise.all([a.stop(1_000), b.stop(1_000)]);
   const elapsed = (Date.now() - started) / 1000;
 
-  const jobs = (
-    await sql<{ run_at: Date; state: string }>`select run_at, state from jobs where name = 'test.tick' order by run_at`.execute(db)
-  ).rows;
+  const jobs = (await sql<{ run_at: Date; state: string }>`select run_at, state from jobs where name = 'test.tick' order by run_at`.execute(db)).rows;
   // Periods start at the first sync and every second after: 4 begin within 3.4 s (5 if slow).
   assert.ok(jobs.length >= 4 && jobs.length <= Math.floor(elapsed) + 1, `${jobs.length} runs in ${elapsed} s`);
   jobs.slice(1).forEach((job, i) => {
@@ -43,17 +41,14 @@ testEachDatabase('jobs: a schedule that missed periods runs once, then waits for
   assert.equal(runs.length, 1);
   assert.ok(runs[0]!.jobId);
   assert.deepEqual(await enqueueDueSchedules(db, ['test.tick']), []);
-  const { wait } = (
-    await sql<{ wait: number }>`select extract(epoch from next_run_at - now())::float8 as wait from jobs_schedules where name = 'test.tick'`.execute(db)
-  ).rows[0]!;
+  const { wait } = (await sql<{ wait: number }>`select extract(epoch from next_run_at - now())::float8 as wait from jobs_schedules where name = 'test.tick'`.execute(db)).rows[0]!;
   // Aligned to the original grid: the next period starts 30 s from now.
   assert.ok(wait > 25 && wait <= 30, `next run in ${wait} s`);
 });
 
 testEachDatabase('jobs: restarting keeps a schedule’s next run; a shorter period pulls it in; unknown schedules are not run', async (database) => {
   const { db } = database;
-  const nextRun = async () =>
-    (await sql<{ next_run_at: Date }>`select next_run_at from jobs_schedules where name = 'test.tick'`.execute(db)).rows[0]!.next_run_at;
+  const nextRun = async () => (await sql<{ next_run_at: Date }>`select next_run_at from jobs_schedules where name = 'test.tick'`.execute(db)).rows[0]!.next_run_at;
   await syncSchedules(db, [{ ...tick, everySeconds: 86_400 }]);
   assert.equal((await enqueueDueSchedules(db, ['test.tick'])).length, 1);
   const afterFirstRun = await nextRun();

@@ -64,79 +64,80 @@ function startWorkerProcess(entry: string, env: Record<string, string | undefine
   };
 }
 
-test(
-  'jobs: two `npm run worker` processes on PostgreSQL, each with its own pool, run each of 300 jobs exactly once [postgres only; skipped without DATABASE_URL]',
-  { skip: noPostgres, timeout: 120_000 },
-  async () => {
-    const database = await openTestDatabase('postgres');
-    const workers: WorkerProcess[] = [];
-    try {
-      const { db } = database;
-      // No unique constraint: a job run twice would show up as two rows.
-      await sql`create table test_job_runs (job_id bigint not null, pid integer not null)`.execute(db);
-      // One shop: both share its data directory (keyring and audit anchor), as a shop's processes do.
-      const DATA_DIR = mkdtempSync(join(tmpdir(), 'custodian-worker-'));
-      for (let i = 0; i < 2; i++) workers.push(startWorkerProcess(RECORDING_WORKER, { DATABASE_URL: database.url!, DATA_DIR }));
-      await Promise.all(workers.map((w) => w.ready));
+test('jobs: two `npm run worker` processes on PostgreSQL, each with its own pool, run each of 300 jobs exactly once [postgres only; skipped without DATABASE_URL]', {
+  skip: noPostgres,
+  timeout: 120_000,
+}, async () => {
+  const database = await openTestDatabase('postgres');
+  const workers: WorkerProcess[] = [];
+  try {
+    const { db } = database;
+    // No unique constraint: a job run twice would show up as two rows.
+    await sql`create table test_job_runs (job_id bigint not null, pid integer not null)`.execute(db);
+    // One shop: both share its data directory (keyring and audit anchor), as a shop's processes do.
+    const DATA_DIR = mkdtempSync(join(tmpdir(), 'custodian-worker-'));
+    for (let i = 0; i < 2; i++) workers.push(startWorkerProcess(RECORDING_WORKER, { DATABASE_URL: database.url!, DATA_DIR }));
+    await Promise.all(workers.map((w) => w.ready));
 
-      const ids: number[] = [];
-      for (let batch = 0; batch < 6; batch++) {
-        await db.transaction().execute(async (trx) => {
-          for (let i = 0; i < 50; i++) ids.push((await enqueue(trx, 'test.record-run', { n: batch * 50 + i }))!);
-        });
-      }
-      await waitFor(
-        'all 300 jobs to be done',
-        async () => (await sql<{ n: number }>`select count(*)::int as n from jobs where name = 'test.record-run' and state = 'done'`.execute(db)).rows[0]!.n === 300,
-        90_000,
-      );
-      const codes = await Promise.all(workers.map((w) => w.stop()));
-      assert.deepEqual(codes, [0, 0], 'both workers stop cleanly on SIGTERM');
-
-      const runs = (await sql<{ job_id: number; pid: number }>`select job_id, pid from test_job_runs`.execute(db)).rows;
-      const perJob = new Map<number, number>();
-      for (const run of runs) perJob.set(run.job_id, (perJob.get(run.job_id) ?? 0) + 1);
-      assert.equal(runs.length, 300, 'no job ran twice');
-      assert.deepEqual([...perJob.keys()].sort((a, b) => a - b), [...ids].sort((a, b) => a - b), 'every job ran');
-      assert.ok([...perJob.values()].every((n) => n === 1));
-      const byWorker = new Map<number, number>();
-      for (const run of runs) byWorker.set(run.pid, (byWorker.get(run.pid) ?? 0) + 1);
-      assert.deepEqual([...byWorker.keys()].sort(), workers.map((w) => w.child.pid!).sort(), `both workers ran jobs: ${JSON.stringify([...byWorker])}`);
-      const attempts = (await sql<{ n: number }>`select count(*)::int as n from jobs where attempts <> 1`.execute(db)).rows[0]!.n;
-      assert.equal(attempts, 0, 'every job was claimed once');
-    } finally {
-      for (const w of workers) if (w.child.exitCode === null) w.child.kill('SIGKILL');
-      await database.close();
+    const ids: number[] = [];
+    for (let batch = 0; batch < 6; batch++) {
+      await db.transaction().execute(async (trx) => {
+        for (let i = 0; i < 50; i++) ids.push((await enqueue(trx, 'test.record-run', { n: batch * 50 + i }))!);
+      });
     }
-  },
-);
+    await waitFor(
+      'all 300 jobs to be done',
+      async () => (await sql<{ n: number }>`select count(*)::int as n from jobs where name = 'test.record-run' and state = 'done'`.execute(db)).rows[0]!.n === 300,
+      90_000,
+    );
+    const codes = await Promise.all(workers.map((w) => w.stop()));
+    assert.deepEqual(codes, [0, 0], 'both workers stop cleanly on SIGTERM');
 
-test(
-  'jobs: `npm run worker` (src/worker.ts) migrates, runs the module jobs and schedules, and exits 0 on SIGTERM [postgres only; skipped without DATABASE_URL]',
-  { skip: noPostgres, timeout: 60_000 },
-  async () => {
-    const database = await openTestDatabase('postgres', { migrate: false });
-    let worker: WorkerProcess | null = null;
-    try {
-      const { db } = database;
-      worker = startWorkerProcess(WORKER_ENTRY, { DATABASE_URL: database.url! });
-      await worker.ready;
-      // The worker migrated the empty database and registered the cleanup schedule, due at once.
-      await waitFor('the scheduled cleanup to run', async () =>
-        (await sql<{ n: number }>`select count(*)::int as n from jobs where name = ${CLEANUP_JOB} and state = 'done'`.execute(db)).rows[0]!.n === 1,
-      );
-      const id = (await enqueue(db, CLEANUP_JOB))!;
-      await waitFor('the enqueued cleanup to run', async () =>
-        (await sql<{ state: string }>`select state from jobs where id = ${id}`.execute(db)).rows[0]!.state === 'done',
-      );
-      assert.equal(await worker.stop(), 0);
-      assert.ok(worker.output.some((line) => line.includes('"msg":"worker stopped"')));
-    } finally {
-      if (worker?.child.exitCode === null) worker.child.kill('SIGKILL');
-      await database.close();
-    }
-  },
-);
+    const runs = (await sql<{ job_id: number; pid: number }>`select job_id, pid from test_job_runs`.execute(db)).rows;
+    const perJob = new Map<number, number>();
+    for (const run of runs) perJob.set(run.job_id, (perJob.get(run.job_id) ?? 0) + 1);
+    assert.equal(runs.length, 300, 'no job ran twice');
+    assert.deepEqual(
+      [...perJob.keys()].sort((a, b) => a - b),
+      [...ids].sort((a, b) => a - b),
+      'every job ran',
+    );
+    assert.ok([...perJob.values()].every((n) => n === 1));
+    const byWorker = new Map<number, number>();
+    for (const run of runs) byWorker.set(run.pid, (byWorker.get(run.pid) ?? 0) + 1);
+    assert.deepEqual([...byWorker.keys()].sort(), workers.map((w) => w.child.pid!).sort(), `both workers ran jobs: ${JSON.stringify([...byWorker])}`);
+    const attempts = (await sql<{ n: number }>`select count(*)::int as n from jobs where attempts <> 1`.execute(db)).rows[0]!.n;
+    assert.equal(attempts, 0, 'every job was claimed once');
+  } finally {
+    for (const w of workers) if (w.child.exitCode === null) w.child.kill('SIGKILL');
+    await database.close();
+  }
+});
+
+test('jobs: `npm run worker` (src/worker.ts) migrates, runs the module jobs and schedules, and exits 0 on SIGTERM [postgres only; skipped without DATABASE_URL]', {
+  skip: noPostgres,
+  timeout: 60_000,
+}, async () => {
+  const database = await openTestDatabase('postgres', { migrate: false });
+  let worker: WorkerProcess | null = null;
+  try {
+    const { db } = database;
+    worker = startWorkerProcess(WORKER_ENTRY, { DATABASE_URL: database.url! });
+    await worker.ready;
+    // The worker migrated the empty database and registered the cleanup schedule, due at once.
+    await waitFor(
+      'the scheduled cleanup to run',
+      async () => (await sql<{ n: number }>`select count(*)::int as n from jobs where name = ${CLEANUP_JOB} and state = 'done'`.execute(db)).rows[0]!.n === 1,
+    );
+    const id = (await enqueue(db, CLEANUP_JOB))!;
+    await waitFor('the enqueued cleanup to run', async () => (await sql<{ state: string }>`select state from jobs where id = ${id}`.execute(db)).rows[0]!.state === 'done');
+    assert.equal(await worker.stop(), 0);
+    assert.ok(worker.output.some((line) => line.includes('"msg":"worker stopped"')));
+  } finally {
+    if (worker?.child.exitCode === null) worker.child.kill('SIGKILL');
+    await database.close();
+  }
+});
 
 test('jobs: `npm run worker` refuses to start on the embedded database and says why', async () => {
   const worker = startWorkerProcess(WORKER_ENTRY, { DATABASE_URL: undefined });

@@ -8,11 +8,7 @@ import type { JobPayload } from './types.ts';
 testEachDatabase('jobs: an enqueued job runs once with its payload and is marked done, woken without waiting for the poll', async (database) => {
   const seen: { payload: JobPayload; jobId: number; attempt: number }[] = [];
   // A one-minute poll: only the wake-up sent by enqueue can make this job run within the wait.
-  const worker = testWorker(
-    database,
-    { 'test.greet': async (payload, ctx) => void seen.push({ payload, jobId: ctx.jobId, attempt: ctx.attempt }) },
-    { pollMs: 60_000 },
-  );
+  const worker = testWorker(database, { 'test.greet': async (payload, ctx) => void seen.push({ payload, jobId: ctx.jobId, attempt: ctx.attempt }) }, { pollMs: 60_000 });
   await worker.start();
   try {
     await new Promise((resolve) => setTimeout(resolve, 100));

@@ -18,31 +18,34 @@ test('TEST_ENGINES picks among the engines there are, and names a wrong one', ()
   assert.throws(() => testEngines({ DATABASE_URL: url, TEST_ENGINES: 'mysql' }), /TEST_ENGINES: unknown engine "mysql"/);
 });
 
-test(
-  'on PostgreSQL, test databases are copies of one migrated template, made once [postgres only; skipped without DATABASE_URL]',
-  { skip: process.env.DATABASE_URL ? false : 'DATABASE_URL is not set', timeout: 180_000 },
-  async () => {
-    const databases = await Promise.all([openTestDatabase('postgres'), openTestDatabase('postgres')]);
+test('on PostgreSQL, test databases are copies of one migrated template, made once [postgres only; skipped without DATABASE_URL]', {
+  skip: process.env.DATABASE_URL ? false : 'DATABASE_URL is not set',
+  timeout: 180_000,
+}, async () => {
+  const databases = await Promise.all([openTestDatabase('postgres'), openTestDatabase('postgres')]);
+  try {
+    const applied = await Promise.all(databases.map(async (d) => (await sql<{ id: string; at: string }>`select id, applied_at::text as at from schema_migrations order by id`.execute(d.db)).rows));
+    assert.equal(applied[0]!.length, allMigrations.length, 'every migration is applied');
+    // Migrated each on its own, the two would have been stamped at different moments.
+    assert.deepEqual(applied[1], applied[0], 'both copies carry the same migration stamps');
+    const admin = new pg.Client({ connectionString: process.env.DATABASE_URL });
+    await admin.connect();
     try {
-      const applied = await Promise.all(
-        databases.map(async (d) => (await sql<{ id: string; at: string }>`select id, applied_at::text as at from schema_migrations order by id`.execute(d.db)).rows),
+      const { rows } = await admin.query<{ datname: string; datistemplate: boolean; datallowconn: boolean }>(
+        `select datname, datistemplate, datallowconn from pg_database where datname like 'custodian\\_tpl\\_%'`,
       );
-      assert.equal(applied[0]!.length, allMigrations.length, 'every migration is applied');
-      // Migrated each on its own, the two would have been stamped at different moments.
-      assert.deepEqual(applied[1], applied[0], 'both copies carry the same migration stamps');
-      const admin = new pg.Client({ connectionString: process.env.DATABASE_URL });
-      await admin.connect();
-      try {
-        const { rows } = await admin.query<{ datname: string; datistemplate: boolean; datallowconn: boolean }>(
-          `select datname, datistemplate, datallowconn from pg_database where datname like 'custodian\\_tpl\\_%'`,
-        );
-        assert.ok(rows.some((r) => r.datistemplate && !r.datallowconn), `a template that no one connects to: ${JSON.stringify(rows)}`);
-        assert.ok(rows.every((r) => !/_b\d+$/.test(r.datname)), 'no half-built template is left behind');
-      } finally {
-        await admin.end();
-      }
+      assert.ok(
+        rows.some((r) => r.datistemplate && !r.datallowconn),
+        `a template that no one connects to: ${JSON.stringify(rows)}`,
+      );
+      assert.ok(
+        rows.every((r) => !/_b\d+$/.test(r.datname)),
+        'no half-built template is left behind',
+      );
     } finally {
-      await Promise.all(databases.map((d) => d.close()));
+      await admin.end();
     }
-  },
-);
+  } finally {
+    await Promise.all(databases.map((d) => d.close()));
+  }
+});

@@ -15,7 +15,9 @@ import { allMigrations } from '../../modules.ts';
 
 export function testEngines(env: Record<string, string | undefined> = process.env): Engine[] {
   const available: Engine[] = env.DATABASE_URL ? ['pglite', 'postgres'] : ['pglite'];
-  const wanted = env.TEST_ENGINES?.split(',').map((e) => e.trim()).filter(Boolean);
+  const wanted = env.TEST_ENGINES?.split(',')
+    .map((e) => e.trim())
+    .filter(Boolean);
   if (!wanted?.length) return available;
   for (const engine of wanted) {
     if (engine !== 'pglite' && engine !== 'postgres') throw new Error(`TEST_ENGINES: unknown engine "${engine}" (pglite, postgres)`);
@@ -87,7 +89,12 @@ function migrationSourcesDigest(): string {
     .filter((f) => /(^|\/)migrations\.ts$/.test(f) || f === join('platform', 'db', 'migrate.ts'))
     .sort();
   const hash = createHash('sha256');
-  for (const f of files) hash.update(f).update('\0').update(readFileSync(join(root, f))).update('\0');
+  for (const f of files)
+    hash
+      .update(f)
+      .update('\0')
+      .update(readFileSync(join(root, f)))
+      .update('\0');
   hash.update(readFileSync(join(root, '../package-lock.json')));
   return hash.digest('hex').slice(0, 16);
 }
@@ -152,7 +159,9 @@ function migratedPostgresTemplate(): Promise<string> {
       await admin.end();
     }
   })();
-  postgresTemplate.catch(() => { postgresTemplate = null; });
+  postgresTemplate.catch(() => {
+    postgresTemplate = null;
+  });
   return postgresTemplate;
 }
 
@@ -181,11 +190,7 @@ export async function openTestDatabase(engine: Engine, options: { migrate?: bool
 }
 
 /** Declares one test per engine, named `<name> [<engine>]`, each with a fresh migrated database. */
-export function testEachDatabase(
-  name: string,
-  fn: (database: TestDatabase, t: TestContext) => Promise<void>,
-  options: { timeout?: number; migrate?: boolean } = {},
-): void {
+export function testEachDatabase(name: string, fn: (database: TestDatabase, t: TestContext) => Promise<void>, options: { timeout?: number; migrate?: boolean } = {}): void {
   for (const engine of testEngines()) {
     // The timeout only catches hangs: a loaded 2-core machine runs a PGlite test several times
     // slower than an idle one, and a timeout must never be what fails a correct test.

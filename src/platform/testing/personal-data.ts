@@ -15,13 +15,7 @@ export const personalData = {
 export type PersonalField = keyof typeof personalData;
 
 function formsOf(value: string): string[] {
-  const forms = new Set([
-    value,
-    value.replace(/\s+/g, ''),
-    value.replace(/\s+/g, '+'),
-    value.replace(/\s+/g, '-'),
-    encodeURIComponent(value),
-  ]);
+  const forms = new Set([value, value.replace(/\s+/g, ''), value.replace(/\s+/g, '+'), value.replace(/\s+/g, '-'), encodeURIComponent(value)]);
   const digits = value.replace(/\D/g, '');
   if (digits.length >= 7) forms.add(digits);
   return [...forms].map((f) => f.toLowerCase());

@@ -21,13 +21,7 @@ export async function auditOutsideCaller(ctx: KernelContext, db: Db, entries: Au
   void write.finally(() => ctx.pending.delete(write));
 }
 
-export async function refuse(
-  ctx: KernelContext,
-  db: Db,
-  entry: Omit<AuditEntry, 'outcome'>,
-  reason: RefusalReason | 'erased',
-  message: string,
-): Promise<never> {
+export async function refuse(ctx: KernelContext, db: Db, entry: Omit<AuditEntry, 'outcome'>, reason: RefusalReason | 'erased', message: string): Promise<never> {
   await auditOutsideCaller(ctx, db, [{ ...entry, outcome: 'refused', detail: { ...entry.detail, reason } }]);
   if (reason === 'erased') throw new SubjectErased();
   throw new PrivacyRefusal(reason, message);

@@ -24,7 +24,7 @@ export interface AccessLogEntry {
 export async function accessLog(ctx: KernelContext, db: Db, r: { subject: string; actor: Actor }): Promise<AccessLogEntry[]> {
   const base = { actor: r.actor, action: 'audit.read' as const, subjectId: r.subject, purpose: 'data-rights' };
   if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(r.subject)) throw validationError('subject', 'must be a subject id');
-  if (!mayActOnRights(ctx.map, r.actor, r.subject)) return refuse(ctx, db, base, 'not-own-data', 'Only the person, staff handling data-rights requests or the system read a person\'s access log.');
+  if (!mayActOnRights(ctx.map, r.actor, r.subject)) return refuse(ctx, db, base, 'not-own-data', "Only the person, staff handling data-rights requests or the system read a person's access log.");
   const { rows } = await sql<{ at: Date; actor_kind: string; actor_id: string; actor_role: string | null; action: string; outcome: string; purpose: string | null; categories: string[] }>`
     select at, actor_kind, actor_id, actor_role, action, outcome, purpose, categories from privacy_audit_log
     where subject_id = ${r.subject}::uuid order by id`.execute(db);

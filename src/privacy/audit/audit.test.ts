@@ -102,8 +102,7 @@ testEachDatabase(
     try {
       let committed = 0;
       const writers = Array.from({ length: 24 }, (_, i) =>
-        handles[i % handles.length]!
-          .transaction()
+        handles[i % handles.length]!.transaction()
           .execute(async (trx) => {
             await appendAudit(trx, [{ actor: testActor(`writer-${i}`), action: 'staff.action', outcome: 'ok', detail: { n: i } }], new Date());
             await sleep((i * 7) % 23);
@@ -145,10 +144,7 @@ testEachDatabase('a chain rewritten from some entry on (every later hash recompu
   const first = await sealAuditLog(db, { anchorPath });
   assert.equal(first.anchor, 'advanced');
   assert.equal(statSync(anchorPath).mode & 0o777, 0o600);
-  assert.deepEqual(
-    (({ seq, hash }) => ({ seq, hash }))(readAnchor(anchorPath)!),
-    first.head,
-  );
+  assert.deepEqual((({ seq, hash }) => ({ seq, hash }))(readAnchor(anchorPath)!), first.head);
   await someActivity(db);
   const second = await sealAuditLog(db, { anchorPath });
   assert.equal(second.anchor, 'advanced');

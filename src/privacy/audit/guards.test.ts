@@ -120,7 +120,7 @@ testEachDatabase('a new shop records its first start in the chain; once links ex
   assert.equal(readAnchor(anchorPath), null, 'a removed anchor is not quietly replaced');
 });
 
-testEachDatabase('re-anchoring is the privacy officer\'s act, for a fitting reason, and is written into the chain before the new anchor', async ({ db }) => {
+testEachDatabase("re-anchoring is the privacy officer's act, for a fitting reason, and is written into the chain before the new anchor", async ({ db }) => {
   const anchorPath = anchorIn();
   await startWithCheck(db, anchorPath);
   await activity(db);
@@ -211,13 +211,16 @@ testEachDatabase('the consent and disclosure ledgers are bound into the chain: a
 
   await tamper(db, sql`delete from privacy_disclosures where id = ${shared.id}::uuid`);
   assert.match((await verifyAuditLog(db)).firstBroken!.problem, /is gone from its ledger/);
-  await tamper(db, sql`insert into privacy_consents (subject_id, purpose, recipient, action, channel, recorded_at, recorded_by_kind, recorded_by, policy_version)
-    select subject_id, purpose, recipient, 'withdraw', channel, recorded_at, recorded_by_kind, recorded_by, policy_version from privacy_consents where id = ${consent}`);
+  await tamper(
+    db,
+    sql`insert into privacy_consents (subject_id, purpose, recipient, action, channel, recorded_at, recorded_by_kind, recorded_by, policy_version)
+    select subject_id, purpose, recipient, 'withdraw', channel, recorded_at, recorded_by_kind, recorded_by, policy_version from privacy_consents where id = ${consent}`,
+  );
   const added = await verifyAuditLog(db);
   assert.match(added.firstBroken!.problem, /consent \d+ has no audit entry binding it/);
 });
 
-testEachDatabase('the DPO\'s decisions and the requests they answer are bound into the chain too: a rejection turned into an approval fails verify', async ({ db }) => {
+testEachDatabase("the DPO's decisions and the requests they answer are bound into the chain too: a rejection turned into an approval fails verify", async ({ db }) => {
   const { kernel } = await testKernel(db, { anchorPath: null });
   const subject = await activity(db, 0, kernel);
   const request = { subject, recipient: 'courts', categories: ['user.name', 'user.contact.address'], purpose: 'legal-compliance', basis: 'court-order' };
@@ -232,7 +235,7 @@ testEachDatabase('the DPO\'s decisions and the requests they answer are bound in
   assert.match((await verifyAuditLog(db)).firstBroken!.problem, new RegExp(`disclosure approval request ${approval} differs`));
 });
 
-testEachDatabase('the DPO\'s reviews of consents staff recorded are bound into the chain: a reversal edited into a confirmation fails verify', async ({ db }) => {
+testEachDatabase("the DPO's reviews of consents staff recorded are bound into the chain: a reversal edited into a confirmation fails verify", async ({ db }) => {
   const { kernel } = await testKernel(db, { anchorPath: null });
   const subject = await activity(db, 0, kernel);
   const consent = await kernel.recordConsent(db, { subject, purpose: 'newsletters', action: 'grant', channel: 'phone', actor: staffActor('staff-support', 'support'), evidence: 'call ref 7' });
@@ -255,7 +258,10 @@ testEachDatabase('the sealer logs the chain head intact through the redacting lo
   const log = createLogger('info', sink);
   await sealJob({}, { db, log });
   const report = await verifyAuditLog(db);
-  const line = chunks.join('').split('\n').find((l) => l.includes('audit entries sealed'));
+  const line = chunks
+    .join('')
+    .split('\n')
+    .find((l) => l.includes('audit entries sealed'));
   assert.ok(line, chunks.join(''));
   assert.equal(JSON.parse(line).audit_head, `${report.head!.seq}:${report.head!.hash}`);
   assert.ok(line.includes(report.head!.hash));

@@ -51,7 +51,10 @@ export async function reanchorAudit(ctx: KernelContext, db: Db, r: ReanchorReque
   if (!answers[reason].includes(state.state)) throw validationError('reason', `${reason} does not fit: the anchor is ${state.state}`);
   const chain = await verifyAuditLog(db);
   if (chain.firstBroken) {
-    throw validationError('chain', `a link is broken (${chain.firstBroken.seq !== null ? `link ${chain.firstBroken.seq}` : 'an unsealed entry'}: ${chain.firstBroken.problem}); a broken chain cannot be re-anchored`);
+    throw validationError(
+      'chain',
+      `a link is broken (${chain.firstBroken.seq !== null ? `link ${chain.firstBroken.seq}` : 'an unsealed entry'}: ${chain.firstBroken.problem}); a broken chain cannot be re-anchored`,
+    );
   }
   const previous = 'anchor' in state ? state.anchor : null;
   await appendAudit(

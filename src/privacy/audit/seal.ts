@@ -94,10 +94,7 @@ export async function sealJob(_payload: unknown, ctx: Pick<JobContext, 'db' | 'l
   const anchorPath = kernel ? kernelInternals(kernel).anchorPath : null;
   const { sealed, head, anchor } = await sealAuditLog(ctx.db, { anchorPath });
   if (anchor === 'missing') {
-    ctx.log.error(
-      { alert: 'AUDIT_ANCHOR_MISSING', head },
-      'privacy: the audit anchor outside the database is missing; it is not recreated (run custodian audit verify; the DPO re-anchors)',
-    );
+    ctx.log.error({ alert: 'AUDIT_ANCHOR_MISSING', head }, 'privacy: the audit anchor outside the database is missing; it is not recreated (run custodian audit verify; the DPO re-anchors)');
   }
   if (anchor === 'mismatch') {
     ctx.log.error(

@@ -14,7 +14,10 @@ const added = new Set(['privacy/0005_audit_numbered_at_commit', 'privacy/0006_le
 testEachDatabase(
   'upgrading numbers the entries that wait and binds the ledger rows already written',
   async ({ db }) => {
-    await migrate(db, allMigrations.filter((m) => !added.has(m.id)));
+    await migrate(
+      db,
+      allMigrations.filter((m) => !added.has(m.id)),
+    );
     const subject = randomUUID();
     await sql`insert into privacy_policy_versions (version, effective_at, summary) values ('old', now(), 'before')`.execute(db);
     await sql`insert into privacy_subjects (id, kind, policy_version, created_at) values (${subject}::uuid, 'customer', 'old', now())`.execute(db);
@@ -27,7 +30,11 @@ testEachDatabase(
     }
     await migrate(db, allMigrations);
     const { rows } = await sql<{ seq: number }>`select seq from privacy_audit_pending order by seq`.execute(db);
-    assert.deepEqual(rows.map((r) => Number(r.seq)), [1, 2, 3, 4], 'three old entries, then the binding entry');
+    assert.deepEqual(
+      rows.map((r) => Number(r.seq)),
+      [1, 2, 3, 4],
+      'three old entries, then the binding entry',
+    );
     const { rows: bound } = await sql<{ n: number }>`select count(*)::int as n from privacy_audit_log where action = 'ledger.bind'`.execute(db);
     assert.equal(bound[0]!.n, 1);
     assert.ok((await verifyAuditLog(db)).ok, JSON.stringify((await verifyAuditLog(db)).firstBroken));

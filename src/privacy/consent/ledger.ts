@@ -70,7 +70,13 @@ export async function recordConsent(ctx: KernelContext, db: Db, request: Consent
   if (actor.kind === 'system' && action === 'grant') return refuse(ctx, db, base, 'role-may-not-record-consent', 'Only the person, or staff with evidence of what the person said, may give consent.');
   if (actor.kind === 'staff') {
     if (!CONSENT_RECORDING_ROLES.includes(actor.role)) {
-      return refuse(ctx, db, base, 'role-may-not-record-consent', `The ${actor.role} role may not record a person's consent or withdrawal; the person does, or ${CONSENT_RECORDING_ROLES.join(', ')} record it with evidence.`);
+      return refuse(
+        ctx,
+        db,
+        base,
+        'role-may-not-record-consent',
+        `The ${actor.role} role may not record a person's consent or withdrawal; the person does, or ${CONSENT_RECORDING_ROLES.join(', ')} record it with evidence.`,
+      );
     }
     if (channel === 'web') throw validationError('channel', 'staff record what a person said by email, phone, paper or in person; on the web the person chooses themself');
     if (!request.evidence?.trim()) throw validationError('evidence', 'staff must record what proves it (a signed form, a call reference, the request number)');
@@ -131,7 +137,12 @@ export async function consentLedger(ctx: KernelContext, db: Db, subject: string)
     policy_version: string;
     evidence: Buffer | null;
   }>`select * from privacy_consents where subject_id = ${subject}::uuid order by id`.execute(db);
-  const key = rows.some((r) => r.evidence) ? await dataKeyOf(ctx, db, subject).then((k) => k.dataKey, () => null) : null;
+  const key = rows.some((r) => r.evidence)
+    ? await dataKeyOf(ctx, db, subject).then(
+        (k) => k.dataKey,
+        () => null,
+      )
+    : null;
   return rows.map((r) => ({
     id: Number(r.id),
     purpose: r.purpose,

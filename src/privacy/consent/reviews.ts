@@ -29,7 +29,17 @@ export interface ConsentReview {
   evidence: string | null;
 }
 
-type Row = { id: number; subject_id: string; purpose: string; recipient: string; action: 'grant' | 'withdraw'; channel: ConsentChannel; recorded_at: Date; recorded_by: string; evidence: Buffer | null };
+type Row = {
+  id: number;
+  subject_id: string;
+  purpose: string;
+  recipient: string;
+  action: 'grant' | 'withdraw';
+  channel: ConsentChannel;
+  recorded_at: Date;
+  recorded_by: string;
+  evidence: Buffer | null;
+};
 
 const isDpo = (actor: Actor): actor is Extract<Actor, { kind: 'staff' }> => actor.kind === 'staff' && actor.role === 'dpo';
 
@@ -45,14 +55,32 @@ export async function pendingConsentReviews(ctx: KernelContext, db: Db, actor: A
     order by c.id limit ${Math.max(1, Math.min(limit, 1000))}`.execute(db);
   const keys = new Map<string, Buffer | null>();
   for (const subject of new Set(rows.map((r) => r.subject_id))) {
-    keys.set(subject, await dataKeyOf(ctx, db, subject).then((k) => k.dataKey, () => null));
+    keys.set(
+      subject,
+      await dataKeyOf(ctx, db, subject).then(
+        (k) => k.dataKey,
+        () => null,
+      ),
+    );
   }
   const at = ctx.now();
-  await appendAudit(db, [
-    { ...base, outcome: 'ok', detail: { count: rows.length } },
-    // Reading the evidence is reading each person's privacy preferences.
-    ...[...keys.keys()].map((subject) => ({ actor, action: 'consent.read' as const, outcome: 'ok' as const, subjectId: subject, purpose: 'data-rights', categories: ['user.privacy_preferences'], detail: { review: true } })),
-  ], at);
+  await appendAudit(
+    db,
+    [
+      { ...base, outcome: 'ok', detail: { count: rows.length } },
+      // Reading the evidence is reading each person's privacy preferences.
+      ...[...keys.keys()].map((subject) => ({
+        actor,
+        action: 'consent.read' as const,
+        outcome: 'ok' as const,
+        subjectId: subject,
+        purpose: 'data-rights',
+        categories: ['user.privacy_preferences'],
+        detail: { review: true },
+      })),
+    ],
+    at,
+  );
   return rows.map((r) => {
     const key = keys.get(r.subject_id) ?? null;
     return {
@@ -104,7 +132,15 @@ export async function reviewConsent(ctx: KernelContext, db: Db, r: ReviewRequest
       reversal = await appendConsent(
         ctx,
         db,
-        { subject: entry.subject_id, purpose: entry.purpose, recipient: entry.recipient, action: previous, channel: entry.channel, actor: r.actor, evidence: `reversed by the privacy officer on review of entry ${entry.id}` },
+        {
+          subject: entry.subject_id,
+          purpose: entry.purpose,
+          recipient: entry.recipient,
+          action: previous,
+          channel: entry.channel,
+          actor: r.actor,
+          evidence: `reversed by the privacy officer on review of entry ${entry.id}`,
+        },
         { actor: r.actor, action: auditAction, subjectId: entry.subject_id, purpose: entry.purpose, detail: { channel: entry.channel, recipient: entry.recipient } },
       );
     }

@@ -41,8 +41,14 @@ test('a cached key past its time to live is dropped and zeroed by the timer, wit
     assert.ok(owned.some((b) => b !== 0));
     t.mock.timers.tick(10_000);
     assert.equal(cache.size, 0, 'dropped by the sweep at 60 s');
-    assert.ok(owned.every((b) => b === 0), 'and its bytes zeroed');
-    assert.ok(handedOut.some((b) => b !== 0), 'the copy handed out earlier is untouched');
+    assert.ok(
+      owned.every((b) => b === 0),
+      'and its bytes zeroed',
+    );
+    assert.ok(
+      handedOut.some((b) => b !== 0),
+      'the copy handed out earlier is untouched',
+    );
   } finally {
     cache.close();
   }
@@ -54,12 +60,21 @@ test('evicted, deleted and closed-over keys are zeroed; close stops the timer', 
   const [a, b, c] = [Buffer.alloc(32, 1), Buffer.alloc(32, 2), Buffer.alloc(32, 3)];
   cache.set('a', { ...key(1), dataKey: a });
   cache.set('b', { ...key(2), dataKey: b });
-  assert.ok(a.every((x) => x === 0), 'evicted');
+  assert.ok(
+    a.every((x) => x === 0),
+    'evicted',
+  );
   cache.delete('b');
-  assert.ok(b.every((x) => x === 0), 'deleted');
+  assert.ok(
+    b.every((x) => x === 0),
+    'deleted',
+  );
   cache.set('c', { ...key(3), dataKey: c });
   cache.close();
-  assert.ok(c.every((x) => x === 0), 'closed');
+  assert.ok(
+    c.every((x) => x === 0),
+    'closed',
+  );
   assert.equal(cache.size, 0);
 });
 

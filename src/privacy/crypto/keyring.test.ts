@@ -23,7 +23,10 @@ test('the keyring is created on first start with 0600 and start refuses a keyrin
   assert.equal(statSync(path).mode & 0o777, 0o600);
   assert.equal(FileKeyring.open(path).activeKeyId(), keyring.activeKeyId());
   chmodSync(path, 0o644);
-  assert.throws(() => FileKeyring.open(path), (err: unknown) => err instanceof PrivacySetupError && /chmod 600/.test(err.message));
+  assert.throws(
+    () => FileKeyring.open(path),
+    (err: unknown) => err instanceof PrivacySetupError && /chmod 600/.test(err.message),
+  );
 });
 
 test('the shredder forgets a punctured leaf for good and keeps every other leaf', () => {
@@ -52,7 +55,7 @@ test('two processes puncturing the same keyring file keep both erasures', async 
   const c = FileKeyring.open(path);
   assert.equal(c.leafSecret(x), null);
   assert.equal(c.leafSecret(y), null);
-  assert.equal(a.leafSecret(y), null, 'a process sees another one\'s erasure');
+  assert.equal(a.leafSecret(y), null, "a process sees another one's erasure");
   assert.equal(c.stats().erasures, 2);
   assert.ok(!readFileSync(path, 'utf8').includes(x.toString(16)));
 });
@@ -67,8 +70,10 @@ testEachDatabase('master-key rotation re-wraps every data key without touching t
     subjects.push(s);
   }
   const snapshot = async () =>
-    (await sql<{ ciphertext: Buffer; wrapped_key: Buffer; master_key_id: string }>`
-      select i.ciphertext, k.wrapped_key, k.master_key_id from privacy_items i join privacy_subject_keys k on k.subject_id = i.subject_id order by i.subject_id`.execute(db)).rows;
+    (
+      await sql<{ ciphertext: Buffer; wrapped_key: Buffer; master_key_id: string }>`
+      select i.ciphertext, k.wrapped_key, k.master_key_id from privacy_items i join privacy_subject_keys k on k.subject_id = i.subject_id order by i.subject_id`.execute(db)
+    ).rows;
   const before = await snapshot();
   const oldKey = kernelInternals(kernel).masterKeys.activeKeyId();
   const { keyId, rewrapped } = await kernel.rotateMasterKey(db, staffActor('owner-1', 'owner'));
@@ -90,7 +95,7 @@ testEachDatabase('master-key rotation re-wraps every data key without touching t
   assert.equal(rows[0]!.n, 2);
 });
 
-test('a format-1 keyring\'s single blind-index key is read as version 1 with the same digests, and written back as format 2 on the next change', async () => {
+test("a format-1 keyring's single blind-index key is read as version 1 with the same digests, and written back as format 2 on the next change", async () => {
   const path = freshPath();
   FileKeyring.open(path);
   const oldKey = downgradeToFormat1(path);
@@ -111,7 +116,10 @@ test('a format-1 keyring\'s single blind-index key is read as version 1 with the
   const written = JSON.parse(readFileSync(path, 'utf8'));
   assert.equal(written.format, 'custodian-keyring/2');
   assert.equal(written.blind_index_key, undefined);
-  assert.deepEqual(written.blind_index_keys.map((k: { version: number; state: string }) => [k.version, k.state]), [[1, 'active']]);
+  assert.deepEqual(
+    written.blind_index_keys.map((k: { version: number; state: string }) => [k.version, k.state]),
+    [[1, 'active']],
+  );
   assert.ok(FileKeyring.open(path).blindIndexKeys()[0]!.key.equals(oldKey));
 });
 
@@ -141,7 +149,11 @@ test('blind-index rotation: one retiring version at a time, two processes rotati
   assert.equal(await a.destroyBlindIndexKey(1), true);
   assert.ok(retiredBytes.equals(Buffer.alloc(32)), 'the bytes held in memory are zeroed');
   assert.ok(!readFileSync(path, 'utf8').includes(retiredText), 'and the file no longer holds them');
-  assert.deepEqual(b.blindIndexKeys().map((k) => k.version), [2], 'another process sees the destruction');
+  assert.deepEqual(
+    b.blindIndexKeys().map((k) => k.version),
+    [2],
+    'another process sees the destruction',
+  );
   assert.equal(await b.destroyBlindIndexKey(1), false);
   assert.equal(await a.rotateBlindIndexKey(now, 2), 3, 'with nothing retiring, the next rotation goes ahead');
 });

@@ -12,15 +12,7 @@ import { closeSync, fsyncSync, mkdirSync, openSync, readFileSync, statSync, writ
 import { dirname } from 'node:path';
 import { writeFileAtomically, withFileLock } from '../files.ts';
 import { PrivacySetupError } from '../refusals.ts';
-import {
-  activeBlindIndexKey,
-  destroyBlindIndexKey,
-  newBlindIndexKeys,
-  parseBlindIndexKeys,
-  rotateBlindIndexKeys,
-  serialiseBlindIndexKeys,
-  type BlindIndexKey,
-} from './blind-index-keys.ts';
+import { activeBlindIndexKey, destroyBlindIndexKey, newBlindIndexKeys, parseBlindIndexKeys, rotateBlindIndexKeys, serialiseBlindIndexKeys, type BlindIndexKey } from './blind-index-keys.ts';
 import { open, seal } from './envelope.ts';
 import { isPunctured, leafSecret, newShredder, parseShredder, puncture, puncturedLeaves, serialiseShredder, SHRED_DEPTH, type ShredNodes } from './shredder.ts';
 
@@ -102,9 +94,7 @@ function parse(text: string, path: string): KeyringState {
       return { id: k.id, key, createdAt: String(k.created_at), state: k.state };
     });
     if (masterKeys.filter((k) => k.state === 'active').length !== 1) throw new Error('exactly one master key must be active');
-    const blindIndexKeys = parseBlindIndexKeys(
-      raw.format === FORMAT_1 ? [{ version: 1, key: raw.blind_index_key, created_at: raw.created_at, state: 'active' }] : raw.blind_index_keys,
-    );
+    const blindIndexKeys = parseBlindIndexKeys(raw.format === FORMAT_1 ? [{ version: 1, key: raw.blind_index_key, created_at: raw.created_at, state: 'active' }] : raw.blind_index_keys);
     const digestKey = raw.keyed_digest_key === undefined ? null : Buffer.from(String(raw.keyed_digest_key), 'base64');
     if (digestKey && digestKey.length !== 32) throw new Error('bad keyed digest key');
     return { createdAt: String(raw.created_at), masterKeys, blindIndexKeys, digestKey, shredder: parseShredder(raw.shredder.nodes), erasures: Number(raw.shredder.erasures) || 0 };
@@ -147,9 +137,7 @@ export class FileKeyring implements MasterKeyProvider {
   static #checkedStats(path: string): Stats {
     const stats = statSync(path);
     if (process.platform !== 'win32' && (stats.mode & 0o077) !== 0) {
-      throw new PrivacySetupError(
-        `The keyring ${path} can be read by other users (mode ${(stats.mode & 0o777).toString(8)}); run chmod 600 on it. Custodian will not start with it.`,
-      );
+      throw new PrivacySetupError(`The keyring ${path} can be read by other users (mode ${(stats.mode & 0o777).toString(8)}); run chmod 600 on it. Custodian will not start with it.`);
     }
     return stats;
   }

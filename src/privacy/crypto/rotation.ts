@@ -51,9 +51,7 @@ export async function dropRetiredMasterKeys(ctx: KernelContext, db: Db, actor: A
   const { rows } = await sql<{ n: number }>`select count(*)::int as n from privacy_subject_keys where master_key_id = any(${retired}::text[])`.execute(db);
   const remaining = Number(rows[0]?.n ?? 0);
   if (remaining > 0) {
-    throw conflict(
-      `${remaining} data key(s) are still wrapped under a retired master key; the rotation has not completed. Run \`custodian keyring rewrap\` first, then drop.`,
-    );
+    throw conflict(`${remaining} data key(s) are still wrapped under a retired master key; the rotation has not completed. Run \`custodian keyring rewrap\` first, then drop.`);
   }
   for (const keyId of retired) await ctx.masterKeys.drop(keyId);
   await appendAudit(db, [{ actor, action: 'key.drop', outcome: 'ok', detail: { master_keys: retired } }], ctx.now());

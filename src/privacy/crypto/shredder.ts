@@ -17,7 +17,10 @@ export type ShredNodes = Map<string, Buffer>;
 
 const nodeKey = (depth: number, prefix: number) => `${depth}:${prefix}`;
 const prefixOf = (leaf: number, depth: number) => Math.floor(leaf / 2 ** (SHRED_DEPTH - depth));
-const child = (key: Buffer, bit: number) => createHmac('sha256', key).update(bit ? 'custodian/shred/R' : 'custodian/shred/L').digest();
+const child = (key: Buffer, bit: number) =>
+  createHmac('sha256', key)
+    .update(bit ? 'custodian/shred/R' : 'custodian/shred/L')
+    .digest();
 
 export function newShredder(): ShredNodes {
   return new Map([[nodeKey(0, 0), randomBytes(32)]]);

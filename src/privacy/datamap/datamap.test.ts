@@ -26,11 +26,35 @@ function problemsOf(raw: Record<string, unknown>): string {
 
 test('the demo data map declares every purpose and category the seeds name', () => {
   const map = loadDataMap(demoDir);
-  for (const purpose of ['fulfillment', 'order-status', 'billing', 'support', 'recommendations', 'newsletters', 'software-registration', 'online-software', 'monitoring', 'account', 'quotes', 'mailing-list', 'emergency']) {
+  for (const purpose of [
+    'fulfillment',
+    'order-status',
+    'billing',
+    'support',
+    'recommendations',
+    'newsletters',
+    'software-registration',
+    'online-software',
+    'monitoring',
+    'account',
+    'quotes',
+    'mailing-list',
+    'emergency',
+  ]) {
     assert.ok(map.purposes.has(purpose), `purpose ${purpose}`);
   }
   // P004-03: name, company, address, phone, email, location, billing information.
-  for (const category of ['user.name', 'user.contact.organization', 'user.contact.address', 'user.contact.phone_number', 'user.contact.email', 'user.location.precise', 'user.financial.bank_account', 'user.payment', 'user.telecom.cpni']) {
+  for (const category of [
+    'user.name',
+    'user.contact.organization',
+    'user.contact.address',
+    'user.contact.phone_number',
+    'user.contact.email',
+    'user.location.precise',
+    'user.financial.bank_account',
+    'user.payment',
+    'user.telecom.cpni',
+  ]) {
     assert.ok(map.categories.get(category)?.storable, `category ${category}`);
   }
   for (const subject of ['customer', 'vendor-contact', 'staff', 'mailing-list-member', 'service-contact', 'visitor']) {

@@ -88,9 +88,7 @@ export function fidesDocument(map: DataMap): Record<string, unknown> {
     collections: [
       {
         name: 'subjects',
-        fields: [
-          { name: 'id', data_categories: ['user.unique_id.pseudonymous'], fides_meta: { primary_key: true, data_type: 'string' } },
-        ],
+        fields: [{ name: 'id', data_categories: ['user.unique_id.pseudonymous'], fides_meta: { primary_key: true, data_type: 'string' } }],
       },
       {
         name: 'personal_items',

@@ -70,7 +70,9 @@ function isObject(value: unknown): value is Raw {
 export function readDataMapFiles(dir: string): { raw: Raw; origin: Record<string, string> } {
   let files: string[];
   try {
-    files = readdirSync(dir).filter((f) => /\.ya?ml$/.test(f)).sort();
+    files = readdirSync(dir)
+      .filter((f) => /\.ya?ml$/.test(f))
+      .sort();
   } catch (err) {
     throw new PrivacySetupError(`Cannot read the data map folder ${dir} (${(err as Error).message}); set DATAMAP_DIR.`);
   }
@@ -190,7 +192,11 @@ export function validateDataMap(raw: Raw, taxonomy: Taxonomy = fideslangTaxonomy
     return { version, effective, summary: str(v, 'summary', at) };
   });
   if (section('policy_versions') !== undefined && policyVersions.length === 0) problems.add(where('policy_versions'), 'must list at least one version');
-  uniqueIds(policyVersions.map((p) => ({ id: p.version })), where('policy_versions'), /^[A-Za-z0-9][A-Za-z0-9._-]{0,39}$/);
+  uniqueIds(
+    policyVersions.map((p) => ({ id: p.version })),
+    where('policy_versions'),
+    /^[A-Za-z0-9][A-Za-z0-9._-]{0,39}$/,
+  );
   for (let i = 1; i < policyVersions.length; i++) {
     if (policyVersions[i]!.effective <= policyVersions[i - 1]!.effective) problems.add(where('policy_versions', `[${i}]`), 'must take effect after the version before it');
   }
@@ -275,7 +281,7 @@ export function validateDataMap(raw: Raw, taxonomy: Taxonomy = fideslangTaxonomy
       const name = str(p, 'name', at);
       const description = str(p, 'description', at);
       const dataUse = str(p, 'data_use', at);
-      if (FORBIDDEN_PURPOSE_WORDS.test(`${id.replaceAll("-", " ")} ${name}`)) problems.add(at, 'a purpose that sells personal data or customer lists cannot be declared');
+      if (FORBIDDEN_PURPOSE_WORDS.test(`${id.replaceAll('-', ' ')} ${name}`)) problems.add(at, 'a purpose that sells personal data or customer lists cannot be declared');
       if (dataUse && !knownUses.has(dataUse)) problems.add(`${at}.data_use`, `${dataUse} is not a fideslang data use nor a declared extension`);
       if (FORBIDDEN_DATA_USES.some((re) => re.test(dataUse))) problems.add(`${at}.data_use`, `${dataUse} shares or sells data to third parties; only disclosures on a fixed basis may do that`);
       const legalBasis = str(p, 'legal_basis', at) as LegalBasis;

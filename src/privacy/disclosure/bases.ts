@@ -16,16 +16,7 @@ export interface BasisRule {
   cpniWithApproval: boolean;
 }
 
-export const recipientKinds = [
-  'processor',
-  'carrier',
-  'vendor',
-  'credit-agency',
-  'emergency-service',
-  'law-enforcement',
-  'court',
-  'survey-intermediary',
-] as const;
+export const recipientKinds = ['processor', 'carrier', 'vendor', 'credit-agency', 'emergency-service', 'law-enforcement', 'court', 'survey-intermediary'] as const;
 export type RecipientKind = (typeof recipientKinds)[number];
 
 const rule = (label: string, options: Partial<Omit<BasisRule, 'label'>> = {}): BasisRule => ({

@@ -76,7 +76,10 @@ export function checkDisclosure(ctx: KernelContext, r: Omit<DisclosureRequest, '
   const categories = [...(r.projection !== undefined ? (ctx.map.projections.get(r.projection)?.categories ?? []) : (r.categories ?? []))];
   const no = (reason: RefusalReason, message: string): Check => ({ ok: false, reason, message, categories });
   if (!isDisclosureBasis(r.basis)) {
-    return no('basis-unknown', `There is no disclosure basis ${r.basis}. Personal data is never sold or given out for mailing lists or surveys; the bases are: ${Object.keys(disclosureBases).join(', ')}.`);
+    return no(
+      'basis-unknown',
+      `There is no disclosure basis ${r.basis}. Personal data is never sold or given out for mailing lists or surveys; the bases are: ${Object.keys(disclosureBases).join(', ')}.`,
+    );
   }
   const rule = disclosureBases[r.basis];
   const recipient = ctx.map.recipients.get(r.recipient);

@@ -43,15 +43,32 @@ testEachDatabase('a recipient gets only the categories it is declared to receive
   const { kernel } = await testKernel(db);
   const subject = await buyer(db, kernel);
   const packer = staffActor('staff-pack', 'fulfilment');
-  const refused = await refusal(kernel.disclose(db, { subject, recipient: 'carriers', categories: ['user.name', 'user.contact.email'], purpose: 'fulfillment', basis: 'fulfillment', order: 'order-1', actor: packer }));
+  const refused = await refusal(
+    kernel.disclose(db, { subject, recipient: 'carriers', categories: ['user.name', 'user.contact.email'], purpose: 'fulfillment', basis: 'fulfillment', order: 'order-1', actor: packer }),
+  );
   assert.equal(refused.reason, 'recipient-may-not-receive');
   assert.match(refused.message, /user\.contact\.email/);
-  assert.equal((await refusal(kernel.disclose(db, { subject, recipient: 'carriers', categories: ['user.name'], purpose: 'fulfillment', basis: 'fulfillment', actor: packer }))).reason, 'order-required');
-  const shared = await kernel.disclose(db, { subject, recipient: 'carriers', recipientRef: 'UPS', categories: ['user.name', 'user.contact.address', 'user.contact.phone_number'], purpose: 'fulfillment', basis: 'fulfillment', order: 'order-1', actor: packer });
+  assert.equal(
+    (await refusal(kernel.disclose(db, { subject, recipient: 'carriers', categories: ['user.name'], purpose: 'fulfillment', basis: 'fulfillment', actor: packer }))).reason,
+    'order-required',
+  );
+  const shared = await kernel.disclose(db, {
+    subject,
+    recipient: 'carriers',
+    recipientRef: 'UPS',
+    categories: ['user.name', 'user.contact.address', 'user.contact.phone_number'],
+    purpose: 'fulfillment',
+    basis: 'fulfillment',
+    order: 'order-1',
+    actor: packer,
+  });
   assert.deepEqual(Object.keys(shared.values).sort(), ['user.contact.address', 'user.contact.phone_number', 'user.name']);
   const rows = await ledger(db, subject);
   assert.equal(rows.length, 1);
-  assert.deepEqual([rows[0]!.recipient, rows[0]!.basis, rows[0]!.order_ref, rows[0]!.categories], ['carriers', 'fulfillment', 'order-1', ['user.name', 'user.contact.address', 'user.contact.phone_number']]);
+  assert.deepEqual(
+    [rows[0]!.recipient, rows[0]!.basis, rows[0]!.order_ref, rows[0]!.categories],
+    ['carriers', 'fulfillment', 'order-1', ['user.name', 'user.contact.address', 'user.contact.phone_number']],
+  );
   await assert.rejects(sql`delete from privacy_disclosures`.execute(db), /append-only/);
 });
 
@@ -59,17 +76,22 @@ testEachDatabase('there is no basis to sell data or hand out marketing lists; su
   const { kernel } = await testKernel(db);
   const subject = await buyer(db, kernel);
   for (const basis of ['sale', 'marketing-list', 'marketing', 'survey-list', 'partners']) {
-    const refused = await refusal(kernel.disclose(db, { subject, recipient: 'vendors', categories: ['user.name', 'user.contact.email'], purpose: 'fulfillment', basis, order: 'o-1', actor: staffActor('staff-owner', 'owner') }));
+    const refused = await refusal(
+      kernel.disclose(db, { subject, recipient: 'vendors', categories: ['user.name', 'user.contact.email'], purpose: 'fulfillment', basis, order: 'o-1', actor: staffActor('staff-owner', 'owner') }),
+    );
     assert.equal(refused.reason, 'basis-unknown', basis);
   }
   // Nor is there any recipient outside the order's fulfilment chain to give it to.
-  assert.equal((await refusal(kernel.disclose(db, { subject, recipient: 'list-broker', categories: ['user.contact.email'], purpose: 'newsletters', basis: 'consent', actor: system }))).reason, 'unknown-recipient');
+  assert.equal(
+    (await refusal(kernel.disclose(db, { subject, recipient: 'list-broker', categories: ['user.contact.email'], purpose: 'newsletters', basis: 'consent', actor: system }))).reason,
+    'unknown-recipient',
+  );
   const { rows } = await sql<{ n: number }>`select count(*)::int as n from privacy_audit_log where subject_id = ${subject}::uuid and action = 'disclosure' and outcome = 'refused'`.execute(db);
   assert.equal(rows[0]!.n, 6);
   assert.equal((await ledger(db, subject)).length, 0);
 });
 
-testEachDatabase('a disclosure outside fulfilment needs a basis from the fixed list and the DPO\'s approval, and lands in the ledger', async ({ db }) => {
+testEachDatabase("a disclosure outside fulfilment needs a basis from the fixed list and the DPO's approval, and lands in the ledger", async ({ db }) => {
   const { kernel } = await testKernel(db);
   const subject = await buyer(db, kernel);
   const request = { subject, recipient: 'courts', categories: ['user.name', 'user.contact.address'], purpose: 'legal-compliance', basis: 'court-order', actor: dpo };
@@ -93,11 +115,21 @@ testEachDatabase('a disclosure outside fulfilment needs a basis from the fixed l
   await kernel.decideDisclosure(db, { approval: rejected, decision: 'rejected', actor: staffActor('staff-dpo-2', 'dpo') });
   assert.equal((await refusal(kernel.disclose(db, { ...request, approval: rejected }))).reason, 'approval-invalid');
   // Credit agencies are reachable only on a credit basis, with approval.
-  assert.equal((await refusal(kernel.disclose(db, { subject, recipient: 'credit-agency', categories: ['user.name'], purpose: 'collections', basis: 'fulfillment', order: 'o-9', actor: system }))).reason, 'basis-not-for-recipient');
-  assert.equal((await refusal(kernel.disclose(db, { subject, recipient: 'credit-agency', categories: ['user.name'], purpose: 'collections', basis: 'collections', actor: staffActor('staff-acc', 'accountant') }))).reason, 'dpo-approval-required');
+  assert.equal(
+    (await refusal(kernel.disclose(db, { subject, recipient: 'credit-agency', categories: ['user.name'], purpose: 'collections', basis: 'fulfillment', order: 'o-9', actor: system }))).reason,
+    'basis-not-for-recipient',
+  );
+  assert.equal(
+    (await refusal(kernel.disclose(db, { subject, recipient: 'credit-agency', categories: ['user.name'], purpose: 'collections', basis: 'collections', actor: staffActor('staff-acc', 'accountant') })))
+      .reason,
+    'dpo-approval-required',
+  );
 
   const rows = await ledger(db, subject);
-  assert.deepEqual(rows.map((r) => [r.recipient, r.basis]), [['courts', 'court-order']]);
+  assert.deepEqual(
+    rows.map((r) => [r.recipient, r.basis]),
+    [['courts', 'court-order']],
+  );
   const { rows: linked } = await sql<{ approval_id: string }>`select approval_id from privacy_disclosures where subject_id = ${subject}::uuid`.execute(db);
   assert.equal(linked[0]!.approval_id, approval);
 });
@@ -109,7 +141,15 @@ testEachDatabase('CPNI is never disclosed to a third party without a recorded au
   assert.equal((await refusal(kernel.disclose(db, share))).reason, 'cpni-needs-authorisation');
   // Name is not CPNI and may go on a fulfilment basis.
   await kernel.disclose(db, { ...share, categories: ['user.name'] });
-  await kernel.recordConsent(db, { subject, purpose: 'billing', recipient: 'telecom-partner', action: 'grant', channel: 'paper', actor: staffActor('staff-s', 'support'), evidence: 'signed CPNI authorisation form 2024-11' });
+  await kernel.recordConsent(db, {
+    subject,
+    purpose: 'billing',
+    recipient: 'telecom-partner',
+    action: 'grant',
+    channel: 'paper',
+    actor: staffActor('staff-s', 'support'),
+    evidence: 'signed CPNI authorisation form 2024-11',
+  });
   const released = await kernel.disclose(db, share);
   assert.deepEqual(released.values['user.telecom.cpni'], { plan: 'fiber 1G', calls: 37 });
   await kernel.recordConsent(db, { subject, purpose: 'billing', recipient: 'telecom-partner', action: 'withdraw', channel: 'web', actor: selfActor(subject) });
@@ -130,22 +170,75 @@ testEachDatabase('an emergency call may pass location to an emergency service, l
   const { kernel } = await testKernel(db);
   const subject = await buyer(db, kernel);
   await kernel.write(db, { subject, actor: system, purpose: 'emergency', values: { 'user.location.precise': { lat: 46.12, lon: -67.84 } } });
-  const released = await kernel.disclose(db, { subject, recipient: 'emergency-services', categories: ['user.location.precise', 'user.contact.phone_number'], purpose: 'emergency', basis: 'emergency', actor: testActor('e911') });
+  const released = await kernel.disclose(db, {
+    subject,
+    recipient: 'emergency-services',
+    categories: ['user.location.precise', 'user.contact.phone_number'],
+    purpose: 'emergency',
+    basis: 'emergency',
+    actor: testActor('e911'),
+  });
   assert.deepEqual(released.values['user.location.precise'], { lat: 46.12, lon: -67.84 });
-  assert.equal((await refusal(kernel.disclose(db, { subject, recipient: 'carriers', categories: ['user.contact.address'], purpose: 'fulfillment', basis: 'emergency', actor: system }))).reason, 'basis-not-for-recipient');
-  assert.deepEqual((await ledger(db, subject)).map((r) => r.basis), ['emergency']);
+  assert.equal(
+    (await refusal(kernel.disclose(db, { subject, recipient: 'carriers', categories: ['user.contact.address'], purpose: 'fulfillment', basis: 'emergency', actor: system }))).reason,
+    'basis-not-for-recipient',
+  );
+  assert.deepEqual(
+    (await ledger(db, subject)).map((r) => r.basis),
+    ['emergency'],
+  );
 });
 
 testEachDatabase('a vendor sees exactly the buyer fields of its own order, each view is ledgered, and the buyer can list who received their data', async ({ db }) => {
   const { kernel } = await testKernel(db);
   const subject = await buyer(db, kernel);
   const vendor = vendorActor('vendor-acme');
-  const view = await kernel.disclose(db, { subject, recipient: 'vendors', recipientRef: 'vendor-acme', projection: 'vendor', purpose: 'fulfillment', basis: 'fulfillment', order: 'order-55', actor: vendor });
+  const view = await kernel.disclose(db, {
+    subject,
+    recipient: 'vendors',
+    recipientRef: 'vendor-acme',
+    projection: 'vendor',
+    purpose: 'fulfillment',
+    basis: 'fulfillment',
+    order: 'order-55',
+    actor: vendor,
+  });
   assert.deepEqual(Object.keys(view.values).sort(), ['user.contact.address', 'user.contact.email', 'user.contact.phone_number', 'user.name']);
-  assert.equal((await refusal(kernel.disclose(db, { subject, recipient: 'vendors', recipientRef: 'vendor-other', projection: 'vendor', purpose: 'fulfillment', basis: 'fulfillment', order: 'order-55', actor: vendor }))).reason, 'not-own-data');
-  assert.equal((await refusal(kernel.disclose(db, { subject, recipient: 'vendors', recipientRef: 'vendor-acme', categories: ['user.telecom.cpni'], purpose: 'fulfillment', basis: 'fulfillment', order: 'order-55', actor: vendor }))).reason, 'recipient-may-not-receive');
+  assert.equal(
+    (
+      await refusal(
+        kernel.disclose(db, { subject, recipient: 'vendors', recipientRef: 'vendor-other', projection: 'vendor', purpose: 'fulfillment', basis: 'fulfillment', order: 'order-55', actor: vendor }),
+      )
+    ).reason,
+    'not-own-data',
+  );
+  assert.equal(
+    (
+      await refusal(
+        kernel.disclose(db, {
+          subject,
+          recipient: 'vendors',
+          recipientRef: 'vendor-acme',
+          categories: ['user.telecom.cpni'],
+          purpose: 'fulfillment',
+          basis: 'fulfillment',
+          order: 'order-55',
+          actor: vendor,
+        }),
+      )
+    ).reason,
+    'recipient-may-not-receive',
+  );
   assert.equal((await refusal(kernel.read(db, { subject, actor: vendor, purpose: 'fulfillment', projection: 'vendor' }))).reason, 'vendor-needs-disclosure');
-  await kernel.disclose(db, { subject, recipient: 'payment-processor', categories: ['user.name', 'user.contact.email'], purpose: 'fulfillment', basis: 'fulfillment', order: 'order-55', actor: system });
+  await kernel.disclose(db, {
+    subject,
+    recipient: 'payment-processor',
+    categories: ['user.name', 'user.contact.email'],
+    purpose: 'fulfillment',
+    basis: 'fulfillment',
+    order: 'order-55',
+    actor: system,
+  });
 
   const received = await kernel.disclosuresOf(db, { subject, order: 'order-55', actor: testActor('test'), purpose: 'fulfillment' });
   assert.deepEqual(

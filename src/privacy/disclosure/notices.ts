@@ -72,7 +72,9 @@ export async function recordNotices(ctx: KernelContext, db: Db, r: NoticeRequest
     const { categories, ids: disclosures } = row;
     await sql`
       insert into privacy_recipient_notices (id, at, subject_id, kind, recipient, recipient_ref, categories, orders, disclosures, actor_kind, actor_id)
-      values (${id}::uuid, ${at}, ${r.subject}::uuid, ${r.kind}, ${row.recipient}, ${row.recipient_ref}, ${categories}::text[], ${row.orders}::text[], ${disclosures}::uuid[], ${who.kind}, ${who.id})`.execute(db);
+      values (${id}::uuid, ${at}, ${r.subject}::uuid, ${r.kind}, ${row.recipient}, ${row.recipient_ref}, ${categories}::text[], ${row.orders}::text[], ${disclosures}::uuid[], ${who.kind}, ${who.id})`.execute(
+      db,
+    );
     notices.push({
       id,
       at,

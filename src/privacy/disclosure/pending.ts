@@ -31,7 +31,17 @@ export async function pendingDisclosureRequests(ctx: KernelContext, db: Db, acto
   if (actor.kind !== 'staff' || (actor.role !== 'dpo' && actor.role !== 'owner')) {
     return refuse(ctx, db, base, 'not-dpo', 'Only the data protection officer and owners see the disclosure requests.');
   }
-  const { rows } = await sql<{ id: string; requested_at: Date; requested_by: string; subject_id: string; recipient: string; categories: string[]; purpose: string; basis: string; order_ref: string | null }>`
+  const { rows } = await sql<{
+    id: string;
+    requested_at: Date;
+    requested_by: string;
+    subject_id: string;
+    recipient: string;
+    categories: string[];
+    purpose: string;
+    basis: string;
+    order_ref: string | null;
+  }>`
     select a.id, a.requested_at, a.requested_by, a.subject_id, a.recipient, a.categories, a.purpose, a.basis, a.order_ref
     from privacy_disclosure_approvals a
     where not exists (select 1 from privacy_disclosure_decisions d where d.approval_id = a.id)

@@ -29,8 +29,7 @@ export function conditionsOf(ctx: KernelContext, purpose: Purpose, mode: 'read' 
   };
 }
 
-const latestConsent = (purpose: string) =>
-  sql`(select c.action from privacy_consents c where c.subject_id = s.id and c.purpose = ${purpose} and c.recipient = '' order by c.id desc limit 1)`;
+const latestConsent = (purpose: string) => sql`(select c.action from privacy_consents c where c.subject_id = s.id and c.purpose = ${purpose} and c.recipient = '' order by c.id desc limit 1)`;
 
 /** A boolean SQL expression over `s` (privacy_subjects) that holds when the conditions are met. */
 export function conditionsSql(purpose: string, c: PurposeConditions, categories: readonly string[]): RawBuilder<unknown> {

@@ -160,12 +160,7 @@ export async function readItems(ctx: KernelContext, db: Db, request: ReadRequest
  * Reads and decrypts a subject's items after the access rules passed, checking the purpose's
  * database conditions and writing `entry` to the audit log in the same statement.
  */
-export async function fetchItems(
-  ctx: KernelContext,
-  db: Db,
-  request: { subject: string; purpose: Purpose; categories: string[]; ref?: string },
-  entry: AuditEntry,
-): Promise<PersonalRecord> {
+export async function fetchItems(ctx: KernelContext, db: Db, request: { subject: string; purpose: Purpose; categories: string[]; ref?: string }, entry: AuditEntry): Promise<PersonalRecord> {
   const { subject, purpose, categories } = request;
   const { outcome: _outcome, ...base } = entry;
   if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(subject)) throw validationError('subject', 'must be a subject id');

@@ -28,7 +28,11 @@ export async function syncPolicyVersions(ctx: KernelContext, db: Db): Promise<st
       added.push(v.version);
     }
     if (added.length) {
-      await appendAudit(trx, added.map((version) => ({ actor: systemActor('privacy.start'), action: 'policy.publish' as const, outcome: 'ok' as const, detail: { version } })), ctx.now());
+      await appendAudit(
+        trx,
+        added.map((version) => ({ actor: systemActor('privacy.start'), action: 'policy.publish' as const, outcome: 'ok' as const, detail: { version } })),
+        ctx.now(),
+      );
     }
     return added;
   });

@@ -80,7 +80,10 @@ testEachDatabase('every stored item records the policy version it was collected 
   const versions = Object.fromEntries(record.items.map((i) => [i.category, i.policyVersion]));
   assert.deepEqual(versions, { 'user.name': '2024.1', 'user.contact.email': '2025.1' });
   const { rows } = await sql<{ category: string; policy_version: string }>`select category, policy_version from privacy_items where subject_id = ${subject}::uuid order by category`.execute(db);
-  assert.deepEqual(rows, [{ category: 'user.contact.email', policy_version: '2025.1' }, { category: 'user.name', policy_version: '2024.1' }]);
+  assert.deepEqual(rows, [
+    { category: 'user.contact.email', policy_version: '2025.1' },
+    { category: 'user.name', policy_version: '2024.1' },
+  ]);
 });
 
 testEachDatabase('data collected before a purpose existed is not used for it until the person agrees', async ({ db }) => {
@@ -105,7 +108,13 @@ testEachDatabase('data collected before a purpose existed is not used for it unt
 testEachDatabase('order data is readable only for fulfilment and order status; any other purpose is refused and audited', async ({ db }) => {
   const { kernel } = await testKernel(db);
   const subject = await kernel.createSubject(db, { kind: 'customer', actor: system, purpose: 'account' });
-  await kernel.write(db, { subject, actor: system, purpose: 'fulfillment', ref: 'order-7', values: { 'user.contact.address': { street: '1 Ship Street' }, 'user.behavior.purchase_history': ['item'] } });
+  await kernel.write(db, {
+    subject,
+    actor: system,
+    purpose: 'fulfillment',
+    ref: 'order-7',
+    values: { 'user.contact.address': { street: '1 Ship Street' }, 'user.behavior.purchase_history': ['item'] },
+  });
   await kernel.read(db, { subject, actor: system, purpose: 'fulfillment', categories: ['user.contact.address'], ref: 'order-7' });
   await kernel.read(db, { subject, actor: system, purpose: 'order-status', categories: ['user.behavior.purchase_history'], ref: 'order-7' });
   for (const purpose of ['newsletters', 'offers', 'recommendations', 'security']) {
@@ -117,9 +126,15 @@ testEachDatabase('order data is readable only for fulfilment and order status; a
   assert.equal(refusedPurpose.reason, 'unknown-purpose');
   const rows = await auditRows(db, subject);
   const refusals = rows.filter((r) => r.action === 'data.read' && r.outcome === 'refused');
-  assert.deepEqual(refusals.map((r) => r.purpose), ['newsletters', 'offers', 'recommendations', 'security', 'reselling']);
+  assert.deepEqual(
+    refusals.map((r) => r.purpose),
+    ['newsletters', 'offers', 'recommendations', 'security', 'reselling'],
+  );
   assert.ok(refusals.every((r) => r.detail.reason));
-  assert.deepEqual(rows.filter((r) => r.action === 'data.read' && r.outcome === 'ok').map((r) => r.purpose), ['fulfillment', 'order-status']);
+  assert.deepEqual(
+    rows.filter((r) => r.action === 'data.read' && r.outcome === 'ok').map((r) => r.purpose),
+    ['fulfillment', 'order-status'],
+  );
 });
 
 testEachDatabase('staff roles see only their categories, and every staff read is audited with its purpose', async ({ db }) => {
@@ -176,7 +191,14 @@ testEachDatabase('consent: a consent purpose needs a grant; withdrawal stops it 
   const mailer = testActor('newsletter-sender');
   assert.equal((await refusal(kernel.read(db, { subject, actor: mailer, purpose: 'newsletters', categories: ['user.contact.email'] }))).reason, 'consent-missing');
 
-  await kernel.recordConsent(db, { subject, purpose: 'newsletters', action: 'grant', channel: 'phone', actor: staffActor('staff-7', 'support'), evidence: 'call 14:02, agreed to product-update mail' });
+  await kernel.recordConsent(db, {
+    subject,
+    purpose: 'newsletters',
+    action: 'grant',
+    channel: 'phone',
+    actor: staffActor('staff-7', 'support'),
+    evidence: 'call 14:02, agreed to product-update mail',
+  });
   assert.equal((await kernel.read(db, { subject, actor: mailer, purpose: 'newsletters', categories: ['user.contact.email'] })).values['user.contact.email'], 'nell@example.test');
 
   await kernel.recordConsent(db, { subject, purpose: 'newsletters', action: 'withdraw', channel: 'web', actor: selfActor(subject) });
@@ -194,7 +216,10 @@ testEachDatabase('consent: a consent purpose needs a grant; withdrawal stops it 
   assert.equal(ledger[0]!.evidence, 'call 14:02, agreed to product-update mail');
   assert.ok(ledger.every((e) => e.recordedAt instanceof Date && /^\d{4}\.\d$/.test(e.policyVersion)));
   const state = await kernel.consentState(db, { subject, actor: testActor('test'), purpose: 'data-rights' });
-  assert.deepEqual(state.map((s) => [s.purpose, s.state]), [['newsletters', 'withdrawn']]);
+  assert.deepEqual(
+    state.map((s) => [s.purpose, s.state]),
+    [['newsletters', 'withdrawn']],
+  );
 
   const { rows } = await sql<{ evidence: Buffer }>`select evidence from privacy_consents where subject_id = ${subject}::uuid and evidence is not null`.execute(db);
   assert.ok(!Buffer.from(rows[0]!.evidence).toString('latin1').includes('product-update'), 'evidence is encrypted');

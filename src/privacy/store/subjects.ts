@@ -30,11 +30,7 @@ export function currentPolicyVersion(ctx: KernelContext): string {
   return version.version;
 }
 
-export async function createSubject(
-  ctx: KernelContext,
-  db: Db,
-  request: { kind: string; actor: Actor; purpose: string },
-): Promise<string> {
+export async function createSubject(ctx: KernelContext, db: Db, request: { kind: string; actor: Actor; purpose: string }): Promise<string> {
   const { kind, actor, purpose: purposeId } = request;
   if (!ctx.map.subjects.has(kind)) throw validationError('kind', `is not a data subject kind of the data map`);
   const id = randomUUID();
@@ -107,7 +103,13 @@ export async function setRestricted(ctx: KernelContext, db: Db, request: { subje
   // Lifting an opt-out of all communication is the person's own act (decision 0030); staff may
   // restrict someone only when carrying out their request (the roles with the data-rights purpose).
   if (actor.kind === 'staff' && (!restricted || !mayActOnRights(ctx.map, actor, subject))) {
-    return refuse(ctx, db, { actor, action, subjectId: subject }, 'role-may-not-record-consent', restricted ? `The ${actor.role} role may not restrict a person; the privacy officer or support do, on the person's request.` : 'Only the person lifts their own opt-out or deactivation.');
+    return refuse(
+      ctx,
+      db,
+      { actor, action, subjectId: subject },
+      'role-may-not-record-consent',
+      restricted ? `The ${actor.role} role may not restrict a person; the privacy officer or support do, on the person's request.` : 'Only the person lifts their own opt-out or deactivation.',
+    );
   }
   const { rows } = await sql<{ id: string }>`
     update privacy_subjects set status = ${restricted ? 'restricted' : 'active'}, status_changed_at = ${at}

@@ -84,7 +84,8 @@ function disclosuresTable(v: CentreView): SafeHtml {
   if (v.disclosures.length === 0) return html`<p>Nobody outside the shop has received your data.</p>`;
   return html`<div class="table-scroll"><table><caption>Every time your data left us</caption><thead><tr><th scope="col">When</th><th scope="col">Who</th><th scope="col">What</th><th scope="col">Why</th><th scope="col">For</th></tr></thead>
 <tbody>${v.disclosures.map(
-    (d) => html`<tr><td>${when(d.at)}</td><td>${d.recipientName}</td><td>${d.categories.map((c) => (v.map.categories.get(c) ? categoryLabel(v.map.categories.get(c)!) : c)).join(', ')}</td><td>${d.basisLabel}</td><td>${d.order ? `Order ${v.orders.get(d.order) ?? '(deleted)'}` : '—'}</td></tr>`,
+    (d) =>
+      html`<tr><td>${when(d.at)}</td><td>${d.recipientName}</td><td>${d.categories.map((c) => (v.map.categories.get(c) ? categoryLabel(v.map.categories.get(c)!) : c)).join(', ')}</td><td>${d.basisLabel}</td><td>${d.order ? `Order ${v.orders.get(d.order) ?? '(deleted)'}` : '—'}</td></tr>`,
   )}</tbody></table></div>`;
 }
 
@@ -135,7 +136,15 @@ export interface CorrectForm {
   state: FormState;
 }
 
-const formLabels: Record<string, string> = { name: 'Name', phone: 'Phone number', line1: 'Address', line2: 'Address line 2 (optional)', postal_code: 'Postal code', city: 'City', country: 'Country (two-letter code, e.g. US)' };
+const formLabels: Record<string, string> = {
+  name: 'Name',
+  phone: 'Phone number',
+  line1: 'Address',
+  line2: 'Address line 2 (optional)',
+  postal_code: 'Postal code',
+  city: 'City',
+  country: 'Country (two-letter code, e.g. US)',
+};
 
 export function correctPage(f: CorrectForm): Page {
   const s = f.state;
@@ -254,7 +263,10 @@ ${input(state, { name: 'password', label: 'Password', type: 'password', autocomp
   };
 }
 
-export function accessLogPage(entries: readonly { at: Date; by: string; byDetail: string | null; action: string; outcome: string; purpose: string | null; categories: string[] }[], map: DataMap): Page {
+export function accessLogPage(
+  entries: readonly { at: Date; by: string; byDetail: string | null; action: string; outcome: string; purpose: string | null; categories: string[] }[],
+  map: DataMap,
+): Page {
   const actions: Record<string, string> = {
     'data.read': 'read',
     'data.write': 'stored',

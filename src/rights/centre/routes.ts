@@ -26,21 +26,37 @@ const OPEN_ORDER = new Set(['pending_payment', 'paid', 'fulfilling', 'on_hold'])
 const password = { type: 'string', minLength: 1, maxLength: 256 } as const;
 const passwordBody = { type: 'object', additionalProperties: false, required: ['password'], properties: { password } } as const;
 const reactivateBody = { type: 'object', additionalProperties: false, required: ['email', 'password'], properties: { email: { type: 'string', minLength: 3, maxLength: 254 }, password } } as const;
-const choiceBody = { type: 'object', additionalProperties: false, required: ['purpose', 'choice'], properties: { purpose: { type: 'string', maxLength: 100 }, choice: { type: 'string', enum: ['grant', 'withdraw'] } } } as const;
+const choiceBody = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['purpose', 'choice'],
+  properties: { purpose: { type: 'string', maxLength: 100 }, choice: { type: 'string', enum: ['grant', 'withdraw'] } },
+} as const;
 const field = { type: 'string', maxLength: 200 } as const;
 const correctBody = { type: 'object', additionalProperties: false, properties: { name: field, phone: field, line1: field, line2: field, postal_code: field, city: field, country: field } } as const;
 const itemParams = { type: 'object', required: ['id'], properties: { id: { type: 'string', format: 'uuid' } } } as const;
-const exportResponse = { type: 'object', additionalProperties: true, required: ['format', 'generated_at', 'shop', 'sections'], properties: { format: { type: 'string' }, generated_at: { type: 'string' }, shop: { type: 'object', additionalProperties: true }, sections: { type: 'array', items: { type: 'object', additionalProperties: true } } } } as const;
+const exportResponse = {
+  type: 'object',
+  additionalProperties: true,
+  required: ['format', 'generated_at', 'shop', 'sections'],
+  properties: {
+    format: { type: 'string' },
+    generated_at: { type: 'string' },
+    shop: { type: 'object', additionalProperties: true },
+    sections: { type: 'array', items: { type: 'object', additionalProperties: true } },
+  },
+} as const;
 const errors = { 400: errorBody, 401: errorBody, 403: errorBody, 404: errorBody, 409: errorBody };
 
 type Body = Record<string, string>;
 
 export async function centreRoutes(app: FastifyInstance, deps: RightsDeps): Promise<void> {
   const { accounts } = app;
-  const state = (request: FastifyRequest, reply: FastifyReply) => (extra: Partial<FormState> = {}): FormState => ({ csrf: accounts.formToken(request, reply), ...extra });
+  const state =
+    (request: FastifyRequest, reply: FastifyReply) =>
+    (extra: Partial<FormState> = {}): FormState => ({ csrf: accounts.formToken(request, reply), ...extra });
 
-  const itemsOf = async (subject: string, actor: Actor): Promise<PersonalItem[]> =>
-    (await deps.kernel.read(app.db, { subject, actor, purpose: 'data-rights', projection: 'export' })).items;
+  const itemsOf = async (subject: string, actor: Actor): Promise<PersonalItem[]> => (await deps.kernel.read(app.db, { subject, actor, purpose: 'data-rights', projection: 'export' })).items;
 
   const centre = async (request: FastifyRequest, reply: FastifyReply, session: ActiveSession, notice?: string) => {
     const subject = session.user.subject_id;
@@ -70,7 +86,12 @@ export async function centreRoutes(app: FastifyInstance, deps: RightsDeps): Prom
   });
 
   // Where people look for these first: each leads to its place in the privacy centre.
-  for (const [path, target] of [['/account/export', '/account/privacy#copy'], ['/account/delete', '/account/privacy/delete'], ['/account/profile', '/account/privacy#data'], ['/account/consent', '/account/privacy#choices']] as const) {
+  for (const [path, target] of [
+    ['/account/export', '/account/privacy#copy'],
+    ['/account/delete', '/account/privacy/delete'],
+    ['/account/profile', '/account/privacy#data'],
+    ['/account/consent', '/account/privacy#choices'],
+  ] as const) {
     app.get(path, { schema: { hide: true } }, async (_request, reply) => reply.redirect(target, 301));
   }
 
@@ -89,7 +110,11 @@ export async function centreRoutes(app: FastifyInstance, deps: RightsDeps): Prom
     const subject = session.user.subject_id;
     const actor = session.actor;
     const doc = await buildExport(deps, app.db, subject, actor);
-    return sendPage(request, reply, exportPage(doc, { download: html`<a class="button" href="/account/privacy/export.json" download>Download it (JSON)</a>`, back: html`<a href="/account/privacy">Back to your privacy</a>` }));
+    return sendPage(
+      request,
+      reply,
+      exportPage(doc, { download: html`<a class="button" href="/account/privacy/export.json" download>Download it (JSON)</a>`, back: html`<a href="/account/privacy">Back to your privacy</a>` }),
+    );
   });
 
   const download = async (session: ActiveSession) => {
@@ -106,12 +131,22 @@ export async function centreRoutes(app: FastifyInstance, deps: RightsDeps): Prom
     const session = await accounts.customerPage(request, reply);
     if (!session) return reply;
     const doc = await download(session);
-    return reply.header('cache-control', 'no-store').header('content-disposition', `attachment; filename="${exportFileName(doc)}"`).type('application/json; charset=utf-8').send(JSON.stringify(doc, null, 1));
+    return reply
+      .header('cache-control', 'no-store')
+      .header('content-disposition', `attachment; filename="${exportFileName(doc)}"`)
+      .type('application/json; charset=utf-8')
+      .send(JSON.stringify(doc, null, 1));
   });
 
   app.get(
     '/api/account/export',
-    { schema: { tags: ['account'], summary: 'Everything the shop holds about the signed-in customer (P001-10), in the documented export format (docs/export-schema.json); recorded as an access request', response: { 200: exportResponse, ...errors } } },
+    {
+      schema: {
+        tags: ['account'],
+        summary: 'Everything the shop holds about the signed-in customer (P001-10), in the documented export format (docs/export-schema.json); recorded as an access request',
+        response: { 200: exportResponse, ...errors },
+      },
+    },
     async (request, reply) => {
       const session = await accounts.requireSession(request, 'customer');
       return reply.header('cache-control', 'no-store').send(await download(session));
@@ -149,21 +184,39 @@ export async function centreRoutes(app: FastifyInstance, deps: RightsDeps): Prom
     const actor = session.actor;
     const item = await itemOf(session, request.params.id);
     const form = await correctForm(subject, item);
-    return handleForm(request, reply, state(request, reply), Object.keys(correctBody.properties), (s) => correctPage({ ...form, state: s }), async () => {
-      const value = valueFromInput(item.category as keyof typeof correctable, (request.body ?? {}) as Record<string, unknown>);
-      const done = await app.db.transaction().execute((trx) => correct(deps, trx, { subject, item: item.id, value, actor: actor, source: 'self', channel: 'web' }));
-      const orders = await orderNumbers(app.db, done.notices.flatMap((n) => n.orders));
-      return sendPage(request, reply, correctedPage({ label: form.label, notices: done.notices, orders }));
-    });
+    return handleForm(
+      request,
+      reply,
+      state(request, reply),
+      Object.keys(correctBody.properties),
+      (s) => correctPage({ ...form, state: s }),
+      async () => {
+        const value = valueFromInput(item.category as keyof typeof correctable, (request.body ?? {}) as Record<string, unknown>);
+        const done = await app.db.transaction().execute((trx) => correct(deps, trx, { subject, item: item.id, value, actor: actor, source: 'self', channel: 'web' }));
+        const orders = await orderNumbers(
+          app.db,
+          done.notices.flatMap((n) => n.orders),
+        );
+        return sendPage(request, reply, correctedPage({ label: form.label, notices: done.notices, orders }));
+      },
+    );
   });
 
   app.patch<{ Params: { id: string }; Body: Record<string, unknown> }>(
     '/api/account/items/:id',
-    { schema: { tags: ['account'], summary: 'Correct one item of the signed-in customer (a name, an address, a phone number); recipients that received it are told', params: itemParams, body: correctBody, response: { 200: { type: 'object', properties: { request: { type: 'string' }, recipients_told: { type: 'array', items: { type: 'string' } } } }, ...errors } } },
+    {
+      schema: {
+        tags: ['account'],
+        summary: 'Correct one item of the signed-in customer (a name, an address, a phone number); recipients that received it are told',
+        params: itemParams,
+        body: correctBody,
+        response: { 200: { type: 'object', properties: { request: { type: 'string' }, recipients_told: { type: 'array', items: { type: 'string' } } } }, ...errors },
+      },
+    },
     async (request) => {
       const session = await accounts.requireSession(request, 'customer');
       const subject = session.user.subject_id;
-    const actor = session.actor;
+      const actor = session.actor;
       const item = await itemOf(session, request.params.id);
       const value = valueFromInput(item.category as keyof typeof correctable, request.body);
       const done = await app.db.transaction().execute((trx) => correct(deps, trx, { subject, item: item.id, value, actor: actor, source: 'self', channel: 'web' }));
@@ -181,9 +234,9 @@ export async function centreRoutes(app: FastifyInstance, deps: RightsDeps): Prom
     const body = request.body as Body;
     const choice = choicesOf(deps.kernel.map, []).find((c) => c.purpose === body.purpose);
     if (!choice) throw validationError('purpose', 'is not a choice offered here');
-    await app.db.transaction().execute((trx) =>
-      deps.kernel.recordConsent(trx, { subject, purpose: choice.purpose, action: body.choice as 'grant' | 'withdraw', channel: 'web', actor: actor, evidence: 'privacy centre' }),
-    );
+    await app.db
+      .transaction()
+      .execute((trx) => deps.kernel.recordConsent(trx, { subject, purpose: choice.purpose, action: body.choice as 'grant' | 'withdraw', channel: 'web', actor: actor, evidence: 'privacy centre' }));
     return centre(request, reply, session, `${choice.name} is now ${body.choice === 'grant' ? 'on' : 'off'}.`);
   });
 
@@ -217,22 +270,36 @@ export async function centreRoutes(app: FastifyInstance, deps: RightsDeps): Prom
     const subject = session.user.subject_id;
     const actor = session.actor;
     const view = await leaveView(session, state(request, reply)());
-    return handleForm(request, reply, state(request, reply), [], (s) => deletePage({ ...view, state: s }), async () => {
-      await confirmed(request, session);
-      const started = await app.db.transaction().execute((trx) => beginDeletion(deps, trx, { subject, actor: actor, source: 'self', channel: 'web' }));
-      accounts.clearSession(reply);
-      return sendPage(request, reply, deletingPage(started.number));
-    });
+    return handleForm(
+      request,
+      reply,
+      state(request, reply),
+      [],
+      (s) => deletePage({ ...view, state: s }),
+      async () => {
+        await confirmed(request, session);
+        const started = await app.db.transaction().execute((trx) => beginDeletion(deps, trx, { subject, actor: actor, source: 'self', channel: 'web' }));
+        accounts.clearSession(reply);
+        return sendPage(request, reply, deletingPage(started.number));
+      },
+    );
   });
 
   app.post<{ Body: { password: string } }>(
     '/api/account/deletion',
-    { schema: { tags: ['account'], summary: 'Delete the signed-in customer\'s account and data (P000-12): signed out at once, erased by a job, a receipt mailed first', body: passwordBody, response: { 202: { type: 'object', properties: { request: { type: 'string' }, status: { type: 'string' } } }, ...errors } } },
+    {
+      schema: {
+        tags: ['account'],
+        summary: "Delete the signed-in customer's account and data (P000-12): signed out at once, erased by a job, a receipt mailed first",
+        body: passwordBody,
+        response: { 202: { type: 'object', properties: { request: { type: 'string' }, status: { type: 'string' } } }, ...errors },
+      },
+    },
     async (request, reply) => {
       const session = await accounts.requireSession(request, 'customer');
       await confirmed(request, session);
       const subject = session.user.subject_id;
-    const actor = session.actor;
+      const actor = session.actor;
       const started = await app.db.transaction().execute((trx) => beginDeletion(deps, trx, { subject, actor: actor, source: 'self', channel: 'web' }));
       accounts.clearSession(reply);
       return reply.code(202).send({ request: started.number, status: started.status });

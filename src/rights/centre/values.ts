@@ -11,8 +11,14 @@ export function valueText(value: PersonalValue): string {
   if (Array.isArray(value)) return value.map(valueText).join(', ');
   const { line1, line2, postal_code, city, country, ...rest } = value as Record<string, PersonalValue>;
   if (line1 !== undefined || city !== undefined) {
-    const town = [postal_code, city].filter((p) => p !== undefined && p !== '' && p !== null).map((p) => valueText(p!)).join(' ');
-    return [line1, line2, town, ...Object.values(rest), country].filter((p) => p !== undefined && p !== '' && p !== null).map((p) => (typeof p === 'string' ? p : valueText(p!))).join(', ');
+    const town = [postal_code, city]
+      .filter((p) => p !== undefined && p !== '' && p !== null)
+      .map((p) => valueText(p!))
+      .join(' ');
+    return [line1, line2, town, ...Object.values(rest), country]
+      .filter((p) => p !== undefined && p !== '' && p !== null)
+      .map((p) => (typeof p === 'string' ? p : valueText(p!)))
+      .join(', ');
   }
   return Object.entries(value)
     .map(([k, v]) => `${k.replaceAll('_', ' ')}: ${valueText(v)}`)

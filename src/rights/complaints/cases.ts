@@ -16,7 +16,10 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const t = (db: Db) => tablesOf<RightsTables>(db);
 
 export async function addComplaintEvent(db: Db, complaintId: string, event: ComplaintEvent, actor: Actor, at: Date, detail: Detail = {}): Promise<void> {
-  await t(db).insertInto('rights_complaint_events').values({ complaint_id: complaintId, at, event, actor_ref: actorTag(actor), detail: JSON.stringify(detail) }).execute();
+  await t(db)
+    .insertInto('rights_complaint_events')
+    .values({ complaint_id: complaintId, at, event, actor_ref: actorTag(actor), detail: JSON.stringify(detail) })
+    .execute();
 }
 
 export async function insertComplaint(db: Db, input: { id: string; subject: string; filedBy: ComplaintFiler; channel: ComplaintChannel; receivedAt: Date; dueAt: Date }): Promise<Complaint> {
@@ -63,14 +66,7 @@ export async function complaintsOfSubject(db: Db, subject: string): Promise<Comp
 
 /** Cases still to handle, waiting for an answer first, then by deadline; and the latest closed ones. */
 export async function listComplaints(db: Db, closedLimit = 50): Promise<{ active: Complaint[]; closed: Complaint[] }> {
-  const active = await t(db)
-    .selectFrom('rights_complaints')
-    .selectAll()
-    .where('closed_at', 'is', null)
-    .orderBy(sql`status = 'open'`, 'desc')
-    .orderBy('due_at')
-    .orderBy('number')
-    .execute();
+  const active = await t(db).selectFrom('rights_complaints').selectAll().where('closed_at', 'is', null).orderBy(sql`status = 'open'`, 'desc').orderBy('due_at').orderBy('number').execute();
   const closed = await t(db).selectFrom('rights_complaints').selectAll().where('closed_at', 'is not', null).orderBy('closed_at', 'desc').limit(closedLimit).execute();
   return { active, closed };
 }

@@ -15,8 +15,7 @@ export const caseFormLabels: Record<string, string> = { reply: 'Your answer', no
 
 const day = (d: Date | string) => new Date(d).toISOString().slice(0, 10);
 const when = (d: Date | string) => new Date(d).toISOString().slice(0, 16).replace('T', ' ');
-const crumbs = (here?: SafeHtml) =>
-  html`<p class="breadcrumbs"><a href="/staff">Staff console</a> › <a href="/staff/dpo">Privacy officer</a>${here ? html` › ${here}` : ''}</p>`;
+const crumbs = (here?: SafeHtml) => html`<p class="breadcrumbs"><a href="/staff">Staff console</a> › <a href="/staff/dpo">Privacy officer</a>${here ? html` › ${here}` : ''}</p>`;
 
 function dueCell(c: Complaint, now: Date): SafeHtml {
   return html`${day(c.due_at)}${isOverdue(c, now) ? html` <strong class="complaint-overdue">overdue</strong>` : ''}`;
@@ -27,7 +26,8 @@ function casesTable(caption: string, cases: readonly Complaint[], now: Date): Sa
   return html`<div class="complaint-table"><table><caption>${caption}</caption>
 <thead><tr><th scope="col">Complaint</th><th scope="col">Received</th><th scope="col">Answer due</th><th scope="col">Status</th><th scope="col">From</th></tr></thead>
 <tbody>${cases.map(
-    (c) => html`<tr><td><a href="/staff/dpo/complaints/${c.number}">${c.number}</a></td><td>${day(c.received_at)}</td><td>${dueCell(c, now)}</td><td>${statusLabels[c.status]}${c.closed_at ? ` ${day(c.closed_at)}` : ''}</td><td>${filerLabels[c.filed_by]}</td></tr>`,
+    (c) =>
+      html`<tr><td><a href="/staff/dpo/complaints/${c.number}">${c.number}</a></td><td>${day(c.received_at)}</td><td>${dueCell(c, now)}</td><td>${statusLabels[c.status]}${c.closed_at ? ` ${day(c.closed_at)}` : ''}</td><td>${filerLabels[c.filed_by]}</td></tr>`,
   )}</tbody></table></div>`;
 }
 
@@ -54,7 +54,8 @@ function actorLabel(tag: string, staffId: string): string {
 }
 
 function historyEntry(e: CaseFileEntry, staffId: string): SafeHtml {
-  const change = typeof e.detail.to === 'string' && e.event !== 'closed' && e.event !== 'reopened' && e.detail.from !== e.detail.to ? ` (now ${statusLabels[e.detail.to as ComplaintStatus].toLowerCase()})` : '';
+  const change =
+    typeof e.detail.to === 'string' && e.event !== 'closed' && e.event !== 'reopened' && e.detail.from !== e.detail.to ? ` (now ${statusLabels[e.detail.to as ComplaintStatus].toLowerCase()})` : '';
   const words = e.event === 'replied' || e.event === 'note' ? html`<blockquote class="complaint-words">${e.text ?? 'No longer held.'}</blockquote>` : '';
   return html`<li><span class="meta">${when(e.at)}</span> <strong>${eventLabels[e.event]}</strong>${change}, by ${actorLabel(e.actor_ref, staffId)}${words}</li>`;
 }

@@ -32,7 +32,9 @@ export async function complaintConsoleRoutes(app: FastifyInstance, deps: RightsD
   const { accounts } = app;
   const dpo = (request: FastifyRequest, reply: FastifyReply) => accounts.staffPage(request, reply, { roles: ['dpo'] });
   const actorOf = (session: ActiveSession): Actor => session.actor;
-  const state = (request: FastifyRequest, reply: FastifyReply) => (extra: Partial<FormState> = {}): FormState => ({ csrf: accounts.formToken(request, reply), ...extra });
+  const state =
+    (request: FastifyRequest, reply: FastifyReply) =>
+    (extra: Partial<FormState> = {}): FormState => ({ csrf: accounts.formToken(request, reply), ...extra });
 
   const casePage = async (request: FastifyRequest, reply: FastifyReply, session: ActiveSession, number: string, s: FormState, notice?: string, status = 200) => {
     const file = await readCaseFile(deps.kernel, app.db, await complaintByNumber(app.db, number), actorOf(session));

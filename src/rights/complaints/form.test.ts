@@ -6,7 +6,11 @@ import { FormClient, staffClient } from '../../accounts/testing.ts';
 import { buildTestApp } from '../../platform/testing/app.ts';
 import { testEachDatabase } from '../../platform/testing/databases.ts';
 
-const decoded = (body: string) => body.replace(/&#39;/g, "'").replace(/&quot;/g, '"').replace(/&amp;/g, '&');
+const decoded = (body: string) =>
+  body
+    .replace(/&#39;/g, "'")
+    .replace(/&quot;/g, '"')
+    .replace(/&amp;/g, '&');
 
 /** The error summary's entries: "label: message". */
 function summary(body: string): string[] {
@@ -39,17 +43,29 @@ testEachDatabase('a complaint with missing or too-long fields names every one at
   assert.deepEqual(invalidFields(tooLong.body), ['name', 'email', 'text', 'order_number']);
   assert.ok(decoded(tooLong.body).includes(`${long}</textarea>`), 'the whole text comes back to be shortened, not lost');
 
-  assert.equal((await client.post('/privacy/complaint', { name: 'Ok Name', email: 'ok@example.com', text: 'Fine', order_number: '<script>' })).statusCode, 400, 'an order number is letters, digits and dashes');
+  assert.equal(
+    (await client.post('/privacy/complaint', { name: 'Ok Name', email: 'ok@example.com', text: 'Fine', order_number: '<script>' })).statusCode,
+    400,
+    'an order number is letters, digits and dashes',
+  );
   assert.equal((await client.post('/privacy/complaint', { name: 'Ok Name', email: 'ok@example.com', text: 'Fine', _csrf: 'forged' })).statusCode, 403, 'the CSRF hook checks this form too');
 
   const api = await client.json('POST', '/api/privacy/complaints', { name: '', email: 'nope', text: '' });
   assert.equal(api.statusCode, 400);
-  assert.deepEqual((api.json() as { error: { fields: { field: string }[] } }).error.fields.map((f) => f.field), ['name', 'email', 'text']);
+  assert.deepEqual(
+    (api.json() as { error: { fields: { field: string }[] } }).error.fields.map((f) => f.field),
+    ['name', 'email', 'text'],
+  );
   const apiLong = await client.json('POST', '/api/privacy/complaints', { name: 'Ok Name', email: 'ok@example.com', text: 'x'.repeat(4001) });
   assert.equal(apiLong.statusCode, 400);
-  assert.deepEqual((apiLong.json() as { error: { fields: { field: string }[] } }).error.fields.map((f) => f.field), ['body.text']);
+  assert.deepEqual(
+    (apiLong.json() as { error: { fields: { field: string }[] } }).error.fields.map((f) => f.field),
+    ['body.text'],
+  );
 
-  const written = await sql<{ complaints: number; mail: number }>`select (select count(*)::int from rights_complaints) as complaints, (select count(*)::int from comms_outbox) as mail`.execute(database.db);
+  const written = await sql<{ complaints: number; mail: number }>`select (select count(*)::int from rights_complaints) as complaints, (select count(*)::int from comms_outbox) as mail`.execute(
+    database.db,
+  );
   assert.deepEqual(written.rows[0], { complaints: 0, mail: 0 }, 'nothing was written');
 });
 
@@ -98,7 +114,16 @@ testEachDatabase('[P002-24] the complaint pages are the privacy officer’s: oth
   assert.equal((await dpo.post(`/staff/dpo/complaints/${number}/reopen`, {})).statusCode, 409, 'an open case cannot be reopened');
 
   const { rows } = await sql<{ template: string }>`select template from comms_outbox where template like 'rights.complaint%' order by created_at`.execute(database.db);
-  assert.deepEqual(rows.map((r) => r.template), ['rights.complaint-received', 'rights.complaint-received'], 'no answer was queued');
-  const events = await sql<{ event: string }>`select e.event from rights_complaint_events e join rights_complaints c on c.id = e.complaint_id where c.number = ${number} order by e.id`.execute(database.db);
-  assert.deepEqual(events.rows.map((e) => e.event), ['received', 'acknowledged']);
+  assert.deepEqual(
+    rows.map((r) => r.template),
+    ['rights.complaint-received', 'rights.complaint-received'],
+    'no answer was queued',
+  );
+  const events = await sql<{ event: string }>`select e.event from rights_complaint_events e join rights_complaints c on c.id = e.complaint_id where c.number = ${number} order by e.id`.execute(
+    database.db,
+  );
+  assert.deepEqual(
+    events.rows.map((e) => e.event),
+    ['received', 'acknowledged'],
+  );
 });

@@ -12,11 +12,15 @@ const iso = (d: Date | string | null) => (d === null ? null : new Date(d).toISOS
 
 export async function complaintsSection(db: Db, subject: string): Promise<ExportSection> {
   const complaints = await complaintsOfSubject(db, subject);
-  const history = await historyOf(db, complaints.map((c) => c.id));
+  const history = await historyOf(
+    db,
+    complaints.map((c) => c.id),
+  );
   return {
     id: 'complaints',
     title: 'Your complaints about how we handle your data',
-    description: 'Each complaint you sent us: its number, where it stands, its deadline and every step taken. What you wrote, our answers and our privacy officer’s notes are with your personal data, as correspondence.',
+    description:
+      'Each complaint you sent us: its number, where it stands, its deadline and every step taken. What you wrote, our answers and our privacy officer’s notes are with your personal data, as correspondence.',
     records: complaints.map((c) => ({
       number: c.number,
       status: statusLabels[c.status],
@@ -31,7 +35,9 @@ export async function complaintsSection(db: Db, subject: string): Promise<Export
 /** What stays after an erasure, for the person's receipt (null when they never complained). */
 export async function complaintsKept(db: Db, subject: string): Promise<string | null> {
   const complaints = await complaintsOfSubject(db, subject);
-  return complaints.length ? `the record that we handled your complaint${complaints.length === 1 ? '' : 's'} (${complaints.map((c) => c.number).join(', ')}): dates and steps, without what you wrote` : null;
+  return complaints.length
+    ? `the record that we handled your complaint${complaints.length === 1 ? '' : 's'} (${complaints.map((c) => c.number).join(', ')}): dates and steps, without what you wrote`
+    : null;
 }
 
 export const eraseComplaints = unlinkComplaints;

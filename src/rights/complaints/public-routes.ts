@@ -31,7 +31,12 @@ const apiBody = {
 const apiResponse = {
   type: 'object',
   required: ['number', 'status', 'received_at', 'due_at'],
-  properties: { number: { type: 'string', examples: ['K-000101'] }, status: { type: 'string', enum: ['open'] }, received_at: { type: 'string', format: 'date-time' }, due_at: { type: 'string', format: 'date-time' } },
+  properties: {
+    number: { type: 'string', examples: ['K-000101'] },
+    status: { type: 'string', enum: ['open'] },
+    received_at: { type: 'string', format: 'date-time' },
+    due_at: { type: 'string', format: 'date-time' },
+  },
 } as const;
 
 export async function complaintPublicRoutes(app: FastifyInstance, deps: RightsDeps): Promise<void> {
@@ -46,8 +51,7 @@ export async function complaintPublicRoutes(app: FastifyInstance, deps: RightsDe
   const page = (subject: string | null, state: FormState) => complaintFormPage({ state, signedIn: subject !== null, deadlineDays: deps.config.rights.deadlineDays, keptDays });
   const file = (body: unknown, channel: ComplaintChannel, subject: string | null, ip: string) => {
     const complaint = complaintFromInput((body ?? {}) as Record<string, unknown>);
-    return app.db.transaction().execute(async (trx) =>
-      fileComplaint(deps, trx, { complaint, channel, signedInSubject: subject, acknowledge: await accounts.mayMail(trx, complaint.email, ip) }));
+    return app.db.transaction().execute(async (trx) => fileComplaint(deps, trx, { complaint, channel, signedInSubject: subject, acknowledge: await accounts.mayMail(trx, complaint.email, ip) }));
   };
 
   app.get('/privacy/complaint', { schema: { hide: true } }, async (request, reply) => {
@@ -64,10 +68,17 @@ export async function complaintPublicRoutes(app: FastifyInstance, deps: RightsDe
     const state = (extra: Partial<FormState>): FormState => ({ csrf: accounts.formToken(request, reply), ...extra });
     // The text is given back whole (the kit keeps 300 characters of a field), so nothing typed is lost to an error.
     const text = message((request.body as Record<string, unknown> | undefined)?.text).slice(0, 20_000);
-    return handleForm(request, reply, state, ['name', 'email', 'order_number'], (s) => page(subject, { ...s, values: { ...s.values, text } }), async () => {
-      const complaint = await file(request.body, 'web', subject, request.ip);
-      return sendPage(request, reply, complaintReceivedPage({ number: complaint.number, due: new Date(complaint.due_at) }));
-    });
+    return handleForm(
+      request,
+      reply,
+      state,
+      ['name', 'email', 'order_number'],
+      (s) => page(subject, { ...s, values: { ...s.values, text } }),
+      async () => {
+        const complaint = await file(request.body, 'web', subject, request.ip);
+        return sendPage(request, reply, complaintReceivedPage({ number: complaint.number, due: new Date(complaint.due_at) }));
+      },
+    );
   });
 
   app.post(
@@ -75,7 +86,8 @@ export async function complaintPublicRoutes(app: FastifyInstance, deps: RightsDe
     {
       schema: {
         tags: ['privacy'],
-        summary: 'File a complaint that the shop is not keeping its privacy policy (P002-24): a tracked case for the privacy officer, acknowledged by mail. Signed in as a customer, it is filed with the account.',
+        summary:
+          'File a complaint that the shop is not keeping its privacy policy (P002-24): a tracked case for the privacy officer, acknowledged by mail. Signed in as a customer, it is filed with the account.',
         body: apiBody,
         response: { 201: apiResponse, 400: errorBody, 403: errorBody, 415: errorBody, 429: errorBody },
       },

@@ -14,7 +14,8 @@ export function subjectsSection(map: DataMap): MapSection {
 <caption>Kinds of people (data subjects)</caption>
 <thead><tr><th scope="col">Kind</th><th scope="col">Fides key</th><th scope="col">Who they are</th></tr></thead>
 <tbody>${[...map.subjects.values()].map(
-      (s) => html`<tr><th scope="row">${subjectLabel(s.id)} <code>${s.id}</code></th><td data-label="Fides key"><code>${s.fidesKey}</code></td><td data-label="Who they are">${s.description}</td></tr>`,
+      (s) =>
+        html`<tr><th scope="row">${subjectLabel(s.id)} <code>${s.id}</code></th><td data-label="Fides key"><code>${s.fidesKey}</code></td><td data-label="Who they are">${s.description}</td></tr>`,
     )}</tbody></table>`,
   };
 }
@@ -29,7 +30,8 @@ ${groupCategories(map.categories.values()).map(
 <caption>${group.title}</caption>
 <thead><tr><th scope="col">Category</th><th scope="col">Blind index</th><th scope="col">Stored</th><th scope="col">CPNI</th></tr></thead>
 <tbody>${group.categories.map(
-    (c) => html`<tr><th scope="row">${categoryLabel(c)} <code>${c.key}</code></th><td data-label="Blind index">${c.blindIndex ?? 'none'}</td><td data-label="Stored">${c.storable ? 'yes, encrypted' : 'never'}</td><td data-label="CPNI">${c.cpni ? 'yes' : 'no'}</td></tr>`,
+    (c) =>
+      html`<tr><th scope="row">${categoryLabel(c)} <code>${c.key}</code></th><td data-label="Blind index">${c.blindIndex ?? 'none'}</td><td data-label="Stored">${c.storable ? 'yes, encrypted' : 'never'}</td><td data-label="CPNI">${c.cpni ? 'yes' : 'no'}</td></tr>`,
   )}</tbody></table>`,
 )}`,
   };

@@ -64,8 +64,10 @@ export function dataMapPage(map: DataMap, region: string): Page {
 </header>
 <nav class="report-contents" aria-label="Contents"><h2>Contents</h2>
 <ol>${sections.map((s) => html`<li><a href="#${s.id}">${s.title}</a></li>`)}</ol></nav>
-${sections.map((s) => html`<section id="${s.id}" aria-labelledby="${s.id}-title"><h2 id="${s.id}-title">${s.title}</h2>
-${s.body}</section>`)}
+${sections.map(
+  (s) => html`<section id="${s.id}" aria-labelledby="${s.id}-title"><h2 id="${s.id}-title">${s.title}</h2>
+${s.body}</section>`,
+)}
 </article>`,
   };
 }

@@ -113,7 +113,12 @@ export async function carryOut(deps: RightsDeps, db: Db, request: RightsRequest,
   switch (request.kind) {
     case 'access': {
       const { token, expires } = await issueLink(db, request.id, 'download', deps.now());
-      await queueRightsMail(db, { template: 'rights.export-ready', subject, params: { number: request.number, link: `${deps.config.publicUrl}/privacy/your-data?token=${token}`, expires: day(expires) }, kernel: deps.kernel });
+      await queueRightsMail(db, {
+        template: 'rights.export-ready',
+        subject,
+        params: { number: request.number, link: `${deps.config.publicUrl}/privacy/your-data?token=${token}`, expires: day(expires) },
+        kernel: deps.kernel,
+      });
       await addEvent(db, request.id, 'copy-mailed', actor, {}, deps.now());
       await closeRequest(deps, db, request.id, 'completed', 'done', actor);
       return 'The person is mailed a link to everything held about them (valid 7 days).';

@@ -42,7 +42,9 @@ function deadline(r: RightsRequest, now: Date): SafeHtml {
 }
 
 export function requestsPage(o: { open: readonly RightsRequest[]; closed: readonly RightsRequest[]; now: Date; notice?: string }): Page {
-  const rows = (list: readonly RightsRequest[]) => html`<div class="table-scroll"><table><thead><tr><th scope="col">Request</th><th scope="col">What</th><th scope="col">Came by</th><th scope="col">Received</th><th scope="col">Answer by</th><th scope="col">State</th></tr></thead>
+  const rows = (
+    list: readonly RightsRequest[],
+  ) => html`<div class="table-scroll"><table><thead><tr><th scope="col">Request</th><th scope="col">What</th><th scope="col">Came by</th><th scope="col">Received</th><th scope="col">Answer by</th><th scope="col">State</th></tr></thead>
 <tbody>${list.map((r) => html`<tr><td><a href="/staff/requests/${r.number}">${r.number}</a></td><td>${kindLabels[r.kind]}</td><td>${channelWords[r.channel]}</td><td>${day(r.received_at)}</td><td>${deadline(r, o.now)}</td><td>${r.outcome ? outcomeWords[r.outcome] : statusWords[r.status]}</td></tr>`)}</tbody></table></div>`;
   const overdue = o.open.filter((r) => isOverdue(r, o.now)).length;
   return {
@@ -78,7 +80,8 @@ ${textarea(state, { name: 'note', label: labels.note, maxlength: 2000, required:
 }
 
 function actions(r: RightsRequest, csrf: string, now: Date): SafeHtml {
-  const form = (path: string, button: string, extra: SafeHtml | '' = '') => html`<form method="post" action="/staff/requests/${r.number}/${path}" class="step">${csrfField(csrf)}${extra}<button type="submit">${button}</button></form>`;
+  const form = (path: string, button: string, extra: SafeHtml | '' = '') =>
+    html`<form method="post" action="/staff/requests/${r.number}/${path}" class="step">${csrfField(csrf)}${extra}<button type="submit">${button}</button></form>`;
   if (r.closed_at) return html`<p>Closed ${when(r.closed_at)}: ${r.outcome ? outcomeWords[r.outcome] : ''}.</p>`;
   const reject = html`<form method="post" action="/staff/requests/${r.number}/reject" class="step">${csrfField(csrf)}
 <p class="field"><label for="f-outcome">Refuse, because</label><select id="f-outcome" name="outcome">${rejectionOutcomes.map((o) => html`<option value="${o}">${outcomeWords[o]!.replace('refused: ', '')}</option>`)}</select></p><button type="submit" class="secondary">Refuse the request</button></form>`;
@@ -92,7 +95,7 @@ ${reject}`;
   }
   if (r.status === 'in-progress') {
     const stalled = r.step_at !== null && now.getTime() - new Date(r.step_at).getTime() > 3_600_000;
-    return html`<h2>Being carried out</h2><p>Step: ${r.step === 'suspended' ? 'the account is closed; open orders are being cancelled and recipients told' : r.step === 'receipt-queued' ? 'the receipt is on its way; everything is erased once it has gone' : r.step ?? ''} (since ${r.step_at ? when(r.step_at) : '—'}).</p>
+    return html`<h2>Being carried out</h2><p>Step: ${r.step === 'suspended' ? 'the account is closed; open orders are being cancelled and recipients told' : r.step === 'receipt-queued' ? 'the receipt is on its way; everything is erased once it has gone' : (r.step ?? '')} (since ${r.step_at ? when(r.step_at) : '—'}).</p>
 ${stalled ? html`<p class="overdue">This has not moved for over an hour (a payment processor down, for example).</p>${form('retry', 'Try again now')}${r.step === 'suspended' ? form('call-off', 'Call the deletion off and reopen the account') : ''}` : ''}`;
   }
   const carry: Record<string, SafeHtml> = {
@@ -105,7 +108,16 @@ ${stalled ? html`<p class="overdue">This has not moved for over an hour (a payme
   return html`<h2>Carry it out</h2>${carry[r.kind]}${reject}`;
 }
 
-export function requestPage(o: { request: RightsRequest; events: readonly RequestEvent[]; notes: readonly { at: Date; text: string }[]; enteredBy: string | null; csrf: string; now: Date; state: FormState; notice?: string }): Page {
+export function requestPage(o: {
+  request: RightsRequest;
+  events: readonly RequestEvent[];
+  notes: readonly { at: Date; text: string }[];
+  enteredBy: string | null;
+  csrf: string;
+  now: Date;
+  state: FormState;
+  notice?: string;
+}): Page {
   const r = o.request;
   return {
     title: `Request ${r.number}`,
@@ -140,15 +152,15 @@ export function personDataPage(o: { request: RightsRequest; items: readonly Pers
 ${o.notice ? html`<p class="notice" role="status">${o.notice}</p>` : ''}
 <p>Each item the person may correct. Type the corrected value as they gave it; anyone who received the old one is told.</p>
 ${o.items.map((i) => {
-      const category = o.map.categories.get(i.category);
-      const name = category ? categoryLabel(category) : i.category;
-      const value = i.value !== null && typeof i.value === 'object' && !Array.isArray(i.value) ? (i.value as Record<string, unknown>) : null;
-      const fieldsOf = i.category === 'user.contact.address' ? ['line1', 'line2', 'postal_code', 'city', 'country'] : i.category === 'user.contact.phone_number' ? ['phone'] : ['name'];
-      return html`<form method="post" action="/staff/requests/${o.request.number}/data/${i.id}" class="item-correction">${csrfField(o.csrf)}
+  const category = o.map.categories.get(i.category);
+  const name = category ? categoryLabel(category) : i.category;
+  const value = i.value !== null && typeof i.value === 'object' && !Array.isArray(i.value) ? (i.value as Record<string, unknown>) : null;
+  const fieldsOf = i.category === 'user.contact.address' ? ['line1', 'line2', 'postal_code', 'city', 'country'] : i.category === 'user.contact.phone_number' ? ['phone'] : ['name'];
+  return html`<form method="post" action="/staff/requests/${o.request.number}/data/${i.id}" class="item-correction">${csrfField(o.csrf)}
 <h2>${name}: ${refLabel(i.ref, o.orders)}</h2><p>Now: ${valueText(i.value)}</p>
 ${fieldsOf.map((f) => input({ csrf: o.csrf, values: { [f]: value ? String(value[f] ?? '') : typeof i.value === 'string' ? i.value : '' } }, { name: f, label: f.replaceAll('_', ' '), maxlength: 200, required: f !== 'line2' }))}
 <p><button type="submit">Save</button></p></form>`;
-    })}
+})}
 <p><a href="/staff/requests/${o.request.number}">Back to the request</a></p></section>`,
   };
 }

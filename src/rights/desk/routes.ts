@@ -30,14 +30,21 @@ const newBody = {
   type: 'object',
   additionalProperties: false,
   required: ['kind', 'email', 'channel'],
-  properties: { kind: { type: 'string', enum: [...requestKinds] }, email: { type: 'string', minLength: 3, maxLength: 254 }, channel: { type: 'string', enum: requestChannels.filter((c) => c !== 'web') }, note: { type: 'string', maxLength: 2000 } },
+  properties: {
+    kind: { type: 'string', enum: [...requestKinds] },
+    email: { type: 'string', minLength: 3, maxLength: 254 },
+    channel: { type: 'string', enum: requestChannels.filter((c) => c !== 'web') },
+    note: { type: 'string', maxLength: 2000 },
+  },
 } as const;
 const CORRECTABLE = ['user.name', 'user.contact.address', 'user.contact.phone_number'];
 
 export async function deskRoutes(app: FastifyInstance, deps: RightsDeps): Promise<void> {
   const { accounts } = app;
   const now = () => deps.now();
-  const state = (request: FastifyRequest, reply: FastifyReply) => (extra: Partial<FormState> = {}): FormState => ({ csrf: accounts.formToken(request, reply), ...extra });
+  const state =
+    (request: FastifyRequest, reply: FastifyReply) =>
+    (extra: Partial<FormState> = {}): FormState => ({ csrf: accounts.formToken(request, reply), ...extra });
 
   const staffOf = async (request: FastifyRequest, reply: FastifyReply): Promise<StaffMember | null> => {
     const session = await accounts.staffPage(request, reply, { roles: DESK_ROLES });
@@ -74,11 +81,16 @@ export async function deskRoutes(app: FastifyInstance, deps: RightsDeps): Promis
     if (!staff) return reply;
     return handleForm(request, reply, state(request, reply), ['kind', 'email', 'channel', 'note'], newRequestPage, async () => {
       const body = request.body as Body;
-      const entered = await app.db.transaction().execute((trx) =>
-        enterRequest(deps, trx, { kind: body.kind as RequestKind, email: body.email!, channel: body.channel as RequestChannel, ...(body.note ? { note: body.note } : {}), staff }),
-      );
+      const entered = await app.db
+        .transaction()
+        .execute((trx) => enterRequest(deps, trx, { kind: body.kind as RequestKind, email: body.email!, channel: body.channel as RequestChannel, ...(body.note ? { note: body.note } : {}), staff }));
       if (!entered.matched) {
-        const page = requestsPage({ open: await listRequests(app.db, { open: true }), closed: await listRequests(app.db, { open: false, limit: 50 }), now: now(), notice: `We hold no data under that address. Request ${entered.request.number} is recorded as answered: tell the person we hold nothing about them.` });
+        const page = requestsPage({
+          open: await listRequests(app.db, { open: true }),
+          closed: await listRequests(app.db, { open: false, limit: 50 }),
+          now: now(),
+          notice: `We hold no data under that address. Request ${entered.request.number} is recorded as answered: tell the person we hold nothing about them.`,
+        });
         return sendPage(request, reply, page);
       }
       return reply.redirect(`/staff/requests/${entered.request.number}?entered=1`, 303);
@@ -97,19 +109,23 @@ export async function deskRoutes(app: FastifyInstance, deps: RightsDeps): Promis
 
   /** One step on a request: `work` runs in a transaction; a client error shows the request again with it. */
   const step = (path: string, work: (trx: import('../../platform/db/database.ts').Db, r: RightsRequest, staff: StaffMember, body: Body) => Promise<string>) =>
-    app.post<{ Params: { number: string } }>(`/staff/requests/:number/${path}`, { schema: { hide: true, params: numberParams, body: stepBodies[path] ?? emptyBody }, attachValidation: true }, async (request, reply) => {
-      const staff = await staffOf(request, reply);
-      if (!staff) return reply;
-      const r = await requestByNumber(app.db, request.params.number);
-      try {
-        if (validationProblem(request)) throw validationProblem(request);
-        const notice = await app.db.transaction().execute(async (trx) => work(trx, await requestById(trx, r.id, true), staff, (request.body ?? {}) as Body));
-        return show(request, reply, await requestById(app.db, r.id), staff, { notice });
-      } catch (err) {
-        const { errors, status } = formErrors(err);
-        return show(request, reply, await requestById(app.db, r.id), staff, { notice: Object.values(errors).join(' '), state: state(request, reply)({ errors }) }, status);
-      }
-    });
+    app.post<{ Params: { number: string } }>(
+      `/staff/requests/:number/${path}`,
+      { schema: { hide: true, params: numberParams, body: stepBodies[path] ?? emptyBody }, attachValidation: true },
+      async (request, reply) => {
+        const staff = await staffOf(request, reply);
+        if (!staff) return reply;
+        const r = await requestByNumber(app.db, request.params.number);
+        try {
+          if (validationProblem(request)) throw validationProblem(request);
+          const notice = await app.db.transaction().execute(async (trx) => work(trx, await requestById(trx, r.id, true), staff, (request.body ?? {}) as Body));
+          return show(request, reply, await requestById(app.db, r.id), staff, { notice });
+        } catch (err) {
+          const { errors, status } = formErrors(err);
+          return show(request, reply, await requestById(app.db, r.id), staff, { notice: Object.values(errors).join(' '), state: state(request, reply)({ errors }) }, status);
+        }
+      },
+    );
 
   const actorOf = (s: StaffMember) => s.actor;
   step('resend', async (trx, r, s) => {
@@ -152,7 +168,19 @@ export async function deskRoutes(app: FastifyInstance, deps: RightsDeps): Promis
   };
   const dataPage = async (request: FastifyRequest, reply: FastifyReply, r: RightsRequest, s: StaffMember, notice?: string, status = 200) => {
     const items = await correctableItems(r, s);
-    return sendPage(request, reply, personDataPage({ request: r, items, orders: await orderNumbers(app.db, orderIdsOf(items.map((i) => i.ref))), map: deps.kernel.map, csrf: accounts.formToken(request, reply), ...(notice ? { notice } : {}) }), status);
+    return sendPage(
+      request,
+      reply,
+      personDataPage({
+        request: r,
+        items,
+        orders: await orderNumbers(app.db, orderIdsOf(items.map((i) => i.ref))),
+        map: deps.kernel.map,
+        csrf: accounts.formToken(request, reply),
+        ...(notice ? { notice } : {}),
+      }),
+      status,
+    );
   };
   app.get<{ Params: { number: string } }>('/staff/requests/:number/data', { schema: { hide: true, params: numberParams } }, async (request, reply) => {
     const staff = await staffOf(request, reply);
@@ -161,7 +189,13 @@ export async function deskRoutes(app: FastifyInstance, deps: RightsDeps): Promis
   });
   app.post<{ Params: { number: string; item: string } }>(
     '/staff/requests/:number/data/:item',
-    { schema: { hide: true, params: { type: 'object', required: ['number', 'item'], properties: { number: numberParams.properties.number, item: { type: 'string', format: 'uuid' } } }, body: textForm({ name: 1000, phone: 1000, line1: 1000, line2: 1000, postal_code: 1000, city: 1000, country: 1000 }) } },
+    {
+      schema: {
+        hide: true,
+        params: { type: 'object', required: ['number', 'item'], properties: { number: numberParams.properties.number, item: { type: 'string', format: 'uuid' } } },
+        body: textForm({ name: 1000, phone: 1000, line1: 1000, line2: 1000, postal_code: 1000, city: 1000, country: 1000 }),
+      },
+    },
     async (request, reply) => {
       const staff = await staffOf(request, reply);
       if (!staff) return reply;
@@ -170,23 +204,38 @@ export async function deskRoutes(app: FastifyInstance, deps: RightsDeps): Promis
       if (!item || !isCorrectable(item.category)) throw new AppError('NOT_FOUND', 'There is no such item to correct.');
       try {
         const value = valueFromInput(item.category, (request.body ?? {}) as Record<string, unknown>);
-        const done = await app.db.transaction().execute((trx) => correct(deps, trx, { subject: r.subject_id!, item: item.id, value, actor: actorOf(staff), source: 'staff', channel: r.channel, request: r }));
+        const done = await app.db
+          .transaction()
+          .execute((trx) => correct(deps, trx, { subject: r.subject_id!, item: item.id, value, actor: actorOf(staff), source: 'staff', channel: r.channel, request: r }));
         return dataPage(request, reply, r, staff, `Corrected.${done.notices.length ? ` Recipients told: ${done.notices.map((n) => n.recipientName).join(', ')}.` : ''}`);
       } catch (err) {
         const { errors, status } = formErrors(err);
-        return dataPage(request, reply, r, staff, Object.entries(errors).map(([f, m]) => `${f}: ${m}`).join(' '), status);
+        return dataPage(
+          request,
+          reply,
+          r,
+          staff,
+          Object.entries(errors)
+            .map(([f, m]) => `${f}: ${m}`)
+            .join(' '),
+          status,
+        );
       }
     },
   );
 
   // ---- The public pages of the mailed links.
-  app.get<{ Querystring: { token?: string } }>('/privacy/requests/confirm', { schema: { hide: true, querystring: { type: 'object', properties: { token: { type: 'string', maxLength: 100 } } } } }, async (request, reply) => {
-    const token = request.query.token ?? '';
-    const id = await requestOfLink(app.db, token, 'verify', now());
-    if (!id) throw new AppError('LINK_INVALID');
-    const r = await requestById(app.db, id);
-    return sendPage(request, reply, confirmRequestPage({ token, csrf: accounts.formToken(request, reply), kind: kindLabels[r.kind], number: r.number }));
-  });
+  app.get<{ Querystring: { token?: string } }>(
+    '/privacy/requests/confirm',
+    { schema: { hide: true, querystring: { type: 'object', properties: { token: { type: 'string', maxLength: 100 } } } } },
+    async (request, reply) => {
+      const token = request.query.token ?? '';
+      const id = await requestOfLink(app.db, token, 'verify', now());
+      if (!id) throw new AppError('LINK_INVALID');
+      const r = await requestById(app.db, id);
+      return sendPage(request, reply, confirmRequestPage({ token, csrf: accounts.formToken(request, reply), kind: kindLabels[r.kind], number: r.number }));
+    },
+  );
 
   app.post('/privacy/requests/confirm', formRoute(tokenBody), async (request, reply) => {
     if (validationProblem(request)) throw new AppError('LINK_INVALID');
@@ -200,11 +249,15 @@ export async function deskRoutes(app: FastifyInstance, deps: RightsDeps): Promis
     return sendPage(request, reply, requestConfirmedPage(number));
   });
 
-  app.get<{ Querystring: { token?: string } }>('/privacy/your-data', { schema: { hide: true, querystring: { type: 'object', properties: { token: { type: 'string', maxLength: 100 } } } } }, async (request, reply) => {
-    const token = request.query.token ?? '';
-    if (!(await requestOfLink(app.db, token, 'download', now()))) throw new AppError('LINK_INVALID');
-    return sendPage(request, reply, yourDataLinkPage({ token, csrf: accounts.formToken(request, reply) }));
-  });
+  app.get<{ Querystring: { token?: string } }>(
+    '/privacy/your-data',
+    { schema: { hide: true, querystring: { type: 'object', properties: { token: { type: 'string', maxLength: 100 } } } } },
+    async (request, reply) => {
+      const token = request.query.token ?? '';
+      if (!(await requestOfLink(app.db, token, 'download', now()))) throw new AppError('LINK_INVALID');
+      return sendPage(request, reply, yourDataLinkPage({ token, csrf: accounts.formToken(request, reply) }));
+    },
+  );
 
   app.post('/privacy/your-data', formRoute(tokenBody), async (request, reply) => {
     if (validationProblem(request)) throw new AppError('LINK_INVALID');
@@ -215,7 +268,11 @@ export async function deskRoutes(app: FastifyInstance, deps: RightsDeps): Promis
     // Whoever holds the link proved they read the person's mail: they act as the person.
     const doc = await buildExport(deps, app.db, r.subject_id, selfActor(r.subject_id));
     if (body.format === 'json') {
-      return reply.header('cache-control', 'no-store').header('content-disposition', `attachment; filename="${exportFileName(doc)}"`).type('application/json; charset=utf-8').send(JSON.stringify(doc, null, 1));
+      return reply
+        .header('cache-control', 'no-store')
+        .header('content-disposition', `attachment; filename="${exportFileName(doc)}"`)
+        .type('application/json; charset=utf-8')
+        .send(JSON.stringify(doc, null, 1));
     }
     return sendPage(request, reply, exportPage(doc, { download: html`Use the download button on the previous page to keep a copy.`, back: html`<a href="/">Back to the shop</a>` }));
   });

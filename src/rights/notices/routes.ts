@@ -20,7 +20,10 @@ export async function noticeRoutes(app: FastifyInstance, deps: RightsDeps): Prom
   const askable = () => new Set(deps.holders().flatMap((h) => (h.retell ? (h.recipients ?? []) : [])));
   const show = async (request: FastifyRequest, reply: FastifyReply, actor: Actor, notice?: string, status = 200) => {
     const notices = await deps.kernel.pendingNotices(app.db, actor);
-    const orders = await orderNumbers(app.db, notices.flatMap((n) => n.orders));
+    const orders = await orderNumbers(
+      app.db,
+      notices.flatMap((n) => n.orders),
+    );
     return sendPage(request, reply, noticesPage({ notices, orders, map: deps.kernel.map, askable: askable(), csrf: accounts.formToken(request, reply), ...(notice ? { notice } : {}) }), status);
   };
 

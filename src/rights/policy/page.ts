@@ -57,8 +57,10 @@ ${supersededNotice(edition)}
 <p>This policy says what personal data ${map.organization.legalName} collects through this shop, why, who receives it, how long it is kept, and what you can do about it. It is generated from the same description of the shop’s data that its software enforces, so it says what the shop actually does.</p>
 <nav class="policy-contents" aria-label="Contents"><h2>Contents</h2>
 <ol>${parts.map((s) => html`<li><a href="#${s.id}">${s.title}</a></li>`)}</ol></nav>
-${parts.map((s) => html`<section id="${s.id}"><h2>${s.title}</h2>
-${s.body}</section>`)}
+${parts.map(
+  (s) => html`<section id="${s.id}"><h2>${s.title}</h2>
+${s.body}</section>`,
+)}
 </article>`,
   };
 }

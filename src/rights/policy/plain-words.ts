@@ -6,7 +6,10 @@ import { html, type SafeHtml } from '../../web/template.ts';
 export const legalBasisWords: Record<LegalBasis, { heading: string; explanation: string }> = {
   contract: { heading: 'To do what you asked us to (contract)', explanation: 'We need this data to sell and deliver what you ordered, run your account or provide a service you signed up for.' },
   consent: { heading: 'Only with your consent', explanation: 'We do this only if you said yes, and stop when you withdraw your consent.' },
-  legitimate_interest: { heading: 'For our legitimate interests', explanation: 'A reasonable need of the business that does not override your rights, such as preventing fraud or telling customers about our offers.' },
+  legitimate_interest: {
+    heading: 'For our legitimate interests',
+    explanation: 'A reasonable need of the business that does not override your rights, such as preventing fraud or telling customers about our offers.',
+  },
   legal_obligation: { heading: 'Because the law requires it (legal obligation)', explanation: 'The law obliges us to do this, for example to answer your data requests or a court order.' },
   vital_interest: { heading: 'To protect someone’s life (vital interest)', explanation: 'Only in an emergency, to protect your life or safety or someone else’s.' },
 };

@@ -97,24 +97,27 @@ testEachDatabase('[P003-18] the privacy policy publishes the data-residency regi
   }
 });
 
-testEachDatabase('the privacy policy tells how to see, export, correct, deactivate and delete, complain and reach the privacy officer, with the configured deadline and backup windows', async (database) => {
-  const { app } = await buildTestApp(database, { RIGHTS_DEADLINE_DAYS: '21', BACKUP_RETENTION_DAYS: '45', BLIND_INDEX_ROTATION_DAYS: '5' });
-  try {
-    const body = (await getPage(app, '/privacy')).body;
-    const rights = elementById(body, 'rights', 'section');
-    for (const href of ['/account/privacy', '/privacy/complaint', '/privacy/contact']) assert.ok(rights.includes(`href="${href}"`), href);
-    const text = pageText(rights);
-    for (const right of ['See', 'Take a copy', 'Correct', 'Deactivate', 'Delete', 'Withdraw consent']) assert.ok(text.includes(`${right} `), right);
-    assert.ok(text.includes('by email, phone or post: our privacy officer accepts them and answers within 21 days'), text);
-    assert.ok(text.includes(app.privacy.map.organization.dpoContact));
-    const erasure = pageText(elementById(body, 'erasure', 'section'));
-    assert.match(erasure, /cannot be read by anyone, here or in any backup/);
-    assert.match(erasure, /replaced at least every 5 days\. So at most 5 days after a backup was made, it can no longer even confirm/);
-    assert.match(erasure, /We keep database backups for 45 days/);
-  } finally {
-    await app.close();
-  }
-});
+testEachDatabase(
+  'the privacy policy tells how to see, export, correct, deactivate and delete, complain and reach the privacy officer, with the configured deadline and backup windows',
+  async (database) => {
+    const { app } = await buildTestApp(database, { RIGHTS_DEADLINE_DAYS: '21', BACKUP_RETENTION_DAYS: '45', BLIND_INDEX_ROTATION_DAYS: '5' });
+    try {
+      const body = (await getPage(app, '/privacy')).body;
+      const rights = elementById(body, 'rights', 'section');
+      for (const href of ['/account/privacy', '/privacy/complaint', '/privacy/contact']) assert.ok(rights.includes(`href="${href}"`), href);
+      const text = pageText(rights);
+      for (const right of ['See', 'Take a copy', 'Correct', 'Deactivate', 'Delete', 'Withdraw consent']) assert.ok(text.includes(`${right} `), right);
+      assert.ok(text.includes('by email, phone or post: our privacy officer accepts them and answers within 21 days'), text);
+      assert.ok(text.includes(app.privacy.map.organization.dpoContact));
+      const erasure = pageText(elementById(body, 'erasure', 'section'));
+      assert.match(erasure, /cannot be read by anyone, here or in any backup/);
+      assert.match(erasure, /replaced at least every 5 days\. So at most 5 days after a backup was made, it can no longer even confirm/);
+      assert.match(erasure, /We keep database backups for 45 days/);
+    } finally {
+      await app.close();
+    }
+  },
+);
 
 testEachDatabase('the privacy policy names the cookies the accounts and cart modules set, sets none itself and has no inline script or style', async (database) => {
   const { app } = await buildTestApp(database);
@@ -126,7 +129,10 @@ testEachDatabase('the privacy policy names the cookies the accounts and cart mod
       assert.doesNotMatch(res.body, /<form[^>]*method="post"/i, url);
     }
     const cookies = elementById((await getPage(app, '/privacy')).body, 'cookies', 'section');
-    assert.deepEqual([...cookies.matchAll(/<h3><code>([^<]+)<\/code><\/h3>/g)].map((m) => m[1]), [SESSION_COOKIE, CART_COOKIE]);
+    assert.deepEqual(
+      [...cookies.matchAll(/<h3><code>([^<]+)<\/code><\/h3>/g)].map((m) => m[1]),
+      [SESSION_COOKIE, CART_COOKIE],
+    );
     const text = pageText(cookies);
     assert.match(text, /Browsing the shop sets no cookie at all\. There are no tracking, advertising or analytics cookies/);
     assert.match(text, /as a customer, it lasts at most 30 days, and you are signed out after 7 days without use/);

@@ -43,7 +43,11 @@ test('promise catalogue: every promise has a mechanism, a status and figures the
     assert.equal(p.status === 'kept', p.roadmap === null && p.missing === null, `${p.id}: only the unkept name a roadmap step and what is missing`);
   }
   const used = new Set(catalogue.promises.flatMap((p) => p.evidence).map((key) => (key.includes(':') ? key.slice(0, key.indexOf(':') + 1) : key)));
-  assert.deepEqual(evidenceFamilies.filter((name) => !used.has(name)), [], 'every figure the report can show is shown for some promise');
+  assert.deepEqual(
+    evidenceFamilies.filter((name) => !used.has(name)),
+    [],
+    'every figure the report can show is shown for some promise',
+  );
 });
 
 test('promise catalogue: a broken catalogue does not load, and every problem is named', () => {
@@ -111,9 +115,15 @@ test('promise catalogue: ids, promises and outcomes are those of ../shared/PROMI
     .split('\n')
     .filter((line) => /^\| P\d{3}-\d{2} /.test(line))
     .map((line) => {
-      const [id, promise, outcome] = line.split('|').slice(1, 4).map((cell) => cell.trim());
+      const [id, promise, outcome] = line
+        .split('|')
+        .slice(1, 4)
+        .map((cell) => cell.trim());
       return { id, promise, outcome };
     });
   assert.equal(rows.length, 103);
-  assert.deepEqual(catalogue.promises.map(({ id, promise, outcome }) => ({ id, promise, outcome })), rows);
+  assert.deepEqual(
+    catalogue.promises.map(({ id, promise, outcome }) => ({ id, promise, outcome })),
+    rows,
+  );
 });

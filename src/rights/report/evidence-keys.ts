@@ -36,7 +36,10 @@ const ok = (action: string) => (t: AuditTally) => t.action === action && t.outco
 function breakdown(parts: ReadonlyMap<string, number>): string {
   const total = [...parts.values()].reduce((a, b) => a + b, 0);
   if (!total) return '0';
-  return `${total} (${[...parts].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])).map(([name, n]) => `${name} ${n}`).join(', ')})`;
+  return `${total} (${[...parts]
+    .sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))
+    .map(([name, n]) => `${name} ${n}`)
+    .join(', ')})`;
 }
 
 function tallyBy<T>(rows: readonly T[], name: (row: T) => string, count: (row: T) => number): Map<string, number> {
@@ -77,7 +80,14 @@ const families: Record<string, Family> = {
   reads: { label: () => 'reads of personal data, each audited', value: (f) => String(audited(f, ok('data.read'))) },
   'reads.staff': {
     label: () => 'reads by staff, each audited with its purpose',
-    value: (f) => breakdown(tallyBy(f.privacy.audit.filter((t) => ok('data.read')(t) && t.actorKind === 'staff'), (t) => t.purpose ?? '?', (t) => t.count)),
+    value: (f) =>
+      breakdown(
+        tallyBy(
+          f.privacy.audit.filter((t) => ok('data.read')(t) && t.actorKind === 'staff'),
+          (t) => t.purpose ?? '?',
+          (t) => t.count,
+        ),
+      ),
   },
   'reads:': { argument: 'purpose', label: (map, p) => `reads under ${map.purposes.get(p)?.name ?? p}`, value: (f, p) => String(audited(f, (t) => ok('data.read')(t) && t.purpose === p)) },
   writes: { label: () => 'items stored, each encrypted under the person’s own key', value: (f) => String(audited(f, ok('data.write'))) },
@@ -103,12 +113,33 @@ const families: Record<string, Family> = {
   consents: { label: () => 'consent ledger', value: (f) => consentFigure(f) },
   'consents:': { argument: 'purpose', label: (map, p) => `choices for ${map.purposes.get(p)?.name ?? p}`, value: (f, p) => consentFigure(f, p) },
 
-  disclosures: { label: () => 'disclosures in the ledger, by basis', value: (f) => breakdown(tallyBy(f.privacy.disclosures, (d) => d.basis, (d) => d.count)) },
-  'disclosed-to:': { argument: 'recipient', label: (map, r) => `disclosures to ${map.recipients.get(r)?.name ?? r}`, value: (f, r) => String(sum(f.privacy.disclosures.filter((d) => d.recipient === r))) },
+  disclosures: {
+    label: () => 'disclosures in the ledger, by basis',
+    value: (f) =>
+      breakdown(
+        tallyBy(
+          f.privacy.disclosures,
+          (d) => d.basis,
+          (d) => d.count,
+        ),
+      ),
+  },
+  'disclosed-to:': {
+    argument: 'recipient',
+    label: (map, r) => `disclosures to ${map.recipients.get(r)?.name ?? r}`,
+    value: (f, r) => String(sum(f.privacy.disclosures.filter((d) => d.recipient === r))),
+  },
   'disclosed-on:': { argument: 'basis', label: (_, b) => `disclosures on the ${b} basis`, value: (f, b) => String(sum(f.privacy.disclosures.filter((d) => d.basis === b))) },
   'disclosures.dpo-approved': {
     label: () => 'disclosures on a basis the DPO must approve',
-    value: (f) => breakdown(tallyBy(f.privacy.disclosures.filter((d) => isDisclosureBasis(d.basis) && disclosureBases[d.basis].needsDpoApproval), (d) => d.basis, (d) => d.count)),
+    value: (f) =>
+      breakdown(
+        tallyBy(
+          f.privacy.disclosures.filter((d) => isDisclosureBasis(d.basis) && disclosureBases[d.basis].needsDpoApproval),
+          (d) => d.basis,
+          (d) => d.count,
+        ),
+      ),
   },
   approvals: {
     label: () => 'disclosure requests for the DPO',
@@ -121,7 +152,18 @@ const families: Record<string, Family> = {
 
   requests: {
     label: () => 'rights requests',
-    value: (f) => `${f.requests.length ? breakdown(tallyBy(f.requests, (r) => r.kind, (r) => r.count)) : 'none'}, ${f.requests.reduce((n, r) => n + r.overdue, 0)} overdue`,
+    value: (f) =>
+      `${
+        f.requests.length
+          ? breakdown(
+              tallyBy(
+                f.requests,
+                (r) => r.kind,
+                (r) => r.count,
+              ),
+            )
+          : 'none'
+      }, ${f.requests.reduce((n, r) => n + r.overdue, 0)} overdue`,
   },
   'requests:': { argument: 'request kind', label: (_, k) => `${k} requests`, value: (f, k) => requestFigure(f.requests.filter((r) => r.kind === k)) },
 

@@ -64,7 +64,11 @@ testEachDatabase(
     await worker.start();
     await shopper.get('/account/privacy/delete');
     assert.equal((await shopper.post('/account/privacy/delete', { password: customer.password })).statusCode, 200);
-    await waitFor('the deletion to complete', async () => (await sql<{ n: number }>`select count(*)::int as n from rights_requests where kind = 'deletion' and status = 'completed'`.execute(db)).rows[0]!.n, 60_000);
+    await waitFor(
+      'the deletion to complete',
+      async () => (await sql<{ n: number }>`select count(*)::int as n from rights_requests where kind = 'deletion' and status = 'completed'`.execute(db)).rows[0]!.n,
+      60_000,
+    );
     await enqueue(db, SEAL_JOB, {});
     await waitFor('the sealer to seal', async () => (await verifyAuditLog(db)).sealed, 20_000);
     await app.privacy.flush();

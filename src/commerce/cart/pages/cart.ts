@@ -13,7 +13,6 @@ function money(minor: number, currency: string): SafeHtml {
   return html`<span class="price">${formatMoney(minor, currency)}</span>`;
 }
 
-
 function removeForm(csrf: string, variantId: string, label: string): SafeHtml {
   return html`<form method="post" action="/cart/remove" class="inline">${csrfField(csrf)}<input type="hidden" name="variant_id" value="${variantId}"><button type="submit" aria-label="Remove ${label}">Remove</button></form>`;
 }
@@ -27,8 +26,9 @@ export function cartPage(view: CartView, csrf: string, error?: string, notice?: 
 ${error ? html`<p class="error" role="alert">${error}</p>` : ''}
 ${notice ? html`<p class="notice" role="status">${notice}</p>` : ''}
 ${empty ? html`<p>Your cart is empty. <a href="/catalogue">Browse the catalogue</a>.</p>` : ''}
-${priced.lines.length
-  ? html`<table class="cart-lines">
+${
+  priced.lines.length
+    ? html`<table class="cart-lines">
 <caption>Items</caption>
 <thead><tr><th scope="col">Item</th><th scope="col">SKU</th><th scope="col">Price</th><th scope="col">Quantity</th><th scope="col">Total</th><th scope="col"><span class="visually-hidden">Remove</span></th></tr></thead>
 <tbody>
@@ -54,13 +54,16 @@ ${priced.taxMinor > 0 ? html`<dt>Tax</dt><dd>${money(priced.taxMinor, c)}</dd>` 
 <dt>Total</dt><dd class="total">${money(priced.totalMinor, c)} <span class="currency">${c}</span></dd>
 </dl>
 <p><a class="button" href="/checkout">Check out</a></p>`
-  : ''}
-${unavailable.length
-  ? html`<h2>No longer available</h2>
+    : ''
+}
+${
+  unavailable.length
+    ? html`<h2>No longer available</h2>
 <ul class="unavailable">
 ${unavailable.map((u) => html`<li>${u.name ?? 'An item'}${u.sku ? html` (<code>${u.sku}</code>)` : ''}: ${u.reason} ${removeForm(csrf, u.variantId, u.name ?? 'this item')}</li>`)}
 </ul>`
-  : ''}
+    : ''
+}
 </section>`;
   return { title: 'Your cart', body };
 }

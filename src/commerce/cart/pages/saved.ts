@@ -63,17 +63,19 @@ export function savedListPage(list: SavedList, variants: ReadonlyMap<string, Var
 <p><a href="${savedListPaths[list.kind]}">${titles[list.kind].many}</a></p>
 <h1>${list.name}</h1>
 ${problem(error)}
-${list.lines.length === 0
-  ? html`<p>This list is empty.</p>`
-  : html`<table><caption>Items</caption>
+${
+  list.lines.length === 0
+    ? html`<p>This list is empty.</p>`
+    : html`<table><caption>Items</caption>
 <thead><tr><th scope="col">Item</th><th scope="col">SKU</th><th scope="col">Price</th><th scope="col">Quantity</th><th scope="col"><span class="visually-hidden">Remove</span></th></tr></thead>
 <tbody>${list.lines.map((l) => {
-  const v = variants.get(l.variantId);
-  const name = v ? (v.variant_name === 'Standard' ? v.product_name : `${v.product_name} (${v.variant_name})`) : 'An item no longer sold';
-  return html`<tr><th scope="row">${v && v.status === 'active' ? html`<a href="/products/${v.product_slug}">${name}</a>` : name}</th>
+        const v = variants.get(l.variantId);
+        const name = v ? (v.variant_name === 'Standard' ? v.product_name : `${v.product_name} (${v.variant_name})`) : 'An item no longer sold';
+        return html`<tr><th scope="row">${v && v.status === 'active' ? html`<a href="/products/${v.product_slug}">${name}</a>` : name}</th>
 <td>${v ? html`<code>${v.sku}</code>` : ''}</td><td>${v ? formatMoney(v.price_minor, v.currency) : ''}</td><td>${l.quantity}</td>
 <td>${postButton(`${base}/items/remove`, csrf, 'Remove', { variant_id: l.variantId })}</td></tr>`;
-})}</tbody></table>`}
+      })}</tbody></table>`
+}
 <p>${list.lines.length ? postButton(`${base}/to-cart`, csrf, 'Put everything in my cart') : ''}
 ${cartItems > 0 ? postButton(`${base}/add-cart`, csrf, `Add my cart (${cartItems} ${cartItems === 1 ? 'item' : 'items'}) to this list`) : ''}</p>
 <h2>Add an item</h2>

@@ -17,7 +17,8 @@ ${
     ? html`<p>You have no orders yet. <a href="/catalogue">Browse the catalogue</a>.</p>`
     : html`<table><thead><tr><th scope="col">Order</th><th scope="col">Date</th><th scope="col">Status</th><th scope="col">Total</th></tr></thead>
 <tbody>${orders.map(
-        (o) => html`<tr><td><a href="/account/orders/${o.number}">${o.number}</a></td><td>${day(o.created_at)}</td><td>${statusLabels[o.status]}</td><td>${formatMoney(o.total_minor, o.currency)}</td></tr>`,
+        (o) =>
+          html`<tr><td><a href="/account/orders/${o.number}">${o.number}</a></td><td>${day(o.created_at)}</td><td>${statusLabels[o.status]}</td><td>${formatMoney(o.total_minor, o.currency)}</td></tr>`,
       )}</tbody></table>`
 }
 <p><a href="/account">Back to your account</a></p></section>`,
@@ -42,7 +43,8 @@ ${
     ? html`<p>Nobody outside this shop has received your data for this order.</p>`
     : html`<table><thead><tr><th scope="col">Recipient</th><th scope="col">What</th><th scope="col">When</th><th scope="col">Why</th></tr></thead>
 <tbody>${disclosures.map(
-        (d) => html`<tr><td>${d.recipientName}${d.recipientRef ? html` (${d.recipientRef})` : ''}</td><td>${d.categories.map((c) => categoryLabels[c] ?? c).join(', ')}</td><td>${moment(d.at)}</td><td>${d.basisLabel}</td></tr>`,
+        (d) =>
+          html`<tr><td>${d.recipientName}${d.recipientRef ? html` (${d.recipientRef})` : ''}</td><td>${d.categories.map((c) => categoryLabels[c] ?? c).join(', ')}</td><td>${moment(d.at)}</td><td>${d.basisLabel}</td></tr>`,
       )}</tbody></table>`
 }</section>`;
 }

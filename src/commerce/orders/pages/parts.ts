@@ -32,17 +32,19 @@ export function historyTable(order: Order, history: OrderTransition[], options: 
   return html`<table class="order-history"><caption>Status history</caption>
 <thead><tr><th scope="col">When</th><th scope="col">Status</th><th scope="col">Note</th>${options.showActor ? html`<th scope="col">By</th>` : ''}</tr></thead>
 <tbody>${history.map(
-    (h) => html`<tr><td>${moment(h.at)}</td><td>${statusLabels[h.to_status]}</td><td>${h.from_status === null ? 'Order placed' : options.showActor ? reasonLabel(h.reason) : reasonWording(h.reason)}${
-      h.amount_minor !== null && h.amount_minor > 0 ? html` (${formatMoney(h.amount_minor, order.currency)} back)` : ''
-    }</td>${options.showActor ? html`<td>${h.actor_ref}</td>` : ''}</tr>`,
+    (h) =>
+      html`<tr><td>${moment(h.at)}</td><td>${statusLabels[h.to_status]}</td><td>${h.from_status === null ? 'Order placed' : options.showActor ? reasonLabel(h.reason) : reasonWording(h.reason)}${
+        h.amount_minor !== null && h.amount_minor > 0 ? html` (${formatMoney(h.amount_minor, order.currency)} back)` : ''
+      }</td>${options.showActor ? html`<td>${h.actor_ref}</td>` : ''}</tr>`,
   )}</tbody></table>`;
 }
 
 export function shippingSection(order: Order, personal: OrderPersonal | null, unavailable: string): SafeHtml {
   if (!personal) return html`<section class="order-shipping"><h2>Delivery</h2><p>${unavailable}</p></section>`;
-  const address = order.fulfilment === 'ship'
-    ? html`<p><strong>Shipping address</strong><br>${personal.name ?? ''}${personal.name ? html`<br>` : ''}${personal.address ?? (personal.addressRead ? 'No address is held for this order.' : 'Not shown to your role.')}</p>`
-    : html`<p>This order is delivered digitally; no address is held for it.</p>`;
+  const address =
+    order.fulfilment === 'ship'
+      ? html`<p><strong>Shipping address</strong><br>${personal.name ?? ''}${personal.name ? html`<br>` : ''}${personal.address ?? (personal.addressRead ? 'No address is held for this order.' : 'Not shown to your role.')}</p>`
+      : html`<p>This order is delivered digitally; no address is held for it.</p>`;
   const shipment = personal.shipment
     ? html`<p><strong>Carrier</strong>: ${personal.shipment.carrier}<br><strong>Tracking number</strong>: <span class="tracking">${personal.shipment.tracking}</span></p>`
     : order.fulfilment === 'ship'

@@ -10,7 +10,6 @@ import { orderStatuses, statusLabels, type OrderStatus } from '../states.ts';
 import type { Order, OrderLine, OrderTransition } from '../tables.ts';
 import { day, historyTable, linesTable, shippingSection, type Page } from './parts.ts';
 
-
 export function staffOrdersPage(o: { orders: Order[]; total: number; status: OrderStatus | null }): Page {
   return {
     title: 'Orders',
@@ -22,7 +21,8 @@ export function staffOrdersPage(o: { orders: Order[]; total: number; status: Ord
 <p>${o.total} order${o.total === 1 ? '' : 's'}${o.orders.length < o.total ? html`, the newest ${o.orders.length} shown` : ''}.</p>
 <table><thead><tr><th scope="col">Order</th><th scope="col">Placed</th><th scope="col">Status</th><th scope="col">Fulfilment</th><th scope="col">Payment</th><th scope="col">Total</th></tr></thead>
 <tbody>${o.orders.map(
-      (x) => html`<tr><td><a href="/staff/orders/${x.number}">${x.number}</a></td><td>${day(x.created_at)}</td><td>${statusLabels[x.status]}</td><td>${x.fulfilment}</td><td>${x.payment_method}</td><td>${formatMoney(x.total_minor, x.currency)}</td></tr>`,
+      (x) =>
+        html`<tr><td><a href="/staff/orders/${x.number}">${x.number}</a></td><td>${day(x.created_at)}</td><td>${statusLabels[x.status]}</td><td>${x.fulfilment}</td><td>${x.payment_method}</td><td>${formatMoney(x.total_minor, x.currency)}</td></tr>`,
     )}</tbody></table></section>`,
   };
 }
@@ -38,13 +38,17 @@ function stepForm(order: Order, to: OrderStatus, csrf: string): SafeHtml {
   if (to === 'cancelled' || to === 'on_hold' || to === 'refunded') {
     // Fixed reasons only: what staff would type about an order tends to quote the buyer (decision 0028).
     const optional = to === 'refunded';
-    fields.push(html`<p><label for="${id('reason')}">Reason${optional ? ' (optional)' : ''}</label> <select id="${id('reason')}" name="reason"${optional ? '' : html` required`}><option value="">${optional ? 'No reason given' : 'Choose a reason'}</option>${staffReasons(to).map(
-      (code) => html`<option value="${code}">${orderReasons[code].label}</option>`,
-    )}</select></p>`);
+    fields.push(
+      html`<p><label for="${id('reason')}">Reason${optional ? ' (optional)' : ''}</label> <select id="${id('reason')}" name="reason"${optional ? '' : html` required`}><option value="">${optional ? 'No reason given' : 'Choose a reason'}</option>${staffReasons(
+        to,
+      ).map((code) => html`<option value="${code}">${orderReasons[code].label}</option>`)}</select></p>`,
+    );
   }
   if (to === 'refunded') {
     const open = order.total_minor - order.refunded_minor;
-    fields.push(html`<p><label for="${id('amount')}">Amount in minor units (${order.currency})</label> <input id="${id('amount')}" name="amount_minor" inputmode="numeric" pattern="[0-9]+" value="${open}"></p>`);
+    fields.push(
+      html`<p><label for="${id('amount')}">Amount in minor units (${order.currency})</label> <input id="${id('amount')}" name="amount_minor" inputmode="numeric" pattern="[0-9]+" value="${open}"></p>`,
+    );
   }
   return html`<form method="post" action="${action}" class="order-step">${csrfField(csrf)}<input type="hidden" name="to" value="${to}">
 ${fields}<p><button type="submit">${buttonLabels[to]}</button></p></form>`;

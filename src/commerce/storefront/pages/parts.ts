@@ -44,8 +44,7 @@ export function productGrid(items: readonly ProductSummary[]): SafeHtml {
 }
 
 export function categoryLinks(tree: CategoryTree, current?: Category): SafeHtml {
-  const link = (c: Category) =>
-    html`<a href="/categories/${c.slug}"${c.id === current?.id ? html` aria-current="page"` : ''}>${c.name}</a>`;
+  const link = (c: Category) => html`<a href="/categories/${c.slug}"${c.id === current?.id ? html` aria-current="page"` : ''}>${c.name}</a>`;
   return html`<nav aria-label="Categories"><ul class="category-tree">
 ${tree.roots.map((root) => {
   const children = tree.childrenOf(root.id);

@@ -8,11 +8,7 @@ import { Worker, type WorkerOptions } from '../worker.ts';
 
 export const quietLogger: Logger = createLogger('silent');
 
-export function testWorker(
-  database: DatabaseHandle,
-  handlers: JobHandlers,
-  options: Partial<Omit<WorkerOptions, 'database' | 'handlers'>> & { schedules?: Schedule[] } = {},
-): Worker {
+export function testWorker(database: DatabaseHandle, handlers: JobHandlers, options: Partial<Omit<WorkerOptions, 'database' | 'handlers'>> & { schedules?: Schedule[] } = {}): Worker {
   return new Worker({ database, handlers, logger: quietLogger, concurrency: 4, pollMs: 50, ...options });
 }
 
