@@ -116,7 +116,7 @@ testEachDatabase(
       assert.match(page.body, /Consents recorded by staff/);
       assert.match(page.body, new RegExp(`action="/staff/dpo/consents/${granted}"`));
       assert.ok(page.body.includes('call ref C-2291'), 'the evidence is shown to the DPO');
-      assert.match(page.body, /<td>support [0-9a-f]{8}<\/td>/, 'who recorded it, by role');
+      assert.match(page.body, /<td data-label="By">support [0-9a-f]{8}<\/td>/, 'who recorded it, by role');
       assert.doesNotMatch(page.body, /Rowena|Reviewfield|rowena@/, 'no personal value but the evidence');
 
       // Only the DPO reviews.

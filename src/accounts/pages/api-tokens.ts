@@ -18,11 +18,11 @@ export function apiTokensPage(o: { tokens: ApiTokenListing[]; roles: readonly St
 <p>A token lets a program use the staff JSON API as you, in the role you give it, until it expires or you revoke it. Every look at a person's data through it is recorded under your name.</p>
 ${o.made ? html`<div class="notice" role="status"><p>Your new token (copy it now; it is not shown again):</p><p><code id="new-token">${o.made}</code></p><p>Send it as <code>Authorization: Bearer …</code>.</p></div>` : ''}
 ${o.notice ? html`<p class="notice" role="status">${o.notice}</p>` : ''}
-<table><caption>Your tokens</caption>
+<table class="stack-table"><caption>Your tokens</caption>
 <thead><tr><th scope="col">Token</th><th scope="col">Role</th><th scope="col">Made</th><th scope="col">Expires</th><th scope="col">Last used</th><th scope="col">State</th><th scope="col">Revoke</th></tr></thead>
 <tbody>${o.tokens.map((t) => {
       const state = t.revokedAt ? 'revoked' : t.expiresAt <= o.now ? 'expired' : 'active';
-      return html`<tr><td>${t.id.slice(0, 8)}</td><td>${t.role}</td><td>${day(t.createdAt)}</td><td>${day(t.expiresAt)}</td><td>${day(t.lastUsedAt)}</td><td>${state}</td>
+      return html`<tr><td data-label="Token">${t.id.slice(0, 8)}</td><td data-label="Role">${t.role}</td><td data-label="Made">${day(t.createdAt)}</td><td data-label="Expires">${day(t.expiresAt)}</td><td data-label="Last used">${day(t.lastUsedAt)}</td><td data-label="State">${state}</td>
 <td>${state === 'active' ? html`<form method="post" action="/staff/api-tokens/${t.id}/revoke">${csrfField(o.state.csrf)}<button type="submit">Revoke</button></form>` : ''}</td></tr>`;
     })}</tbody></table>
 <h2>Make a token</h2>

@@ -41,12 +41,12 @@ function consentReviews(csrf: string, reviews: ConsentReviewView[]) {
 <p>A consent or withdrawal staff recorded for a person (from a call, a letter, a signed form) takes effect at once and waits here for your review. Reversing it restores what held before, unless the person has chosen again since.</p>
 ${
   reviews.length
-    ? html`<table><caption>Consent changes recorded by staff, awaiting review</caption>
+    ? html`<table class="stack-table"><caption>Consent changes recorded by staff, awaiting review</caption>
 <thead><tr><th scope="col">Entry</th><th scope="col">Recorded</th><th scope="col">By</th><th scope="col">Person</th><th scope="col">Use</th><th scope="col">Change</th><th scope="col">Channel</th><th scope="col">Evidence</th><th scope="col">Review</th></tr></thead>
 <tbody>${reviews.map(
         (
           r,
-        ) => html`<tr><td>${String(r.id)}</td><td>${r.recordedAt.toISOString()}</td><td>${r.recordedByLabel}</td><td>${r.subject.slice(0, 8)}</td><td>${r.purposeName}${r.recipientName ? ` (to ${r.recipientName})` : ''}</td><td>${r.action === 'grant' ? 'consent given' : 'consent withdrawn'}</td><td>${r.channel}</td><td>${r.evidence ?? '—'}</td>
+        ) => html`<tr><td data-label="Entry">${String(r.id)}</td><td data-label="Recorded">${r.recordedAt.toISOString()}</td><td data-label="By">${r.recordedByLabel}</td><td data-label="Person">${r.subject.slice(0, 8)}</td><td data-label="Use">${r.purposeName}${r.recipientName ? ` (to ${r.recipientName})` : ''}</td><td data-label="Change">${r.action === 'grant' ? 'consent given' : 'consent withdrawn'}</td><td data-label="Channel">${r.channel}</td><td data-label="Evidence">${r.evidence ?? '—'}</td>
 <td>${
           r.mine
             ? 'You recorded it: another privacy officer reviews it.'
