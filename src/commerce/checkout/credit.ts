@@ -62,20 +62,16 @@ async function lockedCheck(ports: CreditPorts, db: Db, orderId: string): Promise
   return { check, order: { ...order, customer_subject: order.customer_subject } };
 }
 
+/** What a credit check shares with the agency: asked for first, then disclosed under the DPO's approval. */
+function creditDisclosure(recipient: string, order: { id: string; customer_subject: string }, actor: Actor) {
+  return { subject: order.customer_subject, recipient, categories: CREDIT_CATEGORIES, purpose: CREDIT_PURPOSE, basis: CREDIT_BASIS, order: order.id, ref: refOf(order.id, 'billing'), actor };
+}
+
 /** Staff ask the DPO to approve disclosing the buyer's name and invoice address to the credit agency. Returns the approval request id. */
 export async function requestCreditCheck(ports: CreditPorts, kernel: PrivacyKernel, db: Db, input: { orderId: string; actor: Actor }): Promise<string> {
   const { check, order } = await lockedCheck(ports, db, input.orderId);
   if (check.state !== 'awaiting') throw new AppError('CONFLICT', `The credit check of order ${order.number} was already ${check.state === 'requested' ? 'asked for' : 'decided'}.`);
-  const approvalId = await kernel.requestDisclosure(db, {
-    subject: order.customer_subject,
-    recipient: check.recipient,
-    categories: CREDIT_CATEGORIES,
-    purpose: CREDIT_PURPOSE,
-    basis: CREDIT_BASIS,
-    order: order.id,
-    ref: refOf(order.id, 'billing'),
-    actor: input.actor,
-  });
+  const approvalId = await kernel.requestDisclosure(db, creditDisclosure(check.recipient, order, input.actor));
   await tablesOf<CheckoutTables>(db).updateTable('checkout_credit_approvals').set({ state: 'requested', approval_id: approvalId }).where('order_id', '=', order.id).execute();
   return approvalId;
 }
@@ -99,17 +95,7 @@ export async function recordCreditDecision(
   if (check.state !== 'requested') throw new AppError('CONFLICT', `The credit check of order ${order.number} was already decided.`);
   const t = tablesOf<CheckoutTables>(db);
   if (input.decision === 'approved') {
-    await kernel.disclose(db, {
-      subject: order.customer_subject,
-      recipient: check.recipient,
-      categories: CREDIT_CATEGORIES,
-      purpose: CREDIT_PURPOSE,
-      basis: CREDIT_BASIS,
-      order: order.id,
-      ref: refOf(order.id, 'billing'),
-      actor: input.actor,
-      approval: check.approvalId!,
-    });
+    await kernel.disclose(db, { ...creditDisclosure(check.recipient, order, input.actor), approval: check.approvalId! });
     await ports.transitionOrder(db, { orderId: order.id, to: 'pending_payment', actor: input.actor, reason: 'credit_approved' });
   } else {
     await cancelAttempt(ports, db, order.id, 'credit_refused', input.actor);
