@@ -1,5 +1,7 @@
 // Publishes the data map's policy versions into the database at start. A published version is
-// immutable: changing its effective date, or removing it from the map, stops start.
+// immutable: changing its effective date, or removing it from the map, stops start. Shops start
+// several processes at once (app and workers), so the first to take the lock publishes and the
+// others then find the versions stored.
 import { sql } from 'kysely';
 import type { Db } from '../../platform/db/database.ts';
 import { systemActor } from '../actors.ts';
@@ -7,8 +9,12 @@ import { appendAudit } from '../audit/append.ts';
 import type { KernelContext } from '../context.ts';
 import { PrivacySetupError } from '../refusals.ts';
 
+// An arbitrary constant that names "publishing policy versions" among advisory locks.
+const POLICY_SYNC_LOCK = 7_200_301_004;
+
 export async function syncPolicyVersions(ctx: KernelContext, db: Db): Promise<string[]> {
   return db.transaction().execute(async (trx) => {
+    await sql`select pg_advisory_xact_lock(${POLICY_SYNC_LOCK})`.execute(trx);
     const { rows } = await sql<{ version: string; effective_at: Date }>`select version, effective_at from privacy_policy_versions`.execute(trx);
     const stored = new Map(rows.map((r) => [r.version, new Date(r.effective_at)]));
     const declared = new Set(ctx.map.policyVersions.map((v) => v.version));
