@@ -4,13 +4,10 @@
 // string does not. Tests of a module may import its own files; test code may also import the test
 // helpers listed below.
 import assert from 'node:assert/strict';
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { dirname, join, normalize, relative } from 'node:path';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { test } from 'node:test';
-import { fileURLToPath } from 'node:url';
-import ts from 'typescript';
-
-const root = fileURLToPath(new URL('../../', import.meta.url));
+import { referencesOf, root, type Source, sources } from './sources.ts';
 
 /** The folders that are modules, each with its entry `index.ts`. The kernel is one of them. */
 export const MODULES = [
@@ -58,28 +55,6 @@ const KERNEL_PRIVATE = [/^src\/privacy\/context\.ts$/, /^src\/privacy\/internals
 const isTestCode = (path: string) => /\.test\.ts$/.test(path) || /^(test|bench)\//.test(path) || TEST_HELPERS.includes(path);
 const moduleOf = (path: string) => MODULES.filter((m) => path.startsWith(`${m}/`)).sort((a, b) => b.length - a.length)[0];
 
-/** Every relative specifier a source file names, with where it resolves (relative to the root). */
-function referencesOf(path: string, text: string): string[] {
-  const source = ts.createSourceFile(path, text, ts.ScriptTarget.Latest, true);
-  const specs: string[] = [];
-  const visit = (node: ts.Node): void => {
-    if ((ts.isImportDeclaration(node) || ts.isExportDeclaration(node)) && node.moduleSpecifier && ts.isStringLiteral(node.moduleSpecifier)) specs.push(node.moduleSpecifier.text);
-    if (ts.isCallExpression(node) && node.expression.kind === ts.SyntaxKind.ImportKeyword && node.arguments[0] && ts.isStringLiteralLike(node.arguments[0])) specs.push(node.arguments[0].text);
-    if (ts.isImportTypeNode(node) && ts.isLiteralTypeNode(node.argument) && ts.isStringLiteral(node.argument.literal)) specs.push(node.argument.literal.text);
-    if (ts.isImportEqualsDeclaration(node) && ts.isExternalModuleReference(node.moduleReference) && ts.isStringLiteral(node.moduleReference.expression))
-      specs.push(node.moduleReference.expression.text);
-    ts.forEachChild(node, visit);
-  };
-  visit(source);
-  return specs.filter((s) => s.startsWith('.')).map((s) => normalize(join(dirname(path), s)));
-}
-
-export interface Source {
-  /** Relative to the repository root, e.g. `src/comms/outbox.ts`. */
-  path: string;
-  text: string;
-}
-
 /** Where a file reaches into another module past its entry, or hands out the kernel's privates. */
 export function entryViolations(sources: Source[]): { violations: string[]; crossings: number; helpersUsed: Set<string> } {
   const violations: string[] = [];
@@ -103,18 +78,6 @@ export function entryViolations(sources: Source[]): { violations: string[]; cros
   }
   return { violations, crossings, helpersUsed };
 }
-
-function codeFiles(dir: string): string[] {
-  if (!existsSync(dir)) return [];
-  return readdirSync(dir).flatMap((name) => {
-    const path = join(dir, name);
-    if (name === 'node_modules' || name.startsWith('.')) return [];
-    if (statSync(path).isDirectory()) return codeFiles(path);
-    return /\.(ts|mts|cts)$/.test(name) ? [path] : [];
-  });
-}
-
-const sources = (): Source[] => ['src', 'test', 'bench', 'scripts'].flatMap((d) => codeFiles(join(root, d))).map((f) => ({ path: relative(root, f), text: readFileSync(f, 'utf8') }));
 
 test("every module has an index.ts, and no file imports another module's internals or the kernel's: only its entry (and, from tests, the listed test helpers)", () => {
   const all = sources();
