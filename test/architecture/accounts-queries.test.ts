@@ -95,7 +95,9 @@ test('the raw-statement finder sees raw statements and lets builder fragments pa
   const found = rawStatements(
     'probe.ts',
     [
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: the source text of a probe file
       'await sql`select * from accounts_users where id = ${id}`.execute(db);',
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: the source text of a probe file
       'await sql<{ n: number }>`${prepared}with d as (delete from accounts_sessions returning 1) select count(*) from d`.execute(db);',
       "await db.executeQuery(CompiledQuery.raw('delete from accounts_tokens'));",
       'await sql`  /* why */ update accounts_throttle set failures = 0`.execute(db);',
