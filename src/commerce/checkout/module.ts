@@ -39,7 +39,7 @@ export function makeCheckoutModule(portsOf: (app: FastifyInstance) => CheckoutPo
       const recipient = app.privacy.map.recipients.get(settings.invoiceRecipient);
       if (!recipient) throw new Error(`CHECKOUT_INVOICE_RECIPIENT names ${settings.invoiceRecipient}, which is not a recipient of the data map`);
     }
-    const deps: CheckoutDeps = { ports, kernel: app.privacy, settings };
+    const deps: CheckoutDeps = { ports, kernel: app.privacy, settings, shopName: app.config.shopName };
     await checkoutRoutes(app, deps);
     creditRoutes(app, { ...ports, getOrderByNumber: (number) => getOrderByNumber(app.db, number) });
   };
