@@ -3,6 +3,7 @@
 // API's schema is built from, and the check that refuses anything else. A new method is a new
 // entry here, never a new branch in the form or the route.
 import type { PricedCart } from '../pricing/index.ts';
+import { countryOptions } from './countries.ts';
 
 export type PaymentMethod = 'card' | 'bank-account' | 'invoice' | 'free';
 export const paymentMethods: readonly PaymentMethod[] = ['card', 'bank-account', 'invoice', 'free'];
@@ -12,7 +13,7 @@ export type Fulfilment = 'ship' | 'digital';
 export interface FieldSpec {
   name: string;
   label: string;
-  input: 'text' | 'email' | 'tel' | 'radio';
+  input: 'text' | 'email' | 'tel' | 'radio' | 'select';
   /** The kernel category the value is stored under (through the kernel, under `order:<id>`). */
   category: string;
   /** Which item of that category: the order's shipping or billing address, home or business phone. */
@@ -24,6 +25,8 @@ export interface FieldSpec {
   patternHint?: string;
   autocomplete?: string;
   options?: readonly { value: string; label: string }[];
+  /** What a value outside `options` is told (default: the list of values). */
+  optionsHint?: string;
 }
 
 export interface CheckoutSettings {
@@ -55,7 +58,8 @@ const text = (name: string, label: string, category: string, item: string, extra
   ...extra,
 });
 
-const COUNTRY = { pattern: '^[A-Za-z]{2}$', patternHint: 'a two-letter country code such as US or DE', maxLength: 2, minLength: 2, autocomplete: 'country' };
+// A select of ISO 3166-1 countries; the postal code is then checked against the country (input.ts).
+const COUNTRY = { input: 'select' as const, options: countryOptions, optionsHint: 'a country from the list (its ISO 3166-1 code, such as US or DE)', maxLength: 2, minLength: 2 };
 
 function address(prefix: 'ship' | 'billing', where: string): FieldSpec[] {
   const ac = prefix === 'ship' ? 'shipping' : 'billing';
