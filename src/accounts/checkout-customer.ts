@@ -15,6 +15,7 @@ import { throttledMail } from './mail-throttle.ts';
 import type { UserRow } from './tables.ts';
 import { networkDigest } from './networks.ts';
 import { digestToken, randomToken } from './tokens.ts';
+import { sealToken } from './set-password-link.ts';
 
 export interface CheckoutCustomerInput {
   name: string;
@@ -73,6 +74,7 @@ export async function customerForCheckout(allDeps: AccountsDeps, db: Db, input: 
 async function insertCheckoutUser(deps: AccountsDeps, db: Db, subject: string, ip: string, now: Date): Promise<{ user: UserRow; token: string }> {
   const id = randomUUID();
   const token = randomToken();
+  const sealed = await sealToken(deps.kernel, db, subject, token);
   const network = networkDigest(deps.kernel, ip);
   const { rows } = await sql<UserRow>`${prepared}with u as (
       insert into accounts_users (id, kind, subject_id, status, role, vendor_id, password_changed_at, created_at, activated_at, origin)
@@ -81,8 +83,8 @@ async function insertCheckoutUser(deps: AccountsDeps, db: Db, subject: string, i
     ), n as (
       insert into accounts_known_networks (user_id, network, first_seen_at, last_seen_at) values (${id}::uuid, ${network}, ${now}, ${now})
     ), t as (
-      insert into accounts_tokens (token_hash, user_id, purpose, created_at, expires_at)
-      values (${digestToken(token)}, ${id}::uuid, 'reset-password', ${now}, ${new Date(now.getTime() + SET_PASSWORD_MS)})
+      insert into accounts_tokens (token_hash, user_id, purpose, created_at, expires_at, sealed)
+      values (${digestToken(token)}, ${id}::uuid, 'reset-password', ${now}, ${new Date(now.getTime() + SET_PASSWORD_MS)}, ${sealed})
     )
     select * from u`.execute(db);
   return { user: rows[0]!, token };

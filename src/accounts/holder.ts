@@ -20,7 +20,7 @@ async function setStatus(db: Db, subject: string, status: UserStatus, from: read
   if (status !== 'active' && status !== 'pending') {
     for (const row of rows) {
       await sql`delete from accounts_sessions where user_id = ${row.id}::uuid`.execute(db);
-      await sql`update accounts_tokens set used_at = now() where user_id = ${row.id}::uuid and used_at is null`.execute(db);
+      await sql`update accounts_tokens set used_at = now(), sealed = null where user_id = ${row.id}::uuid and used_at is null`.execute(db);
     }
   }
 }

@@ -38,6 +38,8 @@ export interface TokenRow {
   created_at: Date;
   expires_at: Date;
   used_at: Date | null;
+  /** Checkout's set-password token, sealed by the kernel under the user's key, so a later mail can repeat the same link (decision 0038). */
+  sealed?: Buffer | null;
 }
 
 export interface ThrottleRow {

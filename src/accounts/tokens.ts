@@ -28,7 +28,7 @@ export async function issueToken(db: Db, userId: string, purpose: TokenPurpose, 
   const token = randomToken();
   // One statement: the update sees the statement's snapshot, so it spends the earlier tokens, never the new one.
   await sql`${prepared}with spent as (
-      update accounts_tokens set used_at = ${now} where user_id = ${userId}::uuid and purpose = ${purpose} and used_at is null
+      update accounts_tokens set used_at = ${now}, sealed = null where user_id = ${userId}::uuid and purpose = ${purpose} and used_at is null
     )
     insert into accounts_tokens (token_hash, user_id, purpose, created_at, expires_at)
     values (${digestToken(token)}, ${userId}::uuid, ${purpose}, ${now}, ${new Date(now.getTime() + lifetimeMs)})`.execute(db);
@@ -38,7 +38,7 @@ export async function issueToken(db: Db, userId: string, purpose: TokenPurpose, 
 /** Uses a token: returns its user id once, or null when unknown, used, expired or for another purpose. */
 export async function consumeToken(db: Db, token: string, purpose: TokenPurpose, now: Date): Promise<string | null> {
   const { rows } = await sql<{ user_id: string }>`
-    update accounts_tokens set used_at = ${now}
+    update accounts_tokens set used_at = ${now}, sealed = null
     where token_hash = ${digestToken(token)} and purpose = ${purpose} and used_at is null and expires_at > ${now}
     returning user_id`.execute(db);
   return rows[0]?.user_id ?? null;
@@ -50,4 +50,12 @@ export async function tokenIsLive(db: Db, token: string, purpose: TokenPurpose, 
   const { rows } = await sql<{ ok: number }>`
     select 1 as ok from accounts_tokens where token_hash = ${digestToken(token)} and purpose = ${purpose} and used_at is null and expires_at > ${now}`.execute(db);
   return rows.length > 0;
+}
+
+/** The user of a token that was used (or replaced by a newer one), or null: tells an old link from a wrong one. */
+export async function usedTokenUser(db: Db, token: string, purpose: TokenPurpose): Promise<string | null> {
+  if (!TOKEN_SHAPE.test(token)) return null;
+  const { rows } = await sql<{ user_id: string }>`
+    select user_id from accounts_tokens where token_hash = ${digestToken(token)} and purpose = ${purpose} and used_at is not null`.execute(db);
+  return rows[0]?.user_id ?? null;
 }
