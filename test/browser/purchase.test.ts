@@ -100,7 +100,7 @@ testEachDatabase(
         await page.getByLabel('Delivery address: street and number').fill('1 Compiler Way');
         await page.getByLabel('Delivery address: postal code').fill('10001');
         await page.getByLabel('Delivery address: city').fill('New York');
-        await page.getByLabel('Delivery address: country').fill('US');
+        await page.getByLabel('Delivery address: country').selectOption('US');
       } else {
         assert.equal(addressFields, 0, 'a digital product asks no address');
       }
