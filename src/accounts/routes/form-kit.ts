@@ -57,7 +57,7 @@ export function formKit(app: FastifyInstance): FormKit {
           // A used link of an account that has its password now (e.g. the set-password link in two order mails): say so.
           const usedBy = await usedTokenUser(app.db, token, 'reset-password');
           const user = usedBy ? await userById(app.db, usedBy) : null;
-          if (user?.status === 'active') return sendPage(request, reply, passwordAlreadySetPage(`/${path.split('/')[1]}/login`), 200);
+          if (user?.status === 'active') return sendPage(request, reply, passwordAlreadySetPage(`/${path.split('/')[1]}/login`), 400);
           return sendPage(request, reply, invalidLinkPage(), 400);
         }
         return sendPage(request, reply, page(state(request, reply), token));
