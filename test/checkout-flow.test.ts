@@ -29,7 +29,7 @@ const inputNames = (body: string) =>
   [...new Set([...body.matchAll(/<(?:input|select)[^>]* name="([^"]+)"/g)].map((m) => m[1]!))].filter((n) => !['_csrf', 'idempotency_key', 'method', 'q'].includes(n));
 
 testEachDatabase('[P000-01][P001-02] the checkout page asks exactly the declared fields: card + digital no address, physical adds it, invoice its own', async (database) => {
-  const { app } = await buildTestApp(database, { CHECKOUT_INVOICE_RECIPIENT: 'credit-agency' });
+  const { app } = await buildTestApp(database, { CHECKOUT_INVOICE_RECIPIENT: 'credit-agency', CHECKOUT_COUNTRIES: 'US,GB,NL,DE' });
   try {
     const shop = await makeShop(database.db);
     const buyer = newClient(app);
@@ -88,6 +88,9 @@ testEachDatabase('[P000-01][P001-02] the checkout page asks exactly the declared
       return (res.json().error.fields as { field: string; message: string }[]).map((f) => f.field);
     };
     assert.deepEqual(await api400('key-narnia-0001', { ship_country: 'Narnia' }), ['body.ship_country']);
+    // The shop delivers only to the countries it names (CHECKOUT_COUNTRIES).
+    assert.doesNotMatch(physical.body, /<option value="FR">/);
+    assert.deepEqual(await api400('key-france-0001', { ship_country: 'FR', ship_postal_code: '75001' }), ['body.ship_country']);
     assert.deepEqual(await api400('key-postal-0001', { ship_country: 'US', ship_postal_code: 'N1 9GU' }), ['body.ship_postal_code']);
     assert.deepEqual(await api400('key-postal-0002', { ship_country: 'NL', ship_postal_code: '12345' }), ['body.ship_postal_code']);
     assert.deepEqual(await api400('key-several-0001', { name: '', email: 'not-an-address', ship_city: '', ship_country: 'Narnia' }), [

@@ -34,6 +34,8 @@ export interface CheckoutSettings {
   requirePhones: boolean;
   /** The recipient that approves invoice orders (ledgered); null: invoice on account is not offered. */
   invoiceRecipient: string | null;
+  /** The countries offered for addresses (ISO 3166-1 alpha-2); null: every country. */
+  countries?: readonly string[] | null;
 }
 
 export interface MethodSpec {
@@ -154,7 +156,14 @@ export function fulfilmentOf(cart: Pick<PricedCart, 'needsShipping'>): Fulfilmen
 
 /** The exact fields checkout asks for this method and cart, in form order. */
 export function fieldsFor(method: PaymentMethod, cart: Pick<PricedCart, 'needsShipping'>, settings: CheckoutSettings): FieldSpec[] {
-  return [...buyerFields, ...(settings.requirePhones ? phoneFields : []), ...(fulfilmentOf(cart) === 'ship' ? shippingFields : []), ...methods[method].fields];
+  const fields = [...buyerFields, ...(settings.requirePhones ? phoneFields : []), ...(fulfilmentOf(cart) === 'ship' ? shippingFields : []), ...methods[method].fields];
+  const only = settings.countries;
+  if (!only) return fields;
+  return fields.map((f) =>
+    f.input === 'select' && f.options === countryOptions
+      ? { ...f, options: countryOptions.filter((o) => only.includes(o.value)), optionsHint: `one of the countries we deliver to (${only.join(', ')})` }
+      : f,
+  );
 }
 
 /** Every field any method or cart may ask: the API schema's properties (each request is then held to `fieldsFor`). */
