@@ -6,8 +6,9 @@ import type { Db } from '../src/platform/db/database.ts';
 import { buildTestApp } from '../src/platform/testing/app.ts';
 import { testEachDatabase } from '../src/platform/testing/databases.ts';
 import { testActor } from '../src/privacy/testing.ts';
+import { selfActor } from '../src/privacy/index.ts';
 import { makeShop, newClient, type CartClient } from '../src/commerce/cart/testing.ts';
-import { signUpAndConfirm } from '../src/accounts/testing.ts';
+import { customer, signUpAndConfirm } from '../src/accounts/testing.ts';
 
 const count = async (db: Db, table: string) => (await sql<{ n: number }>`select count(*)::int as n from ${sql.table(table)}`.execute(db)).rows[0]!.n;
 const stockOf = async (db: Db, sku: string) => (await sql<{ stock: number | null }>`select stock from catalogue_variants where sku = ${sku}`.execute(db)).rows[0]!.stock;
@@ -24,10 +25,11 @@ async function addToCart(buyer: CartClient, slug: string, variantId: string, qua
   assert.equal(res.statusCode, 303, res.body);
 }
 
-const inputNames = (body: string) => [...new Set([...body.matchAll(/<input[^>]* name="([^"]+)"/g)].map((m) => m[1]!))].filter((n) => !['_csrf', 'idempotency_key', 'method', 'q'].includes(n));
+const inputNames = (body: string) =>
+  [...new Set([...body.matchAll(/<(?:input|select)[^>]* name="([^"]+)"/g)].map((m) => m[1]!))].filter((n) => !['_csrf', 'idempotency_key', 'method', 'q'].includes(n));
 
 testEachDatabase('[P000-01][P001-02] the checkout page asks exactly the declared fields: card + digital no address, physical adds it, invoice its own', async (database) => {
-  const { app } = await buildTestApp(database, { CHECKOUT_INVOICE_RECIPIENT: 'credit-agency' });
+  const { app } = await buildTestApp(database, { CHECKOUT_INVOICE_RECIPIENT: 'credit-agency', CHECKOUT_COUNTRIES: 'US,GB,NL,DE' });
   try {
     const shop = await makeShop(database.db);
     const buyer = newClient(app);
@@ -72,6 +74,36 @@ testEachDatabase('[P000-01][P001-02] the checkout page asks exactly the declared
     });
     assert.equal(unknown.statusCode, 400);
     assert.match(unknown.body, /shoe_size/);
+
+    // The country is one of a list; the postal code fits the country; every wrong field is named at once.
+    assert.match(physical.body, /<select id="f-ship_country" name="ship_country"[^>]*>[\s\S]*<option value="DE">Germany<\/option>/);
+    const api400 = async (key: string, body: Record<string, string>) => {
+      const res = await app.inject({
+        method: 'POST',
+        url: '/api/checkout',
+        headers: { cookie: buyer.cookieHeaderValue(), 'content-type': 'application/json', 'idempotency-key': key },
+        payload: JSON.stringify({ method: 'card', ...guest, ...address, ...body }),
+      });
+      assert.equal(res.statusCode, 400, res.body);
+      return (res.json().error.fields as { field: string; message: string }[]).map((f) => f.field);
+    };
+    assert.deepEqual(await api400('key-narnia-0001', { ship_country: 'Narnia' }), ['body.ship_country']);
+    // The shop delivers only to the countries it names (CHECKOUT_COUNTRIES).
+    assert.doesNotMatch(physical.body, /<option value="FR">/);
+    assert.deepEqual(await api400('key-france-0001', { ship_country: 'FR', ship_postal_code: '75001' }), ['body.ship_country']);
+    assert.deepEqual(await api400('key-postal-0001', { ship_country: 'US', ship_postal_code: 'N1 9GU' }), ['body.ship_postal_code']);
+    assert.deepEqual(await api400('key-postal-0002', { ship_country: 'NL', ship_postal_code: '12345' }), ['body.ship_postal_code']);
+    assert.deepEqual(await api400('key-several-0001', { name: '', email: 'not-an-address', ship_city: '', ship_country: 'Narnia' }), [
+      'body.name',
+      'body.email',
+      'body.ship_city',
+      'body.ship_country',
+    ]);
+    const form = await buyer.post('/checkout', { idempotency_key: keyOf(physical.body), method: 'card', ...guest, ...address, email: 'nope', ship_postal_code: '1', ship_country: 'DE' });
+    assert.equal(form.statusCode, 400);
+    const listed = [...form.body.matchAll(/<li><a href="#f-([a-z_]+)">/g)].map((m) => m[1]);
+    assert.deepEqual(listed, ['email', 'ship_postal_code'], 'the form lists every wrong field at once');
+    assert.match(form.body, /is not a postal code of Germany/);
     assert.equal(await count(database.db, 'orders'), 0);
   } finally {
     await app.close();
@@ -294,29 +326,46 @@ testEachDatabase('checkout API: POST /api/checkout with an Idempotency-Key answe
   }
 });
 
-testEachDatabase('[P000-10] a signed-in customer checks out as themself: the order is theirs, no other account is made, and it shows in their orders', async (database) => {
-  const { app } = await buildTestApp(database, { CHECKOUT_INVOICE_RECIPIENT: 'credit-agency' });
-  try {
-    const shop = await makeShop(database.db);
-    const buyer = newClient(app);
-    await signUpAndConfirm(buyer, database.db);
-    const users = await count(database.db, 'accounts_users');
-    await addToCart(buyer, 'vpn-licence', shop.vpn);
-    const form = await buyer.get('/checkout?method=invoice');
-    // The buyer may give the order another name or email; the order still belongs to the signed-in account.
-    const res = await buyer.post('/checkout', { idempotency_key: keyOf(form.body), method: 'invoice', name: 'Philippa Q.', email: 'orders@quarrington.example', age: 'adult', ...billing });
-    assert.equal(res.statusCode, 303, res.body);
-    assert.equal(await count(database.db, 'accounts_users'), users, 'no account made');
-    const {
-      rows: [order],
-    } = await sql<{ number: string; customer_user_id: string }>`select number, customer_user_id from orders`.execute(database.db);
-    const {
-      rows: [user],
-    } = await sql<{ id: string }>`select id from accounts_users where kind = 'customer'`.execute(database.db);
-    assert.equal(order!.customer_user_id, user!.id);
-    assert.match((await buyer.get(res.headers.location as string)).body, /your orders/);
-    assert.match((await buyer.get('/account/orders')).body, new RegExp(order!.number));
-  } finally {
-    await app.close();
-  }
-});
+testEachDatabase(
+  '[P000-10] a signed-in customer checks out as themself: the form starts with their name, email and last addresses; the order is theirs, no other account is made',
+  async (database) => {
+    const { app } = await buildTestApp(database, { CHECKOUT_INVOICE_RECIPIENT: 'credit-agency' });
+    try {
+      const shop = await makeShop(database.db);
+      const buyer = newClient(app);
+      await signUpAndConfirm(buyer, database.db);
+      const users = await count(database.db, 'accounts_users');
+      await addToCart(buyer, 'vpn-licence', shop.vpn);
+      const form = await buyer.get('/checkout?method=invoice');
+      assert.match(form.body, new RegExp(`id="f-name"[^>]* value="${customer.name}"`), 'the saved name is filled in');
+      assert.match(form.body, new RegExp(`id="f-email"[^>]* value="${customer.email}"`), 'the saved email is filled in');
+      // The buyer may give the order another name or email; the order still belongs to the signed-in account.
+      const res = await buyer.post('/checkout', { idempotency_key: keyOf(form.body), method: 'invoice', name: 'Philippa Q.', email: 'orders@quarrington.example', age: 'adult', ...billing });
+      assert.equal(res.statusCode, 303, res.body);
+      assert.equal(await count(database.db, 'accounts_users'), users, 'no account made');
+      const {
+        rows: [order],
+      } = await sql<{ number: string; customer_user_id: string }>`select number, customer_user_id from orders`.execute(database.db);
+      const {
+        rows: [user],
+      } = await sql<{ id: string }>`select id from accounts_users where kind = 'customer'`.execute(database.db);
+      assert.equal(order!.customer_user_id, user!.id);
+      assert.match((await buyer.get(res.headers.location as string)).body, /your orders/);
+      assert.match((await buyer.get('/account/orders')).body, new RegExp(order!.number));
+      // The next checkout starts from the invoice address of that order, read through the kernel as the customer.
+      await addToCart(buyer, 'vpn-licence', shop.vpn);
+      const again = (await buyer.get('/checkout?method=invoice')).body;
+      assert.match(again, /id="f-billing_line1"[^>]* value="1 Babbage Court"/);
+      assert.match(again, /<option value="GB" selected>United Kingdom<\/option>/);
+      await app.privacy.flush();
+      const subject = (await sql<{ subject_id: string }>`select subject_id from accounts_users where id = ${user!.id}`.execute(database.db)).rows[0]!.subject_id;
+      const log = await app.privacy.accessLog(database.db, { subject, actor: selfActor(subject) });
+      assert.ok(
+        log.some((e) => e.by === 'self' && e.purpose === 'fulfillment' && e.categories.includes('user.contact.address')),
+        'the prefill’s read of the address is in the customer’s access log',
+      );
+    } finally {
+      await app.close();
+    }
+  },
+);

@@ -69,6 +69,9 @@ testEachDatabase(
     assert.equal(started.statusCode, 303, started.body);
     const payUrl = started.headers.location as string;
     assert.ok(payUrl.startsWith(bed.sandbox.url), `the buyer goes to the processor's own origin (${payUrl})`);
+    // The processor's page names the shop and the order number (given as the payment's description), not an id.
+    const processorPage = await (await fetch(payUrl)).text();
+    assert.match(processorPage, new RegExp(`<h1>Pay ${bed.config.shopName}, order C-\\d+</h1>`));
     assert.equal(await count(database.db, sql<{ n: number }>`select count(*)::int as n from orders where status = 'pending_payment'`), 1);
     assert.equal((await sql<{ stock: number }>`select stock from catalogue_variants where sku = 'RTR-1'`.execute(database.db)).rows[0]!.stock, 4);
 
@@ -113,10 +116,30 @@ testEachDatabase(
       assert.ok(app.privacy.map.recipients.get(share.recipient)?.bases.has('fulfillment'), `${share.recipient} is a fulfilment recipient`);
     }
 
-    // The status mail and the set-password mail reach a real SMTP server.
-    const statusMail = await sink.waitForMail((m) => m.text.includes(number!), 20_000);
-    assert.ok(statusMail.to.some((to) => to.includes('grace@example.com')));
-    await sink.waitForMail((m) => /password/i.test(m.text) && m.to.some((to) => to.includes('grace@example.com')), 20_000);
+    // The receipt and the set-password mail reach a real SMTP server.
+    const receipt = await sink.waitForMail((m) => m.text.includes(number!), 20_000);
+    assert.ok(receipt.to.some((to) => to.includes('grace@example.com')));
+    assert.match(receipt.subject ?? '', new RegExp(`Receipt for your order ${number}`));
+    for (const line of [
+      /1 × Nighthawk Router \(RTR-1\) at \$129\.00 = \$129\.00/,
+      /Subtotal: \$129\.00/,
+      /Shipping: \$/,
+      /Tax: \$/,
+      /Total: \$/,
+      /Paid with: Visa ending in 4242/,
+      /Delivery address: Grace Hopper, 1 Compiler Way, 10001 New York, US/,
+    ])
+      assert.match(receipt.text, line);
+    const orderLink = `${bed.config.publicUrl}/account/orders/${number}`;
+    assert.ok(receipt.text.includes(orderLink));
+    const anchored = (h: string) => h.replace(/<a [^>]*>[^<]*<\/a>/g, '').replace(/<a [^>]*>/g, '');
+    const receiptHtml = receipt.html || '';
+    assert.ok(receiptHtml.includes(`<a href="${orderLink}"`), 'the HTML part links to the order');
+    assert.match(receiptHtml, /<td[^>]*>1<\/td><td[^>]*>\$129\.00<\/td>/);
+    assert.doesNotMatch(anchored(receiptHtml), /https?:\/\//, 'every address in the HTML part is a link');
+    const setPassword = await sink.waitForMail((m) => /password/i.test(m.text) && m.to.some((to) => to.includes('grace@example.com')), 20_000);
+    assert.match(setPassword.html ?? '', /<a href="http[^"]+\/account\/reset\/confirm\?token=[A-Za-z0-9_-]{43}"/, 'the set-password link is a link in the HTML part');
+    assert.doesNotMatch(anchored(setPassword.html ?? ''), /https?:\/\//);
     await waitFor('the outbox to be sent', async () => (await count(database.db, sql<{ n: number }>`select count(*)::int as n from comms_outbox where status = 'queued'`)) === 0);
     await app.privacy.flush();
 

@@ -32,6 +32,6 @@ testEachDatabase('settlement: the reconcile job of a worker without the web app 
   assert.equal((await sql<{ status: string }>`select status from payments_attempts`.execute(database.db)).rows[0]!.status, 'succeeded');
   assert.equal((await sql<{ state: string }>`select state from checkout_attempts`.execute(database.db)).rows[0]!.state, 'paid');
   assert.equal((await sql<{ n: number }>`select count(*)::int as n from cart_lines`.execute(database.db)).rows[0]!.n, 0, 'the cart was cleared');
-  const { rows: mails } = await sql<{ n: number }>`select count(*)::int as n from comms_outbox where idempotency_key like 'orders.status:%'`.execute(database.db);
-  assert.equal(mails[0]!.n, 1, 'the paid status mail is queued');
+  const { rows: mails } = await sql<{ n: number }>`select count(*)::int as n from comms_outbox where idempotency_key like 'orders.receipt:%'`.execute(database.db);
+  assert.equal(mails[0]!.n, 1, 'the receipt of the payment is queued');
 });

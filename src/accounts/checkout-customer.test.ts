@@ -116,7 +116,23 @@ testEachDatabase('checkout with the email of an existing account links to it: sa
     await client.get('/account/signup');
     assert.equal((await client.post('/account/signup', { name: buyer.name, email: buyer.email, password: 'lantern-orchid-58-quarry', age: 'adult' })).statusCode, 200);
     assert.equal((await users(database.db)).length, 2);
-    assert.equal((await queuedMail(database.db, 'accounts.checkout-account')).length, 3);
+    // One live set-password link (decision 0038): each of the three mails carries the same link, so the first still works.
+    const links = (await queuedMail(database.db, 'accounts.checkout-account', app.privacy)).map((m) => String(m.params.link));
+    assert.equal(links.length, 3);
+    assert.equal(new Set(links).size, 1, 'every mail repeats the live link');
+    const first = new URL(links[0]!);
+    assert.equal((await client.get(`${first.pathname}${first.search}`)).statusCode, 200, 'the first order’s link still works');
+    const live = await sql<{ n: number }>`select count(*)::int as n from accounts_tokens t join accounts_users u on u.id = t.user_id
+      where u.subject_id = ${fresh.result.subject}::uuid and t.purpose = 'reset-password' and t.used_at is null`.execute(database.db);
+    assert.equal(live.rows[0]!.n, 1, 'one live link for the person');
+    const owner = new FormClient(app);
+    await owner.get(`${first.pathname}${first.search}`);
+    assert.equal((await owner.post('/account/reset/confirm', { token: first.searchParams.get('token')!, new_password: 'lantern-orchid-58-quarry' })).statusCode, 303);
+    const used = await new FormClient(app).get(`${first.pathname}${first.search}`);
+    assert.equal(used.statusCode, 400, 'the link sets no password any more');
+    assert.match(used.body, /Your password is already set/);
+    assert.doesNotMatch(used.body, /name="new_password"/);
+    assert.match(used.body, /href="\/account\/login"/);
     // And "forgot your password" works for it too.
     await client.get('/account/reset');
     await client.post('/account/reset', { email: buyer.email });

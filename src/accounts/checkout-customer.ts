@@ -14,6 +14,7 @@ import { throttledMail } from './mail-throttle.ts';
 import { accountsDb, type UserRow } from './tables.ts';
 import { networkDigest } from './networks.ts';
 import { digestToken, randomToken } from './tokens.ts';
+import { sealToken } from './set-password-link.ts';
 
 export interface CheckoutCustomerInput {
   name: string;
@@ -72,6 +73,7 @@ export async function customerForCheckout(allDeps: AccountsDeps, db: Db, input: 
 async function insertCheckoutUser(deps: AccountsDeps, db: Db, subject: string, ip: string, now: Date): Promise<{ user: UserRow; token: string }> {
   const id = randomUUID();
   const token = randomToken();
+  const sealed = await sealToken(deps.kernel, db, subject, token);
   const network = networkDigest(deps.kernel, ip);
   const query = accountsDb(db)
     .with('u', (q) =>
@@ -82,7 +84,9 @@ async function insertCheckoutUser(deps: AccountsDeps, db: Db, subject: string, i
     )
     .with('n', (q) => q.insertInto('accounts_known_networks').values({ user_id: id, network, first_seen_at: now, last_seen_at: now }))
     .with('t', (q) =>
-      q.insertInto('accounts_tokens').values({ token_hash: digestToken(token), user_id: id, purpose: 'reset-password', created_at: now, expires_at: new Date(now.getTime() + SET_PASSWORD_MS) }),
+      q
+        .insertInto('accounts_tokens')
+        .values({ token_hash: digestToken(token), user_id: id, purpose: 'reset-password', created_at: now, expires_at: new Date(now.getTime() + SET_PASSWORD_MS), sealed }),
     )
     .selectFrom('u')
     .selectAll();

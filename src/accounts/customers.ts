@@ -18,6 +18,7 @@ import { recordSecurityEvent } from './security-events.ts';
 import { mayMail, throttledMail } from './mail-throttle.ts';
 import type { UserKind, UserRow } from './tables.ts';
 import { clearEmail, normaliseEmail, recordFailure, releaseAttempt, reserveAttempt, settleFailure, settleSuccess, throttleKeys, type ThrottlePolicy } from './throttle.ts';
+import { liveSetPasswordToken } from './set-password-link.ts';
 import { consumeToken, issueToken } from './tokens.ts';
 import { activateUser, insertUser, markPasswordChanged, userById } from './users.ts';
 
@@ -75,9 +76,9 @@ export type SignUpOutcome = 'created' | 'existing' | 'resent';
 /** How long the set-password link of an account made at checkout works. */
 export const SET_PASSWORD_MS = 7 * 86_400_000;
 
-/** Mails the owner of an account made at checkout a link to choose a password (and so sign in). */
+/** Mails the owner of an account made at checkout the link to choose a password (and so sign in): the live one again, if any (decision 0038). */
 export async function mailSetPassword(deps: AccountsDeps, db: Db, user: UserRow, now: Date): Promise<void> {
-  await mailSetPasswordLink(deps, db, user, await issueToken(db, user.id, 'reset-password', now, SET_PASSWORD_MS));
+  await mailSetPasswordLink(deps, db, user, await liveSetPasswordToken(deps.kernel, db, user, now, SET_PASSWORD_MS));
 }
 
 /** The set-password mail for a token already issued (a `reset-password` token of SET_PASSWORD_MS). */

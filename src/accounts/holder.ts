@@ -24,7 +24,7 @@ async function setStatus(db: Db, subject: string, status: UserStatus, from: read
   if (status !== 'active' && status !== 'pending') {
     for (const row of rows) {
       await t.deleteFrom('accounts_sessions').where('user_id', '=', row.id).execute();
-      await t.updateTable('accounts_tokens').set({ used_at: sql<Date>`now()` }).where('user_id', '=', row.id).where('used_at', 'is', null).execute();
+      await t.updateTable('accounts_tokens').set({ used_at: sql<Date>`now()`, sealed: null }).where('user_id', '=', row.id).where('used_at', 'is', null).execute();
     }
   }
 }

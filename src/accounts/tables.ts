@@ -63,6 +63,8 @@ export interface TokensTable {
   created_at: Date;
   expires_at: Date;
   used_at: Date | null;
+  /** Checkout's set-password token, sealed by the kernel under the user's key, so a later mail can repeat the same link (decision 0038). */
+  sealed: Bytes | null;
 }
 
 export interface ApiTokensTable {

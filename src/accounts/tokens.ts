@@ -27,7 +27,7 @@ export async function issueToken(db: Db, userId: string, purpose: TokenPurpose, 
   const token = randomToken();
   // One statement: the update sees the statement's snapshot, so it spends the earlier tokens, never the new one.
   const query = accountsDb(db)
-    .with('spent', (q) => q.updateTable('accounts_tokens').set({ used_at: now }).where('user_id', '=', userId).where('purpose', '=', purpose).where('used_at', 'is', null))
+    .with('spent', (q) => q.updateTable('accounts_tokens').set({ used_at: now, sealed: null }).where('user_id', '=', userId).where('purpose', '=', purpose).where('used_at', 'is', null))
     .insertInto('accounts_tokens')
     .values({ token_hash: digestToken(token), user_id: userId, purpose, created_at: now, expires_at: new Date(now.getTime() + lifetimeMs) });
   await db.executeQuery(preparedQuery(query));
@@ -38,7 +38,7 @@ export async function issueToken(db: Db, userId: string, purpose: TokenPurpose, 
 export async function consumeToken(db: Db, token: string, purpose: TokenPurpose, now: Date): Promise<string | null> {
   const row = await accountsDb(db)
     .updateTable('accounts_tokens')
-    .set({ used_at: now })
+    .set({ used_at: now, sealed: null })
     .where('token_hash', '=', digestToken(token))
     .where('purpose', '=', purpose)
     .where('used_at', 'is', null)
@@ -60,4 +60,17 @@ export async function tokenIsLive(db: Db, token: string, purpose: TokenPurpose, 
     .where('expires_at', '>', now)
     .execute();
   return rows.length > 0;
+}
+
+/** The user of a token that was used (or replaced by a newer one), or null: tells an old link from a wrong one. */
+export async function usedTokenUser(db: Db, token: string, purpose: TokenPurpose): Promise<string | null> {
+  if (!TOKEN_SHAPE.test(token)) return null;
+  const row = await accountsDb(db)
+    .selectFrom('accounts_tokens')
+    .select('user_id')
+    .where('token_hash', '=', digestToken(token))
+    .where('purpose', '=', purpose)
+    .where('used_at', 'is not', null)
+    .executeTakeFirst();
+  return row?.user_id ?? null;
 }

@@ -3,6 +3,7 @@
 export { commsModule } from './module.ts';
 export { type MailTemplate, type SecretSealer, type TemplateInput, queueMail, registerTemplate } from './outbox.ts';
 export { paragraphTemplate, param } from './paragraphs.ts';
+export { linkify, mailLayout } from './layout.ts';
 
 // Used only by tests outside the module (the whole-app tests, other modules' tests).
 export { sealContext } from './outbox.ts';

@@ -2,6 +2,7 @@
 // paragraphs in HTML (escaped by html``), signed with the shop's name and address. Most modules'
 // mails are this; a mail that needs more (a receipt's table) writes its own `render`.
 import { html } from '../web/template.ts';
+import { linkify, mailLayout } from './layout.ts';
 import type { MailTemplate, TemplateInput } from './templates.ts';
 
 export function paragraphTemplate(
@@ -19,10 +20,11 @@ export function paragraphTemplate(
     ...(title ? { title } : {}),
     render(input) {
       const text = paragraphs(input).filter((p) => p !== '');
+      const line = subject(input);
       return {
-        subject: subject(input),
+        subject: line,
         text: `${text.join('\n\n')}\n\n${input.shop.name}\n${input.shop.url}\n`,
-        html: html`<!doctype html><html><body>${text.map((line) => html`<p>${line}</p>`)}<p>${input.shop.name}<br>${input.shop.url}</p></body></html>`,
+        html: mailLayout(input.shop, line, html`${text.map((p) => html`<p style="margin:0 0 16px">${linkify(p)}</p>`)}`),
       };
     },
   };

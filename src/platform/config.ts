@@ -53,6 +53,8 @@ export interface Config {
   checkoutRequirePhones: boolean;
   /** Data-map recipient that approves invoice orders; null: invoice on account is not offered. */
   checkoutInvoiceRecipient: string | null;
+  /** CHECKOUT_COUNTRIES: the ISO 3166-1 alpha-2 codes the shop ships and bills to; null: every country. */
+  checkoutCountries: string[] | null;
   /** Which payment processor takes payments, and how to reach it (src/commerce/payments/CONTEXT.md). */
   payments: PaymentSettings;
   /** Data-subject rights: the legal deadline of a request, and the backup windows the policy states. */
@@ -160,6 +162,11 @@ export const settingDocs: SettingDoc[] = [
     name: 'CHECKOUT_INVOICE_RECIPIENT',
     default: '(none: no invoice)',
     description: 'Offer "invoice on account": orders wait on hold for a credit approval disclosed (ledgered, DPO-approved) to this data-map recipient, e.g. credit-agency.',
+  },
+  {
+    name: 'CHECKOUT_COUNTRIES',
+    default: '(every country)',
+    description: 'Comma-separated ISO 3166-1 alpha-2 codes (e.g. US,CA,GB,DE) of the countries checkout offers for delivery and billing addresses.',
   },
   {
     name: 'PAYMENT_PROCESSOR',
@@ -306,6 +313,15 @@ function recipientId(env: Env, name: string): string | null {
   return raw;
 }
 
+function countryCodes(env: Env, name: string): string[] | null {
+  const raw = env[name]?.trim();
+  if (!raw) return null;
+  const codes = [...new Set(raw.split(',').map((c) => c.trim().toUpperCase()))];
+  const bad = codes.filter((c) => !/^[A-Z]{2}$/.test(c));
+  if (bad.length) throw new ConfigError(name, `must be comma-separated two-letter country codes such as US,DE (not ${bad.join(', ')})`);
+  return codes;
+}
+
 function staffNetworks(env: Env): string[] {
   const raw = env.STAFF_NETWORKS?.trim();
   if (!raw) return [];
@@ -396,6 +412,7 @@ export function loadConfig(processEnv: Env = process.env): Config {
     payments: paymentSettings(env),
     checkoutRequirePhones: bool(env, 'CHECKOUT_REQUIRE_PHONES', false),
     checkoutInvoiceRecipient: recipientId(env, 'CHECKOUT_INVOICE_RECIPIENT'),
+    checkoutCountries: countryCodes(env, 'CHECKOUT_COUNTRIES'),
     rights: {
       deadlineDays: int(env, 'RIGHTS_DEADLINE_DAYS', 30, 1, 90),
       backupRetentionDays: int(env, 'BACKUP_RETENTION_DAYS', 30, 1, 3650),

@@ -190,6 +190,7 @@ export async function startSandboxProcessor(options: SandboxProcessorOptions): P
       amountMinor: amount,
       currency,
       reference: text(body, 'reference', 200),
+      ...(typeof body.description === 'string' && body.description !== '' ? { description: body.description.slice(0, 200) } : {}),
       instrument: instrument as Instrument,
       returnUrl: httpUrl(body, 'return_url'),
       cancelUrl: httpUrl(body, 'cancel_url'),

@@ -62,7 +62,7 @@ export function payPage(session: Session, nonce: string, state: FormState): stri
   return page(
     'Pay',
     nonce,
-    html`<h1>Pay ${session.reference ? html`for ${session.reference}` : ''}</h1>
+    html`<h1>${session.description ? `Pay ${session.description}` : 'Pay'}</h1>
 <p class="amount">${amount}</p>${summary(state.errors, state.declined)}
 <form method="post" action="/pay/${session.id}">${fields}
 <button type="submit">Pay ${amount}</button></form>

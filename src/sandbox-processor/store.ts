@@ -31,6 +31,8 @@ export interface Session {
   amountMinor: number;
   currency: string;
   reference: string;
+  /** What the buyer pays for, as the store described it (absent in lines written before descriptions). */
+  description?: string;
   instrument: Instrument;
   returnUrl: string;
   cancelUrl: string;

@@ -13,8 +13,8 @@ import { testWorker } from '../../src/platform/jobs/testing/support.ts';
 import { buildTestApp } from '../../src/platform/testing/app.ts';
 import { testEachDatabase } from '../../src/platform/testing/databases.ts';
 import '../../src/privacy/index.ts';
-import { startTestSandbox, TEST_CARD, TEST_SANDBOX_SECRET } from '../../src/sandbox-processor/testing.ts';
 import { launchBrowser } from './support.ts';
+import { startTestSandbox, TEST_CARD, TEST_SANDBOX_SECRET } from '../../src/sandbox-processor/testing.ts';
 
 async function freePort(): Promise<number> {
   const server = createServer();
@@ -99,7 +99,7 @@ testEachDatabase(
         await page.getByLabel('Delivery address: street and number').fill('1 Compiler Way');
         await page.getByLabel('Delivery address: postal code').fill('10001');
         await page.getByLabel('Delivery address: city').fill('New York');
-        await page.getByLabel('Delivery address: country').fill('US');
+        await page.getByLabel('Delivery address: country').selectOption('US');
       } else {
         assert.equal(addressFields, 0, 'a digital product asks no address');
       }

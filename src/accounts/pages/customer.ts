@@ -84,6 +84,13 @@ export function invalidLinkPage(): Page {
   };
 }
 
+export function passwordAlreadySetPage(login: string): Page {
+  return {
+    title: 'Password already set',
+    body: html`<section class="account-form"><h1>Your password is already set</h1><p>This link was used, so your account has its password. <a href="${login}">Sign in</a>; if you forgot the password, ask for a new link there.</p></section>`,
+  };
+}
+
 export function accountPage(o: { profile: Profile; csrf: string; notice?: string }): Page {
   return {
     title: 'Your account',

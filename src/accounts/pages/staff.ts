@@ -1,5 +1,6 @@
 // The staff console's pages: sign-in, setting and changing the password, the console itself and
 // (for owners) the staff list with the form that invites a new member.
+import { qrSvg } from '../qr.ts';
 import { html } from '../../web/template.ts';
 import type { StaffRole } from '../../privacy/index.ts';
 import type { Page } from './customer.ts';
@@ -123,7 +124,9 @@ export function enrolPage(state: FormState, o: { secret: string; uri: string }):
   return {
     title: 'Set up your second factor',
     body: html`<section class="account-form"><h1>Set up your second factor</h1>
-<p>Staff accounts need a second factor. In an authenticator app (any app for TOTP codes), add an account with this key:</p>
+<p>Staff accounts need a second factor. In an authenticator app (any app for TOTP codes), scan this code:</p>
+<p class="qr-code">${qrSvg(o.uri, 'QR code of your authenticator key for this shop')}</p>
+<p>Or add an account with this key by hand:</p>
 <p class="secret"><code id="totp-secret">${grouped}</code></p>
 <p>Or paste this address into an app that accepts it: <code>${o.uri}</code></p>
 ${errorSummary(state, { code: 'Code' })}

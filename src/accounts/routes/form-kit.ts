@@ -6,12 +6,13 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { AppError } from '../../platform/errors.ts';
 import { logIn } from '../customers.ts';
 import type { Page } from '../pages/customer.ts';
-import { invalidLinkPage } from '../pages/customer.ts';
+import { invalidLinkPage, passwordAlreadySetPage } from '../pages/customer.ts';
 import type { FormState } from '../../web/form.ts';
 import { SESSION_COOKIE } from '../plugin.ts';
 import { endSession, type ActiveSession } from '../sessions.ts';
 import type { UserKind, UserRow } from '../tables.ts';
-import { tokenIsLive } from '../tokens.ts';
+import { tokenIsLive, usedTokenUser } from '../tokens.ts';
+import { userById } from '../users.ts';
 import { sendPage } from '../../web/page.ts';
 import { handleForm } from '../../web/form-handling.ts';
 import { tokenQuery } from './schemas.ts';
@@ -52,7 +53,13 @@ export function formKit(app: FastifyInstance): FormKit {
     setPasswordLink(path, page) {
       app.get<{ Querystring: { token?: string } }>(path, { schema: { hide: true, querystring: tokenQuery } }, async (request, reply) => {
         const token = request.query.token ?? '';
-        if (!(await tokenIsLive(app.db, token, 'reset-password', deps.now()))) return sendPage(request, reply, invalidLinkPage(), 400);
+        if (!(await tokenIsLive(app.db, token, 'reset-password', deps.now()))) {
+          // A used link of an account that has its password now (e.g. the set-password link in two order mails): say so.
+          const usedBy = await usedTokenUser(app.db, token, 'reset-password');
+          const user = usedBy ? await userById(app.db, usedBy) : null;
+          if (user?.status === 'active') return sendPage(request, reply, passwordAlreadySetPage(`/${path.split('/')[1]}/login`), 400);
+          return sendPage(request, reply, invalidLinkPage(), 400);
+        }
         return sendPage(request, reply, page(state(request, reply), token));
       });
     },

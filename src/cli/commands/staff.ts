@@ -30,9 +30,12 @@ export const staffCommands: CliCommand[] = [
         .transaction()
         .execute((trx) => createStaff(deps, trx, { name: String(args.flags.name), email: String(args.flags.email), role: String(args.flags.role), actor: systemActor('cli.staff-create') }));
       await kernel.flush();
+      // The link is built from the shop's public address (PUBLIC_URL); without it, from the default one.
+      const guessed = ctx.config.publicUrl === `http://localhost:${ctx.config.port}`;
+      const note = guessed ? `\n(PUBLIC_URL is not set, so this link assumes the shop runs at ${ctx.config.publicUrl}; set PUBLIC_URL to the address people open the shop at.)` : '';
       return {
         data: { id: user.id, role: user.role, link },
-        text: `Added staff member ${user.id} with role ${user.role}.\nThey were mailed this link to choose a password (valid 72 hours):\n${link}`,
+        text: `Added staff member ${user.id} with role ${user.role}.\nThey were mailed this link to choose a password (valid 72 hours):\n${link}${note}`,
       };
     },
   },

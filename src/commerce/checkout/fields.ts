@@ -3,6 +3,7 @@
 // API's schema is built from, and the check that refuses anything else. A new method is a new
 // entry here, never a new branch in the form or the route.
 import type { PricedCart } from '../pricing/index.ts';
+import { countryOptions } from './countries.ts';
 
 export type PaymentMethod = 'card' | 'bank-account' | 'invoice' | 'free';
 export const paymentMethods: readonly PaymentMethod[] = ['card', 'bank-account', 'invoice', 'free'];
@@ -12,7 +13,7 @@ export type Fulfilment = 'ship' | 'digital';
 export interface FieldSpec {
   name: string;
   label: string;
-  input: 'text' | 'email' | 'tel' | 'radio';
+  input: 'text' | 'email' | 'tel' | 'radio' | 'select';
   /** The kernel category the value is stored under (through the kernel, under `order:<id>`). */
   category: string;
   /** Which item of that category: the order's shipping or billing address, home or business phone. */
@@ -24,6 +25,8 @@ export interface FieldSpec {
   patternHint?: string;
   autocomplete?: string;
   options?: readonly { value: string; label: string }[];
+  /** What a value outside `options` is told (default: the list of values). */
+  optionsHint?: string;
 }
 
 export interface CheckoutSettings {
@@ -31,6 +34,8 @@ export interface CheckoutSettings {
   requirePhones: boolean;
   /** The recipient that approves invoice orders (ledgered); null: invoice on account is not offered. */
   invoiceRecipient: string | null;
+  /** The countries offered for addresses (ISO 3166-1 alpha-2); null: every country. */
+  countries?: readonly string[] | null;
 }
 
 export interface MethodSpec {
@@ -55,7 +60,8 @@ const text = (name: string, label: string, category: string, item: string, extra
   ...extra,
 });
 
-const COUNTRY = { pattern: '^[A-Za-z]{2}$', patternHint: 'a two-letter country code such as US or DE', maxLength: 2, minLength: 2, autocomplete: 'country' };
+// A select of ISO 3166-1 countries; the postal code is then checked against the country (input.ts).
+const COUNTRY = { input: 'select' as const, options: countryOptions, optionsHint: 'a country from the list (its ISO 3166-1 code, such as US or DE)', maxLength: 2, minLength: 2 };
 
 function address(prefix: 'ship' | 'billing', where: string): FieldSpec[] {
   const ac = prefix === 'ship' ? 'shipping' : 'billing';
@@ -150,7 +156,14 @@ export function fulfilmentOf(cart: Pick<PricedCart, 'needsShipping'>): Fulfilmen
 
 /** The exact fields checkout asks for this method and cart, in form order. */
 export function fieldsFor(method: PaymentMethod, cart: Pick<PricedCart, 'needsShipping'>, settings: CheckoutSettings): FieldSpec[] {
-  return [...buyerFields, ...(settings.requirePhones ? phoneFields : []), ...(fulfilmentOf(cart) === 'ship' ? shippingFields : []), ...methods[method].fields];
+  const fields = [...buyerFields, ...(settings.requirePhones ? phoneFields : []), ...(fulfilmentOf(cart) === 'ship' ? shippingFields : []), ...methods[method].fields];
+  const only = settings.countries;
+  if (!only) return fields;
+  return fields.map((f) =>
+    f.input === 'select' && f.options === countryOptions
+      ? { ...f, options: countryOptions.filter((o) => only.includes(o.value)), optionsHint: `one of the countries we deliver to (${only.join(', ')})` }
+      : f,
+  );
 }
 
 /** Every field any method or cart may ask: the API schema's properties (each request is then held to `fieldsFor`). */

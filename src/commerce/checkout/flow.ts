@@ -22,6 +22,8 @@ export interface CheckoutDeps {
   ports: CheckoutPorts;
   kernel: PrivacyKernel;
   settings: CheckoutSettings;
+  /** The shop's name: the processor's page says whom the buyer pays. */
+  shopName?: string;
 }
 
 export interface PlaceOrderRequest {
@@ -38,6 +40,9 @@ export interface PlaceOrderRequest {
 export interface PlacedOrder extends IdempotentResult {
   body: { orderId: string; orderNumber: string; status: string; location: string; code?: string; message?: string };
 }
+
+/** What the processor's page says the buyer pays for: the shop and the order number, nothing personal. */
+export const paymentDescription = (shopName: string | undefined, number: string) => (shopName ? `${shopName}, order ${number}` : `order ${number}`);
 
 export const confirmationPath = (orderId: string) => `/checkout/done/${orderId}`;
 
@@ -140,6 +145,7 @@ export async function placeOrder(deps: CheckoutDeps, db: Db, request: PlaceOrder
       instrument: spec.instrument!,
       idempotencyKey: `checkout:${request.idempotencyKey}`,
       actor: CHECKOUT_ACTOR,
+      description: paymentDescription(deps.shopName, order.number),
     });
     await sql`release savepoint checkout_payment`.execute(db);
     await attempts.updateTable('checkout_attempts').set({ payment_id: started.paymentId, payment_url: started.redirectUrl }).where('order_id', '=', orderId).execute();

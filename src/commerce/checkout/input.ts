@@ -3,6 +3,7 @@
 // problems are reported at once, each under `body.<field>`.
 import { AppError, type FieldProblem } from '../../platform/errors.ts';
 import type { PricedCart } from '../pricing/index.ts';
+import { isCountry, postalCodeProblem } from './countries.ts';
 import { fieldsFor, methodsFor, paymentMethods, type CheckoutSettings, type FieldSpec, type PaymentMethod } from './fields.ts';
 
 /** Fields every request carries besides the declared ones (not personal data). */
@@ -17,7 +18,7 @@ export interface CheckoutInput {
 
 function problemOf(f: FieldSpec, value: string): string | null {
   if (value === '') return f.required ? 'is required' : null;
-  if (f.options) return f.options.some((o) => o.value === value) ? null : `must be one of ${f.options.map((o) => o.value).join(', ')}`;
+  if (f.options) return f.options.some((o) => o.value === value) ? null : `must be ${f.optionsHint ?? `one of ${f.options.map((o) => o.value).join(', ')}`}`;
   if (value.length > f.maxLength) return `must be at most ${f.maxLength} characters`;
   if (f.minLength && value.length < f.minLength) return `must be at least ${f.minLength} characters`;
   if (f.pattern && !new RegExp(f.pattern).test(value)) return `must be ${f.patternHint ?? 'in the accepted format'}`;
@@ -54,10 +55,19 @@ export function readCheckoutInput(body: unknown, cart: Pick<PricedCart, 'totalMi
       problems.push({ field: `body.${f.name}`, message: 'must be a string' });
       continue;
     }
-    const value = (raw ?? '').normalize('NFKC').trim();
+    const typed = (raw ?? '').normalize('NFKC').trim();
+    const value = f.input === 'select' && f.name.endsWith('_country') ? typed.toUpperCase() : typed;
     const problem = problemOf(f, value);
     if (problem) problems.push({ field: `body.${f.name}`, message: problem });
     values[f.name] = value;
+  }
+  // A postal code is held to its country's format, once the country itself is one of the list.
+  for (const f of fields.filter((x) => x.name.endsWith('_postal_code'))) {
+    const country = values[f.name.replace(/_postal_code$/, '_country')] ?? '';
+    const value = values[f.name] ?? '';
+    if (value === '' || problems.some((p) => p.field === `body.${f.name}`) || !isCountry(country)) continue;
+    const problem = postalCodeProblem(country, value);
+    if (problem) problems.push({ field: `body.${f.name}`, message: problem });
   }
   if (problems.length) throw new AppError('VALIDATION_FAILED', problems.map((p) => `${p.field} ${p.message}`).join('; '), problems);
   return { method, fields, values };

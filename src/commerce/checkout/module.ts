@@ -4,6 +4,7 @@ import type { FastifyPluginAsync } from 'fastify';
 import type { Config } from '../../platform/config.ts';
 import type { Module } from '../../platform/module.ts';
 import type { CheckoutSettings } from './fields.ts';
+import { isCountry } from './countries.ts';
 import { expireWaitingPayments, onSettled, type CheckoutDeps } from './flow.ts';
 import { checkoutMigrations } from './migrations.ts';
 import type { CheckoutPorts } from './ports.ts';
@@ -22,7 +23,7 @@ export const EXPIRE_JOB = 'checkout.expire-payments';
 export const PAYMENT_WAIT_MINUTES = 60;
 
 export function checkoutSettings(config: Config): CheckoutSettings {
-  return { requirePhones: config.checkoutRequirePhones, invoiceRecipient: config.checkoutInvoiceRecipient };
+  return { requirePhones: config.checkoutRequirePhones, invoiceRecipient: config.checkoutInvoiceRecipient, countries: config.checkoutCountries };
 }
 
 // Registered once, when the module is loaded, by whatever process loads it (the web app and a
@@ -39,7 +40,9 @@ export function makeCheckoutModule(portsOf: (app: FastifyInstance) => CheckoutPo
       const recipient = app.privacy.map.recipients.get(settings.invoiceRecipient);
       if (!recipient) throw new Error(`CHECKOUT_INVOICE_RECIPIENT names ${settings.invoiceRecipient}, which is not a recipient of the data map`);
     }
-    const deps: CheckoutDeps = { ports, kernel: app.privacy, settings };
+    const unknown = (settings.countries ?? []).filter((c) => !isCountry(c));
+    if (unknown.length) throw new Error(`CHECKOUT_COUNTRIES names ${unknown.join(', ')}, which are not ISO 3166-1 country codes`);
+    const deps: CheckoutDeps = { ports, kernel: app.privacy, settings, shopName: app.config.shopName };
     await checkoutRoutes(app, deps);
     creditRoutes(app, { ...ports, getOrderByNumber: (number) => getOrderByNumber(app.db, number) });
   };

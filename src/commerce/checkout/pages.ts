@@ -39,6 +39,14 @@ function field(f: FieldSpec, s: CheckoutFormState): SafeHtml {
   const value = s.values?.[f.name] ?? '';
   const error = s.errors?.[f.name];
   const errorHtml = error ? html`<span class="error" id="${id}-error">${error}</span>` : '';
+  if (f.input === 'select' && f.options) {
+    return html`<p class="field${error ? ' field-error' : ''}"><label for="${id}">${f.label}</label>
+<select id="${id}" name="${f.name}"${f.required ? html` required` : ''}${f.autocomplete ? html` autocomplete="${f.autocomplete}"` : ''}${error ? html` aria-invalid="true" aria-describedby="${id}-error"` : ''}>
+<option value="">Choose…</option>
+${f.options.map((o) => html`<option value="${o.value}"${value.toUpperCase() === o.value ? html` selected` : ''}>${o.label}</option>`)}
+</select>
+${errorHtml}</p>`;
+  }
   if (f.options) {
     return html`<fieldset class="field${error ? ' field-error' : ''}" id="${id}"><legend>${f.label}</legend>
 ${f.options.map((o) => html`<label><input type="radio" name="${f.name}" value="${o.value}"${f.required ? html` required` : ''}${value === o.value ? html` checked` : ''}> ${o.label}</label><br>`)}

@@ -50,6 +50,8 @@ export interface CheckoutPorts extends PaymentsPort {
   sourceOf(ip: string): Buffer;
   /** The signed-in customer of this request, if any. */
   signedInCustomer(request: FastifyRequest): Promise<{ subject: string; userId: string } | null>;
+  /** The signed-in customer's saved name, email and latest addresses as form values (prefill.ts). */
+  prefill(db: Db, subject: string): Promise<Record<string, string>>;
   createOrder(
     db: Db,
     input: { id: string; customerSubject: string; customerUserId: string | null; priced: PricedCart; paymentMethod: string; fulfilment: 'ship' | 'digital'; actor: Actor },
@@ -63,7 +65,7 @@ export interface CheckoutPorts extends PaymentsPort {
 export interface PaymentsPort {
   startPayment(
     db: Db,
-    input: { orderId: string; subject: string; amountMinor: number; currency: string; instrument: 'card' | 'bank-account'; idempotencyKey: string; actor: Actor },
+    input: { orderId: string; subject: string; amountMinor: number; currency: string; instrument: 'card' | 'bank-account'; idempotencyKey: string; actor: Actor; description?: string },
   ): Promise<{ paymentId: string; redirectUrl: string }>;
   settlePayment(db: Db, paymentId: string): Promise<Settlement>;
   cancelPayment(db: Db, paymentId: string): Promise<void>;

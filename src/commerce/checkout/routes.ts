@@ -77,6 +77,11 @@ export async function checkoutRoutes(app: FastifyInstance, deps: CheckoutDeps): 
     const priced = await ports.priceLines(app.db, cart.lines, { shipTo: true });
     const offered = methodsFor(priced, settings);
     const method = offered.includes(wanted as PaymentMethod) ? (wanted as PaymentMethod) : offered[0]!;
+    // A signed-in customer starts from what they gave before; a form sent back keeps what they typed.
+    if (!extra.values) {
+      const customer = await ports.signedInCustomer(request);
+      if (customer) extra = { ...extra, values: await app.db.transaction().execute((trx) => ports.prefill(trx, customer.subject)) };
+    }
     const page = checkoutPage({ priced, offered, method, fields: fieldsFor(method, priced, settings), csrf: app.accounts.formToken(request, reply), idempotencyKey: newKey(), ...extra });
     return sendPage(request, reply, page, status);
   }
@@ -182,9 +187,12 @@ export async function checkoutRoutes(app: FastifyInstance, deps: CheckoutDeps): 
     },
   );
 
+  // The schema documents the body; checkout's own check (input.ts) answers, so that a 400 lists
+  // every wrong field at once instead of the first the schema validator met.
   app.post(
     '/api/checkout',
     {
+      attachValidation: true,
       schema: {
         tags: ['checkout'],
         summary: 'Place the order of this cart (Idempotency-Key header required); answers where the buyer goes next',

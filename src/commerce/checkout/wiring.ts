@@ -2,9 +2,10 @@
 import type { FastifyInstance } from 'fastify';
 import { releaseStock, reserveStock } from '../catalogue/index.ts';
 import { cartOfRequest, clearCart, CART_COOKIE } from '../cart/index.ts';
-import { createOrder, getOrder, linesOf, ordersDeps, transitionOrder, type OrderStatus } from '../orders/index.ts';
+import { createOrder, getOrder, linesOf, ordersDeps, ordersOfCustomer, transitionOrder, type OrderStatus } from '../orders/index.ts';
 import { priceLines } from '../pricing/index.ts';
 import type { CheckoutPorts, PaymentsPort } from './ports.ts';
+import { prefillFor } from './prefill.ts';
 
 export function realPorts(app: FastifyInstance, payments: PaymentsPort = app.payments): CheckoutPorts {
   const orders = ordersDeps(app);
@@ -22,6 +23,7 @@ export function realPorts(app: FastifyInstance, payments: PaymentsPort = app.pay
       const session = await app.accounts.session(request);
       return session?.user.kind === 'customer' ? { subject: session.user.subject_id, userId: session.user.id } : null;
     },
+    prefill: (db, subject) => prefillFor({ kernel: app.privacy, ordersOf: ordersOfCustomer }, db, subject),
     createOrder: (db, input) => createOrder(orders, db, input),
     transitionOrder: (db, input) => transitionOrder(orders, db, { ...input, to: input.to as OrderStatus }),
     getOrder: (db, id) => getOrder(db, id),

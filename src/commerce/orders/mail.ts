@@ -2,7 +2,7 @@
 // The outbox holds only the order number, the status and a link; the carrier and tracking number
 // are read through the kernel (under the order's ref, purpose order-status) when the mail is sent.
 import type { Db } from '../../platform/db/database.ts';
-import { queueMail, registerTemplate } from '../../comms/index.ts';
+import { mailLayout, queueMail, registerTemplate } from '../../comms/index.ts';
 import { html } from '../../web/template.ts';
 import { orderRef } from './deps.ts';
 import { reasonWording, type OrderReason } from './reasons.ts';
@@ -52,14 +52,19 @@ export const statusTemplate = {
       '',
       `See your order: ${String(params.orderUrl)}`,
     ];
+    const subject = `Order ${String(params.number)}: ${status}`;
     return {
-      subject: `Order ${String(params.number)}: ${status}`,
+      subject,
       text: `${lines.join('\n')}\n`,
-      html: html`<p>Your order <strong>${String(params.number)}</strong> at ${shop.name} is now: <strong>${status}</strong>.</p>
+      html: mailLayout(
+        shop,
+        subject,
+        html`<p>Your order <strong>${String(params.number)}</strong> at ${shop.name} is now: <strong>${status}</strong>.</p>
 <p>${String(params.next)}</p>
 ${reason ? html`<p>Reason: ${reason}</p>` : ''}
 ${shipment ? html`<p>Carrier: ${shipment.carrier}<br>Tracking number: ${shipment.tracking}</p>` : ''}
 <p><a href="${String(params.orderUrl)}">See your order</a></p>`,
+      ),
     };
   },
 };

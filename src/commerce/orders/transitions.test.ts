@@ -23,7 +23,7 @@ async function counts(db: Db) {
   return rows[0]!;
 }
 
-testEachDatabase('each order state change mails the buyer over SMTP: number, status, what happens next, tracking when shipped, a link to the order', async (database, t) => {
+testEachDatabase('each order state change mails the buyer over SMTP (the payment: a receipt): number, status, what happens next, tracking when shipped, a link to the order', async (database, t) => {
   const sink = await startSmtpSink();
   t.after(() => sink.stop());
   const f = await mailFixture(database, { SMTP_URL: sink.url, PUBLIC_URL: 'https://shop.example' });
@@ -41,13 +41,14 @@ testEachDatabase('each order state change mails the buyer over SMTP: number, sta
   const mails: ReceivedMail[] = [];
   for (let i = 0; i < 3; i++) mails.push(await sink.waitForMail((m) => !mails.includes(m)));
   const bySubject = new Map(mails.map((m) => [m.subject, m]));
-  assert.deepEqual([...bySubject.keys()].sort(), [`Order ${order.number}: Being prepared`, `Order ${order.number}: Paid`, `Order ${order.number}: Shipped`].sort());
+  const receiptSubject = `Receipt for your order ${order.number} at ${f.config.shopName}`;
+  assert.deepEqual([...bySubject.keys()].sort(), [`Order ${order.number}: Being prepared`, receiptSubject, `Order ${order.number}: Shipped`].sort());
   for (const m of mails) {
     assert.deepEqual(m.to, [buyer.email]);
     assert.ok(m.text.includes(`https://shop.example/account/orders/${order.number}`), 'links to the order page');
   }
-  const paid = bySubject.get(`Order ${order.number}: Paid`)!;
-  assert.match(paid.text, /will prepare your order next/);
+  const paid = bySubject.get(receiptSubject)!;
+  assert.match(paid.text, /We have your payment; this is your receipt/);
   assert.doesNotMatch(paid.text, /Tracking number/);
   const shipped = bySubject.get(`Order ${order.number}: Shipped`)!;
   assert.match(shipped.text, /on its way/);

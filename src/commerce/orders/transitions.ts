@@ -7,7 +7,8 @@ import { randomUUID } from 'node:crypto';
 import type { Db } from '../../platform/db/database.ts';
 import { AppError, notFound, validationError } from '../../platform/errors.ts';
 import { actorRefOf, orderRef, type OrdersDeps } from './deps.ts';
-import { queueStatusMail, SHIPMENT_CATEGORY, type Shipment } from './mail.ts';
+import { orderUrl, queueStatusMail, SHIPMENT_CATEGORY, type Shipment } from './mail.ts';
+import { queueReceipt } from './receipt.ts';
 import { ordersDb } from './orders.ts';
 import { isOrderReason, reasonExplains, staffReasons, type OrderReason } from './reasons.ts';
 import { canTransition, isOrderStatus, nextStatuses, statusLabels, type OrderStatus } from './states.ts';
@@ -127,8 +128,10 @@ export async function transitionOrder(deps: OrdersDeps, db: Db, request: Transit
     const updated: Order = { ...order, ...change };
 
     if (shipment) await recordShipment(deps, trx, order, shipment, request.actor);
-    // An order whose buyer was erased has nobody to tell (and nothing to ship to).
-    if (order.customer_subject !== null)
+    // An order whose buyer was erased has nobody to tell (and nothing to ship to). Paid: the receipt.
+    if (order.customer_subject !== null && request.to === 'paid')
+      await queueReceipt(trx, { orderId: order.id, subject: order.customer_subject, transitionId: transition.id, orderUrl: orderUrl(deps.publicUrl, order.number) });
+    else if (order.customer_subject !== null)
       await queueStatusMail(trx, {
         orderId: order.id,
         number: order.number,

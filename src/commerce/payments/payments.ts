@@ -29,6 +29,8 @@ export interface StartPaymentInput {
   instrument: PaymentInstrument;
   idempotencyKey: string;
   actor: Actor;
+  /** Shown on the processor's page (the shop's name and the order number; no personal data). */
+  description?: string;
 }
 
 export interface StartedPaymentResult {
@@ -126,6 +128,7 @@ export async function startPayment(deps: PaymentsDeps, db: Db, input: StartPayme
     cancelUrl: `${returnUrl}?cancelled=1`,
     customer: { name: text(disclosed.values['user.name']), email: text(disclosed.values['user.contact.email']) },
     idempotencyKey: `payment:${paymentId}`,
+    ...(input.description ? { description: input.description.slice(0, 200) } : {}),
   });
   const inserted = await t
     .insertInto('payments_attempts')

@@ -12,6 +12,8 @@ export interface StartPaymentRequest {
   cancelUrl: string;
   customer: { name: string; email: string }; // already disclosed through the kernel
   idempotencyKey: string;
+  /** What the buyer pays for, shown on the processor's page: the shop's name and the order number, never personal data. */
+  description?: string;
 }
 export interface StartedPayment {
   processorRef: string;

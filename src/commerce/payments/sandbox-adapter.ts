@@ -61,6 +61,7 @@ export function sandboxAdapter(options: SandboxAdapterOptions): PaymentProcessor
           return_url: r.returnUrl,
           cancel_url: r.cancelUrl,
           customer: r.customer,
+          ...(r.description ? { description: r.description } : {}),
         }),
       });
       if (typeof body.id !== 'string' || typeof body.url !== 'string') throw new AppError('PAYMENT_PROCESSOR_ERROR', 'The payment processor (sandbox) answered in an unexpected shape.');

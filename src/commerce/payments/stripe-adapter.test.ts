@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { isAppError } from '../../platform/errors.ts';
 import { signWebhook } from './signature.ts';
-import { STRIPE_API_VERSION, stripeAdapter } from './stripe-adapter.ts';
+import { sessionForm, STRIPE_API_VERSION, stripeAdapter } from './stripe-adapter.ts';
 import { fakeStripe, fixture } from './stripe-fake.ts';
 
 const SECRET = 'sk_test_51FakeKeyForFixturesOnly000000';
@@ -39,6 +39,12 @@ test('Stripe: start creates a Checkout Session (form-encoded, Idempotency-Key) a
     assert.equal(started.processorRef, REF);
     assert.match(started.redirectUrl, /^https:\/\/checkout\.stripe\.com\/c\/pay\/cs_test_/);
   });
+});
+
+test('Stripe: the session says what the buyer pays for, as the sandbox does: the shop and the order number', () => {
+  const form = sessionForm({ ...startRequest, description: 'Test Shop, order C-100042' });
+  assert.equal(form.get('line_items[0][price_data][product_data][name]'), 'Test Shop, order C-100042');
+  assert.equal(form.get('payment_intent_data[description]'), 'Test Shop, order C-100042');
 });
 
 test('Stripe: retrieve maps a paid session to succeeded with the PaymentMethod id, brand and last4; a declined one stays open', async () => {

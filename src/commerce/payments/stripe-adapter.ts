@@ -36,7 +36,8 @@ export function sessionForm(r: StartPaymentRequest): URLSearchParams {
   form.set('line_items[0][quantity]', '1');
   form.set('line_items[0][price_data][currency]', r.currency.toLowerCase());
   form.set('line_items[0][price_data][unit_amount]', String(r.amountMinor));
-  form.set('line_items[0][price_data][product_data][name]', `Order payment ${r.paymentId.slice(0, 8)}`);
+  form.set('line_items[0][price_data][product_data][name]', r.description ?? `Order payment ${r.paymentId.slice(0, 8)}`);
+  if (r.description) form.set('payment_intent_data[description]', r.description);
   form.set('metadata[payment_id]', r.paymentId);
   form.set('payment_intent_data[metadata][payment_id]', r.paymentId);
   return form;
