@@ -15,6 +15,7 @@ export const MODULES = [
   'src/platform/jobs',
   'src/platform/idempotency',
   'src/comms',
+  'src/media',
   'src/accounts',
   'src/commerce/catalogue',
   'src/commerce/cart',
