@@ -16,6 +16,7 @@ export const MODULES = [
   'src/platform/idempotency',
   'src/comms',
   'src/media',
+  'src/brand',
   'src/accounts',
   'src/commerce/catalogue',
   'src/commerce/cart',

@@ -19,10 +19,10 @@ async function eventually(check: () => Promise<boolean>): Promise<void> {
   }
 }
 
-function form(fields: Record<string, string>, file?: { data: Buffer; type: string }): FormData {
+function form(fields: Record<string, string>, file?: { data: Buffer; type: string; field?: string }): FormData {
   const body = new FormData();
   for (const [k, v] of Object.entries(fields)) body.append(k, v);
-  if (file) body.append('image', new Blob([new Uint8Array(file.data)], { type: file.type }), 'photo.jpg');
+  if (file) body.append(file.field ?? 'image', new Blob([new Uint8Array(file.data)], { type: file.type }), 'photo.jpg');
   return body;
 }
 
@@ -119,9 +119,39 @@ testEachDatabase('product pictures: uploaded, resized to WebP without metadata, 
     assert.equal((await owner.post(`${consolePath}/${list[0]!.id}/remove`, {})).statusCode, 303);
     assert.equal((await app.inject({ url: api, headers: staffHeaders })).json().items.length, 1);
 
+    // The brand: colours refused below 4.5:1, the stylesheet served versioned and linked, the logo in the header.
+    const brandPage = await owner.get('/staff/brand');
+    assert.equal(brandPage.statusCode, 200);
+    const pale = await upload(app, '/staff/brand', headers, form({ _csrf: owner.csrf, primary: '#ffcc00', accent: '#0b5cad', logo_alt: '' }));
+    assert.equal(pale.statusCode, 400);
+    assert.match(pale.body, /href="#f-primary"/);
+    assert.match(pale.body, /too light: white text on it, or it as text on the page, has a contrast of 1\.\d\d:1/);
+    const noLogoAlt = await upload(app, '/staff/brand', headers, form({ _csrf: owner.csrf, primary: '#1b5e20', accent: '#6a1b9a', logo_alt: '' }, { data: photo, type: 'image/jpeg', field: 'logo' }));
+    assert.equal(noLogoAlt.statusCode, 400);
+    assert.match(noLogoAlt.body, /href="#f-logo_alt"/);
+    const logo = await sharp({ create: { width: 400, height: 100, channels: 4, background: '#1b5e20' } })
+      .png()
+      .toBuffer();
+    const branded = new FormData();
+    for (const [k, v] of Object.entries({ _csrf: owner.csrf, primary: '#1B5E20', accent: '#6a1b9a', logo_alt: 'Green Shop' })) branded.append(k, v);
+    branded.append('logo', new Blob([new Uint8Array(logo)], { type: 'image/png' }), 'logo.png');
+    const saved = await upload(app, '/staff/brand', headers, branded);
+    assert.equal(saved.statusCode, 200, saved.body.slice(0, 500));
+    await eventually(async () => /href="\/brand\.css\?v=[0-9a-f]{16}"/.test((await app.inject('/products/monitor')).body));
+    const shop = (await app.inject('/products/monitor')).body;
+    const cssUrl = /href="(\/brand\.css\?v=[0-9a-f]{16})"/.exec(shop)![1]!;
+    assert.match(shop, /<a class="brand" href="\/"><img [^>]*srcset="\/media\/[^"]+" [^>]*alt="Green Shop"/);
+    const css = await app.inject(cssUrl);
+    assert.equal(css.headers['content-type'], 'text/css; charset=utf-8');
+    assert.equal(css.headers['cache-control'], 'public, max-age=31536000, immutable');
+    assert.match(css.body, /--accent: #1b5e20; --brand-accent: #6a1b9a;/);
+    assert.equal((await app.inject('/brand.css?v=old')).headers['cache-control'], 'no-cache');
+    assert.match((await owner.get('/account')).body + (await owner.get('/staff/brand')).body, /brand\.css\?v=/);
+
     // Support staff do not manage the catalogue.
     const support = await staffClient(app, db, { name: 'Sam Support', email: 'support@shop.example', role: 'support', password });
     assert.equal((await support.get(consolePath)).statusCode, 403);
+    assert.equal((await support.get('/staff/brand')).statusCode, 403);
   } finally {
     await app.close();
   }
