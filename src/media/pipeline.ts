@@ -67,6 +67,26 @@ export async function storeImage(storage: MediaStorage, upload: Upload | undefin
   return { id, width: largest, height: Math.round((height * largest) / width), widths };
 }
 
+/**
+ * Stores an illustration drawn by the shop's own code (the demo shop's product pictures) as an
+ * image: the SVG is rendered straight at each width, which is much faster than rendering it large
+ * and resizing. Never for uploads: SVG from outside may reach for files and URLs, and is refused.
+ */
+export async function storeDrawing(storage: MediaStorage, svg: Buffer, size: { width: number; height: number }): Promise<StoredImage> {
+  const widths = [...new Set(IMAGE_WIDTHS.map((w) => Math.min(w, size.width)))];
+  const id = randomUUID();
+  await Promise.all(
+    widths.map(async (w) => {
+      const out = await sharp(svg, { density: (72 * w) / size.width })
+        .webp({ quality: WEBP_QUALITY, effort: 2 })
+        .toBuffer();
+      await storage.put(`${id}/${w}.webp`, out);
+    }),
+  );
+  const largest = widths.at(-1)!;
+  return { id, width: largest, height: Math.round((size.height * largest) / size.width), widths };
+}
+
 /** The stable URL of one width of an image. */
 export function imageUrl(id: string, width: number): string {
   return `/media/${id}-${width}.webp`;
