@@ -72,7 +72,7 @@ export const brandRoutes: FastifyPluginAsync = async (app) => {
       async () => {
         const body = request.body ?? {};
         const alt = (body.logo_alt ?? '').trim();
-        const newFile = body.logo !== undefined && body.logo.data.length > 0;
+        const newFile = Buffer.isBuffer(body.logo?.data) && body.logo.data.length > 0;
         if ((newFile || current.logo) && alt === '') {
           throw new AppError('VALIDATION_FAILED', 'logo_alt: say what the logo shows', [{ field: 'logo_alt', message: 'say what the logo shows (usually the shop’s name)' }]);
         }

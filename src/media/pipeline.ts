@@ -35,7 +35,7 @@ export interface Upload {
 
 /** Checks, converts and stores an upload; `field` names it in a refusal. */
 export async function storeImage(storage: MediaStorage, upload: Upload | undefined, field: string): Promise<StoredImage> {
-  if (!upload || upload.data.length === 0) throw refused(field, 'choose an image file');
+  if (!upload || !Buffer.isBuffer(upload.data) || upload.data.length === 0) throw refused(field, 'choose an image file');
   if (upload.truncated || upload.data.length > MAX_UPLOAD_BYTES) throw refused(field, `is larger than ${MAX_UPLOAD_BYTES / 1024 / 1024} MB`);
   let meta: Metadata;
   try {

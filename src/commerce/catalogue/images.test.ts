@@ -2,6 +2,8 @@
 // media store serves (type, cache headers, no metadata), refusals naming their field, and the
 // storefront's cards and pages with srcset or the placeholder.
 import assert from 'node:assert/strict';
+import { statSync } from 'node:fs';
+import { join } from 'node:path';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import sharp from 'sharp';
 import { staffClient } from '../../accounts/testing.ts';
@@ -33,7 +35,7 @@ async function upload(app: FastifyInstance, url: string, headers: Record<string,
 }
 
 testEachDatabase('product pictures: uploaded, resized to WebP without metadata, served cached, shown with srcset or a placeholder', async (database) => {
-  const { app, staffHeaders } = await buildTestApp(database);
+  const { app, config, staffHeaders } = await buildTestApp(database);
   try {
     const db = database.db;
     const vendor = await createVendor(db, { slug: 'acme', name: 'Acme' });
@@ -81,6 +83,14 @@ testEachDatabase('product pictures: uploaded, resized to WebP without metadata, 
       assert.equal(meta.exif, undefined, 'no EXIF served');
       assert.ok(!res.rawPayload.includes('Secret Owner'));
     }
+    // Kept with the data directory's modes: only the shop's user may read them.
+    assert.equal(statSync(join(config.dataDir, 'media', picture.image_id)).mode & 0o777, 0o700);
+    assert.equal(statSync(join(config.dataDir, 'media', picture.image_id, '640.webp')).mode & 0o777, 0o600);
+    // A file sent as JSON, or to a route that takes none, is refused without a 5xx.
+    const asJson = await app.inject({ method: 'POST', url: api, headers: staffHeaders, payload: { alt: 'A monitor', image: { data: 'x' } } });
+    assert.equal(asJson.statusCode, 400);
+    assert.equal(asJson.json().error.fields[0].field, 'body.image');
+    assert.equal((await upload(app, '/account/login', { accept: 'application/json' }, form({ email: 'a@b.example' }, { data: photo, type: 'image/jpeg' }))).statusCode, 413);
     assert.equal((await app.inject(`/media/${picture.image_id}-999.webp`)).statusCode, 404);
     assert.equal((await app.inject('/media/nothing.webp')).statusCode, 404);
 
