@@ -46,10 +46,37 @@ const drawings: Record<string, (c: { base: string; light: string }) => string> =
     <circle cx="570" cy="220" r="16" fill="#5dd39e"/><rect x="330" y="410" width="140" height="24" fill="#6b7684"/>`,
 };
 
+/** Drawings for products whose shelf holds different things, chosen by a word of their slug. */
+const byKeyword: [string, (c: { base: string; light: string }) => string][] = [
+  [
+    'dock',
+    (c) => `<rect x="230" y="260" width="340" height="90" rx="20" fill="${ink}"/>
+    ${[0, 1, 2, 3].map((i) => `<rect x="${270 + i * 70}" y="292" width="40" height="22" rx="5" fill="${i === 0 ? c.base : '#9aa5b1'}"/>`).join('')}
+    <path d="M400 260v-60q0-40 60-40h80" stroke="#6b7684" stroke-width="16" fill="none" stroke-linecap="round"/>`,
+  ],
+  [
+    'keyboard',
+    (c) => `<rect x="150" y="240" width="380" height="150" rx="16" fill="${ink}"/>
+    ${[0, 1, 2].map((r) => [0, 1, 2, 3, 4, 5, 6, 7].map((k) => `<rect x="${172 + k * 44}" y="${260 + r * 40}" width="34" height="28" rx="5" fill="#9aa5b1"/>`).join('')).join('')}
+    <rect x="560" y="250" width="90" height="140" rx="45" fill="${c.base}"/><path d="M605 250v50" stroke="${c.light}" stroke-width="6"/>`,
+  ],
+  [
+    'cable',
+    (c) => `<rect x="250" y="170" width="300" height="260" rx="30" fill="${c.base}"/><rect x="270" y="190" width="260" height="12" rx="6" fill="${c.light}"/>
+    <path d="M330 260q70 60 0 110M470 260q-70 60 0 110" stroke="${c.light}" stroke-width="16" fill="none" stroke-linecap="round"/>
+    <rect x="305" y="240" width="50" height="30" rx="6" fill="${ink}"/><rect x="445" y="240" width="50" height="30" rx="6" fill="${ink}"/>`,
+  ],
+  [
+    'switch',
+    (c) => `<rect x="170" y="260" width="460" height="90" rx="12" fill="${ink}"/>
+    ${[0, 1, 2, 3, 4, 5, 6, 7].map((i) => `<rect x="${200 + i * 50}" y="285" width="36" height="30" rx="3" fill="${c.light}"/><circle cx="${218 + i * 50}" cy="332" r="5" fill="#5dd39e"/>`).join('')}`,
+  ],
+];
+
 /** The SVG of a product's picture and its alt text. */
 export function demoPicture(p: DemoProduct): { svg: Buffer; alt: string } {
   const colours = vendorColours[p.vendor] ?? { base: '#0b5cad', light: '#dde9f7' };
-  const draw = drawings[p.category] ?? drawings.productivity!;
+  const draw = byKeyword.find(([word]) => p.slug.split('-').includes(word))?.[1] ?? drawings[p.category] ?? drawings.productivity!;
   const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="${PICTURE_WIDTH}" height="${PICTURE_HEIGHT}" viewBox="0 0 800 600">
 <rect width="800" height="600" fill="${colours.light}"/><circle cx="660" cy="110" r="150" fill="#fff" opacity=".45"/>
 ${draw(colours)}
