@@ -45,7 +45,7 @@ export const brandRoutes: FastifyPluginAsync = async (app) => {
 
   app.get<{ Querystring: { v?: string } }>('/brand.css', { schema: { hide: true, querystring: cssQuery } }, async (request, reply) => {
     // The versioned URL names this content for good; any other asks again each time.
-    const current = look.stylesheet.endsWith(`?v=${request.query.v ?? ''}`);
+    const current = look?.stylesheet.endsWith(`?v=${request.query.v ?? ''}`) ?? false;
     return reply
       .type('text/css; charset=utf-8')
       .header('cache-control', current ? 'public, max-age=31536000, immutable' : 'no-cache')

@@ -16,6 +16,8 @@ export const DEFAULT_COLOURS = { primary: '#0b5cad', accent: '#0b5cad' } as cons
 const BACKGROUNDS = ['#ffffff', '#fbfbfc'];
 
 export interface Brand {
+  /** False until the owner saves a look: pages then keep app.css's colours. */
+  set: boolean;
   primary: string;
   accent: string;
   logo: { imageId: string; alt: string; width: number; height: number; widths: number[] } | null;
@@ -25,12 +27,12 @@ const db_ = (db: Db) => tablesOf<BrandTables>(db);
 
 export async function readBrand(db: Db): Promise<Brand> {
   const row = await db_(db).selectFrom('brand_settings').selectAll().where('id', '=', 1).executeTakeFirst();
-  if (!row) return { primary: DEFAULT_COLOURS.primary, accent: DEFAULT_COLOURS.accent, logo: null };
+  if (!row) return { set: false, primary: DEFAULT_COLOURS.primary, accent: DEFAULT_COLOURS.accent, logo: null };
   const logo =
     row.logo_image_id && row.logo_alt && row.logo_width && row.logo_height && row.logo_widths
       ? { imageId: row.logo_image_id, alt: row.logo_alt, width: row.logo_width, height: row.logo_height, widths: row.logo_widths }
       : null;
-  return { primary: row.primary_colour, accent: row.accent_colour, logo };
+  return { set: true, primary: row.primary_colour, accent: row.accent_colour, logo };
 }
 
 /** Problems with a colour, by field: not a #rrggbb colour, or too little contrast. */
@@ -54,7 +56,7 @@ export function colourProblems(colours: { primary: string; accent: string }, nam
   return problems;
 }
 
-async function save(db: Db, brand: Brand): Promise<void> {
+async function save(db: Db, brand: Omit<Brand, 'set'>): Promise<void> {
   const values = {
     primary_colour: brand.primary,
     accent_colour: brand.accent,
@@ -91,7 +93,7 @@ export async function changeBrand(db: Db, change: BrandChange, fields = { primar
   let logo = current.logo;
   if (change.logo) logo = { imageId: change.logo.image.id, alt: change.logo.alt, width: change.logo.image.width, height: change.logo.image.height, widths: change.logo.image.widths };
   else if (logo && change.logoAlt !== undefined) logo = { ...logo, alt: change.logoAlt };
-  const brand = { primary, accent, logo };
+  const brand = { set: true, primary, accent, logo };
   await save(db, brand);
   return brand;
 }
@@ -105,12 +107,12 @@ export function brandStylesheet(brand: Brand): string {
   return `:root { --accent: ${brand.primary}; --brand-accent: ${brand.accent}; }
 .site-header { border-top: .3rem solid var(--brand-accent); }
 h1 { color: var(--brand-accent); }
-.brand-logo { height: 2.5rem; width: auto; vertical-align: middle; }
 `;
 }
 
-/** What the layout needs: the versioned stylesheet URL and the logo, when there is one. */
-export function layoutBrand(brand: Brand): LayoutBrand {
+/** What the layout needs: the versioned stylesheet URL and the logo; nothing until the owner sets a look. */
+export function layoutBrand(brand: Brand): LayoutBrand | undefined {
+  if (!brand.set) return undefined;
   const version = createHash('sha256').update(brandStylesheet(brand)).digest('hex').slice(0, 16);
   const logo = brand.logo;
   return {

@@ -12,7 +12,7 @@ declare module 'fastify' {
     /** Rejects the request unless it carries the staff API bearer token. */
     requireStaff: (request: FastifyRequest) => Promise<void>;
     /** The shop's look for the layout, when the brand module is loaded (src/brand). */
-    brandLook?: () => LayoutBrand;
+    brandLook?: () => LayoutBrand | undefined;
     /** Every route registered, in order (src/web/route-table.ts). */
     routeTable: readonly RouteEntry[];
   }

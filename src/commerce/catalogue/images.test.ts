@@ -64,7 +64,9 @@ testEachDatabase('product pictures: uploaded, resized to WebP without metadata, 
     assert.match(huge.json().error.message, /larger than 10 MB/);
 
     // Placeholder while there is none.
-    assert.match((await app.inject('/products/monitor')).body, /src="\/static\/placeholder\.svg"/);
+    const before = (await app.inject('/products/monitor')).body;
+    assert.match(before, /src="\/static\/placeholder\.svg"/);
+    assert.doesNotMatch(before, /brand\.css/, 'no brand stylesheet until the owner sets a look');
 
     const added = await upload(app, api, staffHeaders, form({ alt: 'Monitor 27, front view' }, { data: photo, type: 'image/jpeg' }));
     assert.equal(added.statusCode, 201, added.body);
