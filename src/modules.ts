@@ -10,6 +10,8 @@ import { jobsModule } from './platform/jobs/index.ts';
 import { ordersModule } from './commerce/orders/index.ts';
 import { idempotencyModule } from './platform/idempotency/index.ts';
 import { paymentsModule } from './commerce/payments/index.ts';
+import { brandModule } from './brand/index.ts';
+import { mediaModule } from './media/index.ts';
 import type { Module } from './platform/module.ts';
 import { privacyModule, holdersOf } from './privacy/index.ts';
 import { makeRightsModule } from './rights/index.ts';
@@ -18,8 +20,11 @@ export const modules: Module[] = [
   privacyModule,
   jobsModule,
   idempotencyModule,
+  mediaModule,
   commsModule,
   accountsModule,
+  // After accounts: its pages' forms are guarded by the CSRF hook accounts adds at the root.
+  brandModule,
   catalogueModule,
   cartModule,
   storefrontModule,

@@ -11,6 +11,7 @@ import { collectJobs, Worker } from './platform/jobs/index.ts';
 import { buildApp } from './web/app.ts';
 import { allMigrations, modules } from './modules.ts';
 import { seedDemoShop } from './demo/index.ts';
+import { mediaStorage } from './media/index.ts';
 import { needsBundledSandbox, startBundledSandbox } from './sandbox-processor/index.ts';
 
 export interface RunningShop {
@@ -41,7 +42,7 @@ export async function startShop(config: Config, logger: Logger): Promise<Running
   const applied = await migrate(database.db, allMigrations);
   if (applied.length) logger.info({ applied }, 'migrations applied');
   if (config.demoData) {
-    const seeded = await seedDemoShop(database.db);
+    const seeded = await seedDemoShop(database.db, { media: mediaStorage(config) });
     if (seeded) logger.info('demo shop loaded');
   }
   const staffApiToken = resolveStaffToken(config);

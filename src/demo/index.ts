@@ -4,4 +4,5 @@ export { demoLogins, seedDemoLogins } from './logins.ts';
 export { seedDemoShop } from './seed.ts';
 
 // Used only by tests outside the module (the whole-app tests, other modules' tests).
+export { addHtmlSpecialProduct } from './html-special.ts';
 export { demoProducts, htmlSpecialProductName } from './shop-data.ts';

@@ -2,6 +2,10 @@ import assert from 'node:assert/strict';
 import { sql } from 'kysely';
 import type { Db } from '../platform/db/database.ts';
 import { testEachDatabase } from '../platform/testing/databases.ts';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { mediaStorage } from '../media/index.ts';
 import { seedDemoShop } from './seed.ts';
 import { demoCategories, demoProducts, demoVendors } from './shop-data.ts';
 
@@ -10,8 +14,21 @@ async function count(database: { db: Db }, table: 'vendors' | 'categories' | 'pr
   return rows[0]!.n;
 }
 
-testEachDatabase('demo shop: loads once into an empty catalogue, and a second run loads nothing', async (database) => {
-  assert.equal(await seedDemoShop(database.db), true);
+testEachDatabase('demo shop: loads once into an empty catalogue with a picture per product, and a second run loads nothing', async (database) => {
+  const media = mediaStorage({ dataDir: mkdtempSync(join(tmpdir(), 'custodian-demo-')) });
+  const started = performance.now();
+  assert.equal(await seedDemoShop(database.db, { media }), true);
+  const ms = performance.now() - started;
+  const { rows } = await sql<{ image_id: string; widths: number[]; alt: string; name: string }>`select i.image_id, i.widths, i.alt, p.name
+    from catalogue_products p left join catalogue_product_images i on i.product_id = p.id`.execute(database.db);
+  assert.equal(rows.length, demoProducts.length);
+  for (const row of rows) {
+    assert.deepEqual(row.widths, [320, 640], row.name);
+    assert.equal(row.alt, `Illustration of ${row.name}`);
+    assert.ok((await media.get(`${row.image_id}/640.webp`))?.subarray(8, 12).equals(Buffer.from('WEBP')), row.name);
+    assert.doesNotMatch(row.name, /[<>&"]/, 'the demo shows ordinary names; the HTML-special one is made by the tests that need it');
+  }
+  console.log(`demo shop with pictures seeded in ${Math.round(ms)} ms`);
   assert.equal(await seedDemoShop(database.db), false);
   assert.equal(await count(database, 'vendors'), demoVendors.length);
   assert.equal(await count(database, 'categories'), demoCategories.length);

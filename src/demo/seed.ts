@@ -2,8 +2,10 @@
 // processes starting at once queue behind each other; the second finds the catalogue full and
 // loads nothing.
 import { sql } from 'kysely';
-import { catalogueDb, notifyCatalogueChanged } from '../commerce/catalogue/index.ts';
+import { addProductImage, catalogueDb, notifyCatalogueChanged } from '../commerce/catalogue/index.ts';
+import { addDrawing, type MediaStorage } from '../media/index.ts';
 import type { Db } from '../platform/db/database.ts';
+import { PICTURE_HEIGHT, PICTURE_WIDTH, demoPicture } from './pictures.ts';
 import { demoCategories, demoCurrency, demoProducts, demoVendors } from './shop-data.ts';
 
 // An arbitrary constant that names "the demo data lock" among advisory locks.
@@ -15,8 +17,13 @@ function idOf(ids: Map<string, string>, slug: string, what: string): string {
   return id;
 }
 
+export interface SeedOptions {
+  /** Where to store the products' pictures; without it the demo shop has none (most tests). */
+  media?: MediaStorage;
+}
+
 /** Returns true when it loaded the demo shop, false when the catalogue already held anything. */
-export async function seedDemoShop(db: Db): Promise<boolean> {
+export async function seedDemoShop(db: Db, options: SeedOptions = {}): Promise<boolean> {
   return db.transaction().execute(async (trx) => {
     await sql`select pg_advisory_xact_lock(${DEMO_SEED_LOCK})`.execute(trx);
     const { rows } = await sql<{ used: boolean }>`select
@@ -82,6 +89,13 @@ export async function seedDemoShop(db: Db): Promise<boolean> {
         ),
       )
       .execute();
+
+    if (options.media) {
+      const media = options.media;
+      // Drawn as SVG and rendered by sharp straight at each width (libvips works off the main thread).
+      const images = await Promise.all(demoProducts.map((p) => addDrawing(trx, media, demoPicture(p).svg, { width: PICTURE_WIDTH, height: PICTURE_HEIGHT })));
+      for (const [i, p] of demoProducts.entries()) await addProductImage(trx, idOf(productIds, p.slug, 'product'), images[i]!, demoPicture(p).alt);
+    }
 
     await notifyCatalogueChanged(trx);
     return true;

@@ -38,7 +38,7 @@ export interface DemoProduct {
 
 export const demoCurrency = 'USD';
 
-/** A product whose name is made of HTML-special characters: every page must show it as text. */
+/** A name made of HTML-special characters, which tests give a demo product (html-special.ts): every page must show it as text. */
 export const htmlSpecialProductName = `Cable <b>&</b> "Adapter" 'Kit'`;
 
 export const demoVendors: DemoVendor[] = [
@@ -251,11 +251,11 @@ export const demoProducts: DemoProduct[] = [
   // Hardware > Accessories
   {
     slug: 'cable-adapter-kit',
-    name: htmlSpecialProductName,
+    name: 'Corvid Travel Cable Kit',
     vendor: 'corvid-hardware',
     category: 'accessories',
     kind: 'physical',
-    description: 'USB-C to HDMI, USB-A and Ethernet adapters with two braided cables, in a <pouch> & "travel" case.',
+    description: 'USB-C to HDMI, USB-A and Ethernet adapters with two braided cables, in a zipped travel case.',
     variants: [{ sku: 'CV-KIT-CABLE', name: 'Kit', priceMinor: 2499, stock: 60 }],
   },
   {

@@ -109,7 +109,7 @@ export const settingDocs: SettingDoc[] = [
   { name: 'HOST', default: '127.0.0.1', description: 'Address the web server listens on.' },
   { name: 'PORT', default: '3000', description: 'Port the web server listens on (0 picks a free port).' },
   { name: 'PUBLIC_URL', default: 'http://localhost:PORT', description: 'The address customers use; links in mail and pages are built from it.' },
-  { name: 'DATA_DIR', default: './data', description: 'Where the embedded database, the keyring, the audit anchor (audit-head.json) and the mail spool live.' },
+  { name: 'DATA_DIR', default: './data', description: 'Where the embedded database, the keyring, the audit anchor (audit-head.json), the mail spool and the product pictures (media/) live.' },
   { name: 'DATABASE_URL', default: '(none: embedded PGlite)', description: 'postgres:// URL of a PostgreSQL server; unset means the embedded database under DATA_DIR.' },
   { name: 'LOG_LEVEL', default: 'info', description: 'fatal, error, warn, info, debug, trace or silent.' },
   { name: 'RUN_WORKER', default: 'true', description: 'Run the background worker inside the web process. Set false when running `npm run worker` separately.' },

@@ -6,6 +6,7 @@ import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, t
 import helmet from '@fastify/helmet';
 import cookie from '@fastify/cookie';
 import formbody from '@fastify/formbody';
+import multipart from '@fastify/multipart';
 import rateLimit from '@fastify/rate-limit';
 import fastifyStatic from '@fastify/static';
 import swagger from '@fastify/swagger';
@@ -17,6 +18,7 @@ import type { Logger } from '../platform/logger.ts';
 import type { Module } from '../platform/module.ts';
 import { answerFrameworkError, registerErrorHandling, registerNotFoundHandler } from './error-handler.ts';
 import { parseQuery } from './query-parser.ts';
+import { readUpload } from './upload.ts';
 import { installValidation } from './validation.ts';
 import { collectRoutes } from './route-table.ts';
 import './fastify-types.ts';
@@ -78,6 +80,10 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     }
   });
 
+  // Multipart forms (image uploads) are read whole before any check, so the text check and the
+  // CSRF hook see their fields as they see a urlencoded form's. No route takes a file unless it
+  // says so (`config.multipartOptions`); the file arrives as { data, truncated } (upload.ts).
+  await app.register(multipart, { attachFieldsToBody: 'keyValues', onFile: readUpload, throwFileSizeLimit: false, limits: { files: 0, fields: 20, fieldSize: 64 * 1024, parts: 21, fileSize: 0 } });
   installValidation(app);
   registerErrorHandling(app);
   collectRoutes(app);

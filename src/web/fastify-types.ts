@@ -1,6 +1,7 @@
 // Decorators the web shell gives every module's plugin.
 import type { Config } from '../platform/config.ts';
 import type { DatabaseHandle, Db } from '../platform/db/database.ts';
+import type { LayoutBrand } from './layout.ts';
 import type { RouteEntry } from './route-table.ts';
 
 declare module 'fastify' {
@@ -10,6 +11,8 @@ declare module 'fastify' {
     database: DatabaseHandle;
     /** Rejects the request unless it carries the staff API bearer token. */
     requireStaff: (request: FastifyRequest) => Promise<void>;
+    /** The shop's look for the layout, when the brand module is loaded (src/brand). */
+    brandLook?: () => LayoutBrand | undefined;
     /** Every route registered, in order (src/web/route-table.ts). */
     routeTable: readonly RouteEntry[];
   }

@@ -1,5 +1,13 @@
 // The one layout every page renders into. No inline script or style: the strict CSP forbids both.
+import { responsiveImage, type ImageSource } from './image.ts';
 import { html, type SafeHtml } from './template.ts';
+
+/** The shop's look, set by the owner (src/brand): its colour stylesheet and its logo. */
+export interface LayoutBrand {
+  /** URL of the colour stylesheet, versioned by its content (cached for a year). */
+  stylesheet: string;
+  logo: { sources: readonly ImageSource[]; width: number; height: number; alt: string } | null;
+}
 
 export interface LayoutOptions {
   shopName: string;
@@ -8,6 +16,8 @@ export interface LayoutOptions {
   /** Text for the search box, when the page is a search result. */
   query?: string;
   description?: string;
+  /** The owner's colours and logo; without it the page has app.css's colours and no logo. */
+  brand?: LayoutBrand | undefined;
 }
 
 export function layout(o: LayoutOptions): SafeHtml {
@@ -19,12 +29,13 @@ export function layout(o: LayoutOptions): SafeHtml {
 <title>${o.title} · ${o.shopName}</title>
 ${o.description ? html`<meta name="description" content="${o.description}">` : ''}
 <link rel="stylesheet" href="/static/app.css">
+${o.brand ? html`<link rel="stylesheet" href="${o.brand.stylesheet}">` : ''}
 <link rel="icon" href="/static/favicon.svg" type="image/svg+xml">
 </head>
 <body>
 <a class="skip" href="#main">Skip to content</a>
 <header class="site-header">
-  <a class="brand" href="/">${o.shopName}</a>
+  <a class="brand" href="/">${o.brand?.logo ? html`${responsiveImage({ ...o.brand.logo, sizes: '10rem', eager: true, className: 'brand-logo' })} ` : ''}${o.shopName}</a>
   <form class="search" action="/search" method="get" role="search">
     <label for="q" class="visually-hidden">Search products</label>
     <input id="q" name="q" type="search" maxlength="200" placeholder="Search products" value="${o.query ?? ''}">

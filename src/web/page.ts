@@ -14,5 +14,5 @@ export function sendPage(request: FastifyRequest, reply: FastifyReply, page: Pag
     .code(status)
     .header('cache-control', 'no-store')
     .type('text/html; charset=utf-8')
-    .send(layout({ shopName: request.server.config.shopName, title: page.title, body: page.body }).value);
+    .send(layout({ shopName: request.server.config.shopName, title: page.title, body: page.body, brand: request.server.brandLook?.() }).value);
 }

@@ -15,6 +15,8 @@ export const MODULES = [
   'src/platform/jobs',
   'src/platform/idempotency',
   'src/comms',
+  'src/media',
+  'src/brand',
   'src/accounts',
   'src/commerce/catalogue',
   'src/commerce/cart',

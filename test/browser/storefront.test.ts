@@ -6,7 +6,7 @@ import type { AddressInfo } from 'node:net';
 import type { Browser, Page } from 'playwright-core';
 import { testEachDatabase } from '../../src/platform/testing/databases.ts';
 import { buildTestApp } from '../../src/platform/testing/app.ts';
-import { seedDemoShop, htmlSpecialProductName } from '../../src/demo/index.ts';
+import { addHtmlSpecialProduct, seedDemoShop, htmlSpecialProductName } from '../../src/demo/index.ts';
 import { escapeHtml } from '../../src/web/template.ts';
 import { launchBrowser } from './support.ts';
 
@@ -89,6 +89,7 @@ testEachDatabase(
   'browser: home → category → product and search, same-origin requests only, HTML-special name shown escaped',
   async (database) => {
     await seedDemoShop(database.db);
+    await addHtmlSpecialProduct(database.db);
     const { app, config } = await buildTestApp(database);
     let browser: Browser | undefined;
     try {

@@ -75,4 +75,25 @@ export const catalogueMigrations: Migration[] = [
         `,
       ),
   },
+  {
+    id: 'catalogue/0003_product_images',
+    up: (db) =>
+      runSql(
+        db,
+        `
+        create table catalogue_product_images (
+          id uuid primary key default gen_random_uuid(),
+          product_id uuid not null references catalogue_products(id) on delete cascade,
+          image_id uuid not null,
+          alt text not null check (length(btrim(alt)) between 1 and 300),
+          position integer not null check (position >= 0),
+          width integer not null check (width > 0),
+          height integer not null check (height > 0),
+          widths integer[] not null check (cardinality(widths) >= 1),
+          created_at timestamptz not null default now()
+        );
+        create index catalogue_product_images_product_idx on catalogue_product_images (product_id, position);
+        `,
+      ),
+  },
 ];

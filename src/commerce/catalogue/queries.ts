@@ -2,6 +2,7 @@
 // price, product pages carry their vendor, category and variants.
 import { sql, type Kysely } from 'kysely';
 import { tablesOf, type Db } from '../../platform/db/database.ts';
+import type { ProductImage } from './images.ts';
 import type { CatalogueTables, Category, ProductKind, ProductStatus, Vendor } from './tables.ts';
 
 export type CatalogueDb = Kysely<CatalogueTables>;
@@ -25,6 +26,8 @@ export interface ProductSummary {
   /** null when no variant tracks stock. */
   stock: number | null;
   variant_count: number;
+  /** The main picture, or null when the product has none. */
+  image: ProductImage | null;
 }
 
 export interface ProductListing {
@@ -43,6 +46,8 @@ export interface ListOptions {
   page: number;
   perPage: number;
 }
+
+const imageJson = sql.raw(`json_build_object('id', i.id, 'image_id', i.image_id, 'alt', i.alt, 'position', i.position, 'width', i.width, 'height', i.height, 'widths', i.widths)`);
 
 export async function listProducts(db: Db, o: ListOptions): Promise<ProductListing> {
   const q = o.query?.trim();
@@ -66,6 +71,7 @@ export async function listProducts(db: Db, o: ListOptions): Promise<ProductListi
       sql<string | null>`(select currency from catalogue_variants where product_id = p.id order by price_minor, position limit 1)`.as('currency'),
       sql<number | null>`(select sum(stock)::int from catalogue_variants where product_id = p.id)`.as('stock'),
       sql<number>`(select count(*)::int from catalogue_variants where product_id = p.id)`.as('variant_count'),
+      sql<ProductImage | null>`(select ${imageJson} from catalogue_product_images i where i.product_id = p.id order by i.position, i.created_at limit 1)`.as('image'),
       sql<number>`count(*) over ()`.as('total'),
     ])
     .where('p.status', 'in', statuses)
@@ -121,6 +127,8 @@ export interface ProductDetail {
   vendor: { id: string; slug: string; name: string };
   category: { id: string; slug: string; name: string } | null;
   variants: VariantView[];
+  /** Pictures in gallery order; the first is the main one. */
+  images: ProductImage[];
 }
 
 const detailSelect = (db: Db) =>
@@ -146,6 +154,9 @@ const detailSelect = (db: Db) =>
         ) order by x.position, x.price_minor, x.sku)
         from catalogue_variants x where x.product_id = p.id
       ), '[]'::json)`.as('variants'),
+      sql<ProductImage[]>`coalesce((
+        select json_agg(${imageJson} order by i.position, i.created_at) from catalogue_product_images i where i.product_id = p.id
+      ), '[]'::json)`.as('images'),
     ]);
 
 export async function getProductBySlug(db: Db, slug: string): Promise<ProductDetail | undefined> {

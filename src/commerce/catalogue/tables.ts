@@ -57,7 +57,22 @@ export interface VariantTable {
   updated_at: Timestamp;
 }
 
+/** A picture of a product: an image of the media store, its alt text (required), its place in the gallery. */
+export interface ProductImageTable {
+  id: Generated<string>;
+  product_id: string;
+  image_id: string;
+  alt: string;
+  position: number;
+  /** Copied from the media store when added, so a page renders without asking it. */
+  width: number;
+  height: number;
+  widths: number[];
+  created_at: Generated<Date>;
+}
+
 export interface CatalogueTables {
+  catalogue_product_images: ProductImageTable;
   catalogue_vendors: VendorTable;
   catalogue_categories: CategoryTable;
   catalogue_products: ProductTable;

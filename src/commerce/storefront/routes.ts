@@ -13,6 +13,7 @@ import { pageCount } from './pages/parts.ts';
 import { productPage, withCsrfToken } from './pages/product.ts';
 import { SESSION_COOKIE } from '../../accounts/index.ts';
 import { ReadCache } from './read-cache.ts';
+import { BRAND_CHANGED } from '../../brand/index.ts';
 
 export const PRODUCTS_PER_PAGE = 12;
 const FEATURED_COUNT = 6;
@@ -50,11 +51,16 @@ export const storefrontRoutes: FastifyPluginAsync = async (app) => {
     pages.clear();
     trees.clear();
   });
-  app.addHook('onClose', async () => unlisten());
+  // A new logo or colours change every page.
+  const unlistenBrand = await app.database.listen(BRAND_CHANGED, () => pages.clear());
+  app.addHook('onClose', async () => {
+    await unlisten();
+    await unlistenBrand();
+  });
 
   const categoryTree = async (): Promise<CategoryTree> => (await trees.get('tree', async () => buildCategoryTree(await listCategories(app.db))))!;
 
-  const render = (title: string, body: SafeHtml, query?: string, description?: string) => Buffer.from(layout({ shopName, title, body, query, description }).value);
+  const render = (title: string, body: SafeHtml, query?: string, description?: string) => Buffer.from(layout({ shopName, title, body, query, description, brand: app.brandLook?.() }).value);
 
   /** A listing page, or undefined when `page` lies past its end (page 1 always exists). */
   const listing = async (page: number, load: (page: number) => Promise<ProductListing>): Promise<ProductListing | undefined> => {

@@ -3,7 +3,7 @@ import { sql } from 'kysely';
 import type { FastifyInstance } from 'fastify';
 import { testEachDatabase } from '../../platform/testing/databases.ts';
 import { buildTestApp } from '../../platform/testing/app.ts';
-import { seedDemoShop, demoProducts, htmlSpecialProductName } from '../../demo/index.ts';
+import { addHtmlSpecialProduct, seedDemoShop, demoProducts, htmlSpecialProductName } from '../../demo/index.ts';
 import { escapeHtml } from '../../web/template.ts';
 import { PRODUCTS_PER_PAGE } from './routes.ts';
 import { eventually } from './test-support.ts';
@@ -239,6 +239,7 @@ testEachDatabase('storefront: a product name made of HTML-special characters is 
   const { app } = await buildTestApp(database);
   try {
     await seedDemoShop(database.db);
+    await addHtmlSpecialProduct(database.db);
     const escaped = escapeHtml(htmlSpecialProductName);
     assert.equal(escaped, 'Cable &lt;b&gt;&amp;&lt;/b&gt; &quot;Adapter&quot; &#39;Kit&#39;');
     const product = (await page(app, '/products/cable-adapter-kit')).body;

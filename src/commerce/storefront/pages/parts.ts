@@ -1,7 +1,9 @@
 // Pieces several storefront pages share: product cards, prices, stock, badges, pagination.
 import { formatMoney } from '../../../web/format.ts';
 import { html, type SafeHtml } from '../../../web/template.ts';
-import type { ProductSummary, Category, ProductKind } from '../../catalogue/index.ts';
+import { imagePlaceholder, responsiveImage } from '../../../web/image.ts';
+import { imageUrl } from '../../../media/index.ts';
+import type { ProductSummary, Category, ProductKind, ProductImage } from '../../catalogue/index.ts';
 import type { CategoryTree } from '../category-tree.ts';
 
 const kindLabels: Record<ProductKind, string> = {
@@ -30,9 +32,17 @@ function summaryStock(stock: number | null): SafeHtml | '' {
   return stock > 0 ? html`<span class="stock stock-in">In stock</span>` : html`<span class="stock stock-out">Out of stock</span>`;
 }
 
+/** A product's picture at the widths the media store made of it, or the placeholder when there is none. */
+export function productPicture(image: ProductImage | null, sizes: string, eager = false): SafeHtml {
+  if (!image) return imagePlaceholder();
+  const sources = image.widths.map((width) => ({ url: imageUrl(image.image_id, width), width }));
+  return responsiveImage({ sources, width: image.width, height: image.height, alt: image.alt, sizes, eager, className: 'product-image' });
+}
+
 export function productCard(p: ProductSummary): SafeHtml {
   const from = p.variant_count > 1 ? 'From ' : '';
   return html`<li class="card">
+${productPicture(p.image, '(min-width: 40rem) 20rem, 100vw')}
 <h3><a href="/products/${p.slug}">${p.name}</a></h3>
 <p class="meta">${p.vendor_name}${p.category_name ? html` · ${p.category_name}` : ''}</p>
 <p>${kindBadge(p.kind)} ${p.min_price_minor !== null && p.currency !== null ? html`${from}${price(p.min_price_minor, p.currency)}` : html`<span class="meta">No price yet</span>`} ${summaryStock(p.stock)}</p>

@@ -3,7 +3,7 @@
 import { html, type SafeHtml } from '../../../web/template.ts';
 import type { ProductDetail, VariantView, ProductKind } from '../../catalogue/index.ts';
 import type { CategoryTree } from '../category-tree.ts';
-import { breadcrumbs, kindBadge, price, stockText } from './parts.ts';
+import { breadcrumbs, kindBadge, price, productPicture, stockText } from './parts.ts';
 
 /** Stands for the visitor's CSRF token in the cached page; the route puts the real one in per request. */
 export const CSRF_PLACEHOLDER = '__custodian_csrf__';
@@ -59,6 +59,7 @@ export function productPage(p: ProductDetail, tree: CategoryTree): SafeHtml {
 ${breadcrumbs(trail)}
 <h1>${p.name}</h1>
 <p class="meta">By <span class="vendor">${p.vendor.name}</span> ${kindBadge(p.kind)}</p>
+<div class="gallery">${productPicture(p.images[0] ?? null, '(min-width: 64rem) 40rem, 100vw', true)}${p.images.slice(1).map((i) => productPicture(i, '10rem'))}</div>
 <div class="description">${paragraphs(p.description)}</div>
 <p class="meta">${kindNotes[p.kind]}</p>
 <table class="variants">

@@ -1,0 +1,21 @@
+// How a multipart form's file reaches a route: read whole into memory (up to the route's size
+// limit, 10 MB for images) as a plain value, so the route's schema and checks see it like any
+// other field. `truncated` tells the route the file was cut at the limit, to refuse it by name.
+import type { MultipartFile } from '@fastify/multipart';
+
+export interface UploadedFile {
+  data: Buffer;
+  truncated: boolean;
+}
+
+export async function readUpload(part: MultipartFile): Promise<void> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of part.file) chunks.push(chunk as Buffer);
+  const value: UploadedFile = { data: Buffer.concat(chunks), truncated: part.file.truncated };
+  (part as unknown as { value: UploadedFile }).value = value;
+}
+
+/** Route options for a form that takes one file of at most `maxBytes`. */
+export function acceptsOneFile(maxBytes: number) {
+  return { multipartOptions: { limits: { files: 1, fileSize: maxBytes } } };
+}
