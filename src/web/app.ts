@@ -78,6 +78,9 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     }
   });
 
+  app.decorate('flashMessages', new Map<string, string>());
+  app.decorateRequest('shopHeader', null);
+
   installValidation(app);
   registerErrorHandling(app);
   collectRoutes(app);

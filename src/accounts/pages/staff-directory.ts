@@ -2,7 +2,7 @@
 // they choose; every read audited by the kernel) and, for owners, the vendor portal's users.
 import { html } from '../../web/template.ts';
 import type { Page } from './customer.ts';
-import { csrfField, errorSummary, input, type FormState } from '../../web/form.ts';
+import { form, errorSummary, input, type FormState } from '../../web/form.ts';
 
 const labels: Record<string, string> = { email: 'Email', purpose: 'Purpose', name: 'Name', vendor_id: 'Vendor' };
 
@@ -23,13 +23,13 @@ ${error ? html`<span class="error" id="f-${name}-error">${error}</span>` : ''}</
 }
 
 export function customerLookupPage(o: { state: FormState; purposes: readonly string[]; found?: CustomerFound[] }): Page {
-  return {
+  return { audience: 'staff',
     title: 'Find a customer',
     body: html`<section class="console"><h1>Find a customer</h1>
 <p>Type the customer's exact email address and say why you look. You see only what your role may see for that purpose, and the look is recorded.</p>
 ${errorSummary(o.state, labels)}
-<form method="post" action="/staff/customers" class="account-form">
-${csrfField(o.state.csrf)}
+${form({ action: '/staff/customers', csrf: o.state.csrf, className: 'account-form' }, html`
+
 ${input(o.state, { name: 'email', label: labels.email!, type: 'email', maxlength: 254, autocomplete: 'off' })}
 ${select(
   o.state,
@@ -38,7 +38,7 @@ ${select(
   o.purposes.map((p) => ({ value: p, label: p })),
 )}
 <p><button type="submit">Find</button></p>
-</form>
+`)}
 ${
   o.found === undefined
     ? ''
@@ -60,7 +60,7 @@ export interface VendorUserListing {
 }
 
 export function vendorUsersPage(o: { state: FormState; vendors: readonly { id: string; name: string }[]; users: VendorUserListing[]; notice?: string }): Page {
-  return {
+  return { audience: 'staff',
     title: 'Vendor portal users',
     body: html`<section class="console"><h1>Vendor portal users</h1>
 ${o.notice ? html`<p class="notice" role="status">${o.notice}</p>` : ''}
@@ -73,8 +73,8 @@ ${
 <h2>Add a vendor user</h2>
 <p>They get a mail with a link to choose their own password, and see only their vendor in the portal.</p>
 ${errorSummary(o.state, labels)}
-<form method="post" action="/staff/vendor-users" class="account-form">
-${csrfField(o.state.csrf)}
+${form({ action: '/staff/vendor-users', csrf: o.state.csrf, className: 'account-form' }, html`
+
 ${input(o.state, { name: 'name', label: labels.name!, maxlength: 200 })}
 ${input(o.state, { name: 'email', label: labels.email!, type: 'email', maxlength: 254 })}
 ${select(
@@ -84,7 +84,7 @@ ${select(
   o.vendors.map((v) => ({ value: v.id, label: v.name })),
 )}
 <p><button type="submit">Add and send invitation</button></p>
-</form>
+`)}
 <p><a href="/staff">Back to the console</a></p></section>`,
   };
 }

@@ -1,6 +1,7 @@
 // The cart's pages and form posts (no JavaScript needed; every form carries the CSRF field), and
 // its JSON API under /api/cart. Each change is one transaction opened here; a new cart's cookie is
 // set only after it committed.
+import { isConfirmed } from '../../web/confirm.ts';
 import { textForm } from '../../web/form-handling.ts';
 import type { FastifyInstance, FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { AppError } from '../../platform/errors.ts';
@@ -63,8 +64,8 @@ export const cartRoutes: FastifyPluginAsync = async (app) => {
   app.setErrorHandler(async (err, request, reply) => {
     if (!(err instanceof AppError) || err.code !== 'CSRF_INVALID' || request.url.startsWith('/api/') || request.cookies[SESSION_COOKIE]) throw err;
     const body = (request.body && typeof request.body === 'object' ? request.body : {}) as Form;
-    if (request.url === '/cart/add' && body.confirm !== '1' && cookielessSameOrigin(request)) return change(request, reply, addLine, '/cart?first=1');
-    if (request.url === '/cart/add' && body.confirm !== '1') {
+    if (request.url === '/cart/add' && !isConfirmed(body) && cookielessSameOrigin(request)) return change(request, reply, addLine, '/cart?first=1');
+    if (request.url === '/cart/add' && !isConfirmed(body)) {
       return sendPage(request, reply, confirmAddPage(app.accounts.formToken(request, reply), String(body.variant_id ?? ''), String(body.quantity ?? '1')));
     }
     return sendPage(request, reply, cookiesRequiredPage(), 400);

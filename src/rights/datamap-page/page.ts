@@ -54,7 +54,7 @@ export function dataMapPage(map: DataMap, region: string): Page {
     versionsSection(map),
     exportSection(),
   ];
-  return {
+  return { audience: 'dpo',
     title: 'The data map',
     body: html`<article class="officer">
 <header>

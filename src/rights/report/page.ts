@@ -82,7 +82,7 @@ function contents(catalogue: PromiseCatalogue): SafeHtml {
 
 export function reportPage(view: ReportView): Page {
   const at = view.generatedAt.toISOString();
-  return {
+  return { audience: 'dpo',
     title: 'Promise report',
     body: html`<article class="officer">
 <header>

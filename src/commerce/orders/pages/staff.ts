@@ -3,7 +3,7 @@
 // holding ask a reason; a refund may name a partial amount).
 import { formatMoney } from '../../../web/format.ts';
 import { html, type SafeHtml } from '../../../web/template.ts';
-import { csrfField } from '../../../web/form.ts';
+import { form } from '../../../web/form.ts';
 import type { OrderPersonal } from '../reads.ts';
 import { orderReasons, staffReasons } from '../reasons.ts';
 import { orderStatuses, statusLabels, type OrderStatus } from '../states.ts';
@@ -11,7 +11,7 @@ import type { Order, OrderLine, OrderTransition } from '../tables.ts';
 import { day, historyTable, linesTable, shippingSection, type Page } from './parts.ts';
 
 export function staffOrdersPage(o: { orders: Order[]; total: number; status: OrderStatus | null }): Page {
-  return {
+  return { audience: 'staff',
     title: 'Orders',
     body: html`<section class="staff-orders"><p class="breadcrumbs"><a href="/staff">Staff console</a></p><h1>Orders</h1>
 <form method="get" action="/staff/orders"><label for="status">Status</label>
@@ -50,8 +50,8 @@ function stepForm(order: Order, to: OrderStatus, csrf: string): SafeHtml {
       html`<p><label for="${id('amount')}">Amount in minor units (${order.currency})</label> <input id="${id('amount')}" name="amount_minor" inputmode="numeric" pattern="[0-9]+" value="${open}"></p>`,
     );
   }
-  return html`<form method="post" action="${action}" class="order-step">${csrfField(csrf)}<input type="hidden" name="to" value="${to}">
-${fields}<p><button type="submit">${buttonLabels[to]}</button></p></form>`;
+  return html`${form({ action: action, csrf, className: 'order-step' }, html`<input type="hidden" name="to" value="${to}">
+${fields}<p><button type="submit">${buttonLabels[to]}</button></p>`)}`;
 }
 
 const buttonLabels: Record<OrderStatus, string> = {
@@ -77,7 +77,7 @@ export function staffOrderPage(o: {
   notice?: string;
 }): Page {
   const { order } = o;
-  return {
+  return { audience: 'staff',
     title: `Order ${order.number}`,
     body: html`<section class="staff-order"><p class="breadcrumbs"><a href="/staff">Staff console</a> › <a href="/staff/orders">Orders</a></p>
 <h1>Order ${order.number}</h1>
