@@ -28,9 +28,7 @@ export interface TableSpec {
 export function table(spec: TableSpec): SafeHtml {
   if (spec.rows.length === 0 && spec.empty !== undefined) return html`<p class="table-empty">${spec.empty}</p>`;
   const rowHeaders = spec.rowHeaders !== false;
-  const head = spec.columns.map(
-    (c) => html`<th scope="col"${c.numeric ? html` class="num"` : ''}>${c.hideLabel ? html`<span class="visually-hidden">${c.label}</span>` : c.label}</th>`,
-  );
+  const head = spec.columns.map((c) => html`<th scope="col"${c.numeric ? html` class="num"` : ''}>${c.hideLabel ? html`<span class="visually-hidden">${c.label}</span>` : c.label}</th>`);
   const body = spec.rows.map(
     (row) =>
       html`<tr>${row.map((cell, i) => {

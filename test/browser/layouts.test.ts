@@ -4,8 +4,8 @@
 // cart link counts the items, and the current link is marked.
 import assert from 'node:assert/strict';
 import type { AddressInfo } from 'node:net';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { FormClient, signUpAndConfirm, staffClient } from '../../src/accounts/testing.ts';
+import type { Browser, Page } from 'playwright-core';
+import { customer, FormClient, signUpAndConfirm, staffClient } from '../../src/accounts/testing.ts';
 import { makeShop } from '../../src/commerce/cart/testing.ts';
 import { buildTestApp } from '../../src/platform/testing/app.ts';
 import { testEachDatabase } from '../../src/platform/testing/databases.ts';
@@ -22,11 +22,24 @@ async function expectGoodAtBothWidths(page: Page, what: string): Promise<void> {
   }
 }
 
-/** A context signed in as the client (its cookies copied into the browser). */
-async function contextOf(browser: Browser, origin: string, client?: FormClient): Promise<BrowserContext> {
+async function newPage(browser: Browser): Promise<Page> {
   const context = await browser.newContext({ javaScriptEnabled: false });
-  if (client) await context.addCookies([...client.cookies].map(([name, value]) => ({ name, value, url: origin, secure: true, httpOnly: true, sameSite: 'Lax' as const })));
-  return context;
+  return context.newPage();
+}
+
+/** Signs in through the sign-in page (staff: then a recovery code for the second factor). */
+async function signIn(page: Page, origin: string, who: { email: string; password: string }, kind: 'account' | 'staff', recoveryCode?: string): Promise<void> {
+  await page.goto(`${origin}/${kind}/login`);
+  await page.getByLabel('Email').fill(who.email);
+  await page.getByLabel('Password').fill(who.password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.waitForLoadState();
+  if (recoveryCode) {
+    await page.waitForURL(`${origin}/staff/2fa`);
+    await page.getByLabel('Code').fill(recoveryCode);
+    await page.getByRole('button', { name: 'Continue' }).click();
+    await page.waitForURL(`${origin}/staff`);
+  }
 }
 
 testEachDatabase(
@@ -45,8 +58,7 @@ testEachDatabase(
       browser = await launchBrowser();
 
       // Storefront: the cart with a line, its Remove within reach on a phone, the count in the header.
-      const shopper = await contextOf(browser, origin);
-      const page = await shopper.newPage();
+      const page = await newPage(browser);
       await page.goto(`${origin}/products/router`);
       await page
         .getByRole('button', { name: /to cart/ })
@@ -63,10 +75,11 @@ testEachDatabase(
       const remove = page.getByRole('button', { name: /Remove/ }).first();
       const box = await remove.boundingBox();
       assert.ok(box && box.x >= 0 && box.x + box.width <= 390, 'the Remove button is on screen at 390 px');
-      await shopper.close();
+      await page.context().close();
 
       // Account: the privacy centre, with the account's own links and one back to the shop.
-      const account = await (await contextOf(browser, origin, buyer)).newPage();
+      const account = await newPage(browser);
+      await signIn(account, origin, customer, 'account');
       await account.goto(`${origin}/account/privacy`);
       const accountNav = account.getByRole('navigation', { name: 'Your account' });
       assert.equal(await accountNav.getByRole('link', { name: 'Privacy centre' }).getAttribute('aria-current'), 'page');
@@ -75,14 +88,15 @@ testEachDatabase(
       await account.context().close();
 
       // Vendor portal: its sign-in page.
-      const vendor = await (await contextOf(browser, origin)).newPage();
+      const vendor = await newPage(browser);
       await vendor.goto(`${origin}/vendor/login`);
       assert.equal(await vendor.getByRole('navigation', { name: 'Vendor portal' }).count(), 1);
       await expectGoodAtBothWidths(vendor, 'the vendor sign-in');
       await vendor.context().close();
 
       // Staff console: the owner's staff list (a table), links by role, no shop search or cart.
-      const staff = await (await contextOf(browser, origin, ownerClient)).newPage();
+      const staff = await newPage(browser);
+      await signIn(staff, origin, owner, 'staff', ownerClient.recoveryCodes[0]);
       await staff.goto(`${origin}/staff/users`);
       const consoleNav = staff.getByRole('navigation', { name: 'Staff console' });
       assert.equal(await consoleNav.getByRole('link', { name: 'Staff', exact: true }).getAttribute('aria-current'), 'page');
@@ -94,7 +108,8 @@ testEachDatabase(
       await staff.context().close();
 
       // Privacy desk: the DPO's overview.
-      const desk = await (await contextOf(browser, origin, dpoClient)).newPage();
+      const desk = await newPage(browser);
+      await signIn(desk, origin, dpo, 'staff', dpoClient.recoveryCodes[0]);
       await desk.goto(`${origin}/staff/dpo`);
       const deskNav = desk.getByRole('navigation', { name: 'Privacy desk' });
       assert.equal(await deskNav.getByRole('link', { name: 'Privacy desk' }).getAttribute('aria-current'), 'page');

@@ -12,7 +12,8 @@ const day = (d: Date | null) => (d ? d.toISOString().slice(0, 10) : '—');
 
 export function apiTokensPage(o: { tokens: ApiTokenListing[]; roles: readonly StaffRole[]; state: FormState; made?: string; notice?: string; now: Date }): Page {
   const role = o.state.values?.role ?? o.roles[0] ?? '';
-  return { audience: 'staff',
+  return {
+    audience: 'staff',
     title: 'Your API tokens',
     body: html`<section class="console"><h1>Your API tokens</h1>
 <p>A token lets a program use the staff JSON API as you, in the role you give it, until it expires or you revoke it. Every look at a person's data through it is recorded under your name.</p>
@@ -28,7 +29,9 @@ ${o.notice ? html`<p class="notice" role="status">${o.notice}</p>` : ''}
 <h2>Make a token</h2>
 <p>Enter a fresh code from your authenticator app: making a token needs your second factor again.</p>
 ${errorSummary(o.state, labels)}
-${form({ action: '/staff/api-tokens', csrf: o.state.csrf }, html`
+${form(
+  { action: '/staff/api-tokens', csrf: o.state.csrf },
+  html`
 
 <p class="field"><label for="f-role">Role</label>
 <select id="f-role" name="role">${o.roles.map((r) => html`<option value="${r}"${r === role ? html` selected` : ''}>${r}</option>`)}</select>
@@ -36,7 +39,8 @@ ${o.state.errors?.role ? html`<span class="error" id="f-role-error">${o.state.er
 ${input(o.state, { name: 'days', label: `${labels.days} (1 to ${API_TOKEN_MAX_DAYS})`, maxlength: 2 })}
 ${input(o.state, { name: 'code', label: labels.code, autocomplete: 'one-time-code', maxlength: 20 })}
 <p><button type="submit">Make token</button></p>
-`)}
+`,
+)}
 <p><a href="/staff">Back to the console</a></p></section>`,
   };
 }

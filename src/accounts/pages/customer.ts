@@ -18,16 +18,20 @@ const labels: Record<string, string> = {
 };
 
 export function loginPage(state: FormState): Page {
-  return { audience: 'account',
+  return {
+    audience: 'account',
     title: 'Sign in',
     body: html`<section class="account-form"><h1>Sign in</h1>
 ${errorSummary(state, labels)}
-${form({ action: '/account/login', csrf: state.csrf }, html`
+${form(
+  { action: '/account/login', csrf: state.csrf },
+  html`
 
 ${input(state, { name: 'email', label: labels.email!, type: 'email', autocomplete: 'username', maxlength: 254 })}
 ${input(state, { name: 'password', label: labels.password!, type: 'password', autocomplete: 'current-password', maxlength: 256 })}
 <p><button type="submit">Sign in</button></p>
-`)}
+`,
+)}
 <p><a href="/account/reset">Forgot your password?</a> · <a href="/account/signup">Create an account</a></p>
 </section>`,
   };
@@ -36,12 +40,15 @@ ${input(state, { name: 'password', label: labels.password!, type: 'password', au
 export function signupPage(state: FormState, policyVersion: string): Page {
   const age = state.values?.age;
   const ageError = state.errors?.age;
-  return { audience: 'account',
+  return {
+    audience: 'account',
     title: 'Create an account',
     body: html`<section class="account-form"><h1>Create an account</h1>
 <p>Your account holds your name, your email and your orders. We keep them encrypted, use them only as our <a href="/privacy">privacy policy</a> says, and you can see, export or erase them at any time.</p>
 ${errorSummary(state, labels)}
-${form({ action: '/account/signup', csrf: state.csrf }, html`
+${form(
+  { action: '/account/signup', csrf: state.csrf },
+  html`
 
 ${input(state, { name: 'name', label: labels.name!, autocomplete: 'name', maxlength: 200 })}
 ${input(state, { name: 'email', label: labels.email!, type: 'email', autocomplete: 'email', maxlength: 254 })}
@@ -53,7 +60,8 @@ ${input(state, { name: 'password', label: labels.password!, type: 'password', au
 ${ageError ? html`<span class="error" id="f-age-error">${ageError}</span>` : ''}
 </fieldset>
 <p><button type="submit">Create account</button></p>
-`)}
+`,
+)}
 <p>Already have an account? <a href="/account/login">Sign in</a></p>
 </section>`,
   };
@@ -70,7 +78,8 @@ export function checkInboxPage(what: 'signup' | 'reset' | 'email'): Page {
 
 /** A page with one button that uses a link's token (a POST, so mail scanners that open links use nothing up). */
 export function confirmPage(o: { title: string; action: string; token: string; csrf: string; button: string; text: string }): Page {
-  return { audience: 'account',
+  return {
+    audience: 'account',
     title: o.title,
     body: html`<section class="account-form"><h1>${o.title}</h1><p>${o.text}</p>
 ${form({ action: o.action, csrf: o.csrf }, html`<input type="hidden" name="token" value="${o.token}"><p><button type="submit">${o.button}</button></p>`)}</section>`,
@@ -78,14 +87,16 @@ ${form({ action: o.action, csrf: o.csrf }, html`<input type="hidden" name="token
 }
 
 export function invalidLinkPage(): Page {
-  return { audience: 'account',
+  return {
+    audience: 'account',
     title: 'Link not valid',
     body: html`<section class="account-form"><h1>This link is not valid any more</h1><p>It was used already or has expired. <a href="/account/login">Sign in</a> or <a href="/account/reset">ask for a new password link</a>.</p></section>`,
   };
 }
 
 export function accountPage(o: { profile: Profile; csrf: string; notice?: string }): Page {
-  return { audience: 'account',
+  return {
+    audience: 'account',
     title: 'Your account',
     body: html`<section class="account"><h1>Your account</h1>
 ${o.notice ? html`<p class="notice" role="status">${o.notice}</p>` : ''}
@@ -110,62 +121,78 @@ ${form({ action: '/account/logout', csrf: o.csrf }, html`<button type="submit">S
 }
 
 export function passwordPage(state: FormState): Page {
-  return { audience: 'account',
+  return {
+    audience: 'account',
     title: 'Change your password',
     body: html`<section class="account-form"><h1>Change your password</h1>
 <p>Your old password stops working at once, and you are signed out everywhere else.</p>
 ${errorSummary(state, labels)}
-${form({ action: '/account/password', csrf: state.csrf }, html`
+${form(
+  { action: '/account/password', csrf: state.csrf },
+  html`
 
 ${input(state, { name: 'current_password', label: labels.current_password!, type: 'password', autocomplete: 'current-password', maxlength: 256 })}
 ${input(state, { name: 'new_password', label: labels.new_password!, type: 'password', autocomplete: 'new-password', maxlength: 256, hint: 'At least 10 characters; a few unrelated words make a strong password.' })}
 <p><button type="submit">Change password</button></p>
-`)}
+`,
+)}
 <p><a href="/account">Back to your account</a></p></section>`,
   };
 }
 
 export function emailPage(state: FormState): Page {
-  return { audience: 'account',
+  return {
+    audience: 'account',
     title: 'Change your sign-in email',
     body: html`<section class="account-form"><h1>Change your sign-in email</h1>
 <p>We send a link to the new address; the change happens when you follow it.</p>
 ${errorSummary(state, labels)}
-${form({ action: '/account/email', csrf: state.csrf }, html`
+${form(
+  { action: '/account/email', csrf: state.csrf },
+  html`
 
 ${input(state, { name: 'new_email', label: labels.new_email!, type: 'email', autocomplete: 'email', maxlength: 254 })}
 ${input(state, { name: 'password', label: labels.password!, type: 'password', autocomplete: 'current-password', maxlength: 256 })}
 <p><button type="submit">Send confirmation link</button></p>
-`)}
+`,
+)}
 <p><a href="/account">Back to your account</a></p></section>`,
   };
 }
 
 export function resetRequestPage(state: FormState): Page {
-  return { audience: 'account',
+  return {
+    audience: 'account',
     title: 'Forgot your password?',
     body: html`<section class="account-form"><h1>Forgot your password?</h1>
 <p>Enter your sign-in email; we send a link to choose a new password.</p>
 ${errorSummary(state, labels)}
-${form({ action: '/account/reset', csrf: state.csrf }, html`
+${form(
+  { action: '/account/reset', csrf: state.csrf },
+  html`
 
 ${input(state, { name: 'email', label: labels.email!, type: 'email', autocomplete: 'username', maxlength: 254 })}
 <p><button type="submit">Send link</button></p>
-`)}</section>`,
+`,
+)}</section>`,
   };
 }
 
 export function resetConfirmPage(state: FormState, token: string): Page {
-  return { audience: 'account',
+  return {
+    audience: 'account',
     title: 'Choose a new password',
     body: html`<section class="account-form"><h1>Choose a new password</h1>
 <p>You are signed out everywhere else once it is set.</p>
 ${errorSummary(state, labels)}
-${form({ action: '/account/reset/confirm', csrf: state.csrf }, html`
+${form(
+  { action: '/account/reset/confirm', csrf: state.csrf },
+  html`
 
 <input type="hidden" name="token" value="${token}">
 ${input(state, { name: 'new_password', label: labels.new_password!, type: 'password', autocomplete: 'new-password', maxlength: 256, hint: 'At least 10 characters; a few unrelated words make a strong password.' })}
 <p><button type="submit">Set new password</button></p>
-`)}</section>`,
+`,
+)}</section>`,
   };
 }

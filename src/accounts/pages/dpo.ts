@@ -59,7 +59,8 @@ ${
 
 export function dpoPage(o: { csrf: string; events: SecurityEventRow[]; report?: VerifyReport; disclosures: DisclosureRequestView[]; consents?: ConsentReviewView[]; notice?: string }): Page {
   const r = o.report;
-  return { audience: 'dpo',
+  return {
+    audience: 'dpo',
     title: 'Privacy officer',
     body: html`<section class="console"><h1>Privacy officer</h1>
 <h2>Audit log</h2>
@@ -100,7 +101,8 @@ ${consentReviews(o.csrf, o.consents ?? [])}
 }
 
 export function contactPage(o: { organization: string; contact: string }): Page {
-  return { audience: 'dpo',
+  return {
+    audience: 'dpo',
     title: 'Privacy contact',
     body: html`<section class="account-form"><h1>Privacy contact</h1>
 <p>${o.organization} has a designated privacy officer who oversees how personal data is handled here.</p>

@@ -15,13 +15,16 @@ ${error ? html`<span class="error" id="f-${name}-error">${error}</span>` : ''}</
 }
 
 export function staffConsentPage(o: { state: FormState; purposes: readonly { id: string; name: string }[]; notice?: string }): Page {
-  return { audience: 'staff',
+  return {
+    audience: 'staff',
     title: 'Record a customer’s consent',
     body: html`<section class="console"><h1>Record a customer’s consent</h1>
 <p>When a customer gives or withdraws consent by mail, phone, letter or in person, record it here with what proves it (the call reference, the letter’s date, the signed form). It takes effect at once and the privacy officer reviews it. Only support, owners and the privacy officer may record; find the customer’s reference on <a href="/staff/customers">Find a customer</a>.</p>
 ${o.notice ? html`<div class="notice" role="status"><p>${o.notice}</p></div>` : ''}
 ${errorSummary(o.state, labels)}
-${form({ action: '/staff/consents', csrf: o.state.csrf, className: 'account-form' }, html`
+${form(
+  { action: '/staff/consents', csrf: o.state.csrf, className: 'account-form' },
+  html`
 
 ${input(o.state, { name: 'subject', label: labels.subject!, maxlength: 36, autocomplete: 'off' })}
 ${select(
@@ -41,7 +44,8 @@ ${select(o.state, 'channel', [
 ])}
 ${input(o.state, { name: 'evidence', label: labels.evidence!, maxlength: 2000, autocomplete: 'off' })}
 <p><button type="submit">Record</button></p>
-`)}
+`,
+)}
 <p><a href="/staff">Back to the console</a></p></section>`,
   };
 }

@@ -23,12 +23,15 @@ ${error ? html`<span class="error" id="f-${name}-error">${error}</span>` : ''}</
 }
 
 export function customerLookupPage(o: { state: FormState; purposes: readonly string[]; found?: CustomerFound[] }): Page {
-  return { audience: 'staff',
+  return {
+    audience: 'staff',
     title: 'Find a customer',
     body: html`<section class="console"><h1>Find a customer</h1>
 <p>Type the customer's exact email address and say why you look. You see only what your role may see for that purpose, and the look is recorded.</p>
 ${errorSummary(o.state, labels)}
-${form({ action: '/staff/customers', csrf: o.state.csrf, className: 'account-form' }, html`
+${form(
+  { action: '/staff/customers', csrf: o.state.csrf, className: 'account-form' },
+  html`
 
 ${input(o.state, { name: 'email', label: labels.email!, type: 'email', maxlength: 254, autocomplete: 'off' })}
 ${select(
@@ -38,7 +41,8 @@ ${select(
   o.purposes.map((p) => ({ value: p, label: p })),
 )}
 <p><button type="submit">Find</button></p>
-`)}
+`,
+)}
 ${
   o.found === undefined
     ? ''
@@ -60,7 +64,8 @@ export interface VendorUserListing {
 }
 
 export function vendorUsersPage(o: { state: FormState; vendors: readonly { id: string; name: string }[]; users: VendorUserListing[]; notice?: string }): Page {
-  return { audience: 'staff',
+  return {
+    audience: 'staff',
     title: 'Vendor portal users',
     body: html`<section class="console"><h1>Vendor portal users</h1>
 ${o.notice ? html`<p class="notice" role="status">${o.notice}</p>` : ''}
@@ -73,7 +78,9 @@ ${
 <h2>Add a vendor user</h2>
 <p>They get a mail with a link to choose their own password, and see only their vendor in the portal.</p>
 ${errorSummary(o.state, labels)}
-${form({ action: '/staff/vendor-users', csrf: o.state.csrf, className: 'account-form' }, html`
+${form(
+  { action: '/staff/vendor-users', csrf: o.state.csrf, className: 'account-form' },
+  html`
 
 ${input(o.state, { name: 'name', label: labels.name!, maxlength: 200 })}
 ${input(o.state, { name: 'email', label: labels.email!, type: 'email', maxlength: 254 })}
@@ -84,7 +91,8 @@ ${select(
   o.vendors.map((v) => ({ value: v.id, label: v.name })),
 )}
 <p><button type="submit">Add and send invitation</button></p>
-`)}
+`,
+)}
 <p><a href="/staff">Back to the console</a></p></section>`,
   };
 }

@@ -33,7 +33,8 @@ function casesTable(caption: string, cases: readonly Complaint[], now: Date): Sa
 
 export function complaintsListPage(o: { active: readonly Complaint[]; closed: readonly Complaint[]; deadlineDays: number; now: Date }): Page {
   const overdue = o.active.filter((c) => isOverdue(c, o.now)).length;
-  return { audience: 'dpo',
+  return {
+    audience: 'dpo',
     title: 'Complaints',
     body: html`<section class="console complaints">${crumbs()}<h1>Complaints</h1>
 <p>Reports that the shop is not keeping its privacy policy, sent on the <a href="/privacy/complaint">complaint form</a>. Each is answered within ${o.deadlineDays} days of receipt.</p>
@@ -79,15 +80,21 @@ function actionForms(file: CaseFile, s: FormState): SafeHtml {
   const reply =
     canWrite && c.status !== 'closed'
       ? html`<h2>Answer the person</h2>
-${form({ action: action('reply'), csrf: s.csrf }, html`
+${form(
+  { action: action('reply'), csrf: s.csrf },
+  html`
 ${textarea(s, { name: 'reply', label: caseFormLabels.reply!, maxlength: MESSAGE_MAX, rows: 8, hint: 'Mailed to the address the complaint came from; the case is then answered.' })}
-<p><button type="submit">Send the answer</button></p>`)}`
+<p><button type="submit">Send the answer</button></p>`,
+)}`
       : '';
   const note = canWrite
     ? html`<h2>Internal note</h2>
-${form({ action: action('note'), csrf: s.csrf }, html`
+${form(
+  { action: action('note'), csrf: s.csrf },
+  html`
 ${textarea(s, { name: 'note', label: caseFormLabels.note!, maxlength: MESSAGE_MAX, rows: 4, hint: 'Not sent. It is kept with the person’s data, so they see it in a copy of their data.' })}
-<p><button type="submit">Add the note</button></p>`)}`
+<p><button type="submit">Add the note</button></p>`,
+)}`
     : '';
   const state =
     c.status === 'closed'
@@ -98,7 +105,8 @@ ${textarea(s, { name: 'note', label: caseFormLabels.note!, maxlength: MESSAGE_MA
 
 export function complaintCasePage(o: { file: CaseFile; state: FormState; staffId: string; now: Date; notice?: string }): Page {
   const c = o.file.complaint;
-  return { audience: 'dpo',
+  return {
+    audience: 'dpo',
     title: `Complaint ${c.number}`,
     body: html`<section class="console complaint-case">${crumbs(html`<a href="/staff/dpo/complaints">Complaints</a>`)}
 <h1>Complaint ${c.number}</h1>

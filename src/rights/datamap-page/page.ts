@@ -54,7 +54,8 @@ export function dataMapPage(map: DataMap, region: string): Page {
     versionsSection(map),
     exportSection(),
   ];
-  return { audience: 'dpo',
+  return {
+    audience: 'dpo',
     title: 'The data map',
     body: html`<article class="officer">
 <header>

@@ -47,7 +47,8 @@ export function requestsPage(o: { open: readonly RightsRequest[]; closed: readon
   ) => html`<div class="table-scroll"><table><thead><tr><th scope="col">Request</th><th scope="col">What</th><th scope="col">Came by</th><th scope="col">Received</th><th scope="col">Answer by</th><th scope="col">State</th></tr></thead>
 <tbody>${list.map((r) => html`<tr><td><a href="/staff/requests/${r.number}">${r.number}</a></td><td>${kindLabels[r.kind]}</td><td>${channelWords[r.channel]}</td><td>${day(r.received_at)}</td><td>${deadline(r, o.now)}</td><td>${r.outcome ? outcomeWords[r.outcome] : statusWords[r.status]}</td></tr>`)}</tbody></table></div>`;
   const overdue = o.open.filter((r) => isOverdue(r, o.now)).length;
-  return { audience: 'staff',
+  return {
+    audience: 'staff',
     title: 'Data-subject requests',
     body: html`<section class="console"><h1>Data-subject requests</h1>
 ${o.notice ? html`<p class="notice" role="status">${o.notice}</p>` : ''}
@@ -64,17 +65,21 @@ ${o.closed.length ? rows(o.closed) : html`<p>None yet.</p>`}
 const labels = { kind: 'What the person asks', email: 'Their email address', channel: 'How the request came', note: 'Note (optional)' };
 
 export function newRequestPage(state: FormState): Page {
-  return { audience: 'staff',
+  return {
+    audience: 'staff',
     title: 'Enter a request',
     body: html`<section class="account-form"><h1>Enter a request</h1>
 <p>For a request that came by email, phone or post. We find the person by their email address and mail them a link to confirm the request is theirs, at the address we hold (not one they gave you). If we hold nothing under that address, the request is recorded as answered: tell them so.</p>
 ${errorSummary(state, labels)}
-${form({ action: '/staff/requests/new', csrf: state.csrf }, html`
+${form(
+  { action: '/staff/requests/new', csrf: state.csrf },
+  html`
 ${select(state, { name: 'kind', label: labels.kind, choices: requestKinds.map((k) => ({ value: k, label: kindLabels[k] })) })}
 ${input(state, { name: 'email', label: labels.email, type: 'email', maxlength: 254 })}
 ${select(state, { name: 'channel', label: labels.channel, choices: requestChannels.filter((c) => c !== 'web').map((c) => ({ value: c, label: channelWords[c]! })) })}
 ${textarea(state, { name: 'note', label: labels.note, maxlength: 2000, required: false, rows: 4, hint: 'Kept encrypted with the person’s data. Write what the request says, not more.' })}
-<p><button type="submit">Record the request</button></p>`)}
+<p><button type="submit">Record the request</button></p>`,
+)}
 <p><a href="/staff/requests">Back to the requests</a></p></section>`,
   };
 }
@@ -83,14 +88,20 @@ function actions(r: RightsRequest, csrf: string, now: Date): SafeHtml {
   const step = (path: string, button: string, extra: SafeHtml | '' = '') =>
     html`${form({ action: `/staff/requests/${r.number}/${path}`, csrf, className: 'step' }, html`${extra}<button type="submit">${button}</button>`)}`;
   if (r.closed_at) return html`<p>Closed ${when(r.closed_at)}: ${r.outcome ? outcomeWords[r.outcome] : ''}.</p>`;
-  const reject = html`${form({ action: `/staff/requests/${r.number}/reject`, csrf, className: 'step' }, html`
-<p class="field"><label for="f-outcome">Refuse, because</label><select id="f-outcome" name="outcome">${rejectionOutcomes.map((o) => html`<option value="${o}">${outcomeWords[o]!.replace('refused: ', '')}</option>`)}</select></p><button type="submit" class="secondary">Refuse the request</button>`)}`;
+  const reject = html`${form(
+    { action: `/staff/requests/${r.number}/reject`, csrf, className: 'step' },
+    html`
+<p class="field"><label for="f-outcome">Refuse, because</label><select id="f-outcome" name="outcome">${rejectionOutcomes.map((o) => html`<option value="${o}">${outcomeWords[o]!.replace('refused: ', '')}</option>`)}</select></p><button type="submit" class="secondary">Refuse the request</button>`,
+  )}`;
   if (r.status === 'unverified') {
     return html`<h2>Confirm it is theirs</h2>
 <p>A link was mailed to the person’s address on file. When they follow it, the request opens.</p>
 ${step('resend', 'Mail the link again')}
-${form({ action: `/staff/requests/${r.number}/evidence`, csrf, className: 'step' }, html`
-<p class="field"><label for="f-evidence">Or record other proof</label><select id="f-evidence" name="evidence">${evidenceKinds.map((e) => html`<option value="${e}">${evidenceWords[e]}</option>`)}</select></p><button type="submit">The person is verified</button>`)}
+${form(
+  { action: `/staff/requests/${r.number}/evidence`, csrf, className: 'step' },
+  html`
+<p class="field"><label for="f-evidence">Or record other proof</label><select id="f-evidence" name="evidence">${evidenceKinds.map((e) => html`<option value="${e}">${evidenceWords[e]}</option>`)}</select></p><button type="submit">The person is verified</button>`,
+)}
 ${reject}`;
   }
   if (r.status === 'in-progress') {
@@ -119,7 +130,8 @@ export function requestPage(o: {
   notice?: string;
 }): Page {
   const r = o.request;
-  return { audience: 'staff',
+  return {
+    audience: 'staff',
     title: `Request ${r.number}`,
     body: html`<section class="console"><h1>Request ${r.number}</h1>
 ${o.notice ? html`<p class="notice" role="status">${o.notice}</p>` : ''}
@@ -146,7 +158,8 @@ ${
 }
 
 export function personDataPage(o: { request: RightsRequest; items: readonly PersonalItem[]; orders: ReadonlyMap<string, string>; map: DataMap; csrf: string; notice?: string }): Page {
-  return { audience: 'staff',
+  return {
+    audience: 'staff',
     title: `Data of request ${o.request.number}`,
     body: html`<section class="console"><h1>Correct the data of request ${o.request.number}</h1>
 ${o.notice ? html`<p class="notice" role="status">${o.notice}</p>` : ''}
@@ -156,17 +169,21 @@ ${o.items.map((i) => {
   const name = category ? categoryLabel(category) : i.category;
   const value = i.value !== null && typeof i.value === 'object' && !Array.isArray(i.value) ? (i.value as Record<string, unknown>) : null;
   const fieldsOf = i.category === 'user.contact.address' ? ['line1', 'line2', 'postal_code', 'city', 'country'] : i.category === 'user.contact.phone_number' ? ['phone'] : ['name'];
-  return html`${form({ action: `/staff/requests/${o.request.number}/data/${i.id}`, csrf: o.csrf, className: 'item-correction' }, html`
+  return html`${form(
+    { action: `/staff/requests/${o.request.number}/data/${i.id}`, csrf: o.csrf, className: 'item-correction' },
+    html`
 <h2>${name}: ${refLabel(i.ref, o.orders)}</h2><p>Now: ${valueText(i.value)}</p>
 ${fieldsOf.map((f) => input({ csrf: o.csrf, values: { [f]: value ? String(value[f] ?? '') : typeof i.value === 'string' ? i.value : '' } }, { name: f, label: f.replaceAll('_', ' '), maxlength: 200, required: f !== 'line2' }))}
-<p><button type="submit">Save</button></p>`)}`;
+<p><button type="submit">Save</button></p>`,
+  )}`;
 })}
 <p><a href="/staff/requests/${o.request.number}">Back to the request</a></p></section>`,
   };
 }
 
 export function confirmRequestPage(o: { token: string; csrf: string; kind: string; number: string }): Page {
-  return { audience: 'storefront',
+  return {
+    audience: 'storefront',
     title: 'Confirm your request',
     body: html`<section class="account-form"><h1>Confirm your request</h1>
 <p>You (we hope) asked us about your data: ${o.kind.toLowerCase()} (request ${o.number}). Confirm that it was you, and we carry it out.</p>
@@ -176,18 +193,23 @@ ${form({ action: '/privacy/requests/confirm', csrf: o.csrf }, html`<input type="
 }
 
 export function requestConfirmedPage(number: string): Page {
-  return { audience: 'storefront',
+  return {
+    audience: 'storefront',
     title: 'Request confirmed',
     body: html`<section class="account-form"><h1>Thank you</h1><p class="notice" role="status">Your request ${number} is confirmed. We answer it by mail.</p><p><a href="/">Back to the shop</a></p></section>`,
   };
 }
 
 export function yourDataLinkPage(o: { token: string; csrf: string }): Page {
-  return { audience: 'storefront',
+  return {
+    audience: 'storefront',
     title: 'Your data',
     body: html`<section class="account-form"><h1>Your data</h1>
 <p>Everything we hold about you, as you asked: read it here, or download it as a file to keep or take elsewhere.</p>
-${form({ action: '/privacy/your-data', csrf: o.csrf }, html`<input type="hidden" name="token" value="${o.token}">
-<p><button type="submit" name="format" value="page">Read it</button> <button type="submit" name="format" value="json">Download it (JSON)</button></p>`)}</section>`,
+${form(
+  { action: '/privacy/your-data', csrf: o.csrf },
+  html`<input type="hidden" name="token" value="${o.token}">
+<p><button type="submit" name="format" value="page">Read it</button> <button type="submit" name="format" value="json">Download it (JSON)</button></p>`,
+)}</section>`,
   };
 }

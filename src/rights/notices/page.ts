@@ -17,7 +17,8 @@ const channels = [
 ] as const;
 
 export function noticesPage(o: { notices: readonly Notice[]; orders: ReadonlyMap<string, string>; map: DataMap; askable: ReadonlySet<string>; csrf: string; notice?: string }): Page {
-  return { audience: 'dpo',
+  return {
+    audience: 'dpo',
     title: 'Notices to recipients',
     body: html`<section class="console"><h1>Notices to recipients</h1>
 ${o.notice ? html`<p class="notice" role="status">${o.notice}</p>` : ''}

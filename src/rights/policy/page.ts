@@ -45,7 +45,8 @@ function supersededNotice(edition: PolicyEdition) {
 export function policyPage(map: DataMap, edition: PolicyEdition, rights: RightsSettings): Page {
   const parts = sections({ map, edition, rights });
   const { version } = edition;
-  return { audience: 'storefront',
+  return {
+    audience: 'storefront',
     title: edition.supersededBy ? `Privacy policy, version ${version.version}` : 'Privacy policy',
     body: html`<article class="policy">
 <header>
@@ -71,7 +72,8 @@ function versionStatus(_v: PolicyVersion, next: PolicyVersion | undefined) {
 
 export function versionsPage(published: readonly PolicyVersion[]): Page {
   const current = published.at(-1);
-  return { audience: 'storefront',
+  return {
+    audience: 'storefront',
     title: 'Privacy policy versions',
     body: html`<article class="policy">
 <h1>Privacy policy versions</h1>
@@ -87,7 +89,8 @@ export function versionsPage(published: readonly PolicyVersion[]): Page {
 /** Before the first version takes effect there is nothing to publish but the date it will. */
 export function notYetInForcePage(map: DataMap): Page {
   const first = map.policyVersions[0]!;
-  return { audience: 'storefront',
+  return {
+    audience: 'storefront',
     title: 'Privacy policy',
     body: html`<article class="policy"><h1>Privacy policy</h1>
 <p>The first version of ${map.organization.legalName}’s privacy policy takes effect on ${dateTag(first.effective)}.</p>

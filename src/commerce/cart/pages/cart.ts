@@ -66,7 +66,8 @@ ${unavailable.map((u) => html`<li>${u.name ?? 'An item'}${u.sku ? html` (<code>$
 }
 
 export function cookiesRequiredPage(): Page {
-  return { audience: 'storefront',
+  return {
+    audience: 'storefront',
     title: 'The cart needs a cookie',
     body: html`<section class="error-page cookies-required">
 <h1>The cart needs a cookie</h1>

@@ -9,7 +9,8 @@ import type { Order, OrderLine, OrderTransition } from '../tables.ts';
 import { day, historyTable, linesTable, moment, shippingSection, type Page } from './parts.ts';
 
 export function myOrdersPage(orders: Order[]): Page {
-  return { audience: 'account',
+  return {
+    audience: 'account',
     title: 'Your orders',
     body: html`<section class="orders"><h1>Your orders</h1>
 ${
@@ -51,7 +52,8 @@ ${
 
 export function myOrderPage(o: { order: Order; lines: OrderLine[]; history: OrderTransition[]; personal: OrderPersonal | null; disclosures: DisclosureRecord[] }): Page {
   const { order } = o;
-  return { audience: 'account',
+  return {
+    audience: 'account',
     title: `Order ${order.number}`,
     body: html`<section class="order"><p class="breadcrumbs"><a href="/account/orders">Your orders</a></p>
 <h1>Order ${order.number}</h1>

@@ -11,7 +11,8 @@ import type { Order, OrderLine, OrderTransition } from '../tables.ts';
 import { day, historyTable, linesTable, shippingSection, type Page } from './parts.ts';
 
 export function staffOrdersPage(o: { orders: Order[]; total: number; status: OrderStatus | null }): Page {
-  return { audience: 'staff',
+  return {
+    audience: 'staff',
     title: 'Orders',
     body: html`<section class="staff-orders"><p class="breadcrumbs"><a href="/staff">Staff console</a></p><h1>Orders</h1>
 <form method="get" action="/staff/orders"><label for="status">Status</label>
@@ -50,8 +51,11 @@ function stepForm(order: Order, to: OrderStatus, csrf: string): SafeHtml {
       html`<p><label for="${id('amount')}">Amount in minor units (${order.currency})</label> <input id="${id('amount')}" name="amount_minor" inputmode="numeric" pattern="[0-9]+" value="${open}"></p>`,
     );
   }
-  return html`${form({ action: action, csrf, className: 'order-step' }, html`<input type="hidden" name="to" value="${to}">
-${fields}<p><button type="submit">${buttonLabels[to]}</button></p>`)}`;
+  return html`${form(
+    { action: action, csrf, className: 'order-step' },
+    html`<input type="hidden" name="to" value="${to}">
+${fields}<p><button type="submit">${buttonLabels[to]}</button></p>`,
+  )}`;
 }
 
 const buttonLabels: Record<OrderStatus, string> = {
@@ -77,7 +81,8 @@ export function staffOrderPage(o: {
   notice?: string;
 }): Page {
   const { order } = o;
-  return { audience: 'staff',
+  return {
+    audience: 'staff',
     title: `Order ${order.number}`,
     body: html`<section class="staff-order"><p class="breadcrumbs"><a href="/staff">Staff console</a> › <a href="/staff/orders">Orders</a></p>
 <h1>Order ${order.number}</h1>
