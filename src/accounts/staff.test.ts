@@ -251,7 +251,7 @@ testEachDatabase(
       assert.match((await dpo.get('/staff')).body, /href="\/staff\/dpo"/);
       const page = await dpo.get('/staff/dpo');
       assert.equal(page.statusCode, 200);
-      assert.match(page.body, /<td>login-failed<\/td><td>reason: wrong<\/td>/);
+      assert.match(page.body, /<td data-label="What">login-failed<\/td><td data-label="Detail">reason: wrong<\/td>/);
       assert.doesNotMatch(page.body, /nobody@example|198\.51/);
       const verified = await dpo.post('/staff/dpo/verify', {});
       assert.equal(verified.statusCode, 200);

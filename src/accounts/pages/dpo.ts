@@ -1,4 +1,5 @@
 // The privacy officer's console entry (P000-16) and the published contact page.
+import { table } from '../../web/table.ts';
 import { html } from '../../web/template.ts';
 import type { VerifyReport, PendingDisclosureRequest, ConsentReview } from '../../privacy/index.ts';
 import type { SecurityEventRow } from '../tables.ts';
@@ -77,13 +78,18 @@ ${r.firstBroken ? html`<li>First broken: ${r.firstBroken.seq ?? '?'} (${r.firstB
 <h2>Security events</h2>
 ${
   o.events.length
-    ? html`<table><caption>The latest intrusion signals (no addresses are kept)</caption><thead><tr><th scope="col">When</th><th scope="col">What</th><th scope="col">Detail</th></tr></thead>
-<tbody>${o.events.map(
-        (e) =>
-          html`<tr><td>${e.at.toISOString()}</td><td>${e.kind}</td><td>${Object.entries(e.detail)
+    ? table({
+        caption: 'The latest intrusion signals (no addresses are kept)',
+        columns: [{ label: 'When' }, { label: 'What' }, { label: 'Detail' }],
+        rowHeaders: false,
+        rows: o.events.map((e) => [
+          e.at.toISOString(),
+          e.kind,
+          Object.entries(e.detail)
             .map(([k, v]) => `${k}: ${String(v)}`)
-            .join(', ')}</td></tr>`,
-      )}</tbody></table>`
+            .join(', '),
+        ]),
+      })
     : html`<p>No security events in the last 30 days.</p>`
 }
 ${disclosureRequests(o.csrf, o.disclosures, o.notice)}

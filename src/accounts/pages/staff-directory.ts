@@ -1,5 +1,6 @@
 // Staff console pages for finding a customer by email (as the staff member's role, under a purpose
 // they choose; every read audited by the kernel) and, for owners, the vendor portal's users.
+import { table } from '../../web/table.ts';
 import { html } from '../../web/template.ts';
 import type { Page } from './customer.ts';
 import { form, errorSummary, input, type FormState } from '../../web/form.ts';
@@ -48,8 +49,12 @@ ${
     ? ''
     : o.found.length === 0
       ? html`<p class="notice" role="status">No customer signs in with that email.</p>`
-      : html`<table><caption>Customers with that email</caption><thead><tr><th scope="col">Name</th><th scope="col">Email</th><th scope="col">Account</th><th scope="col">Since</th><th scope="col">Reference</th></tr></thead>
-<tbody>${o.found.map((f) => html`<tr><td>${f.values['user.name'] ?? '(not for your role)'}</td><td>${f.values['user.contact.email'] ?? '(not for your role)'}</td><td>${f.status}</td><td>${f.since.toISOString().slice(0, 10)}</td><td>${f.subject}</td></tr>`)}</tbody></table>`
+      : table({
+          caption: 'Customers with that email',
+          columns: [{ label: 'Name' }, { label: 'Email' }, { label: 'Account' }, { label: 'Since' }, { label: 'Reference' }],
+          rowHeaders: false,
+          rows: o.found.map((f) => [f.values['user.name'] ?? '(not for your role)', f.values['user.contact.email'] ?? '(not for your role)', f.status, f.since.toISOString().slice(0, 10), f.subject]),
+        })
 }
 <p><a href="/staff">Back to the console</a></p></section>`,
   };
@@ -71,8 +76,12 @@ export function vendorUsersPage(o: { state: FormState; vendors: readonly { id: s
 ${o.notice ? html`<p class="notice" role="status">${o.notice}</p>` : ''}
 ${
   o.users.length
-    ? html`<table><caption>People who sign in to the vendor portal, each for one vendor</caption><thead><tr><th scope="col">Name</th><th scope="col">Email</th><th scope="col">Vendor</th><th scope="col">Status</th></tr></thead>
-<tbody>${o.users.map((u) => html`<tr><td>${u.name}</td><td>${u.email}</td><td>${u.vendor}</td><td>${u.status}</td></tr>`)}</tbody></table>`
+    ? table({
+        caption: 'People who sign in to the vendor portal, each for one vendor',
+        columns: [{ label: 'Name' }, { label: 'Email' }, { label: 'Vendor' }, { label: 'Status' }],
+        rowHeaders: false,
+        rows: o.users.map((u) => [u.name, u.email, u.vendor, u.status]),
+      })
     : html`<p>No vendor users yet.</p>`
 }
 <h2>Add a vendor user</h2>

@@ -1,7 +1,8 @@
 // The staff console's order pages: a filterable list, and one order with a form for each step the
 // state machine allows from where it is (shipping asks carrier and tracking number; cancelling and
 // holding ask a reason; a refund may name a partial amount).
-import { formatMoney } from '../../../web/format.ts';
+import { price } from '../../../web/price.ts';
+import { table } from '../../../web/table.ts';
 import { html, type SafeHtml } from '../../../web/template.ts';
 import { form } from '../../../web/form.ts';
 import type { OrderPersonal } from '../reads.ts';
@@ -20,11 +21,12 @@ export function staffOrdersPage(o: { orders: Order[]; total: number; status: Ord
       (s) => html`<option value="${s}"${o.status === s ? html` selected` : ''}>${statusLabels[s]}</option>`,
     )}</select> <button type="submit">Show</button></form>
 <p>${o.total} order${o.total === 1 ? '' : 's'}${o.orders.length < o.total ? html`, the newest ${o.orders.length} shown` : ''}.</p>
-<table><thead><tr><th scope="col">Order</th><th scope="col">Placed</th><th scope="col">Status</th><th scope="col">Fulfilment</th><th scope="col">Payment</th><th scope="col">Total</th></tr></thead>
-<tbody>${o.orders.map(
-      (x) =>
-        html`<tr><td><a href="/staff/orders/${x.number}">${x.number}</a></td><td>${day(x.created_at)}</td><td>${statusLabels[x.status]}</td><td>${x.fulfilment}</td><td>${x.payment_method}</td><td>${formatMoney(x.total_minor, x.currency)}</td></tr>`,
-    )}</tbody></table></section>`,
+${table({
+  caption: 'Orders, newest first',
+  hideCaption: true,
+  columns: [{ label: 'Order' }, { label: 'Placed' }, { label: 'Status' }, { label: 'Fulfilment' }, { label: 'Payment' }, { label: 'Total', numeric: true }],
+  rows: o.orders.map((x) => [html`<a href="/staff/orders/${x.number}">${x.number}</a>`, day(x.created_at), statusLabels[x.status], x.fulfilment, x.payment_method, price(x.total_minor, x.currency)]),
+})}</section>`,
   };
 }
 
