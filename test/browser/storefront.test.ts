@@ -3,13 +3,12 @@
 // inline script would be reported as a CSP violation too).
 import assert from 'node:assert/strict';
 import type { AddressInfo } from 'node:net';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
+import { launchBrowser } from './support.ts';
 import { testEachDatabase } from '../../src/platform/testing/databases.ts';
 import { buildTestApp } from '../../src/platform/testing/app.ts';
 import { seedDemoShop, htmlSpecialProductName } from '../../src/demo/index.ts';
 import { escapeHtml } from '../../src/web/template.ts';
-
-const chromiumArgs = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'];
 
 interface Recorder {
   requests: string[];
@@ -95,7 +94,7 @@ testEachDatabase(
     try {
       await app.listen({ port: 0, host: '127.0.0.1' });
       const origin = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
-      browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: chromiumArgs });
+      browser = await launchBrowser();
       await browse(browser, origin, config.shopName, false);
       await browse(browser, origin, config.shopName, true);
     } finally {
