@@ -88,6 +88,10 @@ testEachDatabase("[P003-22] sign-up needs the age statement (or a parent's conse
     assert.match(missing.body, /<a href="#f-age">Age<\/a>/);
     assert.match(missing.body, /value="Philippa Quarrington"/, 'the form keeps what was typed');
     assert.doesNotMatch(missing.body, /correct-horse/, 'but never the password');
+    // Every field the form's schema refuses is named at once, not one per submit.
+    const twoWrong = await client.post('/account/signup', { name: '', email: customer.email, password: customer.password, age: 'teen' });
+    assert.equal(twoWrong.statusCode, 400);
+    for (const field of ['name', 'age']) assert.match(twoWrong.body, new RegExp(`<a href="#f-${field}">[^<]+</a>: [^<]+</li>[\\s\\S]*id="f-${field}-error"`), field);
     await client.post('/account/signup', { ...customer, email: 'young.one@example.com', age: 'parental-consent' });
     const { rows } = await sql<{ subject_id: string }>`select subject_id from accounts_users`.execute(database.db);
     const record = await app.privacy.read(database.db, { subject: rows[0]!.subject_id, actor: testActor('test'), purpose: 'account', categories: [AGE] });

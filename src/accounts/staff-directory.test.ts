@@ -22,7 +22,7 @@ testEachDatabase(
       assert.doesNotMatch(form.body, /<option value="newsletters">/, 'only purposes the role may use are offered');
       const found = await support.post('/staff/customers', { email: customer.email, purpose: 'support' });
       assert.equal(found.statusCode, 200);
-      assert.match(found.body, /<td>Philippa Quarrington<\/td><td>philippa\.quarrington@example\.com<\/td><td>active<\/td>/);
+      assert.match(found.body, /<td data-label="Name">Philippa Quarrington<\/td><td data-label="Email">philippa\.quarrington@example\.com<\/td><td data-label="Account">active<\/td>/);
       await app.privacy.flush();
       assert.ok((await countAuditEntries(database.db, { action: 'data.read', actorKind: 'staff', purpose: 'support' })) >= 1, 'the read is in the audit log under its purpose');
       const none = await support.post('/staff/customers', { email: 'nobody.here@example.com', purpose: 'support' });
@@ -62,7 +62,7 @@ testEachDatabase(
       const added = await owner.post('/staff/vendor-users', { name: 'Vera Vendor', email: 'vera@acme.example', vendor_id: vendorId });
       assert.equal(added.statusCode, 200);
       assert.match(added.body, /We mailed them a link/);
-      assert.match(added.body, /<td>Vera Vendor<\/td><td>vera@acme\.example<\/td><td>Acme Widgets<\/td><td>active<\/td>/);
+      assert.match(added.body, /<td data-label="Name">Vera Vendor<\/td><td data-label="Email">vera@acme\.example<\/td><td data-label="Vendor">Acme Widgets<\/td><td data-label="Status">active<\/td>/);
       assert.equal((await queuedMail(database.db, 'accounts.vendor-invitation')).length, 1);
       assert.equal((await owner.post('/staff/vendor-users', { name: 'Vera Again', email: 'vera@acme.example', vendor_id: vendorId })).statusCode, 409);
       assert.equal((await support.get('/staff/vendor-users')).statusCode, 403);

@@ -126,7 +126,7 @@ testEachDatabase(
       await owner.get('/staff/users');
       const added = await owner.post('/staff/users', { name: 'Sam Support', email: 'sam@shop.example', role: 'support' });
       assert.equal(added.statusCode, 200, /<main[\s\S]*?<\/main>/.exec(added.body)?.[0]);
-      assert.match(added.body, /Sam Support<\/td><td>sam@shop\.example<\/td><td>support/);
+      assert.match(added.body, /Sam Support<\/th><td data-label="Email">sam@shop\.example<\/td><td data-label="Role">support</);
       const twice = await owner.post('/staff/users', { name: 'Sam Again', email: 'SAM@shop.example', role: 'fulfilment' });
       assert.equal(twice.statusCode, 409);
       assert.match(twice.body, /id="f-email-error">A staff member already signs in with this email/);
@@ -251,7 +251,7 @@ testEachDatabase(
       assert.match((await dpo.get('/staff')).body, /href="\/staff\/dpo"/);
       const page = await dpo.get('/staff/dpo');
       assert.equal(page.statusCode, 200);
-      assert.match(page.body, /<td>login-failed<\/td><td>reason: wrong<\/td>/);
+      assert.match(page.body, /<td data-label="What">login-failed<\/td><td data-label="Detail">reason: wrong<\/td>/);
       assert.doesNotMatch(page.body, /nobody@example|198\.51/);
       const verified = await dpo.post('/staff/dpo/verify', {});
       assert.equal(verified.statusCode, 200);
@@ -299,7 +299,7 @@ testEachDatabase(
       await olive.get('/staff/users');
       const disabled = await olive.post(`/staff/users/${samId}`, { role: 'fulfilment', status: 'disabled' });
       assert.equal(disabled.statusCode, 200);
-      assert.match(disabled.body, /Sam Support<\/td><td>sam@shop\.example<\/td><td>fulfilment<\/td><td>disabled/);
+      assert.match(disabled.body, /Sam Support<\/th><td data-label="Email">sam@shop\.example<\/td><td data-label="Role">fulfilment<\/td><td data-label="Status">disabled/);
       const again = new FormClient(app, '203.0.113.90');
       const login = await again.json('POST', '/api/staff/login', { email: 'sam@shop.example', password: staffPassword });
       assert.equal(login.statusCode, 401, 'a disabled member cannot sign in');

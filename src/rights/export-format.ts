@@ -17,6 +17,7 @@ const schema = JSON.parse(schemaText) as { title: string; description: string; $
 export function exportFormatPage(): Page {
   const sections = schema.$defs.section.allOf.map((rule) => ({ id: rule.if.properties.id.const, fields: Object.entries(rule.then.properties.records.items.properties) }));
   return {
+    audience: 'storefront',
     title: 'The format of your data',
     body: html`<article class="policy"><h1>The format of your data</h1>
 <p>${schema.description}</p>

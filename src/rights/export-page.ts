@@ -32,6 +32,7 @@ export function recordsTable(caption: string, records: readonly ExportRecord[]):
 
 export function exportPage(doc: ExportDocument, o: { download: SafeHtml; back: SafeHtml }): Page {
   return {
+    audience: 'account',
     title: 'Everything we hold about you',
     body: html`<article class="export">
 <h1>Everything we hold about you</h1>

@@ -84,6 +84,10 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   // CSRF hook see their fields as they see a urlencoded form's. No route takes a file unless it
   // says so (`config.multipartOptions`); the file arrives as { data, truncated } (upload.ts).
   await app.register(multipart, { attachFieldsToBody: 'keyValues', onFile: readUpload, throwFileSizeLimit: false, limits: { files: 0, fields: 20, fieldSize: 64 * 1024, parts: 21, fileSize: 0 } });
+
+  app.decorate('flashMessages', new Map<string, string>());
+  app.decorateRequest('shopHeader', null);
+
   installValidation(app);
   registerErrorHandling(app);
   collectRoutes(app);

@@ -5,6 +5,7 @@ import { randomUUID } from 'node:crypto';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { AppError, errorCatalogue, type ErrorCode, type FieldProblem } from '../platform/errors.ts';
 import { layout } from './layout.ts';
+import { audienceOfPath } from './nav.ts';
 import { html } from './template.ts';
 
 interface ValidationItem {
@@ -93,6 +94,8 @@ function errorPage(request: FastifyRequest, reply: FastifyReply, status: number,
       layout({
         shopName,
         title,
+        audience: audienceOfPath(request.url.split('?')[0]!),
+        header: request.shopHeader ?? undefined,
         body: html`<section class="error-page"><h1>${title}</h1><p>${detail}</p><p><a href="/">Back to the shop</a></p></section>`,
         brand: request.server.brandLook?.(),
       }).value,

@@ -1,7 +1,7 @@
 // Decorators the web shell gives every module's plugin.
 import type { Config } from '../platform/config.ts';
 import type { DatabaseHandle, Db } from '../platform/db/database.ts';
-import type { LayoutBrand } from './layout.ts';
+import type { LayoutBrand, ShopHeader } from './layout.ts';
 import type { RouteEntry } from './route-table.ts';
 
 declare module 'fastify' {
@@ -15,5 +15,11 @@ declare module 'fastify' {
     brandLook?: () => LayoutBrand | undefined;
     /** Every route registered, in order (src/web/route-table.ts). */
     routeTable: readonly RouteEntry[];
+    /** Flash codes and their fixed messages, registered by modules (src/web/flash.ts). */
+    flashMessages: Map<string, string>;
+  }
+  interface FastifyRequest {
+    /** What the page header shows of this visitor (cart count, staff role); modules fill it. */
+    shopHeader: ShopHeader | null;
   }
 }

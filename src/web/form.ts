@@ -1,5 +1,6 @@
 // Form pieces every page shares: the CSRF field, labelled inputs with their error next to them,
 // and the summary of errors at the top. Works without JavaScript; errors name the field.
+import { attrs } from './attrs.ts';
 import { html, type SafeHtml } from './template.ts';
 
 /** The form field that carries the CSRF token (checked by one hook, src/accounts/plugin.ts). */
@@ -13,8 +14,29 @@ export interface FormState {
   errors?: Record<string, string>;
 }
 
-export function csrfField(csrf: string): SafeHtml {
+function csrfField(csrf: string): SafeHtml {
   return html`<input type="hidden" name="${CSRF_FIELD}" value="${csrf}">`;
+}
+
+export interface FormSpec {
+  action: string;
+  /** The visitor's CSRF token (`app.accounts.formToken`); the hidden field is written here and nowhere else. */
+  csrf: string;
+  /** Default post. A get form (a search) carries no token. */
+  method?: 'post' | 'get';
+  className?: string;
+  /** Leave checking to the server, which names every wrong field at once. */
+  novalidate?: boolean;
+  /** Hidden fields (ids the form acts on). */
+  hidden?: Readonly<Record<string, string>>;
+  /** A form that uploads a file. */
+  enctype?: 'multipart/form-data';
+}
+
+/** A form with its CSRF field and hidden fields; `body` is its fields and buttons. */
+export function form(spec: FormSpec, body: SafeHtml | readonly SafeHtml[]): SafeHtml {
+  const method = spec.method ?? 'post';
+  return html`<form${attrs({ method, action: spec.action, enctype: spec.enctype, class: spec.className, novalidate: spec.novalidate })}>${method === 'post' ? csrfField(spec.csrf) : ''}${Object.entries(spec.hidden ?? {}).map(([name, value]) => html`<input type="hidden" name="${name}" value="${value}">`)}${body}</form>`;
 }
 
 export interface InputSpec {

@@ -17,15 +17,16 @@ const common: Options = {
   strict: false,
 };
 
-function makeAjv(coerce: boolean): Ajv {
-  const ajv = new Ajv({ ...common, coerceTypes: coerce ? 'array' : false });
+function makeAjv(coerce: boolean, allErrors = false): Ajv {
+  const ajv = new Ajv({ ...common, allErrors, coerceTypes: coerce ? 'array' : false });
   addFormats(ajv);
   return ajv;
 }
 
 export function installValidation(app: FastifyInstance): void {
   const forText = makeAjv(true);
-  const forBody = makeAjv(false);
+  // A body is checked whole, so a form shows every wrong field at once, not one per submit.
+  const forBody = makeAjv(false, true);
   app.setValidatorCompiler<FastifySchema>(({ schema, httpPart }) => (httpPart === 'body' ? forBody : forText).compile(schema as object));
   installTextCheck(app);
 }

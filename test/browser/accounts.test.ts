@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import type { AddressInfo } from 'node:net';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { testEachDatabase } from '../../src/platform/testing/databases.ts';
+import { launchBrowser } from './support.ts';
 import { buildTestApp } from '../../src/platform/testing/app.ts';
 import { testWorker } from '../../src/platform/jobs/testing/support.ts';
 import { collectJobs } from '../../src/platform/jobs/index.ts';
@@ -16,7 +17,6 @@ import { customer } from '../../src/accounts/testing.ts';
 import '../../src/privacy/index.ts';
 import { createStaff, stepAt, totpCode } from '../../src/accounts/index.ts';
 import { testActor } from '../../src/privacy/testing.ts';
-import { launchBrowser } from './support.ts';
 
 const newPassword = 'violet-anchor-92-meadow';
 

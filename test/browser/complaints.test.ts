@@ -61,7 +61,7 @@ testEachDatabase(
       await console.waitForURL(`${origin}/staff`);
 
       await console.goto(`${origin}/staff/dpo`);
-      await console.getByRole('link', { name: 'Complaints' }).click();
+      await console.getByRole('main').getByRole('link', { name: 'Complaints' }).click();
       await console.waitForURL(`${origin}/staff/dpo/complaints`);
       await expectAccessible(console, 'the list of complaints');
       await expectFitsPhone(console, 'the list of complaints');

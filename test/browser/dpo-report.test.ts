@@ -50,7 +50,7 @@ testEachDatabase(
       await page.waitForURL(`${origin}/staff`);
       await page.goto(`${origin}/staff/dpo`);
 
-      await page.getByRole('link', { name: 'Promise report' }).click();
+      await page.getByRole('main').getByRole('link', { name: 'Promise report' }).click();
       await page.waitForURL(`${origin}/staff/dpo/report`);
       assert.equal(await page.title(), `Promise report · ${config.shopName}`);
       assert.equal(await page.getByRole('row', { name: /P000-12/ }).count(), 1);

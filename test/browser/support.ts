@@ -122,13 +122,18 @@ export async function expectAccessible(page: Page, what: string): Promise<void> 
   );
 }
 
-/** The page fits a 390 px wide phone screen: nothing is wider than the viewport. */
-export async function expectFitsPhone(page: Page, what: string): Promise<void> {
-  const overflow = await onCopy(page, { width: 390, height: 844 }, (copy) =>
+/** Nothing on the page is wider than a `width` px wide screen (no horizontal scroll). */
+export async function expectFitsWidth(page: Page, width: number, what: string): Promise<void> {
+  const overflow = await onCopy(page, { width, height: 844 }, (copy) =>
     copy.evaluate(() => {
       const root = (globalThis as unknown as { document: { documentElement: { scrollWidth: number; clientWidth: number } } }).document.documentElement;
       return root.scrollWidth - root.clientWidth;
     }),
   );
-  assert.ok(overflow <= 0, `${what} is ${overflow}px wider than a 390 px screen`);
+  assert.ok(overflow <= 0, `${what} is ${overflow}px wider than a ${width} px screen`);
+}
+
+/** The page fits a 390 px wide phone screen: nothing is wider than the viewport. */
+export async function expectFitsPhone(page: Page, what: string): Promise<void> {
+  await expectFitsWidth(page, 390, what);
 }

@@ -4,7 +4,7 @@
 import { html } from '../../web/template.ts';
 import type { StaffRole } from '../../privacy/index.ts';
 import type { Page } from './customer.ts';
-import { csrfField, errorSummary, input, type FormState } from '../../web/form.ts';
+import { form, errorSummary, input, type FormState } from '../../web/form.ts';
 import { API_TOKEN_MAX_DAYS, type ApiTokenListing } from '../api-tokens.ts';
 
 const labels = { role: 'Role', days: 'Days', code: 'Code' };
@@ -13,6 +13,7 @@ const day = (d: Date | null) => (d ? d.toISOString().slice(0, 10) : '—');
 export function apiTokensPage(o: { tokens: ApiTokenListing[]; roles: readonly StaffRole[]; state: FormState; made?: string; notice?: string; now: Date }): Page {
   const role = o.state.values?.role ?? o.roles[0] ?? '';
   return {
+    audience: 'staff',
     title: 'Your API tokens',
     body: html`<section class="console"><h1>Your API tokens</h1>
 <p>A token lets a program use the staff JSON API as you, in the role you give it, until it expires or you revoke it. Every look at a person's data through it is recorded under your name.</p>
@@ -23,20 +24,23 @@ ${o.notice ? html`<p class="notice" role="status">${o.notice}</p>` : ''}
 <tbody>${o.tokens.map((t) => {
       const state = t.revokedAt ? 'revoked' : t.expiresAt <= o.now ? 'expired' : 'active';
       return html`<tr><td data-label="Token">${t.id.slice(0, 8)}</td><td data-label="Role">${t.role}</td><td data-label="Made">${day(t.createdAt)}</td><td data-label="Expires">${day(t.expiresAt)}</td><td data-label="Last used">${day(t.lastUsedAt)}</td><td data-label="State">${state}</td>
-<td>${state === 'active' ? html`<form method="post" action="/staff/api-tokens/${t.id}/revoke">${csrfField(o.state.csrf)}<button type="submit">Revoke</button></form>` : ''}</td></tr>`;
+<td>${state === 'active' ? html`${form({ action: `/staff/api-tokens/${t.id}/revoke`, csrf: o.state.csrf }, html`<button type="submit">Revoke</button>`)}` : ''}</td></tr>`;
     })}</tbody></table>
 <h2>Make a token</h2>
 <p>Enter a fresh code from your authenticator app: making a token needs your second factor again.</p>
 ${errorSummary(o.state, labels)}
-<form method="post" action="/staff/api-tokens">
-${csrfField(o.state.csrf)}
+${form(
+  { action: '/staff/api-tokens', csrf: o.state.csrf },
+  html`
+
 <p class="field"><label for="f-role">Role</label>
 <select id="f-role" name="role">${o.roles.map((r) => html`<option value="${r}"${r === role ? html` selected` : ''}>${r}</option>`)}</select>
 ${o.state.errors?.role ? html`<span class="error" id="f-role-error">${o.state.errors.role}</span>` : ''}</p>
 ${input(o.state, { name: 'days', label: `${labels.days} (1 to ${API_TOKEN_MAX_DAYS})`, maxlength: 2 })}
 ${input(o.state, { name: 'code', label: labels.code, autocomplete: 'one-time-code', maxlength: 20 })}
 <p><button type="submit">Make token</button></p>
-</form>
+`,
+)}
 <p><a href="/staff">Back to the console</a></p></section>`,
   };
 }

@@ -1,9 +1,10 @@
 // The privacy officer's console entry (P000-16) and the published contact page.
+import { table } from '../../web/table.ts';
 import { html } from '../../web/template.ts';
 import type { VerifyReport, PendingDisclosureRequest, ConsentReview } from '../../privacy/index.ts';
 import type { SecurityEventRow } from '../tables.ts';
 import type { Page } from './customer.ts';
-import { csrfField } from '../../web/form.ts';
+import { form } from '../../web/form.ts';
 
 /** A pending request as the console shows it: who asked is named by role and a short id. */
 export interface DisclosureRequestView extends PendingDisclosureRequest {
@@ -21,7 +22,7 @@ ${
         (
           r,
         ) => html`<tr><td>${r.requestedAt.toISOString()}</td><td>${r.requestedByLabel}</td><td>${r.recipientName}</td><td>${r.categories.join(', ')}</td><td>${r.basisLabel}</td><td>${r.purpose}</td><td>${r.order ?? '—'}</td><td>${r.subject.slice(0, 8)}</td>
-<td><form method="post" action="/staff/dpo/disclosures/${r.id}" class="inline-form">${csrfField(csrf)}<button type="submit" name="decision" value="approved">Approve</button> <button type="submit" name="decision" value="rejected">Reject</button></form></td></tr>`,
+<td>${form({ action: `/staff/dpo/disclosures/${r.id}`, csrf, className: 'inline-form' }, html`<button type="submit" name="decision" value="approved">Approve</button> <button type="submit" name="decision" value="rejected">Reject</button>`)}</td></tr>`,
       )}</tbody></table>`
     : html`<p>No disclosure is waiting for your approval.</p>`
 }`;
@@ -50,7 +51,7 @@ ${
 <td>${
           r.mine
             ? 'You recorded it: another privacy officer reviews it.'
-            : html`<form method="post" action="/staff/dpo/consents/${String(r.id)}" class="inline-form">${csrfField(csrf)}<button type="submit" name="decision" value="confirmed">Confirm</button> <button type="submit" name="decision" value="reversed">Reverse</button></form>`
+            : html`${form({ action: `/staff/dpo/consents/${String(r.id)}`, csrf, className: 'inline-form' }, html`<button type="submit" name="decision" value="confirmed">Confirm</button> <button type="submit" name="decision" value="reversed">Reverse</button>`)}`
         }</td></tr>`,
       )}</tbody></table>`
     : html`<p>No consent recorded by staff is waiting for your review.</p>`
@@ -60,11 +61,12 @@ ${
 export function dpoPage(o: { csrf: string; events: SecurityEventRow[]; report?: VerifyReport; disclosures: DisclosureRequestView[]; consents?: ConsentReviewView[]; notice?: string }): Page {
   const r = o.report;
   return {
+    audience: 'dpo',
     title: 'Privacy officer',
     body: html`<section class="console"><h1>Privacy officer</h1>
 <h2>Audit log</h2>
 <p>Every read, write, refusal, disclosure and consent is one entry of a hash-chained audit log. Verifying checks every link of the chain.</p>
-<form method="post" action="/staff/dpo/verify">${csrfField(o.csrf)}<button type="submit">Verify the audit log now</button></form>
+${form({ action: '/staff/dpo/verify', csrf: o.csrf }, html`<button type="submit">Verify the audit log now</button>`)}
 ${
   r
     ? html`<div class="notice" role="status"><p>${r.ok ? 'The audit log verifies: no entry was changed, removed or reordered.' : 'The audit log does NOT verify.'}</p>
@@ -76,13 +78,18 @@ ${r.firstBroken ? html`<li>First broken: ${r.firstBroken.seq ?? '?'} (${r.firstB
 <h2>Security events</h2>
 ${
   o.events.length
-    ? html`<table><caption>The latest intrusion signals (no addresses are kept)</caption><thead><tr><th scope="col">When</th><th scope="col">What</th><th scope="col">Detail</th></tr></thead>
-<tbody>${o.events.map(
-        (e) =>
-          html`<tr><td>${e.at.toISOString()}</td><td>${e.kind}</td><td>${Object.entries(e.detail)
+    ? table({
+        caption: 'The latest intrusion signals (no addresses are kept)',
+        columns: [{ label: 'When' }, { label: 'What' }, { label: 'Detail' }],
+        rowHeaders: false,
+        rows: o.events.map((e) => [
+          e.at.toISOString(),
+          e.kind,
+          Object.entries(e.detail)
             .map(([k, v]) => `${k}: ${String(v)}`)
-            .join(', ')}</td></tr>`,
-      )}</tbody></table>`
+            .join(', '),
+        ]),
+      })
     : html`<p>No security events in the last 30 days.</p>`
 }
 ${disclosureRequests(o.csrf, o.disclosures, o.notice)}
@@ -101,6 +108,7 @@ ${consentReviews(o.csrf, o.consents ?? [])}
 
 export function contactPage(o: { organization: string; contact: string }): Page {
   return {
+    audience: 'dpo',
     title: 'Privacy contact',
     body: html`<section class="account-form"><h1>Privacy contact</h1>
 <p>${o.organization} has a designated privacy officer who oversees how personal data is handled here.</p>

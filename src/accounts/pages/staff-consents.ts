@@ -2,7 +2,7 @@
 // customer gave by mail, phone, letter or in person, with its evidence (decision 0030).
 import { html } from '../../web/template.ts';
 import type { Page } from './customer.ts';
-import { csrfField, errorSummary, input, type FormState } from '../../web/form.ts';
+import { form, errorSummary, input, type FormState } from '../../web/form.ts';
 
 const labels: Record<string, string> = { subject: 'Customer reference', purpose: 'Use', action: 'Change', channel: 'How the customer said it', evidence: 'Evidence' };
 
@@ -16,13 +16,16 @@ ${error ? html`<span class="error" id="f-${name}-error">${error}</span>` : ''}</
 
 export function staffConsentPage(o: { state: FormState; purposes: readonly { id: string; name: string }[]; notice?: string }): Page {
   return {
+    audience: 'staff',
     title: 'Record a customer’s consent',
     body: html`<section class="console"><h1>Record a customer’s consent</h1>
 <p>When a customer gives or withdraws consent by mail, phone, letter or in person, record it here with what proves it (the call reference, the letter’s date, the signed form). It takes effect at once and the privacy officer reviews it. Only support, owners and the privacy officer may record; find the customer’s reference on <a href="/staff/customers">Find a customer</a>.</p>
 ${o.notice ? html`<div class="notice" role="status"><p>${o.notice}</p></div>` : ''}
 ${errorSummary(o.state, labels)}
-<form method="post" action="/staff/consents" class="account-form">
-${csrfField(o.state.csrf)}
+${form(
+  { action: '/staff/consents', csrf: o.state.csrf, className: 'account-form' },
+  html`
+
 ${input(o.state, { name: 'subject', label: labels.subject!, maxlength: 36, autocomplete: 'off' })}
 ${select(
   o.state,
@@ -41,7 +44,8 @@ ${select(o.state, 'channel', [
 ])}
 ${input(o.state, { name: 'evidence', label: labels.evidence!, maxlength: 2000, autocomplete: 'off' })}
 <p><button type="submit">Record</button></p>
-</form>
+`,
+)}
 <p><a href="/staff">Back to the console</a></p></section>`,
   };
 }

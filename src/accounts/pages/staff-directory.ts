@@ -1,8 +1,9 @@
 // Staff console pages for finding a customer by email (as the staff member's role, under a purpose
 // they choose; every read audited by the kernel) and, for owners, the vendor portal's users.
+import { table } from '../../web/table.ts';
 import { html } from '../../web/template.ts';
 import type { Page } from './customer.ts';
-import { csrfField, errorSummary, input, type FormState } from '../../web/form.ts';
+import { form, errorSummary, input, type FormState } from '../../web/form.ts';
 
 const labels: Record<string, string> = { email: 'Email', purpose: 'Purpose', name: 'Name', vendor_id: 'Vendor' };
 
@@ -24,12 +25,15 @@ ${error ? html`<span class="error" id="f-${name}-error">${error}</span>` : ''}</
 
 export function customerLookupPage(o: { state: FormState; purposes: readonly string[]; found?: CustomerFound[] }): Page {
   return {
+    audience: 'staff',
     title: 'Find a customer',
     body: html`<section class="console"><h1>Find a customer</h1>
 <p>Type the customer's exact email address and say why you look. You see only what your role may see for that purpose, and the look is recorded.</p>
 ${errorSummary(o.state, labels)}
-<form method="post" action="/staff/customers" class="account-form">
-${csrfField(o.state.csrf)}
+${form(
+  { action: '/staff/customers', csrf: o.state.csrf, className: 'account-form' },
+  html`
+
 ${input(o.state, { name: 'email', label: labels.email!, type: 'email', maxlength: 254, autocomplete: 'off' })}
 ${select(
   o.state,
@@ -38,14 +42,19 @@ ${select(
   o.purposes.map((p) => ({ value: p, label: p })),
 )}
 <p><button type="submit">Find</button></p>
-</form>
+`,
+)}
 ${
   o.found === undefined
     ? ''
     : o.found.length === 0
       ? html`<p class="notice" role="status">No customer signs in with that email.</p>`
-      : html`<table><caption>Customers with that email</caption><thead><tr><th scope="col">Name</th><th scope="col">Email</th><th scope="col">Account</th><th scope="col">Since</th><th scope="col">Reference</th></tr></thead>
-<tbody>${o.found.map((f) => html`<tr><td>${f.values['user.name'] ?? '(not for your role)'}</td><td>${f.values['user.contact.email'] ?? '(not for your role)'}</td><td>${f.status}</td><td>${f.since.toISOString().slice(0, 10)}</td><td>${f.subject}</td></tr>`)}</tbody></table>`
+      : table({
+          caption: 'Customers with that email',
+          columns: [{ label: 'Name' }, { label: 'Email' }, { label: 'Account' }, { label: 'Since' }, { label: 'Reference' }],
+          rowHeaders: false,
+          rows: o.found.map((f) => [f.values['user.name'] ?? '(not for your role)', f.values['user.contact.email'] ?? '(not for your role)', f.status, f.since.toISOString().slice(0, 10), f.subject]),
+        })
 }
 <p><a href="/staff">Back to the console</a></p></section>`,
   };
@@ -61,20 +70,27 @@ export interface VendorUserListing {
 
 export function vendorUsersPage(o: { state: FormState; vendors: readonly { id: string; name: string }[]; users: VendorUserListing[]; notice?: string }): Page {
   return {
+    audience: 'staff',
     title: 'Vendor portal users',
     body: html`<section class="console"><h1>Vendor portal users</h1>
 ${o.notice ? html`<p class="notice" role="status">${o.notice}</p>` : ''}
 ${
   o.users.length
-    ? html`<table><caption>People who sign in to the vendor portal, each for one vendor</caption><thead><tr><th scope="col">Name</th><th scope="col">Email</th><th scope="col">Vendor</th><th scope="col">Status</th></tr></thead>
-<tbody>${o.users.map((u) => html`<tr><td>${u.name}</td><td>${u.email}</td><td>${u.vendor}</td><td>${u.status}</td></tr>`)}</tbody></table>`
+    ? table({
+        caption: 'People who sign in to the vendor portal, each for one vendor',
+        columns: [{ label: 'Name' }, { label: 'Email' }, { label: 'Vendor' }, { label: 'Status' }],
+        rowHeaders: false,
+        rows: o.users.map((u) => [u.name, u.email, u.vendor, u.status]),
+      })
     : html`<p>No vendor users yet.</p>`
 }
 <h2>Add a vendor user</h2>
 <p>They get a mail with a link to choose their own password, and see only their vendor in the portal.</p>
 ${errorSummary(o.state, labels)}
-<form method="post" action="/staff/vendor-users" class="account-form">
-${csrfField(o.state.csrf)}
+${form(
+  { action: '/staff/vendor-users', csrf: o.state.csrf, className: 'account-form' },
+  html`
+
 ${input(o.state, { name: 'name', label: labels.name!, maxlength: 200 })}
 ${input(o.state, { name: 'email', label: labels.email!, type: 'email', maxlength: 254 })}
 ${select(
@@ -84,7 +100,8 @@ ${select(
   o.vendors.map((v) => ({ value: v.id, label: v.name })),
 )}
 <p><button type="submit">Add and send invitation</button></p>
-</form>
+`,
+)}
 <p><a href="/staff">Back to the console</a></p></section>`,
   };
 }

@@ -1,46 +1,55 @@
 // The vendor portal's sign-in and its (for now) first page. Orders arrive with checkout.
 import { html } from '../../web/template.ts';
 import type { Page } from './customer.ts';
-import { csrfField, errorSummary, input, type FormState } from '../../web/form.ts';
+import { form, errorSummary, input, type FormState } from '../../web/form.ts';
 
 const labels: Record<string, string> = { email: 'Email', password: 'Password', new_password: 'New password' };
 
 export function vendorLoginPage(state: FormState): Page {
   return {
+    audience: 'vendor',
     title: 'Vendor sign-in',
     body: html`<section class="account-form"><h1>Vendor portal sign-in</h1>
 ${errorSummary(state, labels)}
-<form method="post" action="/vendor/login">
-${csrfField(state.csrf)}
+${form(
+  { action: '/vendor/login', csrf: state.csrf },
+  html`
+
 ${input(state, { name: 'email', label: labels.email!, type: 'email', autocomplete: 'username', maxlength: 254 })}
 ${input(state, { name: 'password', label: labels.password!, type: 'password', autocomplete: 'current-password', maxlength: 256 })}
 <p><button type="submit">Sign in</button></p>
-</form></section>`,
+`,
+)}</section>`,
   };
 }
 
 export function vendorSetPasswordPage(state: FormState, token: string): Page {
   return {
+    audience: 'vendor',
     title: 'Choose your password',
     body: html`<section class="account-form"><h1>Choose your vendor portal password</h1>
 ${errorSummary(state, labels)}
-<form method="post" action="/vendor/password/set">
-${csrfField(state.csrf)}
+${form(
+  { action: '/vendor/password/set', csrf: state.csrf },
+  html`
+
 <input type="hidden" name="token" value="${token}">
 ${input(state, { name: 'new_password', label: labels.new_password!, type: 'password', autocomplete: 'new-password', maxlength: 256, hint: 'At least 10 characters; a few unrelated words make a strong password.' })}
 <p><button type="submit">Set password</button></p>
-</form></section>`,
+`,
+)}</section>`,
   };
 }
 
 export function vendorHomePage(o: { vendor: string; csrf: string }): Page {
   return {
+    audience: 'vendor',
     title: 'Vendor portal',
     body: html`<section class="console"><h1>Vendor portal</h1>
 <p>Signed in for <strong>${o.vendor}</strong>. You see only this vendor's data.</p>
 <h2>Orders</h2>
 <p>There are no orders for your products yet. They will be listed here, each with only the buyer details your data terms allow.</p>
-<form method="post" action="/vendor/logout">${csrfField(o.csrf)}<button type="submit">Sign out</button></form>
+${form({ action: '/vendor/logout', csrf: o.csrf }, html`<button type="submit">Sign out</button>`)}
 </section>`,
   };
 }

@@ -27,6 +27,8 @@ export function staffPageGate(app: FastifyInstance): StaffPageGate {
       void reply.redirect('/staff/password', 303);
       return null;
     }
+    // The console's navigation shows the links of this role (src/web/nav.ts).
+    request.shopHeader = { ...request.shopHeader, staffRole: session.user.role! };
     if (options.roles && !options.roles.includes(session.user.role!)) throw new AppError('FORBIDDEN', `Only ${options.roles.join(' or ')} staff use this page.`);
     return session;
   };

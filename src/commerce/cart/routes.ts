@@ -1,6 +1,8 @@
 // The cart's pages and form posts (no JavaScript needed; every form carries the CSRF field), and
 // its JSON API under /api/cart. Each change is one transaction opened here; a new cart's cookie is
 // set only after it committed.
+import { isConfirmed } from '../../web/confirm.ts';
+import { redirectWithFlash, registerFlashes } from '../../web/flash.ts';
 import { textForm } from '../../web/form-handling.ts';
 import type { FastifyInstance, FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { AppError } from '../../platform/errors.ts';
@@ -53,6 +55,7 @@ export function cookielessSameOrigin(request: FastifyRequest): boolean {
 
 export const cartRoutes: FastifyPluginAsync = async (app) => {
   usePricingRules(pricingRulesFrom(app.config));
+  registerFlashes(app, { 'cart.removed': 'The item is out of your cart.' });
 
   // Forms posted without a visitor cookie fail the CSRF check (there is no cookie to bind a token
   // to). Product pages set no cookie while browsing (P000-18), so a first add comes without one:
@@ -63,8 +66,8 @@ export const cartRoutes: FastifyPluginAsync = async (app) => {
   app.setErrorHandler(async (err, request, reply) => {
     if (!(err instanceof AppError) || err.code !== 'CSRF_INVALID' || request.url.startsWith('/api/') || request.cookies[SESSION_COOKIE]) throw err;
     const body = (request.body && typeof request.body === 'object' ? request.body : {}) as Form;
-    if (request.url === '/cart/add' && body.confirm !== '1' && cookielessSameOrigin(request)) return change(request, reply, addLine, '/cart?first=1');
-    if (request.url === '/cart/add' && body.confirm !== '1') {
+    if (request.url === '/cart/add' && !isConfirmed(body) && cookielessSameOrigin(request)) return change(request, reply, addLine, '/cart?first=1');
+    if (request.url === '/cart/add' && !isConfirmed(body)) {
       return sendPage(request, reply, confirmAddPage(app.accounts.formToken(request, reply), String(body.variant_id ?? ''), String(body.quantity ?? '1')));
     }
     return sendPage(request, reply, cookiesRequiredPage(), 400);
@@ -76,12 +79,14 @@ export const cartRoutes: FastifyPluginAsync = async (app) => {
     reply: FastifyReply,
     work: (trx: Db, body: Form, request: FastifyRequest) => Promise<{ newToken?: string } | void>,
     to = '/cart',
+    flash?: string,
   ): Promise<FastifyReply> {
     const body = (request.body && typeof request.body === 'object' ? request.body : {}) as Form;
     try {
       const done = await app.db.transaction().execute((trx) => work(trx, body, request));
       if (done?.newToken) setCartCookie(reply, done.newToken);
-      return reply.code(303).header('cache-control', 'no-store').redirect(to);
+      reply.header('cache-control', 'no-store');
+      return flash ? redirectWithFlash(reply, to, flash) : reply.code(303).redirect(to);
     } catch (err) {
       if (!(err instanceof AppError) || err.status >= 500) throw err;
       return showCart(app, request, reply, err);
@@ -112,7 +117,7 @@ export const cartRoutes: FastifyPluginAsync = async (app) => {
   );
 
   app.post('/cart/remove', formRoute(textForm({ variant_id: 100 })), async (request, reply) =>
-    change(request, reply, async (trx, body) => removeLine(trx, await existingCartId(trx, request), { variant_id: body.variant_id }, new Date())),
+    change(request, reply, async (trx, body) => removeLine(trx, await existingCartId(trx, request), { variant_id: body.variant_id }, new Date()), '/cart', 'cart.removed'),
   );
 
   await cartApi(app);

@@ -1,7 +1,7 @@
 // The console page where staff upload a product's pictures with their alt text, put them in
 // order and remove them. A plain multipart form: works without JavaScript.
 import { html, type SafeHtml } from '../../web/template.ts';
-import { csrfField, errorSummary, type FormState } from '../../web/form.ts';
+import { errorSummary, form, type FormState } from '../../web/form.ts';
 import { imageUrl, MAX_UPLOAD_BYTES } from '../../media/index.ts';
 import type { Page } from '../../web/page.ts';
 import { ALT_MAX, type ProductImage } from './images.ts';
@@ -25,13 +25,12 @@ function aria(state: FormState, name: string): SafeHtml {
 
 function pictureRow(base: string, csrf: string, p: ProductImage, index: number, count: number): SafeHtml {
   const small = p.widths[0]!;
-  const button = (direction: string, label: string) =>
-    html`<form method="post" action="${base}/${p.id}/move" class="inline-form">${csrfField(csrf)}<input type="hidden" name="direction" value="${direction}"><button type="submit">${label}</button></form>`;
+  const button = (direction: string, label: string) => form({ action: `${base}/${p.id}/move`, csrf, className: 'inline-form', hidden: { direction } }, html`<button type="submit">${label}</button>`);
   return html`<li class="picture">
 <img src="${imageUrl(p.image_id, small)}" width="${small}" height="${Math.round((p.height * small) / p.width)}" alt="${p.alt}" loading="lazy">
 <p>${index === 0 ? html`<strong>Main picture.</strong> ` : ''}Alt text: ${p.alt}</p>
 <p class="actions">${index > 0 ? html`${button('first', 'Make main picture')} ${button('up', 'Move up')}` : ''} ${index < count - 1 ? button('down', 'Move down') : ''}
-<form method="post" action="${base}/${p.id}/remove" class="inline-form">${csrfField(csrf)}<button type="submit">Remove</button></form></p>
+${form({ action: `${base}/${p.id}/remove`, csrf, className: 'inline-form' }, html`<button type="submit">Remove</button>`)}</p>
 </li>`;
 }
 
@@ -39,6 +38,7 @@ export function productImagesPage(o: { productId: string; productName: string; p
   const base = `/staff/catalogue/products/${o.productId}/images`;
   const s = o.state;
   return {
+    audience: 'staff',
     title: `Pictures of ${o.productName}`,
     body: html`<section class="console"><h1>Pictures of ${o.productName}</h1>
 ${o.notice ? html`<div class="notice" role="status"><p>${o.notice}</p></div>` : ''}
@@ -49,12 +49,14 @@ ${
 }
 <h2>Add a picture</h2>
 ${errorSummary(s, labels)}
-<form method="post" action="${base}" enctype="multipart/form-data" class="account-form">
-${csrfField(s.csrf)}
+${form(
+  { action: base, csrf: s.csrf, enctype: 'multipart/form-data', className: 'account-form' },
+  html`
 ${field(s, 'image', html`<input id="f-image" name="image" type="file" accept="image/jpeg,image/png,image/webp,image/gif,image/avif" required${aria(s, 'image')}>`, `JPEG, PNG, WebP, GIF or AVIF, at most ${MAX_UPLOAD_BYTES / 1024 / 1024} MB. The shop removes its metadata (camera, place) and makes smaller copies for phones.`)}
 ${field(s, 'alt', html`<input id="f-alt" name="alt" type="text" required maxlength="${ALT_MAX}" value="${s.values?.alt ?? ''}"${aria(s, 'alt')}>`, 'What the picture shows, for people who cannot see it: “Black 27-inch monitor, front view”.')}
 <p><button type="submit">Upload</button></p>
-</form>
+`,
+)}
 <p><a href="/staff">Back to the console</a></p></section>`,
   };
 }
@@ -62,6 +64,7 @@ ${field(s, 'alt', html`<input id="f-alt" name="alt" type="text" required maxleng
 /** The products, each with a link to its pictures. */
 export function picturesIndexPage(products: readonly { id: string; name: string; status: string; pictures: number }[]): Page {
   return {
+    audience: 'staff',
     title: 'Product pictures',
     body: html`<section class="console"><h1>Product pictures</h1>
 <p>Choose a product to add, order or remove its pictures.</p>

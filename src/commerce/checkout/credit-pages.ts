@@ -6,7 +6,7 @@ import { formatMoney } from '../../web/format.ts';
 import type { CreditCheck } from './credit.ts';
 import type { Page } from './pages.ts';
 import type { OrderRef } from './ports.ts';
-import { csrfField } from '../../web/form.ts';
+import { form } from '../../web/form.ts';
 
 const stateText: Record<CreditCheck['state'], string> = {
   awaiting: 'Not asked yet',
@@ -17,6 +17,7 @@ const stateText: Record<CreditCheck['state'], string> = {
 
 export function creditListPage(rows: { check: CreditCheck; order: OrderRef }[]): Page {
   return {
+    audience: 'staff',
     title: 'Credit checks',
     body: html`<section class="staff-credit"><p class="breadcrumbs"><a href="/staff">Staff console</a></p>
 <h1>Credit checks</h1>
@@ -37,20 +38,27 @@ export function creditPage(o: { check: CreditCheck; order: OrderRef; recipientNa
   const action = `/staff/credit/${order.number}`;
   const step =
     check.state === 'awaiting'
-      ? html`<form method="post" action="${action}/request">${csrfField(o.csrf)}
+      ? html`${form(
+          { action: `${action}/request`, csrf: o.csrf },
+          html`
 <p>The buyer’s name and invoice address go to ${o.recipientName} only once the DPO approves the request.</p>
-<button type="submit">Ask for a credit check</button></form>`
+<button type="submit">Ask for a credit check</button>`,
+        )}`
       : check.state === 'requested'
-        ? html`<form method="post" action="${action}/decision">${csrfField(o.csrf)}
+        ? html`${form(
+            { action: `${action}/decision`, csrf: o.csrf },
+            html`
 <fieldset><legend>The agency’s answer</legend>
 <label><input type="radio" name="decision" value="approved" required> Approved: send the details under the DPO’s approval and release the order</label>
 <label><input type="radio" name="decision" value="refused"> Refused: cancel the order and release its stock</label>
 </fieldset>
 <label for="reason">Reason (optional)</label>
 <select id="reason" name="reason"><option value="">No reason given</option>${staffCreditNotes().map((code) => html`<option value="${code}">${creditNotes[code].label} (${creditNotes[code].decision})</option>`)}</select>
-<button type="submit">Record the answer</button></form>`
+<button type="submit">Record the answer</button>`,
+          )}`
         : html`<p>Nothing more to do here.${check.state === 'approved' ? html` Mark the order paid when the invoice is paid.` : ''}</p>`;
   return {
+    audience: 'staff',
     title: `Credit check of order ${order.number}`,
     body: html`<section class="staff-credit"><p class="breadcrumbs"><a href="/staff">Staff console</a> › <a href="/staff/credit">Credit checks</a></p>
 <h1>Credit check of order ${order.number}</h1>

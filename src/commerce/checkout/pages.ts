@@ -7,7 +7,7 @@ import type { PricedCart } from '../pricing/index.ts';
 import { methods, type FieldSpec, type PaymentMethod } from './fields.ts';
 
 import type { Page } from '../../web/page.ts';
-import { csrfField } from '../../web/form.ts';
+import { form } from '../../web/form.ts';
 export type { Page };
 
 export interface CheckoutFormState {
@@ -61,6 +61,7 @@ export function checkoutPage(s: CheckoutFormState): Page {
   const errors = Object.entries(s.errors ?? {});
   const labels = Object.fromEntries(s.fields.map((f) => [f.name, f.label]));
   return {
+    audience: 'storefront',
     title: 'Checkout',
     body: html`<h1>Checkout</h1>
 ${summary(s.priced)}
@@ -74,20 +75,24 @@ ${s.offered.map((m) => html`<label><input type="radio" name="method" value="${m}
 <h2>${methods[s.method].label}</h2>
 <p>${methods[s.method].explanation}</p>
 ${errors.length ? html`<div class="form-errors" role="alert"><p>Please check the form:</p><ul>${errors.map(([n, msg]) => (n === '' ? html`<li>${msg}</li>` : html`<li><a href="#f-${n}">${labels[n] ?? n}</a>: ${msg}</li>`))}</ul></div>` : ''}
-<form method="post" action="/checkout" class="checkout-form" novalidate>
-${csrfField(s.csrf)}
+${form(
+  { action: '/checkout', csrf: s.csrf, className: 'checkout-form', novalidate: true },
+  html`
+
 <input type="hidden" name="idempotency_key" value="${s.idempotencyKey}">
 <input type="hidden" name="method" value="${s.method}">
 ${s.fields.map((f) => field(f, s))}
 <p class="hint">We ask only what this order needs. ${s.priced.needsShipping ? 'The delivery address goes to the carrier only.' : 'Nothing here is shipped, so we ask no address.'}
 If you have no account yet, one is made for this email and we mail you how to sign in.</p>
 <button type="submit">${s.method === 'free' || s.method === 'invoice' ? 'Place order' : 'Continue to payment'}</button>
-</form>`,
+`,
+)}`,
   };
 }
 
 export function cookiesNeededPage(): Page {
   return {
+    audience: 'storefront',
     title: 'Cookies needed',
     body: html`<h1>Checkout needs a cookie</h1>
 <p>You can browse the catalogue without cookies, but a cart and an order need one: it is how this shop remembers what you added.
@@ -98,11 +103,12 @@ The cookie holds only a random number, is sent only to this shop over HTTPS, and
 }
 
 export function emptyCartPage(): Page {
-  return { title: 'Checkout', body: html`<h1>Your cart is empty</h1><p><a href="/catalogue">Browse the catalogue</a> and add something first.</p>` };
+  return { audience: 'storefront', title: 'Checkout', body: html`<h1>Your cart is empty</h1><p><a href="/catalogue">Browse the catalogue</a> and add something first.</p>` };
 }
 
 export function unavailablePage(message: string): Page {
   return {
+    audience: 'storefront',
     title: 'Payment not started',
     body: html`<h1>We could not start the payment</h1><p>${message}</p>
 <p>No order was kept and nothing was charged; the items are back in stock. <a href="/checkout">Try again</a> in a moment.</p>`,
@@ -127,6 +133,7 @@ export function confirmationPage(o: ConfirmationView): Page {
         ? html`<p>We are preparing your parcel. We mail you when it ships, with the carrier and tracking number.</p>`
         : html`<p>Your order is paid. We mail you your licence or access as soon as it is ready.</p>`;
   return {
+    audience: 'storefront',
     title: 'Thank you',
     body: html`<h1>Thank you for your order</h1>
 <p>Your order number is <strong id="order-number">${o.number}</strong> (${formatMoney(o.totalMinor, o.currency)}).</p>
@@ -142,6 +149,7 @@ ${
 export function paymentPendingPage(o: { number: string; status: string; paymentUrl: string | null }): Page {
   const declined = o.status === 'failed';
   return {
+    audience: 'storefront',
     title: declined ? 'Payment declined' : 'Payment not finished',
     body: html`<h1>${declined ? 'The payment was declined' : 'The payment is not finished yet'}</h1>
 <p>Order <strong>${o.number}</strong> waits for payment. Nothing was charged.</p>

@@ -1,9 +1,9 @@
 // The storefront's pages: plain server-rendered HTML that works without JavaScript. Whole pages
 // are cached (see read-cache.ts for why that is safe) except search results, whose keys are
 // whatever visitors type.
-import type { FastifyPluginAsync, FastifyReply } from 'fastify';
+import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { AppError, notFound } from '../../platform/errors.ts';
-import { layout } from '../../web/layout.ts';
+import { fillCartCount, layout } from '../../web/layout.ts';
 import { html, type SafeHtml } from '../../web/template.ts';
 import { CATALOGUE_CHANGED, getProductBySlug, listCategories, listProducts, type ProductListing, type ProductSummary } from '../catalogue/index.ts';
 import { buildCategoryTree, type CategoryTree } from './category-tree.ts';
@@ -34,9 +34,11 @@ const searchQuery = {
   properties: { q: { type: 'string', maxLength: 200, default: '' }, page: pageProperty },
 } as const;
 
-// Pages are kept as UTF-8 bytes: a cache hit is then sent without re-encoding or measuring it.
-function sendPage(reply: FastifyReply, page: Buffer): FastifyReply {
-  return reply.type('text/html; charset=utf-8').send(page);
+// Pages are kept as UTF-8 bytes: a cache hit is then sent without re-encoding or measuring it
+// (unless the visitor has a cart, whose count goes into the header).
+function sendPage(request: FastifyRequest, reply: FastifyReply, page: Buffer): FastifyReply {
+  const count = request.shopHeader?.cartCount;
+  return reply.type('text/html; charset=utf-8').send(count ? fillCartCount(page.toString(), count) : page);
 }
 
 function pageMissing(page: number): AppError {
@@ -60,7 +62,8 @@ export const storefrontRoutes: FastifyPluginAsync = async (app) => {
 
   const categoryTree = async (): Promise<CategoryTree> => (await trees.get('tree', async () => buildCategoryTree(await listCategories(app.db))))!;
 
-  const render = (title: string, body: SafeHtml, query?: string, description?: string) => Buffer.from(layout({ shopName, title, body, query, description, brand: app.brandLook?.() }).value);
+  const render = (title: string, body: SafeHtml, query?: string, description?: string) =>
+    Buffer.from(layout({ shopName, title, body, query, description, audience: 'storefront', deferCartCount: true, brand: app.brandLook?.() }).value);
 
   /** A listing page, or undefined when `page` lies past its end (page 1 always exists). */
   const listing = async (page: number, load: (page: number) => Promise<ProductListing>): Promise<ProductListing | undefined> => {
@@ -68,7 +71,7 @@ export const storefrontRoutes: FastifyPluginAsync = async (app) => {
     return page > pageCount(result.total, result.perPage) ? undefined : result;
   };
 
-  app.get('/', { schema: { hide: true } }, async (_request, reply) => {
+  app.get('/', { schema: { hide: true } }, async (request, reply) => {
     const page = await pages.get('home', async () => {
       const tree = await categoryTree();
       // A sample of the shop: the first product of up to two shelves of each department.
@@ -82,7 +85,7 @@ export const storefrontRoutes: FastifyPluginAsync = async (app) => {
       }
       return render('Home', homePage(shopName, tree, featured));
     });
-    return sendPage(reply, page!);
+    return sendPage(request, reply, page!);
   });
 
   app.get<{ Querystring: { page: number } }>('/catalogue', { schema: { hide: true, querystring: pageQuery } }, async (request, reply) => {
@@ -103,7 +106,7 @@ export const storefrontRoutes: FastifyPluginAsync = async (app) => {
       );
     });
     if (page === undefined) throw pageMissing(n);
-    return sendPage(reply, page);
+    return sendPage(request, reply, page);
   });
 
   app.get<{ Params: { slug: string }; Querystring: { page: number } }>('/categories/:slug', { schema: { hide: true, params: slugParams, querystring: pageQuery } }, async (request, reply) => {
@@ -131,14 +134,14 @@ export const storefrontRoutes: FastifyPluginAsync = async (app) => {
       );
     });
     if (page === undefined) throw (await categoryTree()).bySlug.has(slug) ? pageMissing(n) : notFound('This category');
-    return sendPage(reply, page);
+    return sendPage(request, reply, page);
   });
 
   app.get<{ Querystring: { q: string; page: number } }>('/search', { schema: { hide: true, querystring: searchQuery } }, async (request, reply) => {
     const q = request.query.q.trim();
     const n = request.query.page;
     const tree = await categoryTree();
-    if (q === '') return sendPage(reply, render('Search', searchPrompt(tree)));
+    if (q === '') return sendPage(request, reply, render('Search', searchPrompt(tree)));
     const result = await listing(n, (page) => listProducts(app.db, { query: q, page, perPage: PRODUCTS_PER_PAGE }));
     if (!result) throw pageMissing(n);
     const body = listingPage({
@@ -149,7 +152,7 @@ export const storefrontRoutes: FastifyPluginAsync = async (app) => {
       hrefFor: (p) => `/search?${new URLSearchParams({ q, page: String(p) }).toString()}`,
       emptyText: 'Nothing matches. Try another word or a SKU.',
     });
-    return sendPage(reply, render(`Search: ${q}`, body, q));
+    return sendPage(request, reply, render(`Search: ${q}`, body, q));
   });
 
   app.get<{ Params: { slug: string } }>('/products/:slug', { schema: { hide: true, params: slugParams } }, async (request, reply) => {
@@ -164,6 +167,6 @@ export const storefrontRoutes: FastifyPluginAsync = async (app) => {
     // token. Browsing sets no cookie (P000-18): a visitor without one gets an empty token, and the
     // cart asks them to confirm the first add on a page of its own, which sets it (cart/routes.ts).
     const csrf = request.cookies[SESSION_COOKIE] ? app.accounts.formToken(request, reply) : '';
-    return sendPage(reply, withCsrfToken(page, csrf));
+    return sendPage(request, reply, withCsrfToken(page, csrf));
   });
 };

@@ -3,7 +3,7 @@
 // recipients; their requests; and the ways out: a copy of everything, correction, deactivation and
 // deletion. Plain forms; nothing needs JavaScript.
 import type { DataMap, ConsentEntry, ConsentState, DisclosureRecord, Notice, PersonalItem } from '../../privacy/index.ts';
-import { csrfField, errorSummary, input, type FormState } from '../../web/form.ts';
+import { form, errorSummary, input, type FormState } from '../../web/form.ts';
 import type { Page } from '../../web/page.ts';
 import { html, type SafeHtml } from '../../web/template.ts';
 import { categoryLabel } from '../policy/plain-words.ts';
@@ -68,9 +68,13 @@ function itemsTable(v: CentreView): SafeHtml {
 
 function choicesSection(v: CentreView): SafeHtml {
   return html`<ul class="choices">${v.choices.map(
-    (c) => html`<li><form method="post" action="/account/privacy/choices">${csrfField(v.csrf)}<input type="hidden" name="purpose" value="${c.purpose}">
+    (c) =>
+      html`<li>${form(
+        { action: '/account/privacy/choices', csrf: v.csrf },
+        html`<input type="hidden" name="purpose" value="${c.purpose}">
 <p><strong>${c.name}</strong>: ${c.on ? 'on' : 'off'}${c.since ? html` <span class="meta">(since ${when(c.since)})</span>` : c.basis === 'opt-out' ? html` <span class="meta">(until you turn it off)</span>` : ''}<br>${c.description}</p>
-<button type="submit" name="choice" value="${c.on ? 'withdraw' : 'grant'}">${c.on ? 'Turn off' : 'Turn on'}<span class="visually-hidden"> ${c.name}</span></button></form></li>`,
+<button type="submit" name="choice" value="${c.on ? 'withdraw' : 'grant'}">${c.on ? 'Turn off' : 'Turn on'}<span class="visually-hidden"> ${c.name}</span></button>`,
+      )}</li>`,
   )}</ul>
 ${
   v.ledger.length
@@ -103,6 +107,7 @@ function requestsList(v: CentreView): SafeHtml {
 
 export function centrePage(v: CentreView): Page {
   return {
+    audience: 'account',
     title: 'Your privacy',
     body: html`<section class="centre"><h1>Your privacy</h1>
 ${v.notice ? html`<p class="notice" role="status">${v.notice}</p>` : ''}
@@ -161,20 +166,25 @@ ${input(s, { name: 'country', label: formLabels.country!, autocomplete: 'country
     fields = input(s, { name: 'name', label: formLabels.name!, autocomplete: 'name', maxlength: 200 });
   }
   return {
+    audience: 'account',
     title: `Correct your ${f.label.toLowerCase()}`,
     body: html`<section class="account-form"><h1>Correct your ${f.label.toLowerCase()}</h1>
 <p>${f.where}: it now reads <strong>${valueText(f.item.value)}</strong>.</p>
 <p>Anyone who received it from us (a carrier, for example) is told of the correction.</p>
 ${errorSummary(s, formLabels)}
-<form method="post" action="/account/privacy/items/${f.item.id}">${csrfField(s.csrf)}
+${form(
+  { action: `/account/privacy/items/${f.item.id}`, csrf: s.csrf },
+  html`
 ${fields}
-<p><button type="submit">Save the correction</button></p></form>
+<p><button type="submit">Save the correction</button></p>`,
+)}
 <p><a href="/account/privacy">Back to your privacy</a></p></section>`,
   };
 }
 
 export function correctedPage(o: { label: string; notices: readonly Notice[]; orders: ReadonlyMap<string, string> }): Page {
   return {
+    audience: 'account',
     title: 'Corrected',
     body: html`<section class="account-form"><h1>Corrected</h1>
 <p class="notice" role="status">Your ${o.label.toLowerCase()} is corrected.</p>
@@ -198,6 +208,7 @@ export interface LeaveView {
 
 export function deletePage(v: LeaveView): Page {
   return {
+    audience: 'account',
     title: 'Delete your account',
     body: html`<section class="account-form"><h1>Delete your account</h1>
 ${errorSummary(v.state, { password: 'Password' })}
@@ -210,15 +221,19 @@ ${
 ${v.recipients.length ? html`<p>These recipients received some of your data for your orders, and we tell each of them to erase it: ${v.recipients.join(', ')}.</p>` : ''}
 ${v.kept.length ? html`<p>What we keep, without your name, address or email, because the law requires it: ${v.kept.join('; ')}.</p>` : ''}
 <p>You are signed out at once. We send a last mail, a receipt, to your address, and then forget the address too. No backup can decrypt your data afterwards, and within ${v.windowDays} days no backup can even confirm your email address was here.</p>
-<form method="post" action="/account/privacy/delete">${csrfField(v.state.csrf)}
+${form(
+  { action: '/account/privacy/delete', csrf: v.state.csrf },
+  html`
 ${input(v.state, { name: 'password', label: 'Your password, to confirm', type: 'password', autocomplete: 'current-password', maxlength: 256 })}
-<p><button type="submit" class="danger">Delete my account and data</button></p></form>
+<p><button type="submit" class="danger">Delete my account and data</button></p>`,
+)}
 <p><a href="/account/privacy">Keep my account</a></p></section>`,
   };
 }
 
 export function deletingPage(number: string): Page {
   return {
+    audience: 'account',
     title: 'Your account is being deleted',
     body: html`<section class="account-form"><h1>Your account is being deleted</h1>
 <p class="notice" role="status">We received your request ${number}. You are signed out, and your account can no longer be used.</p>
@@ -229,20 +244,25 @@ export function deletingPage(number: string): Page {
 
 export function deactivatePage(state: FormState): Page {
   return {
+    audience: 'account',
     title: 'Deactivate your account',
     body: html`<section class="account-form"><h1>Deactivate your account</h1>
 ${errorSummary(state, { password: 'Password' })}
 <p>We keep your account and your data, but stop using it: no mail from us (apart from the status of an order you already placed, which we still deliver), no offers, no new uses. You are signed out.</p>
 <p>To use it again, sign in and choose to reactivate it. To erase everything instead, <a href="/account/privacy/delete">delete your account</a>.</p>
-<form method="post" action="/account/privacy/deactivate">${csrfField(state.csrf)}
+${form(
+  { action: '/account/privacy/deactivate', csrf: state.csrf },
+  html`
 ${input(state, { name: 'password', label: 'Your password, to confirm', type: 'password', autocomplete: 'current-password', maxlength: 256 })}
-<p><button type="submit">Deactivate my account</button></p></form>
+<p><button type="submit">Deactivate my account</button></p>`,
+)}
 <p><a href="/account/privacy">Keep it active</a></p></section>`,
   };
 }
 
 export function deactivatedPage(number: string): Page {
   return {
+    audience: 'account',
     title: 'Your account is deactivated',
     body: html`<section class="account-form"><h1>Your account is deactivated</h1>
 <p class="notice" role="status">Done (request ${number}). You are signed out, and we do not use your data or write to you.</p>
@@ -252,14 +272,18 @@ export function deactivatedPage(number: string): Page {
 
 export function reactivatePage(state: FormState): Page {
   return {
+    audience: 'account',
     title: 'Reactivate your account',
     body: html`<section class="account-form"><h1>Reactivate your account</h1>
 <p>Your account is deactivated: we keep it but do not use it. Sign in here to use it again.</p>
 ${errorSummary(state, { email: 'Email', password: 'Password' })}
-<form method="post" action="/account/reactivate">${csrfField(state.csrf)}
+${form(
+  { action: '/account/reactivate', csrf: state.csrf },
+  html`
 ${input(state, { name: 'email', label: 'Email', type: 'email', autocomplete: 'username', maxlength: 254 })}
 ${input(state, { name: 'password', label: 'Password', type: 'password', autocomplete: 'current-password', maxlength: 256 })}
-<p><button type="submit">Reactivate and sign in</button></p></form></section>`,
+<p><button type="submit">Reactivate and sign in</button></p>`,
+)}</section>`,
   };
 }
 
@@ -283,6 +307,7 @@ export function accessLogPage(
     'audit.read': 'read this log',
   };
   return {
+    audience: 'account',
     title: 'Who looked at your data',
     body: html`<section class="centre"><h1>Who looked at your data</h1>
 <p>Every read, change and refusal of your data, from our audit log (which nobody can change unnoticed). Staff are named by their role.</p>

@@ -1,7 +1,7 @@
 // The privacy officer's complaint pages: the list of cases (waiting for an answer first, by
 // deadline, overdue ones flagged) and one case with what the person wrote, its history, and the
 // forms to answer, note, close and reopen.
-import { csrfField, errorSummary, textarea, type FormState } from '../../web/form.ts';
+import { form, errorSummary, textarea, type FormState } from '../../web/form.ts';
 import type { Page } from '../../web/page.ts';
 import { html, type SafeHtml } from '../../web/template.ts';
 import type { ComplaintStatus } from '../tables.ts';
@@ -34,6 +34,7 @@ function casesTable(caption: string, cases: readonly Complaint[], now: Date): Sa
 export function complaintsListPage(o: { active: readonly Complaint[]; closed: readonly Complaint[]; deadlineDays: number; now: Date }): Page {
   const overdue = o.active.filter((c) => isOverdue(c, o.now)).length;
   return {
+    audience: 'dpo',
     title: 'Complaints',
     body: html`<section class="console complaints">${crumbs()}<h1>Complaints</h1>
 <p>Reports that the shop is not keeping its privacy policy, sent on the <a href="/privacy/complaint">complaint form</a>. Each is answered within ${o.deadlineDays} days of receipt.</p>
@@ -79,26 +80,33 @@ function actionForms(file: CaseFile, s: FormState): SafeHtml {
   const reply =
     canWrite && c.status !== 'closed'
       ? html`<h2>Answer the person</h2>
-<form method="post" action="${action('reply')}">${csrfField(s.csrf)}
+${form(
+  { action: action('reply'), csrf: s.csrf },
+  html`
 ${textarea(s, { name: 'reply', label: caseFormLabels.reply!, maxlength: MESSAGE_MAX, rows: 8, hint: 'Mailed to the address the complaint came from; the case is then answered.' })}
-<p><button type="submit">Send the answer</button></p></form>`
+<p><button type="submit">Send the answer</button></p>`,
+)}`
       : '';
   const note = canWrite
     ? html`<h2>Internal note</h2>
-<form method="post" action="${action('note')}">${csrfField(s.csrf)}
+${form(
+  { action: action('note'), csrf: s.csrf },
+  html`
 ${textarea(s, { name: 'note', label: caseFormLabels.note!, maxlength: MESSAGE_MAX, rows: 4, hint: 'Not sent. It is kept with the person’s data, so they see it in a copy of their data.' })}
-<p><button type="submit">Add the note</button></p></form>`
+<p><button type="submit">Add the note</button></p>`,
+)}`
     : '';
   const state =
     c.status === 'closed'
-      ? html`<form method="post" action="${action('reopen')}">${csrfField(s.csrf)}<p><button type="submit">Reopen the complaint</button></p></form>`
-      : html`<form method="post" action="${action('close')}">${csrfField(s.csrf)}<p><button type="submit">Close the complaint</button></p></form>`;
+      ? html`${form({ action: action('reopen'), csrf: s.csrf }, html`<p><button type="submit">Reopen the complaint</button></p>`)}`
+      : html`${form({ action: action('close'), csrf: s.csrf }, html`<p><button type="submit">Close the complaint</button></p>`)}`;
   return html`${reply}${note}<h2>${c.status === 'closed' ? 'Reopen' : 'Close'}</h2>${state}`;
 }
 
 export function complaintCasePage(o: { file: CaseFile; state: FormState; staffId: string; now: Date; notice?: string }): Page {
   const c = o.file.complaint;
   return {
+    audience: 'dpo',
     title: `Complaint ${c.number}`,
     body: html`<section class="console complaint-case">${crumbs(html`<a href="/staff/dpo/complaints">Complaints</a>`)}
 <h1>Complaint ${c.number}</h1>

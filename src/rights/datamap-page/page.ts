@@ -55,6 +55,7 @@ export function dataMapPage(map: DataMap, region: string): Page {
     exportSection(),
   ];
   return {
+    audience: 'dpo',
     title: 'The data map',
     body: html`<article class="officer">
 <header>

@@ -2,7 +2,7 @@
 // history, notes and next steps, and the person's correctable data. Persons are named by the
 // request number only; their data shows only where staff need it, read through the kernel.
 import type { PersonalItem, DataMap } from '../../privacy/index.ts';
-import { csrfField, errorSummary, input, select, textarea, type FormState } from '../../web/form.ts';
+import { form, errorSummary, input, select, textarea, type FormState } from '../../web/form.ts';
 import type { Page } from '../../web/page.ts';
 import { html, type SafeHtml } from '../../web/template.ts';
 import { refLabel, valueText } from '../centre/values.ts';
@@ -48,6 +48,7 @@ export function requestsPage(o: { open: readonly RightsRequest[]; closed: readon
 <tbody>${list.map((r) => html`<tr><td><a href="/staff/requests/${r.number}">${r.number}</a></td><td>${kindLabels[r.kind]}</td><td>${channelWords[r.channel]}</td><td>${day(r.received_at)}</td><td>${deadline(r, o.now)}</td><td>${r.outcome ? outcomeWords[r.outcome] : statusWords[r.status]}</td></tr>`)}</tbody></table></div>`;
   const overdue = o.open.filter((r) => isOverdue(r, o.now)).length;
   return {
+    audience: 'staff',
     title: 'Data-subject requests',
     body: html`<section class="console"><h1>Data-subject requests</h1>
 ${o.notice ? html`<p class="notice" role="status">${o.notice}</p>` : ''}
@@ -65,45 +66,55 @@ const labels = { kind: 'What the person asks', email: 'Their email address', cha
 
 export function newRequestPage(state: FormState): Page {
   return {
+    audience: 'staff',
     title: 'Enter a request',
     body: html`<section class="account-form"><h1>Enter a request</h1>
 <p>For a request that came by email, phone or post. We find the person by their email address and mail them a link to confirm the request is theirs, at the address we hold (not one they gave you). If we hold nothing under that address, the request is recorded as answered: tell them so.</p>
 ${errorSummary(state, labels)}
-<form method="post" action="/staff/requests/new">${csrfField(state.csrf)}
+${form(
+  { action: '/staff/requests/new', csrf: state.csrf },
+  html`
 ${select(state, { name: 'kind', label: labels.kind, choices: requestKinds.map((k) => ({ value: k, label: kindLabels[k] })) })}
 ${input(state, { name: 'email', label: labels.email, type: 'email', maxlength: 254 })}
 ${select(state, { name: 'channel', label: labels.channel, choices: requestChannels.filter((c) => c !== 'web').map((c) => ({ value: c, label: channelWords[c]! })) })}
 ${textarea(state, { name: 'note', label: labels.note, maxlength: 2000, required: false, rows: 4, hint: 'Kept encrypted with the person’s data. Write what the request says, not more.' })}
-<p><button type="submit">Record the request</button></p></form>
+<p><button type="submit">Record the request</button></p>`,
+)}
 <p><a href="/staff/requests">Back to the requests</a></p></section>`,
   };
 }
 
 function actions(r: RightsRequest, csrf: string, now: Date): SafeHtml {
-  const form = (path: string, button: string, extra: SafeHtml | '' = '') =>
-    html`<form method="post" action="/staff/requests/${r.number}/${path}" class="step">${csrfField(csrf)}${extra}<button type="submit">${button}</button></form>`;
+  const step = (path: string, button: string, extra: SafeHtml | '' = '') =>
+    html`${form({ action: `/staff/requests/${r.number}/${path}`, csrf, className: 'step' }, html`${extra}<button type="submit">${button}</button>`)}`;
   if (r.closed_at) return html`<p>Closed ${when(r.closed_at)}: ${r.outcome ? outcomeWords[r.outcome] : ''}.</p>`;
-  const reject = html`<form method="post" action="/staff/requests/${r.number}/reject" class="step">${csrfField(csrf)}
-<p class="field"><label for="f-outcome">Refuse, because</label><select id="f-outcome" name="outcome">${rejectionOutcomes.map((o) => html`<option value="${o}">${outcomeWords[o]!.replace('refused: ', '')}</option>`)}</select></p><button type="submit" class="secondary">Refuse the request</button></form>`;
+  const reject = html`${form(
+    { action: `/staff/requests/${r.number}/reject`, csrf, className: 'step' },
+    html`
+<p class="field"><label for="f-outcome">Refuse, because</label><select id="f-outcome" name="outcome">${rejectionOutcomes.map((o) => html`<option value="${o}">${outcomeWords[o]!.replace('refused: ', '')}</option>`)}</select></p><button type="submit" class="secondary">Refuse the request</button>`,
+  )}`;
   if (r.status === 'unverified') {
     return html`<h2>Confirm it is theirs</h2>
 <p>A link was mailed to the person’s address on file. When they follow it, the request opens.</p>
-${form('resend', 'Mail the link again')}
-<form method="post" action="/staff/requests/${r.number}/evidence" class="step">${csrfField(csrf)}
-<p class="field"><label for="f-evidence">Or record other proof</label><select id="f-evidence" name="evidence">${evidenceKinds.map((e) => html`<option value="${e}">${evidenceWords[e]}</option>`)}</select></p><button type="submit">The person is verified</button></form>
+${step('resend', 'Mail the link again')}
+${form(
+  { action: `/staff/requests/${r.number}/evidence`, csrf, className: 'step' },
+  html`
+<p class="field"><label for="f-evidence">Or record other proof</label><select id="f-evidence" name="evidence">${evidenceKinds.map((e) => html`<option value="${e}">${evidenceWords[e]}</option>`)}</select></p><button type="submit">The person is verified</button>`,
+)}
 ${reject}`;
   }
   if (r.status === 'in-progress') {
     const stalled = r.step_at !== null && now.getTime() - new Date(r.step_at).getTime() > 3_600_000;
     return html`<h2>Being carried out</h2><p>Step: ${r.step === 'suspended' ? 'the account is closed; open orders are being cancelled and recipients told' : r.step === 'receipt-queued' ? 'the receipt is on its way; everything is erased once it has gone' : (r.step ?? '')} (since ${r.step_at ? when(r.step_at) : '—'}).</p>
-${stalled ? html`<p class="overdue">This has not moved for over an hour (a payment processor down, for example).</p>${form('retry', 'Try again now')}${r.step === 'suspended' ? form('call-off', 'Call the deletion off and reopen the account') : ''}` : ''}`;
+${stalled ? html`<p class="overdue">This has not moved for over an hour (a payment processor down, for example).</p>${step('retry', 'Try again now')}${r.step === 'suspended' ? step('call-off', 'Call the deletion off and reopen the account') : ''}` : ''}`;
   }
   const carry: Record<string, SafeHtml> = {
-    access: form('carry-out', 'Mail the person a link to all their data'),
-    deletion: form('carry-out', 'Delete the account and all data now'),
-    deactivation: form('carry-out', 'Deactivate the account'),
-    'opt-out': form('carry-out', 'Turn off every optional use for the person'),
-    correction: html`<p><a href="/staff/requests/${r.number}/data">Correct the person’s data</a>, item by item; recipients that had an item are told.</p>${form('done', 'The correction is done')}`,
+    access: step('carry-out', 'Mail the person a link to all their data'),
+    deletion: step('carry-out', 'Delete the account and all data now'),
+    deactivation: step('carry-out', 'Deactivate the account'),
+    'opt-out': step('carry-out', 'Turn off every optional use for the person'),
+    correction: html`<p><a href="/staff/requests/${r.number}/data">Correct the person’s data</a>, item by item; recipients that had an item are told.</p>${step('done', 'The correction is done')}`,
   };
   return html`<h2>Carry it out</h2>${carry[r.kind]}${reject}`;
 }
@@ -120,6 +131,7 @@ export function requestPage(o: {
 }): Page {
   const r = o.request;
   return {
+    audience: 'staff',
     title: `Request ${r.number}`,
     body: html`<section class="console"><h1>Request ${r.number}</h1>
 ${o.notice ? html`<p class="notice" role="status">${o.notice}</p>` : ''}
@@ -136,7 +148,7 @@ ${actions(r, o.csrf, o.now)}
 ${o.notes.length ? html`<ul>${o.notes.map((n) => html`<li><span class="meta">${when(n.at)}</span> ${n.text}</li>`)}</ul>` : html`<p>None.</p>`}
 ${
   r.subject_id && !r.closed_at
-    ? html`${errorSummary(o.state, { note: 'Note' })}<form method="post" action="/staff/requests/${r.number}/note">${csrfField(o.csrf)}${textarea(o.state, { name: 'note', label: 'Add a note', maxlength: 2000, rows: 3 })}<p><button type="submit">Add the note</button></p></form>`
+    ? html`${errorSummary(o.state, { note: 'Note' })}${form({ action: `/staff/requests/${r.number}/note`, csrf: o.csrf }, html`${textarea(o.state, { name: 'note', label: 'Add a note', maxlength: 2000, rows: 3 })}<p><button type="submit">Add the note</button></p>`)}`
     : ''
 }
 <h2>History</h2>
@@ -147,6 +159,7 @@ ${
 
 export function personDataPage(o: { request: RightsRequest; items: readonly PersonalItem[]; orders: ReadonlyMap<string, string>; map: DataMap; csrf: string; notice?: string }): Page {
   return {
+    audience: 'staff',
     title: `Data of request ${o.request.number}`,
     body: html`<section class="console"><h1>Correct the data of request ${o.request.number}</h1>
 ${o.notice ? html`<p class="notice" role="status">${o.notice}</p>` : ''}
@@ -156,10 +169,13 @@ ${o.items.map((i) => {
   const name = category ? categoryLabel(category) : i.category;
   const value = i.value !== null && typeof i.value === 'object' && !Array.isArray(i.value) ? (i.value as Record<string, unknown>) : null;
   const fieldsOf = i.category === 'user.contact.address' ? ['line1', 'line2', 'postal_code', 'city', 'country'] : i.category === 'user.contact.phone_number' ? ['phone'] : ['name'];
-  return html`<form method="post" action="/staff/requests/${o.request.number}/data/${i.id}" class="item-correction">${csrfField(o.csrf)}
+  return html`${form(
+    { action: `/staff/requests/${o.request.number}/data/${i.id}`, csrf: o.csrf, className: 'item-correction' },
+    html`
 <h2>${name}: ${refLabel(i.ref, o.orders)}</h2><p>Now: ${valueText(i.value)}</p>
 ${fieldsOf.map((f) => input({ csrf: o.csrf, values: { [f]: value ? String(value[f] ?? '') : typeof i.value === 'string' ? i.value : '' } }, { name: f, label: f.replaceAll('_', ' '), maxlength: 200, required: f !== 'line2' }))}
-<p><button type="submit">Save</button></p></form>`;
+<p><button type="submit">Save</button></p>`,
+  )}`;
 })}
 <p><a href="/staff/requests/${o.request.number}">Back to the request</a></p></section>`,
   };
@@ -167,16 +183,18 @@ ${fieldsOf.map((f) => input({ csrf: o.csrf, values: { [f]: value ? String(value[
 
 export function confirmRequestPage(o: { token: string; csrf: string; kind: string; number: string }): Page {
   return {
+    audience: 'storefront',
     title: 'Confirm your request',
     body: html`<section class="account-form"><h1>Confirm your request</h1>
 <p>You (we hope) asked us about your data: ${o.kind.toLowerCase()} (request ${o.number}). Confirm that it was you, and we carry it out.</p>
-<form method="post" action="/privacy/requests/confirm">${csrfField(o.csrf)}<input type="hidden" name="token" value="${o.token}"><p><button type="submit">Yes, it was me</button></p></form>
+${form({ action: '/privacy/requests/confirm', csrf: o.csrf }, html`<input type="hidden" name="token" value="${o.token}"><p><button type="submit">Yes, it was me</button></p>`)}
 <p>If it was not you, close this page: nothing happens.</p></section>`,
   };
 }
 
 export function requestConfirmedPage(number: string): Page {
   return {
+    audience: 'storefront',
     title: 'Request confirmed',
     body: html`<section class="account-form"><h1>Thank you</h1><p class="notice" role="status">Your request ${number} is confirmed. We answer it by mail.</p><p><a href="/">Back to the shop</a></p></section>`,
   };
@@ -184,10 +202,14 @@ export function requestConfirmedPage(number: string): Page {
 
 export function yourDataLinkPage(o: { token: string; csrf: string }): Page {
   return {
+    audience: 'storefront',
     title: 'Your data',
     body: html`<section class="account-form"><h1>Your data</h1>
 <p>Everything we hold about you, as you asked: read it here, or download it as a file to keep or take elsewhere.</p>
-<form method="post" action="/privacy/your-data">${csrfField(o.csrf)}<input type="hidden" name="token" value="${o.token}">
-<p><button type="submit" name="format" value="page">Read it</button> <button type="submit" name="format" value="json">Download it (JSON)</button></p></form></section>`,
+${form(
+  { action: '/privacy/your-data', csrf: o.csrf },
+  html`<input type="hidden" name="token" value="${o.token}">
+<p><button type="submit" name="format" value="page">Read it</button> <button type="submit" name="format" value="json">Download it (JSON)</button></p>`,
+)}</section>`,
   };
 }

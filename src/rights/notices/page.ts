@@ -2,7 +2,7 @@
 // correction a recipient has not been told of yet, with the orders concerned, and how to record
 // that it was passed on (by mail, phone, post) or to ask again where a module can (the processor).
 import type { DataMap, Notice } from '../../privacy/index.ts';
-import { csrfField } from '../../web/form.ts';
+import { form } from '../../web/form.ts';
 import type { Page } from '../../web/page.ts';
 import { html } from '../../web/template.ts';
 import { categoryLabel } from '../policy/plain-words.ts';
@@ -18,6 +18,7 @@ const channels = [
 
 export function noticesPage(o: { notices: readonly Notice[]; orders: ReadonlyMap<string, string>; map: DataMap; askable: ReadonlySet<string>; csrf: string; notice?: string }): Page {
   return {
+    audience: 'dpo',
     title: 'Notices to recipients',
     body: html`<section class="console"><h1>Notices to recipients</h1>
 ${o.notice ? html`<p class="notice" role="status">${o.notice}</p>` : ''}
@@ -29,8 +30,8 @@ ${
         (n) => html`<tr><td>${when(n.at)}</td><td>${n.recipientName}${n.recipientRef ? ` (${n.recipientRef})` : ''}</td>
 <td>${n.kind === 'erasure' ? 'erase' : 'correct'}: ${n.categories.map((c) => (o.map.categories.get(c) ? categoryLabel(o.map.categories.get(c)!) : c)).join(', ')}</td>
 <td>${n.orders.map((id) => o.orders.get(id) ?? '—').join(', ') || '—'}</td>
-<td><form method="post" action="/staff/dpo/notices/${n.id}" class="inline-form">${csrfField(o.csrf)}<label class="visually-hidden" for="channel-${n.id}">How</label><select id="channel-${n.id}" name="channel">${channels.map(([v, l]) => html`<option value="${v}">${l}</option>`)}</select> <button type="submit">Passed on</button></form>
-${o.askable.has(n.recipient) ? html`<form method="post" action="/staff/dpo/notices/${n.id}/ask-again" class="inline-form">${csrfField(o.csrf)}<button type="submit">Ask again through their API</button></form>` : ''}</td></tr>`,
+<td>${form({ action: `/staff/dpo/notices/${n.id}`, csrf: o.csrf, className: 'inline-form' }, html`<label class="visually-hidden" for="channel-${n.id}">How</label><select id="channel-${n.id}" name="channel">${channels.map(([v, l]) => html`<option value="${v}">${l}</option>`)}</select> <button type="submit">Passed on</button>`)}
+${o.askable.has(n.recipient) ? html`${form({ action: `/staff/dpo/notices/${n.id}/ask-again`, csrf: o.csrf, className: 'inline-form' }, html`<button type="submit">Ask again through their API</button>`)}` : ''}</td></tr>`,
       )}</tbody></table></div>`
     : html`<p>Every notice has been passed on.</p>`
 }

@@ -46,6 +46,7 @@ export function policyPage(map: DataMap, edition: PolicyEdition, rights: RightsS
   const parts = sections({ map, edition, rights });
   const { version } = edition;
   return {
+    audience: 'storefront',
     title: edition.supersededBy ? `Privacy policy, version ${version.version}` : 'Privacy policy',
     body: html`<article class="policy">
 <header>
@@ -72,6 +73,7 @@ function versionStatus(_v: PolicyVersion, next: PolicyVersion | undefined) {
 export function versionsPage(published: readonly PolicyVersion[]): Page {
   const current = published.at(-1);
   return {
+    audience: 'storefront',
     title: 'Privacy policy versions',
     body: html`<article class="policy">
 <h1>Privacy policy versions</h1>
@@ -88,6 +90,7 @@ export function versionsPage(published: readonly PolicyVersion[]): Page {
 export function notYetInForcePage(map: DataMap): Page {
   const first = map.policyVersions[0]!;
   return {
+    audience: 'storefront',
     title: 'Privacy policy',
     body: html`<article class="policy"><h1>Privacy policy</h1>
 <p>The first version of ${map.organization.legalName}’s privacy policy takes effect on ${dateTag(first.effective)}.</p>

@@ -83,6 +83,7 @@ function contents(catalogue: PromiseCatalogue): SafeHtml {
 export function reportPage(view: ReportView): Page {
   const at = view.generatedAt.toISOString();
   return {
+    audience: 'dpo',
     title: 'Promise report',
     body: html`<article class="officer">
 <header>

@@ -1,20 +1,18 @@
 // The cart page: each line with a quantity form and a remove button (plain forms, no JavaScript),
 // the totals from pricing, and the way on to checkout. The cookie page explains P003-21.
-import { formatMoney } from '../../../web/format.ts';
+import { price } from '../../../web/price.ts';
+import { table } from '../../../web/table.ts';
 import { html, type SafeHtml } from '../../../web/template.ts';
-import { csrfField } from '../../../web/form.ts';
+import { confirmDialog } from '../../../web/confirm.ts';
+import { form } from '../../../web/form.ts';
 import { lineLimits } from '../../pricing/index.ts';
 import type { CartView } from '../view.ts';
 
 import type { Page } from '../../../web/page.ts';
 export type { Page };
 
-function money(minor: number, currency: string): SafeHtml {
-  return html`<span class="price">${formatMoney(minor, currency)}</span>`;
-}
-
 function removeForm(csrf: string, variantId: string, label: string): SafeHtml {
-  return html`<form method="post" action="/cart/remove" class="inline">${csrfField(csrf)}<input type="hidden" name="variant_id" value="${variantId}"><button type="submit" aria-label="Remove ${label}">Remove</button></form>`;
+  return form({ action: '/cart/remove', csrf, className: 'inline', hidden: { variant_id: variantId } }, html`<button type="submit" aria-label="Remove ${label}">Remove</button>`);
 }
 
 export function cartPage(view: CartView, csrf: string, error?: string, notice?: string): Page {
@@ -28,30 +26,29 @@ ${notice ? html`<p class="notice" role="status">${notice}</p>` : ''}
 ${empty ? html`<p>Your cart is empty. <a href="/catalogue">Browse the catalogue</a>.</p>` : ''}
 ${
   priced.lines.length
-    ? html`<table class="cart-lines">
-<caption>Items</caption>
-<thead><tr><th scope="col">Item</th><th scope="col">SKU</th><th scope="col">Price</th><th scope="col">Quantity</th><th scope="col">Total</th><th scope="col"><span class="visually-hidden">Remove</span></th></tr></thead>
-<tbody>
-${priced.lines.map(
-  (l) => html`<tr>
-<th scope="row"><a href="/products/${l.productSlug}">${l.name}</a></th>
-<td><code>${l.sku}</code></td>
-<td>${money(l.unitMinor, c)}</td>
-<td><form method="post" action="/cart/update" class="inline">${csrfField(csrf)}<input type="hidden" name="variant_id" value="${l.variantId}">
-<label class="visually-hidden" for="q-${l.variantId}">Quantity of ${l.name}</label>
+    ? html`${table({
+        caption: 'Items',
+        className: 'cart-lines',
+        columns: [{ label: 'Item' }, { label: 'SKU' }, { label: 'Price', numeric: true }, { label: 'Quantity' }, { label: 'Total', numeric: true }, { label: 'Remove', hideLabel: true }],
+        rows: priced.lines.map((l) => [
+          html`<a href="/products/${l.productSlug}">${l.name}</a>`,
+          html`<code>${l.sku}</code>`,
+          price(l.unitMinor, c),
+          html`${form(
+            { action: '/cart/update', csrf, className: 'inline', hidden: { variant_id: l.variantId } },
+            html`<label class="visually-hidden" for="q-${l.variantId}">Quantity of ${l.name}</label>
 <input id="q-${l.variantId}" name="quantity" type="number" inputmode="numeric" min="0" max="${lineLimits.maxQuantity}" value="${l.quantity}" required>
-<button type="submit">Update</button></form>${l.stock !== null && l.stock < l.quantity ? html` <span class="stock stock-out">Only ${l.stock} in stock</span>` : ''}</td>
-<td>${money(l.totalMinor, c)}</td>
-<td>${removeForm(csrf, l.variantId, l.name)}</td>
-</tr>`,
-)}
-</tbody>
-</table>
+<button type="submit">Update</button>`,
+          )}${l.stock !== null && l.stock < l.quantity ? html` <span class="stock stock-out">Only ${l.stock} in stock</span>` : ''}`,
+          price(l.totalMinor, c),
+          removeForm(csrf, l.variantId, l.name),
+        ]),
+      })}
 <dl class="totals">
-<dt>Subtotal</dt><dd>${money(priced.subtotalMinor, c)}</dd>
-${priced.needsShipping ? html`<dt>Shipping</dt><dd>${money(priced.shippingMinor, c)}</dd>` : ''}
-${priced.taxMinor > 0 ? html`<dt>Tax</dt><dd>${money(priced.taxMinor, c)}</dd>` : ''}
-<dt>Total</dt><dd class="total">${money(priced.totalMinor, c)} <span class="currency">${c}</span></dd>
+<dt>Subtotal</dt><dd>${price(priced.subtotalMinor, c)}</dd>
+${priced.needsShipping ? html`<dt>Shipping</dt><dd>${price(priced.shippingMinor, c)}</dd>` : ''}
+${priced.taxMinor > 0 ? html`<dt>Tax</dt><dd>${price(priced.taxMinor, c)}</dd>` : ''}
+<dt>Total</dt><dd class="total">${price(priced.totalMinor, c)} <span class="currency">${c}</span></dd>
 </dl>
 <p><a class="button" href="/checkout">Check out</a></p>`
     : ''
@@ -65,11 +62,12 @@ ${unavailable.map((u) => html`<li>${u.name ?? 'An item'}${u.sku ? html` (<code>$
     : ''
 }
 </section>`;
-  return { title: 'Your cart', body };
+  return { audience: 'storefront', title: 'Your cart', body };
 }
 
 export function cookiesRequiredPage(): Page {
   return {
+    audience: 'storefront',
     title: 'The cart needs a cookie',
     body: html`<section class="error-page cookies-required">
 <h1>The cart needs a cookie</h1>
@@ -86,18 +84,17 @@ the item again.</p>
 
 /** The first add of a visitor without a cookie: one more click, and the cookie is explained first. */
 export function confirmAddPage(csrf: string, variantId: string, quantity: string): Page {
-  return {
+  return confirmDialog({
+    audience: 'storefront',
     title: 'Add to your cart',
-    body: html`<section class="confirm-add">
-<h1>Add to your cart</h1>
-<p>To remember your cart, this shop sets one cookie. It holds only a random number that names your
-cart: nothing about you, no tracking, and it is never shared.</p>
-<form method="post" action="/cart/add">${csrfField(csrf)}<input type="hidden" name="confirm" value="1">
-<input type="hidden" name="variant_id" value="${variantId.slice(0, 40)}">
-<label for="confirm-quantity">Quantity</label> <input id="confirm-quantity" name="quantity" type="number" inputmode="numeric" min="1" max="${lineLimits.maxQuantity}" value="${quantity.slice(0, 6)}" required>
-<button type="submit">Add to cart</button>
-</form>
-<p><a href="/catalogue">Back to the catalogue</a></p>
-</section>`,
-  };
+    consequence: `To remember your cart, this shop sets one cookie. It holds only a random number that names your
+cart: nothing about you, no tracking, and it is never shared.`,
+    action: '/cart/add',
+    csrf,
+    fields: { variant_id: variantId.slice(0, 40) },
+    extra: html`<p><label for="confirm-quantity">Quantity</label> <input id="confirm-quantity" name="quantity" type="number" inputmode="numeric" min="1" max="${lineLimits.maxQuantity}" value="${quantity.slice(0, 6)}" required></p>`,
+    confirmLabel: 'Add to cart',
+    cancelHref: '/catalogue',
+    cancelLabel: 'Back to the catalogue',
+  });
 }

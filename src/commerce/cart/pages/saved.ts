@@ -7,7 +7,7 @@ import type { SavedList } from '../saved.ts';
 import { savedListLimits } from '../saved.ts';
 import type { SavedListKind } from '../tables.ts';
 import type { Page } from './cart.ts';
-import { csrfField } from '../../../web/form.ts';
+import { form } from '../../../web/form.ts';
 
 export const savedListPaths: Record<SavedListKind, string> = { basket: '/account/baskets', gift: '/account/lists' };
 const titles: Record<SavedListKind, { many: string; one: string }> = {
@@ -16,7 +16,7 @@ const titles: Record<SavedListKind, { many: string; one: string }> = {
 };
 
 function postButton(action: string, csrf: string, label: string, hidden: Record<string, string> = {}): SafeHtml {
-  return html`<form method="post" action="${action}" class="inline">${csrfField(csrf)}${Object.entries(hidden).map(([k, v]) => html`<input type="hidden" name="${k}" value="${v}">`)}<button type="submit">${label}</button></form>`;
+  return html`${form({ action: action, csrf, className: 'inline' }, html`${Object.entries(hidden).map(([k, v]) => html`<input type="hidden" name="${k}" value="${v}">`)}<button type="submit">${label}</button>`)}`;
 }
 
 function problem(error?: string): SafeHtml | '' {
@@ -26,16 +26,20 @@ function problem(error?: string): SafeHtml | '' {
 function nameForm(kind: SavedListKind, csrf: string, cartItems: number): SafeHtml {
   const base = savedListPaths[kind];
   if (kind === 'basket' && cartItems === 0) return html`<p>Your cart is empty. Add items to it, then save them here as a basket.</p>`;
-  return html`<form method="post" action="${base}">${csrfField(csrf)}
+  return html`${form(
+    { action: base, csrf: csrf },
+    html`
 <p class="field"><label for="list-name">${kind === 'basket' ? `Save your cart (${cartItems} ${cartItems === 1 ? 'item' : 'items'}) as` : 'New gift list'}</label>
 <input id="list-name" name="name" type="text" required maxlength="${savedListLimits.nameLength}" placeholder="${kind === 'basket' ? 'e.g. Office supplies' : 'e.g. Birthday'}"></p>
 <button type="submit">${kind === 'basket' ? 'Save basket' : 'Create list'}</button>
-</form>`;
+`,
+  )}`;
 }
 
 export function savedListsPage(kind: SavedListKind, lists: readonly SavedList[], csrf: string, cartItems: number, error?: string): Page {
   const base = savedListPaths[kind];
   return {
+    audience: 'account',
     title: titles[kind].many,
     body: html`<section class="saved-lists">
 <p><a href="/account">Your account</a></p>
@@ -58,6 +62,7 @@ ${nameForm(kind, csrf, cartItems)}
 export function savedListPage(list: SavedList, variants: ReadonlyMap<string, VariantForSale>, csrf: string, cartItems: number, error?: string): Page {
   const base = `${savedListPaths[list.kind]}/${list.id}`;
   return {
+    audience: 'account',
     title: list.name,
     body: html`<section class="saved-list">
 <p><a href="${savedListPaths[list.kind]}">${titles[list.kind].many}</a></p>
@@ -79,11 +84,14 @@ ${
 <p>${list.lines.length ? postButton(`${base}/to-cart`, csrf, 'Put everything in my cart') : ''}
 ${cartItems > 0 ? postButton(`${base}/add-cart`, csrf, `Add my cart (${cartItems} ${cartItems === 1 ? 'item' : 'items'}) to this list`) : ''}</p>
 <h2>Add an item</h2>
-<form method="post" action="${base}/items">${csrfField(csrf)}
+${form(
+  { action: `${base}/items`, csrf: csrf },
+  html`
 <p class="field"><label for="item-sku">SKU</label> <input id="item-sku" name="sku" type="text" required maxlength="64"></p>
 <p class="field"><label for="item-quantity">Quantity</label> <input id="item-quantity" name="quantity" type="number" min="1" max="${lineLimits.maxQuantity}" value="1" required></p>
 <button type="submit">Add to list</button>
-</form>
+`,
+)}
 <h2>Delete</h2>
 ${postButton(`${base}/delete`, csrf, list.kind === 'basket' ? 'Delete this basket' : 'Delete this list')}
 </section>`,

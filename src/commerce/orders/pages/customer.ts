@@ -10,6 +10,7 @@ import { day, historyTable, linesTable, moment, shippingSection, type Page } fro
 
 export function myOrdersPage(orders: Order[]): Page {
   return {
+    audience: 'account',
     title: 'Your orders',
     body: html`<section class="orders"><h1>Your orders</h1>
 ${
@@ -52,6 +53,7 @@ ${
 export function myOrderPage(o: { order: Order; lines: OrderLine[]; history: OrderTransition[]; personal: OrderPersonal | null; disclosures: DisclosureRecord[] }): Page {
   const { order } = o;
   return {
+    audience: 'account',
     title: `Order ${order.number}`,
     body: html`<section class="order"><p class="breadcrumbs"><a href="/account/orders">Your orders</a></p>
 <h1>Order ${order.number}</h1>

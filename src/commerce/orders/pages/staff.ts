@@ -1,9 +1,10 @@
 // The staff console's order pages: a filterable list, and one order with a form for each step the
 // state machine allows from where it is (shipping asks carrier and tracking number; cancelling and
 // holding ask a reason; a refund may name a partial amount).
-import { formatMoney } from '../../../web/format.ts';
+import { price } from '../../../web/price.ts';
+import { table } from '../../../web/table.ts';
 import { html, type SafeHtml } from '../../../web/template.ts';
-import { csrfField } from '../../../web/form.ts';
+import { form } from '../../../web/form.ts';
 import type { OrderPersonal } from '../reads.ts';
 import { orderReasons, staffReasons } from '../reasons.ts';
 import { orderStatuses, statusLabels, type OrderStatus } from '../states.ts';
@@ -12,6 +13,7 @@ import { day, historyTable, linesTable, shippingSection, type Page } from './par
 
 export function staffOrdersPage(o: { orders: Order[]; total: number; status: OrderStatus | null }): Page {
   return {
+    audience: 'staff',
     title: 'Orders',
     body: html`<section class="staff-orders"><p class="breadcrumbs"><a href="/staff">Staff console</a></p><h1>Orders</h1>
 <form method="get" action="/staff/orders"><label for="status">Status</label>
@@ -19,11 +21,12 @@ export function staffOrdersPage(o: { orders: Order[]; total: number; status: Ord
       (s) => html`<option value="${s}"${o.status === s ? html` selected` : ''}>${statusLabels[s]}</option>`,
     )}</select> <button type="submit">Show</button></form>
 <p>${o.total} order${o.total === 1 ? '' : 's'}${o.orders.length < o.total ? html`, the newest ${o.orders.length} shown` : ''}.</p>
-<table><thead><tr><th scope="col">Order</th><th scope="col">Placed</th><th scope="col">Status</th><th scope="col">Fulfilment</th><th scope="col">Payment</th><th scope="col">Total</th></tr></thead>
-<tbody>${o.orders.map(
-      (x) =>
-        html`<tr><td><a href="/staff/orders/${x.number}">${x.number}</a></td><td>${day(x.created_at)}</td><td>${statusLabels[x.status]}</td><td>${x.fulfilment}</td><td>${x.payment_method}</td><td>${formatMoney(x.total_minor, x.currency)}</td></tr>`,
-    )}</tbody></table></section>`,
+${table({
+  caption: 'Orders, newest first',
+  hideCaption: true,
+  columns: [{ label: 'Order' }, { label: 'Placed' }, { label: 'Status' }, { label: 'Fulfilment' }, { label: 'Payment' }, { label: 'Total', numeric: true }],
+  rows: o.orders.map((x) => [html`<a href="/staff/orders/${x.number}">${x.number}</a>`, day(x.created_at), statusLabels[x.status], x.fulfilment, x.payment_method, price(x.total_minor, x.currency)]),
+})}</section>`,
   };
 }
 
@@ -50,8 +53,11 @@ function stepForm(order: Order, to: OrderStatus, csrf: string): SafeHtml {
       html`<p><label for="${id('amount')}">Amount in minor units (${order.currency})</label> <input id="${id('amount')}" name="amount_minor" inputmode="numeric" pattern="[0-9]+" value="${open}"></p>`,
     );
   }
-  return html`<form method="post" action="${action}" class="order-step">${csrfField(csrf)}<input type="hidden" name="to" value="${to}">
-${fields}<p><button type="submit">${buttonLabels[to]}</button></p></form>`;
+  return html`${form(
+    { action: action, csrf, className: 'order-step' },
+    html`<input type="hidden" name="to" value="${to}">
+${fields}<p><button type="submit">${buttonLabels[to]}</button></p>`,
+  )}`;
 }
 
 const buttonLabels: Record<OrderStatus, string> = {
@@ -78,6 +84,7 @@ export function staffOrderPage(o: {
 }): Page {
   const { order } = o;
   return {
+    audience: 'staff',
     title: `Order ${order.number}`,
     body: html`<section class="staff-order"><p class="breadcrumbs"><a href="/staff">Staff console</a> › <a href="/staff/orders">Orders</a></p>
 <h1>Order ${order.number}</h1>

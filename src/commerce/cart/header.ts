@@ -1,0 +1,21 @@
+// The storefront header's cart count: one query for a page request that carries a cart cookie.
+import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
+import { cartOfRequest } from './request.ts';
+import { CART_COOKIE } from './token.ts';
+
+function isPageRequest(request: FastifyRequest): boolean {
+  if (request.method !== 'GET' && request.method !== 'HEAD') return false;
+  if (request.url.startsWith('/api/') || request.url.startsWith('/static/')) return false;
+  return (request.headers.accept ?? '').includes('text/html');
+}
+
+/** A root hook (every module's pages): fills `request.shopHeader.cartCount`. */
+export const cartHeader: FastifyPluginAsync = async (app) => {
+  app.addHook('preHandler', async (request) => {
+    if (request.cookies[CART_COOKIE] === undefined || !isPageRequest(request)) return;
+    const cart = await cartOfRequest(request);
+    const cartCount = cart ? cart.lines.reduce((sum, l) => sum + l.quantity, 0) : 0;
+    request.shopHeader = { ...request.shopHeader, cartCount };
+  });
+};
+(cartHeader as unknown as Record<symbol, boolean>)[Symbol.for('skip-override')] = true;
