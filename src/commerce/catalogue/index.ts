@@ -5,6 +5,8 @@ export { type ProductInput, addVariant, archiveProduct, createCategory, createPr
 export { CATALOGUE_CHANGED, notifyCatalogueChanged } from './events.ts';
 export { catalogueModule } from './module.ts';
 export {
+  type ListOptions,
+  type ListSort,
   type ProductDetail,
   type ProductListing,
   type ProductSummary,
@@ -18,6 +20,7 @@ export {
   getVendorBySlug,
   listCategories,
   listProducts,
+  listSorts,
   listVendors,
 } from './queries.ts';
 export { type VariantForSale, releaseStock, reserveStock, variantForSaleBySku, variantsForSale } from './stock.ts';
