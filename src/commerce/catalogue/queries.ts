@@ -78,6 +78,17 @@ async function withSearchThreshold<T>(db: Db, work: (db: Db) => Promise<T>): Pro
   return db.isTransaction ? run(db) : db.transaction().execute(run);
 }
 
+function matchingIds(q: string, like: string) {
+  const fuzzy = q.length >= FUZZY_FROM_LENGTH;
+  return sql<string>`(
+    select id from catalogue_products where search @@ websearch_to_tsquery('english', ${q})
+    union select id from catalogue_products p where ${searchText} ilike ${like}
+    ${fuzzy ? sql`union select id from catalogue_products p where ${q} <% ${searchText}` : sql``}
+    union select product_id from catalogue_variants where sku ilike ${like}
+    union select p.id from catalogue_products p join catalogue_categories c on c.id = p.category_id
+      where c.name ilike ${like}${fuzzy ? sql` or ${q} <% c.name` : sql``})`;
+}
+
 export async function listProducts(db: Db, o: ListOptions): Promise<ProductListing> {
   const q = o.query?.trim() || undefined;
   return q === undefined ? listMatching(db, o, undefined) : withSearchThreshold(db, (trx) => listMatching(trx, o, q));
@@ -138,17 +149,9 @@ async function listMatching(db: Db, o: ListOptions, q: string | undefined): Prom
         ),
       ),
     )
-    .$if(q !== undefined, (qb) =>
-      qb.where((eb) =>
-        eb.or([
-          sql<boolean>`p.search @@ websearch_to_tsquery('english', ${q})`,
-          sql<boolean>`${searchText} ilike ${like}`,
-          eb('c.name', 'ilike', like!),
-          eb.exists(eb.selectFrom('catalogue_variants').select('id').where('product_id', '=', eb.ref('p.id')).where('sku', 'ilike', like!)),
-          ...(q!.length >= FUZZY_FROM_LENGTH ? [sql<boolean>`${q} <% ${searchText}`, sql<boolean>`${q} <% c.name`] : []),
-        ]),
-      ),
-    )
+    // The matching products as a union of one indexed lookup per way to match, so each uses its
+    // index (full-text GIN, trigram GIN on the text and on SKUs); an OR across the joined rows would not.
+    .$if(q !== undefined, (qb) => qb.where('p.id', 'in', matchingIds(q!, like!)))
     .$if(sort === 'relevance' && q !== undefined, (qb) =>
       // Full-text rank (whole words, stems, name above description) plus how closely the best
       // word of the name, then of the text, resembles the query; a name containing it outright first.
