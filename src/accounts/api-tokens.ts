@@ -4,11 +4,10 @@
 // stored only as the SHA-256 digest of 32 random bytes. A request with one is that member, acting
 // in the token's role.
 import { randomUUID } from 'node:crypto';
-import { sql } from 'kysely';
 import type { Db } from '../platform/db/database.ts';
 import { AppError, validationError } from '../platform/errors.ts';
 import type { StaffRole, DataMap } from '../privacy/index.ts';
-import type { UserRow } from './tables.ts';
+import { accountsDb, type UserRow } from './tables.ts';
 import { digestToken, randomToken } from './tokens.ts';
 
 export const API_TOKEN_PREFIX = 'cst_';
@@ -38,14 +37,20 @@ export async function createApiToken(db: Db, map: DataMap, member: UserRow, requ
   if (!Number.isInteger(request.days) || request.days < 1 || request.days > API_TOKEN_MAX_DAYS) throw validationError('days', `must be a whole number of days from 1 to ${API_TOKEN_MAX_DAYS}`);
   const id = randomUUID();
   const token = `${API_TOKEN_PREFIX}${randomToken()}`;
-  await sql`insert into accounts_api_tokens (id, user_id, token_hash, role, created_at, expires_at)
-    values (${id}::uuid, ${member.id}::uuid, ${digestToken(token)}, ${request.role}, ${now}, ${new Date(now.getTime() + request.days * 86_400_000)})`.execute(db);
+  await accountsDb(db)
+    .insertInto('accounts_api_tokens')
+    .values({ id, user_id: member.id, token_hash: digestToken(token), role: request.role as StaffRole, created_at: now, expires_at: new Date(now.getTime() + request.days * 86_400_000) })
+    .execute();
   return { id, token };
 }
 
 export async function listApiTokens(db: Db, member: UserRow): Promise<ApiTokenListing[]> {
-  const { rows } = await sql<{ id: string; role: StaffRole; created_at: Date; expires_at: Date; revoked_at: Date | null; last_used_at: Date | null }>`
-    select id, role, created_at, expires_at, revoked_at, last_used_at from accounts_api_tokens where user_id = ${member.id}::uuid order by created_at desc`.execute(db);
+  const rows = await accountsDb(db)
+    .selectFrom('accounts_api_tokens')
+    .select(['id', 'role', 'created_at', 'expires_at', 'revoked_at', 'last_used_at'])
+    .where('user_id', '=', member.id)
+    .orderBy('created_at', 'desc')
+    .execute();
   return rows.map((r) => ({
     id: r.id,
     role: r.role,
@@ -58,25 +63,38 @@ export async function listApiTokens(db: Db, member: UserRow): Promise<ApiTokenLi
 
 /** Revokes one of the member's own tokens (at once, for good); false when it is not theirs or already revoked. */
 export async function revokeApiToken(db: Db, member: UserRow, id: string, now: Date): Promise<boolean> {
-  const { rows } = await sql<{ id: string }>`
-    update accounts_api_tokens set revoked_at = ${now} where id = ${id}::uuid and user_id = ${member.id}::uuid and revoked_at is null returning id`.execute(db);
+  const rows = await accountsDb(db)
+    .updateTable('accounts_api_tokens')
+    .set({ revoked_at: now })
+    .where('id', '=', id)
+    .where('user_id', '=', member.id)
+    .where('revoked_at', 'is', null)
+    .returning('id')
+    .execute();
   return rows.length > 0;
 }
 
 /** The active staff member of a live token, acting in the token's role; null when unknown, expired, revoked or the member is not active. */
 export async function findApiToken(db: Db, map: DataMap, token: string, now: Date): Promise<{ tokenId: string; user: UserRow; expiresAt: Date } | null> {
   if (!API_TOKEN_SHAPE.test(token)) return null;
-  const { rows } = await sql<UserRow & { token_id: string; token_role: StaffRole; token_expires_at: Date; last_used_at: Date | null }>`
-    select t.id as token_id, t.role as token_role, t.expires_at as token_expires_at, t.last_used_at, u.*
-    from accounts_api_tokens t join accounts_users u on u.id = t.user_id
-    where t.token_hash = ${digestToken(token)} and t.revoked_at is null and t.expires_at > ${now} and u.status = 'active' and u.kind = 'staff'`.execute(db);
-  const r = rows[0];
+  const t = accountsDb(db);
+  const r = await t
+    .selectFrom('accounts_api_tokens as t')
+    .innerJoin('accounts_users as u', 'u.id', 't.user_id')
+    .select(['t.id as token_id', 't.role as token_role', 't.expires_at as token_expires_at', 't.last_used_at'])
+    .selectAll('u')
+    .where('t.token_hash', '=', digestToken(token))
+    .where('t.revoked_at', 'is', null)
+    .where('t.expires_at', '>', now)
+    .where('u.status', '=', 'active')
+    .where('u.kind', '=', 'staff')
+    .executeTakeFirst();
   if (!r) return null;
   const { token_id, token_role, token_expires_at, last_used_at, ...user } = r;
   // A member whose own role was narrowed since keeps no token wider than the new role.
   if (!user.role || !rolesWithin(map, user.role).includes(token_role)) return null;
   if (!last_used_at || now.getTime() - new Date(last_used_at).getTime() > 60_000) {
-    await sql`update accounts_api_tokens set last_used_at = ${now} where id = ${token_id}::uuid`.execute(db);
+    await t.updateTable('accounts_api_tokens').set({ last_used_at: now }).where('id', '=', token_id).execute();
   }
-  return { tokenId: token_id, user: { ...(user as UserRow), role: token_role }, expiresAt: new Date(token_expires_at) };
+  return { tokenId: token_id, user: { ...user, role: token_role }, expiresAt: new Date(token_expires_at) };
 }

@@ -4,15 +4,14 @@
 // hashing), and the difference is told only to the mailbox's owner. An existing account's data is
 // never changed here; the order keeps its own copies under `order:<id>` refs (checkout does that).
 import { randomUUID } from 'node:crypto';
-import { sql } from 'kysely';
 import type { Db } from '../platform/db/database.ts';
-import { prepared } from '../platform/db/prepared.ts';
+import { preparedQuery } from '../platform/db/prepared.ts';
 import { validationError } from '../platform/errors.ts';
 import { systemActor } from '../privacy/index.ts';
 import { checkEmail, lockEmail, mailSetPassword, mailSetPasswordLink, SET_PASSWORD_MS, type AccountsDeps, type AgeStatement } from './customers.ts';
 import { ACCOUNT_PURPOSE, AGE, EMAIL, NAME, findAccount } from './identity.ts';
 import { throttledMail } from './mail-throttle.ts';
-import type { UserRow } from './tables.ts';
+import { accountsDb, type UserRow } from './tables.ts';
 import { networkDigest } from './networks.ts';
 import { digestToken, randomToken } from './tokens.ts';
 
@@ -74,16 +73,19 @@ async function insertCheckoutUser(deps: AccountsDeps, db: Db, subject: string, i
   const id = randomUUID();
   const token = randomToken();
   const network = networkDigest(deps.kernel, ip);
-  const { rows } = await sql<UserRow>`${prepared}with u as (
-      insert into accounts_users (id, kind, subject_id, status, role, vendor_id, password_changed_at, created_at, activated_at, origin)
-      values (${id}::uuid, 'customer', ${subject}::uuid, 'pending', null, null, ${now}, ${now}, null, 'checkout')
-      returning *
-    ), n as (
-      insert into accounts_known_networks (user_id, network, first_seen_at, last_seen_at) values (${id}::uuid, ${network}, ${now}, ${now})
-    ), t as (
-      insert into accounts_tokens (token_hash, user_id, purpose, created_at, expires_at)
-      values (${digestToken(token)}, ${id}::uuid, 'reset-password', ${now}, ${new Date(now.getTime() + SET_PASSWORD_MS)})
+  const query = accountsDb(db)
+    .with('u', (q) =>
+      q
+        .insertInto('accounts_users')
+        .values({ id, kind: 'customer', subject_id: subject, status: 'pending', role: null, vendor_id: null, password_changed_at: now, created_at: now, activated_at: null, origin: 'checkout' })
+        .returningAll(),
     )
-    select * from u`.execute(db);
+    .with('n', (q) => q.insertInto('accounts_known_networks').values({ user_id: id, network, first_seen_at: now, last_seen_at: now }))
+    .with('t', (q) =>
+      q.insertInto('accounts_tokens').values({ token_hash: digestToken(token), user_id: id, purpose: 'reset-password', created_at: now, expires_at: new Date(now.getTime() + SET_PASSWORD_MS) }),
+    )
+    .selectFrom('u')
+    .selectAll();
+  const { rows } = await db.executeQuery(preparedQuery(query));
   return { user: rows[0]!, token };
 }

@@ -64,6 +64,7 @@ export async function lockEmail(deps: AccountsDeps, db: Db, email: string): Prom
   const key = createHmac('sha256', deps.throttleSecret)
     .update(`email-lock\0${normaliseEmail(email)}`)
     .digest('hex');
+  // An advisory lock reads no table: plain SQL says it best (allow-listed in test/architecture/accounts-queries.test.ts).
   await sql`select pg_advisory_xact_lock(hashtextextended(${key}, 0))`.execute(db);
 }
 

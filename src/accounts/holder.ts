@@ -3,55 +3,58 @@
 // it signed in from (as digests, shown only by date) and its security events. Deactivation and the start of a deletion end every session and link at once; erasure
 // deletes the account (sessions, links and networks go with it; security events stay, unlinked)
 // and the failed-sign-in counter kept under a digest of the email.
-import { sql } from 'kysely';
+import { sql, type ExpressionBuilder, type Kysely } from 'kysely';
 import type { Db } from '../platform/db/database.ts';
 import { type ExportRecord, type PersonalDataHolder, SubjectErased } from '../privacy/index.ts';
 import { EMAIL } from './identity.ts';
 import { throttleSecret } from './secrets.ts';
-import { accountKeysOf } from './throttle.ts';
+import { accountKeysOf, deleteAccountKey } from './throttle.ts';
 import { mailThrottleKeys } from './mail-throttle.ts';
-import type { UserStatus } from './tables.ts';
+import { accountsDb, type AccountsTables, type UserStatus } from './tables.ts';
 
 const iso = (d: Date | null) => (d ? new Date(d).toISOString() : null);
 
 async function setStatus(db: Db, subject: string, status: UserStatus, from: readonly UserStatus[]): Promise<void> {
-  const { rows } = await sql<{ id: string }>`
-    update accounts_users set status = ${status} where subject_id = ${subject}::uuid and kind = 'customer' and status = any(${[...from]}::text[]) returning id`.execute(db);
+  const t = accountsDb(db);
+  const rows = await customerOf(t, subject)
+    .set({ status })
+    .where('status', '=', (eb) => eb.fn.any(eb.val([...from])))
+    .returning('id')
+    .execute();
   if (status !== 'active' && status !== 'pending') {
     for (const row of rows) {
-      await sql`delete from accounts_sessions where user_id = ${row.id}::uuid`.execute(db);
-      await sql`update accounts_tokens set used_at = now() where user_id = ${row.id}::uuid and used_at is null`.execute(db);
+      await t.deleteFrom('accounts_sessions').where('user_id', '=', row.id).execute();
+      await t.updateTable('accounts_tokens').set({ used_at: sql<Date>`now()` }).where('user_id', '=', row.id).where('used_at', 'is', null).execute();
     }
   }
+}
+
+/** The customer account of this subject, to update. */
+function customerOf(t: Kysely<AccountsTables>, subject: string) {
+  return t.updateTable('accounts_users').where('subject_id', '=', subject).where('kind', '=', 'customer');
 }
 
 export const accountsHolder: PersonalDataHolder = {
   tables: ['accounts_users', 'accounts_sessions', 'accounts_tokens', 'accounts_api_tokens', 'accounts_known_networks', 'accounts_security_events'],
   async export({ db }, subject) {
-    const { rows: users } = await sql<{ id: string; kind: string; status: string; origin: string; created_at: Date; activated_at: Date | null; password_changed_at: Date }>`
-      select id, kind, status, origin, created_at, activated_at, password_changed_at from accounts_users where subject_id = ${subject}::uuid order by created_at`.execute(db);
+    const t = accountsDb(db);
+    const users = await t
+      .selectFrom('accounts_users')
+      .select(['id', 'kind', 'status', 'origin', 'created_at', 'activated_at', 'password_changed_at'])
+      .where('subject_id', '=', subject)
+      .orderBy('created_at')
+      .execute();
     const ids = users.map((u) => u.id);
-    const none = { rows: [] };
-    const { rows: sessions } = ids.length
-      ? await sql<{
-          created_at: Date;
-          last_seen_at: Date;
-          expires_at: Date;
-        }>`select created_at, last_seen_at, expires_at from accounts_sessions where user_id = any(${ids}::uuid[]) order by created_at`.execute(db)
-      : none;
-    const { rows: networks } = ids.length
-      ? await sql<{ first_seen_at: Date; last_seen_at: Date }>`select first_seen_at, last_seen_at from accounts_known_networks where user_id = any(${ids}::uuid[]) order by first_seen_at`.execute(db)
-      : none;
-    const { rows: apiTokens } = ids.length
-      ? await sql<{
-          role: string;
-          created_at: Date;
-          expires_at: Date;
-          revoked_at: Date | null;
-          last_used_at: Date | null;
-        }>`select role, created_at, expires_at, revoked_at, last_used_at from accounts_api_tokens where user_id = any(${ids}::uuid[]) order by created_at`.execute(db)
-      : none;
-    const { rows: events } = ids.length ? await sql<{ at: Date; kind: string }>`select at, kind from accounts_security_events where user_id = any(${ids}::uuid[]) order by id`.execute(db) : none;
+    const ofUsers = (eb: ExpressionBuilder<AccountsTables, 'accounts_sessions' | 'accounts_known_networks' | 'accounts_api_tokens' | 'accounts_security_events'>) =>
+      eb('user_id', '=', eb.fn.any(eb.val(ids)));
+    const [sessions, networks, apiTokens, events] = ids.length
+      ? [
+          await t.selectFrom('accounts_sessions').select(['created_at', 'last_seen_at', 'expires_at']).where(ofUsers).orderBy('created_at').execute(),
+          await t.selectFrom('accounts_known_networks').select(['first_seen_at', 'last_seen_at']).where(ofUsers).orderBy('first_seen_at').execute(),
+          await t.selectFrom('accounts_api_tokens').select(['role', 'created_at', 'expires_at', 'revoked_at', 'last_used_at']).where(ofUsers).orderBy('created_at').execute(),
+          await t.selectFrom('accounts_security_events').select(['at', 'kind']).where(ofUsers).orderBy('id').execute(),
+        ]
+      : [[], [], [], []];
     const account: ExportRecord[] = users.map((u) => ({
       kind: u.kind,
       status: u.status,
@@ -101,8 +104,17 @@ export const accountsHolder: PersonalDataHolder = {
     await setStatus(db, subject, 'erasing', ['pending', 'active', 'deactivated', 'disabled']);
   },
   async resume({ db }, subject) {
-    await sql`update accounts_users set status = case when activated_at is null then 'pending' else 'active' end
-      where subject_id = ${subject}::uuid and kind = 'customer' and status = 'erasing'`.execute(db);
+    await customerOf(accountsDb(db), subject)
+      .set((eb) => ({
+        status: eb
+          .case()
+          .when('activated_at', 'is', null)
+          .then('pending' as const)
+          .else('active' as const)
+          .end(),
+      }))
+      .where('status', '=', 'erasing')
+      .execute();
   },
   async deactivate({ db }, subject) {
     await setStatus(db, subject, 'deactivated', ['active']);
@@ -116,11 +128,11 @@ export const accountsHolder: PersonalDataHolder = {
       const email = (await kernel.read(db, { subject, actor, purpose: 'data-rights', categories: [EMAIL], ref: '' })).values[EMAIL];
       if (typeof email === 'string') {
         const secret = throttleSecret(kernel);
-        for (const key of [...accountKeysOf(secret, email), mailThrottleKeys(secret, email, '').account]) await sql`delete from accounts_throttle where scope = 'account' and key = ${key}`.execute(db);
+        for (const key of [...accountKeysOf(secret, email), mailThrottleKeys(secret, email, '').account]) await deleteAccountKey(db, key);
       }
     } catch (err) {
       if (!(err instanceof SubjectErased)) throw err;
     }
-    await sql`delete from accounts_users where subject_id = ${subject}::uuid and kind = 'customer'`.execute(db);
+    await accountsDb(db).deleteFrom('accounts_users').where('subject_id', '=', subject).where('kind', '=', 'customer').execute();
   },
 };

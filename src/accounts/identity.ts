@@ -5,7 +5,7 @@ import { randomBytes } from 'node:crypto';
 import { sql } from 'kysely';
 import type { Db } from '../platform/db/database.ts';
 import { systemActor, type Actor, type PrivacyKernel } from '../privacy/index.ts';
-import type { UserKind, UserRow } from './tables.ts';
+import { accountsDb, type UserKind, type UserRow } from './tables.ts';
 import { hashPassword, needsRehash, type Argon2Params } from './passwords.ts';
 import { normaliseEmail } from './throttle.ts';
 import { usersOfSubjects } from './users.ts';
@@ -50,12 +50,13 @@ export async function findAccount(kernel: PrivacyKernel, db: Db, email: string, 
 export async function ensureDecoy(kernel: PrivacyKernel, db: Db, costs: Argon2Params): Promise<string> {
   const actor = systemActor('accounts.decoy');
   return db.transaction().execute(async (trx) => {
+    // An advisory lock reads no table: plain SQL says it best (allow-listed in test/architecture/accounts-queries.test.ts).
     await sql`select pg_advisory_xact_lock(7200301014)`.execute(trx);
-    const { rows } = await sql<{ subject_id: string }>`select subject_id from accounts_decoy`.execute(trx);
-    let subject = rows[0]?.subject_id;
+    const t = accountsDb(trx);
+    let subject = (await t.selectFrom('accounts_decoy').select('subject_id').executeTakeFirst())?.subject_id;
     if (!subject) {
       subject = await kernel.createSubject(trx, { kind: 'customer', actor, purpose: ACCOUNT_PURPOSE });
-      await sql`insert into accounts_decoy (subject_id) values (${subject}::uuid)`.execute(trx);
+      await t.insertInto('accounts_decoy').values({ subject_id: subject }).execute();
     } else {
       const stored = (await kernel.read(trx, { subject, actor, purpose: ACCOUNT_PURPOSE, categories: [CREDENTIALS], ref: '' })).values[CREDENTIALS];
       if (typeof stored === 'string' && !needsRehash(stored, costs)) return subject;

@@ -9,7 +9,7 @@ import { sql } from 'kysely';
 import type { Db } from '../platform/db/database.ts';
 import type { PrivacyKernel } from '../privacy/index.ts';
 import { recordSecurityEvent } from './security-events.ts';
-import type { UserRow } from './tables.ts';
+import { accountsDb, type UserRow } from './tables.ts';
 import { networkOf } from './throttle.ts';
 
 const DIGEST_DOMAIN = 'accounts.network';
@@ -33,29 +33,51 @@ const NO_USER = '00000000-0000-0000-0000-000000000000';
  * unknown email included (with no user), so both run the same query.
  */
 export async function isKnownNetwork(db: Db, kernel: NetworkKernel, userId: string | null, ip: string): Promise<boolean> {
-  const { rows } = await sql<{ known: boolean }>`
-    select exists (select 1 from accounts_known_networks where user_id = ${userId ?? NO_USER}::uuid and network = ${networkDigest(kernel, ip)}) as known`.execute(db);
-  return Boolean(rows[0]?.known);
+  const row = await accountsDb(db)
+    .selectNoFrom((eb) =>
+      eb
+        .exists(
+          eb
+            .selectFrom('accounts_known_networks')
+            .select((e) => e.lit(1).as('one'))
+            .where('user_id', '=', userId ?? NO_USER)
+            .where('network', '=', networkDigest(kernel, ip)),
+        )
+        .as('known'),
+    )
+    .executeTakeFirst();
+  return Boolean(row?.known);
 }
 
 /** Remembers the network of this sign-in; returns true when it is new for a user who had others. */
 export async function noteSignInNetwork(db: Db, kernel: NetworkKernel, user: UserRow, ip: string, now: Date): Promise<boolean> {
   const digest = networkDigest(kernel, ip);
-  const { rows } = await sql<{ inserted: boolean; others: number }>`
-    with known as (select count(*)::int as n from accounts_known_networks where user_id = ${user.id}::uuid and network <> ${digest}),
-    up as (
-      insert into accounts_known_networks as k (user_id, network, first_seen_at, last_seen_at) values (${user.id}::uuid, ${digest}, ${now}, ${now})
-      on conflict (user_id, network) do update set last_seen_at = excluded.last_seen_at
-      returning (xmax = 0) as inserted
+  const row = await accountsDb(db)
+    .with('known', (q) =>
+      q
+        .selectFrom('accounts_known_networks')
+        .select((eb) => eb.cast<number>(eb.fn.countAll(), 'integer').as('n'))
+        .where('user_id', '=', user.id)
+        .where('network', '<>', digest),
     )
-    select up.inserted, known.n as others from up, known`.execute(db);
-  const fresh = Boolean(rows[0]?.inserted) && (rows[0]?.others ?? 0) > 0;
+    .with('up', (q) =>
+      q
+        .insertInto('accounts_known_networks')
+        .values({ user_id: user.id, network: digest, first_seen_at: now, last_seen_at: now })
+        .onConflict((oc) => oc.columns(['user_id', 'network']).doUpdateSet((eb) => ({ last_seen_at: eb.ref('excluded.last_seen_at') })))
+        // xmax is 0 on a row this statement inserted, not on one it updated.
+        .returning(sql<boolean>`(xmax = 0)`.as('inserted')),
+    )
+    .selectFrom(['up', 'known'])
+    .select(['up.inserted', 'known.n as others'])
+    .executeTakeFirst();
+  const fresh = Boolean(row?.inserted) && (row?.others ?? 0) > 0;
   if (fresh) await recordSecurityEvent(db, { kind: 'new-network', at: now, userId: user.id, detail: { user_kind: user.kind } });
   return fresh;
 }
 
 export async function sweepNetworks(db: Db, kernel: NetworkKernel, now: Date): Promise<number> {
   const cutoff = new Date(now.getTime() - networkMemoryDays(kernel) * 86_400_000);
-  const result = await sql`delete from accounts_known_networks where last_seen_at < ${cutoff}`.execute(db);
-  return Number(result.numAffectedRows ?? 0);
+  const { numDeletedRows } = await accountsDb(db).deleteFrom('accounts_known_networks').where('last_seen_at', '<', cutoff).executeTakeFirstOrThrow();
+  return Number(numDeletedRows);
 }

@@ -3,16 +3,21 @@
 // digests emails and networks, which can be recovered from their digests by trying every likely
 // value, so it is not kept in the database: it is derived from the kernel's keyring (decision 0025).
 import { randomBytes } from 'node:crypto';
-import { sql } from 'kysely';
 import type { Db } from '../platform/db/database.ts';
 import type { PrivacyKernel } from '../privacy/index.ts';
+import { accountsDb } from './tables.ts';
 
 export type SecretName = 'csrf';
 
 export async function loadSecret(db: Db, name: SecretName): Promise<Buffer> {
-  await sql`insert into accounts_secrets (name, value) values (${name}, ${randomBytes(32)}) on conflict (name) do nothing`.execute(db);
-  const { rows } = await sql<{ value: Buffer }>`select value from accounts_secrets where name = ${name}`.execute(db);
-  return Buffer.from(rows[0]!.value);
+  const t = accountsDb(db);
+  await t
+    .insertInto('accounts_secrets')
+    .values({ name, value: randomBytes(32) })
+    .onConflict((oc) => oc.column('name').doNothing())
+    .execute();
+  const { value } = await t.selectFrom('accounts_secrets').select('value').where('name', '=', name).executeTakeFirstOrThrow();
+  return Buffer.from(value);
 }
 
 /** The key of the lockout counters' digests (throttle.ts), kept in the keyring, never in the database. */

@@ -10,7 +10,7 @@ import type { AccountsDeps } from './customers.ts';
 import { checkEmail } from './customers.ts';
 import { ACCOUNT_PURPOSE, CREDENTIALS, EMAIL, NAME, readProfile, writePasswordHash } from './identity.ts';
 import { hashPassword } from './passwords.ts';
-import type { UserRow } from './tables.ts';
+import { accountsDb, type UserRow } from './tables.ts';
 import { endSessionsOf } from './sessions.ts';
 import { issueToken, randomToken } from './tokens.ts';
 import { insertUser } from './users.ts';
@@ -44,7 +44,12 @@ export async function createStaff(deps: AccountsDeps, db: Db, input: { name: str
 async function findStaffByEmail(deps: AccountsDeps, db: Db, email: string, actor: Actor): Promise<UserRow | null> {
   const subjects = await deps.kernel.findSubjects(db, { category: EMAIL, value: email, actor, purpose: ACCOUNT_PURPOSE });
   if (subjects.length === 0) return null;
-  const { rows } = await sql<UserRow>`select * from accounts_users where kind = 'staff' and subject_id = any(${subjects}::uuid[])`.execute(db);
+  const rows = await accountsDb(db)
+    .selectFrom('accounts_users')
+    .selectAll()
+    .where('kind', '=', 'staff')
+    .where('subject_id', '=', (eb) => eb.fn.any(eb.val(subjects)))
+    .execute();
   for (const user of rows) {
     const profile = await readProfile(deps.kernel, db, user, actor);
     if (profile.email.trim().toLowerCase() === email.trim().toLowerCase()) return user;
@@ -63,7 +68,7 @@ export interface StaffListing {
 
 /** Every staff member with name and email, read by `actor` (an owner) under 'account': each read is audited. */
 export async function listStaff(deps: AccountsDeps, db: Db, actor: Actor): Promise<StaffListing[]> {
-  const { rows } = await sql<UserRow>`select * from accounts_users where kind = 'staff' order by created_at`.execute(db);
+  const rows = await accountsDb(db).selectFrom('accounts_users').selectAll().where('kind', '=', 'staff').orderBy('created_at').execute();
   const out: StaffListing[] = [];
   for (const user of rows) {
     const profile = await readProfile(deps.kernel, db, user, actor);
@@ -78,19 +83,26 @@ export async function listStaff(deps: AccountsDeps, db: Db, actor: Actor): Promi
  */
 export async function updateStaff(db: Db, input: { id: string; role?: string; status?: 'active' | 'disabled'; by: UserRow }): Promise<UserRow> {
   const role = input.role === undefined ? undefined : checkRole('body.role', input.role);
+  // An advisory lock reads no table: plain SQL says it best (allow-listed in test/architecture/accounts-queries.test.ts).
   await sql`select pg_advisory_xact_lock(7200301015)`.execute(db);
-  const { rows } = await sql<UserRow>`select * from accounts_users where id = ${input.id}::uuid and kind = 'staff'`.execute(db);
-  const user = rows[0];
+  const t = accountsDb(db);
+  const user = await t.selectFrom('accounts_users').selectAll().where('id', '=', input.id).where('kind', '=', 'staff').executeTakeFirst();
   if (!user) throw notFound('The staff member');
   const nextRole = role ?? user.role!;
   const nextStatus = input.status ?? (user.status === 'disabled' ? 'disabled' : 'active');
   if (user.role === 'owner' && user.status === 'active' && (nextRole !== 'owner' || nextStatus !== 'active')) {
-    const { rows: owners } = await sql<{ n: number }>`select count(*)::int as n from accounts_users where kind = 'staff' and role = 'owner' and status = 'active'`.execute(db);
-    if ((owners[0]?.n ?? 0) <= 1) throw conflict('The shop needs at least one active owner.', role !== undefined && nextRole !== 'owner' ? 'body.role' : 'body.status');
+    const owners = await t
+      .selectFrom('accounts_users')
+      .select((eb) => eb.cast<number>(eb.fn.countAll(), 'integer').as('n'))
+      .where('kind', '=', 'staff')
+      .where('role', '=', 'owner')
+      .where('status', '=', 'active')
+      .executeTakeFirst();
+    if ((owners?.n ?? 0) <= 1) throw conflict('The shop needs at least one active owner.', role !== undefined && nextRole !== 'owner' ? 'body.role' : 'body.status');
   }
-  const { rows: updated } = await sql<UserRow>`update accounts_users set role = ${nextRole}, status = ${nextStatus} where id = ${user.id}::uuid returning *`.execute(db);
+  const updated = await t.updateTable('accounts_users').set({ role: nextRole, status: nextStatus }).where('id', '=', user.id).returningAll().executeTakeFirstOrThrow();
   if (nextStatus === 'disabled' || nextRole !== user.role) await endSessionsOf(db, user.id);
-  return updated[0]!;
+  return updated;
 }
 
 /**
@@ -99,8 +111,7 @@ export async function updateStaff(db: Db, input: { id: string; role?: string; st
  * is mailed. Only that link lets them back in, and they set up a new second factor after it.
  */
 export async function reinviteStaff(deps: AccountsDeps, db: Db, input: { id: string }): Promise<{ user: UserRow; link: string }> {
-  const { rows } = await sql<UserRow>`select * from accounts_users where id = ${input.id}::uuid and kind = 'staff' and status = 'active'`.execute(db);
-  const user = rows[0];
+  const user = await accountsDb(db).selectFrom('accounts_users').selectAll().where('id', '=', input.id).where('kind', '=', 'staff').where('status', '=', 'active').executeTakeFirst();
   if (!user) throw notFound('The active staff member');
   const actor = systemActor('accounts.reinvite');
   await writePasswordHash(deps.kernel, db, user, await hashPassword(randomToken(), deps.passwordCosts), actor);

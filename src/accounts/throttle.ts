@@ -6,8 +6,9 @@
 // so concurrent guesses check at most the allowed number (decision 0029).
 import { createHmac } from 'node:crypto';
 import { isIPv6 } from 'node:net';
-import { sql } from 'kysely';
+import { expressionBuilder, type Expression, type ExpressionBuilder, type Kysely, type OnConflictDatabase, type OnConflictTables, type SqlBool } from 'kysely';
 import type { Db } from '../platform/db/database.ts';
+import { accountsDb, type AccountsTables } from './tables.ts';
 
 export interface ThrottlePolicy {
   windowMs: number;
@@ -71,17 +72,17 @@ export interface LockState {
 export async function recordFailure(db: Db, keys: ThrottleKeys, now: Date, policy: ThrottlePolicy = defaultThrottle): Promise<LockState> {
   const windowStart = new Date(now.getTime() - policy.windowMs);
   const lockedUntil = new Date(now.getTime() + policy.lockMs);
-  const { rows } = await sql<{ scope: 'account' | 'source'; locked: boolean }>`
-    insert into accounts_throttle as t (scope, key, failures, window_started_at)
-    values ('account', ${keys.account}, 1, ${now}), ('source', ${keys.source}, 1, ${now})
-    on conflict (scope, key) do update set
-      failures = case when t.window_started_at < ${windowStart} then 1 else t.failures + 1 end,
-      window_started_at = case when t.window_started_at < ${windowStart} then ${now} else t.window_started_at end
-    returning scope, failures >= case scope when 'account' then ${policy.accountFailures}::int else ${policy.sourceFailures}::int end as locked`.execute(db);
+  const t = accountsDb(db);
+  const rows = await countAttempt(t, keys, now, windowStart)
+    .returning((eb) => ['scope', eb('failures', '>=', limitOf(policy)).as('locked')])
+    .execute();
   const locking = rows.filter((r) => r.locked).map((r) => r.scope);
   if (locking.length) {
-    await sql`update accounts_throttle set locked_until = ${lockedUntil}, failures = 0, window_started_at = ${now}
-      where (scope = 'account' and key = ${keys.account} and ${locking.includes('account')}) or (scope = 'source' and key = ${keys.source} and ${locking.includes('source')})`.execute(db);
+    await t
+      .updateTable('accounts_throttle')
+      .set({ locked_until: lockedUntil, failures: 0, window_started_at: now })
+      .where((eb) => eb.or(locking.map((scope) => eb.and({ scope, key: keys[scope] }))))
+      .execute();
   }
   return { account: locking.includes('account'), source: locking.includes('source') };
 }
@@ -100,15 +101,14 @@ export interface Reservation extends LockState {
  */
 export async function reserveAttempt(db: Db, keys: ThrottleKeys, now: Date, policy: ThrottlePolicy = defaultThrottle): Promise<Reservation> {
   const windowStart = new Date(now.getTime() - policy.windowMs);
-  const { rows } = await sql<{ scope: 'account' | 'source' }>`
-    insert into accounts_throttle as t (scope, key, failures, window_started_at)
-    values ('account', ${keys.account}, 1, ${now}), ('source', ${keys.source}, 1, ${now})
-    on conflict (scope, key) do update set
-      failures = case when t.window_started_at < ${windowStart} then 1 else t.failures + 1 end,
-      window_started_at = case when t.window_started_at < ${windowStart} then ${now} else t.window_started_at end
-    where (t.locked_until is null or t.locked_until <= ${now})
-      and (t.window_started_at < ${windowStart} or t.failures < case t.scope when 'account' then ${policy.accountFailures}::int else ${policy.sourceFailures}::int end)
-    returning scope`.execute(db);
+  const rows = await countAttempt(accountsDb(db), keys, now, windowStart, (eb) =>
+    eb.and([
+      eb.or([eb('accounts_throttle.locked_until', 'is', null), eb('accounts_throttle.locked_until', '<=', now)]),
+      eb.or([eb('accounts_throttle.window_started_at', '<', windowStart), eb('accounts_throttle.failures', '<', limitOf(policy))]),
+    ]),
+  )
+    .returning('scope')
+    .execute();
   const account = rows.some((r) => r.scope === 'account');
   const source = rows.some((r) => r.scope === 'source');
   if (account && source) return { granted: true, account: false, source: false };
@@ -116,19 +116,67 @@ export async function reserveAttempt(db: Db, keys: ThrottleKeys, now: Date, poli
   return { granted: false, account: !account, source: !source };
 }
 
+/**
+ * Counts one attempt against both keys: a key's first attempt makes its row, a later one adds to
+ * it, or starts it again at 1 when its window has passed. `when` limits which rows are counted.
+ */
+function countAttempt(t: Kysely<AccountsTables>, keys: ThrottleKeys, now: Date, windowStart: Date, when?: (eb: ConflictBuilder) => Expression<SqlBool>) {
+  return t
+    .insertInto('accounts_throttle')
+    .values([
+      { scope: 'account', key: keys.account, failures: 1, window_started_at: now },
+      { scope: 'source', key: keys.source, failures: 1, window_started_at: now },
+    ])
+    .onConflict((oc) => {
+      const update = oc.columns(['scope', 'key']).doUpdateSet((eb) => {
+        const windowPassed = eb('accounts_throttle.window_started_at', '<', windowStart);
+        return {
+          failures: eb
+            .case()
+            .when(windowPassed)
+            .then(1)
+            .else(eb('accounts_throttle.failures', '+', 1))
+            .end(),
+          window_started_at: eb.case().when(windowPassed).then(now).else(eb.ref('accounts_throttle.window_started_at')).end(),
+        };
+      });
+      return when ? update.where(when) : update;
+    });
+}
+
+type ConflictBuilder = ExpressionBuilder<OnConflictDatabase<AccountsTables, 'accounts_throttle'>, OnConflictTables<'accounts_throttle'>>;
+
+const throttleRow = expressionBuilder<AccountsTables, 'accounts_throttle'>();
+
+/** The failures that lock a key: the account's limit or the source's, by the row's scope. */
+function limitOf(policy: ThrottlePolicy): Expression<number> {
+  const int = (n: number) => throttleRow.cast<number>(throttleRow.val(n), 'integer');
+  return throttleRow.case('accounts_throttle.scope').when('account').then(int(policy.accountFailures)).else(int(policy.sourceFailures)).end();
+}
+
 async function giveBack(db: Db, keys: ThrottleKeys, which: { account: boolean; source: boolean }): Promise<void> {
-  await sql`update accounts_throttle set failures = greatest(failures - 1, 0)
-    where (scope = 'account' and key = ${keys.account} and ${which.account}) or (scope = 'source' and key = ${keys.source} and ${which.source})`.execute(db);
+  const scopes = (['account', 'source'] as const).filter((scope) => which[scope]);
+  await accountsDb(db)
+    .updateTable('accounts_throttle')
+    .set((eb) => ({ failures: eb.fn('greatest', [eb('failures', '-', 1), eb.lit(0)]) }))
+    .where((eb) => eb.or(scopes.map((scope) => eb.and({ scope, key: keys[scope] }))))
+    .execute();
 }
 
 /** A reserved attempt that failed: it stays counted; returns which keys it brought to their limit (now locked). */
 export async function settleFailure(db: Db, keys: ThrottleKeys, now: Date, policy: ThrottlePolicy = defaultThrottle): Promise<LockState> {
   const lockedUntil = new Date(now.getTime() + policy.lockMs);
-  const { rows } = await sql<{ scope: 'account' | 'source' }>`
-    update accounts_throttle set locked_until = ${lockedUntil}, failures = 0, window_started_at = ${now}
-    where (scope = 'account' and key = ${keys.account} and failures >= ${policy.accountFailures}::int)
-       or (scope = 'source' and key = ${keys.source} and failures >= ${policy.sourceFailures}::int)
-    returning scope`.execute(db);
+  const rows = await accountsDb(db)
+    .updateTable('accounts_throttle')
+    .set({ locked_until: lockedUntil, failures: 0, window_started_at: now })
+    .where((eb) =>
+      eb.or([
+        eb.and([eb('scope', '=', 'account'), eb('key', '=', keys.account), eb('failures', '>=', policy.accountFailures)]),
+        eb.and([eb('scope', '=', 'source'), eb('key', '=', keys.source), eb('failures', '>=', policy.sourceFailures)]),
+      ]),
+    )
+    .returning('scope')
+    .execute();
   return { account: rows.some((r) => r.scope === 'account'), source: rows.some((r) => r.scope === 'source') };
 }
 
@@ -148,18 +196,25 @@ export async function settleSuccess(db: Db, keys: ThrottleKeys): Promise<void> {
 
 /** A successful sign-in clears the account's count (not the source's: one good password must not reset a spray). */
 export async function clearAccount(db: Db, keys: ThrottleKeys): Promise<void> {
-  await sql`delete from accounts_throttle where scope = 'account' and key = ${keys.account}`.execute(db);
+  await deleteAccountKey(db, keys.account);
 }
 
 /** Clears both account counts of an email (a completed reset proves the address). */
 export async function clearEmail(db: Db, secret: Buffer, email: string): Promise<void> {
-  for (const key of accountKeysOf(secret, email)) await sql`delete from accounts_throttle where scope = 'account' and key = ${key}`.execute(db);
+  for (const key of accountKeysOf(secret, email)) await deleteAccountKey(db, key);
+}
+
+/** Forgets the count of one account key. */
+export async function deleteAccountKey(db: Db, key: Buffer): Promise<void> {
+  await accountsDb(db).deleteFrom('accounts_throttle').where('scope', '=', 'account').where('key', '=', key).execute();
 }
 
 /** Forgets counts whose window and lock have both passed. */
 export async function sweepThrottle(db: Db, now: Date, policy: ThrottlePolicy = defaultThrottle): Promise<number> {
-  const { rows } = await sql<{ n: number }>`
-    with d as (delete from accounts_throttle where window_started_at < ${new Date(now.getTime() - policy.windowMs)} and (locked_until is null or locked_until < ${now}) returning 1)
-    select count(*)::int as n from d`.execute(db);
-  return rows[0]?.n ?? 0;
+  const { numDeletedRows } = await accountsDb(db)
+    .deleteFrom('accounts_throttle')
+    .where('window_started_at', '<', new Date(now.getTime() - policy.windowMs))
+    .where((eb) => eb.or([eb('locked_until', 'is', null), eb('locked_until', '<', now)]))
+    .executeTakeFirstOrThrow();
+  return Number(numDeletedRows);
 }

@@ -4,7 +4,7 @@
 // and a new staff member sets a password and a TOTP second factor.
 import assert from 'node:assert/strict';
 import type { AddressInfo } from 'node:net';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { testEachDatabase } from '../../src/platform/testing/databases.ts';
 import { buildTestApp } from '../../src/platform/testing/app.ts';
 import { testWorker } from '../../src/platform/jobs/testing/support.ts';
@@ -16,8 +16,8 @@ import { customer } from '../../src/accounts/testing.ts';
 import '../../src/privacy/index.ts';
 import { createStaff, stepAt, totpCode } from '../../src/accounts/index.ts';
 import { testActor } from '../../src/privacy/testing.ts';
+import { launchBrowser } from './support.ts';
 
-const chromiumArgs = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'];
 const newPassword = 'violet-anchor-92-meadow';
 
 async function linkFrom(sink: SmtpSink, to: string, path: string): Promise<string> {
@@ -59,7 +59,7 @@ testEachDatabase(
       await worker.start();
       await app.listen({ port: 0, host: '127.0.0.1' });
       const origin = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
-      browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: chromiumArgs });
+      browser = await launchBrowser();
       const context = await browser.newContext({ javaScriptEnabled: false });
       const page = await context.newPage();
 
@@ -146,7 +146,7 @@ testEachDatabase(
         .execute((trx) => createStaff(app.accounts.deps, trx, { name: 'Sam Support', email: 'sam@shop.example', role: 'support', actor: testActor('test') }));
       await app.listen({ port: 0, host: '127.0.0.1' });
       const origin = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
-      browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: chromiumArgs });
+      browser = await launchBrowser();
       const context = await browser.newContext({ javaScriptEnabled: false });
       const page = await context.newPage();
       const url = new URL(link);

@@ -1,6 +1,8 @@
 // The browser tests run on a machine with no Chromium installed by hand: the locator falls back to
 // the binary the @sparticuz/chromium dev dependency ships.
 import assert from 'node:assert/strict';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
@@ -26,5 +28,15 @@ test('with no CHROMIUM_PATH and no system Chromium, the bundled Chromium launche
     assert.equal(await page.textContent('h1'), 'Custodian');
   } finally {
     await browser.close();
+  }
+});
+
+test('every browser test launches through launchBrowser, so none names a binary of its own', () => {
+  const dir = fileURLToPath(new URL('./', import.meta.url));
+  const own = readdirSync(dir).filter((f) => f.endsWith('.ts') && !['support.ts', 'locator.test.ts'].includes(f));
+  assert.ok(own.length >= 5);
+  for (const file of own) {
+    const text = readFileSync(join(dir, file), 'utf8');
+    assert.doesNotMatch(text, /executablePath|chromium\.launch\(|\/usr\/bin\/chromium/, `${file} launches a browser of its own`);
   }
 });

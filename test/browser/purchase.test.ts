@@ -4,7 +4,7 @@
 // sees the order in the account. Then the same for a digital product, which asks no address.
 import assert from 'node:assert/strict';
 import { createServer, type AddressInfo } from 'node:net';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { makeShop } from '../../src/commerce/cart/testing.ts';
 import { startSmtpSink, type SmtpSink } from '../../src/comms/testing/smtp-sink.ts';
 import { modules } from '../../src/modules.ts';
@@ -14,8 +14,7 @@ import { buildTestApp } from '../../src/platform/testing/app.ts';
 import { testEachDatabase } from '../../src/platform/testing/databases.ts';
 import '../../src/privacy/index.ts';
 import { startTestSandbox, TEST_CARD, TEST_SANDBOX_SECRET } from '../../src/sandbox-processor/testing.ts';
-
-const chromiumArgs = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'];
+import { launchBrowser } from './support.ts';
 
 async function freePort(): Promise<number> {
   const server = createServer();
@@ -76,7 +75,7 @@ testEachDatabase(
     sandbox.setWebhookUrl(`${origin}/payments/webhook/sandbox`);
     let browser: Browser | undefined;
     t.after(() => browser?.close());
-    browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: chromiumArgs });
+    browser = await launchBrowser();
 
     const buyers = [
       { slug: 'router', email: 'grace.hopper@example.com', physical: true },

@@ -3,18 +3,52 @@
 // else the one the @sparticuz/chromium dev dependency ships (so `npm install && npm test` needs no
 // browser installed by hand; decision 0031). CUSTODIAN_TEST_BROWSER=bundled skips the first two.
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { chromium, type Browser, type Page } from 'playwright-core';
 
 const chromiumArgs = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'];
 
 export const SYSTEM_CHROMIUM = '/usr/bin/chromium';
 
+// Test files run in parallel processes (and on a shared machine, several suites at once). The
+// package unpacks its binary into the temp folder and returns early when the file exists, so a
+// second process could launch a half-written binary (spawn ETXTBSY): unpacking takes a lock.
+const UNPACK_LOCK = join(tmpdir(), 'custodian-chromium-unpack.lock');
+const STALE_LOCK_MS = 180_000;
+
+async function underUnpackLock<T>(fn: () => Promise<T>): Promise<T> {
+  for (;;) {
+    try {
+      mkdirSync(UNPACK_LOCK);
+      break;
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+      const since = (() => {
+        try {
+          return Date.now() - statSync(UNPACK_LOCK).mtimeMs;
+        } catch {
+          return 0;
+        }
+      })();
+      if (since > STALE_LOCK_MS) rmSync(UNPACK_LOCK, { recursive: true, force: true });
+      else await sleep(100);
+    }
+  }
+  try {
+    return await fn();
+  } finally {
+    rmSync(UNPACK_LOCK, { recursive: true, force: true });
+  }
+}
+
 /** Unpacks the dev dependency's Chromium (once per machine, into the temp folder) and returns its path. */
 async function bundledChromium(): Promise<string> {
   const { default: bundled } = await import('@sparticuz/chromium');
-  return bundled.executablePath();
+  return underUnpackLock(() => bundled.executablePath());
 }
 
 export async function chromiumPath(
@@ -33,6 +67,7 @@ export async function chromiumPath(
   return bundled();
 }
 
+/** The headless Chromium every browser test uses (see chromiumPath for which binary). */
 export async function launchBrowser(): Promise<Browser> {
   return chromium.launch({ executablePath: await chromiumPath(), args: chromiumArgs });
 }

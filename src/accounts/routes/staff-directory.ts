@@ -1,14 +1,13 @@
 // Console pages: find a customer by email (any staff role, under a purpose it may use; the kernel
 // decides and audits, a refusal is an intrusion signal) and the owner's vendor users page.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { sql } from 'kysely';
 import { listVendors } from '../../commerce/catalogue/index.ts';
 import { staffActor, isPrivacyRefusal } from '../../privacy/index.ts';
 import { EMAIL, NAME, readProfile } from '../identity.ts';
 import { customerLookupPage, vendorUsersPage, type CustomerFound, type VendorUserListing } from '../pages/staff-directory.ts';
 import type { FormState } from '../../web/form.ts';
 import { findCustomersAsStaff, readAsStaff } from '../staff-access.ts';
-import type { UserRow } from '../tables.ts';
+import { accountsDb, type UserRow } from '../tables.ts';
 import { usersOfSubjects } from '../users.ts';
 import { createVendorUser } from '../vendor-users.ts';
 import { formKit, formRoute } from './form-kit.ts';
@@ -66,7 +65,7 @@ export async function staffDirectoryRoutes(app: FastifyInstance): Promise<void> 
   });
 
   const vendorUsers = async (owner: UserRow): Promise<VendorUserListing[]> => {
-    const { rows } = await sql<UserRow>`select * from accounts_users where kind = 'vendor' order by created_at`.execute(app.db);
+    const rows = await accountsDb(app.db).selectFrom('accounts_users').selectAll().where('kind', '=', 'vendor').orderBy('created_at').execute();
     const names = new Map((await listVendors(app.db)).map((v) => [v.id, v.name]));
     const actor = staffActor(owner.id, 'owner');
     const out: VendorUserListing[] = [];

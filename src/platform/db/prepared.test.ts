@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { sql } from 'kysely';
 import { testEachDatabase } from '../testing/databases.ts';
-import { prepared } from './prepared.ts';
+import { isPrepared, prepared, preparedQuery } from './prepared.ts';
 
 testEachDatabase('a statement marked `prepared` is prepared once per connection and returns what the same unmarked statement returns', async ({ db }) => {
   await sql`create table prep_t (id uuid primary key, n bigint, b bytea, at timestamptz, tags text[], note text)`.execute(db);
@@ -31,6 +31,13 @@ testEachDatabase('a statement marked `prepared` is prepared once per connection 
     await sql`${prepared}select ${2}::int as one`.execute(conn);
     const { rows } = await sql<{ n: number }>`select count(*)::int as n from pg_prepared_statements where statement like '/* prepared */ select $1::int as one'`.execute(conn);
     assert.equal(rows[0]!.n, 1);
+    // A query builder's statement, marked with preparedQuery, is prepared the same way.
+    const byId = (id: string) => preparedQuery(conn.selectFrom('prep_t').select(['id', 'n']).where('id', '=', id));
+    assert.ok(isPrepared(byId(ids[1]!).sql));
+    assert.deepEqual((await conn.executeQuery(byId(ids[1]!))).rows, [{ id: ids[1], n: 7 }]);
+    await conn.executeQuery(byId(ids[2]!));
+    const built = await sql<{ n: number }>`select count(*)::int as n from pg_prepared_statements where statement like '/* prepared */ select "id", "n" from "prep_t"%'`.execute(conn);
+    assert.equal(built.rows[0]!.n, 1);
   });
 
   // An error keeps its code, and the connection (and an open transaction's rollback) still works.

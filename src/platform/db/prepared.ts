@@ -6,7 +6,7 @@
 // share a name, and each connection keeps at most MAX_PREPARED of them (then runs unnamed).
 import { createHash } from 'node:crypto';
 import { parse, protocol, type PGlite, type Results } from '@electric-sql/pglite';
-import { sql, type RawBuilder } from 'kysely';
+import { sql, type Compilable, type CompiledQuery, type RawBuilder } from 'kysely';
 import type pg from 'pg';
 
 const MARK = '/* prepared */ ';
@@ -14,6 +14,12 @@ export const MAX_PREPARED = 200;
 
 /** Put first in a statement: sql`${prepared}select …`. Only for statements run again and again. */
 export const prepared: RawBuilder<unknown> = sql.raw(MARK);
+
+/** A query builder's statement, marked: `db.executeQuery(preparedQuery(query))`. Only for statements run again and again. */
+export function preparedQuery<R>(query: Compilable<R>): CompiledQuery<R> {
+  const compiled = query.compile();
+  return { ...compiled, sql: `${MARK}${compiled.sql}` };
+}
 
 export const isPrepared = (text: string): boolean => text.startsWith(MARK);
 
