@@ -56,11 +56,12 @@ export function readFilters(query: FilterQuery, tree: CategoryTree): Filters {
   if (query.min) f.min = query.min;
   if (query.max) f.max = query.max;
   if (query.category) {
-    if (!tree.bySlug.has(query.category)) throw new AppError('VALIDATION_FAILED', 'category: there is no such category', [{ field: 'category', message: 'there is no such category' }]);
+    if (!tree.bySlug.has(query.category))
+      throw new AppError('VALIDATION_FAILED', 'querystring.category there is no such category', [{ field: 'querystring.category', message: 'there is no such category' }]);
     f.category = query.category;
   }
   if (f.min !== undefined && f.max !== undefined && Number(f.min) > Number(f.max)) {
-    throw new AppError('VALIDATION_FAILED', 'max: must not be below the lowest price', [{ field: 'max', message: 'must not be below the lowest price' }]);
+    throw new AppError('VALIDATION_FAILED', 'querystring.max must not be below the lowest price', [{ field: 'querystring.max', message: 'must not be below the lowest price' }]);
   }
   return f;
 }

@@ -79,8 +79,8 @@ testEachDatabase('storefront: partial words and typos find products; sort and fi
       ['/catalogue?kind=edible', 'querystring.kind'],
       ['/catalogue?min=ten', 'querystring.min'],
       ['/search?q=x&max=-5', 'querystring.max'],
-      ['/catalogue?min=20&max=10', 'max'],
-      ['/search?q=x&category=no-such-shelf', 'category'],
+      ['/catalogue?min=20&max=10', 'querystring.max'],
+      ['/search?q=x&category=no-such-shelf', 'querystring.category'],
       ['/categories/hardware?stock=maybe', 'querystring.stock'],
     ] as const) {
       const res = await app.inject({ url });
