@@ -4,6 +4,7 @@ import { accountsModule } from './accounts/index.ts';
 import { catalogueModule } from './commerce/catalogue/index.ts';
 import { cartModule } from './commerce/cart/index.ts';
 import { commsModule } from './comms/index.ts';
+import { contentModule } from './content/index.ts';
 import { checkoutModule } from './commerce/checkout/index.ts';
 import { storefrontModule } from './commerce/storefront/index.ts';
 import { jobsModule } from './platform/jobs/index.ts';
@@ -28,6 +29,7 @@ export const modules: Module[] = [
   catalogueModule,
   cartModule,
   storefrontModule,
+  contentModule,
   ordersModule,
   paymentsModule,
   checkoutModule,

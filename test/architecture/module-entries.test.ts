@@ -22,6 +22,7 @@ export const MODULES = [
   'src/commerce/cart',
   'src/commerce/pricing',
   'src/commerce/storefront',
+  'src/content',
   'src/commerce/orders',
   'src/commerce/payments',
   'src/commerce/checkout',

@@ -1,6 +1,7 @@
 // A real Chromium browses the storefront over real HTTP: home → category → product, then a search
 // through the form. It runs with JavaScript off (the shop must work without it) and on (so an
-// inline script would be reported as a CSP violation too).
+// inline script would be reported as a CSP violation too). Then, on a 390 px phone: a misspelt
+// search sorted through the filter form, the buy box, headings, meta descriptions and axe.
 import assert from 'node:assert/strict';
 import type { AddressInfo } from 'node:net';
 import type { Browser, Page } from 'playwright-core';
@@ -8,7 +9,7 @@ import { testEachDatabase } from '../../src/platform/testing/databases.ts';
 import { buildTestApp } from '../../src/platform/testing/app.ts';
 import { addHtmlSpecialProduct, seedDemoShop, htmlSpecialProductName } from '../../src/demo/index.ts';
 import { escapeHtml } from '../../src/web/template.ts';
-import { launchBrowser } from './support.ts';
+import { expectAccessible, expectFitsPhone, launchBrowser } from './support.ts';
 
 interface Recorder {
   requests: string[];
@@ -57,13 +58,7 @@ async function browse(browser: Browser, origin: string, shopName: string, javaSc
     const source = await response.text();
     assert.ok(source.includes(`<h1>${escapeHtml(htmlSpecialProductName)}</h1>`), 'the HTML source holds the escaped name');
     assert.ok(!source.includes(htmlSpecialProductName), 'the raw name never appears in the source');
-    assert.equal(
-      await page
-        .getByRole('row', { name: /CV-KIT-CABLE/ })
-        .getByText('In stock: 60')
-        .count(),
-      1,
-    );
+    assert.equal(await page.getByRole('listitem').filter({ hasText: 'CV-KIT-CABLE' }).getByText('In stock: 60').count(), 1);
 
     // The search form works as a plain GET form.
     await page.getByRole('searchbox', { name: 'Search products' }).fill('CV-SW8');
@@ -85,6 +80,51 @@ async function browse(browser: Browser, origin: string, shopName: string, javaSc
   }
 }
 
+/** The levels of the page's headings in order (axe's heading-order checks them too; this says which). */
+async function headingLevels(page: Page): Promise<number[]> {
+  return page.locator('h1, h2, h3, h4, h5, h6').evaluateAll((els) => els.map((e) => Number(e.tagName.slice(1))));
+}
+
+async function onPhone(browser: Browser, origin: string): Promise<void> {
+  const context = await browser.newContext({ javaScriptEnabled: false, viewport: { width: 390, height: 844 } });
+  try {
+    const page = await context.newPage();
+    // A typo, then the sort of the filter form (a plain GET form): the laptops, cheapest first.
+    await page.goto(`${origin}/`);
+    await page.getByRole('searchbox', { name: 'Search products' }).fill('labtop');
+    await page.getByRole('button', { name: 'Search' }).click();
+    await page.waitForURL(`${origin}/search?q=labtop`);
+    await page.getByLabel('Sort by').selectOption('price-asc');
+    await page.getByRole('button', { name: 'Show products' }).click();
+    await page.waitForURL(/\/search\?q=labtop&sort=price-asc/);
+    const found = await page.locator('.card a').allTextContents();
+    assert.deepEqual(found, ['Corvid Student 13', 'Corvid Aero 14']);
+
+    for (const path of ['/', '/categories/laptops', '/search?q=labtop&sort=price-asc', '/products/corvid-workstation-16', '/returns']) {
+      await page.goto(`${origin}${path}`);
+      if (path !== '/returns') {
+        const description = await page.locator('meta[name="description"]').getAttribute('content');
+        assert.ok(description && description.length > 20 && description.length <= 160, `${path} has a meta description (${description})`);
+      }
+      const levels = await headingLevels(page);
+      assert.equal(levels[0], 1, `${path} starts with its h1`);
+      for (let i = 1; i < levels.length; i++) assert.ok(levels[i]! <= levels[i - 1]! + 1, `${path}: heading h${levels[i]} after h${levels[i - 1]}`);
+      await expectAccessible(page, path, ['heading-order', 'label-content-name-mismatch']);
+      await expectFitsPhone(page, path);
+    }
+
+    // The buy box on the phone: the button is on screen and inside its width, a sold-out option is disabled.
+    const button = page.getByRole('button', { name: 'Add to cart', exact: true });
+    await page.goto(`${origin}/products/corvid-workstation-16`);
+    const box = await button.boundingBox();
+    assert.ok(box && box.x >= 0 && box.x + box.width <= 390 && box.y + box.height <= 844, `Add to cart is on the first screen (${JSON.stringify(box)})`);
+    assert.equal(await page.getByRole('radio', { name: /128 GB, 4 TB SSD/ }).isDisabled(), true);
+    assert.equal(await page.getByRole('radio', { name: /64 GB, 2 TB SSD/ }).isChecked(), true);
+  } finally {
+    await context.close();
+  }
+}
+
 testEachDatabase(
   'browser: home → category → product and search, same-origin requests only, HTML-special name shown escaped',
   async (database) => {
@@ -98,6 +138,7 @@ testEachDatabase(
       browser = await launchBrowser();
       await browse(browser, origin, config.shopName, false);
       await browse(browser, origin, config.shopName, true);
+      await onPhone(browser, origin);
     } finally {
       await browser?.close();
       await app.close();

@@ -103,17 +103,26 @@ async function onCopy<T>(page: Page, viewport: { width: number; height: number }
   }
 }
 
-/** Runs axe-core (WCAG 2.1 A and AA rules) on the page as it stands; fails on any violation, naming the rule and where. */
-export async function expectAccessible(page: Page, what: string): Promise<void> {
+/**
+ * Runs axe-core (WCAG 2.1 A and AA rules, and any `alsoRules` by id, such as the best-practice
+ * `heading-order` or the experimental `label-content-name-mismatch`) on the page as it stands;
+ * fails on any violation, naming the rule and where.
+ */
+export async function expectAccessible(page: Page, what: string, alsoRules: readonly string[] = []): Promise<void> {
   axeSource ??= readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
   const source = axeSource;
   const violations = await onCopy(page, null, (copy) =>
-    copy.evaluate(async (code: string) => {
-      new Function(code)();
-      const axe = (globalThis as unknown as { axe: { run(context: unknown, options: unknown): Promise<{ violations: unknown[] }> } }).axe;
-      const result = await axe.run((globalThis as unknown as { document: unknown }).document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } });
-      return result.violations as AxeViolation[];
-    }, source),
+    copy.evaluate(
+      async ({ code, rules }: { code: string; rules: string[] }) => {
+        new Function(code)();
+        const axe = (globalThis as unknown as { axe: { run(context: unknown, options: unknown): Promise<{ violations: unknown[] }> } }).axe;
+        const document = (globalThis as unknown as { document: unknown }).document;
+        const result = await axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } });
+        const extra = rules.length ? (await axe.run(document, { runOnly: { type: 'rule', values: rules } })).violations : [];
+        return [...result.violations, ...extra] as AxeViolation[];
+      },
+      { code: source, rules: [...alsoRules] },
+    ),
   );
   assert.deepEqual(
     violations.map((v) => `${v.id} (${v.impact ?? 'n/a'}): ${v.help} at ${v.nodes.map((n) => n.target.join(' ')).join('; ')}`),

@@ -6,6 +6,8 @@ export { ALT_MAX, type ProductImage, addProductImage, describeProductImage, list
 export { CATALOGUE_CHANGED, notifyCatalogueChanged } from './events.ts';
 export { catalogueModule } from './module.ts';
 export {
+  type ListOptions,
+  type ListSort,
   type ProductDetail,
   type ProductListing,
   type ProductSummary,
@@ -19,6 +21,7 @@ export {
   getVendorBySlug,
   listCategories,
   listProducts,
+  listSorts,
   listVendors,
 } from './queries.ts';
 export { type VariantForSale, releaseStock, reserveStock, variantForSaleBySku, variantsForSale } from './stock.ts';

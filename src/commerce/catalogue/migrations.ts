@@ -96,4 +96,17 @@ export const catalogueMigrations: Migration[] = [
         `,
       ),
   },
+  // Partial words and typos find a product by name or SKU: trigram indexes (decision 0037).
+  {
+    id: 'catalogue/0004_search_trigrams',
+    up: (db) =>
+      runSql(
+        db,
+        `
+        create extension if not exists pg_trgm;
+        create index catalogue_products_text_trgm_idx on catalogue_products using gin ((name || ' ' || description) gin_trgm_ops);
+        create index catalogue_variants_sku_trgm_idx on catalogue_variants using gin (sku gin_trgm_ops);
+        `,
+      ),
+  },
 ];

@@ -1,6 +1,6 @@
 // The storefront's pages: plain server-rendered HTML that works without JavaScript. Whole pages
-// are cached (see read-cache.ts for why that is safe) except search results, whose keys are
-// whatever visitors type.
+// are cached (see read-cache.ts for why that is safe) except search results and sorted or
+// filtered listings, whose keys are whatever visitors type.
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { AppError, notFound } from '../../platform/errors.ts';
 import { fillCartCount, layout } from '../../web/layout.ts';
@@ -9,7 +9,8 @@ import { CATALOGUE_CHANGED, getProductBySlug, listCategories, listProducts, type
 import { buildCategoryTree, type CategoryTree } from './category-tree.ts';
 import { homePage } from './pages/home.ts';
 import { listingPage, searchPrompt } from './pages/listing.ts';
-import { pageCount } from './pages/parts.ts';
+import { pageCount, summary } from './pages/parts.ts';
+import { type FilterQuery, type Filters, filterForm, filterProperties, filterQueryString, isPlain, listOptionsOf, readFilters } from './filters.ts';
 import { productPage, withCsrfToken } from './pages/product.ts';
 import { SESSION_COOKIE } from '../../accounts/index.ts';
 import { ReadCache } from './read-cache.ts';
@@ -28,11 +29,19 @@ const slugParams = {
 } as const;
 
 const pageProperty = { type: 'integer', minimum: 1, maximum: 100_000, default: 1 } as const;
-const pageQuery = { type: 'object', properties: { page: pageProperty } } as const;
+const listingQuery = { type: 'object', properties: { page: pageProperty, ...filterProperties } } as const;
 const searchQuery = {
   type: 'object',
-  properties: { q: { type: 'string', maxLength: 200, default: '' }, page: pageProperty },
+  properties: { q: { type: 'string', maxLength: 200, default: '' }, page: pageProperty, ...filterProperties },
 } as const;
+type ListingQuery = FilterQuery & { page: number };
+
+/** The link of page `n` of a listing at `path` with these filters (and search words). */
+function pageHref(path: string, f: Filters, n: number, extra: Record<string, string> = {}): string {
+  const params = filterQueryString(f, extra);
+  params.set('page', String(n));
+  return `${path}?${params.toString()}`;
+}
 
 // Pages are kept as UTF-8 bytes: a cache hit is then sent without re-encoding or measuring it
 // (unless the visitor has a cart, whose count goes into the header).
@@ -83,40 +92,51 @@ export const storefrontRoutes: FastifyPluginAsync = async (app) => {
           if (items[0] && featured.length < FEATURED_COUNT) featured.push(items[0]);
         }
       }
-      return render('Home', homePage(shopName, tree, featured));
+      return render('Home', homePage(shopName, tree, featured), undefined, `${shopName}: software licences, computer hardware, telecom plans and equipment monitoring from independent vendors.`);
     });
     return sendPage(request, reply, page!);
   });
 
-  app.get<{ Querystring: { page: number } }>('/catalogue', { schema: { hide: true, querystring: pageQuery } }, async (request, reply) => {
+  const currency = app.config.currency;
+  const currencyDigits = new Intl.NumberFormat('en', { style: 'currency', currency }).resolvedOptions().maximumFractionDigits ?? 2;
+
+  app.get<{ Querystring: ListingQuery }>('/catalogue', { schema: { hide: true, querystring: listingQuery } }, async (request, reply) => {
     const n = request.query.page;
-    const page = await pages.get(`catalogue:${n}`, async () => {
-      const [tree, result] = await Promise.all([categoryTree(), listing(n, (page) => listProducts(app.db, { page, perPage: PRODUCTS_PER_PAGE }))]);
+    const tree = await categoryTree();
+    const filters = readFilters(request.query, tree);
+    const build = async () => {
+      const result = await listing(n, (page) => listProducts(app.db, { ...listOptionsOf(filters, tree, currencyDigits), page, perPage: PRODUCTS_PER_PAGE }));
       if (!result) return undefined;
       return render(
         n > 1 ? `Catalogue, page ${n}` : 'Catalogue',
         listingPage({
           heading: 'Catalogue',
-          lead: html`<p>All ${result.total} products, by name.</p>`,
+          lead: html`<p>${isPlain(filters) ? `All ${result.total} products, by name.` : `${result.total} of the shop's products match these filters.`}</p>`,
           tree,
           listing: result,
-          hrefFor: (p) => `/catalogue?page=${p}`,
-          emptyText: 'There are no products on sale yet.',
+          hrefFor: (p) => pageHref('/catalogue', filters, p),
+          emptyText: isPlain(filters) ? 'There are no products on sale yet.' : 'No product matches these filters.',
+          filters: filterForm({ action: '/catalogue', filters, tree, currency }),
         }),
+        undefined,
+        'Every product on sale: software licences, computer hardware, telecom plans and equipment monitoring.',
       );
-    });
+    };
+    const page = isPlain(filters) ? await pages.get(`catalogue:${n}`, build) : await build();
     if (page === undefined) throw pageMissing(n);
     return sendPage(request, reply, page);
   });
 
-  app.get<{ Params: { slug: string }; Querystring: { page: number } }>('/categories/:slug', { schema: { hide: true, params: slugParams, querystring: pageQuery } }, async (request, reply) => {
+  app.get<{ Params: { slug: string }; Querystring: ListingQuery }>('/categories/:slug', { schema: { hide: true, params: slugParams, querystring: listingQuery } }, async (request, reply) => {
     const { slug } = request.params;
     const n = request.query.page;
-    const page = await pages.get(`category:${slug}:${n}`, async () => {
-      const tree = await categoryTree();
+    const tree = await categoryTree();
+    // The category is the page's own; a category field in the query is ignored here.
+    const filters = readFilters({ ...request.query, category: '' }, tree);
+    const build = async () => {
       const category = tree.bySlug.get(slug);
       if (!category) return undefined;
-      const result = await listing(n, (page) => listProducts(app.db, { categoryId: category.id, page, perPage: PRODUCTS_PER_PAGE }));
+      const result = await listing(n, (page) => listProducts(app.db, { ...listOptionsOf(filters, tree, currencyDigits), categoryId: category.id, page, perPage: PRODUCTS_PER_PAGE }));
       if (!result) return undefined;
       const path = tree.pathTo(category);
       return render(
@@ -128,31 +148,37 @@ export const storefrontRoutes: FastifyPluginAsync = async (app) => {
           tree,
           current: category,
           listing: result,
-          hrefFor: (p) => `/categories/${category.slug}?page=${p}`,
-          emptyText: 'There are no products in this category yet.',
+          hrefFor: (p) => pageHref(`/categories/${category.slug}`, filters, p),
+          emptyText: isPlain(filters) ? 'There are no products in this category yet.' : 'No product in this category matches these filters.',
+          filters: filterForm({ action: `/categories/${category.slug}`, filters, currency }),
         }),
+        undefined,
+        summary(category.description || `${category.name} at ${shopName}.`),
       );
-    });
-    if (page === undefined) throw (await categoryTree()).bySlug.has(slug) ? pageMissing(n) : notFound('This category');
+    };
+    const page = isPlain(filters) ? await pages.get(`category:${slug}:${n}`, build) : await build();
+    if (page === undefined) throw tree.bySlug.has(slug) ? pageMissing(n) : notFound('This category');
     return sendPage(request, reply, page);
   });
 
-  app.get<{ Querystring: { q: string; page: number } }>('/search', { schema: { hide: true, querystring: searchQuery } }, async (request, reply) => {
+  app.get<{ Querystring: ListingQuery & { q: string } }>('/search', { schema: { hide: true, querystring: searchQuery } }, async (request, reply) => {
     const q = request.query.q.trim();
     const n = request.query.page;
     const tree = await categoryTree();
-    if (q === '') return sendPage(request, reply, render('Search', searchPrompt(tree)));
-    const result = await listing(n, (page) => listProducts(app.db, { query: q, page, perPage: PRODUCTS_PER_PAGE }));
+    const filters = readFilters(request.query, tree);
+    if (q === '') return sendPage(request, reply, render('Search', searchPrompt(tree), undefined, `Search the products of ${shopName} by name, description or SKU.`));
+    const result = await listing(n, (page) => listProducts(app.db, { ...listOptionsOf(filters, tree, currencyDigits), query: q, page, perPage: PRODUCTS_PER_PAGE }));
     if (!result) throw pageMissing(n);
     const body = listingPage({
       heading: `Search results for “${q}”`,
       lead: html`<p>${result.total === 1 ? '1 product matches.' : `${result.total} products match.`}</p>`,
       tree,
       listing: result,
-      hrefFor: (p) => `/search?${new URLSearchParams({ q, page: String(p) }).toString()}`,
+      hrefFor: (p) => pageHref('/search', filters, p, { q }),
       emptyText: 'Nothing matches. Try another word or a SKU.',
+      filters: filterForm({ action: '/search', filters, query: q, tree, currency }),
     });
-    return sendPage(request, reply, render(`Search: ${q}`, body, q));
+    return sendPage(request, reply, render(`Search: ${q}`, body, q, summary(`Products of ${shopName} matching “${q}”.`)));
   });
 
   app.get<{ Params: { slug: string } }>('/products/:slug', { schema: { hide: true, params: slugParams } }, async (request, reply) => {
@@ -160,7 +186,7 @@ export const storefrontRoutes: FastifyPluginAsync = async (app) => {
     const page = await pages.get(`product:${slug}`, async () => {
       const [product, tree] = await Promise.all([getProductBySlug(app.db, slug), categoryTree()]);
       if (product?.status !== 'active') return undefined;
-      return render(product.name, productPage(product, tree), undefined, product.description.slice(0, 160));
+      return render(product.name, productPage(product, tree), undefined, summary(product.description || `${product.name} at ${shopName}.`));
     });
     if (page === undefined) throw notFound('This product');
     // The cached page is the same for everyone; each visitor's "Add to cart" form gets their own CSRF

@@ -178,7 +178,7 @@ testEachDatabase('storefront: a product page shows vendor, breadcrumb, kind and 
     assert.match(laptop, /<a href="\/categories\/hardware">Hardware<\/a><\/li><li><a href="\/categories\/laptops">Laptops<\/a><\/li><li aria-current="page">Corvid Aero 14<\/li>/);
     assert.match(
       laptop,
-      /<th scope="row">Core i5, 16 GB, 512 GB SSD<\/th><td><code>CV-AERO14-I5-16<\/code><\/td><td><span class="price">\$1,099\.00<\/span> <span class="currency">USD<\/span><\/td><td><span class="stock stock-in">In stock: 12<\/span>/,
+      /<span class="buy-option-name">Core i5, 16 GB, 512 GB SSD<\/span> <span class="meta">SKU <code>CV-AERO14-I5-16<\/code><\/span> <span class="price">\$1,099\.00<\/span> <span class="currency">USD<\/span><\/label> <span class="stock stock-in">In stock: 12<\/span>/,
     );
     assert.match(laptop, /CV-AERO14-I7-32.*\$1,499\.00.*In stock: 5/);
 

@@ -4,6 +4,7 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
+import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
 import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
 import { lockDataDir } from './data-dir-lock.ts';
@@ -60,7 +61,8 @@ async function openPGlite(dir: string | null, template?: Blob): Promise<Database
   const unlock = dir ? lockDataDir(dir) : () => {};
   let client: PGlite;
   try {
-    const options = { parsers: { [INT8_OID]: parseInt8 }, ...(template && !dir ? { loadDataDir: template } : {}) };
+    // pg_trgm serves the storefront's partial-word and typo-tolerant search (decision 0037).
+    const options = { parsers: { [INT8_OID]: parseInt8 }, extensions: { pg_trgm }, ...(template && !dir ? { loadDataDir: template } : {}) };
     client = await PGlite.create(dir ?? undefined, options);
   } catch (err) {
     unlock();

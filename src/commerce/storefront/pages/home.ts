@@ -17,6 +17,6 @@ ${categoryLinks(tree)}
 </section>
 <section aria-labelledby="featured">
 <h2 id="featured">Featured products</h2>
-${featured.length ? productGrid(featured) : html`<p>The shelves are empty for now.</p>`}
+${featured.length ? productGrid(featured, 3) : html`<p>The shelves are empty for now.</p>`}
 </section>`;
 }

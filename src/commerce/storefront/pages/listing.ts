@@ -13,6 +13,8 @@ export interface ListingPageOptions {
   listing: ProductListing;
   hrefFor: (page: number) => string;
   emptyText: string;
+  /** The sort and filter form. */
+  filters?: SafeHtml;
 }
 
 export function listingPage(o: ListingPageOptions): SafeHtml {
@@ -20,9 +22,10 @@ export function listingPage(o: ListingPageOptions): SafeHtml {
   return html`${o.trail ? breadcrumbs(o.trail) : ''}
 <h1>${o.heading}</h1>
 ${o.lead ?? ''}
+${o.filters ?? ''}
 ${categoryLinks(o.tree, o.current)}
 <section aria-label="Products">
-${o.listing.items.length ? productGrid(o.listing.items) : html`<p>${o.emptyText}</p>`}
+${o.listing.items.length ? productGrid(o.listing.items, 2) : html`<p>${o.emptyText}</p>`}
 </section>
 ${pagination(o.listing.page, pages, o.hrefFor)}`;
 }

@@ -1,35 +1,23 @@
-// Pieces several storefront pages share: product cards, prices, stock, badges, pagination.
-import { formatMoney } from '../../../web/format.ts';
+// Pieces several storefront pages share: catalogue rows as product cards, category links,
+// breadcrumbs, pagination.
 import { html, type SafeHtml } from '../../../web/template.ts';
 import { imagePlaceholder, responsiveImage } from '../../../web/image.ts';
 import { imageUrl } from '../../../media/index.ts';
-import type { ProductSummary, Category, ProductKind, ProductImage } from '../../catalogue/index.ts';
+import { productGrid as grid, type ProductCardProps } from '../../../web/shop.ts';
+import type { ProductSummary, Category, ProductImage } from '../../catalogue/index.ts';
 import type { CategoryTree } from '../category-tree.ts';
 
-const kindLabels: Record<ProductKind, string> = {
-  digital: 'Digital',
-  physical: 'Physical',
-  service: 'Service',
-};
-
-export function kindBadge(kind: ProductKind): SafeHtml {
-  return html`<span class="badge badge-${kind}">${kindLabels[kind]}</span>`;
-}
-
-export function price(minor: number, currency: string): SafeHtml {
-  return html`<span class="price">${formatMoney(minor, currency)}</span> <span class="currency">${currency}</span>`;
-}
-
-/** Stock of one variant: a count, "Out of stock", or no limit when stock is not tracked. */
-export function stockText(stock: number | null): SafeHtml {
-  if (stock === null) return html`<span class="stock">Always available</span>`;
-  if (stock <= 0) return html`<span class="stock stock-out">Out of stock</span>`;
-  return html`<span class="stock stock-in">In stock: ${stock}</span>`;
-}
-
-function summaryStock(stock: number | null): SafeHtml | '' {
-  if (stock === null) return '';
-  return stock > 0 ? html`<span class="stock stock-in">In stock</span>` : html`<span class="stock stock-out">Out of stock</span>`;
+export function cardOf(p: ProductSummary, headingLevel: 2 | 3): ProductCardProps {
+  return {
+    href: `/products/${p.slug}`,
+    name: p.name,
+    meta: p.category_name ? [p.vendor_name, p.category_name] : [p.vendor_name],
+    kind: p.kind,
+    price: p.min_price_minor !== null && p.currency !== null ? { minor: p.min_price_minor, currency: p.currency, from: p.variant_count > 1 } : null,
+    ...(p.stock === null ? {} : { inStock: p.stock > 0 }),
+    headingLevel,
+    picture: productPicture(p.image, '(min-width: 40rem) 20rem, 100vw'),
+  };
 }
 
 /** A product's picture at the widths the media store made of it, or the placeholder when there is none. */
@@ -39,18 +27,8 @@ export function productPicture(image: ProductImage | null, sizes: string, eager 
   return responsiveImage({ sources, width: image.width, height: image.height, alt: image.alt, sizes, eager, className: 'product-image' });
 }
 
-export function productCard(p: ProductSummary): SafeHtml {
-  const from = p.variant_count > 1 ? 'From ' : '';
-  return html`<li class="card">
-${productPicture(p.image, '(min-width: 40rem) 20rem, 100vw')}
-<h3><a href="/products/${p.slug}">${p.name}</a></h3>
-<p class="meta">${p.vendor_name}${p.category_name ? html` · ${p.category_name}` : ''}</p>
-<p>${kindBadge(p.kind)} ${p.min_price_minor !== null && p.currency !== null ? html`${from}${price(p.min_price_minor, p.currency)}` : html`<span class="meta">No price yet</span>`} ${summaryStock(p.stock)}</p>
-</li>`;
-}
-
-export function productGrid(items: readonly ProductSummary[]): SafeHtml {
-  return html`<ul class="grid">${items.map(productCard)}</ul>`;
+export function productGrid(items: readonly ProductSummary[], headingLevel: 2 | 3): SafeHtml {
+  return grid(items.map((p) => cardOf(p, headingLevel)));
 }
 
 export function categoryLinks(tree: CategoryTree, current?: Category): SafeHtml {
@@ -80,4 +58,12 @@ ${page > 1 ? html`<a rel="prev" href="${hrefFor(page - 1)}">Previous page</a>` :
 <span>Page ${page} of ${pages}</span>
 ${page < pages ? html`<a rel="next" href="${hrefFor(page + 1)}">Next page</a>` : ''}
 </nav>`;
+}
+
+/** A meta description: the text's first sentence or so, whole words, at most 155 characters. */
+export function summary(text: string, max = 155): string {
+  const flat = text.replace(/\s+/g, ' ').trim();
+  if (flat.length <= max) return flat;
+  const cut = flat.slice(0, max - 1);
+  return `${cut.slice(0, Math.max(cut.lastIndexOf(' '), 40)).replace(/[\s,.;:–—-]+$/, '')}…`;
 }

@@ -1,9 +1,10 @@
-// A product page: what it is, who makes it, where it sits in the shop, and each variant's SKU,
-// price and availability.
+// A product page: what it is, who makes it, where it sits in the shop, and the buy box (each
+// variant's price, SKU and availability, a quantity, "Add to cart") right under its name.
 import { html, type SafeHtml } from '../../../web/template.ts';
-import type { ProductDetail, VariantView, ProductKind } from '../../catalogue/index.ts';
+import type { ProductDetail, ProductKind } from '../../catalogue/index.ts';
 import type { CategoryTree } from '../category-tree.ts';
-import { breadcrumbs, kindBadge, price, productPicture, stockText } from './parts.ts';
+import { buyBox, kindBadge } from '../../../web/shop.ts';
+import { breadcrumbs, productPicture } from './parts.ts';
 
 /** Stands for the visitor's CSRF token in the cached page; the route puts the real one in per request. */
 export const CSRF_PLACEHOLDER = '__custodian_csrf__';
@@ -21,18 +22,6 @@ export function withCsrfToken(page: Buffer, token: string): Buffer {
   return from === 0 ? page : Buffer.concat([...parts, page.subarray(from)]);
 }
 const MAX_QUANTITY = 99;
-
-/** "Add to cart" for a variant that can be bought (stock untracked or on hand); otherwise why not. */
-function addToCart(v: VariantView, productName: string): SafeHtml {
-  if (v.stock !== null && v.stock <= 0) return html`<span class="stock stock-out">Out of stock</span>`;
-  const max = v.stock === null ? MAX_QUANTITY : Math.min(MAX_QUANTITY, v.stock);
-  const label = v.name === 'Standard' ? productName : `${productName} (${v.name})`;
-  return html`<form method="post" action="/cart/add" class="add-to-cart">
-<input type="hidden" name="_csrf" value="${CSRF_PLACEHOLDER}"><input type="hidden" name="variant_id" value="${v.id}">
-<label for="qty-${v.id}">Quantity</label> <input id="qty-${v.id}" name="quantity" type="number" inputmode="numeric" min="1" max="${max}" value="1" required>
-<button type="submit" aria-label="Add ${label} to cart">Add to cart</button>
-</form>`;
-}
 
 const kindNotes: Record<ProductKind, string> = {
   digital: 'A digital product: delivered as a download or licence key, so no shipping address is needed.',
@@ -60,17 +49,14 @@ ${breadcrumbs(trail)}
 <h1>${p.name}</h1>
 <p class="meta">By <span class="vendor">${p.vendor.name}</span> ${kindBadge(p.kind)}</p>
 <div class="gallery">${productPicture(p.images[0] ?? null, '(min-width: 64rem) 40rem, 100vw', true)}${p.images.slice(1).map((i) => productPicture(i, '10rem'))}</div>
+${buyBox({
+  action: '/cart/add',
+  csrfToken: CSRF_PLACEHOLDER,
+  maxQuantity: MAX_QUANTITY,
+  options: p.variants.map((v) => ({ id: v.id, name: v.name, sku: v.sku, minor: v.price_minor, currency: v.currency, stock: v.stock })),
+})}
+<h2>About this product</h2>
 <div class="description">${paragraphs(p.description)}</div>
 <p class="meta">${kindNotes[p.kind]}</p>
-<table class="variants">
-<caption>Options</caption>
-<thead><tr><th scope="col">Option</th><th scope="col">SKU</th><th scope="col">Price</th><th scope="col">Availability</th><th scope="col">Buy</th></tr></thead>
-<tbody>
-${p.variants.map(
-  (v) => html`<tr><th scope="row">${v.name}</th><td><code>${v.sku}</code></td><td>${price(v.price_minor, v.currency)}</td><td>${stockText(v.stock)}</td><td>${addToCart(v, p.name)}</td></tr>`,
-)}
-</tbody>
-</table>
-${p.variants.length === 0 ? html`<p>This product has no options on sale yet.</p>` : ''}
 </article>`;
 }
