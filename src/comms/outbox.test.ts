@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
 import { testEachDatabase } from '../platform/testing/databases.ts';
-import { type MailTemplate, queueMail, SEND_JOB } from './outbox.ts';
+import { test } from 'node:test';
+import { type MailTemplate, mailTemplatesOf, queueMail, SEND_JOB } from './outbox.ts';
 
 const note: MailTemplate = {
   name: 'test.outbox-note',
@@ -63,4 +64,16 @@ testEachDatabase('queueMail refuses requests the outbox must not hold', async ({
   await assert.rejects(queueMail(db, { ...request('not-a-subject') }), /subject must be/);
   await assert.rejects(queueMail(db, { ...request(subject), purpose: 'Account Stuff' }), /not a purpose id/);
   assert.deepEqual(await counts(db), { outbox: 0, jobs: 0 });
+});
+
+test('two modules declaring a template under one name stop start; one template declared twice is harmless', () => {
+  assert.throws(
+    () =>
+      mailTemplatesOf([
+        { name: 'a', migrations: [], mailTemplates: [note] },
+        { name: 'b', migrations: [], mailTemplates: [{ ...note }] },
+      ]),
+    /test.outbox-note is declared by both module a and module b/,
+  );
+  assert.equal(mailTemplatesOf([{ name: 'a', migrations: [], mailTemplates: [note, note] }]).get('test.outbox-note'), note);
 });

@@ -1,9 +1,10 @@
 // Mail templates: declared by the module that owns the mail as its Module's `mailTemplates` (names
-// are `<module>.<what>`, e.g. `accounts.password-reset`), and collected by the composition root
-// into `wiring.mailTemplates`, where the send job finds a queued message's template by name. A template renders a subject line, a plain
-// text body and optionally an HTML body (through html``, which escapes every value). It sees the
-// non-personal parameters stored in the outbox, the shop's name and address, and the personal
-// values read through the privacy kernel at send time, by category.
+// are `<module>.<what>`, e.g. `accounts.password-reset`) and collected by the composition root into
+// `wiring.mailTemplates`, where the send job finds a queued message's template by name (decision
+// 0034). A template renders a subject line, a plain text body and optionally an HTML body (through
+// html``, which escapes every value). It sees the non-personal parameters stored in the outbox, the
+// shop's name and address, and the personal values read through the privacy kernel at send time,
+// by category.
 import type { Module } from '../platform/module.ts';
 import type { PersonalValue } from '../privacy/index.ts';
 import type { SafeHtml } from '../web/template.ts';
