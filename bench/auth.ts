@@ -18,7 +18,7 @@ import { createScratchPostgres } from '../src/platform/testing/databases.ts';
 import { loadConfig } from '../src/platform/config.ts';
 import { createLogger } from '../src/platform/logger.ts';
 import { buildApp } from '../src/web/app.ts';
-import { allMigrations, modules } from '../src/modules.ts';
+import { allMigrations, modules, wiringOf } from '../src/modules.ts';
 import { currentParams, hashPassword, verifyPassword, prepareSignUp, signUp } from '../src/accounts/index.ts';
 
 const usage = 'Usage: npm run bench -- auth [--logins 60] [--concurrency 4] [--hashes 10] [--database-url postgres://…]\n';
@@ -37,7 +37,7 @@ async function hashCost(count: number): Promise<{ hashMs: number; verifyMs: numb
 
 async function logins(database: DatabaseHandle, total: number, concurrency: number): Promise<{ perSecond: number; p50: number; p95: number }> {
   const config = loadConfig({ DATA_DIR: mkdtempSync(join(tmpdir(), 'custodian-bench-')), LOG_LEVEL: 'silent', RATE_LIMIT_PER_MINUTE: '0', DEMO_DATA: 'false', RUN_WORKER: 'false' });
-  const app = await buildApp({ config, database, logger: createLogger('silent'), modules, staffApiToken: 'bench-token-0123456789abcdef0123456789abcdef' });
+  const app = await buildApp({ config, database, logger: createLogger('silent'), modules, wiring: wiringOf(modules), staffApiToken: 'bench-token-0123456789abcdef0123456789abcdef' });
   try {
     const prepared = await prepareSignUp(who);
     await database.db.transaction().execute((trx) => signUp(app.accounts.deps, trx, prepared.input, prepared.hash));

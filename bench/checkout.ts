@@ -26,7 +26,7 @@ import { createCategory, createProduct, createVendor } from '../src/commerce/cat
 import { addToCart, createCart } from '../src/commerce/cart/index.ts';
 import { placeOrder, type CheckoutDeps, checkoutSettings, realPorts } from '../src/commerce/checkout/index.ts';
 import { makePaymentsModule, type PaymentProcessor, processorSet } from '../src/commerce/payments/index.ts';
-import { modules } from '../src/modules.ts';
+import { modules, wiringOf } from '../src/modules.ts';
 import { loadConfig } from '../src/platform/config.ts';
 import { openDatabase, type DatabaseHandle, type Db } from '../src/platform/db/database.ts';
 import { migrate, runSql } from '../src/platform/db/migrate.ts';
@@ -216,7 +216,7 @@ async function benchOn(database: DatabaseHandle, checkouts: number, concurrency:
   const logger = createLogger('silent', new Writable({ write: (_c, _e, done) => done() }));
   const processor = fakeProcessor();
   const benchModules = modules.map((m) => (m.name === 'payments' ? makePaymentsModule({ processors: () => processorSet(processor) }) : m));
-  const app = await buildApp({ config, database, logger, modules: benchModules, staffApiToken: 'bench-staff-token-0123456789abcdef0123456789' });
+  const app = await buildApp({ config, database, logger, modules: benchModules, wiring: wiringOf(benchModules), staffApiToken: 'bench-staff-token-0123456789abcdef0123456789' });
   await app.ready();
   try {
     const deps: CheckoutDeps = { ports: realPorts(app), kernel: app.privacy, settings: checkoutSettings(config) };

@@ -62,7 +62,7 @@ const API_TOKEN_ACTOR = testActor('bench.shipping');
 import { PROCESSOR_RECIPIENT, makePaymentsModule, PAYMENTS_ACTOR, type PaymentProcessor, processorSet } from '../src/commerce/payments/index.ts';
 import { sealContext, sendQueuedMail, SEND_ACTOR, spoolDir } from '../src/comms/index.ts';
 import { startSmtpSink, type SmtpSink } from '../src/comms/testing/smtp-sink.ts';
-import { modules } from '../src/modules.ts';
+import { modules, wiringOf } from '../src/modules.ts';
 import { loadConfig, type Config } from '../src/platform/config.ts';
 import { openDatabase, type DatabaseHandle, type Db } from '../src/platform/db/database.ts';
 import { migrate } from '../src/platform/db/migrate.ts';
@@ -202,7 +202,7 @@ async function openShop(database: DatabaseHandle, spool: boolean): Promise<Shop>
   const logger = createLogger('silent', new Writable({ write: (_c, _e, done) => done() }));
   const processor = fakeProcessor();
   const benchModules = modules.map((m) => (m.name === 'payments' ? makePaymentsModule({ processors: () => processorSet(processor) }) : m));
-  const app = await buildApp({ config, database, logger, modules: benchModules, staffApiToken: 'bench-staff-token-0123456789abcdef0123456789' });
+  const app = await buildApp({ config, database, logger, modules: benchModules, wiring: wiringOf(benchModules), staffApiToken: 'bench-staff-token-0123456789abcdef0123456789' });
   await app.ready();
   const db = database.db;
   const vendor = await createVendor(db, { slug: 'bench', name: 'Bench Vendor' });
@@ -238,7 +238,7 @@ async function openShop(database: DatabaseHandle, spool: boolean): Promise<Shop>
     processorId: processor.id,
     sink,
     spent: null,
-    rights: { kernel, config, holders: () => timed, now: () => new Date(), log: logger },
+    rights: { kernel, config, holders: () => timed, now: () => new Date(), log: logger, wiring: app.wiring },
     checkout: { ports, kernel: app.privacy, settings: checkoutSettings(config) },
     orders: ordersDeps(app),
   };
@@ -249,7 +249,7 @@ async function openShop(database: DatabaseHandle, spool: boolean): Promise<Shop>
 async function sendMail(shop: Shop, subject: string): Promise<void> {
   const { rows } = await sql<{ id: string }>`select id from comms_outbox where subject_id = ${subject}::uuid and status = 'queued' order by created_at, id`.execute(shop.db);
   for (const { id } of rows) {
-    await sendQueuedMail({ messageId: id }, { db: shop.db, log: shop.logger, jobId: 0, attempt: 1, services: { config: shop.config, privacy: shop.kernel } });
+    await sendQueuedMail({ messageId: id }, { db: shop.db, log: shop.logger, jobId: 0, attempt: 1, services: { config: shop.config, privacy: shop.kernel, wiring: shop.app.wiring } });
   }
 }
 

@@ -22,20 +22,16 @@ function refuseToStart(err: unknown): never {
   throw err;
 }
 
-let config;
-try {
-  config = loadConfig();
-} catch (err) {
-  refuseToStart(err);
-}
+const config = (() => {
+  try {
+    return loadConfig();
+  } catch (err) {
+    return refuseToStart(err);
+  }
+})();
 
 const logger = createLogger(config.logLevel);
-let shop: RunningShop;
-try {
-  shop = await startShop(config, logger);
-} catch (err) {
-  refuseToStart(err);
-}
+const shop: RunningShop = await startShop(config, logger).catch(refuseToStart);
 
 const engine = shop.database.engine === 'pglite' ? `embedded PGlite in ${config.dataDir}/pglite` : 'PostgreSQL (DATABASE_URL)';
 const tokenSource = config.staffApiToken ? 'STAFF_API_TOKEN' : staffTokenPath(config);
@@ -66,23 +62,27 @@ ${
 Stop with Ctrl+C.
 `);
 
-let signalled = false;
-for (const signal of ['SIGTERM', 'SIGINT'] as const) {
-  process.on(signal, () => {
-    if (signalled) return;
-    signalled = true;
-    logger.info({ signal }, 'shutting down: finishing in-flight requests');
-    const force = setTimeout(() => {
-      logger.error('shutdown grace period over; exiting');
-      process.exit(1);
-    }, config.shutdownGraceMs);
-    force.unref();
-    shop.stop().then(
-      () => process.exit(0),
-      (err: unknown) => {
-        logger.error({ err }, 'shutdown failed');
+// Either signal, once: let in-flight requests finish, then exit.
+function stopOnSignal(): void {
+  let signalled = false;
+  for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+    process.on(signal, () => {
+      if (signalled) return;
+      signalled = true;
+      logger.info({ signal }, 'shutting down: finishing in-flight requests');
+      const force = setTimeout(() => {
+        logger.error('shutdown grace period over; exiting');
         process.exit(1);
-      },
-    );
-  });
+      }, config.shutdownGraceMs);
+      force.unref();
+      shop.stop().then(
+        () => process.exit(0),
+        (err: unknown) => {
+          logger.error({ err }, 'shutdown failed');
+          process.exit(1);
+        },
+      );
+    });
+  }
 }
+stopOnSignal();

@@ -1,9 +1,11 @@
-// The composition root: every module, in dependency order (the privacy kernel first once it
-// exists). Migrations run in this order; routes register in this order.
+// The composition root: every module, in dependency order (the privacy kernel first). Migrations
+// run in this order; routes register in this order. What modules declare for one another
+// (listeners, mail templates) is collected here into one `Wiring`, which the processes hand to the
+// app and to their workers (decision 0034).
 import { accountsModule } from './accounts/index.ts';
 import { catalogueModule } from './commerce/catalogue/index.ts';
 import { cartModule } from './commerce/cart/index.ts';
-import { commsModule } from './comms/index.ts';
+import { commsModule, mailTemplatesOf } from './comms/index.ts';
 import { contentModule } from './content/index.ts';
 import { checkoutModule } from './commerce/checkout/index.ts';
 import { storefrontModule } from './commerce/storefront/index.ts';
@@ -13,28 +15,40 @@ import { idempotencyModule } from './platform/idempotency/index.ts';
 import { paymentsModule } from './commerce/payments/index.ts';
 import { brandModule } from './brand/index.ts';
 import { mediaModule } from './media/index.ts';
-import type { Module } from './platform/module.ts';
+import { collectListeners, type Module, type Wiring } from './platform/module.ts';
 import { privacyModule, holdersOf } from './privacy/index.ts';
 import { makeRightsModule } from './rights/index.ts';
 
-export const modules: Module[] = [
-  privacyModule,
-  jobsModule,
-  idempotencyModule,
-  mediaModule,
-  commsModule,
-  accountsModule,
-  // After accounts: its pages' forms are guarded by the CSRF hook accounts adds at the root.
-  brandModule,
-  catalogueModule,
-  cartModule,
-  storefrontModule,
-  contentModule,
-  ordersModule,
-  paymentsModule,
-  checkoutModule,
-];
-// Rights comes last: it reaches every module's personal data through the holders they declare.
-modules.push(makeRightsModule({ holders: () => holdersOf(modules) }));
+/** The shop's modules; `extra` (a test's own, e.g. one declaring a test mail template) come before rights. */
+export function shopModules(extra: readonly Module[] = []): Module[] {
+  const all: Module[] = [
+    privacyModule,
+    jobsModule,
+    idempotencyModule,
+    mediaModule,
+    commsModule,
+    accountsModule,
+    // After accounts: its pages' forms are guarded by the CSRF hook accounts adds at the root.
+    brandModule,
+    catalogueModule,
+    cartModule,
+    storefrontModule,
+    contentModule,
+    ordersModule,
+    paymentsModule,
+    checkoutModule,
+    ...extra,
+    // Rights comes last: it reaches every module's personal data through the holders they declare.
+    makeRightsModule({ holders: () => holdersOf(all) }),
+  ];
+  return all;
+}
+
+export const modules: readonly Module[] = shopModules();
 
 export const allMigrations = modules.flatMap((m) => m.migrations);
+
+/** What `modules` declare for one another, collected: `app.wiring` and `services.wiring` of their workers. */
+export function wiringOf(of: readonly Module[]): Wiring {
+  return { listeners: collectListeners(of), mailTemplates: mailTemplatesOf(of) };
+}

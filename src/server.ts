@@ -6,10 +6,11 @@ import { migrate } from './platform/db/migrate.ts';
 import { secureDataDir } from './platform/data-dir.ts';
 import { anchorPathFor } from './privacy/index.ts';
 import type { Logger } from './platform/logger.ts';
+import type { Module } from './platform/module.ts';
 import { resolveStaffToken } from './platform/staff-token.ts';
 import { collectJobs, Worker } from './platform/jobs/index.ts';
 import { buildApp } from './web/app.ts';
-import { allMigrations, modules } from './modules.ts';
+import { modules as shopModules, wiringOf } from './modules.ts';
 import { seedDemoShop } from './demo/index.ts';
 import { mediaStorage } from './media/index.ts';
 import { needsBundledSandbox, startBundledSandbox } from './sandbox-processor/index.ts';
@@ -35,11 +36,21 @@ export async function openShopDatabase(config: Config, logger?: Logger): Promise
   return database;
 }
 
-export async function startShop(config: Config, logger: Logger): Promise<RunningShop> {
+export interface StartOptions {
+  /** Default: the shop's modules (src/modules.ts); a test may add its own (a mail template, a job). */
+  modules?: readonly Module[];
+}
+
+export async function startShop(config: Config, logger: Logger, options: StartOptions = {}): Promise<RunningShop> {
+  const modules = options.modules ?? shopModules;
+  const wiring = wiringOf(modules);
   // Cheap password hashing is for the test harness only (decision 0031); no setting turns it on.
   if (config.testPasswordCosts) throw new Error('refusing to start: test password-hashing costs are set; a shop hashes passwords at production costs');
   const database = await openShopDatabase(config, logger);
-  const applied = await migrate(database.db, allMigrations);
+  const applied = await migrate(
+    database.db,
+    modules.flatMap((m) => m.migrations),
+  );
   if (applied.length) logger.info({ applied }, 'migrations applied');
   if (config.demoData) {
     const seeded = await seedDemoShop(database.db, { media: mediaStorage(config) });
@@ -49,13 +60,13 @@ export async function startShop(config: Config, logger: Logger): Promise<Running
   // Its own process, port and storage (decision 0017); the shop and its worker are told its address.
   const sandbox = needsBundledSandbox(config) ? await startBundledSandbox(config, logger) : null;
   if (sandbox) config = { ...config, payments: { ...config.payments, sandboxUrl: sandbox.url } };
-  const app = await buildApp({ config, database, logger, modules, staffApiToken });
+  const app = await buildApp({ config, database, logger, modules, wiring, staffApiToken });
   const address = await app.listen({ host: config.host, port: config.port });
   const port = new URL(address).port;
   const url = config.port === 0 ? `http://localhost:${port}` : config.publicUrl;
   sandbox?.setWebhookUrl(`${address}/payments/webhook/sandbox`);
   const worker = config.runWorker
-    ? new Worker({ database, ...collectJobs(modules), services: { config, privacy: app.privacy }, logger, concurrency: config.workerConcurrency, pollMs: config.workerPollMs })
+    ? new Worker({ database, ...collectJobs(modules), services: { config, privacy: app.privacy, wiring }, logger, concurrency: config.workerConcurrency, pollMs: config.workerPollMs })
     : null;
   await worker?.start();
 

@@ -9,7 +9,7 @@ import { collectJobs, Worker } from './platform/jobs/index.ts';
 import { createLogger } from './platform/logger.ts';
 import type { Module } from './platform/module.ts';
 import { startKernel, type PrivacyKernel, PrivacySetupError } from './privacy/index.ts';
-import { allMigrations, modules } from './modules.ts';
+import { allMigrations, modules, wiringOf } from './modules.ts';
 import { openShopDatabase } from './server.ts';
 
 /**
@@ -57,12 +57,13 @@ export async function runWorkerProcess(extraModules: readonly Module[] = []): Pr
     throw err;
   }
 
-  const { handlers, schedules } = collectJobs([...modules, ...extraModules]);
+  const all = [...modules, ...extraModules];
+  const { handlers, schedules } = collectJobs(all);
   const worker = new Worker({
     database,
     handlers,
     schedules,
-    services: { config, privacy },
+    services: { config, privacy, wiring: wiringOf(all) },
     logger,
     concurrency: config.workerConcurrency,
     pollMs: config.workerPollMs,

@@ -55,7 +55,7 @@ testEachDatabase(
     const bed = await paymentsTestBed(database, { SMTP_URL: sink.url, LOG_LEVEL: 'debug', CHECKOUT_REQUIRE_PHONES: 'true' });
     t.after(() => bed.close());
     const { app, logs } = bed;
-    const worker = testWorker(database, commsModule.jobs ?? {}, { services: { config: bed.config, privacy: app.privacy } });
+    const worker = testWorker(database, commsModule.jobs ?? {}, { services: { config: bed.config, privacy: app.privacy, wiring: app.wiring } });
     await worker.start();
     t.after(() => worker.stop(5000));
 
@@ -216,7 +216,7 @@ testEachDatabase('checkout: a declined card leaves the order waiting with the wa
 
   // An hour later, the expiry job (with the ports a worker process builds from its services): asked once more, the processor says open; the order is cancelled, the stock back.
   await sql`update checkout_attempts set created_at = now() - interval '2 hours'`.execute(database.db);
-  const ports = jobPorts({ services: { config: bed.config, privacy: app.privacy } });
+  const ports = jobPorts({ services: { config: bed.config, privacy: app.privacy, wiring: app.wiring } });
   const cancelled = await expireWaitingPayments(ports, database.db, PAYMENT_WAIT_MINUTES);
   assert.equal(cancelled, 1);
   assert.equal((await sql<{ status: string }>`select status from orders`.execute(database.db)).rows[0]!.status, 'cancelled');

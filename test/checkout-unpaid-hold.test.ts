@@ -53,7 +53,7 @@ testEachDatabase('an anonymous visitor cannot hold a product’s whole stock wit
 
   // When the unpaid order lapses, its network may hold stock again; the digest of the network goes with it.
   await sql`update checkout_attempts set created_at = now() - interval '2 hours' where order_id = ${(some.json() as { order_id: string }).order_id}::uuid`.execute(db);
-  assert.equal(await expireWaitingPayments(jobPorts({ services: { config: bed.config, privacy: app.privacy } }), db, PAYMENT_WAIT_MINUTES), 1);
+  assert.equal(await expireWaitingPayments(jobPorts({ services: { config: bed.config, privacy: app.privacy, wiring: app.wiring } }), db, PAYMENT_WAIT_MINUTES), 1);
   assert.equal((await cardCheckout(app, '198.51.100.150', shop.rtr1, 1)).statusCode, 201);
   const { rows } = await sql<{ n: number }>`select count(*)::int as n from checkout_attempts where source is not null and state <> 'awaiting_payment'`.execute(db);
   assert.equal(rows[0]!.n, 0);

@@ -9,7 +9,7 @@ import { enqueue, collectJobs } from '../src/platform/jobs/index.ts';
 import { testWorker, waitFor } from '../src/platform/jobs/testing/support.ts';
 import { testEachDatabase } from '../src/platform/testing/databases.ts';
 import { startKernel } from '../src/privacy/index.ts';
-import { modules } from '../src/modules.ts';
+import { modules, wiringOf } from '../src/modules.ts';
 import { placeCardOrder } from './checkout-support.ts';
 
 testEachDatabase('settlement: the reconcile job of a worker without the web app moves a paid order to paid and clears its cart', async (database, t) => {
@@ -22,7 +22,7 @@ testEachDatabase('settlement: the reconcile job of a worker without the web app 
 
   // What worker.ts gives a worker: the settings and a kernel of its own, every module's jobs.
   const privacy = await startKernel({ db: database.db, datamapDir: bed.config.datamapDir, keyringPath: bed.config.keyringPath, region: bed.config.dataRegion });
-  const worker = testWorker(database, collectJobs(modules).handlers, { services: { config: bed.config, privacy } });
+  const worker = testWorker(database, collectJobs(modules).handlers, { services: { config: bed.config, privacy, wiring: wiringOf(modules) } });
   await worker.start();
   t.after(() => worker.stop(5000));
   await enqueue(database.db, RECONCILE_JOB);

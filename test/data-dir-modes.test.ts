@@ -12,7 +12,8 @@ import { createLogger } from '../src/platform/logger.ts';
 import { testEachDatabase } from '../src/platform/testing/databases.ts';
 import { testActor } from '../src/privacy/testing.ts';
 import { queueMail } from '../src/comms/index.ts';
-import { WELCOME } from '../src/comms/testing/welcome-template.ts';
+import { WELCOME, welcomeModule } from '../src/comms/testing/welcome-template.ts';
+import { modules } from '../src/modules.ts';
 import { startShop } from '../src/server.ts';
 
 function walk(dir: string): { path: string; mode: number; dir: boolean }[] {
@@ -54,7 +55,7 @@ testEachDatabase(
         ...(database.url ? { DATABASE_URL: database.url } : {}),
       });
       const run = async (work: (shop: Awaited<ReturnType<typeof startShop>>) => Promise<void>) => {
-        const shop = await startShop(config, createLogger('silent'));
+        const shop = await startShop(config, createLogger('silent'), { modules: [...modules, welcomeModule] });
         try {
           await work(shop);
         } finally {

@@ -34,7 +34,7 @@ testEachDatabase('a guest checkout makes a pending account with name, email and 
   const sink = await startSmtpSink();
   t.after(() => sink.stop());
   const { app, config } = await buildTestApp(database, { SMTP_URL: sink.url });
-  const worker = testWorker(database, collectJobs(modules).handlers, { services: { config, privacy: app.privacy } });
+  const worker = testWorker(database, collectJobs(modules).handlers, { services: { config, privacy: app.privacy, wiring: app.wiring } });
   try {
     const found = await database.db.transaction().execute((trx) => app.accounts.customerForCheckout(trx, buyer));
     assert.equal(found.created, true);

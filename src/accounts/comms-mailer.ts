@@ -2,7 +2,7 @@
 // 'account' (transactional mail about the person's own account).
 import { queueMail, type SecretSealer } from '../comms/index.ts';
 import type { AccountMailer } from './mail.ts';
-import './mail-templates.ts';
+import { accountTemplate } from './mail-templates.ts';
 
 /** The mailer for a shop's kernel, which seals the links with one-time tokens in the outbox. */
 export const commsMailerFor =
@@ -10,7 +10,14 @@ export const commsMailerFor =
   async (db, mail) => {
     await queueMail(
       db,
-      { subject: mail.subject, purpose: 'account', template: mail.template, params: mail.params, addressRef: mail.addressRef, ...(mail.idempotencyKey ? { idempotencyKey: mail.idempotencyKey } : {}) },
+      {
+        subject: mail.subject,
+        purpose: 'account',
+        template: accountTemplate(mail.template),
+        params: mail.params,
+        addressRef: mail.addressRef,
+        ...(mail.idempotencyKey ? { idempotencyKey: mail.idempotencyKey } : {}),
+      },
       { kernel },
     );
   };

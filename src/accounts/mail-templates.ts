@@ -1,7 +1,7 @@
-// The account mails, registered with the comms outbox. Every value a template shows is a link
+// The account mails, declared as the accounts module's `mailTemplates`. Every value a template shows is a link
 // with an opaque token or the shop's own name; the recipient's address is read through the
 // kernel when the mail is sent (comms decision 0013), so nothing here holds personal data.
-import { registerTemplate, type MailTemplate, type TemplateInput, paragraphTemplate, param as p } from '../comms/index.ts';
+import { type MailTemplate, type TemplateInput, paragraphTemplate, param as p } from '../comms/index.ts';
 import type { AccountTemplate } from './mail.ts';
 
 // `link` always carries a one-time token: the outbox keeps it sealed by the kernel (decision 0025).
@@ -122,4 +122,9 @@ export const accountTemplates: MailTemplate[] = [
   ),
 ];
 
-for (const t of accountTemplates) registerTemplate(t);
+/** The account template of this name; a name without one is a mistake in the code, as before. */
+export function accountTemplate(name: AccountTemplate): MailTemplate {
+  const found = accountTemplates.find((t) => t.name === name);
+  if (!found) throw new Error(`accounts: no mail template named ${name}`);
+  return found;
+}

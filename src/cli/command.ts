@@ -3,6 +3,7 @@
 // the command and prints its result, as a table or, with --json, as JSON.
 import type { Config } from '../platform/config.ts';
 import type { DatabaseHandle, Db } from '../platform/db/database.ts';
+import type { Wiring } from '../platform/module.ts';
 
 export interface FlagSpec {
   type: 'string' | 'boolean';
@@ -25,6 +26,8 @@ export interface CliContext {
   /** Migrations this run applied before the command (the runner migrates on every run). */
   applied: string[];
   commands: readonly CliCommand[];
+  /** What the shop's modules declare for one another (listeners, mail templates), for commands that run their flows. */
+  wiring: Wiring;
 }
 
 export interface CliResult {

@@ -6,7 +6,7 @@ import { ConfigError, loadConfig, type Config } from '../platform/config.ts';
 import type { DatabaseHandle } from '../platform/db/database.ts';
 import { migrate } from '../platform/db/migrate.ts';
 import { AppError } from '../platform/errors.ts';
-import { allMigrations } from '../modules.ts';
+import { allMigrations, modules, wiringOf } from '../modules.ts';
 import { openShopDatabase } from '../server.ts';
 import type { CliArgs, CliCommand, CliContext } from './command.ts';
 import { commandHelp, findCommand, usage } from './describe.ts';
@@ -103,6 +103,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
   };
   const ctx: CliContext = {
     commands: cliCommands,
+    wiring: wiringOf(modules),
     get config() {
       return opened(config);
     },

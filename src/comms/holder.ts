@@ -6,12 +6,11 @@ import { existsSync, unlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { sql } from 'kysely';
 import type { PersonalDataHolder } from '../privacy/index.ts';
-import { findTemplate } from './templates.ts';
 import { spoolDir } from './transport.ts';
 
 export const commsHolder: PersonalDataHolder = {
   tables: ['comms_outbox'],
-  async export({ db }, subject) {
+  async export({ db, wiring }, subject) {
     const { rows } = await sql<{ template: string; purpose: string; status: string; created_at: Date; sent_at: Date | null }>`
       select template, purpose, status, created_at, sent_at from comms_outbox where subject_id = ${subject}::uuid order by created_at, id`.execute(db);
     return [
@@ -20,7 +19,7 @@ export const commsHolder: PersonalDataHolder = {
         title: 'Mail we sent you',
         description: 'Every message to you: what it was, why we were allowed to send it (its purpose), and whether it went out. We do not keep the text once it is sent.',
         records: rows.map((r) => ({
-          message: findTemplate(r.template)?.title ?? r.template,
+          message: wiring.mailTemplates.get(r.template)?.title ?? r.template,
           purpose: r.purpose,
           status: r.status,
           queued_at: new Date(r.created_at).toISOString(),

@@ -1,7 +1,7 @@
 // The public entry of comms (the outbox): queueing mail, its templates, the module.
 // Any other file here is internal (decision 0032).
 export { commsModule } from './module.ts';
-export { type MailTemplate, type SecretSealer, type TemplateInput, queueMail, registerTemplate } from './outbox.ts';
+export { type MailTemplate, type MailTemplates, mailTemplatesOf, type SecretSealer, type TemplateInput, queueMail } from './outbox.ts';
 export { paragraphTemplate, param } from './paragraphs.ts';
 export { linkify, mailLayout } from './layout.ts';
 
@@ -9,5 +9,4 @@ export { linkify, mailLayout } from './layout.ts';
 export { sealContext } from './outbox.ts';
 export { SEND_ACTOR } from './recipient.ts';
 export { sendQueuedMail } from './send.ts';
-export { findTemplate } from './templates.ts';
 export { spoolDir } from './transport.ts';

@@ -2,16 +2,17 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
 import { testEachDatabase } from '../platform/testing/databases.ts';
-import { queueMail, registerTemplate, SEND_JOB } from './outbox.ts';
+import { test } from 'node:test';
+import { type MailTemplate, mailTemplatesOf, queueMail, SEND_JOB } from './outbox.ts';
 
-registerTemplate({
+const note: MailTemplate = {
   name: 'test.outbox-note',
   params: ['link'],
   personal: ['user.name'],
   render: ({ params }) => ({ subject: 'Note', text: `See ${params.link}` }),
-});
+};
 
-const request = (subject: string) => ({ subject, purpose: 'account', template: 'test.outbox-note', params: { link: 'https://shop.example/r/abc' } });
+const request = (subject: string) => ({ subject, purpose: 'account', template: note, params: { link: 'https://shop.example/r/abc' } });
 
 async function counts(db: Parameters<typeof queueMail>[0]) {
   const { rows } = await sql<{ outbox: number; jobs: number }>`
@@ -55,7 +56,7 @@ testEachDatabase('the same idempotency key queues one message and one job; reuse
 
 testEachDatabase('queueMail refuses requests the outbox must not hold', async ({ db }) => {
   const subject = randomUUID();
-  await assert.rejects(queueMail(db, { ...request(subject), template: 'test.nope' }), /no mail template named "test.nope"/);
+  await assert.rejects(queueMail(db, { ...request(subject), template: { ...note, name: 'Not A Name' } }), /must look like module.what/);
   await assert.rejects(queueMail(db, { ...request(subject), params: { link: 'mailto:someone@example.com' } }), /holds an email address/);
   await assert.rejects(queueMail(db, { ...request(subject), params: {} }), /needs parameter link/);
   await assert.rejects(queueMail(db, { ...request(subject), params: { link: 'x', extra: 1 } }), /takes no parameter extra/);
@@ -63,4 +64,16 @@ testEachDatabase('queueMail refuses requests the outbox must not hold', async ({
   await assert.rejects(queueMail(db, { ...request('not-a-subject') }), /subject must be/);
   await assert.rejects(queueMail(db, { ...request(subject), purpose: 'Account Stuff' }), /not a purpose id/);
   assert.deepEqual(await counts(db), { outbox: 0, jobs: 0 });
+});
+
+test('two modules declaring a template under one name stop start; one template declared twice is harmless', () => {
+  assert.throws(
+    () =>
+      mailTemplatesOf([
+        { name: 'a', migrations: [], mailTemplates: [note] },
+        { name: 'b', migrations: [], mailTemplates: [{ ...note }] },
+      ]),
+    /test.outbox-note is declared by both module a and module b/,
+  );
+  assert.equal(mailTemplatesOf([{ name: 'a', migrations: [], mailTemplates: [note, note] }]).get('test.outbox-note'), note);
 });

@@ -8,10 +8,10 @@ import { tablesOf, type Db } from '../platform/db/database.ts';
 import { enqueue } from '../platform/jobs/index.ts';
 import { mailKinds, type MailKind } from './kinds.ts';
 import type { CommsTables, TemplateParams } from './tables.ts';
-import { findTemplate, isParamName } from './templates.ts';
+import { checkTemplate, isParamName, type MailTemplate } from './templates.ts';
 import type { PrivacyKernel } from '../privacy/index.ts';
 
-export { registerTemplate, type MailTemplate, type RenderedMail, type TemplateInput } from './templates.ts';
+export { mailTemplatesOf, type MailTemplate, type MailTemplates, type RenderedMail, type TemplateInput } from './templates.ts';
 export type { MailKind } from './kinds.ts';
 
 export const SEND_JOB = 'comms.send';
@@ -29,8 +29,8 @@ export interface MailRequest {
   subject: string;
   /** Data-map purpose under which the kernel is asked for the address at send time, e.g. 'account', 'order-status'. */
   purpose: string;
-  /** Registered template name, e.g. 'accounts.password-reset'. */
-  template: string;
+  /** The template, which the calling module declares as its Module's `mailTemplates`; the row keeps its name, and the send job renders with the template of that name. */
+  template: MailTemplate;
   /** Template parameters. Non-personal values only (ids, amounts, links); those the template declares secret are sealed. */
   params?: TemplateParams;
   /** Which stored address: kernel item ref (default '' = the person's current email). An email-change confirmation goes to the pending new address stored under another ref. */
@@ -70,8 +70,8 @@ interface CheckedRequest {
 }
 
 function check(request: MailRequest): CheckedRequest {
-  const template = findTemplate(request.template);
-  if (!template) throw misuse(`no mail template named "${request.template}" is registered`);
+  const template = request.template;
+  checkTemplate(template);
   if (!UUID.test(request.subject)) throw misuse('subject must be a privacy kernel subject id');
   if (request.purpose.length > 100 || !PURPOSE.test(request.purpose)) throw misuse(`"${request.purpose}" is not a purpose id`);
 

@@ -6,7 +6,7 @@ import { waitFor } from '../platform/jobs/testing/support.ts';
 import { testEachDatabase } from '../platform/testing/databases.ts';
 import { findPersonalData, personalData } from '../platform/testing/personal-data.ts';
 import { testActor } from '../privacy/testing.ts';
-import { queueMail, registerTemplate, SEND_JOB, type MailRequest } from './outbox.ts';
+import { type MailTemplate, queueMail, SEND_JOB, type MailRequest } from './outbox.ts';
 import { mailFixture, WELCOME } from './testing/mail-fixture.ts';
 import { parseMail } from './testing/parse-mail.ts';
 import { startSmtpSink, type SmtpSink } from './testing/smtp-sink.ts';
@@ -78,6 +78,15 @@ testEachDatabase('without SMTP_URL the mail is written as DATA_DIR/mail/<message
   assert.ok(mail.text.includes(link));
   assert.equal(statSync(file).mode & 0o777, 0o600);
   assert.equal(statSync(spoolDir(f.config)).mode & 0o777, 0o700);
+});
+
+testEachDatabase('a message whose template no module of the worker declares fails, naming the template', async (database, t) => {
+  const f = await mailFixture(database);
+  t.after(() => f.stop());
+  const subject = await f.customer();
+  const id = await queueMail(database.db, welcome(subject, { template: { ...WELCOME, name: 'test.undeclared' } }));
+  await f.startWorker();
+  assert.match((await f.waitForStatus(id, 'failed')).last_error ?? '', /UNKNOWN_TEMPLATE: .*test\.undeclared/);
 });
 
 testEachDatabase("an erased subject's mail is suppressed at send time (reason erased) and never sent", async (database, t) => {
@@ -195,20 +204,20 @@ testEachDatabase('an email-change confirmation goes to the address stored under 
   assert.equal(sink.received.length, 1);
 });
 
-registerTemplate({
+const secretLink: MailTemplate = {
   name: 'test.secret-link',
   params: ['link', 'number'],
   secretParams: ['link'],
   render: ({ params }) => ({ subject: `Request ${String(params.number)}`, text: `Open ${String(params.link)}\n` }),
-});
+};
 
 testEachDatabase("a template's secret parameter is sealed by the kernel in the outbox, opened only to render the mail; erasure makes it unopenable", async (database, t) => {
   const sink = await withSink(t);
-  const f = await mailFixture(database, { SMTP_URL: sink.url });
+  const f = await mailFixture(database, { SMTP_URL: sink.url }, [secretLink]);
   t.after(() => f.stop());
   const subject = await f.customer();
   const secret = 'https://shop.example/reset?token=Zq3sealedTokenValue0123456789abcdefghijklmno';
-  const request: MailRequest = { subject, purpose: 'account', template: 'test.secret-link', params: { link: secret, number: 'R-7' } };
+  const request: MailRequest = { subject, purpose: 'account', template: secretLink, params: { link: secret, number: 'R-7' } };
   await assert.rejects(queueMail(database.db, request), /pass the kernel to seal them/, 'a secret needs the kernel');
   const id = await queueMail(database.db, request, { kernel: f.kernel });
   const queued = (await sql<{ text: string; sealed: Buffer }>`select row_to_json(o)::text as text, sealed_params as sealed from comms_outbox o where id = ${id}::uuid`.execute(database.db)).rows[0]!;

@@ -10,14 +10,14 @@
 // server accepted the mail but before the row says `sent` sends it again, with the same
 // Message-ID, so receiving systems can tell.
 import type { Config } from '../platform/config.ts';
-import { jobErrorText, type JobContext, type JobPayload } from '../platform/jobs/index.ts';
+import { jobErrorText, jobWiring, type JobContext, type JobPayload } from '../platform/jobs/index.ts';
 import { jobKernel, SubjectErased } from '../privacy/index.ts';
 import { kindRules } from './kinds.ts';
 import { SEND_MAX_ATTEMPTS, sealContext } from './outbox.ts';
 import type { TemplateParams } from './tables.ts';
 import { countAttempt, finishMessage, loadMessage, recordTemporaryFailure, type OutboxMessage } from './outbox-rows.ts';
 import { readRecipient } from './recipient.ts';
-import { findTemplate, type RenderedMail } from './templates.ts';
+import type { RenderedMail } from './templates.ts';
 import { isPermanentFailure, transportFor, type MailTransport, type OutgoingMail } from './transport.ts';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -58,8 +58,8 @@ export async function sendQueuedMail(payload: JobPayload, ctx: JobContext, optio
     log.info({ template: message.template, status: outcome.status, ...(outcome.status === 'suppressed' ? { reason: outcome.reason } : {}) }, 'outbox message finished');
   };
 
-  const template = findTemplate(message.template);
-  if (!template) return finish({ status: 'failed', errorText: `UNKNOWN_TEMPLATE: no mail template named ${message.template} is registered in this process` });
+  const template = jobWiring(ctx).mailTemplates.get(message.template);
+  if (!template) return finish({ status: 'failed', errorText: `UNKNOWN_TEMPLATE: no module of this worker declares a mail template named ${message.template}` });
   const purpose = kernel.map.purposes.get(message.purpose);
   if (!purpose) return finish({ status: 'suppressed', reason: 'unknown-purpose' });
   if (kindRules[message.kind].purposeProblem(purpose)) return finish({ status: 'suppressed', reason: 'kind-not-for-purpose' });

@@ -1,8 +1,11 @@
-// Mail templates: registered once per name by the module that owns the mail (names are
-// `<module>.<what>`, e.g. `accounts.password-reset`). A template renders a subject line, a plain
-// text body and optionally an HTML body (through html``, which escapes every value). It sees the
-// non-personal parameters stored in the outbox, the shop's name and address, and the personal
-// values read through the privacy kernel at send time, by category.
+// Mail templates: declared by the module that owns the mail as its Module's `mailTemplates` (names
+// are `<module>.<what>`, e.g. `accounts.password-reset`) and collected by the composition root into
+// `wiring.mailTemplates`, where the send job finds a queued message's template by name (decision
+// 0034). A template renders a subject line, a plain text body and optionally an HTML body (through
+// html``, which escapes every value). It sees the non-personal parameters stored in the outbox, the
+// shop's name and address, and the personal values read through the privacy kernel at send time,
+// by category.
+import type { Module } from '../platform/module.ts';
 import type { PersonalValue } from '../privacy/index.ts';
 import type { SafeHtml } from '../web/template.ts';
 import type { MailKind } from './kinds.ts';
@@ -43,10 +46,22 @@ export interface MailTemplate {
 const TEMPLATE_NAME = /^[a-z0-9]+(?:[-_][a-z0-9]+)*(?:\.[a-z0-9]+(?:[-_][a-z0-9]+)*)+$/;
 const PARAM_NAME = /^[A-Za-z][A-Za-z0-9_]{0,63}$/;
 
-const registry = new Map<string, MailTemplate>();
+/** Every module's templates by name (`wiring.mailTemplates`). */
+export type MailTemplates = ReadonlyMap<string, MailTemplate>;
 
-/** Registers a template; registering the same object twice is harmless, another under a taken name throws. */
-export function registerTemplate(template: MailTemplate): void {
+declare module '../platform/module.ts' {
+  interface Module {
+    /** The mail templates this module queues mail with. */
+    mailTemplates?: readonly MailTemplate[];
+  }
+  interface Wiring {
+    /** Every module's mail templates by name: what the send job renders a queued message with. */
+    mailTemplates: MailTemplates;
+  }
+}
+
+/** Throws when a template's name or parameter names are malformed: a mistake in the code that declares it. */
+export function checkTemplate(template: MailTemplate): void {
   if (template.name.length > 200 || !TEMPLATE_NAME.test(template.name)) {
     throw new Error(`Mail template name "${template.name}" must look like module.what (lowercase letters, digits, - and _)`);
   }
@@ -56,13 +71,22 @@ export function registerTemplate(template: MailTemplate): void {
   for (const name of template.secretParams ?? []) {
     if (!(template.params ?? []).includes(name)) throw new Error(`Mail template ${template.name}: secret parameter ${name} is not one of its params`);
   }
-  const taken = registry.get(template.name);
-  if (taken && taken !== template) throw new Error(`Mail template ${template.name} is already registered`);
-  registry.set(template.name, template);
 }
 
-export function findTemplate(name: string): MailTemplate | undefined {
-  return registry.get(name);
+/** The templates `modules` declare, by name; the same object declared twice is harmless, two under one name stop start. */
+export function mailTemplatesOf(modules: readonly Module[]): MailTemplates {
+  const byName = new Map<string, MailTemplate>();
+  const owner = new Map<string, string>();
+  for (const module of modules) {
+    for (const template of module.mailTemplates ?? []) {
+      checkTemplate(template);
+      const taken = byName.get(template.name);
+      if (taken && taken !== template) throw new Error(`Mail template ${template.name} is declared by both module ${owner.get(template.name)} and module ${module.name}`);
+      byName.set(template.name, template);
+      owner.set(template.name, module.name);
+    }
+  }
+  return byName;
 }
 
 export function isParamName(name: string): boolean {

@@ -19,7 +19,8 @@ import { startShop } from '../server.ts';
 import type { Db } from '../platform/db/database.ts';
 import { queueMail } from './outbox.ts';
 import { startSmtpSink } from './testing/smtp-sink.ts';
-import { WELCOME } from './testing/welcome-template.ts';
+import { WELCOME, welcomeModule } from './testing/welcome-template.ts';
+import { modules } from '../modules.ts';
 
 const MAIL_WORKER = fileURLToPath(new URL('./testing/mail-worker.ts', import.meta.url));
 
@@ -44,7 +45,7 @@ testEachDatabase(
       SMTP_URL: sink.url,
       ...(database.url ? { DATABASE_URL: database.url } : {}),
     });
-    const shop = await startShop(config, createLogger('silent'));
+    const shop = await startShop(config, createLogger('silent'), { modules: [...modules, welcomeModule] });
     try {
       const subject = await customer(shop.app.privacy, shop.database.db);
       await shop.database.db.transaction().execute((trx) => queueMail(trx, { subject, purpose: 'account', template: WELCOME, params: { link: 'https://shop.example/c/1' } }));

@@ -7,6 +7,7 @@
 import type { Config } from '../platform/config.ts';
 import type { Db } from '../platform/db/database.ts';
 import type { Logger } from '../platform/logger.ts';
+import type { Wiring } from '../platform/module.ts';
 import type { Actor } from './actors.ts';
 import type { PrivacyKernel } from './kernel.ts';
 
@@ -38,6 +39,8 @@ export interface HolderContext {
   actor: Actor;
   now: Date;
   log: Logger;
+  /** What the composition root collected from the modules (listeners, mail templates). */
+  wiring: Wiring;
 }
 
 /**

@@ -13,7 +13,7 @@ import type { Module } from '../platform/module.ts';
 import { buildTestApp } from '../platform/testing/app.ts';
 import { testEachDatabase } from '../platform/testing/databases.ts';
 import { buildApp } from '../web/app.ts';
-import { modules } from '../modules.ts';
+import { modules, wiringOf } from '../modules.ts';
 import { testActor } from './actors.ts';
 import { sealAuditLog } from './audit/seal.ts';
 import { kernelInternals } from './internals.ts';
@@ -36,7 +36,7 @@ testEachDatabase('the kernel is registered once and hands later modules a typed 
     },
   };
   const config = loadConfig({ DATA_DIR: mkdtempSync(join(tmpdir(), 'custodian-plugin-')), LOG_LEVEL: 'silent', RATE_LIMIT_PER_MINUTE: '0' });
-  const app = await buildApp({ config, database, logger: createLogger('silent'), modules: [...modules, consumer], staffApiToken: 'x'.repeat(40) });
+  const app = await buildApp({ config, database, logger: createLogger('silent'), modules: [...modules, consumer], wiring: wiringOf([...modules, consumer]), staffApiToken: 'x'.repeat(40) });
   try {
     await app.ready();
     assert.equal(seen, 'Plugged In');
@@ -45,7 +45,14 @@ testEachDatabase('the kernel is registered once and hands later modules a typed 
     await app.close();
   }
   // A second kernel cannot be registered.
-  const twice = buildApp({ config, database, logger: createLogger('silent'), modules: [...modules, { name: 'again', migrations: [], routes: privacyPlugin }], staffApiToken: 'x'.repeat(40) });
+  const twice = buildApp({
+    config,
+    database,
+    logger: createLogger('silent'),
+    modules: [...modules, { name: 'again', migrations: [], routes: privacyPlugin }],
+    wiring: wiringOf(modules),
+    staffApiToken: 'x'.repeat(40),
+  });
   await assert.rejects(
     twice.then((a) => a.ready()),
     /privacy/,

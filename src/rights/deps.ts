@@ -4,6 +4,7 @@
 import type { Config } from '../platform/config.ts';
 import type { Db } from '../platform/db/database.ts';
 import type { Logger } from '../platform/logger.ts';
+import type { Wiring } from '../platform/module.ts';
 import type { Actor, HolderContext, NamedHolder, PrivacyKernel } from '../privacy/index.ts';
 
 export interface RightsDeps {
@@ -12,10 +13,12 @@ export interface RightsDeps {
   holders: () => readonly NamedHolder[];
   now: () => Date;
   log: Logger;
+  /** What the composition root collected from the modules (listeners, mail templates), for the holders. */
+  wiring: Wiring;
 }
 
 export function holderContext(deps: RightsDeps, db: Db, actor: Actor): HolderContext {
-  return { db, kernel: deps.kernel, config: deps.config, actor, now: deps.now(), log: deps.log };
+  return { db, kernel: deps.kernel, config: deps.config, actor, now: deps.now(), log: deps.log, wiring: deps.wiring };
 }
 
 /**

@@ -2,12 +2,12 @@
 // must answer requests: not marketing, sent even to a deactivated account); the reminders to
 // staff under `account`. Parameters are request numbers, dates, counts and links with opaque
 // tokens, never personal data.
-import { queueMail, registerTemplate, type SecretSealer, paragraphTemplate, param as p } from '../comms/index.ts';
+import { type MailTemplate, queueMail, type SecretSealer, paragraphTemplate, param as p } from '../comms/index.ts';
 import type { Db } from '../platform/db/database.ts';
 
 export const RIGHTS_PURPOSE = 'data-rights';
 
-const templates = [
+export const rightsTemplates: MailTemplate[] = [
   paragraphTemplate(
     'rights.deletion-receipt',
     ['number', 'received', 'recipients', 'kept', 'windowDays'],
@@ -61,9 +61,14 @@ const templates = [
     'A data-subject request is overdue',
   ),
 ];
-for (const template of templates) registerTemplate(template);
 
 export type RightsTemplate = 'rights.deletion-receipt' | 'rights.verify-request' | 'rights.export-ready' | 'rights.request-due' | 'rights.request-overdue';
+
+function rightsTemplate(name: RightsTemplate): MailTemplate {
+  const found = rightsTemplates.find((t) => t.name === name);
+  if (!found) throw new Error(`rights: no mail template named ${name}`);
+  return found;
+}
 
 /** Queues one of the rights mails to a person (the address is read at send time); a mail with a link needs the kernel, which seals it. */
 export function queueRightsMail(
@@ -75,7 +80,7 @@ export function queueRightsMail(
     {
       subject: mail.subject,
       purpose: mail.purpose ?? RIGHTS_PURPOSE,
-      template: mail.template,
+      template: rightsTemplate(mail.template),
       params: mail.params,
       ...(mail.idempotencyKey ? { idempotencyKey: mail.idempotencyKey } : {}),
     },

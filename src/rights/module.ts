@@ -3,14 +3,15 @@
 // officer tracks, and the erasure flow that reaches every module's copy through the holders the
 // composition root hands it (src/privacy/holders.ts).
 import type { Logger } from '../platform/logger.ts';
-import { type JobContext, enqueue } from '../platform/jobs/index.ts';
+import { type JobContext, enqueue, jobWiring } from '../platform/jobs/index.ts';
 import type { Module } from '../platform/module.ts';
 import { type NamedHolder, jobKernel } from '../privacy/index.ts';
 import type { RightsDeps } from './deps.ts';
 import { continueDeletion, ERASE_JOB, RECHECK_MS } from './erasure.ts';
 import { checkDeadlines, DEADLINES_JOB } from './deadlines.ts';
 import { rightsHolder } from './holder.ts';
-import './mail.ts';
+import { rightsTemplates } from './mail.ts';
+import { complaintTemplates } from './complaints/mail.ts';
 import { rightsMigrations } from './migrations.ts';
 import { rightsRoutes } from './routes.ts';
 
@@ -22,7 +23,7 @@ export interface RightsModuleOptions {
 export function jobDeps(ctx: JobContext, holders: () => readonly NamedHolder[]): RightsDeps {
   const config = ctx.services.config;
   if (!config) throw new Error('NO_CONFIG: the rights jobs need the settings (services.config)');
-  return { kernel: jobKernel(ctx), config, holders, now: () => new Date(), log: ctx.log as Logger };
+  return { kernel: jobKernel(ctx), config, holders, now: () => new Date(), log: ctx.log as Logger, wiring: jobWiring(ctx) };
 }
 
 export function makeRightsModule(options: RightsModuleOptions): Module {
@@ -31,6 +32,7 @@ export function makeRightsModule(options: RightsModuleOptions): Module {
     migrations: rightsMigrations,
     routes: rightsRoutes(options),
     personalData: rightsHolder,
+    mailTemplates: [...rightsTemplates, ...complaintTemplates],
     jobs: {
       [ERASE_JOB]: async (payload, ctx) => {
         const requestId = String(payload.requestId ?? '');

@@ -13,7 +13,7 @@ import { officerPageRoutes } from './report/routes.ts';
 
 export function rightsRoutes(options: RightsModuleOptions): FastifyPluginAsync {
   return async (app) => {
-    const deps: RightsDeps = { kernel: app.privacy, config: app.config, holders: options.holders, now: () => new Date(), log: app.log as unknown as Logger };
+    const deps: RightsDeps = { kernel: app.privacy, config: app.config, holders: options.holders, now: () => new Date(), log: app.log as unknown as Logger, wiring: app.wiring };
     await app.register(policyRoutes);
     await centreRoutes(app, deps);
     await exportFormatRoutes(app);

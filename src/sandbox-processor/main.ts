@@ -7,16 +7,17 @@ import { startSandboxProcessor } from './app.ts';
 import { PORT_IN_USE_EXIT } from './bundled.ts';
 import { sandboxDir, sandboxSecret } from './secret.ts';
 
-let config;
-try {
-  config = loadConfig();
-} catch (err) {
-  if (err instanceof ConfigError) {
-    console.error(`The sandbox processor cannot start. ${err.message}`);
-    process.exit(1);
+const config = (() => {
+  try {
+    return loadConfig();
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      console.error(`The sandbox processor cannot start. ${err.message}`);
+      process.exit(1);
+    }
+    throw err;
   }
-  throw err;
-}
+})();
 
 const child = typeof process.send === 'function';
 const processor = await startSandboxProcessor({

@@ -15,7 +15,7 @@ import type { Config } from '../platform/config.ts';
 import type { DatabaseHandle } from '../platform/db/database.ts';
 import { AppError } from '../platform/errors.ts';
 import type { Logger } from '../platform/logger.ts';
-import type { Module } from '../platform/module.ts';
+import type { Module, Wiring } from '../platform/module.ts';
 import { answerFrameworkError, registerErrorHandling, registerNotFoundHandler } from './error-handler.ts';
 import { parseQuery } from './query-parser.ts';
 import { readUpload } from './upload.ts';
@@ -27,7 +27,9 @@ export interface AppOptions {
   config: Config;
   database: DatabaseHandle;
   logger: Logger;
-  modules: Module[];
+  modules: readonly Module[];
+  /** What the composition root collected from `modules` (listeners, mail templates): `app.wiring`. */
+  wiring: Wiring;
   staffApiToken: string;
 }
 
@@ -71,6 +73,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   app.decorate('config', config);
   app.decorate('database', database);
   app.decorate('db', database.db);
+  app.decorate('wiring', options.wiring);
   const expectedToken = digest(options.staffApiToken);
   app.decorate('requireStaff', async (request: FastifyRequest) => {
     const header = request.headers.authorization ?? '';

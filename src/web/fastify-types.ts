@@ -2,6 +2,7 @@
 import type { Config } from '../platform/config.ts';
 import type { DatabaseHandle, Db } from '../platform/db/database.ts';
 import type { LayoutBrand, ShopHeader } from './layout.ts';
+import type { Wiring } from '../platform/module.ts';
 import type { RouteEntry } from './route-table.ts';
 
 declare module 'fastify' {
@@ -9,6 +10,8 @@ declare module 'fastify' {
     config: Config;
     db: Db;
     database: DatabaseHandle;
+    /** What the composition root collected from the modules' declarations (src/platform/module.ts). */
+    wiring: Wiring;
     /** Rejects the request unless it carries the staff API bearer token. */
     requireStaff: (request: FastifyRequest) => Promise<void>;
     /** The shop's look for the layout, when the brand module is loaded (src/brand). */

@@ -11,7 +11,7 @@ import type { Module } from '../platform/module.ts';
 import { buildTestApp, TEST_STAFF_TOKEN } from '../platform/testing/app.ts';
 import { testEachDatabase, type TestDatabase } from '../platform/testing/databases.ts';
 import { findPersonalData, personalData as p } from '../platform/testing/personal-data.ts';
-import { modules } from '../modules.ts';
+import { modules, wiringOf } from '../modules.ts';
 import { buildApp } from './app.ts';
 import { STACKS_PER_ADDRESS_MINUTE } from './error-handler.ts';
 
@@ -138,7 +138,7 @@ async function buildCarelessApp(database: TestDatabase) {
   });
   const config = loadConfig({ LOG_LEVEL: 'trace', RATE_LIMIT_PER_MINUTE: '0', RUN_WORKER: 'false', DEMO_DATA: 'false' });
   const logger = createLogger(config.logLevel, sink);
-  const app = await buildApp({ config, database, logger, modules: [...modules, careless], staffApiToken: TEST_STAFF_TOKEN });
+  const app = await buildApp({ config, database, logger, modules: [...modules, careless], wiring: wiringOf([...modules, careless]), staffApiToken: TEST_STAFF_TOKEN });
   return { app, log: () => lines.join('') };
 }
 

@@ -53,7 +53,7 @@ testEachDatabase(
   async (database) => {
     const sink = await startSmtpSink();
     const { app, config } = await buildTestApp(database, { SMTP_URL: sink.url });
-    const worker = testWorker(database, collectJobs(modules).handlers, { services: { config, privacy: app.privacy } });
+    const worker = testWorker(database, collectJobs(modules).handlers, { services: { config, privacy: app.privacy, wiring: app.wiring } });
     let browser: Browser | undefined;
     try {
       await worker.start();

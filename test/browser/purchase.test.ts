@@ -67,7 +67,7 @@ testEachDatabase(
     const origin = `http://127.0.0.1:${port}`;
     const { app, config } = await buildTestApp(database, { SMTP_URL: sink.url, PUBLIC_URL: origin, SANDBOX_PROCESSOR_URL: sandbox.url, SANDBOX_PROCESSOR_SECRET: TEST_SANDBOX_SECRET });
     t.after(() => app.close());
-    const worker = testWorker(database, collectJobs(modules).handlers, { services: { config, privacy: app.privacy } });
+    const worker = testWorker(database, collectJobs(modules).handlers, { services: { config, privacy: app.privacy, wiring: app.wiring } });
     await worker.start();
     t.after(() => worker.stop(5000));
     await makeShop(database.db);

@@ -20,7 +20,7 @@ const EMAIL = 'user.contact.email';
 
 async function rightsDeps(ctx: CliContext): Promise<RightsDeps> {
   const kernel = await startKernel({ db: ctx.db, datamapDir: ctx.config.datamapDir, keyringPath: ctx.config.keyringPath, region: ctx.config.dataRegion });
-  return { kernel, config: ctx.config, holders: () => holdersOf(modules), now: () => new Date(), log: createLogger('warn') };
+  return { kernel, config: ctx.config, holders: () => holdersOf(modules), now: () => new Date(), log: createLogger('warn'), wiring: ctx.wiring };
 }
 
 /** The person with this email: their account's subject when they have one, else any subject that holds the address. */
@@ -43,7 +43,14 @@ async function runJobsUntil(ctx: CliContext, kernel: PrivacyKernel, done: () => 
   let config: Config = ctx.config;
   const sandbox = needsBundledSandbox(config) ? await startBundledSandbox(config, createLogger('warn')) : null;
   if (sandbox) config = { ...config, payments: { ...config.payments, sandboxUrl: sandbox.url } };
-  const worker = new Worker({ database: ctx.database as DatabaseHandle, ...collectJobs(modules), services: { config, privacy: kernel }, logger: createLogger('warn'), concurrency: 2, pollMs: 200 });
+  const worker = new Worker({
+    database: ctx.database as DatabaseHandle,
+    ...collectJobs(modules),
+    services: { config, privacy: kernel, wiring: ctx.wiring },
+    logger: createLogger('warn'),
+    concurrency: 2,
+    pollMs: 200,
+  });
   await worker.start();
   try {
     const deadline = Date.now() + timeoutMs;

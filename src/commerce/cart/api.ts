@@ -4,7 +4,7 @@ import type { FastifyInstance } from 'fastify';
 import { AppError } from '../../platform/errors.ts';
 import { errorResponses } from '../../web/error-schema.ts';
 import type { Db } from '../../platform/db/database.ts';
-import { lineLimits } from '../pricing/index.ts';
+import { lineLimits, pricingRulesFrom } from '../pricing/index.ts';
 import { cartForChange, cartOfRequest, existingCartId, setCartCookie } from './request.ts';
 import { addToCart, linesOfCart, removeLine, setQuantity } from './store.ts';
 import { viewCart, type CartView } from './view.ts';
@@ -93,12 +93,13 @@ function relocate(err: unknown, params: readonly string[]): unknown {
 }
 
 export async function cartApi(app: FastifyInstance): Promise<void> {
+  const rules = pricingRulesFrom(app.config);
   const route = (summary: string, schema: Record<string, unknown>) => ({
     schema: { tags: ['cart'], summary, ...schema, response: { 200: cartResponse, ...errorResponses } },
   });
-  const current = async (db: Db, cartId: string) => cartJson(await viewCart(db, { cartId, lines: await linesOfCart(db, cartId) }));
+  const current = async (db: Db, cartId: string) => cartJson(await viewCart(db, { cartId, lines: await linesOfCart(db, cartId) }, rules));
 
-  app.get('/api/cart', route('The cart of this browser (empty when it has none)', {}), async (request) => cartJson(await viewCart(app.db, await cartOfRequest(request))));
+  app.get('/api/cart', route('The cart of this browser (empty when it has none)', {}), async (request) => cartJson(await viewCart(app.db, await cartOfRequest(request), rules)));
 
   app.post<{ Body: { variant_id: string; quantity: number } }>(
     '/api/cart/lines',

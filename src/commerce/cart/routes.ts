@@ -7,7 +7,7 @@ import { textForm } from '../../web/form-handling.ts';
 import type { FastifyInstance, FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { AppError } from '../../platform/errors.ts';
 import { isOwnOrigin } from '../../web/origin.ts';
-import { pricingRulesFrom, usePricingRules } from '../pricing/index.ts';
+import { pricingRulesFrom } from '../pricing/index.ts';
 import { cartApi } from './api.ts';
 import { savedListRoutes } from './saved-routes.ts';
 import { SESSION_COOKIE } from '../../accounts/index.ts';
@@ -24,7 +24,7 @@ type Form = Record<string, unknown>;
 const formRoute = (body: object) => ({ schema: { hide: true, body } });
 
 async function showCart(app: FastifyInstance, request: FastifyRequest, reply: FastifyReply, error?: AppError, notice?: string): Promise<FastifyReply> {
-  const view = await viewCart(app.db, await cartOfRequest(request));
+  const view = await viewCart(app.db, await cartOfRequest(request), pricingRulesFrom(app.config));
   // An empty cart has no form, so it needs no token and sets no cookie.
   const hasForms = view.priced.lines.length + view.unavailable.length > 0;
   return sendPage(request, reply, cartPage(view, hasForms ? app.accounts.formToken(request, reply) : '', error?.message, notice), error?.status ?? 200);
@@ -54,7 +54,6 @@ export function cookielessSameOrigin(request: FastifyRequest): boolean {
 }
 
 export const cartRoutes: FastifyPluginAsync = async (app) => {
-  usePricingRules(pricingRulesFrom(app.config));
   registerFlashes(app, { 'cart.removed': 'The item is out of your cart.' });
 
   // Forms posted without a visitor cookie fail the CSRF check (there is no cookie to bind a token

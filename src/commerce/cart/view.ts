@@ -2,7 +2,7 @@
 // lines that cannot any more (withdrawn, deleted, another currency), shown so they can be removed.
 import type { Db } from '../../platform/db/database.ts';
 import { variantsForSale } from '../catalogue/index.ts';
-import { priceLines, type CartLine, type PricedCart } from '../pricing/index.ts';
+import { priceLines, type CartLine, type PricedCart, type PricingRules } from '../pricing/index.ts';
 import type { Cart } from './store.ts';
 
 export interface UnavailableLine {
@@ -20,7 +20,7 @@ export interface CartView {
   unavailable: UnavailableLine[];
 }
 
-export async function viewCart(db: Db, cart: Cart | null): Promise<CartView> {
+export async function viewCart(db: Db, cart: Cart | null, rules: PricingRules): Promise<CartView> {
   const lines = cart?.lines ?? [];
   const variants = new Map(
     (
@@ -44,6 +44,6 @@ export async function viewCart(db: Db, cart: Cart | null): Promise<CartView> {
       available.push(line);
     }
   }
-  const priced = await priceLines(db, available, { shipTo: true });
+  const priced = await priceLines(db, available, { shipTo: true, rules });
   return { cartId: cart?.cartId ?? null, priced, unavailable };
 }

@@ -5,7 +5,7 @@ import { testEachDatabase } from '../../platform/testing/databases.ts';
 import { buildTestApp, TEST_STAFF_TOKEN } from '../../platform/testing/app.ts';
 import { createLogger } from '../../platform/logger.ts';
 import type { Module } from '../../platform/module.ts';
-import { modules } from '../../modules.ts';
+import { modules, wiringOf } from '../../modules.ts';
 import { buildApp } from '../../web/app.ts';
 
 type Headers = { authorization: string };
@@ -444,7 +444,7 @@ testEachDatabase('an unexpected error in any route is a 500 with an incident id,
       });
     },
   };
-  const app = await buildApp({ config, database, logger: createLogger('info', sink), modules: [...modules, boom], staffApiToken: TEST_STAFF_TOKEN });
+  const app = await buildApp({ config, database, logger: createLogger('info', sink), modules: [...modules, boom], wiring: wiringOf([...modules, boom]), staffApiToken: TEST_STAFF_TOKEN });
   try {
     const res = await app.inject({ url: '/api/staff/boom', headers: { authorization: `Bearer ${TEST_STAFF_TOKEN}` } });
     assert.equal(res.statusCode, 500);

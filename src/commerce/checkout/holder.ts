@@ -15,8 +15,8 @@ const OPEN = ['pending_payment', 'paid', 'fulfilling', 'on_hold'] as const;
 
 export const checkoutHolder: PersonalDataHolder = {
   tables: [],
-  async prepare({ db, kernel, config, actor }, subject) {
-    const ports = settlementPorts({ kernel, processors: processorsOf(config), publicUrl: config.publicUrl, config });
+  async prepare({ db, kernel, config, actor, wiring }, subject) {
+    const ports = settlementPorts({ kernel, processors: processorsOf(config), publicUrl: config.publicUrl, config, listeners: wiring.listeners });
     const { rows } = await sql<{ id: string }>`
       select id from orders where customer_subject = ${subject}::uuid and status = any(${[...OPEN]}::text[]) order by created_at`.execute(db);
     for (const { id } of rows) {

@@ -3,7 +3,8 @@
 // and in a separate `npm run worker` without the web app.
 import type { Config } from '../../platform/config.ts';
 import { jobKernel, type PrivacyKernel } from '../../privacy/index.ts';
-import type { JobContext } from '../../platform/jobs/index.ts';
+import { type JobContext, jobWiring } from '../../platform/jobs/index.ts';
+import type { Listeners } from '../../platform/module.ts';
 import { releaseStock } from '../catalogue/index.ts';
 import { clearCart } from '../cart/index.ts';
 import { linesOf, transitionOrder, type OrdersDeps, type OrderStatus } from '../orders/index.ts';
@@ -15,11 +16,13 @@ export interface SettlementDeps {
   processors: Processors;
   publicUrl: string;
   config?: Config;
+  /** Every module's listeners: a settlement moves the order, and the order's step tells its own listeners. */
+  listeners: Listeners;
 }
 
 export function settlementPorts(deps: SettlementDeps): SettlementPorts {
-  const payments: PaymentsDeps = { kernel: deps.kernel, processors: deps.processors, publicUrl: deps.publicUrl };
-  const orders: OrdersDeps = { kernel: deps.kernel, publicUrl: deps.publicUrl, now: () => new Date(), ...(deps.config ? { config: deps.config } : {}) };
+  const payments: PaymentsDeps = { kernel: deps.kernel, processors: deps.processors, publicUrl: deps.publicUrl, listeners: deps.listeners };
+  const orders: OrdersDeps = { kernel: deps.kernel, publicUrl: deps.publicUrl, now: () => new Date(), listeners: deps.listeners, ...(deps.config ? { config: deps.config } : {}) };
   return {
     transitionOrder: (db, input) => transitionOrder(orders, db, { ...input, to: input.to as OrderStatus }),
     clearCart,
@@ -46,5 +49,5 @@ export function jobPorts(ctx: Pick<JobContext, 'services'>): SettlementPorts {
   const kernel = jobKernel(ctx);
   const config = ctx.services.config;
   if (!config) throw new Error('NO_CONFIG: the checkout expiry job needs the settings (services.config)');
-  return settlementPorts({ kernel, processors: processorsOf(config), publicUrl: config.publicUrl, config });
+  return settlementPorts({ kernel, processors: processorsOf(config), publicUrl: config.publicUrl, config, listeners: jobWiring(ctx).listeners });
 }

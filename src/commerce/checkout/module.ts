@@ -11,9 +11,8 @@ import type { CheckoutPorts } from './ports.ts';
 import { checkoutRoutes } from './routes.ts';
 import { jobPorts, settlementPorts } from './jobs.ts';
 import { refundOnTransition } from './refunds.ts';
-import { getOrderByNumber, onOrderTransition } from '../orders/index.ts';
+import { getOrderByNumber } from '../orders/index.ts';
 import { creditRoutes } from './credit-routes.ts';
-import { onPaymentSettled } from '../payments/index.ts';
 import { realPorts } from './wiring.ts';
 import { checkoutHolder } from './holder.ts';
 import type { FastifyInstance } from 'fastify';
@@ -26,11 +25,13 @@ export function checkoutSettings(config: Config): CheckoutSettings {
   return { requirePhones: config.checkoutRequirePhones, invoiceRecipient: config.checkoutInvoiceRecipient, countries: config.checkoutCountries };
 }
 
-// Registered once, when the module is loaded, by whatever process loads it (the web app and a
-// `npm run worker` alike): each call gets the deps of the shop that settles or moves the order, so
-// a payment settled by the worker's reconcile job moves its order too (decision 0021).
-onPaymentSettled((db, settlement, deps) => onSettled(settlementPorts(deps), db, settlement));
-onOrderTransition(refundOnTransition);
+// Declared, not registered (decision 0034): the composition root collects them, and each call gets
+// the deps of the shop that settles or moves the order, so a payment settled by the worker's
+// reconcile job moves its order too (decision 0021).
+const listeners: Module['listeners'] = {
+  paymentSettled: [(db, settlement, deps) => onSettled(settlementPorts(deps), db, settlement)],
+  orderTransition: [refundOnTransition],
+};
 
 export function makeCheckoutModule(portsOf: (app: FastifyInstance) => CheckoutPorts = (app) => realPorts(app)): Module {
   const routes: FastifyPluginAsync = async (app) => {
@@ -59,6 +60,7 @@ export function makeCheckoutModule(portsOf: (app: FastifyInstance) => CheckoutPo
     },
     schedules: [{ name: EXPIRE_JOB, job: EXPIRE_JOB, everySeconds: 300 }],
     personalData: checkoutHolder,
+    listeners,
   };
 }
 

@@ -16,7 +16,7 @@ export async function refundOnTransition(db: Db, event: TransitionEvent, deps: O
   // Orders paid outside the processor (invoice, free) have no payment here: staff give that money back themselves.
   if (paid.length === 0) return;
   if (!deps.config) throw new Error('NO_CONFIG: refunding an order needs the settings (OrdersDeps.config) to reach the payment processor');
-  const payments: PaymentsDeps = { kernel: deps.kernel, processors: processorsOf(deps.config), publicUrl: deps.publicUrl };
+  const payments: PaymentsDeps = { kernel: deps.kernel, processors: processorsOf(deps.config), publicUrl: deps.publicUrl, listeners: deps.listeners };
   for (const payment of paid) {
     if (due === 0) break;
     const amountMinor = Math.min(due, payment.amount_minor - payment.refunded_minor);

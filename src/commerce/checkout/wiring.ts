@@ -3,18 +3,19 @@ import type { FastifyInstance } from 'fastify';
 import { releaseStock, reserveStock } from '../catalogue/index.ts';
 import { cartOfRequest, clearCart, CART_COOKIE } from '../cart/index.ts';
 import { createOrder, getOrder, linesOf, ordersDeps, ordersOfCustomer, transitionOrder, type OrderStatus } from '../orders/index.ts';
-import { priceLines } from '../pricing/index.ts';
+import { priceLines, pricingRulesFrom } from '../pricing/index.ts';
 import type { CheckoutPorts, PaymentsPort } from './ports.ts';
 import { prefillFor } from './prefill.ts';
 
 export function realPorts(app: FastifyInstance, payments: PaymentsPort = app.payments): CheckoutPorts {
   const orders = ordersDeps(app);
+  const rules = pricingRulesFrom(app.config);
   return {
     cartOfRequest: (request) => cartOfRequest(request),
     hasCartCookie: (request) => request.cookies[CART_COOKIE] !== undefined,
     cartToken: (request) => request.cookies[CART_COOKIE] ?? null,
     clearCart,
-    priceLines: (db, lines, options) => priceLines(db, lines, options),
+    priceLines: (db, lines, options) => priceLines(db, lines, { ...options, rules }),
     reserveStock: (db, lines) => reserveStock(db, lines),
     releaseStock: (db, lines) => releaseStock(db, lines),
     customerForCheckout: (db, input) => app.accounts.customerForCheckout(db, input),

@@ -2,6 +2,7 @@
 // disclosures to carriers), the shop's public address (links in mail) and the clock.
 import type { FastifyInstance } from 'fastify';
 import type { Config } from '../../platform/config.ts';
+import type { Listeners } from '../../platform/module.ts';
 import { actorTag, type PrivacyKernel } from '../../privacy/index.ts';
 
 export interface OrdersDeps {
@@ -10,10 +11,12 @@ export interface OrdersDeps {
   now: () => Date;
   /** The shop's settings, for transition listeners that call out (checkout's refund listener builds the payment processors from them). */
   config?: Config;
+  /** Every module's listeners (`wiring.listeners`): a transition tells `orderTransition`. */
+  listeners: Listeners;
 }
 
-export function ordersDeps(app: Pick<FastifyInstance, 'privacy' | 'config'>, now: () => Date = () => new Date()): OrdersDeps {
-  return { kernel: app.privacy, publicUrl: app.config.publicUrl, now, config: app.config };
+export function ordersDeps(app: Pick<FastifyInstance, 'privacy' | 'config' | 'wiring'>, now: () => Date = () => new Date()): OrdersDeps {
+  return { kernel: app.privacy, publicUrl: app.config.publicUrl, now, config: app.config, listeners: app.wiring.listeners };
 }
 
 /** The pseudonymous actor reference kept on a transition row. */

@@ -2,7 +2,7 @@
 // The outbox holds only the order number, the status and a link; the carrier and tracking number
 // are read through the kernel (under the order's ref, purpose order-status) when the mail is sent.
 import type { Db } from '../../platform/db/database.ts';
-import { mailLayout, queueMail, registerTemplate } from '../../comms/index.ts';
+import { mailLayout, type MailTemplate, queueMail, type TemplateInput } from '../../comms/index.ts';
 import { html } from '../../web/template.ts';
 import { orderRef } from './deps.ts';
 import { reasonWording, type OrderReason } from './reasons.ts';
@@ -35,10 +35,10 @@ export function shipmentOf(value: unknown): Shipment | null {
   return typeof carrier === 'string' && typeof tracking === 'string' ? { carrier, tracking } : null;
 }
 
-export const statusTemplate = {
+export const statusTemplate: MailTemplate = {
   name: STATUS_TEMPLATE,
   params: ['number', 'status', 'next', 'orderUrl', 'reason'],
-  render: ({ params, personal, shop }: Parameters<Parameters<typeof registerTemplate>[0]['render']>[0]) => {
+  render: ({ params, personal, shop }: TemplateInput) => {
     const status = statusLabels[params.status as OrderStatus] ?? String(params.status);
     const shipment = shipmentOf(personal[SHIPMENT_CATEGORY]);
     // The outbox holds the reason's code; the buyer reads its wording (reasons.ts).
@@ -68,7 +68,6 @@ ${shipment ? html`<p>Carrier: ${shipment.carrier}<br>Tracking number: ${shipment
     };
   },
 };
-registerTemplate(statusTemplate);
 
 export function orderUrl(publicUrl: string, number: string): string {
   return new URL(`/account/orders/${number}`, publicUrl).toString();
@@ -82,7 +81,7 @@ export async function queueStatusMail(
   return queueMail(db, {
     subject: o.subject,
     purpose: 'order-status',
-    template: STATUS_TEMPLATE,
+    template: statusTemplate,
     params: { number: o.number, status: o.status, next: whatNext[o.status], orderUrl: orderUrl(o.publicUrl, o.number), reason: o.reason ?? '' },
     personal: o.withShipment ? [SHIPMENT_CATEGORY] : [],
     personalRef: orderRef(o.orderId),

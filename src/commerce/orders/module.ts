@@ -1,7 +1,8 @@
 // The orders module: orders, their lines and their status history; the state machine; the status
 // mail; the customer's order pages and the staff console and API to move orders along.
 import type { Module } from '../../platform/module.ts';
-import './mail.ts';
+import { statusTemplate } from './mail.ts';
+import { receiptTemplate } from './receipt.ts';
 import { ordersMigrations } from './migrations.ts';
 import { ordersRoutes } from './routes.ts';
 import { ordersHolder } from './holder.ts';
@@ -11,4 +12,5 @@ export const ordersModule: Module = {
   migrations: ordersMigrations,
   routes: ordersRoutes,
   personalData: ordersHolder,
+  mailTemplates: [statusTemplate, receiptTemplate],
 };

@@ -6,7 +6,7 @@ import { testEachDatabase } from '../../platform/testing/databases.ts';
 import { staffActor } from '../../privacy/index.ts';
 import { testActor, testKernel } from '../../privacy/testing.ts';
 import { createOrder, getOrder, getOrderByNumber, historyOf, linesOf, ordersOfCustomer } from './orders.ts';
-import { onOrderTransition, transitionOrder } from './transitions.ts';
+import { type TransitionListener, transitionOrder } from './transitions.ts';
 import { pricedCart, testCustomer, testDeps } from './test-support.ts';
 
 const checkout = testActor('checkout');
@@ -63,21 +63,17 @@ testEachDatabase('createOrder refuses priced carts whose sums do not add up, nam
 
 testEachDatabase('transitionOrder records each step with a pseudonymous actor and tells the listeners, inside one transaction', async ({ db }) => {
   const { kernel } = await testKernel(db);
-  const deps = testDeps(kernel);
+  const events: string[] = [];
+  const listener: TransitionListener = async (_trx, e) => {
+    events.push(`${e.from}>${e.to}:${e.refundMinor ?? '-'}`);
+  };
+  const deps = { ...testDeps(kernel), listeners: { orderTransition: [listener] } };
   const subject = await testCustomer(kernel, db);
   const order = await createOrder(deps, db, { customerSubject: subject, customerUserId: null, priced: pricedCart({ physical: false }), paymentMethod: 'card', fulfilment: 'digital', actor: checkout });
-  const events: string[] = [];
-  const off = onOrderTransition(async (_trx, e) => {
-    events.push(`${e.from}>${e.to}:${e.refundMinor ?? '-'}`);
-  });
-  try {
-    await transitionOrder(deps, db, { orderId: order.id, to: 'paid', actor: testActor('payments.settle') });
-    await transitionOrder(deps, db, { orderId: order.id, to: 'completed', actor: fulfilment });
-    const refunded = await transitionOrder(deps, db, { orderId: order.id, to: 'refunded', actor: fulfilment, amountMinor: 500, reason: 'damaged' });
-    assert.equal(refunded.order.refunded_minor, 500);
-  } finally {
-    off();
-  }
+  await transitionOrder(deps, db, { orderId: order.id, to: 'paid', actor: testActor('payments.settle') });
+  await transitionOrder(deps, db, { orderId: order.id, to: 'completed', actor: fulfilment });
+  const refunded = await transitionOrder(deps, db, { orderId: order.id, to: 'refunded', actor: fulfilment, amountMinor: 500, reason: 'damaged' });
+  assert.equal(refunded.order.refunded_minor, 500);
   assert.deepEqual(events, ['pending_payment>paid:-', 'paid>completed:-', 'completed>refunded:500']);
   const history = await historyOf(db, order.id);
   assert.deepEqual(
@@ -97,14 +93,10 @@ testEachDatabase('a listener that throws undoes the whole step', async ({ db }) 
   const subject = await testCustomer(kernel, db);
   const order = await createOrder(deps, db, { customerSubject: subject, customerUserId: null, priced: pricedCart(), paymentMethod: 'card', fulfilment: 'ship', actor: checkout });
   await transitionOrder(deps, db, { orderId: order.id, to: 'paid', actor: checkout });
-  const off = onOrderTransition(async () => {
+  const failing: TransitionListener = async () => {
     throw new Error('refund failed');
-  });
-  try {
-    await assert.rejects(transitionOrder(deps, db, { orderId: order.id, to: 'cancelled', actor: fulfilment, reason: 'out_of_stock' }), /refund failed/);
-  } finally {
-    off();
-  }
+  };
+  await assert.rejects(transitionOrder({ ...deps, listeners: { orderTransition: [failing] } }, db, { orderId: order.id, to: 'cancelled', actor: fulfilment, reason: 'out_of_stock' }), /refund failed/);
   assert.equal((await getOrder(db, order.id))?.status, 'paid');
   assert.equal((await historyOf(db, order.id)).length, 2);
 });

@@ -5,7 +5,6 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
 import { staffClient, staffTokenHeaders } from '../../accounts/testing.ts';
-import { findTemplate } from '../../comms/index.ts';
 import { buildTestApp } from '../../platform/testing/app.ts';
 import { testEachDatabase } from '../../platform/testing/databases.ts';
 import { systemActor } from '../../privacy/index.ts';
@@ -74,7 +73,7 @@ testEachDatabase(
         rows: [mail],
       } = await sql<{ params: Record<string, string> }>`select params from comms_outbox where template = ${STATUS_TEMPLATE} and params->>'status' = 'on_hold'`.execute(db);
       assert.equal(mail!.params.reason, 'address_check');
-      const rendered = findTemplate(STATUS_TEMPLATE)!.render({ params: mail!.params, personal: {}, shop: { name: 'Test Shop', url: 'https://shop.example' } });
+      const rendered = app.wiring.mailTemplates.get(STATUS_TEMPLATE)!.render({ params: mail!.params, personal: {}, shop: { name: 'Test Shop', url: 'https://shop.example' } });
       assert.ok(rendered.text.includes(`Reason: ${orderReasons.address_check.wording}`), rendered.text);
     } finally {
       await app.close();

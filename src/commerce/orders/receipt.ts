@@ -4,7 +4,7 @@
 // address and card's brand and last four are read through the kernel from the order's own copies
 // (`order:<id>`, purpose fulfillment) when the mail is sent, so the outbox holds nothing personal.
 import type { Db } from '../../platform/db/database.ts';
-import { linkify, mailLayout, queueMail, registerTemplate, type MailTemplate, type TemplateInput } from '../../comms/index.ts';
+import { linkify, mailLayout, queueMail, type MailTemplate, type TemplateInput } from '../../comms/index.ts';
 import type { PersonalValue } from '../../privacy/index.ts';
 import { formatMoney } from '../../web/format.ts';
 import { html } from '../../web/template.ts';
@@ -101,7 +101,6 @@ ${address ? html`<p style="margin:0 0 8px"><strong>Delivery address:</strong> ${
     return { subject, text: `${text.join('\n')}\n`, html: mailLayout(shop, subject, content) };
   },
 };
-registerTemplate(receiptTemplate);
 
 const MAX_LINES_JSON = 3500;
 
@@ -120,7 +119,7 @@ export async function queueReceipt(db: Db, o: { orderId: string; subject: string
   return queueMail(db, {
     subject: o.subject,
     purpose: 'fulfillment',
-    template: RECEIPT_TEMPLATE,
+    template: receiptTemplate,
     params: {
       number: order.number,
       orderUrl: o.orderUrl,

@@ -34,7 +34,7 @@ export function pricedCart(options: { physical?: boolean; currency?: string } = 
 }
 
 export function testDeps(kernel: PrivacyKernel, publicUrl = 'http://shop.test'): OrdersDeps {
-  return { kernel, publicUrl, now: () => new Date() };
+  return { kernel, publicUrl, now: () => new Date(), listeners: {} };
 }
 
 /** A customer with name and email under `account`; `orderId` also gets the order's name and address copy. */

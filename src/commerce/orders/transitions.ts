@@ -39,20 +39,17 @@ export interface TransitionEvent {
   refundMinor: number | null;
 }
 
-/** `deps` are the caller's (web app or worker), so a listener registered once at module load works for every shop in the process. */
-export type TransitionListener = (db: Db, event: TransitionEvent, deps: OrdersDeps) => Promise<void>;
-const listeners: TransitionListener[] = [];
-
 /**
- * Registers a listener called inside the transition's transaction, after it is recorded (the
- * checkout module calls `refundPayment` here when `refundMinor` is set). A throw undoes the step.
+ * Called inside the transition's transaction, after it is recorded, with the caller's deps (web
+ * app or worker); a throw undoes the step. A module declares it as its Module's
+ * `listeners.orderTransition` (checkout calls `refundPayment` there when `refundMinor` is set).
  */
-export function onOrderTransition(listener: TransitionListener): () => void {
-  if (!listeners.includes(listener)) listeners.push(listener);
-  return () => {
-    const i = listeners.indexOf(listener);
-    if (i >= 0) listeners.splice(i, 1);
-  };
+export type TransitionListener = (db: Db, event: TransitionEvent, deps: OrdersDeps) => Promise<void>;
+
+declare module '../../platform/module.ts' {
+  interface ModuleListeners {
+    orderTransition?: readonly TransitionListener[];
+  }
 }
 
 const CARRIER = /^[\p{L}\p{N}][\p{L}\p{N} .&-]{0,59}$/u;
@@ -143,7 +140,7 @@ export async function transitionOrder(deps: OrdersDeps, db: Db, request: Transit
         withShipment: shipment !== null,
       });
     const event: TransitionEvent = { order: updated, from: order.status, to: request.to, transitionId: transition.id, actor: request.actor, reason, refundMinor };
-    for (const listener of [...listeners]) await listener(trx, event, deps);
+    for (const listener of deps.listeners.orderTransition ?? []) await listener(trx, event, deps);
     return { order: updated, transition };
   };
   return db.isTransaction ? run(db) : db.transaction().execute(run);

@@ -15,9 +15,9 @@ export const PROCESSOR_RECIPIENT = 'payment-processor';
 export const paymentsHolder: PersonalDataHolder = {
   tables: ['payments_attempts'],
   recipients: [PROCESSOR_RECIPIENT],
-  async prepare({ db, kernel, config, log }, subject) {
+  async prepare({ db, kernel, config, log, wiring }, subject) {
     try {
-      await forgetBuyer({ kernel, processors: processorsFromConfig(config), publicUrl: config.publicUrl }, db, subject);
+      await forgetBuyer({ kernel, processors: processorsFromConfig(config), publicUrl: config.publicUrl, listeners: wiring.listeners }, db, subject);
       return [PROCESSOR_RECIPIENT];
     } catch (err) {
       // Down: the step is retried. Refused (Stripe redacts a charge only after 90 days): the
@@ -62,9 +62,9 @@ export const paymentsHolder: PersonalDataHolder = {
       },
     ];
   },
-  async retell({ db, kernel, config }, notice) {
+  async retell({ db, kernel, config, wiring }, notice) {
     if (notice.recipient !== PROCESSOR_RECIPIENT) return false;
-    await forgetOrders({ kernel, processors: processorsFromConfig(config), publicUrl: config.publicUrl }, db, notice.orders);
+    await forgetOrders({ kernel, processors: processorsFromConfig(config), publicUrl: config.publicUrl, listeners: wiring.listeners }, db, notice.orders);
     return true;
   },
   async retains({ db }, subject) {

@@ -1,5 +1,6 @@
 // The payments module: payment attempts and refunds, the processor adapters (sandbox, Stripe),
 // the webhook route and the job that asks the processor about payments left open.
+import { jobWiring } from '../../platform/jobs/index.ts';
 import { jobKernel } from '../../privacy/index.ts';
 import type { Module } from '../../platform/module.ts';
 import { paymentsMigrations } from './migrations.ts';
@@ -17,7 +18,7 @@ export function makePaymentsModule(options: PaymentsPluginOptions = {}): Module 
       [RECONCILE_JOB]: async (_payload, ctx) => {
         const config = ctx.services.config;
         if (!config) throw new Error('NO_CONFIG: the payments reconcile job needs the settings (services.config)');
-        const deps = { kernel: jobKernel(ctx), processors: processorsFromConfig(config), publicUrl: config.publicUrl };
+        const deps = { kernel: jobKernel(ctx), processors: processorsFromConfig(config), publicUrl: config.publicUrl, listeners: jobWiring(ctx).listeners };
         await reconcileOpenPayments(deps, ctx.db, { olderThanMinutes: 5, log: ctx.log });
       },
     },

@@ -7,7 +7,8 @@ import { isAppError } from '../../platform/errors.ts';
 import { testEachDatabase } from '../../platform/testing/databases.ts';
 import { testActor } from '../../privacy/testing.ts';
 import { submitPayForm, TEST_CARD } from '../../sandbox-processor/testing.ts';
-import { onPaymentSettled, type Settlement } from './payments.ts';
+import type { Module } from '../../platform/module.ts';
+import type { Settlement } from './payments.ts';
 import { reconcileOpenPayments } from './reconcile.ts';
 import { signWebhook } from './signature.ts';
 import { buyerWithOrder, paymentsTestBed } from './testing.ts';
@@ -17,12 +18,13 @@ import { TEST_SANDBOX_SECRET } from '../../sandbox-processor/testing.ts';
 const CARD_DIGITS = '4242424242424242';
 const actor = testActor('checkout');
 
-function recordSettlements(): { calls: { inTransaction: boolean; settlement: Settlement }[]; stop: () => void } {
+/** A module that listens to settlements, for the test app: what it heard, and whether inside the settling transaction. */
+function recordSettlements(): { calls: { inTransaction: boolean; settlement: Settlement }[]; module: Module } {
   const calls: { inTransaction: boolean; settlement: Settlement }[] = [];
-  const stop = onPaymentSettled(async (db, settlement) => {
+  const listener = async (db: Db, settlement: Settlement) => {
     calls.push({ inTransaction: db.isTransaction, settlement });
-  });
-  return { calls, stop };
+  };
+  return { calls, module: { name: 'test-settlements', migrations: [], listeners: { paymentSettled: [listener] } } };
 }
 
 async function rows(db: Db): Promise<Record<string, unknown>[]> {
@@ -39,8 +41,8 @@ testEachDatabase(
   'a card paid on the sandbox page settles once: token and last4 only, through the kernel; no card number anywhere',
   async (database) => {
     const { db } = database;
-    const bed = await paymentsTestBed(database);
     const seen = recordSettlements();
+    const bed = await paymentsTestBed(database, {}, [seen.module]);
     try {
       const { app } = bed;
       const { subject, orderId } = await buyerWithOrder(app.privacy, db);
@@ -86,7 +88,6 @@ testEachDatabase(
       assert.ok(!everything.includes(CARD_DIGITS));
       assert.ok(!dirText(bed.sandbox.dir).includes(CARD_DIGITS), "the processor's own storage and log hold no card number");
     } finally {
-      seen.stop();
       await bed.close();
     }
   },
@@ -97,8 +98,8 @@ testEachDatabase(
   'a declined card leaves the payment open for another try, and no listener is told',
   async (database) => {
     const { db } = database;
-    const bed = await paymentsTestBed(database);
     const seen = recordSettlements();
+    const bed = await paymentsTestBed(database, {}, [seen.module]);
     try {
       const { app } = bed;
       const { subject, orderId } = await buyerWithOrder(app.privacy, db);
@@ -113,7 +114,6 @@ testEachDatabase(
       assert.equal((await rows(db))[0]!.status, 'open');
       assert.ok(!dirText(bed.sandbox.dir).includes('4000000000000002'));
     } finally {
-      seen.stop();
       await bed.close();
     }
   },
@@ -124,8 +124,8 @@ testEachDatabase(
   'the sandbox webhook settles the payment; a tampered, unsigned or stale webhook is refused with WEBHOOK_SIGNATURE_INVALID',
   async (database) => {
     const { db } = database;
-    const bed = await paymentsTestBed(database);
     const seen = recordSettlements();
+    const bed = await paymentsTestBed(database, {}, [seen.module]);
     try {
       const { app } = bed;
       const base = await bed.listen();
@@ -158,7 +158,6 @@ testEachDatabase(
       assert.equal(seen.calls.length, 1);
       assert.equal(seen.calls[0]!.settlement.orderId, orderId);
     } finally {
-      seen.stop();
       await bed.close();
     }
   },
@@ -275,8 +274,8 @@ testEachDatabase(
   'the reconcile job asks the processor about stale open payments and settles the paid ones',
   async (database) => {
     const { db } = database;
-    const bed = await paymentsTestBed(database);
     const seen = recordSettlements();
+    const bed = await paymentsTestBed(database, {}, [seen.module]);
     try {
       const { app } = bed;
       const a = await buyerWithOrder(app.privacy, db);
@@ -290,7 +289,6 @@ testEachDatabase(
       assert.equal((await app.payments.getPayment(db, paid.paymentId))!.status, 'succeeded');
       assert.equal(seen.calls.length, 1);
     } finally {
-      seen.stop();
       await bed.close();
     }
   },

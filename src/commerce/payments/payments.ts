@@ -5,6 +5,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
 import { tablesOf, type Db } from '../../platform/db/database.ts';
 import { AppError, conflict, notFound, validationError } from '../../platform/errors.ts';
+import type { Listeners } from '../../platform/module.ts';
 import { actorRef, systemActor, type Actor, type PrivacyKernel } from '../../privacy/index.ts';
 import type { PaymentInstrument, PaymentStatus } from './port.ts';
 import type { Processors } from './processors.ts';
@@ -18,6 +19,8 @@ export interface PaymentsDeps {
   processors: Processors;
   /** The shop's public address: the processor sends the buyer back to /checkout/return/<paymentId>. */
   publicUrl: string;
+  /** Every module's listeners (`wiring.listeners`): settling tells `paymentSettled`; a listener may raise other events with them. */
+  listeners: Listeners;
 }
 
 export interface StartPaymentInput {
@@ -47,19 +50,21 @@ export interface Settlement {
   failureCode?: string;
 }
 
-/** `deps` are the settling caller's (the web app's or a worker's): a listener registered once at module load reaches the kernel and processors of the shop that settles. */
+/**
+ * Called inside the settling transaction each time a payment reaches succeeded, failed or expired
+ * (once each), with the settling caller's deps (the web app's or a worker's). A module declares it
+ * as its Module's `listeners.paymentSettled`.
+ */
 export type SettlementListener = (db: Db, settlement: Settlement, deps: PaymentsDeps) => Promise<void>;
+
+declare module '../../platform/module.ts' {
+  interface ModuleListeners {
+    paymentSettled?: readonly SettlementListener[];
+  }
+}
 
 export const PAYMENTS_ACTOR: Actor = systemActor('payments');
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-const listeners = new Set<SettlementListener>();
-
-/** Called inside the settling transaction each time a payment reaches succeeded, failed or expired (once each). Returns an unsubscribe. */
-export function onPaymentSettled(listener: SettlementListener): () => void {
-  listeners.add(listener);
-  return () => listeners.delete(listener);
-}
 
 /**
  * The payment id follows from the idempotency key, so a retry after a crash (same key) asks the
@@ -229,7 +234,7 @@ export async function settlePayment(deps: PaymentsDeps, db: Db, paymentId: strin
     ...(outcome.brand ? { brand: outcome.brand } : {}),
     failureCode: outcome.failureCode ?? null,
   });
-  for (const listener of listeners) await listener(db, settlement, deps);
+  for (const listener of deps.listeners.paymentSettled ?? []) await listener(db, settlement, deps);
   return settlement;
 }
 

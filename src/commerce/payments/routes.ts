@@ -8,7 +8,6 @@ import { AppError } from '../../platform/errors.ts';
 import {
   cancelPayment,
   getPayment,
-  onPaymentSettled,
   refundPayment,
   settlePayment,
   startPayment,
@@ -17,7 +16,6 @@ import {
   type RefundInput,
   type RefundResult,
   type Settlement,
-  type SettlementListener,
   type StartedPaymentResult,
   type StartPaymentInput,
 } from './payments.ts';
@@ -34,7 +32,6 @@ export interface PaymentsApi {
   getPayment(db: Db, paymentId: string): Promise<PaymentRow | null>;
   /** Asks each processor that took a payment of this subject to forget the buyer (the erasure flow). */
   forgetBuyer(db: Db, subject: string): Promise<{ forgotten: number }>;
-  onPaymentSettled(listener: SettlementListener): () => void;
 }
 
 declare module 'fastify' {
@@ -63,6 +60,7 @@ export function paymentsRoutes(options: PaymentsPluginOptions = {}): FastifyPlug
       kernel: app.privacy,
       processors: options.processors?.(app) ?? processorsFromConfig(app.config),
       publicUrl: app.config.publicUrl,
+      listeners: app.wiring.listeners,
     };
     app.decorate('payments', {
       deps,
@@ -72,7 +70,6 @@ export function paymentsRoutes(options: PaymentsPluginOptions = {}): FastifyPlug
       refundPayment: (db, input) => refundPayment(deps, db, input),
       getPayment,
       forgetBuyer: (db, subject) => forgetBuyer(deps, db, subject),
-      onPaymentSettled,
     } satisfies PaymentsApi);
 
     await app.register(async (scoped) => {

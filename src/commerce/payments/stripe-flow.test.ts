@@ -8,9 +8,9 @@ import { TEST_STAFF_TOKEN } from '../../platform/testing/app.ts';
 import { testEachDatabase } from '../../platform/testing/databases.ts';
 import { testActor } from '../../privacy/testing.ts';
 import { buildApp } from '../../web/app.ts';
-import { modules } from '../../modules.ts';
+import { modules, wiringOf } from '../../modules.ts';
 import { makePaymentsModule } from './module.ts';
-import { onPaymentSettled, type Settlement } from './payments.ts';
+import type { Settlement } from './payments.ts';
 import { processorSet } from './processors.ts';
 import { signWebhook } from './signature.ts';
 import { STRIPE_API_VERSION, stripeAdapter } from './stripe-adapter.ts';
@@ -27,12 +27,10 @@ testEachDatabase(
     const stripe = await fakeStripe(SECRET, STRIPE_API_VERSION);
     const config = loadConfig({ DATA_DIR: mkdtempSync(join(tmpdir(), 'custodian-test-')), LOG_LEVEL: 'silent', RUN_WORKER: 'false', DEMO_DATA: 'false', RATE_LIMIT_PER_MINUTE: '0' });
     const adapter = stripeAdapter({ secretKey: SECRET, webhookSecret: WHSEC, baseUrl: stripe.url });
-    const withStripe = modules.map((m) => (m.name === 'payments' ? makePaymentsModule({ processors: () => processorSet(adapter) }) : m));
-    const app = await buildApp({ config, database, logger: createLogger('silent'), modules: withStripe, staffApiToken: TEST_STAFF_TOKEN });
     const settled: Settlement[] = [];
-    const stop = onPaymentSettled(async (_trx, s) => {
-      settled.push(s);
-    });
+    const recorder = { name: 'test-settlements', migrations: [], listeners: { paymentSettled: [async (_trx: unknown, s: Settlement) => void settled.push(s)] } };
+    const withStripe = [...modules.map((m) => (m.name === 'payments' ? makePaymentsModule({ processors: () => processorSet(adapter) }) : m)), recorder];
+    const app = await buildApp({ config, database, logger: createLogger('silent'), modules: withStripe, wiring: wiringOf(withStripe), staffApiToken: TEST_STAFF_TOKEN });
     try {
       await app.ready();
       const { subject, orderId } = await buyerWithOrder(app.privacy, db);
@@ -80,7 +78,6 @@ testEachDatabase(
       assert.equal(settled.length, 1);
       assert.deepEqual(stripe.problems(), []);
     } finally {
-      stop();
       await app.close();
       await stripe.close();
     }

@@ -3,6 +3,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Db } from '../../platform/db/database.ts';
 import { buildTestApp, type TestApp } from '../../platform/testing/app.ts';
+import type { Module } from '../../platform/module.ts';
 import type { DatabaseHandle } from '../../platform/db/database.ts';
 import { testActor } from '../../privacy/testing.ts';
 import type { PrivacyKernel } from '../../privacy/index.ts';
@@ -17,9 +18,9 @@ export interface PaymentsTestBed extends TestApp {
   close(): Promise<void>;
 }
 
-export async function paymentsTestBed(database: DatabaseHandle, env: Record<string, string> = {}): Promise<PaymentsTestBed> {
+export async function paymentsTestBed(database: DatabaseHandle, env: Record<string, string> = {}, extraModules: readonly Module[] = []): Promise<PaymentsTestBed> {
   const sandbox = await startTestSandbox();
-  const bed = await buildTestApp(database, { SANDBOX_PROCESSOR_URL: sandbox.url, SANDBOX_PROCESSOR_SECRET: TEST_SANDBOX_SECRET, PUBLIC_URL: 'http://shop.test', ...env });
+  const bed = await buildTestApp(database, { SANDBOX_PROCESSOR_URL: sandbox.url, SANDBOX_PROCESSOR_SECRET: TEST_SANDBOX_SECRET, PUBLIC_URL: 'http://shop.test', ...env }, { extraModules });
   return {
     ...bed,
     sandbox,

@@ -3,7 +3,7 @@
 import type { Db } from '../../platform/db/database.ts';
 import { AppError, validationError } from '../../platform/errors.ts';
 import { variantsForSale, type ProductKind } from '../catalogue/index.ts';
-import { activePricingRules, shippingFor, taxOn, type PricingRules } from './rules.ts';
+import { shippingFor, taxOn, type PricingRules } from './rules.ts';
 
 export interface CartLine {
   variantId: string;
@@ -45,8 +45,8 @@ export interface PricedCart {
 export interface PriceOptions {
   /** Charge shipping for physical lines (false: shipping is left out, e.g. before an address is asked). */
   shipTo: boolean;
-  /** Defaults to the running shop's rules (see rules.ts). */
-  rules?: PricingRules;
+  /** The shop's rules: `pricingRulesFrom(config)` of the caller's settings (no process-wide default, decision 0034). */
+  rules: PricingRules;
 }
 
 const uuidRe = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -64,7 +64,7 @@ function checkLines(lines: readonly CartLine[]): void {
 
 export async function priceLines(db: Db, lines: readonly CartLine[], options: PriceOptions): Promise<PricedCart> {
   checkLines(lines);
-  const rules = options.rules ?? activePricingRules();
+  const { rules } = options;
   const ids = [...new Set(lines.map((l) => l.variantId.toLowerCase()))];
   const rows = await variantsForSale(db, ids);
   const byId = new Map(rows.map((r) => [r.variant_id, r]));

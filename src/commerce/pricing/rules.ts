@@ -31,18 +31,6 @@ export const defaultPricingRules: PricingRules = {
   shippingFreeFromMinor: 0,
 };
 
-// The running shop's rules, registered once at start by the cart module, so that `priceLines`
-// callers need not thread the settings through; tests and special callers pass `rules` instead.
-let active: PricingRules = defaultPricingRules;
-
-export function usePricingRules(rules: PricingRules): void {
-  active = rules;
-}
-
-export function activePricingRules(): PricingRules {
-  return active;
-}
-
 /** Shipping of `units` physical units worth `physicalMinor`: flat + per unit, free from the threshold. */
 export function shippingFor(rules: PricingRules, units: number, physicalMinor: number): number {
   if (units === 0) return 0;

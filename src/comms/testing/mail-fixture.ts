@@ -16,6 +16,8 @@ import { personalData } from '../../platform/testing/personal-data.ts';
 import { testActor, testKernel } from '../../privacy/testing.ts';
 import type { PrivacyKernel } from '../../privacy/index.ts';
 import { commsModule } from '../module.ts';
+import { type MailTemplate, mailTemplatesOf } from '../templates.ts';
+import { welcomeModule } from './welcome-template.ts';
 import type { OutboxStatus } from '../tables.ts';
 
 export { WELCOME } from './welcome-template.ts';
@@ -45,7 +47,8 @@ export interface OutboxRow {
   json: string;
 }
 
-export async function mailFixture(database: DatabaseHandle, env: Record<string, string> = {}): Promise<MailFixture> {
+/** `templates`: the test's own, beside WELCOME, that the worker renders. */
+export async function mailFixture(database: DatabaseHandle, env: Record<string, string> = {}, templates: readonly MailTemplate[] = []): Promise<MailFixture> {
   const { kernel } = await testKernel(database.db);
   const config = loadConfig({ DATA_DIR: mkdtempSync(join(tmpdir(), 'custodian-comms-')), DEMO_DATA: 'false', SHOP_NAME: 'Test Shop', ...env });
   const logs: string[] = [];
@@ -79,7 +82,7 @@ export async function mailFixture(database: DatabaseHandle, env: Record<string, 
     },
     async startWorker() {
       const worker = testWorker(database, commsModule.jobs ?? {}, {
-        services: { config, privacy: kernel },
+        services: { config, privacy: kernel, wiring: { listeners: {}, mailTemplates: mailTemplatesOf([welcomeModule, { name: 'test', migrations: [], mailTemplates: templates }]) } },
         logger,
         backoff: { baseMs: 100, maxMs: 400 },
       });

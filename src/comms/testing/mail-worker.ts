@@ -1,6 +1,6 @@
 // Test fixture, never imported by the shop: the real worker process (`runWorkerProcess`, what
-// `npm run worker` runs) with the comms tests' template registered.
+// `npm run worker` runs) with the module that declares the comms tests' template.
 import { runWorkerProcess } from '../../worker.ts';
-import './welcome-template.ts';
+import { welcomeModule } from './welcome-template.ts';
 
-await runWorkerProcess();
+await runWorkerProcess([welcomeModule]);

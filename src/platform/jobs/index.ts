@@ -7,3 +7,4 @@ export { jobsModule } from './module.ts';
 export { collectJobs } from './registry.ts';
 export type { JobContext, JobHandlers, JobPayload, Schedule } from './types.ts';
 export { Worker } from './worker.ts';
+export { jobWiring } from './wiring.ts';

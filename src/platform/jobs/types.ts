@@ -5,6 +5,7 @@
 import type { Config } from '../config.ts';
 import type { Db } from '../db/database.ts';
 import type { Logger } from '../logger.ts';
+import type { Wiring } from '../module.ts';
 
 export type JobPayload = Record<string, unknown>;
 
@@ -16,6 +17,8 @@ export type JobPayload = Record<string, unknown>;
  */
 export interface JobServices {
   config?: Config;
+  /** What the composition root collected from the modules' declarations: listeners, mail templates (src/platform/module.ts). */
+  wiring?: Wiring;
 }
 
 export interface JobContext {

@@ -7,8 +7,9 @@ import type { FastifyInstance } from 'fastify';
 import { loadConfig, type Config } from '../config.ts';
 import type { DatabaseHandle } from '../db/database.ts';
 import { createLogger } from '../logger.ts';
+import type { Module } from '../module.ts';
 import { buildApp } from '../../web/app.ts';
-import { modules } from '../../modules.ts';
+import { modules, wiringOf } from '../../modules.ts';
 
 export const TEST_STAFF_TOKEN = 'test-staff-token-0123456789abcdef0123456789';
 
@@ -28,6 +29,8 @@ export const TEST_PASSWORD_COSTS = { memory: 64, passes: 1, parallelism: 1 } as 
 
 export interface TestAppOptions {
   passwordCosts?: 'test' | 'production';
+  /** The test's own modules after the shop's (a listener, a mail template): they reach `app.wiring`. */
+  extraModules?: readonly Module[];
 }
 
 export async function buildTestApp(database: DatabaseHandle, env: Record<string, string> = {}, options: TestAppOptions = {}): Promise<TestApp> {
@@ -48,7 +51,8 @@ export async function buildTestApp(database: DatabaseHandle, env: Record<string,
     },
   });
   const logger = createLogger(config.logLevel, sink);
-  const app = await buildApp({ config, database, logger, modules, staffApiToken: TEST_STAFF_TOKEN });
+  const all = options.extraModules?.length ? [...modules, ...options.extraModules] : modules;
+  const app = await buildApp({ config, database, logger, modules: all, wiring: wiringOf(all), staffApiToken: TEST_STAFF_TOKEN });
   await app.ready();
   return { app, config, logs, staffHeaders: { authorization: `Bearer ${TEST_STAFF_TOKEN}` } };
 }

@@ -3,7 +3,7 @@
 // the complaint (address ref `complaint:<id>`). Parameters are the case number and dates; the
 // name and the privacy officer's reply are read through the kernel when the mail is sent, so the
 // reply's text never sits in the outbox or a job payload.
-import { queueMail, registerTemplate, paragraphTemplate, param as p } from '../../comms/index.ts';
+import { type MailTemplate, queueMail, paragraphTemplate, param as p } from '../../comms/index.ts';
 import type { Db } from '../../platform/db/database.ts';
 import { COMPLAINT_PURPOSE, complaintRef, NAME, replyRef, TEXT } from './refs.ts';
 
@@ -12,7 +12,7 @@ const REPLY = 'rights.complaint-reply';
 
 const greeting = (name: unknown) => (typeof name === 'string' && name !== '' ? `Dear ${name},` : '');
 
-registerTemplate({
+const received: MailTemplate = {
   ...paragraphTemplate(
     RECEIVED,
     ['number', 'received', 'due'],
@@ -26,9 +26,9 @@ registerTemplate({
     'Acknowledgement of your complaint',
   ),
   personal: [NAME],
-});
+};
 
-registerTemplate({
+const reply: MailTemplate = {
   ...paragraphTemplate(
     REPLY,
     ['number'],
@@ -46,14 +46,16 @@ registerTemplate({
     'Our answer to your complaint',
   ),
   personal: [TEXT],
-});
+};
+
+export const complaintTemplates: readonly MailTemplate[] = [received, reply];
 
 /** The acknowledgement of a new complaint, greeting the person by the name they gave. */
 export function queueAcknowledgement(db: Db, c: { id: string; subject: string; number: string; received: string; due: string }): Promise<string> {
   return queueMail(db, {
     subject: c.subject,
     purpose: COMPLAINT_PURPOSE,
-    template: RECEIVED,
+    template: received,
     params: { number: c.number, received: c.received, due: c.due },
     addressRef: complaintRef(c.id),
     personal: [NAME],
@@ -67,7 +69,7 @@ export function queueReply(db: Db, c: { id: string; subject: string; number: str
   return queueMail(db, {
     subject: c.subject,
     purpose: COMPLAINT_PURPOSE,
-    template: REPLY,
+    template: reply,
     params: { number: c.number },
     addressRef: complaintRef(c.id),
     personal: [TEXT],

@@ -25,7 +25,7 @@ testEachDatabase(
   '[P000-16] the privacy officer’s promise report and data map: every promise with its mechanism, live figures that follow real refusals and erasures, status counts and the audit chain verified; DPO and owners only',
   async (database, t) => {
     const { app, config } = await buildTestApp(database);
-    const worker = testWorker(database, collectJobs(modules).handlers, { services: { config, privacy: app.privacy } });
+    const worker = testWorker(database, collectJobs(modules).handlers, { services: { config, privacy: app.privacy, wiring: app.wiring } });
     t.after(async () => {
       await worker.stop(5000);
       await app.close();
