@@ -2,6 +2,7 @@
 // pricing, storefront, accounts (vendor users), CLI and demo use. Any other file here is
 // internal (decision 0032).
 export { type ProductInput, addVariant, archiveProduct, createCategory, createProduct, createVendor, deleteVariant, updateCategory, updateProduct, updateVariant, updateVendor } from './commands.ts';
+export { type ChangedBy, bySystem } from './changes.ts';
 export { CATALOGUE_CHANGED, notifyCatalogueChanged } from './events.ts';
 export { catalogueModule } from './module.ts';
 export {

@@ -17,6 +17,8 @@ export const limits = {
   searchQuery: 200,
   perPage: 100,
   page: 10_000,
+  /** Variants one bulk stock edit may set. */
+  bulkStock: 500,
 } as const;
 
 export const patterns = {
