@@ -1,9 +1,19 @@
+import type { FastifyInstance } from 'fastify';
 import type { Module } from '../../platform/module.ts';
+import { consoleProductRoutes } from './console-products.ts';
+import { consoleStockRoutes } from './console-stock.ts';
+import { consoleTaxonomyRoutes } from './console-taxonomy.ts';
 import { catalogueMigrations } from './migrations.ts';
 import { catalogueStaffRoutes } from './staff-routes.ts';
 
 export const catalogueModule: Module = {
   name: 'catalogue',
   migrations: catalogueMigrations,
-  routes: catalogueStaffRoutes,
+  // The staff JSON API and the staff console pages share the commands (one path per change).
+  routes: async (app: FastifyInstance, options) => {
+    await catalogueStaffRoutes(app, options);
+    await consoleProductRoutes(app);
+    await consoleTaxonomyRoutes(app);
+    await consoleStockRoutes(app);
+  },
 };

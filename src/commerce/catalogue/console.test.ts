@@ -1,0 +1,158 @@
+// The staff catalogue console over HTTP with real staff sessions: an owner adds a product with two
+// variants, publishes it and it appears on /catalogue; bad fields come back as a 400 naming every
+// one; bulk stock is all or nothing, naming the SKU; roles without the right get 403; the History
+// names who changed what (and the JSON API's shared token as such).
+import assert from 'node:assert/strict';
+import { sql } from 'kysely';
+import { staffClient, type FormClient } from '../../accounts/testing.ts';
+import { buildTestApp } from '../../platform/testing/app.ts';
+import { testEachDatabase } from '../../platform/testing/databases.ts';
+
+const password = 'quartz-meadow-47-lantern-sails';
+
+async function page(client: FormClient, url: string) {
+  const res = await client.get(url);
+  assert.equal(res.statusCode, 200, `${url}: ${res.body.slice(0, 500)}`);
+  return res.body;
+}
+
+async function post(client: FormClient, url: string, form: Record<string, string>, status = 303) {
+  const res = await client.post(url, form);
+  assert.equal(res.statusCode, status, `${url}: ${res.body.slice(0, 2000)}`);
+  return res;
+}
+
+testEachDatabase('staff catalogue console: add, publish, bulk stock, roles and history', async (database, t) => {
+  const { app, staffHeaders, config } = await buildTestApp(database);
+  const { db } = database;
+  const cur = config.currency;
+  try {
+    const owner = await staffClient(app, db, { name: 'Olive Owner', email: 'olive@shop.example', role: 'owner', password });
+    const packer = await staffClient(app, db, { name: 'Pat Packer', email: 'pat@shop.example', role: 'fulfilment', password });
+    const support = await staffClient(app, db, { name: 'Sam Support', email: 'sam@shop.example', role: 'support', password });
+    let productId = '';
+    const variantIds = new Map<string, string>();
+
+    await t.test('the owner adds a vendor, a category and a draft product with two variants', async () => {
+      await page(owner, '/staff/catalogue/vendors');
+      await post(owner, '/staff/catalogue/vendors', { name: 'Corvid Networks', slug: '', website: 'https://corvid.example', description: '' });
+      await page(owner, '/staff/catalogue/categories');
+      await post(owner, '/staff/catalogue/categories', { name: 'Routers', slug: '', parent_id: '' });
+      const form = await page(owner, '/staff/catalogue/products/new');
+      const vendorId = /<option value="([0-9a-f-]{36})">Corvid Networks</.exec(form)?.[1];
+      const categoryId = /<option value="([0-9a-f-]{36})">Routers</.exec(form)?.[1];
+      assert.ok(vendorId && categoryId, 'the form offers the new vendor and category');
+      const created = await post(owner, '/staff/catalogue/products', {
+        name: 'Mesh Router X2',
+        slug: '',
+        description: 'Covers a house.',
+        vendor_id: vendorId,
+        category_id: categoryId,
+        kind: 'physical',
+        sku: 'MRX-1',
+        variant_name: 'One unit',
+        price: '89.5',
+        currency: cur,
+        stock: '4',
+      });
+      productId = /\/staff\/catalogue\/products\/([0-9a-f-]{36})\?done=created$/.exec(String(created.headers.location))?.[1] ?? '';
+      assert.ok(productId, String(created.headers.location));
+      await page(owner, `/staff/catalogue/products/${productId}`);
+      await post(owner, `/staff/catalogue/products/${productId}/variants`, { sku: 'MRX-3', name: 'Three-pack', price: '239.00', currency: cur, stock: '2' });
+      const body = await page(owner, `/staff/catalogue/products/${productId}?done=variant-added`);
+      assert.match(body, /Variant added\./);
+      assert.match(body, /Draft/);
+      assert.match(body, new RegExp(`89\\.50 ${cur}`), 'the price shows in major units with its currency');
+      assert.match(body, new RegExp(`239\\.00 ${cur}`));
+      assert.doesNotMatch(body, /minor units/);
+      for (const sku of ['MRX-1', 'MRX-3']) {
+        const id = new RegExp(`/variants/([0-9a-f-]{36})">Edit<span class="visually-hidden"> ${sku}<`).exec(body)?.[1];
+        assert.ok(id, `the page lists ${sku} with an edit link`);
+        variantIds.set(sku, id);
+      }
+      assert.doesNotMatch((await app.inject({ url: '/catalogue' })).body, /Mesh Router X2/, 'a draft is not in the storefront');
+    });
+
+    await t.test('bad fields come back as a 400 naming every one of them', async () => {
+      await page(owner, '/staff/catalogue/products/new');
+      const res = await post(
+        owner,
+        '/staff/catalogue/products',
+        { name: '', slug: 'Not A Slug', description: '', vendor_id: '', category_id: '', kind: 'physical', sku: 'has space', variant_name: '', price: '12.345', currency: cur, stock: 'lots' },
+        400,
+      );
+      for (const [field, label] of [
+        ['name', 'Name'],
+        ['slug', 'Web address \\(slug\\)'],
+        ['vendor_id', 'Vendor'],
+        ['sku', 'SKU'],
+        ['price', 'Price'],
+        ['stock', 'Stock'],
+      ]) {
+        assert.match(res.body, new RegExp(`<a href="#f-${field}">${label}</a>`), `the summary names ${field}`);
+        assert.match(res.body, new RegExp(`id="f-${field}"[^>]*aria-invalid="true"`), `${field} is marked invalid`);
+      }
+      assert.match(res.body, /value="has space"/, 'what was typed is kept');
+    });
+
+    await t.test('published, the product is in the storefront', async () => {
+      await page(owner, `/staff/catalogue/products/${productId}`);
+      const res = await post(owner, `/staff/catalogue/products/${productId}/status`, { status: 'active' });
+      assert.match(String(res.headers.location), /done=published$/);
+      assert.match(await page(owner, `/staff/catalogue/products/${productId}?done=published`), /Published: the product is on sale/);
+      assert.match((await app.inject({ url: '/catalogue' })).body, /Mesh Router X2/);
+      assert.equal((await app.inject({ url: '/products/mesh-router-x2' })).statusCode, 200);
+    });
+
+    await t.test('bulk stock saves all or nothing, naming the SKU', async () => {
+      const stockOf = async () =>
+        Object.fromEntries((await sql<{ sku: string; stock: number | null }>`select sku, stock from catalogue_variants where product_id = ${productId}`.execute(db)).rows.map((r) => [r.sku, r.stock]));
+      const listing = await page(packer, '/staff/catalogue/stock?q=MRX');
+      assert.match(listing, /MRX-1/);
+      const one = `stock.${variantIds.get('MRX-1')}`;
+      const three = `stock.${variantIds.get('MRX-3')}`;
+      const bad = await post(packer, '/staff/catalogue/stock?q=MRX', { [one]: '7', [three]: '-2' }, 400);
+      assert.match(bad.body, /Nothing was saved/);
+      assert.match(bad.body, /<a href="#f-stock\.[0-9a-f-]{36}">MRX-3<\/a>/, 'the error names the SKU');
+      assert.deepEqual(await stockOf(), { 'MRX-1': 4, 'MRX-3': 2 }, 'nothing was written');
+      const good = await post(packer, '/staff/catalogue/stock?q=MRX', { [one]: '7', [three]: '' });
+      assert.match(String(good.headers.location), /done=stock-saved/);
+      assert.deepEqual(await stockOf(), { 'MRX-1': 7, 'MRX-3': null });
+    });
+
+    await t.test('a role that may not edit gets 403, and its pages offer no forms it may not use', async () => {
+      const details = { name: 'Hijacked', slug: 'mesh-router-x2', description: '', vendor_id: '', category_id: '', kind: 'physical' };
+      await page(packer, `/staff/catalogue/products/${productId}`);
+      assert.equal((await packer.post(`/staff/catalogue/products/${productId}`, details)).statusCode, 403);
+      assert.equal((await packer.post(`/staff/catalogue/products/${productId}/status`, { status: 'archived' })).statusCode, 403);
+      assert.equal((await packer.get('/staff/catalogue/products/new')).statusCode, 403);
+      const seen = await page(support, `/staff/catalogue/products/${productId}`);
+      assert.doesNotMatch(seen, /<button type="submit">(Save details|Add variant|Publish|Archive|Remove)/);
+      assert.match(seen, /Mesh Router X2/);
+      assert.equal((await support.get('/staff/catalogue/stock')).statusCode, 403);
+      assert.equal((await support.post('/staff/catalogue/stock', { [`stock.${variantIds.get('MRX-1')}`]: '0' })).statusCode, 403);
+      const { rows } = await sql<{ name: string; status: string }>`select name, status from catalogue_products where id = ${productId}`.execute(db);
+      assert.deepEqual(rows[0], { name: 'Mesh Router X2', status: 'active' });
+    });
+
+    await t.test('the History names who changed what, the API token included', async () => {
+      const api = await app.inject({ method: 'PATCH', url: `/api/staff/products/${productId}/variants/${variantIds.get('MRX-3')}`, headers: staffHeaders, payload: { price_minor: 24_500 } });
+      assert.equal(api.statusCode, 200, api.body);
+      const body = await page(owner, `/staff/catalogue/products/${productId}`);
+      const history = body.slice(body.indexOf('<h2>History</h2>'));
+      assert.match(history, /Olive Owner/);
+      assert.match(history, /Pat Packer/);
+      assert.match(history, /stock: 4 → 7/);
+      assert.match(history, /status: draft → active/);
+      assert.match(history, /the shop’s API token/);
+      assert.match(history, new RegExp(`price: 239\\.00 ${cur} → 245\\.00 ${cur}`));
+      // A role that may not read staff names sees roles instead.
+      assert.match(await page(packer, `/staff/catalogue/products/${productId}`), /a staff member \(owner\)/);
+      const { rows } = await sql<{ via: string; n: number }>`select via, count(*)::int as n from catalogue_changes where product_id = ${productId} and staff_id is not null group by via`.execute(db);
+      assert.deepEqual(rows, [{ via: 'console', n: rows[0]?.n ?? 0 }]);
+      assert.ok((rows[0]?.n ?? 0) >= 5, 'every console change is recorded with its staff member');
+    });
+  } finally {
+    await app.close();
+  }
+});
