@@ -93,6 +93,7 @@ testEachDatabase('staff catalogue console: add, publish, bulk stock, roles and h
         assert.match(res.body, new RegExp(`id="f-${field}"[^>]*aria-invalid="true"`), `${field} is marked invalid`);
       }
       assert.match(res.body, /value="has space"/, 'what was typed is kept');
+      assert.equal((await owner.post('/staff/catalogue/products/not-a-uuid/status', { status: 'active' })).statusCode, 400, 'a bad address is a 400, not a lookup');
     });
 
     await t.test('published, the product is in the storefront', async () => {
@@ -117,6 +118,22 @@ testEachDatabase('staff catalogue console: add, publish, bulk stock, roles and h
       assert.deepEqual(await stockOf(), { 'MRX-1': 4, 'MRX-3': 2 }, 'nothing was written');
       const good = await post(packer, '/staff/catalogue/stock?q=MRX', { [one]: '7', [three]: '' });
       assert.match(String(good.headers.location), /done=stock-saved/);
+      assert.deepEqual(await stockOf(), { 'MRX-1': 7, 'MRX-3': null });
+      // The JSON API runs the same command: all or nothing there too.
+      const ghost = '00000000-0000-4000-8000-000000000000';
+      const api = await app.inject({
+        method: 'POST',
+        url: '/api/staff/stock',
+        headers: staffHeaders,
+        payload: {
+          items: [
+            { variant_id: variantIds.get('MRX-1'), stock: 9 },
+            { variant_id: ghost, stock: 1 },
+          ],
+        },
+      });
+      assert.equal(api.statusCode, 400, api.body);
+      assert.deepEqual(api.json().error.fields, [{ field: `body.stock.${ghost}`, message: 'names no variant' }]);
       assert.deepEqual(await stockOf(), { 'MRX-1': 7, 'MRX-3': null });
     });
 

@@ -332,3 +332,24 @@ export const productListResponse = {
   },
   required: ['items', 'total', 'page', 'per_page'],
 } as const;
+
+export const stockLevelsBody = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['items'],
+  properties: {
+    items: {
+      type: 'array',
+      minItems: 1,
+      maxItems: limits.bulkStock,
+      items: { type: 'object', additionalProperties: false, required: ['variant_id', 'stock'], properties: { variant_id: uuid, stock } },
+    },
+  },
+} as const;
+
+export const stockLevelsResponse = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['changed'],
+  properties: { changed: { type: 'integer', minimum: 0, description: 'How many variants’ stock changed.' } },
+} as const;

@@ -36,6 +36,8 @@ import {
   productListResponse,
   productPatchBody,
   productResponse,
+  stockLevelsBody,
+  stockLevelsResponse,
   variantCreateBody,
   variantParams,
   variantPatchBody,
@@ -47,6 +49,7 @@ import {
 } from './schemas.ts';
 import { productStatuses, type ProductStatus } from './tables.ts';
 import type { ChangedBy } from './changes.ts';
+import { setStockLevels, type StockLevel } from './bulk-stock.ts';
 
 // The shop's shared catalogue token names no person: the change log says "the API token".
 const byApi: ChangedBy = { via: 'api' };
@@ -211,5 +214,16 @@ export const catalogueStaffRoutes: FastifyPluginAsync = async (app) => {
       await run(variantParamNames, () => deleteVariant(app.db, request.params.id, request.params.variantId, byApi));
       return reply.code(204).send();
     },
+  );
+
+  // ---- Stock
+  app.post<{ Body: { items: StockLevel[] } }>(
+    '/api/staff/stock',
+    productRoute('Set many variants’ stock at once', {
+      description: 'All or nothing, in one transaction: a bad entry is a 400 naming every one (`body.stock.<variant id>`, the message starting with its SKU) and nothing changes.',
+      body: stockLevelsBody,
+      response: { 200: stockLevelsResponse },
+    }),
+    async (request) => run({}, () => setStockLevels(app.db, request.body.items, byApi)),
   );
 };
