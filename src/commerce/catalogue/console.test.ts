@@ -16,6 +16,13 @@ async function page(client: FormClient, url: string) {
   return res.body;
 }
 
+/** A 403 for the role (not for a missing form token: the client holds one). */
+async function refused(answer: Promise<{ statusCode: number; body: string }>, why: RegExp) {
+  const res = await answer;
+  assert.equal(res.statusCode, 403, res.body.slice(0, 500));
+  assert.match(res.body, why);
+}
+
 async function post(client: FormClient, url: string, form: Record<string, string>, status = 303) {
   const res = await client.post(url, form);
   assert.equal(res.statusCode, status, `${url}: ${res.body.slice(0, 2000)}`);
@@ -140,16 +147,33 @@ testEachDatabase('staff catalogue console: add, publish, bulk stock, roles and h
     await t.test('a role that may not edit gets 403, and its pages offer no forms it may not use', async () => {
       const details = { name: 'Hijacked', slug: 'mesh-router-x2', description: '', vendor_id: '', category_id: '', kind: 'physical' };
       await page(packer, `/staff/catalogue/products/${productId}`);
-      assert.equal((await packer.post(`/staff/catalogue/products/${productId}`, details)).statusCode, 403);
-      assert.equal((await packer.post(`/staff/catalogue/products/${productId}/status`, { status: 'archived' })).statusCode, 403);
-      assert.equal((await packer.get('/staff/catalogue/products/new')).statusCode, 403);
+      await refused(packer.post(`/staff/catalogue/products/${productId}`, details), /Only an owner changes products/);
+      await refused(packer.post(`/staff/catalogue/products/${productId}/status`, { status: 'archived' }), /Only an owner changes products/);
+      await refused(packer.get('/staff/catalogue/products/new'), /Only an owner changes products/);
+      await page(support, '/staff');
       const seen = await page(support, `/staff/catalogue/products/${productId}`);
       assert.doesNotMatch(seen, /<button type="submit">(Save details|Add variant|Publish|Archive|Remove)/);
       assert.match(seen, /Mesh Router X2/);
-      assert.equal((await support.get('/staff/catalogue/stock')).statusCode, 403);
-      assert.equal((await support.post('/staff/catalogue/stock', { [`stock.${variantIds.get('MRX-1')}`]: '0' })).statusCode, 403);
+      await refused(support.get('/staff/catalogue/stock'), /Only an owner or fulfilment staff set stock/);
+      await refused(support.post('/staff/catalogue/stock', { [`stock.${variantIds.get('MRX-1')}`]: '0' }), /Only an owner or fulfilment staff set stock/);
       const { rows } = await sql<{ name: string; status: string }>`select name, status from catalogue_products where id = ${productId}`.execute(db);
       assert.deepEqual(rows[0], { name: 'Mesh Router X2', status: 'active' });
+    });
+
+    await t.test('categories are added, renamed and moved in the tree; a loop is refused naming the parent', async () => {
+      await page(owner, '/staff/catalogue/categories');
+      await post(owner, '/staff/catalogue/categories', { name: 'Networking', slug: '', parent_id: '' });
+      const ids = async () => Object.fromEntries((await sql<{ slug: string; id: string }>`select slug, id from catalogue_categories`.execute(db)).rows.map((r) => [r.slug, r.id]));
+      const { routers, networking } = await ids();
+      assert.ok(routers && networking);
+      await page(owner, '/staff/catalogue/categories');
+      await post(owner, `/staff/catalogue/categories/${routers}`, { [`name-${routers}`]: 'Routers & mesh', [`parent_id-${routers}`]: networking });
+      const tree = await page(owner, '/staff/catalogue/categories?done=category-saved');
+      assert.match(tree, /<strong>Networking<\/strong>[\s\S]*<ul><li><strong>Routers &amp; mesh<\/strong>/, 'the renamed category sits under its new parent');
+      const loop = await post(owner, `/staff/catalogue/categories/${networking}`, { [`name-${networking}`]: 'Networking', [`parent_id-${networking}`]: routers }, 400);
+      assert.match(loop.body, /would make the category its own ancestor/);
+      assert.match(loop.body, new RegExp(`id="f-parent_id-${networking}"[^>]*aria-invalid="true"`));
+      await refused(support.post(`/staff/catalogue/categories/${routers}`, { [`name-${routers}`]: 'Mine' }), /Only an owner changes products/);
     });
 
     await t.test('the History names who changed what, the API token included', async () => {
