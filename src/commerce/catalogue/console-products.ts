@@ -113,7 +113,8 @@ export async function consoleProductRoutes(app: FastifyInstance): Promise<void> 
       const body = formBody(request);
       const p = new FieldProblems();
       const currency = text(body, 'currency').toUpperCase() || defaults.currency;
-      const input: ProductInput = {
+      // An unchosen vendor or kind is left out: the command names it as required.
+      const input = {
         ...productInputOf(body),
         status: 'draft',
         variants: [
@@ -125,7 +126,7 @@ export async function consoleProductRoutes(app: FastifyInstance): Promise<void> 
             stock: stockOf(text(body, 'stock')) as number | null,
           },
         ],
-      };
+      } as ProductInput;
       throwAll(p, newProductProblems(input, defaults));
       const product = await createProduct(app.db, input, defaults, staff.by);
       return reply.redirect(`/staff/catalogue/products/${product.id}?done=created`, 303);
@@ -258,9 +259,10 @@ function productInputOf(body: Body) {
     name,
     slug: text(body, 'slug') || slugFrom(name),
     description: (body.description ?? '').replace(/\r\n/g, '\n'),
-    vendor_id: text(body, 'vendor_id'),
     category_id: category === '' ? null : category,
-    kind: text(body, 'kind') as ProductInput['kind'],
+    // Left unchosen, they are "required" rather than "not a UUID".
+    ...(text(body, 'vendor_id') && { vendor_id: text(body, 'vendor_id') }),
+    ...(text(body, 'kind') && { kind: text(body, 'kind') as ProductInput['kind'] }),
   };
 }
 

@@ -38,12 +38,12 @@ const statusHelp: Record<ProductStatus, string> = {
 };
 
 function statusSection(p: ProductDetail, csrf: string, can: Abilities): SafeHtml {
-  return html`<section class="product-status"><h2>Status</h2><p>${statusBadge(p.status)} ${statusHelp[p.status]}${p.status === 'active' ? html` <a href="/products/${p.slug}">See it in the storefront</a>` : ''}</p>
+  return html`<section><h2>Status</h2><p>${statusBadge(p.status)} ${statusHelp[p.status]}${p.status === 'active' ? html` <a href="/products/${p.slug}">See it in the storefront</a>` : ''}</p>
 ${can.edit ? html`<div class="status-actions">${statusActions[p.status].map((a) => buttonForm(`/staff/catalogue/products/${p.id}/status`, csrf, a.label, { status: a.to }))}</div>` : ''}</section>`;
 }
 
 function variantsTable(p: ProductDetail, csrf: string, can: Abilities): SafeHtml {
-  return html`<table class="stack-table catalogue-variants"><thead><tr><th scope="col">SKU</th><th scope="col">Name</th><th scope="col">Price</th><th scope="col">Stock</th>${can.edit ? html`<th scope="col"><span class="visually-hidden">Actions</span></th>` : ''}</tr></thead>
+  return html`<table class="stack-table"><thead><tr><th scope="col">SKU</th><th scope="col">Name</th><th scope="col">Price</th><th scope="col">Stock</th>${can.edit ? html`<th scope="col"><span class="visually-hidden">Actions</span></th>` : ''}</tr></thead>
 <tbody>${p.variants.map(
     (v) =>
       html`<tr><th scope="row">${v.sku}</th><td data-label="Name">${v.name}</td><td data-label="Price">${price(v.price_minor, v.currency)}</td><td data-label="Stock">${stockText(v.stock)}</td>${
@@ -84,12 +84,12 @@ export function productPage(o: {
   const currencyOf = (id: string) => p.variants.find((v) => v.id === id)?.currency;
   return {
     title: `${p.name} · Catalogue`,
-    body: html`<section class="console catalogue-admin">${catalogueNav(o.can, '')}
+    body: html`<section class="console">${catalogueNav(o.can, '')}
 <h1>${p.name}</h1>
 ${notice(o.notice)}
 ${o.forms.action ? html`<div class="form-errors" role="alert"><p>${o.forms.action}</p></div>` : ''}
 ${statusSection(p, o.csrf, o.can)}
-<section class="product-details"><h2>Details</h2>
+<section><h2>Details</h2>
 ${
   o.can.edit
     ? html`${formErrors(o.forms.details, newProductLabels)}<form method="post" action="/staff/catalogue/products/${p.id}" novalidate>${csrfField(o.csrf)}
@@ -97,7 +97,7 @@ ${productFields(details, o.categories, o.vendors)}
 <p><button type="submit">Save details</button></p></form>`
     : detailsFacts(p)
 }</section>
-<section class="product-variants"><h2>Variants</h2>
+<section><h2>Variants</h2>
 ${variantsTable(p, o.csrf, o.can)}
 ${o.can.stock && !o.can.edit ? html`<p><a href="/staff/catalogue/stock">Set stock</a></p>` : ''}
 ${
@@ -107,7 +107,7 @@ ${variantFields(variant, o.currency)}
 <p><button type="submit">Add variant</button></p></form>`
     : ''
 }</section>
-<section class="product-images"><h2>Images</h2><p><a href="/staff/catalogue/products/${p.id}/images">Images of this product</a>: upload them with a text describing each.</p></section>
+<section><h2>Images</h2><p><a href="/staff/catalogue/products/${p.id}/images">Images of this product</a>: upload them with a text describing each.</p></section>
 ${historySection(o.history, o.staff, names, currencyOf)}
 </section>`,
   };
@@ -121,7 +121,7 @@ export function variantPage(o: { product: ProductDetail; variant: VariantView; s
   const { product: p, variant: v } = o;
   return {
     title: `${v.sku} · ${p.name}`,
-    body: html`<section class="console catalogue-admin">${catalogueNav(o.can, '')}
+    body: html`<section class="console">${catalogueNav(o.can, '')}
 <p><a href="/staff/catalogue/products/${p.id}">Back to ${p.name}</a></p>
 <h1>Variant ${v.sku}</h1>
 ${formErrors(o.state, newProductLabels)}

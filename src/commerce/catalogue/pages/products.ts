@@ -42,7 +42,7 @@ function pageLink(f: ProductFilter, page: number, label: string, rel: string): S
 
 function productTable(listing: ProductListing): SafeHtml {
   if (listing.items.length === 0) return html`<p>No products match.</p>`;
-  return html`<table class="stack-table catalogue-products"><thead><tr><th scope="col">Product</th><th scope="col">Status</th><th scope="col">Vendor</th><th scope="col">Category</th><th scope="col">Price from</th><th scope="col">Stock</th><th scope="col">Variants</th></tr></thead>
+  return html`<table class="stack-table"><thead><tr><th scope="col">Product</th><th scope="col">Status</th><th scope="col">Vendor</th><th scope="col">Category</th><th scope="col">Price from</th><th scope="col">Stock</th><th scope="col">Variants</th></tr></thead>
 <tbody>${listing.items.map(
     (
       p,
@@ -56,7 +56,7 @@ export function productListPage(o: { listing: ProductListing; filter: ProductFil
   const pages = Math.max(1, Math.ceil(listing.total / listing.perPage));
   return {
     title: 'Catalogue: products',
-    body: html`<section class="console catalogue-admin">${catalogueNav(o.can, '/staff/catalogue')}
+    body: html`<section class="console">${catalogueNav(o.can, '/staff/catalogue')}
 <h1>Products</h1>
 ${notice(o.notice)}
 ${o.can.edit ? html`<p><a href="/staff/catalogue/products/new">Add a product</a></p>` : ''}
@@ -105,7 +105,7 @@ export function newProductPage(o: { state: FormState; categories: readonly Categ
   const state: FormState = { ...o.state, values: { currency: o.currency, kind: 'physical', ...o.state.values } };
   return {
     title: 'New product',
-    body: html`<section class="console catalogue-admin">${catalogueNav(o.can, '/staff/catalogue/products/new')}
+    body: html`<section class="console">${catalogueNav(o.can, '/staff/catalogue/products/new')}
 <h1>New product</h1>
 ${formErrors(o.state, newProductLabels)}
 ${o.vendors.length === 0 ? html`<p class="notice">Add a <a href="/staff/catalogue/vendors">vendor</a> first: every product has one.</p>` : ''}

@@ -12,7 +12,7 @@ export function stockPage(o: { rows: readonly StockRow[]; q: string; state: Form
   const skuOf = new Map(o.rows.map((r) => [`stock.${r.id}`, r.sku]));
   return {
     title: 'Catalogue: stock',
-    body: html`<section class="console catalogue-admin">${catalogueNav(o.can, '/staff/catalogue/stock')}
+    body: html`<section class="console">${catalogueNav(o.can, '/staff/catalogue/stock')}
 <h1>Stock</h1>
 ${notice(o.notice)}
 ${

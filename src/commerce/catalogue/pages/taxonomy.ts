@@ -39,7 +39,7 @@ export function categoriesPage(o: { categories: readonly Category[]; csrf: strin
   const roots = o.categories.filter((c) => c.parent_id === null || !o.categories.some((p) => p.id === c.parent_id));
   return {
     title: 'Catalogue: categories',
-    body: html`<section class="console catalogue-admin">${catalogueNav(o.can, '/staff/catalogue/categories')}
+    body: html`<section class="console">${catalogueNav(o.can, '/staff/catalogue/categories')}
 <h1>Categories</h1>
 ${notice(o.notice)}
 ${o.categories.length ? html`<ul class="category-tree">${roots.map((c) => categoryItem(c, o.categories, o.csrf, o.can, o.failed))}</ul>` : html`<p>No categories yet.</p>`}
@@ -66,7 +66,7 @@ ${textarea(state, { name: 'description', label: 'Description', maxlength: limits
 export function vendorsPage(o: { vendors: readonly Vendor[]; csrf: string; add?: FormState; can: Abilities; notice?: string }): Page {
   return {
     title: 'Catalogue: vendors',
-    body: html`<section class="console catalogue-admin">${catalogueNav(o.can, '/staff/catalogue/vendors')}
+    body: html`<section class="console">${catalogueNav(o.can, '/staff/catalogue/vendors')}
 <h1>Vendors</h1>
 ${notice(o.notice)}
 ${
@@ -94,7 +94,7 @@ export function vendorState(v: Vendor, csrf: string): FormState {
 export function vendorPage(o: { vendor: Vendor; state: FormState; history: readonly Change[]; staff: ReadonlyMap<string, string>; can: Abilities; notice?: string }): Page {
   return {
     title: `${o.vendor.name} · Vendors`,
-    body: html`<section class="console catalogue-admin">${catalogueNav(o.can, '')}
+    body: html`<section class="console">${catalogueNav(o.can, '')}
 <p><a href="/staff/catalogue/vendors">All vendors</a></p>
 <h1>${o.vendor.name}</h1>
 ${notice(o.notice)}
