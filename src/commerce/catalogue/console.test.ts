@@ -193,6 +193,18 @@ testEachDatabase('staff catalogue console: add, publish, bulk stock, roles and h
       assert.deepEqual(rows, [{ via: 'console', n: rows[0]?.n ?? 0 }]);
       assert.ok((rows[0]?.n ?? 0) >= 5, 'every console change is recorded with its staff member');
     });
+
+    await t.test('archived, it leaves the storefront; the last variant cannot be removed', async () => {
+      await page(owner, `/staff/catalogue/products/${productId}`);
+      await post(owner, `/staff/catalogue/products/${productId}/variants/${variantIds.get('MRX-3')}/remove`, {});
+      const last = await post(owner, `/staff/catalogue/products/${productId}/variants/${variantIds.get('MRX-1')}/remove`, {}, 409);
+      assert.match(last.body, /last variant; archive the product instead/);
+      const res = await post(owner, `/staff/catalogue/products/${productId}/status`, { status: 'archived' });
+      assert.match(String(res.headers.location), /done=archived$/);
+      assert.equal((await app.inject({ url: '/products/mesh-router-x2' })).statusCode, 404);
+      const listed = await page(owner, '/staff/catalogue?status=archived');
+      assert.match(listed, /Mesh Router X2[\s\S]*Archived/);
+    });
   } finally {
     await app.close();
   }
