@@ -16,6 +16,15 @@ async function page(client: FormClient, url: string) {
   return res.body;
 }
 
+/** Waits for the storefront to catch up (its cache drops on a NOTIFY), failing after 5 s. */
+async function eventually(check: () => Promise<boolean>, what: string): Promise<void> {
+  const until = Date.now() + 5000;
+  while (!(await check())) {
+    assert.ok(Date.now() < until, `${what}, within 5 s`);
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+}
+
 /** A 403 for the role (not for a missing form token: the client holds one). */
 async function refused(answer: Promise<{ statusCode: number; body: string }>, why: RegExp) {
   const res = await answer;
@@ -108,7 +117,8 @@ testEachDatabase('staff catalogue console: add, publish, bulk stock, roles and h
       const res = await post(owner, `/staff/catalogue/products/${productId}/status`, { status: 'active' });
       assert.match(String(res.headers.location), /done=published$/);
       assert.match(await page(owner, `/staff/catalogue/products/${productId}?done=published`), /Published: the product is on sale/);
-      assert.match((await app.inject({ url: '/catalogue' })).body, /Mesh Router X2/);
+      // The storefront's cache drops on the commit's NOTIFY, which a PostgreSQL server delivers a moment later.
+      await eventually(async () => /Mesh Router X2/.test((await app.inject({ url: '/catalogue' })).body), 'the storefront lists it');
       assert.equal((await app.inject({ url: '/products/mesh-router-x2' })).statusCode, 200);
     });
 
@@ -201,7 +211,7 @@ testEachDatabase('staff catalogue console: add, publish, bulk stock, roles and h
       assert.match(last.body, /last variant; archive the product instead/);
       const res = await post(owner, `/staff/catalogue/products/${productId}/status`, { status: 'archived' });
       assert.match(String(res.headers.location), /done=archived$/);
-      assert.equal((await app.inject({ url: '/products/mesh-router-x2' })).statusCode, 404);
+      await eventually(async () => (await app.inject({ url: '/products/mesh-router-x2' })).statusCode === 404, 'the product page is gone');
       const listed = await page(owner, '/staff/catalogue?status=archived');
       assert.match(listed, /Mesh Router X2[\s\S]*Archived/);
     });
