@@ -26,6 +26,7 @@ import { randomToken, TOKEN_SHAPE } from './tokens.ts';
 import { lockoutPolicy, networkOf } from './throttle.ts';
 import { mayMail } from './mail-throttle.ts';
 import { staffPageGate, type StaffPageGate } from './routes/staff-gate.ts';
+import { staffLabels } from './staff.ts';
 
 /** The one cookie: an opaque random token. `__Host-` pins it to this host, Secure and Path=/. */
 export const SESSION_COOKIE = '__Host-session';
@@ -40,6 +41,8 @@ export interface AccountsApi {
   customerPage(request: FastifyRequest, reply: FastifyReply): Promise<ActiveSession | null>;
   /** For a staff console page: the staff session (of one of `roles`, when given), or null after a redirect; FORBIDDEN for another role. */
   staffPage: StaffPageGate;
+  /** How staff members (by user id) are named to `reader` on a record of who did what: names when the reader's role may read them, else roles. */
+  staffLabels(db: Db, ids: readonly string[], reader: Actor): Promise<Map<string, string>>;
   /** The CSRF token to put in a form (sets the visitor cookie when there is none yet). */
   formToken(request: FastifyRequest, reply: FastifyReply): string;
   /** Sets the cookie of a new session (after sign-in); the visitor token it replaces is gone. */
@@ -216,6 +219,7 @@ export function accountsPlugin(options: AccountsPluginOptions): FastifyPluginAsy
         api.startSession(reply, issued.token, issued.session);
       },
       staffPage: (request, reply, options) => staffGate(request, reply, options),
+      staffLabels: (db, ids, reader) => staffLabels(deps, db, ids, reader),
     };
     app.decorate('accounts', api);
     const staffGate = staffPageGate(app);

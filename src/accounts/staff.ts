@@ -5,7 +5,7 @@
 import { sql } from 'kysely';
 import type { Db } from '../platform/db/database.ts';
 import { conflict, notFound, validationError } from '../platform/errors.ts';
-import { staffRoles, systemActor, type Actor, type StaffRole } from '../privacy/index.ts';
+import { SubjectErased, staffRoles, systemActor, type Actor, type StaffRole } from '../privacy/index.ts';
 import type { AccountsDeps } from './customers.ts';
 import { checkEmail } from './customers.ts';
 import { ACCOUNT_PURPOSE, CREDENTIALS, EMAIL, NAME, readProfile, writePasswordHash } from './identity.ts';
@@ -74,6 +74,34 @@ export async function listStaff(deps: AccountsDeps, db: Db, actor: Actor): Promi
     const profile = await readProfile(deps.kernel, db, user, actor);
     out.push({ id: user.id, role: user.role!, status: user.status, name: profile.name, email: profile.email, passwordChangedAt: user.password_changed_at });
   }
+  return out;
+}
+
+/**
+ * How staff members are named to `reader` on a record of who did what (a change log): their names,
+ * read under 'account' (each read audited), when the reader's role may read staff names; otherwise
+ * each one's role. A member no longer known, or erased, is "former staff member".
+ */
+export async function staffLabels(deps: AccountsDeps, db: Db, ids: readonly string[], reader: Actor): Promise<Map<string, string>> {
+  const out = new Map<string, string>();
+  const wanted = [...new Set(ids)];
+  if (wanted.length === 0) return out;
+  const rows = await accountsDb(db).selectFrom('accounts_users').selectAll().where('kind', '=', 'staff').where('id', 'in', wanted).execute();
+  const grant = reader.kind === 'staff' ? deps.kernel.map.roles.get(reader.role) : undefined;
+  const mayRead = grant?.purposes.has(ACCOUNT_PURPOSE) === true && grant.categories.has(NAME);
+  for (const user of rows) {
+    if (!mayRead) {
+      out.set(user.id, `a staff member (${user.role})`);
+      continue;
+    }
+    try {
+      const record = await deps.kernel.read(db, { subject: user.subject_id, actor: reader, purpose: ACCOUNT_PURPOSE, categories: [NAME], ref: '' });
+      out.set(user.id, String(record.values[NAME] ?? `a staff member (${user.role})`));
+    } catch (err) {
+      if (!(err instanceof SubjectErased)) throw err;
+    }
+  }
+  for (const id of wanted) if (!out.has(id)) out.set(id, 'former staff member');
   return out;
 }
 

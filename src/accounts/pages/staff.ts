@@ -77,9 +77,9 @@ ${o.notice ? html`<p class="notice" role="status">${o.notice}</p>` : ''}
 <li><a href="/staff/customers">Find a customer by email</a></li>
 ${['owner', 'support', 'dpo'].includes(o.role) ? html`<li><a href="/staff/consents">Record a customer’s consent</a> given by mail, phone, letter or in person</li>` : ''}
 ${['owner', 'fulfilment', 'support'].includes(o.role) ? html`<li><a href="/staff/orders">Orders</a></li>` : ''}
+${['owner', 'fulfilment', 'support', 'marketing'].includes(o.role) ? html`<li><a href="/staff/catalogue">Catalogue</a>: products, prices, stock, categories and vendors</li>` : ''}
 ${['owner', 'accountant'].includes(o.role) ? html`<li><a href="/staff/credit">Credit checks for invoice orders</a></li>` : ''}
 ${o.role === 'owner' ? html`<li><a href="/staff/users">Staff members and roles</a></li><li><a href="/staff/vendor-users">Vendor portal users</a></li>` : ''}
-${['owner', 'marketing'].includes(o.role) ? html`<li><a href="/staff/catalogue/products">Product pictures</a></li>` : ''}
 ${o.role === 'owner' ? html`<li><a href="/staff/brand">Logo and colours</a></li>` : ''}
 ${o.role === 'dpo' ? html`<li><a href="/staff/dpo">Privacy officer: audit log and security events</a></li>` : ''}
 <li><a href="/staff/api-tokens">Your API tokens</a></li>

@@ -12,7 +12,11 @@ import {
   type ProductDetail,
   type Category,
   type Vendor,
+  type ChangedBy,
 } from '../../commerce/catalogue/index.ts';
+
+/** Changes made from the command line: the change log names no person (the CLI runs with the shop stopped, as whoever holds the machine). */
+export const byCli: ChangedBy = { via: 'cli' };
 
 const uuidRe = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 

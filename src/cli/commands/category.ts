@@ -1,5 +1,6 @@
 // `custodian category list|create|update`.
 import { createCategory, updateCategory, getCategoryById, listCategories, type Category } from '../../commerce/catalogue/index.ts';
+import { byCli } from './catalogue-lookup.ts';
 import type { CliArgs, CliCommand, CliContext, FlagSpec } from '../command.ts';
 import { defined, int, nullableText, text } from '../flags.ts';
 import { details, table } from '../output.ts';
@@ -60,7 +61,7 @@ export const categoryCommands: CliCommand[] = [
     flags: { ...fields, slug: { ...fields.slug!, required: true }, name: { ...fields.name!, required: true } },
     fieldNames,
     async run(ctx, args) {
-      const category = await createCategory(ctx.db, (await input(ctx, args)) as { slug: string; name: string });
+      const category = await createCategory(ctx.db, (await input(ctx, args)) as { slug: string; name: string }, byCli);
       return { data: category, text: `Created category ${category.slug}.\n${await showCategory(ctx, category)}` };
     },
   },
@@ -72,7 +73,7 @@ export const categoryCommands: CliCommand[] = [
     fieldNames,
     async run(ctx, args) {
       const current = await findCategory(ctx.db, args.positionals[0]!, '<category>');
-      const category = await updateCategory(ctx.db, current.id, await input(ctx, args));
+      const category = await updateCategory(ctx.db, current.id, await input(ctx, args), byCli);
       return { data: category, text: `Updated category ${category.slug}.\n${await showCategory(ctx, category)}` };
     },
   },

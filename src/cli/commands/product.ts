@@ -10,6 +10,7 @@ import {
   productStatuses,
   type ProductStatus,
 } from '../../commerce/catalogue/index.ts';
+import { byCli } from './catalogue-lookup.ts';
 import { validationError } from '../../platform/errors.ts';
 import { formatMoney } from '../../web/format.ts';
 import type { CliArgs, CliCommand, CliContext, FlagSpec } from '../command.ts';
@@ -168,7 +169,7 @@ export const productCommands: CliCommand[] = [
         currency: text(args, 'currency'),
         stock: nullableInt(args, 'stock'),
       });
-      const product = await createProduct(ctx.db, { ...patch, variants: [variant] } as ProductInput, { currency: ctx.config.currency });
+      const product = await createProduct(ctx.db, { ...patch, variants: [variant] } as ProductInput, { currency: ctx.config.currency }, byCli);
       return { data: product, text: `Created product ${product.slug}.\n${showProduct(product)}` };
     },
   },
@@ -180,7 +181,7 @@ export const productCommands: CliCommand[] = [
     fieldNames: productFieldNames,
     async run(ctx, args) {
       const current = await findProduct(ctx.db, args.positionals[0]!, '<product>');
-      const product = await updateProduct(ctx.db, current.id, await productPatch(ctx, args));
+      const product = await updateProduct(ctx.db, current.id, await productPatch(ctx, args), byCli);
       return { data: product, text: `Updated product ${product.slug}.\n${showProduct(product)}` };
     },
   },
@@ -191,7 +192,7 @@ export const productCommands: CliCommand[] = [
     fieldNames: productFieldNames,
     async run(ctx, args) {
       const current = await findProduct(ctx.db, args.positionals[0]!, '<product>');
-      const product = await archiveProduct(ctx.db, current.id);
+      const product = await archiveProduct(ctx.db, current.id, byCli);
       return { data: product, text: `Archived product ${product.slug}.` };
     },
   },

@@ -1,5 +1,6 @@
 // `custodian variant add|update|delete`: what is actually sold, with its SKU, price and stock.
 import { addVariant, deleteVariant, updateVariant, type Variant } from '../../commerce/catalogue/index.ts';
+import { byCli } from './catalogue-lookup.ts';
 import { formatMoney } from '../../web/format.ts';
 import type { CliArgs, CliCommand, FlagSpec } from '../command.ts';
 import { defined, int, nullableInt, text } from '../flags.ts';
@@ -56,7 +57,7 @@ export const variantCommands: CliCommand[] = [
     fieldNames,
     async run(ctx, args) {
       const product = await findProduct(ctx.db, args.positionals[0]!, '<product>');
-      const variant = await addVariant(ctx.db, product.id, input(args) as { sku: string; price_minor: number }, { currency: ctx.config.currency });
+      const variant = await addVariant(ctx.db, product.id, input(args) as { sku: string; price_minor: number }, { currency: ctx.config.currency }, byCli);
       return { data: variant, text: `Added variant ${variant.sku} to ${product.slug}.\n${showVariant(variant)}` };
     },
   },
@@ -68,7 +69,7 @@ export const variantCommands: CliCommand[] = [
     fieldNames,
     async run(ctx, args) {
       const current = await findVariant(ctx.db, args.positionals[0]!, '<variant>');
-      const variant = await updateVariant(ctx.db, current.product_id, current.id, input(args));
+      const variant = await updateVariant(ctx.db, current.product_id, current.id, input(args), byCli);
       return { data: variant, text: `Updated variant ${variant.sku}.\n${showVariant(variant)}` };
     },
   },
@@ -79,7 +80,7 @@ export const variantCommands: CliCommand[] = [
     fieldNames,
     async run(ctx, args) {
       const current = await findVariant(ctx.db, args.positionals[0]!, '<variant>');
-      await deleteVariant(ctx.db, current.product_id, current.id);
+      await deleteVariant(ctx.db, current.product_id, current.id, byCli);
       return { data: { deleted: current.id, sku: current.sku }, text: `Deleted variant ${current.sku}.` };
     },
   },

@@ -1,5 +1,6 @@
 // `custodian vendor list|create|update`.
 import { createVendor, updateVendor, listVendors, type Vendor } from '../../commerce/catalogue/index.ts';
+import { byCli } from './catalogue-lookup.ts';
 import type { CliCommand, FlagSpec } from '../command.ts';
 import { defined, nullableText, text } from '../flags.ts';
 import { details, table } from '../output.ts';
@@ -52,6 +53,7 @@ export const vendorCommands: CliCommand[] = [
           slug: string;
           name: string;
         },
+        byCli,
       );
       return { data: vendor, text: `Created vendor ${vendor.slug}.\n${showVendor(vendor)}` };
     },
@@ -68,6 +70,7 @@ export const vendorCommands: CliCommand[] = [
         ctx.db,
         current.id,
         defined({ slug: text(args, 'slug'), name: text(args, 'name'), description: text(args, 'description'), website: nullableText(args, 'website') }),
+        byCli,
       );
       return { data: vendor, text: `Updated vendor ${vendor.slug}.\n${showVendor(vendor)}` };
     },

@@ -1,7 +1,7 @@
 // Field checks the catalogue commands run themselves, so a caller without an HTTP schema (the CLI,
 // the demo seed, another module) gets the same 400-naming-the-field answer as the staff API.
 // Each check throws a VALIDATION_FAILED AppError naming the field; limits come from schemas.ts.
-import { validationError } from '../../platform/errors.ts';
+import { AppError, type FieldProblem, validationError } from '../../platform/errors.ts';
 import { limits, patterns } from './schemas.ts';
 
 const re = (pattern: string) => new RegExp(pattern, 'u');
@@ -103,4 +103,32 @@ export function checkOneOf<T extends string>(field: string, value: unknown, allo
     throw validationError(field, `must be one of ${allowed.join(', ')}`);
   }
   return value as T;
+}
+
+/**
+ * Collects the problems of every field of one input, so a form or a request learns about all of
+ * them at once: `check` runs one field's check and keeps its VALIDATION_FAILED problems,
+ * `throwIfAny` throws them as one error.
+ */
+export class FieldProblems {
+  readonly fields: FieldProblem[] = [];
+
+  check<T>(run: () => T): T | undefined {
+    try {
+      return run();
+    } catch (err) {
+      if (!(err instanceof AppError) || err.code !== 'VALIDATION_FAILED') throw err;
+      this.fields.push(...err.fields);
+      return undefined;
+    }
+  }
+
+  require(field: string, present: boolean): void {
+    if (!present) this.fields.push({ field, message: 'is required' });
+  }
+
+  throwIfAny(): void {
+    if (this.fields.length === 0) return;
+    throw new AppError('VALIDATION_FAILED', this.fields.map((f) => `${f.field}: ${f.message}`).join('; '), [...this.fields]);
+  }
 }

@@ -9,16 +9,21 @@
 // the catalogue-changed notification inside its transaction, so every process drops its caches on
 // commit. Errors are AppErrors whose fields are named after the input's keys (`slug`,
 // `variants.0.sku`) or, for the record being changed, `id` and `variant_id`; callers re-home them
-// (`body.slug`, `--slug`).
+// (`body.slug`, `--slug`). A bad input names every bad field at once.
+//
+// Audit: every command takes who makes the change (`by`) and records it in catalogue_changes, in
+// the same transaction (changes.ts). The staff console passes the signed-in staff member, the
+// JSON API the shared token, the CLI itself; the default is the system (demo seed, tests).
 import { sql } from 'kysely';
 import type { Db } from '../../platform/db/database.ts';
-import { AppError, validationError } from '../../platform/errors.ts';
-import { checkCurrency, checkName, checkNullableUuid, checkOneOf, checkPosition, checkPrice, checkSku, checkSlug, checkStock, checkText, checkUuid, checkWebsite } from './checks.ts';
+import { AppError, type FieldProblem, validationError } from '../../platform/errors.ts';
+import { bySystem, type ChangedBy, diff, recordChange, snapshot } from './changes.ts';
+import { checkCurrency, checkName, checkNullableUuid, checkOneOf, checkPosition, checkPrice, checkSku, checkSlug, checkStock, checkText, checkUuid, checkWebsite, FieldProblems } from './checks.ts';
 import { fromConstraintViolation } from './constraint-errors.ts';
 import { notifyCatalogueChanged } from './events.ts';
 import { catalogueDb, getProductById, type ProductDetail } from './queries.ts';
 import { limits } from './schemas.ts';
-import { productKinds, productStatuses, type Category, type ProductKind, type ProductStatus, type Variant, type Vendor } from './tables.ts';
+import { productKinds, productStatuses, type Category, type FieldChanges, type ProductKind, type ProductStatus, type Variant, type Vendor } from './tables.ts';
 
 export interface VendorInput {
   slug: string;
@@ -97,6 +102,13 @@ function has<T extends object>(o: T, key: keyof T): boolean {
   return Object.hasOwn(o, key) && o[key] !== undefined;
 }
 
+/** Descriptions are long: the change log keeps their length, not their text. */
+function summarised(changes: FieldChanges): FieldChanges {
+  const d = changes.description;
+  if (d) changes.description = d.map((v) => (typeof v === 'string' ? `${[...v].length} characters` : v)) as [unknown, unknown];
+  return changes;
+}
+
 /** A change naming no field fails on the input as a whole, whose field name is the empty string. */
 function requireSomething(patch: object): void {
   if (!Object.values(patch).some((v) => v !== undefined)) {
@@ -112,57 +124,74 @@ async function exists(trx: Db, table: 'catalogue_vendors' | 'catalogue_categorie
 // ---------------------------------------------------------------------------------------------
 // Vendors
 
-function vendorValues(input: VendorPatch) {
+const vendorFields = ['slug', 'name', 'description', 'website'] as const;
+
+function vendorValues(input: VendorPatch, p: FieldProblems) {
   return {
-    ...(has(input, 'slug') && { slug: checkSlug('slug', input.slug) }),
-    ...(has(input, 'name') && { name: checkName('name', input.name) }),
-    ...(has(input, 'description') && { description: checkText('description', input.description, limits.vendorDescription) }),
-    ...(has(input, 'website') && { website: checkWebsite('website', input.website) }),
+    ...(has(input, 'slug') && { slug: p.check(() => checkSlug('slug', input.slug)) }),
+    ...(has(input, 'name') && { name: p.check(() => checkName('name', input.name)) }),
+    ...(has(input, 'description') && { description: p.check(() => checkText('description', input.description, limits.vendorDescription)) }),
+    ...(has(input, 'website') && { website: p.check(() => checkWebsite('website', input.website)) }),
   };
 }
 
-export async function createVendor(db: Db, input: VendorInput): Promise<Vendor> {
-  if (!has(input, 'slug')) throw validationError('slug', 'is required');
-  if (!has(input, 'name')) throw validationError('name', 'is required');
-  const values = vendorValues(input);
+export async function createVendor(db: Db, input: VendorInput, by: ChangedBy = bySystem): Promise<Vendor> {
+  const p = new FieldProblems();
+  p.require('slug', has(input, 'slug'));
+  p.require('name', has(input, 'name'));
+  const values = vendorValues(input, p);
+  p.throwIfAny();
   return inTransaction(db, async (trx) => {
     const vendor = await catalogueDb(trx)
       .insertInto('catalogue_vendors')
       .values({ ...values, slug: values.slug!, name: values.name!, description: values.description ?? '' })
       .returningAll()
       .executeTakeFirstOrThrow();
+    await recordChange(trx, by, { entity: 'vendor', entityId: vendor.id, action: 'created', changes: summarised(snapshot(vendor, vendorFields, 'created')) });
     await notifyCatalogueChanged(trx);
     return vendor;
   });
 }
 
-export async function updateVendor(db: Db, id: string, patch: VendorPatch): Promise<Vendor> {
+export async function updateVendor(db: Db, id: string, patch: VendorPatch, by: ChangedBy = bySystem): Promise<Vendor> {
   checkUuid('id', id);
   requireSomething(patch);
-  const values = vendorValues(patch);
+  const p = new FieldProblems();
+  const values = vendorValues(patch, p);
+  p.throwIfAny();
   return inTransaction(db, async (trx) => {
+    const before = await catalogueDb(trx).selectFrom('catalogue_vendors').selectAll().where('id', '=', id).forUpdate().executeTakeFirst();
+    if (!before) throw notFound('id', 'vendor');
     const vendor = await catalogueDb(trx)
       .updateTable('catalogue_vendors')
       .set({ ...values, updated_at: sql`now()` })
       .where('id', '=', id)
       .returningAll()
-      .executeTakeFirst();
-    if (!vendor) throw notFound('id', 'vendor');
+      .executeTakeFirstOrThrow();
+    await recordChanged(trx, by, { entity: 'vendor', entityId: id }, diff(before, vendor, vendorFields));
     await notifyCatalogueChanged(trx);
     return vendor;
   });
 }
 
+/** Records an update unless it changed nothing. */
+async function recordChanged(trx: Db, by: ChangedBy, what: { entity: 'vendor' | 'category' | 'product' | 'variant'; entityId: string; productId?: string }, changes: FieldChanges): Promise<void> {
+  if (Object.keys(changes).length === 0) return;
+  await recordChange(trx, by, { ...what, action: 'changed', changes: summarised(changes) });
+}
+
 // ---------------------------------------------------------------------------------------------
 // Categories
 
-function categoryValues(input: CategoryPatch) {
+const categoryFields = ['slug', 'name', 'description', 'parent_id', 'position'] as const;
+
+function categoryValues(input: CategoryPatch, p: FieldProblems) {
   return {
-    ...(has(input, 'slug') && { slug: checkSlug('slug', input.slug) }),
-    ...(has(input, 'name') && { name: checkName('name', input.name) }),
-    ...(has(input, 'description') && { description: checkText('description', input.description, limits.categoryDescription) }),
-    ...(has(input, 'parent_id') && { parent_id: checkNullableUuid('parent_id', input.parent_id) }),
-    ...(has(input, 'position') && { position: checkPosition('position', input.position) }),
+    ...(has(input, 'slug') && { slug: p.check(() => checkSlug('slug', input.slug)) }),
+    ...(has(input, 'name') && { name: p.check(() => checkName('name', input.name)) }),
+    ...(has(input, 'description') && { description: p.check(() => checkText('description', input.description, limits.categoryDescription)) }),
+    ...(has(input, 'parent_id') && { parent_id: p.check(() => checkNullableUuid('parent_id', input.parent_id)) }),
+    ...(has(input, 'position') && { position: p.check(() => checkPosition('position', input.position)) }),
   };
 }
 
@@ -170,10 +199,12 @@ async function requireParent(trx: Db, parentId: string | null | undefined): Prom
   if (parentId && !(await exists(trx, 'catalogue_categories', parentId))) throw validationError('parent_id', 'no category has this id');
 }
 
-export async function createCategory(db: Db, input: CategoryInput): Promise<Category> {
-  if (!has(input, 'slug')) throw validationError('slug', 'is required');
-  if (!has(input, 'name')) throw validationError('name', 'is required');
-  const values = categoryValues(input);
+export async function createCategory(db: Db, input: CategoryInput, by: ChangedBy = bySystem): Promise<Category> {
+  const p = new FieldProblems();
+  p.require('slug', has(input, 'slug'));
+  p.require('name', has(input, 'name'));
+  const values = categoryValues(input, p);
+  p.throwIfAny();
   return inTransaction(db, async (trx) => {
     await requireParent(trx, values.parent_id);
     const category = await catalogueDb(trx)
@@ -181,15 +212,18 @@ export async function createCategory(db: Db, input: CategoryInput): Promise<Cate
       .values({ ...values, slug: values.slug!, name: values.name!, description: values.description ?? '' })
       .returningAll()
       .executeTakeFirstOrThrow();
+    await recordChange(trx, by, { entity: 'category', entityId: category.id, action: 'created', changes: summarised(snapshot(category, categoryFields, 'created')) });
     await notifyCatalogueChanged(trx);
     return category;
   });
 }
 
-export async function updateCategory(db: Db, id: string, patch: CategoryPatch): Promise<Category> {
+export async function updateCategory(db: Db, id: string, patch: CategoryPatch, by: ChangedBy = bySystem): Promise<Category> {
   checkUuid('id', id);
   requireSomething(patch);
-  const values = categoryValues(patch);
+  const p = new FieldProblems();
+  const values = categoryValues(patch, p);
+  p.throwIfAny();
   return inTransaction(db, async (trx) => {
     if (values.parent_id !== undefined) {
       await sql`select pg_advisory_xact_lock(${CATEGORY_TREE_LOCK})`.execute(trx);
@@ -199,13 +233,15 @@ export async function updateCategory(db: Db, id: string, patch: CategoryPatch): 
         throw validationError('parent_id', 'would make the category its own ancestor');
       }
     }
+    const before = await catalogueDb(trx).selectFrom('catalogue_categories').selectAll().where('id', '=', id).forUpdate().executeTakeFirst();
+    if (!before) throw notFound('id', 'category');
     const category = await catalogueDb(trx)
       .updateTable('catalogue_categories')
       .set({ ...values, updated_at: sql`now()` })
       .where('id', '=', id)
       .returningAll()
-      .executeTakeFirst();
-    if (!category) throw notFound('id', 'category');
+      .executeTakeFirstOrThrow();
+    await recordChanged(trx, by, { entity: 'category', entityId: id }, diff(before, category, categoryFields));
     await notifyCatalogueChanged(trx);
     return category;
   });
@@ -226,68 +262,98 @@ async function isSelfOrDescendant(trx: Db, id: string, candidate: string): Promi
 // ---------------------------------------------------------------------------------------------
 // Products
 
-function productValues(input: ProductPatch) {
+const productFields = ['slug', 'name', 'description', 'vendor_id', 'category_id', 'kind', 'status'] as const;
+const variantFields = ['sku', 'name', 'price_minor', 'currency', 'stock', 'position'] as const;
+
+function productValues(input: ProductPatch, p: FieldProblems) {
   return {
-    ...(has(input, 'slug') && { slug: checkSlug('slug', input.slug) }),
-    ...(has(input, 'name') && { name: checkName('name', input.name) }),
-    ...(has(input, 'description') && { description: checkText('description', input.description, limits.productDescription) }),
-    ...(has(input, 'vendor_id') && { vendor_id: checkUuid('vendor_id', input.vendor_id) }),
-    ...(has(input, 'category_id') && { category_id: checkNullableUuid('category_id', input.category_id) }),
-    ...(has(input, 'kind') && { kind: checkOneOf('kind', input.kind, productKinds) }),
-    ...(has(input, 'status') && { status: checkOneOf('status', input.status, productStatuses) }),
+    ...(has(input, 'slug') && { slug: p.check(() => checkSlug('slug', input.slug)) }),
+    ...(has(input, 'name') && { name: p.check(() => checkName('name', input.name)) }),
+    ...(has(input, 'description') && { description: p.check(() => checkText('description', input.description, limits.productDescription)) }),
+    ...(has(input, 'vendor_id') && { vendor_id: p.check(() => checkUuid('vendor_id', input.vendor_id)) }),
+    ...(has(input, 'category_id') && { category_id: p.check(() => checkNullableUuid('category_id', input.category_id)) }),
+    ...(has(input, 'kind') && { kind: p.check(() => checkOneOf('kind', input.kind, productKinds)) }),
+    ...(has(input, 'status') && { status: p.check(() => checkOneOf('status', input.status, productStatuses)) }),
   };
 }
 
-function variantValues(prefix: string, input: VariantPatch) {
+function variantValues(prefix: string, input: VariantPatch, p: FieldProblems) {
   return {
-    ...(has(input, 'sku') && { sku: checkSku(`${prefix}sku`, input.sku) }),
-    ...(has(input, 'name') && { name: checkName(`${prefix}name`, input.name) }),
-    ...(has(input, 'price_minor') && { price_minor: checkPrice(`${prefix}price_minor`, input.price_minor) }),
-    ...(has(input, 'currency') && { currency: checkCurrency(`${prefix}currency`, input.currency) }),
-    ...(has(input, 'stock') && { stock: checkStock(`${prefix}stock`, input.stock) }),
-    ...(has(input, 'position') && { position: checkPosition(`${prefix}position`, input.position) }),
+    ...(has(input, 'sku') && { sku: p.check(() => checkSku(`${prefix}sku`, input.sku)) }),
+    ...(has(input, 'name') && { name: p.check(() => checkName(`${prefix}name`, input.name)) }),
+    ...(has(input, 'price_minor') && { price_minor: p.check(() => checkPrice(`${prefix}price_minor`, input.price_minor)) }),
+    ...(has(input, 'currency') && { currency: p.check(() => checkCurrency(`${prefix}currency`, input.currency)) }),
+    ...(has(input, 'stock') && { stock: p.check(() => checkStock(`${prefix}stock`, input.stock)) }),
+    ...(has(input, 'position') && { position: p.check(() => checkPosition(`${prefix}position`, input.position)) }),
   };
 }
 
-function newVariantValues(prefix: string, input: VariantInput, defaults: CatalogueDefaults) {
-  if (!has(input, 'sku')) throw validationError(`${prefix}sku`, 'is required');
-  if (!has(input, 'price_minor')) throw validationError(`${prefix}price_minor`, 'is required');
-  const v = variantValues(prefix, input);
+function newVariantValues(prefix: string, input: VariantInput, defaults: CatalogueDefaults, p: FieldProblems) {
+  p.require(`${prefix}sku`, has(input, 'sku'));
+  p.require(`${prefix}price_minor`, has(input, 'price_minor'));
+  const v = variantValues(prefix, input, p);
   return {
     ...v,
     sku: v.sku!,
     price_minor: v.price_minor!,
     name: v.name ?? DEFAULT_VARIANT_NAME,
-    currency: v.currency ?? checkCurrency('currency', defaults.currency),
+    currency: v.currency ?? p.check(() => checkCurrency('currency', defaults.currency))!,
     stock: v.stock ?? null,
   };
 }
 
-async function requireVendorAndCategory(trx: Db, values: { vendor_id?: string; category_id?: string | null }): Promise<void> {
-  if (values.vendor_id !== undefined && !(await exists(trx, 'catalogue_vendors', values.vendor_id))) {
-    throw validationError('vendor_id', 'no vendor has this id');
+async function requireVendorAndCategory(trx: Db, values: { vendor_id?: string | undefined; category_id?: string | null | undefined }): Promise<void> {
+  const p = new FieldProblems();
+  if (values.vendor_id !== undefined && !(await exists(trx, 'catalogue_vendors', values.vendor_id))) p.fields.push({ field: 'vendor_id', message: 'no vendor has this id' });
+  if (values.category_id && !(await exists(trx, 'catalogue_categories', values.category_id))) p.fields.push({ field: 'category_id', message: 'no category has this id' });
+  p.throwIfAny();
+}
+
+function checkNewProduct(input: ProductInput, defaults: CatalogueDefaults, p: FieldProblems) {
+  for (const key of ['slug', 'name', 'vendor_id', 'kind'] as const) p.require(key, has(input, key));
+  const values = productValues(input, p);
+  let variants: (ReturnType<typeof newVariantValues> & { position: number })[] = [];
+  if (!Array.isArray(input.variants) || input.variants.length === 0) p.fields.push({ field: 'variants', message: 'must hold at least one variant' });
+  else if (input.variants.length > limits.variantsPerProduct) p.fields.push({ field: 'variants', message: `must hold at most ${limits.variantsPerProduct} variants` });
+  else {
+    variants = input.variants.map((v, i) => ({ position: i, ...newVariantValues(`variants.${i}.`, v, defaults, p) }));
+    const seen = new Map<string, number>();
+    variants.forEach((v, i) => {
+      if (v.sku === undefined) return;
+      if (seen.has(v.sku)) p.fields.push({ field: `variants.${i}.sku`, message: `repeats the SKU of variants.${seen.get(v.sku)}` });
+      seen.set(v.sku, i);
+    });
   }
-  if (values.category_id && !(await exists(trx, 'catalogue_categories', values.category_id))) {
-    throw validationError('category_id', 'no category has this id');
-  }
+  return { values, variants };
+}
+
+/** What is wrong with a new product's fields, every field at once, without touching the database (a form adds its own). */
+export function newProductProblems(input: ProductInput, defaults: CatalogueDefaults): FieldProblem[] {
+  const p = new FieldProblems();
+  checkNewProduct(input, defaults, p);
+  return p.fields;
+}
+
+/** What is wrong with a variant's fields (a new one when `defaults` is given), every field at once. */
+export function variantProblems(input: VariantPatch, defaults?: CatalogueDefaults): FieldProblem[] {
+  const p = new FieldProblems();
+  if (defaults) newVariantValues('', input as VariantInput, defaults, p);
+  else variantValues('', input, p);
+  return p.fields;
+}
+
+/** What is wrong with a change to a product's own fields, every field at once. */
+export function productPatchProblems(patch: ProductPatch): FieldProblem[] {
+  const p = new FieldProblems();
+  productValues(patch, p);
+  return p.fields;
 }
 
 /** Creates a product with its first variants (at least one); returns it as the product page shows it. */
-export async function createProduct(db: Db, input: ProductInput, defaults: CatalogueDefaults): Promise<ProductDetail> {
-  for (const key of ['slug', 'name', 'vendor_id', 'kind'] as const) {
-    if (!has(input, key)) throw validationError(key, 'is required');
-  }
-  const values = productValues(input);
-  if (!Array.isArray(input.variants) || input.variants.length === 0) throw validationError('variants', 'must hold at least one variant');
-  if (input.variants.length > limits.variantsPerProduct) {
-    throw validationError('variants', `must hold at most ${limits.variantsPerProduct} variants`);
-  }
-  const variants = input.variants.map((v, i) => ({ position: i, ...newVariantValues(`variants.${i}.`, v, defaults) }));
-  const seen = new Map<string, number>();
-  variants.forEach((v, i) => {
-    if (seen.has(v.sku)) throw validationError(`variants.${i}.sku`, `repeats the SKU of variants.${seen.get(v.sku)}`);
-    seen.set(v.sku, i);
-  });
+export async function createProduct(db: Db, input: ProductInput, defaults: CatalogueDefaults, by: ChangedBy = bySystem): Promise<ProductDetail> {
+  const p = new FieldProblems();
+  const { values, variants } = checkNewProduct(input, defaults, p);
+  p.throwIfAny();
 
   return inTransaction(db, async (trx) => {
     await requireVendorAndCategory(trx, values);
@@ -303,43 +369,50 @@ export async function createProduct(db: Db, input: ProductInput, defaults: Catal
         kind: values.kind!,
         status: values.status ?? 'active',
       })
-      .returning('id')
+      .returningAll()
       .executeTakeFirstOrThrow();
+    await recordChange(trx, by, { entity: 'product', entityId: product.id, productId: product.id, action: 'created', changes: summarised(snapshot(product, productFields, 'created')) });
     for (const [i, v] of variants.entries()) {
-      await named(
+      const variant = await named(
         `variants.${i}.`,
         cdb
           .insertInto('catalogue_variants')
           .values({ ...v, product_id: product.id })
-          .execute(),
+          .returningAll()
+          .executeTakeFirstOrThrow(),
       );
+      await recordChange(trx, by, { entity: 'variant', entityId: variant.id, productId: product.id, action: 'created', changes: snapshot(variant, variantFields, 'created') });
     }
     await notifyCatalogueChanged(trx);
     return (await getProductById(trx, product.id))!;
   });
 }
 
-/** Changes a product's own fields (archive it with `status: 'archived'`); returns it as the product page shows it. */
-export async function updateProduct(db: Db, id: string, patch: ProductPatch): Promise<ProductDetail> {
+/** Changes a product's own fields (publish with `status: 'active'`, archive with `'archived'`); returns it as the product page shows it. */
+export async function updateProduct(db: Db, id: string, patch: ProductPatch, by: ChangedBy = bySystem): Promise<ProductDetail> {
   checkUuid('id', id);
   requireSomething(patch);
-  const values = productValues(patch);
+  const p = new FieldProblems();
+  const values = productValues(patch, p);
+  p.throwIfAny();
   return inTransaction(db, async (trx) => {
     await requireVendorAndCategory(trx, values);
+    const before = await catalogueDb(trx).selectFrom('catalogue_products').selectAll().where('id', '=', id).forUpdate().executeTakeFirst();
+    if (!before) throw notFound('id', 'product');
     const updated = await catalogueDb(trx)
       .updateTable('catalogue_products')
       .set({ ...values, updated_at: sql`now()` })
       .where('id', '=', id)
-      .returning('id')
-      .executeTakeFirst();
-    if (!updated) throw notFound('id', 'product');
+      .returningAll()
+      .executeTakeFirstOrThrow();
+    await recordChanged(trx, by, { entity: 'product', entityId: id, productId: id }, diff(before, updated, productFields));
     await notifyCatalogueChanged(trx);
     return (await getProductById(trx, id))!;
   });
 }
 
-export async function archiveProduct(db: Db, id: string): Promise<ProductDetail> {
-  return updateProduct(db, id, { status: 'archived' });
+export async function archiveProduct(db: Db, id: string, by: ChangedBy = bySystem): Promise<ProductDetail> {
+  return updateProduct(db, id, { status: 'archived' }, by);
 }
 
 /** Locks the product row, so variant changes of one product queue behind each other. */
@@ -352,9 +425,11 @@ async function touchProduct(trx: Db, id: string): Promise<void> {
   await catalogueDb(trx).updateTable('catalogue_products').set({ updated_at: sql`now()` }).where('id', '=', id).execute();
 }
 
-export async function addVariant(db: Db, productId: string, input: VariantInput, defaults: CatalogueDefaults): Promise<Variant> {
+export async function addVariant(db: Db, productId: string, input: VariantInput, defaults: CatalogueDefaults, by: ChangedBy = bySystem): Promise<Variant> {
   checkUuid('id', productId);
-  const values = newVariantValues('', input, defaults);
+  const p = new FieldProblems();
+  const values = newVariantValues('', input, defaults, p);
+  p.throwIfAny();
   return inTransaction(db, async (trx) => {
     await lockProduct(trx, productId);
     const cdb = catalogueDb(trx);
@@ -366,27 +441,32 @@ export async function addVariant(db: Db, productId: string, input: VariantInput,
       .values({ ...values, position, product_id: productId })
       .returningAll()
       .executeTakeFirstOrThrow();
+    await recordChange(trx, by, { entity: 'variant', entityId: variant.id, productId, action: 'created', changes: snapshot(variant, variantFields, 'created') });
     await touchProduct(trx, productId);
     await notifyCatalogueChanged(trx);
     return variant;
   });
 }
 
-export async function updateVariant(db: Db, productId: string, variantId: string, patch: VariantPatch): Promise<Variant> {
+export async function updateVariant(db: Db, productId: string, variantId: string, patch: VariantPatch, by: ChangedBy = bySystem): Promise<Variant> {
   checkUuid('id', productId);
   checkUuid('variant_id', variantId);
   requireSomething(patch);
-  const values = variantValues('', patch);
+  const p = new FieldProblems();
+  const values = variantValues('', patch, p);
+  p.throwIfAny();
   return inTransaction(db, async (trx) => {
     await lockProduct(trx, productId);
+    const before = await catalogueDb(trx).selectFrom('catalogue_variants').selectAll().where('id', '=', variantId).where('product_id', '=', productId).executeTakeFirst();
+    if (!before) throw notFound('variant_id', 'variant of this product');
     const variant = await catalogueDb(trx)
       .updateTable('catalogue_variants')
       .set({ ...values, updated_at: sql`now()` })
       .where('id', '=', variantId)
       .where('product_id', '=', productId)
       .returningAll()
-      .executeTakeFirst();
-    if (!variant) throw notFound('variant_id', 'variant of this product');
+      .executeTakeFirstOrThrow();
+    await recordChanged(trx, by, { entity: 'variant', entityId: variantId, productId }, diff(before, variant, variantFields));
     await touchProduct(trx, productId);
     await notifyCatalogueChanged(trx);
     return variant;
@@ -394,20 +474,22 @@ export async function updateVariant(db: Db, productId: string, variantId: string
 }
 
 /** Removes a variant; a product keeps at least one (archive the product instead). */
-export async function deleteVariant(db: Db, productId: string, variantId: string): Promise<void> {
+export async function deleteVariant(db: Db, productId: string, variantId: string, by: ChangedBy = bySystem): Promise<void> {
   checkUuid('id', productId);
   checkUuid('variant_id', variantId);
   await inTransaction(db, async (trx) => {
     await lockProduct(trx, productId);
     const cdb = catalogueDb(trx);
-    const siblings = await cdb.selectFrom('catalogue_variants').select('id').where('product_id', '=', productId).execute();
-    if (!siblings.some((v) => v.id === variantId)) throw notFound('variant_id', 'variant of this product');
+    const siblings = await cdb.selectFrom('catalogue_variants').selectAll().where('product_id', '=', productId).execute();
+    const doomed = siblings.find((v) => v.id === variantId);
+    if (!doomed) throw notFound('variant_id', 'variant of this product');
     if (siblings.length === 1) {
       throw new AppError('CONFLICT', "variant_id: is the product's last variant; archive the product instead", [
         { field: 'variant_id', message: "is the product's last variant; archive the product instead" },
       ]);
     }
     await cdb.deleteFrom('catalogue_variants').where('id', '=', variantId).execute();
+    await recordChange(trx, by, { entity: 'variant', entityId: variantId, productId, action: 'removed', changes: snapshot(doomed, variantFields, 'removed') });
     await touchProduct(trx, productId);
     await notifyCatalogueChanged(trx);
   });

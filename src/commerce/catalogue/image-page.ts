@@ -60,16 +60,3 @@ ${field(s, 'alt', html`<input id="f-alt" name="alt" type="text" required maxleng
 <p><a href="/staff">Back to the console</a></p></section>`,
   };
 }
-
-/** The products, each with a link to its pictures. */
-export function picturesIndexPage(products: readonly { id: string; name: string; status: string; pictures: number }[]): Page {
-  return {
-    audience: 'staff',
-    title: 'Product pictures',
-    body: html`<section class="console"><h1>Product pictures</h1>
-<p>Choose a product to add, order or remove its pictures.</p>
-<table><thead><tr><th scope="col">Product</th><th scope="col">Status</th><th scope="col">Pictures</th></tr></thead>
-<tbody>${products.map((p) => html`<tr><th scope="row"><a href="/staff/catalogue/products/${p.id}/images">${p.name}</a></th><td>${p.status}</td><td>${p.pictures === 0 ? 'none' : String(p.pictures)}</td></tr>`)}</tbody></table>
-<p><a href="/staff">Back to the console</a></p></section>`,
-  };
-}

@@ -8,7 +8,7 @@ import { handleForm } from '../../web/form-handling.ts';
 import type { FormState } from '../../web/form.ts';
 import { sendPage } from '../../web/page.ts';
 import { acceptsOneFile } from '../../web/upload.ts';
-import { picturesIndexPage, productImagesPage } from './image-page.ts';
+import { productImagesPage } from './image-page.ts';
 import { emptyForm, moveForm, pictureChangeBody, pictureListResponse, pictureParams, pictureResponse, productParams, uploadBody } from './image-schemas.ts';
 import { addProductImage, checkAlt, describeProductImage, listProductImages, moveProductImage, removeProductImage, type ProductImage } from './images.ts';
 import { errorResponses } from './schemas.ts';
@@ -96,26 +96,6 @@ export async function productImageRoutes(app: FastifyInstance): Promise<void> {
   const formState = (request: FastifyRequest, reply: FastifyReply, extra: Partial<FormState> = {}): FormState => ({ csrf: app.accounts.formToken(request, reply), ...extra });
   const gate = (request: FastifyRequest, reply: FastifyReply) => app.accounts.staffPage(request, reply, { roles: PICTURE_ROLES });
   const back = (reply: FastifyReply, productId: string) => reply.redirect(`/staff/catalogue/products/${productId}/images`, 303);
-
-  app.get('/staff/catalogue/products', { schema: { hide: true } }, async (request, reply) => {
-    if (!(await gate(request, reply))) return reply;
-    const products = await catalogueDb(app.db)
-      .selectFrom('catalogue_products as p')
-      .select([
-        'p.id',
-        'p.name',
-        'p.status',
-        (eb) =>
-          eb
-            .selectFrom('catalogue_product_images as i')
-            .select((e) => e.fn.countAll<number>().as('n'))
-            .whereRef('i.product_id', '=', 'p.id')
-            .as('pictures'),
-      ])
-      .orderBy('p.name')
-      .execute();
-    return sendPage(request, reply, picturesIndexPage(products.map((p) => ({ ...p, pictures: Number(p.pictures ?? 0) }))));
-  });
 
   app.get<{ Params: { id: string } }>('/staff/catalogue/products/:id/images', { schema: { hide: true, params: productParams } }, async (request, reply) => {
     if (!(await gate(request, reply))) return reply;

@@ -3,6 +3,7 @@
 // internal (decision 0032).
 export { type ProductInput, addVariant, archiveProduct, createCategory, createProduct, createVendor, deleteVariant, updateCategory, updateProduct, updateVariant, updateVendor } from './commands.ts';
 export { ALT_MAX, type ProductImage, addProductImage, describeProductImage, listProductImages, moveProductImage, removeProductImage } from './images.ts';
+export { type ChangedBy, bySystem } from './changes.ts';
 export { CATALOGUE_CHANGED, notifyCatalogueChanged } from './events.ts';
 export { catalogueModule } from './module.ts';
 export {

@@ -109,4 +109,29 @@ export const catalogueMigrations: Migration[] = [
         `,
       ),
   },
+  // Who changed what in the catalogue (issue 13): written by the commands in the change's own
+  // transaction. `staff_id` is the accounts module's staff user id (null: the shop's shared API
+  // token, the CLI or the system); `changes` holds business fields only, as {"field": [old, new]}.
+  {
+    id: 'catalogue/0005_changes',
+    up: (db) =>
+      runSql(
+        db,
+        `
+        create table catalogue_changes (
+          id bigint generated always as identity primary key,
+          at timestamptz not null default now(),
+          staff_id uuid,
+          via text not null check (via in ('console', 'api', 'cli', 'system')),
+          entity text not null check (entity in ('vendor', 'category', 'product', 'variant')),
+          entity_id uuid not null,
+          product_id uuid,
+          action text not null check (action in ('created', 'changed', 'removed')),
+          changes jsonb not null default '{}'::jsonb
+        );
+        create index catalogue_changes_product_idx on catalogue_changes (product_id, id desc) where product_id is not null;
+        create index catalogue_changes_entity_idx on catalogue_changes (entity_id, id desc);
+        `,
+      ),
+  },
 ];

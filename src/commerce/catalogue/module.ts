@@ -1,4 +1,8 @@
+import type { FastifyInstance } from 'fastify';
 import type { Module } from '../../platform/module.ts';
+import { consoleProductRoutes } from './console-products.ts';
+import { consoleStockRoutes } from './console-stock.ts';
+import { consoleTaxonomyRoutes } from './console-taxonomy.ts';
 import { catalogueMigrations } from './migrations.ts';
 import { productImageRoutes } from './image-routes.ts';
 import { catalogueStaffRoutes } from './staff-routes.ts';
@@ -6,8 +10,12 @@ import { catalogueStaffRoutes } from './staff-routes.ts';
 export const catalogueModule: Module = {
   name: 'catalogue',
   migrations: catalogueMigrations,
-  routes: async (app) => {
-    await app.register(catalogueStaffRoutes);
+  // The staff JSON API and the staff console pages share the commands (one path per change).
+  routes: async (app: FastifyInstance, options) => {
+    await catalogueStaffRoutes(app, options);
+    await consoleProductRoutes(app);
+    await consoleTaxonomyRoutes(app);
+    await consoleStockRoutes(app);
     await app.register(async (scoped) => productImageRoutes(scoped));
   },
 };

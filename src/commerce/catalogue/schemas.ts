@@ -17,6 +17,8 @@ export const limits = {
   searchQuery: 200,
   perPage: 100,
   page: 10_000,
+  /** Variants one bulk stock edit may set. */
+  bulkStock: 500,
 } as const;
 
 export const patterns = {
@@ -329,4 +331,25 @@ export const productListResponse = {
     per_page: { type: 'integer' },
   },
   required: ['items', 'total', 'page', 'per_page'],
+} as const;
+
+export const stockLevelsBody = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['items'],
+  properties: {
+    items: {
+      type: 'array',
+      minItems: 1,
+      maxItems: limits.bulkStock,
+      items: { type: 'object', additionalProperties: false, required: ['variant_id', 'stock'], properties: { variant_id: uuid, stock } },
+    },
+  },
+} as const;
+
+export const stockLevelsResponse = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['changed'],
+  properties: { changed: { type: 'integer', minimum: 0, description: 'How many variants’ stock changed.' } },
 } as const;

@@ -36,6 +36,8 @@ import {
   productListResponse,
   productPatchBody,
   productResponse,
+  stockLevelsBody,
+  stockLevelsResponse,
   variantCreateBody,
   variantParams,
   variantPatchBody,
@@ -46,6 +48,11 @@ import {
   vendorResponse,
 } from './schemas.ts';
 import { productStatuses, type ProductStatus } from './tables.ts';
+import type { ChangedBy } from './changes.ts';
+import { setStockLevels, type StockLevel } from './bulk-stock.ts';
+
+// The shop's shared catalogue token names no person: the change log says "the API token".
+const byApi: ChangedBy = { via: 'api' };
 
 type IdParams = { id: string };
 type VariantParams = { id: string; variantId: string };
@@ -101,7 +108,7 @@ export const catalogueStaffRoutes: FastifyPluginAsync = async (app) => {
   }));
 
   app.post<{ Body: VendorInput }>('/api/staff/vendors', vendorRoute('Create a vendor', { body: vendorCreateBody, response: { 201: vendorResponse } }), async (request, reply) =>
-    reply.code(201).send(await run({}, () => createVendor(app.db, request.body))),
+    reply.code(201).send(await run({}, () => createVendor(app.db, request.body, byApi))),
   );
 
   app.get<{ Params: IdParams }>(
@@ -113,7 +120,7 @@ export const catalogueStaffRoutes: FastifyPluginAsync = async (app) => {
   app.patch<{ Params: IdParams; Body: VendorPatch }>(
     '/api/staff/vendors/:id',
     vendorRoute('Change a vendor', { params: idParams, body: vendorPatchBody, response: { 200: vendorResponse } }),
-    async (request) => run(idParam, () => updateVendor(app.db, request.params.id, request.body)),
+    async (request) => run(idParam, () => updateVendor(app.db, request.params.id, request.body, byApi)),
   );
 
   // ---- Categories
@@ -122,7 +129,7 @@ export const catalogueStaffRoutes: FastifyPluginAsync = async (app) => {
   }));
 
   app.post<{ Body: CategoryInput }>('/api/staff/categories', categoryRoute('Create a category', { body: categoryCreateBody, response: { 201: categoryResponse } }), async (request, reply) =>
-    reply.code(201).send(await run({}, () => createCategory(app.db, request.body))),
+    reply.code(201).send(await run({}, () => createCategory(app.db, request.body, byApi))),
   );
 
   app.get<{ Params: IdParams }>(
@@ -139,7 +146,7 @@ export const catalogueStaffRoutes: FastifyPluginAsync = async (app) => {
       body: categoryPatchBody,
       response: { 200: categoryResponse },
     }),
-    async (request) => run(idParam, () => updateCategory(app.db, request.params.id, request.body)),
+    async (request) => run(idParam, () => updateCategory(app.db, request.params.id, request.body, byApi)),
   );
 
   // ---- Products
@@ -163,7 +170,7 @@ export const catalogueStaffRoutes: FastifyPluginAsync = async (app) => {
   app.post<{ Body: ProductInput }>(
     '/api/staff/products',
     productRoute('Create a product with its first variants', { body: productCreateBody, response: { 201: productResponse } }),
-    async (request, reply) => reply.code(201).send(await run({}, () => createProduct(app.db, request.body, { currency: app.config.currency }))),
+    async (request, reply) => reply.code(201).send(await run({}, () => createProduct(app.db, request.body, { currency: app.config.currency }, byApi))),
   );
 
   app.get<{ Params: IdParams }>(
@@ -180,20 +187,20 @@ export const catalogueStaffRoutes: FastifyPluginAsync = async (app) => {
       body: productPatchBody,
       response: { 200: productResponse },
     }),
-    async (request) => run(idParam, () => updateProduct(app.db, request.params.id, request.body)),
+    async (request) => run(idParam, () => updateProduct(app.db, request.params.id, request.body, byApi)),
   );
 
   // ---- Variants
   app.post<{ Params: IdParams; Body: VariantInput }>(
     '/api/staff/products/:id/variants',
     productRoute('Add a variant to a product', { params: idParams, body: variantCreateBody, response: { 201: variantResponse } }),
-    async (request, reply) => reply.code(201).send(await run(variantParamNames, () => addVariant(app.db, request.params.id, request.body, { currency: app.config.currency }))),
+    async (request, reply) => reply.code(201).send(await run(variantParamNames, () => addVariant(app.db, request.params.id, request.body, { currency: app.config.currency }, byApi))),
   );
 
   app.patch<{ Params: VariantParams; Body: VariantPatch }>(
     '/api/staff/products/:id/variants/:variantId',
     productRoute('Change a variant', { params: variantParams, body: variantPatchBody, response: { 200: variantResponse } }),
-    async (request) => run(variantParamNames, () => updateVariant(app.db, request.params.id, request.params.variantId, request.body)),
+    async (request) => run(variantParamNames, () => updateVariant(app.db, request.params.id, request.params.variantId, request.body, byApi)),
   );
 
   app.delete<{ Params: VariantParams }>(
@@ -204,8 +211,19 @@ export const catalogueStaffRoutes: FastifyPluginAsync = async (app) => {
       response: { 204: { type: 'null', description: 'Removed.' } },
     }),
     async (request, reply) => {
-      await run(variantParamNames, () => deleteVariant(app.db, request.params.id, request.params.variantId));
+      await run(variantParamNames, () => deleteVariant(app.db, request.params.id, request.params.variantId, byApi));
       return reply.code(204).send();
     },
+  );
+
+  // ---- Stock
+  app.post<{ Body: { items: StockLevel[] } }>(
+    '/api/staff/stock',
+    productRoute('Set many variants’ stock at once', {
+      description: 'All or nothing, in one transaction: a bad entry is a 400 naming every one (`body.stock.<variant id>`, the message starting with its SKU) and nothing changes.',
+      body: stockLevelsBody,
+      response: { 200: stockLevelsResponse },
+    }),
+    async (request) => run({}, () => setStockLevels(app.db, request.body.items, byApi)),
   );
 };

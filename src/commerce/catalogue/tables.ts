@@ -71,12 +71,33 @@ export interface ProductImageTable {
   created_at: Generated<Date>;
 }
 
+export type ChangeVia = 'console' | 'api' | 'cli' | 'system';
+export type ChangeEntity = 'vendor' | 'category' | 'product' | 'variant';
+export type ChangeAction = 'created' | 'changed' | 'removed';
+/** Business fields only: `{ price_minor: [4900, 5900] }`; a created or removed record lists what it held. */
+export type FieldChanges = Record<string, [unknown, unknown]>;
+
+export interface ChangeTable {
+  id: Generated<string>;
+  at: Generated<Date>;
+  /** The staff user who made the change (accounts' id); null for the shared API token, the CLI and the system. */
+  staff_id: string | null;
+  via: ChangeVia;
+  entity: ChangeEntity;
+  entity_id: string;
+  /** The product a product or variant change belongs to, for its History section. */
+  product_id: string | null;
+  action: ChangeAction;
+  changes: ColumnType<FieldChanges, string, string>;
+}
+
 export interface CatalogueTables {
   catalogue_product_images: ProductImageTable;
   catalogue_vendors: VendorTable;
   catalogue_categories: CategoryTable;
   catalogue_products: ProductTable;
   catalogue_variants: VariantTable;
+  catalogue_changes: ChangeTable;
 }
 
 export type Vendor = Selectable<VendorTable>;
@@ -91,3 +112,4 @@ export type ProductUpdate = Updateable<ProductTable>;
 export type Variant = Selectable<VariantTable>;
 export type NewVariant = Insertable<VariantTable>;
 export type VariantUpdate = Updateable<VariantTable>;
+export type Change = Selectable<ChangeTable>;

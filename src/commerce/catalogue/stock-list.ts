@@ -1,0 +1,30 @@
+// The variants the bulk stock page lists: of products not archived, by product name and position,
+// optionally narrowed by product name or SKU.
+import type { Db } from '../../platform/db/database.ts';
+import { catalogueDb } from './queries.ts';
+import type { ProductStatus } from './tables.ts';
+
+export interface StockRow {
+  id: string;
+  sku: string;
+  variant_name: string;
+  stock: number | null;
+  product_id: string;
+  product_name: string;
+  status: ProductStatus;
+}
+
+export async function stockRows(db: Db, q: string, limit: number): Promise<StockRow[]> {
+  const like = q ? `%${q.trim().replace(/[\\%_]/g, (c) => `\\${c}`)}%` : null;
+  return catalogueDb(db)
+    .selectFrom('catalogue_variants as v')
+    .innerJoin('catalogue_products as p', 'p.id', 'v.product_id')
+    .select(['v.id', 'v.sku', 'v.name as variant_name', 'v.stock', 'p.id as product_id', 'p.name as product_name', 'p.status'])
+    .where('p.status', '!=', 'archived')
+    .$if(like !== null, (qb) => qb.where((eb) => eb.or([eb('p.name', 'ilike', like!), eb('v.sku', 'ilike', like!)])))
+    .orderBy('p.name')
+    .orderBy('v.position')
+    .orderBy('v.sku')
+    .limit(limit)
+    .execute();
+}
