@@ -10,6 +10,7 @@ export interface NavLink {
 const staffLinks: readonly (NavLink & { roles?: readonly string[] })[] = [
   { href: '/staff', label: 'Console' },
   { href: '/staff/orders', label: 'Orders', roles: ['owner', 'fulfilment', 'support'] },
+  { href: '/staff/catalogue', label: 'Catalogue', roles: ['owner', 'fulfilment', 'support', 'marketing'] },
   { href: '/staff/customers', label: 'Customers' },
   { href: '/staff/requests', label: 'Requests', roles: ['dpo', 'support'] },
   { href: '/staff/consents', label: 'Consents', roles: ['owner', 'support', 'dpo'] },
@@ -17,6 +18,8 @@ const staffLinks: readonly (NavLink & { roles?: readonly string[] })[] = [
   { href: '/staff/dpo', label: 'Privacy desk', roles: ['dpo'] },
   { href: '/staff/users', label: 'Staff', roles: ['owner'] },
   { href: '/staff/vendor-users', label: 'Vendor users', roles: ['owner'] },
+  { href: '/staff/pages', label: 'Shop pages', roles: ['owner'] },
+  { href: '/staff/brand', label: 'Logo and colours', roles: ['owner'] },
   { href: '/staff/api-tokens', label: 'API tokens' },
 ];
 
