@@ -28,14 +28,26 @@ ${order.refunded_minor > 0 ? html`<tr><th scope="row" colspan="4">Refunded</th><
 </tfoot></table>`;
 }
 
-export function historyTable(order: Order, history: OrderTransition[], options: { showActor: boolean }): SafeHtml {
+/** Who made a change, for staff: the name (or role) accounts gave for a staff member, else the kind of actor. */
+function actorLabel(ref: string, labels: Map<string, string>): string {
+  const known = labels.get(ref);
+  if (known) return known;
+  if (ref === 'self') return 'the buyer';
+  if (ref.startsWith('system:')) return `the shop (${ref.slice('system:'.length)})`;
+  if (ref.startsWith('vendor:')) return 'a vendor';
+  return ref.startsWith('staff:') ? 'former staff member' : ref;
+}
+
+/** `actorLabels` (staff pages only) adds the "By" column: names by actor ref. */
+export function historyTable(order: Order, history: OrderTransition[], options: { actorLabels?: Map<string, string> } = {}): SafeHtml {
+  const labels = options.actorLabels;
   return html`<table class="order-history"><caption>Status history</caption>
-<thead><tr><th scope="col">When</th><th scope="col">Status</th><th scope="col">Note</th>${options.showActor ? html`<th scope="col">By</th>` : ''}</tr></thead>
+<thead><tr><th scope="col">When</th><th scope="col">Status</th><th scope="col">Note</th>${labels ? html`<th scope="col">By</th>` : ''}</tr></thead>
 <tbody>${history.map(
     (h) =>
-      html`<tr><td>${moment(h.at)}</td><td>${statusLabels[h.to_status]}</td><td>${h.from_status === null ? 'Order placed' : options.showActor ? reasonLabel(h.reason) : reasonWording(h.reason)}${
+      html`<tr><td>${moment(h.at)}</td><td>${statusLabels[h.to_status]}</td><td>${h.from_status === null ? 'Order placed' : labels ? reasonLabel(h.reason) : reasonWording(h.reason)}${
         h.amount_minor !== null && h.amount_minor > 0 ? html` (${formatMoney(h.amount_minor, order.currency)} back)` : ''
-      }</td>${options.showActor ? html`<td>${h.actor_ref}</td>` : ''}</tr>`,
+      }</td>${labels ? html`<td>${actorLabel(h.actor_ref, labels)}</td>` : ''}</tr>`,
   )}</tbody></table>`;
 }
 
