@@ -13,7 +13,7 @@ export function staffCustomerPage(o: { subject: string; purpose: string; status:
   return {
     audience: 'staff',
     title: name ? `Customer ${name}` : 'Customer',
-    body: html`<section class="console staff-customer"><p class="breadcrumbs"><a href="/staff">Staff console</a> › <a href="/staff/customers">Find a customer</a></p>
+    body: html`<section class="console"><p class="breadcrumbs"><a href="/staff">Staff console</a> › <a href="/staff/customers">Find a customer</a></p>
 <h1>${name ?? 'Customer'}</h1>
 <dl class="facts">
 <dt>Email</dt><dd>${o.values['user.contact.email'] ?? '(not for your role)'}</dd>

@@ -28,7 +28,7 @@ ${table({
 })}
 <h2 id="waiting">Waiting for the next step</h2>
 <ul class="waiting" aria-labelledby="waiting">${WAITING_STATUSES.map(
-      (s) => html`<li><a href="/staff/orders?status=${s}">${statusLabels[s]}</a>: <strong class="count" data-status="${s}">${f.orders!.waiting[s]}</strong></li>`,
+      (s) => html`<li><a href="/staff/orders?status=${s}">${statusLabels[s]}</a>: <strong data-status="${s}">${f.orders!.waiting[s]}</strong></li>`,
     )}</ul></section>`);
   }
   if (f.lowStock) {

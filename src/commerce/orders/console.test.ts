@@ -138,8 +138,8 @@ testEachDatabase('the staff console runs the shop: dashboard figures, orders sea
     await packer.get(`/staff/orders/${paid.number}`);
     assert.equal((await packer.post(`/staff/orders/${paid.number}/transition`, { to: 'fulfilling' })).statusCode, 303);
     const history = (await owner.get(`/staff/orders/${paid.number}`)).body;
-    assert.match(history, /<td>Leopold Hawthorne<\/td>/);
-    assert.match(history, /<td>the shop \(test\.checkout\)<\/td>/);
+    assert.match(history, /<td data-label="By">Leopold Hawthorne<\/td>/);
+    assert.match(history, /<td data-label="By">the shop \(test\.checkout\)<\/td>/);
     assert.doesNotMatch(history, /staff:[0-9a-f]{8}/);
 
     // The lookup leads to the customer's page with their orders; marketing may not open it.

@@ -2,7 +2,7 @@
 // and the staff JSON API. Each command is one transaction, opened here.
 import type { FastifyInstance, FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { AppError, isAppError, notFound, validationError } from '../../platform/errors.ts';
-import { type Actor, isPrivacyRefusal, SubjectErased } from '../../privacy/index.ts';
+import { type Actor, isPrivacyRefusal, type StaffRole, SubjectErased } from '../../privacy/index.ts';
 import { ordersDeps } from './deps.ts';
 import { getOrderByNumber, historyOf, linesOf, listOrders, type OrderFilter, ordersOfCustomer, paymentMethodsUsed } from './orders.ts';
 import { buyerNames, filterOf, type ListQuery, listPageQuery, mayReadBuyerNames, pageOfOrders } from './staff-list.ts';
@@ -104,14 +104,11 @@ export const ordersRoutes: FastifyPluginAsync = async (app) => {
   });
 
   // ---- Staff console pages.
+  // The accounts gate: signed in at a browser, past the second factor, a current password, a role
+  // that works with orders; it also gives the console's navigation the role.
   const staffOf = async (request: FastifyRequest, reply: FastifyReply) => {
-    const session = await accounts.session(request);
-    if (session?.user.kind !== 'staff' || session.stage !== 'full' || session.via !== 'cookie') {
-      void reply.redirect('/staff/login', 303);
-      return null;
-    }
-    if (!ORDER_ROLES.has(session.user.role ?? '')) throw new AppError('FORBIDDEN', 'Your role does not work with orders.');
-    return { session, actor: session.actor };
+    const session = await accounts.staffPage(request, reply, { roles: [...ORDER_ROLES] as StaffRole[] });
+    return session ? { session, actor: session.actor } : null;
   };
 
   const staffOrderView = async (request: FastifyRequest, reply: FastifyReply, order: Order, actor: Actor, extra: { error?: string; notice?: string } = {}, status = 200) => {

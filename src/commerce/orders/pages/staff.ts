@@ -47,7 +47,7 @@ export function staffOrdersPage(o: OrdersListView): Page {
     title: 'Orders',
     body: html`<section class="staff-orders"><p class="breadcrumbs"><a href="/staff">Staff console</a></p><h1>Orders</h1>
 ${o.error ? html`<div class="error-summary" role="alert"><p><a href="#f-${o.error.field}">${o.error.message}</a></p></div>` : ''}
-<form method="get" action="/staff/orders" class="order-filters" role="search">
+<form method="get" action="/staff/orders" class="filters" role="search">
 ${field('q', 'Order number or buyer’s email', html`<input id="f-q" name="q" type="search" maxlength="254" autocomplete="off" value="${q.q ?? ''}"${invalid('q')}>`)}
 ${field(
   'status',
@@ -62,7 +62,7 @@ ${field(
   html`<select id="f-payment" name="payment"><option value="">Any</option>${o.paymentMethods.map((m) => html`<option value="${m}"${q.payment === m ? html` selected` : ''}>${m}</option>`)}</select>`,
 )}
 <p><button type="submit">Show</button> <a href="/staff/orders">Clear</a></p></form>
-<p class="result-count" role="status">${o.total} order${o.total === 1 ? '' : 's'}${o.pageCount > 1 ? html`, page ${o.page} of ${o.pageCount}` : ''}.</p>
+<p role="status">${o.total} order${o.total === 1 ? '' : 's'}${o.pageCount > 1 ? html`, page ${o.page} of ${o.pageCount}` : ''}.</p>
 ${table({
   caption: 'Orders, newest first',
   hideCaption: true,
