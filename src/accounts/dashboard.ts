@@ -19,6 +19,8 @@ export async function dashboardFor(kernel: PrivacyKernel, db: Db, role: StaffRol
     const midnight = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate()));
     figures.orders = await ordersDashboard(db, midnight);
     figures.revenue = revenue;
+    // The waiting counts lead to the orders list, which only the order roles open.
+    figures.waiting = ORDER_ROLES.includes(role);
   }
   if (STOCK_ROLES.includes(role)) figures.lowStock = { threshold: LOW_STOCK_THRESHOLD, rows: await lowStock(db, LOW_STOCK_THRESHOLD) };
   return figures;

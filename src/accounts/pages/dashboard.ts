@@ -11,6 +11,8 @@ export interface DashboardFigures {
   orders?: OrdersDashboard;
   /** Whether the revenue column is shown (the role works with billing). */
   revenue?: boolean;
+  /** Whether the counts of orders waiting per step are shown (the role works with orders). */
+  waiting?: boolean;
   lowStock?: { threshold: number; rows: LowStockRow[] };
 }
 
@@ -26,10 +28,14 @@ ${table({
   rows: placed.map((p) => [p.currency, p.count, ...(f.revenue ? [price(p.revenueMinor, p.currency)] : [])]),
   empty: 'No orders placed today yet.',
 })}
-<h2 id="waiting">Waiting for the next step</h2>
+${
+  f.waiting
+    ? html`<h2 id="waiting">Waiting for the next step</h2>
 <ul class="waiting" aria-labelledby="waiting">${WAITING_STATUSES.map(
-      (s) => html`<li><a href="/staff/orders?status=${s}">${statusLabels[s]}</a>: <strong data-status="${s}">${f.orders!.waiting[s]}</strong></li>`,
-    )}</ul></section>`);
+        (s) => html`<li><a href="/staff/orders?status=${s}">${statusLabels[s]}</a>: <strong data-status="${s}">${f.orders!.waiting[s]}</strong></li>`,
+      )}</ul>`
+    : ''
+}</section>`);
   }
   if (f.lowStock) {
     blocks.push(html`<section class="figures" aria-labelledby="low-stock"><h2 id="low-stock">Low stock</h2>

@@ -78,6 +78,7 @@ testEachDatabase('the staff console runs the shop: dashboard figures, orders sea
     const packer = await staffClient(app, db, { name: 'Leopold Hawthorne', email: 'leopold@shop.example', role: 'fulfilment', password });
     const support = await staffClient(app, db, { name: 'Araminta Coldwell', email: 'araminta@shop.example', role: 'support', password });
     const marketer = await staffClient(app, db, { name: 'Ignatius Pemberton', email: 'ignatius@shop.example', role: 'marketing', password });
+    const accountant = await staffClient(app, db, { name: 'Abel Ledger', email: 'abel@shop.example', role: 'accountant', password });
 
     // Dashboard: 27 EUR orders today, revenue of the two paid ones (2 × €135.80); waiting counts.
     const dash = (await owner.get('/staff')).body;
@@ -93,6 +94,9 @@ testEachDatabase('the staff console runs the shop: dashboard figures, orders sea
     const packerDash = (await packer.get('/staff')).body;
     assert.equal(waiting(packerDash, 'paid'), '2', 'fulfilment sees the orders waiting');
     assert.doesNotMatch(packerDash, /Revenue|€271\.60/, 'but no revenue: its role has no billing purpose');
+    const accountantDash = (await accountant.get('/staff')).body;
+    assert.match(accountantDash, /€271\.60/, 'the accountant (granted billing) sees the revenue');
+    assert.doesNotMatch(accountantDash, /data-status=|Low stock/, 'but not the order queues it cannot open, nor stock');
     const marketingDash = (await marketer.get('/staff')).body;
     assert.doesNotMatch(marketingDash, /data-status=|Low stock/, 'marketing sees neither orders nor stock');
 
@@ -105,6 +109,7 @@ testEachDatabase('the staff console runs the shop: dashboard figures, orders sea
     const second = await owner.get('/staff/orders?page=2');
     assert.equal(second.body.match(/href="\/staff\/orders\/C-/g)?.length, 3);
     assert.ok(second.body.includes(customer.name), 'the two oldest are the buyer’s, named');
+    assert.match((await owner.get('/staff/orders?page=9')).body, /28 orders, page 2 of 2/, 'a page past the end shows the last');
 
     // Search by number, by email (through the kernel, audited as a lookup), and filters.
     const byNumber = await owner.get(`/staff/orders?q=${packing.number}`);

@@ -62,6 +62,8 @@ export async function filterOf(kernel: PrivacyKernel, db: Db, query: ListQuery, 
 export async function pageOfOrders(db: Db, filter: OrderFilter, page: number): Promise<{ items: Order[]; total: number; pageCount: number; page: number }> {
   const first = await listOrders(db, { ...filter, limit: ORDERS_PER_PAGE, offset: (page - 1) * ORDERS_PER_PAGE });
   const pageCount = Math.max(1, Math.ceil(first.total / ORDERS_PER_PAGE));
+  // A page past the end (a bookmark from before orders moved on) shows the last one.
+  if (page > pageCount && first.total > 0) return { ...(await listOrders(db, { ...filter, limit: ORDERS_PER_PAGE, offset: (pageCount - 1) * ORDERS_PER_PAGE })), pageCount, page: pageCount };
   return { ...first, pageCount, page: Math.min(page, pageCount) };
 }
 
