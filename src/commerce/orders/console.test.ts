@@ -130,6 +130,9 @@ testEachDatabase('the staff console runs the shop: dashboard figures, orders sea
     assert.equal(bad.statusCode, 400);
     assert.match(bad.body, /Search: must be an order number/);
     assert.equal((await owner.get('/staff/orders?from=2026-02-30')).statusCode, 400, 'an impossible date is named');
+    const lost = await owner.get('/staff/orders?status=lost');
+    assert.equal(lost.statusCode, 400);
+    assert.match(lost.body, /status/);
 
     // Support works with orders but may not read names here: no Buyer column, no name.
     const supportList = await support.get(`/staff/orders?q=${encodeURIComponent(customer.email)}`);

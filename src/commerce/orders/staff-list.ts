@@ -7,7 +7,7 @@ import { type Actor, isPrivacyRefusal, type PrivacyKernel, type StaffRole, Subje
 import { orderRef } from './deps.ts';
 import { listOrders, type OrderFilter } from './orders.ts';
 import { personalText, staffOrderPurpose } from './reads.ts';
-import { isOrderStatus, type OrderStatus } from './states.ts';
+import { isOrderStatus, type OrderStatus, orderStatuses } from './states.ts';
 import type { Order } from './tables.ts';
 
 export const ORDERS_PER_PAGE = 25;
@@ -26,7 +26,7 @@ export const listPageQuery = {
   additionalProperties: false,
   properties: {
     q: { type: 'string', maxLength: 254 },
-    status: { type: 'string', maxLength: 40 },
+    status: { type: 'string', enum: ['', ...orderStatuses] },
     from: { type: 'string', pattern: '^([0-9]{4}-[0-9]{2}-[0-9]{2})?$' },
     to: { type: 'string', pattern: '^([0-9]{4}-[0-9]{2}-[0-9]{2})?$' },
     payment: { type: 'string', pattern: '^([a-z][a-z0-9-]{0,39})?$' },
