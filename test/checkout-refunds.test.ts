@@ -9,7 +9,7 @@ import type { Db } from '../src/platform/db/database.ts';
 import { testEachDatabase } from '../src/platform/testing/databases.ts';
 import { staffActor } from '../src/privacy/index.ts';
 import { paidCardOrder, sandboxSession } from './checkout-support.ts';
-import { staffTokenHeaders } from '../src/accounts/testing.ts';
+import { staffClient, staffTokenHeaders } from '../src/accounts/testing.ts';
 
 const count = async (db: Db, table: string) => (await sql<{ n: number }>`select count(*)::int as n from ${sql.table(table)}`.execute(db)).rows[0]!.n;
 
@@ -62,6 +62,41 @@ testEachDatabase('refunds: a partial refund gives back exactly the amount staff 
   assert.equal(atProcessor.refunded_minor, 500);
   assert.equal(atProcessor.status, 'succeeded', 'the rest stays paid');
   assert.equal((await sql<{ refunded_minor: number }>`select refunded_minor from payments_attempts`.execute(database.db)).rows[0]!.refunded_minor, 500);
+});
+
+testEachDatabase('refunds: on the console staff type the amount in the currency, confirm a page stating it, and the processor gives back exactly that', async (database, t) => {
+  const bed = await paymentsTestBed(database);
+  t.after(() => bed.close());
+  const { app } = bed;
+  const order = await paidCardOrder(bed, database.db);
+  const owner = await staffClient(app, database.db, { name: 'Cordelia Ravensworth', email: 'cordelia@shop.example', role: 'owner', password: 'granite-heron-58-waits-patiently' });
+  const page = await owner.get(`/staff/orders/${order.number}`);
+  assert.match(page.body, /Amount to refund \(USD\)/);
+  const refund = (form: Record<string, string>) => owner.post(`/staff/orders/${order.number}/transition`, { to: 'refunded', reason: '', ...form });
+
+  const tooMuch = await refund({ amount: '100000' });
+  assert.equal(tooMuch.statusCode, 400);
+  assert.match(tooMuch.body, /amount: must be more than 0 and at most/);
+  assert.equal((await refund({ amount: '4.567' })).statusCode, 400, 'more decimals than the currency has');
+
+  const asked = await refund({ amount: '12.5' });
+  assert.equal(asked.statusCode, 200);
+  assert.match(asked.body, /Refund 12\.50 USD on order C-[0-9]+\?/);
+  assert.match(asked.body, /12\.50 USD goes back to the buyer through the payment processor/);
+  assert.match(asked.body, /name="confirm" value="1"/);
+  assert.equal((await getOrder(database.db, order.orderId))!.status, 'paid', 'nothing moves before the confirmation');
+  assert.equal((await sandboxSession(bed, order.processorRef)).refunded_minor, 0);
+
+  const done = await owner.post(`/staff/orders/${order.number}/transition`, { to: 'refunded', reason: '', amount: '12.50', confirm: '1' });
+  assert.equal(done.statusCode, 303, done.body);
+  assert.equal((await sandboxSession(bed, order.processorRef)).refunded_minor, 1250);
+  assert.equal((await getOrder(database.db, order.orderId))!.refunded_minor, 1250);
+  const history = (await owner.get(`/staff/orders/${order.number}`)).body;
+  assert.match(history, /\$12\.50 back/);
+  assert.match(history, /<td data-label="By">Cordelia Ravensworth<\/td>/);
+  // Posting the confirmation again (a double click) refunds nothing more: the order cannot change any more.
+  assert.equal((await owner.post(`/staff/orders/${order.number}/transition`, { to: 'refunded', reason: '', amount: '12.50', confirm: '1' })).statusCode, 409);
+  assert.equal(await count(database.db, 'payments_refunds'), 1);
 });
 
 testEachDatabase('refunds: with the processor down the cancellation fails with 503 and nothing is written', async (database, t) => {

@@ -7,6 +7,9 @@ import type { AddressInfo } from 'node:net';
 import type { Browser, Page } from 'playwright-core';
 import { customer, FormClient, signUpAndConfirm, staffClient } from '../../src/accounts/testing.ts';
 import { makeShop } from '../../src/commerce/cart/testing.ts';
+import { createOrder, ordersDeps, transitionOrder } from '../../src/commerce/orders/index.ts';
+import { pricedCart, testCustomer } from '../../src/commerce/orders/test-support.ts';
+import { testActor } from '../../src/privacy/testing.ts';
 import { buildTestApp } from '../../src/platform/testing/app.ts';
 import { testEachDatabase } from '../../src/platform/testing/databases.ts';
 import { expectAccessible, expectFitsWidth, launchBrowser } from './support.ts';
@@ -53,6 +56,16 @@ testEachDatabase(
       await signUpAndConfirm(buyer, database.db);
       const ownerClient = await staffClient(app, database.db, owner);
       const dpoClient = await staffClient(app, database.db, dpo);
+      const system = testActor('test.checkout');
+      const placed = await createOrder(ordersDeps(app), database.db, {
+        customerSubject: await testCustomer(app.privacy, database.db),
+        customerUserId: null,
+        priced: pricedCart(),
+        paymentMethod: 'card',
+        fulfilment: 'ship',
+        actor: system,
+      });
+      await transitionOrder(ordersDeps(app), database.db, { orderId: placed.id, to: 'paid', actor: system });
       await app.listen({ port: 0, host: '127.0.0.1' });
       const origin = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
       browser = await launchBrowser();
@@ -105,6 +118,17 @@ testEachDatabase(
       assert.equal(await staff.getByRole('search').count(), 0);
       assert.equal(await staff.getByRole('link', { name: /^Cart/ }).count(), 0);
       await expectGoodAtBothWidths(staff, 'the staff list');
+      // The console that runs the shop: the dashboard's figures, the orders list with its filters, an order with its refund form.
+      await staff.goto(`${origin}/staff`);
+      assert.equal(await staff.getByRole('heading', { name: 'Waiting for the next step' }).count(), 1);
+      await expectGoodAtBothWidths(staff, 'the dashboard');
+      await staff.goto(`${origin}/staff/orders`);
+      await staff.getByRole('link', { name: placed.number }).click();
+      await staff.waitForURL(`${origin}/staff/orders/${placed.number}`);
+      assert.equal(await staff.getByLabel('Amount to refund (EUR)').count(), 1);
+      await expectGoodAtBothWidths(staff, 'an order page');
+      await staff.goto(`${origin}/staff/orders?status=paid`);
+      await expectGoodAtBothWidths(staff, 'the orders list');
       await staff.context().close();
 
       // Privacy desk: the DPO's overview.

@@ -23,7 +23,8 @@ function select(state: FormState, name: string, label: string, options: readonly
 ${error ? html`<span class="error" id="f-${name}-error">${error}</span>` : ''}</p>`;
 }
 
-export function customerLookupPage(o: { state: FormState; purposes: readonly string[]; found?: CustomerFound[] }): Page {
+export function customerLookupPage(o: { state: FormState; purposes: readonly string[]; found?: CustomerFound[]; pages?: boolean }): Page {
+  const purpose = o.state.values?.purpose ?? '';
   return {
     audience: 'staff',
     title: 'Find a customer',
@@ -51,9 +52,15 @@ ${
       ? html`<p class="notice" role="status">No customer signs in with that email.</p>`
       : table({
           caption: 'Customers with that email',
-          columns: [{ label: 'Name' }, { label: 'Email' }, { label: 'Account' }, { label: 'Since' }, { label: 'Reference' }],
+          columns: [{ label: 'Name' }, { label: 'Email' }, { label: 'Account' }, { label: 'Since' }, { label: o.pages ? 'Customer' : 'Reference' }],
           rowHeaders: false,
-          rows: o.found.map((f) => [f.values['user.name'] ?? '(not for your role)', f.values['user.contact.email'] ?? '(not for your role)', f.status, f.since.toISOString().slice(0, 10), f.subject]),
+          rows: o.found.map((f) => [
+            f.values['user.name'] ?? '(not for your role)',
+            f.values['user.contact.email'] ?? '(not for your role)',
+            f.status,
+            f.since.toISOString().slice(0, 10),
+            o.pages ? html`<a href="/staff/customers/${f.subject}?purpose=${purpose}">Their page and orders</a>` : f.subject,
+          ]),
         })
 }
 <p><a href="/staff">Back to the console</a></p></section>`,

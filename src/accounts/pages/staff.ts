@@ -7,6 +7,7 @@ import type { StaffRole } from '../../privacy/index.ts';
 import type { Page } from './customer.ts';
 import { form, errorSummary, input, type FormState } from '../../web/form.ts';
 import type { StaffListing } from '../staff.ts';
+import { dashboardFigures, type DashboardFigures } from './dashboard.ts';
 
 const labels: Record<string, string> = { email: 'Email', password: 'Password', current_password: 'Current password', new_password: 'New password', name: 'Name', role: 'Role' };
 const staffHint = 'At least 14 characters; a phrase of several unrelated words is best. Staff passwords are changed regularly.';
@@ -66,13 +67,15 @@ ${input(state, { name: 'new_password', label: labels.new_password!, type: 'passw
   };
 }
 
-export function consolePage(o: { name: string; role: StaffRole; csrf: string; notice?: string }): Page {
+export function consolePage(o: { name: string; role: StaffRole; csrf: string; notice?: string; figures?: DashboardFigures }): Page {
   return {
     audience: 'staff',
     title: 'Staff console',
     body: html`<section class="console"><h1>Staff console</h1>
 ${o.notice ? html`<p class="notice" role="status">${o.notice}</p>` : ''}
 <p>Signed in as ${o.name}, role <strong>${o.role}</strong>. You see only the data categories and purposes the data map grants this role; every look at a person's data is recorded with its purpose.</p>
+${o.figures ? dashboardFigures(o.figures) : ''}
+<h2>Work</h2>
 <ul class="dashboard">
 <li><a href="/staff/customers">Find a customer by email</a></li>
 ${['owner', 'support', 'dpo'].includes(o.role) ? html`<li><a href="/staff/consents">Record a customer’s consent</a> given by mail, phone, letter or in person</li>` : ''}

@@ -2,6 +2,9 @@
 // decides and audits, a refusal is an intrusion signal) and the owner's vendor users page.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { listVendors } from '../../commerce/catalogue/index.ts';
+import { ordersOfCustomer } from '../../commerce/orders/index.ts';
+import { notFound } from '../../platform/errors.ts';
+import { staffCustomerPage } from '../pages/customer-orders.ts';
 import { staffActor, isPrivacyRefusal } from '../../privacy/index.ts';
 import { EMAIL, NAME, readProfile } from '../identity.ts';
 import { customerLookupPage, vendorUsersPage, type CustomerFound, type VendorUserListing } from '../pages/staff-directory.ts';
@@ -15,6 +18,10 @@ import { sendPage } from '../../web/page.ts';
 import { staffPageGate } from './staff-gate.ts';
 
 type Body = Record<string, string>;
+/** The roles that serve customers and their orders open a customer's page; the others are refused. */
+const CUSTOMER_PAGE_ROLES = ['owner', 'support', 'fulfilment'] as const;
+const subjectParams = { type: 'object', required: ['subject'], properties: { subject: { type: 'string', format: 'uuid' } } } as const;
+const purposeQuery = { type: 'object', additionalProperties: false, properties: { purpose: { type: 'string', pattern: '^[a-z0-9]+(-[a-z0-9]+)*$', maxLength: 100 } } } as const;
 const lookupBody = {
   type: 'object',
   additionalProperties: false,
@@ -33,6 +40,7 @@ export async function staffDirectoryRoutes(app: FastifyInstance): Promise<void> 
   const gate = staffPageGate(app);
   const { state, handleForm } = formKit(app);
   const purposesOf = (user: UserRow) => [...(deps.kernel.map.roles.get(user.role!)?.purposes ?? [])];
+  const opensCustomers = (user: UserRow) => (CUSTOMER_PAGE_ROLES as readonly string[]).includes(user.role!);
 
   app.get('/staff/customers', { schema: { hide: true } }, async (request, reply) => {
     const session = await gate(request, reply);
@@ -43,7 +51,7 @@ export async function staffDirectoryRoutes(app: FastifyInstance): Promise<void> 
   app.post('/staff/customers', formRoute(lookupBody), async (request, reply) => {
     const session = await gate(request, reply);
     if (!session) return reply;
-    const page = (s: FormState, found?: CustomerFound[]) => customerLookupPage({ state: s, purposes: purposesOf(session.user), ...(found ? { found } : {}) });
+    const page = (s: FormState, found?: CustomerFound[]) => customerLookupPage({ state: s, purposes: purposesOf(session.user), pages: opensCustomers(session.user), ...(found ? { found } : {}) });
     return handleForm(request, reply, ['email', 'purpose'], page, async () => {
       const body = request.body as Body;
       const visible = deps.kernel.map.roles.get(session.user.role!)?.categories ?? new Set<string>();
@@ -63,6 +71,29 @@ export async function staffDirectoryRoutes(app: FastifyInstance): Promise<void> 
       }
     });
   });
+
+  // A customer's page: for the roles that serve customers and their orders; their name and email
+  // are read under the purpose the lookup named (or the role's customer purpose), audited.
+  app.get<{ Params: { subject: string }; Querystring: { purpose?: string } }>(
+    '/staff/customers/:subject',
+    { schema: { hide: true, params: subjectParams, querystring: purposeQuery } },
+    async (request, reply) => {
+      const session = await gate(request, reply, { roles: CUSTOMER_PAGE_ROLES });
+      if (!session) return reply;
+      const [user] = await usersOfSubjects(app.db, [request.params.subject], 'customer');
+      if (!user) throw notFound('Customer');
+      const mine = purposesOf(session.user);
+      const asked = request.query.purpose;
+      const purpose = asked && mine.includes(asked) ? asked : (['support', 'order-status'].find((p) => mine.includes(p)) ?? mine[0]!);
+      const visible = deps.kernel.map.roles.get(session.user.role!)?.categories ?? new Set<string>();
+      const allowed = deps.kernel.map.purposes.get(purpose)?.categories ?? new Set<string>();
+      const categories = [NAME, EMAIL].filter((c) => visible.has(c) && allowed.has(c));
+      const record = categories.length ? await readAsStaff(deps, app.db, session.user, { subject: user.subject_id, purpose, categories }) : { values: {} };
+      const values = Object.fromEntries(Object.entries(record.values).map(([k, v]) => [k, String(v)]));
+      const orders = await ordersOfCustomer(app.db, user.subject_id);
+      return sendPage(request, reply, staffCustomerPage({ subject: user.subject_id, purpose, status: user.status, since: user.created_at, values, orders }));
+    },
+  );
 
   const vendorUsers = async (owner: UserRow): Promise<VendorUserListing[]> => {
     const rows = await accountsDb(app.db).selectFrom('accounts_users').selectAll().where('kind', '=', 'vendor').orderBy('created_at').execute();

@@ -20,6 +20,7 @@ import type { UserRow } from '../tables.ts';
 import { reserveAttempt, settleFailure, settleSuccess, throttleKeys } from '../throttle.ts';
 import { otpauthUri } from '../totp.ts';
 import { findCustomersAsStaff, readAsStaff } from '../staff-access.ts';
+import { dashboardFor } from '../dashboard.ts';
 import { formKit, formRoute } from './form-kit.ts';
 import { staffPageGate } from './staff-gate.ts';
 import { formErrors, formValues, validationProblem, emptyBody } from '../../web/form-handling.ts';
@@ -91,7 +92,8 @@ export async function staffRoutes(app: FastifyInstance): Promise<void> {
 
   const consoleOf = async (request: FastifyRequest, reply: FastifyReply, session: ActiveSession, notice?: string) => {
     const profile = await readProfile(deps.kernel, app.db, session.user, selfActor(session.user.subject_id));
-    return sendPage(request, reply, consolePage({ name: profile.name, role: session.user.role!, csrf: accounts.formToken(request, reply), ...(notice ? { notice } : {}) }));
+    const figures = await dashboardFor(deps.kernel, app.db, session.user.role!, deps.now());
+    return sendPage(request, reply, consolePage({ name: profile.name, role: session.user.role!, csrf: accounts.formToken(request, reply), figures, ...(notice ? { notice } : {}) }));
   };
 
   app.get('/staff', { schema: { hide: true } }, async (request, reply) => {

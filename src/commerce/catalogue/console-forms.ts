@@ -6,7 +6,7 @@ import { AppError, type FieldProblem } from '../../platform/errors.ts';
 import { formErrors, validationProblem } from '../../web/form-handling.ts';
 import type { FormState } from '../../web/form.ts';
 import type { FieldProblems } from './checks.ts';
-import { parseMajor } from './money.ts';
+import { parseMajor } from '../../web/money.ts';
 import { limits } from './schemas.ts';
 
 export type Body = Record<string, string | undefined>;

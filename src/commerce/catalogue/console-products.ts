@@ -23,7 +23,7 @@ import {
 } from './commands.ts';
 import { type ConsoleStaff, consoleStaff } from './console-access.ts';
 import { type Body, doneQuery, formBody, formStateOf, noticeOf, priceOf, slugFrom, stockOf, text, throwAll, typed } from './console-forms.ts';
-import { majorAmount } from './money.ts';
+import { majorAmount } from '../../web/money.ts';
 import { type ProductPageForms, productPage, variantPage, variantState } from './pages/product.ts';
 import { newProductPage, productListPage, type ProductFilter } from './pages/products.ts';
 import { getProductById, listCategories, listProducts, listVendors, type ProductDetail } from './queries.ts';

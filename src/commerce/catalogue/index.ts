@@ -25,5 +25,6 @@ export {
   listSorts,
   listVendors,
 } from './queries.ts';
+export { type LowStockRow, lowStock } from './stock-list.ts';
 export { type VariantForSale, releaseStock, reserveStock, variantForSaleBySku, variantsForSale } from './stock.ts';
 export { type Category, type ProductKind, type ProductStatus, type Variant, type Vendor, productKinds, productStatuses } from './tables.ts';

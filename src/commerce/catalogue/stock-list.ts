@@ -28,3 +28,28 @@ export async function stockRows(db: Db, q: string, limit: number): Promise<Stock
     .limit(limit)
     .execute();
 }
+
+export interface LowStockRow {
+  sku: string;
+  variant_name: string;
+  product_id: string;
+  product_name: string;
+  stock: number;
+}
+
+/** Stock-tracked variants of products on sale or in draft with `threshold` or fewer left, fewest first. */
+export async function lowStock(db: Db, threshold: number, limit = 20): Promise<LowStockRow[]> {
+  const rows = await catalogueDb(db)
+    .selectFrom('catalogue_variants as v')
+    .innerJoin('catalogue_products as p', 'p.id', 'v.product_id')
+    .select(['v.sku', 'v.name as variant_name', 'p.id as product_id', 'p.name as product_name', 'v.stock'])
+    .where('p.status', '!=', 'archived')
+    .where('v.stock', 'is not', null)
+    .where('v.stock', '<=', threshold)
+    .orderBy('v.stock')
+    .orderBy('p.name')
+    .orderBy('v.sku')
+    .limit(limit)
+    .execute();
+  return rows.map((r) => ({ ...r, stock: r.stock ?? 0 }));
+}

@@ -1,7 +1,10 @@
 // The public entry of orders: its Module and the order API (api.ts) that checkout, payments and
 // rights use. Any other file here is internal (decision 0032).
 export {
+  type Order,
   type OrderStatus,
+  type OrdersDashboard,
+  WAITING_STATUSES,
   type OrdersDeps,
   type TransitionEvent,
   type TransitionListener,
@@ -10,8 +13,10 @@ export {
   getOrderByNumber,
   linesOf,
   orderNumbers,
+  ordersDashboard,
   ordersDeps,
   ordersOfCustomer,
+  statusLabels,
   transitionOrder,
 } from './api.ts';
 export { ordersModule } from './module.ts';

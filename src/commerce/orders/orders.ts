@@ -146,15 +146,29 @@ export async function historyOf(db: Db, orderId: string): Promise<OrderTransitio
 export interface OrderFilter {
   status?: OrderStatus;
   number?: string;
+  /** Orders of these buyers (kernel subjects); an empty list matches nothing. */
+  subjects?: readonly string[];
+  /** Placed on or after / before these moments. */
+  from?: Date;
+  before?: Date;
+  paymentMethod?: string;
   limit?: number;
   offset?: number;
 }
 
-/** Orders for the staff console, newest first. */
+/** Orders for the staff console, newest first, and how many match in all. */
 export async function listOrders(db: Db, filter: OrderFilter = {}): Promise<{ items: Order[]; total: number }> {
   let q = ordersDb(db).selectFrom('orders');
   if (filter.status) q = q.where('status', '=', filter.status);
   if (filter.number) q = q.where('number', '=', filter.number);
+  if (filter.subjects) {
+    const subjects = filter.subjects.filter((s) => UUID.test(s)).map((s) => s.toLowerCase());
+    if (subjects.length === 0) return { items: [], total: 0 };
+    q = q.where('customer_subject', 'in', subjects);
+  }
+  if (filter.from) q = q.where('created_at', '>=', filter.from);
+  if (filter.before) q = q.where('created_at', '<', filter.before);
+  if (filter.paymentMethod) q = q.where('payment_method', '=', filter.paymentMethod);
   const items = await q
     .selectAll()
     .orderBy('created_at', 'desc')
@@ -164,4 +178,10 @@ export async function listOrders(db: Db, filter: OrderFilter = {}): Promise<{ it
     .execute();
   const count = await q.select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow();
   return { items, total: Number(count.n) };
+}
+
+/** The payment methods orders were placed with, for the console's filter. */
+export async function paymentMethodsUsed(db: Db): Promise<string[]> {
+  const rows = await ordersDb(db).selectFrom('orders').select('payment_method').distinct().orderBy('payment_method').execute();
+  return rows.map((r) => r.payment_method);
 }

@@ -1,10 +1,11 @@
 // The orders module's routes, one encapsulated plugin: the buyer's pages, the staff console pages
 // and the staff JSON API. Each command is one transaction, opened here.
 import type { FastifyInstance, FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
-import { AppError, isAppError, notFound } from '../../platform/errors.ts';
-import { type Actor, isPrivacyRefusal, SubjectErased } from '../../privacy/index.ts';
+import { AppError, isAppError, notFound, validationError } from '../../platform/errors.ts';
+import { type Actor, isPrivacyRefusal, type StaffRole, SubjectErased } from '../../privacy/index.ts';
 import { ordersDeps } from './deps.ts';
-import { getOrderByNumber, historyOf, linesOf, listOrders, ordersOfCustomer } from './orders.ts';
+import { getOrderByNumber, historyOf, linesOf, listOrders, type OrderFilter, ordersOfCustomer, paymentMethodsUsed } from './orders.ts';
+import { buyerNames, filterOf, type ListQuery, listPageQuery, mayReadBuyerNames, pageOfOrders } from './staff-list.ts';
 import { myOrderPage, myOrdersPage } from './pages/customer.ts';
 import { staffOrderPage, staffOrdersPage } from './pages/staff.ts';
 import { readOrderPersonal, staffOrderPurpose, type OrderPersonal } from './reads.ts';
@@ -14,6 +15,8 @@ import type { Order } from './tables.ts';
 import { transitionOrder, type TransitionRequest } from './transitions.ts';
 import { toAppError } from '../../web/error-handler.ts';
 import { validationProblem } from '../../web/form-handling.ts';
+import { confirmDialog, isConfirmed } from '../../web/confirm.ts';
+import { majorAmount, majorUnits, parseMajor } from '../../web/money.ts';
 import { sendPage } from '../../web/page.ts';
 
 // On the pages an order number that is not one is simply not found.
@@ -39,6 +42,9 @@ interface StepBody {
   carrier?: string;
   tracking?: string;
   amount_minor?: number | string;
+  /** The console's refund amount, in the currency's major units ("12.50"). */
+  amount?: string;
+  confirm?: string;
 }
 
 function stepRequest(order: Order, body: StepBody, actor: Actor): TransitionRequest {
@@ -98,29 +104,46 @@ export const ordersRoutes: FastifyPluginAsync = async (app) => {
   });
 
   // ---- Staff console pages.
+  // The accounts gate: signed in at a browser, past the second factor, a current password, a role
+  // that works with orders; it also gives the console's navigation the role.
   const staffOf = async (request: FastifyRequest, reply: FastifyReply) => {
-    const session = await accounts.session(request);
-    if (session?.user.kind !== 'staff' || session.stage !== 'full' || session.via !== 'cookie') {
-      void reply.redirect('/staff/login', 303);
-      return null;
-    }
-    if (!ORDER_ROLES.has(session.user.role ?? '')) throw new AppError('FORBIDDEN', 'Your role does not work with orders.');
-    return { session, actor: session.actor };
+    const session = await accounts.staffPage(request, reply, { roles: [...ORDER_ROLES] as StaffRole[] });
+    return session ? { session, actor: session.actor } : null;
   };
 
   const staffOrderView = async (request: FastifyRequest, reply: FastifyReply, order: Order, actor: Actor, extra: { error?: string; notice?: string } = {}, status = 200) => {
     const [lines, history] = [await linesOf(app.db, order.id), await historyOf(app.db, order.id)];
     const personal = await personalOrNull(app, order, actor);
     const next = nextStatuses(order.status, order.fulfilment, order.held_from);
-    return sendPage(request, reply, staffOrderPage({ order, lines, history, personal, next, csrf: accounts.formToken(request, reply), ...extra }), status);
+    const staffIds = history.flatMap((h) => (h.actor_ref.startsWith('staff:') ? [h.actor_ref.slice('staff:'.length)] : []));
+    const byId = await accounts.staffLabels(app.db, staffIds, actor);
+    const actorLabels = new Map([...byId].map(([id, label]) => [`staff:${id}`, label]));
+    return sendPage(request, reply, staffOrderPage({ order, lines, history, personal, next, actorLabels, csrf: accounts.formToken(request, reply), ...extra }), status);
   };
 
-  app.get<{ Querystring: { status?: string } }>('/staff/orders', { schema: { hide: true } }, async (request, reply) => {
+  app.get<{ Querystring: ListQuery }>('/staff/orders', { schema: { hide: true, querystring: listPageQuery } }, async (request, reply) => {
     const staff = await staffOf(request, reply);
     if (!staff) return reply;
-    const status = request.query.status && isOrderStatus(request.query.status) ? request.query.status : null;
-    const { items, total } = await listOrders(app.db, { ...(status ? { status } : {}), limit: 100 });
-    return sendPage(request, reply, staffOrdersPage({ orders: items, total, status }));
+    const actor = staff.actor as Actor & { kind: 'staff' };
+    const query = request.query;
+    const paymentMethods = await paymentMethodsUsed(app.db);
+    const view = async (filter: OrderFilter, error?: { field: string; message: string }) => {
+      const found = error ? { items: [], total: 0, page: 1, pageCount: 1 } : await pageOfOrders(app.db, filter, query.page ?? 1);
+      const names = mayReadBuyerNames(app.privacy, actor.role) ? await buyerNames(app.privacy, app.db, found.items, actor) : null;
+      return staffOrdersPage({ orders: found.items, total: found.total, page: found.page, pageCount: found.pageCount, query, paymentMethods, names, ...(error ? { error } : {}) });
+    };
+    try {
+      const filter = await filterOf(app.privacy, app.db, query, actor);
+      return sendPage(request, reply, await view(filter));
+    } catch (err) {
+      // A search the kernel refuses (already audited there) or a field that is not one: said on the page.
+      if (isPrivacyRefusal(err)) return sendPage(request, reply, await view({}, { field: 'q', message: `q: ${err.message}` }), 403);
+      if (isAppError(err) && err.code === 'VALIDATION_FAILED' && err.fields[0]) {
+        const f = err.fields[0];
+        return sendPage(request, reply, await view({}, { field: f.field, message: `${f.field === 'q' ? 'Search' : f.field}: ${f.message}` }), 400);
+      }
+      throw err;
+    }
   });
 
   app.get<{ Params: { number: string }; Querystring: { done?: string } }>('/staff/orders/:number', { schema: { hide: true, params: pageNumberParams } }, async (request, reply) => {
@@ -143,7 +166,34 @@ export const ordersRoutes: FastifyPluginAsync = async (app) => {
       try {
         const problem = validationProblem(request);
         if (problem) throw toAppError(problem as Parameters<typeof toAppError>[0]) ?? problem;
-        const step = stepRequest(order, request.body ?? {}, staff.actor);
+        const body = request.body ?? {};
+        const step = stepRequest(order, body, staff.actor);
+        if (step.to === 'refunded') {
+          const open = order.total_minor - order.refunded_minor;
+          const typed = (body.amount ?? '').trim();
+          step.amountMinor = typed === '' ? open : parseMajor('amount', typed, order.currency);
+          if (step.amountMinor <= 0 || step.amountMinor > open) throw validationError('amount', `must be more than 0 and at most ${majorUnits(open, order.currency)}`);
+          if (!isConfirmed(body)) {
+            // The refund is stated in the currency before any money moves (decision 0035's confirm step).
+            const amount = majorUnits(step.amountMinor, order.currency);
+            return sendPage(
+              request,
+              reply,
+              confirmDialog({
+                audience: 'staff',
+                title: `Refund ${amount} on order ${order.number}?`,
+                consequence: `${amount} goes back to the buyer through the payment processor, and the order becomes refunded: it cannot change any more, and the buyer is mailed. This cannot be undone.`,
+                action: `/staff/orders/${order.number}/transition`,
+                csrf: accounts.formToken(request, reply),
+                fields: { to: 'refunded', reason: body.reason ?? '', amount: majorAmount(step.amountMinor, order.currency) },
+                confirmLabel: `Refund ${amount}`,
+                cancelHref: `/staff/orders/${order.number}`,
+                cancelLabel: 'Keep the order as it is',
+                danger: true,
+              }),
+            );
+          }
+        }
         await app.db.transaction().execute((trx) => transitionOrder(deps, trx, step));
       } catch (err) {
         if (!isAppError(err) || err.status >= 500) throw err;

@@ -4,7 +4,7 @@
 import { html, type SafeHtml } from '../../../web/template.ts';
 import { errorSummary, form, type FormState } from '../../../web/form.ts';
 import type { Page as WebPage } from '../../../web/page.ts';
-import { majorUnits } from '../money.ts';
+import { majorUnits } from '../../../web/money.ts';
 import type { Change, ProductStatus } from '../tables.ts';
 import type { Abilities } from '../console-access.ts';
 

@@ -60,7 +60,7 @@ export function myOrderPage(o: { order: Order; lines: OrderLine[]; history: Orde
 <p>Placed ${day(order.created_at)} · Status: <strong class="order-status">${statusLabels[order.status]}</strong></p>
 ${linesTable(order, o.lines)}
 ${shippingSection(order, o.personal, 'Your delivery details cannot be shown.')}
-${historyTable(order, o.history, { showActor: false })}
+${historyTable(order, o.history)}
 ${disclosuresSection(o.disclosures)}
 </section>`,
   };

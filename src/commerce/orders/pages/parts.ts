@@ -1,5 +1,6 @@
 // Pieces both the customer's and the staff's order pages show.
 import { formatMoney } from '../../../web/format.ts';
+import { table } from '../../../web/table.ts';
 import { html, type SafeHtml } from '../../../web/template.ts';
 import type { OrderPersonal } from '../reads.ts';
 import { reasonLabel, reasonWording } from '../reasons.ts';
@@ -16,27 +17,48 @@ export const moment = (d: Date | string) => `${timeFormat.format(new Date(d))} U
 
 export function linesTable(order: Order, lines: OrderLine[]): SafeHtml {
   const money = (minor: number) => formatMoney(minor, order.currency);
-  return html`<table class="order-lines"><caption>Items</caption>
-<thead><tr><th scope="col">Item</th><th scope="col">SKU</th><th scope="col">Quantity</th><th scope="col">Price</th><th scope="col">Total</th></tr></thead>
-<tbody>${lines.map((l) => html`<tr><td>${l.name}</td><td>${l.sku}</td><td>${l.quantity}</td><td>${money(l.unit_minor)}</td><td>${money(l.total_minor)}</td></tr>`)}</tbody>
-<tfoot>
-<tr><th scope="row" colspan="4">Subtotal</th><td>${money(order.subtotal_minor)}</td></tr>
-<tr><th scope="row" colspan="4">Shipping</th><td>${money(order.shipping_minor)}</td></tr>
-<tr><th scope="row" colspan="4">Tax</th><td>${money(order.tax_minor)}</td></tr>
-<tr><th scope="row" colspan="4">Total</th><td class="price">${money(order.total_minor)}</td></tr>
-${order.refunded_minor > 0 ? html`<tr><th scope="row" colspan="4">Refunded</th><td>${money(order.refunded_minor)}</td></tr>` : ''}
-</tfoot></table>`;
+  return html`${table({
+    caption: 'Items',
+    className: 'order-lines',
+    columns: [{ label: 'Item' }, { label: 'SKU' }, { label: 'Quantity', numeric: true }, { label: 'Price', numeric: true }, { label: 'Total', numeric: true }],
+    rows: lines.map((l) => [l.name, l.sku, l.quantity, money(l.unit_minor), money(l.total_minor)]),
+  })}
+<dl class="order-totals">
+<dt>Subtotal</dt><dd>${money(order.subtotal_minor)}</dd>
+<dt>Shipping</dt><dd>${money(order.shipping_minor)}</dd>
+<dt>Tax</dt><dd>${money(order.tax_minor)}</dd>
+<dt>Total</dt><dd class="price">${money(order.total_minor)}</dd>
+${order.refunded_minor > 0 ? html`<dt>Refunded</dt><dd>${money(order.refunded_minor)}</dd>` : ''}
+</dl>`;
 }
 
-export function historyTable(order: Order, history: OrderTransition[], options: { showActor: boolean }): SafeHtml {
-  return html`<table class="order-history"><caption>Status history</caption>
-<thead><tr><th scope="col">When</th><th scope="col">Status</th><th scope="col">Note</th>${options.showActor ? html`<th scope="col">By</th>` : ''}</tr></thead>
-<tbody>${history.map(
-    (h) =>
-      html`<tr><td>${moment(h.at)}</td><td>${statusLabels[h.to_status]}</td><td>${h.from_status === null ? 'Order placed' : options.showActor ? reasonLabel(h.reason) : reasonWording(h.reason)}${
+/** Who made a change, for staff: the name (or role) accounts gave for a staff member, else the kind of actor. */
+function actorLabel(ref: string, labels: Map<string, string>): string {
+  const known = labels.get(ref);
+  if (known) return known;
+  if (ref === 'self') return 'the buyer';
+  if (ref.startsWith('system:')) return `the shop (${ref.slice('system:'.length)})`;
+  if (ref.startsWith('vendor:')) return 'a vendor';
+  return ref.startsWith('staff:') ? 'former staff member' : ref;
+}
+
+/** `actorLabels` (staff pages only) adds the "By" column: names by actor ref. */
+export function historyTable(order: Order, history: OrderTransition[], options: { actorLabels?: Map<string, string> } = {}): SafeHtml {
+  const labels = options.actorLabels;
+  return table({
+    caption: 'Status history',
+    className: 'order-history',
+    rowHeaders: false,
+    columns: [{ label: 'When' }, { label: 'Status' }, { label: 'Note' }, ...(labels ? [{ label: 'By' }] : [])],
+    rows: history.map((h) => [
+      moment(h.at),
+      statusLabels[h.to_status],
+      html`${h.from_status === null ? 'Order placed' : labels ? reasonLabel(h.reason) : reasonWording(h.reason)}${
         h.amount_minor !== null && h.amount_minor > 0 ? html` (${formatMoney(h.amount_minor, order.currency)} back)` : ''
-      }</td>${options.showActor ? html`<td>${h.actor_ref}</td>` : ''}</tr>`,
-  )}</tbody></table>`;
+      }`,
+      ...(labels ? [actorLabel(h.actor_ref, labels)] : []),
+    ]),
+  });
 }
 
 export function shippingSection(order: Order, personal: OrderPersonal | null, unavailable: string): SafeHtml {

@@ -5,28 +5,81 @@ import { price } from '../../../web/price.ts';
 import { table } from '../../../web/table.ts';
 import { html, type SafeHtml } from '../../../web/template.ts';
 import { form } from '../../../web/form.ts';
+import { majorAmount, majorUnits } from '../../../web/money.ts';
+import { pagination } from '../../../web/pagination.ts';
+import type { ListQuery } from '../staff-list.ts';
 import type { OrderPersonal } from '../reads.ts';
 import { orderReasons, staffReasons } from '../reasons.ts';
 import { orderStatuses, statusLabels, type OrderStatus } from '../states.ts';
 import type { Order, OrderLine, OrderTransition } from '../tables.ts';
 import { day, historyTable, linesTable, shippingSection, type Page } from './parts.ts';
 
-export function staffOrdersPage(o: { orders: Order[]; total: number; status: OrderStatus | null }): Page {
+export interface OrdersListView {
+  orders: Order[];
+  total: number;
+  page: number;
+  pageCount: number;
+  query: ListQuery;
+  paymentMethods: readonly string[];
+  /** Buyer names by order id, or null when the role may not read them (the column is left out). */
+  names: Map<string, string> | null;
+  error?: { field: string; message: string };
+}
+
+const queryString = (q: ListQuery, page: number) => {
+  const params = new URLSearchParams();
+  for (const key of ['q', 'status', 'from', 'to', 'payment'] as const) if (q[key]) params.set(key, String(q[key]));
+  if (page > 1) params.set('page', String(page));
+  const text = params.toString();
+  return text ? `/staff/orders?${text}` : '/staff/orders';
+};
+
+export function staffOrdersPage(o: OrdersListView): Page {
+  const q = o.query;
+  const field = (name: string, label: string, control: SafeHtml) => {
+    const error = o.error?.field === name ? o.error.message : undefined;
+    return html`<p class="field${error ? ' field-error' : ''}"><label for="f-${name}">${label}</label> ${control}${error ? html` <span class="error" id="f-${name}-error">${error}</span>` : ''}</p>`;
+  };
+  const invalid = (name: string) => (o.error?.field === name ? html` aria-invalid="true" aria-describedby="f-${name}-error"` : '');
+  const names = o.names;
   return {
     audience: 'staff',
     title: 'Orders',
     body: html`<section class="staff-orders"><p class="breadcrumbs"><a href="/staff">Staff console</a></p><h1>Orders</h1>
-<form method="get" action="/staff/orders"><label for="status">Status</label>
-<select id="status" name="status"><option value="">Any</option>${orderStatuses.map(
-      (s) => html`<option value="${s}"${o.status === s ? html` selected` : ''}>${statusLabels[s]}</option>`,
-    )}</select> <button type="submit">Show</button></form>
-<p>${o.total} order${o.total === 1 ? '' : 's'}${o.orders.length < o.total ? html`, the newest ${o.orders.length} shown` : ''}.</p>
+${o.error ? html`<div class="error-summary" role="alert"><p><a href="#f-${o.error.field}">${o.error.message}</a></p></div>` : ''}
+<form method="get" action="/staff/orders" class="filters" role="search">
+${field('q', 'Order number or buyer’s email', html`<input id="f-q" name="q" type="search" maxlength="254" autocomplete="off" value="${q.q ?? ''}"${invalid('q')}>`)}
+${field(
+  'status',
+  'Status',
+  html`<select id="f-status" name="status"><option value="">Any</option>${orderStatuses.map((s) => html`<option value="${s}"${q.status === s ? html` selected` : ''}>${statusLabels[s]}</option>`)}</select>`,
+)}
+${field('from', 'Placed from', html`<input id="f-from" name="from" type="date" value="${q.from ?? ''}"${invalid('from')}>`)}
+${field('to', 'Placed until', html`<input id="f-to" name="to" type="date" value="${q.to ?? ''}"${invalid('to')}>`)}
+${field(
+  'payment',
+  'Payment',
+  html`<select id="f-payment" name="payment"><option value="">Any</option>${o.paymentMethods.map((m) => html`<option value="${m}"${q.payment === m ? html` selected` : ''}>${m}</option>`)}</select>`,
+)}
+<p><button type="submit">Show</button> <a href="/staff/orders">Clear</a></p></form>
+<p role="status">${o.total} order${o.total === 1 ? '' : 's'}${o.pageCount > 1 ? html`, page ${o.page} of ${o.pageCount}` : ''}.</p>
 ${table({
   caption: 'Orders, newest first',
   hideCaption: true,
-  columns: [{ label: 'Order' }, { label: 'Placed' }, { label: 'Status' }, { label: 'Fulfilment' }, { label: 'Payment' }, { label: 'Total', numeric: true }],
-  rows: o.orders.map((x) => [html`<a href="/staff/orders/${x.number}">${x.number}</a>`, day(x.created_at), statusLabels[x.status], x.fulfilment, x.payment_method, price(x.total_minor, x.currency)]),
-})}</section>`,
+  columns: [{ label: 'Order' }, { label: 'Placed' }, ...(names ? [{ label: 'Buyer' }] : []), { label: 'Status' }, { label: 'Fulfilment' }, { label: 'Payment' }, { label: 'Total', numeric: true }],
+  rows: o.orders.map((x) => [
+    html`<a href="/staff/orders/${x.number}">${x.number}</a>`,
+    day(x.created_at),
+    ...(names ? [names.get(x.id) ?? (x.customer_subject === null ? '(erased)' : '—')] : []),
+    statusLabels[x.status],
+    x.fulfilment,
+    x.payment_method,
+    price(x.total_minor, x.currency),
+  ]),
+  empty: 'No orders match.',
+})}
+${pagination({ page: o.page, pageCount: o.pageCount, href: (n) => queryString(q, n) })}
+${names ? '' : html`<p class="hint">Your role does not see buyers’ names.</p>`}</section>`,
   };
 }
 
@@ -50,7 +103,7 @@ function stepForm(order: Order, to: OrderStatus, csrf: string): SafeHtml {
   if (to === 'refunded') {
     const open = order.total_minor - order.refunded_minor;
     fields.push(
-      html`<p><label for="${id('amount')}">Amount in minor units (${order.currency})</label> <input id="${id('amount')}" name="amount_minor" inputmode="numeric" pattern="[0-9]+" value="${open}"></p>`,
+      html`<p><label for="${id('amount')}">Amount to refund (${order.currency})</label> <input id="${id('amount')}" name="amount" inputmode="decimal" maxlength="14" value="${majorAmount(open, order.currency)}"> <span class="hint">At most ${majorUnits(open, order.currency)}; you confirm it on the next page.</span></p>`,
     );
   }
   return html`${form(
@@ -78,6 +131,8 @@ export function staffOrderPage(o: {
   history: OrderTransition[];
   personal: OrderPersonal | null;
   next: OrderStatus[];
+  /** Who made each change, by actor ref, as the reader may see it. */
+  actorLabels: Map<string, string>;
   csrf: string;
   error?: string;
   notice?: string;
@@ -100,7 +155,7 @@ ${shippingSection(order, o.personal, 'Your role does not see this order’s deli
 ${o.next.length === 0 ? html`<p>This order cannot change any more.</p>` : o.next.map((to) => stepForm(order, to, o.csrf))}
 <datalist id="carriers"><option value="DHL"><option value="FedEx"><option value="UPS"><option value="USPS"></datalist>
 </section>
-${historyTable(order, o.history, { showActor: true })}
+${historyTable(order, o.history, { actorLabels: o.actorLabels })}
 </section>`,
   };
 }

@@ -1,8 +1,10 @@
-// Prices as staff read and type them: in the currency's major units with the currency named
-// ("12.50 EUR"), stored as integer minor units. The number of decimals is the currency's own
+// Amounts as staff read and type them (prices, refunds): in the currency's major units with the
+// currency named ("12.50 EUR"), stored as integer minor units. The number of decimals is the currency's own
 // (two for EUR, none for JPY), from the runtime's ISO 4217 data.
-import { validationError } from '../../platform/errors.ts';
-import { limits } from './schemas.ts';
+import { validationError } from '../platform/errors.ts';
+
+/** The largest amount a column of minor units (int4) holds. */
+const INT4_MAX = 2_147_483_647;
 
 export function decimalsOf(currency: string): number {
   try {
@@ -33,6 +35,6 @@ export function parseMajor(field: string, text: string, currency: string): numbe
     throw validationError(field, d === 0 ? `must be a whole amount of ${currency}, e.g. 1200` : `must be an amount of ${currency} with at most ${d} decimals, e.g. 12.50`);
   }
   const minor = Number(m[1]) * 10 ** d + Number((m[2] ?? '').padEnd(d, '0') || '0');
-  if (minor > limits.int4Max) throw validationError(field, 'is too large');
+  if (minor > INT4_MAX) throw validationError(field, 'is too large');
   return minor;
 }
