@@ -51,8 +51,6 @@ const SKIPPED: Record<string, string> = {
   '/checkout/return/:paymentId': 'redirects from the processor',
   '/checkout/done/:orderId': 'after paying on the processor page (owner-journey)',
   // Invoice on account is off unless CHECKOUT_INVOICE_RECIPIENT names a recipient.
-  // Linked once the person is verified, which the desk's own tests drive (src/rights).
-  '/staff/requests/:number/data': 'needs a verified request',
   '/staff/credit/:number': 'needs an invoice order (invoice on account off here)',
 };
 
@@ -136,7 +134,12 @@ testEachDatabase(
       const ownerClient = await staffClient(app, db, owner);
       const dpoClient = await staffClient(app, db, dpo);
       await dpoClient.get('/staff/requests/new');
-      await dpoClient.post('/staff/requests/new', { kind: 'access', channel: 'email', email: buyer.email });
+      // A correction request, verified, so its item-by-item data page is linked.
+      const entered = await dpoClient.post('/staff/requests/new', { kind: 'correction', channel: 'email', email: buyer.email });
+      const requestPath = entered.headers.location?.split('?')[0];
+      assert.ok(requestPath, `the request is entered: ${entered.body.slice(0, 300)}`);
+      await dpoClient.get(requestPath);
+      assert.equal((await dpoClient.post(`${requestPath}/evidence`, { evidence: 'signed-letter' })).statusCode, 200);
       const vendorClient = await signedIn(app, '/vendor/login', { email: demoLogins.vendor.email, password: demoLogins.vendor.password });
 
       await app.listen({ port: 0, host: '127.0.0.1' });
