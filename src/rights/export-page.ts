@@ -25,7 +25,7 @@ function cell(value: ExportValue): SafeHtml | string {
 export function recordsTable(caption: string, records: readonly ExportRecord[]): SafeHtml {
   if (records.length === 0) return html`<p class="meta">Nothing.</p>`;
   const columns = [...new Set(records.flatMap((r) => Object.keys(r)))];
-  return html`<div class="table-scroll"><table><caption class="visually-hidden">${caption}</caption>
+  return html`<div class="table-scroll" tabindex="0" role="region" aria-label="${caption}"><table><caption class="visually-hidden">${caption}</caption>
 <thead><tr>${columns.map((c) => html`<th scope="col">${label(c)}</th>`)}</tr></thead>
 <tbody>${records.map((r) => html`<tr>${columns.map((c) => html`<td>${cell(r[c] ?? null)}</td>`)}</tr>`)}</tbody></table></div>`;
 }

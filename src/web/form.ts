@@ -48,11 +48,13 @@ export interface InputSpec {
   hint?: string;
   /** Default true. */
   required?: boolean;
+  /** Default `f-<name>`: another one when two forms on a page share a field name. */
+  id?: string;
 }
 
 /** The id, aria-describedby and error of a field, as every kind of field renders them. */
-function fieldParts(state: FormState, spec: { name: string; hint?: string }) {
-  const id = `f-${spec.name}`;
+function fieldParts(state: FormState, spec: { name: string; hint?: string; id?: string }) {
+  const id = spec.id ?? `f-${spec.name}`;
   const error = state.errors?.[spec.name];
   const describedBy = [spec.hint ? `${id}-hint` : '', error ? `${id}-error` : ''].filter(Boolean).join(' ');
   return {

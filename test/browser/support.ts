@@ -103,42 +103,74 @@ async function onCopy<T>(page: Page, viewport: { width: number; height: number }
   }
 }
 
+/** The axe-core violations (WCAG 2.1 A and AA, and `alsoRules` by id) on a JavaScript-enabled copy. */
+async function axeViolations(copy: Page, alsoRules: readonly string[]): Promise<string[]> {
+  axeSource ??= readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+  const violations = await copy.evaluate(
+    async ({ code, rules }: { code: string; rules: string[] }) => {
+      if (!(globalThis as { axe?: unknown }).axe) new Function(code)();
+      const axe = (globalThis as unknown as { axe: { run(context: unknown, options: unknown): Promise<{ violations: unknown[] }> } }).axe;
+      const document = (globalThis as unknown as { document: unknown }).document;
+      const result = await axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } });
+      const extra = rules.length ? (await axe.run(document, { runOnly: { type: 'rule', values: rules } })).violations : [];
+      return [...result.violations, ...extra] as AxeViolation[];
+    },
+    { code: axeSource, rules: [...alsoRules] },
+  );
+  return violations.map((v) => `${v.id} (${v.impact ?? 'n/a'}): ${v.help} at ${v.nodes.map((n) => n.target.join(' ')).join('; ')}`);
+}
+
+async function overflowOf(copy: Page): Promise<number> {
+  return copy.evaluate(() => {
+    const root = (globalThis as unknown as { document: { documentElement: { scrollWidth: number; clientWidth: number } } }).document.documentElement;
+    return root.scrollWidth - root.clientWidth;
+  });
+}
+
+/** The innermost elements that reach past the right edge of a `width` px screen, as tag.class. */
+async function widestOf(copy: Page, width: number): Promise<string> {
+  return copy.evaluate((w) => {
+    type El = { tagName: string; className: string; children: { length: number }; getBoundingClientRect(): { right: number } };
+    const all = (globalThis as unknown as { document: { querySelectorAll(s: string): Iterable<El> } }).document.querySelectorAll('body *');
+    const past = [...all].filter((e) => e.getBoundingClientRect().right > w + 1);
+    const innermost = past.filter((e) => !past.some((o) => o !== e && (e as unknown as { contains(x: unknown): boolean }).contains(o)));
+    return innermost
+      .slice(0, 3)
+      .map((e) => `${e.tagName.toLowerCase()}${typeof e.className === 'string' && e.className ? `.${e.className.split(' ').join('.')}` : ''}`)
+      .join(', ');
+  }, width);
+}
+
 /**
  * Runs axe-core (WCAG 2.1 A and AA rules, and any `alsoRules` by id, such as the best-practice
  * `heading-order` or the experimental `label-content-name-mismatch`) on the page as it stands;
  * fails on any violation, naming the rule and where.
  */
 export async function expectAccessible(page: Page, what: string, alsoRules: readonly string[] = []): Promise<void> {
-  axeSource ??= readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
-  const source = axeSource;
-  const violations = await onCopy(page, null, (copy) =>
-    copy.evaluate(
-      async ({ code, rules }: { code: string; rules: string[] }) => {
-        new Function(code)();
-        const axe = (globalThis as unknown as { axe: { run(context: unknown, options: unknown): Promise<{ violations: unknown[] }> } }).axe;
-        const document = (globalThis as unknown as { document: unknown }).document;
-        const result = await axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } });
-        const extra = rules.length ? (await axe.run(document, { runOnly: { type: 'rule', values: rules } })).violations : [];
-        return [...result.violations, ...extra] as AxeViolation[];
-      },
-      { code: source, rules: [...alsoRules] },
-    ),
-  );
-  assert.deepEqual(
-    violations.map((v) => `${v.id} (${v.impact ?? 'n/a'}): ${v.help} at ${v.nodes.map((n) => n.target.join(' ')).join('; ')}`),
-    [],
-    `${what} has accessibility violations`,
-  );
+  const violations = await onCopy(page, null, (copy) => axeViolations(copy, alsoRules));
+  assert.deepEqual(violations, [], `${what} has accessibility violations`);
+}
+
+/**
+ * What is wrong with the page as it stands at each of `widths` px, without failing: each axe
+ * violation, and how much wider than the screen it is. One copy of the page serves every width.
+ */
+export async function problemsAt(page: Page, widths: readonly number[]): Promise<string[]> {
+  return onCopy(page, { width: widths[0]!, height: 844 }, async (copy) => {
+    const problems: string[] = [];
+    for (const width of widths) {
+      await copy.setViewportSize({ width, height: 844 });
+      for (const problem of await axeViolations(copy, [])) problems.push(`at ${width} px: ${problem}`);
+      const overflow = await overflowOf(copy);
+      if (overflow > 0) problems.push(`at ${width} px: ${overflow}px wider than the screen, by ${await widestOf(copy, width)}`);
+    }
+    return problems;
+  });
 }
 
 /** Nothing on the page is wider than a `width` px wide screen (no horizontal scroll). */
 export async function expectFitsWidth(page: Page, width: number, what: string): Promise<void> {
-  const overflow = await onCopy(page, { width, height: 844 }, (copy) =>
-    copy.evaluate(() => {
-      const root = (globalThis as unknown as { document: { documentElement: { scrollWidth: number; clientWidth: number } } }).document.documentElement;
-      return root.scrollWidth - root.clientWidth;
-    }),
-  );
+  const overflow = await onCopy(page, { width, height: 844 }, overflowOf);
   assert.ok(overflow <= 0, `${what} is ${overflow}px wider than a ${width} px screen`);
 }
 

@@ -106,6 +106,7 @@ export function accountPage(o: { profile: Profile; csrf: string; notice?: string
   return {
     audience: 'account',
     title: 'Your account',
+    description: 'Your name, email, password and sign-ins, your orders and your privacy centre.',
     body: html`<section class="account"><h1>Your account</h1>
 ${o.notice ? html`<p class="notice" role="status">${o.notice}</p>` : ''}
 <dl class="profile">

@@ -63,6 +63,7 @@ export function checkoutPage(s: CheckoutFormState): Page {
   return {
     audience: 'storefront',
     title: 'Checkout',
+    description: 'Your order, where it goes and how you pay: card and bank details are typed on the payment processor’s own page.',
     body: html`<h1>Checkout</h1>
 ${summary(s.priced)}
 ${
@@ -103,7 +104,12 @@ The cookie holds only a random number, is sent only to this shop over HTTPS, and
 }
 
 export function emptyCartPage(): Page {
-  return { audience: 'storefront', title: 'Checkout', body: html`<h1>Your cart is empty</h1><p><a href="/catalogue">Browse the catalogue</a> and add something first.</p>` };
+  return {
+    audience: 'storefront',
+    title: 'Checkout',
+    description: 'Your cart is empty: browse the catalogue and add something first.',
+    body: html`<h1>Your cart is empty</h1><p><a href="/catalogue">Browse the catalogue</a> and add something first.</p>`,
+  };
 }
 
 export function unavailablePage(message: string): Page {

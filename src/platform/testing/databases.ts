@@ -189,9 +189,16 @@ export async function openTestDatabase(engine: Engine, options: { migrate?: bool
   };
 }
 
-/** Declares one test per engine, named `<name> [<engine>]`, each with a fresh migrated database. */
-export function testEachDatabase(name: string, fn: (database: TestDatabase, t: TestContext) => Promise<void>, options: { timeout?: number; migrate?: boolean } = {}): void {
-  for (const engine of testEngines()) {
+/**
+ * Declares one test per engine, named `<name> [<engine>]`, each with a fresh migrated database.
+ * `engines` narrows a long test that checks pages, not the database, to the engines named.
+ */
+export function testEachDatabase(
+  name: string,
+  fn: (database: TestDatabase, t: TestContext) => Promise<void>,
+  options: { timeout?: number; migrate?: boolean; engines?: readonly Engine[] } = {},
+): void {
+  for (const engine of testEngines().filter((e) => !options.engines || options.engines.includes(e))) {
     // The timeout only catches hangs: a loaded 2-core machine runs a PGlite test several times
     // slower than an idle one, and a timeout must never be what fails a correct test.
     test(`${name} [${engine}]`, { timeout: options.timeout ?? 180_000 }, async (t) => {

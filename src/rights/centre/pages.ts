@@ -51,7 +51,7 @@ export interface CentreView {
 function itemsTable(v: CentreView): SafeHtml {
   if (v.items.length === 0) return html`<p>We hold no personal data about you besides your sign-in.</p>`;
   const sorted = [...v.items].sort((a, b) => a.category.localeCompare(b.category) || a.collectedAt.getTime() - b.collectedAt.getTime());
-  return html`<div class="table-scroll"><table><caption>Every item, decrypted for you</caption>
+  return html`<div class="table-scroll" tabindex="0" role="region" aria-label="Every item, decrypted for you"><table><caption>Every item, decrypted for you</caption>
 <thead><tr><th scope="col">What</th><th scope="col">Value</th><th scope="col">Belongs to</th><th scope="col">Why we have it</th><th scope="col">Collected</th><th scope="col">Kept until</th><th scope="col"><span class="visually-hidden">Change</span></th></tr></thead>
 <tbody>${sorted.map((i) => {
     const category = v.map.categories.get(i.category);
@@ -78,7 +78,7 @@ function choicesSection(v: CentreView): SafeHtml {
   )}</ul>
 ${
   v.ledger.length
-    ? html`<div class="table-scroll"><table><caption>Every choice you made, as recorded</caption><thead><tr><th scope="col">When</th><th scope="col">What</th><th scope="col">Choice</th><th scope="col">How</th><th scope="col">Policy</th></tr></thead>
+    ? html`<div class="table-scroll" tabindex="0" role="region" aria-label="Every choice you made, as recorded"><table><caption>Every choice you made, as recorded</caption><thead><tr><th scope="col">When</th><th scope="col">What</th><th scope="col">Choice</th><th scope="col">How</th><th scope="col">Policy</th></tr></thead>
 <tbody>${v.ledger.map((e) => html`<tr><td>${when(e.recordedAt)}</td><td>${v.map.purposes.get(e.purpose)?.name ?? e.purpose}${e.recipient ? ` (${v.map.recipients.get(e.recipient)?.name ?? e.recipient})` : ''}</td><td>${e.action === 'grant' ? 'given' : 'withdrawn'}</td><td>${e.channel}</td><td>${e.policyVersion}</td></tr>`)}</tbody></table></div>`
     : ''
 }`;
@@ -86,7 +86,7 @@ ${
 
 function disclosuresTable(v: CentreView): SafeHtml {
   if (v.disclosures.length === 0) return html`<p>Nobody outside the shop has received your data.</p>`;
-  return html`<div class="table-scroll"><table><caption>Every time your data left us</caption><thead><tr><th scope="col">When</th><th scope="col">Who</th><th scope="col">What</th><th scope="col">Why</th><th scope="col">For</th></tr></thead>
+  return html`<div class="table-scroll" tabindex="0" role="region" aria-label="Every time your data left us"><table><caption>Every time your data left us</caption><thead><tr><th scope="col">When</th><th scope="col">Who</th><th scope="col">What</th><th scope="col">Why</th><th scope="col">For</th></tr></thead>
 <tbody>${v.disclosures.map(
     (d) =>
       html`<tr><td>${when(d.at)}</td><td>${d.recipientName}</td><td>${d.categories.map((c) => (v.map.categories.get(c) ? categoryLabel(v.map.categories.get(c)!) : c)).join(', ')}</td><td>${d.basisLabel}</td><td>${d.order ? `Order ${v.orders.get(d.order) ?? '(deleted)'}` : '—'}</td></tr>`,
@@ -96,7 +96,7 @@ function disclosuresTable(v: CentreView): SafeHtml {
 function noticesTable(v: CentreView): SafeHtml | '' {
   if (v.notices.length === 0) return '';
   return html`<h2 id="notices">Recipients we told of your changes</h2>
-<div class="table-scroll"><table><caption>Notices to recipients</caption><thead><tr><th scope="col">When</th><th scope="col">Who</th><th scope="col">Of what</th><th scope="col">Passed on</th></tr></thead>
+<div class="table-scroll" tabindex="0" role="region" aria-label="Notices to recipients"><table><caption>Notices to recipients</caption><thead><tr><th scope="col">When</th><th scope="col">Who</th><th scope="col">Of what</th><th scope="col">Passed on</th></tr></thead>
 <tbody>${v.notices.map((n) => html`<tr><td>${when(n.at)}</td><td>${n.recipientName}</td><td>${n.kind === 'correction' ? 'A correction' : 'Your deletion'}: ${n.categories.map((c) => (v.map.categories.get(c) ? categoryLabel(v.map.categories.get(c)!) : c)).join(', ')}</td><td>${n.delivered ? when(n.delivered.at) : 'not yet (our privacy officer passes it on)'}</td></tr>`)}</tbody></table></div>`;
 }
 
@@ -311,7 +311,7 @@ export function accessLogPage(
     title: 'Who looked at your data',
     body: html`<section class="centre"><h1>Who looked at your data</h1>
 <p>Every read, change and refusal of your data, from our audit log (which nobody can change unnoticed). Staff are named by their role.</p>
-<div class="table-scroll"><table><caption>Your access log, oldest first</caption><thead><tr><th scope="col">When</th><th scope="col">Who</th><th scope="col">Did</th><th scope="col">Why</th><th scope="col">What</th></tr></thead>
+<div class="table-scroll" tabindex="0" role="region" aria-label="Your access log, oldest first"><table><caption>Your access log, oldest first</caption><thead><tr><th scope="col">When</th><th scope="col">Who</th><th scope="col">Did</th><th scope="col">Why</th><th scope="col">What</th></tr></thead>
 <tbody>${entries.map(
       (e) => html`<tr><td>${when(e.at)}</td><td>${e.by === 'self' ? 'you' : e.by === 'staff' ? `staff (${e.byDetail ?? ''})` : e.by === 'system' ? `the shop (${e.byDetail ?? ''})` : e.by}</td>
 <td>${actions[e.action] ?? e.action}${e.outcome === 'refused' ? ' (refused)' : ''}</td><td>${e.purpose ? (map.purposes.get(e.purpose)?.name ?? e.purpose) : '—'}</td><td>${e.categories.map((c) => (map.categories.get(c) ? categoryLabel(map.categories.get(c)!) : c)).join(', ') || '—'}</td></tr>`,

@@ -44,7 +44,8 @@ function deadline(r: RightsRequest, now: Date): SafeHtml {
 export function requestsPage(o: { open: readonly RightsRequest[]; closed: readonly RightsRequest[]; now: Date; notice?: string }): Page {
   const rows = (
     list: readonly RightsRequest[],
-  ) => html`<div class="table-scroll"><table><thead><tr><th scope="col">Request</th><th scope="col">What</th><th scope="col">Came by</th><th scope="col">Received</th><th scope="col">Answer by</th><th scope="col">State</th></tr></thead>
+    label: string,
+  ) => html`<div class="table-scroll" tabindex="0" role="region" aria-label="${label}"><table><thead><tr><th scope="col">Request</th><th scope="col">What</th><th scope="col">Came by</th><th scope="col">Received</th><th scope="col">Answer by</th><th scope="col">State</th></tr></thead>
 <tbody>${list.map((r) => html`<tr><td><a href="/staff/requests/${r.number}">${r.number}</a></td><td>${kindLabels[r.kind]}</td><td>${channelWords[r.channel]}</td><td>${day(r.received_at)}</td><td>${deadline(r, o.now)}</td><td>${r.outcome ? outcomeWords[r.outcome] : statusWords[r.status]}</td></tr>`)}</tbody></table></div>`;
   const overdue = o.open.filter((r) => isOverdue(r, o.now)).length;
   return {
@@ -55,9 +56,9 @@ ${o.notice ? html`<p class="notice" role="status">${o.notice}</p>` : ''}
 <p>Every request a person makes about their data, with its legal deadline. ${overdue ? html`<strong class="overdue">${overdue} overdue.</strong>` : 'None is overdue.'}</p>
 <p><a class="button" href="/staff/requests/new">Enter a request received by email, phone or post</a></p>
 <h2>Open (${o.open.length})</h2>
-${o.open.length ? rows(o.open) : html`<p>No open request.</p>`}
+${o.open.length ? rows(o.open, 'Open requests') : html`<p>No open request.</p>`}
 <h2>Recently closed</h2>
-${o.closed.length ? rows(o.closed) : html`<p>None yet.</p>`}
+${o.closed.length ? rows(o.closed, 'Closed requests') : html`<p>None yet.</p>`}
 <p><a href="/staff/dpo">Privacy officer</a> · <a href="/staff">Console</a></p></section>`,
   };
 }

@@ -25,7 +25,7 @@ ${o.notice ? html`<p class="notice" role="status">${o.notice}</p>` : ''}
 <p>Recipients that received a person’s data and must be told that it was erased or corrected. The payment processor is told through its API at once; the others wait here for you to pass the notice on. The notice names the orders and the kinds of data, never the person: look the order up with the recipient.</p>
 ${
   o.notices.length
-    ? html`<div class="table-scroll"><table><caption>Notices not passed on yet, oldest first</caption><thead><tr><th scope="col">Since</th><th scope="col">Recipient</th><th scope="col">Tell them to</th><th scope="col">Orders</th><th scope="col">Passed on</th></tr></thead>
+    ? html`<div class="table-scroll" tabindex="0" role="region" aria-label="Notices not passed on yet, oldest first"><table><caption>Notices not passed on yet, oldest first</caption><thead><tr><th scope="col">Since</th><th scope="col">Recipient</th><th scope="col">Tell them to</th><th scope="col">Orders</th><th scope="col">Passed on</th></tr></thead>
 <tbody>${o.notices.map(
         (n) => html`<tr><td>${when(n.at)}</td><td>${n.recipientName}${n.recipientRef ? ` (${n.recipientRef})` : ''}</td>
 <td>${n.kind === 'erasure' ? 'erase' : 'correct'}: ${n.categories.map((c) => (o.map.categories.get(c) ? categoryLabel(o.map.categories.get(c)!) : c)).join(', ')}</td>

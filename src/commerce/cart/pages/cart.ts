@@ -62,7 +62,7 @@ ${unavailable.map((u) => html`<li>${u.name ?? 'An item'}${u.sku ? html` (<code>$
     : ''
 }
 </section>`;
-  return { audience: 'storefront', title: 'Your cart', body };
+  return { audience: 'storefront', title: 'Your cart', description: 'What is in your cart, with prices, shipping and tax, before you check out.', body };
 }
 
 export function cookiesRequiredPage(): Page {

@@ -96,7 +96,7 @@ ${select(state, { name: 'kind', label: 'Kind', choices: productKinds.map((k) => 
 
 export function variantFields(state: FormState, currency: string, names: { name: string } = { name: 'name' }): SafeHtml {
   return html`${input(state, { name: 'sku', label: 'SKU', maxlength: limits.sku, hint: 'The stock-keeping code, unique in the shop, no spaces.' })}
-${input(state, { name: names.name, label: 'Variant name', maxlength: limits.name, required: false, hint: 'e.g. "1 year, 5 devices". Left empty: "Standard".' })}
+${input(state, { name: names.name, id: `f-variant-${names.name}`, label: 'Variant name', maxlength: limits.name, required: false, hint: 'e.g. "1 year, 5 devices". Left empty: "Standard".' })}
 ${input(state, { name: 'price', label: 'Price', maxlength: 14, hint: `In ${state.values?.currency || currency}, e.g. 12.50.` })}
 ${input(state, { name: 'currency', label: 'Currency', maxlength: 3, hint: 'Three-letter code, e.g. EUR.' })}
 ${input(state, { name: 'stock', label: 'Stock', maxlength: 10, required: false, hint: 'Units on hand. Left empty: not counted (licences, services).' })}`;
