@@ -145,6 +145,11 @@ testEachDatabase(
     assert.match((await staff.locator('main').textContent()) ?? '', /MRX-3/);
     await staff.getByRole('button', { name: 'Refund' }).click();
     await staff.waitForLoadState();
+    // A confirmation first, naming the amount in the currency.
+    assert.match((await staff.locator('h1').textContent()) ?? '', /^Refund \d+\.\d\d USD on order /);
+    await expectAccessible(staff, 'the refund confirmation');
+    await staff.getByRole('button', { name: /^Refund \d+\.\d\d USD$/ }).click();
+    await staff.waitForLoadState();
     assert.match((await staff.locator('main').textContent()) ?? '', /Refunded/);
   },
   { timeout: 300_000 },
