@@ -5,7 +5,7 @@ import { attrs, safeUrl } from './attrs.ts';
 import { confirmDialog, isConfirmed } from './confirm.ts';
 import { form } from './form.ts';
 import { currentHref, navLinks } from './nav.ts';
-import { pageWindow, pagination } from './pagination.ts';
+import { pageOf, pageWindow, pagination } from './pagination.ts';
 import { price } from './price.ts';
 import { table } from './table.ts';
 import { html } from './template.ts';
@@ -46,6 +46,13 @@ test('pagination: nothing for one page, clamps the current page, marks it, and l
   assert.doesNotMatch(last, /rel="next"/);
   assert.deepEqual(pageWindow(10, 20), [1, null, 8, 9, 10, 11, 12, null, 20]);
   assert.deepEqual(pageWindow(1, 4), [1, 2, 3, 4]);
+});
+
+test('pageOf slices one page and clamps a page past either end', () => {
+  const all = [1, 2, 3, 4, 5];
+  assert.deepEqual(pageOf(all, 2, 2), { items: [3, 4], page: 2, pageCount: 3 });
+  assert.deepEqual(pageOf(all, 9, 2), { items: [5], page: 3, pageCount: 3 });
+  assert.deepEqual(pageOf([], 1, 2), { items: [], page: 1, pageCount: 1 });
 });
 
 test('form writes the CSRF field and hidden fields itself; a get form carries no token', () => {
