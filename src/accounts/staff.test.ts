@@ -297,7 +297,10 @@ testEachDatabase(
       assert.equal((await sam.json('GET', probe)).statusCode, 401, 'a role change ends their sessions');
 
       await olive.get('/staff/users');
-      const disabled = await olive.post(`/staff/users/${samId}`, { role: 'fulfilment', status: 'disabled' });
+      const asked = await olive.post(`/staff/users/${samId}`, { role: 'fulfilment', status: 'disabled' });
+      assert.match(asked.body, /Disable Sam Support\?/, 'disabling asks first');
+      assert.match((await olive.get('/staff/users')).body, /<td data-label="Status">active/, 'nothing changed before the confirmation');
+      const disabled = await olive.post(`/staff/users/${samId}`, { role: 'fulfilment', status: 'disabled', confirm: '1' });
       assert.equal(disabled.statusCode, 200);
       assert.match(disabled.body, /Sam Support<\/th><td data-label="Email">sam@shop\.example<\/td><td data-label="Role">fulfilment<\/td><td data-label="Status">disabled/);
       const again = new FormClient(app, '203.0.113.90');

@@ -24,6 +24,8 @@ import { formKit, formRoute } from './form-kit.ts';
 import { staffPageGate } from './staff-gate.ts';
 import { formErrors, formValues, validationProblem, emptyBody } from '../../web/form-handling.ts';
 import { sendPage } from '../../web/page.ts';
+import { CONFIRM_FIELD, isConfirmed } from '../../web/confirm.ts';
+import { confirmDisablePage } from '../pages/staff-confirm.ts';
 import { errorResponse, loginBody, passwordBody, resetConfirmBody } from './schemas.ts';
 
 type Body = Record<string, string>;
@@ -240,7 +242,7 @@ export async function staffRoutes(app: FastifyInstance): Promise<void> {
           type: 'object',
           additionalProperties: false,
           required: ['role', 'status'],
-          properties: { role: { type: 'string', enum: [...staffRoles] }, status: { type: 'string', enum: ['active', 'disabled'] } },
+          properties: { role: { type: 'string', enum: [...staffRoles] }, status: { type: 'string', enum: ['active', 'disabled'] }, [CONFIRM_FIELD]: { type: 'string', maxLength: 1 } },
         },
       },
       attachValidation: true,
@@ -256,6 +258,10 @@ export async function staffRoutes(app: FastifyInstance): Promise<void> {
         const problem = validationProblem(request);
         if (problem) throw problem;
         const body = request.body as { role: string; status: 'active' | 'disabled' };
+        if (body.status === 'disabled' && !isConfirmed(body)) {
+          const member = (await listStaff(deps, app.db, actor)).find((m) => m.id === request.params.id);
+          if (member && member.status !== 'disabled') return sendPage(request, reply, confirmDisablePage(member, body.role, accounts.formToken(request, reply)));
+        }
         await app.db.transaction().execute((trx) => updateStaff(trx, { id: request.params.id, role: body.role, status: body.status, by: session.user }));
         notice = 'Saved. Their sessions ended, so the change applies at once.';
       } catch (err) {
