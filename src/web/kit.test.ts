@@ -48,6 +48,20 @@ test('pagination: nothing for one page, clamps the current page, marks it, and l
   assert.deepEqual(pageWindow(1, 4), [1, 2, 3, 4]);
 });
 
+test('table: a row carries its id, for links to it', () => {
+  const out = table({
+    caption: 'Promises',
+    columns: [{ label: 'Promise' }, { label: 'Status' }],
+    rows: [
+      ['P000-01', 'kept'],
+      ['P000-02', 'partial'],
+    ],
+    rowIds: ['P000-01'],
+  }).value;
+  assert.match(out, /<tr id="P000-01"><th scope="row" data-label="Promise">P000-01<\/th>/);
+  assert.match(out, /<tr><th scope="row" data-label="Promise">P000-02/);
+});
+
 test('pageOf slices one page and clamps a page past either end', () => {
   const all = [1, 2, 3, 4, 5];
   assert.deepEqual(pageOf(all, 2, 2), { items: [3, 4], page: 2, pageCount: 3 });

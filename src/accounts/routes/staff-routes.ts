@@ -25,6 +25,7 @@ import { staffPageGate } from './staff-gate.ts';
 import { formErrors, formValues, validationProblem, emptyBody } from '../../web/form-handling.ts';
 import { sendPage } from '../../web/page.ts';
 import { CONFIRM_FIELD, isConfirmed } from '../../web/confirm.ts';
+import { pageQuery } from '../../web/pagination.ts';
 import { confirmDisablePage } from '../pages/staff-confirm.ts';
 import { errorResponse, loginBody, passwordBody, resetConfirmBody } from './schemas.ts';
 
@@ -274,7 +275,7 @@ export async function staffRoutes(app: FastifyInstance): Promise<void> {
     },
   );
 
-  const dpoPageOf = async (request: FastifyRequest, reply: FastifyReply, session: ActiveSession, extra: { report?: VerifyReport; notice?: string } = {}, status = 200) => {
+  const dpoPageOf = async (request: FastifyRequest, reply: FastifyReply, session: ActiveSession, extra: { report?: VerifyReport; notice?: string; consentsPage?: number } = {}, status = 200) => {
     const events = await recentSecurityEvents(app.db, { since: new Date(deps.now().getTime() - 30 * 86_400_000), limit: 50 });
     const officer = staffActor(session.user.id, session.user.role!);
     const disclosures = await pendingDisclosureViews(app.db, deps.kernel, officer);
@@ -287,9 +288,9 @@ export async function staffRoutes(app: FastifyInstance): Promise<void> {
     return session;
   };
 
-  app.get('/staff/dpo', { schema: { hide: true } }, async (request, reply) => {
+  app.get<{ Querystring: { page: number } }>('/staff/dpo', { schema: { hide: true, querystring: pageQuery } }, async (request, reply) => {
     const session = await dpoOnly(request, reply);
-    return session ? dpoPageOf(request, reply, session) : reply;
+    return session ? dpoPageOf(request, reply, session, { consentsPage: request.query.page }) : reply;
   });
 
   app.post('/staff/dpo/verify', { schema: { hide: true, body: emptyBody } }, async (request, reply) => {
