@@ -6,6 +6,8 @@ import { confirmDialog, isConfirmed } from './confirm.ts';
 import { form } from './form.ts';
 import { currentHref, navLinks } from './nav.ts';
 import { pageOf, pageWindow, pagination } from './pagination.ts';
+import { AppError, checkFields, validationError } from '../platform/errors.ts';
+import { textOf, withFieldChecks } from './form-handling.ts';
 import { price } from './price.ts';
 import { table } from './table.ts';
 import { html } from './template.ts';
@@ -108,4 +110,25 @@ test('price formats minor units in the currency; navigation marks the deepest li
   const fulfilment = navLinks('staff', 'fulfilment').map((l) => l.href);
   assert.ok(fulfilment.includes('/staff/orders') && !fulfilment.includes('/staff/users') && !fulfilment.includes('/staff/dpo'));
   assert.deepEqual(navLinks('staff'), [], 'no console links before sign-in');
+});
+
+test("withFieldChecks names the handler's own checks with the schema's; the schema's message wins a field both name", () => {
+  const schema = new AppError('VALIDATION_FAILED', 'body', [
+    { field: 'body.age', message: 'is required' },
+    { field: 'body.email', message: 'must be at most 254 characters' },
+  ]);
+  const checks = () =>
+    checkFields([
+      () => {
+        throw validationError('body.email', 'must be an email address');
+      },
+      () => {
+        throw validationError('body.password', 'is too easy to guess');
+      },
+    ]);
+  const { errors, status } = withFieldChecks(schema, checks);
+  assert.equal(status, 400);
+  assert.deepEqual(errors, { age: 'is required', email: 'must be at most 254 characters', password: 'is too easy to guess' });
+  assert.deepEqual(withFieldChecks(schema, () => undefined).errors, { age: 'is required', email: 'must be at most 254 characters' });
+  assert.equal(textOf({ a: 'x', b: 3 }, 'b'), '');
 });

@@ -1,13 +1,13 @@
 // The console's API token pages (decision 0026): a signed-in staff member lists, makes (with a
 // freshly entered second-factor code) and revokes their own personal API tokens.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { validationError } from '../../platform/errors.ts';
+import { checkFields, validationError } from '../../platform/errors.ts';
 import { sendPage } from '../../web/page.ts';
 import { CONFIRM_FIELD, isConfirmed } from '../../web/confirm.ts';
 import { redirectWithFlash, registerFlashes } from '../../web/flash.ts';
-import { formErrors, formRoute, formValues, textForm, validationProblem } from '../../web/form-handling.ts';
+import { formRoute, formValues, textForm, textOf, validationProblem, withFieldChecks } from '../../web/form-handling.ts';
 import { pageOf, pageQuery } from '../../web/pagination.ts';
-import { createApiToken, listApiTokens, revokeApiToken, rolesWithin } from '../api-tokens.ts';
+import { createApiToken, listApiTokens, revokeApiToken, rolesWithin, tokenFieldChecks } from '../api-tokens.ts';
 import { apiTokensPage, confirmRevokePage } from '../pages/api-tokens.ts';
 import { checkSecondFactor } from '../second-factor.ts';
 import type { ActiveSession } from '../sessions.ts';
@@ -59,12 +59,20 @@ export async function apiTokenRoutes(app: FastifyInstance): Promise<void> {
       if (problem) throw problem;
       const body = request.body as { role: string; days: string; code: string };
       const made = await app.db.transaction().execute(async (trx) => {
-        if (!(await checkSecondFactor(deps.kernel, trx, session.user, body.code, deps.now()))) throw validationError('code', 'is not the code your app shows now (enter a fresh one)');
+        // Every problem at once: a role or days out of range and a stale code are named together.
+        const codeOk = await checkSecondFactor(deps.kernel, trx, session.user, body.code, deps.now());
+        checkFields([
+          ...tokenFieldChecks(deps.kernel.map, session.user.role!, { role: body.role, days: Number(body.days) }),
+          () => {
+            if (!codeOk) throw validationError('code', 'is not the code your app shows now (enter a fresh one)');
+          },
+        ]);
         return createApiToken(trx, deps.kernel.map, session.user, { role: body.role, days: Number(body.days) }, deps.now());
       });
       return show(request, reply, session, { made: made.token }, 201);
     } catch (err) {
-      const { errors, status } = formErrors(err);
+      const b = request.body;
+      const { errors, status } = withFieldChecks(err, () => checkFields(tokenFieldChecks(deps.kernel.map, session.user.role!, { role: textOf(b, 'role'), days: Number(textOf(b, 'days')) })));
       return show(request, reply, session, { errors, keep: true }, status);
     }
   });

@@ -15,14 +15,14 @@ import { checkSecondFactor, finishEnrolment, startEnrolment, totpOf } from '../s
 import { recentSecurityEvents, recordSecurityEvent } from '../security-events.ts';
 import { contactPage, dpoPage } from '../pages/dpo.ts';
 import { pendingConsentViews, pendingDisclosureViews } from '../dpo-console.ts';
-import { createStaff, listStaff, reinviteStaff, updateStaff } from '../staff.ts';
+import { checkStaffFields, createStaff, listStaff, reinviteStaff, updateStaff } from '../staff.ts';
 import type { UserRow } from '../tables.ts';
 import { reserveAttempt, settleFailure, settleSuccess, throttleKeys } from '../throttle.ts';
 import { otpauthUri } from '../totp.ts';
 import { findCustomersAsStaff, readAsStaff } from '../staff-access.ts';
 import { formKit, formRoute } from './form-kit.ts';
 import { staffPageGate } from './staff-gate.ts';
-import { formErrors, formValues, validationProblem, emptyBody } from '../../web/form-handling.ts';
+import { formErrors, formValues, validationProblem, emptyBody, textOf, withFieldChecks } from '../../web/form-handling.ts';
 import { sendPage } from '../../web/page.ts';
 import { CONFIRM_FIELD, isConfirmed } from '../../web/confirm.ts';
 import { pageQuery } from '../../web/pagination.ts';
@@ -227,7 +227,8 @@ export async function staffRoutes(app: FastifyInstance): Promise<void> {
       const staff = await listStaff(deps, app.db, actor);
       return sendPage(request, reply, staffUsersPage({ staff, state: state(request, reply), roles: staffRoles, invited: 'Added. We mailed them a link to choose their password.' }));
     } catch (err) {
-      const { errors, status } = formErrors(err);
+      const b = request.body;
+      const { errors, status } = withFieldChecks(err, () => checkStaffFields({ name: textOf(b, 'name'), email: textOf(b, 'email'), role: textOf(b, 'role') }));
       const staff = await listStaff(deps, app.db, actor);
       return sendPage(request, reply, staffUsersPage({ staff, state: state(request, reply, { values: formValues(request.body, ['name', 'email', 'role']), errors }), roles: staffRoles }), status);
     }

@@ -105,6 +105,10 @@ testEachDatabase("personal tokens: a marketing-scoped token, an expired one and 
     const wide = await fulfilment.post('/staff/api-tokens', { role: 'owner', days: '30', code: totpCode(fulfilment.totpSecret, stepAt(new Date()) + 1) });
     assert.equal(wide.statusCode, 400);
     assert.match(wide.body, /within it/);
+    const wideAndStale = await fulfilment.post('/staff/api-tokens', { role: 'owner', days: '91', code: '000000' });
+    assert.match(wideAndStale.body, /id="f-days-error"/);
+    assert.match(wideAndStale.body, /id="f-code-error">is not the code/, 'every problem named at once');
+    assert.match(wideAndStale.body, /within it/);
     await owner.get('/staff/api-tokens');
     const long = await owner.post('/staff/api-tokens', { role: 'owner', days: '91', code: totpCode(owner.totpSecret, stepAt(new Date()) + 1) });
     assert.equal(long.statusCode, 400);
