@@ -51,6 +51,11 @@ testEachDatabase(
       assert.ok(list.body.includes(`href="/account/orders/${order.number}"`));
       assert.match(list.body, /Shipped/);
       assert.ok(list.body.includes('€135.80'), 'the total');
+      assert.doesNotMatch(list.body, /class="pagination"/, 'one page of orders needs no page links');
+      assert.ok((await client.get('/account/orders?page=9')).body.includes(order.number), 'a page past the end shows the last');
+      const badPage = await client.get('/account/orders?page=0');
+      assert.equal(badPage.statusCode, 400);
+      assert.match(badPage.body, /page/);
 
       const page = await client.get(`/account/orders/${order.number}`);
       assert.equal(page.statusCode, 200);
