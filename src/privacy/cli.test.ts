@@ -120,7 +120,8 @@ for (const engine of testEngines()) {
   }
 
   test(`\`custodian audit verify\` catches a chain rewritten consistently from some entry on, through the anchor the sealer wrote outside the database; only the privacy officer re-anchors, for a reason written into the chain [${engine}]`, {
-    timeout: 120_000,
+    // Seventeen CLI processes, each opening the database: minutes on a loaded machine.
+    timeout: 300_000,
   }, async () => {
     const shop = await shopOn('custodian-cli-anchor-');
     try {

@@ -49,9 +49,9 @@ export interface CheckoutPorts extends PaymentsPort {
   /** A keyed digest of the network `ip` is in (accounts' key): what unpaid holds are counted by, never the address. */
   sourceOf(ip: string): Buffer;
   /** The signed-in customer of this request, if any. */
-  signedInCustomer(request: FastifyRequest): Promise<{ subject: string; userId: string } | null>;
+  signedInCustomer(request: FastifyRequest): Promise<{ subject: string; userId: string; actor: Actor } | null>;
   /** The signed-in customer's saved name, email and latest addresses as form values (prefill.ts). */
-  prefill(db: Db, subject: string): Promise<Record<string, string>>;
+  prefill(db: Db, customer: { subject: string; actor: Actor }): Promise<Record<string, string>>;
   createOrder(
     db: Db,
     input: { id: string; customerSubject: string; customerUserId: string | null; priced: PricedCart; paymentMethod: string; fulfilment: 'ship' | 'digital'; actor: Actor },

@@ -80,7 +80,7 @@ export async function checkoutRoutes(app: FastifyInstance, deps: CheckoutDeps): 
     // A signed-in customer starts from what they gave before; a form sent back keeps what they typed.
     if (!extra.values) {
       const customer = await ports.signedInCustomer(request);
-      if (customer) extra = { ...extra, values: await app.db.transaction().execute((trx) => ports.prefill(trx, customer.subject)) };
+      if (customer) extra = { ...extra, values: await app.db.transaction().execute((trx) => ports.prefill(trx, customer)) };
     }
     const page = checkoutPage({ priced, offered, method, fields: fieldsFor(method, priced, settings), csrf: app.accounts.formToken(request, reply), idempotencyKey: newKey(), ...extra });
     return sendPage(request, reply, page, status);

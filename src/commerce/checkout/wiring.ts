@@ -22,9 +22,9 @@ export function realPorts(app: FastifyInstance, payments: PaymentsPort = app.pay
     sourceOf: (ip) => app.accounts.sourceOf(ip),
     signedInCustomer: async (request) => {
       const session = await app.accounts.session(request);
-      return session?.user.kind === 'customer' ? { subject: session.user.subject_id, userId: session.user.id } : null;
+      return session?.user.kind === 'customer' ? { subject: session.user.subject_id, userId: session.user.id, actor: session.actor } : null;
     },
-    prefill: (db, subject) => prefillFor({ kernel: app.privacy, ordersOf: ordersOfCustomer }, db, subject),
+    prefill: (db, customer) => prefillFor({ kernel: app.privacy, ordersOf: ordersOfCustomer }, db, customer),
     createOrder: (db, input) => createOrder(orders, db, input),
     transitionOrder: (db, input) => transitionOrder(orders, db, { ...input, to: input.to as OrderStatus }),
     getOrder: (db, id) => getOrder(db, id),

@@ -9,6 +9,7 @@ import { testEachDatabase } from '../../platform/testing/databases.ts';
 import { testActor } from '../../privacy/testing.ts';
 import { verifyAuditLog } from '../../privacy/index.ts';
 import { ordersDeps, orderRef } from './deps.ts';
+import { RECEIPT_TEMPLATE } from './receipt.ts';
 import { STATUS_TEMPLATE } from './mail.ts';
 import { createOrder, getOrder, historyOf } from './orders.ts';
 import { buyer, pricedCart, testCustomer } from './test-support.ts';
@@ -130,7 +131,13 @@ testEachDatabase(
       // Every step taken on the console queued a status mail to the buyer (addressed by subject; the address is read when it is sent).
       const { rows: mails } = await sql<{ subject_id: string; status: string; number: string }>`
       select subject_id, params->>'status' as status, params->>'number' as number from comms_outbox where template = ${STATUS_TEMPLATE}`.execute(db);
-      assert.deepEqual(mails.map((m) => m.status).sort(), ['completed', 'delivered', 'fulfilling', 'paid', 'shipped']);
+      assert.deepEqual(mails.map((m) => m.status).sort(), ['completed', 'delivered', 'fulfilling', 'shipped']);
+      const { rows: receipts } = await sql<{ subject_id: string }>`select subject_id from comms_outbox where template = ${RECEIPT_TEMPLATE}`.execute(db);
+      assert.deepEqual(
+        receipts.map((r) => r.subject_id),
+        [subject],
+        'the payment mailed the buyer a receipt instead of a status mail',
+      );
       assert.ok(
         mails.every((m) => m.subject_id === subject && m.number === order.number),
         'each to the buyer, about this order',

@@ -9,6 +9,8 @@ import { testEachDatabase } from '../../platform/testing/databases.ts';
 import { staffActor } from '../../privacy/index.ts';
 import { testActor, testKernel } from '../../privacy/testing.ts';
 import { orderRef } from './deps.ts';
+import { statusTemplate } from './mail.ts';
+import { receiptTemplate } from './receipt.ts';
 import { createOrder, getOrder } from './orders.ts';
 import { buyer, pricedCart, testCustomer, testDeps } from './test-support.ts';
 import { transitionOrder } from './transitions.ts';
@@ -26,7 +28,7 @@ async function counts(db: Db) {
 testEachDatabase('each order state change mails the buyer over SMTP (the payment: a receipt): number, status, what happens next, tracking when shipped, a link to the order', async (database, t) => {
   const sink = await startSmtpSink();
   t.after(() => sink.stop());
-  const f = await mailFixture(database, { SMTP_URL: sink.url, PUBLIC_URL: 'https://shop.example' });
+  const f = await mailFixture(database, { SMTP_URL: sink.url, PUBLIC_URL: 'https://shop.example' }, [statusTemplate, receiptTemplate]);
   t.after(() => f.stop());
   const { db } = database;
   const deps = testDeps(f.kernel, 'https://shop.example');
