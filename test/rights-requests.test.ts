@@ -30,6 +30,12 @@ testEachDatabase('[P000-12]a deletion asked by email: support enters it, the per
   const desk = await staffClient(bed.app, db, support);
   const officer = await staffClient(bed.app, db, dpo, '127.0.0.2');
 
+  // A wrong kind (the schema's) and an address that is not one (the desk's own check) are named together.
+  const twoWrong = await enter(bed, desk, { kind: 'teleport', email: 'no-at-sign', channel: 'email', note: '' });
+  assert.equal(twoWrong.statusCode, 400);
+  assert.match(twoWrong.body, /id="f-kind-error"/);
+  assert.match(twoWrong.body, /id="f-email-error">must be the email address/);
+
   // An address the shop knows nothing about: recorded, answered "nothing held", nobody mailed.
   const unknown = await enter(bed, desk, { kind: 'deletion', email: 'nobody.here@example.com', channel: 'email', note: '' });
   assert.equal(unknown.statusCode, 200, unknown.body.slice(0, 300));

@@ -6,7 +6,7 @@ import { staffRolesOf } from '../../accounts/index.ts';
 import { orderNumbers } from '../../commerce/orders/index.ts';
 import { AppError, validationError } from '../../platform/errors.ts';
 import { selfActor, systemActor, type PersonalItem } from '../../privacy/index.ts';
-import { formRoute, formErrors, handleForm, validationProblem, emptyBody, textForm } from '../../web/form-handling.ts';
+import { formRoute, formErrors, handleForm, validationProblem, emptyBody, textForm, textOf } from '../../web/form-handling.ts';
 import type { FormState } from '../../web/form.ts';
 import { CONFIRM_FIELD, isConfirmed } from '../../web/confirm.ts';
 import { redirectWithFlash, registerFlashes } from '../../web/flash.ts';
@@ -23,7 +23,7 @@ import { requestOfLink } from '../links.ts';
 import { RIGHTS_PURPOSE } from '../mail.ts';
 import { closeRequest, eventsOf, isOverdue, kindLabels, listRequests, rejectRequest, requestById, requestByNumber, verifyRequest, type RightsRequest } from '../requests.ts';
 import { evidenceKinds, rejectionOutcomes, requestChannels, requestKinds, type EvidenceKind, type RequestChannel, type RequestKind } from '../tables.ts';
-import { addNote, carryOut, DESK_ROLES, enterRequest, mailVerification, notesOf, type StaffMember } from './commands.ts';
+import { addNote, carryOut, checkRequestFields, DESK_ROLES, enterRequest, mailVerification, notesOf, type StaffMember } from './commands.ts';
 import { confirmDeletionPage, confirmRequestPage, newRequestPage, personDataPage, requestConfirmedPage, requestPage, requestsPage, yourDataLinkPage } from './pages.ts';
 
 type Body = Record<string, string>;
@@ -96,17 +96,25 @@ export async function deskRoutes(app: FastifyInstance, deps: RightsDeps): Promis
   app.post('/staff/requests/new', formRoute(newBody), async (request, reply) => {
     const staff = await staffOf(request, reply);
     if (!staff) return reply;
-    return handleForm(request, reply, state(request, reply), ['kind', 'email', 'channel', 'note'], newRequestPage, async () => {
-      const body = request.body as Body;
-      const entered = await app.db
-        .transaction()
-        .execute((trx) => enterRequest(deps, trx, { kind: body.kind as RequestKind, email: body.email!, channel: body.channel as RequestChannel, ...(body.note ? { note: body.note } : {}), staff }));
-      if (!entered.matched) {
-        const notice = `We hold no data under that address. Request ${entered.request.number} is recorded as answered: tell the person we hold nothing about them.`;
-        return sendPage(request, reply, await listPage(1, notice));
-      }
-      return redirectWithFlash(reply, `/staff/requests/${entered.request.number}`, 'rights.request-entered');
-    });
+    return handleForm(
+      request,
+      reply,
+      state(request, reply),
+      ['kind', 'email', 'channel', 'note'],
+      newRequestPage,
+      async () => {
+        const body = request.body as Body;
+        const entered = await app.db
+          .transaction()
+          .execute((trx) => enterRequest(deps, trx, { kind: body.kind as RequestKind, email: body.email!, channel: body.channel as RequestChannel, ...(body.note ? { note: body.note } : {}), staff }));
+        if (!entered.matched) {
+          const notice = `We hold no data under that address. Request ${entered.request.number} is recorded as answered: tell the person we hold nothing about them.`;
+          return sendPage(request, reply, await listPage(1, notice));
+        }
+        return redirectWithFlash(reply, `/staff/requests/${entered.request.number}`, 'rights.request-entered');
+      },
+      () => checkRequestFields({ email: textOf(request.body, 'email'), channel: textOf(request.body, 'channel'), note: textOf(request.body, 'note') }),
+    );
   });
 
   app.get<{ Params: { number: string } }>('/staff/requests/:number', { schema: { hide: true, params: numberParams } }, async (request, reply) => {
