@@ -61,7 +61,7 @@ testEachDatabase(
       assert.ok(requested.approval_id);
 
       // Before the DPO approves, the answer cannot be recorded as approved: nothing is disclosed, the order stays held.
-      await accountant.get(`/staff/credit/${number}`);
+      assert.match((await accountant.get(`/staff/credit/${number}`)).body, /Asked: the DPO sees the request/, 'the flash notice after the redirect');
       const early = await accountant.post(`/staff/credit/${number}/decision`, { decision: 'approved', reason: '' });
       assert.equal(early.statusCode, 409, early.body);
       assert.match(early.body, /approv/);

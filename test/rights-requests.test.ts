@@ -30,6 +30,12 @@ testEachDatabase('[P000-12]a deletion asked by email: support enters it, the per
   const desk = await staffClient(bed.app, db, support);
   const officer = await staffClient(bed.app, db, dpo, '127.0.0.2');
 
+  // A wrong kind (the schema's) and an address that is not one (the desk's own check) are named together.
+  const twoWrong = await enter(bed, desk, { kind: 'teleport', email: 'no-at-sign', channel: 'email', note: '' });
+  assert.equal(twoWrong.statusCode, 400);
+  assert.match(twoWrong.body, /id="f-kind-error"/);
+  assert.match(twoWrong.body, /id="f-email-error">must be the email address/);
+
   // An address the shop knows nothing about: recorded, answered "nothing held", nobody mailed.
   const unknown = await enter(bed, desk, { kind: 'deletion', email: 'nobody.here@example.com', channel: 'email', note: '' });
   assert.equal(unknown.statusCode, 200, unknown.body.slice(0, 300));
@@ -40,6 +46,8 @@ testEachDatabase('[P000-12]a deletion asked by email: support enters it, the per
   const number = numberIn(entered.headers.location as string);
   const page = await desk.get(entered.headers.location as string);
   assert.match(page.body, /waiting for the person to confirm/);
+  assert.match(page.body, /Recorded\. The person is mailed a link/, 'the flash notice shows once after the redirect');
+  assert.doesNotMatch((await desk.get(entered.headers.location as string)).body, /Recorded\. The person is mailed a link/);
   assert.match(page.body, /please delete me/, 'the note reads back through the kernel');
   assert.equal((await sql<{ n: number }>`select count(*)::int as n from rights_requests where number = ${number} and subject_id = ${mine.subject}::uuid`.execute(db)).rows[0]!.n, 1);
   const { rows: plain } = await sql`select * from rights_requests, rights_request_events`.execute(db);
@@ -61,7 +69,13 @@ testEachDatabase('[P000-12]a deletion asked by email: support enters it, the per
 
   const opened = await officer.get(`/staff/requests/${number}`);
   assert.match(opened.body, /Delete the account and all data now/);
-  const carried = await officer.post(`/staff/requests/${number}/carry-out`, {});
+  // Erasing cannot be undone: the first post only asks, and nothing is carried out yet.
+  const asked = await officer.post(`/staff/requests/${number}/carry-out`, {});
+  assert.equal(asked.statusCode, 200);
+  assert.match(asked.body, /cannot be brought back/);
+  assert.match(asked.body, /name="confirm" value="1"/);
+  assert.match((await officer.get(`/staff/requests/${number}`)).body, /Delete the account and all data now/, 'still to do after the question');
+  const carried = await officer.post(`/staff/requests/${number}/carry-out`, { confirm: '1' });
   assert.equal(carried.statusCode, 200, carried.body.slice(0, 300));
   assert.match(carried.body, /deletion is under way/);
   await waitForRequest(db, 'completed', number);

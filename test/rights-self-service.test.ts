@@ -59,8 +59,10 @@ testEachDatabase(
     assert.ok(notices.body.includes(mine.paid.number) && notices.body.includes('correct: Postal, shipping or billing address'), notices.body.slice(-2000));
     const id = /action="\/staff\/dpo\/notices\/([0-9a-f-]{36})"/.exec(notices.body)![1]!;
     const passed = await officer.post(`/staff/dpo/notices/${id}`, { channel: 'email' });
-    assert.equal(passed.statusCode, 200);
-    assert.match(passed.body, /Every notice has been passed on/);
+    assert.equal(passed.statusCode, 303);
+    const noticesAfter = (await officer.get('/staff/dpo/notices')).body;
+    assert.match(noticesAfter, /Recorded as passed on\./);
+    assert.match(noticesAfter, /Every notice has been passed on/);
     const centreAfter = await mine.client.get('/account/privacy');
     assert.ok(centreAfter.body.includes('14 Analytical Row'));
     assert.match(centreAfter.body, /A correction: Postal, shipping or billing address/);

@@ -5,7 +5,7 @@
 // in the token's role.
 import { randomUUID } from 'node:crypto';
 import type { Db } from '../platform/db/database.ts';
-import { AppError, validationError } from '../platform/errors.ts';
+import { AppError, checkFields, validationError } from '../platform/errors.ts';
 import type { StaffRole, DataMap } from '../privacy/index.ts';
 import { accountsDb, type UserRow } from './tables.ts';
 import { digestToken, randomToken } from './tokens.ts';
@@ -30,11 +30,22 @@ export function rolesWithin(map: DataMap, role: StaffRole): StaffRole[] {
   return [...map.roles.values()].filter((r) => [...r.purposes].every((p) => mine.purposes.has(p)) && [...r.categories].every((c) => mine.categories.has(c))).map((r) => r.id);
 }
 
+/** The checks of a token's role and days, to run together with the form's other checks. */
+export function tokenFieldChecks(map: DataMap, memberRole: StaffRole, request: { role: string; days: number }): (() => void)[] {
+  return [
+    () => {
+      if (!rolesWithin(map, memberRole).includes(request.role as StaffRole)) throw validationError('role', `must be your role or one within it (${rolesWithin(map, memberRole).join(', ')})`);
+    },
+    () => {
+      if (!Number.isInteger(request.days) || request.days < 1 || request.days > API_TOKEN_MAX_DAYS) throw validationError('days', `must be a whole number of days from 1 to ${API_TOKEN_MAX_DAYS}`);
+    },
+  ];
+}
+
 /** Makes a token; returns it (shown once) with its id. The caller has checked the second factor. */
 export async function createApiToken(db: Db, map: DataMap, member: UserRow, request: { role: string; days: number }, now: Date): Promise<{ id: string; token: string }> {
   if (member.kind !== 'staff' || !member.role) throw new AppError('FORBIDDEN', 'Only staff members make API tokens.');
-  if (!rolesWithin(map, member.role).includes(request.role as StaffRole)) throw validationError('role', `must be your role or one within it (${rolesWithin(map, member.role).join(', ')})`);
-  if (!Number.isInteger(request.days) || request.days < 1 || request.days > API_TOKEN_MAX_DAYS) throw validationError('days', `must be a whole number of days from 1 to ${API_TOKEN_MAX_DAYS}`);
+  checkFields(tokenFieldChecks(map, member.role, request));
   const id = randomUUID();
   const token = `${API_TOKEN_PREFIX}${randomToken()}`;
   await accountsDb(db)

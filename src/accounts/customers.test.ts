@@ -99,6 +99,10 @@ testEachDatabase("[P003-22] sign-up needs the age statement (or a parent's conse
     const weak = await client.post('/account/signup', { ...customer, password: 'Password1!', age: 'adult' });
     assert.equal(weak.statusCode, 400);
     assert.match(weak.body, /id="f-password-error">[^<]*too easy to guess/);
+    // The handler's own checks (email shape, password strength) are named with the schema's, on the first submit.
+    const allAtOnce = await client.post('/account/signup', { name: customer.name, email: 'not-an-address', password: 'Password1!' });
+    assert.equal(allAtOnce.statusCode, 400);
+    for (const field of ['email', 'password', 'age']) assert.match(allAtOnce.body, new RegExp(`id="f-${field}-error"`), field);
     const api = await client.json('POST', '/api/account/signup', { ...customer, age: 'teen' });
     assert.equal(api.statusCode, 400);
     assert.equal(api.json().error.fields[0].field, 'body.age');
@@ -122,6 +126,9 @@ testEachDatabase('[P000-11] password change: old password stops working, other s
     const wrong = await laptop.post('/account/password', { current_password: 'not-my-password-at-all', new_password: 'violet-anchor-92-meadow' });
     assert.equal(wrong.statusCode, 400);
     assert.match(wrong.body, /id="f-current_password-error">is not your current password/);
+    const wrongAndWeak = await laptop.post('/account/password', { current_password: 'not-my-password-at-all', new_password: 'Password1!' });
+    assert.match(wrongAndWeak.body, /id="f-current_password-error">is not your current password/);
+    assert.match(wrongAndWeak.body, /id="f-new_password-error">[^<]*too easy to guess/, 'both problems named at once');
     const before = laptop.cookies.get('__Host-session');
     const changed = await laptop.post('/account/password', { current_password: customer.password, new_password: 'violet-anchor-92-meadow' });
     assert.equal(changed.statusCode, 200);

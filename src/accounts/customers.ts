@@ -4,7 +4,7 @@
 import { createHmac } from 'node:crypto';
 import { sql } from 'kysely';
 import type { Db } from '../platform/db/database.ts';
-import { AppError, validationError } from '../platform/errors.ts';
+import { AppError, checkFields, validationError } from '../platform/errors.ts';
 import { selfActor, systemActor, type PrivacyKernel } from '../privacy/index.ts';
 import type { ActiveSession } from './sessions.ts';
 import { createSession, endSessionsOf } from './sessions.ts';
@@ -42,6 +42,10 @@ export interface AccountsDeps {
 export type AgeStatement = 'adult' | 'parental-consent';
 
 const EMAIL_PATTERN = /^[^\s@<>()[\]\\,;:"]{1,64}@[^\s@<>()[\]\\,;:"]+\.[^\s@<>()[\]\\,;:".]{2,}$/;
+
+const fail = (field: string, message: string): never => {
+  throw validationError(field, message);
+};
 
 export function checkEmail(field: string, email: string): string {
   const value = email.normalize('NFKC').trim();
@@ -135,11 +139,21 @@ export async function signUp(allDeps: AccountsDeps, db: Db, input: { name: strin
   return 'created';
 }
 
+/** The sign-up's own field checks (name, email shape, password strength), every failure at once. */
+export function checkSignUpFields(input: { name: string; email: string; password: string }): { name: string; email: string } {
+  let name = input.name;
+  let email = input.email;
+  checkFields([
+    () => (name = checkName('body.name', input.name)),
+    () => (email = checkEmail('body.email', input.email)),
+    () => checkNewPassword('body.password', input.password, [input.name.normalize('NFKC').trim(), input.email.normalize('NFKC').trim()]),
+  ]);
+  return { name, email };
+}
+
 /** Checks and normalises sign-up input and hashes the password (before any transaction: it is slow). */
 export async function prepareSignUp(input: { name: string; email: string; password: string; age: AgeStatement }, costs: Argon2Params = currentParams): Promise<{ input: typeof input; hash: string }> {
-  const name = checkName('body.name', input.name);
-  const email = checkEmail('body.email', input.email);
-  checkNewPassword('body.password', input.password, [name, email]);
+  const { name, email } = checkSignUpFields(input);
   return { input: { ...input, name, email }, hash: await hashPassword(input.password, costs) };
 }
 
@@ -222,13 +236,17 @@ export async function changePassword(deps: AccountsDeps, db: Db, session: Active
   const actor = selfActor(user.subject_id);
   const now = deps.now();
   const profile = await readProfile(deps.kernel, db, user, actor);
-  if (!(await verifyPassword(await readPasswordHash(deps.kernel, db, user, actor), input.current))) {
+  const wrongCurrent = !(await verifyPassword(await readPasswordHash(deps.kernel, db, user, actor), input.current));
+  if (wrongCurrent) {
     await recordFailure(db, throttleKeys(deps.throttleSecret, profile.email, input.ip), now, deps.throttle);
     await recordSecurityEvent(db, { kind: 'login-failed', at: now, userId: user.id, detail: { reason: 'wrong-current-password' } });
-    throw validationError('body.current_password', 'is not your current password');
   }
-  checkNewPassword('body.new_password', input.next, [profile.name, profile.email], user.kind === 'staff' ? staffRules : customerRules);
-  if (input.next === input.current) throw validationError('body.new_password', 'must differ from the current password');
+  // Every problem at once: a wrong current password and a weak new one are named together.
+  checkFields([
+    () => wrongCurrent && fail('body.current_password', 'is not your current password'),
+    () => checkNewPassword('body.new_password', input.next, [profile.name, profile.email], user.kind === 'staff' ? staffRules : customerRules),
+    () => input.next === input.current && fail('body.new_password', 'must differ from the current password'),
+  ]);
   await writePasswordHash(deps.kernel, db, user, await hashPassword(input.next, deps.passwordCosts), actor);
   await markPasswordChanged(db, user.id, now);
   await endSessionsOf(db, user.id);
@@ -244,12 +262,11 @@ export async function requestEmailChange(deps: AccountsDeps, db: Db, session: Ac
   const { user } = session;
   const actor = selfActor(user.subject_id);
   const now = deps.now();
-  const email = checkEmail('body.new_email', input.email);
   const profile = await readProfile(deps.kernel, db, user, actor);
-  if (!(await verifyPassword(await readPasswordHash(deps.kernel, db, user, actor), input.password))) {
-    await recordFailure(db, throttleKeys(deps.throttleSecret, profile.email, input.ip), now, deps.throttle);
-    throw validationError('body.password', 'is not your current password');
-  }
+  const wrongPassword = !(await verifyPassword(await readPasswordHash(deps.kernel, db, user, actor), input.password));
+  if (wrongPassword) await recordFailure(db, throttleKeys(deps.throttleSecret, profile.email, input.ip), now, deps.throttle);
+  let email = input.email;
+  checkFields([() => (email = checkEmail('body.new_email', input.email)), () => wrongPassword && fail('body.password', 'is not your current password')]);
   if (normaliseEmail(email) === normaliseEmail(profile.email)) throw validationError('body.new_email', 'is already your sign-in email');
   await deps.kernel.write(db, { subject: user.subject_id, actor, purpose: ACCOUNT_PURPOSE, ref: PENDING_EMAIL_REF, values: { [EMAIL]: email } });
   await lockEmail(deps, db, email);

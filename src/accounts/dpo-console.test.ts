@@ -31,7 +31,7 @@ testEachDatabase(
       assert.match(page.body, /Disclosures awaiting your approval/);
       assert.match(page.body, new RegExp(`action="/staff/dpo/disclosures/${first}"`));
       assert.match(page.body, new RegExp(`action="/staff/dpo/disclosures/${second}"`));
-      assert.match(page.body, /<td>support [0-9a-f]{8}<\/td>/, 'who asked, by role');
+      assert.match(page.body, /<td data-label="By">support [0-9a-f]{8}<\/td>/, 'who asked, by role');
       assert.match(page.body, /user\.name, user\.contact\.address/);
       assert.match(page.body, /Data-subject rights/);
       assert.match(page.body, /href="\/staff\/requests"/);

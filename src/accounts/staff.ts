@@ -4,7 +4,7 @@
 // knows it. Their name and email are kernel items of a subject of kind 'staff'.
 import { sql } from 'kysely';
 import type { Db } from '../platform/db/database.ts';
-import { conflict, notFound, validationError } from '../platform/errors.ts';
+import { checkFields, conflict, notFound, validationError } from '../platform/errors.ts';
 import { SubjectErased, staffRoles, systemActor, type Actor, type StaffRole } from '../privacy/index.ts';
 import type { AccountsDeps } from './customers.ts';
 import { checkEmail } from './customers.ts';
@@ -23,12 +23,24 @@ export function checkRole(field: string, role: string): StaffRole {
   return role as StaffRole;
 }
 
+/** A new staff member's fields (role, email shape, name), every failure at once. */
+export function checkStaffFields(input: { name: string; email: string; role: string }): { role: StaffRole; email: string; name: string } {
+  let role = input.role as StaffRole;
+  let email = input.email;
+  const name = input.name.normalize('NFKC').trim();
+  checkFields([
+    () => (role = checkRole('body.role', input.role)),
+    () => (email = checkEmail('body.email', input.email)),
+    () => {
+      if (name.length < 1 || name.length > 200) throw validationError('body.name', 'must be 1 to 200 characters');
+    },
+  ]);
+  return { role, email, name };
+}
+
 /** Creates a staff member and mails them a link to set their password; returns the user and that link. */
 export async function createStaff(deps: AccountsDeps, db: Db, input: { name: string; email: string; role: string; actor: Actor }): Promise<{ user: UserRow; link: string }> {
-  const role = checkRole('body.role', input.role);
-  const email = checkEmail('body.email', input.email);
-  const name = input.name.normalize('NFKC').trim();
-  if (name.length < 1 || name.length > 200) throw validationError('body.name', 'must be 1 to 200 characters');
+  const { role, email, name } = checkStaffFields(input);
   const now = deps.now();
   if (await findStaffByEmail(deps, db, email, input.actor)) throw conflict('A staff member already signs in with this email.', 'body.email');
   const subject = await deps.kernel.createSubject(db, { kind: 'staff', actor: input.actor, purpose: ACCOUNT_PURPOSE });

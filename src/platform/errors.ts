@@ -70,6 +70,23 @@ export function validationError(field: string, message: string): AppError {
   return new AppError('VALIDATION_FAILED', `${field}: ${message}`, [{ field, message }]);
 }
 
+/**
+ * Runs every field check and throws one VALIDATION_FAILED naming all the fields that failed, so a
+ * form shows every problem at once; any other error passes through.
+ */
+export function checkFields(checks: readonly (() => unknown)[]): void {
+  const fields: FieldProblem[] = [];
+  for (const check of checks) {
+    try {
+      check();
+    } catch (err) {
+      if (!(err instanceof AppError) || err.code !== 'VALIDATION_FAILED') throw err;
+      fields.push(...err.fields);
+    }
+  }
+  if (fields.length) throw new AppError('VALIDATION_FAILED', fields.map((f) => `${f.field}: ${f.message}`).join('; '), fields);
+}
+
 export function notFound(what: string): AppError {
   return new AppError('NOT_FOUND', `${what} was not found.`);
 }

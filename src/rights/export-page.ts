@@ -3,6 +3,7 @@
 // is the JSON download.
 import type { ExportRecord, ExportValue } from '../privacy/index.ts';
 import type { Page } from '../web/page.ts';
+import { table } from '../web/table.ts';
 import { html, type SafeHtml } from '../web/template.ts';
 import { valueText } from './centre/values.ts';
 import type { ExportDocument } from './export.ts';
@@ -25,9 +26,13 @@ function cell(value: ExportValue): SafeHtml | string {
 export function recordsTable(caption: string, records: readonly ExportRecord[]): SafeHtml {
   if (records.length === 0) return html`<p class="meta">Nothing.</p>`;
   const columns = [...new Set(records.flatMap((r) => Object.keys(r)))];
-  return html`<div class="table-scroll" tabindex="0" role="region" aria-label="${caption}"><table><caption class="visually-hidden">${caption}</caption>
-<thead><tr>${columns.map((c) => html`<th scope="col">${label(c)}</th>`)}</tr></thead>
-<tbody>${records.map((r) => html`<tr>${columns.map((c) => html`<td>${cell(r[c] ?? null)}</td>`)}</tr>`)}</tbody></table></div>`;
+  return table({
+    caption,
+    hideCaption: true,
+    rowHeaders: false,
+    columns: columns.map((c) => ({ label: label(c) })),
+    rows: records.map((r) => columns.map((c) => cell(r[c] ?? null))),
+  });
 }
 
 export function exportPage(doc: ExportDocument, o: { download: SafeHtml; back: SafeHtml }): Page {

@@ -53,8 +53,33 @@ export function formValues(body: unknown, names: readonly string[]): Record<stri
 }
 
 /**
+ * The field errors of the schema's `problem` together with those of `checks`, the checks a handler
+ * makes once the schema passed (an email's shape, a password's strength): run on what arrived, so
+ * the form names every problem on the first submit, not one round after another. The schema's
+ * message wins for a field both name; a check that breaks on a missing field adds nothing.
+ */
+export function withFieldChecks(problem: unknown, checks?: () => unknown): { errors: Record<string, string>; status: number } {
+  const result = formErrors(problem);
+  if (!checks) return result;
+  try {
+    checks();
+  } catch (err) {
+    if (!(err instanceof AppError) || err.status >= 500) return result;
+    for (const [field, message] of Object.entries(formErrors(err).errors)) if (field !== '') result.errors[field] ??= message;
+  }
+  return result;
+}
+
+/** The text of the form field `name`, or '' (for field checks run on a body the schema refused). */
+export const textOf = (body: unknown, name: string): string => {
+  const value = body && typeof body === 'object' ? (body as Record<string, unknown>)[name] : undefined;
+  return typeof value === 'string' ? value : '';
+};
+
+/**
  * Runs a form's `action` unless the body failed validation; on a client error shows the form again
  * (from `form`, with what was typed in `keep` and every field's error) with the error's status.
+ * `checks` are the action's own field checks: when the schema fails they run too (withFieldChecks).
  */
 export async function handleForm(
   request: FastifyRequest,
@@ -63,13 +88,14 @@ export async function handleForm(
   keep: readonly string[],
   form: (s: FormState) => Page,
   action: () => Promise<FastifyReply>,
+  checks?: () => unknown,
 ): Promise<FastifyReply> {
+  const problem = validationProblem(request);
   try {
-    const problem = validationProblem(request);
     if (problem) throw problem;
     return await action();
   } catch (err) {
-    const { errors, status } = formErrors(err);
+    const { errors, status } = err === problem ? withFieldChecks(err, checks) : formErrors(err);
     return sendPage(request, reply, form(state({ values: formValues(request.body, keep), errors })), status);
   }
 }

@@ -5,7 +5,9 @@ import { attrs, safeUrl } from './attrs.ts';
 import { confirmDialog, isConfirmed } from './confirm.ts';
 import { form } from './form.ts';
 import { currentHref, navLinks } from './nav.ts';
-import { pageWindow, pagination } from './pagination.ts';
+import { pageOf, pageWindow, pagination } from './pagination.ts';
+import { AppError, checkFields, validationError } from '../platform/errors.ts';
+import { textOf, withFieldChecks } from './form-handling.ts';
 import { price } from './price.ts';
 import { table } from './table.ts';
 import { html } from './template.ts';
@@ -48,6 +50,27 @@ test('pagination: nothing for one page, clamps the current page, marks it, and l
   assert.deepEqual(pageWindow(1, 4), [1, 2, 3, 4]);
 });
 
+test('table: a row carries its id, for links to it', () => {
+  const out = table({
+    caption: 'Promises',
+    columns: [{ label: 'Promise' }, { label: 'Status' }],
+    rows: [
+      ['P000-01', 'kept'],
+      ['P000-02', 'partial'],
+    ],
+    rowIds: ['P000-01'],
+  }).value;
+  assert.match(out, /<tr id="P000-01"><th scope="row" data-label="Promise">P000-01<\/th>/);
+  assert.match(out, /<tr><th scope="row" data-label="Promise">P000-02/);
+});
+
+test('pageOf slices one page and clamps a page past either end', () => {
+  const all = [1, 2, 3, 4, 5];
+  assert.deepEqual(pageOf(all, 2, 2), { items: [3, 4], page: 2, pageCount: 3 });
+  assert.deepEqual(pageOf(all, 9, 2), { items: [5], page: 3, pageCount: 3 });
+  assert.deepEqual(pageOf([], 1, 2), { items: [], page: 1, pageCount: 1 });
+});
+
 test('form writes the CSRF field and hidden fields itself; a get form carries no token', () => {
   const out = form({ action: '/cart/remove', csrf: 'tok"en', hidden: { variant_id: 'v1' }, className: 'inline' }, html`<button>Remove</button>`).value;
   assert.equal(
@@ -87,4 +110,25 @@ test('price formats minor units in the currency; navigation marks the deepest li
   const fulfilment = navLinks('staff', 'fulfilment').map((l) => l.href);
   assert.ok(fulfilment.includes('/staff/orders') && !fulfilment.includes('/staff/users') && !fulfilment.includes('/staff/dpo'));
   assert.deepEqual(navLinks('staff'), [], 'no console links before sign-in');
+});
+
+test("withFieldChecks names the handler's own checks with the schema's; the schema's message wins a field both name", () => {
+  const schema = new AppError('VALIDATION_FAILED', 'body', [
+    { field: 'body.age', message: 'is required' },
+    { field: 'body.email', message: 'must be at most 254 characters' },
+  ]);
+  const checks = () =>
+    checkFields([
+      () => {
+        throw validationError('body.email', 'must be an email address');
+      },
+      () => {
+        throw validationError('body.password', 'is too easy to guess');
+      },
+    ]);
+  const { errors, status } = withFieldChecks(schema, checks);
+  assert.equal(status, 400);
+  assert.deepEqual(errors, { age: 'is required', email: 'must be at most 254 characters', password: 'is too easy to guess' });
+  assert.deepEqual(withFieldChecks(schema, () => undefined).errors, { age: 'is required', email: 'must be at most 254 characters' });
+  assert.equal(textOf({ a: 'x', b: 3 }, 'b'), '');
 });

@@ -37,3 +37,24 @@ ${page > 1 ? html`<a rel="prev" href="${spec.href(page - 1)}">Previous</a>` : ''
 ${page < count ? html`<a rel="next" href="${spec.href(page + 1)}">Next</a>` : ''}
 </nav>`;
 }
+
+/** The query schema of a paginated page: `?page=N`, a whole number from 1 (a bad one is refused naming `page`). */
+export const pageParam = { page: { type: 'integer', minimum: 1, maximum: 100000, default: 1 } } as const;
+export const pageQuery = {
+  type: 'object',
+  properties: pageParam,
+  additionalProperties: false,
+} as const;
+
+export interface PageSlice<T> {
+  items: T[];
+  page: number;
+  pageCount: number;
+}
+
+/** One page of a list already read in order (a page past the end shows the last). */
+export function pageOf<T>(all: readonly T[], page: number, perPage: number): PageSlice<T> {
+  const pageCount = Math.max(1, Math.ceil(all.length / perPage));
+  const p = Math.min(Math.max(1, Math.floor(page) || 1), pageCount);
+  return { items: all.slice((p - 1) * perPage, p * perPage), page: p, pageCount };
+}

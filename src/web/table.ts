@@ -23,6 +23,8 @@ export interface TableSpec {
   /** Shown instead of the table when there are no rows. */
   empty?: SafeHtml | string;
   className?: string;
+  /** An id per row (by index), for links to a row (`#P000-16`). */
+  rowIds?: readonly (string | undefined)[];
 }
 
 export function table(spec: TableSpec): SafeHtml {
@@ -30,8 +32,8 @@ export function table(spec: TableSpec): SafeHtml {
   const rowHeaders = spec.rowHeaders !== false;
   const head = spec.columns.map((c) => html`<th scope="col"${c.numeric ? html` class="num"` : ''}>${c.hideLabel ? html`<span class="visually-hidden">${c.label}</span>` : c.label}</th>`);
   const body = spec.rows.map(
-    (row) =>
-      html`<tr>${row.map((cell, i) => {
+    (row, r) =>
+      html`<tr${spec.rowIds?.[r] ? html` id="${spec.rowIds[r]}"` : ''}>${row.map((cell, i) => {
         const c = spec.columns[i] ?? { label: '' };
         const cls = c.numeric ? html` class="num"` : '';
         const label = c.hideLabel ? '' : html` data-label="${c.label}"`;

@@ -1,4 +1,5 @@
 // The privacy officer's console entry (P000-16) and the published contact page.
+import { pageOf, pagination } from '../../web/pagination.ts';
 import { table } from '../../web/table.ts';
 import { html } from '../../web/template.ts';
 import type { VerifyReport, PendingDisclosureRequest, ConsentReview } from '../../privacy/index.ts';
@@ -16,14 +17,35 @@ function disclosureRequests(csrf: string, requests: DisclosureRequestView[], not
 ${notice ? html`<div class="notice" role="status"><p>${notice}</p></div>` : ''}
 ${
   requests.length
-    ? html`<table><caption>Requests to share a person's data with a third party (no personal values are shown)</caption>
-<thead><tr><th scope="col">Asked</th><th scope="col">By</th><th scope="col">Recipient</th><th scope="col">Categories</th><th scope="col">Basis</th><th scope="col">Purpose</th><th scope="col">Order</th><th scope="col">Person</th><th scope="col">Decision</th></tr></thead>
-<tbody>${requests.map(
-        (
-          r,
-        ) => html`<tr><td>${r.requestedAt.toISOString()}</td><td>${r.requestedByLabel}</td><td>${r.recipientName}</td><td>${r.categories.join(', ')}</td><td>${r.basisLabel}</td><td>${r.purpose}</td><td>${r.order ?? '—'}</td><td>${r.subject.slice(0, 8)}</td>
-<td>${form({ action: `/staff/dpo/disclosures/${r.id}`, csrf, className: 'inline-form' }, html`<button type="submit" name="decision" value="approved">Approve</button> <button type="submit" name="decision" value="rejected">Reject</button>`)}</td></tr>`,
-      )}</tbody></table>`
+    ? table({
+        caption: "Requests to share a person's data with a third party (no personal values are shown)",
+        rowHeaders: false,
+        columns: [
+          { label: 'Asked' },
+          { label: 'By' },
+          { label: 'Recipient' },
+          { label: 'Categories' },
+          { label: 'Basis' },
+          { label: 'Purpose' },
+          { label: 'Order' },
+          { label: 'Person' },
+          { label: 'Decision', hideLabel: true },
+        ],
+        rows: requests.map((r) => [
+          r.requestedAt.toISOString(),
+          r.requestedByLabel,
+          r.recipientName,
+          r.categories.join(', '),
+          r.basisLabel,
+          r.purpose,
+          r.order ?? '—',
+          r.subject.slice(0, 8),
+          form(
+            { action: `/staff/dpo/disclosures/${r.id}`, csrf, className: 'inline-form' },
+            html`<button type="submit" name="decision" value="approved">Approve</button> <button type="submit" name="decision" value="rejected">Reject</button>`,
+          ),
+        ]),
+      })
     : html`<p>No disclosure is waiting for your approval.</p>`
 }`;
 }
@@ -37,28 +59,58 @@ export interface ConsentReviewView extends ConsentReview {
   mine: boolean;
 }
 
-function consentReviews(csrf: string, reviews: ConsentReviewView[]) {
-  return html`<h2>Consents recorded by staff</h2>
+const REVIEWS_PER_PAGE = 20;
+
+function consentReviews(csrf: string, reviews: ConsentReviewView[], page: number) {
+  const shown = pageOf(reviews, page, REVIEWS_PER_PAGE);
+  return html`<h2 id="consent-reviews">Consents recorded by staff</h2>
 <p>A consent or withdrawal staff recorded for a person (from a call, a letter, a signed form) takes effect at once and waits here for your review. Reversing it restores what held before, unless the person has chosen again since.</p>
 ${
   reviews.length
-    ? html`<table class="stack-table"><caption>Consent changes recorded by staff, awaiting review</caption>
-<thead><tr><th scope="col">Entry</th><th scope="col">Recorded</th><th scope="col">By</th><th scope="col">Person</th><th scope="col">Use</th><th scope="col">Change</th><th scope="col">Channel</th><th scope="col">Evidence</th><th scope="col">Review</th></tr></thead>
-<tbody>${reviews.map(
-        (
-          r,
-        ) => html`<tr><td data-label="Entry">${String(r.id)}</td><td data-label="Recorded">${r.recordedAt.toISOString()}</td><td data-label="By">${r.recordedByLabel}</td><td data-label="Person">${r.subject.slice(0, 8)}</td><td data-label="Use">${r.purposeName}${r.recipientName ? ` (to ${r.recipientName})` : ''}</td><td data-label="Change">${r.action === 'grant' ? 'consent given' : 'consent withdrawn'}</td><td data-label="Channel">${r.channel}</td><td data-label="Evidence">${r.evidence ?? '—'}</td>
-<td>${
+    ? html`${table({
+        caption: 'Consent changes recorded by staff, awaiting review',
+        columns: [
+          { label: 'Entry' },
+          { label: 'Recorded' },
+          { label: 'By' },
+          { label: 'Person' },
+          { label: 'Use' },
+          { label: 'Change' },
+          { label: 'Channel' },
+          { label: 'Evidence' },
+          { label: 'Review', hideLabel: true },
+        ],
+        rows: shown.items.map((r) => [
+          String(r.id),
+          r.recordedAt.toISOString(),
+          r.recordedByLabel,
+          r.subject.slice(0, 8),
+          `${r.purposeName}${r.recipientName ? ` (to ${r.recipientName})` : ''}`,
+          r.action === 'grant' ? 'consent given' : 'consent withdrawn',
+          r.channel,
+          r.evidence ?? '—',
           r.mine
             ? 'You recorded it: another privacy officer reviews it.'
-            : html`${form({ action: `/staff/dpo/consents/${String(r.id)}`, csrf, className: 'inline-form' }, html`<button type="submit" name="decision" value="confirmed">Confirm</button> <button type="submit" name="decision" value="reversed">Reverse</button>`)}`
-        }</td></tr>`,
-      )}</tbody></table>`
+            : form(
+                { action: `/staff/dpo/consents/${String(r.id)}`, csrf, className: 'inline-form' },
+                html`<button type="submit" name="decision" value="confirmed">Confirm</button> <button type="submit" name="decision" value="reversed">Reverse</button>`,
+              ),
+        ]),
+      })}
+${pagination({ page: shown.page, pageCount: shown.pageCount, href: (n) => `/staff/dpo?page=${n}#consent-reviews` })}`
     : html`<p>No consent recorded by staff is waiting for your review.</p>`
 }`;
 }
 
-export function dpoPage(o: { csrf: string; events: SecurityEventRow[]; report?: VerifyReport; disclosures: DisclosureRequestView[]; consents?: ConsentReviewView[]; notice?: string }): Page {
+export function dpoPage(o: {
+  csrf: string;
+  events: SecurityEventRow[];
+  report?: VerifyReport;
+  disclosures: DisclosureRequestView[];
+  consents?: ConsentReviewView[];
+  consentsPage?: number;
+  notice?: string;
+}): Page {
   const r = o.report;
   return {
     audience: 'dpo',
@@ -93,7 +145,7 @@ ${
     : html`<p>No security events in the last 30 days.</p>`
 }
 ${disclosureRequests(o.csrf, o.disclosures, o.notice)}
-${consentReviews(o.csrf, o.consents ?? [])}
+${consentReviews(o.csrf, o.consents ?? [], o.consentsPage ?? 1)}
 <h2>Data-subject rights</h2>
 <ul>
 <li><a href="/staff/requests">Requests and their deadlines</a>: access, correction, deletion, deactivation and opt-out requests, from the privacy centre or entered by staff from an email, a call or a letter.</li>

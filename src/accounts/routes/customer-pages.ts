@@ -4,14 +4,26 @@ import type { FastifyInstance } from 'fastify';
 import type { Db } from '../../platform/db/database.ts';
 import { AppError } from '../../platform/errors.ts';
 import { selfActor, policyVersionAt } from '../../privacy/index.ts';
-import { changePassword, completeReset, confirmEmailChange, confirmSignUp, prepareSignUp, requestEmailChange, requestReset, signUp, type AgeStatement } from '../customers.ts';
+import {
+  changePassword,
+  checkEmail,
+  checkSignUpFields,
+  completeReset,
+  confirmEmailChange,
+  confirmSignUp,
+  prepareSignUp,
+  requestEmailChange,
+  requestReset,
+  signUp,
+  type AgeStatement,
+} from '../customers.ts';
 import { readProfile } from '../identity.ts';
 import { accountPage, checkInboxPage, confirmPage, emailPage, invalidLinkPage, loginPage, passwordPage, resetConfirmPage, resetRequestPage, signupPage } from '../pages/customer.ts';
 import { createSession } from '../sessions.ts';
 import { tokenIsLive } from '../tokens.ts';
 import { formKit, formRoute } from './form-kit.ts';
 import { UNIFORM_ANSWER_MS, atLeast } from './forms.ts';
-import { formValues, validationProblem, emptyBody } from '../../web/form-handling.ts';
+import { formValues, validationProblem, emptyBody, textOf } from '../../web/form-handling.ts';
 import { sendPage } from '../../web/page.ts';
 import { emailBody, loginBody, passwordBody, resetBody, resetConfirmBody, signupBody, tokenBody, tokenQuery } from './schemas.ts';
 
@@ -72,6 +84,7 @@ export async function customerPages(app: FastifyInstance): Promise<void> {
         await atLeast(started, UNIFORM_ANSWER_MS);
         return sendPage(request, reply, checkInboxPage('signup'));
       },
+      () => checkSignUpFields({ name: textOf(request.body, 'name'), email: textOf(request.body, 'email'), password: textOf(request.body, 'password') }),
     );
   });
 
@@ -122,11 +135,18 @@ export async function customerPages(app: FastifyInstance): Promise<void> {
   app.post('/account/email', formRoute(emailBody), async (request, reply) => {
     const session = await accounts.customerPage(request, reply);
     if (!session) return reply;
-    return handleForm(request, reply, ['new_email'], emailPage, async () => {
-      const body = request.body as Body;
-      await app.db.transaction().execute((trx) => requestEmailChange(deps, trx, session, { email: body.new_email!, password: body.password!, ip: request.ip }));
-      return sendPage(request, reply, checkInboxPage('email'));
-    });
+    return handleForm(
+      request,
+      reply,
+      ['new_email'],
+      emailPage,
+      async () => {
+        const body = request.body as Body;
+        await app.db.transaction().execute((trx) => requestEmailChange(deps, trx, session, { email: body.new_email!, password: body.password!, ip: request.ip }));
+        return sendPage(request, reply, checkInboxPage('email'));
+      },
+      () => checkEmail('body.new_email', textOf(request.body, 'new_email')),
+    );
   });
 
   linkPage('/account/email/confirm', 'change-email', { title: 'Confirm your new email', button: 'Use this address', text: 'Confirm that this is your new sign-in email.' });

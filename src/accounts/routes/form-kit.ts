@@ -22,7 +22,7 @@ export { formRoute } from '../../web/form-handling.ts';
 export interface FormKit {
   state(request: FastifyRequest, reply: FastifyReply, extra?: Partial<FormState>): FormState;
   /** Runs `action` unless the body failed validation; on a client error shows the form again with what was typed in `keep`. */
-  handleForm(request: FastifyRequest, reply: FastifyReply, keep: readonly string[], form: (s: FormState) => Page, action: () => Promise<FastifyReply>): Promise<FastifyReply>;
+  handleForm(request: FastifyRequest, reply: FastifyReply, keep: readonly string[], form: (s: FormState) => Page, action: () => Promise<FastifyReply>, checks?: () => unknown): Promise<FastifyReply>;
   /** Signs in: the visitor's cookie token (or an older session) is replaced by the new session token. */
   signIn(request: FastifyRequest, reply: FastifyReply, issued: { token: string; session: ActiveSession }): Promise<void>;
   /** A password sign-in of a user of `kind` from the body's email and password, or the error to show. */
@@ -37,7 +37,7 @@ export function formKit(app: FastifyInstance): FormKit {
   const state: FormKit['state'] = (request, reply, extra = {}) => ({ csrf: accounts.formToken(request, reply), ...extra });
   return {
     state,
-    handleForm: (request, reply, keep, form, action) => handleForm(request, reply, (extra) => state(request, reply, extra), keep, form, action),
+    handleForm: (request, reply, keep, form, action, checks) => handleForm(request, reply, (extra) => state(request, reply, extra), keep, form, action, checks),
     async signIn(request, reply, issued) {
       const previous = request.cookies[SESSION_COOKIE];
       if (previous) await endSession(app.db, previous);

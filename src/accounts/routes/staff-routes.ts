@@ -15,7 +15,7 @@ import { checkSecondFactor, finishEnrolment, startEnrolment, totpOf } from '../s
 import { recentSecurityEvents, recordSecurityEvent } from '../security-events.ts';
 import { contactPage, dpoPage } from '../pages/dpo.ts';
 import { pendingConsentViews, pendingDisclosureViews } from '../dpo-console.ts';
-import { createStaff, listStaff, reinviteStaff, updateStaff } from '../staff.ts';
+import { checkStaffFields, createStaff, listStaff, reinviteStaff, updateStaff } from '../staff.ts';
 import type { UserRow } from '../tables.ts';
 import { reserveAttempt, settleFailure, settleSuccess, throttleKeys } from '../throttle.ts';
 import { otpauthUri } from '../totp.ts';
@@ -23,8 +23,11 @@ import { findCustomersAsStaff, readAsStaff } from '../staff-access.ts';
 import { dashboardFor } from '../dashboard.ts';
 import { formKit, formRoute } from './form-kit.ts';
 import { staffPageGate } from './staff-gate.ts';
-import { formErrors, formValues, validationProblem, emptyBody } from '../../web/form-handling.ts';
+import { formErrors, formValues, validationProblem, emptyBody, textOf, withFieldChecks } from '../../web/form-handling.ts';
 import { sendPage } from '../../web/page.ts';
+import { CONFIRM_FIELD, isConfirmed } from '../../web/confirm.ts';
+import { pageQuery } from '../../web/pagination.ts';
+import { confirmDisablePage } from '../pages/staff-confirm.ts';
 import { errorResponse, loginBody, passwordBody, resetConfirmBody } from './schemas.ts';
 
 type Body = Record<string, string>;
@@ -226,7 +229,8 @@ export async function staffRoutes(app: FastifyInstance): Promise<void> {
       const staff = await listStaff(deps, app.db, actor);
       return sendPage(request, reply, staffUsersPage({ staff, state: state(request, reply), roles: staffRoles, invited: 'Added. We mailed them a link to choose their password.' }));
     } catch (err) {
-      const { errors, status } = formErrors(err);
+      const b = request.body;
+      const { errors, status } = withFieldChecks(err, () => checkStaffFields({ name: textOf(b, 'name'), email: textOf(b, 'email'), role: textOf(b, 'role') }));
       const staff = await listStaff(deps, app.db, actor);
       return sendPage(request, reply, staffUsersPage({ staff, state: state(request, reply, { values: formValues(request.body, ['name', 'email', 'role']), errors }), roles: staffRoles }), status);
     }
@@ -242,7 +246,7 @@ export async function staffRoutes(app: FastifyInstance): Promise<void> {
           type: 'object',
           additionalProperties: false,
           required: ['role', 'status'],
-          properties: { role: { type: 'string', enum: [...staffRoles] }, status: { type: 'string', enum: ['active', 'disabled'] } },
+          properties: { role: { type: 'string', enum: [...staffRoles] }, status: { type: 'string', enum: ['active', 'disabled'] }, [CONFIRM_FIELD]: { type: 'string', maxLength: 1 } },
         },
       },
       attachValidation: true,
@@ -258,6 +262,10 @@ export async function staffRoutes(app: FastifyInstance): Promise<void> {
         const problem = validationProblem(request);
         if (problem) throw problem;
         const body = request.body as { role: string; status: 'active' | 'disabled' };
+        if (body.status === 'disabled' && !isConfirmed(body)) {
+          const member = (await listStaff(deps, app.db, actor)).find((m) => m.id === request.params.id);
+          if (member && member.status !== 'disabled') return sendPage(request, reply, confirmDisablePage(member, body.role, accounts.formToken(request, reply)));
+        }
         await app.db.transaction().execute((trx) => updateStaff(trx, { id: request.params.id, role: body.role, status: body.status, by: session.user }));
         notice = 'Saved. Their sessions ended, so the change applies at once.';
       } catch (err) {
@@ -270,7 +278,7 @@ export async function staffRoutes(app: FastifyInstance): Promise<void> {
     },
   );
 
-  const dpoPageOf = async (request: FastifyRequest, reply: FastifyReply, session: ActiveSession, extra: { report?: VerifyReport; notice?: string } = {}, status = 200) => {
+  const dpoPageOf = async (request: FastifyRequest, reply: FastifyReply, session: ActiveSession, extra: { report?: VerifyReport; notice?: string; consentsPage?: number } = {}, status = 200) => {
     const events = await recentSecurityEvents(app.db, { since: new Date(deps.now().getTime() - 30 * 86_400_000), limit: 50 });
     const officer = staffActor(session.user.id, session.user.role!);
     const disclosures = await pendingDisclosureViews(app.db, deps.kernel, officer);
@@ -283,9 +291,9 @@ export async function staffRoutes(app: FastifyInstance): Promise<void> {
     return session;
   };
 
-  app.get('/staff/dpo', { schema: { hide: true } }, async (request, reply) => {
+  app.get<{ Querystring: { page: number } }>('/staff/dpo', { schema: { hide: true, querystring: pageQuery } }, async (request, reply) => {
     const session = await dpoOnly(request, reply);
-    return session ? dpoPageOf(request, reply, session) : reply;
+    return session ? dpoPageOf(request, reply, session, { consentsPage: request.query.page }) : reply;
   });
 
   app.post('/staff/dpo/verify', { schema: { hide: true, body: emptyBody } }, async (request, reply) => {

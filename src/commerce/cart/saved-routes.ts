@@ -7,7 +7,9 @@ import type { Db } from '../../platform/db/database.ts';
 import { AppError, validationError } from '../../platform/errors.ts';
 import { variantForSaleBySku, variantsForSale } from '../catalogue/index.ts';
 import { lineLimits, type CartLine } from '../pricing/index.ts';
-import { savedListPage, savedListPaths, savedListsPage } from './pages/saved.ts';
+import { confirmDeletePage, savedListPage, savedListPaths, savedListsPage } from './pages/saved.ts';
+import { CONFIRM_FIELD, isConfirmed } from '../../web/confirm.ts';
+import { redirectWithFlash, registerFlashes } from '../../web/flash.ts';
 import { cartForChange, cartOfRequest, cartOfRequestIn, setCartCookie } from './request.ts';
 import { SavedLists, type ListOwner } from './saved.ts';
 import { addToCart, checkQuantity, checkVariantId } from './store.ts';
@@ -30,6 +32,7 @@ export function mergeLines(lines: readonly CartLine[], extra: readonly CartLine[
 
 export async function savedListRoutes(app: FastifyInstance): Promise<void> {
   const lists = new SavedLists(app.privacy);
+  registerFlashes(app, { 'cart.basket-deleted': 'The basket is deleted.', 'cart.gift-deleted': 'The gift list is deleted.' });
 
   const cartItems = async (request: FastifyRequest) => (await cartOfRequest(request))?.lines.length ?? 0;
 
@@ -139,9 +142,17 @@ export async function savedListRoutes(app: FastifyInstance): Promise<void> {
         );
       });
 
-    listChange('delete', async (trx, owner, id) => {
-      await lists.delete(trx, owner, kind, id);
-      return base;
+    // Deleting asks first (the list cannot be brought back), then answers with a notice.
+    app.post(`${base}/:id/delete`, { schema: { hide: true, params: idParams, body: textForm({ [CONFIRM_FIELD]: 1 }) } }, async (request: IdRequest, reply) => {
+      const session = await customer(request, reply);
+      const owner: ListOwner = { subject: session!.user.subject_id, actor: session!.actor };
+      const { id } = request.params;
+      if (!isConfirmed(request.body)) {
+        const list = await lists.get(app.db, owner, kind, id);
+        return sendPage(request, reply, confirmDeletePage(list, app.accounts.formToken(request, reply)));
+      }
+      await app.db.transaction().execute((trx) => lists.delete(trx, owner, kind, id));
+      return redirectWithFlash(reply.header('cache-control', 'no-store'), base, `cart.${kind}-deleted`);
     });
 
     listChange('to-cart', async (trx, owner, id, _body, request, reply) => {

@@ -76,7 +76,7 @@ testEachDatabase(
       assert.equal((await a.post(`${listPath}/items`, { sku: 'VPN-1Y', quantity: '0' })).statusCode, 400);
       const list = await a.get(listPath);
       assert.match(list.body, /Birthday wishes/);
-      assert.match(list.body, /VPN-1Y<\/code><\/td><td>\$49\.99<\/td><td>3</);
+      assert.match(list.body, /VPN-1Y<\/code><\/td><td data-label="Price" class="num">\$49\.99<\/td><td data-label="Quantity" class="num">3</);
 
       // Names and contents are in the kernel only: the cart's tables hold ids, kinds and times.
       const rows = JSON.stringify((await sql`select * from cart_saved_lists`.execute(db)).rows);
@@ -123,8 +123,12 @@ testEachDatabase(
       await a.get(listPath);
       assert.equal((await a.post(`${listPath}/items/remove`, { variant_id: shop.vpn })).statusCode, 303);
       assert.match((await a.get(listPath)).body, /This list is empty/);
-      assert.equal((await a.post(`${listPath}/delete`, {})).statusCode, 303);
-      assert.equal((await a.post(`/account/baskets/${basketId}/delete`, {})).statusCode, 303);
+      const asked = await a.post(`${listPath}/delete`, {});
+      assert.match(asked.body, /Delete the gift list “Birthday wishes”\?/, 'deleting asks first');
+      assert.equal((await a.get(listPath)).statusCode, 200, 'nothing is deleted before the confirmation');
+      assert.equal((await a.post(`${listPath}/delete`, { confirm: '1' })).statusCode, 303);
+      assert.match((await a.get('/account/lists')).body, /The gift list is deleted\./);
+      assert.equal((await a.post(`/account/baskets/${basketId}/delete`, { confirm: '1' })).statusCode, 303);
       assert.equal((await a.get(`/account/baskets/${basketId}`)).statusCode, 404);
       assert.equal((await a.get(listPath)).statusCode, 404);
       const gone = await app.privacy.read(db, { subject, actor: selfActor(subject), purpose: SAVED_LIST_PURPOSE, categories: [SAVED_LIST_CATEGORY], ref: savedListRef('basket', basketId) });

@@ -7,6 +7,7 @@ import type { CreditCheck } from './credit.ts';
 import type { Page } from './pages.ts';
 import type { OrderRef } from './ports.ts';
 import { form } from '../../web/form.ts';
+import { table } from '../../web/table.ts';
 
 const stateText: Record<CreditCheck['state'], string> = {
   awaiting: 'Not asked yet',
@@ -24,10 +25,12 @@ export function creditListPage(rows: { check: CreditCheck; order: OrderRef }[]):
 ${
   rows.length === 0
     ? html`<p>No invoice order is waiting for a credit check.</p>`
-    : html`<table>
-<thead><tr><th scope="col">Order</th><th scope="col">Total</th><th scope="col">Credit check</th></tr></thead>
-<tbody>${rows.map(({ check, order }) => html`<tr><td><a href="/staff/credit/${order.number}">${order.number}</a></td><td>${formatMoney(order.total_minor, order.currency)}</td><td>${stateText[check.state]}</td></tr>`)}</tbody>
-</table>`
+    : table({
+        caption: 'Invoice orders waiting for a credit check',
+        hideCaption: true,
+        columns: [{ label: 'Order' }, { label: 'Total', numeric: true }, { label: 'Credit check' }],
+        rows: rows.map(({ check, order }) => [html`<a href="/staff/credit/${order.number}">${order.number}</a>`, formatMoney(order.total_minor, order.currency), stateText[check.state]]),
+      })
 }
 </section>`,
   };

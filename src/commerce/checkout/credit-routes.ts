@@ -8,6 +8,7 @@ import { type Actor, isPrivacyRefusal } from '../../privacy/index.ts';
 import { CREDIT_PURPOSE, creditCheckOf, openCreditChecks, recordCreditDecision, requestCreditCheck, type CreditCheck, type CreditPorts } from './credit.ts';
 import { creditListPage, creditPage } from './credit-pages.ts';
 import type { OrderRef } from './ports.ts';
+import { redirectWithFlash, registerFlashes } from '../../web/flash.ts';
 import { sendPage } from '../../web/page.ts';
 
 const numberParams = { type: 'object', required: ['number'], properties: { number: { type: 'string', pattern: '^C-[0-9]{1,12}$' } } } as const;
@@ -25,6 +26,7 @@ const checkResponse = {
 const errorResponse = { type: 'object', properties: { error: { type: 'object', additionalProperties: true } } } as const;
 
 export function creditRoutes(app: FastifyInstance, ports: CreditPorts & { getOrderByNumber(number: string): Promise<OrderRef | null> }): void {
+  registerFlashes(app, { 'credit.requested': 'Asked: the DPO sees the request in the DPO console.', 'credit.decided': 'The answer is recorded; the buyer is mailed.' });
   const kernel = app.privacy;
   const mayCheck = (role: string | null) => role !== null && (kernel.map.roles.get(role as never)?.purposes.has(CREDIT_PURPOSE) ?? false);
 
@@ -77,13 +79,7 @@ export function creditRoutes(app: FastifyInstance, ports: CreditPorts & { getOrd
 
   app.get<{ Params: { number: string } }>('/staff/credit/:number', { schema: { hide: true, params: numberParams } }, async (request, reply) => {
     if (!(await staffPage(request, reply))) return reply;
-    const notice = (request.query as { done?: string }).done;
-    return showCheck(
-      request,
-      reply,
-      request.params.number,
-      notice === 'requested' ? { notice: 'Asked: the DPO sees the request in the DPO console.' } : notice === 'decided' ? { notice: 'The answer is recorded; the buyer is mailed.' } : {},
-    );
+    return showCheck(request, reply, request.params.number, {});
   });
 
   const formStep = (path: string, body: object, step: (actor: Actor, orderId: string, body: Record<string, unknown>) => Promise<unknown>, done: string) =>
@@ -97,7 +93,7 @@ export function creditRoutes(app: FastifyInstance, ports: CreditPorts & { getOrd
         if (!isAppError(err) || err.status >= 500) throw err;
         return showCheck(request, reply, order.number, { error: err.message }, err.status);
       }
-      return reply.redirect(`/staff/credit/${order.number}?done=${done}`, 303);
+      return redirectWithFlash(reply, `/staff/credit/${order.number}`, `credit.${done}`);
     });
   const text = (v: unknown) => (typeof v === 'string' ? v : undefined);
   const request = (actor: Actor, orderId: string) => app.db.transaction().execute((trx) => requestCreditCheck(ports, kernel, trx, { orderId, actor }));

@@ -8,6 +8,7 @@ import { methods, type FieldSpec, type PaymentMethod } from './fields.ts';
 
 import type { Page } from '../../web/page.ts';
 import { form } from '../../web/form.ts';
+import { table } from '../../web/table.ts';
 export type { Page };
 
 export interface CheckoutFormState {
@@ -23,15 +24,19 @@ export interface CheckoutFormState {
 
 function summary(p: PricedCart): SafeHtml {
   const m = (n: number) => formatMoney(n, p.currency);
-  return html`<table class="order-summary">
-<thead><tr><th scope="col">Item</th><th scope="col">Qty</th><th scope="col">Price</th></tr></thead>
-<tbody>${p.lines.map((l) => html`<tr><td>${l.name} <small>(${l.sku})</small></td><td>${l.quantity}</td><td>${m(l.totalMinor)}</td></tr>`)}</tbody>
-<tfoot>
-<tr><th scope="row" colspan="2">Subtotal</th><td>${m(p.subtotalMinor)}</td></tr>
-${p.needsShipping ? html`<tr><th scope="row" colspan="2">Shipping</th><td>${m(p.shippingMinor)}</td></tr>` : ''}
-${p.taxMinor ? html`<tr><th scope="row" colspan="2">Tax</th><td>${m(p.taxMinor)}</td></tr>` : ''}
-<tr><th scope="row" colspan="2">Total</th><td id="order-total">${m(p.totalMinor)}</td></tr>
-</tfoot></table>`;
+  return html`${table({
+    caption: 'Your order',
+    hideCaption: true,
+    className: 'order-summary',
+    columns: [{ label: 'Item' }, { label: 'Qty', numeric: true }, { label: 'Price', numeric: true }],
+    rows: p.lines.map((l) => [html`${l.name} <small>(${l.sku})</small>`, l.quantity, m(l.totalMinor)]),
+  })}
+<dl class="totals">
+<dt>Subtotal</dt><dd>${m(p.subtotalMinor)}</dd>
+${p.needsShipping ? html`<dt>Shipping</dt><dd>${m(p.shippingMinor)}</dd>` : ''}
+${p.taxMinor ? html`<dt>Tax</dt><dd>${m(p.taxMinor)}</dd>` : ''}
+<dt>Total</dt><dd class="total" id="order-total">${m(p.totalMinor)}</dd>
+</dl>`;
 }
 
 function field(f: FieldSpec, s: CheckoutFormState): SafeHtml {

@@ -105,6 +105,10 @@ testEachDatabase("personal tokens: a marketing-scoped token, an expired one and 
     const wide = await fulfilment.post('/staff/api-tokens', { role: 'owner', days: '30', code: totpCode(fulfilment.totpSecret, stepAt(new Date()) + 1) });
     assert.equal(wide.statusCode, 400);
     assert.match(wide.body, /within it/);
+    const wideAndStale = await fulfilment.post('/staff/api-tokens', { role: 'owner', days: '91', code: '000000' });
+    assert.match(wideAndStale.body, /id="f-days-error"/);
+    assert.match(wideAndStale.body, /id="f-code-error">is not the code/, 'every problem named at once');
+    assert.match(wideAndStale.body, /within it/);
     await owner.get('/staff/api-tokens');
     const long = await owner.post('/staff/api-tokens', { role: 'owner', days: '91', code: totpCode(owner.totpSecret, stepAt(new Date()) + 1) });
     assert.equal(long.statusCode, 400);
@@ -131,11 +135,17 @@ testEachDatabase("personal tokens: a marketing-scoped token, an expired one and 
     assert.ok(listed.body.includes(rows[0]!.id.slice(0, 8)), 'the console lists the token');
     assert.match((await fulfilment.get('/staff/api-tokens')).body, /expired/);
     assert.ok(!/cst_/.test(listed.body), 'the list never shows a token');
-    assert.equal((await fulfilment.post(`/staff/api-tokens/${rows[0]!.id}/revoke`, {})).statusCode, 200, 'another member cannot revoke it');
+    const other = await fulfilment.post(`/staff/api-tokens/${rows[0]!.id}/revoke`, { confirm: '1' });
+    assert.equal(other.statusCode, 303);
+    assert.match((await fulfilment.get('/staff/api-tokens')).body, /already revoked or is not yours/, 'another member cannot revoke it');
     assert.equal((await app.inject({ method: 'GET', url, headers: again })).statusCode, 200);
-    const revoked = await second.post(`/staff/api-tokens/${rows[0]!.id}/revoke`, {});
-    assert.equal(revoked.statusCode, 200);
-    assert.match(revoked.body, /revoked/);
+    // The first post asks; only the confirmed one revokes.
+    const asked = await second.post(`/staff/api-tokens/${rows[0]!.id}/revoke`, {});
+    assert.match(asked.body, /stops working at once|refused from now on/);
+    assert.equal((await app.inject({ method: 'GET', url, headers: again })).statusCode, 200, 'nothing is revoked before the confirmation');
+    const revoked = await second.post(`/staff/api-tokens/${rows[0]!.id}/revoke`, { confirm: '1' });
+    assert.equal(revoked.statusCode, 303);
+    assert.match((await second.get('/staff/api-tokens')).body, /Revoked: the token no longer works/);
     assert.equal((await app.inject({ method: 'GET', url, headers: again })).statusCode, 401);
 
     // Stored as a digest only.

@@ -51,6 +51,11 @@ testEachDatabase(
       assert.ok(list.body.includes(`href="/account/orders/${order.number}"`));
       assert.match(list.body, /Shipped/);
       assert.ok(list.body.includes('€135.80'), 'the total');
+      assert.doesNotMatch(list.body, /class="pagination"/, 'one page of orders needs no page links');
+      assert.ok((await client.get('/account/orders?page=9')).body.includes(order.number), 'a page past the end shows the last');
+      const badPage = await client.get('/account/orders?page=0');
+      assert.equal(badPage.statusCode, 400);
+      assert.match(badPage.body, /page/);
 
       const page = await client.get(`/account/orders/${order.number}`);
       assert.equal(page.statusCode, 200);
@@ -76,7 +81,7 @@ testEachDatabase(
         assert.ok(page.body.includes(text), `the order page shows ${text}`);
       }
       assert.match(page.body, /Who received my data for this order/);
-      assert.match(page.body, /Shipping carriers \(DHL, FedEx, UPS, USPS\) \(UPS\)<\/td><td>name, address<\/td>/);
+      assert.match(page.body, /<th scope="row" data-label="Recipient">Shipping carriers \(DHL, FedEx, UPS, USPS\) \(UPS\)<\/th><td data-label="What">name, address<\/td>/);
       assert.match(page.body, /Needed to fill the order the data belongs to/);
       const logged = JSON.stringify(logs);
       for (const secret of [TRACKING, address, owner.email]) assert.ok(!logged.includes(secret), 'no personal data in the logs');

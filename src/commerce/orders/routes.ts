@@ -18,6 +18,9 @@ import { validationProblem } from '../../web/form-handling.ts';
 import { confirmDialog, isConfirmed } from '../../web/confirm.ts';
 import { majorAmount, majorUnits, parseMajor } from '../../web/money.ts';
 import { sendPage } from '../../web/page.ts';
+import { pageOf, pageQuery } from '../../web/pagination.ts';
+
+const ORDERS_PER_PAGE = 20;
 
 // On the pages an order number that is not one is simply not found.
 const pageNumberParams = { type: 'object', required: ['number'], properties: { number: { type: 'string', maxLength: 40 } } } as const;
@@ -79,10 +82,10 @@ export const ordersRoutes: FastifyPluginAsync = async (app) => {
   const { accounts } = app;
 
   // ---- The buyer's pages (P002-07, P000-10): the signed-in owner only.
-  app.get('/account/orders', { schema: { hide: true } }, async (request, reply) => {
+  app.get<{ Querystring: { page: number } }>('/account/orders', { schema: { hide: true, querystring: pageQuery } }, async (request, reply) => {
     const session = await accounts.customerPage(request, reply);
     if (!session) return reply;
-    return sendPage(request, reply, myOrdersPage(await ordersOfCustomer(app.db, session.user.subject_id)));
+    return sendPage(request, reply, myOrdersPage(pageOf(await ordersOfCustomer(app.db, session.user.subject_id), request.query.page, ORDERS_PER_PAGE)));
   });
 
   app.get('/api/account/orders', { schema: { tags: ['account'], summary: "The signed-in customer's own orders, newest first", response: { 200: myOrdersResponse } } }, async (request) => {

@@ -5,6 +5,7 @@
 import type { DataMap, ConsentEntry, ConsentState, DisclosureRecord, Notice, PersonalItem } from '../../privacy/index.ts';
 import { form, errorSummary, input, type FormState } from '../../web/form.ts';
 import type { Page } from '../../web/page.ts';
+import { table } from '../../web/table.ts';
 import { html, type SafeHtml } from '../../web/template.ts';
 import { categoryLabel } from '../policy/plain-words.ts';
 import { isCorrectable } from '../correction.ts';
@@ -51,19 +52,28 @@ export interface CentreView {
 function itemsTable(v: CentreView): SafeHtml {
   if (v.items.length === 0) return html`<p>We hold no personal data about you besides your sign-in.</p>`;
   const sorted = [...v.items].sort((a, b) => a.category.localeCompare(b.category) || a.collectedAt.getTime() - b.collectedAt.getTime());
-  return html`<div class="table-scroll" tabindex="0" role="region" aria-label="Every item, decrypted for you"><table><caption>Every item, decrypted for you</caption>
-<thead><tr><th scope="col">What</th><th scope="col">Value</th><th scope="col">Belongs to</th><th scope="col">Why we have it</th><th scope="col">Collected</th><th scope="col">Kept until</th><th scope="col"><span class="visually-hidden">Change</span></th></tr></thead>
-<tbody>${sorted.map((i) => {
-    const category = v.map.categories.get(i.category);
-    const purpose = v.map.purposes.get(i.purpose);
-    const action = isCorrectable(i.category)
-      ? html`<a href="/account/privacy/items/${i.id}">Correct<span class="visually-hidden"> ${category ? categoryLabel(category) : i.category} of ${refLabel(i.ref, v.orders)}</span></a>`
-      : i.category === 'user.contact.email' && i.ref === ''
-        ? html`<a href="/account/email">Change<span class="visually-hidden"> your sign-in email</span></a>`
-        : '';
-    return html`<tr><td>${category ? categoryLabel(category) : i.category}</td><td>${valueText(i.value)}</td><td>${refLabel(i.ref, v.orders)}</td>
-<td>${purpose?.name ?? i.purpose}</td><td>${day(i.collectedAt)} <span class="meta">(policy ${i.policyVersion})</span></td><td>${day(i.retainUntil)}</td><td>${action}</td></tr>`;
-  })}</tbody></table></div>`;
+  return table({
+    caption: 'Every item, decrypted for you',
+    columns: [{ label: 'What' }, { label: 'Value' }, { label: 'Belongs to' }, { label: 'Why we have it' }, { label: 'Collected' }, { label: 'Kept until' }, { label: 'Change', hideLabel: true }],
+    rows: sorted.map((i) => {
+      const category = v.map.categories.get(i.category);
+      const purpose = v.map.purposes.get(i.purpose);
+      const action = isCorrectable(i.category)
+        ? html`<a href="/account/privacy/items/${i.id}">Correct<span class="visually-hidden"> ${category ? categoryLabel(category) : i.category} of ${refLabel(i.ref, v.orders)}</span></a>`
+        : i.category === 'user.contact.email' && i.ref === ''
+          ? html`<a href="/account/email">Change<span class="visually-hidden"> your sign-in email</span></a>`
+          : '';
+      return [
+        category ? categoryLabel(category) : i.category,
+        valueText(i.value),
+        refLabel(i.ref, v.orders),
+        purpose?.name ?? i.purpose,
+        html`${day(i.collectedAt)} <span class="meta">(policy ${i.policyVersion})</span>`,
+        day(i.retainUntil),
+        action,
+      ];
+    }),
+  });
 }
 
 function choicesSection(v: CentreView): SafeHtml {
@@ -78,26 +88,52 @@ function choicesSection(v: CentreView): SafeHtml {
   )}</ul>
 ${
   v.ledger.length
-    ? html`<div class="table-scroll" tabindex="0" role="region" aria-label="Every choice you made, as recorded"><table><caption>Every choice you made, as recorded</caption><thead><tr><th scope="col">When</th><th scope="col">What</th><th scope="col">Choice</th><th scope="col">How</th><th scope="col">Policy</th></tr></thead>
-<tbody>${v.ledger.map((e) => html`<tr><td>${when(e.recordedAt)}</td><td>${v.map.purposes.get(e.purpose)?.name ?? e.purpose}${e.recipient ? ` (${v.map.recipients.get(e.recipient)?.name ?? e.recipient})` : ''}</td><td>${e.action === 'grant' ? 'given' : 'withdrawn'}</td><td>${e.channel}</td><td>${e.policyVersion}</td></tr>`)}</tbody></table></div>`
+    ? table({
+        caption: 'Every choice you made, as recorded',
+        rowHeaders: false,
+        columns: [{ label: 'When' }, { label: 'What' }, { label: 'Choice' }, { label: 'How' }, { label: 'Policy' }],
+        rows: v.ledger.map((e) => [
+          when(e.recordedAt),
+          `${v.map.purposes.get(e.purpose)?.name ?? e.purpose}${e.recipient ? ` (${v.map.recipients.get(e.recipient)?.name ?? e.recipient})` : ''}`,
+          e.action === 'grant' ? 'given' : 'withdrawn',
+          e.channel,
+          e.policyVersion,
+        ]),
+      })
     : ''
 }`;
 }
 
 function disclosuresTable(v: CentreView): SafeHtml {
   if (v.disclosures.length === 0) return html`<p>Nobody outside the shop has received your data.</p>`;
-  return html`<div class="table-scroll" tabindex="0" role="region" aria-label="Every time your data left us"><table><caption>Every time your data left us</caption><thead><tr><th scope="col">When</th><th scope="col">Who</th><th scope="col">What</th><th scope="col">Why</th><th scope="col">For</th></tr></thead>
-<tbody>${v.disclosures.map(
-    (d) =>
-      html`<tr><td>${when(d.at)}</td><td>${d.recipientName}</td><td>${d.categories.map((c) => (v.map.categories.get(c) ? categoryLabel(v.map.categories.get(c)!) : c)).join(', ')}</td><td>${d.basisLabel}</td><td>${d.order ? `Order ${v.orders.get(d.order) ?? '(deleted)'}` : '—'}</td></tr>`,
-  )}</tbody></table></div>`;
+  return table({
+    caption: 'Every time your data left us',
+    rowHeaders: false,
+    columns: [{ label: 'When' }, { label: 'Who' }, { label: 'What' }, { label: 'Why' }, { label: 'For' }],
+    rows: v.disclosures.map((d) => [
+      when(d.at),
+      d.recipientName,
+      d.categories.map((c) => (v.map.categories.get(c) ? categoryLabel(v.map.categories.get(c)!) : c)).join(', '),
+      d.basisLabel,
+      d.order ? `Order ${v.orders.get(d.order) ?? '(deleted)'}` : '—',
+    ]),
+  });
 }
 
 function noticesTable(v: CentreView): SafeHtml | '' {
   if (v.notices.length === 0) return '';
   return html`<h2 id="notices">Recipients we told of your changes</h2>
-<div class="table-scroll" tabindex="0" role="region" aria-label="Notices to recipients"><table><caption>Notices to recipients</caption><thead><tr><th scope="col">When</th><th scope="col">Who</th><th scope="col">Of what</th><th scope="col">Passed on</th></tr></thead>
-<tbody>${v.notices.map((n) => html`<tr><td>${when(n.at)}</td><td>${n.recipientName}</td><td>${n.kind === 'correction' ? 'A correction' : 'Your deletion'}: ${n.categories.map((c) => (v.map.categories.get(c) ? categoryLabel(v.map.categories.get(c)!) : c)).join(', ')}</td><td>${n.delivered ? when(n.delivered.at) : 'not yet (our privacy officer passes it on)'}</td></tr>`)}</tbody></table></div>`;
+${table({
+  caption: 'Notices to recipients',
+  rowHeaders: false,
+  columns: [{ label: 'When' }, { label: 'Who' }, { label: 'Of what' }, { label: 'Passed on' }],
+  rows: v.notices.map((n) => [
+    when(n.at),
+    n.recipientName,
+    `${n.kind === 'correction' ? 'A correction' : 'Your deletion'}: ${n.categories.map((c) => (v.map.categories.get(c) ? categoryLabel(v.map.categories.get(c)!) : c)).join(', ')}`,
+    n.delivered ? when(n.delivered.at) : 'not yet (our privacy officer passes it on)',
+  ]),
+})}`;
 }
 
 function requestsList(v: CentreView): SafeHtml {
@@ -311,11 +347,18 @@ export function accessLogPage(
     title: 'Who looked at your data',
     body: html`<section class="centre"><h1>Who looked at your data</h1>
 <p>Every read, change and refusal of your data, from our audit log (which nobody can change unnoticed). Staff are named by their role.</p>
-<div class="table-scroll" tabindex="0" role="region" aria-label="Your access log, oldest first"><table><caption>Your access log, oldest first</caption><thead><tr><th scope="col">When</th><th scope="col">Who</th><th scope="col">Did</th><th scope="col">Why</th><th scope="col">What</th></tr></thead>
-<tbody>${entries.map(
-      (e) => html`<tr><td>${when(e.at)}</td><td>${e.by === 'self' ? 'you' : e.by === 'staff' ? `staff (${e.byDetail ?? ''})` : e.by === 'system' ? `the shop (${e.byDetail ?? ''})` : e.by}</td>
-<td>${actions[e.action] ?? e.action}${e.outcome === 'refused' ? ' (refused)' : ''}</td><td>${e.purpose ? (map.purposes.get(e.purpose)?.name ?? e.purpose) : '—'}</td><td>${e.categories.map((c) => (map.categories.get(c) ? categoryLabel(map.categories.get(c)!) : c)).join(', ') || '—'}</td></tr>`,
-    )}</tbody></table></div>
+${table({
+  caption: 'Your access log, oldest first',
+  rowHeaders: false,
+  columns: [{ label: 'When' }, { label: 'Who' }, { label: 'Did' }, { label: 'Why' }, { label: 'What' }],
+  rows: entries.map((e) => [
+    when(e.at),
+    e.by === 'self' ? 'you' : e.by === 'staff' ? `staff (${e.byDetail ?? ''})` : e.by === 'system' ? `the shop (${e.byDetail ?? ''})` : e.by,
+    `${actions[e.action] ?? e.action}${e.outcome === 'refused' ? ' (refused)' : ''}`,
+    e.purpose ? (map.purposes.get(e.purpose)?.name ?? e.purpose) : '—',
+    e.categories.map((c) => (map.categories.get(c) ? categoryLabel(map.categories.get(c)!) : c)).join(', ') || '—',
+  ]),
+})}
 <p><a href="/account/privacy">Back to your privacy</a></p></section>`,
   };
 }

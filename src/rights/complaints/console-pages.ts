@@ -3,6 +3,8 @@
 // forms to answer, note, close and reopen.
 import { form, errorSummary, textarea, type FormState } from '../../web/form.ts';
 import type { Page } from '../../web/page.ts';
+import { type PageSlice, pagination } from '../../web/pagination.ts';
+import { table } from '../../web/table.ts';
 import { html, type SafeHtml } from '../../web/template.ts';
 import type { ComplaintStatus } from '../tables.ts';
 import { isOverdue, type Complaint } from './cases.ts';
@@ -23,23 +25,29 @@ function dueCell(c: Complaint, now: Date): SafeHtml {
 
 function casesTable(caption: string, cases: readonly Complaint[], now: Date): SafeHtml {
   if (cases.length === 0) return html`<p>None.</p>`;
-  return html`<div class="complaint-table"><table><caption>${caption}</caption>
-<thead><tr><th scope="col">Complaint</th><th scope="col">Received</th><th scope="col">Answer due</th><th scope="col">Status</th><th scope="col">From</th></tr></thead>
-<tbody>${cases.map(
-    (c) =>
-      html`<tr><td><a href="/staff/dpo/complaints/${c.number}">${c.number}</a></td><td>${day(c.received_at)}</td><td>${dueCell(c, now)}</td><td>${statusLabels[c.status]}${c.closed_at ? ` ${day(c.closed_at)}` : ''}</td><td>${filerLabels[c.filed_by]}</td></tr>`,
-  )}</tbody></table></div>`;
+  return table({
+    caption,
+    columns: [{ label: 'Complaint' }, { label: 'Received' }, { label: 'Answer due' }, { label: 'Status' }, { label: 'From' }],
+    rows: cases.map((c) => [
+      html`<a href="/staff/dpo/complaints/${c.number}">${c.number}</a>`,
+      day(c.received_at),
+      dueCell(c, now),
+      `${statusLabels[c.status]}${c.closed_at ? ` ${day(c.closed_at)}` : ''}`,
+      filerLabels[c.filed_by],
+    ]),
+  });
 }
 
-export function complaintsListPage(o: { active: readonly Complaint[]; closed: readonly Complaint[]; deadlineDays: number; now: Date }): Page {
-  const overdue = o.active.filter((c) => isOverdue(c, o.now)).length;
+export function complaintsListPage(o: { active: PageSlice<Complaint>; overdue: number; closed: readonly Complaint[]; deadlineDays: number; now: Date }): Page {
+  const overdue = o.overdue;
   return {
     audience: 'dpo',
     title: 'Complaints',
     body: html`<section class="console complaints">${crumbs()}<h1>Complaints</h1>
 <p>Reports that the shop is not keeping its privacy policy, sent on the <a href="/privacy/complaint">complaint form</a>. Each is answered within ${o.deadlineDays} days of receipt.</p>
 ${overdue ? html`<p class="notice" role="status"><strong class="complaint-overdue">${overdue} overdue</strong>: past the deadline without an answer.</p>` : ''}
-${casesTable('Open complaints: waiting for an answer first, then by deadline', o.active, o.now)}
+${casesTable('Open complaints: waiting for an answer first, then by deadline', o.active.items, o.now)}
+${pagination({ page: o.active.page, pageCount: o.active.pageCount, href: (n) => `/staff/dpo/complaints?page=${n}` })}
 <h2>Recently closed</h2>
 ${casesTable('The latest closed complaints', o.closed, o.now)}
 </section>`,

@@ -7,9 +7,11 @@ import type { Db } from '../../platform/db/database.ts';
 import type { Actor } from '../../privacy/index.ts';
 import { formErrors, formRoute, validationProblem } from '../../web/form-handling.ts';
 import type { FormState } from '../../web/form.ts';
+import { redirectWithFlash, registerFlashes } from '../../web/flash.ts';
 import { sendPage } from '../../web/page.ts';
+import { pageOf, pageQuery } from '../../web/pagination.ts';
 import type { RightsDeps } from '../deps.ts';
-import { complaintByNumber, listComplaints } from './cases.ts';
+import { complaintByNumber, isOverdue, listComplaints } from './cases.ts';
 import { readCaseFile } from './case-file.ts';
 import { complaintCasePage, complaintsListPage } from './console-pages.ts';
 import { closeComplaint, noteOnComplaint, reopenComplaint, replyToComplaint } from './handling.ts';
@@ -17,19 +19,21 @@ import { message, messageFromInput } from './input.ts';
 
 const loose = { type: 'string', maxLength: 20_000 } as const;
 const numberParams = { type: 'object', required: ['number'], properties: { number: { type: 'string', pattern: '^K-[0-9]{6,12}$' } } } as const;
+// What the case page says after each command, carried across the redirect as a flash code.
 const doneNotices = {
-  replied: 'The answer is on its way to the person; the complaint is answered.',
-  noted: 'The note is added.',
-  closed: 'The complaint is closed.',
-  reopened: 'The complaint is open again, with a new deadline.',
+  'complaints.replied': 'The answer is on its way to the person; the complaint is answered.',
+  'complaints.noted': 'The note is added.',
+  'complaints.closed': 'The complaint is closed.',
+  'complaints.reopened': 'The complaint is open again, with a new deadline.',
 } as const;
-type Done = keyof typeof doneNotices;
-const caseQuery = { type: 'object', properties: { done: { type: 'string', enum: Object.keys(doneNotices) } } } as const;
+type Done = 'replied' | 'noted' | 'closed' | 'reopened';
+const COMPLAINTS_PER_PAGE = 50;
 
 type Params = { Params: { number: string } };
 
 export async function complaintConsoleRoutes(app: FastifyInstance, deps: RightsDeps): Promise<void> {
   const { accounts } = app;
+  registerFlashes(app, doneNotices);
   const dpo = (request: FastifyRequest, reply: FastifyReply) => accounts.staffPage(request, reply, { roles: ['dpo'] });
   const actorOf = (session: ActiveSession): Actor => session.actor;
   const state =
@@ -41,18 +45,22 @@ export async function complaintConsoleRoutes(app: FastifyInstance, deps: RightsD
     return sendPage(request, reply, complaintCasePage({ file, state: s, staffId: session.user.id, now: deps.now(), ...(notice ? { notice } : {}) }), status);
   };
 
-  app.get('/staff/dpo/complaints', { schema: { hide: true } }, async (request, reply) => {
+  app.get<{ Querystring: { page: number } }>('/staff/dpo/complaints', { schema: { hide: true, querystring: pageQuery } }, async (request, reply) => {
     const session = await dpo(request, reply);
     if (!session) return reply;
     const { active, closed } = await listComplaints(app.db);
-    return sendPage(request, reply, complaintsListPage({ active, closed, deadlineDays: deps.config.rights.deadlineDays, now: deps.now() }));
+    const page = pageOf(active, request.query.page, COMPLAINTS_PER_PAGE);
+    return sendPage(
+      request,
+      reply,
+      complaintsListPage({ active: page, overdue: active.filter((c) => isOverdue(c, deps.now())).length, closed, deadlineDays: deps.config.rights.deadlineDays, now: deps.now() }),
+    );
   });
 
-  app.get<Params & { Querystring: { done?: Done } }>('/staff/dpo/complaints/:number', { schema: { hide: true, params: numberParams, querystring: caseQuery } }, async (request, reply) => {
+  app.get<Params>('/staff/dpo/complaints/:number', { schema: { hide: true, params: numberParams } }, async (request, reply) => {
     const session = await dpo(request, reply);
     if (!session) return reply;
-    const done = request.query.done;
-    return casePage(request, reply, session, request.params.number, state(request, reply)(), done ? doneNotices[done] : undefined);
+    return casePage(request, reply, session, request.params.number, state(request, reply)());
   });
 
   /** One command on a case: run in a transaction, then back to the case; a problem shows the case with it named. */
@@ -68,7 +76,7 @@ export async function complaintConsoleRoutes(app: FastifyInstance, deps: RightsD
         if (problem) throw problem;
         const text = field ? messageFromInput(field, typed) : '';
         await app.db.transaction().execute((trx) => run(trx, number, actorOf(session), text));
-        return reply.redirect(`/staff/dpo/complaints/${number}?done=${done}`, 303);
+        return redirectWithFlash(reply, `/staff/dpo/complaints/${number}`, `complaints.${done}`);
       } catch (err) {
         const { errors, status } = formErrors(err);
         // The text is given back whole (the form kit's formValues keeps 300 characters of a field).

@@ -97,7 +97,7 @@ testEachDatabase('[P002-24] the complaint pages are the privacy officer’s: oth
   const list = await dpo.get('/staff/dpo/complaints');
   assert.match(list.body, /<strong class="complaint-overdue">1 overdue<\/strong>/);
   assert.ok(list.body.indexOf(number) < list.body.indexOf(newer), 'the overdue case comes first');
-  assert.match(list.body, new RegExp(`${number}</a></td><td>[0-9-]+</td><td>[0-9-]+ <strong class="complaint-overdue">overdue</strong>`));
+  assert.match(list.body, new RegExp(`${number}</a></th><td data-label="Received">[0-9-]+</td><td data-label="Answer due">[0-9-]+ <strong class="complaint-overdue">overdue</strong>`));
   assert.ok(!new RegExp(`${newer}</a></td><td>[0-9-]+</td><td>[0-9-]+ <strong`).test(list.body), 'a case within its deadline is not flagged');
 
   await dpo.get(`/staff/dpo/complaints/${number}`);

@@ -4,7 +4,7 @@
 // plain column. Who may: the privacy officer and support (the roles with the data-rights purpose).
 import { usersOfSubjects } from '../../accounts/index.ts';
 import type { Db } from '../../platform/db/database.ts';
-import { AppError, validationError } from '../../platform/errors.ts';
+import { AppError, checkFields, validationError } from '../../platform/errors.ts';
 import type { Actor, StaffRole, ConsentChannel } from '../../privacy/index.ts';
 import { choicesOf } from '../centre/pages.ts';
 import { deactivate } from '../deactivation.ts';
@@ -81,13 +81,26 @@ export interface EnteredRequest {
   matched: boolean;
 }
 
+/** A new request's note, email and channel, every failure at once. */
+export function checkRequestFields(input: { email: string; channel: string; note?: string }): { note: string | null; email: string } {
+  let note: string | null = null;
+  const email = input.email.trim();
+  checkFields([
+    () => (note = checkNote(input.note)),
+    () => {
+      if (email.length < 3 || email.length > 254 || !email.includes('@')) throw validationError('email', 'must be the email address of the person the request is about');
+    },
+    () => {
+      if (input.channel === 'web') throw validationError('channel', 'a request from the website is made in the privacy centre');
+    },
+  ]);
+  return { note, email };
+}
+
 /** A request received by email, phone or post about the person with this email address. */
 export async function enterRequest(deps: RightsDeps, db: Db, input: { kind: RequestKind; email: string; channel: RequestChannel; note?: string; staff: StaffMember }): Promise<EnteredRequest> {
   const actor = actorOf(input.staff);
-  const note = checkNote(input.note);
-  const email = input.email.trim();
-  if (email.length < 3 || email.length > 254 || !email.includes('@')) throw validationError('email', 'must be the email address of the person the request is about');
-  if (input.channel === 'web') throw validationError('channel', 'a request from the website is made in the privacy centre');
+  const { note, email } = checkRequestFields(input);
   const subjects = await deps.kernel.findSubjects(db, { category: EMAIL, value: email, actor, purpose: RIGHTS_PURPOSE });
   // The account is the person's main record; a correspondent without an account comes next.
   const subject = (await usersOfSubjects(db, subjects, 'customer'))[0]?.subject_id ?? subjects[0] ?? null;

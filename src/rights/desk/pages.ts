@@ -3,7 +3,10 @@
 // request number only; their data shows only where staff need it, read through the kernel.
 import type { PersonalItem, DataMap } from '../../privacy/index.ts';
 import { form, errorSummary, input, select, textarea, type FormState } from '../../web/form.ts';
+import { confirmDialog } from '../../web/confirm.ts';
 import type { Page } from '../../web/page.ts';
+import { type PageSlice, pagination } from '../../web/pagination.ts';
+import { table } from '../../web/table.ts';
 import { html, type SafeHtml } from '../../web/template.ts';
 import { refLabel, valueText } from '../centre/values.ts';
 import { categoryLabel } from '../policy/plain-words.ts';
@@ -41,26 +44,46 @@ function deadline(r: RightsRequest, now: Date): SafeHtml {
   return isOverdue(r, now) ? html`<strong class="overdue">${day(r.due_at)}: overdue</strong>` : html`${day(r.due_at)}`;
 }
 
-export function requestsPage(o: { open: readonly RightsRequest[]; closed: readonly RightsRequest[]; now: Date; notice?: string }): Page {
-  const rows = (
-    list: readonly RightsRequest[],
-    label: string,
-  ) => html`<div class="table-scroll" tabindex="0" role="region" aria-label="${label}"><table><thead><tr><th scope="col">Request</th><th scope="col">What</th><th scope="col">Came by</th><th scope="col">Received</th><th scope="col">Answer by</th><th scope="col">State</th></tr></thead>
-<tbody>${list.map((r) => html`<tr><td><a href="/staff/requests/${r.number}">${r.number}</a></td><td>${kindLabels[r.kind]}</td><td>${channelWords[r.channel]}</td><td>${day(r.received_at)}</td><td>${deadline(r, o.now)}</td><td>${r.outcome ? outcomeWords[r.outcome] : statusWords[r.status]}</td></tr>`)}</tbody></table></div>`;
-  const overdue = o.open.filter((r) => isOverdue(r, o.now)).length;
+const REQUEST_COLUMNS = [{ label: 'Request' }, { label: 'What' }, { label: 'Came by' }, { label: 'Received' }, { label: 'Answer by' }, { label: 'State' }];
+
+export function requestsPage(o: { open: PageSlice<RightsRequest>; openCount: number; overdue: number; closed: readonly RightsRequest[]; now: Date; notice?: string }): Page {
+  const rows = (list: readonly RightsRequest[]) =>
+    list.map((r) => [
+      html`<a href="/staff/requests/${r.number}">${r.number}</a>`,
+      kindLabels[r.kind],
+      channelWords[r.channel],
+      day(r.received_at),
+      deadline(r, o.now),
+      r.outcome ? outcomeWords[r.outcome] : statusWords[r.status],
+    ]);
   return {
     audience: 'staff',
     title: 'Data-subject requests',
     body: html`<section class="console"><h1>Data-subject requests</h1>
 ${o.notice ? html`<p class="notice" role="status">${o.notice}</p>` : ''}
-<p>Every request a person makes about their data, with its legal deadline. ${overdue ? html`<strong class="overdue">${overdue} overdue.</strong>` : 'None is overdue.'}</p>
+<p>Every request a person makes about their data, with its legal deadline. ${o.overdue ? html`<strong class="overdue">${o.overdue} overdue.</strong>` : 'None is overdue.'}</p>
 <p><a class="button" href="/staff/requests/new">Enter a request received by email, phone or post</a></p>
-<h2>Open (${o.open.length})</h2>
-${o.open.length ? rows(o.open, 'Open requests') : html`<p>No open request.</p>`}
+<h2>Open (${o.openCount})</h2>
+${table({ caption: 'Open requests, oldest first', hideCaption: true, columns: REQUEST_COLUMNS, rows: rows(o.open.items), empty: 'No open request.' })}
+${pagination({ page: o.open.page, pageCount: o.open.pageCount, href: (n) => `/staff/requests?page=${n}` })}
 <h2>Recently closed</h2>
-${o.closed.length ? rows(o.closed, 'Closed requests') : html`<p>None yet.</p>`}
+${table({ caption: 'Recently closed requests', hideCaption: true, columns: REQUEST_COLUMNS, rows: rows(o.closed), empty: 'None yet.' })}
 <p><a href="/staff/dpo">Privacy officer</a> · <a href="/staff">Console</a></p></section>`,
   };
+}
+
+/** Asked before a deletion is carried out: it cannot be undone once the data is erased. */
+export function confirmDeletionPage(r: RightsRequest, csrf: string): Page {
+  return confirmDialog({
+    audience: 'staff',
+    title: `Delete the account of request ${r.number}?`,
+    consequence: 'The account is closed at once, open orders are cancelled, recipients are told, and then all of the person’s data is erased. Once erased it cannot be brought back.',
+    action: `/staff/requests/${r.number}/carry-out`,
+    csrf,
+    confirmLabel: 'Delete the account and all data',
+    cancelHref: `/staff/requests/${r.number}`,
+    danger: true,
+  });
 }
 
 const labels = { kind: 'What the person asks', email: 'Their email address', channel: 'How the request came', note: 'Note (optional)' };

@@ -6,9 +6,12 @@ import { staffRolesOf } from '../../accounts/index.ts';
 import { orderNumbers } from '../../commerce/orders/index.ts';
 import { AppError, validationError } from '../../platform/errors.ts';
 import { selfActor, systemActor, type PersonalItem } from '../../privacy/index.ts';
-import { formRoute, formErrors, handleForm, validationProblem, emptyBody, textForm } from '../../web/form-handling.ts';
+import { formRoute, formErrors, handleForm, validationProblem, emptyBody, textForm, textOf } from '../../web/form-handling.ts';
 import type { FormState } from '../../web/form.ts';
+import { CONFIRM_FIELD, isConfirmed } from '../../web/confirm.ts';
+import { redirectWithFlash, registerFlashes } from '../../web/flash.ts';
 import { sendPage } from '../../web/page.ts';
+import { pageOf, pageQuery } from '../../web/pagination.ts';
 import { html } from '../../web/template.ts';
 import { orderIdsOf } from '../centre/values.ts';
 import { correct, isCorrectable, valueFromInput } from '../correction.ts';
@@ -18,10 +21,10 @@ import { buildExport, exportFileName } from '../export.ts';
 import { exportPage } from '../export-page.ts';
 import { requestOfLink } from '../links.ts';
 import { RIGHTS_PURPOSE } from '../mail.ts';
-import { closeRequest, eventsOf, kindLabels, listRequests, rejectRequest, requestById, requestByNumber, verifyRequest, type RightsRequest } from '../requests.ts';
+import { closeRequest, eventsOf, isOverdue, kindLabels, listRequests, rejectRequest, requestById, requestByNumber, verifyRequest, type RightsRequest } from '../requests.ts';
 import { evidenceKinds, rejectionOutcomes, requestChannels, requestKinds, type EvidenceKind, type RequestChannel, type RequestKind } from '../tables.ts';
-import { addNote, carryOut, DESK_ROLES, enterRequest, mailVerification, notesOf, type StaffMember } from './commands.ts';
-import { confirmRequestPage, newRequestPage, personDataPage, requestConfirmedPage, requestPage, requestsPage, yourDataLinkPage } from './pages.ts';
+import { addNote, carryOut, checkRequestFields, DESK_ROLES, enterRequest, mailVerification, notesOf, type StaffMember } from './commands.ts';
+import { confirmDeletionPage, confirmRequestPage, newRequestPage, personDataPage, requestConfirmedPage, requestPage, requestsPage, yourDataLinkPage } from './pages.ts';
 
 type Body = Record<string, string>;
 const numberParams = { type: 'object', required: ['number'], properties: { number: { type: 'string', pattern: '^R-[0-9]{6,12}$' } } } as const;
@@ -38,9 +41,11 @@ const newBody = {
   },
 } as const;
 const CORRECTABLE = ['user.name', 'user.contact.address', 'user.contact.phone_number'];
+const REQUESTS_PER_PAGE = 50;
 
 export async function deskRoutes(app: FastifyInstance, deps: RightsDeps): Promise<void> {
   const { accounts } = app;
+  registerFlashes(app, { 'rights.request-entered': 'Recorded. The person is mailed a link to confirm the request is theirs.' });
   const now = () => deps.now();
   const state =
     (request: FastifyRequest, reply: FastifyReply) =>
@@ -66,9 +71,21 @@ export async function deskRoutes(app: FastifyInstance, deps: RightsDeps): Promis
     return sendPage(request, reply, page, status);
   };
 
-  app.get('/staff/requests', { schema: { hide: true } }, async (request, reply) => {
+  const listPage = async (page: number, notice?: string) => {
+    const open = await listRequests(app.db, { open: true });
+    return requestsPage({
+      open: pageOf(open, page, REQUESTS_PER_PAGE),
+      openCount: open.length,
+      overdue: open.filter((r) => isOverdue(r, now())).length,
+      closed: await listRequests(app.db, { open: false, limit: 50 }),
+      now: now(),
+      ...(notice ? { notice } : {}),
+    });
+  };
+
+  app.get<{ Querystring: { page: number } }>('/staff/requests', { schema: { hide: true, querystring: pageQuery } }, async (request, reply) => {
     if (!(await staffOf(request, reply))) return reply;
-    return sendPage(request, reply, requestsPage({ open: await listRequests(app.db, { open: true }), closed: await listRequests(app.db, { open: false, limit: 50 }), now: now() }));
+    return sendPage(request, reply, await listPage(request.query.page));
   });
 
   app.get('/staff/requests/new', { schema: { hide: true } }, async (request, reply) => {
@@ -79,33 +96,41 @@ export async function deskRoutes(app: FastifyInstance, deps: RightsDeps): Promis
   app.post('/staff/requests/new', formRoute(newBody), async (request, reply) => {
     const staff = await staffOf(request, reply);
     if (!staff) return reply;
-    return handleForm(request, reply, state(request, reply), ['kind', 'email', 'channel', 'note'], newRequestPage, async () => {
-      const body = request.body as Body;
-      const entered = await app.db
-        .transaction()
-        .execute((trx) => enterRequest(deps, trx, { kind: body.kind as RequestKind, email: body.email!, channel: body.channel as RequestChannel, ...(body.note ? { note: body.note } : {}), staff }));
-      if (!entered.matched) {
-        const page = requestsPage({
-          open: await listRequests(app.db, { open: true }),
-          closed: await listRequests(app.db, { open: false, limit: 50 }),
-          now: now(),
-          notice: `We hold no data under that address. Request ${entered.request.number} is recorded as answered: tell the person we hold nothing about them.`,
-        });
-        return sendPage(request, reply, page);
-      }
-      return reply.redirect(`/staff/requests/${entered.request.number}?entered=1`, 303);
-    });
+    return handleForm(
+      request,
+      reply,
+      state(request, reply),
+      ['kind', 'email', 'channel', 'note'],
+      newRequestPage,
+      async () => {
+        const body = request.body as Body;
+        const entered = await app.db
+          .transaction()
+          .execute((trx) => enterRequest(deps, trx, { kind: body.kind as RequestKind, email: body.email!, channel: body.channel as RequestChannel, ...(body.note ? { note: body.note } : {}), staff }));
+        if (!entered.matched) {
+          const notice = `We hold no data under that address. Request ${entered.request.number} is recorded as answered: tell the person we hold nothing about them.`;
+          return sendPage(request, reply, await listPage(1, notice));
+        }
+        return redirectWithFlash(reply, `/staff/requests/${entered.request.number}`, 'rights.request-entered');
+      },
+      () => checkRequestFields({ email: textOf(request.body, 'email'), channel: textOf(request.body, 'channel'), note: textOf(request.body, 'note') }),
+    );
   });
 
-  app.get<{ Params: { number: string }; Querystring: { entered?: string } }>('/staff/requests/:number', { schema: { hide: true, params: numberParams } }, async (request, reply) => {
+  app.get<{ Params: { number: string } }>('/staff/requests/:number', { schema: { hide: true, params: numberParams } }, async (request, reply) => {
     const staff = await staffOf(request, reply);
     if (!staff) return reply;
     const r = await requestByNumber(app.db, request.params.number);
-    return show(request, reply, r, staff, request.query.entered ? { notice: 'Recorded. The person is mailed a link to confirm the request is theirs.' } : {});
+    return show(request, reply, r, staff);
   });
 
   // What each step's form carries (the others carry only their CSRF field).
-  const stepBodies: Record<string, object> = { evidence: textForm({ evidence: 40 }), reject: textForm({ outcome: 40 }), note: textForm({ note: 10_000 }) };
+  const stepBodies: Record<string, object> = {
+    evidence: textForm({ evidence: 40 }),
+    reject: textForm({ outcome: 40 }),
+    note: textForm({ note: 10_000 }),
+    'carry-out': textForm({ [CONFIRM_FIELD]: 1 }),
+  };
 
   /** One step on a request: `work` runs in a transaction; a client error shows the request again with it. */
   const step = (path: string, work: (trx: import('../../platform/db/database.ts').Db, r: RightsRequest, staff: StaffMember, body: Body) => Promise<string>) =>
@@ -118,6 +143,10 @@ export async function deskRoutes(app: FastifyInstance, deps: RightsDeps): Promis
         const r = await requestByNumber(app.db, request.params.number);
         try {
           if (validationProblem(request)) throw validationProblem(request);
+          // Erasing cannot be undone: the first post of a deletion asks first.
+          if (path === 'carry-out' && r.kind === 'deletion' && r.status === 'open' && !isConfirmed(request.body)) {
+            return sendPage(request, reply, confirmDeletionPage(r, accounts.formToken(request, reply)));
+          }
           const notice = await app.db.transaction().execute(async (trx) => work(trx, await requestById(trx, r.id, true), staff, (request.body ?? {}) as Body));
           return show(request, reply, await requestById(app.db, r.id), staff, { notice });
         } catch (err) {

@@ -4,6 +4,8 @@
 import type { DataMap, Notice } from '../../privacy/index.ts';
 import { form } from '../../web/form.ts';
 import type { Page } from '../../web/page.ts';
+import { type PageSlice, pagination } from '../../web/pagination.ts';
+import { table } from '../../web/table.ts';
 import { html } from '../../web/template.ts';
 import { categoryLabel } from '../policy/plain-words.ts';
 
@@ -16,7 +18,7 @@ const channels = [
   ['other', 'another way'],
 ] as const;
 
-export function noticesPage(o: { notices: readonly Notice[]; orders: ReadonlyMap<string, string>; map: DataMap; askable: ReadonlySet<string>; csrf: string; notice?: string }): Page {
+export function noticesPage(o: { notices: PageSlice<Notice>; orders: ReadonlyMap<string, string>; map: DataMap; askable: ReadonlySet<string>; csrf: string; notice?: string }): Page {
   return {
     audience: 'dpo',
     title: 'Notices to recipients',
@@ -24,15 +26,21 @@ export function noticesPage(o: { notices: readonly Notice[]; orders: ReadonlyMap
 ${o.notice ? html`<p class="notice" role="status">${o.notice}</p>` : ''}
 <p>Recipients that received a person’s data and must be told that it was erased or corrected. The payment processor is told through its API at once; the others wait here for you to pass the notice on. The notice names the orders and the kinds of data, never the person: look the order up with the recipient.</p>
 ${
-  o.notices.length
-    ? html`<div class="table-scroll" tabindex="0" role="region" aria-label="Notices not passed on yet, oldest first"><table><caption>Notices not passed on yet, oldest first</caption><thead><tr><th scope="col">Since</th><th scope="col">Recipient</th><th scope="col">Tell them to</th><th scope="col">Orders</th><th scope="col">Passed on</th></tr></thead>
-<tbody>${o.notices.map(
-        (n) => html`<tr><td>${when(n.at)}</td><td>${n.recipientName}${n.recipientRef ? ` (${n.recipientRef})` : ''}</td>
-<td>${n.kind === 'erasure' ? 'erase' : 'correct'}: ${n.categories.map((c) => (o.map.categories.get(c) ? categoryLabel(o.map.categories.get(c)!) : c)).join(', ')}</td>
-<td>${n.orders.map((id) => o.orders.get(id) ?? '—').join(', ') || '—'}</td>
-<td>${form({ action: `/staff/dpo/notices/${n.id}`, csrf: o.csrf, className: 'inline-form' }, html`<label class="visually-hidden" for="channel-${n.id}">How</label><select id="channel-${n.id}" name="channel">${channels.map(([v, l]) => html`<option value="${v}">${l}</option>`)}</select> <button type="submit">Passed on</button>`)}
-${o.askable.has(n.recipient) ? html`${form({ action: `/staff/dpo/notices/${n.id}/ask-again`, csrf: o.csrf, className: 'inline-form' }, html`<button type="submit">Ask again through their API</button>`)}` : ''}</td></tr>`,
-      )}</tbody></table></div>`
+  o.notices.items.length
+    ? html`${table({
+        caption: 'Notices not passed on yet, oldest first',
+        rowHeaders: false,
+        columns: [{ label: 'Since' }, { label: 'Recipient' }, { label: 'Tell them to' }, { label: 'Orders' }, { label: 'Passed on' }],
+        rows: o.notices.items.map((n) => [
+          when(n.at),
+          `${n.recipientName}${n.recipientRef ? ` (${n.recipientRef})` : ''}`,
+          `${n.kind === 'erasure' ? 'erase' : 'correct'}: ${n.categories.map((c) => (o.map.categories.get(c) ? categoryLabel(o.map.categories.get(c)!) : c)).join(', ')}`,
+          n.orders.map((id) => o.orders.get(id) ?? '—').join(', ') || '—',
+          html`${form({ action: `/staff/dpo/notices/${n.id}`, csrf: o.csrf, className: 'inline-form' }, html`<label class="visually-hidden" for="channel-${n.id}">How</label><select id="channel-${n.id}" name="channel">${channels.map(([v, l]) => html`<option value="${v}">${l}</option>`)}</select> <button type="submit">Passed on</button>`)}
+${o.askable.has(n.recipient) ? form({ action: `/staff/dpo/notices/${n.id}/ask-again`, csrf: o.csrf, className: 'inline-form' }, html`<button type="submit">Ask again through their API</button>`) : ''}`,
+        ]),
+      })}
+${pagination({ page: o.notices.page, pageCount: o.notices.pageCount, href: (n) => `/staff/dpo/notices?page=${n}` })}`
     : html`<p>Every notice has been passed on.</p>`
 }
 <p><a href="/staff/dpo">Privacy officer</a></p></section>`,

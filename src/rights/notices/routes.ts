@@ -5,31 +5,35 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { orderNumbers } from '../../commerce/orders/index.ts';
 import { AppError, validationError } from '../../platform/errors.ts';
 import { type Actor, deliveryChannels, type DeliveryChannel } from '../../privacy/index.ts';
+import { redirectWithFlash, registerFlashes } from '../../web/flash.ts';
 import { sendPage } from '../../web/page.ts';
+import { pageOf, pageQuery } from '../../web/pagination.ts';
 import { holderContext, type RightsDeps } from '../deps.ts';
 import { noticesPage } from './page.ts';
 
+const NOTICES_PER_PAGE = 50;
 const params = { type: 'object', required: ['id'], properties: { id: { type: 'string', format: 'uuid' } } } as const;
 
 export async function noticeRoutes(app: FastifyInstance, deps: RightsDeps): Promise<void> {
   const { accounts } = app;
+  registerFlashes(app, { 'rights.notice-passed-on': 'Recorded as passed on.', 'rights.notice-asked-again': 'The recipient was asked again through its API and accepted.' });
   const dpo = async (request: FastifyRequest, reply: FastifyReply): Promise<Actor | null> => {
     const session = await accounts.staffPage(request, reply, { roles: ['dpo'] });
     return session ? session.actor : null;
   };
   const askable = () => new Set(deps.holders().flatMap((h) => (h.retell ? (h.recipients ?? []) : [])));
-  const show = async (request: FastifyRequest, reply: FastifyReply, actor: Actor, notice?: string, status = 200) => {
-    const notices = await deps.kernel.pendingNotices(app.db, actor);
+  const show = async (request: FastifyRequest, reply: FastifyReply, actor: Actor, notice?: string, status = 200, page = 1) => {
+    const notices = pageOf(await deps.kernel.pendingNotices(app.db, actor), page, NOTICES_PER_PAGE);
     const orders = await orderNumbers(
       app.db,
-      notices.flatMap((n) => n.orders),
+      notices.items.flatMap((n) => n.orders),
     );
     return sendPage(request, reply, noticesPage({ notices, orders, map: deps.kernel.map, askable: askable(), csrf: accounts.formToken(request, reply), ...(notice ? { notice } : {}) }), status);
   };
 
-  app.get('/staff/dpo/notices', { schema: { hide: true } }, async (request, reply) => {
+  app.get<{ Querystring: { page: number } }>('/staff/dpo/notices', { schema: { hide: true, querystring: pageQuery } }, async (request, reply) => {
     const actor = await dpo(request, reply);
-    return actor ? show(request, reply, actor) : reply;
+    return actor ? show(request, reply, actor, undefined, 200, request.query.page) : reply;
   });
 
   app.post<{ Params: { id: string } }>('/staff/dpo/notices/:id', { schema: { hide: true, params, body: textForm({ channel: 20 }) } }, async (request, reply) => {
@@ -38,7 +42,7 @@ export async function noticeRoutes(app: FastifyInstance, deps: RightsDeps): Prom
     const channel = String((request.body as Record<string, unknown> | undefined)?.channel ?? '');
     if (!(deliveryChannels as readonly string[]).includes(channel) || channel === 'api') throw validationError('channel', 'must be email, phone, post, portal or other');
     await app.db.transaction().execute((trx) => deps.kernel.recordNoticeDelivery(trx, { notice: request.params.id, channel: channel as DeliveryChannel, actor }));
-    return show(request, reply, actor, 'Recorded as passed on.');
+    return redirectWithFlash(reply, '/staff/dpo/notices', 'rights.notice-passed-on');
   });
 
   app.post<{ Params: { id: string } }>('/staff/dpo/notices/:id/ask-again', { schema: { hide: true, params, body: emptyBody } }, async (request, reply) => {
@@ -57,6 +61,6 @@ export async function noticeRoutes(app: FastifyInstance, deps: RightsDeps): Prom
       if (!(err instanceof AppError) || err.status < 500) throw err;
       return show(request, reply, actor, `Not done: ${err.message}`, err.status === 502 ? 502 : 503);
     }
-    return show(request, reply, actor, `${notice.recipientName} was asked again and accepted.`);
+    return redirectWithFlash(reply, '/staff/dpo/notices', 'rights.notice-asked-again');
   });
 }

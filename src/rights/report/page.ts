@@ -3,6 +3,7 @@
 // chain's verification on top. Counts only: nothing on it points at a person. Printable as is.
 import type { VerifyReport } from '../../privacy/index.ts';
 import type { Page } from '../../web/page.ts';
+import { table } from '../../web/table.ts';
 import { html, type SafeHtml } from '../../web/template.ts';
 import { promiseStatuses, type PolicyPromise, type PromiseCatalogue, type PromiseStatus } from './catalogue.ts';
 import { chainSection } from './chain-section.ts';
@@ -52,23 +53,25 @@ function statusCell(p: PolicyPromise, catalogue: PromiseCatalogue): SafeHtml {
 <p>Roadmap step ${p.roadmap}: ${catalogue.roadmap.get(p.roadmap ?? 0) ?? ''}.</p>`;
 }
 
-function promiseRow(p: PolicyPromise, view: ReportView): SafeHtml {
-  return html`<tr id="${p.id}">
-<th scope="row"><span class="promise-id">${p.id}</span> ${withCode(p.promise)}<span class="promise-outcome">Shows: ${withCode(p.outcome)}</span></th>
-<td data-label="How Custodian keeps it">${withCode(p.mechanism)}</td>
-<td data-label="Evidence now">${evidenceCell(p, view.figures)}</td>
-<td data-label="Status">${statusCell(p, view.catalogue)}</td>
-</tr>`;
+function promiseCells(p: PolicyPromise, view: ReportView): SafeHtml[] {
+  return [
+    html`<span class="promise-id">${p.id}</span> ${withCode(p.promise)}<span class="promise-outcome">Shows: ${withCode(p.outcome)}</span>`,
+    withCode(p.mechanism),
+    evidenceCell(p, view.figures),
+    statusCell(p, view.catalogue),
+  ];
 }
 
 function seedSection(seed: string, title: string, view: ReportView): SafeHtml {
   const promises = view.catalogue.promises.filter((p) => p.seed === seed);
   return html`<section id="seed-${seed}" aria-labelledby="seed-${seed}-title"><h2 id="seed-${seed}-title">Policy ${seed}: ${title}</h2>
-<table class="stack-table promise-table">
-<caption>The ${promises.length} promises of policy ${seed}</caption>
-<thead><tr><th scope="col">Promise and what it must show</th><th scope="col">How Custodian keeps it</th><th scope="col">Evidence now</th><th scope="col">Status</th></tr></thead>
-<tbody>${promises.map((p) => promiseRow(p, view))}</tbody>
-</table>
+${table({
+  caption: `The ${promises.length} promises of policy ${seed}`,
+  className: 'promise-table',
+  columns: [{ label: 'Promise and what it must show' }, { label: 'How Custodian keeps it' }, { label: 'Evidence now' }, { label: 'Status' }],
+  rows: promises.map((p) => promiseCells(p, view)),
+  rowIds: promises.map((p) => p.id),
+})}
 </section>`;
 }
 

@@ -8,6 +8,8 @@ import { savedListLimits } from '../saved.ts';
 import type { SavedListKind } from '../tables.ts';
 import type { Page } from './cart.ts';
 import { form } from '../../../web/form.ts';
+import { confirmDialog } from '../../../web/confirm.ts';
+import { table } from '../../../web/table.ts';
 
 export const savedListPaths: Record<SavedListKind, string> = { basket: '/account/baskets', gift: '/account/lists' };
 const titles: Record<SavedListKind, { many: string; one: string }> = {
@@ -71,15 +73,21 @@ ${problem(error)}
 ${
   list.lines.length === 0
     ? html`<p>This list is empty.</p>`
-    : html`<table><caption>Items</caption>
-<thead><tr><th scope="col">Item</th><th scope="col">SKU</th><th scope="col">Price</th><th scope="col">Quantity</th><th scope="col"><span class="visually-hidden">Remove</span></th></tr></thead>
-<tbody>${list.lines.map((l) => {
-        const v = variants.get(l.variantId);
-        const name = v ? (v.variant_name === 'Standard' ? v.product_name : `${v.product_name} (${v.variant_name})`) : 'An item no longer sold';
-        return html`<tr><th scope="row">${v && v.status === 'active' ? html`<a href="/products/${v.product_slug}">${name}</a>` : name}</th>
-<td>${v ? html`<code>${v.sku}</code>` : ''}</td><td>${v ? formatMoney(v.price_minor, v.currency) : ''}</td><td>${l.quantity}</td>
-<td>${postButton(`${base}/items/remove`, csrf, 'Remove', { variant_id: l.variantId })}</td></tr>`;
-      })}</tbody></table>`
+    : table({
+        caption: 'Items',
+        columns: [{ label: 'Item' }, { label: 'SKU' }, { label: 'Price', numeric: true }, { label: 'Quantity', numeric: true }, { label: 'Remove', hideLabel: true }],
+        rows: list.lines.map((l) => {
+          const v = variants.get(l.variantId);
+          const name = v ? (v.variant_name === 'Standard' ? v.product_name : `${v.product_name} (${v.variant_name})`) : 'An item no longer sold';
+          return [
+            v && v.status === 'active' ? html`<a href="/products/${v.product_slug}">${name}</a>` : name,
+            v ? html`<code>${v.sku}</code>` : '',
+            v ? formatMoney(v.price_minor, v.currency) : '',
+            l.quantity,
+            postButton(`${base}/items/remove`, csrf, 'Remove', { variant_id: l.variantId }),
+          ];
+        }),
+      })
 }
 <p>${list.lines.length ? postButton(`${base}/to-cart`, csrf, 'Put everything in my cart') : ''}
 ${cartItems > 0 ? postButton(`${base}/add-cart`, csrf, `Add my cart (${cartItems} ${cartItems === 1 ? 'item' : 'items'}) to this list`) : ''}</p>
@@ -96,4 +104,19 @@ ${form(
 ${postButton(`${base}/delete`, csrf, list.kind === 'basket' ? 'Delete this basket' : 'Delete this list')}
 </section>`,
   };
+}
+
+/** Asked before a saved basket or gift list is deleted: it cannot be brought back. */
+export function confirmDeletePage(list: SavedList, csrf: string): Page {
+  const what = list.kind === 'basket' ? 'basket' : 'gift list';
+  return confirmDialog({
+    audience: 'account',
+    title: `Delete the ${what} “${list.name}”?`,
+    consequence: `The ${what} and its ${list.lines.length} ${list.lines.length === 1 ? 'item' : 'items'} are deleted for good; your cart is not changed.`,
+    action: `${savedListPaths[list.kind]}/${list.id}/delete`,
+    csrf,
+    confirmLabel: `Delete the ${what}`,
+    cancelHref: `${savedListPaths[list.kind]}/${list.id}`,
+    danger: true,
+  });
 }

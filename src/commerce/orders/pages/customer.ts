@@ -1,6 +1,8 @@
 // The buyer's order pages under /account/orders: their order history, and one order with its
 // items, totals, status history, delivery details and who received their data for it (P002-04).
 import { formatMoney } from '../../../web/format.ts';
+import { type PageSlice, pagination } from '../../../web/pagination.ts';
+import { table } from '../../../web/table.ts';
 import { html } from '../../../web/template.ts';
 import type { DisclosureRecord } from '../../../privacy/index.ts';
 import type { OrderPersonal } from '../reads.ts';
@@ -8,20 +10,19 @@ import { statusLabels } from '../states.ts';
 import type { Order, OrderLine, OrderTransition } from '../tables.ts';
 import { day, historyTable, linesTable, moment, shippingSection, type Page } from './parts.ts';
 
-export function myOrdersPage(orders: Order[]): Page {
+export function myOrdersPage(orders: PageSlice<Order>): Page {
   return {
     audience: 'account',
     title: 'Your orders',
     body: html`<section class="orders"><h1>Your orders</h1>
-${
-  orders.length === 0
-    ? html`<p>You have no orders yet. <a href="/catalogue">Browse the catalogue</a>.</p>`
-    : html`<table><thead><tr><th scope="col">Order</th><th scope="col">Date</th><th scope="col">Status</th><th scope="col">Total</th></tr></thead>
-<tbody>${orders.map(
-        (o) =>
-          html`<tr><td><a href="/account/orders/${o.number}">${o.number}</a></td><td>${day(o.created_at)}</td><td>${statusLabels[o.status]}</td><td>${formatMoney(o.total_minor, o.currency)}</td></tr>`,
-      )}</tbody></table>`
-}
+${table({
+  caption: 'Your orders, newest first',
+  hideCaption: true,
+  columns: [{ label: 'Order' }, { label: 'Date' }, { label: 'Status' }, { label: 'Total', numeric: true }],
+  rows: orders.items.map((o) => [html`<a href="/account/orders/${o.number}">${o.number}</a>`, day(o.created_at), statusLabels[o.status], formatMoney(o.total_minor, o.currency)]),
+  empty: html`You have no orders yet. <a href="/catalogue">Browse the catalogue</a>.`,
+})}
+${pagination({ page: orders.page, pageCount: orders.pageCount, href: (n) => `/account/orders?page=${n}` })}
 <p><a href="/account">Back to your account</a></p></section>`,
   };
 }
@@ -42,11 +43,17 @@ function disclosuresSection(disclosures: DisclosureRecord[]): ReturnType<typeof 
 ${
   disclosures.length === 0
     ? html`<p>Nobody outside this shop has received your data for this order.</p>`
-    : html`<table><thead><tr><th scope="col">Recipient</th><th scope="col">What</th><th scope="col">When</th><th scope="col">Why</th></tr></thead>
-<tbody>${disclosures.map(
-        (d) =>
-          html`<tr><td>${d.recipientName}${d.recipientRef ? html` (${d.recipientRef})` : ''}</td><td>${d.categories.map((c) => categoryLabels[c] ?? c).join(', ')}</td><td>${moment(d.at)}</td><td>${d.basisLabel}</td></tr>`,
-      )}</tbody></table>`
+    : table({
+        caption: 'Who received my data for this order',
+        hideCaption: true,
+        columns: [{ label: 'Recipient' }, { label: 'What' }, { label: 'When' }, { label: 'Why' }],
+        rows: disclosures.map((d) => [
+          html`${d.recipientName}${d.recipientRef ? html` (${d.recipientRef})` : ''}`,
+          d.categories.map((c) => categoryLabels[c] ?? c).join(', '),
+          moment(d.at),
+          d.basisLabel,
+        ]),
+      })
 }</section>`;
 }
 
