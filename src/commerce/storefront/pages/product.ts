@@ -1,5 +1,6 @@
 // A product page: what it is, who makes it, where it sits in the shop, and the buy box (each
-// variant's price, SKU and availability, a quantity, "Add to cart") right under its name.
+// variant's price, SKU and availability, a quantity, "Add to cart") right under its name, before
+// the pictures, so a phone shows it on the first screen; wide screens put the pictures beside it.
 import { html, type SafeHtml } from '../../../web/template.ts';
 import type { ProductDetail, ProductKind } from '../../catalogue/index.ts';
 import type { CategoryTree } from '../category-tree.ts';
@@ -48,13 +49,15 @@ export function productPage(p: ProductDetail, tree: CategoryTree): SafeHtml {
 ${breadcrumbs(trail)}
 <h1>${p.name}</h1>
 <p class="meta">By <span class="vendor">${p.vendor.name}</span> ${kindBadge(p.kind)}</p>
-<div class="gallery">${productPicture(p.images[0] ?? null, '(min-width: 64rem) 40rem, 100vw', true)}${p.images.slice(1).map((i) => productPicture(i, '10rem'))}</div>
+<div class="product-top">
 ${buyBox({
   action: '/cart/add',
   csrfToken: CSRF_PLACEHOLDER,
   maxQuantity: MAX_QUANTITY,
   options: p.variants.map((v) => ({ id: v.id, name: v.name, sku: v.sku, minor: v.price_minor, currency: v.currency, stock: v.stock })),
 })}
+<div class="gallery">${productPicture(p.images[0] ?? null, '(min-width: 56rem) 36rem, 100vw', true)}${p.images.slice(1).map((i) => productPicture(i, '10rem'))}</div>
+</div>
 <h2>About this product</h2>
 <div class="description">${paragraphs(p.description)}</div>
 <p class="meta">${kindNotes[p.kind]}</p>
