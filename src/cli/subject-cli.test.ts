@@ -2,29 +2,21 @@
 // settings (the shop stopped, as the embedded database needs): export a customer's data, erase them,
 // list the requests; and `custodian blind-index rotate`.
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import { mkdtempSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { FormClient, signUpAndConfirm } from '../accounts/testing.ts';
 import { openDatabase } from '../platform/db/database.ts';
 import { migrate } from '../platform/db/migrate.ts';
 import { buildTestApp } from '../platform/testing/app.ts';
 import { testEachDatabase } from '../platform/testing/databases.ts';
 import { allMigrations } from '../modules.ts';
+import { cliInProcess, cliProcess } from './testing.ts';
 
-const main = fileURLToPath(new URL('./main.ts', import.meta.url));
+// Most commands run in this process through the CLI's runner; the first of each test starts the
+// operator's process (src/cli/testing.ts).
+const cli = cliInProcess;
 const person = { name: 'Orla Terminal', email: 'orla.terminal@example.com', password: 'granite-lantern-64-sparrow' };
-
-function cli(env: Record<string, string>, ...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  const { DATABASE_URL: _ignored, ...inherited } = process.env;
-  return new Promise((resolve) => {
-    execFile(process.execPath, [main, ...args], { env: { ...inherited, LOG_LEVEL: 'silent', SANDBOX_PROCESSOR_PORT: '0', ...env }, timeout: 300_000 }, (err, stdout, stderr) =>
-      resolve({ code: err ? (typeof err.code === 'number' ? err.code : -1) : 0, stdout, stderr }),
-    );
-  });
-}
 
 testEachDatabase(
   '[P000-12] `custodian subject export`, `subject erase` and `subject requests` answer a request from the terminal',
@@ -39,7 +31,7 @@ testEachDatabase(
     await app.close();
     if (database.engine === 'pglite') await handle.close();
 
-    const exported = await cli(env, 'subject', 'export', '--email', person.email, '--channel', 'post', '--json');
+    const exported = await cliProcess(env, 'subject', 'export', '--email', person.email, '--channel', 'post', '--json');
     assert.equal(exported.code, 0, exported.stderr);
     const doc = JSON.parse(exported.stdout) as { format: string; sections: { id: string; records: Record<string, unknown>[] }[] };
     assert.equal(doc.format, 'custodian-export/1');

@@ -1,11 +1,10 @@
-// The kernel's CLI commands as an operator runs them: a separate process on the shop's settings.
+// The kernel's CLI commands as an operator runs them, on the shop's settings (src/cli/testing.ts).
 import assert from 'node:assert/strict';
-import { execFile, execFileSync } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { cpSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { fileURLToPath } from 'node:url';
 import { sql } from 'kysely';
 import { parse } from 'yaml';
 import { openDatabase, pgliteDirFor, type DatabaseHandle } from '../platform/db/database.ts';
@@ -18,22 +17,16 @@ import { kernelInternals } from './internals.ts';
 import { sealAuditLog } from './audit/seal.ts';
 import { fideslangTaxonomy } from './datamap/taxonomy.ts';
 import { rewriteAuditChainFrom, testKernel } from './testing.ts';
+import { cliInProcess, cliProcess } from '../cli/testing.ts';
 
-const main = fileURLToPath(new URL('../cli/main.ts', import.meta.url));
-
-function cli(env: Record<string, string>, ...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  const { DATABASE_URL: _ignored, ...inherited } = process.env;
-  return new Promise((resolve) => {
-    execFile(process.execPath, [main, ...args], { env: { ...inherited, LOG_LEVEL: 'silent', ...env }, timeout: 90_000 }, (err, stdout, stderr) => {
-      resolve({ code: err ? (typeof err.code === 'number' ? err.code : -1) : 0, stdout, stderr });
-    });
-  });
-}
+// Most commands run in this process through the CLI's runner; the first of each test starts the
+// operator's process (src/cli/testing.ts).
+const cli = cliInProcess;
 
 test('`custodian datamap export --format fides` writes a document whose keys are all in the fideslang taxonomy or declared extensions', { timeout: 120_000 }, async () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'custodian-cli-fides-'));
   const out = join(dataDir, 'fides.yml');
-  const run = await cli({ DATA_DIR: dataDir }, 'datamap', 'export', '--format', 'fides', '--out', out);
+  const run = await cliProcess({ DATA_DIR: dataDir }, 'datamap', 'export', '--format', 'fides', '--out', out);
   assert.equal(run.code, 0, run.stderr);
   const doc = parse(readFileSync(out, 'utf8')) as Record<string, any[]>;
   const taxonomy = fideslangTaxonomy();
@@ -82,7 +75,7 @@ for (const engine of testEngines()) {
       await sealAuditLog(database.db, { anchorPath: join(dataDir, 'audit-head.json') });
       await database.close();
 
-      const good = await cli(env, 'audit', 'verify');
+      const good = await cliProcess(env, 'audit', 'verify');
       assert.equal(good.code, 0, good.stderr);
       assert.match(good.stdout, /The audit chain verifies/);
 
@@ -133,7 +126,7 @@ for (const engine of testEngines()) {
       for (let i = 0; i < 4; i++) await kernel.read(database.db, { subject, actor: staffActor('s', 'support'), purpose: 'support', categories: ['user.name'] });
       await database.close();
 
-      const sealed = await cli(shop.env, 'audit', 'verify', '--seal');
+      const sealed = await cliProcess(shop.env, 'audit', 'verify', '--seal');
       assert.equal(sealed.code, 0, sealed.stderr);
       assert.match(sealed.stdout, /Anchor .*audit-head\.json: link \d+ recorded .*, matches the database/);
       const anchor = JSON.parse(readFileSync(join(shop.dataDir, 'audit-head.json'), 'utf8')) as { seq: number; hash: string };
@@ -214,7 +207,7 @@ for (const engine of testEngines()) {
       await kernel.close();
       await database.close();
 
-      const early = await cli(shop.env, 'keys', 'drop');
+      const early = await cliProcess(shop.env, 'keys', 'drop');
       assert.notEqual(early.code, 0);
       assert.match(early.stderr, /2 data key\(s\) are still wrapped under a retired master key/);
       assert.match(readFileSync(shop.keyringPath, 'utf8'), new RegExp(first), 'nothing was dropped');
@@ -274,7 +267,7 @@ for (const engine of testEngines()) {
         cpSync(backup, pgliteDirFor(shop.dataDir), { recursive: true });
       }
 
-      const run = await cli(shop.env, 'erasures', 'reconcile');
+      const run = await cliProcess(shop.env, 'erasures', 'reconcile');
       assert.equal(run.code, 0, run.stderr);
       assert.match(run.stdout, /Completed 1 erasure/);
       const again = await cli(shop.env, 'erasures', 'reconcile');

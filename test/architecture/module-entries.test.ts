@@ -40,6 +40,7 @@ const KERNEL = 'src/privacy';
 /** Test helpers other modules' tests may import; production code may not. */
 export const TEST_HELPERS = [
   'src/accounts/testing.ts',
+  'src/cli/testing.ts',
   'src/commerce/cart/testing.ts',
   'src/commerce/orders/test-support.ts',
   'src/commerce/payments/testing.ts',
