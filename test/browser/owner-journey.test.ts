@@ -16,7 +16,7 @@ import { buildTestApp } from '../../src/platform/testing/app.ts';
 import { testEachDatabase } from '../../src/platform/testing/databases.ts';
 import { testActor } from '../../src/privacy/testing.ts';
 import { startTestSandbox, TEST_CARD, TEST_SANDBOX_SECRET } from '../../src/sandbox-processor/testing.ts';
-import { expectAccessible, launchBrowser } from './support.ts';
+import { expectAccessible, launchBrowser, withinSeconds } from './support.ts';
 
 async function freePort(): Promise<number> {
   const server = createServer();
@@ -36,10 +36,11 @@ testEachDatabase(
     const port = await freePort();
     const origin = `http://127.0.0.1:${port}`;
     const { app, config } = await buildTestApp(database, { SMTP_URL: sink.url, PUBLIC_URL: origin, SANDBOX_PROCESSOR_URL: sandbox.url, SANDBOX_PROCESSOR_SECRET: TEST_SANDBOX_SECRET });
-    t.after(() => app.close());
+    // Bounded, so a request stuck in the shop fails the test with its own error rather than a timeout.
+    t.after(() => withinSeconds(20, 'closing the shop', app.close()));
     const worker = testWorker(database, collectJobs(modules).handlers, { services: { config, privacy: app.privacy, wiring: app.wiring } });
     await worker.start();
-    t.after(() => worker.stop(5000));
+    t.after(() => withinSeconds(20, 'stopping the worker', worker.stop(5000)));
     await makeShop(database.db);
     const { link } = await database.db
       .transaction()
@@ -47,7 +48,7 @@ testEachDatabase(
     await app.listen({ port, host: '127.0.0.1' });
     sandbox.setWebhookUrl(`${origin}/payments/webhook/sandbox`);
     let browser: Browser | undefined;
-    t.after(() => browser?.close());
+    t.after(() => withinSeconds(20, 'closing the browser', browser?.close() ?? Promise.resolve()));
     browser = await launchBrowser();
 
     // The owner: password from the invitation, then the second factor from an authenticator.
@@ -152,6 +153,8 @@ testEachDatabase(
     await staff.waitForLoadState();
     assert.match((await staff.locator('main').textContent()) ?? '', /Refunded/);
   },
-  // PGlite only for now: on PostgreSQL this journey hung past its timeout in CI (2026-12-06); open in issue 13's note.
+  // PGlite only for now: on PostgreSQL this journey once hung past its timeout in CI (2026-12-06) and
+  // has not hung since in 10 runs on PostgreSQL (alone, 3 at once, in the full suite, pool of 1);
+  // every wait in it is now bounded so a recurrence names its step. Open in issue 13's note.
   { timeout: 300_000, engines: ['pglite'] },
 );

@@ -97,9 +97,23 @@ async function onCopy<T>(page: Page, viewport: { width: number; height: number }
     const copy = await context.newPage();
     await copy.route(url, (route) => route.fulfill({ status: 200, contentType: 'text/html; charset=utf-8', body: markup }));
     await copy.goto(url);
-    return await check(copy);
+    // evaluate() has no timeout of its own: a stuck check fails here, naming the page, instead of
+    // holding the test until the runner's timeout hides which step it was.
+    return await withinSeconds(60, `the in-page check of ${url}`, check(copy));
   } finally {
     await context.close();
+  }
+}
+
+export async function withinSeconds<T>(seconds: number, what: string, work: Promise<T>): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what} did not finish in ${seconds} s`)), seconds * 1000);
+  });
+  try {
+    return await Promise.race([work, late]);
+  } finally {
+    clearTimeout(timer);
   }
 }
 
