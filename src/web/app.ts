@@ -19,6 +19,7 @@ import type { Module, Wiring } from '../platform/module.ts';
 import { answerFrameworkError, registerErrorHandling, registerNotFoundHandler } from './error-handler.ts';
 import { parseQuery } from './query-parser.ts';
 import { readUpload } from './upload.ts';
+import { buildSerializer } from './serialization.ts';
 import { installValidation } from './validation.ts';
 import { collectRoutes } from './route-table.ts';
 import './fastify-types.ts';
@@ -68,6 +69,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     // A URL that cannot be decoded gets our error answer (without the URL echoed back), not Fastify's.
     frameworkErrors: answerFrameworkError,
     routerOptions: { querystringParser: parseQuery },
+    schemaController: { compilersFactory: { buildSerializer } },
   });
 
   app.decorate('config', config);

@@ -3,6 +3,8 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
+import { parsedOnce } from '../../platform/parse-once.ts';
+
 import { staffRoles, type StaffRole } from '../actors.ts';
 import { disclosureBases, isDisclosureBasis, isRecipientKind, type DisclosureBasis } from '../disclosure/bases.ts';
 import { PrivacySetupError } from '../refusals.ts';
@@ -26,6 +28,8 @@ import {
   type SubjectKind,
   type TaxonomyExtension,
 } from './types.ts';
+
+const parseYaml = (text: string): unknown => parse(text);
 
 const topLevelKeys = [
   'organization',
@@ -83,7 +87,7 @@ export function readDataMapFiles(dir: string): { raw: Raw; origin: Record<string
   for (const file of files) {
     let doc: unknown;
     try {
-      doc = parse(readFileSync(join(dir, file), 'utf8'));
+      doc = parsedOnce(readFileSync(join(dir, file), 'utf8'), parseYaml);
     } catch (err) {
       problems.add(file, `is not valid YAML (${(err as Error).message.split('\n')[0]})`);
       continue;

@@ -3,7 +3,11 @@
 // a catalogue with any problem stops the shop with every problem listed.
 import { readFileSync } from 'node:fs';
 import { parse } from 'yaml';
+import { parsedOnce } from '../../platform/parse-once.ts';
+
 import { AppError } from '../../platform/errors.ts';
+
+const parseYaml = (text: string): unknown => parse(text);
 
 export const promiseStatuses = ['kept', 'partial', 'not yet'] as const;
 export type PromiseStatus = (typeof promiseStatuses)[number];
@@ -50,7 +54,7 @@ const text = (value: unknown): value is string => typeof value === 'string' && v
 /** Parses and checks the catalogue's text; `evidenceProblem` says what is wrong with an evidence key, if anything. */
 export function parseCatalogue(source: string, evidenceProblem: (key: string) => string | null): PromiseCatalogue {
   const problems: string[] = [];
-  const doc = parse(source) as { roadmap?: Record<string, unknown>; seeds?: Record<string, unknown>; promises?: unknown[] } | null;
+  const doc = parsedOnce(source, parseYaml) as { roadmap?: Record<string, unknown>; seeds?: Record<string, unknown>; promises?: unknown[] } | null;
   const seeds = new Map(Object.entries(doc?.seeds ?? {}).filter((e): e is [string, string] => text(e[1])));
   const roadmap = new Map(Object.entries(doc?.roadmap ?? {}).flatMap(([step, title]) => (text(title) ? [[Number(step), title] as [number, string]] : [])));
   if (seeds.size === 0) problems.push('seeds: name each seed policy with its title');
