@@ -15,7 +15,7 @@ import { testEachDatabase } from '../../platform/testing/databases.ts';
 import { countAuditEntries, testActor } from '../../privacy/testing.ts';
 import type { FastifyInstance } from 'fastify';
 import { ordersDeps, orderRef } from './deps.ts';
-import { createOrder } from './orders.ts';
+import { createOrder, getOrder } from './orders.ts';
 import { ORDERS_PER_PAGE } from './staff-list.ts';
 import { pricedCart } from './test-support.ts';
 import { transitionOrder } from './transitions.ts';
@@ -164,6 +164,18 @@ testEachDatabase('the staff console runs the shop: dashboard figures, orders sea
     await app.privacy.flush();
     assert.equal(await countAuditEntries(db, { action: 'data.read', actorKind: 'staff', purpose: 'support' }), reads + 1, 'the page’s read is audited');
     assert.equal((await marketer.get(link.replace('support', 'newsletters'))).statusCode, 403);
+
+    // Cancelling an unpaid order asks too (it is final), saying nothing is refunded; only the confirmed post cancels.
+    const unpaid = await order(app, db, other);
+    await owner.get(`/staff/orders/${unpaid.number}`);
+    const asked = await owner.post(`/staff/orders/${unpaid.number}/transition`, { to: 'cancelled', reason: 'customer_request' });
+    assert.equal(asked.statusCode, 200);
+    assert.ok(asked.body.includes(`Cancel order ${unpaid.number}?`));
+    assert.match(asked.body, /nothing was paid, so nothing is refunded/);
+    assert.equal((await getOrder(db, unpaid.id))?.status, 'pending_payment');
+    const cancelled = await owner.post(`/staff/orders/${unpaid.number}/transition`, { to: 'cancelled', reason: 'customer_request', amount: '0.00', confirm: '1' });
+    assert.equal(cancelled.statusCode, 303, cancelled.body);
+    assert.equal((await getOrder(db, unpaid.id))?.status, 'cancelled');
   } finally {
     await app.close();
   }
