@@ -12,7 +12,7 @@ import type { DataMap } from './datamap/types.ts';
 import { recordConsent, type ConsentEntry, type ConsentRequest, type ConsentState } from './consent/ledger.ts';
 import { pendingConsentReviews, reviewConsent, type ConsentReview, type ReviewRequest } from './consent/reviews.ts';
 import { readConsentLedger, readConsentState, readDisclosures, readNotices, type LedgerReadRequest } from './ledger-reads.ts';
-import { readItems, writeItems, type PersonalRecord, type ReadRequest, type WriteRequest } from './store/items.ts';
+import { readItems, readManyItems, writeItems, type PersonalRecord, type ReadManyRequest, type ReadManyResult, type ReadRequest, type WriteRequest } from './store/items.ts';
 import { findSubjects, type LookupRequest } from './store/lookup.ts';
 import { syncPolicyVersions } from './store/policy-sync.ts';
 import { createSubject, setRestricted } from './store/subjects.ts';
@@ -63,6 +63,8 @@ export interface PrivacyKernel {
   createSubject(db: Db, request: { kind: string; actor: Actor; purpose: string }): Promise<string>;
   write(db: Db, request: WriteRequest): Promise<void>;
   read(db: Db, request: ReadRequest): Promise<PersonalRecord>;
+  /** Many people's items of the same categories in one statement, each checked and audited as `read` does; a refused item says why instead of throwing. */
+  readMany(db: Db, request: ReadManyRequest): Promise<ReadManyResult[]>;
   findSubjects(db: Db, request: LookupRequest): Promise<string[]>;
   /** Opted out of all communication or deactivated (P004-22); `reactivate` lifts it. */
   restrict(db: Db, request: { subject: string; actor: Actor }): Promise<void>;
@@ -171,6 +173,7 @@ export function kernelOf(ctx: KernelContext, region: string): PrivacyKernel {
       createSubject: mintedOnly(ctx, 'subject.create', (db, r) => createSubject(ctx, db, r)),
       write: mintedOnly(ctx, 'data.write', (db, r) => writeItems(ctx, db, r)),
       read: mintedOnly(ctx, 'data.read', (db, r) => readItems(ctx, db, r)),
+      readMany: mintedOnly(ctx, 'data.read', (db, r) => readManyItems(ctx, db, r)),
       findSubjects: mintedOnly(ctx, 'data.lookup', (db, r) => findSubjects(ctx, db, r)),
       restrict: mintedOnly(ctx, 'subject.restrict', (db, r) => setRestricted(ctx, db, { ...r, restricted: true })),
       reactivate: mintedOnly(ctx, 'subject.reactivate', (db, r) => setRestricted(ctx, db, { ...r, restricted: false })),
