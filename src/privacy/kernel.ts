@@ -25,7 +25,7 @@ import { dropRetiredMasterKeys, rewrapAll, rotateMasterKey } from './crypto/rota
 import { eraseSubject, reconcileErasures, type EraseResult } from './erasure.ts';
 import { pendingDisclosureRequests, type PendingDisclosureRequest } from './disclosure/pending.ts';
 import { decideDisclosure, disclose, requestDisclosure, type Disclosure, type DisclosureRecord, type DisclosureRequest } from './disclosure/disclose.ts';
-import { pendingNotices, recordDelivery, recordNotices, type DeliveryChannel, type Notice, type NoticeRequest } from './disclosure/notices.ts';
+import { pendingNotices, recordDelivery, recordNotices, type DeliveryChannel, type Notice, type NoticeRequest, type PendingNoticesRequest } from './disclosure/notices.ts';
 import { correctItem, type Correction, type CorrectionRequest } from './store/correct.ts';
 import { accessLog, type AccessLogEntry } from './audit/access-log.ts';
 import { privacyEvidence, type PrivacyEvidence } from './evidence.ts';
@@ -96,8 +96,8 @@ export interface PrivacyKernel {
   recordNoticeDelivery(db: Db, request: { notice: string; channel: DeliveryChannel; actor: Actor }): Promise<void>;
   /** The notices about one person, with their delivery (audited). */
   noticesOf(db: Db, request: LedgerReadRequest): Promise<Notice[]>;
-  /** Notices not yet delivered (DPO and owners; audited). */
-  pendingNotices(db: Db, actor: Actor): Promise<Notice[]>;
+  /** Notices not yet delivered, one page and how many there are (DPO and owners; audited). */
+  pendingNotices(db: Db, request: PendingNoticesRequest): Promise<{ items: Notice[]; total: number }>;
   /** Who looked at this person's data: their audit entries, actors by kind and role (audited). */
   accessLog(db: Db, request: { subject: string; actor: Actor }): Promise<AccessLogEntry[]>;
   /** The ledgers as counts for the promise report, nothing personal (DPO and owners; audited). */
@@ -191,7 +191,7 @@ export function kernelOf(ctx: KernelContext, region: string): PrivacyKernel {
       recordNotices: mintedOnly(ctx, 'notice.record', (db, r) => recordNotices(ctx, db, r)),
       recordNoticeDelivery: mintedOnly(ctx, 'notice.deliver', (db, r) => recordDelivery(ctx, db, r)),
       noticesOf: mintedOnly(ctx, 'notice.read', (db, r) => readNotices(ctx, db, r)),
-      pendingNotices: mintedActor(ctx, 'notice.list', (db, actor) => pendingNotices(ctx, db, actor)),
+      pendingNotices: mintedOnly(ctx, 'notice.list', (db, r) => pendingNotices(ctx, db, r)),
       accessLog: mintedOnly(ctx, 'audit.read', (db, r) => accessLog(ctx, db, r)),
       evidence: mintedActor(ctx, 'evidence.read', (db, actor) => privacyEvidence(ctx, db, actor)),
       erase: mintedOnly(ctx, 'subject.erase', (db, r) => eraseSubject(ctx, db, r)),
