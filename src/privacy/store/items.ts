@@ -184,19 +184,19 @@ export async function readManyItems(ctx: KernelContext, db: Db, request: ReadMan
   const refusals: AuditEntry[] = [];
   const asked: { n: number; subject: string; ref: string; entry: AuditEntry }[] = [];
   let checked: { purpose: Purpose; categories: string[] } | null = null;
-  request.items.forEach((item, n) => {
+  for (const [n, item] of request.items.entries()) {
     const access = checkAccess(ctx.map, { actor, purpose: purposeId, subjectId: item.subject, mode: 'read', categories: request.categories });
     const base = { actor, action: 'data.read' as const, subjectId: item.subject, purpose: purposeId, categories: access.categories, detail: {} };
     if (!access.ok) {
       refusals.push({ ...base, outcome: 'refused', detail: { reason: access.reason } });
       results[n] = { ok: false, reason: access.reason };
-      return;
+      continue;
     }
     checked = { purpose: access.purpose, categories: access.categories };
     asked.push({ n, subject: item.subject, ref: item.ref ?? '', entry: { ...base, outcome: 'ok' } });
-  });
+  }
 
-  const passed = checked as { purpose: Purpose; categories: string[] } | null;
+  const passed = checked;
   if (passed && asked.length) {
     const { purpose, categories } = passed;
     const conditions = conditionsOf(ctx, purpose, 'read');
