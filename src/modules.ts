@@ -14,7 +14,7 @@ import { ordersModule } from './commerce/orders/index.ts';
 import { idempotencyModule } from './platform/idempotency/index.ts';
 import { paymentsModule } from './commerce/payments/index.ts';
 import { brandModule } from './brand/index.ts';
-import { mediaModule } from './media/index.ts';
+import { imageUsesOf, mediaModule } from './media/index.ts';
 import { collectListeners, type Module, type Wiring } from './platform/module.ts';
 import { privacyModule, holdersOf } from './privacy/index.ts';
 import { makeRightsModule } from './rights/index.ts';
@@ -50,5 +50,5 @@ export const allMigrations = modules.flatMap((m) => m.migrations);
 
 /** What `modules` declare for one another, collected: `app.wiring` and `services.wiring` of their workers. */
 export function wiringOf(of: readonly Module[]): Wiring {
-  return { listeners: collectListeners(of), mailTemplates: mailTemplatesOf(of) };
+  return { listeners: collectListeners(of), mailTemplates: mailTemplatesOf(of), imageUses: imageUsesOf(of) };
 }

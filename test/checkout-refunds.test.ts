@@ -99,6 +99,52 @@ testEachDatabase('refunds: on the console staff type the amount in the currency,
   assert.equal(await count(database.db, 'payments_refunds'), 1);
 });
 
+testEachDatabase('refunds: cancelling a paid order on the console first states the order and the amount refunded and changes nothing; the confirmed post cancels and refunds', async (database, t) => {
+  const bed = await paymentsTestBed(database);
+  t.after(() => bed.close());
+  const { app } = bed;
+  const order = await paidCardOrder(bed, database.db);
+  const owner = await staffClient(app, database.db, { name: 'Cordelia Ravensworth', email: 'cordelia@shop.example', role: 'owner', password: 'granite-heron-58-waits-patiently' });
+  await owner.get(`/staff/orders/${order.number}`);
+  const before = { transitions: await count(database.db, 'orders_transitions'), outbox: await count(database.db, 'comms_outbox'), refunds: await count(database.db, 'payments_refunds') };
+  const cancel = (form: Record<string, string>) => owner.post(`/staff/orders/${order.number}/transition`, { to: 'cancelled', ...form });
+
+  // A missing reason is said at once, not after a confirmation.
+  const noReason = await cancel({ reason: '' });
+  assert.equal(noReason.statusCode, 400);
+  assert.match(noReason.body, /reason: is required to make an order cancelled/);
+
+  const total = `${(order.totalMinor / 100).toFixed(2)} USD`;
+  const asked = await cancel({ reason: 'out_of_stock' });
+  assert.equal(asked.statusCode, 200, asked.body);
+  assert.ok(asked.body.includes(`Cancel order ${order.number} and refund ${total}?`), asked.body);
+  assert.ok(asked.body.includes(`The order is cancelled and ${total} goes back to the buyer through the payment processor`));
+  assert.match(asked.body, /name="confirm" value="1"/);
+  assert.match(asked.body, /name="reason" value="out_of_stock"/);
+  assert.equal((await getOrder(database.db, order.orderId))!.status, 'paid', 'nothing moves before the confirmation');
+  assert.equal((await sandboxSession(bed, order.processorRef)).refunded_minor, 0);
+  assert.deepEqual({ transitions: await count(database.db, 'orders_transitions'), outbox: await count(database.db, 'comms_outbox'), refunds: await count(database.db, 'payments_refunds') }, before);
+
+  // A confirmation for an amount no longer open (a refund in between) asks again with the new amount.
+  const amount = /name="amount" value="([^"]+)"/.exec(asked.body)?.[1] ?? '';
+  assert.equal(amount, (order.totalMinor / 100).toFixed(2));
+  const stale = await cancel({ reason: 'out_of_stock', amount: '1.00', confirm: '1' });
+  assert.equal(stale.statusCode, 200);
+  assert.match(stale.body, /name="confirm" value="1"/);
+  assert.equal((await getOrder(database.db, order.orderId))!.status, 'paid');
+
+  const done = await cancel({ reason: 'out_of_stock', amount, confirm: '1' });
+  assert.equal(done.statusCode, 303, done.body);
+  const after = (await getOrder(database.db, order.orderId))!;
+  assert.equal(after.status, 'cancelled');
+  assert.equal(after.refunded_minor, order.totalMinor);
+  assert.equal((await sandboxSession(bed, order.processorRef)).refunded_minor, order.totalMinor);
+  assert.equal((await historyOf(database.db, order.orderId)).at(-1)!.reason, 'out_of_stock');
+  // The confirmation posted again (a double click) is refused by the state machine; nothing more goes back.
+  assert.equal((await cancel({ reason: 'out_of_stock', amount, confirm: '1' })).statusCode, 409);
+  assert.equal(await count(database.db, 'payments_refunds'), 1);
+});
+
 testEachDatabase('refunds: with the processor down the cancellation fails with 503 and nothing is written', async (database, t) => {
   const bed = await paymentsTestBed(database);
   t.after(() => bed.close());

@@ -196,3 +196,31 @@ testEachDatabase(
     assert.ok(!erased.body.includes('Answer the person') && !erased.body.includes(ada.email), 'nobody to answer, nothing of hers shown');
   },
 );
+
+testEachDatabase(
+  'the complaints list pages in SQL: the waiting ones first, then by deadline; page 2 shows the rows after the first 50, and the overdue count covers every page',
+  async (database, t) => {
+    const bed = await rightsBed(database);
+    t.after(() => bed.stopAll());
+    const db = bed.app.db;
+    // 53 active cases: every third already answered, the rest waiting; 4 waiting ones past their deadline.
+    for (let n = 1; n <= 53; n++) {
+      const status = n % 3 === 0 ? 'answered' : 'open';
+      const due = n <= 6 ? `-${n} days` : `${n} days`;
+      await sql`insert into rights_complaints (id, number, filed_by, channel, status, received_at, due_at)
+      values (gen_random_uuid(), ${`K-9${String(n).padStart(5, '0')}`}, 'customer', 'web', ${status}, now() - interval '40 days', now() + ${due}::interval)`.execute(db);
+    }
+    const expected = (await sql<{ number: string }>`select number from rights_complaints where closed_at is null order by status = 'open' desc, due_at, number`.execute(db)).rows.map((r) => r.number);
+    const dpo = await staffClient(bed.app, db, dora);
+    const shown = (body: string) => [...body.slice(0, body.indexOf('<h2>Recently closed</h2>')).matchAll(/href="\/staff\/dpo\/complaints\/(K-[0-9]+)"/g)].map((m) => m[1]);
+    const first = await dpo.get('/staff/dpo/complaints');
+    assert.equal(first.statusCode, 200);
+    assert.deepEqual(shown(first.body), expected.slice(0, 50));
+    assert.match(first.body, /4 overdue/, 'the overdue waiting cases of every page (n = 1, 2, 4, 5; 3 and 6 are answered)');
+    assert.match(first.body, /<a rel="next" href="\/staff\/dpo\/complaints\?page=2">/);
+    const second = await dpo.get('/staff/dpo/complaints?page=2');
+    assert.deepEqual(shown(second.body), expected.slice(50));
+    assert.equal(shown(second.body).length, 3);
+    assert.deepEqual(shown((await dpo.get('/staff/dpo/complaints?page=9')).body), expected.slice(50), 'a page past the end shows the last');
+  },
+);

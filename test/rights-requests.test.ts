@@ -147,3 +147,29 @@ testEachDatabase('the legal deadline of a request: staff are reminded before it,
   assert.ok(rows.length >= 3 && rows.every((r) => r.channel === 'phone'), JSON.stringify(rows));
   assert.match((await officer.get('/staff/requests')).body, /None is overdue/);
 });
+
+testEachDatabase('the requests desk pages the open requests in SQL by deadline: page 2 shows the rows after the first 50; the counts cover every page', async (database, t) => {
+  const bed = await rightsBed(database);
+  t.after(() => bed.stopAll());
+  const db = database.db;
+  // 54 open requests, 3 of them overdue, and a closed one that is not in the open list.
+  for (let n = 1; n <= 54; n++) {
+    const due = n <= 3 ? `-${n} days` : `${n} days`;
+    await sql`insert into rights_requests (id, number, kind, source, channel, status, received_at, due_at)
+      values (gen_random_uuid(), ${`R-9${String(n).padStart(5, '0')}`}, 'access', 'staff', 'email', 'open', now() - interval '35 days', now() + ${due}::interval)`.execute(db);
+  }
+  await sql`insert into rights_requests (id, number, kind, source, channel, status, received_at, due_at, closed_at, outcome)
+    values (gen_random_uuid(), 'R-999999', 'access', 'staff', 'email', 'completed', now() - interval '9 days', now() - interval '1 day', now(), 'done')`.execute(db);
+  const expected = (await sql<{ number: string }>`select number from rights_requests where closed_at is null order by due_at, number`.execute(db)).rows.map((r) => r.number);
+  const officer = await staffClient(bed.app, db, dpo);
+  const shown = (body: string) => [...body.slice(0, body.indexOf('<h2>Recently closed</h2>')).matchAll(/href="\/staff\/requests\/(R-[0-9]+)"/g)].map((m) => m[1]);
+  const first = await officer.get('/staff/requests');
+  assert.equal(first.statusCode, 200);
+  assert.match(first.body, /Open \(54\)/);
+  assert.match(first.body, /3 overdue/);
+  assert.deepEqual(shown(first.body), expected.slice(0, 50));
+  const second = await officer.get('/staff/requests?page=2');
+  assert.deepEqual(shown(second.body), expected.slice(50));
+  assert.deepEqual(shown(second.body), ['R-900051', 'R-900052', 'R-900053', 'R-900054']);
+  assert.ok(second.body.includes('href="/staff/requests/R-999999"'), 'the closed one is under Recently closed');
+});

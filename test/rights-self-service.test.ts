@@ -7,12 +7,12 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { sql } from 'kysely';
 import { staffClient } from '../src/accounts/testing.ts';
-import { selfActor, systemActor } from '../src/privacy/index.ts';
+import { selfActor, staffActor, systemActor } from '../src/privacy/index.ts';
 import { testEachDatabase } from '../src/platform/testing/databases.ts';
 import { waitFor } from '../src/platform/jobs/testing/support.ts';
 import { ada, customerWithHistory, rightsBed, waitForRequest } from './rights-support.ts';
 import { newClient } from '../src/commerce/cart/testing.ts';
-import { countSubjectAudit, subjectStatus } from '../src/privacy/testing.ts';
+import { countSubjectAudit, subjectStatus, testActor } from '../src/privacy/testing.ts';
 
 const dpo = { name: 'Dana Officer', email: 'dana.officer@shop.example', role: 'dpo', password: 'quiet-meadow-82-ember-gate' };
 
@@ -116,4 +116,26 @@ testEachDatabase('[P000-12] with mail written to the spool, deleting an account 
   await waitForRequest(database.db, 'completed');
   assert.deepEqual(holding(), []);
   assert.ok(readdirSync(spool).length === 0 || readdirSync(spool).every((f) => !readFileSync(join(spool, f), 'utf8').includes(ada.name)));
+});
+
+testEachDatabase('the privacy officer’s notices page in the kernel’s query: page 2 shows the notices after the first 50, oldest first', async (database, t) => {
+  const bed = await rightsBed(database);
+  t.after(() => bed.stopAll());
+  const db = database.db;
+  const mine = await customerWithHistory(bed, ada);
+  // Recording twice records twice: 54 rounds of notices to whoever received the address.
+  for (let i = 0; i < 54; i++) await bed.app.privacy.recordNotices(db, { subject: mine.subject, kind: 'correction', categories: ['user.contact.address'], actor: testActor('test') });
+  const all = await bed.app.privacy.pendingNotices(db, { actor: staffActor('00000000-0000-4000-8000-00000000d0d0', 'dpo'), limit: 1000 });
+  assert.ok(all.total >= 54 && all.items.length === all.total, `${all.total} notices`);
+  const ids = all.items.map((n) => n.id);
+  const officer = await staffClient(bed.app, db, dpo);
+  const shown = (body: string) => [...body.matchAll(/action="\/staff\/dpo\/notices\/([0-9a-f-]{36})"/g)].map((m) => m[1]);
+  const first = await officer.get('/staff/dpo/notices');
+  assert.equal(first.statusCode, 200);
+  assert.deepEqual(shown(first.body), ids.slice(0, 50));
+  assert.match(first.body, /<a rel="next" href="\/staff\/dpo\/notices\?page=2">/);
+  assert.deepEqual(shown((await officer.get('/staff/dpo/notices?page=2')).body), ids.slice(50, 100));
+  assert.deepEqual(shown((await officer.get('/staff/dpo/notices?page=99')).body), ids.slice(50 * (Math.ceil(ids.length / 50) - 1)), 'a page past the end shows the last');
+  // Asking one notice again finds it by id (not in the first page read).
+  assert.equal((await bed.app.privacy.pendingNotices(db, { actor: staffActor('00000000-0000-4000-8000-00000000d0d0', 'dpo'), id: ids.at(-1)! })).items[0]?.id, ids.at(-1));
 });

@@ -4,9 +4,11 @@
 // stored only as the SHA-256 digest of 32 random bytes. A request with one is that member, acting
 // in the token's role.
 import { randomUUID } from 'node:crypto';
+import { sql } from 'kysely';
 import type { Db } from '../platform/db/database.ts';
 import { AppError, checkFields, validationError } from '../platform/errors.ts';
 import type { StaffRole, DataMap } from '../privacy/index.ts';
+import { pageAt, type PageSlice } from '../web/pagination.ts';
 import { accountsDb, type UserRow } from './tables.ts';
 import { digestToken, randomToken } from './tokens.ts';
 
@@ -55,14 +57,20 @@ export async function createApiToken(db: Db, map: DataMap, member: UserRow, requ
   return { id, token };
 }
 
-export async function listApiTokens(db: Db, member: UserRow): Promise<ApiTokenListing[]> {
+/** One page of the member's own tokens, newest first, paged in SQL, with how many there are. */
+export async function listApiTokens(db: Db, member: UserRow, o: { page: number; perPage: number }): Promise<PageSlice<ApiTokenListing> & { total: number }> {
+  const { total } = await accountsDb(db).selectFrom('accounts_api_tokens').select(sql<number>`count(*)::int`.as('total')).where('user_id', '=', member.id).executeTakeFirstOrThrow();
+  const at = pageAt(total, o.page, o.perPage);
   const rows = await accountsDb(db)
     .selectFrom('accounts_api_tokens')
     .select(['id', 'role', 'created_at', 'expires_at', 'revoked_at', 'last_used_at'])
     .where('user_id', '=', member.id)
     .orderBy('created_at', 'desc')
+    .orderBy('id')
+    .limit(at.limit)
+    .offset(at.offset)
     .execute();
-  return rows.map((r) => ({
+  const items = rows.map((r) => ({
     id: r.id,
     role: r.role,
     createdAt: new Date(r.created_at),
@@ -70,6 +78,7 @@ export async function listApiTokens(db: Db, member: UserRow): Promise<ApiTokenLi
     revokedAt: r.revoked_at ? new Date(r.revoked_at) : null,
     lastUsedAt: r.last_used_at ? new Date(r.last_used_at) : null,
   }));
+  return { items, page: at.page, pageCount: at.pageCount, total };
 }
 
 /** Revokes one of the member's own tokens (at once, for good); false when it is not theirs or already revoked. */

@@ -4,3 +4,4 @@ export { addDrawing, addImage, findImage, mediaStorage } from './images.ts';
 export { mediaModule } from './module.ts';
 export { IMAGE_WIDTHS, MAX_UPLOAD_BYTES, type StoredImage, type Upload, imageUrl } from './pipeline.ts';
 export type { MediaStorage } from './storage.ts';
+export { type ImageUse, imageUsesOf, MEDIA_SWEEP_JOB, SWEEP_GRACE_MS, sweepImages } from './sweep.ts';

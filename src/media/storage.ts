@@ -1,6 +1,6 @@
 // Where image bytes live: a small port, so an object store can replace the file store without the
 // pipeline or the routes changing (decision 0036). Keys are `<image id>/<file>`, never user input.
-import { mkdir, open, readFile, rename, rm } from 'node:fs/promises';
+import { mkdir, open, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
 import { dirname, join, resolve, sep } from 'node:path';
 import { randomBytes } from 'node:crypto';
 
@@ -11,6 +11,8 @@ export interface MediaStorage {
   get(key: string): Promise<Buffer | null>;
   /** Removes every file of one image. */
   removeImage(imageId: string): Promise<void>;
+  /** Every image that has files, with when they were last written (for the sweep of unused ones). */
+  listImages(): Promise<{ id: string; writtenAt: Date }[]>;
 }
 
 const KEY = /^[0-9a-f-]{36}\/[a-z0-9.]{1,40}$/;
@@ -50,6 +52,22 @@ export function fileStorage(root: string): MediaStorage {
     async removeImage(imageId) {
       if (!/^[0-9a-f-]{36}$/.test(imageId)) return;
       await rm(join(base, imageId), { recursive: true, force: true });
+    },
+    async listImages() {
+      let names: string[];
+      try {
+        names = await readdir(base);
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code === 'ENOENT') return [];
+        throw err;
+      }
+      const found: { id: string; writtenAt: Date }[] = [];
+      for (const name of names.filter((n) => /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/.test(n))) {
+        // The directory's time moves when a file is added or renamed into it: the last write.
+        const info = await stat(join(base, name)).catch(() => null);
+        if (info?.isDirectory()) found.push({ id: name, writtenAt: info.mtime });
+      }
+      return found;
     },
   };
 }

@@ -12,7 +12,7 @@ import type { DataMap } from './datamap/types.ts';
 import { recordConsent, type ConsentEntry, type ConsentRequest, type ConsentState } from './consent/ledger.ts';
 import { pendingConsentReviews, reviewConsent, type ConsentReview, type ReviewRequest } from './consent/reviews.ts';
 import { readConsentLedger, readConsentState, readDisclosures, readNotices, type LedgerReadRequest } from './ledger-reads.ts';
-import { readItems, writeItems, type PersonalRecord, type ReadRequest, type WriteRequest } from './store/items.ts';
+import { readItems, readManyItems, writeItems, type PersonalRecord, type ReadManyRequest, type ReadManyResult, type ReadRequest, type WriteRequest } from './store/items.ts';
 import { findSubjects, type LookupRequest } from './store/lookup.ts';
 import { syncPolicyVersions } from './store/policy-sync.ts';
 import { createSubject, setRestricted } from './store/subjects.ts';
@@ -25,7 +25,7 @@ import { dropRetiredMasterKeys, rewrapAll, rotateMasterKey } from './crypto/rota
 import { eraseSubject, reconcileErasures, type EraseResult } from './erasure.ts';
 import { pendingDisclosureRequests, type PendingDisclosureRequest } from './disclosure/pending.ts';
 import { decideDisclosure, disclose, requestDisclosure, type Disclosure, type DisclosureRecord, type DisclosureRequest } from './disclosure/disclose.ts';
-import { pendingNotices, recordDelivery, recordNotices, type DeliveryChannel, type Notice, type NoticeRequest } from './disclosure/notices.ts';
+import { pendingNotices, recordDelivery, recordNotices, type DeliveryChannel, type Notice, type NoticeRequest, type PendingNoticesRequest } from './disclosure/notices.ts';
 import { correctItem, type Correction, type CorrectionRequest } from './store/correct.ts';
 import { accessLog, type AccessLogEntry } from './audit/access-log.ts';
 import { privacyEvidence, type PrivacyEvidence } from './evidence.ts';
@@ -63,6 +63,8 @@ export interface PrivacyKernel {
   createSubject(db: Db, request: { kind: string; actor: Actor; purpose: string }): Promise<string>;
   write(db: Db, request: WriteRequest): Promise<void>;
   read(db: Db, request: ReadRequest): Promise<PersonalRecord>;
+  /** Many people's items of the same categories in one statement, each checked and audited as `read` does; a refused item says why instead of throwing. */
+  readMany(db: Db, request: ReadManyRequest): Promise<ReadManyResult[]>;
   findSubjects(db: Db, request: LookupRequest): Promise<string[]>;
   /** Opted out of all communication or deactivated (P004-22); `reactivate` lifts it. */
   restrict(db: Db, request: { subject: string; actor: Actor }): Promise<void>;
@@ -94,8 +96,8 @@ export interface PrivacyKernel {
   recordNoticeDelivery(db: Db, request: { notice: string; channel: DeliveryChannel; actor: Actor }): Promise<void>;
   /** The notices about one person, with their delivery (audited). */
   noticesOf(db: Db, request: LedgerReadRequest): Promise<Notice[]>;
-  /** Notices not yet delivered (DPO and owners; audited). */
-  pendingNotices(db: Db, actor: Actor): Promise<Notice[]>;
+  /** Notices not yet delivered, one page and how many there are (DPO and owners; audited). */
+  pendingNotices(db: Db, request: PendingNoticesRequest): Promise<{ items: Notice[]; total: number }>;
   /** Who looked at this person's data: their audit entries, actors by kind and role (audited). */
   accessLog(db: Db, request: { subject: string; actor: Actor }): Promise<AccessLogEntry[]>;
   /** The ledgers as counts for the promise report, nothing personal (DPO and owners; audited). */
@@ -171,6 +173,7 @@ export function kernelOf(ctx: KernelContext, region: string): PrivacyKernel {
       createSubject: mintedOnly(ctx, 'subject.create', (db, r) => createSubject(ctx, db, r)),
       write: mintedOnly(ctx, 'data.write', (db, r) => writeItems(ctx, db, r)),
       read: mintedOnly(ctx, 'data.read', (db, r) => readItems(ctx, db, r)),
+      readMany: mintedOnly(ctx, 'data.read', (db, r) => readManyItems(ctx, db, r)),
       findSubjects: mintedOnly(ctx, 'data.lookup', (db, r) => findSubjects(ctx, db, r)),
       restrict: mintedOnly(ctx, 'subject.restrict', (db, r) => setRestricted(ctx, db, { ...r, restricted: true })),
       reactivate: mintedOnly(ctx, 'subject.reactivate', (db, r) => setRestricted(ctx, db, { ...r, restricted: false })),
@@ -188,7 +191,7 @@ export function kernelOf(ctx: KernelContext, region: string): PrivacyKernel {
       recordNotices: mintedOnly(ctx, 'notice.record', (db, r) => recordNotices(ctx, db, r)),
       recordNoticeDelivery: mintedOnly(ctx, 'notice.deliver', (db, r) => recordDelivery(ctx, db, r)),
       noticesOf: mintedOnly(ctx, 'notice.read', (db, r) => readNotices(ctx, db, r)),
-      pendingNotices: mintedActor(ctx, 'notice.list', (db, actor) => pendingNotices(ctx, db, actor)),
+      pendingNotices: mintedOnly(ctx, 'notice.list', (db, r) => pendingNotices(ctx, db, r)),
       accessLog: mintedOnly(ctx, 'audit.read', (db, r) => accessLog(ctx, db, r)),
       evidence: mintedActor(ctx, 'evidence.read', (db, actor) => privacyEvidence(ctx, db, actor)),
       erase: mintedOnly(ctx, 'subject.erase', (db, r) => eraseSubject(ctx, db, r)),

@@ -6,6 +6,7 @@ import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
 import { tablesOf, type Db } from '../platform/db/database.ts';
 import { AppError, notFound, validationError } from '../platform/errors.ts';
+import { pageAt, type PageSlice } from '../web/pagination.ts';
 import { actorTag, type Actor } from '../privacy/index.ts';
 import type { RightsDeps } from './deps.ts';
 import {
@@ -139,6 +140,18 @@ export async function deletionUnderWay(db: Db, subject: string): Promise<RightsR
 export interface RequestFilter {
   open?: boolean;
   limit?: number;
+}
+
+/** One page of the open requests, by deadline first, read in SQL; with how many are open and how many overdue. */
+export async function pageOfOpenRequests(db: Db, page: number, perPage: number, now: Date): Promise<PageSlice<RightsRequest> & { total: number; overdue: number }> {
+  const counts = await t(db)
+    .selectFrom('rights_requests')
+    .select([sql<number>`count(*)::int`.as('total'), sql<number>`(count(*) filter (where due_at < ${now}))::int`.as('overdue')])
+    .where('closed_at', 'is', null)
+    .executeTakeFirstOrThrow();
+  const at = pageAt(counts.total, page, perPage);
+  const items = await t(db).selectFrom('rights_requests').selectAll().where('closed_at', 'is', null).orderBy('due_at').orderBy('number').limit(at.limit).offset(at.offset).execute();
+  return { items, page: at.page, pageCount: at.pageCount, total: counts.total, overdue: counts.overdue };
 }
 
 /** Requests for staff: open ones by deadline first, or the latest closed ones. */

@@ -5,7 +5,7 @@ import { attrs, safeUrl } from './attrs.ts';
 import { confirmDialog, isConfirmed } from './confirm.ts';
 import { form } from './form.ts';
 import { currentHref, navLinks } from './nav.ts';
-import { pageOf, pageWindow, pagination } from './pagination.ts';
+import { pageAt, pageOf, pageWindow, pagination } from './pagination.ts';
 import { AppError, checkFields, validationError } from '../platform/errors.ts';
 import { textOf, withFieldChecks } from './form-handling.ts';
 import { price } from './price.ts';
@@ -69,6 +69,12 @@ test('pageOf slices one page and clamps a page past either end', () => {
   assert.deepEqual(pageOf(all, 2, 2), { items: [3, 4], page: 2, pageCount: 3 });
   assert.deepEqual(pageOf(all, 9, 2), { items: [5], page: 3, pageCount: 3 });
   assert.deepEqual(pageOf([], 1, 2), { items: [], page: 1, pageCount: 1 });
+});
+
+test('pageAt places a page of a list paged in SQL and clamps a page past either end', () => {
+  assert.deepEqual(pageAt(5, 2, 2), { page: 2, pageCount: 3, offset: 2, limit: 2 });
+  assert.deepEqual(pageAt(5, 9, 2), { page: 3, pageCount: 3, offset: 4, limit: 2 });
+  assert.deepEqual(pageAt(0, 3, 2), { page: 1, pageCount: 1, offset: 0, limit: 2 });
 });
 
 test('form writes the CSRF field and hidden fields itself; a get form carries no token', () => {

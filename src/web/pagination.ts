@@ -58,3 +58,13 @@ export function pageOf<T>(all: readonly T[], page: number, perPage: number): Pag
   const p = Math.min(Math.max(1, Math.floor(page) || 1), pageCount);
   return { items: all.slice((p - 1) * perPage, p * perPage), page: p, pageCount };
 }
+
+/**
+ * Where one page of `total` rows starts, for a list paged in its query (limit/offset): the page
+ * clamped into 1..pageCount (a page past the end shows the last) and the offset of its first row.
+ */
+export function pageAt(total: number, page: number, perPage: number): { page: number; pageCount: number; offset: number; limit: number } {
+  const pageCount = Math.max(1, Math.ceil(total / perPage));
+  const p = Math.min(Math.max(1, Math.floor(page) || 1), pageCount);
+  return { page: p, pageCount, offset: (p - 1) * perPage, limit: perPage };
+}

@@ -6,7 +6,7 @@ import { sendPage } from '../../web/page.ts';
 import { CONFIRM_FIELD, isConfirmed } from '../../web/confirm.ts';
 import { redirectWithFlash, registerFlashes } from '../../web/flash.ts';
 import { formRoute, formValues, textForm, textOf, validationProblem, withFieldChecks } from '../../web/form-handling.ts';
-import { pageOf, pageQuery } from '../../web/pagination.ts';
+import { pageQuery } from '../../web/pagination.ts';
 import { createApiToken, listApiTokens, revokeApiToken, rolesWithin, tokenFieldChecks } from '../api-tokens.ts';
 import { apiTokensPage, confirmRevokePage } from '../pages/api-tokens.ts';
 import { checkSecondFactor } from '../second-factor.ts';
@@ -33,7 +33,7 @@ export async function apiTokenRoutes(app: FastifyInstance): Promise<void> {
     extra: { made?: string; errors?: Record<string, string>; keep?: boolean; page?: number } = {},
     status = 200,
   ) => {
-    const tokens = pageOf(await listApiTokens(app.db, session.user), extra.page ?? 1, TOKENS_PER_PAGE);
+    const tokens = await listApiTokens(app.db, session.user, { page: extra.page ?? 1, perPage: TOKENS_PER_PAGE });
     const values = extra.keep ? formValues(request.body, ['role', 'days']) : { days: '30' };
     const state = { csrf: accounts.formToken(request, reply), values, ...(extra.errors ? { errors: extra.errors } : {}) };
     const page = apiTokensPage({

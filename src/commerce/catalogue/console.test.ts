@@ -204,6 +204,25 @@ testEachDatabase('staff catalogue console: add, publish, bulk stock, roles and h
       assert.ok((rows[0]?.n ?? 0) >= 5, 'every console change is recorded with its staff member');
     });
 
+    await t.test('every catalogue table is the kit’s table: a card per row on a phone, each cell naming its column', async () => {
+      const pages = {
+        products: await page(owner, '/staff/catalogue'),
+        product: await page(owner, `/staff/catalogue/products/${productId}`),
+        stock: await page(owner, '/staff/catalogue/stock?q=MRX'),
+        vendors: await page(owner, '/staff/catalogue/vendors'),
+      };
+      for (const [name, body] of Object.entries(pages)) {
+        assert.match(body, /<div class="kit-table-wrap"><table class="kit-table/, `${name}: on table()`);
+        assert.doesNotMatch(body, /stack-table/, `${name}: no old markup`);
+      }
+      assert.match(pages.products, /<th scope="row" data-label="Product"><a href="\/staff\/catalogue\/products\/[0-9a-f-]{36}">Mesh Router X2<\/a><\/th><td data-label="Status">/);
+      assert.match(pages.products, /<td data-label="Variants" class="num">2<\/td>/);
+      assert.match(pages.product, /<th scope="row" data-label="SKU">MRX-1<\/th><td data-label="Name">One unit<\/td><td data-label="Price" class="num">/);
+      assert.match(pages.product, /<td data-label="Who">Olive Owner<\/td>/, 'the History too');
+      assert.match(pages.stock, /<th scope="row" data-label="SKU"><label for="f-stock\.[0-9a-f-]{36}">MRX-1<\/label><\/th>/);
+      assert.match(pages.vendors, /<td data-label="Website">https:\/\/corvid\.example<\/td>/);
+    });
+
     await t.test('archived, it leaves the storefront; the last variant cannot be removed', async () => {
       await page(owner, `/staff/catalogue/products/${productId}`);
       await post(owner, `/staff/catalogue/products/${productId}/variants/${variantIds.get('MRX-3')}/remove`, {});

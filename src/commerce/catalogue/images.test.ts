@@ -2,7 +2,9 @@
 // media store serves (type, cache headers, no metadata), refusals naming their field, and the
 // storefront's cards and pages with srcset or the placeholder.
 import assert from 'node:assert/strict';
-import { statSync } from 'node:fs';
+import { existsSync, mkdirSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import { randomUUID } from 'node:crypto';
+import { sql } from 'kysely';
 import { join } from 'node:path';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import sharp from 'sharp';
@@ -10,6 +12,9 @@ import { staffClient } from '../../accounts/testing.ts';
 import { buildTestApp } from '../../platform/testing/app.ts';
 import { testEachDatabase } from '../../platform/testing/databases.ts';
 import { createProduct, createVendor } from './index.ts';
+import { changeBrand } from '../../brand/index.ts';
+import { addImage, MEDIA_SWEEP_JOB, mediaModule, mediaStorage } from '../../media/index.ts';
+import type { JobContext } from '../../platform/jobs/index.ts';
 
 const password = 'granite-heron-58-waits-patiently';
 
@@ -166,6 +171,64 @@ testEachDatabase('product pictures: uploaded, resized to WebP without metadata, 
     const support = await staffClient(app, db, { name: 'Sam Support', email: 'support@shop.example', role: 'support', password });
     assert.equal((await support.get(consolePath)).statusCode, 403);
     assert.equal((await support.get('/staff/brand')).statusCode, 403);
+  } finally {
+    await app.close();
+  }
+});
+
+testEachDatabase('the media sweep (a scheduled job) deletes the files of images no product or logo uses once past the grace period, and stray files with no image row', async (database) => {
+  const { app, config, staffHeaders } = await buildTestApp(database);
+  try {
+    const db = database.db;
+    const vendor = await createVendor(db, { slug: 'acme', name: 'Acme' });
+    const lamp = await createProduct(db, { slug: 'lamp', name: 'Lamp', vendor_id: vendor.id, kind: 'physical', variants: [{ sku: 'LAMP', name: 'Standard', price_minor: 900 }] }, { currency: 'EUR' });
+    const api = `/api/staff/products/${lamp.id}/images`;
+    const photo = await sharp({ create: { width: 400, height: 300, channels: 3, background: '#cc6633' } })
+      .jpeg()
+      .toBuffer();
+    const add = async (alt: string) => {
+      const res = await upload(app, api, staffHeaders, form({ alt }, { data: photo, type: 'image/jpeg' }));
+      assert.equal(res.statusCode, 201, res.body);
+      return res.json() as { id: string; image_id: string; urls: string[] };
+    };
+    // Removed long ago, still shown, removed just now; a logo; two strays (no row), one old, one new.
+    const removed = await add('Lamp, removed');
+    const kept = await add('Lamp, shown');
+    const fresh = await add('Lamp, removed today');
+    for (const p of [removed, fresh]) assert.equal((await app.inject({ method: 'DELETE', url: `${api}/${p.id}`, headers: staffHeaders })).statusCode, 204);
+    const logo = await addImage(db, mediaStorage(config), { data: photo }, 'logo');
+    await changeBrand(db, { primary: '#1b5e20', accent: '#6a1b9a', logo: { image: logo, alt: 'Lamp Shop' } });
+    const dir = (id: string) => join(config.dataDir, 'media', id);
+    const stray = randomUUID();
+    const newStray = randomUUID();
+    for (const id of [stray, newStray]) {
+      mkdirSync(dir(id), { recursive: true });
+      writeFileSync(join(dir(id), '320.webp'), 'left over');
+    }
+    const twoDaysAgo = new Date(Date.now() - 2 * 86_400_000);
+    for (const id of [removed.image_id, kept.image_id, logo.id]) await sql`update media_images set created_at = ${twoDaysAgo} where id = ${id}::uuid`.execute(db);
+    for (const id of [removed.image_id, kept.image_id, logo.id, stray]) utimesSync(dir(id), twoDaysAgo, twoDaysAgo);
+
+    // The job is declared with its schedule, and runs with the worker's services.
+    assert.deepEqual(
+      mediaModule.schedules?.map((s) => s.job),
+      [MEDIA_SWEEP_JOB],
+    );
+    const logged: unknown[] = [];
+    const log = { info: (o: unknown) => logged.push(o) } as unknown as JobContext['log'];
+    const run = () => mediaModule.jobs![MEDIA_SWEEP_JOB]!({}, { db, log, jobId: 1, attempt: 1, services: { config, wiring: app.wiring } });
+    await run();
+    assert.deepEqual(logged, [{ unused: 1, strays: 1 }]);
+    assert.ok(!existsSync(dir(removed.image_id)), 'the removed picture’s files are gone');
+    assert.equal((await app.inject(removed.urls[0]!)).statusCode, 404);
+    const rows = (await sql<{ id: string }>`select id::text as id from media_images`.execute(db)).rows.map((r) => r.id);
+    assert.deepEqual(rows.sort(), [kept.image_id, fresh.image_id, logo.id].sort(), 'its row too; the others stay');
+    for (const id of [kept.image_id, logo.id, fresh.image_id, newStray]) assert.ok(existsSync(dir(id)), `${id} is kept (in use, or within the grace period)`);
+    assert.ok(!existsSync(dir(stray)), 'an old stray directory is gone');
+    assert.equal((await app.inject(kept.urls[0]!)).statusCode, 200);
+    // Run again: nothing more to do.
+    await run();
+    assert.equal(logged.length, 1);
   } finally {
     await app.close();
   }

@@ -101,7 +101,7 @@ export async function describeProductImage(db: Db, productId: string, pictureId:
   await notifyCatalogueChanged(db);
 }
 
-/** Removes a picture from the product; the image file stays in the media store (it may be cached anywhere for a year anyway). */
+/** Removes a picture from the product; the media sweep deletes the image's files a day later when nothing else uses it. */
 export async function removeProductImage(db: Db, productId: string, pictureId: string): Promise<void> {
   const all = await pictureOf(db, productId, pictureId);
   await catalogueDb(db).deleteFrom('catalogue_product_images').where('id', '=', pictureId).execute();

@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { Module } from '../../platform/module.ts';
+import { catalogueDb } from './queries.ts';
 import { consoleProductRoutes } from './console-products.ts';
 import { consoleStockRoutes } from './console-stock.ts';
 import { consoleTaxonomyRoutes } from './console-taxonomy.ts';
@@ -18,4 +19,7 @@ export const catalogueModule: Module = {
     await consoleStockRoutes(app);
     await app.register(async (scoped) => productImageRoutes(scoped));
   },
+  // Products' pictures keep their images from the media sweep.
+  imageUses: async (db, ids) =>
+    ids.length ? (await catalogueDb(db).selectFrom('catalogue_product_images').select('image_id').distinct().where('image_id', 'in', ids).execute()).map((r) => r.image_id) : [],
 };

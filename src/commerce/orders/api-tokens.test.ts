@@ -148,6 +148,21 @@ testEachDatabase("personal tokens: a marketing-scoped token, an expired one and 
     assert.match((await second.get('/staff/api-tokens')).body, /Revoked: the token no longer works/);
     assert.equal((await app.inject({ method: 'GET', url, headers: again })).statusCode, 401);
 
+    // The list pages in SQL, newest first: with 24 older tokens besides the one above, page 2 holds the 5 oldest.
+    const secondId = (await sql<{ id: string }>`select id from accounts_users where kind = 'staff' order by created_at desc limit 1`.execute(db)).rows[0]!.id;
+    const prefix = (n: number) => String(n).padStart(8, '0');
+    for (let n = 1; n <= 24; n++)
+      await sql`insert into accounts_api_tokens (id, user_id, token_hash, role, created_at, expires_at)
+        values (${`${prefix(n)}-0000-4000-8000-000000000000`}::uuid, ${secondId}::uuid, ${Buffer.alloc(32, n)}, 'fulfilment', now() - ${`${n} days`}::interval, now() + interval '30 days')`.execute(
+        db,
+      );
+    const shown = (body: string) => [...body.matchAll(/<th scope="row" data-label="Token">([0-9a-f]{8})<\/th>/g)].map((m) => m[1]);
+    const firstPage = await second.get('/staff/api-tokens');
+    assert.deepEqual(shown(firstPage.body), [rows[0]!.id.slice(0, 8), ...Array.from({ length: 19 }, (_, i) => prefix(i + 1))]);
+    assert.match(firstPage.body, /<a rel="next" href="\/staff\/api-tokens\?page=2">/);
+    assert.deepEqual(shown((await second.get('/staff/api-tokens?page=2')).body), [20, 21, 22, 23, 24].map(prefix));
+    assert.deepEqual(shown((await second.get('/staff/api-tokens?page=7')).body), [20, 21, 22, 23, 24].map(prefix), 'a page past the end shows the last');
+
     // Stored as a digest only.
     const stored = await sql<{ token_hash: Buffer }>`select token_hash from accounts_api_tokens`.execute(db);
     for (const r of stored.rows) assert.equal(Buffer.from(r.token_hash).length, 32);

@@ -14,8 +14,9 @@ import { buildTestApp } from '../../platform/testing/app.ts';
 import { testEachDatabase } from '../../platform/testing/databases.ts';
 import { countAuditEntries, testActor } from '../../privacy/testing.ts';
 import type { FastifyInstance } from 'fastify';
+import type { KyselyPlugin } from 'kysely';
 import { ordersDeps, orderRef } from './deps.ts';
-import { createOrder } from './orders.ts';
+import { createOrder, getOrder } from './orders.ts';
 import { ORDERS_PER_PAGE } from './staff-list.ts';
 import { pricedCart } from './test-support.ts';
 import { transitionOrder } from './transitions.ts';
@@ -45,7 +46,26 @@ async function order(app: FastifyInstance, db: Db, subject: string, steps: Order
 }
 
 testEachDatabase('the staff console runs the shop: dashboard figures, orders searched, filtered and paged, buyer names by grant, staff names in histories, the customer page', async (database) => {
-  const { app } = await buildTestApp(database, { DATAMAP_DIR: mapWithoutSupportNames() });
+  // Every statement the app sends while `counting` (a Kysely plugin on the app's handle).
+  const statements: string[] = [];
+  let counting = false;
+  const counter: KyselyPlugin = {
+    transformQuery: (args) => {
+      if (counting) statements.push(args.node.kind);
+      return args.node;
+    },
+    transformResult: async (args) => args.result,
+  };
+  const { app } = await buildTestApp({ ...database, db: database.db.withPlugin(counter) }, { DATAMAP_DIR: mapWithoutSupportNames() });
+  const measured = async <T>(run: () => Promise<T>) => {
+    statements.length = 0;
+    counting = true;
+    try {
+      return { result: await run(), all: statements.length };
+    } finally {
+      counting = false;
+    }
+  };
   try {
     const { db } = database;
     // The scene: a signed-up buyer with two orders (their name on each), 24 orders awaiting payment
@@ -100,8 +120,14 @@ testEachDatabase('the staff console runs the shop: dashboard figures, orders sea
     const marketingDash = (await marketer.get('/staff')).body;
     assert.doesNotMatch(marketingDash, /data-status=|Low stock/, 'marketing sees neither orders nor stock');
 
-    // The list pages 25 at a time; the owner sees buyers' names.
-    const first = await owner.get('/staff/orders');
+    // The list pages 25 at a time; the owner sees buyers' names, read for the whole page at once:
+    // a page of 25 orders takes no more statements than a page of 3, and each order's read is audited.
+    const readsBefore = await countAuditEntries(db, { action: 'data.read', actorKind: 'staff', purpose: 'fulfillment' });
+    const { result: first, all: firstStatements } = await measured(() => owner.get('/staff/orders'));
+    await app.privacy.flush();
+    assert.equal(await countAuditEntries(db, { action: 'data.read', actorKind: 'staff', purpose: 'fulfillment' }), readsBefore + ORDERS_PER_PAGE, 'one audited read per order shown');
+    const { all: lastStatements } = await measured(() => owner.get('/staff/orders?page=2'));
+    assert.equal(firstStatements, lastStatements, `a page of 25 orders takes as many statements as a page of 3 (${firstStatements} and ${lastStatements})`);
     assert.equal(first.statusCode, 200);
     assert.match(first.body, /28 orders, page 1 of 2/);
     assert.equal(first.body.match(/href="\/staff\/orders\/C-/g)?.length, ORDERS_PER_PAGE);
@@ -164,6 +190,18 @@ testEachDatabase('the staff console runs the shop: dashboard figures, orders sea
     await app.privacy.flush();
     assert.equal(await countAuditEntries(db, { action: 'data.read', actorKind: 'staff', purpose: 'support' }), reads + 1, 'the page’s read is audited');
     assert.equal((await marketer.get(link.replace('support', 'newsletters'))).statusCode, 403);
+
+    // Cancelling an unpaid order asks too (it is final), saying nothing is refunded; only the confirmed post cancels.
+    const unpaid = await order(app, db, other);
+    await owner.get(`/staff/orders/${unpaid.number}`);
+    const asked = await owner.post(`/staff/orders/${unpaid.number}/transition`, { to: 'cancelled', reason: 'customer_request' });
+    assert.equal(asked.statusCode, 200);
+    assert.ok(asked.body.includes(`Cancel order ${unpaid.number}?`));
+    assert.match(asked.body, /nothing was paid, so nothing is refunded/);
+    assert.equal((await getOrder(db, unpaid.id))?.status, 'pending_payment');
+    const cancelled = await owner.post(`/staff/orders/${unpaid.number}/transition`, { to: 'cancelled', reason: 'customer_request', amount: '0.00', confirm: '1' });
+    assert.equal(cancelled.statusCode, 303, cancelled.body);
+    assert.equal((await getOrder(db, unpaid.id))?.status, 'cancelled');
   } finally {
     await app.close();
   }

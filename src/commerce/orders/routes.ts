@@ -10,9 +10,9 @@ import { myOrderPage, myOrdersPage } from './pages/customer.ts';
 import { staffOrderPage, staffOrdersPage } from './pages/staff.ts';
 import { readOrderPersonal, staffOrderPurpose, type OrderPersonal } from './reads.ts';
 import { errorResponses, listQuery, listResponse, myOrdersResponse, numberParams, orderResponse, personalQuery, personalResponse, transitionBody, transitionForm } from './schemas.ts';
-import { isOrderStatus, nextStatuses, type OrderStatus } from './states.ts';
+import { isOrderStatus, isPaid, nextStatuses, type OrderStatus } from './states.ts';
 import type { Order } from './tables.ts';
-import { transitionOrder, type TransitionRequest } from './transitions.ts';
+import { checkStep, transitionOrder, type TransitionRequest } from './transitions.ts';
 import { toAppError } from '../../web/error-handler.ts';
 import { validationProblem } from '../../web/form-handling.ts';
 import { confirmDialog, isConfirmed } from '../../web/confirm.ts';
@@ -190,6 +190,37 @@ export const ordersRoutes: FastifyPluginAsync = async (app) => {
                 csrf: accounts.formToken(request, reply),
                 fields: { to: 'refunded', reason: body.reason ?? '', amount: majorAmount(step.amountMinor, order.currency) },
                 confirmLabel: `Refund ${amount}`,
+                cancelHref: `/staff/orders/${order.number}`,
+                cancelLabel: 'Keep the order as it is',
+                danger: true,
+              }),
+            );
+          }
+        }
+        if (step.to === 'cancelled') {
+          // Cancelling is final and, once paid, gives the rest of the money back: it is stated
+          // (with the amount) before anything happens, like a refund. The confirmed amount is posted
+          // again; if it no longer matches what is open (a refund in between), the page asks again.
+          const open = isPaid(order) ? order.total_minor - order.refunded_minor : 0;
+          const confirmedAmount = (body.amount ?? '').trim();
+          const stale = confirmedAmount !== '' && confirmedAmount !== majorAmount(open, order.currency);
+          if (!isConfirmed(body) || stale) {
+            checkStep(order, step);
+            const amount = majorUnits(open, order.currency);
+            return sendPage(
+              request,
+              reply,
+              confirmDialog({
+                audience: 'staff',
+                title: `Cancel order ${order.number}${open > 0 ? ` and refund ${amount}` : ''}?`,
+                consequence:
+                  open > 0
+                    ? `The order is cancelled and ${amount} goes back to the buyer through the payment processor; it cannot change any more, and the buyer is mailed. This cannot be undone.`
+                    : `The order is cancelled (nothing was paid, so nothing is refunded); it cannot change any more, and the buyer is mailed. This cannot be undone.`,
+                action: `/staff/orders/${order.number}/transition`,
+                csrf: accounts.formToken(request, reply),
+                fields: { to: 'cancelled', reason: body.reason ?? '', amount: majorAmount(open, order.currency) },
+                confirmLabel: open > 0 ? `Cancel and refund ${amount}` : 'Cancel the order',
                 cancelHref: `/staff/orders/${order.number}`,
                 cancelLabel: 'Keep the order as it is',
                 danger: true,

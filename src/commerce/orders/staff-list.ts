@@ -3,7 +3,7 @@
 // roles the data map lets read them under the orders' staff purpose.
 import type { Db } from '../../platform/db/database.ts';
 import { validationError } from '../../platform/errors.ts';
-import { type Actor, isPrivacyRefusal, type PrivacyKernel, type StaffRole, SubjectErased } from '../../privacy/index.ts';
+import type { Actor, PrivacyKernel, StaffRole } from '../../privacy/index.ts';
 import { orderRef } from './deps.ts';
 import { listOrders, type OrderFilter } from './orders.ts';
 import { personalText, staffOrderPurpose } from './reads.ts';
@@ -80,16 +80,15 @@ export function mayReadBuyerNames(kernel: PrivacyKernel, role: StaffRole): boole
  */
 export async function buyerNames(kernel: PrivacyKernel, db: Db, orders: readonly Order[], actor: Actor & { kind: 'staff' }): Promise<Map<string, string>> {
   const purpose = staffOrderPurpose(kernel, actor.role);
+  const named = orders.filter((o): o is Order & { customer_subject: string } => o.customer_subject !== null);
   const names = new Map<string, string>();
-  for (const order of orders) {
-    if (order.customer_subject === null) continue;
-    try {
-      const record = await kernel.read(db, { subject: order.customer_subject, actor, purpose, categories: ['user.name'], ref: orderRef(order.id) });
-      const name = personalText(record.values['user.name']);
-      if (name) names.set(order.id, name);
-    } catch (err) {
-      if (!isPrivacyRefusal(err) && !(err instanceof SubjectErased)) throw err;
-    }
-  }
+  if (named.length === 0) return names;
+  // One batch read for the page (each order's item checked and audited as a single read would be);
+  // a refused or erased buyer simply shows no name.
+  const results = await kernel.readMany(db, { actor, purpose, categories: ['user.name'], items: named.map((o) => ({ subject: o.customer_subject, ref: orderRef(o.id) })) });
+  results.forEach((result, i) => {
+    const name = result.ok ? personalText(result.record.values['user.name']) : null;
+    if (name) names.set(named[i]!.id, name);
+  });
   return names;
 }

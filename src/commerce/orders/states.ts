@@ -51,3 +51,8 @@ export const statusLabels: Record<OrderStatus, string> = {
   cancelled: 'Cancelled',
   refunded: 'Refunded',
 };
+
+/** Whether the buyer has paid for an order in this status (so cancelling it gives money back). */
+export function isPaid(order: { status: OrderStatus; held_from: OrderStatus | null }): boolean {
+  return order.status !== 'pending_payment' && !(order.status === 'on_hold' && order.held_from === 'pending_payment');
+}

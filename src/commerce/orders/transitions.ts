@@ -11,7 +11,7 @@ import { orderUrl, queueStatusMail, SHIPMENT_CATEGORY, type Shipment } from './m
 import { queueReceipt } from './receipt.ts';
 import { ordersDb } from './orders.ts';
 import { isOrderReason, reasonExplains, staffReasons, type OrderReason } from './reasons.ts';
-import { canTransition, isOrderStatus, nextStatuses, statusLabels, type OrderStatus } from './states.ts';
+import { canTransition, isOrderStatus, isPaid, nextStatuses, statusLabels, type OrderStatus } from './states.ts';
 import type { Order, OrderTransition } from './tables.ts';
 
 export interface TransitionRequest {
@@ -89,8 +89,7 @@ function checkShipment(request: TransitionRequest): Shipment | null {
 
 function refundOf(order: Order, request: TransitionRequest): number | null {
   const open = order.total_minor - order.refunded_minor;
-  const paid = order.status !== 'pending_payment' && !(order.status === 'on_hold' && order.held_from === 'pending_payment');
-  const due = request.to === 'refunded' || (request.to === 'cancelled' && paid);
+  const due = request.to === 'refunded' || (request.to === 'cancelled' && isPaid(order));
   if (!due) {
     if (request.amountMinor !== undefined) throw validationError('amountMinor', 'is only given for a refund or a cancellation after payment');
     return null;
@@ -100,6 +99,15 @@ function refundOf(order: Order, request: TransitionRequest): number | null {
   return amount;
 }
 
+/**
+ * The checks of a step against the order as it is now, without moving it (a page asking for
+ * confirmation checks first; transitionOrder checks again on the locked row).
+ */
+export function checkStep(order: Order, request: TransitionRequest): { reason: OrderReason | null; shipment: Shipment | null; refundMinor: number | null } {
+  if (!canTransition(order.status, request.to, order.fulfilment, order.held_from)) throw invalidStep(order, request.to);
+  return { reason: checkReason(request.to, request.reason), shipment: checkShipment(request), refundMinor: refundOf(order, request) };
+}
+
 /** Moves an order one step; see the file comment. Throws ORDER_TRANSITION_INVALID (409) for a step the state machine forbids. */
 export async function transitionOrder(deps: OrdersDeps, db: Db, request: TransitionRequest): Promise<{ order: Order; transition: OrderTransition }> {
   const run = async (trx: Db) => {
@@ -107,10 +115,7 @@ export async function transitionOrder(deps: OrdersDeps, db: Db, request: Transit
     const t = ordersDb(trx);
     const order = /^[0-9a-f-]{36}$/i.test(request.orderId) ? await t.selectFrom('orders').selectAll().where('id', '=', request.orderId).forUpdate().executeTakeFirst() : undefined;
     if (!order) throw notFound('Order');
-    if (!canTransition(order.status, request.to, order.fulfilment, order.held_from)) throw invalidStep(order, request.to);
-    const reason = checkReason(request.to, request.reason);
-    const shipment = checkShipment(request);
-    const refundMinor = refundOf(order, request);
+    const { reason, shipment, refundMinor } = checkStep(order, request);
 
     const now = deps.now();
     const change = { status: request.to, held_from: request.to === 'on_hold' ? order.status : null, refunded_minor: order.refunded_minor + (refundMinor ?? 0), updated_at: now };

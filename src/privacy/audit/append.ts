@@ -54,3 +54,15 @@ export async function appendAudit(db: Db, entries: readonly AuditEntry[], at: Da
   // Prepared: a handful of shapes (entry count, empty or not) cover every caller, and it runs on every lookup and refusal.
   await sql`${prepared}with ${auditCtes(entries, at)} select 1`.execute(db);
 }
+
+/**
+ * Like `auditCtes` for a batch: each entry carries a number, and only the entries whose number is
+ * in `matching` (a CTE with a column `n`) are written: "audit each read that happened".
+ */
+export function auditCtesEach(entries: readonly { n: number; entry: AuditEntry }[], at: Date, matching: RawBuilder<unknown>): RawBuilder<unknown> {
+  const rows = sql.join(entries.map((e) => sql`(${e.n}::int, ${auditRow(e.entry, at)})`));
+  return sql`a as (insert into privacy_audit_log ${auditColumns}
+    select x.at, x.actor_kind, x.actor_id, x.actor_role, x.action, x.outcome, x.subject_id, x.purpose, x.categories, x.detail
+    from (values ${rows}) as x(n, at, actor_kind, actor_id, actor_role, action, outcome, subject_id, purpose, categories, detail)
+    where x.n in (select n from ${matching}) returning id)`;
+}

@@ -153,11 +153,27 @@ export async function noticesOf(ctx: KernelContext, db: Db, subject: string): Pr
   return rows.map((row) => noticeOf(ctx, row));
 }
 
-/** Notices not yet delivered, oldest first, for the privacy officer (DPO and owners; audited). */
-export async function pendingNotices(ctx: KernelContext, db: Db, actor: Actor, limit = 200): Promise<Notice[]> {
+export interface PendingNoticesRequest {
+  actor: Actor;
+  /** One page of them, oldest first: at most `limit` (default 200, at most 1000) after skipping `offset`. */
+  limit?: number;
+  offset?: number;
+  /** Only this notice (when it is still waiting). */
+  id?: string;
+}
+
+/** Notices not yet delivered, oldest first: one page of them and how many there are, for the privacy officer (DPO and owners; audited). */
+export async function pendingNotices(ctx: KernelContext, db: Db, request: PendingNoticesRequest): Promise<{ items: Notice[]; total: number }> {
+  const { actor } = request;
   const base = { actor, action: 'notice.list' as const };
   if (actor.kind !== 'staff' || (actor.role !== 'dpo' && actor.role !== 'owner')) return refuse(ctx, db, base, 'not-dpo', 'Only the data protection officer and owners see the notices to deliver.');
-  const { rows } = await sql<NoticeRow>`${selectNotices} where d.notice_id is null order by n.at, n.id limit ${Math.max(1, Math.min(limit, 1000))}`.execute(db);
+  if (request.id !== undefined && !UUID.test(request.id)) return { items: [], total: 0 };
+  const only = request.id !== undefined ? sql`and n.id = ${request.id}::uuid` : sql``;
+  const limit = Math.max(1, Math.min(request.limit ?? 200, 1000));
+  const offset = Math.max(0, Math.floor(request.offset ?? 0));
+  const { rows: counted } = await sql<{ total: number }>`select count(*)::int as total from privacy_recipient_notices n
+    left join privacy_notice_deliveries d on d.notice_id = n.id where d.notice_id is null ${only}`.execute(db);
+  const { rows } = await sql<NoticeRow>`${selectNotices} where d.notice_id is null ${only} order by n.at, n.id limit ${limit} offset ${offset}`.execute(db);
   await appendAudit(db, [{ ...base, outcome: 'ok', detail: { count: rows.length } }], ctx.now());
-  return rows.map((row) => noticeOf(ctx, row));
+  return { items: rows.map((row) => noticeOf(ctx, row)), total: counted[0]?.total ?? 0 };
 }

@@ -7,8 +7,8 @@ import { prepared } from '../../platform/db/prepared.ts';
 import { validationError } from '../../platform/errors.ts';
 import type { Actor } from '../actors.ts';
 import { checkAccess } from '../access/checks.ts';
-import { refuse } from '../access/refuse.ts';
-import { auditCtes } from '../audit/append.ts';
+import { auditOutsideCaller, refuse } from '../access/refuse.ts';
+import { auditCtes, auditCtesEach } from '../audit/append.ts';
 import type { AuditEntry } from '../audit/entry.ts';
 import type { KernelContext } from '../context.ts';
 import type { Purpose } from '../datamap/types.ts';
@@ -17,7 +17,7 @@ import { itemAad, open, seal } from '../crypto/envelope.ts';
 import { retentionDays } from '../datamap/policy.ts';
 import { conditionsOf, conditionsSql, explainUnmet } from './conditions.ts';
 import { currentPolicyVersion, dataKeyOf } from './subjects.ts';
-import { SubjectErased } from '../refusals.ts';
+import { type RefusalReason, SubjectErased } from '../refusals.ts';
 
 export type PersonalValue = string | number | boolean | null | PersonalValue[] | { [key: string]: PersonalValue };
 
@@ -60,6 +60,19 @@ export interface ReadRequest {
   ref?: string;
 }
 
+export interface ReadManyRequest {
+  actor: Actor;
+  purpose: string;
+  categories: readonly string[];
+  /** The items to read: a person and the ref of their items (default ''); at most 500. */
+  items: readonly { subject: string; ref?: string }[];
+}
+
+/** Per item of a batch read, in the order asked: its record, or why it was refused (audited as such). */
+export type ReadManyResult = { ok: true; record: PersonalRecord } | { ok: false; reason: RefusalReason | 'erased' };
+
+const MAX_BATCH = 500;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const MAX_VALUE_BYTES = 64 * 1024;
 const DAY_MS = 86_400_000;
 
@@ -154,6 +167,122 @@ export async function readItems(ctx: KernelContext, db: Db, request: ReadRequest
   if (!access.ok) return refuse(ctx, db, base, access.reason, access.message);
   const { purpose, categories } = access;
   return fetchItems(ctx, db, { subject, purpose, categories, ...(request.ref !== undefined ? { ref: request.ref } : {}) }, { ...base, outcome: 'ok' });
+}
+
+/**
+ * Many people's items of the same categories for one purpose in one statement (a page of orders
+ * and their buyers' names). Each item is checked and audited exactly as `readItems` checks and
+ * audits one: the access rules per person, the purpose's database conditions in the statement, one
+ * `data.read` entry per item read (written by the same statement) and one refusal entry per item
+ * refused. A refusal does not throw: the item's result says why.
+ */
+export async function readManyItems(ctx: KernelContext, db: Db, request: ReadManyRequest): Promise<ReadManyResult[]> {
+  const { actor, purpose: purposeId } = request;
+  if (request.items.length > MAX_BATCH) throw validationError('items', `must be at most ${MAX_BATCH}`);
+  for (const item of request.items) if (!UUID.test(item.subject)) throw validationError('subject', 'must be a subject id');
+  const results: (ReadManyResult | undefined)[] = request.items.map(() => undefined);
+  const refusals: AuditEntry[] = [];
+  const asked: { n: number; subject: string; ref: string; entry: AuditEntry }[] = [];
+  let checked: { purpose: Purpose; categories: string[] } | null = null;
+  for (const [n, item] of request.items.entries()) {
+    const access = checkAccess(ctx.map, { actor, purpose: purposeId, subjectId: item.subject, mode: 'read', categories: request.categories });
+    const base = { actor, action: 'data.read' as const, subjectId: item.subject, purpose: purposeId, categories: access.categories, detail: {} };
+    if (!access.ok) {
+      refusals.push({ ...base, outcome: 'refused', detail: { reason: access.reason } });
+      results[n] = { ok: false, reason: access.reason };
+      continue;
+    }
+    checked = { purpose: access.purpose, categories: access.categories };
+    asked.push({ n, subject: item.subject, ref: item.ref ?? '', entry: { ...base, outcome: 'ok' } });
+  }
+
+  const passed = checked;
+  if (passed && asked.length) {
+    const { purpose, categories } = passed;
+    const conditions = conditionsOf(ctx, purpose, 'read');
+    const at = ctx.now();
+    // One statement: the conditions per person, the key rows, the items and an audit entry for each
+    // item whose conditions held.
+    const { rows } = await sql<{
+      n: number;
+      kind: string;
+      leaf: number;
+      master_key_id: string;
+      wrapped_key: Buffer;
+      id: string | null;
+      category: string | null;
+      ref: string | null;
+      ciphertext: Buffer | null;
+      purpose: string | null;
+      policy_version: string | null;
+      collected_at: Date | null;
+      retain_until: Date | null;
+    }>`
+      with q(n, subject, ref) as (values ${sql.join(asked.map((a) => sql`(${a.n}::int, ${a.subject}::uuid, ${a.ref}::text)`))}),
+      g as (
+        select q.n, q.ref as wanted, s.id, s.kind, k.leaf, k.master_key_id, k.wrapped_key
+        from q join privacy_subjects s on s.id = q.subject join privacy_subject_keys k on k.subject_id = s.id
+        where ${conditionsSql(purpose.id, conditions, categories)}
+      ),
+      ${auditCtesEach(
+        asked.map((a) => ({ n: a.n, entry: a.entry })),
+        at,
+        sql`g`,
+      )}
+      select g.n, g.kind, g.leaf, g.master_key_id, g.wrapped_key, i.id, i.category, i.ref, i.ciphertext, i.purpose, i.policy_version, i.collected_at, i.retain_until
+      from g left join privacy_items i on i.subject_id = g.id and i.category = any(${categories}::text[]) and i.ref = g.wanted
+      order by g.n, i.category`.execute(db);
+
+    const byN = new Map<number, typeof rows>();
+    for (const r of rows) byN.set(Number(r.n), [...(byN.get(Number(r.n)) ?? []), r]);
+    for (const a of asked) {
+      const found = byN.get(a.n);
+      const refused = (reason: RefusalReason | 'erased') => {
+        refusals.push({ ...a.entry, outcome: 'refused', detail: { reason } });
+        results[a.n] = { ok: false, reason };
+      };
+      if (!found?.[0]) {
+        const unmet = await explainUnmet(db, a.subject, purpose, conditions, categories);
+        refused(unmet?.reason ?? 'erased');
+        continue;
+      }
+      const first = found[0];
+      let dataKey: Buffer;
+      try {
+        dataKey = await unwrapDataKey(ctx, a.subject, first.kind, { leaf: Number(first.leaf), master_key_id: first.master_key_id, wrapped_key: Buffer.from(first.wrapped_key) });
+      } catch (err) {
+        if (!(err instanceof SubjectErased)) throw err;
+        refused('erased');
+        continue;
+      }
+      const items: PersonalItem[] = [];
+      const values: Record<string, PersonalValue> = {};
+      for (const r of found) {
+        if (r.id === null || r.category === null || r.ciphertext === null || r.ref === null) continue;
+        let plaintext: Buffer;
+        try {
+          plaintext = open(dataKey, Buffer.from(r.ciphertext), itemAad(a.subject, r.category, r.ref));
+        } catch {
+          throw new TamperedData();
+        }
+        const value = JSON.parse(plaintext.toString('utf8')) as PersonalValue;
+        items.push({
+          id: r.id,
+          category: r.category,
+          ref: r.ref,
+          value,
+          purpose: r.purpose ?? '',
+          policyVersion: r.policy_version ?? '',
+          collectedAt: new Date(r.collected_at ?? 0),
+          retainUntil: new Date(r.retain_until ?? 0),
+        });
+        values[r.category] = value;
+      }
+      results[a.n] = { ok: true, record: { subjectId: a.subject, items, values } };
+    }
+  }
+  if (refusals.length) await auditOutsideCaller(ctx, db, refusals);
+  return results as ReadManyResult[];
 }
 
 /**

@@ -283,3 +283,51 @@ testEachDatabase('refusals are audited even when the caller rolls back its trans
   assert.equal((await refusal(kernel.write(db, { subject, actor: system, purpose: 'fulfillment', values: { 'user.financial.credit_card': '4111111111111111' } }))).reason, 'never-stored');
   assert.ok(!(await refusal(kernel.write(db, { subject, actor: system, purpose: 'fulfillment', values: { 'user.financial.credit_card': '4111111111111111' } }))).message.includes('4111'));
 });
+
+testEachDatabase('a batch read gives many people’s items in one statement, each checked and audited as a single read; a refused one says why instead of throwing', async ({ db }) => {
+  const { kernel } = await testKernel(db);
+  const a = await kernel.createSubject(db, { kind: 'customer', actor: system, purpose: 'account' });
+  const b = await kernel.createSubject(db, { kind: 'customer', actor: system, purpose: 'account' });
+  const gone = await kernel.createSubject(db, { kind: 'customer', actor: system, purpose: 'account' });
+  await kernel.write(db, { subject: a, actor: system, purpose: 'fulfillment', ref: 'order-1', values: { 'user.name': 'Ada One' } });
+  await kernel.write(db, { subject: a, actor: system, purpose: 'fulfillment', ref: 'order-2', values: { 'user.name': 'Ada Two' } });
+  await kernel.write(db, { subject: b, actor: system, purpose: 'fulfillment', values: { 'user.name': 'Bea', 'user.payment': 'tok_9' } });
+  await kernel.write(db, { subject: gone, actor: system, purpose: 'fulfillment', values: { 'user.name': 'Gone Person' } });
+  await kernel.erase(db, { subject: gone, actor: system });
+
+  const packer = staffActor('staff-ful-1', 'fulfilment');
+  const items = [{ subject: a, ref: 'order-1' }, { subject: gone }, { subject: b }, { subject: a, ref: 'order-2' }, { subject: b, ref: 'no-such-order' }];
+  const results = await kernel.readMany(db, { actor: packer, purpose: 'fulfillment', categories: ['user.name'], items });
+  assert.deepEqual(
+    results.map((r) => (r.ok ? r.record.values : r.reason)),
+    [{ 'user.name': 'Ada One' }, 'erased', { 'user.name': 'Bea' }, { 'user.name': 'Ada Two' }, {}],
+  );
+  assert.deepEqual(results[0]!.ok && results[0]!.record.items.map((i) => [i.category, i.ref]), [['user.name', 'order-1']], 'only the ref asked for');
+  await kernel.flush();
+  const staffRows = async (subject: string) => (await auditRows(db, subject)).filter((r) => r.actor_kind === 'staff').map((r) => [r.action, r.purpose, r.outcome, r.detail.reason ?? null]);
+  assert.deepEqual(await staffRows(a), [
+    ['data.read', 'fulfillment', 'ok', null],
+    ['data.read', 'fulfillment', 'ok', null],
+  ]);
+  assert.deepEqual(await staffRows(b), [
+    ['data.read', 'fulfillment', 'ok', null],
+    ['data.read', 'fulfillment', 'ok', null],
+  ]);
+  assert.deepEqual(await staffRows(gone), [['data.read', 'fulfillment', 'refused', 'erased']]);
+
+  // The access rules apply per item as they do to one read: refused and audited, nothing read.
+  const marketer = staffActor('staff-mkt-1', 'marketing');
+  const refused = await kernel.readMany(db, { actor: marketer, purpose: 'fulfillment', categories: ['user.name'], items: [{ subject: a, ref: 'order-1' }, { subject: b }] });
+  assert.deepEqual(refused, [
+    { ok: false, reason: 'role-may-not-use-purpose' },
+    { ok: false, reason: 'role-may-not-use-purpose' },
+  ]);
+  const payment = await kernel.readMany(db, { actor: packer, purpose: 'fulfillment', categories: ['user.payment'], items: [{ subject: b }] });
+  assert.deepEqual(payment, [{ ok: false, reason: 'role-may-not-see-category' }]);
+  await kernel.flush();
+  assert.deepEqual((await staffRows(b)).slice(2), [
+    ['data.read', 'fulfillment', 'refused', 'role-may-not-use-purpose'],
+    ['data.read', 'fulfillment', 'refused', 'role-may-not-see-category'],
+  ]);
+  await assert.rejects(kernel.readMany(db, { actor: packer, purpose: 'fulfillment', categories: ['user.name'], items: [{ subject: 'not-a-subject' }] }), /subject/);
+});

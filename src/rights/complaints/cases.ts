@@ -4,6 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { sql, type Selectable } from 'kysely';
 import { tablesOf, type Db } from '../../platform/db/database.ts';
 import { notFound } from '../../platform/errors.ts';
+import { pageAt, type PageSlice } from '../../web/pagination.ts';
 import { actorTag, type Actor } from '../../privacy/index.ts';
 import type { ComplaintChannel, ComplaintEvent, ComplaintFiler, ComplaintStatus, ComplaintTable, RightsTables } from '../tables.ts';
 
@@ -65,10 +66,38 @@ export async function complaintsOfSubject(db: Db, subject: string): Promise<Comp
 }
 
 /** Cases still to handle, waiting for an answer first, then by deadline; and the latest closed ones. */
-export async function listComplaints(db: Db, closedLimit = 50): Promise<{ active: Complaint[]; closed: Complaint[] }> {
-  const active = await t(db).selectFrom('rights_complaints').selectAll().where('closed_at', 'is', null).orderBy(sql`status = 'open'`, 'desc').orderBy('due_at').orderBy('number').execute();
-  const closed = await t(db).selectFrom('rights_complaints').selectAll().where('closed_at', 'is not', null).orderBy('closed_at', 'desc').limit(closedLimit).execute();
-  return { active, closed };
+/**
+ * The officer's list: one page of the active complaints (waiting for an answer first, then by
+ * deadline), paged in SQL, with how many are overdue; and the latest closed ones.
+ */
+export async function listComplaints(
+  db: Db,
+  o: { page: number; perPage: number; now: Date; closedLimit?: number },
+): Promise<{ active: PageSlice<Complaint> & { total: number }; overdue: number; closed: Complaint[] }> {
+  const counts = await t(db)
+    .selectFrom('rights_complaints')
+    .select([sql<number>`count(*)::int`.as('total'), sql<number>`(count(*) filter (where status = 'open' and due_at < ${o.now}))::int`.as('overdue')])
+    .where('closed_at', 'is', null)
+    .executeTakeFirstOrThrow();
+  const at = pageAt(counts.total, o.page, o.perPage);
+  const items = await t(db)
+    .selectFrom('rights_complaints')
+    .selectAll()
+    .where('closed_at', 'is', null)
+    .orderBy(sql`status = 'open'`, 'desc')
+    .orderBy('due_at')
+    .orderBy('number')
+    .limit(at.limit)
+    .offset(at.offset)
+    .execute();
+  const closed = await t(db)
+    .selectFrom('rights_complaints')
+    .selectAll()
+    .where('closed_at', 'is not', null)
+    .orderBy('closed_at', 'desc')
+    .limit(o.closedLimit ?? 50)
+    .execute();
+  return { active: { items, page: at.page, pageCount: at.pageCount, total: counts.total }, overdue: counts.overdue, closed };
 }
 
 export async function updateComplaint(db: Db, id: string, change: { status?: ComplaintStatus; closed_at?: Date | null; due_at?: Date; items?: number }): Promise<void> {

@@ -9,9 +9,9 @@ import { formErrors, formRoute, validationProblem } from '../../web/form-handlin
 import type { FormState } from '../../web/form.ts';
 import { redirectWithFlash, registerFlashes } from '../../web/flash.ts';
 import { sendPage } from '../../web/page.ts';
-import { pageOf, pageQuery } from '../../web/pagination.ts';
+import { pageQuery } from '../../web/pagination.ts';
 import type { RightsDeps } from '../deps.ts';
-import { complaintByNumber, isOverdue, listComplaints } from './cases.ts';
+import { complaintByNumber, listComplaints } from './cases.ts';
 import { readCaseFile } from './case-file.ts';
 import { complaintCasePage, complaintsListPage } from './console-pages.ts';
 import { closeComplaint, noteOnComplaint, reopenComplaint, replyToComplaint } from './handling.ts';
@@ -48,13 +48,9 @@ export async function complaintConsoleRoutes(app: FastifyInstance, deps: RightsD
   app.get<{ Querystring: { page: number } }>('/staff/dpo/complaints', { schema: { hide: true, querystring: pageQuery } }, async (request, reply) => {
     const session = await dpo(request, reply);
     if (!session) return reply;
-    const { active, closed } = await listComplaints(app.db);
-    const page = pageOf(active, request.query.page, COMPLAINTS_PER_PAGE);
-    return sendPage(
-      request,
-      reply,
-      complaintsListPage({ active: page, overdue: active.filter((c) => isOverdue(c, deps.now())).length, closed, deadlineDays: deps.config.rights.deadlineDays, now: deps.now() }),
-    );
+    const now = deps.now();
+    const { active, overdue, closed } = await listComplaints(app.db, { page: request.query.page, perPage: COMPLAINTS_PER_PAGE, now });
+    return sendPage(request, reply, complaintsListPage({ active, overdue, closed, deadlineDays: deps.config.rights.deadlineDays, now }));
   });
 
   app.get<Params>('/staff/dpo/complaints/:number', { schema: { hide: true, params: numberParams } }, async (request, reply) => {

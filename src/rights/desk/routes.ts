@@ -11,7 +11,7 @@ import type { FormState } from '../../web/form.ts';
 import { CONFIRM_FIELD, isConfirmed } from '../../web/confirm.ts';
 import { redirectWithFlash, registerFlashes } from '../../web/flash.ts';
 import { sendPage } from '../../web/page.ts';
-import { pageOf, pageQuery } from '../../web/pagination.ts';
+import { pageQuery } from '../../web/pagination.ts';
 import { html } from '../../web/template.ts';
 import { orderIdsOf } from '../centre/values.ts';
 import { correct, isCorrectable, valueFromInput } from '../correction.ts';
@@ -21,7 +21,7 @@ import { buildExport, exportFileName } from '../export.ts';
 import { exportPage } from '../export-page.ts';
 import { requestOfLink } from '../links.ts';
 import { RIGHTS_PURPOSE } from '../mail.ts';
-import { closeRequest, eventsOf, isOverdue, kindLabels, listRequests, rejectRequest, requestById, requestByNumber, verifyRequest, type RightsRequest } from '../requests.ts';
+import { closeRequest, eventsOf, kindLabels, listRequests, pageOfOpenRequests, rejectRequest, requestById, requestByNumber, verifyRequest, type RightsRequest } from '../requests.ts';
 import { evidenceKinds, rejectionOutcomes, requestChannels, requestKinds, type EvidenceKind, type RequestChannel, type RequestKind } from '../tables.ts';
 import { addNote, carryOut, checkRequestFields, DESK_ROLES, enterRequest, mailVerification, notesOf, type StaffMember } from './commands.ts';
 import { confirmDeletionPage, confirmRequestPage, newRequestPage, personDataPage, requestConfirmedPage, requestPage, requestsPage, yourDataLinkPage } from './pages.ts';
@@ -72,11 +72,11 @@ export async function deskRoutes(app: FastifyInstance, deps: RightsDeps): Promis
   };
 
   const listPage = async (page: number, notice?: string) => {
-    const open = await listRequests(app.db, { open: true });
+    const { total, overdue, ...open } = await pageOfOpenRequests(app.db, page, REQUESTS_PER_PAGE, now());
     return requestsPage({
-      open: pageOf(open, page, REQUESTS_PER_PAGE),
-      openCount: open.length,
-      overdue: open.filter((r) => isOverdue(r, now())).length,
+      open,
+      openCount: total,
+      overdue,
       closed: await listRequests(app.db, { open: false, limit: 50 }),
       now: now(),
       ...(notice ? { notice } : {}),

@@ -7,7 +7,7 @@ import { AppError, validationError } from '../../platform/errors.ts';
 import { type Actor, deliveryChannels, type DeliveryChannel } from '../../privacy/index.ts';
 import { redirectWithFlash, registerFlashes } from '../../web/flash.ts';
 import { sendPage } from '../../web/page.ts';
-import { pageOf, pageQuery } from '../../web/pagination.ts';
+import { pageAt, pageQuery } from '../../web/pagination.ts';
 import { holderContext, type RightsDeps } from '../deps.ts';
 import { noticesPage } from './page.ts';
 
@@ -23,7 +23,12 @@ export async function noticeRoutes(app: FastifyInstance, deps: RightsDeps): Prom
   };
   const askable = () => new Set(deps.holders().flatMap((h) => (h.retell ? (h.recipients ?? []) : [])));
   const show = async (request: FastifyRequest, reply: FastifyReply, actor: Actor, notice?: string, status = 200, page = 1) => {
-    const notices = pageOf(await deps.kernel.pendingNotices(app.db, actor), page, NOTICES_PER_PAGE);
+    // Paged in the kernel's query (limit/offset, with the count); a page past the end asks again for the last.
+    const asked = (n: number) => deps.kernel.pendingNotices(app.db, { actor, limit: NOTICES_PER_PAGE, offset: (n - 1) * NOTICES_PER_PAGE });
+    let found = await asked(page);
+    const at = pageAt(found.total, page, NOTICES_PER_PAGE);
+    if (at.page !== page) found = await asked(at.page);
+    const notices = { items: found.items, page: at.page, pageCount: at.pageCount };
     const orders = await orderNumbers(
       app.db,
       notices.items.flatMap((n) => n.orders),
@@ -48,7 +53,7 @@ export async function noticeRoutes(app: FastifyInstance, deps: RightsDeps): Prom
   app.post<{ Params: { id: string } }>('/staff/dpo/notices/:id/ask-again', { schema: { hide: true, params, body: emptyBody } }, async (request, reply) => {
     const actor = await dpo(request, reply);
     if (!actor) return reply;
-    const notice = (await deps.kernel.pendingNotices(app.db, actor)).find((n) => n.id === request.params.id);
+    const [notice] = (await deps.kernel.pendingNotices(app.db, { actor, id: request.params.id })).items;
     if (!notice) throw new AppError('NOT_FOUND', 'There is no such notice waiting.');
     const holder = deps.holders().find((h) => h.retell && h.recipients?.includes(notice.recipient));
     if (!holder?.retell) throw validationError('notice', 'this recipient can only be told by you, by mail, phone or post');

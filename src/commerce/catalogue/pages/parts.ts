@@ -2,6 +2,7 @@
 // errors, status badges, prices in major units, and the change history. Small functions, so the
 // pages move onto the component kit's staff layout in one step.
 import { html, type SafeHtml } from '../../../web/template.ts';
+import { table } from '../../../web/table.ts';
 import { errorSummary, form, type FormState } from '../../../web/form.ts';
 import type { Page as WebPage } from '../../../web/page.ts';
 import { majorUnits } from '../../../web/money.ts';
@@ -88,10 +89,13 @@ export function historySection(changes: readonly Change[], staff: ReadonlyMap<st
     return typeof to === 'string' ? to : typeof from === 'string' ? from : currencyOf(c.entity_id);
   };
   return html`<section class="history"><h2>History</h2>
-<table class="stack-table"><thead><tr><th scope="col">When (UTC)</th><th scope="col">Who</th><th scope="col">What</th></tr></thead>
-<tbody>${changes.map(
-    (c) => html`<tr><td data-label="When">${when(c.at)}</td><td data-label="Who">${whoText(c, staff)}</td><td data-label="What">${changeText(c, names, currency(c))}</td></tr>`,
-  )}</tbody></table></section>`;
+${table({
+  caption: 'Changes, newest first',
+  hideCaption: true,
+  rowHeaders: false,
+  columns: [{ label: 'When (UTC)' }, { label: 'Who' }, { label: 'What' }],
+  rows: changes.map((c) => [when(c.at), whoText(c, staff), changeText(c, names, currency(c))]),
+})}</section>`;
 }
 
 export interface Choice {

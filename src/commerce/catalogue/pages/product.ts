@@ -2,6 +2,7 @@
 // variants (price in major units with the currency, stock) with edit and remove, a form to add a
 // variant, a link to its images, and its History. A role without edit sees the same facts, no forms.
 import { html, type SafeHtml } from '../../../web/template.ts';
+import { table } from '../../../web/table.ts';
 import { form, type FormState } from '../../../web/form.ts';
 import type { Abilities } from '../console-access.ts';
 import type { ProductDetail, VariantView } from '../queries.ts';
@@ -43,17 +44,24 @@ ${can.edit ? html`<div class="status-actions">${statusActions[p.status].map((a) 
 }
 
 function variantsTable(p: ProductDetail, csrf: string, can: Abilities): SafeHtml {
-  return html`<table class="stack-table"><thead><tr><th scope="col">SKU</th><th scope="col">Name</th><th scope="col">Price</th><th scope="col">Stock</th>${can.edit ? html`<th scope="col"><span class="visually-hidden">Actions</span></th>` : ''}</tr></thead>
-<tbody>${p.variants.map(
-    (v) =>
-      html`<tr><th scope="row">${v.sku}</th><td data-label="Name">${v.name}</td><td data-label="Price">${price(v.price_minor, v.currency)}</td><td data-label="Stock">${stockText(v.stock)}</td>${
-        can.edit
-          ? html`<td><a href="/staff/catalogue/products/${p.id}/variants/${v.id}">Edit<span class="visually-hidden"> ${v.sku}</span></a>${
+  return table({
+    caption: `Variants of ${p.name}`,
+    hideCaption: true,
+    columns: [{ label: 'SKU' }, { label: 'Name' }, { label: 'Price', numeric: true }, { label: 'Stock', numeric: true }, ...(can.edit ? [{ label: 'Actions', hideLabel: true }] : [])],
+    rows: p.variants.map((v) => [
+      v.sku,
+      v.name,
+      price(v.price_minor, v.currency),
+      stockText(v.stock),
+      ...(can.edit
+        ? [
+            html`<a href="/staff/catalogue/products/${p.id}/variants/${v.id}">Edit<span class="visually-hidden"> ${v.sku}</span></a>${
               p.variants.length > 1 ? buttonForm(`/staff/catalogue/products/${p.id}/variants/${v.id}/remove`, csrf, `Remove ${v.sku}`) : ''
-            }</td>`
-          : ''
-      }</tr>`,
-  )}</tbody></table>`;
+            }`,
+          ]
+        : []),
+    ]),
+  });
 }
 
 function detailsFacts(p: ProductDetail): SafeHtml {

@@ -2,6 +2,8 @@
 // results, status badges) and the new-product form (the product and its first variant; it starts
 // as a draft).
 import { html, type SafeHtml } from '../../../web/template.ts';
+import { table } from '../../../web/table.ts';
+import { pagination } from '../../../web/pagination.ts';
 import { form, input, select, textarea, type FormState } from '../../../web/form.ts';
 import type { Abilities } from '../console-access.ts';
 import type { ProductListing } from '../queries.ts';
@@ -29,7 +31,7 @@ ${optionalSelect(state, { name: 'vendor_id', label: 'Vendor', empty: 'Any vendor
 <p><button type="submit">Show products</button></p></form>`;
 }
 
-function pageLink(f: ProductFilter, page: number, label: string, rel: string): SafeHtml {
+function pageHref(f: ProductFilter, page: number): string {
   const q = new URLSearchParams();
   if (f.q) q.set('q', f.q);
   if (f.status) q.set('status', f.status);
@@ -37,18 +39,33 @@ function pageLink(f: ProductFilter, page: number, label: string, rel: string): S
   if (f.vendor_id) q.set('vendor_id', f.vendor_id);
   if (page > 1) q.set('page', String(page));
   const query = q.toString();
-  return html`<a href="/staff/catalogue${query ? `?${query}` : ''}" rel="${rel}">${label}</a>`;
+  return `/staff/catalogue${query ? `?${query}` : ''}`;
 }
 
 function productTable(listing: ProductListing): SafeHtml {
-  if (listing.items.length === 0) return html`<p>No products match.</p>`;
-  return html`<table class="stack-table"><thead><tr><th scope="col">Product</th><th scope="col">Status</th><th scope="col">Vendor</th><th scope="col">Category</th><th scope="col">Price from</th><th scope="col">Stock</th><th scope="col">Variants</th></tr></thead>
-<tbody>${listing.items.map(
-    (
-      p,
-    ) => html`<tr><th scope="row"><a href="/staff/catalogue/products/${p.id}">${p.name}</a></th><td data-label="Status">${statusBadge(p.status)}</td><td data-label="Vendor">${p.vendor_name}</td><td data-label="Category">${p.category_name ?? '—'}</td>
-<td data-label="Price from">${p.min_price_minor !== null && p.currency ? price(p.min_price_minor, p.currency) : '—'}</td><td data-label="Stock">${stockText(p.stock)}</td><td data-label="Variants">${p.variant_count}</td></tr>`,
-  )}</tbody></table>`;
+  return table({
+    caption: 'Products',
+    hideCaption: true,
+    empty: 'No products match.',
+    columns: [
+      { label: 'Product' },
+      { label: 'Status' },
+      { label: 'Vendor' },
+      { label: 'Category' },
+      { label: 'Price from', numeric: true },
+      { label: 'Stock', numeric: true },
+      { label: 'Variants', numeric: true },
+    ],
+    rows: listing.items.map((p) => [
+      html`<a href="/staff/catalogue/products/${p.id}">${p.name}</a>`,
+      statusBadge(p.status),
+      p.vendor_name,
+      p.category_name ?? '—',
+      p.min_price_minor !== null && p.currency ? price(p.min_price_minor, p.currency) : '—',
+      stockText(p.stock),
+      p.variant_count,
+    ]),
+  });
 }
 
 export function productListPage(o: { listing: ProductListing; filter: ProductFilter; categories: readonly Category[]; vendors: readonly Vendor[]; can: Abilities; notice?: string }): Page {
@@ -64,7 +81,7 @@ ${o.can.edit ? html`<p><a href="/staff/catalogue/products/new">Add a product</a>
 ${filterForm(filter, o.categories, o.vendors)}
 <p>${listing.total} product${listing.total === 1 ? '' : 's'}${pages > 1 ? html`, page ${listing.page} of ${pages}` : ''}.</p>
 ${productTable(listing)}
-${pages > 1 ? html`<nav aria-label="Pages" class="pagination">${listing.page > 1 ? pageLink(filter, listing.page - 1, 'Previous page', 'prev') : ''} ${listing.page < pages ? pageLink(filter, listing.page + 1, 'Next page', 'next') : ''}</nav>` : ''}
+${pagination({ page: listing.page, pageCount: pages, href: (n) => pageHref(filter, n) })}
 </section>`,
   };
 }

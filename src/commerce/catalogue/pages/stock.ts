@@ -1,6 +1,7 @@
 // Bulk stock edit: one form listing variants (filtered by name or SKU) with a stock input each,
 // saved in one transaction, all or nothing; a bad entry is named by its SKU.
 import { html } from '../../../web/template.ts';
+import { table } from '../../../web/table.ts';
 import { form, type FormState } from '../../../web/form.ts';
 import type { Abilities } from '../console-access.ts';
 import type { StockRow } from '../stock-list.ts';
@@ -31,14 +32,22 @@ ${
         { action: `/staff/catalogue/stock${o.q ? `?q=${encodeURIComponent(o.q)}` : ''}`, csrf: o.state.csrf, novalidate: true },
         html`
 <p class="hint">Units on hand. Leave a box empty for goods whose stock is not counted (licences, services). All rows are saved together, or none.</p>
-<table class="stack-table catalogue-stock"><thead><tr><th scope="col">SKU</th><th scope="col">Product</th><th scope="col">Stock</th></tr></thead>
-<tbody>${o.rows.map((r) => {
-          const name = `stock.${r.id}`;
-          const error = o.state.errors?.[name];
-          const value = o.state.values?.[name] ?? (r.stock === null ? '' : String(r.stock));
-          return html`<tr${error ? html` class="field-error"` : ''}><th scope="row"><label for="f-${name}">${r.sku}</label></th><td data-label="Product"><a href="/staff/catalogue/products/${r.product_id}">${r.product_name}</a> ${r.variant_name} ${statusBadge(r.status)}</td>
-<td data-label="Stock"><input id="f-${name}" name="${name}" inputmode="numeric" maxlength="10" size="6" value="${value}"${error ? html` aria-invalid="true" aria-describedby="f-${name}-error"` : ''}>${error ? html` <span class="error" id="f-${name}-error">${error}</span>` : ''}</td></tr>`;
-        })}</tbody></table>
+${table({
+  caption: 'Stock by variant',
+  hideCaption: true,
+  className: 'catalogue-stock',
+  columns: [{ label: 'SKU' }, { label: 'Product' }, { label: 'Stock' }],
+  rows: o.rows.map((r) => {
+    const name = `stock.${r.id}`;
+    const error = o.state.errors?.[name];
+    const value = o.state.values?.[name] ?? (r.stock === null ? '' : String(r.stock));
+    return [
+      html`<label for="f-${name}">${r.sku}</label>`,
+      html`<a href="/staff/catalogue/products/${r.product_id}">${r.product_name}</a> ${r.variant_name} ${statusBadge(r.status)}`,
+      html`<span${error ? html` class="field-error"` : ''}><input id="f-${name}" name="${name}" inputmode="numeric" maxlength="10" size="6" value="${value}"${error ? html` aria-invalid="true" aria-describedby="f-${name}-error"` : ''}>${error ? html` <span class="error" id="f-${name}-error">${error}</span>` : ''}</span>`,
+    ];
+  }),
+})}
 ${o.more ? html`<p>More variants match: narrow the search to see them.</p>` : ''}
 <p><button type="submit">Save stock</button></p>`,
       )}`

@@ -1,5 +1,6 @@
 // The staff pages for categories (the tree; add, rename, move) and vendors (list, add, edit).
 import { html, type SafeHtml } from '../../../web/template.ts';
+import { table } from '../../../web/table.ts';
 import { form, input, textarea, type FormState } from '../../../web/form.ts';
 import type { Abilities } from '../console-access.ts';
 import { limits } from '../schemas.ts';
@@ -79,9 +80,12 @@ export function vendorsPage(o: { vendors: readonly Vendor[]; csrf: string; add?:
 ${notice(o.notice)}
 ${
   o.vendors.length
-    ? html`<table class="stack-table"><thead><tr><th scope="col">Vendor</th><th scope="col">Website</th></tr></thead><tbody>${o.vendors.map(
-        (v) => html`<tr><th scope="row">${o.can.edit ? html`<a href="/staff/catalogue/vendors/${v.id}">${v.name}</a>` : v.name}</th><td data-label="Website">${v.website ?? '—'}</td></tr>`,
-      )}</tbody></table>`
+    ? table({
+        caption: 'Vendors',
+        hideCaption: true,
+        columns: [{ label: 'Vendor' }, { label: 'Website' }],
+        rows: o.vendors.map((v) => [o.can.edit ? html`<a href="/staff/catalogue/vendors/${v.id}">${v.name}</a>` : v.name, v.website ?? '—']),
+      })
     : html`<p>No vendors yet.</p>`
 }
 ${

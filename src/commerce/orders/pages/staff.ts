@@ -10,7 +10,7 @@ import { pagination } from '../../../web/pagination.ts';
 import type { ListQuery } from '../staff-list.ts';
 import type { OrderPersonal } from '../reads.ts';
 import { orderReasons, staffReasons } from '../reasons.ts';
-import { orderStatuses, statusLabels, type OrderStatus } from '../states.ts';
+import { isPaid, orderStatuses, statusLabels, type OrderStatus } from '../states.ts';
 import type { Order, OrderLine, OrderTransition } from '../tables.ts';
 import { day, historyTable, linesTable, shippingSection, type Page } from './parts.ts';
 
@@ -100,6 +100,7 @@ function stepForm(order: Order, to: OrderStatus, csrf: string): SafeHtml {
       ).map((code) => html`<option value="${code}">${orderReasons[code].label}</option>`)}</select></p>`,
     );
   }
+  if (to === 'cancelled') fields.push(html`<p class="hint">Cancelling is final${isPaid(order) ? ' and refunds what is still paid' : ''}; you confirm it on the next page.</p>`);
   if (to === 'refunded') {
     const open = order.total_minor - order.refunded_minor;
     fields.push(
