@@ -18,6 +18,7 @@ const staffLinks: readonly (NavLink & { roles?: readonly string[] })[] = [
   { href: '/staff/dpo', label: 'Privacy desk', roles: ['dpo'] },
   { href: '/staff/users', label: 'Staff', roles: ['owner'] },
   { href: '/staff/vendor-users', label: 'Vendor users', roles: ['owner'] },
+  { href: '/staff/vendors', label: 'Vendor access', roles: ['owner'] },
   { href: '/staff/pages', label: 'Shop pages', roles: ['owner'] },
   { href: '/staff/brand', label: 'Logo and colours', roles: ['owner'] },
   { href: '/staff/api-tokens', label: 'API tokens' },
@@ -45,6 +46,10 @@ const accountLinks: readonly NavLink[] = [
 
 const vendorLinks: readonly NavLink[] = [
   { href: '/vendor', label: 'Vendor portal' },
+  { href: '/vendor/orders', label: 'Orders' },
+  { href: '/vendor/stock', label: 'Stock' },
+  { href: '/vendor/sales', label: 'Sales' },
+  { href: '/vendor/terms', label: 'Data-use terms' },
   { href: '/', label: 'Back to the shop' },
 ];
 

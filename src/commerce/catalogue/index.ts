@@ -25,6 +25,7 @@ export {
   listSorts,
   listVendors,
 } from './queries.ts';
-export { type LowStockRow, lowStock } from './stock-list.ts';
+export { type LowStockRow, type VendorStockRow, lowStock, vendorStock } from './stock-list.ts';
+export { type StockLevel, setStockLevels } from './bulk-stock.ts';
 export { type VariantForSale, releaseStock, reserveStock, variantForSaleBySku, variantsForSale } from './stock.ts';
 export { type Category, type ProductKind, type ProductStatus, type Variant, type Vendor, productKinds, productStatuses } from './tables.ts';

@@ -53,3 +53,28 @@ export async function lowStock(db: Db, threshold: number, limit = 20): Promise<L
     .execute();
   return rows.map((r) => ({ ...r, stock: r.stock ?? 0 }));
 }
+
+export interface VendorStockRow {
+  id: string;
+  sku: string;
+  variant_name: string;
+  stock: number | null;
+  product_id: string;
+  product_name: string;
+  status: ProductStatus;
+}
+
+/** The variants of one vendor's products not archived (the vendor portal's stock page), by product name and position. */
+export async function vendorStock(db: Db, vendorId: string, limit = 500): Promise<VendorStockRow[]> {
+  return catalogueDb(db)
+    .selectFrom('catalogue_variants as v')
+    .innerJoin('catalogue_products as p', 'p.id', 'v.product_id')
+    .select(['v.id', 'v.sku', 'v.name as variant_name', 'v.stock', 'p.id as product_id', 'p.name as product_name', 'p.status'])
+    .where('p.vendor_id', '=', vendorId)
+    .where('p.status', '!=', 'archived')
+    .orderBy('p.name')
+    .orderBy('v.position')
+    .orderBy('v.sku')
+    .limit(limit)
+    .execute();
+}
