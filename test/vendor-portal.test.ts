@@ -23,7 +23,11 @@ async function shop(db: Db) {
   const lantern = await createVendor(db, { slug: 'lanternfish', name: 'Lanternfish Security' });
   const usd = { currency: 'USD' };
   const router = await createProduct(db, { vendor_id: corvid.id, slug: 'router', name: 'Corvid Router', kind: 'physical', variants: [{ sku: 'CRV-RTR', price_minor: 12_900, stock: 5 }] }, usd);
-  const shield = await createProduct(db, { vendor_id: lantern.id, slug: 'shield', name: 'Lanternfish Shield Box', kind: 'physical', variants: [{ sku: 'LNT-SHD', price_minor: 4_900, stock: 5 }] }, usd);
+  const shield = await createProduct(
+    db,
+    { vendor_id: lantern.id, slug: 'shield', name: 'Lanternfish Shield Box', kind: 'physical', variants: [{ sku: 'LNT-SHD', price_minor: 4_900, stock: 5 }] },
+    usd,
+  );
   return { corvid, lantern, router: router.variants[0]!.id, shield: shield.variants[0]!.id };
 }
 
@@ -38,10 +42,18 @@ async function buy(bed: PaymentsTestBed, db: Db, who: Buyer, items: readonly [sl
   const buyer = newClient(bed.app);
   for (const [slug, variant] of items) await addToCart(buyer, slug, variant);
   const form = await buyer.get('/checkout');
-  const started = await buyer.post('/checkout', { idempotency_key: keyOf(form.body), method: 'card', name: who.name, email: who.email, age: 'adult', ...address, phone_home: who.phone, phone_business: '+1 212 555 0199' });
+  const started = await buyer.post('/checkout', {
+    idempotency_key: keyOf(form.body),
+    method: 'card',
+    name: who.name,
+    email: who.email,
+    age: 'adult',
+    ...address,
+    phone_home: who.phone,
+    phone_business: '+1 212 555 0199',
+  });
   assert.equal(started.statusCode, 303, started.body.slice(0, 2000));
   const payUrl = started.headers.location as string;
-  const paymentId = new URL(payUrl).searchParams.get('payment') ?? '';
   const {
     rows: [row],
   } = await sql<{ id: string; number: string; customer_subject: string; payment_id: string }>`
@@ -50,7 +62,6 @@ async function buy(bed: PaymentsTestBed, db: Db, who: Buyer, items: readonly [sl
     assert.equal((await submitPayForm(payUrl, TEST_CARD)).status, 303);
     assert.equal((await buyer.get(`/checkout/return/${row!.payment_id}`)).statusCode, 303);
   }
-  void paymentId;
   return { id: row!.id, number: row!.number, subject: row!.customer_subject };
 }
 
@@ -192,7 +203,10 @@ testEachDatabase(
     assert.equal((await vendorDisclosures(bed, both)).length, before);
     await accept(vic);
     assert.equal((await vic.get(`/vendor/orders/${both.number}`)).statusCode, 200);
-    assert.deepEqual((await sql<{ version: number }>`select version from vendors_terms_acceptances where vendor_id = ${s.corvid.id} order by version`.execute(db)).rows, [{ version: 1 }, { version: 2 }]);
+    assert.deepEqual((await sql<{ version: number }>`select version from vendors_terms_acceptances where vendor_id = ${s.corvid.id} order by version`.execute(db)).rows, [
+      { version: 1 },
+      { version: 2 },
+    ]);
   },
   { timeout: 300_000 },
 );
@@ -283,7 +297,10 @@ testEachDatabase(
 
     const sales = await vic.get('/vendor/sales');
     assert.equal(sales.statusCode, 200);
-    const row = /<tr><th scope="row" data-label="Product">Corvid Router<\/th><td data-label="Orders" class="num">(\d+)<\/td><td data-label="Units" class="num">(\d+)<\/td><td data-label="Revenue" class="num">([^<]*(?:<[^/][^>]*>[^<]*<\/[^>]+>)?[^<]*)<\/td>/.exec(sales.body);
+    const row =
+      /<tr><th scope="row" data-label="Product">Corvid Router<\/th><td data-label="Orders" class="num">(\d+)<\/td><td data-label="Units" class="num">(\d+)<\/td><td data-label="Revenue" class="num">([^<]*(?:<[^/][^>]*>[^<]*<\/[^>]+>)?[^<]*)<\/td>/.exec(
+        sales.body,
+      );
     assert.ok(row, sales.body.slice(0, 3000));
     assert.equal(row[1], '2', 'two paid orders; the unpaid one is not a sale');
     assert.equal(row[2], '2');
