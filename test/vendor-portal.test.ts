@@ -5,95 +5,11 @@
 // vendor, and a suspension cuts a signed-in vendor off at once.
 import assert from 'node:assert/strict';
 import { sql } from 'kysely';
-import { FormClient, queuedMail, staffClient } from '../src/accounts/testing.ts';
-import { newClient } from '../src/commerce/cart/testing.ts';
-import { createProduct, createVendor } from '../src/commerce/catalogue/index.ts';
-import { paymentsTestBed, type PaymentsTestBed } from '../src/commerce/payments/testing.ts';
-import type { Db } from '../src/platform/db/database.ts';
+import { FormClient, staffClient } from '../src/accounts/testing.ts';
+import { paymentsTestBed } from '../src/commerce/payments/testing.ts';
 import { testEachDatabase } from '../src/platform/testing/databases.ts';
-import { testActor } from '../src/privacy/testing.ts';
-import { submitPayForm, TEST_CARD } from '../src/sandbox-processor/testing.ts';
-import { addToCart, address, keyOf } from './checkout-support.ts';
-
-const PASSWORD = 'copper-window-81-patient';
-const VENDOR_FIELDS = ['user.name', 'user.contact.address', 'user.contact.phone_number', 'user.contact.email'];
-
-async function shop(db: Db) {
-  const corvid = await createVendor(db, { slug: 'corvid', name: 'Corvid Systems' });
-  const lantern = await createVendor(db, { slug: 'lanternfish', name: 'Lanternfish Security' });
-  const usd = { currency: 'USD' };
-  const router = await createProduct(db, { vendor_id: corvid.id, slug: 'router', name: 'Corvid Router', kind: 'physical', variants: [{ sku: 'CRV-RTR', price_minor: 12_900, stock: 5 }] }, usd);
-  const shield = await createProduct(
-    db,
-    { vendor_id: lantern.id, slug: 'shield', name: 'Lanternfish Shield Box', kind: 'physical', variants: [{ sku: 'LNT-SHD', price_minor: 4_900, stock: 5 }] },
-    usd,
-  );
-  return { corvid, lantern, router: router.variants[0]!.id, shield: shield.variants[0]!.id };
-}
-
-interface Buyer {
-  name: string;
-  email: string;
-  phone: string;
-}
-
-/** A guest buys `items` by card on the processor's page (unless `pay` is false) and comes back to the shop; returns the order. */
-async function buy(bed: PaymentsTestBed, db: Db, who: Buyer, items: readonly [slug: string, variant: string][], pay = true): Promise<{ id: string; number: string; subject: string }> {
-  const buyer = newClient(bed.app);
-  for (const [slug, variant] of items) await addToCart(buyer, slug, variant);
-  const form = await buyer.get('/checkout');
-  const started = await buyer.post('/checkout', {
-    idempotency_key: keyOf(form.body),
-    method: 'card',
-    name: who.name,
-    email: who.email,
-    age: 'adult',
-    ...address,
-    phone_home: who.phone,
-    phone_business: '+1 212 555 0199',
-  });
-  assert.equal(started.statusCode, 303, started.body.slice(0, 2000));
-  const payUrl = started.headers.location as string;
-  const {
-    rows: [row],
-  } = await sql<{ id: string; number: string; customer_subject: string; payment_id: string }>`
-    select o.id, o.number, o.customer_subject, p.id as payment_id from orders o join payments_attempts p on p.order_id = o.id order by o.created_at desc limit 1`.execute(db);
-  if (pay) {
-    assert.equal((await submitPayForm(payUrl, TEST_CARD)).status, 303);
-    assert.equal((await buyer.get(`/checkout/return/${row!.payment_id}`)).statusCode, 303);
-  }
-  return { id: row!.id, number: row!.number, subject: row!.customer_subject };
-}
-
-/** The owner adds a vendor user over the staff API; they set their password from the mailed link and end signed in. */
-async function vendorUser(bed: PaymentsTestBed, owner: FormClient, vendor: { id: string; name: string }, email: string): Promise<FormClient> {
-  const res = await owner.json('POST', '/api/staff/vendor-users', { name: `User of ${vendor.name}`, email, vendor_id: vendor.id });
-  assert.equal(res.statusCode, 201, res.body);
-  const link = new URL((await queuedMail(bed.app.db, 'accounts.vendor-invitation', bed.app.privacy)).at(-1)!.params.link!);
-  const client = new FormClient(bed.app);
-  const form = await client.get(link.pathname + link.search);
-  const token = /name="token" value="([^"]+)"/.exec(form.body)![1]!;
-  assert.equal((await client.post('/vendor/password/set', { token, new_password: PASSWORD })).statusCode, 303);
-  return client;
-}
-
-/** What the disclosure ledger holds for this order's buyer, sent to vendors. */
-async function vendorDisclosures(bed: PaymentsTestBed, order: { id: string; subject: string }) {
-  const all = await bed.app.privacy.disclosuresOf(bed.app.db, { subject: order.subject, order: order.id, actor: testActor('test'), purpose: 'fulfillment' });
-  return all.filter((d) => d.recipient === 'vendors');
-}
-
-async function accept(client: FormClient): Promise<void> {
-  const page = await client.get('/vendor/terms');
-  const version = /name="version" value="(\d+)"/.exec(page.body)?.[1];
-  assert.ok(version, 'the terms page offers the version in force to accept');
-  const res = await client.post('/vendor/terms', { version, agree: 'yes' });
-  assert.equal(res.statusCode, 303, res.body.slice(0, 2000));
-}
-
-const grace: Buyer = { name: 'Grace Hopper', email: 'grace@example.com', phone: '+1 212 555 0142' };
-const ada: Buyer = { name: 'Ada Lovelace', email: 'ada@example.com', phone: '+44 20 7946 0018' };
-const alan: Buyer = { name: 'Alan Turing', email: 'alan@example.com', phone: '+44 20 7946 0999' };
+import { TEST_CARD } from '../src/sandbox-processor/testing.ts';
+import { accept, ada, alan, buy, grace, PASSWORD, shop, VENDOR_FIELDS, vendorDisclosures, vendorUser } from './vendor-support.ts';
 
 testEachDatabase(
   "[P000-08][P001-01][P001-03][P000-09] a vendor user accepts the data-use terms first, then sees only orders of its own products with the buyer's name, address, phone and email (never card data, never another vendor's order) and each view and CSV export is a ledger entry naming the order and the vendor",
