@@ -224,3 +224,44 @@ testEachDatabase(
   },
   { timeout: 300_000 },
 );
+
+testEachDatabase(
+  'a suspension committed while an order page is being opened is seen by it: the page waits for the suspension and discloses nothing (PostgreSQL; PGlite runs one connection)',
+  async (database, t) => {
+    if (database.engine === 'pglite') return t.skip('PGlite serves one connection: a transaction held open would block the page itself');
+    const bed = await paymentsTestBed(database, { CHECKOUT_REQUIRE_PHONES: 'true' });
+    t.after(() => bed.close());
+    const { db } = database;
+    const s = await shop(db);
+    const order = await buy(bed, db, grace, [['router', s.router]]);
+    const owner = await staffClient(bed.app, db, { name: 'Olive Owner', email: 'olive@shop.example', role: 'owner', password: 'amber-lighthouse-27-quietly-sings' });
+    const vic = await vendorUser(bed, owner, s.corvid, 'vic@corvid.example');
+    await accept(vic);
+    const shared = (await vendorDisclosures(bed, order)).length;
+
+    // A suspension as the console makes it, held open: the vendor's lock, then the row.
+    let release = () => {};
+    const held = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    let locked = () => {};
+    const lockTaken = new Promise<void>((resolve) => {
+      locked = resolve;
+    });
+    const suspending = db.transaction().execute(async (trx) => {
+      await sql`select pg_advisory_xact_lock(hashtextextended(${`vendors:${s.corvid.id}`}, 0))`.execute(trx);
+      await sql`insert into vendors_suspensions (vendor_id, suspended_at, suspended_by) values (${s.corvid.id}, now(), 'test')`.execute(trx);
+      locked();
+      await held;
+    });
+    await lockTaken;
+    const view = vic.get(`/vendor/orders/${order.number}`);
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    release();
+    await suspending;
+    const res = await view;
+    assert.equal(res.statusCode, 403, 'the page saw the suspension it waited for');
+    assert.equal((await vendorDisclosures(bed, order)).length, shared, 'nothing was disclosed');
+  },
+  { timeout: 300_000 },
+);

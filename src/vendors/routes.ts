@@ -15,7 +15,7 @@ import { pageParam } from '../web/pagination.ts';
 import { BUYER_FIELDS, discloseBuyer } from './buyer.ts';
 import { csvRow } from './csv.ts';
 import { homePage, orderPage, ordersPage, type PortalHeader, salesPage, stockPage, termsPage } from './pages.ts';
-import { acceptTerms, acceptanceOf, currentTerms, portalStanding } from './store.ts';
+import { acceptTerms, acceptanceOf, currentTerms, holdUnsuspended, portalStanding } from './store.ts';
 
 export const PER_PAGE = 25;
 export const EXPORT_MAX = 1000;
@@ -133,6 +133,7 @@ export async function vendorPortalRoutes(app: FastifyInstance): Promise<void> {
     const number = (request.query.number ?? '').trim();
     // One transaction: the buyer details of every exported order are disclosed (ledgered) together, or none.
     const body = await app.db.transaction().execute(async (trx) => {
+      if (!(await holdUnsuspended(trx, v.vendor.id))) throw new AppError('FORBIDDEN', SUSPENDED);
       const orders = await vendorOrdersWithLines(trx, v.vendor.id, { number, limit: EXPORT_MAX });
       let csv = csvRow([
         'order',
@@ -165,6 +166,7 @@ export async function vendorPortalRoutes(app: FastifyInstance): Promise<void> {
     if (!v) return reply;
     const number = request.params.number.trim().toUpperCase();
     const shown = await app.db.transaction().execute(async (trx) => {
+      if (!(await holdUnsuspended(trx, v.vendor.id))) throw new AppError('FORBIDDEN', SUSPENDED);
       const found = await vendorOrder(trx, v.vendor.id, number);
       // Another vendor's order, an unpaid one and no order at all answer the same.
       if (!found) return null;

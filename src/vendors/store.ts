@@ -1,6 +1,6 @@
 // Reading and changing the vendors module's rows: terms versions and their acceptances, and
 // suspensions. Every function takes the caller's db (its transaction).
-import type { Kysely } from 'kysely';
+import { type Kysely, sql } from 'kysely';
 import { tablesOf, type Db } from '../platform/db/database.ts';
 import { AppError, validationError } from '../platform/errors.ts';
 import type { Acceptance, Suspension, Terms, VendorsTables } from './tables.ts';
@@ -89,8 +89,21 @@ export async function isSuspended(db: Db, vendorId: string): Promise<boolean> {
   return row !== undefined;
 }
 
-/** Suspends a vendor (nothing happens when it is suspended already); false when it was. */
+const vendorLockKey = (vendorId: string) => `vendors:${vendorId}`;
+
+/**
+ * In a transaction that discloses buyer data to the vendor (an order page, an export): takes the
+ * vendor's lock shared, then checks it is not suspended. A suspension takes the lock exclusively,
+ * so it waits for disclosures under way and every later one sees it: none slips past it.
+ */
+export async function holdUnsuspended(db: Db, vendorId: string): Promise<boolean> {
+  await sql`select pg_advisory_xact_lock_shared(hashtextextended(${vendorLockKey(vendorId)}, 0))`.execute(db);
+  return !(await isSuspended(db, vendorId));
+}
+
+/** Suspends a vendor (nothing happens when it is suspended already); false when it was. In the caller's transaction. */
 export async function suspendVendor(db: Db, vendorId: string, by: string, now: Date): Promise<boolean> {
+  await sql`select pg_advisory_xact_lock(hashtextextended(${vendorLockKey(vendorId)}, 0))`.execute(db);
   const rows = await t(db)
     .insertInto('vendors_suspensions')
     .values({ vendor_id: vendorId, suspended_at: now, suspended_by: by })
