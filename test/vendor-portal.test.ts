@@ -171,6 +171,17 @@ testEachDatabase(
     assert.equal((await vendorDisclosures(bed, order)).length, shared, 'nothing was disclosed to the suspended vendor');
     assert.equal((await other.get('/vendor/orders')).statusCode, 200, 'another vendor is not affected');
 
+    // The privacy officer reads who is suspended and who accepted the terms, and changes nothing.
+    const dpo = await staffClient(bed.app, db, { name: 'Dana Dpo', email: 'dana@shop.example', role: 'dpo', password: 'orchard-beacon-71-velvet-shore' });
+    const dpoView = await dpo.get('/staff/vendors');
+    assert.equal(dpoView.statusCode, 200);
+    assert.match(dpoView.body, /Suspended/);
+    assert.match(dpoView.body, /1 user, latest/, "Lanternfish's one user accepted version 1");
+    assert.ok(!dpoView.body.includes('/reinstate'), 'no buttons for the privacy officer');
+    assert.equal((await dpo.post(`/staff/vendors/${s.corvid.id}/reinstate`, {})).statusCode, 403, 'only an owner reinstates');
+    assert.equal((await dpo.get('/staff/vendors/terms')).statusCode, 200);
+    assert.equal((await dpo.post('/staff/vendors/terms', { text: 'A DPO cannot publish this.' })).statusCode, 403);
+
     // Reinstated, the vendor's users sign in and work again.
     await owner.get('/staff/vendors');
     assert.equal((await owner.post(`/staff/vendors/${s.corvid.id}/reinstate`, {})).statusCode, 303);

@@ -11,7 +11,15 @@ import { TERMS_MAX } from './store.ts';
 
 const dateTime = (d: Date) => `${new Date(d).toISOString().slice(0, 16).replace('T', ' ')} UTC`;
 
-export function vendorAccessPage(o: { vendors: readonly Vendor[]; suspended: ReadonlyMap<string, Suspension>; csrf: string; terms: Terms }): Page {
+export function vendorAccessPage(o: {
+  vendors: readonly Vendor[];
+  suspended: ReadonlyMap<string, Suspension>;
+  accepted: ReadonlyMap<string, { users: number; latest: Date }>;
+  csrf: string;
+  terms: Terms;
+  /** An owner: the suspend and reinstate buttons. */
+  canChange: boolean;
+}): Page {
   return {
     audience: 'staff',
     title: 'Vendor access',
@@ -20,15 +28,19 @@ export function vendorAccessPage(o: { vendors: readonly Vendor[]; suspended: Rea
 ${table({
   caption: 'Vendors',
   hideCaption: true,
-  columns: [{ label: 'Vendor' }, { label: 'Portal access' }, { label: 'Action', hideLabel: true }],
+  columns: [{ label: 'Vendor' }, { label: 'Portal access' }, { label: `Accepted version ${o.terms.version}` }, ...(o.canChange ? [{ label: 'Action', hideLabel: true }] : [])],
   rows: o.vendors.map((v) => {
     const s = o.suspended.get(v.id);
+    const a = o.accepted.get(v.id);
     return [
       v.name,
       s ? html`<strong>Suspended</strong> since ${dateTime(s.suspended_at)}` : 'Active',
-      s
-        ? form({ action: `/staff/vendors/${v.id}/reinstate`, csrf: o.csrf }, html`<button type="submit">Reinstate ${v.name}</button>`)
-        : form({ action: `/staff/vendors/${v.id}/suspend`, csrf: o.csrf }, html`<button type="submit" class="danger">Suspend ${v.name}</button>`),
+      a ? `${a.users} user${a.users === 1 ? '' : 's'}, latest ${dateTime(a.latest)}` : 'nobody yet',
+      ...(!o.canChange
+        ? []
+        : s
+          ? [form({ action: `/staff/vendors/${v.id}/reinstate`, csrf: o.csrf }, html`<button type="submit">Reinstate ${v.name}</button>`)]
+          : [form({ action: `/staff/vendors/${v.id}/suspend`, csrf: o.csrf }, html`<button type="submit" class="danger">Suspend ${v.name}</button>`)]),
     ];
   }),
   empty: 'There are no vendors yet.',
@@ -36,7 +48,7 @@ ${table({
   };
 }
 
-export function termsConsolePage(o: { versions: readonly (Terms & { acceptances: number })[]; state: FormState }): Page {
+export function termsConsolePage(o: { versions: readonly (Terms & { acceptances: number })[]; state: FormState; canChange: boolean }): Page {
   const current = o.versions[0]!;
   return {
     audience: 'staff',
@@ -50,12 +62,16 @@ ${table({
   columns: [{ label: 'Version' }, { label: 'Published' }, { label: 'Acceptances', numeric: true }],
   rows: o.versions.map((v) => [String(v.version), dateTime(v.published_at), v.acceptances]),
 })}
-<h2>Publish a new version</h2>
+${
+  o.canChange
+    ? html`<h2>Publish a new version</h2>
 ${errorSummary(o.state, { text: 'Terms' })}
 ${form(
   { action: '/staff/vendors/terms', csrf: o.state.csrf, className: 'account-form' },
   html`${textarea(o.state, { name: 'text', label: 'Terms', maxlength: TERMS_MAX, rows: 16, hint: 'Plain text: a blank line between paragraphs, "- " at the start of each list item.' })}
 <p><button type="submit">Publish version ${current.version + 1}</button></p>`,
-)}</section>`,
+)}`
+    : html`<p>An owner publishes new versions.</p>`
+}</section>`,
   };
 }

@@ -11,9 +11,11 @@ import { handleForm, textForm } from '../web/form-handling.ts';
 import { redirectWithFlash, registerFlashes } from '../web/flash.ts';
 import { sendPage } from '../web/page.ts';
 import { termsConsolePage, vendorAccessPage } from './staff-pages.ts';
-import { currentTerms, openSuspensions, publishTerms, reinstateVendor, suspendVendor, termsVersions, TERMS_MAX } from './store.ts';
+import { acceptancesOfVersion, currentTerms, openSuspensions, publishTerms, reinstateVendor, suspendVendor, termsVersions, TERMS_MAX } from './store.ts';
 
 const OWNERS = ['owner'] as const;
+// The privacy officer reads who is suspended and who accepted which terms; only an owner changes them.
+const READERS = ['owner', 'dpo'] as const;
 const vendorParams = { type: 'object', required: ['id'], properties: { id: { type: 'string', format: 'uuid' } } } as const;
 const confirmBody = { type: ['object', 'null'], additionalProperties: false, properties: { confirm: { type: 'string', enum: ['1'] } } } as const;
 
@@ -25,10 +27,12 @@ export async function vendorStaffRoutes(app: FastifyInstance): Promise<void> {
   });
 
   app.get('/staff/vendors', { schema: { hide: true } }, async (request, reply) => {
-    const session = await app.accounts.staffPage(request, reply, { roles: OWNERS });
+    const session = await app.accounts.staffPage(request, reply, { roles: READERS });
     if (!session) return reply;
     const [vendors, suspended, terms] = await Promise.all([listVendors(app.db), openSuspensions(app.db), currentTerms(app.db)]);
-    return sendPage(request, reply, vendorAccessPage({ vendors, suspended, terms, csrf: app.accounts.formToken(request, reply) }));
+    const accepted = await acceptancesOfVersion(app.db, terms.version);
+    const canChange = session.user.role === 'owner';
+    return sendPage(request, reply, vendorAccessPage({ vendors, suspended, terms, accepted, canChange, csrf: app.accounts.formToken(request, reply) }));
   });
 
   app.post<{ Params: { id: string } }>('/staff/vendors/:id/suspend', { schema: { hide: true, params: vendorParams, body: confirmBody } }, async (request, reply) => {
@@ -69,10 +73,11 @@ export async function vendorStaffRoutes(app: FastifyInstance): Promise<void> {
   });
 
   app.get('/staff/vendors/terms', { schema: { hide: true } }, async (request, reply) => {
-    const session = await app.accounts.staffPage(request, reply, { roles: OWNERS });
+    const session = await app.accounts.staffPage(request, reply, { roles: READERS });
     if (!session) return reply;
     const versions = await termsVersions(app.db);
-    return sendPage(request, reply, termsConsolePage({ versions, state: { csrf: app.accounts.formToken(request, reply), values: { text: versions[0]!.body } } }));
+    const canChange = session.user.role === 'owner';
+    return sendPage(request, reply, termsConsolePage({ versions, canChange, state: { csrf: app.accounts.formToken(request, reply), values: { text: versions[0]!.body } } }));
   });
 
   app.post<{ Body: { text?: string } }>('/staff/vendors/terms', { schema: { hide: true, body: textForm({ text: TERMS_MAX }) }, attachValidation: true }, async (request, reply) => {
@@ -84,7 +89,7 @@ export async function vendorStaffRoutes(app: FastifyInstance): Promise<void> {
       reply,
       (extra) => ({ csrf: app.accounts.formToken(request, reply), ...extra }),
       ['text'],
-      (state) => termsConsolePage({ versions, state }),
+      (state) => termsConsolePage({ versions, canChange: true, state }),
       async () => {
         await app.db.transaction().execute((trx) => publishTerms(trx, String(request.body?.text ?? ''), actorTag(session.actor), new Date()));
         return redirectWithFlash(reply, '/staff/vendors/terms', 'vendors.terms-published');

@@ -128,3 +128,14 @@ export async function reinstateVendor(db: Db, vendorId: string, by: string, now:
 export async function suspensionsOf(db: Db, vendorId: string): Promise<Suspension[]> {
   return t(db).selectFrom('vendors_suspensions').selectAll().where('vendor_id', '=', vendorId).orderBy('suspended_at', 'desc').orderBy('id', 'desc').limit(20).execute();
 }
+
+/** Per vendor: how many of its users accepted `version`, and when the latest did. */
+export async function acceptancesOfVersion(db: Db, version: number): Promise<Map<string, { users: number; latest: Date }>> {
+  const rows = await t(db)
+    .selectFrom('vendors_terms_acceptances')
+    .select((eb) => ['vendor_id', eb.fn.count<string>('id').as('users'), eb.fn.max('accepted_at').as('latest')])
+    .where('version', '=', version)
+    .groupBy('vendor_id')
+    .execute();
+  return new Map(rows.map((r) => [r.vendor_id, { users: Number(r.users), latest: new Date(r.latest) }]));
+}

@@ -18,7 +18,7 @@ const staffLinks: readonly (NavLink & { roles?: readonly string[] })[] = [
   { href: '/staff/dpo', label: 'Privacy desk', roles: ['dpo'] },
   { href: '/staff/users', label: 'Staff', roles: ['owner'] },
   { href: '/staff/vendor-users', label: 'Vendor users', roles: ['owner'] },
-  { href: '/staff/vendors', label: 'Vendor access', roles: ['owner'] },
+  { href: '/staff/vendors', label: 'Vendor access', roles: ['owner', 'dpo'] },
   { href: '/staff/pages', label: 'Shop pages', roles: ['owner'] },
   { href: '/staff/brand', label: 'Logo and colours', roles: ['owner'] },
   { href: '/staff/api-tokens', label: 'API tokens' },
@@ -32,6 +32,7 @@ const dpoLinks: readonly NavLink[] = [
   { href: '/staff/consents', label: 'Consents' },
   { href: '/staff/dpo/report', label: 'Promise report' },
   { href: '/staff/dpo/datamap', label: 'Data map' },
+  { href: '/staff/vendors', label: 'Vendor access' },
   { href: '/staff', label: 'Console' },
 ];
 
