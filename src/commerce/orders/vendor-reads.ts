@@ -46,23 +46,41 @@ function vendorOrdersBase(db: Db, vendorId: string, number: string | undefined) 
     .$if(Boolean(number), (q) => q.where('o.number', 'like', `${number}%`));
 }
 
-/** One page of the paid orders holding this vendor's products, newest first, and how many there are. */
+/** One page of the paid orders holding this vendor's products, newest first, and how many there are (one statement; a second only past the end). */
 export async function vendorOrders(db: Db, vendorId: string, query: VendorOrderQuery): Promise<{ rows: VendorOrderRow[]; total: number }> {
   const number = query.number ? orderNumberSearch(query.number) : '';
   if (number === null) return { rows: [], total: 0 };
-  const counted = await vendorOrdersBase(db, vendorId, number)
-    .select((eb) => eb.fn.count<string>('o.id').distinct().as('n'))
-    .executeTakeFirstOrThrow();
   const rows = await vendorOrdersBase(db, vendorId, number)
-    .select((eb) => ['o.id', 'o.number', 'o.status', 'o.created_at', 'o.currency', eb.fn.sum<string>('l.quantity').as('units'), eb.fn.sum<string>('l.total_minor').as('vendor_minor')])
+    .select((eb) => [
+      'o.id',
+      'o.number',
+      'o.status',
+      'o.created_at',
+      'o.currency',
+      eb.fn.sum<string>('l.quantity').as('units'),
+      eb.fn.sum<string>('l.total_minor').as('vendor_minor'),
+      sql<string>`count(*) over ()`.as('total'),
+    ])
     .groupBy(['o.id', 'o.number', 'o.status', 'o.created_at', 'o.currency'])
     .orderBy('o.created_at', 'desc')
     .orderBy('o.id', 'desc')
     .limit(query.limit)
     .offset(query.offset)
     .execute();
+  const total =
+    rows.length > 0
+      ? Number(rows[0]!.total)
+      : query.offset === 0
+        ? 0
+        : Number(
+            (
+              await vendorOrdersBase(db, vendorId, number)
+                .select((eb) => eb.fn.count<string>('o.id').distinct().as('n'))
+                .executeTakeFirstOrThrow()
+            ).n,
+          );
   return {
-    total: Number(counted.n),
+    total,
     rows: rows.map((r) => ({
       id: r.id,
       number: r.number,
