@@ -19,7 +19,8 @@
 //                 disclosures written per second (counted in the ledger) and latency; the baseline
 //                 is a plain SQL read of the same order's lines and the buyer's four encrypted rows.
 // Options: --orders N (default 10000), --requests R (per measured read, default 400), --concurrency C
-// (views, default 4), --database-url postgres://…
+// (views, default 4), --database-url postgres://…, --statements (first lists every statement of one list
+// page and one order view over HTTP, with its time).
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
@@ -41,9 +42,10 @@ import { createScratchPostgres } from '../src/platform/testing/databases.ts';
 import { disclosureCount, plainItemsRead } from '../src/privacy/bench-support.ts';
 import { testActor } from '../src/privacy/testing.ts';
 import { buildApp } from '../src/web/app.ts';
+import { statementLog } from './support/statement-log.ts';
 import { percentile } from './support/stats.ts';
 
-const usage = 'Usage: npm run bench -- vendor [--orders 10000] [--requests 400] [--concurrency 4] [--database-url postgres://…]\n';
+const usage = 'Usage: npm run bench -- vendor [--orders 10000] [--requests 400] [--concurrency 4] [--database-url postgres://…] [--statements]\n';
 const VENDORS = 50;
 const PER_PAGE = 25;
 const PASSWORD = 'bench-vendor-58-signal-tide';
@@ -158,11 +160,13 @@ async function timed(n: number, concurrency: number, run: (i: number) => Promise
   return { latencies, wallMs: performance.now() - start };
 }
 
-async function benchOn(database: DatabaseHandle, orders: number, requests: number, concurrency: number): Promise<number> {
+async function benchOn(database: DatabaseHandle, orders: number, requests: number, concurrency: number, statements: boolean): Promise<number> {
   await migrate(
     database.db,
     modules.flatMap((m) => m.migrations),
   );
+  const log = statementLog(database.db);
+  if (statements) database = { ...database, db: log.db };
   const dataDir = mkdtempSync(join(tmpdir(), 'custodian-bench-vendor-'));
   const config = {
     ...loadConfig({ DATA_DIR: dataDir, LOG_LEVEL: 'silent', RUN_WORKER: 'false', DEMO_DATA: 'false', RATE_LIMIT_PER_MINUTE: '0', PUBLIC_URL: 'http://shop.bench' }),
@@ -197,6 +201,22 @@ async function benchOn(database: DatabaseHandle, orders: number, requests: numbe
       await clients[r.v]!.get(`/vendor/orders?page=${r.page}`);
       await vendorOrders(db, vendors[r.v]!.id, { limit: PER_PAGE, offset: (r.page - 1) * PER_PAGE });
       await plainList(vendors[r.v]!.id, r.page, '');
+    }
+    if (statements) {
+      const v = 0;
+      const number = numbers.get(vendors[v]!.orders[0]!)!;
+      for (const [label, path] of [
+        ['GET /vendor/orders?page=2', '/vendor/orders?page=2'],
+        [`GET /vendor/orders/${number}`, `/vendor/orders/${number}`],
+      ] as const) {
+        const t0 = performance.now();
+        const texts = await log.record(async () => {
+          await clients[v]!.get(path);
+        });
+        process.stdout.write(
+          `\n${label}: ${texts.length} statements, ${(performance.now() - t0).toFixed(1)} ms\n${texts.map((t, n) => `  ${String(n + 1).padStart(3)}. ${t.ms.toFixed(2).padStart(6)} ms  ${t.text}`).join('\n')}\n`,
+        );
+      }
     }
     const reads = Array.from({ length: requests }, listRead);
     let failed = 0;
@@ -265,7 +285,14 @@ export async function main(args: string[]): Promise<number> {
   try {
     flags = parseArgs({
       args,
-      options: { orders: { type: 'string' }, requests: { type: 'string' }, concurrency: { type: 'string' }, 'database-url': { type: 'string' }, help: { type: 'boolean' } },
+      options: {
+        orders: { type: 'string' },
+        requests: { type: 'string' },
+        concurrency: { type: 'string' },
+        'database-url': { type: 'string' },
+        statements: { type: 'boolean' },
+        help: { type: 'boolean' },
+      },
     }).values;
   } catch (err) {
     process.stderr.write(`${(err as Error).message}\n${usage}`);
@@ -288,7 +315,7 @@ export async function main(args: string[]): Promise<number> {
     const scratch = await createScratchPostgres();
     const database = await openDatabase({ databaseUrl: scratch.url, pgliteDir: null, poolSize: Math.max(2, concurrency + 2) });
     try {
-      return await benchOn(database, orders, requests, concurrency);
+      return await benchOn(database, orders, requests, concurrency, flags.statements === true);
     } finally {
       await database.close();
       await scratch.drop();
@@ -296,7 +323,7 @@ export async function main(args: string[]): Promise<number> {
   }
   const database = await openDatabase({ databaseUrl: null, pgliteDir: null });
   try {
-    return await benchOn(database, orders, requests, concurrency);
+    return await benchOn(database, orders, requests, concurrency, flags.statements === true);
   } finally {
     await database.close();
   }
