@@ -264,7 +264,7 @@ async function benchOn(database: DatabaseHandle, orders: number, requests: numbe
     );
     process.stdout.write('Order list, one at a time (a random vendor, a random page of 25, 1 in 10 searched by number):\n');
     process.stdout.write(`${line('GET /vendor/orders (HTTP in process, gate, render)', page)}\n`);
-    process.stdout.write(`${line("orders module's vendorOrders (count + page)", module)}\n`);
+    process.stdout.write(`${line("orders module's vendorOrders (page, window count)", module)}\n`);
     process.stdout.write(`${line('plain SQL (one statement, window count)', plain)}\n`);
     process.stdout.write(`Order views, ${concurrency} at a time (each a disclosure of name, address, phone, email):\n`);
     process.stdout.write(`${line('GET /vendor/orders/:number (kernel disclose, ledger)', viewed)}\n`);

@@ -51,6 +51,8 @@ testEachDatabase(
     assert.equal(accepted.rows[0]!.version, 1);
     assert.equal(accepted.rows[0]!.vendor_id, s.corvid.id);
     assert.ok(accepted.rows[0]!.user_id && accepted.rows[0]!.accepted_at, 'the acceptance names the user and the time');
+    assert.equal((await vic.post('/vendor/terms', { version: '1', agree: 'yes' })).statusCode, 303, 'accepting twice (a second tab) is fine');
+    assert.equal((await sql`select 1 from vendors_terms_acceptances`.execute(db)).rows.length, 1, 'and keeps the first acceptance');
 
     // The list: only paid orders holding Corvid's products; no personal data in it.
     const list = await vic.get('/vendor/orders');

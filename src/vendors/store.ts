@@ -55,13 +55,14 @@ export async function acceptTerms(db: Db, input: { userId: string; subject: stri
       { field: 'version', message: `is not the version in force (${current.version})` },
     ]);
   }
-  const earlier = await acceptanceOf(db, input.userId, input.version);
-  if (earlier) return earlier;
-  return t(db)
+  // A second click (or two tabs) keeps the first acceptance.
+  const inserted = await t(db)
     .insertInto('vendors_terms_acceptances')
     .values({ version: input.version, vendor_id: input.vendorId, user_id: input.userId, user_subject: input.subject, accepted_at: input.now })
+    .onConflict((oc) => oc.columns(['user_id', 'version']).where('user_id', 'is not', null).doNothing())
     .returningAll()
-    .executeTakeFirstOrThrow();
+    .executeTakeFirst();
+  return inserted ?? (await acceptanceOf(db, input.userId, input.version))!;
 }
 
 /** What the portal gate needs on every request, in one query: the open suspension of the vendor and whether the user accepted the terms in force. */
