@@ -6,18 +6,14 @@
 import assert from 'node:assert/strict';
 import { sql } from 'kysely';
 import { FormClient, staffClient } from '../src/accounts/testing.ts';
-import { paymentsTestBed } from '../src/commerce/payments/testing.ts';
 import { testEachDatabase } from '../src/platform/testing/databases.ts';
 import { TEST_CARD } from '../src/sandbox-processor/testing.ts';
-import { accept, ada, alan, buy, grace, PASSWORD, shop, VENDOR_FIELDS, vendorDisclosures, vendorUser } from './vendor-support.ts';
+import { accept, ada, alan, buy, grace, ownerOf, PASSWORD, VENDOR_FIELDS, vendorDisclosures, vendorShop, vendorUser } from './vendor-support.ts';
 
 testEachDatabase(
   "[P000-08][P001-01][P001-03][P000-09] a vendor user accepts the data-use terms first, then sees only orders of its own products with the buyer's name, address, phone and email (never card data, never another vendor's order) and each view and CSV export is a ledger entry naming the order and the vendor",
   async (database, t) => {
-    const bed = await paymentsTestBed(database, { CHECKOUT_REQUIRE_PHONES: 'true' });
-    t.after(() => bed.close());
-    const { db } = database;
-    const s = await shop(db);
+    const { bed, db, s } = await vendorShop(database, t);
     const both = await buy(bed, db, grace, [
       ['router', s.router],
       ['shield', s.shield],
@@ -28,7 +24,7 @@ testEachDatabase(
     assert.equal(await status(both.id), 'paid');
     assert.equal(await status(unpaid.id), 'pending_payment');
 
-    const owner = await staffClient(bed.app, db, { name: 'Olive Owner', email: 'olive@shop.example', role: 'owner', password: 'amber-lighthouse-27-quietly-sings' });
+    const owner = await ownerOf(bed);
     const vic = await vendorUser(bed, owner, s.corvid, 'vic@corvid.example');
     const lea = await vendorUser(bed, owner, s.lantern, 'lea@lanternfish.example');
 
@@ -132,12 +128,9 @@ testEachDatabase(
 testEachDatabase(
   '[P000-09] suspending a vendor cuts its signed-in users off at once: order pages and exports refuse them, a new sign-in too, until the owner reinstates it',
   async (database, t) => {
-    const bed = await paymentsTestBed(database, { CHECKOUT_REQUIRE_PHONES: 'true' });
-    t.after(() => bed.close());
-    const { db } = database;
-    const s = await shop(db);
+    const { bed, db, s } = await vendorShop(database, t);
     const order = await buy(bed, db, grace, [['router', s.router]]);
-    const owner = await staffClient(bed.app, db, { name: 'Olive Owner', email: 'olive@shop.example', role: 'owner', password: 'amber-lighthouse-27-quietly-sings' });
+    const owner = await ownerOf(bed);
     const vic = await vendorUser(bed, owner, s.corvid, 'vic@corvid.example');
     const other = await vendorUser(bed, owner, s.lantern, 'lea@lanternfish.example');
     await accept(vic);
@@ -198,14 +191,11 @@ testEachDatabase(
 testEachDatabase(
   "a vendor user sets its own products' stock (never another vendor's) and sees its sales per product from paid orders",
   async (database, t) => {
-    const bed = await paymentsTestBed(database, { CHECKOUT_REQUIRE_PHONES: 'true' });
-    t.after(() => bed.close());
-    const { db } = database;
-    const s = await shop(db);
+    const { bed, db, s } = await vendorShop(database, t);
     await buy(bed, db, grace, [['router', s.router]]);
     await buy(bed, db, ada, [['router', s.router]]);
     await buy(bed, db, alan, [['router', s.router]], false);
-    const owner = await staffClient(bed.app, db, { name: 'Olive Owner', email: 'olive@shop.example', role: 'owner', password: 'amber-lighthouse-27-quietly-sings' });
+    const owner = await ownerOf(bed);
     const vic = await vendorUser(bed, owner, s.corvid, 'vic@corvid.example');
     await accept(vic);
     const stockOf = async (id: string) => (await sql<{ stock: number | null }>`select stock from catalogue_variants where id = ${id}`.execute(db)).rows[0]!.stock;
@@ -242,12 +232,9 @@ testEachDatabase(
   'a suspension committed while an order page is being opened is seen by it: the page waits for the suspension and discloses nothing (PostgreSQL; PGlite runs one connection)',
   async (database, t) => {
     if (database.engine === 'pglite') return t.skip('PGlite serves one connection: a transaction held open would block the page itself');
-    const bed = await paymentsTestBed(database, { CHECKOUT_REQUIRE_PHONES: 'true' });
-    t.after(() => bed.close());
-    const { db } = database;
-    const s = await shop(db);
+    const { bed, db, s } = await vendorShop(database, t);
     const order = await buy(bed, db, grace, [['router', s.router]]);
-    const owner = await staffClient(bed.app, db, { name: 'Olive Owner', email: 'olive@shop.example', role: 'owner', password: 'amber-lighthouse-27-quietly-sings' });
+    const owner = await ownerOf(bed);
     const vic = await vendorUser(bed, owner, s.corvid, 'vic@corvid.example');
     await accept(vic);
     const shared = (await vendorDisclosures(bed, order)).length;

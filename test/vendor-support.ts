@@ -2,11 +2,12 @@
 // sandbox processor's page, a vendor user made by the owner, the disclosures to vendors of an order.
 import assert from 'node:assert/strict';
 import { sql } from 'kysely';
-import { FormClient, queuedMail } from '../src/accounts/testing.ts';
+import type { TestContext } from 'node:test';
+import { FormClient, queuedMail, staffClient } from '../src/accounts/testing.ts';
 import { newClient } from '../src/commerce/cart/testing.ts';
 import { createProduct, createVendor } from '../src/commerce/catalogue/index.ts';
-import type { PaymentsTestBed } from '../src/commerce/payments/testing.ts';
-import type { Db } from '../src/platform/db/database.ts';
+import { type PaymentsTestBed, paymentsTestBed } from '../src/commerce/payments/testing.ts';
+import type { DatabaseHandle, Db } from '../src/platform/db/database.ts';
 import { testActor } from '../src/privacy/testing.ts';
 import { submitPayForm, TEST_CARD } from '../src/sandbox-processor/testing.ts';
 import { addToCart, address, keyOf } from './checkout-support.ts';
@@ -25,6 +26,18 @@ export async function shop(db: Db) {
     usd,
   );
   return { corvid, lantern, router: router.variants[0]!.id, shield: shield.variants[0]!.id };
+}
+
+/** The app with the sandbox processor (checkout asks for phones) and the two vendors' shop; closed after the test. */
+export async function vendorShop(database: DatabaseHandle, t: TestContext, env: Record<string, string> = {}) {
+  const bed = await paymentsTestBed(database, { CHECKOUT_REQUIRE_PHONES: 'true', ...env });
+  t.after(() => bed.close());
+  return { bed, db: database.db, s: await shop(database.db) };
+}
+
+/** A staff owner, signed in with the second factor set up. */
+export function ownerOf(bed: PaymentsTestBed): Promise<FormClient> {
+  return staffClient(bed.app, bed.app.db, { name: 'Olive Owner', email: 'olive@shop.example', role: 'owner', password: 'amber-lighthouse-27-quietly-sings' });
 }
 
 export interface Buyer {

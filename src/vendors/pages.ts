@@ -1,12 +1,13 @@
 // The vendor portal's pages (audience `vendor`): home, data-use terms, orders (list, order page),
 // stock and sales. Server-rendered on the kit in src/web/; no JavaScript.
 import type { OrderLine, OrderStatus, VendorOrderRow, VendorSalesRow } from '../commerce/orders/index.ts';
-import type { VendorStockRow } from '../commerce/catalogue/index.ts';
+import type { StockRow } from '../commerce/catalogue/index.ts';
 import { errorSummary, form, type FormState } from '../web/form.ts';
 import type { Page } from '../web/page.ts';
 import { pagination } from '../web/pagination.ts';
 import { price } from '../web/price.ts';
 import { table } from '../web/table.ts';
+import { renderText } from '../web/plain-text.ts';
 import { html, type SafeHtml } from '../web/template.ts';
 import type { BuyerDetails } from './buyer.ts';
 import type { Terms } from './tables.ts';
@@ -18,19 +19,6 @@ export interface PortalHeader {
 
 const date = (d: Date) => new Date(d).toISOString().slice(0, 10);
 const dateTime = (d: Date) => `${new Date(d).toISOString().slice(0, 16).replace('T', ' ')} UTC`;
-
-/** Blocks split by blank lines; a block whose lines all start with "- " is a list. */
-export function renderText(text: string): SafeHtml[] {
-  return text
-    .split(/\n\s*\n/)
-    .map((block) => block.trim())
-    .filter(Boolean)
-    .map((block) => {
-      const lines = block.split('\n').map((l) => l.trim());
-      if (lines.every((l) => l.startsWith('- '))) return html`<ul>${lines.map((l) => html`<li>${l.slice(2).trim()}</li>`)}</ul>`;
-      return html`<p>${lines.map((l, i) => html`${i ? html`<br>` : ''}${l}`)}</p>`;
-    });
-}
 
 function signedIn(h: PortalHeader): SafeHtml {
   return html`<div class="portal-header"><p>Signed in for <strong>${h.vendor}</strong>. You see only this vendor's data.</p>
@@ -133,7 +121,7 @@ ${
   );
 }
 
-export function stockPage(h: PortalHeader, o: { rows: readonly VendorStockRow[]; state: FormState; notice?: string }): Page {
+export function stockPage(h: PortalHeader, o: { rows: readonly StockRow[]; state: FormState; notice?: string }): Page {
   const errors = Object.entries(o.state.errors ?? {});
   const skuOf = new Map(o.rows.map((r) => [`stock.${r.id}`, r.sku]));
   return portalPage(

@@ -4,7 +4,7 @@
 // only on an order's page and in the CSV export, each a disclosure through the kernel (buyer.ts).
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ActiveSession } from '../accounts/index.ts';
-import { type Vendor, getVendorById, setStockLevels, vendorStock } from '../commerce/catalogue/index.ts';
+import { type Vendor, getVendorById, setStockLevels, stockOf, vendorStock } from '../commerce/catalogue/index.ts';
 import { vendorOrder, vendorOrders, vendorOrdersWithLines, vendorSales } from '../commerce/orders/index.ts';
 import { AppError, notFound, validationError } from '../platform/errors.ts';
 import { formErrors, handleForm } from '../web/form-handling.ts';
@@ -38,13 +38,6 @@ const termsBody = {
   properties: { version: { type: 'string', pattern: '^[0-9]{1,6}$' }, agree: { type: 'string', enum: ['yes'] } },
 } as const;
 const stockBody = { type: 'object', patternProperties: { '^stock\\.[0-9a-f-]{36}$': { type: 'string', maxLength: 12 } }, maxProperties: 500, additionalProperties: false } as const;
-
-/** '' → not counted; digits → a number; anything else stays text for the catalogue's check to name. */
-function stockOf(typed: string): number | null | string {
-  const t = typed.trim();
-  if (t === '') return null;
-  return /^\d{1,10}$/.test(t) ? Number(t) : t;
-}
 
 export async function vendorPortalRoutes(app: FastifyInstance): Promise<void> {
   registerFlashes(app, {

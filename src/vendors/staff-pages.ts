@@ -4,8 +4,8 @@ import type { Vendor } from '../commerce/catalogue/index.ts';
 import { errorSummary, form, textarea, type FormState } from '../web/form.ts';
 import type { Page } from '../web/page.ts';
 import { table } from '../web/table.ts';
+import { renderText } from '../web/plain-text.ts';
 import { html } from '../web/template.ts';
-import { renderText } from './pages.ts';
 import type { Suspension, Terms } from './tables.ts';
 import { TERMS_MAX } from './store.ts';
 

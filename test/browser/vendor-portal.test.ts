@@ -4,36 +4,22 @@
 // then downloads the CSV. Each view and the download are disclosure-ledger entries.
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
-import { createServer, type AddressInfo } from 'node:net';
 import type { Browser } from 'playwright-core';
-import { staffClient } from '../../src/accounts/testing.ts';
-import { paymentsTestBed } from '../../src/commerce/payments/testing.ts';
 import { testEachDatabase } from '../../src/platform/testing/databases.ts';
-import { buy, grace, PASSWORD, shop, vendorDisclosures, vendorUser } from '../vendor-support.ts';
-import { launchBrowser } from './support.ts';
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
+import { buy, grace, ownerOf, PASSWORD, vendorDisclosures, vendorShop, vendorUser } from '../vendor-support.ts';
+import { freePort, launchBrowser } from './support.ts';
 
 testEachDatabase(
   "browser: [P000-08][P000-09] a vendor user accepts the data-use terms, then sees a paid order's buyer fields and downloads the orders as CSV, each ledgered",
   async (database, t) => {
     const port = await freePort();
     const origin = `http://127.0.0.1:${port}`;
-    const bed = await paymentsTestBed(database, { CHECKOUT_REQUIRE_PHONES: 'true', PUBLIC_URL: origin });
-    t.after(() => bed.close());
-    const { db } = database;
-    const s = await shop(db);
+    const { bed, db, s } = await vendorShop(database, t, { PUBLIC_URL: origin });
     const order = await buy(bed, db, grace, [
       ['router', s.router],
       ['shield', s.shield],
     ]);
-    const owner = await staffClient(bed.app, db, { name: 'Olive Owner', email: 'olive@shop.example', role: 'owner', password: 'amber-lighthouse-27-quietly-sings' });
+    const owner = await ownerOf(bed);
     await vendorUser(bed, owner, s.corvid, 'vic@corvid.example');
     await bed.app.listen({ port, host: '127.0.0.1' });
     let browser: Browser | undefined;
