@@ -1,5 +1,2 @@
 // The public entry of the vendors module: its Module. Any other file here is internal (decision 0032).
 export { vendorsModule } from './module.ts';
-
-// Used only by tests outside the module.
-export { csvCell } from './csv.ts';

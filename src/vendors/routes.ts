@@ -17,15 +17,14 @@ import { csvRow } from './csv.ts';
 import { homePage, orderPage, ordersPage, type PortalHeader, salesPage, stockPage, termsPage } from './pages.ts';
 import { acceptTerms, acceptanceOf, currentTerms, holdUnsuspended, portalStanding } from './store.ts';
 
-export const PER_PAGE = 25;
-export const EXPORT_MAX = 1000;
-export const SUSPENDED = "Your vendor's access to this shop's portal is suspended. Contact the shop.";
+const PER_PAGE = 25;
+const EXPORT_MAX = 1000;
+const SUSPENDED = "Your vendor's access to this shop's portal is suspended. Contact the shop.";
 
 interface Visit {
   session: ActiveSession;
   vendor: Vendor;
   header: PortalHeader;
-  accepted: boolean;
 }
 
 const ordersQuery = { type: 'object', additionalProperties: false, properties: { number: { type: 'string', maxLength: 20 }, ...pageParam } } as const;
@@ -65,7 +64,7 @@ export async function vendorPortalRoutes(app: FastifyInstance): Promise<void> {
       void reply.redirect('/vendor/terms', 303);
       return null;
     }
-    return { session, vendor, accepted: standing.accepted, header: { vendor: vendor.name, csrf: app.accounts.formToken(request, reply) } };
+    return { session, vendor, header: { vendor: vendor.name, csrf: app.accounts.formToken(request, reply) } };
   };
 
   app.get('/vendor', { schema: { hide: true } }, async (request, reply) => {
