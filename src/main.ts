@@ -53,7 +53,7 @@ ${
   Staff owner     ${demoLogins.owner.email} / ${demoLogins.owner.password}  at ${shop.url}/staff/login
   Privacy officer ${demoLogins.dpo.email} / ${demoLogins.dpo.password}  at ${shop.url}/staff/login  (requests, complaints: ${shop.url}/staff/dpo)
                   (a staff member's first sign-in sets up the second factor: add the shown TOTP secret to an authenticator app)
-  Vendor user     ${demoLogins.vendor.email} / ${demoLogins.vendor.password}  at ${shop.url}/vendor/login
+  Vendor user     ${demoLogins.vendor.email} / ${demoLogins.vendor.password}  at ${shop.url}/vendor/login  (${demoLogins.vendor.vendorName}: buy one of its licences, then see the order there)
 `
     : ''
 }  New customer    sign up at ${shop.url}/account/signup${config.smtpUrl ? '' : ` (mail, with the confirmation link, lands in ${config.dataDir}/mail/)`}

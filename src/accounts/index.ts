@@ -8,7 +8,7 @@ export { hashPassword } from './passwords.ts';
 export { SESSION_COOKIE } from './plugin.ts';
 export { privacyOfficerActor } from './privacy-officer.ts';
 export { throttleSecret } from './secrets.ts';
-export { type ActiveSession, sessionLifetimes } from './sessions.ts';
+export { type ActiveSession, endVendorSessions, sessionLifetimes } from './sessions.ts';
 export { createStaff } from './staff.ts';
 export { TOKEN_SHAPE, digestToken, randomToken } from './tokens.ts';
 export { activeStaffOf, insertUser, staffRolesOf, usersOfSubjects } from './users.ts';

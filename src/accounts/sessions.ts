@@ -96,3 +96,13 @@ export async function sweepSessions(db: Db, now: Date): Promise<number> {
     .executeTakeFirstOrThrow();
   return Number(numDeletedRows);
 }
+
+/** Ends every session of every user of this vendor (its suspension): they are signed out at once. */
+export async function endVendorSessions(db: Db, vendorId: string): Promise<number> {
+  const t = accountsDb(db);
+  const { numDeletedRows } = await t
+    .deleteFrom('accounts_sessions')
+    .where('user_id', 'in', t.selectFrom('accounts_users').select('id').where('kind', '=', 'vendor').where('vendor_id', '=', vendorId))
+    .executeTakeFirstOrThrow();
+  return Number(numDeletedRows);
+}

@@ -34,11 +34,12 @@ testEachDatabase(
       assert.equal((await owner.json('POST', '/api/staff/vendor-users', { name: 'Nobody', email: 'n@x.example', vendor_id: '00000000-0000-4000-8000-000000000000' })).statusCode, 404);
 
       const [vic, lea] = users;
-      const vicPage = await vic!.get('/vendor');
+      assert.equal((await vic!.get('/vendor')).headers.location, '/vendor/terms', 'the data-use terms come first');
+      const vicPage = await vic!.get('/vendor/terms');
       assert.equal(vicPage.statusCode, 200);
       assert.match(vicPage.body, /Signed in for <strong>Corvid Systems<\/strong>/);
       assert.doesNotMatch(vicPage.body, /Lanternfish/);
-      assert.match((await lea!.get('/vendor')).body, /Signed in for <strong>Lanternfish Security<\/strong>/);
+      assert.match((await lea!.get('/vendor/terms')).body, /Signed in for <strong>Lanternfish Security<\/strong>/);
       assert.equal((await vic!.get('/staff')).headers.location, '/staff/login', 'a vendor session does not open the staff console');
       assert.equal((await vic!.get('/account')).headers.location, '/account/login', 'nor a customer account');
 
@@ -48,7 +49,7 @@ testEachDatabase(
       assert.equal((await anonymous.post('/vendor/login', { email: 'vic@corvid.example', password: 'wrong-password-here' })).statusCode, 401);
       const signedIn = await anonymous.post('/vendor/login', { email: 'vic@corvid.example', password });
       assert.equal(signedIn.headers.location, '/vendor');
-      assert.match((await anonymous.get('/vendor')).body, /Corvid Systems/);
+      assert.match((await anonymous.get('/vendor/terms')).body, /Corvid Systems/);
       // Staff credentials do not open the vendor portal.
       await anonymous.post('/vendor/logout', {});
       await anonymous.get('/vendor/login');

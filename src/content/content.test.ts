@@ -6,7 +6,7 @@ import { sql } from 'kysely';
 import { testEachDatabase } from '../platform/testing/databases.ts';
 import { buildTestApp } from '../platform/testing/app.ts';
 import { staffClient } from '../accounts/testing.ts';
-import { renderText } from './pages.ts';
+import { renderText } from '../web/plain-text.ts';
 
 test('plain text becomes escaped paragraphs, line breaks and lists', () => {
   const out = renderText('First <b>line</b>\nsecond line\n\n- one\n- two & three\n\n\n')

@@ -1,23 +1,11 @@
 // The shop's pages as HTML: the owner's plain text (paragraphs, "- " lists, line breaks) escaped
-// like any other text, and the staff list and edit form.
+// like any other text (src/web/plain-text.ts), and the staff list and edit form.
 import { formatMoney } from '../web/format.ts';
 import { errorSummary, form, input, textarea, type FormState } from '../web/form.ts';
 import type { Page } from '../web/page.ts';
+import { renderText } from '../web/plain-text.ts';
 import { html, type SafeHtml } from '../web/template.ts';
 import type { ContentPage } from './tables.ts';
-
-/** Blocks split by blank lines; a block whose lines all start with "- " is a list. */
-export function renderText(text: string): SafeHtml[] {
-  return text
-    .split(/\n\s*\n/)
-    .map((block) => block.trim())
-    .filter(Boolean)
-    .map((block) => {
-      const lines = block.split('\n').map((l) => l.trim());
-      if (lines.every((l) => l.startsWith('- '))) return html`<ul>${lines.map((l) => html`<li>${l.slice(2).trim()}</li>`)}</ul>`;
-      return html`<p>${lines.map((l, i) => html`${i ? html`<br>` : ''}${l}`)}</p>`;
-    });
-}
 
 export interface ShippingFacts {
   currency: string;

@@ -1,10 +1,11 @@
 // Demo sign-ins, made once when the shop starts with DEMO_DATA on: a customer, a staff owner and a
 // privacy officer (who set up the TOTP second factor at the first sign-in, the normal flow) and a vendor portal user
-// for the first demo vendor (by name). Their passwords are published in the start banner and the README,
+// for the demo's software publisher, Lanternfish Software (seed 000: a reseller of software whose vendors receive the
+// buyer's details; any vendor when that one is missing). Their passwords are published in the start banner and the README,
 // so they exist only in a demo shop; a shop that ever had a demo login does not get them again.
 import { sql } from 'kysely';
 import { type AccountsDeps, ACCOUNT_PURPOSE, AGE, CREDENTIALS, EMAIL, NAME, hashPassword, insertUser } from '../accounts/index.ts';
-import { listVendors } from '../commerce/catalogue/index.ts';
+import { getVendorBySlug, listVendors } from '../commerce/catalogue/index.ts';
 import type { Db } from '../platform/db/database.ts';
 import { systemActor } from '../privacy/index.ts';
 
@@ -12,7 +13,7 @@ export const demoLogins = {
   customer: { name: 'Demo Customer', email: 'demo-customer@example.com', password: 'maple-kettle-42-lantern' },
   owner: { name: 'Demo Owner', email: 'demo-owner@example.com', password: 'harbour-violet-93-compass-drift' },
   dpo: { name: 'Demo Privacy Officer', email: 'demo-dpo@example.com', password: 'orchard-beacon-71-velvet-shore' },
-  vendor: { name: 'Demo Vendor User', email: 'demo-vendor@example.com', password: 'copper-meadow-58-signal-tide' },
+  vendor: { name: 'Demo Vendor User', email: 'demo-vendor@example.com', password: 'copper-meadow-58-signal-tide', vendorSlug: 'lanternfish-software', vendorName: 'Lanternfish Software' },
 } as const;
 
 const DEMO_LOGINS_LOCK = 7_200_301_003;
@@ -42,7 +43,7 @@ export async function seedDemoLogins(deps: AccountsDeps, db: Db): Promise<boolea
     await insertUser(trx, { kind: 'staff', subjectId: owner, status: 'active', role: 'owner', origin: 'demo', now });
     const dpo = await person('staff', demoLogins.dpo, hashes.dpo);
     await insertUser(trx, { kind: 'staff', subjectId: dpo, status: 'active', role: 'dpo', origin: 'demo', now });
-    const [vendor] = await listVendors(trx);
+    const vendor = (await getVendorBySlug(trx, demoLogins.vendor.vendorSlug)) ?? (await listVendors(trx))[0];
     if (vendor) {
       const contact = await person('vendor-contact', demoLogins.vendor, hashes.vendor);
       await insertUser(trx, { kind: 'vendor', subjectId: contact, status: 'active', vendorId: vendor.id, origin: 'demo', now });

@@ -41,3 +41,15 @@ export async function plainKernelErase(trx: Db, subject: string): Promise<void> 
   await sql`delete from privacy_subject_keys where subject_id = ${subject}::uuid`.execute(trx);
   await sql`update privacy_subjects set status = 'erased', status_changed_at = now() where id = ${subject}::uuid`.execute(trx);
 }
+
+/** The encrypted items of one person under one ref (a disclosure's read, without decryption or audit): bench/vendor.ts's baseline. */
+export async function plainItemsRead(db: Db, subject: string, ref: string): Promise<number> {
+  const { rows } = await sql`select id, category, ref, ciphertext, purpose from privacy_items where subject_id = ${subject}::uuid and ref = ${ref}`.execute(db);
+  return rows.length;
+}
+
+/** How many disclosures the ledger holds for a recipient. */
+export async function disclosureCount(db: Db, recipient: string): Promise<number> {
+  const { rows } = await sql<{ n: number }>`select count(*)::int as n from privacy_disclosures where recipient = ${recipient}`.execute(db);
+  return rows[0]!.n;
+}

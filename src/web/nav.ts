@@ -18,6 +18,7 @@ const staffLinks: readonly (NavLink & { roles?: readonly string[] })[] = [
   { href: '/staff/dpo', label: 'Privacy desk', roles: ['dpo'] },
   { href: '/staff/users', label: 'Staff', roles: ['owner'] },
   { href: '/staff/vendor-users', label: 'Vendor users', roles: ['owner'] },
+  { href: '/staff/vendors', label: 'Vendor access', roles: ['owner', 'dpo'] },
   { href: '/staff/pages', label: 'Shop pages', roles: ['owner'] },
   { href: '/staff/brand', label: 'Logo and colours', roles: ['owner'] },
   { href: '/staff/api-tokens', label: 'API tokens' },
@@ -31,6 +32,7 @@ const dpoLinks: readonly NavLink[] = [
   { href: '/staff/consents', label: 'Consents' },
   { href: '/staff/dpo/report', label: 'Promise report' },
   { href: '/staff/dpo/datamap', label: 'Data map' },
+  { href: '/staff/vendors', label: 'Vendor access' },
   { href: '/staff', label: 'Console' },
 ];
 
@@ -45,6 +47,10 @@ const accountLinks: readonly NavLink[] = [
 
 const vendorLinks: readonly NavLink[] = [
   { href: '/vendor', label: 'Vendor portal' },
+  { href: '/vendor/orders', label: 'Orders' },
+  { href: '/vendor/stock', label: 'Stock' },
+  { href: '/vendor/sales', label: 'Sales' },
+  { href: '/vendor/terms', label: 'Data-use terms' },
   { href: '/', label: 'Back to the shop' },
 ];
 

@@ -12,6 +12,7 @@ import type { AddressInfo } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import type { Browser, BrowserContext } from 'playwright-core';
 import { FormClient, signUpAndConfirm, staffClient } from '../../src/accounts/testing.ts';
+import { getVendorBySlug } from '../../src/commerce/catalogue/index.ts';
 import { createOrder, orderRef, ordersDeps, transitionOrder } from '../../src/commerce/orders/index.ts';
 import { pricedCart } from '../../src/commerce/orders/test-support.ts';
 import { demoLogins, demoProducts, seedDemoShop } from '../../src/demo/index.ts';
@@ -29,7 +30,7 @@ const owner = { name: 'Olive Owner', email: 'olive@shop.example', role: 'owner',
 const dpo = { name: 'Dana Dpo', email: 'dana@shop.example', role: 'dpo', password: 'amber-lighthouse-27-quietly-sings' };
 
 /** GET routes that answer something other than a page (data, files, probes). */
-const NOT_PAGES = [/^\/api\//, /^\/static\//, /^\/media\//, /^\/(openapi|privacy\/export-schema|account\/privacy\/export)\.json$/, /^\/(healthz|readyz|brand\.css)$/];
+const NOT_PAGES = [/^\/api\//, /^\/static\//, /^\/media\//, /^\/(openapi|privacy\/export-schema|account\/privacy\/export)\.json$/, /^\/(healthz|readyz|brand\.css)$/, /^\/vendor\/orders\.csv$/];
 
 /**
  * Pages this test does not visit, each with why. Keep it short: a page added here is a page no
@@ -86,15 +87,17 @@ async function signedIn(app: FastifyInstance, path: string, form: Record<string,
   return client;
 }
 
-/** A paid order of the signed-in customer, as checkout and payment leave it. */
-async function paidOrder(app: FastifyInstance, db: Db, email: string): Promise<void> {
+/** A paid order of the signed-in customer, as checkout and payment leave it; its first line is of `vendorId`'s product. */
+async function paidOrder(app: FastifyInstance, db: Db, email: string, vendorId: string): Promise<void> {
   const actor = testActor('test.checkout');
   const [subject] = await app.privacy.findSubjects(db, { category: 'user.contact.email', value: email, actor, purpose: 'account' });
   assert.ok(subject);
   const id = randomUUID();
   await app.privacy.write(db, { subject, actor, purpose: 'fulfillment', ref: orderRef(id), values: { 'user.name': buyer.name, 'user.contact.address': '4 Larkspur Row, Thistlewick TW9 2LP' } });
   const deps = ordersDeps(app);
-  await createOrder(deps, db, { id, customerSubject: subject, customerUserId: null, priced: pricedCart(), paymentMethod: 'card', fulfilment: 'ship', actor });
+  const priced = pricedCart();
+  priced.lines[0] = { ...priced.lines[0]!, vendorId };
+  await createOrder(deps, db, { id, customerSubject: subject, customerUserId: null, priced, paymentMethod: 'card', fulfilment: 'ship', actor });
   await transitionOrder(deps, db, { orderId: id, to: 'paid', actor });
 }
 
@@ -110,7 +113,10 @@ testEachDatabase(
       const { db } = database;
       const customer = new FormClient(app);
       await signUpAndConfirm(customer, db, buyer);
-      await paidOrder(app, db, buyer.email);
+      // Of the demo vendor user's vendor, so the vendor portal lists it.
+      const demoVendor = await getVendorBySlug(db, demoLogins.vendor.vendorSlug);
+      assert.ok(demoVendor);
+      await paidOrder(app, db, buyer.email, demoVendor.id);
       // A saved basket and a list, so their pages have something to link to.
       const product = await customer.get(`/products/${demoProducts[0]!.slug}`);
       const variant = /name="variant_id" value="([^"]+)"/.exec(product.body)?.[1];
@@ -135,6 +141,9 @@ testEachDatabase(
       await dpoClient.get(requestPath);
       assert.equal((await dpoClient.post(`${requestPath}/evidence`, { evidence: 'signed-letter' })).statusCode, 200);
       const vendorClient = await signedIn(app, '/vendor/login', { email: demoLogins.vendor.email, password: demoLogins.vendor.password });
+      // The data-use terms accepted, so the portal's pages open (the terms page is then checked as it shows once accepted).
+      const terms = await vendorClient.get('/vendor/terms');
+      assert.equal((await vendorClient.post('/vendor/terms', { version: /name="version" value="(\d+)"/.exec(terms.body)?.[1] ?? '', agree: 'yes' })).statusCode, 303);
 
       await app.listen({ port: 0, host: '127.0.0.1' });
       const origin = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;

@@ -3,7 +3,6 @@
 // a picture with its alt text, publishes it, finds it in the storefront with its picture; a guest
 // buys it, paying on the sandbox processor's own page; the owner refunds the order.
 import assert from 'node:assert/strict';
-import { createServer, type AddressInfo } from 'node:net';
 import sharp from 'sharp';
 import type { Browser } from 'playwright-core';
 import { createStaff, stepAt, totpCode } from '../../src/accounts/index.ts';
@@ -16,15 +15,7 @@ import { buildTestApp } from '../../src/platform/testing/app.ts';
 import { testEachDatabase } from '../../src/platform/testing/databases.ts';
 import { testActor } from '../../src/privacy/testing.ts';
 import { startTestSandbox, TEST_CARD, TEST_SANDBOX_SECRET } from '../../src/sandbox-processor/testing.ts';
-import { expectAccessible, launchBrowser, withinSeconds } from './support.ts';
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
+import { expectAccessible, freePort, launchBrowser, withinSeconds } from './support.ts';
 
 testEachDatabase(
   "browser: the owner's journey: sign in with TOTP, add a product with a picture and two variants, publish, see it in the storefront, sell it, refund it",

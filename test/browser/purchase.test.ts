@@ -3,7 +3,6 @@
 // confirmation, receives the mail on a real SMTP server, sets a password from the mailed link and
 // sees the order in the account. Then the same for a digital product, which asks no address.
 import assert from 'node:assert/strict';
-import { createServer, type AddressInfo } from 'node:net';
 import type { Browser, Page } from 'playwright-core';
 import { makeShop } from '../../src/commerce/cart/testing.ts';
 import { startSmtpSink, type SmtpSink } from '../../src/comms/testing/smtp-sink.ts';
@@ -13,16 +12,8 @@ import { testWorker } from '../../src/platform/jobs/testing/support.ts';
 import { buildTestApp } from '../../src/platform/testing/app.ts';
 import { testEachDatabase } from '../../src/platform/testing/databases.ts';
 import '../../src/privacy/index.ts';
-import { launchBrowser } from './support.ts';
+import { freePort, launchBrowser } from './support.ts';
 import { startTestSandbox, TEST_CARD, TEST_SANDBOX_SECRET } from '../../src/sandbox-processor/testing.ts';
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 async function setPasswordLink(sink: SmtpSink, to: string): Promise<string> {
   const mail = await sink.waitForMail((m) => m.to.includes(to) && m.text.includes('/account/reset/confirm'), 30_000);

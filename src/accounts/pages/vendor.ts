@@ -1,4 +1,4 @@
-// The vendor portal's sign-in and its (for now) first page. Orders arrive with checkout.
+// The vendor portal's sign-in and its set-password page; the portal's pages are the vendors module's.
 import { html } from '../../web/template.ts';
 import type { Page } from './customer.ts';
 import { form, errorSummary, input, type FormState } from '../../web/form.ts';
@@ -38,18 +38,5 @@ ${input(state, { name: 'new_password', label: labels.new_password!, type: 'passw
 <p><button type="submit">Set password</button></p>
 `,
 )}</section>`,
-  };
-}
-
-export function vendorHomePage(o: { vendor: string; csrf: string }): Page {
-  return {
-    audience: 'vendor',
-    title: 'Vendor portal',
-    body: html`<section class="console"><h1>Vendor portal</h1>
-<p>Signed in for <strong>${o.vendor}</strong>. You see only this vendor's data.</p>
-<h2>Orders</h2>
-<p>There are no orders for your products yet. They will be listed here, each with only the buyer details your data terms allow.</p>
-${form({ action: '/vendor/logout', csrf: o.csrf }, html`<button type="submit">Sign out</button>`)}
-</section>`,
   };
 }

@@ -1,11 +1,11 @@
 // The vendor portal's sign-in (scoped to the user's vendor) and the owner's API to add vendor users.
+// The portal itself (/vendor and below) is the vendors module's (src/vendors/).
 import type { FastifyInstance } from 'fastify';
 import type { Db } from '../../platform/db/database.ts';
 import { AppError } from '../../platform/errors.ts';
 import { staffActor } from '../../privacy/index.ts';
-import { getVendorById } from '../../commerce/catalogue/index.ts';
 import { completeReset } from '../customers.ts';
-import { vendorHomePage, vendorLoginPage, vendorSetPasswordPage } from '../pages/vendor.ts';
+import { vendorLoginPage, vendorSetPasswordPage } from '../pages/vendor.ts';
 import { createSession } from '../sessions.ts';
 import { createVendorUser } from '../vendor-users.ts';
 import { formKit, formRoute } from './form-kit.ts';
@@ -25,14 +25,6 @@ export async function vendorRoutes(app: FastifyInstance): Promise<void> {
   const { accounts } = app;
   const deps = accounts.deps;
   const { state, handleForm: form, signIn, passwordSignIn, setPasswordLink } = formKit(app);
-
-  app.get('/vendor', { schema: { hide: true } }, async (request, reply) => {
-    const session = await accounts.session(request);
-    if (session?.user.kind !== 'vendor' || !session.user.vendor_id) return reply.redirect('/vendor/login', 303);
-    const vendor = await getVendorById(app.db, session.user.vendor_id);
-    if (!vendor) throw new AppError('NOT_FOUND', 'Your vendor no longer exists.');
-    return sendPage(request, reply, vendorHomePage({ vendor: vendor.name, csrf: accounts.formToken(request, reply) }));
-  });
 
   app.get('/vendor/login', { schema: { hide: true } }, async (request, reply) => sendPage(request, reply, vendorLoginPage(state(request, reply))));
 

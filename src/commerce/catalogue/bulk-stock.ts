@@ -18,7 +18,7 @@ export interface StockLevel {
 }
 
 /** Problems are named `stock.<variant id>`, the message starting with the SKU. */
-export async function setStockLevels(db: Db, levels: readonly StockLevel[], by: ChangedBy = bySystem): Promise<{ changed: number }> {
+export async function setStockLevels(db: Db, levels: readonly StockLevel[], by: ChangedBy = bySystem, options: { vendorId?: string } = {}): Promise<{ changed: number }> {
   if (levels.length === 0) throw new AppError('VALIDATION_FAILED', 'Name at least one variant.', [{ field: '', message: 'names no variant' }]);
   if (levels.length > limits.bulkStock)
     throw new AppError('VALIDATION_FAILED', `At most ${limits.bulkStock} variants at once.`, [{ field: '', message: `at most ${limits.bulkStock} variants at once` }]);
@@ -34,7 +34,17 @@ export async function setStockLevels(db: Db, levels: readonly StockLevel[], by: 
   const work = async (trx: Db) => {
     const cdb = catalogueDb(trx);
     const known = ids.filter((id): id is string => id !== null);
-    const rows = known.length ? await cdb.selectFrom('catalogue_variants').select(['id', 'sku', 'stock', 'product_id']).where('id', 'in', known).orderBy('id').forUpdate().execute() : [];
+    // With `vendorId` (the vendor portal), another vendor's variant is one this vendor cannot name.
+    const rows = known.length
+      ? await cdb
+          .selectFrom('catalogue_variants')
+          .select(['id', 'sku', 'stock', 'product_id'])
+          .where('id', 'in', known)
+          .$if(options.vendorId !== undefined, (q) => q.where('product_id', 'in', cdb.selectFrom('catalogue_products').select('id').where('vendor_id', '=', options.vendorId!)))
+          .orderBy('id')
+          .forUpdate()
+          .execute()
+      : [];
     const byId = new Map(rows.map((r) => [r.id, r]));
     const changes: { id: string; sku: string; product: string; from: number | null; to: number | null }[] = [];
     for (const [i, level] of levels.entries()) {

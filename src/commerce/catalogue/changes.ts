@@ -10,6 +10,8 @@ import type { Change, ChangeAction, ChangeEntity, ChangeVia, FieldChanges } from
 export interface ChangedBy {
   via: ChangeVia;
   staffId?: string | null;
+  /** For `via: 'vendor'`: the vendor whose portal user made the change. */
+  vendorId?: string | null;
 }
 
 /** Changes no person made: the demo seed and tests. */
@@ -29,6 +31,7 @@ export async function recordChange(trx: Db, by: ChangedBy, change: ChangeRecord)
     .values({
       staff_id: by.staffId ?? null,
       via: by.via,
+      vendor_id: by.vendorId ?? null,
       entity: change.entity,
       entity_id: change.entityId,
       product_id: change.productId ?? null,

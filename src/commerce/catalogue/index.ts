@@ -25,6 +25,8 @@ export {
   listSorts,
   listVendors,
 } from './queries.ts';
-export { type LowStockRow, lowStock } from './stock-list.ts';
+export { type LowStockRow, type StockRow, lowStock, vendorStock } from './stock-list.ts';
+export { type StockLevel, setStockLevels } from './bulk-stock.ts';
+export { stockOf } from './console-forms.ts';
 export { type VariantForSale, releaseStock, reserveStock, variantForSaleBySku, variantsForSale } from './stock.ts';
 export { type Category, type ProductKind, type ProductStatus, type Variant, type Vendor, productKinds, productStatuses } from './tables.ts';

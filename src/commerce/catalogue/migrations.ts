@@ -134,4 +134,18 @@ export const catalogueMigrations: Migration[] = [
         `,
       ),
   },
+  // A vendor's users set their own products' stock in the vendor portal (issue 14): such a change
+  // is recorded as made `via` the vendor portal, naming the vendor (a company, not a person).
+  {
+    id: 'catalogue/0006_vendor_changes',
+    up: (db) =>
+      runSql(
+        db,
+        `
+        alter table catalogue_changes drop constraint catalogue_changes_via_check;
+        alter table catalogue_changes add constraint catalogue_changes_via_check check (via in ('console', 'api', 'cli', 'system', 'vendor'));
+        alter table catalogue_changes add column vendor_id uuid;
+        `,
+      ),
+  },
 ];

@@ -14,19 +14,29 @@ export interface StockRow {
   status: ProductStatus;
 }
 
-export async function stockRows(db: Db, q: string, limit: number): Promise<StockRow[]> {
-  const like = q ? `%${q.trim().replace(/[\\%_]/g, (c) => `\\${c}`)}%` : null;
+/** Variants of products not archived, by product name and position. */
+function variantRows(db: Db) {
   return catalogueDb(db)
     .selectFrom('catalogue_variants as v')
     .innerJoin('catalogue_products as p', 'p.id', 'v.product_id')
     .select(['v.id', 'v.sku', 'v.name as variant_name', 'v.stock', 'p.id as product_id', 'p.name as product_name', 'p.status'])
     .where('p.status', '!=', 'archived')
-    .$if(like !== null, (qb) => qb.where((eb) => eb.or([eb('p.name', 'ilike', like!), eb('v.sku', 'ilike', like!)])))
     .orderBy('p.name')
     .orderBy('v.position')
-    .orderBy('v.sku')
+    .orderBy('v.sku');
+}
+
+export async function stockRows(db: Db, q: string, limit: number): Promise<StockRow[]> {
+  const like = q ? `%${q.trim().replace(/[\\%_]/g, (c) => `\\${c}`)}%` : null;
+  return variantRows(db)
+    .$if(like !== null, (qb) => qb.where((eb) => eb.or([eb('p.name', 'ilike', like!), eb('v.sku', 'ilike', like!)])))
     .limit(limit)
     .execute();
+}
+
+/** One vendor's variants (the vendor portal's stock page). */
+export async function vendorStock(db: Db, vendorId: string, limit = 500): Promise<StockRow[]> {
+  return variantRows(db).where('p.vendor_id', '=', vendorId).limit(limit).execute();
 }
 
 export interface LowStockRow {

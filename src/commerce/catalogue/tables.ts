@@ -71,7 +71,7 @@ export interface ProductImageTable {
   created_at: Generated<Date>;
 }
 
-export type ChangeVia = 'console' | 'api' | 'cli' | 'system';
+export type ChangeVia = 'console' | 'api' | 'cli' | 'system' | 'vendor';
 export type ChangeEntity = 'vendor' | 'category' | 'product' | 'variant';
 export type ChangeAction = 'created' | 'changed' | 'removed';
 /** Business fields only: `{ price_minor: [4900, 5900] }`; a created or removed record lists what it held. */
@@ -83,6 +83,8 @@ export interface ChangeTable {
   /** The staff user who made the change (accounts' id); null for the shared API token, the CLI and the system. */
   staff_id: string | null;
   via: ChangeVia;
+  /** For a change made in the vendor portal (`via` vendor): the vendor whose user made it. */
+  vendor_id: ColumnType<string | null, string | null | undefined, string | null>;
   entity: ChangeEntity;
   entity_id: string;
   /** The product a product or variant change belongs to, for its History section. */

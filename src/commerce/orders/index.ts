@@ -2,6 +2,7 @@
 // rights use. Any other file here is internal (decision 0032).
 export {
   type Order,
+  type OrderLine,
   type OrderStatus,
   type OrdersDashboard,
   WAITING_STATUSES,
@@ -18,6 +19,15 @@ export {
   ordersOfCustomer,
   statusLabels,
   transitionOrder,
+  type VendorOrderQuery,
+  type VendorOrderRow,
+  type VendorSalesRow,
+  orderNumberSearch,
+  personalText,
+  vendorOrder,
+  vendorOrders,
+  vendorOrdersWithLines,
+  vendorSales,
 } from './api.ts';
 export { ordersModule } from './module.ts';
 

@@ -94,3 +94,9 @@ ordersMigrations.push({
       `,
     ),
 });
+
+// The vendor portal lists the orders holding a vendor's products (orders_lines.vendor_id).
+ordersMigrations.push({
+  id: 'orders/0004_lines_by_vendor',
+  up: (db) => runSql(db, `create index orders_lines_vendor_idx on orders_lines (vendor_id, order_id)`),
+});

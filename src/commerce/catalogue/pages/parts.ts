@@ -75,7 +75,7 @@ function changeText(c: Change, names: ReadonlyMap<string, string>, currency: str
 
 export function whoText(c: Change, staff: ReadonlyMap<string, string>): string {
   if (c.staff_id) return staff.get(c.staff_id) ?? 'former staff member';
-  return { api: 'the shop’s API token', cli: 'the command line', system: 'the system', console: 'staff' }[c.via];
+  return { api: 'the shop’s API token', cli: 'the command line', system: 'the system', console: 'staff', vendor: 'the vendor (vendor portal)' }[c.via];
 }
 
 /**

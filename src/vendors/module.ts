@@ -1,0 +1,22 @@
+// The vendors module (issue 14): the vendor portal a vendor's users reach after signing in (accounts
+// keeps the sign-in): data-use terms accepted first, their orders with the buyer's details
+// disclosed through the kernel, CSV export, stock and sales; and the owner's console to suspend a
+// vendor and publish new terms.
+import type { FastifyPluginAsync } from 'fastify';
+import type { Module } from '../platform/module.ts';
+import { vendorsHolder } from './holder.ts';
+import { vendorsMigrations } from './migrations.ts';
+import { vendorPortalRoutes } from './routes.ts';
+import { vendorStaffRoutes } from './staff-routes.ts';
+
+const routes: FastifyPluginAsync = async (app) => {
+  await vendorPortalRoutes(app);
+  await vendorStaffRoutes(app);
+};
+
+export const vendorsModule: Module = {
+  name: 'vendors',
+  migrations: vendorsMigrations,
+  routes,
+  personalData: vendorsHolder,
+};

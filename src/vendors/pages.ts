@@ -1,0 +1,179 @@
+// The vendor portal's pages (audience `vendor`): home, data-use terms, orders (list, order page),
+// stock and sales. Server-rendered on the kit in src/web/; no JavaScript.
+import type { OrderLine, OrderStatus, VendorOrderRow, VendorSalesRow } from '../commerce/orders/index.ts';
+import type { StockRow } from '../commerce/catalogue/index.ts';
+import { errorSummary, form, type FormState } from '../web/form.ts';
+import type { Page } from '../web/page.ts';
+import { pagination } from '../web/pagination.ts';
+import { price } from '../web/price.ts';
+import { table } from '../web/table.ts';
+import { renderText } from '../web/plain-text.ts';
+import { html, type SafeHtml } from '../web/template.ts';
+import type { BuyerDetails } from './buyer.ts';
+import type { Terms } from './tables.ts';
+
+export interface PortalHeader {
+  vendor: string;
+  csrf: string;
+}
+
+const date = (d: Date) => new Date(d).toISOString().slice(0, 10);
+const dateTime = (d: Date) => `${new Date(d).toISOString().slice(0, 16).replace('T', ' ')} UTC`;
+
+function signedIn(h: PortalHeader): SafeHtml {
+  return html`<div class="portal-header"><p>Signed in for <strong>${h.vendor}</strong>. You see only this vendor's data.</p>
+${form({ action: '/vendor/logout', csrf: h.csrf }, html`<button type="submit">Sign out</button>`)}</div>`;
+}
+
+function portalPage(title: string, h: PortalHeader, body: SafeHtml): Page {
+  return { audience: 'vendor', title, body: html`<section class="console">${signedIn(h)}${body}</section>` };
+}
+
+export function homePage(h: PortalHeader, o: { orders: number; variants: number }): Page {
+  return portalPage(
+    'Vendor portal',
+    h,
+    html`<h1>Vendor portal</h1>
+<ul>
+<li><a href="/vendor/orders">Orders</a>: ${o.orders} paid order${o.orders === 1 ? '' : 's'} of your products.</li>
+<li><a href="/vendor/stock">Stock</a>: ${o.variants} product variant${o.variants === 1 ? '' : 's'} on sale or in draft.</li>
+<li><a href="/vendor/sales">Sales</a>: units and revenue per product.</li>
+<li><a href="/vendor/terms">Data-use terms</a>: what you may do with buyers' details.</li>
+</ul>`,
+  );
+}
+
+export function termsPage(h: PortalHeader, o: { terms: Terms; acceptedAt: Date | null; state: FormState; earlier: boolean }): Page {
+  const { terms } = o;
+  return portalPage(
+    'Data-use terms',
+    h,
+    html`<h1>Data-use terms for vendors</h1>
+<p>Version ${terms.version}, published ${date(terms.published_at)}.</p>
+${
+  o.acceptedAt
+    ? html`<p class="notice">You accepted this version on ${dateTime(o.acceptedAt)}.</p>`
+    : html`<p class="notice">${o.earlier ? 'The terms changed since you last accepted them. ' : ''}Read and accept these terms before you see any buyer's details.</p>`
+}
+<div class="terms-text">${renderText(terms.body)}</div>
+${
+  o.acceptedAt
+    ? ''
+    : html`${errorSummary(o.state, { version: 'Version', agree: 'Agreement' })}
+${form(
+  { action: '/vendor/terms', csrf: o.state.csrf, hidden: { version: String(terms.version) } },
+  html`<p class="field${o.state.errors?.agree ? ' field-error' : ''}"><input type="checkbox" id="f-agree" name="agree" value="yes" required${o.state.errors?.agree ? html` aria-invalid="true" aria-describedby="f-agree-error"` : ''}> <label for="f-agree">I accept version ${terms.version} of these terms for my vendor, and will use buyers' details only to fill their orders and support them.</label>${o.state.errors?.agree ? html` <span class="error" id="f-agree-error">${o.state.errors.agree}</span>` : ''}</p>
+<p><button type="submit">Accept the terms</button></p>`,
+)}`
+}`,
+  );
+}
+
+export const statusText = (s: OrderStatus | string) => s.replace('_', ' ');
+
+export function ordersPage(h: PortalHeader, o: { rows: readonly VendorOrderRow[]; total: number; page: number; pageCount: number; number: string }): Page {
+  const query = (extra: Record<string, string>) => {
+    const params = new URLSearchParams({ ...(o.number && { number: o.number }), ...extra });
+    const s = params.toString();
+    return s ? `?${s}` : '';
+  };
+  return portalPage(
+    'Orders',
+    h,
+    html`<h1>Orders of your products</h1>
+<p>Paid orders that hold your products, newest first. Open an order to see the buyer's details for filling it: each time you do, the shop records it.</p>
+<form method="get" action="/vendor/orders" role="search"><p class="field"><label for="f-number">Order number</label> <input id="f-number" name="number" type="search" maxlength="20" value="${o.number}" placeholder="C-100042"></p><p><button type="submit">Find</button>${o.number ? html` <a href="/vendor/orders">Show all</a>` : ''}</p></form>
+<p>${o.total} order${o.total === 1 ? '' : 's'}. <a href="/vendor/orders.csv${query({})}" download>Download as CSV</a> (the ${o.total > 1000 ? '1,000 newest ' : ''}orders listed, with the buyer's details of those still to fill or support; the download is recorded for each order).</p>
+${table({
+  caption: 'Orders',
+  hideCaption: true,
+  columns: [{ label: 'Order' }, { label: 'Placed' }, { label: 'Status' }, { label: 'Units', numeric: true }, { label: 'Your lines', numeric: true }],
+  rows: o.rows.map((r) => [html`<a href="/vendor/orders/${r.number}">${r.number}</a>`, date(r.createdAt), statusText(r.status), r.units, price(r.vendorMinor, r.currency)]),
+  empty: o.number ? 'No order of your products has this number.' : 'There are no paid orders of your products yet.',
+})}
+${pagination({ page: o.page, pageCount: o.pageCount, href: (p) => `/vendor/orders${query(p > 1 ? { page: String(p) } : {})}` })}`,
+  );
+}
+
+export function orderPage(h: PortalHeader, o: { number: string; status: string; placed: Date; currency: string; lines: readonly OrderLine[]; buyer: BuyerDetails }): Page {
+  const total = o.lines.reduce((s, l) => s + l.total_minor, 0);
+  return portalPage(
+    `Order ${o.number}`,
+    h,
+    html`<p><a href="/vendor/orders">All orders</a></p>
+<h1>Order ${o.number}</h1>
+<p>Placed ${dateTime(o.placed)}. Status: <strong>${statusText(o.status)}</strong>.</p>
+<h2>Your products in this order</h2>
+${table({
+  caption: 'Your lines',
+  hideCaption: true,
+  columns: [{ label: 'SKU' }, { label: 'Product' }, { label: 'Quantity', numeric: true }, { label: 'Unit price', numeric: true }, { label: 'Line total', numeric: true }],
+  rows: o.lines.map((l) => [l.sku, l.name, l.quantity, price(l.unit_minor, o.currency), price(l.total_minor, o.currency)]),
+})}
+<p>Your lines come to ${price(total, o.currency)}.</p>
+<h2>Buyer</h2>
+${
+  o.buyer.shown
+    ? html`<p class="hint">Shared with you to fill this order and support the buyer, under the data-use terms you accepted. This view is recorded.</p>
+<dl class="buyer-details">${o.buyer.fields.map((f) => html`<dt>${f.label}</dt><dd>${f.value || html`<span class="hint">not given</span>`}</dd>`)}</dl>`
+    : html`<p>${o.buyer.reason}</p>`
+}`,
+  );
+}
+
+export function stockPage(h: PortalHeader, o: { rows: readonly StockRow[]; state: FormState; notice?: string }): Page {
+  const errors = Object.entries(o.state.errors ?? {});
+  const skuOf = new Map(o.rows.map((r) => [`stock.${r.id}`, r.sku]));
+  return portalPage(
+    'Stock',
+    h,
+    html`<h1>Stock of your products</h1>
+${
+  errors.length
+    ? html`<div class="form-errors" role="alert"><p>Nothing was saved. Please check:</p><ul>${errors.map(([name, message]) =>
+        skuOf.has(name) ? html`<li><a href="#f-${name}">${skuOf.get(name)}</a>: ${message.replace(`${skuOf.get(name)}: `, '')}</li>` : html`<li>${message}</li>`,
+      )}</ul></div>`
+    : ''
+}
+${
+  o.rows.length === 0
+    ? html`<p>You have no products on sale or in draft.</p>`
+    : form(
+        { action: '/vendor/stock', csrf: o.state.csrf, novalidate: true },
+        html`<p class="hint">Units on hand. Leave a box empty for goods whose stock is not counted (licences, services). All rows are saved together, or none; each change is recorded.</p>
+${table({
+  caption: 'Stock',
+  hideCaption: true,
+  columns: [{ label: 'SKU' }, { label: 'Product' }, { label: 'Stock' }],
+  rows: o.rows.map((r) => {
+    const name = `stock.${r.id}`;
+    const error = o.state.errors?.[name];
+    const value = o.state.values?.[name] ?? (r.stock === null ? '' : String(r.stock));
+    return [
+      html`<label for="f-${name}">${r.sku}</label>`,
+      html`${r.product_name}${r.variant_name ? html` ${r.variant_name}` : ''}${r.status === 'draft' ? ' (draft)' : ''}`,
+      html`<input id="f-${name}" name="${name}" inputmode="numeric" maxlength="10" size="6" value="${value}"${error ? html` aria-invalid="true" aria-describedby="f-${name}-error"` : ''}>${error ? html` <span class="error" id="f-${name}-error">${error}</span>` : ''}`,
+    ];
+  }),
+})}
+<p><button type="submit">Save stock</button></p>`,
+      )
+}`,
+  );
+}
+
+export function salesPage(h: PortalHeader, o: { rows: readonly VendorSalesRow[] }): Page {
+  return portalPage(
+    'Sales',
+    h,
+    html`<h1>Sales of your products</h1>
+<p>Per product, from paid orders (orders since cancelled or refunded are left out), per currency.</p>
+${table({
+  caption: 'Sales per product',
+  hideCaption: true,
+  columns: [{ label: 'Product' }, { label: 'Orders', numeric: true }, { label: 'Units', numeric: true }, { label: 'Revenue', numeric: true }],
+  rows: o.rows.map((r) => [r.name, r.orders, r.units, price(r.revenueMinor, r.currency)]),
+  empty: 'Nothing sold yet.',
+})}`,
+  );
+}
