@@ -5,7 +5,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { test, type TestContext } from 'node:test';
 import pg from 'pg';
@@ -85,11 +85,18 @@ let migratedTemplate: Promise<Blob> | null = null;
 
 function migrationSourcesDigest(): string {
   const root = fileURLToPath(new URL('../../', import.meta.url));
-  const files = readdirSync(root, { recursive: true, encoding: 'utf8' })
-    .filter((f) => /(^|\/)migrations\.ts$/.test(f) || f === join('platform', 'db', 'migrate.ts'))
-    .sort();
+  const roots = readdirSync(root, { recursive: true, encoding: 'utf8' }).filter((f) => /(^|\/)migrations\.ts$/.test(f) || f === join('platform', 'db', 'migrate.ts'));
+  // A migration may take its seed text from a file it imports (content's first texts): the files
+  // migrations import, and theirs, are part of what a template is built from.
+  const files = new Set<string>();
+  const visit = (file: string) => {
+    if (files.has(file) || !existsSync(join(root, file))) return;
+    files.add(file);
+    for (const [, spec] of readFileSync(join(root, file), 'utf8').matchAll(/from '(\.{1,2}\/[^']+\.ts)'/g)) visit(join(dirname(file), spec!));
+  };
+  for (const f of roots) visit(f);
   const hash = createHash('sha256');
-  for (const f of files)
+  for (const f of [...files].sort())
     hash
       .update(f)
       .update('\0')
