@@ -5,7 +5,7 @@
 // the projection, so the kernel cannot release them here (P001-01).
 import type { Db } from '../platform/db/database.ts';
 import { type Order, personalText } from '../commerce/orders/index.ts';
-import { type PrivacyKernel, vendorActor } from '../privacy/index.ts';
+import type { Actor, PrivacyKernel } from '../privacy/index.ts';
 
 export const VENDOR_PROJECTION = 'vendor';
 
@@ -32,20 +32,24 @@ export function withheldReason(order: Pick<Order, 'status' | 'customer_subject'>
   return null;
 }
 
-/** Discloses the buyer's details of this order to this vendor (ledgered), in the caller's transaction. */
-export async function discloseBuyer(kernel: PrivacyKernel, db: Db, vendorId: string, order: Order): Promise<BuyerDetails> {
+/**
+ * Discloses the buyer's details of this order to this vendor (ledgered), in the caller's
+ * transaction. The actor is the signed-in vendor user's, minted by accounts where they
+ * authenticated (decision 0026), never made up here.
+ */
+export async function discloseBuyer(kernel: PrivacyKernel, db: Db, vendor: { id: string; actor: Actor }, order: Order): Promise<BuyerDetails> {
   const reason = withheldReason(order);
   if (reason !== null) return { shown: false, reason };
   const disclosed = await kernel.disclose(db, {
     subject: order.customer_subject!,
     recipient: 'vendors',
-    recipientRef: vendorId,
+    recipientRef: vendor.id,
     projection: VENDOR_PROJECTION,
     purpose: 'fulfillment',
     basis: 'fulfillment',
     order: order.id,
     ref: `order:${order.id}`,
-    actor: vendorActor(vendorId),
+    actor: vendor.actor,
   });
   return {
     shown: true,

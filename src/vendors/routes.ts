@@ -140,7 +140,7 @@ export async function vendorPortalRoutes(app: FastifyInstance): Promise<void> {
         ...BUYER_FIELDS.map((f) => `buyer_${f.label.toLowerCase()}`),
       ]);
       for (const { order, lines } of orders) {
-        const buyer = await discloseBuyer(app.privacy, trx, v.vendor.id, order);
+        const buyer = await discloseBuyer(app.privacy, trx, { id: v.vendor.id, actor: v.session.actor }, order);
         const fields = buyer.shown ? buyer.fields.map((f) => f.value) : BUYER_FIELDS.map(() => '');
         for (const l of lines) csv += csvRow([order.number, new Date(order.created_at).toISOString(), order.status, l.sku, l.name, l.quantity, l.unit_minor, l.total_minor, order.currency, ...fields]);
       }
@@ -162,7 +162,7 @@ export async function vendorPortalRoutes(app: FastifyInstance): Promise<void> {
       const found = await vendorOrder(trx, v.vendor.id, number);
       // Another vendor's order, an unpaid one and no order at all answer the same.
       if (!found) return null;
-      return { ...found, buyer: await discloseBuyer(app.privacy, trx, v.vendor.id, found.order) };
+      return { ...found, buyer: await discloseBuyer(app.privacy, trx, { id: v.vendor.id, actor: v.session.actor }, found.order) };
     });
     if (!shown) throw notFound('This order');
     const { order, lines, buyer } = shown;
