@@ -31,6 +31,9 @@ export const ALLOWED: Readonly<Record<string, string>> = {
   // Caches of values that are the same for every shop in the process.
   'src/privacy/datamap/taxonomy.ts: cached': 'the fideslang taxonomy parsed once from a file shipped with the code',
   'src/commerce/checkout/jobs.ts: processorsByConfig': 'WeakMap cache keyed by the settings object: each shop (each Config) gets its own processors',
+  // Memos of pure functions of constant input (decision 0031 §5): the key is the whole input.
+  'src/platform/parse-once.ts: memos': 'each text parsed once per parser; every caller gets its own copy',
+  'src/web/serialization.ts: compiled': 'each response schema compiled once; a serialiser is a pure function of its schema',
   // Instrumentation that changes no behaviour.
   'src/accounts/passwords.ts: verifyCounter': 'counts Argon2id verifications for the enumeration-timing test; nothing reads it to decide',
 };
