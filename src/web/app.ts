@@ -5,7 +5,6 @@ import { fileURLToPath } from 'node:url';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyRequest } from 'fastify';
 import cookie from '@fastify/cookie';
 import formbody from '@fastify/formbody';
-import multipart from '@fastify/multipart';
 import rateLimit from '@fastify/rate-limit';
 import fastifyStatic from '@fastify/static';
 import swagger from '@fastify/swagger';
@@ -20,6 +19,7 @@ import { parseQuery } from './query-parser.ts';
 import { readUpload } from './upload.ts';
 import { installValidation } from './validation.ts';
 import { installSecurityHeaders } from './security-headers.ts';
+import { multipartForms } from './multipart.ts';
 import { collectRoutes } from './route-table.ts';
 import './fastify-types.ts';
 
@@ -90,7 +90,12 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   // Multipart forms (image uploads) are read whole before any check, so the text check and the
   // CSRF hook see their fields as they see a urlencoded form's. No route takes a file unless it
   // says so (`config.multipartOptions`); the file arrives as { data, truncated } (upload.ts).
-  await app.register(multipart, { attachFieldsToBody: 'keyValues', onFile: readUpload, throwFileSizeLimit: false, limits: { files: 0, fields: 20, fieldSize: 64 * 1024, parts: 21, fileSize: 0 } });
+  await app.register(multipartForms, {
+    attachFieldsToBody: 'keyValues',
+    onFile: readUpload,
+    throwFileSizeLimit: false,
+    limits: { files: 0, fields: 20, fieldSize: 64 * 1024, parts: 21, fileSize: 0 },
+  });
 
   app.decorate('flashMessages', new Map<string, string>());
   app.decorateRequest('shopHeader', null);
