@@ -253,7 +253,7 @@ export function accountsPlugin(options: AccountsPluginOptions): FastifyPluginAsy
 
     // The one CSRF check. Bearer-token API calls need none, but only when no cookie comes with
     // them: whenever a cookie could authenticate the request, it is checked (decision 0029).
-    app.addHook('preValidation', async (request) => {
+    const checkCsrf = (request: FastifyRequest): void => {
       if (!unsafe.has(request.method) || request.is404) return;
       if ((request.headers.authorization ?? '').startsWith('Bearer ') && !request.headers.cookie) return;
       const type = String(request.headers['content-type'] ?? '')
@@ -268,6 +268,16 @@ export function accountsPlugin(options: AccountsPluginOptions): FastifyPluginAsy
       const submitted = body && typeof body === 'object' ? body[CSRF_FIELD] : undefined;
       if (!sameOrigin(request, app.config.publicUrl) || !csrfValid(csrfKey, cookieToken(request), submitted)) throw new AppError('CSRF_INVALID');
       delete body![CSRF_FIELD];
+    };
+    app.addHook('preValidation', (request, _reply, done) => {
+      // Synchronous: a safe method (every page view) passes without a promise per request.
+      try {
+        checkCsrf(request);
+      } catch (err) {
+        done(err as Error);
+        return;
+      }
+      done();
     });
   };
   (plugin as unknown as Record<symbol, boolean>)[Symbol.for('skip-override')] = true;

@@ -19,6 +19,16 @@ function withMessage(args: unknown[]): unknown[] {
   return [first, scrubErrorText(err.message), ...args.slice(1)];
 }
 
+const GENERATED_REQUEST_ID = /^req-[0-9a-z]{1,12}$/;
+
+function isGeneratedRequestId(bindings: pino.Bindings): boolean {
+  let keys = 0;
+  for (const key in bindings) {
+    if (++keys > 1 || key !== 'reqId') return false;
+  }
+  return keys === 1 && typeof bindings.reqId === 'string' && GENERATED_REQUEST_ID.test(bindings.reqId);
+}
+
 export function createLogger(level: string, destination?: DestinationStream): Logger {
   const options: pino.LoggerOptions = {
     level,
@@ -40,9 +50,11 @@ export function createLogger(level: string, destination?: DestinationStream): Lo
   };
   const logger = destination ? pino(options, destination) : pino(options);
   // pino applies no formatter to child bindings; children inherit this override.
+  // Fastify makes a child for every request, bound to nothing but the id it generated itself
+  // (`req-` and a base-36 counter): that binding holds no personal data and skips the scrubbing.
   const child = logger.child;
   logger.child = function (this: Logger, bindings, childOptions) {
-    return child.call(this, redact(bindings) as pino.Bindings, childOptions);
+    return child.call(this, isGeneratedRequestId(bindings) ? bindings : (redact(bindings) as pino.Bindings), childOptions);
   } as typeof logger.child;
   return logger;
 }

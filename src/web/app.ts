@@ -3,10 +3,8 @@
 import { timingSafeEqual, createHash } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyRequest } from 'fastify';
-import helmet from '@fastify/helmet';
 import cookie from '@fastify/cookie';
 import formbody from '@fastify/formbody';
-import multipart from '@fastify/multipart';
 import rateLimit from '@fastify/rate-limit';
 import fastifyStatic from '@fastify/static';
 import swagger from '@fastify/swagger';
@@ -21,6 +19,8 @@ import { parseQuery } from './query-parser.ts';
 import { readUpload } from './upload.ts';
 import { buildSerializer } from './serialization.ts';
 import { installValidation } from './validation.ts';
+import { installSecurityHeaders } from './security-headers.ts';
+import { multipartForms } from './multipart.ts';
 import { collectRoutes } from './route-table.ts';
 import './fastify-types.ts';
 
@@ -53,6 +53,8 @@ export const contentSecurityPolicy = {
   },
 };
 
+const JSON_TYPE = /^application\/(?:[\w.-]+\+)?json\b/i;
+
 function digest(value: string): Buffer {
   return createHash('sha256').update(value).digest();
 }
@@ -64,6 +66,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     // We log one line per request ourselves, without the query string (it may hold personal data).
     logController: new LogController({ disableRequestLogging: true }),
     trustProxy: config.trustProxy,
+    // Request ids are Fastify's own counter, never a client's header (logger.ts logs them unscrubbed).
+    requestIdHeader: false,
     bodyLimit: 1024 * 1024,
     return503OnClosing: true,
     // A URL that cannot be decoded gets our error answer (without the URL echoed back), not Fastify's.
@@ -88,7 +92,12 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   // Multipart forms (image uploads) are read whole before any check, so the text check and the
   // CSRF hook see their fields as they see a urlencoded form's. No route takes a file unless it
   // says so (`config.multipartOptions`); the file arrives as { data, truncated } (upload.ts).
-  await app.register(multipart, { attachFieldsToBody: 'keyValues', onFile: readUpload, throwFileSizeLimit: false, limits: { files: 0, fields: 20, fieldSize: 64 * 1024, parts: 21, fileSize: 0 } });
+  await app.register(multipartForms, {
+    attachFieldsToBody: 'keyValues',
+    onFile: readUpload,
+    throwFileSizeLimit: false,
+    limits: { files: 0, fields: 20, fieldSize: 64 * 1024, parts: 21, fileSize: 0 },
+  });
 
   app.decorate('flashMessages', new Map<string, string>());
   app.decorateRequest('shopHeader', null);
@@ -103,21 +112,24 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   app.addHook('preClose', async () => {
     closing = true;
   });
-  app.addHook('onSend', async (_request, reply) => {
-    if (closing) reply.header('connection', 'close');
-  });
+  // The hooks every request passes through are synchronous (done callbacks): an async hook costs
+  // a promise and a trip through the microtask queue per request even when it has nothing to do.
   // JSON answers may carry personal data (an account, an order, a staff view): no cache, shared or
   // private, may keep them. A route that means to be cached says so with its own header.
-  app.addHook('onSend', async (_request, reply) => {
-    if (reply.hasHeader('cache-control')) return;
-    if (/^application\/(?:[\w.-]+\+)?json\b/i.test(String(reply.getHeader('content-type') ?? ''))) reply.header('cache-control', 'no-store');
+  app.addHook('onSend', (_request, reply, payload, done) => {
+    if (closing) reply.header('connection', 'close');
+    if (!reply.hasHeader('cache-control') && JSON_TYPE.test(String(reply.getHeader('content-type') ?? ''))) reply.header('cache-control', 'no-store');
+    done(null, payload);
   });
 
-  app.addHook('onResponse', async (request, reply) => {
-    request.log.info({ method: request.method, route: request.routeOptions.url ?? '(no route)', status: reply.statusCode, ms: Math.round(reply.elapsedTime) }, 'request');
+  app.addHook('onResponse', (request, reply, done) => {
+    if (logger.isLevelEnabled('info')) {
+      request.log.info({ method: request.method, route: request.routeOptions.url ?? '(no route)', status: reply.statusCode, ms: Math.round(reply.elapsedTime) }, 'request');
+    }
+    done();
   });
 
-  await app.register(helmet, {
+  installSecurityHeaders(app, {
     contentSecurityPolicy,
     crossOriginEmbedderPolicy: false,
     referrerPolicy: { policy: 'same-origin' },

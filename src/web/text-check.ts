@@ -37,5 +37,13 @@ function check(request: FastifyRequest): void {
 
 /** Installs the check as the first preValidation hook, so it runs before CSRF and every schema. */
 export function installTextCheck(app: FastifyInstance): void {
-  app.addHook('preValidation', async (request) => check(request));
+  app.addHook('preValidation', (request, _reply, done) => {
+    try {
+      check(request);
+    } catch (err) {
+      done(err as Error);
+      return;
+    }
+    done();
+  });
 }

@@ -11,11 +11,17 @@ function isPageRequest(request: FastifyRequest): boolean {
 
 /** A root hook (every module's pages): fills `request.shopHeader.cartCount`. */
 export const cartHeader: FastifyPluginAsync = async (app) => {
-  app.addHook('preHandler', async (request) => {
-    if (request.cookies[CART_COOKIE] === undefined || !isPageRequest(request)) return;
-    const cart = await cartOfRequest(request);
-    const cartCount = cart ? cart.lines.reduce((sum, l) => sum + l.quantity, 0) : 0;
-    request.shopHeader = { ...request.shopHeader, cartCount };
+  // A request without a cart cookie (every first visit, every crawler) passes synchronously.
+  app.addHook('preHandler', (request, _reply, done) => {
+    if (request.cookies[CART_COOKIE] === undefined || !isPageRequest(request)) {
+      done();
+      return;
+    }
+    cartOfRequest(request).then((cart) => {
+      const cartCount = cart ? cart.lines.reduce((sum, l) => sum + l.quantity, 0) : 0;
+      request.shopHeader = { ...request.shopHeader, cartCount };
+      done();
+    }, done);
   });
 };
 (cartHeader as unknown as Record<symbol, boolean>)[Symbol.for('skip-override')] = true;

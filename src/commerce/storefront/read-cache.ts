@@ -18,12 +18,19 @@ export interface ReadCacheOptions {
 }
 
 interface Entry<V> {
+  key: string;
   value: V;
   expiresAt: number;
+  // Neighbours in recency order: a hit relinks its entry without touching the Map (deleting and
+  // re-inserting a key, the Map-order way, churned the Map's table on every hit of a hot page).
+  younger: Entry<V> | null;
+  older: Entry<V> | null;
 }
 
 export class ReadCache<V> {
   readonly #entries = new Map<string, Entry<V>>();
+  #youngest: Entry<V> | null = null;
+  #oldest: Entry<V> | null = null;
   // Loads under way, so a burst of requests for one cold key runs one query.
   readonly #loading = new Map<string, Promise<V | undefined>>();
   readonly #maxEntries: number;
@@ -47,12 +54,10 @@ export class ReadCache<V> {
     const entry = this.#entries.get(key);
     if (entry !== undefined) {
       if (entry.expiresAt > this.#now()) {
-        // Re-inserting moves the key to the young end of the Map's insertion order.
-        this.#entries.delete(key);
-        this.#entries.set(key, entry);
+        this.#touch(entry);
         return Promise.resolve(entry.value);
       }
-      this.#entries.delete(key);
+      this.#remove(entry);
     }
     const pending = this.#loading.get(key);
     if (pending !== undefined) return pending;
@@ -78,14 +83,46 @@ export class ReadCache<V> {
   clear(): void {
     this.#generation++;
     this.#entries.clear();
+    this.#youngest = null;
+    this.#oldest = null;
     this.#loading.clear();
   }
 
   #store(key: string, value: V): void {
-    this.#entries.set(key, { value, expiresAt: this.#now() + this.#maxAgeMs });
-    while (this.#entries.size > this.#maxEntries) {
-      const oldest = this.#entries.keys().next().value as string;
-      this.#entries.delete(oldest);
-    }
+    const existing = this.#entries.get(key);
+    if (existing !== undefined) this.#remove(existing);
+    const entry: Entry<V> = { key, value, expiresAt: this.#now() + this.#maxAgeMs, younger: null, older: null };
+    this.#entries.set(key, entry);
+    this.#link(entry);
+    while (this.#entries.size > this.#maxEntries && this.#oldest !== null) this.#remove(this.#oldest);
+  }
+
+  /** Makes `entry` the most recently used. */
+  #touch(entry: Entry<V>): void {
+    if (this.#youngest === entry) return;
+    this.#unlink(entry);
+    this.#link(entry);
+  }
+
+  #link(entry: Entry<V>): void {
+    entry.older = this.#youngest;
+    entry.younger = null;
+    if (this.#youngest !== null) this.#youngest.younger = entry;
+    this.#youngest = entry;
+    if (this.#oldest === null) this.#oldest = entry;
+  }
+
+  #unlink(entry: Entry<V>): void {
+    if (entry.younger !== null) entry.younger.older = entry.older;
+    else this.#youngest = entry.older;
+    if (entry.older !== null) entry.older.younger = entry.younger;
+    else this.#oldest = entry.younger;
+    entry.younger = null;
+    entry.older = null;
+  }
+
+  #remove(entry: Entry<V>): void {
+    this.#unlink(entry);
+    this.#entries.delete(entry.key);
   }
 }

@@ -69,6 +69,18 @@ export const storefrontRoutes: FastifyPluginAsync = async (app) => {
     await unlistenBrand();
   });
 
+  // A cached product page with its token placeholders emptied, for visitors without a cookie (the
+  // usual first view): made once per cached page instead of once per request.
+  const anonymousPages = new WeakMap<Buffer, Buffer>();
+  const anonymousPage = (page: Buffer): Buffer => {
+    let anonymous = anonymousPages.get(page);
+    if (anonymous === undefined) {
+      anonymous = withCsrfToken(page, '');
+      anonymousPages.set(page, anonymous);
+    }
+    return anonymous;
+  };
+
   const categoryTree = async (): Promise<CategoryTree> => (await trees.get('tree', async () => buildCategoryTree(await listCategories(app.db))))!;
 
   const render = (title: string, body: SafeHtml, query?: string, description?: string) =>
@@ -192,7 +204,7 @@ export const storefrontRoutes: FastifyPluginAsync = async (app) => {
     // The cached page is the same for everyone; each visitor's "Add to cart" form gets their own CSRF
     // token. Browsing sets no cookie (P000-18): a visitor without one gets an empty token, and the
     // cart asks them to confirm the first add on a page of its own, which sets it (cart/routes.ts).
-    const csrf = request.cookies[SESSION_COOKIE] ? app.accounts.formToken(request, reply) : '';
-    return sendPage(request, reply, withCsrfToken(page, csrf));
+    if (!request.cookies[SESSION_COOKIE]) return sendPage(request, reply, anonymousPage(page));
+    return sendPage(request, reply, withCsrfToken(page, app.accounts.formToken(request, reply)));
   });
 };
