@@ -134,6 +134,8 @@ export interface ConfirmationView {
   fulfilment: 'ship' | 'digital' | string;
   method: string;
   signedIn: boolean;
+  /** What other modules deliver for the order (licence keys), from their `orderPage` sections. */
+  sections?: readonly SafeHtml[];
 }
 
 export function confirmationPage(o: ConfirmationView): Page {
@@ -149,6 +151,7 @@ export function confirmationPage(o: ConfirmationView): Page {
     body: html`<h1>Thank you for your order</h1>
 <p>Your order number is <strong id="order-number">${o.number}</strong> (${formatMoney(o.totalMinor, o.currency)}).</p>
 ${next}
+${o.sections ?? []}
 ${
   o.signedIn
     ? html`<p>You can follow it under <a href="/account/orders">your orders</a>.</p>`

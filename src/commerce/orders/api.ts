@@ -6,3 +6,4 @@ export type { Order, OrderLine, OrderTransition } from './tables.ts';
 export { createOrder, getOrder, getOrderByNumber, orderNumbers, ordersOfCustomer, linesOf, historyOf, type NewOrder } from './orders.ts';
 export { transitionOrder, type TransitionEvent, type TransitionListener, type TransitionRequest } from './transitions.ts';
 export { type OrdersDashboard, WAITING_STATUSES, ordersDashboard } from './dashboard.ts';
+export { type OrderPageSection, type OrderSectionContext, orderSections } from './sections.ts';

@@ -2,6 +2,9 @@
 // rights use. Any other file here is internal (decision 0032).
 export {
   type Order,
+  type OrderLine,
+  type OrderPageSection,
+  type OrderSectionContext,
   type OrderStatus,
   type OrdersDashboard,
   WAITING_STATUSES,
@@ -16,6 +19,7 @@ export {
   ordersDashboard,
   ordersDeps,
   ordersOfCustomer,
+  orderSections,
   statusLabels,
   transitionOrder,
 } from './api.ts';

@@ -12,6 +12,7 @@ import { readOrderPersonal, staffOrderPurpose, type OrderPersonal } from './read
 import { errorResponses, listQuery, listResponse, myOrdersResponse, numberParams, orderResponse, personalQuery, personalResponse, transitionBody, transitionForm } from './schemas.ts';
 import { isOrderStatus, nextStatuses, type OrderStatus } from './states.ts';
 import type { Order } from './tables.ts';
+import { orderSections } from './sections.ts';
 import { transitionOrder, type TransitionRequest } from './transitions.ts';
 import { toAppError } from '../../web/error-handler.ts';
 import { validationProblem } from '../../web/form-handling.ts';
@@ -103,7 +104,8 @@ export const ordersRoutes: FastifyPluginAsync = async (app) => {
     const [lines, history] = [await linesOf(app.db, order.id), await historyOf(app.db, order.id)];
     const personal = await personalOrNull(app, order, session.actor);
     const disclosures = await app.privacy.disclosuresOf(app.db, { subject, order: order.id, actor: session.actor, purpose: 'order-status' });
-    return sendPage(request, reply, myOrderPage({ order, lines, history, personal, disclosures }));
+    const sections = await orderSections(app.wiring.listeners, app.db, order, { reader: 'buyer', kernel: app.privacy });
+    return sendPage(request, reply, myOrderPage({ order, lines, history, personal, disclosures, sections }));
   });
 
   // ---- Staff console pages.
