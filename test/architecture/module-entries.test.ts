@@ -26,6 +26,7 @@ export const MODULES = [
   'src/commerce/orders',
   'src/commerce/payments',
   'src/commerce/checkout',
+  'src/commerce/delivery',
   'src/rights',
   'src/sandbox-processor',
   'src/demo',
