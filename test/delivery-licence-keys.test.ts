@@ -68,6 +68,9 @@ testEachDatabase(
     // The owner reaches the keys page from the product page and uploads ten keys (one repeated, one line blank).
     const keysPath = `/staff/catalogue/products/${shop.licence.id}/licence-keys`;
     assert.match((await owner.get(`/staff/catalogue/products/${shop.licence.id}`)).body, new RegExp(`href="${keysPath}"`));
+    const overview = await owner.get('/staff/catalogue/licence-keys');
+    assert.match(overview.body, new RegExp(`<a href="${keysPath}">VPN Licence</a>`), 'the licence-key list leads to the product’s keys');
+    assert.doesNotMatch(overview.body, /Nighthawk Router/, 'only digital products are listed');
     assert.equal((await owner.get(keysPath)).statusCode, 200);
     const first = Array.from({ length: 10 }, (_, i) => `VPN-AAAA-${String(i).padStart(4, '0')}-ZZ${i}`);
     const added = await upload(app, owner, keysPath, { variant: shop.vpn, keys: [...first.slice(0, 6), '', first[0]!].join('\n') }, `${first.slice(6).join('\r\n')}\n`);
@@ -110,6 +113,7 @@ testEachDatabase(
     ).rows;
     assert.ok(held.every((h) => h.reason === 'awaiting_licence_keys'));
     assert.deepEqual(new Set(held.map((h) => h.id)), new Set(placed.map((p) => p.orderId).filter((id) => !handed.some((h) => h.order_id === id))));
+    assert.match((await owner.get(keysPath)).body, /10 paid orders wait for keys/);
     const alerts = await countOf(db, sql<{ n: number }>`select count(*)::int as n from comms_outbox where template = 'delivery.out-of-keys'`);
     // At most one alert per product and owner an hour (two if the hour turned during the test), not one per order.
     assert.ok(alerts >= 1 && alerts <= 2, `the owner is alerted once, not per order (${alerts})`);

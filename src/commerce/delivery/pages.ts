@@ -40,7 +40,7 @@ export function licenceKeysPage(o: {
   return {
     audience: 'staff',
     title: `Licence keys of ${o.productName}`,
-    body: html`<section class="console"><p class="breadcrumbs"><a href="/staff/catalogue">Catalogue</a> › <a href="/staff/catalogue/products/${o.productId}">${o.productName}</a></p>
+    body: html`<section class="console"><p class="breadcrumbs"><a href="/staff">Staff console</a> › <a href="/staff/catalogue">Catalogue</a> › <a href="/staff/catalogue/licence-keys">Licence keys</a> › <a href="/staff/catalogue/products/${o.productId}">${o.productName}</a></p>
 <h1>Licence keys of ${o.productName}</h1>
 ${
   o.result
@@ -80,6 +80,26 @@ ${fieldError(s, 'file')}</p>
 <p><button type="submit">Add keys</button></p>
 `,
 )}
+</section>`,
+  };
+}
+
+/** The owner's list of digital products, each leading to its licence-key page. */
+export function licenceProductsPage(o: { products: readonly { id: string; name: string; vendor: string; status: string; variants: number }[]; waitingOrders: number; more: boolean }): Page {
+  return {
+    audience: 'staff',
+    title: 'Licence keys',
+    body: html`<section class="console"><p class="breadcrumbs"><a href="/staff">Staff console</a> › <a href="/staff/catalogue">Catalogue</a></p>
+<h1>Licence keys</h1>
+<p>Digital products whose variants have licence keys get one per paid unit, mailed to the buyer and shown on their order. A digital product without keys is delivered by hand.</p>
+${o.waitingOrders ? html`<p class="notice"><strong>${o.waitingOrders} paid ${o.waitingOrders === 1 ? 'order waits' : 'orders wait'} for keys.</strong> They receive theirs as soon as keys are added.</p>` : ''}
+${table({
+  caption: 'Digital products',
+  columns: [{ label: 'Product' }, { label: 'Vendor' }, { label: 'Status' }, { label: 'Variants', numeric: true }],
+  rows: o.products.map((p) => [html`<a href="/staff/catalogue/products/${p.id}/licence-keys">${p.name}</a>`, p.vendor, p.status, String(p.variants)]),
+  empty: 'There are no digital products.',
+})}
+${o.more ? html`<p>Only the first ${o.products.length} are listed; find others in the <a href="/staff/catalogue">catalogue</a>.</p>` : ''}
 </section>`,
   };
 }

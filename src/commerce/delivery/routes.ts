@@ -7,11 +7,12 @@ import type { FormState } from '../../web/form.ts';
 import { sendPage } from '../../web/page.ts';
 import type { UploadedFile } from '../../web/upload.ts';
 import { actorTag } from '../../privacy/index.ts';
-import { getProductById } from '../catalogue/index.ts';
+import { getProductById, listProducts } from '../catalogue/index.ts';
 import { deliveryDb, keyCounts, uploadLicenceKeys } from './keys.ts';
-import { licenceKeysPage } from './pages.ts';
+import { licenceKeysPage, licenceProductsPage } from './pages.ts';
 
 const MAX_FILE_BYTES = 1024 * 1024;
+const PRODUCTS_LISTED = 200;
 const MAX_TEXT = 256 * 1024;
 const uuid = { type: 'string', format: 'uuid' } as const;
 const productParams = { type: 'object', required: ['id'], properties: { id: uuid } } as const;
@@ -44,6 +45,23 @@ function fileText(file: UploadedFile | undefined): string {
 
 export async function deliveryRoutes(app: FastifyInstance): Promise<void> {
   const gate = (request: FastifyRequest, reply: FastifyReply) => app.accounts.staffPage(request, reply, { roles: ['owner'] });
+  const waitingOrders = async () =>
+    Number(
+      (
+        await deliveryDb(app.db)
+          .selectFrom('delivery_waiting')
+          .select((eb) => eb.fn.countAll<string>().as('n'))
+          .executeTakeFirstOrThrow()
+      ).n,
+    );
+
+  app.get('/staff/catalogue/licence-keys', { schema: { hide: true } }, async (request, reply) => {
+    if (!(await gate(request, reply))) return reply;
+    const listing = await listProducts(app.db, { kind: 'digital', statuses: ['active', 'draft', 'archived'], sort: 'name', page: 1, perPage: PRODUCTS_LISTED });
+    const products = listing.items.map((p) => ({ id: p.id, name: p.name, vendor: p.vendor_name, status: p.status, variants: p.variant_count }));
+    return sendPage(request, reply, licenceProductsPage({ products, waitingOrders: await waitingOrders(), more: listing.total > products.length }));
+  });
+
   const load = async (productId: string) => {
     const product = await getProductById(app.db, productId);
     if (product?.kind !== 'digital') throw notFound('This digital product');
@@ -51,15 +69,11 @@ export async function deliveryRoutes(app: FastifyInstance): Promise<void> {
       app.db,
       product.variants.map((v) => v.id),
     );
-    const waiting = await deliveryDb(app.db)
-      .selectFrom('delivery_waiting')
-      .select((eb) => eb.fn.countAll<string>().as('n'))
-      .executeTakeFirstOrThrow();
     return {
       productId,
       productName: product.name,
       variants: product.variants.map((v) => ({ id: v.id, sku: v.sku, name: v.name, counts: counts.get(v.id)! })),
-      waitingOrders: Number(waiting.n),
+      waitingOrders: await waitingOrders(),
     };
   };
   const formState = (request: FastifyRequest, reply: FastifyReply, extra: Partial<FormState> = {}): FormState => ({ csrf: app.accounts.formToken(request, reply), ...extra });
