@@ -13,7 +13,7 @@ import { testWorker } from '../../src/platform/jobs/testing/support.ts';
 import { buildTestApp } from '../../src/platform/testing/app.ts';
 import { testEachDatabase } from '../../src/platform/testing/databases.ts';
 import { startTestSandbox, TEST_CARD, TEST_SANDBOX_SECRET } from '../../src/sandbox-processor/testing.ts';
-import { launchBrowser } from './support.ts';
+import { launchBrowser, problemsAt } from './support.ts';
 
 async function freePort(): Promise<number> {
   const server = createServer();
@@ -78,6 +78,7 @@ testEachDatabase(
     const number = (await page.locator('#order-number').textContent())!;
     assert.equal(await page.getByRole('heading', { name: 'Your licence keys' }).count(), 1);
     assert.equal(await page.locator('code.licence-key').textContent(), KEY);
+    assert.deepEqual(await problemsAt(page, [1280, 390]), []);
 
     const keysMail = await sink.waitForMail((m) => m.to.includes('alan.turing@example.com') && m.subject.includes('licence keys'), 30_000);
     assert.ok(keysMail.text.includes(KEY), 'the key arrives by mail');
@@ -92,6 +93,8 @@ testEachDatabase(
     await page.waitForLoadState();
     await page.goto(`${origin}/account/orders/${number}`);
     assert.equal(await page.locator('code.licence-key').textContent(), KEY);
+    // The page with its keys passes axe and fits a phone (a long key wraps).
+    assert.deepEqual(await problemsAt(page, [1280, 390]), []);
     await context.close();
   },
   { timeout: 240_000 },
