@@ -114,6 +114,8 @@ testEachDatabase(
     assert.ok(held.every((h) => h.reason === 'awaiting_licence_keys'));
     assert.deepEqual(new Set(held.map((h) => h.id)), new Set(placed.map((p) => p.orderId).filter((id) => !handed.some((h) => h.order_id === id))));
     assert.match((await owner.get(keysPath)).body, /10 paid orders wait for keys/);
+    const heldNumber = placed.find((p) => held.some((h) => h.id === p.orderId))!.number;
+    assert.match((await owner.get(`/staff/orders/${heldNumber}`)).body, /This order waits for licence keys/);
     const alerts = await countOf(db, sql<{ n: number }>`select count(*)::int as n from comms_outbox where template = 'delivery.out-of-keys'`);
     // At most one alert per product and owner an hour (two if the hour turned during the test), not one per order.
     assert.ok(alerts >= 1 && alerts <= 2, `the owner is alerted once, not per order (${alerts})`);
@@ -126,6 +128,10 @@ testEachDatabase(
     assert.deepEqual(new Set(keys), new Set(first));
     const waiting = pages.filter((page) => /Some of your licence keys are on their way/.test(page.body));
     assert.equal(waiting.length, 10);
+    assert.ok(
+      waiting.every((page) => /We have your payment/.test(page.body) && !/credit approval/.test(page.body)),
+      'a held licence order is not said to wait for a credit approval',
+    );
 
     // Ten more keys arrive; the release job fills the waiting orders, which go back to paid.
     const more = Array.from({ length: 10 }, (_, i) => `VPN-BBBB-${String(i).padStart(4, '0')}`);
@@ -155,6 +161,11 @@ testEachDatabase(
     assert.ok(!after.includes(key), 'the revoked key is not shown');
     assert.match(after, /no longer valid/);
     assert.equal((await sql<{ state: string }>`select state from delivery_keys where order_id = ${refunded.orderId}`.execute(db)).rows[0]!.state, 'revoked');
+    // Staff see the key's state and last characters on the order's console page, never the key.
+    const staffPage = (await owner.get(`/staff/orders/${refunded.number}`)).body;
+    assert.match(staffPage, new RegExp(`<code>…${key.slice(-4)}</code>`));
+    assert.match(staffPage, /Revoked/);
+    assert.ok(!staffPage.includes(key));
   },
 );
 

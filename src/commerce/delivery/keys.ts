@@ -191,12 +191,12 @@ export interface DeliveredKey {
   variantId: string;
   state: KeyState;
   hint: string;
-  /** The key itself (opened) for assigned keys; null for revoked ones, which are not shown. */
+  /** The key itself (opened) for assigned keys read with the vault; null for revoked ones, which are not shown, and without the vault. */
   key: string | null;
 }
 
-/** The keys handed out for an order, in line order; assigned ones opened. */
-export async function keysOfOrder(vault: KeyVault, db: Db, orderId: string): Promise<DeliveredKey[]> {
+/** The keys handed out for an order, in line order; assigned ones opened when a vault is given. */
+export async function keysOfOrder(vault: KeyVault | null, db: Db, orderId: string): Promise<DeliveredKey[]> {
   const rows = await deliveryDb(db)
     .selectFrom('delivery_keys')
     .select(['id', 'line_position', 'variant_id', 'state', 'hint', 'sealed'])
@@ -211,7 +211,7 @@ export async function keysOfOrder(vault: KeyVault, db: Db, orderId: string): Pro
     variantId: r.variant_id,
     state: r.state,
     hint: r.hint,
-    key: r.state === 'assigned' ? openKey(vault, r.id, r.sealed) : null,
+    key: vault && r.state === 'assigned' ? openKey(vault, r.id, r.sealed) : null,
   }));
 }
 

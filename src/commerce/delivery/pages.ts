@@ -123,3 +123,17 @@ ${table({
 })}
 </section>`;
 }
+
+/** The order's licence keys as staff see them on the console's order page: state and last characters, never the key. */
+export function staffKeysSection(o: { keys: readonly DeliveredKey[]; lineNames: ReadonlyMap<number, string>; waiting: boolean }): SafeHtml {
+  return html`<section class="licence-keys"><h2>Licence keys</h2>
+${o.waiting ? html`<p class="notice">This order waits for licence keys: it goes back to paid, and its keys are mailed, once keys are added.</p>` : ''}
+${table({
+  caption: 'Licence keys handed out for this order',
+  hideCaption: true,
+  columns: [{ label: 'Item' }, { label: 'Key ends in' }, { label: 'State' }],
+  rows: o.keys.map((k) => [o.lineNames.get(k.linePosition) ?? '', html`<code>…${k.hint}</code>`, stateLabels[k.state]]),
+  empty: 'No key has been handed out yet.',
+})}
+</section>`;
+}

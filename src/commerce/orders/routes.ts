@@ -123,7 +123,8 @@ export const ordersRoutes: FastifyPluginAsync = async (app) => {
     const staffIds = history.flatMap((h) => (h.actor_ref.startsWith('staff:') ? [h.actor_ref.slice('staff:'.length)] : []));
     const byId = await accounts.staffLabels(app.db, staffIds, actor);
     const actorLabels = new Map([...byId].map(([id, label]) => [`staff:${id}`, label]));
-    return sendPage(request, reply, staffOrderPage({ order, lines, history, personal, next, actorLabels, csrf: accounts.formToken(request, reply), ...extra }), status);
+    const sections = await orderSections(app.wiring.listeners, app.db, order, { reader: 'staff', kernel: app.privacy });
+    return sendPage(request, reply, staffOrderPage({ order, lines, history, personal, next, actorLabels, csrf: accounts.formToken(request, reply), sections, ...extra }), status);
   };
 
   app.get<{ Querystring: ListQuery }>('/staff/orders', { schema: { hide: true, querystring: listPageQuery } }, async (request, reply) => {
