@@ -135,9 +135,11 @@ export async function releaseWaiting(deps: OrdersDeps, db: Db, log?: Logger): Pr
   let released = 0;
   for (const { order_id } of waiting) {
     const done = await db.transaction().execute(async (trx) => {
-      const row = await deliveryDb(trx).selectFrom('delivery_waiting').select('order_id').where('order_id', '=', order_id).forUpdate().skipLocked().executeTakeFirst();
+      // The order's row first, as every transition locks it first (then the delivery lock, then
+      // the waiting row): a staff step on the same order at the same time waits, never deadlocks.
+      const order = await getOrder(trx, order_id, { forUpdate: true });
+      const row = await deliveryDb(trx).selectFrom('delivery_waiting').select('order_id').where('order_id', '=', order_id).forUpdate().executeTakeFirst();
       if (!row) return false;
-      const order = await getOrder(trx, order_id);
       // Staff moved it on (cancelled it, or released it themselves, which filled it): nothing waits.
       if (order?.status !== 'on_hold' || order.held_from !== 'paid') {
         await deliveryDb(trx).deleteFrom('delivery_waiting').where('order_id', '=', order_id).execute();
