@@ -146,6 +146,8 @@ testEachDatabase(
     assert.equal(new Set(all.flat()).size, 20, 'twenty distinct keys');
     assert.equal(await countOf(db, sql<{ n: number }>`select count(*)::int as n from delivery_waiting`), 0);
     assert.equal(await countOf(db, sql<{ n: number }>`select count(distinct subject_id)::int as n from comms_outbox where template = 'delivery.licence-keys'`), 20, 'every buyer is mailed their key');
+    // One receipt per payment: the ten released orders were not sent a second one.
+    assert.equal(await countOf(db, sql<{ n: number }>`select count(*)::int as n from comms_outbox where template = 'orders.receipt'`), 20);
 
     // A refund revokes the order's key: the page no longer shows it as valid.
     const refunded = placed[0]!;
