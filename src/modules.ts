@@ -8,6 +8,7 @@ import { cartModule } from './commerce/cart/index.ts';
 import { commsModule, mailTemplatesOf } from './comms/index.ts';
 import { contentModule } from './content/index.ts';
 import { checkoutModule } from './commerce/checkout/index.ts';
+import { deliveryModule } from './commerce/delivery/index.ts';
 import { storefrontModule } from './commerce/storefront/index.ts';
 import { jobsModule } from './platform/jobs/index.ts';
 import { ordersModule } from './commerce/orders/index.ts';
@@ -39,6 +40,7 @@ export function shopModules(extra: readonly Module[] = []): Module[] {
     paymentsModule,
     checkoutModule,
     vendorsModule,
+    deliveryModule,
     ...extra,
     // Rights comes last: it reaches every module's personal data through the holders they declare.
     makeRightsModule({ holders: () => holdersOf(all) }),

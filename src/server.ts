@@ -11,7 +11,7 @@ import { resolveStaffToken } from './platform/staff-token.ts';
 import { collectJobs, Worker } from './platform/jobs/index.ts';
 import { buildApp } from './web/app.ts';
 import { modules as shopModules, wiringOf } from './modules.ts';
-import { seedDemoShop } from './demo/index.ts';
+import { seedDemoLicenceKeys, seedDemoShop } from './demo/index.ts';
 import { mediaStorage } from './media/index.ts';
 import { needsBundledSandbox, startBundledSandbox } from './sandbox-processor/index.ts';
 
@@ -52,15 +52,15 @@ export async function startShop(config: Config, logger: Logger, options: StartOp
     modules.flatMap((m) => m.migrations),
   );
   if (applied.length) logger.info({ applied }, 'migrations applied');
-  if (config.demoData) {
-    const seeded = await seedDemoShop(database.db, { media: mediaStorage(config) });
-    if (seeded) logger.info('demo shop loaded');
-  }
+  const seeded = config.demoData && (await seedDemoShop(database.db, { media: mediaStorage(config) }));
+  if (seeded) logger.info('demo shop loaded');
   const staffApiToken = resolveStaffToken(config);
   // Its own process, port and storage (decision 0017); the shop and its worker are told its address.
   const sandbox = needsBundledSandbox(config) ? await startBundledSandbox(config, logger) : null;
   if (sandbox) config = { ...config, payments: { ...config.payments, sandboxUrl: sandbox.url } };
   const app = await buildApp({ config, database, logger, modules, wiring, staffApiToken });
+  // The demo's licence keys are sealed with keys from the kernel's keyring, which the app opened.
+  if (seeded) logger.info({ keys: await seedDemoLicenceKeys(database.db, app.privacy) }, 'demo licence keys loaded');
   const address = await app.listen({ host: config.host, port: config.port });
   const port = new URL(address).port;
   const url = config.port === 0 ? `http://localhost:${port}` : config.publicUrl;

@@ -7,14 +7,15 @@ import { modules, wiringOf } from '../src/modules.ts';
 test("the shop's wiring holds checkout's listeners and every module's mail templates", () => {
   const wiring = wiringOf(modules);
   assert.equal(wiring.listeners.paymentSettled?.length, 1, 'checkout moves the order of a settled payment');
-  assert.equal(wiring.listeners.orderTransition?.length, 1, 'checkout refunds a refunded or cancelled paid order');
+  assert.equal(wiring.listeners.orderTransition?.length, 2, 'checkout refunds a refunded or cancelled paid order; delivery hands out and revokes licence keys');
+  assert.equal(wiring.listeners.orderPage?.length, 1, "delivery shows the buyer's licence keys on the order's pages");
   const names = [...wiring.mailTemplates.keys()];
-  for (const name of ['accounts.confirm-signup', 'orders.status', 'rights.deletion-receipt', 'rights.complaint-reply']) assert.ok(names.includes(name), name);
+  for (const name of ['accounts.confirm-signup', 'orders.status', 'delivery.licence-keys', 'rights.deletion-receipt', 'rights.complaint-reply']) assert.ok(names.includes(name), name);
   assert.ok(!names.some((n) => n.startsWith('test.')), 'no test template in the shop');
 });
 
 test('two wirings built from two module lists share nothing', () => {
   const extra = { name: 'test-listener', migrations: [], listeners: { orderTransition: [async () => {}] } };
-  assert.equal(wiringOf([...modules, extra]).listeners.orderTransition?.length, 2);
-  assert.equal(wiringOf(modules).listeners.orderTransition?.length, 1);
+  assert.equal(wiringOf([...modules, extra]).listeners.orderTransition?.length, 3);
+  assert.equal(wiringOf(modules).listeners.orderTransition?.length, 2);
 });

@@ -2,6 +2,7 @@
 // Any other file here is internal (decision 0032).
 export { demoLogins, seedDemoLogins } from './logins.ts';
 export { seedDemoShop } from './seed.ts';
+export { DEMO_KEYS_PER_VARIANT, seedDemoLicenceKeys } from './licence-keys.ts';
 
 // Used only by tests outside the module (the whole-app tests, other modules' tests).
 export { addHtmlSpecialProduct } from './html-special.ts';

@@ -27,6 +27,7 @@ export const MODULES = [
   'src/commerce/payments',
   'src/commerce/checkout',
   'src/vendors',
+  'src/commerce/delivery',
   'src/rights',
   'src/sandbox-processor',
   'src/demo',

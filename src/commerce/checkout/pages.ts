@@ -134,21 +134,26 @@ export interface ConfirmationView {
   fulfilment: 'ship' | 'digital' | string;
   method: string;
   signedIn: boolean;
+  /** What other modules deliver for the order (licence keys), from their `orderPage` sections. */
+  sections?: readonly SafeHtml[];
 }
 
 export function confirmationPage(o: ConfirmationView): Page {
   const next =
-    o.status === 'on_hold'
+    o.status === 'on_hold' && o.method === 'invoice'
       ? html`<p>Your order waits for a credit approval of the invoice. We mail you as soon as it is approved, and again at every step.</p>`
-      : o.fulfilment === 'ship'
-        ? html`<p>We are preparing your parcel. We mail you when it ships, with the carrier and tracking number.</p>`
-        : html`<p>Your order is paid. We mail you your licence or access as soon as it is ready.</p>`;
+      : o.status === 'on_hold'
+        ? html`<p>We have your payment. Your order waits for us a moment; we mail you as soon as it moves on.</p>`
+        : o.fulfilment === 'ship'
+          ? html`<p>We are preparing your parcel. We mail you when it ships, with the carrier and tracking number.</p>`
+          : html`<p>Your order is paid. We mail you your licence or access as soon as it is ready.</p>`;
   return {
     audience: 'storefront',
     title: 'Thank you',
     body: html`<h1>Thank you for your order</h1>
 <p>Your order number is <strong id="order-number">${o.number}</strong> (${formatMoney(o.totalMinor, o.currency)}).</p>
 ${next}
+${o.sections ?? []}
 ${
   o.signedIn
     ? html`<p>You can follow it under <a href="/account/orders">your orders</a>.</p>`

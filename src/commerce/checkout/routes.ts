@@ -6,6 +6,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Config } from '../../platform/config.ts';
 import { AppError } from '../../platform/errors.ts';
 import { sandboxUrl } from '../payments/index.ts';
+import { orderSections } from '../orders/index.ts';
 import { checkIdempotencyKey, fingerprint, ownedKeyId, withIdempotency } from '../../platform/idempotency/index.ts';
 import { toAppError } from '../../web/error-handler.ts';
 import { errorBody as errorResponse } from '../../web/error-schema.ts';
@@ -242,10 +243,20 @@ export async function checkoutRoutes(app: FastifyInstance, deps: CheckoutDeps): 
     if (!attempt || !order || !theirs) throw new AppError('NOT_FOUND', 'This order was not found.');
     if (order.status === 'pending_payment') return sendPage(request, reply, paymentPendingPage({ number: order.number, status: 'open', paymentUrl: attempt.payment_url }));
     const signedIn = customer !== null;
+    const sections = await orderSections(app.wiring.listeners, app.db, order, { reader: 'buyer', kernel: app.privacy });
     return sendPage(
       request,
       reply,
-      confirmationPage({ number: order.number, status: order.status, totalMinor: order.total_minor, currency: order.currency, fulfilment: order.fulfilment, method: order.payment_method, signedIn }),
+      confirmationPage({
+        number: order.number,
+        status: order.status,
+        totalMinor: order.total_minor,
+        currency: order.currency,
+        fulfilment: order.fulfilment,
+        method: order.payment_method,
+        signedIn,
+        sections,
+      }),
     );
   });
 }

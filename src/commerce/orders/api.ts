@@ -8,3 +8,4 @@ export { transitionOrder, type TransitionEvent, type TransitionListener, type Tr
 export { type OrdersDashboard, WAITING_STATUSES, ordersDashboard } from './dashboard.ts';
 export { type VendorOrderQuery, type VendorOrderRow, type VendorSalesRow, orderNumberSearch, vendorOrder, vendorOrders, vendorOrdersWithLines, vendorSales } from './vendor-reads.ts';
 export { personalText } from './reads.ts';
+export { type OrderPageSection, type OrderSectionContext, orderSections } from './sections.ts';

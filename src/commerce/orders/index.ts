@@ -3,6 +3,8 @@
 export {
   type Order,
   type OrderLine,
+  type OrderPageSection,
+  type OrderSectionContext,
   type OrderStatus,
   type OrdersDashboard,
   WAITING_STATUSES,
@@ -17,6 +19,7 @@ export {
   ordersDashboard,
   ordersDeps,
   ordersOfCustomer,
+  orderSections,
   statusLabels,
   transitionOrder,
   type VendorOrderQuery,

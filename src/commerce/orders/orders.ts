@@ -110,9 +110,11 @@ export async function createOrder(deps: OrdersDeps, db: Db, input: NewOrder): Pr
   return order;
 }
 
-export async function getOrder(db: Db, id: string): Promise<Order | null> {
+/** The order, or null; `forUpdate` locks its row for the caller's transaction, as a transition does first (lock it before anything else the step touches). */
+export async function getOrder(db: Db, id: string, options: { forUpdate?: boolean } = {}): Promise<Order | null> {
   if (!UUID.test(id)) return null;
-  return (await ordersDb(db).selectFrom('orders').selectAll().where('id', '=', id).executeTakeFirst()) ?? null;
+  const query = ordersDb(db).selectFrom('orders').selectAll().where('id', '=', id);
+  return (await (options.forUpdate ? query.forUpdate() : query).executeTakeFirst()) ?? null;
 }
 
 export async function getOrderByNumber(db: Db, number: string): Promise<Order | null> {

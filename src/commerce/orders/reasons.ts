@@ -41,6 +41,7 @@ export const orderReasons = {
   payment_not_started: reason('The payment could not start', 'The payment could not be started; nothing was charged.', ['cancelled'], false),
   payment_expired: reason('The payment was not completed in time', 'The payment was not completed in time.', ['cancelled'], false),
   account_deleted: reason('The buyer deleted their account', 'You deleted your account.', ['cancelled'], false),
+  awaiting_licence_keys: reason('Waiting for licence keys', 'We are getting the licence keys for your order; we mail them to you as soon as they arrive.', ['on_hold'], false),
   // What the free text of orders made before the catalogue became (migration orders/0003).
   other: reason('Other (earlier note, removed)', '', [], false),
 } as const satisfies Record<string, Reason>;

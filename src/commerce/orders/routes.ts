@@ -13,6 +13,7 @@ import { errorResponses, listQuery, listResponse, myOrdersResponse, numberParams
 import { isOrderStatus, isPaid, nextStatuses, type OrderStatus } from './states.ts';
 import type { Order } from './tables.ts';
 import { checkStep, transitionOrder, type TransitionRequest } from './transitions.ts';
+import { orderSections } from './sections.ts';
 import { toAppError } from '../../web/error-handler.ts';
 import { validationProblem } from '../../web/form-handling.ts';
 import { confirmDialog, isConfirmed } from '../../web/confirm.ts';
@@ -103,7 +104,8 @@ export const ordersRoutes: FastifyPluginAsync = async (app) => {
     const [lines, history] = [await linesOf(app.db, order.id), await historyOf(app.db, order.id)];
     const personal = await personalOrNull(app, order, session.actor);
     const disclosures = await app.privacy.disclosuresOf(app.db, { subject, order: order.id, actor: session.actor, purpose: 'order-status' });
-    return sendPage(request, reply, myOrderPage({ order, lines, history, personal, disclosures }));
+    const sections = await orderSections(app.wiring.listeners, app.db, order, { reader: 'buyer', kernel: app.privacy });
+    return sendPage(request, reply, myOrderPage({ order, lines, history, personal, disclosures, sections }));
   });
 
   // ---- Staff console pages.
@@ -121,7 +123,8 @@ export const ordersRoutes: FastifyPluginAsync = async (app) => {
     const staffIds = history.flatMap((h) => (h.actor_ref.startsWith('staff:') ? [h.actor_ref.slice('staff:'.length)] : []));
     const byId = await accounts.staffLabels(app.db, staffIds, actor);
     const actorLabels = new Map([...byId].map(([id, label]) => [`staff:${id}`, label]));
-    return sendPage(request, reply, staffOrderPage({ order, lines, history, personal, next, actorLabels, csrf: accounts.formToken(request, reply), ...extra }), status);
+    const sections = await orderSections(app.wiring.listeners, app.db, order, { reader: 'staff', kernel: app.privacy });
+    return sendPage(request, reply, staffOrderPage({ order, lines, history, personal, next, actorLabels, csrf: accounts.formToken(request, reply), sections, ...extra }), status);
   };
 
   app.get<{ Querystring: ListQuery }>('/staff/orders', { schema: { hide: true, querystring: listPageQuery } }, async (request, reply) => {

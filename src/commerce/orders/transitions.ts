@@ -130,8 +130,10 @@ export async function transitionOrder(deps: OrdersDeps, db: Db, request: Transit
     const updated: Order = { ...order, ...change };
 
     if (shipment) await recordShipment(deps, trx, order, shipment, request.actor);
-    // An order whose buyer was erased has nobody to tell (and nothing to ship to). Paid: the receipt.
-    if (order.customer_subject !== null && request.to === 'paid')
+    // An order whose buyer was erased has nobody to tell (and nothing to ship to). Paid: the receipt,
+    // once per payment; a paid order released from a hold gets the status mail instead.
+    const payment = order.status === 'pending_payment' || (order.status === 'on_hold' && order.held_from === 'pending_payment');
+    if (order.customer_subject !== null && request.to === 'paid' && payment)
       await queueReceipt(trx, { orderId: order.id, subject: order.customer_subject, transitionId: transition.id, orderUrl: orderUrl(deps.publicUrl, order.number) });
     else if (order.customer_subject !== null)
       await queueStatusMail(trx, {

@@ -34,6 +34,8 @@ export function catalogueNav(can: Abilities, here: string): SafeHtml {
     ['/staff/catalogue/categories', 'Categories', can.view],
     ['/staff/catalogue/vendors', 'Vendors', can.view],
     ['/staff/catalogue/stock', 'Stock', can.stock],
+    // The delivery module's page (owners): digital products and their licence keys.
+    ['/staff/catalogue/licence-keys', 'Licence keys', can.edit],
   ];
   return html`<p class="breadcrumbs"><a href="/staff">Staff console</a> › <a href="/staff/catalogue">Catalogue</a></p>
 <nav aria-label="Catalogue" class="catalogue-nav"><ul>${links

@@ -123,6 +123,11 @@ ${variantFields(variant, o.currency)}
     : ''
 }</section>
 <section><h2>Images</h2><p><a href="/staff/catalogue/products/${p.id}/images">Images of this product</a>: upload them with a text describing each.</p></section>
+${
+  p.kind === 'digital' && o.can.edit
+    ? html`<section><h2>Licence keys</h2><p><a href="/staff/catalogue/products/${p.id}/licence-keys">Licence keys of this product</a>: add them in bulk; each paid unit receives one.</p></section>`
+    : ''
+}
 ${historySection(o.history, o.staff, names, currencyOf)}
 </section>`,
   };

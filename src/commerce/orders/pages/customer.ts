@@ -3,7 +3,7 @@
 import { formatMoney } from '../../../web/format.ts';
 import { type PageSlice, pagination } from '../../../web/pagination.ts';
 import { table } from '../../../web/table.ts';
-import { html } from '../../../web/template.ts';
+import { html, type SafeHtml } from '../../../web/template.ts';
 import type { DisclosureRecord } from '../../../privacy/index.ts';
 import type { OrderPersonal } from '../reads.ts';
 import { statusLabels } from '../states.ts';
@@ -57,7 +57,15 @@ ${
 }</section>`;
 }
 
-export function myOrderPage(o: { order: Order; lines: OrderLine[]; history: OrderTransition[]; personal: OrderPersonal | null; disclosures: DisclosureRecord[] }): Page {
+export function myOrderPage(o: {
+  order: Order;
+  lines: OrderLine[];
+  history: OrderTransition[];
+  personal: OrderPersonal | null;
+  disclosures: DisclosureRecord[];
+  /** What other modules deliver for the order (licence keys), from their `orderPage` sections. */
+  sections?: readonly SafeHtml[];
+}): Page {
   const { order } = o;
   return {
     audience: 'account',
@@ -66,6 +74,7 @@ export function myOrderPage(o: { order: Order; lines: OrderLine[]; history: Orde
 <h1>Order ${order.number}</h1>
 <p>Placed ${day(order.created_at)} · Status: <strong class="order-status">${statusLabels[order.status]}</strong></p>
 ${linesTable(order, o.lines)}
+${o.sections ?? []}
 ${shippingSection(order, o.personal, 'Your delivery details cannot be shown.')}
 ${historyTable(order, o.history)}
 ${disclosuresSection(o.disclosures)}

@@ -137,6 +137,8 @@ export function staffOrderPage(o: {
   csrf: string;
   error?: string;
   notice?: string;
+  /** What other modules deliver for the order, as staff see it (licence keys: their state, never the key). */
+  sections?: readonly SafeHtml[];
 }): Page {
   const { order } = o;
   return {
@@ -151,6 +153,7 @@ ${o.notice ? html`<p class="notice" role="status">${o.notice}</p>` : ''}
     }</p>
 ${order.payment_method === 'invoice' ? html`<p><a href="/staff/credit/${order.number}">Credit check of this invoice order</a></p>` : ''}
 ${linesTable(order, o.lines)}
+${o.sections ?? []}
 ${shippingSection(order, o.personal, 'Your role does not see this order’s delivery details.')}
 <section class="order-steps"><h2>Next step</h2>
 ${o.next.length === 0 ? html`<p>This order cannot change any more.</p>` : o.next.map((to) => stepForm(order, to, o.csrf))}

@@ -1,0 +1,157 @@
+// Delivering a paid order's licence keys, inside the order's own transition (decision 0043):
+//
+// - paid: every unit of a digital line that has no key yet claims one; when all have theirs the
+//   buyer is mailed the keys (once per order), else the order goes on hold (`awaiting_licence_keys`),
+//   waits in `delivery_waiting`, and the owners are told the product ran out;
+// - refunded or cancelled: the order's keys are revoked;
+// - the release job (keys were uploaded) fills waiting orders, oldest first, and moves each that
+//   is complete back to paid, which mails its keys through the same listener.
+import { sql } from 'kysely';
+import { activeStaffOf } from '../../accounts/index.ts';
+import { queueMail } from '../../comms/index.ts';
+import type { Db } from '../../platform/db/database.ts';
+import type { Logger } from '../../platform/logger.ts';
+import { systemActor } from '../../privacy/index.ts';
+import { getOrder, linesOf, transitionOrder, type OrdersDeps, type TransitionEvent } from '../orders/index.ts';
+import { assignedPerLine, claimKeys, deliveryDb, keyedVariants, keysOfOrder } from './keys.ts';
+import { keysTemplate, outOfKeysTemplate } from './mail.ts';
+
+/** The system actor of the delivery steps (declared in datamap/jobs.yml). */
+export const DELIVERY_JOB = 'delivery';
+export const WAITING_REASON = 'awaiting_licence_keys';
+/** An out-of-keys alert per product at most this often. */
+const ALERT_WINDOW_MS = 60 * 60_000;
+/** How much of the keys the mail carries; the rest are on the order's page. */
+const MAX_KEYS_JSON = 3000;
+
+interface Short {
+  variantId: string;
+  productId: string;
+  name: string;
+  sku: string;
+  missing: number;
+}
+
+/** One delivery of an order at a time (the payment's transition, the release job, staff). */
+async function lockDelivery(db: Db, orderId: string): Promise<void> {
+  await sql`select pg_advisory_xact_lock(hashtextextended(${`delivery:${orderId}`}, 0))`.execute(db);
+}
+
+/**
+ * Claims a key for every unit of the order's keyed lines that has none; what is still short, per
+ * line. A line is keyed when its variant has keys (any state): a digital product the shop never
+ * uploaded keys for is delivered by hand, as before (decision 0043).
+ */
+export async function fillOrder(db: Db, orderId: string, now: Date): Promise<{ digital: boolean; short: Short[] }> {
+  await lockDelivery(db, orderId);
+  const digital = (await linesOf(db, orderId)).filter((l) => l.kind === 'digital');
+  const keyed = await keyedVariants(
+    db,
+    digital.map((l) => l.variant_id),
+  );
+  const lines = digital.filter((l) => keyed.has(l.variant_id));
+  if (lines.length === 0) return { digital: false, short: [] };
+  const have = await assignedPerLine(db, orderId);
+  const short: Short[] = [];
+  for (const line of lines) {
+    const need = line.quantity - (have.get(line.position) ?? 0);
+    const claimed = await claimKeys(db, { variantId: line.variant_id, orderId, linePosition: line.position, count: need, at: now });
+    if (claimed < need) short.push({ variantId: line.variant_id, productId: line.product_id, name: line.name, sku: line.sku, missing: need - claimed });
+  }
+  return { digital: true, short };
+}
+
+async function mailKeys(deps: OrdersDeps, db: Db, order: { id: string; number: string; customer_subject: string | null }): Promise<void> {
+  if (order.customer_subject === null) return;
+  const lines = new Map((await linesOf(db, order.id)).map((l) => [l.position, l.name]));
+  const keys = (await keysOfOrder(deps.kernel, db, order.id)).filter((k) => k.key !== null);
+  const listed: { name: string; key: string }[] = [];
+  for (const k of keys) {
+    const entry = { name: lines.get(k.linePosition) ?? '', key: k.key! };
+    if (JSON.stringify([...listed, entry]).length > MAX_KEYS_JSON) break;
+    listed.push(entry);
+  }
+  await queueMail(
+    db,
+    {
+      subject: order.customer_subject,
+      purpose: 'fulfillment',
+      template: keysTemplate,
+      params: { number: order.number, orderUrl: new URL(`/account/orders/${order.number}`, deps.publicUrl).toString(), keys: JSON.stringify(listed), more: keys.length - listed.length },
+      idempotencyKey: `delivery.licence-keys:${order.id}`,
+    },
+    { kernel: deps.kernel },
+  );
+}
+
+async function alertOwners(deps: OrdersDeps, db: Db, short: Short[], now: Date): Promise<void> {
+  const owners = await activeStaffOf(db, ['owner']);
+  const bucket = Math.floor(now.getTime() / ALERT_WINDOW_MS);
+  for (const s of short) {
+    for (const owner of owners) {
+      await queueMail(db, {
+        subject: owner.subject_id,
+        purpose: 'account',
+        template: outOfKeysTemplate,
+        params: { product: s.name, sku: s.sku, console: new URL(`/staff/catalogue/products/${s.productId}/licence-keys`, deps.publicUrl).toString() },
+        idempotencyKey: `delivery.out-of-keys:${s.variantId}:${bucket}:${owner.id}`,
+      });
+    }
+  }
+}
+
+/** The orders module's transition listener (declared by the delivery module). */
+export async function deliverOnTransition(db: Db, event: TransitionEvent, deps: OrdersDeps): Promise<void> {
+  const now = deps.now();
+  if (event.to === 'refunded' || event.to === 'cancelled') {
+    await lockDelivery(db, event.order.id);
+    await deliveryDb(db).updateTable('delivery_keys').set({ state: 'revoked', revoked_at: now }).where('order_id', '=', event.order.id).where('state', '=', 'assigned').execute();
+    await deliveryDb(db).deleteFrom('delivery_waiting').where('order_id', '=', event.order.id).execute();
+    return;
+  }
+  if (event.to !== 'paid') return;
+  const { digital, short } = await fillOrder(db, event.order.id, now);
+  if (!digital) return;
+  if (short.length === 0) {
+    await deliveryDb(db).deleteFrom('delivery_waiting').where('order_id', '=', event.order.id).execute();
+    await mailKeys(deps, db, event.order);
+    return;
+  }
+  await deliveryDb(db)
+    .insertInto('delivery_waiting')
+    .values({ order_id: event.order.id, since: now })
+    .onConflict((oc) => oc.column('order_id').doNothing())
+    .execute();
+  await transitionOrder(deps, db, { orderId: event.order.id, to: 'on_hold', reason: WAITING_REASON, actor: systemActor(DELIVERY_JOB) });
+  await alertOwners(deps, db, short, now);
+}
+
+/**
+ * Fills the orders waiting for keys, oldest first, one transaction each; an order that has all
+ * its keys goes back to paid (which mails them). Returns how many were released.
+ */
+export async function releaseWaiting(deps: OrdersDeps, db: Db, log?: Logger): Promise<number> {
+  const waiting = await deliveryDb(db).selectFrom('delivery_waiting').select('order_id').orderBy('since').orderBy('order_id').execute();
+  let released = 0;
+  for (const { order_id } of waiting) {
+    const done = await db.transaction().execute(async (trx) => {
+      // The order's row first, as every transition locks it first (then the delivery lock, then
+      // the waiting row): a staff step on the same order at the same time waits, never deadlocks.
+      const order = await getOrder(trx, order_id, { forUpdate: true });
+      const row = await deliveryDb(trx).selectFrom('delivery_waiting').select('order_id').where('order_id', '=', order_id).forUpdate().executeTakeFirst();
+      if (!row) return false;
+      // Staff moved it on (cancelled it, or released it themselves, which filled it): nothing waits.
+      if (order?.status !== 'on_hold' || order.held_from !== 'paid') {
+        await deliveryDb(trx).deleteFrom('delivery_waiting').where('order_id', '=', order_id).execute();
+        return false;
+      }
+      const { short } = await fillOrder(trx, order_id, deps.now());
+      if (short.length > 0) return false;
+      await transitionOrder(deps, trx, { orderId: order_id, to: 'paid', actor: systemActor(DELIVERY_JOB) });
+      return true;
+    });
+    if (done) released++;
+  }
+  if (released > 0) log?.info({ released }, 'orders released: their licence keys arrived');
+  return released;
+}

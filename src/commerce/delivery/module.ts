@@ -1,0 +1,31 @@
+// The delivery module: licence keys of digital products, kept sealed, handed out one per paid unit
+// in the order's transition to paid, revoked by a refund or cancellation; orders that find no key
+// wait on hold until the release job fills them after an upload (decision 0043).
+import { jobKernel } from '../../privacy/index.ts';
+import { jobWiring } from '../../platform/jobs/index.ts';
+import type { Module } from '../../platform/module.ts';
+import type { OrdersDeps } from '../orders/index.ts';
+import { deliverOnTransition, releaseWaiting } from './deliver.ts';
+import { RELEASE_JOB } from './keys.ts';
+import { keysTemplate, outOfKeysTemplate } from './mail.ts';
+import { deliveryMigrations } from './migrations.ts';
+import { deliveryRoutes } from './routes.ts';
+import { keysSection } from './section.ts';
+
+export const deliveryModule: Module = {
+  name: 'delivery',
+  migrations: deliveryMigrations,
+  routes: deliveryRoutes,
+  jobs: {
+    [RELEASE_JOB]: async (_payload, ctx) => {
+      const config = ctx.services.config;
+      if (!config) throw new Error('NO_CONFIG: the delivery release job needs the settings (services.config)');
+      const deps: OrdersDeps = { kernel: jobKernel(ctx), publicUrl: config.publicUrl, now: () => new Date(), config, listeners: jobWiring(ctx).listeners };
+      await releaseWaiting(deps, ctx.db, ctx.log);
+    },
+  },
+  // Also every quarter hour: keys added outside an upload's transaction, or a release that failed.
+  schedules: [{ name: RELEASE_JOB, job: RELEASE_JOB, everySeconds: 900 }],
+  mailTemplates: [keysTemplate, outOfKeysTemplate],
+  listeners: { orderTransition: [deliverOnTransition], orderPage: [keysSection] },
+};

@@ -1,0 +1,117 @@
+// The delivery module's routes: the owner's licence-key page of a digital product in the staff
+// catalogue console (a multipart form: a textarea or a text file, one key per line).
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { notFound, validationError } from '../../platform/errors.ts';
+import { handleForm } from '../../web/form-handling.ts';
+import type { FormState } from '../../web/form.ts';
+import { sendPage } from '../../web/page.ts';
+import type { UploadedFile } from '../../web/upload.ts';
+import { actorTag } from '../../privacy/index.ts';
+import { getProductById, listProducts } from '../catalogue/index.ts';
+import { deliveryDb, keyCounts, uploadLicenceKeys } from './keys.ts';
+import { licenceKeysPage, licenceProductsPage } from './pages.ts';
+
+const MAX_FILE_BYTES = 1024 * 1024;
+const PRODUCTS_LISTED = 200;
+const MAX_TEXT = 256 * 1024;
+const uuid = { type: 'string', format: 'uuid' } as const;
+const productParams = { type: 'object', required: ['id'], properties: { id: uuid } } as const;
+const resultQuery = {
+  type: 'object',
+  properties: { added: { type: 'integer', minimum: 0, maximum: 1_000_000 }, duplicates: { type: 'integer', minimum: 0, maximum: 1_000_000 } },
+} as const;
+const uploadBody = {
+  type: 'object',
+  additionalProperties: false,
+  properties: { variant: { type: 'string', maxLength: 36 }, keys: { type: 'string', maxLength: MAX_TEXT }, file: { type: 'object' } },
+} as const;
+// Text fields up to a little over the textarea's limit, so a cut field is refused by the schema, not read short.
+const uploadOptions = { multipartOptions: { limits: { files: 1, fileSize: MAX_FILE_BYTES, fieldSize: MAX_TEXT + 1024 } } };
+
+type UploadBody = { variant?: string; keys?: string; file?: UploadedFile };
+
+/** The text of an uploaded file: UTF-8 text of at most 1 MB, or the error naming `file`. */
+function fileText(file: UploadedFile | undefined): string {
+  if (!file || !Buffer.isBuffer(file.data) || file.data.length === 0) return '';
+  if (file.truncated) throw validationError('file', `is larger than ${MAX_FILE_BYTES / 1024 / 1024} MB; split it`);
+  try {
+    const text = new TextDecoder('utf-8', { fatal: true }).decode(file.data);
+    if (text.includes('\0')) throw new Error('binary');
+    return text;
+  } catch {
+    throw validationError('file', 'is not a text file of keys, one per line');
+  }
+}
+
+export async function deliveryRoutes(app: FastifyInstance): Promise<void> {
+  const gate = (request: FastifyRequest, reply: FastifyReply) => app.accounts.staffPage(request, reply, { roles: ['owner'] });
+  const waitingOrders = async () =>
+    Number(
+      (
+        await deliveryDb(app.db)
+          .selectFrom('delivery_waiting')
+          .select((eb) => eb.fn.countAll<string>().as('n'))
+          .executeTakeFirstOrThrow()
+      ).n,
+    );
+
+  app.get('/staff/catalogue/licence-keys', { schema: { hide: true } }, async (request, reply) => {
+    if (!(await gate(request, reply))) return reply;
+    const listing = await listProducts(app.db, { kind: 'digital', statuses: ['active', 'draft', 'archived'], sort: 'name', page: 1, perPage: PRODUCTS_LISTED });
+    const products = listing.items.map((p) => ({ id: p.id, name: p.name, vendor: p.vendor_name, status: p.status, variants: p.variant_count }));
+    return sendPage(request, reply, licenceProductsPage({ products, waitingOrders: await waitingOrders(), more: listing.total > products.length }));
+  });
+
+  const load = async (productId: string) => {
+    const product = await getProductById(app.db, productId);
+    if (product?.kind !== 'digital') throw notFound('This digital product');
+    const counts = await keyCounts(
+      app.db,
+      product.variants.map((v) => v.id),
+    );
+    return {
+      productId,
+      productName: product.name,
+      variants: product.variants.map((v) => ({ id: v.id, sku: v.sku, name: v.name, counts: counts.get(v.id)! })),
+      waitingOrders: await waitingOrders(),
+    };
+  };
+  const formState = (request: FastifyRequest, reply: FastifyReply, extra: Partial<FormState> = {}): FormState => ({ csrf: app.accounts.formToken(request, reply), ...extra });
+
+  app.get<{ Params: { id: string }; Querystring: { added?: number; duplicates?: number } }>(
+    '/staff/catalogue/products/:id/licence-keys',
+    { schema: { hide: true, params: productParams, querystring: resultQuery } },
+    async (request, reply) => {
+      if (!(await gate(request, reply))) return reply;
+      const { added, duplicates } = request.query;
+      const result = added !== undefined ? { added, duplicates: duplicates ?? 0 } : undefined;
+      return sendPage(request, reply, licenceKeysPage({ ...(await load(request.params.id)), state: formState(request, reply), ...(result ? { result } : {}) }));
+    },
+  );
+
+  app.post<{ Params: { id: string }; Body: UploadBody }>(
+    '/staff/catalogue/products/:id/licence-keys',
+    { config: uploadOptions, attachValidation: true, schema: { hide: true, params: productParams, body: uploadBody } },
+    async (request, reply) => {
+      const session = await gate(request, reply);
+      if (!session) return reply;
+      const productId = request.params.id;
+      const current = await load(productId);
+      return handleForm(
+        request,
+        reply,
+        (extra) => formState(request, reply, extra),
+        ['variant'],
+        (state) => licenceKeysPage({ ...current, state }),
+        async () => {
+          const body = request.body ?? {};
+          const variantId = body.variant ?? '';
+          if (!current.variants.some((v) => v.id === variantId)) throw validationError('variant', 'is not a variant of this product');
+          const text = [body.keys ?? '', fileText(body.file)].filter((t) => t.trim() !== '').join('\n');
+          const result = await uploadLicenceKeys(app.privacy, app.db, { variantId, text, by: actorTag(session.actor) });
+          return reply.redirect(`/staff/catalogue/products/${productId}/licence-keys?added=${result.added}&duplicates=${result.duplicates}`, 303);
+        },
+      );
+    },
+  );
+}

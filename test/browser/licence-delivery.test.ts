@@ -1,0 +1,101 @@
+// A buyer of a licence, in a real Chromium with JavaScript off: buys the licence as a guest, pays on
+// the sandbox processor's page, sees the key on the confirmation page, receives it by mail on a real
+// SMTP server, sets a password from the mailed link and finds the key on the order's page.
+import assert from 'node:assert/strict';
+import { createServer, type AddressInfo } from 'node:net';
+import type { Browser } from 'playwright-core';
+import { makeShop } from '../../src/commerce/cart/testing.ts';
+import { uploadLicenceKeys } from '../../src/commerce/delivery/index.ts';
+import { startSmtpSink } from '../../src/comms/testing/smtp-sink.ts';
+import { modules } from '../../src/modules.ts';
+import { collectJobs } from '../../src/platform/jobs/index.ts';
+import { testWorker } from '../../src/platform/jobs/testing/support.ts';
+import { buildTestApp } from '../../src/platform/testing/app.ts';
+import { testEachDatabase } from '../../src/platform/testing/databases.ts';
+import { startTestSandbox, TEST_CARD, TEST_SANDBOX_SECRET } from '../../src/sandbox-processor/testing.ts';
+import { launchBrowser, problemsAt } from './support.ts';
+
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+const KEY = 'VPN-7Q2XK-M4PLR-Z9WQE';
+
+testEachDatabase(
+  'browser: a buyer of a licence sees the key on the confirmation page, receives it by mail and finds it on the order page',
+  async (database, t) => {
+    const sink = await startSmtpSink();
+    t.after(() => sink.stop());
+    const sandbox = await startTestSandbox();
+    t.after(() => sandbox.stop());
+    const port = await freePort();
+    const origin = `http://127.0.0.1:${port}`;
+    const { app, config } = await buildTestApp(database, { SMTP_URL: sink.url, PUBLIC_URL: origin, SANDBOX_PROCESSOR_URL: sandbox.url, SANDBOX_PROCESSOR_SECRET: TEST_SANDBOX_SECRET });
+    t.after(() => app.close());
+    const worker = testWorker(database, collectJobs(modules).handlers, { services: { config, privacy: app.privacy, wiring: app.wiring } });
+    await worker.start();
+    t.after(() => worker.stop(5000));
+    const shop = await makeShop(database.db);
+    await uploadLicenceKeys(app.privacy, database.db, { variantId: shop.vpn, text: `${KEY}\n`, by: 'system:test' });
+    await app.listen({ port, host: '127.0.0.1' });
+    sandbox.setWebhookUrl(`${origin}/payments/webhook/sandbox`);
+    let browser: Browser | undefined;
+    t.after(() => browser?.close());
+    browser = await launchBrowser();
+
+    const context = await browser.newContext({ javaScriptEnabled: false });
+    const page = await context.newPage();
+    await page.goto(`${origin}/products/vpn-licence`);
+    await page
+      .getByRole('button', { name: /to cart/ })
+      .first()
+      .click();
+    await page.waitForLoadState();
+    if (new URL(page.url()).pathname !== '/cart') {
+      await page.getByRole('button', { name: 'Add to cart' }).click();
+      await page.waitForLoadState();
+    }
+    await page.getByRole('link', { name: 'Check out' }).click();
+    await page.waitForLoadState();
+    await page.getByLabel('Full name').fill('Alan Turing');
+    await page.getByLabel('Email').fill('alan.turing@example.com');
+    await page.getByLabel('I am of age (18 or older)').check();
+    await page.getByRole('button', { name: 'Continue to payment' }).click();
+    await page.waitForLoadState();
+    assert.ok(page.url().startsWith(sandbox.url), `on the processor's page (${page.url()})`);
+    await page.getByLabel('Card number').fill(TEST_CARD.number);
+    await page.getByLabel('Expiry (MM/YY)').fill(TEST_CARD.expiry);
+    await page.getByLabel('Security code (CVC)').fill(TEST_CARD.cvc);
+    await page.getByLabel('Name on the card').fill(TEST_CARD.name);
+    await page.getByRole('button', { name: /^Pay/ }).click();
+    await page.waitForLoadState();
+
+    assert.equal(await page.locator('h1').textContent(), 'Thank you for your order');
+    const number = (await page.locator('#order-number').textContent())!;
+    assert.equal(await page.getByRole('heading', { name: 'Your licence keys' }).count(), 1);
+    assert.equal(await page.locator('code.licence-key').textContent(), KEY);
+    assert.deepEqual(await problemsAt(page, [1280, 390]), []);
+
+    const keysMail = await sink.waitForMail((m) => m.to.includes('alan.turing@example.com') && m.subject.includes('licence keys'), 30_000);
+    assert.ok(keysMail.text.includes(KEY), 'the key arrives by mail');
+    assert.ok(keysMail.text.includes(number));
+
+    const setPassword = await sink.waitForMail((m) => m.to.includes('alan.turing@example.com') && m.text.includes('/account/reset/confirm'), 30_000);
+    const link = /https?:\/\/[^\s]+(\/account\/reset\/confirm\?token=[A-Za-z0-9_-]+)/.exec(setPassword.text)?.[1];
+    assert.ok(link, 'the mail holds the set-password link');
+    await page.goto(`${origin}${link}`);
+    await page.getByLabel('New password').fill('violet-anchor-92-meadow');
+    await page.getByRole('button', { name: 'Set new password' }).click();
+    await page.waitForLoadState();
+    await page.goto(`${origin}/account/orders/${number}`);
+    assert.equal(await page.locator('code.licence-key').textContent(), KEY);
+    // The page with its keys passes axe and fits a phone (a long key wraps).
+    assert.deepEqual(await problemsAt(page, [1280, 390]), []);
+    await context.close();
+  },
+  { timeout: 240_000 },
+);
