@@ -1,5 +1,5 @@
 // The composition root collects what the shop's modules declare for one another (decision 0034):
-// the listeners that move a paid order and refund a cancelled one, and every module's mail templates.
+// the listeners that move a paid order, refund a cancelled one and make the vendors' webhook events, and every module's mail templates.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { modules, wiringOf } from '../src/modules.ts';
@@ -7,7 +7,7 @@ import { modules, wiringOf } from '../src/modules.ts';
 test("the shop's wiring holds checkout's listeners and every module's mail templates", () => {
   const wiring = wiringOf(modules);
   assert.equal(wiring.listeners.paymentSettled?.length, 1, 'checkout moves the order of a settled payment');
-  assert.equal(wiring.listeners.orderTransition?.length, 1, 'checkout refunds a refunded or cancelled paid order');
+  assert.equal(wiring.listeners.orderTransition?.length, 2, 'checkout refunds a refunded or cancelled paid order; vendors make their webhook events');
   const names = [...wiring.mailTemplates.keys()];
   for (const name of ['accounts.confirm-signup', 'orders.status', 'rights.deletion-receipt', 'rights.complaint-reply']) assert.ok(names.includes(name), name);
   assert.ok(!names.some((n) => n.startsWith('test.')), 'no test template in the shop');
@@ -15,6 +15,6 @@ test("the shop's wiring holds checkout's listeners and every module's mail templ
 
 test('two wirings built from two module lists share nothing', () => {
   const extra = { name: 'test-listener', migrations: [], listeners: { orderTransition: [async () => {}] } };
-  assert.equal(wiringOf([...modules, extra]).listeners.orderTransition?.length, 2);
-  assert.equal(wiringOf(modules).listeners.orderTransition?.length, 1);
+  assert.equal(wiringOf([...modules, extra]).listeners.orderTransition?.length, 3);
+  assert.equal(wiringOf(modules).listeners.orderTransition?.length, 2);
 });

@@ -126,6 +126,7 @@ test('every system actor the code names is a job the data map declares', async (
 const PERSON_MINTING_ELSEWHERE: Record<string, string> = {
   'src/rights/desk/routes.ts': 'the mailed verification link authenticates the person who asked',
   'src/rights/complaints/filing.ts': 'a correspondent gives their own data on the public form; their new subject acts as itself',
+  'src/vendors/buyer.ts': "the vendor portal's gate authenticated the vendor user's session before any view or export discloses",
 };
 
 // Where system actors are minted: the code of the declared job itself (outside the kernel and
@@ -142,6 +143,7 @@ const JOB_MINTING_ELSEWHERE: Record<string, string> = {
   'src/rights/deadlines.ts': 'rights.deadlines',
   'src/rights/desk/routes.ts': 'rights.link',
   'src/rights/erasure.ts': 'rights.erase',
+  'src/vendors/webhooks.ts': 'vendors.webhook',
 };
 
 test('person actors are minted only by the kernel, accounts (sessions, personal tokens) and the listed places that authenticate; system actors only by the kernel, accounts and the listed jobs; the unconfined test actor only in tests and benchmarks', async () => {

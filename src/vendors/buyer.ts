@@ -5,7 +5,7 @@
 // the projection, so the kernel cannot release them here (P001-01).
 import type { Db } from '../platform/db/database.ts';
 import { type Order, personalText } from '../commerce/orders/index.ts';
-import { type PrivacyKernel, vendorActor } from '../privacy/index.ts';
+import { type Actor, type PrivacyKernel, vendorActor } from '../privacy/index.ts';
 
 export const VENDOR_PROJECTION = 'vendor';
 
@@ -32,8 +32,12 @@ export function withheldReason(order: Pick<Order, 'status' | 'customer_subject'>
   return null;
 }
 
-/** Discloses the buyer's details of this order to this vendor (ledgered), in the caller's transaction. */
-export async function discloseBuyer(kernel: PrivacyKernel, db: Db, vendorId: string, order: Order): Promise<BuyerDetails> {
+/**
+ * Discloses the buyer's details of this order to this vendor (ledgered), in the caller's
+ * transaction. The actor is the vendor (a signed-in vendor user viewing or exporting), or the
+ * webhook job that sends them (webhooks.ts).
+ */
+export async function discloseBuyer(kernel: PrivacyKernel, db: Db, vendorId: string, order: Order, actor: Actor = vendorActor(vendorId)): Promise<BuyerDetails> {
   const reason = withheldReason(order);
   if (reason !== null) return { shown: false, reason };
   const disclosed = await kernel.disclose(db, {
@@ -45,7 +49,7 @@ export async function discloseBuyer(kernel: PrivacyKernel, db: Db, vendorId: str
     basis: 'fulfillment',
     order: order.id,
     ref: `order:${order.id}`,
-    actor: vendorActor(vendorId),
+    actor,
   });
   return {
     shown: true,

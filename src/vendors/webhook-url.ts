@@ -9,7 +9,9 @@ import { validationError } from '../platform/errors.ts';
 
 export const URL_MAX = 2000;
 
-const blocked = new BlockList();
+// One list per family: a BlockList matches IPv4 addresses against IPv4-mapped IPv6 rules too.
+const blocked4 = new BlockList();
+const blocked6 = new BlockList();
 for (const [net, prefix] of [
   ['0.0.0.0', 8],
   ['10.0.0.0', 8],
@@ -23,7 +25,7 @@ for (const [net, prefix] of [
   ['224.0.0.0', 4],
   ['240.0.0.0', 4],
 ] as const)
-  blocked.addSubnet(net, prefix, 'ipv4');
+  blocked4.addSubnet(net, prefix, 'ipv4');
 for (const [net, prefix] of [
   ['::', 128],
   ['::1', 128],
@@ -33,14 +35,14 @@ for (const [net, prefix] of [
   ['fe80::', 10],
   ['ff00::', 8],
 ] as const)
-  blocked.addSubnet(net, prefix, 'ipv6');
+  blocked6.addSubnet(net, prefix, 'ipv6');
 
 /** Whether the shop may connect to this address for a webhook. */
 export function addressAllowed(address: string, loopback: boolean): boolean {
   const family = isIP(address);
   if (family === 0) return false;
   if (loopback && address === '127.0.0.1') return true;
-  return !blocked.check(address, family === 4 ? 'ipv4' : 'ipv6');
+  return family === 4 ? !blocked4.check(address, 'ipv4') : !blocked6.check(address, 'ipv6');
 }
 
 /** The URL as it will be stored, or a validation error naming `url`. */

@@ -19,7 +19,7 @@ import { linesOf, type TransitionListener, vendorOrder } from '../commerce/order
 import type { Config } from '../platform/config.ts';
 import { tablesOf, type Db } from '../platform/db/database.ts';
 import { enqueue, type JobContext } from '../platform/jobs/index.ts';
-import { jobKernel, type PrivacyKernel } from '../privacy/index.ts';
+import { jobKernel, type PrivacyKernel, systemActor } from '../privacy/index.ts';
 import { discloseBuyer } from './buyer.ts';
 import { holdUnsuspended } from './store.ts';
 import type { VendorsTables, Webhook, WebhookDelivery, WebhookEventName } from './tables.ts';
@@ -28,6 +28,8 @@ import { checkedLookup, checkWebhookUrl } from './webhook-url.ts';
 const t = (db: Db): Kysely<VendorsTables> => tablesOf<VendorsTables>(db);
 
 export const WEBHOOK_JOB = 'vendors.webhook';
+/** The job discloses as itself (datamap/jobs.yml): the shop sends, no vendor user asked. */
+const WEBHOOK_ACTOR = systemActor(WEBHOOK_JOB);
 /** Attempts per event: with the queue's backoff (5 s doubling, at most an hour) about two and a half hours of retries. */
 export const WEBHOOK_ATTEMPTS = 12;
 /** How long one attempt may take, connection to the end of the answer. */
@@ -162,7 +164,7 @@ async function prepare(db: Db, kernel: PrivacyKernel, eventId: string): Promise<
     if (stand === 'terms') return skip('data-use terms in force not accepted: nothing sent');
     const found = await vendorOrder(trx, ev.vendor_id, ev.order_number);
     if (!found) return skip('order not found');
-    const buyer = await discloseBuyer(kernel, trx, ev.vendor_id, found.order);
+    const buyer = await discloseBuyer(kernel, trx, ev.vendor_id, found.order, WEBHOOK_ACTOR);
     const payload = {
       id: ev.id,
       event: ev.event,
