@@ -45,3 +45,27 @@ test('at send time a name that resolves to this machine is refused before connec
   assert.equal(answer.status, null);
   assert.match(answer.detail, /address refused/);
 });
+
+test('an attempt is bounded: a receiver that never answers times out, and a redirect is not followed', async (t) => {
+  const { createServer } = await import('node:http');
+  const server = createServer((req, res) => {
+    if (req.url === '/redirect') {
+      res.writeHead(307, { location: 'http://127.0.0.1:9/elsewhere' });
+      res.end();
+    }
+    // Otherwise: never answers.
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  t.after(() => {
+    server.closeAllConnections();
+    server.close();
+  });
+  const base = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+  const started = Date.now();
+  const hung = await post(`${base}/hang`, '{}', {}, { loopback: true, timeoutMs: 300 });
+  assert.equal(hung.status, null);
+  assert.match(hung.detail, /timed out/);
+  assert.ok(Date.now() - started < 2000, 'the attempt ended at its bound');
+  const moved = await post(`${base}/redirect`, '{}', {}, { loopback: true, timeoutMs: 2000 });
+  assert.equal(moved.status, 307, 'a redirect is an answer that is not a 2xx: retried, never followed');
+});

@@ -119,7 +119,7 @@ export async function deliveryLog(db: Db, vendorId: string, limit = 50): Promise
  * (a cancellation with money to give back; `refundMinor` is null only before payment, when the
  * vendor never saw the order).
  */
-export const webhookOnTransition: TransitionListener = async (db, event) => {
+export const webhookOnTransition: TransitionListener = async (db, event, deps) => {
   const name = EVENTS[event.to];
   if (!name) return;
   if (event.to === 'cancelled' && event.refundMinor === null) return;
@@ -130,7 +130,7 @@ export const webhookOnTransition: TransitionListener = async (db, event) => {
     const id = randomUUID();
     await t(db)
       .insertInto('vendors_webhook_events')
-      .values({ id, vendor_id, order_id: event.order.id, order_number: event.order.number, event: name, transition_id: event.transitionId, created_at: new Date() })
+      .values({ id, vendor_id, order_id: event.order.id, order_number: event.order.number, event: name, transition_id: event.transitionId, created_at: deps.now() })
       .execute();
     await enqueue(db, WEBHOOK_JOB, { event: id }, { maxAttempts: WEBHOOK_ATTEMPTS });
   }
