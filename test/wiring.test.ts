@@ -1,5 +1,5 @@
 // The composition root collects what the shop's modules declare for one another (decision 0034):
-// the listeners that move a paid order and refund a cancelled one, and every module's mail templates.
+// the listeners that move a paid order, refund a cancelled one and make the vendors' webhook events, and every module's mail templates.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { modules, wiringOf } from '../src/modules.ts';
@@ -7,7 +7,7 @@ import { modules, wiringOf } from '../src/modules.ts';
 test("the shop's wiring holds checkout's listeners and every module's mail templates", () => {
   const wiring = wiringOf(modules);
   assert.equal(wiring.listeners.paymentSettled?.length, 1, 'checkout moves the order of a settled payment');
-  assert.equal(wiring.listeners.orderTransition?.length, 2, 'checkout refunds a refunded or cancelled paid order; delivery hands out and revokes licence keys');
+  assert.equal(wiring.listeners.orderTransition?.length, 3, 'checkout refunds a refunded or cancelled paid order; delivery hands out and revokes licence keys; vendors make their webhook events');
   assert.equal(wiring.listeners.orderPage?.length, 1, "delivery shows the buyer's licence keys on the order's pages");
   const names = [...wiring.mailTemplates.keys()];
   for (const name of ['accounts.confirm-signup', 'orders.status', 'delivery.licence-keys', 'rights.deletion-receipt', 'rights.complaint-reply']) assert.ok(names.includes(name), name);

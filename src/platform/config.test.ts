@@ -52,6 +52,7 @@ const badValues: Record<string, string[]> = {
   LOGIN_LOCK_WINDOW_MINUTES: ['0', '1441', '15m'],
   LOGIN_LOCK_MINUTES: ['0', '1441', '-5'],
   CHECKOUT_REQUIRE_PHONES: ['sometimes'],
+  VENDOR_WEBHOOK_LOOPBACK: ['maybe'],
   CHECKOUT_INVOICE_RECIPIENT: ['Credit Agency', 'credit_agency', '-x'],
   CHECKOUT_COUNTRIES: ['USA', 'US;DE', 'U1', 'US,,DE'],
   MAIL_FROM: ['shop', 'Shop <shop>', 'Shop <shop@example.com', 'shop@example.com\r\nBcc: everyone@example.com', '<>', 'a b@example.com'],

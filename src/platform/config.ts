@@ -51,6 +51,8 @@ export interface Config {
   loginLockout: { accountFailures: number; sourceFailures: number; windowMinutes: number; lockMinutes: number };
   /** Checkout asks home and business phone of every buyer. */
   checkoutRequirePhones: boolean;
+  /** VENDOR_WEBHOOK_LOOPBACK: vendor webhook URLs may be http://127.0.0.1 (tests, local development); otherwise https:// to a public address only. */
+  vendorWebhookLoopback: boolean;
   /** Data-map recipient that approves invoice orders; null: invoice on account is not offered. */
   checkoutInvoiceRecipient: string | null;
   /** CHECKOUT_COUNTRIES: the ISO 3166-1 alpha-2 codes the shop ships and bills to; null: every country. */
@@ -158,6 +160,12 @@ export const settingDocs: SettingDoc[] = [
   { name: 'LOGIN_LOCK_WINDOW_MINUTES', default: '15', description: 'The window in which failed sign-ins are counted (1–1440).' },
   { name: 'LOGIN_LOCK_MINUTES', default: '15', description: 'How long a locked email or network stays locked (1–1440); owners and DPOs are mailed when a lock starts.' },
   { name: 'CHECKOUT_REQUIRE_PHONES', default: 'false', description: 'Ask every buyer at checkout for a home and a business phone number (stored through the privacy kernel with the order).' },
+  {
+    name: 'VENDOR_WEBHOOK_LOOPBACK',
+    default: 'false',
+    description:
+      'Let vendors point their webhook at http://127.0.0.1 (tests and local development only). Off: a webhook URL must be https:// and reach a public address (never this machine or a private network).',
+  },
   {
     name: 'CHECKOUT_INVOICE_RECIPIENT',
     default: '(none: no invoice)',
@@ -411,6 +419,7 @@ export function loadConfig(processEnv: Env = process.env): Config {
     },
     payments: paymentSettings(env),
     checkoutRequirePhones: bool(env, 'CHECKOUT_REQUIRE_PHONES', false),
+    vendorWebhookLoopback: bool(env, 'VENDOR_WEBHOOK_LOOPBACK', false),
     checkoutInvoiceRecipient: recipientId(env, 'CHECKOUT_INVOICE_RECIPIENT'),
     checkoutCountries: countryCodes(env, 'CHECKOUT_COUNTRIES'),
     rights: {

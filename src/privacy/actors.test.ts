@@ -142,6 +142,7 @@ const JOB_MINTING_ELSEWHERE: Record<string, string> = {
   'src/rights/deadlines.ts': 'rights.deadlines',
   'src/rights/desk/routes.ts': 'rights.link',
   'src/rights/erasure.ts': 'rights.erase',
+  'src/vendors/webhooks.ts': 'vendors.webhook',
 };
 
 test('person actors are minted only by the kernel, accounts (sessions, personal tokens) and the listed places that authenticate; system actors only by the kernel, accounts and the listed jobs; the unconfined test actor only in tests and benchmarks', async () => {

@@ -35,7 +35,7 @@ export function withheldReason(order: Pick<Order, 'status' | 'customer_subject'>
 /**
  * Discloses the buyer's details of this order to this vendor (ledgered), in the caller's
  * transaction. The actor is the signed-in vendor user's, minted by accounts where they
- * authenticated (decision 0026), never made up here.
+ * authenticated (decision 0026), or the webhook job that sends them (webhooks.ts).
  */
 export async function discloseBuyer(kernel: PrivacyKernel, db: Db, vendor: { id: string; actor: Actor }, order: Order): Promise<BuyerDetails> {
   const reason = withheldReason(order);

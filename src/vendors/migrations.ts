@@ -65,4 +65,47 @@ export const vendorsMigrations: Migration[] = [
       await tablesOf<VendorsTables>(db).insertInto('vendors_terms').values({ version: 1, body: FIRST_TERMS, published_at: new Date(), published_by: 'system:install' }).execute();
     },
   },
+  {
+    id: 'vendors/0002_webhooks',
+    up: async (db) => {
+      await runSql(
+        db,
+        `
+        create table vendors_webhooks (
+          vendor_id uuid primary key,
+          url text not null check (length(url) between 10 and 2000),
+          secret_salt bytea not null check (length(secret_salt) = 32),
+          secret_at timestamptz not null,
+          updated_at timestamptz not null
+        );
+        create table vendors_webhook_events (
+          id uuid primary key,
+          vendor_id uuid not null,
+          order_id uuid not null,
+          order_number text not null,
+          event text not null check (event in ('order.paid', 'order.shipped', 'order.cancelled', 'order.refunded')),
+          transition_id uuid not null,
+          created_at timestamptz not null,
+          state text not null default 'pending' check (state in ('pending', 'delivered', 'failed', 'skipped')),
+          unique (vendor_id, transition_id)
+        );
+        create index vendors_webhook_events_vendor_idx on vendors_webhook_events (vendor_id, created_at desc);
+        create table vendors_webhook_deliveries (
+          id bigint generated always as identity primary key,
+          event_id uuid not null references vendors_webhook_events(id),
+          vendor_id uuid not null,
+          attempt integer not null check (attempt >= 1),
+          at timestamptz not null,
+          outcome text not null check (outcome in ('delivered', 'failed', 'skipped')),
+          status_code integer,
+          duration_ms integer,
+          detail text not null check (length(detail) <= 200),
+          disclosure_id uuid
+        );
+        create index vendors_webhook_deliveries_vendor_idx on vendors_webhook_deliveries (vendor_id, at desc, id desc);
+        create index vendors_webhook_deliveries_event_idx on vendors_webhook_deliveries (event_id);
+        `,
+      );
+    },
+  },
 ];

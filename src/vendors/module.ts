@@ -1,6 +1,6 @@
 // The vendors module (issue 14): the vendor portal a vendor's users reach after signing in (accounts
 // keeps the sign-in): data-use terms accepted first, their orders with the buyer's details
-// disclosed through the kernel, CSV export, stock and sales; and the owner's console to suspend a
+// disclosed through the kernel, CSV export, stock and sales, signed order webhooks; and the owner's console to suspend a
 // vendor and publish new terms.
 import type { FastifyPluginAsync } from 'fastify';
 import type { Module } from '../platform/module.ts';
@@ -8,6 +8,7 @@ import { vendorsHolder } from './holder.ts';
 import { vendorsMigrations } from './migrations.ts';
 import { vendorPortalRoutes } from './routes.ts';
 import { vendorStaffRoutes } from './staff-routes.ts';
+import { sendWebhook, WEBHOOK_JOB, webhookOnTransition } from './webhooks.ts';
 
 const routes: FastifyPluginAsync = async (app) => {
   await vendorPortalRoutes(app);
@@ -19,4 +20,7 @@ export const vendorsModule: Module = {
   migrations: vendorsMigrations,
   routes,
   personalData: vendorsHolder,
+  jobs: { [WEBHOOK_JOB]: (payload, ctx) => sendWebhook(payload, ctx) },
+  // An order's transitions make the vendors' webhook events (decision 0045).
+  listeners: { orderTransition: [webhookOnTransition] },
 };

@@ -2,7 +2,7 @@
 // stock and sales. Server-rendered on the kit in src/web/; no JavaScript.
 import type { OrderLine, OrderStatus, VendorOrderRow, VendorSalesRow } from '../commerce/orders/index.ts';
 import type { StockRow } from '../commerce/catalogue/index.ts';
-import { errorSummary, form, type FormState } from '../web/form.ts';
+import { errorSummary, form, type FormState, input } from '../web/form.ts';
 import type { Page } from '../web/page.ts';
 import { pagination } from '../web/pagination.ts';
 import { price } from '../web/price.ts';
@@ -11,6 +11,7 @@ import { renderText } from '../web/plain-text.ts';
 import { html, type SafeHtml } from '../web/template.ts';
 import type { BuyerDetails } from './buyer.ts';
 import type { Terms } from './tables.ts';
+import type { DeliveryRow } from './webhooks.ts';
 
 export interface PortalHeader {
   vendor: string;
@@ -38,6 +39,7 @@ export function homePage(h: PortalHeader, o: { orders: number; variants: number 
 <li><a href="/vendor/orders">Orders</a>: ${o.orders} paid order${o.orders === 1 ? '' : 's'} of your products.</li>
 <li><a href="/vendor/stock">Stock</a>: ${o.variants} product variant${o.variants === 1 ? '' : 's'} on sale or in draft.</li>
 <li><a href="/vendor/sales">Sales</a>: units and revenue per product.</li>
+<li><a href="/vendor/webhook">Webhook</a>: signed order events sent to your systems, and their deliveries.</li>
 <li><a href="/vendor/terms">Data-use terms</a>: what you may do with buyers' details.</li>
 </ul>`,
   );
@@ -174,6 +176,64 @@ ${table({
   columns: [{ label: 'Product' }, { label: 'Orders', numeric: true }, { label: 'Units', numeric: true }, { label: 'Revenue', numeric: true }],
   rows: o.rows.map((r) => [r.name, r.orders, r.units, price(r.revenueMinor, r.currency)]),
   empty: 'Nothing sold yet.',
+})}`,
+  );
+}
+
+export interface WebhookView {
+  url: string | null;
+  secretAt: Date | null;
+  /** The signing secret, only in the answer that made or rotated it. */
+  secret: string | null;
+  deliveries: readonly DeliveryRow[];
+  state: FormState;
+  toleranceSeconds: number;
+}
+
+const outcomeText: Record<DeliveryRow['outcome'], string> = { delivered: 'Delivered', failed: 'Not delivered', skipped: 'Not sent' };
+
+export function webhookPage(h: PortalHeader, o: WebhookView): Page {
+  return portalPage(
+    'Webhook',
+    h,
+    html`<h1>Order webhook</h1>
+<p>When an order of your products is paid, and later when it is shipped, cancelled or refunded, this shop sends a signed <code>POST</code> with a JSON body to your address: the event, the order number and status, your lines of the order and, while the order is to be filled or supported, the buyer's name, address, phone and email. Never card or bank details, never another vendor's lines. Each delivery that carries buyer details is recorded, as a view of the order is. Nothing is sent while your vendor is suspended or while nobody at your vendor has accepted the data-use terms in force.</p>
+${
+  o.secret
+    ? html`<div class="notice" role="status"><p><strong>Your signing secret. Copy it now: it is shown only this once.</strong></p>
+<p><label for="f-secret">Signing secret</label> <input id="f-secret" readonly size="60" value="${o.secret}"></p></div>`
+    : ''
+}
+${errorSummary(o.state, { url: 'Webhook address' })}
+${form(
+  { action: '/vendor/webhook', csrf: o.state.csrf, novalidate: true },
+  html`${input({ ...o.state, values: { url: o.state.values?.url ?? o.url ?? '' } }, { name: 'url', label: 'Webhook address', maxlength: 2000, hint: 'A full https:// address on the internet. Changing it keeps the secret.', autocomplete: 'url' })}
+<p><button type="submit">${o.url ? 'Save address' : 'Turn on the webhook'}</button></p>`,
+)}
+${
+  o.url
+    ? html`<p>Secret made ${dateTime(o.secretAt!)}.</p>
+${form({ action: '/vendor/webhook/rotate', csrf: o.state.csrf }, html`<p><button type="submit">Make a new secret</button> <span class="hint">The current secret stops at once; update your receiver with the new one.</span></p>`)}
+${form({ action: '/vendor/webhook/remove', csrf: o.state.csrf }, html`<p><button type="submit">Turn the webhook off</button></p>`)}`
+    : ''
+}
+<h2>Checking a delivery</h2>
+<p>Every request has the header <code>Custodian-Signature: t=&lt;unix time&gt;,v1=&lt;signature&gt;</code>. To accept it:</p>
+<ol>
+<li>Take <code>t</code> and <code>v1</code> from the header.</li>
+<li>Refuse it when <code>t</code> is more than ${o.toleranceSeconds} seconds from your clock (an old request sent again: a replay).</li>
+<li>Compute HMAC-SHA256 with your signing secret (the whole text, <code>whsec_</code> included) as the key over <code>t</code>, a full stop and the raw request body, exactly as received; write it as lowercase hex.</li>
+<li>Compare it with <code>v1</code> in constant time (for example <code>crypto.timingSafeEqual</code>); refuse it when they differ.</li>
+<li>Keep the event's <code>id</code> for a while and ignore a second delivery of the same id: an event is retried until you answer with a 2xx status.</li>
+</ol>
+<p>Answer within 10 seconds. Any other answer, or none, is tried again later (the waits double, up to an hour; about two and a half hours in all).</p>
+<h2>Deliveries</h2>
+${table({
+  caption: 'Latest deliveries',
+  hideCaption: true,
+  columns: [{ label: 'Time' }, { label: 'Event' }, { label: 'Order' }, { label: 'Attempt', numeric: true }, { label: 'Result' }, { label: 'Status code', numeric: true }, { label: 'Detail' }],
+  rows: o.deliveries.map((d) => [dateTime(d.at), d.event, html`<a href="/vendor/orders/${d.order_number}">${d.order_number}</a>`, d.attempt, outcomeText[d.outcome], d.status_code ?? '', d.detail]),
+  empty: 'Nothing sent yet.',
 })}`,
   );
 }

@@ -14,8 +14,9 @@ import { sendPage } from '../web/page.ts';
 import { pageParam } from '../web/pagination.ts';
 import { BUYER_FIELDS, discloseBuyer } from './buyer.ts';
 import { csvRow } from './csv.ts';
-import { homePage, orderPage, ordersPage, type PortalHeader, salesPage, stockPage, termsPage } from './pages.ts';
+import { homePage, orderPage, ordersPage, type PortalHeader, salesPage, stockPage, termsPage, webhookPage } from './pages.ts';
 import { acceptTerms, acceptanceOf, currentTerms, holdUnsuspended, portalStanding } from './store.ts';
+import { deliveryLog, removeWebhook, rotateSecret, SIGNATURE_TOLERANCE_SECONDS, setWebhook, webhookOf } from './webhooks.ts';
 
 const PER_PAGE = 25;
 const EXPORT_MAX = 1000;
@@ -36,6 +37,8 @@ const termsBody = {
   required: ['version'],
   properties: { version: { type: 'string', pattern: '^[0-9]{1,6}$' }, agree: { type: 'string', enum: ['yes'] } },
 } as const;
+const webhookBody = { type: 'object', additionalProperties: false, required: ['url'], properties: { url: { type: 'string', maxLength: 2000 } } } as const;
+const emptyBody = { type: ['object', 'null'], additionalProperties: false, properties: {} } as const;
 const stockBody = { type: 'object', patternProperties: { '^stock\\.[0-9a-f-]{36}$': { type: 'string', maxLength: 12 } }, maxProperties: 500, additionalProperties: false } as const;
 
 export async function vendorPortalRoutes(app: FastifyInstance): Promise<void> {
@@ -43,6 +46,9 @@ export async function vendorPortalRoutes(app: FastifyInstance): Promise<void> {
     'vendors.terms-accepted': 'Thank you: your acceptance of the data-use terms is recorded.',
     'vendors.stock-saved': 'Stock saved.',
     'vendors.stock-unchanged': 'Nothing changed: the stock was already as entered.',
+    'vendors.webhook-saved': 'Webhook address saved; the secret is unchanged.',
+    'vendors.webhook-removed': 'The webhook is off: nothing more is sent.',
+    'vendors.webhook-none': 'There is no webhook to change: set its address first.',
   });
 
   /** The gate of every portal page; null after a redirect (to sign in, or to the terms). */
@@ -197,5 +203,61 @@ export async function vendorPortalRoutes(app: FastifyInstance): Promise<void> {
     const v = await visit(request, reply);
     if (!v) return reply;
     return sendPage(request, reply, salesPage(v.header, { rows: await vendorSales(app.db, v.vendor.id) }));
+  });
+
+  // The webhook (decision 0045): its address, the secret shown once when made or rotated, the delivery log.
+  const showWebhook = async (request: FastifyRequest, reply: FastifyReply, v: Visit, extra: { secret?: string; state?: Partial<FormState> }, status = 200) => {
+    const [hook, deliveries] = await Promise.all([webhookOf(app.db, v.vendor.id), deliveryLog(app.db, v.vendor.id)]);
+    if (extra.secret) void reply.header('cache-control', 'no-store');
+    return sendPage(
+      request,
+      reply,
+      webhookPage(v.header, {
+        url: hook?.url ?? null,
+        secretAt: hook?.secret_at ?? null,
+        secret: extra.secret ?? null,
+        deliveries,
+        state: { csrf: v.header.csrf, ...extra.state },
+        toleranceSeconds: SIGNATURE_TOLERANCE_SECONDS,
+      }),
+      status,
+    );
+  };
+
+  app.get('/vendor/webhook', { schema: { hide: true } }, async (request, reply) => {
+    const v = await visit(request, reply);
+    if (!v) return reply;
+    return showWebhook(request, reply, v, {});
+  });
+
+  app.post<{ Body: { url: string } }>('/vendor/webhook', { schema: { hide: true, body: webhookBody }, attachValidation: true }, async (request, reply) => {
+    const v = await visit(request, reply);
+    if (!v) return reply;
+    try {
+      if (request.validationError) throw request.validationError;
+      const secret = await app.db
+        .transaction()
+        .execute((trx) => setWebhook(trx, app.privacy, { vendorId: v.vendor.id, url: request.body.url, loopback: app.config.vendorWebhookLoopback, now: new Date() }));
+      if (secret) return showWebhook(request, reply, v, { secret });
+      return redirectWithFlash(reply, '/vendor/webhook', 'vendors.webhook-saved');
+    } catch (err) {
+      const { errors, status } = formErrors(err);
+      return showWebhook(request, reply, v, { state: { errors, values: { url: typeof request.body?.url === 'string' ? request.body.url.slice(0, 2000) : '' } } }, status);
+    }
+  });
+
+  app.post('/vendor/webhook/rotate', { schema: { hide: true, body: emptyBody } }, async (request, reply) => {
+    const v = await visit(request, reply);
+    if (!v) return reply;
+    const secret = await app.db.transaction().execute((trx) => rotateSecret(trx, app.privacy, v.vendor.id, new Date()));
+    if (!secret) return redirectWithFlash(reply, '/vendor/webhook', 'vendors.webhook-none');
+    return showWebhook(request, reply, v, { secret });
+  });
+
+  app.post('/vendor/webhook/remove', { schema: { hide: true, body: emptyBody } }, async (request, reply) => {
+    const v = await visit(request, reply);
+    if (!v) return reply;
+    const removed = await app.db.transaction().execute((trx) => removeWebhook(trx, v.vendor.id));
+    return redirectWithFlash(reply, '/vendor/webhook', removed ? 'vendors.webhook-removed' : 'vendors.webhook-none');
   });
 }
