@@ -29,6 +29,7 @@ const dpoLinks: readonly NavLink[] = [
   { href: '/staff/requests', label: 'Requests' },
   { href: '/staff/dpo/complaints', label: 'Complaints' },
   { href: '/staff/dpo/notices', label: 'Notices' },
+  { href: '/staff/dpo/recipients', label: 'Order recipients' },
   { href: '/staff/consents', label: 'Consents' },
   { href: '/staff/dpo/report', label: 'Promise report' },
   { href: '/staff/dpo/datamap', label: 'Data map' },

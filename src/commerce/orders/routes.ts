@@ -7,6 +7,8 @@ import { ordersDeps } from './deps.ts';
 import { getOrderByNumber, historyOf, linesOf, listOrders, type OrderFilter, ordersOfCustomer, paymentMethodsUsed } from './orders.ts';
 import { buyerNames, filterOf, type ListQuery, listPageQuery, mayReadBuyerNames, pageOfOrders } from './staff-list.ts';
 import { myOrderPage, myOrdersPage } from './pages/customer.ts';
+import { myRecipientsPage, officerRecipientsPage, type OrderRecipients } from './pages/recipients.ts';
+import { getVendorById } from '../catalogue/index.ts';
 import { staffOrderPage, staffOrdersPage } from './pages/staff.ts';
 import { readOrderPersonal, staffOrderPurpose, type OrderPersonal } from './reads.ts';
 import { errorResponses, listQuery, listResponse, myOrdersResponse, numberParams, orderResponse, personalQuery, personalResponse, transitionBody, transitionForm } from './schemas.ts';
@@ -82,6 +84,18 @@ export const ordersRoutes: FastifyPluginAsync = async (app) => {
   const deps = ordersDeps(app);
   const { accounts } = app;
 
+  /** The ledger's entries for the order, read as `actor` (audited by the kernel), and the names of the vendors among them. */
+  const recipientsOf = async (order: Order, subject: string, actor: Actor, purpose: string): Promise<OrderRecipients> => {
+    const disclosures = await app.privacy.disclosuresOf(app.db, { subject, order: order.id, actor, purpose });
+    const refNames = new Map<string, string>();
+    for (const d of disclosures) {
+      if (d.recipientKind !== 'vendor' || refNames.has(d.recipientRef) || !/^[0-9a-f-]{36}$/i.test(d.recipientRef)) continue;
+      const vendor = await getVendorById(app.db, d.recipientRef);
+      if (vendor) refNames.set(d.recipientRef, vendor.name);
+    }
+    return { disclosures, refNames };
+  };
+
   // ---- The buyer's pages (P002-07, P000-10): the signed-in owner only.
   app.get<{ Querystring: { page: number } }>('/account/orders', { schema: { hide: true, querystring: pageQuery } }, async (request, reply) => {
     const session = await accounts.customerPage(request, reply);
@@ -103,10 +117,40 @@ export const ordersRoutes: FastifyPluginAsync = async (app) => {
     if (!order || order.customer_subject !== subject) throw notFound('Order');
     const [lines, history] = [await linesOf(app.db, order.id), await historyOf(app.db, order.id)];
     const personal = await personalOrNull(app, order, session.actor);
-    const disclosures = await app.privacy.disclosuresOf(app.db, { subject, order: order.id, actor: session.actor, purpose: 'order-status' });
+    const recipients = await recipientsOf(order, subject, session.actor, 'order-status');
     const sections = await orderSections(app.wiring.listeners, app.db, order, { reader: 'buyer', kernel: app.privacy });
-    return sendPage(request, reply, myOrderPage({ order, lines, history, personal, disclosures, sections }));
+    return sendPage(request, reply, myOrderPage({ map: app.privacy.map, order, lines, history, personal, recipients, sections }));
   });
+
+  // "Who received my data" for one order, printable (P002-04): the ledger's entries for the order.
+  app.get<{ Params: { number: string } }>('/account/orders/:number/recipients', { schema: { hide: true, params: pageNumberParams } }, async (request, reply) => {
+    const session = await accounts.customerPage(request, reply);
+    if (!session) return reply;
+    const subject = session.user.subject_id;
+    const order = await getOrderByNumber(app.db, request.params.number);
+    if (!order || order.customer_subject !== subject) throw notFound('Order');
+    const recipients = await recipientsOf(order, subject, session.actor, 'order-status');
+    return sendPage(request, reply, myRecipientsPage(app.privacy.map, order, recipients, deps.now()));
+  });
+
+  // The privacy officer's printable report for any order, found by its number (P002-04). The
+  // ledger is read as the officer under data-rights, so the kernel audits the read.
+  app.get<{ Querystring: { order?: string } }>(
+    '/staff/dpo/recipients',
+    { schema: { hide: true, querystring: { type: 'object', properties: { order: { type: 'string', maxLength: 40 } } } } },
+    async (request, reply) => {
+      const session = await accounts.staffPage(request, reply, { roles: ['dpo'] });
+      if (!session) return reply;
+      const query = (request.query.order ?? '').trim();
+      const generatedAt = deps.now();
+      if (query === '') return sendPage(request, reply, officerRecipientsPage(app.privacy.map, { query, found: null, generatedAt }));
+      const order = await getOrderByNumber(app.db, query);
+      if (!order) return sendPage(request, reply, officerRecipientsPage(app.privacy.map, { query, found: null, error: 'order: no order has this number', generatedAt }), 404);
+      // An order whose buyer was erased has no one left to report on: the ledger's rows are theirs.
+      const recipients = order.customer_subject === null ? { disclosures: [], refNames: new Map() } : await recipientsOf(order, order.customer_subject, session.actor, 'data-rights');
+      return sendPage(request, reply, officerRecipientsPage(app.privacy.map, { query, found: { order, recipients }, generatedAt }));
+    },
+  );
 
   // ---- Staff console pages.
   // The accounts gate: signed in at a browser, past the second factor, a current password, a role

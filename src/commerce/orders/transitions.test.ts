@@ -6,7 +6,7 @@ import { startSmtpSink, type ReceivedMail } from '../../comms/testing/smtp-sink.
 import type { Db } from '../../platform/db/database.ts';
 import { isAppError } from '../../platform/errors.ts';
 import { testEachDatabase } from '../../platform/testing/databases.ts';
-import { staffActor } from '../../privacy/index.ts';
+import { isPrivacyRefusal, staffActor } from '../../privacy/index.ts';
 import { testActor, testKernel } from '../../privacy/testing.ts';
 import { orderRef } from './deps.ts';
 import { statusTemplate } from './mail.ts';
@@ -87,27 +87,36 @@ testEachDatabase('an illegal transition is a 409 that names the order and the al
   assert.equal(shipment.values['user.behavior.purchase_history'], undefined, 'no tracking number stored');
 });
 
-testEachDatabase('shipping keeps carrier and tracking through the kernel under the order and discloses the shipping address to the carrier', async ({ db }) => {
-  const { kernel } = await testKernel(db);
-  const deps = testDeps(kernel);
-  const id = randomUUID();
-  const subject = await testCustomer(kernel, db, id);
-  await createOrder(deps, db, { id, customerSubject: subject, customerUserId: null, priced: pricedCart(), paymentMethod: 'card', fulfilment: 'ship', actor: checkout });
-  await transitionOrder(deps, db, { orderId: id, to: 'paid', actor: checkout });
-  await transitionOrder(deps, db, { orderId: id, to: 'fulfilling', actor: packer });
-  await assert.rejects(transitionOrder(deps, db, { orderId: id, to: 'shipped', actor: packer, carrier: 'DHL' }), (err) => isAppError(err) && err.fields[0]?.field === 'tracking');
-  await assert.rejects(transitionOrder(deps, db, { orderId: id, to: 'shipped', actor: packer, tracking: TRACKING }), (err) => isAppError(err) && err.fields[0]?.field === 'carrier');
-  await transitionOrder(deps, db, { orderId: id, to: 'shipped', actor: packer, carrier: 'DHL', tracking: TRACKING });
+testEachDatabase(
+  'shipping keeps carrier and tracking through the kernel under the order and discloses name, shipping address and phone to the carrier; the kernel refuses the carrier a field it is not declared for, and a recipient the data map does not name',
+  async ({ db }) => {
+    const { kernel } = await testKernel(db);
+    const deps = testDeps(kernel);
+    const id = randomUUID();
+    const subject = await testCustomer(kernel, db, id);
+    await createOrder(deps, db, { id, customerSubject: subject, customerUserId: null, priced: pricedCart(), paymentMethod: 'card', fulfilment: 'ship', actor: checkout });
+    await transitionOrder(deps, db, { orderId: id, to: 'paid', actor: checkout });
+    await transitionOrder(deps, db, { orderId: id, to: 'fulfilling', actor: packer });
+    await assert.rejects(transitionOrder(deps, db, { orderId: id, to: 'shipped', actor: packer, carrier: 'DHL' }), (err) => isAppError(err) && err.fields[0]?.field === 'tracking');
+    await assert.rejects(transitionOrder(deps, db, { orderId: id, to: 'shipped', actor: packer, tracking: TRACKING }), (err) => isAppError(err) && err.fields[0]?.field === 'carrier');
+    await transitionOrder(deps, db, { orderId: id, to: 'shipped', actor: packer, carrier: 'DHL', tracking: TRACKING });
 
-  const record = await kernel.read(db, { subject, actor: packer, purpose: 'fulfillment', categories: ['user.behavior.purchase_history'], ref: orderRef(id) });
-  assert.deepEqual(record.values['user.behavior.purchase_history'], { carrier: 'DHL', tracking: TRACKING });
-  const disclosures = await kernel.disclosuresOf(db, { subject, order: id, actor: testActor('test'), purpose: 'fulfillment' });
-  assert.equal(disclosures.length, 1);
-  assert.equal(disclosures[0]!.recipient, 'carriers');
-  assert.equal(disclosures[0]!.basis, 'fulfillment');
-  assert.equal(disclosures[0]!.recipientRef, 'DHL');
-  assert.deepEqual([...disclosures[0]!.categories].sort(), ['user.contact.address', 'user.name']);
+    const record = await kernel.read(db, { subject, actor: packer, purpose: 'fulfillment', categories: ['user.behavior.purchase_history'], ref: orderRef(id) });
+    assert.deepEqual(record.values['user.behavior.purchase_history'], { carrier: 'DHL', tracking: TRACKING });
+    const disclosures = await kernel.disclosuresOf(db, { subject, order: id, actor: testActor('test'), purpose: 'fulfillment' });
+    assert.equal(disclosures.length, 1);
+    assert.equal(disclosures[0]!.recipient, 'carriers');
+    assert.equal(disclosures[0]!.basis, 'fulfillment');
+    assert.equal(disclosures[0]!.recipientRef, 'DHL');
+    assert.deepEqual([...disclosures[0]!.categories].sort(), ['user.contact.address', 'user.contact.phone_number', 'user.name']);
 
-  const { rows } = await sql<{ text: string }>`select (select json_agg(o)::text from orders o) || (select json_agg(t)::text from orders_transitions t) as text`.execute(db);
-  assert.ok(!rows[0]!.text.includes(TRACKING), 'the order tables never hold the tracking number');
-});
+    // More than the carrier is declared for, or a recipient outside the data map: refused, nothing ledgered.
+    const share = { subject, recipient: 'carriers', recipientRef: 'DHL', purpose: 'fulfillment', basis: 'fulfillment', order: id, ref: orderRef(id), actor: packer };
+    await assert.rejects(kernel.disclose(db, { ...share, categories: ['user.name', 'user.contact.email'] }), (err) => isPrivacyRefusal(err) && err.reason === 'recipient-may-not-receive');
+    await assert.rejects(kernel.disclose(db, { ...share, recipient: 'ad-network', categories: ['user.name'] }), (err) => isPrivacyRefusal(err) && err.reason === 'unknown-recipient');
+    assert.equal((await kernel.disclosuresOf(db, { subject, order: id, actor: testActor('test'), purpose: 'fulfillment' })).length, 1, 'nothing more was ledgered');
+
+    const { rows } = await sql<{ text: string }>`select (select json_agg(o)::text from orders o) || (select json_agg(t)::text from orders_transitions t) as text`.execute(db);
+    assert.ok(!rows[0]!.text.includes(TRACKING), 'the order tables never hold the tracking number');
+  },
+);

@@ -153,9 +153,13 @@ export async function transitionOrder(deps: OrdersDeps, db: Db, request: Transit
   return db.isTransaction ? run(db) : db.transaction().execute(run);
 }
 
+/** What a carrier gets of the buyer: the fields the data map declares for `carriers` (P003-10). */
+export const CARRIER_FIELDS = ['user.name', 'user.contact.address', 'user.contact.phone_number'] as const;
+
 /**
  * Keeps carrier and tracking number as the order's kernel item (purpose fulfillment) and hands the
- * shipping address to the carrier through the disclosure ledger (P002-04).
+ * buyer's name, shipping address and phone to the carrier through the disclosure ledger, tied to
+ * the order (P002-04, P002-12): the kernel refuses any field the data map does not declare for it.
  */
 async function recordShipment(deps: OrdersDeps, db: Db, order: Order, shipment: Shipment, actor: Actor): Promise<void> {
   const ref = orderRef(order.id);
@@ -165,7 +169,7 @@ async function recordShipment(deps: OrdersDeps, db: Db, order: Order, shipment: 
     subject: order.customer_subject,
     recipient: 'carriers',
     recipientRef: shipment.carrier,
-    categories: ['user.name', 'user.contact.address'],
+    categories: CARRIER_FIELDS,
     purpose: 'fulfillment',
     basis: 'fulfillment',
     order: order.id,

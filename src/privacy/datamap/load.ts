@@ -259,6 +259,7 @@ export function validateDataMap(raw: Raw, taxonomy: Taxonomy = fideslangTaxonomy
       }
       const category: Category = {
         key,
+        label: str(c, 'label', at, false) || key,
         description: str(c, 'description', at),
         blindIndex: (blind ?? null) as BlindIndexNormaliser | null,
         storable: c.storable === undefined ? true : bool(c, 'storable', at),

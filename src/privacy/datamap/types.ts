@@ -32,6 +32,8 @@ export interface SubjectKind {
 
 export interface Category {
   key: string;
+  /** What people read ("Postal address"); the key when the map gives none. */
+  label: string;
   description: string;
   blindIndex: BlindIndexNormaliser | null;
   storable: boolean;

@@ -4,11 +4,12 @@ import { formatMoney } from '../../../web/format.ts';
 import { type PageSlice, pagination } from '../../../web/pagination.ts';
 import { table } from '../../../web/table.ts';
 import { html, type SafeHtml } from '../../../web/template.ts';
-import type { DisclosureRecord } from '../../../privacy/index.ts';
+import type { DataMap } from '../../../privacy/index.ts';
 import type { OrderPersonal } from '../reads.ts';
 import { statusLabels } from '../states.ts';
 import type { Order, OrderLine, OrderTransition } from '../tables.ts';
-import { day, historyTable, linesTable, moment, shippingSection, type Page } from './parts.ts';
+import { day, historyTable, linesTable, shippingSection, type Page } from './parts.ts';
+import { type OrderRecipients, recipientsSection } from './recipients.ts';
 
 export function myOrdersPage(orders: PageSlice<Order>): Page {
   return {
@@ -27,42 +28,13 @@ ${pagination({ page: orders.page, pageCount: orders.pageCount, href: (n) => `/ac
   };
 }
 
-const categoryLabels: Record<string, string> = {
-  'user.name': 'name',
-  'user.contact.email': 'email',
-  'user.contact.address': 'address',
-  'user.contact.phone_number': 'phone',
-  'user.contact.organization': 'organisation',
-  'user.payment': 'payment details',
-  'user.financial.bank_account': 'bank account',
-  'user.behavior.purchase_history': 'order details',
-};
-
-function disclosuresSection(disclosures: DisclosureRecord[]): ReturnType<typeof html> {
-  return html`<section class="order-disclosures"><h2>Who received my data for this order</h2>
-${
-  disclosures.length === 0
-    ? html`<p>Nobody outside this shop has received your data for this order.</p>`
-    : table({
-        caption: 'Who received my data for this order',
-        hideCaption: true,
-        columns: [{ label: 'Recipient' }, { label: 'What' }, { label: 'When' }, { label: 'Why' }],
-        rows: disclosures.map((d) => [
-          html`${d.recipientName}${d.recipientRef ? html` (${d.recipientRef})` : ''}`,
-          d.categories.map((c) => categoryLabels[c] ?? c).join(', '),
-          moment(d.at),
-          d.basisLabel,
-        ]),
-      })
-}</section>`;
-}
-
 export function myOrderPage(o: {
+  map: DataMap;
   order: Order;
   lines: OrderLine[];
   history: OrderTransition[];
   personal: OrderPersonal | null;
-  disclosures: DisclosureRecord[];
+  recipients: OrderRecipients;
   /** What other modules deliver for the order (licence keys), from their `orderPage` sections. */
   sections?: readonly SafeHtml[];
 }): Page {
@@ -77,7 +49,7 @@ ${linesTable(order, o.lines)}
 ${o.sections ?? []}
 ${shippingSection(order, o.personal, 'Your delivery details cannot be shown.')}
 ${historyTable(order, o.history)}
-${disclosuresSection(o.disclosures)}
+${recipientsSection(o.map, order, o.recipients)}
 </section>`,
   };
 }
