@@ -16,6 +16,6 @@ test("the shop's wiring holds checkout's listeners and every module's mail templ
 
 test('two wirings built from two module lists share nothing', () => {
   const extra = { name: 'test-listener', migrations: [], listeners: { orderTransition: [async () => {}] } };
-  assert.equal(wiringOf([...modules, extra]).listeners.orderTransition?.length, 3);
-  assert.equal(wiringOf(modules).listeners.orderTransition?.length, 2);
+  assert.equal(wiringOf([...modules, extra]).listeners.orderTransition?.length, 4);
+  assert.equal(wiringOf(modules).listeners.orderTransition?.length, 3);
 });
