@@ -29,7 +29,9 @@ try {
     ['account', 'customer', '/account'],
     ['account-orders', 'customer', '/account/orders'],
     ['account-privacy-centre', 'customer', '/account/privacy'],
+    ['vendor-terms', 'vendor', '/vendor/terms'],
     ['vendor-portal', 'vendor', '/vendor'],
+    ['vendor-orders', 'vendor', '/vendor/orders'],
     ['staff-console', 'owner', '/staff'],
     ['staff-catalogue', 'owner', '/staff/catalogue'],
     ['staff-product-edit', 'owner', productEdit],
@@ -43,6 +45,11 @@ try {
       await page.goto(`${origin}${path}`);
       if (new URL(page.url()).pathname !== path) throw new Error(`${path} as ${audience} went to ${page.url()}`);
       await page.screenshot({ path: join(OUT, `${name}-${width}.png`) });
+    }
+    // The vendor sees no buyer data until the data-use terms are accepted (P000-09).
+    if (name === 'vendor-terms') {
+      await page.getByLabel(/I accept version \d+ of these terms/).check();
+      await Promise.all([page.waitForURL(/\/vendor\/orders/), page.getByRole('button', { name: 'Accept the terms' }).click()]);
     }
     await page.close();
     console.log(`${name}: ${path}`);
