@@ -5,6 +5,7 @@
 // vendor, and a suspension cuts a signed-in vendor off at once.
 import assert from 'node:assert/strict';
 import { sql } from 'kysely';
+import { createProduct } from '../src/commerce/catalogue/index.ts';
 import { FormClient, staffClient } from '../src/accounts/testing.ts';
 import { testEachDatabase } from '../src/platform/testing/databases.ts';
 import { TEST_CARD } from '../src/sandbox-processor/testing.ts';
@@ -224,6 +225,40 @@ testEachDatabase(
     assert.equal(row[1], '2', 'two paid orders; the unpaid one is not a sale');
     assert.equal(row[2], '2');
     assert.match(row[3]!, /258\.00/);
+  },
+  { timeout: 300_000 },
+);
+
+testEachDatabase(
+  'a vendor user uploads licence keys for its own licence products only; the page counts them and never shows a key back',
+  async (database, t) => {
+    const { bed, db, s } = await vendorShop(database, t);
+    const usd = { currency: 'USD' };
+    const own = await createProduct(db, { vendor_id: s.corvid.id, slug: 'corvid-vpn', name: 'Corvid VPN licence', kind: 'digital', variants: [{ sku: 'CRV-VPN', price_minor: 3_900 }] }, usd);
+    const theirs = await createProduct(db, { vendor_id: s.lantern.id, slug: 'lantern-av', name: 'Lanternfish AV licence', kind: 'digital', variants: [{ sku: 'LNT-AV', price_minor: 2_900 }] }, usd);
+    const ownVariant = own.variants[0]!.id;
+    const owner = await ownerOf(bed);
+    const vic = await vendorUser(bed, owner, s.corvid, 'vic@corvid.example');
+    assert.equal((await vic.get('/vendor/licence-keys')).statusCode, 303, 'the data-use terms come first');
+    await accept(vic);
+    const keysOf = async (variant: string) => Number((await sql<{ n: string }>`select count(*) as n from delivery_keys where variant_id = ${variant}`.execute(db)).rows[0]!.n);
+
+    const page = await vic.get('/vendor/licence-keys');
+    assert.equal(page.statusCode, 200);
+    assert.ok(page.body.includes('CRV-VPN') && !page.body.includes('LNT-AV') && !page.body.includes('CRV-RTR'), "only its own licence products, not its goods or another vendor's");
+
+    const uploaded = await vic.post('/vendor/licence-keys', { variant: ownVariant, keys: 'CORVID-AAAA-1111\n\nCORVID-BBBB-2222\nCORVID-AAAA-1111\n' });
+    assert.equal(uploaded.statusCode, 303);
+    assert.equal(uploaded.headers.location, '/vendor/licence-keys?added=2&duplicates=1');
+    assert.equal(await keysOf(ownVariant), 2);
+    const after = await vic.get(uploaded.headers.location as string);
+    assert.match(after.body, /2 keys added; 1 already held \(or repeated\) and not added/);
+    assert.ok(!after.body.includes('CORVID-AAAA-1111') && !after.body.includes('CORVID-BBBB-2222'), 'no key is shown back');
+
+    const refused = await vic.post('/vendor/licence-keys', { variant: theirs.variants[0]!.id, keys: 'LANTERN-KEY-0001' });
+    assert.equal(refused.statusCode, 400);
+    assert.match(refused.body, /is not one of your licence products/);
+    assert.equal(await keysOf(theirs.variants[0]!.id), 0, "nothing is added to another vendor's product");
   },
   { timeout: 300_000 },
 );

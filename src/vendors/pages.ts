@@ -2,7 +2,7 @@
 // stock and sales. Server-rendered on the kit in src/web/; no JavaScript.
 import type { OrderLine, OrderStatus, VendorOrderRow, VendorSalesRow } from '../commerce/orders/index.ts';
 import type { StockRow } from '../commerce/catalogue/index.ts';
-import { errorSummary, form, type FormState, input } from '../web/form.ts';
+import { errorSummary, form, type FormState, input, select, textarea } from '../web/form.ts';
 import type { Page } from '../web/page.ts';
 import { pagination } from '../web/pagination.ts';
 import { price } from '../web/price.ts';
@@ -39,6 +39,7 @@ export function homePage(h: PortalHeader, o: { orders: number; variants: number 
 <li><a href="/vendor/orders">Orders</a>: ${o.orders} paid order${o.orders === 1 ? '' : 's'} of your products.</li>
 <li><a href="/vendor/stock">Stock</a>: ${o.variants} product variant${o.variants === 1 ? '' : 's'} on sale or in draft.</li>
 <li><a href="/vendor/sales">Sales</a>: units and revenue per product.</li>
+<li><a href="/vendor/licence-keys">Licence keys</a>: keys the shop hands out, one per licence sold.</li>
 <li><a href="/vendor/webhook">Webhook</a>: signed order events sent to your systems, and their deliveries.</li>
 <li><a href="/vendor/terms">Data-use terms</a>: what you may do with buyers' details.</li>
 </ul>`,
@@ -235,5 +236,42 @@ ${table({
   rows: o.deliveries.map((d) => [dateTime(d.at), d.event, html`<a href="/vendor/orders/${d.order_number}">${d.order_number}</a>`, d.attempt, outcomeText[d.outcome], d.status_code ?? '', d.detail]),
   empty: 'Nothing sent yet.',
 })}`,
+  );
+}
+
+export interface KeyVariantRow {
+  id: string;
+  label: string;
+  available: number;
+  assigned: number;
+  revoked: number;
+}
+
+/** The vendor's digital variants with their key counts, and the upload form (keys are never shown back). */
+export function licenceKeysPage(h: PortalHeader, o: { variants: readonly KeyVariantRow[]; state: FormState; result?: { added: number; duplicates: number } }): Page {
+  const labels = { variant: 'Product', keys: 'Keys, one per line' };
+  return portalPage(
+    'Licence keys',
+    h,
+    html`<h1>Licence keys of your products</h1>
+<p>The shop hands out one key per licence sold, once, by mail and on the buyer's order page. Keys are kept encrypted and are never shown here again; a refund revokes the keys of its order.</p>
+${o.result ? html`<p class="notice" role="status">${o.result.added} key${o.result.added === 1 ? '' : 's'} added${o.result.duplicates ? html`; ${o.result.duplicates} already held (or repeated) and not added` : ''}.</p>` : ''}
+${
+  o.variants.length === 0
+    ? html`<p>You have no licence products on sale or in draft.</p>`
+    : html`${table({
+        caption: 'Keys per product',
+        columns: [{ label: 'Product' }, { label: 'Available' }, { label: 'Handed out' }, { label: 'Revoked' }],
+        rows: o.variants.map((v) => [v.label, String(v.available), String(v.assigned), String(v.revoked)]),
+      })}
+<h2>Upload keys</h2>
+${errorSummary(o.state, labels)}
+${form(
+  { action: '/vendor/licence-keys', csrf: o.state.csrf },
+  html`${select(o.state, { name: 'variant', label: labels.variant, choices: o.variants.map((v) => ({ value: v.id, label: v.label })) })}
+${textarea(o.state, { name: 'keys', label: labels.keys, rows: 8, maxlength: 262144, hint: 'Up to 5,000 keys at a time; blank lines are skipped, keys already held are counted and not added.' })}
+<p><button type="submit">Upload keys</button></p>`,
+)}`
+}`,
   );
 }

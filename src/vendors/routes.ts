@@ -7,6 +7,7 @@ import type { ActiveSession } from '../accounts/index.ts';
 import { type Vendor, getVendorById, setStockLevels, stockOf, vendorStock } from '../commerce/catalogue/index.ts';
 import { vendorOrder, vendorOrders, vendorOrdersWithLines, vendorSales } from '../commerce/orders/index.ts';
 import { AppError, notFound, validationError } from '../platform/errors.ts';
+import { actorTag } from '../privacy/index.ts';
 import { formErrors, handleForm } from '../web/form-handling.ts';
 import type { FormState } from '../web/form.ts';
 import { redirectWithFlash, registerFlashes } from '../web/flash.ts';
@@ -14,7 +15,8 @@ import { sendPage } from '../web/page.ts';
 import { pageParam } from '../web/pagination.ts';
 import { BUYER_FIELDS, discloseBuyer } from './buyer.ts';
 import { csvRow } from './csv.ts';
-import { homePage, orderPage, ordersPage, type PortalHeader, salesPage, stockPage, termsPage, webhookPage } from './pages.ts';
+import { homePage, licenceKeysPage, orderPage, ordersPage, type PortalHeader, salesPage, stockPage, termsPage, webhookPage } from './pages.ts';
+import { keyCounts, uploadLicenceKeys } from '../commerce/delivery/index.ts';
 import { acceptTerms, acceptanceOf, currentTerms, holdUnsuspended, portalStanding } from './store.ts';
 import { deliveryLog, removeWebhook, rotateSecret, SIGNATURE_TOLERANCE_SECONDS, setWebhook, webhookOf } from './webhooks.ts';
 
@@ -38,6 +40,16 @@ const termsBody = {
   properties: { version: { type: 'string', pattern: '^[0-9]{1,6}$' }, agree: { type: 'string', enum: ['yes'] } },
 } as const;
 const webhookBody = { type: 'object', additionalProperties: false, required: ['url'], properties: { url: { type: 'string', maxLength: 2000 } } } as const;
+const keyResultQuery = {
+  type: 'object',
+  additionalProperties: false,
+  properties: { added: { type: 'integer', minimum: 0, maximum: 1_000_000 }, duplicates: { type: 'integer', minimum: 0, maximum: 1_000_000 } },
+} as const;
+const keyUploadBody = {
+  type: 'object',
+  additionalProperties: false,
+  properties: { variant: { type: 'string', maxLength: 36 }, keys: { type: 'string', maxLength: 262_144 } },
+} as const;
 const emptyBody = { type: ['object', 'null'], additionalProperties: false, properties: {} } as const;
 const stockBody = { type: 'object', patternProperties: { '^stock\\.[0-9a-f-]{36}$': { type: 'string', maxLength: 12 } }, maxProperties: 500, additionalProperties: false } as const;
 
@@ -203,6 +215,44 @@ export async function vendorPortalRoutes(app: FastifyInstance): Promise<void> {
     const v = await visit(request, reply);
     if (!v) return reply;
     return sendPage(request, reply, salesPage(v.header, { rows: await vendorSales(app.db, v.vendor.id) }));
+  });
+
+  // Licence keys of the vendor's own digital products (decision 0043): uploaded here, never shown back.
+  const keyVariants = async (vendorId: string) => {
+    const rows = (await vendorStock(app.db, vendorId)).filter((r) => r.kind === 'digital');
+    const counts = await keyCounts(
+      app.db,
+      rows.map((r) => r.id),
+    );
+    return rows.map((r) => ({ id: r.id, label: `${r.product_name}${r.variant_name ? ` ${r.variant_name}` : ''} (${r.sku})`, ...counts.get(r.id)! }));
+  };
+
+  app.get<{ Querystring: { added?: number; duplicates?: number } }>('/vendor/licence-keys', { schema: { hide: true, querystring: keyResultQuery } }, async (request, reply) => {
+    const v = await visit(request, reply);
+    if (!v) return reply;
+    const { added, duplicates } = request.query;
+    const result = added !== undefined ? { added, duplicates: duplicates ?? 0 } : undefined;
+    return sendPage(request, reply, licenceKeysPage(v.header, { variants: await keyVariants(v.vendor.id), state: { csrf: v.header.csrf }, ...(result ? { result } : {}) }));
+  });
+
+  app.post<{ Body: { variant?: string; keys?: string } }>('/vendor/licence-keys', { schema: { hide: true, body: keyUploadBody }, attachValidation: true }, async (request, reply) => {
+    const v = await visit(request, reply);
+    if (!v) return reply;
+    const variants = await keyVariants(v.vendor.id);
+    return handleForm(
+      request,
+      reply,
+      (extra) => ({ csrf: v.header.csrf, ...extra }),
+      ['variant'],
+      (state) => licenceKeysPage(v.header, { variants, state }),
+      async () => {
+        const body = request.body ?? {};
+        const variantId = body.variant ?? '';
+        if (!variants.some((x) => x.id === variantId)) throw validationError('variant', 'is not one of your licence products');
+        const result = await uploadLicenceKeys(app.privacy, app.db, { variantId, text: body.keys ?? '', by: actorTag(v.session.actor), vendorId: v.vendor.id });
+        return reply.redirect(`/vendor/licence-keys?added=${result.added}&duplicates=${result.duplicates}`, 303);
+      },
+    );
   });
 
   // The webhook (decision 0045): its address, the secret shown once when made or rotated, the delivery log.

@@ -51,6 +51,7 @@ const vendorLinks: readonly NavLink[] = [
   { href: '/vendor/orders', label: 'Orders' },
   { href: '/vendor/stock', label: 'Stock' },
   { href: '/vendor/sales', label: 'Sales' },
+  { href: '/vendor/licence-keys', label: 'Licence keys' },
   { href: '/vendor/terms', label: 'Data-use terms' },
   { href: '/', label: 'Back to the shop' },
 ];

@@ -2,7 +2,7 @@
 // optionally narrowed by product name or SKU.
 import type { Db } from '../../platform/db/database.ts';
 import { catalogueDb } from './queries.ts';
-import type { ProductStatus } from './tables.ts';
+import type { ProductKind, ProductStatus } from './tables.ts';
 
 export interface StockRow {
   id: string;
@@ -12,6 +12,7 @@ export interface StockRow {
   product_id: string;
   product_name: string;
   status: ProductStatus;
+  kind: ProductKind;
 }
 
 /** Variants of products not archived, by product name and position. */
@@ -19,7 +20,7 @@ function variantRows(db: Db) {
   return catalogueDb(db)
     .selectFrom('catalogue_variants as v')
     .innerJoin('catalogue_products as p', 'p.id', 'v.product_id')
-    .select(['v.id', 'v.sku', 'v.name as variant_name', 'v.stock', 'p.id as product_id', 'p.name as product_name', 'p.status'])
+    .select(['v.id', 'v.sku', 'v.name as variant_name', 'v.stock', 'p.id as product_id', 'p.name as product_name', 'p.status', 'p.kind'])
     .where('p.status', '!=', 'archived')
     .orderBy('p.name')
     .orderBy('v.position')
