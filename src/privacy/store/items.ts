@@ -203,21 +203,7 @@ export async function readManyItems(ctx: KernelContext, db: Db, request: ReadMan
     const at = ctx.now();
     // One statement: the conditions per person, the key rows, the items and an audit entry for each
     // item whose conditions held.
-    const { rows } = await sql<{
-      n: number;
-      kind: string;
-      leaf: number;
-      master_key_id: string;
-      wrapped_key: Buffer;
-      id: string | null;
-      category: string | null;
-      ref: string | null;
-      ciphertext: Buffer | null;
-      purpose: string | null;
-      policy_version: string | null;
-      collected_at: Date | null;
-      retain_until: Date | null;
-    }>`
+    const { rows } = await sql<ItemRow & { n: number }>`
       with q(n, subject, ref) as (values ${sql.join(asked.map((a) => sql`(${a.n}::int, ${a.subject}::uuid, ${a.ref}::text)`))}),
       g as (
         select q.n, q.ref as wanted, s.id, s.kind, k.leaf, k.master_key_id, k.wrapped_key
@@ -255,30 +241,7 @@ export async function readManyItems(ctx: KernelContext, db: Db, request: ReadMan
         refused('erased');
         continue;
       }
-      const items: PersonalItem[] = [];
-      const values: Record<string, PersonalValue> = {};
-      for (const r of found) {
-        if (r.id === null || r.category === null || r.ciphertext === null || r.ref === null) continue;
-        let plaintext: Buffer;
-        try {
-          plaintext = open(dataKey, Buffer.from(r.ciphertext), itemAad(a.subject, r.category, r.ref));
-        } catch {
-          throw new TamperedData();
-        }
-        const value = JSON.parse(plaintext.toString('utf8')) as PersonalValue;
-        items.push({
-          id: r.id,
-          category: r.category,
-          ref: r.ref,
-          value,
-          purpose: r.purpose ?? '',
-          policyVersion: r.policy_version ?? '',
-          collectedAt: new Date(r.collected_at ?? 0),
-          retainUntil: new Date(r.retain_until ?? 0),
-        });
-        values[r.category] = value;
-      }
-      results[a.n] = { ok: true, record: { subjectId: a.subject, items, values } };
+      results[a.n] = { ok: true, record: decryptRows(dataKey, a.subject, found, a.ref) };
     }
   }
   if (refusals.length) await auditOutsideCaller(ctx, db, refusals);
@@ -298,20 +261,7 @@ export async function fetchItems(ctx: KernelContext, db: Db, request: { subject:
 
   // One statement: the purpose's conditions, the key row, the items and the audit entry, which is
   // written only when the conditions held (a refusal is audited below, as a refusal).
-  const { rows } = await sql<{
-    kind: string;
-    leaf: number;
-    master_key_id: string;
-    wrapped_key: Buffer;
-    id: string | null;
-    category: string | null;
-    ref: string | null;
-    ciphertext: Buffer | null;
-    purpose: string | null;
-    policy_version: string | null;
-    collected_at: Date | null;
-    retain_until: Date | null;
-  }>`${prepared}
+  const { rows } = await sql<ItemRow>`${prepared}
     with g as (
       select s.id, s.kind, k.leaf, k.master_key_id, k.wrapped_key from privacy_subjects s join privacy_subject_keys k on k.subject_id = s.id
       where s.id = ${subject}::uuid and ${conditionsSql(purpose.id, conditions, categories)}
@@ -334,6 +284,27 @@ export async function fetchItems(ctx: KernelContext, db: Db, request: { subject:
       throw err;
     },
   );
+  return decryptRows(dataKey, subject, rows, request.ref ?? '');
+}
+
+/** A subject's key row joined to its items (none: a left join's nulls), as the read statements return them. */
+interface ItemRow {
+  kind: string;
+  leaf: number;
+  master_key_id: string;
+  wrapped_key: Buffer;
+  id: string | null;
+  category: string | null;
+  ref: string | null;
+  ciphertext: Buffer | null;
+  purpose: string | null;
+  policy_version: string | null;
+  collected_at: Date | null;
+  retain_until: Date | null;
+}
+
+/** Decrypts the rows' items under the subject's data key; `values` holds those under `valueRef`. */
+function decryptRows(dataKey: Buffer, subject: string, rows: readonly ItemRow[], valueRef: string): PersonalRecord {
   const items: PersonalItem[] = [];
   const values: Record<string, PersonalValue> = {};
   for (const r of rows) {
@@ -355,7 +326,7 @@ export async function fetchItems(ctx: KernelContext, db: Db, request: { subject:
       collectedAt: new Date(r.collected_at ?? 0),
       retainUntil: new Date(r.retain_until ?? 0),
     });
-    if (r.ref === (request.ref ?? '')) values[r.category] = value;
+    if (r.ref === valueRef) values[r.category] = value;
   }
   return { subjectId: subject, items, values };
 }
