@@ -2,50 +2,19 @@
 // the sandbox processor's page, sees the key on the confirmation page, receives it by mail on a real
 // SMTP server, sets a password from the mailed link and finds the key on the order's page.
 import assert from 'node:assert/strict';
-import { createServer, type AddressInfo } from 'node:net';
-import type { Browser } from 'playwright-core';
-import { makeShop } from '../../src/commerce/cart/testing.ts';
 import { uploadLicenceKeys } from '../../src/commerce/delivery/index.ts';
-import { startSmtpSink } from '../../src/comms/testing/smtp-sink.ts';
-import { modules } from '../../src/modules.ts';
-import { collectJobs } from '../../src/platform/jobs/index.ts';
-import { testWorker } from '../../src/platform/jobs/testing/support.ts';
-import { buildTestApp } from '../../src/platform/testing/app.ts';
+import { servedShop } from './served-shop.ts';
 import { testEachDatabase } from '../../src/platform/testing/databases.ts';
-import { startTestSandbox, TEST_CARD, TEST_SANDBOX_SECRET } from '../../src/sandbox-processor/testing.ts';
-import { launchBrowser, problemsAt } from './support.ts';
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
+import { TEST_CARD } from '../../src/sandbox-processor/testing.ts';
+import { problemsAt } from './support.ts';
 
 const KEY = 'VPN-7Q2XK-M4PLR-Z9WQE';
 
 testEachDatabase(
   'browser: a buyer of a licence sees the key on the confirmation page, receives it by mail and finds it on the order page',
   async (database, t) => {
-    const sink = await startSmtpSink();
-    t.after(() => sink.stop());
-    const sandbox = await startTestSandbox();
-    t.after(() => sandbox.stop());
-    const port = await freePort();
-    const origin = `http://127.0.0.1:${port}`;
-    const { app, config } = await buildTestApp(database, { SMTP_URL: sink.url, PUBLIC_URL: origin, SANDBOX_PROCESSOR_URL: sandbox.url, SANDBOX_PROCESSOR_SECRET: TEST_SANDBOX_SECRET });
-    t.after(() => app.close());
-    const worker = testWorker(database, collectJobs(modules).handlers, { services: { config, privacy: app.privacy, wiring: app.wiring } });
-    await worker.start();
-    t.after(() => worker.stop(5000));
-    const shop = await makeShop(database.db);
+    const { app, sink, sandbox, origin, shop, browser } = await servedShop(database, t);
     await uploadLicenceKeys(app.privacy, database.db, { variantId: shop.vpn, text: `${KEY}\n`, by: 'system:test' });
-    await app.listen({ port, host: '127.0.0.1' });
-    sandbox.setWebhookUrl(`${origin}/payments/webhook/sandbox`);
-    let browser: Browser | undefined;
-    t.after(() => browser?.close());
-    browser = await launchBrowser();
 
     const context = await browser.newContext({ javaScriptEnabled: false });
     const page = await context.newPage();

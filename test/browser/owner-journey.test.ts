@@ -4,43 +4,20 @@
 // buys it, paying on the sandbox processor's own page; the owner refunds the order.
 import assert from 'node:assert/strict';
 import sharp from 'sharp';
-import type { Browser } from 'playwright-core';
 import { createStaff, stepAt, totpCode } from '../../src/accounts/index.ts';
-import { makeShop } from '../../src/commerce/cart/testing.ts';
-import { startSmtpSink } from '../../src/comms/testing/smtp-sink.ts';
-import { modules } from '../../src/modules.ts';
-import { collectJobs } from '../../src/platform/jobs/index.ts';
-import { testWorker } from '../../src/platform/jobs/testing/support.ts';
-import { buildTestApp } from '../../src/platform/testing/app.ts';
+import { servedShop } from './served-shop.ts';
 import { testEachDatabase } from '../../src/platform/testing/databases.ts';
 import { testActor } from '../../src/privacy/testing.ts';
-import { startTestSandbox, TEST_CARD, TEST_SANDBOX_SECRET } from '../../src/sandbox-processor/testing.ts';
-import { expectAccessible, freePort, launchBrowser, withinSeconds } from './support.ts';
+import { TEST_CARD } from '../../src/sandbox-processor/testing.ts';
+import { expectAccessible } from './support.ts';
 
 testEachDatabase(
   "browser: the owner's journey: sign in with TOTP, add a product with a picture and two variants, publish, see it in the storefront, sell it, refund it",
   async (database, t) => {
-    const sink = await startSmtpSink();
-    t.after(() => sink.stop());
-    const sandbox = await startTestSandbox();
-    t.after(() => sandbox.stop());
-    const port = await freePort();
-    const origin = `http://127.0.0.1:${port}`;
-    const { app, config } = await buildTestApp(database, { SMTP_URL: sink.url, PUBLIC_URL: origin, SANDBOX_PROCESSOR_URL: sandbox.url, SANDBOX_PROCESSOR_SECRET: TEST_SANDBOX_SECRET });
-    // Bounded, so a request stuck in the shop fails the test with its own error rather than a timeout.
-    t.after(() => withinSeconds(20, 'closing the shop', app.close()));
-    const worker = testWorker(database, collectJobs(modules).handlers, { services: { config, privacy: app.privacy, wiring: app.wiring } });
-    await worker.start();
-    t.after(() => withinSeconds(20, 'stopping the worker', worker.stop(5000)));
-    await makeShop(database.db);
+    const { app, sandbox, origin, browser } = await servedShop(database, t);
     const { link } = await database.db
       .transaction()
       .execute((trx) => createStaff(app.accounts.deps, trx, { name: 'Olive Owner', email: 'olive@shop.example', role: 'owner', actor: testActor('test') }));
-    await app.listen({ port, host: '127.0.0.1' });
-    sandbox.setWebhookUrl(`${origin}/payments/webhook/sandbox`);
-    let browser: Browser | undefined;
-    t.after(() => withinSeconds(20, 'closing the browser', browser?.close() ?? Promise.resolve()));
-    browser = await launchBrowser();
 
     // The owner: password from the invitation, then the second factor from an authenticator.
     const staff = await (await browser.newContext({ javaScriptEnabled: false })).newPage();

@@ -3,17 +3,12 @@
 // confirmation, receives the mail on a real SMTP server, sets a password from the mailed link and
 // sees the order in the account. Then the same for a digital product, which asks no address.
 import assert from 'node:assert/strict';
-import type { Browser, Page } from 'playwright-core';
-import { makeShop } from '../../src/commerce/cart/testing.ts';
-import { startSmtpSink, type SmtpSink } from '../../src/comms/testing/smtp-sink.ts';
-import { modules } from '../../src/modules.ts';
-import { collectJobs } from '../../src/platform/jobs/index.ts';
-import { testWorker } from '../../src/platform/jobs/testing/support.ts';
-import { buildTestApp } from '../../src/platform/testing/app.ts';
+import type { Page } from 'playwright-core';
+import type { SmtpSink } from '../../src/comms/testing/smtp-sink.ts';
+import { servedShop } from './served-shop.ts';
 import { testEachDatabase } from '../../src/platform/testing/databases.ts';
 import '../../src/privacy/index.ts';
-import { freePort, launchBrowser } from './support.ts';
-import { startTestSandbox, TEST_CARD, TEST_SANDBOX_SECRET } from '../../src/sandbox-processor/testing.ts';
+import { TEST_CARD } from '../../src/sandbox-processor/testing.ts';
 
 async function setPasswordLink(sink: SmtpSink, to: string): Promise<string> {
   const mail = await sink.waitForMail((m) => m.to.includes(to) && m.text.includes('/account/reset/confirm'), 30_000);
@@ -50,23 +45,7 @@ async function payOnProcessorPage(page: Page, sandboxUrl: string): Promise<void>
 testEachDatabase(
   'browser: [P000-10][P000-01][P002-15] a new buyer buys a physical and a digital product as a guest, pays on the processor page, gets the mail and sees the orders',
   async (database, t) => {
-    const sink = await startSmtpSink();
-    t.after(() => sink.stop());
-    const sandbox = await startTestSandbox();
-    t.after(() => sandbox.stop());
-    const port = await freePort();
-    const origin = `http://127.0.0.1:${port}`;
-    const { app, config } = await buildTestApp(database, { SMTP_URL: sink.url, PUBLIC_URL: origin, SANDBOX_PROCESSOR_URL: sandbox.url, SANDBOX_PROCESSOR_SECRET: TEST_SANDBOX_SECRET });
-    t.after(() => app.close());
-    const worker = testWorker(database, collectJobs(modules).handlers, { services: { config, privacy: app.privacy, wiring: app.wiring } });
-    await worker.start();
-    t.after(() => worker.stop(5000));
-    await makeShop(database.db);
-    await app.listen({ port, host: '127.0.0.1' });
-    sandbox.setWebhookUrl(`${origin}/payments/webhook/sandbox`);
-    let browser: Browser | undefined;
-    t.after(() => browser?.close());
-    browser = await launchBrowser();
+    const { sink, sandbox, origin, browser } = await servedShop(database, t);
 
     const buyers = [
       { slug: 'router', email: 'grace.hopper@example.com', physical: true },
