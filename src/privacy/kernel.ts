@@ -24,6 +24,7 @@ import { validationError } from '../platform/errors.ts';
 import { dropRetiredMasterKeys, rewrapAll, rotateMasterKey } from './crypto/rotation.ts';
 import { eraseSubject, reconcileErasures, type EraseResult } from './erasure.ts';
 import { pendingDisclosureRequests, type PendingDisclosureRequest } from './disclosure/pending.ts';
+import { approvalStates, type ApprovalState } from './disclosure/approvals.ts';
 import { decideDisclosure, disclose, requestDisclosure, type Disclosure, type DisclosureRecord, type DisclosureRequest } from './disclosure/disclose.ts';
 import { pendingNotices, recordDelivery, recordNotices, type DeliveryChannel, type Notice, type NoticeRequest, type PendingNoticesRequest } from './disclosure/notices.ts';
 import { correctItem, type Correction, type CorrectionRequest } from './store/correct.ts';
@@ -86,6 +87,8 @@ export interface PrivacyKernel {
   decideDisclosure(db: Db, request: { approval: string; decision: 'approved' | 'rejected'; actor: Actor }): Promise<void>;
   /** Disclosure requests awaiting the DPO's decision, oldest first, without personal values (DPO and owners only; audited). */
   pendingDisclosureRequests(db: Db, actor: Actor): Promise<PendingDisclosureRequest[]>;
+  /** Where these disclosure requests stand: decision and the ledger entry that used the approval (DPO, owners, accountants; audited). */
+  approvalStates(db: Db, request: { actor: Actor; ids: readonly string[] }): Promise<ApprovalState[]>;
   /** Who received this person's data (for one order, or all): recipient, fields, when, why. */
   disclosuresOf(db: Db, request: LedgerReadRequest & { order?: string }): Promise<DisclosureRecord[]>;
   /** Replaces the value of one item (its purpose, policy version and collection time stay); audited. */
@@ -186,6 +189,7 @@ export function kernelOf(ctx: KernelContext, region: string): PrivacyKernel {
       requestDisclosure: mintedOnly(ctx, 'disclosure.request', (db, r) => requestDisclosure(ctx, db, r)),
       decideDisclosure: mintedOnly(ctx, 'disclosure.decide', (db, r) => decideDisclosure(ctx, db, r)),
       pendingDisclosureRequests: mintedActor(ctx, 'disclosure.list', (db, actor) => pendingDisclosureRequests(ctx, db, actor)),
+      approvalStates: mintedOnly(ctx, 'disclosure.list', (db, r) => approvalStates(ctx, db, r)),
       disclosuresOf: mintedOnly(ctx, 'disclosure.read', (db, r) => readDisclosures(ctx, db, r)),
       correct: mintedOnly(ctx, 'data.correct', (db, r) => correctItem(ctx, db, r)),
       recordNotices: mintedOnly(ctx, 'notice.record', (db, r) => recordNotices(ctx, db, r)),

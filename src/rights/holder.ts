@@ -5,9 +5,11 @@ import { sql } from 'kysely';
 import type { PersonalDataHolder } from '../privacy/index.ts';
 import { COMPLAINT_TABLES, complaintsKept, complaintsSection, eraseComplaints } from './complaints/holder-part.ts';
 import { kindLabels, requestsOfSubject } from './requests.ts';
+import { legalDisclosuresSection } from './disclosures/holder-part.ts';
+import { unlinkLegalDisclosures } from './disclosures/store.ts';
 
 export const rightsHolder: PersonalDataHolder = {
-  tables: ['rights_requests', ...COMPLAINT_TABLES],
+  tables: ['rights_requests', ...COMPLAINT_TABLES, 'rights_legal_disclosures'],
   async export({ db }, subject) {
     const requests = await requestsOfSubject(db, subject);
     const ids = requests.map((r) => r.id);
@@ -31,11 +33,13 @@ export const rightsHolder: PersonalDataHolder = {
         })),
       },
       await complaintsSection(db, subject),
+      await legalDisclosuresSection(db, subject),
     ];
   },
   retains: ({ db }, subject) => complaintsKept(db, subject),
   async unlink({ db }, subject) {
     await sql`update rights_requests set subject_id = null where subject_id = ${subject}::uuid`.execute(db);
     await eraseComplaints(db, subject);
+    await unlinkLegalDisclosures(db, subject);
   },
 };

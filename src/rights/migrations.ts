@@ -96,3 +96,44 @@ rightsMigrations.push({
       `,
     ),
 });
+
+// Legal and other disclosures (P000-03, P003-11, P003-13, P003-15): a request staff record to give
+// a person's data to a court, an agency or an emergency service, on a basis of the kernel's fixed
+// list. The approval, the decision and the disclosure itself are the kernel's ledgers; this row
+// keeps what the request is (basis, recipient, fields), who recorded and produced it, and an
+// emergency's review. The instrument's reference and the attached document are kernel items of
+// the person (`legal:<id>`), never columns.
+rightsMigrations.push({
+  id: 'rights/0003_legal_disclosures',
+  up: (db) =>
+    runSql(
+      db,
+      `
+      create sequence rights_legal_disclosure_number_seq start with 101;
+      create table rights_legal_disclosures (
+        id uuid primary key,
+        number text not null unique check (number ~ '^L-[0-9]{6,}$'),
+        subject_id uuid,
+        basis text not null check (length(basis) between 1 and 40),
+        recipient text not null check (length(recipient) between 1 and 80),
+        purpose text not null check (length(purpose) between 1 and 80),
+        categories text[] not null check (cardinality(categories) between 1 and 40),
+        needs_approval boolean not null,
+        document_type text check (document_type in ('application/pdf', 'image/png', 'image/jpeg')),
+        document_chunks integer not null default 0 check (document_chunks between 0 and 100),
+        recorded_at timestamptz not null,
+        recorded_by uuid not null,
+        produced_at timestamptz,
+        produced_by uuid,
+        disclosure_id uuid,
+        reviewed_at timestamptz,
+        reviewed_by uuid,
+        check ((produced_at is null) = (disclosure_id is null)),
+        check (reviewed_at is null or (basis = 'emergency' and produced_at is not null))
+      );
+      create index rights_legal_disclosures_recorded_idx on rights_legal_disclosures (recorded_at desc, id);
+      create index rights_legal_disclosures_subject_idx on rights_legal_disclosures (subject_id);
+      create index rights_legal_disclosures_review_idx on rights_legal_disclosures (produced_at) where basis = 'emergency' and reviewed_at is null
+      `,
+    ),
+});

@@ -10,6 +10,7 @@ import type { RightsDeps } from './deps.ts';
 import type { RightsModuleOptions } from './module.ts';
 import { policyRoutes } from './policy/routes.ts';
 import { officerPageRoutes } from './report/routes.ts';
+import { legalDisclosureRoutes } from './disclosures/routes.ts';
 
 export function rightsRoutes(options: RightsModuleOptions): FastifyPluginAsync {
   return async (app) => {
@@ -21,5 +22,6 @@ export function rightsRoutes(options: RightsModuleOptions): FastifyPluginAsync {
     await noticeRoutes(app, deps);
     await complaintRoutes(app, deps);
     await officerPageRoutes(app, deps);
+    await legalDisclosureRoutes(app, deps);
   };
 }

@@ -39,7 +39,7 @@ ${
           r.basisLabel,
           r.purpose,
           r.order ?? '—',
-          r.subject.slice(0, 8),
+          html`${r.subject.slice(0, 8)} <a href="/staff/disclosures/${r.id}">Instrument and document</a>`,
           form(
             { action: `/staff/dpo/disclosures/${r.id}`, csrf, className: 'inline-form' },
             html`<button type="submit" name="decision" value="approved">Approve</button> <button type="submit" name="decision" value="rejected">Reject</button>`,
@@ -149,6 +149,7 @@ ${consentReviews(o.csrf, o.consents ?? [], o.consentsPage ?? 1)}
 <h2>Data-subject rights</h2>
 <ul>
 <li><a href="/staff/requests">Requests and their deadlines</a>: access, correction, deletion, deactivation and opt-out requests, from the privacy centre or entered by staff from an email, a call or a letter.</li>
+<li><a href="/staff/disclosures">Legal and other disclosures</a>: court orders, law-enforcement and fraud requests, collections reports and emergency calls, with their instrument and document; emergencies made without prior approval wait there for your review.</li>
 <li><a href="/staff/dpo/notices">Notices to recipients</a>: erasures and corrections to pass on to carriers and other recipients.</li>
 <li><a href="/staff/dpo/complaints">Complaints</a>: reports that the shop is not keeping its policy.</li>
 <li><a href="/staff/dpo/report">Promise report</a>: each promise of the policy, the mechanism that keeps it and its live evidence.</li>
