@@ -46,7 +46,7 @@ async function setUp(database: Parameters<typeof buildTestApp>[0]) {
 
 /** Records a request as the owner; returns its id (from the redirect to its page). */
 async function record(owner: FormClient, fields: Record<string, string | string[]>, file?: Buffer): Promise<string> {
-  await owner.get(`/staff/disclosures/new?basis=${fields.basis}&recipient=${fields.recipient}`);
+  await owner.get(`/staff/disclosures/new/${fields.basis}/${fields.recipient}`);
   const res = await multipart(owner, '/staff/disclosures', fields, file);
   assert.equal(res.statusCode, 303, res.body.slice(0, 600));
   const id = /^\/staff\/disclosures\/([0-9a-f-]{36})$/.exec(String(res.headers.location))?.[1];
@@ -93,9 +93,9 @@ testEachDatabase(
         instrument: 'State police request 2026-114',
       };
       const choose = await owner.get('/staff/disclosures/new');
-      assert.match(choose.body, /href="\/staff\/disclosures\/new\?basis=law-enforcement&amp;recipient=law-enforcement"/);
-      assert.doesNotMatch(choose.body, /basis=(fulfillment|billing|consent)/, 'fulfilment, billing and consent are not recorded here');
-      await owner.get('/staff/disclosures/new?basis=law-enforcement&recipient=law-enforcement');
+      assert.match(choose.body, /href="\/staff\/disclosures\/new\/law-enforcement\/law-enforcement"/);
+      assert.doesNotMatch(choose.body, /new\/(fulfillment|billing|consent)\//, 'fulfilment, billing and consent are not recorded here');
+      await owner.get('/staff/disclosures/new/law-enforcement/law-enforcement');
       // A basis outside the fixed list is refused, naming the field; nothing is recorded.
       const sale = await multipart(owner, '/staff/disclosures', { ...fields, basis: 'sale' }, pdf);
       assert.equal(sale.statusCode, 400);

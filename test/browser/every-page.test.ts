@@ -30,7 +30,15 @@ const owner = { name: 'Olive Owner', email: 'olive@shop.example', role: 'owner',
 const dpo = { name: 'Dana Dpo', email: 'dana@shop.example', role: 'dpo', password: 'amber-lighthouse-27-quietly-sings' };
 
 /** GET routes that answer something other than a page (data, files, probes). */
-const NOT_PAGES = [/^\/api\//, /^\/static\//, /^\/media\//, /^\/(openapi|privacy\/export-schema|account\/privacy\/export)\.json$/, /^\/(healthz|readyz|brand\.css)$/, /^\/vendor\/orders\.csv$/];
+const NOT_PAGES = [
+  /^\/api\//,
+  /^\/static\//,
+  /^\/media\//,
+  /^\/(openapi|privacy\/export-schema|account\/privacy\/export)\.json$/,
+  /^\/(healthz|readyz|brand\.css)$/,
+  /^\/vendor\/orders\.csv$/,
+  /^\/staff\/disclosures\/:id\/document$/,
+];
 
 /**
  * Pages this test does not visit, each with why. Keep it short: a page added here is a page no
@@ -140,6 +148,16 @@ testEachDatabase(
       assert.ok(requestPath, `the request is entered: ${entered.body.slice(0, 300)}`);
       await dpoClient.get(requestPath);
       assert.equal((await dpoClient.post(`${requestPath}/evidence`, { evidence: 'signed-letter' })).statusCode, 200);
+      // A legal disclosure request (an emergency needs no document), so its page is linked.
+      await ownerClient.get('/staff/disclosures/new/emergency/emergency-services');
+      const disclosure = await ownerClient.post('/staff/disclosures', {
+        basis: 'emergency',
+        recipient: 'emergency-services',
+        email: buyer.email,
+        categories: 'user.contact.phone_number',
+        instrument: 'Call at 14:02 from a neighbour',
+      });
+      assert.equal(disclosure.statusCode, 303, `the disclosure request is recorded: ${disclosure.body.slice(0, 300)}`);
       const vendorClient = await signedIn(app, '/vendor/login', { email: demoLogins.vendor.email, password: demoLogins.vendor.password });
       // The data-use terms accepted, so the portal's pages open (the terms page is then checked as it shows once accepted).
       const terms = await vendorClient.get('/vendor/terms');

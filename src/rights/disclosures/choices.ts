@@ -30,7 +30,8 @@ export interface DisclosureRoute {
   purpose: string;
   /** The fields this recipient may receive on this basis, in the data map's order. */
   categories: string[];
-  label: string;
+  basisLabel: string;
+  recipientName: string;
 }
 
 export function disclosureRoutes(map: DataMap): DisclosureRoute[] {
@@ -43,7 +44,7 @@ export function disclosureRoutes(map: DataMap): DisclosureRoute[] {
       if (!recipient.bases.has(basis) || !recipient.purposes.has(purpose.id)) continue;
       if (rule.recipientKinds.length > 0 && !(rule.recipientKinds as readonly string[]).includes(recipient.kind)) continue;
       const categories = [...recipient.receives].filter((c) => purpose.categories.has(c));
-      if (categories.length) routes.push({ basis, recipient: recipient.id, purpose: purpose.id, categories, label: `${rule.label} — to ${recipient.name}` });
+      if (categories.length) routes.push({ basis, recipient: recipient.id, purpose: purpose.id, categories, basisLabel: rule.label, recipientName: recipient.name });
     }
   }
   return routes;

@@ -8,7 +8,6 @@ import type { Page } from '../../web/page.ts';
 import { type PageSlice, pagination } from '../../web/pagination.ts';
 import { table } from '../../web/table.ts';
 import { html, type SafeHtml } from '../../web/template.ts';
-import { categoryLabel } from '../policy/plain-words.ts';
 import { type DisclosureRoute, LEGAL_BASES } from './choices.ts';
 import { type LegalState, stateLabels } from './states.ts';
 import type { LegalDisclosureRow } from './store.ts';
@@ -22,7 +21,7 @@ export interface RequestView {
 
 const when = (d: Date | null) => (d ? new Date(d).toISOString().slice(0, 16).replace('T', ' ') : '—');
 const person = (subject: string | null) => (subject ? `person ${subject.slice(0, 8)}` : 'erased');
-const fieldsOf = (map: DataMap, categories: readonly string[]) => categories.map((c) => (map.categories.get(c) ? categoryLabel(map.categories.get(c)!) : c)).join(', ');
+const fieldsOf = (map: DataMap, categories: readonly string[]) => categories.map((c) => map.categories.get(c)?.label ?? c).join(', ');
 const notice = (text?: string) => (text ? html`<div class="notice" role="status"><p>${text}</p></div>` : '');
 
 function requestTable(caption: string, map: DataMap, views: readonly RequestView[]): SafeHtml {
@@ -41,12 +40,11 @@ function requestTable(caption: string, map: DataMap, views: readonly RequestView
   });
 }
 
-export function listPage(o: { map: DataMap; requests: PageSlice<RequestView>; review: readonly RequestView[]; officer: boolean; notice?: string }): Page {
+export function listPage(o: { map: DataMap; requests: PageSlice<RequestView>; review: readonly RequestView[]; officer: boolean }): Page {
   return {
     audience: 'staff',
     title: 'Legal and other disclosures',
     body: html`<section class="console"><h1>Legal and other disclosures</h1>
-${notice(o.notice)}
 <p>A court order, a subpoena, a law-enforcement or fraud request, a collections report to a credit agency or an emergency call: each names a basis from the shop’s fixed list, the person, the fields and the instrument. The privacy officer approves it first (an emergency proceeds and is reviewed after); producing it gives the recipient exactly those fields and records them in the disclosure ledger.</p>
 <p><a href="/staff/disclosures/new">Record a request</a></p>
 ${o.officer ? html`<h2>Emergencies awaiting your review</h2>${o.review.length ? requestTable('Emergency disclosures made without prior approval, oldest first', o.map, o.review) : html`<p>No emergency disclosure is waiting for your review.</p>`}` : ''}
@@ -69,9 +67,7 @@ export function chooseRoutePage(o: { routes: readonly DisclosureRoute[] }): Page
 <p>Choose the basis and the recipient; the next page asks for the person, the fields this recipient may receive and the document.</p>
 ${LEGAL_BASES.map((basis) => {
   const routes = o.routes.filter((r) => r.basis === basis);
-  return routes.length
-    ? html`<h2>${routes[0]!.label.split(' — ')[0]}</h2><ul>${routes.map((r) => html`<li><a href="/staff/disclosures/new?basis=${r.basis}&amp;recipient=${r.recipient}">${r.label.split(' — ')[1]}</a></li>`)}</ul>`
-    : '';
+  return routes.length ? html`<h2>${routes[0]!.basisLabel}</h2><ul>${routes.map((r) => html`<li><a href="/staff/disclosures/new/${r.basis}/${r.recipient}">To ${r.recipientName}</a></li>`)}</ul>` : '';
 })}
 <p><a href="/staff/disclosures">Back to the disclosures</a></p></section>`,
   };
@@ -87,7 +83,7 @@ export function recordPage(o: { map: DataMap; route: DisclosureRoute; state: For
     audience: 'staff',
     title: 'Record a disclosure request',
     body: html`<section class="account-form"><h1>Record a disclosure request</h1>
-<p>${o.route.label}. ${emergency ? 'An emergency disclosure may be produced at once; the privacy officer reviews it after.' : 'The privacy officer approves or rejects it before anything is disclosed.'}</p>
+<p>${o.route.basisLabel}, to ${o.route.recipientName}. ${emergency ? 'An emergency disclosure may be produced at once; the privacy officer reviews it after.' : 'The privacy officer approves or rejects it before anything is disclosed.'}</p>
 ${errorSummary(o.state, labels)}
 ${form(
   { action: '/staff/disclosures', csrf: o.state.csrf, enctype: 'multipart/form-data', novalidate: true, hidden: { basis: o.route.basis, recipient: o.route.recipient } },

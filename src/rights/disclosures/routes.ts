@@ -6,7 +6,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { staffRolesOf } from '../../accounts/index.ts';
 import { AppError, notFound } from '../../platform/errors.ts';
 import { type ApprovalState, disclosureBases, isDisclosureBasis, isPrivacyRefusal, type StaffRole } from '../../privacy/index.ts';
-import { redirectWithFlash, registerFlashes, takeFlash } from '../../web/flash.ts';
+import { redirectWithFlash, registerFlashes } from '../../web/flash.ts';
 import { emptyBody, formErrors, handleForm, textForm, validationProblem } from '../../web/form-handling.ts';
 import type { FormState } from '../../web/form.ts';
 import { sendPage } from '../../web/page.ts';
@@ -38,7 +38,7 @@ const recordBody = {
   },
 } as const;
 type RecordBody = { basis?: string; recipient?: string; email?: string; categories?: string | string[]; instrument?: string; document?: unknown };
-const newQuery = { type: 'object', additionalProperties: false, properties: { basis: text(40), recipient: text(80) } } as const;
+const routeParams = { type: 'object', required: ['basis', 'recipient'], properties: { basis: text(40), recipient: text(80) } } as const;
 
 export async function legalDisclosureRoutes(app: FastifyInstance, deps: RightsDeps): Promise<void> {
   const { accounts } = app;
@@ -90,16 +90,17 @@ export async function legalDisclosureRoutes(app: FastifyInstance, deps: RightsDe
     if (at.page !== request.query.page) found = await legalDisclosurePage(app.db, PER_PAGE, at.offset);
     const officer = staff.role === 'dpo';
     const [items, review] = await Promise.all([views(staff, found.rows), officer ? emergenciesToReview(app.db).then((rows) => views(staff, rows)) : []]);
-    const flash = takeFlash(request, reply);
-    return sendPage(request, reply, listPage({ map, requests: { items, page: at.page, pageCount: at.pageCount }, review, officer, ...(flash ? { notice: flash } : {}) }));
+    return sendPage(request, reply, listPage({ map, requests: { items, page: at.page, pageCount: at.pageCount }, review, officer }));
   });
 
-  app.get<{ Querystring: { basis?: string; recipient?: string } }>('/staff/disclosures/new', { schema: { hide: true, querystring: newQuery } }, async (request, reply) => {
-    const staff = await gate(request, reply);
-    if (!staff) return reply;
-    const { basis, recipient } = request.query;
-    if (basis === undefined && recipient === undefined) return sendPage(request, reply, chooseRoutePage({ routes: disclosureRoutes(map) }));
-    const route = routeOf(deps, basis ?? '', recipient ?? '');
+  app.get('/staff/disclosures/new', { schema: { hide: true } }, async (request, reply) => {
+    if (!(await gate(request, reply))) return reply;
+    return sendPage(request, reply, chooseRoutePage({ routes: disclosureRoutes(map) }));
+  });
+
+  app.get<{ Params: { basis: string; recipient: string } }>('/staff/disclosures/new/:basis/:recipient', { schema: { hide: true, params: routeParams } }, async (request, reply) => {
+    if (!(await gate(request, reply))) return reply;
+    const route = routeOf(deps, request.params.basis, request.params.recipient);
     return sendPage(request, reply, recordPage({ map, route, state: formState(request, reply), chosen: [] }));
   });
 
@@ -136,7 +137,7 @@ export async function legalDisclosureRoutes(app: FastifyInstance, deps: RightsDe
     const staff = await gate(request, reply);
     if (!staff) return reply;
     const row = await legalDisclosure(app.db, request.params.id);
-    if (row) return showDetail(request, reply, staff, row, takeFlash(request, reply));
+    if (row) return showDetail(request, reply, staff, row);
     // A request the shop asked itself (a credit check): the DPO console links every request here.
     const [other] = await deps.kernel.approvalStates(app.db, { actor: staff.actor, ids: [request.params.id] });
     if (!other) throw notFound('This disclosure request');
