@@ -152,6 +152,7 @@ testEachDatabase(
       );
       const page = await dpo.get(`/staff/disclosures/${id}`);
       assert.match(page.body, /Superior Court docket CV-2026-0042/, 'the DPO reads the instrument');
+      assert.doesNotMatch(page.body, /Rowena|Ledgerfield|Larch/, 'the request page shows no personal value of the person');
       const document = await dpo.get(`/staff/disclosures/${id}/document`);
       assert.equal(document.statusCode, 200);
       assert.equal(document.headers['content-type'], 'application/pdf');

@@ -82,6 +82,7 @@ ${['owner', 'support', 'dpo'].includes(o.role) ? html`<li><a href="/staff/consen
 ${['owner', 'fulfilment', 'support'].includes(o.role) ? html`<li><a href="/staff/orders">Orders</a></li>` : ''}
 ${['owner', 'fulfilment', 'support', 'marketing'].includes(o.role) ? html`<li><a href="/staff/catalogue">Catalogue</a>: products, prices, stock, categories and vendors</li>` : ''}
 ${['owner', 'accountant'].includes(o.role) ? html`<li><a href="/staff/credit">Credit checks for invoice orders</a></li>` : ''}
+${['owner', 'dpo'].includes(o.role) ? html`<li><a href="/staff/disclosures">Legal and other disclosures</a>: court orders, law-enforcement and fraud requests, collections reports, emergency calls</li>` : ''}
 ${o.role === 'owner' ? html`<li><a href="/staff/users">Staff members and roles</a></li><li><a href="/staff/vendor-users">Vendor portal users</a></li><li><a href="/staff/vendors">Vendor access</a>: suspend a vendor, publish the vendors' data-use terms</li>` : ''}
 ${o.role === 'owner' ? html`<li><a href="/staff/brand">Logo and colours</a></li>` : ''}
 ${o.role === 'dpo' ? html`<li><a href="/staff/dpo">Privacy officer: audit log and security events</a></li>` : ''}

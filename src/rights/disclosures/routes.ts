@@ -68,7 +68,9 @@ export async function legalDisclosureRoutes(app: FastifyInstance, deps: RightsDe
     const [view] = await views(staff, [row]);
     const instrument = row.subject_id ? await readInstrument(deps.kernel, app.db, { subject: row.subject_id, actor: staff.actor, id: row.id }) : null;
     const roles = await staffRolesOf(app.db, [row.recorded_by]);
-    const cpni = !row.produced_at && row.categories.some((c) => map.categories.get(c)?.cpni);
+    // A legal compulsion the DPO approves carries CPNI; any other basis needs the customer's authorisation.
+    const compelled = isDisclosureBasis(row.basis) && disclosureBases[row.basis].cpniWithApproval;
+    const cpni = !row.produced_at && !compelled && row.categories.some((c) => map.categories.get(c)?.cpni);
     const page = detailPage({
       map,
       view: { ...view!, instrument, recordedByLabel: `${roles.get(row.recorded_by) ?? 'staff'} ${row.recorded_by.slice(0, 8)}` },
