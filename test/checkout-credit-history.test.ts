@@ -11,7 +11,7 @@ import { FormClient, signUpAndConfirm, staffClient } from '../src/accounts/testi
 import { makeShop, newClient } from '../src/commerce/cart/testing.ts';
 import { buildTestApp } from '../src/platform/testing/app.ts';
 import { testEachDatabase } from '../src/platform/testing/databases.ts';
-import { itemCountsByCategory } from '../src/privacy/testing.ts';
+import { itemCountsByCategory, testActor } from '../src/privacy/testing.ts';
 import { addToCart, address, keyOf } from './checkout-support.ts';
 
 const schema = JSON.parse(readFileSync(new URL('../docs/export-schema.json', import.meta.url), 'utf8')) as object;
@@ -66,11 +66,14 @@ testEachDatabase(
       assert.equal(api.json().error.fields[0].field, 'source');
       assert.ok(!(await itemCountsByCategory(db, account)).some((c) => c.category === 'user.financial.credit_history'), 'no credit history written');
       assert.equal((await sql<{ status: string }>`select status from orders where id = ${order.id}`.execute(db)).rows[0]!.status, 'on_hold');
-      assert.equal((await sql<{ n: number }>`select count(*)::int as n from privacy_disclosures where recipient = 'credit-agency'`.execute(db)).rows[0]!.n, 0);
+      const agency = async () =>
+        (await app.privacy.disclosuresOf(db, { subject: account, order: order.id, actor: testActor('test'), purpose: 'fulfillment' })).filter((d) => d.recipient === 'credit-agency');
+      assert.equal((await agency()).length, 0, 'nothing disclosed');
 
       await accountant.get(`/staff/credit/${number}`);
       const decided = await accountant.post(`/staff/credit/${number}/decision`, { decision: 'approved', reason: 'within_limit', credit_history: REPORT, source: 'credit-agency' });
       assert.equal(decided.statusCode, 303, decided.body.slice(0, 300));
+      assert.equal((await agency()).length, 1, 'the name and invoice address went to the agency under the approval');
       assert.doesNotMatch((await accountant.get(`/staff/credit/${number}`)).body, /Score 712/, 'the report is not shown back on the staff page');
 
       // The buyer's export (download and page): the credit history, with where it came from, when and on which basis.
