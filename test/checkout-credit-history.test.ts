@@ -99,6 +99,13 @@ testEachDatabase(
       assert.ok(decode(shown.body).includes(`Received from Credit reporting agency on ${today}, basis: a contract with you (Credit approval)`));
       assert.ok(decode(shown.body).includes(REPORT));
 
+      const centre = await me.get('/account/privacy');
+      assert.ok(decode(centre.body).includes(REPORT) && centre.body.includes('received from Credit reporting agency'), 'the privacy centre says where it came from too');
+
+      // The published policy names the companies data is received from.
+      const policy = await app.inject({ method: 'GET', url: '/privacy' });
+      assert.match(policy.body, /<h3>Data we receive from other companies<\/h3>[\s\S]*<strong>Credit reporting agency<\/strong>/);
+
       // The privacy officer's data map lists the source, what it provides and the basis.
       const datamap = await dpo.get('/staff/dpo/datamap');
       assert.match(datamap.body, /id="source-credit-agency"/);
