@@ -7,7 +7,7 @@
 import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
 import type { Db } from '../../platform/db/database.ts';
-import { validationError } from '../../platform/errors.ts';
+import { AppError, validationError } from '../../platform/errors.ts';
 import { actorRef, systemActor, type Actor } from '../actors.ts';
 import { checkAccess } from '../access/checks.ts';
 import { refuse } from '../access/refuse.ts';
@@ -184,7 +184,7 @@ export async function disclose(ctx: KernelContext, db: Db, r: DisclosureRequest)
     { subject: r.subject, purpose, categories, ...(r.ref !== undefined ? { ref: r.ref } : {}) },
     { ...base, outcome: 'ok', detail: { ...base.detail, disclosure_id: id, row_digest: disclosureDigest(row) } },
   );
-  if (released.join() !== categories.filter((c) => c in record.values).join()) throw new Error('privacy: the items of a disclosure changed while it was made; try again');
+  if (released.join() !== categories.filter((c) => c in record.values).join()) throw new AppError('CONFLICT', 'The data changed while it was being disclosed; nothing was disclosed. Try again.');
   await sql`
     insert into privacy_disclosures (id, at, subject_id, recipient, recipient_ref, categories, purpose, basis, order_ref, actor_kind, actor_id, approval_id, consent_id, released)
     values (${id}::uuid, ${at}, ${r.subject}::uuid, ${row.recipient}, ${row.recipient_ref}, ${categories}::text[], ${row.purpose}, ${r.basis},
