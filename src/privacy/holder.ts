@@ -2,9 +2,26 @@
 // category, with purpose, policy version and dates), the consent ledger, the disclosures, the
 // notices sent to recipients and the access log. Erasure is the crypto-shred (erasure.ts);
 // deactivation restricts the subject (no communication, no new use).
+import type { DataMap } from './datamap/types.ts';
 import type { ExportRecord, ExportSection, PersonalDataHolder } from './holders.ts';
+import type { PersonalItem } from './store/items.ts';
 
 const iso = (d: Date) => d.toISOString();
+const basisWords: Record<string, string> = {
+  contract: 'a contract with you',
+  consent: 'your consent',
+  legal_obligation: 'a legal obligation',
+  vital_interest: 'vital interests',
+  legitimate_interest: 'legitimate interests',
+};
+
+/** Where an item received from a third party came from, in words: "Received from … on DATE, basis: …". */
+export function sourceText(map: DataMap, item: PersonalItem): string | null {
+  if (!item.source) return null;
+  const name = map.sources.get(item.source.id)?.name ?? item.source.id;
+  const purpose = map.purposes.get(item.purpose)?.name ?? item.purpose;
+  return `Received from ${name} on ${iso(item.collectedAt).slice(0, 10)}, basis: ${basisWords[item.source.basis] ?? item.source.basis} (${purpose})`;
+}
 
 export const kernelHolder: PersonalDataHolder = {
   tables: [
@@ -29,6 +46,7 @@ export const kernelHolder: PersonalDataHolder = {
       policy_version: i.policyVersion,
       collected_at: iso(i.collectedAt),
       kept_until: iso(i.retainUntil),
+      source: sourceText(kernel.map, i),
     }));
     const consents = (await kernel.consentLedger(db, { subject, actor, purpose: 'data-rights' })).map((c) => ({
       purpose: c.purpose,
@@ -70,7 +88,8 @@ export const kernelHolder: PersonalDataHolder = {
       {
         id: 'personal-data',
         title: 'Your personal data',
-        description: 'Every item we hold about you, decrypted for you: what it is, why we have it, under which version of our policy we collected it, and until when we keep it.',
+        description:
+          'Every item we hold about you, decrypted for you: what it is, why we have it, under which version of our policy we collected it, until when we keep it and, for data we received from another company, where it came from and on which basis.',
         records: items,
       },
       {

@@ -11,7 +11,7 @@ import { loadDataMap } from './datamap/load.ts';
 import type { DataMap } from './datamap/types.ts';
 import { recordConsent, type ConsentEntry, type ConsentRequest, type ConsentState } from './consent/ledger.ts';
 import { pendingConsentReviews, reviewConsent, type ConsentReview, type ReviewRequest } from './consent/reviews.ts';
-import { readConsentLedger, readConsentState, readDisclosures, readNotices, type LedgerReadRequest } from './ledger-reads.ts';
+import { readConsentLedger, readConsentState, readDisclosures, readNotices, readOrderDisclosures, type LedgerReadRequest } from './ledger-reads.ts';
 import { readItems, readManyItems, writeItems, type PersonalRecord, type ReadManyRequest, type ReadManyResult, type ReadRequest, type WriteRequest } from './store/items.ts';
 import { findSubjects, type LookupRequest } from './store/lookup.ts';
 import { syncPolicyVersions } from './store/policy-sync.ts';
@@ -91,6 +91,8 @@ export interface PrivacyKernel {
   approvalStates(db: Db, request: { actor: Actor; ids: readonly string[] }): Promise<ApprovalState[]>;
   /** Who received this person's data (for one order, or all): recipient, fields, when, why. */
   disclosuresOf(db: Db, request: LedgerReadRequest & { order?: string }): Promise<DisclosureRecord[]>;
+  /** Who received personal data for one order, its buyer erased or not (the ledger is evidence; each buyer's rows checked and audited as `disclosuresOf`). */
+  orderDisclosures(db: Db, request: { order: string; actor: Actor; purpose: string }): Promise<DisclosureRecord[]>;
   /** Replaces the value of one item (its purpose, policy version and collection time stay); audited. */
   correct(db: Db, request: CorrectionRequest): Promise<Correction>;
   /** Tells every recipient that received the person's data (of these categories, for this order) to erase or correct it: one ledgered notice each. */
@@ -191,6 +193,7 @@ export function kernelOf(ctx: KernelContext, region: string): PrivacyKernel {
       pendingDisclosureRequests: mintedActor(ctx, 'disclosure.list', (db, actor) => pendingDisclosureRequests(ctx, db, actor)),
       approvalStates: mintedOnly(ctx, 'disclosure.list', (db, r) => approvalStates(ctx, db, r)),
       disclosuresOf: mintedOnly(ctx, 'disclosure.read', (db, r) => readDisclosures(ctx, db, r)),
+      orderDisclosures: mintedOnly(ctx, 'disclosure.read', (db, r) => readOrderDisclosures(ctx, db, r)),
       correct: mintedOnly(ctx, 'data.correct', (db, r) => correctItem(ctx, db, r)),
       recordNotices: mintedOnly(ctx, 'notice.record', (db, r) => recordNotices(ctx, db, r)),
       recordNoticeDelivery: mintedOnly(ctx, 'notice.deliver', (db, r) => recordDelivery(ctx, db, r)),

@@ -1,6 +1,7 @@
 // Reads of a person's ledgers (consents with their decrypted evidence, disclosures, notices to
 // recipients) follow the rule of every kernel read: they name an actor and a purpose, the actor
 // must be allowed that purpose for that person, and each read is an audit entry.
+import { sql } from 'kysely';
 import type { Db } from '../platform/db/database.ts';
 import { validationError } from '../platform/errors.ts';
 import { staffRoles, type Actor } from './actors.ts';
@@ -86,6 +87,19 @@ export async function readConsentState(ctx: KernelContext, db: Db, r: LedgerRead
 export async function readDisclosures(ctx: KernelContext, db: Db, r: LedgerReadRequest & { order?: string }): Promise<DisclosureRecord[]> {
   await allowLedgerRead(ctx, db, r, 'disclosure.read');
   return audited(ctx, db, r, 'disclosure.read', await disclosuresOf(ctx, db, r.order !== undefined ? { subject: r.subject, order: r.order } : { subject: r.subject }));
+}
+
+/**
+ * Who received personal data for one order, whoever its buyer is, an erased buyer included: the
+ * ledger's rows are evidence and hold no personal value, so they stay readable after erasure
+ * (decision 0049). Each buyer's rows are read, checked and audited as `readDisclosures` does.
+ */
+export async function readOrderDisclosures(ctx: KernelContext, db: Db, r: { order: string; actor: Actor; purpose: string }): Promise<DisclosureRecord[]> {
+  if (typeof r.order !== 'string' || r.order.length === 0 || r.order.length > 100) throw validationError('order', 'must be 1 to 100 characters');
+  const { rows } = await sql<{ subject_id: string }>`select distinct subject_id from privacy_disclosures where order_ref = ${r.order} order by subject_id`.execute(db);
+  const out: DisclosureRecord[] = [];
+  for (const { subject_id } of rows) out.push(...(await readDisclosures(ctx, db, { subject: subject_id, actor: r.actor, purpose: r.purpose, order: r.order })));
+  return out.sort((a, b) => a.at.getTime() - b.at.getTime() || a.id.localeCompare(b.id));
 }
 
 export async function readNotices(ctx: KernelContext, db: Db, r: LedgerReadRequest): Promise<Notice[]> {

@@ -308,3 +308,22 @@ privacyMigrations.push({
     await bindLegacyLedgerRows(db);
   },
 });
+
+// Inbound data (P003-04, decision 0049): an item received from a third party names the source the
+// data map declares for it and the legal basis it was received on; null for data the shop
+// collected itself. Neither is personal: they name a declared company and a basis.
+privacyMigrations.push({
+  id: 'privacy/0007_item_sources',
+  async up(db) {
+    await runSql(db, `alter table privacy_items add column source text, add column source_basis text`);
+  },
+});
+
+// The categories a disclosure released (those the person held a value of), beside those it asked
+// for (decision 0049). Null on rows written before: what they released was not recorded.
+privacyMigrations.push({
+  id: 'privacy/0008_disclosures_released',
+  async up(db) {
+    await runSql(db, `alter table privacy_disclosures add column released text[]`);
+  },
+});

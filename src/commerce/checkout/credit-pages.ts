@@ -6,7 +6,7 @@ import { formatMoney } from '../../web/format.ts';
 import type { CreditCheck } from './credit.ts';
 import type { Page } from './pages.ts';
 import type { OrderRef } from './ports.ts';
-import { form } from '../../web/form.ts';
+import { form, textarea } from '../../web/form.ts';
 import { table } from '../../web/table.ts';
 
 const stateText: Record<CreditCheck['state'], string> = {
@@ -36,7 +36,25 @@ ${
   };
 }
 
-export function creditPage(o: { check: CreditCheck; order: OrderRef; recipientName: string; csrf: string; error?: string; notice?: string }): Page {
+/** The agency's report: typed by staff who may see credit history, kept encrypted with its source (inbound data). */
+function reportFields(sources: readonly { id: string; name: string }[], csrf: string) {
+  if (sources.length === 0) return '';
+  return html`<fieldset><legend>The agency’s report (optional)</legend>
+${textarea({ csrf, values: {}, errors: {} }, { name: 'credit_history', label: 'Credit history as the agency reported it', maxlength: 2000, rows: 4, required: false, hint: 'Kept encrypted as the buyer’s data, with where it came from; the buyer sees it in their copy of their data.' })}
+<label for="source">Received from</label>
+<select id="source" name="source">${sources.map((s) => html`<option value="${s.id}">${s.name}</option>`)}</select>
+</fieldset>`;
+}
+
+export function creditPage(o: {
+  check: CreditCheck;
+  order: OrderRef;
+  recipientName: string;
+  csrf: string;
+  reportSources?: readonly { id: string; name: string }[];
+  error?: string;
+  notice?: string;
+}): Page {
   const { check, order } = o;
   const action = `/staff/credit/${order.number}`;
   const step =
@@ -57,6 +75,7 @@ export function creditPage(o: { check: CreditCheck; order: OrderRef; recipientNa
 </fieldset>
 <label for="reason">Reason (optional)</label>
 <select id="reason" name="reason"><option value="">No reason given</option>${staffCreditNotes().map((code) => html`<option value="${code}">${creditNotes[code].label} (${creditNotes[code].decision})</option>`)}</select>
+${reportFields(o.reportSources ?? [], o.csrf)}
 <button type="submit">Record the answer</button>`,
           )}`
         : html`<p>Nothing more to do here.${check.state === 'approved' ? html` Mark the order paid when the invoice is paid.` : ''}</p>`;

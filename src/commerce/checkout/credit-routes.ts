@@ -5,7 +5,7 @@ import { emptyBody, textForm } from '../../web/form-handling.ts';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { AppError, isAppError, notFound } from '../../platform/errors.ts';
 import { type Actor, isPrivacyRefusal } from '../../privacy/index.ts';
-import { CREDIT_PURPOSE, creditCheckOf, openCreditChecks, recordCreditDecision, requestCreditCheck, type CreditCheck, type CreditPorts } from './credit.ts';
+import { CREDIT_HISTORY, CREDIT_PURPOSE, creditCheckOf, openCreditChecks, recordCreditDecision, requestCreditCheck, type CreditCheck, type CreditPorts } from './credit.ts';
 import { creditListPage, creditPage } from './credit-pages.ts';
 import type { OrderRef } from './ports.ts';
 import { redirectWithFlash, registerFlashes } from '../../web/flash.ts';
@@ -52,6 +52,9 @@ export function creditRoutes(app: FastifyInstance, ports: CreditPorts & { getOrd
     return { check, order };
   };
   const recipientName = (id: string) => kernel.map.recipients.get(id)?.name ?? id;
+  // Where a credit report may come from: the sources the data map declares for credit history.
+  const reportSources = [...kernel.map.sources.values()].filter((s) => s.provides.has(CREDIT_HISTORY) && s.purposes.has(CREDIT_PURPOSE)).map((s) => ({ id: s.id, name: s.name }));
+  const mayRecordReport = (actor: Actor) => actor.kind === 'staff' && (kernel.map.roles.get(actor.role)?.categories.has(CREDIT_HISTORY) ?? false);
   const asJson = ({ check, order }: { check: CreditCheck; order: OrderRef }) => ({
     order_number: order.number,
     order_status: order.status,
@@ -72,14 +75,23 @@ export function creditRoutes(app: FastifyInstance, ports: CreditPorts & { getOrd
     return sendPage(request, reply, creditListPage(rows));
   });
 
-  const showCheck = async (request: FastifyRequest, reply: FastifyReply, number: string, extra: { error?: string; notice?: string } = {}, status = 200) => {
+  const showCheck = async (request: FastifyRequest, reply: FastifyReply, actor: Actor, number: string, extra: { error?: string; notice?: string } = {}, status = 200) => {
     const { check, order } = await checkOf(number);
-    return sendPage(request, reply, creditPage({ check, order, recipientName: recipientName(check.recipient), csrf: app.accounts.formToken(request, reply), ...extra }), status);
+    const page = creditPage({
+      check,
+      order,
+      recipientName: recipientName(check.recipient),
+      csrf: app.accounts.formToken(request, reply),
+      reportSources: mayRecordReport(actor) ? reportSources : [],
+      ...extra,
+    });
+    return sendPage(request, reply, page, status);
   };
 
   app.get<{ Params: { number: string } }>('/staff/credit/:number', { schema: { hide: true, params: numberParams } }, async (request, reply) => {
-    if (!(await staffPage(request, reply))) return reply;
-    return showCheck(request, reply, request.params.number, {});
+    const actor = await staffPage(request, reply);
+    if (!actor) return reply;
+    return showCheck(request, reply, actor, request.params.number, {});
   });
 
   const formStep = (path: string, body: object, step: (actor: Actor, orderId: string, body: Record<string, unknown>) => Promise<unknown>, done: string) =>
@@ -91,20 +103,26 @@ export function creditRoutes(app: FastifyInstance, ports: CreditPorts & { getOrd
         await step(actor, order.id, (request.body ?? {}) as Record<string, unknown>).catch((err: unknown) => Promise.reject(asConflict(err)));
       } catch (err) {
         if (!isAppError(err) || err.status >= 500) throw err;
-        return showCheck(request, reply, order.number, { error: err.message }, err.status);
+        return showCheck(request, reply, actor, order.number, { error: err.message }, err.status);
       }
       return redirectWithFlash(reply, `/staff/credit/${order.number}`, `credit.${done}`);
     });
   const text = (v: unknown) => (typeof v === 'string' ? v : undefined);
   const request = (actor: Actor, orderId: string) => app.db.transaction().execute((trx) => requestCreditCheck(ports, kernel, trx, { orderId, actor }));
-  const decide = (actor: Actor, orderId: string, body: Record<string, unknown>) =>
-    app.db
-      .transaction()
-      .execute((trx) =>
-        recordCreditDecision(ports, kernel, trx, { orderId, decision: text(body.decision) as 'approved' | 'refused', ...(text(body.reason) ? { reason: text(body.reason)! } : {}), actor }),
-      );
+  const decide = (actor: Actor, orderId: string, body: Record<string, unknown>) => {
+    const report = text(body.credit_history)?.trim() ? { text: text(body.credit_history)!, ...(text(body.source) ? { source: text(body.source)! } : {}) } : undefined;
+    return app.db.transaction().execute((trx) =>
+      recordCreditDecision(ports, kernel, trx, {
+        orderId,
+        decision: text(body.decision) as 'approved' | 'refused',
+        ...(text(body.reason) ? { reason: text(body.reason)! } : {}),
+        ...(report ? { report } : {}),
+        actor,
+      }),
+    );
+  };
   formStep('request', emptyBody, (actor, orderId) => request(actor, orderId), 'requested');
-  formStep('decision', textForm({ decision: 20, reason: 40 }), decide, 'decided');
+  formStep('decision', textForm({ decision: 20, reason: 40, credit_history: 2000, source: 60 }), decide, 'decided');
 
   const route = (summary: string, schema: Record<string, unknown>) => ({
     schema: { tags: ['staff: orders'], summary, params: numberParams, ...schema, response: { 200: checkResponse, 400: errorResponse, 403: errorResponse, 404: errorResponse, 409: errorResponse } },
@@ -125,7 +143,7 @@ export function creditRoutes(app: FastifyInstance, ports: CreditPorts & { getOrd
       return asJson(await checkOf(order.number));
     },
   );
-  app.post<{ Params: { number: string }; Body: { decision: 'approved' | 'refused'; reason?: string } }>(
+  app.post<{ Params: { number: string }; Body: { decision: 'approved' | 'refused'; reason?: string; credit_history?: string; source?: string } }>(
     '/api/staff/orders/:number/credit-decision',
     route('Record the agency’s answer: approved (the details are disclosed under the DPO’s approval, the order released) or refused (the order cancelled)', {
       body: {
@@ -141,6 +159,12 @@ export function creditRoutes(app: FastifyInstance, ports: CreditPorts & { getOrd
               .map((c) => `${c} (${creditNotes[c].decision})`)
               .join(', ')}.`,
           },
+          credit_history: {
+            type: 'string',
+            maxLength: 2000,
+            description: 'The agency’s report, if it sent one: kept encrypted as the buyer’s credit history, with its source and basis, and shown in their export.',
+          },
+          source: { type: 'string', maxLength: 60, description: 'Which declared source (datamap/sources.yml) sent the report; default: the agency asked.' },
         },
       },
     }),

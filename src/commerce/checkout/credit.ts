@@ -2,8 +2,10 @@
 // answered. Staff ask for the check (a disclosure request the DPO must approve), the DPO approves it
 // in the DPO console, then staff record the agency's answer: approved → the buyer's name and invoice
 // address are disclosed to the agency under that approval and the order is released to wait for the
-// invoice to be paid; refused → the order is cancelled with the reason and its stock released. Each
-// order step queues the buyer's status mail; each kernel step is audited by the kernel.
+// invoice to be paid; refused → the order is cancelled with the reason and its stock released. The
+// agency's report, when staff type it, is kept as inbound data: encrypted in the buyer's items with
+// the agency as its declared source and the basis (P003-04, decision 0049). Each order step queues
+// the buyer's status mail; each kernel step is audited by the kernel.
 import { staffCreditNotes, type CreditNote } from './credit-notes.ts';
 import { sql } from 'kysely';
 import { tablesOf, type Db } from '../../platform/db/database.ts';
@@ -18,6 +20,15 @@ export const CREDIT_PURPOSE = 'credit-check';
 export const CREDIT_BASIS = 'credit-risk';
 /** What the agency receives: the buyer's name and invoice address, from the order's billing copy. */
 export const CREDIT_CATEGORIES = ['user.name', 'user.contact.address'] as const;
+/** What the agency answers with: the buyer's credit history, kept with the agency as its source. */
+export const CREDIT_HISTORY = 'user.financial.credit_history';
+const MAX_REPORT = 2000;
+
+/** The agency's report as staff typed it, and the declared source it came from (default: the agency asked). */
+export interface CreditReport {
+  text: string;
+  source?: string;
+}
 
 export interface CreditCheck {
   orderId: string;
@@ -85,7 +96,7 @@ export async function recordCreditDecision(
   ports: CreditPorts,
   kernel: PrivacyKernel,
   db: Db,
-  input: { orderId: string; decision: 'approved' | 'refused'; reason?: string; actor: Actor },
+  input: { orderId: string; decision: 'approved' | 'refused'; reason?: string; report?: CreditReport; actor: Actor },
 ): Promise<CreditState> {
   if (input.decision !== 'approved' && input.decision !== 'refused') throw validationError('decision', 'must be approved or refused');
   const reason = input.reason ?? '';
@@ -94,6 +105,18 @@ export async function recordCreditDecision(
   if (check.state === 'awaiting') throw new AppError('CONFLICT', `Ask for the credit check of order ${order.number} first.`);
   if (check.state !== 'requested') throw new AppError('CONFLICT', `The credit check of order ${order.number} was already decided.`);
   const t = tablesOf<CheckoutTables>(db);
+  if (input.report !== undefined) {
+    const text = input.report.text.trim();
+    if (text === '' || text.length > MAX_REPORT) throw validationError('credit_history', `must be 1 to ${MAX_REPORT} characters`);
+    await kernel.write(db, {
+      subject: order.customer_subject,
+      actor: input.actor,
+      purpose: CREDIT_PURPOSE,
+      ref: refOf(order.id, 'credit'),
+      source: input.report.source ?? check.recipient,
+      values: { [CREDIT_HISTORY]: text },
+    });
+  }
   if (input.decision === 'approved') {
     await kernel.disclose(db, { ...creditDisclosure(check.recipient, order, input.actor), approval: check.approvalId! });
     await ports.transitionOrder(db, { orderId: order.id, to: 'pending_payment', actor: input.actor, reason: 'credit_approved' });

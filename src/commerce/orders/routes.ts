@@ -2,7 +2,7 @@
 // and the staff JSON API. Each command is one transaction, opened here.
 import type { FastifyInstance, FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { AppError, isAppError, notFound, validationError } from '../../platform/errors.ts';
-import { type Actor, isPrivacyRefusal, type StaffRole, SubjectErased } from '../../privacy/index.ts';
+import { type Actor, type DisclosureRecord, isPrivacyRefusal, type StaffRole, SubjectErased } from '../../privacy/index.ts';
 import { ordersDeps } from './deps.ts';
 import { getOrderByNumber, historyOf, linesOf, listOrders, type OrderFilter, ordersOfCustomer, paymentMethodsUsed } from './orders.ts';
 import { buyerNames, filterOf, type ListQuery, listPageQuery, mayReadBuyerNames, pageOfOrders } from './staff-list.ts';
@@ -85,15 +85,18 @@ export const ordersRoutes: FastifyPluginAsync = async (app) => {
   const { accounts } = app;
 
   /** The ledger's entries for the order, read as `actor` (audited by the kernel), and the names of the vendors among them. */
-  const recipientsOf = async (order: Order, subject: string, actor: Actor, purpose: string): Promise<OrderRecipients> => {
-    const disclosures = await app.privacy.disclosuresOf(app.db, { subject, order: order.id, actor, purpose });
+  const vendorNames = async (disclosures: readonly DisclosureRecord[]): Promise<Map<string, string>> => {
     const refNames = new Map<string, string>();
     for (const d of disclosures) {
       if (d.recipientKind !== 'vendor' || refNames.has(d.recipientRef) || !/^[0-9a-f-]{36}$/i.test(d.recipientRef)) continue;
       const vendor = await getVendorById(app.db, d.recipientRef);
       if (vendor) refNames.set(d.recipientRef, vendor.name);
     }
-    return { disclosures, refNames };
+    return refNames;
+  };
+  const recipientsOf = async (order: Order, subject: string, actor: Actor, purpose: string): Promise<OrderRecipients> => {
+    const disclosures = await app.privacy.disclosuresOf(app.db, { subject, order: order.id, actor, purpose });
+    return { disclosures, refNames: await vendorNames(disclosures) };
   };
 
   // ---- The buyer's pages (P002-07, P000-10): the signed-in owner only.
@@ -146,9 +149,11 @@ export const ordersRoutes: FastifyPluginAsync = async (app) => {
       if (query === '') return sendPage(request, reply, officerRecipientsPage(app.privacy.map, { query, found: null, generatedAt }));
       const order = await getOrderByNumber(app.db, query);
       if (!order) return sendPage(request, reply, officerRecipientsPage(app.privacy.map, { query, found: null, error: 'order: no order has this number', generatedAt }), 404);
-      // An order whose buyer was erased has no one left to report on: the ledger's rows are theirs.
-      const recipients = order.customer_subject === null ? { disclosures: [], refNames: new Map() } : await recipientsOf(order, order.customer_subject, session.actor, 'data-rights');
-      return sendPage(request, reply, officerRecipientsPage(app.privacy.map, { query, found: { order, recipients }, generatedAt }));
+      // Read by the order, so an erased buyer's rows (evidence, no personal value) still report (0049).
+      const disclosures = await app.privacy.orderDisclosures(app.db, { order: order.id, actor: session.actor, purpose: 'data-rights' });
+      const recipients = { disclosures, refNames: await vendorNames(disclosures) };
+      const erased = order.customer_subject === null || disclosures.some((d) => d.subjectErased);
+      return sendPage(request, reply, officerRecipientsPage(app.privacy.map, { query, found: { order, recipients, erased }, generatedAt }));
     },
   );
 

@@ -31,6 +31,8 @@ export interface DisclosureRowContent {
   actor_id: string;
   approval_id: string | null;
   consent_id: number | null;
+  /** The categories that held a value and left (decision 0049); null on rows from before. */
+  released?: readonly string[] | null;
 }
 
 const digest = (fields: unknown[]): string => createHash('sha256').update(JSON.stringify(fields), 'utf8').digest('hex');
@@ -53,8 +55,9 @@ export function consentDigest(r: ConsentRowContent): string {
 }
 
 export function disclosureDigest(r: DisclosureRowContent): string {
+  const released = r.released === undefined || r.released === null ? null : [...r.released];
   return digest([
-    'disclosure/v1',
+    released === null ? 'disclosure/v1' : 'disclosure/v2',
     r.id.toLowerCase(),
     iso(r.at),
     r.subject_id.toLowerCase(),
@@ -68,6 +71,7 @@ export function disclosureDigest(r: DisclosureRowContent): string {
     r.actor_id,
     r.approval_id ? r.approval_id.toLowerCase() : null,
     r.consent_id === null ? null : Number(r.consent_id),
+    ...(released === null ? [] : [released]),
   ]);
 }
 

@@ -105,6 +105,23 @@ test('data map validation names the file and path of each problem', () => {
   assert.match(message, /purposes\[1\]\.legal_basis: must be one of/);
 });
 
+test('a source of inbound data provides only declared categories of the purposes it serves, on a legal basis', () => {
+  const map = loadDataMap(demoDir);
+  assert.deepEqual([...map.sources.get('credit-agency')!.provides], ['user.financial.credit_history']);
+  const raw = rawDemo();
+  raw.sources.push(
+    { id: 'data-broker', name: 'A broker', description: 'x', provides: ['user.financial.credit_card'], purposes: ['no-such-purpose'], basis: 'because' },
+    { id: 'bank', name: 'A bank', description: 'x', provides: ['user.contact.email'], purposes: ['credit-check'], basis: 'contract' },
+  );
+  const message = problemsOf(raw);
+  assert.match(message, /sources\[1\]\.provides: user\.financial\.credit_card is never stored/);
+  assert.match(message, /sources\[1\]\.purposes: no-such-purpose is not a declared purpose/);
+  assert.match(message, /sources\[1\]\.basis: must be one of/);
+  assert.match(message, /sources\[2\]\.provides: user\.contact\.email is not a category of the purpose credit-check/);
+  const { sources: _none, ...without } = rawDemo();
+  assert.equal(validateDataMap(without).sources.size, 0, 'a map without sources keeps no inbound data');
+});
+
 test('policy versions have effective dates and the one in force is chosen by date', () => {
   const map = loadDataMap(demoDir);
   assert.equal(policyVersionAt(map, new Date('2024-06-01'))?.version, '2024.1');

@@ -47,7 +47,7 @@ export function fidesDocument(map: DataMap): Record<string, unknown> {
       shared_categories: sorted(shared),
       dataset_references: [FIDES_DATASET_KEY],
       egress: recipients.map((r) => r.id.replaceAll('-', '_')),
-      ingress: [FIDES_DATASET_KEY],
+      ingress: [FIDES_DATASET_KEY, ...[...map.sources.values()].filter((s) => s.purposes.has(purpose.id)).map((s) => s.id.replaceAll('-', '_'))],
       features: [],
     };
   });
@@ -75,7 +75,11 @@ export function fidesDocument(map: DataMap): Record<string, unknown> {
       type: 'system',
       data_categories: sorted(r.receives),
     })),
-    ingress: [{ fides_key: FIDES_DATASET_KEY, type: 'dataset' }],
+    // Data received from third parties (datamap/sources.yml) flows in as well as from the store.
+    ingress: [
+      { fides_key: FIDES_DATASET_KEY, type: 'dataset' },
+      ...[...map.sources.values()].map((s) => ({ fides_key: s.id.replaceAll('-', '_'), type: 'system', data_categories: sorted(s.provides) })),
+    ],
     privacy_declarations: declarations,
   };
 

@@ -25,6 +25,7 @@ import {
   type RetentionRule,
   type Job,
   type Role,
+  type Source,
   type SubjectKind,
   type TaxonomyExtension,
 } from './types.ts';
@@ -40,6 +41,7 @@ const topLevelKeys = [
   'data_categories',
   'purposes',
   'recipients',
+  'sources',
   'roles',
   'self_service',
   'vendor_access',
@@ -341,6 +343,25 @@ export function validateDataMap(raw: Raw, taxonomy: Taxonomy = fideslangTaxonomy
     where('recipients'),
   );
 
+  // Sources of inbound data (optional section).
+  const sources = uniqueIds(
+    (raw.sources === undefined ? [] : list(raw.sources, where('sources'))).map((s, i): Source => {
+      const at = where('sources', `[${i}]`);
+      const provides = strings(s, 'provides', at);
+      checkCategories(provides, `${at}.provides`);
+      const served = strings(s, 'purposes', at);
+      checkPurposes(served, `${at}.purposes`);
+      const basis = str(s, 'basis', at) as LegalBasis;
+      if (basis && !(legalBases as readonly string[]).includes(basis)) problems.add(`${at}.basis`, `must be one of ${legalBases.join(', ')}`);
+      for (const id of served) {
+        const purpose = purposes.get(id);
+        for (const c of provides) if (purpose && !purpose.categories.has(c)) problems.add(`${at}.provides`, `${c} is not a category of the purpose ${id}`);
+      }
+      return { id: str(s, 'id', at), name: str(s, 'name', at), description: str(s, 'description', at), provides: new Set(provides), purposes: new Set(served), basis };
+    }),
+    where('sources'),
+  );
+
   // Roles, self-service and vendor access.
   const roleList = list(section('roles'), where('roles')).map((r, i): Role => {
     const at = where('roles', `[${i}]`);
@@ -432,6 +453,7 @@ export function validateDataMap(raw: Raw, taxonomy: Taxonomy = fideslangTaxonomy
     categories: new Map([...categories].map(([k, { id: _id, ...c }]) => [k, c])),
     purposes,
     recipients,
+    sources,
     roles,
     selfService: { purposes: new Set(selfPurposes) },
     vendorAccess: { recipient: vendorRecipient, purposes: new Set(vendorPurposes) },

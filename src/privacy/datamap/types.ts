@@ -72,6 +72,19 @@ export interface Role {
   categories: ReadonlySet<string>;
 }
 
+/**
+ * A third party the shop receives personal data from (inbound data, P003-04): what it may provide,
+ * under which purposes, on which legal basis. A write naming a source is refused unless all three hold.
+ */
+export interface Source {
+  id: string;
+  name: string;
+  description: string;
+  provides: ReadonlySet<string>;
+  purposes: ReadonlySet<string>;
+  basis: LegalBasis;
+}
+
 /** A declared job: code acting with no person behind it, and the purposes it may use (decision 0026). */
 export interface Job {
   id: string;
@@ -103,6 +116,8 @@ export interface DataMap {
   categories: ReadonlyMap<string, Category>;
   purposes: ReadonlyMap<string, Purpose>;
   recipients: ReadonlyMap<string, Recipient>;
+  /** Third parties data is received from; empty in a map without a `sources` section. */
+  sources: ReadonlyMap<string, Source>;
   roles: ReadonlyMap<StaffRole, Role>;
   selfService: { purposes: ReadonlySet<string> };
   vendorAccess: { recipient: string; purposes: ReadonlySet<string> };

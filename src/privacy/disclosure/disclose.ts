@@ -7,7 +7,7 @@
 import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
 import type { Db } from '../../platform/db/database.ts';
-import { validationError } from '../../platform/errors.ts';
+import { AppError, validationError } from '../../platform/errors.ts';
 import { actorRef, systemActor, type Actor } from '../actors.ts';
 import { checkAccess } from '../access/checks.ts';
 import { refuse } from '../access/refuse.ts';
@@ -54,11 +54,16 @@ export interface DisclosureRecord {
   recipientName: string;
   recipientKind: string;
   recipientRef: string;
+  /** The categories that left: those the person held a value of (on rows from before decision 0049, those asked for). */
   categories: string[];
+  /** The categories the disclosure asked for. */
+  asked: string[];
   purpose: string;
   basis: string;
   basisLabel: string;
   order: string | null;
+  /** The person was erased since: the row stays as evidence, their personal data is gone. */
+  subjectErased: boolean;
 }
 
 interface Checked {
@@ -154,6 +159,8 @@ export async function disclose(ctx: KernelContext, db: Db, r: DisclosureRequest)
   const id = randomUUID();
   const who = actorRef(r.actor);
   const at = ctx.now();
+  // Only the categories with a value leave; the row records them beside those asked for (0049).
+  const released = await heldCategories(db, r.subject, categories, r.ref ?? '');
   const row = {
     id,
     at,
@@ -168,6 +175,7 @@ export async function disclose(ctx: KernelContext, db: Db, r: DisclosureRequest)
     actor_id: who.id,
     approval_id: approvalId,
     consent_id: consent?.action === 'grant' ? consent.id : null,
+    released,
   };
   // The read's audit entry carries the ledger row's digest: the row is bound into the chain (0027).
   const record = await fetchItems(
@@ -176,11 +184,21 @@ export async function disclose(ctx: KernelContext, db: Db, r: DisclosureRequest)
     { subject: r.subject, purpose, categories, ...(r.ref !== undefined ? { ref: r.ref } : {}) },
     { ...base, outcome: 'ok', detail: { ...base.detail, disclosure_id: id, row_digest: disclosureDigest(row) } },
   );
+  if (released.join() !== categories.filter((c) => c in record.values).join()) throw new AppError('CONFLICT', 'The data changed while it was being disclosed; nothing was disclosed. Try again.');
   await sql`
-    insert into privacy_disclosures (id, at, subject_id, recipient, recipient_ref, categories, purpose, basis, order_ref, actor_kind, actor_id, approval_id, consent_id)
+    insert into privacy_disclosures (id, at, subject_id, recipient, recipient_ref, categories, purpose, basis, order_ref, actor_kind, actor_id, approval_id, consent_id, released)
     values (${id}::uuid, ${at}, ${r.subject}::uuid, ${row.recipient}, ${row.recipient_ref}, ${categories}::text[], ${row.purpose}, ${r.basis},
-      ${row.order_ref}, ${who.kind}, ${who.id}, ${approvalId}::uuid, ${row.consent_id})`.execute(db);
+      ${row.order_ref}, ${who.kind}, ${who.id}, ${approvalId}::uuid, ${row.consent_id}, ${released}::text[])`.execute(db);
   return { id, at, values: record.values, items: record.items };
+}
+
+/** Which of `categories` the person holds an item of under `ref`, in the order asked. */
+async function heldCategories(db: Db, subject: string, categories: readonly string[], ref: string): Promise<string[]> {
+  if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(subject)) return []; // fetchItems refuses it
+  const { rows } = await sql<{ category: string }>`
+    select category from privacy_items where subject_id = ${subject}::uuid and ref = ${ref} and category = any(${categories}::text[])`.execute(db);
+  const held = new Set(rows.map((x) => x.category));
+  return categories.filter((c) => held.has(c));
 }
 
 async function approvedRequest(db: Db, id: string) {
@@ -244,10 +262,22 @@ export async function decideDisclosure(ctx: KernelContext, db: Db, r: { approval
 
 /** Who received this person's data (optionally for one order): recipient, fields, when and why (P002-04). */
 export async function disclosuresOf(ctx: KernelContext, db: Db, r: { subject: string; order?: string }): Promise<DisclosureRecord[]> {
-  const { rows } = await sql<{ id: string; at: Date; recipient: string; recipient_ref: string; categories: string[]; purpose: string; basis: string; order_ref: string | null }>`
-    select id, at, recipient, recipient_ref, categories, purpose, basis, order_ref from privacy_disclosures
-    where subject_id = ${r.subject}::uuid ${r.order !== undefined ? sql`and order_ref = ${r.order}` : sql``}
-    order by at, id`.execute(db);
+  const { rows } = await sql<{
+    id: string;
+    at: Date;
+    recipient: string;
+    recipient_ref: string;
+    categories: string[];
+    released: string[] | null;
+    purpose: string;
+    basis: string;
+    order_ref: string | null;
+    erased: boolean;
+  }>`
+    select d.id, d.at, d.recipient, d.recipient_ref, d.categories, d.released, d.purpose, d.basis, d.order_ref, s.status = 'erased' as erased
+    from privacy_disclosures d join privacy_subjects s on s.id = d.subject_id
+    where d.subject_id = ${r.subject}::uuid ${r.order !== undefined ? sql`and d.order_ref = ${r.order}` : sql``}
+    order by d.at, d.id`.execute(db);
   return rows.map((row) => {
     const recipient = ctx.map.recipients.get(row.recipient);
     return {
@@ -257,11 +287,13 @@ export async function disclosuresOf(ctx: KernelContext, db: Db, r: { subject: st
       recipientName: recipient?.name ?? row.recipient,
       recipientKind: recipient?.kind ?? 'unknown',
       recipientRef: row.recipient_ref,
-      categories: row.categories,
+      categories: row.released ?? row.categories,
+      asked: row.categories,
       purpose: row.purpose,
       basis: row.basis,
       basisLabel: isDisclosureBasis(row.basis) ? disclosureBases[row.basis].label : row.basis,
       order: row.order_ref,
+      subjectErased: Boolean(row.erased),
     };
   });
 }

@@ -46,7 +46,8 @@ export interface NoticeRequest {
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**
- * Records one notice per recipient (and recipient ref) that received the person's data, limited
+ * Records one notice per recipient (and recipient ref) that received the person's data (what a
+ * disclosure released, decision 0049; what it asked on older rows), limited
  * to the categories and order given; returns them. Recording twice records twice: callers record
  * once per erasure or correction.
  */
@@ -59,7 +60,7 @@ export async function recordNotices(ctx: KernelContext, db: Db, r: NoticeRequest
       array_agg(distinct cat order by cat) as categories,
       array_remove(array_agg(distinct order_ref), null) as orders,
       array_agg(distinct id) as ids
-    from (select d.id, d.recipient, d.recipient_ref, d.order_ref, unnest(d.categories) as cat from privacy_disclosures d where d.subject_id = ${r.subject}::uuid) d
+    from (select d.id, d.recipient, d.recipient_ref, d.order_ref, unnest(coalesce(d.released, d.categories)) as cat from privacy_disclosures d where d.subject_id = ${r.subject}::uuid) d
     where ${r.categories?.length ? sql`cat = any(${[...r.categories]}::text[])` : sql`true`}
       and ${r.order !== undefined ? sql`order_ref = ${r.order}` : sql`true`}
     group by recipient, recipient_ref

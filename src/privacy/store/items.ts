@@ -33,6 +33,8 @@ export interface PersonalItem {
   policyVersion: string;
   collectedAt: Date;
   retainUntil: Date;
+  /** Inbound data: the declared source it was received from (collectedAt is when) and the legal basis then; null for data the shop collected itself. */
+  source: { id: string; basis: string } | null;
 }
 
 export interface PersonalRecord {
@@ -49,6 +51,8 @@ export interface WriteRequest {
   values: Record<string, PersonalValue>;
   /** Distinguishes several items of one category (an order's address, one support message); default ''. */
   ref?: string;
+  /** Data received from a third party: the id of a source declared in the data map, which must provide every category for this purpose. */
+  source?: string;
 }
 
 export interface ReadRequest {
@@ -87,8 +91,9 @@ export async function writeItems(ctx: KernelContext, db: Db, request: WriteReque
   const { subject, actor, purpose: purposeId } = request;
   const ref = request.ref ?? '';
   if (ref.length > 200 || ref.includes('\0')) throw validationError('ref', 'must be at most 200 characters');
+  const source = request.source === undefined ? null : declaredSource(ctx, request);
   const access = checkAccess(ctx.map, { actor, purpose: purposeId, subjectId: subject, categories: Object.keys(request.values), mode: 'write' });
-  const base = { actor, action: 'data.write' as const, subjectId: subject, purpose: purposeId, categories: access.categories };
+  const base = { actor, action: 'data.write' as const, subjectId: subject, purpose: purposeId, categories: access.categories, ...(source ? { detail: { source: source.id } } : {}) };
   if (!access.ok) return refuse(ctx, db, base, access.reason, access.message);
   const { purpose, categories } = access;
 
@@ -116,7 +121,7 @@ export async function writeItems(ctx: KernelContext, db: Db, request: WriteReque
   });
   const indexed = rows.filter((r) => r.blind);
   const conditions = conditionsOf(ctx, purpose, 'write');
-  const entry: AuditEntry = { ...base, outcome: 'ok', detail: ref ? { ref_set: true } : {} };
+  const entry: AuditEntry = { ...base, outcome: 'ok', detail: { ...(ref ? { ref_set: true } : {}), ...(source ? { source: source.id, basis: source.basis } : {}) } };
 
   // One statement: the purpose's conditions, the items, their blind indexes and the audit entry.
   const { rows: result } = await sql<{ written: number }>`${prepared}
@@ -125,11 +130,11 @@ export async function writeItems(ctx: KernelContext, db: Db, request: WriteReque
       where s.id = ${subject}::uuid and ${conditionsSql(purpose.id, conditions, categories)}
     ),
     i as (
-      insert into privacy_items (id, subject_id, category, ref, ciphertext, policy_version, purpose, collected_at, retain_until)
-      select v.id, g.id, v.category, ${ref}::text, v.ciphertext, ${version}::text, ${purpose.id}::text, ${at}::timestamptz, v.retain_until
+      insert into privacy_items (id, subject_id, category, ref, ciphertext, policy_version, purpose, collected_at, retain_until, source, source_basis)
+      select v.id, g.id, v.category, ${ref}::text, v.ciphertext, ${version}::text, ${purpose.id}::text, ${at}::timestamptz, v.retain_until, ${source?.id ?? null}::text, ${source?.basis ?? null}::text
       from g, (values ${sql.join(rows.map((r) => sql`(${r.id}::uuid, ${r.category}::text, ${r.ciphertext}::bytea, ${r.retainUntil}::timestamptz)`))}) as v(id, category, ciphertext, retain_until)
       on conflict (subject_id, category, ref) do update set ciphertext = excluded.ciphertext, policy_version = excluded.policy_version,
-        purpose = excluded.purpose, collected_at = excluded.collected_at, retain_until = excluded.retain_until
+        purpose = excluded.purpose, collected_at = excluded.collected_at, retain_until = excluded.retain_until, source = excluded.source, source_basis = excluded.source_basis
       returning 1
     ),
     ${
@@ -150,6 +155,17 @@ export async function writeItems(ctx: KernelContext, db: Db, request: WriteReque
     if (unmet) return refuse(ctx, db, base, unmet.reason, unmet.message);
     throw new Error('privacy: a write found its conditions met but wrote nothing');
   }
+}
+
+/** The declared source a write names, refused (400, naming the field) unless it provides every category for the purpose. */
+function declaredSource(ctx: KernelContext, request: WriteRequest): { id: string; basis: string } {
+  const source = typeof request.source === 'string' ? ctx.map.sources.get(request.source) : undefined;
+  if (!source) throw validationError('source', 'is not a source of personal data declared in the data map');
+  if (!source.purposes.has(request.purpose)) throw validationError('purpose', `${source.name} provides no data for this purpose`);
+  for (const category of Object.keys(request.values)) {
+    if (!source.provides.has(category)) throw validationError(`values.${category}`, `is not provided by ${source.name}`);
+  }
+  return { id: source.id, basis: source.basis };
 }
 
 export async function readItems(ctx: KernelContext, db: Db, request: ReadRequest): Promise<PersonalRecord> {
@@ -215,7 +231,7 @@ export async function readManyItems(ctx: KernelContext, db: Db, request: ReadMan
         at,
         sql`g`,
       )}
-      select g.n, g.kind, g.leaf, g.master_key_id, g.wrapped_key, i.id, i.category, i.ref, i.ciphertext, i.purpose, i.policy_version, i.collected_at, i.retain_until
+      select g.n, g.kind, g.leaf, g.master_key_id, g.wrapped_key, i.id, i.category, i.ref, i.ciphertext, i.purpose, i.policy_version, i.collected_at, i.retain_until, i.source, i.source_basis
       from g left join privacy_items i on i.subject_id = g.id and i.category = any(${categories}::text[]) and i.ref = g.wanted
       order by g.n, i.category`.execute(db);
 
@@ -267,7 +283,7 @@ export async function fetchItems(ctx: KernelContext, db: Db, request: { subject:
       where s.id = ${subject}::uuid and ${conditionsSql(purpose.id, conditions, categories)}
     ),
     ${auditCtes([entry], at, sql`g`)}
-    select g.kind, g.leaf, g.master_key_id, g.wrapped_key, i.id, i.category, i.ref, i.ciphertext, i.purpose, i.policy_version, i.collected_at, i.retain_until
+    select g.kind, g.leaf, g.master_key_id, g.wrapped_key, i.id, i.category, i.ref, i.ciphertext, i.purpose, i.policy_version, i.collected_at, i.retain_until, i.source, i.source_basis
     from g left join privacy_items i on i.subject_id = g.id and i.category = any(${categories}::text[])
       ${request.ref !== undefined ? sql`and i.ref = ${request.ref}::text` : sql``}
     order by i.category, i.ref`.execute(db);
@@ -301,6 +317,8 @@ interface ItemRow {
   policy_version: string | null;
   collected_at: Date | null;
   retain_until: Date | null;
+  source: string | null;
+  source_basis: string | null;
 }
 
 /** Decrypts the rows' items under the subject's data key; `values` holds those under `valueRef`. */
@@ -325,6 +343,7 @@ function decryptRows(dataKey: Buffer, subject: string, rows: readonly ItemRow[],
       policyVersion: r.policy_version ?? '',
       collectedAt: new Date(r.collected_at ?? 0),
       retainUntil: new Date(r.retain_until ?? 0),
+      source: r.source ? { id: r.source, basis: r.source_basis ?? '' } : null,
     });
     if (r.ref === valueRef) values[r.category] = value;
   }

@@ -68,7 +68,7 @@ function itemsTable(v: CentreView): SafeHtml {
         valueText(i.value),
         refLabel(i.ref, v.orders),
         purpose?.name ?? i.purpose,
-        html`${day(i.collectedAt)} <span class="meta">(policy ${i.policyVersion})</span>`,
+        html`${day(i.collectedAt)} <span class="meta">(policy ${i.policyVersion})</span>${i.source ? html` <span class="meta">received from ${v.map.sources.get(i.source.id)?.name ?? i.source.id}</span>` : ''}`,
         day(i.retainUntil),
         action,
       ];

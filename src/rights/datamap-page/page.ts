@@ -6,7 +6,7 @@ import { html } from '../../web/template.ts';
 import { dateTag } from '../policy/plain-words.ts';
 import type { PolicySection as MapSection } from '../policy/section.ts';
 import { categoriesSection, retentionSection, subjectsSection } from './data-sections.ts';
-import { jobsSection, projectionsSection, purposesSection, recipientsSection, rolesSection } from './use-sections.ts';
+import { jobsSection, projectionsSection, purposesSection, recipientsSection, rolesSection, sourcesSection } from './use-sections.ts';
 
 function shopSection(map: DataMap, region: string): MapSection {
   const { organization } = map;
@@ -47,6 +47,7 @@ export function dataMapPage(map: DataMap, region: string): Page {
     categoriesSection(map),
     purposesSection(map),
     recipientsSection(map),
+    sourcesSection(map),
     rolesSection(map),
     jobsSection(map),
     projectionsSection(map),

@@ -60,6 +60,28 @@ ${[...map.recipients.values()].map(
   };
 }
 
+export function sourcesSection(map: DataMap): MapSection {
+  return {
+    id: 'sources',
+    title: 'Sources of data received',
+    body: html`<p>Personal data received from another company is kept only from these sources, only the categories each provides, for its purposes. Each item records its source and basis, and the person’s copy of their data says where it came from.</p>
+${
+  map.sources.size === 0
+    ? html`<p>None: the shop keeps no data received from other companies.</p>`
+    : [...map.sources.values()].map(
+        (s) => html`<div class="policy-item" id="source-${s.id}">
+<h3>${s.name} <code>${s.id}</code></h3>
+<p>${s.description}</p>
+<dl class="policy-facts">
+<dt>Provides only</dt><dd>${tags(map, s.provides)}</dd>
+<dt>For</dt><dd>${purposeNames(map, s.purposes)}</dd>
+<dt>Basis</dt><dd>${legalBasisWords[s.basis].heading} <code>${s.basis}</code></dd>
+</dl></div>`,
+      )
+}`,
+  };
+}
+
 export function rolesSection(map: DataMap): MapSection {
   const vendors = map.recipients.get(map.vendorAccess.recipient);
   return {

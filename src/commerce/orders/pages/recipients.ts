@@ -12,6 +12,7 @@ import { day, moment, type Page } from './parts.ts';
 
 /** The labels the data map gives the categories, in the order the ledger recorded them. */
 export function fieldLabels(map: DataMap, categories: readonly string[]): string {
+  if (categories.length === 0) return 'None: no value was held';
   return categories.map((c) => map.categories.get(c)?.label ?? c).join(', ');
 }
 
@@ -66,8 +67,8 @@ ${report(map, order, recipients, generatedAt, NOBODY)}
   };
 }
 
-/** The privacy officer's page: find an order by number, then the printable report. */
-export function officerRecipientsPage(map: DataMap, o: { query: string; found: { order: Order; recipients: OrderRecipients } | null; error?: string; generatedAt: Date }): Page {
+/** The privacy officer's page: find an order by number, then the printable report (the buyer said to be erased when they were). */
+export function officerRecipientsPage(map: DataMap, o: { query: string; found: { order: Order; recipients: OrderRecipients; erased?: boolean } | null; error?: string; generatedAt: Date }): Page {
   const search = form(
     { action: '/staff/dpo/recipients', method: 'get', csrf: '', className: 'no-print' },
     html`${input({ csrf: '', values: { order: o.query }, errors: o.error ? { order: o.error } : {} }, { name: 'order', label: 'Order number', maxlength: 40, autocomplete: 'off' })}
@@ -79,6 +80,7 @@ export function officerRecipientsPage(map: DataMap, o: { query: string; found: {
     title: found ? `Who received personal data: order ${found.order.number}` : 'Who received personal data for an order',
     body: html`<section class="recipients-report"><h1>${found ? `Who received personal data: order ${found.order.number}` : 'Who received personal data for an order'}</h1>
 ${search}
+${found?.erased ? html`<p class="recipients-erased"><strong>Buyer: erased.</strong> Their personal data is gone; the disclosure ledger’s entries stay as evidence of what left, without it.</p>` : ''}
 ${found ? report(map, found.order, found.recipients, o.generatedAt, 'Nobody outside the shop has received personal data for this order.') : html`<p class="no-print">Type an order number to list every recipient of the buyer's data for it, ready to print.</p>`}
 </section>`,
   };

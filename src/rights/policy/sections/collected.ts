@@ -1,7 +1,8 @@
-// "What we collect": whose data, and every data category of the map, grouped.
+// "What we collect": whose data, every data category of the map, grouped, and the companies data
+// is received from (the data map's sources).
 import { html } from '../../../web/template.ts';
 import { groupCategories } from '../category-groups.ts';
-import { subjectLabel } from '../plain-words.ts';
+import { categoryLabel, legalBasisWords, subjectLabel } from '../plain-words.ts';
 import type { PolicyContext, PolicySection } from '../section.ts';
 
 export function collectedSection({ map }: PolicyContext): PolicySection {
@@ -27,6 +28,16 @@ ${groupCategories(map.categories.values()).map(
 ${
   [...map.categories.values()].some((c) => c.cpni)
     ? html`<p>CPNI is Customer Proprietary Network Information: what telecom services you use and how. It is never shared without your authorisation (see <a href="#recipients">who receives what</a>).</p>`
+    : ''
+}
+${
+  map.sources.size
+    ? html`<h3>Data we receive from other companies</h3>
+<p>Only from these, only this data; your copy of your data says where each such item came from and when.</p>
+<ul class="policy-list">${[...map.sources.values()].map(
+        (s) =>
+          html`<li><strong>${s.name}</strong>: ${[...s.provides].map((k) => (map.categories.get(k) ? categoryLabel(map.categories.get(k)!) : k)).join(', ')}. ${s.description} Basis: ${legalBasisWords[s.basis].heading.toLowerCase()}.</li>`,
+      )}</ul>`
     : ''
 }`,
   };
