@@ -30,7 +30,15 @@ const owner = { name: 'Olive Owner', email: 'olive@shop.example', role: 'owner',
 const dpo = { name: 'Dana Dpo', email: 'dana@shop.example', role: 'dpo', password: 'amber-lighthouse-27-quietly-sings' };
 
 /** GET routes that answer something other than a page (data, files, probes). */
-const NOT_PAGES = [/^\/api\//, /^\/static\//, /^\/media\//, /^\/(openapi|privacy\/export-schema|account\/privacy\/export)\.json$/, /^\/(healthz|readyz|brand\.css)$/, /^\/vendor\/orders\.csv$/];
+const NOT_PAGES = [
+  /^\/api\//,
+  /^\/static\//,
+  /^\/media\//,
+  /^\/(openapi|privacy\/export-schema|account\/privacy\/export)\.json$/,
+  /^\/(healthz|readyz|brand\.css)$/,
+  /^\/vendor\/orders\.csv$/,
+  /^\/downloads\//,
+];
 
 /**
  * Pages this test does not visit, each with why. Keep it short: a page added here is a page no

@@ -1,13 +1,15 @@
 // The delivery module: licence keys of digital products, kept sealed, handed out one per paid unit
 // in the order's transition to paid, revoked by a refund or cancellation; orders that find no key
-// wait on hold until the release job fills them after an upload (decision 0043).
+// wait on hold until the release job fills them after an upload (decision 0043). Downloadable
+// files, granted per paid unit and fetched through signed, expiring links (decision 0048).
 import { jobKernel } from '../../privacy/index.ts';
 import { jobWiring } from '../../platform/jobs/index.ts';
 import type { Module } from '../../platform/module.ts';
 import type { OrdersDeps } from '../orders/index.ts';
 import { deliverOnTransition, releaseWaiting } from './deliver.ts';
 import { RELEASE_JOB } from './keys.ts';
-import { keysTemplate, outOfKeysTemplate } from './mail.ts';
+import { downloadsSection } from './downloads-section.ts';
+import { downloadsTemplate, keysTemplate, outOfKeysTemplate } from './mail.ts';
 import { deliveryMigrations } from './migrations.ts';
 import { deliveryRoutes } from './routes.ts';
 import { keysSection } from './section.ts';
@@ -26,6 +28,6 @@ export const deliveryModule: Module = {
   },
   // Also every quarter hour: keys added outside an upload's transaction, or a release that failed.
   schedules: [{ name: RELEASE_JOB, job: RELEASE_JOB, everySeconds: 900 }],
-  mailTemplates: [keysTemplate, outOfKeysTemplate],
-  listeners: { orderTransition: [deliverOnTransition], orderPage: [keysSection] },
+  mailTemplates: [keysTemplate, outOfKeysTemplate, downloadsTemplate],
+  listeners: { orderTransition: [deliverOnTransition], orderPage: [keysSection, downloadsSection] },
 };
