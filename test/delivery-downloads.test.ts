@@ -14,7 +14,7 @@ import { commsModule } from '../src/comms/index.ts';
 import { startSmtpSink } from '../src/comms/testing/smtp-sink.ts';
 import { type CartClient, makeShop, newClient } from '../src/commerce/cart/testing.ts';
 import { deliveryModule, downloadPath } from '../src/commerce/delivery/index.ts';
-import { type PaymentsTestBed, paymentsTestBed } from '../src/commerce/payments/testing.ts';
+import { paymentsTestBed } from '../src/commerce/payments/testing.ts';
 import type { Db } from '../src/platform/db/database.ts';
 import { testWorker, waitFor } from '../src/platform/jobs/testing/support.ts';
 import { testEachDatabase } from '../src/platform/testing/databases.ts';
@@ -48,7 +48,7 @@ const keysOn = (body: string) => [...body.matchAll(/<code class="licence-key">([
 const one = async <T>(db: Db, query: ReturnType<typeof sql<T>>) => (await query.execute(db)).rows[0]!;
 
 /** The signed-in buyer orders `quantity` of the licence by card and pays on the processor's page; returns the order. */
-async function buyLicence(bed: PaymentsTestBed, db: Db, buyer: CartClient | FormClient, variant: string, quantity = '1', who = customer): Promise<{ id: string; number: string }> {
+async function buyLicence(db: Db, buyer: CartClient | FormClient, variant: string, quantity = '1', who = customer): Promise<{ id: string; number: string }> {
   await addToCart(buyer as CartClient, 'vpn-licence', variant, quantity);
   const form = await buyer.get('/checkout');
   const started = await buyer.post('/checkout', { idempotency_key: keyOf(form.body), method: 'card', name: who.name, email: who.email, age: 'adult' });
@@ -109,7 +109,7 @@ testEachDatabase(
     const worker = testWorker(database, { ...commsModule.jobs, ...deliveryModule.jobs }, { services: { config: bed.config, privacy: app.privacy, wiring: app.wiring } });
     await worker.start();
     t.after(() => worker.stop(5000));
-    const order = await buyLicence(bed, db, buyer, shop.vpn);
+    const order = await buyLicence(db, buyer, shop.vpn);
     assert.equal((await one(db, sql<{ status: string }>`select status from orders where id = ${order.id}`)).status, 'paid');
 
     // The order page: a link made for this visit, with nothing about the buyer in it.
@@ -191,7 +191,7 @@ testEachDatabase("refunds: a partial refund naming one unit revokes only that un
 
   const buyer = newClient(app);
   await signUpAndConfirm(buyer, db);
-  const order = await buyLicence(bed, db, buyer, shop.vpn, '2');
+  const order = await buyLicence(db, buyer, shop.vpn, '2');
   const page = await buyer.get(`/account/orders/${order.number}`);
   const keys = keysOn(page.body);
   assert.equal(keys.length, 2, 'two units, two keys');
@@ -228,12 +228,12 @@ testEachDatabase("refunds: a partial refund naming one unit revokes only that un
   assert.match(refused.body, /no longer available/);
 
   // A partial refund naming no unit is a price adjustment: the buyer keeps both keys.
-  const second = await buyLicence(bed, db, buyer, shop.vpn, '2');
+  const second = await buyLicence(db, buyer, shop.vpn, '2');
   const ask2 = await refund(owner, second.number, '5.00');
   assert.match(ask2.body, /No unit is named as given back: the buyer keeps every licence key and download\./);
   assert.equal((await one(db, sql<{ n: number }>`select count(*)::int as n from delivery_keys where order_id = ${second.id} and state = 'assigned'`)).n, 2);
   // Naming more units than the line has is refused, naming the field.
-  const third = await buyLicence(bed, db, buyer, shop.vpn, '1');
+  const third = await buyLicence(db, buyer, shop.vpn, '1');
   await owner.get(`/staff/orders/${third.number}`);
   const tooMany = await owner.post(`/staff/orders/${third.number}/transition`, { to: 'refunded', reason: '', amount: '10.00', 'units.0': '2', confirm: '1' });
   assert.equal(tooMany.statusCode, 400);
@@ -258,7 +258,7 @@ testEachDatabase("out of keys: the vendor's users are mailed once per product an
   // Two orders of two units each: the first gets the one key and waits for one more; the second waits for two.
   for (const i of [1, 2]) {
     const buyer = newClient(app);
-    await buyLicence(bed, db, buyer, shop.vpn, '2', { ...customer, name: `Buyer ${i}`, email: `buyer${i}@example.com` });
+    await buyLicence(db, buyer, shop.vpn, '2', { ...customer, name: `Buyer ${i}`, email: `buyer${i}@example.com` });
   }
   assert.equal((await one(db, sql<{ n: number }>`select count(*)::int as n from orders where status = 'on_hold'`)).n, 2);
   const mails = (await sql<{ subject_id: string; idempotency_key: string }>`select subject_id, idempotency_key from comms_outbox where template = 'vendors.out-of-keys'`.execute(db)).rows;
