@@ -239,6 +239,11 @@ testEachDatabase("refunds: a partial refund naming one unit revokes only that un
   assert.equal(tooMany.statusCode, 400);
   assert.match(tooMany.body, /units: line 0: give back between 1 and 1 units/);
   assert.equal((await one(db, sql<{ status: string }>`select status from orders where id = ${third.id}`)).status, 'paid', 'nothing happened');
+  // The staff API names units the same way.
+  const byApi = await owner.json('POST', `/api/staff/orders/${third.number}/transitions`, { to: 'refunded', amount_minor: 1000, units: [{ line: 0, quantity: 1 }] });
+  assert.equal(byApi.statusCode, 200, byApi.body);
+  assert.equal((await one(db, sql<{ n: number }>`select count(*)::int as n from delivery_keys where order_id = ${third.id} and state = 'revoked'`)).n, 1);
+  assert.equal((await one(db, sql<{ n: number }>`select count(*)::int as n from delivery_downloads where order_id = ${third.id} and state = 'revoked'`)).n, 1);
 });
 
 testEachDatabase("out of keys: the vendor's users are mailed once per product and hour, and the vendor portal shows the orders waiting", async (database, t) => {
