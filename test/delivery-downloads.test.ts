@@ -13,6 +13,7 @@ import { customer, type FormClient, signUpAndConfirm, staffClient } from '../src
 import { commsModule } from '../src/comms/index.ts';
 import { startSmtpSink } from '../src/comms/testing/smtp-sink.ts';
 import { type CartClient, makeShop, newClient } from '../src/commerce/cart/testing.ts';
+import { createProduct, createVendor } from '../src/commerce/catalogue/index.ts';
 import { deliveryModule, downloadPath } from '../src/commerce/delivery/index.ts';
 import { paymentsTestBed } from '../src/commerce/payments/testing.ts';
 import type { Db } from '../src/platform/db/database.ts';
@@ -246,43 +247,60 @@ testEachDatabase("refunds: a partial refund naming one unit revokes only that un
   assert.equal((await one(db, sql<{ n: number }>`select count(*)::int as n from delivery_downloads where order_id = ${third.id} and state = 'revoked'`)).n, 1);
 });
 
-testEachDatabase("out of keys: the vendor's users are mailed once per product and hour, and the vendor portal shows the orders waiting", async (database, t) => {
-  const bed = await paymentsTestBed(database);
-  t.after(() => bed.close());
-  const { app } = bed;
-  const db = database.db;
-  const shop = await makeShop(db);
-  const owner = await staffClient(app, db, { name: 'Olga Owner', email: 'owner@shop.example', role: 'owner', password });
-  const vendor = await one(db, sql<{ id: string; name: string }>`select v.id, v.name from catalogue_vendors v join catalogue_products p on p.vendor_id = v.id where p.id = ${shop.licence.id}`);
-  const vic = await vendorUser(bed, owner, vendor, 'vic@vendor.example');
-  await vendorUser(bed, owner, vendor, 'val@vendor.example');
-  await accept(vic);
-  await owner.get(`/staff/catalogue/products/${shop.licence.id}/licence-keys`);
-  assert.equal((await multipart(app, owner, `/staff/catalogue/products/${shop.licence.id}/licence-keys`, { variant: shop.vpn, keys: 'VPN-LAST-KEY-0001' })).statusCode, 303);
+testEachDatabase(
+  "out of keys: the vendor's users are mailed once per product and hour, and the vendor portal shows the orders waiting; a vendor user uploads its own product's file",
+  async (database, t) => {
+    const bed = await paymentsTestBed(database);
+    t.after(() => bed.close());
+    const { app } = bed;
+    const db = database.db;
+    const shop = await makeShop(db);
+    const owner = await staffClient(app, db, { name: 'Olga Owner', email: 'owner@shop.example', role: 'owner', password });
+    const vendor = await one(db, sql<{ id: string; name: string }>`select v.id, v.name from catalogue_vendors v join catalogue_products p on p.vendor_id = v.id where p.id = ${shop.licence.id}`);
+    const vic = await vendorUser(bed, owner, vendor, 'vic@vendor.example');
+    await vendorUser(bed, owner, vendor, 'val@vendor.example');
+    await accept(vic);
+    await owner.get(`/staff/catalogue/products/${shop.licence.id}/licence-keys`);
+    assert.equal((await multipart(app, owner, `/staff/catalogue/products/${shop.licence.id}/licence-keys`, { variant: shop.vpn, keys: 'VPN-LAST-KEY-0001' })).statusCode, 303);
 
-  // Two orders of two units each: the first gets the one key and waits for one more; the second waits for two.
-  for (const i of [1, 2]) {
-    const buyer = newClient(app);
-    await buyLicence(db, buyer, shop.vpn, '2', { ...customer, name: `Buyer ${i}`, email: `buyer${i}@example.com` });
-  }
-  assert.equal((await one(db, sql<{ n: number }>`select count(*)::int as n from orders where status = 'on_hold'`)).n, 2);
-  const mails = (await sql<{ subject_id: string; idempotency_key: string }>`select subject_id, idempotency_key from comms_outbox where template = 'vendors.out-of-keys'`.execute(db)).rows;
-  const users = (await sql<{ subject_id: string }>`select subject_id from accounts_users where kind = 'vendor' and vendor_id = ${vendor.id}`.execute(db)).rows.map((r) => r.subject_id);
-  assert.equal(users.length, 2);
-  const hours = new Set(mails.map((m) => m.idempotency_key.split(':')[2]));
-  assert.equal(mails.length, 2 * hours.size, 'each vendor user once per product and hour, not once per order');
-  assert.deepEqual(new Set(mails.map((m) => m.subject_id)), new Set(users), "to the vendor's users");
-  assert.ok((await one(db, sql<{ n: number }>`select count(*)::int as n from comms_outbox where template = 'delivery.out-of-keys'`)).n >= 1, 'the owners are told too');
+    // Two orders of two units each: the first gets the one key and waits for one more; the second waits for two.
+    for (const i of [1, 2]) {
+      const buyer = newClient(app);
+      await buyLicence(db, buyer, shop.vpn, '2', { ...customer, name: `Buyer ${i}`, email: `buyer${i}@example.com` });
+    }
+    assert.equal((await one(db, sql<{ n: number }>`select count(*)::int as n from orders where status = 'on_hold'`)).n, 2);
+    const mails = (await sql<{ subject_id: string; idempotency_key: string }>`select subject_id, idempotency_key from comms_outbox where template = 'vendors.out-of-keys'`.execute(db)).rows;
+    const users = (await sql<{ subject_id: string }>`select subject_id from accounts_users where kind = 'vendor' and vendor_id = ${vendor.id}`.execute(db)).rows.map((r) => r.subject_id);
+    assert.equal(users.length, 2);
+    const hours = new Set(mails.map((m) => m.idempotency_key.split(':')[2]));
+    assert.equal(mails.length, 2 * hours.size, 'each vendor user once per product and hour, not once per order');
+    assert.deepEqual(new Set(mails.map((m) => m.subject_id)), new Set(users), "to the vendor's users");
+    assert.ok((await one(db, sql<{ n: number }>`select count(*)::int as n from comms_outbox where template = 'delivery.out-of-keys'`)).n >= 1, 'the owners are told too');
 
-  const portal = await vic.get('/vendor/licence-keys');
-  assert.equal(portal.statusCode, 200);
-  assert.match(portal.body, /VPN Licence[^<]*\(VPN-1Y\): 2 paid orders wait for 3 keys\./);
+    // The vendor user uploads the file of its own product from the portal; another vendor's product is refused.
+    const other = await createVendor(db, { slug: 'elsewhere', name: 'Elsewhere Software' });
+    const theirs = await createProduct(db, { vendor_id: other.id, slug: 'their-tool', name: 'Their Tool', kind: 'digital', variants: [{ sku: 'TT-1', price_minor: 900 }] }, { currency: 'USD' });
+    const downloads = await vic.get('/vendor/downloads');
+    assert.equal(downloads.statusCode, 200);
+    assert.ok(downloads.body.includes('VPN-1Y') && !downloads.body.includes('TT-1'), 'only its own digital products');
+    const put = await multipart(app, vic, '/vendor/downloads', { variant: shop.vpn }, { name: 'vpn-setup.zip', data: INSTALLER });
+    assert.equal(put.statusCode, 303, put.body.slice(0, 500));
+    assert.match((await vic.get(put.headers.location as string)).body, /The file is uploaded\.[\s\S]*vpn-setup\.zip/);
+    const refused = await multipart(app, vic, '/vendor/downloads', { variant: theirs.variants[0]!.id }, { name: 'x.zip', data: INSTALLER });
+    assert.equal(refused.statusCode, 400);
+    assert.match(refused.body, /is not one of your digital products/);
+    assert.equal((await one(db, sql<{ n: number }>`select count(*)::int as n from delivery_files where variant_id = ${theirs.variants[0]!.id}`)).n, 0);
 
-  // Keys arrive from the portal; the release job fills both orders and the notice goes.
-  assert.equal((await vic.post('/vendor/licence-keys', { variant: shop.vpn, keys: 'VPN-MORE-0001\nVPN-MORE-0002\nVPN-MORE-0003' })).statusCode, 303);
-  const worker = testWorker(database, { ...deliveryModule.jobs }, { services: { config: bed.config, privacy: app.privacy, wiring: app.wiring } });
-  await worker.start();
-  t.after(() => worker.stop(5000));
-  await waitFor('the waiting orders are released', async () => (await one(db, sql<{ n: number }>`select count(*)::int as n from orders where status = 'paid'`)).n === 2 || null);
-  assert.doesNotMatch((await vic.get('/vendor/licence-keys')).body, /orders? waits?/);
-});
+    const portal = await vic.get('/vendor/licence-keys');
+    assert.equal(portal.statusCode, 200);
+    assert.match(portal.body, /VPN Licence[^<]*\(VPN-1Y\): 2 paid orders wait for 3 keys\./);
+
+    // Keys arrive from the portal; the release job fills both orders and the notice goes.
+    assert.equal((await vic.post('/vendor/licence-keys', { variant: shop.vpn, keys: 'VPN-MORE-0001\nVPN-MORE-0002\nVPN-MORE-0003' })).statusCode, 303);
+    const worker = testWorker(database, { ...deliveryModule.jobs }, { services: { config: bed.config, privacy: app.privacy, wiring: app.wiring } });
+    await worker.start();
+    t.after(() => worker.stop(5000));
+    await waitFor('the waiting orders are released', async () => (await one(db, sql<{ n: number }>`select count(*)::int as n from orders where status = 'paid'`)).n === 2 || null);
+    assert.doesNotMatch((await vic.get('/vendor/licence-keys')).body, /orders? waits?/);
+  },
+);
