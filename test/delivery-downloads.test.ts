@@ -5,7 +5,8 @@
 // that unit's key and download. A product that runs out of keys mails its vendor's users and the
 // vendor portal shows how many orders wait.
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync } from 'node:fs';
+import { randomUUID } from 'node:crypto';
+import { readdirSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { sql } from 'kysely';
@@ -17,6 +18,7 @@ import { createProduct, createVendor } from '../src/commerce/catalogue/index.ts'
 import { deliveryModule, downloadPath } from '../src/commerce/delivery/index.ts';
 import { paymentsTestBed } from '../src/commerce/payments/testing.ts';
 import type { Db } from '../src/platform/db/database.ts';
+import type { JobContext } from '../src/platform/jobs/index.ts';
 import { testWorker, waitFor } from '../src/platform/jobs/testing/support.ts';
 import { testEachDatabase } from '../src/platform/testing/databases.ts';
 import { submitPayForm, TEST_CARD } from '../src/sandbox-processor/testing.ts';
@@ -304,3 +306,34 @@ testEachDatabase(
     assert.doesNotMatch((await vic.get('/vendor/licence-keys')).body, /orders? waits?/);
   },
 );
+
+testEachDatabase('downloads: the scheduled sweep deletes files of DATA_DIR/downloads no row names once a day old, and keeps the live file and a young one', async (database, t) => {
+  const bed = await paymentsTestBed(database);
+  t.after(() => bed.close());
+  const { app } = bed;
+  const db = database.db;
+  const shop = await makeShop(db);
+  const owner = await staffClient(app, db, { name: 'Olga Owner', email: 'owner@shop.example', role: 'owner', password });
+  const filePath = `/staff/catalogue/products/${shop.licence.id}/download`;
+  await owner.get(filePath);
+  assert.equal((await multipart(app, owner, filePath, { variant: shop.vpn }, { name: 'v1.zip', data: INSTALLER })).statusCode, 303);
+  await owner.get(filePath);
+  assert.equal((await multipart(app, owner, filePath, { variant: shop.vpn }, { name: 'v2.zip', data: INSTALLER })).statusCode, 303);
+  const dir = join(bed.config.dataDir, 'downloads');
+  assert.equal(readdirSync(dir).length, 1, 'a replaced file is removed after the commit');
+  const live = readdirSync(dir)[0]!;
+  // What a stopped process leaves: a file whose row never committed, and a half-written temp file; and a young one.
+  const stray = randomUUID();
+  const temp = `${randomUUID()}.0123456789ab.tmp`;
+  const young = randomUUID();
+  for (const name of [stray, temp, young]) writeFileSync(join(dir, name), 'left over');
+  const twoDaysAgo = new Date(Date.now() - 2 * 86_400_000);
+  for (const name of [live, stray, temp]) utimesSync(join(dir, name), twoDaysAgo, twoDaysAgo);
+
+  assert.ok(deliveryModule.schedules?.some((s) => s.job === 'delivery.sweep-files'));
+  const logged: unknown[] = [];
+  const log = { info: (o: unknown) => logged.push(o) } as unknown as JobContext['log'];
+  await deliveryModule.jobs!['delivery.sweep-files']!({}, { db, log, jobId: 1, attempt: 1, services: { config: bed.config, wiring: app.wiring } });
+  assert.deepEqual(logged, [{ swept: 2 }]);
+  assert.deepEqual(readdirSync(dir).sort(), [live, young].sort());
+});

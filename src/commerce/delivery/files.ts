@@ -5,7 +5,7 @@
 // DATA_DIR/downloads with the data directory's modes (0700/0600), written beside and renamed like
 // media's files (decision 0048).
 import { createCipheriv, createDecipheriv, randomBytes, randomUUID } from 'node:crypto';
-import { mkdir, open, readFile, rename, rm } from 'node:fs/promises';
+import { mkdir, open, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type { Db } from '../../platform/db/database.ts';
 import { validationError } from '../../platform/errors.ts';
@@ -140,4 +140,41 @@ export async function filesOfVariants(db: Db, variantIds: readonly string[]): Pr
     .where('variant_id', 'in', [...new Set(variantIds)])
     .execute();
   return new Map(rows.map((r) => [r.variant_id, { id: r.id, variantId: r.variant_id, name: r.name, size: Number(r.size_bytes), uploadedAt: r.uploaded_at }]));
+}
+
+export const FILES_SWEEP_JOB = 'delivery.sweep-files';
+/** A file younger than this may belong to an upload whose transaction has not committed yet. */
+export const FILES_SWEEP_GRACE_MS = 24 * 3600_000;
+
+/**
+ * Deletes files of DATA_DIR/downloads no row names, written before `before`: an upload whose
+ * transaction failed after the file was written (the process stopped between the two), or a
+ * replaced file whose removal after the commit did not happen. Returns how many.
+ */
+export async function sweepStrayFiles(db: Db, dataDir: string, before: Date): Promise<number> {
+  const dir = filesDir(dataDir);
+  let names: string[];
+  try {
+    names = await readdir(dir);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return 0;
+    throw err;
+  }
+  const candidates: string[] = [];
+  for (const name of names) {
+    const id = /^([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})(\.[0-9a-f]{12}\.tmp)?$/.exec(name);
+    if (!id) continue;
+    const info = await stat(join(dir, name)).catch(() => null);
+    if (info?.isFile() && info.mtime < before) candidates.push(name);
+  }
+  if (candidates.length === 0) return 0;
+  const ids = candidates.filter((n) => !n.endsWith('.tmp'));
+  const kept = new Set(ids.length === 0 ? [] : (await deliveryDb(db).selectFrom('delivery_files').select('id').where('id', 'in', ids).execute()).map((r) => r.id));
+  let swept = 0;
+  for (const name of candidates) {
+    if (kept.has(name)) continue;
+    await rm(join(dir, name), { force: true });
+    swept++;
+  }
+  return swept;
 }
