@@ -240,7 +240,7 @@ testEachDatabase("refunds: a partial refund naming one unit revokes only that un
   await owner.get(`/staff/orders/${third.number}`);
   const tooMany = await owner.post(`/staff/orders/${third.number}/transition`, { to: 'refunded', reason: '', amount: '10.00', 'units.0': '2', confirm: '1' });
   assert.equal(tooMany.statusCode, 400);
-  assert.match(tooMany.body, /units: line 0: give back between 1 and 1 units/);
+  assert.match(tooMany.body, /units: VPN Licence \(line 0\): give back between 1 and 1 unit\b/);
   assert.equal((await one(db, sql<{ status: string }>`select status from orders where id = ${third.id}`)).status, 'paid', 'nothing happened');
   // The staff API names units the same way.
   const byApi = await owner.json('POST', `/api/staff/orders/${third.number}/transitions`, { to: 'refunded', amount_minor: 1000, units: [{ line: 0, quantity: 1 }] });

@@ -125,12 +125,13 @@ async function checkUnits(db: Db, order: Order, request: TransitionRequest): Pro
   if (units.length === 0) return [];
   if (request.to !== 'refunded') throw validationError('units', 'are only named for a refund');
   if (units.length > MAX_REFUND_UNITS) throw validationError('units', `name at most ${MAX_REFUND_UNITS} lines`);
-  const lines = new Map((await linesOf(db, order.id)).map((l) => [l.position, l.quantity]));
+  const lines = new Map((await linesOf(db, order.id)).map((l) => [l.position, l]));
   const seen = new Set<number>();
   for (const u of units) {
-    const quantity = lines.get(u.line);
-    if (quantity === undefined || seen.has(u.line)) throw validationError('units', `line ${u.line} is not a line of this order, or is named twice`);
-    if (!Number.isSafeInteger(u.quantity) || u.quantity < 1 || u.quantity > quantity) throw validationError('units', `line ${u.line}: give back between 1 and ${quantity} units`);
+    const line = lines.get(u.line);
+    if (line === undefined || seen.has(u.line)) throw validationError('units', `line ${u.line} is not a line of this order, or is named twice`);
+    if (!Number.isSafeInteger(u.quantity) || u.quantity < 1 || u.quantity > line.quantity)
+      throw validationError('units', `${line.name} (line ${u.line}): give back between 1 and ${line.quantity} ${line.quantity === 1 ? 'unit' : 'units'}`);
     seen.add(u.line);
   }
   return units.map((u) => ({ line: u.line, quantity: u.quantity }));
