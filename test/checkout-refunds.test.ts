@@ -45,6 +45,7 @@ testEachDatabase('refunds: staff cancel a paid card order and the processor refu
     actor: staffActor('00000000-0000-4000-8000-000000000001', 'owner'),
     reason: last.reason,
     refundMinor: order.totalMinor,
+    returned: 'all' as const,
   };
   await database.db.transaction().execute((trx) => refundOnTransition(trx, replay, ordersDeps(app)));
   assert.equal((await sandboxSession(bed, order.processorRef)).refunded_minor, order.totalMinor);

@@ -8,9 +8,11 @@ test("the shop's wiring holds checkout's listeners and every module's mail templ
   const wiring = wiringOf(modules);
   assert.equal(wiring.listeners.paymentSettled?.length, 1, 'checkout moves the order of a settled payment');
   assert.equal(wiring.listeners.orderTransition?.length, 3, 'checkout refunds a refunded or cancelled paid order; delivery hands out and revokes licence keys; vendors make their webhook events');
-  assert.equal(wiring.listeners.orderPage?.length, 1, "delivery shows the buyer's licence keys on the order's pages");
+  assert.equal(wiring.listeners.orderPage?.length, 2, "delivery shows the buyer's licence keys and downloads on the order's pages");
+  assert.equal(wiring.listeners.licenceKeysRanOut?.length, 1, "vendors mail the vendor's users when its product runs out of keys");
   const names = [...wiring.mailTemplates.keys()];
-  for (const name of ['accounts.confirm-signup', 'orders.status', 'delivery.licence-keys', 'rights.deletion-receipt', 'rights.complaint-reply']) assert.ok(names.includes(name), name);
+  for (const name of ['accounts.confirm-signup', 'orders.status', 'delivery.licence-keys', 'delivery.downloads', 'vendors.out-of-keys', 'rights.deletion-receipt', 'rights.complaint-reply'])
+    assert.ok(names.includes(name), name);
   assert.ok(!names.some((n) => n.startsWith('test.')), 'no test template in the shop');
 });
 

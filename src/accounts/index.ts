@@ -11,7 +11,7 @@ export { throttleSecret } from './secrets.ts';
 export { type ActiveSession, endVendorSessions, sessionLifetimes } from './sessions.ts';
 export { createStaff } from './staff.ts';
 export { TOKEN_SHAPE, digestToken, randomToken } from './tokens.ts';
-export { activeStaffOf, insertUser, staffRolesOf, usersOfSubjects } from './users.ts';
+export { activeStaffOf, activeVendorUsersOf, insertUser, staffRolesOf, usersOfSubjects } from './users.ts';
 
 // Used only by tests outside the module (the whole-app tests, other modules' tests).
 export { confirmSignUp, prepareSignUp, signUp } from './customers.ts';

@@ -50,6 +50,18 @@ export async function markPasswordChanged(db: Db, id: string, now: Date): Promis
   await accountsDb(db).updateTable('accounts_users').set({ password_changed_at: now }).where('id', '=', id).execute();
 }
 
+/** The active users of a vendor, oldest first (to alert them by mail). */
+export async function activeVendorUsersOf(db: Db, vendorId: string): Promise<{ id: string; subject_id: string }[]> {
+  return accountsDb(db)
+    .selectFrom('accounts_users')
+    .select(['id', 'subject_id'])
+    .where('kind', '=', 'vendor')
+    .where('status', '=', 'active')
+    .where('vendor_id', '=', vendorId)
+    .orderBy('created_at')
+    .execute();
+}
+
 /** Active staff of these roles, oldest first (to alert or remind them by mail). */
 export async function activeStaffOf(db: Db, roles: readonly StaffRole[]): Promise<{ id: string; subject_id: string; role: StaffRole }[]> {
   return accountsDb(db)

@@ -61,6 +61,15 @@ export interface Config {
   payments: PaymentSettings;
   /** Data-subject rights: the legal deadline of a request, and the backup windows the policy states. */
   rights: RightsSettings;
+  /** Downloadable files of digital products (src/commerce/delivery, decision 0048). */
+  downloads: DownloadSettings;
+}
+
+export interface DownloadSettings {
+  /** Days a signed download link works from when it was made (mail, order page). */
+  linkDays: number;
+  /** The largest file staff or a vendor may upload for a digital variant, in bytes. */
+  maxBytes: number;
 }
 
 export interface RightsSettings {
@@ -111,7 +120,12 @@ export const settingDocs: SettingDoc[] = [
   { name: 'HOST', default: '127.0.0.1', description: 'Address the web server listens on.' },
   { name: 'PORT', default: '3000', description: 'Port the web server listens on (0 picks a free port).' },
   { name: 'PUBLIC_URL', default: 'http://localhost:PORT', description: 'The address customers use; links in mail and pages are built from it.' },
-  { name: 'DATA_DIR', default: './data', description: 'Where the embedded database, the keyring, the audit anchor (audit-head.json), the mail spool and the product pictures (media/) live.' },
+  {
+    name: 'DATA_DIR',
+    default: './data',
+    description:
+      'Where the embedded database, the keyring, the audit anchor (audit-head.json), the mail spool, the product pictures (media/) and the files of digital products (downloads/, sealed) live.',
+  },
   { name: 'DATABASE_URL', default: '(none: embedded PGlite)', description: 'postgres:// URL of a PostgreSQL server; unset means the embedded database under DATA_DIR.' },
   { name: 'LOG_LEVEL', default: 'info', description: 'fatal, error, warn, info, debug, trace or silent.' },
   { name: 'RUN_WORKER', default: 'true', description: 'Run the background worker inside the web process. Set false when running `npm run worker` separately.' },
@@ -210,6 +224,12 @@ export const settingDocs: SettingDoc[] = [
     default: '7',
     description: 'Days between replacements of the blind-index key (1–365): a database backup older than this can no longer confirm any email address, erased people included.',
   },
+  {
+    name: 'DOWNLOAD_LINK_DAYS',
+    default: '7',
+    description: 'Days a download link of a digital product works (1–90), from when it is mailed or the buyer opens the order page (each visit makes a fresh one).',
+  },
+  { name: 'DOWNLOAD_MAX_MB', default: '25', description: 'The largest downloadable file staff or a vendor may upload for a digital product, in megabytes (1–200).' },
   { name: 'SHUTDOWN_GRACE_MS', default: '10000', description: 'On SIGTERM, how long in-flight requests and jobs may take to finish.' },
 ];
 
@@ -427,5 +447,6 @@ export function loadConfig(processEnv: Env = process.env): Config {
       backupRetentionDays: int(env, 'BACKUP_RETENTION_DAYS', 30, 1, 3650),
       blindIndexRotationDays: int(env, 'BLIND_INDEX_ROTATION_DAYS', 7, 1, 365),
     },
+    downloads: { linkDays: int(env, 'DOWNLOAD_LINK_DAYS', 7, 1, 90), maxBytes: int(env, 'DOWNLOAD_MAX_MB', 25, 1, 200) * 1024 * 1024 },
   };
 }

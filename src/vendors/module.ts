@@ -6,6 +6,7 @@ import type { FastifyPluginAsync } from 'fastify';
 import type { Module } from '../platform/module.ts';
 import { vendorsHolder } from './holder.ts';
 import { vendorsMigrations } from './migrations.ts';
+import { alertVendorOutOfKeys, vendorOutOfKeysTemplate } from './out-of-keys.ts';
 import { vendorPortalRoutes } from './routes.ts';
 import { vendorStaffRoutes } from './staff-routes.ts';
 import { sendWebhook, WEBHOOK_JOB, webhookOnTransition } from './webhooks.ts';
@@ -21,6 +22,8 @@ export const vendorsModule: Module = {
   routes,
   personalData: vendorsHolder,
   jobs: { [WEBHOOK_JOB]: (payload, ctx) => sendWebhook(payload, ctx) },
-  // An order's transitions make the vendors' webhook events (decision 0045).
-  listeners: { orderTransition: [webhookOnTransition] },
+  mailTemplates: [vendorOutOfKeysTemplate],
+  // An order's transitions make the vendors' webhook events (decision 0045); a product of the
+  // vendor that ran out of licence keys mails its users (decision 0048).
+  listeners: { orderTransition: [webhookOnTransition], licenceKeysRanOut: [alertVendorOutOfKeys] },
 };

@@ -40,6 +40,7 @@ export function homePage(h: PortalHeader, o: { orders: number; variants: number 
 <li><a href="/vendor/stock">Stock</a>: ${o.variants} product variant${o.variants === 1 ? '' : 's'} on sale or in draft.</li>
 <li><a href="/vendor/sales">Sales</a>: units and revenue per product.</li>
 <li><a href="/vendor/licence-keys">Licence keys</a>: keys the shop hands out, one per licence sold.</li>
+<li><a href="/vendor/downloads">Downloads</a>: the file buyers of a digital product download.</li>
 <li><a href="/vendor/webhook">Webhook</a>: signed order events sent to your systems, and their deliveries.</li>
 <li><a href="/vendor/terms">Data-use terms</a>: what you may do with buyers' details.</li>
 </ul>`,
@@ -245,6 +246,8 @@ export interface KeyVariantRow {
   available: number;
   assigned: number;
   revoked: number;
+  /** Paid orders on hold for want of keys of this variant, and how many keys they lack. */
+  waiting: { orders: number; keys: number } | null;
 }
 
 /** The vendor's digital variants with their key counts, and the upload form (keys are never shown back). */
@@ -256,13 +259,19 @@ export function licenceKeysPage(h: PortalHeader, o: { variants: readonly KeyVari
     html`<h1>Licence keys of your products</h1>
 <p>The shop hands out one key per licence sold, once, by mail and on the buyer's order page. Keys are kept encrypted and are never shown here again; a refund revokes the keys of its order.</p>
 ${o.result ? html`<p class="notice" role="status">${o.result.added} key${o.result.added === 1 ? '' : 's'} added${o.result.duplicates ? html`; ${o.result.duplicates} already held (or repeated) and not added` : ''}.</p>` : ''}
+${o.variants
+  .filter((v) => v.waiting)
+  .map(
+    (v) =>
+      html`<p class="notice waiting-orders"><strong>${v.label}: ${v.waiting!.orders} paid ${v.waiting!.orders === 1 ? 'order waits' : 'orders wait'} for ${v.waiting!.keys} ${v.waiting!.keys === 1 ? 'key' : 'keys'}.</strong> Upload keys below: the ${v.waiting!.orders === 1 ? 'order receives its' : 'orders receive theirs'} at once, oldest first.</p>`,
+  )}
 ${
   o.variants.length === 0
     ? html`<p>You have no licence products on sale or in draft.</p>`
     : html`${table({
         caption: 'Keys per product',
-        columns: [{ label: 'Product' }, { label: 'Available' }, { label: 'Handed out' }, { label: 'Revoked' }],
-        rows: o.variants.map((v) => [v.label, String(v.available), String(v.assigned), String(v.revoked)]),
+        columns: [{ label: 'Product' }, { label: 'Available' }, { label: 'Handed out' }, { label: 'Revoked' }, { label: 'Orders waiting' }],
+        rows: o.variants.map((v) => [v.label, String(v.available), String(v.assigned), String(v.revoked), String(v.waiting?.orders ?? 0)]),
       })}
 <h2>Upload keys</h2>
 ${errorSummary(o.state, labels)}
@@ -271,6 +280,49 @@ ${form(
   html`${select(o.state, { name: 'variant', label: labels.variant, choices: o.variants.map((v) => ({ value: v.id, label: v.label })) })}
 ${textarea(o.state, { name: 'keys', label: labels.keys, rows: 8, maxlength: 262144, hint: 'Up to 5,000 keys at a time; blank lines are skipped, keys already held are counted and not added.' })}
 <p><button type="submit">Upload keys</button></p>`,
+)}`
+}`,
+  );
+}
+
+export interface FileVariantRow {
+  id: string;
+  label: string;
+  file: { name: string; size: number; uploadedAt: Date } | null;
+}
+
+const sizeText = (bytes: number) => (bytes >= 1024 * 1024 ? `${(bytes / 1024 / 1024).toFixed(1)} MB` : `${Math.max(1, Math.round(bytes / 1024))} KB`);
+
+/** The vendor's digital variants with their downloadable file, and the upload form. */
+export function downloadsPage(h: PortalHeader, o: { variants: readonly FileVariantRow[]; state: FormState; maxBytes: number; uploaded: boolean }): Page {
+  const labels = { variant: 'Product', file: 'File' };
+  const s = o.state;
+  const error = (name: string) => (s.errors?.[name] ? html`<span class="error" id="f-${name}-error">${s.errors[name]}</span>` : html``);
+  const described = (name: string) => html` aria-describedby="f-${name}-hint${s.errors?.[name] ? ` f-${name}-error` : ''}"${s.errors?.[name] ? html` aria-invalid="true"` : ''}`;
+  return portalPage(
+    'Downloads',
+    h,
+    html`<h1>Downloadable files of your products</h1>
+<p>Each paid unit of a product with a file may download it: the buyer gets a signed link by mail and on their order page, which works for a limited time; a refund revokes it. Files are stored encrypted.</p>
+${o.uploaded ? html`<p class="notice" role="status">The file is uploaded.</p>` : ''}
+${
+  o.variants.length === 0
+    ? html`<p>You have no digital products on sale or in draft.</p>`
+    : html`${table({
+        caption: 'Files per product',
+        columns: [{ label: 'Product' }, { label: 'File' }, { label: 'Size' }, { label: 'Uploaded' }],
+        rows: o.variants.map((v) => [v.label, v.file?.name ?? 'None', v.file ? sizeText(v.file.size) : '', v.file ? dateTime(v.file.uploadedAt) : '']),
+      })}
+<h2>Upload a file</h2>
+${errorSummary(s, labels)}
+${form(
+  { action: '/vendor/downloads', csrf: s.csrf, enctype: 'multipart/form-data' },
+  html`${select(s, { name: 'variant', label: labels.variant, choices: o.variants.map((v) => ({ value: v.id, label: v.label })) })}
+<p class="field${s.errors?.file ? ' field-error' : ''}"><label for="f-file">${labels.file}</label>
+<span class="hint" id="f-file-hint">At most ${Math.round(o.maxBytes / 1024 / 1024)} MB. It replaces the product's file: buyers' links then give the new one.</span>
+<input id="f-file" name="file" type="file" required${described('file')}>
+${error('file')}</p>
+<p><button type="submit">Upload the file</button></p>`,
 )}`
 }`,
   );

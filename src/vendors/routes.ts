@@ -15,8 +15,9 @@ import { sendPage } from '../web/page.ts';
 import { pageParam } from '../web/pagination.ts';
 import { BUYER_FIELDS, discloseBuyer } from './buyer.ts';
 import { csvRow } from './csv.ts';
-import { homePage, licenceKeysPage, orderPage, ordersPage, type PortalHeader, salesPage, stockPage, termsPage, webhookPage } from './pages.ts';
-import { keyCounts, uploadLicenceKeys } from '../commerce/delivery/index.ts';
+import { downloadsPage, homePage, licenceKeysPage, orderPage, ordersPage, type PortalHeader, salesPage, stockPage, termsPage, webhookPage } from './pages.ts';
+import { filesOfVariants, keyCounts, uploadDownloadFile, uploadLicenceKeys, waitingPerVariant } from '../commerce/delivery/index.ts';
+import type { UploadedFile } from '../web/upload.ts';
 import { acceptTerms, acceptanceOf, currentTerms, holdUnsuspended, portalStanding } from './store.ts';
 import { deliveryLog, removeWebhook, rotateSecret, SIGNATURE_TOLERANCE_SECONDS, setWebhook, webhookOf } from './webhooks.ts';
 
@@ -217,14 +218,14 @@ export async function vendorPortalRoutes(app: FastifyInstance): Promise<void> {
     return sendPage(request, reply, salesPage(v.header, { rows: await vendorSales(app.db, v.vendor.id) }));
   });
 
+  const variantLabel = (r: { product_name: string; variant_name: string | null; sku: string }) => `${r.product_name}${r.variant_name ? ` ${r.variant_name}` : ''} (${r.sku})`;
   // Licence keys of the vendor's own digital products (decision 0043): uploaded here, never shown back.
   const keyVariants = async (vendorId: string) => {
     const rows = (await vendorStock(app.db, vendorId)).filter((r) => r.kind === 'digital');
-    const counts = await keyCounts(
-      app.db,
-      rows.map((r) => r.id),
-    );
-    return rows.map((r) => ({ id: r.id, label: `${r.product_name}${r.variant_name ? ` ${r.variant_name}` : ''} (${r.sku})`, ...counts.get(r.id)! }));
+    const ids = rows.map((r) => r.id);
+    const counts = await keyCounts(app.db, ids);
+    const waiting = await waitingPerVariant(app.db, ids);
+    return rows.map((r) => ({ id: r.id, label: variantLabel(r), ...counts.get(r.id)!, waiting: waiting.get(r.id) ?? null }));
   };
 
   app.get<{ Querystring: { added?: number; duplicates?: number } }>('/vendor/licence-keys', { schema: { hide: true, querystring: keyResultQuery } }, async (request, reply) => {
@@ -254,6 +255,60 @@ export async function vendorPortalRoutes(app: FastifyInstance): Promise<void> {
       },
     );
   });
+
+  // The downloadable files of the vendor's own digital products (decision 0048).
+  const { maxBytes } = app.config.downloads;
+  const fileVariants = async (vendorId: string) => {
+    const rows = (await vendorStock(app.db, vendorId)).filter((r) => r.kind === 'digital');
+    const files = await filesOfVariants(
+      app.db,
+      rows.map((r) => r.id),
+    );
+    return rows.map((r) => ({ id: r.id, label: variantLabel(r), file: files.get(r.id) ?? null }));
+  };
+  app.get<{ Querystring: { uploaded?: string } }>(
+    '/vendor/downloads',
+    { schema: { hide: true, querystring: { type: 'object', additionalProperties: false, properties: { uploaded: { type: 'string', enum: ['1'] } } } } },
+    async (request, reply) => {
+      const v = await visit(request, reply);
+      if (!v) return reply;
+      return sendPage(request, reply, downloadsPage(v.header, { variants: await fileVariants(v.vendor.id), state: { csrf: v.header.csrf }, maxBytes, uploaded: request.query.uploaded === '1' }));
+    },
+  );
+  app.post<{ Body: { variant?: string; file?: UploadedFile } }>(
+    '/vendor/downloads',
+    {
+      config: { multipartOptions: { limits: { files: 1, fileSize: maxBytes } } },
+      schema: { hide: true, body: { type: 'object', additionalProperties: false, properties: { variant: { type: 'string', maxLength: 36 }, file: { type: 'object' } } } },
+      attachValidation: true,
+    },
+    async (request, reply) => {
+      const v = await visit(request, reply);
+      if (!v) return reply;
+      const variants = await fileVariants(v.vendor.id);
+      return handleForm(
+        request,
+        reply,
+        (extra) => ({ csrf: v.header.csrf, ...extra }),
+        ['variant'],
+        (state) => downloadsPage(v.header, { variants, state, maxBytes, uploaded: false }),
+        async () => {
+          const body = request.body ?? {};
+          const variantId = body.variant ?? '';
+          if (!variants.some((x) => x.id === variantId)) throw validationError('variant', 'is not one of your digital products');
+          const file = body.file;
+          if (!file || !Buffer.isBuffer(file.data) || file.data.length === 0) throw validationError('file', 'is required: choose the file buyers download');
+          await uploadDownloadFile(
+            app.privacy,
+            app.db,
+            { dataDir: app.config.dataDir, maxBytes },
+            { variantId, name: file.filename, data: file.data, truncated: file.truncated, by: actorTag(v.session.actor), vendorId: v.vendor.id },
+          );
+          return reply.redirect('/vendor/downloads?uploaded=1', 303);
+        },
+      );
+    },
+  );
 
   // The webhook (decision 0045): its address, the secret shown once when made or rotated, the delivery log.
   const showWebhook = async (request: FastifyRequest, reply: FastifyReply, v: Visit, extra: { secret?: string; state?: Partial<FormState> }, status = 200) => {

@@ -54,6 +54,7 @@ const vendorLinks: readonly NavLink[] = [
   { href: '/vendor/stock', label: 'Stock' },
   { href: '/vendor/sales', label: 'Sales' },
   { href: '/vendor/licence-keys', label: 'Licence keys' },
+  { href: '/vendor/downloads', label: 'Downloads' },
   { href: '/vendor/terms', label: 'Data-use terms' },
   { href: '/', label: 'Back to the shop' },
 ];

@@ -6,12 +6,14 @@ import type { MultipartFile } from '@fastify/multipart';
 export interface UploadedFile {
   data: Buffer;
   truncated: boolean;
+  /** The name the browser gave the file (untrusted: clean it before use). */
+  filename: string;
 }
 
 export async function readUpload(part: MultipartFile): Promise<void> {
   const chunks: Buffer[] = [];
   for await (const chunk of part.file) chunks.push(chunk as Buffer);
-  const value: UploadedFile = { data: Buffer.concat(chunks), truncated: part.file.truncated };
+  const value: UploadedFile = { data: Buffer.concat(chunks), truncated: part.file.truncated, filename: part.filename ?? '' };
   (part as unknown as { value: UploadedFile }).value = value;
 }
 

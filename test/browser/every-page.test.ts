@@ -38,6 +38,7 @@ const NOT_PAGES = [
   /^\/(healthz|readyz|brand\.css)$/,
   /^\/vendor\/orders\.csv$/,
   /^\/staff\/disclosures\/:id\/document$/,
+  /^\/downloads\//,
 ];
 
 /**

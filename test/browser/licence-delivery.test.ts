@@ -1,8 +1,9 @@
 // A buyer of a licence, in a real Chromium with JavaScript off: buys the licence as a guest, pays on
 // the sandbox processor's page, sees the key on the confirmation page, receives it by mail on a real
-// SMTP server, sets a password from the mailed link and finds the key on the order's page.
+// SMTP server, sets a password from the mailed link and finds the key on the order's page; the
+// product's downloadable file is linked beside the key.
 import assert from 'node:assert/strict';
-import { uploadLicenceKeys } from '../../src/commerce/delivery/index.ts';
+import { uploadDownloadFile, uploadLicenceKeys } from '../../src/commerce/delivery/index.ts';
 import { servedShop } from './served-shop.ts';
 import { testEachDatabase } from '../../src/platform/testing/databases.ts';
 import { TEST_CARD } from '../../src/sandbox-processor/testing.ts';
@@ -15,6 +16,8 @@ testEachDatabase(
   async (database, t) => {
     const { app, sink, sandbox, origin, shop, browser } = await servedShop(database, t);
     await uploadLicenceKeys(app.privacy, database.db, { variantId: shop.vpn, text: `${KEY}\n`, by: 'system:test' });
+    const settings = { dataDir: app.config.dataDir, maxBytes: app.config.downloads.maxBytes };
+    await uploadDownloadFile(app.privacy, database.db, settings, { variantId: shop.vpn, name: 'vpn-setup.zip', data: Buffer.from('installer'), truncated: false, by: 'system:test' });
 
     const context = await browser.newContext({ javaScriptEnabled: false });
     const page = await context.newPage();
@@ -47,6 +50,8 @@ testEachDatabase(
     const number = (await page.locator('#order-number').textContent())!;
     assert.equal(await page.getByRole('heading', { name: 'Your licence keys' }).count(), 1);
     assert.equal(await page.locator('code.licence-key').textContent(), KEY);
+    // The download beside the key: a signed link made for this visit (the HTTP tests fetch it).
+    assert.match((await page.getByRole('link', { name: 'Download' }).getAttribute('href')) ?? '', /^\/downloads\/[0-9a-f-]{36}\?expires=\d+&sig=/);
     assert.deepEqual(await problemsAt(page, [1280, 390]), []);
 
     const keysMail = await sink.waitForMail((m) => m.to.includes('alan.turing@example.com') && m.subject.includes('licence keys'), 30_000);

@@ -243,7 +243,7 @@ export async function checkoutRoutes(app: FastifyInstance, deps: CheckoutDeps): 
     if (!attempt || !order || !theirs) throw new AppError('NOT_FOUND', 'This order was not found.');
     if (order.status === 'pending_payment') return sendPage(request, reply, paymentPendingPage({ number: order.number, status: 'open', paymentUrl: attempt.payment_url }));
     const signedIn = customer !== null;
-    const sections = await orderSections(app.wiring.listeners, app.db, order, { reader: 'buyer', kernel: app.privacy });
+    const sections = await orderSections(app.wiring.listeners, app.db, order, { reader: 'buyer', kernel: app.privacy, config: app.config });
     return sendPage(
       request,
       reply,

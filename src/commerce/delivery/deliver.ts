@@ -3,7 +3,10 @@
 // - paid: every unit of a digital line that has no key yet claims one; when all have theirs the
 //   buyer is mailed the keys (once per order), else the order goes on hold (`awaiting_licence_keys`),
 //   waits in `delivery_waiting`, and the owners are told the product ran out;
-// - refunded or cancelled: the order's keys are revoked;
+// - paid, too: every unit of a digital line whose variant has a file is granted a download, and
+//   the buyer is mailed signed links (once per order; decision 0048);
+// - refunded or cancelled: what the buyer gave back is revoked: everything for a cancellation or
+//   a refund of the whole total, the units named for a partial refund (decision 0048);
 // - the release job (keys were uploaded) fills waiting orders, oldest first, and moves each that
 //   is complete back to paid, which mails its keys through the same listener.
 import { sql } from 'kysely';
@@ -13,8 +16,11 @@ import type { Db } from '../../platform/db/database.ts';
 import type { Logger } from '../../platform/logger.ts';
 import { systemActor } from '../../privacy/index.ts';
 import { getOrder, linesOf, transitionOrder, type OrdersDeps, type TransitionEvent } from '../orders/index.ts';
+import { downloadPath, downloadsOfOrder, grantDownloads, linkExpiry, revokeReturned } from './downloads.ts';
+import { filesOfVariants } from './files.ts';
 import { assignedPerLine, claimKeys, deliveryDb, keyedVariants, keysOfOrder } from './keys.ts';
-import { keysTemplate, outOfKeysTemplate } from './mail.ts';
+import { downloadsTemplate, keysTemplate, outOfKeysTemplate } from './mail.ts';
+import type { KeysRanOut } from './ran-out.ts';
 
 /** The system actor of the delivery steps (declared in datamap/jobs.yml). */
 export const DELIVERY_JOB = 'delivery';
@@ -24,12 +30,46 @@ const ALERT_WINDOW_MS = 60 * 60_000;
 /** How much of the keys the mail carries; the rest are on the order's page. */
 const MAX_KEYS_JSON = 3000;
 
+/** How long a link works when the settings are not at hand (DOWNLOAD_LINK_DAYS' default). */
+const DEFAULT_LINK_DAYS = 7;
+
 interface Short {
   variantId: string;
   productId: string;
+  vendorId: string;
   name: string;
   sku: string;
   missing: number;
+}
+
+/** The order waits no more (filled, cancelled, refunded, or moved on by staff). */
+async function stopWaiting(db: Db, orderId: string): Promise<void> {
+  await deliveryDb(db).deleteFrom('delivery_waiting').where('order_id', '=', orderId).execute();
+  await deliveryDb(db).deleteFrom('delivery_waiting_variants').where('order_id', '=', orderId).execute();
+}
+
+/** What a waiting order still lacks, per variant (replacing what was recorded). */
+async function recordShort(db: Db, orderId: string, short: readonly Short[]): Promise<void> {
+  await deliveryDb(db).deleteFrom('delivery_waiting_variants').where('order_id', '=', orderId).execute();
+  const missing = new Map<string, number>();
+  for (const s of short) missing.set(s.variantId, (missing.get(s.variantId) ?? 0) + s.missing);
+  if (missing.size > 0)
+    await deliveryDb(db)
+      .insertInto('delivery_waiting_variants')
+      .values([...missing].map(([variant_id, n]) => ({ order_id: orderId, variant_id, missing: n })))
+      .execute();
+}
+
+/** How many orders wait for keys of each of these variants, and how many keys they lack. */
+export async function waitingPerVariant(db: Db, variantIds: readonly string[]): Promise<Map<string, { orders: number; keys: number }>> {
+  if (variantIds.length === 0) return new Map();
+  const rows = await deliveryDb(db)
+    .selectFrom('delivery_waiting_variants')
+    .select(['variant_id', (eb) => eb.fn.countAll<string>().as('orders'), (eb) => eb.fn.sum<string>('missing').as('keys')])
+    .where('variant_id', 'in', [...new Set(variantIds)])
+    .groupBy('variant_id')
+    .execute();
+  return new Map(rows.map((r) => [r.variant_id, { orders: Number(r.orders), keys: Number(r.keys) }]));
 }
 
 /** One delivery of an order at a time (the payment's transition, the release job, staff). */
@@ -56,7 +96,7 @@ export async function fillOrder(db: Db, orderId: string, now: Date): Promise<{ d
   for (const line of lines) {
     const need = line.quantity - (have.get(line.position) ?? 0);
     const claimed = await claimKeys(db, { variantId: line.variant_id, orderId, linePosition: line.position, count: need, at: now });
-    if (claimed < need) short.push({ variantId: line.variant_id, productId: line.product_id, name: line.name, sku: line.sku, missing: need - claimed });
+    if (claimed < need) short.push({ variantId: line.variant_id, productId: line.product_id, vendorId: line.vendor_id, name: line.name, sku: line.sku, missing: need - claimed });
   }
   return { digital: true, short };
 }
@@ -84,6 +124,37 @@ async function mailKeys(deps: OrdersDeps, db: Db, order: { id: string; number: s
   );
 }
 
+/** Mails the buyer one signed link per downloadable line (once per order; the links are a sealed parameter). */
+async function mailDownloads(deps: OrdersDeps, db: Db, order: { id: string; number: string; customer_subject: string | null }): Promise<void> {
+  if (order.customer_subject === null) return;
+  const days = deps.config?.downloads.linkDays ?? DEFAULT_LINK_DAYS;
+  const lines = new Map((await linesOf(db, order.id)).map((l) => [l.position, l.name]));
+  const valid = (await downloadsOfOrder(db, order.id)).filter((d) => d.state === 'valid');
+  const files = await filesOfVariants(
+    db,
+    valid.map((d) => d.variantId),
+  );
+  const expires = linkExpiry(deps.now(), days);
+  const perLine = new Map<number, { name: string; url: string }>();
+  for (const d of valid) {
+    if (perLine.has(d.linePosition)) continue;
+    const file = files.get(d.variantId);
+    perLine.set(d.linePosition, { name: `${lines.get(d.linePosition) ?? ''}${file ? ` (${file.name})` : ''}`, url: new URL(downloadPath(deps.kernel, d.id, expires), deps.publicUrl).toString() });
+  }
+  if (perLine.size === 0) return;
+  await queueMail(
+    db,
+    {
+      subject: order.customer_subject,
+      purpose: 'fulfillment',
+      template: downloadsTemplate,
+      params: { number: order.number, orderUrl: new URL(`/account/orders/${order.number}`, deps.publicUrl).toString(), links: JSON.stringify([...perLine.values()]), days },
+      idempotencyKey: `delivery.downloads:${order.id}`,
+    },
+    { kernel: deps.kernel },
+  );
+}
+
 async function alertOwners(deps: OrdersDeps, db: Db, short: Short[], now: Date): Promise<void> {
   const owners = await activeStaffOf(db, ['owner']);
   const bucket = Math.floor(now.getTime() / ALERT_WINDOW_MS);
@@ -98,6 +169,11 @@ async function alertOwners(deps: OrdersDeps, db: Db, short: Short[], now: Date):
       });
     }
   }
+  // The vendor's side (the vendors module declares it: delivery does not depend on vendors).
+  for (const s of short) {
+    const event: KeysRanOut = { variantId: s.variantId, productId: s.productId, vendorId: s.vendorId, product: s.name, sku: s.sku, at: now };
+    for (const listener of deps.listeners.licenceKeysRanOut ?? []) await listener(db, event, { publicUrl: deps.publicUrl });
+  }
 }
 
 /** The orders module's transition listener (declared by the delivery module). */
@@ -105,15 +181,17 @@ export async function deliverOnTransition(db: Db, event: TransitionEvent, deps: 
   const now = deps.now();
   if (event.to === 'refunded' || event.to === 'cancelled') {
     await lockDelivery(db, event.order.id);
-    await deliveryDb(db).updateTable('delivery_keys').set({ state: 'revoked', revoked_at: now }).where('order_id', '=', event.order.id).where('state', '=', 'assigned').execute();
-    await deliveryDb(db).deleteFrom('delivery_waiting').where('order_id', '=', event.order.id).execute();
+    await revokeReturned(db, event.order.id, event.returned ?? 'all', now);
+    await stopWaiting(db, event.order.id);
     return;
   }
   if (event.to !== 'paid') return;
+  await lockDelivery(db, event.order.id);
+  if ((await grantDownloads(db, event.order.id, now)) > 0) await mailDownloads(deps, db, event.order);
   const { digital, short } = await fillOrder(db, event.order.id, now);
   if (!digital) return;
   if (short.length === 0) {
-    await deliveryDb(db).deleteFrom('delivery_waiting').where('order_id', '=', event.order.id).execute();
+    await stopWaiting(db, event.order.id);
     await mailKeys(deps, db, event.order);
     return;
   }
@@ -122,6 +200,7 @@ export async function deliverOnTransition(db: Db, event: TransitionEvent, deps: 
     .values({ order_id: event.order.id, since: now })
     .onConflict((oc) => oc.column('order_id').doNothing())
     .execute();
+  await recordShort(db, event.order.id, short);
   await transitionOrder(deps, db, { orderId: event.order.id, to: 'on_hold', reason: WAITING_REASON, actor: systemActor(DELIVERY_JOB) });
   await alertOwners(deps, db, short, now);
 }
@@ -142,11 +221,14 @@ export async function releaseWaiting(deps: OrdersDeps, db: Db, log?: Logger): Pr
       if (!row) return false;
       // Staff moved it on (cancelled it, or released it themselves, which filled it): nothing waits.
       if (order?.status !== 'on_hold' || order.held_from !== 'paid') {
-        await deliveryDb(trx).deleteFrom('delivery_waiting').where('order_id', '=', order_id).execute();
+        await stopWaiting(trx, order_id);
         return false;
       }
       const { short } = await fillOrder(trx, order_id, deps.now());
-      if (short.length > 0) return false;
+      if (short.length > 0) {
+        await recordShort(trx, order_id, short);
+        return false;
+      }
       await transitionOrder(deps, trx, { orderId: order_id, to: 'paid', actor: systemActor(DELIVERY_JOB) });
       return true;
     });

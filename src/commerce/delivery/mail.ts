@@ -39,3 +39,28 @@ export const outOfKeysTemplate: MailTemplate = paragraphTemplate(
   ],
   'Out of licence keys',
 );
+
+export const DOWNLOADS_TEMPLATE = 'delivery.downloads';
+
+/** The links as the mail lists them: `name: link` per line, parsed back from the sealed parameter. */
+function linkLines(value: unknown): string[] {
+  try {
+    const parsed = JSON.parse(String(value ?? '[]')) as { name: string; url: string }[];
+    return Array.isArray(parsed) ? parsed.map((l) => `${l.name}: ${l.url}`) : [];
+  } catch {
+    return [];
+  }
+}
+
+export const downloadsTemplate: MailTemplate = paragraphTemplate(
+  DOWNLOADS_TEMPLATE,
+  ['number', 'orderUrl', 'links', 'days'],
+  (i) => `Your downloads for order ${param(i, 'number')} at ${i.shop.name}`,
+  (i) => [
+    `Your order ${param(i, 'number')} is ready to download. Each link works for ${param(i, 'days')} days; your order's page always has a fresh one.`,
+    linkLines(i.params.links).join('\n'),
+    `Your order's page: ${param(i, 'orderUrl')}`,
+  ],
+  'Download links for an order',
+  ['links'],
+);

@@ -33,4 +33,39 @@ export const deliveryMigrations: Migration[] = [
         `,
       ),
   },
+  {
+    id: 'delivery/0002_downloads',
+    up: (db) =>
+      runSql(
+        db,
+        `
+        create table delivery_files (
+          id uuid primary key,
+          variant_id uuid not null unique,
+          name text not null check (length(name) between 1 and 200),
+          size_bytes integer not null check (size_bytes > 0),
+          uploaded_by text not null check (length(uploaded_by) between 1 and 100),
+          uploaded_at timestamptz not null default now()
+        );
+        create table delivery_downloads (
+          id uuid primary key,
+          order_id uuid not null,
+          line_position integer not null,
+          variant_id uuid not null,
+          state text not null default 'valid' check (state in ('valid', 'revoked')),
+          granted_at timestamptz not null default now(),
+          revoked_at timestamptz,
+          check ((state = 'revoked') = (revoked_at is not null))
+        );
+        create index delivery_downloads_order on delivery_downloads (order_id, line_position);
+        create table delivery_waiting_variants (
+          order_id uuid not null,
+          variant_id uuid not null,
+          missing integer not null check (missing > 0),
+          primary key (order_id, variant_id)
+        );
+        create index delivery_waiting_variants_variant on delivery_waiting_variants (variant_id);
+        `,
+      ),
+  },
 ];

@@ -80,6 +80,7 @@ ${fieldError(s, 'file')}</p>
 <p><button type="submit">Add keys</button></p>
 `,
 )}
+<p><a href="/staff/catalogue/products/${o.productId}/download">Downloadable file of this product</a>: a file buyers download with a signed link instead of, or besides, a key.</p>
 </section>`,
   };
 }
@@ -136,4 +137,106 @@ ${table({
   empty: 'No key has been handed out yet.',
 })}
 </section>`;
+}
+
+/** One line of an order's downloads: its units that may download and those revoked; the buyer's fresh link. */
+export interface DownloadLine {
+  item: string;
+  file: { name: string; size: number } | null;
+  valid: number;
+  revoked: number;
+  href: string | null;
+}
+
+const whenFormat = new Intl.DateTimeFormat('en-GB', { dateStyle: 'medium', timeStyle: 'short', timeZone: 'UTC' });
+const sizeOf = (bytes: number) => (bytes >= 1024 * 1024 ? `${(bytes / 1024 / 1024).toFixed(1)} MB` : `${Math.max(1, Math.round(bytes / 1024))} KB`);
+
+/** The buyer's downloads on their order page: a link made for this visit, working until `expires`. */
+export function buyerDownloadsSection(o: { lines: readonly DownloadLine[]; expires: Date }): SafeHtml {
+  return html`<section class="downloads"><h2>Your downloads</h2>
+<p>Each link works until ${whenFormat.format(o.expires)} UTC; this page makes a fresh one every time you open it.</p>
+${table({
+  caption: 'Your downloads',
+  hideCaption: true,
+  columns: [{ label: 'Item' }, { label: 'File' }, { label: 'Download' }],
+  rows: o.lines.map((l) => [
+    l.item,
+    l.file ? `${l.file.name} (${sizeOf(l.file.size)})` : '',
+    l.href ? html`<a class="download-link" href="${l.href}" download>Download${l.valid > 1 ? ` (${l.valid} licences)` : ''}</a>` : html`<span>No longer available (refunded or cancelled)</span>`,
+  ]),
+})}
+</section>`;
+}
+
+/** An order's downloads as staff see them: units that may download and units revoked, never a link. */
+export function staffDownloadsSection(o: { lines: readonly DownloadLine[] }): SafeHtml {
+  return html`<section class="downloads"><h2>Downloads</h2>
+${table({
+  caption: 'Downloads granted for this order',
+  hideCaption: true,
+  columns: [{ label: 'Item' }, { label: 'File' }, { label: 'May download', numeric: true }, { label: 'Revoked', numeric: true }],
+  rows: o.lines.map((l) => [l.item, l.file?.name ?? '', String(l.valid), String(l.revoked)]),
+})}
+</section>`;
+}
+
+export interface FilePageVariant {
+  id: string;
+  sku: string;
+  name: string;
+  file: { name: string; size: number; uploadedAt: Date } | null;
+}
+
+const fileLabels = { variant: 'Variant', file: 'File' };
+
+/** The upload form of a digital variant's file, shared by the staff console and the vendor portal. */
+export function fileUploadForm(o: { action: string; variants: readonly FilePageVariant[]; state: FormState; maxBytes: number; label: (v: FilePageVariant) => string }): SafeHtml {
+  const s = o.state;
+  const only = o.variants.length === 1 ? o.variants[0] : undefined;
+  const chosen = s.values?.variant ?? '';
+  return html`${errorSummary(s, fileLabels)}
+${form(
+  { action: o.action, csrf: s.csrf, enctype: 'multipart/form-data', className: 'account-form', ...(only ? { hidden: { variant: only.id } } : {}) },
+  html`
+${
+  only
+    ? ''
+    : html`<p class="field${s.errors?.variant ? ' field-error' : ''}"><label for="f-variant">${fileLabels.variant}</label>
+<span class="hint" id="f-variant-hint">The variant buyers download the file with.</span>
+<select id="f-variant" name="variant" required${described(s, 'variant')}>${o.variants.map((v) => html`<option value="${v.id}"${v.id === chosen ? html` selected` : ''}>${o.label(v)}</option>`)}</select>
+${fieldError(s, 'variant')}</p>`
+}
+<p class="field${s.errors?.file ? ' field-error' : ''}"><label for="f-file">${fileLabels.file}</label>
+<span class="hint" id="f-file-hint">At most ${Math.round(o.maxBytes / 1024 / 1024)} MB. It replaces the variant's file: buyers' links then give the new one.</span>
+<input id="f-file" name="file" type="file" required${described(s, 'file')}>
+${fieldError(s, 'file')}</p>
+<p><button type="submit">Upload the file</button></p>
+`,
+)}`;
+}
+
+/** The files of the variants, as a table. */
+export function variantFilesTable(variants: readonly FilePageVariant[], label: (v: FilePageVariant) => SafeHtml | string): SafeHtml {
+  return table({
+    caption: 'Downloadable file per variant',
+    columns: [{ label: 'Variant' }, { label: 'File' }, { label: 'Size', numeric: true }, { label: 'Uploaded' }],
+    rows: variants.map((v) => [label(v), v.file?.name ?? 'None', v.file ? sizeOf(v.file.size) : '', v.file ? `${whenFormat.format(v.file.uploadedAt)} UTC` : '']),
+  });
+}
+
+/** The owner's page of a digital product's downloadable files. */
+export function productFilesPage(o: { productId: string; productName: string; variants: readonly FilePageVariant[]; state: FormState; maxBytes: number; uploaded?: boolean }): Page {
+  return {
+    audience: 'staff',
+    title: `Downloadable file of ${o.productName}`,
+    body: html`<section class="console"><p class="breadcrumbs"><a href="/staff">Staff console</a> › <a href="/staff/catalogue">Catalogue</a> › <a href="/staff/catalogue/licence-keys">Licence keys</a> › <a href="/staff/catalogue/products/${o.productId}">${o.productName}</a></p>
+<h1>Downloadable file of ${o.productName}</h1>
+${o.uploaded ? html`<div class="notice" role="status"><p>The file is uploaded.</p></div>` : ''}
+<p>Each paid unit of a variant with a file may download it: the buyer gets a signed link by mail and on their order page, which works for a limited time. A refund or cancellation revokes it. Files are stored encrypted.</p>
+${variantFilesTable(o.variants, (v) => html`${v.name} <span class="hint">${v.sku}</span>`)}
+<h2>Upload a file</h2>
+${fileUploadForm({ action: `/staff/catalogue/products/${o.productId}/download`, variants: o.variants, state: o.state, maxBytes: o.maxBytes, label: (v) => `${v.name} (${v.sku})` })}
+<p><a href="/staff/catalogue/products/${o.productId}/licence-keys">Licence keys of this product</a></p>
+</section>`,
+  };
 }

@@ -1,5 +1,6 @@
 // The delivery module's routes: the owner's licence-key page of a digital product in the staff
-// catalogue console (a multipart form: a textarea or a text file, one key per line).
+// catalogue console (a multipart form: a textarea or a text file, one key per line), its
+// downloadable-file page, and the buyer's download behind a signed, expiring link.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { notFound, validationError } from '../../platform/errors.ts';
 import { handleForm } from '../../web/form-handling.ts';
@@ -8,8 +9,10 @@ import { sendPage } from '../../web/page.ts';
 import type { UploadedFile } from '../../web/upload.ts';
 import { actorTag } from '../../privacy/index.ts';
 import { getProductById, listProducts } from '../catalogue/index.ts';
+import { checkLink } from './downloads.ts';
+import { filesOfVariants, readFileBytes, uploadDownloadFile } from './files.ts';
 import { deliveryDb, keyCounts, uploadLicenceKeys } from './keys.ts';
-import { licenceKeysPage, licenceProductsPage } from './pages.ts';
+import { licenceKeysPage, licenceProductsPage, productFilesPage } from './pages.ts';
 
 const MAX_FILE_BYTES = 1024 * 1024;
 const PRODUCTS_LISTED = 200;
@@ -112,6 +115,87 @@ export async function deliveryRoutes(app: FastifyInstance): Promise<void> {
           return reply.redirect(`/staff/catalogue/products/${productId}/licence-keys?added=${result.added}&duplicates=${result.duplicates}`, 303);
         },
       );
+    },
+  );
+
+  // ---- Downloadable files (decision 0048).
+  const { maxBytes } = app.config.downloads;
+  const loadFiles = async (productId: string) => {
+    const product = await getProductById(app.db, productId);
+    if (product?.kind !== 'digital') throw notFound('This digital product');
+    const files = await filesOfVariants(
+      app.db,
+      product.variants.map((v) => v.id),
+    );
+    return { productId, productName: product.name, maxBytes, variants: product.variants.map((v) => ({ id: v.id, sku: v.sku, name: v.name, file: files.get(v.id) ?? null })) };
+  };
+  app.get<{ Params: { id: string }; Querystring: { uploaded?: string } }>(
+    '/staff/catalogue/products/:id/download',
+    { schema: { hide: true, params: productParams, querystring: { type: 'object', properties: { uploaded: { type: 'string', enum: ['1'] } } } } },
+    async (request, reply) => {
+      if (!(await gate(request, reply))) return reply;
+      return sendPage(request, reply, productFilesPage({ ...(await loadFiles(request.params.id)), state: formState(request, reply), uploaded: request.query.uploaded === '1' }));
+    },
+  );
+  app.post<{ Params: { id: string }; Body: { variant?: string; file?: UploadedFile } }>(
+    '/staff/catalogue/products/:id/download',
+    {
+      config: { multipartOptions: { limits: { files: 1, fileSize: maxBytes } } },
+      attachValidation: true,
+      schema: { hide: true, params: productParams, body: { type: 'object', additionalProperties: false, properties: { variant: { type: 'string', maxLength: 36 }, file: { type: 'object' } } } },
+    },
+    async (request, reply) => {
+      const session = await gate(request, reply);
+      if (!session) return reply;
+      const productId = request.params.id;
+      const current = await loadFiles(productId);
+      return handleForm(
+        request,
+        reply,
+        (extra) => formState(request, reply, extra),
+        ['variant'],
+        (state) => productFilesPage({ ...current, state }),
+        async () => {
+          const body = request.body ?? {};
+          const variantId = body.variant ?? '';
+          if (!current.variants.some((v) => v.id === variantId)) throw validationError('variant', 'is not a variant of this product');
+          const file = body.file;
+          if (!file || !Buffer.isBuffer(file.data) || file.data.length === 0) throw validationError('file', 'is required: choose the file buyers download');
+          await uploadDownloadFile(
+            app.privacy,
+            app.db,
+            { dataDir: app.config.dataDir, maxBytes },
+            { variantId, name: file.filename, data: file.data, truncated: file.truncated, by: actorTag(session.actor) },
+          );
+          return reply.redirect(`/staff/catalogue/products/${productId}/download?uploaded=1`, 303);
+        },
+      );
+    },
+  );
+
+  // The buyer's download: the link is the credential (mailed, or made on their order page), so no
+  // sign-in is asked; it names a download id and an expiry, signed, and nothing about the buyer.
+  app.get<{ Params: { id: string }; Querystring: { expires?: string; sig?: string } }>(
+    '/downloads/:id',
+    {
+      schema: {
+        hide: true,
+        params: { type: 'object', required: ['id'], properties: { id: { type: 'string', maxLength: 36 } } },
+        querystring: { type: 'object', properties: { expires: { type: 'string', maxLength: 12 }, sig: { type: 'string', maxLength: 64 } } },
+      },
+    },
+    async (request, reply) => {
+      const { variantId } = await checkLink(app.privacy, app.db, { id: request.params.id, expires: request.query.expires ?? '', sig: request.query.sig ?? '' }, new Date());
+      const file = (await filesOfVariants(app.db, [variantId])).get(variantId);
+      const data = file ? await readFileBytes(app.privacy, app.config.dataDir, file.id) : null;
+      if (!file || !data) throw notFound('This download’s file');
+      const ascii = file.name.replace(/[^\x20-\x7e]|[\\%]/g, '_');
+      return reply
+        .header('content-type', 'application/octet-stream')
+        .header('content-disposition', `attachment; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(file.name)}`)
+        .header('cache-control', 'private, no-store')
+        .header('content-length', String(data.length))
+        .send(data);
     },
   );
 }

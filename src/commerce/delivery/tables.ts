@@ -33,7 +33,42 @@ export interface WaitingTable {
   since: Timestamp;
 }
 
+/** The downloadable file of a digital variant (one a variant; a new upload replaces it). Its bytes are sealed under DATA_DIR/downloads/<id>. */
+export interface FileTable {
+  id: string;
+  variant_id: string;
+  /** The file's name as the buyer saves it (the uploaded name, cleaned). */
+  name: string;
+  size_bytes: number;
+  /** Who uploaded it: `staff:<id>`, `vendor:<id>`. */
+  uploaded_by: string;
+  uploaded_at: Timestamp;
+}
+
+/** What a waiting order still lacks, per variant: for the vendor portal's and the console's counts. */
+export interface WaitingVariantTable {
+  order_id: string;
+  variant_id: string;
+  missing: number;
+}
+
+export type DownloadState = 'valid' | 'revoked';
+
+/** One paid unit's right to download its variant's file; revoked by a refund or cancellation. */
+export interface DownloadTable {
+  id: string;
+  order_id: string;
+  line_position: number;
+  variant_id: string;
+  state: Generated<DownloadState>;
+  granted_at: Timestamp;
+  revoked_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+}
+
 export interface DeliveryTables {
   delivery_keys: KeyTable;
   delivery_waiting: WaitingTable;
+  delivery_files: FileTable;
+  delivery_downloads: DownloadTable;
+  delivery_waiting_variants: WaitingVariantTable;
 }

@@ -9,6 +9,7 @@ export {
   type OrdersDashboard,
   WAITING_STATUSES,
   type OrdersDeps,
+  type RefundUnit,
   type TransitionEvent,
   type TransitionListener,
   createOrder,

@@ -14,7 +14,7 @@ import { readOrderPersonal, staffOrderPurpose, type OrderPersonal } from './read
 import { errorResponses, listQuery, listResponse, myOrdersResponse, numberParams, orderResponse, personalQuery, personalResponse, transitionBody, transitionForm } from './schemas.ts';
 import { isOrderStatus, isPaid, nextStatuses, type OrderStatus } from './states.ts';
 import type { Order } from './tables.ts';
-import { checkStep, transitionOrder, type TransitionRequest } from './transitions.ts';
+import { checkStep, type RefundUnit, transitionOrder, type TransitionRequest } from './transitions.ts';
 import { orderSections } from './sections.ts';
 import { toAppError } from '../../web/error-handler.ts';
 import { validationProblem } from '../../web/form-handling.ts';
@@ -51,6 +51,23 @@ interface StepBody {
   /** The console's refund amount, in the currency's major units ("12.50"). */
   amount?: string;
   confirm?: string;
+  /** The API's units given back with a refund. */
+  units?: { line: number; quantity: number }[];
+  /** The console's units given back with a refund, one field per line: `units.<position>`. */
+  [unitsField: `units.${number}`]: string | undefined;
+}
+
+/** The console's `units.<position>` fields as units given back (0 or blank: none of that line). */
+function consoleUnits(body: StepBody): RefundUnit[] {
+  const units: RefundUnit[] = [];
+  for (const [name, value] of Object.entries(body)) {
+    if (!name.startsWith('units.') || typeof value !== 'string') continue;
+    const typed = value.trim();
+    if (typed === '' || typed === '0') continue;
+    if (!/^[0-9]{1,7}$/.test(typed)) throw validationError(name, 'must be a whole number of units');
+    units.push({ line: Number(name.slice('units.'.length)), quantity: Number(typed) });
+  }
+  return units.sort((a, b) => a.line - b.line);
 }
 
 function stepRequest(order: Order, body: StepBody, actor: Actor): TransitionRequest {
@@ -70,6 +87,7 @@ function stepRequest(order: Order, body: StepBody, actor: Actor): TransitionRequ
     if (!Number.isSafeInteger(n)) throw new AppError('VALIDATION_FAILED', 'amount_minor: must be a whole number', [{ field: 'amount_minor', message: 'must be a whole number of minor units' }]);
     request.amountMinor = n;
   }
+  if (Array.isArray(body.units) && body.units.length > 0) request.units = body.units;
   return request;
 }
 
@@ -121,7 +139,7 @@ export const ordersRoutes: FastifyPluginAsync = async (app) => {
     const [lines, history] = [await linesOf(app.db, order.id), await historyOf(app.db, order.id)];
     const personal = await personalOrNull(app, order, session.actor);
     const recipients = await recipientsOf(order, subject, session.actor, 'order-status');
-    const sections = await orderSections(app.wiring.listeners, app.db, order, { reader: 'buyer', kernel: app.privacy });
+    const sections = await orderSections(app.wiring.listeners, app.db, order, { reader: 'buyer', kernel: app.privacy, config: app.config });
     return sendPage(request, reply, myOrderPage({ map: app.privacy.map, order, lines, history, personal, recipients, sections }));
   });
 
@@ -172,7 +190,7 @@ export const ordersRoutes: FastifyPluginAsync = async (app) => {
     const staffIds = history.flatMap((h) => (h.actor_ref.startsWith('staff:') ? [h.actor_ref.slice('staff:'.length)] : []));
     const byId = await accounts.staffLabels(app.db, staffIds, actor);
     const actorLabels = new Map([...byId].map(([id, label]) => [`staff:${id}`, label]));
-    const sections = await orderSections(app.wiring.listeners, app.db, order, { reader: 'staff', kernel: app.privacy });
+    const sections = await orderSections(app.wiring.listeners, app.db, order, { reader: 'staff', kernel: app.privacy, config: app.config });
     return sendPage(request, reply, staffOrderPage({ order, lines, history, personal, next, actorLabels, csrf: accounts.formToken(request, reply), sections, ...extra }), status);
   };
 
@@ -228,19 +246,34 @@ export const ordersRoutes: FastifyPluginAsync = async (app) => {
           const typed = (body.amount ?? '').trim();
           step.amountMinor = typed === '' ? open : parseMajor('amount', typed, order.currency);
           if (step.amountMinor <= 0 || step.amountMinor > open) throw validationError('amount', `must be more than 0 and at most ${majorUnits(open, order.currency)}`);
+          const units = consoleUnits(body);
+          if (units.length > 0) step.units = units;
           if (!isConfirmed(body)) {
             // The refund is stated in the currency before any money moves (decision 0035's confirm step).
             const amount = majorUnits(step.amountMinor, order.currency);
+            const lines = new Map((await linesOf(app.db, order.id)).map((l) => [l.position, l.name]));
+            const whole = step.amountMinor >= open && order.refunded_minor + step.amountMinor >= order.total_minor;
+            const named = units.map((u) => `${u.quantity} × ${lines.get(u.line) ?? `line ${u.line}`}`).join(', ');
+            const taken = whole
+              ? ' Every unit is taken back: its licence keys and downloads stop working.'
+              : units.length > 0
+                ? ` Units given back: ${named}; their licence keys and downloads stop working.`
+                : ' No unit is named as given back: the buyer keeps every licence key and download.';
             return sendPage(
               request,
               reply,
               confirmDialog({
                 audience: 'staff',
                 title: `Refund ${amount} on order ${order.number}?`,
-                consequence: `${amount} goes back to the buyer through the payment processor, and the order becomes refunded: it cannot change any more, and the buyer is mailed. This cannot be undone.`,
+                consequence: `${amount} goes back to the buyer through the payment processor, and the order becomes refunded: it cannot change any more, and the buyer is mailed.${taken} This cannot be undone.`,
                 action: `/staff/orders/${order.number}/transition`,
                 csrf: accounts.formToken(request, reply),
-                fields: { to: 'refunded', reason: body.reason ?? '', amount: majorAmount(step.amountMinor, order.currency) },
+                fields: {
+                  to: 'refunded',
+                  reason: body.reason ?? '',
+                  amount: majorAmount(step.amountMinor, order.currency),
+                  ...Object.fromEntries(units.map((u) => [`units.${u.line}`, String(u.quantity)])),
+                },
                 confirmLabel: `Refund ${amount}`,
                 cancelHref: `/staff/orders/${order.number}`,
                 cancelLabel: 'Keep the order as it is',

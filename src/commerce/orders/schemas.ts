@@ -130,6 +130,18 @@ export const transitionBody = {
     carrier: { type: 'string', maxLength: 60 },
     tracking: { type: 'string', maxLength: 64 },
     amount_minor: minor,
+    units: {
+      type: 'array',
+      maxItems: 200,
+      description:
+        'For refunded: the units the buyer gives back, per line position (their licence keys and downloads stop working). A refund of the whole total takes back every unit; a partial refund only those named.',
+      items: {
+        type: 'object',
+        required: ['line', 'quantity'],
+        additionalProperties: false,
+        properties: { line: { type: 'integer', minimum: 0, maximum: 100000 }, quantity: { type: 'integer', minimum: 1, maximum: 1000000 } },
+      },
+    },
   },
   required: ['to'],
   additionalProperties: false,
@@ -146,6 +158,9 @@ export const transitionForm = {
     amount: { type: 'string', maxLength: 20 },
     confirm: { type: 'string', enum: ['1'] },
   },
+  // A refund's units given back, one field per line: `units.<position>`.
+  patternProperties: { '^units\\.[0-9]{1,5}$': { type: 'string', maxLength: 7 } },
+  maxProperties: 220,
   required: ['to'],
   additionalProperties: false,
 } as const;

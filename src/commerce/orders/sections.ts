@@ -2,6 +2,7 @@
 // keys, downloads) declares an `orderPage` section as one of its Module's listeners (decision 0043),
 // and the buyer's order page and checkout's confirmation page show what each section returns, in
 // module order. The page has already checked that the reader is the order's buyer.
+import type { Config } from '../../platform/config.ts';
 import type { Db } from '../../platform/db/database.ts';
 import type { PrivacyKernel } from '../../privacy/index.ts';
 import type { Listeners } from '../../platform/module.ts';
@@ -11,6 +12,8 @@ export interface OrderSectionContext {
   /** Who reads: the buyer (their order page, the confirmation page) or staff (the console's order page). */
   reader: 'buyer' | 'staff';
   kernel: PrivacyKernel;
+  /** The shop's settings (delivery: how long a download link it makes works). */
+  config: Config;
 }
 
 /** What a section is told of the order. */

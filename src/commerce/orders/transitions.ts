@@ -11,6 +11,7 @@ import { orderUrl, queueStatusMail, SHIPMENT_CATEGORY, type Shipment } from './m
 import { queueReceipt } from './receipt.ts';
 import { ordersDb } from './orders.ts';
 import { isOrderReason, reasonExplains, staffReasons, type OrderReason } from './reasons.ts';
+import { linesOf } from './orders.ts';
 import { canTransition, isOrderStatus, isPaid, nextStatuses, statusLabels, type OrderStatus } from './states.ts';
 import type { Order, OrderTransition } from './tables.ts';
 
@@ -25,6 +26,17 @@ export interface TransitionRequest {
   tracking?: string;
   /** For refunded / cancelled after payment: what goes back (default: all that is not refunded yet). */
   amountMinor?: number;
+  /**
+   * For refunded: the units the buyer gives back, per line (its position). Named or not, a refund
+   * of the whole total takes every unit back; a partial one takes back only the units named.
+   */
+  units?: readonly RefundUnit[];
+}
+
+/** Units of one order line given back with a refund. */
+export interface RefundUnit {
+  line: number;
+  quantity: number;
 }
 
 export interface TransitionEvent {
@@ -37,6 +49,12 @@ export interface TransitionEvent {
   reason: string | null;
   /** The amount to give back (refunded, or cancelled after payment), else null. */
   refundMinor: number | null;
+  /**
+   * What the buyer no longer has: 'all' for a cancellation and for a refund of the whole total;
+   * the units named for a partial refund (none named: a price adjustment, every unit kept); null
+   * for any other step. Delivery revokes exactly these units' keys and downloads.
+   */
+  returned: 'all' | readonly RefundUnit[] | null;
 }
 
 /**
@@ -99,6 +117,26 @@ function refundOf(order: Order, request: TransitionRequest): number | null {
   return amount;
 }
 
+const MAX_REFUND_UNITS = 200;
+
+/** The units named for a refund, checked against the order's lines (field `units`). */
+async function checkUnits(db: Db, order: Order, request: TransitionRequest): Promise<readonly RefundUnit[]> {
+  const units = request.units ?? [];
+  if (units.length === 0) return [];
+  if (request.to !== 'refunded') throw validationError('units', 'are only named for a refund');
+  if (units.length > MAX_REFUND_UNITS) throw validationError('units', `name at most ${MAX_REFUND_UNITS} lines`);
+  const lines = new Map((await linesOf(db, order.id)).map((l) => [l.position, l]));
+  const seen = new Set<number>();
+  for (const u of units) {
+    const line = lines.get(u.line);
+    if (line === undefined || seen.has(u.line)) throw validationError('units', `line ${u.line} is not a line of this order, or is named twice`);
+    if (!Number.isSafeInteger(u.quantity) || u.quantity < 1 || u.quantity > line.quantity)
+      throw validationError('units', `${line.name} (line ${u.line}): give back between 1 and ${line.quantity} ${line.quantity === 1 ? 'unit' : 'units'}`);
+    seen.add(u.line);
+  }
+  return units.map((u) => ({ line: u.line, quantity: u.quantity }));
+}
+
 /**
  * The checks of a step against the order as it is now, without moving it (a page asking for
  * confirmation checks first; transitionOrder checks again on the locked row).
@@ -116,6 +154,7 @@ export async function transitionOrder(deps: OrdersDeps, db: Db, request: Transit
     const order = /^[0-9a-f-]{36}$/i.test(request.orderId) ? await t.selectFrom('orders').selectAll().where('id', '=', request.orderId).forUpdate().executeTakeFirst() : undefined;
     if (!order) throw notFound('Order');
     const { reason, shipment, refundMinor } = checkStep(order, request);
+    const units = await checkUnits(trx, order, request);
 
     const now = deps.now();
     const change = { status: request.to, held_from: request.to === 'on_hold' ? order.status : null, refunded_minor: order.refunded_minor + (refundMinor ?? 0), updated_at: now };
@@ -146,7 +185,9 @@ export async function transitionOrder(deps: OrdersDeps, db: Db, request: Transit
         reason: request.to === 'cancelled' || request.to === 'on_hold' || request.to === 'refunded' ? reason : null,
         withShipment: shipment !== null,
       });
-    const event: TransitionEvent = { order: updated, from: order.status, to: request.to, transitionId: transition.id, actor: request.actor, reason, refundMinor };
+    const whole = request.to === 'cancelled' || (request.to === 'refunded' && updated.refunded_minor >= updated.total_minor);
+    const returned = whole ? 'all' : request.to === 'refunded' ? units : null;
+    const event: TransitionEvent = { order: updated, from: order.status, to: request.to, transitionId: transition.id, actor: request.actor, reason, refundMinor, returned };
     for (const listener of deps.listeners.orderTransition ?? []) await listener(trx, event, deps);
     return { order: updated, transition };
   };

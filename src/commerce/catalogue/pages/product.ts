@@ -125,7 +125,8 @@ ${variantFields(variant, o.currency)}
 <section><h2>Images</h2><p><a href="/staff/catalogue/products/${p.id}/images">Images of this product</a>: upload them with a text describing each.</p></section>
 ${
   p.kind === 'digital' && o.can.edit
-    ? html`<section><h2>Licence keys</h2><p><a href="/staff/catalogue/products/${p.id}/licence-keys">Licence keys of this product</a>: add them in bulk; each paid unit receives one.</p></section>`
+    ? html`<section><h2>Licence keys and downloads</h2><p><a href="/staff/catalogue/products/${p.id}/licence-keys">Licence keys of this product</a>: add them in bulk; each paid unit receives one.</p>
+<p><a href="/staff/catalogue/products/${p.id}/download">Downloadable file of this product</a>: each paid unit may download it through a signed link that expires.</p></section>`
     : ''
 }
 ${historySection(o.history, o.staff, names, currencyOf)}

@@ -83,7 +83,7 @@ ${names ? '' : html`<p class="hint">Your role does not see buyers’ names.</p>`
   };
 }
 
-function stepForm(order: Order, to: OrderStatus, csrf: string): SafeHtml {
+function stepForm(order: Order, lines: readonly OrderLine[], to: OrderStatus, csrf: string): SafeHtml {
   const action = `/staff/orders/${order.number}/transition`;
   const id = (name: string) => `${to}-${name}`;
   const fields: SafeHtml[] = [];
@@ -105,6 +105,8 @@ function stepForm(order: Order, to: OrderStatus, csrf: string): SafeHtml {
     const open = order.total_minor - order.refunded_minor;
     fields.push(
       html`<p><label for="${id('amount')}">Amount to refund (${order.currency})</label> <input id="${id('amount')}" name="amount" inputmode="decimal" maxlength="14" value="${majorAmount(open, order.currency)}"> <span class="hint">At most ${majorUnits(open, order.currency)}; you confirm it on the next page.</span></p>`,
+      html`<fieldset class="refund-units"><legend>Units given back</legend><p class="hint">Their licence keys and downloads stop working. Refunding the whole total takes back every unit; a partial refund only the units named here (none: the buyer keeps them all).</p>
+${lines.map((l) => html`<p><label for="${id(`units-${l.position}`)}">${l.name} <span class="hint">(${l.sku}, ${l.quantity} bought)</span></label> <input id="${id(`units-${l.position}`)}" name="units.${String(l.position)}" inputmode="numeric" pattern="[0-9]*" maxlength="7" size="4" value="0"></p>`)}</fieldset>`,
     );
   }
   return html`${form(
@@ -156,7 +158,7 @@ ${linesTable(order, o.lines)}
 ${o.sections ?? []}
 ${shippingSection(order, o.personal, 'Your role does not see this order’s delivery details.')}
 <section class="order-steps"><h2>Next step</h2>
-${o.next.length === 0 ? html`<p>This order cannot change any more.</p>` : o.next.map((to) => stepForm(order, to, o.csrf))}
+${o.next.length === 0 ? html`<p>This order cannot change any more.</p>` : o.next.map((to) => stepForm(order, o.lines, to, o.csrf))}
 <datalist id="carriers"><option value="DHL"><option value="FedEx"><option value="UPS"><option value="USPS"></datalist>
 </section>
 ${historyTable(order, o.history, { actorLabels: o.actorLabels })}
