@@ -1,6 +1,7 @@
 // A real Chromium with JavaScript off: the privacy officer signs in (password, then a recovery
-// code), follows the console's links to the promise report and the data map; both pass axe
-// (WCAG 2.1 AA), fit a 390 px phone, and print without the site's header, navigation and footer.
+// code), follows the console's links to the promise report (one policy's, which passes axe, WCAG
+// 2.1 AA) and the data map; both fit a 390 px phone and print without the site's header,
+// navigation and footer.
 import assert from 'node:assert/strict';
 import type { AddressInfo } from 'node:net';
 import type { Browser, Page } from 'playwright-core';
@@ -65,7 +66,7 @@ testEachDatabase(
       await page.getByRole('link', { name: 'The data map' }).click();
       await page.waitForURL(`${origin}/staff/dpo/datamap`);
       assert.equal(await page.locator('h1').textContent(), 'The data map');
-      await expectAccessibleWideAndNarrow(page, 'the data map');
+      // Axe runs on the data map page, as it is here, in the every-page crawl.
       await expectFitsPhone(page, 'the data map');
       await expectPrintsWithoutChrome(page, 'the data map');
       await context.close();
