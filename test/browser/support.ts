@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { createServer, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { chromium, type Browser, type Page } from 'playwright-core';
 
 const chromiumArgs = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'];
 
@@ -84,42 +84,47 @@ interface AxeViolation {
 
 /**
  * Runs `check` on a copy of the page in a JavaScript-enabled context: the pages are tested with
- * JavaScript off, where nothing can be evaluated in them, so the same HTML is served again at the
- * same address (styles and images still come from the shop) and inspected there, through the
- * DevTools protocol, which the strict CSP does not block.
+ * JavaScript off, where nothing can be evaluated in them, so the same HTML is written into a page
+ * of the shop's origin (styles and images still come from the shop) and inspected there, through
+ * the DevTools protocol, which the strict CSP does not block.
  */
 async function onCopy<T>(page: Page, viewport: { width: number; height: number } | null, check: (copy: Page) => Promise<T>): Promise<T> {
   const url = page.url();
   const markup = await page.content();
   const browser = page.context().browser();
   if (!browser) throw new Error('a browser test page must belong to a launched browser');
-  const context = await copyContext(browser);
-  const copy = await context.newPage();
-  try {
-    const size = viewport ?? page.viewportSize();
-    if (size) await copy.setViewportSize(size);
-    await copy.route(url, (route) => route.fulfill({ status: 200, contentType: 'text/html; charset=utf-8', body: markup }));
-    await copy.goto(url);
-    // evaluate() has no timeout of its own: a stuck check fails here, naming the page, instead of
-    // holding the test until the runner's timeout hides which step it was.
-    return await withinSeconds(60, `the in-page check of ${url}`, check(copy));
-  } finally {
-    await copy.close();
-  }
+  const copy = await copyPage(browser, url);
+  const size = viewport ?? page.viewportSize();
+  if (size) await copy.setViewportSize(size);
+  await copy.setContent(markup);
+  // evaluate() has no timeout of its own: a stuck check fails here, naming the page, instead of
+  // holding the test until the runner's timeout hides which step it was.
+  return withinSeconds(60, `the in-page check of ${url}`, check(copy));
 }
 
-// One JavaScript-enabled context per browser serves every copy: a copy carries no cookies (its
-// page is served from the markup, its styles and images need no session), and a context per
-// check cost more than the check on a crawl of every page. It closes with its browser.
-const copyContexts = new WeakMap<Browser, Promise<BrowserContext>>();
+// One JavaScript-enabled page per browser serves every copy, its document rewritten each time:
+// the window, and with it axe once loaded and compiled, outlives the document (document.open keeps
+// the global object), where a page per check loaded and compiled axe's 500 kB again each time,
+// which cost more than the check on a crawl of every page. A copy carries no cookies: its
+// markup is written in, and its styles and images need no session. It closes with its browser.
+const copyPages = new WeakMap<Browser, Promise<Page>>();
 
-function copyContext(browser: Browser): Promise<BrowserContext> {
-  let context = copyContexts.get(browser);
-  if (!context) {
-    context = browser.newContext({ javaScriptEnabled: true });
-    copyContexts.set(browser, context);
+async function copyPage(browser: Browser, url: string): Promise<Page> {
+  let made = copyPages.get(browser);
+  if (!made) {
+    made = browser.newContext({ javaScriptEnabled: true }).then((context) => context.newPage());
+    copyPages.set(browser, made);
   }
-  return context;
+  const copy = await made;
+  const { origin } = new URL(url);
+  if (copy.url() === 'about:blank' || new URL(copy.url()).origin !== origin) {
+    // An empty page at the shop's origin, so the markup's /static/ and /media/ addresses resolve there.
+    const blank = `${origin}/__copy__`;
+    await copy.route(blank, (route) => route.fulfill({ status: 200, contentType: 'text/html; charset=utf-8', body: '<!doctype html><title>copy</title>' }));
+    await copy.goto(blank);
+    await copy.unroute(blank);
+  }
+  return copy;
 }
 
 export async function withinSeconds<T>(seconds: number, what: string, work: Promise<T>): Promise<T> {
