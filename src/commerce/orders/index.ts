@@ -19,6 +19,8 @@ export {
   ordersDashboard,
   ordersDeps,
   ordersOfCustomer,
+  ordersPlacedSince,
+  ordersByIds,
   orderSections,
   statusLabels,
   transitionOrder,
