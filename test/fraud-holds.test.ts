@@ -239,6 +239,15 @@ testEachDatabase(
     assert.equal(items.length, 1);
     assert.equal(Buffer.from((items[0]!.value as { data: string }).data, 'base64').toString(), pdf.toString());
 
+    // Staff cannot release it from the orders console while the check is open.
+    await owner.get(`/staff/orders/${order.number}`);
+    const ask = await owner.post(`/staff/orders/${order.number}/transition`, { to: 'paid', reason: '', amount: '' });
+    const confirmed = Object.fromEntries([...ask.body.matchAll(/<input type="hidden" name="([^"]+)" value="([^"]*)"/g)].map((m) => [m[1]!, m[2]!]));
+    const release = ask.statusCode === 200 && confirmed.confirm ? await owner.post(`/staff/orders/${order.number}/transition`, confirmed) : ask;
+    assert.equal(release.statusCode, 409, release.body.slice(0, 300));
+    assert.match(release.body, /waits for an identity check/);
+    assert.equal(await statusOf(db, order.id), 'on_hold');
+
     // Rejected: cancelled with the reason, stock back, refunded at the processor, the buyer mailed.
     await dpo.get(`/staff/dpo/identity/${order.number}`);
     assert.equal((await dpo.post(`/staff/dpo/identity/${order.number}/reject`, {})).statusCode, 303);
