@@ -17,7 +17,6 @@ export const MAX_PROOF_BYTES = 5 * 1024 * 1024;
 const PART_BYTES = 45 * 1024;
 
 export type ProofType = 'image/jpeg' | 'image/png' | 'application/pdf';
-export const proofTypes: Record<ProofType, string> = { 'image/jpeg': 'JPEG image', 'image/png': 'PNG image', 'application/pdf': 'PDF document' };
 
 export const proofRef = (orderId: string) => `fraud:${orderId}:proof`;
 const partRef = (orderId: string, n: number) => `${proofRef(orderId)}:${n}`;
