@@ -195,7 +195,7 @@ testEachDatabase(
 );
 
 testEachDatabase(
-  '[P000-07] the privacy officer rejects a held order: it is cancelled, its stock returned and its payment refunded; an order matching no rule is not held; the signed-in buyer uploads from their order page and their export lists the check and the proof',
+  '[P000-07] the privacy officer rejects a held order: it is cancelled, its stock returned and its payment refunded; an order matching no rule is not held; the signed-in buyer uploads from their order page and their export lists the check and the proof; an order matching the velocity and amount rules is held',
   async (database, t) => {
     const bed = await paymentsTestBed(database);
     t.after(() => bed.close());
@@ -250,7 +250,11 @@ testEachDatabase(
 
     // Rejected: cancelled with the reason, stock back, refunded at the processor, the buyer mailed.
     await dpo.get(`/staff/dpo/identity/${order.number}`);
-    assert.equal((await dpo.post(`/staff/dpo/identity/${order.number}/reject`, {})).statusCode, 303);
+    const asked = await dpo.post(`/staff/dpo/identity/${order.number}/reject`, {});
+    assert.equal(asked.statusCode, 200);
+    assert.match(asked.body, /<h1 id="confirm-title">Reject order C-\d+\?<\/h1>\n<p class="consequence">The order is cancelled, its stock put back and \$[\d.]+ refunded to the buyer/);
+    assert.equal(await statusOf(db, order.id), 'on_hold', 'nothing happens before the confirmation');
+    assert.equal((await dpo.post(`/staff/dpo/identity/${order.number}/reject`, { confirm: '1' })).statusCode, 303);
     assert.equal(await statusOf(db, order.id), 'cancelled');
     const cancelled = (await sql<{ reason: string; amount_minor: number }>`select reason, amount_minor from orders_transitions where order_id = ${order.id} and to_status = 'cancelled'`.execute(db))
       .rows[0]!;
@@ -261,5 +265,11 @@ testEachDatabase(
     assert.match((await buyer.get(`/account/orders/${order.number}`)).body, /We could not confirm who placed this order/);
     assert.match((await dpo.get(`/staff/dpo/identity/${order.number}`)).body, /Rejected; the order was cancelled and refunded/);
     assert.equal((await dpo.post(`/staff/dpo/identity/${order.number}/approve`, {})).statusCode, 409, 'decided once');
+
+    // Many orders from one buyer, or a large total: the buyer's next order matches both rules.
+    await setRules(owner, { velocity_orders: '2', velocity_hours: '24', amount: '1' });
+    const again = await bankOrder(bed, db, shop, 'US');
+    assert.equal(again.status, 'on_hold');
+    assert.deepEqual((await sql<{ rules: string[] }>`select rules from fraud_reviews where order_id = ${again.id}`.execute(db)).rows[0]!.rules, ['velocity', 'amount']);
   },
 );

@@ -7,6 +7,8 @@ import { AppError, isAppError, notFound, validationError } from '../../platform/
 import { actorTag, type StaffRole } from '../../privacy/index.ts';
 import { formErrors, handleForm, textForm } from '../../web/form-handling.ts';
 import type { FormState } from '../../web/form.ts';
+import { confirmDialog, isConfirmed } from '../../web/confirm.ts';
+import { formatMoney } from '../../web/format.ts';
 import { parseMajor } from '../../web/money.ts';
 import { sendPage } from '../../web/page.ts';
 import type { UploadedFile } from '../../web/upload.ts';
@@ -151,10 +153,26 @@ export async function fraudRoutes(app: FastifyInstance): Promise<void> {
       .send(proof.data);
   });
   for (const decision of ['approve', 'reject'] as const) {
-    app.post<{ Params: { number: string } }>(`/staff/dpo/identity/:number/${decision}`, { schema: { hide: true, params: numberParams, body: textForm({}) } }, async (request, reply) => {
+    app.post<{ Params: { number: string } }>(`/staff/dpo/identity/:number/${decision}`, { schema: { hide: true, params: numberParams, body: textForm({ confirm: 10 }) } }, async (request, reply) => {
       const session = await reviewer(request, reply);
       if (!session) return reply;
       const { order } = await checkOf(request.params.number);
+      // Rejecting cancels the order and gives the money back: stated first, done on the confirmed post.
+      if (decision === 'reject' && !isConfirmed(request.body))
+        return sendPage(
+          request,
+          reply,
+          confirmDialog({
+            audience: 'dpo',
+            title: `Reject order ${order.number}?`,
+            consequence: `The order is cancelled, its stock put back and ${formatMoney(order.total_minor - order.refunded_minor, order.currency)} refunded to the buyer, who is mailed that their identity could not be confirmed.`,
+            action: `/staff/dpo/identity/${order.number}/reject`,
+            csrf: app.accounts.formToken(request, reply),
+            confirmLabel: 'Reject and refund',
+            cancelHref: `/staff/dpo/identity/${order.number}`,
+            danger: true,
+          }),
+        );
       try {
         await decide(deps, app.db, { orderId: order.id, decision: decision === 'approve' ? 'approved' : 'rejected', actor: session.actor });
       } catch (err) {
