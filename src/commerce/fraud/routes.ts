@@ -54,14 +54,20 @@ export async function fraudRoutes(app: FastifyInstance): Promise<void> {
         return sendPage(request, reply, uploadPage({ number: order.number, action, state: formState(request, reply), received: review?.proof_received_at ?? null, done: true }));
       },
     );
-  const invalidLink = (request: FastifyRequest, reply: FastifyReply, err: unknown) => {
-    if (!isAppError(err) || err.code !== 'LINK_INVALID') throw err;
-    return sendPage(request, reply, linkInvalidPage(err.message), err.status);
+  /** The open check of a link, or null after answering with the "link not valid" page (400). */
+  const linkedReview = async (request: FastifyRequest<{ Params: { token: string } }>, reply: FastifyReply) => {
+    try {
+      return await reviewOfToken(app.db, request.params.token);
+    } catch (err) {
+      if (!isAppError(err) || err.code !== 'LINK_INVALID') throw err;
+      await sendPage(request, reply, linkInvalidPage(err.message), err.status);
+      return null;
+    }
   };
 
   app.get<{ Params: { token: string } }>('/identity/:token', { schema: { hide: true, params: tokenParams } }, async (request, reply) => {
-    const review = await reviewOfToken(app.db, request.params.token).catch((err: unknown) => invalidLink(request, reply, err));
-    if (!('order_id' in review)) return review;
+    const review = await linkedReview(request, reply);
+    if (!review) return reply;
     const order = await orderOf(review.order_id);
     return sendPage(request, reply, uploadPage({ number: order.number, action: request.url, state: formState(request, reply), received: review.proof_received_at }));
   });
@@ -69,8 +75,8 @@ export async function fraudRoutes(app: FastifyInstance): Promise<void> {
     '/identity/:token',
     { config: uploadOptions, attachValidation: true, schema: { hide: true, params: tokenParams, body: uploadBody } },
     async (request, reply) => {
-      const review = await reviewOfToken(app.db, request.params.token).catch((err: unknown) => invalidLink(request, reply, err));
-      if (!('order_id' in review)) return review;
+      const review = await linkedReview(request, reply);
+      if (!review) return reply;
       return upload(request, reply, await orderOf(review.order_id), request.url, review.proof_received_at);
     },
   );

@@ -1,5 +1,5 @@
-// Forgetting some of a person's items before their retention ends, or ending them on a module's own
-// schedule (a proof of identity purged once its order is decided, decision 0047): the items of the
+// Forgetting some of a person's items on a module's own schedule (a proof of identity purged when its
+// retention ends, or replaced by a new upload; decision 0047), not only by the kernel's sweep: the items of the
 // given categories under one ref (or refs below it, `ref:…`) are deleted, with their blind indexes,
 // and the deletion is audited as a purge under the purpose that asked. Purpose-checked as a write.
 import { sql } from 'kysely';
