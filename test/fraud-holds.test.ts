@@ -17,9 +17,10 @@ import { enqueue } from '../src/platform/jobs/index.ts';
 import { testWorker, waitFor } from '../src/platform/jobs/testing/support.ts';
 import { testEachDatabase } from '../src/platform/testing/databases.ts';
 import { selfActor } from '../src/privacy/index.ts';
-import { itemCountsByCategory } from '../src/privacy/testing.ts';
+import { itemCountsByCategory, testActor } from '../src/privacy/testing.ts';
 import { submitPayForm } from '../src/sandbox-processor/testing.ts';
 import { addToCart, address, guest, keyOf, pathOf, sandboxSession } from './checkout-support.ts';
+import { ada, rightsBed, signUp, waitForRequest } from './rights-support.ts';
 
 const password = 'granite-heron-58-waits-patiently';
 const bank = { holder: 'Grace Hopper', routing: '110000000', account: '000123456789' };
@@ -264,5 +265,48 @@ testEachDatabase(
     const again = await bankOrder(bed, db, shop, 'US');
     assert.equal(again.status, 'on_hold');
     assert.deepEqual((await sql<{ rules: string[] }>`select rules from fraud_reviews where order_id = ${again.id}`.execute(db)).rows[0]!.rules, ['velocity', 'amount']);
+  },
+);
+
+testEachDatabase(
+  'a buyer whose order waits for an identity check deletes their account: the order is cancelled and refunded, its link ends, the check records that the proof went, and the proof is no longer readable',
+  async (database, t) => {
+    const bed = await rightsBed(database, { env: { CHECKOUT_REQUIRE_PHONES: 'false' } });
+    t.after(() => bed.stopAll());
+    const { app } = bed;
+    const db = database.db;
+    const shop = await makeShop(db);
+    const owner = await staffClient(app, db, { name: 'Olga Owner', email: 'owner@shop.example', role: 'owner', password });
+    await setRules(owner, { country_mismatch: 'on' });
+    const buyer = newClient(app);
+    await signUp(bed, buyer, ada);
+    const order = await bankOrder(bed, db, shop, 'DE', buyer, { name: ada.name, email: ada.email, age: 'adult' });
+    assert.equal(order.status, 'on_hold');
+    // The mail as the buyer receives it carries the link.
+    const mail = await bed.sink!.waitForMail((m) => m.to.some((to) => to.includes(ada.email)) && /confirm your identity/.test(m.subject), 20_000);
+    const link = { path: /https?:\/\/[^\s"<]+(\/identity\/[A-Za-z0-9_-]{43})/.exec(mail.text)![1]! };
+    await buyer.get(`/account/orders/${order.number}/identity`);
+    assert.equal((await multipart(app, buyer, `/account/orders/${order.number}/identity`, { data: png(3000), type: 'image/png', name: 'id.png' })).statusCode, 200);
+
+    await buyer.get('/account/privacy/delete');
+    assert.equal((await buyer.post('/account/privacy/delete', { password: ada.password })).statusCode, 200);
+    await waitForRequest(db, 'completed');
+    assert.equal(await statusOf(db, order.id), 'cancelled');
+    assert.equal((await sandboxSession(bed, order.processor_ref)).refunded_minor, order.total_minor);
+    const review = (
+      await sql<{ state: string; purged: boolean; token: boolean }>`
+    select state, purged_at is not null as purged, token_hash is not null as token from fraud_reviews where order_id = ${order.id}`.execute(db)
+    ).rows[0]!;
+    assert.deepEqual(review, { state: 'closed', purged: true, token: false });
+    assert.equal((await newClient(app).get(link.path)).statusCode, 400, 'the link ends');
+    await assert.rejects(
+      app.privacy
+        .readMany(db, { actor: testActor('fraud'), purpose: 'fraud-prevention', categories: ['user.government_id'], items: [{ subject: order.customer_subject, ref: `fraud:${order.id}:proof:0` }] })
+        .then((r) => {
+          if (r[0]!.ok) throw new Error('still readable');
+          return Promise.reject(new Error(r[0]!.reason));
+        }),
+      /erased/,
+    );
   },
 );
