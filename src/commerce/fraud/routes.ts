@@ -25,6 +25,7 @@ const uploadBody = { type: 'object', additionalProperties: false, properties: { 
 // The file part up to the cap and a little more, so a file over the cap arrives cut (truncated) and is refused by name.
 const uploadOptions = { multipartOptions: { limits: { files: 1, fileSize: MAX_PROOF_BYTES + 1, fields: 2, fieldSize: 1024 } } };
 const DECIDED_LISTED = 25;
+const OPEN_LISTED = 500;
 
 export async function fraudRoutes(app: FastifyInstance): Promise<void> {
   const kernel = app.privacy;
@@ -108,8 +109,17 @@ export async function fraudRoutes(app: FastifyInstance): Promise<void> {
 
   // ---- The privacy officer's identity checks -----------------------------------------------------
 
-  const listed = async (states: readonly ReviewState[], limit: number): Promise<ListedCheck[]> => {
-    const reviews = await fraudDb(app.db).selectFrom('fraud_reviews').selectAll().where('state', 'in', states).orderBy('held_at', 'desc').limit(limit).execute();
+  /** Checks in these states (waiting: oldest first, the queue; decided: latest first), with their orders in one more query. */
+  const listed = async (states: readonly ReviewState[], limit: number, order: 'asc' | 'desc'): Promise<ListedCheck[]> => {
+    const reviews = await fraudDb(app.db)
+      .selectFrom('fraud_reviews')
+      .selectAll()
+      .where('state', 'in', states)
+      .where('held_at', 'is not', null)
+      .orderBy(order === 'asc' ? 'held_at' : 'decided_at', order)
+      .orderBy('order_id')
+      .limit(limit)
+      .execute();
     const orders = await ordersByIds(
       app.db,
       reviews.map((r) => r.order_id),
@@ -134,9 +144,10 @@ export async function fraudRoutes(app: FastifyInstance): Promise<void> {
     if (!(await reviewer(request, reply))) return reply;
     const open = await listed(
       OPEN_STATES.filter((s) => s !== 'flagged'),
-      500,
+      OPEN_LISTED,
+      'asc',
     );
-    return sendPage(request, reply, checksPage(open, await listed(['approved', 'rejected', 'closed'], DECIDED_LISTED)));
+    return sendPage(request, reply, checksPage(open, await listed(['approved', 'rejected', 'closed'], DECIDED_LISTED, 'desc')));
   });
   app.get<{ Params: { number: string } }>('/staff/dpo/identity/:number', { schema: { hide: true, params: numberParams } }, async (request, reply) => {
     if (!(await reviewer(request, reply))) return reply;
