@@ -9,6 +9,7 @@ import { commsModule, mailTemplatesOf } from './comms/index.ts';
 import { contentModule } from './content/index.ts';
 import { checkoutModule } from './commerce/checkout/index.ts';
 import { deliveryModule } from './commerce/delivery/index.ts';
+import { fraudModule } from './commerce/fraud/index.ts';
 import { storefrontModule } from './commerce/storefront/index.ts';
 import { jobsModule } from './platform/jobs/index.ts';
 import { ordersModule } from './commerce/orders/index.ts';
@@ -39,6 +40,8 @@ export function shopModules(extra: readonly Module[] = []): Module[] {
     ordersModule,
     paymentsModule,
     checkoutModule,
+    // Before vendors and delivery: an order its risk rules hold is on hold when their paid listeners run.
+    fraudModule,
     vendorsModule,
     deliveryModule,
     ...extra,

@@ -7,17 +7,22 @@ import { modules, wiringOf } from '../src/modules.ts';
 test("the shop's wiring holds checkout's listeners and every module's mail templates", () => {
   const wiring = wiringOf(modules);
   assert.equal(wiring.listeners.paymentSettled?.length, 1, 'checkout moves the order of a settled payment');
-  assert.equal(wiring.listeners.orderTransition?.length, 3, 'checkout refunds a refunded or cancelled paid order; delivery hands out and revokes licence keys; vendors make their webhook events');
-  assert.equal(wiring.listeners.orderPage?.length, 2, "delivery shows the buyer's licence keys and downloads on the order's pages");
+  assert.equal(
+    wiring.listeners.orderTransition?.length,
+    4,
+    'checkout refunds a refunded or cancelled paid order; fraud holds a paid order its risk rules flagged; delivery hands out and revokes licence keys; vendors make their webhook events',
+  );
+  assert.equal(wiring.listeners.orderPage?.length, 3, "fraud shows where an order's identity check stands; delivery shows the buyer's licence keys and downloads on the order's pages");
+  assert.equal(wiring.listeners.orderPlaced?.length, 1, 'fraud judges a new order by the risk rules');
   assert.equal(wiring.listeners.licenceKeysRanOut?.length, 1, "vendors mail the vendor's users when its product runs out of keys");
   const names = [...wiring.mailTemplates.keys()];
-  for (const name of ['accounts.confirm-signup', 'orders.status', 'delivery.licence-keys', 'delivery.downloads', 'vendors.out-of-keys', 'rights.deletion-receipt', 'rights.complaint-reply'])
+  for (const name of ['accounts.confirm-signup', 'orders.status', 'delivery.licence-keys', 'delivery.downloads', 'vendors.out-of-keys', 'fraud.proof-request', 'rights.deletion-receipt', 'rights.complaint-reply'])
     assert.ok(names.includes(name), name);
   assert.ok(!names.some((n) => n.startsWith('test.')), 'no test template in the shop');
 });
 
 test('two wirings built from two module lists share nothing', () => {
   const extra = { name: 'test-listener', migrations: [], listeners: { orderTransition: [async () => {}] } };
-  assert.equal(wiringOf([...modules, extra]).listeners.orderTransition?.length, 4);
-  assert.equal(wiringOf(modules).listeners.orderTransition?.length, 3);
+  assert.equal(wiringOf([...modules, extra]).listeners.orderTransition?.length, 5);
+  assert.equal(wiringOf(modules).listeners.orderTransition?.length, 4);
 });

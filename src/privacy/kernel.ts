@@ -28,6 +28,7 @@ import { approvalStates, type ApprovalState } from './disclosure/approvals.ts';
 import { decideDisclosure, disclose, requestDisclosure, type Disclosure, type DisclosureRecord, type DisclosureRequest } from './disclosure/disclose.ts';
 import { pendingNotices, recordDelivery, recordNotices, type DeliveryChannel, type Notice, type NoticeRequest, type PendingNoticesRequest } from './disclosure/notices.ts';
 import { correctItem, type Correction, type CorrectionRequest } from './store/correct.ts';
+import { forgetItems, type ForgetRequest } from './store/forget.ts';
 import { accessLog, type AccessLogEntry } from './audit/access-log.ts';
 import { privacyEvidence, type PrivacyEvidence } from './evidence.ts';
 import { checkAnchorAtStart } from './audit/start-check.ts';
@@ -95,6 +96,8 @@ export interface PrivacyKernel {
   orderDisclosures(db: Db, request: { order: string; actor: Actor; purpose: string }): Promise<DisclosureRecord[]>;
   /** Replaces the value of one item (its purpose, policy version and collection time stay); audited. */
   correct(db: Db, request: CorrectionRequest): Promise<Correction>;
+  /** Deletes the person's items of these categories under one ref (and refs below it) before their retention ends; purpose-checked, audited as a purge. */
+  forget(db: Db, request: ForgetRequest): Promise<number>;
   /** Tells every recipient that received the person's data (of these categories, for this order) to erase or correct it: one ledgered notice each. */
   recordNotices(db: Db, request: NoticeRequest): Promise<Notice[]>;
   /** Records how a notice reached its recipient (once). */
@@ -195,6 +198,7 @@ export function kernelOf(ctx: KernelContext, region: string): PrivacyKernel {
       disclosuresOf: mintedOnly(ctx, 'disclosure.read', (db, r) => readDisclosures(ctx, db, r)),
       orderDisclosures: mintedOnly(ctx, 'disclosure.read', (db, r) => readOrderDisclosures(ctx, db, r)),
       correct: mintedOnly(ctx, 'data.correct', (db, r) => correctItem(ctx, db, r)),
+      forget: mintedOnly(ctx, 'data.purge', (db, r) => forgetItems(ctx, db, r)),
       recordNotices: mintedOnly(ctx, 'notice.record', (db, r) => recordNotices(ctx, db, r)),
       recordNoticeDelivery: mintedOnly(ctx, 'notice.deliver', (db, r) => recordDelivery(ctx, db, r)),
       noticesOf: mintedOnly(ctx, 'notice.read', (db, r) => readNotices(ctx, db, r)),

@@ -26,6 +26,7 @@ export const MODULES = [
   'src/commerce/orders',
   'src/commerce/payments',
   'src/commerce/checkout',
+  'src/commerce/fraud',
   'src/vendors',
   'src/commerce/delivery',
   'src/rights',

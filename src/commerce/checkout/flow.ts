@@ -112,6 +112,16 @@ export async function placeOrder(deps: CheckoutDeps, db: Db, request: PlaceOrder
   });
   const attempts = tablesOf<CheckoutTables>(db);
   await attempts.insertInto('checkout_attempts').values({ order_id: orderId, cart_id: cart.cartId, payment_id: null, payment_url: null, finished_at: null, source, held_units: held }).execute();
+  await ports.orderPlaced?.(db, {
+    orderId,
+    number: order.number,
+    subject: customer.subject,
+    totalMinor: priced.totalMinor,
+    currency: priced.currency,
+    method: input.method,
+    shipCountry: v.ship_country ? v.ship_country.toUpperCase() : null,
+    billingCountry: v.billing_country ? v.billing_country.toUpperCase() : null,
+  });
   const answer = (status: number, location: string, orderStatus: string, extra: { code?: string; message?: string } = {}): PlacedOrder => ({
     status,
     body: { orderId, orderNumber: order.number, status: orderStatus, location, ...extra },

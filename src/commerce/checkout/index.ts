@@ -1,5 +1,6 @@
 // The public entry of checkout: its Module. Any other file here is internal (decision 0032).
 export { checkoutModule } from './module.ts';
+export type { OrderPlacedEvent, OrderPlacedListener } from './placed.ts';
 
 // Used only by tests outside the module (the whole-app tests, other modules' tests).
 export { CHECKOUT_ACTOR, type CheckoutDeps, expireWaitingPayments, personalItems, placeOrder } from './flow.ts';

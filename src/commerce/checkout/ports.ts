@@ -1,6 +1,7 @@
 // What checkout uses of the other modules, as one set of functions (wired in wiring.ts). The flow
 // depends on these shapes only, so each step can be read here and each module's own tests prove
 // its part.
+import type { OrderPlacedEvent } from './placed.ts';
 import type { FastifyRequest } from 'fastify';
 import type { Db } from '../../platform/db/database.ts';
 import type { Actor } from '../../privacy/index.ts';
@@ -59,6 +60,8 @@ export interface CheckoutPorts extends PaymentsPort {
   transitionOrder(db: Db, input: { orderId: string; to: string; actor: Actor; reason?: string }): Promise<unknown>;
   getOrder(db: Db, orderId: string): Promise<OrderRef | null>;
   orderLines(db: Db, orderId: string): Promise<CartLineRef[]>;
+  /** Tells the modules' `orderPlaced` listeners (placed.ts); optional for test ports. */
+  orderPlaced?(db: Db, event: OrderPlacedEvent): Promise<void>;
 }
 
 /** The part of the payments module checkout calls (`app.payments`). */

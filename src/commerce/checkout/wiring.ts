@@ -32,5 +32,8 @@ export function realPorts(app: FastifyInstance, payments: PaymentsPort = app.pay
     startPayment: (db, input) => payments.startPayment(db, input),
     settlePayment: (db, paymentId) => payments.settlePayment(db, paymentId),
     cancelPayment: (db, paymentId) => payments.cancelPayment(db, paymentId),
+    orderPlaced: async (db, event) => {
+      for (const listener of app.wiring.listeners.orderPlaced ?? []) await listener(db, event);
+    },
   };
 }

@@ -186,6 +186,9 @@ export async function deliverOnTransition(db: Db, event: TransitionEvent, deps: 
     return;
   }
   if (event.to !== 'paid') return;
+  // A listener before this one may have put the order on hold within this step (the risk rules'
+  // identity check, decision 0047): nothing is handed out until it is released to paid again.
+  if ((await getOrder(db, event.order.id))?.status !== 'paid') return;
   await lockDelivery(db, event.order.id);
   if ((await grantDownloads(db, event.order.id, now)) > 0) await mailDownloads(deps, db, event.order);
   const { digital, short } = await fillOrder(db, event.order.id, now);

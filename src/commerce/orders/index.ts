@@ -20,6 +20,8 @@ export {
   ordersDashboard,
   ordersDeps,
   ordersOfCustomer,
+  ordersPlacedSince,
+  ordersByIds,
   orderSections,
   statusLabels,
   transitionOrder,

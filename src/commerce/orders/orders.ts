@@ -130,10 +130,30 @@ export async function orderNumbers(db: Db, ids: readonly string[]): Promise<Map<
   return new Map(rows.map((r) => [r.id, r.number]));
 }
 
+/** Orders by id, in one query (those not found are left out). */
+export async function ordersByIds(db: Db, ids: readonly string[]): Promise<Map<string, Order>> {
+  const valid = [...new Set(ids)].filter((id) => UUID.test(id));
+  if (valid.length === 0) return new Map();
+  const rows = await ordersDb(db).selectFrom('orders').selectAll().where('id', 'in', valid).execute();
+  return new Map(rows.map((r) => [r.id, r]));
+}
+
 /** A customer's orders, newest first. */
 export async function ordersOfCustomer(db: Db, subject: string): Promise<Order[]> {
   if (!UUID.test(subject)) return [];
   return ordersDb(db).selectFrom('orders').selectAll().where('customer_subject', '=', subject.toLowerCase()).orderBy('created_at', 'desc').orderBy('number', 'desc').execute();
+}
+
+/** How many orders the buyer placed since `since` (a risk rule's velocity); one count, no rows read. */
+export async function ordersPlacedSince(db: Db, subject: string, since: Date): Promise<number> {
+  if (!UUID.test(subject)) return 0;
+  const row = await ordersDb(db)
+    .selectFrom('orders')
+    .select((eb) => eb.fn.countAll<string>().as('n'))
+    .where('customer_subject', '=', subject.toLowerCase())
+    .where('created_at', '>', since)
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
 }
 
 export async function linesOf(db: Db, orderId: string): Promise<OrderLine[]> {

@@ -42,6 +42,13 @@ export const orderReasons = {
   payment_expired: reason('The payment was not completed in time', 'The payment was not completed in time.', ['cancelled'], false),
   account_deleted: reason('The buyer deleted their account', 'You deleted your account.', ['cancelled'], false),
   awaiting_licence_keys: reason('Waiting for licence keys', 'We are getting the licence keys for your order; we mail them to you as soon as they arrive.', ['on_hold'], false),
+  awaiting_proof_of_identity: reason(
+    'Waiting for proof of identity',
+    'We need to confirm who placed this order before we send it; we have mailed you a link to upload a proof of identity.',
+    ['on_hold'],
+    false,
+  ),
+  identity_not_confirmed: reason('Proof of identity not accepted', 'We could not confirm who placed this order; any payment is refunded.', ['cancelled'], false),
   // What the free text of orders made before the catalogue became (migration orders/0003).
   other: reason('Other (earlier note, removed)', '', [], false),
 } as const satisfies Record<string, Reason>;

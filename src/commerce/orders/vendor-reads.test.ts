@@ -73,3 +73,31 @@ testEachDatabase("vendor reads: a vendor's paid orders only, newest first, pagin
   const sales = await vendorSales(db, vendor);
   assert.deepEqual(sales, [{ productId: product, name: 'Mechanical keyboard', currency: 'EUR', orders: 26, units: 52, revenueMinor: 26 * 9_900 }], 'paid orders, the refunded one left out');
 });
+
+testEachDatabase('vendor reads: an order held at payment for an identity check shows to its vendor only once it is released; one rejected never shows', async ({ db }) => {
+  const { kernel } = await testKernel(db);
+  const deps = testDeps(kernel);
+  const subject = await testCustomer(kernel, db);
+  const vendor = randomUUID();
+  const place = async () => {
+    const priced = pricedCart();
+    priced.lines[0] = { ...priced.lines[0]!, vendorId: vendor };
+    const order = await createOrder(deps, db, { customerSubject: subject, customerUserId: null, priced, paymentMethod: 'card', fulfilment: 'ship', actor });
+    await transitionOrder(deps, db, { orderId: order.id, to: 'paid', actor });
+    await transitionOrder(deps, db, { orderId: order.id, to: 'on_hold', reason: 'awaiting_proof_of_identity', actor: testActor('fraud') });
+    return order;
+  };
+  const released = await place();
+  const rejected = await place();
+  assert.equal((await vendorOrders(db, vendor, { limit: 25, offset: 0 })).total, 0, 'held: not shown');
+  assert.equal(await vendorOrder(db, vendor, released.number), null);
+  await transitionOrder(deps, db, { orderId: released.id, to: 'paid', actor });
+  await transitionOrder(deps, db, { orderId: rejected.id, to: 'cancelled', reason: 'identity_not_confirmed', actor });
+  assert.deepEqual(
+    (await vendorOrders(db, vendor, { limit: 25, offset: 0 })).rows.map((r) => r.number),
+    [released.number],
+  );
+  assert.ok(await vendorOrder(db, vendor, released.number));
+  assert.equal(await vendorOrder(db, vendor, rejected.number), null);
+  assert.equal((await vendorSales(db, vendor)).length, 1);
+});
