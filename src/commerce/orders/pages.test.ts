@@ -81,7 +81,7 @@ testEachDatabase(
         assert.ok(page.body.includes(text), `the order page shows ${text}`);
       }
       assert.match(page.body, /Who received my data for this order/);
-      assert.match(page.body, /<th scope="row" data-label="Recipient">Shipping carriers \(DHL, FedEx, UPS, USPS\) \(UPS\)<\/th><td data-label="Fields">Name, Postal address, Phone number<\/td>/);
+      assert.match(page.body, /<th scope="row" data-label="Recipient">Shipping carriers \(DHL, FedEx, UPS, USPS\) \(UPS\)<\/th><td data-label="Fields">Name, Postal address<\/td>/);
       assert.match(page.body, /<td data-label="Basis">Needed to fill the order the data belongs to<\/td><td data-label="Purpose">Order fulfilment<\/td>/);
       const logged = JSON.stringify(logs);
       for (const secret of [TRACKING, address, owner.email]) assert.ok(!logged.includes(secret), 'no personal data in the logs');

@@ -142,7 +142,8 @@ testEachDatabase(
         disclosures.map((d) => [d.recipient, d.recipientRef, d.order, d.basis]),
         [['carriers', 'DHL', order.id, 'fulfillment']],
       );
-      assert.deepEqual([...disclosures[0]!.categories].sort(), ['user.contact.address', 'user.contact.phone_number', 'user.name'], 'only what the carrier is declared to receive');
+      assert.deepEqual([...disclosures[0]!.asked].sort(), ['user.contact.address', 'user.contact.phone_number', 'user.name'], 'only what the carrier is declared to receive');
+      assert.deepEqual([...disclosures[0]!.categories].sort(), ['user.contact.address', 'user.name'], 'released: what the buyer gave (no phone)');
       const kept = await app.privacy.read(db, { subject, actor: system, purpose: 'fulfillment', categories: ['user.behavior.purchase_history'], ref: orderRef(order.id) });
       assert.deepEqual(kept.values['user.behavior.purchase_history'], { carrier: 'DHL', tracking: TRACKING });
 

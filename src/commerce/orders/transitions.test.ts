@@ -108,7 +108,9 @@ testEachDatabase(
     assert.equal(disclosures[0]!.recipient, 'carriers');
     assert.equal(disclosures[0]!.basis, 'fulfillment');
     assert.equal(disclosures[0]!.recipientRef, 'DHL');
-    assert.deepEqual([...disclosures[0]!.categories].sort(), ['user.contact.address', 'user.contact.phone_number', 'user.name']);
+    // Asked for what the carrier is declared to receive; released what the buyer gave (no phone here).
+    assert.deepEqual([...disclosures[0]!.asked].sort(), ['user.contact.address', 'user.contact.phone_number', 'user.name']);
+    assert.deepEqual([...disclosures[0]!.categories].sort(), ['user.contact.address', 'user.name']);
 
     // More than the carrier is declared for, or a recipient outside the data map: refused, nothing ledgered.
     const share = { subject, recipient: 'carriers', recipientRef: 'DHL', purpose: 'fulfillment', basis: 'fulfillment', order: id, ref: orderRef(id), actor: packer };
