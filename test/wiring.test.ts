@@ -16,7 +16,16 @@ test("the shop's wiring holds checkout's listeners and every module's mail templ
   assert.equal(wiring.listeners.orderPlaced?.length, 1, 'fraud judges a new order by the risk rules');
   assert.equal(wiring.listeners.licenceKeysRanOut?.length, 1, "vendors mail the vendor's users when its product runs out of keys");
   const names = [...wiring.mailTemplates.keys()];
-  for (const name of ['accounts.confirm-signup', 'orders.status', 'delivery.licence-keys', 'delivery.downloads', 'vendors.out-of-keys', 'fraud.proof-request', 'rights.deletion-receipt', 'rights.complaint-reply'])
+  for (const name of [
+    'accounts.confirm-signup',
+    'orders.status',
+    'delivery.licence-keys',
+    'delivery.downloads',
+    'vendors.out-of-keys',
+    'fraud.proof-request',
+    'rights.deletion-receipt',
+    'rights.complaint-reply',
+  ])
     assert.ok(names.includes(name), name);
   assert.ok(!names.some((n) => n.startsWith('test.')), 'no test template in the shop');
 });

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 
 export class DataDirLockedError extends Error {
   constructor(dir: string, pid: number) {
-    super(`The embedded database in ${dir} is already open in another process (pid ${pid}). ` + 'Stop that process first, use the staff API of the running shop, or run on PostgreSQL (DATABASE_URL).');
+    super(`The embedded database in ${dir} is already open in another process (pid ${pid}). Stop that process first, use the staff API of the running shop, or run on PostgreSQL (DATABASE_URL).`);
     this.name = 'DataDirLockedError';
   }
 }
