@@ -7,10 +7,9 @@ import assert from 'node:assert/strict';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { sql } from 'kysely';
 import { type FormClient, staffClient } from '../src/accounts/testing.ts';
-import type { Db } from '../src/platform/db/database.ts';
 import { buildTestApp } from '../src/platform/testing/app.ts';
 import { testEachDatabase } from '../src/platform/testing/databases.ts';
-import { testActor } from '../src/privacy/testing.ts';
+import { consentRows, disclosureRows, testActor } from '../src/privacy/testing.ts';
 
 const password = 'amber-lighthouse-27-quietly-sings';
 const pdf = Buffer.concat([Buffer.from('%PDF-1.4\n'), Buffer.alloc(120_000, 0x41), Buffer.from('\n%%EOF\n')]);
@@ -54,11 +53,7 @@ async function record(owner: FormClient, fields: Record<string, string | string[
   return id;
 }
 
-async function ledger(db: Db, subject: string) {
-  const { rows } = await sql<{ recipient: string; basis: string; categories: string[]; approval_id: string | null; consent_id: number | null }>`
-    select recipient, basis, categories, approval_id, consent_id from privacy_disclosures where subject_id = ${subject}::uuid order by at`.execute(db);
-  return rows;
-}
+const ledger = disclosureRows;
 
 async function produce(client: FormClient, id: string): Promise<LightMyRequestResponse> {
   await client.get(`/staff/disclosures/${id}`);
@@ -202,8 +197,7 @@ testEachDatabase(
         rows.map((r) => [r.recipient, r.basis, r.categories, r.consent_id]),
         [['credit-agency', 'collections', ['user.name', 'user.contact.address'], null]],
       );
-      const { rows: consents } = await sql<{ n: string }>`select count(*) as n from privacy_consents where subject_id = ${subject}::uuid`.execute(db);
-      assert.equal(Number(consents[0]!.n), 0, 'no consent was asked or recorded');
+      assert.deepEqual(await consentRows(db, { subject }), [], 'no consent was asked or recorded');
     });
   },
   { timeout: 180_000 },

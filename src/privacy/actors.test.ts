@@ -136,6 +136,7 @@ const JOB_MINTING_ELSEWHERE: Record<string, string> = {
   'src/cli/commands/subject.ts': 'cli.subject-export, cli.subject-erase, cli.blind-index-rotate',
   'src/commerce/checkout/flow.ts': 'checkout',
   'src/commerce/delivery/deliver.ts': 'delivery (hands out licence keys on payment, holds and releases orders waiting for keys)',
+  'src/commerce/fraud/proof.ts': 'fraud (holds an order its risk rules flag, keeps and purges the proof of identity)',
   'src/commerce/payments/payments.ts': 'payments',
   'src/comms/recipient.ts': 'comms.send',
   'src/demo/logins.ts': 'demo.logins',

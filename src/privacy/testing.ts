@@ -103,6 +103,13 @@ export async function consentRows(db: Db, match: { subject?: string; purpose?: s
 }
 
 /** For other modules' tests: the notices about a subject, by recipient, with the channel they were delivered by (null: not yet). */
+/** The disclosure ledger's rows of `subject`, oldest first, with the approval and consent each used. */
+export async function disclosureRows(db: Db, subject: string): Promise<{ recipient: string; basis: string; categories: string[]; approval_id: string | null; consent_id: number | null }[]> {
+  const { rows } = await sql<{ recipient: string; basis: string; categories: string[]; approval_id: string | null; consent_id: number | null }>`
+    select recipient, basis, categories, approval_id, consent_id from privacy_disclosures where subject_id = ${subject}::uuid order by at`.execute(db);
+  return rows;
+}
+
 export async function noticeDeliveries(db: Db, subject: string): Promise<{ recipient: string; channel: string | null }[]> {
   const { rows } = await sql<{ recipient: string; channel: string | null }>`
     select n.recipient, d.channel from privacy_recipient_notices n left join privacy_notice_deliveries d on d.notice_id = n.id
