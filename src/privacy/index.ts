@@ -9,6 +9,7 @@ export { sealAuditLog } from './audit/seal.ts';
 export { type VerifyReport, verifyAuditLog } from './audit/verify.ts';
 export type { ConsentChannel, ConsentEntry, ConsentState } from './consent/ledger.ts';
 export type { ConsentReview } from './consent/reviews.ts';
+export { type OptOutSignal, optOutSignals, signalPurposes } from './consent/signal.ts';
 export { fidesYaml } from './datamap/fides-export.ts';
 export { loadDataMap } from './datamap/load.ts';
 export { policyVersionAt, retentionDays } from './datamap/policy.ts';

@@ -49,6 +49,22 @@ export interface CentreView {
   notice?: string;
 }
 
+const signalNames: Record<string, string> = { gpc: 'Global Privacy Control', dnt: 'Do Not Track' };
+const channelWords: Record<string, string> = { gpc: 'Global Privacy Control (your browser)', dnt: 'Do Not Track (your browser)' };
+
+/** "Your browser's Global Privacy Control signal was honoured on DATE", once per signal, from the ledger (P000-19). */
+function signalNote(v: CentreView): SafeHtml | '' {
+  const first = new Map<string, Date>();
+  for (const e of v.ledger) if (e.channel in signalNames && !first.has(e.channel)) first.set(e.channel, e.recordedAt);
+  if (first.size === 0) return '';
+  return html`${[...first].map(
+    ([signal, at]) =>
+      html`<p class="notice" role="status">Your browser’s ${signalNames[signal]} signal was honoured on ${day(at)}: we turned off ${[
+        ...new Set(v.ledger.filter((e) => e.channel === signal).map((e) => v.map.purposes.get(e.purpose)?.name ?? e.purpose)),
+      ].join(', ')}. Turning a use back on here is your own choice, and we keep to it.</p>`,
+  )}`;
+}
+
 function itemsTable(v: CentreView): SafeHtml {
   if (v.items.length === 0) return html`<p>We hold no personal data about you besides your sign-in.</p>`;
   const sorted = [...v.items].sort((a, b) => a.category.localeCompare(b.category) || a.collectedAt.getTime() - b.collectedAt.getTime());
@@ -96,7 +112,7 @@ ${
           when(e.recordedAt),
           `${v.map.purposes.get(e.purpose)?.name ?? e.purpose}${e.recipient ? ` (${v.map.recipients.get(e.recipient)?.name ?? e.recipient})` : ''}`,
           e.action === 'grant' ? 'given' : 'withdrawn',
-          e.channel,
+          channelWords[e.channel] ?? e.channel,
           e.policyVersion,
         ]),
       })
@@ -154,6 +170,7 @@ ${itemsTable(v)}
 <p class="meta">Your password is stored only as a hash, which we do not show. <a href="/account/privacy/access-log">Who looked at your data</a>.</p>
 <h2 id="choices">Your choices</h2>
 <p>Uses of your data you can turn on or off at any time; a change applies at once.</p>
+${signalNote(v)}
 ${choicesSection(v)}
 <h2 id="recipients">Who received your data</h2>
 ${disclosuresTable(v)}
