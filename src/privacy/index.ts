@@ -3,6 +3,7 @@
 // is the kernel's own, above all its keys, context and root handle (decisions 0012, 0032). Tests
 // of other modules find the kernel's test helpers in testing.ts.
 export { type Actor, type StaffRole, actorRef, actorTag, selfActor, staffActor, staffRoles, systemActor, vendorActor } from './actors.ts';
+export { CONTACT_PREFERENCE, type ContactChannel, channelIn, contactChannelOf, contactChannels, withChannel } from './contact-preference.ts';
 export { anchorPathFor } from './audit/anchor.ts';
 export { reanchorReasons } from './audit/reanchor.ts';
 export { sealAuditLog } from './audit/seal.ts';

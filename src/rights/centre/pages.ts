@@ -2,7 +2,7 @@
 // why and since when; their consents and choices; who received their data; the notices sent to
 // recipients; their requests; and the ways out: a copy of everything, correction, deactivation and
 // deletion. Plain forms; nothing needs JavaScript.
-import type { DataMap, ConsentEntry, ConsentState, DisclosureRecord, Notice, PersonalItem } from '../../privacy/index.ts';
+import { CONTACT_PREFERENCE, channelIn, type ContactChannel, type DataMap, type ConsentEntry, type ConsentState, type DisclosureRecord, type Notice, type PersonalItem } from '../../privacy/index.ts';
 import { form, errorSummary, input, type FormState } from '../../web/form.ts';
 import type { Page } from '../../web/page.ts';
 import { table } from '../../web/table.ts';
@@ -120,6 +120,23 @@ ${
 }`;
 }
 
+/** The preferred contact channel (P004-14): email always, phone only while a phone number is held. */
+function contactSection(v: CentreView): SafeHtml {
+  const current = channelIn(v.items.find((i) => i.category === CONTACT_PREFERENCE.category && i.ref === '')?.value) ?? 'email';
+  const phones = [...new Set(v.items.filter((i) => i.category === 'user.contact.phone_number').map((i) => valueText(i.value)))];
+  const option = (channel: ContactChannel, label: SafeHtml | string) =>
+    html`<p><input type="radio" id="contact-${channel}" name="channel" value="${channel}"${current === channel ? html` checked` : ''}> <label for="contact-${channel}">${label}</label></p>`;
+  return html`<p>When we answer a question or a request of yours, we write or call the way you prefer. Staff see your choice next to your account and your orders.</p>
+${form(
+  { action: '/account/privacy/contact', csrf: v.csrf },
+  html`<fieldset><legend>Answer me by</legend>
+${option('email', 'Email')}
+${phones.length ? option('phone', `Phone (${phones.join(', ')})`) : html`<p class="meta">Phone is offered once we hold a phone number of yours (you give one at checkout).</p>`}
+</fieldset>
+<p><button type="submit">Save how we answer you</button></p>`,
+)}`;
+}
+
 function disclosuresTable(v: CentreView): SafeHtml {
   if (v.disclosures.length === 0) return html`<p>Nobody outside the shop has received your data.</p>`;
   return table({
@@ -164,7 +181,7 @@ export function centrePage(v: CentreView): Page {
     body: html`<section class="centre"><h1>Your privacy</h1>
 ${v.notice ? html`<p class="notice" role="status">${v.notice}</p>` : ''}
 <p>Everything we hold about you, why, and what you can do about it. Our <a href="/privacy">privacy policy</a> explains each use; our privacy officer is at <a href="/privacy/contact">the privacy contact page</a>.</p>
-<nav aria-label="On this page"><ul class="centre-nav"><li><a href="#data">Your data</a></li><li><a href="#choices">Your choices</a></li><li><a href="#recipients">Who received your data</a></li><li><a href="#copy">Your copy</a></li><li><a href="#leave">Deactivate or delete</a></li></ul></nav>
+<nav aria-label="On this page"><ul class="centre-nav"><li><a href="#data">Your data</a></li><li><a href="#choices">Your choices</a></li><li><a href="#contact">How we answer you</a></li><li><a href="#recipients">Who received your data</a></li><li><a href="#copy">Your copy</a></li><li><a href="#leave">Deactivate or delete</a></li></ul></nav>
 <h2 id="data">Your data</h2>
 ${itemsTable(v)}
 <p class="meta">Your password is stored only as a hash, which we do not show. <a href="/account/privacy/access-log">Who looked at your data</a>.</p>
@@ -172,6 +189,8 @@ ${itemsTable(v)}
 <p>Uses of your data you can turn on or off at any time; a change applies at once.</p>
 ${signalNote(v)}
 ${choicesSection(v)}
+<h2 id="contact">How we answer you</h2>
+${contactSection(v)}
 <h2 id="recipients">Who received your data</h2>
 ${disclosuresTable(v)}
 ${noticesTable(v)}
