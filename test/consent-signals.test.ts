@@ -45,6 +45,7 @@ testEachDatabase(
       const today = new Date().toISOString().slice(0, 10);
       assert.match(centre.body, new RegExp(`Your browser’s Global Privacy Control signal was honoured on ${today}: we turned off Recommendations, CPNI-based offers`));
       assert.match(centre.body, /<strong>CPNI-based offers<\/strong>: off/);
+      assert.match(centre.body, /href="\/privacy#purpose-cpni-marketing"/, 'each choice links the policy text it refers to');
       assert.match(centre.body, /Global Privacy Control \(your browser\)/);
       const exported = JSON.parse((await gpc.get('/account/privacy/export.json', { 'sec-gpc': '1' })).body) as {
         sections: { id: string; records: { purpose: string; channel: string; action: string }[] }[];

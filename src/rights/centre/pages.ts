@@ -98,7 +98,7 @@ function choicesSection(v: CentreView): SafeHtml {
       html`<li>${form(
         { action: '/account/privacy/choices', csrf: v.csrf },
         html`<input type="hidden" name="purpose" value="${c.purpose}">
-<p><strong>${c.name}</strong>: ${c.on ? 'on' : 'off'}${c.since ? html` <span class="meta">(since ${when(c.since)})</span>` : c.basis === 'opt-out' ? html` <span class="meta">(until you turn it off)</span>` : ''}<br>${c.description}</p>
+<p><strong>${c.name}</strong>: ${c.on ? 'on' : 'off'}${c.since ? html` <span class="meta">(since ${when(c.since)})</span>` : c.basis === 'opt-out' ? html` <span class="meta">(until you turn it off)</span>` : ''}<br>${c.description} <a href="/privacy#purpose-${c.purpose}">What the policy says<span class="visually-hidden"> about ${c.name}</span></a></p>
 <button type="submit" name="choice" value="${c.on ? 'withdraw' : 'grant'}">${c.on ? 'Turn off' : 'Turn on'}<span class="visually-hidden"> ${c.name}</span></button>`,
       )}</li>`,
   )}</ul>
