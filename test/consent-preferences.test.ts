@@ -25,6 +25,13 @@ testEachDatabase(
     assert.match(centre.body, /<input type="radio" id="contact-email" name="channel" value="email" checked>/);
     assert.match(centre.body, /<label for="contact-phone">Phone \(\+1 212 555 0147\)<\/label>/);
     assert.equal((await mine.client.post('/account/privacy/contact', { channel: 'fax' })).statusCode, 400);
+    const api = await bed.app.inject({
+      method: 'PUT',
+      url: '/api/account/contact-channel',
+      headers: { cookie: `__Host-session=${mine.sessionCookie}`, 'content-type': 'application/json' },
+      payload: { channel: 'email' },
+    });
+    assert.equal(api.statusCode, 200, api.body);
     const chosen = await mine.client.post('/account/privacy/contact', { channel: 'phone' });
     assert.equal(chosen.statusCode, 200, chosen.body.slice(0, 300));
     assert.match(chosen.body, /We answer you by phone from now on/);

@@ -4,7 +4,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { AppError, validationError } from '../../platform/errors.ts';
 import type { ActiveSession } from '../../accounts/index.ts';
-import { CONTACT_PREFERENCE, contactChannels, withChannel, type Actor, type PersonalItem } from '../../privacy/index.ts';
+import { CONTACT_PREFERENCE, type ContactChannel, contactChannels, withChannel, type Actor, type PersonalItem } from '../../privacy/index.ts';
 import { ordersOfCustomer, orderNumbers } from '../../commerce/orders/index.ts';
 import { formRoute, handleForm, validationProblem } from '../../web/form-handling.ts';
 import type { FormState } from '../../web/form.ts';
@@ -242,14 +242,10 @@ export async function centreRoutes(app: FastifyInstance, deps: RightsDeps): Prom
   });
 
   // ---- The preferred contact channel (P004-14): a kernel item, phone only while a phone is held.
-  app.post('/account/privacy/contact', formRoute(contactBody), async (request, reply) => {
-    const session = await accounts.customerPage(request, reply);
-    if (!session) return reply;
-    const subject = session.user.subject_id;
-    const actor = session.actor;
-    if (validationProblem(request)) throw validationError('channel', 'must be email or phone');
-    const channel = (request.body as Body).channel as (typeof contactChannels)[number];
-    await app.db.transaction().execute(async (trx) => {
+  const chooseChannel = (session: ActiveSession, channel: ContactChannel) =>
+    app.db.transaction().execute(async (trx) => {
+      const subject = session.user.subject_id;
+      const actor = session.actor;
       if (channel === 'phone') {
         const phones = await deps.kernel.read(trx, { subject, actor, purpose: 'data-rights', categories: ['user.contact.phone_number'] });
         if (!phones.items.some((i) => i.category === 'user.contact.phone_number')) throw validationError('channel', 'phone needs a phone number of yours; we hold none');
@@ -257,8 +253,32 @@ export async function centreRoutes(app: FastifyInstance, deps: RightsDeps): Prom
       const held = await deps.kernel.read(trx, { subject, actor, purpose: CONTACT_PREFERENCE.purpose, categories: [CONTACT_PREFERENCE.category] });
       await deps.kernel.write(trx, { subject, actor, purpose: CONTACT_PREFERENCE.purpose, values: { [CONTACT_PREFERENCE.category]: withChannel(held.values[CONTACT_PREFERENCE.category], channel) } });
     });
+
+  app.post('/account/privacy/contact', formRoute(contactBody), async (request, reply) => {
+    const session = await accounts.customerPage(request, reply);
+    if (!session) return reply;
+    if (validationProblem(request)) throw validationError('channel', 'must be email or phone');
+    const channel = (request.body as Body).channel as ContactChannel;
+    await chooseChannel(session, channel);
     return centre(request, reply, session, `We answer you by ${channel} from now on.`);
   });
+
+  app.put<{ Body: { channel: ContactChannel } }>(
+    '/api/account/contact-channel',
+    {
+      schema: {
+        tags: ['account'],
+        summary: 'How the signed-in customer wants to be answered (P004-14): email, or phone while the shop holds a phone number of theirs; staff see it',
+        body: contactBody,
+        response: { 200: { type: 'object', properties: { channel: { type: 'string' } } }, ...errors },
+      },
+    },
+    async (request) => {
+      const session = await accounts.requireSession(request, 'customer');
+      await chooseChannel(session, request.body.channel);
+      return { channel: request.body.channel };
+    },
+  );
 
   // ---- Deactivation and deletion.
   const leaveView = async (session: ActiveSession, s: FormState): Promise<LeaveView> => {
