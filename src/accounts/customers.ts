@@ -1,6 +1,7 @@
 // What a customer can do with their account: sign up (confirmed by email), sign in, change the
 // password or the sign-in email, reset a forgotten password. Each command takes the caller's
 // database handle (a transaction, except sign-in, whose failure count must outlive the answer).
+import { recordCollectionConsents } from './collection-consents.ts';
 import { createHmac } from 'node:crypto';
 import { sql } from 'kysely';
 import type { Db } from '../platform/db/database.ts';
@@ -99,7 +100,17 @@ export async function mailSetPasswordLink(deps: AccountsDeps, db: Db, user: User
  * Sign-up. The answer is the same whether or not the email has an account ("check your inbox"):
  * a new address gets a confirmation link, a known one a note that it already has an account.
  */
-export async function signUp(allDeps: AccountsDeps, db: Db, input: { name: string; email: string; password: string; age: AgeStatement }, hash: string, ip?: string): Promise<SignUpOutcome> {
+/**
+ * Consents ticked on the form (`consents`) are recorded only for a new account: an address that
+ * already has one gets the same answer, and nothing of the form changes that account.
+ */
+export async function signUp(
+  allDeps: AccountsDeps,
+  db: Db,
+  input: { name: string; email: string; password: string; age: AgeStatement; consents?: readonly string[] },
+  hash: string,
+  ip?: string,
+): Promise<SignUpOutcome> {
   const actor = systemActor('accounts.signup');
   const now = allDeps.now();
   await lockEmail(allDeps, db, input.email);
@@ -133,6 +144,7 @@ export async function signUp(allDeps: AccountsDeps, db: Db, input: { name: strin
     purpose: ACCOUNT_PURPOSE,
     values: { [NAME]: input.name, [EMAIL]: input.email, [CREDENTIALS]: hash, [AGE]: { statement: input.age } },
   });
+  await recordCollectionConsents(deps.kernel, db, subject, input.consents ?? [], 'sign-up form');
   const user = await insertUser(db, { kind: 'customer', subjectId: subject, status: 'pending', now });
   const token = await issueToken(db, user.id, 'confirm-signup', now);
   await deps.mail(db, { template: 'accounts.confirm-signup', subject, addressRef: '', params: { link: link(deps, '/account/confirm', token) } });
@@ -152,7 +164,10 @@ export function checkSignUpFields(input: { name: string; email: string; password
 }
 
 /** Checks and normalises sign-up input and hashes the password (before any transaction: it is slow). */
-export async function prepareSignUp(input: { name: string; email: string; password: string; age: AgeStatement }, costs: Argon2Params = currentParams): Promise<{ input: typeof input; hash: string }> {
+export async function prepareSignUp(
+  input: { name: string; email: string; password: string; age: AgeStatement; consents?: readonly string[] },
+  costs: Argon2Params = currentParams,
+): Promise<{ input: typeof input; hash: string }> {
   const { name, email } = checkSignUpFields(input);
   return { input: { ...input, name, email }, hash: await hashPassword(input.password, costs) };
 }

@@ -20,3 +20,4 @@ export { MAIL_PER_ADDRESS } from './mail-throttle.ts';
 export { currentParams, verifyPassword } from './passwords.ts';
 export { finishEnrolment, startEnrolment } from './second-factor.ts';
 export { stepAt, totpCode } from './totp.ts';
+export { consentBoxes, consentFieldNames, consentFields, offeredConsents, recordCollectionConsents, tickedConsents } from './collection-consents.ts';

@@ -42,8 +42,9 @@ export class FormClient {
     return res;
   }
 
-  async get(url: string): Promise<LightMyRequestResponse> {
-    return this.keep(await this.app.inject({ method: 'GET', url, remoteAddress: this.ip, headers: { accept: 'text/html', cookie: this.cookieHeader() } }));
+  /** A page as a browser asks for it; `headers` adds some (a browser's privacy signals, say). */
+  async get(url: string, headers: Record<string, string> = {}): Promise<LightMyRequestResponse> {
+    return this.keep(await this.app.inject({ method: 'GET', url, remoteAddress: this.ip, headers: { accept: 'text/html', ...headers, cookie: this.cookieHeader() } }));
   }
 
   /** Posts a form the way a browser does, with the CSRF token of the last page (unless `_csrf` is given). */

@@ -3,12 +3,14 @@
 // is the kernel's own, above all its keys, context and root handle (decisions 0012, 0032). Tests
 // of other modules find the kernel's test helpers in testing.ts.
 export { type Actor, type StaffRole, actorRef, actorTag, selfActor, staffActor, staffRoles, systemActor, vendorActor } from './actors.ts';
+export { CONTACT_PREFERENCE, type ContactChannel, channelIn, contactChannelOf, contactChannels, withChannel } from './contact-preference.ts';
 export { anchorPathFor } from './audit/anchor.ts';
 export { reanchorReasons } from './audit/reanchor.ts';
 export { sealAuditLog } from './audit/seal.ts';
 export { type VerifyReport, verifyAuditLog } from './audit/verify.ts';
 export type { ConsentChannel, ConsentEntry, ConsentState } from './consent/ledger.ts';
 export type { ConsentReview } from './consent/reviews.ts';
+export { type OptOutSignal, optOutSignals, signalPurposes } from './consent/signal.ts';
 export { fidesYaml } from './datamap/fides-export.ts';
 export { loadDataMap } from './datamap/load.ts';
 export { policyVersionAt, retentionDays } from './datamap/policy.ts';

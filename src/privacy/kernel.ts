@@ -10,6 +10,7 @@ import { FileKeyring, type MasterKeyProvider } from './crypto/keyring.ts';
 import { loadDataMap } from './datamap/load.ts';
 import type { DataMap } from './datamap/types.ts';
 import { recordConsent, type ConsentEntry, type ConsentRequest, type ConsentState } from './consent/ledger.ts';
+import { honourSignal, type SignalRequest } from './consent/signal.ts';
 import { pendingConsentReviews, reviewConsent, type ConsentReview, type ReviewRequest } from './consent/reviews.ts';
 import { readConsentLedger, readConsentState, readDisclosures, readNotices, readOrderDisclosures, type LedgerReadRequest } from './ledger-reads.ts';
 import { readItems, readManyItems, writeItems, type PersonalRecord, type ReadManyRequest, type ReadManyResult, type ReadRequest, type WriteRequest } from './store/items.ts';
@@ -73,6 +74,8 @@ export interface PrivacyKernel {
   reactivate(db: Db, request: { subject: string; actor: Actor }): Promise<void>;
   /** By the person; or by support, owner or the DPO with evidence, pending the DPO's review (decision 0030). */
   recordConsent(db: Db, request: ConsentRequest): Promise<number>;
+  /** A browser's opt-out signal from the signed-in person: withdraws the purposes it covers that are still on (once); returns those withdrawn now. */
+  honourSignal(db: Db, request: SignalRequest): Promise<string[]>;
   /** Consent entries staff recorded that no DPO reviewed yet, with their evidence (DPO only; audited). */
   pendingConsentReviews(db: Db, actor: Actor): Promise<ConsentReview[]>;
   /** The DPO confirms a staff-recorded consent entry or reverses it (restoring the state before); returns the restoring entry's id. */
@@ -186,6 +189,7 @@ export function kernelOf(ctx: KernelContext, region: string): PrivacyKernel {
       restrict: mintedOnly(ctx, 'subject.restrict', (db, r) => setRestricted(ctx, db, { ...r, restricted: true })),
       reactivate: mintedOnly(ctx, 'subject.reactivate', (db, r) => setRestricted(ctx, db, { ...r, restricted: false })),
       recordConsent: mintedOnly(ctx, 'consent.grant', (db, r) => recordConsent(ctx, db, r)),
+      honourSignal: mintedOnly(ctx, 'consent.withdraw', (db, r) => honourSignal(ctx, db, r)),
       pendingConsentReviews: mintedActor(ctx, 'consent.review.list', (db, actor) => pendingConsentReviews(ctx, db, actor)),
       reviewConsent: mintedOnly(ctx, 'consent.review', (db, r) => reviewConsent(ctx, db, r)),
       consentState: mintedOnly(ctx, 'consent.read', (db, r) => readConsentState(ctx, db, r)),

@@ -327,3 +327,16 @@ privacyMigrations.push({
     await runSql(db, `alter table privacy_disclosures add column released text[]`);
   },
 });
+
+// Opt-out preference signals (P000-19, decision 0051): a withdrawal a browser's Global Privacy
+// Control or Do-Not-Track header made has its own channel in the consent ledger.
+privacyMigrations.push({
+  id: 'privacy/0009_consent_signal_channels',
+  async up(db) {
+    await runSql(
+      db,
+      `alter table privacy_consents drop constraint privacy_consents_channel_check;
+      alter table privacy_consents add constraint privacy_consents_channel_check check (channel in ('web', 'email', 'phone', 'paper', 'in-person', 'gpc', 'dnt'))`,
+    );
+  },
+});

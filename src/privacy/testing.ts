@@ -102,6 +102,19 @@ export async function consentRows(db: Db, match: { subject?: string; purpose?: s
   return rows;
 }
 
+/** For other modules' tests: consent entries with who recorded them and the policy version, oldest first (of one subject, or of everyone). */
+export async function consentEntries(
+  db: Db,
+  match: { subject?: string; purpose?: string } = {},
+): Promise<{ subject: string; purpose: string; action: string; channel: string; recordedBy: string; policyVersion: string }[]> {
+  const { rows } = await sql<{ subject_id: string; purpose: string; action: string; channel: string; recorded_by_kind: string; policy_version: string }>`
+    select subject_id, purpose, action, channel, recorded_by_kind, policy_version from privacy_consents
+    where (${match.subject ?? null}::uuid is null or subject_id = ${match.subject ?? null}::uuid)
+      and (${match.purpose ?? null}::text is null or purpose = ${match.purpose ?? null})
+    order by id`.execute(db);
+  return rows.map((r) => ({ subject: r.subject_id, purpose: r.purpose, action: r.action, channel: r.channel, recordedBy: r.recorded_by_kind, policyVersion: r.policy_version }));
+}
+
 /** For other modules' tests: the notices about a subject, by recipient, with the channel they were delivered by (null: not yet). */
 /** The disclosure ledger's rows of `subject`, oldest first, with the approval and consent each used. */
 export async function disclosureRows(db: Db, subject: string): Promise<{ recipient: string; basis: string; categories: string[]; approval_id: string | null; consent_id: number | null }[]> {

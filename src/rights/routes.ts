@@ -11,11 +11,24 @@ import type { RightsModuleOptions } from './module.ts';
 import { policyRoutes } from './policy/routes.ts';
 import { officerPageRoutes } from './report/routes.ts';
 import { legalDisclosureRoutes } from './disclosures/routes.ts';
+import { machineReadableRoutes } from './policy/machine-readable.ts';
+import { signalHook } from './signals/hook.ts';
 
+/** The opt-out signal hook at the root (every module's requests), the pages and API encapsulated. */
 export function rightsRoutes(options: RightsModuleOptions): FastifyPluginAsync {
+  const root: FastifyPluginAsync = async (app) => {
+    await app.register(signalHook);
+    await app.register(rightsPages(options));
+  };
+  (root as unknown as Record<symbol, boolean>)[Symbol.for('skip-override')] = true;
+  return root;
+}
+
+function rightsPages(options: RightsModuleOptions): FastifyPluginAsync {
   return async (app) => {
     const deps: RightsDeps = { kernel: app.privacy, config: app.config, holders: options.holders, now: () => new Date(), log: app.log as unknown as Logger, wiring: app.wiring };
     await app.register(policyRoutes);
+    await app.register(machineReadableRoutes);
     await centreRoutes(app, deps);
     await exportFormatRoutes(app);
     await deskRoutes(app, deps);

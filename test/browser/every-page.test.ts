@@ -35,6 +35,8 @@ const NOT_PAGES = [
   /^\/static\//,
   /^\/media\//,
   /^\/(openapi|privacy\/export-schema|account\/privacy\/export)\.json$/,
+  /^\/\.well-known\/gpc\.json$/,
+  /^\/privacy\/datamap\.fides\.yml$/,
   /^\/(healthz|readyz|brand\.css)$/,
   /^\/vendor\/orders\.csv$/,
   /^\/staff\/disclosures\/:id\/document$/,

@@ -8,7 +8,7 @@ import type { Page } from './customer.ts';
 
 const day = (d: Date | string) => new Date(d).toISOString().slice(0, 10);
 
-export function staffCustomerPage(o: { subject: string; purpose: string; status: string; since: Date; values: Record<string, string>; orders: Order[] }): Page {
+export function staffCustomerPage(o: { subject: string; purpose: string; status: string; since: Date; values: Record<string, string>; orders: Order[]; prefers: 'email' | 'phone' | null }): Page {
   const name = o.values['user.name'];
   return {
     audience: 'staff',
@@ -17,6 +17,7 @@ export function staffCustomerPage(o: { subject: string; purpose: string; status:
 <h1>${name ?? 'Customer'}</h1>
 <dl class="facts">
 <dt>Email</dt><dd>${o.values['user.contact.email'] ?? '(not for your role)'}</dd>
+<dt>Answer by</dt><dd>${o.prefers ? `prefers ${o.prefers}` : '(not for your role)'}</dd>
 <dt>Account</dt><dd>${o.status}, since ${day(o.since)}</dd>
 <dt>Read for</dt><dd>${o.purpose} (this look is recorded)</dd>
 <dt>Reference</dt><dd>${o.subject}</dd>

@@ -1,6 +1,6 @@
 // The customer's account pages: sign up, confirm, sign in, the account itself, password and email
 // change, and the forgotten-password reset. Plain HTML forms posting to the same origin.
-import { html } from '../../web/template.ts';
+import { html, type SafeHtml } from '../../web/template.ts';
 import type { Profile } from '../identity.ts';
 import { form, errorSummary, input, type FormState } from '../../web/form.ts';
 
@@ -37,7 +37,7 @@ ${input(state, { name: 'password', label: labels.password!, type: 'password', au
   };
 }
 
-export function signupPage(state: FormState, policyVersion: string): Page {
+export function signupPage(state: FormState, policyVersion: string, consents: SafeHtml | '' = ''): Page {
   const age = state.values?.age;
   const ageError = state.errors?.age;
   return {
@@ -59,6 +59,7 @@ ${input(state, { name: 'password', label: labels.password!, type: 'password', au
 <p><input type="radio" id="age-parent" name="age" value="parental-consent"${age === 'parental-consent' ? html` checked` : ''}> <label for="age-parent">I am younger, and a parent or guardian consents to this account.</label></p>
 ${ageError ? html`<span class="error" id="f-age-error">${ageError}</span>` : ''}
 </fieldset>
+${consents}
 <p><button type="submit">Create account</button></p>
 `,
 )}

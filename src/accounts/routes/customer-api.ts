@@ -8,6 +8,7 @@ import { changePassword, completeReset, confirmEmailChange, confirmSignUp, prepa
 import { readProfile } from '../identity.ts';
 import { createSession } from '../sessions.ts';
 import type { UserRow } from '../tables.ts';
+import { tickedConsents } from '../collection-consents.ts';
 import { formKit } from './form-kit.ts';
 import { UNIFORM_ANSWER_MS, atLeast } from './forms.ts';
 import { accountView, emailBody, emptyBody, errorResponse, loginBody, passwordBody, resetBody, resetConfirmBody, signupBody, tokenBody } from './schemas.ts';
@@ -34,14 +35,19 @@ export async function customerApi(app: FastifyInstance): Promise<void> {
 
   const { signIn, passwordSignIn } = formKit(app);
 
-  app.post('/api/account/signup', { schema: { tags, summary: 'Create an account (confirmed by a mailed link)', body: signupBody, response: { 202: accepted, ...errors } } }, async (request, reply) => {
-    const started = performance.now();
-    const body = request.body as Body;
-    const prepared = await prepareSignUp({ name: body.name!, email: body.email!, password: body.password!, age: body.age as AgeStatement }, deps.passwordCosts);
-    await app.db.transaction().execute((trx) => signUp(deps, trx, prepared.input, prepared.hash, request.ip));
-    await atLeast(started, UNIFORM_ANSWER_MS);
-    return reply.code(202).send({ status: 'check-your-inbox' });
-  });
+  app.post(
+    '/api/account/signup',
+    { schema: { tags, summary: 'Create an account (confirmed by a mailed link); optional consents as consent_<purpose>: "yes"', body: signupBody, response: { 202: accepted, ...errors } } },
+    async (request, reply) => {
+      const started = performance.now();
+      const body = request.body as Body;
+      const consents = tickedConsents(deps.kernel.map, body);
+      const prepared = await prepareSignUp({ name: body.name!, email: body.email!, password: body.password!, age: body.age as AgeStatement, consents }, deps.passwordCosts);
+      await app.db.transaction().execute((trx) => signUp(deps, trx, prepared.input, prepared.hash, request.ip));
+      await atLeast(started, UNIFORM_ANSWER_MS);
+      return reply.code(202).send({ status: 'check-your-inbox' });
+    },
+  );
 
   app.post('/api/account/confirm', { schema: { tags, summary: 'Confirm a sign-up link and sign in', body: tokenBody, response: { 200: accountView, ...errors } } }, async (request, reply) => {
     const issued = await app.db.transaction().execute((trx) => confirmSignUp(deps, trx, (request.body as Body).token!));

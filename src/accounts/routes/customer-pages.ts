@@ -20,6 +20,8 @@ import {
 import { readProfile } from '../identity.ts';
 import { accountPage, checkInboxPage, confirmPage, emailPage, invalidLinkPage, loginPage, passwordPage, resetConfirmPage, resetRequestPage, signupPage } from '../pages/customer.ts';
 import { createSession } from '../sessions.ts';
+import { consentBoxes, consentFieldNames, tickedConsents } from '../collection-consents.ts';
+import type { FormState } from '../../web/form.ts';
 import { tokenIsLive } from '../tokens.ts';
 import { formKit, formRoute } from './form-kit.ts';
 import { UNIFORM_ANSWER_MS, atLeast } from './forms.ts';
@@ -68,18 +70,22 @@ export async function customerPages(app: FastifyInstance): Promise<void> {
 
   const currentPolicy = () => policyVersionAt(deps.kernel.map, deps.now())?.version ?? '';
 
-  app.get('/account/signup', { schema: { hide: true } }, async (request, reply) => sendPage(request, reply, signupPage(state(request, reply), currentPolicy())));
+  const map = deps.kernel.map;
+  const signupForm = (s: FormState) => signupPage(s, currentPolicy(), consentBoxes(map, currentPolicy(), s.values));
+
+  app.get('/account/signup', { schema: { hide: true } }, async (request, reply) => sendPage(request, reply, signupForm(state(request, reply))));
 
   app.post('/account/signup', formRoute(signupBody), async (request, reply) => {
     const started = performance.now();
     return handleForm(
       request,
       reply,
-      ['name', 'email', 'age'],
-      (s) => signupPage(s, currentPolicy()),
+      ['name', 'email', 'age', ...consentFieldNames(map)],
+      signupForm,
       async () => {
         const body = request.body as Body;
-        const prepared = await prepareSignUp({ name: body.name!, email: body.email!, password: body.password!, age: body.age as AgeStatement }, deps.passwordCosts);
+        const consents = tickedConsents(map, body);
+        const prepared = await prepareSignUp({ name: body.name!, email: body.email!, password: body.password!, age: body.age as AgeStatement, consents }, deps.passwordCosts);
         await app.db.transaction().execute((trx) => signUp(deps, trx, prepared.input, prepared.hash, request.ip));
         await atLeast(started, UNIFORM_ANSWER_MS);
         return sendPage(request, reply, checkInboxPage('signup'));

@@ -5,7 +5,7 @@ import { listVendors } from '../../commerce/catalogue/index.ts';
 import { ordersOfCustomer } from '../../commerce/orders/index.ts';
 import { notFound } from '../../platform/errors.ts';
 import { staffCustomerPage } from '../pages/customer-orders.ts';
-import { staffActor, isPrivacyRefusal } from '../../privacy/index.ts';
+import { CONTACT_PREFERENCE, contactChannelOf, staffActor, isPrivacyRefusal } from '../../privacy/index.ts';
 import { EMAIL, NAME, readProfile } from '../identity.ts';
 import { customerLookupPage, vendorUsersPage, type CustomerFound, type VendorUserListing } from '../pages/staff-directory.ts';
 import type { FormState } from '../../web/form.ts';
@@ -87,11 +87,13 @@ export async function staffDirectoryRoutes(app: FastifyInstance): Promise<void> 
       const purpose = asked && mine.includes(asked) ? asked : (['support', 'order-status'].find((p) => mine.includes(p)) ?? mine[0]!);
       const visible = deps.kernel.map.roles.get(session.user.role!)?.categories ?? new Set<string>();
       const allowed = deps.kernel.map.purposes.get(purpose)?.categories ?? new Set<string>();
-      const categories = [NAME, EMAIL].filter((c) => visible.has(c) && allowed.has(c));
+      // With name and email, in the same read: how they want to be answered (P004-14), for the roles and purposes that may see it.
+      const categories = [NAME, EMAIL, CONTACT_PREFERENCE.category].filter((c) => visible.has(c) && allowed.has(c));
       const record = categories.length ? await readAsStaff(deps, app.db, session.user, { subject: user.subject_id, purpose, categories }) : { values: {} };
-      const values = Object.fromEntries(Object.entries(record.values).map(([k, v]) => [k, String(v)]));
+      const values = Object.fromEntries(Object.entries(record.values).flatMap(([k, v]) => (k === CONTACT_PREFERENCE.category ? [] : [[k, String(v)]])));
+      const prefers = categories.includes(CONTACT_PREFERENCE.category) ? (contactChannelOf(record) ?? 'email') : null;
       const orders = await ordersOfCustomer(app.db, user.subject_id);
-      return sendPage(request, reply, staffCustomerPage({ subject: user.subject_id, purpose, status: user.status, since: user.created_at, values, orders }));
+      return sendPage(request, reply, staffCustomerPage({ subject: user.subject_id, purpose, status: user.status, since: user.created_at, values, orders, prefers }));
     },
   );
 

@@ -80,11 +80,18 @@ export async function placeOrder(deps: CheckoutDeps, db: Db, request: PlaceOrder
   const cart = request.cart;
   if (!cart || cart.lines.length === 0) throw new AppError('CART_EMPTY');
   const priced = await ports.priceLines(db, cart.lines, { shipTo: true });
-  const input = readCheckoutInput(request.body, priced, settings);
+  // The optional consents ride beside the declared fields (P003-09); the rest is held to them.
+  const consents = ports.consents.ticked(request.body);
+  const declared = Object.fromEntries(Object.entries((request.body ?? {}) as Record<string, unknown>).filter(([k]) => !ports.consents.fieldNames.includes(k)));
+  const input = readCheckoutInput(declared, priced, settings);
   const v = input.values;
 
   // 1. The buyer: the signed-in customer, or the account of the email typed (found or made, P000-10).
-  const customer = request.customer ?? (await ports.customerForCheckout(db, { name: v.name!, email: v.email!, age: v.age as 'adult' | 'parental-consent', ip: request.ip }));
+  const guest = request.customer ? null : await ports.customerForCheckout(db, { name: v.name!, email: v.email!, age: v.age as 'adult' | 'parental-consent', ip: request.ip });
+  const customer = request.customer ?? guest!;
+  // Ticked boxes are the person's grants: the signed-in customer's, or a new account's. A guest
+  // typing an email that already has an account cannot consent for it (same answer, nothing recorded).
+  if (!guest || guest.created) await ports.consents.record(db, customer.subject, consents);
 
   // 2. The order's own copies of what the buyer typed, through the kernel (the age statement too, P003-22).
   const orderId = randomUUID();

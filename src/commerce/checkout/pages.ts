@@ -20,6 +20,8 @@ export interface CheckoutFormState {
   idempotencyKey: string;
   values?: Record<string, string>;
   errors?: Record<string, string>;
+  /** The optional consents offered with the order (unticked unless ticked and sent back). */
+  consents?: SafeHtml | '';
 }
 
 function summary(p: PricedCart): SafeHtml {
@@ -88,6 +90,7 @@ ${form(
 <input type="hidden" name="idempotency_key" value="${s.idempotencyKey}">
 <input type="hidden" name="method" value="${s.method}">
 ${s.fields.map((f) => field(f, s))}
+${s.consents ?? ''}
 <p class="hint">We ask only what this order needs. ${s.priced.needsShipping ? 'The delivery address goes to the carrier only.' : 'Nothing here is shipped, so we ask no address.'}
 If you have no account yet, one is made for this email and we mail you how to sign in.</p>
 <button type="submit">${s.method === 'free' || s.method === 'invoice' ? 'Place order' : 'Continue to payment'}</button>

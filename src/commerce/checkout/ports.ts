@@ -3,6 +3,7 @@
 // its part.
 import type { OrderPlacedEvent } from './placed.ts';
 import type { FastifyRequest } from 'fastify';
+import type { SafeHtml } from '../../web/template.ts';
 import type { Db } from '../../platform/db/database.ts';
 import type { Actor } from '../../privacy/index.ts';
 import type { PricedCart } from '../pricing/index.ts';
@@ -47,6 +48,8 @@ export interface CheckoutPorts extends PaymentsPort {
   reserveStock(db: Db, lines: readonly CartLineRef[]): Promise<void>;
   releaseStock(db: Db, lines: readonly CartLineRef[]): Promise<void>;
   customerForCheckout(db: Db, input: { name: string; email: string; age: 'adult' | 'parental-consent'; ip: string }): Promise<{ subject: string; userId: string; created: boolean }>;
+  /** Consent at the point of collection (accounts): the unticked boxes, the purposes ticked in a body, recorded as the person's own grants. */
+  consents: ConsentOffer;
   /** A keyed digest of the network `ip` is in (accounts' key): what unpaid holds are counted by, never the address. */
   sourceOf(ip: string): Buffer;
   /** The signed-in customer of this request, if any. */
@@ -76,3 +79,12 @@ export interface PaymentsPort {
 
 /** What the settlement listener and the expiry job need; a worker without the web app builds these from its services (jobs.ts). */
 export type SettlementPorts = Pick<CheckoutPorts, 'transitionOrder' | 'clearCart' | 'releaseStock' | 'orderLines' | 'settlePayment' | 'cancelPayment'>;
+
+/** The optional consents offered with the form (P003-09); fields `consent_<purpose>` = `yes`. */
+export interface ConsentOffer {
+  fieldNames: readonly string[];
+  boxes(values: Readonly<Record<string, string>>): SafeHtml | '';
+  /** The purposes ticked in a body; a box for a purpose not offered is a 400 naming it. */
+  ticked(body: unknown): string[];
+  record(db: Db, subject: string, purposes: readonly string[]): Promise<void>;
+}

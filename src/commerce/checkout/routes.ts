@@ -15,6 +15,7 @@ import { attemptOfOrder, attemptOfPayment, confirmationPath, placeOrder, type Ch
 import { checkoutPage, confirmationPage, cookiesNeededPage, emptyCartPage, paymentPendingPage, unavailablePage, type Page } from './pages.ts';
 import type { CheckoutCart } from './ports.ts';
 import { sendPage } from '../../web/page.ts';
+import { consentFields } from '../../accounts/index.ts';
 
 /** Where the processors' payment pages are: the sandbox's address, and Stripe Checkout when Stripe is set up. */
 export function processorOrigins(config: Config): string[] {
@@ -36,6 +37,8 @@ export function apiBodySchema() {
       method: { type: 'string', enum: [...paymentMethods], description: 'card | bank-account | invoice | free; see GET /api/checkout for the fields each asks' },
       ...Object.fromEntries(allFields().map((f) => [f.name, fieldSchema(f)])),
     },
+    // The optional consents offered with an order, each `consent_<purpose>: "yes"` (P003-09).
+    patternProperties: consentFields,
   };
 }
 
@@ -83,7 +86,8 @@ export async function checkoutRoutes(app: FastifyInstance, deps: CheckoutDeps): 
       const customer = await ports.signedInCustomer(request);
       if (customer) extra = { ...extra, values: await app.db.transaction().execute((trx) => ports.prefill(trx, customer)) };
     }
-    const page = checkoutPage({ priced, offered, method, fields: fieldsFor(method, priced, settings), csrf: app.accounts.formToken(request, reply), idempotencyKey: newKey(), ...extra });
+    const consents = ports.consents.boxes(extra.values ?? {});
+    const page = checkoutPage({ priced, offered, method, fields: fieldsFor(method, priced, settings), csrf: app.accounts.formToken(request, reply), idempotencyKey: newKey(), consents, ...extra });
     return sendPage(request, reply, page, status);
   }
 
@@ -111,7 +115,7 @@ export async function checkoutRoutes(app: FastifyInstance, deps: CheckoutDeps): 
 
   // The form's schema holds each field to one piece of text; what the text means is checked by
   // checkout itself, which shows the form again with the field's error.
-  const formBody = textForm({ method: 40, idempotency_key: 300, ...Object.fromEntries(allFields().map((f) => [f.name, 2000])) });
+  const formBody = textForm({ method: 40, idempotency_key: 300, ...Object.fromEntries([...allFields().map((f) => f.name), ...ports.consents.fieldNames].map((name) => [name, 2000])) });
   app.post('/checkout', { schema: { hide: true, body: formBody } }, async (request, reply) => {
     const body = { ...((request.body ?? {}) as Record<string, unknown>) };
     if (!ports.hasCartCookie(request)) return sendPage(request, reply, cookiesNeededPage(), 400);

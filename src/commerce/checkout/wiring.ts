@@ -6,6 +6,8 @@ import { createOrder, getOrder, linesOf, ordersDeps, ordersOfCustomer, transitio
 import { priceLines, pricingRulesFrom } from '../pricing/index.ts';
 import type { CheckoutPorts, PaymentsPort } from './ports.ts';
 import { prefillFor } from './prefill.ts';
+import { consentBoxes, consentFieldNames, recordCollectionConsents, tickedConsents } from '../../accounts/index.ts';
+import { policyVersionAt } from '../../privacy/index.ts';
 
 export function realPorts(app: FastifyInstance, payments: PaymentsPort = app.payments): CheckoutPorts {
   const orders = ordersDeps(app);
@@ -19,6 +21,12 @@ export function realPorts(app: FastifyInstance, payments: PaymentsPort = app.pay
     reserveStock: (db, lines) => reserveStock(db, lines),
     releaseStock: (db, lines) => releaseStock(db, lines),
     customerForCheckout: (db, input) => app.accounts.customerForCheckout(db, input),
+    consents: {
+      fieldNames: consentFieldNames(app.privacy.map),
+      boxes: (values) => consentBoxes(app.privacy.map, policyVersionAt(app.privacy.map, new Date())?.version ?? '', values),
+      ticked: (body) => tickedConsents(app.privacy.map, body),
+      record: (db, subject, purposes) => recordCollectionConsents(app.privacy, db, subject, purposes, 'checkout form'),
+    },
     sourceOf: (ip) => app.accounts.sourceOf(ip),
     signedInCustomer: async (request) => {
       const session = await app.accounts.session(request);

@@ -2,7 +2,7 @@
 // and the staff JSON API. Each command is one transaction, opened here.
 import type { FastifyInstance, FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { AppError, isAppError, notFound, validationError } from '../../platform/errors.ts';
-import { type Actor, type DisclosureRecord, isPrivacyRefusal, type StaffRole, SubjectErased } from '../../privacy/index.ts';
+import { type Actor, CONTACT_PREFERENCE, type ContactChannel, contactChannelOf, type DisclosureRecord, isPrivacyRefusal, type StaffRole, SubjectErased } from '../../privacy/index.ts';
 import { ordersDeps } from './deps.ts';
 import { getOrderByNumber, historyOf, linesOf, listOrders, type OrderFilter, ordersOfCustomer, paymentMethodsUsed } from './orders.ts';
 import { buyerNames, filterOf, type ListQuery, listPageQuery, mayReadBuyerNames, pageOfOrders } from './staff-list.ts';
@@ -36,6 +36,24 @@ async function personalOrNull(app: FastifyInstance, order: Order, actor: Actor):
   try {
     const purpose = actor.kind === 'staff' ? staffOrderPurpose(app.privacy, actor.role) : 'fulfillment';
     return await readOrderPersonal(app.privacy, app.db, order, actor, purpose);
+  } catch (err) {
+    if (isPrivacyRefusal(err) || err instanceof SubjectErased) return null;
+    throw err;
+  }
+}
+
+/** How the buyer wants to be answered (P004-14), for a role that answers customers; null for other roles and erased buyers. */
+async function buyerPrefers(app: FastifyInstance, order: Order, actor: Actor): Promise<ContactChannel | null> {
+  const role = actor.kind === 'staff' ? app.privacy.map.roles.get(actor.role) : undefined;
+  if (!order.customer_subject || !role?.purposes.has(CONTACT_PREFERENCE.purpose) || !role.categories.has(CONTACT_PREFERENCE.category)) return null;
+  try {
+    const record = await app.privacy.read(app.db, {
+      subject: order.customer_subject,
+      actor,
+      purpose: CONTACT_PREFERENCE.purpose,
+      categories: [CONTACT_PREFERENCE.category],
+    });
+    return contactChannelOf(record) ?? 'email';
   } catch (err) {
     if (isPrivacyRefusal(err) || err instanceof SubjectErased) return null;
     throw err;
@@ -191,7 +209,8 @@ export const ordersRoutes: FastifyPluginAsync = async (app) => {
     const byId = await accounts.staffLabels(app.db, staffIds, actor);
     const actorLabels = new Map([...byId].map(([id, label]) => [`staff:${id}`, label]));
     const sections = await orderSections(app.wiring.listeners, app.db, order, { reader: 'staff', kernel: app.privacy, config: app.config });
-    return sendPage(request, reply, staffOrderPage({ order, lines, history, personal, next, actorLabels, csrf: accounts.formToken(request, reply), sections, ...extra }), status);
+    const prefers = await buyerPrefers(app, order, actor);
+    return sendPage(request, reply, staffOrderPage({ order, lines, history, personal, next, actorLabels, csrf: accounts.formToken(request, reply), sections, prefers, ...extra }), status);
   };
 
   app.get<{ Querystring: ListQuery }>('/staff/orders', { schema: { hide: true, querystring: listPageQuery } }, async (request, reply) => {

@@ -13,7 +13,9 @@ import type { KernelContext } from '../context.ts';
 import { evidenceAad, open, seal } from '../crypto/envelope.ts';
 import { currentPolicyVersion, dataKeyOf } from '../store/subjects.ts';
 
-export const consentChannels = ['web', 'email', 'phone', 'paper', 'in-person'] as const;
+/** How a choice reached the shop; `gpc` and `dnt` are a browser's opt-out signal (signal.ts), never given to recordConsent. */
+export const consentChannels = ['web', 'email', 'phone', 'paper', 'in-person', 'gpc', 'dnt'] as const;
+const signalChannels: readonly string[] = ['gpc', 'dnt'];
 
 /**
  * Staff roles that may record a person's consent or withdrawal on their behalf, always with
@@ -63,7 +65,9 @@ export async function recordConsent(ctx: KernelContext, db: Db, request: Consent
   const base = { actor, action: auditAction, subjectId: subject, purpose, detail: { channel, recipient } };
   if (!ctx.map.purposes.has(purpose)) return refuse(ctx, db, base, 'unknown-purpose', `There is no purpose ${purpose} in the data map.`);
   if (recipient && !ctx.map.recipients.has(recipient)) return refuse(ctx, db, base, 'unknown-recipient', `There is no recipient ${recipient} in the data map.`);
-  if (!(consentChannels as readonly string[]).includes(channel)) throw validationError('channel', `must be one of ${consentChannels.join(', ')}`);
+  if (!(consentChannels as readonly string[]).includes(channel) || signalChannels.includes(channel)) {
+    throw validationError('channel', `must be one of ${consentChannels.filter((c) => !signalChannels.includes(c)).join(', ')}`);
+  }
   if (action !== 'grant' && action !== 'withdraw') throw validationError('action', 'must be grant or withdraw');
   if (actor.kind === 'vendor') return refuse(ctx, db, base, 'vendor-needs-disclosure', 'Vendors cannot record consent.');
   if (actor.kind === 'self' && actor.subjectId !== subject) return refuse(ctx, db, base, 'not-own-data', 'A person may only give or withdraw their own consent.');

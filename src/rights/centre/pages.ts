@@ -2,7 +2,7 @@
 // why and since when; their consents and choices; who received their data; the notices sent to
 // recipients; their requests; and the ways out: a copy of everything, correction, deactivation and
 // deletion. Plain forms; nothing needs JavaScript.
-import type { DataMap, ConsentEntry, ConsentState, DisclosureRecord, Notice, PersonalItem } from '../../privacy/index.ts';
+import { CONTACT_PREFERENCE, channelIn, type ContactChannel, type DataMap, type ConsentEntry, type ConsentState, type DisclosureRecord, type Notice, type PersonalItem } from '../../privacy/index.ts';
 import { form, errorSummary, input, type FormState } from '../../web/form.ts';
 import type { Page } from '../../web/page.ts';
 import { table } from '../../web/table.ts';
@@ -49,6 +49,22 @@ export interface CentreView {
   notice?: string;
 }
 
+const signalNames: Record<string, string> = { gpc: 'Global Privacy Control', dnt: 'Do Not Track' };
+const channelWords: Record<string, string> = { gpc: 'Global Privacy Control (your browser)', dnt: 'Do Not Track (your browser)' };
+
+/** "Your browser's Global Privacy Control signal was honoured on DATE", once per signal, from the ledger (P000-19). */
+function signalNote(v: CentreView): SafeHtml | '' {
+  const first = new Map<string, Date>();
+  for (const e of v.ledger) if (e.channel in signalNames && !first.has(e.channel)) first.set(e.channel, e.recordedAt);
+  if (first.size === 0) return '';
+  return html`${[...first].map(
+    ([signal, at]) =>
+      html`<p class="notice" role="status">Your browser’s ${signalNames[signal]} signal was honoured on ${day(at)}: we turned off ${[
+        ...new Set(v.ledger.filter((e) => e.channel === signal).map((e) => v.map.purposes.get(e.purpose)?.name ?? e.purpose)),
+      ].join(', ')}. Turning a use back on here is your own choice, and we keep to it.</p>`,
+  )}`;
+}
+
 function itemsTable(v: CentreView): SafeHtml {
   if (v.items.length === 0) return html`<p>We hold no personal data about you besides your sign-in.</p>`;
   const sorted = [...v.items].sort((a, b) => a.category.localeCompare(b.category) || a.collectedAt.getTime() - b.collectedAt.getTime());
@@ -82,7 +98,7 @@ function choicesSection(v: CentreView): SafeHtml {
       html`<li>${form(
         { action: '/account/privacy/choices', csrf: v.csrf },
         html`<input type="hidden" name="purpose" value="${c.purpose}">
-<p><strong>${c.name}</strong>: ${c.on ? 'on' : 'off'}${c.since ? html` <span class="meta">(since ${when(c.since)})</span>` : c.basis === 'opt-out' ? html` <span class="meta">(until you turn it off)</span>` : ''}<br>${c.description}</p>
+<p><strong>${c.name}</strong>: ${c.on ? 'on' : 'off'}${c.since ? html` <span class="meta">(since ${when(c.since)})</span>` : c.basis === 'opt-out' ? html` <span class="meta">(until you turn it off)</span>` : ''}<br>${c.description} <a href="/privacy#purpose-${c.purpose}">What the policy says<span class="visually-hidden"> about ${c.name}</span></a></p>
 <button type="submit" name="choice" value="${c.on ? 'withdraw' : 'grant'}">${c.on ? 'Turn off' : 'Turn on'}<span class="visually-hidden"> ${c.name}</span></button>`,
       )}</li>`,
   )}</ul>
@@ -96,12 +112,29 @@ ${
           when(e.recordedAt),
           `${v.map.purposes.get(e.purpose)?.name ?? e.purpose}${e.recipient ? ` (${v.map.recipients.get(e.recipient)?.name ?? e.recipient})` : ''}`,
           e.action === 'grant' ? 'given' : 'withdrawn',
-          e.channel,
+          channelWords[e.channel] ?? e.channel,
           e.policyVersion,
         ]),
       })
     : ''
 }`;
+}
+
+/** The preferred contact channel (P004-14): email always, phone only while a phone number is held. */
+function contactSection(v: CentreView): SafeHtml {
+  const current = channelIn(v.items.find((i) => i.category === CONTACT_PREFERENCE.category && i.ref === '')?.value) ?? 'email';
+  const phones = [...new Set(v.items.filter((i) => i.category === 'user.contact.phone_number').map((i) => valueText(i.value)))];
+  const option = (channel: ContactChannel, label: SafeHtml | string) =>
+    html`<p><input type="radio" id="contact-${channel}" name="channel" value="${channel}"${current === channel ? html` checked` : ''}> <label for="contact-${channel}">${label}</label></p>`;
+  return html`<p>When we answer a question or a request of yours, we write or call the way you prefer. Staff see your choice next to your account and your orders.</p>
+${form(
+  { action: '/account/privacy/contact', csrf: v.csrf },
+  html`<fieldset><legend>Answer me by</legend>
+${option('email', 'Email')}
+${phones.length ? option('phone', `Phone (${phones.join(', ')})`) : html`<p class="meta">Phone is offered once we hold a phone number of yours (you give one at checkout).</p>`}
+</fieldset>
+<p><button type="submit">Save how we answer you</button></p>`,
+)}`;
 }
 
 function disclosuresTable(v: CentreView): SafeHtml {
@@ -148,13 +181,16 @@ export function centrePage(v: CentreView): Page {
     body: html`<section class="centre"><h1>Your privacy</h1>
 ${v.notice ? html`<p class="notice" role="status">${v.notice}</p>` : ''}
 <p>Everything we hold about you, why, and what you can do about it. Our <a href="/privacy">privacy policy</a> explains each use; our privacy officer is at <a href="/privacy/contact">the privacy contact page</a>.</p>
-<nav aria-label="On this page"><ul class="centre-nav"><li><a href="#data">Your data</a></li><li><a href="#choices">Your choices</a></li><li><a href="#recipients">Who received your data</a></li><li><a href="#copy">Your copy</a></li><li><a href="#leave">Deactivate or delete</a></li></ul></nav>
+<nav aria-label="On this page"><ul class="centre-nav"><li><a href="#data">Your data</a></li><li><a href="#choices">Your choices</a></li><li><a href="#contact">How we answer you</a></li><li><a href="#recipients">Who received your data</a></li><li><a href="#copy">Your copy</a></li><li><a href="#leave">Deactivate or delete</a></li></ul></nav>
 <h2 id="data">Your data</h2>
 ${itemsTable(v)}
 <p class="meta">Your password is stored only as a hash, which we do not show. <a href="/account/privacy/access-log">Who looked at your data</a>.</p>
 <h2 id="choices">Your choices</h2>
 <p>Uses of your data you can turn on or off at any time; a change applies at once.</p>
+${signalNote(v)}
 ${choicesSection(v)}
+<h2 id="contact">How we answer you</h2>
+${contactSection(v)}
 <h2 id="recipients">Who received your data</h2>
 ${disclosuresTable(v)}
 ${noticesTable(v)}

@@ -4,7 +4,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { AppError, validationError } from '../../platform/errors.ts';
 import type { ActiveSession } from '../../accounts/index.ts';
-import type { Actor, PersonalItem } from '../../privacy/index.ts';
+import { CONTACT_PREFERENCE, type ContactChannel, contactChannels, withChannel, type Actor, type PersonalItem } from '../../privacy/index.ts';
 import { ordersOfCustomer, orderNumbers } from '../../commerce/orders/index.ts';
 import { formRoute, handleForm, validationProblem } from '../../web/form-handling.ts';
 import type { FormState } from '../../web/form.ts';
@@ -32,6 +32,7 @@ const choiceBody = {
   required: ['purpose', 'choice'],
   properties: { purpose: { type: 'string', maxLength: 100 }, choice: { type: 'string', enum: ['grant', 'withdraw'] } },
 } as const;
+const contactBody = { type: 'object', additionalProperties: false, required: ['channel'], properties: { channel: { type: 'string', enum: [...contactChannels] } } } as const;
 const field = { type: 'string', maxLength: 200 } as const;
 const correctBody = { type: 'object', additionalProperties: false, properties: { name: field, phone: field, line1: field, line2: field, postal_code: field, city: field, country: field } } as const;
 const itemParams = { type: 'object', required: ['id'], properties: { id: { type: 'string', format: 'uuid' } } } as const;
@@ -239,6 +240,45 @@ export async function centreRoutes(app: FastifyInstance, deps: RightsDeps): Prom
       .execute((trx) => deps.kernel.recordConsent(trx, { subject, purpose: choice.purpose, action: body.choice as 'grant' | 'withdraw', channel: 'web', actor: actor, evidence: 'privacy centre' }));
     return centre(request, reply, session, `${choice.name} is now ${body.choice === 'grant' ? 'on' : 'off'}.`);
   });
+
+  // ---- The preferred contact channel (P004-14): a kernel item, phone only while a phone is held.
+  const chooseChannel = (session: ActiveSession, channel: ContactChannel) =>
+    app.db.transaction().execute(async (trx) => {
+      const subject = session.user.subject_id;
+      const actor = session.actor;
+      if (channel === 'phone') {
+        const phones = await deps.kernel.read(trx, { subject, actor, purpose: 'data-rights', categories: ['user.contact.phone_number'] });
+        if (!phones.items.some((i) => i.category === 'user.contact.phone_number')) throw validationError('channel', 'phone needs a phone number of yours; we hold none');
+      }
+      const held = await deps.kernel.read(trx, { subject, actor, purpose: CONTACT_PREFERENCE.purpose, categories: [CONTACT_PREFERENCE.category] });
+      await deps.kernel.write(trx, { subject, actor, purpose: CONTACT_PREFERENCE.purpose, values: { [CONTACT_PREFERENCE.category]: withChannel(held.values[CONTACT_PREFERENCE.category], channel) } });
+    });
+
+  app.post('/account/privacy/contact', formRoute(contactBody), async (request, reply) => {
+    const session = await accounts.customerPage(request, reply);
+    if (!session) return reply;
+    if (validationProblem(request)) throw validationError('channel', 'must be email or phone');
+    const channel = (request.body as Body).channel as ContactChannel;
+    await chooseChannel(session, channel);
+    return centre(request, reply, session, `We answer you by ${channel} from now on.`);
+  });
+
+  app.put<{ Body: { channel: ContactChannel } }>(
+    '/api/account/contact-channel',
+    {
+      schema: {
+        tags: ['account'],
+        summary: 'How the signed-in customer wants to be answered (P004-14): email, or phone while the shop holds a phone number of theirs; staff see it',
+        body: contactBody,
+        response: { 200: { type: 'object', properties: { channel: { type: 'string' } } }, ...errors },
+      },
+    },
+    async (request) => {
+      const session = await accounts.requireSession(request, 'customer');
+      await chooseChannel(session, request.body.channel);
+      return { channel: request.body.channel };
+    },
+  );
 
   // ---- Deactivation and deletion.
   const leaveView = async (session: ActiveSession, s: FormState): Promise<LeaveView> => {

@@ -17,6 +17,7 @@ import { recipientsSection } from './sections/recipients.ts';
 import { residencySection } from './sections/residency.ts';
 import { retentionSection } from './sections/retention.ts';
 import { rightsSection } from './sections/rights.ts';
+import { signalsSection } from './sections/signals.ts';
 
 function sections(context: PolicyContext): PolicySection[] {
   return [
@@ -28,6 +29,7 @@ function sections(context: PolicyContext): PolicySection[] {
     rightsSection(context),
     erasureSection(context),
     cookiesSection(),
+    signalsSection(context),
     otherSitesSection(context),
     changesSection(context),
   ];

@@ -141,6 +141,8 @@ export function staffOrderPage(o: {
   notice?: string;
   /** What other modules deliver for the order, as staff see it (licence keys: their state, never the key). */
   sections?: readonly SafeHtml[];
+  /** The buyer's preferred contact channel, for roles that answer customers. */
+  prefers?: 'email' | 'phone' | null;
 }): Page {
   const { order } = o;
   return {
@@ -153,6 +155,7 @@ ${o.notice ? html`<p class="notice" role="status">${o.notice}</p>` : ''}
 <p>Placed ${day(order.created_at)} · ${order.fulfilment === 'ship' ? 'Shipped goods' : 'Digital delivery'} · Payment: ${order.payment_method} · Status: <strong class="order-status">${statusLabels[order.status]}</strong>${
       order.held_from ? html` (held from ${statusLabels[order.held_from].toLowerCase()})` : ''
     }</p>
+${o.prefers ? html`<p class="order-contact">Buyer <strong>prefers ${o.prefers}</strong> for answers.</p>` : ''}
 ${order.payment_method === 'invoice' ? html`<p><a href="/staff/credit/${order.number}">Credit check of this invoice order</a></p>` : ''}
 ${linesTable(order, o.lines)}
 ${o.sections ?? []}
