@@ -11,6 +11,7 @@ import { checkoutModule } from './commerce/checkout/index.ts';
 import { deliveryModule } from './commerce/delivery/index.ts';
 import { storefrontModule } from './commerce/storefront/index.ts';
 import { jobsModule } from './platform/jobs/index.ts';
+import { mailingModule } from './mailing/index.ts';
 import { ordersModule } from './commerce/orders/index.ts';
 import { idempotencyModule } from './platform/idempotency/index.ts';
 import { paymentsModule } from './commerce/payments/index.ts';
@@ -41,6 +42,7 @@ export function shopModules(extra: readonly Module[] = []): Module[] {
     checkoutModule,
     vendorsModule,
     deliveryModule,
+    mailingModule,
     ...extra,
     // Rights comes last: it reaches every module's personal data through the holders they declare.
     makeRightsModule({ holders: () => holdersOf(all) }),

@@ -28,6 +28,7 @@ export const MODULES = [
   'src/commerce/checkout',
   'src/vendors',
   'src/commerce/delivery',
+  'src/mailing',
   'src/rights',
   'src/sandbox-processor',
   'src/demo',

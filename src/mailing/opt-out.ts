@@ -1,0 +1,54 @@
+// An opt-out that reached the shop by email, phone or post (P002-14): staff who may record a
+// person's choice (support, owner, the DPO) type the address, what it stops, how it came and what
+// proves it. The kernel finds everyone on file with that address (a customer and a list member
+// alike) and records a withdrawal for each, with the evidence sealed, listed for the DPO's review.
+import type { Db } from '../platform/db/database.ts';
+import { checkFields, validationError } from '../platform/errors.ts';
+import type { Actor, PrivacyKernel } from '../privacy/index.ts';
+import { EMAIL } from './mail.ts';
+
+export const optOutChannels = ['email', 'phone', 'paper'] as const;
+export type OptOutChannel = (typeof optOutChannels)[number];
+export const OPT_OUT_ALL = 'all';
+
+/** The purposes a marketing opt-out can stop: those that contact people and can be refused. */
+export function marketingPurposes(kernel: Pick<PrivacyKernel, 'map'>): { id: string; name: string }[] {
+  return [...kernel.map.purposes.values()].filter((p) => p.communication && (p.legalBasis === 'consent' || p.optOut)).map((p) => ({ id: p.id, name: p.name }));
+}
+
+export interface OptOutInput {
+  email: string;
+  purpose: string;
+  channel: string;
+  evidence: string;
+}
+
+export async function recordOptOut(kernel: PrivacyKernel, db: Db, input: OptOutInput, actor: Actor): Promise<number> {
+  const purposes = marketingPurposes(kernel).map((p) => p.id);
+  const email = input.email.trim();
+  const evidence = input.evidence.trim();
+  checkFields([
+    () => {
+      if (!/^[^\s@]+@[^\s@]+$/.test(email) || email.length > 254) throw validationError('email', 'must be an email address');
+    },
+    () => {
+      if (input.purpose !== OPT_OUT_ALL && !purposes.includes(input.purpose)) throw validationError('purpose', 'choose what the person no longer wants');
+    },
+    () => {
+      if (!(optOutChannels as readonly string[]).includes(input.channel)) throw validationError('channel', `must be one of ${optOutChannels.join(', ')}`);
+    },
+    () => {
+      if (evidence === '' || evidence.length > 2000)
+        throw validationError('evidence', 'say what proves it (the mail’s date and subject, a call note, the letter’s reference), at most 2000 characters');
+    },
+  ]);
+  // Looked up under a purpose the staff member's role works under: support mail, or data rights for the DPO.
+  const lookup = actor.kind === 'staff' && actor.role === 'dpo' ? 'data-rights' : 'support';
+  const people = await kernel.findSubjects(db, { category: EMAIL, value: email, actor, purpose: lookup });
+  if (people.length === 0) throw validationError('email', 'nobody with this address is on file (nothing to stop)');
+  const stopped = input.purpose === OPT_OUT_ALL ? purposes : [input.purpose];
+  for (const subject of people) {
+    for (const purpose of stopped) await kernel.recordConsent(db, { subject, purpose, action: 'withdraw', channel: input.channel as OptOutChannel, actor, evidence });
+  }
+  return people.length;
+}
