@@ -8,7 +8,7 @@ import { FormClient, signUpAndConfirm, staffClient } from '../src/accounts/testi
 import { startSmtpSink, type SmtpSink, type ReceivedMail } from '../src/comms/testing/smtp-sink.ts';
 import { modules } from '../src/modules.ts';
 import type { Db } from '../src/platform/db/database.ts';
-import { collectJobs, type JobHandlers, type Worker } from '../src/platform/jobs/index.ts';
+import { collectJobs, enqueue, type JobHandlers, type Worker } from '../src/platform/jobs/index.ts';
 import { deferred, testWorker, waitFor } from '../src/platform/jobs/testing/support.ts';
 import { buildTestApp, type TestApp } from '../src/platform/testing/app.ts';
 import { testEachDatabase, type TestDatabase } from '../src/platform/testing/databases.ts';
@@ -168,6 +168,13 @@ testEachDatabase(
     assert.equal((await sql<{ n: number }>`select count(*)::int as n from mailing_members where subject_id = ${memberSubject}`.execute(b.db)).rows[0]!.n, 0);
     const again = await b.app.inject({ method: 'POST', url: unsubscribe, headers: { 'content-type': 'application/x-www-form-urlencoded' }, payload: 'List-Unsubscribe=One-Click' });
     assert.equal(again.statusCode, 200, 'a second click changes nothing and says so');
+
+    // The signup nobody confirmed: once its link lapsed, the sweep job erases it.
+    const [pending] = (await sql<{ subject_id: string }>`select subject_id from mailing_members where confirmed_at is null`.execute(b.db)).rows;
+    await sql`update mailing_members set expires_at = now() - interval '1 minute' where subject_id = ${pending!.subject_id}`.execute(b.db);
+    await enqueue(b.db, 'mailing.sweep');
+    await waitFor('the sweep', async () => (await sql<{ status: string }>`select status from privacy_subjects where id = ${pending!.subject_id}`.execute(b.db)).rows[0]?.status === 'erased', 20_000);
+    assert.equal((await sql<{ n: number }>`select count(*)::int as n from mailing_members`.execute(b.db)).rows[0]!.n, 0, 'nobody is left on the list');
 
     // The next newsletter reaches nobody.
     const second = await campaign(ownerClient, 'newsletters', 'Summer product updates', 'Cooler routers for a hot summer.');

@@ -18,6 +18,9 @@ import { mailingDb } from './tables.ts';
 
 export const SIGNUP_JOB = 'mailing.signup';
 const SIGNUP_ACTOR = systemActor(SIGNUP_JOB);
+export const SWEEP_JOB = 'mailing.sweep';
+const SWEEP_ACTOR = systemActor(SWEEP_JOB);
+const SWEEP_BATCH = 200;
 export const SIGNUP_PURPOSE = 'mailing-list-signup';
 export const LIST_PURPOSE = 'mailing-list';
 export const NEWSLETTERS = 'newsletters';
@@ -99,4 +102,20 @@ export async function removeMember(kernel: PrivacyKernel, db: Db, subject: strin
     if (!(err instanceof SubjectErased)) throw err;
   }
   await mailingDb(db).deleteFrom('mailing_members').where('subject_id', '=', subject).execute();
+}
+
+/**
+ * The `mailing.sweep` job: a signup nobody confirmed while its link was valid is erased (its name
+ * and address lapse with the data map's week anyway; this takes the subject and the row too).
+ * One batch per run, each erasure in its own transaction; the schedule comes back for the rest.
+ */
+export async function sweepUnconfirmed(db: Db, kernel: PrivacyKernel, now: Date): Promise<number> {
+  const lapsed = await mailingDb(db).selectFrom('mailing_members').select('subject_id').where('confirmed_at', 'is', null).where('expires_at', '<=', now).limit(SWEEP_BATCH).execute();
+  for (const { subject_id } of lapsed) {
+    await db.transaction().execute(async (trx) => {
+      await kernel.erase(trx, { subject: subject_id, actor: SWEEP_ACTOR });
+      await mailingDb(trx).deleteFrom('mailing_members').where('subject_id', '=', subject_id).where('confirmed_at', 'is', null).execute();
+    });
+  }
+  return lapsed.length;
 }
