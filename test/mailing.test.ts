@@ -180,6 +180,24 @@ testEachDatabase(
     const second = await campaign(ownerClient, 'newsletters', 'Summer product updates', 'Cooler routers for a hot summer.');
     assert.deepEqual(await finished(b.db, second), []);
     assert.deepEqual(mailsTo(b.sink, member.email, 'Summer product updates'), []);
+
+    // Joining again, twice: the later confirmed signup replaces the earlier, so one member gets one mail.
+    for (const round of [1, 2]) {
+      const again = new FormClient(b.app);
+      await again.get('/mailing-list');
+      assert.equal((await again.post('/mailing-list', member)).statusCode, 200);
+      const mail = await waitFor('a new confirmation', async () => mailsTo(b.sink, member.email).filter((m) => /Confirm/.test(m.subject))[round]);
+      const next = /\/mailing-list\/confirm\?token=([A-Za-z0-9_-]{43})/.exec(mail.text)![1]!;
+      await again.get(`/mailing-list/confirm?token=${next}`);
+      assert.equal((await again.post('/mailing-list/confirm', { token: next })).statusCode, 200);
+    }
+    const members = (await sql<{ subject_id: string }>`select subject_id from mailing_members`.execute(b.db)).rows;
+    assert.equal(members.length, 1, 'one member for one address');
+    const third = await campaign(ownerClient, 'newsletters', 'Autumn product updates', 'Welcome back.');
+    assert.deepEqual(
+      (await finished(b.db, third)).map((r) => r.subject_id),
+      [members[0]!.subject_id],
+    );
   },
 );
 

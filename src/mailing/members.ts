@@ -71,17 +71,18 @@ export async function confirmMember(kernel: PrivacyKernel, db: Db, token: string
   const values = (await kernel.read(db, { subject, actor: person, purpose: SIGNUP_PURPOSE, categories: [NAME, EMAIL] })).values;
   const email = String(values[EMAIL] ?? '');
 
-  // An earlier member with this address is the same person (the link proves the address): replaced.
-  const same = (await kernel.findSubjects(db, { category: EMAIL, value: email, actor: SIGNUP_ACTOR, purpose: LIST_PURPOSE })).filter((s) => s !== subject);
-  if (same.length) {
-    const earlier = await mailingDb(db).selectFrom('mailing_members').select('subject_id').where('subject_id', 'in', same).execute();
-    for (const { subject_id } of earlier) await removeMember(kernel, db, subject_id, 'web', 'replaced by a new confirmed signup with the same address');
-  }
-
   const evidence = 'mailing-list signup confirmed by the mailed link';
   for (const purpose of [LIST_PURPOSE, NEWSLETTERS]) await kernel.recordConsent(db, { subject, purpose, action: 'grant', channel: 'web', actor: person, evidence });
   // Kept from now on for the list, with the list's retention.
   await kernel.write(db, { subject, actor: person, purpose: LIST_PURPOSE, values: { [NAME]: values[NAME] ?? '', [EMAIL]: email } });
+
+  // An earlier member with this address is the same person (the link proves the address): replaced.
+  // Last, because an erasure cannot be rolled back (the key is shredded before the commit).
+  const same = (await kernel.findSubjects(db, { category: EMAIL, value: email, actor: SIGNUP_ACTOR, purpose: LIST_PURPOSE })).filter((s) => s !== subject);
+  if (same.length) {
+    const earlier = await mailingDb(db).selectFrom('mailing_members').select('subject_id').where('subject_id', 'in', same).where('confirmed_at', 'is not', null).execute();
+    for (const { subject_id } of earlier) await removeMember(kernel, db, subject_id, 'web', 'replaced by a new confirmed signup with the same address');
+  }
 }
 
 export async function isMember(db: Db, subject: string): Promise<boolean> {
