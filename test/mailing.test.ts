@@ -198,6 +198,20 @@ testEachDatabase(
       (await finished(b.db, third)).map((r) => r.subject_id),
       [members[0]!.subject_id],
     );
+
+    // Removal on request by post: support records it, and the member is off the list (erased).
+    const support = await staffClient(b.app, b.db, { name: 'Sunniva Helpdesk', email: 'sunniva.helpdesk@shop.example', role: 'support', password: 'pebble-harbour-31-willow-lamp' });
+    await support.get('/staff/mailing/opt-out');
+    const removal = await support.post('/staff/mailing/opt-out', {
+      email: member.email,
+      purpose: 'newsletters',
+      channel: 'paper',
+      evidence: 'Letter of 4 April, ref L-2231: please take me off your list',
+    });
+    assert.equal(removal.statusCode, 200, removal.body.slice(0, 300));
+    assert.match(removal.body, /Recorded for 1 person .* 1 mailing-list entry was erased/s);
+    assert.equal((await sql<{ status: string }>`select status from privacy_subjects where id = ${members[0]!.subject_id}`.execute(b.db)).rows[0]!.status, 'erased');
+    assert.equal((await sql<{ n: number }>`select count(*)::int as n from mailing_members`.execute(b.db)).rows[0]!.n, 0);
   },
 );
 

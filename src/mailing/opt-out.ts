@@ -2,10 +2,15 @@
 // person's choice (support, owner, the DPO) type the address, what it stops, how it came and what
 // proves it. The kernel finds everyone on file with that address (a customer and a list member
 // alike) and records a withdrawal for each, with the evidence sealed, listed for the DPO's review.
+// A mailing-list member who asks to stop the newsletter is taken off the list: erased, when the
+// staff member's role handles data-rights requests (support, the DPO); an owner's record stops the
+// mail and the entry lapses with the list's retention.
 import type { Db } from '../platform/db/database.ts';
 import { checkFields, validationError } from '../platform/errors.ts';
 import type { Actor, PrivacyKernel } from '../privacy/index.ts';
 import { EMAIL } from './mail.ts';
+import { LIST_PURPOSE, NEWSLETTERS } from './members.ts';
+import { mailingDb } from './tables.ts';
 
 export const optOutChannels = ['email', 'phone', 'paper'] as const;
 export type OptOutChannel = (typeof optOutChannels)[number];
@@ -23,7 +28,14 @@ export interface OptOutInput {
   evidence: string;
 }
 
-export async function recordOptOut(kernel: PrivacyKernel, db: Db, input: OptOutInput, actor: Actor): Promise<number> {
+export interface OptOutResult {
+  /** People on file with the address, each given the withdrawals. */
+  people: number;
+  /** Of them, mailing-list members taken off the list (erased). */
+  removed: number;
+}
+
+export async function recordOptOut(kernel: PrivacyKernel, db: Db, input: OptOutInput, actor: Actor): Promise<OptOutResult> {
   const purposes = marketingPurposes(kernel).map((p) => p.id);
   const email = input.email.trim();
   const evidence = input.evidence.trim();
@@ -50,5 +62,16 @@ export async function recordOptOut(kernel: PrivacyKernel, db: Db, input: OptOutI
   for (const subject of people) {
     for (const purpose of stopped) await kernel.recordConsent(db, { subject, purpose, action: 'withdraw', channel: input.channel as OptOutChannel, actor, evidence });
   }
-  return people.length;
+  let removed = 0;
+  const handlesRights = actor.kind === 'staff' && (kernel.map.roles.get(actor.role)?.purposes.has('data-rights') ?? false);
+  if (handlesRights && (stopped.includes(NEWSLETTERS) || stopped.includes(LIST_PURPOSE))) {
+    const members = await mailingDb(db).selectFrom('mailing_members').select('subject_id').where('subject_id', 'in', people).execute();
+    // Last, because an erasure cannot be rolled back.
+    for (const { subject_id } of members) {
+      await kernel.erase(db, { subject: subject_id, actor });
+      await mailingDb(db).deleteFrom('mailing_members').where('subject_id', '=', subject_id).execute();
+      removed++;
+    }
+  }
+  return { people: people.length, removed };
 }

@@ -141,12 +141,12 @@ ${
   };
 }
 
-export function optOutPage(state: FormState, purposes: readonly { id: string; name: string }[], done?: number): Page {
+export function optOutPage(state: FormState, purposes: readonly { id: string; name: string }[], done?: { people: number; removed: number }): Page {
   return {
     audience: 'staff',
     title: 'Record an opt-out',
     body: html`<h1>Record an opt-out</h1>
-${done !== undefined ? html`<p class="notice" role="status">Recorded for ${done} ${done === 1 ? 'person' : 'people'} on file with that address: no further mail of that kind goes to them, including mail already queued.</p>` : ''}
+${done !== undefined ? html`<p class="notice" role="status">Recorded for ${done.people} ${done.people === 1 ? 'person' : 'people'} on file with that address: no further mail of that kind goes to them, including mail already queued.${done.removed ? html` ${done.removed} mailing-list ${done.removed === 1 ? 'entry was' : 'entries were'} erased.` : ''}</p>` : ''}
 <p>Someone asked, by email, phone or post, to get no more newsletters or offers. Record it here with what proves it; the privacy officer reviews every opt-out staff record.</p>
 ${errorSummary(state, { email: 'Their email', purpose: 'What to stop', channel: 'How it came', evidence: 'What proves it' })}
 ${form(

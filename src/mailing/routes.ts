@@ -155,8 +155,8 @@ export const mailingRoutes: FastifyPluginAsync = async (app) => {
       ['email', 'purpose', 'channel', 'evidence'],
       (s) => optOutPage(s, marketingPurposes(kernel)),
       async () => {
-        const people = await app.db.transaction().execute((trx) => recordOptOut(kernel, trx, input, session.actor));
-        return sendPage(request, reply, optOutPage({ csrf: accounts.formToken(request, reply), values: { purpose: 'all', channel: 'email' } }, marketingPurposes(kernel), people));
+        const done = await app.db.transaction().execute((trx) => recordOptOut(kernel, trx, input, session.actor));
+        return sendPage(request, reply, optOutPage({ csrf: accounts.formToken(request, reply), values: { purpose: 'all', channel: 'email' } }, marketingPurposes(kernel), done));
       },
     );
   });
