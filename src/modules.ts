@@ -12,6 +12,7 @@ import { deliveryModule } from './commerce/delivery/index.ts';
 import { fraudModule } from './commerce/fraud/index.ts';
 import { storefrontModule } from './commerce/storefront/index.ts';
 import { jobsModule } from './platform/jobs/index.ts';
+import { mailingModule } from './mailing/index.ts';
 import { ordersModule } from './commerce/orders/index.ts';
 import { idempotencyModule } from './platform/idempotency/index.ts';
 import { paymentsModule } from './commerce/payments/index.ts';
@@ -44,6 +45,7 @@ export function shopModules(extra: readonly Module[] = []): Module[] {
     fraudModule,
     vendorsModule,
     deliveryModule,
+    mailingModule,
     ...extra,
     // Rights comes last: it reaches every module's personal data through the holders they declare.
     makeRightsModule({ holders: () => holdersOf(all) }),

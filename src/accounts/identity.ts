@@ -56,6 +56,8 @@ export async function ensureDecoy(kernel: PrivacyKernel, db: Db, costs: Argon2Pa
     let subject = (await t.selectFrom('accounts_decoy').select('subject_id').executeTakeFirst())?.subject_id;
     if (!subject) {
       subject = await kernel.createSubject(trx, { kind: 'customer', actor, purpose: ACCOUNT_PURPOSE });
+      // Nobody: no campaign may list it (an opt-out purpose reaches every active customer).
+      await kernel.restrict(trx, { subject, actor });
       await t.insertInto('accounts_decoy').values({ subject_id: subject }).execute();
     } else {
       const stored = (await kernel.read(trx, { subject, actor, purpose: ACCOUNT_PURPOSE, categories: [CREDENTIALS], ref: '' })).values[CREDENTIALS];

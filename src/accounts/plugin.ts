@@ -256,6 +256,13 @@ export function accountsPlugin(options: AccountsPluginOptions): FastifyPluginAsy
     const checkCsrf = (request: FastifyRequest): void => {
       if (!unsafe.has(request.method) || request.is404) return;
       if ((request.headers.authorization ?? '').startsWith('Bearer ') && !request.headers.cookie) return;
+      // RFC 8058 one-click unsubscribe: the mail client posts it with no cookie and no form token;
+      // the unguessable token in the path is the whole authority, and it only ever withdraws.
+      if (request.routeOptions.config?.oneClickUnsubscribe === true) {
+        const body = request.body as Record<string, unknown> | undefined | null;
+        if (body && typeof body === 'object') delete body[CSRF_FIELD];
+        return;
+      }
       const type = String(request.headers['content-type'] ?? '')
         .split(';')[0]!
         .trim()

@@ -49,3 +49,12 @@ export async function finishMessage(db: Db, id: string, outcome: Outcome): Promi
     .executeTakeFirst();
   return Number(result.numUpdatedRows) > 0;
 }
+
+/** How the messages whose idempotency key starts with `prefix` (one campaign's) stand: a count per status and per suppression reason. */
+export async function outboxTally(db: Db, prefix: string): Promise<{ status: OutboxStatus; reason: string | null; n: number }[]> {
+  const { rows } = await sql<{ status: OutboxStatus; reason: string | null; n: number }>`
+    select status, suppressed_reason as reason, count(*)::int as n from comms_outbox
+    where idempotency_key like ${`${prefix.replace(/[\\%_]/g, '\\$&')}%`}
+    group by status, suppressed_reason order by status, suppressed_reason`.execute(db);
+  return rows;
+}

@@ -12,13 +12,14 @@
 import type { Config } from '../platform/config.ts';
 import { jobErrorText, jobWiring, type JobContext, type JobPayload } from '../platform/jobs/index.ts';
 import { jobKernel, SubjectErased } from '../privacy/index.ts';
-import { kindRules } from './kinds.ts';
+import { kindRules, type Unsubscribe } from './kinds.ts';
 import { SEND_MAX_ATTEMPTS, sealContext } from './outbox.ts';
 import type { TemplateParams } from './tables.ts';
 import { countAttempt, finishMessage, loadMessage, recordTemporaryFailure, type OutboxMessage } from './outbox-rows.ts';
 import { readRecipient } from './recipient.ts';
 import type { RenderedMail } from './templates.ts';
 import { isPermanentFailure, transportFor, type MailTransport, type OutgoingMail } from './transport.ts';
+import { unsubscribeFor } from './unsubscribe.ts';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -85,7 +86,8 @@ export async function sendQueuedMail(payload: JobPayload, ctx: JobContext, optio
     return finish({ status: 'failed', errorText: `TEMPLATE_FAILED: ${jobErrorText(err)}` });
   }
 
-  const mail = outgoing(config, message, recipient, rendered);
+  const unsubscribe = message.kind === 'marketing' ? unsubscribeFor(kernel, config, message.id) : null;
+  const mail = outgoing(config, message, recipient, rendered, unsubscribe);
   const transport = options.transport ?? transportFor(config);
   try {
     const delivery = await transport.send(mail);
@@ -98,14 +100,25 @@ export async function sendQueuedMail(payload: JobPayload, ctx: JobContext, optio
   }
 }
 
-function outgoing(config: Config, message: OutboxMessage, to: { address: string; name: string }, rendered: RenderedMail): OutgoingMail {
+function outgoing(config: Config, message: OutboxMessage, to: { address: string; name: string }, rendered: RenderedMail, unsubscribe: Unsubscribe | null): OutgoingMail {
+  const rules = kindRules[message.kind];
+  const footer = rules.footer(unsubscribe);
+  // The kind's footer (a marketing mail's unsubscribe link) goes at the very bottom of each body.
+  const html = rendered.html && footer.html ? withFooter(rendered.html.value, footer.html.value) : rendered.html?.value;
   return {
     outboxId: message.id,
     messageId: messageIdFor(config, message.id),
     to: { address: to.address, name: to.name },
     subject: rendered.subject.replace(/[\r\n]+/g, ' ').trim(),
-    text: rendered.text,
-    ...(rendered.html ? { html: rendered.html.value } : {}),
-    headers: kindRules[message.kind].headers(),
+    text: footer.text ? `${rendered.text.replace(/\s+$/, '')}${footer.text}` : rendered.text,
+    ...(html !== undefined ? { html } : {}),
+    headers: rules.headers(unsubscribe),
   };
+}
+
+function withFooter(document: string, footer: string): string {
+  const at = document.toLowerCase().lastIndexOf('</body>');
+  return at < 0
+    ? `${document}${footer}`
+    : `${document.slice(0, at)}<div style="max-width:600px;margin:0 auto;padding:0 12px 24px;font:13px/1.5 Arial,Helvetica,sans-serif">${footer}</div>${document.slice(at)}`;
 }

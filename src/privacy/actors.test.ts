@@ -126,6 +126,8 @@ test('every system actor the code names is a job the data map declares', async (
 const PERSON_MINTING_ELSEWHERE: Record<string, string> = {
   'src/rights/desk/routes.ts': 'the mailed verification link authenticates the person who asked',
   'src/rights/complaints/filing.ts': 'a correspondent gives their own data on the public form; their new subject acts as itself',
+  'src/mailing/members.ts': 'a mailing-list signup gives its own name and address; the mailed confirmation link authenticates the member',
+  'src/mailing/unsubscribe.ts': 'the unsubscribe link of a marketing mail authenticates its recipient, for withdrawing only',
 };
 
 // Where system actors are minted: the code of the declared job itself (outside the kernel and
@@ -140,6 +142,8 @@ const JOB_MINTING_ELSEWHERE: Record<string, string> = {
   'src/commerce/payments/payments.ts': 'payments',
   'src/comms/recipient.ts': 'comms.send',
   'src/demo/logins.ts': 'demo.logins',
+  'src/mailing/campaigns.ts': 'mailing.campaign',
+  'src/mailing/members.ts': 'mailing.signup, mailing.sweep',
   'src/rights/complaints/filing.ts': 'rights.complaint-form',
   'src/rights/deadlines.ts': 'rights.deadlines',
   'src/rights/desk/routes.ts': 'rights.link',

@@ -15,6 +15,7 @@ import { pendingConsentReviews, reviewConsent, type ConsentReview, type ReviewRe
 import { readConsentLedger, readConsentState, readDisclosures, readNotices, readOrderDisclosures, type LedgerReadRequest } from './ledger-reads.ts';
 import { readItems, readManyItems, writeItems, type PersonalRecord, type ReadManyRequest, type ReadManyResult, type ReadRequest, type WriteRequest } from './store/items.ts';
 import { findSubjects, type LookupRequest } from './store/lookup.ts';
+import { audienceOf, type AudienceRequest } from './store/audience.ts';
 import { syncPolicyVersions } from './store/policy-sync.ts';
 import { createSubject, setRestricted } from './store/subjects.ts';
 import { checkResidency } from './residency.ts';
@@ -69,6 +70,8 @@ export interface PrivacyKernel {
   /** Many people's items of the same categories in one statement, each checked and audited as `read` does; a refused item says why instead of throwing. */
   readMany(db: Db, request: ReadManyRequest): Promise<ReadManyResult[]>;
   findSubjects(db: Db, request: LookupRequest): Promise<string[]>;
+  /** One page of the people a contacting purpose may reach now (consent, opt-out, status, kind checked in one statement), in id order; audited as one lookup. */
+  audience(db: Db, request: AudienceRequest): Promise<string[]>;
   /** Opted out of all communication or deactivated (P004-22); `reactivate` lifts it. */
   restrict(db: Db, request: { subject: string; actor: Actor }): Promise<void>;
   reactivate(db: Db, request: { subject: string; actor: Actor }): Promise<void>;
@@ -186,6 +189,7 @@ export function kernelOf(ctx: KernelContext, region: string): PrivacyKernel {
       read: mintedOnly(ctx, 'data.read', (db, r) => readItems(ctx, db, r)),
       readMany: mintedOnly(ctx, 'data.read', (db, r) => readManyItems(ctx, db, r)),
       findSubjects: mintedOnly(ctx, 'data.lookup', (db, r) => findSubjects(ctx, db, r)),
+      audience: mintedOnly(ctx, 'data.lookup', (db, r) => audienceOf(ctx, db, r)),
       restrict: mintedOnly(ctx, 'subject.restrict', (db, r) => setRestricted(ctx, db, { ...r, restricted: true })),
       reactivate: mintedOnly(ctx, 'subject.reactivate', (db, r) => setRestricted(ctx, db, { ...r, restricted: false })),
       recordConsent: mintedOnly(ctx, 'consent.grant', (db, r) => recordConsent(ctx, db, r)),

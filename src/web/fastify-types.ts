@@ -21,6 +21,10 @@ declare module 'fastify' {
     /** Flash codes and their fixed messages, registered by modules (src/web/flash.ts). */
     flashMessages: Map<string, string>;
   }
+  interface FastifyContextConfig {
+    /** An RFC 8058 one-click unsubscribe route: posted by mail clients without cookie or form token, so the CSRF check skips it (src/accounts/plugin.ts). */
+    oneClickUnsubscribe?: boolean;
+  }
   interface FastifyRequest {
     /** What the page header shows of this visitor (cart count, staff role); modules fill it. */
     shopHeader: ShopHeader | null;

@@ -29,6 +29,7 @@ export const MODULES = [
   'src/commerce/fraud',
   'src/vendors',
   'src/commerce/delivery',
+  'src/mailing',
   'src/rights',
   'src/sandbox-processor',
   'src/demo',

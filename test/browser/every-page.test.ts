@@ -57,6 +57,8 @@ const SKIPPED: Record<string, string> = {
   '/privacy/requests/confirm': 'one-time token from the request confirmation mail',
   '/privacy/your-data': 'one-time token from the request answer mail',
   '/identity/:token': 'one-time token from the proof-of-identity mail (test/fraud-holds.test.ts)',
+  '/mailing-list/confirm': 'one-time token from the mailing-list confirmation mail',
+  '/unsubscribe/:token': 'the unsubscribe link of a marketing mail (test/mailing.test.ts opens it)',
   // Steps of the staff sign-in itself, shown only between password and second factor.
   '/staff/2fa': 'between password and second factor (test/browser/accounts.test.ts)',
   '/staff/2fa/enrol': 'first sign-in only (test/browser/accounts.test.ts)',
@@ -166,6 +168,9 @@ testEachDatabase(
         instrument: 'Call at 14:02 from a neighbour',
       });
       assert.equal(disclosure.statusCode, 303, `the disclosure request is recorded: ${disclosure.body.slice(0, 300)}`);
+      // A campaign draft, so its page is linked from the mailing console.
+      await ownerClient.get('/staff/mailing');
+      assert.equal((await ownerClient.post('/staff/mailing', { purpose: 'newsletters', subject: 'Spring news', text: 'New routers soon.' })).statusCode, 303);
       const vendorClient = await signedIn(app, '/vendor/login', { email: demoLogins.vendor.email, password: demoLogins.vendor.password });
       // The data-use terms accepted, so the portal's pages open (the terms page is then checked as it shows once accepted).
       const terms = await vendorClient.get('/vendor/terms');

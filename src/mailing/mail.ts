@@ -1,0 +1,45 @@
+// The mailing module's two mails: the confirmation link of a mailing-list signup (transactional,
+// under `mailing-list-signup`, the link sealed in the outbox) and a campaign's message (marketing:
+// comms adds the unsubscribe headers and link, and reads the address under the campaign's purpose
+// at send time, so a withdrawal before then stops it).
+import { html } from '../web/template.ts';
+import { linkify, mailLayout, type MailTemplate, paragraphTemplate, param as p } from '../comms/index.ts';
+
+export const NAME = 'user.name';
+export const EMAIL = 'user.contact.email';
+
+const greeting = (name: unknown) => (typeof name === 'string' && name !== '' ? `Hello ${name},` : 'Hello,');
+
+export const confirmMail: MailTemplate = {
+  ...paragraphTemplate(
+    'mailing.confirm',
+    ['link'],
+    (i) => `Confirm that you want mail from ${i.shop.name}`,
+    (i) => [
+      greeting(i.personal[NAME]),
+      `Someone, we hope you, asked to join the mailing list of ${i.shop.name} with this address. To get our newsletter and product updates, confirm it here (the link works for seven days):`,
+      p(i, 'link'),
+      'If it was not you, do nothing: without the confirmation we send nothing more and forget the name and address within a week.',
+    ],
+    'Confirmation of your mailing-list signup',
+    ['link'],
+  ),
+  personal: [NAME],
+};
+
+export const campaignMail: MailTemplate = {
+  name: 'mailing.campaign',
+  title: 'Newsletter or offer',
+  kind: 'marketing',
+  params: ['subjectLine', 'body'],
+  personal: [NAME],
+  render(i) {
+    const paragraphs = [greeting(i.personal[NAME]), ...p(i, 'body').split(/\r?\n\s*\r?\n/)].map((x) => x.trim()).filter((x) => x !== '');
+    const subject = p(i, 'subjectLine');
+    return {
+      subject,
+      text: `${paragraphs.join('\n\n')}\n\n${i.shop.name}\n${i.shop.url}\n`,
+      html: mailLayout(i.shop, subject, html`${paragraphs.map((x) => html`<p style="margin:0 0 16px">${linkify(x)}</p>`)}`),
+    };
+  },
+};

@@ -1,0 +1,25 @@
+// The mailing module: the mailing list (double opt-in), campaigns under a consent or opt-out
+// purpose, and unsubscribing with one click (decision 0050).
+import type { Module } from '../platform/module.ts';
+import { CAMPAIGN_JOB, fanOut } from './campaigns.ts';
+import { mailingHolder } from './holder.ts';
+import { SWEEP_JOB, sweepUnconfirmed } from './members.ts';
+import { jobKernel } from '../privacy/index.ts';
+import { campaignMail, confirmMail } from './mail.ts';
+import { mailingMigrations } from './migrations.ts';
+import { mailingRoutes } from './routes.ts';
+
+export const mailingModule: Module = {
+  name: 'mailing',
+  migrations: mailingMigrations,
+  routes: mailingRoutes,
+  jobs: {
+    [CAMPAIGN_JOB]: (payload, ctx) => fanOut(payload, ctx),
+    [SWEEP_JOB]: async (_payload, ctx) => {
+      await sweepUnconfirmed(ctx.db, jobKernel(ctx), new Date());
+    },
+  },
+  schedules: [{ name: SWEEP_JOB, job: SWEEP_JOB, everySeconds: 3600 }],
+  mailTemplates: [confirmMail, campaignMail],
+  personalData: mailingHolder,
+};
