@@ -12,7 +12,7 @@ import { collectJobs, enqueue, type JobHandlers, type Worker } from '../src/plat
 import { deferred, testWorker, waitFor } from '../src/platform/jobs/testing/support.ts';
 import { buildTestApp, type TestApp } from '../src/platform/testing/app.ts';
 import { testEachDatabase, type TestDatabase } from '../src/platform/testing/databases.ts';
-import { testActor } from '../src/privacy/testing.ts';
+import { subjectStatus, testActor } from '../src/privacy/testing.ts';
 
 const owner = { name: 'Octavia Ledgerwood', email: 'octavia.ledgerwood@shop.example', role: 'owner', password: 'harbour-violet-93-compass-drift' };
 const decoded = (s: string) =>
@@ -164,7 +164,7 @@ testEachDatabase(
     const oneClick = await b.app.inject({ method: 'POST', url: unsubscribe, headers: { 'content-type': 'application/x-www-form-urlencoded' }, payload: 'List-Unsubscribe=One-Click' });
     assert.equal(oneClick.statusCode, 200, oneClick.body.slice(0, 300));
     assert.match(oneClick.body, /You are unsubscribed/);
-    assert.equal((await sql<{ status: string }>`select status from privacy_subjects where id = ${memberSubject}`.execute(b.db)).rows[0]!.status, 'erased', 'removal erases the member');
+    assert.equal(await subjectStatus(b.db, memberSubject), 'erased', 'removal erases the member');
     assert.equal((await sql<{ n: number }>`select count(*)::int as n from mailing_members where subject_id = ${memberSubject}`.execute(b.db)).rows[0]!.n, 0);
     const again = await b.app.inject({ method: 'POST', url: unsubscribe, headers: { 'content-type': 'application/x-www-form-urlencoded' }, payload: 'List-Unsubscribe=One-Click' });
     assert.equal(again.statusCode, 200, 'a second click changes nothing and says so');
@@ -173,7 +173,7 @@ testEachDatabase(
     const [pending] = (await sql<{ subject_id: string }>`select subject_id from mailing_members where confirmed_at is null`.execute(b.db)).rows;
     await sql`update mailing_members set expires_at = now() - interval '1 minute' where subject_id = ${pending!.subject_id}`.execute(b.db);
     await enqueue(b.db, 'mailing.sweep');
-    await waitFor('the sweep', async () => (await sql<{ status: string }>`select status from privacy_subjects where id = ${pending!.subject_id}`.execute(b.db)).rows[0]?.status === 'erased', 20_000);
+    await waitFor('the sweep', async () => (await subjectStatus(b.db, pending!.subject_id)) === 'erased', 20_000);
     assert.equal((await sql<{ n: number }>`select count(*)::int as n from mailing_members`.execute(b.db)).rows[0]!.n, 0, 'nobody is left on the list');
 
     // The next newsletter reaches nobody.
@@ -210,7 +210,7 @@ testEachDatabase(
     });
     assert.equal(removal.statusCode, 200, removal.body.slice(0, 300));
     assert.match(removal.body, /Recorded for 1 person .* 1 mailing-list entry was erased/s);
-    assert.equal((await sql<{ status: string }>`select status from privacy_subjects where id = ${members[0]!.subject_id}`.execute(b.db)).rows[0]!.status, 'erased');
+    assert.equal(await subjectStatus(b.db, members[0]!.subject_id), 'erased');
     assert.equal((await sql<{ n: number }>`select count(*)::int as n from mailing_members`.execute(b.db)).rows[0]!.n, 0);
   },
 );
@@ -244,9 +244,9 @@ testEachDatabase(
     await clients[3]!.get('/account/privacy/deactivate');
     assert.equal((await clients[3]!.post('/account/privacy/deactivate', { password: people[3]!.password })).statusCode, 200);
     const everything = await b.worker();
-    await waitFor('the deletion', async () => (await sql<{ status: string }>`select status from privacy_subjects where id = ${deleted}`.execute(b.db)).rows[0]?.status === 'erased', 30_000);
+    await waitFor('the deletion', async () => (await subjectStatus(b.db, deleted)) === 'erased', 30_000);
     await everything.stop(5000);
-    assert.equal((await sql<{ status: string }>`select status from privacy_subjects where id = ${deactivated}`.execute(b.db)).rows[0]?.status, 'restricted');
+    assert.equal(await subjectStatus(b.db, deactivated), 'restricted');
 
     // The campaign's job queues its messages; their send jobs start and wait at a gate ...
     const ownerClient = await staffClient(b.app, b.db, owner);
