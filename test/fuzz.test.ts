@@ -321,7 +321,9 @@ testEachDatabase(
       }
 
       assert.deepEqual(failures, [], `${failures.length} of ${sent} requests got a 5xx:\n${failures.slice(0, 40).join('\n')}`);
-      assert.ok(sent > 1000 && sent < 10_000, `a bounded walk: ${sent} requests`);
+      // The walk grows with the routes (about 10,000 requests with 200-odd routes); the bound catches a
+      // walk that multiplies, not one that grows by a module.
+      assert.ok(sent > 1000 && sent < 15_000, `a bounded walk: ${sent} requests`);
       const errors = logs.filter((l) => Number(l.level) >= 50);
       assert.deepEqual(
         errors.map((l) => l.msg),
