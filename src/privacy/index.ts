@@ -20,6 +20,7 @@ export type { DisclosureRecord } from './disclosure/disclose.ts';
 export { type DeliveryChannel, type Notice, deliveryChannels } from './disclosure/notices.ts';
 export type { PendingDisclosureRequest } from './disclosure/pending.ts';
 export type { ApprovalState } from './disclosure/approvals.ts';
+export { type DocumentPlace, type DocumentRead, keepDocument, readDocument } from './documents.ts';
 export type { AuditTally, PrivacyEvidence } from './evidence.ts';
 export { type ExportRecord, type ExportSection, type ExportValue, type HolderContext, type NamedHolder, type PersonalDataHolder, holdersOf } from './holders.ts';
 export { jobKernel } from './job-services.ts';

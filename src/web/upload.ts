@@ -21,3 +21,13 @@ export async function readUpload(part: MultipartFile): Promise<void> {
 export function acceptsOneFile(maxBytes: number) {
   return { multipartOptions: { limits: { files: 1, fileSize: maxBytes } } };
 }
+
+export type DocumentType = 'application/pdf' | 'image/png' | 'image/jpeg';
+
+/** What an uploaded document is, from its first bytes (the browser's claim is not trusted), or null. */
+export function documentTypeOf(data: Buffer): DocumentType | null {
+  if (data.length >= 5 && data.subarray(0, 5).toString('latin1') === '%PDF-') return 'application/pdf';
+  if (data.length >= 8 && data.subarray(0, 8).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]))) return 'image/png';
+  if (data.length >= 3 && data[0] === 0xff && data[1] === 0xd8 && data[2] === 0xff) return 'image/jpeg';
+  return null;
+}
