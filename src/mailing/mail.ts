@@ -43,3 +43,27 @@ export const campaignMail: MailTemplate = {
     };
   },
 };
+
+/** A material change of the privacy policy (P004-23): what changed, from when, and where to read it. */
+export const policyChangeMail: MailTemplate = {
+  name: 'mailing.policy-change',
+  title: 'Privacy policy change',
+  kind: 'marketing',
+  params: ['version', 'day', 'summary'],
+  personal: [NAME],
+  render(i) {
+    const subject = `Our privacy policy changes: version ${p(i, 'version')}`;
+    const link = `${i.shop.url}/privacy#changes`;
+    const paragraphs = [
+      greeting(i.personal[NAME]),
+      `${i.shop.name} published a new version of its privacy policy, version ${p(i, 'version')}, in force from ${p(i, 'day')}. What changed:`,
+      p(i, 'summary'),
+      `Read the policy and all its versions here: ${link}`,
+    ];
+    return {
+      subject,
+      text: `${paragraphs.join('\n\n')}\n\n${i.shop.name}\n${i.shop.url}\n`,
+      html: mailLayout(i.shop, subject, html`${paragraphs.map((x) => html`<p style="margin:0 0 16px">${linkify(x)}</p>`)}`),
+    };
+  },
+};
