@@ -1,6 +1,7 @@
 // Mail the shop sends on its own about the privacy policy and offers, on a running shop with a real
 // SMTP server (decision 0052): a material policy change is mailed once to each person who receives
-// site news, and nobody else; a non-material one is mailed to nobody.
+// site news, and nobody else; a non-material one is mailed to nobody. Once a year each person who
+// receives offers is reminded that one click stops them, and the day is kept (P002-09).
 import assert from 'node:assert/strict';
 import { appendFileSync, cpSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -15,7 +16,7 @@ import { collectJobs, enqueue, type Worker } from '../src/platform/jobs/index.ts
 import { testWorker, waitFor } from '../src/platform/jobs/testing/support.ts';
 import { buildTestApp, type TestApp } from '../src/platform/testing/app.ts';
 import { testEachDatabase, type TestDatabase } from '../src/platform/testing/databases.ts';
-import { subjectStatus } from '../src/privacy/testing.ts';
+import { backdateSubject, subjectStatus, testActor } from '../src/privacy/testing.ts';
 
 const DAY_MS = 86_400_000;
 const isoDay = (d: Date) => d.toISOString().slice(0, 10);
@@ -123,5 +124,60 @@ testEachDatabase(
       ['2099.2'],
     );
     assert.deepEqual(await outboxOf(b.db, 'mailing.policy-change:2099.1:'), []);
+  },
+);
+
+testEachDatabase(
+  '[P002-09] the yearly job reminds a customer whose offers choice is a year old that they can opt out, keeps the day (in their export, erased with them), not again within the year; the one-click link in it works',
+  async (database, t) => {
+    const b = await bed(database, {});
+    t.after(() => b.close());
+    const [veteran, newcomer] = await customers(b, ['Vivienne Veteran', 'Nathaniel Newcomer']);
+    await backdateSubject(b.db, veteran!.subject, 400);
+    await b.startWorker();
+    const isReminder = (m: { subject: string }) => m.subject === 'Do you still want offers from Custodian Demo Shop?';
+    const jobsDone = () =>
+      waitFor('the jobs', async () => (await sql<{ n: number }>`select count(*)::int as n from jobs where name like 'mailing.%' and state <> 'done'`.execute(b.db)).rows[0]!.n === 0);
+
+    await enqueue(b.db, 'mailing.offer-reminder', {});
+    const reminder = await b.sink.waitForMail((m) => m.to.includes(veteran!.email) && isReminder(m), 20_000);
+    await jobsDone();
+    assert.match(reminder.text, /Hello Vivienne Veteran,/);
+    assert.match(reminder.text, /you can stop them at any time/);
+    const header = reminder.header('list-unsubscribe') ?? '';
+    const url = /^<(https:\/\/shop\.test\/unsubscribe\/[A-Za-z0-9_-]{43})>, <mailto:mail@shop\.test\?subject=unsubscribe%20[A-Za-z0-9_-]{43}>$/.exec(header)?.[1];
+    assert.ok(url, `one-click List-Unsubscribe: ${header}`);
+    assert.equal(reminder.header('list-unsubscribe-post'), 'List-Unsubscribe=One-Click');
+    assert.ok(reminder.text.trim().endsWith(url), 'the link ends the text');
+
+    // The day is kept, and the person sees it in their export.
+    const exported = JSON.parse((await veteran!.client.get('/account/privacy/export.json')).body) as { sections: { id: string; records: { reminded_at?: string }[] }[] };
+    const kept = exported.sections.find((s) => s.id === 'offer-reminder')?.records[0]?.reminded_at;
+    assert.ok(kept && Date.now() - Date.parse(kept) < 120_000, `the export shows today's reminder: ${kept}`);
+    assert.equal(
+      (JSON.parse((await newcomer!.client.get('/account/privacy/export.json')).body) as { sections: { id: string }[] }).sections.some((s) => s.id === 'offer-reminder'),
+      false,
+    );
+
+    // The next day's run (and every other within the year) sends nothing; the newcomer's year has not passed.
+    await enqueue(b.db, 'mailing.offer-reminder', {});
+    await jobsDone();
+    assert.equal(b.sink.received.filter(isReminder).length, 1, 'one reminder in all');
+    assert.deepEqual(
+      b.sink.received.filter((m) => m.to.includes(newcomer!.email) && isReminder(m)),
+      [],
+    );
+
+    // One click on the link stops offers, without signing in.
+    const click = await b.app.inject({ method: 'POST', url: new URL(url).pathname, headers: { 'content-type': 'application/x-www-form-urlencoded' }, payload: 'List-Unsubscribe=One-Click' });
+    assert.equal(click.statusCode, 200);
+    const offers = (await b.app.privacy.consentState(b.db, { subject: veteran!.subject, actor: testActor('test'), purpose: 'data-rights' })).find((c) => c.purpose === 'offers');
+    assert.equal(offers?.state, 'withdrawn');
+
+    // Deleting the account erases the reminder's day with the rest.
+    await veteran!.client.get('/account/privacy/delete');
+    assert.equal((await veteran!.client.post('/account/privacy/delete', { password: veteran!.password })).statusCode, 200);
+    await waitFor('the deletion', async () => (await subjectStatus(b.db, veteran!.subject)) === 'erased', 30_000);
+    assert.equal((await sql<{ n: number }>`select count(*)::int as n from mailing_offer_reminders`.execute(b.db)).rows[0]!.n, 0);
   },
 );

@@ -48,6 +48,10 @@ export const mailingMigrations: Migration[] = [
           cursor uuid,
           queued integer not null default 0 check (queued >= 0),
           finished_at timestamptz
+        );
+        create table mailing_offer_reminders (
+          subject_id uuid primary key,
+          reminded_at timestamptz not null
         )
         `,
       ),

@@ -43,10 +43,17 @@ export interface PolicyAnnouncementTable {
   finished_at: Date | null;
 }
 
+/** When a person who receives offers was last reminded that they can opt out (P002-09). */
+export interface OfferReminderTable {
+  subject_id: string;
+  reminded_at: Date;
+}
+
 export interface MailingTables {
   mailing_members: MemberTable;
   mailing_campaigns: CampaignTable;
   mailing_policy_announcements: PolicyAnnouncementTable;
+  mailing_offer_reminders: OfferReminderTable;
 }
 
 export const mailingDb = (db: Db) => tablesOf<MailingTables>(db);
