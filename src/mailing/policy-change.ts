@@ -34,13 +34,16 @@ export async function announcePolicyChanges(ctx: JobContext, now: Date): Promise
   const kernel = jobKernel(ctx);
   const noticeDays = ctx.services.config?.rights.policyNoticeDays ?? 30;
   const due = versionsToAnnounce(kernel.map, now, noticeDays);
-  if (due.length === 0) return;
-  await mailingDb(ctx.db)
-    .insertInto('mailing_policy_announcements')
-    .values(due.map((v) => ({ version: v.version, started_at: now, cursor: null, finished_at: null })))
-    .onConflict((oc) => oc.column('version').doNothing())
-    .execute();
-  const byVersion = new Map(due.map((v) => [v.version, v]));
+  if (due.length) {
+    await mailingDb(ctx.db)
+      .insertInto('mailing_policy_announcements')
+      .values(due.map((v) => ({ version: v.version, started_at: now, cursor: null, finished_at: null })))
+      .onConflict((oc) => oc.column('version').doNothing())
+      .execute();
+  }
+  // An announcement started within its period is finished even when the period ends meanwhile.
+  const byVersion = new Map(kernel.map.policyVersions.filter((v) => v.material).map((v) => [v.version, v]));
+  if (byVersion.size === 0) return;
   await ctx.db.transaction().execute(async (trx) => {
     // One worker per announcement at a time; another worker takes the next one or nothing.
     const row = await mailingDb(trx)
