@@ -43,3 +43,50 @@ export const campaignMail: MailTemplate = {
     };
   },
 };
+
+/** A material change of the privacy policy (P004-23): what changed, from when, and where to read it. */
+export const policyChangeMail: MailTemplate = {
+  name: 'mailing.policy-change',
+  title: 'Privacy policy change',
+  kind: 'marketing',
+  params: ['version', 'day', 'summary'],
+  personal: [NAME],
+  render(i) {
+    const subject = `Our privacy policy changes: version ${p(i, 'version')}`;
+    const link = `${i.shop.url}/privacy#changes`;
+    const paragraphs = [
+      greeting(i.personal[NAME]),
+      `${i.shop.name} published a new version of its privacy policy, version ${p(i, 'version')}, in force from ${p(i, 'day')}. What changed:`,
+      p(i, 'summary'),
+      `Read the policy and all its versions here: ${link}`,
+    ];
+    return {
+      subject,
+      text: `${paragraphs.join('\n\n')}\n\n${i.shop.name}\n${i.shop.url}\n`,
+      html: mailLayout(i.shop, subject, html`${paragraphs.map((x) => html`<p style="margin:0 0 16px">${linkify(x)}</p>`)}`),
+    };
+  },
+};
+
+/** Once a year to everyone who receives offers (P002-09): the reminder that they can stop them; comms adds the one-click link. */
+export const offerReminderMail: MailTemplate = {
+  name: 'mailing.offer-reminder',
+  title: 'Yearly reminder: you can stop our offers',
+  kind: 'marketing',
+  params: [],
+  personal: [NAME],
+  render(i) {
+    const subject = `Do you still want offers from ${i.shop.name}?`;
+    const paragraphs = [
+      greeting(i.personal[NAME]),
+      `As a customer of ${i.shop.name} you receive our offers and site news. Once a year we remind you that you can stop them at any time: the link at the bottom of this mail does it in one click, without signing in.`,
+      `Your other choices are in your privacy centre: ${i.shop.url}/account/privacy`,
+      'If you are happy to keep hearing from us, there is nothing to do.',
+    ];
+    return {
+      subject,
+      text: `${paragraphs.join('\n\n')}\n\n${i.shop.name}\n${i.shop.url}\n`,
+      html: mailLayout(i.shop, subject, html`${paragraphs.map((x) => html`<p style="margin:0 0 16px">${linkify(x)}</p>`)}`),
+    };
+  },
+};

@@ -36,4 +36,24 @@ export const mailingMigrations: Migration[] = [
         `,
       ),
   },
+  {
+    id: 'mailing/0002_policy_announcements',
+    up: (db) =>
+      runSql(
+        db,
+        `
+        create table mailing_policy_announcements (
+          version text primary key check (length(version) between 1 and 40),
+          started_at timestamptz not null,
+          cursor uuid,
+          queued integer not null default 0 check (queued >= 0),
+          finished_at timestamptz
+        );
+        create table mailing_offer_reminders (
+          subject_id uuid primary key,
+          reminded_at timestamptz not null
+        )
+        `,
+      ),
+  },
 ];

@@ -33,9 +33,27 @@ export interface CampaignTable {
   finished_at: Date | null;
 }
 
+/** A material policy version being (or done being) mailed; the version is the data map's, nothing personal. */
+export interface PolicyAnnouncementTable {
+  version: string;
+  started_at: Date;
+  /** The last recipient (subject id) queued: the next page starts after it. */
+  cursor: string | null;
+  queued: Generated<number>;
+  finished_at: Date | null;
+}
+
+/** When a person who receives offers was last reminded that they can opt out (P002-09). */
+export interface OfferReminderTable {
+  subject_id: string;
+  reminded_at: Date;
+}
+
 export interface MailingTables {
   mailing_members: MemberTable;
   mailing_campaigns: CampaignTable;
+  mailing_policy_announcements: PolicyAnnouncementTable;
+  mailing_offer_reminders: OfferReminderTable;
 }
 
 export const mailingDb = (db: Db) => tablesOf<MailingTables>(db);

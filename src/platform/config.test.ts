@@ -41,6 +41,7 @@ const badValues: Record<string, string[]> = {
   RIGHTS_DEADLINE_DAYS: ['a month', '0', '91'],
   BACKUP_RETENTION_DAYS: ['forever', '0', '3651'],
   BLIND_INDEX_ROTATION_DAYS: ['weekly', '0', '366'],
+  POLICY_NOTICE_DAYS: ['a month', '0', '366'],
   DOWNLOAD_LINK_DAYS: ['a week', '0', '91'],
   DOWNLOAD_MAX_MB: ['25MB', '0', '201'],
   KEYRING_PATH: ['/tmp/', projectRoot],

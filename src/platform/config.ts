@@ -77,6 +77,8 @@ export interface RightsSettings {
   deadlineDays: number;
   /** Days the operator keeps database backups (stated on the privacy policy). */
   backupRetentionDays: number;
+  /** Days every page shows the notice of a new privacy-policy version, from its effective date (decision 0052). */
+  policyNoticeDays: number;
   /** Days after which the blind-index key is replaced: a backup older than this can no longer confirm anyone's email. */
   blindIndexRotationDays: number;
 }
@@ -219,6 +221,11 @@ export const settingDocs: SettingDoc[] = [
     description: 'Days the shop has to answer a data-subject request (access, correction, deletion, opt-out) from the day it arrives (1–90); staff are reminded before, the DPO alerted after.',
   },
   { name: 'BACKUP_RETENTION_DAYS', default: '30', description: 'Days the operator keeps database backups (1–3650); the privacy policy states it. Keep the keyring out of those backups.' },
+  {
+    name: 'POLICY_NOTICE_DAYS',
+    default: '30',
+    description: 'Days every page shows a notice of a new privacy-policy version, from the day it takes effect (1–365).',
+  },
   {
     name: 'BLIND_INDEX_ROTATION_DAYS',
     default: '7',
@@ -446,6 +453,7 @@ export function loadConfig(processEnv: Env = process.env): Config {
       deadlineDays: int(env, 'RIGHTS_DEADLINE_DAYS', 30, 1, 90),
       backupRetentionDays: int(env, 'BACKUP_RETENTION_DAYS', 30, 1, 3650),
       blindIndexRotationDays: int(env, 'BLIND_INDEX_ROTATION_DAYS', 7, 1, 365),
+      policyNoticeDays: int(env, 'POLICY_NOTICE_DAYS', 30, 1, 365),
     },
     downloads: { linkDays: int(env, 'DOWNLOAD_LINK_DAYS', 7, 1, 90), maxBytes: int(env, 'DOWNLOAD_MAX_MB', 25, 1, 200) * 1024 * 1024 },
   };

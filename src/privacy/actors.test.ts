@@ -144,6 +144,8 @@ const JOB_MINTING_ELSEWHERE: Record<string, string> = {
   'src/demo/logins.ts': 'demo.logins',
   'src/mailing/campaigns.ts': 'mailing.campaign',
   'src/mailing/members.ts': 'mailing.signup, mailing.sweep',
+  'src/mailing/policy-change.ts': 'mailing.policy-change',
+  'src/mailing/reminders.ts': 'mailing.offer-reminder',
   'src/rights/complaints/filing.ts': 'rights.complaint-form',
   'src/rights/deadlines.ts': 'rights.deadlines',
   'src/rights/desk/routes.ts': 'rights.link',

@@ -77,6 +77,12 @@ export async function subjectStatus(db: Db, subject: string): Promise<string | n
   return rows[0]?.status ?? null;
 }
 
+/** For other modules' tests of yearly work: makes a person's record and consent choices `days` older, as if made then. */
+export async function backdateSubject(db: Db, subject: string, days: number): Promise<void> {
+  await sql`update privacy_subjects set created_at = created_at - make_interval(days => ${days}) where id = ${subject}::uuid`.execute(db);
+  await sql`update privacy_consents set recorded_at = recorded_at - make_interval(days => ${days}) where subject_id = ${subject}::uuid`.execute(db);
+}
+
 /** For other modules' tests: a subject's kind, or null. */
 export async function subjectKind(db: Db, subject: string): Promise<string | null> {
   const { rows } = await sql<{ kind: string }>`select kind from privacy_subjects where id = ${subject}::uuid`.execute(db);

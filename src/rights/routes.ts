@@ -13,11 +13,13 @@ import { officerPageRoutes } from './report/routes.ts';
 import { legalDisclosureRoutes } from './disclosures/routes.ts';
 import { machineReadableRoutes } from './policy/machine-readable.ts';
 import { signalHook } from './signals/hook.ts';
+import { policyNoticeDecorator } from './policy/notice.ts';
 
 /** The opt-out signal hook at the root (every module's requests), the pages and API encapsulated. */
 export function rightsRoutes(options: RightsModuleOptions): FastifyPluginAsync {
   const root: FastifyPluginAsync = async (app) => {
     await app.register(signalHook);
+    await app.register(policyNoticeDecorator);
     await app.register(rightsPages(options));
   };
   (root as unknown as Record<symbol, boolean>)[Symbol.for('skip-override')] = true;

@@ -1,7 +1,7 @@
 // Decorators the web shell gives every module's plugin.
 import type { Config } from '../platform/config.ts';
 import type { DatabaseHandle, Db } from '../platform/db/database.ts';
-import type { LayoutBrand, ShopHeader } from './layout.ts';
+import type { LayoutBrand, ShopHeader, SiteNotice } from './layout.ts';
 import type { Wiring } from '../platform/module.ts';
 import type { RouteEntry } from './route-table.ts';
 
@@ -16,6 +16,8 @@ declare module 'fastify' {
     requireStaff: (request: FastifyRequest) => Promise<void>;
     /** The shop's look for the layout, when the brand module is loaded (src/brand). */
     brandLook?: () => LayoutBrand | undefined;
+    /** The notice every page shows now, if any (a recent privacy-policy change: src/rights/policy/notice.ts). */
+    siteNotice?: () => SiteNotice | undefined;
     /** Every route registered, in order (src/web/route-table.ts). */
     routeTable: readonly RouteEntry[];
     /** Flash codes and their fixed messages, registered by modules (src/web/flash.ts). */

@@ -37,11 +37,27 @@ export interface LayoutOptions {
   brand?: LayoutBrand | undefined;
   /** A notice shown above the page (a flash after a redirect). */
   flash?: string;
+  /** A notice to every visitor of every page (a privacy-policy change), computed by the module that knows it. */
+  siteNotice?: SiteNotice | undefined;
   /** Leaves a marker where the cart count goes, for pages cached for every visitor (fillCartCount). */
   deferCartCount?: boolean;
 }
 
+/** "Our privacy policy changed on DATE: SUMMARY — read it", on every page for a while (decision 0052). */
+export interface SiteNotice {
+  /** The UTC day the change took effect. */
+  day: Date;
+  summary: string;
+  href: string;
+}
+
 const CART_MARKER = '<!--cart-count-->';
+const months = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
+
+function siteNotice(n: SiteNotice): SafeHtml {
+  const words = `${n.day.getUTCDate()} ${months[n.day.getUTCMonth()]} ${n.day.getUTCFullYear()}`;
+  return html`<p class="notice site-notice">Our privacy policy changed on <time datetime="${n.day.toISOString().slice(0, 10)}">${words}</time>: ${n.summary} — <a href="${n.href}">read it</a></p>`;
+}
 
 const areaName: Record<Audience, string> = {
   storefront: '',
@@ -108,6 +124,7 @@ ${o.brand ? html`<link rel="stylesheet" href="${o.brand.stylesheet}">` : ''}
 <a class="skip" href="#main">Skip to content</a>
 ${header(o)}
 <main id="main">
+${o.siteNotice ? siteNotice(o.siteNotice) : ''}
 ${o.flash ? html`<p class="notice flash" role="status">${o.flash}</p>` : ''}
 ${o.body}
 </main>

@@ -31,6 +31,7 @@ export function sendPage(request: FastifyRequest, reply: FastifyReply, page: Pag
         description: page.description,
         flash,
         brand: request.server.brandLook?.(),
+        siteNotice: request.server.siteNotice?.(),
       }).value,
     );
 }

@@ -5,9 +5,10 @@
 // in the skip list below fails the test, so a new page cannot go unchecked.
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync } from 'node:fs';
+import { appendFileSync, cpSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { AddressInfo } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import type { Browser, BrowserContext } from 'playwright-core';
@@ -125,7 +126,15 @@ testEachDatabase(
     // The demo shop first, as `npm start` loads it, so the demo sign-ins include its vendor's user.
     const dataDir = mkdtempSync(join(tmpdir(), 'custodian-every-page-'));
     await seedDemoShop(database.db, { media: mediaStorage({ dataDir }) });
-    const { app } = await buildTestApp(database, { DEMO_DATA: 'true', DATA_DIR: dataDir });
+    // A policy version that took effect yesterday, so every page carries the site-wide notice of it.
+    const datamapDir = mkdtempSync(join(tmpdir(), 'custodian-every-page-map-'));
+    cpSync(fileURLToPath(new URL('../../datamap/', import.meta.url)), datamapDir, { recursive: true });
+    const yesterday = new Date(Date.now() - 86_400_000).toISOString().slice(0, 10);
+    appendFileSync(
+      join(datamapDir, 'policy.yml'),
+      `  - version: "2099.1"\n    effective: ${yesterday}\n    summary: Clearer wording of how long we keep invoices and who receives them.\n    material: false\n`,
+    );
+    const { app } = await buildTestApp(database, { DEMO_DATA: 'true', DATA_DIR: dataDir, DATAMAP_DIR: datamapDir });
     let browser: Browser | undefined;
     try {
       const { db } = database;
@@ -217,6 +226,7 @@ testEachDatabase(
         else if (landed !== path && audienceOf(landed) === 'visitor' && audience !== 'visitor') problems.push(`${path} (as ${audience}) sent to ${landed}`);
         else {
           for (const problem of await problemsAt(page, [1280, 390])) problems.push(`${path} (as ${audience}) ${problem}`);
+          if (!(await page.content()).includes('class="notice site-notice"')) problems.push(`${path} (as ${audience}) has no notice of the policy change`);
           // Links to pages not reached yet, same origin, without query or fragment.
           for (const [, href] of (await page.content()).matchAll(/href="(\/[^"?#]*)/g)) if (href && !visited.has(href)) queue.push(href);
         }

@@ -130,6 +130,14 @@ test('policy versions have effective dates and the one in force is chosen by dat
   const raw = rawDemo();
   raw.policy_versions[1].effective = '2023-06-01';
   assert.match(problemsOf(raw), /must take effect after the version before it/);
+  assert.deepEqual(
+    map.policyVersions.map((v) => v.material),
+    [false, true],
+  );
+  delete raw.policy_versions[0].material;
+  raw.policy_versions[1].material = 'yes';
+  assert.match(problemsOf(raw), /policy_versions\[0\]\.material: must be true or false/);
+  assert.match(problemsOf(raw), /policy_versions\[1\]\.material: must be true or false/);
 });
 
 test('retention is declared per category and purpose, most specific rule first', () => {

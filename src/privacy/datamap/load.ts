@@ -195,7 +195,9 @@ export function validateDataMap(raw: Raw, taxonomy: Taxonomy = fideslangTaxonomy
     const rawDate = v.effective;
     const effective = rawDate instanceof Date ? rawDate : new Date(typeof rawDate === 'string' ? `${rawDate}T00:00:00Z` : NaN);
     if (Number.isNaN(effective.getTime())) problems.add(`${at}.effective`, 'must be a date (YYYY-MM-DD)');
-    return { version, effective, summary: str(v, 'summary', at) };
+    // Required, not defaulted: whether people are mailed about a version is a decision to write down.
+    if (v.material === undefined) problems.add(`${at}.material`, 'must be true or false');
+    return { version, effective, summary: str(v, 'summary', at), material: bool(v, 'material', at) };
   });
   if (section('policy_versions') !== undefined && policyVersions.length === 0) problems.add(where('policy_versions'), 'must list at least one version');
   uniqueIds(

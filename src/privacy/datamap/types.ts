@@ -15,6 +15,8 @@ export interface PolicyVersion {
   version: string;
   effective: Date;
   summary: string;
+  /** A material change: announced by email to the people who may receive site news (decision 0052). */
+  material: boolean;
 }
 
 export interface TaxonomyExtension {

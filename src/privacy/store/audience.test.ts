@@ -43,6 +43,14 @@ testEachDatabase(
     assert.deepEqual(await kernel.audience(db, { actor, purpose: 'offers', after: second[0]! }), []);
     assert.ok((await countAuditEntries(db, { action: 'data.lookup', purpose: 'offers' })) >= 4, 'each page is audited');
 
+    // choiceBefore: the latest grant of the purpose, or without one the record's creation, at or before the date.
+    assert.deepEqual(await kernel.audience(db, { actor, purpose: 'offers', choiceBefore: new Date(Date.now() - 86_400_000) }), [], 'everyone chose today');
+    const cutoff = new Date(Date.now() + 1);
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    await kernel.recordConsent(db, { subject: silent, purpose: 'offers', action: 'grant', channel: 'web', actor: selfActor(silent) });
+    assert.deepEqual(await kernel.audience(db, { actor, purpose: 'offers', choiceBefore: cutoff }), [granted], 'a grant after the date counts from the grant');
+    assert.deepEqual(await kernel.audience(db, { actor, purpose: 'offers', choiceBefore: new Date(Date.now() + 60_000) }), sorted([granted, silent]));
+
     const refused = async (p: Promise<unknown>) =>
       p.then(
         () => 'no refusal',

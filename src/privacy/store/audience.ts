@@ -21,6 +21,12 @@ export interface AudienceRequest {
   after?: string;
   /** At most 1000; default 500. */
   limit?: number;
+  /**
+   * Only people whose choice is at least this old: their latest grant of the purpose, or, without
+   * one (an opt-out purpose they never touched), the day their record was made, at or before it
+   * (the yearly opt-out reminder, P002-09).
+   */
+  choiceBefore?: Date;
 }
 
 const EMAIL = 'user.contact.email';
@@ -31,6 +37,7 @@ export async function audienceOf(ctx: KernelContext, db: Db, request: AudienceRe
   const limit = request.limit ?? 500;
   if (!Number.isInteger(limit) || limit < 1 || limit > 1000) throw validationError('limit', 'must be a whole number from 1 to 1000');
   if (request.after !== undefined && !UUID.test(request.after)) throw validationError('after', 'must be a subject id');
+  if (request.choiceBefore !== undefined && Number.isNaN(request.choiceBefore.getTime())) throw validationError('choiceBefore', 'must be a date');
   const base = { actor, action: 'data.lookup' as const, purpose: purposeId, categories: [EMAIL] };
   if (actor.kind === 'self' || actor.kind === 'vendor') return refuse(ctx, db, base, 'not-own-data', 'Only staff and the system may list whom a purpose reaches.');
   const access = checkAccess(ctx.map, { actor, purpose: purposeId, subjectId: '', categories: [EMAIL], mode: 'read' });
@@ -41,6 +48,13 @@ export async function audienceOf(ctx: KernelContext, db: Db, request: AudienceRe
     select s.id from privacy_subjects s join privacy_subject_keys k on k.subject_id = s.id
     where ${request.after ? sql`s.id > ${request.after}::uuid and ` : sql``}${conditionsSql(access.purpose.id, conditions, [EMAIL])}
       and exists (select 1 from privacy_items i where i.subject_id = s.id and i.category = ${EMAIL} and i.ref = '')
+      ${
+        request.choiceBefore
+          ? sql`and coalesce(
+              (select max(c.recorded_at) from privacy_consents c where c.subject_id = s.id and c.purpose = ${purposeId} and c.action = 'grant'),
+              s.created_at) <= ${request.choiceBefore}`
+          : sql``
+      }
     order by s.id limit ${limit}`.execute(db);
   const ids = rows.map((r) => r.id);
   await appendAudit(db, [{ ...base, outcome: 'ok', subjectId: null, detail: { audience: ids.length } }], ctx.now());

@@ -54,7 +54,8 @@ testEachDatabase('a purpose, recipient, retention rule and policy version added 
     'policy.yml': `
   - version: "2025.2"
     effective: 2025-06-01
-    summary: Adds gift messages printed on the packing slip.`,
+    summary: Adds gift messages printed on the packing slip.
+    material: false`,
     'purposes.yml': `
   - id: gift-notes
     name: Gift messages

@@ -58,7 +58,7 @@ testEachDatabase('[P002-25] the privacy policy shows the version in force and it
 });
 
 testEachDatabase('a policy version whose effective date has not come is neither shown nor listed', async (database) => {
-  const datamapDir = dataMapWith({ 'policy.yml': '  - version: "2999.1"\n    effective: 2999-01-01\n    summary: A version still to come.' });
+  const datamapDir = dataMapWith({ 'policy.yml': '  - version: "2999.1"\n    effective: 2999-01-01\n    summary: A version still to come.\n    material: false' });
   const { app } = await buildTestApp(database, { DATAMAP_DIR: datamapDir });
   try {
     assert.equal((await getPage(app, '/privacy/versions/2999.1')).statusCode, 404);

@@ -16,7 +16,10 @@ export function changesSection({ edition }: PolicyContext): PolicySection {
     body: html`<p>Every change is published as a new version with the date it takes effect; a published version is never edited. A new use of data you gave us earlier needs your agreement first.</p>
 <ol class="policy-list" reversed>${[...edition.history]
       .reverse()
-      .map((v) => html`<li><a href="${versionHref(v, edition.current)}">Version ${v.version}</a>, in force from ${dateTag(v.effective)}: ${v.summary}</li>`)}</ol>
+      .map(
+        (v) =>
+          html`<li><a href="${versionHref(v, edition.current)}">Version ${v.version}</a>, in force from ${dateTag(v.effective)}: ${v.summary}${v.material ? ' (A material change: announced by email to those who receive our site news.)' : ''}</li>`,
+      )}</ol>
 <p><a href="/privacy/versions">All versions</a></p>`,
   };
 }
