@@ -60,9 +60,24 @@ export const rightsTemplates: MailTemplate[] = [
     (i) => [`A data-subject request (${p(i, 'kind')}) has passed its legal deadline of ${p(i, 'due')} without an answer.`, `Handle it now, and record why it is late: ${p(i, 'link')}`],
     'A data-subject request is overdue',
   ),
+  // A new use of data already held (decision 0053): told once, with the choice, before any use.
+  paragraphTemplate(
+    'rights.new-use',
+    ['use', 'description', 'version', 'effective', 'window', 'choices', 'policy'],
+    (i) => `A new use of your data at ${i.shop.name}: ${p(i, 'use')}`,
+    (i) => [
+      `Our privacy policy of ${p(i, 'effective')} (version ${p(i, 'version')}) adds a use of personal data you gave us before: ${p(i, 'use')}. ${p(i, 'description')}`,
+      p(i, 'window')
+        ? `We will not use your earlier data for it until ${p(i, 'window')} days after this mail, and never if you turn it off before or after. If you want it sooner, agree in your privacy centre.`
+        : 'We will not use your earlier data for it unless you agree.',
+      `Agree or turn it off in your privacy centre (sign in first): ${p(i, 'choices')}`,
+      `What the policy says: ${p(i, 'policy')}`,
+    ],
+    'A new use of your data: your choice',
+  ),
 ];
 
-export type RightsTemplate = 'rights.deletion-receipt' | 'rights.verify-request' | 'rights.export-ready' | 'rights.request-due' | 'rights.request-overdue';
+export type RightsTemplate = 'rights.new-use' | 'rights.deletion-receipt' | 'rights.verify-request' | 'rights.export-ready' | 'rights.request-due' | 'rights.request-overdue';
 
 function rightsTemplate(name: RightsTemplate): MailTemplate {
   const found = rightsTemplates.find((t) => t.name === name);
