@@ -75,9 +75,29 @@ export const rightsTemplates: MailTemplate[] = [
     ],
     'A new use of your data: your choice',
   ),
+  // The sale of the shop (decision 0053): at least 30 days before, to every active customer.
+  paragraphTemplate(
+    'rights.transfer-notice',
+    ['acquirer', 'date', 'newUse', 'choices', 'policy'],
+    (i) => `${i.shop.name} is being sold to ${p(i, 'acquirer')} on ${p(i, 'date')}`,
+    (i) => [
+      `On ${p(i, 'date')} ${i.shop.name} passes to ${p(i, 'acquirer')}, and with it the records of its customers: your name, contact details and what you bought. Nothing passes before that date.`,
+      p(i, 'newUse') ? `${p(i, 'acquirer')} will use them differently from us: ${p(i, 'newUse')}` : `${p(i, 'acquirer')} will use them as our privacy policy says today.`,
+      `If you do not want your records to pass, turn off "New owner of the shop" in your privacy centre before ${p(i, 'date')} (sign in first): ${p(i, 'choices')}. You can also delete your account there.`,
+      `What the policy says: ${p(i, 'policy')}`,
+    ],
+    'The shop is being sold: your choice',
+  ),
 ];
 
-export type RightsTemplate = 'rights.new-use' | 'rights.deletion-receipt' | 'rights.verify-request' | 'rights.export-ready' | 'rights.request-due' | 'rights.request-overdue';
+export type RightsTemplate =
+  | 'rights.transfer-notice'
+  | 'rights.new-use'
+  | 'rights.deletion-receipt'
+  | 'rights.verify-request'
+  | 'rights.export-ready'
+  | 'rights.request-due'
+  | 'rights.request-overdue';
 
 function rightsTemplate(name: RightsTemplate): MailTemplate {
   const found = rightsTemplates.find((t) => t.name === name);

@@ -13,6 +13,7 @@ import { officerPageRoutes } from './report/routes.ts';
 import { legalDisclosureRoutes } from './disclosures/routes.ts';
 import { machineReadableRoutes } from './policy/machine-readable.ts';
 import { signalHook } from './signals/hook.ts';
+import { transferRoutes } from './transfer/routes.ts';
 
 /** The opt-out signal hook at the root (every module's requests), the pages and API encapsulated. */
 export function rightsRoutes(options: RightsModuleOptions): FastifyPluginAsync {
@@ -36,5 +37,6 @@ function rightsPages(options: RightsModuleOptions): FastifyPluginAsync {
     await complaintRoutes(app, deps);
     await officerPageRoutes(app, deps);
     await legalDisclosureRoutes(app, deps);
+    await transferRoutes(app, deps);
   };
 }
