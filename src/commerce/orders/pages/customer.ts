@@ -14,7 +14,7 @@ import { type OrderRecipients, recipientsSection } from './recipients.ts';
 function recommendedSection(names: readonly string[] | null): SafeHtml | string {
   if (names === null) return html`<p class="meta">Recommendations from your purchases are off. <a href="/account/privacy#choices">Your choices</a></p>`;
   if (names.length === 0) return '';
-  return html`<section class="recommended"><h2>Recommended for you</h2><p>Other buyers of what you bought also bought:</p>
+  return html`<section aria-labelledby="recommended"><h2 id="recommended">Recommended for you</h2><p>Other buyers of what you bought also bought:</p>
 <ul>${names.map((n) => html`<li><a href="/search?q=${encodeURIComponent(n)}">${n}</a></li>`)}</ul>
 <p class="meta">From your purchases (<a href="/privacy#purpose-recommendations">why</a>; turn it off in <a href="/account/privacy#choices">your choices</a>).</p></section>`;
 }
