@@ -12,6 +12,7 @@ export const errorCatalogue = {
   ROUTE_NOT_FOUND: { status: 404, message: 'There is no such page or endpoint.' },
   METHOD_NOT_ALLOWED: { status: 405, message: 'This method is not allowed here.' },
   CONFLICT: { status: 409, message: 'This conflicts with existing data.' },
+  TRANSFER_NOT_DUE: { status: 409, message: 'The customer records may not pass to the buyer of the shop before the date announced to customers.' },
   RATE_LIMITED: { status: 429, message: 'Too many requests; slow down.' },
   LOGIN_FAILED: { status: 401, message: 'The email or password is not right.' },
   LOGIN_LOCKED: { status: 429, message: 'Too many failed sign-ins. Wait 15 minutes, or reset your password.' },

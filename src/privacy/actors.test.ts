@@ -139,6 +139,7 @@ const JOB_MINTING_ELSEWHERE: Record<string, string> = {
   'src/commerce/checkout/flow.ts': 'checkout',
   'src/commerce/delivery/deliver.ts': 'delivery (hands out licence keys on payment, holds and releases orders waiting for keys)',
   'src/commerce/fraud/proof.ts': 'fraud (holds an order its risk rules flag, keeps and purges the proof of identity)',
+  'src/commerce/orders/recommendations.ts': 'orders.recommendations',
   'src/commerce/payments/payments.ts': 'payments',
   'src/comms/recipient.ts': 'comms.send',
   'src/demo/logins.ts': 'demo.logins',
@@ -150,6 +151,7 @@ const JOB_MINTING_ELSEWHERE: Record<string, string> = {
   'src/rights/deadlines.ts': 'rights.deadlines',
   'src/rights/desk/routes.ts': 'rights.link',
   'src/rights/erasure.ts': 'rights.erase',
+  'src/rights/new-uses.ts': 'rights.new-use-notices',
   'src/vendors/webhooks.ts': 'vendors.webhook',
 };
 

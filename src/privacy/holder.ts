@@ -34,6 +34,7 @@ export const kernelHolder: PersonalDataHolder = {
     'privacy_disclosure_approvals',
     'privacy_disclosures',
     'privacy_recipient_notices',
+    'privacy_new_use_notices',
   ],
   async export({ db, kernel, actor }, subject) {
     const record = await kernel.read(db, { subject, actor, purpose: 'data-rights', projection: 'export' });
@@ -76,6 +77,11 @@ export const kernelHolder: PersonalDataHolder = {
       delivered_at: n.delivered ? iso(n.delivered.at) : null,
       delivered_by: n.delivered?.channel ?? null,
     }));
+    const newUses = (await kernel.newUseNoticesOf(db, { subject, actor })).map((n) => ({
+      purpose: n.purpose,
+      purpose_name: kernel.map.purposes.get(n.purpose)?.name ?? n.purpose,
+      notified_at: iso(n.sentAt),
+    }));
     const access = (await kernel.accessLog(db, { subject, actor })).map((e) => ({
       at: iso(e.at),
       by: e.byDetail ? `${e.by} (${e.byDetail})` : e.by,
@@ -99,6 +105,12 @@ export const kernelHolder: PersonalDataHolder = {
         records: consents,
       },
       { id: 'disclosures', title: 'Who received your data', description: 'Every time your data left us: the recipient, what they got, why, and for which order.', records: disclosures },
+      {
+        id: 'new-use-notices',
+        title: 'Notices of new uses',
+        description: 'When we emailed you that we would use data you gave us before in a new way, with your choice to agree or opt out.',
+        records: newUses,
+      },
       { id: 'recipient-notices', title: 'Notices to recipients', description: 'Where you corrected or deleted data, the recipients we told, and when they were told.', records: notices },
       {
         id: 'access-log',

@@ -16,6 +16,7 @@ import { readConsentLedger, readConsentState, readDisclosures, readNotices, read
 import { readItems, readManyItems, writeItems, type PersonalRecord, type ReadManyRequest, type ReadManyResult, type ReadRequest, type WriteRequest } from './store/items.ts';
 import { findSubjects, type LookupRequest } from './store/lookup.ts';
 import { audienceOf, type AudienceRequest } from './store/audience.ts';
+import { claimNewUseNotices, newUseNoticesOf, type NewUseNoticeRequest } from './store/new-use.ts';
 import { syncPolicyVersions } from './store/policy-sync.ts';
 import { createSubject, setRestricted } from './store/subjects.ts';
 import { checkResidency } from './residency.ts';
@@ -72,6 +73,10 @@ export interface PrivacyKernel {
   findSubjects(db: Db, request: LookupRequest): Promise<string[]>;
   /** One page of the people a contacting purpose may reach now (consent, opt-out, status, kind checked in one statement), in id order; audited as one lookup. */
   audience(db: Db, request: AudienceRequest): Promise<string[]>;
+  /** One page of the people to tell of a new use of their data, recorded as told now (once per person and purpose; decision 0053). */
+  claimNewUseNotices(db: Db, request: NewUseNoticeRequest): Promise<string[]>;
+  /** When the person was told of each new use (the person themself, staff or a job; nothing personal in it). */
+  newUseNoticesOf(db: Db, request: { subject: string; actor: Actor }): Promise<{ purpose: string; sentAt: Date }[]>;
   /** Opted out of all communication or deactivated (P004-22); `reactivate` lifts it. */
   restrict(db: Db, request: { subject: string; actor: Actor }): Promise<void>;
   reactivate(db: Db, request: { subject: string; actor: Actor }): Promise<void>;
@@ -190,6 +195,8 @@ export function kernelOf(ctx: KernelContext, region: string): PrivacyKernel {
       readMany: mintedOnly(ctx, 'data.read', (db, r) => readManyItems(ctx, db, r)),
       findSubjects: mintedOnly(ctx, 'data.lookup', (db, r) => findSubjects(ctx, db, r)),
       audience: mintedOnly(ctx, 'data.lookup', (db, r) => audienceOf(ctx, db, r)),
+      claimNewUseNotices: mintedOnly(ctx, 'notice.record', (db, r) => claimNewUseNotices(ctx, db, r)),
+      newUseNoticesOf: mintedOnly(ctx, 'notice.read', (db, r) => newUseNoticesOf(ctx, db, r)),
       restrict: mintedOnly(ctx, 'subject.restrict', (db, r) => setRestricted(ctx, db, { ...r, restricted: true })),
       reactivate: mintedOnly(ctx, 'subject.reactivate', (db, r) => setRestricted(ctx, db, { ...r, restricted: false })),
       recordConsent: mintedOnly(ctx, 'consent.grant', (db, r) => recordConsent(ctx, db, r)),

@@ -340,3 +340,21 @@ privacyMigrations.push({
     );
   },
 });
+
+// New uses (P001-08, P004-21, decision 0053): when each person was emailed the notice of a purpose
+// that is new for data they already gave (once per person and purpose: the primary key). Pseudonymous,
+// like the consent ledger it completes; kernel code only inserts. An opt-out window runs from `sent_at`.
+privacyMigrations.push({
+  id: 'privacy/0010_new_use_notices',
+  async up(db) {
+    await runSql(
+      db,
+      `create table privacy_new_use_notices (
+        subject_id uuid not null,
+        purpose text not null check (length(purpose) between 1 and 80),
+        sent_at timestamptz not null,
+        primary key (subject_id, purpose)
+      )`,
+    );
+  },
+});

@@ -160,3 +160,13 @@ export async function auditActors(db: Db, action: string): Promise<{ kind: strin
     select actor_kind as kind, actor_id as id, actor_role as role, outcome, purpose from privacy_audit_log where action = ${action} order by id`.execute(db);
   return rows;
 }
+
+/** Makes the person's items look collected under an earlier policy version (a customer from before a new use). */
+export async function collectedUnder(db: Db, subject: string, version: string): Promise<void> {
+  await sql`update privacy_items set policy_version = ${version} where subject_id = ${subject}::uuid`.execute(db);
+}
+
+/** Moves the date the person was told of a new use `days` back (the opt-out window passing). */
+export async function noticeOfNewUseDaysAgo(db: Db, subject: string, purpose: string, days: number): Promise<void> {
+  await sql`update privacy_new_use_notices set sent_at = sent_at - make_interval(days => ${days}) where subject_id = ${subject}::uuid and purpose = ${purpose}`.execute(db);
+}

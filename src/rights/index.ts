@@ -9,5 +9,6 @@ export { type RequestChannel, requestChannels } from './tables.ts';
 
 // Used only by tests outside the module (the whole-app tests, other modules' tests).
 export { DEADLINES_JOB } from './deadlines.ts';
+export { NEW_USES_JOB } from './new-uses.ts';
 export { holderContext, holdersInErasureOrder } from './deps.ts';
 export { ERASE_ACTOR } from './erasure.ts';

@@ -60,9 +60,44 @@ export const rightsTemplates: MailTemplate[] = [
     (i) => [`A data-subject request (${p(i, 'kind')}) has passed its legal deadline of ${p(i, 'due')} without an answer.`, `Handle it now, and record why it is late: ${p(i, 'link')}`],
     'A data-subject request is overdue',
   ),
+  // A new use of data already held (decision 0053): told once, with the choice, before any use.
+  paragraphTemplate(
+    'rights.new-use',
+    ['use', 'description', 'version', 'effective', 'window', 'choices', 'policy'],
+    (i) => `A new use of your data at ${i.shop.name}: ${p(i, 'use')}`,
+    (i) => [
+      `Our privacy policy of ${p(i, 'effective')} (version ${p(i, 'version')}) adds a use of personal data you gave us before: ${p(i, 'use')}. ${p(i, 'description')}`,
+      p(i, 'window')
+        ? `We will not use your earlier data for it until ${p(i, 'window')} days after this mail, and never if you turn it off before or after. If you want it sooner, agree in your privacy centre.`
+        : 'We will not use your earlier data for it unless you agree.',
+      `Agree or turn it off in your privacy centre (sign in first): ${p(i, 'choices')}`,
+      `What the policy says: ${p(i, 'policy')}`,
+    ],
+    'A new use of your data: your choice',
+  ),
+  // The sale of the shop (decision 0053): at least 30 days before, to every active customer.
+  paragraphTemplate(
+    'rights.transfer-notice',
+    ['acquirer', 'date', 'newUse', 'choices', 'policy'],
+    (i) => `${i.shop.name} is being sold to ${p(i, 'acquirer')} on ${p(i, 'date')}`,
+    (i) => [
+      `On ${p(i, 'date')} ${i.shop.name} passes to ${p(i, 'acquirer')}, and with it the records of its customers: your name, contact details and what you bought. Nothing passes before that date.`,
+      p(i, 'newUse') ? `${p(i, 'acquirer')} will use them differently from us: ${p(i, 'newUse')}` : `${p(i, 'acquirer')} will use them as our privacy policy says today.`,
+      `If you do not want your records to pass, turn off "New owner of the shop" in your privacy centre before ${p(i, 'date')} (sign in first): ${p(i, 'choices')}. You can also delete your account there.`,
+      `What the policy says: ${p(i, 'policy')}`,
+    ],
+    'The shop is being sold: your choice',
+  ),
 ];
 
-export type RightsTemplate = 'rights.deletion-receipt' | 'rights.verify-request' | 'rights.export-ready' | 'rights.request-due' | 'rights.request-overdue';
+export type RightsTemplate =
+  | 'rights.transfer-notice'
+  | 'rights.new-use'
+  | 'rights.deletion-receipt'
+  | 'rights.verify-request'
+  | 'rights.export-ready'
+  | 'rights.request-due'
+  | 'rights.request-overdue';
 
 function rightsTemplate(name: RightsTemplate): MailTemplate {
   const found = rightsTemplates.find((t) => t.name === name);

@@ -137,3 +137,24 @@ rightsMigrations.push({
       `,
     ),
 });
+
+// The sale of the shop (P004-15, decision 0053): the buyer's business name (not personal data),
+// the date the customer records may pass, how the buyer's use differs (text the owner types about
+// the business, never about a person), and when the notices went and the records left.
+rightsMigrations.push({
+  id: 'rights/0004_transfers',
+  up: (db) =>
+    runSql(
+      db,
+      `create table rights_transfers (
+        id uuid primary key,
+        acquirer text not null check (length(acquirer) between 2 and 200),
+        transfer_on date not null,
+        new_use text check (length(new_use) <= 2000),
+        scheduled_at timestamptz not null,
+        scheduled_by text not null,
+        notified integer not null check (notified >= 0),
+        exported_at timestamptz
+      )`,
+    ),
+});

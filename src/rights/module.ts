@@ -9,6 +9,7 @@ import { type NamedHolder, jobKernel } from '../privacy/index.ts';
 import type { RightsDeps } from './deps.ts';
 import { continueDeletion, ERASE_JOB, RECHECK_MS } from './erasure.ts';
 import { checkDeadlines, DEADLINES_JOB } from './deadlines.ts';
+import { NEW_USES_JOB, sendNewUseNotices } from './new-uses.ts';
 import { rightsHolder } from './holder.ts';
 import { rightsTemplates } from './mail.ts';
 import { complaintTemplates } from './complaints/mail.ts';
@@ -44,7 +45,15 @@ export function makeRightsModule(options: RightsModuleOptions): Module {
         const done = await checkDeadlines(jobDeps(ctx, options.holders), ctx.db);
         if (done.reminded || done.overdue) ctx.log.info(done, 'data-subject request deadlines: staff reminded or alerted');
       },
+      [NEW_USES_JOB]: async (_payload, ctx) => {
+        const deps = jobDeps(ctx, options.holders);
+        const told = await sendNewUseNotices({ kernel: deps.kernel, publicUrl: deps.config.publicUrl }, ctx.db);
+        if (told) ctx.log.info({ told }, 'new uses of data already held: people told');
+      },
     },
-    schedules: [{ name: DEADLINES_JOB, job: DEADLINES_JOB, everySeconds: 3600 }],
+    schedules: [
+      { name: DEADLINES_JOB, job: DEADLINES_JOB, everySeconds: 3600 },
+      { name: NEW_USES_JOB, job: NEW_USES_JOB, everySeconds: 3600 },
+    ],
   };
 }

@@ -14,6 +14,7 @@ import { legalDisclosureRoutes } from './disclosures/routes.ts';
 import { machineReadableRoutes } from './policy/machine-readable.ts';
 import { signalHook } from './signals/hook.ts';
 import { policyNoticeDecorator } from './policy/notice.ts';
+import { transferRoutes } from './transfer/routes.ts';
 
 /** The opt-out signal hook at the root (every module's requests), the pages and API encapsulated. */
 export function rightsRoutes(options: RightsModuleOptions): FastifyPluginAsync {
@@ -38,5 +39,6 @@ function rightsPages(options: RightsModuleOptions): FastifyPluginAsync {
     await complaintRoutes(app, deps);
     await officerPageRoutes(app, deps);
     await legalDisclosureRoutes(app, deps);
+    await transferRoutes(app, deps);
   };
 }

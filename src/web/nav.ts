@@ -24,6 +24,7 @@ const staffLinks: readonly (NavLink & { roles?: readonly string[] })[] = [
   { href: '/staff/vendor-users', label: 'Vendor users', roles: ['owner'] },
   { href: '/staff/vendors', label: 'Vendor access', roles: ['owner', 'dpo'] },
   { href: '/staff/pages', label: 'Shop pages', roles: ['owner'] },
+  { href: '/staff/transfer', label: 'Sale of the shop', roles: ['owner', 'dpo'] },
   { href: '/staff/brand', label: 'Logo and colours', roles: ['owner'] },
   { href: '/staff/api-tokens', label: 'API tokens' },
 ];

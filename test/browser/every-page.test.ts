@@ -41,6 +41,7 @@ const NOT_PAGES = [
   /^\/(healthz|readyz|brand\.css)$/,
   /^\/vendor\/orders\.csv$/,
   /^\/staff\/disclosures\/:id\/document$/,
+  /^\/staff\/transfer\/customer-records\.json$/,
   /^\/downloads\//,
 ];
 

@@ -4,6 +4,7 @@ import type { FastifyInstance, FastifyPluginAsync, FastifyReply, FastifyRequest 
 import { AppError, isAppError, notFound, validationError } from '../../platform/errors.ts';
 import { type Actor, CONTACT_PREFERENCE, type ContactChannel, contactChannelOf, type DisclosureRecord, isPrivacyRefusal, type StaffRole, SubjectErased } from '../../privacy/index.ts';
 import { ordersDeps } from './deps.ts';
+import { recommendationsFor } from './recommendations.ts';
 import { getOrderByNumber, historyOf, linesOf, listOrders, type OrderFilter, ordersOfCustomer, paymentMethodsUsed } from './orders.ts';
 import { buyerNames, filterOf, type ListQuery, listPageQuery, mayReadBuyerNames, pageOfOrders } from './staff-list.ts';
 import { myOrderPage, myOrdersPage } from './pages/customer.ts';
@@ -139,7 +140,9 @@ export const ordersRoutes: FastifyPluginAsync = async (app) => {
   app.get<{ Querystring: { page: number } }>('/account/orders', { schema: { hide: true, querystring: pageQuery } }, async (request, reply) => {
     const session = await accounts.customerPage(request, reply);
     if (!session) return reply;
-    return sendPage(request, reply, myOrdersPage(pageOf(await ordersOfCustomer(app.db, session.user.subject_id), request.query.page, ORDERS_PER_PAGE)));
+    const subject = session.user.subject_id;
+    const recommended = await recommendationsFor(app.privacy, app.db, subject);
+    return sendPage(request, reply, myOrdersPage(pageOf(await ordersOfCustomer(app.db, subject), request.query.page, ORDERS_PER_PAGE), recommended));
   });
 
   app.get('/api/account/orders', { schema: { tags: ['account'], summary: "The signed-in customer's own orders, newest first", response: { 200: myOrdersResponse } } }, async (request) => {

@@ -105,6 +105,21 @@ test('data map validation names the file and path of each problem', () => {
   assert.match(message, /purposes\[1\]\.legal_basis: must be one of/);
 });
 
+test('what data collected before a purpose needs: consent by default, an opt-out window only for an opt-out purpose, 30 to 365 days', () => {
+  const map = loadDataMap(demoDir);
+  assert.deepEqual(map.purposes.get('recommendations')?.priorData, { choice: 'opt-out-window', days: 30 });
+  assert.deepEqual(map.purposes.get('newsletters')?.priorData, { choice: 'consent' });
+  const raw = rawDemo();
+  const at = (id: string) => raw.purposes.findIndex((p: { id: string }) => p.id === id);
+  Object.assign(raw.purposes[at('newsletters')], { prior_data: 'opt-out-window', opt_out_window_days: 30 });
+  raw.purposes[at('recommendations')].opt_out_window_days = 7;
+  Object.assign(raw.purposes[at('offers')], { prior_data: 'silence' });
+  const message = problemsOf(raw);
+  assert.match(message, new RegExp(`purposes\\[${at('newsletters')}\\]\\.prior_data: an opt-out window is only for a legitimate-interest purpose with an opt-out`));
+  assert.match(message, new RegExp(`purposes\\[${at('recommendations')}\\]\\.opt_out_window_days: must be a whole number of days from 30 to 365`));
+  assert.match(message, new RegExp(`purposes\\[${at('offers')}\\]\\.prior_data: must be consent or opt-out-window`));
+});
+
 test('a source of inbound data provides only declared categories of the purposes it serves, on a legal basis', () => {
   const map = loadDataMap(demoDir);
   assert.deepEqual([...map.sources.get('credit-agency')!.provides], ['user.financial.credit_history']);

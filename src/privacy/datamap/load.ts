@@ -18,6 +18,7 @@ import {
   type Category,
   type DataMap,
   type LegalBasis,
+  type PriorData,
   type PolicyVersion,
   type Projection,
   type Purpose,
@@ -282,6 +283,27 @@ export function validateDataMap(raw: Raw, taxonomy: Taxonomy = fideslangTaxonomy
     }
   };
 
+  // prior_data: consent (the default) | opt-out-window, with opt_out_window_days (30 or more). A
+  // window is only for an opt-out purpose: consent purposes need a grant whatever the notice said.
+  const priorDataOf = (p: Raw, at: string, legalBasis: LegalBasis, optOut: boolean): PriorData => {
+    const choice = p.prior_data ?? 'consent';
+    const days = p.opt_out_window_days;
+    if (choice === 'consent') {
+      if (days !== undefined) problems.add(`${at}.opt_out_window_days`, 'is only for prior_data: opt-out-window');
+      return { choice: 'consent' };
+    }
+    if (choice !== 'opt-out-window') {
+      problems.add(`${at}.prior_data`, 'must be consent or opt-out-window');
+      return { choice: 'consent' };
+    }
+    if (legalBasis !== 'legitimate_interest' || !optOut) problems.add(`${at}.prior_data`, 'an opt-out window is only for a legitimate-interest purpose with an opt-out');
+    if (typeof days !== 'number' || !Number.isInteger(days) || days < 30 || days > 365) {
+      problems.add(`${at}.opt_out_window_days`, 'must be a whole number of days from 30 to 365');
+      return { choice: 'opt-out-window', days: 30 };
+    }
+    return { choice: 'opt-out-window', days };
+  };
+
   // Purposes.
   const purposes = uniqueIds(
     list(section('purposes'), where('purposes')).map((p, i): Purpose & { id: string } => {
@@ -299,11 +321,12 @@ export function validateDataMap(raw: Raw, taxonomy: Taxonomy = fideslangTaxonomy
       if (optOut && legalBasis !== 'legitimate_interest') problems.add(`${at}.opt_out`, 'only a legitimate-interest purpose has an opt-out (consent purposes need a grant)');
       const since = str(p, 'since', at);
       if (since && !versions.has(since)) problems.add(`${at}.since`, `${since} is not a declared policy version`);
+      const priorData = priorDataOf(p, at, legalBasis, optOut);
       const dataSubjects = strings(p, 'data_subjects', at);
       for (const s of dataSubjects) if (!subjects.has(s)) problems.add(`${at}.data_subjects`, `${s} is not a declared data subject`);
       const cats = strings(p, 'categories', at);
       checkCategories(cats, `${at}.categories`);
-      return { id, name, description, dataUse, legalBasis, optOut, communication: bool(p, 'communication', at), since, dataSubjects: new Set(dataSubjects), categories: new Set(cats) };
+      return { id, name, description, dataUse, legalBasis, optOut, communication: bool(p, 'communication', at), since, priorData, dataSubjects: new Set(dataSubjects), categories: new Set(cats) };
     }),
     where('purposes'),
   );

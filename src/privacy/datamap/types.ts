@@ -42,6 +42,8 @@ export interface Category {
   cpni: boolean;
 }
 
+export type PriorData = { choice: 'consent' } | { choice: 'opt-out-window'; days: number };
+
 export interface Purpose {
   id: string;
   name: string;
@@ -53,6 +55,12 @@ export interface Purpose {
   /** The purpose contacts the person. */
   communication: boolean;
   since: string;
+  /**
+   * How data collected under a policy version before `since` may be used for this purpose: only
+   * with the person's consent, or also once an opt-out window after the emailed notice has
+   * passed without an opt-out (P001-08, P004-21).
+   */
+  priorData: PriorData;
   dataSubjects: ReadonlySet<string>;
   categories: ReadonlySet<string>;
 }

@@ -16,7 +16,7 @@ export interface BasisRule {
   cpniWithApproval: boolean;
 }
 
-export const recipientKinds = ['processor', 'carrier', 'vendor', 'credit-agency', 'emergency-service', 'law-enforcement', 'court', 'survey-intermediary'] as const;
+export const recipientKinds = ['processor', 'carrier', 'vendor', 'credit-agency', 'emergency-service', 'law-enforcement', 'court', 'survey-intermediary', 'acquirer'] as const;
 export type RecipientKind = (typeof recipientKinds)[number];
 
 const rule = (label: string, options: Partial<Omit<BasisRule, 'label'>> = {}): BasisRule => ({
@@ -41,6 +41,9 @@ export const disclosureBases = {
   'credit-risk': rule('Credit risk reduction', { needsDpoApproval: true, recipientKinds: ['credit-agency'] }),
   collections: rule('Collecting past-due amounts, including reports to credit agencies', { needsDpoApproval: true, recipientKinds: ['credit-agency'] }),
   'legal-rights': rule('Protecting the legal rights of the business or its users', { needsDpoApproval: true }),
+  // The shop's customer records pass to its buyer (decision 0053): only to an acquirer, and the
+  // rights module releases them only after the notice period, without those who opted out.
+  'business-transfer': rule('A sale or merger of the shop: its buyer takes over the customer records after 30 days’ notice', { recipientKinds: ['acquirer'] }),
 } as const satisfies Record<string, BasisRule>;
 
 export type DisclosureBasis = keyof typeof disclosureBases;

@@ -27,6 +27,11 @@ export interface AudienceRequest {
    * (the yearly opt-out reminder, P002-09).
    */
   choiceBefore?: Date;
+  /**
+   * A notice under a purpose that does not contact people on its own (a sale of the shop): only
+   * active people, whatever the purpose allows otherwise (decision 0053).
+   */
+  notice?: boolean;
 }
 
 const EMAIL = 'user.contact.email';
@@ -42,11 +47,11 @@ export async function audienceOf(ctx: KernelContext, db: Db, request: AudienceRe
   if (actor.kind === 'self' || actor.kind === 'vendor') return refuse(ctx, db, base, 'not-own-data', 'Only staff and the system may list whom a purpose reaches.');
   const access = checkAccess(ctx.map, { actor, purpose: purposeId, subjectId: '', categories: [EMAIL], mode: 'read' });
   if (!access.ok) return refuse(ctx, db, base, access.reason, access.message);
-  if (!access.purpose.communication) return refuse(ctx, db, base, 'role-may-not-use-purpose', `The purpose ${purposeId} does not contact people.`);
+  if (!access.purpose.communication && !request.notice) return refuse(ctx, db, base, 'role-may-not-use-purpose', `The purpose ${purposeId} does not contact people.`);
   const conditions = conditionsOf(ctx, access.purpose, 'read');
   const { rows } = await sql<{ id: string }>`
     select s.id from privacy_subjects s join privacy_subject_keys k on k.subject_id = s.id
-    where ${request.after ? sql`s.id > ${request.after}::uuid and ` : sql``}${conditionsSql(access.purpose.id, conditions, [EMAIL])}
+    where ${request.after ? sql`s.id > ${request.after}::uuid and ` : sql``}${request.notice ? sql`s.status = 'active' and ` : sql``}${conditionsSql(access.purpose.id, conditions, [EMAIL])}
       and exists (select 1 from privacy_items i where i.subject_id = s.id and i.category = ${EMAIL} and i.ref = '')
       ${
         request.choiceBefore

@@ -17,6 +17,8 @@ export interface PurposeConditions {
   consent: 'grant' | 'not-withdrawn' | null;
   /** Policy versions older than the purpose; items collected under them are a new use. */
   olderVersions: string[];
+  /** An opt-out window: the new use is allowed once the notice was sent by this time (and no opt-out). */
+  noticedBy: Date | null;
 }
 
 export function conditionsOf(ctx: KernelContext, purpose: Purpose, mode: 'read' | 'write'): PurposeConditions {
@@ -26,10 +28,15 @@ export function conditionsOf(ctx: KernelContext, purpose: Purpose, mode: 'read' 
     kinds: [...purpose.dataSubjects],
     consent: purpose.legalBasis === 'consent' ? 'grant' : purpose.optOut ? 'not-withdrawn' : null,
     olderVersions: mode === 'read' ? ctx.map.policyVersions.slice(0, Math.max(since, 0)).map((v) => v.version) : [],
+    noticedBy: purpose.priorData.choice === 'opt-out-window' ? new Date(ctx.now().getTime() - purpose.priorData.days * DAY_MS) : null,
   };
 }
 
+const DAY_MS = 86_400_000;
+
 const latestConsent = (purpose: string) => sql`(select c.action from privacy_consents c where c.subject_id = s.id and c.purpose = ${purpose} and c.recipient = '' order by c.id desc limit 1)`;
+
+const noticedBefore = (purpose: string, by: Date) => sql`exists (select 1 from privacy_new_use_notices n where n.subject_id = s.id and n.purpose = ${purpose} and n.sent_at <= ${by})`;
 
 /** A boolean SQL expression over `s` (privacy_subjects) that holds when the conditions are met. */
 export function conditionsSql(purpose: string, c: PurposeConditions, categories: readonly string[]): RawBuilder<unknown> {
@@ -38,7 +45,7 @@ export function conditionsSql(purpose: string, c: PurposeConditions, categories:
   if (c.consent === 'not-withdrawn') parts.push(sql`${latestConsent(purpose)} is distinct from 'withdraw'`);
   if (c.olderVersions.length) {
     parts.push(sql`(not exists (select 1 from privacy_items o where o.subject_id = s.id and o.category = any(${[...categories]}::text[]) and o.policy_version = any(${c.olderVersions}::text[]))
-      or (${latestConsent(purpose)} = 'grant' and s.status = 'active'))`);
+      or (s.status = 'active' and (${latestConsent(purpose)} = 'grant'${c.noticedBy ? sql` or (${latestConsent(purpose)} is distinct from 'withdraw' and ${noticedBefore(purpose, c.noticedBy)})` : sql``})))`);
   }
   return sql.join(parts, sql` and `);
 }
@@ -55,8 +62,8 @@ export async function explainUnmet(db: Db, subjectId: string, purpose: Purpose, 
   if (state.status === 'erased' || !state.key) return { reason: 'erased', message: 'This personal data has been erased.' };
   if (!c.kinds.includes(state.kind)) return { reason: 'purpose-not-for-subject-kind', message: `The purpose ${purpose.id} does not cover ${state.kind} subjects.` };
   if (!c.statuses.includes(state.status)) return { reason: 'opted-out', message: `The person opted out of all communication or deactivated; ${purpose.id} may not contact them.` };
-  const { rows } = await sql<{ action: string | null; older: boolean }>`
-    select ${latestConsent(purpose.id)} as action,
+  const { rows } = await sql<{ action: string | null; older: boolean; noticed: boolean }>`
+    select ${latestConsent(purpose.id)} as action, ${c.noticedBy ? noticedBefore(purpose.id, c.noticedBy) : sql`false`} as noticed,
       exists (select 1 from privacy_items o where o.subject_id = s.id and o.category = any(${[...categories]}::text[]) and o.policy_version = any(${c.olderVersions}::text[])) as older
     from privacy_subjects s where s.id = ${subjectId}::uuid`.execute(db);
   const action = rows[0]?.action ?? null;
@@ -66,9 +73,14 @@ export async function explainUnmet(db: Db, subjectId: string, purpose: Purpose, 
       : { reason: 'consent-missing', message: `The purpose ${purpose.id} needs the person's consent, which is not recorded.` };
   }
   if (c.consent === 'not-withdrawn' && action === 'withdraw') return { reason: 'consent-withdrawn', message: `The person opted out of ${purpose.id}.` };
-  if (rows[0]?.older && (action !== 'grant' || state.status !== 'active')) {
-    return state.status !== 'active'
-      ? { reason: 'opted-out', message: `The person opted out or deactivated; their data may not be used in the new way ${purpose.id}.` }
+  const allowed = action === 'grant' || (c.noticedBy !== null && action !== 'withdraw' && rows[0]?.noticed);
+  if (rows[0]?.older && (!allowed || state.status !== 'active')) {
+    if (state.status !== 'active') return { reason: 'opted-out', message: `The person opted out or deactivated; their data may not be used in the new way ${purpose.id}.` };
+    return c.noticedBy
+      ? {
+          reason: 'new-use-needs-consent',
+          message: `Some of this data was collected under a policy before ${purpose.id} existed; the person must be told and agree, or not opt out within the notice's window, first.`,
+        }
       : { reason: 'new-use-needs-consent', message: `Some of this data was collected under a policy before ${purpose.id} existed; the person must be told and agree first.` };
   }
   return null;

@@ -92,6 +92,26 @@ function itemsTable(v: CentreView): SafeHtml {
   });
 }
 
+/** A purpose newer than some data of the person's it would use, on which they have not chosen yet (P004-21). */
+function newUse(v: CentreView, c: Choice): boolean {
+  const purpose = v.map.purposes.get(c.purpose);
+  if (!purpose || c.since) return false;
+  const older = new Set(
+    v.map.policyVersions
+      .slice(
+        0,
+        v.map.policyVersions.findIndex((p) => p.version === purpose.since),
+      )
+      .map((p) => p.version),
+  );
+  return v.items.some((i) => purpose.categories.has(i.category) && older.has(i.policyVersion));
+}
+
+const windowDays = (v: CentreView, c: Choice): number | null => {
+  const prior = v.map.purposes.get(c.purpose)?.priorData;
+  return prior?.choice === 'opt-out-window' ? prior.days : null;
+};
+
 function choicesSection(v: CentreView): SafeHtml {
   return html`<ul class="choices">${v.choices.map(
     (c) =>
@@ -99,7 +119,12 @@ function choicesSection(v: CentreView): SafeHtml {
         { action: '/account/privacy/choices', csrf: v.csrf },
         html`<input type="hidden" name="purpose" value="${c.purpose}">
 <p><strong>${c.name}</strong>: ${c.on ? 'on' : 'off'}${c.since ? html` <span class="meta">(since ${when(c.since)})</span>` : c.basis === 'opt-out' ? html` <span class="meta">(until you turn it off)</span>` : ''}<br>${c.description} <a href="/privacy#purpose-${c.purpose}">What the policy says<span class="visually-hidden"> about ${c.name}</span></a></p>
-<button type="submit" name="choice" value="${c.on ? 'withdraw' : 'grant'}">${c.on ? 'Turn off' : 'Turn on'}<span class="visually-hidden"> ${c.name}</span></button>`,
+${
+  newUse(v, c)
+    ? html`<p class="notice">New since policy ${v.map.purposes.get(c.purpose)?.since}: we use what you gave us before for this only if you agree${windowDays(v, c) ? `, or once ${windowDays(v, c)} days have passed since we emailed you about it and you did not turn it off` : ''}.</p>
+<button type="submit" name="choice" value="grant">Agree<span class="visually-hidden"> to ${c.name}</span></button> `
+    : ''
+}<button type="submit" name="choice" value="${c.on ? 'withdraw' : 'grant'}">${c.on ? 'Turn off' : 'Turn on'}<span class="visually-hidden"> ${c.name}</span></button>`,
       )}</li>`,
   )}</ul>
 ${

@@ -23,6 +23,7 @@ export const recipientKindWords: Record<RecipientKind, string> = {
   'law-enforcement': 'Law enforcement or a government agency',
   court: 'A court or a party to legal proceedings',
   'survey-intermediary': 'A company that runs surveys for us',
+  acquirer: 'The buyer of the shop, if it is sold',
 };
 
 /** A short name for a category: its description's first phrase ("Card number", "Email address"). */

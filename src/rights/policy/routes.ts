@@ -6,6 +6,9 @@ import { notFound } from '../../platform/errors.ts';
 import { sendPage } from '../../web/page.ts';
 import { policyEdition, publishedVersions } from './edition.ts';
 import { notYetInForcePage, policyPage, versionsPage } from './page.ts';
+import { html } from '../../web/template.ts';
+import { transferNotice } from '../transfer/page.ts';
+import { currentTransfer } from '../transfer/transfer.ts';
 
 const versionParams = {
   type: 'object',
@@ -20,7 +23,10 @@ export const policyRoutes: FastifyPluginAsync = async (app) => {
 
   app.get('/privacy', { schema: { hide: true } }, async (request, reply) => {
     const edition = policyEdition(map, new Date());
-    return sendPage(request, reply, edition ? policyPage(map, edition, rights) : notYetInForcePage(map));
+    if (!edition) return sendPage(request, reply, notYetInForcePage(map));
+    const page = policyPage(map, edition, rights);
+    const notice = transferNotice(await currentTransfer(app.db), app.config.shopName);
+    return sendPage(request, reply, notice ? { ...page, body: html`${notice}${page.body}` } : page);
   });
 
   app.get('/privacy/versions', { schema: { hide: true } }, async (request, reply) => {

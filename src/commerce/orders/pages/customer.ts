@@ -11,7 +11,15 @@ import type { Order, OrderLine, OrderTransition } from '../tables.ts';
 import { day, historyTable, linesTable, shippingSection, type Page } from './parts.ts';
 import { type OrderRecipients, recipientsSection } from './recipients.ts';
 
-export function myOrdersPage(orders: PageSlice<Order>): Page {
+function recommendedSection(names: readonly string[] | null): SafeHtml | string {
+  if (names === null) return html`<p class="meta">Recommendations from your purchases are off. <a href="/account/privacy#choices">Your choices</a></p>`;
+  if (names.length === 0) return '';
+  return html`<section aria-labelledby="recommended"><h2 id="recommended">Recommended for you</h2><p>Other buyers of what you bought also bought:</p>
+<ul>${names.map((n) => html`<li><a href="/search?q=${encodeURIComponent(n)}">${n}</a></li>`)}</ul>
+<p class="meta">From your purchases (<a href="/privacy#purpose-recommendations">why</a>; turn it off in <a href="/account/privacy#choices">your choices</a>).</p></section>`;
+}
+
+export function myOrdersPage(orders: PageSlice<Order>, recommended: readonly string[] | null = null): Page {
   return {
     audience: 'account',
     title: 'Your orders',
@@ -24,6 +32,7 @@ ${table({
   empty: html`You have no orders yet. <a href="/catalogue">Browse the catalogue</a>.`,
 })}
 ${pagination({ page: orders.page, pageCount: orders.pageCount, href: (n) => `/account/orders?page=${n}` })}
+${recommendedSection(recommended)}
 <p><a href="/account">Back to your account</a></p></section>`,
   };
 }
