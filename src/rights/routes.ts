@@ -13,21 +13,22 @@ import { officerPageRoutes } from './report/routes.ts';
 import { legalDisclosureRoutes } from './disclosures/routes.ts';
 import { machineReadableRoutes } from './policy/machine-readable.ts';
 import { signalHook } from './signals/hook.ts';
-import { policyNoticeDecorator } from './policy/notice.ts';
+import { forgetSaleNotice, type SaleNoticeCache, saleNoticeCache, siteNotices } from './site-notices.ts';
 import { transferRoutes } from './transfer/routes.ts';
 
 /** The opt-out signal hook at the root (every module's requests), the pages and API encapsulated. */
 export function rightsRoutes(options: RightsModuleOptions): FastifyPluginAsync {
   const root: FastifyPluginAsync = async (app) => {
     await app.register(signalHook);
-    await app.register(policyNoticeDecorator);
-    await app.register(rightsPages(options));
+    const sale = saleNoticeCache();
+    await app.register(siteNotices(app.db, sale));
+    await app.register(rightsPages(options, sale));
   };
   (root as unknown as Record<symbol, boolean>)[Symbol.for('skip-override')] = true;
   return root;
 }
 
-function rightsPages(options: RightsModuleOptions): FastifyPluginAsync {
+function rightsPages(options: RightsModuleOptions, sale: SaleNoticeCache): FastifyPluginAsync {
   return async (app) => {
     const deps: RightsDeps = { kernel: app.privacy, config: app.config, holders: options.holders, now: () => new Date(), log: app.log as unknown as Logger, wiring: app.wiring };
     await app.register(policyRoutes);
@@ -39,6 +40,6 @@ function rightsPages(options: RightsModuleOptions): FastifyPluginAsync {
     await complaintRoutes(app, deps);
     await officerPageRoutes(app, deps);
     await legalDisclosureRoutes(app, deps);
-    await transferRoutes(app, deps);
+    await transferRoutes(app, deps, () => forgetSaleNotice(sale));
   };
 }

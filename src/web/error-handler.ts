@@ -98,7 +98,7 @@ function errorPage(request: FastifyRequest, reply: FastifyReply, status: number,
         header: request.shopHeader ?? undefined,
         body: html`<section class="error-page"><h1>${title}</h1><p>${detail}</p><p><a href="/">Back to the shop</a></p></section>`,
         brand: request.server.brandLook?.(),
-        siteNotice: request.server.siteNotice?.(),
+        siteNotices: request.server.siteNotices?.(),
       }).value,
     );
 }

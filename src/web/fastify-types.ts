@@ -16,8 +16,8 @@ declare module 'fastify' {
     requireStaff: (request: FastifyRequest) => Promise<void>;
     /** The shop's look for the layout, when the brand module is loaded (src/brand). */
     brandLook?: () => LayoutBrand | undefined;
-    /** The notice every page shows now, if any (a recent privacy-policy change: src/rights/policy/notice.ts). */
-    siteNotice?: () => SiteNotice | undefined;
+    /** The notices every page shows now (a recent privacy-policy change, a planned sale of the shop: src/rights/site-notices.ts). */
+    siteNotices?: () => readonly SiteNotice[];
     /** Every route registered, in order (src/web/route-table.ts). */
     routeTable: readonly RouteEntry[];
     /** Flash codes and their fixed messages, registered by modules (src/web/flash.ts). */

@@ -38,17 +38,24 @@ export interface LayoutOptions {
   /** A notice shown above the page (a flash after a redirect). */
   flash?: string;
   /** A notice to every visitor of every page (a privacy-policy change), computed by the module that knows it. */
-  siteNotice?: SiteNotice | undefined;
+  siteNotices?: readonly SiteNotice[] | undefined;
   /** Leaves a marker where the cart count goes, for pages cached for every visitor (fillCartCount). */
   deferCartCount?: boolean;
 }
 
-/** "Our privacy policy changed on DATE: SUMMARY — read it", on every page for a while (decision 0052). */
+/**
+ * "LEAD DATE: SUMMARY — LINK", on every page for a while: a privacy-policy change (decision 0052),
+ * the sale of the shop (decision 0053).
+ */
 export interface SiteNotice {
-  /** The UTC day the change took effect. */
+  /** "Our privacy policy changed on", "This shop passes to Acme Ltd on". */
+  lead: string;
+  /** The UTC day it takes or took effect. */
   day: Date;
   summary: string;
   href: string;
+  /** The link's words: "read it". */
+  link: string;
 }
 
 const CART_MARKER = '<!--cart-count-->';
@@ -56,7 +63,7 @@ const months = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 
 
 function siteNotice(n: SiteNotice): SafeHtml {
   const words = `${n.day.getUTCDate()} ${months[n.day.getUTCMonth()]} ${n.day.getUTCFullYear()}`;
-  return html`<p class="notice site-notice">Our privacy policy changed on <time datetime="${n.day.toISOString().slice(0, 10)}">${words}</time>: ${n.summary} — <a href="${n.href}">read it</a></p>`;
+  return html`<p class="notice site-notice">${n.lead} <time datetime="${n.day.toISOString().slice(0, 10)}">${words}</time>: ${n.summary} — <a href="${n.href}">${n.link}</a></p>`;
 }
 
 const areaName: Record<Audience, string> = {
@@ -124,7 +131,7 @@ ${o.brand ? html`<link rel="stylesheet" href="${o.brand.stylesheet}">` : ''}
 <a class="skip" href="#main">Skip to content</a>
 ${header(o)}
 <main id="main">
-${o.siteNotice ? siteNotice(o.siteNotice) : ''}
+${(o.siteNotices ?? []).map(siteNotice)}
 ${o.flash ? html`<p class="notice flash" role="status">${o.flash}</p>` : ''}
 ${o.body}
 </main>

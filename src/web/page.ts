@@ -31,7 +31,7 @@ export function sendPage(request: FastifyRequest, reply: FastifyReply, page: Pag
         description: page.description,
         flash,
         brand: request.server.brandLook?.(),
-        siteNotice: request.server.siteNotice?.(),
+        siteNotices: request.server.siteNotices?.(),
       }).value,
     );
 }

@@ -84,7 +84,7 @@ export const storefrontRoutes: FastifyPluginAsync = async (app) => {
   const categoryTree = async (): Promise<CategoryTree> => (await trees.get('tree', async () => buildCategoryTree(await listCategories(app.db))))!;
 
   const render = (title: string, body: SafeHtml, query?: string, description?: string) =>
-    Buffer.from(layout({ shopName, title, body, query, description, audience: 'storefront', deferCartCount: true, brand: app.brandLook?.(), siteNotice: app.siteNotice?.() }).value);
+    Buffer.from(layout({ shopName, title, body, query, description, audience: 'storefront', deferCartCount: true, brand: app.brandLook?.(), siteNotices: app.siteNotices?.() }).value);
 
   /** A listing page, or undefined when `page` lies past its end (page 1 always exists). */
   const listing = async (page: number, load: (page: number) => Promise<ProductListing>): Promise<ProductListing | undefined> => {

@@ -1,7 +1,6 @@
 // The site-wide notice of a policy change (P003-23, P004-19, P004-23): for POLICY_NOTICE_DAYS from
 // a version's effective date, every page's layout says the policy changed, when and how, and links
 // it. Computed from the loaded data map and the clock: no query per page.
-import type { FastifyPluginAsync } from 'fastify';
 import type { DataMap } from '../../privacy/index.ts';
 import type { SiteNotice } from '../../web/layout.ts';
 import { publishedVersions } from './edition.ts';
@@ -12,13 +11,5 @@ const DAY_MS = 86_400_000;
 export function policyNotice(map: DataMap, now: Date, days: number): SiteNotice | undefined {
   const current = publishedVersions(map, now).at(-1);
   if (!current || now.getTime() - current.effective.getTime() >= days * DAY_MS) return undefined;
-  return { day: current.effective, summary: current.summary, href: '/privacy#changes' };
+  return { lead: 'Our privacy policy changed on', day: current.effective, summary: current.summary, href: '/privacy#changes', link: 'read it' };
 }
-
-/** Decorates the app with the notice, read by every page's layout (src/web/page.ts). */
-export const policyNoticeDecorator: FastifyPluginAsync = async (app) => {
-  const map = app.privacy.map;
-  const days = app.config.rights.policyNoticeDays;
-  app.decorate('siteNotice', () => policyNotice(map, new Date(), days));
-};
-(policyNoticeDecorator as unknown as Record<symbol, boolean>)[Symbol.for('skip-override')] = true;

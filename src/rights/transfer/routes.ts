@@ -11,7 +11,8 @@ import { currentTransfer, scheduleTransfer, transferPackage } from './transfer.t
 const READERS: readonly StaffRole[] = ['owner', 'dpo'];
 const OWNERS: readonly StaffRole[] = ['owner'];
 
-export async function transferRoutes(app: FastifyInstance, deps: RightsDeps): Promise<void> {
+/** `planned` is told when a sale is scheduled, so this process's pages show its notice at once. */
+export async function transferRoutes(app: FastifyInstance, deps: RightsDeps, planned: () => void): Promise<void> {
   const { accounts } = app;
   const shopName = app.config.shopName;
 
@@ -35,6 +36,7 @@ export async function transferRoutes(app: FastifyInstance, deps: RightsDeps): Pr
       async () => {
         const input = { acquirer: textOf(body, 'acquirer'), date: textOf(body, 'date'), newUse: textOf(body, 'new_use') };
         const told = await app.db.transaction().execute((trx) => scheduleTransfer({ kernel: deps.kernel, publicUrl: deps.config.publicUrl }, trx, input, session.actor, deps.now()));
+        planned();
         return sendPage(request, reply, transferPage({ transfer: await currentTransfer(app.db), state: { csrf: accounts.formToken(request, reply) }, shopName, mayAct: true, told }));
       },
     );
