@@ -62,7 +62,10 @@ testEachDatabase(
       }
       // Every page says so above its content, linking the policy's notice.
       const elsewhere = await app.inject({ method: 'GET', url: '/mailing-list' });
-      assert.match(elsewhere.body, /<p class="notice site-notice">Custodian Demo Shop passes to Northwind Traders Ltd on <time datetime="[0-9-]+">[^<]+<\/time>: [^<]+ — <a href="\/privacy#sale-of-the-shop">read more<\/a><\/p>/);
+      assert.match(
+        elsewhere.body,
+        /<p class="notice site-notice">Custodian Demo Shop passes to Northwind Traders Ltd on <time datetime="[0-9-]+">[^<]+<\/time>: [^<]+ — <a href="\/privacy#sale-of-the-shop">read more<\/a><\/p>/,
+      );
       const policy = await app.inject({ method: 'GET', url: '/privacy' });
       assert.match(policy.body, new RegExp(`On ${date} Custodian Demo Shop passes to Northwind Traders Ltd`));
 
