@@ -29,7 +29,7 @@ export const commsHolder: PersonalDataHolder = {
     ];
   },
   async busy({ db }, subject) {
-    const { rows } = await sql<{ n: number }>`select count(*)::int as n from comms_outbox where subject_id = ${subject}::uuid and status = 'queued'`.execute(db);
+    const { rows } = await sql<{ n: number }>`select count(*)::int as n from comms_outbox where subject_id = ${subject}::uuid and status in ('queued', 'sending')`.execute(db);
     return (rows[0]?.n ?? 0) > 0;
   },
   async erase({ db, config }, subject) {
