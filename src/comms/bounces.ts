@@ -22,7 +22,7 @@ export type BounceOutcome = 'recorded' | 'already-recorded' | 'unknown-message' 
 
 /** Records one bounce on its message; a hard one may mark the address undeliverable. */
 export async function recordBounce(db: Db, outboxId: string, code: string): Promise<{ outcome: BounceOutcome; undeliverable: boolean }> {
-  const run = async (trx: Db) => {
+  const run = async (trx: Db): Promise<{ outcome: BounceOutcome; undeliverable: boolean }> => {
     const t = tablesOf<CommsTables>(trx);
     const row = await t.selectFrom('comms_outbox').select(['status', 'subject_id', 'address_ref']).where('id', '=', outboxId).forUpdate().executeTakeFirst();
     if (!row) return { outcome: 'unknown-message', undeliverable: false };
@@ -40,7 +40,7 @@ export async function recordBounce(db: Db, outboxId: string, code: string): Prom
       .values({ subject_id: row.subject_id, address_ref: row.address_ref, hard_bounces: hard })
       .onConflict((oc) => oc.columns(['subject_id', 'address_ref']).doUpdateSet({ hard_bounces: hard }))
       .execute();
-    return { outcome: 'recorded' as const, undeliverable: true };
+    return { outcome: 'recorded', undeliverable: true };
   };
   return db.isTransaction ? run(db) : db.transaction().execute(run);
 }
