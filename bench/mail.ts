@@ -22,9 +22,10 @@ import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { parseArgs } from 'node:util';
 import { sql } from 'kysely';
-import { smtpTransport } from '../src/comms/transport.ts';
+import { createTransport } from 'nodemailer';
 import { startSmtpSink } from '../src/comms/testing/smtp-sink.ts';
-import { createCampaign, startSending } from '../src/mailing/campaigns.ts';
+import { randomUUID } from 'node:crypto';
+import { enqueue } from '../src/platform/jobs/index.ts';
 import { modules, wiringOf } from '../src/modules.ts';
 import { loadConfig } from '../src/platform/config.ts';
 import { openDatabase, type DatabaseHandle } from '../src/platform/db/database.ts';
@@ -82,8 +83,11 @@ async function benchOn(database: DatabaseHandle, recipients: number, concurrency
 
     // Queue: from the staff's Send to the last outbox row.
     const t0 = performance.now();
-    const campaign = await createCampaign(db, { purpose: 'newsletters', subject: 'Bench news', text: 'Our new routers ship next week.\n\nSee https://shop.bench/catalogue.' }, 'bench', new Date());
-    await startSending(db, campaign, 'bench', new Date());
+    // What the staff's Send does (src/mailing/campaigns.ts startSending): the campaign row, sending, and its job.
+    const campaign = randomUUID();
+    await sql`insert into mailing_campaigns (id, purpose, subject_line, body, status, created_by, created_at, sent_by, sent_at)
+      values (${campaign}::uuid, 'newsletters', 'Bench news', ${'Our new routers ship next week.\n\nSee https://shop.bench/catalogue.'}, 'sending', 'bench', now(), 'bench', now())`.execute(db);
+    await enqueue(db, 'mailing.campaign', { campaignId: campaign }, { uniqueKey: `mailing.campaign:${campaign}:start` });
     // The fan-out job's runs, one page each, as the worker would run them (a worker would start
     // sending the first pages' mail meanwhile, which is measured next).
     const campaignDone = async () => (await sql<{ status: string }>`select status from mailing_campaigns where id = ${campaign}::uuid`.execute(db)).rows[0]?.status === 'sent';
@@ -104,22 +108,27 @@ async function benchOn(database: DatabaseHandle, recipients: number, concurrency
 
     // Baseline: the same mails, rendered already, straight through nodemailer.
     const template = sink.received[0]!;
-    const transport = smtpTransport({ ...config, smtpUrl: sink.url });
     let next = 0;
     const t2 = performance.now();
     await Promise.all(
       Array.from({ length: concurrency }, async () => {
         while (next < recipients) {
           const i = next++;
-          await transport.send({
-            outboxId: `baseline-${i}`,
-            messageId: `<baseline-${i}@shop.bench>`,
-            to: { name: `Reader ${i}`, address: `reader${i}@example.net` },
-            subject: template.subject,
-            text: template.text,
-            ...(template.html ? { html: template.html } : {}),
-            headers: { 'List-Unsubscribe': template.header('list-unsubscribe') ?? '', 'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click' },
-          });
+          // As the outbox's SMTP transport does: one connection per message, closed after it.
+          const transporter = createTransport({ url: sink.url });
+          try {
+            await transporter.sendMail({
+              from: { name: config.mailFrom.name, address: config.mailFrom.address },
+              to: { name: `Reader ${i}`, address: `reader${i}@example.net` },
+              subject: template.subject,
+              text: template.text,
+              ...(template.html ? { html: template.html } : {}),
+              messageId: `<baseline-${i}@shop.bench>`,
+              headers: { 'List-Unsubscribe': template.header('list-unsubscribe') ?? '', 'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click' },
+            });
+          } finally {
+            transporter.close();
+          }
         }
       }),
     );

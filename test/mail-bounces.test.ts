@@ -5,7 +5,6 @@ import assert from 'node:assert/strict';
 import { sql } from 'kysely';
 import { queueMail } from '../src/comms/index.ts';
 import { startSmtpSink } from '../src/comms/testing/smtp-sink.ts';
-import { campaignMail } from '../src/mailing/mail.ts';
 import { modules } from '../src/modules.ts';
 import { collectJobs } from '../src/platform/jobs/index.ts';
 import { testWorker, waitFor } from '../src/platform/jobs/testing/support.ts';
@@ -28,6 +27,7 @@ testEachDatabase('bounces posted to /mail/bounces are recorded on the message; t
   const subject = await kernel.createSubject(db, { kind: 'customer', actor, purpose: 'account' });
   await kernel.write(db, { subject, actor, purpose: 'account', values: { 'user.name': personalData.name, 'user.contact.email': personalData.email } });
   await kernel.recordConsent(db, { subject, purpose: 'newsletters', action: 'grant', channel: 'web', actor: selfActor(subject), evidence: 'test' });
+  const campaignMail = app.wiring.mailTemplates.get('mailing.campaign')!;
   const news = (n: number) =>
     queueMail(db, { subject, purpose: 'newsletters', template: campaignMail, kind: 'marketing', params: { subjectLine: `News ${n}`, body: 'New routers.' }, idempotencyKey: `test.bounce:${n}` });
   const status = async (id: string) =>

@@ -4,7 +4,7 @@
 // returns after the server's 250 (from the database's point of view it is dead: it renews
 // nothing and writes nothing). A real worker then recovers the job once the leases run out.
 import assert from 'node:assert/strict';
-import { claimJobs } from '../platform/jobs/claims.ts';
+import { sql } from 'kysely';
 import { quietLogger } from '../platform/jobs/testing/support.ts';
 import { testEachDatabase } from '../platform/testing/databases.ts';
 import { personalData } from '../platform/testing/personal-data.ts';
@@ -24,7 +24,11 @@ testEachDatabase('a worker killed after the SMTP server accepted a mail: the mes
   const subject = await f.customer();
   const id = await queueMail(database.db, { subject, purpose: 'account', template: WELCOME, params: { link: 'https://shop.example/c/1' } });
 
-  const [job] = await claimJobs(database.db, 'doomed-worker', 1, 1);
+  // The doomed worker's claim of the send job, with a one-second lease it will never renew.
+  const { rows } = await sql<{ id: number; payload: Record<string, unknown>; attempts: number }>`
+    update jobs set state = 'running', attempts = attempts + 1, locked_by = 'doomed-worker', locked_until = now() + interval '1 second'
+    where name = 'comms.send' and state = 'queued' returning id, payload, attempts`.execute(database.db);
+  const job = rows[0];
   assert.ok(job);
   const smtp = smtpTransport({ ...f.config, smtpUrl: sink.url });
   const dies: MailTransport = {
