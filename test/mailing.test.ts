@@ -71,7 +71,7 @@ async function finished(db: Db, id: string, queuedOnly = false): Promise<{ subje
   const rows = () =>
     sql<{ subject_id: string; status: string; suppressed_reason: string | null }>`
     select subject_id, status, suppressed_reason from comms_outbox where idempotency_key like ${`mailing.campaign:${id}:%`}`.execute(db);
-  if (!queuedOnly) await waitFor(`campaign ${id} sent`, async () => (await rows()).rows.every((r) => r.status !== 'queued'), 30_000);
+  if (!queuedOnly) await waitFor(`campaign ${id} sent`, async () => (await rows()).rows.every((r) => r.status !== 'queued' && r.status !== 'sending'), 30_000);
   return (await rows()).rows;
 }
 

@@ -46,4 +46,43 @@ export const commsMigrations: Migration[] = [
     id: 'comms/0003_sealed_params',
     up: (db) => runSql(db, `alter table comms_outbox add column sealed_params bytea`),
   },
+  {
+    // Decision 0054: a message is `sending` under a lease while the transport has it, so a crashed
+    // send is retried only after the lease (same Message-ID), and a bounce is recorded on the row.
+    id: 'comms/0004_sending_and_bounces',
+    up: (db) =>
+      runSql(
+        db,
+        `
+        do $$
+        declare c record;
+        begin
+          for c in select conname from pg_constraint where conrelid = 'comms_outbox'::regclass and contype = 'c'
+                   and pg_get_constraintdef(oid) ~ '(status|sent_at|finished_at)' loop
+            execute format('alter table comms_outbox drop constraint %I', c.conname);
+          end loop;
+        end $$;
+        alter table comms_outbox
+          add column lease_until timestamptz,
+          add column bounce_code text check (length(bounce_code) between 1 and 100),
+          add column bounced_at timestamptz,
+          add constraint comms_outbox_status_check check (status in ('queued', 'sending', 'sent', 'bounced', 'suppressed', 'failed')),
+          add constraint comms_outbox_sent_check check ((status in ('sent', 'bounced')) = (sent_at is not null)),
+          add constraint comms_outbox_suppressed_check check ((status = 'suppressed') = (suppressed_reason is not null)),
+          add constraint comms_outbox_finished_check check ((status in ('queued', 'sending')) = (finished_at is null)),
+          add constraint comms_outbox_lease_check check ((status = 'sending') = (lease_until is not null)),
+          add constraint comms_outbox_bounced_check check ((status = 'bounced') = (bounced_at is not null and bounce_code is not null));
+        drop index comms_outbox_queued_idx;
+        create index comms_outbox_unfinished_idx on comms_outbox (created_at) where status in ('queued', 'sending');
+        create index comms_outbox_finished_idx on comms_outbox (finished_at) where finished_at is not null;
+        create table comms_undeliverable (
+          subject_id uuid not null,
+          address_ref text not null check (length(address_ref) <= 200),
+          hard_bounces integer not null check (hard_bounces > 0),
+          marked_at timestamptz not null default now(),
+          primary key (subject_id, address_ref)
+        )
+        `,
+      ),
+  },
 ];

@@ -151,6 +151,9 @@ export async function queueMail(db: Db, request: MailRequest, options: { kernel?
         transport_message_id: null,
         sent_at: null,
         finished_at: null,
+        lease_until: null,
+        bounce_code: null,
+        bounced_at: null,
       })
       .onConflict((oc) => oc.column('idempotency_key').where('idempotency_key', 'is not', null).doNothing())
       .returning('id')

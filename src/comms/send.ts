@@ -2,20 +2,24 @@
 // privacy kernel, renders the template, hands the mail to the transport and records the outcome:
 //   sent        the transport accepted it (sent_at, Message-ID)
 //   suppressed  nobody may be contacted: the kernel refused (its reason code), there is no
-//               address, or the kind of mail does not fit the purpose; never retried
+//               address, the kind of mail does not fit the purpose, or marketing to an address
+//               that bounced hard too often (`undeliverable`); never retried
 //   failed      a permanent transport error (5xx to this message), a template that throws, or
 //               temporary errors until the last attempt
-// A temporary transport error (4xx, server unreachable) leaves the message queued and throws, so
-// the job queue retries it with backoff. The job runs at least once: a worker that dies after the
-// server accepted the mail but before the row says `sent` sends it again, with the same
-// Message-ID, so receiving systems can tell.
+// A temporary transport error (4xx, server unreachable) puts the message back to queued and
+// throws, so the job queue retries it with backoff. Just before the transport gets the mail the
+// row becomes `sending` under a lease (decision 0054). A worker that dies after the server
+// accepted the mail but before the row says `sent` leaves it `sending`: once the lease has run
+// out, the job's rerun sends it again with the same Message-ID, so receiving systems can tell;
+// while the lease holds, a rerun sends nothing (SEND_IN_PROGRESS) and is retried later.
 import type { Config } from '../platform/config.ts';
 import { jobErrorText, jobWiring, type JobContext, type JobPayload } from '../platform/jobs/index.ts';
 import { jobKernel, SubjectErased } from '../privacy/index.ts';
 import { kindRules, type Unsubscribe } from './kinds.ts';
 import { SEND_MAX_ATTEMPTS, sealContext } from './outbox.ts';
 import type { TemplateParams } from './tables.ts';
-import { countAttempt, finishMessage, loadMessage, recordTemporaryFailure, type OutboxMessage } from './outbox-rows.ts';
+import { claimForSending, countAttempt, finishMessage, leaseHeld, loadMessage, recordTemporaryFailure, type OutboxMessage } from './outbox-rows.ts';
+import { isUndeliverable } from './bounces.ts';
 import { readRecipient } from './recipient.ts';
 import type { RenderedMail } from './templates.ts';
 import { isPermanentFailure, transportFor, type MailTransport, type OutgoingMail } from './transport.ts';
@@ -23,9 +27,25 @@ import { unsubscribeFor } from './unsubscribe.ts';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
+/**
+ * How long a send holds its message: longer than the SMTP transport's timeouts together (30 s to
+ * connect, 30 s for the greeting, 60 s of silence), so a slow send that is still alive is never
+ * repeated beside itself.
+ */
+export const SEND_LEASE_SECONDS = 180;
+
 export interface SendOptions {
   /** Default: SMTP when SMTP_URL is set, else the .eml spool. */
   transport?: MailTransport;
+  /** Default SEND_LEASE_SECONDS; tests shorten it. */
+  leaseSeconds?: number;
+}
+
+/** Another send holds this message's lease; the job is retried later. */
+export class SendInProgress extends Error {
+  constructor() {
+    super('SEND_IN_PROGRESS: another send of this message holds its lease; retried once it runs out');
+  }
 }
 
 function configOf(ctx: JobContext): Config {
@@ -49,7 +69,8 @@ export async function sendQueuedMail(payload: JobPayload, ctx: JobContext, optio
     log.warn('outbox message no longer exists; nothing to send');
     return;
   }
-  if (message.status !== 'queued') return; // a rerun of a job that already finished this message
+  if (message.status !== 'queued' && message.status !== 'sending') return; // a rerun of a job that already finished this message
+  if (leaseHeld(message)) throw new SendInProgress();
   const config = configOf(ctx);
   const kernel = jobKernel(ctx);
   await countAttempt(db, id);
@@ -67,6 +88,7 @@ export async function sendQueuedMail(payload: JobPayload, ctx: JobContext, optio
 
   const recipient = await readRecipient(kernel, db, message);
   if (!recipient.ok) return finish({ status: 'suppressed', reason: recipient.reason });
+  if (message.kind === 'marketing' && (await isUndeliverable(db, message.subject_id, message.address_ref))) return finish({ status: 'suppressed', reason: 'undeliverable' });
 
   let params = message.params;
   if (message.sealed_params) {
@@ -89,6 +111,9 @@ export async function sendQueuedMail(payload: JobPayload, ctx: JobContext, optio
   const unsubscribe = message.kind === 'marketing' ? unsubscribeFor(kernel, config, message.id) : null;
   const mail = outgoing(config, message, recipient, rendered, unsubscribe);
   const transport = options.transport ?? transportFor(config);
+  const claim = await claimForSending(db, id, options.leaseSeconds ?? SEND_LEASE_SECONDS);
+  if (!claim) throw new SendInProgress();
+  if (claim.interrupted) log.warn('an earlier send of this message was cut off; sending it again with the same Message-ID');
   try {
     const delivery = await transport.send(mail);
     return finish({ status: 'sent', transportMessageId: delivery.messageId });

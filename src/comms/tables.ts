@@ -4,8 +4,12 @@
 import type { ColumnType, Generated } from 'kysely';
 import type { MailKind } from './kinds.ts';
 
-/** queued → sent | suppressed (the kernel refused the address) | failed (permanent transport error). */
-export type OutboxStatus = 'queued' | 'sent' | 'suppressed' | 'failed';
+/**
+ * queued → sending (the transport has it, under a lease) → sent → bounced (a bounce came back);
+ * queued → suppressed (the kernel refused the address) | failed (permanent transport error).
+ * A `sending` row whose lease ran out was cut off mid-send: it is sent again (decision 0054).
+ */
+export type OutboxStatus = 'queued' | 'sending' | 'sent' | 'bounced' | 'suppressed' | 'failed';
 
 export type TemplateParams = Record<string, string | number | boolean>;
 
@@ -36,8 +40,22 @@ export interface OutboxTable {
   created_at: Generated<Date>;
   sent_at: Date | null;
   finished_at: Date | null;
+  /** While `sending`: until when this send holds the message; after it, a rerun may send it again. */
+  lease_until: Date | null;
+  /** A bounce's code: an enhanced status code such as `5.1.1` (hard when it starts with 5). */
+  bounce_code: string | null;
+  bounced_at: Date | null;
+}
+
+/** An address that bounced hard BOUNCE_LIMIT times: marketing to it is suppressed as `undeliverable`. */
+export interface UndeliverableTable {
+  subject_id: string;
+  address_ref: string;
+  hard_bounces: number;
+  marked_at: Generated<Date>;
 }
 
 export interface CommsTables {
   comms_outbox: OutboxTable;
+  comms_undeliverable: UndeliverableTable;
 }

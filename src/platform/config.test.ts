@@ -47,6 +47,7 @@ const badValues: Record<string, string[]> = {
   KEYRING_PATH: ['/tmp/', projectRoot],
   DATA_REGION: ['US', 'united states', 'u'],
   DATAMAP_DIR: ['/nonexistent-datamap-folder', fileURLToPath(import.meta.url)],
+  MAIL_BOUNCE_SECRET: ['too-short-for-a-secret'],
   SMTP_URL: ['mail.example.com:25', 'http://mail.example.com', 'smtp://', 'not a url'],
   STAFF_NETWORKS: ['10.0.0.0', '10.0.0.0/33', 'office', '2001:db8::/129', '10.0.0.0/8,', '10.0.0.0/8; 192.168.0.0/16'],
   STAFF_PASSWORD_MAX_AGE_DAYS: ['0', '3651', 'ninety', '90d'],

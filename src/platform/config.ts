@@ -38,6 +38,8 @@ export interface Config {
   smtpUrl: string | null;
   /** The From of every mail the shop sends. */
   mailFrom: MailAddress;
+  /** Bearer secret of the bounce webhook (POST /mail/bounces); `null` keeps the webhook closed. */
+  mailBounceSecret: string | null;
   /** Networks (CIDR) allowed to reach the staff area; empty means any. */
   staffNetworks: string[];
   /** Staff passwords older than this must be changed before the console opens. */
@@ -165,6 +167,12 @@ export const settingDocs: SettingDoc[] = [
     description: 'smtp:// (STARTTLS when offered) or smtps:// (TLS) URL of the mail server, with user:password@ if it needs them.',
   },
   { name: 'MAIL_FROM', default: 'Custodian Demo Shop <shop@localhost>', description: 'Sender of every mail the shop sends: an address, optionally with a name, as in `Shop <shop@example.com>`.' },
+  {
+    name: 'MAIL_BOUNCE_SECRET',
+    default: '(none: the bounce webhook is closed)',
+    description:
+      'Shared secret, at least 32 characters, that your mail provider sends as `Authorization: Bearer …` when it posts a bounce to /mail/bounces (JSON: messageId, code such as 5.1.1). Three hard bounces stop marketing mail to that address.',
+  },
   { name: 'STAFF_NETWORKS', default: '(any)', description: 'Comma-separated networks in CIDR form (e.g. 203.0.113.0/24, 2001:db8::/48) allowed to reach /staff and /api/staff; others get 403.' },
   { name: 'STAFF_PASSWORD_MAX_AGE_DAYS', default: '90', description: 'Staff passwords older than this many days (1–3650) must be changed before the staff console opens.' },
   {
@@ -401,6 +409,8 @@ export function loadConfig(processEnv: Env = process.env): Config {
   if (staffApiToken !== null && staffApiToken.length < 32) {
     throw new ConfigError('STAFF_API_TOKEN', 'must be at least 32 characters');
   }
+  const mailBounceSecret = env.MAIL_BOUNCE_SECRET?.trim() || null;
+  if (mailBounceSecret !== null && mailBounceSecret.length < 32) throw new ConfigError('MAIL_BOUNCE_SECRET', 'must be at least 32 characters');
   const shopName = (env.SHOP_NAME ?? 'Custodian Demo Shop').trim();
   if (shopName.length === 0 || shopName.length > 100) throw new ConfigError('SHOP_NAME', 'must be 1 to 100 characters');
 
@@ -436,6 +446,7 @@ export function loadConfig(processEnv: Env = process.env): Config {
     datamapDir: datamapDir(env),
     smtpUrl: smtpUrl(env),
     mailFrom: mailFrom(env),
+    mailBounceSecret,
     staffNetworks: staffNetworks(env),
     staffPasswordMaxAgeDays: int(env, 'STAFF_PASSWORD_MAX_AGE_DAYS', 90, 1, 3650),
     loginLockout: {
