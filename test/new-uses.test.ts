@@ -98,7 +98,11 @@ testEachDatabase(
       }
       await enqueue(db, NEW_USES_JOB, {});
       await waitFor('both runs', async () => (await sql<{ n: number }>`select count(*)::int as n from jobs where name = ${NEW_USES_JOB} and state = 'done'`.execute(db)).rows[0]!.n >= 2, 20_000);
-      await waitFor('the outbox drained', async () => (await sql<{ n: number }>`select count(*)::int as n from comms_outbox where status in ('queued', 'sending')`.execute(db)).rows[0]!.n === 0, 20_000);
+      await waitFor(
+        'the outbox drained',
+        async () => (await sql<{ n: number }>`select count(*)::int as n from comms_outbox where status in ('queued', 'sending')`.execute(db)).rows[0]!.n === 0,
+        20_000,
+      );
       const notices = sink.received.filter((m) => /A new use of your data/.test(m.subject));
       assert.equal(notices.length, 3, 'one notice per person, none to the deactivated customer');
       assert.ok(!notices.some((m) => m.to.some((to) => to.includes(dee.email))));
