@@ -10,7 +10,6 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parseArgs } from 'node:util';
 import { sql } from 'kysely';
 import { openDatabase, type DatabaseHandle } from '../src/platform/db/database.ts';
 import { migrate } from '../src/platform/db/migrate.ts';
@@ -19,6 +18,7 @@ import { loadConfig } from '../src/platform/config.ts';
 import { createLogger } from '../src/platform/logger.ts';
 import { buildApp } from '../src/web/app.ts';
 import { allMigrations, modules, wiringOf } from '../src/modules.ts';
+import { benchFlags } from './support/flags.ts';
 import { currentParams, hashPassword, verifyPassword, prepareSignUp, signUp } from '../src/accounts/index.ts';
 
 const usage = 'Usage: npm run bench -- auth [--logins 60] [--concurrency 4] [--hashes 10] [--database-url postgres://…]\n';
@@ -73,20 +73,8 @@ async function logins(database: DatabaseHandle, total: number, concurrency: numb
 }
 
 export async function main(args: string[]): Promise<number> {
-  let options;
-  try {
-    options = parseArgs({
-      args,
-      options: { logins: { type: 'string' }, concurrency: { type: 'string' }, hashes: { type: 'string' }, 'database-url': { type: 'string' }, help: { type: 'boolean' } },
-    }).values;
-  } catch (err) {
-    process.stderr.write(`${(err as Error).message}\n${usage}`);
-    return 2;
-  }
-  if (options.help) {
-    process.stdout.write(usage);
-    return 0;
-  }
+  const options = benchFlags(args, { logins: { type: 'string' }, concurrency: { type: 'string' }, hashes: { type: 'string' } }, usage);
+  if (typeof options === 'number') return options;
   const total = Number(options.logins ?? 60);
   const concurrency = Number(options.concurrency ?? 4);
   const hashes = Number(options.hashes ?? 10);

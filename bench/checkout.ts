@@ -19,7 +19,6 @@ import { mkdtempSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
-import { parseArgs } from 'node:util';
 import { sql } from 'kysely';
 import type { FastifyInstance } from 'fastify';
 import { createCategory, createProduct, createVendor } from '../src/commerce/catalogue/index.ts';
@@ -35,6 +34,7 @@ import { createLogger } from '../src/platform/logger.ts';
 import { createScratchPostgres } from '../src/platform/testing/databases.ts';
 import { buildApp } from '../src/web/app.ts';
 import { statementLog } from './support/statement-log.ts';
+import { benchFlags } from './support/flags.ts';
 import { median, percentile } from './support/stats.ts';
 
 const usage = 'Usage: npm run bench -- checkout [--checkouts 400] [--concurrency 8] [--database-url postgres://…] [--statements]\n';
@@ -275,20 +275,8 @@ async function benchOn(database: DatabaseHandle, checkouts: number, concurrency:
 }
 
 export async function main(args: string[]): Promise<number> {
-  let flags;
-  try {
-    flags = parseArgs({
-      args,
-      options: { statements: { type: 'boolean' }, checkouts: { type: 'string' }, concurrency: { type: 'string' }, 'database-url': { type: 'string' }, help: { type: 'boolean' } },
-    }).values;
-  } catch (err) {
-    process.stderr.write(`${(err as Error).message}\n${usage}`);
-    return 2;
-  }
-  if (flags.help) {
-    process.stdout.write(usage);
-    return 0;
-  }
+  const flags = benchFlags(args, { statements: { type: 'boolean' }, checkouts: { type: 'string' }, concurrency: { type: 'string' } }, usage);
+  if (typeof flags === 'number') return flags;
   const checkouts = Number(flags.checkouts ?? 400);
   const concurrency = Number(flags.concurrency ?? 8);
   if (!Number.isInteger(checkouts) || checkouts < ROUNDS || !Number.isInteger(concurrency) || concurrency < 1 || concurrency > 256) {

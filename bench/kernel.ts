@@ -15,7 +15,6 @@ import { randomUUID } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parseArgs } from 'node:util';
 import { sql, type RawBuilder } from 'kysely';
 import { openDatabase, type DatabaseHandle, type Db } from '../src/platform/db/database.ts';
 import { migrate } from '../src/platform/db/migrate.ts';
@@ -24,6 +23,7 @@ import { createScratchPostgres } from '../src/platform/testing/databases.ts';
 import { allMigrations } from '../src/modules.ts';
 import { testActor, auditCtes } from '../src/privacy/testing.ts';
 import { startKernel, type PrivacyKernel } from '../src/privacy/index.ts';
+import { benchFlags } from './support/flags.ts';
 import { median } from './support/stats.ts';
 
 const usage = 'Usage: npm run bench -- kernel [--rows 2000] [--items 10000] [--prepared-baselines] [--database-url postgres://…]\n';
@@ -158,20 +158,8 @@ async function benchOn(database: DatabaseHandle, options: Options): Promise<void
 }
 
 export async function main(args: string[]): Promise<number> {
-  let flags;
-  try {
-    flags = parseArgs({
-      args,
-      options: { rows: { type: 'string' }, items: { type: 'string' }, 'prepared-baselines': { type: 'boolean' }, 'database-url': { type: 'string' }, help: { type: 'boolean' } },
-    }).values;
-  } catch (err) {
-    process.stderr.write(`${(err as Error).message}\n${usage}`);
-    return 2;
-  }
-  if (flags.help) {
-    process.stdout.write(usage);
-    return 0;
-  }
+  const flags = benchFlags(args, { rows: { type: 'string' }, items: { type: 'string' }, 'prepared-baselines': { type: 'boolean' } }, usage);
+  if (typeof flags === 'number') return flags;
   const options: Options = { rows: Number(flags.rows ?? 2000), items: Number(flags.items ?? 10000), preparedBaselines: flags['prepared-baselines'] === true };
   if (!Number.isInteger(options.rows) || options.rows < 1 || !Number.isInteger(options.items) || options.items < 1) {
     process.stderr.write(`--rows and --items must be whole numbers above 0\n${usage}`);

@@ -20,7 +20,6 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
-import { parseArgs } from 'node:util';
 import { sql } from 'kysely';
 import { createTransport } from 'nodemailer';
 import { startSmtpSink } from '../src/comms/testing/smtp-sink.ts';
@@ -34,6 +33,7 @@ import { Worker } from '../src/platform/jobs/index.ts';
 import { createLogger } from '../src/platform/logger.ts';
 import { createScratchPostgres } from '../src/platform/testing/databases.ts';
 import { selfActor } from '../src/privacy/index.ts';
+import { benchFlags } from './support/flags.ts';
 import { testActor, testKernel } from '../src/privacy/testing.ts';
 
 const usage = 'Usage: npm run bench -- mail [--recipients 10000] [--concurrency 4] [--database-url postgres://…]\n';
@@ -156,17 +156,8 @@ async function benchOn(database: DatabaseHandle, recipients: number, concurrency
 }
 
 export async function main(args: string[]): Promise<number> {
-  let flags;
-  try {
-    flags = parseArgs({ args, options: { recipients: { type: 'string' }, concurrency: { type: 'string' }, 'database-url': { type: 'string' }, help: { type: 'boolean' } } }).values;
-  } catch (err) {
-    process.stderr.write(`${(err as Error).message}\n${usage}`);
-    return 2;
-  }
-  if (flags.help) {
-    process.stdout.write(usage);
-    return 0;
-  }
+  const flags = benchFlags(args, { recipients: { type: 'string' }, concurrency: { type: 'string' } }, usage);
+  if (typeof flags === 'number') return flags;
   const recipients = Number(flags.recipients ?? 10_000);
   const concurrency = Number(flags.concurrency ?? 4);
   if (!Number.isInteger(recipients) || recipients < 1 || !Number.isInteger(concurrency) || concurrency < 1 || concurrency > 64) {

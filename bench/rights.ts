@@ -47,7 +47,6 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync 
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
-import { parseArgs } from 'node:util';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { sql, type RawBuilder } from 'kysely';
@@ -73,6 +72,7 @@ import { beginDeletion, ERASE_ACTOR, buildExport, holderContext, holdersInErasur
 import { buildApp } from '../src/web/app.ts';
 import type { FastifyInstance } from 'fastify';
 import { median } from './support/stats.ts';
+import { benchFlags } from './support/flags.ts';
 import { kernelShapeOf, plainKernelErase, plainKernelRead } from '../src/privacy/bench-support.ts';
 
 // Before each timed call: a full garbage collection, so the garbage of one (the export makes
@@ -685,17 +685,8 @@ async function benchOn(database: DatabaseHandle, options: Options): Promise<stri
 }
 
 export async function main(args: string[]): Promise<number> {
-  let flags;
-  try {
-    flags = parseArgs({ args, options: { runs: { type: 'string' }, sizes: { type: 'string' }, spool: { type: 'boolean' }, 'database-url': { type: 'string' }, help: { type: 'boolean' } } }).values;
-  } catch (err) {
-    process.stderr.write(`${(err as Error).message}\n${usage}`);
-    return 2;
-  }
-  if (flags.help) {
-    process.stdout.write(usage);
-    return 0;
-  }
+  const flags = benchFlags(args, { runs: { type: 'string' }, sizes: { type: 'string' }, spool: { type: 'boolean' } }, usage);
+  if (typeof flags === 'number') return flags;
   const runs = Number(flags.runs ?? 3);
   const sizes = (flags.sizes ?? '1,100,1000').split(',').map(Number);
   if (!Number.isInteger(runs) || runs < 1 || sizes.some((n) => !Number.isInteger(n) || n < 1 || n > 100_000)) {

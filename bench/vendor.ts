@@ -26,7 +26,6 @@ import { mkdtempSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
-import { parseArgs } from 'node:util';
 import { sql } from 'kysely';
 import type { FastifyInstance } from 'fastify';
 import { CREDENTIALS, EMAIL, hashPassword, insertUser, NAME } from '../src/accounts/index.ts';
@@ -43,6 +42,7 @@ import { disclosureCount, plainItemsRead } from '../src/privacy/bench-support.ts
 import { testActor } from '../src/privacy/testing.ts';
 import { buildApp } from '../src/web/app.ts';
 import { statementLog } from './support/statement-log.ts';
+import { benchFlags } from './support/flags.ts';
 import { percentile } from './support/stats.ts';
 
 const usage = 'Usage: npm run bench -- vendor [--orders 10000] [--requests 400] [--concurrency 4] [--database-url postgres://…] [--statements]\n';
@@ -281,27 +281,17 @@ async function benchOn(database: DatabaseHandle, orders: number, requests: numbe
 }
 
 export async function main(args: string[]): Promise<number> {
-  let flags;
-  try {
-    flags = parseArgs({
-      args,
-      options: {
-        orders: { type: 'string' },
-        requests: { type: 'string' },
-        concurrency: { type: 'string' },
-        'database-url': { type: 'string' },
-        statements: { type: 'boolean' },
-        help: { type: 'boolean' },
-      },
-    }).values;
-  } catch (err) {
-    process.stderr.write(`${(err as Error).message}\n${usage}`);
-    return 2;
-  }
-  if (flags.help) {
-    process.stdout.write(usage);
-    return 0;
-  }
+  const flags = benchFlags(
+    args,
+    {
+      orders: { type: 'string' },
+      requests: { type: 'string' },
+      concurrency: { type: 'string' },
+      statements: { type: 'boolean' },
+    },
+    usage,
+  );
+  if (typeof flags === 'number') return flags;
   const orders = Number(flags.orders ?? 10_000);
   const requests = Number(flags.requests ?? 400);
   const concurrency = Number(flags.concurrency ?? 4);
