@@ -32,5 +32,7 @@ export async function servedShop(database: TestDatabase, t: TestContext) {
   let browser: Browser | undefined;
   t.after(() => withinSeconds(20, 'closing the browser', browser?.close() ?? Promise.resolve()));
   browser = await launchBrowser();
-  return { app, config, sink, sandbox, origin, shop, browser };
+  return { app, config, sink, sandbox, origin, shop, browser, database, worker };
 }
+
+export type ServedShop = Awaited<ReturnType<typeof servedShop>>;

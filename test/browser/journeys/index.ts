@@ -1,0 +1,11 @@
+// The journeys of issue 16's services (subscriptions, service registration, support, quotes,
+// surveys, testimonials), each a function run against one served shop and one browser, so the
+// suite starts the shop and Chromium once for all of them. Add a journey here: one line each.
+import type { ServedShop } from '../served-shop.ts';
+
+export interface Journey {
+  name: string;
+  run(shop: ServedShop): Promise<void>;
+}
+
+export const journeys: Journey[] = [];
