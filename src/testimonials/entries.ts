@@ -140,13 +140,7 @@ export interface CompanyInput {
 }
 
 /** The customer lists their company (name and, optionally, the logo already stored through media). */
-export async function submitCompany(
-  kernel: PrivacyKernel,
-  db: Db,
-  input: CompanyInput,
-  storeLogo: () => Promise<string | null>,
-  who: { subject: string; actor: Actor; now: Date },
-): Promise<string> {
+export async function submitCompany(kernel: PrivacyKernel, db: Db, input: CompanyInput, storeLogo: () => Promise<string | null>, who: { subject: string; actor: Actor; now: Date }): Promise<string> {
   let company = '';
   checkFields([
     () => {
@@ -180,13 +174,7 @@ export interface StaffRecordInput {
 }
 
 /** Staff record what a customer agreed to by mail, phone or on paper, with what proves it (the DPO reviews it). */
-export async function recordForCustomer(
-  kernel: PrivacyKernel,
-  db: Db,
-  input: StaffRecordInput,
-  storeLogo: () => Promise<string | null>,
-  who: { actor: Actor; now: Date },
-): Promise<string> {
+export async function recordForCustomer(kernel: PrivacyKernel, db: Db, input: StaffRecordInput, storeLogo: () => Promise<string | null>, who: { actor: Actor; now: Date }): Promise<string> {
   const kind = input.kind === 'company' ? 'company' : 'quote';
   let email = '';
   let words = '';
@@ -262,7 +250,13 @@ export async function entriesOf(db: Db, subject: string): Promise<EntryRow[]> {
 }
 
 export async function entriesIn(db: Db, states: readonly EntryState[], limit = 200): Promise<EntryRow[]> {
-  return testimonialsDb(db).selectFrom('testimonials_entries').select(entryColumns).where('state', 'in', [...states]).orderBy('created_at', 'desc').limit(limit).execute();
+  return testimonialsDb(db)
+    .selectFrom('testimonials_entries')
+    .select(entryColumns)
+    .where('state', 'in', [...states])
+    .orderBy('created_at', 'desc')
+    .limit(limit)
+    .execute();
 }
 
 /** Staff approve an entry for the site (owner, marketing). */

@@ -11,7 +11,6 @@ import { html, type SafeHtml } from '../web/template.ts';
 import { type EntryRow, LIMITS, type Shown, staffChannels } from './entries.ts';
 import type { CaseRow } from './takedown.ts';
 
-
 const utc = (d: Date | null) => (d ? `${new Date(d).toISOString().slice(0, 16).replace('T', ' ')} UTC` : '—');
 const kindLabel = { quote: 'Testimonial', company: 'Customer listing' } as const;
 const stateLabel = { pending: 'Waiting for approval', published: 'On the site', removed: 'Removed' } as const;
@@ -241,7 +240,12 @@ ${table({
   caption: 'Waiting for approval',
   hideCaption: true,
   columns: [{ label: 'What' }, { label: 'Shown as' }, { label: 'Received' }, { label: 'Approve', hideLabel: true }],
-  rows: v.pending.map((s) => [kindLabel[s.entry.kind], shownText(s), utc(s.entry.created_at), form({ action: `/staff/testimonials/${s.entry.id}/approve`, csrf: v.csrf }, html`<button type="submit">Approve</button>`)]),
+  rows: v.pending.map((s) => [
+    kindLabel[s.entry.kind],
+    shownText(s),
+    utc(s.entry.created_at),
+    form({ action: `/staff/testimonials/${s.entry.id}/approve`, csrf: v.csrf }, html`<button type="submit">Approve</button>`),
+  ]),
   empty: 'Nothing waiting.',
 })}
 <h2 id="published">On the site</h2>

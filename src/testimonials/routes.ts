@@ -54,11 +54,7 @@ export const testimonialsRoutes: FastifyPluginAsync = async (app) => {
       const image = id ? await findImage(app.db, id) : undefined;
       if (image) images.set(c.entry.id, image);
     }
-    return sendPage(
-      request,
-      reply,
-      customersPage(companies.map((c) => ({ ...c, ...(images.has(c.entry.id) ? { image: images.get(c.entry.id)! } : {}) }))),
-    );
+    return sendPage(request, reply, customersPage(companies.map((c) => ({ ...c, ...(images.has(c.entry.id) ? { image: images.get(c.entry.id)! } : {}) }))));
   });
 
   const publishedEntry = async (id: string) => {
@@ -74,25 +70,29 @@ export const testimonialsRoutes: FastifyPluginAsync = async (app) => {
     return sendPage(request, reply, removeRequestPage({ entry: entry.id, state: { csrf: accounts.formToken(request, reply) }, signedInOwner }));
   });
 
-  app.post<{ Params: { id: string } }>('/testimonials/:id/remove', { ...formRoute(textForm({ email: 254 }, ['email'])), schema: { hide: true, params: idParams, body: textForm({ email: 254 }, ['email']) } }, async (request, reply) => {
-    const entry = await publishedEntry(request.params.id);
-    return handleForm(
-      request,
-      reply,
-      stateOf(request, reply),
-      ['email'],
-      (s) => removeRequestPage({ entry: entry.id, state: s, signedInOwner: false }),
-      async () => {
-        const email = checkEmail('email', textOf(request.body, 'email'));
-        await app.db.transaction().execute(async (trx) => {
-          // Past the allowance of mail anyone can trigger (decision 0029), nothing is sent; the page says the same.
-          if (await accounts.mayMail(trx, email, request.ip)) await mailTakedownLink(kernel, trx, { entry: entry.id, email, publicUrl, now: now() });
-        });
-        return sendPage(request, reply, removeLinkSentPage());
-      },
-      () => checkEmail('email', textOf(request.body, 'email')),
-    );
-  });
+  app.post<{ Params: { id: string } }>(
+    '/testimonials/:id/remove',
+    { ...formRoute(textForm({ email: 254 }, ['email'])), schema: { hide: true, params: idParams, body: textForm({ email: 254 }, ['email']) } },
+    async (request, reply) => {
+      const entry = await publishedEntry(request.params.id);
+      return handleForm(
+        request,
+        reply,
+        stateOf(request, reply),
+        ['email'],
+        (s) => removeRequestPage({ entry: entry.id, state: s, signedInOwner: false }),
+        async () => {
+          const email = checkEmail('email', textOf(request.body, 'email'));
+          await app.db.transaction().execute(async (trx) => {
+            // Past the allowance of mail anyone can trigger (decision 0029), nothing is sent; the page says the same.
+            if (await accounts.mayMail(trx, email, request.ip)) await mailTakedownLink(kernel, trx, { entry: entry.id, email, publicUrl, now: now() });
+          });
+          return sendPage(request, reply, removeLinkSentPage());
+        },
+        () => checkEmail('email', textOf(request.body, 'email')),
+      );
+    },
+  );
 
   app.get<{ Querystring: { token?: string } }>('/testimonials/remove', { schema: { hide: true, querystring: tokenQuery } }, async (request, reply) => {
     const token = request.query.token ?? '';
@@ -100,17 +100,30 @@ export const testimonialsRoutes: FastifyPluginAsync = async (app) => {
     return sendPage(request, reply, removeConfirmPage(token, accounts.formToken(request, reply)));
   });
 
-  app.post('/testimonials/remove', formRoute({ type: 'object', required: ['token'], additionalProperties: false, properties: { token: { type: 'string', maxLength: 100 } } }), async (request, reply) => {
-    const token = (request.body as { token?: string } | undefined)?.token ?? '';
-    if (request.validationError || !TOKEN_SHAPE.test(token)) throw new AppError('LINK_INVALID');
-    const done = await app.db.transaction().execute((trx) => takeDownByLink(kernel, trx, { token, publicUrl, now: now() }));
-    return sendPage(request, reply, removedPage(done.deadline));
-  });
+  app.post(
+    '/testimonials/remove',
+    formRoute({ type: 'object', required: ['token'], additionalProperties: false, properties: { token: { type: 'string', maxLength: 100 } } }),
+    async (request, reply) => {
+      const token = (request.body as { token?: string } | undefined)?.token ?? '';
+      if (request.validationError || !TOKEN_SHAPE.test(token)) throw new AppError('LINK_INVALID');
+      const done = await app.db.transaction().execute((trx) => takeDownByLink(kernel, trx, { token, publicUrl, now: now() }));
+      return sendPage(request, reply, removedPage(done.deadline));
+    },
+  );
 
   // ---- The customer's own page.
   const accountData = async (subject: string, actor: Actor) => {
     const entries = await entriesOf(app.db, subject);
-    const values = new Map((await withValues(kernel, app.db, entries.filter((e) => e.state !== 'removed'), actor)).map((s) => [s.entry.id, s]));
+    const values = new Map(
+      (
+        await withValues(
+          kernel,
+          app.db,
+          entries.filter((e) => e.state !== 'removed'),
+          actor,
+        )
+      ).map((s) => [s.entry.id, s]),
+    );
     return {
       entries: entries.map((e) => {
         const v = values.get(e.id);
@@ -172,7 +185,9 @@ export const testimonialsRoutes: FastifyPluginAsync = async (app) => {
         async () => {
           await app.db
             .transaction()
-            .execute((trx) => submitCompany(kernel, trx, input, async () => (hasFile(body.logo) ? (await addImage(trx, storage, body.logo, 'logo')).id : null), { subject, actor: session.actor, now: now() }));
+            .execute((trx) =>
+              submitCompany(kernel, trx, input, async () => (hasFile(body.logo) ? (await addImage(trx, storage, body.logo, 'logo')).id : null), { subject, actor: session.actor, now: now() }),
+            );
           return sendPage(
             request,
             reply,
@@ -214,31 +229,29 @@ export const testimonialsRoutes: FastifyPluginAsync = async (app) => {
     return sendPage(request, reply, staffPage({ ...(await staffData(session.actor)), csrf, ...(mayRecord(role) ? { record: freshRecord(csrf) } : {}) }));
   });
 
-  app.post<{ Body: FileBody }>(
-    '/staff/testimonials/record',
-    { config: acceptsOneFile(MAX_UPLOAD_BYTES), attachValidation: true, schema: { hide: true, body: recordForm } },
-    async (request, reply) => {
-      const session = await accounts.staffPage(request, reply, { roles: RECORDING_ROLES });
-      if (!session) return reply;
-      const body = request.body ?? {};
-      const input = Object.fromEntries(Object.keys(recordFields).map((k) => [k, typeof body[k] === 'string' ? (body[k] as string) : ''])) as unknown as StaffRecordInput;
-      const csrf = accounts.formToken(request, reply);
-      const data = await staffData(session.actor);
-      return handleForm(
-        request,
-        reply,
-        stateOf(request, reply),
-        Object.keys(recordFields),
-        (s) => staffPage({ ...data, csrf, record: s }),
-        async () => {
-          await app.db
-            .transaction()
-            .execute((trx) => recordForCustomer(kernel, trx, input, async () => (hasFile(body.logo) ? (await addImage(trx, storage, body.logo, 'logo')).id : null), { actor: session.actor, now: now() }));
-          return sendPage(request, reply, staffPage({ ...(await staffData(session.actor)), csrf, record: freshRecord(csrf), notice: 'Recorded: approve it below to show it.' }));
-        },
-      );
-    },
-  );
+  app.post<{ Body: FileBody }>('/staff/testimonials/record', { config: acceptsOneFile(MAX_UPLOAD_BYTES), attachValidation: true, schema: { hide: true, body: recordForm } }, async (request, reply) => {
+    const session = await accounts.staffPage(request, reply, { roles: RECORDING_ROLES });
+    if (!session) return reply;
+    const body = request.body ?? {};
+    const input = Object.fromEntries(Object.keys(recordFields).map((k) => [k, typeof body[k] === 'string' ? (body[k] as string) : ''])) as unknown as StaffRecordInput;
+    const csrf = accounts.formToken(request, reply);
+    const data = await staffData(session.actor);
+    return handleForm(
+      request,
+      reply,
+      stateOf(request, reply),
+      Object.keys(recordFields),
+      (s) => staffPage({ ...data, csrf, record: s }),
+      async () => {
+        await app.db
+          .transaction()
+          .execute((trx) =>
+            recordForCustomer(kernel, trx, input, async () => (hasFile(body.logo) ? (await addImage(trx, storage, body.logo, 'logo')).id : null), { actor: session.actor, now: now() }),
+          );
+        return sendPage(request, reply, staffPage({ ...(await staffData(session.actor)), csrf, record: freshRecord(csrf), notice: 'Recorded: approve it below to show it.' }));
+      },
+    );
+  });
 
   app.post<{ Params: { id: string } }>('/staff/testimonials/:id/approve', { schema: { hide: true, params: idParams, body: emptyBody } }, async (request, reply) => {
     const session = await accounts.staffPage(request, reply, { roles: CASE_ROLES });
@@ -247,13 +260,17 @@ export const testimonialsRoutes: FastifyPluginAsync = async (app) => {
     return redirect(reply, '/staff/testimonials#published');
   });
 
-  app.post<{ Params: { id: string } }>('/staff/testimonials/cases/:id/places', { ...formRoute(textForm({ place: 400 }, ['place'])), schema: { hide: true, params: idParams, body: textForm({ place: 400 }, ['place']) } }, async (request, reply) => {
-    const session = await accounts.staffPage(request, reply, { roles: CASE_ROLES });
-    if (!session) return reply;
-    if (request.validationError) throw request.validationError;
-    await app.db.transaction().execute((trx) => addPlace(trx, request.params.id, textOf(request.body, 'place'), now()));
-    return redirect(reply, `/staff/testimonials#case-${request.params.id}`);
-  });
+  app.post<{ Params: { id: string } }>(
+    '/staff/testimonials/cases/:id/places',
+    { ...formRoute(textForm({ place: 400 }, ['place'])), schema: { hide: true, params: idParams, body: textForm({ place: 400 }, ['place']) } },
+    async (request, reply) => {
+      const session = await accounts.staffPage(request, reply, { roles: CASE_ROLES });
+      if (!session) return reply;
+      if (request.validationError) throw request.validationError;
+      await app.db.transaction().execute((trx) => addPlace(trx, request.params.id, textOf(request.body, 'place'), now()));
+      return redirect(reply, `/staff/testimonials#case-${request.params.id}`);
+    },
+  );
 
   app.post<{ Params: { id: string; place: string } }>('/staff/testimonials/cases/:id/places/:place/done', { schema: { hide: true, params: placeParams, body: emptyBody } }, async (request, reply) => {
     const session = await accounts.staffPage(request, reply, { roles: CASE_ROLES });

@@ -97,7 +97,7 @@ export async function openErasureCases(db: Db, subject: string, publicUrl: strin
  */
 export async function mailTakedownLink(kernel: PrivacyKernel, db: Db, o: { entry: string; email: string; publicUrl: string; now: Date }): Promise<boolean> {
   const entry = await testimonialsDb(db).selectFrom('testimonials_entries').select(['subject_id', 'state']).where('id', '=', o.entry).executeTakeFirst();
-  if (!entry || entry.state !== 'published') throw notFound('This entry');
+  if (entry?.state !== 'published') throw notFound('This entry');
   const people = await kernel.findSubjects(db, { category: 'user.contact.email', value: o.email, actor: systemActor(TAKEDOWN_JOB), purpose: RIGHTS });
   if (!people.includes(entry.subject_id)) return false;
   const token = randomToken();
@@ -111,12 +111,7 @@ export async function mailTakedownLink(kernel: PrivacyKernel, db: Db, o: { entry
 
 /** The person of a mailed link still valid, or null. */
 export async function linkHolder(db: Db, token: string, now: Date): Promise<string | null> {
-  const row = await testimonialsDb(db)
-    .selectFrom('testimonials_takedown_links')
-    .select('subject_id')
-    .where('token_hash', '=', digestToken(token))
-    .where('expires_at', '>', now)
-    .executeTakeFirst();
+  const row = await testimonialsDb(db).selectFrom('testimonials_takedown_links').select('subject_id').where('token_hash', '=', digestToken(token)).where('expires_at', '>', now).executeTakeFirst();
   return row?.subject_id ?? null;
 }
 
@@ -182,7 +177,13 @@ export async function addPlace(db: Db, caseId: string, place: string, now: Date)
 
 export async function markPlaceDone(db: Db, caseId: string, placeId: string, now: Date): Promise<void> {
   await openCaseRow(db, caseId);
-  const done = await testimonialsDb(db).updateTable('testimonials_case_places').set({ done_at: now }).where('id', '=', placeId).where('case_id', '=', caseId).where('done_at', 'is', null).executeTakeFirst();
+  const done = await testimonialsDb(db)
+    .updateTable('testimonials_case_places')
+    .set({ done_at: now })
+    .where('id', '=', placeId)
+    .where('case_id', '=', caseId)
+    .where('done_at', 'is', null)
+    .executeTakeFirst();
   if (Number(done.numUpdatedRows) === 0) throw notFound('This place');
 }
 
@@ -191,7 +192,11 @@ export async function resolveCase(db: Db, caseId: string, actor: Actor, now: Dat
   await openCaseRow(db, caseId);
   const left = await testimonialsDb(db).selectFrom('testimonials_case_places').select('id').where('case_id', '=', caseId).where('done_at', 'is', null).execute();
   if (left.length) throw validationError('case', `tick off every place first (${left.length} left)`);
-  await testimonialsDb(db).updateTable('testimonials_cases').set({ resolved_at: now, resolved_by: actorTag(actor) }).where('id', '=', caseId).execute();
+  await testimonialsDb(db)
+    .updateTable('testimonials_cases')
+    .set({ resolved_at: now, resolved_by: actorTag(actor) })
+    .where('id', '=', caseId)
+    .execute();
 }
 
 /** Open cases and how many are past their deadline (the staff page's notice). */
