@@ -128,6 +128,7 @@ const PERSON_MINTING_ELSEWHERE: Record<string, string> = {
   'src/rights/complaints/filing.ts': 'a correspondent gives their own data on the public form; their new subject acts as itself',
   'src/mailing/members.ts': 'a mailing-list signup gives its own name and address; the mailed confirmation link authenticates the member',
   'src/mailing/unsubscribe.ts': 'the unsubscribe link of a marketing mail authenticates its recipient, for withdrawing only',
+  'src/demo/testimonials.ts': 'a demo shop’s made-up quoted customers give their own consent, as the form does; no real person',
 };
 
 // Where system actors are minted: the code of the declared job itself (outside the kernel and
@@ -143,6 +144,7 @@ const JOB_MINTING_ELSEWHERE: Record<string, string> = {
   'src/commerce/payments/payments.ts': 'payments',
   'src/comms/recipient.ts': 'comms.send',
   'src/demo/logins.ts': 'demo.logins',
+  'src/demo/testimonials.ts': 'demo.testimonials',
   'src/mailing/campaigns.ts': 'mailing.campaign',
   'src/mailing/members.ts': 'mailing.signup, mailing.sweep',
   'src/mailing/policy-change.ts': 'mailing.policy-change',

@@ -307,3 +307,22 @@ export async function published(kernel: PrivacyKernel, db: Db, kind: EntryKind, 
     .execute();
   return withValues(kernel, db, rows, PUBLISHER);
 }
+
+/**
+ * DEMO SHOP ONLY (src/demo/testimonials.ts): an entry the demo person agreed to on the web, already
+ * approved. Consent and items go through the kernel as the person's own, exactly as the form does.
+ */
+export async function addPublishedDemoEntry(
+  kernel: PrivacyKernel,
+  db: Db,
+  e: { kind: EntryKind; subject: string; actor: Actor; values: Record<string, string>; shownAs: ShownAs | null; logo: string | null; now: Date },
+): Promise<string> {
+  const id = await addEntry(kernel, db, { ...e, channel: 'web', evidence: 'Demo shop: a made-up customer who agreed on the form' });
+  await testimonialsDb(db).updateTable('testimonials_entries').set({ state: 'published', approved_at: e.now, approved_by: 'system:demo.testimonials' }).where('id', '=', id).execute();
+  return id;
+}
+
+/** Whether the shop has any entry (the demo loads its own only into a shop with none). */
+export async function hasEntries(db: Db): Promise<boolean> {
+  return (await testimonialsDb(db).selectFrom('testimonials_entries').select('id').limit(1).execute()).length > 0;
+}
