@@ -116,8 +116,8 @@ testEachDatabase(
         .toBuffer();
       const noConsent = await multipart(app, bart, '/account/testimonials/company', { company: 'Ingleby Cold Storage Ltd' }, { name: 'logo.png', data: logo });
       assert.equal(noConsent.statusCode, 400);
-      assert.match(noConsent.body, /href="#f-consent"/);
-      const listed = await multipart(app, bart, '/account/testimonials/company', { company: 'Ingleby Cold Storage Ltd', consent: 'yes' }, { name: 'logo.png', data: logo });
+      assert.match(noConsent.body, /href="#f-company_consent"/);
+      const listed = await multipart(app, bart, '/account/testimonials/company', { company: 'Ingleby Cold Storage Ltd', company_consent: 'yes' }, { name: 'logo.png', data: logo });
       assert.equal(listed.statusCode, 200, listed.body.slice(0, 500));
       const row = await one(db, sql<{ id: string; logo_image_id: string }>`select id, logo_image_id from testimonials_entries where kind = 'company'`);
       company = row.id;
@@ -244,7 +244,7 @@ testEachDatabase(
 
       // Bartholomew lists the company again, it is approved, then he deletes his account.
       await bart.get('/account/testimonials');
-      assert.equal((await multipart(app, bart, '/account/testimonials/company', { company: 'Ingleby Cold Storage Ltd', consent: 'yes' })).statusCode, 200);
+      assert.equal((await multipart(app, bart, '/account/testimonials/company', { company: 'Ingleby Cold Storage Ltd', company_consent: 'yes' })).statusCode, 200);
       const again = (await one(db, sql<{ id: string; subject_id: string }>`select id, subject_id from testimonials_entries where kind = 'company' and state = 'pending'`)) as {
         id: string;
         subject_id: string;

@@ -55,8 +55,8 @@ function checkShownAs(value: string): ShownAs {
 }
 
 /** The consent box: unticked by default; without it nothing is kept. */
-function checkConsent(value: string): void {
-  if (value !== 'yes') throw validationError('consent', 'tick the box to agree that we show this on our site, or do not send the form');
+function checkConsent(value: string, field = 'consent'): void {
+  if (value !== 'yes') throw validationError(field, 'tick the box to agree that we show this on our site, or do not send the form');
 }
 
 interface NewEntry {
@@ -136,7 +136,8 @@ export async function submitQuote(kernel: PrivacyKernel, db: Db, input: QuoteInp
 
 export interface CompanyInput {
   company: string;
-  consent: string;
+  /** The company form's own box (two forms share the account page). */
+  company_consent: string;
 }
 
 /** The customer lists their company (name and, optionally, the logo already stored through media). */
@@ -146,7 +147,7 @@ export async function submitCompany(kernel: PrivacyKernel, db: Db, input: Compan
     () => {
       company = checkCompany(input.company);
     },
-    () => checkConsent(input.consent),
+    () => checkConsent(input.company_consent, 'company_consent'),
   ]);
   const logo = await storeLogo();
   return addEntry(kernel, db, {

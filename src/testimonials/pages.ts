@@ -158,7 +158,7 @@ ${consentBox(v.quote, 'I agree that the shop shows these words, with the name I 
 <p><button type="submit">Send my testimonial</button></p>`,
 )}
 <h2 id="company">List your company as our customer</h2>
-${errorSummary(v.company, { company: 'Company name', logo: 'Logo', consent: 'Your consent' })}
+${errorSummary(v.company, { company: 'Company name', logo: 'Logo', company_consent: 'Your consent' })}
 ${form(
   { action: '/account/testimonials/company', csrf: v.company.csrf, novalidate: true, enctype: 'multipart/form-data' },
   html`${input(v.company, { name: 'company', label: 'Company name', autocomplete: 'organization', maxlength: LIMITS.company, id: 'f-company' })}
@@ -166,15 +166,16 @@ ${form(
 <span class="hint" id="f-logo-hint">PNG, JPEG or WebP, at most 10 MB.</span>
 <input id="f-logo" name="logo" type="file" accept="image/png,image/jpeg,image/webp" aria-describedby="f-logo-hint">
 ${v.company.errors?.logo ? html`<span class="error" id="f-logo-error">${v.company.errors.logo}</span>` : ''}</p>
-${consentBox(v.company, 'I may speak for this company, and agree that the shop lists its name and logo as a customer on its site until I ask it to stop.', 'f-company-consent')}
+${consentBox(v.company, 'I may speak for this company, and agree that the shop lists its name and logo as a customer on its site until I ask it to stop.', 'company_consent')}
 <p><button type="submit">List our company</button></p>`,
 )}`,
   };
 }
 
-function consentBox(state: FormState, label: string, id = 'f-consent'): SafeHtml {
-  const error = state.errors?.consent;
-  return html`<p class="field${error ? ' field-error' : ''}"><input type="checkbox" id="${id}" name="consent" value="yes"${error ? html` aria-invalid="true" aria-describedby="${id}-error"` : ''}> <label for="${id}">${label}</label>${error ? html` <span class="error" id="${id}-error">${error}</span>` : ''}</p>`;
+function consentBox(state: FormState, label: string, name = 'consent'): SafeHtml {
+  const error = state.errors?.[name];
+  const id = `f-${name}`;
+  return html`<p class="field${error ? ' field-error' : ''}"><input type="checkbox" id="${id}" name="${name}" value="yes"${error ? html` aria-invalid="true" aria-describedby="${id}-error"` : ''}> <label for="${id}">${label}</label>${error ? html` <span class="error" id="${id}-error">${error}</span>` : ''}</p>`;
 }
 
 export interface StaffView {

@@ -22,7 +22,7 @@ const tokenQuery = { type: 'object', properties: { token: { type: 'string', maxL
 const companyForm = {
   type: 'object',
   additionalProperties: false,
-  properties: { company: { type: 'string', maxLength: 400 }, consent: { type: 'string', maxLength: 10 }, logo: { type: 'object' } },
+  properties: { company: { type: 'string', maxLength: 400 }, company_consent: { type: 'string', maxLength: 10 }, logo: { type: 'object' } },
 } as const;
 const recordFields = { kind: 20, email: 254, words: 4000, first_name: 200, shown_as: 20, company: 400, channel: 20, evidence: 4000 };
 const recordForm = {
@@ -174,7 +174,7 @@ export const testimonialsRoutes: FastifyPluginAsync = async (app) => {
       const subject = session.user.subject_id;
       const body = request.body ?? {};
       const csrf = accounts.formToken(request, reply);
-      const input = { company: typeof body.company === 'string' ? body.company : '', consent: typeof body.consent === 'string' ? body.consent : '' };
+      const input = { company: typeof body.company === 'string' ? body.company : '', company_consent: typeof body.company_consent === 'string' ? body.company_consent : '' };
       const data = await accountData(subject, session.actor);
       return handleForm(
         request,
