@@ -258,6 +258,7 @@ testEachDatabase(
       try {
         await bart.get('/account/privacy/delete');
         assert.equal((await bart.post('/account/privacy/delete', { password: lister.password })).statusCode, 200);
+        assert.doesNotMatch((await app.inject({ method: 'GET', url: '/customers' })).body, /Ingleby Cold Storage/, 'off the site from the moment the deletion is asked');
         await waitFor('the deletion', async () => (await subjectStatus(db, again.subject_id)) === 'erased', 60_000);
       } finally {
         await worker.stop(5000);

@@ -302,6 +302,7 @@ export async function published(kernel: PrivacyKernel, db: Db, kind: EntryKind, 
     .selectFrom('testimonials_entries')
     .select(entryColumns)
     .where('state', '=', 'published')
+    .where('held', '=', false)
     .where('kind', '=', kind)
     .orderBy('approved_at', 'desc')
     .limit(limit)

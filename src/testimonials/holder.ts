@@ -45,6 +45,19 @@ export const testimonialsHolder: PersonalDataHolder = {
     }
     return sections;
   },
+  // A deactivated account, or one whose deletion runs, is not shown on the site ("no use").
+  async deactivate({ db }, subject) {
+    await testimonialsDb(db).updateTable('testimonials_entries').set({ held: true }).where('subject_id', '=', subject).execute();
+  },
+  async reactivate({ db }, subject) {
+    await testimonialsDb(db).updateTable('testimonials_entries').set({ held: false }).where('subject_id', '=', subject).execute();
+  },
+  async suspend({ db }, subject) {
+    await testimonialsDb(db).updateTable('testimonials_entries').set({ held: true }).where('subject_id', '=', subject).execute();
+  },
+  async resume({ db }, subject) {
+    await testimonialsDb(db).updateTable('testimonials_entries').set({ held: false }).where('subject_id', '=', subject).execute();
+  },
   async erase({ db, config, now }, subject) {
     await openErasureCases(db, subject, config.publicUrl, now);
     const t = testimonialsDb(db);

@@ -21,6 +21,7 @@ export const testimonialsMigrations: Migration[] = [
           approved_at timestamptz,
           approved_by text check (length(approved_by) <= 200),
           removed_at timestamptz,
+          held boolean not null default false,
           check ((kind = 'quote') = (shown_as is not null)),
           check ((state = 'removed') = (removed_at is not null)),
           check (state <> 'published' or approved_at is not null)

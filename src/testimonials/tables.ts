@@ -27,6 +27,8 @@ export interface EntryTable {
   approved_at: Date | null;
   approved_by: string | null;
   removed_at: Date | null;
+  /** Off the site while the person's account is deactivated or its deletion runs (the holder's deactivate/suspend). */
+  held: Generated<boolean>;
 }
 
 export type TakedownVia = 'account' | 'mailed-link' | 'staff' | 'erasure';
