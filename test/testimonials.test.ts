@@ -230,6 +230,21 @@ testEachDatabase(
       assert.equal((await visitor.post('/testimonials/remove', { token: link.searchParams.get('token')! })).statusCode, 400, 'the link works once');
     });
 
+    await t.test('[P001-06] a request that came by mail: the owner takes the testimonial down with its evidence, at once', async () => {
+      await philippa.get('/account/testimonials');
+      assert.equal((await philippa.post('/account/testimonials', { words: 'Second thoughts: still happy.', shown_as: 'initial', consent: 'yes' })).statusCode, 200);
+      const id = (await one(db, sql<{ id: string }>`select id from testimonials_entries where state = 'pending'`)).id;
+      await staff.get('/staff/testimonials');
+      await staff.post(`/staff/testimonials/${id}/approve`, {});
+      const shown = (await app.inject({ method: 'GET', url: '/testimonials' })).body;
+      assert.match(shown, /Second thoughts/);
+      assert.match(shown, /— P\.</, 'the initial she chose');
+      assert.equal((await staff.post(`/staff/testimonials/${id}/takedown`, { channel: 'email', evidence: '' })).statusCode, 400, 'evidence is required');
+      assert.equal((await staff.post(`/staff/testimonials/${id}/takedown`, { channel: 'email', evidence: 'Her mail of 5 May, “please remove my words”' })).statusCode, 303);
+      assert.doesNotMatch((await app.inject({ method: 'GET', url: '/testimonials' })).body, /Second thoughts/);
+      assert.equal((await one(db, sql<{ via: string }>`select via from testimonials_cases where entry_id = ${id}`)).via, 'staff');
+    });
+
     await t.test('the export lists the entries and takedown cases; deleting the account removes them', async () => {
       const res = await bart.get('/account/privacy/export.json');
       assert.equal(res.statusCode, 200);

@@ -186,6 +186,8 @@ export interface StaffView {
   now: Date;
   csrf: string;
   record?: FormState;
+  /** The owner may take an entry down for a person who asked by mail, phone or post. */
+  mayTakeDown?: boolean;
   notice?: string;
 }
 
@@ -253,12 +255,21 @@ ${table({
 ${table({
   caption: 'On the site',
   hideCaption: true,
-  columns: [{ label: 'What' }, { label: 'Shown as' }, { label: 'Approved' }],
-  rows: v.published.map((s) => [kindLabel[s.entry.kind], shownText(s), utc(s.entry.approved_at)]),
+  columns: [{ label: 'What' }, { label: 'Shown as' }, { label: 'Approved' }, ...(v.mayTakeDown ? [{ label: 'Asked to remove it by mail or phone' }] : [])],
+  rows: v.published.map((s) => [kindLabel[s.entry.kind], shownText(s), utc(s.entry.approved_at), ...(v.mayTakeDown ? [staffTakedownForm(s.entry.id, v.csrf)] : [])]),
   empty: 'Nothing on the site yet.',
 })}
 ${v.record ? recordForm(v.record) : ''}`,
   };
+}
+
+function staffTakedownForm(id: string, csrf: string): SafeHtml {
+  return form(
+    { action: `/staff/testimonials/${id}/takedown`, csrf },
+    html`<p class="field"><label for="f-channel-${id}">How they asked</label> <select id="f-channel-${id}" name="channel">${staffChannels.map((c) => html`<option value="${c}">${c}</option>`)}</select></p>
+<p class="field"><label for="f-evidence-${id}">What proves it</label> <input id="f-evidence-${id}" name="evidence" type="text" maxlength="2000" required></p>
+<p><button type="submit">Take it down</button></p>`,
+  );
 }
 
 function recordForm(state: FormState): SafeHtml {

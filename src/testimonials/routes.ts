@@ -12,7 +12,7 @@ import { sendPage } from '../web/page.ts';
 import { acceptsOneFile } from '../web/upload.ts';
 import { approve, entriesIn, entriesOf, getEntry, ownFirstName, published, recordForCustomer, type StaffRecordInput, submitCompany, submitQuote, withValues } from './entries.ts';
 import { accountPage, customersPage, removeConfirmPage, removedPage, removeLinkSentPage, removeRequestPage, staffPage, testimonialsPage } from './pages.ts';
-import { addPlace, CASE_ROLES, caseCounts, linkHolder, listCases, mailTakedownLink, markPlaceDone, resolveCase, takeDown, takeDownByLink } from './takedown.ts';
+import { addPlace, CASE_ROLES, caseCounts, linkHolder, listCases, mailTakedownLink, markPlaceDone, resolveCase, takeDown, takeDownByLink, takeDownForPerson } from './takedown.ts';
 
 /** Staff who record a consent a customer gave by mail or phone: a consent-recording role that works under `testimonials`. */
 const RECORDING_ROLES: readonly StaffRole[] = ['owner'];
@@ -226,7 +226,7 @@ export const testimonialsRoutes: FastifyPluginAsync = async (app) => {
     if (!session) return reply;
     const csrf = accounts.formToken(request, reply);
     const role = session.user.role as StaffRole;
-    return sendPage(request, reply, staffPage({ ...(await staffData(session.actor)), csrf, ...(mayRecord(role) ? { record: freshRecord(csrf) } : {}) }));
+    return sendPage(request, reply, staffPage({ ...(await staffData(session.actor)), csrf, ...(mayRecord(role) ? { record: freshRecord(csrf), mayTakeDown: true } : {}) }));
   });
 
   app.post<{ Body: FileBody }>('/staff/testimonials/record', { config: acceptsOneFile(MAX_UPLOAD_BYTES), attachValidation: true, schema: { hide: true, body: recordForm } }, async (request, reply) => {
@@ -241,17 +241,43 @@ export const testimonialsRoutes: FastifyPluginAsync = async (app) => {
       reply,
       stateOf(request, reply),
       Object.keys(recordFields),
-      (s) => staffPage({ ...data, csrf, record: s }),
+      (s) => staffPage({ ...data, csrf, record: s, mayTakeDown: true }),
       async () => {
         await app.db
           .transaction()
           .execute((trx) =>
             recordForCustomer(kernel, trx, input, async () => (hasFile(body.logo) ? (await addImage(trx, storage, body.logo, 'logo')).id : null), { actor: session.actor, now: now() }),
           );
-        return sendPage(request, reply, staffPage({ ...(await staffData(session.actor)), csrf, record: freshRecord(csrf), notice: 'Recorded: approve it below to show it.' }));
+        return sendPage(request, reply, staffPage({ ...(await staffData(session.actor)), csrf, record: freshRecord(csrf), mayTakeDown: true, notice: 'Recorded: approve it below to show it.' }));
       },
     );
   });
+
+  app.post<{ Params: { id: string } }>(
+    '/staff/testimonials/:id/takedown',
+    {
+      ...formRoute(textForm({ channel: 20, evidence: 4000 }, ['channel', 'evidence'])),
+      schema: { hide: true, params: idParams, body: textForm({ channel: 20, evidence: 4000 }, ['channel', 'evidence']) },
+    },
+    async (request, reply) => {
+      const session = await accounts.staffPage(request, reply, { roles: RECORDING_ROLES });
+      if (!session) return reply;
+      if (request.validationError) throw request.validationError;
+      await app.db
+        .transaction()
+        .execute((trx) =>
+          takeDownForPerson(kernel, trx, {
+            entry: request.params.id,
+            channel: textOf(request.body, 'channel'),
+            evidence: textOf(request.body, 'evidence'),
+            actor: session.actor,
+            publicUrl,
+            now: now(),
+          }),
+        );
+      return redirect(reply, '/staff/testimonials#cases');
+    },
+  );
 
   app.post<{ Params: { id: string } }>('/staff/testimonials/:id/approve', { schema: { hide: true, params: idParams, body: emptyBody } }, async (request, reply) => {
     const session = await accounts.staffPage(request, reply, { roles: CASE_ROLES });

@@ -10,8 +10,8 @@ import { activeStaffOf, digestToken, randomToken } from '../accounts/index.ts';
 import { queueMail } from '../comms/index.ts';
 import type { Db } from '../platform/db/database.ts';
 import { checkFields, notFound, validationError } from '../platform/errors.ts';
-import { type Actor, actorTag, type PrivacyKernel, type StaffRole, systemActor } from '../privacy/index.ts';
-import { CATEGORIES, PURPOSE, refOf } from './entries.ts';
+import { type Actor, actorTag, type ConsentChannel, type PrivacyKernel, type StaffRole, systemActor } from '../privacy/index.ts';
+import { CATEGORIES, PURPOSE, refOf, staffChannels } from './entries.ts';
 import { linkMail, overdueMail, takedownMail } from './mail.ts';
 import { type EntryKind, type TakedownVia, testimonialsDb } from './tables.ts';
 
@@ -34,17 +34,23 @@ export interface TakedownResult {
  * erased) and opens a case for each entry that was not removed already; mails staff. `actor` is the
  * person (signed in) or the takedown job (the mailed link verified them). Idempotent.
  */
-export async function takeDown(kernel: PrivacyKernel, db: Db, o: { subject: string; actor: Actor; via: TakedownVia; publicUrl: string; now: Date }): Promise<TakedownResult> {
+export async function takeDown(
+  kernel: PrivacyKernel,
+  db: Db,
+  o: { subject: string; actor: Actor; via: TakedownVia; publicUrl: string; now: Date; channel?: ConsentChannel; evidence?: string },
+): Promise<TakedownResult> {
   const deadline = new Date(o.now.getTime() + DEADLINE_HOURS * HOUR_MS);
   const t = testimonialsDb(db);
   const live = await t.selectFrom('testimonials_entries').select(['id', 'kind']).where('subject_id', '=', o.subject).where('state', '<>', 'removed').execute();
-  await kernel.recordConsent(db, { subject: o.subject, purpose: PURPOSE, action: 'withdraw', channel: 'web', actor: o.actor, evidence: `Takedown asked (${o.via})` });
+  // Staff act under the purpose their role has (testimonials); the person and the link's job under data rights.
+  const purpose = o.actor.kind === 'staff' ? PURPOSE : RIGHTS;
   const cases: string[] = [];
   for (const entry of live) {
     await t.updateTable('testimonials_entries').set({ state: 'removed', removed_at: o.now, logo_image_id: null }).where('id', '=', entry.id).execute();
-    await kernel.forget(db, { subject: o.subject, actor: o.actor, purpose: RIGHTS, categories: [...CATEGORIES], ref: refOf(entry.id) });
+    await kernel.forget(db, { subject: o.subject, actor: o.actor, purpose, categories: [...CATEGORIES], ref: refOf(entry.id) });
     cases.push(await openCase(db, { entry: entry.id, subject: o.subject, kind: entry.kind, via: o.via, now: o.now, deadline }));
   }
+  await kernel.recordConsent(db, { subject: o.subject, purpose: PURPOSE, action: 'withdraw', channel: o.channel ?? 'web', actor: o.actor, evidence: o.evidence ?? `Takedown asked (${o.via})` });
   await t.deleteFrom('testimonials_takedown_links').where('subject_id', '=', o.subject).execute();
   await alertStaff(db, cases, deadline, o.publicUrl);
   return { cases, deadline };
@@ -107,6 +113,22 @@ export async function mailTakedownLink(kernel: PrivacyKernel, db: Db, o: { entry
     .execute();
   await queueMail(db, { template: linkMail, subject: entry.subject_id, purpose: RIGHTS, params: { link: `${o.publicUrl}/testimonials/remove?token=${token}` } }, { kernel });
   return true;
+}
+
+/** The owner takes an entry's person off the site on their request by mail, phone or post, with what proves it (the DPO reviews it). */
+export async function takeDownForPerson(kernel: PrivacyKernel, db: Db, o: { entry: string; channel: string; evidence: string; actor: Actor; publicUrl: string; now: Date }): Promise<TakedownResult> {
+  const entry = await testimonialsDb(db).selectFrom('testimonials_entries').select(['subject_id', 'state']).where('id', '=', o.entry).executeTakeFirst();
+  if (!entry || entry.state === 'removed') throw notFound('This entry');
+  const evidence = o.evidence.trim();
+  checkFields([
+    () => {
+      if (!(staffChannels as readonly string[]).includes(o.channel)) throw validationError('channel', `must be one of ${staffChannels.join(', ')}`);
+    },
+    () => {
+      if (evidence === '' || evidence.length > 2000) throw validationError('evidence', 'say what proves the request (the mail’s date and subject, a call note), at most 2000 characters');
+    },
+  ]);
+  return takeDown(kernel, db, { subject: entry.subject_id, actor: o.actor, via: 'staff', publicUrl: o.publicUrl, now: o.now, channel: o.channel as ConsentChannel, evidence });
 }
 
 /** The person of a mailed link still valid, or null. */
