@@ -263,18 +263,16 @@ export const testimonialsRoutes: FastifyPluginAsync = async (app) => {
       const session = await accounts.staffPage(request, reply, { roles: RECORDING_ROLES });
       if (!session) return reply;
       if (request.validationError) throw request.validationError;
-      await app.db
-        .transaction()
-        .execute((trx) =>
-          takeDownForPerson(kernel, trx, {
-            entry: request.params.id,
-            channel: textOf(request.body, 'channel'),
-            evidence: textOf(request.body, 'evidence'),
-            actor: session.actor,
-            publicUrl,
-            now: now(),
-          }),
-        );
+      await app.db.transaction().execute((trx) =>
+        takeDownForPerson(kernel, trx, {
+          entry: request.params.id,
+          channel: textOf(request.body, 'channel'),
+          evidence: textOf(request.body, 'evidence'),
+          actor: session.actor,
+          publicUrl,
+          now: now(),
+        }),
+      );
       return redirect(reply, '/staff/testimonials#cases');
     },
   );
