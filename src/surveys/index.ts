@@ -1,0 +1,2 @@
+// The public entry of the surveys module. Any other file here is internal (decision 0032).
+export { surveysModule } from './module.ts';
