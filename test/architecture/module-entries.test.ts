@@ -30,6 +30,8 @@ export const MODULES = [
   'src/vendors',
   'src/commerce/delivery',
   'src/mailing',
+  'src/quotes',
+  'src/surveys',
   'src/rights',
   'src/sandbox-processor',
   'src/demo',
