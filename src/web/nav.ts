@@ -15,6 +15,8 @@ const staffLinks: readonly (NavLink & { roles?: readonly string[] })[] = [
   { href: '/staff/requests', label: 'Requests', roles: ['dpo', 'support'] },
   { href: '/staff/consents', label: 'Consents', roles: ['owner', 'support', 'dpo'] },
   { href: '/staff/mailing', label: 'Mailing', roles: ['owner', 'marketing', 'support'] },
+  { href: '/staff/quotes', label: 'Quotes', roles: ['owner', 'support'] },
+  { href: '/staff/surveys', label: 'Surveys', roles: ['owner', 'marketing'] },
   { href: '/staff/credit', label: 'Credit checks', roles: ['owner', 'accountant'] },
   { href: '/staff/disclosures', label: 'Legal disclosures', roles: ['owner', 'dpo'] },
   { href: '/staff/risk-rules', label: 'Risk rules', roles: ['owner'] },
