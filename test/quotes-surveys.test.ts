@@ -12,6 +12,7 @@ import addFormats from 'ajv-formats';
 import { sql } from 'kysely';
 import { FormClient, staffClient } from '../src/accounts/testing.ts';
 import { makeShop } from '../src/commerce/cart/testing.ts';
+import { seedDemoQuotesAndSurveys } from '../src/demo/index.ts';
 import { startSmtpSink, type SmtpSink } from '../src/comms/testing/smtp-sink.ts';
 import { modules } from '../src/modules.ts';
 import type { Db } from '../src/platform/db/database.ts';
@@ -237,5 +238,15 @@ testEachDatabase('quote requests and surveys on a running shop', async (database
     await waitFor('the invitation erased', async () => (await count(db, sql`select count(*)::int as n from surveys_invitations where subject_id = ${imogen}`)) === 0, 60_000);
     await waitFor('the respondent erased', async () => (await subjectStatus(db, imogen)) === 'erased', 60_000);
     assert.ok(!(await staff.get(`${path}/report`)).body.includes('SMS alerts'), 'an erased respondent’s answers leave the report');
+  });
+
+  await t.test('the demo shop’s quote case and draft survey are made through the modules’ own commands', async () => {
+    const made = await seedDemoQuotesAndSurveys(db, app.privacy, { publicUrl: config.publicUrl, currency: config.currency });
+    const list = await staff.get('/staff/quotes?state=new');
+    assert.ok(list.body.includes('Demo Requester, Demo Data Centres'));
+    assert.ok(list.body.includes(`>${made.quote}</a>`));
+    const survey = await staff.get(`/staff/surveys/${made.survey}`);
+    assert.equal(survey.statusCode, 200);
+    assert.match(survey.body, /How did you hear about us\?/);
   });
 });

@@ -58,9 +58,11 @@ export const quotesRoutes: FastifyPluginAsync = async (app) => {
         (s) => requestPage(s, signedIn !== null),
         async () => {
           const checked = fields();
-          const filed = await app.db
-            .transaction()
-            .execute((trx) => fileRequest(kernel, trx, checked, { signedInSubject: signedIn, publicUrl: app.config.publicUrl, currency: app.config.currency, now: now() }));
+          const filed = await app.db.transaction().execute(async (trx) => {
+            // Past the allowance of mail anyone can trigger (decision 0029), nothing is kept or sent.
+            if (!(await accounts.mayMail(trx, checked.email, request.ip))) throw new AppError('RATE_LIMITED', 'Too many requests from this address or network just now: try again later, or call us.');
+            return fileRequest(kernel, trx, checked, { signedInSubject: signedIn, publicUrl: app.config.publicUrl, currency: app.config.currency, now: now() });
+          });
           return sendPage(request, reply, requestSentPage(filed.number));
         },
         fields,
