@@ -8,6 +8,7 @@ import { actorTag, type StaffRole } from '../privacy/index.ts';
 import { formErrors, formRoute, formValues, validationProblem, handleForm, textForm, textOf } from '../web/form-handling.ts';
 import type { FormState } from '../web/form.ts';
 import { formatMoney } from '../web/format.ts';
+import { redirectWithFlash, registerFlashes } from '../web/flash.ts';
 import { sendPage } from '../web/page.ts';
 import { addFollowUp, addLine, type CaseState, caseOf, caseStates, countByState, dayOf, linesOf, listCases, notesOf, removeLine, sendQuote, setStatus } from './cases.ts';
 import { QUOTE_STAFF } from './follow-ups.ts';
@@ -141,7 +142,14 @@ export const quotesRoutes: FastifyPluginAsync = async (app) => {
     return sendPage(request, reply, staffDocumentPage(app.config.shopName, c, await readRequest(kernel, app.db, c, session.actor), await linesOf(app.db, c.id)));
   });
 
-  const back = (reply: FastifyReply, id: string) => reply.code(303).header('cache-control', 'no-store').redirect(`/staff/quotes/${id}`);
+  registerFlashes(app, {
+    'quotes.follow-up': 'Follow-up saved.',
+    'quotes.line-added': 'Line added to the quote.',
+    'quotes.line-removed': 'Line removed from the quote.',
+    'quotes.sent': 'The quote was mailed to the requester.',
+    'quotes.closed': 'The case is closed.',
+  });
+  const back = (reply: FastifyReply, id: string, flash: string) => redirectWithFlash(reply.header('cache-control', 'no-store'), `/staff/quotes/${id}`, flash);
 
   /** A case form: runs `act` in one transaction and goes back to the case, or shows the case page again with the form's errors. */
   const handleCaseForm = async (
@@ -149,6 +157,7 @@ export const quotesRoutes: FastifyPluginAsync = async (app) => {
     reply: FastifyReply,
     keep: readonly string[],
     which: 'followUp' | 'line' | 'send',
+    flash: string,
     act: (trx: typeof app.db, session: NonNullable<Awaited<ReturnType<typeof accounts.staffPage>>>) => Promise<void>,
   ) => {
     const session = await accounts.staffPage(request, reply, { roles: ROLES });
@@ -158,7 +167,7 @@ export const quotesRoutes: FastifyPluginAsync = async (app) => {
     try {
       if (problem) throw problem;
       await app.db.transaction().execute((trx) => act(trx, session));
-      return back(reply, id);
+      return back(reply, id, flash);
     } catch (err) {
       const { errors, status } = formErrors(err);
       const csrf = accounts.formToken(request, reply);
@@ -171,7 +180,7 @@ export const quotesRoutes: FastifyPluginAsync = async (app) => {
     '/staff/quotes/:id/follow-up',
     { schema: { hide: true, params: idParams, body: textForm({ note: 4000, date: 20 }) }, attachValidation: true },
     async (request, reply) =>
-      handleCaseForm(request, reply, ['note', 'date'], 'followUp', async (trx, session) => {
+      handleCaseForm(request, reply, ['note', 'date'], 'followUp', 'quotes.follow-up', async (trx, session) => {
         const c = await caseOf(trx, request.params.id);
         await addFollowUp(kernel, trx, c, { note: textOf(request.body, 'note'), date: textOf(request.body, 'date') }, session.actor, actorTag(session.actor), now());
       }),
@@ -181,7 +190,7 @@ export const quotesRoutes: FastifyPluginAsync = async (app) => {
     '/staff/quotes/:id/lines',
     { schema: { hide: true, params: idParams, body: textForm({ product: 100, description: 400, quantity: 20, price: 20 }) }, attachValidation: true },
     async (request, reply) =>
-      handleCaseForm(request, reply, ['product', 'description', 'quantity', 'price'], 'line', async (trx) => {
+      handleCaseForm(request, reply, ['product', 'description', 'quantity', 'price'], 'line', 'quotes.line-added', async (trx) => {
         const b = request.body;
         await addLine(trx, await caseOf(trx, request.params.id), { product: textOf(b, 'product'), description: textOf(b, 'description'), quantity: textOf(b, 'quantity'), price: textOf(b, 'price') });
       }),
@@ -191,7 +200,7 @@ export const quotesRoutes: FastifyPluginAsync = async (app) => {
     '/staff/quotes/:id/lines/remove',
     { schema: { hide: true, params: idParams, body: textForm({ line: 40 }, ['line']) }, attachValidation: true },
     async (request, reply) =>
-      handleCaseForm(request, reply, [], 'line', async (trx) => {
+      handleCaseForm(request, reply, [], 'line', 'quotes.line-removed', async (trx) => {
         await removeLine(trx, await caseOf(trx, request.params.id), textOf(request.body, 'line'));
       }),
   );
@@ -200,7 +209,7 @@ export const quotesRoutes: FastifyPluginAsync = async (app) => {
     '/staff/quotes/:id/send',
     { schema: { hide: true, params: idParams, body: textForm({ validUntil: 20 }, ['validUntil']) }, attachValidation: true },
     async (request, reply) =>
-      handleCaseForm(request, reply, ['validUntil'], 'send', async (trx) => {
+      handleCaseForm(request, reply, ['validUntil'], 'send', 'quotes.sent', async (trx) => {
         await sendQuote(kernel, trx, await caseOf(trx, request.params.id), { validUntil: textOf(request.body, 'validUntil') }, app.config.publicUrl, now());
       }),
   );
@@ -209,7 +218,7 @@ export const quotesRoutes: FastifyPluginAsync = async (app) => {
     '/staff/quotes/:id/status',
     { schema: { hide: true, params: idParams, body: textForm({ status: 10 }, ['status']) }, attachValidation: true },
     async (request, reply) =>
-      handleCaseForm(request, reply, [], 'send', async (trx) => {
+      handleCaseForm(request, reply, [], 'send', 'quotes.closed', async (trx) => {
         await setStatus(trx, await caseOf(trx, request.params.id), textOf(request.body, 'status'), now());
       }),
   );

@@ -11,7 +11,7 @@
 import type { Db } from '../platform/db/database.ts';
 import { AppError, checkFields, validationError } from '../platform/errors.ts';
 import { digestToken } from '../accounts/index.ts';
-import { type PersonalValue, type PrivacyKernel, selfActor, systemActor } from '../privacy/index.ts';
+import { isPrivacyRefusal, type PersonalValue, type PrivacyKernel, selfActor, systemActor } from '../privacy/index.ts';
 import { CONTENT, type Question, questionsOf, SURVEYS, type Survey, surveyOf } from './surveys.ts';
 import { surveysDb } from './tables.ts';
 
@@ -69,7 +69,13 @@ export async function submitAnswers(kernel: PrivacyKernel, db: Db, token: string
   const person = selfActor(inv.subject_id);
   const disclosures: string[] = [];
   if (!declined) {
-    await kernel.write(db, { subject: inv.subject_id, actor: person, purpose: SURVEYS, ref: answerRef(s.id), values: { [CONTENT]: answers } });
+    try {
+      await kernel.write(db, { subject: inv.subject_id, actor: person, purpose: SURVEYS, ref: answerRef(s.id), values: { [CONTENT]: answers } });
+    } catch (err) {
+      // Surveys turned off (or the account deactivated) since the invitation: no answer is taken.
+      if (isPrivacyRefusal(err)) throw new AppError('CONFLICT', 'Surveys are turned off for you, so we take no answers. Turn them on in your privacy centre to answer.');
+      throw err;
+    }
     if (share && s.recipient) disclosures.push(...(await shareDeclared(kernel, db, s, questions, answers, inv.subject_id)));
   }
   await surveysDb(db)

@@ -116,7 +116,7 @@ ${form({ action: `/staff/surveys/${s.id}/open`, csrf: v.csrf }, html`<p><button 
   };
 }
 
-export function reportPage(s: Survey, tally: { invited: number; answered: number; declined: number }, report: readonly QuestionReport[]): Page {
+export function reportPage(s: Survey, tally: { invited: number; answered: number; declined: number }, report: readonly QuestionReport[], showTexts: boolean): Page {
   return {
     audience: 'staff',
     title: `Report: ${s.title}`,
@@ -127,7 +127,15 @@ ${report.map(
 <h2>${r.question.position}. ${r.question.prompt}</h2>
 <p>${r.answered} answered.${r.average !== null ? html` Average rating: <strong>${r.average.toFixed(1)}</strong> of 5.` : ''}</p>
 ${r.question.kind === 'choice' ? table({ caption: 'Answers', hideCaption: true, columns: [{ label: 'Choice' }, { label: 'Answers', numeric: true }], rows: r.choices.map((c) => [c.choice, c.n]) }) : ''}
-${r.question.kind === 'text' ? (r.texts.length ? html`<ul class="survey-texts">${r.texts.map((t) => html`<li>${t}</li>`)}</ul>` : html`<p>No text answer.</p>`) : ''}
+${
+  r.question.kind !== 'text'
+    ? ''
+    : !showTexts
+      ? html`<p>The text answers are shown to owners only: they are the respondents’ own words.</p>`
+      : r.texts.length
+        ? html`<ul class="survey-texts">${r.texts.map((t) => html`<li>${t}</li>`)}</ul>`
+        : html`<p>No text answer.</p>`
+}
 </section>`,
 )}
 <p><a href="/staff/surveys/${s.id}">Back to the survey</a></p>`,

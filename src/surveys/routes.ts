@@ -10,7 +10,7 @@ import { sendPage } from '../web/page.ts';
 import { invitationByToken, submitAnswers, TEXT_MAX, TOKEN } from './answers.ts';
 import { answeredPage, answerPage, reportPage, surveyPage, surveysPage, thanksPage } from './pages.ts';
 import { surveyReport } from './report.ts';
-import { addQuestion, closeSurvey, createSurvey, intermediaries, listSurveys, openSurvey, questionsOf, surveyOf, tally } from './surveys.ts';
+import { addQuestion, CONTENT, closeSurvey, createSurvey, intermediaries, listSurveys, openSurvey, questionsOf, surveyOf, tally } from './surveys.ts';
 
 const ROLES: readonly StaffRole[] = ['owner', 'marketing'];
 const idParams = { type: 'object', required: ['id'], properties: { id: { type: 'string', format: 'uuid' } } } as const;
@@ -85,7 +85,9 @@ export const surveysRoutes: FastifyPluginAsync = async (app) => {
     if (!session) return reply;
     const s = await surveyOf(app.db, request.params.id);
     const questions = await questionsOf(app.db, s.id);
-    return sendPage(request, reply, reportPage(s, await tally(app.db, s.id), await surveyReport(kernel, app.db, s.id, questions)));
+    // Text answers are the respondents' own words: shown only to a role that may read private content (need-to-know).
+    const showTexts = kernel.map.roles.get(session.user.role as StaffRole)?.categories.has(CONTENT) ?? false;
+    return sendPage(request, reply, reportPage(s, await tally(app.db, s.id), await surveyReport(kernel, app.db, s.id, questions), showTexts));
   });
 
   const surveyCommand = async (
