@@ -228,6 +228,10 @@ testEachDatabase('quote requests and surveys on a running shop', async (database
     assert.ok(report.body.includes('Imogen wants SMS alerts at night'));
     assert.ok(!report.body.includes('Imogen Surveyer') && !report.body.includes('imogen.surveyer'), 'no name or address in the report');
     assert.match(report.body, /answered 1; declined 1/);
+    const marketer = await staffClient(app, db, { name: 'Mara Marketer', email: 'mara.marketer@shop.example', role: 'marketing', password: 'tangerine-quarry-55-silver-oak' });
+    const theirs = await marketer.get(`${path}/report`);
+    assert.match(theirs.body, /Average rating: <strong>4\.0<\/strong>/);
+    assert.ok(!theirs.body.includes('SMS alerts'), 'the marketing role, which may not read private content, sees no text answer');
 
     // Export and erasure.
     const exported = JSON.parse((await clients[0]!.get('/account/privacy/export.json')).body) as { sections: { id: string; records: Record<string, unknown>[] }[] };
