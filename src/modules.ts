@@ -23,6 +23,8 @@ import { privacyModule, holdersOf } from './privacy/index.ts';
 import { makeRightsModule } from './rights/index.ts';
 import { vendorsModule } from './vendors/index.ts';
 import { testimonialsModule } from './testimonials/index.ts';
+import { quotesModule } from './quotes/index.ts';
+import { surveysModule } from './surveys/index.ts';
 
 /** The shop's modules; `extra` (a test's own, e.g. one declaring a test mail template) come before rights. */
 export function shopModules(extra: readonly Module[] = []): Module[] {
@@ -48,6 +50,8 @@ export function shopModules(extra: readonly Module[] = []): Module[] {
     deliveryModule,
     mailingModule,
     testimonialsModule,
+    quotesModule,
+    surveysModule,
     ...extra,
     // Rights comes last: it reaches every module's personal data through the holders they declare.
     makeRightsModule({ holders: () => holdersOf(all) }),

@@ -129,6 +129,8 @@ const PERSON_MINTING_ELSEWHERE: Record<string, string> = {
   'src/mailing/members.ts': 'a mailing-list signup gives its own name and address; the mailed confirmation link authenticates the member',
   'src/mailing/unsubscribe.ts': 'the unsubscribe link of a marketing mail authenticates its recipient, for withdrawing only',
   'src/demo/testimonials.ts': 'a demo shop’s made-up quoted customers give their own consent, as the form does; no real person',
+  'src/quotes/requests.ts': 'a quote requester gives their own details on the public form; the mailed link of their case authenticates them (view, remove)',
+  'src/surveys/answers.ts': 'the mailed link of a survey invitation authenticates its respondent, for answering (and agreeing to share) only',
 };
 
 // Where system actors are minted: the code of the declared job itself (outside the kernel and
@@ -149,6 +151,10 @@ const JOB_MINTING_ELSEWHERE: Record<string, string> = {
   'src/mailing/members.ts': 'mailing.signup, mailing.sweep',
   'src/mailing/policy-change.ts': 'mailing.policy-change',
   'src/mailing/reminders.ts': 'mailing.offer-reminder',
+  'src/quotes/requests.ts': 'quotes.request',
+  'src/surveys/answers.ts': 'surveys.share',
+  'src/surveys/invite.ts': 'surveys.invite',
+  'src/surveys/report.ts': 'surveys.report (counts answers into the identity-free service report)',
   'src/rights/complaints/filing.ts': 'rights.complaint-form',
   'src/rights/deadlines.ts': 'rights.deadlines',
   'src/rights/desk/routes.ts': 'rights.link',

@@ -16,6 +16,8 @@ const staffLinks: readonly (NavLink & { roles?: readonly string[] })[] = [
   { href: '/staff/consents', label: 'Consents', roles: ['owner', 'support', 'dpo'] },
   { href: '/staff/mailing', label: 'Mailing', roles: ['owner', 'marketing', 'support'] },
   { href: '/staff/testimonials', label: 'Testimonials', roles: ['owner', 'marketing'] },
+  { href: '/staff/quotes', label: 'Quotes', roles: ['owner', 'support'] },
+  { href: '/staff/surveys', label: 'Surveys', roles: ['owner', 'marketing'] },
   { href: '/staff/credit', label: 'Credit checks', roles: ['owner', 'accountant'] },
   { href: '/staff/disclosures', label: 'Legal disclosures', roles: ['owner', 'dpo'] },
   { href: '/staff/risk-rules', label: 'Risk rules', roles: ['owner'] },

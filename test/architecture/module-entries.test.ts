@@ -31,6 +31,8 @@ export const MODULES = [
   'src/commerce/delivery',
   'src/mailing',
   'src/testimonials',
+  'src/quotes',
+  'src/surveys',
   'src/rights',
   'src/sandbox-processor',
   'src/demo',

@@ -16,7 +16,7 @@ import { FormClient, signUpAndConfirm, staffClient } from '../../src/accounts/te
 import { getVendorBySlug } from '../../src/commerce/catalogue/index.ts';
 import { createOrder, orderRef, ordersDeps, transitionOrder } from '../../src/commerce/orders/index.ts';
 import { pricedCart } from '../../src/commerce/orders/test-support.ts';
-import { demoLogins, demoProducts, seedDemoShop } from '../../src/demo/index.ts';
+import { demoLogins, demoProducts, seedDemoQuotesAndSurveys, seedDemoShop } from '../../src/demo/index.ts';
 import { mediaStorage } from '../../src/media/index.ts';
 import type { Db } from '../../src/platform/db/database.ts';
 import { buildTestApp } from '../../src/platform/testing/app.ts';
@@ -61,6 +61,8 @@ const SKIPPED: Record<string, string> = {
   '/identity/:token': 'one-time token from the proof-of-identity mail (test/fraud-holds.test.ts)',
   '/mailing-list/confirm': 'one-time token from the mailing-list confirmation mail',
   '/unsubscribe/:token': 'the unsubscribe link of a marketing mail (test/mailing.test.ts opens it)',
+  '/quote/view': 'the requester’s link from the quote mails (test/browser/journeys/quote.ts opens it)',
+  '/survey': 'the link of a survey invitation (test/browser/journeys/survey.ts opens it)',
   // Steps of the staff sign-in itself, shown only between password and second factor.
   '/staff/2fa': 'between password and second factor (test/browser/accounts.test.ts)',
   '/staff/2fa/enrol': 'first sign-in only (test/browser/accounts.test.ts)',
@@ -181,6 +183,8 @@ testEachDatabase(
       // A campaign draft, so its page is linked from the mailing console.
       await ownerClient.get('/staff/mailing');
       assert.equal((await ownerClient.post('/staff/mailing', { purpose: 'newsletters', subject: 'Spring news', text: 'New routers soon.' })).statusCode, 303);
+      // A quote case and a survey, so their console pages are linked.
+      await seedDemoQuotesAndSurveys(db, app.privacy, { publicUrl: 'http://shop.test', currency: 'USD' });
       const vendorClient = await signedIn(app, '/vendor/login', { email: demoLogins.vendor.email, password: demoLogins.vendor.password });
       // The data-use terms accepted, so the portal's pages open (the terms page is then checked as it shows once accepted).
       const terms = await vendorClient.get('/vendor/terms');

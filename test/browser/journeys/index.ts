@@ -3,10 +3,12 @@
 // suite starts the shop and Chromium once for all of them. Add a journey here: one line each.
 import type { ServedShop } from '../served-shop.ts';
 import { testimonialsJourney } from './testimonials.ts';
+import { quoteJourney } from './quote.ts';
+import { surveyJourney } from './survey.ts';
 
 export interface Journey {
   name: string;
   run(shop: ServedShop): Promise<void>;
 }
 
-export const journeys: Journey[] = [testimonialsJourney];
+export const journeys: Journey[] = [testimonialsJourney, quoteJourney, surveyJourney];

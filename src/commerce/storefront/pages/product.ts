@@ -61,5 +61,6 @@ ${buyBox({
 <h2>About this product</h2>
 <div class="description">${paragraphs(p.description)}</div>
 <p class="meta">${kindNotes[p.kind]}</p>
+${p.kind === 'service' ? html`<p><a href="/quote?product=${encodeURIComponent(p.name)}">Request a quote</a> for a system with this service.</p>` : ''}
 </article>`;
 }
