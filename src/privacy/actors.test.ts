@@ -128,6 +128,7 @@ const PERSON_MINTING_ELSEWHERE: Record<string, string> = {
   'src/rights/complaints/filing.ts': 'a correspondent gives their own data on the public form; their new subject acts as itself',
   'src/mailing/members.ts': 'a mailing-list signup gives its own name and address; the mailed confirmation link authenticates the member',
   'src/mailing/unsubscribe.ts': 'the unsubscribe link of a marketing mail authenticates its recipient, for withdrawing only',
+  'src/support/actors.ts': 'a visitor gives their own data on the support form; the mailed thread link authenticates them',
 };
 
 // Where system actors are minted: the code of the declared job itself (outside the kernel and
@@ -152,6 +153,7 @@ const JOB_MINTING_ELSEWHERE: Record<string, string> = {
   'src/rights/desk/routes.ts': 'rights.link',
   'src/rights/erasure.ts': 'rights.erase',
   'src/rights/new-uses.ts': 'rights.new-use-notices',
+  'src/support/actors.ts': 'support.form, support.inbound, support.sweep',
   'src/vendors/webhooks.ts': 'vendors.webhook',
 };
 
