@@ -9,7 +9,7 @@ import { type Actor, actorTag, CONTACT_PREFERENCE, type ContactChannel, type Pri
 import { FORM_ACTOR, requesterActor } from './actors.ts';
 import type { TicketInput } from './input.ts';
 import { queueReceived, queueReply } from './mail.ts';
-import { type Masked, maskSensitive } from './masking.ts';
+import { maskSensitive } from './masking.ts';
 import { EMAIL, messageRef, NAME, orderRef, PHONE, SUPPORT_PURPOSE, TEXT, ticketRef } from './refs.ts';
 import type { MessageChannel } from './tables.ts';
 import { insertMessage, insertTicket, type Ticket, ticketByReference, updateTicket } from './tickets.ts';
@@ -63,11 +63,7 @@ export interface Opened {
  * else as a new correspondent (even with a customer's address: the form proves nobody's identity).
  * How they want the answer is their preferred contact channel (P004-14), the kernel's item.
  */
-export async function openTicket(
-  deps: SupportDeps,
-  db: Db,
-  input: { ticket: TicketInput; signedIn: { subject: string; actor: Actor } | null; acknowledge: boolean },
-): Promise<Opened> {
+export async function openTicket(deps: SupportDeps, db: Db, input: { ticket: TicketInput; signedIn: { subject: string; actor: Actor } | null; acknowledge: boolean }): Promise<Opened> {
   const now = deps.now();
   const subject = input.signedIn?.subject ?? (await deps.kernel.createSubject(db, { kind: 'correspondent', actor: FORM_ACTOR, purpose: SUPPORT_PURPOSE }));
   const person = input.signedIn?.actor ?? requesterActor(subject);

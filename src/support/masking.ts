@@ -54,7 +54,16 @@ function maskRun(run: string): { text: string; n: number } {
     for (let j = i; j < groups.length; j++) {
       count += groups[j]!.digits.length;
       if (count > 19) break;
-      if (count >= 13 && isCard(groups.slice(i, j + 1).map((g) => g.digits).join(''))) found = j;
+      if (
+        count >= 13 &&
+        isCard(
+          groups
+            .slice(i, j + 1)
+            .map((g) => g.digits)
+            .join(''),
+        )
+      )
+        found = j;
     }
     if (found >= 0) {
       const span = groups.slice(i, found + 1);

@@ -157,12 +157,16 @@ export async function supportRoutes(app: FastifyInstance): Promise<void> {
     }
   };
 
-  app.post<{ Params: { reference: string } }>('/account/support/:reference', { ...formRoute(messageBody), schema: { hide: true, body: messageBody, params: referenceParams } }, async (request, reply) => {
-    const session = await accounts.customerPage(request, reply);
-    if (!session) return reply;
-    const ticket = await ownTicket(session, request.params.reference);
-    return post(request, reply, ticket, session.actor, 'account', `/account/support/${ticket.reference}`, 'account');
-  });
+  app.post<{ Params: { reference: string } }>(
+    '/account/support/:reference',
+    { ...formRoute(messageBody), schema: { hide: true, body: messageBody, params: referenceParams } },
+    async (request, reply) => {
+      const session = await accounts.customerPage(request, reply);
+      if (!session) return reply;
+      const ticket = await ownTicket(session, request.params.reference);
+      return post(request, reply, ticket, session.actor, 'account', `/account/support/${ticket.reference}`, 'account');
+    },
+  );
 
   // ---- A visitor's thread, through the link of the latest mail (its digest is on the ticket).
   const linked = async (token: string): Promise<Ticket> => {

@@ -52,14 +52,7 @@ export async function messagesOf(db: Db, ticketIds: readonly string[]): Promise<
 
 /** Staff's list: tickets waiting for an answer first (oldest message first), then answered ones; and the latest closed. */
 export async function listTickets(db: Db, limit = 200): Promise<{ active: Ticket[]; closed: Ticket[] }> {
-  const active = await supportDb(db)
-    .selectFrom('support_tickets')
-    .selectAll()
-    .where('status', '!=', 'closed')
-    .orderBy(sql`status = 'open'`, 'desc')
-    .orderBy('last_message_at')
-    .limit(limit)
-    .execute();
+  const active = await supportDb(db).selectFrom('support_tickets').selectAll().where('status', '!=', 'closed').orderBy(sql`status = 'open'`, 'desc').orderBy('last_message_at').limit(limit).execute();
   const closed = await supportDb(db).selectFrom('support_tickets').selectAll().where('status', '=', 'closed').orderBy('closed_at', 'desc').limit(50).execute();
   return { active, closed };
 }
@@ -73,8 +66,8 @@ export async function updateTicket(db: Db, id: string, change: Partial<Pick<Tick
 }
 
 /** Tickets whose newest message is older than `before` (their correspondence is past its retention). */
-export async function expiredTickets(db: Db, before: Date, limit: number): Promise<Pick<Ticket, 'id' | 'subject_id'>[]> {
-  return supportDb(db).selectFrom('support_tickets').select(['id', 'subject_id']).where('last_message_at', '<', before).orderBy('last_message_at').limit(limit).execute();
+export async function expiredTickets(db: Db, before: Date, limit: number): Promise<Pick<Ticket, 'id' | 'subject_id' | 'opened_by'>[]> {
+  return supportDb(db).selectFrom('support_tickets').select(['id', 'subject_id', 'opened_by']).where('last_message_at', '<', before).orderBy('last_message_at').limit(limit).execute();
 }
 
 export async function deleteTickets(db: Db, ids: readonly string[]): Promise<void> {
