@@ -48,7 +48,7 @@ ${ticketsTable('The latest closed requests', o.closed, o.subjects)}
 
 function contactFacts(c: Contact, t: Ticket, orderNumber: string | null): SafeHtml {
   const preferred = c.preferred ?? 'email';
-  return html`<dl class="complaint-facts">
+  return html`<dl class="complaint-facts support-facts">
 <dt>Answer</dt><dd><strong class="support-preferred">${channelLabels[preferred]}</strong>${c.preferred ? ' (their preferred contact channel)' : ' (no preference chosen)'}</dd>
 <dt>Name</dt><dd>${c.name ?? 'No longer held'}</dd>
 <dt>Email</dt><dd>${c.email ?? 'No longer held'}</dd>
