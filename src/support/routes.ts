@@ -16,6 +16,7 @@ import { sendPage } from '../web/page.ts';
 import { INBOUND_ACTOR, requesterActor } from './actors.ts';
 import { type Found, openTicket, requesterMessage, type SupportDeps } from './commands.ts';
 import { consoleRoutes } from './console-routes.ts';
+import { seedDemoTickets } from './demo.ts';
 import { message, messageFromInput, ticketFromInput } from './input.ts';
 import { maskWarning } from './masking.ts';
 import { inboxPage, requesterThreadPage, supportFormPage, ticketOpenedPage } from './pages.ts';
@@ -73,6 +74,10 @@ export async function supportRoutes(app: FastifyInstance): Promise<void> {
   const deps: SupportDeps = { kernel: app.privacy, publicUrl: app.config.publicUrl, now: () => new Date() };
   const keptDays = retentionDays(app.privacy.map, TEXT, SUPPORT_PURPOSE).days;
   registerFlashes(app, sentNotices);
+  if (app.config.demoData) {
+    const made = await seedDemoTickets(deps, app.db);
+    if (made) app.log.info({ tickets: made }, 'demo support tickets made');
+  }
 
   const signedIn = async (request: FastifyRequest) => {
     const session = await accounts.session(request);

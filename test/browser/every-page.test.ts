@@ -61,6 +61,8 @@ const SKIPPED: Record<string, string> = {
   '/identity/:token': 'one-time token from the proof-of-identity mail (test/fraud-holds.test.ts)',
   '/mailing-list/confirm': 'one-time token from the mailing-list confirmation mail',
   '/unsubscribe/:token': 'the unsubscribe link of a marketing mail (test/mailing.test.ts opens it)',
+  '/support/t/:token': 'a visitor’s thread link from a support mail (test/browser/journeys/support.ts opens it)',
+  '/account/support/:reference': 'needs a support ticket of the customer (test/support.test.ts opens it)',
   // Steps of the staff sign-in itself, shown only between password and second factor.
   '/staff/2fa': 'between password and second factor (test/browser/accounts.test.ts)',
   '/staff/2fa/enrol': 'first sign-in only (test/browser/accounts.test.ts)',
