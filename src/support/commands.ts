@@ -47,8 +47,8 @@ export async function appendMessage(
   const now = deps.now();
   await deps.kernel.write(db, { subject: ticket.subject_id, actor: m.actor, purpose: SUPPORT_PURPOSE, ref: messageRef(ticket.id, n), values: { [TEXT]: masked.text } });
   await insertMessage(db, { ticket_id: ticket.id, n, author: m.author, channel: m.channel, actor_ref: actorTag(m.actor), at: now, masked: found.cards + found.ssns > 0 });
-  const status = ticket.status === 'closed' && m.author === 'staff' ? 'closed' : m.author === 'staff' ? 'answered' : 'open';
-  const change = { messages: n, last_message_at: now, status, closed_at: status === 'closed' ? ticket.closed_at : null } as const;
+  // Staff's message answers the ticket; the requester's (re)opens it, a closed one included.
+  const change = { messages: n, last_message_at: now, status: m.author === 'staff' ? 'answered' : 'open', closed_at: null } as const;
   await updateTicket(db, ticket.id, change);
   return { n, found, ticket: { ...ticket, ...change } };
 }
@@ -69,8 +69,9 @@ export async function openTicket(deps: SupportDeps, db: Db, input: { ticket: Tic
   const person = input.signedIn?.actor ?? requesterActor(subject);
   const t = input.ticket;
   const opener = input.signedIn ? 'customer' : 'correspondent';
-  const { link, hash } = threadLink(deps, { reference: '', opened_by: opener });
-  let ticket = await insertTicket(db, { subject_id: subject, opened_by: opener, opened_at: now, last_message_at: now, order_given: t.orderNumber !== '', link_hash: hash });
+  let ticket = await insertTicket(db, { subject_id: subject, opened_by: opener, opened_at: now, last_message_at: now, order_given: t.orderNumber !== '', link_hash: null });
+  const { link, hash } = threadLink(deps, ticket);
+  if (hash) await updateTicket(db, ticket.id, { link_hash: hash });
   const subjectLine = maskSensitive(t.subject);
   const contact: Record<string, string> = { [NAME]: t.name, [EMAIL]: t.email, [TEXT]: subjectLine.text };
   if (t.phone) contact[PHONE] = t.phone;
@@ -79,10 +80,7 @@ export async function openTicket(deps: SupportDeps, db: Db, input: { ticket: Tic
   await setPreferredChannel(deps.kernel, db, subject, person, t.replyBy);
   const first = await appendMessage(deps, db, ticket, { author: 'requester', channel: 'form', actor: person, text: t.message, found: subjectLine });
   ticket = first.ticket;
-  if (input.acknowledge) {
-    const url = opener === 'customer' ? `${deps.publicUrl}/account/support/${ticket.reference}` : link;
-    await queueReceived(deps.kernel, db, { id: ticket.id, subject, reference: ticket.reference, link: url });
-  }
+  if (input.acknowledge) await queueReceived(deps.kernel, db, { id: ticket.id, subject, reference: ticket.reference, link });
   return { ticket, found: first.found };
 }
 
