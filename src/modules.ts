@@ -21,6 +21,7 @@ import { imageUsesOf, mediaModule } from './media/index.ts';
 import { collectListeners, type Module, type Wiring } from './platform/module.ts';
 import { privacyModule, holdersOf } from './privacy/index.ts';
 import { makeRightsModule } from './rights/index.ts';
+import { supportModule } from './support/index.ts';
 import { vendorsModule } from './vendors/index.ts';
 import { testimonialsModule } from './testimonials/index.ts';
 import { quotesModule } from './quotes/index.ts';
@@ -52,6 +53,7 @@ export function shopModules(extra: readonly Module[] = []): Module[] {
     testimonialsModule,
     quotesModule,
     surveysModule,
+    supportModule,
     ...extra,
     // Rights comes last: it reaches every module's personal data through the holders they declare.
     makeRightsModule({ holders: () => holdersOf(all) }),

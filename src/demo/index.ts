@@ -5,6 +5,7 @@ export { seedDemoShop } from './seed.ts';
 export { DEMO_KEYS_PER_VARIANT, seedDemoLicenceKeys } from './licence-keys.ts';
 export { seedDemoDownloads } from './downloads.ts';
 export { seedDemoQuotesAndSurveys } from './quotes-surveys.ts';
+export { type DemoTicket, demoSupportTickets } from './support.ts';
 
 // Used only by tests outside the module (the whole-app tests, other modules' tests).
 export { addHtmlSpecialProduct } from './html-special.ts';

@@ -131,6 +131,7 @@ const PERSON_MINTING_ELSEWHERE: Record<string, string> = {
   'src/demo/testimonials.ts': 'a demo shop’s made-up quoted customers give their own consent, as the form does; no real person',
   'src/quotes/requests.ts': 'a quote requester gives their own details on the public form; the mailed link of their case authenticates them (view, remove)',
   'src/surveys/answers.ts': 'the mailed link of a survey invitation authenticates its respondent, for answering (and agreeing to share) only',
+  'src/support/actors.ts': 'a visitor gives their own data on the support form; the mailed thread link authenticates them',
 };
 
 // Where system actors are minted: the code of the declared job itself (outside the kernel and
@@ -160,6 +161,7 @@ const JOB_MINTING_ELSEWHERE: Record<string, string> = {
   'src/rights/desk/routes.ts': 'rights.link',
   'src/rights/erasure.ts': 'rights.erase',
   'src/rights/new-uses.ts': 'rights.new-use-notices',
+  'src/support/actors.ts': 'support.form, support.inbound, support.sweep',
   'src/vendors/webhooks.ts': 'vendors.webhook',
   'src/testimonials/entries.ts': 'testimonials.publish',
   'src/testimonials/takedown.ts': 'testimonials.takedown',

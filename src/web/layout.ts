@@ -137,7 +137,7 @@ ${o.body}
 </main>
 <footer class="site-footer">
   <p>${o.shopName} runs on Custodian. This site loads nothing from other websites and uses no trackers.</p>
-  <nav aria-label="Footer"><a href="/terms">Terms</a> <a href="/shipping">Shipping</a> <a href="/returns">Returns</a> <a href="/contact">Contact</a> <a href="/privacy">Privacy</a> <a href="/mailing-list">Mailing list</a> <a href="/quote">Request a quote</a> <a href="/vendor">Vendor portal</a> <a href="/staff">Staff</a></nav>
+  <nav aria-label="Footer"><a href="/terms">Terms</a> <a href="/shipping">Shipping</a> <a href="/returns">Returns</a> <a href="/contact">Contact</a> <a href="/support">Support</a> <a href="/privacy">Privacy</a> <a href="/mailing-list">Mailing list</a> <a href="/quote">Request a quote</a> <a href="/vendor">Vendor portal</a> <a href="/staff">Staff</a></nav>
 </footer>
 </body>
 </html>`;

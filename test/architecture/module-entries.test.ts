@@ -33,6 +33,7 @@ export const MODULES = [
   'src/testimonials',
   'src/quotes',
   'src/surveys',
+  'src/support',
   'src/rights',
   'src/sandbox-processor',
   'src/demo',

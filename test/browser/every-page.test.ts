@@ -63,6 +63,8 @@ const SKIPPED: Record<string, string> = {
   '/unsubscribe/:token': 'the unsubscribe link of a marketing mail (test/mailing.test.ts opens it)',
   '/quote/view': 'the requester’s link from the quote mails (test/browser/journeys/quote.ts opens it)',
   '/survey': 'the link of a survey invitation (test/browser/journeys/survey.ts opens it)',
+  '/support/t/:token': 'a visitor’s thread link from a support mail (test/browser/journeys/support.ts opens it)',
+  '/account/support/:reference': 'needs a support ticket of the customer (test/support.test.ts opens it)',
   // Steps of the staff sign-in itself, shown only between password and second factor.
   '/staff/2fa': 'between password and second factor (test/browser/accounts.test.ts)',
   '/staff/2fa/enrol': 'first sign-in only (test/browser/accounts.test.ts)',

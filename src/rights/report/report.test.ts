@@ -47,7 +47,7 @@ testEachDatabase(
       const n = catalogue.promises.filter((p) => p.status === status).length;
       assert.ok(before.body.includes(`<li><span class="status status-${status.replace(' ', '-')}">${status}</span> ${n}</li>`), `the summary counts ${n} ${status}`);
     }
-    assert.match(row(before.body, 'P000-06'), /Roadmap step 7: Analytics, cookies, TLS, backups, retention, self-check/);
+    assert.match(row(before.body, 'P000-13'), /Roadmap step 7: Analytics, cookies, TLS, backups, retention, self-check/);
     assert.ok(row(before.body, 'P000-02').includes('reads refused outside their purpose: 0'));
     assert.ok(row(before.body, 'P000-12').includes('erasures completed: 0'));
     assert.ok(row(before.body, 'P000-12').includes('deletion requests: none, 0 overdue'));

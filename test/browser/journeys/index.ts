@@ -5,10 +5,11 @@ import type { ServedShop } from '../served-shop.ts';
 import { testimonialsJourney } from './testimonials.ts';
 import { quoteJourney } from './quote.ts';
 import { surveyJourney } from './survey.ts';
+import { supportJourney } from './support.ts';
 
 export interface Journey {
   name: string;
   run(shop: ServedShop): Promise<void>;
 }
 
-export const journeys: Journey[] = [testimonialsJourney, quoteJourney, surveyJourney];
+export const journeys: Journey[] = [testimonialsJourney, quoteJourney, surveyJourney, supportJourney];
