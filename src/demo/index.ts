@@ -8,3 +8,4 @@ export { seedDemoDownloads } from './downloads.ts';
 // Used only by tests outside the module (the whole-app tests, other modules' tests).
 export { addHtmlSpecialProduct } from './html-special.ts';
 export { demoProducts, htmlSpecialProductName } from './shop-data.ts';
+export { seedDemoServiceRegistration } from './services.ts';

@@ -15,6 +15,7 @@ const staffLinks: readonly (NavLink & { roles?: readonly string[] })[] = [
   { href: '/staff/requests', label: 'Requests', roles: ['dpo', 'support'] },
   { href: '/staff/consents', label: 'Consents', roles: ['owner', 'support', 'dpo'] },
   { href: '/staff/mailing', label: 'Mailing', roles: ['owner', 'marketing', 'support'] },
+  { href: '/staff/services', label: 'Services', roles: ['owner', 'support'] },
   { href: '/staff/credit', label: 'Credit checks', roles: ['owner', 'accountant'] },
   { href: '/staff/disclosures', label: 'Legal disclosures', roles: ['owner', 'dpo'] },
   { href: '/staff/risk-rules', label: 'Risk rules', roles: ['owner'] },
@@ -49,6 +50,7 @@ const accountLinks: readonly NavLink[] = [
   { href: '/account/orders', label: 'Orders' },
   { href: '/account/baskets', label: 'Baskets' },
   { href: '/account/lists', label: 'Gift lists' },
+  { href: '/account/services', label: 'Services' },
   { href: '/account/privacy', label: 'Privacy centre' },
   { href: '/', label: 'Back to the shop' },
 ];
