@@ -35,7 +35,6 @@ export async function sendReports(kernel: PrivacyKernel, db: Db, publicUrl: stri
       .innerJoin('services_registrations as r', 'r.id', 'c.registration_id')
       .select(['c.id', 'c.contact_subject', 'c.registration_id', 'r.equipment_model', 'r.equipment_serial'])
       .where('c.contact_subject', 'is not', null)
-      .where('c.added_at', '<', to)
       .where('c.id', '>', after)
       .orderBy('c.id')
       .limit(BATCH)
