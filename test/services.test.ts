@@ -14,7 +14,7 @@ import { collectJobs, enqueue, type Worker } from '../src/platform/jobs/index.ts
 import { testWorker, waitFor } from '../src/platform/jobs/testing/support.ts';
 import { buildTestApp } from '../src/platform/testing/app.ts';
 import { testEachDatabase } from '../src/platform/testing/databases.ts';
-import { holdersOf } from '../src/privacy/index.ts';
+import { holdersOf, isPrivacyRefusal, selfActor, systemActor } from '../src/privacy/index.ts';
 import { subjectStatus, testActor } from '../src/privacy/testing.ts';
 import { buildExport, type RightsDeps } from '../src/rights/index.ts';
 
@@ -22,6 +22,7 @@ const supportStaff = { name: 'Sunniva Helpdesk', email: 'sunniva.helpdesk@shop.e
 const engineer = { name: 'Ingrid Voltmeter', email: 'ingrid.voltmeter@example.net', phone: '+1 973 555 0142' };
 const second = { name: 'Bartholomew Ohm', email: 'bart.ohm@example.net' };
 const site = { site: 'North substation battery room', address: '10 Astro Place, Rockaway NJ 07866' };
+const contacts = systemActor('services.contacts');
 const decoded = (s: string) =>
   s
     .replace(/&#39;/g, "'")
@@ -103,10 +104,16 @@ testEachDatabase('services: registration, contacts, the device API, alerts, repo
       (await sql`select r.*, d.*, c.* from services_registrations r join services_devices d on d.registration_id = r.id join services_contacts c on c.registration_id = r.id`.execute(db)).rows,
     );
     for (const text of [site.site, site.address, engineer.name, engineer.email, engineer.phone, state.key]) assert.ok(!dump.includes(text), `no plain ${text} in the services tables`);
-    const item = (await sql<{ purpose: string }>`select purpose from privacy_items where subject_id = ${row.customer_subject}::uuid and category = 'user.location.precise'`.execute(db)).rows;
+    const siteItem = await app.privacy.read(db, {
+      subject: row.customer_subject,
+      actor: selfActor(row.customer_subject),
+      purpose: 'software-registration',
+      categories: ['user.location.precise'],
+      ref: `services:${row.id}`,
+    });
     assert.deepEqual(
-      item.map((i) => i.purpose),
-      ['software-registration'],
+      siteItem.items.map((i) => [i.purpose, i.value]),
+      [['software-registration', site]],
     );
 
     const page = await me.get(`/account/services/${row.id}`);
@@ -129,10 +136,11 @@ testEachDatabase('services: registration, contacts, the device API, alerts, repo
     const contact = (await sql<{ contact_subject: string }>`select contact_subject from services_contacts`.execute(db)).rows[0]!;
     state.contactSubject = contact.contact_subject;
     assert.notEqual(contact.contact_subject, state.customerSubject);
-    const kind = (await sql<{ kind: string }>`select kind from privacy_subjects where id = ${contact.contact_subject}::uuid`.execute(db)).rows[0]!.kind;
-    assert.equal(kind, 'service-contact');
-    const purposes = (await sql<{ purpose: string }>`select distinct purpose from privacy_items where subject_id = ${contact.contact_subject}::uuid`.execute(db)).rows.map((r) => r.purpose);
-    assert.deepEqual(purposes, ['monitoring']);
+    // Their own data, under the monitoring purpose, which covers service contacts and nobody else.
+    const contactData = await app.privacy.read(db, { subject: contact.contact_subject, actor: contacts, purpose: 'monitoring' });
+    assert.deepEqual(contactData.values, { 'user.name': engineer.name, 'user.contact.email': engineer.email, 'user.contact.phone_number': engineer.phone });
+    assert.deepEqual([...new Set(contactData.items.map((i) => i.purpose))], ['monitoring']);
+    await assert.rejects(app.privacy.read(db, { subject: state.customerSubject, actor: contacts, purpose: 'monitoring' }), isPrivacyRefusal);
     const added = await mailTo(sink, engineer.email, /you are a contact of a monitoring service/);
     assert.match(added.text, new RegExp(`Hello ${engineer.name},`));
     assert.match(added.text, /added you, at the request of the customer/);

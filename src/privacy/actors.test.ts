@@ -128,6 +128,7 @@ const PERSON_MINTING_ELSEWHERE: Record<string, string> = {
   'src/rights/complaints/filing.ts': 'a correspondent gives their own data on the public form; their new subject acts as itself',
   'src/mailing/members.ts': 'a mailing-list signup gives its own name and address; the mailed confirmation link authenticates the member',
   'src/mailing/unsubscribe.ts': 'the unsubscribe link of a marketing mail authenticates its recipient, for withdrawing only',
+  'src/services/registrations.ts': "the removal link in a service contact's mail authenticates the contact, for leaving (being erased) only",
 };
 
 // Where system actors are minted: the code of the declared job itself (outside the kernel and
@@ -143,6 +144,7 @@ const JOB_MINTING_ELSEWHERE: Record<string, string> = {
   'src/commerce/payments/payments.ts': 'payments',
   'src/comms/recipient.ts': 'comms.send',
   'src/demo/logins.ts': 'demo.logins',
+  'src/demo/services.ts': 'demo.services',
   'src/mailing/campaigns.ts': 'mailing.campaign',
   'src/mailing/members.ts': 'mailing.signup, mailing.sweep',
   'src/mailing/policy-change.ts': 'mailing.policy-change',
@@ -152,6 +154,7 @@ const JOB_MINTING_ELSEWHERE: Record<string, string> = {
   'src/rights/desk/routes.ts': 'rights.link',
   'src/rights/erasure.ts': 'rights.erase',
   'src/rights/new-uses.ts': 'rights.new-use-notices',
+  'src/services/registrations.ts': 'services.contacts',
   'src/vendors/webhooks.ts': 'vendors.webhook',
 };
 
