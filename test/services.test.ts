@@ -23,6 +23,7 @@ const engineer = { name: 'Ingrid Voltmeter', email: 'ingrid.voltmeter@example.ne
 const second = { name: 'Bartholomew Ohm', email: 'bart.ohm@example.net' };
 const site = { site: 'North substation battery room', address: '10 Astro Place, Rockaway NJ 07866' };
 const contacts = systemActor('services.contacts');
+const contactCategories = ['user.name', 'user.contact.email', 'user.contact.phone_number'];
 const decoded = (s: string) =>
   s
     .replace(/&#39;/g, "'")
@@ -137,10 +138,10 @@ testEachDatabase('services: registration, contacts, the device API, alerts, repo
     state.contactSubject = contact.contact_subject;
     assert.notEqual(contact.contact_subject, state.customerSubject);
     // Their own data, under the monitoring purpose, which covers service contacts and nobody else.
-    const contactData = await app.privacy.read(db, { subject: contact.contact_subject, actor: contacts, purpose: 'monitoring' });
+    const contactData = await app.privacy.read(db, { subject: contact.contact_subject, actor: contacts, purpose: 'monitoring', categories: contactCategories });
     assert.deepEqual(contactData.values, { 'user.name': engineer.name, 'user.contact.email': engineer.email, 'user.contact.phone_number': engineer.phone });
     assert.deepEqual([...new Set(contactData.items.map((i) => i.purpose))], ['monitoring']);
-    await assert.rejects(app.privacy.read(db, { subject: state.customerSubject, actor: contacts, purpose: 'monitoring' }), isPrivacyRefusal);
+    await assert.rejects(app.privacy.read(db, { subject: state.customerSubject, actor: contacts, purpose: 'monitoring', categories: contactCategories }), isPrivacyRefusal);
     const added = await mailTo(sink, engineer.email, /you are a contact of a monitoring service/);
     assert.match(added.text, new RegExp(`Hello ${engineer.name},`));
     assert.match(added.text, /added you, at the request of the customer/);
