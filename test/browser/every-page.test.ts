@@ -61,6 +61,7 @@ const SKIPPED: Record<string, string> = {
   '/identity/:token': 'one-time token from the proof-of-identity mail (test/fraud-holds.test.ts)',
   '/mailing-list/confirm': 'one-time token from the mailing-list confirmation mail',
   '/unsubscribe/:token': 'the unsubscribe link of a marketing mail (test/mailing.test.ts opens it)',
+  '/services/leave/:token': 'the removal link in a mail to a service contact (test/services.test.ts opens it)',
   // Steps of the staff sign-in itself, shown only between password and second factor.
   '/staff/2fa': 'between password and second factor (test/browser/accounts.test.ts)',
   '/staff/2fa/enrol': 'first sign-in only (test/browser/accounts.test.ts)',
@@ -155,6 +156,11 @@ testEachDatabase(
       assert.equal((await customer.post('/account/baskets', { name: 'Office kit' })).statusCode, 303);
       await customer.get('/account/lists');
       await customer.post('/account/lists', { name: 'Wish list' });
+      // A registered monitoring service, so its page and the console's are linked.
+      const serviceForm = await customer.get('/account/services/new');
+      const service = /<option value="([0-9a-f-]{36})">/.exec(serviceForm.body)?.[1] ?? '';
+      const registered = await customer.post('/account/services/new', { product: service, site: 'North plant', address: '1 Main Street', model: 'BMS-48', serial: 'SN-1', sensors: '8' });
+      assert.equal(registered.statusCode, 201, `the service is registered: ${registered.body.slice(0, 300)}`);
       // A complaint and a request for the privacy desk.
       const plaintiff = new FormClient(app);
       await plaintiff.get('/privacy/complaint');
