@@ -279,7 +279,7 @@ testEachDatabase('services: registration, contacts, the device API, alerts, repo
     assert.equal(personal?.purpose, 'software-registration');
   });
 
-  await t.test("a contact's own export has their part and nothing of the customer's", async () => {
+  await t.test("a contact's own export has their part and nothing of the customer's, and the customer's copy has nothing of theirs", async () => {
     await me.get(`/account/services/${state.registration}`);
     assert.equal((await me.post(`/account/services/${state.registration}/contacts`, { name: engineer.name, email: engineer.email, phone: '' })).statusCode, 303);
     const subject = (await sql<{ contact_subject: string }>`select contact_subject from services_contacts where contact_subject is not null`.execute(db)).rows[0]!.contact_subject;
@@ -289,6 +289,8 @@ testEachDatabase('services: registration, contacts, the device API, alerts, repo
     assert.ok(doc.sections.some((s) => s.id === 'service-contact'));
     assert.ok(text.includes(engineer.email));
     for (const other of [site.address, 'SN-2024-0042', customer.email]) assert.ok(!text.includes(other), `no ${other}`);
+    const customers = (await me.get('/account/privacy/export.json')).body;
+    assert.ok(customers.includes('SN-2024-0042') && !customers.includes(engineer.email) && !customers.includes(engineer.name), "the contact's details are not in the customer's copy");
   });
 
   await t.test('[P004-08] deleting the customer removes registrations, devices and events and erases every contact', async () => {
