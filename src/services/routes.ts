@@ -2,7 +2,7 @@
 // timeline), the device API, the contact's removal link (no sign-in), and the staff console's view
 // of registrations (support, owner). One transaction per command.
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
-import { AppError } from '../platform/errors.ts';
+import { AppError, checkFields } from '../platform/errors.ts';
 import type { StaffRole } from '../privacy/index.ts';
 import { emptyBody, formRoute, handleForm, textForm, textOf } from '../web/form-handling.ts';
 import type { FormState } from '../web/form.ts';
@@ -30,7 +30,6 @@ import {
   serviceProducts,
   siteOf,
 } from './registrations.ts';
-import { checkFields } from '../platform/errors.ts';
 import { servicesDb } from './tables.ts';
 
 const STAFF_ROLES: readonly StaffRole[] = ['owner', 'support'];
