@@ -26,6 +26,7 @@ import { vendorsModule } from './vendors/index.ts';
 import { testimonialsModule } from './testimonials/index.ts';
 import { quotesModule } from './quotes/index.ts';
 import { surveysModule } from './surveys/index.ts';
+import { servicesModule } from './services/index.ts';
 
 /** The shop's modules; `extra` (a test's own, e.g. one declaring a test mail template) come before rights. */
 export function shopModules(extra: readonly Module[] = []): Module[] {
@@ -54,6 +55,7 @@ export function shopModules(extra: readonly Module[] = []): Module[] {
     quotesModule,
     surveysModule,
     supportModule,
+    servicesModule,
     ...extra,
     // Rights comes last: it reaches every module's personal data through the holders they declare.
     makeRightsModule({ holders: () => holdersOf(all) }),

@@ -11,7 +11,7 @@ import { resolveStaffToken } from './platform/staff-token.ts';
 import { collectJobs, Worker } from './platform/jobs/index.ts';
 import { buildApp } from './web/app.ts';
 import { modules as shopModules, wiringOf } from './modules.ts';
-import { seedDemoDownloads, seedDemoLicenceKeys, seedDemoQuotesAndSurveys, seedDemoShop, seedDemoTestimonials } from './demo/index.ts';
+import { seedDemoDownloads, seedDemoLicenceKeys, seedDemoQuotesAndSurveys, seedDemoServiceRegistration, seedDemoShop, seedDemoTestimonials } from './demo/index.ts';
 import { mediaStorage } from './media/index.ts';
 import { needsBundledSandbox, startBundledSandbox } from './sandbox-processor/index.ts';
 
@@ -64,6 +64,7 @@ export async function startShop(config: Config, logger: Logger, options: StartOp
   if (seeded) logger.info({ files: await seedDemoDownloads(database.db, app.privacy, { dataDir: config.dataDir, maxBytes: config.downloads.maxBytes }) }, 'demo downloadable files loaded');
   if (seeded) logger.info({ entries: await seedDemoTestimonials(app.privacy, database.db, { media: mediaStorage(config) }) }, 'demo testimonials and customer list loaded');
   if (seeded) logger.info(await seedDemoQuotesAndSurveys(database.db, app.privacy, { publicUrl: config.publicUrl, currency: config.currency }), 'demo quote case and survey loaded');
+  if (seeded && (await seedDemoServiceRegistration(app.privacy, database.db, config.publicUrl))) logger.info('demo monitoring registration loaded');
   const address = await app.listen({ host: config.host, port: config.port });
   const port = new URL(address).port;
   const url = config.port === 0 ? `http://localhost:${port}` : config.publicUrl;

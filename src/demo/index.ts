@@ -11,3 +11,4 @@ export { type DemoTicket, demoSupportTickets } from './support.ts';
 export { addHtmlSpecialProduct } from './html-special.ts';
 export { demoProducts, htmlSpecialProductName } from './shop-data.ts';
 export { seedDemoTestimonials } from './testimonials.ts';
+export { seedDemoServiceRegistration } from './services.ts';

@@ -132,6 +132,7 @@ const PERSON_MINTING_ELSEWHERE: Record<string, string> = {
   'src/quotes/requests.ts': 'a quote requester gives their own details on the public form; the mailed link of their case authenticates them (view, remove)',
   'src/surveys/answers.ts': 'the mailed link of a survey invitation authenticates its respondent, for answering (and agreeing to share) only',
   'src/support/actors.ts': 'a visitor gives their own data on the support form; the mailed thread link authenticates them',
+  'src/services/registrations.ts': "the removal link in a service contact's mail authenticates the contact, for leaving (being erased) only",
 };
 
 // Where system actors are minted: the code of the declared job itself (outside the kernel and
@@ -148,6 +149,7 @@ const JOB_MINTING_ELSEWHERE: Record<string, string> = {
   'src/comms/recipient.ts': 'comms.send',
   'src/demo/logins.ts': 'demo.logins',
   'src/demo/testimonials.ts': 'demo.testimonials',
+  'src/demo/services.ts': 'demo.services',
   'src/mailing/campaigns.ts': 'mailing.campaign',
   'src/mailing/members.ts': 'mailing.signup, mailing.sweep',
   'src/mailing/policy-change.ts': 'mailing.policy-change',
@@ -162,6 +164,7 @@ const JOB_MINTING_ELSEWHERE: Record<string, string> = {
   'src/rights/erasure.ts': 'rights.erase',
   'src/rights/new-uses.ts': 'rights.new-use-notices',
   'src/support/actors.ts': 'support.form, support.inbound, support.sweep',
+  'src/services/registrations.ts': 'services.contacts',
   'src/vendors/webhooks.ts': 'vendors.webhook',
   'src/testimonials/entries.ts': 'testimonials.publish',
   'src/testimonials/takedown.ts': 'testimonials.takedown',

@@ -19,6 +19,7 @@ const staffLinks: readonly (NavLink & { roles?: readonly string[] })[] = [
   { href: '/staff/quotes', label: 'Quotes', roles: ['owner', 'support'] },
   { href: '/staff/surveys', label: 'Surveys', roles: ['owner', 'marketing'] },
   { href: '/staff/support', label: 'Support', roles: ['owner', 'support'] },
+  { href: '/staff/services', label: 'Services', roles: ['owner', 'support'] },
   { href: '/staff/credit', label: 'Credit checks', roles: ['owner', 'accountant'] },
   { href: '/staff/disclosures', label: 'Legal disclosures', roles: ['owner', 'dpo'] },
   { href: '/staff/risk-rules', label: 'Risk rules', roles: ['owner'] },
@@ -55,6 +56,7 @@ const accountLinks: readonly NavLink[] = [
   { href: '/account/lists', label: 'Gift lists' },
   { href: '/account/testimonials', label: 'Testimonials' },
   { href: '/account/support', label: 'Support' },
+  { href: '/account/services', label: 'Services' },
   { href: '/account/privacy', label: 'Privacy centre' },
   { href: '/', label: 'Back to the shop' },
 ];

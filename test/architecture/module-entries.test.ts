@@ -34,6 +34,7 @@ export const MODULES = [
   'src/quotes',
   'src/surveys',
   'src/support',
+  'src/services',
   'src/rights',
   'src/sandbox-processor',
   'src/demo',

@@ -65,6 +65,7 @@ const SKIPPED: Record<string, string> = {
   '/survey': 'the link of a survey invitation (test/browser/journeys/survey.ts opens it)',
   '/support/t/:token': 'a visitor’s thread link from a support mail (test/browser/journeys/support.ts opens it)',
   '/account/support/:reference': 'needs a support ticket of the customer (test/support.test.ts opens it)',
+  '/services/leave/:token': 'the removal link in a mail to a service contact (test/services.test.ts opens it)',
   // Steps of the staff sign-in itself, shown only between password and second factor.
   '/staff/2fa': 'between password and second factor (test/browser/accounts.test.ts)',
   '/staff/2fa/enrol': 'first sign-in only (test/browser/accounts.test.ts)',
@@ -159,6 +160,11 @@ testEachDatabase(
       assert.equal((await customer.post('/account/baskets', { name: 'Office kit' })).statusCode, 303);
       await customer.get('/account/lists');
       await customer.post('/account/lists', { name: 'Wish list' });
+      // A registered monitoring service, so its page and the console's are linked.
+      const serviceForm = await customer.get('/account/services/new');
+      const service = /<option value="([0-9a-f-]{36})">/.exec(serviceForm.body)?.[1] ?? '';
+      const registered = await customer.post('/account/services/new', { product: service, site: 'North plant', address: '1 Main Street', model: 'BMS-48', serial: 'SN-1', sensors: '8' });
+      assert.equal(registered.statusCode, 201, `the service is registered: ${registered.body.slice(0, 300)}`);
       // A complaint and a request for the privacy desk.
       const plaintiff = new FormClient(app);
       await plaintiff.get('/privacy/complaint');

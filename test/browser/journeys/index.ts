@@ -6,10 +6,11 @@ import { testimonialsJourney } from './testimonials.ts';
 import { quoteJourney } from './quote.ts';
 import { surveyJourney } from './survey.ts';
 import { supportJourney } from './support.ts';
+import { serviceRegistration } from './service-registration.ts';
 
 export interface Journey {
   name: string;
   run(shop: ServedShop): Promise<void>;
 }
 
-export const journeys: Journey[] = [testimonialsJourney, quoteJourney, surveyJourney, supportJourney];
+export const journeys: Journey[] = [testimonialsJourney, quoteJourney, surveyJourney, supportJourney, serviceRegistration];
