@@ -81,7 +81,7 @@ export async function priceLines(db: Db, lines: readonly CartLine[], options: Pr
       productId: row.product_id,
       vendorId: row.vendor_id,
       sku: row.sku,
-      name: row.variant_name === 'Standard' ? row.product_name : `${row.product_name} (${row.variant_name})`,
+      name: `${row.variant_name === 'Standard' ? row.product_name : `${row.product_name} (${row.variant_name})`}${row.billing_period ? `, per ${row.billing_period}` : ''}`,
       productName: row.product_name,
       productSlug: row.product_slug,
       variantName: row.variant_name,
