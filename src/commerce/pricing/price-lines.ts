@@ -29,6 +29,8 @@ export interface PricedLine {
   totalMinor: number;
   /** Units on hand now (null: not tracked); shown, never relied on (reserveStock decides). */
   stock: number | null;
+  /** A plan's billing period (the name says "per month"); absent: bought once. */
+  billingPeriod?: 'month' | 'year';
 }
 
 export interface PricedCart {
@@ -90,6 +92,7 @@ export async function priceLines(db: Db, lines: readonly CartLine[], options: Pr
       unitMinor: row.price_minor,
       totalMinor: row.price_minor * line.quantity,
       stock: row.stock,
+      ...(row.billing_period ? { billingPeriod: row.billing_period } : {}),
     };
   });
 
