@@ -21,6 +21,7 @@ import { imageUsesOf, mediaModule } from './media/index.ts';
 import { collectListeners, type Module, type Wiring } from './platform/module.ts';
 import { privacyModule, holdersOf } from './privacy/index.ts';
 import { makeRightsModule } from './rights/index.ts';
+import { subscriptionsModule } from './subscriptions/index.ts';
 import { vendorsModule } from './vendors/index.ts';
 
 /** The shop's modules; `extra` (a test's own, e.g. one declaring a test mail template) come before rights. */
@@ -46,6 +47,7 @@ export function shopModules(extra: readonly Module[] = []): Module[] {
     vendorsModule,
     deliveryModule,
     mailingModule,
+    subscriptionsModule,
     ...extra,
     // Rights comes last: it reaches every module's personal data through the holders they declare.
     makeRightsModule({ holders: () => holdersOf(all) }),

@@ -15,6 +15,7 @@ const staffLinks: readonly (NavLink & { roles?: readonly string[] })[] = [
   { href: '/staff/requests', label: 'Requests', roles: ['dpo', 'support'] },
   { href: '/staff/consents', label: 'Consents', roles: ['owner', 'support', 'dpo'] },
   { href: '/staff/mailing', label: 'Mailing', roles: ['owner', 'marketing', 'support'] },
+  { href: '/staff/subscriptions', label: 'Subscriptions', roles: ['owner', 'support', 'accountant'] },
   { href: '/staff/credit', label: 'Credit checks', roles: ['owner', 'accountant'] },
   { href: '/staff/disclosures', label: 'Legal disclosures', roles: ['owner', 'dpo'] },
   { href: '/staff/risk-rules', label: 'Risk rules', roles: ['owner'] },
@@ -47,6 +48,7 @@ const dpoLinks: readonly NavLink[] = [
 const accountLinks: readonly NavLink[] = [
   { href: '/account', label: 'Your account' },
   { href: '/account/orders', label: 'Orders' },
+  { href: '/account/subscriptions', label: 'Subscriptions' },
   { href: '/account/baskets', label: 'Baskets' },
   { href: '/account/lists', label: 'Gift lists' },
   { href: '/account/privacy', label: 'Privacy centre' },

@@ -38,6 +38,10 @@ export interface StartPaymentInput {
   saveForLater?: boolean;
   /** The kernel ref whose name and email are disclosed; default `order:<orderId>` (a subscription's invoice names its order's). */
   ref?: string;
+  /** Purpose and basis of the disclosure: `fulfillment` (default, an order) or `billing` (a subscription's invoice). */
+  purpose?: 'fulfillment' | 'billing';
+  /** The shop's path the processor sends the buyer back to; default /checkout/return/<paymentId>. */
+  returnTo?: string;
 }
 
 export interface StartedPaymentResult {
@@ -119,14 +123,14 @@ export async function startPayment(deps: PaymentsDeps, db: Db, input: StartPayme
     recipient: 'payment-processor',
     recipientRef: processor.id,
     categories: ['user.name', 'user.contact.email'],
-    purpose: 'fulfillment',
-    basis: 'fulfillment',
-    order: input.orderId,
+    purpose: input.purpose ?? 'fulfillment',
+    basis: input.purpose ?? 'fulfillment',
+    ...(input.purpose === 'billing' ? {} : { order: input.orderId }),
     ref: input.ref ?? `order:${input.orderId}`,
     actor: input.actor,
   });
   const text = (v: unknown) => (typeof v === 'string' ? v : '');
-  const returnUrl = `${deps.publicUrl}${returnPath(paymentId)}`;
+  const returnUrl = `${deps.publicUrl}${input.returnTo ?? returnPath(paymentId)}`;
   const started = await processor.start({
     paymentId,
     orderId: input.orderId,
