@@ -6,7 +6,7 @@ import { modules, wiringOf } from '../src/modules.ts';
 
 test("the shop's wiring holds checkout's listeners and every module's mail templates", () => {
   const wiring = wiringOf(modules);
-  assert.equal(wiring.listeners.paymentSettled?.length, 1, 'checkout moves the order of a settled payment');
+  assert.equal(wiring.listeners.paymentSettled?.length, 2, 'checkout moves the order of a settled payment; subscriptions start the plans of a paid order and resume one whose invoice was paid');
   assert.equal(
     wiring.listeners.orderTransition?.length,
     4,
@@ -25,6 +25,9 @@ test("the shop's wiring holds checkout's listeners and every module's mail templ
     'fraud.proof-request',
     'rights.deletion-receipt',
     'rights.complaint-reply',
+    'subscriptions.paid',
+    'subscriptions.failed',
+    'subscriptions.suspended',
   ])
     assert.ok(names.includes(name), name);
   assert.ok(!names.some((n) => n.startsWith('test.')), 'no test template in the shop');

@@ -152,6 +152,7 @@ const JOB_MINTING_ELSEWHERE: Record<string, string> = {
   'src/rights/desk/routes.ts': 'rights.link',
   'src/rights/erasure.ts': 'rights.erase',
   'src/rights/new-uses.ts': 'rights.new-use-notices',
+  'src/subscriptions/subscriptions.ts': 'subscriptions',
   'src/vendors/webhooks.ts': 'vendors.webhook',
 };
 

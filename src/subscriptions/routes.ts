@@ -6,6 +6,7 @@ import { paymentsOfOrder } from '../commerce/payments/index.ts';
 import { notFound } from '../platform/errors.ts';
 import type { StaffRole } from '../privacy/index.ts';
 import { redirectWithFlash, registerFlashes } from '../web/flash.ts';
+import { emptyBody } from '../web/form-handling.ts';
 import { sendPage } from '../web/page.ts';
 import { cancelPage, invoicePage, mySubscriptionPage, mySubscriptionsPage, staffSubscriptionsPage } from './pages.ts';
 import { cancelSubscription, invoicesOf, listSubscriptions, openInvoice, SUBSCRIPTIONS_ACTOR, subscriptionOf, subscriptionsOf } from './subscriptions.ts';
@@ -60,7 +61,7 @@ export const subscriptionsRoutes: FastifyPluginAsync = async (app) => {
     return sendPage(request, reply, cancelPage(s, accounts.formToken(request, reply)));
   });
 
-  app.post<{ Params: { id: string } }>('/account/subscriptions/:id/cancel', { schema: { hide: true, params: idParams } }, async (request, reply) => {
+  app.post<{ Params: { id: string } }>('/account/subscriptions/:id/cancel', { schema: { hide: true, params: idParams, body: emptyBody } }, async (request, reply) => {
     const session = await accounts.customerPage(request, reply);
     if (!session) return reply;
     const subject = session.user.subject_id;
@@ -70,7 +71,7 @@ export const subscriptionsRoutes: FastifyPluginAsync = async (app) => {
   });
 
   // Pay the open invoice with another card: a payment on the processor's own page, as at checkout.
-  app.post<{ Params: { id: string } }>('/account/subscriptions/:id/pay', { schema: { hide: true, params: idParams } }, async (request, reply) => {
+  app.post<{ Params: { id: string } }>('/account/subscriptions/:id/pay', { schema: { hide: true, params: idParams, body: emptyBody } }, async (request, reply) => {
     const session = await accounts.customerPage(request, reply);
     if (!session) return reply;
     const s = await mine(request.params.id, session.user.subject_id);
