@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import Ajv2020 from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
 import { sql } from 'kysely';
-import { FormClient, signUpAndConfirm } from '../src/accounts/testing.ts';
+import { type FormClient, signUpAndConfirm } from '../src/accounts/testing.ts';
 import { makeShop, newClient, type CartClient } from '../src/commerce/cart/testing.ts';
 import { createProduct } from '../src/commerce/catalogue/index.ts';
 import { paymentsTestBed } from '../src/commerce/payments/testing.ts';
@@ -53,8 +53,17 @@ testEachDatabase(
     const subOf = async (subject: string) =>
       (await sql<Sub>`select id, status, current_period_start, current_period_end, retry_at, subject_id from subscriptions_subscriptions where subject_id = ${subject}::uuid`.execute(db)).rows[0]!;
     const invoices = async (id: string) =>
-      (await sql<{ status: string; period_start: Date; attempts: number }>`select status, period_start, attempts from subscriptions_invoices where subscription_id = ${id}::uuid order by period_start`.execute(db)).rows;
-    const charges = () => readFileSync(join(bed.sandbox.dir, 'processor.log'), 'utf8').split('\n').filter((l) => l.includes('"event":"charged"')).length;
+      (
+        await sql<{
+          status: string;
+          period_start: Date;
+          attempts: number;
+        }>`select status, period_start, attempts from subscriptions_invoices where subscription_id = ${id}::uuid order by period_start`.execute(db)
+      ).rows;
+    const charges = () =>
+      readFileSync(join(bed.sandbox.dir, 'processor.log'), 'utf8')
+        .split('\n')
+        .filter((l) => l.includes('"event":"charged"')).length;
     const mails = async (template: string, subject: string) =>
       Number((await sql<{ n: number }>`select count(*)::int as n from comms_outbox where template = ${template} and subject_id = ${subject}::uuid`.execute(db)).rows[0]!.n);
 
@@ -82,7 +91,10 @@ testEachDatabase(
       assert.match(page.body, /\$15\.00<\/span> <span class="currency">USD<\/span> <span class="meta">per month<\/span>/);
       assert.equal(adaSub.status, 'active');
       assert.equal(Math.round((adaSub.current_period_end.getTime() - adaSub.current_period_start.getTime()) / DAY) >= 28, true);
-      assert.deepEqual((await invoices(adaSub.id)).map((i) => i.status), ['paid']);
+      assert.deepEqual(
+        (await invoices(adaSub.id)).map((i) => i.status),
+        ['paid'],
+      );
       const list = await ada.client.get('/account/subscriptions');
       assert.equal(list.statusCode, 200);
       assert.match(list.body, /Phone Plan \(5 GB\), per month/);
@@ -106,7 +118,10 @@ testEachDatabase(
       assert.equal(charges(), before + 1);
       const after = await subOf(ada.subject);
       assert.equal(after.current_period_start.getTime(), adaSub.current_period_end.getTime());
-      assert.deepEqual((await invoices(adaSub.id)).map((i) => i.status), ['paid', 'paid']);
+      assert.deepEqual(
+        (await invoices(adaSub.id)).map((i) => i.status),
+        ['paid', 'paid'],
+      );
       assert.equal(await mails('subscriptions.paid', ada.subject), 1);
       const ledger = await app.privacy.disclosuresOf(db, { subject: ada.subject, actor: testActor('test'), purpose: 'data-rights' });
       const billing = ledger.filter((d) => d.recipient === 'payment-processor' && d.basis === 'billing');
@@ -135,7 +150,10 @@ testEachDatabase(
       assert.equal((await invoices(s.id)).length, 2, 'nothing of the killed run was recorded');
       assert.equal((await renew(asOf)).charged, 1);
       assert.equal(charges(), before + 1, 'the run again got the same charge back: one charge at the processor');
-      assert.deepEqual((await invoices(s.id)).map((i) => i.status), ['paid', 'paid', 'paid']);
+      assert.deepEqual(
+        (await invoices(s.id)).map((i) => i.status),
+        ['paid', 'paid', 'paid'],
+      );
     });
 
     await t.test('a declined renewal is retried after 1 and 3 days, then suspended and mailed; paying the open invoice with another card resumes it', async () => {
@@ -157,7 +175,13 @@ testEachDatabase(
       assert.equal(now.status, 'suspended');
       assert.equal(await mails('subscriptions.suspended', bob.subject), 1);
       assert.equal((await renew(new Date(asOf.getTime() + 30 * DAY))).failed, 0, 'a suspended subscription is not charged');
-      assert.deepEqual((await invoices(s.id)).map((i) => [i.status, i.attempts]), [['paid', 1], ['failed', 3]]);
+      assert.deepEqual(
+        (await invoices(s.id)).map((i) => [i.status, i.attempts]),
+        [
+          ['paid', 1],
+          ['failed', 3],
+        ],
+      );
 
       const page = await bob.client.get(`/account/subscriptions/${s.id}`);
       assert.match(page.body, /Suspended/);
@@ -172,7 +196,10 @@ testEachDatabase(
       now = await subOf(bob.subject);
       assert.equal(now.status, 'active');
       assert.equal(now.current_period_start.getTime(), s.current_period_end.getTime(), 'the paid period is the current one');
-      assert.deepEqual((await invoices(s.id)).map((i) => i.status), ['paid', 'paid']);
+      assert.deepEqual(
+        (await invoices(s.id)).map((i) => i.status),
+        ['paid', 'paid'],
+      );
       assert.match((await bob.client.get(`/account/subscriptions/${s.id}`)).body, /the invoice is paid/);
       // The new card is kept: the next period is charged to it.
       assert.equal((await renew(new Date(now.current_period_end.getTime() + 60_000))).charged, 1);

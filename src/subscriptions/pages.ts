@@ -67,7 +67,11 @@ ${table({
   caption: 'Invoices, newest first',
   hideCaption: true,
   columns: [{ label: 'Period' }, { label: 'Status' }, { label: 'Amount', numeric: true }],
-  rows: o.invoices.map((i) => [html`<a href="/account/subscriptions/${s.id}/invoices/${i.id}">${day(i.period_start)} to ${day(i.period_end)}</a>`, invoiceLabels[i.status], money(i.amount_minor, i.currency)]),
+  rows: o.invoices.map((i) => [
+    html`<a href="/account/subscriptions/${s.id}/invoices/${i.id}">${day(i.period_start)} to ${day(i.period_end)}</a>`,
+    invoiceLabels[i.status],
+    money(i.amount_minor, i.currency),
+  ]),
   empty: 'No invoices yet.',
 })}
 ${mayCancel ? html`<p><a href="/account/subscriptions/${s.id}/cancel">Cancel this subscription</a></p>` : ''}

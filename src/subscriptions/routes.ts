@@ -102,21 +102,25 @@ export const subscriptionsRoutes: FastifyPluginAsync = async (app) => {
   });
 
   // Back from the processor's page: ask it how the invoice's payments stand (never trust the redirect).
-  app.get<{ Params: { id: string } }>('/account/subscriptions/:id/paid', { schema: { hide: true, params: idParams, querystring: { type: 'object', properties: { cancelled: { type: 'string', maxLength: 5 } } } } }, async (request, reply) => {
-    const session = await accounts.customerPage(request, reply);
-    if (!session) return reply;
-    const s = await mine(request.params.id, session.user.subject_id);
-    const invoice = await openInvoice(app.db, s);
-    let paid = false;
-    if (invoice) {
-      for (const p of await paymentsOfOrder(app.db, invoice.id)) {
-        if (p.status !== 'open') continue;
-        const settled = await app.db.transaction().execute((trx) => app.payments.settlePayment(trx, p.id));
-        paid ||= settled.status === 'succeeded';
+  app.get<{ Params: { id: string } }>(
+    '/account/subscriptions/:id/paid',
+    { schema: { hide: true, params: idParams, querystring: { type: 'object', properties: { cancelled: { type: 'string', maxLength: 5 } } } } },
+    async (request, reply) => {
+      const session = await accounts.customerPage(request, reply);
+      if (!session) return reply;
+      const s = await mine(request.params.id, session.user.subject_id);
+      const invoice = await openInvoice(app.db, s);
+      let paid = false;
+      if (invoice) {
+        for (const p of await paymentsOfOrder(app.db, invoice.id)) {
+          if (p.status !== 'open') continue;
+          const settled = await app.db.transaction().execute((trx) => app.payments.settlePayment(trx, p.id));
+          paid ||= settled.status === 'succeeded';
+        }
       }
-    }
-    return redirectWithFlash(reply, `/account/subscriptions/${s.id}`, paid || !invoice ? 'subscriptions.paid' : 'subscriptions.not-paid');
-  });
+      return redirectWithFlash(reply, `/account/subscriptions/${s.id}`, paid || !invoice ? 'subscriptions.paid' : 'subscriptions.not-paid');
+    },
+  );
 
   app.get<{ Querystring: { status?: string } }>('/staff/subscriptions', { schema: { hide: true, querystring: statusQuery } }, async (request, reply) => {
     const session = await accounts.staffPage(request, reply, { roles: [...STAFF_ROLES] });

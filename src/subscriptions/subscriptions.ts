@@ -61,7 +61,16 @@ async function startFromOrder(deps: PaymentsDeps, db: Db, orderId: string, payme
   const order = await getOrder(db, orderId);
   if (!order?.customer_subject) return;
   const lines = await linesOf(db, orderId);
-  const plans = new Map((await variantsForSale(db, lines.map((l) => l.variant_id))).filter((v) => v.billing_period).map((v) => [v.variant_id, v.billing_period!]));
+  const plans = new Map(
+    (
+      await variantsForSale(
+        db,
+        lines.map((l) => l.variant_id),
+      )
+    )
+      .filter((v) => v.billing_period)
+      .map((v) => [v.variant_id, v.billing_period!]),
+  );
   for (const line of lines) {
     const period = plans.get(line.variant_id);
     if (!period) continue;
@@ -92,7 +101,19 @@ async function startFromOrder(deps: PaymentsDeps, db: Db, orderId: string, payme
     // The first period was paid at checkout: its invoice is the order's payment.
     await subscriptionsDb(db)
       .insertInto('subscriptions_invoices')
-      .values({ id: randomUUID(), subscription_id: id, period_start: now, period_end: end, amount_minor: line.total_minor, currency: order.currency, status: 'paid', payment_id: paymentId, failure_code: null, attempts: 1, paid_at: now })
+      .values({
+        id: randomUUID(),
+        subscription_id: id,
+        period_start: now,
+        period_end: end,
+        amount_minor: line.total_minor,
+        currency: order.currency,
+        status: 'paid',
+        payment_id: paymentId,
+        failure_code: null,
+        attempts: 1,
+        paid_at: now,
+      })
       .execute();
     await keepMethod(deps, db, order.customer_subject, `order:${orderId}`, id);
   }
@@ -113,7 +134,11 @@ async function mail(db: Db, s: Subscription, template: typeof paidMail, params: 
 async function invoicePaid(deps: PaymentsDeps, db: Db, invoice: Invoice, paymentId: string, now: Date): Promise<void> {
   const s = await lockedSubscription(db, invoice.subscription_id);
   if (invoice.status === 'paid') return;
-  await subscriptionsDb(db).updateTable('subscriptions_invoices').set({ status: 'paid', payment_id: paymentId, failure_code: null, paid_at: now, updated_at: now }).where('id', '=', invoice.id).execute();
+  await subscriptionsDb(db)
+    .updateTable('subscriptions_invoices')
+    .set({ status: 'paid', payment_id: paymentId, failure_code: null, paid_at: now, updated_at: now })
+    .where('id', '=', invoice.id)
+    .execute();
   const resumes = s.status !== 'cancelled' && invoice.period_start.getTime() === s.current_period_end.getTime();
   if (resumes) {
     await subscriptionsDb(db)
@@ -169,12 +194,7 @@ export async function renewDue(deps: PaymentsDeps, db: Db, options: RenewOptions
         const s = await subscriptionsDb(trx)
           .selectFrom('subscriptions_subscriptions')
           .selectAll()
-          .where((eb) =>
-            eb.or([
-              eb.and([eb('status', '=', 'active'), eb('current_period_end', '<=', options.asOf)]),
-              eb.and([eb('status', '=', 'past_due'), eb('retry_at', '<=', options.asOf)]),
-            ]),
-          )
+          .where((eb) => eb.or([eb.and([eb('status', '=', 'active'), eb('current_period_end', '<=', options.asOf)]), eb.and([eb('status', '=', 'past_due'), eb('retry_at', '<=', options.asOf)])]))
           .$if(seen.length > 0, (q) => q.where('id', 'not in', seen))
           .orderBy('current_period_end')
           .limit(1)
@@ -209,13 +229,27 @@ async function renewOne(deps: PaymentsDeps, db: Db, s: Subscription, options: Re
   const periodEnd = addPeriod(periodStart, s.period);
   await t
     .insertInto('subscriptions_invoices')
-    .values({ id: randomUUID(), subscription_id: s.id, period_start: periodStart, period_end: periodEnd, amount_minor: s.amount_minor, currency: s.currency, payment_id: null, failure_code: null, paid_at: null })
+    .values({
+      id: randomUUID(),
+      subscription_id: s.id,
+      period_start: periodStart,
+      period_end: periodEnd,
+      amount_minor: s.amount_minor,
+      currency: s.currency,
+      payment_id: null,
+      failure_code: null,
+      paid_at: null,
+    })
     .onConflict((oc) => oc.columns(['subscription_id', 'period_start']).doNothing())
     .execute();
   const invoice = await t.selectFrom('subscriptions_invoices').selectAll().where('subscription_id', '=', s.id).where('period_start', '=', periodStart).executeTakeFirstOrThrow();
   if (invoice.status === 'paid') {
     // Paid meanwhile by the customer: the period only needs to move on.
-    await t.updateTable('subscriptions_subscriptions').set({ status: 'active', current_period_start: periodStart, current_period_end: periodEnd, failures: 0, retry_at: null, updated_at: now }).where('id', '=', s.id).execute();
+    await t
+      .updateTable('subscriptions_subscriptions')
+      .set({ status: 'active', current_period_start: periodStart, current_period_end: periodEnd, failures: 0, retry_at: null, updated_at: now })
+      .where('id', '=', s.id)
+      .execute();
     return 'charged';
   }
   // One key per period and try: a run that died after the processor charged asks again with the same key and gets the same charge back.
@@ -240,8 +274,16 @@ async function renewOne(deps: PaymentsDeps, db: Db, s: Subscription, options: Re
   }
   await options.afterCharge?.(s.id);
   if (result.status === 'succeeded') {
-    await t.updateTable('subscriptions_invoices').set({ status: 'paid', payment_id: result.paymentId, failure_code: null, attempts: sql<number>`attempts + 1`, paid_at: now, updated_at: now }).where('id', '=', invoice.id).execute();
-    await t.updateTable('subscriptions_subscriptions').set({ status: 'active', current_period_start: periodStart, current_period_end: periodEnd, failures: 0, retry_at: null, updated_at: now }).where('id', '=', s.id).execute();
+    await t
+      .updateTable('subscriptions_invoices')
+      .set({ status: 'paid', payment_id: result.paymentId, failure_code: null, attempts: sql<number>`attempts + 1`, paid_at: now, updated_at: now })
+      .where('id', '=', invoice.id)
+      .execute();
+    await t
+      .updateTable('subscriptions_subscriptions')
+      .set({ status: 'active', current_period_start: periodStart, current_period_end: periodEnd, failures: 0, retry_at: null, updated_at: now })
+      .where('id', '=', s.id)
+      .execute();
     await mail(db, s, paidMail, paidParams(deps, s, { ...invoice, period_start: periodStart, period_end: periodEnd }), `subscriptions.paid:${invoice.id}`);
     return 'charged';
   }
@@ -294,8 +336,13 @@ export async function invoicesOf(db: Db, subscriptionId: string): Promise<Invoic
 export async function openInvoice(db: Db, s: Subscription): Promise<Invoice | null> {
   if (s.status !== 'past_due' && s.status !== 'suspended') return null;
   return (
-    (await subscriptionsDb(db).selectFrom('subscriptions_invoices').selectAll().where('subscription_id', '=', s.id).where('period_start', '=', s.current_period_end).where('status', '!=', 'paid').executeTakeFirst()) ??
-    null
+    (await subscriptionsDb(db)
+      .selectFrom('subscriptions_invoices')
+      .selectAll()
+      .where('subscription_id', '=', s.id)
+      .where('period_start', '=', s.current_period_end)
+      .where('status', '!=', 'paid')
+      .executeTakeFirst()) ?? null
   );
 }
 
@@ -312,6 +359,11 @@ export async function listSubscriptions(db: Db, status: SubscriptionStatus | nul
 /** Erasure: nothing more is charged, and the rows no longer point at the person (the invoices stay, anonymous, for the accounts). */
 export async function forgetSubscriber(db: Db, subject: string, now = new Date()): Promise<void> {
   const t = subscriptionsDb(db);
-  await t.updateTable('subscriptions_subscriptions').set({ status: 'cancelled', ended_at: now, retry_at: null, updated_at: now }).where('subject_id', '=', subject).where('status', '!=', 'cancelled').execute();
+  await t
+    .updateTable('subscriptions_subscriptions')
+    .set({ status: 'cancelled', ended_at: now, retry_at: null, updated_at: now })
+    .where('subject_id', '=', subject)
+    .where('status', '!=', 'cancelled')
+    .execute();
   await t.updateTable('subscriptions_subscriptions').set({ subject_id: null, updated_at: now }).where('subject_id', '=', subject).execute();
 }

@@ -74,7 +74,7 @@ export function outcomeOfSession(session: Obj): PaymentOutcome {
     ...(str(details?.last4) ? { last4: str(details?.last4)! } : {}),
     ...(brand ? { brand } : {}),
     ...(status !== 'succeeded' && failureCode ? { failureCode } : {}),
-    ...(str(session.customer) ?? str(obj(session.customer)?.id) ? { customerRef: (str(session.customer) ?? str(obj(session.customer)?.id))! } : {}),
+    ...((str(session.customer) ?? str(obj(session.customer)?.id)) ? { customerRef: (str(session.customer) ?? str(obj(session.customer)?.id))! } : {}),
   };
 }
 
