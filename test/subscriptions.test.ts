@@ -18,8 +18,9 @@ import { modules } from '../src/modules.ts';
 import { collectJobs } from '../src/platform/jobs/index.ts';
 import { testWorker, waitFor } from '../src/platform/jobs/testing/support.ts';
 import { testEachDatabase } from '../src/platform/testing/databases.ts';
+import { cliInProcess } from '../src/cli/testing.ts';
 import { subjectStatus, testActor } from '../src/privacy/testing.ts';
-import { submitPayForm, TEST_CARD } from '../src/sandbox-processor/testing.ts';
+import { submitPayForm, TEST_CARD, TEST_SANDBOX_SECRET } from '../src/sandbox-processor/testing.ts';
 import { renewDue } from '../src/subscriptions/index.ts';
 import { addToCart, keyOf, pathOf } from './checkout-support.ts';
 
@@ -83,6 +84,7 @@ testEachDatabase(
       return { client, subject };
     }
 
+    let bobSubject = '';
     const ada = await subscribe({ name: 'Ada Byron', email: 'ada.byron@example.com', password: 'lantern-orchid-58-quarry' }, TEST_CARD);
     const adaSub = await subOf(ada.subject);
 
@@ -159,6 +161,7 @@ testEachDatabase(
     await t.test('a declined renewal is retried after 1 and 3 days, then suspended and mailed; paying the open invoice with another card resumes it', async () => {
       const bob = await subscribe({ name: 'Bob Marley', email: 'bob.m@example.com', password: 'quarry-lantern-58-orchid' }, { ...TEST_CARD, number: '4000 0000 0000 0341' });
       const s = await subOf(bob.subject);
+      bobSubject = bob.subject;
       let asOf = new Date(s.current_period_end.getTime() + 60_000);
       assert.equal((await renew(asOf)).failed, 1);
       let now = await subOf(bob.subject);
@@ -249,6 +252,32 @@ testEachDatabase(
       const before = charges();
       assert.equal((await renew(new Date(s.current_period_end.getTime() + 60_000))).charged, 0, 'nothing is charged after the erasure');
       assert.equal(charges(), before);
+    });
+
+    // The command opens the shop's database itself: on PostgreSQL that is this test's; the embedded one is open in this process only.
+    const cliSkip = database.engine === 'postgres' ? false : 'the embedded database is open in this process only';
+    await t.test('support runs the renewals as of a date from the command line: custodian subscriptions renew --as-of', { skip: cliSkip }, async () => {
+      const env: Record<string, string> = {
+        DATA_DIR: bed.config.dataDir,
+        PUBLIC_URL: 'http://shop.test',
+        SANDBOX_PROCESSOR_URL: bed.sandbox.url,
+        SANDBOX_PROCESSOR_SECRET: TEST_SANDBOX_SECRET,
+        DATABASE_URL: database.url!,
+      };
+      const bad = await cliInProcess(env, 'subscriptions', 'renew', '--as-of', 'next week');
+      assert.notEqual(bad.code, 0);
+      assert.match(bad.stderr, /--as-of/);
+      const s = await subOf(bobSubject);
+      const billed = (await invoices(s.id)).length;
+      const run = await cliInProcess(env, 'subscriptions', 'renew', '--as-of', new Date(s.current_period_end.getTime() + 60_000).toISOString(), '--json');
+      assert.equal(run.code, 0, run.stderr);
+      const report = JSON.parse(run.stdout) as { charged: number; errors: number };
+      assert.equal(report.errors, 0);
+      assert.equal(report.charged, 1);
+      assert.deepEqual(
+        (await invoices(s.id)).map((i) => i.status),
+        Array(billed + 1).fill('paid'),
+      );
     });
   },
 );
