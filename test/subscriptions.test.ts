@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import Ajv2020 from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
 import { sql } from 'kysely';
-import { type FormClient, signUpAndConfirm } from '../src/accounts/testing.ts';
+import { type FormClient, signUpAndConfirm, staffClient } from '../src/accounts/testing.ts';
 import { makeShop, newClient, type CartClient } from '../src/commerce/cart/testing.ts';
 import { createProduct } from '../src/commerce/catalogue/index.ts';
 import { paymentsTestBed } from '../src/commerce/payments/testing.ts';
@@ -221,6 +221,28 @@ testEachDatabase(
       assert.equal((await subOf(ada.subject)).status, 'cancelled');
       assert.equal((await renew(new Date(s.current_period_end.getTime() + 40 * DAY))).ended, 0);
       assert.equal((await invoices(s.id)).length, billed);
+    });
+
+    await t.test("staff set a variant's billing period in the product form, and list the subscriptions by status", async () => {
+      const owner = await staffClient(app, db, { name: 'Olive Owner', email: 'olive@shop.example', role: 'owner', password: 'meadow-violet-92-anchor' });
+      const url = `/staff/catalogue/products/${plan.id}/variants/${planVariant}`;
+      const form = await owner.get(url);
+      assert.match(form.body, /<option value="month" selected>/);
+      const period = async () => (await sql<{ p: string | null }>`select billing_period as p from catalogue_variants where id = ${planVariant}::uuid`.execute(db)).rows[0]!.p;
+      const fields = { sku: 'PLAN-5', name: '5 GB', price: '15.00', currency: 'USD', stock: '' };
+      assert.equal((await owner.post(url, { ...fields, billing_period: 'year' })).statusCode, 303);
+      assert.equal(await period(), 'year');
+      assert.notEqual((await owner.post(url, { ...fields, billing_period: 'weekly' })).statusCode, 303);
+      assert.equal(await period(), 'year', 'a period that is not offered changes nothing');
+      assert.equal((await owner.post(url, { ...fields, billing_period: 'month' })).statusCode, 303);
+      assert.equal(await period(), 'month');
+      const cancelled = await owner.get('/staff/subscriptions?status=cancelled');
+      assert.equal(cancelled.statusCode, 200);
+      assert.match(cancelled.body, new RegExp(adaSub.id.slice(0, 8)));
+      const active = await owner.get('/staff/subscriptions?status=active');
+      assert.doesNotMatch(active.body, new RegExp(adaSub.id.slice(0, 8)));
+      assert.match((await owner.get('/staff/subscriptions?status=suspended')).body, /No subscriptions\./);
+      assert.equal((await ada.client.get('/staff/subscriptions')).statusCode === 200, false, 'customers do not see the staff list');
     });
 
     await t.test('the export holds the subscriptions and their invoices; the deletion cancels the running one and unlinks the rows', async () => {
