@@ -37,7 +37,7 @@ ${table({
   hideCaption: true,
   columns: [{ label: 'Plan' }, { label: 'Status' }, { label: 'Next charge' }, { label: 'Price', numeric: true }],
   rows: subscriptions.map((s) => [html`<a href="/account/subscriptions/${s.id}">${s.name}</a>`, statusLabels[s.status], nextText(s), `${money(s.amount_minor, s.currency)} per ${s.period}`]),
-  empty: html`You have no subscriptions. Plans are in the <a href="/categories/services">services</a>.`,
+  empty: html`You have no subscriptions. Plans are in the <a href="/catalogue">catalogue</a>.`,
 })}
 <p><a href="/account">Back to your account</a></p></section>`,
   };

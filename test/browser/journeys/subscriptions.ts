@@ -79,6 +79,15 @@ async function run(shop: ServedShop): Promise<void> {
     assert.equal(await invoices.count(), 2, 'the second month is billed');
     await expectAccessible(page, 'a subscription');
     await expectFitsPhone(page, 'a subscription');
+    const detail = page.url();
+    await page.getByRole('link', { name: 'Cancel this subscription' }).click();
+    await page.waitForLoadState();
+    assert.match((await page.locator('h1').textContent()) ?? '', /^Cancel Mobile Plan/);
+    await expectAccessible(page, 'the question before cancelling');
+    await expectFitsPhone(page, 'the question before cancelling');
+    await page.getByRole('link', { name: 'No, keep it' }).click();
+    await page.waitForLoadState();
+    assert.equal(page.url(), detail);
     await invoices.first().click();
     await page.waitForLoadState();
     assert.match((await page.locator('h1').textContent()) ?? '', /^Invoice for /);
