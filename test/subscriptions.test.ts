@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import Ajv2020 from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
 import { sql } from 'kysely';
-import { type FormClient, signUpAndConfirm, staffClient } from '../src/accounts/testing.ts';
+import { type FormClient, signUpAndConfirm, staffClient, staffTokenHeaders } from '../src/accounts/testing.ts';
 import { makeShop, newClient, type CartClient } from '../src/commerce/cart/testing.ts';
 import { createProduct } from '../src/commerce/catalogue/index.ts';
 import { paymentsTestBed } from '../src/commerce/payments/testing.ts';
@@ -243,6 +243,23 @@ testEachDatabase(
       assert.doesNotMatch(active.body, new RegExp(adaSub.id.slice(0, 8)));
       assert.match((await owner.get('/staff/subscriptions?status=suspended')).body, /No subscriptions\./);
       assert.equal((await ada.client.get('/staff/subscriptions')).statusCode === 200, false, 'customers do not see the staff list');
+    });
+
+    await t.test('staff cancelling the order that bought a plan (refunded) ends its subscription: nothing more is charged', async () => {
+      const dan = await subscribe({ name: 'Dan Brook', email: 'dan.brook@example.com', password: 'anchor-meadow-92-violet' }, TEST_CARD);
+      const s = await subOf(dan.subject);
+      const { number } = (await sql<{ number: string }>`select o.number from orders o join subscriptions_subscriptions s on s.order_id = o.id where s.id = ${s.id}::uuid`.execute(db)).rows[0]!;
+      const cancel = await app.inject({
+        method: 'POST',
+        url: `/api/staff/orders/${number}/transitions`,
+        headers: await staffTokenHeaders(app, db, 'owner'),
+        payload: { to: 'cancelled', reason: 'out_of_stock' },
+      });
+      assert.equal(cancel.statusCode, 200, cancel.body);
+      assert.equal((await subOf(dan.subject)).status, 'cancelled');
+      const billed = (await invoices(s.id)).length;
+      await renew(new Date(s.current_period_end.getTime() + 60_000));
+      assert.equal((await invoices(s.id)).length, billed);
     });
 
     await t.test('the export holds the subscriptions and their invoices; the deletion cancels the running one and unlinks the rows', async () => {

@@ -7,7 +7,7 @@ import { subscriptionMails } from './mail.ts';
 import { subscriptionsMigrations } from './migrations.ts';
 import { RENEW_JOB, runRenewals } from './renewals.ts';
 import { subscriptionsRoutes } from './routes.ts';
-import { onPaymentSettled } from './subscriptions.ts';
+import { endWithOrder, onPaymentSettled } from './subscriptions.ts';
 
 export const subscriptionsModule: Module = {
   name: 'subscriptions',
@@ -19,7 +19,11 @@ export const subscriptionsModule: Module = {
     },
   },
   schedules: [{ name: RENEW_JOB, job: RENEW_JOB, everySeconds: 900 }],
-  listeners: { paymentSettled: [(db, settlement, deps) => onPaymentSettled(deps, db, settlement)] },
+  listeners: {
+    paymentSettled: [(db, settlement, deps) => onPaymentSettled(deps, db, settlement)],
+    // A cancelled or wholly refunded order takes its plans with it (a partial refund keeps them).
+    orderTransition: [async (db, event) => (event.returned === 'all' ? endWithOrder(db, event.order.id) : undefined)],
+  },
   mailTemplates: subscriptionMails,
   personalData: subscriptionsHolder,
 };

@@ -356,6 +356,16 @@ export async function listSubscriptions(db: Db, status: SubscriptionStatus | nul
     .execute();
 }
 
+/** The order that bought the plans was cancelled or wholly refunded: its subscriptions end now, and nothing more is charged. */
+export async function endWithOrder(db: Db, orderId: string, now = new Date()): Promise<void> {
+  await subscriptionsDb(db)
+    .updateTable('subscriptions_subscriptions')
+    .set({ status: 'cancelled', ended_at: now, retry_at: null, updated_at: now })
+    .where('order_id', '=', orderId)
+    .where('status', '!=', 'cancelled')
+    .execute();
+}
+
 /** Erasure: nothing more is charged, and the rows no longer point at the person (the invoices stay, anonymous, for the accounts). */
 export async function forgetSubscriber(db: Db, subject: string, now = new Date()): Promise<void> {
   const t = subscriptionsDb(db);
