@@ -110,6 +110,9 @@ function fakeProcessor(): PaymentProcessor {
       return { processorRef: ref, status: 'refunded', amountMinor, currency: 'USD' };
     },
     async forget() {},
+    async chargeSaved() {
+      throw new Error('no off-session charges in this benchmark');
+    },
     parseWebhook() {
       throw new Error('no webhooks in the benchmark');
     },

@@ -22,6 +22,7 @@ import { collectListeners, type Module, type Wiring } from './platform/module.ts
 import { privacyModule, holdersOf } from './privacy/index.ts';
 import { makeRightsModule } from './rights/index.ts';
 import { supportModule } from './support/index.ts';
+import { subscriptionsModule } from './subscriptions/index.ts';
 import { vendorsModule } from './vendors/index.ts';
 import { testimonialsModule } from './testimonials/index.ts';
 import { quotesModule } from './quotes/index.ts';
@@ -56,6 +57,7 @@ export function shopModules(extra: readonly Module[] = []): Module[] {
     surveysModule,
     supportModule,
     servicesModule,
+    subscriptionsModule,
     ...extra,
     // Rights comes last: it reaches every module's personal data through the holders they declare.
     makeRightsModule({ holders: () => holdersOf(all) }),

@@ -6,11 +6,11 @@ import { modules, wiringOf } from '../src/modules.ts';
 
 test("the shop's wiring holds checkout's listeners and every module's mail templates", () => {
   const wiring = wiringOf(modules);
-  assert.equal(wiring.listeners.paymentSettled?.length, 1, 'checkout moves the order of a settled payment');
+  assert.equal(wiring.listeners.paymentSettled?.length, 2, 'checkout moves the order of a settled payment; subscriptions start the plans of a paid order and resume one whose invoice was paid');
   assert.equal(
     wiring.listeners.orderTransition?.length,
-    4,
-    'checkout refunds a refunded or cancelled paid order; fraud holds a paid order its risk rules flagged; delivery hands out and revokes licence keys; vendors make their webhook events',
+    5,
+    'checkout refunds a refunded or cancelled paid order; fraud holds a paid order its risk rules flagged; delivery hands out and revokes licence keys; vendors make their webhook events; subscriptions end with a cancelled or wholly refunded order',
   );
   assert.equal(wiring.listeners.orderPage?.length, 3, "fraud shows where an order's identity check stands; delivery shows the buyer's licence keys and downloads on the order's pages");
   assert.equal(wiring.listeners.orderPlaced?.length, 1, 'fraud judges a new order by the risk rules');
@@ -25,6 +25,9 @@ test("the shop's wiring holds checkout's listeners and every module's mail templ
     'fraud.proof-request',
     'rights.deletion-receipt',
     'rights.complaint-reply',
+    'subscriptions.paid',
+    'subscriptions.failed',
+    'subscriptions.suspended',
   ])
     assert.ok(names.includes(name), name);
   assert.ok(!names.some((n) => n.startsWith('test.')), 'no test template in the shop');
@@ -32,6 +35,6 @@ test("the shop's wiring holds checkout's listeners and every module's mail templ
 
 test('two wirings built from two module lists share nothing', () => {
   const extra = { name: 'test-listener', migrations: [], listeners: { orderTransition: [async () => {}] } };
-  assert.equal(wiringOf([...modules, extra]).listeners.orderTransition?.length, 5);
-  assert.equal(wiringOf(modules).listeners.orderTransition?.length, 4);
+  assert.equal(wiringOf([...modules, extra]).listeners.orderTransition?.length, 6);
+  assert.equal(wiringOf(modules).listeners.orderTransition?.length, 5);
 });

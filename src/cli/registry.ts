@@ -8,6 +8,7 @@ import { migrateCommands } from './commands/migrate.ts';
 import { privacyCommands } from './commands/privacy.ts';
 import { staffCommands } from './commands/staff.ts';
 import { subjectCommands } from './commands/subject.ts';
+import { subscriptionsCommands } from './commands/subscriptions.ts';
 import { productCommands } from './commands/product.ts';
 import { variantCommands } from './commands/variant.ts';
 import { vendorCommands } from './commands/vendor.ts';
@@ -22,5 +23,6 @@ export const cliCommands: readonly CliCommand[] = [
   ...subjectCommands,
   ...staffCommands,
   ...jobsCommands,
+  ...subscriptionsCommands,
   ...helpCommands,
 ];

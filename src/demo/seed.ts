@@ -84,6 +84,7 @@ export async function seedDemoShop(db: Db, options: SeedOptions = {}): Promise<b
             price_minor: v.priceMinor,
             currency: demoCurrency,
             stock: v.stock,
+            billing_period: v.billingPeriod ?? null,
             position,
           })),
         ),

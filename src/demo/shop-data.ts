@@ -23,6 +23,8 @@ export interface DemoVariant {
   name: string;
   priceMinor: number;
   stock: number | null;
+  /** A plan: charged each period (subscriptions). */
+  billingPeriod?: 'month' | 'year';
 }
 
 export interface DemoProduct {
@@ -316,8 +318,8 @@ export const demoProducts: DemoProduct[] = [
     kind: 'service',
     description: 'A monthly mobile plan with calls and texts included. Cancel at the end of any month.',
     variants: [
-      { sku: 'AG-MOB-5GB', name: 'Essentials, 5 GB, per month', priceMinor: 1500, stock: null },
-      { sku: 'AG-MOB-UNL', name: 'Unlimited data, per month', priceMinor: 4500, stock: null },
+      { sku: 'AG-MOB-5GB', name: 'Essentials, 5 GB', billingPeriod: 'month', priceMinor: 1500, stock: null },
+      { sku: 'AG-MOB-UNL', name: 'Unlimited data', billingPeriod: 'month', priceMinor: 4500, stock: null },
     ],
   },
   {
@@ -328,8 +330,8 @@ export const demoProducts: DemoProduct[] = [
     kind: 'service',
     description: 'Fibre to the premises with a router included and no data cap.',
     variants: [
-      { sku: 'AG-FIBRE-300', name: '300 Mbps, per month', priceMinor: 4000, stock: null },
-      { sku: 'AG-FIBRE-1000', name: '1 Gbps, per month', priceMinor: 6500, stock: null },
+      { sku: 'AG-FIBRE-300', name: '300 Mbps', billingPeriod: 'month', priceMinor: 4000, stock: null },
+      { sku: 'AG-FIBRE-1000', name: '1 Gbps', billingPeriod: 'month', priceMinor: 6500, stock: null },
     ],
   },
   {
@@ -339,7 +341,7 @@ export const demoProducts: DemoProduct[] = [
     category: 'telecom',
     kind: 'service',
     description: 'A cloud phone line with a local number, voicemail and call forwarding.',
-    variants: [{ sku: 'AG-LINE-BIZ', name: 'One line, per month', priceMinor: 2500, stock: null }],
+    variants: [{ sku: 'AG-LINE-BIZ', name: 'One line', billingPeriod: 'month', priceMinor: 2500, stock: null }],
   },
   // Services > Monitoring
   {
@@ -350,8 +352,8 @@ export const demoProducts: DemoProduct[] = [
     kind: 'service',
     description: 'Brightwater engineers watch your sensor readings and call you before a machine fails.',
     variants: [
-      { sku: 'BW-MON-BASIC', name: 'Basic, up to 10 sensors, per month', priceMinor: 9900, stock: null },
-      { sku: 'BW-MON-PLUS', name: 'Plus, up to 50 sensors, per month', priceMinor: 29900, stock: null },
+      { sku: 'BW-MON-BASIC', name: 'Basic, up to 10 sensors', billingPeriod: 'month', priceMinor: 9900, stock: null },
+      { sku: 'BW-MON-PLUS', name: 'Plus, up to 50 sensors', billingPeriod: 'month', priceMinor: 29900, stock: null },
     ],
   },
   {

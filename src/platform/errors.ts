@@ -46,6 +46,8 @@ export const errorCatalogue = {
   COOKIES_REQUIRED: { status: 400, message: 'The cart needs a cookie to remember what you add. Allow cookies for this shop, then try again.' },
   CONFIG_INVALID: { status: 500, message: 'The configuration is not valid.' },
   INTERNAL: { status: 500, message: 'Something went wrong on our side.' },
+  PAYMENT_METHOD_MISSING: { status: 409, message: 'No saved payment method is left to charge: pay with a card instead.' },
+  SUBSCRIPTION_NOT_ACTIVE: { status: 409, message: 'This subscription is not active in a way that allows this.' },
 } as const satisfies Record<string, { status: number; message: string }>;
 
 export type ErrorCode = keyof typeof errorCatalogue;

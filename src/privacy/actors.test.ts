@@ -165,6 +165,7 @@ const JOB_MINTING_ELSEWHERE: Record<string, string> = {
   'src/rights/new-uses.ts': 'rights.new-use-notices',
   'src/support/actors.ts': 'support.form, support.inbound, support.sweep',
   'src/services/registrations.ts': 'services.contacts',
+  'src/subscriptions/subscriptions.ts': 'subscriptions',
   'src/vendors/webhooks.ts': 'vendors.webhook',
   'src/testimonials/entries.ts': 'testimonials.publish',
   'src/testimonials/takedown.ts': 'testimonials.takedown',

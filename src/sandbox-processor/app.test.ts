@@ -207,3 +207,35 @@ test('a webhook the store does not take is tried again, and stops at the first 2
     await hooks.close();
   }
 });
+
+test('a kept payment method is charged off-session: one charge per Idempotency-Key, a 0341 card declines, an unknown token is 404', async () => {
+  const sandbox = await startTestSandbox();
+  try {
+    const paidWith = async (key: string, number: string) => {
+      const created = await api(sandbox.url, '/v1/checkout-sessions', { method: 'POST', body: session(), key });
+      assert.equal((await submitPayForm(created.body.url, { ...TEST_CARD, number })).status, 303);
+      return (await api(sandbox.url, `/v1/checkout-sessions/${created.body.id}`)).body.payment_method.token as string;
+    };
+    const token = await paidWith('first', TEST_CARD.number);
+    const charge = { amount_minor: 1500, currency: 'USD', reference: 'invoice-1' };
+    assert.equal((await api(sandbox.url, `/v1/payment-methods/${token}/charges`, { method: 'POST', body: charge })).status, 400, 'an Idempotency-Key is required');
+    const first = await api(sandbox.url, `/v1/payment-methods/${token}/charges`, { method: 'POST', body: charge, key: 'renewal:s1:2027-01-01' });
+    assert.equal(first.status, 200);
+    assert.equal(first.body.status, 'succeeded');
+    assert.equal(first.body.payment_method.token, token);
+    const again = await api(sandbox.url, `/v1/payment-methods/${token}/charges`, { method: 'POST', body: charge, key: 'renewal:s1:2027-01-01' });
+    assert.equal(again.body.id, first.body.id, 'the same key answers the same charge');
+    assert.equal((await api(sandbox.url, `/v1/payment-methods/${token}/charges`, { method: 'POST', body: { ...charge, amount_minor: 9 }, key: 'renewal:s1:2027-01-01' })).status, 409);
+    assert.equal((await api(sandbox.url, `/v1/checkout-sessions/${first.body.id}`)).body.status, 'succeeded');
+    const log = readFileSync(join(sandbox.dir, 'processor.log'), 'utf8');
+    assert.equal(log.split('\n').filter((l) => l.includes('"event":"charged"')).length, 1);
+
+    const weak = await paidWith('second', '4000 0000 0000 0341');
+    const declined = await api(sandbox.url, `/v1/payment-methods/${weak}/charges`, { method: 'POST', body: charge, key: 'renewal:s2:2027-01-01' });
+    assert.equal(declined.body.status, 'failed');
+    assert.equal(declined.body.failure_code, 'card_declined');
+    assert.equal((await api(sandbox.url, '/v1/payment-methods/pm_sbx_unknown/charges', { method: 'POST', body: charge, key: 'k9' })).status, 404);
+  } finally {
+    await sandbox.stop();
+  }
+});

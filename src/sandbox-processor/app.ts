@@ -7,7 +7,7 @@ import { appendFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import formbody from '@fastify/formbody';
-import { bankOutcome, cardBrand, cardOutcome, tokenisable, validateBank, validateCard, type FieldError } from './cards.ts';
+import { bankOutcome, cardBrand, cardOutcome, DECLINES_OFF_SESSION, tokenisable, validateBank, validateCard, type FieldError } from './cards.ts';
 import { forgottenSession, withoutFingerprint } from './forget.ts';
 import { closedPage, payPage, type FormState } from './pages.ts';
 import { openSessionStore, type Instrument, type Session, type SessionStore } from './store.ts';
@@ -139,6 +139,7 @@ export async function startSandboxProcessor(options: SandboxProcessorOptions): P
       created_at: s.createdAt,
       expires_at: s.expiresAt,
       forgotten_at: s.forgottenAt ?? null,
+      charge_of: s.chargeOf ?? null,
     };
   }
 
@@ -265,6 +266,58 @@ export async function startSandboxProcessor(options: SandboxProcessorOptions): P
     return view(forgotten);
   });
 
+  // Off-session charges: a payment method kept from a paid session is charged again without the
+  // buyer (a subscription's renewal). Each charge is a session of its own (`chargeOf` names the
+  // first), answered by GET like any other; the same Idempotency-Key answers the same charge.
+  app.post<{ Params: { token: string } }>('/v1/payment-methods/:token/charges', async (request) => {
+    authorise(request);
+    const key = idempotencyKey(request, true)!;
+    const body = (request.body ?? {}) as Record<string, unknown>;
+    const requestHash = sha256(JSON.stringify({ token: request.params.token, ...body }));
+    const earlier = store.byIdempotencyKey(`charge:${key}`);
+    if (earlier) {
+      if (earlier.requestHash !== requestHash) throw new ApiError(409, 'idempotency_key_reused', 'this Idempotency-Key was used for another request');
+      return view(earlier);
+    }
+    const origin = store.find((s) => s.paymentMethod?.token === request.params.token && s.chargeOf === undefined && (s.status === 'succeeded' || s.status === 'refunded'));
+    if (!origin?.paymentMethod) throw new ApiError(404, 'resource_missing', 'no such payment method');
+    const amount = body.amount_minor;
+    if (typeof amount !== 'number' || !Number.isSafeInteger(amount) || amount < 1) throw new ApiError(400, 'parameter_invalid', 'amount_minor: must be a whole number above 0');
+    const currency = text(body, 'currency', 3);
+    if (!/^[A-Z]{3}$/.test(currency)) throw new ApiError(400, 'parameter_invalid', 'currency: must be an ISO 4217 code such as USD');
+    const declined = origin.paymentMethod.declinesOffSession === true;
+    const at = now().toISOString();
+    const charge: Session = {
+      id: `cs_sbx_${randomBytes(12).toString('hex')}`,
+      status: declined ? 'failed' : 'succeeded',
+      amountMinor: amount,
+      currency,
+      reference: text(body, 'reference', 200),
+      ...(typeof body.description === 'string' && body.description !== '' ? { description: body.description.slice(0, 200) } : {}),
+      instrument: origin.instrument,
+      returnUrl: origin.returnUrl,
+      cancelUrl: origin.cancelUrl,
+      // The buyer is not disclosed again for a renewal: the charge holds the method, not the person.
+      customerName: '',
+      customerEmail: '',
+      forgottenAt: null,
+      idempotencyKey: `charge:${key}`,
+      requestHash,
+      customerHash: null,
+      createdAt: at,
+      expiresAt: at,
+      completedAt: at,
+      attempts: 1,
+      failureCode: declined ? 'card_declined' : null,
+      paymentMethod: origin.paymentMethod,
+      refunds: [],
+      chargeOf: origin.id,
+    };
+    store.put(charge);
+    log({ event: declined ? 'charge_declined' : 'charged', session: charge.id, of: origin.id, amount_minor: amount, brand: origin.paymentMethod.brand, last4: origin.paymentMethod.last4 });
+    return view(charge);
+  });
+
   // --- the buyer's pages -------------------------------------------------------------------------
 
   function sendPage(reply: FastifyReply, s: Session, status: number, render: (nonce: string) => string): FastifyReply {
@@ -299,7 +352,7 @@ export async function startSandboxProcessor(options: SandboxProcessorOptions): P
       values = { expiry: input.expiry, name: input.name };
       if (!errors.length) {
         outcome = cardOutcome(checked.digits);
-        method = tokenisable('card', checked.digits, cardBrand(checked.digits), fingerprintKey);
+        method = { ...tokenisable('card', checked.digits, cardBrand(checked.digits), fingerprintKey), ...(checked.digits === DECLINES_OFF_SESSION ? { declinesOffSession: true } : {}) };
       }
     } else {
       const input = { holder: field('holder'), routing: field('routing'), account: field('account') };

@@ -82,6 +82,9 @@ export function validateCard(input: CardInput, now: Date): { errors: FieldError[
   return { errors, digits, month, year };
 }
 
+/** Stripe's 4000 0000 0000 0341: paid at checkout and kept, but every later off-session charge of it is declined. */
+export const DECLINES_OFF_SESSION = '4000000000000341';
+
 export function cardOutcome(digits: string): Outcome {
   return cardOutcomes[digits] ?? { ok: true };
 }

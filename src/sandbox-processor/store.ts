@@ -16,6 +16,8 @@ export interface PaymentMethod {
   brand: string;
   last4: string;
   fingerprint?: string;
+  /** A test card whose off-session charges are declined (4000 0000 0000 0341). */
+  declinesOffSession?: boolean;
 }
 
 export interface Refund {
@@ -53,11 +55,15 @@ export interface Session {
   failureCode: string | null;
   paymentMethod: PaymentMethod | null;
   refunds: Refund[];
+  /** An off-session charge of a kept payment method: the session that first took it (no pay page). */
+  chargeOf?: string;
 }
 
 export interface SessionStore {
   get(id: string): Session | undefined;
   byIdempotencyKey(key: string): Session | undefined;
+  /** The first session that matches (a scan: the sandbox holds few). */
+  find(match: (session: Session) => boolean): Session | undefined;
   put(session: Session): void;
   /** Rewrites the file from the sessions in memory (temp file, fsync, rename, fsync of the directory): no earlier snapshot survives. */
   compact(): void;
@@ -92,6 +98,7 @@ export function openSessionStore(dir: string): SessionStore {
       const id = keys.get(key);
       return id === undefined ? undefined : sessions.get(id);
     },
+    find: (match) => [...sessions.values()].find(match),
     put(session) {
       writeSync(fd, `${JSON.stringify(session)}\n`);
       fsyncSync(fd);

@@ -20,6 +20,7 @@ const staffLinks: readonly (NavLink & { roles?: readonly string[] })[] = [
   { href: '/staff/surveys', label: 'Surveys', roles: ['owner', 'marketing'] },
   { href: '/staff/support', label: 'Support', roles: ['owner', 'support'] },
   { href: '/staff/services', label: 'Services', roles: ['owner', 'support'] },
+  { href: '/staff/subscriptions', label: 'Subscriptions', roles: ['owner', 'support', 'accountant'] },
   { href: '/staff/credit', label: 'Credit checks', roles: ['owner', 'accountant'] },
   { href: '/staff/disclosures', label: 'Legal disclosures', roles: ['owner', 'dpo'] },
   { href: '/staff/risk-rules', label: 'Risk rules', roles: ['owner'] },
@@ -52,6 +53,7 @@ const dpoLinks: readonly NavLink[] = [
 const accountLinks: readonly NavLink[] = [
   { href: '/account', label: 'Your account' },
   { href: '/account/orders', label: 'Orders' },
+  { href: '/account/subscriptions', label: 'Subscriptions' },
   { href: '/account/baskets', label: 'Baskets' },
   { href: '/account/lists', label: 'Gift lists' },
   { href: '/account/testimonials', label: 'Testimonials' },

@@ -69,6 +69,8 @@ export interface BuyOption extends PriceProps {
   sku: string;
   /** null: not stock-tracked. */
   stock: number | null;
+  /** A plan's billing period ("month"): the price is charged each period. */
+  per?: string | null;
 }
 
 export interface BuyBoxProps {
@@ -96,7 +98,7 @@ export function buyBox(b: BuyBoxProps): SafeHtml {
       ? html`<input type="radio" id="${id}" name="variant_id" value="${o.id}"${o === first ? ' checked' : ''} required>`
       : html`<input type="radio" id="${id}" disabled aria-describedby="${id}-why">`;
     const stock = available(o) ? stockText(o.stock) : html`<span class="stock stock-out" id="${id}-why">Out of stock</span>`;
-    return html`<li class="buy-option">${input} <label for="${id}"><span class="buy-option-name">${o.name}</span> <span class="meta">SKU <code>${o.sku}</code></span> ${price(o)}</label> ${stock}</li>`;
+    return html`<li class="buy-option">${input} <label for="${id}"><span class="buy-option-name">${o.name}</span> <span class="meta">SKU <code>${o.sku}</code></span> ${price(o)}${o.per ? html` <span class="meta">per ${o.per}</span>` : ''}</label> ${stock}</li>`;
   };
   const options = html`<fieldset>
 <legend>Choose an option</legend>

@@ -35,6 +35,7 @@ export const MODULES = [
   'src/surveys',
   'src/support',
   'src/services',
+  'src/subscriptions',
   'src/rights',
   'src/sandbox-processor',
   'src/demo',

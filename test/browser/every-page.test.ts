@@ -78,6 +78,11 @@ const SKIPPED: Record<string, string> = {
   '/account/orders/:number/identity': 'needs an order held for proof of identity',
   '/staff/dpo/identity/:number': 'needs an order held for proof of identity',
   '/staff/dpo/identity/:number/proof': 'the uploaded document itself, not a page',
+  // A fresh shop has no subscription (test/browser/journeys/subscriptions.ts checks these pages).
+  '/account/subscriptions/:id': 'needs a subscription (subscriptions journey)',
+  '/account/subscriptions/:id/invoices/:invoiceId': 'needs a subscription (subscriptions journey)',
+  '/account/subscriptions/:id/cancel': 'needs a subscription (subscriptions journey)',
+  '/account/subscriptions/:id/paid': 'redirects from the processor',
 };
 
 /** The audience a page belongs to, from its address. */

@@ -23,7 +23,7 @@ import { fromConstraintViolation } from './constraint-errors.ts';
 import { notifyCatalogueChanged } from './events.ts';
 import { catalogueDb, getProductById, type ProductDetail } from './queries.ts';
 import { limits } from './schemas.ts';
-import { productKinds, productStatuses, type Category, type FieldChanges, type ProductKind, type ProductStatus, type Variant, type Vendor } from './tables.ts';
+import { billingPeriods, productKinds, productStatuses, type BillingPeriod, type Category, type FieldChanges, type ProductKind, type ProductStatus, type Variant, type Vendor } from './tables.ts';
 
 export interface VendorInput {
   slug: string;
@@ -51,6 +51,8 @@ export interface VariantInput {
   currency?: string;
   /** null (the default): stock is not tracked. */
   stock?: number | null;
+  /** null (the default): bought once; 'month' or 'year': a plan renewed each period. */
+  billing_period?: BillingPeriod | null;
   position?: number;
 }
 export type VariantPatch = Partial<VariantInput>;
@@ -263,7 +265,7 @@ async function isSelfOrDescendant(trx: Db, id: string, candidate: string): Promi
 // Products
 
 const productFields = ['slug', 'name', 'description', 'vendor_id', 'category_id', 'kind', 'status'] as const;
-const variantFields = ['sku', 'name', 'price_minor', 'currency', 'stock', 'position'] as const;
+const variantFields = ['sku', 'name', 'price_minor', 'currency', 'stock', 'billing_period', 'position'] as const;
 
 function productValues(input: ProductPatch, p: FieldProblems) {
   return {
@@ -284,6 +286,9 @@ function variantValues(prefix: string, input: VariantPatch, p: FieldProblems) {
     ...(has(input, 'price_minor') && { price_minor: p.check(() => checkPrice(`${prefix}price_minor`, input.price_minor)) }),
     ...(has(input, 'currency') && { currency: p.check(() => checkCurrency(`${prefix}currency`, input.currency)) }),
     ...(has(input, 'stock') && { stock: p.check(() => checkStock(`${prefix}stock`, input.stock)) }),
+    ...(has(input, 'billing_period') && {
+      billing_period: input.billing_period === null ? null : p.check(() => checkOneOf(`${prefix}billing_period`, input.billing_period, billingPeriods)),
+    }),
     ...(has(input, 'position') && { position: p.check(() => checkPosition(`${prefix}position`, input.position)) }),
   };
 }

@@ -28,7 +28,7 @@ import { type ProductPageForms, productPage, variantPage, variantState } from '.
 import { newProductPage, productListPage, type ProductFilter } from './pages/products.ts';
 import { getProductById, listCategories, listProducts, listVendors, type ProductDetail } from './queries.ts';
 import { limits } from './schemas.ts';
-import { productStatuses, type ProductStatus } from './tables.ts';
+import { type BillingPeriod, productStatuses, type ProductStatus } from './tables.ts';
 
 const PER_PAGE = 25;
 const uuidRe = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -46,17 +46,17 @@ const listQuery = {
 } as const;
 
 const productForm = { name: limits.name, slug: limits.slug, description: limits.productDescription, vendor_id: 40, category_id: 40, kind: 20 };
-const variantForm = { sku: limits.sku, name: limits.name, price: 20, currency: 3, stock: 12 };
-const newProductForm = textForm({ ...productForm, sku: limits.sku, variant_name: limits.name, price: 20, currency: 3, stock: 12 });
+const variantForm = { sku: limits.sku, name: limits.name, price: 20, currency: 3, stock: 12, billing_period: 10 };
+const newProductForm = textForm({ ...productForm, sku: limits.sku, variant_name: limits.name, price: 20, currency: 3, stock: 12, billing_period: 10 });
 const productFields = Object.keys(productForm);
-const newProductFields = [...productFields, 'sku', 'variant_name', 'price', 'currency', 'stock'];
+const newProductFields = [...productFields, 'sku', 'variant_name', 'price', 'currency', 'stock', 'billing_period'];
 const variantFields = Object.keys(variantForm);
 
 /** A variant command's field → the form's input. */
 const variantInput = (prefix: string, nameField: string) => (field: string) => {
   const rest = field.startsWith(prefix) ? field.slice(prefix.length) : null;
   if (rest === null) return null;
-  return ({ sku: 'sku', name: nameField, price_minor: 'price', currency: 'currency', stock: 'stock' } as Record<string, string>)[rest] ?? null;
+  return ({ sku: 'sku', name: nameField, price_minor: 'price', currency: 'currency', stock: 'stock', billing_period: 'billing_period' } as Record<string, string>)[rest] ?? null;
 };
 const productInput = (field: string) => (productFields.includes(field) ? field : null);
 
@@ -124,6 +124,7 @@ export async function consoleProductRoutes(app: FastifyInstance): Promise<void> 
             price_minor: priceOf(p, 'variants.0.price_minor', text(body, 'price'), currency) ?? 0,
             currency,
             stock: stockOf(text(body, 'stock')) as number | null,
+            billing_period: (text(body, 'billing_period') || null) as BillingPeriod | null,
           },
         ],
       } as ProductInput;
@@ -278,6 +279,7 @@ function variantInputOf(body: Body, fallbackCurrency: string, isNew: boolean): V
     ...(price !== undefined && { price_minor: price }),
     currency,
     stock: stockOf(text(body, 'stock')) as number | null,
+    billing_period: (text(body, 'billing_period') || null) as BillingPeriod | null,
   };
   throwAll(p, variantProblems({ ...input, price_minor: input.price_minor ?? 0 }, isNew ? { currency: fallbackCurrency } : undefined));
   return input;

@@ -29,4 +29,4 @@ export { type LowStockRow, type StockRow, lowStock, vendorStock } from './stock-
 export { type StockLevel, setStockLevels } from './bulk-stock.ts';
 export { stockOf } from './console-forms.ts';
 export { type VariantForSale, releaseStock, reserveStock, variantForSaleBySku, variantsForSale } from './stock.ts';
-export { type Category, type ProductKind, type ProductStatus, type Variant, type Vendor, productKinds, productStatuses } from './tables.ts';
+export { type BillingPeriod, type Category, type ProductKind, type ProductStatus, type Variant, type Vendor, billingPeriods, productKinds, productStatuses } from './tables.ts';

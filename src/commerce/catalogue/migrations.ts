@@ -148,4 +148,9 @@ export const catalogueMigrations: Migration[] = [
         `,
       ),
   },
+  // A service variant may be a plan billed each period (issue 16, subscriptions): null is bought once.
+  {
+    id: 'catalogue/0007_billing_period',
+    up: (db) => runSql(db, `alter table catalogue_variants add column billing_period text check (billing_period in ('month', 'year'));`),
+  },
 ];

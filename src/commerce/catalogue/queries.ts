@@ -3,7 +3,7 @@
 import { sql, type Kysely } from 'kysely';
 import { tablesOf, type Db } from '../../platform/db/database.ts';
 import type { ProductImage } from './images.ts';
-import type { CatalogueTables, Category, ProductKind, ProductStatus, Vendor } from './tables.ts';
+import type { BillingPeriod, CatalogueTables, Category, ProductKind, ProductStatus, Vendor } from './tables.ts';
 
 export type CatalogueDb = Kysely<CatalogueTables>;
 
@@ -193,6 +193,8 @@ export interface VariantView {
   price_minor: number;
   currency: string;
   stock: number | null;
+  /** null: bought once; a plan is renewed each period. */
+  billing_period: BillingPeriod | null;
   position: number;
 }
 
@@ -231,7 +233,7 @@ const detailSelect = (db: Db) =>
       sql<VariantView[]>`coalesce((
         select json_agg(json_build_object(
           'id', x.id, 'sku', x.sku, 'name', x.name, 'price_minor', x.price_minor,
-          'currency', x.currency, 'stock', x.stock, 'position', x.position
+          'currency', x.currency, 'stock', x.stock, 'billing_period', x.billing_period, 'position', x.position
         ) order by x.position, x.price_minor, x.sku)
         from catalogue_variants x where x.product_id = p.id
       ), '[]'::json)`.as('variants'),

@@ -7,7 +7,7 @@ import { sql } from 'kysely';
 import type { Db } from '../../platform/db/database.ts';
 import { AppError, validationError } from '../../platform/errors.ts';
 import { CATALOGUE_CHANGED } from './events.ts';
-import type { ProductKind, ProductStatus } from './tables.ts';
+import type { BillingPeriod, ProductKind, ProductStatus } from './tables.ts';
 
 export interface StockLine {
   variantId: string;
@@ -27,6 +27,8 @@ export interface VariantForSale {
   price_minor: number;
   currency: string;
   stock: number | null;
+  /** null: bought once; 'month' or 'year': a plan (subscriptions). */
+  billing_period: BillingPeriod | null;
 }
 
 const uuidRe = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -36,7 +38,7 @@ export async function variantsForSale(db: Db, ids: readonly string[]): Promise<V
   if (ids.length === 0) return [];
   const { rows } = await sql<VariantForSale>`
     select v.id as variant_id, v.product_id, p.vendor_id, v.sku, v.name as variant_name, p.name as product_name,
-           p.slug as product_slug, p.kind, p.status, v.price_minor, v.currency, v.stock
+           p.slug as product_slug, p.kind, p.status, v.price_minor, v.currency, v.stock, v.billing_period
     from catalogue_variants v join catalogue_products p on p.id = v.product_id
     where v.id = any(${[...ids]}::uuid[])`.execute(db);
   return rows;

@@ -7,6 +7,9 @@ type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
 export type ProductKind = 'digital' | 'physical' | 'service';
 export const productKinds: readonly ProductKind[] = ['digital', 'physical', 'service'];
 export type ProductStatus = 'active' | 'draft' | 'archived';
+/** A plan's billing period: the variant is bought as a subscription renewed each period (null: bought once). */
+export type BillingPeriod = 'month' | 'year';
+export const billingPeriods: readonly BillingPeriod[] = ['month', 'year'];
 export const productStatuses: readonly ProductStatus[] = ['active', 'draft', 'archived'];
 
 export interface VendorTable {
@@ -52,6 +55,8 @@ export interface VariantTable {
   currency: string;
   /** null: not stock-tracked (licences, services). */
   stock: number | null;
+  /** null: bought once; 'month' or 'year': a plan, renewed each period (subscriptions module). */
+  billing_period: Generated<BillingPeriod | null>;
   position: Generated<number>;
   created_at: Generated<Date>;
   updated_at: Timestamp;

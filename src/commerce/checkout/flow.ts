@@ -163,6 +163,8 @@ export async function placeOrder(deps: CheckoutDeps, db: Db, request: PlaceOrder
       idempotencyKey: `checkout:${request.idempotencyKey}`,
       actor: CHECKOUT_ACTOR,
       description: paymentDescription(deps.shopName, order.number),
+      // A plan is renewed off-session (subscriptions): the processor keeps the payment method.
+      ...(priced.lines.some((l) => l.billingPeriod) ? { saveForLater: true } : {}),
     });
     await sql`release savepoint checkout_payment`.execute(db);
     await attempts.updateTable('checkout_attempts').set({ payment_id: started.paymentId, payment_url: started.redirectUrl }).where('order_id', '=', orderId).execute();

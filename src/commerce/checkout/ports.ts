@@ -71,7 +71,17 @@ export interface CheckoutPorts extends PaymentsPort {
 export interface PaymentsPort {
   startPayment(
     db: Db,
-    input: { orderId: string; subject: string; amountMinor: number; currency: string; instrument: 'card' | 'bank-account'; idempotencyKey: string; actor: Actor; description?: string },
+    input: {
+      orderId: string;
+      subject: string;
+      amountMinor: number;
+      currency: string;
+      instrument: 'card' | 'bank-account';
+      idempotencyKey: string;
+      actor: Actor;
+      description?: string;
+      saveForLater?: boolean;
+    },
   ): Promise<{ paymentId: string; redirectUrl: string }>;
   settlePayment(db: Db, paymentId: string): Promise<Settlement>;
   cancelPayment(db: Db, paymentId: string): Promise<void>;

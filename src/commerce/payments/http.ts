@@ -44,3 +44,10 @@ export async function callProcessorIfThere(name: string, fetchImpl: Fetch, url: 
   if (res.status >= 400) throw refused(name, res);
   return res;
 }
+
+/** As `callProcessor`, but a refusal with one of `answered` (e.g. 402, a declined card) is an answer, not an error. */
+export async function callProcessorAnswering(name: string, fetchImpl: Fetch, url: string, init: RequestInit, answered: readonly number[], timeoutMs = 10_000): Promise<ProcessorResponse> {
+  const res = await send(fetchImpl, url, init, timeoutMs);
+  if (res.status >= 400 && !answered.includes(res.status)) throw refused(name, res);
+  return res;
+}

@@ -1,7 +1,20 @@
 // The public entry of payments: its Module and the payment commands checkout uses.
 // Any other file here is internal (decision 0032).
 export { paymentsModule } from './module.ts';
-export { type PaymentsDeps, type SettlementListener, cancelPayment, paymentsOfOrder, refundPayment, settlePayment } from './payments.ts';
+export {
+  type ChargeResult,
+  type ChargeSavedInput,
+  type PaymentsDeps,
+  type Settlement,
+  type SettlementListener,
+  cancelPayment,
+  chargeSavedMethod,
+  getPayment,
+  paymentsOfOrder,
+  refundPayment,
+  settlePayment,
+  startPayment,
+} from './payments.ts';
 export { type Processors, processorsFromConfig, sandboxUrl } from './processors.ts';
 
 // Used only by tests outside the module (the whole-app tests, other modules' tests).

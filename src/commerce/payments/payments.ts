@@ -34,6 +34,14 @@ export interface StartPaymentInput {
   actor: Actor;
   /** Shown on the processor's page (the shop's name and the order number; no personal data). */
   description?: string;
+  /** A plan is bought: the processor keeps the payment method for the renewals (subscriptions). */
+  saveForLater?: boolean;
+  /** The kernel ref whose name and email are disclosed; default `order:<orderId>` (a subscription's invoice names its order's). */
+  ref?: string;
+  /** Purpose and basis of the disclosure: `fulfillment` (default, an order) or `billing` (a subscription's invoice). */
+  purpose?: 'fulfillment' | 'billing';
+  /** The shop's path the processor sends the buyer back to; default /checkout/return/<paymentId>. */
+  returnTo?: string;
 }
 
 export interface StartedPaymentResult {
@@ -115,14 +123,14 @@ export async function startPayment(deps: PaymentsDeps, db: Db, input: StartPayme
     recipient: 'payment-processor',
     recipientRef: processor.id,
     categories: ['user.name', 'user.contact.email'],
-    purpose: 'fulfillment',
-    basis: 'fulfillment',
-    order: input.orderId,
-    ref: `order:${input.orderId}`,
+    purpose: input.purpose ?? 'fulfillment',
+    basis: input.purpose ?? 'fulfillment',
+    ...(input.purpose === 'billing' ? {} : { order: input.orderId }),
+    ref: input.ref ?? `order:${input.orderId}`,
     actor: input.actor,
   });
   const text = (v: unknown) => (typeof v === 'string' ? v : '');
-  const returnUrl = `${deps.publicUrl}${returnPath(paymentId)}`;
+  const returnUrl = `${deps.publicUrl}${input.returnTo ?? returnPath(paymentId)}`;
   const started = await processor.start({
     paymentId,
     orderId: input.orderId,
@@ -134,6 +142,7 @@ export async function startPayment(deps: PaymentsDeps, db: Db, input: StartPayme
     customer: { name: text(disclosed.values['user.name']), email: text(disclosed.values['user.contact.email']) },
     idempotencyKey: `payment:${paymentId}`,
     ...(input.description ? { description: input.description.slice(0, 200) } : {}),
+    ...(input.saveForLater ? { saveForLater: true } : {}),
   });
   const inserted = await t
     .insertInto('payments_attempts')
@@ -226,7 +235,15 @@ export async function settlePayment(deps: PaymentsDeps, db: Db, paymentId: strin
       actor: PAYMENTS_ACTOR,
       purpose: 'fulfillment',
       ref: `order:${row.order_id}`,
-      values: { 'user.payment': { processor: row.processor, token: outcome.token, brand: outcome.brand ?? null, last4: outcome.last4 ?? null } },
+      values: {
+        'user.payment': {
+          processor: row.processor,
+          token: outcome.token,
+          brand: outcome.brand ?? null,
+          last4: outcome.last4 ?? null,
+          ...(outcome.customerRef ? { customer: outcome.customerRef } : {}),
+        },
+      },
     });
   }
   const settlement = settlementOf(row, outcome.status, {
@@ -290,4 +307,85 @@ export async function refundPayment(deps: PaymentsDeps, db: Db, input: RefundInp
     .execute();
   await t.updateTable('payments_attempts').set({ refunded_minor: refundedMinor, status, updated_at: sql<Date>`now()` }).where('id', '=', row.id).execute();
   return { paymentId: row.id, status, refundedMinor };
+}
+
+export interface ChargeSavedInput {
+  /** What the charge pays (a subscription's invoice id): the payment's `order_id`; no order has it, so checkout ignores its settlement. */
+  orderId: string;
+  subject: string;
+  /** The kernel ref of the saved `user.payment` (e.g. `subscription:<id>`): disclosed to the processor before the charge. */
+  ref: string;
+  /** The order the plan was bought with, named in the disclosure ledger. */
+  order?: string;
+  amountMinor: number;
+  currency: string;
+  /** Required; also the processor's Idempotency-Key, so a retry after a crash charges once. */
+  idempotencyKey: string;
+  actor: Actor;
+  description?: string;
+}
+
+export interface ChargeResult {
+  paymentId: string;
+  status: PaymentStatus;
+  failureCode: string | null;
+}
+
+/**
+ * Charges a payment method the processor kept (a renewal), without the buyer. The method is read
+ * from the kernel and disclosed to the processor on the billing basis (ledgered), the processor is
+ * charged under the caller's idempotency key, and the payment is recorded with its outcome, all in
+ * the caller's transaction: if the caller dies before committing, running it again with the same
+ * key gets the same charge back from the processor. No listener is told (the caller records it).
+ */
+export async function chargeSavedMethod(deps: PaymentsDeps, db: Db, input: ChargeSavedInput): Promise<ChargeResult> {
+  if (!UUID.test(input.orderId)) throw validationError('orderId', 'must be a UUID');
+  if (!Number.isSafeInteger(input.amountMinor) || input.amountMinor < 1) throw validationError('amountMinor', 'must be a whole number of minor units above 0');
+  if (input.idempotencyKey.length < 1 || input.idempotencyKey.length > 200) throw validationError('idempotencyKey', 'must be 1 to 200 characters');
+  const t = tablesOf<PaymentsTables>(db);
+  const earlier = await t.selectFrom('payments_attempts').selectAll().where('idempotency_key', '=', input.idempotencyKey).executeTakeFirst();
+  if (earlier) return { paymentId: earlier.id, status: earlier.status, failureCode: earlier.failure_code };
+  const disclosed = await deps.kernel.disclose(db, {
+    subject: input.subject,
+    recipient: 'payment-processor',
+    categories: ['user.payment'],
+    purpose: 'billing',
+    basis: 'billing',
+    ref: input.ref,
+    ...(input.order ? { order: input.order } : {}),
+    actor: input.actor,
+  });
+  const method = disclosed.values['user.payment'] as { processor?: unknown; token?: unknown; customer?: unknown } | undefined;
+  if (typeof method?.token !== 'string' || typeof method.processor !== 'string') throw new AppError('PAYMENT_METHOD_MISSING');
+  const processor = deps.processors.byId(method.processor);
+  const paymentId = paymentIdFor(input.idempotencyKey);
+  const outcome = await processor.chargeSaved({
+    paymentId,
+    token: method.token,
+    ...(typeof method.customer === 'string' ? { customerRef: method.customer } : {}),
+    amountMinor: input.amountMinor,
+    currency: input.currency,
+    idempotencyKey: input.idempotencyKey,
+    ...(input.description ? { description: input.description.slice(0, 200) } : {}),
+  });
+  const status: PaymentStatus = outcome.status === 'succeeded' ? 'succeeded' : outcome.status === 'open' ? 'open' : 'failed';
+  await t
+    .insertInto('payments_attempts')
+    .values({
+      id: paymentId,
+      order_id: input.orderId,
+      subject_id: input.subject,
+      processor: processor.id,
+      processor_ref: outcome.processorRef,
+      instrument: 'card',
+      amount_minor: input.amountMinor,
+      currency: input.currency,
+      status,
+      failure_code: status === 'succeeded' ? null : (outcome.failureCode ?? null),
+      redirect_url: '',
+      idempotency_key: input.idempotencyKey,
+      settled_at: status === 'open' ? null : new Date(),
+    })
+    .execute();
+  return { paymentId, status, failureCode: status === 'succeeded' ? null : (outcome.failureCode ?? null) };
 }

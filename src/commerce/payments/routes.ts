@@ -7,6 +7,9 @@ import { tablesOf } from '../../platform/db/database.ts';
 import { AppError } from '../../platform/errors.ts';
 import {
   cancelPayment,
+  chargeSavedMethod,
+  type ChargeResult,
+  type ChargeSavedInput,
   getPayment,
   refundPayment,
   settlePayment,
@@ -29,6 +32,8 @@ export interface PaymentsApi {
   settlePayment(db: Db, paymentId: string): Promise<Settlement>;
   cancelPayment(db: Db, paymentId: string): Promise<void>;
   refundPayment(db: Db, input: RefundInput): Promise<RefundResult>;
+  /** Charges a kept payment method off-session (a subscription's renewal), disclosed on the billing basis. */
+  chargeSaved(db: Db, input: ChargeSavedInput): Promise<ChargeResult>;
   getPayment(db: Db, paymentId: string): Promise<PaymentRow | null>;
   /** Asks each processor that took a payment of this subject to forget the buyer (the erasure flow). */
   forgetBuyer(db: Db, subject: string): Promise<{ forgotten: number }>;
@@ -68,6 +73,7 @@ export function paymentsRoutes(options: PaymentsPluginOptions = {}): FastifyPlug
       settlePayment: (db, id) => settlePayment(deps, db, id),
       cancelPayment: (db, id) => cancelPayment(deps, db, id),
       refundPayment: (db, input) => refundPayment(deps, db, input),
+      chargeSaved: (db, input) => chargeSavedMethod(deps, db, input),
       getPayment,
       forgetBuyer: (db, subject) => forgetBuyer(deps, db, subject),
     } satisfies PaymentsApi);

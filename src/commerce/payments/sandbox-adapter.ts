@@ -81,6 +81,15 @@ export function sandboxAdapter(options: SandboxAdapterOptions): PaymentProcessor
       });
       return outcomeOf(body);
     },
+    async chargeSaved(r) {
+      if (!r.idempotencyKey) throw new AppError('VALIDATION_FAILED', 'idempotencyKey: is required for an off-session charge');
+      const { body } = await callProcessor('sandbox', fetchImpl, `${base}/v1/payment-methods/${encodeURIComponent(r.token)}/charges`, {
+        method: 'POST',
+        headers: headers(r.idempotencyKey),
+        body: JSON.stringify({ amount_minor: r.amountMinor, currency: r.currency, reference: r.paymentId, ...(r.description ? { description: r.description } : {}) }),
+      });
+      return outcomeOf(body);
+    },
     async forget(ref, idempotencyKey) {
       // 404: the sandbox has no such session (any more), so nothing of the buyer is left there.
       await callProcessorIfThere('sandbox', fetchImpl, `${sessionPath(ref)}/forget`, { method: 'POST', headers: headers(idempotencyKey), body: '{}' });

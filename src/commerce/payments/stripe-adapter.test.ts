@@ -135,3 +135,25 @@ test('Stripe: webhooks are verified over the raw body (Stripe-Signature t=…,v1
   refused({ 'stripe-signature': signWebhook('whsec_another', raw, at) });
   refused({ 'stripe-signature': signWebhook(WHSEC, raw, new Date(at.getTime() - 301_000)) });
 });
+
+test('Stripe: a plan keeps the card on a Customer; a renewal is an off-session PaymentIntent (customer, payment method, confirm) under its key, and a 402 decline is a failed outcome', async () => {
+  const form = sessionForm({ ...startRequest, saveForLater: true });
+  assert.equal(form.get('customer_creation'), 'always');
+  assert.equal(form.get('payment_intent_data[setup_future_usage]'), 'off_session');
+  assert.equal(sessionForm(startRequest).get('payment_intent_data[setup_future_usage]'), null);
+  await withFake(async (stripe, adapter) => {
+    stripe.play(fixture('create-payment-intent-off-session'), fixture('error-payment-intent-declined'));
+    const charge = { paymentId: PAYMENT_ID, token: 'pm_1QxYzAbCdEfGhIjKvIsA4242', customerRef: 'cus_QxYzAbCdEfGhIj', amountMinor: 1500, currency: 'USD' };
+    assert.deepEqual(await adapter.chargeSaved({ ...charge, idempotencyKey: 'renewal:7d1e0c52-3a4b-4c5d-8e6f-0a1b2c3d4e5f:2027-01-07' }), {
+      processorRef: 'pi_3QyRenewAbCdEfGh0aBcDeFg',
+      status: 'succeeded',
+      amountMinor: 1500,
+      currency: 'USD',
+      token: 'pm_1QxYzAbCdEfGhIjKvIsA4242',
+    });
+    const declined = await adapter.chargeSaved({ ...charge, idempotencyKey: 'renewal:7d1e0c52-3a4b-4c5d-8e6f-0a1b2c3d4e5f:2027-02-07' });
+    assert.equal(declined.status, 'failed');
+    assert.equal(declined.failureCode, 'insufficient_funds');
+    assert.equal(declined.processorRef, 'pi_3QyDeclinedCdEfGh0aBcDeFg');
+  });
+});

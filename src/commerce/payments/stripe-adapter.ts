@@ -2,8 +2,8 @@
 // The buyer types the card or bank account on Stripe's page; what comes back is the PaymentMethod's
 // id (the token), its brand and last four. Every write carries an Idempotency-Key.
 import { AppError } from '../../platform/errors.ts';
-import { callProcessor, callProcessorIfThere, type Fetch } from './http.ts';
-import type { PaymentOutcome, PaymentProcessor, PaymentStatus, StartPaymentRequest } from './port.ts';
+import { callProcessor, callProcessorAnswering, callProcessorIfThere, type Fetch } from './http.ts';
+import type { ChargeSavedRequest, PaymentOutcome, PaymentProcessor, PaymentStatus, StartPaymentRequest } from './port.ts';
 import { verifyWebhookSignature } from './signature.ts';
 import { forgetAtStripe } from './stripe-forget.ts';
 import { parseWebhookEvent } from './webhook-event.ts';
@@ -38,6 +38,11 @@ export function sessionForm(r: StartPaymentRequest): URLSearchParams {
   form.set('line_items[0][price_data][unit_amount]', String(r.amountMinor));
   form.set('line_items[0][price_data][product_data][name]', r.description ?? `Order payment ${r.paymentId.slice(0, 8)}`);
   if (r.description) form.set('payment_intent_data[description]', r.description);
+  if (r.saveForLater) {
+    // A plan: Stripe keeps the card on a Customer so that renewals can charge it off-session.
+    form.set('customer_creation', 'always');
+    form.set('payment_intent_data[setup_future_usage]', 'off_session');
+  }
   form.set('metadata[payment_id]', r.paymentId);
   form.set('payment_intent_data[metadata][payment_id]', r.paymentId);
   return form;
@@ -69,6 +74,37 @@ export function outcomeOfSession(session: Obj): PaymentOutcome {
     ...(str(details?.last4) ? { last4: str(details?.last4)! } : {}),
     ...(brand ? { brand } : {}),
     ...(status !== 'succeeded' && failureCode ? { failureCode } : {}),
+    ...((str(session.customer) ?? str(obj(session.customer)?.id)) ? { customerRef: (str(session.customer) ?? str(obj(session.customer)?.id))! } : {}),
+  };
+}
+
+/** The form of an off-session PaymentIntent charging a saved card (confirmed at once). */
+export function chargeForm(r: ChargeSavedRequest): URLSearchParams {
+  const form = new URLSearchParams({ amount: String(r.amountMinor), currency: r.currency.toLowerCase(), payment_method: r.token, off_session: 'true', confirm: 'true' });
+  if (r.customerRef) form.set('customer', r.customerRef);
+  if (r.description) form.set('description', r.description);
+  form.set('metadata[payment_id]', r.paymentId);
+  return form;
+}
+
+/** A PaymentIntent (or the 402 error carrying it, for a decline) as the port's outcome. */
+export function outcomeOfIntent(body: Obj): PaymentOutcome {
+  const error = obj(body.error);
+  const intent = error ? obj(error.payment_intent) : body;
+  const id = str(intent?.id);
+  const amount = intent?.amount;
+  const currency = str(intent?.currency);
+  if (!intent || !id || typeof amount !== 'number' || !currency) throw new AppError('PAYMENT_PROCESSOR_ERROR', 'The payment processor (stripe) answered in an unexpected shape.');
+  const succeeded = !error && intent.status === 'succeeded';
+  const lastError = error ?? obj(intent.last_payment_error);
+  const failureCode = str(lastError?.decline_code) ?? str(lastError?.code) ?? 'payment_failed';
+  return {
+    processorRef: id,
+    status: succeeded ? 'succeeded' : intent.status === 'processing' ? 'open' : 'failed',
+    amountMinor: amount,
+    currency: currency.toUpperCase(),
+    ...(str(intent.payment_method) ? { token: str(intent.payment_method)! } : {}),
+    ...(succeeded ? {} : { failureCode }),
   };
 }
 
@@ -109,6 +145,12 @@ export function stripeAdapter(options: StripeAdapterOptions): PaymentProcessor {
       const form = new URLSearchParams({ payment_intent: intent, amount: String(amountMinor) });
       await call('/v1/refunds', { method: 'POST', headers: headers(idempotencyKey), body: form.toString() });
       return retrieve(ref);
+    },
+    async chargeSaved(r) {
+      if (!r.idempotencyKey) throw new AppError('VALIDATION_FAILED', 'idempotencyKey: is required for an off-session charge');
+      // A declined off-session charge answers 402 with the PaymentIntent inside the error.
+      const { body } = await callProcessorAnswering('stripe', fetchImpl, `${base}/v1/payment_intents`, { method: 'POST', headers: headers(r.idempotencyKey), body: chargeForm(r).toString() }, [402]);
+      return outcomeOfIntent(body);
     },
     forget: (ref, idempotencyKey) => forgetAtStripe({ call, callIfThere, headers }, ref, idempotencyKey),
     parseWebhook(rawBody, hdrs) {

@@ -29,6 +29,8 @@ export interface PricedLine {
   totalMinor: number;
   /** Units on hand now (null: not tracked); shown, never relied on (reserveStock decides). */
   stock: number | null;
+  /** A plan's billing period (the name says "per month"); absent: bought once. */
+  billingPeriod?: 'month' | 'year';
 }
 
 export interface PricedCart {
@@ -81,7 +83,7 @@ export async function priceLines(db: Db, lines: readonly CartLine[], options: Pr
       productId: row.product_id,
       vendorId: row.vendor_id,
       sku: row.sku,
-      name: row.variant_name === 'Standard' ? row.product_name : `${row.product_name} (${row.variant_name})`,
+      name: `${row.variant_name === 'Standard' ? row.product_name : `${row.product_name} (${row.variant_name})`}${row.billing_period ? `, per ${row.billing_period}` : ''}`,
       productName: row.product_name,
       productSlug: row.product_slug,
       variantName: row.variant_name,
@@ -90,6 +92,7 @@ export async function priceLines(db: Db, lines: readonly CartLine[], options: Pr
       unitMinor: row.price_minor,
       totalMinor: row.price_minor * line.quantity,
       stock: row.stock,
+      ...(row.billing_period ? { billingPeriod: row.billing_period } : {}),
     };
   });
 

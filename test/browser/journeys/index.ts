@@ -7,10 +7,11 @@ import { quoteJourney } from './quote.ts';
 import { surveyJourney } from './survey.ts';
 import { supportJourney } from './support.ts';
 import { serviceRegistration } from './service-registration.ts';
+import { subscriptionsJourney } from './subscriptions.ts';
 
 export interface Journey {
   name: string;
   run(shop: ServedShop): Promise<void>;
 }
 
-export const journeys: Journey[] = [testimonialsJourney, quoteJourney, surveyJourney, supportJourney, serviceRegistration];
+export const journeys: Journey[] = [testimonialsJourney, quoteJourney, surveyJourney, supportJourney, serviceRegistration, subscriptionsJourney];

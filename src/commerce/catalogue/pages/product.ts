@@ -51,7 +51,7 @@ function variantsTable(p: ProductDetail, csrf: string, can: Abilities): SafeHtml
     rows: p.variants.map((v) => [
       v.sku,
       v.name,
-      price(v.price_minor, v.currency),
+      html`${price(v.price_minor, v.currency)}${v.billing_period ? ` per ${v.billing_period}` : ''}`,
       stockText(v.stock),
       ...(can.edit
         ? [
@@ -135,7 +135,7 @@ ${historySection(o.history, o.staff, names, currencyOf)}
 }
 
 export function variantState(v: VariantView, csrf: string, majorPrice: string): FormState {
-  return { csrf, values: { sku: v.sku, name: v.name, price: majorPrice, currency: v.currency, stock: v.stock === null ? '' : String(v.stock) } };
+  return { csrf, values: { sku: v.sku, name: v.name, price: majorPrice, currency: v.currency, stock: v.stock === null ? '' : String(v.stock), billing_period: v.billing_period ?? '' } };
 }
 
 export function variantPage(o: { product: ProductDetail; variant: VariantView; state: FormState; can: Abilities }): Page {

@@ -116,7 +116,17 @@ export function variantFields(state: FormState, currency: string, names: { name:
 ${input(state, { name: names.name, id: `f-variant-${names.name}`, label: 'Variant name', maxlength: limits.name, required: false, hint: 'e.g. "1 year, 5 devices". Left empty: "Standard".' })}
 ${input(state, { name: 'price', label: 'Price', maxlength: 14, hint: `In ${state.values?.currency || currency}, e.g. 12.50.` })}
 ${input(state, { name: 'currency', label: 'Currency', maxlength: 3, hint: 'Three-letter code, e.g. EUR.' })}
-${input(state, { name: 'stock', label: 'Stock', maxlength: 10, required: false, hint: 'Units on hand. Left empty: not counted (licences, services).' })}`;
+${input(state, { name: 'stock', label: 'Stock', maxlength: 10, required: false, hint: 'Units on hand. Left empty: not counted (licences, services).' })}
+${optionalSelect(state, {
+  name: 'billing_period',
+  label: 'Billing',
+  empty: 'Paid once',
+  choices: [
+    { value: 'month', label: 'Plan: charged every month' },
+    { value: 'year', label: 'Plan: charged every year' },
+  ],
+  hint: 'A plan is a subscription: the first period is paid at checkout, then renewed until cancelled.',
+})}`;
 }
 
 export function newProductPage(o: { state: FormState; categories: readonly Category[]; vendors: readonly Vendor[]; currency: string; can: Abilities }): Page {

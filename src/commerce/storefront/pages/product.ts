@@ -54,7 +54,7 @@ ${buyBox({
   action: '/cart/add',
   csrfToken: CSRF_PLACEHOLDER,
   maxQuantity: MAX_QUANTITY,
-  options: p.variants.map((v) => ({ id: v.id, name: v.name, sku: v.sku, minor: v.price_minor, currency: v.currency, stock: v.stock })),
+  options: p.variants.map((v) => ({ id: v.id, name: v.name, sku: v.sku, minor: v.price_minor, currency: v.currency, stock: v.stock, per: v.billing_period })),
 })}
 <div class="gallery">${productPicture(p.images[0] ?? null, '(min-width: 56rem) 36rem, 100vw', true)}${p.images.slice(1).map((i) => productPicture(i, '10rem'))}</div>
 </div>
