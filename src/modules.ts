@@ -22,6 +22,7 @@ import { collectListeners, type Module, type Wiring } from './platform/module.ts
 import { privacyModule, holdersOf } from './privacy/index.ts';
 import { makeRightsModule } from './rights/index.ts';
 import { vendorsModule } from './vendors/index.ts';
+import { telecomModule } from './telecom/index.ts';
 
 /** The shop's modules; `extra` (a test's own, e.g. one declaring a test mail template) come before rights. */
 export function shopModules(extra: readonly Module[] = []): Module[] {
@@ -46,6 +47,7 @@ export function shopModules(extra: readonly Module[] = []): Module[] {
     vendorsModule,
     deliveryModule,
     mailingModule,
+    telecomModule,
     ...extra,
     // Rights comes last: it reaches every module's personal data through the holders they declare.
     makeRightsModule({ holders: () => holdersOf(all) }),

@@ -16,6 +16,7 @@ const staffLinks: readonly (NavLink & { roles?: readonly string[] })[] = [
   { href: '/staff/consents', label: 'Consents', roles: ['owner', 'support', 'dpo'] },
   { href: '/staff/mailing', label: 'Mailing', roles: ['owner', 'marketing', 'support'] },
   { href: '/staff/credit', label: 'Credit checks', roles: ['owner', 'accountant'] },
+  { href: '/staff/telecom', label: 'Phone lines', roles: ['owner', 'support', 'accountant', 'dpo'] },
   { href: '/staff/disclosures', label: 'Legal disclosures', roles: ['owner', 'dpo'] },
   { href: '/staff/risk-rules', label: 'Risk rules', roles: ['owner'] },
   { href: '/staff/dpo/identity', label: 'Identity checks', roles: ['dpo'] },
@@ -49,6 +50,7 @@ const accountLinks: readonly NavLink[] = [
   { href: '/account/orders', label: 'Orders' },
   { href: '/account/baskets', label: 'Baskets' },
   { href: '/account/lists', label: 'Gift lists' },
+  { href: '/account/telecom', label: 'Phone lines' },
   { href: '/account/privacy', label: 'Privacy centre' },
   { href: '/', label: 'Back to the shop' },
 ];
