@@ -39,7 +39,6 @@ export async function openLine(kernel: PrivacyKernel, db: Db, input: { email: st
   const email = input.email.trim();
   const sku = input.sku.trim();
   const number = input.number.trim();
-  let variant: VariantForSale | undefined;
   checkFields([
     () => {
       if (email.length < 3 || email.length > 254 || !email.includes('@')) throw validationError('email', 'must be the email address of the customer');
@@ -48,8 +47,8 @@ export async function openLine(kernel: PrivacyKernel, db: Db, input: { email: st
       if (!NUMBER.test(number)) throw validationError('number', 'must be a phone number (digits, spaces, an optional leading +)');
     },
   ]);
-  variant = await variantForSaleBySku(db, sku);
-  if (!variant || variant.kind !== 'service') throw validationError('sku', 'must be the SKU of a service plan in the catalogue');
+  const variant = await variantForSaleBySku(db, sku);
+  if (variant?.kind !== 'service') throw validationError('sku', 'must be the SKU of a service plan in the catalogue');
   const purpose = numberPurpose(kernel, actor);
   const subjects = await kernel.findSubjects(db, { category: 'user.contact.email', value: email, actor, purpose });
   const customer = (await usersOfSubjects(db, subjects, 'customer'))[0];

@@ -6,7 +6,6 @@ import { AppError, notFound } from '../platform/errors.ts';
 import type { Actor, PrivacyKernel, StaffRole } from '../privacy/index.ts';
 import { errorResponses } from '../web/error-schema.ts';
 import { formRoute, handleForm, textForm, textOf } from '../web/form-handling.ts';
-import type { FormState } from '../web/form.ts';
 import { sendPage } from '../web/page.ts';
 import { ingestUsage } from './ingest.ts';
 import { findNetworkKey, type Line, lineRef, linesOf, makeNetworkKey, monthsOfLines, networkKeys, openLine, PHONE, plansOf, recentLines } from './lines.ts';

@@ -30,6 +30,7 @@ export const MODULES = [
   'src/vendors',
   'src/commerce/delivery',
   'src/mailing',
+  'src/telecom',
   'src/rights',
   'src/sandbox-processor',
   'src/demo',
