@@ -7,7 +7,7 @@
 import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
 import type { Db } from '../platform/db/database.ts';
-import { validationError } from '../platform/errors.ts';
+import { AppError, validationError } from '../platform/errors.ts';
 import { type PersonalValue, type PrivacyKernel, systemActor } from '../privacy/index.ts';
 import { telecomDb } from './tables.ts';
 import {
@@ -32,6 +32,9 @@ export const INGEST_JOB = 'telecom.ingest';
 export const INGEST_ACTOR = systemActor(INGEST_JOB);
 /** Months the usage summary keeps (the call detail itself is kept 540 days). */
 const SUMMARY_MONTHS = 18;
+/** Items per kernel statement (the kernel's batch limit) and the JSON bytes one statement carries at most. */
+const KERNEL_PAGE = 500;
+const STATEMENT_BYTES = 4 * 1024 * 1024;
 
 export interface IngestResult {
   ingest: string;
@@ -83,18 +86,18 @@ export async function ingestUsage(kernel: PrivacyKernel, db: Db, input: { networ
   }
   const totals = new Map<string, Map<string, UsageTotals>>();
   const batches = [];
+  const writes: { subject: string; ref: string; value: PersonalValue; bytes: number }[] = [];
   for (const g of groups.values()) {
     const subject = byId.get(g.line)!.subject_id;
     g.rows.sort((a, b) => a[1] - b[1]);
     const parts = partsOf(g.rows);
     const batch = randomUUID();
-    for (const [n, records] of parts.entries()) {
-      await kernel.write(db, {
+    for (const [n, part] of parts.entries()) {
+      writes.push({
         subject,
-        actor: INGEST_ACTOR,
-        purpose: USAGE_PURPOSE,
         ref: usageRef(g.month, batch, n),
-        values: { [CPNI]: { line: g.line, month: g.month, part: n, fields: [...ROW_FIELDS], records } as unknown as PersonalValue },
+        value: { line: g.line, month: g.month, part: n, fields: [...ROW_FIELDS], records: part.rows } as unknown as PersonalValue,
+        bytes: part.bytes,
       });
     }
     batches.push({ id: batch, ingest_id: ingest, line_id: g.line, subject_id: subject, month: g.month, records: g.rows.length, parts: parts.length, received_at: now });
@@ -106,24 +109,46 @@ export async function ingestUsage(kernel: PrivacyKernel, db: Db, input: { networ
   }
   if (batches.length) await t.insertInto('telecom_usage_batches').values(batches).execute();
 
-  // The usage summary of each customer: read, add, written back (the lines' lock keeps it whole).
-  for (const [subject, months] of totals) {
-    const record = await kernel.read(db, { subject, actor: INGEST_ACTOR, purpose: USAGE_PURPOSE, categories: [CPNI], ref: '' });
-    const summary = summaryOf(record.values[CPNI]);
-    for (const [month, sum] of months) {
-      const was = summary.months[month] ?? { records: 0, calls: 0, minutes: 0, messages: 0, data_bytes: 0 };
-      summary.months[month] = {
-        records: was.records + sum.records,
-        calls: was.calls + sum.calls,
-        minutes: was.minutes + sum.minutes,
-        messages: was.messages + sum.messages,
-        data_bytes: was.data_bytes + sum.dataBytes,
-      };
+  // The usage summary of each customer: read (one statement a page), added to, written back with
+  // the records (the lines' lock keeps it whole).
+  const subjects = [...totals.keys()];
+  for (let i = 0; i < subjects.length; i += KERNEL_PAGE) {
+    const page = subjects.slice(i, i + KERNEL_PAGE);
+    const read = await kernel.readMany(db, { actor: INGEST_ACTOR, purpose: USAGE_PURPOSE, categories: [CPNI], items: page.map((subject) => ({ subject, ref: '' })) });
+    for (const [n, result] of read.entries()) {
+      if (!result.ok) throw new AppError(result.reason === 'erased' ? 'SUBJECT_ERASED' : 'PRIVACY_REFUSED');
+      const subject = page[n]!;
+      const summary = summaryOf(result.record.values[CPNI]);
+      for (const [month, sum] of totals.get(subject)!) {
+        const was = summary.months[month] ?? { records: 0, calls: 0, minutes: 0, messages: 0, data_bytes: 0 };
+        summary.months[month] = {
+          records: was.records + sum.records,
+          calls: was.calls + sum.calls,
+          minutes: was.minutes + sum.minutes,
+          messages: was.messages + sum.messages,
+          data_bytes: was.data_bytes + sum.dataBytes,
+        };
+      }
+      const kept = Object.keys(summary.months).sort().slice(-SUMMARY_MONTHS);
+      const value = { months: Object.fromEntries(kept.map((m) => [m, summary.months[m]!])) };
+      writes.push({ subject, ref: '', value: value as unknown as PersonalValue, bytes: JSON.stringify(value).length });
     }
-    const kept = Object.keys(summary.months).sort().slice(-SUMMARY_MONTHS);
-    const trimmed = { months: Object.fromEntries(kept.map((m) => [m, summary.months[m]!])) };
-    await kernel.write(db, { subject, actor: INGEST_ACTOR, purpose: USAGE_PURPOSE, values: { [CPNI]: trimmed as unknown as PersonalValue } });
   }
+
+  // The records and summaries through the kernel: one statement per page (each item encrypted under its person's key and audited).
+  let page: typeof writes = [];
+  let bytes = 0;
+  const flush = async () => {
+    if (page.length) await kernel.writeMany(db, { actor: INGEST_ACTOR, purpose: USAGE_PURPOSE, category: CPNI, items: page.map(({ subject, ref, value }) => ({ subject, ref, value })) });
+    page = [];
+    bytes = 0;
+  };
+  for (const w of writes) {
+    if (page.length === KERNEL_PAGE || bytes + w.bytes > STATEMENT_BYTES) await flush();
+    page.push(w);
+    bytes += w.bytes;
+  }
+  await flush();
 
   // An emergency call's location: the line's latest, for the emergency services (P003-13).
   const located = new Map<string, { lat: number; lon: number; at: string; line: string }>();

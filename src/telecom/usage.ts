@@ -114,22 +114,22 @@ export function checkRecord(r: UsageInput, i: number, now: Date): CheckedRecord 
   };
 }
 
-/** A line-month's rows in parts whose JSON stays under PART_BYTES. */
-export function partsOf(rows: readonly UsageRow[]): UsageRow[][] {
-  const parts: UsageRow[][] = [];
+/** A line-month's rows in parts whose JSON stays under PART_BYTES, with each part's size. */
+export function partsOf(rows: readonly UsageRow[]): { rows: UsageRow[]; bytes: number }[] {
+  const parts: { rows: UsageRow[]; bytes: number }[] = [];
   let current: UsageRow[] = [];
   let size = 0;
   for (const row of rows) {
     const bytes = JSON.stringify(row).length + 1;
     if (current.length && size + bytes > PART_BYTES) {
-      parts.push(current);
+      parts.push({ rows: current, bytes: size });
       current = [];
       size = 0;
     }
     current.push(row);
     size += bytes;
   }
-  if (current.length) parts.push(current);
+  if (current.length) parts.push({ rows: current, bytes: size });
   return parts;
 }
 
