@@ -2,10 +2,11 @@
 // surveys, testimonials), each a function run against one served shop and one browser, so the
 // suite starts the shop and Chromium once for all of them. Add a journey here: one line each.
 import type { ServedShop } from '../served-shop.ts';
+import { telecomJourney } from './telecom.ts';
 
 export interface Journey {
   name: string;
   run(shop: ServedShop): Promise<void>;
 }
 
-export const journeys: Journey[] = [];
+export const journeys: Journey[] = [telecomJourney];
