@@ -267,7 +267,7 @@ testEachDatabase(
       assert.equal(Number((await sql<{ n: number }>`select count(*)::int as n from comms_outbox where template = 'telecom.statement-ready'`.execute(db)).rows[0]!.n), 1);
     });
 
-    await t.test('the export holds the lines and statements, CPNI marked, and the deletion removes them and shreds the records', async () => {
+    await t.test('the export holds the lines and statements, CPNI marked; staff suspend and close the line; the deletion removes them and shreds the records', async () => {
       const doc = (await client.get('/account/privacy/export.json')).json() as { sections: { id: string; records: Record<string, unknown>[] }[] };
       const section = (id: string) => doc.sections.find((s) => s.id === id)?.records ?? [];
       assert.deepEqual(section('telecom-lines'), [{ line, plan: 'MOB-5GB', status: 'active', opened_at: section('telecom-lines')[0]!.opened_at }]);
@@ -276,6 +276,16 @@ testEachDatabase(
         [[line, month, 1202, true]],
       );
       assert.ok(section('personal-data').some((r) => r.category === 'user.telecom.cpni' && String(r.ref).startsWith(`usage:${month}:`)));
+
+      // Staff suspend the line (usage is still taken) and close it (no more usage).
+      await owner.get('/staff/telecom');
+      assert.match((await owner.post(`/staff/telecom/lines/${line}/status`, { status: 'suspended' })).body, /is suspended/);
+      assert.equal((await post({ records: [{ line, kind: 'sms', at: at(2150), other: '+12025550999' }] })).statusCode, 201);
+      assert.equal((await owner.post(`/staff/telecom/lines/${line}/status`, { status: 'closed' })).statusCode, 200);
+      const closed = await post({ records: [{ line, kind: 'sms', at: at(2160), other: '+12025550999' }] });
+      assert.equal(closed.statusCode, 400);
+      assert.match(closed.body, /records\.0\.line.*is closed/);
+      assert.equal((await owner.post(`/staff/telecom/lines/${line}/status`, { status: 'active' })).statusCode, 409, 'a closed line stays closed');
 
       await client.get('/account/privacy/delete');
       assert.equal((await client.post('/account/privacy/delete', { password: customer.password })).statusCode, 200);

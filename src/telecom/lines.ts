@@ -6,7 +6,7 @@ import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { usersOfSubjects } from '../accounts/index.ts';
 import { variantForSaleBySku, variantsForSale, type VariantForSale } from '../commerce/catalogue/index.ts';
 import type { Db } from '../platform/db/database.ts';
-import { checkFields, conflict, validationError } from '../platform/errors.ts';
+import { checkFields, conflict, notFound, validationError } from '../platform/errors.ts';
 import { type Actor, actorTag, type PrivacyKernel } from '../privacy/index.ts';
 import { type LineStatus, lineStatuses, telecomDb } from './tables.ts';
 
@@ -65,7 +65,7 @@ export async function openLine(kernel: PrivacyKernel, db: Db, input: { email: st
 export async function setLineStatus(db: Db, id: string, status: string): Promise<void> {
   if (!lineStatuses.includes(status as LineStatus)) throw validationError('status', `must be one of ${lineStatuses.join(', ')}`);
   const row = await telecomDb(db).selectFrom('telecom_lines').select('status').where('id', '=', id).executeTakeFirst();
-  if (!row) throw validationError('line', 'is not a line of this shop');
+  if (!row) throw notFound('This line');
   if (row.status === 'closed') throw conflict('A closed line stays closed.');
   await telecomDb(db)
     .updateTable('telecom_lines')

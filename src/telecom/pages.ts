@@ -9,6 +9,7 @@ import { pagination } from '../web/pagination.ts';
 import { table } from '../web/table.ts';
 import { html, type SafeHtml } from '../web/template.ts';
 import type { Line } from './lines.ts';
+import { lineStatuses } from './tables.ts';
 import type { PlanOffer, Statement } from './statement.ts';
 import type { UsageRow } from './usage.ts';
 
@@ -119,6 +120,15 @@ ${pagination({ page, pageCount, href: (n) => `${base}?page=${n}` })}
   };
 }
 
+/** Suspend, resume or close a line (closed stays closed: it takes no more usage). */
+function statusForm(line: Line, csrf: string): SafeHtml {
+  const choices = lineStatuses.filter((st) => st !== line.status);
+  return form(
+    { action: `/staff/telecom/lines/${line.id}/status`, csrf, className: 'inline-form' },
+    html`${line.status} <label class="visually-hidden" for="status-${line.id}">New state of line ${line.id}</label><select id="status-${line.id}" name="status">${choices.map((st) => html`<option value="${st}">${st}</option>`)}</select> <button type="submit">Change<span class="visually-hidden"> line ${line.id}</span></button>`,
+  );
+}
+
 export interface StaffLineView {
   line: Line;
   plan: string;
@@ -152,7 +162,7 @@ ${v.notice ? html`<p class="notice" role="status">${v.notice}</p>` : ''}
 ${table({
   caption: 'The newest lines',
   columns: [{ label: 'Line' }, { label: 'Plan' }, { label: 'State' }, { label: 'Opened' }, { label: 'Months with usage' }],
-  rows: v.lines.map((l) => [l.line.id, l.plan, l.line.status, day(l.line.createdAt), months(l)]),
+  rows: v.lines.map((l) => [l.line.id, l.plan, v.lineForm && l.line.status !== 'closed' ? statusForm(l.line, v.lineForm.csrf) : l.line.status, day(l.line.createdAt), months(l)]),
   empty: 'No line yet.',
 })}
 ${

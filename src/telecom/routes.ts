@@ -8,10 +8,11 @@ import { errorResponses } from '../web/error-schema.ts';
 import { formRoute, handleForm, textForm, textOf } from '../web/form-handling.ts';
 import { sendPage } from '../web/page.ts';
 import { ingestUsage } from './ingest.ts';
-import { findNetworkKey, type Line, lineRef, linesOf, makeNetworkKey, monthsOfLines, networkKeys, openLine, PHONE, plansOf, recentLines } from './lines.ts';
+import { findNetworkKey, type Line, lineRef, linesOf, makeNetworkKey, monthsOfLines, networkKeys, openLine, PHONE, plansOf, recentLines, setLineStatus } from './lines.ts';
 import { linesPage, statementPage, staffTelecomPage, type StaffTelecomView } from './pages.ts';
 import { MONTH, planThatFits, readStatement } from './statement.ts';
 import { MAX_RECORDS, usageRecordSchema } from './usage.ts';
+import { lineStatuses } from './tables.ts';
 import type { Db } from '../platform/db/database.ts';
 
 const READERS: readonly StaffRole[] = ['owner', 'support', 'accountant', 'dpo'];
@@ -27,6 +28,7 @@ const staffMonthParams = {
   additionalProperties: false,
   properties: { subject: { type: 'string', format: 'uuid' }, month: { type: 'string', pattern: MONTH.source } },
 } as const;
+const idParams = { type: 'object', required: ['id'], additionalProperties: false, properties: { id: { type: 'string', format: 'uuid' } } } as const;
 const pageQuery = { type: 'object', additionalProperties: false, properties: { page: { type: 'integer', minimum: 1, maximum: 100000, default: 1 } } } as const;
 const usageBody = {
   type: 'object',
@@ -165,6 +167,18 @@ export const telecomRoutes: FastifyPluginAsync = async (app) => {
       },
     );
   });
+
+  app.post<{ Params: { id: string } }>(
+    '/staff/telecom/lines/:id/status',
+    { schema: { hide: true, params: idParams, body: { type: 'object', required: ['status'], additionalProperties: false, properties: { status: { type: 'string', enum: [...lineStatuses] } } } } },
+    async (request, reply) => {
+      const session = await accounts.staffPage(request, reply, { roles: LINE_OPENERS });
+      if (!session) return reply;
+      const { status } = request.body as { status: string };
+      await app.db.transaction().execute((trx) => setLineStatus(trx, request.params.id, status));
+      return sendPage(request, reply, staffTelecomPage(await consoleArgs(session.user.role as StaffRole, request, reply, { notice: `Line ${request.params.id} is ${status}.` })));
+    },
+  );
 
   app.post('/staff/telecom/keys', formRoute(textForm({ label: 100 }, ['label'])), async (request, reply) => {
     const session = await accounts.staffPage(request, reply, { roles: KEY_MAKERS });
