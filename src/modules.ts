@@ -28,6 +28,7 @@ import { testimonialsModule } from './testimonials/index.ts';
 import { quotesModule } from './quotes/index.ts';
 import { surveysModule } from './surveys/index.ts';
 import { servicesModule } from './services/index.ts';
+import { telecomModule } from './telecom/index.ts';
 
 /** The shop's modules; `extra` (a test's own, e.g. one declaring a test mail template) come before rights. */
 export function shopModules(extra: readonly Module[] = []): Module[] {
@@ -58,6 +59,7 @@ export function shopModules(extra: readonly Module[] = []): Module[] {
     supportModule,
     servicesModule,
     subscriptionsModule,
+    telecomModule,
     ...extra,
     // Rights comes last: it reaches every module's personal data through the holders they declare.
     makeRightsModule({ holders: () => holdersOf(all) }),

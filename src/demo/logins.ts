@@ -8,6 +8,7 @@ import { type AccountsDeps, ACCOUNT_PURPOSE, AGE, CREDENTIALS, EMAIL, NAME, hash
 import { getVendorBySlug, listVendors } from '../commerce/catalogue/index.ts';
 import type { Db } from '../platform/db/database.ts';
 import { systemActor } from '../privacy/index.ts';
+import { seedDemoPhoneLine } from './phone-line.ts';
 
 export const demoLogins = {
   customer: { name: 'Demo Customer', email: 'demo-customer@example.com', password: 'maple-kettle-42-lantern' },
@@ -39,6 +40,7 @@ export async function seedDemoLogins(deps: AccountsDeps, db: Db): Promise<boolea
     };
     const customer = await person('customer', demoLogins.customer, hashes.customer, { [AGE]: { statement: 'adult' } });
     await insertUser(trx, { kind: 'customer', subjectId: customer, status: 'active', origin: 'demo', now });
+    await seedDemoPhoneLine(trx, deps.kernel, customer, now);
     const owner = await person('staff', demoLogins.owner, hashes.owner);
     await insertUser(trx, { kind: 'staff', subjectId: owner, status: 'active', role: 'owner', origin: 'demo', now });
     const dpo = await person('staff', demoLogins.dpo, hashes.dpo);

@@ -169,6 +169,9 @@ const JOB_MINTING_ELSEWHERE: Record<string, string> = {
   'src/vendors/webhooks.ts': 'vendors.webhook',
   'src/testimonials/entries.ts': 'testimonials.publish',
   'src/testimonials/takedown.ts': 'testimonials.takedown',
+  'src/telecom/ingest.ts': 'telecom.ingest',
+  'src/telecom/statement.ts': 'telecom.offers',
+  'src/demo/phone-line.ts': 'demo.phone-line',
 };
 
 test('person actors are minted only by the kernel, accounts (sessions, personal tokens) and the listed places that authenticate; system actors only by the kernel, accounts and the listed jobs; the unconfined test actor only in tests and benchmarks', async () => {

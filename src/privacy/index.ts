@@ -27,4 +27,4 @@ export { jobKernel } from './job-services.ts';
 export { type PrivacyKernel, startKernel } from './kernel.ts';
 export { privacyModule } from './module.ts';
 export { PrivacyRefusal, PrivacySetupError, type RefusalReason, SubjectErased, isPrivacyRefusal } from './refusals.ts';
-export type { PersonalItem, PersonalRecord, PersonalValue, ReadManyRequest, ReadManyResult } from './store/items.ts';
+export type { PersonalItem, PersonalRecord, PersonalValue, ReadManyRequest, ReadManyResult, WriteManyRequest } from './store/items.ts';

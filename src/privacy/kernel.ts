@@ -13,7 +13,18 @@ import { recordConsent, type ConsentEntry, type ConsentRequest, type ConsentStat
 import { honourSignal, type SignalRequest } from './consent/signal.ts';
 import { pendingConsentReviews, reviewConsent, type ConsentReview, type ReviewRequest } from './consent/reviews.ts';
 import { readConsentLedger, readConsentState, readDisclosures, readNotices, readOrderDisclosures, type LedgerReadRequest } from './ledger-reads.ts';
-import { readItems, readManyItems, writeItems, type PersonalRecord, type ReadManyRequest, type ReadManyResult, type ReadRequest, type WriteRequest } from './store/items.ts';
+import {
+  readItems,
+  readManyItems,
+  writeItems,
+  writeManyItems,
+  type PersonalRecord,
+  type ReadManyRequest,
+  type ReadManyResult,
+  type ReadRequest,
+  type WriteManyRequest,
+  type WriteRequest,
+} from './store/items.ts';
 import { findSubjects, type LookupRequest } from './store/lookup.ts';
 import { audienceOf, type AudienceRequest } from './store/audience.ts';
 import { claimNewUseNotices, newUseNoticesOf, type NewUseNoticeRequest } from './store/new-use.ts';
@@ -67,6 +78,8 @@ export interface PrivacyKernel {
   readonly region: string;
   createSubject(db: Db, request: { kind: string; actor: Actor; purpose: string }): Promise<string>;
   write(db: Db, request: WriteRequest): Promise<void>;
+  /** Many people's items of one category in one statement, each person checked and each item audited as `write` does; all or nothing. */
+  writeMany(db: Db, request: WriteManyRequest): Promise<void>;
   read(db: Db, request: ReadRequest): Promise<PersonalRecord>;
   /** Many people's items of the same categories in one statement, each checked and audited as `read` does; a refused item says why instead of throwing. */
   readMany(db: Db, request: ReadManyRequest): Promise<ReadManyResult[]>;
@@ -191,6 +204,7 @@ export function kernelOf(ctx: KernelContext, region: string): PrivacyKernel {
       region,
       createSubject: mintedOnly(ctx, 'subject.create', (db, r) => createSubject(ctx, db, r)),
       write: mintedOnly(ctx, 'data.write', (db, r) => writeItems(ctx, db, r)),
+      writeMany: mintedOnly(ctx, 'data.write', (db, r) => writeManyItems(ctx, db, r)),
       read: mintedOnly(ctx, 'data.read', (db, r) => readItems(ctx, db, r)),
       readMany: mintedOnly(ctx, 'data.read', (db, r) => readManyItems(ctx, db, r)),
       findSubjects: mintedOnly(ctx, 'data.lookup', (db, r) => findSubjects(ctx, db, r)),

@@ -170,3 +170,10 @@ export async function collectedUnder(db: Db, subject: string, version: string): 
 export async function noticeOfNewUseDaysAgo(db: Db, subject: string, purpose: string, days: number): Promise<void> {
   await sql`update privacy_new_use_notices set sent_at = sent_at - make_interval(days => ${days}) where subject_id = ${subject}::uuid and purpose = ${purpose}`.execute(db);
 }
+
+/** For other modules' tests: a person's stored items as the database holds them (ciphertext, never decrypted), by category and ref. */
+export async function storedItems(db: Db, subject: string): Promise<{ category: string; ref: string; purpose: string; ciphertext: Buffer }[]> {
+  const { rows } = await sql<{ category: string; ref: string; purpose: string; ciphertext: Buffer }>`
+    select category, ref, purpose, ciphertext from privacy_items where subject_id = ${subject}::uuid order by category, ref`.execute(db);
+  return rows;
+}

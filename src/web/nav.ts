@@ -22,6 +22,7 @@ const staffLinks: readonly (NavLink & { roles?: readonly string[] })[] = [
   { href: '/staff/services', label: 'Services', roles: ['owner', 'support'] },
   { href: '/staff/subscriptions', label: 'Subscriptions', roles: ['owner', 'support', 'accountant'] },
   { href: '/staff/credit', label: 'Credit checks', roles: ['owner', 'accountant'] },
+  { href: '/staff/telecom', label: 'Phone lines', roles: ['owner', 'support', 'accountant', 'dpo'] },
   { href: '/staff/disclosures', label: 'Legal disclosures', roles: ['owner', 'dpo'] },
   { href: '/staff/risk-rules', label: 'Risk rules', roles: ['owner'] },
   { href: '/staff/dpo/identity', label: 'Identity checks', roles: ['dpo'] },
@@ -59,6 +60,7 @@ const accountLinks: readonly NavLink[] = [
   { href: '/account/testimonials', label: 'Testimonials' },
   { href: '/account/support', label: 'Support' },
   { href: '/account/services', label: 'Services' },
+  { href: '/account/telecom', label: 'Phone lines' },
   { href: '/account/privacy', label: 'Privacy centre' },
   { href: '/', label: 'Back to the shop' },
 ];

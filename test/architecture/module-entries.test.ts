@@ -36,6 +36,7 @@ export const MODULES = [
   'src/support',
   'src/services',
   'src/subscriptions',
+  'src/telecom',
   'src/rights',
   'src/sandbox-processor',
   'src/demo',

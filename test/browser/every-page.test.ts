@@ -58,6 +58,8 @@ const SKIPPED: Record<string, string> = {
   '/vendor/password/set': 'one-time token from the vendor invitation',
   '/privacy/requests/confirm': 'one-time token from the request confirmation mail',
   '/privacy/your-data': 'one-time token from the request answer mail',
+  '/staff/telecom/customers/:subject/statements/:month':
+    "CPNI: only an accountant or the privacy officer opens it, not the owner this crawl signs in as; it is the customer's statement page, checked here, with a staff notice",
   '/identity/:token': 'one-time token from the proof-of-identity mail (test/fraud-holds.test.ts)',
   '/mailing-list/confirm': 'one-time token from the mailing-list confirmation mail',
   '/unsubscribe/:token': 'the unsubscribe link of a marketing mail (test/mailing.test.ts opens it)',
@@ -198,6 +200,19 @@ testEachDatabase(
       assert.equal((await ownerClient.post('/staff/mailing', { purpose: 'newsletters', subject: 'Spring news', text: 'New routers soon.' })).statusCode, 303);
       // A quote case and a survey, so their console pages are linked.
       await seedDemoQuotesAndSurveys(db, app.privacy, { publicUrl: 'http://shop.test', currency: 'USD' });
+      // A phone line with last month's usage, so the customer's statement is linked (decision 0057).
+      await ownerClient.get('/staff/telecom');
+      const line = /Line ([0-9a-f-]{36}) is open/.exec((await ownerClient.post('/staff/telecom/lines', { email: buyer.email, sku: 'AG-MOB-5GB', number: '+1 207 555 0133' })).body)?.[1];
+      const networkKey = /value="(ctn_[A-Za-z0-9_-]+)"/.exec((await ownerClient.post('/staff/telecom/keys', { label: 'crawl' })).body)?.[1];
+      assert.ok(line && networkKey, 'a line is open and a network key made');
+      const lastMonth = new Date(Date.UTC(new Date().getUTCFullYear(), new Date().getUTCMonth() - 1, 5, 9)).toISOString();
+      const usage = await app.inject({
+        method: 'POST',
+        url: '/api/telecom/usage',
+        headers: { authorization: `Bearer ${networkKey}`, 'content-type': 'application/json' },
+        payload: JSON.stringify({ records: [{ line, kind: 'call', at: lastMonth, seconds: 125, other: '+12125550190', cell: 'ME-PWM-1' }] }),
+      });
+      assert.equal(usage.statusCode, 201, usage.body);
       const vendorClient = await signedIn(app, '/vendor/login', { email: demoLogins.vendor.email, password: demoLogins.vendor.password });
       // The data-use terms accepted, so the portal's pages open (the terms page is then checked as it shows once accepted).
       const terms = await vendorClient.get('/vendor/terms');

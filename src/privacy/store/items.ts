@@ -157,6 +157,92 @@ export async function writeItems(ctx: KernelContext, db: Db, request: WriteReque
   }
 }
 
+export interface WriteManyRequest {
+  actor: Actor;
+  purpose: string;
+  /** One category for every item (no blind-indexed category: those are written one by one). */
+  category: string;
+  /** The items: a person, the ref of the item and its value; at most 500, each (subject, ref) once. */
+  items: readonly { subject: string; ref: string; value: PersonalValue }[];
+}
+
+/**
+ * Many items of one category for one purpose in one statement (a batch of usage records for many
+ * customers). Each person is checked as `writeItems` checks one: the access rules, then the
+ * purpose's database conditions in the statement; each item is audited by the same statement, one
+ * `data.write` entry per item. All or nothing: when any person's conditions fail, nothing is
+ * written and the refusal is audited and thrown as `writeItems` throws it.
+ */
+export async function writeManyItems(ctx: KernelContext, db: Db, request: WriteManyRequest): Promise<void> {
+  const { actor, purpose: purposeId, category } = request;
+  if (request.items.length === 0) return;
+  if (request.items.length > MAX_BATCH) throw validationError('items', `must be at most ${MAX_BATCH}`);
+  if (ctx.map.categories.get(category)?.blindIndex) throw validationError('category', 'has a blind index: write it with write()');
+  const seen = new Set<string>();
+  for (const item of request.items) {
+    if (!UUID.test(item.subject)) throw validationError('subject', 'must be a subject id');
+    if (item.ref.length > 200 || item.ref.includes('\0')) throw validationError('ref', 'must be at most 200 characters');
+    const key = `${item.subject.toLowerCase()}\0${item.ref}`;
+    if (seen.has(key)) throw validationError('items', 'name each subject and ref once');
+    seen.add(key);
+  }
+  const subjects = [...new Set(request.items.map((i) => i.subject.toLowerCase()))];
+  let purpose: Purpose | null = null;
+  const baseOf = (subject: string, categories: string[]) => ({ actor, action: 'data.write' as const, subjectId: subject, purpose: purposeId, categories });
+  for (const subject of subjects) {
+    const access = checkAccess(ctx.map, { actor, purpose: purposeId, subjectId: subject, categories: [category], mode: 'write' });
+    if (!access.ok) return refuse(ctx, db, baseOf(subject, access.categories), access.reason, access.message);
+    purpose = access.purpose;
+  }
+  const checked = purpose!;
+  const keys = new Map<string, Buffer>();
+  for (const subject of subjects) {
+    const dataKey = await writeKeyOf(ctx, db, subject).catch(async (err: unknown) => {
+      if (err instanceof SubjectErased) await refuse(ctx, db, baseOf(subject, [category]), 'erased', 'erased');
+      throw err;
+    });
+    keys.set(subject, dataKey);
+  }
+  const at = ctx.now();
+  const version = currentPolicyVersion(ctx);
+  const retainUntil = new Date(at.getTime() + retentionDays(ctx.map, category, checked.id).days * DAY_MS);
+  const rows = request.items.map((item, n) => {
+    const subject = item.subject.toLowerCase();
+    const plaintext = Buffer.from(JSON.stringify(item.value ?? null), 'utf8');
+    if (plaintext.length > MAX_VALUE_BYTES) throw validationError(`items.${n}.value`, 'is too large');
+    return { n, subject, id: randomUUID(), ref: item.ref, ciphertext: seal(keys.get(subject)!, plaintext, itemAad(subject, category, item.ref)) };
+  });
+  const conditions = conditionsOf(ctx, checked, 'write');
+  const entries = rows.map((r): { n: number; entry: AuditEntry } => ({ n: r.n, entry: { ...baseOf(r.subject, [category]), outcome: 'ok', detail: r.ref ? { ref_set: true } : {} } }));
+
+  // One statement: every person's conditions, the items (only when all of them held) and one audit entry per item.
+  const { rows: result } = await sql<{ written: number }>`
+    with q(n, subject, id, ref, ciphertext) as (values ${sql.join(rows.map((r) => sql`(${r.n}::int, ${r.subject}::uuid, ${r.id}::uuid, ${r.ref}::text, ${r.ciphertext}::bytea)`))}),
+    g as (
+      select s.id from privacy_subjects s join privacy_subject_keys k on k.subject_id = s.id
+      where s.id = any(${subjects}::uuid[]) and ${conditionsSql(checked.id, conditions, [category])}
+    ),
+    ok as (select q.* from q where (select count(*) from g) = ${subjects.length}::int),
+    i as (
+      insert into privacy_items (id, subject_id, category, ref, ciphertext, policy_version, purpose, collected_at, retain_until, source, source_basis)
+      select ok.id, ok.subject, ${category}::text, ok.ref, ok.ciphertext, ${version}::text, ${checked.id}::text, ${at}::timestamptz, ${retainUntil}::timestamptz, null, null
+      from ok
+      on conflict (subject_id, category, ref) do update set ciphertext = excluded.ciphertext, policy_version = excluded.policy_version,
+        purpose = excluded.purpose, collected_at = excluded.collected_at, retain_until = excluded.retain_until, source = excluded.source, source_basis = excluded.source_basis
+      returning 1
+    ),
+    ${auditCtesEach(entries, at, sql`ok`)}
+    select count(*)::int as written from i`.execute(db);
+
+  if ((result[0]?.written ?? 0) !== rows.length) {
+    for (const subject of subjects) {
+      const unmet = await explainUnmet(db, subject, checked, conditions, [category]);
+      if (unmet) return refuse(ctx, db, baseOf(subject, [category]), unmet.reason, unmet.message);
+    }
+    throw new Error('privacy: a batch write found its conditions met but wrote nothing');
+  }
+}
+
 /** The declared source a write names, refused (400, naming the field) unless it provides every category for the purpose. */
 function declaredSource(ctx: KernelContext, request: WriteRequest): { id: string; basis: string } {
   const source = typeof request.source === 'string' ? ctx.map.sources.get(request.source) : undefined;

@@ -8,10 +8,11 @@ import { surveyJourney } from './survey.ts';
 import { supportJourney } from './support.ts';
 import { serviceRegistration } from './service-registration.ts';
 import { subscriptionsJourney } from './subscriptions.ts';
+import { telecomJourney } from './telecom.ts';
 
 export interface Journey {
   name: string;
   run(shop: ServedShop): Promise<void>;
 }
 
-export const journeys: Journey[] = [testimonialsJourney, quoteJourney, surveyJourney, supportJourney, serviceRegistration, subscriptionsJourney];
+export const journeys: Journey[] = [testimonialsJourney, quoteJourney, surveyJourney, supportJourney, serviceRegistration, subscriptionsJourney, telecomJourney];
