@@ -17,6 +17,7 @@ import { testEachDatabase } from '../src/platform/testing/databases.ts';
 import { holdersOf, isPrivacyRefusal, selfActor, systemActor } from '../src/privacy/index.ts';
 import { subjectStatus, testActor } from '../src/privacy/testing.ts';
 import { buildExport, type RightsDeps } from '../src/rights/index.ts';
+import { assertFollowsExportSchema } from './export-schema-support.ts';
 
 const supportStaff = { name: 'Sunniva Helpdesk', email: 'sunniva.helpdesk@shop.example', role: 'support', password: 'harbour-violet-93-compass-drift' };
 const engineer = { name: 'Ingrid Voltmeter', email: 'ingrid.voltmeter@example.net', phone: '+1 973 555 0142' };
@@ -268,6 +269,7 @@ testEachDatabase('services: registration, contacts, the device API, alerts, repo
     assert.match(fides.body, /user\.location\.precise/);
 
     const exported = JSON.parse((await me.get('/account/privacy/export.json')).body) as { sections: { id: string; records: Record<string, unknown>[] }[] };
+    assertFollowsExportSchema(exported);
     const registrations = exported.sections.find((s) => s.id === 'service-registrations');
     assert.ok(registrations, 'the export has the registrations');
     const [record] = registrations.records as { equipment_serial: string; events: { type: string }[]; contacts: { left_at: string | null }[] }[];
@@ -286,6 +288,7 @@ testEachDatabase('services: registration, contacts, the device API, alerts, repo
     const deps: RightsDeps = { kernel: app.privacy, config, holders: () => holdersOf(modules), now: () => new Date(), log: app.log as unknown as RightsDeps['log'], wiring: app.wiring };
     const doc = await buildExport(deps, db, subject, testActor('test'));
     const text = JSON.stringify(doc);
+    assertFollowsExportSchema(doc);
     assert.ok(doc.sections.some((s) => s.id === 'service-contact'));
     assert.ok(text.includes(engineer.email));
     for (const other of [site.address, 'SN-2024-0042', customer.email]) assert.ok(!text.includes(other), `no ${other}`);

@@ -63,6 +63,7 @@ const SKIPPED: Record<string, string> = {
   '/identity/:token': 'one-time token from the proof-of-identity mail (test/fraud-holds.test.ts)',
   '/mailing-list/confirm': 'one-time token from the mailing-list confirmation mail',
   '/unsubscribe/:token': 'the unsubscribe link of a marketing mail (test/mailing.test.ts opens it)',
+  '/testimonials/remove': 'the mailed takedown link a visitor confirms (test/testimonials.test.ts opens it)',
   '/quote/view': 'the requester’s link from the quote mails (test/browser/journeys/quote.ts opens it)',
   '/survey': 'the link of a survey invitation (test/browser/journeys/survey.ts opens it)',
   '/support/t/:token': 'a visitor’s thread link from a support mail (test/browser/journeys/support.ts opens it)',
