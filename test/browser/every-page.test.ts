@@ -16,7 +16,7 @@ import { FormClient, signUpAndConfirm, staffClient } from '../../src/accounts/te
 import { getVendorBySlug } from '../../src/commerce/catalogue/index.ts';
 import { createOrder, orderRef, ordersDeps, transitionOrder } from '../../src/commerce/orders/index.ts';
 import { pricedCart } from '../../src/commerce/orders/test-support.ts';
-import { demoLogins, demoProducts, seedDemoQuotesAndSurveys, seedDemoShop } from '../../src/demo/index.ts';
+import { demoLogins, demoProducts, seedDemoQuotesAndSurveys, seedDemoShop, seedDemoTestimonials } from '../../src/demo/index.ts';
 import { mediaStorage } from '../../src/media/index.ts';
 import type { Db } from '../../src/platform/db/database.ts';
 import { buildTestApp } from '../../src/platform/testing/app.ts';
@@ -201,6 +201,8 @@ testEachDatabase(
       assert.equal((await ownerClient.post('/staff/mailing', { purpose: 'newsletters', subject: 'Spring news', text: 'New routers soon.' })).statusCode, 303);
       // A quote case and a survey, so their console pages are linked.
       await seedDemoQuotesAndSurveys(db, app.privacy, { publicUrl: 'http://shop.test', currency: 'USD' });
+      // Published testimonials and a listed company, so the public pages link their takedown form.
+      assert.ok((await seedDemoTestimonials(app.privacy, db)) > 0, 'the demo testimonials are published');
       // A phone line with last month's usage, so the customer's statement is linked (decision 0057).
       await ownerClient.get('/staff/telecom');
       const line = /Line ([0-9a-f-]{36}) is open/.exec((await ownerClient.post('/staff/telecom/lines', { email: buyer.email, sku: 'AG-MOB-5GB', number: '+1 207 555 0133' })).body)?.[1];

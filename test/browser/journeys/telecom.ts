@@ -2,11 +2,12 @@
 // the month's statement with JavaScript off (accessible, fitting a phone), sees "a plan that fits",
 // turns CPNI-based offers off in the privacy centre, and the statement goes on without the offer.
 import assert from 'node:assert/strict';
-import { FormClient, staffClient } from '../../../src/accounts/testing.ts';
+import { staffClient } from '../../../src/accounts/testing.ts';
 import { createProduct, createVendor } from '../../../src/commerce/catalogue/index.ts';
 import type { ServedShop } from '../served-shop.ts';
 import { expectAccessible, expectFitsPhone } from '../support.ts';
 import type { Journey } from './index.ts';
+import { signUpThroughMail } from './sign-up.ts';
 
 const who = { name: 'Perpetua Hollingsworth', email: 'perpetua.hollingsworth@example.com', password: 'granite-heron-58-waits-patiently' };
 
@@ -28,14 +29,7 @@ async function run(shop: ServedShop): Promise<void> {
     },
     { currency: 'USD' },
   );
-  // Signed up through the pages, the link taken from the mail (the served shop's worker sends it).
-  const client = new FormClient(app);
-  await client.get('/account/signup');
-  assert.equal((await client.post('/account/signup', { name: who.name, email: who.email, password: who.password, age: 'adult' })).statusCode, 200);
-  const mail = await shop.sink.waitForMail((m) => m.to.some((to) => to.includes(who.email)) && /\/account\/confirm\?token=/.test(m.text), 20_000);
-  const link = /https?:\/\/[^\s"<]+(\/account\/confirm\?token=[A-Za-z0-9_-]+)/.exec(mail.text)![1]!;
-  const confirm = await client.get(link);
-  assert.equal((await client.post('/account/confirm', { token: /name="token" value="([^"]+)"/.exec(confirm.body)![1]! })).statusCode, 303);
+  await signUpThroughMail(shop, who);
   const owner = await staffClient(app, db, { name: 'Journey Owner', email: 'journey-owner@shop.example', role: 'owner', password: 'amber-lighthouse-27-quietly-sings' });
   await owner.get('/staff/telecom');
   const opened = await owner.post('/staff/telecom/lines', { email: who.email, sku: 'JM-5GB', number: '+1 207 555 0177' });

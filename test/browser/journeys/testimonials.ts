@@ -4,10 +4,11 @@
 // the staff page shows the takedown case with its 24-hour deadline. Every page passes axe and fits
 // a 390 px phone.
 import assert from 'node:assert/strict';
-import { FormClient, signUpAndConfirm, staffClient } from '../../../src/accounts/testing.ts';
+import { staffClient } from '../../../src/accounts/testing.ts';
 import type { ServedShop } from '../served-shop.ts';
 import { expectAccessible, expectFitsPhone } from '../support.ts';
 import type { Journey } from './index.ts';
+import { signUpThroughMail } from './sign-up.ts';
 
 const customer = { name: 'Henrietta Vasquez-Oyelaran', email: 'henrietta.vasquez@example.net', password: 'lantern-quarry-64-softly-hums' };
 const owner = { name: 'Ottoline Brabazon', email: 'ottoline.brabazon@shop.example', role: 'owner', password: 'harbour-violet-93-compass-drift' };
@@ -15,7 +16,7 @@ const words = 'Ordering was easy and the parcel came the next morning.';
 
 async function run(shop: ServedShop): Promise<void> {
   const { app, origin, browser, database } = shop;
-  await signUpAndConfirm(new FormClient(app), database.db, customer);
+  await signUpThroughMail(shop, customer);
   const staffApi = await staffClient(app, database.db, owner);
 
   const context = await browser.newContext({ javaScriptEnabled: false });
