@@ -156,10 +156,17 @@ testEachDatabase(
       );
     });
 
-    await t.test('a declined renewal is retried after 1 and 3 days, then suspended and mailed; paying the open invoice with another card resumes it', async () => {
+    await t.test('a declined renewal is retried after 1 and 3 days, then suspended and mailed; paying the open invoice with another card resumes it; the phone line on the plan follows', async () => {
       const bob = await subscribe({ name: 'Bob Marley', email: 'bob.m@example.com', password: 'quarry-lantern-58-orchid' }, { ...TEST_CARD, number: '4000 0000 0000 0341' });
       const s = await subOf(bob.subject);
       bobSubject = bob.subject;
+      // Bob's phone line runs on the plan: it follows the subscription's payment state.
+      const support = await staffClient(app, db, { name: 'Sam Support', email: 'sam@shop.example', role: 'support', password: 'harbour-quarry-71-lantern' });
+      await support.get('/staff/telecom');
+      const opened = await support.post('/staff/telecom/lines', { email: 'bob.m@example.com', sku: 'PLAN-5', number: '+1 207 555 0142' });
+      const line = /Line ([0-9a-f-]{36}) is open/.exec(opened.body)?.[1];
+      assert.ok(line, `the line is open: ${opened.body.slice(0, 200)}`);
+      const lineStatus = async () => (await sql<{ status: string }>`select status from telecom_lines where id = ${line}::uuid`.execute(db)).rows[0]!.status;
       let asOf = new Date(s.current_period_end.getTime() + 60_000);
       assert.equal((await renew(asOf)).failed, 1);
       let now = await subOf(bob.subject);
@@ -174,6 +181,7 @@ testEachDatabase(
       assert.equal((await renew(now.retry_at!)).suspended, 1);
       now = await subOf(bob.subject);
       assert.equal(now.status, 'suspended');
+      assert.equal(await lineStatus(), 'suspended', 'the phone line is suspended with its unpaid plan');
       assert.equal(await mails('subscriptions.suspended', bob.subject), 1);
       assert.equal((await renew(new Date(asOf.getTime() + 30 * DAY))).failed, 0, 'a suspended subscription is not charged');
       assert.deepEqual(
@@ -196,6 +204,7 @@ testEachDatabase(
       assert.equal(back.statusCode, 303);
       now = await subOf(bob.subject);
       assert.equal(now.status, 'active');
+      assert.equal(await lineStatus(), 'active', 'paying resumes the phone line');
       assert.equal(now.current_period_start.getTime(), s.current_period_end.getTime(), 'the paid period is the current one');
       assert.deepEqual(
         (await invoices(s.id)).map((i) => i.status),

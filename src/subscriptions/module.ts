@@ -22,7 +22,7 @@ export const subscriptionsModule: Module = {
   listeners: {
     paymentSettled: [(db, settlement, deps) => onPaymentSettled(deps, db, settlement)],
     // A cancelled or wholly refunded order takes its plans with it (a partial refund keeps them).
-    orderTransition: [async (db, event) => (event.returned === 'all' ? endWithOrder(db, event.order.id) : undefined)],
+    orderTransition: [async (db, event, deps) => (event.returned === 'all' ? endWithOrder(deps.listeners, db, event.order.id) : undefined)],
   },
   mailTemplates: subscriptionMails,
   personalData: subscriptionsHolder,

@@ -66,7 +66,7 @@ export const subscriptionsRoutes: FastifyPluginAsync = async (app) => {
     if (!session) return reply;
     const subject = session.user.subject_id;
     await mine(request.params.id, subject);
-    await app.db.transaction().execute((trx) => cancelSubscription(trx, request.params.id, subject));
+    await app.db.transaction().execute((trx) => cancelSubscription(app.wiring.listeners, trx, request.params.id, subject));
     return redirectWithFlash(reply, `/account/subscriptions/${request.params.id}`, 'subscriptions.cancelled');
   });
 

@@ -11,6 +11,7 @@ import { queueMail } from '../comms/index.ts';
 import type { Db } from '../platform/db/database.ts';
 import { AppError, isAppError, notFound } from '../platform/errors.ts';
 import type { Logger } from '../platform/logger.ts';
+import type { Listeners } from '../platform/module.ts';
 import { systemActor, type Actor } from '../privacy/index.ts';
 import { formatMoney } from '../web/format.ts';
 import { failedMail, paidMail, suspendedMail } from './mail.ts';
@@ -26,6 +27,28 @@ const DAY_MS = 86_400_000;
 /** After a failed renewal: the next tries, in days after the failure before them; then suspended. */
 export const RETRY_DAYS = [1, 3] as const;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** A subscription's service went on, was suspended for want of payment, or ended: what the modules running the service follow. */
+export interface SubscriptionChange {
+  subscriptionId: string;
+  subject: string;
+  variantId: string;
+  status: 'active' | 'suspended' | 'cancelled';
+}
+
+/** Declared as a Module's `listeners.subscriptionChanged`; runs in the transaction that changed the subscription. */
+export type SubscriptionChangeListener = (db: Db, change: SubscriptionChange) => Promise<void>;
+
+declare module '../platform/module.ts' {
+  interface ModuleListeners {
+    subscriptionChanged?: readonly SubscriptionChangeListener[];
+  }
+}
+
+async function tell(listeners: Listeners, db: Db, s: Pick<Subscription, 'id' | 'subject_id' | 'variant_id'>, status: SubscriptionChange['status']): Promise<void> {
+  if (!s.subject_id) return;
+  for (const listener of listeners.subscriptionChanged ?? []) await listener(db, { subscriptionId: s.id, subject: s.subject_id, variantId: s.variant_id, status });
+}
 
 /** The kernel ref of a subscription's saved payment method (`user.payment`). */
 export const methodRef = (subscriptionId: string) => `subscription:${subscriptionId}`;
@@ -146,6 +169,7 @@ async function invoicePaid(deps: PaymentsDeps, db: Db, invoice: Invoice, payment
       .set({ status: 'active', current_period_start: invoice.period_start, current_period_end: invoice.period_end, failures: 0, retry_at: null, updated_at: now })
       .where('id', '=', s.id)
       .execute();
+    if (s.status === 'suspended') await tell(deps.listeners, db, s, 'active');
   }
   if (s.subject_id) await keepMethod(deps, db, s.subject_id, `order:${invoice.id}`, s.id);
   await mail(db, s, paidMail, paidParams(deps, s, invoice), `subscriptions.paid:${invoice.id}`);
@@ -223,6 +247,7 @@ async function renewOne(deps: PaymentsDeps, db: Db, s: Subscription, options: Re
   const now = options.asOf;
   if (s.cancel_at_period_end || !s.subject_id) {
     await t.updateTable('subscriptions_subscriptions').set({ status: 'cancelled', ended_at: s.current_period_end, retry_at: null, updated_at: now }).where('id', '=', s.id).execute();
+    await tell(deps.listeners, db, s, 'cancelled');
     return 'ended';
   }
   const periodStart = s.current_period_end;
@@ -298,6 +323,7 @@ async function renewOne(deps: PaymentsDeps, db: Db, s: Subscription, options: Re
   const link = accountLink(deps.publicUrl, s.id);
   if (failures > RETRY_DAYS.length) {
     await t.updateTable('subscriptions_subscriptions').set({ status: 'suspended', failures, retry_at: null, updated_at: now }).where('id', '=', s.id).execute();
+    await tell(deps.listeners, db, s, 'suspended');
     await mail(db, s, suspendedMail, { plan: s.name, amount, link }, `subscriptions.suspended:${invoice.id}`);
     return 'suspended';
   }
@@ -308,13 +334,16 @@ async function renewOne(deps: PaymentsDeps, db: Db, s: Subscription, options: Re
 }
 
 /** The customer cancels: an active subscription ends at its period's end (nothing more is charged); one in arrears ends now. */
-export async function cancelSubscription(db: Db, id: string, subject: string, now = new Date()): Promise<Subscription> {
+export async function cancelSubscription(listeners: Listeners, db: Db, id: string, subject: string, now = new Date()): Promise<Subscription> {
   const s = await lockedSubscription(db, id);
   if (s.subject_id !== subject) throw notFound('The subscription');
   if (s.status === 'cancelled' || s.cancel_at_period_end) return s;
   const t = subscriptionsDb(db);
   if (s.status === 'active') await t.updateTable('subscriptions_subscriptions').set({ cancel_at_period_end: true, updated_at: now }).where('id', '=', id).execute();
-  else await t.updateTable('subscriptions_subscriptions').set({ status: 'cancelled', ended_at: now, retry_at: null, updated_at: now }).where('id', '=', id).execute();
+  else {
+    await t.updateTable('subscriptions_subscriptions').set({ status: 'cancelled', ended_at: now, retry_at: null, updated_at: now }).where('id', '=', id).execute();
+    await tell(listeners, db, s, 'cancelled');
+  }
   return lockedSubscription(db, id);
 }
 
@@ -357,13 +386,15 @@ export async function listSubscriptions(db: Db, status: SubscriptionStatus | nul
 }
 
 /** The order that bought the plans was cancelled or wholly refunded: its subscriptions end now, and nothing more is charged. */
-export async function endWithOrder(db: Db, orderId: string, now = new Date()): Promise<void> {
-  await subscriptionsDb(db)
+export async function endWithOrder(listeners: Listeners, db: Db, orderId: string, now = new Date()): Promise<void> {
+  const ended = await subscriptionsDb(db)
     .updateTable('subscriptions_subscriptions')
     .set({ status: 'cancelled', ended_at: now, retry_at: null, updated_at: now })
     .where('order_id', '=', orderId)
     .where('status', '!=', 'cancelled')
+    .returning(['id', 'subject_id', 'variant_id'])
     .execute();
+  for (const s of ended) await tell(listeners, db, s, 'cancelled');
 }
 
 /** Erasure: nothing more is charged, and the rows no longer point at the person (the invoices stay, anonymous, for the accounts). */

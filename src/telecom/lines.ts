@@ -8,6 +8,7 @@ import { variantForSaleBySku, variantsForSale, type VariantForSale } from '../co
 import type { Db } from '../platform/db/database.ts';
 import { checkFields, conflict, notFound, validationError } from '../platform/errors.ts';
 import { type Actor, actorTag, type PrivacyKernel } from '../privacy/index.ts';
+import type { SubscriptionChange } from '../subscriptions/index.ts';
 import { type LineStatus, lineStatuses, telecomDb } from './tables.ts';
 
 export const PHONE = 'user.contact.phone_number';
@@ -69,9 +70,31 @@ export async function setLineStatus(db: Db, id: string, status: string): Promise
   if (row.status === 'closed') throw conflict('A closed line stays closed.');
   await telecomDb(db)
     .updateTable('telecom_lines')
-    .set({ status: status as LineStatus })
+    .set({ status: status as LineStatus, suspended_for_payment: false })
     .where('id', '=', id)
     .execute();
+}
+
+/**
+ * The subscriptions listener: a customer's lines on the plan of a subscription follow its payment
+ * state. Unpaid and suspended: their active lines are suspended; paid again: the lines it
+ * suspended resume (a line staff suspended stays so); ended: the lines close.
+ */
+export async function followSubscription(db: Db, change: SubscriptionChange): Promise<void> {
+  const lines = telecomDb(db).updateTable('telecom_lines');
+  if (change.status === 'suspended') {
+    await lines.set({ status: 'suspended', suspended_for_payment: true }).where('subject_id', '=', change.subject).where('variant_id', '=', change.variantId).where('status', '=', 'active').execute();
+  } else if (change.status === 'active') {
+    await lines
+      .set({ status: 'active', suspended_for_payment: false })
+      .where('subject_id', '=', change.subject)
+      .where('variant_id', '=', change.variantId)
+      .where('status', '=', 'suspended')
+      .where('suspended_for_payment', '=', true)
+      .execute();
+  } else {
+    await lines.set({ status: 'closed', suspended_for_payment: false }).where('subject_id', '=', change.subject).where('variant_id', '=', change.variantId).where('status', '!=', 'closed').execute();
+  }
 }
 
 export async function lineById(db: Db, id: string): Promise<Line | null> {

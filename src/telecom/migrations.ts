@@ -56,4 +56,9 @@ export const telecomMigrations: Migration[] = [
         `,
       ),
   },
+  {
+    // A line suspended because its plan's subscription went unpaid resumes when it is paid; one staff suspended stays so (decision 0057).
+    id: 'telecom/0002_suspended_for_payment',
+    up: (db) => runSql(db, `alter table telecom_lines add column suspended_for_payment boolean not null default false;`),
+  },
 ];

@@ -2,6 +2,7 @@
 // through the privacy kernel, monthly statements and their mail (decision 0057).
 import type { Module } from '../platform/module.ts';
 import { telecomHolder } from './holder.ts';
+import { followSubscription } from './lines.ts';
 import { statementReadyMail } from './mail.ts';
 import { telecomMigrations } from './migrations.ts';
 import { mailStatements, previousMonth, STATEMENT_JOB } from './notices.ts';
@@ -20,5 +21,7 @@ export const telecomModule: Module = {
   },
   schedules: [{ name: STATEMENT_JOB, job: STATEMENT_JOB, everySeconds: 86_400 }],
   mailTemplates: [statementReadyMail],
+  // A line runs on its plan's subscription: suspended while unpaid, resumed when paid, closed when it ends.
+  listeners: { subscriptionChanged: [followSubscription] },
   personalData: telecomHolder,
 };

@@ -14,6 +14,8 @@ export interface LineTable {
   subject_id: string;
   variant_id: string;
   status: Generated<LineStatus>;
+  /** Suspended by its plan's subscription going unpaid (so paying resumes it), not by staff. */
+  suspended_for_payment: Generated<boolean>;
   created_at: Date;
   /** Pseudonymous tag of the staff member who opened it (actorTag). */
   created_by: string;
