@@ -241,6 +241,33 @@ testEachDatabase(
       assert.equal((await one(db, sql<{ via: string }>`select via from testimonials_cases where entry_id = ${id}`)).via, 'staff');
     });
 
+    await t.test('[P001-06] turning testimonials off in the privacy centre hides the words at once; the withdrawn job erases them and opens the 24-hour case, and staff are mailed', async () => {
+      const ceri = new FormClient(app, '127.0.0.3');
+      await signUpAndConfirm(ceri, db, { name: 'Ceridwen Ashdown-Pryce', email: 'ceridwen.ashdown@example.org', password: 'meadow-anchor-41-lantern-hums' });
+      await ceri.get('/account/testimonials');
+      assert.equal((await ceri.post('/account/testimonials', { words: 'Setup took an afternoon and support answered within the hour.', shown_as: 'initial', consent: 'yes' })).statusCode, 200);
+      const entry = (await one(db, sql<{ id: string }>`select id from testimonials_entries where kind = 'quote' and state <> 'removed'`)).id;
+      assert.equal((await staff.post(`/staff/testimonials/${entry}/approve`, {})).statusCode, 303);
+      assert.match((await app.inject({ method: 'GET', url: '/testimonials' })).body, /support answered within the hour/);
+
+      await ceri.get('/account/privacy');
+      assert.equal((await ceri.post('/account/privacy/choices', { purpose: 'testimonials', choice: 'withdraw' })).statusCode, 200);
+      assert.doesNotMatch((await app.inject({ method: 'GET', url: '/testimonials' })).body, /support answered within the hour/, 'gone from the site at once');
+
+      const before = (await outbox(app, 'testimonials.takedown')).length;
+      const handler = testimonialsModule.jobs!['testimonials.withdrawn']!;
+      const ctx = { db, log: app.log, jobId: 2, attempt: 1, services: { config: test.config, privacy: app.privacy, wiring: app.wiring } } as Parameters<typeof handler>[1];
+      await handler({}, ctx);
+      await handler({}, ctx);
+      const c = await one(db, sql<{ via: string; opened_at: Date; deadline_at: Date }>`select via, opened_at, deadline_at from testimonials_cases where entry_id = ${entry}::uuid`);
+      assert.equal(c.via, 'privacy-centre');
+      assert.equal(new Date(c.deadline_at).getTime() - new Date(c.opened_at).getTime(), 24 * HOUR, 'due 24 hours after the withdrawal');
+      assert.equal(await count(db, sql`select count(*)::int as n from testimonials_cases where entry_id = ${entry}::uuid`), 1, 'one case, however often the job runs');
+      assert.equal((await one(db, sql<{ state: string }>`select state from testimonials_entries where id = ${entry}::uuid`)).state, 'removed');
+      assert.ok((await outbox(app, 'testimonials.takedown')).length > before, 'staff are mailed');
+      assert.match((await staff.get('/staff/testimonials')).body, /by turning testimonials off in the privacy centre/);
+    });
+
     await t.test('the export lists the entries and takedown cases; deleting the account removes them', async () => {
       const res = await bart.get('/account/privacy/export.json');
       assert.equal(res.statusCode, 200);

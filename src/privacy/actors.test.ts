@@ -168,7 +168,7 @@ const JOB_MINTING_ELSEWHERE: Record<string, string> = {
   'src/subscriptions/subscriptions.ts': 'subscriptions',
   'src/vendors/webhooks.ts': 'vendors.webhook',
   'src/testimonials/entries.ts': 'testimonials.publish',
-  'src/testimonials/takedown.ts': 'testimonials.takedown',
+  'src/testimonials/takedown.ts': 'testimonials.takedown, testimonials.withdrawn',
   'src/telecom/ingest.ts': 'telecom.ingest',
   'src/telecom/statement.ts': 'telecom.offers',
   'src/demo/phone-line.ts': 'demo.phone-line',

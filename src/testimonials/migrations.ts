@@ -62,4 +62,14 @@ export const testimonialsMigrations: Migration[] = [
         `,
       ),
   },
+  {
+    // A case opened because the person turned testimonials off in the privacy centre (the job testimonials.withdrawn).
+    id: 'testimonials/0002_withdrawn_in_privacy_centre',
+    up: (db) =>
+      runSql(
+        db,
+        `alter table testimonials_cases drop constraint testimonials_cases_via_check;
+         alter table testimonials_cases add constraint testimonials_cases_via_check check (via in ('account', 'mailed-link', 'staff', 'erasure', 'privacy-centre'));`,
+      ),
+  },
 ];

@@ -217,7 +217,7 @@ ${
   v.cases.length
     ? v.cases.map(
         (c) => html`<section class="takedown-case" id="case-${c.id}" aria-labelledby="case-${c.id}-h"><h3 id="case-${c.id}-h">${kindLabel[c.kind]} taken down ${utc(c.opened_at)}</h3>
-<p>${deadlineState(c, v.now)}. Asked ${c.via === 'account' ? 'from their account' : c.via === 'mailed-link' ? 'by the mailed link' : c.via === 'erasure' ? 'by deleting their account' : 'through staff'}.</p>
+<p>${deadlineState(c, v.now)}. Asked ${c.via === 'account' ? 'from their account' : c.via === 'mailed-link' ? 'by the mailed link' : c.via === 'erasure' ? 'by deleting their account' : c.via === 'privacy-centre' ? 'by turning testimonials off in the privacy centre' : 'through staff'}.</p>
 ${
   c.places.length
     ? html`<ul>${c.places.map(

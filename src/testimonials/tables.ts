@@ -31,7 +31,7 @@ export interface EntryTable {
   held: Generated<boolean>;
 }
 
-export type TakedownVia = 'account' | 'mailed-link' | 'staff' | 'erasure';
+export type TakedownVia = 'account' | 'mailed-link' | 'staff' | 'erasure' | 'privacy-centre';
 
 export interface CaseTable {
   id: string;

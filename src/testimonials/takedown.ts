@@ -19,6 +19,7 @@ export const DEADLINE_HOURS = 24;
 export const LINK_HOURS = 48;
 export const TAKEDOWN_JOB = 'testimonials.takedown';
 export const OVERDUE_JOB = 'testimonials.overdue';
+export const WITHDRAWN_JOB = 'testimonials.withdrawn';
 /** The roles that handle takedowns (they approve entries and know where copies went). */
 export const CASE_ROLES: readonly StaffRole[] = ['owner', 'marketing'];
 const HOUR_MS = 3_600_000;
@@ -37,7 +38,7 @@ export interface TakedownResult {
 export async function takeDown(
   kernel: PrivacyKernel,
   db: Db,
-  o: { subject: string; actor: Actor; via: TakedownVia; publicUrl: string; now: Date; channel?: ConsentChannel; evidence?: string },
+  o: { subject: string; actor: Actor; via: TakedownVia; publicUrl: string; now: Date; channel?: ConsentChannel; evidence?: string; withdrawn?: boolean },
 ): Promise<TakedownResult> {
   const deadline = new Date(o.now.getTime() + DEADLINE_HOURS * HOUR_MS);
   const t = testimonialsDb(db);
@@ -50,7 +51,8 @@ export async function takeDown(
     await kernel.forget(db, { subject: o.subject, actor: o.actor, purpose, categories: [...CATEGORIES], ref: refOf(entry.id) });
     cases.push(await openCase(db, { entry: entry.id, subject: o.subject, kind: entry.kind, via: o.via, now: o.now, deadline }));
   }
-  await kernel.recordConsent(db, { subject: o.subject, purpose: PURPOSE, action: 'withdraw', channel: o.channel ?? 'web', actor: o.actor, evidence: o.evidence ?? `Takedown asked (${o.via})` });
+  if (!o.withdrawn)
+    await kernel.recordConsent(db, { subject: o.subject, purpose: PURPOSE, action: 'withdraw', channel: o.channel ?? 'web', actor: o.actor, evidence: o.evidence ?? `Takedown asked (${o.via})` });
   await t.deleteFrom('testimonials_takedown_links').where('subject_id', '=', o.subject).execute();
   await alertStaff(db, cases, deadline, o.publicUrl);
   return { cases, deadline };
@@ -83,6 +85,26 @@ async function alertStaff(db: Db, cases: readonly string[], deadline: Date, publ
       });
     }
   }
+}
+
+/**
+ * The people who turned testimonials off in the privacy centre (or anywhere else but a takedown):
+ * the kernel hides their entries from the public pages at once; this job, every few minutes,
+ * erases those entries and opens their cases, due 24 hours after the withdrawal, and mails staff.
+ */
+export async function takeDownWithdrawn(kernel: PrivacyKernel, db: Db, publicUrl: string): Promise<number> {
+  const actor = systemActor(WITHDRAWN_JOB);
+  const subjects = await testimonialsDb(db).selectFrom('testimonials_entries').select('subject_id').distinct().where('state', '<>', 'removed').where('subject_id', 'is not', null).execute();
+  let taken = 0;
+  for (const { subject_id: subject } of subjects) {
+    if (!subject) continue;
+    const states = await kernel.consentState(db, { subject, actor, purpose: RIGHTS });
+    const withdrawal = states.find((s) => s.purpose === PURPOSE && s.state === 'withdrawn');
+    if (!withdrawal) continue;
+    await db.transaction().execute((trx) => takeDown(kernel, trx, { subject, actor, via: 'privacy-centre', publicUrl, now: withdrawal.since, withdrawn: true }));
+    taken++;
+  }
+  return taken;
 }
 
 /** A case of this entry opened by an erasure (the person is gone; the copies elsewhere must go too). */
