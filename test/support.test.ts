@@ -42,7 +42,7 @@ interface Bed extends TestApp {
 
 async function bed(database: TestDatabase): Promise<Bed> {
   const sink = await startSmtpSink();
-  const test = await buildTestApp(database, { SMTP_URL: sink.url, PUBLIC_URL: 'https://shop.test', MAIL_FROM: 'Shop <mail@shop.test>', MAIL_BOUNCE_SECRET: SECRET });
+  const test = await buildTestApp(database, { SMTP_URL: sink.url, PUBLIC_URL: 'https://shop.test', MAIL_FROM: 'Shop <mail@shop.test>', MAIL_INBOUND_SECRET: SECRET });
   const start = async () => {
     const w = testWorker(database, collectJobs(modules).handlers, { services: { config: test.config, privacy: test.app.privacy, wiring: test.app.wiring } });
     await w.start();

@@ -48,6 +48,7 @@ const badValues: Record<string, string[]> = {
   DATA_REGION: ['US', 'united states', 'u'],
   DATAMAP_DIR: ['/nonexistent-datamap-folder', fileURLToPath(import.meta.url)],
   MAIL_BOUNCE_SECRET: ['too-short-for-a-secret'],
+  MAIL_INBOUND_SECRET: ['too-short-for-a-secret'],
   SMTP_URL: ['mail.example.com:25', 'http://mail.example.com', 'smtp://', 'not a url'],
   STAFF_NETWORKS: ['10.0.0.0', '10.0.0.0/33', 'office', '2001:db8::/129', '10.0.0.0/8,', '10.0.0.0/8; 192.168.0.0/16'],
   STAFF_PASSWORD_MAX_AGE_DAYS: ['0', '3651', 'ninety', '90d'],
@@ -92,6 +93,14 @@ for (const [setting, values] of Object.entries(badValues)) {
     }
   });
 }
+
+test('the inbound mail secret must differ from the bounce secret, and neither is repeated', () => {
+  const secret = 'one-secret-for-both-webhooks-0123456789';
+  const err = configError({ MAIL_BOUNCE_SECRET: secret, MAIL_INBOUND_SECRET: secret });
+  assert.equal(err.setting, 'MAIL_INBOUND_SECRET');
+  assert.ok(!err.message.includes(secret));
+  assert.equal(loadConfig({ MAIL_BOUNCE_SECRET: secret, MAIL_INBOUND_SECRET: `${secret}-inbound` }).mailInboundSecret, `${secret}-inbound`);
+});
 
 test('secrets are not repeated in the error message', () => {
   assert.doesNotMatch(configError({ STAFF_API_TOKEN: secretToken }).message, /short-secret/);

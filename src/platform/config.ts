@@ -40,6 +40,8 @@ export interface Config {
   mailFrom: MailAddress;
   /** Bearer secret of the bounce webhook (POST /mail/bounces); `null` keeps the webhook closed. */
   mailBounceSecret: string | null;
+  /** Bearer secret of the inbound mail webhook (POST /mail/inbound, replies to support mail); `null` keeps it closed. */
+  mailInboundSecret: string | null;
   /** Networks (CIDR) allowed to reach the staff area; empty means any. */
   staffNetworks: string[];
   /** Staff passwords older than this must be changed before the console opens. */
@@ -172,6 +174,12 @@ export const settingDocs: SettingDoc[] = [
     default: '(none: the bounce webhook is closed)',
     description:
       'Shared secret, at least 32 characters, that your mail provider sends as `Authorization: Bearer …` when it posts a bounce to /mail/bounces (JSON: messageId, code such as 5.1.1). Three hard bounces stop marketing mail to that address.',
+  },
+  {
+    name: 'MAIL_INBOUND_SECRET',
+    default: '(none: the inbound mail webhook is closed)',
+    description:
+      'Shared secret, at least 32 characters, different from MAIL_BOUNCE_SECRET, that your mail provider sends as `Authorization: Bearer …` when it posts a parsed reply to a support mail to /mail/inbound (JSON: from, to, subject, text).',
   },
   { name: 'STAFF_NETWORKS', default: '(any)', description: 'Comma-separated networks in CIDR form (e.g. 203.0.113.0/24, 2001:db8::/48) allowed to reach /staff and /api/staff; others get 403.' },
   { name: 'STAFF_PASSWORD_MAX_AGE_DAYS', default: '90', description: 'Staff passwords older than this many days (1–3650) must be changed before the staff console opens.' },
@@ -411,6 +419,10 @@ export function loadConfig(processEnv: Env = process.env): Config {
   }
   const mailBounceSecret = env.MAIL_BOUNCE_SECRET?.trim() || null;
   if (mailBounceSecret !== null && mailBounceSecret.length < 32) throw new ConfigError('MAIL_BOUNCE_SECRET', 'must be at least 32 characters');
+  const mailInboundSecret = env.MAIL_INBOUND_SECRET?.trim() || null;
+  if (mailInboundSecret !== null && mailInboundSecret.length < 32) throw new ConfigError('MAIL_INBOUND_SECRET', 'must be at least 32 characters');
+  // Whoever may report a bounce must not thereby be able to write into a customer's support thread.
+  if (mailInboundSecret !== null && mailInboundSecret === mailBounceSecret) throw new ConfigError('MAIL_INBOUND_SECRET', 'must differ from MAIL_BOUNCE_SECRET');
   const shopName = (env.SHOP_NAME ?? 'Custodian Demo Shop').trim();
   if (shopName.length === 0 || shopName.length > 100) throw new ConfigError('SHOP_NAME', 'must be 1 to 100 characters');
 
@@ -447,6 +459,7 @@ export function loadConfig(processEnv: Env = process.env): Config {
     smtpUrl: smtpUrl(env),
     mailFrom: mailFrom(env),
     mailBounceSecret,
+    mailInboundSecret,
     staffNetworks: staffNetworks(env),
     staffPasswordMaxAgeDays: int(env, 'STAFF_PASSWORD_MAX_AGE_DAYS', 90, 1, 3650),
     loginLockout: {

@@ -191,22 +191,22 @@ export async function supportRoutes(app: FastifyInstance): Promise<void> {
   });
 
   // ---- Inbound mail: the provider's parsed message, appended to the ticket its reference names.
-  const secret = app.config.mailBounceSecret;
+  const secret = app.config.mailInboundSecret;
   app.post<{ Body: { from: string; to?: string; subject: string; text: string } }>(
     '/mail/inbound',
     {
       schema: {
         tags: ['mail'],
         summary:
-          'Inbound mail (decision 0058): a reply to a support mail, parsed by the mail provider, with Authorization: Bearer MAIL_BOUNCE_SECRET. Appended to the ticket its reply address or subject names, after masking card- and SSN-like numbers (P002-16), when it comes from the address the ticket answers to.',
+          'Inbound mail (decision 0058): a reply to a support mail, parsed by the mail provider, with Authorization: Bearer MAIL_INBOUND_SECRET. Appended to the ticket its reply address or subject names, after masking card- and SSN-like numbers (P002-16), when it comes from the address the ticket answers to.',
         body: inboundBody,
         response: { 200: inboundResponse, 400: errorBody, 401: errorBody, 415: errorBody, 429: errorBody },
       },
     },
     async (request) => {
       const given = /^Bearer (.+)$/.exec(request.headers.authorization ?? '')?.[1] ?? '';
-      if (secret === null) throw new AppError('UNAUTHENTICATED', 'The inbound mail webhook is closed: set MAIL_BOUNCE_SECRET.');
-      if (!timingSafeEqual(digest(given), digest(secret))) throw new AppError('UNAUTHENTICATED', 'The inbound mail webhook needs Authorization: Bearer MAIL_BOUNCE_SECRET.');
+      if (secret === null) throw new AppError('UNAUTHENTICATED', 'The inbound mail webhook is closed: set MAIL_INBOUND_SECRET.');
+      if (!timingSafeEqual(digest(given), digest(secret))) throw new AppError('UNAUTHENTICATED', 'The inbound mail webhook needs Authorization: Bearer MAIL_INBOUND_SECRET.');
       const b = request.body;
       const reference = REF_IN_TO.exec(b.to ?? '')?.[1] ?? REF_IN_SUBJECT.exec(b.subject)?.[1];
       const m = ADDRESS.exec(b.from);
