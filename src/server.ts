@@ -58,7 +58,12 @@ export async function startShop(config: Config, logger: Logger, options: StartOp
   // Its own process, port and storage (decision 0017); the shop and its worker are told its address.
   const sandbox = needsBundledSandbox(config) ? await startBundledSandbox(config, logger) : null;
   if (sandbox) config = { ...config, payments: { ...config.payments, sandboxUrl: sandbox.url } };
-  const app = await buildApp({ config, database, logger, modules, wiring, staffApiToken });
+  // A shop that cannot start (a data map declaring a sale, say) leaves nothing open behind it.
+  const app = await buildApp({ config, database, logger, modules, wiring, staffApiToken }).catch(async (err: unknown) => {
+    await sandbox?.stop();
+    await database.close();
+    throw err;
+  });
   // The demo's licence keys are sealed with keys from the kernel's keyring, which the app opened.
   if (seeded) logger.info({ keys: await seedDemoLicenceKeys(database.db, app.privacy) }, 'demo licence keys loaded');
   if (seeded) logger.info({ files: await seedDemoDownloads(database.db, app.privacy, { dataDir: config.dataDir, maxBytes: config.downloads.maxBytes }) }, 'demo downloadable files loaded');
