@@ -147,26 +147,42 @@ export const telecomRoutes: FastifyPluginAsync = async (app) => {
     return sendPage(request, reply, staffTelecomPage(await consoleArgs(session.user.role as StaffRole, request, reply)));
   });
 
-  app.post('/staff/telecom/lines', formRoute(textForm({ email: 254, sku: 64, number: 30 }, ['email', 'sku', 'number'])), async (request, reply) => {
-    const session = await accounts.staffPage(request, reply, { roles: LINE_OPENERS });
-    if (!session) return reply;
-    const role = session.user.role as StaffRole;
-    const body = request.body;
-    const args = await consoleArgs(role, request, reply);
-    return handleForm(
-      request,
-      reply,
-      (extra) => ({ csrf: accounts.formToken(request, reply), ...extra }),
-      ['email', 'sku', 'number'],
-      (s) => staffTelecomPage({ ...args, lineForm: s }),
-      async () => {
-        const line = await app.db
-          .transaction()
-          .execute((trx) => openLine(kernel, trx, { email: textOf(body, 'email'), sku: textOf(body, 'sku'), number: textOf(body, 'number') }, session.actor, now()));
-        return sendPage(request, reply, staffTelecomPage(await consoleArgs(role, request, reply, { notice: `Line ${line.id} is open.` })), 201);
-      },
-    );
+  /**
+   * A console form (open a line, make a network key): all fields required text; on a problem the
+   * console again with that form's errors, else the console with what the command made (201).
+   */
+  const consoleForm = (
+    path: string,
+    fields: Record<string, number>,
+    roles: readonly StaffRole[],
+    slot: 'lineForm' | 'keyForm',
+    run: (trx: Db, values: Record<string, string>, actor: Actor) => Promise<{ newKey?: string; notice?: string }>,
+  ) =>
+    app.post(path, formRoute(textForm(fields, Object.keys(fields))), async (request, reply) => {
+      const session = await accounts.staffPage(request, reply, { roles });
+      if (!session) return reply;
+      const role = session.user.role as StaffRole;
+      const values = Object.fromEntries(Object.keys(fields).map((name) => [name, textOf(request.body, name)]));
+      const args = await consoleArgs(role, request, reply);
+      return handleForm(
+        request,
+        reply,
+        (extra) => ({ csrf: accounts.formToken(request, reply), ...extra }),
+        Object.keys(fields),
+        (state) => staffTelecomPage({ ...args, [slot]: state }),
+        async () => {
+          const made = await app.db.transaction().execute((trx) => run(trx, values, session.actor));
+          return sendPage(request, reply, staffTelecomPage(await consoleArgs(role, request, reply, made)), 201);
+        },
+      );
+    });
+
+  consoleForm('/staff/telecom/lines', { email: 254, sku: 64, number: 30 }, LINE_OPENERS, 'lineForm', async (trx, values, actor) => {
+    const line = await openLine(kernel, trx, { email: values.email!, sku: values.sku!, number: values.number! }, actor, now());
+    return { notice: `Line ${line.id} is open.` };
   });
+
+  consoleForm('/staff/telecom/keys', { label: 100 }, KEY_MAKERS, 'keyForm', async (trx, values, actor) => ({ newKey: (await makeNetworkKey(trx, values.label!, actor, now())).key }));
 
   app.post<{ Params: { id: string } }>(
     '/staff/telecom/lines/:id/status',
@@ -179,25 +195,6 @@ export const telecomRoutes: FastifyPluginAsync = async (app) => {
       return sendPage(request, reply, staffTelecomPage(await consoleArgs(session.user.role as StaffRole, request, reply, { notice: `Line ${request.params.id} is ${status}.` })));
     },
   );
-
-  app.post('/staff/telecom/keys', formRoute(textForm({ label: 100 }, ['label'])), async (request, reply) => {
-    const session = await accounts.staffPage(request, reply, { roles: KEY_MAKERS });
-    if (!session) return reply;
-    const role = session.user.role as StaffRole;
-    const body = request.body;
-    const args = await consoleArgs(role, request, reply);
-    return handleForm(
-      request,
-      reply,
-      (extra) => ({ csrf: accounts.formToken(request, reply), ...extra }),
-      ['label'],
-      (s) => staffTelecomPage({ ...args, keyForm: s }),
-      async () => {
-        const made = await app.db.transaction().execute((trx) => makeNetworkKey(trx, textOf(body, 'label'), session.actor, now()));
-        return sendPage(request, reply, staffTelecomPage(await consoleArgs(role, request, reply, { newKey: made.key })), 201);
-      },
-    );
-  });
 
   app.get<{ Params: { subject: string; month: string }; Querystring: { page: number } }>(
     '/staff/telecom/customers/:subject/statements/:month',
