@@ -30,7 +30,7 @@ ${form({ action: '/staff/security/run', csrf: v.csrf }, html`<p><button type="su
 <h2 id="latest">Latest run</h2>
 ${
   latest
-    ? html`<p class="selfcheck-summary">${utc(latest.started_at)} (${triggerLabel[latest.trigger]}): <strong>${latest.high} high</strong>, ${latest.medium} medium, ${latest.low} low, ${latest.info} info.</p>
+    ? html`<p>${utc(latest.started_at)} (${triggerLabel[latest.trigger]}): <strong>${latest.high} high</strong>, ${latest.medium} medium, ${latest.low} low, ${latest.info} info.</p>
 ${table({
   caption: 'Findings of the latest run, most severe first',
   columns: [{ label: 'Finding' }, { label: 'Severity' }, { label: 'Check' }, { label: 'Detail' }, { label: 'How to fix' }],

@@ -27,6 +27,7 @@ const unavailable = (why: string): Finding => ({
 
 interface AuditJson {
   error?: unknown;
+  statusCode?: number;
   metadata?: { vulnerabilities?: Record<string, number>; dependencies?: { prod?: number; total?: number } };
   vulnerabilities?: Record<string, { severity?: string }>;
 }
@@ -40,10 +41,10 @@ export function auditFindings(stdout: string): Finding[] {
     return [unavailable('npm audit gave no JSON answer.')];
   }
   const counts = parsed.metadata?.vulnerabilities;
-  if (parsed.error || !counts)
-    return [
-      unavailable(`npm audit answered with an error${typeof parsed.error === 'object' && parsed.error && 'code' in parsed.error ? ` (${String((parsed.error as { code: unknown }).code)})` : ''}.`),
-    ];
+  if (parsed.error || !counts) {
+    const code = (parsed.error as { code?: unknown } | undefined)?.code ?? parsed.statusCode;
+    return [unavailable(`npm audit answered with an error${code !== undefined ? ` (${String(code).slice(0, 40)})` : ''}.`)];
+  }
   const n = (k: string) => Number(counts[k] ?? 0);
   const summary = `${n('critical')} critical, ${n('high')} high, ${n('moderate')} moderate, ${n('low')} low.`;
   const serious = Object.entries(parsed.vulnerabilities ?? {})
