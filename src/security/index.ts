@@ -6,7 +6,7 @@ export { CHECKS } from './checks/index.ts';
 export { npmAudit } from './checks/dependencies.ts';
 export { type AuditRunner, type Finding, type Injector, SEVERITIES, type Severity } from './findings.ts';
 export type { SelfcheckServices } from './job.ts';
-export { answers, httpFetcher, injectFetcher } from './pages.ts';
+export { answers, httpFetcher, injectFetcher } from './shop-pages.ts';
 export { countsOf, pagesOnce, runChecks, SELFCHECK_JOB } from './run.ts';
 
 // Used by tests: one `npm audit --json` output parsed.

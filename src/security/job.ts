@@ -6,7 +6,7 @@ import type { JobHandlers } from '../platform/jobs/index.ts';
 import { jobKernel } from '../privacy/index.ts';
 import { npmAudit } from './checks/dependencies.ts';
 import type { AuditRunner, Injector } from './findings.ts';
-import { answers, httpFetcher, injectFetcher } from './pages.ts';
+import { answers, httpFetcher, injectFetcher } from './shop-pages.ts';
 import { lastScheduledRun, mailNewFindings, pagesOnce, recordRun, runChecks } from './run.ts';
 
 export interface SelfcheckServices {

@@ -4,7 +4,7 @@ import type { FastifyPluginAsync } from 'fastify';
 import { enqueue } from '../platform/jobs/index.ts';
 import { emptyBody } from '../web/form-handling.ts';
 import { sendPage } from '../web/page.ts';
-import { securityPage } from './page.ts';
+import { securityPage } from './pages.ts';
 import { latestRun, runHistory, SECURITY_ROLES, SELFCHECK_JOB } from './run.ts';
 
 export const securityRoutes: FastifyPluginAsync = async (app) => {

@@ -9,7 +9,7 @@ import type { StaffRole } from '../privacy/index.ts';
 import { CHECKS } from './checks/index.ts';
 import { type Check, type CheckContext, type FetchedPage, type Finding, type PageFetcher, SEVERITIES, type Severity } from './findings.ts';
 import { newFindingsMail } from './mail.ts';
-import { shopPages } from './pages.ts';
+import { shopPages } from './shop-pages.ts';
 import { type RunTrigger, securityDb } from './tables.ts';
 
 export const SELFCHECK_JOB = 'security.selfcheck';
