@@ -21,3 +21,6 @@ export { currentParams, verifyPassword } from './passwords.ts';
 export { finishEnrolment, startEnrolment } from './second-factor.ts';
 export { stepAt, totpCode } from './totp.ts';
 export { consentBoxes, consentFieldNames, consentFields, offeredConsents, recordCollectionConsents, tickedConsents } from './collection-consents.ts';
+
+// Used by the security self-check (src/security): staff second factors and password ages.
+export { type StaffPosture, staffPosture } from './posture.ts';

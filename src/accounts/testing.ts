@@ -5,6 +5,7 @@ import { sql } from 'kysely';
 import type { Db } from '../platform/db/database.ts';
 import { sealContext } from '../comms/index.ts';
 import type { PrivacyKernel } from '../privacy/index.ts';
+import type { UserRow } from './tables.ts';
 
 export class FormClient {
   readonly cookies = new Map<string, string>();
@@ -160,4 +161,15 @@ export async function personalToken(client: FormClient, role: string, days = '30
 export async function staffTokenHeaders(app: FastifyInstance, db: Db, role: string, email = `${role}-${Math.random().toString(36).slice(2, 8)}@shop.example`): Promise<{ authorization: string }> {
   const client = await staffClient(app, db, { name: `Token ${role}`, email, role, password: 'granite-heron-58-waits-patiently' });
   return personalToken(client, role);
+}
+
+/** An active staff member who set a password but never set up the second factor (the security self-check's test); their user row. */
+export async function staffWithoutSecondFactor(app: FastifyInstance, db: Db, who: { name: string; email: string; role: string; password: string }): Promise<UserRow> {
+  const { createStaff } = await import('./staff.ts');
+  const { completeReset } = await import('./customers.ts');
+  const { userById } = await import('./users.ts');
+  const { testActor } = await import('../privacy/testing.ts');
+  const { user, link } = await db.transaction().execute((trx) => createStaff(app.accounts.deps, trx, { name: who.name, email: who.email, role: who.role, actor: testActor('test.staff') }));
+  await db.transaction().execute((trx) => completeReset(app.accounts.deps, trx, { token: new URL(link).searchParams.get('token')!, password: who.password }));
+  return (await userById(db, user.id))!;
 }

@@ -35,6 +35,8 @@ export interface CliResult {
   data: unknown;
   /** What a person sees; no trailing newline needed. */
   text: string;
+  /** The process's exit code when the command ran but its answer is bad news (selfcheck: a high finding); default 0. */
+  exitCode?: number;
 }
 
 export interface CliCommand {

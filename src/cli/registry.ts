@@ -9,6 +9,7 @@ import { privacyCommands } from './commands/privacy.ts';
 import { staffCommands } from './commands/staff.ts';
 import { subjectCommands } from './commands/subject.ts';
 import { subscriptionsCommands } from './commands/subscriptions.ts';
+import { selfcheckCommands } from './commands/selfcheck.ts';
 import { productCommands } from './commands/product.ts';
 import { variantCommands } from './commands/variant.ts';
 import { vendorCommands } from './commands/vendor.ts';
@@ -24,5 +25,6 @@ export const cliCommands: readonly CliCommand[] = [
   ...staffCommands,
   ...jobsCommands,
   ...subscriptionsCommands,
+  ...selfcheckCommands,
   ...helpCommands,
 ];

@@ -131,7 +131,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     }
     const result = await command.run(ctx, args);
     io.out(args.json ? JSON.stringify(result.data, null, 2) : result.text);
-    return EXIT_OK;
+    return result.exitCode ?? EXIT_OK;
   } catch (err) {
     if (err instanceof ConfigError) {
       io.err(`error: ${err.message}`);

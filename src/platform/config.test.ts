@@ -44,6 +44,7 @@ const badValues: Record<string, string[]> = {
   POLICY_NOTICE_DAYS: ['a month', '0', '366'],
   DOWNLOAD_LINK_DAYS: ['a week', '0', '91'],
   DOWNLOAD_MAX_MB: ['25MB', '0', '201'],
+  SELFCHECK_INTERVAL_HOURS: ['daily', '0', '721'],
   KEYRING_PATH: ['/tmp/', projectRoot],
   DATA_REGION: ['US', 'united states', 'u'],
   DATAMAP_DIR: ['/nonexistent-datamap-folder', fileURLToPath(import.meta.url)],

@@ -67,6 +67,8 @@ export interface Config {
   rights: RightsSettings;
   /** Downloadable files of digital products (src/commerce/delivery, decision 0048). */
   downloads: DownloadSettings;
+  /** SELFCHECK_INTERVAL_HOURS: hours between scheduled runs of the security self-check (src/security). */
+  selfcheckIntervalHours: number;
 }
 
 export interface DownloadSettings {
@@ -254,6 +256,11 @@ export const settingDocs: SettingDoc[] = [
   },
   { name: 'DOWNLOAD_MAX_MB', default: '25', description: 'The largest downloadable file staff or a vendor may upload for a digital product, in megabytes (1–200).' },
   { name: 'SHUTDOWN_GRACE_MS', default: '10000', description: 'On SIGTERM, how long in-flight requests and jobs may take to finish.' },
+  {
+    name: 'SELFCHECK_INTERVAL_HOURS',
+    default: '24',
+    description: 'Hours between scheduled runs of the security self-check (1–720); new high or medium findings are mailed to owners and privacy officers.',
+  },
 ];
 
 const known = new Set(settingDocs.map((s) => s.name));
@@ -480,5 +487,6 @@ export function loadConfig(processEnv: Env = process.env): Config {
       policyNoticeDays: int(env, 'POLICY_NOTICE_DAYS', 30, 1, 365),
     },
     downloads: { linkDays: int(env, 'DOWNLOAD_LINK_DAYS', 7, 1, 90), maxBytes: int(env, 'DOWNLOAD_MAX_MB', 25, 1, 200) * 1024 * 1024 },
+    selfcheckIntervalHours: int(env, 'SELFCHECK_INTERVAL_HOURS', 24, 1, 720),
   };
 }

@@ -177,3 +177,12 @@ export async function storedItems(db: Db, subject: string): Promise<{ category: 
     select category, ref, purpose, ciphertext from privacy_items where subject_id = ${subject}::uuid order by category, ref`.execute(db);
   return rows;
 }
+
+/** Tampers with the entry of audit link `seq` in place (triggers off), hashes left as they were: verification must find it. */
+export async function tamperAuditEntry(db: Db, seq: number): Promise<void> {
+  await db.transaction().execute(async (trx) => {
+    await sql`set local session_replication_role = replica`.execute(trx);
+    const { rows } = await sql<{ entry_id: number }>`select entry_id from privacy_audit_chain where seq = ${seq}`.execute(trx);
+    await sql`update privacy_audit_log set actor_id = 'someone-else' where id = ${rows[0]!.entry_id}`.execute(trx);
+  });
+}

@@ -34,6 +34,7 @@ const staffLinks: readonly (NavLink & { roles?: readonly string[] })[] = [
   { href: '/staff/transfer', label: 'Sale of the shop', roles: ['owner', 'dpo'] },
   { href: '/staff/brand', label: 'Logo and colours', roles: ['owner'] },
   { href: '/staff/api-tokens', label: 'API tokens' },
+  { href: '/staff/security', label: 'Security check', roles: ['owner', 'dpo'] },
 ];
 
 const dpoLinks: readonly NavLink[] = [
@@ -48,6 +49,7 @@ const dpoLinks: readonly NavLink[] = [
   { href: '/staff/dpo/report', label: 'Promise report' },
   { href: '/staff/dpo/datamap', label: 'Data map' },
   { href: '/staff/vendors', label: 'Vendor access' },
+  { href: '/staff/security', label: 'Security check' },
   { href: '/staff', label: 'Console' },
 ];
 

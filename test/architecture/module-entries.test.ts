@@ -37,6 +37,7 @@ export const MODULES = [
   'src/services',
   'src/subscriptions',
   'src/telecom',
+  'src/security',
   'src/rights',
   'src/sandbox-processor',
   'src/demo',

@@ -8,3 +8,4 @@ export { collectJobs } from './registry.ts';
 export type { JobContext, JobHandlers, JobPayload, Schedule } from './types.ts';
 export { Worker } from './worker.ts';
 export { jobWiring } from './wiring.ts';
+export { type ScheduleRun, scheduleRuns } from './overdue.ts';
