@@ -41,6 +41,7 @@ export const MODULES = [
   'src/sandbox-processor',
   'src/demo',
   'src/cli',
+  'src/analytics',
 ];
 const KERNEL = 'src/privacy';
 
