@@ -30,6 +30,7 @@ import { surveysModule } from './surveys/index.ts';
 import { servicesModule } from './services/index.ts';
 import { telecomModule } from './telecom/index.ts';
 import { securityModule } from './security/index.ts';
+import { analyticsModule } from './analytics/index.ts';
 
 /** The shop's modules; `extra` (a test's own, e.g. one declaring a test mail template) come before rights. */
 export function shopModules(extra: readonly Module[] = []): Module[] {
@@ -62,6 +63,7 @@ export function shopModules(extra: readonly Module[] = []): Module[] {
     subscriptionsModule,
     telecomModule,
     securityModule,
+    analyticsModule,
     ...extra,
     // Rights comes last: it reaches every module's personal data through the holders they declare.
     makeRightsModule({ holders: () => holdersOf(all) }),

@@ -14,7 +14,7 @@ export { type OptOutSignal, optOutSignals, signalPurposes } from './consent/sign
 export { fidesYaml } from './datamap/fides-export.ts';
 export { loadDataMap } from './datamap/load.ts';
 export { policyVersionAt, retentionDays } from './datamap/policy.ts';
-export { type Category, type DataMap, type LegalBasis, type PolicyVersion, type Purpose, type Recipient, type RetentionRule, legalBases } from './datamap/types.ts';
+export { type AggregateData, type Category, type DataMap, type LegalBasis, type PolicyVersion, type Purpose, type Recipient, type RetentionRule, legalBases } from './datamap/types.ts';
 export { type BasisRule, type RecipientKind, disclosureBases, isDisclosureBasis } from './disclosure/bases.ts';
 export type { DisclosureRecord } from './disclosure/disclose.ts';
 export { type DeliveryChannel, type Notice, deliveryChannels } from './disclosure/notices.ts';

@@ -35,6 +35,7 @@ const staffLinks: readonly (NavLink & { roles?: readonly string[] })[] = [
   { href: '/staff/brand', label: 'Logo and colours', roles: ['owner'] },
   { href: '/staff/api-tokens', label: 'API tokens' },
   { href: '/staff/security', label: 'Security check', roles: ['owner', 'dpo'] },
+  { href: '/staff/analytics', label: 'Site use', roles: ['owner', 'marketing'] },
 ];
 
 const dpoLinks: readonly NavLink[] = [

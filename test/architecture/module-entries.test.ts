@@ -42,6 +42,7 @@ export const MODULES = [
   'src/sandbox-processor',
   'src/demo',
   'src/cli',
+  'src/analytics',
 ];
 const KERNEL = 'src/privacy';
 

@@ -190,3 +190,19 @@ test('fides export: every key is in the fideslang taxonomy or declared as an ext
   for (const dataset of doc.dataset) for (const c of dataset.collections) for (const f of c.fields) f.data_categories.forEach(category);
   assert.ok(extCategories.has('user.telecom.cpni'));
 });
+
+test('aggregate data is about no one: no user category, no data subject or purpose; a map without it keeps none (decision 0061)', () => {
+  const map = validateDataMap(rawDemo());
+  const siteUse = map.aggregates.get('site-use');
+  assert.ok(siteUse, 'the demo map declares site-use statistics');
+  assert.ok([...siteUse.dataCategories].every((c) => !c.startsWith('user')));
+  const personal = rawDemo();
+  personal.aggregate_data[0].data_categories = ['user.behavior.browsing_history'];
+  personal.aggregate_data[0].data_subjects = ['visitor'];
+  const problems = problemsOf(personal);
+  assert.match(problems, /aggregate_data\[0\]\.data_categories: user\.behavior\.browsing_history is personal data/);
+  assert.match(problems, /aggregate_data\[0\]\.data_subjects: aggregate data has no data subject/);
+  const without = rawDemo();
+  delete without.aggregate_data;
+  assert.equal(validateDataMap(without).aggregates.size, 0);
+});

@@ -114,9 +114,19 @@ export function fidesDocument(map: DataMap): Record<string, unknown> {
     ],
   };
 
+  // Aggregate data (decision 0061): a dataset of its own, referenced by no privacy declaration and
+  // with no field that identifies or references a person: it is about no data subject.
+  const aggregates = [...map.aggregates.values()].map((a) => ({
+    fides_key: a.fidesKey,
+    organization_fides_key: org,
+    name: a.name,
+    description: `Aggregate data, not personal data: ${a.description} No data subject. Retention: ${a.retention}`,
+    collections: [{ name: a.collection, fields: a.fields.map((name) => ({ name, data_categories: sorted(a.dataCategories) })) }],
+  }));
+
   return {
     system: [system],
-    dataset: [dataset],
+    dataset: [dataset, ...aggregates],
     data_category: map.extensions.dataCategories.map((e) => ({
       fides_key: e.fidesKey,
       parent_key: e.parentKey,

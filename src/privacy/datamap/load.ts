@@ -29,6 +29,7 @@ import {
   type Source,
   type SubjectKind,
   type TaxonomyExtension,
+  type AggregateData,
 } from './types.ts';
 
 const parseYaml = (text: string): unknown => parse(text);
@@ -49,6 +50,7 @@ const topLevelKeys = [
   'projections',
   'retention',
   'jobs',
+  'aggregate_data',
 ] as const;
 
 const JOB_ID = /^[a-z][a-z0-9-]*(\.[a-z][a-z0-9-]*)*$/;
@@ -387,6 +389,35 @@ export function validateDataMap(raw: Raw, taxonomy: Taxonomy = fideslangTaxonomy
     where('sources'),
   );
 
+  // Aggregate data (optional section): about no one, so no subject, no purpose, no user.* category.
+  const aggregates = uniqueIds(
+    (raw.aggregate_data === undefined ? [] : list(raw.aggregate_data, where('aggregate_data'))).map((a, i): AggregateData => {
+      const at = where('aggregate_data', `[${i}]`);
+      const cats = strings(a, 'data_categories', at);
+      for (const c of cats) {
+        if (!knownCategories.has(c)) problems.add(`${at}.data_categories`, `${c} is not a fideslang data category`);
+        if (c === 'user' || c.startsWith('user.')) problems.add(`${at}.data_categories`, `${c} is personal data: aggregate data holds no user category`);
+      }
+      const dataUse = str(a, 'data_use', at);
+      if (dataUse && !knownUses.has(dataUse)) problems.add(`${at}.data_use`, `${dataUse} is not a fideslang data use`);
+      const fidesKey = str(a, 'fides_key', at);
+      if (fidesKey && !/^[a-z][a-z0-9_]*$/.test(fidesKey)) problems.add(`${at}.fides_key`, 'must look like custodian_site_use');
+      for (const extra of ['data_subjects', 'purposes', 'subject']) if (extra in a) problems.add(`${at}.${extra}`, 'aggregate data has no data subject or purpose over a person');
+      return {
+        id: str(a, 'id', at),
+        name: str(a, 'name', at),
+        description: str(a, 'description', at),
+        fidesKey,
+        dataUse,
+        dataCategories: new Set(cats),
+        collection: str(a, 'collection', at),
+        fields: strings(a, 'fields', at),
+        retention: str(a, 'retention', at),
+      };
+    }),
+    where('aggregate_data'),
+  );
+
   // Roles, self-service and vendor access.
   const roleList = list(section('roles'), where('roles')).map((r, i): Role => {
     const at = where('roles', `[${i}]`);
@@ -485,5 +516,6 @@ export function validateDataMap(raw: Raw, taxonomy: Taxonomy = fideslangTaxonomy
     projections,
     retention,
     jobs,
+    aggregates,
   };
 }

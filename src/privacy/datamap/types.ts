@@ -135,4 +135,25 @@ export interface DataMap {
   jobs: ReadonlyMap<string, Job>;
   projections: ReadonlyMap<string, Projection>;
   retention: { defaultDays: number; defaultReason: string; rules: readonly RetentionRule[] };
+  /** Data about no one (aggregate counts of site use), kept apart from the personal data; empty in a map without an `aggregate_data` section. */
+  aggregates: ReadonlyMap<string, AggregateData>;
+}
+
+/**
+ * Aggregate data (decision 0061): counts that are about no one. It has no data subject, no purpose
+ * over a person and no retention rule: it is not personal data. Its categories are not `user.*`.
+ */
+export interface AggregateData {
+  id: string;
+  name: string;
+  description: string;
+  /** The fides dataset it is exported as. */
+  fidesKey: string;
+  dataUse: string;
+  dataCategories: ReadonlySet<string>;
+  /** The table that holds it and its columns (the fides collection and fields). */
+  collection: string;
+  fields: readonly string[];
+  /** How long it is kept, in words. */
+  retention: string;
 }

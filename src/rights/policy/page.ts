@@ -18,6 +18,7 @@ import { residencySection } from './sections/residency.ts';
 import { retentionSection } from './sections/retention.ts';
 import { rightsSection } from './sections/rights.ts';
 import { signalsSection } from './sections/signals.ts';
+import { siteUseSection } from './sections/site-use.ts';
 
 function sections(context: PolicyContext): PolicySection[] {
   return [
@@ -30,6 +31,7 @@ function sections(context: PolicyContext): PolicySection[] {
     erasureSection(context),
     cookiesSection(),
     signalsSection(context),
+    siteUseSection(context),
     otherSitesSection(context),
     changesSection(context),
   ];

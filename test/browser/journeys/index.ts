@@ -9,6 +9,7 @@ import { supportJourney } from './support.ts';
 import { serviceRegistration } from './service-registration.ts';
 import { subscriptionsJourney } from './subscriptions.ts';
 import { telecomJourney } from './telecom.ts';
+import { analyticsJourney } from './analytics.ts';
 
 export interface Journey {
   name: string;
@@ -16,3 +17,4 @@ export interface Journey {
 }
 
 export const journeys: Journey[] = [testimonialsJourney, quoteJourney, surveyJourney, supportJourney, serviceRegistration, subscriptionsJourney, telecomJourney];
+journeys.push(analyticsJourney);

@@ -1,0 +1,19 @@
+// "Site use statistics": what the shop counts about how its pages are used, in the words of the
+// analytics module's own list of what it counts, and the aggregate data the data map declares
+// (decision 0061), so the text cannot drift from the code or the map.
+import { ANALYTICS_EVENTS } from '../../../analytics/index.ts';
+import { html } from '../../../web/template.ts';
+import type { PolicyContext, PolicySection } from '../section.ts';
+
+export function siteUseSection({ map }: PolicyContext): PolicySection {
+  const aggregates = [...map.aggregates.values()];
+  return {
+    id: 'site-use',
+    title: 'Site use statistics',
+    body: html`<p>We count how the shop is used to improve the site and what we sell. These are aggregate figures, not personal data: no figure links to you, your account, your orders or your device, and signed-in browsing is counted exactly like anyone’s. There is no analytics cookie. Your address on the internet and your browser’s description are never stored: a visit is counted by a code computed with a key that changes every day and is destroyed when the day’s figures are made, so nobody, us included, can recompute it afterwards. Robots are not counted; a browser that sends a privacy signal (Global Privacy Control or Do Not Track) is counted too, as the figures are about no one.</p>
+<p>We count:</p>
+<ul>${ANALYTICS_EVENTS.map((e) => html`<li>${e.label}</li>`)}</ul>
+<p>Pages of your account, the staff and vendor consoles and the API are not counted.</p>
+${aggregates.map((a) => html`<p id="aggregate-${a.id}"><strong>${a.name}</strong>: ${a.description} ${a.retention}</p>`)}`,
+  };
+}
