@@ -70,7 +70,7 @@ export async function startShop(config: Config, logger: Logger, options: StartOp
   const url = config.port === 0 ? `http://localhost:${port}` : config.publicUrl;
   sandbox?.setWebhookUrl(`${address}/payments/webhook/sandbox`);
   const worker = config.runWorker
-    ? new Worker({ database, ...collectJobs(modules), services: { config, privacy: app.privacy, wiring }, logger, concurrency: config.workerConcurrency, pollMs: config.workerPollMs })
+    ? new Worker({ database, ...collectJobs(modules), services: { config, privacy: app.privacy, wiring, database }, logger, concurrency: config.workerConcurrency, pollMs: config.workerPollMs })
     : null;
   await worker?.start();
 

@@ -12,6 +12,7 @@ import { subscriptionsCommands } from './commands/subscriptions.ts';
 import { productCommands } from './commands/product.ts';
 import { variantCommands } from './commands/variant.ts';
 import { vendorCommands } from './commands/vendor.ts';
+import { backupsCommands } from './commands/backups.ts';
 
 export const cliCommands: readonly CliCommand[] = [
   ...migrateCommands,
@@ -24,5 +25,6 @@ export const cliCommands: readonly CliCommand[] = [
   ...staffCommands,
   ...jobsCommands,
   ...subscriptionsCommands,
+  ...backupsCommands,
   ...helpCommands,
 ];

@@ -34,6 +34,7 @@ const staffLinks: readonly (NavLink & { roles?: readonly string[] })[] = [
   { href: '/staff/transfer', label: 'Sale of the shop', roles: ['owner', 'dpo'] },
   { href: '/staff/brand', label: 'Logo and colours', roles: ['owner'] },
   { href: '/staff/api-tokens', label: 'API tokens' },
+  { href: '/staff/backups', label: 'Backups', roles: ['owner'] },
 ];
 
 const dpoLinks: readonly NavLink[] = [
