@@ -37,6 +37,7 @@ export const MODULES = [
   'src/services',
   'src/subscriptions',
   'src/telecom',
+  'src/backups',
   'src/rights',
   'src/sandbox-processor',
   'src/demo',

@@ -5,8 +5,8 @@
 // forget the people erased since (decision 0010).
 import { createHmac, hkdfSync } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { PrivacySetupError } from '../refusals.ts';
-import { FileKeyring } from './keyring.ts';
+import { PrivacySetupError } from './refusals.ts';
+import { FileKeyring } from './crypto/keyring.ts';
 
 const LABEL = 'custodian/backup/v1';
 
