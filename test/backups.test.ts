@@ -128,6 +128,11 @@ testEachDatabase(
       assert.match(page.body, /Last good backup/);
       assert.ok(page.body.includes(run.file_name!), 'the page names the last good backup');
       assert.doesNotMatch(page.body, /The last backup failed/);
+      // A later failure is shown above the last good backup, by its code.
+      await sql`insert into backups_runs (started_at, finished_at, outcome, error_code) values (now(), now(), 'failed', 'PG_DUMP_MISSING')`.execute(db);
+      const failing = await ownerClient.get('/staff/backups');
+      assert.match(failing.body, /The last backup failed<\/strong> at [^(]+\(PG_DUMP_MISSING\)/);
+      assert.ok(failing.body.includes(run.file_name!), 'the last good backup is still named');
       const other = await staffClient(bed.app, db, support, '127.0.0.3');
       assert.equal((await other.get('/staff/backups')).statusCode, 403, 'only the owner sees backups');
     });
