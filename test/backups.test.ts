@@ -180,6 +180,24 @@ testEachDatabase(
       }
     });
 
+    if (database.engine === 'postgres') {
+      await t.test('without pg_dump on PATH, `custodian backup` says so and leaves no file behind', async () => {
+        const path = process.env.PATH;
+        process.env.PATH = '/nonexistent';
+        try {
+          const failed = await cliInProcess(env, 'backup', '--to', backupDir);
+          assert.equal(failed.code, 1);
+          assert.match(failed.stderr, /pg_dump is not on PATH: install the PostgreSQL client tools/);
+        } finally {
+          process.env.PATH = path;
+        }
+        assert.deepEqual(
+          readdirSync(backupDir).filter((name) => name.endsWith('.partial')),
+          [],
+        );
+      });
+    }
+
     const restored = await cliInProcess(env2, 'restore', '--from', file);
     assert.equal(restored.code, 0, restored.stderr);
     assert.match(restored.stdout, /--reason restore/);

@@ -79,9 +79,10 @@ async function dumpPostgres(url: string, writer: BackupWriter): Promise<void> {
   const stderr: Buffer[] = [];
   child.stderr.on('data', (b: Buffer) => stderr.push(b));
   const compressed = child.stdout.pipe(createGzip());
-  const exited = new Promise<number>((done, fail) => {
-    child.on('error', fail);
-    child.on('close', (code) => done(code ?? 1));
+  // Settled by the exit or by a spawn failure, never rejected, so no rejection waits unhandled while the output is read.
+  const exited = new Promise<{ code: number; error: NodeJS.ErrnoException | null }>((done) => {
+    child.on('error', (error) => done({ code: 1, error }));
+    child.on('close', (code) => done({ code: code ?? 1, error: null }));
   });
   try {
     for await (const chunk of compressed) await writer.data(chunk as Buffer);
@@ -89,15 +90,11 @@ async function dumpPostgres(url: string, writer: BackupWriter): Promise<void> {
     child.kill();
     throw err;
   }
-  let code: number;
-  try {
-    code = await exited;
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') {
-      throw new BackupFailed('PG_DUMP_MISSING', 'pg_dump is not on PATH: install the PostgreSQL client tools (the same major version as the server, or newer) to back up a PostgreSQL database.');
-    }
-    throw err;
+  const { code, error } = await exited;
+  if (error?.code === 'ENOENT') {
+    throw new BackupFailed('PG_DUMP_MISSING', 'pg_dump is not on PATH: install the PostgreSQL client tools (the same major version as the server, or newer) to back up a PostgreSQL database.');
   }
+  if (error) throw error;
   if (code !== 0) {
     const why =
       Buffer.concat(stderr)
