@@ -9,7 +9,7 @@ import { basename, join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { sql } from 'kysely';
 import { staffClient } from '../src/accounts/testing.ts';
-import { readArchive, TAKE_JOB } from '../src/backups/index.ts';
+import { readArchive, readHeader, TAKE_JOB } from '../src/backups/index.ts';
 import { cliInProcess } from '../src/cli/testing.ts';
 import { openDatabase, pgliteDirFor, type DatabaseHandle } from '../src/platform/db/database.ts';
 import { enqueue } from '../src/platform/jobs/index.ts';
@@ -216,7 +216,8 @@ testEachDatabase(
 
     // The shop's kernel starts on it (anchor checked) and finishes the erasure made after the backup.
     const handle = await openDatabase(fresh ? { databaseUrl: fresh.url, pgliteDir: null, poolSize: 2 } : { databaseUrl: null, pgliteDir: pgliteDirFor(freshDir) });
-    t.after(() => handle.close());
+    let open = true;
+    t.after(() => (open ? handle.close() : undefined));
     const kernel = await startKernel({ db: handle.db, keyringPath, region: null, anchorPath, checkAnchor: true });
     const actor = testActor('test.restore-drill');
     await assert.rejects(kernel.read(handle.db, { subject: gone.subject, actor, purpose: 'account', categories: ['user.name'] }), { code: 'SUBJECT_ERASED' });
@@ -226,6 +227,22 @@ testEachDatabase(
     for (const order of [gone.paid, kept.paid, kept.waiting]) assert.ok(back.has(order.id), `order ${order.number} from before the backup is back`);
     assert.ok(!back.has(late.paid.id), 'the order placed after the backup is not');
     await kernel.flush();
+
+    if (database.engine === 'pglite') {
+      await t.test('on the embedded database `custodian backup` needs the shop stopped, and then backs up the restored shop', async () => {
+        const again = mkdtempSync(join(tmpdir(), 'custodian-backups-again-'));
+        const held = await cliInProcess(env2, 'backup', '--to', again);
+        assert.equal(held.code, 1);
+        assert.match(held.stderr, /already open in another process/);
+        await kernel.close();
+        await handle.close();
+        open = false;
+        const taken = await cliInProcess(env2, 'backup', '--to', again);
+        assert.equal(taken.code, 0, taken.stderr);
+        const [name] = readdirSync(again);
+        assert.equal((await readHeader(join(again, name!))).engine, 'pglite');
+      });
+    }
 
     // What the file holds: no keyring material, no email address in clear.
     const { text, files } = await decrypted(file, keyringPath);
