@@ -31,6 +31,7 @@ import { servicesModule } from './services/index.ts';
 import { telecomModule } from './telecom/index.ts';
 import { securityModule } from './security/index.ts';
 import { analyticsModule } from './analytics/index.ts';
+import { backupsModule } from './backups/index.ts';
 
 /** The shop's modules; `extra` (a test's own, e.g. one declaring a test mail template) come before rights. */
 export function shopModules(extra: readonly Module[] = []): Module[] {
@@ -64,6 +65,7 @@ export function shopModules(extra: readonly Module[] = []): Module[] {
     telecomModule,
     securityModule,
     analyticsModule,
+    backupsModule,
     ...extra,
     // Rights comes last: it reaches every module's personal data through the holders they declare.
     makeRightsModule({ holders: () => holdersOf(all) }),

@@ -78,7 +78,7 @@ export async function startShop(config: Config, logger: Logger, options: StartOp
     ? new Worker({
         database,
         ...collectJobs(modules),
-        services: { config, privacy: app.privacy, wiring, selfcheck: { inject: (request) => app.inject(request) } },
+        services: { config, privacy: app.privacy, wiring, database, selfcheck: { inject: (request) => app.inject(request) } },
         logger,
         concurrency: config.workerConcurrency,
         pollMs: config.workerPollMs,

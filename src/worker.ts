@@ -63,7 +63,7 @@ export async function runWorkerProcess(extraModules: readonly Module[] = []): Pr
     database,
     handlers,
     schedules,
-    services: { config, privacy, wiring: wiringOf(all) },
+    services: { config, privacy, wiring: wiringOf(all), database },
     logger,
     concurrency: config.workerConcurrency,
     pollMs: config.workerPollMs,

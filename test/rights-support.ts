@@ -31,7 +31,7 @@ export interface RightsBed extends PaymentsTestBed {
 export async function rightsBed(database: TestDatabase, options: { spool?: boolean; env?: Record<string, string> } = {}): Promise<RightsBed> {
   const sink = options.spool ? null : await startSmtpSink();
   const bed = await paymentsTestBed(database, { LOG_LEVEL: 'debug', CHECKOUT_REQUIRE_PHONES: 'true', ...(sink ? { SMTP_URL: sink.url } : {}), ...options.env });
-  const worker = testWorker(database, collectJobs(modules).handlers, { services: { config: bed.config, privacy: bed.app.privacy, wiring: bed.app.wiring } });
+  const worker = testWorker(database, collectJobs(modules).handlers, { services: { config: bed.config, privacy: bed.app.privacy, wiring: bed.app.wiring, database } });
   await worker.start();
   return {
     ...bed,

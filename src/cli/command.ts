@@ -50,6 +50,8 @@ export interface CliCommand {
   flags?: Record<string, FlagSpec>;
   /** false for commands that need neither settings nor the database (help). */
   needsDatabase?: boolean;
+  /** With needsDatabase: false, the settings are still loaded (commands that open no database but use DATA_DIR, the keyring: restore). */
+  needsSettings?: boolean;
   /**
    * How the fields named in the command's errors read to a CLI user, e.g. price_minor → --price.
    * Unlisted fields print as they are.

@@ -13,6 +13,7 @@ import { selfcheckCommands } from './commands/selfcheck.ts';
 import { productCommands } from './commands/product.ts';
 import { variantCommands } from './commands/variant.ts';
 import { vendorCommands } from './commands/vendor.ts';
+import { backupsCommands } from './commands/backups.ts';
 
 export const cliCommands: readonly CliCommand[] = [
   ...migrateCommands,
@@ -26,5 +27,6 @@ export const cliCommands: readonly CliCommand[] = [
   ...jobsCommands,
   ...subscriptionsCommands,
   ...selfcheckCommands,
+  ...backupsCommands,
   ...helpCommands,
 ];

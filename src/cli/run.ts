@@ -128,6 +128,8 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
         return EXIT_FAILED;
       }
       applied = await migrate(database.db, allMigrations);
+    } else if (command.needsSettings) {
+      config = loadConfig(io.env);
     }
     const result = await command.run(ctx, args);
     io.out(args.json ? JSON.stringify(result.data, null, 2) : result.text);

@@ -40,6 +40,8 @@ const badValues: Record<string, string[]> = {
   SHUTDOWN_GRACE_MS: ['soon', '600001'],
   RIGHTS_DEADLINE_DAYS: ['a month', '0', '91'],
   BACKUP_RETENTION_DAYS: ['forever', '0', '3651'],
+  BACKUP_INTERVAL_HOURS: ['daily', '0', '721'],
+  BACKUP_DIR: ['./data', './data/media/backups', './data/downloads', 'package.json'],
   BLIND_INDEX_ROTATION_DAYS: ['weekly', '0', '366'],
   POLICY_NOTICE_DAYS: ['a month', '0', '366'],
   DOWNLOAD_LINK_DAYS: ['a week', '0', '91'],

@@ -69,6 +69,15 @@ export interface Config {
   downloads: DownloadSettings;
   /** SELFCHECK_INTERVAL_HOURS: hours between scheduled runs of the security self-check (src/security). */
   selfcheckIntervalHours: number;
+  /** Scheduled encrypted backups (src/backups, decision 0063). */
+  backups: BackupSettings;
+}
+
+export interface BackupSettings {
+  /** BACKUP_DIR: where the worker writes scheduled backups; null: no scheduled backups. */
+  dir: string | null;
+  /** BACKUP_INTERVAL_HOURS: hours between scheduled backups. */
+  intervalHours: number;
 }
 
 export interface DownloadSettings {
@@ -261,6 +270,13 @@ export const settingDocs: SettingDoc[] = [
     default: '24',
     description: 'Hours between scheduled runs of the security self-check (1–720); new high or medium findings are mailed to owners and privacy officers.',
   },
+  {
+    name: 'BACKUP_DIR',
+    default: '(none: no scheduled backups)',
+    description:
+      'Folder the worker writes encrypted backups to (database, product pictures, download files; never the keyring), every BACKUP_INTERVAL_HOURS; files older than BACKUP_RETENTION_DAYS are deleted. Not inside DATA_DIR/media or DATA_DIR/downloads.',
+  },
+  { name: 'BACKUP_INTERVAL_HOURS', default: '24', description: 'Hours between scheduled backups (1–720), when BACKUP_DIR is set.' },
 ];
 
 const known = new Set(settingDocs.map((s) => s.name));
@@ -488,5 +504,19 @@ export function loadConfig(processEnv: Env = process.env): Config {
     },
     downloads: { linkDays: int(env, 'DOWNLOAD_LINK_DAYS', 7, 1, 90), maxBytes: int(env, 'DOWNLOAD_MAX_MB', 25, 1, 200) * 1024 * 1024 },
     selfcheckIntervalHours: int(env, 'SELFCHECK_INTERVAL_HOURS', 24, 1, 720),
+    backups: backupSettings(env, dataDir),
   };
+}
+
+function backupSettings(env: Env, dataDir: string): BackupSettings {
+  const raw = env.BACKUP_DIR?.trim();
+  const intervalHours = int(env, 'BACKUP_INTERVAL_HOURS', 24, 1, 720);
+  if (!raw) return { dir: null, intervalHours };
+  const dir = resolve(raw);
+  const inside = (folder: string) => dir === folder || dir.startsWith(`${folder}/`);
+  if (dir === dataDir || inside(join(dataDir, 'media')) || inside(join(dataDir, 'downloads')) || inside(join(dataDir, 'pglite'))) {
+    throw new ConfigError('BACKUP_DIR', `must be a folder of its own, not DATA_DIR or a folder a backup carries (got "${raw}")`);
+  }
+  if (existsSync(dir) && !statSync(dir).isDirectory()) throw new ConfigError('BACKUP_DIR', `must name a folder, not a file (got "${raw}")`);
+  return { dir, intervalHours };
 }

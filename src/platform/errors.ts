@@ -48,6 +48,7 @@ export const errorCatalogue = {
   INTERNAL: { status: 500, message: 'Something went wrong on our side.' },
   PAYMENT_METHOD_MISSING: { status: 409, message: 'No saved payment method is left to charge: pay with a card instead.' },
   SUBSCRIPTION_NOT_ACTIVE: { status: 409, message: 'This subscription is not active in a way that allows this.' },
+  BACKUP_INVALID: { status: 422, message: 'The backup cannot be used: it was changed, cut short or made with another keyring.' },
 } as const satisfies Record<string, { status: number; message: string }>;
 
 export type ErrorCode = keyof typeof errorCatalogue;

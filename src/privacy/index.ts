@@ -28,3 +28,4 @@ export { type PrivacyKernel, startKernel } from './kernel.ts';
 export { privacyModule } from './module.ts';
 export { PrivacyRefusal, PrivacySetupError, type RefusalReason, SubjectErased, isPrivacyRefusal } from './refusals.ts';
 export type { PersonalItem, PersonalRecord, PersonalValue, ReadManyRequest, ReadManyResult, WriteManyRequest } from './store/items.ts';
+export { type BackupKey, backupKey } from './backup-key.ts';

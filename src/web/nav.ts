@@ -36,6 +36,7 @@ const staffLinks: readonly (NavLink & { roles?: readonly string[] })[] = [
   { href: '/staff/api-tokens', label: 'API tokens' },
   { href: '/staff/security', label: 'Security check', roles: ['owner', 'dpo'] },
   { href: '/staff/analytics', label: 'Site use', roles: ['owner', 'marketing'] },
+  { href: '/staff/backups', label: 'Backups', roles: ['owner'] },
 ];
 
 const dpoLinks: readonly NavLink[] = [

@@ -38,6 +38,7 @@ export const MODULES = [
   'src/subscriptions',
   'src/telecom',
   'src/security',
+  'src/backups',
   'src/rights',
   'src/sandbox-processor',
   'src/demo',

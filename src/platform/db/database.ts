@@ -46,23 +46,26 @@ export interface OpenOptions {
   poolSize?: number;
   /** In-memory PGlite only: start from this dump of a data directory (tests reuse a migrated one). */
   pgliteTemplate?: Blob;
+  /** File-based PGlite only: fill the new (empty) directory from this dump of a data directory (a restore). */
+  pgliteRestore?: Blob;
 }
 
 export async function openDatabase(options: OpenOptions): Promise<DatabaseHandle> {
-  return options.databaseUrl ? openPostgres(options.databaseUrl, options.poolSize ?? 10) : openPGlite(options.pgliteDir, options.pgliteTemplate);
+  return options.databaseUrl ? openPostgres(options.databaseUrl, options.poolSize ?? 10) : openPGlite(options.pgliteDir, options.pgliteDir ? options.pgliteRestore : options.pgliteTemplate);
 }
 
 export function pgliteDirFor(dataDir: string): string {
   return join(dataDir, 'pglite');
 }
 
-async function openPGlite(dir: string | null, template?: Blob): Promise<DatabaseHandle> {
+/** `load`: the dump a new database starts from (a test template in memory, or a restore into `dir`). */
+async function openPGlite(dir: string | null, load?: Blob): Promise<DatabaseHandle> {
   if (dir) mkdirSync(dir, { recursive: true });
   const unlock = dir ? lockDataDir(dir) : () => {};
   let client: PGlite;
   try {
     // pg_trgm serves the storefront's partial-word and typo-tolerant search (decision 0037).
-    const options = { parsers: { [INT8_OID]: parseInt8 }, extensions: { pg_trgm }, ...(template && !dir ? { loadDataDir: template } : {}) };
+    const options = { parsers: { [INT8_OID]: parseInt8 }, extensions: { pg_trgm }, ...(load ? { loadDataDir: load } : {}) };
     client = await PGlite.create(dir ?? undefined, options);
   } catch (err) {
     unlock();

@@ -3,7 +3,7 @@
 // Handlers run at least once: a worker that dies mid-job leaves the job to be run again, so every
 // handler must be idempotent (safe to run twice for the same payload).
 import type { Config } from '../config.ts';
-import type { Db } from '../db/database.ts';
+import type { DatabaseHandle, Db } from '../db/database.ts';
 import type { Logger } from '../logger.ts';
 import type { Wiring } from '../module.ts';
 
@@ -19,6 +19,8 @@ export interface JobServices {
   config?: Config;
   /** What the composition root collected from the modules' declarations: listeners, mail templates (src/platform/module.ts). */
   wiring?: Wiring;
+  /** The database handle itself (the scheduled backup dumps an embedded database through it). */
+  database?: DatabaseHandle;
 }
 
 export interface JobContext {
