@@ -29,6 +29,8 @@ import { quotesModule } from './quotes/index.ts';
 import { surveysModule } from './surveys/index.ts';
 import { servicesModule } from './services/index.ts';
 import { telecomModule } from './telecom/index.ts';
+import { cookiesOf } from './web/cookies.ts';
+import { flashCookie } from './web/flash.ts';
 
 /** The shop's modules; `extra` (a test's own, e.g. one declaring a test mail template) come before rights. */
 export function shopModules(extra: readonly Module[] = []): Module[] {
@@ -73,5 +75,5 @@ export const allMigrations = modules.flatMap((m) => m.migrations);
 
 /** What `modules` declare for one another, collected: `app.wiring` and `services.wiring` of their workers. */
 export function wiringOf(of: readonly Module[]): Wiring {
-  return { listeners: collectListeners(of), mailTemplates: mailTemplatesOf(of), imageUses: imageUsesOf(of) };
+  return { listeners: collectListeners(of), mailTemplates: mailTemplatesOf(of), imageUses: imageUsesOf(of), cookies: cookiesOf(of, [flashCookie]) };
 }
