@@ -3,7 +3,8 @@
 // the confirmation, sets a password from the mailed link, signs out and signs in again. Every cookie
 // the shop's origin set on the way is declared in the inventory with the same flags, and each value
 // is an opaque token (or a registered message code) that holds nothing of the buyer, not even
-// encoded; the processor's pages set none. Every request went to the shop or the processor only.
+// encoded; the processor's pages set none. Every request went to the shop or the processor only,
+// and the card number went to the processor, never in a request to the shop.
 import assert from 'node:assert/strict';
 import type { Cookie, Request, Response } from 'playwright-core';
 import { testEachDatabase } from '../../src/platform/testing/databases.ts';
@@ -70,9 +71,9 @@ testEachDatabase(
     const context = await browser.newContext({ javaScriptEnabled: false });
     const page = await context.newPage();
 
-    const requests: { url: string; navigation: boolean; from: string }[] = [];
+    const requests: { url: string; navigation: boolean; from: string; body: string }[] = [];
     context.on('request', (request: Request) => {
-      requests.push({ url: request.url(), navigation: request.isNavigationRequest(), from: request.frame().url() });
+      requests.push({ url: request.url(), navigation: request.isNavigationRequest(), from: request.frame().url(), body: request.postData() ?? '' });
     });
     // Every Set-Cookie header of every answer, redirects included (a cookie set and cleared within one step).
     const headerReads: Promise<void>[] = [];
@@ -119,6 +120,8 @@ testEachDatabase(
     if (new URL(page.url()).pathname !== '/cart') await step(() => page.getByRole('button', { name: 'Add to cart' }).click());
     assert.equal(new URL(page.url()).pathname, '/cart');
     await step(() => page.getByRole('link', { name: 'Check out' }).click());
+    // The store's checkout form asks for no card (P002-15: card entry happens on the processor's page).
+    assert.equal(await page.locator('input[autocomplete^="cc-"], input[name*="card" i], input[id*="card" i]').count(), 0, 'the checkout form has no card field');
     await page.getByLabel('Full name').fill(buyer.name);
     await page.getByLabel('Email').fill(buyer.email);
     await page.getByLabel('I am of age (18 or older)').check();
@@ -191,10 +194,17 @@ testEachDatabase(
 
     // No request to a third party: pages of the shop load only from the shop; navigations go only to the shop or the processor.
     assert.ok(requests.length > 10);
+    const card = TEST_CARD.number.replace(/\D/g, '');
+    assert.ok(
+      requests.some((r) => new URL(r.url).origin === sandboxOrigin && r.body.replace(/\D/g, '').includes(card)),
+      'the card was posted to the processor',
+    );
+    for (const r of requests.filter((r) => new URL(r.url).origin === origin))
+      assert.ok(!r.body.replace(/\D/g, '').includes(card), `the card number was posted to the shop (${new URL(r.url).pathname})`);
     for (const r of requests) {
       const to = new URL(r.url).origin;
       if (r.navigation) assert.ok(to === origin || to === sandboxOrigin, `navigation to ${to}`);
-      else if (r.from.startsWith(origin)) assert.equal(to, origin, `a shop page (${new URL(r.from).pathname}) loaded ${r.url}`);
+      else if (r.from.startsWith(`${origin}/`)) assert.equal(to, origin, `a shop page (${new URL(r.from).pathname}) loaded ${r.url}`);
       else assert.ok(to === sandboxOrigin || to === origin, `the processor's page loaded ${r.url}`);
     }
     await context.close();
