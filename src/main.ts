@@ -45,7 +45,7 @@ Custodian is running (${engine}).
   Staff console   ${shop.url}/staff
   Staff JSON API  ${shop.url}/api/staff  (catalogue: Bearer token in ${tokenSource}; the rest: personal tokens from /staff/api-tokens)
   API reference   ${shop.url}/openapi.json
-${shop.sandboxProcessorUrl ? `  Payments        sandbox processor at ${shop.sandboxProcessorUrl} (test card 4242 4242 4242 4242; no real money)\n` : ''}
+${shop.httpRedirectPort !== null ? `  Plain HTTP      port ${shop.httpRedirectPort} answers every request with a redirect to https://\n` : ''}${shop.sandboxProcessorUrl ? `  Payments        sandbox processor at ${shop.sandboxProcessorUrl} (test card 4242 4242 4242 4242; no real money)\n` : ''}
 ${
   config.demoData
     ? `Demo logins (made on the first start with demo data; the passwords are public, so never use demo data for a real shop):

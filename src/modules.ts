@@ -32,6 +32,8 @@ import { telecomModule } from './telecom/index.ts';
 import { securityModule } from './security/index.ts';
 import { analyticsModule } from './analytics/index.ts';
 import { backupsModule } from './backups/index.ts';
+import { cookiesOf } from './web/cookies.ts';
+import { flashCookie } from './web/flash.ts';
 
 /** The shop's modules; `extra` (a test's own, e.g. one declaring a test mail template) come before rights. */
 export function shopModules(extra: readonly Module[] = []): Module[] {
@@ -79,5 +81,5 @@ export const allMigrations = modules.flatMap((m) => m.migrations);
 
 /** What `modules` declare for one another, collected: `app.wiring` and `services.wiring` of their workers. */
 export function wiringOf(of: readonly Module[]): Wiring {
-  return { listeners: collectListeners(of), mailTemplates: mailTemplatesOf(of), imageUses: imageUsesOf(of) };
+  return { listeners: collectListeners(of), mailTemplates: mailTemplatesOf(of), imageUses: imageUsesOf(of), cookies: cookiesOf(of, [flashCookie]) };
 }

@@ -14,6 +14,7 @@ import { modules as shopModules, wiringOf } from './modules.ts';
 import { seedDemoDownloads, seedDemoLicenceKeys, seedDemoQuotesAndSurveys, seedDemoServiceRegistration, seedDemoShop, seedDemoTestimonials } from './demo/index.ts';
 import { mediaStorage } from './media/index.ts';
 import { needsBundledSandbox, startBundledSandbox } from './sandbox-processor/index.ts';
+import { startHttpRedirect } from './web/tls.ts';
 
 export interface RunningShop {
   app: FastifyInstance;
@@ -22,6 +23,8 @@ export interface RunningShop {
   staffApiToken: string;
   /** The sandbox payment processor this shop runs itself (PAYMENT_PROCESSOR=sandbox, no SANDBOX_PROCESSOR_URL), else null. */
   sandboxProcessorUrl: string | null;
+  /** The port of the HTTP_REDIRECT_PORT listener (308 to https://), else null. */
+  httpRedirectPort: number | null;
   stop(): Promise<void>;
 }
 
@@ -72,8 +75,11 @@ export async function startShop(config: Config, logger: Logger, options: StartOp
   if (seeded && (await seedDemoServiceRegistration(app.privacy, database.db, config.publicUrl))) logger.info('demo monitoring registration loaded');
   const address = await app.listen({ host: config.host, port: config.port });
   const port = new URL(address).port;
-  const url = config.port === 0 ? `http://localhost:${port}` : config.publicUrl;
-  sandbox?.setWebhookUrl(`${address}/payments/webhook/sandbox`);
+  const scheme = config.tlsCertPath ? 'https' : 'http';
+  const url = config.port === 0 ? `${scheme}://localhost:${port}` : config.publicUrl;
+  // Over TLS the certificate names the public host, not 127.0.0.1: the sandbox posts to that.
+  sandbox?.setWebhookUrl(`${config.tlsCertPath ? url : address}/payments/webhook/sandbox`);
+  const redirect = config.httpRedirectPort !== null ? await startHttpRedirect(config, Number(port)) : null;
   const worker = config.runWorker
     ? new Worker({
         database,
@@ -93,9 +99,10 @@ export async function startShop(config: Config, logger: Logger, options: StartOp
     url,
     staffApiToken,
     sandboxProcessorUrl: sandbox?.url ?? null,
+    httpRedirectPort: redirect?.port ?? null,
     stop() {
       stopping ??= (async () => {
-        await Promise.all([app.close(), worker?.stop(config.shutdownGraceMs), sandbox?.stop()]);
+        await Promise.all([app.close(), worker?.stop(config.shutdownGraceMs), sandbox?.stop(), redirect?.close()]);
         await database.close();
       })();
       return stopping;

@@ -4,6 +4,7 @@
 // visitor's signal leaves nothing behind; /.well-known/gpc.json and the fides document are served.
 import assert from 'node:assert/strict';
 import { sql } from 'kysely';
+import { parse as parseYaml } from 'yaml';
 import type { Db } from '../src/platform/db/database.ts';
 import { FormClient, signUpAndConfirm } from '../src/accounts/testing.ts';
 import { buildTestApp } from '../src/platform/testing/app.ts';
@@ -95,6 +96,15 @@ testEachDatabase(
       assert.equal(fides.statusCode, 200);
       assert.match(String(fides.headers['content-type']), /^application\/yaml/);
       assert.match(fides.body, /data_use: marketing\.advertising\.first_party\.targeted/);
+      // The same document as JSON at a stable URL, linked from the policy and described in the OpenAPI document.
+      assert.match(policy.body, /href="\/privacy\/datamap\.json"/);
+      const json = await app.inject({ method: 'GET', url: '/privacy/datamap.json' });
+      assert.equal(json.statusCode, 200);
+      assert.match(String(json.headers['content-type']), /^application\/json/);
+      assert.deepEqual(JSON.parse(json.body), parseYaml(fides.body), 'the JSON carries the YAML’s declarations, key for key');
+      assert.match(json.body, /"data_use":"marketing\.advertising\.first_party\.targeted"/);
+      const openapi = (await app.inject({ method: 'GET', url: '/openapi.json' })).json() as { paths: Record<string, { get?: { tags?: string[] } }> };
+      assert.deepEqual(openapi.paths['/privacy/datamap.json']?.get?.tags, ['privacy']);
     } finally {
       await app.close();
     }

@@ -5,7 +5,7 @@ export { type AccountsDeps, checkEmail } from './customers.ts';
 export { ACCOUNT_PURPOSE, AGE, CREDENTIALS, EMAIL, NAME } from './identity.ts';
 export { accountsModule } from './module.ts';
 export { hashPassword } from './passwords.ts';
-export { SESSION_COOKIE } from './plugin.ts';
+export { SESSION_COOKIE, sessionCookie } from './plugin.ts';
 export { privacyOfficerActor } from './privacy-officer.ts';
 export { throttleSecret } from './secrets.ts';
 export { type ActiveSession, endVendorSessions, sessionLifetimes } from './sessions.ts';

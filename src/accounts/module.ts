@@ -5,7 +5,7 @@ import type { FastifyPluginAsync } from 'fastify';
 import type { Module } from '../platform/module.ts';
 import { commsMailerFor } from './comms-mailer.ts';
 import { accountsMigrations } from './migrations.ts';
-import { accountsPlugin, type AccountsPluginOptions } from './plugin.ts';
+import { accountsPlugin, type AccountsPluginOptions, sessionCookie } from './plugin.ts';
 import { customerApi } from './routes/customer-api.ts';
 import { customerPages } from './routes/customer-pages.ts';
 import { staffConsentRoutes } from './routes/staff-consents.ts';
@@ -51,6 +51,7 @@ export function makeAccountsModule(options: AccountsPluginOptions): Module {
     schedules: [{ name: SWEEP_JOB, job: SWEEP_JOB, everySeconds: 600 }],
     personalData: accountsHolder,
     mailTemplates: accountTemplates,
+    cookies: [sessionCookie],
   };
 }
 

@@ -11,6 +11,7 @@ import type { AccountsDeps } from './customers.ts';
 import { customerForCheckout, type CheckoutCustomer, type CheckoutCustomerInput } from './checkout-customer.ts';
 import { CSRF_FIELD, csrfToken, csrfValid } from './csrf.ts';
 import { isOwnOrigin } from '../web/origin.ts';
+import { clearCookieOptions, type CookieDeclaration, cookieOptions, durationWords } from '../web/cookies.ts';
 import type { AccountMailer } from './mail.ts';
 import { ensureDecoy } from './identity.ts';
 import { seedDemoLogins } from '../demo/index.ts';
@@ -30,6 +31,17 @@ import { staffLabels } from './staff.ts';
 
 /** The one cookie: an opaque random token. `__Host-` pins it to this host, Secure and Path=/. */
 export const SESSION_COOKIE = '__Host-session';
+
+const { customer: customerLife, staff: staffLife, vendor: vendorLife } = sessionLifetimes;
+/** The session cookie in the inventory (src/web/cookies.ts); every setCookie of it takes these options. */
+export const sessionCookie: CookieDeclaration = {
+  name: SESSION_COOKIE,
+  purpose: 'Protects the forms you fill in against forgery (set when you first open one) and keeps you signed in. Needed to check out, sign in and use your account.',
+  lifetime: `Until you close your browser; once you sign in as a customer, at most ${durationWords(customerLife.absoluteMs)}, and you are signed out after ${durationWords(customerLife.idleMs)} without use. Staff and vendor sign-ins end with the browser, after ${durationWords(staffLife.idleMs)} (staff) or ${durationWords(vendorLife.idleMs)} (vendors) without use, at the latest after ${durationWords(Math.max(staffLife.absoluteMs, vendorLife.absoluteMs))}.`,
+  contents: 'An opaque random id (the shop keeps only a fingerprint of it).',
+  attributes: { path: '/', secure: true, httpOnly: true, sameSite: 'lax' },
+  maxAgeSeconds: null,
+};
 
 export interface AccountsApi {
   deps: AccountsDeps;
@@ -180,7 +192,7 @@ export function accountsPlugin(options: AccountsPluginOptions): FastifyPluginAsy
         let token = request.visitorToken ?? cookieToken(request);
         if (!token) {
           token = randomToken();
-          reply.setCookie(SESSION_COOKIE, token, { path: '/', secure: true, httpOnly: true, sameSite: 'lax' });
+          reply.setCookie(SESSION_COOKIE, token, cookieOptions(sessionCookie));
         }
         request.visitorToken = token;
         return csrfToken(csrfKey, token);
@@ -189,11 +201,11 @@ export function accountsPlugin(options: AccountsPluginOptions): FastifyPluginAsy
         const life = sessionLifetimes[s.user.kind];
         // Customers stay signed in across browser restarts; staff and vendor cookies die with the browser.
         const maxAge = s.user.kind === 'customer' ? Math.floor(life.absoluteMs / 1000) : undefined;
-        reply.setCookie(SESSION_COOKIE, token, { path: '/', secure: true, httpOnly: true, sameSite: 'lax', ...(maxAge ? { maxAge } : {}) });
+        reply.setCookie(SESSION_COOKIE, token, cookieOptions(sessionCookie, maxAge ?? null));
         reply.request.visitorToken = token;
       },
       clearSession(reply) {
-        reply.clearCookie(SESSION_COOKIE, { path: '/', secure: true, httpOnly: true, sameSite: 'lax' });
+        reply.clearCookie(SESSION_COOKIE, clearCookieOptions(sessionCookie));
       },
       async signOut(request, reply) {
         const token = request.cookies[SESSION_COOKIE];

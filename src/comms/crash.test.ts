@@ -37,7 +37,7 @@ testEachDatabase('a worker killed after the SMTP server accepted a mail: the mes
       return new Promise(() => {}); // the process is gone: nothing after the server's 250 happens
     },
   };
-  const services = { config: f.config, privacy: f.kernel, wiring: { listeners: {}, imageUses: [], mailTemplates: mailTemplatesOf([welcomeModule]) } };
+  const services = { config: f.config, privacy: f.kernel, wiring: { listeners: {}, imageUses: [], cookies: [], mailTemplates: mailTemplatesOf([welcomeModule]) } };
   const ctx = { db: database.db, log: quietLogger, jobId: job.id, attempt: job.attempts, services };
   void sendQueuedMail(job.payload, ctx, { transport: dies, leaseSeconds: 2 });
   const first = await sink.waitForMail();

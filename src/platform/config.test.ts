@@ -63,6 +63,9 @@ const badValues: Record<string, string[]> = {
   VENDOR_WEBHOOK_LOOPBACK: ['maybe'],
   CHECKOUT_INVOICE_RECIPIENT: ['Credit Agency', 'credit_agency', '-x'],
   CHECKOUT_COUNTRIES: ['USA', 'US;DE', 'U1', 'US,,DE'],
+  TLS_CERT_PATH: ['/nonexistent-custodian-cert.pem', fileURLToPath(import.meta.url)],
+  TLS_KEY_PATH: ['/nonexistent-custodian-key.pem', fileURLToPath(import.meta.url)],
+  HTTP_REDIRECT_PORT: ['80', 'eighty', '70000'],
   MAIL_FROM: ['shop', 'Shop <shop>', 'Shop <shop@example.com', 'shop@example.com\r\nBcc: everyone@example.com', '<>', 'a b@example.com'],
 };
 

@@ -71,6 +71,12 @@ export interface Config {
   selfcheckIntervalHours: number;
   /** Scheduled encrypted backups (src/backups, decision 0063). */
   backups: BackupSettings;
+  /** TLS_CERT_PATH: PEM certificate chain the shop serves HTTPS with; null: plain HTTP (decision 0062). */
+  tlsCertPath: string | null;
+  /** TLS_KEY_PATH: PEM private key of that certificate; set exactly when tlsCertPath is. */
+  tlsKeyPath: string | null;
+  /** HTTP_REDIRECT_PORT: a plain-HTTP listener answering every request with 308 to https://; null: none. */
+  httpRedirectPort: number | null;
 }
 
 export interface BackupSettings {
@@ -136,7 +142,7 @@ export const settingDocs: SettingDoc[] = [
   { name: 'CUSTODIAN_CONFIG', default: '(none)', description: 'Path of a JSON file of settings (same names as below); the environment wins over it.' },
   { name: 'HOST', default: '127.0.0.1', description: 'Address the web server listens on.' },
   { name: 'PORT', default: '3000', description: 'Port the web server listens on (0 picks a free port).' },
-  { name: 'PUBLIC_URL', default: 'http://localhost:PORT', description: 'The address customers use; links in mail and pages are built from it.' },
+  { name: 'PUBLIC_URL', default: 'http://localhost:PORT (https:// with TLS_CERT_PATH)', description: 'The address customers use; links in mail and pages are built from it.' },
   {
     name: 'DATA_DIR',
     default: './data',
@@ -277,6 +283,18 @@ export const settingDocs: SettingDoc[] = [
       'Folder the worker writes encrypted backups to (database, product pictures, download files; never the keyring), every BACKUP_INTERVAL_HOURS; files older than BACKUP_RETENTION_DAYS are deleted. Not inside DATA_DIR/media or DATA_DIR/downloads.',
   },
   { name: 'BACKUP_INTERVAL_HOURS', default: '24', description: 'Hours between scheduled backups (1–720), when BACKUP_DIR is set.' },
+  {
+    name: 'TLS_CERT_PATH',
+    default: '(none: plain HTTP)',
+    description:
+      'PEM file of the certificate (with its chain, e.g. Let’s Encrypt’s fullchain.pem) the shop serves HTTPS with, TLS 1.2 or newer, sending Strict-Transport-Security; set together with TLS_KEY_PATH. Leave unset behind a reverse proxy that ends TLS (then PUBLIC_URL https://).',
+  },
+  { name: 'TLS_KEY_PATH', default: '(none)', description: 'PEM file of the private key of TLS_CERT_PATH (e.g. privkey.pem); set together with TLS_CERT_PATH.' },
+  {
+    name: 'HTTP_REDIRECT_PORT',
+    default: '(none)',
+    description: 'With TLS: a port (e.g. 80) of a plain-HTTP listener that answers every request with a 308 redirect to the same host and path over https:// and nothing else.',
+  },
 ];
 
 const known = new Set(settingDocs.map((s) => s.name));
@@ -433,7 +451,9 @@ export function loadConfig(processEnv: Env = process.env): Config {
 
   const port = int(env, 'PORT', 3000, 0, 65535);
   const host = env.HOST?.trim() || '127.0.0.1';
-  const publicUrl = (url(env, 'PUBLIC_URL', ['http:', 'https:']) ?? `http://localhost:${port}`).replace(/\/+$/, '');
+  const tls = tlsSettings(env, port);
+  const publicUrl = (url(env, 'PUBLIC_URL', ['http:', 'https:']) ?? `${tls.tlsCertPath ? 'https' : 'http'}://localhost:${port}`).replace(/\/+$/, '');
+  if (tls.tlsCertPath !== null && !publicUrl.startsWith('https:')) throw new ConfigError('PUBLIC_URL', 'must start with https:// when the shop serves TLS (TLS_CERT_PATH)');
   const currency = (env.CURRENCY ?? 'USD').trim();
   if (!/^[A-Z]{3}$/.test(currency)) throw new ConfigError('CURRENCY', `must be a three-letter ISO 4217 code such as USD (got "${currency}")`);
   const staffApiToken = env.STAFF_API_TOKEN?.trim() || null;
@@ -505,6 +525,7 @@ export function loadConfig(processEnv: Env = process.env): Config {
     downloads: { linkDays: int(env, 'DOWNLOAD_LINK_DAYS', 7, 1, 90), maxBytes: int(env, 'DOWNLOAD_MAX_MB', 25, 1, 200) * 1024 * 1024 },
     selfcheckIntervalHours: int(env, 'SELFCHECK_INTERVAL_HOURS', 24, 1, 720),
     backups: backupSettings(env, dataDir),
+    ...tls,
   };
 }
 
@@ -519,4 +540,29 @@ function backupSettings(env: Env, dataDir: string): BackupSettings {
   }
   if (existsSync(dir) && !statSync(dir).isDirectory()) throw new ConfigError('BACKUP_DIR', `must name a folder, not a file (got "${raw}")`);
   return { dir, intervalHours };
+}
+
+/** A PEM file's path, resolved, when it can be read and holds a PEM block of `kind`. */
+function pemPath(env: Env, name: string, kind: RegExp): string {
+  const path = resolve(env[name]!.trim());
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (err) {
+    throw new ConfigError(name, `cannot read ${path} (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
+  }
+  if (!kind.test(text)) throw new ConfigError(name, `${path} holds no PEM ${name === 'TLS_KEY_PATH' ? 'private key' : 'certificate'}`);
+  return path;
+}
+
+/** TLS_CERT_PATH and TLS_KEY_PATH (both or neither, each a readable PEM file) and HTTP_REDIRECT_PORT (only with them). */
+function tlsSettings(env: Env, port: number): Pick<Config, 'tlsCertPath' | 'tlsKeyPath' | 'httpRedirectPort'> {
+  const tlsCertPath = env.TLS_CERT_PATH?.trim() ? pemPath(env, 'TLS_CERT_PATH', /-----BEGIN CERTIFICATE-----/) : null;
+  const tlsKeyPath = env.TLS_KEY_PATH?.trim() ? pemPath(env, 'TLS_KEY_PATH', /-----BEGIN (?:[A-Z]+ )?PRIVATE KEY-----/) : null;
+  if (tlsCertPath !== null && tlsKeyPath === null) throw new ConfigError('TLS_KEY_PATH', 'must be set when TLS_CERT_PATH is (the private key of the certificate)');
+  if (tlsKeyPath !== null && tlsCertPath === null) throw new ConfigError('TLS_CERT_PATH', 'must be set when TLS_KEY_PATH is (the certificate of the key)');
+  const httpRedirectPort = env.HTTP_REDIRECT_PORT?.trim() ? int(env, 'HTTP_REDIRECT_PORT', 0, 0, 65535) : null;
+  if (httpRedirectPort !== null && tlsCertPath === null) throw new ConfigError('HTTP_REDIRECT_PORT', 'needs TLS_CERT_PATH and TLS_KEY_PATH: it redirects to the shop’s https:// address');
+  if (httpRedirectPort !== null && httpRedirectPort !== 0 && httpRedirectPort === port) throw new ConfigError('HTTP_REDIRECT_PORT', 'must differ from PORT');
+  return { tlsCertPath, tlsKeyPath, httpRedirectPort };
 }

@@ -11,7 +11,7 @@ export { type VerifyReport, verifyAuditLog } from './audit/verify.ts';
 export type { ConsentChannel, ConsentEntry, ConsentState } from './consent/ledger.ts';
 export type { ConsentReview } from './consent/reviews.ts';
 export { type OptOutSignal, optOutSignals, signalPurposes } from './consent/signal.ts';
-export { fidesYaml } from './datamap/fides-export.ts';
+export { fidesDocument, fidesYaml } from './datamap/fides-export.ts';
 export { loadDataMap } from './datamap/load.ts';
 export { policyVersionAt, retentionDays } from './datamap/policy.ts';
 export { type AggregateData, type Category, type DataMap, type LegalBasis, type PolicyVersion, type Purpose, type Recipient, type RetentionRule, legalBases } from './datamap/types.ts';

@@ -22,6 +22,7 @@ import { installValidation } from './validation.ts';
 import { installSecurityHeaders } from './security-headers.ts';
 import { multipartForms } from './multipart.ts';
 import { collectRoutes } from './route-table.ts';
+import { HSTS, httpsOptions, reachedOverHttps } from './tls.ts';
 import './fastify-types.ts';
 
 export interface AppOptions {
@@ -61,7 +62,10 @@ function digest(value: string): Buffer {
 
 export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const { config, database, logger } = options;
-  const app = Fastify({
+  const https = httpsOptions(config);
+  // With TLS_CERT_PATH the shop serves HTTPS itself (TLS 1.2 or newer); the instance's type stays the plain one.
+  const app = (Fastify as (options: object) => FastifyInstance)({
+    ...(https ? { https } : {}),
     loggerInstance: logger as FastifyBaseLogger,
     // We log one line per request ourselves, without the query string (it may hold personal data).
     logController: new LogController({ disableRequestLogging: true }),
@@ -133,6 +137,9 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     contentSecurityPolicy,
     crossOriginEmbedderPolicy: false,
     referrerPolicy: { policy: 'same-origin' },
+    // HSTS only where browsers reach the shop over HTTPS: sent over plain HTTP it means nothing, and a
+    // shop on http://localhost must not pin the name to HTTPS (decision 0062).
+    strictTransportSecurity: reachedOverHttps(config) ? HSTS : false,
   });
   // Any cookie we set is opaque, Secure, HttpOnly and SameSite unless a caller says otherwise.
   await app.register(cookie, { parseOptions: { httpOnly: true, secure: true, sameSite: 'lax', path: '/' } });

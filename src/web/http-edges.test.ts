@@ -64,13 +64,14 @@ function assertSecurityHeaders(url: string, headers: Record<string, unknown>): v
   assert.equal(headers['x-content-type-options'], 'nosniff', `${url}: nosniff`);
   assert.equal(headers['x-frame-options'], 'SAMEORIGIN', `${url}: x-frame-options`);
   assert.equal(headers['referrer-policy'], 'same-origin', `${url}: referrer-policy`);
-  assert.match(String(headers['strict-transport-security']), /max-age=\d+/, `${url}: HSTS`);
+  assert.equal(headers['strict-transport-security'], 'max-age=31536000; includeSubDomains', `${url}: HSTS`);
   assert.equal(headers['cross-origin-opener-policy'], 'same-origin', `${url}: COOP`);
   assert.equal(headers['x-powered-by'], undefined, `${url}: x-powered-by`);
 }
 
 testEachDatabase('every kind of answer carries the strict security headers', async (database) => {
-  const { app } = await buildTestApp(database, { RATE_LIMIT_PER_MINUTE: '4' });
+  // A shop reached over HTTPS (here: PUBLIC_URL behind a proxy) sends HSTS; over plain HTTP it would mean nothing (decision 0062).
+  const { app } = await buildTestApp(database, { RATE_LIMIT_PER_MINUTE: '4', PUBLIC_URL: 'https://shop.example' });
   try {
     // Unknown paths count against the limit too, so they come first, before it is used up.
     const requests = [
@@ -265,6 +266,18 @@ testEachDatabase('RATE_LIMIT_PER_MINUTE=0 turns the limit off', async (database)
   try {
     for (let i = 0; i < 50; i++) assert.equal((await app.inject({ url: '/healthz' })).statusCode, 200);
     assert.equal((await app.inject({ url: '/healthz' })).headers['x-ratelimit-limit'], undefined);
+  } finally {
+    await app.close();
+  }
+});
+
+testEachDatabase('a shop reached over plain HTTP sends no Strict-Transport-Security', async (database) => {
+  const { app } = await buildTestApp(database, { PUBLIC_URL: 'http://localhost:3000' });
+  try {
+    const response = await app.inject({ url: '/healthz' });
+    assert.equal(response.statusCode, 200);
+    assert.equal(response.headers['strict-transport-security'], undefined);
+    assert.equal(response.headers['x-content-type-options'], 'nosniff', 'the other headers stay');
   } finally {
     await app.close();
   }

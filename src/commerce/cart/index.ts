@@ -3,7 +3,7 @@
 export { cartModule } from './module.ts';
 export { cartOfRequest } from './request.ts';
 export { clearCart } from './store.ts';
-export { CART_COOKIE, CART_IDLE_MS } from './token.ts';
+export { CART_COOKIE, CART_IDLE_MS, cartCookie } from './token.ts';
 
 // Used only by tests outside the module (the whole-app tests, other modules' tests).
 export { SavedLists } from './saved.ts';

@@ -7,6 +7,7 @@ import { cartMigrations } from './migrations.ts';
 import { cartRoutes } from './routes.ts';
 import { sweepCarts } from './store.ts';
 import { cartHolder } from './holder.ts';
+import { cartCookie } from './token.ts';
 
 export const CART_SWEEP_JOB = 'cart.sweep';
 
@@ -29,4 +30,5 @@ export const cartModule: Module = {
   },
   schedules: [{ name: CART_SWEEP_JOB, job: CART_SWEEP_JOB, everySeconds: 3600 }],
   personalData: cartHolder,
+  cookies: [cartCookie],
 };

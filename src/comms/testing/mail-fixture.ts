@@ -82,7 +82,11 @@ export async function mailFixture(database: DatabaseHandle, env: Record<string, 
     },
     async startWorker() {
       const worker = testWorker(database, commsModule.jobs ?? {}, {
-        services: { config, privacy: kernel, wiring: { listeners: {}, imageUses: [], mailTemplates: mailTemplatesOf([welcomeModule, { name: 'test', migrations: [], mailTemplates: templates }]) } },
+        services: {
+          config,
+          privacy: kernel,
+          wiring: { listeners: {}, imageUses: [], cookies: [], mailTemplates: mailTemplatesOf([welcomeModule, { name: 'test', migrations: [], mailTemplates: templates }]) },
+        },
         logger,
         backoff: { baseMs: 100, maxMs: 400 },
       });

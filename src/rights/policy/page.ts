@@ -5,6 +5,7 @@ import type { DataMap, PolicyVersion } from '../../privacy/index.ts';
 import type { Page } from '../../web/page.ts';
 import { html } from '../../web/template.ts';
 import type { PolicyEdition } from './edition.ts';
+import type { CookieDeclaration } from '../../web/cookies.ts';
 import { dateTag } from './plain-words.ts';
 import type { PolicyContext, PolicySection } from './section.ts';
 import { changesSection, versionHref } from './sections/changes.ts';
@@ -29,7 +30,7 @@ function sections(context: PolicyContext): PolicySection[] {
     residencySection(context),
     rightsSection(context),
     erasureSection(context),
-    cookiesSection(),
+    cookiesSection(context),
     signalsSection(context),
     siteUseSection(context),
     otherSitesSection(context),
@@ -46,8 +47,8 @@ function supersededNotice(edition: PolicyEdition) {
 </div>`;
 }
 
-export function policyPage(map: DataMap, edition: PolicyEdition, rights: RightsSettings): Page {
-  const parts = sections({ map, edition, rights });
+export function policyPage(map: DataMap, edition: PolicyEdition, rights: RightsSettings, cookies: readonly CookieDeclaration[]): Page {
+  const parts = sections({ map, edition, rights, cookies });
   const { version } = edition;
   return {
     audience: 'storefront',

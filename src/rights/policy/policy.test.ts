@@ -3,6 +3,7 @@
 import assert from 'node:assert/strict';
 import { SESSION_COOKIE } from '../../accounts/index.ts';
 import { CART_COOKIE } from '../../commerce/cart/index.ts';
+import { FLASH_COOKIE } from '../../web/flash.ts';
 import { buildTestApp } from '../../platform/testing/app.ts';
 import { testEachDatabase } from '../../platform/testing/databases.ts';
 import { dataMapWith, elementById, getPage, pageText } from './testing.ts';
@@ -129,14 +130,22 @@ testEachDatabase('the privacy policy names the cookies the accounts and cart mod
       assert.doesNotMatch(res.body, /<form[^>]*method="post"/i, url);
     }
     const cookies = elementById((await getPage(app, '/privacy')).body, 'cookies', 'section');
+    // The table is the inventory the modules declare (app.wiring.cookies), one row per cookie.
+    const rows = [...cookies.matchAll(/<tr><th scope="row"[^>]*><code>([^<]+)<\/code><\/th>((?:<td[^>]*>[^<]*<\/td>){3})<\/tr>/g)];
     assert.deepEqual(
-      [...cookies.matchAll(/<h3><code>([^<]+)<\/code><\/h3>/g)].map((m) => m[1]),
-      [SESSION_COOKIE, CART_COOKIE],
+      rows.map((m) => m[1]),
+      app.wiring.cookies.map((c) => c.name),
+    );
+    assert.deepEqual(
+      rows.map((m) => m[1]),
+      [FLASH_COOKIE, SESSION_COOKIE, CART_COOKIE],
     );
     const text = pageText(cookies);
     assert.match(text, /Browsing the shop sets no cookie at all\. There are no tracking, advertising or analytics cookies/);
-    assert.match(text, /as a customer, it lasts at most 30 days, and you are signed out after 7 days without use/);
-    assert.match(text, /It lasts 30 days; a cart nobody has changed for 30 days is deleted/);
+    assert.match(text, /once you sign in as a customer, at most 30 days, and you are signed out after 7 days without use/);
+    assert.match(text, /30 days from your first add; a cart nobody changed for 30 days is deleted/);
+    assert.match(text, /An opaque random id/);
+    assert.match(text, /A message code/);
   } finally {
     await app.close();
   }

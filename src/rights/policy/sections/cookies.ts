@@ -1,22 +1,22 @@
-// "Cookies": what the shop sets, named and timed by the constants of the modules that set them, so
-// a renamed cookie or a changed lifetime shows here.
-import { SESSION_COOKIE, sessionLifetimes } from '../../../accounts/index.ts';
-import { CART_COOKIE, CART_IDLE_MS } from '../../../commerce/cart/index.ts';
+// "Cookies": the cookie inventory (src/web/cookies.ts), every cookie the shop sets as its module
+// declares it (name, why, how long, what it holds), so a new, renamed or longer-lived cookie shows
+// here by construction (P000-18, P002-10, decision 0062).
+import { table } from '../../../web/table.ts';
 import { html } from '../../../web/template.ts';
-import { durationInWords } from '../plain-words.ts';
-import type { PolicySection } from '../section.ts';
+import type { PolicyContext, PolicySection } from '../section.ts';
 
-export function cookiesSection(): PolicySection {
-  const { customer, ...others } = sessionLifetimes;
+export function cookiesSection(context: Pick<PolicyContext, 'cookies'>): PolicySection {
+  const { cookies } = context;
   return {
     id: 'cookies',
     title: 'Cookies',
-    body: html`<p>Browsing the shop sets no cookie at all. There are no tracking, advertising or analytics cookies, and our pages load nothing from other websites. Two cookies exist, each holding only a random token that says nothing about you; the shop keeps at most a fingerprint of it.</p>
-<h3><code>${SESSION_COOKIE}</code></h3>
-<p>Set when you open a form (to protect it against forgery) or sign in, and used to keep you signed in. Before you sign in, it lasts until you close your browser. Once you sign in as a customer, it lasts at most ${durationInWords(customer.absoluteMs)}, and you are signed out after ${durationInWords(customer.idleMs)} without use. ${Object.entries(
-      others,
-    ).map(([kind, life]) => html`For ${kind} sign-ins: ${durationInWords(life.idleMs)} without use, ${durationInWords(life.absoluteMs)} at the latest. `)}</p>
-<h3><code>${CART_COOKIE}</code></h3>
-<p>Set when you first put something in your cart, after you confirm it, so the shop can find your cart again. It lasts ${durationInWords(CART_IDLE_MS)}; a cart nobody has changed for ${durationInWords(CART_IDLE_MS)} is deleted.</p>`,
+    body: html`<p>Browsing the shop sets no cookie at all. There are no tracking, advertising or analytics cookies, and our pages load nothing from other websites. The shop sets only the ${cookies.length} cookies below, each only when you use what it is for. None holds anything about you: each is a random id or a message code, sent only over an encrypted connection to this shop (Secure), out of reach of scripts in the page (HttpOnly) and not with requests other websites start (SameSite).</p>
+${table({
+  caption: 'The cookies this shop sets',
+  className: 'policy-cookies',
+  columns: [{ label: 'Name' }, { label: 'Why it is needed' }, { label: 'How long it lasts' }, { label: 'What it holds' }],
+  rows: cookies.map((c) => [html`<code>${c.name}</code>`, c.purpose, c.lifetime, c.contents]),
+})}
+<p>When you pay, you do so on the payment processor’s own page, on its own website: it is not this shop, and any cookie it sets is its own, under its own policy. Without cookies you can still browse the shop; putting something in the cart, checking out and signing in need them, and the shop tells you so.</p>`,
   };
 }
