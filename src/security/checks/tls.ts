@@ -1,5 +1,4 @@
-// Check 3: TLS. With a certificate file configured (TLS_CERT_PATH, read defensively: the setting
-// may not exist in this build) its expiry and key size; with an https PUBLIC_URL and no file, TLS
+// Check 3: TLS. With a certificate file configured (TLS_CERT_PATH) its expiry and key size; with an https PUBLIC_URL and no file, TLS
 // ends at a proxy this process cannot see; with neither, the shop is served over plain HTTP.
 import { X509Certificate } from 'node:crypto';
 import { readFileSync, statSync } from 'node:fs';
@@ -13,9 +12,7 @@ export const tlsCheck: Check = {
   id: ID,
   title: 'TLS: served over HTTPS, certificate expiry and key size',
   async run({ config, now }) {
-    const settings = config as { tlsCertPath?: string | null; tlsKeyPath?: string | null };
-    const certPath = settings.tlsCertPath ?? null;
-    const keyPath = settings.tlsKeyPath ?? null;
+    const { tlsCertPath: certPath, tlsKeyPath: keyPath } = config;
     const https = new URL(config.publicUrl).protocol === 'https:';
     const out: Finding[] = [];
     if (certPath) {
