@@ -47,6 +47,7 @@ const dpoLinks: readonly NavLink[] = [
   { href: '/staff/consents', label: 'Consents' },
   { href: '/staff/dpo/report', label: 'Promise report' },
   { href: '/staff/dpo/datamap', label: 'Data map' },
+  { href: '/staff/dpo/retention', label: 'Retention' },
   { href: '/staff/vendors', label: 'Vendor access' },
   { href: '/staff', label: 'Console' },
 ];
