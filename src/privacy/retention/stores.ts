@@ -5,6 +5,7 @@
 // engine (engine.ts, the `privacy.sweep` job) reads the period from the data map, computes the
 // cutoff, and calls `purge` batch after batch, each batch in its own short transaction.
 import type { Db } from '../../platform/db/database.ts';
+import type { DataMap } from '../datamap/types.ts';
 import type { PrivacyKernel } from '../kernel.ts';
 
 declare module '../../platform/module.ts' {
@@ -54,4 +55,11 @@ export interface NamedRetentionStore extends RetentionStore {
 
 export function retentionStoresOf(modules: readonly { name: string; retention?: readonly RetentionStore[] }[]): NamedRetentionStore[] {
   return modules.flatMap((m) => (m.retention ?? []).map((s) => ({ ...s, module: m.name })));
+}
+
+/** Whether a rule of the map names this store's purpose (or its category under any purpose), or only the map's default applies. */
+export function ruleOf(map: DataMap, store: Pick<RetentionStore, 'category' | 'purpose'>): 'rule' | 'default' {
+  const rules = map.retention.rules;
+  const named = rules.some((r) => r.purpose === store.purpose && (r.category === store.category || r.category === '*')) || rules.some((r) => r.category === store.category && r.purpose === '*');
+  return named ? 'rule' : 'default';
 }

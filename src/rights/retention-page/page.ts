@@ -1,18 +1,11 @@
 // What the retention engine purges, for the privacy officer (/staff/dpo/retention, decision 0065):
 // every store the modules declare with its data-map category and purpose, the period the map gives
 // it and the map's reason, and the engine's latest runs with what each purged per store.
-import { type DataMap, KERNEL_ITEMS, type NamedRetentionStore, RETENTION_JOB, type RetentionRun, retentionDays } from '../../privacy/index.ts';
+import { type DataMap, KERNEL_ITEMS, type NamedRetentionStore, RETENTION_JOB, type RetentionRun, retentionDays, ruleOf } from '../../privacy/index.ts';
 import type { Page } from '../../web/page.ts';
 import { table } from '../../web/table.ts';
 import { html, type SafeHtml } from '../../web/template.ts';
 import { categoryLabel, daysInWords } from '../policy/plain-words.ts';
-
-/** Whether a rule of the map names this store's purpose (or category), or the map's default applies. */
-export function ruleOf(map: DataMap, store: Pick<NamedRetentionStore, 'category' | 'purpose'>): 'rule' | 'default' {
-  const rules = map.retention.rules;
-  const named = rules.some((r) => r.purpose === store.purpose && (r.category === store.category || r.category === '*')) || rules.some((r) => r.category === store.category && r.purpose === '*');
-  return named ? 'rule' : 'default';
-}
 
 const time = (at: Date): SafeHtml => html`<time datetime="${at.toISOString()}">${at.toISOString().slice(0, 16).replace('T', ' ')} UTC</time>`;
 
