@@ -35,7 +35,7 @@ testEachDatabase(
       // More old security events than a batch holds, and one of today.
       const old = RETENTION_BATCH * 2 + 500;
       await sql`delete from accounts_security_events`.execute(db);
-      await sql`insert into accounts_security_events (at, kind) select now() - interval '31 days', 'login-failed' from generate_series(1, ${old})`.execute(db);
+      await sql`insert into accounts_security_events (at, kind) select now() - interval '31 days', 'login-failed' from generate_series(1, ${old}::int)`.execute(db);
       await sql`insert into accounts_security_events (at, kind) values (now(), 'login-failed')`.execute(db);
       // Two mailing-list signups nobody confirmed: one from eight days ago (the map keeps a signup a week), one from today.
       const visitor = new FormClient(app);
