@@ -109,8 +109,10 @@ export async function runRetention(input: RetentionInput): Promise<RetentionRun>
 
   // The kernel's items last: what the stores' erasures left (an erased correspondent's messages)
   // goes in the same run.
+  let itemCounts = { erased: 0, expired: 0 };
   try {
     const items = await purgeKernelItems(db, now, batch);
+    itemCounts = items;
     outcomes.push({ store: KERNEL_ITEMS, action: 'purge', rows: items.erased + items.expired, batches: items.batches, cutoff: null });
   } catch (err) {
     failure ??= err;
@@ -122,6 +124,9 @@ export async function runRetention(input: RetentionInput): Promise<RetentionRun>
   const counts: Record<string, number> = { run: id };
   for (const o of outcomes) if (o.rows) counts[o.store] = o.rows;
   if (Object.keys(counts).length > 1 || failure) {
+    // The kernel's items split as the promise report's evidence counts them (src/privacy/evidence.ts).
+    counts.erased_items = itemCounts.erased;
+    counts.expired_items = itemCounts.expired;
     await appendAudit(db, [{ actor: systemActor(RETENTION_JOB), action: 'data.purge', outcome: 'ok', detail: { ...counts, failed: outcomes.filter((o) => o.failed).map((o) => o.store) } }], now);
   }
   if (failure) throw failure;
