@@ -18,6 +18,11 @@ export const RETENTION_JOB = 'privacy.sweep';
 export const RETENTION_BATCH = 1000;
 const DAY_MS = 86_400_000;
 
+/** A store gets at most this many batches a run (a purge that never runs dry cannot hold the job); the next run goes on. */
+export const MAX_BATCHES = 5000;
+/** Runs are kept this long (they hold counts, no personal data). */
+const RUNS_KEPT_DAYS = 90;
+
 /** The kernel's own store, shown beside the modules' on the staff page. */
 export const KERNEL_ITEMS = 'privacy.items';
 
@@ -91,6 +96,9 @@ export async function runRetention(input: RetentionInput): Promise<RetentionRun>
   const { db, kernel, stores, now } = input;
   const batch = input.batch ?? RETENTION_BATCH;
   const startedAt = new Date();
+  // A run that never finished (its process died) is marked as failed; old runs are dropped.
+  await sql`update privacy_retention_runs set outcome = 'failed' where outcome = 'running' and started_at < ${new Date(startedAt.getTime() - 3_600_000)}`.execute(db);
+  await sql`delete from privacy_retention_runs where started_at < ${new Date(startedAt.getTime() - RUNS_KEPT_DAYS * DAY_MS)}`.execute(db);
   const { rows } = await sql<{ id: string }>`insert into privacy_retention_runs (started_at) values (${startedAt}) returning id::text`.execute(db);
   const id = Number(rows[0]!.id);
   const outcomes: StoreOutcome[] = [];
@@ -106,7 +114,7 @@ export async function runRetention(input: RetentionInput): Promise<RetentionRun>
         const n = await db.transaction().execute((trx) => store.purge({ db: trx, kernel, now }, cutoff, batch));
         outcome.rows += n;
         outcome.batches++;
-        if (n < batch) break;
+        if (n < batch || outcome.batches >= MAX_BATCHES) break;
         await breathe();
       }
     } catch (err) {
