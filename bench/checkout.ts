@@ -41,7 +41,7 @@ const usage = 'Usage: npm run bench -- checkout [--checkouts 400] [--concurrency
 const ROUNDS = 4;
 
 /** The processor, in process: every session is paid at once. */
-function fakeProcessor(): PaymentProcessor {
+export function fakeProcessor(): PaymentProcessor {
   const sessions = new Map<string, { amountMinor: number; currency: string }>();
   return {
     id: 'sandbox',
@@ -87,11 +87,11 @@ create table bench_tokens (token_hash bytea primary key, user_id uuid not null r
 create table bench_networks (user_id uuid not null references bench_users (id), network bytea not null, primary key (user_id, network));
 create table bench_attempts (order_id uuid primary key references bench_orders (id), cart_id uuid not null, payment_id uuid not null, state text not null)`;
 
-interface Shop {
+export interface Shop {
   variants: string[];
 }
 
-async function makeShop(db: Db): Promise<Shop> {
+export async function makeShop(db: Db): Promise<Shop> {
   const vendor = await createVendor(db, { slug: 'bench', name: 'Bench Vendor' });
   const category = await createCategory(db, { slug: 'bench', name: 'Bench' });
   const base = { vendor_id: vendor.id, category_id: category.id };
@@ -117,7 +117,7 @@ const body = (i: number) => ({
 });
 
 /** One checkout through the real modules. */
-async function realCheckout(app: FastifyInstance, deps: CheckoutDeps, shop: Shop, i: number): Promise<void> {
+export async function realCheckout(app: FastifyInstance, deps: CheckoutDeps, shop: Shop, i: number): Promise<void> {
   const db = app.db;
   const cart = await db.transaction().execute(async (trx) => {
     const c = await createCart(trx, new Date());

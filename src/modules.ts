@@ -19,7 +19,7 @@ import { paymentsModule } from './commerce/payments/index.ts';
 import { brandModule } from './brand/index.ts';
 import { imageUsesOf, mediaModule } from './media/index.ts';
 import { collectListeners, type Module, type Wiring } from './platform/module.ts';
-import { privacyModule, holdersOf } from './privacy/index.ts';
+import { privacyModule, holdersOf, retentionStoresOf } from './privacy/index.ts';
 import { makeRightsModule } from './rights/index.ts';
 import { supportModule } from './support/index.ts';
 import { subscriptionsModule } from './subscriptions/index.ts';
@@ -81,5 +81,5 @@ export const allMigrations = modules.flatMap((m) => m.migrations);
 
 /** What `modules` declare for one another, collected: `app.wiring` and `services.wiring` of their workers. */
 export function wiringOf(of: readonly Module[]): Wiring {
-  return { listeners: collectListeners(of), mailTemplates: mailTemplatesOf(of), imageUses: imageUsesOf(of), cookies: cookiesOf(of, [flashCookie]) };
+  return { listeners: collectListeners(of), mailTemplates: mailTemplatesOf(of), imageUses: imageUsesOf(of), cookies: cookiesOf(of, [flashCookie]), retention: retentionStoresOf(of) };
 }

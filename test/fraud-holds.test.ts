@@ -9,7 +9,7 @@ import { sql } from 'kysely';
 import { type FormClient, customer, signUpAndConfirm, staffClient } from '../src/accounts/testing.ts';
 import { makeShop, newClient } from '../src/commerce/cart/testing.ts';
 import { uploadLicenceKeys } from '../src/commerce/delivery/index.ts';
-import { PURGE_JOB, fraudModule } from '../src/commerce/fraud/index.ts';
+import { privacyModule, RETENTION_JOB } from '../src/privacy/index.ts';
 import { paymentsTestBed, type PaymentsTestBed } from '../src/commerce/payments/testing.ts';
 import { sealContext } from '../src/comms/index.ts';
 import type { Db } from '../src/platform/db/database.ts';
@@ -172,12 +172,13 @@ testEachDatabase(
     assert.match((await dpo.get(`/staff/dpo/identity/${order.number}`)).body, /Approved; the order was released/);
     assert.equal((await visitor.get(link.path)).statusCode, 400, 'the link ends with the decision');
 
-    // The retention ends (the check's clock moved back past it): the purge job erases the proof.
-    await sql`update fraud_reviews set purge_after = now() - interval '1 minute' where order_id = ${order.id}`.execute(db);
-    const worker = testWorker(database, { ...fraudModule.jobs }, { services: { config: bed.config, privacy: app.privacy, wiring: app.wiring } });
+    // The retention ends (the upload moved back past the map's 90 days): the kernel's retention
+    // engine, run by the job runner, erases the proof.
+    await sql`update fraud_reviews set proof_received_at = now() - interval '91 days' where order_id = ${order.id}`.execute(db);
+    const worker = testWorker(database, { ...privacyModule.jobs }, { services: { config: bed.config, privacy: app.privacy, wiring: app.wiring } });
     await worker.start();
     t.after(() => worker.stop(5000));
-    await enqueue(db, PURGE_JOB);
+    await enqueue(db, RETENTION_JOB);
     await waitFor('the proof is purged', async () => (await count(db, sql<{ n: number }>`select count(*)::int as n from fraud_reviews where purged_at is not null`)) === 1 || null);
     assert.equal(await proofItems(db, order.customer_subject), 0, 'erased, not marked');
     const purgedPage = (await dpo.get(`/staff/dpo/identity/${order.number}`)).body;

@@ -169,10 +169,10 @@ testEachDatabase(
     const again = await b.app.inject({ method: 'POST', url: unsubscribe, headers: { 'content-type': 'application/x-www-form-urlencoded' }, payload: 'List-Unsubscribe=One-Click' });
     assert.equal(again.statusCode, 200, 'a second click changes nothing and says so');
 
-    // The signup nobody confirmed: once its link lapsed, the sweep job erases it.
+    // The signup nobody confirmed: past the map's week, the kernel's retention engine erases it.
     const [pending] = (await sql<{ subject_id: string }>`select subject_id from mailing_members where confirmed_at is null`.execute(b.db)).rows;
-    await sql`update mailing_members set expires_at = now() - interval '1 minute' where subject_id = ${pending!.subject_id}`.execute(b.db);
-    await enqueue(b.db, 'mailing.sweep');
+    await sql`update mailing_members set created_at = now() - interval '8 days', expires_at = now() - interval '1 day' where subject_id = ${pending!.subject_id}`.execute(b.db);
+    await enqueue(b.db, 'privacy.sweep');
     await waitFor('the sweep', async () => (await subjectStatus(b.db, pending!.subject_id)) === 'erased', 20_000);
     assert.equal((await sql<{ n: number }>`select count(*)::int as n from mailing_members`.execute(b.db)).rows[0]!.n, 0, 'nobody is left on the list');
 

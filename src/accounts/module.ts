@@ -18,6 +18,7 @@ import { lockoutPolicy } from './throttle.ts';
 import { jobKernel } from '../privacy/index.ts';
 import { accountsHolder } from './holder.ts';
 import { accountTemplates } from './mail-templates.ts';
+import { networksRetention, securityEventsRetention } from './networks.ts';
 
 /** The routes: the shared machinery at the root (its hook guards every module's forms), the pages and API encapsulated. */
 export function accountsRoutes(options: AccountsPluginOptions): FastifyPluginAsync {
@@ -50,6 +51,7 @@ export function makeAccountsModule(options: AccountsPluginOptions): Module {
     },
     schedules: [{ name: SWEEP_JOB, job: SWEEP_JOB, everySeconds: 600 }],
     personalData: accountsHolder,
+    retention: [networksRetention, securityEventsRetention],
     mailTemplates: accountTemplates,
     cookies: [sessionCookie],
   };

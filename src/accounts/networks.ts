@@ -2,28 +2,24 @@
 // (never the address) under a key the privacy kernel keeps in its keyring, not in the database, so
 // a copy of the database cannot be searched for an address by trying them all (decision 0025).
 // They are kept as long as the data map keeps IP data for security (retention of
-// user.device.ip_address under `security`), counted from the last sign-in from that network. A
+// user.device.ip_address under `security`), counted from the last sign-in from that network: the
+// kernel's retention engine purges them (`networksRetention`, decision 0065). A
 // successful sign-in from a network the user has not used before, when they have used others, is
 // a security event.
 import { sql } from 'kysely';
 import type { Db } from '../platform/db/database.ts';
-import type { PrivacyKernel } from '../privacy/index.ts';
+import type { PrivacyKernel, RetentionStore } from '../privacy/index.ts';
 import { recordSecurityEvent } from './security-events.ts';
 import { accountsDb, type UserRow } from './tables.ts';
 import { networkOf } from './throttle.ts';
 
 const DIGEST_DOMAIN = 'accounts.network';
 
-export type NetworkKernel = Pick<PrivacyKernel, 'keyedDigest' | 'retention'>;
+export type NetworkKernel = Pick<PrivacyKernel, 'keyedDigest'>;
 
 /** The digest a sign-in's network is remembered by. */
 export function networkDigest(kernel: NetworkKernel, ip: string): Buffer {
   return kernel.keyedDigest(DIGEST_DOMAIN, networkOf(ip));
-}
-
-/** How many days a network is remembered after its last sign-in: the data map's retention for IP data kept for security. */
-export function networkMemoryDays(kernel: NetworkKernel): number {
-  return kernel.retention('user.device.ip_address', 'security').days;
 }
 
 const NO_USER = '00000000-0000-0000-0000-000000000000';
@@ -76,8 +72,35 @@ export async function noteSignInNetwork(db: Db, kernel: NetworkKernel, user: Use
   return fresh;
 }
 
-export async function sweepNetworks(db: Db, kernel: NetworkKernel, now: Date): Promise<number> {
-  const cutoff = new Date(now.getTime() - networkMemoryDays(kernel) * 86_400_000);
-  const { numDeletedRows } = await accountsDb(db).deleteFrom('accounts_known_networks').where('last_seen_at', '<', cutoff).executeTakeFirstOrThrow();
-  return Number(numDeletedRows);
-}
+/** Networks not signed in from for longer than the map keeps IP data for security. */
+export const networksRetention: RetentionStore = {
+  name: 'accounts.known-networks',
+  description: 'The networks each user signed in from (keyed digests), counted from the last sign-in from each.',
+  category: 'user.device.ip_address',
+  purpose: 'security',
+  action: 'purge',
+  async purge({ db }, cutoff, limit) {
+    const t = accountsDb(db);
+    const due = t.selectFrom('accounts_known_networks').select(['user_id', 'network']).where('last_seen_at', '<', cutoff).limit(limit).$asTuple('user_id', 'network');
+    const { numDeletedRows } = await t
+      .deleteFrom('accounts_known_networks')
+      .where((eb) => eb(eb.refTuple('user_id', 'network'), 'in', due))
+      .executeTakeFirstOrThrow();
+    return Number(numDeletedRows);
+  },
+};
+
+/** Security events (failed sign-ins, locks, new networks) older than the map keeps security logs. */
+export const securityEventsRetention: RetentionStore = {
+  name: 'accounts.security-events',
+  description: 'Security events: failed and locked sign-ins, rate-limit hits, sign-ins from a new network.',
+  category: 'user.device.ip_address',
+  purpose: 'security',
+  action: 'purge',
+  async purge({ db }, cutoff, limit) {
+    const t = accountsDb(db);
+    const due = t.selectFrom('accounts_security_events').select('id').where('at', '<', cutoff).orderBy('at').limit(limit);
+    const { numDeletedRows } = await t.deleteFrom('accounts_security_events').where('id', 'in', due).executeTakeFirstOrThrow();
+    return Number(numDeletedRows);
+  },
+};

@@ -8,7 +8,7 @@ import { sql } from 'kysely';
 import { buildTestApp } from '../platform/testing/app.ts';
 import { testEachDatabase } from '../platform/testing/databases.ts';
 import { recentSecurityEvents } from './security-events.ts';
-import { sweepAccounts } from './sweep.ts';
+import { runRetention } from '../privacy/index.ts';
 import { customer, FormClient, queuedMail, signUpAndConfirm, staffClient } from './testing.ts';
 
 testEachDatabase('[P002-19] a sign-in from a network the user has not used before is recorded (as a digest, never the address)', async (database) => {
@@ -40,7 +40,7 @@ testEachDatabase('[P002-19] a sign-in from a network the user has not used befor
       'stored as digests',
     );
 
-    await sweepAccounts(database.db, new Date(Date.now() + 31 * 86_400_000), app.privacy);
+    await runRetention({ db: database.db, kernel: app.privacy, stores: app.wiring.retention ?? [], now: new Date(Date.now() + 31 * 86_400_000) });
     const after = await sql<{ n: number }>`select count(*)::int as n from accounts_known_networks`.execute(database.db);
     assert.equal(after.rows[0]!.n, 0, "networks are forgotten after the data map's 30 days unseen");
   } finally {
@@ -85,10 +85,10 @@ testEachDatabase('network digests are keyed outside the database; they and the s
     await sql`insert into accounts_security_events (at, kind) values (now(), 'login-failed')`.execute(database.db);
     const events = async () => (await sql<{ n: number }>`select count(*)::int as n from accounts_security_events`.execute(database.db)).rows[0]!.n;
     const eventsBefore = await events();
-    await sweepAccounts(database.db, new Date(Date.now() + 11 * 86_400_000), app.privacy);
+    await runRetention({ db: database.db, kernel: app.privacy, stores: app.wiring.retention ?? [], now: new Date(Date.now() + 11 * 86_400_000) });
     assert.equal(await count(), 1, "kept within the map's 12 days");
     assert.equal(await events(), eventsBefore, "security events kept within the map's 12 days");
-    await sweepAccounts(database.db, new Date(Date.now() + 13 * 86_400_000), app.privacy);
+    await runRetention({ db: database.db, kernel: app.privacy, stores: app.wiring.retention ?? [], now: new Date(Date.now() + 13 * 86_400_000) });
     assert.equal(await count(), 0, "swept after the map's 12 days");
     assert.equal(await events(), 0, "security events swept after the map's 12 days too");
   } finally {

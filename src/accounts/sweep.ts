@@ -1,12 +1,11 @@
 // Forgets what has expired: sign-ups never confirmed whose link expired (the account row goes and
 // the person's kernel subject is erased), sessions, used or expired link tokens, old throttle
-// counts, and networks not seen and security events older than the data map's retention of security
-// logs (IP data kept for security). Accounts made at checkout are never swept here: orders hang on
-// their subject.
+// counts. Networks not seen and security events older than the data map's retention of security
+// logs are the retention engine's (networks.ts, decision 0065). Accounts made at checkout are never
+// swept here: orders hang on their subject.
 import type { ExpressionBuilder } from 'kysely';
 import type { Db } from '../platform/db/database.ts';
 import { systemActor, type PrivacyKernel } from '../privacy/index.ts';
-import { networkMemoryDays, sweepNetworks } from './networks.ts';
 import { sweepSessions } from './sessions.ts';
 import { accountsDb, type AccountsTables, type UsersTable } from './tables.ts';
 import { sweepThrottle, type ThrottlePolicy } from './throttle.ts';
@@ -59,12 +58,5 @@ export async function sweepAccounts(db: Db, now: Date, kernel: PrivacyKernel, th
   await sweepUnconfirmed(db, kernel, now);
   await sweepSessions(db, now);
   await sweepThrottle(db, now, throttle);
-  await sweepNetworks(db, kernel, now);
-  const t = accountsDb(db);
-  await t.deleteFrom('accounts_tokens').where('expires_at', '<', now).execute();
-  const securityLogDays = networkMemoryDays(kernel);
-  await t
-    .deleteFrom('accounts_security_events')
-    .where('at', '<', new Date(now.getTime() - securityLogDays * 86_400_000))
-    .execute();
+  await accountsDb(db).deleteFrom('accounts_tokens').where('expires_at', '<', now).execute();
 }

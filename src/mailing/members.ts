@@ -12,15 +12,14 @@ import { digestToken, randomToken } from '../accounts/index.ts';
 import { queueMail } from '../comms/index.ts';
 import type { Db } from '../platform/db/database.ts';
 import { AppError } from '../platform/errors.ts';
-import { type PrivacyKernel, selfActor, SubjectErased, systemActor } from '../privacy/index.ts';
+import { type PrivacyKernel, type RetentionStore, selfActor, SubjectErased, systemActor } from '../privacy/index.ts';
 import { confirmMail, EMAIL, NAME } from './mail.ts';
 import { mailingDb } from './tables.ts';
 
 export const SIGNUP_JOB = 'mailing.signup';
 const SIGNUP_ACTOR = systemActor(SIGNUP_JOB);
-export const SWEEP_JOB = 'mailing.sweep';
-const SWEEP_ACTOR = systemActor(SWEEP_JOB);
-const SWEEP_BATCH = 200;
+/** The actor of the erasures of lapsed signups (a declared job, datamap/jobs.yml). */
+const SWEEP_ACTOR = systemActor('mailing.sweep');
 export const SIGNUP_PURPOSE = 'mailing-list-signup';
 export const LIST_PURPOSE = 'mailing-list';
 export const NEWSLETTERS = 'newsletters';
@@ -106,17 +105,30 @@ export async function removeMember(kernel: PrivacyKernel, db: Db, subject: strin
 }
 
 /**
- * The `mailing.sweep` job: a signup nobody confirmed while its link was valid is erased (its name
- * and address lapse with the data map's week anyway; this takes the subject and the row too).
- * One batch per run, each erasure in its own transaction; the schedule comes back for the rest.
+ * Signups nobody confirmed within the data map's retention of a signup (`mailing-list-signup`, a
+ * week), counted from the signup: the kernel's retention engine erases each (the subject and the
+ * row), batch by batch in its own transaction (decision 0065).
  */
-export async function sweepUnconfirmed(db: Db, kernel: PrivacyKernel, now: Date): Promise<number> {
-  const lapsed = await mailingDb(db).selectFrom('mailing_members').select('subject_id').where('confirmed_at', 'is', null).where('expires_at', '<=', now).limit(SWEEP_BATCH).execute();
-  for (const { subject_id } of lapsed) {
-    await db.transaction().execute(async (trx) => {
-      await kernel.erase(trx, { subject: subject_id, actor: SWEEP_ACTOR });
-      await mailingDb(trx).deleteFrom('mailing_members').where('subject_id', '=', subject_id).where('confirmed_at', 'is', null).execute();
-    });
-  }
-  return lapsed.length;
-}
+export const unconfirmedRetention: RetentionStore = {
+  name: 'mailing.unconfirmed-signups',
+  description: 'Mailing-list signups whose confirmation link was never used: the name and address, and the row.',
+  category: 'user.contact.email',
+  purpose: SIGNUP_PURPOSE,
+  action: 'purge',
+  async purge({ db, kernel }, cutoff, limit) {
+    const lapsed = await mailingDb(db)
+      .selectFrom('mailing_members')
+      .select('subject_id')
+      .where('confirmed_at', 'is', null)
+      .where('created_at', '<', cutoff)
+      .limit(limit)
+      .forUpdate()
+      .skipLocked()
+      .execute();
+    for (const { subject_id } of lapsed) {
+      await kernel.erase(db, { subject: subject_id, actor: SWEEP_ACTOR });
+      await mailingDb(db).deleteFrom('mailing_members').where('subject_id', '=', subject_id).where('confirmed_at', 'is', null).execute();
+    }
+    return lapsed.length;
+  },
+};

@@ -3,8 +3,7 @@
 import type { Module } from '../platform/module.ts';
 import { CAMPAIGN_JOB, fanOut } from './campaigns.ts';
 import { mailingHolder } from './holder.ts';
-import { SWEEP_JOB, sweepUnconfirmed } from './members.ts';
-import { jobKernel } from '../privacy/index.ts';
+import { unconfirmedRetention } from './members.ts';
 import { campaignMail, confirmMail, offerReminderMail, policyChangeMail } from './mail.ts';
 import { REMINDER_JOB, remindOfferRecipients } from './reminders.ts';
 import { announcePolicyChanges, POLICY_CHANGE_JOB } from './policy-change.ts';
@@ -17,19 +16,16 @@ export const mailingModule: Module = {
   routes: mailingRoutes,
   jobs: {
     [CAMPAIGN_JOB]: (payload, ctx) => fanOut(payload, ctx),
-    [SWEEP_JOB]: async (_payload, ctx) => {
-      await sweepUnconfirmed(ctx.db, jobKernel(ctx), new Date());
-    },
     [POLICY_CHANGE_JOB]: (_payload, ctx) => announcePolicyChanges(ctx, new Date()),
     [REMINDER_JOB]: async (_payload, ctx) => {
       await remindOfferRecipients(ctx, new Date());
     },
   },
   schedules: [
-    { name: SWEEP_JOB, job: SWEEP_JOB, everySeconds: 3600 },
     { name: POLICY_CHANGE_JOB, job: POLICY_CHANGE_JOB, everySeconds: 3600 },
     { name: REMINDER_JOB, job: REMINDER_JOB, everySeconds: 86_400 },
   ],
   mailTemplates: [confirmMail, campaignMail, policyChangeMail, offerReminderMail],
   personalData: mailingHolder,
+  retention: [unconfirmedRetention],
 };

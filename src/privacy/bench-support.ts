@@ -53,3 +53,29 @@ export async function disclosureCount(db: Db, recipient: string): Promise<number
   const { rows } = await sql<{ n: number }>`select count(*)::int as n from privacy_disclosures where recipient = ${recipient}`.execute(db);
   return rows[0]!.n;
 }
+
+/**
+ * For bench/retention.ts: `n` kernel items past their end (junk ciphertext; the sweep never opens
+ * them), spread over `subjects` new subjects of one kind, in statements of at most 100,000 rows.
+ */
+export async function seedExpiredItems(db: Db, n: number, subjects = 1000): Promise<void> {
+  const { rows } = await sql<{ id: string }>`
+    insert into privacy_subjects (id, kind, policy_version, created_at)
+    select gen_random_uuid(), 'customer', (select version from privacy_policy_versions order by effective_at desc limit 1), now() - interval '3 years'
+    from generate_series(1, ${subjects}::int) returning id::text`.execute(db);
+  const ids = rows.map((r) => r.id);
+  const per = Math.ceil(n / ids.length);
+  for (let from = 0; from < n; from += 100_000) {
+    const to = Math.min(n, from + 100_000);
+    await sql`insert into privacy_items (id, subject_id, category, ref, ciphertext, policy_version, purpose, collected_at, retain_until)
+      select gen_random_uuid(), (${ids}::uuid[])[1 + (g / ${per})::int], 'user.content.private', 'bench:' || g, '\\x00'::bytea,
+        (select version from privacy_policy_versions order by effective_at desc limit 1), 'support', now() - interval '800 days', now() - interval '70 days'
+      from generate_series(${from}::int, ${to - 1}::int) g`.execute(db);
+  }
+}
+
+/** How many kernel items are past their end now. */
+export async function expiredItemCount(db: Db): Promise<number> {
+  const { rows } = await sql<{ n: number }>`select count(*)::int as n from privacy_items where retain_until < now()`.execute(db);
+  return rows[0]!.n;
+}

@@ -13,6 +13,7 @@ import { appendAudit, auditCtes } from './audit/append.ts';
 import { reindexRestoredRows } from './blind-index-rotation.ts';
 import type { KernelContext } from './context.ts';
 import { mayActOnRights } from './access/data-rights.ts';
+import { purgeKernelItems } from './retention/engine.ts';
 
 export interface EraseResult {
   erased: boolean;
@@ -86,23 +87,9 @@ export const RECONCILE_ACTOR = 'privacy.reconcile-restore';
 
 export const SWEEP_JOB = 'privacy.sweep';
 
-/** Removes ciphertexts of erased subjects and items past their retention, in batches. */
+/** Removes ciphertexts of erased subjects and items past their retention, in batches (the retention engine's first store). */
 export async function sweepItems(db: Db, now = new Date(), batch = 5000): Promise<{ erased: number; expired: number }> {
-  let erased = 0;
-  let expired = 0;
-  for (;;) {
-    const r = await sql`delete from privacy_items where id in (
-      select i.id from privacy_subjects s join privacy_items i on i.subject_id = s.id where s.status = 'erased' limit ${batch})`.execute(db);
-    const n = Number(r.numAffectedRows ?? 0);
-    erased += n;
-    if (n < batch) break;
-  }
-  for (;;) {
-    const r = await sql`delete from privacy_items where id in (select id from privacy_items where retain_until < ${now} limit ${batch})`.execute(db);
-    const n = Number(r.numAffectedRows ?? 0);
-    expired += n;
-    if (n < batch) break;
-  }
+  const { erased, expired } = await purgeKernelItems(db, now, batch);
   if (erased || expired) {
     await appendAudit(db, [{ actor: systemActor(SWEEP_JOB), action: 'data.purge', outcome: 'ok', detail: { erased_items: erased, expired_items: expired } }], now);
   }

@@ -24,6 +24,8 @@ export { type DocumentPlace, type DocumentRead, keepDocument, readDocument } fro
 export type { AuditTally, PrivacyEvidence } from './evidence.ts';
 export { type ExportRecord, type ExportSection, type ExportValue, type HolderContext, type NamedHolder, type PersonalDataHolder, holdersOf } from './holders.ts';
 export { jobKernel } from './job-services.ts';
+export { KERNEL_ITEMS, RETENTION_BATCH, RETENTION_JOB, type RetentionRun, type StoreOutcome, retentionRuns, runRetention, storePeriod } from './retention/engine.ts';
+export { type NamedRetentionStore, type RetentionContext, type RetentionStore, retentionStoresOf, ruleOf } from './retention/stores.ts';
 export { type PrivacyKernel, startKernel } from './kernel.ts';
 export { privacyModule } from './module.ts';
 export { PrivacyRefusal, PrivacySetupError, type RefusalReason, SubjectErased, isPrivacyRefusal } from './refusals.ts';

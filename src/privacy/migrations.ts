@@ -358,3 +358,21 @@ privacyMigrations.push({
     );
   },
 });
+
+// The retention engine's runs (decision 0065): when each began and ended, and per store how many
+// rows it purged or anonymised, in how many batches, and whether it failed. Counts only.
+privacyMigrations.push({
+  id: 'privacy/0011_retention_runs',
+  async up(db) {
+    await runSql(
+      db,
+      `create table privacy_retention_runs (
+        id bigint generated always as identity primary key,
+        started_at timestamptz not null,
+        finished_at timestamptz,
+        outcome text not null default 'running' check (outcome in ('running', 'ok', 'failed')),
+        stores jsonb not null default '[]'::jsonb
+      )`,
+    );
+  },
+});

@@ -186,3 +186,15 @@ export async function tamperAuditEntry(db: Db, seq: number): Promise<void> {
     await sql`update privacy_audit_log set actor_id = 'someone-else' where id = ${rows[0]!.entry_id}`.execute(trx);
   });
 }
+
+/** For retention tests: moves the end of a person's items of `category` into the past, as if their period had run out. */
+export async function expireItems(db: Db, subject: string, category: string): Promise<number> {
+  const r = await sql`update privacy_items set retain_until = now() - interval '1 minute' where subject_id = ${subject}::uuid and category = ${category}`.execute(db);
+  return Number(r.numAffectedRows ?? 0);
+}
+
+/** For retention tests and bench/retention: the audit entries of retention runs (detail: counts per store). */
+export async function retentionAudit(db: Db): Promise<Record<string, unknown>[]> {
+  const { rows } = await sql<{ detail: Record<string, unknown> | string }>`select detail from privacy_audit_log where action = 'data.purge' and actor_id = 'privacy.sweep' order by id`.execute(db);
+  return rows.map((r) => (typeof r.detail === 'string' ? (JSON.parse(r.detail) as Record<string, unknown>) : r.detail));
+}

@@ -50,6 +50,7 @@ const dpoLinks: readonly NavLink[] = [
   { href: '/staff/consents', label: 'Consents' },
   { href: '/staff/dpo/report', label: 'Promise report' },
   { href: '/staff/dpo/datamap', label: 'Data map' },
+  { href: '/staff/dpo/retention', label: 'Retention' },
   { href: '/staff/vendors', label: 'Vendor access' },
   { href: '/staff/security', label: 'Security check' },
   { href: '/staff', label: 'Console' },

@@ -154,6 +154,7 @@ ${consentReviews(o.csrf, o.consents ?? [], o.consentsPage ?? 1)}
 <li><a href="/staff/dpo/complaints">Complaints</a>: reports that the shop is not keeping its policy.</li>
 <li><a href="/staff/dpo/report">Promise report</a>: each promise of the policy, the mechanism that keeps it and its live evidence.</li>
 <li><a href="/staff/dpo/datamap">The data map</a>: what the shop holds, why, for whom and for how long.</li>
+<li><a href="/staff/dpo/retention">Retention</a>: what is deleted when its time is up, the period the map gives each store, and the latest runs.</li>
 </ul>
 <p><a href="/staff">Back to the console</a></p></section>`,
   };

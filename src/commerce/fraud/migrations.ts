@@ -40,4 +40,17 @@ export const fraudMigrations: Migration[] = [
         `,
       ),
   },
+  // The retention engine counts a proof's period from its upload (decision 0065): purge_after is
+  // no longer written, and the proofs due are found by proof_received_at.
+  {
+    id: 'fraud/0002_proofs_by_upload',
+    up: (db) =>
+      runSql(
+        db,
+        `
+        drop index fraud_reviews_purge;
+        create index fraud_reviews_proofs on fraud_reviews (proof_received_at) where purged_at is null and proof_parts is not null;
+        `,
+      ),
+  },
 ];

@@ -8,14 +8,14 @@
 //   rejected        the privacy officer refused it: cancelled, stock back, refunded
 //   closed          the order ended another way (payment lapsed, the buyer deleted their account)
 //
-// Every step runs in the order's own transaction; the proof is purged by `fraud.purge-proofs`
-// when its retention ends, and the review keeps when it was received and purged.
+// Every step runs in the order's own transaction; the proof is purged by the kernel's retention
+// engine through `proofsRetention` when its retention ends (decision 0065), and the review keeps when it was received and purged.
 import { createHash, randomBytes } from 'node:crypto';
 import { activeStaffOf } from '../../accounts/index.ts';
 import { queueMail } from '../../comms/index.ts';
 import type { Db } from '../../platform/db/database.ts';
 import { AppError } from '../../platform/errors.ts';
-import { type Actor, actorTag, type PrivacyKernel } from '../../privacy/index.ts';
+import { type Actor, actorTag, type PrivacyKernel, type RetentionStore } from '../../privacy/index.ts';
 import { releaseStock } from '../catalogue/index.ts';
 import type { OrderPlacedEvent } from '../checkout/index.ts';
 import { getOrder, linesOf, ordersPlacedSince, type OrdersDeps, transitionOrder, type TransitionEvent } from '../orders/index.ts';
@@ -29,7 +29,6 @@ export const HOLD_REASON = 'awaiting_proof_of_identity';
 export const REJECT_REASON = 'identity_not_confirmed';
 export const OPEN_STATES: readonly ReviewState[] = ['flagged', 'awaiting_proof', 'proof_received'];
 const HOUR_MS = 3_600_000;
-const DAY_MS = 86_400_000;
 
 export type Review = Selectable<ReviewTable>;
 
@@ -117,12 +116,7 @@ export async function receiveProof(kernel: PrivacyKernel, db: Db, p: { orderId: 
     const order = await getOrder(trx, p.orderId);
     if (!order?.customer_subject) throw new AppError('CONFLICT', 'This order’s identity check is over; nothing more is needed.');
     const parts = await storeProof(kernel, trx, { orderId: p.orderId, subject: order.customer_subject, data: file.data, type: file.type });
-    const days = kernel.retention(PROOF_CATEGORY, PROOF_PURPOSE).days;
-    await fraudDb(trx)
-      .updateTable('fraud_reviews')
-      .set({ state: 'proof_received', proof_parts: parts, proof_received_at: p.now, purge_after: new Date(p.now.getTime() + days * DAY_MS), purged_at: null })
-      .where('order_id', '=', p.orderId)
-      .execute();
+    await fraudDb(trx).updateTable('fraud_reviews').set({ state: 'proof_received', proof_parts: parts, proof_received_at: p.now, purged_at: null }).where('order_id', '=', p.orderId).execute();
     for (const officer of await activeStaffOf(trx, ['dpo'])) {
       await queueMail(trx, {
         subject: officer.subject_id,
@@ -166,29 +160,34 @@ export async function decide(deps: OrdersDeps, db: Db, p: { orderId: string; dec
   });
 }
 
-export const PURGE_JOB = 'fraud.purge-proofs';
-
-/** Forgets every proof whose retention has ended, one transaction each; the check keeps when. Returns how many. */
-export async function purgeProofs(kernel: PrivacyKernel, db: Db, now: Date, limit = 200): Promise<number> {
-  const due = await fraudDb(db)
-    .selectFrom('fraud_reviews')
-    .select('order_id')
-    .where('purged_at', 'is', null)
-    .where('proof_parts', 'is not', null)
-    .where('purge_after', '<=', now)
-    .orderBy('purge_after')
-    .limit(limit)
-    .execute();
-  let purged = 0;
-  for (const { order_id } of due) {
-    await db.transaction().execute(async (trx) => {
-      const review = await reviewOf(trx, order_id, true);
-      if (!review || review.purged_at !== null) return;
-      const order = await getOrder(trx, order_id);
-      if (order?.customer_subject) await forgetProof(kernel, trx, { orderId: order_id, subject: order.customer_subject });
-      await fraudDb(trx).updateTable('fraud_reviews').set({ purged_at: now, token_hash: null }).where('order_id', '=', order_id).execute();
-      purged++;
-    });
-  }
-  return purged;
-}
+/**
+ * Proofs of identity whose retention (user.government_id under fraud-prevention) has ended, counted
+ * from their upload: the kernel's retention engine calls this batch by batch (decision 0065). Each
+ * proof is forgotten in the kernel; the check keeps when.
+ */
+export const proofsRetention: RetentionStore = {
+  name: 'fraud.proofs',
+  description: 'Proofs of identity buyers uploaded for a held order, counted from the upload.',
+  category: PROOF_CATEGORY,
+  purpose: PROOF_PURPOSE,
+  action: 'purge',
+  async purge({ db, kernel, now }, cutoff, limit) {
+    const due = await fraudDb(db)
+      .selectFrom('fraud_reviews')
+      .select('order_id')
+      .where('purged_at', 'is', null)
+      .where('proof_parts', 'is not', null)
+      .where('proof_received_at', '<', cutoff)
+      .orderBy('proof_received_at')
+      .limit(limit)
+      .forUpdate()
+      .skipLocked()
+      .execute();
+    for (const { order_id } of due) {
+      const order = await getOrder(db, order_id);
+      if (order?.customer_subject) await forgetProof(kernel, db, { orderId: order_id, subject: order.customer_subject });
+      await fraudDb(db).updateTable('fraud_reviews').set({ purged_at: now, token_hash: null }).where('order_id', '=', order_id).execute();
+    }
+    return due.length;
+  },
+};

@@ -50,7 +50,7 @@ export function retentionSection(map: DataMap): MapSection {
   return {
     id: 'retention',
     title: 'Retention',
-    body: html`<p>Unless a rule says otherwise: ${daysInWords(retention.defaultDays)}. ${retention.defaultReason} The most specific rule wins: category and purpose, then purpose, then category. The <code>privacy.sweep</code> job purges items past their time every five minutes.</p>
+    body: html`<p>Unless a rule says otherwise: ${daysInWords(retention.defaultDays)}. ${retention.defaultReason} The most specific rule wins: category and purpose, then purpose, then category. The retention engine, the <code>privacy.sweep</code> job, purges items past their time and every store the modules declare every five minutes (<a href="/staff/dpo/retention">Retention</a>).</p>
 ${table({
   caption: 'Retention rules',
   columns: [{ label: 'Category' }, { label: 'Purpose' }, { label: 'Kept' }, { label: 'Why' }],

@@ -1,10 +1,12 @@
 // The privacy officer's two overview pages (P000-16), for the DPO and owners: the promise report
 // (/staff/dpo/report) with live figures and the audit chain verified against its anchor, and the
-// data map (/staff/dpo/datamap). The catalogue is read once, at start: a broken one stops it.
+// data map (/staff/dpo/datamap), and what the retention engine purges (/staff/dpo/retention,
+// decision 0065). The catalogue is read once, at start: a broken one stops it.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { anchorPathFor, verifyAuditLog } from '../../privacy/index.ts';
+import { anchorPathFor, retentionRuns, verifyAuditLog } from '../../privacy/index.ts';
 import { sendPage } from '../../web/page.ts';
 import { dataMapPage } from '../datamap-page/page.ts';
+import { retentionPage } from '../retention-page/page.ts';
 import type { RightsDeps } from '../deps.ts';
 import { loadCatalogue } from './catalogue.ts';
 import { evidenceKeyProblem } from './evidence-keys.ts';
@@ -30,5 +32,10 @@ export async function officerPageRoutes(app: FastifyInstance, deps: RightsDeps):
   app.get('/staff/dpo/datamap', { schema: { hide: true } }, async (request, reply) => {
     const session = await officer(request, reply);
     return session ? sendPage(request, reply, dataMapPage(map, region)) : reply;
+  });
+
+  app.get('/staff/dpo/retention', { schema: { hide: true } }, async (request, reply) => {
+    const session = await officer(request, reply);
+    return session ? sendPage(request, reply, retentionPage(map, app.wiring.retention ?? [], await retentionRuns(app.db, 20))) : reply;
   });
 }
