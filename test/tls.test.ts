@@ -17,6 +17,9 @@ import { createLogger } from '../src/platform/logger.ts';
 import { testEachDatabase } from '../src/platform/testing/databases.ts';
 import { TEST_SANDBOX_SECRET } from '../src/sandbox-processor/testing.ts';
 import { startShop } from '../src/server.ts';
+import { sql } from 'kysely';
+import { queuedMail, staffClient } from '../src/accounts/testing.ts';
+import { recentSecurityEvents } from '../src/accounts/security-events.ts';
 
 const OPENSSL = '/usr/bin/openssl';
 const noOpenssl = existsSync(OPENSSL) ? false : `${OPENSSL} is missing: no certificate can be made for the TLS tests`;
@@ -112,7 +115,7 @@ test('TLS settings: both files or neither, readable PEM, the redirect port only 
 });
 
 testEachDatabase(
-  '[P003-20][P000-13] the shop serves HTTPS (TLS 1.2+, never 1.0 or 1.1) with HSTS on every answer, plain HTTP is redirected with 308, and a sign-up over HTTPS leaves the name and email only encrypted at rest',
+  '[P003-20][P000-13][P001-09] the shop serves HTTPS (TLS 1.2+, never 1.0 or 1.1) with HSTS on every answer, plain HTTP is redirected with 308, a sign-up over HTTPS leaves the name and email only encrypted at rest, brute force is locked out and alerted, and staff read only what their role needs, audited',
   async (database, t) => {
     if (noOpenssl) return t.skip(noOpenssl);
     const { cert, key } = selfSignedCertificate();
@@ -182,6 +185,53 @@ testEachDatabase(
     }
     assert.match(dumped, /accounts_users/, 'the dump is the shop’s database');
     for (const value of [person.name, person.email, 'Lockwood', 'tessaly.lockwood']) assert.ok(!dumped.includes(value), `"${value}" is in plain text in the database`);
+
+    // P001-09, the other safeguards on the same shop. Monitoring (P002-19): repeated wrong
+    // passwords over HTTPS lock the sign-in, the lock is recorded without the address, and the
+    // owner is mailed (queued through the outbox).
+    const db = shop.database.db;
+    await staffClient(shop.app, db, { name: 'Olive Owner', email: 'olive@shop.example', role: 'owner', password: 'amber-lighthouse-27-quietly-sings' });
+    const login = await overHttps(ca, port, '/account/login');
+    const loginCookie = ([] as string[])
+      .concat(login.headers['set-cookie'] ?? [])
+      .find((c) => c.startsWith('__Host-session='))!
+      .split(';')[0]!;
+    const loginCsrf = /name="_csrf" value="([^"]+)"/.exec(login.body)![1]!;
+    const statuses: number[] = [];
+    for (let i = 0; i < 5; i++) {
+      const wrong = new URLSearchParams({ _csrf: loginCsrf, email: person.email, password: `not-the-password-${i}` }).toString();
+      statuses.push(
+        (await overHttps(ca, port, '/account/login', { method: 'POST', body: wrong, headers: { 'content-type': 'application/x-www-form-urlencoded', origin: shop.url, cookie: loginCookie } })).status,
+      );
+    }
+    assert.deepEqual(statuses, [401, 401, 401, 401, 429], 'brute force is locked out');
+    const events = await recentSecurityEvents(db, { limit: 50 });
+    assert.ok(
+      events.some((e) => e.kind === 'login-locked'),
+      'the lock is recorded',
+    );
+    assert.ok(
+      events.every((e) => !JSON.stringify(e.detail).includes('@')),
+      'events hold no address',
+    );
+    assert.ok((await queuedMail(db, 'accounts.security-alert')).length >= 1, 'staff are alerted');
+
+    // Need to know (P002-22): a marketing member cannot open the customer's page; support can, and
+    // its read is in the audit log with the purpose it was made under.
+    const subject = (await sql<{ subject_id: string }>`select subject_id from accounts_users where kind = 'customer'`.execute(db)).rows[0]!.subject_id;
+    const marketing = await staffClient(shop.app, db, { name: 'Mark Eting', email: 'mark@shop.example', role: 'marketing', password: 'amber-lighthouse-27-quietly-sings' });
+    assert.equal((await marketing.get(`/staff/customers/${subject}`)).statusCode, 403, 'marketing may not open a customer');
+    const support = await staffClient(shop.app, db, { name: 'Sue Port', email: 'sue@shop.example', role: 'support', password: 'amber-lighthouse-27-quietly-sings' });
+    const page = await support.get(`/staff/customers/${subject}`);
+    assert.equal(page.statusCode, 200);
+    assert.match(page.body, /Tessaly Lockwood-Brandt/);
+    const reads = await sql<{
+      purpose: string;
+    }>`select purpose from privacy_audit_log where subject_id = ${subject}::uuid and action = 'data.read' and actor_role = 'support' and outcome = 'ok'`.execute(db);
+    assert.ok(
+      reads.rows.some((r) => r.purpose === 'support'),
+      'the staff read is audited with its purpose',
+    );
   },
   { timeout: 240_000 },
 );
