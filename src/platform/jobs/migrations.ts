@@ -43,4 +43,10 @@ export const jobsMigrations: Migration[] = [
     id: 'jobs/0002_module_prefix',
     up: (db) => runSql(db, 'alter table job_schedules rename to jobs_schedules'),
   },
+  // When a worker last wrote the schedule from its code: a schedule the code no longer declares
+  // keeps an older time, so the self-check does not call it overdue.
+  {
+    id: 'jobs/0003_schedule_synced_at',
+    up: (db) => runSql(db, 'alter table jobs_schedules add column synced_at timestamptz not null default now()'),
+  },
 ];

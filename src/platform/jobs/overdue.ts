@@ -1,4 +1,5 @@
-// How the declared schedules are doing, for the security self-check: each schedule's period and the
+// How the declared schedules are doing, for the security self-check: each schedule the newest code
+// declares (one retired from the code is left out), its period and the
 // last time its job finished successfully (null: never in the finished jobs kept, a week). The
 // reference for a schedule that never ran is when the job queue's tables were made.
 import { sql } from 'kysely';
@@ -18,7 +19,11 @@ export async function scheduleRuns(db: Db): Promise<ScheduleRun[]> {
     select s.name as schedule, s.job, s.every_seconds,
            (select max(j.finished_at) from jobs j where j.name = s.job and j.state = 'done') as last_done_at,
            (select applied_at from schema_migrations where id = 'jobs/0001_tables') as since
-    from jobs_schedules s order by s.name`.execute(db);
+    from jobs_schedules s
+    -- Only what the newest code declares: every worker writes all its schedules when it starts, so a
+    -- schedule retired from the code keeps the time of an older start.
+    where s.synced_at >= (select max(synced_at) from jobs_schedules) - interval '10 minutes'
+    order by s.name`.execute(db);
   return rows.map((r) => ({
     schedule: r.schedule,
     job: r.job,

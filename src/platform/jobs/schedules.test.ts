@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { sql } from 'kysely';
 import { testEachDatabase } from '../testing/databases.ts';
+import { scheduleRuns } from './overdue.ts';
 import { enqueueDueSchedules, syncSchedules } from './schedules.ts';
 import { testWorker } from './testing/support.ts';
 import type { Schedule } from './types.ts';
@@ -59,4 +60,18 @@ testEachDatabase('jobs: restarting keeps a schedule’s next run; a shorter peri
 
   await sql`update jobs_schedules set next_run_at = now() - interval '1 second'`.execute(db);
   assert.deepEqual(await enqueueDueSchedules(db, ['some.other-schedule']), []);
+});
+
+testEachDatabase('jobs: a schedule retired from the code is not counted as overdue; a declared one that never ran is', async ({ db }) => {
+  await syncSchedules(db, [{ name: 'test.retired', job: 'test.retired', everySeconds: 60 }]);
+  // Deployed later: the new code no longer declares test.retired.
+  await sql`update jobs_schedules set synced_at = now() - interval '2 days', next_run_at = now() - interval '2 days'`.execute(db);
+  await syncSchedules(db, [{ name: 'test.current', job: 'test.current', everySeconds: 60 }]);
+  await sql`update jobs_schedules set next_run_at = now() - interval '1 day' where name = 'test.current'`.execute(db);
+  const runs = await scheduleRuns(db);
+  assert.deepEqual(
+    runs.map((r) => r.schedule),
+    ['test.current'],
+  );
+  assert.equal(runs[0]!.lastDoneAt, null);
 });

@@ -18,16 +18,17 @@ export function checkSchedule(schedule: Schedule): void {
 /**
  * Writes the code's schedules into the table. A new schedule is due at once; a changed period
  * takes effect by the end of the new period at the latest. Rows of schedules no longer in the
- * code stay, but no worker claims them (see enqueueDueSchedules).
+ * code stay, but no worker claims them (see enqueueDueSchedules), and their `synced_at` falls behind.
  */
 export async function syncSchedules(db: Db, schedules: readonly Schedule[]): Promise<void> {
   for (const s of schedules) {
     checkSchedule(s);
     await sql`
-      insert into jobs_schedules (name, job, payload, every_seconds, next_run_at)
-      values (${s.name}, ${s.job}, ${JSON.stringify(s.payload ?? {})}::jsonb, ${s.everySeconds}, now())
+      insert into jobs_schedules (name, job, payload, every_seconds, next_run_at, synced_at)
+      values (${s.name}, ${s.job}, ${JSON.stringify(s.payload ?? {})}::jsonb, ${s.everySeconds}, now(), now())
       on conflict (name) do update
       set job = excluded.job,
+          synced_at = excluded.synced_at,
           payload = excluded.payload,
           every_seconds = excluded.every_seconds,
           next_run_at = least(jobs_schedules.next_run_at, now() + make_interval(secs => excluded.every_seconds))
