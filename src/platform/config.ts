@@ -69,6 +69,8 @@ export interface Config {
   downloads: DownloadSettings;
   /** SELFCHECK_INTERVAL_HOURS: hours between scheduled runs of the security self-check (src/security). */
   selfcheckIntervalHours: number;
+  /** DATABASE_DIRECT_URL: a session connection to the same PostgreSQL when DATABASE_URL is a transaction-mode pooler (decision 0067); null: DATABASE_URL serves both. */
+  databaseDirectUrl: string | null;
 }
 
 export interface DownloadSettings {
@@ -260,6 +262,12 @@ export const settingDocs: SettingDoc[] = [
     name: 'SELFCHECK_INTERVAL_HOURS',
     default: '24',
     description: 'Hours between scheduled runs of the security self-check (1–720); new high or medium findings are mailed to owners and privacy officers.',
+  },
+  {
+    name: 'DATABASE_DIRECT_URL',
+    default: '(none: DATABASE_URL)',
+    description:
+      'postgres:// URL straight to the PostgreSQL server when DATABASE_URL goes through a pooler such as PgBouncer in transaction mode: LISTEN uses it, queries use DATABASE_URL and run unprepared (decision 0067).',
   },
 ];
 
@@ -488,5 +496,12 @@ export function loadConfig(processEnv: Env = process.env): Config {
     },
     downloads: { linkDays: int(env, 'DOWNLOAD_LINK_DAYS', 7, 1, 90), maxBytes: int(env, 'DOWNLOAD_MAX_MB', 25, 1, 200) * 1024 * 1024 },
     selfcheckIntervalHours: int(env, 'SELFCHECK_INTERVAL_HOURS', 24, 1, 720),
+    databaseDirectUrl: databaseDirectUrl(env),
   };
+}
+
+function databaseDirectUrl(env: Env): string | null {
+  const direct = url(env, 'DATABASE_DIRECT_URL', ['postgres:', 'postgresql:']);
+  if (direct !== null && !url(env, 'DATABASE_URL', ['postgres:', 'postgresql:'])) throw new ConfigError('DATABASE_DIRECT_URL', 'needs DATABASE_URL (the pooled connection) as well');
+  return direct;
 }
