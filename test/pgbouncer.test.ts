@@ -6,42 +6,60 @@
 // the pooler. PostgreSQL only; skipped without DATABASE_URL or without the pgbouncer package.
 // The other checkout tests run through the pooler too with TEST_PGBOUNCER=1 (.ci/run).
 import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { test } from 'node:test';
 import { sql } from 'kysely';
 import { startSmtpSink } from '../src/comms/testing/smtp-sink.ts';
 import { makeShop, newClient } from '../src/commerce/cart/testing.ts';
 import { paymentsTestBed } from '../src/commerce/payments/testing.ts';
+import { loadConfig } from '../src/platform/config.ts';
 import { openDatabase } from '../src/platform/db/database.ts';
-import { collectJobs } from '../src/platform/jobs/index.ts';
-import { testWorker, waitFor } from '../src/platform/jobs/testing/support.ts';
+import { CLEANUP_JOB } from '../src/platform/jobs/cleanup.ts';
+import { collectJobs, enqueue } from '../src/platform/jobs/index.ts';
+import { jobInState, quietLogger, testWorker, waitFor } from '../src/platform/jobs/testing/support.ts';
 import { openTestDatabase } from '../src/platform/testing/databases.ts';
 import { noPgBouncer, startPgBouncer } from '../src/platform/testing/pgbouncer.ts';
 import { verifyAuditLog } from '../src/privacy/index.ts';
 import { modules, wiringOf } from '../src/modules.ts';
+import { startShop } from '../src/server.ts';
 import { submitPayForm, TEST_CARD } from '../src/sandbox-processor/testing.ts';
 import { address, addToCart, keyOf, pathOf } from './checkout-support.ts';
 
 const BUYERS = 5; // the router's whole stock
 
+type Cleanup = (step: () => unknown) => void;
+
+/** Cleanup steps run last-registered first: the shop stops before the pooler, the pooler before the database is dropped. */
+function cleanups(t: { after(fn: () => Promise<void>): void }): Cleanup {
+  const steps: (() => unknown)[] = [];
+  t.after(async () => {
+    for (const step of steps.reverse()) await step();
+  });
+  return (step) => steps.push(step);
+}
+
 test('pooling: behind PgBouncer in transaction mode, concurrent doubled checkouts are paid and mailed once each, NOTIFY wakes the worker over the direct connection, and the audit chain verifies [postgres only]', {
   skip: noPgBouncer,
   timeout: 180_000,
 }, async (t) => {
+  const cleanup = cleanups(t);
   const direct = await openTestDatabase('postgres');
-  t.after(() => direct.close());
+  cleanup(() => direct.close());
   const bouncer = await startPgBouncer(process.env.DATABASE_URL!);
-  t.after(() => bouncer.stop());
+  cleanup(() => bouncer.stop());
   const directUrl = direct.url!;
   const database = await openDatabase({ databaseUrl: bouncer.pooledUrl(directUrl), directUrl, pgliteDir: null, poolSize: 10 });
-  t.after(() => database.close());
+  cleanup(() => database.close());
   const sink = await startSmtpSink();
-  t.after(() => sink.stop());
+  cleanup(() => sink.stop());
   const bed = await paymentsTestBed(database, { SMTP_URL: sink.url });
-  t.after(() => bed.close());
+  cleanup(() => bed.close());
   // A poll of a minute: within this test only enqueue's NOTIFY (or a finished job) wakes the worker.
   const worker = testWorker(database, collectJobs(modules).handlers, { services: { config: bed.config, privacy: bed.app.privacy, wiring: wiringOf(modules) }, pollMs: 60_000 });
   await worker.start();
-  t.after(() => worker.stop(5000));
+  cleanup(() => worker.stop(5000));
 
   const shop = await makeShop(database.db);
   const emailOf = (i: number) => `buyer${i}@example.com`;
@@ -94,5 +112,37 @@ test('pooling: behind PgBouncer in transaction mode, concurrent doubled checkout
   assert.ok(pooledPids.size > 0);
   const { rows: listeners } = await sql<{ pid: number }>`select pid from pg_stat_activity where datname = ${dbName} and query ilike 'listen %'`.execute(direct.db);
   assert.ok(listeners.length >= 1, 'the worker and the caches listen');
+  for (const { pid } of listeners) assert.ok(!pooledPids.has(pid), `LISTEN session ${pid} is not one of PgBouncer's`);
+});
+
+test('pooling: `npm start` with DATABASE_URL on PgBouncer and DATABASE_DIRECT_URL on the server serves the storefront, and a job it enqueues wakes its worker over the direct connection [postgres only]', {
+  skip: noPgBouncer,
+  timeout: 120_000,
+}, async (t) => {
+  const cleanup = cleanups(t);
+  const direct = await openTestDatabase('postgres');
+  cleanup(() => direct.close());
+  const bouncer = await startPgBouncer(process.env.DATABASE_URL!);
+  cleanup(() => bouncer.stop());
+  const dataDir = mkdtempSync(join(tmpdir(), 'custodian-pgbouncer-shop-'));
+  cleanup(() => rmSync(dataDir, { recursive: true, force: true }));
+  const config = loadConfig({
+    DATA_DIR: dataDir,
+    PORT: '0',
+    DEMO_DATA: 'false',
+    LOG_LEVEL: 'silent',
+    WORKER_POLL_MS: '60000',
+    DATABASE_URL: bouncer.pooledUrl(direct.url!),
+    DATABASE_DIRECT_URL: direct.url!,
+  });
+  const shop = await startShop(config, quietLogger);
+  cleanup(() => shop.stop());
+  assert.equal((await fetch(`${shop.url}/`)).status, 200);
+  const id = (await enqueue(shop.database.db, CLEANUP_JOB))!;
+  await waitFor('the shop’s worker, woken by NOTIFY, to run the job', () => jobInState(direct.db, id, 'done'), 20_000);
+  const dbName = new URL(direct.url!).pathname.slice(1);
+  const pooledPids = new Set((await bouncer.admin('SHOW SERVERS')).filter((r) => r.database === dbName).map((r) => Number(r.remote_pid)));
+  const { rows: listeners } = await sql<{ pid: number }>`select pid from pg_stat_activity where datname = ${dbName} and query ilike 'listen %'`.execute(direct.db);
+  assert.ok(listeners.length >= 3, `the worker, the storefront and the brand cache listen (${listeners.length})`);
   for (const { pid } of listeners) assert.ok(!pooledPids.has(pid), `LISTEN session ${pid} is not one of PgBouncer's`);
 });
