@@ -16,7 +16,6 @@ import { makeShop, newClient } from '../src/commerce/cart/testing.ts';
 import { paymentsTestBed } from '../src/commerce/payments/testing.ts';
 import { loadConfig } from '../src/platform/config.ts';
 import { openDatabase } from '../src/platform/db/database.ts';
-import { CLEANUP_JOB } from '../src/platform/jobs/cleanup.ts';
 import { collectJobs, enqueue } from '../src/platform/jobs/index.ts';
 import { jobInState, quietLogger, testWorker, waitFor } from '../src/platform/jobs/testing/support.ts';
 import { openTestDatabase } from '../src/platform/testing/databases.ts';
@@ -28,6 +27,7 @@ import { submitPayForm, TEST_CARD } from '../src/sandbox-processor/testing.ts';
 import { address, addToCart, keyOf, pathOf } from './checkout-support.ts';
 
 const BUYERS = 5; // the router's whole stock
+const CLEANUP_JOB = 'jobs.cleanup'; // the job queue's own housekeeping job, a job every shop runs
 
 type Cleanup = (step: () => unknown) => void;
 
