@@ -143,6 +143,6 @@ test('pooling: `npm start` with DATABASE_URL on PgBouncer and DATABASE_DIRECT_UR
   const dbName = new URL(direct.url!).pathname.slice(1);
   const pooledPids = new Set((await bouncer.admin('SHOW SERVERS')).filter((r) => r.database === dbName).map((r) => Number(r.remote_pid)));
   const { rows: listeners } = await sql<{ pid: number }>`select pid from pg_stat_activity where datname = ${dbName} and query ilike 'listen %'`.execute(direct.db);
-  assert.ok(listeners.length >= 3, `the worker, the storefront and the brand cache listen (${listeners.length})`);
+  assert.ok(listeners.length >= 3, `the worker, the storefront and the brand cache listen (${listeners.length} sessions)`);
   for (const { pid } of listeners) assert.ok(!pooledPids.has(pid), `LISTEN session ${pid} is not one of PgBouncer's`);
 });
