@@ -81,7 +81,10 @@ export async function startPgBouncer(serverUrl: string, options: { poolSize?: nu
   );
   const child: ChildProcess = spawn(pgbouncerBinary, [...(asRoot ? ['-u', 'nobody'] : []), join(dir, 'pgbouncer.ini')], { stdio: 'ignore' });
   // The test process may end without stop() (a failed test): the pooler must not outlive it.
-  const killOnExit = () => child.kill('SIGTERM');
+  const killOnExit = () => {
+    child.kill('SIGTERM');
+    rmSync(dir, { recursive: true, force: true });
+  };
   process.once('exit', killOnExit);
   child.unref();
   let exited = false;
