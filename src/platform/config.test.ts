@@ -67,6 +67,8 @@ const badValues: Record<string, string[]> = {
   TLS_KEY_PATH: ['/nonexistent-custodian-key.pem', fileURLToPath(import.meta.url)],
   HTTP_REDIRECT_PORT: ['80', 'eighty', '70000'],
   MAIL_FROM: ['shop', 'Shop <shop>', 'Shop <shop@example.com', 'shop@example.com\r\nBcc: everyone@example.com', '<>', 'a b@example.com'],
+  // A valid URL without DATABASE_URL is refused too: the direct connection only goes with a pooled one.
+  DATABASE_DIRECT_URL: ['mysql://root@localhost/shop', 'localhost:5432', 'postgres://postgres@127.0.0.1:5432/shop'],
 };
 
 function configError(env: Record<string, string>): ConfigError {
@@ -220,4 +222,13 @@ test('payment settings: sandbox by default; stripe needs both Stripe secrets, wh
   assert.equal(loadConfig({ SANDBOX_PROCESSOR_URL: 'http://127.0.0.1:4100/' }).payments.sandboxUrl, 'http://127.0.0.1:4100');
   assert.doesNotMatch(configError({ STRIPE_SECRET_KEY: 'pk_live_hunter2hunter2' }).message, /hunter2/);
   assert.doesNotMatch(configError({ SANDBOX_PROCESSOR_SECRET: 'hunter2' }).message, /hunter2/);
+});
+
+test('DATABASE_DIRECT_URL goes with DATABASE_URL; unset, DATABASE_URL serves both (decision 0067)', () => {
+  const pooled = 'postgres://postgres@127.0.0.1:6432/shop';
+  const direct = 'postgres://postgres@127.0.0.1:5432/shop';
+  assert.equal(loadConfig({ DATABASE_URL: pooled }).databaseDirectUrl, null);
+  const both = loadConfig({ DATABASE_URL: pooled, DATABASE_DIRECT_URL: direct });
+  assert.equal(both.databaseUrl, pooled);
+  assert.equal(both.databaseDirectUrl, direct);
 });

@@ -77,6 +77,8 @@ export interface Config {
   tlsKeyPath: string | null;
   /** HTTP_REDIRECT_PORT: a plain-HTTP listener answering every request with 308 to https://; null: none. */
   httpRedirectPort: number | null;
+  /** DATABASE_DIRECT_URL: a session connection to the same PostgreSQL when DATABASE_URL is a transaction-mode pooler (decision 0067); null: DATABASE_URL serves both. */
+  databaseDirectUrl: string | null;
 }
 
 export interface BackupSettings {
@@ -294,6 +296,12 @@ export const settingDocs: SettingDoc[] = [
     name: 'HTTP_REDIRECT_PORT',
     default: '(none)',
     description: 'With TLS: a port (e.g. 80) of a plain-HTTP listener that answers every request with a 308 redirect to the same host and path over https:// and nothing else.',
+  },
+  {
+    name: 'DATABASE_DIRECT_URL',
+    default: '(none: DATABASE_URL)',
+    description:
+      'postgres:// URL straight to the PostgreSQL server when DATABASE_URL goes through a pooler such as PgBouncer in transaction mode: LISTEN uses it, queries use DATABASE_URL and run unprepared (decision 0067).',
   },
 ];
 
@@ -526,6 +534,7 @@ export function loadConfig(processEnv: Env = process.env): Config {
     selfcheckIntervalHours: int(env, 'SELFCHECK_INTERVAL_HOURS', 24, 1, 720),
     backups: backupSettings(env, dataDir),
     ...tls,
+    databaseDirectUrl: databaseDirectUrl(env),
   };
 }
 
@@ -565,4 +574,10 @@ function tlsSettings(env: Env, port: number): Pick<Config, 'tlsCertPath' | 'tlsK
   if (httpRedirectPort !== null && tlsCertPath === null) throw new ConfigError('HTTP_REDIRECT_PORT', 'needs TLS_CERT_PATH and TLS_KEY_PATH: it redirects to the shop’s https:// address');
   if (httpRedirectPort !== null && httpRedirectPort !== 0 && httpRedirectPort === port) throw new ConfigError('HTTP_REDIRECT_PORT', 'must differ from PORT');
   return { tlsCertPath, tlsKeyPath, httpRedirectPort };
+}
+
+function databaseDirectUrl(env: Env): string | null {
+  const direct = url(env, 'DATABASE_DIRECT_URL', ['postgres:', 'postgresql:']);
+  if (direct !== null && !url(env, 'DATABASE_URL', ['postgres:', 'postgresql:'])) throw new ConfigError('DATABASE_DIRECT_URL', 'needs DATABASE_URL (the pooled connection) as well');
+  return direct;
 }

@@ -48,10 +48,17 @@ export interface OpenOptions {
   pgliteTemplate?: Blob;
   /** File-based PGlite only: fill the new (empty) directory from this dump of a data directory (a restore). */
   pgliteRestore?: Blob;
+  /**
+   * PostgreSQL only: a direct connection for what needs a session (LISTEN), when `databaseUrl` is a
+   * transaction-mode pooler such as PgBouncer; queries then run unnamed (decision 0067).
+   */
+  directUrl?: string | null;
 }
 
 export async function openDatabase(options: OpenOptions): Promise<DatabaseHandle> {
-  return options.databaseUrl ? openPostgres(options.databaseUrl, options.poolSize ?? 10) : openPGlite(options.pgliteDir, options.pgliteDir ? options.pgliteRestore : options.pgliteTemplate);
+  return options.databaseUrl
+    ? openPostgres(options.databaseUrl, options.poolSize ?? 10, options.directUrl ?? null)
+    : openPGlite(options.pgliteDir, options.pgliteDir ? options.pgliteRestore : options.pgliteTemplate);
 }
 
 export function pgliteDirFor(dataDir: string): string {
@@ -94,14 +101,16 @@ async function openPGlite(dir: string | null, load?: Blob): Promise<DatabaseHand
   };
 }
 
-async function openPostgres(url: string, max: number): Promise<DatabaseHandle> {
+async function openPostgres(url: string, max: number, directUrl: string | null = null): Promise<DatabaseHandle> {
   const types = {
     getTypeParser: ((oid: number, format?: 'text' | 'binary') => (oid === INT8_OID ? parseInt8 : pg.types.getTypeParser(oid, format))) as typeof pg.types.getTypeParser,
   };
   const pool = new pg.Pool({ connectionString: url, max, types });
   // An idle client that loses its server connection must not crash the process.
   pool.on('error', () => {});
-  pool.on('connect', (client) => prepareMarkedStatements(client));
+  // Behind a transaction-mode pooler (a direct URL given) each statement may reach another server
+  // session, where a statement prepared by name does not exist: the marked ones run unnamed.
+  if (!directUrl) pool.on('connect', (client) => prepareMarkedStatements(client));
   const check = await pool.connect();
   check.release();
   const db: Db = new Kysely<any>({ dialect: new PostgresDialect({ pool }) });
@@ -110,7 +119,8 @@ async function openPostgres(url: string, max: number): Promise<DatabaseHandle> {
     engine: 'postgres',
     db,
     async listen(channel, onMessage) {
-      const client = new pg.Client({ connectionString: url });
+      // LISTEN holds a session: through a transaction-mode pooler it would hear nothing.
+      const client = new pg.Client({ connectionString: directUrl ?? url });
       client.on('error', () => {});
       await client.connect();
       client.on('notification', (msg) => {

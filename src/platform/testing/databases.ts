@@ -1,7 +1,8 @@
 // Runs database tests on every engine: always the embedded PGlite (in memory), and PostgreSQL when
 // DATABASE_URL is set (each test gets a fresh database on that server, copied from a migrated
 // template and dropped afterwards). TEST_ENGINES (pglite, postgres or both, comma-separated)
-// narrows the engines, so CI can time one pass per engine (decision 0031).
+// narrows the engines, so CI can time one pass per engine (decision 0031). TEST_PGBOUNCER=1 runs the
+// PostgreSQL tests through PgBouncer in transaction mode, LISTEN on a direct connection (0067).
 import { createHash, randomBytes } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -12,6 +13,7 @@ import pg from 'pg';
 import { openDatabase, type DatabaseHandle, type Engine } from '../db/database.ts';
 import { migrate } from '../db/migrate.ts';
 import { allMigrations } from '../../modules.ts';
+import { startPgBouncer, type PgBouncer } from './pgbouncer.ts';
 
 export function testEngines(env: Record<string, string | undefined> = process.env): Engine[] {
   const available: Engine[] = env.DATABASE_URL ? ['pglite', 'postgres'] : ['pglite'];
@@ -183,7 +185,8 @@ export async function openTestDatabase(engine: Engine, options: { migrate?: bool
     const scratch = await createScratchPostgres(options.migrate === false ? null : await migratedPostgresTemplate());
     url = scratch.url;
     drop = scratch.drop;
-    handle = await openDatabase({ databaseUrl: url, pgliteDir: null, poolSize: 5 });
+    const pooled = process.env.TEST_PGBOUNCER ? (await sharedPgBouncer()).pooledUrl(url) : null;
+    handle = await openDatabase({ databaseUrl: pooled ?? url, directUrl: pooled ? url : null, pgliteDir: null, poolSize: 5 });
   }
   if (options.migrate !== false) await migrate(handle.db, allMigrations);
   return {
@@ -217,4 +220,13 @@ export function testEachDatabase(
       }
     });
   }
+}
+
+// TEST_PGBOUNCER: one pooler per test process, in front of DATABASE_URL's server; it stops when
+// the process ends.
+let pgbouncer: Promise<PgBouncer> | null = null;
+
+function sharedPgBouncer(): Promise<PgBouncer> {
+  pgbouncer ??= startPgBouncer(process.env.DATABASE_URL!);
+  return pgbouncer;
 }
