@@ -69,6 +69,8 @@ export interface Config {
   downloads: DownloadSettings;
   /** SELFCHECK_INTERVAL_HOURS: hours between scheduled runs of the security self-check (src/security). */
   selfcheckIntervalHours: number;
+  /** DATABASE_REPLICA_URL: a streaming read replica of DATABASE_URL for lag-tolerant reads (decision 0068); null: every read on the primary. */
+  databaseReplicaUrl: string | null;
 }
 
 export interface DownloadSettings {
@@ -135,6 +137,12 @@ export const settingDocs: SettingDoc[] = [
       'Where the embedded database, the keyring, the audit anchor (audit-head.json), the mail spool, the product pictures (media/) and the files of digital products (downloads/, sealed) live.',
   },
   { name: 'DATABASE_URL', default: '(none: embedded PGlite)', description: 'postgres:// URL of a PostgreSQL server; unset means the embedded database under DATA_DIR.' },
+  {
+    name: 'DATABASE_REPLICA_URL',
+    default: '(none: every read on DATABASE_URL)',
+    description:
+      'postgres:// URL of a streaming read replica of DATABASE_URL (PostgreSQL only). Storefront catalogue pages of visitors without a session and aggregate staff reports read from it; writes, personal data and reads after a write stay on DATABASE_URL. See docs/scaling.md.',
+  },
   { name: 'LOG_LEVEL', default: 'info', description: 'fatal, error, warn, info, debug, trace or silent.' },
   { name: 'RUN_WORKER', default: 'true', description: 'Run the background worker inside the web process. Set false when running `npm run worker` separately.' },
   { name: 'WORKER_CONCURRENCY', default: '4', description: 'Jobs one worker process runs at once (1-64).' },
@@ -488,5 +496,15 @@ export function loadConfig(processEnv: Env = process.env): Config {
     },
     downloads: { linkDays: int(env, 'DOWNLOAD_LINK_DAYS', 7, 1, 90), maxBytes: int(env, 'DOWNLOAD_MAX_MB', 25, 1, 200) * 1024 * 1024 },
     selfcheckIntervalHours: int(env, 'SELFCHECK_INTERVAL_HOURS', 24, 1, 720),
+    databaseReplicaUrl: replicaUrl(env),
   };
+}
+
+function replicaUrl(env: Env): string | null {
+  const value = url(env, 'DATABASE_REPLICA_URL', ['postgres:', 'postgresql:']);
+  if (value === null) return null;
+  // The URL may hold a password: messages describe it, never repeat it.
+  if (!env.DATABASE_URL?.trim()) throw new ConfigError('DATABASE_REPLICA_URL', 'needs DATABASE_URL: a read replica copies a PostgreSQL primary, and the embedded database (PGlite) has none');
+  if (value === env.DATABASE_URL.trim()) throw new ConfigError('DATABASE_REPLICA_URL', 'must name the replica, not the same server and database as DATABASE_URL');
+  return value;
 }
