@@ -102,7 +102,9 @@ test('read replica: the storefront reads its catalogue from a streaming replica;
     if (started) asPostgres('pg_ctl', ['-D', data, '-m', 'immediate', '-w', 'stop']);
     rmSync(dir, { recursive: true, force: true });
   });
-  const backup = asPostgres('pg_basebackup', ['-h', primary.hostname, '-p', primary.port || '5432', '-U', decodeURIComponent(primary.username) || 'postgres', '-D', data, '-R', '-X', 'stream', '-c', 'fast', '-N']);
+  const from = ['-h', primary.hostname, '-p', primary.port || '5432', '-U', decodeURIComponent(primary.username) || 'postgres'];
+  // -R: a standby (standby.signal, primary_conninfo); -X stream: the WAL it needs; -N: no fsync of a throwaway copy.
+  const backup = asPostgres('pg_basebackup', [...from, '-D', data, ...'-R -X stream -c fast -N'.split(' ')]);
   if (!backup.ok) {
     const hint = `pg_basebackup failed (${backup.output}); the server needs "host replication all 127.0.0.1/32 trust" in pg_hba.conf (.ci/run adds it)`;
     if (process.env.CI) assert.fail(hint);
