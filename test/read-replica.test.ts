@@ -16,7 +16,7 @@ import { newClient } from '../src/commerce/cart/testing.ts';
 import { createCategory, createProduct, createVendor } from '../src/commerce/catalogue/index.ts';
 import { paymentsTestBed } from '../src/commerce/payments/testing.ts';
 import { loadConfig } from '../src/platform/config.ts';
-import type { DatabaseHandle } from '../src/platform/db/database.ts';
+import { type DatabaseHandle, openDatabase } from '../src/platform/db/database.ts';
 import { openTestDatabase, testEngines } from '../src/platform/testing/databases.ts';
 import { openShopDatabase } from '../src/server.ts';
 import { addToCart, paidCardOrder } from './checkout-support.ts';
@@ -138,6 +138,12 @@ test('read replica: the storefront reads its catalogue from a streaming replica;
     assert.equal(shopDatabase.readerIsReplica, true);
     assert.equal((await sql<{ r: boolean }>`select pg_is_in_recovery() as r`.execute(shopDatabase.reader)).rows[0]!.r, true);
     assert.equal((await sql<{ r: boolean }>`select pg_is_in_recovery() as r`.execute(db)).rows[0]!.r, false);
+    // A replica that cannot be reached at start stops start, without repeating the URL.
+    const wrong = 'postgres://postgres:hunter2@127.0.0.1:1/nowhere';
+    await assert.rejects(
+      openDatabase({ databaseUrl: primaryUrl, replicaUrl: wrong, pgliteDir: null, poolSize: 1 }),
+      (err: Error) => /Cannot reach the read replica \(DATABASE_REPLICA_URL\)/.test(err.message) && !err.message.includes('hunter2'),
+    );
   });
 
   await t.test('a guest adds to the cart and pays: writes and the checkout go to the primary', async () => {
@@ -178,5 +184,16 @@ test('read replica: the storefront reads its catalogue from a streaming replica;
     await caughtUp(primaryUrl, replicaUrl);
     const after = await app.inject({ url: '/search?q=replica+probe', headers: accept });
     assert.match(after.body, /\/products\/replica-probe/, 'once replayed, the replica shows it');
+  });
+
+  await t.test('a replica that goes down sends its reads to the primary: the storefront stays up', async () => {
+    assert.ok(asPostgres('pg_ctl', ['-D', data, '-m', 'immediate', '-w', 'stop']).ok);
+    started = false;
+    // The pool drops its connections to the stopped server as their sockets close.
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const search = await app.inject({ url: '/search?q=replica+probe', headers: accept });
+    assert.equal(search.statusCode, 200);
+    assert.match(search.body, /\/products\/replica-probe/);
+    assert.equal((await app.inject({ url: '/catalogue?sort=price-desc', headers: accept })).statusCode, 200);
   });
 });
