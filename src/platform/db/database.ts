@@ -124,7 +124,8 @@ async function openPostgres(url: string, max: number, replicaUrl: string | null 
   const db: Db = new Kysely<any>({ dialect: new PostgresDialect({ pool }) });
   const replica = replicaUrl
     ? await openReplica(replicaUrl, max, types, pool).catch(async (err: unknown) => {
-        await db.destroy();
+        // The primary's Kysely has run no query, so destroying it would not end its pool.
+        await pool.end();
         throw err;
       })
     : null;
@@ -151,7 +152,7 @@ async function openPostgres(url: string, max: number, replicaUrl: string | null 
     },
     async close() {
       await Promise.all(listeners.splice(0).map((c) => c.end().catch(() => {})));
-      await replica?.reader.destroy();
+      await replica?.close();
       await db.destroy();
     },
   };
@@ -161,7 +162,7 @@ async function openPostgres(url: string, max: number, replicaUrl: string | null 
  * The replica's pool, checked once at start (a wrong DATABASE_REPLICA_URL stops start). Later, a
  * replica that cannot be reached does not take the storefront down: its reads go to the primary.
  */
-async function openReplica(url: string, max: number, types: pg.CustomTypesConfig, primary: pg.Pool): Promise<{ reader: Db; fresh(db: Db): Promise<Db> }> {
+async function openReplica(url: string, max: number, types: pg.CustomTypesConfig, primary: pg.Pool): Promise<{ reader: Db; fresh(db: Db): Promise<Db>; close(): Promise<void> }> {
   const replicaPool = new pg.Pool({ connectionString: url, max, types, connectionTimeoutMillis: 2000 });
   replicaPool.on('error', () => {});
   replicaPool.on('connect', (client) => prepareMarkedStatements(client));
@@ -179,6 +180,11 @@ async function openReplica(url: string, max: number, types: pg.CustomTypesConfig
   const reader: Db = new Kysely<any>({ dialect: new PostgresDialect({ pool: fallbackPool }) });
   return {
     reader,
+    async close() {
+      await reader.destroy();
+      // A reader that never ran a query was never set up by Kysely, which then leaves the pool open.
+      if (!replicaPool.ended) await replicaPool.end();
+    },
     async fresh(db) {
       try {
         const {
