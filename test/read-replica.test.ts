@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { sql } from 'kysely';
 import pg from 'pg';
+import { staffClient } from '../src/accounts/testing.ts';
 import { newClient } from '../src/commerce/cart/testing.ts';
 import { createCategory, createProduct, createVendor } from '../src/commerce/catalogue/index.ts';
 import { paymentsTestBed } from '../src/commerce/payments/testing.ts';
@@ -184,6 +185,24 @@ test('read replica: the storefront reads its catalogue from a streaming replica;
     await caughtUp(primaryUrl, replicaUrl);
     const after = await app.inject({ url: '/search?q=replica+probe', headers: accept });
     assert.match(after.body, /\/products\/replica-probe/, 'once replayed, the replica shows it');
+  });
+
+  await t.test('the site-use report reads its counts from the replica; the staff sign-in works on the primary', async () => {
+    const staff = await staffClient(app, db, { name: 'Mona Leftwich', email: 'mona.leftwich@shop.example', role: 'marketing', password: 'thistle-beacon-42-quiet-orchard' });
+    const visits = async () => Number(/id="total-visits">([^<]+)</.exec((await staff.get('/staff/analytics')).body)?.[1]);
+    await app.analyticsSettled?.();
+    await caughtUp(primaryUrl, replicaUrl);
+    const before = await visits();
+    assert.ok(Number.isInteger(before));
+    await scalar(replicaUrl, 'select pg_wal_replay_pause()');
+    try {
+      await sql`insert into analytics_daily (day, metric, dimension, value) values (current_date - 1, 'visits', '', 7)`.execute(db);
+      assert.equal(await visits(), before, 'the replica has not replayed the new count yet');
+    } finally {
+      await scalar(replicaUrl, 'select pg_wal_replay_resume()');
+    }
+    await caughtUp(primaryUrl, replicaUrl);
+    assert.equal(await visits(), before + 7);
   });
 
   await t.test('a replica that goes down sends its reads to the primary: the storefront stays up', async () => {
