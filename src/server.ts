@@ -32,7 +32,12 @@ export interface RunningShop {
 export async function openShopDatabase(config: Config, logger?: Logger): Promise<DatabaseHandle> {
   const { tightened } = secureDataDir(config.dataDir, { extraFiles: [anchorPathFor(config.keyringPath)], leave: [config.keyringPath] });
   if (tightened.length) logger?.warn({ tightened: tightened.length, dataDir: config.dataDir }, 'data directory: removed group and other access from files and directories');
-  const database = await openDatabase({ databaseUrl: config.databaseUrl, pgliteDir: pgliteDirFor(config.dataDir), directUrl: config.databaseDirectUrl });
+  const database = await openDatabase({
+    databaseUrl: config.databaseUrl,
+    pgliteDir: pgliteDirFor(config.dataDir),
+    directUrl: config.databaseDirectUrl,
+    replicaUrl: config.databaseReplicaUrl,
+  });
   // PGlite unpacks a new database from its bundled image with the image's modes (666), whatever
   // the umask; files it makes later follow the umask. So tighten once more right after it opened.
   if (database.engine === 'pglite') secureDataDir(pgliteDirFor(config.dataDir));

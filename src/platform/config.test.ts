@@ -17,6 +17,8 @@ const badValues: Record<string, string[]> = {
   PORT: ['abc', '-1', '65536', '80.5', '3000x'],
   PUBLIC_URL: ['not a url', 'ftp://shop.example', 'javascript:alert(1)'],
   DATABASE_URL: ['mysql://root@localhost/shop', 'localhost:5432'],
+  // Without DATABASE_URL (the embedded database) any replica is refused, a well-formed one too.
+  DATABASE_REPLICA_URL: ['mysql://root@localhost/shop', 'localhost:5433', 'postgres://postgres@127.0.0.1:5433/shop'],
   LOG_LEVEL: ['loud', 'INFO'],
   RUN_WORKER: ['maybe', '2'],
   WORKER_CONCURRENCY: ['0', '65', 'four'],
@@ -231,4 +233,17 @@ test('DATABASE_DIRECT_URL goes with DATABASE_URL; unset, DATABASE_URL serves bot
   const both = loadConfig({ DATABASE_URL: pooled, DATABASE_DIRECT_URL: direct });
   assert.equal(both.databaseUrl, pooled);
   assert.equal(both.databaseDirectUrl, direct);
+});
+
+test('a read replica is refused without a PostgreSQL primary or when it names the primary itself, and is never repeated', () => {
+  const primary = 'postgres://shop:hunter2@db.example.com:5432/shop';
+  const withoutPrimary = configError({ DATABASE_REPLICA_URL: 'postgres://shop:hunter2@replica.example.com:5432/shop' });
+  assert.equal(withoutPrimary.setting, 'DATABASE_REPLICA_URL');
+  assert.match(withoutPrimary.message, /needs DATABASE_URL/);
+  const same = configError({ DATABASE_URL: primary, DATABASE_REPLICA_URL: primary });
+  assert.equal(same.setting, 'DATABASE_REPLICA_URL');
+  for (const err of [withoutPrimary, same]) assert.doesNotMatch(err.message, /hunter2/);
+  const replica = 'postgres://shop:hunter2@replica.example.com:5432/shop';
+  assert.equal(loadConfig({ DATA_DIR: tempDir(), DATABASE_URL: primary, DATABASE_REPLICA_URL: replica }).databaseReplicaUrl, replica);
+  assert.equal(loadConfig({ DATA_DIR: tempDir() }).databaseReplicaUrl, null);
 });

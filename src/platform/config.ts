@@ -79,6 +79,8 @@ export interface Config {
   httpRedirectPort: number | null;
   /** DATABASE_DIRECT_URL: a session connection to the same PostgreSQL when DATABASE_URL is a transaction-mode pooler (decision 0067); null: DATABASE_URL serves both. */
   databaseDirectUrl: string | null;
+  /** DATABASE_REPLICA_URL: a streaming read replica of DATABASE_URL for lag-tolerant reads (decision 0068); null: every read on the primary. */
+  databaseReplicaUrl: string | null;
 }
 
 export interface BackupSettings {
@@ -152,6 +154,12 @@ export const settingDocs: SettingDoc[] = [
       'Where the embedded database, the keyring, the audit anchor (audit-head.json), the mail spool, the product pictures (media/) and the files of digital products (downloads/, sealed) live.',
   },
   { name: 'DATABASE_URL', default: '(none: embedded PGlite)', description: 'postgres:// URL of a PostgreSQL server; unset means the embedded database under DATA_DIR.' },
+  {
+    name: 'DATABASE_REPLICA_URL',
+    default: '(none: every read on DATABASE_URL)',
+    description:
+      'postgres:// URL of a streaming read replica of DATABASE_URL (PostgreSQL only). Storefront catalogue pages of visitors without a session and aggregate staff reports read from it; writes, personal data and reads after a write stay on DATABASE_URL. See docs/scaling.md.',
+  },
   { name: 'LOG_LEVEL', default: 'info', description: 'fatal, error, warn, info, debug, trace or silent.' },
   { name: 'RUN_WORKER', default: 'true', description: 'Run the background worker inside the web process. Set false when running `npm run worker` separately.' },
   { name: 'WORKER_CONCURRENCY', default: '4', description: 'Jobs one worker process runs at once (1-64).' },
@@ -535,6 +543,7 @@ export function loadConfig(processEnv: Env = process.env): Config {
     backups: backupSettings(env, dataDir),
     ...tls,
     databaseDirectUrl: databaseDirectUrl(env),
+    databaseReplicaUrl: replicaUrl(env),
   };
 }
 
@@ -580,4 +589,13 @@ function databaseDirectUrl(env: Env): string | null {
   const direct = url(env, 'DATABASE_DIRECT_URL', ['postgres:', 'postgresql:']);
   if (direct !== null && !url(env, 'DATABASE_URL', ['postgres:', 'postgresql:'])) throw new ConfigError('DATABASE_DIRECT_URL', 'needs DATABASE_URL (the pooled connection) as well');
   return direct;
+}
+
+function replicaUrl(env: Env): string | null {
+  const value = url(env, 'DATABASE_REPLICA_URL', ['postgres:', 'postgresql:']);
+  if (value === null) return null;
+  // The URL may hold a password: messages describe it, never repeat it.
+  if (!env.DATABASE_URL?.trim()) throw new ConfigError('DATABASE_REPLICA_URL', 'needs DATABASE_URL: a read replica copies a PostgreSQL primary, and the embedded database (PGlite) has none');
+  if (value === env.DATABASE_URL.trim()) throw new ConfigError('DATABASE_REPLICA_URL', 'must name the replica, not the same server and database as DATABASE_URL');
+  return value;
 }

@@ -15,6 +15,7 @@ import { productPage, withCsrfToken } from './pages/product.ts';
 import { SESSION_COOKIE } from '../../accounts/index.ts';
 import { ReadCache } from './read-cache.ts';
 import { BRAND_CHANGED } from '../../brand/index.ts';
+import type { Db } from '../../platform/db/database.ts';
 
 export const PRODUCTS_PER_PAGE = 12;
 const FEATURED_COUNT = 6;
@@ -81,7 +82,13 @@ export const storefrontRoutes: FastifyPluginAsync = async (app) => {
     return anonymous;
   };
 
-  const categoryTree = async (): Promise<CategoryTree> => (await trees.get('tree', async () => buildCategoryTree(await listCategories(app.db))))!;
+  // Reads go to the read replica when there is one (decision 0068). What is cached is read from it
+  // only once it has replayed every commit made before the load (else from the primary), so a page
+  // emptied by a catalogue change is never refilled with what the change replaced. Reads that are
+  // not kept use the replica as it is for visitors without a session; with one, they see their writes.
+  const forCache = () => app.database.freshReader();
+  const forRequest = (request: FastifyRequest) => (request.cookies[SESSION_COOKIE] ? app.database.freshReader() : Promise.resolve(app.database.reader));
+  const categoryTree = async (): Promise<CategoryTree> => (await trees.get('tree', async () => buildCategoryTree(await listCategories(await forCache()))))!;
 
   const render = (title: string, body: SafeHtml, query?: string, description?: string) =>
     Buffer.from(layout({ shopName, title, body, query, description, audience: 'storefront', deferCartCount: true, brand: app.brandLook?.(), siteNotices: app.siteNotices?.() }).value);
@@ -95,12 +102,13 @@ export const storefrontRoutes: FastifyPluginAsync = async (app) => {
   app.get('/', { schema: { hide: true } }, async (request, reply) => {
     const page = await pages.get('home', async () => {
       const tree = await categoryTree();
+      const db = await forCache();
       // A sample of the shop: the first product of up to two shelves of each department.
       const featured: ProductSummary[] = [];
       for (const root of tree.roots) {
         const children = tree.childrenOf(root.id);
         for (const shelf of (children.length ? children : [root]).slice(0, 2)) {
-          const { items } = await listProducts(app.db, { categoryId: shelf.id, page: 1, perPage: 1 });
+          const { items } = await listProducts(db, { categoryId: shelf.id, page: 1, perPage: 1 });
           if (items[0] && featured.length < FEATURED_COUNT) featured.push(items[0]);
         }
       }
@@ -116,8 +124,8 @@ export const storefrontRoutes: FastifyPluginAsync = async (app) => {
     const n = request.query.page;
     const tree = await categoryTree();
     const filters = readFilters(request.query, tree);
-    const build = async () => {
-      const result = await listing(n, (page) => listProducts(app.db, { ...listOptionsOf(filters, tree, currencyDigits), page, perPage: PRODUCTS_PER_PAGE }));
+    const build = async (reader: Db) => {
+      const result = await listing(n, (page) => listProducts(reader, { ...listOptionsOf(filters, tree, currencyDigits), page, perPage: PRODUCTS_PER_PAGE }));
       if (!result) return undefined;
       return render(
         n > 1 ? `Catalogue, page ${n}` : 'Catalogue',
@@ -134,7 +142,7 @@ export const storefrontRoutes: FastifyPluginAsync = async (app) => {
         'Every product on sale: software licences, computer hardware, telecom plans and equipment monitoring.',
       );
     };
-    const page = isPlain(filters) ? await pages.get(`catalogue:${n}`, build) : await build();
+    const page = isPlain(filters) ? await pages.get(`catalogue:${n}`, async () => build(await forCache())) : await build(await forRequest(request));
     if (page === undefined) throw pageMissing(n);
     return sendPage(request, reply, page);
   });
@@ -145,10 +153,10 @@ export const storefrontRoutes: FastifyPluginAsync = async (app) => {
     const tree = await categoryTree();
     // The category is the page's own; a category field in the query is ignored here.
     const filters = readFilters({ ...request.query, category: '' }, tree);
-    const build = async () => {
+    const build = async (reader: Db) => {
       const category = tree.bySlug.get(slug);
       if (!category) return undefined;
-      const result = await listing(n, (page) => listProducts(app.db, { ...listOptionsOf(filters, tree, currencyDigits), categoryId: category.id, page, perPage: PRODUCTS_PER_PAGE }));
+      const result = await listing(n, (page) => listProducts(reader, { ...listOptionsOf(filters, tree, currencyDigits), categoryId: category.id, page, perPage: PRODUCTS_PER_PAGE }));
       if (!result) return undefined;
       const path = tree.pathTo(category);
       return render(
@@ -168,7 +176,7 @@ export const storefrontRoutes: FastifyPluginAsync = async (app) => {
         summary(category.description || `${category.name} at ${shopName}.`),
       );
     };
-    const page = isPlain(filters) ? await pages.get(`category:${slug}:${n}`, build) : await build();
+    const page = isPlain(filters) ? await pages.get(`category:${slug}:${n}`, async () => build(await forCache())) : await build(await forRequest(request));
     if (page === undefined) throw tree.bySlug.has(slug) ? pageMissing(n) : notFound('This category');
     return sendPage(request, reply, page);
   });
@@ -179,7 +187,8 @@ export const storefrontRoutes: FastifyPluginAsync = async (app) => {
     const tree = await categoryTree();
     const filters = readFilters(request.query, tree);
     if (q === '') return sendPage(request, reply, render('Search', searchPrompt(tree), undefined, `Search the products of ${shopName} by name, description or SKU.`));
-    const result = await listing(n, (page) => listProducts(app.db, { ...listOptionsOf(filters, tree, currencyDigits), query: q, page, perPage: PRODUCTS_PER_PAGE }));
+    const reader = await forRequest(request);
+    const result = await listing(n, (page) => listProducts(reader, { ...listOptionsOf(filters, tree, currencyDigits), query: q, page, perPage: PRODUCTS_PER_PAGE }));
     if (!result) throw pageMissing(n);
     const body = listingPage({
       heading: `Search results for “${q}”`,
@@ -196,7 +205,7 @@ export const storefrontRoutes: FastifyPluginAsync = async (app) => {
   app.get<{ Params: { slug: string } }>('/products/:slug', { schema: { hide: true, params: slugParams } }, async (request, reply) => {
     const { slug } = request.params;
     const page = await pages.get(`product:${slug}`, async () => {
-      const [product, tree] = await Promise.all([getProductBySlug(app.db, slug), categoryTree()]);
+      const [product, tree] = await Promise.all([forCache().then((db) => getProductBySlug(db, slug)), categoryTree()]);
       if (product?.status !== 'active') return undefined;
       return render(product.name, productPage(product, tree), undefined, summary(product.description || `${product.name} at ${shopName}.`));
     });

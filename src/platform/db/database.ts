@@ -5,7 +5,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
-import { Kysely, PostgresDialect } from 'kysely';
+import { Kysely, PostgresDialect, sql } from 'kysely';
 import pg from 'pg';
 import { lockDataDir } from './data-dir-lock.ts';
 import { PGliteDialect } from './pglite-dialect.ts';
@@ -27,6 +27,20 @@ export interface DatabaseHandle {
   /** Embedded database only: a dump of its whole data directory (a backup, or a test template). */
   dumpPGlite?: () => Promise<Blob>;
   close(): Promise<void>;
+  /**
+   * Where reads that tolerate a little lag go: storefront catalogue pages of anonymous visitors and
+   * aggregate staff reports. The read replica of DATABASE_REPLICA_URL, else `db` itself (decision 0068).
+   * Never for a read in a request that wrote, nor for personal data (the kernel audits: a write).
+   */
+  reader: Db;
+  /** Whether `reader` is a replica (DATABASE_REPLICA_URL), not `db`. */
+  readerIsReplica: boolean;
+  /**
+   * For a read whose result is kept (a cached page) or that must see the caller's own writes: the
+   * replica once it has replayed everything the primary had committed when this was called
+   * (waiting up to ~0.1 s), otherwise `db`. Without a replica, `db` at once.
+   */
+  freshReader(): Promise<Db>;
 }
 
 const INT8_OID = 20;
@@ -53,11 +67,14 @@ export interface OpenOptions {
    * transaction-mode pooler such as PgBouncer; queries then run unnamed (decision 0067).
    */
   directUrl?: string | null;
+  /** PostgreSQL only: URL of a streaming read replica of `databaseUrl` (DATABASE_REPLICA_URL). */
+  replicaUrl?: string | null;
 }
 
 export async function openDatabase(options: OpenOptions): Promise<DatabaseHandle> {
+  if (options.replicaUrl && !options.databaseUrl) throw new Error('A read replica needs a PostgreSQL primary (DATABASE_URL); the embedded database has none.');
   return options.databaseUrl
-    ? openPostgres(options.databaseUrl, options.poolSize ?? 10, options.directUrl ?? null)
+    ? openPostgres(options.databaseUrl, options.poolSize ?? 10, options.directUrl ?? null, options.replicaUrl ?? null)
     : openPGlite(options.pgliteDir, options.pgliteDir ? options.pgliteRestore : options.pgliteTemplate);
 }
 
@@ -82,6 +99,9 @@ async function openPGlite(dir: string | null, load?: Blob): Promise<DatabaseHand
   return {
     engine: 'pglite',
     db,
+    reader: db,
+    readerIsReplica: false,
+    freshReader: async () => db,
     dumpPGlite: () => client.dumpDataDir('none'),
     async listen(channel, onMessage) {
       const unlisten = await client.listen(channel, onMessage);
@@ -101,7 +121,7 @@ async function openPGlite(dir: string | null, load?: Blob): Promise<DatabaseHand
   };
 }
 
-async function openPostgres(url: string, max: number, directUrl: string | null = null): Promise<DatabaseHandle> {
+async function openPostgres(url: string, max: number, directUrl: string | null = null, replicaUrl: string | null = null): Promise<DatabaseHandle> {
   const types = {
     getTypeParser: ((oid: number, format?: 'text' | 'binary') => (oid === INT8_OID ? parseInt8 : pg.types.getTypeParser(oid, format))) as typeof pg.types.getTypeParser,
   };
@@ -114,10 +134,20 @@ async function openPostgres(url: string, max: number, directUrl: string | null =
   const check = await pool.connect();
   check.release();
   const db: Db = new Kysely<any>({ dialect: new PostgresDialect({ pool }) });
+  const replica = replicaUrl
+    ? await openReplica(replicaUrl, max, types, pool).catch(async (err: unknown) => {
+        // The primary's Kysely has run no query, so destroying it would not end its pool.
+        await pool.end();
+        throw err;
+      })
+    : null;
   const listeners: pg.Client[] = [];
   return {
     engine: 'postgres',
     db,
+    reader: replica?.reader ?? db,
+    readerIsReplica: replica !== null,
+    freshReader: replica ? () => replica.fresh(db) : async () => db,
     async listen(channel, onMessage) {
       // LISTEN holds a session: through a transaction-mode pooler it would hear nothing.
       const client = new pg.Client({ connectionString: directUrl ?? url });
@@ -135,7 +165,57 @@ async function openPostgres(url: string, max: number, directUrl: string | null =
     },
     async close() {
       await Promise.all(listeners.splice(0).map((c) => c.end().catch(() => {})));
+      await replica?.close();
       await db.destroy();
+    },
+  };
+}
+
+/**
+ * The replica's pool, checked once at start (a wrong DATABASE_REPLICA_URL stops start). Later, a
+ * replica that cannot be reached does not take the storefront down: its reads go to the primary.
+ */
+async function openReplica(url: string, max: number, types: pg.CustomTypesConfig, primary: pg.Pool): Promise<{ reader: Db; fresh(db: Db): Promise<Db>; close(): Promise<void> }> {
+  const replicaPool = new pg.Pool({ connectionString: url, max, types, connectionTimeoutMillis: 2000 });
+  replicaPool.on('error', () => {});
+  replicaPool.on('connect', (client) => prepareMarkedStatements(client));
+  try {
+    const check = await replicaPool.connect();
+    check.release();
+  } catch (err) {
+    await replicaPool.end();
+    throw new Error(`Cannot reach the read replica (DATABASE_REPLICA_URL): ${(err as Error).message}`);
+  }
+  const fallbackPool = {
+    connect: () => replicaPool.connect().catch(() => primary.connect()),
+    end: () => replicaPool.end(),
+  };
+  const reader: Db = new Kysely<any>({ dialect: new PostgresDialect({ pool: fallbackPool }) });
+  return {
+    reader,
+    async close() {
+      await reader.destroy();
+      // A reader that never ran a query was never set up by Kysely, which then leaves the pool open.
+      if (!replicaPool.ended) await replicaPool.end();
+    },
+    async fresh(db) {
+      try {
+        const {
+          rows: [primaryAt],
+        } = await sql<{ lsn: string }>`select pg_current_wal_lsn()::text as lsn`.execute(db);
+        for (let attempt = 0; attempt < 5; attempt++) {
+          // Null when the reader is not replaying (a primary, a logical replica): the primary then.
+          const {
+            rows: [replayed],
+          } = await sql<{ ok: boolean | null }>`select pg_last_wal_replay_lsn() >= ${primaryAt!.lsn}::pg_lsn as ok`.execute(reader);
+          if (replayed?.ok) return reader;
+          if (replayed?.ok === null) return db;
+          await new Promise((resolve) => setTimeout(resolve, 5 * 2 ** attempt));
+        }
+      } catch {
+        // An unreachable replica: the primary answers.
+      }
+      return db;
     },
   };
 }
