@@ -29,6 +29,7 @@ import { quotesModule } from './quotes/index.ts';
 import { surveysModule } from './surveys/index.ts';
 import { servicesModule } from './services/index.ts';
 import { telecomModule } from './telecom/index.ts';
+import { rateLimitsModule } from './platform/rate-limits/index.ts';
 
 /** The shop's modules; `extra` (a test's own, e.g. one declaring a test mail template) come before rights. */
 export function shopModules(extra: readonly Module[] = []): Module[] {
@@ -60,6 +61,7 @@ export function shopModules(extra: readonly Module[] = []): Module[] {
     servicesModule,
     subscriptionsModule,
     telecomModule,
+    rateLimitsModule,
     ...extra,
     // Rights comes last: it reaches every module's personal data through the holders they declare.
     makeRightsModule({ holders: () => holdersOf(all) }),

@@ -22,6 +22,7 @@ import { installValidation } from './validation.ts';
 import { installSecurityHeaders } from './security-headers.ts';
 import { multipartForms } from './multipart.ts';
 import { collectRoutes } from './route-table.ts';
+import { counterStore } from './rate-limit-store.ts';
 import './fastify-types.ts';
 
 export interface AppOptions {
@@ -138,7 +139,11 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(cookie, { parseOptions: { httpOnly: true, secure: true, sameSite: 'lax', path: '/' } });
   await app.register(formbody, { bodyLimit: 64 * 1024, parser: parseQuery });
   if (config.rateLimitPerMinute > 0) {
+    // Counted in the database when a module provides the counter (the shop's do), so the limit holds
+    // across every process of the shop; otherwise per process (decision 0066).
+    const counter = options.modules.find((m) => m.requestCounter)?.requestCounter?.(app);
     await app.register(rateLimit, {
+      ...(counter ? { store: counterStore(counter) } : {}),
       max: config.rateLimitPerMinute,
       timeWindow: 60_000,
       onExceeded: (request) => request.log.warn({ route: request.routeOptions.url }, 'rate limit exceeded'),
