@@ -35,9 +35,9 @@ export interface Module {
   listeners?: ModuleListeners;
   /**
    * The counter the web app's rate limit keeps its counts in, shared by every process on the
-   * database (src/platform/rate-limits). The app uses the first module's; none: counts per process.
+   * database (src/platform/rate-limits). The app uses the first module's; none (or null): counts per process.
    */
-  requestCounter?: (app: FastifyInstance) => RequestCounter;
+  requestCounter?: (app: FastifyInstance) => RequestCounter | null;
 }
 
 /** Counts requests per key in fixed windows, for the web app's rate limit. */

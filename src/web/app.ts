@@ -139,9 +139,9 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(cookie, { parseOptions: { httpOnly: true, secure: true, sameSite: 'lax', path: '/' } });
   await app.register(formbody, { bodyLimit: 64 * 1024, parser: parseQuery });
   if (config.rateLimitPerMinute > 0) {
-    // Counted in the database when a module provides the counter (the shop's do), so the limit holds
-    // across every process of the shop; otherwise per process (decision 0066).
-    const counter = options.modules.find((m) => m.requestCounter)?.requestCounter?.(app);
+    // Counted in the database when a module provides the counter (the shop's do, on PostgreSQL), so
+    // the limit holds across every process of the shop; otherwise per process (decision 0066).
+    const counter = options.modules.find((m) => m.requestCounter)?.requestCounter?.(app) ?? null;
     await app.register(rateLimit, {
       ...(counter ? { store: counterStore(counter) } : {}),
       max: config.rateLimitPerMinute,
