@@ -7,6 +7,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sql } from 'kysely';
+import type { Module } from '../module.ts';
 import { buildTestApp } from '../testing/app.ts';
 import { testEachDatabase } from '../testing/databases.ts';
 import { databaseCounter, deleteEndedWindows } from './counter.ts';
@@ -68,3 +69,20 @@ testEachDatabase('a window ends a set time after its first request, and the swee
   assert.equal(await deleteEndedWindows(database.db, new Date(now)), 0);
   assert.equal(await deleteEndedWindows(database.db, new Date(now + 60_000)), 2);
 });
+
+testEachDatabase(
+  'a count that fails lets the request through, and the failure is logged once a minute, not per request',
+  async (database, t) => {
+    const failing: Module = { name: 'failing_counter', migrations: [], requestCounter: () => ({ hit: () => Promise.reject(Object.assign(new Error('connection lost'), { code: '57P01' })) }) };
+    // On PGlite the shop's counter stands aside (null), so the test's failing one is used.
+    const { app, logs } = await buildTestApp(database, { RATE_LIMIT_PER_MINUTE: '1' }, { extraModules: [failing] });
+    t.after(() => app.close());
+    const statuses: number[] = [];
+    for (let i = 0; i < 3; i++) statuses.push((await app.inject({ url: '/healthz', remoteAddress: '203.0.113.44' })).statusCode);
+    assert.deepEqual(statuses, [200, 200, 200]);
+    const warnings = logs.filter((l) => l.msg === 'rate limit: a request could not be counted and was let through');
+    assert.equal(warnings.length, 1);
+    assert.deepEqual(warnings[0]!.error, { type: 'Error', code: '57P01' });
+  },
+  { engines: ['pglite'] },
+);
