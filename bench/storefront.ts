@@ -56,7 +56,7 @@ function parseSettings(args: string[]): Settings | null {
     warmup: positive('warmup', values.warmup, 3),
     connections: positive('connections', values.connections, 50),
     databaseUrl: values['database-url'] ?? null,
-    rateLimit: values['rate-limit'] === undefined ? 0 : positive('rate-limit', values['rate-limit'], 0),
+    rateLimit: values['rate-limit'] === undefined || values['rate-limit'] === '0' ? 0 : positive('rate-limit', values['rate-limit'], 0),
   };
 }
 
