@@ -195,7 +195,7 @@ async function buy(apps: ShopProcess[], i: number, variantId: string): Promise<P
   return { orderNumber: answers[0]!.body.order_number };
 }
 
-async function until(check: () => Promise<boolean>, timeoutMs = 30_000): Promise<boolean> {
+async function until(check: () => Promise<boolean>, timeoutMs = 60_000): Promise<boolean> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     if (await check()) return true;
