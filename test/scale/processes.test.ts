@@ -106,7 +106,11 @@ test('3 app processes and 2 workers on one PostgreSQL database', { skip, timeout
       try {
         const shop = await makeShop(database.db);
         const buyers = Array.from({ length: 9 }, (_, i) => i);
-        const placed = await Promise.all(buyers.map((i) => buy(apps, i, shop.vpn)));
+        // A failed step shows what the processes logged (errors, never personal data: the logger scrubs).
+        const placed = await Promise.all(buyers.map((i) => buy(apps, i, shop.vpn))).catch((err: Error) => {
+          err.message += `\n--- what the app processes logged:\n${apps.map((a) => a.output().slice(-3000)).join('\n')}`;
+          throw err;
+        });
         const numbers = placed.map((p) => p.orderNumber);
         assert.equal(new Set(numbers).size, buyers.length, 'one order per buyer, none shared');
 
@@ -168,7 +172,7 @@ async function buy(apps: ShopProcess[], i: number, variantId: string): Promise<P
   const [home, left, right] = [apps[i % 3]!, apps[(i + 1) % 3]!, apps[(i + 2) % 3]!];
   const headers = (app: ShopProcess, cookie: string) => ({ 'content-type': 'application/json', origin: app.url, 'x-forwarded-for': address, ...(cookie ? { cookie } : {}) });
   const added = await fetch(`${home.url}/api/cart/lines`, { method: 'POST', headers: headers(home, ''), body: JSON.stringify({ variant_id: variantId, quantity: 1 }) });
-  assert.equal(added.status, 200, await added.text());
+  assert.equal(added.status, 200, `buyer ${i}, add to cart on ${home.url}: ${await added.text()}`);
   const cookie = added.headers
     .getSetCookie()
     .map((c) => c.split(';')[0]!)
@@ -177,21 +181,20 @@ async function buy(apps: ShopProcess[], i: number, variantId: string): Promise<P
   const submit = async (app: ShopProcess) => {
     const response = await fetch(`${app.url}/api/checkout`, { method: 'POST', headers: { ...headers(app, cookie), 'idempotency-key': key }, body: JSON.stringify(guest(i)) });
     const text = await response.text();
-    assert.equal(response.status, 201, `checkout on ${app.url}: ${text}`);
+    assert.equal(response.status, 201, `buyer ${i}, checkout on ${app.url}: ${text}`);
     return { body: JSON.parse(text) as { order_number: string; next_url: string }, replayed: response.headers.get('idempotent-replayed') === 'true' };
   };
   const both = await Promise.all([submit(left), submit(right)]);
   const retry = await submit(home);
   const answers = [...both, retry];
-  assert.equal(new Set(answers.map((a) => a.body.order_number)).size, 1, 'one order for one key');
-  assert.equal(answers.filter((a) => !a.replayed).length, 1, 'the other two answers are replays');
+  assert.equal(new Set(answers.map((a) => a.body.order_number)).size, 1, `buyer ${i}, one order for one key: ${JSON.stringify(answers)}`);
+  assert.equal(answers.filter((a) => !a.replayed).length, 1, `buyer ${i}, the other two answers are replays: ${JSON.stringify(answers)}`);
   const paid = await submitPayForm(answers[0]!.body.next_url, TEST_CARD);
-  assert.equal(paid.status, 303, paid.body);
+  assert.equal(paid.status, 303, `buyer ${i}, payment: ${paid.body}`);
   // The buyer's browser comes back, here through a third process, while the webhook reaches the first.
   const back = new URL(paid.location!);
   const returned = await fetch(`${right.url}${back.pathname}`, { headers: { cookie, 'x-forwarded-for': address }, redirect: 'manual' });
-  await returned.arrayBuffer();
-  assert.ok([200, 303].includes(returned.status), `return: ${returned.status}`);
+  assert.ok([200, 303].includes(returned.status), `buyer ${i}, return on ${right.url}: ${returned.status} ${await returned.text()}`);
   return { orderNumber: answers[0]!.body.order_number };
 }
 
