@@ -17,7 +17,7 @@ export const rateLimitsModule: Module = {
   },
   schedules: [{ name: RATE_LIMITS_SWEEP_JOB, job: RATE_LIMITS_SWEEP_JOB, everySeconds: 300 }],
   // On PostgreSQL only: the embedded PGlite belongs to one process, whose own count is already the
-  // whole count, and a write per request would cost it a third of its page rate (decision 0066).
+  // whole count, and a write per request would only slow its pages down (decision 0066).
   // The key comes from the keyring (every process of the shop opens the same one), read on the
   // first request, when the kernel has started; it is never in the database.
   requestCounter: (app) => (app.database.engine === 'postgres' ? databaseCounter({ db: app.db, digestKey: () => app.privacy.keyedDigest(KEY_DOMAIN, 'client-key/v1') }) : null),
