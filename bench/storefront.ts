@@ -2,7 +2,9 @@
 //
 // Options: --duration S (measured seconds per target, default 10), --warmup S (default 3),
 // --connections N (default 50), --database-url postgres://… (a scratch database is created on that
-// server and dropped afterwards; default: the embedded PGlite in a temporary DATA_DIR).
+// server and dropped afterwards; default: the embedded PGlite in a temporary DATA_DIR), --rate-limit N
+// (RATE_LIMIT_PER_MINUTE of the shop, default 0: off; a limit above the run's requests measures what
+// counting each request costs, in the database since decision 0066).
 // Exits non-zero when any request failed, timed out or got a non-2xx answer.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { availableParallelism, cpus } from 'node:os';
@@ -18,6 +20,7 @@ interface Settings {
   warmup: number;
   connections: number;
   databaseUrl: string | null;
+  rateLimit: number;
 }
 
 interface Measured {
@@ -26,7 +29,7 @@ interface Measured {
   result: autocannon.Result;
 }
 
-const usage = `Usage: npm run bench -- storefront [--duration 10] [--warmup 3] [--connections 50] [--database-url postgres://…]\n`;
+const usage = `Usage: npm run bench -- storefront [--duration 10] [--warmup 3] [--connections 50] [--database-url postgres://…] [--rate-limit 0]\n`;
 
 function positive(name: string, raw: string | undefined, fallback: number): number {
   if (raw === undefined) return fallback;
@@ -43,6 +46,7 @@ function parseSettings(args: string[]): Settings | null {
       warmup: { type: 'string' },
       connections: { type: 'string' },
       'database-url': { type: 'string' },
+      'rate-limit': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -52,12 +56,13 @@ function parseSettings(args: string[]): Settings | null {
     warmup: positive('warmup', values.warmup, 3),
     connections: positive('connections', values.connections, 50),
     databaseUrl: values['database-url'] ?? null,
+    rateLimit: values['rate-limit'] === undefined || values['rate-limit'] === '0' ? 0 : positive('rate-limit', values['rate-limit'], 0),
   };
 }
 
-async function startTarget(databaseUrl: string | null): Promise<{ child: ChildProcess; ready: TargetReady }> {
+async function startTarget(databaseUrl: string | null, rateLimit: number): Promise<{ child: ChildProcess; ready: TargetReady }> {
   const script = fileURLToPath(new URL('./support/storefront-target.ts', import.meta.url));
-  const child = spawn(process.execPath, [script, databaseUrl ?? ''], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, [script, databaseUrl ?? '', String(rateLimit)], { stdio: ['ignore', 'pipe', 'inherit'] });
   const exited = new Promise<never>((_, reject) => child.once('exit', (code) => reject(new Error(`the server process exited (${code}) before it was ready`))));
   const firstLine = new Promise<string>((resolve) => createInterface({ input: child.stdout! }).once('line', resolve));
   const line = await Promise.race([firstLine, exited]);
@@ -115,7 +120,7 @@ export async function main(args: string[]): Promise<number> {
     process.env.DATABASE_URL = settings.databaseUrl;
     scratch = await createScratchPostgres();
   }
-  const { child, ready } = await startTarget(scratch?.url ?? null);
+  const { child, ready } = await startTarget(scratch?.url ?? null, settings.rateLimit);
   try {
     const targets = [
       { label: `product page ${ready.productPath}`, url: `${ready.shop}${ready.productPath}` },
@@ -128,7 +133,7 @@ export async function main(args: string[]): Promise<number> {
     const cpu = cpus()[0]?.model ?? 'unknown CPU';
     process.stdout.write(
       `Storefront benchmark on ${ready.engine}: ${settings.connections} connections, ${settings.warmup} s warm-up + ${settings.duration} s per target\n` +
-        `Node ${process.version}, ${availableParallelism()} × ${cpu}; server in its own process, LOG_LEVEL=warn, no rate limit\n\n`,
+        `Node ${process.version}, ${availableParallelism()} × ${cpu}; server in its own process, LOG_LEVEL=warn, ${settings.rateLimit ? `RATE_LIMIT_PER_MINUTE=${settings.rateLimit}` : 'no rate limit'}\n\n`,
     );
     const measured: Measured[] = [];
     let warmupFailures = 0;

@@ -34,6 +34,7 @@ import { analyticsModule } from './analytics/index.ts';
 import { backupsModule } from './backups/index.ts';
 import { cookiesOf } from './web/cookies.ts';
 import { flashCookie } from './web/flash.ts';
+import { rateLimitsModule } from './platform/rate-limits/index.ts';
 
 /** The shop's modules; `extra` (a test's own, e.g. one declaring a test mail template) come before rights. */
 export function shopModules(extra: readonly Module[] = []): Module[] {
@@ -68,6 +69,7 @@ export function shopModules(extra: readonly Module[] = []): Module[] {
     securityModule,
     analyticsModule,
     backupsModule,
+    rateLimitsModule,
     ...extra,
     // Rights comes last: it reaches every module's personal data through the holders they declare.
     makeRightsModule({ holders: () => holdersOf(all) }),

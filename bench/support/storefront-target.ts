@@ -1,6 +1,6 @@
 // The servers the storefront benchmark measures, in a process of their own so the load generator
 // does not share their event loop: the shop as `npm start` runs it (demo data, LOG_LEVEL=warn, no
-// rate limit, no worker) and a bare Fastify route. Prints one JSON line when ready; stops on SIGTERM.
+// rate limit unless the second argument sets one, no worker) and a bare Fastify route. Prints one JSON line when ready; stops on SIGTERM.
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -25,7 +25,7 @@ const config = loadConfig({
   HOST: '127.0.0.1',
   PORT: '0',
   LOG_LEVEL: 'warn',
-  RATE_LIMIT_PER_MINUTE: '0',
+  RATE_LIMIT_PER_MINUTE: process.argv[3] || '0',
   DEMO_DATA: 'true',
   RUN_WORKER: 'false',
   STAFF_API_TOKEN: randomBytes(24).toString('hex'),

@@ -4,7 +4,7 @@
 // at import time: the composition root collects the declarations of the modules it was given into
 // one `Wiring` and hands it to the app (`app.wiring`) and to jobs (`ctx.services.wiring`), so two
 // shops in one process never share a listener or a template (decision 0034).
-import type { FastifyPluginAsync } from 'fastify';
+import type { FastifyInstance, FastifyPluginAsync } from 'fastify';
 import type { Migration } from './db/migrate.ts';
 import type { JobHandlers, Schedule } from './jobs/index.ts';
 
@@ -33,6 +33,17 @@ export interface Module {
   jobs?: JobHandlers;
   schedules?: Schedule[];
   listeners?: ModuleListeners;
+  /**
+   * The counter the web app's rate limit keeps its counts in, shared by every process on the
+   * database (src/platform/rate-limits). The app uses the first module's; none (or null): counts per process.
+   */
+  requestCounter?: (app: FastifyInstance) => RequestCounter | null;
+}
+
+/** Counts requests per key in fixed windows, for the web app's rate limit. */
+export interface RequestCounter {
+  /** Counts one request of `key` in the current window of `windowMs`: the window's count so far, this one included, and the ms until it ends. */
+  hit(key: string, windowMs: number): Promise<{ hits: number; ttlMs: number }>;
 }
 
 /** The listeners of `modules` by event, in module order. */

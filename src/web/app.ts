@@ -13,7 +13,7 @@ import type { Config } from '../platform/config.ts';
 import type { DatabaseHandle } from '../platform/db/database.ts';
 import { AppError } from '../platform/errors.ts';
 import type { Logger } from '../platform/logger.ts';
-import type { Module, Wiring } from '../platform/module.ts';
+import type { Module, RequestCounter, Wiring } from '../platform/module.ts';
 import { answerFrameworkError, registerErrorHandling, registerNotFoundHandler } from './error-handler.ts';
 import { parseQuery } from './query-parser.ts';
 import { readUpload } from './upload.ts';
@@ -23,6 +23,7 @@ import { installSecurityHeaders } from './security-headers.ts';
 import { multipartForms } from './multipart.ts';
 import { collectRoutes } from './route-table.ts';
 import { HSTS, httpsOptions, reachedOverHttps } from './tls.ts';
+import { counterStore } from './rate-limit-store.ts';
 import './fastify-types.ts';
 
 export interface AppOptions {
@@ -145,7 +146,22 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(cookie, { parseOptions: { httpOnly: true, secure: true, sameSite: 'lax', path: '/' } });
   await app.register(formbody, { bodyLimit: 64 * 1024, parser: parseQuery });
   if (config.rateLimitPerMinute > 0) {
+    // Counted in the database when a module provides the counter (the shop's do, on PostgreSQL), so
+    // the limit holds across every process of the shop; otherwise per process (decision 0066).
+    // A count that fails (the database away for a moment) lets the request through, logged at most
+    // once a minute: /healthz must not fail for it, and a request that needs the database fails anyway.
+    let counter: RequestCounter | null = null;
+    for (const module of options.modules) {
+      counter = module.requestCounter?.(app) ?? null;
+      if (counter) break;
+    }
     await app.register(rateLimit, {
+      ...(counter
+        ? {
+            store: counterStore(counter, (err) => logger.warn({ error: { type: err.name, code: (err as { code?: unknown }).code } }, 'rate limit: a request could not be counted and was let through')),
+            skipOnError: true,
+          }
+        : {}),
       max: config.rateLimitPerMinute,
       timeWindow: 60_000,
       onExceeded: (request) => request.log.warn({ route: request.routeOptions.url }, 'rate limit exceeded'),

@@ -11,7 +11,7 @@ const LAYERS = ['src/platform/', 'src/web/'];
 // over (its jobs and schedules, typed by the jobs module), and the layers may name it (the web app
 // is handed the modules and registers their routes).
 const CONTRACT = 'src/platform/module.ts';
-const ABOVE = ['src/platform/jobs/', 'src/platform/idempotency/', 'src/platform/testing/', CONTRACT];
+const ABOVE = ['src/platform/jobs/', 'src/platform/idempotency/', 'src/platform/rate-limits/', 'src/platform/testing/', CONTRACT];
 
 const inLayer = (path: string) => LAYERS.some((l) => path.startsWith(l)) && !ABOVE.some((a) => path.startsWith(a));
 const isTest = (path: string) => /\.test\.ts$/.test(path);

@@ -14,6 +14,7 @@ export const MODULES = [
   'src/privacy',
   'src/platform/jobs',
   'src/platform/idempotency',
+  'src/platform/rate-limits',
   'src/comms',
   'src/media',
   'src/brand',
