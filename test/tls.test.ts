@@ -18,8 +18,7 @@ import { testEachDatabase } from '../src/platform/testing/databases.ts';
 import { TEST_SANDBOX_SECRET } from '../src/sandbox-processor/testing.ts';
 import { startShop } from '../src/server.ts';
 import { sql } from 'kysely';
-import { queuedMail, staffClient } from '../src/accounts/testing.ts';
-import { recentSecurityEvents } from '../src/accounts/security-events.ts';
+import { queuedMail, recentSecurityEvents, staffClient } from '../src/accounts/testing.ts';
 
 const OPENSSL = '/usr/bin/openssl';
 const noOpenssl = existsSync(OPENSSL) ? false : `${OPENSSL} is missing: no certificate can be made for the TLS tests`;

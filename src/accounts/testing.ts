@@ -173,3 +173,4 @@ export async function staffWithoutSecondFactor(app: FastifyInstance, db: Db, who
   await db.transaction().execute((trx) => completeReset(app.accounts.deps, trx, { token: new URL(link).searchParams.get('token')!, password: who.password }));
   return (await userById(db, user.id))!;
 }
+export { recentSecurityEvents } from './security-events.ts';
