@@ -37,7 +37,7 @@ const NOT_PAGES = [
   /^\/media\//,
   /^\/(openapi|privacy\/export-schema|account\/privacy\/export)\.json$/,
   /^\/\.well-known\/gpc\.json$/,
-  /^\/privacy\/datamap\.fides\.yml$/,
+  /^\/privacy\/datamap\.(fides\.yml|json)$/,
   /^\/(healthz|readyz|brand\.css)$/,
   /^\/vendor\/orders\.csv$/,
   /^\/staff\/disclosures\/:id\/document$/,
