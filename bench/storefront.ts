@@ -60,7 +60,7 @@ function parseSettings(args: string[]): Settings | null {
   };
 }
 
-async function startTarget(databaseUrl: string | null, rateLimit: number): Promise<{ child: ChildProcess; ready: TargetReady }> {
+export async function startTarget(databaseUrl: string | null, rateLimit = 0): Promise<{ child: ChildProcess; ready: TargetReady }> {
   const script = fileURLToPath(new URL('./support/storefront-target.ts', import.meta.url));
   const child = spawn(process.execPath, [script, databaseUrl ?? '', String(rateLimit)], { stdio: ['ignore', 'pipe', 'inherit'] });
   const exited = new Promise<never>((_, reject) => child.once('exit', (code) => reject(new Error(`the server process exited (${code}) before it was ready`))));
@@ -69,7 +69,7 @@ async function startTarget(databaseUrl: string | null, rateLimit: number): Promi
   return { child, ready: JSON.parse(line) as TargetReady };
 }
 
-async function stopTarget(child: ChildProcess): Promise<void> {
+export async function stopTarget(child: ChildProcess): Promise<void> {
   if (child.exitCode !== null) return;
   const exited = new Promise((resolve) => child.once('exit', resolve));
   child.kill('SIGTERM');

@@ -82,6 +82,13 @@ export function pgliteDirFor(dataDir: string): string {
   return join(dataDir, 'pglite');
 }
 
+// PGlite's memory (decision 0069): Postgres' shared buffers live in PGlite's WebAssembly memory and
+// are touched as pages are read; the default of 128 MB is more than the demo shop's whole database,
+// which the operating system's file cache keeps anyway. (The other large share, V8 compiling
+// Postgres with its optimising compiler, is turned off by `--liftoff-only` in package.json's scripts:
+// V8 flags cannot be changed once the process runs.)
+const PGLITE_START_PARAMS = [...PGlite.defaultStartParams, '-c', 'shared_buffers=16MB', '-c', 'maintenance_work_mem=16MB'];
+
 /** `load`: the dump a new database starts from (a test template in memory, or a restore into `dir`). */
 async function openPGlite(dir: string | null, load?: Blob): Promise<DatabaseHandle> {
   if (dir) mkdirSync(dir, { recursive: true });
@@ -89,7 +96,7 @@ async function openPGlite(dir: string | null, load?: Blob): Promise<DatabaseHand
   let client: PGlite;
   try {
     // pg_trgm serves the storefront's partial-word and typo-tolerant search (decision 0037).
-    const options = { parsers: { [INT8_OID]: parseInt8 }, extensions: { pg_trgm }, ...(load ? { loadDataDir: load } : {}) };
+    const options = { parsers: { [INT8_OID]: parseInt8 }, extensions: { pg_trgm }, startParams: PGLITE_START_PARAMS, ...(load ? { loadDataDir: load } : {}) };
     client = await PGlite.create(dir ?? undefined, options);
   } catch (err) {
     unlock();
