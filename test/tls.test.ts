@@ -17,6 +17,7 @@ import { createLogger } from '../src/platform/logger.ts';
 import { testEachDatabase } from '../src/platform/testing/databases.ts';
 import { TEST_SANDBOX_SECRET } from '../src/sandbox-processor/testing.ts';
 import { startShop } from '../src/server.ts';
+import { auditActors } from '../src/privacy/testing.ts';
 import { sql } from 'kysely';
 import { queuedMail, recentSecurityEvents, staffClient } from '../src/accounts/testing.ts';
 
@@ -224,11 +225,9 @@ testEachDatabase(
     const page = await support.get(`/staff/customers/${subject}`);
     assert.equal(page.statusCode, 200);
     assert.match(page.body, /Tessaly Lockwood-Brandt/);
-    const reads = await sql<{
-      purpose: string;
-    }>`select purpose from privacy_audit_log where subject_id = ${subject}::uuid and action = 'data.read' and actor_role = 'support' and outcome = 'ok'`.execute(db);
+    const reads = await auditActors(db, 'data.read');
     assert.ok(
-      reads.rows.some((r) => r.purpose === 'support'),
+      reads.some((r) => r.role === 'support' && r.purpose === 'support' && r.outcome === 'ok'),
       'the staff read is audited with its purpose',
     );
   },
