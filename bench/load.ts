@@ -18,6 +18,7 @@ import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
 import { createScratchPostgres } from '../src/platform/testing/databases.ts';
 import { startTarget, stopTarget } from './storefront.ts';
+import { positive } from './support/flags.ts';
 
 const MEDUSA_LIST_RPS = 27;
 const MEDUSA_ADD_P50_MS = 203;
@@ -27,13 +28,6 @@ interface Settings {
   duration: number;
   connections: number;
   databaseUrl: string | null;
-}
-
-function positive(name: string, raw: string | undefined, fallback: number): number {
-  if (raw === undefined) return fallback;
-  const n = Number(raw);
-  if (!Number.isInteger(n) || n < 1) throw new Error(`--${name} must be a whole number above 0 (got "${raw}")`);
-  return n;
 }
 
 function parseSettings(args: string[]): Settings | null {

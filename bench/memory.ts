@@ -19,6 +19,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
 import { createScratchPostgres } from '../src/platform/testing/databases.ts';
+import { positive } from './support/flags.ts';
 
 const usage = 'Usage: npm run bench -- memory [--requests 2000] [--connections 10] [--idle 5] [--database-url postgres://…]\n';
 const MB = 1024 * 1024;
@@ -30,13 +31,6 @@ interface Settings {
   connections: number;
   idle: number;
   databaseUrl: string | null;
-}
-
-function positive(name: string, raw: string | undefined, fallback: number): number {
-  if (raw === undefined) return fallback;
-  const n = Number(raw);
-  if (!Number.isInteger(n) || n < 1) throw new Error(`--${name} must be a whole number above 0 (got "${raw}")`);
-  return n;
 }
 
 function parseSettings(args: string[]): Settings | null {

@@ -14,6 +14,7 @@ import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
 import { createScratchPostgres } from '../src/platform/testing/databases.ts';
 import type { TargetReady } from './support/storefront-target.ts';
+import { positive } from './support/flags.ts';
 
 interface Settings {
   duration: number;
@@ -30,13 +31,6 @@ interface Measured {
 }
 
 const usage = `Usage: npm run bench -- storefront [--duration 10] [--warmup 3] [--connections 50] [--database-url postgres://…] [--rate-limit 0]\n`;
-
-function positive(name: string, raw: string | undefined, fallback: number): number {
-  if (raw === undefined) return fallback;
-  const n = Number(raw);
-  if (!Number.isInteger(n) || n < 1) throw new Error(`--${name} must be a whole number above 0 (got "${raw}")`);
-  return n;
-}
 
 function parseSettings(args: string[]): Settings | null {
   const { values } = parseArgs({

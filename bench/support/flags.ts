@@ -20,3 +20,11 @@ export function benchFlags<const O extends ParseArgsOptionsConfig>(args: string[
   }
   return values;
 }
+
+/** A flag that must be a whole number above 0; `fallback` when it is not given. */
+export function positive(name: string, raw: string | undefined, fallback: number): number {
+  if (raw === undefined) return fallback;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 1) throw new Error(`--${name} must be a whole number above 0 (got "${raw}")`);
+  return n;
+}
