@@ -6,7 +6,6 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { chownSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
@@ -21,6 +20,7 @@ import { type DatabaseHandle, openDatabase } from '../src/platform/db/database.t
 import { openTestDatabase, testEngines } from '../src/platform/testing/databases.ts';
 import { openShopDatabase } from '../src/server.ts';
 import { addToCart, paidCardOrder } from './checkout-support.ts';
+import { freePort } from '../src/platform/testing/free-port.ts';
 
 const accept = { accept: 'text/html,application/xhtml+xml' };
 
@@ -33,17 +33,6 @@ function run(command: string, args: string[]): { ok: boolean; output: string } {
 function serverBinaries(major: number): string | null {
   const dir = `/usr/lib/postgresql/${major}/bin`;
   return existsSync(join(dir, 'pg_basebackup')) && existsSync(join(dir, 'pg_ctl')) ? dir : null;
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 async function scalar<T>(url: string, query: string): Promise<T> {

@@ -6,10 +6,11 @@ import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
-import { createServer, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { chromium, type Browser, type Page } from 'playwright-core';
+import { freePort } from '../../src/platform/testing/free-port.ts';
+export { freePort };
 
 const chromiumArgs = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'];
 
@@ -214,13 +215,4 @@ export async function expectFitsWidth(page: Page, width: number, what: string): 
 /** The page fits a 390 px wide phone screen: nothing is wider than the viewport. */
 export async function expectFitsPhone(page: Page, what: string): Promise<void> {
   await expectFitsWidth(page, 390, what);
-}
-
-/** A port free just now on 127.0.0.1, for an app whose PUBLIC_URL must be known before it listens. */
-export async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
 }

@@ -2,10 +2,11 @@
 // temporary DATA_DIR with the embedded database, or on a scratch PostgreSQL database.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { freePort } from '../../src/platform/testing/free-port.ts';
+export { freePort };
 
 export const projectRoot = fileURLToPath(new URL('../../', import.meta.url));
 export const STAFF_TOKEN = 'durability-test-staff-token-0123456789abcdef';
@@ -23,18 +24,6 @@ export interface ShopProcess {
 
 export function tempDataDir(): string {
   return mkdtempSync(join(tmpdir(), 'custodian-durability-'));
-}
-
-/** A port nobody listens on right now (the shop prints no port it picked itself). */
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 export interface StartOptions {
