@@ -6,8 +6,6 @@
 // truncated) or a User-Agent string; the schema has no column that joins to a person; analytics sets
 // no cookie; the policy page and the machine-readable map show site use as aggregate data.
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import { gunzipSync } from 'node:zlib';
 import { sql } from 'kysely';
 import { parse as parseYaml } from 'yaml';
 import { SESSION_COOKIE } from '../src/accounts/index.ts';
@@ -19,7 +17,7 @@ import { paymentsTestBed } from '../src/commerce/payments/testing.ts';
 import type { Db } from '../src/platform/db/database.ts';
 import { enqueue } from '../src/platform/jobs/index.ts';
 import { testWorker, waitFor } from '../src/platform/jobs/testing/support.ts';
-import { type TestDatabase, testEachDatabase } from '../src/platform/testing/databases.ts';
+import { databaseAsText, type TestDatabase, testEachDatabase } from '../src/platform/testing/databases.ts';
 import { submitPayForm, TEST_CARD } from '../src/sandbox-processor/testing.ts';
 
 const owner = { name: 'Ottilie Brackenbury', email: 'ottilie.brackenbury@shop.example', role: 'owner', password: 'harbour-violet-93-compass-drift' };
@@ -68,17 +66,6 @@ async function analyticsText(db: Db): Promise<string> {
     parts.push(...rows.map((r) => String(r.row)));
   }
   return parts.join('\n');
-}
-
-/** The database as its files (PGlite) or pg_dump (PostgreSQL), as text. */
-async function databaseText(database: TestDatabase): Promise<string> {
-  if (database.engine !== 'pglite') return execFileSync('pg_dump', ['--no-owner', database.url!], { maxBuffer: 512 * 1024 * 1024 }).toString('latin1');
-  const dump = Buffer.from(await (await database.dumpPGlite!()).arrayBuffer());
-  try {
-    return gunzipSync(dump).toString('latin1');
-  } catch {
-    return dump.toString('latin1');
-  }
 }
 
 /** Today's raw rows and keys moved to yesterday, as if the day had ended; then the rollup job through the job runner. */
@@ -189,7 +176,7 @@ testEachDatabase('[P002-06][P002-11] site use is counted without identity: a pur
       const hashes = (await sql<{ h: string }>`select distinct encode(visit_hash, 'hex') as h from analytics_hits where visit_hash is not null`.execute(db)).rows.map((r) => r.h);
       assert.ok(hashes.length >= 2, 'the visits are hashed');
       const forbidden = [KNOWN_IP, '198.51.100.0', '198.51.100', '2001:db8:85a3', '2001:db8', KNOWN_UA, 'Tracer/4242', 'Gecko/20100101', 'forum.example.net/t'];
-      const before = `${await analyticsText(db)}\n${await databaseText(database)}`;
+      const before = `${await analyticsText(db)}\n${await databaseAsText(database, database.url)}`;
       assert.match(before, /forum\.example\.net/, 'the haystack is real: the referring host is there');
       for (const value of forbidden) assert.ok(!before.includes(value), `"${value}" is in the database`);
       await endTheDayAndRollUp(database);

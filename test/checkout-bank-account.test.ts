@@ -1,29 +1,16 @@
 // A purchase paid by bank account, end to end: the account is typed on the processor's page and the
 // store keeps only the processor's token and the last four digits, as an encrypted kernel item.
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import { gunzipSync } from 'node:zlib';
 import { sql } from 'kysely';
 import { makeShop, newClient } from '../src/commerce/cart/testing.ts';
 import { paymentsTestBed } from '../src/commerce/payments/testing.ts';
-import type { TestDatabase } from '../src/platform/testing/databases.ts';
-import { testEachDatabase } from '../src/platform/testing/databases.ts';
+import { databaseAsText, testEachDatabase } from '../src/platform/testing/databases.ts';
 import { testActor } from '../src/privacy/testing.ts';
 import { submitPayForm } from '../src/sandbox-processor/testing.ts';
 import { addToCart, guest, keyOf, pathOf } from './checkout-support.ts';
 
 const billing = { billing_line1: '2 Ledger Lane', billing_line2: '', billing_postal_code: '10002', billing_city: 'New York', billing_country: 'US' };
 const bank = { holder: 'Grace Hopper', routing: '110000000', account: '000123456789' };
-
-async function databaseFiles(database: TestDatabase): Promise<string> {
-  if (database.engine !== 'pglite') return execFileSync('pg_dump', ['--no-owner', database.url!], { maxBuffer: 512 * 1024 * 1024 }).toString('latin1');
-  const dump = Buffer.from(await (await database.dumpPGlite!()).arrayBuffer());
-  try {
-    return gunzipSync(dump).toString('latin1');
-  } catch {
-    return dump.toString('latin1');
-  }
-}
 
 testEachDatabase(
   '[P003-02] a guest pays by bank account on the processor page: the store keeps the token and the last four digits, encrypted, and the account number is nowhere in its database or logs',
@@ -57,7 +44,7 @@ testEachDatabase(
     assert.deepEqual(Object.keys(method).sort(), ['brand', 'last4', 'processor', 'token'], 'a token and the last four digits, like a card');
     assert.deepEqual({ brand: method.brand, last4: method.last4 }, { brand: 'bank_account', last4: '6789' });
 
-    const files = await databaseFiles(database);
+    const files = await databaseAsText(database, database.url);
     assert.ok(files.includes(order!.number), 'the dump is real: it holds the order number');
     for (const [where, text] of [
       ['the database files', files],

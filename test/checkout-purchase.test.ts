@@ -3,10 +3,8 @@
 // processor → paid order, cleared cart, status mail over real SMTP. Then what a card number leaves
 // behind: nothing, in the database files, a pg_dump, the logs or the mail (P002-18, P001-01).
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { gunzipSync } from 'node:zlib';
 import { sql } from 'kysely';
 import { commsModule } from '../src/comms/index.ts';
 import { startSmtpSink } from '../src/comms/testing/smtp-sink.ts';
@@ -15,7 +13,7 @@ import { paymentsTestBed } from '../src/commerce/payments/testing.ts';
 import { expireWaitingPayments, PAYMENT_WAIT_MINUTES, jobPorts } from '../src/commerce/checkout/index.ts';
 import type { Db } from '../src/platform/db/database.ts';
 import { testWorker, waitFor } from '../src/platform/jobs/testing/support.ts';
-import { testEachDatabase } from '../src/platform/testing/databases.ts';
+import { databaseAsText, testEachDatabase } from '../src/platform/testing/databases.ts';
 import { testActor } from '../src/privacy/testing.ts';
 import { submitPayForm, TEST_CARD } from '../src/sandbox-processor/testing.ts';
 
@@ -155,18 +153,7 @@ testEachDatabase(
           .join('\n'),
       ],
     ];
-    if (database.engine === 'pglite') {
-      const dump = Buffer.from(await (await database.dumpPGlite!()).arrayBuffer());
-      let raw = dump;
-      try {
-        raw = gunzipSync(dump);
-      } catch {
-        /* not compressed */
-      }
-      haystacks.push(['PGlite data files', raw.toString('latin1')]);
-    } else {
-      haystacks.push(['pg_dump', execFileSync('pg_dump', ['--no-owner', database.url!], { maxBuffer: 512 * 1024 * 1024 }).toString('latin1')]);
-    }
+    haystacks.push([database.engine === 'pglite' ? 'PGlite data files' : 'pg_dump', await databaseAsText(database, database.url)]);
     for (const [where, text] of haystacks) {
       assert.ok(text.length > 0, `${where} is not empty`);
       for (const f of forms) assert.ok(!text.includes(f), `the card number (${f.length} chars) is in ${where}`);

@@ -5,8 +5,6 @@
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { execFileSync } from 'node:child_process';
-import { gunzipSync } from 'node:zlib';
 import { sql } from 'kysely';
 import { startSmtpSink, type SmtpSink } from '../src/comms/testing/smtp-sink.ts';
 import { makeShop, newClient, type CartClient } from '../src/commerce/cart/testing.ts';
@@ -14,7 +12,7 @@ import { paymentsTestBed, type PaymentsTestBed } from '../src/commerce/payments/
 import type { Db } from '../src/platform/db/database.ts';
 import { collectJobs, type Worker } from '../src/platform/jobs/index.ts';
 import { testWorker, waitFor } from '../src/platform/jobs/testing/support.ts';
-import type { TestDatabase } from '../src/platform/testing/databases.ts';
+import { databaseAsText, type TestDatabase } from '../src/platform/testing/databases.ts';
 import { modules } from '../src/modules.ts';
 import '../src/privacy/index.ts';
 import { submitPayForm, TEST_CARD } from '../src/sandbox-processor/testing.ts';
@@ -197,18 +195,7 @@ export async function everything(bed: RightsBed, database: TestDatabase): Promis
     ],
     ['logs', JSON.stringify(bed.logs)],
   ];
-  if (database.engine === 'pglite') {
-    const dump = Buffer.from(await (await database.dumpPGlite!()).arrayBuffer());
-    let raw = dump;
-    try {
-      raw = gunzipSync(dump);
-    } catch {
-      // not compressed
-    }
-    haystacks.push(['PGlite data files', raw.toString('latin1')]);
-  } else {
-    haystacks.push(['pg_dump', execFileSync('pg_dump', ['--no-owner', database.url!], { maxBuffer: 512 * 1024 * 1024 }).toString('latin1')]);
-  }
+  haystacks.push([database.engine === 'pglite' ? 'PGlite data files' : 'pg_dump', await databaseAsText(database, database.url)]);
   return haystacks;
 }
 

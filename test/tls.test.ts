@@ -14,7 +14,7 @@ import { connect, type SecureVersion } from 'node:tls';
 import { test } from 'node:test';
 import { ConfigError, loadConfig } from '../src/platform/config.ts';
 import { createLogger } from '../src/platform/logger.ts';
-import { testEachDatabase } from '../src/platform/testing/databases.ts';
+import { databaseAsText, testEachDatabase } from '../src/platform/testing/databases.ts';
 import { TEST_SANDBOX_SECRET } from '../src/sandbox-processor/testing.ts';
 import { startShop } from '../src/server.ts';
 import { auditActors } from '../src/privacy/testing.ts';
@@ -177,12 +177,7 @@ testEachDatabase(
       headers: { 'content-type': 'application/x-www-form-urlencoded', origin: shop.url, cookie: session.split(';')[0]! },
     });
     assert.equal(signedUp.status, 200, 'the sign-up over HTTPS is taken');
-    let dumped: string;
-    if (database.url) {
-      dumped = execFileSync('pg_dump', ['--no-owner', '--no-privileges', '-d', database.url], { maxBuffer: 256 * 1024 * 1024 }).toString('latin1');
-    } else {
-      dumped = Buffer.from(await (await shop.database.dumpPGlite!()).arrayBuffer()).toString('latin1');
-    }
+    const dumped = await databaseAsText(shop.database, database.url);
     assert.match(dumped, /accounts_users/, 'the dump is the shop’s database');
     for (const value of [person.name, person.email, 'Lockwood', 'tessaly.lockwood']) assert.ok(!dumped.includes(value), `"${value}" is in plain text in the database`);
 

@@ -3,6 +3,7 @@
 // template and dropped afterwards). TEST_ENGINES (pglite, postgres or both, comma-separated)
 // narrows the engines, so CI can time one pass per engine (decision 0031). TEST_PGBOUNCER=1 runs the
 // PostgreSQL tests through PgBouncer in transaction mode, LISTEN on a direct connection (0067).
+import { execFileSync } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -229,4 +230,13 @@ let pgbouncer: Promise<PgBouncer> | null = null;
 function sharedPgBouncer(): Promise<PgBouncer> {
   pgbouncer ??= startPgBouncer(process.env.DATABASE_URL!);
   return pgbouncer;
+}
+
+/**
+ * What someone holding the database's files would read, as text: PGlite's data directory (an
+ * uncompressed tar of its heap and WAL files), or a pg_dump of the PostgreSQL database at `url`.
+ */
+export async function databaseAsText(handle: Pick<DatabaseHandle, 'engine' | 'dumpPGlite'>, url: string | null | undefined): Promise<string> {
+  if (handle.engine === 'pglite') return Buffer.from(await (await handle.dumpPGlite!()).arrayBuffer()).toString('latin1');
+  return execFileSync('pg_dump', ['--no-owner', '--no-privileges', '-d', url!], { maxBuffer: 512 * 1024 * 1024 }).toString('latin1');
 }
