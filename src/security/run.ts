@@ -2,6 +2,7 @@
 // failed run), findings sorted by severity; a run stored with its findings; owners and privacy
 // officers mailed when a run has high or medium findings its previous run did not have.
 import { randomUUID } from 'node:crypto';
+import type { Selectable } from 'kysely';
 import { activeStaffOf } from '../accounts/index.ts';
 import { queueMail } from '../comms/index.ts';
 import type { Db } from '../platform/db/database.ts';
@@ -10,7 +11,7 @@ import { CHECKS } from './checks/index.ts';
 import { type Check, type CheckContext, type FetchedPage, type Finding, type PageFetcher, SEVERITIES, type Severity } from './findings.ts';
 import { newFindingsMail } from './mail.ts';
 import { shopPages } from './shop-pages.ts';
-import { type RunTrigger, securityDb } from './tables.ts';
+import { type RunTable, type RunTrigger, securityDb } from './tables.ts';
 
 export const SELFCHECK_JOB = 'security.selfcheck';
 /** Who reads the findings and is mailed new ones. */
@@ -50,17 +51,8 @@ export const countsOf = (findings: readonly Finding[]) => Object.fromEntries(SEV
 
 const keyOf = (f: { check: string; title: string }) => `${f.check}\u0000${f.title}`;
 
-export interface StoredRun {
-  id: string;
-  trigger: RunTrigger;
-  started_at: Date;
-  finished_at: Date;
-  high: number;
-  medium: number;
-  low: number;
-  info: number;
-  new_findings: number;
-}
+/** A run as read back: its table row. */
+export type StoredRun = Selectable<RunTable>;
 
 /** Stores the run; returns it with the high and medium findings the previous run did not have. */
 export async function recordRun(db: Db, o: { trigger: RunTrigger; startedAt: Date; finishedAt: Date; findings: readonly Finding[] }): Promise<{ run: StoredRun; fresh: Finding[] }> {
