@@ -18,7 +18,7 @@ import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
 import { createScratchPostgres } from '../src/platform/testing/databases.ts';
 import { startTarget, stopTarget } from './storefront.ts';
-import { positive } from './support/flags.ts';
+import { positive, settingsOrExit } from './support/flags.ts';
 
 const MEDUSA_LIST_RPS = 27;
 const MEDUSA_ADD_P50_MS = 203;
@@ -138,17 +138,8 @@ function failures(r: autocannon.Result): number {
 }
 
 export async function main(args: string[]): Promise<number> {
-  let settings: Settings | null;
-  try {
-    settings = parseSettings(args);
-  } catch (err) {
-    process.stderr.write(`${(err as Error).message}\n${usage}`);
-    return 2;
-  }
-  if (!settings) {
-    process.stdout.write(usage);
-    return 0;
-  }
+  const settings = settingsOrExit(usage, () => parseSettings(args));
+  if (typeof settings === 'number') return settings;
   let scratch: Awaited<ReturnType<typeof createScratchPostgres>> | null = null;
   if (settings.databaseUrl) {
     process.env.DATABASE_URL = settings.databaseUrl;

@@ -19,7 +19,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
 import { createScratchPostgres } from '../src/platform/testing/databases.ts';
-import { positive } from './support/flags.ts';
+import { positive, settingsOrExit } from './support/flags.ts';
 
 const usage = 'Usage: npm run bench -- memory [--requests 2000] [--connections 10] [--idle 5] [--database-url postgres://…]\n';
 const MB = 1024 * 1024;
@@ -170,17 +170,8 @@ function table(header: string[], rows: string[][]): string {
 }
 
 export async function main(args: string[]): Promise<number> {
-  let settings: Settings | null;
-  try {
-    settings = parseSettings(args);
-  } catch (err) {
-    process.stderr.write(`${(err as Error).message}\n${usage}`);
-    return 2;
-  }
-  if (!settings) {
-    process.stdout.write(usage);
-    return 0;
-  }
+  const settings = settingsOrExit(usage, () => parseSettings(args));
+  if (typeof settings === 'number') return settings;
   if (!existsSync('/proc/self/status')) {
     process.stderr.write('This benchmark reads /proc/PID/status: Linux only.\n');
     return 2;

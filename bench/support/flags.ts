@@ -28,3 +28,19 @@ export function positive(name: string, raw: string | undefined, fallback: number
   if (!Number.isInteger(n) || n < 1) throw new Error(`--${name} must be a whole number above 0 (got "${raw}")`);
   return n;
 }
+
+/** Settings a benchmark parsed from its flags, or the exit code once the usage is printed (null from `parse`: --help, 0; a thrown error: a bad flag, 2). */
+export function settingsOrExit<S>(usage: string, parse: () => S | null): S | number {
+  let settings: S | null;
+  try {
+    settings = parse();
+  } catch (err) {
+    process.stderr.write(`${(err as Error).message}\n${usage}`);
+    return 2;
+  }
+  if (settings === null) {
+    process.stdout.write(usage);
+    return 0;
+  }
+  return settings;
+}
