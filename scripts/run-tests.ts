@@ -1,0 +1,74 @@
+// `npm test`'s runner: node:test's own runner (`run()`), one child process per file, with two
+// things `node --test` cannot do (decision 0074):
+// - V8 flags for the children: `--liftoff-only` (PGlite's WebAssembly compiled by the baseline
+//   compiler only, as `npm start` runs it) — `node --test` passes no V8 flag on and NODE_OPTIONS
+//   refuses this one. It halves a PGlite test process's memory and cuts its CPU by 10–20 %.
+// - The longest files first, so the last minutes are not one long file running alone: each run
+//   records every file's duration under node_modules/.cache (per TEST_ENGINES); without a record (a fresh clone) the
+//   files known to be long (SLOW_FIRST) start first.
+// Usage: node scripts/run-tests.ts [--concurrency N] [file or glob …] (default: every test file).
+import { globSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join, relative } from 'node:path';
+import { run } from 'node:test';
+import { spec } from 'node:test/reporters';
+import { longestFirst } from './test-order.ts';
+
+const ROOT = join(import.meta.dirname, '..');
+const DEFAULT_GLOBS = ['src/**/*.test.ts', 'test/**/*.test.ts'];
+// One record per engine set: a file's PostgreSQL pass is not its PGlite pass.
+const DURATIONS_FILE = join(ROOT, 'node_modules', '.cache', `custodian-test-durations-${process.env.TEST_ENGINES || 'default'}.json`);
+const TEST_TIMEOUT_MS = 300_000;
+
+function parseArgs(argv: string[]): { concurrency: number; patterns: string[] } {
+  let concurrency = 3;
+  const patterns: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    if (arg === '--concurrency') {
+      concurrency = Number(argv[++i]);
+      if (!Number.isInteger(concurrency) || concurrency < 1) throw new Error('--concurrency: a whole number of at least 1');
+    } else patterns.push(arg);
+  }
+  return { concurrency, patterns: patterns.length > 0 ? patterns : DEFAULT_GLOBS };
+}
+
+function readDurations(): Record<string, number> {
+  try {
+    return JSON.parse(readFileSync(DURATIONS_FILE, 'utf8')) as Record<string, number>;
+  } catch {
+    return {};
+  }
+}
+
+const { concurrency, patterns } = parseArgs(process.argv.slice(2));
+const files = [...new Set(patterns.flatMap((pattern) => globSync(pattern, { cwd: ROOT })))];
+if (files.length === 0) {
+  process.stderr.write(`no test files match ${patterns.join(' ')}\n`);
+  process.exit(1);
+}
+const durations = readDurations();
+const ordered = longestFirst(files, durations);
+
+process.exitCode = 0;
+const stream = run({
+  files: ordered.map((file) => join(ROOT, file)),
+  concurrency,
+  timeout: TEST_TIMEOUT_MS,
+  execArgv: ['--liftoff-only'],
+  cwd: ROOT,
+});
+stream.on('test:summary', (data) => {
+  if (data.file === undefined) {
+    if (!data.success) process.exitCode = 1;
+    return;
+  }
+  durations[relative(ROOT, data.file)] = Math.round(data.duration_ms);
+});
+stream.on('test:fail', () => {
+  process.exitCode = 1;
+});
+stream.once('end', () => {
+  mkdirSync(dirname(DURATIONS_FILE), { recursive: true });
+  writeFileSync(DURATIONS_FILE, `${JSON.stringify(durations, null, 1)}\n`);
+});
+stream.compose(spec).pipe(process.stdout);
