@@ -19,6 +19,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
 import { createScratchPostgres } from '../src/platform/testing/databases.ts';
+import { scriptFlags } from '../src/platform/testing/script-flags.ts';
 import { positive, settingsOrExit } from './support/flags.ts';
 
 const usage = 'Usage: npm run bench -- memory [--requests 2000] [--connections 10] [--idle 5] [--database-url postgres://…]\n';
@@ -113,18 +114,11 @@ function sampler(pid: () => number | null): { stop(): number } {
   };
 }
 
-/** The node options of package.json's `start` script (`node --liftoff-only src/main.ts`). */
-export function startFlags(): string[] {
-  const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { scripts: { start: string } };
-  const words = pkg.scripts.start.split(/\s+/);
-  return words.slice(1).filter((w) => w.startsWith('--'));
-}
-
 async function startShop(env: NodeJS.ProcessEnv): Promise<{ child: ChildProcess; url: string; startMs: number }> {
   const main = fileURLToPath(new URL('../src/main.ts', import.meta.url));
   const probe = fileURLToPath(new URL('./support/memory-probe.ts', import.meta.url));
   const started = Date.now();
-  const child = spawn(process.execPath, [...startFlags(), '--import', probe, main], { env, stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, [...scriptFlags('start'), '--import', probe, main], { env, stdio: ['ignore', 'pipe', 'inherit'] });
   const exited = new Promise<never>((_, reject) => child.once('exit', (code) => reject(new Error(`npm start exited (${code}) before it was ready`))));
   const lines = createInterface({ input: child.stdout! });
   const url = new Promise<string>((resolve) =>
@@ -199,7 +193,7 @@ export async function main(args: string[]): Promise<number> {
   let shop: ChildProcess | null = null;
   try {
     process.stdout.write(
-      `Memory of npm start (node ${[...startFlags(), 'src/main.ts'].join(' ')}) on ${scratch ? 'PostgreSQL' : 'PGlite'}: fresh DATA_DIR, demo data, LOG_LEVEL=warn, node ${process.version}\n`,
+      `Memory of npm start (node ${[...scriptFlags('start'), 'src/main.ts'].join(' ')}) on ${scratch ? 'PostgreSQL' : 'PGlite'}: fresh DATA_DIR, demo data, LOG_LEVEL=warn, node ${process.version}\n`,
     );
     let sandboxPid: number | null = null;
     const sandboxPeak = sampler(() => sandboxPid ?? childrenOf(shop?.pid ?? 0)[0] ?? null);

@@ -3,8 +3,9 @@
 import assert from 'node:assert/strict';
 import test from 'node:test';
 import { sql } from 'kysely';
-import { residentOf, startFlags } from '../bench/memory.ts';
+import { residentOf } from '../bench/memory.ts';
 import { openDatabase } from '../src/platform/db/database.ts';
+import { scriptFlags } from '../src/platform/testing/script-flags.ts';
 
 test('PGlite opens with 16 MB of shared buffers, not its default 128 MB', async () => {
   const handle = await openDatabase({ databaseUrl: null, pgliteDir: null });
@@ -16,8 +17,8 @@ test('PGlite opens with 16 MB of shared buffers, not its default 128 MB', async 
   }
 });
 
-test('npm start runs node --liftoff-only, and the benchmark reads resident memory from /proc', () => {
-  assert.deepEqual(startFlags(), ['--liftoff-only']);
+test('npm start, the worker and the CLI run node --liftoff-only, and the benchmark reads resident memory from /proc', () => {
+  for (const script of ['start', 'worker', 'custodian'] as const) assert.deepEqual(scriptFlags(script), ['--liftoff-only'], script);
   const own = residentOf(process.pid);
   assert.ok(own && own.rss > 0 && own.hwm >= own.rss);
 });

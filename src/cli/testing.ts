@@ -5,6 +5,7 @@
 // process runs for what only the process shows (its exit code, no stack trace on stderr).
 import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { scriptFlags } from '../platform/testing/script-flags.ts';
 import { runCli } from './run.ts';
 
 export interface CliRun {
@@ -23,7 +24,7 @@ function envOf(env: Record<string, string>): Record<string, string | undefined> 
 
 export function cliProcess(env: Record<string, string>, ...args: string[]): Promise<CliRun> {
   return new Promise((resolve) => {
-    execFile(process.execPath, [main, ...args], { env: envOf(env), timeout: 300_000 }, (err, stdout, stderr) => {
+    execFile(process.execPath, [...scriptFlags('custodian'), main, ...args], { env: envOf(env), timeout: 300_000 }, (err, stdout, stderr) => {
       resolve({ code: err ? (typeof err.code === 'number' ? err.code : -1) : 0, stdout, stderr });
     });
   });

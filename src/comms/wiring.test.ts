@@ -13,6 +13,7 @@ import { loadConfig } from '../platform/config.ts';
 import { createLogger } from '../platform/logger.ts';
 import { openTestDatabase, testEachDatabase } from '../platform/testing/databases.ts';
 import { personalData } from '../platform/testing/personal-data.ts';
+import { scriptFlags } from '../platform/testing/script-flags.ts';
 import { testActor, testKernel } from '../privacy/testing.ts';
 import type { PrivacyKernel } from '../privacy/index.ts';
 import { startShop } from '../server.ts';
@@ -74,7 +75,7 @@ test('`npm run worker` (src/worker.ts) starts the kernel and sends queued mail [
   const subject = await customer(kernel, database.db);
   await queueMail(database.db, { subject, purpose: 'account', template: WELCOME, params: { link: 'https://shop.example/c/2' } });
 
-  const child = spawn(process.execPath, [MAIL_WORKER], {
+  const child = spawn(process.execPath, [...scriptFlags('worker'), MAIL_WORKER], {
     env: { ...process.env, DATABASE_URL: database.url ?? '', DATA_DIR: dataDir, KEYRING_PATH: keyringPath, SMTP_URL: sink.url, LOG_LEVEL: 'info', WORKER_POLL_MS: '100' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

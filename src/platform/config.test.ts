@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { ConfigError, loadConfig, settingDocs } from './config.ts';
+import { scriptFlags } from './testing/script-flags.ts';
 
 const projectRoot = fileURLToPath(new URL('../../', import.meta.url));
 const secretToken = 'short-secret-token';
@@ -187,7 +188,7 @@ test('CUSTODIAN_CONFIG file: settings are read, the environment wins, unknown ke
 });
 
 function startMain(env: Record<string, string>) {
-  const result = spawnSync(process.execPath, ['src/main.ts'], {
+  const result = spawnSync(process.execPath, [...scriptFlags('start'), 'src/main.ts'], {
     cwd: projectRoot,
     env: { PATH: process.env.PATH ?? '', DATA_DIR: tempDir(), DEMO_DATA: 'false', RUN_WORKER: 'false', ...env },
     encoding: 'utf8',

@@ -10,6 +10,7 @@ import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { sql } from 'kysely';
 import { openTestDatabase } from '../testing/databases.ts';
+import { scriptFlags } from '../testing/script-flags.ts';
 import { CLEANUP_JOB } from './cleanup.ts';
 import { enqueue } from './enqueue.ts';
 import { waitFor } from './testing/support.ts';
@@ -29,7 +30,7 @@ interface WorkerProcess {
 }
 
 function startWorkerProcess(entry: string, env: Record<string, string | undefined>): WorkerProcess {
-  const child = spawn(process.execPath, [entry], {
+  const child = spawn(process.execPath, [...scriptFlags('worker'), entry], {
     env: {
       ...process.env,
       DATA_DIR: mkdtempSync(join(tmpdir(), 'custodian-worker-')),
