@@ -22,7 +22,7 @@ import { Writable } from 'node:stream';
 import { sql } from 'kysely';
 import type { FastifyInstance } from 'fastify';
 import { createCategory, createProduct, createVendor } from '../src/commerce/catalogue/index.ts';
-import { addToCart, createCart } from '../src/commerce/cart/index.ts';
+import { addToCartOfToken } from '../src/commerce/cart/index.ts';
 import { placeOrder, type CheckoutDeps, checkoutSettings, realPorts } from '../src/commerce/checkout/index.ts';
 import { makePaymentsModule, type PaymentProcessor, processorSet } from '../src/commerce/payments/index.ts';
 import { modules, wiringOf } from '../src/modules.ts';
@@ -119,10 +119,16 @@ const body = (i: number) => ({
 /** One checkout through the real modules. */
 export async function realCheckout(app: FastifyInstance, deps: CheckoutDeps, shop: Shop, i: number): Promise<void> {
   const db = app.db;
+  // The adds as the cart's routes make them: the first makes the cart, the next finds it by its cookie token.
   const cart = await db.transaction().execute(async (trx) => {
-    const c = await createCart(trx, new Date());
-    for (const v of shop.variants) await addToCart(trx, c.cartId, { variant_id: v, quantity: '1' }, new Date());
-    return c;
+    let token: string | undefined;
+    let cartId = '';
+    for (const v of shop.variants) {
+      const added = await addToCartOfToken(trx, token, { variant_id: v, quantity: '1' }, new Date());
+      token ??= added.newToken;
+      cartId = added.cartId;
+    }
+    return { cartId };
   });
   const key = randomUUID();
   const b = body(i);

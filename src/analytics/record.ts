@@ -1,6 +1,6 @@
-// Recording site use: one small insert per tracked request, after the response is sent, so a page
-// is never slowed or lost to analytics (a failure is logged with its code only). A root hook (every
-// module's routes; decision 0061) counts successful storefront page views and basket adds; the
+// Recording site use: one small row per tracked request, queued after the response is sent and
+// written in batches (hit-queue.ts), so a page is never slowed or lost to analytics (a failure is
+// logged with its code only). A root hook (every module's routes; decision 0061) counts successful storefront page views and basket adds; the
 // checkout's `orderPlaced` and the orders' `orderTransition` events count checkouts started and
 // purchases. No cookie is set or read: a visit is an HMAC under the day's random key of the
 // truncated client address and the browser and platform families, and the address and the
@@ -10,6 +10,7 @@ import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { sql } from 'kysely';
 import type { Db } from '../platform/db/database.ts';
 import { browserOf, dayOf, type EventKind, externalReferrerHost, isBot, platformOf, visitHashFor } from './events.ts';
+import { hitQueue } from './hit-queue.ts';
 import { analyticsDb } from './tables.ts';
 
 declare module 'fastify' {
@@ -80,7 +81,9 @@ export async function recordEvent(db: Db, kind: 'checkout_start' | 'purchase', a
 export const analyticsHook: FastifyPluginAsync = async (app) => {
   const keyOf = dayKeys(app.db);
   const ownHosts = [new URL(app.config.publicUrl).hostname.toLowerCase()];
+  // Day-key lookups in flight; the hits themselves wait in the queue (hit-queue.ts).
   const pending = new Set<Promise<void>>();
+  const hits = hitQueue(app.db, app.log);
 
   const record = async (request: FastifyRequest, kind: EventKind): Promise<void> => {
     const at = new Date();
@@ -94,25 +97,26 @@ export const analyticsHook: FastifyPluginAsync = async (app) => {
       .toLowerCase();
     const page = kind === 'page_view' ? pageOf(request) : null;
     if (kind === 'page_view' && page === null) return;
-    await analyticsDb(app.db)
-      .insertInto('analytics_hits')
-      .values({
-        day,
-        at,
-        hour: at.getUTCHours(),
-        kind,
-        page,
-        referrer_host: kind === 'page_view' ? externalReferrerHost(request.headers.referer, host ? [...ownHosts, host] : ownHosts) : null,
-        browser,
-        platform,
-        visit_hash: hash,
-      })
-      .execute();
+    hits.add({
+      day,
+      at,
+      hour: at.getUTCHours(),
+      kind,
+      page,
+      referrer_host: kind === 'page_view' ? externalReferrerHost(request.headers.referer, host ? [...ownHosts, host] : ownHosts) : null,
+      browser,
+      platform,
+      visit_hash: hash,
+    });
   };
 
-  app.decorate('analyticsSettled', async () => {
+  const settled = async () => {
     while (pending.size) await Promise.allSettled([...pending]);
-  });
+    await hits.settled();
+  };
+  app.decorate('analyticsSettled', settled);
+  // The hits still waiting are written before the database closes (it closes after the app).
+  app.addHook('onClose', settled);
 
   app.addHook('onResponse', (request, reply, done) => {
     done();

@@ -5,9 +5,9 @@ import { AppError } from '../../platform/errors.ts';
 import { errorResponses } from '../../web/error-schema.ts';
 import type { Db } from '../../platform/db/database.ts';
 import { lineLimits, pricingRulesFrom } from '../pricing/index.ts';
-import { cartForChange, cartOfRequest, existingCartId, setCartCookie } from './request.ts';
-import { addToCart, linesOfCart, removeLine, setQuantity } from './store.ts';
-import { viewCart, type CartView } from './view.ts';
+import { addToRequestCart, cartOfRequest, existingCartId, setCartCookie } from './request.ts';
+import { linesOfCart, removeLine, setQuantity } from './store.ts';
+import { viewCart, viewCartOf, type CartView } from './view.ts';
 
 const uuid = { type: 'string', format: 'uuid' } as const;
 const minor = { type: 'integer' } as const;
@@ -106,10 +106,10 @@ export async function cartApi(app: FastifyInstance): Promise<void> {
     route('Add a quantity of a product option (creates the cart and its cookie on the first add)', { body: lineBody }),
     async (request, reply) => {
       try {
+        // The answer is built from what the add read and wrote: the cart is not read again.
         const { json, newToken } = await app.db.transaction().execute(async (trx) => {
-          const cart = await cartForChange(trx, request);
-          await addToCart(trx, cart.cartId, request.body, new Date());
-          return { json: await current(trx, cart.cartId), newToken: cart.newToken };
+          const cart = await addToRequestCart(trx, request, request.body);
+          return { json: cartJson(viewCartOf(cart.variants, cart, rules)), newToken: cart.newToken };
         });
         if (newToken) setCartCookie(reply, newToken);
         return json;

@@ -283,3 +283,64 @@ testEachDatabase('the product page offers Add to cart only while an option can b
     await app.close();
   }
 });
+
+testEachDatabase(
+  'an add through the API answers the cart exactly as reading it again shows it: a new cart, a repeat of a line, a second item, and a cookie of a cart that is gone',
+  async (database) => {
+    const { app } = await buildTestApp(database, { SHOP_TAX_RATE: '1000', SHIPPING_FLAT_MINOR: '700' });
+    try {
+      const shop = await makeShop(database.db);
+      const buyer = newClient(app);
+      const carts = async () => (await sql<{ n: number }>`select count(*)::int as n from cart_carts`.execute(database.db)).rows[0]!.n;
+      const addAndCompare = async (variantId: string, quantity: number) => {
+        const added = await buyer.call('POST', '/api/cart/lines', { variant_id: variantId, quantity });
+        assert.equal(added.statusCode, 200, added.body);
+        assert.deepEqual(added.json(), (await buyer.call('GET', '/api/cart')).json());
+        return added.json() as { lines: { sku: string; quantity: number }[]; total_minor: number };
+      };
+      assert.deepEqual(
+        (await addAndCompare(shop.rtr1, 2)).lines.map((l) => [l.sku, l.quantity]),
+        [['RTR-1', 2]],
+      );
+      assert.equal(await carts(), 1);
+      const cookie = buyer.cookies.get(CART_COOKIE);
+      assert.ok(cookie);
+      assert.deepEqual(
+        (await addAndCompare(shop.vpn, 1)).lines.map((l) => [l.sku, l.quantity]),
+        [
+          ['RTR-1', 2],
+          ['VPN-1Y', 1],
+        ],
+      );
+      const last = await addAndCompare(shop.rtr1, 1);
+      assert.deepEqual(
+        last.lines.map((l) => [l.sku, l.quantity]),
+        [
+          ['RTR-1', 3],
+          ['VPN-1Y', 1],
+        ],
+        'a repeat adds to its line, which keeps its place',
+      );
+      assert.equal(last.total_minor, Math.round((3 * 12_900 + 4_999 + 700) * 1.1));
+      assert.equal(buyer.cookies.get(CART_COOKIE), cookie, 'the same cart all along');
+      assert.equal(await carts(), 1);
+      // Refused adds change nothing: over the stock, then the cart's cookie kept.
+      assert.equal((await buyer.call('POST', '/api/cart/lines', { variant_id: shop.rtr1, quantity: 3 })).statusCode, 409);
+      assert.deepEqual(
+        ((await buyer.call('GET', '/api/cart')).json() as { lines: { quantity: number }[] }).lines.map((l) => l.quantity),
+        [3, 1],
+      );
+
+      // A cookie whose cart expired gets a new cart and a new cookie; the old cart is not touched.
+      await sql`update cart_carts set expires_at = now() - interval '1 minute'`.execute(database.db);
+      assert.deepEqual(
+        (await addAndCompare(shop.vpn, 1)).lines.map((l) => [l.sku, l.quantity]),
+        [['VPN-1Y', 1]],
+      );
+      assert.notEqual(buyer.cookies.get(CART_COOKIE), cookie);
+      assert.equal(await carts(), 2);
+    } finally {
+      await app.close();
+    }
+  },
+);

@@ -7,4 +7,4 @@ export { CART_COOKIE, CART_IDLE_MS, cartCookie } from './token.ts';
 
 // Used only by tests outside the module (the whole-app tests, other modules' tests).
 export { SavedLists } from './saved.ts';
-export { addToCart, createCart } from './store.ts';
+export { addToCart, addToCartOfToken, createCart } from './store.ts';

@@ -1,7 +1,7 @@
 // The cart of a request, found by its `__Host-cart` cookie. Other modules (checkout) use these.
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { AppError } from '../../platform/errors.ts';
-import { createCart, findCart, type Cart } from './store.ts';
+import { type AddedCart, addToCartOfToken, createCart, findCart, type Cart } from './store.ts';
 import { CART_COOKIE, CART_TOKEN_SHAPE, cartCookieOptions } from './token.ts';
 import type { Db } from '../../platform/db/database.ts';
 
@@ -32,6 +32,11 @@ export async function cartForChange(db: Db, request: FastifyRequest, now = new D
   if (existing) return { cartId: existing.cartId };
   const created = await createCart(db, now);
   return { cartId: created.cartId, newToken: created.token };
+}
+
+/** A buyer's add to the request's cart, or to a new one whose token is for the cookie (as `cartForChange`). */
+export function addToRequestCart(db: Db, request: FastifyRequest, input: { variant_id: unknown; quantity: unknown }, now = new Date()): Promise<AddedCart & { newToken?: string }> {
+  return addToCartOfToken(db, cartToken(request), input, now);
 }
 
 /** The request's live cart id, or a NOT_FOUND naming `variant_id` (a change to a line of no cart). */

@@ -13,9 +13,9 @@ import { savedListRoutes } from './saved-routes.ts';
 import { SESSION_COOKIE } from '../../accounts/index.ts';
 import { cartPage, confirmAddPage, cookiesRequiredPage } from './pages/cart.ts';
 import { sendPage } from './send.ts';
-import { cartForChange, cartOfRequest, existingCartId, setCartCookie } from './request.ts';
+import { addToRequestCart, cartOfRequest, existingCartId, setCartCookie } from './request.ts';
 import { CART_COOKIE } from './token.ts';
-import { addToCart, removeLine, setQuantity } from './store.ts';
+import { removeLine, setQuantity } from './store.ts';
 import { viewCart } from './view.ts';
 import type { Db } from '../../platform/db/database.ts';
 
@@ -31,9 +31,8 @@ async function showCart(app: FastifyInstance, request: FastifyRequest, reply: Fa
 }
 
 async function addLine(trx: Db, body: Form, request: FastifyRequest): Promise<{ cartId: string; newToken?: string }> {
-  const cart = await cartForChange(trx, request);
-  await addToCart(trx, cart.cartId, { variant_id: body.variant_id, quantity: body.quantity ?? '1' }, new Date());
-  return cart;
+  const cart = await addToRequestCart(trx, request, { variant_id: body.variant_id, quantity: body.quantity ?? '1' });
+  return cart.newToken ? { cartId: cart.cartId, newToken: cart.newToken } : { cartId: cart.cartId };
 }
 
 /**

@@ -72,7 +72,12 @@ export async function createCart(db: Db, now: Date): Promise<{ cartId: string; t
   return { cartId: row.id, token };
 }
 
-async function lockLines(db: Db, cartId: string, now: Date): Promise<Map<string, number>> {
+/**
+ * Refreshes the cart's expiry, which locks its row until commit; throws NOT_FOUND when it is gone.
+ * Its lines are read by a statement of their own after this one: a statement that waited for the
+ * lock would see them as they were before the other change committed.
+ */
+async function lockCart(db: Db, cartId: string, now: Date): Promise<void> {
   const cart = await cartDb(db)
     .updateTable('cart_carts')
     .set({ expires_at: expiry(now) })
@@ -80,8 +85,11 @@ async function lockLines(db: Db, cartId: string, now: Date): Promise<Map<string,
     .returning('id')
     .executeTakeFirst();
   if (!cart) throw new AppError('NOT_FOUND', 'This cart has expired.');
-  const lines = await cartDb(db).selectFrom('cart_lines').select(['variant_id', 'quantity']).where('cart_id', '=', cartId).execute();
-  return new Map(lines.map((l) => [l.variant_id, l.quantity]));
+}
+
+async function lockLines(db: Db, cartId: string, now: Date): Promise<Map<string, number>> {
+  await lockCart(db, cartId, now);
+  return new Map((await linesOfCart(db, cartId)).map((l) => [l.variantId, l.quantity]));
 }
 
 function onSale(variant: VariantForSale | undefined, field: string): VariantForSale {
@@ -99,32 +107,75 @@ function checkStock(variant: VariantForSale, quantity: number): void {
   }
 }
 
-/** Adds `quantity` of a variant (to its line when there is one). Refuses what cannot be bought. */
-export async function addToCart(db: Db, cartId: string, input: { variant_id: unknown; quantity: unknown }, now: Date): Promise<void> {
+/** The cart after an add, with the sale facts of its variants as this transaction read them (enough to show it without reading again). */
+export interface AddedCart extends Cart {
+  variants: VariantForSale[];
+}
+
+/**
+ * Reads the variants (the one to add and the cart's), refuses what cannot be bought, and returns
+ * the lines as they will be after the add. Nothing is written.
+ */
+async function checkedAdd(db: Db, lines: readonly CartLine[], input: { variant_id: unknown; quantity: unknown }): Promise<{ line: CartLine; after: CartLine[]; variants: VariantForSale[] }> {
   const variantId = checkVariantId(input.variant_id);
   const quantity = checkQuantity(input.quantity, 1);
-  const lines = await lockLines(db, cartId, now);
-  const variants = new Map((await variantsForSale(db, [variantId, ...lines.keys()])).map((v) => [v.variant_id, v]));
+  const found = await variantsForSale(db, [variantId, ...lines.map((l) => l.variantId)]);
+  const variants = new Map(found.map((v) => [v.variant_id, v]));
   const variant = onSale(variants.get(variantId), 'variant_id');
-  const total = (lines.get(variantId) ?? 0) + quantity;
+  const had = lines.find((l) => l.variantId === variantId)?.quantity;
+  const total = (had ?? 0) + quantity;
   if (total > lineLimits.maxQuantity) {
-    throw validationError('quantity', `the cart may hold at most ${lineLimits.maxQuantity} of one item (it has ${lines.get(variantId) ?? 0})`);
+    throw validationError('quantity', `the cart may hold at most ${lineLimits.maxQuantity} of one item (it has ${had ?? 0})`);
   }
-  if (!lines.has(variantId) && lines.size >= lineLimits.maxLines) {
+  if (had === undefined && lines.length >= lineLimits.maxLines) {
     throw validationError('variant_id', `the cart may hold at most ${lineLimits.maxLines} different items`);
   }
-  const other = [...lines.keys()].map((id) => variants.get(id)).find((v) => v && v.status === 'active' && v.currency !== variant.currency);
+  const other = lines.map((l) => variants.get(l.variantId)).find((v) => v && v.status === 'active' && v.currency !== variant.currency);
   if (other) {
     const message = `${variant.sku} is priced in ${variant.currency}, the cart in ${other.currency}; buy it separately`;
     throw new AppError('MIXED_CURRENCIES', `variant_id: ${message}`, [{ field: 'variant_id', message }]);
   }
   checkStock(variant, total);
+  const after = had === undefined ? [...lines, { variantId, quantity }] : lines.map((l) => (l.variantId === variantId ? { variantId, quantity: total } : l));
+  return { line: { variantId, quantity }, after, variants: found };
+}
+
+/** Adds `quantity` of a variant (to its line when there is one). Refuses what cannot be bought. */
+export async function addToCart(db: Db, cartId: string, input: { variant_id: unknown; quantity: unknown }, now: Date): Promise<AddedCart> {
+  await lockCart(db, cartId, now);
+  const { line, after, variants } = await checkedAdd(db, await linesOfCart(db, cartId), input);
   await cartDb(db)
     .insertInto('cart_lines')
     // clock_timestamp, not now(): lines added in one transaction (a restored basket) keep their order.
-    .values({ cart_id: cartId, variant_id: variantId, quantity, added_at: sql`clock_timestamp()` })
+    .values({ cart_id: cartId, variant_id: line.variantId, quantity: line.quantity, added_at: sql`clock_timestamp()` })
     .onConflict((oc) => oc.columns(['cart_id', 'variant_id']).doUpdateSet({ quantity: sql`cart_lines.quantity + excluded.quantity` }))
     .execute();
+  return { cartId, lines: after, variants };
+}
+
+/**
+ * A buyer's add: to the live cart of this cookie token, or else to a new cart whose token comes
+ * back for the cookie. The token's cart is found and locked by one statement; a new cart and its
+ * first line are written by one.
+ */
+export async function addToCartOfToken(db: Db, token: string | undefined, input: { variant_id: unknown; quantity: unknown }, now: Date): Promise<AddedCart & { newToken?: string }> {
+  if (token !== undefined) {
+    const live = await cartDb(db)
+      .updateTable('cart_carts')
+      .set({ expires_at: expiry(now) })
+      .where('token_hash', '=', hashCartToken(token))
+      .where('expires_at', '>', now)
+      .returning('id')
+      .executeTakeFirst();
+    if (live) return addToCart(db, live.id, input, now);
+  }
+  const { line, after, variants } = await checkedAdd(db, [], input);
+  const newToken = newCartToken();
+  const { rows } = await sql<{ cart_id: string }>`
+    with c as (insert into cart_carts (token_hash, expires_at) values (${hashCartToken(newToken)}, ${expiry(now)}) returning id)
+    insert into cart_lines (cart_id, variant_id, quantity, added_at) select c.id, ${line.variantId}::uuid, ${line.quantity}::int, clock_timestamp() from c
+    returning cart_id`.execute(db);
+  return { cartId: rows[0]!.cart_id, newToken, lines: after, variants };
 }
 
 /** Sets a line's quantity; 0 removes the line. The line must be in the cart. */
@@ -147,7 +198,7 @@ function notInCart(): AppError {
 
 export async function removeLine(db: Db, cartId: string, input: { variant_id: unknown }, now: Date): Promise<void> {
   const variantId = checkVariantId(input.variant_id);
-  await lockLines(db, cartId, now);
+  await lockCart(db, cartId, now);
   const removed = await cartDb(db).deleteFrom('cart_lines').where('cart_id', '=', cartId).where('variant_id', '=', variantId).executeTakeFirst();
   if (removed.numDeletedRows === 0n) throw notInCart();
 }

@@ -1,8 +1,8 @@
 // A cart as the buyer sees it: the lines that can be bought, priced by the shop's rules, and the
 // lines that cannot any more (withdrawn, deleted, another currency), shown so they can be removed.
 import type { Db } from '../../platform/db/database.ts';
-import { variantsForSale } from '../catalogue/index.ts';
-import { priceLines, type CartLine, type PricedCart, type PricingRules } from '../pricing/index.ts';
+import { type VariantForSale, variantsForSale } from '../catalogue/index.ts';
+import { priceLinesOf, type CartLine, type PricedCart, type PricingRules } from '../pricing/index.ts';
 import type { Cart } from './store.ts';
 
 export interface UnavailableLine {
@@ -21,15 +21,17 @@ export interface CartView {
 }
 
 export async function viewCart(db: Db, cart: Cart | null, rules: PricingRules): Promise<CartView> {
-  const lines = cart?.lines ?? [];
-  const variants = new Map(
-    (
-      await variantsForSale(
-        db,
-        lines.map((l) => l.variantId),
-      )
-    ).map((v) => [v.variant_id, v]),
+  const found = await variantsForSale(
+    db,
+    (cart?.lines ?? []).map((l) => l.variantId),
   );
+  return viewCartOf(found, cart, rules);
+}
+
+/** The same, from the variants' sale facts the caller already read in its transaction. */
+export function viewCartOf(found: readonly VariantForSale[], cart: Cart | null, rules: PricingRules): CartView {
+  const lines = cart?.lines ?? [];
+  const variants = new Map(found.map((v) => [v.variant_id, v]));
   const available: CartLine[] = [];
   const unavailable: UnavailableLine[] = [];
   let currency: string | undefined;
@@ -44,6 +46,6 @@ export async function viewCart(db: Db, cart: Cart | null, rules: PricingRules): 
       available.push(line);
     }
   }
-  const priced = await priceLines(db, available, { shipTo: true, rules });
+  const priced = priceLinesOf(found, available, { shipTo: true, rules });
   return { cartId: cart?.cartId ?? null, priced, unavailable };
 }

@@ -2,7 +2,7 @@
 // and tax by the shop's rules. Lines must all be on sale and in one currency.
 import type { Db } from '../../platform/db/database.ts';
 import { AppError, validationError } from '../../platform/errors.ts';
-import { variantsForSale, type ProductKind } from '../catalogue/index.ts';
+import { variantsForSale, type ProductKind, type VariantForSale } from '../catalogue/index.ts';
 import { shippingFor, taxOn, type PricingRules } from './rules.ts';
 
 export interface CartLine {
@@ -66,9 +66,13 @@ function checkLines(lines: readonly CartLine[]): void {
 
 export async function priceLines(db: Db, lines: readonly CartLine[], options: PriceOptions): Promise<PricedCart> {
   checkLines(lines);
+  return priceLinesOf(await variantsForSale(db, [...new Set(lines.map((l) => l.variantId.toLowerCase()))]), lines, options);
+}
+
+/** The same, from the variants' sale facts the caller already read in its transaction (`variantsForSale`; extra rows are ignored). */
+export function priceLinesOf(rows: readonly VariantForSale[], lines: readonly CartLine[], options: PriceOptions): PricedCart {
+  checkLines(lines);
   const { rules } = options;
-  const ids = [...new Set(lines.map((l) => l.variantId.toLowerCase()))];
-  const rows = await variantsForSale(db, ids);
   const byId = new Map(rows.map((r) => [r.variant_id, r]));
 
   const priced = lines.map((line, i): PricedLine => {
