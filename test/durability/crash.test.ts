@@ -25,7 +25,7 @@ import { migrate } from '../../src/platform/db/migrate.ts';
 import { allMigrations } from '../../src/modules.ts';
 import { type DatabaseHandle, type Db, openDatabase, pgliteDirFor } from '../../src/platform/db/database.ts';
 import { enqueue } from '../../src/platform/jobs/index.ts';
-import { createScratchPostgres, testEngines } from '../../src/platform/testing/databases.ts';
+import { createScratchPostgres, migratedPostgresTemplate, pgliteTemplate, testEngines } from '../../src/platform/testing/databases.ts';
 import { startTestSandbox, submitPayForm, TEST_CARD, TEST_SANDBOX_SECRET } from '../../src/sandbox-processor/testing.ts';
 import { expireLeasesOf, interceptingProxy, runCli, senderOf, startWorkerProcess, stopProcess, until, type Answered, type WorkerProcess } from './crash-kit.ts';
 import { ensureStopped, type ShopProcess, STAFF_TOKEN, startShopProcess, tempDataDir } from './shop-process.ts';
@@ -64,7 +64,8 @@ async function crashRun(engine: 'pglite' | 'postgres', t: TestContext): Promise<
   const pg = engine === 'postgres';
   const started = Date.now();
   const dataDir = tempDataDir();
-  const scratch = pg ? await createScratchPostgres() : null;
+  // Both start migrated: the migrations' own test is elsewhere, and here they would take most of the time.
+  const scratch = pg ? await createScratchPostgres(await migratedPostgresTemplate()) : null;
   const sandbox = await startTestSandbox();
   const procs = new Map<string, Proc>();
   const inFlight = new Set<string>();
@@ -110,7 +111,11 @@ async function crashRun(engine: 'pglite' | 'postgres', t: TestContext): Promise<
     PUBLIC_URL: 'http://shop.test',
   });
   const app = (name: string) => procs.get(name) as ShopProcess;
-  const logs = () => [...procs.entries()].map(([n, p]) => `--- ${n}:\n${p.output().slice(-4000)}`).join('\n');
+  const logs = () => {
+    const text = [...procs.entries()].map(([n, p]) => `--- ${n}:\n${p.output().slice(-6000)}`).join('\n');
+    process.stderr.write(`${text}\n`);
+    return text;
+  };
   const lap = (what: string) => t.diagnostic(`${((Date.now() - started) / 1000).toFixed(1)} s: ${what}`);
   const start = async (name: string): Promise<void> => {
     lap(`starting ${name}`);
@@ -147,7 +152,9 @@ async function crashRun(engine: 'pglite' | 'postgres', t: TestContext): Promise<
   const afterKill = async (name: string): Promise<string[]> => {
     const victim = procs.get(name)!;
     assert.equal((await victim.exited).signal, 'SIGKILL', `${name} was killed`);
+    lap(`${name} killed`);
     const { sending } = await inspect((db) => expireLeasesOf(db, victim.child.pid!));
+    lap(`${name}'s leases run out`);
     for (const id of sending) inFlight.add(id);
     return sending;
   };
@@ -157,10 +164,12 @@ async function crashRun(engine: 'pglite' | 'postgres', t: TestContext): Promise<
       .filter((l) => l.includes('"event":"charged"')).length;
 
   t.after(async () => {
-    await Promise.all([...procs.values()].map((p) => ('url' in p ? ensureStopped(p) : stopProcess(p))));
-    await pgHandle?.close();
-    await Promise.all([sandbox.stop(), smtp.stop(), ...[...proxies.values()].map((p) => p.close())]);
-    await scratch?.drop();
+    // A failed run must report its failure, not hang here: each step is given a few seconds at most.
+    const within = (p: Promise<unknown>) => Promise.race([p.catch(() => {}), new Promise((r) => setTimeout(r, 10_000).unref())]);
+    await within(Promise.all([...procs.values()].map((p) => ('url' in p ? ensureStopped(p) : stopProcess(p)))));
+    await within(pgHandle?.close() ?? Promise.resolve());
+    await within(Promise.all([sandbox.stop(), smtp.stop(), ...[...proxies.values()].map((p) => p.close())]));
+    await within(scratch?.drop() ?? Promise.resolve());
   });
 
   // A monthly plan to buy (the staff JSON API makes no plans), then the shop.
@@ -168,7 +177,7 @@ async function crashRun(engine: 'pglite' | 'postgres', t: TestContext): Promise<
     pgHandle = await openDatabase({ databaseUrl: scratch!.url, pgliteDir: '' });
     pgDb = pgHandle.db;
   }
-  const planVariant = await inspect(makePlan);
+  const planVariant = pg ? await makePlan(pgDb!) : await seedPGlite(pgliteDirFor(dataDir));
   // The first process migrates nothing more but makes the keyring; the others open it.
   await start(names[0]!);
   await Promise.all(names.slice(1).map(start));
@@ -334,6 +343,15 @@ async function stopGracefully(p: ShopProcess): Promise<void> {
   if (p.child.exitCode !== null || p.child.signalCode !== null) return;
   p.child.kill('SIGTERM');
   assert.deepEqual(await p.exited, { code: 0, signal: null }, p.output().slice(-3000));
+}
+
+async function seedPGlite(dir: string): Promise<string> {
+  const database = await openDatabase({ databaseUrl: null, pgliteDir: dir, pgliteRestore: await pgliteTemplate() });
+  try {
+    return await makePlan(database.db);
+  } finally {
+    await database.close();
+  }
 }
 
 async function makePlan(db: Db): Promise<string> {
