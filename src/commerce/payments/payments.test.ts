@@ -203,6 +203,36 @@ testEachDatabase(
 );
 
 testEachDatabase(
+  'a start cut off after the processor opened its session (the process killed before the commit) is retried with the same key for the new order: one payable session',
+  async (database) => {
+    const { db } = database;
+    const bed = await paymentsTestBed(database);
+    try {
+      const { app } = bed;
+      const { subject, orderId } = await buyerWithOrder(app.privacy, db);
+      const input = { orderId, subject, amountMinor: 990, currency: 'USD', instrument: 'card' as const, idempotencyKey: 'checkout:cut-off', actor, description: 'Shop, order C-100001' };
+      await assert.rejects(
+        db.transaction().execute(async (trx) => {
+          await app.payments.startPayment(trx, input);
+          throw new Error('killed before the commit');
+        }),
+        /killed/,
+      );
+      assert.equal((await rows(db)).length, 0, 'the shop kept nothing of the cut-off start');
+      // The retry's checkout made its order again: another id, another number in the description.
+      const again = await buyerWithOrder(app.privacy, db);
+      const retried = await db.transaction().execute((trx) => app.payments.startPayment(trx, { ...input, orderId: again.orderId, subject: again.subject, description: 'Shop, order C-100002' }));
+      assert.equal((await rows(db)).length, 1);
+      assert.equal((await submitPayForm(retried.redirectUrl, TEST_CARD)).status, 303, 'the buyer pays the session the retry answered');
+      assert.equal((await db.transaction().execute((trx) => app.payments.settlePayment(trx, retried.paymentId))).status, 'succeeded');
+    } finally {
+      await bed.close();
+    }
+  },
+  { timeout: 180_000 },
+);
+
+testEachDatabase(
   'processor down: PAYMENT_PROCESSOR_UNAVAILABLE (503) and no payment left open',
   async (database) => {
     const { db } = database;

@@ -75,8 +75,8 @@ export const PAYMENTS_ACTOR: Actor = systemActor('payments');
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**
- * The payment id follows from the idempotency key, so a retry after a crash (same key) asks the
- * processor with the same key for the same payment, and gets the same session back: one charge.
+ * The payment id follows from the idempotency key, so a retry (same key) of a start that committed
+ * finds the same payment, and two starts at once with one key make one (the key's unique row).
  */
 export function paymentIdFor(idempotencyKey: string): string {
   const h = createHash('sha256').update(`payments:${idempotencyKey}`).digest('hex');
@@ -140,7 +140,12 @@ export async function startPayment(deps: PaymentsDeps, db: Db, input: StartPayme
     returnUrl,
     cancelUrl: `${returnUrl}?cancelled=1`,
     customer: { name: text(disclosed.values['user.name']), email: text(disclosed.values['user.contact.email']) },
-    idempotencyKey: `payment:${paymentId}`,
+    // The processor's key names this order too. A process killed after the processor opened the
+    // session and before the commit leaves no order; the retry makes another (a new number, so a
+    // new description), and under the bare payment key the processor would refuse it as the key
+    // reused for another request, on every retry. The cut-off session's address never reached
+    // the buyer, so nobody can pay it; the processor expires it, and its events match no payment.
+    idempotencyKey: `payment:${paymentId}:${input.orderId}`,
     ...(input.description ? { description: input.description.slice(0, 200) } : {}),
     ...(input.saveForLater ? { saveForLater: true } : {}),
   });

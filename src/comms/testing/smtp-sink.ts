@@ -1,6 +1,7 @@
 // Test harness: a real SMTP server (smtp-server) on 127.0.0.1 and a free port that keeps every
 // message it accepts. Point SMTP_URL at `sink.url`. `rejectNext` makes it answer the next
-// recipients with an SMTP error (4xx: try later; 5xx: permanent) to test retries.
+// recipients with an SMTP error (4xx: try later; 5xx: permanent) to test retries. `onMessage`
+// runs once a message is whole and before the server answers 250 (a crash test kills the sender there).
 import { SMTPServer } from 'smtp-server';
 import type { AddressInfo } from 'node:net';
 import { parseMail, type ParsedMail } from './parse-mail.ts';
@@ -26,7 +27,12 @@ export interface SmtpSink {
   stop(): Promise<void>;
 }
 
-export async function startSmtpSink(): Promise<SmtpSink> {
+export interface SmtpSinkOptions {
+  /** Called with each message once it is whole and recorded, before the 250; the answer waits for it. */
+  onMessage?: (mail: ReceivedMail) => void | Promise<void>;
+}
+
+export async function startSmtpSink(options: SmtpSinkOptions = {}): Promise<SmtpSink> {
   const received: ReceivedMail[] = [];
   const refused: string[] = [];
   const waiters = new Set<() => void>();
@@ -56,14 +62,13 @@ export async function startSmtpSink(): Promise<SmtpSink> {
       stream.on('end', () => {
         const raw = Buffer.concat(chunks).toString('utf8');
         const mailFrom = session.envelope.mailFrom;
-        received.push({
-          ...parseMail(raw),
-          from: mailFrom ? mailFrom.address : '',
-          to: session.envelope.rcptTo.map((r) => r.address),
-          raw,
-        });
+        const mail = { ...parseMail(raw), from: mailFrom ? mailFrom.address : '', to: session.envelope.rcptTo.map((r) => r.address), raw };
+        received.push(mail);
         for (const wake of waiters) wake();
-        callback();
+        void Promise.resolve(options.onMessage?.(mail)).then(
+          () => callback(),
+          (err: Error) => callback(err),
+        );
       });
     },
   });

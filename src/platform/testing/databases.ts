@@ -109,7 +109,8 @@ function migrationSourcesDigest(): string {
   return hash.digest('hex').slice(0, 16);
 }
 
-function pgliteTemplate(): Promise<Blob> {
+/** A dump of a migrated PGlite data directory (made once, cached across runs): `pgliteTemplate` or `pgliteRestore`. */
+export function pgliteTemplate(): Promise<Blob> {
   migratedTemplate ??= (async () => {
     const file = join(tmpdir(), `custodian-pglite-template-${migrationSourcesDigest()}.tar.gz`);
     if (existsSync(file)) return new Blob([readFileSync(file)]);
@@ -135,7 +136,8 @@ function pgliteTemplate(): Promise<Blob> {
 const TEMPLATE_LOCK = 7_200_301_031;
 let postgresTemplate: Promise<string> | null = null;
 
-function migratedPostgresTemplate(): Promise<string> {
+/** The name of a migrated PostgreSQL template database, for `createScratchPostgres`. */
+export function migratedPostgresTemplate(): Promise<string> {
   postgresTemplate ??= (async () => {
     const base = process.env.DATABASE_URL;
     if (!base) throw new Error('DATABASE_URL is not set');

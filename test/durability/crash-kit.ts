@@ -1,0 +1,126 @@
+// What the kill -9 tests need beside the shop process: worker processes, a proxy in front of the
+// payment processor that kills a process at a chosen answer, the CLI, and the passing of time for
+// a dead worker's leases.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createServer } from 'node:http';
+import { sql } from 'kysely';
+import type { Db } from '../../src/platform/db/database.ts';
+import { projectRoot } from './shop-process.ts';
+
+export interface WorkerProcess {
+  child: ChildProcess;
+  output(): string;
+  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+}
+
+/** `npm run worker` as its own process (PostgreSQL only). */
+export function startWorkerProcess(env: Record<string, string>): WorkerProcess {
+  const child = spawn(process.execPath, ['src/worker.ts'], {
+    cwd: projectRoot,
+    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? env.DATA_DIR!, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
+  return { child, output: () => output, exited };
+}
+
+export async function stopProcess(p: { child: ChildProcess; exited: Promise<unknown> } | null): Promise<void> {
+  if (!p || p.child.exitCode !== null || p.child.signalCode !== null) return;
+  p.child.kill('SIGTERM');
+  const timer = setTimeout(() => p.child.kill('SIGKILL'), 15_000);
+  await p.exited;
+  clearTimeout(timer);
+}
+
+export interface Answered {
+  method: string;
+  path: string;
+  status: number;
+}
+
+/**
+ * An HTTP proxy to `target`. Each request is forwarded; once the target has answered, `onAnswered`
+ * is called before the answer is relayed. When it returns true (it has killed the caller), the
+ * caller's connection is cut instead: the target acted, the caller never learns it.
+ */
+export async function interceptingProxy(target: string, onAnswered: (answered: Answered) => boolean): Promise<{ url: string; close(): Promise<void> }> {
+  const server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      const headers: Record<string, string> = {};
+      for (const [name, value] of Object.entries(req.headers)) {
+        if (typeof value === 'string' && !['host', 'connection', 'content-length'].includes(name)) headers[name] = value;
+      }
+      const body = chunks.length ? Buffer.concat(chunks) : undefined;
+      void fetch(`${target}${req.url}`, { method: req.method!, headers, ...(body ? { body } : {}) }).then(
+        async (upstream) => {
+          const text = await upstream.text();
+          if (onAnswered({ method: req.method!, path: req.url!, status: upstream.status })) {
+            res.destroy();
+            return;
+          }
+          res.writeHead(upstream.status, { 'content-type': upstream.headers.get('content-type') ?? 'application/json' });
+          res.end(text);
+        },
+        () => res.destroy(),
+      );
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  return {
+    url: `http://127.0.0.1:${port}`,
+    close: () =>
+      new Promise((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+/**
+ * Lets the leases of a killed process run out, as waiting would (60 s for its jobs, 180 s for a
+ * mail it was sending): its running jobs, and the outbox rows those jobs were sending. Other
+ * processes' leases are left alone. Returns the outbox ids that were in flight.
+ */
+export async function expireLeasesOf(db: Db, pid: number): Promise<{ jobs: number; sending: string[] }> {
+  const owner = `%/${pid}/%`;
+  const { rows: sending } = await sql<{ id: string }>`
+    update comms_outbox set lease_until = now() - interval '1 second'
+    where status = 'sending' and id::text in (select payload->>'messageId' from jobs where name = 'comms.send' and state = 'running' and locked_by like ${owner})
+    returning id::text as id`.execute(db);
+  const jobs = await sql`update jobs set locked_until = now() - interval '1 second' where state = 'running' and locked_by like ${owner} returning id`.execute(db);
+  return { jobs: jobs.rows.length, sending: sending.map((r) => r.id) };
+}
+
+/** The pid of the worker process whose running job is sending this outbox message, or null. */
+export async function senderOf(db: Db, outboxId: string): Promise<number | null> {
+  const { rows } = await sql<{ locked_by: string }>`select locked_by from jobs where name = 'comms.send' and state = 'running' and payload->>'messageId' = ${outboxId}`.execute(db);
+  const pid = rows[0] ? Number(rows[0].locked_by.split('/')[1]) : NaN;
+  return Number.isInteger(pid) ? pid : null;
+}
+
+export async function runCli(args: string[], env: Record<string, string>): Promise<{ code: number | null; output: string }> {
+  const child = spawn(process.execPath, ['src/cli/main.ts', ...args], {
+    cwd: projectRoot,
+    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? env.DATA_DIR!, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
+  return { code, output };
+}
+
+export async function until(what: string, check: () => boolean | Promise<boolean>, timeoutMs = 60_000, explain: () => string = () => ''): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting until ${what}\n${explain()}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
