@@ -1,39 +1,9 @@
-// What the kill -9 tests need beside the shop process: worker processes, a proxy in front of the
-// payment processor that kills a process at a chosen answer, the CLI, and the passing of time for
-// a dead worker's leases.
-import { spawn, type ChildProcess } from 'node:child_process';
+// What the kill -9 tests need beside the processes (shop-process.ts): a proxy in front of the
+// payment processor that kills a process at a chosen answer, and the passing of time for a dead
+// worker's leases.
 import { createServer } from 'node:http';
 import { sql } from 'kysely';
 import type { Db } from '../../src/platform/db/database.ts';
-import { projectRoot } from './shop-process.ts';
-
-export interface WorkerProcess {
-  child: ChildProcess;
-  output(): string;
-  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
-}
-
-/** `npm run worker` as its own process (PostgreSQL only). */
-export function startWorkerProcess(env: Record<string, string>): WorkerProcess {
-  const child = spawn(process.execPath, ['src/worker.ts'], {
-    cwd: projectRoot,
-    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? env.DATA_DIR!, ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
-  return { child, output: () => output, exited };
-}
-
-export async function stopProcess(p: { child: ChildProcess; exited: Promise<unknown> } | null): Promise<void> {
-  if (!p || p.child.exitCode !== null || p.child.signalCode !== null) return;
-  p.child.kill('SIGTERM');
-  const timer = setTimeout(() => p.child.kill('SIGKILL'), 15_000);
-  await p.exited;
-  clearTimeout(timer);
-}
 
 export interface Answered {
   method: string;
@@ -102,19 +72,6 @@ export async function senderOf(db: Db, outboxId: string): Promise<number | null>
   const { rows } = await sql<{ locked_by: string }>`select locked_by from jobs where name = 'comms.send' and state = 'running' and payload->>'messageId' = ${outboxId}`.execute(db);
   const pid = rows[0] ? Number(rows[0].locked_by.split('/')[1]) : NaN;
   return Number.isInteger(pid) ? pid : null;
-}
-
-export async function runCli(args: string[], env: Record<string, string>): Promise<{ code: number | null; output: string }> {
-  const child = spawn(process.execPath, ['src/cli/main.ts', ...args], {
-    cwd: projectRoot,
-    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? env.DATA_DIR!, ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
-  return { code, output };
 }
 
 export async function until(what: string, check: () => boolean | Promise<boolean>, timeoutMs = 60_000, explain: () => string = () => ''): Promise<void> {

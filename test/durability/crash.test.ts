@@ -27,8 +27,8 @@ import { type DatabaseHandle, type Db, openDatabase, pgliteDirFor } from '../../
 import { enqueue } from '../../src/platform/jobs/index.ts';
 import { createScratchPostgres, migratedPostgresTemplate, pgliteTemplate, testEngines } from '../../src/platform/testing/databases.ts';
 import { startTestSandbox, submitPayForm, TEST_CARD, TEST_SANDBOX_SECRET } from '../../src/sandbox-processor/testing.ts';
-import { expireLeasesOf, interceptingProxy, runCli, senderOf, startWorkerProcess, stopProcess, until, type Answered, type WorkerProcess } from './crash-kit.ts';
-import { ensureStopped, type ShopProcess, STAFF_TOKEN, startShopProcess, tempDataDir } from './shop-process.ts';
+import { expireLeasesOf, interceptingProxy, senderOf, until, type Answered } from './crash-kit.ts';
+import { ensureStopped, runCli, type ShopProcess, STAFF_TOKEN, startShopProcess, startWorkerProcess, stopProcess, tempDataDir, type WorkerProcess } from './shop-process.ts';
 
 const BUYERS = 6;
 const SESSION = /^POST \/v1\/checkout-sessions$/;

@@ -1,11 +1,13 @@
-// Runs the real shop (`src/main.ts`) as a child process for tests that signal or kill it: on a
-// temporary DATA_DIR with the embedded database, or on a scratch PostgreSQL database.
+// Runs the real shop (`src/main.ts`), its worker and its CLI as child processes, started with their
+// package.json scripts' node flags, for tests that signal or kill them: on a temporary DATA_DIR with
+// the embedded database, or on a scratch PostgreSQL database.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { freePort } from '../../src/platform/testing/free-port.ts';
+import { scriptFlags } from '../../src/platform/testing/script-flags.ts';
 export { freePort };
 
 export const projectRoot = fileURLToPath(new URL('../../', import.meta.url));
@@ -49,7 +51,7 @@ export async function startShopProcess(options: StartOptions): Promise<ShopProce
     ...(options.databaseUrl ? { DATABASE_URL: options.databaseUrl } : {}),
     ...options.env,
   };
-  const child = spawn(process.execPath, ['src/main.ts'], { cwd: projectRoot, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [...scriptFlags('start'), 'src/main.ts'], { cwd: projectRoot, env, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
@@ -86,4 +88,46 @@ export async function listVendorSlugs(shop: ShopProcess): Promise<Set<string>> {
   if (response.status !== 200) throw new Error(`GET /api/staff/vendors answered ${response.status}: ${await response.text()}`);
   const body = (await response.json()) as { items: { slug: string }[] };
   return new Set(body.items.map((v) => v.slug));
+}
+
+export interface WorkerProcess {
+  child: ChildProcess;
+  output(): string;
+  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+}
+
+/** `npm run worker` as its own process (PostgreSQL only). */
+export function startWorkerProcess(env: Record<string, string>): WorkerProcess {
+  const child = spawn(process.execPath, [...scriptFlags('worker'), 'src/worker.ts'], {
+    cwd: projectRoot,
+    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? env.DATA_DIR!, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
+  return { child, output: () => output, exited };
+}
+
+export async function stopProcess(p: { child: ChildProcess; exited: Promise<unknown> } | null): Promise<void> {
+  if (!p || p.child.exitCode !== null || p.child.signalCode !== null) return;
+  p.child.kill('SIGTERM');
+  const timer = setTimeout(() => p.child.kill('SIGKILL'), 15_000);
+  await p.exited;
+  clearTimeout(timer);
+}
+
+/** `npm run custodian -- ARGS` as its own process. */
+export async function runCli(args: string[], env: Record<string, string>): Promise<{ code: number | null; output: string }> {
+  const child = spawn(process.execPath, [...scriptFlags('custodian'), 'src/cli/main.ts', ...args], {
+    cwd: projectRoot,
+    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? env.DATA_DIR!, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
+  return { code, output };
 }

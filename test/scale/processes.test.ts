@@ -7,7 +7,6 @@
 // PostgreSQL only: the embedded PGlite belongs to one process by design (its directory is locked),
 // so there is nothing to share there.
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { test } from 'node:test';
 import { sql } from 'kysely';
@@ -16,37 +15,11 @@ import { startSmtpSink } from '../../src/comms/testing/smtp-sink.ts';
 import { openDatabase } from '../../src/platform/db/database.ts';
 import { createScratchPostgres, testEngines } from '../../src/platform/testing/databases.ts';
 import { startTestSandbox, submitPayForm, TEST_CARD, TEST_SANDBOX_SECRET } from '../../src/sandbox-processor/testing.ts';
-import { ensureStopped, projectRoot, type ShopProcess, STAFF_TOKEN, startShopProcess, tempDataDir } from '../durability/shop-process.ts';
+import { ensureStopped, runCli, type ShopProcess, STAFF_TOKEN, startShopProcess, startWorkerProcess, stopProcess, tempDataDir, type WorkerProcess } from '../durability/shop-process.ts';
 
 const LIMIT = 30;
 const onPostgres = testEngines().includes('postgres');
 const skip = onPostgres ? false : 'PostgreSQL only (set DATABASE_URL): PGlite is one process by design, so no limit is shared between processes there';
-
-interface WorkerProcess {
-  child: ChildProcess;
-  output(): string;
-  exited: Promise<unknown>;
-}
-
-function startWorkerProcess(env: Record<string, string>): WorkerProcess {
-  const child = spawn(process.execPath, ['src/worker.ts'], {
-    cwd: projectRoot,
-    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? env.DATA_DIR!, ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  return { child, output: () => output, exited: new Promise((resolve) => child.once('exit', resolve)) };
-}
-
-async function stopWorker(worker: WorkerProcess): Promise<void> {
-  if (worker.child.exitCode !== null || worker.child.signalCode !== null) return;
-  worker.child.kill('SIGTERM');
-  const timer = setTimeout(() => worker.child.kill('SIGKILL'), 10_000);
-  await worker.exited;
-  clearTimeout(timer);
-}
 
 test('3 app processes and 2 workers on one PostgreSQL database', { skip, timeout: 240_000 }, async (t) => {
   const scratch = await createScratchPostgres();
@@ -71,7 +44,7 @@ test('3 app processes and 2 workers on one PostgreSQL database', { skip, timeout
   const apps: ShopProcess[] = [];
   const workers: WorkerProcess[] = [];
   t.after(async () => {
-    await Promise.all([...apps.map((a) => ensureStopped(a)), ...workers.map(stopWorker)]);
+    await Promise.all([...apps.map((a) => ensureStopped(a)), ...workers.map(stopProcess)]);
     await Promise.all([sandbox.stop(), smtp.stop()]);
     await scratch.drop();
   });
@@ -205,17 +178,4 @@ async function until(check: () => Promise<boolean>, timeoutMs = 60_000): Promise
     await new Promise((r) => setTimeout(r, 200));
   }
   return check();
-}
-
-async function runCli(args: string[], env: Record<string, string>): Promise<{ code: number | null; output: string }> {
-  const child = spawn(process.execPath, ['src/cli/main.ts', ...args], {
-    cwd: projectRoot,
-    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? env.DATA_DIR!, ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
-  return { code, output };
 }
