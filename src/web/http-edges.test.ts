@@ -2,6 +2,7 @@
 // every kind of answer, the published OpenAPI document, static assets and the rate limit.
 import assert from 'node:assert/strict';
 import type { FastifyInstance } from 'fastify';
+import { FormClient } from '../accounts/testing.ts';
 import { buildTestApp } from '../platform/testing/app.ts';
 import { testEachDatabase } from '../platform/testing/databases.ts';
 
@@ -220,6 +221,70 @@ testEachDatabase('a URL that cannot be decoded gets 400 naming url, without echo
         assert.match(String(response.headers['content-security-policy']), /default-src 'none'/);
       }
     }
+  } finally {
+    await app.close();
+  }
+});
+
+// Found by the security scan (sqlmap, decision 0070): a multipart body cut short reached the
+// parser's own error, which became a 500.
+testEachDatabase('a multipart form the parser cannot read gets 400 naming body, never a 500', async (database) => {
+  const { app } = await buildTestApp(database);
+  try {
+    const field = (name: string, value: string) => `--b0undary\r\nContent-Disposition: form-data; name="${name}"\r\n\r\n${value}\r\n`;
+    for (const [url, payload] of [
+      ['/account/login', `${field('email', 'someone@example.com')}--b0undary\r\nContent-Disposition: form-data; name="password"\r\n\r\nsecret`],
+      ['/account/testimonials/company', `${field('name', 'Acme')}--b0undary\r\nContent-Dispo`],
+      ['/support', '--b0undary\r\n\r\n'],
+    ] as const) {
+      for (const headers of [{}, browser]) {
+        const response = await app.inject({ method: 'POST', url, payload, headers: { ...headers, 'content-type': 'multipart/form-data; boundary=b0undary' } });
+        assert.equal(response.statusCode, 400, `${url} ${response.body.slice(0, 200)}`);
+        if (!('accept' in headers)) {
+          assert.deepEqual(response.json().error, { code: 'VALIDATION_FAILED', message: 'body: is not a valid multipart form', fields: [{ field: 'body', message: 'is not a valid multipart form' }] });
+        }
+      }
+    }
+    const whole = await app.inject({
+      method: 'POST',
+      url: '/account/login',
+      payload: `${field('email', 'someone@example.com')}--b0undary--\r\n`,
+      headers: { 'content-type': 'multipart/form-data; boundary=b0undary' },
+    });
+    assert.notEqual(whole.json().error.message, 'body: is not a valid multipart form', 'a complete multipart form is read');
+  } finally {
+    await app.close();
+  }
+});
+
+// The security scan allows wapiti's CSRF report on this form (decision 0070): wapiti cannot post
+// it as a browser does. Here it is posted as a browser does: the form token is checked.
+testEachDatabase('a multipart form is refused without its form token, and read with it', async (database) => {
+  const { app } = await buildTestApp(database);
+  try {
+    const visitor = new FormClient(app);
+    await visitor.get('/account/login');
+    const post = async (token: string) => {
+      const body = new FormData();
+      body.append('_csrf', token);
+      body.append('company', 'Acme');
+      body.append('company_consent', 'yes');
+      body.append('logo', new Blob([Buffer.from('GIF89a')], { type: 'image/gif' }), 'pix.gif');
+      const request = new Request('http://localhost/', { method: 'POST', body });
+      const cookie = [...visitor.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
+      return app.inject({
+        method: 'POST',
+        url: '/account/testimonials/company',
+        headers: { cookie, 'content-type': request.headers.get('content-type')! },
+        payload: Buffer.from(await request.arrayBuffer()),
+      });
+    };
+    const forged = await post('wapiti');
+    assert.equal(forged.statusCode, 403);
+    assert.equal(forged.json().error.code, 'CSRF_INVALID');
+    const own = await post(visitor.csrf);
+    assert.equal(own.statusCode, 303, 'past the token check: a visitor is sent to sign in');
+    assert.equal(own.headers.location, '/account/login');
   } finally {
     await app.close();
   }

@@ -5,6 +5,7 @@
 // every page view (decision 0040). The plugin is otherwise registered as it was, at the root.
 import type { FastifyInstance, FastifyPluginCallback, FastifyReply, FastifyRequest } from 'fastify';
 import multipart, { type FastifyMultipartOptions } from '@fastify/multipart';
+import { isAppError, validationError } from '../platform/errors.ts';
 
 type Done = (err?: Error) => void;
 type Hook = (this: FastifyInstance, request: FastifyRequest, reply: FastifyReply, done?: Done) => unknown;
@@ -13,6 +14,16 @@ type Hook = (this: FastifyInstance, request: FastifyRequest, reply: FastifyReply
 export function mayBeMultipart(request: FastifyRequest): boolean {
   const type = request.headers['content-type'];
   return type !== undefined && /multipart/i.test(type);
+}
+
+/**
+ * The body parser (busboy) rejects a malformed body with a plain Error ("Unexpected end of
+ * multipart data", "Malformed part header"): that is the client's bad input, a 400 naming body,
+ * not a 500. The plugin's own errors (limits, content type) carry their HTTP status and pass.
+ */
+function asClientError(err: unknown): unknown {
+  if (isAppError(err) || !(err instanceof Error) || (err as { statusCode?: unknown }).statusCode !== undefined) return err;
+  return validationError('body', 'is not a valid multipart form');
 }
 
 function onlyForMultipart(hook: Hook): Hook {
@@ -25,7 +36,10 @@ function onlyForMultipart(hook: Hook): Hook {
       hook.call(this, request, reply, done);
       return;
     }
-    Promise.resolve(hook.call(this, request, reply)).then(() => done!(), done!);
+    Promise.resolve(hook.call(this, request, reply)).then(
+      () => done!(),
+      (err: unknown) => done!(asClientError(err) as Error),
+    );
   };
 }
 
