@@ -9,6 +9,7 @@ import { type AddressInfo, createServer } from 'node:net';
 import { join } from 'node:path';
 import { stepAt, totpCode } from '../../src/accounts/index.ts';
 import { demoLogins } from '../../src/demo/index.ts';
+import { scriptFlags } from '../../src/platform/testing/script-flags.ts';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 
@@ -76,7 +77,7 @@ export async function startShop(workDir: string, startTimeoutMs = 120_000): Prom
   for (const name of ['DATABASE_URL', 'DATABASE_DIRECT_URL', 'DATABASE_REPLICA_URL', 'CUSTODIAN_CONFIG', 'STAFF_NETWORKS']) delete env[name];
   const logPath = join(workDir, 'shop.log');
   const log = createWriteStream(logPath);
-  const child: ChildProcess = spawn(process.execPath, ['--liftoff-only', 'src/main.ts'], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child: ChildProcess = spawn(process.execPath, [...scriptFlags('start'), 'src/main.ts'], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
   child.stdout!.pipe(log);
   child.stderr!.pipe(log);
   let exited: number | null | undefined;
