@@ -37,6 +37,7 @@ export function hash(text: string): number {
 
 /** Percent-encodes a string by UTF-16 code unit, so a lone surrogate goes out as its (invalid) UTF-8 bytes. */
 export function encode(text: string): string {
+  if (text.isWellFormed()) return encodeURIComponent(text);
   let out = '';
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
@@ -190,6 +191,10 @@ export async function openFuzzShop(database: TestDatabase): Promise<FuzzShop> {
   const vendor = new FormClient(app, '203.0.113.14');
   await vendor.get('/vendor/login');
   assert.equal((await vendor.post('/vendor/login', { email: demoLogins.vendor.email, password: demoLogins.vendor.password })).statusCode, 303, 'the demo vendor signs in');
+  // Past the data-use terms, or every vendor form would only send the vendor to them.
+  const terms = await vendor.get('/vendor/terms');
+  const version = /name="version" value="(\d+)"/.exec(terms.body)?.[1] ?? '';
+  assert.equal((await vendor.post('/vendor/terms', { version, agree: 'yes' })).statusCode, 303, 'the demo vendor accepts the terms');
   await vendor.get('/vendor');
   const staff = await staffClient(app, database.db, { name: 'Fuzz Owner', email: 'fuzz-owner@example.com', role: 'owner', password: 'fuzz-owner-71-lantern-drift' }, '203.0.113.12');
   await staff.get('/staff');
