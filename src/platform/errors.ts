@@ -6,6 +6,7 @@ export const errorCatalogue = {
   BAD_JSON: { status: 400, message: 'The request body is not valid JSON.' },
   UNSUPPORTED_MEDIA_TYPE: { status: 415, message: 'This content type is not accepted.' },
   BODY_TOO_LARGE: { status: 413, message: 'The request body is too large.' },
+  URL_TOO_LONG: { status: 414, message: 'The address is too long.' },
   UNAUTHENTICATED: { status: 401, message: 'Authentication is required.' },
   FORBIDDEN: { status: 403, message: 'You may not do this.' },
   NOT_FOUND: { status: 404, message: 'Not found.' },

@@ -60,15 +60,15 @@ ${
     : html`<p class="notice">${o.earlier ? 'The terms changed since you last accepted them. ' : ''}Read and accept these terms before you see any buyer's details.</p>`
 }
 <div class="terms-text">${renderText(terms.body)}</div>
+${errorSummary(o.state, { version: 'Version', agree: 'Agreement' })}
 ${
   o.acceptedAt
     ? ''
-    : html`${errorSummary(o.state, { version: 'Version', agree: 'Agreement' })}
-${form(
-  { action: '/vendor/terms', csrf: o.state.csrf, hidden: { version: String(terms.version) } },
-  html`<p class="field${o.state.errors?.agree ? ' field-error' : ''}"><input type="checkbox" id="f-agree" name="agree" value="yes" required${o.state.errors?.agree ? html` aria-invalid="true" aria-describedby="f-agree-error"` : ''}> <label for="f-agree">I accept version ${terms.version} of these terms for my vendor, and will use buyers' details only to fill their orders and support them.</label>${o.state.errors?.agree ? html` <span class="error" id="f-agree-error">${o.state.errors.agree}</span>` : ''}</p>
+    : html`${form(
+        { action: '/vendor/terms', csrf: o.state.csrf, hidden: { version: String(terms.version) } },
+        html`<p class="field${o.state.errors?.agree ? ' field-error' : ''}"><input type="checkbox" id="f-agree" name="agree" value="yes" required${o.state.errors?.agree ? html` aria-invalid="true" aria-describedby="f-agree-error"` : ''}> <label for="f-agree">I accept version ${terms.version} of these terms for my vendor, and will use buyers' details only to fill their orders and support them.</label>${o.state.errors?.agree ? html` <span class="error" id="f-agree-error">${o.state.errors.agree}</span>` : ''}</p>
 <p><button type="submit">Accept the terms</button></p>`,
-)}`
+      )}`
 }`,
   );
 }

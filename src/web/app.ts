@@ -4,7 +4,6 @@ import { timingSafeEqual, createHash } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyRequest } from 'fastify';
 import cookie from '@fastify/cookie';
-import formbody from '@fastify/formbody';
 import rateLimit from '@fastify/rate-limit';
 import fastifyStatic from '@fastify/static';
 import swagger from '@fastify/swagger';
@@ -14,8 +13,9 @@ import type { DatabaseHandle } from '../platform/db/database.ts';
 import { AppError } from '../platform/errors.ts';
 import type { Logger } from '../platform/logger.ts';
 import type { Module, RequestCounter, Wiring } from '../platform/module.ts';
-import { answerFrameworkError, registerErrorHandling, registerNotFoundHandler } from './error-handler.ts';
+import { answerFrameworkError, registerErrorHandling, registerNotFoundHandler, urlTooLong } from './error-handler.ts';
 import { parseQuery } from './query-parser.ts';
+import { installUtf8Bodies, installUtf8MultipartFields } from './body-encoding.ts';
 import { readUpload } from './upload.ts';
 import { buildSerializer } from './serialization.ts';
 import { installValidation } from './validation.ts';
@@ -54,6 +54,8 @@ export const contentSecurityPolicy = {
     manifestSrc: ["'self'"],
   },
 };
+
+const MAX_URL_LENGTH = 8 * 1024;
 
 const JSON_TYPE = /^application\/(?:[\w.-]+\+)?json\b/i;
 
@@ -102,7 +104,11 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     onFile: readUpload,
     throwFileSizeLimit: false,
     limits: { files: 0, fields: 20, fieldSize: 64 * 1024, parts: 21, fileSize: 0 },
-  });
+    // Fields byte for byte, so body-encoding.ts can refuse the ones that are not UTF-8.
+    defCharset: 'latin1',
+  } as Parameters<typeof multipartForms>[1]);
+  installUtf8MultipartFields(app);
+  installUtf8Bodies(app, 64 * 1024);
 
   app.decorate('flashMessages', new Map<string, string>());
   app.decorateRequest('shopHeader', null);
@@ -127,6 +133,12 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     done(null, payload);
   });
 
+  // Node's HTTP server refuses a request line over 16 KB, but not every way into the app does
+  // (a proxy, app.inject): an address longer than any the shop makes is refused, not searched for.
+  app.addHook('onRequest', (request, _reply, done) => {
+    done(request.url.length > MAX_URL_LENGTH ? urlTooLong() : undefined);
+  });
+
   app.addHook('onResponse', (request, reply, done) => {
     if (logger.isLevelEnabled('info')) {
       request.log.info({ method: request.method, route: request.routeOptions.url ?? '(no route)', status: reply.statusCode, ms: Math.round(reply.elapsedTime) }, 'request');
@@ -144,7 +156,6 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   });
   // Any cookie we set is opaque, Secure, HttpOnly and SameSite unless a caller says otherwise.
   await app.register(cookie, { parseOptions: { httpOnly: true, secure: true, sameSite: 'lax', path: '/' } });
-  await app.register(formbody, { bodyLimit: 64 * 1024, parser: parseQuery });
   if (config.rateLimitPerMinute > 0) {
     // Counted in the database when a module provides the counter (the shop's do, on PostgreSQL), so
     // the limit holds across every process of the shop; otherwise per process (decision 0066).

@@ -48,6 +48,8 @@ function describe(item: ValidationItem): string {
 const codeForStatus = new Map<number, ErrorCode>();
 for (const [code, { status }] of Object.entries(errorCatalogue)) if (!codeForStatus.has(status)) codeForStatus.set(status, code as ErrorCode);
 
+export const urlTooLong = (): AppError => new AppError('URL_TOO_LONG', 'url: is too long', [{ field: 'url', message: 'is too long' }]);
+
 export function toAppError(err: FastifyError & { validation?: ValidationItem[]; validationContext?: string }): AppError | null {
   if (err instanceof AppError) return err;
   if (err.validation) {
@@ -70,6 +72,7 @@ export function toAppError(err: FastifyError & { validation?: ValidationItem[]; 
   if (err instanceof SyntaxError && err.statusCode === 400) {
     return new AppError('BAD_JSON', 'body: is not valid JSON', [{ field: 'body', message: 'is not valid JSON' }]);
   }
+  if (err.code === 'FST_ERR_MAX_PARAM_LENGTH') return urlTooLong();
   if (err.code === 'FST_ERR_BAD_URL') {
     return new AppError('VALIDATION_FAILED', 'url: is not a valid address', [{ field: 'url', message: 'is not a valid address' }]);
   }

@@ -1,5 +1,6 @@
-// Every route declares what it accepts: a post's body, a path's parameters. Checked over the route
-// table, so a route added without a schema fails here before a fuzzer finds what it lets through.
+// Every route declares what it accepts: a post's body, a path's parameters (each with a shape or
+// a bound). Checked over the route table, so a route added without a schema fails here before a
+// fuzzer finds what it lets through.
 import assert from 'node:assert/strict';
 import { buildTestApp } from '../platform/testing/app.ts';
 import { testEachDatabase } from '../platform/testing/databases.ts';
@@ -7,6 +8,8 @@ import { testEachDatabase } from '../platform/testing/databases.ts';
 // A signed webhook's body is kept as raw bytes for its signature; its parser checks it
 // (src/commerce/payments/webhook-event.ts).
 const rawBodies = new Set(['POST /payments/webhook/:processor']);
+
+type Shape = { format?: string; pattern?: string; enum?: unknown[]; maxLength?: number };
 
 testEachDatabase('every route that takes a body or path parameters has a schema for them', async (database) => {
   const { app } = await buildTestApp(database);
@@ -16,6 +19,14 @@ testEachDatabase('every route that takes a body or path parameters has a schema 
       const key = `${route.method} ${route.url}`;
       if (['POST', 'PUT', 'PATCH'].includes(route.method) && !route.schema?.body && !rawBodies.has(key)) missing.push(`${key}: no body schema`);
       if (route.url.includes('/:') && !route.schema?.params) missing.push(`${key}: no params schema`);
+      // A path parameter has a shape or a bound, so text that is no id (../../etc/passwd) is refused
+      // before a handler looks a record up by it.
+      const declared = (route.schema?.params as { properties?: Record<string, Shape> } | undefined)?.properties ?? {};
+      for (const name of [...route.url.matchAll(/:([A-Za-z_]+)/g)].map((m) => m[1]!)) {
+        const shape = declared[name];
+        if (!shape) missing.push(`${key}: params.${name} not declared`);
+        else if (!shape.format && !shape.pattern && !shape.enum && shape.maxLength === undefined) missing.push(`${key}: params.${name} has no format, pattern, enum or maxLength`);
+      }
     }
     assert.deepEqual(missing, []);
   } finally {

@@ -4,7 +4,7 @@
 // silently becoming 1. Undeclared fields are refused, never dropped (P001-02).
 import { Ajv, type Options } from 'ajv';
 import * as ajvFormats from 'ajv-formats';
-import type { FastifyInstance, FastifySchema } from 'fastify';
+import type { FastifyInstance, FastifyRequest, FastifySchema } from 'fastify';
 import { installTextCheck } from './text-check.ts';
 
 // ajv-formats is CommonJS: under Node's ESM loader its plugin is the `default` of the default.
@@ -46,7 +46,29 @@ function compileOnce(kind: keyof typeof compilers, schema: object): Validate {
   return validate;
 }
 
+type PartError = Error & { validation?: unknown; validationContext?: string; statusCode?: number };
+
+/**
+ * Forms keep their body's validation error (attachValidation) to show it next to the fields, but a
+ * bad address — a path parameter, the query, a header — is refused here, before any handler looks a
+ * record up by it (a path id that is not a UUID once reached the database as a 500). Fastify stops
+ * at the first part that fails, so when the body failed the query and headers were never checked
+ * (nor coerced): they are checked now.
+ */
+function addressProblem(request: FastifyRequest): Error | null {
+  const problem = request.validationError as PartError | undefined;
+  if (!problem) return null;
+  if (problem.validationContext !== 'body') return problem;
+  for (const part of ['querystring', 'headers'] as const) {
+    const validate = request.getValidationFunction(part) as (((data: unknown) => boolean) & { errors?: unknown }) | undefined;
+    const input = part === 'querystring' ? request.query : request.headers;
+    if (validate && !validate(input)) return Object.assign(new Error(`${part} is not valid`), { validation: validate.errors, validationContext: part, statusCode: 400 });
+  }
+  return null;
+}
+
 export function installValidation(app: FastifyInstance): void {
   app.setValidatorCompiler<FastifySchema>(({ schema, httpPart }) => compileOnce(httpPart === 'body' ? 'body' : 'text', schema as object));
   installTextCheck(app);
+  app.addHook('preHandler', (request, _reply, done) => done(addressProblem(request) ?? undefined));
 }

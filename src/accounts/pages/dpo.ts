@@ -110,12 +110,15 @@ export function dpoPage(o: {
   consents?: ConsentReviewView[];
   consentsPage?: number;
   notice?: string;
+  /** A decision that was refused (nothing chosen, or the kernel said no), shown as an error. */
+  error?: string;
 }): Page {
   const r = o.report;
   return {
     audience: 'dpo',
     title: 'Privacy officer',
     body: html`<section class="console"><h1>Privacy officer</h1>
+${o.error ? html`<div class="form-errors" role="alert"><p>${o.error}</p></div>` : ''}
 <h2>Audit log</h2>
 <p>Every read, write, refusal, disclosure and consent is one entry of a hash-chained audit log. Verifying checks every link of the chain.</p>
 ${form({ action: '/staff/dpo/verify', csrf: o.csrf }, html`<button type="submit">Verify the audit log now</button>`)}

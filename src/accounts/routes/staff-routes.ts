@@ -278,7 +278,13 @@ export async function staffRoutes(app: FastifyInstance): Promise<void> {
     },
   );
 
-  const dpoPageOf = async (request: FastifyRequest, reply: FastifyReply, session: ActiveSession, extra: { report?: VerifyReport; notice?: string; consentsPage?: number } = {}, status = 200) => {
+  const dpoPageOf = async (
+    request: FastifyRequest,
+    reply: FastifyReply,
+    session: ActiveSession,
+    extra: { report?: VerifyReport; notice?: string; error?: string; consentsPage?: number } = {},
+    status = 200,
+  ) => {
     const events = await recentSecurityEvents(app.db, { since: new Date(deps.now().getTime() - 30 * 86_400_000), limit: 50 });
     const officer = staffActor(session.user.id, session.user.role!);
     const disclosures = await pendingDisclosureViews(app.db, deps.kernel, officer);
@@ -310,13 +316,13 @@ export async function staffRoutes(app: FastifyInstance): Promise<void> {
     async (request, reply) => {
       const session = await dpoOnly(request, reply);
       if (!session) return reply;
-      if (validationProblem(request)) return dpoPageOf(request, reply, session, { notice: 'Choose approve or reject.' }, 400);
+      if (validationProblem(request)) return dpoPageOf(request, reply, session, { error: 'Choose approve or reject.' }, 400);
       const decision = (request.body as Body).decision as 'approved' | 'rejected';
       try {
         await app.db.transaction().execute((trx) => deps.kernel.decideDisclosure(trx, { approval: request.params.id, decision, actor: staffActor(session.user.id, session.user.role!) }));
       } catch (err) {
         if (!isPrivacyRefusal(err)) throw err;
-        return dpoPageOf(request, reply, session, { notice: `Not recorded: ${err.message}` }, 409);
+        return dpoPageOf(request, reply, session, { error: `Not recorded: ${err.message}` }, 409);
       }
       return dpoPageOf(request, reply, session, { notice: decision === 'approved' ? 'The disclosure is approved; the requester may now make it.' : 'The request is rejected.' });
     },
@@ -328,13 +334,13 @@ export async function staffRoutes(app: FastifyInstance): Promise<void> {
     async (request, reply) => {
       const session = await dpoOnly(request, reply);
       if (!session) return reply;
-      if (validationProblem(request)) return dpoPageOf(request, reply, session, { notice: 'Choose confirm or reverse.' }, 400);
+      if (validationProblem(request)) return dpoPageOf(request, reply, session, { error: 'Choose confirm or reverse.' }, 400);
       const decision = (request.body as Body).decision as 'confirmed' | 'reversed';
       try {
         await app.db.transaction().execute((trx) => deps.kernel.reviewConsent(trx, { consent: Number(request.params.id), decision, actor: staffActor(session.user.id, session.user.role!) }));
       } catch (err) {
         if (!isPrivacyRefusal(err)) throw err;
-        return dpoPageOf(request, reply, session, { notice: `Not recorded: ${err.message}` }, 409);
+        return dpoPageOf(request, reply, session, { error: `Not recorded: ${err.message}` }, 409);
       }
       return dpoPageOf(request, reply, session, { notice: decision === 'confirmed' ? 'The consent entry is confirmed.' : 'The consent entry is reversed: what held before it holds again.' });
     },

@@ -70,6 +70,8 @@ export async function consoleTaxonomyRoutes(app: FastifyInstance): Promise<void>
     const staff = await consoleStaff(app, request, reply, 'edit');
     if (!staff) return reply;
     const id = request.params.id.toLowerCase();
+    // The page shows a failed form's errors in that category's form: no such category, no form.
+    if (!(await listCategories(app.db)).some((c) => c.id === id)) throw notFound('The category');
     // Each category's inputs carry its id (name-<id>), so one page holds a form per category.
     const field = (name: string) => `${name}-${id}`;
     try {
