@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { sql } from 'kysely';
 import { refundOnTransition } from '../src/commerce/checkout/index.ts';
-import { historyOf, ordersDeps, getOrder } from '../src/commerce/orders/index.ts';
+import { historyOf, linesOf, ordersDeps, getOrder } from '../src/commerce/orders/index.ts';
 import { paymentsTestBed } from '../src/commerce/payments/testing.ts';
 import type { Db } from '../src/platform/db/database.ts';
 import { testEachDatabase } from '../src/platform/testing/databases.ts';
@@ -37,8 +37,9 @@ testEachDatabase('refunds: staff cancel a paid card order and the processor refu
   assert.equal((await cancel()).statusCode, 409);
   // The listener told the same transition twice (a retried delivery) refunds once.
   const last = (await historyOf(database.db, order.orderId)).at(-1)!;
+  const current = (await getOrder(database.db, order.orderId))!;
   const replay = {
-    order: (await getOrder(database.db, order.orderId))!,
+    order: current,
     from: 'paid' as const,
     to: 'cancelled' as const,
     transitionId: last.id,
@@ -46,6 +47,8 @@ testEachDatabase('refunds: staff cancel a paid card order and the processor refu
     reason: last.reason,
     refundMinor: order.totalMinor,
     returned: 'all' as const,
+    lines: () => linesOf(database.db, order.orderId),
+    current: () => current,
   };
   await database.db.transaction().execute((trx) => refundOnTransition(trx, replay, ordersDeps(app)));
   assert.equal((await sandboxSession(bed, order.processorRef)).refunded_minor, order.totalMinor);

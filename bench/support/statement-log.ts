@@ -13,12 +13,14 @@ export interface StatementLog {
 export function statementLog(db: Db): StatementLog {
   let recording: { text: string; ms: number }[] | null = null;
   const started = new Map<object, { entry: { text: string; ms: number }; t0: number }>();
+  const pending = new Set<{ text: string; ms: number }>();
   const compiler = new PostgresQueryCompiler();
   const plugin: KyselyPlugin = {
     transformQuery(args: PluginTransformQueryArgs): RootOperationNode {
       if (recording) {
         const entry = { text: compiler.compileQuery(args.node, args.queryId).sql.replace(/\s+/g, ' ').slice(0, 110), ms: 0 };
         recording.push(entry);
+        pending.add(entry);
         started.set(args.queryId, { entry, t0: performance.now() });
       }
       return args.node;
@@ -27,6 +29,7 @@ export function statementLog(db: Db): StatementLog {
       const s = started.get(args.queryId);
       if (s) {
         s.entry.ms = performance.now() - s.t0;
+        pending.delete(s.entry);
         started.delete(args.queryId);
       }
       return args.result;
@@ -39,9 +42,12 @@ export function statementLog(db: Db): StatementLog {
       recording = [];
       try {
         await run();
-        return recording;
+        // A query builder embedded in another statement (a CTE) passes transformQuery without being run;
+        // it never gets a result. (Nor does a statement that failed: none does in a completed checkout.)
+        return recording.filter((entry) => !pending.has(entry));
       } finally {
         recording = null;
+        pending.clear();
       }
     },
   };

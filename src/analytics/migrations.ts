@@ -41,4 +41,22 @@ export const analyticsMigrations: Migration[] = [
         `,
       ),
   },
+  {
+    // Checkout's and orders' events in one round trip: the exception block is the savepoint that
+    // keeps a failed insert from undoing the order (it was savepoint, insert, release).
+    id: 'analytics/0002_record_event_function',
+    up: (db) =>
+      runSql(
+        db,
+        `
+        create function analytics_record_event(p_kind text, p_day date, p_at timestamptz, p_hour smallint) returns void language plpgsql as $$
+        begin
+          insert into analytics_hits (day, at, hour, kind) values (p_day, p_at, p_hour, p_kind);
+        exception when others then
+          null;
+        end;
+        $$
+        `,
+      ),
+  },
 ];

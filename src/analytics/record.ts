@@ -58,24 +58,14 @@ function dayKeys(db: Db): (day: string) => Promise<Buffer> {
   };
 }
 
-/** Records an event of checkout or orders inside their transaction, in a savepoint: a failure never undoes the order. */
+/**
+ * Records an event of checkout or orders inside their transaction. A failed insert never undoes the
+ * order: the database function catches it in its own exception block (a savepoint, in one round trip).
+ */
 export async function recordEvent(db: Db, kind: 'checkout_start' | 'purchase', at = new Date()): Promise<void> {
-  const insert = () =>
-    analyticsDb(db)
-      .insertInto('analytics_hits')
-      .values({ day: dayOf(at), at, hour: at.getUTCHours(), kind, page: null, referrer_host: null, browser: null, platform: null, visit_hash: null })
-      .execute();
-  if (!db.isTransaction) {
-    await insert().catch(() => undefined);
-    return;
-  }
-  await sql`savepoint analytics_event`.execute(db);
-  try {
-    await insert();
-    await sql`release savepoint analytics_event`.execute(db);
-  } catch {
-    await sql`rollback to savepoint analytics_event`.execute(db);
-  }
+  const run = sql`select analytics_record_event(${kind}, ${dayOf(at)}::date, ${at}::timestamptz, ${at.getUTCHours()}::smallint)`.execute(db);
+  // Outside a transaction nothing is undone by a failure; it is still not the caller's to see.
+  await (db.isTransaction ? run : run.catch(() => undefined));
 }
 
 export const analyticsHook: FastifyPluginAsync = async (app) => {

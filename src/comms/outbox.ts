@@ -5,7 +5,7 @@
 // in between stops the mail (decision 0013).
 import { randomUUID } from 'node:crypto';
 import { tablesOf, type Db } from '../platform/db/database.ts';
-import { enqueue } from '../platform/jobs/index.ts';
+import { writeWithJob } from '../platform/jobs/index.ts';
 import { mailKinds, type MailKind } from './kinds.ts';
 import type { CommsTables, TemplateParams } from './tables.ts';
 import { checkTemplate, isParamName, type MailTemplate } from './templates.ts';
@@ -132,7 +132,7 @@ export async function queueMail(db: Db, request: MailRequest, options: { kernel?
     const t = tablesOf<CommsTables>(trx);
     const id = randomUUID();
     const sealed = hasSecrets ? await options.kernel!.sealSecret(trx, { subject: mail.subject, context: sealContext(id), value: JSON.stringify(mail.secrets) }) : null;
-    const inserted = await t
+    const write = t
       .insertInto('comms_outbox')
       .values({
         id,
@@ -156,12 +156,10 @@ export async function queueMail(db: Db, request: MailRequest, options: { kernel?
         bounced_at: null,
       })
       .onConflict((oc) => oc.column('idempotency_key').where('idempotency_key', 'is not', null).doNothing())
-      .returning('id')
-      .executeTakeFirst();
-    if (inserted) {
-      await enqueue(trx, SEND_JOB, { messageId: inserted.id }, { uniqueKey: `${SEND_JOB}:${inserted.id}`, maxAttempts: SEND_MAX_ATTEMPTS });
-      return inserted.id;
-    }
+      .returning('id');
+    // The message and its send job in one statement; a key already used inserts neither.
+    const [inserted] = await writeWithJob(trx, write, SEND_JOB, { messageId: id }, { uniqueKey: `${SEND_JOB}:${id}`, maxAttempts: SEND_MAX_ATTEMPTS });
+    if (inserted) return inserted.id;
     const first = await t.selectFrom('comms_outbox').select(['id', 'template', 'subject_id', 'purpose', 'address_ref']).where('idempotency_key', '=', mail.idempotencyKey).executeTakeFirstOrThrow();
     if (first.template !== mail.template || first.subject_id !== mail.subject || first.purpose !== mail.purpose || first.address_ref !== mail.addressRef) {
       throw misuse('this idempotencyKey was already used for a different mail');

@@ -15,7 +15,7 @@ import { createHmac, randomBytes, randomUUID } from 'node:crypto';
 import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import { type Kysely, sql } from 'kysely';
-import { getOrder, linesOf, type TransitionListener, vendorOrder } from '../commerce/orders/index.ts';
+import { type TransitionListener, vendorOrder } from '../commerce/orders/index.ts';
 import type { Config } from '../platform/config.ts';
 import { tablesOf, type Db } from '../platform/db/database.ts';
 import { enqueue, type JobContext } from '../platform/jobs/index.ts';
@@ -125,8 +125,8 @@ export const webhookOnTransition: TransitionListener = async (db, event, deps) =
   if (event.to === 'cancelled' && event.refundMinor === null) return;
   // Held within this step by a listener before this one (the risk rules' identity check): the
   // vendor hears of the payment when the order is released to paid.
-  if (event.to === 'paid' && (await getOrder(db, event.order.id))?.status !== 'paid') return;
-  const vendors = [...new Set((await linesOf(db, event.order.id)).map((l) => l.vendor_id).filter((v): v is string => Boolean(v)))];
+  if (event.to === 'paid' && event.current().status !== 'paid') return;
+  const vendors = [...new Set((await event.lines()).map((l) => l.vendor_id).filter((v): v is string => Boolean(v)))];
   if (vendors.length === 0) return;
   const hooks = await t(db).selectFrom('vendors_webhooks').select('vendor_id').where('vendor_id', 'in', vendors).execute();
   for (const { vendor_id } of hooks) {

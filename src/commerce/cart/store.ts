@@ -143,6 +143,11 @@ async function checkedAdd(db: Db, lines: readonly CartLine[], input: { variant_i
 /** Adds `quantity` of a variant (to its line when there is one). Refuses what cannot be bought. */
 export async function addToCart(db: Db, cartId: string, input: { variant_id: unknown; quantity: unknown }, now: Date): Promise<AddedCart> {
   await lockCart(db, cartId, now);
+  return addToLockedCart(db, cartId, input);
+}
+
+/** The add itself, to a cart whose row this transaction has locked (and whose expiry it refreshed). */
+async function addToLockedCart(db: Db, cartId: string, input: { variant_id: unknown; quantity: unknown }): Promise<AddedCart> {
   const { line, after, variants } = await checkedAdd(db, await linesOfCart(db, cartId), input);
   await cartDb(db)
     .insertInto('cart_lines')
@@ -167,7 +172,7 @@ export async function addToCartOfToken(db: Db, token: string | undefined, input:
       .where('expires_at', '>', now)
       .returning('id')
       .executeTakeFirst();
-    if (live) return addToCart(db, live.id, input, now);
+    if (live) return addToLockedCart(db, live.id, input);
   }
   const { line, after, variants } = await checkedAdd(db, [], input);
   const newToken = newCartToken();

@@ -15,7 +15,7 @@ import { queueMail } from '../../comms/index.ts';
 import type { Db } from '../../platform/db/database.ts';
 import type { Logger } from '../../platform/logger.ts';
 import { systemActor } from '../../privacy/index.ts';
-import { getOrder, linesOf, transitionOrder, type OrdersDeps, type TransitionEvent } from '../orders/index.ts';
+import { getOrder, linesOf, type OrderLine, transitionOrder, type OrdersDeps, type TransitionEvent } from '../orders/index.ts';
 import { downloadPath, downloadsOfOrder, grantDownloads, linkExpiry, revokeReturned } from './downloads.ts';
 import { filesOfVariants } from './files.ts';
 import { assignedPerLine, claimKeys, deliveryDb, keyedVariants, keysOfOrder } from './keys.ts';
@@ -80,11 +80,12 @@ async function lockDelivery(db: Db, orderId: string): Promise<void> {
 /**
  * Claims a key for every unit of the order's keyed lines that has none; what is still short, per
  * line. A line is keyed when its variant has keys (any state): a digital product the shop never
- * uploaded keys for is delivered by hand, as before (decision 0043).
+ * uploaded keys for is delivered by hand, as before (decision 0043). `given`: the order's lines if
+ * the caller has them, and whether it already holds the order's delivery lock.
  */
-export async function fillOrder(db: Db, orderId: string, now: Date): Promise<{ digital: boolean; short: Short[] }> {
-  await lockDelivery(db, orderId);
-  const digital = (await linesOf(db, orderId)).filter((l) => l.kind === 'digital');
+export async function fillOrder(db: Db, orderId: string, now: Date, given: { lines?: readonly OrderLine[]; locked?: boolean } = {}): Promise<{ digital: boolean; short: Short[] }> {
+  if (!given.locked) await lockDelivery(db, orderId);
+  const digital = (given.lines ?? (await linesOf(db, orderId))).filter((l) => l.kind === 'digital');
   const keyed = await keyedVariants(
     db,
     digital.map((l) => l.variant_id),
@@ -101,9 +102,9 @@ export async function fillOrder(db: Db, orderId: string, now: Date): Promise<{ d
   return { digital: true, short };
 }
 
-async function mailKeys(deps: OrdersDeps, db: Db, order: { id: string; number: string; customer_subject: string | null }): Promise<void> {
+async function mailKeys(deps: OrdersDeps, db: Db, order: { id: string; number: string; customer_subject: string | null }, orderLines: readonly OrderLine[]): Promise<void> {
   if (order.customer_subject === null) return;
-  const lines = new Map((await linesOf(db, order.id)).map((l) => [l.position, l.name]));
+  const lines = new Map(orderLines.map((l) => [l.position, l.name]));
   const keys = (await keysOfOrder(deps.kernel, db, order.id)).filter((k) => k.key !== null);
   const listed: { name: string; key: string }[] = [];
   for (const k of keys) {
@@ -125,10 +126,10 @@ async function mailKeys(deps: OrdersDeps, db: Db, order: { id: string; number: s
 }
 
 /** Mails the buyer one signed link per downloadable line (once per order; the links are a sealed parameter). */
-async function mailDownloads(deps: OrdersDeps, db: Db, order: { id: string; number: string; customer_subject: string | null }): Promise<void> {
+async function mailDownloads(deps: OrdersDeps, db: Db, order: { id: string; number: string; customer_subject: string | null }, orderLines: readonly OrderLine[]): Promise<void> {
   if (order.customer_subject === null) return;
   const days = deps.config?.downloads.linkDays ?? DEFAULT_LINK_DAYS;
-  const lines = new Map((await linesOf(db, order.id)).map((l) => [l.position, l.name]));
+  const lines = new Map(orderLines.map((l) => [l.position, l.name]));
   const valid = (await downloadsOfOrder(db, order.id)).filter((d) => d.state === 'valid');
   const files = await filesOfVariants(
     db,
@@ -188,14 +189,15 @@ export async function deliverOnTransition(db: Db, event: TransitionEvent, deps: 
   if (event.to !== 'paid') return;
   // A listener before this one may have put the order on hold within this step (the risk rules'
   // identity check, decision 0047): nothing is handed out until it is released to paid again.
-  if ((await getOrder(db, event.order.id))?.status !== 'paid') return;
+  if (event.current().status !== 'paid') return;
   await lockDelivery(db, event.order.id);
-  if ((await grantDownloads(db, event.order.id, now)) > 0) await mailDownloads(deps, db, event.order);
-  const { digital, short } = await fillOrder(db, event.order.id, now);
+  const lines = await event.lines();
+  if ((await grantDownloads(db, event.order.id, now, lines)) > 0) await mailDownloads(deps, db, event.order, lines);
+  const { digital, short } = await fillOrder(db, event.order.id, now, { lines, locked: true });
   if (!digital) return;
   if (short.length === 0) {
     await stopWaiting(db, event.order.id);
-    await mailKeys(deps, db, event.order);
+    await mailKeys(deps, db, event.order, lines);
     return;
   }
   await deliveryDb(db)

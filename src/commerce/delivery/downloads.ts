@@ -7,7 +7,7 @@ import { randomUUID, timingSafeEqual } from 'node:crypto';
 import { sql } from 'kysely';
 import type { Db } from '../../platform/db/database.ts';
 import { AppError } from '../../platform/errors.ts';
-import { getOrder, linesOf, type RefundUnit } from '../orders/index.ts';
+import { getOrder, linesOf, type OrderLine, type RefundUnit } from '../orders/index.ts';
 import { filesOfVariants } from './files.ts';
 import { deliveryDb, type KeyVault } from './keys.ts';
 import type { DownloadState } from './tables.ts';
@@ -46,8 +46,8 @@ export async function checkLink(vault: KeyVault, db: Db, link: { id: string; exp
  * Grants a download to every unit of the order's digital lines whose variant has a file and that
  * has none yet (the caller holds the order's delivery lock). Returns how many were granted.
  */
-export async function grantDownloads(db: Db, orderId: string, now: Date): Promise<number> {
-  const digital = (await linesOf(db, orderId)).filter((l) => l.kind === 'digital');
+export async function grantDownloads(db: Db, orderId: string, now: Date, orderLines?: readonly OrderLine[]): Promise<number> {
+  const digital = (orderLines ?? (await linesOf(db, orderId))).filter((l) => l.kind === 'digital');
   if (digital.length === 0) return 0;
   const files = await filesOfVariants(
     db,

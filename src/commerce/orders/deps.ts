@@ -4,6 +4,7 @@ import type { FastifyInstance } from 'fastify';
 import type { Config } from '../../platform/config.ts';
 import type { Listeners } from '../../platform/module.ts';
 import { actorTag, type PrivacyKernel } from '../../privacy/index.ts';
+import type { Order } from './tables.ts';
 
 export interface OrdersDeps {
   kernel: PrivacyKernel;
@@ -13,6 +14,8 @@ export interface OrdersDeps {
   config?: Config;
   /** Every module's listeners (`wiring.listeners`): a transition tells `orderTransition`. */
   listeners: Listeners;
+  /** Set by a transition for its listeners: a step they take tells it (its event's `current`). */
+  movedInStep?: (order: Order) => void;
 }
 
 export function ordersDeps(app: Pick<FastifyInstance, 'privacy' | 'config' | 'wiring'>, now: () => Date = () => new Date()): OrdersDeps {

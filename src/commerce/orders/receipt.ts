@@ -9,8 +9,8 @@ import type { PersonalValue } from '../../privacy/index.ts';
 import { formatMoney } from '../../web/format.ts';
 import { html } from '../../web/template.ts';
 import { orderRef } from './deps.ts';
-import { ordersDb } from './orders.ts';
 import { personalText } from './reads.ts';
+import type { Order, OrderLine } from './tables.ts';
 
 export const RECEIPT_TEMPLATE = 'orders.receipt';
 const NAME = 'user.name';
@@ -105,10 +105,8 @@ ${address ? html`<p style="margin:0 0 8px"><strong>Delivery address:</strong> ${
 const MAX_LINES_JSON = 3500;
 
 /** Queues the receipt of an order that was just paid (idempotent per transition). */
-export async function queueReceipt(db: Db, o: { orderId: string; subject: string; transitionId: string; orderUrl: string }): Promise<string> {
-  const t = ordersDb(db);
-  const order = await t.selectFrom('orders').selectAll().where('id', '=', o.orderId).executeTakeFirstOrThrow();
-  const rows = await t.selectFrom('orders_lines').selectAll().where('order_id', '=', o.orderId).orderBy('position').execute();
+export async function queueReceipt(db: Db, o: { order: Order; lines: readonly OrderLine[]; subject: string; transitionId: string; orderUrl: string }): Promise<string> {
+  const { order, lines: rows } = o;
   const money = (minor: number) => formatMoney(minor, order.currency);
   const lines: ReceiptLine[] = [];
   for (const r of rows) {
@@ -133,7 +131,7 @@ export async function queueReceipt(db: Db, o: { orderId: string; subject: string
       ships: order.fulfilment === 'ship',
     },
     personal: [NAME, ADDRESS, PAYMENT],
-    personalRef: orderRef(o.orderId),
+    personalRef: orderRef(order.id),
     idempotencyKey: `orders.receipt:${o.transitionId}`,
   });
 }

@@ -13,7 +13,7 @@ import { ordersDb } from './orders.ts';
 import { isOrderReason, reasonExplains, staffReasons, type OrderReason } from './reasons.ts';
 import { linesOf } from './orders.ts';
 import { canTransition, isOrderStatus, isPaid, nextStatuses, statusLabels, type OrderStatus } from './states.ts';
-import type { Order, OrderTransition } from './tables.ts';
+import type { Order, OrderLine, OrderTransition } from './tables.ts';
 
 export interface TransitionRequest {
   orderId: string;
@@ -55,6 +55,13 @@ export interface TransitionEvent {
    * for any other step. Delivery revokes exactly these units' keys and downloads.
    */
   returned: 'all' | readonly RefundUnit[] | null;
+  /** The order's lines, read at most once per step and shared by the listeners (lines never change once placed). */
+  lines: () => Promise<readonly OrderLine[]>;
+  /**
+   * The order as it stands now: `order`, or what a listener before this one moved it to within the
+   * step (the risk rules' hold). Such a listener moves it with the deps it was given, which tell this step.
+   */
+  current: () => Order;
 }
 
 /**
@@ -120,15 +127,15 @@ function refundOf(order: Order, request: TransitionRequest): number | null {
 const MAX_REFUND_UNITS = 200;
 
 /** The units named for a refund, checked against the order's lines (field `units`). */
-async function checkUnits(db: Db, order: Order, request: TransitionRequest): Promise<readonly RefundUnit[]> {
+async function checkUnits(lines: () => Promise<readonly OrderLine[]>, request: TransitionRequest): Promise<readonly RefundUnit[]> {
   const units = request.units ?? [];
   if (units.length === 0) return [];
   if (request.to !== 'refunded') throw validationError('units', 'are only named for a refund');
   if (units.length > MAX_REFUND_UNITS) throw validationError('units', `name at most ${MAX_REFUND_UNITS} lines`);
-  const lines = new Map((await linesOf(db, order.id)).map((l) => [l.position, l]));
+  const byPosition = new Map((await lines()).map((l) => [l.position, l]));
   const seen = new Set<number>();
   for (const u of units) {
-    const line = lines.get(u.line);
+    const line = byPosition.get(u.line);
     if (line === undefined || seen.has(u.line)) throw validationError('units', `line ${u.line} is not a line of this order, or is named twice`);
     if (!Number.isSafeInteger(u.quantity) || u.quantity < 1 || u.quantity > line.quantity)
       throw validationError('units', `${line.name} (line ${u.line}): give back between 1 and ${line.quantity} ${line.quantity === 1 ? 'unit' : 'units'}`);
@@ -154,7 +161,9 @@ export async function transitionOrder(deps: OrdersDeps, db: Db, request: Transit
     const order = /^[0-9a-f-]{36}$/i.test(request.orderId) ? await t.selectFrom('orders').selectAll().where('id', '=', request.orderId).forUpdate().executeTakeFirst() : undefined;
     if (!order) throw notFound('Order');
     const { reason, shipment, refundMinor } = checkStep(order, request);
-    const units = await checkUnits(trx, order, request);
+    let linesRead: Promise<OrderLine[]> | undefined;
+    const lines = () => (linesRead ??= linesOf(trx, order.id));
+    const units = await checkUnits(lines, request);
 
     const now = deps.now();
     const change = { status: request.to, held_from: request.to === 'on_hold' ? order.status : null, refunded_minor: order.refunded_minor + (refundMinor ?? 0), updated_at: now };
@@ -167,13 +176,15 @@ export async function transitionOrder(deps: OrdersDeps, db: Db, request: Transit
       .returningAll()
       .executeTakeFirstOrThrow();
     const updated: Order = { ...order, ...change };
+    // A step taken by a listener of an outer step on the same order: the outer step's event.current.
+    deps.movedInStep?.(updated);
 
     if (shipment) await recordShipment(deps, trx, order, shipment, request.actor);
     // An order whose buyer was erased has nobody to tell (and nothing to ship to). Paid: the receipt,
     // once per payment; a paid order released from a hold gets the status mail instead.
     const payment = order.status === 'pending_payment' || (order.status === 'on_hold' && order.held_from === 'pending_payment');
     if (order.customer_subject !== null && request.to === 'paid' && payment)
-      await queueReceipt(trx, { orderId: order.id, subject: order.customer_subject, transitionId: transition.id, orderUrl: orderUrl(deps.publicUrl, order.number) });
+      await queueReceipt(trx, { order: updated, lines: await lines(), subject: order.customer_subject, transitionId: transition.id, orderUrl: orderUrl(deps.publicUrl, order.number) });
     else if (order.customer_subject !== null)
       await queueStatusMail(trx, {
         orderId: order.id,
@@ -187,8 +198,27 @@ export async function transitionOrder(deps: OrdersDeps, db: Db, request: Transit
       });
     const whole = request.to === 'cancelled' || (request.to === 'refunded' && updated.refunded_minor >= updated.total_minor);
     const returned = whole ? 'all' : request.to === 'refunded' ? units : null;
-    const event: TransitionEvent = { order: updated, from: order.status, to: request.to, transitionId: transition.id, actor: request.actor, reason, refundMinor, returned };
-    for (const listener of deps.listeners.orderTransition ?? []) await listener(trx, event, deps);
+    let current = updated;
+    const stepDeps: OrdersDeps = {
+      ...deps,
+      movedInStep: (moved) => {
+        if (moved.id === updated.id) current = moved;
+        deps.movedInStep?.(moved);
+      },
+    };
+    const event: TransitionEvent = {
+      order: updated,
+      from: order.status,
+      to: request.to,
+      transitionId: transition.id,
+      actor: request.actor,
+      reason,
+      refundMinor,
+      returned,
+      lines,
+      current: () => current,
+    };
+    for (const listener of deps.listeners.orderTransition ?? []) await listener(trx, event, stepDeps);
     return { order: updated, transition };
   };
   return db.isTransaction ? run(db) : db.transaction().execute(run);

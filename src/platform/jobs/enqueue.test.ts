@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { sql } from 'kysely';
 import { testEachDatabase } from '../testing/databases.ts';
-import { enqueue } from './enqueue.ts';
+import { enqueue, writeWithJob } from './enqueue.ts';
 import { jobInState, testWorker, waitFor } from './testing/support.ts';
 
 const countJobs = async (db: Parameters<typeof enqueue>[0], name: string) => (await sql<{ n: number }>`select count(*)::int as n from jobs where name = ${name}`.execute(db)).rows[0]!.n;
@@ -86,6 +86,71 @@ testEachDatabase('jobs: a job with a later run_at waits until then', async (data
     assert.equal(ranAt.length, 1);
     // Same machine, same clock; the database keeps microseconds, Date milliseconds.
     assert.ok(ranAt[0]! >= runAt.getTime() - 1, `ran ${runAt.getTime() - ranAt[0]!} ms early`);
+  } finally {
+    await worker.stop(1_000);
+  }
+});
+
+testEachDatabase('jobs: writeWithJob adds the row and its job in one statement, and no job when the write inserts nothing', async (database) => {
+  const { db } = database;
+  await sql`create table test_letters (id text primary key, body text not null)`.execute(db);
+  const insert = (id: string) =>
+    db
+      .insertInto('test_letters' as never)
+      .values({ id, body: 'hello' } as never)
+      .onConflict((oc) => oc.column('id' as never).doNothing())
+      .returning('id' as never);
+  let statements = 0;
+  const counted = db.withPlugin({
+    transformQuery: (args) => {
+      statements++;
+      return args.node;
+    },
+    transformResult: async (args) => args.result,
+  });
+  const rows = await writeWithJob<{ id: string }>(counted, insert('a'), 'test.letter', { letter: 'a' }, { uniqueKey: 'letter:a', maxAttempts: 3 });
+  assert.deepEqual(rows, [{ id: 'a' }]);
+  assert.equal(statements, 1);
+  const {
+    rows: [job],
+  } = await sql<{ payload: unknown; max_attempts: number; unique_key: string }>`select payload, max_attempts, unique_key from jobs where name = 'test.letter'`.execute(db);
+  assert.deepEqual(job, { payload: { letter: 'a' }, max_attempts: 3, unique_key: 'letter:a' });
+
+  // The row is there already: nothing is inserted, so no job either.
+  assert.deepEqual(await writeWithJob(db, insert('a'), 'test.letter', { letter: 'a again' }), []);
+  assert.equal(await countJobs(db, 'test.letter'), 1);
+
+  // Rolled back with the transaction, row and job together.
+  await db
+    .transaction()
+    .execute(async (trx) => {
+      await writeWithJob(trx, insert('b'), 'test.letter', { letter: 'b' });
+      throw new Error('undone');
+    })
+    .catch(() => undefined);
+  assert.equal(await countJobs(db, 'test.letter'), 1);
+  assert.equal((await sql<{ n: number }>`select count(*)::int as n from test_letters`.execute(db)).rows[0]!.n, 1);
+  await assert.rejects(writeWithJob(db, insert('c'), 'Bad Name', {}), /Job name "Bad Name"/);
+});
+
+testEachDatabase('jobs: a job added by writeWithJob is run by a worker', async (database) => {
+  const { db } = database;
+  await sql`create table test_letters (id text primary key)`.execute(db);
+  const ran: unknown[] = [];
+  const worker = testWorker(database, { 'test.letter': async (p) => void ran.push(p) }, { pollMs: 20 });
+  await worker.start();
+  try {
+    await writeWithJob(
+      db,
+      db
+        .insertInto('test_letters' as never)
+        .values({ id: 'z' } as never)
+        .returning('id' as never),
+      'test.letter',
+      { letter: 'z' },
+    );
+    await waitFor('the letter job to run', async () => ran.length === 1);
+    assert.deepEqual(ran, [{ letter: 'z' }]);
   } finally {
     await worker.stop(1_000);
   }

@@ -2,7 +2,7 @@
 // business write and its job commit (or roll back) together. It also sends a NOTIFY on the jobs
 // channel: delivered on commit, it wakes idle workers in this and every other process at once,
 // so they do not wait for their next poll. A rolled-back enqueue wakes nobody.
-import { sql } from 'kysely';
+import { type Compilable, type OperationNodeSource, sql } from 'kysely';
 import type { Db } from '../db/database.ts';
 import type { EnqueueOptions, JobPayload } from './types.ts';
 
@@ -28,6 +28,40 @@ function checkOptions(options: EnqueueOptions): void {
   if (runAt !== undefined && Number.isNaN(runAt.getTime())) throw new Error('runAt is not a valid date');
 }
 
+function checkPayload(payload: JobPayload): void {
+  if (payload === null || typeof payload !== 'object' || Array.isArray(payload)) {
+    throw new Error('A job payload must be a plain object');
+  }
+}
+
+/**
+ * Runs `write` (the caller's `insert … returning`) and, when it returned a row, adds the job in the
+ * same statement: a business row and its job in one round trip. Returns the rows of `write`.
+ */
+export async function writeWithJob<R>(db: Db, write: OperationNodeSource & Compilable<R>, name: string, payload: JobPayload, options: EnqueueOptions = {}): Promise<R[]> {
+  assertJobName(name);
+  checkOptions(options);
+  checkPayload(payload);
+  // Every CTE runs whether read or not; reading `added` keeps the NOTIFY in plain sight.
+  const result = await sql<R>`
+    with w as (${write}),
+    added as (
+      insert into jobs (name, payload, run_at, max_attempts, unique_key)
+      select
+        ${name},
+        ${JSON.stringify(payload)}::jsonb,
+        coalesce(${options.runAt ?? null}::timestamptz, now()),
+        ${options.maxAttempts ?? DEFAULT_MAX_ATTEMPTS},
+        ${options.uniqueKey ?? null}
+      where exists (select 1 from w)
+      on conflict (unique_key) where state in ('queued', 'running') do nothing
+      returning id, pg_notify(${JOBS_WAKE_CHANNEL}, '')
+    )
+    select w.* from w, (select count(*) from added) as j
+  `.execute(db);
+  return result.rows;
+}
+
 /**
  * Adds a job; returns its id, or `null` when `uniqueKey` is given and a job with that key is
  * already queued or running (then nothing is added).
@@ -35,9 +69,7 @@ function checkOptions(options: EnqueueOptions): void {
 export async function enqueue(db: Db, name: string, payload: JobPayload = {}, options: EnqueueOptions = {}): Promise<number | null> {
   assertJobName(name);
   checkOptions(options);
-  if (payload === null || typeof payload !== 'object' || Array.isArray(payload)) {
-    throw new Error('A job payload must be a plain object');
-  }
+  checkPayload(payload);
   const result = await sql<{ id: number }>`
     with added as (
       insert into jobs (name, payload, run_at, max_attempts, unique_key)
