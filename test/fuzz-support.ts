@@ -3,12 +3,11 @@
 // visitor (anonymous, customer, vendor, staff owner, privacy officer, API tokens) and real
 // identifiers, so a hostile value reaches past "not found" into the handler.
 import assert from 'node:assert/strict';
-import { randomUUID } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import { sql } from 'kysely';
 import { FormClient, staffClient, staffTokenHeaders } from '../src/accounts/testing.ts';
-import { createOrder, ordersDeps, transitionOrder } from '../src/commerce/orders/index.ts';
-import { pricedCart, testCustomer } from '../src/commerce/orders/test-support.ts';
+import { ordersDeps } from '../src/commerce/orders/index.ts';
+import { paidTestOrder } from '../src/commerce/orders/test-support.ts';
 import { demoLogins, seedDemoShop } from '../src/demo/index.ts';
 import { buildTestApp } from '../src/platform/testing/app.ts';
 import type { TestDatabase } from '../src/platform/testing/databases.ts';
@@ -142,18 +141,7 @@ export interface Who {
 /** Real identifiers, so a case reaches past "not found" into the handler. */
 async function realThings(app: FastifyInstance, db: TestDatabase['db'], buyer: FormClient): Promise<Record<string, string>> {
   const system = systemActor('test.fuzz');
-  const id = randomUUID();
-  const subject = await testCustomer(app.privacy, db, id);
-  const order = await createOrder(ordersDeps(app), db, {
-    id,
-    customerSubject: subject,
-    customerUserId: null,
-    priced: pricedCart({ physical: true }),
-    paymentMethod: 'card',
-    fulfilment: 'ship',
-    actor: system,
-  });
-  await transitionOrder(ordersDeps(app), db, { orderId: id, to: 'paid', actor: system });
+  const order = await paidTestOrder(ordersDeps(app), db, system);
   const {
     rows: [variant],
   } = await sql<{ id: string; sku: string }>`select id, sku from catalogue_variants order by sku limit 1`.execute(db);

@@ -3,9 +3,7 @@
 // names that member; tokens of the wrong role, expired or revoked are refused; a token is made only
 // with a fresh second factor, and the console lists them.
 import assert from 'node:assert/strict';
-import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
-import type { FastifyInstance } from 'fastify';
 import { personalToken, staffClient } from '../../accounts/testing.ts';
 import { totpCode, stepAt } from '../../accounts/index.ts';
 import type { Db } from '../../platform/db/database.ts';
@@ -13,28 +11,10 @@ import { buildTestApp } from '../../platform/testing/app.ts';
 import { testEachDatabase } from '../../platform/testing/databases.ts';
 import { testActor, auditActors } from '../../privacy/testing.ts';
 import { ordersDeps } from './deps.ts';
-import { createOrder } from './orders.ts';
-import { buyer, pricedCart, testCustomer } from './test-support.ts';
-import { transitionOrder } from './transitions.ts';
+import { buyer, paidTestOrder } from './test-support.ts';
 
 const system = testActor('test.checkout');
 const password = 'granite-heron-58-waits-patiently';
-
-async function paidOrder(app: FastifyInstance, db: Db) {
-  const id = randomUUID();
-  const subject = await testCustomer(app.privacy, db, id);
-  const order = await createOrder(ordersDeps(app), db, {
-    id,
-    customerSubject: subject,
-    customerUserId: null,
-    priced: pricedCart({ physical: true }),
-    paymentMethod: 'card',
-    fulfilment: 'ship',
-    actor: system,
-  });
-  await transitionOrder(ordersDeps(app), db, { orderId: id, to: 'paid', actor: system });
-  return order;
-}
 
 /** The id of the staff member made last (emails are in the kernel, so not looked up here). */
 const newestStaffId = async (db: Db) => (await sql<{ id: string }>`select id from accounts_users where kind = 'staff' order by created_at desc limit 1`.execute(db)).rows[0]!.id;
@@ -43,7 +23,7 @@ testEachDatabase("the shared staff token no longer reads delivery details; a ful
   const { app, staffHeaders } = await buildTestApp(database);
   try {
     const { db } = database;
-    const order = await paidOrder(app, db);
+    const order = await paidTestOrder(ordersDeps(app), db, system);
     const url = `/api/staff/orders/${order.number}/delivery?purpose=fulfillment`;
 
     // The old attack: the shared token, a purpose of the caller's choosing.
@@ -85,7 +65,7 @@ testEachDatabase("personal tokens: a marketing-scoped token, an expired one and 
   const { app } = await buildTestApp(database);
   try {
     const { db } = database;
-    const order = await paidOrder(app, db);
+    const order = await paidTestOrder(ordersDeps(app), db, system);
     const url = `/api/staff/orders/${order.number}/delivery?purpose=fulfillment`;
     const owner = await staffClient(app, db, { name: 'Octavia Brightwater', email: 'octavia@shop.example', role: 'owner', password });
 

@@ -3,8 +3,11 @@
 import { randomUUID } from 'node:crypto';
 import type { Db } from '../../platform/db/database.ts';
 import { testActor } from '../../privacy/testing.ts';
-import type { PrivacyKernel } from '../../privacy/index.ts';
+import type { Actor, PrivacyKernel } from '../../privacy/index.ts';
 import { orderRef, type OrdersDeps } from './deps.ts';
+import { createOrder } from './orders.ts';
+import type { Order } from './tables.ts';
+import { transitionOrder } from './transitions.ts';
 import type { PricedCart } from './priced.ts';
 
 export const buyer = {
@@ -44,4 +47,20 @@ export async function testCustomer(kernel: PrivacyKernel, db: Db, orderId?: stri
   await kernel.write(db, { subject, actor, purpose: 'account', values: { 'user.name': who.name, 'user.contact.email': who.email } });
   if (orderId) await kernel.write(db, { subject, actor, purpose: 'fulfillment', ref: orderRef(orderId), values: { 'user.name': who.name, 'user.contact.address': who.address } });
   return subject;
+}
+
+/** A paid card order of `testCustomer` for shipping, made and moved to paid as the shop does. */
+export async function paidTestOrder(deps: OrdersDeps, db: Db, actor: Actor): Promise<Order> {
+  const id = randomUUID();
+  const order = await createOrder(deps, db, {
+    id,
+    customerSubject: await testCustomer(deps.kernel, db, id),
+    customerUserId: null,
+    priced: pricedCart({ physical: true }),
+    paymentMethod: 'card',
+    fulfilment: 'ship',
+    actor,
+  });
+  await transitionOrder(deps, db, { orderId: id, to: 'paid', actor });
+  return order;
 }

@@ -109,10 +109,15 @@ function migrationSourcesDigest(): string {
   return hash.digest('hex').slice(0, 16);
 }
 
+// Read once, as this module loads, right after the migrations it imports: a digest read later
+// (at the first test database) could name a template after files edited since the process
+// loaded its migrations, and build it from the old ones.
+const MIGRATIONS_DIGEST = migrationSourcesDigest();
+
 /** A dump of a migrated PGlite data directory (made once, cached across runs): `pgliteTemplate` or `pgliteRestore`. */
 export function pgliteTemplate(): Promise<Blob> {
   migratedTemplate ??= (async () => {
-    const file = join(tmpdir(), `custodian-pglite-template-${migrationSourcesDigest()}.tar.gz`);
+    const file = join(tmpdir(), `custodian-pglite-template-${MIGRATIONS_DIGEST}.tar.gz`);
     if (existsSync(file)) return new Blob([readFileSync(file)]);
     const handle = await openDatabase({ databaseUrl: null, pgliteDir: null });
     await migrate(handle.db, allMigrations);
@@ -141,7 +146,7 @@ export function migratedPostgresTemplate(): Promise<string> {
   postgresTemplate ??= (async () => {
     const base = process.env.DATABASE_URL;
     if (!base) throw new Error('DATABASE_URL is not set');
-    const name = `custodian_tpl_${migrationSourcesDigest()}`;
+    const name = `custodian_tpl_${MIGRATIONS_DIGEST}`;
     const admin = new pg.Client({ connectionString: base });
     await admin.connect();
     try {
