@@ -5,23 +5,17 @@ import { sql } from 'kysely';
 import type { Db } from '../platform/db/database.ts';
 import { testEachDatabase } from '../platform/testing/databases.ts';
 import { recordEvent } from './record.ts';
+import { countingStatements } from '../platform/testing/statement-count.ts';
 
 const kinds = async (db: Db) => (await sql<{ kind: string; hour: number; day: string }>`select kind, hour, day::text as day from analytics_hits order by id`.execute(db)).rows;
 
 testEachDatabase("an event is one statement in the caller's transaction, and commits or rolls back with it", async ({ db }) => {
   const at = new Date('2026-03-04T05:06:07Z');
-  let statements = 0;
-  const counted = db.withPlugin({
-    transformQuery: (args) => {
-      statements++;
-      return args.node;
-    },
-    transformResult: async (args) => args.result,
-  });
+  const { counted, statements } = countingStatements(db);
   await counted.transaction().execute(async (trx) => {
     await recordEvent(trx, 'checkout_start', at);
   });
-  assert.equal(statements, 1);
+  assert.equal(statements.length, 1);
   await db
     .transaction()
     .execute(async (trx) => {

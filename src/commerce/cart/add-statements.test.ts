@@ -5,19 +5,13 @@ import { sql } from 'kysely';
 import { testEachDatabase } from '../../platform/testing/databases.ts';
 import { addToCartOfToken } from './store.ts';
 import { makeShop } from './testing.ts';
+import { countingStatements } from '../../platform/testing/statement-count.ts';
 
 testEachDatabase('an add to the live cart of a token is four statements and refreshes its expiry', async ({ db }) => {
   const shop = await makeShop(db);
   const first = await db.transaction().execute((trx) => addToCartOfToken(trx, undefined, { variant_id: shop.rtr1, quantity: '1' }, new Date('2026-01-01T00:00:00Z')));
   assert.ok(first.newToken);
-  const statements: string[] = [];
-  const counted = db.withPlugin({
-    transformQuery: (args) => {
-      statements.push(args.node.kind);
-      return args.node;
-    },
-    transformResult: async (args) => args.result,
-  });
+  const { counted, statements } = countingStatements(db);
   const later = new Date('2026-01-02T00:00:00Z');
   const second = await counted.transaction().execute((trx) => addToCartOfToken(trx, first.newToken, { variant_id: shop.vpn, quantity: '2' }, later));
   assert.equal(second.cartId, first.cartId);

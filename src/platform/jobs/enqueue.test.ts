@@ -3,6 +3,7 @@ import { sql } from 'kysely';
 import { testEachDatabase } from '../testing/databases.ts';
 import { enqueue, writeWithJob } from './enqueue.ts';
 import { jobInState, testWorker, waitFor } from './testing/support.ts';
+import { countingStatements } from '../testing/statement-count.ts';
 
 const countJobs = async (db: Parameters<typeof enqueue>[0], name: string) => (await sql<{ n: number }>`select count(*)::int as n from jobs where name = ${name}`.execute(db)).rows[0]!.n;
 
@@ -100,17 +101,10 @@ testEachDatabase('jobs: writeWithJob adds the row and its job in one statement, 
       .values({ id, body: 'hello' } as never)
       .onConflict((oc) => oc.column('id' as never).doNothing())
       .returning('id' as never);
-  let statements = 0;
-  const counted = db.withPlugin({
-    transformQuery: (args) => {
-      statements++;
-      return args.node;
-    },
-    transformResult: async (args) => args.result,
-  });
+  const { counted, statements } = countingStatements(db);
   const rows = await writeWithJob<{ id: string }>(counted, insert('a'), 'test.letter', { letter: 'a' }, { uniqueKey: 'letter:a', maxAttempts: 3 });
   assert.deepEqual(rows, [{ id: 'a' }]);
-  assert.equal(statements, 1);
+  assert.equal(statements.length, 1);
   const {
     rows: [job],
   } = await sql<{ payload: unknown; max_attempts: number; unique_key: string }>`select payload, max_attempts, unique_key from jobs where name = 'test.letter'`.execute(db);
