@@ -20,23 +20,9 @@ import { startShop } from '../src/server.ts';
 import { auditActors } from '../src/privacy/testing.ts';
 import { sql } from 'kysely';
 import { queuedMail, recentSecurityEvents, staffClient } from '../src/accounts/testing.ts';
+import { OPENSSL, selfSignedCertificate } from '../src/platform/testing/certificate.ts';
 
-const OPENSSL = '/usr/bin/openssl';
 const noOpenssl = existsSync(OPENSSL) ? false : `${OPENSSL} is missing: no certificate can be made for the TLS tests`;
-
-function selfSignedCertificate(): { dir: string; cert: string; key: string } {
-  const dir = mkdtempSync(join(tmpdir(), 'custodian-tls-'));
-  const cert = join(dir, 'cert.pem');
-  const key = join(dir, 'key.pem');
-  execFileSync(
-    OPENSSL,
-    ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-subj', '/CN=localhost', '-addext', 'subjectAltName=DNS:localhost,IP:127.0.0.1', '-days', '1', '-keyout', key, '-out', cert],
-    {
-      stdio: 'ignore',
-    },
-  );
-  return { dir, cert, key };
-}
 
 interface Answer {
   status: number;

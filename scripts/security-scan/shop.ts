@@ -2,14 +2,15 @@
 // embedded PGlite in a fresh temp DATA_DIR with the demo data, serving HTTPS on 127.0.0.1 with a
 // throw-away self-signed certificate (as a real shop serves it: Secure cookies, HSTS), on free
 // ports. Also the HTTP client the scan signs in with (it trusts only that certificate).
-import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { createWriteStream, mkdirSync, readFileSync } from 'node:fs';
 import { request as httpsRequest } from 'node:https';
-import { type AddressInfo, createServer } from 'node:net';
 import { join } from 'node:path';
 import { stepAt, totpCode } from '../../src/accounts/index.ts';
 import { demoLogins } from '../../src/demo/index.ts';
 import { scriptFlags } from '../../src/platform/testing/script-flags.ts';
+import { selfSignedCertificate } from '../../src/platform/testing/certificate.ts';
+import { freePort } from '../../src/platform/testing/free-port.ts';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 
@@ -29,23 +30,6 @@ export interface Shop {
   logPath: string;
   request(path: string, options?: { method?: 'GET' | 'POST'; cookies?: Record<string, string>; form?: Record<string, string> }): Promise<Answer>;
   stop(): Promise<void>;
-}
-
-export async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
-
-function selfSignedCertificate(dir: string): { cert: string; key: string } {
-  const cert = join(dir, 'cert.pem');
-  const key = join(dir, 'key.pem');
-  execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1', '-days', '1', '-keyout', key, '-out', cert], {
-    stdio: 'ignore',
-  });
-  return { cert, key };
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
