@@ -40,17 +40,13 @@ export interface ConsoleStaff {
 
 /**
  * The signed-in staff member allowed `ability`, or null after a redirect to sign in (or the second
- * factor, or the password page); FORBIDDEN (403) for a role without it; the 400 of a bad path
- * parameter or query.
+ * factor, or the password page); FORBIDDEN (403) for a role without it. (A bad path parameter or
+ * query never gets here: src/web/validation.ts refuses it before any handler.)
  */
 export async function consoleStaff(app: FastifyInstance, request: FastifyRequest, reply: FastifyReply, ability: Ability): Promise<ConsoleStaff | null> {
   const session = await app.accounts.staffPage(request, reply);
   if (!session) return null;
   const can = abilitiesOf(session.user.role!);
   if (!can[ability]) throw new AppError('FORBIDDEN', refusals[ability]);
-  // Forms keep their body's validation error to show it next to the fields; a bad address (path
-  // parameter, query) is refused here, before any handler looks a record up by it.
-  const problem = (request as FastifyRequest & { validationError?: Error & { validationContext?: string } }).validationError;
-  if (problem && problem.validationContext !== 'body') throw problem;
   return { can, by: { via: 'console', staffId: session.user.id }, actor: session.actor };
 }
