@@ -70,10 +70,11 @@ function stopOnSignal(): void {
       if (signalled) return;
       signalled = true;
       logger.info({ signal }, 'shutting down: finishing in-flight requests');
+      // The worker hands back jobs still running when the grace period ends; this allows for that.
       const force = setTimeout(() => {
-        logger.error('shutdown grace period over; exiting');
+        logger.error({ waitingFor: shop.stillStopping() }, 'shutdown grace period over; exiting');
         process.exit(1);
-      }, config.shutdownGraceMs);
+      }, config.shutdownGraceMs + 5000);
       force.unref();
       shop.stop().then(
         () => process.exit(0),

@@ -26,6 +26,8 @@ export interface RunningShop {
   /** The port of the HTTP_REDIRECT_PORT listener (308 to https://), else null. */
   httpRedirectPort: number | null;
   stop(): Promise<void>;
+  /** While stopping: the parts not yet closed (for the log when the grace period runs out). */
+  stillStopping(): string[];
 }
 
 /** Secures DATA_DIR (0700/0600, umask 077; refuses what it cannot fix), then opens the database. */
@@ -98,6 +100,13 @@ export async function startShop(config: Config, logger: Logger, options: StartOp
   await worker?.start();
 
   let stopping: Promise<void> | null = null;
+  const open = new Set<string>();
+  const closing = async (part: string, close: (() => Promise<unknown>) | null) => {
+    if (!close) return;
+    open.add(part);
+    await close();
+    open.delete(part);
+  };
   return {
     app,
     database,
@@ -107,10 +116,16 @@ export async function startShop(config: Config, logger: Logger, options: StartOp
     httpRedirectPort: redirect?.port ?? null,
     stop() {
       stopping ??= (async () => {
-        await Promise.all([app.close(), worker?.stop(config.shutdownGraceMs), sandbox?.stop(), redirect?.close()]);
-        await database.close();
+        await Promise.all([
+          closing('web server', () => app.close()),
+          closing(`worker (jobs running: ${worker?.busy ?? 0})`, worker ? () => worker.stop(config.shutdownGraceMs) : null),
+          closing('sandbox processor', sandbox ? () => sandbox.stop() : null),
+          closing('HTTP redirect', redirect ? () => redirect.close() : null),
+        ]);
+        await closing('database', () => database.close());
       })();
       return stopping;
     },
+    stillStopping: () => [...open],
   };
 }

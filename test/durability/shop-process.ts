@@ -22,6 +22,8 @@ export interface ShopProcess {
   output(): string;
   /** Resolves when the process has exited. */
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+  /** Resolves once /readyz answers 200; rejects if the process exits first or is not ready in 90 s. */
+  ready: Promise<void>;
 }
 
 export function tempDataDir(): string {
@@ -35,7 +37,18 @@ export interface StartOptions {
   env?: Record<string, string>;
 }
 
+/** Starts the shop and waits until it is ready. */
 export async function startShopProcess(options: StartOptions): Promise<ShopProcess> {
+  const shop = await spawnShopProcess(options);
+  await shop.ready;
+  return shop;
+}
+
+/**
+ * Starts the shop and returns at once, before it is ready: a test that may kill it while it starts
+ * (its worker can act before /readyz answers) needs the process in hand from the first moment.
+ */
+export async function spawnShopProcess(options: StartOptions): Promise<ShopProcess> {
   const port = await freePort();
   const env: Record<string, string> = {
     PATH: process.env.PATH ?? '',
@@ -57,23 +70,33 @@ export async function startShopProcess(options: StartOptions): Promise<ShopProce
   child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
   const url = `http://127.0.0.1:${port}`;
-  const shop: ShopProcess = { child, url, port, output: () => output, exited };
+  const ready = untilReady(
+    url,
+    exited,
+    () => output,
+    () => child.kill('SIGKILL'),
+  );
+  // A caller that does not wait for readiness must not get an unhandled rejection from it.
+  ready.catch(() => {});
+  return { child, url, port, output: () => output, exited, ready };
+}
 
+async function untilReady(url: string, exited: ShopProcess['exited'], output: () => string, kill: () => void): Promise<void> {
   let exit: { code: number | null; signal: NodeJS.Signals | null } | null = null;
   void exited.then((e) => (exit = e));
   const deadline = Date.now() + 90_000;
   while (Date.now() < deadline) {
-    if (exit) throw new Error(`the shop exited before it was ready (${JSON.stringify(exit)}):\n${output}`);
+    if (exit) throw new Error(`the shop exited before it was ready (${JSON.stringify(exit)}):\n${output()}`);
     try {
       const response = await fetch(`${url}/readyz`, { signal: AbortSignal.timeout(2_000) });
-      if (response.status === 200) return shop;
+      if (response.status === 200) return;
     } catch {
       // not listening yet
     }
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
-  child.kill('SIGKILL');
-  throw new Error(`the shop did not become ready within 90 s:\n${output}`);
+  kill();
+  throw new Error(`the shop did not become ready within 90 s:\n${output()}`);
 }
 
 /** Stops a shop a test left running (after a failed assertion), so the test run can end. */
