@@ -1,5 +1,6 @@
 // Builds the web application: security defaults, error mapping, static assets, health checks,
 // OpenAPI, and each module's routes as one encapsulated plugin.
+import { answerClientError } from './client-errors.ts';
 import { timingSafeEqual, createHash } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyRequest } from 'fastify';
@@ -79,6 +80,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     return503OnClosing: true,
     // A URL that cannot be decoded gets our error answer (without the URL echoed back), not Fastify's.
     frameworkErrors: answerFrameworkError,
+    // A request Node's parser refuses (a 1 MB request line, say) gets our JSON error too.
+    clientErrorHandler: answerClientError,
     routerOptions: { querystringParser: parseQuery },
     schemaController: { compilersFactory: { buildSerializer } },
   });
