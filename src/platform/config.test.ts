@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { ConfigError, loadConfig, settingDocs } from './config.ts';
-import { scriptFlags } from './testing/script-flags.ts';
+import { inheritedForChildren, scriptFlags } from './testing/script-flags.ts';
 
 const projectRoot = fileURLToPath(new URL('../../', import.meta.url));
 const secretToken = 'short-secret-token';
@@ -190,7 +190,7 @@ test('CUSTODIAN_CONFIG file: settings are read, the environment wins, unknown ke
 function startMain(env: Record<string, string>) {
   const result = spawnSync(process.execPath, [...scriptFlags('start'), 'src/main.ts'], {
     cwd: projectRoot,
-    env: { PATH: process.env.PATH ?? '', DATA_DIR: tempDir(), DEMO_DATA: 'false', RUN_WORKER: 'false', ...env },
+    env: { ...inheritedForChildren(), PATH: process.env.PATH ?? '', DATA_DIR: tempDir(), DEMO_DATA: 'false', RUN_WORKER: 'false', ...env },
     encoding: 'utf8',
     timeout: 30_000,
   });

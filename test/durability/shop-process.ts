@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { freePort } from '../../src/platform/testing/free-port.ts';
-import { scriptFlags } from '../../src/platform/testing/script-flags.ts';
+import { inheritedForChildren, scriptFlags } from '../../src/platform/testing/script-flags.ts';
 export { freePort };
 
 export const projectRoot = fileURLToPath(new URL('../../', import.meta.url));
@@ -51,6 +51,7 @@ export async function startShopProcess(options: StartOptions): Promise<ShopProce
 export async function spawnShopProcess(options: StartOptions): Promise<ShopProcess> {
   const port = await freePort();
   const env: Record<string, string> = {
+    ...inheritedForChildren(),
     PATH: process.env.PATH ?? '',
     HOME: process.env.HOME ?? options.dataDir,
     HOST: '127.0.0.1',
@@ -123,7 +124,7 @@ export interface WorkerProcess {
 export function startWorkerProcess(env: Record<string, string>): WorkerProcess {
   const child = spawn(process.execPath, [...scriptFlags('worker'), 'src/worker.ts'], {
     cwd: projectRoot,
-    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? env.DATA_DIR!, ...env },
+    env: { ...inheritedForChildren(), PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? env.DATA_DIR!, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
@@ -145,7 +146,7 @@ export async function stopProcess(p: { child: ChildProcess; exited: Promise<unkn
 export async function runCli(args: string[], env: Record<string, string>): Promise<{ code: number | null; output: string }> {
   const child = spawn(process.execPath, [...scriptFlags('custodian'), 'src/cli/main.ts', ...args], {
     cwd: projectRoot,
-    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? env.DATA_DIR!, ...env },
+    env: { ...inheritedForChildren(), PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? env.DATA_DIR!, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';

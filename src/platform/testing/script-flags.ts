@@ -12,3 +12,11 @@ export function scriptFlags(script: 'start' | 'worker' | 'custodian'): string[] 
     .slice(1)
     .filter((word) => word.startsWith('--'));
 }
+
+/**
+ * What a child process keeps of the test's environment beside what the test gives it: npm test's
+ * compile cache (NODE_COMPILE_CACHE), which halves a process's start (1.6 → 0.85 s for the CLI).
+ */
+export function inheritedForChildren(env: NodeJS.ProcessEnv = process.env): Record<string, string> {
+  return env.NODE_COMPILE_CACHE ? { NODE_COMPILE_CACHE: env.NODE_COMPILE_CACHE } : {};
+}
