@@ -1,6 +1,7 @@
 // The test harness's databases (decision 0031): TEST_ENGINES narrows the engines; on PostgreSQL
 // every test database is a copy of one migrated template rather than migrated on its own.
 import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
 import { test } from 'node:test';
 import pg from 'pg';
 import { sql } from 'kysely';
@@ -48,4 +49,20 @@ test('on PostgreSQL, test databases are copies of one migrated template, made on
   } finally {
     await Promise.all(databases.map((d) => d.close()));
   }
+});
+
+test('on PGlite, each test database is its own migrated copy on files, gone when it closes', { timeout: 120_000 }, async () => {
+  const [one, two] = [await openTestDatabase('pglite'), await openTestDatabase('pglite')];
+  try {
+    assert.ok(one.pgliteDir && two.pgliteDir && one.pgliteDir !== two.pgliteDir, 'two directories');
+    const applied = async (db: typeof one.db) => (await sql<{ n: number }>`select count(*)::int as n from schema_migrations`.execute(db)).rows[0]!.n;
+    assert.equal(await applied(one.db), allMigrations.length, 'migrated');
+    await sql`create table harness_probe (id int)`.execute(one.db);
+    const seen = await sql<{ n: number }>`select count(*)::int as n from pg_tables where tablename = 'harness_probe'`.execute(two.db);
+    assert.equal(seen.rows[0]!.n, 0, 'a change in one copy is not in the other');
+  } finally {
+    await one.close();
+    await two.close();
+  }
+  assert.equal(existsSync(one.pgliteDir!), false, 'the copy is removed on close');
 });

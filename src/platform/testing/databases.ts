@@ -1,11 +1,11 @@
-// Runs database tests on every engine: always the embedded PGlite (in memory), and PostgreSQL when
+// Runs database tests on every engine: always the embedded PGlite (on files, as the shop runs it), and PostgreSQL when
 // DATABASE_URL is set (each test gets a fresh database on that server, copied from a migrated
 // template and dropped afterwards). TEST_ENGINES (pglite, postgres or both, comma-separated)
 // narrows the engines, so CI can time one pass per engine (decision 0031). TEST_PGBOUNCER=1 runs the
 // PostgreSQL tests through PgBouncer in transaction mode, LISTEN on a direct connection (0067).
 import { execFileSync } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
-import { existsSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { accessSync, constants, cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -32,6 +32,8 @@ export function testEngines(env: Record<string, string | undefined> = process.en
 export interface TestDatabase extends DatabaseHandle {
   /** The postgres:// URL of this test's database (PostgreSQL only). */
   url: string | null;
+  /** The data directory of this test's PGlite (a copy of the migrated template), else null. */
+  pgliteDir: string | null;
 }
 
 function databaseUrl(base: string, name: string): string {
@@ -182,13 +184,78 @@ export function migratedPostgresTemplate(): Promise<string> {
   return postgresTemplate;
 }
 
+// A test's PGlite is a copy of a migrated data directory (made once per migrations digest, from the
+// dump above, and kept until reboot), opened on files as the shop opens its own. Both live in
+// shared memory (/dev/shm) where there is one: copying 45 MB there takes some 50 ms, where
+// unpacking the dump into PGlite's in-memory file system took 300–500 ms of CPU per test
+// database; on a disk the copies would wait for writeback (decision 0075).
+let pgliteTemplateDir: Promise<string> | null = null;
+
+function scratchBase(): string {
+  try {
+    accessSync('/dev/shm', constants.W_OK);
+    return '/dev/shm';
+  } catch {
+    return tmpdir();
+  }
+}
+
+function migratedPGliteDir(): Promise<string> {
+  pgliteTemplateDir ??= (async () => {
+    const dir = join(scratchBase(), `custodian-pglite-template-${MIGRATIONS_DIGEST}`);
+    if (existsSync(dir)) return dir;
+    const partial = `${dir}.${process.pid}.partial`;
+    rmSync(partial, { recursive: true, force: true });
+    const handle = await openDatabase({ databaseUrl: null, pgliteDir: partial, pgliteRestore: await pgliteTemplate() });
+    await handle.close();
+    try {
+      renameSync(partial, dir);
+    } catch (err) {
+      // Another test process finished the same template first: use its copy.
+      if (!existsSync(dir)) throw err;
+      rmSync(partial, { recursive: true, force: true });
+    }
+    return dir;
+  })();
+  return pgliteTemplateDir;
+}
+
+// Copies still open when the process ends (a test that never closed its database) go with it.
+const scratchRoots = new Set<string>();
+process.once('exit', () => {
+  for (const root of scratchRoots) rmSync(root, { recursive: true, force: true });
+});
+
+async function scratchPGlite(): Promise<{ dir: string; drop: () => Promise<void> }> {
+  const template = await migratedPGliteDir();
+  const root = mkdtempSync(join(scratchBase(), 'custodian-test-pglite-'));
+  scratchRoots.add(root);
+  const dir = join(root, 'pglite');
+  cpSync(template, dir, { recursive: true });
+  return {
+    dir,
+    drop: async () => {
+      rmSync(root, { recursive: true, force: true });
+      scratchRoots.delete(root);
+    },
+  };
+}
+
 export async function openTestDatabase(engine: Engine, options: { migrate?: boolean } = {}): Promise<TestDatabase> {
   let handle: DatabaseHandle;
   let url: string | null = null;
+  let pgliteDir: string | null = null;
   let drop = async () => {};
-  if (engine === 'pglite') {
-    const template = options.migrate === false ? undefined : await pgliteTemplate();
-    handle = await openDatabase({ databaseUrl: null, pgliteDir: null, ...(template ? { pgliteTemplate: template } : {}) });
+  if (engine === 'pglite' && options.migrate === false) {
+    handle = await openDatabase({ databaseUrl: null, pgliteDir: null });
+  } else if (engine === 'pglite') {
+    const scratch = await scratchPGlite();
+    pgliteDir = scratch.dir;
+    drop = scratch.drop;
+    handle = await openDatabase({ databaseUrl: null, pgliteDir: scratch.dir }).catch(async (err: unknown) => {
+      await scratch.drop();
+      throw err;
+    });
   } else {
     const scratch = await createScratchPostgres(options.migrate === false ? null : await migratedPostgresTemplate());
     url = scratch.url;
@@ -200,6 +267,7 @@ export async function openTestDatabase(engine: Engine, options: { migrate?: bool
   return {
     ...handle,
     url,
+    pgliteDir,
     async close() {
       await handle.close();
       await drop();
