@@ -3,6 +3,7 @@
 // Errors name the input's keys (`variant_id`, `quantity`); callers re-home them (`body.quantity`).
 import { sql, type Kysely } from 'kysely';
 import { tablesOf, type Db } from '../../platform/db/database.ts';
+import { prepared } from '../../platform/db/prepared.ts';
 import { AppError, validationError } from '../../platform/errors.ts';
 import { variantsForSale, type VariantForSale } from '../catalogue/index.ts';
 import { lineLimits, type CartLine } from '../pricing/index.ts';
@@ -176,7 +177,7 @@ export async function addToCartOfToken(db: Db, token: string | undefined, input:
   }
   const { line, after, variants } = await checkedAdd(db, [], input);
   const newToken = newCartToken();
-  const { rows } = await sql<{ cart_id: string }>`
+  const { rows } = await sql<{ cart_id: string }>`${prepared}
     with c as (insert into cart_carts (token_hash, expires_at) values (${hashCartToken(newToken)}, ${expiry(now)}) returning id)
     insert into cart_lines (cart_id, variant_id, quantity, added_at) select c.id, ${line.variantId}::uuid, ${line.quantity}::int, clock_timestamp() from c
     returning cart_id`.execute(db);

@@ -5,6 +5,7 @@
 // Stock changes send the catalogue-changed notification, so cached product pages drop their counts.
 import { sql } from 'kysely';
 import type { Db } from '../../platform/db/database.ts';
+import { prepared } from '../../platform/db/prepared.ts';
 import { AppError, validationError } from '../../platform/errors.ts';
 import { CATALOGUE_CHANGED } from './events.ts';
 import type { BillingPeriod, ProductKind, ProductStatus } from './tables.ts';
@@ -36,7 +37,8 @@ const uuidRe = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
 /** The variants with these ids, with their product's name, kind and status (one query; unknown ids are absent). */
 export async function variantsForSale(db: Db, ids: readonly string[]): Promise<VariantForSale[]> {
   if (ids.length === 0) return [];
-  const { rows } = await sql<VariantForSale>`
+  // Prepared: every add to a cart and every checkout runs it.
+  const { rows } = await sql<VariantForSale>`${prepared}
     select v.id as variant_id, v.product_id, p.vendor_id, v.sku, v.name as variant_name, p.name as product_name,
            p.slug as product_slug, p.kind, p.status, v.price_minor, v.currency, v.stock, v.billing_period
     from catalogue_variants v join catalogue_products p on p.id = v.product_id
