@@ -41,10 +41,9 @@ export function addToRequestCart(db: Db, request: FastifyRequest, input: { varia
 
 /**
  * The same add, committed: in a transaction when the request names a cart (its row stays locked
- * from the lookup to the line's write), without one when it names none. A new cart's add is two
- * statements, the variants' read and one statement writing the cart and its line: a transaction
- * would hold no lock on the variants either (read committed), so it adds only its BEGIN and COMMIT,
- * two of four round trips.
+ * from the lookup to the line's write), without one when it names none: a new cart's add is one
+ * statement (it reads the variant and writes the cart and its line), which a transaction would only
+ * wrap in a BEGIN and a COMMIT, two more round trips.
  */
 export function addToRequestCartCommitted(db: Db, request: FastifyRequest, input: { variant_id: unknown; quantity: unknown }, now = new Date()): Promise<AddedCart & { newToken?: string }> {
   const token = cartToken(request);
