@@ -5,7 +5,7 @@ import { AppError } from '../../platform/errors.ts';
 import { errorResponses } from '../../web/error-schema.ts';
 import type { Db } from '../../platform/db/database.ts';
 import { lineLimits, pricingRulesFrom } from '../pricing/index.ts';
-import { addToRequestCart, cartOfRequest, existingCartId, setCartCookie } from './request.ts';
+import { addToRequestCartCommitted, cartOfRequest, existingCartId, setCartCookie } from './request.ts';
 import { linesOfCart, removeLine, setQuantity } from './store.ts';
 import { viewCart, viewCartOf, type CartView } from './view.ts';
 
@@ -107,12 +107,9 @@ export async function cartApi(app: FastifyInstance): Promise<void> {
     async (request, reply) => {
       try {
         // The answer is built from what the add read and wrote: the cart is not read again.
-        const { json, newToken } = await app.db.transaction().execute(async (trx) => {
-          const cart = await addToRequestCart(trx, request, request.body);
-          return { json: cartJson(viewCartOf(cart.variants, cart, rules)), newToken: cart.newToken };
-        });
-        if (newToken) setCartCookie(reply, newToken);
-        return json;
+        const cart = await addToRequestCartCommitted(app.db, request, request.body);
+        if (cart.newToken) setCartCookie(reply, cart.newToken);
+        return cartJson(viewCartOf(cart.variants, cart, rules));
       } catch (err) {
         throw relocate(err, []);
       }

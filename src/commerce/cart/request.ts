@@ -39,6 +39,18 @@ export function addToRequestCart(db: Db, request: FastifyRequest, input: { varia
   return addToCartOfToken(db, cartToken(request), input, now);
 }
 
+/**
+ * The same add, committed: in a transaction when the request names a cart (its row stays locked
+ * from the lookup to the line's write), without one when it names none: a new cart's add is one
+ * statement (it reads the variant and writes the cart and its line), which a transaction would only
+ * wrap in a BEGIN and a COMMIT, two more round trips.
+ */
+export function addToRequestCartCommitted(db: Db, request: FastifyRequest, input: { variant_id: unknown; quantity: unknown }, now = new Date()): Promise<AddedCart & { newToken?: string }> {
+  const token = cartToken(request);
+  if (token === undefined) return addToCartOfToken(db, undefined, input, now);
+  return db.transaction().execute((trx) => addToCartOfToken(trx, token, input, now));
+}
+
 /** The request's live cart id, or a NOT_FOUND naming `variant_id` (a change to a line of no cart). */
 export async function existingCartId(db: Db, request: FastifyRequest, now = new Date()): Promise<string> {
   const token = cartToken(request);

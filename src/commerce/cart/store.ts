@@ -3,8 +3,9 @@
 // Errors name the input's keys (`variant_id`, `quantity`); callers re-home them (`body.quantity`).
 import { sql, type Kysely } from 'kysely';
 import { tablesOf, type Db } from '../../platform/db/database.ts';
+import { prepared } from '../../platform/db/prepared.ts';
 import { AppError, validationError } from '../../platform/errors.ts';
-import { variantsForSale, type VariantForSale } from '../catalogue/index.ts';
+import { variantsForSale, variantsForSaleQuery, type VariantForSale } from '../catalogue/index.ts';
 import { lineLimits, type CartLine } from '../pricing/index.ts';
 import type { CartTables } from './tables.ts';
 import { CART_IDLE_MS, hashCartToken, newCartToken } from './token.ts';
@@ -120,6 +121,11 @@ async function checkedAdd(db: Db, lines: readonly CartLine[], input: { variant_i
   const variantId = checkVariantId(input.variant_id);
   const quantity = checkQuantity(input.quantity, 1);
   const found = await variantsForSale(db, [variantId, ...lines.map((l) => l.variantId)]);
+  return checkAdd(found, lines, variantId, quantity);
+}
+
+/** checkedAdd's rules, on variants already read. */
+function checkAdd(found: VariantForSale[], lines: readonly CartLine[], variantId: string, quantity: number): { line: CartLine; after: CartLine[]; variants: VariantForSale[] } {
   const variants = new Map(found.map((v) => [v.variant_id, v]));
   const variant = onSale(variants.get(variantId), 'variant_id');
   const had = lines.find((l) => l.variantId === variantId)?.quantity;
@@ -174,13 +180,46 @@ export async function addToCartOfToken(db: Db, token: string | undefined, input:
       .executeTakeFirst();
     if (live) return addToLockedCart(db, live.id, input);
   }
-  const { line, after, variants } = await checkedAdd(db, [], input);
+  return addToNewCart(db, input, now);
+}
+
+/**
+ * A new cart and its first line, in one statement: it reads the variant and writes the cart and the
+ * line only when the variant is on sale with stock for the quantity. checkAdd's rules then run on
+ * what it read and stay the rule: a cart they refuse is deleted again, and a cart they accept that
+ * the statement did not write is written by a second statement (neither happens while the two agree).
+ */
+async function addToNewCart(db: Db, input: { variant_id: unknown; quantity: unknown }, now: Date): Promise<AddedCart & { newToken: string }> {
+  const variantId = checkVariantId(input.variant_id);
+  const quantity = checkQuantity(input.quantity, 1);
   const newToken = newCartToken();
+  const tokenHash = hashCartToken(newToken);
+  const { rows } = await sql<VariantForSale & { cart_id: string | null }>`${prepared}
+    with v as (${variantsForSaleQuery([variantId])}),
+    c as (insert into cart_carts (token_hash, expires_at)
+          select ${tokenHash}::bytea, ${expiry(now)}::timestamptz from v where v.status = 'active' and (v.stock is null or v.stock >= ${quantity}::int)
+          returning id),
+    l as (insert into cart_lines (cart_id, variant_id, quantity, added_at) select c.id, ${variantId}::uuid, ${quantity}::int, clock_timestamp() from c returning cart_id)
+    select v.*, (select cart_id from l) as cart_id from v`.execute(db);
+  const written = rows[0]?.cart_id ?? null;
+  const found = rows.map(({ cart_id: _, ...variant }) => variant);
+  let checked: ReturnType<typeof checkAdd>;
+  try {
+    checked = checkAdd(found, [], variantId, quantity);
+  } catch (err) {
+    if (written) await cartDb(db).deleteFrom('cart_carts').where('id', '=', written).execute();
+    throw err;
+  }
+  const cartId = written ?? (await writeNewCart(db, tokenHash, now, checked.line));
+  return { cartId, newToken, lines: checked.after, variants: found };
+}
+
+async function writeNewCart(db: Db, tokenHash: Buffer, now: Date, line: CartLine): Promise<string> {
   const { rows } = await sql<{ cart_id: string }>`
-    with c as (insert into cart_carts (token_hash, expires_at) values (${hashCartToken(newToken)}, ${expiry(now)}) returning id)
+    with c as (insert into cart_carts (token_hash, expires_at) values (${tokenHash}, ${expiry(now)}) returning id)
     insert into cart_lines (cart_id, variant_id, quantity, added_at) select c.id, ${line.variantId}::uuid, ${line.quantity}::int, clock_timestamp() from c
     returning cart_id`.execute(db);
-  return { cartId: rows[0]!.cart_id, newToken, lines: after, variants };
+  return rows[0]!.cart_id;
 }
 
 /** Sets a line's quantity; 0 removes the line. The line must be in the cart. */

@@ -28,5 +28,5 @@ export {
 export { type LowStockRow, type StockRow, lowStock, vendorStock } from './stock-list.ts';
 export { type StockLevel, setStockLevels } from './bulk-stock.ts';
 export { stockOf } from './console-forms.ts';
-export { type VariantForSale, releaseStock, reserveStock, variantForSaleBySku, variantsForSale } from './stock.ts';
+export { type VariantForSale, releaseStock, reserveStock, variantForSaleBySku, variantsForSale, variantsForSaleQuery } from './stock.ts';
 export { type BillingPeriod, type Category, type ProductKind, type ProductStatus, type Variant, type Vendor, billingPeriods, productKinds, productStatuses } from './tables.ts';

@@ -3,8 +3,9 @@
 // order (two buyers of the same items cannot deadlock), checked, and only if every tracked line has
 // enough are they decremented, so a refusal changes nothing even inside the caller's transaction.
 // Stock changes send the catalogue-changed notification, so cached product pages drop their counts.
-import { sql } from 'kysely';
+import { type RawBuilder, sql } from 'kysely';
 import type { Db } from '../../platform/db/database.ts';
+import { prepared } from '../../platform/db/prepared.ts';
 import { AppError, validationError } from '../../platform/errors.ts';
 import { CATALOGUE_CHANGED } from './events.ts';
 import type { BillingPeriod, ProductKind, ProductStatus } from './tables.ts';
@@ -33,15 +34,26 @@ export interface VariantForSale {
 
 const uuidRe = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-/** The variants with these ids, with their product's name, kind and status (one query; unknown ids are absent). */
-export async function variantsForSale(db: Db, ids: readonly string[]): Promise<VariantForSale[]> {
-  if (ids.length === 0) return [];
-  const { rows } = await sql<VariantForSale>`
+const forSale = (ids: readonly string[]): RawBuilder<VariantForSale> => sql<VariantForSale>`
     select v.id as variant_id, v.product_id, p.vendor_id, v.sku, v.name as variant_name, p.name as product_name,
            p.slug as product_slug, p.kind, p.status, v.price_minor, v.currency, v.stock, v.billing_period
     from catalogue_variants v join catalogue_products p on p.id = v.product_id
-    where v.id = any(${[...ids]}::uuid[])`.execute(db);
+    where v.id = any(${[...ids]}::uuid[])`;
+
+/** The variants with these ids, with their product's name, kind and status (one query; unknown ids are absent). */
+export async function variantsForSale(db: Db, ids: readonly string[]): Promise<VariantForSale[]> {
+  if (ids.length === 0) return [];
+  // Prepared: every add to a cart and every checkout runs it.
+  const { rows } = await sql<VariantForSale>`${prepared}${forSale(ids)}`.execute(db);
   return rows;
+}
+
+/**
+ * The same read as a subquery, for a statement of another module that reads the variants and acts
+ * on them in one round trip (`with v as (…)`); its columns are VariantForSale's.
+ */
+export function variantsForSaleQuery(ids: readonly string[]): RawBuilder<VariantForSale> {
+  return forSale(ids);
 }
 
 /** Sums quantities per variant, checking each line; fields are named `lines.<i>.…`. */
