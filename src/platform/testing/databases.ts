@@ -5,7 +5,7 @@
 // PostgreSQL tests through PgBouncer in transaction mode, LISTEN on a direct connection (0067).
 import { execFileSync } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
-import { accessSync, constants, cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { accessSync, constants, cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -204,6 +204,7 @@ function migratedPGliteDir(): Promise<string> {
   pgliteTemplateDir ??= (async () => {
     const dir = join(scratchBase(), `custodian-pglite-template-${MIGRATIONS_DIGEST}`);
     if (existsSync(dir)) return dir;
+    dropStaleTemplates(scratchBase());
     const partial = `${dir}.${process.pid}.partial`;
     rmSync(partial, { recursive: true, force: true });
     const handle = await openDatabase({ databaseUrl: null, pgliteDir: partial, pgliteRestore: await pgliteTemplate() });
@@ -218,6 +219,20 @@ function migratedPGliteDir(): Promise<string> {
     return dir;
   })();
   return pgliteTemplateDir;
+}
+
+// Shared memory is memory: the templates of earlier migrations go when a new one is made, once an
+// hour has passed since they were made (a run still copying one on another branch is not cut short).
+function dropStaleTemplates(base: string): void {
+  for (const name of readdirSync(base)) {
+    if (!name.startsWith('custodian-pglite-template-') || name.includes(MIGRATIONS_DIGEST)) continue;
+    const path = join(base, name);
+    try {
+      if (Date.now() - statSync(path).mtimeMs > 3_600_000) rmSync(path, { recursive: true, force: true });
+    } catch {
+      // Gone already (another process dropped it).
+    }
+  }
 }
 
 // Copies still open when the process ends (a test that never closed its database) go with it.
