@@ -57,7 +57,14 @@ export async function crashProcs(o: CrashProcsOptions): Promise<CrashProcs> {
     return text;
   };
   const dead = (p: Proc) => p.child.exitCode !== null || p.child.signalCode !== null;
+  // A test that failed goes on in the background while its hooks close everything: what it starts
+  // after that is killed at once, or it would keep the test process alive.
+  let closed = false;
   const track = (name: string, p: Proc) => {
+    if (closed) {
+      p.child.kill('SIGKILL');
+      throw new Error(`${name} started after the test ended`);
+    }
     procs.set(name, p);
     void p.exited.then(() => {
       if (procs.get(name) === p) up.delete(name);
@@ -114,6 +121,7 @@ export async function crashProcs(o: CrashProcsOptions): Promise<CrashProcs> {
     return sending;
   };
   const close = async () => {
+    closed = true;
     await Promise.all([...procs.values()].map((p) => ('url' in p ? ensureStopped(p) : stopProcess(p))));
     await handle?.close();
   };
