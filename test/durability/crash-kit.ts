@@ -1,6 +1,6 @@
-// What the kill -9 tests need beside the processes (shop-process.ts): a proxy in front of the
-// payment processor that kills a process at a chosen answer, and the passing of time for a dead
-// worker's leases.
+// What the kill -9 tests need beside the processes (shop-process.ts, crash-procs.ts): a proxy (in
+// front of the payment processor, or of the shop's webhook) that kills a process at a chosen
+// request or answer, and the passing of time for a dead worker's leases.
 import { createServer } from 'node:http';
 import { sql } from 'kysely';
 import type { Db } from '../../src/platform/db/database.ts';
@@ -9,35 +9,52 @@ export interface Answered {
   method: string;
   path: string;
   status: number;
+  body: string;
+  /** The address the request was passed to. */
+  target: string;
 }
 
 /**
- * An HTTP proxy to `target`. Each request is forwarded; once the target has answered, `onAnswered`
- * is called before the answer is relayed. When it returns true (it has killed the caller), the
- * caller's connection is cut instead: the target acted, the caller never learns it.
+ * An HTTP proxy to `target` (an address, or one looked up for each request: it may wait until
+ * there is one). Each request is forwarded; once the target has answered, `onAnswered` is called
+ * before the answer is relayed. When it returns true (it has killed the caller, or the target), the
+ * caller's connection is cut instead: the target acted, the caller never learns it. `onArrived` is
+ * called before a request is forwarded; when it returns true (it has killed the target), the
+ * request is cut and never reaches the target. A request whose caller has gone is not forwarded.
  */
-export async function interceptingProxy(target: string, onAnswered: (answered: Answered) => boolean): Promise<{ url: string; close(): Promise<void> }> {
+export async function interceptingProxy(
+  target: string | (() => Promise<string>),
+  onAnswered: (answered: Answered) => boolean,
+  onArrived: (arrived: { method: string; path: string }) => boolean = () => false,
+): Promise<{ url: string; close(): Promise<void> }> {
   const server = createServer((req, res) => {
     const chunks: Buffer[] = [];
+    let gone = false;
+    res.on('close', () => (gone = !res.writableFinished));
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
+      if (onArrived({ method: req.method!, path: req.url! })) {
+        res.destroy();
+        return;
+      }
       const headers: Record<string, string> = {};
       for (const [name, value] of Object.entries(req.headers)) {
         if (typeof value === 'string' && !['host', 'connection', 'content-length'].includes(name)) headers[name] = value;
       }
       const body = chunks.length ? Buffer.concat(chunks) : undefined;
-      void fetch(`${target}${req.url}`, { method: req.method!, headers, ...(body ? { body } : {}) }).then(
-        async (upstream) => {
-          const text = await upstream.text();
-          if (onAnswered({ method: req.method!, path: req.url!, status: upstream.status })) {
-            res.destroy();
-            return;
-          }
-          res.writeHead(upstream.status, { 'content-type': upstream.headers.get('content-type') ?? 'application/json' });
-          res.end(text);
-        },
-        () => res.destroy(),
-      );
+      const forward = async () => {
+        const to = typeof target === 'string' ? target : await target();
+        if (gone) return;
+        const upstream = await fetch(`${to}${req.url}`, { method: req.method!, headers, ...(body ? { body } : {}) });
+        const text = await upstream.text();
+        if (onAnswered({ method: req.method!, path: req.url!, status: upstream.status, body: text, target: to })) {
+          res.destroy();
+          return;
+        }
+        res.writeHead(upstream.status, { 'content-type': upstream.headers.get('content-type') ?? 'application/json' });
+        res.end(text);
+      };
+      forward().catch(() => res.destroy());
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

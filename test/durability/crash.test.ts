@@ -19,22 +19,19 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test, type TestContext } from 'node:test';
 import { sql } from 'kysely';
-import { type ReceivedMail, startSmtpSink } from '../../src/comms/testing/smtp-sink.ts';
-import { createProduct, createVendor } from '../../src/commerce/catalogue/index.ts';
-import { migrate } from '../../src/platform/db/migrate.ts';
-import { allMigrations } from '../../src/modules.ts';
-import { type DatabaseHandle, type Db, openDatabase, pgliteDirFor } from '../../src/platform/db/database.ts';
+import { startSmtpSink } from '../../src/comms/testing/smtp-sink.ts';
+import { type Db, pgliteDirFor } from '../../src/platform/db/database.ts';
 import { enqueue } from '../../src/platform/jobs/index.ts';
-import { createScratchPostgres, migratedPostgresTemplate, pgliteTemplate, testEngines } from '../../src/platform/testing/databases.ts';
+import { createScratchPostgres, migratedPostgresTemplate, testEngines } from '../../src/platform/testing/databases.ts';
 import { startTestSandbox, submitPayForm, TEST_CARD, TEST_SANDBOX_SECRET } from '../../src/sandbox-processor/testing.ts';
-import { expireLeasesOf, interceptingProxy, senderOf, until, type Answered } from './crash-kit.ts';
-import { ensureStopped, runCli, type ShopProcess, STAFF_TOKEN, spawnShopProcess, startWorkerProcess, stopProcess, tempDataDir, type WorkerProcess } from './shop-process.ts';
+import { interceptingProxy, senderOf, until, type Answered } from './crash-kit.ts';
+import { type CrashProcs, crashProcs, stopGracefully } from './crash-procs.ts';
+import { assertMailDelivered, cartWith, checkout, distinctIds, halfWritten, makePlan, outboxIdOf, pending, seedPGlite, type Shopper } from './crash-shop.ts';
+import { runCli, STAFF_TOKEN, stopProcess, tempDataDir } from './shop-process.ts';
 
 const BUYERS = 6;
 const SESSION = /^POST \/v1\/checkout-sessions$/;
 const CHARGE = /^POST \/v1\/payment-methods\/[^/]+\/charges$/;
-
-type Proc = ShopProcess | WorkerProcess;
 
 /** A kill armed for the `after`-th matching answer of the processor to one of `who`. */
 interface Tripwire {
@@ -45,10 +42,7 @@ interface Tripwire {
   fired: string | null;
 }
 
-interface Buyer {
-  i: number;
-  key: string;
-  cookie: string;
+interface Buyer extends Shopper {
   /** The answer the buyer got before the kill, if any. */
   first: { number: string; next: string } | null;
   placed: { number: string; next: string } | null;
@@ -67,20 +61,17 @@ async function crashRun(engine: 'pglite' | 'postgres', t: TestContext): Promise<
   // Both start migrated: the migrations' own test is elsewhere, and here they would take most of the time.
   const scratch = pg ? await createScratchPostgres(await migratedPostgresTemplate()) : null;
   const sandbox = await startTestSandbox();
-  const procs = new Map<string, Proc>();
-  const inFlight = new Set<string>();
   let wire: Tripwire | null = null;
   let mailWire: { after: number; seen: number; fired: number | null } | null = null;
-  let pgHandle: DatabaseHandle | null = null;
-  let pgDb: Db | null = null;
+  let h: CrashProcs | null = null;
+  const procs = () => h!.procs;
 
-  const kill = (name: string) => procs.get(name)!.child.kill('SIGKILL');
   const onAnswered = (name: string) => (a: Answered) => {
     const w = wire;
     if (!w || w.fired || !w.who.includes(name) || a.status >= 300 || !w.what.test(`${a.method} ${a.path.split('?')[0]}`)) return false;
     if (++w.seen < w.after) return false;
     w.fired = name;
-    kill(name);
+    h!.kill(name);
     return true;
   };
   const smtp = await startSmtpSink({
@@ -88,107 +79,56 @@ async function crashRun(engine: 'pglite' | 'postgres', t: TestContext): Promise<
       const w = mailWire;
       if (!w || w.fired !== null || ++w.seen < w.after) return;
       // The sender holds the message's lease and waits for this 250: kill it now.
-      const pid = pg ? await senderOf(pgDb!, outboxIdOf(mail)!) : procs.get('shop')!.child.pid!;
-      const victim = [...procs.entries()].find(([, p]) => p.child.pid === pid);
+      const pid = pg ? await senderOf(h!.db!, outboxIdOf(mail)!) : procs().get('shop')!.child.pid!;
+      const victim = [...procs().entries()].find(([, p]) => p.child.pid === pid);
       assert.ok(victim, `the sender of message ${w.seen} is one of ours (pid ${pid})`);
       w.fired = pid;
-      kill(victim[0]);
+      h!.kill(victim[0]);
     },
   });
   const names = pg ? ['A', 'B', 'W1', 'W2'] : ['shop'];
   const proxies = new Map(await Promise.all(names.map(async (n) => [n, await interceptingProxy(sandbox.url, onAnswered(n))] as const)));
-  const env = (name: string): Record<string, string> => ({
-    DATA_DIR: dataDir,
-    ...(scratch ? { DATABASE_URL: scratch.url } : {}),
-    RUN_WORKER: pg ? 'false' : 'true',
-    SANDBOX_PROCESSOR_URL: proxies.get(name)!.url,
-    SANDBOX_PROCESSOR_SECRET: TEST_SANDBOX_SECRET,
-    SMTP_URL: smtp.url,
-    STAFF_API_TOKEN: STAFF_TOKEN,
-    WORKER_POLL_MS: '100',
-    LOG_LEVEL: 'info',
-    // Fixed, as in a real shop: a mail sent again after a restart says the same.
-    PUBLIC_URL: 'http://shop.test',
+  t.after(async () => {
+    // A failed run must report its failure, not hang here: each step is given a few seconds at most.
+    const within = (p: Promise<unknown>) => Promise.race([p.catch(() => {}), new Promise((r) => setTimeout(r, 10_000).unref())]);
+    await within(h?.close() ?? Promise.resolve());
+    await within(Promise.all([sandbox.stop(), smtp.stop(), ...[...proxies.values()].map((p) => p.close())]));
+    await within(scratch?.drop() ?? Promise.resolve());
   });
-  const app = (name: string) => procs.get(name) as ShopProcess;
-  const logs = () => {
-    const text = [...procs.entries()].map(([n, p]) => `--- ${n}:\n${p.output().slice(-6000)}`).join('\n');
-    process.stderr.write(`${text}\n`);
-    return text;
-  };
-  const lap = (what: string) => t.diagnostic(`${((Date.now() - started) / 1000).toFixed(1)} s: ${what}`);
-  // A process is in `procs` from the moment it is spawned: its worker can reach a tripwire before
-  // it reports ready, and the kill must land on it, not on the process it replaced.
-  const killedWhileStarting = (name: string, pid: number | undefined) => wire?.fired === name || (mailWire?.fired != null && mailWire.fired === pid);
-  const start = async (name: string): Promise<void> => {
-    lap(`starting ${name}`);
-    if (name.startsWith('W')) {
-      const w = startWorkerProcess(env(name));
-      procs.set(name, w);
-      await until(`worker ${name} started`, () => /worker started/.test(w.output()) || w.child.exitCode !== null || w.child.signalCode !== null, 60_000);
-      if (w.child.signalCode !== null && killedWhileStarting(name, w.child.pid)) return lap(`${name} killed while starting`);
-      assert.equal(w.child.exitCode, null, w.output());
-      lap(`${name} ready`);
-      return;
-    }
-    const shop = await spawnShopProcess({ dataDir, databaseUrl: scratch?.url ?? null, env: env(name) });
-    procs.set(name, shop);
-    try {
-      await shop.ready;
-    } catch (err) {
-      if (killedWhileStarting(name, shop.child.pid)) return lap(`${name} killed while starting`);
-      throw err;
-    }
-    if (name === webhookApp) sandbox.setWebhookUrl(`${app(name).url}/payments/webhook/sandbox`);
-    lap(`${name} ready`);
-  };
   const webhookApp = pg ? 'B' : 'shop';
   const checkoutApp = pg ? 'A' : 'shop';
   const retryApps = pg ? ['A', 'B'] : ['shop'];
   const workers = pg ? ['W1', 'W2'] : ['shop'];
-
-  /** Runs `fn` on the database: PostgreSQL while everything runs; PGlite only while the shop is down. */
-  const inspect = async <T>(fn: (db: Db) => Promise<T>): Promise<T> => {
-    if (pgDb) return fn(pgDb);
-    const shop = procs.get('shop');
-    assert.ok(!shop || shop.child.exitCode !== null || shop.child.signalCode !== null, 'PGlite is read while the shop is down');
-    const database = await openDatabase({ databaseUrl: null, pgliteDir: pgliteDirFor(dataDir) });
-    try {
-      return await fn(database.db);
-    } finally {
-      await database.close();
-    }
-  };
-  /** Waits for a process the tripwire killed, and lets the leases it held run out. */
-  const afterKill = async (name: string): Promise<string[]> => {
-    const victim = procs.get(name)!;
-    const timeout = new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`${name} (pid ${victim.child.pid}) did not die of the kill\n${logs()}`)), 30_000).unref());
-    assert.equal((await Promise.race([victim.exited, timeout])).signal, 'SIGKILL', `${name} was killed`);
-    lap(`${name} killed`);
-    const { sending } = await inspect((db) => expireLeasesOf(db, victim.child.pid!));
-    lap(`${name}'s leases run out`);
-    for (const id of sending) inFlight.add(id);
-    return sending;
-  };
+  h = await crashProcs({
+    t,
+    dataDir,
+    databaseUrl: scratch?.url ?? null,
+    env: (name) => ({
+      DATA_DIR: dataDir,
+      ...(scratch ? { DATABASE_URL: scratch.url } : {}),
+      RUN_WORKER: pg ? 'false' : 'true',
+      SANDBOX_PROCESSOR_URL: proxies.get(name)!.url,
+      SANDBOX_PROCESSOR_SECRET: TEST_SANDBOX_SECRET,
+      SMTP_URL: smtp.url,
+      STAFF_API_TOKEN: STAFF_TOKEN,
+      WORKER_POLL_MS: '100',
+      LOG_LEVEL: 'info',
+      // Fixed, as in a real shop: a mail sent again after a restart says the same.
+      PUBLIC_URL: 'http://shop.test',
+    }),
+    killedOnPurpose: (name, pid) => wire?.fired === name || (mailWire?.fired != null && mailWire.fired === pid),
+    onReady: (name, shop) => {
+      if (name === webhookApp) sandbox.setWebhookUrl(`${shop.url}/payments/webhook/sandbox`);
+    },
+  });
+  const { app, start, inspect, afterKill, logs, inFlight } = h;
+  const pgDb = h.db;
   const charges = () =>
     readFileSync(join(sandbox.dir, 'processor.log'), 'utf8')
       .split('\n')
       .filter((l) => l.includes('"event":"charged"')).length;
 
-  t.after(async () => {
-    // A failed run must report its failure, not hang here: each step is given a few seconds at most.
-    const within = (p: Promise<unknown>) => Promise.race([p.catch(() => {}), new Promise((r) => setTimeout(r, 10_000).unref())]);
-    await within(Promise.all([...procs.values()].map((p) => ('url' in p ? ensureStopped(p) : stopProcess(p)))));
-    await within(pgHandle?.close() ?? Promise.resolve());
-    await within(Promise.all([sandbox.stop(), smtp.stop(), ...[...proxies.values()].map((p) => p.close())]));
-    await within(scratch?.drop() ?? Promise.resolve());
-  });
-
   // A monthly plan to buy (the staff JSON API makes no plans), then the shop.
-  if (pg) {
-    pgHandle = await openDatabase({ databaseUrl: scratch!.url, pgliteDir: '' });
-    pgDb = pgHandle.db;
-  }
   const planVariant = pg ? await makePlan(pgDb!) : await seedPGlite(pgliteDirFor(dataDir));
   // The first process migrates nothing more but makes the keyring; the others open it.
   await start(names[0]!);
@@ -257,7 +197,7 @@ async function crashRun(engine: 'pglite' | 'postgres', t: TestContext): Promise<
   mailWire = { after: 2, seen: 0, fired: null };
   await start(renewalVictim);
   await until('a send is cut off', () => mailWire?.fired != null, 90_000, logs);
-  const sendVictim = [...procs.entries()].find(([, p]) => p.child.pid === mailWire!.fired)![0];
+  const sendVictim = [...procs().entries()].find(([, p]) => p.child.pid === mailWire!.fired)![0];
   const cutSends = await afterKill(sendVictim);
   assert.ok(cutSends.length >= 1, 'the killed worker was sending when it died');
   t.diagnostic(`sends: killed ${sendVictim} with ${cutSends.length} mail(s) in flight, ${smtp.received.length} received so far`);
@@ -268,7 +208,7 @@ async function crashRun(engine: 'pglite' | 'postgres', t: TestContext): Promise<
   await until('every renewal charged', () => charges() >= BUYERS, 90_000);
   if (pg) {
     await until('the renewals and the outbox are done', async () => (await renewalInvoices(pgDb!)).length === BUYERS && (await pending(pgDb!)) === 0, 90_000);
-    await Promise.all([...procs.values()].map((p) => ('url' in p ? stopGracefully(p) : stopProcess(p))));
+    await Promise.all([...procs().values()].map((p) => ('url' in p ? stopGracefully(p) : stopProcess(p))));
   } else {
     // PGlite cannot be read while the shop runs: wait for the mails the database says are due, then stop it.
     for (const deadline = Date.now() + 120_000; ; ) {
@@ -327,103 +267,13 @@ async function crashRun(engine: 'pglite' | 'postgres', t: TestContext): Promise<
       'the killed send resumed and finished',
     );
 
-    const { rows: outbox } = await sql<{ id: string; status: string }>`select id::text as id, status from comms_outbox`.execute(db);
-    assert.deepEqual(
-      outbox.filter((m) => m.status !== 'sent'),
-      [],
-      'every mail sent',
-    );
-    const byId = distinctIds(smtp.received);
-    assert.deepEqual([...byId.keys()].sort(), outbox.map((m) => m.id).sort(), 'every sent message reached the server; nothing else did');
     // At least once (decision 0054): only a message in flight at a kill may arrive twice, and then identical.
-    for (const [id, copies] of byId) {
-      if (copies.length === 1) continue;
-      assert.ok(inFlight.has(id), `message ${id} arrived ${copies.length} times but was not in flight at a kill`);
-      assert.equal(copies.length, 2);
-      assert.deepEqual(
-        copies.map((m) => [m.header('message-id'), m.subject, m.text]),
-        [copies[0]!, copies[0]!].map((m) => [m.header('message-id'), m.subject, m.text]),
-      );
-    }
+    const byId = await assertMailDelivered(db, smtp.received, inFlight);
     t.diagnostic(`${smtp.received.length} deliveries of ${byId.size} messages; ${inFlight.size} in flight at kills; ${resumed.length} jobs resumed after a lease ran out`);
   });
   const verify = await runCli(['audit', 'verify'], { DATA_DIR: dataDir, ...(scratch ? { DATABASE_URL: scratch.url } : {}) });
   assert.equal(verify.code, 0, `custodian audit verify:\n${verify.output}`);
   t.diagnostic(`${engine}: ${((Date.now() - started) / 1000).toFixed(1)} s`);
-}
-
-async function stopGracefully(p: ShopProcess): Promise<void> {
-  if (p.child.exitCode !== null || p.child.signalCode !== null) return;
-  p.child.kill('SIGTERM');
-  assert.deepEqual(await p.exited, { code: 0, signal: null }, p.output().slice(-3000));
-}
-
-async function seedPGlite(dir: string): Promise<string> {
-  const database = await openDatabase({ databaseUrl: null, pgliteDir: dir, pgliteRestore: await pgliteTemplate() });
-  try {
-    return await makePlan(database.db);
-  } finally {
-    await database.close();
-  }
-}
-
-async function makePlan(db: Db): Promise<string> {
-  await migrate(db, allMigrations);
-  const vendor = await createVendor(db, { slug: 'crash-telecom', name: 'Crash Telecom' });
-  const plan = await createProduct(
-    db,
-    { vendor_id: vendor.id, slug: 'crash-plan', name: 'Crash Plan', kind: 'service', variants: [{ sku: 'CRASH-5', name: '5 GB', price_minor: 1500, billing_period: 'month' }] },
-    { currency: 'USD' },
-  );
-  return plan.variants[0]!.id;
-}
-
-async function cartWith(shop: ShopProcess, variantId: string): Promise<string> {
-  const added = await fetch(`${shop.url}/api/cart/lines`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', origin: shop.url },
-    body: JSON.stringify({ variant_id: variantId, quantity: 1 }),
-  });
-  assert.equal(added.status, 200, await added.text());
-  return added.headers
-    .getSetCookie()
-    .map((c) => c.split(';')[0]!)
-    .join('; ');
-}
-
-async function checkout(shop: ShopProcess, b: Buyer): Promise<{ status: number; body: { number: string; next: string }; replayed: boolean }> {
-  const res = await fetch(`${shop.url}/api/checkout`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', origin: shop.url, cookie: b.cookie, 'idempotency-key': b.key },
-    body: JSON.stringify({ method: 'card', name: `Buyer Number${b.i}`, email: `crash-buyer${b.i}@example.com`, age: 'adult' }),
-    signal: AbortSignal.timeout(30_000),
-  });
-  const text = await res.text();
-  const body = res.status === 201 ? (JSON.parse(text) as { order_number: string; next_url: string }) : null;
-  return {
-    status: res.status,
-    body: body ? { number: body.order_number, next: body.next_url } : ({ error: text } as never),
-    replayed: res.headers.get('idempotent-replayed') === 'true',
-  };
-}
-
-/** What a crash must never leave: orders without lines or (waiting for payment) without a payment, payments of nothing. */
-async function halfWritten(db: Db): Promise<string[]> {
-  const { rows } = await sql<{ problem: string }>`
-    select 'order ' || o.number || ' has no line' as problem from orders o where not exists (select 1 from orders_lines l where l.order_id = o.id)
-    union all
-    select 'order ' || o.number || ' waits for a payment that does not exist' from orders o
-      where o.status = 'pending_payment' and not exists (select 1 from payments_attempts p where p.order_id = o.id)
-    union all
-    select 'payment ' || p.id || ' belongs to no order or invoice' from payments_attempts p
-      where not exists (select 1 from orders o where o.id = p.order_id) and not exists (select 1 from subscriptions_invoices i where i.id = p.order_id)
-    union all
-    select 'paid invoice ' || i.id || ' has no succeeded payment' from subscriptions_invoices i
-      where i.status = 'paid' and not exists (select 1 from payments_attempts p where p.id = i.payment_id and p.status = 'succeeded')
-    union all
-    select 'subscription ' || s.id || ' has a period without an invoice' from subscriptions_subscriptions s
-      where not exists (select 1 from subscriptions_invoices i where i.subscription_id = s.id and i.period_start = s.current_period_start)`.execute(db);
-  return rows.map((r) => r.problem);
 }
 
 /** Invoices of the renewals (every invoice after the one paid at checkout). */
@@ -432,23 +282,4 @@ async function renewalInvoices(db: Db) {
     select i.subscription_id, i.status, i.period_start from subscriptions_invoices i
     where i.period_start > (select min(f.period_start) from subscriptions_invoices f where f.subscription_id = i.subscription_id)`.execute(db);
   return rows;
-}
-
-/** Mail not yet finished and jobs not yet done that are due. */
-async function pending(db: Db): Promise<number> {
-  const { rows } = await sql<{ n: number }>`
-    select (select count(*)::int from comms_outbox where status in ('queued', 'sending'))
-         + (select count(*)::int from jobs where state = 'running' or (state = 'queued' and run_at <= now())) as n`.execute(db);
-  return rows[0]!.n;
-}
-
-const outboxIdOf = (mail: ReceivedMail) => /<([0-9a-f-]{36})@/.exec(mail.header('message-id') ?? '')?.[1] ?? null;
-
-function distinctIds(received: readonly ReceivedMail[]): Map<string, ReceivedMail[]> {
-  const byId = new Map<string, ReceivedMail[]>();
-  for (const mail of received) {
-    const id = outboxIdOf(mail) ?? '?';
-    byId.set(id, [...(byId.get(id) ?? []), mail]);
-  }
-  return byId;
 }

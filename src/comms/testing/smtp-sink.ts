@@ -2,6 +2,7 @@
 // message it accepts. Point SMTP_URL at `sink.url`. `rejectNext` makes it answer the next
 // recipients with an SMTP error (4xx: try later; 5xx: permanent) to test retries. `onMessage`
 // runs once a message is whole and before the server answers 250 (a crash test kills the sender there).
+// A client that resets its connection is recorded in `connectionErrors`, not thrown.
 import { SMTPServer } from 'smtp-server';
 import type { AddressInfo } from 'node:net';
 import { parseMail, type ParsedMail } from './parse-mail.ts';
@@ -20,6 +21,8 @@ export interface SmtpSink {
   received: ReceivedMail[];
   /** Recipients refused so far (RCPT TO answered with an error), in order. */
   refused: string[];
+  /** Errors of client connections (a sender killed mid-conversation resets its connection). */
+  connectionErrors: Error[];
   /** The next `count` RCPT TO commands are answered with `code` (e.g. 451, or 550). */
   rejectNext(count: number, code?: number): void;
   /** Resolves with the first received message that satisfies `match` (default: any), waiting up to `timeoutMs`. */
@@ -35,6 +38,7 @@ export interface SmtpSinkOptions {
 export async function startSmtpSink(options: SmtpSinkOptions = {}): Promise<SmtpSink> {
   const received: ReceivedMail[] = [];
   const refused: string[] = [];
+  const connectionErrors: Error[] = [];
   const waiters = new Set<() => void>();
   let rejections: { count: number; code: number } = { count: 0, code: 451 };
 
@@ -75,8 +79,14 @@ export async function startSmtpSink(options: SmtpSinkOptions = {}): Promise<Smtp
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => resolve());
+    server.listen(0, '127.0.0.1', () => {
+      server.off('error', reject);
+      resolve();
+    });
   });
+  // smtp-server re-emits every connection's error on the server: without a listener, the second
+  // client that vanishes mid-conversation (a killed sender) would crash the test process.
+  server.on('error', (err: Error) => connectionErrors.push(err));
   const { port } = server.server.address() as AddressInfo;
 
   return {
@@ -84,6 +94,7 @@ export async function startSmtpSink(options: SmtpSinkOptions = {}): Promise<Smtp
     port,
     received,
     refused,
+    connectionErrors,
     rejectNext(count, code = 451) {
       rejections = { count, code };
     },
