@@ -138,10 +138,6 @@ async function settlementRun(engine: 'pglite' | 'postgres', t: TestContext): Pro
       WORKER_POLL_MS: '100',
       LOG_LEVEL: 'info',
       PUBLIC_URL: 'http://shop.test',
-      // A seal of the audit log killed while it held the anchor's lock file leaves the lock behind;
-      // the next seal waits for it (up to 15 s, then fails and is retried; the lock is taken over
-      // after 30 s). A graceful stop then waits its whole grace for that seal: keep it short.
-      SHUTDOWN_GRACE_MS: '2000',
     }),
     killedOnPurpose: (name) => wire?.fired === name || hookWire?.fired === name,
   });

@@ -3,20 +3,12 @@
 // by a process that no longer exists (kill -9, power loss) is taken over.
 import { closeSync, openSync, readFileSync, unlinkSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
+import { isAlive } from '../process-alive.ts';
 
 export class DataDirLockedError extends Error {
   constructor(dir: string, pid: number) {
     super(`The embedded database in ${dir} is already open in another process (pid ${pid}). Stop that process first, use the staff API of the running shop, or run on PostgreSQL (DATABASE_URL).`);
     this.name = 'DataDirLockedError';
-  }
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
   }
 }
 
