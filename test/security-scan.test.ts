@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { ALLOWED, judge, perCategory, shopRequests, sqlmapCounts, sqlmapFindings, wapitiFindings } from '../scripts/security-scan/findings.ts';
-import { SESSION_ENDING_PATHS, sqlmapArgs, WAPITI_MODULES, WAPITI_ONLINE_OR_OFF_TOPIC, wapitiArgs, wapitiCookieFile } from '../scripts/security-scan/tools.ts';
+import { SELF_GROWING_PATHS, SESSION_ENDING_PATHS, sqlmapArgs, WAPITI_MODULES, WAPITI_ONLINE_OR_OFF_TOPIC, wapitiArgs, wapitiCookieFile } from '../scripts/security-scan/tools.ts';
 
 const entry = (info: string, path = '/', method = 'GET') => ({ method, path, info, level: 1, parameter: '', http_request: `${method} ${path} HTTP/1.1`, curl_command: '' });
 
@@ -160,7 +160,7 @@ test('wapiti loads only offline modules, sends no crash report, keeps off the se
   assert.equal(value('-c'), '/tmp/c.json');
   assert.deepEqual(
     args.flatMap((a, i) => (args[i - 1] === '-x' ? [a] : [])),
-    SESSION_ENDING_PATHS.map((p) => `https://127.0.0.1:4000${p}*`),
+    [...SESSION_ENDING_PATHS, ...SELF_GROWING_PATHS].map((p) => `https://127.0.0.1:4000${p}*`),
   );
   assert.deepEqual(JSON.parse(wapitiCookieFile('127.0.0.1', { '__Host-session': 'abc' })), {
     '127.0.0.1': { '/': { '__Host-session': { value: 'abc', expires: null, secure: true, port: null, version: 0 } } },

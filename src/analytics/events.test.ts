@@ -30,6 +30,7 @@ test('the address is cut to its network: IPv4 /24, IPv6 /48, an IPv4-mapped addr
   assert.equal(truncatedIp('2001:db8::1'), '2001:db8:0::/48');
   assert.equal(truncatedIp('::1'), '0:0:0::/48');
   assert.equal(truncatedIp('not an address'), 'unknown');
+  assert.equal(truncatedIp(undefined), 'unknown', 'a client already gone has no address');
   assert.equal(truncatedIp('2001:db8:85a3:1234::42'), truncatedIp('2001:0db8:85a3:ffff:1::9'), 'the same /48');
 });
 

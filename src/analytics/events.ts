@@ -74,7 +74,9 @@ function ipv6Groups(address: string): number[] {
 }
 
 /** The network of a client address: IPv4 /24 ("192.0.2.0/24"), IPv6 /48; an IPv4-mapped IPv6 address as IPv4. */
-export function truncatedIp(address: string): string {
+export function truncatedIp(address: string | undefined): string {
+  // A client gone before its response was logged leaves its request no address.
+  if (!address) return 'unknown';
   const plain = address.replace(/^::ffff:(?=\d+\.\d+\.\d+\.\d+$)/i, '');
   if (isIPv4(plain)) return `${plain.split('.').slice(0, 3).join('.')}.0/24`;
   if (isIPv6(address)) {
@@ -106,7 +108,7 @@ export function externalReferrerHost(referer: string | undefined, ownHosts: read
 export const dayOf = (at: Date): string => at.toISOString().slice(0, 10);
 
 /** The visit code: HMAC-SHA256 under the day's key of the network and the two families, cut to 16 bytes. */
-export function visitHashFor(secret: Buffer, address: string, browser: string, platform: string): Buffer {
+export function visitHashFor(secret: Buffer, address: string | undefined, browser: string, platform: string): Buffer {
   return createHmac('sha256', secret)
     .update(`${truncatedIp(address)}\n${browser}\n${platform}`)
     .digest()
