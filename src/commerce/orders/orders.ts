@@ -3,7 +3,7 @@
 import { randomUUID } from 'node:crypto';
 import { sql, type Kysely } from 'kysely';
 import { tablesOf, type Db } from '../../platform/db/database.ts';
-import { preparedQuery } from '../../platform/db/prepared.ts';
+import { preparedQuery, preparedRows } from '../../platform/db/prepared.ts';
 import { validationError } from '../../platform/errors.ts';
 import type { Actor } from '../../privacy/index.ts';
 import { actorRefOf, type OrdersDeps } from './deps.ts';
@@ -115,7 +115,7 @@ export async function createOrder(deps: OrdersDeps, db: Db, input: NewOrder): Pr
 export async function getOrder(db: Db, id: string, options: { forUpdate?: boolean } = {}): Promise<Order | null> {
   if (!UUID.test(id)) return null;
   const query = ordersDb(db).selectFrom('orders').selectAll().where('id', '=', id);
-  return (await (options.forUpdate ? query.forUpdate() : query).executeTakeFirst()) ?? null;
+  return (await preparedRows(db, options.forUpdate ? query.forUpdate() : query))[0] ?? null;
 }
 
 export async function getOrderByNumber(db: Db, number: string): Promise<Order | null> {
@@ -158,7 +158,7 @@ export async function ordersPlacedSince(db: Db, subject: string, since: Date): P
 }
 
 export async function linesOf(db: Db, orderId: string): Promise<OrderLine[]> {
-  return ordersDb(db).selectFrom('orders_lines').selectAll().where('order_id', '=', orderId).orderBy('position').execute();
+  return preparedRows(db, ordersDb(db).selectFrom('orders_lines').selectAll().where('order_id', '=', orderId).orderBy('position'));
 }
 
 /** The status history, oldest first. */

@@ -5,7 +5,7 @@
 import { SubjectErased, type Actor } from '../../privacy/index.ts';
 import { randomUUID } from 'node:crypto';
 import type { Db } from '../../platform/db/database.ts';
-import { preparedQuery } from '../../platform/db/prepared.ts';
+import { preparedQuery, preparedRows } from '../../platform/db/prepared.ts';
 import { AppError, notFound, validationError } from '../../platform/errors.ts';
 import { actorRefOf, orderRef, type OrdersDeps } from './deps.ts';
 import { orderUrl, queueStatusMail, SHIPMENT_CATEGORY, type Shipment } from './mail.ts';
@@ -159,7 +159,7 @@ export async function transitionOrder(deps: OrdersDeps, db: Db, request: Transit
   const run = async (trx: Db) => {
     if (typeof request.to !== 'string' || !isOrderStatus(request.to)) throw validationError('to', 'is not an order status');
     const t = ordersDb(trx);
-    const order = /^[0-9a-f-]{36}$/i.test(request.orderId) ? await t.selectFrom('orders').selectAll().where('id', '=', request.orderId).forUpdate().executeTakeFirst() : undefined;
+    const order = /^[0-9a-f-]{36}$/i.test(request.orderId) ? (await preparedRows(t, t.selectFrom('orders').selectAll().where('id', '=', request.orderId).forUpdate()))[0] : undefined;
     if (!order) throw notFound('Order');
     const { reason, shipment, refundMinor } = checkStep(order, request);
     let linesRead: Promise<OrderLine[]> | undefined;
