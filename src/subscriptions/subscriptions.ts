@@ -9,6 +9,7 @@ import { getOrder, linesOf } from '../commerce/orders/index.ts';
 import { chargeSavedMethod, type PaymentsDeps, type Settlement } from '../commerce/payments/index.ts';
 import { queueMail } from '../comms/index.ts';
 import type { Db } from '../platform/db/database.ts';
+import { preparedRows } from '../platform/db/prepared.ts';
 import { AppError, isAppError, notFound } from '../platform/errors.ts';
 import type { Logger } from '../platform/logger.ts';
 import type { Listeners } from '../platform/module.ts';
@@ -75,7 +76,7 @@ async function keepMethod(deps: PaymentsDeps, db: Db, subject: string, fromRef: 
 /** The payments listener: a paid order with plans starts their subscriptions; a paid invoice resumes its subscription. */
 export async function onPaymentSettled(deps: PaymentsDeps, db: Db, settlement: Settlement, now = new Date()): Promise<void> {
   if (settlement.status !== 'succeeded') return;
-  const invoice = await subscriptionsDb(db).selectFrom('subscriptions_invoices').selectAll().where('id', '=', settlement.orderId).executeTakeFirst();
+  const [invoice] = await preparedRows(db, subscriptionsDb(db).selectFrom('subscriptions_invoices').selectAll().where('id', '=', settlement.orderId));
   if (invoice) return invoicePaid(deps, db, invoice, settlement.paymentId, now);
   await startFromOrder(deps, db, settlement.orderId, settlement.paymentId, now);
 }

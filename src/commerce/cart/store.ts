@@ -3,7 +3,7 @@
 // Errors name the input's keys (`variant_id`, `quantity`); callers re-home them (`body.quantity`).
 import { sql, type Kysely } from 'kysely';
 import { tablesOf, type Db } from '../../platform/db/database.ts';
-import { prepared } from '../../platform/db/prepared.ts';
+import { prepared, preparedRows } from '../../platform/db/prepared.ts';
 import { AppError, validationError } from '../../platform/errors.ts';
 import { variantsForSale, variantsForSaleQuery, type VariantForSale } from '../catalogue/index.ts';
 import { lineLimits, type CartLine } from '../pricing/index.ts';
@@ -58,7 +58,7 @@ export async function findCart(db: Db, token: string, now: Date): Promise<Cart |
 
 /** The lines of a cart, in the order they were added. */
 export async function linesOfCart(db: Db, cartId: string): Promise<CartLine[]> {
-  const rows = await cartDb(db).selectFrom('cart_lines').select(['variant_id', 'quantity']).where('cart_id', '=', cartId).orderBy('added_at').orderBy('variant_id').execute();
+  const rows = await preparedRows(db, cartDb(db).selectFrom('cart_lines').select(['variant_id', 'quantity']).where('cart_id', '=', cartId).orderBy('added_at').orderBy('variant_id'));
   return rows.map((r) => ({ variantId: r.variant_id, quantity: r.quantity }));
 }
 

@@ -86,7 +86,7 @@ interface ReserveRow {
 export async function reserveStock(db: Db, lines: readonly StockLine[]): Promise<void> {
   const { ids, quantities } = wanted(lines);
   if (ids.length === 0) return;
-  const { rows } = await sql<ReserveRow>`
+  const { rows } = await sql<ReserveRow>`${prepared}
     with wanted as (
       select id, quantity from unnest(${ids}::uuid[], ${quantities}::int[]) as w(id, quantity)
     ), locked as (

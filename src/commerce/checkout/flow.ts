@@ -7,6 +7,7 @@
 import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
 import { tablesOf, type Db } from '../../platform/db/database.ts';
+import { preparedRows } from '../../platform/db/prepared.ts';
 import { AppError } from '../../platform/errors.ts';
 import type { IdempotentResult } from '../../platform/idempotency/index.ts';
 import { systemActor, type Actor, type PrivacyKernel, type PersonalValue } from '../../privacy/index.ts';
@@ -118,7 +119,10 @@ export async function placeOrder(deps: CheckoutDeps, db: Db, request: PlaceOrder
     actor: CHECKOUT_ACTOR,
   });
   const attempts = tablesOf<CheckoutTables>(db);
-  await attempts.insertInto('checkout_attempts').values({ order_id: orderId, cart_id: cart.cartId, payment_id: null, payment_url: null, finished_at: null, source, held_units: held }).execute();
+  await preparedRows(
+    attempts,
+    attempts.insertInto('checkout_attempts').values({ order_id: orderId, cart_id: cart.cartId, payment_id: null, payment_url: null, finished_at: null, source, held_units: held }),
+  );
   await ports.orderPlaced?.(db, {
     orderId,
     number: order.number,
@@ -167,7 +171,7 @@ export async function placeOrder(deps: CheckoutDeps, db: Db, request: PlaceOrder
       ...(priced.lines.some((l) => l.billingPeriod) ? { saveForLater: true } : {}),
     });
     await sql`release savepoint checkout_payment`.execute(db);
-    await attempts.updateTable('checkout_attempts').set({ payment_id: started.paymentId, payment_url: started.redirectUrl }).where('order_id', '=', orderId).execute();
+    await preparedRows(attempts, attempts.updateTable('checkout_attempts').set({ payment_id: started.paymentId, payment_url: started.redirectUrl }).where('order_id', '=', orderId));
     return answer(303, started.redirectUrl, 'pending_payment');
   } catch (err) {
     if (!(err instanceof AppError) || err.status < 500) throw err;
@@ -191,7 +195,7 @@ async function finishAttempt(db: Db, orderId: string, state: 'paid' | 'on_hold' 
 /** The settlement listener (inside payments' transaction): paid → order paid and cart cleared; declined → stays pending for a retry; expired → cancelled, stock back. */
 export async function onSettled(ports: SettlementPorts, db: Db, settlement: { orderId: string; status: string }): Promise<void> {
   const t = tablesOf<CheckoutTables>(db);
-  const attempt = await t.selectFrom('checkout_attempts').selectAll().where('order_id', '=', settlement.orderId).forUpdate().executeTakeFirst();
+  const [attempt] = await preparedRows(t, t.selectFrom('checkout_attempts').selectAll().where('order_id', '=', settlement.orderId).forUpdate());
   if (attempt?.state !== 'awaiting_payment') return;
   if (settlement.status === 'succeeded') {
     await ports.transitionOrder(db, { orderId: settlement.orderId, to: 'paid', actor: CHECKOUT_ACTOR, reason: 'payment_received' });

@@ -8,6 +8,7 @@
 // digest is dropped when the order stops waiting.
 import { sql } from 'kysely';
 import type { Db } from '../../platform/db/database.ts';
+import { prepared } from '../../platform/db/prepared.ts';
 import { AppError } from '../../platform/errors.ts';
 import type { PricedCart } from '../pricing/index.ts';
 
@@ -21,8 +22,8 @@ export function trackedUnits(priced: Pick<PricedCart, 'lines'>): number {
 /** Throws UNPAID_HOLD_LIMIT when `units` more would take the source past its bound. */
 export async function checkUnpaidHold(db: Db, source: Buffer, units: number, limit = UNPAID_UNITS_PER_SOURCE): Promise<void> {
   if (units === 0) return;
-  await sql`select pg_advisory_xact_lock(hashtextextended(${`checkout-unpaid:${source.toString('hex')}`}, 0))`.execute(db);
-  const { rows } = await sql<{ held: number }>`
+  await sql`${prepared}select pg_advisory_xact_lock(hashtextextended(${`checkout-unpaid:${source.toString('hex')}`}, 0))`.execute(db);
+  const { rows } = await sql<{ held: number }>`${prepared}
     select coalesce(sum(held_units), 0)::int as held from checkout_attempts a
     where a.source = ${source}
       and (a.state = 'awaiting_payment'

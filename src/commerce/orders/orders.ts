@@ -3,6 +3,7 @@
 import { randomUUID } from 'node:crypto';
 import { sql, type Kysely } from 'kysely';
 import { tablesOf, type Db } from '../../platform/db/database.ts';
+import { preparedQuery, preparedRows } from '../../platform/db/prepared.ts';
 import { validationError } from '../../platform/errors.ts';
 import type { Actor } from '../../privacy/index.ts';
 import { actorRefOf, type OrdersDeps } from './deps.ts';
@@ -59,7 +60,7 @@ export async function createOrder(deps: OrdersDeps, db: Db, input: NewOrder): Pr
   const t = ordersDb(db);
   // The order, its lines and its first history row in one statement (one round trip; the lines'
   // and history's foreign keys are checked at its end, when the order row exists).
-  const order = await t
+  const query = t
     .with('o', (w) =>
       w
         .insertInto('orders')
@@ -105,16 +106,16 @@ export async function createOrder(deps: OrdersDeps, db: Db, input: NewOrder): Pr
         .values({ id: randomUUID(), order_id: id, from_status: null, to_status: 'pending_payment', at: now, actor_ref: actorRefOf(input.actor), reason: null, amount_minor: null }),
     )
     .selectFrom('o')
-    .selectAll()
-    .executeTakeFirstOrThrow();
-  return order;
+    .selectAll();
+  const { rows } = await t.executeQuery(preparedQuery(query));
+  return rows[0]!;
 }
 
 /** The order, or null; `forUpdate` locks its row for the caller's transaction, as a transition does first (lock it before anything else the step touches). */
 export async function getOrder(db: Db, id: string, options: { forUpdate?: boolean } = {}): Promise<Order | null> {
   if (!UUID.test(id)) return null;
   const query = ordersDb(db).selectFrom('orders').selectAll().where('id', '=', id);
-  return (await (options.forUpdate ? query.forUpdate() : query).executeTakeFirst()) ?? null;
+  return (await preparedRows(db, options.forUpdate ? query.forUpdate() : query))[0] ?? null;
 }
 
 export async function getOrderByNumber(db: Db, number: string): Promise<Order | null> {
@@ -157,7 +158,7 @@ export async function ordersPlacedSince(db: Db, subject: string, since: Date): P
 }
 
 export async function linesOf(db: Db, orderId: string): Promise<OrderLine[]> {
-  return ordersDb(db).selectFrom('orders_lines').selectAll().where('order_id', '=', orderId).orderBy('position').execute();
+  return preparedRows(db, ordersDb(db).selectFrom('orders_lines').selectAll().where('order_id', '=', orderId).orderBy('position'));
 }
 
 /** The status history, oldest first. */

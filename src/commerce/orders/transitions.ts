@@ -5,6 +5,7 @@
 import { SubjectErased, type Actor } from '../../privacy/index.ts';
 import { randomUUID } from 'node:crypto';
 import type { Db } from '../../platform/db/database.ts';
+import { preparedQuery, preparedRows } from '../../platform/db/prepared.ts';
 import { AppError, notFound, validationError } from '../../platform/errors.ts';
 import { actorRefOf, orderRef, type OrdersDeps } from './deps.ts';
 import { orderUrl, queueStatusMail, SHIPMENT_CATEGORY, type Shipment } from './mail.ts';
@@ -158,7 +159,7 @@ export async function transitionOrder(deps: OrdersDeps, db: Db, request: Transit
   const run = async (trx: Db) => {
     if (typeof request.to !== 'string' || !isOrderStatus(request.to)) throw validationError('to', 'is not an order status');
     const t = ordersDb(trx);
-    const order = /^[0-9a-f-]{36}$/i.test(request.orderId) ? await t.selectFrom('orders').selectAll().where('id', '=', request.orderId).forUpdate().executeTakeFirst() : undefined;
+    const order = /^[0-9a-f-]{36}$/i.test(request.orderId) ? (await preparedRows(t, t.selectFrom('orders').selectAll().where('id', '=', request.orderId).forUpdate()))[0] : undefined;
     if (!order) throw notFound('Order');
     const { reason, shipment, refundMinor } = checkStep(order, request);
     let linesRead: Promise<OrderLine[]> | undefined;
@@ -169,12 +170,12 @@ export async function transitionOrder(deps: OrdersDeps, db: Db, request: Transit
     const change = { status: request.to, held_from: request.to === 'on_hold' ? order.status : null, refunded_minor: order.refunded_minor + (refundMinor ?? 0), updated_at: now };
     // The order's change and its history row in one statement; the order row is locked above, so
     // the update changes exactly it, and the changed row is the locked one with `change` applied.
-    const transition = await t
+    const step = t
       .with('u', (w) => w.updateTable('orders').set(change).where('id', '=', order.id))
       .insertInto('orders_transitions')
       .values({ id: randomUUID(), order_id: order.id, from_status: order.status, to_status: request.to, at: now, actor_ref: actorRefOf(request.actor), reason, amount_minor: refundMinor })
-      .returningAll()
-      .executeTakeFirstOrThrow();
+      .returningAll();
+    const transition = (await t.executeQuery(preparedQuery(step))).rows[0]!;
     const updated: Order = { ...order, ...change };
     // A step taken by a listener of an outer step on the same order: the outer step's event.current.
     deps.movedInStep?.(updated);

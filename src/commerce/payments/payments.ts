@@ -4,6 +4,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
 import { tablesOf, type Db } from '../../platform/db/database.ts';
+import { preparedRows } from '../../platform/db/prepared.ts';
 import { AppError, conflict, notFound, validationError } from '../../platform/errors.ts';
 import type { Listeners } from '../../platform/module.ts';
 import { actorRef, systemActor, type Actor, type PrivacyKernel } from '../../privacy/index.ts';
@@ -87,7 +88,7 @@ export const returnPath = (paymentId: string) => `/checkout/return/${paymentId}`
 
 export async function getPayment(db: Db, paymentId: string): Promise<PaymentRow | null> {
   if (!UUID.test(paymentId)) return null;
-  return (await tablesOf<PaymentsTables>(db).selectFrom('payments_attempts').selectAll().where('id', '=', paymentId).executeTakeFirst()) ?? null;
+  return (await preparedRows(db, tablesOf<PaymentsTables>(db).selectFrom('payments_attempts').selectAll().where('id', '=', paymentId)))[0] ?? null;
 }
 
 export async function paymentsOfOrder(db: Db, orderId: string): Promise<PaymentRow[]> {
@@ -113,7 +114,7 @@ function checkStart(input: StartPaymentInput): void {
 export async function startPayment(deps: PaymentsDeps, db: Db, input: StartPaymentInput): Promise<StartedPaymentResult> {
   checkStart(input);
   const t = tablesOf<PaymentsTables>(db);
-  const earlier = await t.selectFrom('payments_attempts').selectAll().where('idempotency_key', '=', input.idempotencyKey).executeTakeFirst();
+  const [earlier] = await preparedRows(db, t.selectFrom('payments_attempts').selectAll().where('idempotency_key', '=', input.idempotencyKey));
   if (earlier) return sameRequest(earlier, input);
 
   const processor = deps.processors.active;
@@ -185,7 +186,7 @@ function sameRequest(row: PaymentRow, input: StartPaymentInput): StartedPaymentR
 
 async function lockedPayment(db: Db, paymentId: string): Promise<PaymentRow> {
   if (!UUID.test(paymentId)) throw notFound('The payment');
-  const row = await tablesOf<PaymentsTables>(db).selectFrom('payments_attempts').selectAll().where('id', '=', paymentId).forUpdate().executeTakeFirst();
+  const [row] = await preparedRows(db, tablesOf<PaymentsTables>(db).selectFrom('payments_attempts').selectAll().where('id', '=', paymentId).forUpdate());
   if (!row) throw notFound('The payment');
   return row;
 }

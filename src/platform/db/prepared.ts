@@ -6,7 +6,7 @@
 // share a name, and each connection keeps at most MAX_PREPARED of them (then runs unnamed).
 import { createHash } from 'node:crypto';
 import { parse, protocol, type PGlite, type Results } from '@electric-sql/pglite';
-import { sql, type Compilable, type CompiledQuery, type RawBuilder } from 'kysely';
+import { sql, type Compilable, type CompiledQuery, type Kysely, type RawBuilder } from 'kysely';
 import type pg from 'pg';
 
 const MARK = '/* prepared */ ';
@@ -19,6 +19,11 @@ export const prepared: RawBuilder<unknown> = sql.raw(MARK);
 export function preparedQuery<R>(query: Compilable<R>): CompiledQuery<R> {
   const compiled = query.compile();
   return { ...compiled, sql: `${MARK}${compiled.sql}` };
+}
+
+/** Runs a query builder's statement marked (see `preparedQuery`) and returns its rows. */
+export async function preparedRows<R>(db: Pick<Kysely<unknown>, 'executeQuery'>, query: Compilable<R>): Promise<R[]> {
+  return (await db.executeQuery(preparedQuery(query))).rows;
 }
 
 export const isPrepared = (text: string): boolean => text.startsWith(MARK);

@@ -4,6 +4,7 @@
 // so they do not wait for their next poll. A rolled-back enqueue wakes nobody.
 import { type Compilable, type OperationNodeSource, sql } from 'kysely';
 import type { Db } from '../db/database.ts';
+import { prepared } from '../db/prepared.ts';
 import type { EnqueueOptions, JobPayload } from './types.ts';
 
 export const JOBS_WAKE_CHANNEL = 'custodian_jobs';
@@ -43,7 +44,7 @@ export async function writeWithJob<R>(db: Db, write: OperationNodeSource & Compi
   checkOptions(options);
   checkPayload(payload);
   // Every CTE runs whether read or not; reading `added` keeps the NOTIFY in plain sight.
-  const result = await sql<R>`
+  const result = await sql<R>`${prepared}
     with w as (${write}),
     added as (
       insert into jobs (name, payload, run_at, max_attempts, unique_key)

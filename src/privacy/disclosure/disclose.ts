@@ -7,6 +7,7 @@
 import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
 import type { Db } from '../../platform/db/database.ts';
+import { prepared } from '../../platform/db/prepared.ts';
 import { AppError, validationError } from '../../platform/errors.ts';
 import { actorRef, systemActor, type Actor } from '../actors.ts';
 import { checkAccess } from '../access/checks.ts';
@@ -185,7 +186,7 @@ export async function disclose(ctx: KernelContext, db: Db, r: DisclosureRequest)
     { ...base, outcome: 'ok', detail: { ...base.detail, disclosure_id: id, row_digest: disclosureDigest(row) } },
   );
   if (released.join() !== categories.filter((c) => c in record.values).join()) throw new AppError('CONFLICT', 'The data changed while it was being disclosed; nothing was disclosed. Try again.');
-  await sql`
+  await sql`${prepared}
     insert into privacy_disclosures (id, at, subject_id, recipient, recipient_ref, categories, purpose, basis, order_ref, actor_kind, actor_id, approval_id, consent_id, released)
     values (${id}::uuid, ${at}, ${r.subject}::uuid, ${row.recipient}, ${row.recipient_ref}, ${categories}::text[], ${row.purpose}, ${r.basis},
       ${row.order_ref}, ${who.kind}, ${who.id}, ${approvalId}::uuid, ${row.consent_id}, ${released}::text[])`.execute(db);
@@ -195,7 +196,7 @@ export async function disclose(ctx: KernelContext, db: Db, r: DisclosureRequest)
 /** Which of `categories` the person holds an item of under `ref`, in the order asked. */
 async function heldCategories(db: Db, subject: string, categories: readonly string[], ref: string): Promise<string[]> {
   if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(subject)) return []; // fetchItems refuses it
-  const { rows } = await sql<{ category: string }>`
+  const { rows } = await sql<{ category: string }>`${prepared}
     select category from privacy_items where subject_id = ${subject}::uuid and ref = ${ref} and category = any(${categories}::text[])`.execute(db);
   const held = new Set(rows.map((x) => x.category));
   return categories.filter((c) => held.has(c));
