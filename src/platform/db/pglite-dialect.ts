@@ -40,7 +40,16 @@ class PGliteConnection implements DatabaseConnection {
   }
 
   async executeQuery<R>(compiled: CompiledQuery): Promise<QueryResult<R>> {
-    const result = this.#prepared.accepts(compiled.sql) ? await this.#prepared.run<R>(compiled.sql, compiled.parameters) : await this.#pg.query<R>(compiled.sql, compiled.parameters as unknown[]);
+    const unnamed = () => this.#pg.query<R>(compiled.sql, compiled.parameters as unknown[]);
+    const result = this.#prepared.accepts(compiled.sql)
+      ? await this.#prepared.run<R>(compiled.sql, compiled.parameters).catch((err: unknown) => {
+          // A statement a migration made stale runs unnamed from now on, this time too where it can.
+          if (this.#prepared.accepts(compiled.sql)) throw err;
+          return unnamed().catch(() => {
+            throw err;
+          });
+        })
+      : await unnamed();
     const affected = result.affectedRows;
     const isSelect = compiled.query.kind === 'SelectQueryNode';
     return {

@@ -52,3 +52,25 @@ testEachDatabase('a statement marked `prepared` is prepared once per connection 
   assert.equal((await select(true, '7f1d3a52-0c6e-4c35-9d0f-2f7b0c2d9a09')).rows.length, 0, 'the transaction rolled back');
   assert.equal((await select(true, ids[1]!)).rows.length, 1);
 });
+
+testEachDatabase('a prepared statement whose table a migration changed under it still answers on the same connection', async ({ db }) => {
+  await sql`create table prep_m (id int primary key, a text)`.execute(db);
+  await sql`insert into prep_m values (1, 'one')`.execute(db);
+  await db.connection().execute(async (conn) => {
+    const all = () => sql<Record<string, unknown>>`${prepared}select * from prep_m where id = ${1}::int`.execute(conn);
+    assert.deepEqual((await all()).rows, [{ id: 1, a: 'one' }]);
+    await sql`alter table prep_m add column b int not null default 2`.execute(conn);
+    assert.deepEqual((await all()).rows, [{ id: 1, a: 'one', b: 2 }], 'the new column, not an error');
+    assert.deepEqual((await all()).rows, [{ id: 1, a: 'one', b: 2 }], 'and again');
+    // Inside a transaction the stale statement fails that transaction once; the next one answers.
+    const inTransaction = () => sql<Record<string, unknown>>`${prepared}select * from prep_m where id = ${1}::int and a = ${'one'}`.execute(conn);
+    assert.deepEqual((await inTransaction()).rows, [{ id: 1, a: 'one', b: 2 }]);
+    await sql`alter table prep_m add column c int not null default 3`.execute(conn);
+    await sql`begin`.execute(conn);
+    await assert.rejects(inTransaction(), (err: { code?: string }) => err.code === '0A000');
+    await sql`rollback`.execute(conn);
+    await sql`begin`.execute(conn);
+    assert.deepEqual((await inTransaction()).rows, [{ id: 1, a: 'one', b: 2, c: 3 }]);
+    await sql`commit`.execute(conn);
+  });
+});

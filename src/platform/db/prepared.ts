@@ -32,18 +32,36 @@ export const statementName = (text: string): string => `p_${createHash('sha256')
 
 /** Makes a node-postgres client run marked statements as named prepared statements. */
 export function prepareMarkedStatements(client: pg.ClientBase): void {
-  const query = client.query.bind(client) as (...args: unknown[]) => unknown;
+  const query = client.query.bind(client) as (...args: unknown[]) => Promise<unknown>;
   const names = new Set<string>();
+  const stale = new Set<string>();
   (client as unknown as { query: (...args: unknown[]) => unknown }).query = (text: unknown, values?: unknown, callback?: unknown) => {
     if (typeof text === 'string' && isPrepared(text) && Array.isArray(values) && callback === undefined) {
       const name = statementName(text);
-      if (names.has(name) || names.size < MAX_PREPARED) {
+      if (!stale.has(name) && (names.has(name) || names.size < MAX_PREPARED)) {
         names.add(name);
-        return query({ name, text, values });
+        return query({ name, text, values }).catch((err: unknown) => {
+          if (!isStalePlan(err)) throw err;
+          // A migration changed the columns under it: this connection runs the text unnamed from now on.
+          stale.add(name);
+          return query(text, values).catch(() => {
+            throw err;
+          });
+        });
       }
     }
     return query(text, values, callback);
   };
+}
+
+/**
+ * PostgreSQL refuses to run a prepared statement whose result columns changed since it was
+ * prepared (a migration added a column to a `select *`), on this connection, every time. Outside a
+ * transaction the statement is run again unnamed at once; inside one the transaction has failed,
+ * and the next run is unnamed.
+ */
+function isStalePlan(err: unknown): boolean {
+  return (err as { code?: string }).code === '0A000' && /cached plan must not change result type/.test((err as Error).message);
 }
 
 type BackendMessage = Awaited<ReturnType<PGlite['execProtocolStream']>>[number];
@@ -73,6 +91,8 @@ const concat = (...parts: Uint8Array[]): Uint8Array => {
 export class PGlitePreparedStatements {
   readonly #pg: PGlite;
   readonly #statements = new Map<string, PreparedStatement>();
+  /** Texts whose statement a migration made stale: run unnamed from now on (see isStalePlan). */
+  readonly #stale = new Set<string>();
 
   constructor(pg: PGlite) {
     this.#pg = pg;
@@ -80,7 +100,7 @@ export class PGlitePreparedStatements {
 
   /** Whether this text runs prepared (false once MAX_PREPARED other texts are prepared). */
   accepts(text: string): boolean {
-    return isPrepared(text) && (this.#statements.has(text) || this.#statements.size < MAX_PREPARED);
+    return isPrepared(text) && !this.#stale.has(text) && (this.#statements.has(text) || this.#statements.size < MAX_PREPARED);
   }
 
   run<R>(text: string, params: readonly unknown[]): Promise<Results<R>> {
@@ -99,7 +119,13 @@ export class PGlitePreparedStatements {
         const serialize = this.#pg.serializers[types[i]!];
         return serialize ? serialize(value) : String(value);
       });
-      const messages = await this.#pg.execProtocolStream(concat(s.bind({ statement: statement.name, values }), s.execute({}), s.sync()), { syncToFs: true });
+      let messages: BackendMessage[];
+      try {
+        messages = await this.#pg.execProtocolStream(concat(s.bind({ statement: statement.name, values }), s.execute({}), s.sync()), { syncToFs: true });
+      } catch (err) {
+        if (isStalePlan(err)) this.#stale.add(text);
+        throw err;
+      }
       const [result] = parse.parseResults(statement.rowDescription ? [statement.rowDescription, ...messages] : messages, this.#pg.parsers);
       return (result ?? { rows: [], fields: [], affectedRows: 0 }) as Results<R>;
     });
