@@ -7,7 +7,8 @@ import assert from 'node:assert/strict';
 import type { TestContext } from 'node:test';
 import { type DatabaseHandle, type Db, openDatabase, pgliteDirFor } from '../../src/platform/db/database.ts';
 import { expireLeasesOf, until } from './crash-kit.ts';
-import { ensureStopped, type ShopProcess, spawnShopProcess, startWorkerProcess, stopProcess, type WorkerProcess } from './shop-process.ts';
+import { TEST_SANDBOX_SECRET } from '../../src/sandbox-processor/testing.ts';
+import { ensureStopped, STAFF_TOKEN, type ShopProcess, spawnShopProcess, startWorkerProcess, stopProcess, type WorkerProcess } from './shop-process.ts';
 
 export type Proc = ShopProcess | WorkerProcess;
 
@@ -147,3 +148,26 @@ export async function stopGracefully(p: ShopProcess): Promise<void> {
   p.child.kill('SIGTERM');
   assert.deepEqual(await p.exited, { code: 0, signal: null }, p.output().slice(-3000));
 }
+
+/**
+ * The environment of every process of a kill -9 test: the data directory or scratch database, the
+ * processor through this process's proxy, the SMTP sink, a fast worker poll, and a fixed public URL
+ * (as in a real shop: a mail sent again after a restart says the same).
+ */
+export function crashShopEnv(o: { dataDir: string; databaseUrl: string | null; processorUrl: string; smtpUrl: string }): Record<string, string> {
+  return {
+    DATA_DIR: o.dataDir,
+    ...(o.databaseUrl ? { DATABASE_URL: o.databaseUrl } : {}),
+    RUN_WORKER: o.databaseUrl ? 'false' : 'true',
+    SANDBOX_PROCESSOR_URL: o.processorUrl,
+    SANDBOX_PROCESSOR_SECRET: TEST_SANDBOX_SECRET,
+    SMTP_URL: o.smtpUrl,
+    STAFF_API_TOKEN: STAFF_TOKEN,
+    WORKER_POLL_MS: '100',
+    LOG_LEVEL: 'info',
+    PUBLIC_URL: 'http://shop.test',
+  };
+}
+
+/** A teardown step given 10 s at most, so a failed run reports its failure instead of hanging. */
+export const within = (p: Promise<unknown>): Promise<unknown> => Promise.race([p.catch(() => {}), new Promise((r) => setTimeout(r, 10_000).unref())]);

@@ -24,11 +24,11 @@ import { RECONCILE_JOB } from '../../src/commerce/payments/index.ts';
 import { type Db, pgliteDirFor } from '../../src/platform/db/database.ts';
 import { enqueue } from '../../src/platform/jobs/index.ts';
 import { createScratchPostgres, migratedPostgresTemplate, testEngines } from '../../src/platform/testing/databases.ts';
-import { startTestSandbox, submitPayForm, TEST_CARD, TEST_SANDBOX_SECRET } from '../../src/sandbox-processor/testing.ts';
+import { startTestSandbox, submitPayForm, TEST_CARD } from '../../src/sandbox-processor/testing.ts';
 import { interceptingProxy, until, type Answered } from './crash-kit.ts';
-import { type CrashProcs, crashProcs, stopGracefully } from './crash-procs.ts';
+import { type CrashProcs, crashProcs, crashShopEnv, within, stopGracefully } from './crash-procs.ts';
 import { assertMailDelivered, cartWith, checkout, distinctIds, halfWritten, makePlan, seedPGlite, type Shopper } from './crash-shop.ts';
-import { runCli, STAFF_TOKEN, stopProcess, tempDataDir } from './shop-process.ts';
+import { runCli, stopProcess, tempDataDir } from './shop-process.ts';
 
 /** Buyer 0: its webhook's app is killed after answering; 1: on the webhook's arrival; 2–4: their webhooks never come, reconcile settles them. */
 const BUYERS = 5;
@@ -117,8 +117,6 @@ async function settlementRun(engine: 'pglite' | 'postgres', t: TestContext): Pro
   );
   sandbox.setWebhookUrl(`${webhookProxy.url}${WEBHOOK_PATH}`);
   t.after(async () => {
-    // A failed run must report its failure, not hang here: each step is given a few seconds at most.
-    const within = (p: Promise<unknown>) => Promise.race([p.catch(() => {}), new Promise((r) => setTimeout(r, 10_000).unref())]);
     await within(h?.close() ?? Promise.resolve());
     await within(Promise.all([sandbox.stop(), smtp.stop(), webhookProxy.close(), ...[...processorProxies.values()].map((p) => p.close())]));
     await within(scratch?.drop() ?? Promise.resolve());
@@ -127,18 +125,7 @@ async function settlementRun(engine: 'pglite' | 'postgres', t: TestContext): Pro
     t,
     dataDir,
     databaseUrl: scratch?.url ?? null,
-    env: (name) => ({
-      DATA_DIR: dataDir,
-      ...(scratch ? { DATABASE_URL: scratch.url } : {}),
-      RUN_WORKER: pg ? 'false' : 'true',
-      SANDBOX_PROCESSOR_URL: processorProxies.get(name)!.url,
-      SANDBOX_PROCESSOR_SECRET: TEST_SANDBOX_SECRET,
-      SMTP_URL: smtp.url,
-      STAFF_API_TOKEN: STAFF_TOKEN,
-      WORKER_POLL_MS: '100',
-      LOG_LEVEL: 'info',
-      PUBLIC_URL: 'http://shop.test',
-    }),
+    env: (name) => crashShopEnv({ dataDir, databaseUrl: scratch?.url ?? null, processorUrl: processorProxies.get(name)!.url, smtpUrl: smtp.url }),
     killedOnPurpose: (name) => wire?.fired === name || hookWire?.fired === name,
   });
   const { app, start, inspect, afterKill, logs, lap, inFlight } = h;

@@ -23,11 +23,11 @@ import { startSmtpSink } from '../../src/comms/testing/smtp-sink.ts';
 import { type Db, pgliteDirFor } from '../../src/platform/db/database.ts';
 import { enqueue } from '../../src/platform/jobs/index.ts';
 import { createScratchPostgres, migratedPostgresTemplate, testEngines } from '../../src/platform/testing/databases.ts';
-import { startTestSandbox, submitPayForm, TEST_CARD, TEST_SANDBOX_SECRET } from '../../src/sandbox-processor/testing.ts';
+import { startTestSandbox, submitPayForm, TEST_CARD } from '../../src/sandbox-processor/testing.ts';
 import { interceptingProxy, senderOf, until, type Answered } from './crash-kit.ts';
-import { type CrashProcs, crashProcs, stopGracefully } from './crash-procs.ts';
+import { type CrashProcs, crashProcs, crashShopEnv, within, stopGracefully } from './crash-procs.ts';
 import { assertMailDelivered, cartWith, checkout, distinctIds, halfWritten, makePlan, outboxIdOf, pending, seedPGlite, type Shopper } from './crash-shop.ts';
-import { runCli, STAFF_TOKEN, stopProcess, tempDataDir } from './shop-process.ts';
+import { runCli, stopProcess, tempDataDir } from './shop-process.ts';
 
 const BUYERS = 6;
 const SESSION = /^POST \/v1\/checkout-sessions$/;
@@ -89,8 +89,6 @@ async function crashRun(engine: 'pglite' | 'postgres', t: TestContext): Promise<
   const names = pg ? ['A', 'B', 'W1', 'W2'] : ['shop'];
   const proxies = new Map(await Promise.all(names.map(async (n) => [n, await interceptingProxy(sandbox.url, onAnswered(n))] as const)));
   t.after(async () => {
-    // A failed run must report its failure, not hang here: each step is given a few seconds at most.
-    const within = (p: Promise<unknown>) => Promise.race([p.catch(() => {}), new Promise((r) => setTimeout(r, 10_000).unref())]);
     await within(h?.close() ?? Promise.resolve());
     await within(Promise.all([sandbox.stop(), smtp.stop(), ...[...proxies.values()].map((p) => p.close())]));
     await within(scratch?.drop() ?? Promise.resolve());
@@ -103,19 +101,7 @@ async function crashRun(engine: 'pglite' | 'postgres', t: TestContext): Promise<
     t,
     dataDir,
     databaseUrl: scratch?.url ?? null,
-    env: (name) => ({
-      DATA_DIR: dataDir,
-      ...(scratch ? { DATABASE_URL: scratch.url } : {}),
-      RUN_WORKER: pg ? 'false' : 'true',
-      SANDBOX_PROCESSOR_URL: proxies.get(name)!.url,
-      SANDBOX_PROCESSOR_SECRET: TEST_SANDBOX_SECRET,
-      SMTP_URL: smtp.url,
-      STAFF_API_TOKEN: STAFF_TOKEN,
-      WORKER_POLL_MS: '100',
-      LOG_LEVEL: 'info',
-      // Fixed, as in a real shop: a mail sent again after a restart says the same.
-      PUBLIC_URL: 'http://shop.test',
-    }),
+    env: (name) => crashShopEnv({ dataDir, databaseUrl: scratch?.url ?? null, processorUrl: proxies.get(name)!.url, smtpUrl: smtp.url }),
     killedOnPurpose: (name, pid) => wire?.fired === name || (mailWire?.fired != null && mailWire.fired === pid),
     onReady: (name, shop) => {
       if (name === webhookApp) sandbox.setWebhookUrl(`${shop.url}/payments/webhook/sandbox`);
