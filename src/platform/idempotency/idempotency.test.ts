@@ -144,3 +144,19 @@ test('idempotency: keys must be 8-255 visible characters, named in the error', (
     );
   }
 });
+
+testEachDatabase('idempotency: the command runs under the lock timeout it had before the claim, first time and after a duplicate waited', async ({ db }) => {
+  await ordersTable(db);
+  const seen: string[] = [];
+  const command = async (trx: Db): Promise<IdempotentResult> => {
+    seen.push((await sql<{ v: string }>`select current_setting('lock_timeout') as v`.execute(trx)).rows[0]!.v);
+    return { status: 200, body: {} };
+  };
+  const outside = (await sql<{ v: string }>`select current_setting('lock_timeout') as v`.execute(db)).rows[0]!.v;
+  await withIdempotency(db, request({ a: 1 }), command, { waitMs: 1234 });
+  // An expired key is claimed twice in one transaction: the conflict path, then the claim again.
+  await sql`update idempotency_keys set expires_at = now() - interval '1 second'`.execute(db);
+  await withIdempotency(db, request({ a: 1 }), command, { waitMs: 1234 });
+  assert.deepEqual(seen, [outside, outside]);
+  assert.notEqual(outside, '1234ms');
+});

@@ -6,6 +6,7 @@
 import { createHash, createHmac } from 'node:crypto';
 import { sql } from 'kysely';
 import { tablesOf, type Db } from '../db/database.ts';
+import { prepared } from '../db/prepared.ts';
 import { AppError, validationError } from '../errors.ts';
 import type { IdempotencyTables, IdempotentBody } from './tables.ts';
 
@@ -96,28 +97,23 @@ export async function withIdempotency(
   const waitMs = Math.max(1, Math.round(options.waitMs ?? DEFAULT_WAIT_MS));
   return db.transaction().execute(async (trx) => {
     const t = tablesOf<IdempotencyTables>(trx);
+    // One round trip: the insert's source row sets this transaction's lock_timeout (so a duplicate
+    // waits for the first at most waitMs), and the inserted row's RETURNING puts the earlier value
+    // back. A conflict returns no row: the rare path (a replay) puts it back itself.
     const claim = async (): Promise<boolean> => {
-      await sql.raw(`set local lock_timeout = ${waitMs}`).execute(trx);
       try {
-        const inserted = await t
-          .insertInto('idempotency_keys')
-          .values({
-            scope: request.scope,
-            key_digest: keyDigest,
-            request_hash: request.requestHash,
-            response_status: RUNNING,
-            response_body: '{}',
-            expires_at: sql<Date>`now() + make_interval(secs => ${ttl})`,
-          })
-          .onConflict((oc) => oc.columns(['scope', 'key_digest']).doNothing())
-          .returning('scope')
-          .executeTakeFirst();
-        return inserted !== undefined;
+        const { rows } = await sql<{ scope: string }>`${prepared}with prior as (select current_setting('lock_timeout') as lock_timeout),
+          waiting as (select set_config('lock_timeout', ${String(waitMs)}, true) from prior)
+          insert into idempotency_keys (scope, key_digest, request_hash, response_status, response_body, expires_at)
+          select ${request.scope}, ${keyDigest}, ${request.requestHash}, ${sql.lit(RUNNING)}, '{}', now() + make_interval(secs => ${ttl}) from waiting
+          on conflict (scope, key_digest) do nothing
+          returning scope, set_config('lock_timeout', (select lock_timeout from prior), true) as lock_timeout`.execute(trx);
+        if (rows.length > 0) return true;
+        await sql`set local lock_timeout to default`.execute(trx);
+        return false;
       } catch (err) {
         if (isLockTimeout(err)) throw new AppError('IDEMPOTENCY_IN_PROGRESS');
         throw err;
-      } finally {
-        await sql`set local lock_timeout to default`.execute(trx).catch(() => {});
       }
     };
 
