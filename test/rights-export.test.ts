@@ -121,5 +121,28 @@ testEachDatabase(
     const log = await mine.client.get('/account/privacy/access-log');
     assert.equal(log.statusCode, 200);
     assert.match(log.body, /the shop \(checkout\)/);
+
+    // Looking at the copy of their data reads and audits each part of it (items, consents, who
+    // received them, this log); in the log their looks within a minute are one row, newest first,
+    // with what they did and how many times.
+    const rowsOf = (body: string) => body.split('<tr>').slice(2);
+    const before = rowsOf(log.body).length;
+    for (let i = 0; i < 2; i++) assert.equal((await mine.client.get('/account/privacy/export')).statusCode, 200);
+    await bed.app.privacy.flush();
+    const after = await mine.client.get('/account/privacy/access-log');
+    const rows = rowsOf(after.body);
+    assert.ok(rows.length - before <= 1, `two looks at the copy added ${rows.length - before} rows`);
+    assert.match(rows[0]!, /data-label="Who">you</);
+    assert.match(rows[0]!, /data-label="Did">[^<]*read your consents \(\d+ times\)/);
+    assert.ok(Number(/(?:>|; )read \((\d+) times\)/.exec(rows[0]!)?.[1]) >= 2, 'both reads of the copy, counted in one row');
+    // Only the others: the shop's reads stay, none of their own.
+    const others = await mine.client.get('/account/privacy/access-log?who=others');
+    assert.equal(others.statusCode, 200);
+    assert.match(others.body, /the shop \(checkout\)/);
+    assert.doesNotMatch(others.body, /data-label="Who">you</);
+    assert.match(others.body, /<option value="others" selected>/);
+    const bad = await mine.client.get('/account/privacy/access-log?page=0');
+    assert.equal(bad.statusCode, 400);
+    assert.match(bad.body, /page/);
   },
 );

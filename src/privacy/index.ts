@@ -4,6 +4,7 @@
 // of other modules find the kernel's test helpers in testing.ts.
 export { type Actor, type StaffRole, actorRef, actorTag, selfActor, staffActor, staffRoles, systemActor, vendorActor } from './actors.ts';
 export { CONTACT_PREFERENCE, type ContactChannel, channelIn, contactChannelOf, contactChannels, withChannel } from './contact-preference.ts';
+export type { AccessLogEntry } from './audit/access-log.ts';
 export { anchorPathFor } from './audit/anchor.ts';
 export { reanchorReasons } from './audit/reanchor.ts';
 export { sealAuditLog } from './audit/seal.ts';

@@ -3,13 +3,15 @@
 // recipients; their requests; and the ways out: a copy of everything, correction, deactivation and
 // deletion. Plain forms; nothing needs JavaScript.
 import { CONTACT_PREFERENCE, channelIn, type ContactChannel, type DataMap, type ConsentEntry, type ConsentState, type DisclosureRecord, type Notice, type PersonalItem } from '../../privacy/index.ts';
-import { form, errorSummary, input, type FormState } from '../../web/form.ts';
+import { form, errorSummary, input, select, type FormState } from '../../web/form.ts';
 import type { Page } from '../../web/page.ts';
+import { pagination, type PageSlice } from '../../web/pagination.ts';
 import { table } from '../../web/table.ts';
 import { html, type SafeHtml } from '../../web/template.ts';
 import { categoryLabel } from '../policy/plain-words.ts';
 import { isCorrectable } from '../correction.ts';
 import { kindLabels, type RightsRequest } from '../requests.ts';
+import type { AccessLogCounts, AccessLogRow } from './access-log-view.ts';
 import { refLabel, valueText } from './values.ts';
 
 const day = (d: Date | string) => new Date(d).toISOString().slice(0, 10);
@@ -384,42 +386,77 @@ ${input(state, { name: 'password', label: 'Password', type: 'password', autocomp
   };
 }
 
-export function accessLogPage(
-  entries: readonly { at: Date; by: string; byDetail: string | null; action: string; outcome: string; purpose: string | null; categories: string[] }[],
-  map: DataMap,
-): Page {
-  const actions: Record<string, string> = {
-    'data.read': 'read',
-    'data.write': 'stored',
-    'data.correct': 'corrected',
-    'data.lookup': 'looked up',
-    disclosure: 'passed on',
-    'subject.create': 'started keeping your data',
-    'consent.grant': 'recorded a consent',
-    'consent.withdraw': 'recorded a withdrawal',
-    'consent.read': 'read your consents',
-    'disclosure.read': 'read who received your data',
-    'notice.read': 'read the notices to recipients',
-    'notice.record': 'told recipients',
-    'audit.read': 'read this log',
-  };
+export interface AccessLogView {
+  rows: PageSlice<AccessLogRow>;
+  counts: AccessLogCounts;
+  /** Only the acts of others than the customer. */
+  others: boolean;
+}
+
+const accessLogActions: Record<string, string> = {
+  'data.read': 'read',
+  'data.write': 'stored',
+  'data.correct': 'corrected',
+  'data.lookup': 'looked up',
+  disclosure: 'passed on',
+  'subject.create': 'started keeping your data',
+  'consent.grant': 'recorded a consent',
+  'consent.withdraw': 'recorded a withdrawal',
+  'consent.read': 'read your consents',
+  'disclosure.read': 'read who received your data',
+  'notice.read': 'read the notices to recipients',
+  'notice.record': 'told recipients',
+  'audit.read': 'read this log',
+};
+
+const accessLogHref = (others: boolean, page: number) => `/account/privacy/access-log?${others ? 'who=others&' : ''}page=${page}`;
+
+function accessLogWhen(row: AccessLogRow): string {
+  const newest = when(row.newest);
+  const oldest = when(row.oldest);
+  return oldest === newest ? newest : `${oldest} to ${newest.slice(11)}`;
+}
+
+export function accessLogPage(view: AccessLogView, map: DataMap): Page {
+  const { rows, counts, others } = view;
+  const shown = others ? counts.byOthers : counts.total;
   return {
     audience: 'account',
     title: 'Who looked at your data',
     body: html`<section class="centre"><h1>Who looked at your data</h1>
-<p>Every read, change and refusal of your data, from our audit log (which nobody can change unnoticed). Staff are named by their role.</p>
-${table({
-  caption: 'Your access log, oldest first',
-  rowHeaders: false,
-  columns: [{ label: 'When' }, { label: 'Who' }, { label: 'Did' }, { label: 'Why' }, { label: 'What' }],
-  rows: entries.map((e) => [
-    when(e.at),
-    e.by === 'self' ? 'you' : e.by === 'staff' ? `staff (${e.byDetail ?? ''})` : e.by === 'system' ? `the shop (${e.byDetail ?? ''})` : e.by,
-    `${actions[e.action] ?? e.action}${e.outcome === 'refused' ? ' (refused)' : ''}`,
-    e.purpose ? (map.purposes.get(e.purpose)?.name ?? e.purpose) : '—',
-    e.categories.map((c) => (map.categories.get(c) ? categoryLabel(map.categories.get(c)!) : c)).join(', ') || '—',
-  ]),
-})}
+<p>Every read, change and refusal of your data, from our audit log (which nobody can change unnoticed). Staff are named by their role. What one of them did under one purpose within a minute is one row, with how many times.</p>
+<p>${counts.total} ${counts.total === 1 ? 'entry' : 'entries'}, of which ${counts.byOthers} by someone other than you.</p>
+${form({ action: '/account/privacy/access-log', method: 'get', csrf: '', className: 'filters' }, [
+  select(
+    { csrf: '', values: { who: others ? 'others' : 'all' } },
+    {
+      name: 'who',
+      label: 'Show',
+      choices: [
+        { value: 'all', label: 'everyone, you too' },
+        { value: 'others', label: 'only others than you' },
+      ],
+    },
+  ),
+  html`<p><button type="submit">Show</button></p>`,
+])}
+${
+  shown === 0
+    ? html`<p>${others ? 'Nobody but you has read or changed your data.' : 'Nothing yet.'}</p>`
+    : table({
+        caption: `Your access log, newest first${rows.pageCount > 1 ? ` (page ${rows.page} of ${rows.pageCount})` : ''}`,
+        rowHeaders: false,
+        columns: [{ label: 'When (UTC)' }, { label: 'Who' }, { label: 'Did' }, { label: 'Why' }, { label: 'What' }],
+        rows: rows.items.map((e) => [
+          accessLogWhen(e),
+          e.by === 'self' ? 'you' : e.by === 'staff' ? `staff (${e.byDetail ?? ''})` : e.by === 'system' ? `the shop (${e.byDetail ?? ''})` : e.by,
+          `${e.actions.map((a) => `${accessLogActions[a.action] ?? a.action}${a.count > 1 ? ` (${a.count} times)` : ''}`).join('; ')}${e.outcome === 'refused' ? ' (refused)' : ''}`,
+          e.purpose ? (map.purposes.get(e.purpose)?.name ?? e.purpose) : '—',
+          e.categories.map((c) => (map.categories.get(c) ? categoryLabel(map.categories.get(c)!) : c)).join(', ') || '—',
+        ]),
+      })
+}
+${pagination({ page: rows.page, pageCount: rows.pageCount, href: (n) => accessLogHref(others, n) })}
 <p><a href="/account/privacy">Back to your privacy</a></p></section>`,
   };
 }

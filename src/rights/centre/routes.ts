@@ -9,6 +9,7 @@ import { ordersOfCustomer, orderNumbers } from '../../commerce/orders/index.ts';
 import { formRoute, handleForm, validationProblem } from '../../web/form-handling.ts';
 import type { FormState } from '../../web/form.ts';
 import { sendPage } from '../../web/page.ts';
+import { pageOf, pageParam } from '../../web/pagination.ts';
 import { html } from '../../web/template.ts';
 import { errorBody } from '../../web/error-schema.ts';
 import { categoryLabel } from '../policy/plain-words.ts';
@@ -19,9 +20,16 @@ import { buildExport, exportFileName } from '../export.ts';
 import { exportPage } from '../export-page.ts';
 import { deactivate, reactivate } from '../deactivation.ts';
 import { recordDoneRequest, requestsOfSubject } from '../requests.ts';
+import { accessLogCounts, accessLogRows } from './access-log-view.ts';
 import { accessLogPage, centrePage, choicesOf, correctedPage, correctPage, deactivatedPage, deactivatePage, deletePage, deletingPage, reactivatePage, type LeaveView } from './pages.ts';
 import { orderIdsOf, refLabel } from './values.ts';
 
+const ACCESS_LOG_ROWS_PER_PAGE = 50;
+const accessLogQuery = {
+  type: 'object',
+  additionalProperties: false,
+  properties: { ...pageParam, who: { type: 'string', enum: ['all', 'others'], default: 'all' } },
+} as const;
 const OPEN_ORDER = new Set(['pending_payment', 'paid', 'fulfilling', 'on_hold']);
 const password = { type: 'string', minLength: 1, maxLength: 256 } as const;
 const passwordBody = { type: 'object', additionalProperties: false, required: ['password'], properties: { password } } as const;
@@ -96,12 +104,13 @@ export async function centreRoutes(app: FastifyInstance, deps: RightsDeps): Prom
     app.get(path, { schema: { hide: true } }, async (_request, reply) => reply.redirect(target, 301));
   }
 
-  app.get('/account/privacy/access-log', { schema: { hide: true } }, async (request, reply) => {
+  app.get<{ Querystring: { page: number; who: 'all' | 'others' } }>('/account/privacy/access-log', { schema: { hide: true, querystring: accessLogQuery } }, async (request, reply) => {
     const session = await accounts.customerPage(request, reply);
     if (!session) return reply;
-    const subject = session.user.subject_id;
-    const actor = session.actor;
-    return sendPage(request, reply, accessLogPage(await deps.kernel.accessLog(app.db, { subject, actor: actor }), deps.kernel.map));
+    const entries = await deps.kernel.accessLog(app.db, { subject: session.user.subject_id, actor: session.actor });
+    const others = request.query.who === 'others';
+    const rows = pageOf(accessLogRows(entries, { others }), request.query.page, ACCESS_LOG_ROWS_PER_PAGE);
+    return sendPage(request, reply, accessLogPage({ rows, counts: accessLogCounts(entries), others }, deps.kernel.map));
   });
 
   // ---- The copy of everything.
