@@ -87,3 +87,8 @@ function stopOnSignal(): void {
   }
 }
 stopOnSignal();
+// SIGHUP (certbot's deploy hook, `systemctl reload`): serve the renewed certificate (tls-reload.ts logs the outcome).
+process.on('SIGHUP', () => {
+  const reloaded = shop.reloadTls();
+  if (reloaded === null) logger.info('SIGHUP: nothing to reload (the shop serves no TLS itself)');
+});

@@ -15,6 +15,7 @@ import { seedDemoDownloads, seedDemoLicenceKeys, seedDemoQuotesAndSurveys, seedD
 import { mediaStorage } from './media/index.ts';
 import { needsBundledSandbox, startBundledSandbox } from './sandbox-processor/index.ts';
 import { startHttpRedirect } from './web/tls.ts';
+import { type SecureContextTarget, type TlsReloadOutcome, watchCertificate } from './web/tls-reload.ts';
 
 export interface RunningShop {
   app: FastifyInstance;
@@ -25,6 +26,8 @@ export interface RunningShop {
   sandboxProcessorUrl: string | null;
   /** The port of the HTTP_REDIRECT_PORT listener (308 to https://), else null. */
   httpRedirectPort: number | null;
+  /** With TLS: serve the certificate files as they are now (SIGHUP); null without TLS. */
+  reloadTls(): TlsReloadOutcome | null;
   stop(): Promise<void>;
   /** While stopping: the parts not yet closed (for the log when the grace period runs out). */
   stillStopping(): string[];
@@ -87,6 +90,10 @@ export async function startShop(config: Config, logger: Logger, options: StartOp
   // Over TLS the certificate names the public host, not 127.0.0.1: the sandbox posts to that.
   sandbox?.setWebhookUrl(`${config.tlsCertPath ? url : address}/payments/webhook/sandbox`);
   const redirect = config.httpRedirectPort !== null ? await startHttpRedirect(config, Number(port)) : null;
+  const certificate =
+    config.tlsCertPath !== null && config.tlsKeyPath !== null
+      ? watchCertificate(app.server as unknown as SecureContextTarget, { certPath: config.tlsCertPath, keyPath: config.tlsKeyPath }, logger, config.tlsReloadCheckSeconds)
+      : null;
   const worker = config.runWorker
     ? new Worker({
         database,
@@ -114,8 +121,10 @@ export async function startShop(config: Config, logger: Logger, options: StartOp
     staffApiToken,
     sandboxProcessorUrl: sandbox?.url ?? null,
     httpRedirectPort: redirect?.port ?? null,
+    reloadTls: () => certificate?.reload() ?? null,
     stop() {
       stopping ??= (async () => {
+        certificate?.stop();
         await Promise.all([
           closing('web server', () => app.close()),
           closing(`worker (jobs running: ${worker?.busy ?? 0})`, worker ? () => worker.stop(config.shutdownGraceMs) : null),

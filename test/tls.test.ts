@@ -5,7 +5,8 @@
 // self-signed one made here with openssl.
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { X509Certificate } from 'node:crypto';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import { tmpdir } from 'node:os';
@@ -17,6 +18,7 @@ import { createLogger } from '../src/platform/logger.ts';
 import { databaseAsText, testEachDatabase } from '../src/platform/testing/databases.ts';
 import { TEST_SANDBOX_SECRET } from '../src/sandbox-processor/testing.ts';
 import { startShop } from '../src/server.ts';
+import { acmeWebroot } from '../src/web/tls.ts';
 import { auditActors } from '../src/privacy/testing.ts';
 import { sql } from 'kysely';
 import { queuedMail, recentSecurityEvents, staffClient } from '../src/accounts/testing.ts';
@@ -114,6 +116,7 @@ testEachDatabase(
       DEMO_DATA: 'false',
       RUN_WORKER: 'false',
       RATE_LIMIT_PER_MINUTE: '0',
+      TLS_RELOAD_CHECK_SECONDS: '1',
       // No processor is needed here: the address is never called.
       SANDBOX_PROCESSOR_URL: 'http://127.0.0.1:9',
       SANDBOX_PROCESSOR_SECRET: TEST_SANDBOX_SECRET,
@@ -147,6 +150,20 @@ testEachDatabase(
     }
     // The HTTPS port itself speaks no plain HTTP.
     await assert.rejects(overPlainHttp(port, '/'));
+    // A certificate renewal's HTTP-01 challenge (certbot --webroot -w DATA_DIR/acme) is answered
+    // from its file; nothing else of the folder or the disk is, and anything else is redirected.
+    const challenges = join(acmeWebroot(config.dataDir), '.well-known', 'acme-challenge');
+    mkdirSync(challenges, { recursive: true });
+    writeFileSync(join(challenges, 'Tok_en-123'), 'Tok_en-123.thumbprint');
+    writeFileSync(join(acmeWebroot(config.dataDir), 'secret.txt'), 'not for anyone');
+    const challenge = await overPlainHttp(shop.httpRedirectPort, '/.well-known/acme-challenge/Tok_en-123');
+    assert.deepEqual([challenge.status, challenge.body], [200, 'Tok_en-123.thumbprint']);
+    for (const path of ['/.well-known/acme-challenge/missing', '/.well-known/acme-challenge/..%2f..%2fsecret.txt', '/.well-known/acme-challenge/../../secret.txt']) {
+      const answer = await overPlainHttp(shop.httpRedirectPort, path);
+      assert.ok(answer.status === 404 || answer.status === 308, `${path}: ${answer.status}`);
+      assert.doesNotMatch(answer.body, /not for anyone/);
+    }
+    assert.equal((await overPlainHttp(shop.httpRedirectPort, '/.well-known/acme-challenge/Tok_en-123', 'POST')).status, 308);
 
     // P000-13: a sign-up over HTTPS; the session cookie is Secure; the database holds the name and email only encrypted.
     const person = { name: 'Tessaly Lockwood-Brandt', email: 'tessaly.lockwood@example.org' };
@@ -211,6 +228,36 @@ testEachDatabase(
       reads.some((r) => r.role === 'support' && r.purpose === 'support' && r.outcome === 'ok'),
       'the staff read is audited with its purpose',
     );
+
+    // A renewal (certbot replaces both files) is served to new connections within
+    // TLS_RELOAD_CHECK_SECONDS, without a restart; a key of another certificate is refused and the
+    // renewed one stays in use.
+    const served = () => servedFingerprint(port);
+    const before = await served();
+    const renewed = selfSignedCertificate();
+    copyFileSync(renewed.key, key);
+    copyFileSync(renewed.cert, cert);
+    const fingerprint = new X509Certificate(readFileSync(renewed.cert)).fingerprint256;
+    assert.notEqual(before, fingerprint);
+    const deadline = Date.now() + 10_000;
+    while ((await served()) !== fingerprint && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
+    assert.equal(await served(), fingerprint, 'the renewed certificate is served');
+    copyFileSync(selfSignedCertificate().key, key);
+    assert.equal(shop.reloadTls()?.outcome, 'refused', 'a key of another certificate is refused');
+    assert.equal(await served(), fingerprint, 'the shop goes on with the certificate it had');
+    assert.equal((await overHttps(readFileSync(renewed.cert), port, '/healthz')).status, 200);
   },
   { timeout: 240_000 },
 );
+
+/** The SHA-256 fingerprint of the certificate a new connection gets. */
+function servedFingerprint(port: number): Promise<string> {
+  return new Promise((done, fail) => {
+    const socket = connect({ host: '127.0.0.1', port, servername: 'localhost', rejectUnauthorized: false }, () => {
+      const fingerprint = socket.getPeerX509Certificate()?.fingerprint256 ?? '';
+      socket.end();
+      done(fingerprint);
+    });
+    socket.on('error', fail);
+  });
+}

@@ -69,6 +69,7 @@ const badValues: Record<string, string[]> = {
   TLS_CERT_PATH: ['/nonexistent-custodian-cert.pem', fileURLToPath(import.meta.url)],
   TLS_KEY_PATH: ['/nonexistent-custodian-key.pem', fileURLToPath(import.meta.url)],
   HTTP_REDIRECT_PORT: ['80', 'eighty', '70000'],
+  TLS_RELOAD_CHECK_SECONDS: ['-1', '86401', 'ten', '1.5'],
   MAIL_FROM: ['shop', 'Shop <shop>', 'Shop <shop@example.com', 'shop@example.com\r\nBcc: everyone@example.com', '<>', 'a b@example.com'],
   // A valid URL without DATABASE_URL is refused too: the direct connection only goes with a pooled one.
   DATABASE_DIRECT_URL: ['mysql://root@localhost/shop', 'localhost:5432', 'postgres://postgres@127.0.0.1:5432/shop'],

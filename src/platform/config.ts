@@ -77,6 +77,8 @@ export interface Config {
   tlsKeyPath: string | null;
   /** HTTP_REDIRECT_PORT: a plain-HTTP listener answering every request with 308 to https://; null: none. */
   httpRedirectPort: number | null;
+  /** TLS_RELOAD_CHECK_SECONDS: how often the certificate files are looked at for a renewal; 0: only on SIGHUP. */
+  tlsReloadCheckSeconds: number;
   /** DATABASE_DIRECT_URL: a session connection to the same PostgreSQL when DATABASE_URL is a transaction-mode pooler (decision 0067); null: DATABASE_URL serves both. */
   databaseDirectUrl: string | null;
   /** DATABASE_REPLICA_URL: a streaming read replica of DATABASE_URL for lag-tolerant reads (decision 0068); null: every read on the primary. */
@@ -300,6 +302,12 @@ export const settingDocs: SettingDoc[] = [
       'PEM file of the certificate (with its chain, e.g. Let’s Encrypt’s fullchain.pem) the shop serves HTTPS with, TLS 1.2 or newer, sending Strict-Transport-Security; set together with TLS_KEY_PATH. Leave unset behind a reverse proxy that ends TLS (then PUBLIC_URL https://).',
   },
   { name: 'TLS_KEY_PATH', default: '(none)', description: 'PEM file of the private key of TLS_CERT_PATH (e.g. privkey.pem); set together with TLS_CERT_PATH.' },
+  {
+    name: 'TLS_RELOAD_CHECK_SECONDS',
+    default: '600',
+    description:
+      'With TLS: seconds between looks at the two files for a renewed certificate, which then serves new connections without a restart (0: only on SIGHUP, e.g. certbot’s deploy hook). A pair that does not load (key of another certificate, expired) is refused and logged; the one in use stays.',
+  },
   {
     name: 'HTTP_REDIRECT_PORT',
     default: '(none)',
@@ -574,7 +582,7 @@ function pemPath(env: Env, name: string, kind: RegExp): string {
 }
 
 /** TLS_CERT_PATH and TLS_KEY_PATH (both or neither, each a readable PEM file) and HTTP_REDIRECT_PORT (only with them). */
-function tlsSettings(env: Env, port: number): Pick<Config, 'tlsCertPath' | 'tlsKeyPath' | 'httpRedirectPort'> {
+function tlsSettings(env: Env, port: number): Pick<Config, 'tlsCertPath' | 'tlsKeyPath' | 'httpRedirectPort' | 'tlsReloadCheckSeconds'> {
   const tlsCertPath = env.TLS_CERT_PATH?.trim() ? pemPath(env, 'TLS_CERT_PATH', /-----BEGIN CERTIFICATE-----/) : null;
   const tlsKeyPath = env.TLS_KEY_PATH?.trim() ? pemPath(env, 'TLS_KEY_PATH', /-----BEGIN (?:[A-Z]+ )?PRIVATE KEY-----/) : null;
   if (tlsCertPath !== null && tlsKeyPath === null) throw new ConfigError('TLS_KEY_PATH', 'must be set when TLS_CERT_PATH is (the private key of the certificate)');
@@ -582,7 +590,8 @@ function tlsSettings(env: Env, port: number): Pick<Config, 'tlsCertPath' | 'tlsK
   const httpRedirectPort = env.HTTP_REDIRECT_PORT?.trim() ? int(env, 'HTTP_REDIRECT_PORT', 0, 0, 65535) : null;
   if (httpRedirectPort !== null && tlsCertPath === null) throw new ConfigError('HTTP_REDIRECT_PORT', 'needs TLS_CERT_PATH and TLS_KEY_PATH: it redirects to the shop’s https:// address');
   if (httpRedirectPort !== null && httpRedirectPort !== 0 && httpRedirectPort === port) throw new ConfigError('HTTP_REDIRECT_PORT', 'must differ from PORT');
-  return { tlsCertPath, tlsKeyPath, httpRedirectPort };
+  const tlsReloadCheckSeconds = int(env, 'TLS_RELOAD_CHECK_SECONDS', 600, 0, 86_400);
+  return { tlsCertPath, tlsKeyPath, httpRedirectPort, tlsReloadCheckSeconds };
 }
 
 function databaseDirectUrl(env: Env): string | null {

@@ -3,6 +3,8 @@
 // 308 to the same host and path over https://. Strict-Transport-Security is sent only when the
 // browser reaches the shop over HTTPS: served here, or PUBLIC_URL https:// (a reverse proxy ends TLS).
 import { readFileSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { SecureVersion } from 'node:tls';
@@ -41,11 +43,49 @@ export interface HttpRedirect {
   close(): Promise<void>;
 }
 
-/** The plain-HTTP listener of HTTP_REDIRECT_PORT: every request, any method, gets 308 to https:// and nothing else. */
-export async function startHttpRedirect(config: Pick<Config, 'host' | 'httpRedirectPort' | 'publicUrl'>, httpsPort: number): Promise<HttpRedirect> {
+/** Where certbot's webroot mode leaves the HTTP-01 challenges: `certbot certonly --webroot -w <this>`. */
+export const acmeWebroot = (dataDir: string): string => join(dataDir, 'acme');
+
+const ACME_CHALLENGE = /^\/\.well-known\/acme-challenge\/([A-Za-z0-9_-]{1,256})$/;
+
+/**
+ * The answer to a Let's Encrypt HTTP-01 challenge, from the file certbot wrote under the webroot,
+ * or null when the request is not one or no such file is there. Only a token's own file, by name:
+ * nothing else of the folder or the disk is reachable.
+ */
+async function acmeChallenge(dataDir: string, path: string): Promise<Buffer | null> {
+  const token = ACME_CHALLENGE.exec(path)?.[1];
+  if (!token) return null;
+  try {
+    const body = await readFile(join(acmeWebroot(dataDir), '.well-known', 'acme-challenge', token));
+    return body.length <= 4096 ? body : null;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * The plain-HTTP listener of HTTP_REDIRECT_PORT: every request, any method, gets 308 to https://
+ * and nothing else, but a GET of a certificate challenge certbot left in the webroot (so a
+ * renewal works while the shop holds port 80; the shop then serves the new certificate,
+ * tls-reload.ts).
+ */
+export async function startHttpRedirect(config: Pick<Config, 'host' | 'httpRedirectPort' | 'publicUrl' | 'dataDir'>, httpsPort: number): Promise<HttpRedirect> {
   const server: Server = createServer((request, response) => {
-    response.writeHead(308, { location: httpsLocation(request.headers.host, request.url ?? '/', httpsPort, config.publicUrl), 'content-length': '0', connection: 'close' });
-    response.end();
+    const path = request.url ?? '/';
+    const redirect = () => {
+      response.writeHead(308, { location: httpsLocation(request.headers.host, path, httpsPort, config.publicUrl), 'content-length': '0', connection: 'close' });
+      response.end();
+    };
+    if (request.method !== 'GET' || !path.startsWith('/.well-known/acme-challenge/')) return redirect();
+    void acmeChallenge(config.dataDir, path).then((body) => {
+      if (body === null) {
+        response.writeHead(404, { 'content-type': 'text/plain; charset=utf-8', 'content-length': '0', connection: 'close' });
+        return response.end();
+      }
+      response.writeHead(200, { 'content-type': 'text/plain; charset=utf-8', 'content-length': String(body.length), 'cache-control': 'no-store', connection: 'close' });
+      response.end(body);
+    });
   });
   await new Promise<void>((done, fail) => {
     server.once('error', fail);

@@ -73,6 +73,10 @@ for (const engine of testEngines()) {
     try {
       shop = await startShopProcess({ dataDir, databaseUrl: scratch?.url, env: { LOG_LEVEL: 'info', SHUTDOWN_GRACE_MS: '20000' } });
       const running = shop;
+      // SIGHUP reloads (the certificate, when the shop serves TLS: tls.test.ts); it never stops the shop.
+      running.child.kill('SIGHUP');
+      await until('the shop answers SIGHUP', () => running.output().includes('SIGHUP: nothing to reload'));
+      assert.equal(running.child.exitCode, null, 'the shop runs on after SIGHUP');
       const held = await holdRequestOpen(running, 'in-flight-at-sigterm');
 
       running.child.kill('SIGTERM');

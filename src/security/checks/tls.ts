@@ -19,7 +19,13 @@ export const tlsCheck: Check = {
       const cert = new X509Certificate(readFileSync(certPath));
       const left = Math.floor((new Date(cert.validTo).getTime() - now.getTime()) / DAY);
       if (left < 0)
-        out.push({ check: ID, severity: 'high', title: 'The TLS certificate has expired', detail: `${certPath} expired on ${cert.validTo}.`, fix: 'Renew the certificate and restart the shop.' });
+        out.push({
+          check: ID,
+          severity: 'high',
+          title: 'The TLS certificate has expired',
+          detail: `${certPath} expired on ${cert.validTo}.`,
+          fix: 'Renew the certificate: the shop serves the new files within TLS_RELOAD_CHECK_SECONDS, or at once on SIGHUP.',
+        });
       else if (left < EXPIRY_WARNING_DAYS)
         out.push({
           check: ID,
