@@ -16,15 +16,16 @@ export interface Answered {
 
 /**
  * An HTTP proxy to `target` (an address, or one looked up for each request: it may wait until
- * there is one). Each request is forwarded; once the target has answered, `onAnswered` is called
- * before the answer is relayed. When it returns true (it has killed the caller, or the target), the
- * caller's connection is cut instead: the target acted, the caller never learns it. `onArrived` is
+ * there is one). Each request is forwarded (a redirect is relayed, not followed); once the target
+ * has answered, `onAnswered` is called before the answer is relayed. When it returns (or resolves
+ * to) true (it has killed the caller, or the target), the caller's connection is cut instead: the
+ * target acted, the caller never learns it. A promise holds the answer until it settles. `onArrived` is
  * called before a request is forwarded; when it returns true (it has killed the target), the
  * request is cut and never reaches the target. A request whose caller has gone is not forwarded.
  */
 export async function interceptingProxy(
   target: string | (() => Promise<string>),
-  onAnswered: (answered: Answered) => boolean,
+  onAnswered: (answered: Answered) => boolean | Promise<boolean>,
   onArrived: (arrived: { method: string; path: string }) => boolean = () => false,
 ): Promise<{ url: string; close(): Promise<void> }> {
   const server = createServer((req, res) => {
@@ -45,13 +46,14 @@ export async function interceptingProxy(
       const forward = async () => {
         const to = typeof target === 'string' ? target : await target();
         if (gone) return;
-        const upstream = await fetch(`${to}${req.url}`, { method: req.method!, headers, ...(body ? { body } : {}) });
+        const upstream = await fetch(`${to}${req.url}`, { method: req.method!, headers, redirect: 'manual', ...(body ? { body } : {}) });
         const text = await upstream.text();
-        if (onAnswered({ method: req.method!, path: req.url!, status: upstream.status, body: text, target: to })) {
+        if (await onAnswered({ method: req.method!, path: req.url!, status: upstream.status, body: text, target: to })) {
           res.destroy();
           return;
         }
-        res.writeHead(upstream.status, { 'content-type': upstream.headers.get('content-type') ?? 'application/json' });
+        const location = upstream.headers.get('location');
+        res.writeHead(upstream.status, { 'content-type': upstream.headers.get('content-type') ?? 'application/json', ...(location ? { location } : {}) });
         res.end(text);
       };
       forward().catch(() => res.destroy());

@@ -35,8 +35,11 @@ export interface CrashProcs {
   app(name: string): ShopProcess;
   /** Started, ready, and neither killed nor exited since. */
   isUp(name: string): boolean;
-  /** Waits for a process the test killed, and lets the leases it held run out; returns the mails it was sending. */
-  afterKill(name: string): Promise<string[]>;
+  /**
+   * Waits for a process the test killed, runs `look` on the database (before anything the killed
+   * process held can be taken over), and lets the leases it held run out; returns the mails it was sending.
+   */
+  afterKill(name: string, look?: (db: Db) => Promise<void>): Promise<string[]>;
   /** Runs `fn` on the database: PostgreSQL while everything runs; PGlite only while the shop is down. */
   inspect<T>(fn: (db: Db) => Promise<T>): Promise<T>;
   lap(what: string): void;
@@ -111,12 +114,15 @@ export async function crashProcs(o: CrashProcsOptions): Promise<CrashProcs> {
       await database.close();
     }
   };
-  const afterKill = async (name: string): Promise<string[]> => {
+  const afterKill = async (name: string, look?: (db: Db) => Promise<void>): Promise<string[]> => {
     const victim = procs.get(name)!;
     const timeout = new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`${name} (pid ${victim.child.pid}) did not die of the kill\n${logs()}`)), 30_000).unref());
     assert.equal((await Promise.race([victim.exited, timeout])).signal, 'SIGKILL', `${name} was killed`);
     lap(`${name} killed`);
-    const { sending } = await inspect((db) => expireLeasesOf(db, victim.child.pid!));
+    const { sending } = await inspect(async (db) => {
+      await look?.(db);
+      return expireLeasesOf(db, victim.child.pid!);
+    });
     lap(`${name}'s leases run out`);
     for (const id of sending) inFlight.add(id);
     return sending;

@@ -17,11 +17,11 @@ export interface Shopper {
   cookie: string;
 }
 
-/** Makes the PGlite database under `dir` from the migrated template, with the plan; returns its variant. */
-export async function seedPGlite(dir: string): Promise<string> {
+/** Makes the PGlite database under `dir` from the migrated template, seeded by `seed` (e.g. makePlan); returns what it returns. */
+export async function seedPGlite<T>(dir: string, seed: (db: Db) => Promise<T>): Promise<T> {
   const database = await openDatabase({ databaseUrl: null, pgliteDir: dir, pgliteRestore: await pgliteTemplate() });
   try {
-    return await makePlan(database.db);
+    return await seed(database.db);
   } finally {
     await database.close();
   }
@@ -37,6 +37,17 @@ export async function makePlan(db: Db): Promise<string> {
     { currency: 'USD' },
   );
   return plan.variants[0]!.id;
+}
+
+/** A digital product whose stock is counted (after makePlan, which migrates); returns its variant's id. */
+export async function makeStocked(db: Db, stock: number): Promise<string> {
+  const vendor = await createVendor(db, { slug: 'crash-goods', name: 'Crash Goods' });
+  const product = await createProduct(
+    db,
+    { vendor_id: vendor.id, slug: 'crash-sim', name: 'Crash SIM', kind: 'digital', variants: [{ sku: 'CRASH-SIM', name: 'eSIM', price_minor: 500, stock }] },
+    { currency: 'USD' },
+  );
+  return product.variants[0]!.id;
 }
 
 /** A new cart holding one of the variant; returns its cookie. */
@@ -71,7 +82,8 @@ export async function checkout(shop: ShopProcess, b: Shopper): Promise<{ status:
 
 /**
  * What a crash must never leave: orders without lines or (waiting for payment) without a payment,
- * a payment settled without its order (or the other way round), payments of nothing.
+ * a payment settled or expired without its order (or the other way round), an order and its
+ * checkout that disagree, payments of nothing.
  */
 export async function halfWritten(db: Db): Promise<string[]> {
   const { rows } = await sql<{ problem: string }>`
@@ -86,6 +98,13 @@ export async function halfWritten(db: Db): Promise<string[]> {
     union all
     select 'payment ' || p.id || ' succeeded but its order waits' from payments_attempts p join orders o on o.id = p.order_id
       where p.status = 'succeeded' and o.status = 'pending_payment'
+    union all
+    select 'order ' || o.number || ' waits for a payment that expired' from orders o
+      where o.status = 'pending_payment' and exists (select 1 from payments_attempts p where p.order_id = o.id and p.status = 'expired')
+        and not exists (select 1 from payments_attempts p where p.order_id = o.id and p.status = 'open')
+    union all
+    select 'order ' || o.number || ' is ' || o.status || ' but its checkout is ' || a.state from orders o join checkout_attempts a on a.order_id = o.id
+      where (a.state = 'awaiting_payment') <> (o.status = 'pending_payment') or (a.state = 'cancelled' and o.status <> 'cancelled')
     union all
     select 'payment ' || p.id || ' belongs to no order or invoice' from payments_attempts p
       where not exists (select 1 from orders o where o.id = p.order_id) and not exists (select 1 from subscriptions_invoices i where i.id = p.order_id)

@@ -115,7 +115,7 @@ async function crashRun(engine: 'pglite' | 'postgres', t: TestContext): Promise<
       .filter((l) => l.includes('"event":"charged"')).length;
 
   // A monthly plan to buy (the staff JSON API makes no plans), then the shop.
-  const planVariant = pg ? await makePlan(pgDb!) : await seedPGlite(pgliteDirFor(dataDir));
+  const planVariant = pg ? await makePlan(pgDb!) : await seedPGlite(pgliteDirFor(dataDir), makePlan);
   // The first process migrates nothing more but makes the keyring; the others open it.
   await start(names[0]!);
   await Promise.all(names.slice(1).map(start));

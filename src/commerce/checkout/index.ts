@@ -6,7 +6,7 @@ export type { OrderPlacedEvent, OrderPlacedListener } from './placed.ts';
 export { CHECKOUT_ACTOR, type CheckoutDeps, expireWaitingPayments, personalItems, placeOrder } from './flow.ts';
 export { readCheckoutInput } from './input.ts';
 export { jobPorts } from './jobs.ts';
-export { PAYMENT_WAIT_MINUTES, checkoutSettings } from './module.ts';
+export { EXPIRE_JOB, PAYMENT_WAIT_MINUTES, checkoutSettings } from './module.ts';
 export { refundOnTransition } from './refunds.ts';
 export { UNPAID_UNITS_PER_SOURCE } from './unpaid-hold.ts';
 export { realPorts } from './wiring.ts';
