@@ -33,6 +33,7 @@ import { fingerprint, withIdempotency } from '../src/platform/idempotency/index.
 import { createLogger } from '../src/platform/logger.ts';
 import { createScratchPostgres } from '../src/platform/testing/databases.ts';
 import { buildApp } from '../src/web/app.ts';
+import { cpuMeter } from './support/cpu.ts';
 import { statementLog } from './support/statement-log.ts';
 import { benchFlags } from './support/flags.ts';
 import { median, percentile } from './support/stats.ts';
@@ -264,16 +265,20 @@ async function benchOn(database: DatabaseHandle, checkouts: number, concurrency:
       }
     }
     const per = Math.ceil(checkouts / ROUNDS);
-    const real = { latencies: [] as number[], wallMs: 0 };
-    const plain = { latencies: [] as number[], wallMs: 0 };
+    const real = { latencies: [] as number[], wallMs: 0, selfMs: 0, postgresMs: 0 as number | null };
+    const plain = { latencies: [] as number[], wallMs: 0, selfMs: 0, postgresMs: 0 as number | null };
     for (let round = 0; round < ROUNDS; round++) {
       const order = round % 2 === 0 ? (['real', 'plain'] as const) : (['plain', 'real'] as const);
       for (const which of order) {
+        const spent = cpuMeter();
         const r =
           which === 'real' ? await load(per, concurrency, (i) => realCheckout(app, deps, shop, i), round * per) : await load(per, concurrency, (i) => plainCheckout(database.db, shop, i), round * per);
+        const cpu = spent();
         const into = which === 'real' ? real : plain;
         into.latencies.push(...r.latencies);
         into.wallMs += r.wallMs;
+        into.selfMs += cpu.selfMs;
+        into.postgresMs = into.postgresMs === null || cpu.postgresMs === null ? null : into.postgresMs + cpu.postgresMs;
       }
     }
     const rate = (x: typeof real) => (x.latencies.length / x.wallMs) * 1000;
@@ -285,6 +290,10 @@ async function benchOn(database: DatabaseHandle, checkouts: number, concurrency:
     process.stdout.write(`${line('plain SQL (same rows, same 3 transactions)', plain)}\n`);
     process.stdout.write(`${line('checkout (kernel, audit, ledger, outbox)', real)}\n`);
     process.stdout.write(`  checkout / plain: ${Math.round((rate(real) / rate(plain)) * 100)}%   (aim: at least 50%)\n`);
+    // Where a checkout's time goes: this process (the shop's code; PGlite too when embedded) and the local PostgreSQL's processes.
+    const perCheckout = (x: typeof real) =>
+      `this process ${(x.selfMs / x.latencies.length).toFixed(2)} ms${x.postgresMs === null ? '' : `, PostgreSQL ${(x.postgresMs / x.latencies.length).toFixed(2)} ms`}`;
+    process.stdout.write(`  CPU per checkout: plain ${perCheckout(plain)}; checkout ${perCheckout(real)}\n`);
   } finally {
     await app.close();
   }
