@@ -2,7 +2,7 @@
 // run in this order; routes register in this order. What modules declare for one another
 // (listeners, mail templates) is collected here into one `Wiring`, which the processes hand to the
 // app and to their workers (decision 0034).
-import { accountsModule } from './accounts/index.ts';
+import { accountsModule, dashboardCardsOf } from './accounts/index.ts';
 import { catalogueModule } from './commerce/catalogue/index.ts';
 import { cartModule } from './commerce/cart/index.ts';
 import { commsModule, mailTemplatesOf } from './comms/index.ts';
@@ -83,5 +83,12 @@ export const allMigrations = modules.flatMap((m) => m.migrations);
 
 /** What `modules` declare for one another, collected: `app.wiring` and `services.wiring` of their workers. */
 export function wiringOf(of: readonly Module[]): Wiring {
-  return { listeners: collectListeners(of), mailTemplates: mailTemplatesOf(of), imageUses: imageUsesOf(of), cookies: cookiesOf(of, [flashCookie]), retention: retentionStoresOf(of) };
+  return {
+    listeners: collectListeners(of),
+    mailTemplates: mailTemplatesOf(of),
+    imageUses: imageUsesOf(of),
+    cookies: cookiesOf(of, [flashCookie]),
+    retention: retentionStoresOf(of),
+    dashboardCards: dashboardCardsOf(of),
+  };
 }

@@ -125,6 +125,7 @@ testEachDatabase(
     const mails = async () => (await sql<{ n: number }>`select count(*)::int as n from comms_outbox where template = 'security.new-findings'`.execute(db)).rows[0]!.n;
 
     await t.test('[P000-17][P002-21] the scheduled job records a run; the staff page shows its findings; owner and privacy officer are mailed', async () => {
+      assert.match((await ownerClient.get('/staff')).body, /<h2 id="card-security-selfcheck">Security self-check<\/h2>\s*<p>No self-check has run yet/, 'the dashboard says none ran');
       await enqueue(db, 'security.selfcheck', {});
       await waitFor('the first run', async () => (await runs()) === 1, 30_000);
       const page = await ownerClient.get('/staff/security');
@@ -136,6 +137,13 @@ testEachDatabase(
       assert.doesNotMatch(page.body, /could not run|Headers not checked/, 'every check ran; the pages were read in process');
       assert.doesNotMatch(page.body, new RegExp(WEAK_TOKEN));
       assert.equal((await dpoClient.get('/staff/security')).statusCode, 200, 'the privacy officer sees it too');
+      // Where staff start their day: the dashboard's card names the high finding and links to the page.
+      for (const client of [ownerClient, dpoClient]) {
+        const dashboard = (await client.get('/staff')).body;
+        assert.match(dashboard, /Last run less than an hour ago: <strong data-severity="high">[1-9]\d* high<\/strong>/);
+        assert.match(dashboard, /<li>High: STAFF_API_TOKEN is weak/);
+        assert.match(dashboard, /href="\/staff\/security"/);
+      }
       await waitFor('two mails', async () => (await mails()) === 2);
       const got = await sink.waitForMail((m) => m.to.some((to) => to.includes(owner.email)) && /Security self-check: new findings/.test(m.subject), 20_000);
       assert.match(got.text, /https:\/\/shop\.test\/staff\/security/);
@@ -159,12 +167,21 @@ testEachDatabase(
       await waitFor('the second run', async () => (await runs()) === 2, 30_000);
       const page = await ownerClient.get('/staff/security');
       assert.match(page.body, /<th scope="row" data-label="Finding">The audit chain is broken<\/th><td data-label="Severity">High<\/td>/);
+      assert.match((await ownerClient.get('/staff')).body, /<li>High: The audit chain is broken<\/li>/, 'the dashboard names it');
       await waitFor('two more mails', async () => (await mails()) === 4);
     });
 
     await t.test('staff of other roles cannot open the page', async () => {
       const clerkClient = await staffClient(app, db, clerk);
       assert.equal((await clerkClient.get('/staff/security')).statusCode, 403);
+      assert.doesNotMatch((await clerkClient.get('/staff')).body, /Security self-check/, 'nor see the card');
+    });
+
+    await t.test('a last run days old is told on the dashboard: the daily check has stopped', async () => {
+      await sql`update security_runs set started_at = started_at - interval '3 days', finished_at = finished_at - interval '3 days'`.execute(db);
+      const dashboard = (await ownerClient.get('/staff')).body;
+      assert.match(dashboard, /Last run 3 days ago/);
+      assert.match(dashboard, /has not run for over two days: is the worker running\?/);
     });
 
     await t.test('one `npm audit --json` answer: high and critical packages named, counts by severity', async () => {

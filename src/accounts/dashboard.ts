@@ -6,13 +6,14 @@ import { lowStock } from '../commerce/catalogue/index.ts';
 import { ordersDashboard } from '../commerce/orders/index.ts';
 import type { Db } from '../platform/db/database.ts';
 import type { PrivacyKernel, StaffRole } from '../privacy/index.ts';
+import { cardsFor, type DashboardCard } from './dashboard-cards.ts';
 import type { DashboardFigures } from './pages/dashboard.ts';
 
 const ORDER_ROLES: readonly StaffRole[] = ['owner', 'fulfilment', 'support'];
 const STOCK_ROLES: readonly StaffRole[] = ['owner', 'fulfilment'];
 export const LOW_STOCK_THRESHOLD = 5;
 
-export async function dashboardFor(kernel: PrivacyKernel, db: Db, role: StaffRole, now: Date): Promise<DashboardFigures> {
+export async function dashboardFor(kernel: PrivacyKernel, db: Db, role: StaffRole, now: Date, cards: readonly DashboardCard[] = []): Promise<DashboardFigures> {
   const revenue = kernel.map.roles.get(role)?.purposes.has('billing') === true;
   const figures: DashboardFigures = {};
   if (ORDER_ROLES.includes(role) || revenue) {
@@ -23,5 +24,7 @@ export async function dashboardFor(kernel: PrivacyKernel, db: Db, role: StaffRol
     figures.waiting = ORDER_ROLES.includes(role);
   }
   if (STOCK_ROLES.includes(role)) figures.lowStock = { threshold: LOW_STOCK_THRESHOLD, rows: await lowStock(db, LOW_STOCK_THRESHOLD) };
+  const shown = await cardsFor(cards, db, role, now);
+  if (shown.length) figures.cards = shown;
   return figures;
 }

@@ -4,6 +4,7 @@ export { commsMailerFor } from './comms-mailer.ts';
 export { type AccountsDeps, checkEmail } from './customers.ts';
 export { ACCOUNT_PURPOSE, AGE, CREDENTIALS, EMAIL, NAME } from './identity.ts';
 export { accountsModule } from './module.ts';
+export { type DashboardCard, dashboardCardsOf } from './dashboard-cards.ts';
 export { hashPassword } from './passwords.ts';
 export { SESSION_COOKIE, sessionCookie } from './plugin.ts';
 export { privacyOfficerActor } from './privacy-officer.ts';

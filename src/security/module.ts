@@ -2,6 +2,7 @@
 // checks/, one file each; the CLI `custodian selfcheck`, the job security.selfcheck and the staff
 // page /staff/security.
 import type { Module } from '../platform/module.ts';
+import { selfcheckCard } from './card.ts';
 import { selfcheckJob } from './job.ts';
 import { securityTemplates } from './mail.ts';
 import { securityMigrations } from './migrations.ts';
@@ -16,4 +17,5 @@ export const securityModule: Module = {
   // Hourly; the job itself waits SELFCHECK_INTERVAL_HOURS between scheduled runs.
   schedules: [{ name: SELFCHECK_JOB, job: SELFCHECK_JOB, everySeconds: 3600 }],
   mailTemplates: securityTemplates,
+  dashboardCards: [selfcheckCard],
 };

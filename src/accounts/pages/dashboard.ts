@@ -6,6 +6,7 @@ import { type OrdersDashboard, statusLabels, WAITING_STATUSES } from '../../comm
 import { price } from '../../web/price.ts';
 import { table } from '../../web/table.ts';
 import { html, type SafeHtml } from '../../web/template.ts';
+import type { RenderedCard } from '../dashboard-cards.ts';
 
 export interface DashboardFigures {
   orders?: OrdersDashboard;
@@ -14,6 +15,8 @@ export interface DashboardFigures {
   /** Whether the counts of orders waiting per step are shown (the role works with orders). */
   waiting?: boolean;
   lowStock?: { threshold: number; rows: LowStockRow[] };
+  /** Other modules' cards for this role (dashboard-cards.ts). */
+  cards?: RenderedCard[];
 }
 
 export function dashboardFigures(f: DashboardFigures): SafeHtml | '' {
@@ -46,6 +49,11 @@ ${table({
   empty: `Every stocked variant has more than ${f.lowStock.threshold} left.`,
 })}
 <p><a href="/staff/catalogue/stock">Set stock</a></p></section>`);
+  }
+  for (const card of f.cards ?? []) {
+    const id = `card-${card.id.replace(/[^a-z0-9-]/gi, '-')}`;
+    blocks.push(html`<section class="figures" aria-labelledby="${id}"><h2 id="${id}">${card.title}</h2>
+${card.body}</section>`);
   }
   return blocks.length ? html`<div class="dashboard-figures">${blocks}</div>` : '';
 }

@@ -95,7 +95,7 @@ export async function staffRoutes(app: FastifyInstance): Promise<void> {
 
   const consoleOf = async (request: FastifyRequest, reply: FastifyReply, session: ActiveSession, notice?: string) => {
     const profile = await readProfile(deps.kernel, app.db, session.user, selfActor(session.user.subject_id));
-    const figures = await dashboardFor(deps.kernel, app.db, session.user.role!, deps.now());
+    const figures = await dashboardFor(deps.kernel, app.db, session.user.role!, deps.now(), app.wiring.dashboardCards);
     return sendPage(request, reply, consolePage({ name: profile.name, role: session.user.role!, csrf: accounts.formToken(request, reply), figures, ...(notice ? { notice } : {}) }));
   };
 
