@@ -296,6 +296,86 @@ testEachDatabase('services: registration, contacts, the device API, alerts, repo
     assert.ok(customers.includes('SN-2024-0042') && !customers.includes(engineer.email) && !customers.includes(engineer.name), "the contact's details are not in the customer's copy");
   });
 
+  await t.test('[P004-04] the customer corrects the site and the equipment: the site item is rewritten, not added to; a bad value is named and changes nothing', async () => {
+    const edit = await me.get(`/account/services/${state.registration}/edit`);
+    assert.equal(edit.statusCode, 200);
+    assert.match(edit.body, new RegExp(`value="${site.address}"`));
+    assert.match(edit.body, /value="SN-2024-0042"/);
+    assert.equal((await other.get(`/account/services/${state.registration}/edit`)).statusCode, 404, "another customer's service is not found");
+    const moved = { site: 'North substation (new hall)', address: '9 Relay Road, Dayton' };
+    const bad = await me.post(`/account/services/${state.registration}/edit`, { ...moved, model: 'BMS-48', serial: 'SN-2024-0042', sensors: '0' });
+    assert.equal(bad.statusCode, 400);
+    assert.match(bad.body, /href="#f-sensors"/);
+    assert.ok(!(await me.get(`/account/services/${state.registration}`)).body.includes(moved.address), 'a refused form changes nothing');
+    await me.get(`/account/services/${state.registration}/edit`);
+    const saved = await me.post(`/account/services/${state.registration}/edit`, { ...moved, model: 'BMS-64', serial: 'SN-2024-0042', sensors: '32' });
+    assert.equal(saved.statusCode, 303, saved.body.slice(0, 300));
+    const page = await me.get(`/account/services/${state.registration}`);
+    assert.match(page.body, /Saved\./);
+    assert.ok(page.body.includes(moved.address) && page.body.includes('BMS-64') && !page.body.includes(site.address));
+    const items = (
+      await app.privacy.read(db, {
+        subject: state.customerSubject,
+        actor: selfActor(state.customerSubject),
+        purpose: 'software-registration',
+        categories: ['user.location.precise'],
+        ref: `services:${state.registration}`,
+      })
+    ).items;
+    assert.deepEqual(
+      items.map((i) => i.value),
+      [moved],
+      'one site item, corrected',
+    );
+    const support = await staffClient(app, db, { ...supportStaff, email: 'second.support@shop.test' });
+    assert.ok((await support.get(`/staff/services/${state.registration}`)).body.includes(moved.address), 'support sees the corrected site');
+    Object.assign(site, moved);
+  });
+
+  await t.test('[P004-08] the customer ends a service: its key stops working, its events and site go, its contacts are erased; the other service stays', async () => {
+    await me.get('/account/services/new');
+    const made = await me.post('/account/services/new', {
+      product,
+      site: 'Depot 7',
+      address: '7 Depot Lane, Akron',
+      model: 'BMS-12',
+      serial: 'SN-END-7',
+      sensors: '4',
+      contact_name: 'Piet Nightshift',
+      contact_email: 'piet.nightshift@example.net',
+      contact_phone: '',
+    });
+    assert.equal(made.statusCode, 201);
+    const device = /Device id: <code>([0-9a-f-]{36})<\/code>/.exec(made.body)![1]!;
+    const key = /Key: <code>(csd_[A-Za-z0-9_-]{43})<\/code>/.exec(made.body)![1]!;
+    const ending = (await sql<{ id: string }>`select id from services_registrations where equipment_serial = 'SN-END-7'`.execute(db)).rows[0]!.id;
+    const contact = (await sql<{ contact_subject: string }>`select contact_subject from services_contacts where registration_id = ${ending}`.execute(db)).rows[0]!.contact_subject;
+    assert.equal((await api(`/api/services/devices/${device}/events`, { type: 'door-open', severity: 'info' }, key)).statusCode, 202);
+
+    await me.get(`/account/services/${ending}`);
+    const asked = await me.post(`/account/services/${ending}/end`, {});
+    assert.equal(asked.statusCode, 200, 'the first post asks to confirm');
+    assert.match(asked.body, /every contact is removed and their details erased/);
+    assert.equal(await count(db, 'services_registrations'), 2, 'nothing ended before the confirmation');
+    const ended = await me.post(`/account/services/${ending}/end`, { confirm: '1' });
+    assert.equal(ended.statusCode, 303);
+    assert.match((await me.get('/account/services')).body, /The service was ended/);
+
+    assert.equal((await sql<{ n: number }>`select count(*)::int as n from services_registrations where id = ${ending}`.execute(db)).rows[0]!.n, 0);
+    assert.equal(await subjectStatus(db, contact), 'erased', 'its contact is erased');
+    assert.equal((await api(`/api/services/devices/${device}/events`, { type: 'door-open', severity: 'info' }, key)).statusCode, 404, 'its device is gone');
+    const left = await app.privacy.read(db, { subject: state.customerSubject, actor: selfActor(state.customerSubject), purpose: 'software-registration', categories: ['user.location.precise'] });
+    assert.deepEqual(
+      left.items.map((i) => i.ref),
+      [`services:${state.registration}`],
+      'its site is deleted; the other service’s stays',
+    );
+    assert.equal((await me.get(`/account/services/${ending}`)).statusCode, 404);
+    assert.equal((await me.get(`/account/services/${state.registration}`)).statusCode, 200, 'the other service stays');
+    await other.get('/account/services/new');
+    assert.equal((await other.post(`/account/services/${state.registration}/end`, { confirm: '1' })).statusCode, 404, "nobody ends another customer's service");
+  });
+
   await t.test('[P004-08] deleting the customer removes registrations, devices and events and erases every contact', async () => {
     const contacts = (await sql<{ contact_subject: string }>`select contact_subject from services_contacts where contact_subject is not null`.execute(db)).rows;
     assert.equal(contacts.length, 1);

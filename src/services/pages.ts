@@ -67,6 +67,29 @@ ${input(state, { name: 'contact_phone', label: registrationLabels.contact_phone,
   };
 }
 
+const editLabels = { site: registrationLabels.site, address: registrationLabels.address, model: registrationLabels.model, serial: registrationLabels.serial, sensors: registrationLabels.sensors };
+
+/** The site and equipment of a registration, to correct (the service itself is what was bought: not changed here). */
+export function editServicePage(r: RegistrationRow, state: FormState): Page {
+  const base = `/account/services/${r.id}`;
+  return {
+    audience: 'account',
+    title: `Change service ${referenceOf(r.id)}`,
+    body: html`<div class="account-form"><h1>Change service ${referenceOf(r.id)}</h1>
+<p>${r.service_name}. Correct the site or the equipment; the site’s name and address are kept with your account data.</p>
+${errorSummary(state, editLabels)}
+${form(
+  { action: `${base}/edit`, csrf: state.csrf, novalidate: true },
+  html`${input(state, { name: 'site', label: editLabels.site, maxlength: 200 })}
+${input(state, { name: 'address', label: editLabels.address, maxlength: 500, autocomplete: 'street-address' })}
+${input(state, { name: 'model', label: editLabels.model, maxlength: 100 })}
+${input(state, { name: 'serial', label: editLabels.serial, maxlength: 100 })}
+${input(state, { name: 'sensors', label: editLabels.sensors, maxlength: 5, hint: 'A whole number, e.g. 24.' })}
+<p><button type="submit">Save</button> <a href="${base}">Cancel</a></p>`,
+)}</div>`,
+  };
+}
+
 function keyNotice(publicUrl: string, deviceId: string, key: string): SafeHtml {
   return html`<div class="notice">
 <p><strong>Your device key, shown this once.</strong> Put it in the device’s settings now: we keep only a fingerprint of it and cannot show it again (you can replace it with a new one).</p>
@@ -125,6 +148,7 @@ export function servicePage(v: ServiceView): Page {
     body: html`<h1>Service ${referenceOf(r.id)}</h1>
 ${v.newKey ? keyNotice(v.publicUrl, v.newKey.deviceId, v.newKey.key) : ''}
 ${facts(r, v.site)}
+<p><a href="${base}/edit">Change the site or equipment</a></p>
 <h2 id="contacts">Contacts</h2>
 <p>They receive a weekly monitoring report and every alert by mail, each with a link that removes them at once. We never share their details.</p>
 ${table({
@@ -157,6 +181,9 @@ ${input(v.state, { name: 'phone', label: `${contactLabels.phone} (optional)`, ty
 ${form({ action: `${base}/key`, csrf: v.state.csrf }, html`<p><button type="submit" class="secondary">Make a new device key</button></p>`)}
 <h2 id="events">Timeline</h2>
 ${timeline(base, v.events)}
+<h2 id="end">End this service</h2>
+<p>Its device key stops working, its events are deleted, every contact is removed and their details erased, and the site’s name and address are deleted from your data.</p>
+${form({ action: `${base}/end`, csrf: v.state.csrf }, html`<p><button type="submit" class="danger">End service ${referenceOf(r.id)}</button></p>`)}
 <p><a href="/account/services">All your services</a></p>`,
   };
 }

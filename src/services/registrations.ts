@@ -86,26 +86,30 @@ export async function serviceProducts(db: Db): Promise<ServiceProduct[]> {
   return catalogueDb(db).selectFrom('catalogue_products').select(['id', 'name']).where('kind', '=', 'service').where('status', '=', 'active').orderBy('name').orderBy('id').execute();
 }
 
-interface CheckedRegistration {
-  product: ServiceProduct;
+/** What a customer may change of a registration: the site and the equipment (not the service). */
+export interface SiteAndEquipmentInput {
+  site: string;
+  address: string;
+  model: string;
+  serial: string;
+  sensors: string;
+}
+
+export interface CheckedSiteAndEquipment {
   site: string;
   address: string;
   model: string;
   serial: string;
   sensors: number;
+}
+
+interface CheckedRegistration extends CheckedSiteAndEquipment {
+  product: ServiceProduct;
   contact: CheckedContact | null;
 }
 
-export function checkRegistration(input: RegistrationInput, products: readonly ServiceProduct[]): CheckedRegistration {
-  const out: Partial<CheckedRegistration> = {};
-  const contact: Partial<CheckedContact> = {};
-  const withContact = [input.contact.name, input.contact.email, input.contact.phone].some((v) => clean(v) !== '');
-  checkFields([
-    () => {
-      const product = products.find((p) => p.id === input.product);
-      if (!product) throw validationError('product', 'choose one of the services');
-      out.product = product;
-    },
+function siteAndEquipmentChecks(input: SiteAndEquipmentInput, out: Partial<CheckedSiteAndEquipment>): (() => void)[] {
+  return [
     () => {
       out.site = required('site', input.site, 200);
     },
@@ -127,9 +131,29 @@ export function checkRegistration(input: RegistrationInput, products: readonly S
       if (!/^[0-9]{1,5}$/.test(n) || Number(n) < 1 || Number(n) > 10_000) throw validationError('sensors', 'must be a whole number from 1 to 10000');
       out.sensors = Number(n);
     },
+  ];
+}
+
+export function checkRegistration(input: RegistrationInput, products: readonly ServiceProduct[]): CheckedRegistration {
+  const out: Partial<CheckedRegistration> = {};
+  const contact: Partial<CheckedContact> = {};
+  const withContact = [input.contact.name, input.contact.email, input.contact.phone].some((v) => clean(v) !== '');
+  checkFields([
+    () => {
+      const product = products.find((p) => p.id === input.product);
+      if (!product) throw validationError('product', 'choose one of the services');
+      out.product = product;
+    },
+    ...siteAndEquipmentChecks(input, out),
     ...(withContact ? contactChecks(input.contact, 'contact_', contact) : []),
   ]);
   return { ...(out as Omit<CheckedRegistration, 'contact'>), contact: withContact ? (contact as CheckedContact) : null };
+}
+
+export function checkSiteAndEquipment(input: SiteAndEquipmentInput): CheckedSiteAndEquipment {
+  const out: Partial<CheckedSiteAndEquipment> = {};
+  checkFields(siteAndEquipmentChecks(input, out));
+  return out as CheckedSiteAndEquipment;
 }
 
 /** A new device key: shown once, kept only as its keyed digest. */
@@ -174,6 +198,35 @@ export async function rotateKey(kernel: PrivacyKernel, db: Db, registration: str
   const row = await servicesDb(db).updateTable('services_devices').set({ key_digest: digest, key_set_at: now }).where('registration_id', '=', registration).returning('id').executeTakeFirst();
   if (!row) throw notFound('This device');
   return { deviceId: row.id, key };
+}
+
+/** The customer corrects the site or the equipment: the site item is rewritten under its ref (audited), the equipment columns updated. */
+export async function updateRegistration(kernel: PrivacyKernel, db: Db, r: { registration: string; customer: string; actor: Actor; input: CheckedSiteAndEquipment }): Promise<void> {
+  const { input } = r;
+  const row = await servicesDb(db)
+    .updateTable('services_registrations')
+    .set({ equipment_model: input.model, equipment_serial: input.serial, sensors: input.sensors })
+    .where('id', '=', r.registration)
+    .where('customer_subject', '=', r.customer)
+    .returning('id')
+    .executeTakeFirst();
+  if (!row) throw notFound('This service');
+  await kernel.write(db, { subject: r.customer, actor: r.actor, purpose: REGISTRATION_PURPOSE, ref: siteRef(row.id), values: { [LOCATION]: { site: input.site, address: input.address } } });
+}
+
+/**
+ * The customer ends a registration: every current contact is removed and erased (their details
+ * have no purpose left without the service), the site item is deleted from the kernel, and the
+ * registration goes with its device and events. Nothing of it stays but the audit entries.
+ */
+export async function endRegistration(kernel: PrivacyKernel, db: Db, r: { registration: string; customer: string; actor: Actor; now: Date }): Promise<{ contactsErased: number }> {
+  const reg = await servicesDb(db).selectFrom('services_registrations').select('id').where('id', '=', r.registration).where('customer_subject', '=', r.customer).forUpdate().executeTakeFirst();
+  if (!reg) throw notFound('This service');
+  const current = await servicesDb(db).selectFrom('services_contacts').select('id').where('registration_id', '=', reg.id).where('contact_subject', 'is not', null).execute();
+  for (const c of current) await removeContact(kernel, db, c.id, 'customer', r.now);
+  await kernel.forget(db, { subject: r.customer, actor: r.actor, purpose: REGISTRATION_PURPOSE, categories: [LOCATION], ref: siteRef(reg.id) });
+  await servicesDb(db).deleteFrom('services_registrations').where('id', '=', reg.id).execute();
+  return { contactsErased: current.length };
 }
 
 export async function addContact(kernel: PrivacyKernel, db: Db, r: { registration: string; contact: CheckedContact; publicUrl: string; now: Date }): Promise<string> {

@@ -6,22 +6,27 @@ import { AppError, checkFields } from '../platform/errors.ts';
 import type { StaffRole } from '../privacy/index.ts';
 import { emptyBody, formRoute, handleForm, textForm, textOf } from '../web/form-handling.ts';
 import type { FormState } from '../web/form.ts';
+import { confirmBody, confirmDialog, isConfirmed } from '../web/confirm.ts';
+import { redirectWithFlash, registerFlashes } from '../web/flash.ts';
 import { sendPage } from '../web/page.ts';
 import { pageQuery } from '../web/pagination.ts';
 import { errorResponses } from '../web/error-schema.ts';
 import type { ActiveSession } from '../accounts/index.ts';
 import { authenticateDevice, countRequest, eventAccepted, eventBody, type EventInput, ingest } from './devices.ts';
 import { contactOfToken, LEAVE_TOKEN_PATTERN } from './leave.ts';
-import { leavePage, leftPage, newServicePage, servicePage, type ServiceView, servicesPage, staffServicePage, staffServicesPage } from './pages.ts';
+import { editServicePage, leavePage, leftPage, newServicePage, servicePage, type ServiceView, servicesPage, staffServicePage, staffServicesPage } from './pages.ts';
 import {
   addContact,
   allRegistrations,
   type CheckedContact,
   checkRegistration,
+  checkSiteAndEquipment,
+  endRegistration,
   CONTACTS_ACTOR,
   contactChecks,
   contactsOf,
   eventsPage,
+  referenceOf,
   register,
   registrationOf,
   registrationsOf,
@@ -29,6 +34,7 @@ import {
   rotateKey,
   serviceProducts,
   siteOf,
+  updateRegistration,
 } from './registrations.ts';
 import { servicesDb } from './tables.ts';
 
@@ -39,9 +45,15 @@ const tokenParams = { type: 'object', required: ['token'], properties: { token: 
 const registrationForm = textForm({ product: 40, site: 400, address: 1000, model: 200, serial: 200, sensors: 20, contact_name: 400, contact_email: 254, contact_phone: 60 });
 const registrationFields = ['product', 'site', 'address', 'model', 'serial', 'sensors', 'contact_name', 'contact_email', 'contact_phone'];
 const contactForm = textForm({ name: 400, email: 254, phone: 60 });
+const editForm = textForm({ site: 400, address: 1000, model: 200, serial: 200, sensors: 20 });
+const editFields = ['site', 'address', 'model', 'serial', 'sensors'];
 
 export const servicesRoutes: FastifyPluginAsync = async (app) => {
   const { accounts } = app;
+  registerFlashes(app, {
+    'services.updated': 'Saved.',
+    'services.ended': 'The service was ended: its device key no longer works, its contacts were removed and erased, and its site was deleted from your data.',
+  });
   const kernel = app.privacy;
   const now = () => new Date();
   const publicUrl = app.config.publicUrl;
@@ -118,6 +130,62 @@ export const servicesRoutes: FastifyPluginAsync = async (app) => {
     const session = await accounts.customerPage(request, reply);
     if (!session) return reply;
     return sendPage(request, reply, servicePage(await serviceView(request, reply, session, request.params.id, request.query.page)));
+  });
+
+  app.get<{ Params: { id: string } }>('/account/services/:id/edit', { schema: { hide: true, params: idParams } }, async (request, reply) => {
+    const session = await accounts.customerPage(request, reply);
+    if (!session) return reply;
+    const registration = await registrationOf(app.db, request.params.id, customerOf(session));
+    const site = await siteOf(kernel, app.db, registration, session.actor);
+    const values = { site: site?.site ?? '', address: site?.address ?? '', model: registration.equipment_model, serial: registration.equipment_serial, sensors: String(registration.sensors) };
+    return sendPage(request, reply, editServicePage(registration, { csrf: accounts.formToken(request, reply), values }));
+  });
+
+  app.post<{ Params: { id: string } }>('/account/services/:id/edit', { ...formRoute(editForm), schema: { hide: true, params: idParams, body: editForm } }, async (request, reply) => {
+    const session = await accounts.customerPage(request, reply);
+    if (!session) return reply;
+    const registration = await registrationOf(app.db, request.params.id, customerOf(session));
+    const body = request.body;
+    const input = () =>
+      checkSiteAndEquipment({ site: textOf(body, 'site'), address: textOf(body, 'address'), model: textOf(body, 'model'), serial: textOf(body, 'serial'), sensors: textOf(body, 'sensors') });
+    return handleForm(
+      request,
+      reply,
+      stateOf(request, reply),
+      editFields,
+      (s) => editServicePage(registration, s),
+      async () => {
+        const checked = input();
+        await app.db.transaction().execute((trx) => updateRegistration(kernel, trx, { registration: registration.id, customer: customerOf(session), actor: session.actor, input: checked }));
+        return redirectWithFlash(reply, `/account/services/${registration.id}`, 'services.updated');
+      },
+      input,
+    );
+  });
+
+  app.post<{ Params: { id: string } }>('/account/services/:id/end', { schema: { hide: true, params: idParams, body: confirmBody } }, async (request, reply) => {
+    const session = await accounts.customerPage(request, reply);
+    if (!session) return reply;
+    const registration = await registrationOf(app.db, request.params.id, customerOf(session));
+    const reference = referenceOf(registration.id);
+    if (!isConfirmed(request.body)) {
+      return sendPage(
+        request,
+        reply,
+        confirmDialog({
+          audience: 'account',
+          title: `End service ${reference}?`,
+          consequence: `The device key of ${reference} stops working now, its events are deleted, every contact is removed and their details erased, and the site’s name and address are deleted from your data. This cannot be undone: to monitor the site again, register it again.`,
+          action: `/account/services/${registration.id}/end`,
+          csrf: accounts.formToken(request, reply),
+          confirmLabel: `End service ${reference}`,
+          cancelHref: `/account/services/${registration.id}`,
+          danger: true,
+        }),
+      );
+    }
+    await app.db.transaction().execute((trx) => endRegistration(kernel, trx, { registration: registration.id, customer: customerOf(session), actor: session.actor, now: now() }));
+    return redirectWithFlash(reply, '/account/services', 'services.ended');
   });
 
   app.post<{ Params: { id: string } }>('/account/services/:id/contacts', { ...formRoute(contactForm), schema: { hide: true, params: idParams, body: contactForm } }, async (request, reply) => {

@@ -6,7 +6,7 @@ import { endVendorSessions } from '../accounts/index.ts';
 import { getVendorById, listVendors } from '../commerce/catalogue/index.ts';
 import { notFound } from '../platform/errors.ts';
 import { actorTag } from '../privacy/index.ts';
-import { confirmDialog, isConfirmed } from '../web/confirm.ts';
+import { confirmBody, confirmDialog, isConfirmed } from '../web/confirm.ts';
 import { handleForm, textForm } from '../web/form-handling.ts';
 import { redirectWithFlash, registerFlashes } from '../web/flash.ts';
 import { sendPage } from '../web/page.ts';
@@ -17,7 +17,6 @@ const OWNERS = ['owner'] as const;
 // The privacy officer reads who is suspended and who accepted which terms; only an owner changes them.
 const READERS = ['owner', 'dpo'] as const;
 const vendorParams = { type: 'object', required: ['id'], properties: { id: { type: 'string', format: 'uuid' } } } as const;
-const confirmBody = { type: ['object', 'null'], additionalProperties: false, properties: { confirm: { type: 'string', enum: ['1'] } } } as const;
 
 export async function vendorStaffRoutes(app: FastifyInstance): Promise<void> {
   registerFlashes(app, {

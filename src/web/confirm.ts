@@ -8,6 +8,9 @@ import { html, type SafeHtml } from './template.ts';
 export const CONFIRM_FIELD = 'confirm';
 const CONFIRMED = '1';
 
+/** The body schema of a route whose only field is the confirmation (the first POST has none). */
+export const confirmBody = { type: ['object', 'null'], additionalProperties: false, properties: { [CONFIRM_FIELD]: { type: 'string', enum: [CONFIRMED] } } } as const;
+
 export interface ConfirmSpec {
   audience: Audience;
   title: string;
