@@ -2,9 +2,13 @@
 // or header says), turned upright, and re-encoded as WebP at a few widths. Re-encoding drops every
 // piece of metadata (EXIF with GPS, XMP, comments): nothing of the original file is ever served.
 import { randomUUID } from 'node:crypto';
-import sharp, { type Metadata } from 'sharp';
+import type { Metadata } from 'sharp';
 import { AppError } from '../platform/errors.ts';
 import type { MediaStorage } from './storage.ts';
+
+// sharp loads libvips (some 30 MB of resident memory) when imported: only a process that makes
+// pictures (an upload, the demo's first start) pays for it, not every shop that only serves them.
+const loadSharp = async () => (await import('sharp')).default;
 
 /** Widths made of every image; an image narrower than one gets it at its own width, never enlarged. */
 export const IMAGE_WIDTHS = [320, 640, 1280] as const;
@@ -39,7 +43,7 @@ export async function storeImage(storage: MediaStorage, upload: Upload | undefin
   if (upload.truncated || upload.data.length > MAX_UPLOAD_BYTES) throw refused(field, `is larger than ${MAX_UPLOAD_BYTES / 1024 / 1024} MB`);
   let meta: Metadata;
   try {
-    meta = await sharp(upload.data, { limitInputPixels: MAX_PIXELS }).metadata();
+    meta = await (await loadSharp())(upload.data, { limitInputPixels: MAX_PIXELS }).metadata();
   } catch {
     throw refused(field, 'is not an image this shop can read (use JPEG, PNG, WebP, GIF or AVIF)');
   }
@@ -55,7 +59,7 @@ export async function storeImage(storage: MediaStorage, upload: Upload | undefin
   const id = randomUUID();
   try {
     for (const w of widths) {
-      const out = await sharp(upload.data, { limitInputPixels: MAX_PIXELS }).rotate().resize({ width: w, withoutEnlargement: true }).webp({ quality: WEBP_QUALITY }).toBuffer();
+      const out = await (await loadSharp())(upload.data, { limitInputPixels: MAX_PIXELS }).rotate().resize({ width: w, withoutEnlargement: true }).webp({ quality: WEBP_QUALITY }).toBuffer();
       await storage.put(`${id}/${w}.webp`, out);
     }
   } catch (err) {
@@ -77,7 +81,7 @@ export async function storeDrawing(storage: MediaStorage, svg: Buffer, size: { w
   const id = randomUUID();
   await Promise.all(
     widths.map(async (w) => {
-      const out = await sharp(svg, { density: (72 * w) / size.width })
+      const out = await (await loadSharp())(svg, { density: (72 * w) / size.width })
         .webp({ quality: WEBP_QUALITY, effort: 2 })
         .toBuffer();
       await storage.put(`${id}/${w}.webp`, out);
