@@ -88,6 +88,11 @@ testEachDatabase(
     let page = await ownerClient.get('/staff/backups');
     assert.equal(page.statusCode, 200, page.body.slice(0, 300));
     assert.match(page.body, /data-label="Copy off this machine">Copied \d{4}-\d\d-\d\d \d\d:\d\d UTC</);
+    assert.match(
+      page.body,
+      /\(scheduled\): <code>[^<]*custodian-backup-[^<]*<\/code>, .*; copied \d{4}-\d\d-\d\d \d\d:\d\d UTC\.<\/p>/,
+      'the last good backup says where it is and that it was copied',
+    );
     assert.match(page.body, /encrypted and holds no key/);
     assert.match(page.body, /The keyring is never sent by that command/);
     assert.ok(!page.body.includes(offsite) && !page.body.includes('cp &quot;'), "the command's text is not shown (it may hold credentials)");

@@ -52,7 +52,7 @@ ${
 <h2 id="last-good">Last good backup</h2>
 ${
   v.lastGood
-    ? html`<p>${utc(v.lastGood.finished_at)}: <code>${v.lastGood.file_name ?? ''}</code>, ${size(v.lastGood.bytes)}, SHA-256 of its contents <code class="digest">${(v.lastGood.sha256 ?? '').slice(0, 16)}…</code></p>`
+    ? html`<p>${utc(v.lastGood.finished_at)} (${v.lastGood.origin === 'by_hand' ? 'by hand' : 'scheduled'}): <code>${v.lastGood.folder ? `${v.lastGood.folder}/` : ''}${v.lastGood.file_name ?? ''}</code>, ${size(v.lastGood.bytes)}, SHA-256 of its contents <code class="digest">${(v.lastGood.sha256 ?? '').slice(0, 16)}…</code>; ${copyCell(v.lastGood).replace(/^./, (c) => c.toLowerCase())}.</p>`
     : html`<p>None yet.</p>`
 }
 <p>A backup holds the database, the product pictures and the download files, encrypted with a key from the keyring. It never holds the keyring: keep a copy of the keyring apart from the backups (<code>custodian backup keyring --to FILE</code>), and replace that copy after people's data is erased.</p>
