@@ -80,7 +80,7 @@ testEachDatabase(
     // The backup: on PostgreSQL `custodian backup` beside the running shop; the embedded database is
     // held by the shop's process, so there its worker takes it (the scheduled job).
     const env = { DATA_DIR: dataDir, ...(database.url ? { DATABASE_URL: database.url } : {}) };
-    type Run = { id: number; outcome: string; file_name: string | null; error_code: string | null; pruned: number };
+    type Run = { id: number; origin: string; outcome: string; file_name: string | null; error_code: string | null; pruned: number };
     const lastRun = async () => (await rows<Run>(db, sql`select * from backups_runs order by id desc limit 1`))[0];
     const jobRun = async () => {
       const before = (await lastRun())?.id ?? 0;
@@ -191,6 +191,8 @@ testEachDatabase(
         } finally {
           process.env.PATH = path;
         }
+        const [recorded] = await rows<Run>(database.db, sql`select * from backups_runs order by id desc limit 1`);
+        assert.deepEqual([recorded?.outcome, recorded?.error_code, recorded?.origin], ['failed', 'PG_DUMP_MISSING', 'by_hand'], 'the failed run by hand is recorded');
         assert.deepEqual(
           readdirSync(backupDir).filter((name) => name.endsWith('.partial')),
           [],

@@ -5,4 +5,4 @@ export { backupsModule } from './module.ts';
 export { type BackupHeader, type EntryHead, readArchive, readHeader } from './archive.ts';
 export { type RestoreReport, restoreBackup } from './restore.ts';
 export { BackupFailed, backedUpFiles, takeBackup, type TakenBackup } from './take.ts';
-export { TAKE_JOB } from './runs.ts';
+export { backupByHand, TAKE_JOB } from './runs.ts';

@@ -24,4 +24,27 @@ export const backupsMigrations: Migration[] = [
       `,
       ),
   },
+  {
+    // Runs by hand (`custodian backup`) are recorded beside scheduled ones, with the folder written
+    // to; and each good run's copy off the machine (BACKUP_COPY_COMMAND): pending while it runs,
+    // then copied (when) or failed (a code, never the command's output).
+    id: 'backups/0002_origin_folder_copy',
+    up: (db) =>
+      runSql(
+        db,
+        `
+        alter table backups_runs
+          add column origin text not null default 'scheduled' check (origin in ('scheduled', 'by_hand')),
+          add column folder text check (length(folder) <= 1000),
+          add column copy_outcome text check (copy_outcome in ('pending', 'copied', 'failed')),
+          add column copied_at timestamptz,
+          add column copy_error_code text check (copy_error_code ~ '^[A-Z][A-Z0-9_]{0,39}$'),
+          add constraint backups_runs_copy_check check (
+            (copy_outcome is null or outcome = 'ok')
+            and ((coalesce(copy_outcome, '') = 'copied') = (copied_at is not null))
+            and ((coalesce(copy_outcome, '') = 'failed') = (copy_error_code is not null))
+          );
+      `,
+      ),
+  },
 ];

@@ -15,7 +15,14 @@ export const backupsRoutes: FastifyPluginAsync = async (app) => {
     return sendPage(
       request,
       reply,
-      backupsPage({ dir: backups.dir, intervalHours: backups.intervalHours, retentionDays: rights.backupRetentionDays, lastGood: await lastGoodRun(app.db), runs: await recentRuns(app.db) }),
+      backupsPage({
+        dir: backups.dir,
+        intervalHours: backups.intervalHours,
+        retentionDays: rights.backupRetentionDays,
+        copies: backups.copyCommand !== null,
+        lastGood: await lastGoodRun(app.db),
+        runs: await recentRuns(app.db),
+      }),
     );
   });
 };

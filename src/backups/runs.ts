@@ -2,12 +2,16 @@
 // database (on PGlite no other process may open it). Every run is recorded in backups_runs and
 // logged; a failure is recorded and logged, and the job still ends, so a broken BACKUP_DIR does not
 // make a crash loop or a pile of retries: the next scheduled tick tries again after an hour.
-import { basename } from 'node:path';
+// `custodian backup` records its runs here too (origin by_hand). After a good run of either kind,
+// BACKUP_COPY_COMMAND copies the file off the machine (copy.ts) and the run records how that went.
+import { basename, resolve } from 'node:path';
 import type { Config } from '../platform/config.ts';
 import type { DatabaseHandle, Db } from '../platform/db/database.ts';
+import { AppError } from '../platform/errors.ts';
 import type { Logger } from '../platform/logger.ts';
-import { backupsDb, type RunTable } from './tables.ts';
-import { BackupFailed, pruneBackups, takeBackup } from './take.ts';
+import { copyOffsite } from './copy.ts';
+import { backupsDb, type RunOrigin, type RunTable } from './tables.ts';
+import { BackupFailed, pruneBackups, type TakenBackup, takeBackup } from './take.ts';
 
 export const TAKE_JOB = 'backups.take';
 /** How often the schedule looks whether a backup is due (the interval itself is BACKUP_INTERVAL_HOURS). */
@@ -24,11 +28,12 @@ export async function lastGoodRun(db: Db): Promise<RunRow | null> {
   return ((await backupsDb(db).selectFrom('backups_runs').selectAll().where('outcome', '=', 'ok').orderBy('started_at', 'desc').limit(1).executeTakeFirst()) as RunRow | undefined) ?? null;
 }
 
-/** Due when no good backup is younger than the interval and no failure is younger than an hour. */
+/** Due when no good scheduled backup is younger than the interval and no scheduled failure is younger than an hour. */
 async function isDue(db: Db, now: Date, intervalHours: number): Promise<boolean> {
-  const good = await lastGoodRun(db);
+  const runs = backupsDb(db).selectFrom('backups_runs').select('started_at').where('origin', '=', 'scheduled').orderBy('started_at', 'desc').limit(1);
+  const good = await runs.where('outcome', '=', 'ok').executeTakeFirst();
   if (good && now.getTime() - new Date(good.started_at).getTime() < intervalHours * 3_600_000) return false;
-  const failed = await backupsDb(db).selectFrom('backups_runs').select('started_at').where('outcome', '=', 'failed').orderBy('started_at', 'desc').limit(1).executeTakeFirst();
+  const failed = await runs.where('outcome', '=', 'failed').executeTakeFirst();
   return !failed || now.getTime() - new Date(failed.started_at).getTime() >= RETRY_AFTER_MS;
 }
 
@@ -40,21 +45,89 @@ const codeOf = (err: unknown): string => {
   return 'BACKUP_FAILED';
 };
 
+async function insertRun(db: Db, row: Omit<RunRow, 'id'>): Promise<RunRow> {
+  const { id } = await backupsDb(db).insertInto('backups_runs').values(row).returning('id').executeTakeFirstOrThrow();
+  return { ...row, id: Number(id) };
+}
+
+interface RunInput {
+  database: DatabaseHandle;
+  db: Db;
+  config: Config;
+  dir: string;
+  now: Date;
+  origin: RunOrigin;
+}
+
+type Attempt = { run: RunRow; taken: TakenBackup; pruned: string[] } | { run: RunRow; error: unknown };
+
+/**
+ * Takes a backup and records the run. A good run is recorded as soon as its file is complete (on
+ * PGlite after the dump, so the row is not inside that backup, only in the next one), with its
+ * copy pending when BACKUP_COPY_COMMAND is set. Scheduled runs also prune past retention.
+ */
+async function takeAndRecord(input: RunInput): Promise<Attempt> {
+  const { config, db, now, origin } = input;
+  const folder = resolve(input.dir);
+  const base = { started_at: now, origin, folder: folder.length <= 1000 ? folder : null, copied_at: null, copy_error_code: null };
+  let taken: TakenBackup;
+  let pruned: string[];
+  try {
+    taken = await takeBackup({ database: input.database, config, dir: folder, now });
+    pruned = origin === 'scheduled' ? pruneBackups(folder, config.rights.backupRetentionDays, new Date()) : [];
+  } catch (error) {
+    // A folder refused before anything was written (custodian backup --to inside DATA_DIR) is no run.
+    if (origin === 'by_hand' && error instanceof AppError) throw error;
+    const run = await insertRun(db, { ...base, finished_at: new Date(), outcome: 'failed', file_name: null, bytes: null, sha256: null, error_code: codeOf(error), pruned: 0, copy_outcome: null });
+    return { run, error };
+  }
+  const run = await insertRun(db, {
+    ...base,
+    finished_at: new Date(),
+    outcome: 'ok',
+    file_name: basename(taken.file),
+    bytes: taken.bytes,
+    sha256: taken.sha256,
+    error_code: null,
+    pruned: pruned.length,
+    copy_outcome: config.backups.copyCommand ? 'pending' : null,
+  });
+  return { run, taken, pruned };
+}
+
+/** Runs BACKUP_COPY_COMMAND for a good run's file and records how it ended; a failed copy deletes nothing. */
+async function copyAndRecord(db: Db, config: Config, run: RunRow, file: string, log: Logger | null): Promise<RunRow> {
+  const command = config.backups.copyCommand;
+  if (!command) return run;
+  const result = await copyOffsite({ command, file, timeoutMs: config.backups.copyTimeoutMinutes * 60_000 });
+  const copy = result.ok ? { copy_outcome: 'copied' as const, copied_at: new Date(), copy_error_code: null } : { copy_outcome: 'failed' as const, copied_at: null, copy_error_code: result.code };
+  await backupsDb(db).updateTable('backups_runs').set(copy).where('id', '=', run.id).execute();
+  if (result.ok) log?.info({ file: run.file_name }, 'backups: copied off the machine (BACKUP_COPY_COMMAND)');
+  else log?.error({ file: run.file_name, copy_error_code: result.code }, 'backups: BACKUP_COPY_COMMAND failed; the backup stays in its folder');
+  return { ...run, ...copy };
+}
+
 export async function scheduledBackup(input: { database: DatabaseHandle; db: Db; config: Config; log: Logger; now: Date }): Promise<RunRow | null> {
   const { config, db, log, now } = input;
   const dir = config.backups.dir;
   if (!dir) return null;
   if (!(await isDue(db, now, config.backups.intervalHours))) return null;
-  let row: Omit<RunRow, 'id'>;
-  try {
-    const taken = await takeBackup({ database: input.database, config, dir, now });
-    const pruned = pruneBackups(dir, config.rights.backupRetentionDays, new Date());
-    row = { started_at: now, finished_at: new Date(), outcome: 'ok', file_name: basename(taken.file), bytes: taken.bytes, sha256: taken.sha256, error_code: null, pruned: pruned.length };
-    log.info({ file: row.file_name, bytes: taken.bytes, files: taken.files, pruned: pruned.length }, 'backups: backup written');
-  } catch (err) {
-    row = { started_at: now, finished_at: new Date(), outcome: 'failed', file_name: null, bytes: null, sha256: null, error_code: codeOf(err), pruned: 0 };
-    log.error({ error_code: row.error_code, err }, 'backups: the scheduled backup failed');
+  const attempt = await takeAndRecord({ ...input, dir, origin: 'scheduled' });
+  if ('error' in attempt) {
+    log.error({ error_code: attempt.run.error_code, err: attempt.error }, 'backups: the scheduled backup failed');
+    return attempt.run;
   }
-  const { id } = await backupsDb(db).insertInto('backups_runs').values(row).returning('id').executeTakeFirstOrThrow();
-  return { ...row, id: Number(id) };
+  const { taken, pruned } = attempt;
+  log.info({ file: attempt.run.file_name, bytes: taken.bytes, files: taken.files, pruned: pruned.length }, 'backups: backup written');
+  return copyAndRecord(db, config, attempt.run, taken.file, log);
+}
+
+/**
+ * `custodian backup`: the same backup, recorded as by hand (the CLI holds the database: on PGlite
+ * the shop is stopped), then copied like a scheduled one. A failure is recorded, then thrown.
+ */
+export async function backupByHand(input: Omit<RunInput, 'origin'>): Promise<{ taken: TakenBackup; run: RunRow }> {
+  const attempt = await takeAndRecord({ ...input, origin: 'by_hand' });
+  if ('error' in attempt) throw attempt.error;
+  return { taken: attempt.taken, run: await copyAndRecord(input.db, input.config, attempt.run, attempt.taken.file, null) };
 }

@@ -1,9 +1,15 @@
-// The backups module's one table: a row per scheduled backup run (when, how it ended, the file's
-// name, size and digest, or the failure's code). Nothing personal: the file name is a timestamp.
+// The backups module's one table: a row per backup run, scheduled or by hand (when, how it ended,
+// the folder and the file's name, size and digest, or the failure's code; the copy off the
+// machine). Nothing personal: the file name is a timestamp, the folder is the operator's setting or
+// --to, and a failure is a code, never a message or a command's output.
 import type { Generated } from 'kysely';
 import { tablesOf, type Db } from '../platform/db/database.ts';
 
 export type RunOutcome = 'ok' | 'failed';
+/** Who started the run: the worker's schedule, or `custodian backup`. */
+export type RunOrigin = 'scheduled' | 'by_hand';
+/** The copy off the machine (BACKUP_COPY_COMMAND); null: no command was set. */
+export type CopyOutcome = 'pending' | 'copied' | 'failed';
 
 export interface RunTable {
   id: Generated<number>;
@@ -17,6 +23,13 @@ export interface RunTable {
   error_code: string | null;
   /** Old backup files this run deleted (older than BACKUP_RETENTION_DAYS). */
   pruned: number;
+  origin: RunOrigin;
+  /** The folder the backup was written to (absolute), null when longer than 1000 characters. */
+  folder: string | null;
+  copy_outcome: CopyOutcome | null;
+  copied_at: Date | null;
+  /** COPY_EXIT_3, COPY_TIMEOUT, …: how the copy command failed. */
+  copy_error_code: string | null;
 }
 
 export interface BackupsTables {

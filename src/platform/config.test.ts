@@ -44,7 +44,10 @@ const badValues: Record<string, string[]> = {
   RIGHTS_DEADLINE_DAYS: ['a month', '0', '91'],
   BACKUP_RETENTION_DAYS: ['forever', '0', '3651'],
   BACKUP_INTERVAL_HOURS: ['daily', '0', '721'],
-  BACKUP_DIR: ['./data', './data/media/backups', './data/downloads', 'package.json'],
+  // '.' holds ./data/keyring.json: a folder of backups must not hold the keyring.
+  BACKUP_DIR: ['./data', './data/media/backups', './data/downloads', 'package.json', '.'],
+  BACKUP_COPY_COMMAND: ['rclone copy "$CUSTODIAN_BACKUP_FILE" remote:a\nrm -rf /', 'cp "$CUSTODIAN_BACKUP_FILE" /mnt/b\r/c', `cp "$CUSTODIAN_BACKUP_FILE" /mnt/${'b'.repeat(1000)}`, 'scp\u0000x'],
+  BACKUP_COPY_TIMEOUT_MINUTES: ['0', '1441', 'an hour', '1.5'],
   BLIND_INDEX_ROTATION_DAYS: ['weekly', '0', '366'],
   POLICY_NOTICE_DAYS: ['a month', '0', '366'],
   DOWNLOAD_LINK_DAYS: ['a week', '0', '91'],

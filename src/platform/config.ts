@@ -90,6 +90,10 @@ export interface BackupSettings {
   dir: string | null;
   /** BACKUP_INTERVAL_HOURS: hours between scheduled backups. */
   intervalHours: number;
+  /** BACKUP_COPY_COMMAND: a shell command run after each backup to copy the file off the machine (path in CUSTODIAN_BACKUP_FILE); null: none. */
+  copyCommand: string | null;
+  /** BACKUP_COPY_TIMEOUT_MINUTES: how long that command may run before it is killed. */
+  copyTimeoutMinutes: number;
 }
 
 export interface DownloadSettings {
@@ -295,6 +299,13 @@ export const settingDocs: SettingDoc[] = [
       'Folder the worker writes encrypted backups to (database, product pictures, download files; never the keyring), every BACKUP_INTERVAL_HOURS; files older than BACKUP_RETENTION_DAYS are deleted. Not inside DATA_DIR/media or DATA_DIR/downloads.',
   },
   { name: 'BACKUP_INTERVAL_HOURS', default: '24', description: 'Hours between scheduled backups (1–720), when BACKUP_DIR is set.' },
+  {
+    name: 'BACKUP_COPY_COMMAND',
+    default: '(none: backups stay on this machine)',
+    description:
+      'A shell command run after each backup (scheduled or `custodian backup`) to copy it off the machine, e.g. `rclone copy "$CUSTODIAN_BACKUP_FILE" remote:shop-backups`. The file\'s path is only in the environment variable CUSTODIAN_BACKUP_FILE, never put into the text; the shop\'s own settings are not in its environment; its output is not logged. One line, at most 1000 characters. Never sends the keyring.',
+  },
+  { name: 'BACKUP_COPY_TIMEOUT_MINUTES', default: '60', description: 'Minutes BACKUP_COPY_COMMAND may run (1–1440) before it is killed and the copy is recorded as failed.' },
   {
     name: 'TLS_CERT_PATH',
     default: '(none: plain HTTP)',
@@ -548,24 +559,37 @@ export function loadConfig(processEnv: Env = process.env): Config {
     },
     downloads: { linkDays: int(env, 'DOWNLOAD_LINK_DAYS', 7, 1, 90), maxBytes: int(env, 'DOWNLOAD_MAX_MB', 25, 1, 200) * 1024 * 1024 },
     selfcheckIntervalHours: int(env, 'SELFCHECK_INTERVAL_HOURS', 24, 1, 720),
-    backups: backupSettings(env, dataDir),
+    backups: backupSettings(env, dataDir, keyringPath(env, dataDir)),
     ...tls,
     databaseDirectUrl: databaseDirectUrl(env),
     databaseReplicaUrl: replicaUrl(env),
   };
 }
 
-function backupSettings(env: Env, dataDir: string): BackupSettings {
+function backupSettings(env: Env, dataDir: string, keyring: string): BackupSettings {
   const raw = env.BACKUP_DIR?.trim();
   const intervalHours = int(env, 'BACKUP_INTERVAL_HOURS', 24, 1, 720);
-  if (!raw) return { dir: null, intervalHours };
+  const copyTimeoutMinutes = int(env, 'BACKUP_COPY_TIMEOUT_MINUTES', 60, 1, 1440);
+  const copyCommand = backupCopyCommand(env);
+  if (!raw) return { dir: null, intervalHours, copyCommand, copyTimeoutMinutes };
   const dir = resolve(raw);
   const inside = (folder: string) => dir === folder || dir.startsWith(`${folder}/`);
   if (dir === dataDir || inside(join(dataDir, 'media')) || inside(join(dataDir, 'downloads')) || inside(join(dataDir, 'pglite'))) {
     throw new ConfigError('BACKUP_DIR', `must be a folder of its own, not DATA_DIR or a folder a backup carries (got "${raw}")`);
   }
+  // A folder of backups may be copied off whole (rclone sync, a mounted bucket): the keyring must not be in it (decision 0063).
+  if (keyring.startsWith(`${dir}/`)) throw new ConfigError('BACKUP_DIR', `must not hold the keyring (KEYRING_PATH): keep the keyring apart from the backups (got "${raw}")`);
   if (existsSync(dir) && !statSync(dir).isDirectory()) throw new ConfigError('BACKUP_DIR', `must name a folder, not a file (got "${raw}")`);
-  return { dir, intervalHours };
+  return { dir, intervalHours, copyCommand, copyTimeoutMinutes };
+}
+
+/** BACKUP_COPY_COMMAND: one line of shell, run as it is written (the file's path comes in its environment). */
+function backupCopyCommand(env: Env): string | null {
+  const raw = env.BACKUP_COPY_COMMAND?.trim();
+  if (!raw) return null;
+  if (/[\u0000-\u001f\u007f]/.test(raw)) throw new ConfigError('BACKUP_COPY_COMMAND', 'must be one line without control characters');
+  if (raw.length > 1000) throw new ConfigError('BACKUP_COPY_COMMAND', `must be at most 1000 characters (got ${raw.length})`);
+  return raw;
 }
 
 /** A PEM file's path, resolved, when it can be read and holds a PEM block of `kind`. */

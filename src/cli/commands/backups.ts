@@ -1,8 +1,9 @@
-// Backups (decision 0063): take one by hand, copy the keyring to escrow, restore. The work is the
-// backups module's; these only call it and say what to do next.
+// Backups (decision 0063): take one by hand (recorded in backups_runs and copied off the machine by
+// BACKUP_COPY_COMMAND like a scheduled one), copy the keyring to escrow (never through that
+// command), restore. The work is the backups module's; these only call it and say what to do next.
 import { chmodSync, copyFileSync, existsSync, renameSync } from 'node:fs';
-import { resolve } from 'node:path';
-import { restoreBackup, takeBackup } from '../../backups/index.ts';
+import { dirname, resolve } from 'node:path';
+import { backupByHand, restoreBackup } from '../../backups/index.ts';
 import { validationError } from '../../platform/errors.ts';
 import { anchorPathFor } from '../../privacy/index.ts';
 import type { CliCommand } from '../command.ts';
@@ -28,14 +29,26 @@ export const backupsCommands: CliCommand[] = [
     async run(ctx, args) {
       const dir = typeof args.flags.to === 'string' && args.flags.to ? args.flags.to : ctx.config.backups.dir;
       if (!dir) throw validationError('to', 'is required when BACKUP_DIR is not set');
-      const taken = await takeBackup({ database: ctx.database, config: ctx.config, dir, now: new Date() });
+      const { taken, run } = await backupByHand({ database: ctx.database, db: ctx.db, config: ctx.config, dir, now: new Date() });
+      const copy =
+        run.copy_outcome === 'copied'
+          ? ['Copied off this machine by BACKUP_COPY_COMMAND.']
+          : run.copy_outcome === 'failed'
+            ? [
+                `BACKUP_COPY_COMMAND failed (${run.copy_error_code}): the backup was NOT copied off this machine; it stays in ${dirname(taken.file)}.`,
+                'Its output is not shown or logged: run the command by hand with CUSTODIAN_BACKUP_FILE set to that file to see why.',
+              ]
+            : [];
       return {
-        data: taken,
+        data: { ...taken, copy: run.copy_outcome, copy_error_code: run.copy_error_code },
         text: [
           `Wrote ${taken.file} (${size(taken.bytes)}; the database and ${taken.files} file(s); SHA-256 of its contents ${taken.sha256}).`,
+          ...copy,
           `It is encrypted with a key from the keyring (${ctx.config.keyringPath}), which it does not contain: a restore needs that keyring.`,
           'Keep the keyring apart from the backups: `custodian backup keyring --to <file>` copies it.',
         ].join('\n'),
+        // 3: the backup is written but the copy off the machine failed (a script can tell it from a failed backup, 1).
+        ...(run.copy_outcome === 'failed' ? { exitCode: 3 } : {}),
       };
     },
   },
@@ -53,6 +66,9 @@ export const backupsCommands: CliCommand[] = [
       const keyring = ctx.config.keyringPath;
       if (!existsSync(keyring)) throw validationError('to', `cannot copy: the keyring ${keyring} does not exist (KEYRING_PATH)`);
       if (to === resolve(keyring)) throw validationError('to', 'is the keyring itself; name a file in another place');
+      // BACKUP_DIR is what gets copied off the machine (BACKUP_COPY_COMMAND, or the folder synced whole): the keyring stays apart.
+      const backups = ctx.config.backups.dir;
+      if (backups && (to.startsWith(`${backups}/`) || to === backups)) throw validationError('to', `is inside BACKUP_DIR (${backups}); keep the keyring's copy apart from the backups`);
       copyPrivately(keyring, to);
       const anchor = anchorPathFor(keyring);
       const anchorCopy = anchorPathFor(to);
