@@ -40,10 +40,37 @@ export const WAPITI_MODULES = [
 export const WAPITI_ONLINE_OR_OFF_TOPIC = ['nikto', 'wapp', 'ssrf', 'xxe', 'buster', 'brute_login_form', 'shellshock'] as const;
 
 /**
- * Forms and links the scanners must not submit: they end the signed-in session the scan runs
- * with, or deactivate or erase the account (every other form is fair game).
+ * Forms and links the scanners must not submit: they end or weaken a signed-in session the scan
+ * runs with, or deactivate or erase its account (every other form is fair game, on a throw-away
+ * shop). Each is a prefix (wapiti `-x` path*, sqlmap's scope):
+ * - the three sign-outs, and the customer's own deletion and deactivation;
+ * - `/staff/password`: the owner's own password; a change signs the owner out everywhere else and
+ *   rotates the session, and wrong current passwords count towards the sign-in lockout (the prefix
+ *   also covers `/staff/password/set`, the emailed reset link, which needs a token the scan has not);
+ * - `/staff/vendors/terms`: publishing a new version of the vendors' data-use terms sends every
+ *   vendor user back to the terms page until they accept it, so the vendor lane would scan that
+ *   page alone.
+ * The owner's own role and status form and the demo vendor's suspend button have the record's id
+ * in their path: `ownSessionPaths` names them once the ids are known.
  */
-export const SESSION_ENDING_PATHS = ['/account/logout', '/staff/logout', '/vendor/logout', '/account/privacy/delete', '/account/privacy/deactivate'] as const;
+export const SESSION_ENDING_PATHS = [
+  '/account/logout',
+  '/staff/logout',
+  '/vendor/logout',
+  '/account/privacy/delete',
+  '/account/privacy/deactivate',
+  '/staff/password',
+  '/staff/vendors/terms',
+] as const;
+
+/**
+ * The session-ending forms whose path holds an id: saving the owner's own role and status (any
+ * save ends the member's sessions, so the change applies at once) and suspending the demo vendor
+ * (ends its users' sessions and the portal refuses them).
+ */
+export function ownSessionPaths(ids: { owner: string; vendor: string }): string[] {
+  return [`/staff/users/${ids.owner}`, `/staff/vendors/${ids.vendor}/suspend`];
+}
 
 /**
  * Pages wapiti must not crawl because each fetch makes them longer: the copy of a customer's data
@@ -65,6 +92,8 @@ export interface WapitiRun {
   /** A wapiti JSON cookie file to send (a signed-in session); none: a visitor's cookies, set by the shop. */
   cookieFile?: string;
   modules?: readonly string[];
+  /** More paths (prefixes) not to crawl or submit, besides SESSION_ENDING_PATHS and SELF_GROWING_PATHS. */
+  exclude?: readonly string[];
   maxScanSeconds: number;
   maxAttackSeconds: number;
 }
@@ -75,7 +104,7 @@ export function wapitiArgs(run: WapitiRun): string[] {
     ...['-u', base, '--scope', 'folder'],
     ...(run.start ? ['-s', `${run.origin}${run.start}`] : []),
     ...['-m', (run.modules ?? WAPITI_MODULES).join(',')],
-    ...[...SESSION_ENDING_PATHS, ...SELF_GROWING_PATHS].flatMap((path) => ['-x', `${run.origin}${path}*`]),
+    ...[...SESSION_ENDING_PATHS, ...SELF_GROWING_PATHS, ...(run.exclude ?? [])].flatMap((path) => ['-x', `${run.origin}${path}*`]),
     ...(run.cookieFile ? ['-c', run.cookieFile] : []),
     ...['--max-scan-time', String(run.maxScanSeconds), '--max-attack-time', String(run.maxAttackSeconds)],
     ...['-t', '30'],
