@@ -18,8 +18,16 @@ const say = (line: string) => console.log(`[security-scan ${String(seconds()).pa
 
 // Bounds that keep the whole scan within about four minutes on a two-core CI machine.
 const SQLMAP = { level: 1, risk: 1 };
-const WAPITI_CRAWL_SECONDS = 30;
-const WAPITI_ATTACK_SECONDS = 10;
+// wapiti's crawl and each attack module's limit; a lane's worst case is crawl + 15 modules x attack.
+// The staff console has the most pages (its crawl stops with two thirds of them found but not
+// fetched at 30 s); the vendor portal has 15 resources, crawled in seconds, whose stock form (a
+// field per variant) uses up a 10 s module before the forms after it.
+const WAPITI = {
+  visitor: { crawl: 30, attack: 10 },
+  customer: { crawl: 30, attack: 10 },
+  staff: { crawl: 45, attack: 10 },
+  vendor: { crawl: 30, attack: 15 },
+} as const;
 const TOOL_TIMEOUT_SECONDS = 280;
 
 for (const tool of ['sqlmap', 'wapiti', 'openssl']) {
@@ -70,7 +78,7 @@ async function sqlmapLane(name: string, paths: readonly string[], cookies: Recor
   return { name: `sqlmap ${name}`, result, findings, note: `${counts.targets} targets, ${counts.parameters} parameters` };
 }
 
-async function wapitiLane(name: string, folder: string, start: string | undefined, cookies?: Record<string, string>, exclude: readonly string[] = []): Promise<Lane> {
+async function wapitiLane(name: keyof typeof WAPITI, folder: string, start: string | undefined, cookies?: Record<string, string>, exclude: readonly string[] = []): Promise<Lane> {
   const dir = join(work, `wapiti-${name}`);
   mkdirSync(dir);
   let cookieFile: string | undefined;
@@ -88,8 +96,8 @@ async function wapitiLane(name: string, folder: string, start: string | undefine
     sessionDir: join(dir, 'session'),
     cookieFile,
     exclude,
-    maxScanSeconds: WAPITI_CRAWL_SECONDS,
-    maxAttackSeconds: WAPITI_ATTACK_SECONDS,
+    maxScanSeconds: WAPITI[name].crawl,
+    maxAttackSeconds: WAPITI[name].attack,
   });
   const result = await runTool(wapiti[0], [wapiti[1], ...args], { logPath, home, timeoutSeconds: TOOL_TIMEOUT_SECONDS });
   const log = readFileSync(logPath, 'utf8');

@@ -175,6 +175,7 @@ test('wapiti loads only offline modules, sends no crash report, keeps off the se
   const value = (flag: string) => args[args.indexOf(flag) + 1];
   assert.deepEqual(value('-m')!.split(','), [...WAPITI_MODULES]);
   assert.ok(args.includes('--no-bugreport'));
+  assert.equal(value('--skip'), '_csrf');
   assert.match(value('--endpoint')!, /^http:\/\/127\.0\.0\.1:\d+/);
   assert.equal(value('-u'), 'https://127.0.0.1:4000/account/');
   assert.equal(value('--scope'), 'folder');
