@@ -4,7 +4,17 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { ALLOWED, judge, perCategory, shopRequests, sqlmapCounts, sqlmapFindings, wapitiCrawl, wapitiFindings } from '../scripts/security-scan/findings.ts';
-import { ownSessionPaths, SELF_GROWING_PATHS, SESSION_ENDING_PATHS, sqlmapArgs, WAPITI_MODULES, WAPITI_ONLINE_OR_OFF_TOPIC, wapitiArgs, wapitiCookieFile } from '../scripts/security-scan/tools.ts';
+import {
+  ownSessionPaths,
+  SELF_GROWING_PATHS,
+  SESSION_ENDING_PATHS,
+  SHARED_DATA_PATHS,
+  sqlmapArgs,
+  WAPITI_MODULES,
+  WAPITI_ONLINE_OR_OFF_TOPIC,
+  wapitiArgs,
+  wapitiCookieFile,
+} from '../scripts/security-scan/tools.ts';
 
 const entry = (info: string, path = '/', method = 'GET', headers = '') => ({
   method,
@@ -182,7 +192,7 @@ test('wapiti loads only offline modules, sends no crash report, keeps off the se
   assert.equal(value('-c'), '/tmp/c.json');
   assert.deepEqual(
     args.flatMap((a, i) => (args[i - 1] === '-x' ? [a] : [])),
-    [...SESSION_ENDING_PATHS, ...SELF_GROWING_PATHS, '/staff/users/owner-id', '/staff/vendors/vendor-id/suspend'].map((p) => `https://127.0.0.1:4000${p}*`),
+    [...SESSION_ENDING_PATHS, ...SELF_GROWING_PATHS, ...SHARED_DATA_PATHS, '/staff/users/owner-id', '/staff/vendors/vendor-id/suspend'].map((p) => `https://127.0.0.1:4000${p}*`),
   );
   for (const path of ['/staff/logout', '/vendor/logout', '/staff/password', '/staff/vendors/terms']) assert.ok((SESSION_ENDING_PATHS as readonly string[]).includes(path), path);
   assert.deepEqual(JSON.parse(wapitiCookieFile('127.0.0.1', { '__Host-session': 'abc' })), {
@@ -222,4 +232,23 @@ Max scan time was reached, stopping.
 test("wapiti's crawl is counted up to its end, not with the resources the modules attack afterwards", () => {
   assert.deepEqual(wapitiCrawl(wapitiLog), { crawled: 3, found: 442 });
   assert.deepEqual(wapitiCrawl(''), { crawled: 0, found: 0 });
+});
+
+test("the staff lane keeps off the forms that take the other lanes' products away, and off no other product form", () => {
+  // As scripts/security-scan/wapiti.py reads a -x pattern: `*` is any text, the rest literal, whole URL.
+  const excluded = (url: string) =>
+    SHARED_DATA_PATHS.some((p) =>
+      new RegExp(
+        `^${`${p}*`
+          .split('*')
+          .map((part) => part.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&'))
+          .join('.*')}$`,
+        's',
+      ).test(url),
+    );
+  const product = '/staff/catalogue/products/0b1c2d3e-0000-4000-8000-000000000001';
+  for (const url of [`${product}/status`, `${product}/variants/0b1c2d3e-0000-4000-8000-000000000002/remove`]) assert.ok(excluded(url), url);
+  for (const url of [product, `${product}/variants`, `${product}/variants/0b1c2d3e-0000-4000-8000-000000000002`, `${product}/images`, '/staff/catalogue/products', '/staff/catalogue/stock']) {
+    assert.ok(!excluded(url), url);
+  }
 });

@@ -81,6 +81,17 @@ export function ownSessionPaths(ids: { owner: string; vendor: string }): string[
  */
 export const SELF_GROWING_PATHS = ['/account/privacy/export', '/account/privacy/access-log'] as const;
 
+/**
+ * Forms the staff lane must not submit because they take away, mid-scan, what the other lanes are
+ * scanning at the same time (`*` is any text). wapiti's crawl posts every option of a form: each
+ * product whose status form it reaches ends archived, and each variant it reaches is removed, so
+ * the product pages, their cart forms and the checkout of a cart holding them answer 404 to the
+ * visitor lane and to sqlmap (which then tested the cart form on nothing). Neither form takes free
+ * text: a status out of a list (the product's own form carries the same field, checked the same
+ * way) and a bare confirmation.
+ */
+export const SHARED_DATA_PATHS = ['/staff/catalogue/products/*/status', '/staff/catalogue/products/*/variants/*/remove'] as const;
+
 export interface WapitiRun {
   origin: string;
   /** The folder the crawl starts from and stays in ('/' or e.g. '/account/'). */
@@ -107,7 +118,7 @@ export function wapitiArgs(run: WapitiRun): string[] {
     // A payload in the form token is refused (403) before any code behind the form runs: it tests
     // nothing and costs a tenth of the requests. The csrf module tests the token on its own.
     ...['--skip', '_csrf'],
-    ...[...SESSION_ENDING_PATHS, ...SELF_GROWING_PATHS, ...(run.exclude ?? [])].flatMap((path) => ['-x', `${run.origin}${path}*`]),
+    ...[...SESSION_ENDING_PATHS, ...SELF_GROWING_PATHS, ...SHARED_DATA_PATHS, ...(run.exclude ?? [])].flatMap((path) => ['-x', `${run.origin}${path}*`]),
     ...(run.cookieFile ? ['-c', run.cookieFile] : []),
     ...['--max-scan-time', String(run.maxScanSeconds), '--max-attack-time', String(run.maxAttackSeconds)],
     ...['-t', '30'],
