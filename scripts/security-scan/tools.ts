@@ -87,8 +87,8 @@ export const SELF_GROWING_PATHS = ['/account/privacy/export', '/account/privacy/
  * product whose status form it reaches ends archived, and each variant it reaches is removed, so
  * the product pages, their cart forms and the checkout of a cart holding them answer 404 to the
  * visitor lane and to sqlmap (which then tested the cart form on nothing). Neither form takes free
- * text: a status out of a list (the product's own form carries the same field, checked the same
- * way) and a bare confirmation.
+ * text: a status out of a list (checked in code against it; the message never repeats the input)
+ * and a bare confirmation.
  */
 export const SHARED_DATA_PATHS = ['/staff/catalogue/products/*/status', '/staff/catalogue/products/*/variants/*/remove'] as const;
 
