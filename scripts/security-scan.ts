@@ -8,9 +8,9 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CATEGORIES, type Finding, judge, perCategory, shopRequests, sqlmapCounts, sqlmapFindings, wapitiFindings } from './security-scan/findings.ts';
-import { customerSession, ownerSession, type Shop, startShop, stillSignedIn, visitorWithCart } from './security-scan/shop.ts';
-import { runTool, sqlmapArgs, wapitiCommand, stopTools, type ToolResult, wapitiArgs, wapitiCookieFile } from './security-scan/tools.ts';
+import { CATEGORIES, type Finding, judge, perCategory, shopRequests, sqlmapCounts, sqlmapFindings, wapitiCrawl, wapitiFindings } from './security-scan/findings.ts';
+import { customerSession, ownerSession, ownIds, type Shop, startShop, stillSignedIn, vendorSession, visitorWithCart } from './security-scan/shop.ts';
+import { ownSessionPaths, runTool, SESSION_ENDING_PATHS, sqlmapArgs, wapitiCommand, stopTools, type ToolResult, wapitiArgs, wapitiCookieFile } from './security-scan/tools.ts';
 
 const started = Date.now();
 const seconds = () => Math.round((Date.now() - started) / 1000);
@@ -18,8 +18,16 @@ const say = (line: string) => console.log(`[security-scan ${String(seconds()).pa
 
 // Bounds that keep the whole scan within about four minutes on a two-core CI machine.
 const SQLMAP = { level: 1, risk: 1 };
-const WAPITI_CRAWL_SECONDS = 30;
-const WAPITI_ATTACK_SECONDS = 12;
+// wapiti's crawl and each attack module's limit; a lane's worst case is crawl + 15 modules x attack.
+// The staff console has the most pages (its crawl stops with two thirds of them found but not
+// fetched at 30 s); the vendor portal has 15 resources, crawled in seconds, whose stock form (a
+// field per variant) uses up a 10 s module before the forms after it.
+const WAPITI = {
+  visitor: { crawl: 30, attack: 10 },
+  customer: { crawl: 30, attack: 10 },
+  staff: { crawl: 45, attack: 10 },
+  vendor: { crawl: 30, attack: 15 },
+} as const;
 const TOOL_TIMEOUT_SECONDS = 280;
 
 for (const tool of ['sqlmap', 'wapiti', 'openssl']) {
@@ -70,7 +78,7 @@ async function sqlmapLane(name: string, paths: readonly string[], cookies: Recor
   return { name: `sqlmap ${name}`, result, findings, note: `${counts.targets} targets, ${counts.parameters} parameters` };
 }
 
-async function wapitiLane(name: string, folder: string, start: string | undefined, cookies?: Record<string, string>): Promise<Lane> {
+async function wapitiLane(name: keyof typeof WAPITI, folder: string, start: string | undefined, cookies?: Record<string, string>, exclude: readonly string[] = []): Promise<Lane> {
   const dir = join(work, `wapiti-${name}`);
   mkdirSync(dir);
   let cookieFile: string | undefined;
@@ -87,12 +95,13 @@ async function wapitiLane(name: string, folder: string, start: string | undefine
     reportPath,
     sessionDir: join(dir, 'session'),
     cookieFile,
-    maxScanSeconds: WAPITI_CRAWL_SECONDS,
-    maxAttackSeconds: WAPITI_ATTACK_SECONDS,
+    exclude,
+    maxScanSeconds: WAPITI[name].crawl,
+    maxAttackSeconds: WAPITI[name].attack,
   });
   const result = await runTool(wapiti[0], [wapiti[1], ...args], { logPath, home, timeoutSeconds: TOOL_TIMEOUT_SECONDS });
   const log = readFileSync(logPath, 'utf8');
-  const crawled = (log.match(/^\[\+\] (?:GET|POST) /gm) ?? []).length;
+  const crawl = wapitiCrawl(log);
   let findings: Finding[];
   if (existsSync(reportPath)) {
     findings = wapitiFindings(JSON.parse(readFileSync(reportPath, 'utf8')));
@@ -100,7 +109,7 @@ async function wapitiLane(name: string, folder: string, start: string | undefine
     findings = [{ tool: 'wapiti', category: 'other', kind: 'no report', detail: `wapiti ${name} wrote no report (log: ${logPath})` }];
   }
   const cut = (log.match(/Max attack time was reached for module (\w+)/g) ?? []).map((l) => l.split(' ').pop());
-  return { name: `wapiti ${name}`, result, findings, note: `${crawled} resources crawled${cut.length ? `; attack time ran out in ${cut.join(', ')}` : ''}` };
+  return { name: `wapiti ${name}`, result, findings, note: `${crawl.crawled} resources crawled of ${crawl.found} found${cut.length ? `; attack time ran out in ${cut.join(', ')}` : ''}` };
 }
 
 /** Each distinct line once, with how often it came. */
@@ -123,7 +132,10 @@ try {
   const visitor = await visitorWithCart(shop, product);
   const customer = await customerSession(shop);
   const owner = await ownerSession(shop);
-  say(`signed in: a visitor with a cart, the demo customer, the demo owner (product ${product})`);
+  const vendor = await vendorSession(shop);
+  const ownForms = ownSessionPaths(await ownIds(shop, owner));
+  say(`signed in: a visitor with a cart, the demo customer, the demo owner, the demo vendor (product ${product})`);
+  say(`not submitted (they end the scan's own sessions): ${ownForms.join(', ')} and ${SESSION_ENDING_PATHS.join(', ')}`);
 
   // sqlmap's targets: the query parameters of search, the catalogue filters and a product page's
   // path, and the forms of the pages the issue names (cart add, checkout, sign-in, the privacy centre,
@@ -150,6 +162,8 @@ try {
   const lanes = await Promise.all([
     wapitiLane('visitor', '/', undefined),
     wapitiLane('customer', '/account/', '/account', customer),
+    wapitiLane('staff', '/staff/', '/staff', owner, ownForms),
+    wapitiLane('vendor', '/vendor/', '/vendor', vendor, ownForms),
     (async () => {
       const done: Lane[] = [];
       done.push(await sqlmapLane('visitor-queries', visitorQueries, visitor, false));
@@ -169,6 +183,7 @@ try {
   for (const [who, path, cookies] of [
     ['customer', '/account', customer],
     ['owner', '/staff', owner],
+    ['vendor', '/vendor', vendor],
   ] as const) {
     if (!(await stillSignedIn(shop, path, cookies))) {
       findings.push({ tool: 'shop', category: 'other', kind: 'session ended', detail: `the ${who}'s session ended during the scan: its pages were not all scanned signed in` });
@@ -192,7 +207,7 @@ try {
   const counts = perCategory(verdict.failing);
   console.log(`findings: ${CATEGORIES.map((c) => `${c} ${counts[c]}`).join(', ')}`);
   for (const [line, n] of tally(
-    verdict.allowed.map(({ finding, entry }) => `allowed (${finding.tool}): ${finding.kind}: ${finding.detail}${entry.path ? ` at ${entry.path}` : ''} — ${entry.reason}`),
+    verdict.allowed.map(({ finding, entry }) => `allowed (${finding.tool}): ${finding.kind}: ${finding.detail}${entry.path || entry.multipart ? ` at ${finding.path}` : ''} — ${entry.reason}`),
   )) {
     console.log(`  ${line}${n > 1 ? ` (${n} times)` : ''}`);
   }

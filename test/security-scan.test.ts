@@ -3,10 +3,32 @@
 // shop's 5xx answers, and the arguments that keep the scanners on the shop alone.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { ALLOWED, judge, perCategory, shopRequests, sqlmapCounts, sqlmapFindings, wapitiFindings } from '../scripts/security-scan/findings.ts';
-import { SELF_GROWING_PATHS, SESSION_ENDING_PATHS, sqlmapArgs, WAPITI_MODULES, WAPITI_ONLINE_OR_OFF_TOPIC, wapitiArgs, wapitiCookieFile } from '../scripts/security-scan/tools.ts';
+import { ALLOWED, judge, perCategory, shopRequests, sqlmapCounts, sqlmapFindings, wapitiCrawl, wapitiFindings } from '../scripts/security-scan/findings.ts';
+import {
+  ownSessionPaths,
+  SELF_GROWING_PATHS,
+  SESSION_ENDING_PATHS,
+  SHARED_DATA_PATHS,
+  sqlmapArgs,
+  WAPITI_MODULES,
+  WAPITI_ONLINE_OR_OFF_TOPIC,
+  wapitiArgs,
+  wapitiCookieFile,
+} from '../scripts/security-scan/tools.ts';
 
-const entry = (info: string, path = '/', method = 'GET') => ({ method, path, info, level: 1, parameter: '', http_request: `${method} ${path} HTTP/1.1`, curl_command: '' });
+const entry = (info: string, path = '/', method = 'GET', headers = '') => ({
+  method,
+  path,
+  info,
+  level: 1,
+  parameter: '',
+  http_request: `${method} ${path} HTTP/1.1\nHost: 127.0.0.1:1\n${headers}\n_csrf=x`,
+  curl_command: '',
+});
+/** How wapiti 3.0.4 writes a multipart form's request: the type in the headers, the fields as parts. */
+const multipart = 'Content-Type: multipart/form-data; boundary=------------------------boundarystring\n';
+/** A urlencoded form whose body merely mentions the multipart type: not a multipart request. */
+const mentionsMultipart = `Content-Type: application/x-www-form-urlencoded\n\n${multipart}`;
 
 /** A wapiti 3.0.4 JSON report with these vulnerabilities and anomalies (the rest empty). */
 function wapitiReport(vulnerabilities: Record<string, unknown[]>, anomalies: Record<string, unknown[]> = {}) {
@@ -43,13 +65,15 @@ test('wapiti findings of every category fail, each in its category', () => {
   assert.equal(verdict.failing.find((f) => f.category === 'csrf')?.path, '/cart/add');
 });
 
-test('the allow-list lets only its exact findings pass: the X-XSS-Protection header, two CSRF reports each on its one form', () => {
+test('the allow-list lets only its exact findings pass: the X-XSS-Protection header, an unchecked token on forms that take a file, a missing token on /cart/add', () => {
   const findings = wapitiFindings(
     wapitiReport({
       'HTTP Secure Headers': [entry('X-XSS-Protection is not set'), entry('X-Content-Type-Options is not set')],
       'Cross Site Request Forgery': [
-        entry("CSRF token '_csrf' is not properly checked in backend", '/account/testimonials/company', 'POST'),
+        entry("CSRF token '_csrf' is not properly checked in backend", '/account/testimonials/company', 'POST', multipart),
+        entry("CSRF token '_csrf' is not properly checked in backend", '/vendor/downloads', 'POST', multipart),
         entry("CSRF token '_csrf' is not properly checked in backend", '/account/privacy/choices', 'POST'),
+        entry("CSRF token '_csrf' is not properly checked in backend", '/staff/users', 'POST', mentionsMultipart),
         entry('Lack of anti CSRF token', '/cart/add', 'POST'),
         entry('Lack of anti CSRF token', '/cart/remove', 'POST'),
       ],
@@ -61,12 +85,18 @@ test('the allow-list lets only its exact findings pass: the X-XSS-Protection hea
     [
       'HTTP Secure Headers: X-XSS-Protection is not set',
       "Cross Site Request Forgery: CSRF token '_csrf' is not properly checked in backend /account/testimonials/company",
+      "Cross Site Request Forgery: CSRF token '_csrf' is not properly checked in backend /vendor/downloads",
       'Cross Site Request Forgery: Lack of anti CSRF token /cart/add',
     ],
   );
   assert.deepEqual(
     verdict.failing.map((f) => `${f.detail} ${f.path}`),
-    ['X-Content-Type-Options is not set /', "CSRF token '_csrf' is not properly checked in backend /account/privacy/choices", 'Lack of anti CSRF token /cart/remove'],
+    [
+      'X-Content-Type-Options is not set /',
+      "CSRF token '_csrf' is not properly checked in backend /account/privacy/choices",
+      "CSRF token '_csrf' is not properly checked in backend /staff/users",
+      'Lack of anti CSRF token /cart/remove',
+    ],
   );
   for (const allowed of ALLOWED) assert.ok(allowed.reason.length > 40, `${allowed.kind}: every entry says why`);
 });
@@ -148,20 +178,23 @@ test('wapiti loads only offline modules, sends no crash report, keeps off the se
     reportPath: '/tmp/r.json',
     sessionDir: '/tmp/s',
     cookieFile: '/tmp/c.json',
+    exclude: ownSessionPaths({ owner: 'owner-id', vendor: 'vendor-id' }),
     maxScanSeconds: 30,
     maxAttackSeconds: 12,
   });
   const value = (flag: string) => args[args.indexOf(flag) + 1];
   assert.deepEqual(value('-m')!.split(','), [...WAPITI_MODULES]);
   assert.ok(args.includes('--no-bugreport'));
+  assert.equal(value('--skip'), '_csrf');
   assert.match(value('--endpoint')!, /^http:\/\/127\.0\.0\.1:\d+/);
   assert.equal(value('-u'), 'https://127.0.0.1:4000/account/');
   assert.equal(value('--scope'), 'folder');
   assert.equal(value('-c'), '/tmp/c.json');
   assert.deepEqual(
     args.flatMap((a, i) => (args[i - 1] === '-x' ? [a] : [])),
-    [...SESSION_ENDING_PATHS, ...SELF_GROWING_PATHS].map((p) => `https://127.0.0.1:4000${p}*`),
+    [...SESSION_ENDING_PATHS, ...SELF_GROWING_PATHS, ...SHARED_DATA_PATHS, '/staff/users/owner-id', '/staff/vendors/vendor-id/suspend'].map((p) => `https://127.0.0.1:4000${p}*`),
   );
+  for (const path of ['/staff/logout', '/vendor/logout', '/staff/password', '/staff/vendors/terms']) assert.ok((SESSION_ENDING_PATHS as readonly string[]).includes(path), path);
   assert.deepEqual(JSON.parse(wapitiCookieFile('127.0.0.1', { '__Host-session': 'abc' })), {
     '127.0.0.1': { '/': { '__Host-session': { value: 'abc', expires: null, secure: true, port: null, version: 0 } } },
   });
@@ -176,7 +209,46 @@ test("sqlmap runs in batch mode with the session's cookie, and its forms scope l
   // sqlmap applies --scope with Python's re.search; this pattern means the same in JavaScript.
   const scope = new RegExp(value('--scope')!, 'i');
   for (const path of SESSION_ENDING_PATHS) assert.equal(scope.test(`https://127.0.0.1:4000${path}`), false, path);
-  for (const path of ['/account/privacy/choices', '/cart/add', '/account/login', '/staff/customers']) assert.equal(scope.test(`https://127.0.0.1:4000${path}`), true, path);
+  for (const path of ['/account/privacy/choices', '/cart/add', '/account/login', '/staff/customers', '/staff/vendors', '/staff/users'])
+    assert.equal(scope.test(`https://127.0.0.1:4000${path}`), true, path);
   const queries = sqlmapArgs({ targetsFile: '/tmp/t.txt', forms: false, cookies: {}, outputDir: '/tmp/o', level: 1, risk: 1 });
   assert.ok(!queries.includes('--forms') && !queries.includes('--scope') && !queries.includes('--cookie'));
+});
+
+// wapiti 3.0.4's log at -v 1: the crawl's resources, its end, then each module printing what it attacks.
+const wapitiLog = `Wapiti-3.0.4 (wapiti.sourceforge.io)
+[+] GET https://127.0.0.1:4000/staff (0)
+[+] GET https://127.0.0.1:4000/staff/orders?status=paid (1)
+[+] POST https://127.0.0.1:4000/staff/users (2)
+\tdata: _csrf=x&name=default
+Max scan time was reached, stopping.
+[*] Saving scan state, please wait...
+[*] Wapiti found 442 URLs and forms during the scan
+[*] Launching module sql
+[+] GET https://127.0.0.1:4000/staff (0)
+[+] POST https://127.0.0.1:4000/staff/users (2)
+`;
+
+test("wapiti's crawl is counted up to its end, not with the resources the modules attack afterwards", () => {
+  assert.deepEqual(wapitiCrawl(wapitiLog), { crawled: 3, found: 442 });
+  assert.deepEqual(wapitiCrawl(''), { crawled: 0, found: 0 });
+});
+
+test("the staff lane keeps off the forms that take the other lanes' products away, and off no other product form", () => {
+  // As scripts/security-scan/wapiti.py reads a -x pattern: `*` is any text, the rest literal, whole URL.
+  const excluded = (url: string) =>
+    SHARED_DATA_PATHS.some((p) =>
+      new RegExp(
+        `^${`${p}*`
+          .split('*')
+          .map((part) => part.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&'))
+          .join('.*')}$`,
+        's',
+      ).test(url),
+    );
+  const product = '/staff/catalogue/products/0b1c2d3e-0000-4000-8000-000000000001';
+  for (const url of [`${product}/status`, `${product}/variants/0b1c2d3e-0000-4000-8000-000000000002/remove`]) assert.ok(excluded(url), url);
+  for (const url of [product, `${product}/variants`, `${product}/variants/0b1c2d3e-0000-4000-8000-000000000002`, `${product}/images`, '/staff/catalogue/products', '/staff/catalogue/stock']) {
+    assert.ok(!excluded(url), url);
+  }
 });

@@ -192,6 +192,53 @@ export async function ownerSession(shop: Shop): Promise<Record<string, string>> 
   return cookies;
 }
 
+/**
+ * The demo vendor user's signed-in portal session. A vendor user sees nothing but the data-use terms
+ * until they accept the version in force (README "Vendor portal"), so this accepts it as a first
+ * sign-in does: otherwise every portal page would redirect to the terms and nothing be scanned.
+ */
+export async function vendorSession(shop: Shop): Promise<Record<string, string>> {
+  const page = await shop.request('/vendor/login');
+  const { email, password } = demoLogins.vendor;
+  const signedIn = await shop.request('/vendor/login', { method: 'POST', cookies: page.cookies, form: { _csrf: csrfOf(page.body), email, password } });
+  if (signedIn.status !== 303 || signedIn.location !== '/vendor' || !signedIn.cookies['__Host-session']) {
+    throw new Error(`the demo vendor's sign-in answered ${signedIn.status} to ${signedIn.location}`);
+  }
+  const cookies = { '__Host-session': signedIn.cookies['__Host-session'] };
+  const home = await shop.request('/vendor', { cookies });
+  if (home.status === 303 && home.location === '/vendor/terms') {
+    const terms = await shop.request('/vendor/terms', { cookies });
+    const version = /name="version" value="(\d+)"/.exec(terms.body)?.[1];
+    if (!version) throw new Error('no terms version on /vendor/terms');
+    const accepted = await shop.request('/vendor/terms', { method: 'POST', cookies, form: { _csrf: csrfOf(terms.body), version, agree: 'yes' } });
+    if (accepted.status !== 303) throw new Error(`accepting the vendor terms answered ${accepted.status}`);
+  } else if (home.status !== 200) {
+    throw new Error(`the vendor portal answered ${home.status} to ${home.location} after sign-in`);
+  }
+  if (!(await stillSignedIn(shop, '/vendor', cookies))) throw new Error('the vendor portal does not open after sign-in and the terms');
+  return cookies;
+}
+
+/** The ids in the forms that would end the scan's own sessions: the demo owner's staff record and the demo vendor. */
+export interface OwnIds {
+  /** The demo owner's user id (its role and status form on /staff/users). */
+  owner: string;
+  /** The demo vendor's id (its suspend button on /staff/vendors). */
+  vendor: string;
+}
+
+/** Reads `OwnIds` from the owner's own console pages (the scan has no other way into the shop's database). */
+export async function ownIds(shop: Shop, owner: Record<string, string>): Promise<OwnIds> {
+  const users = await shop.request('/staff/users', { cookies: owner });
+  const literal = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  const ownerId = new RegExp(`for="role-([0-9a-f-]{36})">Role of ${literal(demoLogins.owner.name)}<`).exec(users.body)?.[1];
+  if (users.status !== 200 || !ownerId) throw new Error(`no form of ${demoLogins.owner.name} on /staff/users (${users.status})`);
+  const vendors = await shop.request('/staff/vendors', { cookies: owner });
+  const vendorId = new RegExp(`action="/staff/vendors/([0-9a-f-]{36})/suspend"(?:(?!</form>)[\\s\\S])*Suspend ${literal(demoLogins.vendor.vendorName)}<`).exec(vendors.body)?.[1];
+  if (vendors.status !== 200 || !vendorId) throw new Error(`no suspend button of ${demoLogins.vendor.vendorName} on /staff/vendors (${vendors.status})`);
+  return { owner: ownerId, vendor: vendorId };
+}
+
 /** Whether `cookies` still open `path` as a signed-in page (not a redirect to a sign-in). */
 export async function stillSignedIn(shop: Shop, path: string, cookies: Record<string, string>): Promise<boolean> {
   const answer = await shop.request(path, { cookies });

@@ -40,10 +40,37 @@ export const WAPITI_MODULES = [
 export const WAPITI_ONLINE_OR_OFF_TOPIC = ['nikto', 'wapp', 'ssrf', 'xxe', 'buster', 'brute_login_form', 'shellshock'] as const;
 
 /**
- * Forms and links the scanners must not submit: they end the signed-in session the scan runs
- * with, or deactivate or erase the account (every other form is fair game).
+ * Forms and links the scanners must not submit: they end or weaken a signed-in session the scan
+ * runs with, or deactivate or erase its account (every other form is fair game, on a throw-away
+ * shop). Each is a prefix (wapiti `-x` path*, sqlmap's scope):
+ * - the three sign-outs, and the customer's own deletion and deactivation;
+ * - `/staff/password`: the owner's own password; a change signs the owner out everywhere else and
+ *   rotates the session, and wrong current passwords count towards the sign-in lockout (the prefix
+ *   also covers `/staff/password/set`, the emailed reset link, which needs a token the scan has not);
+ * - `/staff/vendors/terms`: publishing a new version of the vendors' data-use terms sends every
+ *   vendor user back to the terms page until they accept it, so the vendor lane would scan that
+ *   page alone.
+ * The owner's own role and status form and the demo vendor's suspend button have the record's id
+ * in their path: `ownSessionPaths` names them once the ids are known.
  */
-export const SESSION_ENDING_PATHS = ['/account/logout', '/staff/logout', '/vendor/logout', '/account/privacy/delete', '/account/privacy/deactivate'] as const;
+export const SESSION_ENDING_PATHS = [
+  '/account/logout',
+  '/staff/logout',
+  '/vendor/logout',
+  '/account/privacy/delete',
+  '/account/privacy/deactivate',
+  '/staff/password',
+  '/staff/vendors/terms',
+] as const;
+
+/**
+ * The session-ending forms whose path holds an id: saving the owner's own role and status (any
+ * save ends the member's sessions, so the change applies at once) and suspending the demo vendor
+ * (ends its users' sessions and the portal refuses them).
+ */
+export function ownSessionPaths(ids: { owner: string; vendor: string }): string[] {
+  return [`/staff/users/${ids.owner}`, `/staff/vendors/${ids.vendor}/suspend`];
+}
 
 /**
  * Pages wapiti must not crawl because each fetch makes them longer: the copy of a customer's data
@@ -53,6 +80,17 @@ export const SESSION_ENDING_PATHS = ['/account/logout', '/staff/logout', '/vendo
  * tested by test/fuzz-injections.test.ts and the every-page crawl.
  */
 export const SELF_GROWING_PATHS = ['/account/privacy/export', '/account/privacy/access-log'] as const;
+
+/**
+ * Forms the staff lane must not submit because they take away, mid-scan, what the other lanes are
+ * scanning at the same time (`*` is any text). wapiti's crawl posts every option of a form: each
+ * product whose status form it reaches ends archived, and each variant it reaches is removed, so
+ * the product pages, their cart forms and the checkout of a cart holding them answer 404 to the
+ * visitor lane and to sqlmap (which then tested the cart form on nothing). Neither form takes free
+ * text: a status out of a list (checked in code against it; the message never repeats the input)
+ * and a bare confirmation.
+ */
+export const SHARED_DATA_PATHS = ['/staff/catalogue/products/*/status', '/staff/catalogue/products/*/variants/*/remove'] as const;
 
 export interface WapitiRun {
   origin: string;
@@ -65,6 +103,8 @@ export interface WapitiRun {
   /** A wapiti JSON cookie file to send (a signed-in session); none: a visitor's cookies, set by the shop. */
   cookieFile?: string;
   modules?: readonly string[];
+  /** More paths (prefixes) not to crawl or submit, besides SESSION_ENDING_PATHS and SELF_GROWING_PATHS. */
+  exclude?: readonly string[];
   maxScanSeconds: number;
   maxAttackSeconds: number;
 }
@@ -75,7 +115,10 @@ export function wapitiArgs(run: WapitiRun): string[] {
     ...['-u', base, '--scope', 'folder'],
     ...(run.start ? ['-s', `${run.origin}${run.start}`] : []),
     ...['-m', (run.modules ?? WAPITI_MODULES).join(',')],
-    ...[...SESSION_ENDING_PATHS, ...SELF_GROWING_PATHS].flatMap((path) => ['-x', `${run.origin}${path}*`]),
+    // A payload in the form token is refused (403) before any code behind the form runs: it tests
+    // nothing and costs a tenth of the requests. The csrf module tests the token on its own.
+    ...['--skip', '_csrf'],
+    ...[...SESSION_ENDING_PATHS, ...SELF_GROWING_PATHS, ...SHARED_DATA_PATHS, ...(run.exclude ?? [])].flatMap((path) => ['-x', `${run.origin}${path}*`]),
     ...(run.cookieFile ? ['-c', run.cookieFile] : []),
     ...['--max-scan-time', String(run.maxScanSeconds), '--max-attack-time', String(run.maxAttackSeconds)],
     ...['-t', '30'],
