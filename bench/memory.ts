@@ -1,7 +1,8 @@
 // Resident memory of `npm start` (and its sandbox processor): at start, idle, and under requests.
 //
-// Starts `node src/main.ts` as `npm start` does, on a fresh DATA_DIR with the demo data, waits for
-// it to answer, then reads VmRSS and VmHWM from /proc/PID/status of the shop and of the sandbox
+// Starts `node src/main.ts` as `npm start` does, on a fresh DATA_DIR (the first start loads the demo
+// data), then once more on the same DATA_DIR (a restart, what a shop does far more often); each time
+// it waits for it to answer, then reads VmRSS and VmHWM from /proc/PID/status of the shop and of the sandbox
 // processor child: the peak while starting, idle after --idle seconds, the highest sample while
 // --requests storefront requests run (home, category, search and product pages), and idle again.
 // Prints each against the targets of issue 18 (idle 150 MB and 300 MB under load, on PGlite).
@@ -191,10 +192,8 @@ export async function main(args: string[]): Promise<number> {
   delete env.DATABASE_URL;
   if (scratch) env.DATABASE_URL = scratch.url;
   let shop: ChildProcess | null = null;
-  try {
-    process.stdout.write(
-      `Memory of npm start (node ${[...scriptFlags('start'), 'src/main.ts'].join(' ')}) on ${scratch ? 'PostgreSQL' : 'PGlite'}: fresh DATA_DIR, demo data, LOG_LEVEL=warn, node ${process.version}\n`,
-    );
+  /** One start of the shop on the DATA_DIR: its memory at start, idle, under storefront load and after. */
+  const measure = async () => {
     let sandboxPid: number | null = null;
     const sandboxPeak = sampler(() => sandboxPid ?? childrenOf(shop?.pid ?? 0)[0] ?? null);
     const started = await startShop(env);
@@ -215,28 +214,43 @@ export async function main(args: string[]): Promise<number> {
     const after = { shop: residentOf(pid)!, sandbox: sandboxPid ? residentOf(sandboxPid) : null };
     const afterBreakdown = await breakdownOf(pid, probeDir);
     const sandboxMax = sandboxPeak.stop();
+    await stop(shop);
+    shop = null;
+    return { atStart, idle, idleBreakdown, result, peakUnderLoad, after, afterBreakdown, sandboxMax };
+  };
+  try {
+    process.stdout.write(
+      `Memory of npm start (node ${[...scriptFlags('start'), 'src/main.ts'].join(' ')}) on ${scratch ? 'PostgreSQL' : 'PGlite'}: a fresh DATA_DIR (the first start loads the demo data), then a restart on it; LOG_LEVEL=warn, node ${process.version}\n`,
+    );
+    process.stdout.write('first start:\n');
+    const first = await measure();
+    process.stdout.write('restart:\n');
+    const again = await measure();
 
     const ratio = (bytes: number, targetMb: number) => `${((bytes / MB / targetMb) * 100).toFixed(0)} % of ${targetMb} MB`;
+    const rowsOf = (label: string, m: typeof first) => [
+      [
+        `shop, ${label}`,
+        mb(m.atStart.shop.hwm),
+        mb(m.idle.shop.rss),
+        mb(m.peakUnderLoad),
+        mb(m.after.shop.rss),
+        ratio(m.idle.shop.rss, TARGET_IDLE_MB),
+        ratio(Math.max(m.peakUnderLoad, m.after.shop.rss), TARGET_LOAD_MB),
+      ],
+      ...(m.idle.sandbox && m.after.sandbox ? [[`sandbox processor, ${label}`, mb(m.after.sandbox.hwm), mb(m.idle.sandbox.rss), mb(m.sandboxMax), mb(m.after.sandbox.rss), '', '']] : []),
+    ];
     process.stdout.write(
       `\n${table(
         ['process', 'start peak (HWM)', 'idle RSS', 'peak under load', 'idle after load', 'idle vs target', 'load vs target'],
-        [
-          [
-            'shop',
-            mb(atStart.shop.hwm),
-            mb(idle.shop.rss),
-            mb(peakUnderLoad),
-            mb(after.shop.rss),
-            ratio(idle.shop.rss, TARGET_IDLE_MB),
-            ratio(Math.max(peakUnderLoad, after.shop.rss), TARGET_LOAD_MB),
-          ],
-          ...(idle.sandbox && after.sandbox ? [['sandbox processor', mb(after.sandbox.hwm), mb(idle.sandbox.rss), mb(sandboxMax), mb(after.sandbox.rss), '', '']] : []),
-        ],
+        [...rowsOf('first start', first), ...rowsOf('restart', again)],
       )}\n(MB; targets of issue 18 are for the shop process on PGlite)\n`,
     );
     const rows = [
-      ['idle', idleBreakdown],
-      ['after load', afterBreakdown],
+      ['first start, idle', first.idleBreakdown],
+      ['first start, after load', first.afterBreakdown],
+      ['restart, idle', again.idleBreakdown],
+      ['restart, after load', again.afterBreakdown],
     ] as const;
     process.stdout.write(
       `\n${table(
@@ -244,8 +258,17 @@ export async function main(args: string[]): Promise<number> {
         rows.flatMap(([label, b]) => (b ? [[label, mb(b.rss), `${mb(b.heapTotal)} (${mb(b.heapUsed)})`, mb(b.external), mb(b.arrayBuffers), mb(b.rss - b.heapTotal - b.external)]] : [])),
       )}\n(external holds PGlite's WebAssembly memory on PGlite)\n`,
     );
-    const failed = result.errors + result.timeouts + result.non2xx;
-    process.stdout.write(`\n${result.requests.total} requests, ${result.requests.average.toFixed(0)} req/s, p50 ${result.latency.p50} ms, p99 ${result.latency.p99} ms, ${failed} failed\n`);
+    let failed = 0;
+    for (const [label, m] of [
+      ['first start', first],
+      ['restart', again],
+    ] as const) {
+      const f = m.result.errors + m.result.timeouts + m.result.non2xx;
+      failed += f;
+      process.stdout.write(
+        `${label}: ${m.result.requests.total} requests, ${m.result.requests.average.toFixed(0)} req/s, p50 ${m.result.latency.p50} ms, p99 ${m.result.latency.p99} ms, ${f} failed\n`,
+      );
+    }
     return failed > 0 ? 1 : 0;
   } finally {
     if (shop) await stop(shop);

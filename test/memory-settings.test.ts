@@ -1,6 +1,11 @@
-// The memory settings of decision 0069 stay in place: PGlite's small shared buffers, and `npm start`
-// compiling PGlite's WebAssembly with the baseline compiler only (the memory benchmark reads both).
+// The memory settings of decision 0069 stay in place: PGlite's small shared buffers, `npm start`
+// compiling PGlite's WebAssembly with the baseline compiler only and V8 favouring size, and glibc's
+// malloc arenas capped (the memory benchmark reads all of them).
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import test from 'node:test';
 import { sql } from 'kysely';
 import { residentOf } from '../bench/memory.ts';
@@ -17,8 +22,37 @@ test('PGlite opens with 16 MB of shared buffers, not its default 128 MB', async 
   }
 });
 
-test('npm start, the worker and the CLI run node --liftoff-only, and the benchmark reads resident memory from /proc', () => {
-  for (const script of ['start', 'worker', 'custodian'] as const) assert.deepEqual(scriptFlags(script), ['--liftoff-only'], script);
+test('npm start and the worker run node --liftoff-only --optimize-for-size, the CLI --liftoff-only, and the benchmark reads resident memory from /proc', () => {
+  for (const script of ['start', 'worker'] as const) assert.deepEqual(scriptFlags(script), ['--liftoff-only', '--optimize-for-size'], script);
+  assert.deepEqual(scriptFlags('custodian'), ['--liftoff-only']);
   const own = residentOf(process.pid);
   assert.ok(own && own.rss > 0 && own.hwm >= own.rss);
+});
+
+test("npm start runs itself again in the same process with MALLOC_ARENA_MAX=2 before loading the shop, and keeps an operator's own value", { skip: process.platform !== 'linux' }, () => {
+  const dir = mkdtempSync(join(tmpdir(), 'custodian-arenas-'));
+  const probe = join(dir, 'probe.mjs');
+  // Runs at every start of the process image: before the restart and after it.
+  writeFileSync(probe, 'process.stdout.write("start pid=" + process.pid + " arenas=" + (process.env.MALLOC_ARENA_MAX ?? "unset") + "\\n");\n');
+  const run = (env: Record<string, string>) => {
+    const { MALLOC_ARENA_MAX: _, ...rest } = process.env;
+    // A bad PORT: the shop refuses to start as soon as it reads its settings, after the restart.
+    const result = spawnSync(process.execPath, [...scriptFlags('start'), '--import', probe, 'src/main.ts'], {
+      env: { ...rest, ...env, DATA_DIR: dir, PORT: 'not-a-port' },
+      encoding: 'utf8',
+      timeout: 60_000,
+    });
+    assert.equal(result.status, 1, result.stderr);
+    assert.match(result.stderr, /Custodian cannot start\. Invalid setting PORT/);
+    return result.stdout.trim().split('\n');
+  };
+  const lines = run({});
+  assert.equal(lines.length, 2, lines.join('\n'));
+  const pid = /pid=(\d+)/.exec(lines[0]!)![1];
+  assert.deepEqual(lines, [`start pid=${pid} arenas=unset`, `start pid=${pid} arenas=2`], 'the same process, restarted once with the cap');
+  assert.deepEqual(
+    run({ MALLOC_ARENA_MAX: '8' }).map((l) => l.replace(/pid=\d+/, 'pid')),
+    ['start pid arenas=8'],
+    "the operator's value, no restart",
+  );
 });

@@ -8,7 +8,14 @@ import type { MediaStorage } from './storage.ts';
 
 // sharp loads libvips (some 30 MB of resident memory) when imported: only a process that makes
 // pictures (an upload, the demo's first start) pays for it, not every shop that only serves them.
-const loadSharp = async () => (await import('sharp')).default;
+// libvips' operation cache and a thread per core would keep some 80 MB after the demo's pictures
+// are made; a shop makes a picture once per upload, so neither pays.
+const loadSharp = async () => {
+  const sharp = (await import('sharp')).default;
+  sharp.cache(false);
+  sharp.concurrency(1);
+  return sharp;
+};
 
 /** Widths made of every image; an image narrower than one gets it at its own width, never enlarged. */
 export const IMAGE_WIDTHS = [320, 640, 1280] as const;
