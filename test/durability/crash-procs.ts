@@ -26,8 +26,8 @@ export interface CrashProcsOptions {
 
 export interface CrashProcs {
   procs: Map<string, Proc>;
-  /** Every outbox id a killed process was sending. */
-  inFlight: Set<string>;
+  /** Every outbox id a killed process was sending, with how many kills caught it in flight (a resend can be cut off again). */
+  inFlight: Map<string, number>;
   /** PostgreSQL: the test's own connection; PGlite: null. */
   db: Db | null;
   start(name: string): Promise<void>;
@@ -52,7 +52,7 @@ export async function crashProcs(o: CrashProcsOptions): Promise<CrashProcs> {
   const started = Date.now();
   const procs = new Map<string, Proc>();
   const up = new Set<string>();
-  const inFlight = new Set<string>();
+  const inFlight = new Map<string, number>();
   const handle: DatabaseHandle | null = o.databaseUrl ? await openDatabase({ databaseUrl: o.databaseUrl, pgliteDir: '' }) : null;
   const lap = (what: string) => o.t.diagnostic(`${((Date.now() - started) / 1000).toFixed(1)} s: ${what}`);
   const logs = () => {
@@ -124,7 +124,7 @@ export async function crashProcs(o: CrashProcsOptions): Promise<CrashProcs> {
       return expireLeasesOf(db, victim.child.pid!);
     });
     lap(`${name}'s leases run out`);
-    for (const id of sending) inFlight.add(id);
+    for (const id of sending) inFlight.set(id, (inFlight.get(id) ?? 0) + 1);
     return sending;
   };
   const close = async () => {
