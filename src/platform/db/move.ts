@@ -80,7 +80,7 @@ async function objectsIn(db: Db): Promise<number> {
   return rows[0]!.n;
 }
 
-interface ForeignKey {
+export interface ForeignKey {
   name: string;
   table: string;
   references: string;
@@ -148,94 +148,104 @@ const sameList = (a: readonly string[], b: readonly string[]) => a.length === b.
 export async function moveToPostgres(options: { source: Db; targetUrl: string; migrations: readonly Migration[] }): Promise<MoveReport> {
   const { source, targetUrl, migrations } = options;
   const shown = describeUrl(targetUrl);
-  const target = await openDatabase({ databaseUrl: targetUrl, pgliteDir: null, poolSize: 1 });
+  const target = await openDatabase({ databaseUrl: targetUrl, pgliteDir: null, poolSize: 1 }).catch((err: unknown) => {
+    throw new Error(`cannot reach the database at ${shown}: ${(err as Error).message}`);
+  });
   try {
-    return await target.db.transaction().execute(async (trx) => {
-      const found = await objectsIn(trx);
-      if (found > 0) {
-        throw new AppError(
-          'CONFLICT',
-          `The database at ${shown} is not empty (it holds ${found} table(s), sequence(s) or other relation(s)). Move into a new, empty database. Nothing was written to it.`,
-          [
-            {
-              field: 'to',
-              message: `names a database that is not empty (${shown} holds ${found} table(s), sequence(s) or other relation(s)): create a new, empty one (createdb) and name it here. Nothing was written to it.`,
-            },
-          ],
-        );
-      }
-      // Values travel as text in the forms every server reads back the same: ISO dates, UTC,
-      // floats with all their digits, bytea in hex.
-      const settings = ['datestyle = iso, ymd', 'intervalstyle = postgres', "timezone = 'UTC'", 'extra_float_digits = 3', 'bytea_output = hex'];
-      for (const setting of settings) {
-        await sql.raw(`set ${setting}`).execute(source);
-        await sql.raw(`set local ${setting}`).execute(trx);
-      }
-      // The schema, by the code that makes it at start.
-      await migrateWithin(trx, migrations);
-
-      // The same migrations on both sides, and so the same tables, columns and sequences.
-      const migrationIds = async (db: Db) => (await sql<{ id: string }>`select id from schema_migrations order by id`.execute(db)).rows.map((r) => r.id);
-      const [fromIds, toIds] = [await migrationIds(source), await migrationIds(trx)];
-      const unknown = fromIds.filter((id) => !toIds.includes(id));
-      if (unknown.length) throw failed(`The embedded database was migrated by a newer version of Custodian (${unknown.join(', ')}): run the move with that version.`);
-      const tables = await tablesIn(trx);
-      const sourceTables = await tablesIn(source);
-      if (!sameList(tables, sourceTables)) {
-        const extra = sourceTables.filter((t) => !tables.includes(t));
-        const missing = tables.filter((t) => !sourceTables.includes(t));
-        throw failed(`The embedded database's tables differ from those the migrations make (only in it: ${extra.join(', ') || 'none'}; missing from it: ${missing.join(', ') || 'none'}).`);
-      }
-      const columns = new Map<string, Column[]>();
-      for (const table of tables) {
-        const [mine, theirs] = [await columnsOf(trx, table), await columnsOf(source, table)];
-        const shape = (cs: Column[]) => cs.map((c) => `${c.name} ${c.type}${c.generated ? ' generated' : ''}`).sort();
-        if (!sameList(shape(mine), shape(theirs))) throw failed(`The table ${table} has other columns in the embedded database than the migrations make.`);
-        columns.set(table, mine);
-      }
-      const sequences = await sequencesIn(trx);
-      if (!sameList(sequences, await sequencesIn(source))) throw failed("The embedded database's sequences differ from those the migrations make.");
-
-      // What the migrations seeded goes; the triggers (append-only guards, the audit log's numbering
-      // at commit, decision 0027) stay off while rows that already went through them are copied.
-      const listed = tables.map((t) => `public.${quote(t)}`).join(', ');
-      const withTriggers = (
-        await sql<{ name: string }>`
-        select distinct c.relname as name from pg_trigger g join pg_class c on c.oid = g.tgrelid join pg_namespace n on n.oid = c.relnamespace
-        where n.nspname = 'public' and not g.tgisinternal order by 1`.execute(trx)
-      ).rows.map((r) => r.name);
-      for (const table of withTriggers) await sql.raw(`alter table public.${quote(table)} disable trigger user`).execute(trx);
-      await sql.raw(`truncate table ${listed}`).execute(trx);
-
-      // Referenced rows first; keys that order cannot satisfy (a table referencing itself) are
-      // checked once every row is in.
-      const { order, deferred } = loadOrder(tables, await foreignKeys(trx));
-      for (const key of deferred) {
-        const alter = key.deferrable ? '' : `alter table public.${quote(key.table)} alter constraint ${quote(key.name)} deferrable initially immediate; `;
-        await sql.raw(`${alter}set constraints public.${quote(key.name)} deferred`).execute(trx);
-      }
-      const moved: MovedTable[] = [];
-      for (const table of order) {
-        const rows = await copyTable(source, trx, table, columns.get(table)!);
-        const [there, here] = [await countRows(source, table), await countRows(trx, table)];
-        if (rows !== there || here !== there) throw new Error(`${table}: ${there} row(s) in the embedded database, ${here} after the copy`);
-        moved.push({ table, rows });
-      }
-      for (const key of deferred) {
-        await sql.raw(`set constraints public.${quote(key.name)} immediate`).execute(trx);
-        if (!key.deferrable) await sql.raw(`alter table public.${quote(key.table)} alter constraint ${quote(key.name)} not deferrable`).execute(trx);
-      }
-      for (const table of withTriggers) await sql.raw(`alter table public.${quote(table)} enable trigger user`).execute(trx);
-
-      // Sequences (identity columns' too) continue where the source's stand.
-      for (const name of sequences) {
-        const { rows } = await sql<{ last: string; called: boolean }>`select last_value::text as last, is_called as called from ${sql.raw(`public.${quote(name)}`)}`.execute(source);
-        await sql`select setval(${`public.${quote(name)}`}::regclass, ${rows[0]!.last}::bigint, ${rows[0]!.called})`.execute(trx);
-      }
-      moved.sort((a, b) => a.table.localeCompare(b.table));
-      return { target: shown, tables: moved, rows: moved.reduce((n, t) => n + t.rows, 0), sequences: sequences.length };
-    });
+    return await copyAll(source, target.db, shown, migrations);
+  } catch (err) {
+    if (err instanceof AppError) throw err;
+    throw new Error(`${(err as Error).message}. The move was rolled back: nothing was written to ${shown}.`);
   } finally {
     await target.close();
   }
+}
+
+/** The whole move, in one transaction on the target. */
+async function copyAll(source: Db, target: Db, shown: string, migrations: readonly Migration[]): Promise<MoveReport> {
+  return target.transaction().execute(async (trx) => {
+    const found = await objectsIn(trx);
+    if (found > 0) {
+      throw new AppError(
+        'CONFLICT',
+        `The database at ${shown} is not empty (it holds ${found} table(s), sequence(s) or other relation(s)). Move into a new, empty database. Nothing was written to it.`,
+        [
+          {
+            field: 'to',
+            message: `names a database that is not empty (${shown} holds ${found} table(s), sequence(s) or other relation(s)): create a new, empty one (createdb) and name it here. Nothing was written to it.`,
+          },
+        ],
+      );
+    }
+    // Values travel as text in the forms every server reads back the same: ISO dates, UTC,
+    // floats with all their digits, bytea in hex.
+    const settings = ['datestyle = iso, ymd', 'intervalstyle = postgres', "timezone = 'UTC'", 'extra_float_digits = 3', 'bytea_output = hex'];
+    for (const setting of settings) {
+      await sql.raw(`set ${setting}`).execute(source);
+      await sql.raw(`set local ${setting}`).execute(trx);
+    }
+    // The schema, by the code that makes it at start.
+    await migrateWithin(trx, migrations);
+
+    // The same migrations on both sides, and so the same tables, columns and sequences.
+    const migrationIds = async (db: Db) => (await sql<{ id: string }>`select id from schema_migrations order by id`.execute(db)).rows.map((r) => r.id);
+    const [fromIds, toIds] = [await migrationIds(source), await migrationIds(trx)];
+    const unknown = fromIds.filter((id) => !toIds.includes(id));
+    if (unknown.length) throw failed(`The embedded database was migrated by a newer version of Custodian (${unknown.join(', ')}): run the move with that version.`);
+    const tables = await tablesIn(trx);
+    const sourceTables = await tablesIn(source);
+    if (!sameList(tables, sourceTables)) {
+      const extra = sourceTables.filter((t) => !tables.includes(t));
+      const missing = tables.filter((t) => !sourceTables.includes(t));
+      throw failed(`The embedded database's tables differ from those the migrations make (only in it: ${extra.join(', ') || 'none'}; missing from it: ${missing.join(', ') || 'none'}).`);
+    }
+    const columns = new Map<string, Column[]>();
+    for (const table of tables) {
+      const [mine, theirs] = [await columnsOf(trx, table), await columnsOf(source, table)];
+      const shape = (cs: Column[]) => cs.map((c) => `${c.name} ${c.type}${c.generated ? ' generated' : ''}`).sort();
+      if (!sameList(shape(mine), shape(theirs))) throw failed(`The table ${table} has other columns in the embedded database than the migrations make.`);
+      columns.set(table, mine);
+    }
+    const sequences = await sequencesIn(trx);
+    if (!sameList(sequences, await sequencesIn(source))) throw failed("The embedded database's sequences differ from those the migrations make.");
+
+    // What the migrations seeded goes; the triggers (append-only guards, the audit log's numbering
+    // at commit, decision 0027) stay off while rows that already went through them are copied.
+    const listed = tables.map((t) => `public.${quote(t)}`).join(', ');
+    const withTriggers = (
+      await sql<{ name: string }>`
+        select distinct c.relname as name from pg_trigger g join pg_class c on c.oid = g.tgrelid join pg_namespace n on n.oid = c.relnamespace
+        where n.nspname = 'public' and not g.tgisinternal order by 1`.execute(trx)
+    ).rows.map((r) => r.name);
+    for (const table of withTriggers) await sql.raw(`alter table public.${quote(table)} disable trigger user`).execute(trx);
+    await sql.raw(`truncate table ${listed}`).execute(trx);
+
+    // Referenced rows first; keys that order cannot satisfy (a table referencing itself) are
+    // checked once every row is in.
+    const { order, deferred } = loadOrder(tables, await foreignKeys(trx));
+    for (const key of deferred) {
+      const alter = key.deferrable ? '' : `alter table public.${quote(key.table)} alter constraint ${quote(key.name)} deferrable initially immediate; `;
+      await sql.raw(`${alter}set constraints public.${quote(key.name)} deferred`).execute(trx);
+    }
+    const moved: MovedTable[] = [];
+    for (const table of order) {
+      const rows = await copyTable(source, trx, table, columns.get(table)!);
+      const [there, here] = [await countRows(source, table), await countRows(trx, table)];
+      if (rows !== there || here !== there) throw new Error(`${table}: ${there} row(s) in the embedded database, ${here} after the copy`);
+      moved.push({ table, rows });
+    }
+    for (const key of deferred) {
+      await sql.raw(`set constraints public.${quote(key.name)} immediate`).execute(trx);
+      if (!key.deferrable) await sql.raw(`alter table public.${quote(key.table)} alter constraint ${quote(key.name)} not deferrable`).execute(trx);
+    }
+    for (const table of withTriggers) await sql.raw(`alter table public.${quote(table)} enable trigger user`).execute(trx);
+
+    // Sequences (identity columns' too) continue where the source's stand.
+    for (const name of sequences) {
+      const { rows } = await sql<{ last: string; called: boolean }>`select last_value::text as last, is_called as called from ${sql.raw(`public.${quote(name)}`)}`.execute(source);
+      await sql`select setval(${`public.${quote(name)}`}::regclass, ${rows[0]!.last}::bigint, ${rows[0]!.called})`.execute(trx);
+    }
+    moved.sort((a, b) => a.table.localeCompare(b.table));
+    return { target: shown, tables: moved, rows: moved.reduce((n, t) => n + t.rows, 0), sequences: sequences.length };
+  });
 }
