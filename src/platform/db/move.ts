@@ -224,8 +224,8 @@ async function copyAll(source: Db, target: Db, shown: string, migrations: readon
     // checked once every row is in.
     const { order, deferred } = loadOrder(tables, await foreignKeys(trx));
     for (const key of deferred) {
-      const alter = key.deferrable ? '' : `alter table public.${quote(key.table)} alter constraint ${quote(key.name)} deferrable initially immediate; `;
-      await sql.raw(`${alter}set constraints public.${quote(key.name)} deferred`).execute(trx);
+      if (!key.deferrable) await sql.raw(`alter table public.${quote(key.table)} alter constraint ${quote(key.name)} deferrable initially immediate`).execute(trx);
+      await sql.raw(`set constraints public.${quote(key.name)} deferred`).execute(trx);
     }
     const moved: MovedTable[] = [];
     for (const table of order) {
