@@ -14,6 +14,7 @@ import { productCommands } from './commands/product.ts';
 import { variantCommands } from './commands/variant.ts';
 import { vendorCommands } from './commands/vendor.ts';
 import { backupsCommands } from './commands/backups.ts';
+import { databaseCommands } from './commands/database.ts';
 
 export const cliCommands: readonly CliCommand[] = [
   ...migrateCommands,
@@ -28,5 +29,6 @@ export const cliCommands: readonly CliCommand[] = [
   ...subscriptionsCommands,
   ...selfcheckCommands,
   ...backupsCommands,
+  ...databaseCommands,
   ...helpCommands,
 ];

@@ -6,9 +6,13 @@ import { join } from 'node:path';
 import { isAlive } from '../process-alive.ts';
 
 export class DataDirLockedError extends Error {
+  readonly dir: string;
+  readonly pid: number;
   constructor(dir: string, pid: number) {
     super(`The embedded database in ${dir} is already open in another process (pid ${pid}). Stop that process first, use the staff API of the running shop, or run on PostgreSQL (DATABASE_URL).`);
     this.name = 'DataDirLockedError';
+    this.dir = dir;
+    this.pid = pid;
   }
 }
 

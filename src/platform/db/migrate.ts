@@ -15,27 +15,33 @@ export interface Migration {
 const MIGRATION_LOCK = 7_200_301_001;
 
 export async function migrate(db: Db, migrations: readonly Migration[]): Promise<string[]> {
+  return db.transaction().execute((trx) => migrateWithin(trx, migrations));
+}
+
+/**
+ * The same, inside a transaction the caller holds (`custodian database move` makes the schema
+ * and copies the rows in one transaction, decision 0076).
+ */
+export async function migrateWithin(trx: Db, migrations: readonly Migration[]): Promise<string[]> {
   const ids = new Set<string>();
   for (const m of migrations) {
     if (ids.has(m.id)) throw new Error(`Duplicate migration id ${m.id}`);
     ids.add(m.id);
   }
-  return db.transaction().execute(async (trx) => {
-    await sql`select pg_advisory_xact_lock(${MIGRATION_LOCK})`.execute(trx);
-    await sql`create table if not exists schema_migrations (
-      id text primary key,
-      applied_at timestamptz not null default now()
-    )`.execute(trx);
-    const done = new Set((await trx.selectFrom('schema_migrations').select('id').execute()).map((r: { id: string }) => r.id));
-    const applied: string[] = [];
-    for (const migration of migrations) {
-      if (done.has(migration.id)) continue;
-      await migration.up(trx);
-      await trx.insertInto('schema_migrations').values({ id: migration.id }).execute();
-      applied.push(migration.id);
-    }
-    return applied;
-  });
+  await sql`select pg_advisory_xact_lock(${MIGRATION_LOCK})`.execute(trx);
+  await sql`create table if not exists schema_migrations (
+    id text primary key,
+    applied_at timestamptz not null default now()
+  )`.execute(trx);
+  const done = new Set((await trx.selectFrom('schema_migrations').select('id').execute()).map((r: { id: string }) => r.id));
+  const applied: string[] = [];
+  for (const migration of migrations) {
+    if (done.has(migration.id)) continue;
+    await migration.up(trx);
+    await trx.insertInto('schema_migrations').values({ id: migration.id }).execute();
+    applied.push(migration.id);
+  }
+  return applied;
 }
 
 /** Runs a block of SQL statements in order; function bodies, strings and comments stay intact. */
