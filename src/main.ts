@@ -1,6 +1,6 @@
-// `npm start`: the shop (src/start.ts), started with glibc's malloc arenas capped first, before
-// any other module is loaded (src/platform/malloc-arenas.ts, decision 0069).
-import { restartWithFewMallocArenas } from './platform/malloc-arenas.ts';
+// `npm start`: the shop (src/start.ts), started with glibc's malloc set to give freed memory back,
+// before any other module is loaded (src/platform/lean-malloc.ts, decision 0069).
+import { restartWithLeanMalloc } from './platform/lean-malloc.ts';
 
-restartWithFewMallocArenas();
+restartWithLeanMalloc();
 await import('./start.ts');

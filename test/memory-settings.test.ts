@@ -29,13 +29,18 @@ test('npm start and the worker run node --liftoff-only --optimize-for-size, the 
   assert.ok(own && own.rss > 0 && own.hwm >= own.rss);
 });
 
-test("npm start runs itself again in the same process with MALLOC_ARENA_MAX=2 before loading the shop, and keeps an operator's own value", { skip: process.platform !== 'linux' }, () => {
-  const dir = mkdtempSync(join(tmpdir(), 'custodian-arenas-'));
+test("npm start runs itself again in the same process with glibc set to give freed memory back before loading the shop, and keeps an operator's own values", {
+  skip: process.platform !== 'linux',
+}, () => {
+  const dir = mkdtempSync(join(tmpdir(), 'custodian-malloc-'));
   const probe = join(dir, 'probe.mjs');
   // Runs at every start of the process image: before the restart and after it.
-  writeFileSync(probe, 'process.stdout.write("start pid=" + process.pid + " arenas=" + (process.env.MALLOC_ARENA_MAX ?? "unset") + "\\n");\n');
+  writeFileSync(
+    probe,
+    'process.stdout.write("start pid=" + process.pid + " arenas=" + (process.env.MALLOC_ARENA_MAX ?? "unset") + " mmap=" + (process.env.MALLOC_MMAP_THRESHOLD_ ?? "unset") + "\\n");\n',
+  );
   const run = (env: Record<string, string>) => {
-    const { MALLOC_ARENA_MAX: _, ...rest } = process.env;
+    const { MALLOC_ARENA_MAX: _a, MALLOC_MMAP_THRESHOLD_: _m, ...rest } = process.env;
     // A bad PORT: the shop refuses to start as soon as it reads its settings, after the restart.
     const result = spawnSync(process.execPath, [...scriptFlags('start'), '--import', probe, 'src/main.ts'], {
       env: { ...rest, ...env, DATA_DIR: dir, PORT: 'not-a-port' },
@@ -49,10 +54,8 @@ test("npm start runs itself again in the same process with MALLOC_ARENA_MAX=2 be
   const lines = run({});
   assert.equal(lines.length, 2, lines.join('\n'));
   const pid = /pid=(\d+)/.exec(lines[0]!)![1];
-  assert.deepEqual(lines, [`start pid=${pid} arenas=unset`, `start pid=${pid} arenas=2`], 'the same process, restarted once with the cap');
-  assert.deepEqual(
-    run({ MALLOC_ARENA_MAX: '8' }).map((l) => l.replace(/pid=\d+/, 'pid')),
-    ['start pid arenas=8'],
-    "the operator's value, no restart",
-  );
+  assert.deepEqual(lines, [`start pid=${pid} arenas=unset mmap=unset`, `start pid=${pid} arenas=2 mmap=131072`], 'the same process, restarted once with both set');
+  const anon = (l: string[]) => l.map((line) => line.replace(/pid=\d+/, 'pid'));
+  assert.deepEqual(anon(run({ MALLOC_ARENA_MAX: '8', MALLOC_MMAP_THRESHOLD_: '65536' })), ['start pid arenas=8 mmap=65536'], "the operator's values, no restart");
+  assert.deepEqual(anon(run({ MALLOC_ARENA_MAX: '8' })), ['start pid arenas=8 mmap=unset', 'start pid arenas=8 mmap=131072'], 'only what is missing is set');
 });
