@@ -296,7 +296,7 @@ testEachDatabase('services: registration, contacts, the device API, alerts, repo
     assert.ok(customers.includes('SN-2024-0042') && !customers.includes(engineer.email) && !customers.includes(engineer.name), "the contact's details are not in the customer's copy");
   });
 
-  await t.test('[P004-04] the customer corrects the site and the equipment: the site item is rewritten, not added to; a bad value is named and changes nothing', async () => {
+  await t.test('the customer corrects the site and the equipment: the site item is rewritten, not added to; a bad value is named and changes nothing', async () => {
     const edit = await me.get(`/account/services/${state.registration}/edit`);
     assert.equal(edit.statusCode, 200);
     assert.match(edit.body, new RegExp(`value="${site.address}"`));
