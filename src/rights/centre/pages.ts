@@ -414,7 +414,9 @@ const accessLogHref = (others: boolean, page: number) => `/account/privacy/acces
 function accessLogWhen(row: AccessLogRow): string {
   const newest = when(row.newest);
   const oldest = when(row.oldest);
-  return oldest === newest ? newest : `${oldest} to ${newest.slice(11)}`;
+  if (oldest === newest) return newest;
+  // A run over midnight names both days.
+  return `${oldest} to ${oldest.slice(0, 10) === newest.slice(0, 10) ? newest.slice(11) : newest}`;
 }
 
 export function accessLogPage(view: AccessLogView, map: DataMap): Page {
