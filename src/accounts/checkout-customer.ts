@@ -5,7 +5,7 @@
 // never changed here; the order keeps its own copies under `order:<id>` refs (checkout does that).
 import { randomUUID } from 'node:crypto';
 import type { Db } from '../platform/db/database.ts';
-import { preparedQuery } from '../platform/db/prepared.ts';
+import { preparedRows } from '../platform/db/prepared.ts';
 import { validationError } from '../platform/errors.ts';
 import { systemActor } from '../privacy/index.ts';
 import { checkEmail, lockEmail, mailSetPassword, mailSetPasswordLink, SET_PASSWORD_MS, type AccountsDeps, type AgeStatement } from './customers.ts';
@@ -90,6 +90,6 @@ async function insertCheckoutUser(deps: AccountsDeps, db: Db, subject: string, i
     )
     .selectFrom('u')
     .selectAll();
-  const { rows } = await db.executeQuery(preparedQuery(query));
+  const rows = await preparedRows(db, query);
   return { user: rows[0]!, token };
 }

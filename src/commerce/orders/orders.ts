@@ -3,7 +3,7 @@
 import { randomUUID } from 'node:crypto';
 import { sql, type Kysely } from 'kysely';
 import { tablesOf, type Db } from '../../platform/db/database.ts';
-import { preparedQuery, preparedRows } from '../../platform/db/prepared.ts';
+import { preparedRows } from '../../platform/db/prepared.ts';
 import { validationError } from '../../platform/errors.ts';
 import type { Actor } from '../../privacy/index.ts';
 import { actorRefOf, type OrdersDeps } from './deps.ts';
@@ -107,8 +107,7 @@ export async function createOrder(deps: OrdersDeps, db: Db, input: NewOrder): Pr
     )
     .selectFrom('o')
     .selectAll();
-  const { rows } = await t.executeQuery(preparedQuery(query));
-  return rows[0]!;
+  return (await preparedRows(t, query))[0]!;
 }
 
 /** The order, or null; `forUpdate` locks its row for the caller's transaction, as a transition does first (lock it before anything else the step touches). */

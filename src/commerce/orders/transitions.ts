@@ -5,7 +5,7 @@
 import { SubjectErased, type Actor } from '../../privacy/index.ts';
 import { randomUUID } from 'node:crypto';
 import type { Db } from '../../platform/db/database.ts';
-import { preparedQuery, preparedRows } from '../../platform/db/prepared.ts';
+import { preparedRows } from '../../platform/db/prepared.ts';
 import { AppError, notFound, validationError } from '../../platform/errors.ts';
 import { actorRefOf, orderRef, type OrdersDeps } from './deps.ts';
 import { orderUrl, queueStatusMail, SHIPMENT_CATEGORY, type Shipment } from './mail.ts';
@@ -175,7 +175,7 @@ export async function transitionOrder(deps: OrdersDeps, db: Db, request: Transit
       .insertInto('orders_transitions')
       .values({ id: randomUUID(), order_id: order.id, from_status: order.status, to_status: request.to, at: now, actor_ref: actorRefOf(request.actor), reason, amount_minor: refundMinor })
       .returningAll();
-    const transition = (await t.executeQuery(preparedQuery(step))).rows[0]!;
+    const transition = (await preparedRows(t, step))[0]!;
     const updated: Order = { ...order, ...change };
     // A step taken by a listener of an outer step on the same order: the outer step's event.current.
     deps.movedInStep?.(updated);
