@@ -67,6 +67,46 @@ export function residentOf(pid: number): { rss: number; hwm: number } | null {
   return { rss: kb('VmRSS'), hwm: kb('VmHWM') };
 }
 
+/** Resident memory by kind of mapping, from /proc/PID/smaps (bytes): what `process.memoryUsage()` cannot tell apart. */
+export interface ResidentParts {
+  nodeBinary: number;
+  otherFiles: number;
+  wasmMemory: number;
+  mallocHeap: number;
+  anonymous: number;
+}
+
+// V8 maps a WebAssembly memory as one large region (PGlite's is 128 MB and up); no other
+// anonymous mapping of the shop comes near that size.
+const WASM_MEMORY_MIN = 100 * 1024 * 1024;
+
+export function residentPartsOf(pid: number): ResidentParts | null {
+  let smaps: string;
+  try {
+    smaps = readFileSync(`/proc/${pid}/smaps`, 'utf8');
+  } catch {
+    return null;
+  }
+  const parts: ResidentParts = { nodeBinary: 0, otherFiles: 0, wasmMemory: 0, mallocHeap: 0, anonymous: 0 };
+  let kind: keyof ResidentParts = 'anonymous';
+  for (const line of smaps.split('\n')) {
+    const mapping = /^([0-9a-f]+)-([0-9a-f]+) \S+ \S+ \S+ \d+\s*(.*)$/.exec(line);
+    if (mapping) {
+      const size = Number.parseInt(mapping[2]!, 16) - Number.parseInt(mapping[1]!, 16);
+      const name = mapping[3]!;
+      if (name === process.execPath || name.endsWith('/bin/node')) kind = 'nodeBinary';
+      else if (name.startsWith('/')) kind = 'otherFiles';
+      else if (name === '[heap]') kind = 'mallocHeap';
+      else if (name === '' && size >= WASM_MEMORY_MIN) kind = 'wasmMemory';
+      else kind = 'anonymous';
+      continue;
+    }
+    const rss = /^Rss:\s+(\d+) kB/.exec(line);
+    if (rss) parts[kind] += Number(rss[1]) * 1024;
+  }
+  return parts;
+}
+
 function childrenOf(pid: number): number[] {
   try {
     return readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number);
@@ -205,6 +245,7 @@ export async function main(args: string[]): Promise<number> {
     await sleep(settings.idle * 1000);
     const idle = { shop: residentOf(pid)!, sandbox: sandboxPid ? residentOf(sandboxPid) : null };
     const idleBreakdown = await breakdownOf(pid, probeDir);
+    const idleParts = residentPartsOf(pid);
     const paths = await storefrontPaths(started.url);
     process.stdout.write(`${settings.requests} requests over ${paths.length} storefront paths, ${settings.connections} connections …\n`);
     const loadPeak = sampler(() => pid);
@@ -213,10 +254,11 @@ export async function main(args: string[]): Promise<number> {
     await sleep(settings.idle * 1000);
     const after = { shop: residentOf(pid)!, sandbox: sandboxPid ? residentOf(sandboxPid) : null };
     const afterBreakdown = await breakdownOf(pid, probeDir);
+    const afterParts = residentPartsOf(pid);
     const sandboxMax = sandboxPeak.stop();
     await stop(shop);
     shop = null;
-    return { atStart, idle, idleBreakdown, result, peakUnderLoad, after, afterBreakdown, sandboxMax };
+    return { atStart, idle, idleBreakdown, idleParts, result, peakUnderLoad, after, afterBreakdown, afterParts, sandboxMax };
   };
   try {
     process.stdout.write(
@@ -247,16 +289,20 @@ export async function main(args: string[]): Promise<number> {
       )}\n(MB; targets of issue 18 are for the shop process on PGlite)\n`,
     );
     const rows = [
-      ['first start, idle', first.idleBreakdown],
-      ['first start, after load', first.afterBreakdown],
-      ['restart, idle', again.idleBreakdown],
-      ['restart, after load', again.afterBreakdown],
+      ['first start, idle', first.idleBreakdown, first.idleParts],
+      ['first start, after load', first.afterBreakdown, first.afterParts],
+      ['restart, idle', again.idleBreakdown, again.idleParts],
+      ['restart, after load', again.afterBreakdown, again.afterParts],
     ] as const;
     process.stdout.write(
       `\n${table(
-        ['shop process', 'rss', 'V8 heap (used)', 'external', 'of it ArrayBuffers', 'rest (code, native)'],
-        rows.flatMap(([label, b]) => (b ? [[label, mb(b.rss), `${mb(b.heapTotal)} (${mb(b.heapUsed)})`, mb(b.external), mb(b.arrayBuffers), mb(b.rss - b.heapTotal - b.external)]] : [])),
-      )}\n(external holds PGlite's WebAssembly memory on PGlite)\n`,
+        ['shop process', 'rss', 'node binary', 'other files', 'V8 heap (used)', 'WebAssembly memory', 'malloc heap', 'other anonymous'],
+        rows.flatMap(([label, b, p]) =>
+          b && p
+            ? [[label, mb(b.rss), mb(p.nodeBinary), mb(p.otherFiles), `${mb(b.heapTotal)} (${mb(b.heapUsed)})`, mb(p.wasmMemory), mb(p.mallocHeap), mb(Math.max(0, p.anonymous - b.heapTotal))]]
+            : [],
+        ),
+      )}\n(resident MB, from /proc/PID/smaps: the node binary's pages are shared with every Node process and can be dropped by the kernel; WebAssembly memory is PGlite's Postgres (its shared buffers among it), of which only touched pages count; other anonymous holds compiled code (PGlite's Postgres too), thread arenas and stacks)\n`,
     );
     let failed = 0;
     for (const [label, m] of [

@@ -8,15 +8,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import test from 'node:test';
 import { sql } from 'kysely';
-import { residentOf } from '../bench/memory.ts';
+import { residentOf, residentPartsOf } from '../bench/memory.ts';
 import { openDatabase } from '../src/platform/db/database.ts';
 import { scriptFlags } from '../src/platform/testing/script-flags.ts';
 
-test('PGlite opens with 16 MB of shared buffers, not its default 128 MB', async () => {
+test('PGlite opens with 8 MB of shared buffers, not its default 128 MB', async () => {
   const handle = await openDatabase({ databaseUrl: null, pgliteDir: null });
   try {
     const { rows } = await sql<{ shared_buffers: string }>`show shared_buffers`.execute(handle.db);
-    assert.equal(rows[0]?.shared_buffers, '16MB');
+    assert.equal(rows[0]?.shared_buffers, '8MB');
   } finally {
     await handle.close();
   }
@@ -27,6 +27,8 @@ test('npm start and the worker run node --liftoff-only --optimize-for-size, the 
   assert.deepEqual(scriptFlags('custodian'), ['--liftoff-only']);
   const own = residentOf(process.pid);
   assert.ok(own && own.rss > 0 && own.hwm >= own.rss);
+  const parts = residentPartsOf(process.pid);
+  assert.ok(parts && parts.nodeBinary > 0 && parts.anonymous > 0, 'the split by mapping finds the node binary and anonymous memory');
 });
 
 test("npm start runs itself again in the same process with glibc set to give freed memory back before loading the shop, and keeps an operator's own values", {

@@ -87,7 +87,7 @@ export function pgliteDirFor(dataDir: string): string {
 // which the operating system's file cache keeps anyway. (The other large share, V8 compiling
 // Postgres with its optimising compiler, is turned off by `--liftoff-only` in package.json's scripts:
 // V8 flags cannot be changed once the process runs.)
-const PGLITE_START_PARAMS = [...PGlite.defaultStartParams, '-c', 'shared_buffers=16MB', '-c', 'maintenance_work_mem=16MB'];
+const PGLITE_START_PARAMS = [...PGlite.defaultStartParams, '-c', 'shared_buffers=8MB', '-c', 'maintenance_work_mem=16MB'];
 
 /** `load`: the dump a new database starts from (a test template in memory, or a restore into `dir`). */
 async function openPGlite(dir: string | null, load?: Blob): Promise<DatabaseHandle> {
