@@ -3,13 +3,16 @@
 // covers, once, recorded in the consent ledger and shown in the privacy centre and the export; a
 // visitor's signal leaves nothing behind; /.well-known/gpc.json and the fides document are served.
 import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
 import { parse as parseYaml } from 'yaml';
 import type { Db } from '../src/platform/db/database.ts';
 import { FormClient, signUpAndConfirm } from '../src/accounts/testing.ts';
+import { createOrder, ordersDeps } from '../src/commerce/orders/index.ts';
+import { pricedCart } from '../src/commerce/orders/test-support.ts';
 import { buildTestApp } from '../src/platform/testing/app.ts';
 import { testEachDatabase } from '../src/platform/testing/databases.ts';
-import { consentRows } from '../src/privacy/testing.ts';
+import { consentRows, testActor } from '../src/privacy/testing.ts';
 
 /** The subject of the customer who signed up last. */
 async function newestCustomer(db: Db): Promise<string> {
@@ -20,8 +23,22 @@ async function newestCustomer(db: Db): Promise<string> {
 const other = { name: 'Dorian Trackless', email: 'dorian.trackless@example.com', password: 'willow-signal-64-paper' };
 const gpcRows = (purposes: string[], channel: string) => purposes.map((purpose) => ({ purpose, action: 'withdraw', channel }));
 
+/** An order of these products for the subject (set-up only: the recommender reads orders, however they were made). */
+async function orderFor(app: Awaited<ReturnType<typeof buildTestApp>>['app'], subject: string, products: { id: string; name: string }[]): Promise<void> {
+  const actor = testActor('test.checkout');
+  const base = pricedCart();
+  const lines = products.map((p, i) => ({ ...base.lines[0]!, productId: p.id, sku: `SKU-${i}`, name: p.name, quantity: 1, unitMinor: 1000, totalMinor: 1000 }));
+  const id = randomUUID();
+  await app.privacy.write(app.db, { subject, actor, purpose: 'fulfillment', ref: `order:${id}`, values: { 'user.behavior.purchase_history': { carrier: 'Post', tracking: 'TRK1' } } });
+  const priced = { ...base, lines, subtotalMinor: 1000 * lines.length, totalMinor: 1000 * lines.length + base.shippingMinor + base.taxMinor };
+  await createOrder(ordersDeps(app), app.db, { id, customerSubject: subject, customerUserId: null, priced, paymentMethod: 'card', fulfilment: 'ship', actor });
+}
+
+const RECOMMENDED = /Recommended for you.*Signal lantern/s;
+const NOT_RECOMMENDED = /Recommendations from your purchases are off/;
+
 testEachDatabase(
-  '[P000-19] Global Privacy Control and Do-Not-Track from a signed-in customer are recorded once as withdrawals (privacy centre, export); gpc.json and the machine-readable policy are published',
+  '[P000-19] Global Privacy Control and Do-Not-Track from a signed-in customer withdraw the uses they cover, once (the recommendations stop; privacy centre, export); gpc.json and the machine-readable policy are published',
   async (database) => {
     const { app } = await buildTestApp(database);
     try {
@@ -37,10 +54,22 @@ testEachDatabase(
       await signUpAndConfirm(gpc, database.db);
       const subject = await newestCustomer(database.db);
       assert.deepEqual(await consentRows(database.db, { subject }), [], 'no choice recorded before the signal');
+      // Honoured means the use stops: before the signal the orders page recommends what another
+      // buyer of the same kettle bought; after it, nothing is recommended.
+      const kettle = { id: randomUUID(), name: 'Signal kettle' };
+      await orderFor(app, await app.privacy.createSubject(database.db, { kind: 'customer', actor: testActor('test.checkout'), purpose: 'account' }), [
+        kettle,
+        { id: randomUUID(), name: 'Signal lantern' },
+      ]);
+      await orderFor(app, subject, [kettle]);
+      assert.match((await gpc.get('/account/orders')).body, RECOMMENDED, 'recommendations are on before the signal');
       assert.equal((await gpc.get('/account', { 'sec-gpc': '1' })).statusCode, 200);
       assert.deepEqual(await consentRows(database.db, { subject }), gpcRows(covered, 'gpc'));
       for (let i = 0; i < 3; i++) await gpc.get('/account', { 'sec-gpc': '1' });
       assert.deepEqual(await consentRows(database.db, { subject }), gpcRows(covered, 'gpc'), 'repeated requests add nothing');
+      const afterSignal = (await gpc.get('/account/orders')).body;
+      assert.match(afterSignal, NOT_RECOMMENDED, 'the signal turned the use off');
+      assert.doesNotMatch(afterSignal, /Signal lantern/);
 
       const centre = await gpc.get('/account/privacy', { 'sec-gpc': '1' });
       const today = new Date().toISOString().slice(0, 10);
@@ -60,6 +89,7 @@ testEachDatabase(
       // Turning a use back on is the person's own later choice: the signal does not undo it.
       await gpc.post('/account/privacy/choices', { purpose: 'recommendations', choice: 'grant' });
       await gpc.get('/account', { 'sec-gpc': '1' });
+      assert.match((await gpc.get('/account/orders', { 'sec-gpc': '1' })).body, RECOMMENDED, 'their own grant turns it on again');
       assert.deepEqual(
         (await consentRows(database.db, { subject, purpose: 'recommendations' })).map((r) => r.channel),
         ['gpc', 'web'],
