@@ -8,7 +8,7 @@ import { enqueue } from '../src/platform/jobs/index.ts';
 import { waitFor } from '../src/platform/jobs/testing/support.ts';
 import { testEachDatabase } from '../src/platform/testing/databases.ts';
 import { DEADLINES_JOB } from '../src/rights/index.ts';
-import { ada, customerWithHistory, linkFromMail, rightsBed, signUp, waitForRequest, type RightsBed } from './rights-support.ts';
+import { ada, customerWithHistory, everything, linkFromMail, rightsBed, signUp, valuesOf, waitForRequest, type RightsBed } from './rights-support.ts';
 import { newClient } from '../src/commerce/cart/testing.ts';
 import { consentRows, subjectStatus } from '../src/privacy/testing.ts';
 
@@ -22,77 +22,84 @@ async function enter(_bed: RightsBed, staff: FormClient, form: Record<string, st
   return staff.post('/staff/requests/new', form);
 }
 
-testEachDatabase('[P000-12]a deletion asked by email: support enters it, the person confirms from the link mailed to the address on file, the privacy officer carries it out', async (database, t) => {
-  const bed = await rightsBed(database);
-  t.after(() => bed.stopAll());
-  const db = database.db;
-  const mine = await customerWithHistory(bed, ada);
-  const desk = await staffClient(bed.app, db, support);
-  const officer = await staffClient(bed.app, db, dpo, '127.0.0.2');
+testEachDatabase(
+  '[P000-12] a deletion asked by email: support enters it, the person confirms from the link mailed to the address on file, the privacy officer carries it out, and nothing of them is left',
+  async (database, t) => {
+    const bed = await rightsBed(database);
+    t.after(() => bed.stopAll());
+    const db = database.db;
+    const mine = await customerWithHistory(bed, ada);
+    const desk = await staffClient(bed.app, db, support);
+    const officer = await staffClient(bed.app, db, dpo, '127.0.0.2');
 
-  // A wrong kind (the schema's) and an address that is not one (the desk's own check) are named together.
-  const twoWrong = await enter(bed, desk, { kind: 'teleport', email: 'no-at-sign', channel: 'email', note: '' });
-  assert.equal(twoWrong.statusCode, 400);
-  assert.match(twoWrong.body, /id="f-kind-error"/);
-  assert.match(twoWrong.body, /id="f-email-error">must be the email address/);
+    // A wrong kind (the schema's) and an address that is not one (the desk's own check) are named together.
+    const twoWrong = await enter(bed, desk, { kind: 'teleport', email: 'no-at-sign', channel: 'email', note: '' });
+    assert.equal(twoWrong.statusCode, 400);
+    assert.match(twoWrong.body, /id="f-kind-error"/);
+    assert.match(twoWrong.body, /id="f-email-error">must be the email address/);
 
-  // An address the shop knows nothing about: recorded, answered "nothing held", nobody mailed.
-  const unknown = await enter(bed, desk, { kind: 'deletion', email: 'nobody.here@example.com', channel: 'email', note: '' });
-  assert.equal(unknown.statusCode, 200, unknown.body.slice(0, 300));
-  assert.match(unknown.body, /We hold no data under that address/);
+    // An address the shop knows nothing about: recorded, answered "nothing held", nobody mailed.
+    const unknown = await enter(bed, desk, { kind: 'deletion', email: 'nobody.here@example.com', channel: 'email', note: '' });
+    assert.equal(unknown.statusCode, 200, unknown.body.slice(0, 300));
+    assert.match(unknown.body, /We hold no data under that address/);
 
-  const entered = await enter(bed, desk, { kind: 'deletion', email: ada.email.toUpperCase(), channel: 'email', note: 'Asked in a mail of 3 December, subject "please delete me".' });
-  assert.equal(entered.statusCode, 303, entered.body.slice(0, 300));
-  const number = numberIn(entered.headers.location as string);
-  const page = await desk.get(entered.headers.location as string);
-  assert.match(page.body, /waiting for the person to confirm/);
-  assert.match(page.body, /Recorded\. The person is mailed a link/, 'the flash notice shows once after the redirect');
-  assert.doesNotMatch((await desk.get(entered.headers.location as string)).body, /Recorded\. The person is mailed a link/);
-  assert.match(page.body, /please delete me/, 'the note reads back through the kernel');
-  assert.equal((await sql<{ n: number }>`select count(*)::int as n from rights_requests where number = ${number} and subject_id = ${mine.subject}::uuid`.execute(db)).rows[0]!.n, 1);
-  const { rows: plain } = await sql`select * from rights_requests, rights_request_events`.execute(db);
-  assert.ok(!JSON.stringify(plain).includes('please delete me') && !JSON.stringify(plain).toLowerCase().includes(ada.email), 'no note or address in the rights tables');
+    const entered = await enter(bed, desk, { kind: 'deletion', email: ada.email.toUpperCase(), channel: 'email', note: 'Asked in a mail of 3 December, subject "please delete me".' });
+    assert.equal(entered.statusCode, 303, entered.body.slice(0, 300));
+    const number = numberIn(entered.headers.location as string);
+    const page = await desk.get(entered.headers.location as string);
+    assert.match(page.body, /waiting for the person to confirm/);
+    assert.match(page.body, /Recorded\. The person is mailed a link/, 'the flash notice shows once after the redirect');
+    assert.doesNotMatch((await desk.get(entered.headers.location as string)).body, /Recorded\. The person is mailed a link/);
+    assert.match(page.body, /please delete me/, 'the note reads back through the kernel');
+    assert.equal((await sql<{ n: number }>`select count(*)::int as n from rights_requests where number = ${number} and subject_id = ${mine.subject}::uuid`.execute(db)).rows[0]!.n, 1);
+    const { rows: plain } = await sql`select * from rights_requests, rights_request_events`.execute(db);
+    assert.ok(!JSON.stringify(plain).includes('please delete me') && !JSON.stringify(plain).toLowerCase().includes(ada.email), 'no note or address in the rights tables');
 
-  // Carrying it out before the person confirmed is refused.
-  await officer.get(`/staff/requests/${number}`);
-  assert.equal((await officer.post(`/staff/requests/${number}/carry-out`, {})).statusCode, 409);
+    // Carrying it out before the person confirmed is refused.
+    await officer.get(`/staff/requests/${number}`);
+    assert.equal((await officer.post(`/staff/requests/${number}/carry-out`, {})).statusCode, 409);
 
-  // The person follows the link mailed to the address on file.
-  const link = await linkFromMail(bed, ada.email, '/privacy/requests/confirm');
-  const visitor = newClient(bed.app);
-  const confirm = await visitor.get(link);
-  assert.equal(confirm.statusCode, 200);
-  assert.match(confirm.body, new RegExp(number));
-  const yes = await visitor.post('/privacy/requests/confirm', { token: new URL(link, 'http://x').searchParams.get('token')! });
-  assert.equal(yes.statusCode, 200, yes.body.slice(0, 300));
-  assert.equal((await visitor.post('/privacy/requests/confirm', { token: new URL(link, 'http://x').searchParams.get('token')! })).statusCode, 400, 'the link works once');
+    // The person follows the link mailed to the address on file.
+    const link = await linkFromMail(bed, ada.email, '/privacy/requests/confirm');
+    const visitor = newClient(bed.app);
+    const confirm = await visitor.get(link);
+    assert.equal(confirm.statusCode, 200);
+    assert.match(confirm.body, new RegExp(number));
+    const yes = await visitor.post('/privacy/requests/confirm', { token: new URL(link, 'http://x').searchParams.get('token')! });
+    assert.equal(yes.statusCode, 200, yes.body.slice(0, 300));
+    assert.equal((await visitor.post('/privacy/requests/confirm', { token: new URL(link, 'http://x').searchParams.get('token')! })).statusCode, 400, 'the link works once');
 
-  const opened = await officer.get(`/staff/requests/${number}`);
-  assert.match(opened.body, /Delete the account and all data now/);
-  // Erasing cannot be undone: the first post only asks, and nothing is carried out yet.
-  const asked = await officer.post(`/staff/requests/${number}/carry-out`, {});
-  assert.equal(asked.statusCode, 200);
-  assert.match(asked.body, /cannot be brought back/);
-  assert.match(asked.body, /name="confirm" value="1"/);
-  assert.match((await officer.get(`/staff/requests/${number}`)).body, /Delete the account and all data now/, 'still to do after the question');
-  const carried = await officer.post(`/staff/requests/${number}/carry-out`, { confirm: '1' });
-  assert.equal(carried.statusCode, 200, carried.body.slice(0, 300));
-  assert.match(carried.body, /deletion is under way/);
-  await waitForRequest(db, 'completed', number);
-  assert.ok(
-    bed.sink!.received.some((m) => m.to.some((to) => to.includes(ada.email)) && m.text.includes(number) && /is deleted/.test(m.subject)),
-    'the receipt names the request',
-  );
-  const closed = await officer.get(`/staff/requests/${number}`);
-  assert.match(closed.body, /Closed/);
-  assert.doesNotMatch(closed.body, /please delete me/, 'the note went with the person');
-  assert.equal(await subjectStatus(db, mine.subject), 'erased');
+    const opened = await officer.get(`/staff/requests/${number}`);
+    assert.match(opened.body, /Delete the account and all data now/);
+    // Erasing cannot be undone: the first post only asks, and nothing is carried out yet.
+    const asked = await officer.post(`/staff/requests/${number}/carry-out`, {});
+    assert.equal(asked.statusCode, 200);
+    assert.match(asked.body, /cannot be brought back/);
+    assert.match(asked.body, /name="confirm" value="1"/);
+    assert.match((await officer.get(`/staff/requests/${number}`)).body, /Delete the account and all data now/, 'still to do after the question');
+    const carried = await officer.post(`/staff/requests/${number}/carry-out`, { confirm: '1' });
+    assert.equal(carried.statusCode, 200, carried.body.slice(0, 300));
+    assert.match(carried.body, /deletion is under way/);
+    await waitForRequest(db, 'completed', number);
+    assert.ok(
+      bed.sink!.received.some((m) => m.to.some((to) => to.includes(ada.email)) && m.text.includes(number) && /is deleted/.test(m.subject)),
+      'the receipt names the request',
+    );
+    const closed = await officer.get(`/staff/requests/${number}`);
+    assert.match(closed.body, /Closed/);
+    assert.doesNotMatch(closed.body, /please delete me/, 'the note went with the person');
+    assert.equal(await subjectStatus(db, mine.subject), 'erased');
+    // Nothing of the person is left where the shop or its processor keeps data, nor the note about them.
+    for (const [where, text] of await everything(bed, database)) {
+      for (const value of [...valuesOf(ada), 'please delete me']) assert.ok(!text.includes(value), `${value} is still in ${where}`);
+    }
 
-  // A customer's session cannot open the desk; support and the privacy officer can.
-  const customer = newClient(bed.app);
-  await signUp(bed, customer, { ...ada, email: 'carla.customer@example.com', name: 'Carla Customer' });
-  assert.equal((await customer.get('/staff/requests')).statusCode, 303);
-});
+    // A customer's session cannot open the desk; support and the privacy officer can.
+    const customer = newClient(bed.app);
+    await signUp(bed, customer, { ...ada, email: 'carla.customer@example.com', name: 'Carla Customer' });
+    assert.equal((await customer.get('/staff/requests')).statusCode, 303);
+  },
+);
 
 testEachDatabase('the legal deadline of a request: staff are reminded before it, the privacy officer is alerted when it passes and handles the overdue request', async (database, t) => {
   const bed = await rightsBed(database);
