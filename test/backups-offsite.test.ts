@@ -32,6 +32,7 @@ type Run = {
   copy_outcome: string | null;
   copied_at: Date | null;
   copy_error_code: string | null;
+  copy_attempts: number;
 };
 const runs = async (db: Db) => (await sql<Run>`select * from backups_runs order by id`.execute(db)).rows;
 
@@ -45,14 +46,15 @@ function jobRunner(database: DatabaseHandle) {
     },
   });
   const log = createLogger('debug', sink);
+  const tick = (config: Config) => backupsModule.jobs![TAKE_JOB]!({}, { db: database.db, log, jobId: 1, attempt: 1, services: { config, database } });
   const take = async (config: Config) => {
     const before = (await runs(database.db)).length;
-    await backupsModule.jobs![TAKE_JOB]!({}, { db: database.db, log, jobId: 1, attempt: 1, services: { config, database } });
+    await tick(config);
     const after = await runs(database.db);
     assert.equal(after.length, before + 1, 'the job recorded one run');
     return after.at(-1)!;
   };
-  return { logs, take };
+  return { logs, take, tick };
 }
 
 /** Moves every recorded run two days back, so the next scheduled run is due. */
@@ -72,7 +74,7 @@ testEachDatabase(
     const bed = await buildTestApp(database, { BACKUP_DIR: backupDir, BACKUP_COPY_COMMAND: copyCommand, ...(database.url ? { DATABASE_URL: database.url } : {}) });
     let open = true;
     t.after(() => (open ? bed.app.close() : undefined));
-    const { logs, take } = jobRunner(database);
+    const { logs, take, tick } = jobRunner(database);
     const ownerClient = await staffClient(bed.app, database.db, owner);
 
     // 1. The copy works: the file is off the machine, byte for byte, and the run says when.
@@ -127,6 +129,45 @@ testEachDatabase(
     assert.match(page.body, /Copy failed \(COPY_EXIT_3\)/);
     assert.ok(page.body.includes(second.file_name!) && page.body.includes(first.file_name!), 'both runs are listed');
     assert.ok(!page.body.includes(secret));
+    assert.match(page.body, /The worker tries again from \d{4}-\d\d-\d\d \d\d:\d\d UTC \(try 2 of 6\)/);
+
+    // 2b. The schedule tries the failed copy again after a pause that grows each time, and stops after six tries.
+    const latest = async () => (await runs(database.db)).find((r) => r.id === second.id)!;
+    const pauseOver = (minutes: number) => sql`update backups_runs set copy_tried_at = copy_tried_at - make_interval(mins => ${minutes}) where id = ${second.id}`.execute(database.db);
+    await tick(failing);
+    assert.equal((await latest()).copy_attempts, 1, 'not before its pause is over');
+    for (const [attempt, minutes] of [
+      [2, 15],
+      [3, 30],
+      [4, 60],
+      [5, 120],
+      [6, 240],
+    ] as const) {
+      await pauseOver(minutes - 1);
+      await tick(failing);
+      assert.equal((await latest()).copy_attempts, attempt - 1, `try ${attempt} waits its ${minutes} minutes`);
+      await pauseOver(1);
+      await tick(failing);
+      assert.equal((await latest()).copy_attempts, attempt, `try ${attempt} after ${minutes} minutes`);
+    }
+    await pauseOver(24 * 60);
+    await tick(failing);
+    assert.equal((await latest()).copy_attempts, 6, 'six tries, then no more');
+    page = await ownerClient.get('/staff/backups');
+    assert.match(page.body, /It was tried 6 times and is not tried again/);
+    assert.match(page.body, /Copy failed \(COPY_EXIT_3\), 6 tries/);
+    // Had the remote come back in time: the next try copies it (the tries are counted, the run says when).
+    await sql`update backups_runs set copy_attempts = 2 where id = ${second.id}`.execute(database.db);
+    await pauseOver(60);
+    await tick(bed.config);
+    const retried = await latest();
+    assert.equal(retried.copy_outcome, 'copied');
+    assert.equal(retried.copy_attempts, 3);
+    assert.ok(retried.copied_at instanceof Date && retried.copy_error_code === null);
+    assert.deepEqual(readFileSync(join(offsite, second.file_name!)), readFileSync(join(backupDir, second.file_name!)), 'the retried copy is byte-identical');
+    assert.equal((await runs(database.db)).length, 2, 'retries add no run');
+    page = await ownerClient.get('/staff/backups');
+    assert.doesNotMatch(page.body, /not copied off this machine/);
 
     // 3. No command set: the page says the backups stay on this machine.
     await aDayLater(database.db);

@@ -47,4 +47,19 @@ export const backupsMigrations: Migration[] = [
       `,
       ),
   },
+  {
+    // A failed copy is tried again by the schedule, with growing pauses (runs.ts): how many times
+    // the copy ran, and when it last did.
+    id: 'backups/0003_copy_attempts',
+    up: (db) =>
+      runSql(
+        db,
+        `
+        alter table backups_runs
+          add column copy_attempts integer not null default 0 check (copy_attempts >= 0),
+          add column copy_tried_at timestamptz;
+        update backups_runs set copy_attempts = 1, copy_tried_at = coalesce(copied_at, finished_at) where copy_outcome in ('copied', 'failed');
+      `,
+      ),
+  },
 ];

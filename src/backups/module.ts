@@ -14,7 +14,7 @@ export const backupsModule: Module = {
     [TAKE_JOB]: async (_payload, ctx) => {
       const config = ctx.services.config;
       if (!config) throw new Error('NO_CONFIG: the backups job needs the settings (services.config)');
-      if (!config.backups.dir) return;
+      if (!config.backups.dir && !config.backups.copyCommand) return;
       const database = ctx.services.database;
       if (!database) throw new Error('NO_DATABASE_HANDLE: the backups job needs the database handle (services.database)');
       await scheduledBackup({ database, db: ctx.db, config, log: ctx.log, now: new Date() });

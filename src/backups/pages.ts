@@ -2,7 +2,7 @@
 import type { Page } from '../web/page.ts';
 import { table } from '../web/table.ts';
 import { html } from '../web/template.ts';
-import type { RunRow } from './runs.ts';
+import { COPY_ATTEMPTS, nextCopyTry, type RunRow } from './runs.ts';
 
 const utc = (d: Date | null) => (d ? `${new Date(d).toISOString().slice(0, 16).replace('T', ' ')} UTC` : '—');
 const size = (bytes: number | null) => (bytes === null ? '—' : bytes >= 1_048_576 ? `${(Number(bytes) / 1_048_576).toFixed(1)} MB` : `${Math.max(1, Math.round(Number(bytes) / 1024))} KB`);
@@ -21,12 +21,21 @@ const copyCell = (r: RunRow) =>
   r.copy_outcome === 'copied'
     ? `Copied ${utc(r.copied_at)}`
     : r.copy_outcome === 'failed'
-      ? `Copy failed (${r.copy_error_code ?? 'COPY_FAILED'})`
+      ? `Copy failed (${r.copy_error_code ?? 'COPY_FAILED'})${r.copy_attempts > 1 ? `, ${r.copy_attempts} tries` : ''}`
       : r.copy_outcome === 'pending'
         ? 'Copying (no result yet)'
         : r.outcome === 'ok'
           ? 'Not copied: no BACKUP_COPY_COMMAND'
           : '—';
+
+/** What happens next to a failed copy: the schedule's next try, or that it stopped trying. */
+function copyRetryText(r: RunRow, copies: boolean): string {
+  if (!copies) return '';
+  const next = nextCopyTry(r.copy_attempts, new Date(r.copy_tried_at ?? r.finished_at));
+  return next
+    ? `The worker tries again from ${utc(next)} (try ${r.copy_attempts + 1} of ${COPY_ATTEMPTS}).`
+    : `It was tried ${r.copy_attempts} times and is not tried again; the next backup is copied as usual.`;
+}
 
 export function backupsPage(v: BackupsView): Page {
   const latest = v.runs[0];
@@ -42,7 +51,7 @@ ${
     : html`<p class="notice" role="status">Scheduled backups are off: set <code>BACKUP_DIR</code> to a folder of its own. <code>custodian backup</code> takes one by hand.</p>`
 }
 ${failing ? html`<p class="notice" role="alert"><strong>The last backup failed</strong> at ${utc(failing.started_at)} (${failing.error_code ?? 'BACKUP_FAILED'}); see the shop's log.</p>` : ''}
-${notCopied ? html`<p class="notice" role="alert"><strong>The last backup was not copied off this machine</strong>: BACKUP_COPY_COMMAND failed at ${utc(notCopied.finished_at)} (${notCopied.copy_error_code ?? 'COPY_FAILED'}). The backup itself is good and stays in its folder; nothing was deleted. The command's output is not logged: run it by hand with <code>CUSTODIAN_BACKUP_FILE</code> set to that file to see why.</p>` : ''}
+${notCopied ? html`<p class="notice" role="alert"><strong>The last backup was not copied off this machine</strong>: BACKUP_COPY_COMMAND failed at ${utc(notCopied.copy_tried_at ?? notCopied.finished_at)} (${notCopied.copy_error_code ?? 'COPY_FAILED'}). ${copyRetryText(notCopied, v.copies)} The backup itself is good and stays in its folder; nothing was deleted. The command's output is not logged: run it by hand with <code>CUSTODIAN_BACKUP_FILE</code> set to that file to see why.</p>` : ''}
 <h2 id="off-machine">Copies off this machine</h2>
 ${
   v.copies

@@ -4,7 +4,11 @@
 // make a crash loop or a pile of retries: the next scheduled tick tries again after an hour.
 // `custodian backup` records its runs here too (origin by_hand). After a good run of either kind,
 // BACKUP_COPY_COMMAND copies the file off the machine (copy.ts) and the run records how that went.
-import { basename, resolve } from 'node:path';
+// A copy that failed (the remote down, a network outage) is tried again by the schedule, after
+// growing pauses, as long as its backup is the newest good one: a later backup's own copy
+// supersedes it.
+import { existsSync } from 'node:fs';
+import { basename, join, resolve } from 'node:path';
 import type { Config } from '../platform/config.ts';
 import type { DatabaseHandle, Db } from '../platform/db/database.ts';
 import { AppError } from '../platform/errors.ts';
@@ -17,6 +21,15 @@ export const TAKE_JOB = 'backups.take';
 /** How often the schedule looks whether a backup is due (the interval itself is BACKUP_INTERVAL_HOURS). */
 export const CHECK_EVERY_SECONDS = 900;
 const RETRY_AFTER_MS = 3_600_000;
+/** A failed copy is tried again after 15 minutes, then 30, 60, 120 and 240: six tries over some eight hours. */
+export const COPY_ATTEMPTS = 6;
+const FIRST_COPY_PAUSE_MS = 15 * 60_000;
+
+/** When a failed copy that ran `attempts` times, last at `triedAt`, is tried again; null once it ran COPY_ATTEMPTS times. */
+export function nextCopyTry(attempts: number, triedAt: Date): Date | null {
+  if (attempts >= COPY_ATTEMPTS) return null;
+  return new Date(triedAt.getTime() + FIRST_COPY_PAUSE_MS * 2 ** Math.max(0, attempts - 1));
+}
 
 export type RunRow = Omit<RunTable, 'id'> & { id: number };
 
@@ -69,7 +82,7 @@ type Attempt = { run: RunRow; taken: TakenBackup; pruned: string[] } | { run: Ru
 async function takeAndRecord(input: RunInput): Promise<Attempt> {
   const { config, db, now, origin } = input;
   const folder = resolve(input.dir);
-  const base = { started_at: now, origin, folder: folder.length <= 1000 ? folder : null, copied_at: null, copy_error_code: null };
+  const base = { started_at: now, origin, folder: folder.length <= 1000 ? folder : null, copied_at: null, copy_error_code: null, copy_attempts: 0, copy_tried_at: null };
   let taken: TakenBackup;
   let pruned: string[];
   try {
@@ -99,16 +112,33 @@ async function takeAndRecord(input: RunInput): Promise<Attempt> {
 async function copyAndRecord(db: Db, config: Config, run: RunRow, file: string, log: Logger | null): Promise<RunRow> {
   const command = config.backups.copyCommand;
   if (!command) return run;
+  const triedAt = new Date();
   const result = await copyOffsite({ command, file, timeoutMs: config.backups.copyTimeoutMinutes * 60_000 });
-  const copy = result.ok ? { copy_outcome: 'copied' as const, copied_at: new Date(), copy_error_code: null } : { copy_outcome: 'failed' as const, copied_at: null, copy_error_code: result.code };
+  const outcome = result.ok ? { copy_outcome: 'copied' as const, copied_at: new Date(), copy_error_code: null } : { copy_outcome: 'failed' as const, copied_at: null, copy_error_code: result.code };
+  const copy = { ...outcome, copy_attempts: run.copy_attempts + 1, copy_tried_at: triedAt };
   await backupsDb(db).updateTable('backups_runs').set(copy).where('id', '=', run.id).execute();
   if (result.ok) log?.info({ file: run.file_name }, 'backups: copied off the machine (BACKUP_COPY_COMMAND)');
   else log?.error({ file: run.file_name, copy_error_code: result.code }, 'backups: BACKUP_COPY_COMMAND failed; the backup stays in its folder');
   return { ...run, ...copy };
 }
 
+/** Copies the newest good backup again when its copy failed and its next try is due; the run as it ends, or null when nothing was tried. */
+export async function retryFailedCopy(input: { db: Db; config: Config; log: Logger; now: Date }): Promise<RunRow | null> {
+  const { config, db, log, now } = input;
+  if (!config.backups.copyCommand) return null;
+  const newest = await lastGoodRun(db);
+  if (newest?.copy_outcome !== 'failed' || !newest.file_name || !newest.folder) return null;
+  const due = nextCopyTry(newest.copy_attempts, new Date(newest.copy_tried_at ?? newest.finished_at));
+  if (!due || due > now) return null;
+  const file = join(newest.folder, newest.file_name);
+  if (!existsSync(file)) return null;
+  log.info({ file: newest.file_name, attempt: newest.copy_attempts + 1 }, 'backups: trying the failed copy off the machine again');
+  return copyAndRecord(db, config, newest, file, log);
+}
+
 export async function scheduledBackup(input: { database: DatabaseHandle; db: Db; config: Config; log: Logger; now: Date }): Promise<RunRow | null> {
   const { config, db, log, now } = input;
+  await retryFailedCopy(input);
   const dir = config.backups.dir;
   if (!dir) return null;
   if (!(await isDue(db, now, config.backups.intervalHours))) return null;

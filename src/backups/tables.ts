@@ -30,6 +30,9 @@ export interface RunTable {
   copied_at: Date | null;
   /** COPY_EXIT_3, COPY_TIMEOUT, …: how the copy command failed. */
   copy_error_code: string | null;
+  /** How many times BACKUP_COPY_COMMAND ran for this file (a failed copy is tried again), and when it last did. */
+  copy_attempts: number;
+  copy_tried_at: Date | null;
 }
 
 export interface BackupsTables {
