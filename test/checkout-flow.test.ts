@@ -53,11 +53,22 @@ testEachDatabase('[P000-01][P001-02] the checkout page asks exactly the declared
     // The API lists the same fields per method, and refuses one the method does not declare.
     const api = await buyer.call('GET', '/api/checkout');
     assert.equal(api.statusCode, 200);
-    const card = (api.json() as { methods: { method: string; fields: { name: string }[] }[] }).methods.find((m) => m.method === 'card')!;
+    const offered = (api.json() as { methods: { method: string; fields: { name: string; purpose: string }[] }[] }).methods;
+    const card = offered.find((m) => m.method === 'card')!;
     assert.deepEqual(
       card.fields.map((f) => f.name),
       ['name', 'email', 'age', ...Object.keys(address)],
     );
+    // Each field says why it is asked: a purpose of the data map, which may hold what the field collects.
+    assert.deepEqual(
+      card.fields.map((f) => `${f.name}:${f.purpose}`),
+      ['name:fulfillment', 'email:fulfillment', 'age:account', ...Object.keys(address).map((n) => `${n}:fulfillment`)],
+    );
+    assert.deepEqual(
+      offered.map((m) => m.method),
+      ['card', 'bank-account', 'invoice'],
+    );
+    for (const m of offered) for (const f of m.fields) assert.ok(app.privacy.map.purposes.has(f.purpose), `${m.method} ${f.name}: "${f.purpose}" is a purpose of the data map`);
     const extra = await app.inject({
       method: 'POST',
       url: '/api/checkout',
