@@ -4,7 +4,9 @@ import assert from 'node:assert/strict';
 import { sql } from 'kysely';
 import type { Db } from '../src/platform/db/database.ts';
 import { buildTestApp } from '../src/platform/testing/app.ts';
-import { testEachDatabase } from '../src/platform/testing/databases.ts';
+import { testEachDatabase, type TestDatabase } from '../src/platform/testing/databases.ts';
+import { tableMarks, tablesWritten } from '../src/platform/testing/table-writes.ts';
+import { RECORDS_EVERY_REQUEST } from './fuzz-hostile-support.ts';
 import { testActor } from '../src/privacy/testing.ts';
 import { selfActor } from '../src/privacy/index.ts';
 import { makeShop, newClient, type CartClient } from '../src/commerce/cart/testing.ts';
@@ -51,11 +53,22 @@ testEachDatabase('[P000-01][P001-02] the checkout page asks exactly the declared
     // The API lists the same fields per method, and refuses one the method does not declare.
     const api = await buyer.call('GET', '/api/checkout');
     assert.equal(api.statusCode, 200);
-    const card = (api.json() as { methods: { method: string; fields: { name: string }[] }[] }).methods.find((m) => m.method === 'card')!;
+    const offered = (api.json() as { methods: { method: string; fields: { name: string; purpose: string }[] }[] }).methods;
+    const card = offered.find((m) => m.method === 'card')!;
     assert.deepEqual(
       card.fields.map((f) => f.name),
       ['name', 'email', 'age', ...Object.keys(address)],
     );
+    // Each field says why it is asked: a purpose of the data map, which may hold what the field collects.
+    assert.deepEqual(
+      card.fields.map((f) => `${f.name}:${f.purpose}`),
+      ['name:fulfillment', 'email:fulfillment', 'age:account', ...Object.keys(address).map((n) => `${n}:fulfillment`)],
+    );
+    assert.deepEqual(
+      offered.map((m) => m.method),
+      ['card', 'bank-account', 'invoice'],
+    );
+    for (const m of offered) for (const f of m.fields) assert.ok(app.privacy.map.purposes.has(f.purpose), `${m.method} ${f.name}: "${f.purpose}" is a purpose of the data map`);
     const extra = await app.inject({
       method: 'POST',
       url: '/api/checkout',
@@ -191,6 +204,40 @@ testEachDatabase('[P002-03][P000-10][P003-22] invoice on account: guest checkout
   } finally {
     await app.close();
   }
+});
+
+/** Posts the checkout form without `missing` and returns the fields the page lists as wrong; shows nothing was written (no order, account, attempt or kernel row). */
+async function refusedWithout(database: TestDatabase, env: Record<string, string>, method: string, body: Record<string, string>, missing: readonly string[]) {
+  const { app } = await buildTestApp(database, env);
+  try {
+    const shop = await makeShop(database.db);
+    const buyer = newClient(app);
+    await addToCart(buyer, 'router', shop.rtr1);
+    const form = await buyer.get(`/checkout?method=${method}`);
+    const before = await tableMarks(database.db);
+    const sent = Object.fromEntries(Object.entries(body).filter(([name]) => !missing.includes(name)));
+    const res = await buyer.post('/checkout', { idempotency_key: keyOf(form.body), method, ...sent });
+    assert.equal(res.statusCode, 400, res.body);
+    assert.equal(await count(database.db, 'orders'), 0);
+    assert.deepEqual(tablesWritten(before, await tableMarks(database.db), RECORDS_EVERY_REQUEST), [], 'a refused checkout writes nothing');
+    return { listed: [...res.body.matchAll(/<li><a href="#f-([a-z_]+)">/g)].map((m) => m[1]), body: res.body };
+  } finally {
+    await app.close();
+  }
+}
+
+testEachDatabase('[P002-03] a shop that requires phones refuses a checkout without the home and business phone: 400 naming both, no order', async (database) => {
+  const env = { CHECKOUT_INVOICE_RECIPIENT: 'credit-agency', CHECKOUT_REQUIRE_PHONES: 'true' };
+  const full = { ...guest, phone_home: '+44 20 7946 0001', phone_business: '+44 20 7946 0002', ...address };
+  const { listed, body } = await refusedWithout(database, env, 'card', full, ['phone_home', 'phone_business']);
+  assert.deepEqual(listed, ['phone_home', 'phone_business']);
+  assert.match(body, /Home phone/);
+  assert.match(body, /Business phone/);
+});
+
+testEachDatabase('[P003-22] checkout refuses an order without the statement of age: 400 naming the field, no order', async (database) => {
+  const { listed } = await refusedWithout(database, {}, 'card', { ...guest, ...address }, ['age']);
+  assert.deepEqual(listed, ['age']);
 });
 
 testEachDatabase('[P000-01] a zero total is paid at once, without any payment field', async (database) => {

@@ -231,6 +231,21 @@ test('payment settings: sandbox by default; stripe needs both Stripe secrets, wh
   assert.doesNotMatch(configError({ SANDBOX_PROCESSOR_SECRET: 'hunter2' }).message, /hunter2/);
 });
 
+test('a shop served over https sends buyers only to an https processor page: an http SANDBOX_PROCESSOR_URL is refused, except on loopback or with an http PUBLIC_URL', () => {
+  for (const sandbox of ['http://pay.example', 'http://203.0.113.7:3100', 'http://127.example.com']) {
+    const err = configError({ PUBLIC_URL: 'https://shop.example', SANDBOX_PROCESSOR_URL: sandbox });
+    assert.equal(err.setting, 'SANDBOX_PROCESSOR_URL', sandbox);
+    assert.match(err.message, /SANDBOX_PROCESSOR_URL: must start with https:\/\/ when PUBLIC_URL does/);
+  }
+  assert.equal(loadConfig({ PUBLIC_URL: 'https://shop.example', SANDBOX_PROCESSOR_URL: 'https://pay.example/' }).payments.sandboxUrl, 'https://pay.example');
+  for (const loopback of ['http://localhost:3100', 'http://127.0.0.1:9', 'http://[::1]:3100']) {
+    assert.equal(loadConfig({ PUBLIC_URL: 'https://shop.example', SANDBOX_PROCESSOR_URL: loopback }).payments.sandboxUrl, loopback);
+  }
+  assert.equal(loadConfig({ PUBLIC_URL: 'http://shop.test', SANDBOX_PROCESSOR_URL: 'http://pay.test:3100' }).payments.sandboxUrl, 'http://pay.test:3100');
+  // Unset, `npm start` runs the sandbox on this machine's loopback.
+  assert.equal(loadConfig({ PUBLIC_URL: 'https://shop.example' }).payments.sandboxUrl, null);
+});
+
 test('DATABASE_DIRECT_URL goes with DATABASE_URL; unset, DATABASE_URL serves both (decision 0067)', () => {
   const pooled = 'postgres://postgres@127.0.0.1:6432/shop';
   const direct = 'postgres://postgres@127.0.0.1:5432/shop';

@@ -249,7 +249,8 @@ export const settingDocs: SettingDoc[] = [
   {
     name: 'SANDBOX_PROCESSOR_URL',
     default: '(none: npm start runs it)',
-    description: 'Base URL of a sandbox processor started separately (`npm run sandbox-processor`); unset, `npm start` runs one itself on SANDBOX_PROCESSOR_PORT.',
+    description:
+      'Base URL of a sandbox processor started separately (`npm run sandbox-processor`); unset, `npm start` runs one itself on SANDBOX_PROCESSOR_PORT. Buyers type their card on its page, so when PUBLIC_URL is https:// it must be https:// too (plain http only on loopback: localhost, 127.0.0.1, ::1).',
   },
   { name: 'SANDBOX_PROCESSOR_PORT', default: '3100', description: 'Port of the sandbox processor that `npm start` or `npm run sandbox-processor` runs (0 picks a free port).' },
   {
@@ -463,7 +464,13 @@ function staffNetworks(env: Env): string[] {
   });
 }
 
-function paymentSettings(env: Env): PaymentSettings {
+/** localhost, 127.0.0.0/8 and ::1: addresses that never leave this machine. */
+function isLoopbackHost(hostname: string): boolean {
+  const host = hostname.replace(/^\[|\]$/g, '').toLowerCase();
+  return host === 'localhost' || host.endsWith('.localhost') || host === '::1' || (isIP(host) === 4 && host.startsWith('127.'));
+}
+
+function paymentSettings(env: Env, publicUrl: string): PaymentSettings {
   const processor = oneOf(env, 'PAYMENT_PROCESSOR', 'sandbox', ['sandbox', 'stripe'] as const);
   const sandboxSecret = env.SANDBOX_PROCESSOR_SECRET?.trim() || null;
   if (sandboxSecret !== null && sandboxSecret.length < 32) throw new ConfigError('SANDBOX_PROCESSOR_SECRET', 'must be at least 32 characters');
@@ -476,6 +483,12 @@ function paymentSettings(env: Env): PaymentSettings {
   if (processor === 'stripe' && stripeSecretKey === null) throw new ConfigError('STRIPE_SECRET_KEY', 'must be set when PAYMENT_PROCESSOR is stripe');
   if (processor === 'stripe' && stripeWebhookSecret === null) throw new ConfigError('STRIPE_WEBHOOK_SECRET', 'must be set when PAYMENT_PROCESSOR is stripe');
   const sandboxUrl = url(env, 'SANDBOX_PROCESSOR_URL', ['http:', 'https:'])?.replace(/\/+$/, '') ?? null;
+  // Buyers type their card on the processor's page (P002-15): a shop served over TLS sends them to
+  // a TLS page. Plain http is left to a processor on this machine's loopback (trying the shop out,
+  // the bundled sandbox), which no card crosses a network to reach.
+  if (sandboxUrl !== null && publicUrl.startsWith('https:') && sandboxUrl.startsWith('http:') && !isLoopbackHost(new URL(sandboxUrl).hostname)) {
+    throw new ConfigError('SANDBOX_PROCESSOR_URL', 'must start with https:// when PUBLIC_URL does (buyers type their card on its page); plain http is allowed only on loopback (localhost, 127.0.0.1)');
+  }
   return { processor, sandboxUrl, sandboxPort: int(env, 'SANDBOX_PROCESSOR_PORT', 3100, 0, 65535), sandboxSecret, stripeSecretKey, stripeWebhookSecret };
 }
 
@@ -546,7 +559,7 @@ export function loadConfig(processEnv: Env = process.env): Config {
       windowMinutes: int(env, 'LOGIN_LOCK_WINDOW_MINUTES', 15, 1, 1440),
       lockMinutes: int(env, 'LOGIN_LOCK_MINUTES', 15, 1, 1440),
     },
-    payments: paymentSettings(env),
+    payments: paymentSettings(env, publicUrl),
     checkoutRequirePhones: bool(env, 'CHECKOUT_REQUIRE_PHONES', false),
     vendorWebhookLoopback: bool(env, 'VENDOR_WEBHOOK_LOOPBACK', false),
     checkoutInvoiceRecipient: recipientId(env, 'CHECKOUT_INVOICE_RECIPIENT'),

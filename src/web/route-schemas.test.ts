@@ -33,3 +33,22 @@ testEachDatabase('every route that takes a body or path parameters has a schema 
     await app.close();
   }
 });
+
+// P001-02: a form or API body takes only the fields it declares. Every body schema says so
+// (additionalProperties: false), and the validator refuses what is left over rather than dropping
+// it (src/web/validation.ts, removeAdditional: false), so the 400 names the field
+// (test/undeclared-fields.test.ts posts one to each public form).
+testEachDatabase('every body schema refuses undeclared fields (additionalProperties: false)', async (database) => {
+  const { app } = await buildTestApp(database);
+  try {
+    const open: string[] = [];
+    for (const route of app.routeTable) {
+      const body = route.schema?.body as { type?: unknown; additionalProperties?: unknown } | undefined;
+      if (!body) continue;
+      if (body.additionalProperties !== false) open.push(`${route.method} ${route.url}`);
+    }
+    assert.deepEqual(open, []);
+  } finally {
+    await app.close();
+  }
+});

@@ -1,4 +1,5 @@
-// The cookie inventory kept in a real browser (P000-18, P002-10, decision 0062): a buyer in Chromium
+// The cookie inventory kept in a real browser (P000-18, P002-10, decision 0062), and the card typed
+// on the processor's page only, never posted to the shop (P002-15): a buyer in Chromium
 // (JavaScript off) browses, adds to the cart, checks out, pays on the sandbox processor's page, sees
 // the confirmation, sets a password from the mailed link, signs out and signs in again. Every cookie
 // the shop's origin set on the way is declared in the inventory with the same flags, and each value
@@ -64,7 +65,7 @@ function assertDeclared(cookie: Cookie, inventory: readonly CookieDeclaration[],
 }
 
 testEachDatabase(
-  'browser: [P000-18][P002-10] through a whole purchase and sign-in, every cookie the shop sets is in the inventory with its flags and holds an opaque token, never the buyer; no request leaves the shop and the processor',
+  'browser: [P000-18][P002-10][P002-15] through a whole purchase and sign-in, every cookie the shop sets is in the inventory with its flags and holds an opaque token, never the buyer; the card is posted to the processor only, never to the shop; no request leaves the shop and the processor',
   async (database, t) => {
     const { app, sink, sandbox, origin, browser } = await servedShop(database, t);
     const sandboxOrigin = new URL(sandbox.url).origin;

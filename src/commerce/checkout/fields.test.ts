@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { fileURLToPath } from 'node:url';
 import { AppError } from '../../platform/errors.ts';
+import { loadDataMap } from '../../privacy/index.ts';
 import { allFields, fieldsFor, methodsFor, type CheckoutSettings } from './fields.ts';
 import { readCheckoutInput } from './input.ts';
 
@@ -11,6 +13,14 @@ const physical = { needsShipping: true, totalMinor: 4999 };
 const names = (method: Parameters<typeof fieldsFor>[0], cart: { needsShipping: boolean }, s = plain) => fieldsFor(method, cart, s).map((f) => f.name);
 const ADDRESS = ['ship_line1', 'ship_line2', 'ship_postal_code', 'ship_city', 'ship_country'];
 const BILLING = ['billing_line1', 'billing_line2', 'billing_postal_code', 'billing_city', 'billing_country'];
+
+test('every field declares its purpose: a purpose of the data map that may hold the field’s category', () => {
+  const map = loadDataMap(fileURLToPath(new URL('../../../datamap', import.meta.url)));
+  for (const f of allFields()) {
+    assert.ok(map.purposes.get(f.purpose)?.categories.has(f.category), `${f.name}: purpose "${f.purpose}" holds ${f.category}`);
+  }
+  assert.equal(allFields().find((f) => f.name === 'age')?.purpose, 'account');
+});
 
 test('card + digital asks name, email and the age statement only, no address', () => {
   assert.deepEqual(names('card', digital), ['name', 'email', 'age']);

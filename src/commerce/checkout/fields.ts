@@ -1,5 +1,5 @@
 // What checkout asks, as data (P000-01, P001-02, P002-03): every payment method and every kind of
-// fulfilment declares the fields it needs, and `fieldsFor` is the one answer the page renders, the
+// fulfilment declares the fields it needs, each with its purpose, and `fieldsFor` is the one answer the page renders, the
 // API's schema is built from, and the check that refuses anything else. A new method is a new
 // entry here, never a new branch in the form or the route.
 import type { PricedCart } from '../pricing/index.ts';
@@ -16,6 +16,8 @@ export interface FieldSpec {
   input: 'text' | 'email' | 'tel' | 'radio' | 'select';
   /** The kernel category the value is stored under (through the kernel, under `order:<id>`). */
   category: string;
+  /** Why it is asked: the data map's purpose (datamap/purposes.yml) it is collected and kept for. */
+  purpose: string;
   /** Which item of that category: the order's shipping or billing address, home or business phone. */
   item: string;
   required: boolean;
@@ -54,6 +56,8 @@ const text = (name: string, label: string, category: string, item: string, extra
   input: 'text',
   category,
   item,
+  // What an order's own copy of the buyer, address and phone is for: filling that order.
+  purpose: 'fulfillment',
   required: true,
   maxLength: 200,
   minLength: 1,
@@ -83,6 +87,7 @@ export const buyerFields: readonly FieldSpec[] = [
     input: 'email',
     category: 'user.contact.email',
     item: 'buyer',
+    purpose: 'fulfillment',
     required: true,
     maxLength: 254,
     minLength: 3,
@@ -96,6 +101,8 @@ export const buyerFields: readonly FieldSpec[] = [
     input: 'radio',
     category: 'user.demographic.age_range',
     item: 'buyer',
+    // The statement of age belongs to the account the order makes or is placed from (P003-22).
+    purpose: 'account',
     required: true,
     maxLength: 20,
     options: [

@@ -58,7 +58,7 @@ export function personalItems(orderId: string, fields: readonly FieldSpec[], val
   for (const f of fields) {
     const value = values[f.name] ?? '';
     if (value === '' && !f.required && f.category !== 'user.contact.address') continue;
-    const purpose = f.category === 'user.demographic.age_range' ? 'account' : 'fulfillment';
+    const purpose = f.purpose;
     const ref = refOf(orderId, f.item);
     const key = `${purpose} ${ref}`;
     const write = writes.get(key) ?? { ref, purpose, values: {} };

@@ -164,7 +164,13 @@ export async function checkoutRoutes(app: FastifyInstance, deps: CheckoutDeps): 
                       type: 'array',
                       items: {
                         type: 'object',
-                        properties: { name: { type: 'string' }, label: { type: 'string' }, required: { type: 'boolean' }, schema: { type: 'object', additionalProperties: true } },
+                        properties: {
+                          name: { type: 'string' },
+                          label: { type: 'string' },
+                          required: { type: 'boolean' },
+                          purpose: { type: 'string', description: 'Why it is asked: the id of the data map purpose (datamap/purposes.yml) it is collected and kept for' },
+                          schema: { type: 'object', additionalProperties: true },
+                        },
                       },
                     },
                   },
@@ -186,7 +192,7 @@ export async function checkoutRoutes(app: FastifyInstance, deps: CheckoutDeps): 
         currency: priced.currency,
         methods: methodsFor(priced, settings).map((method) => ({
           method,
-          fields: fieldsFor(method, priced, settings).map((f) => ({ name: f.name, label: f.label, required: f.required, schema: fieldSchema(f) })),
+          fields: fieldsFor(method, priced, settings).map((f) => ({ name: f.name, label: f.label, required: f.required, purpose: f.purpose, schema: fieldSchema(f) })),
         })),
       };
     },

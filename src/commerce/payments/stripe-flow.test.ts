@@ -16,6 +16,7 @@ import { signWebhook } from './signature.ts';
 import { STRIPE_API_VERSION, stripeAdapter } from './stripe-adapter.ts';
 import { fakeStripe, fixture } from './stripe-fake.ts';
 import { buyerWithOrder } from './testing.ts';
+import { makeShop, newClient } from '../cart/testing.ts';
 
 const SECRET = 'sk_test_51FakeKeyForFixturesOnly000000';
 const WHSEC = 'whsec_fixturesigningsecret0123456789';
@@ -76,6 +77,41 @@ testEachDatabase(
       });
       assert.equal(again.json().status, 'succeeded');
       assert.equal(settled.length, 1);
+      assert.deepEqual(stripe.problems(), []);
+    } finally {
+      await app.close();
+      await stripe.close();
+    }
+  },
+  { timeout: 180_000 },
+);
+
+testEachDatabase(
+  '[P002-15] with Stripe, the checkout form sends the buyer to Stripe’s own TLS page: the answer of POST /checkout is a 303 to https://checkout.stripe.com, and the form asks no card',
+  async (database) => {
+    const stripe = await fakeStripe(SECRET, STRIPE_API_VERSION);
+    const config = loadConfig({ DATA_DIR: mkdtempSync(join(tmpdir(), 'custodian-test-')), LOG_LEVEL: 'silent', RUN_WORKER: 'false', DEMO_DATA: 'false', RATE_LIMIT_PER_MINUTE: '0' });
+    const adapter = stripeAdapter({ secretKey: SECRET, webhookSecret: WHSEC, baseUrl: stripe.url });
+    const withStripe = modules.map((m) => (m.name === 'payments' ? makePaymentsModule({ processors: () => processorSet(adapter) }) : m));
+    const app = await buildApp({ config, database, logger: createLogger('silent'), modules: withStripe, wiring: wiringOf(withStripe), staffApiToken: TEST_STAFF_TOKEN });
+    try {
+      await app.ready();
+      const shop = await makeShop(database.db);
+      const buyer = newClient(app);
+      await buyer.get('/products/vpn-licence');
+      let added = await buyer.post('/cart/add', { variant_id: shop.vpn, quantity: '1' });
+      if (added.statusCode !== 303 && /name="confirm"/.test(added.body)) added = await buyer.post('/cart/add', { variant_id: shop.vpn, quantity: '1', confirm: '1' });
+      assert.equal(added.statusCode, 303, added.body);
+      const form = await buyer.get('/checkout');
+      assert.equal(form.statusCode, 200, form.body);
+      assert.doesNotMatch(form.body, /name="[^"]*card[^"]*"|autocomplete="cc-/i, 'the store’s form has no card field');
+      stripe.play({ response: fixture('create-session').response });
+      const key = /name="idempotency_key" value="([^"]+)"/.exec(form.body)?.[1] ?? '';
+      const res = await buyer.post('/checkout', { idempotency_key: key, method: 'card', name: 'Ada Lovelace', email: 'ada@example.com', age: 'adult' });
+      assert.equal(res.statusCode, 303, res.body);
+      const location = new URL(res.headers.location as string);
+      assert.equal(location.protocol, 'https:', `the card page is served over TLS (${location.href})`);
+      assert.equal(location.origin, 'https://checkout.stripe.com');
       assert.deepEqual(stripe.problems(), []);
     } finally {
       await app.close();

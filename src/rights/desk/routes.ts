@@ -28,7 +28,12 @@ import { confirmDeletionPage, confirmRequestPage, newRequestPage, personDataPage
 
 type Body = Record<string, string>;
 const numberParams = { type: 'object', required: ['number'], properties: { number: { type: 'string', pattern: '^R-[0-9]{6,12}$' } } } as const;
-const tokenBody = { type: 'object', required: ['token'], properties: { token: { type: 'string', maxLength: 100 }, format: { type: 'string', enum: ['page', 'json'] } } } as const;
+const tokenBody = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['token'],
+  properties: { token: { type: 'string', maxLength: 100 }, format: { type: 'string', enum: ['page', 'json'] } },
+} as const;
 const newBody = {
   type: 'object',
   additionalProperties: false,

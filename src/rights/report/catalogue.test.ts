@@ -97,8 +97,9 @@ test('promise catalogue: a test names only a promise marked kept; a test of part
 
 // The user's path: the app built as the shop builds it (routes, pages, jobs), the CLI, or a browser on it.
 // vendorShop (test/vendor-support.ts) is paymentsTestBed with a vendor user and a purchase;
-// servedShop (test/browser/served-shop.ts) is the whole app on a port, with a browser.
-const drivesTheShop = /\b(buildTestApp|rightsBed|paymentsTestBed|vendorShop|servedShop|runCli|execFile|startShop)\b/;
+// servedShop (test/browser/served-shop.ts) is the whole app on a port, with a browser; buildApp is
+// what buildTestApp wraps, called directly where a test swaps one module's processor (a fake Stripe).
+const drivesTheShop = /\b(buildTestApp|buildApp|rightsBed|paymentsTestBed|vendorShop|servedShop|runCli|execFile|startShop)\b/;
 
 test('promise catalogue: a file whose tests name a promise drives the shop, never a bare kernel', () => {
   const files = new Set([...namedByTests().values()].flat());
