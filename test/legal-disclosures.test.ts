@@ -76,7 +76,7 @@ const closing = async (app: FastifyInstance, fn: () => Promise<void>) => {
 };
 
 testEachDatabase(
-  '[P000-03] a staff disclosure outside fulfilment needs a basis from the fixed list and the DPO’s approval, and lands in the ledger',
+  '[P000-03][P003-11] a staff disclosure outside fulfilment needs a basis from the fixed list and the DPO’s approval, and lands in the ledger',
   async (database) => {
     const { app, db, owner, dpo, subject } = await setUp(database);
     await closing(app, async () => {
@@ -120,8 +120,8 @@ testEachDatabase(
       assert.deepEqual(file.fields, { 'user.name': 'Rowena Ledgerfield', 'user.contact.email': 'rowena@example.test' }, 'exactly the approved fields');
       const rows = await ledger(db, subject);
       assert.deepEqual(
-        rows.map((r) => [r.recipient, r.basis, r.categories, r.approval_id]),
-        [['law-enforcement', 'law-enforcement', ['user.name', 'user.contact.email'], id]],
+        rows.map((r) => [r.recipient, r.basis, r.categories, r.approval_id, r.consent_id]),
+        [['law-enforcement', 'law-enforcement', ['user.name', 'user.contact.email'], id, null]],
       );
       // The approval is used once.
       const twice = await owner.post(`/staff/disclosures/${id}/produce`, {});
@@ -136,7 +136,7 @@ testEachDatabase(
 );
 
 testEachDatabase(
-  '[P002-23] a court order with its document is approved by the DPO and produced; a rejected one is not',
+  '[P002-23][P003-11] a court order with its document is approved by the DPO and produced; a rejected one is not',
   async (database) => {
     const { app, db, owner, dpo, subject } = await setUp(database);
     await closing(app, async () => {
@@ -160,8 +160,8 @@ testEachDatabase(
       assert.equal(produced.statusCode, 200, produced.body.slice(0, 600));
       assert.deepEqual(produced.json().fields, { 'user.name': 'Rowena Ledgerfield', 'user.contact.address': { street: '4 Larch Way' } });
       assert.deepEqual(
-        (await ledger(db, subject)).map((r) => [r.recipient, r.basis]),
-        [['courts', 'court-order']],
+        (await ledger(db, subject)).map((r) => [r.recipient, r.basis, r.consent_id]),
+        [['courts', 'court-order', null]],
       );
 
       const rejected = await record(
@@ -196,6 +196,51 @@ testEachDatabase(
       assert.deepEqual(
         rows.map((r) => [r.recipient, r.basis, r.categories, r.consent_id]),
         [['credit-agency', 'collections', ['user.name', 'user.contact.address'], null]],
+      );
+      assert.deepEqual(await consentRows(db, { subject }), [], 'no consent was asked or recorded');
+    });
+  },
+  { timeout: 180_000 },
+);
+
+testEachDatabase(
+  '[P003-10] a request for a field the recipient is not declared to receive is refused over HTTP, naming the fields, and nothing is recorded or ledgered',
+  async (database) => {
+    const { app, db, owner, subject } = await setUp(database);
+    await closing(app, async () => {
+      const fields = { basis: 'court-order', recipient: 'courts', email: 'rowena@example.test', instrument: 'Superior Court docket CV-2026-0077' };
+      await owner.get('/staff/disclosures/new/court-order/courts');
+      const more = await multipart(owner, '/staff/disclosures', { ...fields, categories: ['user.name', 'user.financial.credit_history', 'user.location.precise'] }, pdf);
+      assert.equal(more.statusCode, 400, more.body.slice(0, 600));
+      assert.match(more.body, /href="#f-categories"/);
+      assert.match(more.body, /courts may not receive user\.financial\.credit_history, user\.location\.precise on this basis/);
+      assert.equal(Number((await sql<{ n: string }>`select count(*) as n from rights_legal_disclosures`.execute(db)).rows[0]!.n), 0, 'no request recorded');
+      assert.deepEqual(await ledger(db, subject), [], 'the disclosure ledger is unchanged');
+      // The same request for declared fields only goes through: the refusal was the undeclared ones.
+      const id = await record(owner, { ...fields, categories: ['user.name'] }, pdf);
+      assert.match((await owner.get(`/staff/disclosures/${id}`)).body, /Awaiting the privacy officer’s approval/);
+    });
+  },
+  { timeout: 180_000 },
+);
+
+testEachDatabase(
+  '[P003-11] a disclosure to protect the shop’s rights (a claim against it) is produced through the console and ledgered on that basis without consent',
+  async (database) => {
+    const { app, db, owner, dpo, subject } = await setUp(database);
+    await closing(app, async () => {
+      const id = await record(
+        owner,
+        { basis: 'legal-rights', recipient: 'courts', email: 'rowena@example.test', categories: ['user.name', 'user.contact.email'], instrument: 'Claim against us, case 77' },
+        pdf,
+      );
+      await approve(dpo, id);
+      const produced = await produce(owner, id);
+      assert.equal(produced.statusCode, 200, produced.body.slice(0, 600));
+      assert.deepEqual(produced.json().fields, { 'user.name': 'Rowena Ledgerfield', 'user.contact.email': 'rowena@example.test' });
+      assert.deepEqual(
+        (await ledger(db, subject)).map((r) => [r.recipient, r.basis, r.categories, r.approval_id, r.consent_id]),
+        [['courts', 'legal-rights', ['user.name', 'user.contact.email'], id, null]],
       );
       assert.deepEqual(await consentRows(db, { subject }), [], 'no consent was asked or recorded');
     });

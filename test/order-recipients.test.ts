@@ -44,7 +44,7 @@ function expectedRows(bed: PaymentsTestBed, ledger: DisclosureRecord[], vendorNa
 }
 
 testEachDatabase(
-  "[P002-04][P002-12][P003-10] after a card purchase, a vendor's view and a shipment, the buyer's and the DPO's per-order report of who received the data equals the disclosure ledger: processor, vendor and carrier, each with exactly the fields disclosed; the carrier gets only name, address and phone; nothing of another order",
+  "[P002-04][P002-12][P003-10][P002-07] after a card purchase, a vendor's view and a shipment, the buyer's and the DPO's per-order report of who received the data equals the disclosure ledger: processor, vendor and carrier, each with exactly the fields disclosed; the carrier gets only name, address and phone; nothing of another order",
   async (database, t) => {
     // The shop with the sandbox processor; checkout asks for phones, which the carrier then gets.
     const bed = await paymentsTestBed(database, { CHECKOUT_REQUIRE_PHONES: 'true' });
@@ -106,7 +106,10 @@ testEachDatabase(
       );
     }
 
-    // The buyer's order page: the tracking number and the report, row for row the ledger.
+    // The buyer's order history lists both orders; the order page has the tracking number and the report, row for row the ledger.
+    const history = await buyer.get('/account/orders');
+    assert.equal(history.statusCode, 200);
+    assert.ok(history.body.includes(`href="/account/orders/${mine.number}"`) && history.body.includes(`href="/account/orders/${other.number}"`), 'the order history lists the orders');
     const page = await buyer.get(`/account/orders/${mine.number}`);
     assert.equal(page.statusCode, 200);
     assert.ok(page.body.includes(tracking), 'the tracking number reaches the buyer');
@@ -135,6 +138,10 @@ testEachDatabase(
     const stranger = new FormClient(bed.app, '127.0.0.10');
     await signUpAndConfirm(stranger, db, { name: 'Stan Stranger', email: 'stan@example.com', password: 'granite-pelican-35-slowly' });
     assert.equal((await stranger.get(`/account/orders/${mine.number}/recipients`)).statusCode, 404);
+    const strangerPage = await stranger.get(`/account/orders/${mine.number}`);
+    assert.equal(strangerPage.statusCode, 404, 'the order and its tracking number are visible only to the owner');
+    assert.ok(!strangerPage.body.includes(tracking) && !strangerPage.body.includes(mine.number));
+    assert.ok(!(await stranger.get('/account/orders')).body.includes(mine.number), 'not in a stranger’s order history');
 
     // The privacy officer prints the same report for any order, found by its number.
     const dpo = await staffClient(bed.app, db, { name: 'Dana Dpo', email: 'dana@shop.example', role: 'dpo', password: 'amber-lighthouse-27-quietly-sings' }, '127.0.0.11');

@@ -13,13 +13,13 @@ import { makeShop, newClient, type CartClient } from '../src/commerce/cart/testi
 import { createProduct } from '../src/commerce/catalogue/index.ts';
 import { paymentsTestBed } from '../src/commerce/payments/testing.ts';
 import { modules } from '../src/modules.ts';
-import { collectJobs } from '../src/platform/jobs/index.ts';
-import { testWorker, waitFor } from '../src/platform/jobs/testing/support.ts';
+import { collectJobs, enqueue } from '../src/platform/jobs/index.ts';
+import { jobInState, testWorker, waitFor } from '../src/platform/jobs/testing/support.ts';
 import { testEachDatabase } from '../src/platform/testing/databases.ts';
 import { cliInProcess } from '../src/cli/testing.ts';
-import { subjectStatus, testActor } from '../src/privacy/testing.ts';
+import { consentRows, disclosureRows, subjectStatus, testActor } from '../src/privacy/testing.ts';
 import { submitPayForm, TEST_CARD, TEST_SANDBOX_SECRET } from '../src/sandbox-processor/testing.ts';
-import { renewDue } from '../src/subscriptions/index.ts';
+import { RENEW_JOB, renewDue } from '../src/subscriptions/index.ts';
 import { addToCart, keyOf, pathOf } from './checkout-support.ts';
 import { assertFollowsExportSchema } from './export-schema-support.ts';
 
@@ -321,6 +321,39 @@ testEachDatabase(
         (await invoices(s.id)).map((i) => i.status),
         Array(billed + 1).fill('paid'),
       );
+    });
+
+    await t.test('[P003-11] the renewal run by the worker, as the schedule runs it, charges the card on the billing basis: ledgered without any consent', async () => {
+      const fay = await subscribe({ name: 'Fay Morrow', email: 'fay.morrow@example.com', password: 'violet-anchor-29-meadow' }, TEST_CARD);
+      const s = await subOf(fay.subject);
+      // A month has passed: the period the checkout paid for ended a minute ago (the job charges as of now).
+      await sql`update subscriptions_subscriptions set current_period_start = now() - interval '31 days', current_period_end = now() - interval '1 minute' where id = ${s.id}::uuid`.execute(db);
+      assert.deepEqual(
+        (await disclosureRows(db, fay.subject)).filter((d) => d.basis === 'billing'),
+        [],
+        'nothing on the billing basis before the renewal',
+      );
+      const before = charges();
+      const worker = testWorker(database, collectJobs(modules).handlers, { services: { config: bed.config, privacy: app.privacy, wiring: app.wiring } });
+      await worker.start();
+      try {
+        const id = (await enqueue(db, RENEW_JOB, {}))!;
+        const ran = await waitFor('the renewal job', async () => (await jobInState(db, id, 'done')) ?? (await jobInState(db, id, 'dead')), 60_000);
+        assert.equal(ran.state, 'done', ran.last_error ?? '');
+      } finally {
+        await worker.stop(5000);
+      }
+      assert.equal(charges(), before + 1, 'one charge at the processor');
+      assert.deepEqual(
+        (await invoices(s.id)).map((i) => i.status),
+        ['paid', 'paid'],
+      );
+      assert.deepEqual(
+        (await disclosureRows(db, fay.subject)).filter((d) => d.basis === 'billing').map((d) => [d.recipient, d.basis, d.categories, d.consent_id]),
+        [['payment-processor', 'billing', ['user.payment'], null]],
+        'the renewal charge is one billing disclosure to the processor, resting on no consent',
+      );
+      assert.deepEqual(await consentRows(db, { subject: fay.subject, purpose: 'billing' }), [], 'no consent was asked for billing');
     });
   },
 );

@@ -200,6 +200,29 @@ testEachDatabase('support tickets: the form, staff answers by mail and phone, in
     assert.equal((await sql<{ status: string }>`select status from support_tickets where id = ${ticketId}::uuid`.execute(db)).rows[0]!.status, 'open', 'a new message opens it for an answer again');
   });
 
+  await t.test('[P002-05] the correspondence by mail, both ways, is kept encrypted: none of its text is in the database in plain', async () => {
+    // The answer went out through the outbox and the worker; the mail came in through the webhook.
+    await waitFor(
+      'the answer mail to be sent',
+      async () => (await sql<{ n: number }>`select count(*)::int as n from comms_outbox where status = 'queued' or status = 'sending'`.execute(db)).rows[0]!.n === 0,
+      20_000,
+    );
+    await b.app.privacy.flush();
+    const everything = await wholeDatabase(db);
+    for (const plain of [
+      '1Z999AA10123456784',
+      'We sent the cable today',
+      'shows within five days',
+      'Pemberly-9',
+      'The cable came',
+      'Use card',
+      '5555-5555-5555-4444',
+      '4444 for anything else',
+      'My SSN is',
+    ])
+      assert.ok(!everything.includes(plain), `${plain} is not stored in plain anywhere in the database`);
+  });
+
   let own: FormClient;
   let ownReference = '';
   let ownSubject = '';
@@ -239,7 +262,7 @@ testEachDatabase('support tickets: the form, staff answers by mail and phone, in
     );
   });
 
-  await t.test('[P000-06][P002-05] a retention run past the data map’s period purges the correspondence, and the tickets leave the staff and account pages', async () => {
+  await t.test('[P000-06][P002-05][P001-11] a retention run past the data map’s period purges the correspondence, and the tickets leave the staff and account pages', async () => {
     const days = b.app.privacy.retention('user.content.private', 'support').days;
     assert.equal(days, 730, 'two years, from datamap/retention.yml');
     // The day before the period ends nothing goes; the day after, one run of the kernel's retention

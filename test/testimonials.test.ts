@@ -12,18 +12,18 @@ import { sealContext } from '../src/comms/index.ts';
 import { startSmtpSink } from '../src/comms/testing/smtp-sink.ts';
 import { modules } from '../src/modules.ts';
 import type { Db } from '../src/platform/db/database.ts';
-import { collectJobs } from '../src/platform/jobs/index.ts';
-import { testWorker, waitFor } from '../src/platform/jobs/testing/support.ts';
+import { collectJobs, enqueue } from '../src/platform/jobs/index.ts';
+import { jobInState, testWorker, waitFor } from '../src/platform/jobs/testing/support.ts';
 import { buildTestApp } from '../src/platform/testing/app.ts';
 import { testEachDatabase } from '../src/platform/testing/databases.ts';
 import { consentRows, itemCountsByCategory, subjectStatus, testActor } from '../src/privacy/testing.ts';
-import { testimonialsModule } from '../src/testimonials/index.ts';
 import { assertFollowsExportSchema } from './export-schema-support.ts';
 const owner = { name: 'Octavia Ledgerwood', email: 'octavia.ledgerwood@shop.example', role: 'owner', password: 'harbour-violet-93-compass-drift' };
 const quoter = { name: 'Philippa Quarrington', email: 'philippa.quarrington@example.com', password: 'correct-horse-77-staple' };
 const lister = { name: 'Bartholomew Ingleby-Strand', email: 'bartholomew.ingleby@example.net', password: 'granite-heron-58-waits-patiently' };
 const HOUR = 3_600_000;
 const OVERDUE_JOB = 'testimonials.overdue';
+const WITHDRAWN_JOB = 'testimonials.withdrawn';
 
 const one = async <T>(db: Db, query: ReturnType<typeof sql<T>>) => (await query.execute(db)).rows[0]!;
 const count = async (db: Db, query: ReturnType<typeof sql<{ n: number }>>) => (await query.execute(db)).rows[0]!.n;
@@ -70,6 +70,18 @@ testEachDatabase(
     await signUpAndConfirm(philippa, db, quoter);
     const bart = new FormClient(app, '127.0.0.2');
     await signUpAndConfirm(bart, db, lister);
+    /** Runs the job `name` once through a worker running every module's jobs, as the shop's worker does. */
+    const runJob = async (name: string) => {
+      const worker = testWorker(database, collectJobs(modules).handlers, { services: { config: test.config, privacy: app.privacy, wiring: app.wiring } });
+      await worker.start();
+      try {
+        const id = (await enqueue(db, name, {}))!;
+        const ran = await waitFor(`${name} to run`, async () => (await jobInState(db, id, 'done')) ?? (await jobInState(db, id, 'dead')), 30_000);
+        assert.equal(ran.state, 'done', `${name}: ${ran.last_error}`);
+      } finally {
+        await worker.stop(5000);
+      }
+    };
     const words = 'The battery monitor told us about a failing cell two weeks before the outage would have hit.';
 
     await t.test('without the consent box ticked nothing is kept: 400 naming the box', async () => {
@@ -183,20 +195,20 @@ testEachDatabase(
     });
 
     await t.test('[P001-06] the overdue job, run 25 hours later, alerts staff once about the unresolved case', async () => {
-      const handler = testimonialsModule.jobs![OVERDUE_JOB]!;
-      const ctx = { db, log: app.log, jobId: 1, attempt: 1, services: { config: test.config, privacy: app.privacy, wiring: app.wiring } } as Parameters<typeof handler>[1];
-      await handler({}, ctx);
+      await runJob(OVERDUE_JOB);
       assert.equal((await outbox(app, 'testimonials.takedown-overdue')).length, 0, 'not before the deadline');
       t.mock.timers.enable({ apis: ['Date'], now: Date.now() + 25 * HOUR });
       try {
-        await handler({}, ctx);
-        await handler({}, ctx);
+        await runJob(OVERDUE_JOB);
+        await runJob(OVERDUE_JOB);
       } finally {
         t.mock.timers.reset();
       }
       const alerts = await outbox(app, 'testimonials.takedown-overdue');
       assert.equal(alerts.length, 1, 'one alert per case and staff member, once');
-      assert.match(alerts[0]!.params.link!, /^https:\/\/shop\.test\/staff\/testimonials#case-/);
+      const caseId = (await one(db, sql<{ id: string }>`select id from testimonials_cases where entry_id = ${quote}`)).id;
+      const mailed = await sink.waitForMail((m) => m.to.includes(owner.email) && (m.text ?? '').includes(`https://shop.test/staff/testimonials#case-${caseId}`), 20_000);
+      assert.ok(mailed, 'the alert reached the owner by mail, linking the case');
     });
 
     await t.test('[P001-07] a visitor asks by the public link: the mailed link verifies them and the listing is gone at once', async () => {
@@ -206,6 +218,7 @@ testEachDatabase(
       assert.match(page.body, /Mail me the link/);
       assert.equal((await visitor.post(`/testimonials/${company}/remove`, { email: 'someone.else@example.org' })).statusCode, 200);
       assert.equal((await outbox(app, 'testimonials.takedown-link')).length, 0, 'no link for an address that is not the entry’s');
+      const takedownMails = (await outbox(app, 'testimonials.takedown')).length;
       const asked = await visitor.post(`/testimonials/${company}/remove`, { email: lister.email });
       assert.equal(asked.statusCode, 200);
       assert.match(asked.body, /Check your mail/);
@@ -222,6 +235,18 @@ testEachDatabase(
       assert.deepEqual(
         cases.map((c) => c.kind),
         ['company', 'quote'],
+      );
+      const companyCase = await one(db, sql<{ id: string; opened_at: Date; deadline_at: Date }>`select id, opened_at, deadline_at from testimonials_cases where entry_id = ${company}`);
+      assert.equal(new Date(companyCase.deadline_at).getTime() - new Date(companyCase.opened_at).getTime(), 24 * HOUR, 'the copies elsewhere are due within 24 hours');
+      const mails = await outbox(app, 'testimonials.takedown');
+      assert.ok(mails.length > takedownMails, 'staff are mailed about the takedown');
+      assert.ok(
+        mails.some(
+          (m) =>
+            m.params.link === `https://shop.test/staff/testimonials#case-${companyCase.id}` &&
+            m.params.deadline === `${new Date(companyCase.deadline_at).toISOString().slice(0, 16).replace('T', ' ')} UTC`,
+        ),
+        'the mail links the company’s case and gives its deadline',
       );
       assert.equal((await visitor.post('/testimonials/remove', { token: link.searchParams.get('token')! })).statusCode, 400, 'the link works once');
     });
@@ -255,10 +280,8 @@ testEachDatabase(
       assert.doesNotMatch((await app.inject({ method: 'GET', url: '/testimonials' })).body, /support answered within the hour/, 'gone from the site at once');
 
       const before = (await outbox(app, 'testimonials.takedown')).length;
-      const handler = testimonialsModule.jobs!['testimonials.withdrawn']!;
-      const ctx = { db, log: app.log, jobId: 2, attempt: 1, services: { config: test.config, privacy: app.privacy, wiring: app.wiring } } as Parameters<typeof handler>[1];
-      await handler({}, ctx);
-      await handler({}, ctx);
+      await runJob(WITHDRAWN_JOB);
+      await runJob(WITHDRAWN_JOB);
       const c = await one(db, sql<{ via: string; opened_at: Date; deadline_at: Date }>`select via, opened_at, deadline_at from testimonials_cases where entry_id = ${entry}::uuid`);
       assert.equal(c.via, 'privacy-centre');
       assert.equal(new Date(c.deadline_at).getTime() - new Date(c.opened_at).getTime(), 24 * HOUR, 'due 24 hours after the withdrawal');

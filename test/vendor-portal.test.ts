@@ -12,7 +12,7 @@ import { TEST_CARD } from '../src/sandbox-processor/testing.ts';
 import { accept, ada, alan, buy, grace, ownerOf, PASSWORD, VENDOR_FIELDS, vendorDisclosures, vendorShop, vendorUser } from './vendor-support.ts';
 
 testEachDatabase(
-  "[P000-08][P001-01][P001-03][P000-09] a vendor user accepts the data-use terms first, then sees only orders of its own products with the buyer's name, address, phone and email (never card data, never another vendor's order) and each view and CSV export is a ledger entry naming the order and the vendor",
+  "[P000-08][P001-01][P001-03][P000-09][P002-12] a vendor user accepts the data-use terms first, then sees only orders of its own products with the buyer's name, address, phone and email (never card data, never another vendor's order) and each view and CSV export is a ledger entry naming the order and the vendor",
   async (database, t) => {
     const { bed, db, s } = await vendorShop(database, t);
     const both = await buy(bed, db, grace, [

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { sql } from 'kysely';
 import { buildTestApp } from '../platform/testing/app.ts';
-import { countAuditEntries } from '../privacy/testing.ts';
+import { testActor } from '../privacy/testing.ts';
 import { testEachDatabase } from '../platform/testing/databases.ts';
 import { recentSecurityEvents } from './security-events.ts';
 import { customer, FormClient, queuedMail, signUpAndConfirm, staffClient } from './testing.ts';
@@ -24,7 +24,17 @@ testEachDatabase(
       assert.equal(found.statusCode, 200);
       assert.match(found.body, /<td data-label="Name">Philippa Quarrington<\/td><td data-label="Email">philippa\.quarrington@example\.com<\/td><td data-label="Account">active<\/td>/);
       await app.privacy.flush();
-      assert.ok((await countAuditEntries(database.db, { action: 'data.read', actorKind: 'staff', purpose: 'support' })) >= 1, 'the read is in the audit log under its purpose');
+      // The read is in the customer's own audit trail: by support staff, under the purpose chosen, of what the page showed.
+      const { subject_id: subject } = (await sql<{ subject_id: string }>`select subject_id from accounts_users where kind = 'customer'`.execute(database.db)).rows[0]!;
+      const reads = (await app.privacy.accessLog(database.db, { subject, actor: testActor('test') })).filter((e) => e.by === 'staff' && e.action === 'data.read');
+      assert.ok(
+        reads.some((e) => e.byDetail === 'support' && e.purpose === 'support' && e.outcome === 'ok' && e.categories.includes('user.name') && e.categories.includes('user.contact.email')),
+        `the read of the customer is audited with its purpose: ${JSON.stringify(reads)}`,
+      );
+      assert.ok(
+        reads.every((e) => e.purpose === 'support'),
+        'every staff read of the customer names the purpose',
+      );
       const none = await support.post('/staff/customers', { email: 'nobody.here@example.com', purpose: 'support' });
       assert.match(none.body, /No customer signs in with that email/);
 

@@ -50,6 +50,7 @@ testEachDatabase(
       const map = kernel.map;
       let refusals = 0;
       const seen = new Map<string, boolean>();
+      const reads: string[] = [];
       for (const role of staffRoles) {
         const client = await staffClient(app, database.db, { name: `Staff ${role}`, email: `${role}@shop.example`, role, password: staffPassword });
         const grants = map.roles.get(role)!;
@@ -63,6 +64,7 @@ testEachDatabase(
           if (allowed) {
             assert.equal(res.statusCode, 200, `${role} reads ${category} under ${purpose}: ${res.body}`);
             assert.deepEqual(res.json().values[category], customerData[category]!.value);
+            reads.push(`${role} ${purpose} ${category}`);
           } else {
             assert.equal(res.statusCode, 403, `${role} must not read ${category} (under ${purpose})`);
             assert.equal(res.json().error.code, 'PRIVACY_REFUSED');
@@ -76,6 +78,13 @@ testEachDatabase(
         refusals++;
       }
       for (const [role, category, allowed] of expectations) assert.equal(seen.get(`${role} ${category}`), allowed, `${role} ${category}`);
+      // Each successful read is in the customer's audit trail: by staff of that role, under the purpose asked, of the category read.
+      await kernel.flush();
+      const audited = (await kernel.accessLog(database.db, { subject, actor }))
+        .filter((e) => e.by === 'staff' && e.action === 'data.read' && e.outcome === 'ok')
+        .map((e) => `${e.byDetail} ${e.purpose} ${e.categories.join(',')}`);
+      assert.ok(reads.length >= 10, `the roles read the customer (${reads.length} reads)`);
+      assert.deepEqual(audited.sort(), [...reads].sort(), 'one audit entry per staff read, naming the role, the purpose and the category');
       const events = await recentSecurityEvents(database.db, { kind: 'read-outside-role', limit: 1000 });
       assert.equal(events.length, refusals, 'every read outside a role is recorded');
       assert.ok(events.every((e) => typeof e.detail.role === 'string' && typeof e.detail.purpose === 'string' && e.user_id));
