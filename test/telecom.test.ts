@@ -272,7 +272,11 @@ testEachDatabase(
       const doc = (await client.get('/account/privacy/export.json')).json() as { sections: { id: string; records: Record<string, unknown>[] }[] };
       assertFollowsExportSchema(doc);
       const section = (id: string) => doc.sections.find((s) => s.id === id)?.records ?? [];
-      assert.deepEqual(section('telecom-lines'), [{ line, plan: 'MOB-5GB', status: 'active', opened_at: section('telecom-lines')[0]!.opened_at }]);
+      assert.deepEqual(
+        section('telecom-lines'),
+        [{ line, plan: 'MOB-5GB', plan_cpni: true, status: 'active', opened_at: section('telecom-lines')[0]!.opened_at }],
+        'the service a person has is CPNI too (seed 003)',
+      );
       assert.deepEqual(
         section('telecom-statements').map((r) => [r.line, r.month, r.records, r.cpni]),
         [[line, month, 1202, true]],

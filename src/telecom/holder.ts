@@ -27,9 +27,10 @@ export const telecomHolder: PersonalDataHolder = {
     return [
       {
         id: 'telecom-lines',
-        title: 'Phone lines',
-        description: 'Your telecom lines: the plan each runs on and its state. The number of each line is listed with the rest of your data (a number is not CPNI).',
-        records: lines.map((l) => ({ line: l.id, plan: plans.get(l.variantId)?.sku ?? null, status: l.status, opened_at: l.createdAt.toISOString() })),
+        title: 'Phone lines (the plan is CPNI)',
+        description:
+          'Your telecom lines: the plan each runs on and its state. The kind of service you have is Customer Proprietary Network Information (CPNI), like your usage; the number of each line is not, and is listed with the rest of your data.',
+        records: lines.map((l) => ({ line: l.id, plan: plans.get(l.variantId)?.sku ?? null, plan_cpni: true, status: l.status, opened_at: l.createdAt.toISOString() })),
       },
       {
         id: 'telecom-statements',
