@@ -1,8 +1,10 @@
 // [P004-07] In Chromium with JavaScript off: a visitor finds "Request a quote" in the footer, sends
 // the form (first empty, errors named), gets the acknowledgement; an owner signs in, opens the case
-// from the list, adds a line and sends the quote document; the requester opens it from the mail.
-// Every page passes axe and fits a 390 px phone.
+// from the list, adds a line and sends the quote document; the requester opens it from the mail,
+// then removes the request with the acknowledgement's link. Every page passes axe and fits a
+// 390 px phone.
 import assert from 'node:assert/strict';
+import { sql } from 'kysely';
 import type { Browser } from 'playwright-core';
 import { staffClient } from '../../../src/accounts/testing.ts';
 import type { ServedShop } from '../served-shop.ts';
@@ -90,6 +92,19 @@ export const quoteJourney: Journey = {
     assert.match(main, /valid until 2099-06-30/);
     await expectAccessible(page, 'the quote document');
     await expectFitsPhone(page, 'the quote document');
+
+    // The acknowledgement's link shows the request and removes it, with everything given.
+    const ack = await linkInMail(shop, 'bartholomew.cellsworth@example.net', new RegExp(`quote request ${number}`), '/quote/view');
+    await page.goto(`${origin}${ack}`);
+    await expectAccessible(page, 'the request seen from its link');
+    await page.getByRole('button', { name: 'Remove my request' }).click();
+    await page.waitForLoadState();
+    assert.equal(await page.locator('h1').textContent(), 'Your request is removed');
+    await expectAccessible(page, 'the request removed page');
+    await page.goto(`${origin}${ack}`);
+    assert.doesNotMatch((await page.locator('main').textContent())!, /3 UPS strings of 40 jars/, 'the link opens nothing any more');
+    const left = await sql<{ n: number }>`select count(*)::int as n from quotes_cases where number = ${Number(number)}`.execute(shop.database.db);
+    assert.equal(left.rows[0]!.n, 0, 'the case is gone');
     await context.close();
   },
 };

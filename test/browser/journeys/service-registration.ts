@@ -1,7 +1,8 @@
 // [P004-04][P004-08] In a real Chromium with JavaScript off, a customer signs up, registers a
 // monitoring service with a contact and keeps the device key shown once; the device posts an
 // alert over HTTP with that key; the contact gets the alert mail with their removal link; the
-// customer sees the alert on the service's timeline. Every page passes axe and fits a phone.
+// customer sees the alert on the service's timeline; the contact removes themselves with the link,
+// and the customer's page then shows only that they left. Every page passes axe and fits a phone.
 import assert from 'node:assert/strict';
 import type { ServedShop } from '../served-shop.ts';
 import { expectAccessible, expectFitsPhone } from '../support.ts';
@@ -88,6 +89,26 @@ async function run(shop: ServedShop): Promise<void> {
     assert.ok(!shown.includes(key), 'the key is not shown again');
     await expectAccessible(page, 'the service page with its timeline');
     await expectFitsPhone(page, 'the service page with its timeline');
+    const servicePage = page.url();
+
+    // The contact follows the removal link from the alert, in their own browser.
+    const leave = /\/services\/leave\/[A-Za-z0-9_-]{43}/.exec(alert.text)![0];
+    const contactContext = await browser.newContext({ javaScriptEnabled: false });
+    try {
+      const theirs = await contactContext.newPage();
+      await theirs.goto(`${origin}${leave}`);
+      await expectAccessible(theirs, 'the contact’s removal page');
+      await expectFitsPhone(theirs, 'the contact’s removal page');
+      await theirs.getByRole('button', { name: 'Remove me and erase my details' }).click();
+      await theirs.waitForLoadState();
+      assert.equal(await theirs.locator('h1').textContent(), 'You are no longer a contact');
+    } finally {
+      await contactContext.close();
+    }
+    await page.goto(servicePage);
+    const after = (await page.locator('main').textContent()) ?? '';
+    assert.ok(!after.includes(contact.name) && !after.includes(contact.email) && !after.includes('555 0199'), 'the contact’s details are gone from the customer’s page');
+    assert.match(after, /Left \d{4}-\d\d-\d\d: removed themselves with the link in our mail/);
   } finally {
     await context.close();
   }
