@@ -42,14 +42,14 @@ testEachDatabase(
       await worker.start(); // after the sign-ups, whose confirmation links the test reads from the outbox
       const owner = await staffClient(app, db, { name: 'Olwen Proprietor', email: 'olwen@shop.example', role: 'owner', password: 'granite-heron-58-waits-patiently' });
 
-      // Less than 30 days ahead: refused, naming the date; nothing scheduled, nobody mailed.
+      // Less than 30 days ahead (29, the day before the earliest): refused, naming the date; nothing scheduled, nobody mailed.
       await owner.get('/staff/transfer');
-      const early = await owner.post('/staff/transfer', { acquirer: 'Northwind Traders Ltd', date: inDays(20), new_use: '' });
+      const early = await owner.post('/staff/transfer', { acquirer: 'Northwind Traders Ltd', date: inDays(29), new_use: '' });
       assert.equal(early.statusCode, 400);
-      assert.match(early.body, /must be at least 30 days from today/);
+      assert.match(early.body, new RegExp(`must be at least 30 days from today: ${inDays(30)} or later`));
       assert.doesNotMatch((await app.inject({ method: 'GET', url: '/privacy' })).body, /passes to Northwind/);
 
-      const date = inDays(31);
+      const date = inDays(30); // exactly 30 days ahead: the earliest allowed
       await owner.get('/staff/transfer');
       const scheduled = await owner.post('/staff/transfer', { acquirer: 'Northwind Traders Ltd', date, new_use: 'Northwind will also send its own catalogue.' });
       assert.equal(scheduled.statusCode, 200, scheduled.body.slice(0, 400));
