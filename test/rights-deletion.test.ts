@@ -14,7 +14,7 @@ import { staffTokenHeaders } from '../src/accounts/testing.ts';
 const count = async (db: Db, query: ReturnType<typeof sql<{ n: number }>>) => (await query.execute(db)).rows[0]!.n;
 
 testEachDatabase(
-  '[P000-12][P004-18] a customer deletes their account in the privacy centre: signed out at once, open orders cancelled, the processor forgets, recipients told, a receipt mailed first, then nothing of them anywhere',
+  '[P000-12][P003-25][P004-18] a customer deletes their account in the privacy centre: signed out at once, open orders cancelled, the processor forgets, recipients told, a receipt mailed first, then nothing of them anywhere',
   async (database, t) => {
     const bed = await rightsBed(database);
     t.after(() => bed.stopAll());

@@ -283,7 +283,8 @@ testEachDatabase(
       const contact = await new FormClient(app).get('/privacy/contact');
       assert.equal(contact.statusCode, 200);
       assert.match(contact.body, /designated privacy officer/);
-      assert.match(contact.body, /privacy officer \(staff role dpo\)/);
+      assert.match(contact.body, /<a href="mailto:privacy@shop.example">privacy@shop.example<\/a>/);
+      assert.match(contact.body, /<address>Custodian Demo Shop Inc., Attn: Privacy Officer, 100 Example Avenue, Springfield, IL 62701, United States<\/address>/);
     } finally {
       await app.close();
     }

@@ -12,10 +12,22 @@ export { type VerifyReport, verifyAuditLog } from './audit/verify.ts';
 export type { ConsentChannel, ConsentEntry, ConsentState } from './consent/ledger.ts';
 export type { ConsentReview } from './consent/reviews.ts';
 export { type OptOutSignal, optOutSignals, signalPurposes } from './consent/signal.ts';
+export { dpoChannels, dpoChannelWords } from './datamap/dpo-contact.ts';
 export { fidesDocument, fidesYaml } from './datamap/fides-export.ts';
 export { loadDataMap } from './datamap/load.ts';
 export { policyVersionAt, retentionDays } from './datamap/policy.ts';
-export { type AggregateData, type Category, type DataMap, type LegalBasis, type PolicyVersion, type Purpose, type Recipient, type RetentionRule, legalBases } from './datamap/types.ts';
+export {
+  type AggregateData,
+  type Category,
+  type DataMap,
+  type DpoContact,
+  type LegalBasis,
+  type PolicyVersion,
+  type Purpose,
+  type Recipient,
+  type RetentionRule,
+  legalBases,
+} from './datamap/types.ts';
 export { type BasisRule, type RecipientKind, disclosureBases, isDisclosureBasis } from './disclosure/bases.ts';
 export type { DisclosureRecord } from './disclosure/disclose.ts';
 export { type DeliveryChannel, type Notice, deliveryChannels } from './disclosure/notices.ts';

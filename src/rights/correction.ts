@@ -1,6 +1,6 @@
 // Correction (P001-10, P004-18): the person (or staff handling their request) replaces one stored
-// item: a name, an address, a phone number (an email changes through the account, which confirms
-// the new address). The kernel keeps the item's purpose and policy version and audits the change;
+// item: a name, an address, a phone number, a company name, or the copy of an email held on an order
+// (the account's own email changes through the account, which confirms the new address). The kernel keeps the item's purpose and policy version and audits the change;
 // every recipient that received that category (for that order, when the item is an order's copy)
 // gets a ledgered correction notice, which the privacy officer passes on; the person is shown who.
 import type { Db } from '../platform/db/database.ts';
@@ -15,11 +15,21 @@ export const correctable = {
   'user.name': 'name',
   'user.contact.address': 'address',
   'user.contact.phone_number': 'phone',
+  'user.contact.organization': 'organization',
+  'user.contact.email': 'email',
 } as const;
 export type CorrectableCategory = keyof typeof correctable;
 
 export function isCorrectable(category: string): category is CorrectableCategory {
   return Object.hasOwn(correctable, category);
+}
+
+/** The account's own email (and one waiting for confirmation) changes only through the account's email change. */
+const changedElsewhere = (item: { category: string; ref: string }) => item.category === 'user.contact.email' && (item.ref === '' || item.ref === 'pending');
+
+/** Whether this one item is corrected here (the form, the API, staff carrying out a request). */
+export function canCorrect(item: { category: string; ref: string }): item is { category: CorrectableCategory; ref: string } {
+  return isCorrectable(item.category) && !changedElsewhere(item);
 }
 
 /** The order an item belongs to, from its ref (`order:<id>` or `order:<id>:<item>`), or null. */
@@ -58,6 +68,13 @@ export function valueFromInput(category: CorrectableCategory, input: Record<stri
   switch (category) {
     case 'user.name':
       return f.done(f.text('name', 200));
+    case 'user.contact.organization':
+      return f.done(f.text('organization', 200));
+    case 'user.contact.email': {
+      const email = f.text('email', 254);
+      f.check('email', /^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email), 'must be an email address such as name@example.com');
+      return f.done(email);
+    }
     case 'user.contact.phone_number': {
       const phone = f.text('phone', 40);
       f.check('phone', /^\+?[0-9 ()./-]{5,40}$/.test(phone) && phone.replace(/\D/g, '').length >= 5, 'must be a phone number, digits with spaces, dashes or a leading +');

@@ -2,7 +2,7 @@
 import { pageOf, pagination } from '../../web/pagination.ts';
 import { table } from '../../web/table.ts';
 import { html } from '../../web/template.ts';
-import type { VerifyReport, PendingDisclosureRequest, ConsentReview } from '../../privacy/index.ts';
+import { dpoChannelWords, type VerifyReport, type PendingDisclosureRequest, type ConsentReview, type DpoContact } from '../../privacy/index.ts';
 import type { SecurityEventRow } from '../tables.ts';
 import type { Page } from './customer.ts';
 import { form } from '../../web/form.ts';
@@ -163,13 +163,23 @@ ${consentReviews(o.csrf, o.consents ?? [], o.consentsPage ?? 1)}
   };
 }
 
-export function contactPage(o: { organization: string; contact: string }): Page {
+/** The published contact (P003-25): email, phone and postal address, as the data map gives them. */
+export function contactPage(o: { organization: string; contact: DpoContact }): Page {
+  const c = o.contact;
   return {
     audience: 'dpo',
     title: 'Privacy contact',
     body: html`<section class="account-form"><h1>Privacy contact</h1>
 <p>${o.organization} has a designated privacy officer who oversees how personal data is handled here.</p>
-<p>How to reach them: ${o.contact}</p>
+<h2 id="reach">How to reach them</h2>
+<dl>
+<dt>Who</dt><dd>${c.name}, ${o.organization}</dd>
+${c.email ? html`<dt>Email</dt><dd><a href="mailto:${c.email}">${c.email}</a></dd>` : ''}
+${c.phone ? html`<dt>Phone</dt><dd><a href="tel:${c.phone.replace(/[^0-9+]/g, '')}">${c.phone}</a></dd>` : ''}
+${c.postalAddress ? html`<dt>Post</dt><dd><address>${c.postalAddress}</address></dd>` : ''}
+</dl>
+<h2 id="correct">Requests about your data</h2>
+<p>Signed in, you see, copy, correct and delete your data yourself in <a href="/account/privacy">your privacy centre</a>. For anything it does not let you change there (what you bought, a payment reference, your statement of age), or for any request about your data, write to the privacy officer by ${dpoChannelWords(c)}: say which item and what it should say. We confirm the request is yours with a link mailed to the address we hold, and answer within the time our <a href="/privacy#rights">privacy policy</a> gives.</p>
 <p>To report that this shop is not keeping its privacy policy, use <a href="/privacy/complaint">the complaint form</a>: the privacy officer opens a case and answers you by mail.</p>
 <p>See also our <a href="/privacy">privacy page</a>.</p></section>`,
   };

@@ -346,7 +346,7 @@ export async function staffRoutes(app: FastifyInstance): Promise<void> {
     },
   );
 
-  // Published: how to reach the privacy officer (the data map's organization.dpo_contact).
+  // Published: how to reach the privacy officer (the data map's organization.dpo_contact: email, phone, post).
   app.get('/privacy/contact', { schema: { hide: true } }, async (request, reply) =>
     sendPage(request, reply, contactPage({ organization: deps.kernel.map.organization.legalName, contact: deps.kernel.map.organization.dpoContact })),
   );

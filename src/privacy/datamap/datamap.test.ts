@@ -191,6 +191,35 @@ test('fides export: every key is in the fideslang taxonomy or declared as an ext
   assert.ok(extCategories.has('user.telecom.cpni'));
 });
 
+test('the privacy officer’s contact needs a real channel: a map with neither an email nor a postal address does not load, naming the field (P003-25)', () => {
+  const map = validateDataMap(rawDemo());
+  assert.deepEqual(map.organization.dpoContact, {
+    name: 'Privacy Officer',
+    email: 'privacy@shop.example',
+    phone: '',
+    postalAddress: 'Custodian Demo Shop Inc., Attn: Privacy Officer, 100 Example Avenue, Springfield, IL 62701, United States',
+  });
+  // The fides export's System.dpo carries the email.
+  assert.equal((parse(fidesYaml(map)) as { system: { dpo: string }[] }).system[0]!.dpo, 'privacy@shop.example');
+
+  const none = rawDemo();
+  none.organization.dpo_contact = { name: 'Privacy Officer' };
+  assert.match(problemsOf(none), /organization\.dpo_contact\.email: or dpo_contact\.postal_address must be given/);
+  const placeholder = rawDemo();
+  placeholder.organization.dpo_contact = 'privacy officer (staff role dpo), reachable through /privacy/contact';
+  assert.match(problemsOf(placeholder), /organization\.dpo_contact: must be a mapping with name, email, postal_address/);
+  const bad = rawDemo();
+  bad.organization.dpo_contact = { name: 'Privacy Officer', email: 'not an address', phone: 'call us' };
+  const problems = problemsOf(bad);
+  assert.match(problems, /organization\.dpo_contact\.email: must be an email address/);
+  assert.match(problems, /organization\.dpo_contact\.phone: must be a phone number/);
+  // A postal address alone is enough, and then the export falls back to it.
+  const post = rawDemo();
+  post.organization.dpo_contact = { name: 'Privacy Officer', postal_address: '1 Example Road, Springfield' };
+  const postal = validateDataMap(post);
+  assert.equal((parse(fidesYaml(postal)) as { system: { dpo: string }[] }).system[0]!.dpo, '1 Example Road, Springfield');
+});
+
 test('aggregate data is about no one: no user category, no data subject or purpose; a map without it keeps none (decision 0061)', () => {
   const map = validateDataMap(rawDemo());
   const siteUse = map.aggregates.get('site-use');

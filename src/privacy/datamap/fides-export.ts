@@ -67,7 +67,8 @@ export function fidesDocument(map: DataMap): Record<string, unknown> {
     requires_data_protection_assessments: false,
     privacy_policy: map.organization.privacyPolicyUrl,
     legal_name: map.organization.legalName,
-    dpo: map.organization.dpoContact,
+    // fideslang's System.dpo is one text: the officer's email, else their postal address.
+    dpo: map.organization.dpoContact.email || map.organization.dpoContact.postalAddress,
     tags: [`data_region:${map.residency.region}`],
     dataset_references: [FIDES_DATASET_KEY],
     egress: [...map.recipients.values()].map((r) => ({

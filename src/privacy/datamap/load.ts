@@ -8,6 +8,7 @@ import { parsedOnce } from '../../platform/parse-once.ts';
 import { staffRoles, type StaffRole } from '../actors.ts';
 import { disclosureBases, isDisclosureBasis, isRecipientKind, type DisclosureBasis } from '../disclosure/bases.ts';
 import { PrivacySetupError } from '../refusals.ts';
+import { parseDpoContact } from './dpo-contact.ts';
 import { fideslangTaxonomy, type Taxonomy } from './taxonomy.ts';
 import {
   audiences,
@@ -184,7 +185,7 @@ export function validateDataMap(raw: Raw, taxonomy: Taxonomy = fideslangTaxonomy
     name: str(orgRaw, 'name', where('organization')),
     legalName: str(orgRaw, 'legal_name', where('organization')),
     privacyPolicyUrl: str(orgRaw, 'privacy_policy_url', where('organization')),
-    dpoContact: str(orgRaw, 'dpo_contact', where('organization')),
+    dpoContact: parseDpoContact(orgRaw.dpo_contact, where('organization'), (at, problem) => problems.add(at, problem)),
   };
   if (organization.fidesKey && !/^[a-z][a-z0-9_]*$/.test(organization.fidesKey)) problems.add(where('organization', '.fides_key'), 'must be lower_snake_case');
   const resRaw = isObject(section('residency')) ? (raw.residency as Raw) : {};

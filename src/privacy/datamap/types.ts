@@ -116,8 +116,16 @@ export interface RetentionRule {
   reason: string;
 }
 
+/** How people reach the privacy officer; '' where a channel is not offered (at least an email or a postal address is). */
+export interface DpoContact {
+  name: string;
+  email: string;
+  phone: string;
+  postalAddress: string;
+}
+
 export interface DataMap {
-  organization: { fidesKey: string; name: string; legalName: string; privacyPolicyUrl: string; dpoContact: string };
+  organization: { fidesKey: string; name: string; legalName: string; privacyPolicyUrl: string; dpoContact: DpoContact };
   residency: { region: string; description: string };
   /** Oldest first. */
   policyVersions: readonly PolicyVersion[];

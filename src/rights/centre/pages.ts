@@ -9,7 +9,7 @@ import { pagination, type PageSlice } from '../../web/pagination.ts';
 import { table } from '../../web/table.ts';
 import { html, type SafeHtml } from '../../web/template.ts';
 import { categoryLabel } from '../policy/plain-words.ts';
-import { isCorrectable } from '../correction.ts';
+import { canCorrect } from '../correction.ts';
 import { kindLabels, type RightsRequest } from '../requests.ts';
 import type { AccessLogCounts, AccessLogRow } from './access-log-view.ts';
 import { refLabel, valueText } from './values.ts';
@@ -67,6 +67,22 @@ function signalNote(v: CentreView): SafeHtml | '' {
   )}`;
 }
 
+/**
+ * Where each item is corrected or changed (P001-10): here, item by item; the account's email
+ * through the confirmed email change; saved lists and the contact preference where they are kept;
+ * a record of what happened (what was bought, a payment reference, a statement of age) through a
+ * request to the privacy officer, who corrects it for the person.
+ */
+export function itemAction(i: Pick<PersonalItem, 'id' | 'category' | 'ref'>, what: string): SafeHtml {
+  const link = (href: string, text: string) => html`<a href="${href}">${text}<span class="visually-hidden"> ${what}</span></a>`;
+  if (canCorrect(i)) return link(`/account/privacy/items/${i.id}`, 'Correct');
+  if (i.category === 'user.contact.email') return link('/account/email', 'Change');
+  if (i.category === CONTACT_PREFERENCE.category) return link('#contact', 'Change');
+  if (i.ref.startsWith('basket:')) return link('/account/baskets', 'Change');
+  if (i.ref.startsWith('giftlist:')) return link('/account/lists', 'Change');
+  return link('/privacy/contact#correct', 'Ask us to correct');
+}
+
 function itemsTable(v: CentreView): SafeHtml {
   if (v.items.length === 0) return html`<p>We hold no personal data about you besides your sign-in.</p>`;
   const sorted = [...v.items].sort((a, b) => a.category.localeCompare(b.category) || a.collectedAt.getTime() - b.collectedAt.getTime());
@@ -76,11 +92,7 @@ function itemsTable(v: CentreView): SafeHtml {
     rows: sorted.map((i) => {
       const category = v.map.categories.get(i.category);
       const purpose = v.map.purposes.get(i.purpose);
-      const action = isCorrectable(i.category)
-        ? html`<a href="/account/privacy/items/${i.id}">Correct<span class="visually-hidden"> ${category ? categoryLabel(category) : i.category} of ${refLabel(i.ref, v.orders)}</span></a>`
-        : i.category === 'user.contact.email' && i.ref === ''
-          ? html`<a href="/account/email">Change<span class="visually-hidden"> your sign-in email</span></a>`
-          : '';
+      const action = itemAction(i, `${category ? categoryLabel(category) : i.category} of ${refLabel(i.ref, v.orders)}`);
       return [
         category ? categoryLabel(category) : i.category,
         valueText(i.value),
@@ -243,6 +255,8 @@ export interface CorrectForm {
 const formLabels: Record<string, string> = {
   name: 'Name',
   phone: 'Phone number',
+  organization: 'Company name',
+  email: 'Email address',
   line1: 'Address',
   line2: 'Address line 2 (optional)',
   postal_code: 'Postal code',
@@ -259,6 +273,10 @@ ${input(s, { name: 'line2', label: formLabels.line2!, autocomplete: 'address-lin
 ${input(s, { name: 'postal_code', label: formLabels.postal_code!, autocomplete: 'postal-code', maxlength: 20 })}
 ${input(s, { name: 'city', label: formLabels.city!, autocomplete: 'address-level2', maxlength: 100 })}
 ${input(s, { name: 'country', label: formLabels.country!, autocomplete: 'country', maxlength: 60 })}`;
+  } else if (f.item.category === 'user.contact.organization') {
+    fields = input(s, { name: 'organization', label: formLabels.organization!, autocomplete: 'organization', maxlength: 200 });
+  } else if (f.item.category === 'user.contact.email') {
+    fields = input(s, { name: 'email', label: formLabels.email!, type: 'email', autocomplete: 'email', maxlength: 254 });
   } else if (f.item.category === 'user.contact.phone_number') {
     fields = input(s, { name: 'phone', label: formLabels.phone!, type: 'tel', autocomplete: 'tel', maxlength: 40 });
   } else {

@@ -13,7 +13,7 @@ import { pageOf, pageParam } from '../../web/pagination.ts';
 import { html } from '../../web/template.ts';
 import { errorBody } from '../../web/error-schema.ts';
 import { categoryLabel } from '../policy/plain-words.ts';
-import { correct, correctable, isCorrectable, valueFromInput } from '../correction.ts';
+import { canCorrect, type CorrectableCategory, correct, correctable, valueFromInput } from '../correction.ts';
 import { holderContext, type RightsDeps } from '../deps.ts';
 import { beginDeletion } from '../erasure.ts';
 import { buildExport, exportFileName } from '../export.ts';
@@ -42,7 +42,11 @@ const choiceBody = {
 } as const;
 const contactBody = { type: 'object', additionalProperties: false, required: ['channel'], properties: { channel: { type: 'string', enum: [...contactChannels] } } } as const;
 const field = { type: 'string', maxLength: 200 } as const;
-const correctBody = { type: 'object', additionalProperties: false, properties: { name: field, phone: field, line1: field, line2: field, postal_code: field, city: field, country: field } } as const;
+const correctBody = {
+  type: 'object',
+  additionalProperties: false,
+  properties: { name: field, phone: field, organization: field, email: field, line1: field, line2: field, postal_code: field, city: field, country: field },
+} as const;
 const itemParams = { type: 'object', required: ['id'], properties: { id: { type: 'string', format: 'uuid' } } } as const;
 const exportResponse = {
   type: 'object',
@@ -164,9 +168,9 @@ export async function centreRoutes(app: FastifyInstance, deps: RightsDeps): Prom
   );
 
   // ---- Correction of one item.
-  const itemOf = async (session: ActiveSession, id: string): Promise<PersonalItem> => {
+  const itemOf = async (session: ActiveSession, id: string): Promise<PersonalItem & { category: CorrectableCategory }> => {
     const item = (await itemsOf(session.user.subject_id, session.actor)).find((i) => i.id === id);
-    if (!item || !isCorrectable(item.category)) throw new AppError('NOT_FOUND', 'There is no such item to correct.');
+    if (!item || !canCorrect(item)) throw new AppError('NOT_FOUND', 'There is no such item to correct.');
     return item;
   };
   const correctForm = async (_subject: string, item: PersonalItem) => {
@@ -174,10 +178,10 @@ export async function centreRoutes(app: FastifyInstance, deps: RightsDeps): Prom
     const orders = await orderNumbers(app.db, orderIdsOf([item.ref]));
     return { item, label: category ? categoryLabel(category) : item.category, where: refLabel(item.ref, orders) };
   };
-  const initialValues = (item: PersonalItem): Record<string, string> => {
+  const initialValues = (item: PersonalItem & { category: CorrectableCategory }): Record<string, string> => {
     const v = item.value;
     if (v !== null && typeof v === 'object' && !Array.isArray(v)) return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, typeof x === 'string' ? x : '']));
-    return { [correctable[item.category as keyof typeof correctable]]: typeof v === 'string' ? v : '' };
+    return { [correctable[item.category]]: typeof v === 'string' ? v : '' };
   };
 
   app.get<{ Params: { id: string } }>('/account/privacy/items/:id', { schema: { hide: true, params: itemParams } }, async (request, reply) => {
@@ -201,7 +205,7 @@ export async function centreRoutes(app: FastifyInstance, deps: RightsDeps): Prom
       Object.keys(correctBody.properties),
       (s) => correctPage({ ...form, state: s }),
       async () => {
-        const value = valueFromInput(item.category as keyof typeof correctable, (request.body ?? {}) as Record<string, unknown>);
+        const value = valueFromInput(item.category, (request.body ?? {}) as Record<string, unknown>);
         const done = await app.db.transaction().execute((trx) => correct(deps, trx, { subject, item: item.id, value, actor: actor, source: 'self', channel: 'web' }));
         const orders = await orderNumbers(
           app.db,
@@ -217,7 +221,7 @@ export async function centreRoutes(app: FastifyInstance, deps: RightsDeps): Prom
     {
       schema: {
         tags: ['account'],
-        summary: 'Correct one item of the signed-in customer (a name, an address, a phone number); recipients that received it are told',
+        summary: 'Correct one item of the signed-in customer (a name, an address, a phone number, a company name, an order’s email); recipients that received it are told',
         params: itemParams,
         body: correctBody,
         response: { 200: { type: 'object', properties: { request: { type: 'string' }, recipients_told: { type: 'array', items: { type: 'string' } } } }, ...errors },
@@ -228,7 +232,7 @@ export async function centreRoutes(app: FastifyInstance, deps: RightsDeps): Prom
       const subject = session.user.subject_id;
       const actor = session.actor;
       const item = await itemOf(session, request.params.id);
-      const value = valueFromInput(item.category as keyof typeof correctable, request.body);
+      const value = valueFromInput(item.category, request.body);
       const done = await app.db.transaction().execute((trx) => correct(deps, trx, { subject, item: item.id, value, actor: actor, source: 'self', channel: 'web' }));
       return { request: done.request.number, recipients_told: done.notices.map((n) => n.recipientName) };
     },

@@ -4,6 +4,7 @@ import type { DataMap } from '../../privacy/index.ts';
 import type { Page } from '../../web/page.ts';
 import { html } from '../../web/template.ts';
 import { dateTag } from '../policy/plain-words.ts';
+import { dpoContactLine } from '../policy/sections/rights.ts';
 import type { PolicySection as MapSection } from '../policy/section.ts';
 import { categoriesSection, retentionSection, subjectsSection } from './data-sections.ts';
 import { jobsSection, projectionsSection, purposesSection, recipientsSection, rolesSection, sourcesSection } from './use-sections.ts';
@@ -15,7 +16,7 @@ function shopSection(map: DataMap, region: string): MapSection {
     title: 'The shop and where its data is',
     body: html`<dl class="policy-facts">
 <dt>Responsible</dt><dd>${organization.legalName} (<code>${organization.fidesKey}</code>)</dd>
-<dt>Privacy officer</dt><dd>${organization.dpoContact}</dd>
+<dt>Privacy officer</dt><dd>${dpoContactLine(organization.dpoContact)}</dd>
 <dt>Policy</dt><dd><a href="${organization.privacyPolicyUrl}">${organization.privacyPolicyUrl}</a></dd>
 <dt>Region</dt><dd><code>${region}</code>: ${map.residency.description} Start refuses a deployment, or a database, that names another region.</dd>
 </dl>`,

@@ -1,10 +1,12 @@
-// "Your rights": what a person can do in the privacy centre, by email, phone or post through the
-// privacy officer, and where to complain (P003-25).
+// "Your rights": what a person can do in the privacy centre, by the channels the data map publishes
+// for the privacy officer (email, post, phone only when one is given), and where to complain (P003-25).
+import { dpoChannelWords, type DpoContact } from '../../../privacy/index.ts';
 import { html } from '../../../web/template.ts';
 import { daysInWords } from '../plain-words.ts';
 import type { PolicyContext, PolicySection } from '../section.ts';
 
 export function rightsSection({ map, rights }: PolicyContext): PolicySection {
+  const c = map.organization.dpoContact;
   return {
     id: 'rights',
     title: 'Your rights',
@@ -17,10 +19,15 @@ export function rightsSection({ map, rights }: PolicyContext): PolicySection {
 <li><strong>Delete</strong> your account: your data is erased for good (see <a href="#erasure">backups and erasure</a>).</li>
 <li><strong>Withdraw consent</strong> or <strong>opt out</strong> of any use that allows it.</li>
 </ul>
-<p>You can also make any of these requests by email, phone or post: our privacy officer accepts them and answers within ${daysInWords(rights.deadlineDays)} of receiving them.</p>
+<p>You can also make any of these requests by ${dpoChannelWords(c)}: our privacy officer accepts them and answers within ${daysInWords(rights.deadlineDays)} of receiving them.</p>
 <p>To complain about how we handled your data, use the <a href="/privacy/complaint">complaint form</a>. Our privacy officer looks into every complaint.</p>
 <h3>Privacy officer</h3>
-<p>${map.organization.legalName} has a privacy officer who oversees how personal data is handled. Contact: ${map.organization.dpoContact}.</p>
+<p>${map.organization.legalName} has a privacy officer who oversees how personal data is handled. Contact: ${dpoContactLine(c)}.</p>
 <p><a href="/privacy/contact">How to reach the privacy officer</a></p>`,
   };
+}
+
+/** The contact on one line: "Privacy Officer, email privacy@…, phone …, post: …". */
+export function dpoContactLine(c: DpoContact): string {
+  return [c.name, c.email && `email ${c.email}`, c.phone && `phone ${c.phone}`, c.postalAddress && `post ${c.postalAddress}`].filter(Boolean).join('; ');
 }
