@@ -1,6 +1,7 @@
 // The privacy kernel's typed API: the only way any module reads or writes personal data, records
 // consent, discloses data to a third party or erases a person. Every call names an actor and a
 // purpose and takes the caller's database handle (or transaction) first.
+import type { Config } from '../platform/config.ts';
 import type { Db } from '../platform/db/database.ts';
 import type { Logger } from '../platform/logger.ts';
 import type { Actor } from './actors.ts';
@@ -8,6 +9,7 @@ import { newContext, type KernelContext } from './context.ts';
 import { anchorPathFor } from './audit/anchor.ts';
 import { FileKeyring, type MasterKeyProvider } from './crypto/keyring.ts';
 import { loadDataMap } from './datamap/load.ts';
+import { withConsentRequired } from './datamap/shop-choices.ts';
 import type { DataMap } from './datamap/types.ts';
 import { recordConsent, type ConsentEntry, type ConsentRequest, type ConsentState } from './consent/ledger.ts';
 import { honourSignal, type SignalRequest } from './consent/signal.ts';
@@ -71,6 +73,21 @@ export interface KernelOptions {
   reconcileErasures?: boolean;
   log?: Logger | null;
   now?: () => Date;
+  /**
+   * Purposes the data map gives an opt-out that this shop runs on consent instead (OFFERS_CONSENT=opt-in
+   * names `offers`; decision 0080): they need a current grant, and the policy and the fides document say so.
+   */
+  consentRequired?: readonly string[];
+}
+
+/** The data map as this shop's kernel runs it (its settings applied), for what is published without a kernel. */
+export function loadShopDataMap(config: Pick<Config, 'datamapDir' | 'keyringPath' | 'dataRegion' | 'offersConsent'>): DataMap {
+  return withConsentRequired(loadDataMap(config.datamapDir), kernelSettings(config).consentRequired ?? []);
+}
+
+/** The settings every start of the kernel takes from the shop's configuration. */
+export function kernelSettings(config: Pick<Config, 'datamapDir' | 'keyringPath' | 'dataRegion' | 'offersConsent'>): Pick<KernelOptions, 'datamapDir' | 'keyringPath' | 'region' | 'consentRequired'> {
+  return { datamapDir: config.datamapDir, keyringPath: config.keyringPath, region: config.dataRegion, consentRequired: config.offersConsent === 'opt-in' ? ['offers'] : [] };
 }
 
 export interface PrivacyKernel {
@@ -169,7 +186,7 @@ export interface PrivacyKernel {
 }
 
 export async function startKernel(options: KernelOptions): Promise<PrivacyKernel> {
-  const map = options.map ?? loadDataMap(options.datamapDir ?? new URL('../../datamap/', import.meta.url).pathname);
+  const map = withConsentRequired(options.map ?? loadDataMap(options.datamapDir ?? new URL('../../datamap/', import.meta.url).pathname), options.consentRequired ?? []);
   const keyring = FileKeyring.open(options.keyringPath);
   const ctx = newContext({
     map,
