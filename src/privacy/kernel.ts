@@ -35,6 +35,7 @@ import { createSubject, setRestricted } from './store/subjects.ts';
 import { checkResidency } from './residency.ts';
 import { keyedDigest } from './crypto/keyed-digest.ts';
 import { openSecret, sealSecret, type SealRequest } from './store/sealed-secrets.ts';
+import { subjectDigest, type SubjectDigestRequest } from './store/subject-digest.ts';
 import { retentionDays } from './datamap/policy.ts';
 import { validationError } from '../platform/errors.ts';
 import { dropRetiredMasterKeys, rewrapAll, rotateMasterKey } from './crypto/rotation.ts';
@@ -171,6 +172,13 @@ export interface PrivacyKernel {
    */
   keyedDigest(domain: string, value: string): Buffer;
   /**
+   * A digest of `value` under a key derived from this person's data key, separate per `domain`
+   * (decision 0081): the same value of two people never matches, and erasing the person makes
+   * their digests impossible to recompute. For a module that must recognise a value of one
+   * account again (its sign-in networks) without keeping it or linking it to anything else.
+   */
+  subjectDigest(db: Db, request: SubjectDigestRequest): Promise<Buffer>;
+  /**
    * Seals a secret (a mailed link's token) for one person under their data key, bound to where it
    * is kept; erasing the person shreds it. Not personal data, so not an audited read.
    */
@@ -258,6 +266,7 @@ export function kernelOf(ctx: KernelContext, region: string): PrivacyKernel {
       reanchorAudit: mintedOnly(ctx, 'audit.reanchor', (db, r) => reanchorAudit(ctx, db, r)),
       rewrapDataKeys: mintedActor(ctx, 'key.rewrap', async (db, actor) => ({ keyId: ctx.masterKeys.activeKeyId(), rewrapped: await rewrapAll(ctx, db, actor) })),
       dropRetiredMasterKeys: mintedActor(ctx, 'key.drop', (db, actor) => dropRetiredMasterKeys(ctx, db, actor)),
+      subjectDigest: (db, r) => subjectDigest(ctx, db, r),
       sealSecret: (db, r) => sealSecret(ctx, db, r),
       openSecret: (db, r) => openSecret(ctx, db, r),
       keyedDigest: (domain, value) => keyedDigest(ctx.keyring, domain, value),
