@@ -8,7 +8,7 @@ import { DataDirUnsafeError } from './platform/data-dir.ts';
 import { collectJobs, Worker } from './platform/jobs/index.ts';
 import { createLogger } from './platform/logger.ts';
 import type { Module } from './platform/module.ts';
-import { startKernel, type PrivacyKernel, PrivacySetupError } from './privacy/index.ts';
+import { kernelSettings, startKernel, type PrivacyKernel, PrivacySetupError } from './privacy/index.ts';
 import { allMigrations, modules, wiringOf } from './modules.ts';
 import { openShopDatabase } from './server.ts';
 
@@ -48,7 +48,7 @@ export async function runWorkerProcess(extraModules: readonly Module[] = []): Pr
   // Jobs that read personal data (sending mail) reach the kernel through services.privacy.
   let privacy: PrivacyKernel;
   try {
-    privacy = await startKernel({ db: database.db, datamapDir: config.datamapDir, keyringPath: config.keyringPath, region: config.dataRegion, log: logger, checkAnchor: true });
+    privacy = await startKernel({ db: database.db, ...kernelSettings(config), log: logger, checkAnchor: true });
   } catch (err) {
     if (err instanceof PrivacySetupError) {
       console.error(`Custodian worker cannot start. ${err.message}`);

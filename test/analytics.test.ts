@@ -9,13 +9,15 @@ import assert from 'node:assert/strict';
 import { sql } from 'kysely';
 import { parse as parseYaml } from 'yaml';
 import { SESSION_COOKIE } from '../src/accounts/index.ts';
-import { signUpAndConfirm, staffClient } from '../src/accounts/testing.ts';
+import { FormClient, signUpAndConfirm, staffClient } from '../src/accounts/testing.ts';
 import { analyticsModule, ROLLUP_JOB } from '../src/analytics/index.ts';
 import { CART_COOKIE } from '../src/commerce/cart/index.ts';
 import { makeShop, newClient, type CartClient } from '../src/commerce/cart/testing.ts';
 import { paymentsTestBed } from '../src/commerce/payments/testing.ts';
 import type { Db } from '../src/platform/db/database.ts';
-import { enqueue } from '../src/platform/jobs/index.ts';
+import { collectJobs, enqueue } from '../src/platform/jobs/index.ts';
+import { modules } from '../src/modules.ts';
+import { subjectStatus } from '../src/privacy/testing.ts';
 import { testWorker, waitFor } from '../src/platform/jobs/testing/support.ts';
 import { databaseAsText, type TestDatabase, testEachDatabase } from '../src/platform/testing/databases.ts';
 import { submitPayForm, TEST_CARD } from '../src/sandbox-processor/testing.ts';
@@ -165,7 +167,7 @@ testEachDatabase('[P002-06][P002-11] site use is counted without identity: a pur
   });
 
   await t.test(
-    '[P004-11] a known address and browser: neither the address, its truncated network nor the User-Agent is in the database; after the rollup no visit hash or day key remains',
+    '[P004-11][P001-05] a known address and browser: neither the address, its truncated network nor the User-Agent is in the database; after the rollup no visit hash or day key remains',
     async () => {
       for (const url of ['/', '/products/router', '/catalogue']) {
         const res = await app.inject({ method: 'GET', url, remoteAddress: KNOWN_IP, headers: { 'user-agent': KNOWN_UA, referer: 'https://forum.example.net/t/1' } });
@@ -187,7 +189,7 @@ testEachDatabase('[P002-06][P002-11] site use is counted without identity: a pur
     },
   );
 
-  await t.test('[P004-10] a signed-in customer browses like anyone: nothing joinable in the schema and no analytics cookie', async () => {
+  await t.test('[P004-10][P001-05] a signed-in customer browses like anyone: nothing joinable in the schema and no analytics cookie', async () => {
     const customer = newClient(app);
     await signUpAndConfirm(customer, db, shopper);
     assert.ok(customer.cookies.has(SESSION_COOKIE), 'signed in');
@@ -212,6 +214,91 @@ testEachDatabase('[P002-06][P002-11] site use is counted without identity: a pur
     const kept = await analyticsText(db);
     for (const value of [shopper.email, shopper.name, customer.cookies.get(SESSION_COOKIE)!]) assert.ok(!kept.includes(value), 'nothing of the customer or their session');
   });
+
+  await t.test(
+    '[P004-11] a sign-in from a known address keeps neither the address nor its network in clear anywhere; the sign-in network is only a digest under the account holder’s own key, linked to nothing in the statistics, purged by retention and erased with the account',
+    async () => {
+      const SIGN_IN_IP = '198.51.100.77';
+      const SIGN_IN_V6 = '2001:db8:77:4242::9';
+      const rows = async () => (await sql<{ user_id: string; network: Buffer }>`select user_id, network from accounts_known_networks`.execute(db)).rows;
+      // The shopper of the subtest before: the customer account signed up last.
+      const { id: userId, subject_id: subject } = (
+        await sql<{ id: string; subject_id: string }>`select id, subject_id from accounts_users where kind = 'customer' order by created_at desc limit 1`.execute(db)
+      ).rows[0]!;
+      const before = (await rows()).filter((r) => r.user_id === userId).length;
+      for (const ip of [SIGN_IN_IP, SIGN_IN_V6]) {
+        const client = new FormClient(app, ip);
+        await client.get('/account/login');
+        const signedIn = await client.post('/account/login', { email: shopper.email, password: shopper.password });
+        assert.equal(signedIn.statusCode, 303, signedIn.body.slice(0, 300));
+        assert.equal((await client.get('/catalogue')).statusCode, 200);
+      }
+      await settled();
+
+      // Nowhere in clear: not the address, not its truncated network (IPv4 /32, IPv6 /64).
+      const everything = await databaseAsText(database, database.url);
+      for (const value of [SIGN_IN_IP, '198.51.100.0', '2001:db8:77', '2001:0db8:0077']) assert.ok(!everything.includes(value), `"${value}" is in the database`);
+
+      // What is kept: one digest per network, the kernel's digest under this account holder's key, not a shared one.
+      const mine = (await rows()).filter((r) => r.user_id === userId).map((r) => Buffer.from(r.network));
+      assert.equal(mine.length, before + 2, 'one row per network signed in from');
+      const v4 = await app.privacy.subjectDigest(db, { subject, domain: 'accounts.network', value: SIGN_IN_IP });
+      assert.ok(
+        mine.some((d) => d.equals(v4)),
+        'the IPv4 sign-in is kept as the digest under the account holder’s key',
+      );
+      assert.ok(!mine.some((d) => d.equals(app.privacy.keyedDigest('accounts.network', SIGN_IN_IP))), 'not a digest any other account or store could share');
+      const ownerSubject = (await sql<{ subject_id: string }>`select subject_id from accounts_users where kind = 'staff' limit 1`.execute(db)).rows[0]!.subject_id;
+      assert.ok(!v4.equals(await app.privacy.subjectDigest(db, { subject: ownerSubject, domain: 'accounts.network', value: SIGN_IN_IP })), 'the same network of another account gives another digest');
+
+      // The statistics hold no account link: no id, subject or digest of it.
+      const stats = await analyticsText(db);
+      for (const value of [userId, subject, ...mine.map((d) => d.toString('hex'))]) assert.ok(!stats.includes(value), 'nothing in the statistics joins to the account');
+      const tables = (await sql<{ t: string }>`select table_name as t from information_schema.tables where table_schema = current_schema() and table_type = 'BASE TABLE'`.execute(db)).rows.map(
+        (r) => r.t,
+      );
+      for (const d of mine) {
+        const holders: string[] = [];
+        for (const table of tables) {
+          const { rows: found } = await sql<{ n: number }>`select count(*)::int as n from ${sql.table(table)} t where row_to_json(t)::text like ${`%${d.toString('hex')}%`}`.execute(db);
+          if (found[0]!.n) holders.push(table);
+        }
+        assert.deepEqual(holders, ['accounts_known_networks'], 'each digest is held in accounts_known_networks and in no other table');
+      }
+
+      // The published policy says so.
+      const policy = (await app.inject({ method: 'GET', url: '/privacy' })).body;
+      const said = /<p id="sign-in-networks">([\s\S]*?)<\/p>/.exec(policy)?.[1] ?? '';
+      assert.match(said, /never as your address or network: as a code computed with a key of your account alone/);
+      assert.match(said, /deleted 30 days after your last sign-in from that network and when your account is deleted, and erasing you destroys the key/);
+
+      // Retention (the privacy.sweep job, through the worker): a network not used for longer than the map keeps IP data for security goes.
+      const worker = testWorker(database, collectJobs(modules).handlers, { services: { config: bed.config, privacy: app.privacy, wiring: app.wiring } });
+      await worker.start();
+      try {
+        await sql`update accounts_known_networks set last_seen_at = now() - interval '31 days' where user_id = ${userId} and network = ${v4}`.execute(db);
+        await enqueue(db, 'privacy.sweep');
+        await waitFor('the sweep', async () => !(await rows()).some((r) => Buffer.from(r.network).equals(v4)), 30_000);
+        assert.equal((await rows()).filter((r) => r.user_id === userId).length, before + 1, 'the network used within the period stays');
+
+        // Erased with the account: the rows go, and the key they were made with is destroyed.
+        const self = new FormClient(app, SIGN_IN_IP);
+        await self.get('/account/login');
+        assert.equal((await self.post('/account/login', { email: shopper.email, password: shopper.password })).statusCode, 303);
+        await self.get('/account/privacy/delete');
+        assert.equal((await self.post('/account/privacy/delete', { password: shopper.password })).statusCode, 200);
+        await waitFor('the erasure', async () => (await subjectStatus(db, subject)) === 'erased', 30_000);
+        assert.deepEqual(
+          (await rows()).filter((r) => r.user_id === userId),
+          [],
+          'no network of the erased account remains',
+        );
+        await assert.rejects(app.privacy.subjectDigest(db, { subject, domain: 'accounts.network', value: SIGN_IN_IP }), 'nobody can compute the digest again');
+      } finally {
+        await worker.stop(5000);
+      }
+    },
+  );
 });
 
 testEachDatabase('[P002-02][P003-01] the data map keeps site-use statistics apart as aggregate data with no data subject: on the policy page and in the machine-readable map', async (database, t) => {

@@ -29,9 +29,9 @@ interface Bed extends TestApp {
   close(): Promise<void>;
 }
 
-async function bed(database: TestDatabase): Promise<Bed> {
+async function bed(database: TestDatabase, env: Record<string, string> = {}): Promise<Bed> {
   const sink = await startSmtpSink();
-  const test = await buildTestApp(database, { SMTP_URL: sink.url, PUBLIC_URL: 'https://shop.test', MAIL_FROM: 'Shop <mail@shop.test>' });
+  const test = await buildTestApp(database, { SMTP_URL: sink.url, PUBLIC_URL: 'https://shop.test', MAIL_FROM: 'Shop <mail@shop.test>', ...env });
   const workers: Worker[] = [];
   return {
     ...test,
@@ -49,6 +49,14 @@ async function bed(database: TestDatabase): Promise<Bed> {
       await sink.stop();
     },
   };
+}
+
+/** A purpose's entry on the published policy (/privacy) and the heading of the legal basis it is listed under. */
+function policyEntry(body: string, purpose: string): { heading: string; html: string } {
+  const at = body.indexOf(`id="purpose-${purpose}"`);
+  assert.ok(at > 0, `the policy lists the purpose ${purpose}`);
+  const heading = [...body.slice(0, at).matchAll(/<h3[^>]*>([^<]*)<\/h3>/g)].at(-1)?.[1] ?? '';
+  return { heading: decoded(heading), html: decoded(body.slice(at, body.indexOf('</div>', at))) };
 }
 
 const mailsTo = (sink: SmtpSink, email: string, subject?: string) => sink.received.filter((m) => m.to.includes(email) && (subject === undefined || m.subject === subject));
@@ -216,7 +224,7 @@ testEachDatabase(
 );
 
 testEachDatabase(
-  '[P002-08][P003-06][P004-22][P002-14] a newsletter campaign checks each customer’s consent when it sends: withdrawn in the privacy centre after it was queued = suppressed, not sent; deleted and deactivated customers are never queued; an opt-out staff record from an email stops the next campaign',
+  '[P002-08][P004-22][P002-14] a newsletter campaign checks each customer’s consent when it sends: withdrawn in the privacy centre after it was queued = suppressed, not sent; deleted and deactivated customers are never queued; an opt-out staff record from an email stops the next campaign; offers (OFFERS_CONSENT=opt-out, the default) reach every customer who has not opted out, and the policy says so',
   async (database, t) => {
     const b = await bed(database);
     t.after(() => b.close());
@@ -293,7 +301,11 @@ testEachDatabase(
     await b.sink.waitForMail((m) => m.to.includes(people[0]!.email) && m.subject === 'Winter news', 20_000);
     for (const n of [1, 2, 3, 4]) assert.deepEqual(mailsTo(b.sink, people[n]!.email, 'Winter news'), []);
 
-    // An offer (an opt-out purpose): every customer who has not opted out, with the one-click link; not the one who wrote in.
+    // An offer under the default OFFERS_CONSENT=opt-out: the policy says customers can opt out, and the
+    // offer reaches every customer who has not opted out, with the one-click link; not the one who wrote in.
+    const offersEntry = policyEntry((await new FormClient(b.app).get('/privacy')).body, 'offers');
+    assert.equal(offersEntry.heading, 'For our legitimate interests');
+    assert.match(offersEntry.html, /Yes: you can opt out at any time in the privacy centre/);
     const offer = await campaign(ownerClient, 'offers', 'Ten percent off routers', 'This week only.');
     assert.deepEqual((await finished(b.db, offer)).map((r) => r.subject_id).sort(), [keen, withdrawer].sort(), 'not the decoy account either');
     const received = await b.sink.waitForMail((m) => m.to.includes(people[1]!.email) && m.subject === 'Ten percent off routers', 20_000);
@@ -302,5 +314,72 @@ testEachDatabase(
     const offers = (await b.app.privacy.consentState(b.db, { subject: withdrawer, actor: testActor('test'), purpose: 'data-rights' })).find((c) => c.purpose === 'offers');
     assert.equal(offers?.state, 'withdrawn', 'one click on the offer opts out of offers');
     assert.deepEqual(mailsTo(b.sink, people[4]!.email, 'Ten percent off routers'), []);
+  },
+);
+
+testEachDatabase(
+  '[P003-06][P002-08] with OFFERS_CONSENT=opt-in an offer reaches only a customer who turned offers on in the privacy centre: none before they consent, the next one after, none once they withdraw; the policy and the published data map say offers need consent',
+  async (database, t) => {
+    const b = await bed(database, { OFFERS_CONSENT: 'opt-in' });
+    t.after(() => b.close());
+
+    // The published policy and the machine-readable map say which applies: consent.
+    const visitor = new FormClient(b.app);
+    const entry = policyEntry((await visitor.get('/privacy')).body, 'offers');
+    assert.equal(entry.heading, 'Only with your consent', 'offers are listed under consent');
+    assert.match(entry.html, /It happens only if you agree\. You can withdraw your consent at any time in the privacy centre\./);
+    assert.doesNotMatch(entry.html, /you can opt out/);
+    const fides = (await visitor.get('/privacy/datamap.json')).body;
+    assert.match(
+      fides,
+      /"name":"Offers and site news","data_use":"[^"]+","data_categories":\[[^\]]*\],"data_subjects":\[[^\]]*\],"legal_basis_for_processing":"Consent"/,
+      'the machine-readable map says consent',
+    );
+
+    const people = ['Cordelia Optin', 'Thaddeus Neversaid'].map((name) => ({ name, email: `${name.toLowerCase().replace(/[^a-z]+/g, '.')}@example.org`, password: 'lantern-orchid-58-quarry' }));
+    const clients: FormClient[] = [];
+    const subjects: string[] = [];
+    for (const p of people) {
+      const client = new FormClient(b.app);
+      const signup = await client.get('/account/signup');
+      assert.match(signup.body, /Offers and site news/, 'sign-up asks for offers as a consent');
+      await signUpAndConfirm(client, b.db, p);
+      clients.push(client);
+      subjects.push((await sql<{ subject_id: string }>`select subject_id from accounts_users where kind = 'customer' order by created_at desc limit 1`.execute(b.db)).rows[0]!.subject_id);
+    }
+    const [cordelia] = subjects as [string, string];
+    const [portal] = clients as [FormClient];
+    await b.worker();
+    const offersChoice = async () => /<strong>Offers and site news<\/strong>: (on|off)/.exec((await portal.get('/account/privacy')).body)?.[1];
+    assert.equal(await offersChoice(), 'off', 'the privacy centre shows offers off until the customer turns them on');
+
+    // Nobody consented: an offer staff send reaches nobody.
+    const ownerClient = await staffClient(b.app, b.db, owner);
+    const first = await campaign(ownerClient, 'offers', 'Spring router offer', 'Routers at a spring price.');
+    assert.deepEqual(await finished(b.db, first), [], 'no customer is queued without consent');
+    for (const p of people) assert.deepEqual(mailsTo(b.sink, p.email, 'Spring router offer'), []);
+
+    // Cordelia turns offers on in the privacy centre: the next offer reaches her, not Thaddeus.
+    const on = await portal.post('/account/privacy/choices', { purpose: 'offers', choice: 'grant' });
+    assert.equal(on.statusCode, 200, on.body.slice(0, 300));
+    assert.equal(await offersChoice(), 'on');
+    const granted = (await b.app.privacy.consentState(b.db, { subject: cordelia, actor: testActor('test'), purpose: 'data-rights' })).find((c) => c.purpose === 'offers');
+    assert.equal(granted?.state, 'granted', 'the grant is in the consent ledger');
+    const second = await campaign(ownerClient, 'offers', 'Summer router offer', 'Routers at a summer price.');
+    assert.deepEqual(
+      (await finished(b.db, second)).map((r) => [r.subject_id, r.status]),
+      [[cordelia, 'sent']],
+    );
+    const mail = await b.sink.waitForMail((m) => m.to.includes(people[0]!.email) && m.subject === 'Summer router offer', 20_000);
+    unsubscribeLinkOf(mail);
+    assert.deepEqual(mailsTo(b.sink, people[1]!.email, 'Summer router offer'), [], 'never consented: never mailed');
+
+    // She withdraws in the privacy centre: at once, the next offer reaches nobody.
+    const off = await portal.post('/account/privacy/choices', { purpose: 'offers', choice: 'withdraw' });
+    assert.equal(off.statusCode, 200, off.body.slice(0, 300));
+    assert.equal(await offersChoice(), 'off');
+    const third = await campaign(ownerClient, 'offers', 'Autumn router offer', 'Routers at an autumn price.');
+    assert.deepEqual(await finished(b.db, third), [], 'withdrawn: not queued');
+    for (const p of people) assert.deepEqual(mailsTo(b.sink, p.email, 'Autumn router offer'), []);
   },
 );

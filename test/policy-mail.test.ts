@@ -73,7 +73,7 @@ const outboxOf = async (db: Db, keyPrefix: string) =>
   (await sql<{ subject_id: string; status: string }>`select subject_id, status from comms_outbox where idempotency_key like ${`${keyPrefix}%`}`.execute(db)).rows;
 
 testEachDatabase(
-  '[P004-23] a material policy version is mailed once to the people who receive site news, never to one who opted out or deleted their account; a non-material version is mailed to nobody',
+  '[P004-23] a material policy version is announced by the site notice and mailed once to the people who receive site news, never to one who opted out or deleted their account; a non-material version is mailed to nobody',
   async (database, t) => {
     const material = { version: '2099.2', effective: daysAgo(2), material: true, summary: 'Invoices are now kept by our new accounting provider.' };
     const minor = { version: '2099.1', effective: daysAgo(6), material: false, summary: 'Clearer wording of the cookies section.' };
@@ -117,6 +117,16 @@ testEachDatabase(
         b.sink.received.filter((m) => m.to.includes(who.email) && /privacy policy/.test(m.subject)),
         [],
       );
+
+    // The site notice: every page says the material version changed the policy, when and how, and links what changed.
+    const home = await new FormClient(b.app).get('/');
+    assert.equal(home.statusCode, 200);
+    const notice = /<p class="notice site-notice">([\s\S]*?)<\/p>/.exec(home.body)?.[1];
+    assert.ok(notice, 'the storefront shows the site notice');
+    assert.ok(notice.includes(material.summary), `the notice carries the material version's summary: ${notice}`);
+    assert.ok(notice.includes(`<time datetime="${isoDay(material.effective)}">`), `and its effective day: ${notice}`);
+    assert.match(notice, /<a href="\/privacy#changes">/, 'and links the changes on the policy');
+    assert.ok(!notice.includes(minor.summary), 'the newer material version, not the older minor one');
 
     // The non-material version, also within the notice period: no announcement, no mail.
     assert.deepEqual(

@@ -74,7 +74,7 @@ async function insertCheckoutUser(deps: AccountsDeps, db: Db, subject: string, i
   const id = randomUUID();
   const token = randomToken();
   const sealed = await sealToken(deps.kernel, db, subject, token);
-  const network = networkDigest(deps.kernel, ip);
+  const network = await networkDigest(deps.kernel, db, subject, ip);
   const query = accountsDb(db)
     .with('u', (q) =>
       q

@@ -201,7 +201,7 @@ export async function logIn(deps: AccountsDeps, db: Db, input: { email: string; 
   let candidate: Candidate | null = null;
   if (input.email.length <= 254) candidate = await findAccount(deps.kernel, db, input.email, input.kind);
   const hash = candidate?.hash ?? (await readDecoyHash(deps.kernel, db, deps.decoy));
-  const known = await isKnownNetwork(db, deps.kernel, candidate?.user.id ?? null, input.ip);
+  const known = await isKnownNetwork(db, deps.kernel, candidate?.user ?? null, deps.decoy, input.ip);
   const keys = throttleKeys(deps.throttleSecret, input.email, input.ip, { known });
   const reserved = await reserveAttempt(db, keys, now, deps.throttle);
   if (!reserved.granted) {

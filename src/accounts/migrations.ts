@@ -176,3 +176,11 @@ accountsMigrations.push({
   id: 'accounts/0008_set_password_token_sealed',
   up: (db) => runSql(db, 'alter table accounts_tokens add column sealed bytea'),
 });
+
+// Network digests are now made under a key of each account holder's own, destroyed when they are
+// erased (decision 0081); digests under the keyring's shared key never match again. As in 0007,
+// they are dropped rather than left to raise a "new network" alert at everyone's next sign-in.
+accountsMigrations.push({
+  id: 'accounts/0009_network_digests_per_account',
+  up: (db) => runSql(db, 'delete from accounts_known_networks'),
+});

@@ -1,11 +1,13 @@
-// "Sign-in from a new network" (P002-19): each user's networks are remembered as keyed digests
-// (never the address) under a key the privacy kernel keeps in its keyring, not in the database, so
-// a copy of the database cannot be searched for an address by trying them all (decision 0025).
-// They are kept as long as the data map keeps IP data for security (retention of
-// user.device.ip_address under `security`), counted from the last sign-in from that network: the
-// kernel's retention engine purges them (`networksRetention`, decision 0065). A
-// successful sign-in from a network the user has not used before, when they have used others, is
-// a security event.
+// "Sign-in from a new network" (P002-19): each account's networks are remembered as digests (never
+// the address nor the truncated network) under a key derived from the account holder's own data
+// key (`kernel.subjectDigest`, decision 0081): the same network of two accounts gives unrelated
+// digests, nothing outside this table holds one (analytics keeps no account link and its own
+// daily keys), and erasing the person destroys the key, so no digest of theirs can be recomputed
+// or tested against a guessed address, here or in a backup. The rows are declared to the kernel's
+// retention engine as IP data kept for security (retention of user.device.ip_address under
+// `security`), counted from the last sign-in from that network (`networksRetention`, decision
+// 0065), and erasure deletes them with the account (holder.ts). A successful sign-in from a
+// network the user has not used before, when they have used others, is a security event.
 import { sql } from 'kysely';
 import type { Db } from '../platform/db/database.ts';
 import type { PrivacyKernel, RetentionStore } from '../privacy/index.ts';
@@ -15,20 +17,22 @@ import { networkOf } from './throttle.ts';
 
 const DIGEST_DOMAIN = 'accounts.network';
 
-export type NetworkKernel = Pick<PrivacyKernel, 'keyedDigest'>;
+export type NetworkKernel = Pick<PrivacyKernel, 'subjectDigest'>;
 
-/** The digest a sign-in's network is remembered by. */
-export function networkDigest(kernel: NetworkKernel, ip: string): Buffer {
-  return kernel.keyedDigest(DIGEST_DOMAIN, networkOf(ip));
+/** The digest a sign-in's network is remembered by, for the account of this subject. */
+export function networkDigest(kernel: NetworkKernel, db: Db, subject: string, ip: string): Promise<Buffer> {
+  return kernel.subjectDigest(db, { subject, domain: DIGEST_DOMAIN, value: networkOf(ip) });
 }
 
 const NO_USER = '00000000-0000-0000-0000-000000000000';
 
 /**
  * Whether the user has signed in from this network before. Sign-in asks it for every attempt, an
- * unknown email included (with no user), so both run the same query.
+ * unknown email included (no user: the digest is made under the decoy's key), so both do the same work.
  */
-export async function isKnownNetwork(db: Db, kernel: NetworkKernel, userId: string | null, ip: string): Promise<boolean> {
+export async function isKnownNetwork(db: Db, kernel: NetworkKernel, user: Pick<UserRow, 'id' | 'subject_id'> | null, decoySubject: string, ip: string): Promise<boolean> {
+  const digest = await networkDigest(kernel, db, user?.subject_id ?? decoySubject, ip);
+  const userId = user?.id ?? null;
   const row = await accountsDb(db)
     .selectNoFrom((eb) =>
       eb
@@ -37,7 +41,7 @@ export async function isKnownNetwork(db: Db, kernel: NetworkKernel, userId: stri
             .selectFrom('accounts_known_networks')
             .select((e) => e.lit(1).as('one'))
             .where('user_id', '=', userId ?? NO_USER)
-            .where('network', '=', networkDigest(kernel, ip)),
+            .where('network', '=', digest),
         )
         .as('known'),
     )
@@ -47,7 +51,7 @@ export async function isKnownNetwork(db: Db, kernel: NetworkKernel, userId: stri
 
 /** Remembers the network of this sign-in; returns true when it is new for a user who had others. */
 export async function noteSignInNetwork(db: Db, kernel: NetworkKernel, user: UserRow, ip: string, now: Date): Promise<boolean> {
-  const digest = networkDigest(kernel, ip);
+  const digest = await networkDigest(kernel, db, user.subject_id, ip);
   const row = await accountsDb(db)
     .with('known', (q) =>
       q
@@ -75,7 +79,7 @@ export async function noteSignInNetwork(db: Db, kernel: NetworkKernel, user: Use
 /** Networks not signed in from for longer than the map keeps IP data for security. */
 export const networksRetention: RetentionStore = {
   name: 'accounts.known-networks',
-  description: 'The networks each user signed in from (keyed digests), counted from the last sign-in from each.',
+  description: 'The networks each user signed in from (digests under a key of their own, destroyed at erasure), counted from the last sign-in from each.',
   category: 'user.device.ip_address',
   purpose: 'security',
   action: 'purge',

@@ -67,7 +67,12 @@ testEachDatabase('network digests are keyed outside the database; they and the s
     const stored = Buffer.from(rows[0]!.network);
 
     // No key in the database can make that digest: trying every key-sized value it holds fails.
-    assert.ok(stored.equals(app.privacy.keyedDigest('accounts.network', '203.0.113.77')), "the digest is the kernel's keyed digest");
+    const subject = (await sql<{ subject_id: string }>`select subject_id from accounts_users`.execute(database.db)).rows[0]!.subject_id;
+    assert.ok(
+      stored.equals(await app.privacy.subjectDigest(database.db, { subject, domain: 'accounts.network', value: '203.0.113.77' })),
+      "the digest is the kernel's digest under the account holder's key",
+    );
+    assert.ok(!stored.equals(app.privacy.keyedDigest('accounts.network', '203.0.113.77')), 'not the shared keyring digest');
     const { rows: secrets } = await sql<{ name: string; value: Buffer }>`select name, value from accounts_secrets`.execute(database.db);
     assert.deepEqual(
       secrets.map((r) => r.name),

@@ -10,7 +10,7 @@ import { OPT_OUT_ALL, optOutChannels } from './opt-out.ts';
 
 const purposeLabels: Record<string, string> = {
   newsletters: 'Newsletter and product updates (only to those who asked for them)',
-  offers: 'Offers and site news (to customers who have not opted out)',
+  offers: 'Offers and site news (to customers whose choice allows them: not opted out, or opted in where OFFERS_CONSENT is opt-in)',
 };
 const timeOf = (d: Date | null) => (d ? `${new Date(d).toISOString().slice(0, 16).replace('T', ' ')} UTC` : '—');
 
@@ -95,7 +95,7 @@ export function campaignsPage(v: CampaignsView): Page {
     audience: 'staff',
     title: 'Mailing',
     body: html`<h1>Mailing</h1>
-<p>Campaigns go only to people whose choice allows them at the moment each mail is sent: newsletters to those who confirmed or turned them on, offers to customers who have not opted out. Deleted, deactivated and opted-out people are never mailed. Every mail carries a one-click unsubscribe link.</p>
+<p>Campaigns go only to people whose choice allows them at the moment each mail is sent: newsletters to those who confirmed or turned them on, offers to customers who have not opted out (or, where the shop's OFFERS_CONSENT setting is opt-in, who turned them on). Deleted, deactivated and opted-out people are never mailed. Every mail carries a one-click unsubscribe link.</p>
 ${v.mayRecordOptOut ? html`<p><a href="/staff/mailing/opt-out">Record an opt-out received by email, phone or post</a></p>` : ''}
 ${table({
   caption: 'Campaigns',

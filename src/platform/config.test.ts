@@ -56,6 +56,7 @@ const badValues: Record<string, string[]> = {
   KEYRING_PATH: ['/tmp/', projectRoot],
   DATA_REGION: ['US', 'united states', 'u'],
   DATAMAP_DIR: ['/nonexistent-datamap-folder', fileURLToPath(import.meta.url)],
+  OFFERS_CONSENT: ['optin', 'consent', 'Opt-In'],
   MAIL_BOUNCE_SECRET: ['too-short-for-a-secret'],
   MAIL_INBOUND_SECRET: ['too-short-for-a-secret'],
   SMTP_URL: ['mail.example.com:25', 'http://mail.example.com', 'smtp://', 'not a url'],

@@ -34,6 +34,8 @@ export interface Config {
   dataRegion: string | null;
   /** Folder of the data map YAML files. */
   datamapDir: string;
+  /** OFFERS_CONSENT: offers and site news until the customer opts out (the data map's default), or only with their consent (decision 0080). */
+  offersConsent: 'opt-in' | 'opt-out';
   /** smtp:// or smtps:// URL of the mail server; `null` writes mail as .eml files under DATA_DIR/mail. */
   smtpUrl: string | null;
   /** The From of every mail the shop sends. */
@@ -196,6 +198,12 @@ export const settingDocs: SettingDoc[] = [
     description: 'Region where this deployment stores data (e.g. us); start refuses if it differs from the data map or from the region recorded in the database.',
   },
   { name: 'DATAMAP_DIR', default: './datamap', description: 'Folder of the data map YAML files (subjects, categories, purposes, recipients, roles, retention, policy versions).' },
+  {
+    name: 'OFFERS_CONSENT',
+    default: 'opt-out',
+    description:
+      'How customers come to receive offers and site news (the `offers` purpose): opt-out (every customer until they opt out, reminded once a year) or opt-in (only customers who turned them on, at sign-up, checkout or in the privacy centre; no record means no). The privacy policy and the published data map say which applies (decision 0080).',
+  },
   {
     name: 'SMTP_URL',
     default: '(none: mail is written to DATA_DIR/mail/*.eml)',
@@ -547,6 +555,7 @@ export function loadConfig(processEnv: Env = process.env): Config {
     keyringPath: keyringPath(env, dataDir),
     dataRegion,
     datamapDir: datamapDir(env),
+    offersConsent: oneOf(env, 'OFFERS_CONSENT', 'opt-out', ['opt-in', 'opt-out'] as const),
     smtpUrl: smtpUrl(env),
     mailFrom: mailFrom(env),
     mailBounceSecret,

@@ -39,7 +39,7 @@ export { type ExportRecord, type ExportSection, type ExportValue, type HolderCon
 export { jobKernel } from './job-services.ts';
 export { KERNEL_ITEMS, RETENTION_BATCH, RETENTION_JOB, type RetentionRun, type StoreOutcome, retentionRuns, runRetention, storePeriod } from './retention/engine.ts';
 export { type NamedRetentionStore, type RetentionContext, type RetentionStore, retentionStoresOf, ruleOf } from './retention/stores.ts';
-export { type PrivacyKernel, startKernel } from './kernel.ts';
+export { kernelSettings, loadShopDataMap, type PrivacyKernel, startKernel } from './kernel.ts';
 export { privacyModule } from './module.ts';
 export { PrivacyRefusal, PrivacySetupError, type RefusalReason, SubjectErased, isPrivacyRefusal } from './refusals.ts';
 export type { PersonalItem, PersonalRecord, PersonalValue, ReadManyRequest, ReadManyResult, WriteManyRequest } from './store/items.ts';

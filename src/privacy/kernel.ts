@@ -1,6 +1,7 @@
 // The privacy kernel's typed API: the only way any module reads or writes personal data, records
 // consent, discloses data to a third party or erases a person. Every call names an actor and a
 // purpose and takes the caller's database handle (or transaction) first.
+import type { Config } from '../platform/config.ts';
 import type { Db } from '../platform/db/database.ts';
 import type { Logger } from '../platform/logger.ts';
 import type { Actor } from './actors.ts';
@@ -8,6 +9,7 @@ import { newContext, type KernelContext } from './context.ts';
 import { anchorPathFor } from './audit/anchor.ts';
 import { FileKeyring, type MasterKeyProvider } from './crypto/keyring.ts';
 import { loadDataMap } from './datamap/load.ts';
+import { withConsentRequired } from './datamap/shop-choices.ts';
 import type { DataMap } from './datamap/types.ts';
 import { recordConsent, type ConsentEntry, type ConsentRequest, type ConsentState } from './consent/ledger.ts';
 import { honourSignal, type SignalRequest } from './consent/signal.ts';
@@ -33,6 +35,7 @@ import { createSubject, setRestricted } from './store/subjects.ts';
 import { checkResidency } from './residency.ts';
 import { keyedDigest } from './crypto/keyed-digest.ts';
 import { openSecret, sealSecret, type SealRequest } from './store/sealed-secrets.ts';
+import { subjectDigest, type SubjectDigestRequest } from './store/subject-digest.ts';
 import { retentionDays } from './datamap/policy.ts';
 import { validationError } from '../platform/errors.ts';
 import { dropRetiredMasterKeys, rewrapAll, rotateMasterKey } from './crypto/rotation.ts';
@@ -71,6 +74,21 @@ export interface KernelOptions {
   reconcileErasures?: boolean;
   log?: Logger | null;
   now?: () => Date;
+  /**
+   * Purposes the data map gives an opt-out that this shop runs on consent instead (OFFERS_CONSENT=opt-in
+   * names `offers`; decision 0080): they need a current grant, and the policy and the fides document say so.
+   */
+  consentRequired?: readonly string[];
+}
+
+/** The data map as this shop's kernel runs it (its settings applied), for what is published without a kernel. */
+export function loadShopDataMap(config: Pick<Config, 'datamapDir' | 'keyringPath' | 'dataRegion' | 'offersConsent'>): DataMap {
+  return withConsentRequired(loadDataMap(config.datamapDir), kernelSettings(config).consentRequired ?? []);
+}
+
+/** The settings every start of the kernel takes from the shop's configuration. */
+export function kernelSettings(config: Pick<Config, 'datamapDir' | 'keyringPath' | 'dataRegion' | 'offersConsent'>): Pick<KernelOptions, 'datamapDir' | 'keyringPath' | 'region' | 'consentRequired'> {
+  return { datamapDir: config.datamapDir, keyringPath: config.keyringPath, region: config.dataRegion, consentRequired: config.offersConsent === 'opt-in' ? ['offers'] : [] };
 }
 
 export interface PrivacyKernel {
@@ -154,6 +172,13 @@ export interface PrivacyKernel {
    */
   keyedDigest(domain: string, value: string): Buffer;
   /**
+   * A digest of `value` under a key derived from this person's data key, separate per `domain`
+   * (decision 0081): the same value of two people never matches, and erasing the person makes
+   * their digests impossible to recompute. For a module that must recognise a value of one
+   * account again (its sign-in networks) without keeping it or linking it to anything else.
+   */
+  subjectDigest(db: Db, request: SubjectDigestRequest): Promise<Buffer>;
+  /**
    * Seals a secret (a mailed link's token) for one person under their data key, bound to where it
    * is kept; erasing the person shreds it. Not personal data, so not an audited read.
    */
@@ -169,7 +194,7 @@ export interface PrivacyKernel {
 }
 
 export async function startKernel(options: KernelOptions): Promise<PrivacyKernel> {
-  const map = options.map ?? loadDataMap(options.datamapDir ?? new URL('../../datamap/', import.meta.url).pathname);
+  const map = withConsentRequired(options.map ?? loadDataMap(options.datamapDir ?? new URL('../../datamap/', import.meta.url).pathname), options.consentRequired ?? []);
   const keyring = FileKeyring.open(options.keyringPath);
   const ctx = newContext({
     map,
@@ -241,6 +266,7 @@ export function kernelOf(ctx: KernelContext, region: string): PrivacyKernel {
       reanchorAudit: mintedOnly(ctx, 'audit.reanchor', (db, r) => reanchorAudit(ctx, db, r)),
       rewrapDataKeys: mintedActor(ctx, 'key.rewrap', async (db, actor) => ({ keyId: ctx.masterKeys.activeKeyId(), rewrapped: await rewrapAll(ctx, db, actor) })),
       dropRetiredMasterKeys: mintedActor(ctx, 'key.drop', (db, actor) => dropRetiredMasterKeys(ctx, db, actor)),
+      subjectDigest: (db, r) => subjectDigest(ctx, db, r),
       sealSecret: (db, r) => sealSecret(ctx, db, r),
       openSecret: (db, r) => openSecret(ctx, db, r),
       keyedDigest: (domain, value) => keyedDigest(ctx.keyring, domain, value),

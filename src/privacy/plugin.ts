@@ -2,7 +2,7 @@
 // when the data map is invalid, the keyring is unsafe or the region does not match (P003-18).
 import type { FastifyPluginAsync } from 'fastify';
 import type { Logger } from '../platform/logger.ts';
-import { startKernel, type PrivacyKernel } from './kernel.ts';
+import { kernelSettings, startKernel, type PrivacyKernel } from './kernel.ts';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -14,9 +14,7 @@ declare module 'fastify' {
 export const privacyPlugin: FastifyPluginAsync = async (app) => {
   const kernel = await startKernel({
     db: app.db,
-    datamapDir: app.config.datamapDir,
-    keyringPath: app.config.keyringPath,
-    region: app.config.dataRegion,
+    ...kernelSettings(app.config),
     log: app.log as unknown as Logger,
     checkAnchor: true,
   });

@@ -3,7 +3,7 @@
 // kernel code lives in src/privacy; these only call it.
 import { writeFileSync } from 'node:fs';
 import { privacyOfficerActor } from '../../accounts/index.ts';
-import { systemActor, anchorPathFor, reanchorReasons, sealAuditLog, verifyAuditLog, type VerifyReport, fidesYaml, loadDataMap, startKernel } from '../../privacy/index.ts';
+import { systemActor, anchorPathFor, reanchorReasons, sealAuditLog, verifyAuditLog, type VerifyReport, fidesYaml, kernelSettings, loadShopDataMap, startKernel } from '../../privacy/index.ts';
 import { validationError } from '../../platform/errors.ts';
 import type { CliCommand } from '../command.ts';
 
@@ -18,7 +18,7 @@ export const privacyCommands: CliCommand[] = [
     fieldNames: { format: '--format' },
     async run(ctx, args) {
       if (args.flags.format !== 'fides') throw validationError('format', 'must be fides');
-      const yaml = fidesYaml(loadDataMap(ctx.config.datamapDir));
+      const yaml = fidesYaml(loadShopDataMap(ctx.config));
       const out = args.flags.out;
       if (typeof out === 'string') {
         writeFileSync(out, yaml);
@@ -51,7 +51,7 @@ export const privacyCommands: CliCommand[] = [
         if (typeof reason !== 'string' || !reason) throw validationError('reason', `is required with --re-anchor: one of ${reanchorReasons.join(', ')}`);
         const code = args.flags.code;
         if (typeof code !== 'string' || !code) throw validationError('code', "is required with --re-anchor: a code from the privacy officer's authenticator app (or a recovery code)");
-        const kernel = await startKernel({ db: ctx.db, datamapDir: ctx.config.datamapDir, keyringPath: ctx.config.keyringPath, region: ctx.config.dataRegion });
+        const kernel = await startKernel({ db: ctx.db, ...kernelSettings(ctx.config) });
         const actor = await ctx.db.transaction().execute((trx) => privacyOfficerActor(kernel, trx, { email: dpo, code, now: new Date() }));
         const done = await kernel.reanchorAudit(ctx.db, {
           actor,
@@ -89,9 +89,7 @@ export const privacyCommands: CliCommand[] = [
       // Starting the kernel already reconciles; say how many it finished.
       const kernel = await startKernel({
         db: ctx.db,
-        datamapDir: ctx.config.datamapDir,
-        keyringPath: ctx.config.keyringPath,
-        region: ctx.config.dataRegion,
+        ...kernelSettings(ctx.config),
         reconcileErasures: false,
       });
       const completed = await kernel.reconcileErasures(ctx.db);
@@ -105,7 +103,7 @@ export const privacyCommands: CliCommand[] = [
     path: ['keyring', 'rotate'],
     summary: 'Make a new master key active and re-wrap every data key under it (data is not touched)',
     async run(ctx) {
-      const kernel = await startKernel({ db: ctx.db, datamapDir: ctx.config.datamapDir, keyringPath: ctx.config.keyringPath, region: ctx.config.dataRegion });
+      const kernel = await startKernel({ db: ctx.db, ...kernelSettings(ctx.config) });
       const result = await kernel.rotateMasterKey(ctx.db, systemActor('cli.keyring-rotate'));
       return { data: result, text: `Master key ${result.keyId} is active; ${result.rewrapped} data key(s) re-wrapped.` };
     },
@@ -114,7 +112,7 @@ export const privacyCommands: CliCommand[] = [
     path: ['keyring', 'rewrap'],
     summary: 'Finish an interrupted rotation: re-wrap every data key still under a retired master key',
     async run(ctx) {
-      const kernel = await startKernel({ db: ctx.db, datamapDir: ctx.config.datamapDir, keyringPath: ctx.config.keyringPath, region: ctx.config.dataRegion });
+      const kernel = await startKernel({ db: ctx.db, ...kernelSettings(ctx.config) });
       const result = await kernel.rewrapDataKeys(ctx.db, systemActor('cli.keyring-rewrap'));
       return { data: result, text: `${result.rewrapped} data key(s) re-wrapped under master key ${result.keyId}.` };
     },
@@ -124,7 +122,7 @@ export const privacyCommands: CliCommand[] = [
       path: [word, 'drop'],
       summary: 'After a rotation has completed: zero and forget the retired master keys (backups made before it can no longer be read)',
       async run(ctx) {
-        const kernel = await startKernel({ db: ctx.db, datamapDir: ctx.config.datamapDir, keyringPath: ctx.config.keyringPath, region: ctx.config.dataRegion });
+        const kernel = await startKernel({ db: ctx.db, ...kernelSettings(ctx.config) });
         const { dropped } = await kernel.dropRetiredMasterKeys(ctx.db, systemActor('cli.keyring-drop'));
         await kernel.close();
         return {

@@ -5,7 +5,7 @@
 import type { FastifyInstance } from 'fastify';
 import { createLogger } from '../../platform/logger.ts';
 import { resolveStaffToken } from '../../platform/staff-token.ts';
-import { type PrivacyKernel, startKernel } from '../../privacy/index.ts';
+import { type PrivacyKernel, kernelSettings, startKernel } from '../../privacy/index.ts';
 import { answers, countsOf, type Finding, httpFetcher, injectFetcher, npmAudit, pagesOnce, runChecks, SEVERITIES } from '../../security/index.ts';
 import { buildApp } from '../../web/app.ts';
 import { modules } from '../../modules.ts';
@@ -56,7 +56,7 @@ export const selfcheckCommands: CliCommand[] = [
           now: new Date(),
           kernel: async () => {
             if (app) return app.privacy;
-            held.kernel ??= await startKernel({ db: ctx.db, datamapDir: config.datamapDir, keyringPath: config.keyringPath, region: config.dataRegion });
+            held.kernel ??= await startKernel({ db: ctx.db, ...kernelSettings(config) });
             return held.kernel;
           },
           pages: pagesOnce(fetcher, via.startsWith('over') ? 'http' : 'in-process'),

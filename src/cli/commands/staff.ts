@@ -2,7 +2,7 @@
 // in the console). The new member gets a mailed link to choose their password; the link is also
 // printed, for a shop whose mail is not set up yet. The code lives in src/accounts.
 import { commsMailerFor, throttleSecret, createStaff } from '../../accounts/index.ts';
-import { staffRoles, systemActor, startKernel } from '../../privacy/index.ts';
+import { staffRoles, systemActor, kernelSettings, startKernel } from '../../privacy/index.ts';
 import type { CliCommand } from '../command.ts';
 
 export const staffCommands: CliCommand[] = [
@@ -16,7 +16,7 @@ export const staffCommands: CliCommand[] = [
     },
     fieldNames: { name: '--name', email: '--email', role: '--role', 'body.name': '--name', 'body.email': '--email', 'body.role': '--role' },
     async run(ctx, args) {
-      const kernel = await startKernel({ db: ctx.db, datamapDir: ctx.config.datamapDir, keyringPath: ctx.config.keyringPath, region: ctx.config.dataRegion });
+      const kernel = await startKernel({ db: ctx.db, ...kernelSettings(ctx.config) });
       const deps = {
         kernel,
         decoy: '',

@@ -9,7 +9,7 @@ import type { Db, DatabaseHandle } from '../../platform/db/database.ts';
 import { AppError, validationError } from '../../platform/errors.ts';
 import { collectJobs, Worker } from '../../platform/jobs/index.ts';
 import { createLogger } from '../../platform/logger.ts';
-import { systemActor, holdersOf, startKernel, type PrivacyKernel } from '../../privacy/index.ts';
+import { systemActor, holdersOf, kernelSettings, startKernel, type PrivacyKernel } from '../../privacy/index.ts';
 import { usersOfSubjects } from '../../accounts/index.ts';
 import { needsBundledSandbox, startBundledSandbox } from '../../sandbox-processor/index.ts';
 import { type RightsDeps, beginDeletion, buildExport, isOverdue, kindLabels, listRequests, recordDoneRequest, requestById, requestChannels, type RequestChannel } from '../../rights/index.ts';
@@ -19,7 +19,7 @@ import type { CliCommand, CliContext } from '../command.ts';
 const EMAIL = 'user.contact.email';
 
 async function rightsDeps(ctx: CliContext): Promise<RightsDeps> {
-  const kernel = await startKernel({ db: ctx.db, datamapDir: ctx.config.datamapDir, keyringPath: ctx.config.keyringPath, region: ctx.config.dataRegion });
+  const kernel = await startKernel({ db: ctx.db, ...kernelSettings(ctx.config) });
   return { kernel, config: ctx.config, holders: () => holdersOf(modules), now: () => new Date(), log: createLogger('warn'), wiring: ctx.wiring };
 }
 
@@ -154,7 +154,7 @@ export const subjectCommands: CliCommand[] = [
     path: ['blind-index', 'rotate'],
     summary: 'Replace the blind-index key now and re-index: no database backup taken until now can confirm any email address any more (the job does this every BLIND_INDEX_ROTATION_DAYS)',
     async run(ctx) {
-      const kernel = await startKernel({ db: ctx.db, datamapDir: ctx.config.datamapDir, keyringPath: ctx.config.keyringPath, region: ctx.config.dataRegion });
+      const kernel = await startKernel({ db: ctx.db, ...kernelSettings(ctx.config) });
       const run = await kernel.maintainBlindIndexes(ctx.db, { rotationDays: 0, actor: systemActor('cli.blind-index-rotate') });
       await kernel.flush();
       const text =

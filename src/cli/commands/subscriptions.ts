@@ -4,7 +4,7 @@
 import { validationError } from '../../platform/errors.ts';
 import { createLogger } from '../../platform/logger.ts';
 import { processorsFromConfig, sandboxUrl } from '../../commerce/payments/index.ts';
-import { startKernel } from '../../privacy/index.ts';
+import { kernelSettings, startKernel } from '../../privacy/index.ts';
 import { needsBundledSandbox, startBundledSandbox } from '../../sandbox-processor/index.ts';
 import { renewDue } from '../../subscriptions/index.ts';
 import type { CliCommand } from '../command.ts';
@@ -34,7 +34,7 @@ export const subscriptionsCommands: CliCommand[] = [
       const bundled = needsBundledSandbox(config) && !(await answers(sandboxUrl(config))) ? await startBundledSandbox(config, createLogger('warn')) : null;
       if (bundled) config = { ...config, payments: { ...config.payments, sandboxUrl: bundled.url } };
       try {
-        const kernel = await startKernel({ db: ctx.db, datamapDir: config.datamapDir, keyringPath: config.keyringPath, region: config.dataRegion });
+        const kernel = await startKernel({ db: ctx.db, ...kernelSettings(config) });
         const report = await renewDue({ kernel, processors: processorsFromConfig(config), publicUrl: config.publicUrl, listeners: ctx.wiring.listeners }, ctx.db, { asOf, log: createLogger('warn') });
         await kernel.flush();
         return { data: { asOf: asOf.toISOString(), ...report }, text: details([['As of', asOf.toISOString()], ...Object.entries(report).map(([k, v]) => [k, String(v)] as [string, string])]) };

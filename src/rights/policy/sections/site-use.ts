@@ -2,11 +2,13 @@
 // analytics module's own list of what it counts, and the aggregate data the data map declares
 // (decision 0061), so the text cannot drift from the code or the map.
 import { ANALYTICS_EVENTS } from '../../../analytics/index.ts';
+import { retentionDays } from '../../../privacy/index.ts';
 import { html } from '../../../web/template.ts';
 import type { PolicyContext, PolicySection } from '../section.ts';
 
 export function siteUseSection({ map }: PolicyContext): PolicySection {
   const aggregates = [...map.aggregates.values()];
+  const networkDays = retentionDays(map, 'user.device.ip_address', 'security').days;
   return {
     id: 'site-use',
     title: 'Site use statistics',
@@ -14,6 +16,7 @@ export function siteUseSection({ map }: PolicyContext): PolicySection {
 <p>We count:</p>
 <ul>${ANALYTICS_EVENTS.map((e) => html`<li>${e.label}</li>`)}</ul>
 <p>Pages of your account, the staff and vendor consoles and the API are not counted.</p>
-${aggregates.map((a) => html`<p id="aggregate-${a.id}"><strong>${a.name}</strong>: ${a.description} ${a.retention}</p>`)}`,
+${aggregates.map((a) => html`<p id="aggregate-${a.id}"><strong>${a.name}</strong>: ${a.description} ${a.retention}</p>`)}
+<p id="sign-in-networks"><strong>Sign-in security</strong>: to warn you of a sign-in to your account from a network you have not used before (security monitoring), we remember the networks you signed in from, never as your address or network: as a code computed with a key of your account alone, so it matches nothing else we keep, no other account’s code and nothing in the statistics or logs. It is deleted ${networkDays} days after your last sign-in from that network and when your account is deleted, and erasing you destroys the key, so nobody can compute it again.</p>`,
   };
 }
