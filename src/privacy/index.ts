@@ -12,7 +12,7 @@ export { type VerifyReport, verifyAuditLog } from './audit/verify.ts';
 export type { ConsentChannel, ConsentEntry, ConsentState } from './consent/ledger.ts';
 export type { ConsentReview } from './consent/reviews.ts';
 export { type OptOutSignal, optOutSignals, signalPurposes } from './consent/signal.ts';
-export { dpoChannels, dpoChannelWords } from './datamap/dpo-contact.ts';
+export { dpoChannels, dpoChannelWords, dpoContactLine } from './datamap/dpo-contact.ts';
 export { fidesDocument, fidesYaml } from './datamap/fides-export.ts';
 export { loadDataMap } from './datamap/load.ts';
 export { policyVersionAt, retentionDays } from './datamap/policy.ts';

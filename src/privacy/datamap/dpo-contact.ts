@@ -20,6 +20,11 @@ export function dpoChannelWords(c: DpoContact): string {
   return words.length > 1 ? `${words.slice(0, -1).join(', ')} or ${words.at(-1)}` : (words[0] ?? '');
 }
 
+/** The contact on one line: "Privacy Officer; email privacy@…; phone …; post …". */
+export function dpoContactLine(c: DpoContact): string {
+  return [c.name, c.email && `email ${c.email}`, c.phone && `phone ${c.phone}`, c.postalAddress && `post ${c.postalAddress}`].filter(Boolean).join('; ');
+}
+
 /** The contact from `organization.dpo_contact`; each problem goes to `problem` with the field named. */
 export function parseDpoContact(raw: unknown, at: string, problem: (where: string, message: string) => void): DpoContact {
   const field = `${at}.dpo_contact`;

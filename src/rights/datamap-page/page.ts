@@ -1,10 +1,9 @@
 // The data map for the privacy officer: the whole of datamap/*.yml as the kernel loaded and
 // enforces it, in one page that prints.
-import type { DataMap } from '../../privacy/index.ts';
+import { type DataMap, dpoContactLine } from '../../privacy/index.ts';
 import type { Page } from '../../web/page.ts';
 import { html } from '../../web/template.ts';
 import { dateTag } from '../policy/plain-words.ts';
-import { dpoContactLine } from '../policy/sections/rights.ts';
 import type { PolicySection as MapSection } from '../policy/section.ts';
 import { categoriesSection, retentionSection, subjectsSection } from './data-sections.ts';
 import { jobsSection, projectionsSection, purposesSection, recipientsSection, rolesSection, sourcesSection } from './use-sections.ts';

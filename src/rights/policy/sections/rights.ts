@@ -1,6 +1,6 @@
 // "Your rights": what a person can do in the privacy centre, by the channels the data map publishes
 // for the privacy officer (email, post, phone only when one is given), and where to complain (P003-25).
-import { dpoChannelWords, type DpoContact } from '../../../privacy/index.ts';
+import { dpoChannelWords, dpoContactLine } from '../../../privacy/index.ts';
 import { html } from '../../../web/template.ts';
 import { daysInWords } from '../plain-words.ts';
 import type { PolicyContext, PolicySection } from '../section.ts';
@@ -25,9 +25,4 @@ export function rightsSection({ map, rights }: PolicyContext): PolicySection {
 <p>${map.organization.legalName} has a privacy officer who oversees how personal data is handled. Contact: ${dpoContactLine(c)}.</p>
 <p><a href="/privacy/contact">How to reach the privacy officer</a></p>`,
   };
-}
-
-/** The contact on one line: "Privacy Officer, email privacy@…, phone …, post: …". */
-export function dpoContactLine(c: DpoContact): string {
-  return [c.name, c.email && `email ${c.email}`, c.phone && `phone ${c.phone}`, c.postalAddress && `post ${c.postalAddress}`].filter(Boolean).join('; ');
 }
