@@ -3,6 +3,7 @@
 // (the account's own email changes through the account, which confirms the new address). The kernel keeps the item's purpose and policy version and audits the change;
 // every recipient that received that category (for that order, when the item is an order's copy)
 // gets a ledgered correction notice, which the privacy officer passes on; the person is shown who.
+import { checkEmail } from '../accounts/index.ts';
 import type { Db } from '../platform/db/database.ts';
 import { AppError } from '../platform/errors.ts';
 import type { Actor, Notice, PersonalValue } from '../privacy/index.ts';
@@ -72,7 +73,14 @@ export function valueFromInput(category: CorrectableCategory, input: Record<stri
       return f.done(f.text('organization', 200));
     case 'user.contact.email': {
       const email = f.text('email', 254);
-      f.check('email', /^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email), 'must be an email address such as name@example.com');
+      // The accounts module's rule, so an order's email is held to what sign-up accepts.
+      let valid = true;
+      try {
+        checkEmail('email', email);
+      } catch {
+        valid = false;
+      }
+      f.check('email', valid, 'must be an email address such as name@example.com');
       return f.done(email);
     }
     case 'user.contact.phone_number': {
