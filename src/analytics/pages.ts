@@ -6,7 +6,7 @@ import { form } from '../web/form.ts';
 import type { Page } from '../web/page.ts';
 import { table } from '../web/table.ts';
 import { html, type SafeHtml } from '../web/template.ts';
-import type { Ranked, Report } from './report.ts';
+import { othersLabel, type Ranked, type Report } from './report.ts';
 
 const number = (n: number) => n.toLocaleString('en-US');
 
@@ -23,8 +23,21 @@ function section(id: string, heading: string, chart: SafeHtml, data: SafeHtml): 
   return html`<section class="card" aria-labelledby="${id}-h"><h2 id="${id}-h">${heading}</h2>${chart}${data}</section>`;
 }
 
-const rankedTable = (caption: string, label: string, rows: readonly Ranked[], empty: string) =>
-  table({ caption, columns: [{ label }, { label: 'Count', numeric: true }], rows: rows.map((r) => [r.name, number(r.value)]), empty });
+/** What the ANALYTICS_MIN_COUNT setting hides; with 1 it hides nothing, and the page says so. */
+const minCountNote = (k: number) =>
+  k > 1
+    ? html`<p id="min-count">A page, referring website, browser or platform counted fewer than ${k} times in these days is not shown by name: such rows are summed into one “${othersLabel(k)}” row, whose count is not shown either while it is below ${k} (ANALYTICS_MIN_COUNT).</p>`
+    : html`<p id="min-count">Every page, referring website, browser and platform is shown by name, however small its count (ANALYTICS_MIN_COUNT is 1).</p>`;
+
+/** A ranked row's count as shown: the Others row below the minimum count says only that (decision 0084). */
+const countText = (r: Ranked, minCount: number) => (r.value === null ? `fewer than ${minCount}` : number(r.value));
+
+const rankedTable = (caption: string, label: string, rows: readonly Ranked[], minCount: number, empty: string) =>
+  table({ caption, columns: [{ label }, { label: 'Count', numeric: true }], rows: rows.map((r) => [r.name, countText(r, minCount)]), empty });
+
+/** A ranked table's chart: a withheld count has no bar. */
+const rankedPoints = (rows: readonly Ranked[]): ChartPoint[] => rows.flatMap((r) => (r.value === null ? [] : [{ label: r.name, value: r.value }]));
+const rankedDesc = (rows: readonly Ranked[], minCount: number, none: string) => rows.map((r) => `${r.name}: ${countText(r, minCount)}`).join('; ') || none;
 
 export function analyticsPage(r: Report): Page {
   const t = r.totals;
@@ -52,6 +65,7 @@ export function analyticsPage(r: Report): Page {
     title: 'Site use',
     body: html`<section class="analytics"><h1>Site use</h1>
 <p>Counts of how the shop is used, ${range} (days in UTC). Nothing here identifies a visitor: there is no analytics cookie, a visit is counted by a daily key that is destroyed when the day is rolled up, and no address or browser string is kept. Today is counted from today’s rows until the nightly rollup.</p>
+${minCountNote(r.minCount)}
 ${form(
   { action: '/staff/analytics', method: 'get', csrf: '' },
   html`<div class="analytics-range"><p class="field"><label for="f-from">From</label> <input type="date" id="f-from" name="from" value="${r.from}"></p>
@@ -88,10 +102,10 @@ ${section(
   barChart({
     id: 'chart-pages',
     title: 'Top pages by views',
-    desc: r.pages.map((p) => `${p.name}: ${p.value}`).join('; ') || 'No page views',
-    points: r.pages.map((p) => ({ label: p.name, value: p.value })),
+    desc: rankedDesc(r.pages, r.minCount, 'No page views'),
+    points: rankedPoints(r.pages),
   }),
-  rankedTable('Top pages by views', 'Page', r.pages, 'No page views in these days.'),
+  rankedTable('Top pages by views', 'Page', r.pages, r.minCount, 'No page views in these days.'),
 )}
 ${section(
   'referrers',
@@ -99,10 +113,10 @@ ${section(
   barChart({
     id: 'chart-referrers',
     title: 'Top referring websites',
-    desc: r.referrers.map((p) => `${p.name}: ${p.value}`).join('; ') || 'No referring websites',
-    points: r.referrers.map((p) => ({ label: p.name, value: p.value })),
+    desc: rankedDesc(r.referrers, r.minCount, 'No referring websites'),
+    points: rankedPoints(r.referrers),
   }),
-  rankedTable('Top referring websites by page views', 'Website', r.referrers, 'No visitor came from another website in these days.'),
+  rankedTable('Top referring websites by page views', 'Website', r.referrers, r.minCount, 'No visitor came from another website in these days.'),
 )}
 ${section(
   'browsers',
@@ -110,10 +124,10 @@ ${section(
   barChart({
     id: 'chart-browsers',
     title: 'Visits by browser family',
-    desc: r.browsers.map((p) => `${p.name}: ${p.value}`).join('; ') || 'No visits',
-    points: r.browsers.map((p) => ({ label: p.name, value: p.value })),
+    desc: rankedDesc(r.browsers, r.minCount, 'No visits'),
+    points: rankedPoints(r.browsers),
   }),
-  html`${rankedTable('Visits by browser family', 'Browser', r.browsers, 'No visits in these days.')}${rankedTable('Visits by platform family', 'Platform', r.platforms, 'No visits in these days.')}`,
+  html`${rankedTable('Visits by browser family', 'Browser', r.browsers, r.minCount, 'No visits in these days.')}${rankedTable('Visits by platform family', 'Platform', r.platforms, r.minCount, 'No visits in these days.')}`,
 )}
 ${section(
   'hours',

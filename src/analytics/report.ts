@@ -4,14 +4,17 @@ import { sql } from 'kysely';
 import type { Db } from '../platform/db/database.ts';
 import { type Count, countHits } from './rollup.ts';
 
+/** A row of a ranked table; `value` is null only on the Others row whose sum is below the minimum count (decision 0084). */
 export interface Ranked {
   name: string;
-  value: number;
+  value: number | null;
 }
 
 export interface Report {
   from: string;
   to: string;
+  /** ANALYTICS_MIN_COUNT: the smallest count a ranked row is shown by name with. */
+  minCount: number;
   totals: { visits: number; page_views: number; product_views: number; basket_adds: number; checkout_starts: number; purchases: number; time_on_site: number };
   days: { day: string; visits: number; page_views: number }[];
   pages: Ranked[];
@@ -31,16 +34,34 @@ export function daysBetween(from: string, to: string): string[] {
   return days;
 }
 
-export async function report(db: Db, from: string, to: string): Promise<Report> {
+/** The label of the row that sums the values below the minimum count. */
+export const othersLabel = (minCount: number) => `Others (each fewer than ${minCount})`;
+
+/**
+ * Values of one dimension, summed over the range, as the report may show them: those counted at
+ * least `minCount` times by name (the `limit` largest), and every smaller one folded into one
+ * Others row, whose sum is withheld too when it is below `minCount` (decision 0084).
+ */
+export function rankedAboveMinimum(by: ReadonlyMap<string, number>, minCount: number, limit: number): Ranked[] {
+  const named: { name: string; value: number }[] = [];
+  let rest = 0;
+  for (const [name, value] of by) {
+    if (value >= minCount) named.push({ name, value });
+    else if (value > 0) rest += value;
+  }
+  named.sort((a, b) => b.value - a.value || a.name.localeCompare(b.name));
+  const rows: Ranked[] = named.slice(0, limit);
+  if (rest > 0) rows.push({ name: othersLabel(minCount), value: rest >= minCount ? rest : null });
+  return rows;
+}
+
+export async function report(db: Db, from: string, to: string, minCount: number): Promise<Report> {
   const { rows } = await sql<Count>`select day::text as day, metric, dimension, value from analytics_daily where day between ${from}::date and ${to}::date`.execute(db);
   const counts = [...rows.map((r) => ({ ...r, value: Number(r.value) })), ...(await countHits(db, from, to))];
   const ranked = (metric: string, limit = TOP): Ranked[] => {
     const by = new Map<string, number>();
     for (const c of counts) if (c.metric === metric) by.set(c.dimension, (by.get(c.dimension) ?? 0) + c.value);
-    return [...by]
-      .map(([name, value]) => ({ name, value }))
-      .sort((a, b) => b.value - a.value || a.name.localeCompare(b.name))
-      .slice(0, limit);
+    return rankedAboveMinimum(by, minCount, limit);
   };
   const total = (metric: string) => counts.filter((c) => c.metric === metric && c.dimension === '').reduce((n, c) => n + c.value, 0);
   const perDay = (metric: string, day: string) => counts.filter((c) => c.metric === metric && c.day === day && c.dimension === '').reduce((n, c) => n + c.value, 0);
@@ -49,6 +70,7 @@ export async function report(db: Db, from: string, to: string): Promise<Report> 
   return {
     from,
     to,
+    minCount,
     totals: Object.fromEntries(TOTALS.map((m) => [m, total(m)])) as Report['totals'],
     days: daysBetween(from, to).map((day) => ({ day, visits: perDay('visits', day), page_views: perDay('page_views', day) })),
     pages: ranked('page'),

@@ -35,7 +35,7 @@ const reportPage: FastifyPluginAsync = async (app) => {
       if (from > to) throw validationError('from', 'must be on or before the end of the range');
       if ((Date.parse(to) - Date.parse(from)) / 86_400_000 >= MAX_DAYS) throw validationError('from', `must be at most ${MAX_DAYS} days before the end of the range`);
       // Counts that tolerate a little lag: from the read replica when there is one (decision 0068).
-      return sendPage(request, reply, analyticsPage(await report(app.database.reader, from, to)));
+      return sendPage(request, reply, analyticsPage(await report(app.database.reader, from, to, app.config.analyticsMinCount)));
     },
   );
 };

@@ -53,6 +53,7 @@ const badValues: Record<string, string[]> = {
   DOWNLOAD_LINK_DAYS: ['a week', '0', '91'],
   DOWNLOAD_MAX_MB: ['25MB', '0', '201'],
   SELFCHECK_INTERVAL_HOURS: ['daily', '0', '721'],
+  ANALYTICS_MIN_COUNT: ['0', 'abc', '1001', '2.5', '-5'],
   KEYRING_PATH: ['/tmp/', projectRoot],
   DATA_REGION: ['US', 'united states', 'u'],
   DATAMAP_DIR: ['/nonexistent-datamap-folder', fileURLToPath(import.meta.url)],
@@ -133,6 +134,9 @@ test('defaults apply when nothing is set, and good values are parsed', () => {
   assert.equal(defaults.runWorker, true);
   assert.equal(defaults.rateLimitPerMinute, 600);
   assert.equal(defaults.publicUrl, 'http://localhost:3000');
+  assert.equal(defaults.analyticsMinCount, 5);
+  assert.equal(loadConfig({ ANALYTICS_MIN_COUNT: '1' }).analyticsMinCount, 1);
+  assert.equal(loadConfig({ ANALYTICS_MIN_COUNT: '1000' }).analyticsMinCount, 1000);
 
   const set = loadConfig({
     PORT: '8080',

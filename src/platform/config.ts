@@ -71,6 +71,8 @@ export interface Config {
   downloads: DownloadSettings;
   /** SELFCHECK_INTERVAL_HOURS: hours between scheduled runs of the security self-check (src/security). */
   selfcheckIntervalHours: number;
+  /** ANALYTICS_MIN_COUNT: a site-use report row (referrer, browser, platform, page) with a smaller count in the range is not shown by name (decision 0084). */
+  analyticsMinCount: number;
   /** Scheduled encrypted backups (src/backups, decision 0063). */
   backups: BackupSettings;
   /** TLS_CERT_PATH: PEM certificate chain the shop serves HTTPS with; null: plain HTTP (decision 0062). */
@@ -295,6 +297,12 @@ export const settingDocs: SettingDoc[] = [
     description: 'Days a download link of a digital product works (1–90), from when it is mailed or the buyer opens the order page (each visit makes a fresh one).',
   },
   { name: 'DOWNLOAD_MAX_MB', default: '25', description: 'The largest downloadable file staff or a vendor may upload for a digital product, in megabytes (1–200).' },
+  {
+    name: 'ANALYTICS_MIN_COUNT',
+    default: '5',
+    description:
+      'The smallest count (1–1000) a row of the staff site-use report (a referring website, browser, platform or page) must have in the chosen days to be shown by name; smaller rows are summed into one "Others" row (decision 0084). The privacy policy states it.',
+  },
   { name: 'SHUTDOWN_GRACE_MS', default: '10000', description: 'On SIGTERM, how long in-flight requests and jobs may take to finish.' },
   {
     name: 'SELFCHECK_INTERVAL_HOURS',
@@ -581,6 +589,7 @@ export function loadConfig(processEnv: Env = process.env): Config {
     },
     downloads: { linkDays: int(env, 'DOWNLOAD_LINK_DAYS', 7, 1, 90), maxBytes: int(env, 'DOWNLOAD_MAX_MB', 25, 1, 200) * 1024 * 1024 },
     selfcheckIntervalHours: int(env, 'SELFCHECK_INTERVAL_HOURS', 24, 1, 720),
+    analyticsMinCount: int(env, 'ANALYTICS_MIN_COUNT', 5, 1, 1000),
     backups: backupSettings(env, dataDir, keyringPath(env, dataDir)),
     ...tls,
     databaseDirectUrl: databaseDirectUrl(env),

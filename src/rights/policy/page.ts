@@ -47,8 +47,8 @@ function supersededNotice(edition: PolicyEdition) {
 </div>`;
 }
 
-export function policyPage(map: DataMap, edition: PolicyEdition, rights: RightsSettings, cookies: readonly CookieDeclaration[]): Page {
-  const parts = sections({ map, edition, rights, cookies });
+export function policyPage(map: DataMap, edition: PolicyEdition, rights: RightsSettings, cookies: readonly CookieDeclaration[], analyticsMinCount: number): Page {
+  const parts = sections({ map, edition, rights, cookies, analyticsMinCount });
   const { version } = edition;
   return {
     audience: 'storefront',

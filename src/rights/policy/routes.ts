@@ -24,7 +24,7 @@ export const policyRoutes: FastifyPluginAsync = async (app) => {
   app.get('/privacy', { schema: { hide: true } }, async (request, reply) => {
     const edition = policyEdition(map, new Date());
     if (!edition) return sendPage(request, reply, notYetInForcePage(map));
-    const page = policyPage(map, edition, rights, app.wiring.cookies);
+    const page = policyPage(map, edition, rights, app.wiring.cookies, app.config.analyticsMinCount);
     const notice = transferNotice(await currentTransfer(app.db), app.config.shopName);
     return sendPage(request, reply, notice ? { ...page, body: html`${notice}${page.body}` } : page);
   });
@@ -37,6 +37,6 @@ export const policyRoutes: FastifyPluginAsync = async (app) => {
   app.get<{ Params: { version: string } }>('/privacy/versions/:version', { schema: { hide: true, params: versionParams } }, async (request, reply) => {
     const edition = policyEdition(map, new Date(), request.params.version);
     if (!edition) throw notFound('This version of the privacy policy');
-    return sendPage(request, reply, policyPage(map, edition, rights, app.wiring.cookies));
+    return sendPage(request, reply, policyPage(map, edition, rights, app.wiring.cookies, app.config.analyticsMinCount));
   });
 };

@@ -11,6 +11,8 @@ export interface PolicyContext {
   rights: RightsSettings;
   /** The cookie inventory: every cookie the shop sets (app.wiring.cookies). */
   cookies: readonly CookieDeclaration[];
+  /** ANALYTICS_MIN_COUNT: the site-use report names no value counted fewer times (decision 0084). */
+  analyticsMinCount: number;
 }
 
 /** One numbered part of the policy: its anchor, its heading and its text. */

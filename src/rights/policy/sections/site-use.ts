@@ -6,7 +6,7 @@ import { retentionDays } from '../../../privacy/index.ts';
 import { html } from '../../../web/template.ts';
 import type { PolicyContext, PolicySection } from '../section.ts';
 
-export function siteUseSection({ map }: PolicyContext): PolicySection {
+export function siteUseSection({ map, analyticsMinCount }: PolicyContext): PolicySection {
   const aggregates = [...map.aggregates.values()];
   const networkDays = retentionDays(map, 'user.device.ip_address', 'security').days;
   return {
@@ -16,6 +16,11 @@ export function siteUseSection({ map }: PolicyContext): PolicySection {
 <p>We count:</p>
 <ul>${ANALYTICS_EVENTS.map((e) => html`<li>${e.label}</li>`)}</ul>
 <p>Pages of your account, the staff and vendor consoles and the API are not counted.</p>
+${
+  analyticsMinCount > 1
+    ? html`<p id="site-use-min-count">Staff see these figures only as counts over a range of days. A page, referring website, browser or platform counted fewer than ${analyticsMinCount} times in those days is not shown by name, so a rare one cannot point to a single visit: such counts are only added together as “others”.</p>`
+    : html`<p id="site-use-min-count">Staff see these figures only as counts over a range of days, each page, referring website, browser and platform by name with its count, however small.</p>`
+}
 ${aggregates.map((a) => html`<p id="aggregate-${a.id}"><strong>${a.name}</strong>: ${a.description} ${a.retention}</p>`)}
 <p id="sign-in-networks"><strong>Sign-in security</strong>: to warn you of a sign-in to your account from a network you have not used before (security monitoring), we remember the networks you signed in from, never as your address or network: as a code computed with a key of your account alone, so it matches nothing else we keep, no other account’s code and nothing in the statistics or logs. It is deleted ${networkDays} days after your last sign-in from that network and when your account is deleted, and erasing you destroys the key, so nobody can compute it again.</p>`,
   };
