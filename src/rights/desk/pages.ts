@@ -9,6 +9,7 @@ import { type PageSlice, pagination } from '../../web/pagination.ts';
 import { table } from '../../web/table.ts';
 import { html, type SafeHtml } from '../../web/template.ts';
 import { refLabel, valueText } from '../centre/values.ts';
+import { type CorrectableCategory, correctable, fieldsOf } from '../correction.ts';
 import { categoryLabel } from '../policy/plain-words.ts';
 import { isOverdue, kindLabels, type RequestEvent, type RightsRequest } from '../requests.ts';
 import { evidenceKinds, rejectionOutcomes, requestChannels, requestKinds } from '../tables.ts';
@@ -181,23 +182,59 @@ ${
   };
 }
 
-export function personDataPage(o: { request: RightsRequest; items: readonly PersonalItem[]; orders: ReadonlyMap<string, string>; map: DataMap; csrf: string; notice?: string }): Page {
+const fieldLabels: Record<string, string> = {
+  name: 'Name',
+  phone: 'Phone',
+  organization: 'Company name',
+  email: 'Email address',
+  line1: 'Street and number',
+  line2: 'Line 2',
+  postal_code: 'Postal code',
+  city: 'City',
+  country: 'Country (two letters)',
+};
+
+/** What an item's form starts with: the value held, field by field. */
+function heldValues(i: PersonalItem & { category: CorrectableCategory }): Record<string, string> {
+  const v = i.value;
+  if (v !== null && typeof v === 'object' && !Array.isArray(v)) return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, typeof x === 'string' ? x : '']));
+  return { [correctable[i.category]]: typeof v === 'string' ? v : '' };
+}
+
+export function personDataPage(o: {
+  request: RightsRequest;
+  items: readonly (PersonalItem & { category: CorrectableCategory })[];
+  orders: ReadonlyMap<string, string>;
+  map: DataMap;
+  csrf: string;
+  notice?: string;
+  /** The item whose correction was refused, with what was typed and why. */
+  failed?: { item: string; state: FormState };
+}): Page {
   return {
     audience: 'staff',
     title: `Data of request ${o.request.number}`,
     body: html`<section class="console"><h1>Correct the data of request ${o.request.number}</h1>
 ${o.notice ? html`<p class="notice" role="status">${o.notice}</p>` : ''}
 <p>Each item the person may correct. Type the corrected value as they gave it; anyone who received the old one is told.</p>
-${o.items.map((i) => {
+${o.items.map((i, n) => {
   const category = o.map.categories.get(i.category);
   const name = category ? categoryLabel(category) : i.category;
-  const value = i.value !== null && typeof i.value === 'object' && !Array.isArray(i.value) ? (i.value as Record<string, unknown>) : null;
-  const fieldsOf = i.category === 'user.contact.address' ? ['line1', 'line2', 'postal_code', 'city', 'country'] : i.category === 'user.contact.phone_number' ? ['phone'] : ['name'];
+  const state: FormState = o.failed?.item === i.id ? o.failed.state : { csrf: o.csrf, values: heldValues(i) };
   return html`${form(
     { action: `/staff/requests/${o.request.number}/data/${i.id}`, csrf: o.csrf, className: 'item-correction' },
     html`
 <h2>${name}: ${refLabel(i.ref, o.orders)}</h2><p>Now: ${valueText(i.value)}</p>
-${fieldsOf.map((f) => input({ csrf: o.csrf, values: { [f]: value ? String(value[f] ?? '') : typeof i.value === 'string' ? i.value : '' } }, { name: f, label: f.replaceAll('_', ' '), maxlength: 200, required: f !== 'line2' }))}
+${fieldsOf(i.category).map((f) =>
+  input(state, {
+    name: f,
+    id: `f-${n}-${f}`,
+    label: fieldLabels[f] ?? f,
+    type: f === 'email' ? 'email' : f === 'phone' ? 'tel' : 'text',
+    maxlength: f === 'email' ? 254 : 200,
+    required: f !== 'line2',
+  }),
+)}
 <p><button type="submit">Save</button></p>`,
   )}`;
 })}

@@ -6,7 +6,7 @@ import { staffRolesOf } from '../../accounts/index.ts';
 import { orderNumbers } from '../../commerce/orders/index.ts';
 import { AppError, validationError } from '../../platform/errors.ts';
 import { selfActor, systemActor, type PersonalItem } from '../../privacy/index.ts';
-import { formRoute, formErrors, handleForm, validationProblem, emptyBody, textForm, textOf } from '../../web/form-handling.ts';
+import { formRoute, formErrors, formValues, handleForm, validationProblem, emptyBody, textForm, textOf } from '../../web/form-handling.ts';
 import type { FormState } from '../../web/form.ts';
 import { CONFIRM_FIELD, isConfirmed } from '../../web/confirm.ts';
 import { redirectWithFlash, registerFlashes } from '../../web/flash.ts';
@@ -14,7 +14,7 @@ import { sendPage } from '../../web/page.ts';
 import { pageQuery } from '../../web/pagination.ts';
 import { html } from '../../web/template.ts';
 import { orderIdsOf } from '../centre/values.ts';
-import { correct, isCorrectable, valueFromInput } from '../correction.ts';
+import { canCorrect, type CorrectableCategory, correct, correctable, correctionFields, valueFromInput } from '../correction.ts';
 import type { RightsDeps } from '../deps.ts';
 import { callOffDeletion, retryDeletion } from '../erasure.ts';
 import { buildExport, exportFileName } from '../export.ts';
@@ -45,8 +45,10 @@ const newBody = {
     note: { type: 'string', maxLength: 2000 },
   },
 } as const;
-const CORRECTABLE = ['user.name', 'user.contact.address', 'user.contact.phone_number'];
+// Every category the person corrects in the privacy centre; the sign-in email stays with the account's confirmed change.
+const CORRECTABLE = Object.keys(correctable);
 const REQUESTS_PER_PAGE = 50;
+type CorrectableItem = PersonalItem & { category: CorrectableCategory };
 
 export async function deskRoutes(app: FastifyInstance, deps: RightsDeps): Promise<void> {
   const { accounts } = app;
@@ -196,11 +198,11 @@ export async function deskRoutes(app: FastifyInstance, deps: RightsDeps): Promis
   });
 
   // ---- The person's data, for a correction request.
-  const correctableItems = async (r: RightsRequest, s: StaffMember): Promise<PersonalItem[]> => {
+  const correctableItems = async (r: RightsRequest, s: StaffMember): Promise<CorrectableItem[]> => {
     if (!r.subject_id || r.kind !== 'correction' || r.status !== 'open') throw new AppError('CONFLICT', `Request ${r.number} is not an open correction.`);
-    return (await deps.kernel.read(app.db, { subject: r.subject_id, actor: actorOf(s), purpose: RIGHTS_PURPOSE, categories: CORRECTABLE })).items;
+    return (await deps.kernel.read(app.db, { subject: r.subject_id, actor: actorOf(s), purpose: RIGHTS_PURPOSE, categories: CORRECTABLE })).items.filter((i): i is CorrectableItem => canCorrect(i));
   };
-  const dataPage = async (request: FastifyRequest, reply: FastifyReply, r: RightsRequest, s: StaffMember, notice?: string, status = 200) => {
+  const dataPage = async (request: FastifyRequest, reply: FastifyReply, r: RightsRequest, s: StaffMember, notice?: string, status = 200, failed?: { item: string; state: FormState }) => {
     const items = await correctableItems(r, s);
     return sendPage(
       request,
@@ -212,6 +214,7 @@ export async function deskRoutes(app: FastifyInstance, deps: RightsDeps): Promis
         map: deps.kernel.map,
         csrf: accounts.formToken(request, reply),
         ...(notice ? { notice } : {}),
+        ...(failed ? { failed } : {}),
       }),
       status,
     );
@@ -227,7 +230,7 @@ export async function deskRoutes(app: FastifyInstance, deps: RightsDeps): Promis
       schema: {
         hide: true,
         params: { type: 'object', required: ['number', 'item'], properties: { number: numberParams.properties.number, item: { type: 'string', format: 'uuid' } } },
-        body: textForm({ name: 1000, phone: 1000, line1: 1000, line2: 1000, postal_code: 1000, city: 1000, country: 1000 }),
+        body: textForm(Object.fromEntries(correctionFields.map((f) => [f, 1000]))),
       },
     },
     async (request, reply) => {
@@ -235,9 +238,10 @@ export async function deskRoutes(app: FastifyInstance, deps: RightsDeps): Promis
       if (!staff) return reply;
       const r = await requestByNumber(app.db, request.params.number);
       const item = (await correctableItems(r, staff)).find((i) => i.id === request.params.item);
-      if (!item || !isCorrectable(item.category)) throw new AppError('NOT_FOUND', 'There is no such item to correct.');
+      if (!item) throw new AppError('NOT_FOUND', 'There is no such item to correct.');
+      const body = (request.body ?? {}) as Record<string, unknown>;
       try {
-        const value = valueFromInput(item.category, (request.body ?? {}) as Record<string, unknown>);
+        const value = valueFromInput(item.category, body);
         const done = await app.db
           .transaction()
           .execute((trx) => correct(deps, trx, { subject: r.subject_id!, item: item.id, value, actor: actorOf(staff), source: 'staff', channel: r.channel, request: r }));
@@ -253,6 +257,7 @@ export async function deskRoutes(app: FastifyInstance, deps: RightsDeps): Promis
             .map(([f, m]) => `${f}: ${m}`)
             .join(' '),
           status,
+          { item: item.id, state: state(request, reply)({ errors, values: formValues(body, correctionFields) }) },
         );
       }
     },
