@@ -9,8 +9,8 @@ import { type PageSlice, pagination } from '../../web/pagination.ts';
 import { table } from '../../web/table.ts';
 import { html, type SafeHtml } from '../../web/template.ts';
 import { refLabel, valueText } from '../centre/values.ts';
-import { type CorrectableCategory, correctable, fieldsOf } from '../correction.ts';
 import { categoryLabel } from '../policy/plain-words.ts';
+import { ageChoices } from './records.ts';
 import { isOverdue, kindLabels, type RequestEvent, type RightsRequest } from '../requests.ts';
 import { evidenceKinds, rejectionOutcomes, requestChannels, requestKinds } from '../tables.ts';
 
@@ -192,18 +192,22 @@ const fieldLabels: Record<string, string> = {
   postal_code: 'Postal code',
   city: 'City',
   country: 'Country (two letters)',
+  carrier: 'Carrier',
+  tracking: 'Tracking number',
+  statement: 'Statement of age',
 };
 
 /** What an item's form starts with: the value held, field by field. */
-function heldValues(i: PersonalItem & { category: CorrectableCategory }): Record<string, string> {
+function heldValues(i: PersonalItem, fields: readonly string[]): Record<string, string> {
   const v = i.value;
-  if (v !== null && typeof v === 'object' && !Array.isArray(v)) return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, typeof x === 'string' ? x : '']));
-  return { [correctable[i.category]]: typeof v === 'string' ? v : '' };
+  if (v !== null && typeof v === 'object' && !Array.isArray(v))
+    return Object.fromEntries(fields.map((f) => [f, typeof (v as Record<string, unknown>)[f] === 'string' ? String((v as Record<string, unknown>)[f]) : '']));
+  return { [fields[0]!]: typeof v === 'string' ? v : '' };
 }
 
 export function personDataPage(o: {
   request: RightsRequest;
-  items: readonly (PersonalItem & { category: CorrectableCategory })[];
+  items: readonly { item: PersonalItem; fields: readonly string[] }[];
   orders: ReadonlyMap<string, string>;
   map: DataMap;
   csrf: string;
@@ -216,24 +220,26 @@ export function personDataPage(o: {
     title: `Data of request ${o.request.number}`,
     body: html`<section class="console"><h1>Correct the data of request ${o.request.number}</h1>
 ${o.notice ? html`<p class="notice" role="status">${o.notice}</p>` : ''}
-<p>Each item the person may correct. Type the corrected value as they gave it; anyone who received the old one is told.</p>
-${o.items.map((i, n) => {
+<p>Each item the person may ask us to correct: what they correct in their privacy centre, and the records of what happened (a tracking number, a statement of age). Type the corrected value as they gave it; anyone who received the old one is told.</p>
+${o.items.map(({ item: i, fields }, n) => {
   const category = o.map.categories.get(i.category);
   const name = category ? categoryLabel(category) : i.category;
-  const state: FormState = o.failed?.item === i.id ? o.failed.state : { csrf: o.csrf, values: heldValues(i) };
+  const state: FormState = o.failed?.item === i.id ? o.failed.state : { csrf: o.csrf, values: heldValues(i, fields) };
   return html`${form(
     { action: `/staff/requests/${o.request.number}/data/${i.id}`, csrf: o.csrf, className: 'item-correction' },
     html`
 <h2>${name}: ${refLabel(i.ref, o.orders)}</h2><p>Now: ${valueText(i.value)}</p>
-${fieldsOf(i.category).map((f) =>
-  input(state, {
-    name: f,
-    id: `f-${n}-${f}`,
-    label: fieldLabels[f] ?? f,
-    type: f === 'email' ? 'email' : f === 'phone' ? 'tel' : 'text',
-    maxlength: f === 'email' ? 254 : 200,
-    required: f !== 'line2',
-  }),
+${fields.map((f) =>
+  f === 'statement'
+    ? select(state, { name: f, id: `f-${n}-${f}`, label: fieldLabels[f]!, choices: ageChoices })
+    : input(state, {
+        name: f,
+        id: `f-${n}-${f}`,
+        label: fieldLabels[f] ?? f,
+        type: f === 'email' ? 'email' : f === 'phone' ? 'tel' : 'text',
+        maxlength: f === 'email' ? 254 : 200,
+        required: f !== 'line2',
+      }),
 )}
 <p><button type="submit">Save</button></p>`,
   )}`;
