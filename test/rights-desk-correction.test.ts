@@ -76,6 +76,11 @@ testEachDatabase(
     const tracking = (shipment.value as { tracking: string }).tracking;
     assert.ok(data.body.includes(action(shipment.id)) && data.body.includes(`value="${tracking}"`), 'the tracking number is offered');
     assert.ok(data.body.includes(action(age.id)), 'the statement of age is offered');
+    const payment = await read('user.payment', `order:${mine.paid.id}`);
+    assert.ok(
+      !data.body.includes(action(payment.id)) && /Not typed over here: a payment processor’s reference/.test(data.body),
+      'the processor’s reference is checked with the processor, not typed over',
+    );
 
     // A value the centre would refuse is refused here, naming the field, and nothing is written.
     const refused = await officer.post(`/staff/requests/${number}/data/${orderEmail.id}`, { email: 'ada.king@example' });

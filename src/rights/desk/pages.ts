@@ -244,6 +244,7 @@ ${fields.map((f) =>
 <p><button type="submit">Save</button></p>`,
   )}`;
 })}
+<p>Not typed over here: a payment processor’s reference (refunds and renewals use it; check it with the processor and note what it holds on the request) and the person’s sign-in email (changed through their account, which confirms the new address). For anything else the person asks about, add a note on the request.</p>
 <p><a href="/staff/requests/${o.request.number}">Back to the request</a></p></section>`,
   };
 }
