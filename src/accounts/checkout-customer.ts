@@ -8,7 +8,7 @@ import type { Db } from '../platform/db/database.ts';
 import { preparedRows } from '../platform/db/prepared.ts';
 import { validationError } from '../platform/errors.ts';
 import { systemActor } from '../privacy/index.ts';
-import { checkEmail, lockEmail, mailSetPassword, mailSetPasswordLink, SET_PASSWORD_MS, type AccountsDeps, type AgeStatement } from './customers.ts';
+import { checkAgeStatement, checkEmail, lockEmail, mailSetPassword, mailSetPasswordLink, SET_PASSWORD_MS, type AccountsDeps, type AgeStatement } from './customers.ts';
 import { ACCOUNT_PURPOSE, AGE, EMAIL, NAME, findAccount } from './identity.ts';
 import { throttledMail } from './mail-throttle.ts';
 import { accountsDb, type UserRow } from './tables.ts';
@@ -33,8 +33,6 @@ export interface CheckoutCustomer {
   created: boolean;
 }
 
-const ages: readonly string[] = ['adult', 'parental-consent'];
-
 /** Finds or makes the buyer's customer account, inside the checkout's transaction. */
 export async function customerForCheckout(allDeps: AccountsDeps, db: Db, input: CheckoutCustomerInput): Promise<CheckoutCustomer> {
   const actor = systemActor('accounts.checkout');
@@ -42,7 +40,7 @@ export async function customerForCheckout(allDeps: AccountsDeps, db: Db, input: 
   const email = checkEmail('body.email', input.email);
   const name = input.name.normalize('NFKC').trim();
   if (name.length < 1 || name.length > 200) throw validationError('body.name', 'must be 1 to 200 characters');
-  if (!ages.includes(input.age)) throw validationError('body.age', 'must be adult or parental-consent');
+  checkAgeStatement('body.age', input.age);
   await lockEmail(allDeps, db, email);
   // Anyone can type any address at checkout: past the allowance the order goes on without the mail (mail-throttle.ts).
   const deps = await throttledMail(allDeps, db, email, input.ip);

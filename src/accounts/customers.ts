@@ -41,6 +41,13 @@ export interface AccountsDeps {
 }
 
 export type AgeStatement = 'adult' | 'parental-consent';
+const ageStatements: readonly string[] = ['adult', 'parental-consent'] satisfies AgeStatement[];
+
+/** The statement of age a person may make (P003-22), as sign-up, checkout and a correction check it. */
+export function checkAgeStatement(field: string, value: string): AgeStatement {
+  if (!ageStatements.includes(value)) throw validationError(field, 'must be adult or parental-consent');
+  return value as AgeStatement;
+}
 
 const EMAIL_PATTERN = /^[^\s@<>()[\]\\,;:"]{1,64}@[^\s@<>()[\]\\,;:"]+\.[^\s@<>()[\]\\,;:".]{2,}$/;
 

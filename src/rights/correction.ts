@@ -21,6 +21,15 @@ export const correctable = {
 } as const;
 export type CorrectableCategory = keyof typeof correctable;
 
+const ADDRESS_FIELDS = ['line1', 'line2', 'postal_code', 'city', 'country'] as const;
+/** Every field a correction form may carry (the privacy centre's and the requests desk's use the same names). */
+export const correctionFields: readonly string[] = [...Object.values(correctable).filter((f) => f !== 'address'), ...ADDRESS_FIELDS];
+
+/** The form fields of an item of this category. */
+export function fieldsOf(category: CorrectableCategory): readonly string[] {
+  return category === 'user.contact.address' ? ADDRESS_FIELDS : [correctable[category]];
+}
+
 export function isCorrectable(category: string): category is CorrectableCategory {
   return Object.hasOwn(correctable, category);
 }

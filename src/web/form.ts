@@ -93,7 +93,7 @@ export interface Choice {
   label: string;
 }
 
-export function select(state: FormState, spec: { name: string; label: string; choices: readonly Choice[]; hint?: string }): SafeHtml {
+export function select(state: FormState, spec: { name: string; label: string; choices: readonly Choice[]; hint?: string; id?: string }): SafeHtml {
   const f = fieldParts(state, spec);
   const chosen = state.values?.[spec.name];
   return html`<p class="field${f.error ? ' field-error' : ''}">

@@ -10,6 +10,7 @@ export {
   WAITING_STATUSES,
   type OrdersDeps,
   type RefundUnit,
+  checkShipmentFields,
   type TransitionEvent,
   type TransitionListener,
   createOrder,

@@ -106,8 +106,13 @@ function checkShipment(request: TransitionRequest): Shipment | null {
     if (request.tracking !== undefined) throw validationError('tracking', 'is only given when the order is shipped');
     return null;
   }
-  const carrier = request.carrier?.trim() ?? '';
-  const tracking = request.tracking?.trim() ?? '';
+  return checkShipmentFields(request.carrier ?? '', request.tracking ?? '');
+}
+
+/** A carrier and tracking number as shipping an order (or correcting its record) accepts them. */
+export function checkShipmentFields(carrierInput: string, trackingInput: string): Shipment {
+  const carrier = carrierInput.trim();
+  const tracking = trackingInput.trim();
   if (!CARRIER.test(carrier)) throw validationError('carrier', carrier ? 'must be a carrier name of at most 60 letters and digits' : 'is required to ship an order');
   if (!TRACKING.test(tracking)) throw validationError('tracking', tracking ? 'must be 3-64 letters, digits, spaces or dashes' : 'is required to ship an order');
   return { carrier, tracking };

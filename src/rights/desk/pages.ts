@@ -10,6 +10,7 @@ import { table } from '../../web/table.ts';
 import { html, type SafeHtml } from '../../web/template.ts';
 import { refLabel, valueText } from '../centre/values.ts';
 import { categoryLabel } from '../policy/plain-words.ts';
+import { ageChoices } from './records.ts';
 import { isOverdue, kindLabels, type RequestEvent, type RightsRequest } from '../requests.ts';
 import { evidenceKinds, rejectionOutcomes, requestChannels, requestKinds } from '../tables.ts';
 
@@ -181,26 +182,69 @@ ${
   };
 }
 
-export function personDataPage(o: { request: RightsRequest; items: readonly PersonalItem[]; orders: ReadonlyMap<string, string>; map: DataMap; csrf: string; notice?: string }): Page {
+const fieldLabels: Record<string, string> = {
+  name: 'Name',
+  phone: 'Phone',
+  organization: 'Company name',
+  email: 'Email address',
+  line1: 'Street and number',
+  line2: 'Line 2',
+  postal_code: 'Postal code',
+  city: 'City',
+  country: 'Country (two letters)',
+  carrier: 'Carrier',
+  tracking: 'Tracking number',
+  statement: 'Statement of age',
+};
+
+/** What an item's form starts with: the value held, field by field. */
+function heldValues(i: PersonalItem, fields: readonly string[]): Record<string, string> {
+  const v = i.value;
+  if (v !== null && typeof v === 'object' && !Array.isArray(v))
+    return Object.fromEntries(fields.map((f) => [f, typeof (v as Record<string, unknown>)[f] === 'string' ? String((v as Record<string, unknown>)[f]) : '']));
+  return { [fields[0]!]: typeof v === 'string' ? v : '' };
+}
+
+export function personDataPage(o: {
+  request: RightsRequest;
+  items: readonly { item: PersonalItem; fields: readonly string[] }[];
+  orders: ReadonlyMap<string, string>;
+  map: DataMap;
+  csrf: string;
+  notice?: string;
+  /** The item whose correction was refused, with what was typed and why. */
+  failed?: { item: string; state: FormState };
+}): Page {
   return {
     audience: 'staff',
     title: `Data of request ${o.request.number}`,
     body: html`<section class="console"><h1>Correct the data of request ${o.request.number}</h1>
 ${o.notice ? html`<p class="notice" role="status">${o.notice}</p>` : ''}
-<p>Each item the person may correct. Type the corrected value as they gave it; anyone who received the old one is told.</p>
-${o.items.map((i) => {
+<p>Each item the person may ask us to correct: what they correct in their privacy centre, and the records of what happened (a tracking number, a statement of age). Type the corrected value as they gave it; anyone who received the old one is told.</p>
+${o.items.map(({ item: i, fields }, n) => {
   const category = o.map.categories.get(i.category);
   const name = category ? categoryLabel(category) : i.category;
-  const value = i.value !== null && typeof i.value === 'object' && !Array.isArray(i.value) ? (i.value as Record<string, unknown>) : null;
-  const fieldsOf = i.category === 'user.contact.address' ? ['line1', 'line2', 'postal_code', 'city', 'country'] : i.category === 'user.contact.phone_number' ? ['phone'] : ['name'];
+  const state: FormState = o.failed?.item === i.id ? o.failed.state : { csrf: o.csrf, values: heldValues(i, fields) };
   return html`${form(
     { action: `/staff/requests/${o.request.number}/data/${i.id}`, csrf: o.csrf, className: 'item-correction' },
     html`
 <h2>${name}: ${refLabel(i.ref, o.orders)}</h2><p>Now: ${valueText(i.value)}</p>
-${fieldsOf.map((f) => input({ csrf: o.csrf, values: { [f]: value ? String(value[f] ?? '') : typeof i.value === 'string' ? i.value : '' } }, { name: f, label: f.replaceAll('_', ' '), maxlength: 200, required: f !== 'line2' }))}
+${fields.map((f) =>
+  f === 'statement'
+    ? select(state, { name: f, id: `f-${n}-${f}`, label: fieldLabels[f]!, choices: ageChoices })
+    : input(state, {
+        name: f,
+        id: `f-${n}-${f}`,
+        label: fieldLabels[f] ?? f,
+        type: f === 'email' ? 'email' : f === 'phone' ? 'tel' : 'text',
+        maxlength: f === 'email' ? 254 : 200,
+        required: f !== 'line2',
+      }),
+)}
 <p><button type="submit">Save</button></p>`,
   )}`;
 })}
+<p>Not typed over here: a payment processor’s reference (refunds and renewals use it; check it with the processor and note what it holds on the request) and the person’s sign-in email (changed through their account, which confirms the new address). For anything else the person asks about, add a note on the request.</p>
 <p><a href="/staff/requests/${o.request.number}">Back to the request</a></p></section>`,
   };
 }

@@ -5,8 +5,8 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { staffRolesOf } from '../../accounts/index.ts';
 import { orderNumbers } from '../../commerce/orders/index.ts';
 import { AppError, validationError } from '../../platform/errors.ts';
-import { selfActor, systemActor, type PersonalItem } from '../../privacy/index.ts';
-import { formRoute, formErrors, handleForm, validationProblem, emptyBody, textForm, textOf } from '../../web/form-handling.ts';
+import { selfActor, systemActor, type PersonalItem, type PersonalValue } from '../../privacy/index.ts';
+import { formRoute, formErrors, formValues, handleForm, validationProblem, emptyBody, textForm, textOf } from '../../web/form-handling.ts';
 import type { FormState } from '../../web/form.ts';
 import { CONFIRM_FIELD, isConfirmed } from '../../web/confirm.ts';
 import { redirectWithFlash, registerFlashes } from '../../web/flash.ts';
@@ -14,7 +14,7 @@ import { sendPage } from '../../web/page.ts';
 import { pageQuery } from '../../web/pagination.ts';
 import { html } from '../../web/template.ts';
 import { orderIdsOf } from '../centre/values.ts';
-import { correct, isCorrectable, valueFromInput } from '../correction.ts';
+import { canCorrect, correct, correctable, correctionFields, fieldsOf, valueFromInput } from '../correction.ts';
 import type { RightsDeps } from '../deps.ts';
 import { callOffDeletion, retryDeletion } from '../erasure.ts';
 import { buildExport, exportFileName } from '../export.ts';
@@ -24,6 +24,7 @@ import { RIGHTS_PURPOSE } from '../mail.ts';
 import { closeRequest, eventsOf, kindLabels, listRequests, pageOfOpenRequests, rejectRequest, requestById, requestByNumber, verifyRequest, type RightsRequest } from '../requests.ts';
 import { evidenceKinds, rejectionOutcomes, requestChannels, requestKinds, type EvidenceKind, type RequestChannel, type RequestKind } from '../tables.ts';
 import { addNote, carryOut, checkRequestFields, DESK_ROLES, enterRequest, mailVerification, notesOf, type StaffMember } from './commands.ts';
+import { recordCategories, recordFieldNames, recordFields, recordValue } from './records.ts';
 import { confirmDeletionPage, confirmRequestPage, newRequestPage, personDataPage, requestConfirmedPage, requestPage, requestsPage, yourDataLinkPage } from './pages.ts';
 
 type Body = Record<string, string>;
@@ -45,8 +46,15 @@ const newBody = {
     note: { type: 'string', maxLength: 2000 },
   },
 } as const;
-const CORRECTABLE = ['user.name', 'user.contact.address', 'user.contact.phone_number'];
+// Every category the person corrects in the privacy centre; the sign-in email stays with the account's confirmed change.
+const CORRECTABLE = Object.keys(correctable);
 const REQUESTS_PER_PAGE = 50;
+/** An item staff may correct on a correction request, its form's fields and how its new value is checked. */
+interface DeskItem {
+  item: PersonalItem;
+  fields: readonly string[];
+  valueOf(input: Record<string, unknown>): PersonalValue;
+}
 
 export async function deskRoutes(app: FastifyInstance, deps: RightsDeps): Promise<void> {
   const { accounts } = app;
@@ -196,11 +204,19 @@ export async function deskRoutes(app: FastifyInstance, deps: RightsDeps): Promis
   });
 
   // ---- The person's data, for a correction request.
-  const correctableItems = async (r: RightsRequest, s: StaffMember): Promise<PersonalItem[]> => {
+  // What the person corrects in the centre, and the records they ask us to correct, of the categories the member's role may see.
+  const correctableItems = async (r: RightsRequest, s: StaffMember): Promise<DeskItem[]> => {
     if (!r.subject_id || r.kind !== 'correction' || r.status !== 'open') throw new AppError('CONFLICT', `Request ${r.number} is not an open correction.`);
-    return (await deps.kernel.read(app.db, { subject: r.subject_id, actor: actorOf(s), purpose: RIGHTS_PURPOSE, categories: CORRECTABLE })).items;
+    const role = deps.kernel.map.roles.get(s.role);
+    const categories = [...CORRECTABLE, ...recordCategories].filter((c) => role?.categories.has(c));
+    const { items } = await deps.kernel.read(app.db, { subject: r.subject_id, actor: actorOf(s), purpose: RIGHTS_PURPOSE, categories });
+    return items.flatMap((item): DeskItem[] => {
+      if (canCorrect(item)) return [{ item, fields: fieldsOf(item.category), valueOf: (input) => valueFromInput(item.category, input) }];
+      const fields = recordFields(item);
+      return fields ? [{ item, fields, valueOf: (input) => recordValue(item, input) }] : [];
+    });
   };
-  const dataPage = async (request: FastifyRequest, reply: FastifyReply, r: RightsRequest, s: StaffMember, notice?: string, status = 200) => {
+  const dataPage = async (request: FastifyRequest, reply: FastifyReply, r: RightsRequest, s: StaffMember, notice?: string, status = 200, failed?: { item: string; state: FormState }) => {
     const items = await correctableItems(r, s);
     return sendPage(
       request,
@@ -208,10 +224,11 @@ export async function deskRoutes(app: FastifyInstance, deps: RightsDeps): Promis
       personDataPage({
         request: r,
         items,
-        orders: await orderNumbers(app.db, orderIdsOf(items.map((i) => i.ref))),
+        orders: await orderNumbers(app.db, orderIdsOf(items.map((i) => i.item.ref))),
         map: deps.kernel.map,
         csrf: accounts.formToken(request, reply),
         ...(notice ? { notice } : {}),
+        ...(failed ? { failed } : {}),
       }),
       status,
     );
@@ -227,17 +244,19 @@ export async function deskRoutes(app: FastifyInstance, deps: RightsDeps): Promis
       schema: {
         hide: true,
         params: { type: 'object', required: ['number', 'item'], properties: { number: numberParams.properties.number, item: { type: 'string', format: 'uuid' } } },
-        body: textForm({ name: 1000, phone: 1000, line1: 1000, line2: 1000, postal_code: 1000, city: 1000, country: 1000 }),
+        body: textForm(Object.fromEntries([...correctionFields, ...recordFieldNames].map((f) => [f, 1000]))),
       },
     },
     async (request, reply) => {
       const staff = await staffOf(request, reply);
       if (!staff) return reply;
       const r = await requestByNumber(app.db, request.params.number);
-      const item = (await correctableItems(r, staff)).find((i) => i.id === request.params.item);
-      if (!item || !isCorrectable(item.category)) throw new AppError('NOT_FOUND', 'There is no such item to correct.');
+      const found = (await correctableItems(r, staff)).find((i) => i.item.id === request.params.item);
+      if (!found) throw new AppError('NOT_FOUND', 'There is no such item to correct.');
+      const { item } = found;
+      const body = (request.body ?? {}) as Record<string, unknown>;
       try {
-        const value = valueFromInput(item.category, (request.body ?? {}) as Record<string, unknown>);
+        const value = found.valueOf(body);
         const done = await app.db
           .transaction()
           .execute((trx) => correct(deps, trx, { subject: r.subject_id!, item: item.id, value, actor: actorOf(staff), source: 'staff', channel: r.channel, request: r }));
@@ -253,6 +272,7 @@ export async function deskRoutes(app: FastifyInstance, deps: RightsDeps): Promis
             .map(([f, m]) => `${f}: ${m}`)
             .join(' '),
           status,
+          { item: item.id, state: state(request, reply)({ errors, values: formValues(body, found.fields) }) },
         );
       }
     },
