@@ -1,7 +1,7 @@
 // The kernel's CLI commands as an operator runs them, on the shop's settings (src/cli/testing.ts).
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { cpSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
@@ -9,7 +9,7 @@ import { sql } from 'kysely';
 import { parse } from 'yaml';
 import { openDatabase, pgliteDirFor, type DatabaseHandle } from '../platform/db/database.ts';
 import { migrate } from '../platform/db/migrate.ts';
-import { createScratchPostgres, testEngines } from '../platform/testing/databases.ts';
+import { createScratchPostgres, migratedPostgresTemplate, pgliteTemplate, testEngines } from '../platform/testing/databases.ts';
 import { allMigrations } from '../modules.ts';
 import { findAccount, finishEnrolment, startEnrolment, stepAt, totpCode } from '../accounts/index.ts';
 import { staffActor, testActor } from './actors.ts';
@@ -28,6 +28,8 @@ test('`custodian datamap export --format fides` writes a document whose keys are
   const out = join(dataDir, 'fides.yml');
   const run = await cliProcess({ DATA_DIR: dataDir }, 'datamap', 'export', '--format', 'fides', '--out', out);
   assert.equal(run.code, 0, run.stderr);
+  // The map comes from the shop's files, so the export runs beside a shop holding its database.
+  assert.deepEqual(readdirSync(dataDir), ['fides.yml'], 'no database was opened or created');
   const doc = parse(readFileSync(out, 'utf8')) as Record<string, any[]>;
   const taxonomy = fideslangTaxonomy();
   const ext = (kind: string) => new Set((doc[kind] ?? []).map((e: { fides_key: string }) => e.fides_key));
@@ -53,18 +55,8 @@ test('`custodian datamap export --format fides` writes a document whose keys are
 
 for (const engine of testEngines()) {
   test(`\`custodian audit verify\` passes an intact chain and reports the first broken row after a direct edit [${engine}]`, { timeout: 120_000 }, async () => {
-    const dataDir = mkdtempSync(join(tmpdir(), 'custodian-cli-audit-'));
-    const env: Record<string, string> = { DATA_DIR: dataDir };
-    let drop = async () => {};
-    let open: () => Promise<DatabaseHandle>;
-    if (engine === 'postgres') {
-      const scratch = await createScratchPostgres();
-      drop = scratch.drop;
-      env.DATABASE_URL = scratch.url;
-      open = () => openDatabase({ databaseUrl: scratch.url, pgliteDir: null, poolSize: 2 });
-    } else {
-      open = () => openDatabase({ databaseUrl: null, pgliteDir: pgliteDirFor(dataDir) });
-    }
+    const shop = await shopOn('custodian-cli-audit-');
+    const { dataDir, env, open } = shop;
     try {
       let database = await open();
       await migrate(database.db, allMigrations);
@@ -91,7 +83,7 @@ for (const engine of testEngines()) {
       assert.equal(broken.code, 1);
       assert.match(broken.stderr, new RegExp(`BROKEN at link 5 \\(entry ${rows[0]!.entry_id}\\)`));
     } finally {
-      await drop();
+      for (const drop of shop.drops) await drop();
     }
   });
 
@@ -101,13 +93,20 @@ for (const engine of testEngines()) {
     const env: Record<string, string> = { DATA_DIR: dataDir };
     const drops: (() => Promise<void>)[] = [];
     let open: () => Promise<DatabaseHandle>;
+    // From the migrated template (src/platform/testing/databases.ts): these tests are about the
+    // commands, not about migrating a fresh database, which costs seconds per test.
     if (engine === 'postgres') {
-      const scratch = await createScratchPostgres();
+      const scratch = await createScratchPostgres(await migratedPostgresTemplate());
       drops.push(scratch.drop);
       env.DATABASE_URL = scratch.url;
       open = () => openDatabase({ databaseUrl: env.DATABASE_URL!, pgliteDir: null, poolSize: 2 });
     } else {
-      open = () => openDatabase({ databaseUrl: null, pgliteDir: pgliteDirFor(dataDir) });
+      let first = true;
+      open = async () => {
+        const pgliteRestore = first ? await pgliteTemplate() : undefined;
+        first = false;
+        return openDatabase({ databaseUrl: null, pgliteDir: pgliteDirFor(dataDir), pgliteRestore });
+      };
     }
     return { dataDir, env, drops, open: () => open(), keyringPath: join(dataDir, 'keyring.json') };
   }

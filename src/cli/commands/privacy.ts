@@ -16,6 +16,10 @@ export const privacyCommands: CliCommand[] = [
       out: { type: 'string', description: 'File to write; default: print it', value: '<file>' },
     },
     fieldNames: { format: '--format' },
+    // The map is the shop's files and settings, not its database: it exports while a PGlite shop
+    // holds its data folder.
+    needsDatabase: false,
+    needsSettings: true,
     async run(ctx, args) {
       if (args.flags.format !== 'fides') throw validationError('format', 'must be fides');
       const yaml = fidesYaml(loadShopDataMap(ctx.config));
