@@ -49,7 +49,7 @@ interface Buyer extends Shopper {
 }
 
 for (const engine of testEngines()) {
-  test(`kill -9 mid-checkout, mid-renewal and mid-send: every paid order once, every renewal once, every mail delivered, nothing half-written [${engine}]`, { timeout: 300_000 }, async (t) => {
+  test(`kill -9 mid-checkout, mid-renewal and mid-send: every paid order once, every renewal once, every mail delivered, nothing half-written [${engine}]`, { timeout: 600_000 }, async (t) => {
     await crashRun(engine, t);
   });
 }

@@ -67,7 +67,7 @@ test('the embedded database writes its log at each commit without fsync (what su
 });
 
 for (const engine of testEngines()) {
-  test(`every write acknowledged before a SIGKILL is there after restart [${engine}]`, { timeout: 240_000 }, async (t) => {
+  test(`every write acknowledged before a SIGKILL is there after restart [${engine}]`, { timeout: 480_000 }, async (t) => {
     const dataDir = tempDataDir();
     const scratch = engine === 'postgres' ? await createScratchPostgres() : null;
     const databaseUrl = scratch?.url ?? null;
