@@ -4,7 +4,8 @@
 // seeded and filled with the source's rows (foreign keys in order, each value as its text, which
 // PostgreSQL reads back to the same value), every sequence is set where the source's stands, and
 // each table's row count is compared with the source's. Anything wrong rolls the whole move back.
-// The source is only read; the caller holds its data-directory lock.
+// The source is only read; the caller holds its data-directory lock. `copyAll` also serves the way
+// back, PostgreSQL into a new embedded database (move-to-embedded.ts).
 import { type RawBuilder, sql } from 'kysely';
 import { AppError } from '../errors.ts';
 import { type Db, openDatabase } from './database.ts';
@@ -127,7 +128,9 @@ async function copyTable(source: Db, target: Db, table: string, columns: readonl
   for (;;) {
     const { rows: batch } = await sql<Record<string, string | null>>`select ctid::text as position, ${select} from ${from} where ctid > ${after}::tid order by ctid limit ${limit}`.execute(source);
     if (batch.length === 0) return rows;
-    const values: RawBuilder<unknown>[] = batch.map((row) => sql`(${sql.join(copied.map((c, i) => sql`${row[`c${i}`] ?? null}::${sql.raw(c.type)}`))})`);
+    // Each value goes as a text parameter cast to its type: PGlite's client would otherwise encode a
+    // parameter by the type the server infers, and refuses text for a bytea one.
+    const values: RawBuilder<unknown>[] = batch.map((row) => sql`(${sql.join(copied.map((c, i) => sql`${row[`c${i}`] ?? null}::text::${sql.raw(c.type)}`))})`);
     await sql`${into}${sql.join(values)}`.execute(target);
     rows += batch.length;
     after = batch.at(-1)!.position!;
@@ -152,7 +155,7 @@ export async function moveToPostgres(options: { source: Db; targetUrl: string; m
     throw new Error(`cannot reach the database at ${shown}: ${(err as Error).message}`);
   });
   try {
-    return await copyAll(source, target.db, shown, migrations);
+    return await copyAll(source, target.db, { from: 'the embedded database', to: shown }, migrations);
   } catch (err) {
     if (err instanceof AppError) throw err;
     throw new Error(`${(err as Error).message}. The move was rolled back: nothing was written to ${shown}.`);
@@ -161,8 +164,20 @@ export async function moveToPostgres(options: { source: Db; targetUrl: string; m
   }
 }
 
-/** The whole move, in one transaction on the target. */
-async function copyAll(source: Db, target: Db, shown: string, migrations: readonly Migration[]): Promise<MoveReport> {
+/** How a move's messages name its two sides; `to` also goes into the report (a URL without its password, a folder). */
+export interface MoveSides {
+  from: string;
+  to: string;
+}
+
+const capital = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
+
+/**
+ * The whole move, in one transaction on the target, in either direction (`target` empty,
+ * `source` migrated and written by nobody meanwhile).
+ */
+export async function copyAll(source: Db, target: Db, sides: MoveSides, migrations: readonly Migration[]): Promise<MoveReport> {
+  const { from, to: shown } = sides;
   return target.transaction().execute(async (trx) => {
     const found = await objectsIn(trx);
     if (found > 0) {
@@ -191,23 +206,23 @@ async function copyAll(source: Db, target: Db, shown: string, migrations: readon
     const migrationIds = async (db: Db) => (await sql<{ id: string }>`select id from schema_migrations order by id`.execute(db)).rows.map((r) => r.id);
     const [fromIds, toIds] = [await migrationIds(source), await migrationIds(trx)];
     const unknown = fromIds.filter((id) => !toIds.includes(id));
-    if (unknown.length) throw failed(`The embedded database was migrated by a newer version of Custodian (${unknown.join(', ')}): run the move with that version.`);
+    if (unknown.length) throw failed(`${capital(from)} was migrated by a newer version of Custodian (${unknown.join(', ')}): run the move with that version.`);
     const tables = await tablesIn(trx);
     const sourceTables = await tablesIn(source);
     if (!sameList(tables, sourceTables)) {
       const extra = sourceTables.filter((t) => !tables.includes(t));
       const missing = tables.filter((t) => !sourceTables.includes(t));
-      throw failed(`The embedded database's tables differ from those the migrations make (only in it: ${extra.join(', ') || 'none'}; missing from it: ${missing.join(', ') || 'none'}).`);
+      throw failed(`The tables of ${from} differ from those the migrations make (only in it: ${extra.join(', ') || 'none'}; missing from it: ${missing.join(', ') || 'none'}).`);
     }
     const columns = new Map<string, Column[]>();
     for (const table of tables) {
       const [mine, theirs] = [await columnsOf(trx, table), await columnsOf(source, table)];
       const shape = (cs: Column[]) => cs.map((c) => `${c.name} ${c.type}${c.generated ? ' generated' : ''}`).sort();
-      if (!sameList(shape(mine), shape(theirs))) throw failed(`The table ${table} has other columns in the embedded database than the migrations make.`);
+      if (!sameList(shape(mine), shape(theirs))) throw failed(`The table ${table} has other columns in ${from} than the migrations make.`);
       columns.set(table, mine);
     }
     const sequences = await sequencesIn(trx);
-    if (!sameList(sequences, await sequencesIn(source))) throw failed("The embedded database's sequences differ from those the migrations make.");
+    if (!sameList(sequences, await sequencesIn(source))) throw failed(`The sequences of ${from} differ from those the migrations make.`);
 
     // What the migrations seeded goes; the triggers (append-only guards, the audit log's numbering
     // at commit, decision 0027) stay off while rows that already went through them are copied.
@@ -231,7 +246,7 @@ async function copyAll(source: Db, target: Db, shown: string, migrations: readon
     for (const table of order) {
       const rows = await copyTable(source, trx, table, columns.get(table)!);
       const [there, here] = [await countRows(source, table), await countRows(trx, table)];
-      if (rows !== there || here !== there) throw new Error(`${table}: ${there} row(s) in the embedded database, ${here} after the copy`);
+      if (rows !== there || here !== there) throw new Error(`${table}: ${there} row(s) in ${from}, ${here} after the copy`);
       moved.push({ table, rows });
     }
     for (const key of deferred) {
