@@ -21,6 +21,8 @@ export interface KernelContext {
   keyCache: KeyCache;
   /** Audit writes running outside a caller's transaction (refusals); awaited by `flush`. */
   pending: Set<Promise<void>>;
+  /** The subjects each running transaction created (store/subjects.ts `dataKeyForUse`); an entry goes with its transaction. */
+  createdIn: WeakMap<Db, Set<string>>;
 }
 
 export function newContext(options: {
@@ -44,5 +46,6 @@ export function newContext(options: {
     now: options.now ?? (() => new Date()),
     keyCache: new KeyCache(options.keyCache),
     pending: new Set(),
+    createdIn: new WeakMap(),
   };
 }

@@ -73,9 +73,14 @@ async function keepMethod(deps: PaymentsDeps, db: Db, subject: string, fromRef: 
   await deps.kernel.write(db, { subject, actor: SUBSCRIPTIONS_ACTOR, purpose: PURPOSE, ref: methodRef(subscriptionId), values: { 'user.payment': method } });
 }
 
-/** The payments listener: a paid order with plans starts their subscriptions; a paid invoice resumes its subscription. */
+/**
+ * The payments listener: a paid order with plans starts their subscriptions; a paid invoice resumes
+ * its subscription. Both payments ask the processor to keep the method for later (checkout does
+ * whenever the order has a plan, an invoice's payment always), so a payment that did not is
+ * neither, and its order, lines and variants are not read.
+ */
 export async function onPaymentSettled(deps: PaymentsDeps, db: Db, settlement: Settlement, now = new Date()): Promise<void> {
-  if (settlement.status !== 'succeeded') return;
+  if (settlement.status !== 'succeeded' || !settlement.saveForLater) return;
   const [invoice] = await preparedRows(db, subscriptionsDb(db).selectFrom('subscriptions_invoices').selectAll().where('id', '=', settlement.orderId));
   if (invoice) return invoicePaid(deps, db, invoice, settlement.paymentId, now);
   await startFromOrder(deps, db, settlement.orderId, settlement.paymentId, now);

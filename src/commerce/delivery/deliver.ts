@@ -18,7 +18,7 @@ import { systemActor } from '../../privacy/index.ts';
 import { getOrder, linesOf, type OrderLine, transitionOrder, type OrdersDeps, type TransitionEvent } from '../orders/index.ts';
 import { downloadPath, downloadsOfOrder, grantDownloads, linkExpiry, revokeReturned } from './downloads.ts';
 import { filesOfVariants } from './files.ts';
-import { assignedPerLine, claimKeys, deliveryDb, keyedVariants, keysOfOrder } from './keys.ts';
+import { assignedPerLine, claimKeys, deliverableVariants, deliveryDb, keyedVariants, keysOfOrder } from './keys.ts';
 import { downloadsTemplate, keysTemplate, outOfKeysTemplate } from './mail.ts';
 import type { KeysRanOut } from './ran-out.ts';
 
@@ -81,15 +81,23 @@ async function lockDelivery(db: Db, orderId: string): Promise<void> {
  * Claims a key for every unit of the order's keyed lines that has none; what is still short, per
  * line. A line is keyed when its variant has keys (any state): a digital product the shop never
  * uploaded keys for is delivered by hand, as before (decision 0043). `given`: the order's lines if
- * the caller has them, and whether it already holds the order's delivery lock.
+ * the caller has them, whether it already holds the order's delivery lock, and the keyed variants
+ * if it read them after taking it.
  */
-export async function fillOrder(db: Db, orderId: string, now: Date, given: { lines?: readonly OrderLine[]; locked?: boolean } = {}): Promise<{ digital: boolean; short: Short[] }> {
+export async function fillOrder(
+  db: Db,
+  orderId: string,
+  now: Date,
+  given: { lines?: readonly OrderLine[]; locked?: boolean; keyed?: ReadonlySet<string> } = {},
+): Promise<{ digital: boolean; short: Short[] }> {
   if (!given.locked) await lockDelivery(db, orderId);
   const digital = (given.lines ?? (await linesOf(db, orderId))).filter((l) => l.kind === 'digital');
-  const keyed = await keyedVariants(
-    db,
-    digital.map((l) => l.variant_id),
-  );
+  const keyed =
+    given.keyed ??
+    (await keyedVariants(
+      db,
+      digital.map((l) => l.variant_id),
+    ));
   const lines = digital.filter((l) => keyed.has(l.variant_id));
   if (lines.length === 0) return { digital: false, short: [] };
   const have = await assignedPerLine(db, orderId);
@@ -192,8 +200,13 @@ export async function deliverOnTransition(db: Db, event: TransitionEvent, deps: 
   if (event.current().status !== 'paid') return;
   await lockDelivery(db, event.order.id);
   const lines = await event.lines();
-  if ((await grantDownloads(db, event.order.id, now, lines)) > 0) await mailDownloads(deps, db, event.order, lines);
-  const { digital, short } = await fillOrder(db, event.order.id, now, { lines, locked: true });
+  // Which digital lines get a download and which a key: one statement for both.
+  const { withFile, keyed } = await deliverableVariants(
+    db,
+    lines.filter((l) => l.kind === 'digital').map((l) => l.variant_id),
+  );
+  if ((await grantDownloads(db, event.order.id, now, lines, withFile)) > 0) await mailDownloads(deps, db, event.order, lines);
+  const { digital, short } = await fillOrder(db, event.order.id, now, { lines, locked: true, keyed });
   if (!digital) return;
   if (short.length === 0) {
     await stopWaiting(db, event.order.id);

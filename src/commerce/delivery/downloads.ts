@@ -46,13 +46,15 @@ export async function checkLink(vault: KeyVault, db: Db, link: { id: string; exp
  * Grants a download to every unit of the order's digital lines whose variant has a file and that
  * has none yet (the caller holds the order's delivery lock). Returns how many were granted.
  */
-export async function grantDownloads(db: Db, orderId: string, now: Date, orderLines?: readonly OrderLine[]): Promise<number> {
+export async function grantDownloads(db: Db, orderId: string, now: Date, orderLines?: readonly OrderLine[], withFile?: ReadonlySet<string>): Promise<number> {
   const digital = (orderLines ?? (await linesOf(db, orderId))).filter((l) => l.kind === 'digital');
   if (digital.length === 0) return 0;
-  const files = await filesOfVariants(
-    db,
-    digital.map((l) => l.variant_id),
-  );
+  const files =
+    withFile ??
+    (await filesOfVariants(
+      db,
+      digital.map((l) => l.variant_id),
+    ));
   const lines = digital.filter((l) => files.has(l.variant_id));
   if (lines.length === 0) return 0;
   const had = await deliveryDb(db)

@@ -224,6 +224,20 @@ export async function keyedVariants(db: Db, variantIds: readonly string[]): Prom
   return new Set(rows.map((r) => r.variant_id));
 }
 
+/**
+ * For a paid order's transition, in one statement: those of these variants that have a download
+ * file (`filesOfVariants`) and those sold with keys (`keyedVariants`).
+ */
+export async function deliverableVariants(db: Db, variantIds: readonly string[]): Promise<{ withFile: Set<string>; keyed: Set<string> }> {
+  if (variantIds.length === 0) return { withFile: new Set(), keyed: new Set() };
+  const { rows } = await sql<{ variant_id: string; file: boolean; keyed: boolean }>`
+    select v.id as variant_id,
+      exists (select 1 from delivery_files f where f.variant_id = v.id) as file,
+      exists (select 1 from delivery_keys k where k.variant_id = v.id) as keyed
+    from unnest(${[...new Set(variantIds)]}::uuid[]) as v(id)`.execute(db);
+  return { withFile: new Set(rows.filter((r) => r.file).map((r) => r.variant_id)), keyed: new Set(rows.filter((r) => r.keyed).map((r) => r.variant_id)) };
+}
+
 /** Assigned keys per line position of an order (how many of each line's units have their key). */
 export async function assignedPerLine(db: Db, orderId: string): Promise<Map<number, number>> {
   const rows = await deliveryDb(db)

@@ -57,3 +57,11 @@ paymentsMigrations.push({
   id: 'payments/0003_unlinked_payments',
   up: (db) => runSql(db, `alter table payments_attempts alter column subject_id drop not null`),
 });
+
+// Whether the payment asked the processor to keep its method for later (a plan bought, a
+// subscription's invoice): the settlement says so, and subscriptions reads the order only then.
+// Rows from before did not record it: true, so their settlement is looked at as it was.
+paymentsMigrations.push({
+  id: 'payments/0004_save_for_later',
+  up: (db) => runSql(db, `alter table payments_attempts add column save_for_later boolean not null default true`),
+});

@@ -57,6 +57,8 @@ export interface Settlement {
   last4?: string;
   brand?: string;
   failureCode?: string;
+  /** The payment asked the processor to keep its method for later (`StartPaymentInput.saveForLater`). */
+  saveForLater?: true;
 }
 
 /**
@@ -164,6 +166,7 @@ export async function startPayment(deps: PaymentsDeps, db: Db, input: StartPayme
       failure_code: null,
       redirect_url: started.redirectUrl,
       idempotency_key: input.idempotencyKey,
+      save_for_later: input.saveForLater === true,
       settled_at: null,
     })
     .onConflict((oc) => oc.column('idempotency_key').doNothing())
@@ -213,6 +216,7 @@ function settlementOf(row: PaymentRow, status: PaymentStatus, extra: { last4?: s
     ...(extra.last4 ? { last4: extra.last4 } : {}),
     ...(extra.brand ? { brand: extra.brand } : {}),
     ...(extra.failureCode ? { failureCode: extra.failureCode } : {}),
+    ...(row.save_for_later ? { saveForLater: true as const } : {}),
   };
 }
 
@@ -390,6 +394,8 @@ export async function chargeSavedMethod(deps: PaymentsDeps, db: Db, input: Charg
       failure_code: status === 'succeeded' ? null : (outcome.failureCode ?? null),
       redirect_url: '',
       idempotency_key: input.idempotencyKey,
+      // A renewal's charge of the kept method: settling it later (still open now) pays an invoice.
+      save_for_later: true,
       settled_at: status === 'open' ? null : new Date(),
     })
     .execute();

@@ -20,6 +20,8 @@ export interface PaymentAttemptTable {
   /** The processor's page for the buyer (no personal data in it). */
   redirect_url: string;
   idempotency_key: string;
+  /** The processor was asked to keep the method for later (a plan, a subscription's invoice); true on rows from before it was recorded. */
+  save_for_later: Generated<boolean>;
   created_at: Generated<Date>;
   updated_at: Generated<Date>;
   settled_at: Date | null;

@@ -9,7 +9,7 @@ import type { Db } from '../../platform/db/database.ts';
 import { validationError } from '../../platform/errors.ts';
 import type { KernelContext } from '../context.ts';
 import { aad, open, seal } from '../crypto/envelope.ts';
-import { dataKeyOf } from './subjects.ts';
+import { dataKeyForUse, dataKeyOf } from './subjects.ts';
 
 export interface SealRequest {
   subject: string;
@@ -27,7 +27,7 @@ export async function sealSecret(ctx: KernelContext, db: Db, request: SealReques
   checkContext(request.context);
   const plaintext = Buffer.from(request.value, 'utf8');
   if (plaintext.length > MAX_SECRET_BYTES) throw validationError('value', 'is too large');
-  const { dataKey } = await dataKeyOf(ctx, db, request.subject);
+  const dataKey = await dataKeyForUse(ctx, db, request.subject);
   return seal(dataKey, plaintext, aad('sealed-secret', request.subject, request.context));
 }
 

@@ -8,7 +8,7 @@ import { createHmac } from 'node:crypto';
 import type { Db } from '../../platform/db/database.ts';
 import { validationError } from '../../platform/errors.ts';
 import type { KernelContext } from '../context.ts';
-import { dataKeyOf } from './subjects.ts';
+import { dataKeyForUse } from './subjects.ts';
 
 const DOMAIN = /^[a-z][a-z0-9-]*(\.[a-z0-9-]+)+$/;
 
@@ -21,7 +21,7 @@ export interface SubjectDigestRequest {
 
 export async function subjectDigest(ctx: KernelContext, db: Db, request: SubjectDigestRequest): Promise<Buffer> {
   if (!DOMAIN.test(request.domain) || request.domain.length > 64) throw validationError('domain', 'must be a module-qualified name such as accounts.network');
-  const { dataKey } = await dataKeyOf(ctx, db, request.subject);
+  const dataKey = await dataKeyForUse(ctx, db, request.subject);
   const derived = createHmac('sha256', dataKey).update(`custodian/subject-digest/v1\0${request.subject}\0${request.domain}`).digest();
   try {
     return createHmac('sha256', derived).update(request.value, 'utf8').digest();

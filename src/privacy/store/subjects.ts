@@ -10,7 +10,7 @@ import { auditOutsideCaller, refuse } from '../access/refuse.ts';
 import { mayActOnRights } from '../access/data-rights.ts';
 import { appendAudit, auditCtes } from '../audit/append.ts';
 import type { KernelContext } from '../context.ts';
-import { newDataKey, unwrapDataKey, type WrappedKeyRow } from '../crypto/data-keys.ts';
+import { cachedDataKey, newDataKey, unwrapDataKey, type WrappedKeyRow } from '../crypto/data-keys.ts';
 import { policyVersionAt } from '../datamap/policy.ts';
 import { PrivacySetupError, SubjectErased } from '../refusals.ts';
 
@@ -59,7 +59,30 @@ export async function createSubject(ctx: KernelContext, db: Db, request: { kind:
     )}
     select 1`.execute(db);
   ctx.keyCache.set(id, { kind, leaf: row.leaf, wrapped: row.wrapped_key, dataKey }); // the cache owns it now
+  if (db.isTransaction) {
+    const created = ctx.createdIn.get(db);
+    if (created) created.add(id);
+    else ctx.createdIn.set(db, new Set([id]));
+  }
   return id;
+}
+
+/**
+ * The data key to seal a secret or make a digest with (`sealSecret`, `subjectDigest`): neither reads
+ * nor writes the subject's data, so the key row is what tells an erased subject. A subject created
+ * by this same transaction needs no read of it: no other transaction sees its key row before this
+ * one commits, so none can erase it meanwhile; an erasure in this one drops the cached key (and
+ * punctures the leaf), so the row is read again. Its key is the cached one, the keyring still
+ * asked. (A subject created in a savepoint that is then rolled back would still count here;
+ * what is sealed or digested for it is under a key nobody holds any more. Checkout's one savepoint
+ * wraps the payment's start, which creates none.)
+ */
+export async function dataKeyForUse(ctx: KernelContext, db: Db, subjectId: string): Promise<Buffer> {
+  if (db.isTransaction && ctx.createdIn.get(db)?.has(subjectId)) {
+    const cached = cachedDataKey(ctx, subjectId);
+    if (cached) return cached.dataKey;
+  }
+  return (await dataKeyOf(ctx, db, subjectId)).dataKey;
 }
 
 export async function subjectState(db: Db, subjectId: string): Promise<SubjectState | null> {
