@@ -2,8 +2,7 @@
 // `custodian database move --to embedded` (a process of its own) into a new embedded database under
 // its DATA_DIR; it then starts there with DATABASE_URL unset. Needs PostgreSQL (DATABASE_URL).
 import assert from 'node:assert/strict';
-import { accessSync, constants, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { sql } from 'kysely';
@@ -18,22 +17,10 @@ import { createScratchPostgres, migratedPostgresTemplate, testEngines, type Test
 import { anchorPathFor, sealAuditLog } from '../src/privacy/index.ts';
 import { addToCart, address, guest, keyOf } from './checkout-support.ts';
 import { ada, bob, customerWithHistory, rightsBed, signUp } from './rights-support.ts';
+import { numberOf, scratchBase, withPassword } from './database-move-support.ts';
 
+// testEngines() here, not in the support file: .ci/run's PostgreSQL pass picks its files by it.
 const onPostgres = testEngines().includes('postgres');
-const scratchBase = () => {
-  try {
-    accessSync('/dev/shm', constants.W_OK);
-    return '/dev/shm';
-  } catch {
-    return tmpdir();
-  }
-};
-const withPassword = (url: string, password: string) => {
-  const u = new URL(url);
-  u.password = password;
-  return u.toString();
-};
-const numberOf = (order: string) => Number(order.replace(/\D/g, ''));
 
 test('[issue 18] a stopped shop on PostgreSQL moves back into a new embedded database with `custodian database move --to embedded` and starts there: sign-in, orders, privacy centre, staff token, the audit chain and the next order number carry over; refused without DATABASE_URL, over an existing embedded database and while the data directory is locked, and a failed move leaves no embedded database [postgres]', {
   skip: !onPostgres && 'needs PostgreSQL (DATABASE_URL, TEST_ENGINES including postgres)',

@@ -3,8 +3,7 @@
 // stopped; `custodian database move` (a process of its own) copies it into an empty PostgreSQL
 // database; the shop then starts there with the same DATA_DIR. Needs PostgreSQL (DATABASE_URL).
 import assert from 'node:assert/strict';
-import { accessSync, constants, existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { sql } from 'kysely';
@@ -18,23 +17,10 @@ import { anchorPathFor, sealAuditLog } from '../src/privacy/index.ts';
 import { testActor } from '../src/privacy/testing.ts';
 import { addToCart, address, guest, keyOf } from './checkout-support.ts';
 import { ada, bob, customerWithHistory, rightsBed, signUp, waitForRequest } from './rights-support.ts';
+import { numberOf, scratchBase, withPassword } from './database-move-support.ts';
 
+// testEngines() here, not in the support file: .ci/run's PostgreSQL pass picks its files by it.
 const onPostgres = testEngines().includes('postgres');
-/** Where the test's DATA_DIR goes: shared memory when there is some (as the suite's PGlite copies, decision 0075). */
-const scratchBase = () => {
-  try {
-    accessSync('/dev/shm', constants.W_OK);
-    return '/dev/shm';
-  } catch {
-    return tmpdir();
-  }
-};
-const withPassword = (url: string, password: string) => {
-  const u = new URL(url);
-  u.password = password;
-  return u.toString();
-};
-const numberOf = (order: string) => Number(order.replace(/\D/g, ''));
 
 test('[issue 18] a stopped PGlite shop moves into an empty PostgreSQL database with `custodian database move` and starts there: sign-in, orders, privacy centre, staff token, the next order number, the audit chain and an erasure all carry over; refused while the shop runs and into a database that is not empty [postgres]', {
   skip: !onPostgres && 'needs PostgreSQL (DATABASE_URL, TEST_ENGINES including postgres)',
