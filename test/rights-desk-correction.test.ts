@@ -7,10 +7,9 @@ import assert from 'node:assert/strict';
 import { sql } from 'kysely';
 import { staffClient } from '../src/accounts/testing.ts';
 import { newClient } from '../src/commerce/cart/testing.ts';
-import { selfActor } from '../src/privacy/index.ts';
 import { auditActors, countSubjectAudit, testActor } from '../src/privacy/testing.ts';
 import { testEachDatabase } from '../src/platform/testing/databases.ts';
-import { ada, customerWithHistory, linkFromMail, rightsBed } from './rights-support.ts';
+import { ada, customerWithCompany, linkFromMail, rightsBed } from './rights-support.ts';
 
 const support = { name: 'Sam Support', email: 'sam.support@shop.example', role: 'support', password: 'tidal-basin-47-copper-lamp' };
 const dpo = { name: 'Dana Officer', email: 'dana.officer@shop.example', role: 'dpo', password: 'quiet-meadow-82-ember-gate' };
@@ -22,17 +21,7 @@ testEachDatabase(
     const bed = await rightsBed(database);
     t.after(() => bed.stopAll());
     const db = database.db;
-    const mine = await customerWithHistory(bed, ada);
-    // A company name given for an invoice on the paid order (set up through the kernel: the shop under test offers no invoice).
-    await bed.app.privacy.write(db, {
-      subject: mine.subject,
-      actor: testActor('test'),
-      purpose: 'fulfillment',
-      ref: `order:${mine.paid.id}:billing`,
-      values: { 'user.contact.organization': 'Analytical Engines LLC' },
-    });
-    const read = async (category: string, ref: string) =>
-      (await bed.app.privacy.read(db, { subject: mine.subject, actor: selfActor(mine.subject), purpose: 'data-rights', categories: [category], ref })).items[0]!;
+    const { mine, read } = await customerWithCompany(bed, ada);
     const company = await read('user.contact.organization', `order:${mine.paid.id}:billing`);
     const orderEmail = await read('user.contact.email', `order:${mine.paid.id}`);
     const accountEmail = await read('user.contact.email', '');

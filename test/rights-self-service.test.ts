@@ -10,7 +10,7 @@ import { staffClient } from '../src/accounts/testing.ts';
 import { selfActor, staffActor, systemActor } from '../src/privacy/index.ts';
 import { testEachDatabase } from '../src/platform/testing/databases.ts';
 import { waitFor } from '../src/platform/jobs/testing/support.ts';
-import { ada, customerWithHistory, rightsBed, waitForRequest } from './rights-support.ts';
+import { ada, customerWithHistory, customerWithCompany, rightsBed, waitForRequest } from './rights-support.ts';
 import { newClient } from '../src/commerce/cart/testing.ts';
 import { countSubjectAudit, subjectStatus, testActor } from '../src/privacy/testing.ts';
 
@@ -95,17 +95,7 @@ testEachDatabase(
     const bed = await rightsBed(database);
     t.after(() => bed.stopAll());
     const db = database.db;
-    const mine = await customerWithHistory(bed, ada);
-    // A company name given for an invoice on the paid order (set up through the kernel: the shop under test offers no invoice).
-    await bed.app.privacy.write(db, {
-      subject: mine.subject,
-      actor: testActor('test'),
-      purpose: 'fulfillment',
-      ref: `order:${mine.paid.id}:billing`,
-      values: { 'user.contact.organization': 'Analytical Engines LLC' },
-    });
-    const read = async (category: string, ref: string) =>
-      (await bed.app.privacy.read(db, { subject: mine.subject, actor: selfActor(mine.subject), purpose: 'data-rights', categories: [category], ref })).items[0]!;
+    const { mine, read } = await customerWithCompany(bed, ada);
     const name = await read('user.name', '');
     const phone = await read('user.contact.phone_number', `order:${mine.paid.id}`);
     const company = await read('user.contact.organization', `order:${mine.paid.id}:billing`);

@@ -14,7 +14,8 @@ import { collectJobs, type Worker } from '../src/platform/jobs/index.ts';
 import { testWorker, waitFor } from '../src/platform/jobs/testing/support.ts';
 import { databaseAsText, type TestDatabase } from '../src/platform/testing/databases.ts';
 import { modules } from '../src/modules.ts';
-import '../src/privacy/index.ts';
+import { selfActor } from '../src/privacy/index.ts';
+import { testActor } from '../src/privacy/testing.ts';
 import { submitPayForm, TEST_CARD } from '../src/sandbox-processor/testing.ts';
 import { addToCart, keyOf, pathOf } from './checkout-support.ts';
 import { staffTokenHeaders } from '../src/accounts/testing.ts';
@@ -222,3 +223,23 @@ export async function waitForRequest(db: Db, status: string, number?: string, ti
 }
 
 export { pathOf };
+
+/**
+ * A customer with history whose paid order also carries a company name for its invoice (written
+ * through the kernel: the shop under test offers no invoice), and a reader of their items as the
+ * privacy centre reads them.
+ */
+export async function customerWithCompany(bed: RightsBed, person: Person) {
+  const db = bed.app.db;
+  const mine = await customerWithHistory(bed, person);
+  await bed.app.privacy.write(db, {
+    subject: mine.subject,
+    actor: testActor('test'),
+    purpose: 'fulfillment',
+    ref: `order:${mine.paid.id}:billing`,
+    values: { 'user.contact.organization': 'Analytical Engines LLC' },
+  });
+  const read = async (category: string, ref: string) =>
+    (await bed.app.privacy.read(db, { subject: mine.subject, actor: selfActor(mine.subject), purpose: 'data-rights', categories: [category], ref })).items[0]!;
+  return { mine, read };
+}
