@@ -6,14 +6,11 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { FastifyInstance } from 'fastify';
-import { sql } from 'kysely';
 import { staffClient } from '../src/accounts/testing.ts';
-import { analyticsModule, ROLLUP_JOB } from '../src/analytics/index.ts';
 import { ConfigError, loadConfig } from '../src/platform/config.ts';
-import { enqueue } from '../src/platform/jobs/index.ts';
-import { testWorker, waitFor } from '../src/platform/jobs/testing/support.ts';
 import { buildTestApp } from '../src/platform/testing/app.ts';
-import { type TestDatabase, testEachDatabase } from '../src/platform/testing/databases.ts';
+import { testEachDatabase } from '../src/platform/testing/databases.ts';
+import { endTheDayAndRollUp } from './analytics-support.ts';
 
 const owner = { name: 'Philippa Wrenfield', email: 'philippa.wrenfield@shop.example', role: 'owner', password: 'saffron-ledger-57-quiet-brook' };
 const CHROME_WINDOWS = 'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36';
@@ -22,21 +19,6 @@ const dayOf = (d: Date) => d.toISOString().slice(0, 10);
 const literal = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 /** A row of a ranked table: its name and its count as shown. */
 const row = (label: string, name: string, count: string) => new RegExp(`<th scope="row" data-label="${label}">${literal(name)}</th><td data-label="Count" class="num">${literal(count)}</td>`);
-
-/** Today's raw rows and keys moved to yesterday, as if the day had ended; then the rollup job through the job runner. */
-async function endTheDayAndRollUp(database: TestDatabase): Promise<void> {
-  const db = database.db;
-  await sql`update analytics_hits set day = day - 1, at = at - interval '1 day'`.execute(db);
-  await sql`update analytics_day_keys set day = day - 1`.execute(db);
-  const worker = testWorker(database, analyticsModule.jobs ?? {});
-  await worker.start();
-  try {
-    const id = await enqueue(db, ROLLUP_JOB);
-    await waitFor('the rollup', async () => (await sql<{ state: string }>`select state from jobs where id = ${id}`.execute(db)).rows[0]?.state === 'done', 20_000);
-  } finally {
-    await worker.stop(5000);
-  }
-}
 
 async function visit(app: FastifyInstance, url: string, ip: string, ua: string, referer?: string): Promise<void> {
   const res = await app.inject({ method: 'GET', url, remoteAddress: ip, headers: { 'user-agent': ua, ...(referer ? { referer } : {}) } });

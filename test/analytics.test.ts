@@ -10,7 +10,6 @@ import { sql } from 'kysely';
 import { parse as parseYaml } from 'yaml';
 import { SESSION_COOKIE } from '../src/accounts/index.ts';
 import { FormClient, signUpAndConfirm, staffClient } from '../src/accounts/testing.ts';
-import { analyticsModule, ROLLUP_JOB } from '../src/analytics/index.ts';
 import { CART_COOKIE } from '../src/commerce/cart/index.ts';
 import { makeShop, newClient, type CartClient } from '../src/commerce/cart/testing.ts';
 import { paymentsTestBed } from '../src/commerce/payments/testing.ts';
@@ -19,8 +18,9 @@ import { collectJobs, enqueue } from '../src/platform/jobs/index.ts';
 import { modules } from '../src/modules.ts';
 import { subjectStatus } from '../src/privacy/testing.ts';
 import { testWorker, waitFor } from '../src/platform/jobs/testing/support.ts';
-import { databaseAsText, type TestDatabase, testEachDatabase } from '../src/platform/testing/databases.ts';
+import { databaseAsText, testEachDatabase } from '../src/platform/testing/databases.ts';
 import { submitPayForm, TEST_CARD } from '../src/sandbox-processor/testing.ts';
+import { endTheDayAndRollUp } from './analytics-support.ts';
 
 const owner = { name: 'Ottilie Brackenbury', email: 'ottilie.brackenbury@shop.example', role: 'owner', password: 'harbour-violet-93-compass-drift' };
 const guest = { name: 'Grace Hopper', email: 'grace@example.com', age: 'adult' };
@@ -68,21 +68,6 @@ async function analyticsText(db: Db): Promise<string> {
     parts.push(...rows.map((r) => String(r.row)));
   }
   return parts.join('\n');
-}
-
-/** Today's raw rows and keys moved to yesterday, as if the day had ended; then the rollup job through the job runner. */
-async function endTheDayAndRollUp(database: TestDatabase): Promise<void> {
-  const db = database.db;
-  await sql`update analytics_hits set day = day - 1, at = at - interval '1 day'`.execute(db);
-  await sql`update analytics_day_keys set day = day - 1`.execute(db);
-  const worker = testWorker(database, analyticsModule.jobs ?? {});
-  await worker.start();
-  try {
-    const id = await enqueue(db, ROLLUP_JOB);
-    await waitFor('the rollup', async () => (await sql<{ state: string }>`select state from jobs where id = ${id}`.execute(db)).rows[0]?.state === 'done', 20_000);
-  } finally {
-    await worker.stop(5000);
-  }
 }
 
 testEachDatabase('[P002-06][P002-11] site use is counted without identity: a purchase journey, the rollup job, the staff report; nothing of a visitor is kept', async (database, t) => {
