@@ -5,13 +5,12 @@
 // database behind. An existing embedded database is never replaced.
 import { existsSync, mkdirSync, readdirSync, renameSync, rmdirSync, rmSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
-import { sql } from 'kysely';
 import { AppError } from '../errors.ts';
 import { secureDataDir } from '../data-dir.ts';
 import { type Db, openDatabase } from './database.ts';
 import { DataDirLockedError, lockDataDir } from './data-dir-lock.ts';
 import { type Migration, migrate } from './migrate.ts';
-import { copyAll, describeUrl, type MoveReport } from './move.ts';
+import { copyAll, countRows, describeUrl, type MoveReport } from './move.ts';
 
 const LOCK_FILE = 'custodian.lock';
 
@@ -70,15 +69,6 @@ function claim(pgliteDir: string): { release(): void; vacate(): void } {
   };
 }
 
-async function countsOn(db: Db, tables: readonly string[]): Promise<Map<string, number>> {
-  const counts = new Map<string, number>();
-  for (const table of tables) {
-    const { rows } = await sql<{ n: number }>`select count(*)::int as n from ${sql.table(`public.${table}`)}`.execute(db);
-    counts.set(table, rows[0]!.n);
-  }
-  return counts;
-}
-
 /**
  * Moves everything from the PostgreSQL database at `sourceUrl` into a new embedded database at
  * `pgliteDir`. The source is migrated to this version first (as every command does), then read in
@@ -131,12 +121,9 @@ async function copyInto(source: Db, dir: string, sides: { from: string; to: stri
   }
   const reopened = await openDatabase({ databaseUrl: null, pgliteDir: dir });
   try {
-    const counts = await countsOn(
-      reopened.db,
-      report.tables.map((t) => t.table),
-    );
     for (const { table, rows } of report.tables) {
-      if (counts.get(table) !== rows) throw new Error(`${table}: ${rows} row(s) copied, ${counts.get(table)} in the new embedded database once reopened`);
+      const there = await countRows(reopened.db, table);
+      if (there !== rows) throw new Error(`${table}: ${rows} row(s) copied, ${there} in the new embedded database once reopened`);
     }
   } finally {
     await reopened.close();

@@ -137,7 +137,7 @@ async function copyTable(source: Db, target: Db, table: string, columns: readonl
   }
 }
 
-async function countRows(db: Db, table: string): Promise<number> {
+export async function countRows(db: Db, table: string): Promise<number> {
   const { rows } = await sql<{ n: string | number }>`select count(*) as n from ${sql.raw(`public.${quote(table)}`)}`.execute(db);
   return Number(rows[0]!.n);
 }
