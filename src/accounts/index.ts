@@ -1,7 +1,7 @@
 // The public entry of accounts: what other modules, the composition root and the whole-app tests
 // use of it. Any other file here is internal (decision 0032).
 export { commsMailerFor } from './comms-mailer.ts';
-export { type AccountsDeps, checkAgeStatement, checkEmail } from './customers.ts';
+export { type AccountsDeps, type AgeStatement, checkAgeStatement, checkEmail } from './customers.ts';
 export { ACCOUNT_PURPOSE, AGE, CREDENTIALS, EMAIL, NAME } from './identity.ts';
 export { accountsModule } from './module.ts';
 export { type DashboardCard, dashboardCardsOf } from './dashboard-cards.ts';

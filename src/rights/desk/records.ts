@@ -2,7 +2,7 @@
 // privacy officer ("Ask us to correct"), who corrects them on a correction request, held to the rule
 // of the module that keeps them: an order's carrier and tracking number (orders' shipping check), a
 // statement of age (accounts' check). What the person may correct themselves is in ../correction.ts.
-import { checkAgeStatement } from '../../accounts/index.ts';
+import { type AgeStatement, checkAgeStatement } from '../../accounts/index.ts';
 import { checkShipmentFields } from '../../commerce/orders/index.ts';
 import type { PersonalItem, PersonalValue } from '../../privacy/index.ts';
 
@@ -23,10 +23,12 @@ export function recordFields(item: Pick<PersonalItem, 'category' | 'ref' | 'valu
 
 export const recordFieldNames: readonly string[] = ['carrier', 'tracking', 'statement'];
 
-export const ageChoices = [
-  { value: 'adult', label: 'Of age (18 or older)' },
-  { value: 'parental-consent', label: 'Under 18, with a parent’s or guardian’s consent' },
-] as const;
+// A label for every statement accounts accepts (a Record: a new one cannot go without its label).
+const ageLabels: Record<AgeStatement, string> = {
+  adult: 'Of age (18 or older)',
+  'parental-consent': 'Under 18, with a parent’s or guardian’s consent',
+};
+export const ageChoices: readonly { value: AgeStatement; label: string }[] = (Object.keys(ageLabels) as AgeStatement[]).map((value) => ({ value, label: ageLabels[value] }));
 
 /** The corrected value of a record: the owning module's check names a bad field; the rest of the record is kept. */
 export function recordValue(item: Pick<PersonalItem, 'category' | 'value'>, input: Record<string, unknown>): PersonalValue {
