@@ -438,3 +438,18 @@ privacyMigrations.push({
     await sql.raw(`set constraints privacy_audit_log_number deferred`).execute(db);
   },
 });
+
+// A disclosure names an approval only when it needed the DPO's approval, so
+// nearly every disclosure put a null into the unique index on approval_id. The same uniqueness
+// (nulls never collide) and the lookup of an approval's disclosure (an equality, so never null)
+// with a partial index that holds only the set values (issue 18).
+privacyMigrations.push({
+  id: 'privacy/0013_disclosure_approval_index_without_nulls',
+  async up(db) {
+    await runSql(
+      db,
+      `create unique index privacy_disclosures_approval_idx on privacy_disclosures (approval_id) where approval_id is not null;
+      alter table privacy_disclosures drop constraint privacy_disclosures_approval_id_key`,
+    );
+  },
+});
