@@ -42,7 +42,6 @@ const ALLOWED_COLUMNS = [
   'analytics_hits.browser',
   'analytics_hits.day',
   'analytics_hits.hour',
-  'analytics_hits.id',
   'analytics_hits.kind',
   'analytics_hits.page',
   'analytics_hits.platform',

@@ -59,4 +59,10 @@ export const analyticsMigrations: Migration[] = [
         `,
       ),
   },
+  {
+    // No query reads a hit's id: the rollup groups and deletes by day. Every page view and event
+    // paid for its sequence value and primary-key entry (issue 18: two per checkout).
+    id: 'analytics/0003_hits_without_id',
+    up: (db) => runSql(db, `alter table analytics_hits drop column id`),
+  },
 ];

@@ -7,7 +7,7 @@ import { testEachDatabase } from '../platform/testing/databases.ts';
 import { recordEvent } from './record.ts';
 import { countingStatements } from '../platform/testing/statement-count.ts';
 
-const kinds = async (db: Db) => (await sql<{ kind: string; hour: number; day: string }>`select kind, hour, day::text as day from analytics_hits order by id`.execute(db)).rows;
+const kinds = async (db: Db) => (await sql<{ kind: string; hour: number; day: string }>`select kind, hour, day::text as day from analytics_hits order by at, kind`.execute(db)).rows;
 
 testEachDatabase("an event is one statement in the caller's transaction, and commits or rolls back with it", async ({ db }) => {
   const at = new Date('2026-03-04T05:06:07Z');

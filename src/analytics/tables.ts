@@ -7,7 +7,6 @@
 //   families). Deleted by the rollup of their day.
 // - analytics_daily: the counts of a finished day by metric and dimension (aggregate, kept).
 // - analytics_rollups: the days rolled up, so the job is idempotent per day.
-import type { Generated } from 'kysely';
 import { tablesOf, type Db } from '../platform/db/database.ts';
 import type { Browser, EventKind, Platform } from './events.ts';
 
@@ -18,7 +17,6 @@ export interface DayKeyTable {
 }
 
 export interface HitTable {
-  id: Generated<string>;
   day: string;
   at: Date;
   hour: number;

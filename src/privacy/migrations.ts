@@ -376,3 +376,80 @@ privacyMigrations.push({
     );
   },
 });
+
+// Audit entries numbered once per commit instead of once per entry (decision 0027, "One numbering
+// per commit"): a row trigger notes each new entry's id in a transaction-local setting (a
+// rolled-back savepoint takes its notes back with its rows), and the first deferred firing at
+// commit takes all of the transaction's numbers from the counter in one update and files every
+// noted entry's pending marker in one insert; the later firings find nothing noted. The counter
+// row is still locked from that moment to the end of the commit, so numbers stay gap-free and in
+// commit order. `collect` sorts before `number`: when the constraint is set immediate, an entry
+// is noted before it is numbered. A setting is copied whole on each change, so the notes stop at
+// 8,000 characters (some 700 ids): entries past them are numbered one by one at their own
+// firings, after the noted ones, as before.
+privacyMigrations.push({
+  id: 'privacy/0012_audit_numbered_once_per_commit',
+  async up(db) {
+    // Entries an earlier migration of this same transaction wrote were never noted: they are
+    // numbered now, the old way, before the new function replaces it.
+    await sql.raw(`set constraints privacy_audit_log_number immediate`).execute(db);
+    await sql
+      .raw(
+        `create function privacy_audit_collect() returns trigger language plpgsql as $$
+        declare noted text;
+        begin
+          if current_setting('custodian.audit_overflow', true) = 'yes' then return null; end if;
+          noted := nullif(current_setting('custodian.audit_unnumbered', true), '');
+          if length(noted) > 8000 then
+            perform set_config('custodian.audit_overflow', 'yes', true);
+            return null;
+          end if;
+          perform set_config('custodian.audit_unnumbered', concat_ws(',', noted, new.id), true);
+          return null;
+        end
+        $$`,
+      )
+      .execute(db);
+    await sql
+      .raw(
+        `create or replace function privacy_audit_number() returns trigger language plpgsql as $$
+        declare ids bigint[]; n bigint;
+        begin
+          ids := string_to_array(nullif(current_setting('custodian.audit_unnumbered', true), ''), ',')::bigint[];
+          if ids is not null then
+            perform set_config('custodian.audit_unnumbered', '', true);
+            perform set_config('custodian.audit_through', ids[cardinality(ids)]::text, true);
+            update privacy_audit_counter set last = last + cardinality(ids) returning last into n;
+            insert into privacy_audit_pending (entry_id, seq)
+              select u.id, n - cardinality(ids) + u.i from unnest(ids) with ordinality as u(id, i);
+          end if;
+          if current_setting('custodian.audit_overflow', true) = 'yes'
+            and new.id > coalesce(nullif(current_setting('custodian.audit_through', true), '')::bigint, 0) then
+            perform set_config('custodian.audit_through', new.id::text, true);
+            update privacy_audit_counter set last = last + 1 returning last into n;
+            insert into privacy_audit_pending (entry_id, seq) values (new.id, n);
+          end if;
+          return null;
+        end
+        $$`,
+      )
+      .execute(db);
+    await sql.raw(`create trigger privacy_audit_log_collect after insert on privacy_audit_log for each row execute function privacy_audit_collect()`).execute(db);
+    await sql.raw(`set constraints privacy_audit_log_number deferred`).execute(db);
+  },
+});
+
+// A disclosure names an approval only when it needed the DPO's approval, so
+// nearly every disclosure put a null into the unique index on approval_id. The same uniqueness
+// (nulls never collide) and the lookup of an approval's disclosure (an equality, so never null)
+// with a partial index that holds only the set values (issue 18).
+privacyMigrations.push({
+  id: 'privacy/0013_disclosure_approval_index_without_nulls',
+  async up(db) {
+    await runSql(
+      db,
+      `create unique index privacy_disclosures_approval_idx on privacy_disclosures (approval_id) where approval_id is not null;
+      alter table privacy_disclosures drop constraint privacy_disclosures_approval_id_key`,
+    );
+  },
+});

@@ -71,4 +71,18 @@ export const checkoutMigrations: Migration[] = [
         `,
       ),
   },
+  {
+    // An attempt is written before its payment exists, so every insert put a null into the unique
+    // index on payment_id. The same uniqueness (nulls never collide) and the lookup by payment id
+    // (an equality, so never null) with a partial index that holds only the set values (issue 18).
+    id: 'checkout/0005_payment_id_index_without_nulls',
+    up: (db) =>
+      runSql(
+        db,
+        `
+        create unique index checkout_attempts_payment_idx on checkout_attempts (payment_id) where payment_id is not null;
+        alter table checkout_attempts drop constraint checkout_attempts_payment_id_key
+        `,
+      ),
+  },
 ];

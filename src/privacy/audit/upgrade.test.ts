@@ -9,7 +9,8 @@ import { allMigrations } from '../../modules.ts';
 import { sealAuditLog } from './seal.ts';
 import { verifyAuditLog } from './verify.ts';
 
-const added = new Set(['privacy/0005_audit_numbered_at_commit', 'privacy/0006_ledgers_bound_into_the_chain']);
+// A database from before decision 0027 has none of its migrations, the later numbering per commit included.
+const added = new Set(['privacy/0005_audit_numbered_at_commit', 'privacy/0006_ledgers_bound_into_the_chain', 'privacy/0012_audit_numbered_once_per_commit']);
 
 testEachDatabase(
   'upgrading numbers the entries that wait and binds the ledger rows already written',
