@@ -12,11 +12,13 @@ import { residentOf, residentPartsOf } from '../bench/memory.ts';
 import { openDatabase } from '../src/platform/db/database.ts';
 import { scriptFlags } from '../src/platform/testing/script-flags.ts';
 
-test('PGlite opens with 8 MB of shared buffers, not its default 128 MB', async () => {
+test('PGlite opens with 8 MB of shared buffers, not its default 128 MB, and sized for 5 connections, not 100', async () => {
   const handle = await openDatabase({ databaseUrl: null, pgliteDir: null });
   try {
     const { rows } = await sql<{ shared_buffers: string }>`show shared_buffers`.execute(handle.db);
     assert.equal(rows[0]?.shared_buffers, '8MB');
+    const connections = await sql<{ max_connections: string }>`show max_connections`.execute(handle.db);
+    assert.equal(connections.rows[0]?.max_connections, '5');
   } finally {
     await handle.close();
   }

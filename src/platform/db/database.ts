@@ -87,7 +87,12 @@ export function pgliteDirFor(dataDir: string): string {
 // which the operating system's file cache keeps anyway. (The other large share, V8 compiling
 // Postgres with its optimising compiler, is turned off by `--liftoff-only` in package.json's scripts:
 // V8 flags cannot be changed once the process runs.)
-const PGLITE_START_PARAMS = [...PGlite.defaultStartParams, '-c', 'shared_buffers=8MB', '-c', 'maintenance_work_mem=16MB'];
+// PGlite runs one backend (single-user mode), yet Postgres sizes its per-connection shared structures
+// (process slots, lock tables) for max_connections, 100 by default: 5 leaves some 4 MB untouched.
+const PGLITE_START_PARAMS = [
+  ...PGlite.defaultStartParams,
+  ...['shared_buffers=8MB', 'maintenance_work_mem=16MB', 'max_connections=5', 'superuser_reserved_connections=1', 'reserved_connections=0'].flatMap((setting) => ['-c', setting]),
+];
 
 /** `load`: the dump a new database starts from (a test template in memory, or a restore into `dir`). */
 async function openPGlite(dir: string | null, load?: Blob): Promise<DatabaseHandle> {
