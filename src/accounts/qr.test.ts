@@ -26,9 +26,9 @@ function formatOf(m: boolean[][]): { ecLevel: number; mask: number } {
   return { ecLevel: bits >> 13, mask: (bits >> 10) & 7 };
 }
 
-test('the TOTP enrolment QR code is drawn from the encoder locally: finder patterns, size of its version, level M, an accessible SVG without style', () => {
+test('the TOTP enrolment QR code is drawn from the encoder locally: finder patterns, size of its version, level M, an accessible SVG without style', async () => {
   const uri = otpauthUri('JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP', 'Custodian Demo Shop', 'staff-1234abcd');
-  const m = qrModules(uri);
+  const m = await qrModules(uri);
   const version = (m.length - 17) / 4;
   assert.ok(Number.isInteger(version) && version >= 5 && version <= 10, `a ${m.length}-module code`);
   // The three finder patterns: a dark 7×7 ring with a dark 3×3 centre, at three corners.
@@ -47,9 +47,9 @@ test('the TOTP enrolment QR code is drawn from the encoder locally: finder patte
   }
   assert.equal(formatOf(m).ecLevel, 0b00, 'error correction level M');
   // A known vector: "HELLO WORLD" (alphanumeric) at level M fits version 1, 21×21.
-  assert.equal(qrModules('HELLO WORLD').length, 21);
+  assert.equal((await qrModules('HELLO WORLD')).length, 21);
 
-  const svg = qrSvg(uri, 'QR code of your key').value;
+  const svg = (await qrSvg(uri, 'QR code of your key')).value;
   assert.match(svg, /^<svg [^>]*role="img" aria-labelledby="qr-title"[^>]*><title id="qr-title">QR code of your key<\/title>/);
   assert.doesNotMatch(svg, /style=/);
   const drawn = (svg.match(/h1v1h-1z/g) ?? []).length;

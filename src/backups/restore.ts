@@ -9,7 +9,6 @@ import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, writeFileSync }
 import { dirname, join, normalize, sep } from 'node:path';
 import { promisify } from 'node:util';
 import { createGunzip, gunzip } from 'node:zlib';
-import pg from 'pg';
 import type { Config } from '../platform/config.ts';
 import { openDatabase, pgliteDirFor } from '../platform/db/database.ts';
 import { lockDataDir } from '../platform/db/data-dir-lock.ts';
@@ -38,6 +37,7 @@ function safePath(path: string): string {
 }
 
 async function postgresIsEmpty(url: string): Promise<boolean> {
+  const { default: pg } = await import('pg');
   const client = new pg.Client({ connectionString: url });
   await client.connect();
   try {
@@ -51,6 +51,7 @@ async function postgresIsEmpty(url: string): Promise<boolean> {
 }
 
 async function clearPostgres(url: string): Promise<void> {
+  const { default: pg } = await import('pg');
   const client = new pg.Client({ connectionString: url });
   await client.connect();
   try {

@@ -4,8 +4,11 @@
 // The spool folder is private to the shop's user (0700, files 0600).
 import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { createTransport } from 'nodemailer';
 import type { Config } from '../platform/config.ts';
+
+// nodemailer (some 40 modules) is loaded when the first mail is sent, not at every start (decision
+// 0069); the module loader keeps it once loaded.
+const loadNodemailer = () => import('nodemailer');
 
 export interface OutgoingMail {
   /** The outbox message id; the spool file is named after it, so a rerun overwrites, not duplicates. */
@@ -51,6 +54,7 @@ export function smtpTransport(config: Pick<Config, 'mailFrom'> & { smtpUrl: stri
     async send(mail) {
       // One connection per message: a small shop sends few, and nothing is held open between jobs.
       // A server that hangs costs one attempt, not the job's whole lease renewal budget.
+      const { createTransport } = await loadNodemailer();
       const transporter = createTransport({ url: config.smtpUrl, connectionTimeout: 30_000, greetingTimeout: 30_000, socketTimeout: 60_000 });
       try {
         await transporter.sendMail(message(config, mail));
@@ -63,9 +67,10 @@ export function smtpTransport(config: Pick<Config, 'mailFrom'> & { smtpUrl: stri
 }
 
 export function spoolTransport(config: Pick<Config, 'mailFrom' | 'dataDir'>): MailTransport {
-  const composer = createTransport({ streamTransport: true, buffer: true, newline: 'windows' });
+  let composer: ReturnType<typeof import('nodemailer').createTransport> | null = null;
   return {
     async send(mail) {
+      composer ??= (await loadNodemailer()).createTransport({ streamTransport: true, buffer: true, newline: 'windows' });
       const info = await composer.sendMail(message(config, mail));
       const dir = spoolDir(config);
       mkdirSync(dir, { recursive: true, mode: 0o700 });

@@ -3,7 +3,7 @@ import { createHmac } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { sandboxWebhookSecret } from './app.ts';
+import { sandboxWebhookSecret } from './secret.ts';
 import { hookCatcher, startTestSandbox, submitPayForm, TEST_CARD, TEST_SANDBOX_SECRET } from './testing.ts';
 
 const auth = { authorization: `Bearer ${TEST_SANDBOX_SECRET}`, 'content-type': 'application/json' };

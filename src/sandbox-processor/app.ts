@@ -12,13 +12,7 @@ import { forgottenSession, withoutFingerprint } from './forget.ts';
 import { closedPage, payPage, type FormState } from './pages.ts';
 import { openSessionStore, type Instrument, type Session, type SessionStore } from './store.ts';
 import { webhookSender, type WebhookSender } from './webhooks.ts';
-import type { CookieDeclaration } from '../web/cookies.ts';
-
-/**
- * The cookies the sandbox processor's pages set, listed apart from the shop's (it is another app, on
- * another origin): none. Its pay page is a plain form with a one-time session id in the URL.
- */
-export const sandboxProcessorCookies: readonly CookieDeclaration[] = [];
+import { sandboxWebhookSecret } from './secret.ts';
 
 export interface SandboxProcessorOptions {
   port: number;
@@ -42,11 +36,6 @@ export interface SandboxProcessor {
   app: FastifyInstance;
   setWebhookUrl(url: string | null): void;
   stop(): Promise<void>;
-}
-
-/** The webhook secret both sides derive from the one sandbox secret when none is given. */
-export function sandboxWebhookSecret(secretKey: string): string {
-  return createHmac('sha256', secretKey).update('sandbox-processor/webhook-signing').digest('base64url');
 }
 
 class ApiError extends Error {

@@ -2,7 +2,7 @@
 // DATA_DIR/sandbox-processor-secret (0600), the way the staff API token is. The shop's adapter and
 // the processor read the same file, so `npm start`, `npm run worker` and `npm run sandbox-processor`
 // agree without any setup.
-import { randomBytes } from 'node:crypto';
+import { createHmac, randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Config } from '../platform/config.ts';
@@ -25,4 +25,9 @@ export function sandboxSecret(config: Pick<Config, 'dataDir' | 'payments'>): str
 /** The sandbox's own storage, beside (not inside) the shop's database. */
 export function sandboxDir(config: Pick<Config, 'dataDir'>): string {
   return join(config.dataDir, 'sandbox-processor');
+}
+
+/** The webhook secret both sides derive from the one sandbox secret when none is given. */
+export function sandboxWebhookSecret(secretKey: string): string {
+  return createHmac('sha256', secretKey).update('sandbox-processor/webhook-signing').digest('base64url');
 }

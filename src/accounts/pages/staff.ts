@@ -1,8 +1,7 @@
 // The staff console's pages: sign-in, setting and changing the password, the console itself and
 // (for owners) the staff list with the form that invites a new member.
-import { qrSvg } from '../qr.ts';
 import { table } from '../../web/table.ts';
-import { html } from '../../web/template.ts';
+import { html, type SafeHtml } from '../../web/template.ts';
 import type { StaffRole } from '../../privacy/index.ts';
 import type { Page } from './customer.ts';
 import { form, errorSummary, input, type FormState } from '../../web/form.ts';
@@ -155,14 +154,15 @@ ${input(state, { name: 'code', label: 'Code', autocomplete: 'one-time-code', max
   };
 }
 
-export function enrolPage(state: FormState, o: { secret: string; uri: string }): Page {
+/** `o.qr`: the QR code of `o.uri` (`qrSvg`). */
+export function enrolPage(state: FormState, o: { secret: string; uri: string; qr: SafeHtml }): Page {
   const grouped = o.secret.match(/.{1,4}/g)?.join(' ') ?? o.secret;
   return {
     audience: 'staff',
     title: 'Set up your second factor',
     body: html`<section class="account-form"><h1>Set up your second factor</h1>
 <p>Staff accounts need a second factor. In an authenticator app (any app for TOTP codes), scan this code:</p>
-<p class="qr-code">${qrSvg(o.uri, 'QR code of your authenticator key for this shop')}</p>
+<p class="qr-code">${o.qr}</p>
 <p>Or add an account with this key by hand:</p>
 <p class="secret"><code id="totp-secret">${grouped}</code></p>
 <p>Or paste this address into an app that accepts it: <code>${o.uri}</code></p>

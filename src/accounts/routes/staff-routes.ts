@@ -19,6 +19,7 @@ import { checkStaffFields, createStaff, listStaff, reinviteStaff, updateStaff } 
 import type { UserRow } from '../tables.ts';
 import { reserveAttempt, settleFailure, settleSuccess, throttleKeys } from '../throttle.ts';
 import { otpauthUri } from '../totp.ts';
+import { qrSvg } from '../qr.ts';
 import { findCustomersAsStaff, readAsStaff } from '../staff-access.ts';
 import { dashboardFor } from '../dashboard.ts';
 import { formKit, formRoute } from './form-kit.ts';
@@ -32,6 +33,7 @@ import { errorResponse, loginBody, passwordBody, resetConfirmBody } from './sche
 
 type Body = Record<string, string>;
 const tags = ['staff'];
+const ENROL_QR_LABEL = 'QR code of your authenticator key for this shop';
 const staffBody = {
   type: 'object',
   additionalProperties: false,
@@ -134,14 +136,17 @@ export async function staffRoutes(app: FastifyInstance): Promise<void> {
     const session = await waitingAt(request, 'enrol');
     if (!session) return reply.redirect('/staff', 303);
     const secret = await app.db.transaction().execute((trx) => startEnrolment(deps.kernel, trx, session.user));
-    return sendPage(request, reply, enrolPage(state(request, reply), { secret, uri: otpauthUri(secret, deps.shopName, `staff-${session.user.id.slice(0, 8)}`) }));
+    const uri = otpauthUri(secret, deps.shopName, `staff-${session.user.id.slice(0, 8)}`);
+    return sendPage(request, reply, enrolPage(state(request, reply), { secret, uri, qr: await qrSvg(uri, ENROL_QR_LABEL) }));
   });
 
   app.post('/staff/2fa/enrol', formRoute(codeBody), async (request, reply) => {
     const session = await waitingAt(request, 'enrol');
     if (!session) return reply.redirect('/staff', 303);
     const secret = await startEnrolment(deps.kernel, app.db, session.user);
-    const page = (s: FormState) => enrolPage(s, { secret, uri: otpauthUri(secret, deps.shopName, `staff-${session.user.id.slice(0, 8)}`) });
+    const uri = otpauthUri(secret, deps.shopName, `staff-${session.user.id.slice(0, 8)}`);
+    const qr = await qrSvg(uri, ENROL_QR_LABEL);
+    const page = (s: FormState) => enrolPage(s, { secret, uri, qr });
     return form(request, reply, [], page, async () => {
       const codes = await app.db.transaction().execute(async (trx) => {
         const recovery = await finishEnrolment(deps.kernel, trx, session.user, (request.body as Body).code!, deps.now());

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
 import { Kysely, PostgresDialect, sql } from 'kysely';
-import pg from 'pg';
+import type pg from 'pg';
 import { lockDataDir } from './data-dir-lock.ts';
 import { PGliteDialect } from './pglite-dialect.ts';
 import { prepareMarkedStatements } from './prepared.ts';
@@ -87,7 +87,12 @@ export function pgliteDirFor(dataDir: string): string {
 // which the operating system's file cache keeps anyway. (The other large share, V8 compiling
 // Postgres with its optimising compiler, is turned off by `--liftoff-only` in package.json's scripts:
 // V8 flags cannot be changed once the process runs.)
-const PGLITE_START_PARAMS = [...PGlite.defaultStartParams, '-c', 'shared_buffers=8MB', '-c', 'maintenance_work_mem=16MB'];
+// PGlite runs one backend (single-user mode), yet Postgres sizes its per-connection shared structures
+// (process slots, lock tables) for max_connections, 100 by default: 5 leaves some 4 MB untouched.
+const PGLITE_START_PARAMS = [
+  ...PGlite.defaultStartParams,
+  ...['shared_buffers=8MB', 'maintenance_work_mem=16MB', 'max_connections=5', 'superuser_reserved_connections=1', 'reserved_connections=0'].flatMap((setting) => ['-c', setting]),
+];
 
 /** `load`: the dump a new database starts from (a test template in memory, or a restore into `dir`). */
 async function openPGlite(dir: string | null, load?: Blob): Promise<DatabaseHandle> {
@@ -129,6 +134,8 @@ async function openPGlite(dir: string | null, load?: Blob): Promise<DatabaseHand
 }
 
 async function openPostgres(url: string, max: number, directUrl: string | null = null, replicaUrl: string | null = null): Promise<DatabaseHandle> {
+  // `pg` (some 20 modules) is loaded only on PostgreSQL, not with the embedded database (decision 0069).
+  const { default: pg } = await import('pg');
   const types = {
     getTypeParser: ((oid: number, format?: 'text' | 'binary') => (oid === INT8_OID ? parseInt8 : pg.types.getTypeParser(oid, format))) as typeof pg.types.getTypeParser,
   };
@@ -183,6 +190,7 @@ async function openPostgres(url: string, max: number, directUrl: string | null =
  * replica that cannot be reached does not take the storefront down: its reads go to the primary.
  */
 async function openReplica(url: string, max: number, types: pg.CustomTypesConfig, primary: pg.Pool): Promise<{ reader: Db; fresh(db: Db): Promise<Db>; close(): Promise<void> }> {
+  const { default: pg } = await import('pg');
   const replicaPool = new pg.Pool({ connectionString: url, max, types, connectionTimeoutMillis: 2000 });
   replicaPool.on('error', () => {});
   replicaPool.on('connect', (client) => prepareMarkedStatements(client));
