@@ -89,9 +89,15 @@ export function pgliteDirFor(dataDir: string): string {
 // V8 flags cannot be changed once the process runs.)
 // PGlite runs one backend (single-user mode), yet Postgres sizes its per-connection shared structures
 // (process slots, lock tables) for max_connections, 100 by default: 5 leaves some 4 MB untouched.
+// The lock table is sized by both: 128 locks per slot keep some 2,400 (7,300 at the defaults), four
+// times what one transaction touching every table, index and sequence takes (a move or a restore into
+// PGlite: some 600 with the TOAST tables); 64 would leave twice that as the schema grows.
 const PGLITE_START_PARAMS = [
   ...PGlite.defaultStartParams,
-  ...['shared_buffers=8MB', 'maintenance_work_mem=16MB', 'max_connections=5', 'superuser_reserved_connections=1', 'reserved_connections=0'].flatMap((setting) => ['-c', setting]),
+  ...['shared_buffers=8MB', 'maintenance_work_mem=16MB', 'max_connections=5', 'superuser_reserved_connections=1', 'reserved_connections=0', 'max_locks_per_transaction=128'].flatMap((setting) => [
+    '-c',
+    setting,
+  ]),
 ];
 
 /** `load`: the dump a new database starts from (a test template in memory, or a restore into `dir`). */
