@@ -5,7 +5,7 @@
 // never changed here; the order keeps its own copies under `order:<id>` refs (checkout does that).
 import { randomUUID } from 'node:crypto';
 import type { Db } from '../platform/db/database.ts';
-import { preparedRows } from '../platform/db/prepared.ts';
+import { compiledOnce } from '../platform/db/compiled-once.ts';
 import { validationError } from '../platform/errors.ts';
 import { systemActor } from '../privacy/index.ts';
 import { checkAgeStatement, checkEmail, lockEmail, mailSetPassword, mailSetPasswordLink, SET_PASSWORD_MS, type AccountsDeps, type AgeStatement } from './customers.ts';
@@ -63,6 +63,34 @@ export async function customerForCheckout(allDeps: AccountsDeps, db: Db, input: 
   return { subject, userId: user.id, created: true };
 }
 
+const insertCheckoutUserStatement = compiledOnce(
+  ['id', 'subject', 'now', 'network', 'tokenHash', 'expiresAt', 'sealed'],
+  (db, p: { id: string; subject: string; now: Date; network: Buffer; tokenHash: Buffer; expiresAt: Date; sealed: Buffer }) =>
+    accountsDb(db)
+      .with('u', (q) =>
+        q
+          .insertInto('accounts_users')
+          .values({
+            id: p.id,
+            kind: 'customer',
+            subject_id: p.subject,
+            status: 'pending',
+            role: null,
+            vendor_id: null,
+            password_changed_at: p.now,
+            created_at: p.now,
+            activated_at: null,
+            origin: 'checkout',
+          })
+          .returningAll(),
+      )
+      .with('n', (q) => q.insertInto('accounts_known_networks').values({ user_id: p.id, network: p.network, first_seen_at: p.now, last_seen_at: p.now }))
+      .with('t', (q) => q.insertInto('accounts_tokens').values({ token_hash: p.tokenHash, user_id: p.id, purpose: 'reset-password', created_at: p.now, expires_at: p.expiresAt, sealed: p.sealed }))
+      .selectFrom('u')
+      .selectAll(),
+  { prepared: true },
+);
+
 /**
  * The new account, its first known network and its set-password token in one statement (one round
  * trip instead of four). The same rows as `insertUser`, `noteSignInNetwork` and `issueToken` write:
@@ -73,21 +101,6 @@ async function insertCheckoutUser(deps: AccountsDeps, db: Db, subject: string, i
   const token = randomToken();
   const sealed = await sealToken(deps.kernel, db, subject, token);
   const network = await networkDigest(deps.kernel, db, subject, ip);
-  const query = accountsDb(db)
-    .with('u', (q) =>
-      q
-        .insertInto('accounts_users')
-        .values({ id, kind: 'customer', subject_id: subject, status: 'pending', role: null, vendor_id: null, password_changed_at: now, created_at: now, activated_at: null, origin: 'checkout' })
-        .returningAll(),
-    )
-    .with('n', (q) => q.insertInto('accounts_known_networks').values({ user_id: id, network, first_seen_at: now, last_seen_at: now }))
-    .with('t', (q) =>
-      q
-        .insertInto('accounts_tokens')
-        .values({ token_hash: digestToken(token), user_id: id, purpose: 'reset-password', created_at: now, expires_at: new Date(now.getTime() + SET_PASSWORD_MS), sealed }),
-    )
-    .selectFrom('u')
-    .selectAll();
-  const rows = await preparedRows(db, query);
+  const { rows } = await db.executeQuery(insertCheckoutUserStatement(db, { id, subject, now, network, tokenHash: digestToken(token), expiresAt: new Date(now.getTime() + SET_PASSWORD_MS), sealed }));
   return { user: rows[0]!, token };
 }

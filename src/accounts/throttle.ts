@@ -7,6 +7,7 @@
 import { createHmac } from 'node:crypto';
 import { isIPv6 } from 'node:net';
 import { expressionBuilder, type Expression, type ExpressionBuilder, type Kysely, type OnConflictDatabase, type OnConflictTables, type SqlBool } from 'kysely';
+import { compiledOnce } from '../platform/db/compiled-once.ts';
 import type { Db } from '../platform/db/database.ts';
 import { accountsDb, type AccountsTables } from './tables.ts';
 
@@ -101,20 +102,27 @@ export interface Reservation extends LockState {
  */
 export async function reserveAttempt(db: Db, keys: ThrottleKeys, now: Date, policy: ThrottlePolicy = defaultThrottle): Promise<Reservation> {
   const windowStart = new Date(now.getTime() - policy.windowMs);
-  const rows = await countAttempt(accountsDb(db), keys, now, windowStart, (eb) =>
-    eb.and([
-      eb.or([eb('accounts_throttle.locked_until', 'is', null), eb('accounts_throttle.locked_until', '<=', now)]),
-      eb.or([eb('accounts_throttle.window_started_at', '<', windowStart), eb('accounts_throttle.failures', '<', limitOf(policy))]),
-    ]),
-  )
-    .returning('scope')
-    .execute();
+  const { rows } = await db.executeQuery(
+    reserveStatement(db, { account: keys.account, source: keys.source, now, windowStart, accountFailures: policy.accountFailures, sourceFailures: policy.sourceFailures }),
+  );
   const account = rows.some((r) => r.scope === 'account');
   const source = rows.some((r) => r.scope === 'source');
   if (account && source) return { granted: true, account: false, source: false };
   if (account || source) await giveBack(db, keys, { account, source });
   return { granted: false, account: !account, source: !source };
 }
+
+// Every sign-in and every checkout's mail reserves an attempt: the statement is built once.
+const reserveStatement = compiledOnce(
+  ['account', 'source', 'now', 'windowStart', 'accountFailures', 'sourceFailures'],
+  (db, p: { account: Buffer; source: Buffer; now: Date; windowStart: Date; accountFailures: number; sourceFailures: number }) =>
+    countAttempt(accountsDb(db), { account: p.account, source: p.source }, p.now, p.windowStart, (eb) =>
+      eb.and([
+        eb.or([eb('accounts_throttle.locked_until', 'is', null), eb('accounts_throttle.locked_until', '<=', p.now)]),
+        eb.or([eb('accounts_throttle.window_started_at', '<', p.windowStart), eb('accounts_throttle.failures', '<', limitOf(p))]),
+      ]),
+    ).returning('scope'),
+);
 
 /**
  * Counts one attempt against both keys: a key's first attempt makes its row, a later one adds to
@@ -149,7 +157,7 @@ type ConflictBuilder = ExpressionBuilder<OnConflictDatabase<AccountsTables, 'acc
 const throttleRow = expressionBuilder<AccountsTables, 'accounts_throttle'>();
 
 /** The failures that lock a key: the account's limit or the source's, by the row's scope. */
-function limitOf(policy: ThrottlePolicy): Expression<number> {
+function limitOf(policy: Pick<ThrottlePolicy, 'accountFailures' | 'sourceFailures'>): Expression<number> {
   const int = (n: number) => throttleRow.cast<number>(throttleRow.val(n), 'integer');
   return throttleRow.case('accounts_throttle.scope').when('account').then(int(policy.accountFailures)).else(int(policy.sourceFailures)).end();
 }

@@ -5,7 +5,7 @@
 // in between stops the mail (decision 0013).
 import { randomUUID } from 'node:crypto';
 import { tablesOf, type Db } from '../platform/db/database.ts';
-import { writeWithJob } from '../platform/jobs/index.ts';
+import { writeWithJobOnce } from '../platform/jobs/index.ts';
 import { mailKinds, type MailKind } from './kinds.ts';
 import type { CommsTables, TemplateParams } from './tables.ts';
 import { checkTemplate, isParamName, type MailTemplate } from './templates.ts';
@@ -119,6 +119,53 @@ function check(request: MailRequest): CheckedRequest {
   return { kind, template: template.name, subject: request.subject.toLowerCase(), purpose: request.purpose, addressRef, personal, personalRef, params: plain, secrets, idempotencyKey };
 }
 
+type OutboxRow = {
+  id: string;
+  kind: MailKind;
+  template: string;
+  subject: string;
+  purpose: string;
+  addressRef: string;
+  personal: string[];
+  personalRef: string;
+  params: string;
+  sealed: Buffer | null;
+  idempotencyKey: string | null;
+};
+
+// Every mail's statement, built once (compiled-once.ts).
+const queueStatement = writeWithJobOnce(
+  ['id', 'kind', 'template', 'subject', 'purpose', 'addressRef', 'personal', 'personalRef', 'params', 'sealed', 'idempotencyKey'],
+  (db, p: OutboxRow) =>
+    tablesOf<CommsTables>(db)
+      .insertInto('comms_outbox')
+      .values({
+        id: p.id,
+        kind: p.kind,
+        template: p.template,
+        subject_id: p.subject,
+        purpose: p.purpose,
+        address_ref: p.addressRef,
+        personal: p.personal,
+        personal_ref: p.personalRef,
+        params: p.params,
+        sealed_params: p.sealed,
+        idempotency_key: p.idempotencyKey,
+        suppressed_reason: null,
+        last_error: null,
+        transport_message_id: null,
+        sent_at: null,
+        finished_at: null,
+        lease_until: null,
+        bounce_code: null,
+        bounced_at: null,
+      })
+      .onConflict((oc) => oc.column('idempotency_key').where('idempotency_key', 'is not', null).doNothing())
+      .returning('id'),
+  SEND_JOB,
+  { maxAttempts: SEND_MAX_ATTEMPTS },
+);
+
 /**
  * Queues one mail and its send job on `db` (pass your transaction). Returns the outbox message id;
  * with an `idempotencyKey` already used, returns that message's id and queues nothing. A template
@@ -132,33 +179,21 @@ export async function queueMail(db: Db, request: MailRequest, options: { kernel?
     const t = tablesOf<CommsTables>(trx);
     const id = randomUUID();
     const sealed = hasSecrets ? await options.kernel!.sealSecret(trx, { subject: mail.subject, context: sealContext(id), value: JSON.stringify(mail.secrets) }) : null;
-    const write = t
-      .insertInto('comms_outbox')
-      .values({
-        id,
-        kind: mail.kind,
-        template: mail.template,
-        subject_id: mail.subject,
-        purpose: mail.purpose,
-        address_ref: mail.addressRef,
-        personal: mail.personal,
-        personal_ref: mail.personalRef,
-        params: JSON.stringify(mail.params),
-        sealed_params: sealed,
-        idempotency_key: mail.idempotencyKey,
-        suppressed_reason: null,
-        last_error: null,
-        transport_message_id: null,
-        sent_at: null,
-        finished_at: null,
-        lease_until: null,
-        bounce_code: null,
-        bounced_at: null,
-      })
-      .onConflict((oc) => oc.column('idempotency_key').where('idempotency_key', 'is not', null).doNothing())
-      .returning('id');
+    const row = {
+      id,
+      kind: mail.kind,
+      template: mail.template,
+      subject: mail.subject,
+      purpose: mail.purpose,
+      addressRef: mail.addressRef,
+      personal: mail.personal,
+      personalRef: mail.personalRef,
+      params: JSON.stringify(mail.params),
+      sealed,
+      idempotencyKey: mail.idempotencyKey,
+    };
     // The message and its send job in one statement; a key already used inserts neither.
-    const [inserted] = await writeWithJob(trx, write, SEND_JOB, { messageId: id }, { uniqueKey: `${SEND_JOB}:${id}`, maxAttempts: SEND_MAX_ATTEMPTS });
+    const [inserted] = await queueStatement(trx, row, { messageId: id }, `${SEND_JOB}:${id}`);
     if (inserted) return inserted.id;
     const first = await t.selectFrom('comms_outbox').select(['id', 'template', 'subject_id', 'purpose', 'address_ref']).where('idempotency_key', '=', mail.idempotencyKey).executeTakeFirstOrThrow();
     if (first.template !== mail.template || first.subject_id !== mail.subject || first.purpose !== mail.purpose || first.address_ref !== mail.addressRef) {

@@ -2,8 +2,9 @@
 // edge) and locks the cart row first, so two tabs changing one cart queue behind each other.
 // Errors name the input's keys (`variant_id`, `quantity`); callers re-home them (`body.quantity`).
 import { sql, type Kysely } from 'kysely';
+import { compiledOnce } from '../../platform/db/compiled-once.ts';
 import { tablesOf, type Db } from '../../platform/db/database.ts';
-import { prepared, preparedRows } from '../../platform/db/prepared.ts';
+import { prepared } from '../../platform/db/prepared.ts';
 import { AppError, validationError } from '../../platform/errors.ts';
 import { variantsForSale, variantsForSaleQuery, type VariantForSale } from '../catalogue/index.ts';
 import { lineLimits, type CartLine } from '../pricing/index.ts';
@@ -56,9 +57,30 @@ export async function findCart(db: Db, token: string, now: Date): Promise<Cart |
   };
 }
 
+// The statements of every add and checkout are built once (compiled-once.ts).
+const linesOfCartStatement = compiledOnce(
+  ['cartId'],
+  (db, p: { cartId: string }) => cartDb(db).selectFrom('cart_lines').select(['variant_id', 'quantity']).where('cart_id', '=', p.cartId).orderBy('added_at').orderBy('variant_id'),
+  { prepared: true },
+);
+
+const addLineStatement = compiledOnce(['cartId', 'variantId', 'quantity'], (db, p: { cartId: string; variantId: string; quantity: number }) =>
+  cartDb(db)
+    .insertInto('cart_lines')
+    // clock_timestamp, not now(): lines added in one transaction (a restored basket) keep their order.
+    .values({ cart_id: p.cartId, variant_id: p.variantId, quantity: p.quantity, added_at: sql`clock_timestamp()` })
+    .onConflict((oc) => oc.columns(['cart_id', 'variant_id']).doUpdateSet({ quantity: sql`cart_lines.quantity + excluded.quantity` })),
+);
+
+const liveCartOfTokenStatement = compiledOnce(['expiresAt', 'tokenHash', 'now'], (db, p: { expiresAt: Date; tokenHash: Buffer; now: Date }) =>
+  cartDb(db).updateTable('cart_carts').set({ expires_at: p.expiresAt }).where('token_hash', '=', p.tokenHash).where('expires_at', '>', p.now).returning('id'),
+);
+
+const clearCartStatement = compiledOnce(['cartId'], (db, p: { cartId: string }) => cartDb(db).deleteFrom('cart_lines').where('cart_id', '=', p.cartId));
+
 /** The lines of a cart, in the order they were added. */
 export async function linesOfCart(db: Db, cartId: string): Promise<CartLine[]> {
-  const rows = await preparedRows(db, cartDb(db).selectFrom('cart_lines').select(['variant_id', 'quantity']).where('cart_id', '=', cartId).orderBy('added_at').orderBy('variant_id'));
+  const { rows } = await db.executeQuery(linesOfCartStatement(db, { cartId }));
   return rows.map((r) => ({ variantId: r.variant_id, quantity: r.quantity }));
 }
 
@@ -155,12 +177,7 @@ export async function addToCart(db: Db, cartId: string, input: { variant_id: unk
 /** The add itself, to a cart whose row this transaction has locked (and whose expiry it refreshed). */
 async function addToLockedCart(db: Db, cartId: string, input: { variant_id: unknown; quantity: unknown }): Promise<AddedCart> {
   const { line, after, variants } = await checkedAdd(db, await linesOfCart(db, cartId), input);
-  await cartDb(db)
-    .insertInto('cart_lines')
-    // clock_timestamp, not now(): lines added in one transaction (a restored basket) keep their order.
-    .values({ cart_id: cartId, variant_id: line.variantId, quantity: line.quantity, added_at: sql`clock_timestamp()` })
-    .onConflict((oc) => oc.columns(['cart_id', 'variant_id']).doUpdateSet({ quantity: sql`cart_lines.quantity + excluded.quantity` }))
-    .execute();
+  await db.executeQuery(addLineStatement(db, { cartId, variantId: line.variantId, quantity: line.quantity }));
   return { cartId, lines: after, variants };
 }
 
@@ -171,13 +188,7 @@ async function addToLockedCart(db: Db, cartId: string, input: { variant_id: unkn
  */
 export async function addToCartOfToken(db: Db, token: string | undefined, input: { variant_id: unknown; quantity: unknown }, now: Date): Promise<AddedCart & { newToken?: string }> {
   if (token !== undefined) {
-    const live = await cartDb(db)
-      .updateTable('cart_carts')
-      .set({ expires_at: expiry(now) })
-      .where('token_hash', '=', hashCartToken(token))
-      .where('expires_at', '>', now)
-      .returning('id')
-      .executeTakeFirst();
+    const [live] = (await db.executeQuery(liveCartOfTokenStatement(db, { expiresAt: expiry(now), tokenHash: hashCartToken(token), now }))).rows;
     if (live) return addToLockedCart(db, live.id, input);
   }
   return addToNewCart(db, input, now);
@@ -249,7 +260,7 @@ export async function removeLine(db: Db, cartId: string, input: { variant_id: un
 
 /** Empties the cart (after an order was placed from it); the cookie keeps working for the next one. */
 export async function clearCart(db: Db, cartId: string): Promise<void> {
-  await cartDb(db).deleteFrom('cart_lines').where('cart_id', '=', cartId).execute();
+  await db.executeQuery(clearCartStatement(db, { cartId }));
 }
 
 /** Deletes carts idle past their lifetime, with their lines; returns how many. */

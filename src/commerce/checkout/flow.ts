@@ -7,7 +7,7 @@
 import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
 import { tablesOf, type Db } from '../../platform/db/database.ts';
-import { preparedRows } from '../../platform/db/prepared.ts';
+import { compiledOnce } from '../../platform/db/compiled-once.ts';
 import { AppError } from '../../platform/errors.ts';
 import type { IdempotentResult } from '../../platform/idempotency/index.ts';
 import { systemActor, type Actor, type PrivacyKernel, type PersonalValue } from '../../privacy/index.ts';
@@ -118,11 +118,7 @@ export async function placeOrder(deps: CheckoutDeps, db: Db, request: PlaceOrder
     fulfilment: fulfilmentOf(priced),
     actor: CHECKOUT_ACTOR,
   });
-  const attempts = tablesOf<CheckoutTables>(db);
-  await preparedRows(
-    attempts,
-    attempts.insertInto('checkout_attempts').values({ order_id: orderId, cart_id: cart.cartId, payment_id: null, payment_url: null, finished_at: null, source, held_units: held }),
-  );
+  await db.executeQuery(insertAttemptStatement(db, { orderId, cartId: cart.cartId, source, held }));
   await ports.orderPlaced?.(db, {
     orderId,
     number: order.number,
@@ -150,7 +146,7 @@ export async function placeOrder(deps: CheckoutDeps, db: Db, request: PlaceOrder
     // The credit agency gets name and invoice address from one ref (a disclosure reads one ref).
     await kernel.write(db, { subject: customer.subject, actor: CHECKOUT_ACTOR, purpose: 'fulfillment', ref: refOf(orderId, 'billing'), values: { 'user.name': v.name! } });
     await ports.transitionOrder(db, { orderId, to: 'on_hold', actor: CHECKOUT_ACTOR, reason: 'awaiting_credit' });
-    await attempts.insertInto('checkout_credit_approvals').values({ order_id: orderId, recipient: settings.invoiceRecipient! }).execute();
+    await tablesOf<CheckoutTables>(db).insertInto('checkout_credit_approvals').values({ order_id: orderId, recipient: settings.invoiceRecipient! }).execute();
     await finishAttempt(db, orderId, 'on_hold');
     await ports.clearCart(db, cart.cartId);
     return answer(303, confirmationPath(orderId), 'on_hold');
@@ -171,7 +167,7 @@ export async function placeOrder(deps: CheckoutDeps, db: Db, request: PlaceOrder
       ...(priced.lines.some((l) => l.billingPeriod) ? { saveForLater: true } : {}),
     });
     await sql`release savepoint checkout_payment`.execute(db);
-    await preparedRows(attempts, attempts.updateTable('checkout_attempts').set({ payment_id: started.paymentId, payment_url: started.redirectUrl }).where('order_id', '=', orderId));
+    await db.executeQuery(attemptPaymentStatement(db, { paymentId: started.paymentId, paymentUrl: started.redirectUrl, orderId }));
     return answer(303, started.redirectUrl, 'pending_payment');
   } catch (err) {
     if (!(err instanceof AppError) || err.status < 500) throw err;
@@ -184,18 +180,42 @@ export async function placeOrder(deps: CheckoutDeps, db: Db, request: PlaceOrder
   }
 }
 
+// The attempt's statements of every checkout, built once (compiled-once.ts).
+const insertAttemptStatement = compiledOnce(
+  ['orderId', 'cartId', 'source', 'held'],
+  (db, p: { orderId: string; cartId: string; source: Buffer | null; held: number }) =>
+    tablesOf<CheckoutTables>(db)
+      .insertInto('checkout_attempts')
+      .values({ order_id: p.orderId, cart_id: p.cartId, payment_id: null, payment_url: null, finished_at: null, source: p.source, held_units: p.held }),
+  { prepared: true },
+);
+const attemptPaymentStatement = compiledOnce(
+  ['paymentId', 'paymentUrl', 'orderId'],
+  (db, p: { paymentId: string; paymentUrl: string; orderId: string }) =>
+    tablesOf<CheckoutTables>(db).updateTable('checkout_attempts').set({ payment_id: p.paymentId, payment_url: p.paymentUrl }).where('order_id', '=', p.orderId),
+  { prepared: true },
+);
+const attemptLockedStatement = compiledOnce(
+  ['orderId'],
+  (db, p: { orderId: string }) => tablesOf<CheckoutTables>(db).selectFrom('checkout_attempts').selectAll().where('order_id', '=', p.orderId).forUpdate(),
+  { prepared: true },
+);
+type Finished = { state: 'paid' | 'on_hold' | 'cancelled'; orderId: string };
+// An attempt on hold keeps its source: the unpaid-hold sum still counts it.
+const finishHeldStatement = compiledOnce(['state', 'orderId'], (db, p: Finished) =>
+  tablesOf<CheckoutTables>(db).updateTable('checkout_attempts').set({ state: p.state, finished_at: sql<Date>`now()` }).where('order_id', '=', p.orderId),
+);
+const finishStatement = compiledOnce(['state', 'orderId'], (db, p: Finished) =>
+  tablesOf<CheckoutTables>(db).updateTable('checkout_attempts').set({ state: p.state, finished_at: sql<Date>`now()`, source: null }).where('order_id', '=', p.orderId),
+);
+
 async function finishAttempt(db: Db, orderId: string, state: 'paid' | 'on_hold' | 'cancelled'): Promise<void> {
-  await tablesOf<CheckoutTables>(db)
-    .updateTable('checkout_attempts')
-    .set({ state, finished_at: sql<Date>`now()`, ...(state === 'on_hold' ? {} : { source: null }) })
-    .where('order_id', '=', orderId)
-    .execute();
+  await db.executeQuery((state === 'on_hold' ? finishHeldStatement : finishStatement)(db, { state, orderId }));
 }
 
 /** The settlement listener (inside payments' transaction): paid → order paid and cart cleared; declined → stays pending for a retry; expired → cancelled, stock back. */
 export async function onSettled(ports: SettlementPorts, db: Db, settlement: { orderId: string; status: string }): Promise<void> {
-  const t = tablesOf<CheckoutTables>(db);
-  const [attempt] = await preparedRows(t, t.selectFrom('checkout_attempts').selectAll().where('order_id', '=', settlement.orderId).forUpdate());
+  const [attempt] = (await db.executeQuery(attemptLockedStatement(db, { orderId: settlement.orderId }))).rows;
   if (attempt?.state !== 'awaiting_payment') return;
   if (settlement.status === 'succeeded') {
     await ports.transitionOrder(db, { orderId: settlement.orderId, to: 'paid', actor: CHECKOUT_ACTOR, reason: 'payment_received' });

@@ -13,6 +13,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { activeStaffOf } from '../../accounts/index.ts';
 import { queueMail } from '../../comms/index.ts';
+import { compiledOnce } from '../../platform/db/compiled-once.ts';
 import type { Db } from '../../platform/db/database.ts';
 import { AppError } from '../../platform/errors.ts';
 import { type Actor, actorTag, type PrivacyKernel, type RetentionStore } from '../../privacy/index.ts';
@@ -35,10 +36,12 @@ export type Review = Selectable<ReviewTable>;
 export const tokenHash = (token: string) => createHash('sha256').update(token, 'utf8').digest();
 export const uploadPath = (token: string) => `/identity/${token}`;
 
+// Every paid order's transition reads its review: built once (compiled-once.ts).
+const reviewStatement = compiledOnce(['orderId'], (db, p: { orderId: string }) => fraudDb(db).selectFrom('fraud_reviews').selectAll().where('order_id', '=', p.orderId));
+const reviewLockedStatement = compiledOnce(['orderId'], (db, p: { orderId: string }) => fraudDb(db).selectFrom('fraud_reviews').selectAll().where('order_id', '=', p.orderId).forUpdate());
+
 export async function reviewOf(db: Db, orderId: string, forUpdate = false): Promise<Review | undefined> {
-  let q = fraudDb(db).selectFrom('fraud_reviews').selectAll().where('order_id', '=', orderId);
-  if (forUpdate) q = q.forUpdate();
-  return q.executeTakeFirst();
+  return (await db.executeQuery((forUpdate ? reviewLockedStatement : reviewStatement)(db, { orderId }))).rows[0];
 }
 
 /** Checkout's `orderPlaced` listener: judges the new order by the shop's rules and flags it when any matches. */

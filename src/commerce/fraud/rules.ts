@@ -3,6 +3,7 @@
 // owner decides what looks wrong for their shop. Judging is pure once the buyer's recent orders
 // are counted: the countries compared are the two letters the buyer chose at checkout, never kept.
 import type { Selectable } from 'kysely';
+import { compiledOnce } from '../../platform/db/compiled-once.ts';
 import { tablesOf, type Db } from '../../platform/db/database.ts';
 import type { FraudTables, RulesTable } from './tables.ts';
 
@@ -36,8 +37,11 @@ function fromRow(row: Selectable<RulesTable> | undefined): RiskRules {
   };
 }
 
+// Every placed order reads the rules: built once (compiled-once.ts).
+const rulesStatement = compiledOnce([], (db) => fraudDb(db).selectFrom('fraud_rules').selectAll().where('id', '=', 1));
+
 export async function loadRules(db: Db): Promise<RiskRules> {
-  return fromRow(await fraudDb(db).selectFrom('fraud_rules').selectAll().where('id', '=', 1).executeTakeFirst());
+  return fromRow((await db.executeQuery(rulesStatement(db, {}))).rows[0]);
 }
 
 export async function saveRules(db: Db, rules: RiskRules, by: string): Promise<void> {

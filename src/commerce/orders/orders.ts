@@ -3,6 +3,7 @@
 import { randomUUID } from 'node:crypto';
 import { sql, type Kysely } from 'kysely';
 import { tablesOf, type Db } from '../../platform/db/database.ts';
+import { compiledOnce } from '../../platform/db/compiled-once.ts';
 import { preparedRows } from '../../platform/db/prepared.ts';
 import { validationError } from '../../platform/errors.ts';
 import type { Actor } from '../../privacy/index.ts';
@@ -110,11 +111,17 @@ export async function createOrder(deps: OrdersDeps, db: Db, input: NewOrder): Pr
   return (await preparedRows(t, query))[0]!;
 }
 
+// Every transition and checkout reads these: built once (compiled-once.ts).
+const orderStatement = compiledOnce(['id'], (db, p: { id: string }) => ordersDb(db).selectFrom('orders').selectAll().where('id', '=', p.id), { prepared: true });
+const orderLockedStatement = compiledOnce(['id'], (db, p: { id: string }) => ordersDb(db).selectFrom('orders').selectAll().where('id', '=', p.id).forUpdate(), { prepared: true });
+const linesStatement = compiledOnce(['orderId'], (db, p: { orderId: string }) => ordersDb(db).selectFrom('orders_lines').selectAll().where('order_id', '=', p.orderId).orderBy('position'), {
+  prepared: true,
+});
+
 /** The order, or null; `forUpdate` locks its row for the caller's transaction, as a transition does first (lock it before anything else the step touches). */
 export async function getOrder(db: Db, id: string, options: { forUpdate?: boolean } = {}): Promise<Order | null> {
   if (!UUID.test(id)) return null;
-  const query = ordersDb(db).selectFrom('orders').selectAll().where('id', '=', id);
-  return (await preparedRows(db, options.forUpdate ? query.forUpdate() : query))[0] ?? null;
+  return (await db.executeQuery((options.forUpdate ? orderLockedStatement : orderStatement)(db, { id }))).rows[0] ?? null;
 }
 
 export async function getOrderByNumber(db: Db, number: string): Promise<Order | null> {
@@ -157,7 +164,7 @@ export async function ordersPlacedSince(db: Db, subject: string, since: Date): P
 }
 
 export async function linesOf(db: Db, orderId: string): Promise<OrderLine[]> {
-  return preparedRows(db, ordersDb(db).selectFrom('orders_lines').selectAll().where('order_id', '=', orderId).orderBy('position'));
+  return (await db.executeQuery(linesStatement(db, { orderId }))).rows;
 }
 
 /** The status history, oldest first. */

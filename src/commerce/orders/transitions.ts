@@ -5,12 +5,12 @@
 import { SubjectErased, type Actor } from '../../privacy/index.ts';
 import { randomUUID } from 'node:crypto';
 import type { Db } from '../../platform/db/database.ts';
-import { preparedRows } from '../../platform/db/prepared.ts';
+import { compiledOnce } from '../../platform/db/compiled-once.ts';
 import { AppError, notFound, validationError } from '../../platform/errors.ts';
 import { actorRefOf, orderRef, type OrdersDeps } from './deps.ts';
 import { orderUrl, queueStatusMail, SHIPMENT_CATEGORY, type Shipment } from './mail.ts';
 import { queueReceipt } from './receipt.ts';
-import { ordersDb } from './orders.ts';
+import { getOrder, ordersDb } from './orders.ts';
 import { isOrderReason, reasonExplains, staffReasons, type OrderReason } from './reasons.ts';
 import { linesOf } from './orders.ts';
 import { canTransition, isOrderStatus, isPaid, nextStatuses, statusLabels, type OrderStatus } from './states.ts';
@@ -159,12 +159,36 @@ export function checkStep(order: Order, request: TransitionRequest): { reason: O
   return { reason: checkReason(request.to, request.reason), shipment: checkShipment(request), refundMinor: refundOf(order, request) };
 }
 
+type Step = {
+  status: OrderStatus;
+  held_from: OrderStatus | null;
+  refunded_minor: number;
+  updated_at: Date;
+  id: string;
+  orderId: string;
+  from: OrderStatus;
+  actorRef: string;
+  reason: OrderReason | null;
+  amountMinor: number | null;
+};
+
+// Every step of every order: built once (compiled-once.ts).
+const stepStatement = compiledOnce(
+  ['status', 'held_from', 'refunded_minor', 'updated_at', 'id', 'orderId', 'from', 'actorRef', 'reason', 'amountMinor'],
+  (db, p: Step) =>
+    ordersDb(db)
+      .with('u', (w) => w.updateTable('orders').set({ status: p.status, held_from: p.held_from, refunded_minor: p.refunded_minor, updated_at: p.updated_at }).where('id', '=', p.orderId))
+      .insertInto('orders_transitions')
+      .values({ id: p.id, order_id: p.orderId, from_status: p.from, to_status: p.status, at: p.updated_at, actor_ref: p.actorRef, reason: p.reason, amount_minor: p.amountMinor })
+      .returningAll(),
+  { prepared: true },
+);
+
 /** Moves an order one step; see the file comment. Throws ORDER_TRANSITION_INVALID (409) for a step the state machine forbids. */
 export async function transitionOrder(deps: OrdersDeps, db: Db, request: TransitionRequest): Promise<{ order: Order; transition: OrderTransition }> {
   const run = async (trx: Db) => {
     if (typeof request.to !== 'string' || !isOrderStatus(request.to)) throw validationError('to', 'is not an order status');
-    const t = ordersDb(trx);
-    const order = /^[0-9a-f-]{36}$/i.test(request.orderId) ? (await preparedRows(t, t.selectFrom('orders').selectAll().where('id', '=', request.orderId).forUpdate()))[0] : undefined;
+    const order = await getOrder(trx, request.orderId, { forUpdate: true });
     if (!order) throw notFound('Order');
     const { reason, shipment, refundMinor } = checkStep(order, request);
     let linesRead: Promise<OrderLine[]> | undefined;
@@ -175,12 +199,8 @@ export async function transitionOrder(deps: OrdersDeps, db: Db, request: Transit
     const change = { status: request.to, held_from: request.to === 'on_hold' ? order.status : null, refunded_minor: order.refunded_minor + (refundMinor ?? 0), updated_at: now };
     // The order's change and its history row in one statement; the order row is locked above, so
     // the update changes exactly it, and the changed row is the locked one with `change` applied.
-    const step = t
-      .with('u', (w) => w.updateTable('orders').set(change).where('id', '=', order.id))
-      .insertInto('orders_transitions')
-      .values({ id: randomUUID(), order_id: order.id, from_status: order.status, to_status: request.to, at: now, actor_ref: actorRefOf(request.actor), reason, amount_minor: refundMinor })
-      .returningAll();
-    const transition = (await preparedRows(t, step))[0]!;
+    const step = stepStatement(trx, { ...change, id: randomUUID(), orderId: order.id, from: order.status, actorRef: actorRefOf(request.actor), reason, amountMinor: refundMinor });
+    const transition = (await trx.executeQuery(step)).rows[0]!;
     const updated: Order = { ...order, ...change };
     // A step taken by a listener of an outer step on the same order: the outer step's event.current.
     deps.movedInStep?.(updated);

@@ -3,6 +3,7 @@
 // run inside it too. The processor is asked, never trusted from a redirect or a webhook body.
 import { createHash, randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
+import { compiledOnce } from '../../platform/db/compiled-once.ts';
 import { tablesOf, type Db } from '../../platform/db/database.ts';
 import { preparedRows } from '../../platform/db/prepared.ts';
 import { AppError, conflict, notFound, validationError } from '../../platform/errors.ts';
@@ -107,6 +108,58 @@ function checkStart(input: StartPaymentInput): void {
   if (input.idempotencyKey.length < 1 || input.idempotencyKey.length > 200) throw validationError('idempotencyKey', 'must be 1 to 200 characters');
 }
 
+// The statements of every checkout's payment and its settlement, built once (compiled-once.ts).
+const paymentByKeyStatement = compiledOnce(['key'], (db, p: { key: string }) => tablesOf<PaymentsTables>(db).selectFrom('payments_attempts').selectAll().where('idempotency_key', '=', p.key), {
+  prepared: true,
+});
+const paymentLockedStatement = compiledOnce(['id'], (db, p: { id: string }) => tablesOf<PaymentsTables>(db).selectFrom('payments_attempts').selectAll().where('id', '=', p.id).forUpdate(), {
+  prepared: true,
+});
+const insertPaymentStatement = compiledOnce(
+  ['id', 'orderId', 'subject', 'processor', 'processorRef', 'instrument', 'amountMinor', 'currency', 'redirectUrl', 'key', 'saveForLater'],
+  (
+    db,
+    p: {
+      id: string;
+      orderId: string;
+      subject: string;
+      processor: string;
+      processorRef: string;
+      instrument: PaymentInstrument;
+      amountMinor: number;
+      currency: string;
+      redirectUrl: string;
+      key: string;
+      saveForLater: boolean;
+    },
+  ) =>
+    tablesOf<PaymentsTables>(db)
+      .insertInto('payments_attempts')
+      .values({
+        id: p.id,
+        order_id: p.orderId,
+        subject_id: p.subject,
+        processor: p.processor,
+        processor_ref: p.processorRef,
+        instrument: p.instrument,
+        amount_minor: p.amountMinor,
+        currency: p.currency,
+        failure_code: null,
+        redirect_url: p.redirectUrl,
+        idempotency_key: p.key,
+        save_for_later: p.saveForLater,
+        settled_at: null,
+      })
+      .onConflict((oc) => oc.column('idempotency_key').doNothing())
+      .returning('id'),
+);
+const settleStatement = compiledOnce(['status', 'failureCode', 'id'], (db, p: { status: PaymentStatus; failureCode: string | null; id: string }) =>
+  tablesOf<PaymentsTables>(db)
+    .updateTable('payments_attempts')
+    .set({ status: p.status, failure_code: p.failureCode, settled_at: sql<Date>`now()`, updated_at: sql<Date>`now()` })
+    .where('id', '=', p.id),
+);
+
 /**
  * Discloses the buyer's name and email to the processor (ledgered, for this order), opens a
  * session there and records the payment. The same idempotency key answers the same payment
@@ -116,7 +169,7 @@ function checkStart(input: StartPaymentInput): void {
 export async function startPayment(deps: PaymentsDeps, db: Db, input: StartPaymentInput): Promise<StartedPaymentResult> {
   checkStart(input);
   const t = tablesOf<PaymentsTables>(db);
-  const [earlier] = await preparedRows(db, t.selectFrom('payments_attempts').selectAll().where('idempotency_key', '=', input.idempotencyKey));
+  const [earlier] = (await db.executeQuery(paymentByKeyStatement(db, { key: input.idempotencyKey }))).rows;
   if (earlier) return sameRequest(earlier, input);
 
   const processor = deps.processors.active;
@@ -152,26 +205,23 @@ export async function startPayment(deps: PaymentsDeps, db: Db, input: StartPayme
     ...(input.description ? { description: input.description.slice(0, 200) } : {}),
     ...(input.saveForLater ? { saveForLater: true } : {}),
   });
-  const inserted = await t
-    .insertInto('payments_attempts')
-    .values({
-      id: paymentId,
-      order_id: input.orderId,
-      subject_id: input.subject,
-      processor: processor.id,
-      processor_ref: started.processorRef,
-      instrument: input.instrument,
-      amount_minor: input.amountMinor,
-      currency: input.currency,
-      failure_code: null,
-      redirect_url: started.redirectUrl,
-      idempotency_key: input.idempotencyKey,
-      save_for_later: input.saveForLater === true,
-      settled_at: null,
-    })
-    .onConflict((oc) => oc.column('idempotency_key').doNothing())
-    .returning('id')
-    .executeTakeFirst();
+  const [inserted] = (
+    await db.executeQuery(
+      insertPaymentStatement(db, {
+        id: paymentId,
+        orderId: input.orderId,
+        subject: input.subject,
+        processor: processor.id,
+        processorRef: started.processorRef,
+        instrument: input.instrument,
+        amountMinor: input.amountMinor,
+        currency: input.currency,
+        redirectUrl: started.redirectUrl,
+        key: input.idempotencyKey,
+        saveForLater: input.saveForLater === true,
+      }),
+    )
+  ).rows;
   if (!inserted) {
     // A concurrent start with this key committed first; the processor answered both with one session.
     const winner = await t.selectFrom('payments_attempts').selectAll().where('idempotency_key', '=', input.idempotencyKey).executeTakeFirstOrThrow();
@@ -189,7 +239,7 @@ function sameRequest(row: PaymentRow, input: StartPaymentInput): StartedPaymentR
 
 async function lockedPayment(db: Db, paymentId: string): Promise<PaymentRow> {
   if (!UUID.test(paymentId)) throw notFound('The payment');
-  const [row] = await preparedRows(db, tablesOf<PaymentsTables>(db).selectFrom('payments_attempts').selectAll().where('id', '=', paymentId).forUpdate());
+  const [row] = (await db.executeQuery(paymentLockedStatement(db, { id: paymentId }))).rows;
   if (!row) throw notFound('The payment');
   return row;
 }
@@ -234,11 +284,7 @@ export async function settlePayment(deps: PaymentsDeps, db: Db, paymentId: strin
     throw new AppError('PAYMENT_PROCESSOR_ERROR', 'The processor reports another amount or session for this payment.');
   }
   if (outcome.status === 'open') return settlementOf(row, 'open', { failureCode: outcome.failureCode ?? null });
-  await tablesOf<PaymentsTables>(db)
-    .updateTable('payments_attempts')
-    .set({ status: outcome.status, failure_code: outcome.failureCode ?? null, settled_at: sql<Date>`now()`, updated_at: sql<Date>`now()` })
-    .where('id', '=', row.id)
-    .execute();
+  await db.executeQuery(settleStatement(db, { status: outcome.status, failureCode: outcome.failureCode ?? null, id: row.id }));
   if (outcome.token && row.subject_id !== null) {
     await deps.kernel.write(db, {
       subject: row.subject_id,

@@ -7,7 +7,7 @@
 import { createHash } from 'node:crypto';
 import { parse, protocol, type PGlite, type Results } from '@electric-sql/pglite';
 import { sql, type Compilable, type CompiledQuery, type Kysely, type RawBuilder } from 'kysely';
-import type pg from 'pg';
+import pg from 'pg';
 
 const MARK = '/* prepared */ ';
 export const MAX_PREPARED = 200;
@@ -28,7 +28,20 @@ export async function preparedRows<R>(db: Pick<Kysely<unknown>, 'executeQuery'>,
 
 export const isPrepared = (text: string): boolean => text.startsWith(MARK);
 
-export const statementName = (text: string): string => `p_${createHash('sha256').update(text).digest('hex').slice(0, 40)}`;
+export const markPrepared = (text: string): string => (isPrepared(text) ? text : `${MARK}${text}`);
+
+const names = new Map<string, string>();
+
+/** The statement's name; remembered per text (a checkout runs some 40 marked statements, each hashed again before). */
+export function statementName(text: string): string {
+  let name = names.get(text);
+  if (name === undefined) {
+    name = `p_${createHash('sha256').update(text).digest('hex').slice(0, 40)}`;
+    // Marked texts are a fixed set in the code; the bound only keeps a mistake from growing without end.
+    if (names.size < 10 * MAX_PREPARED) names.set(text, name);
+  }
+  return name;
+}
 
 /** Makes a node-postgres client run marked statements as named prepared statements. */
 export function prepareMarkedStatements(client: pg.ClientBase): void {
@@ -40,7 +53,7 @@ export function prepareMarkedStatements(client: pg.ClientBase): void {
       const name = statementName(text);
       if (!stale.has(name) && (names.has(name) || names.size < MAX_PREPARED)) {
         names.add(name);
-        return query({ name, text, values }).catch((err: unknown) => {
+        return named(query, name, text, values).catch((err: unknown) => {
           if (!isStalePlan(err)) throw err;
           // A migration changed the columns under it: this connection runs the text unnamed from now on.
           stale.add(name);
@@ -52,6 +65,21 @@ export function prepareMarkedStatements(client: pg.ClientBase): void {
     }
     return query(text, values, callback);
   };
+}
+
+/**
+ * Runs `text` as the named statement `name`. node-postgres copies a query given as a config object
+ * (`{ name, text, values }`) property by property, descriptors included, before it makes its Query;
+ * made from the text, the Query is only named.
+ */
+function named(query: (q: pg.Query) => unknown, name: string, text: string, values: unknown[]): Promise<unknown> {
+  return new Promise((resolve, reject) => {
+    const q = new pg.Query(text, values);
+    const fields = q as unknown as { name: string; callback: (err: Error | null, res: unknown) => void };
+    fields.name = name;
+    fields.callback = (err, res) => (err ? reject(err) : resolve(res));
+    query(q);
+  });
 }
 
 /**

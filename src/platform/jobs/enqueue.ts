@@ -3,6 +3,7 @@
 // channel: delivered on commit, it wakes idle workers in this and every other process at once,
 // so they do not wait for their next poll. A rolled-back enqueue wakes nobody.
 import { type Compilable, type OperationNodeSource, sql } from 'kysely';
+import { compiledOnce } from '../db/compiled-once.ts';
 import type { Db } from '../db/database.ts';
 import { prepared } from '../db/prepared.ts';
 import type { EnqueueOptions, JobPayload } from './types.ts';
@@ -35,6 +36,27 @@ function checkPayload(payload: JobPayload): void {
   }
 }
 
+/** The statement of `writeWithJob`: `write`, then its job when it returned a row. */
+function withJob<R>(write: OperationNodeSource & Compilable<R>, name: string, payloadJson: unknown, job: { runAt: unknown; maxAttempts: unknown; uniqueKey: unknown }) {
+  // Every CTE runs whether read or not; reading `added` keeps the NOTIFY in plain sight.
+  return sql<R>`${prepared}
+    with w as (${write}),
+    added as (
+      insert into jobs (name, payload, run_at, max_attempts, unique_key)
+      select
+        ${name},
+        ${payloadJson}::jsonb,
+        coalesce(${job.runAt}::timestamptz, now()),
+        ${job.maxAttempts},
+        ${job.uniqueKey}
+      where exists (select 1 from w)
+      on conflict (unique_key) where state in ('queued', 'running') do nothing
+      returning id, pg_notify(${JOBS_WAKE_CHANNEL}, '')
+    )
+    select w.* from w, (select count(*) from added) as j
+  `;
+}
+
 /**
  * Runs `write` (the caller's `insert … returning`) and, when it returned a row, adds the job in the
  * same statement: a business row and its job in one round trip. Returns the rows of `write`.
@@ -43,24 +65,32 @@ export async function writeWithJob<R>(db: Db, write: OperationNodeSource & Compi
   assertJobName(name);
   checkOptions(options);
   checkPayload(payload);
-  // Every CTE runs whether read or not; reading `added` keeps the NOTIFY in plain sight.
-  const result = await sql<R>`${prepared}
-    with w as (${write}),
-    added as (
-      insert into jobs (name, payload, run_at, max_attempts, unique_key)
-      select
-        ${name},
-        ${JSON.stringify(payload)}::jsonb,
-        coalesce(${options.runAt ?? null}::timestamptz, now()),
-        ${options.maxAttempts ?? DEFAULT_MAX_ATTEMPTS},
-        ${options.uniqueKey ?? null}
-      where exists (select 1 from w)
-      on conflict (unique_key) where state in ('queued', 'running') do nothing
-      returning id, pg_notify(${JOBS_WAKE_CHANNEL}, '')
-    )
-    select w.* from w, (select count(*) from added) as j
-  `.execute(db);
-  return result.rows;
+  const job = { runAt: options.runAt ?? null, maxAttempts: options.maxAttempts ?? DEFAULT_MAX_ATTEMPTS, uniqueKey: options.uniqueKey ?? null };
+  return (await withJob(write, name, JSON.stringify(payload), job).execute(db)).rows;
+}
+
+/**
+ * `writeWithJob` for a write of a fixed shape run again and again, built once (compiled-once.ts):
+ * `write(db, p)` names its values through `p`; each call gives them, the job's payload and its
+ * unique key (checked on every call, as `writeWithJob` checks them).
+ */
+export function writeWithJobOnce<P extends Record<string, unknown>, R>(
+  names: readonly (keyof P & string)[],
+  write: (db: Db, p: P) => OperationNodeSource & Compilable<R>,
+  name: string,
+  options: { maxAttempts?: number } = {},
+): (db: Db, p: P, payload: JobPayload, uniqueKey: string) => Promise<R[]> {
+  assertJobName(name);
+  checkOptions(options);
+  type Q = P & { payloadJson: string; uniqueKey: string };
+  const statement = compiledOnce<Q, R>([...names, 'payloadJson', 'uniqueKey'] as (keyof Q & string)[], (db, p) =>
+    withJob(write(db, p), name, p.payloadJson, { runAt: null, maxAttempts: options.maxAttempts ?? DEFAULT_MAX_ATTEMPTS, uniqueKey: p.uniqueKey }),
+  );
+  return async (db, p, payload, uniqueKey) => {
+    checkOptions({ uniqueKey });
+    checkPayload(payload);
+    return (await db.executeQuery(statement(db, { ...p, payloadJson: JSON.stringify(payload), uniqueKey }))).rows;
+  };
 }
 
 /**

@@ -1,7 +1,7 @@
 // The public entry of the job queue: enqueue, the handler and schedule types, the worker, the
 // dead-letter console's queries. Any other file here is internal (decision 0032).
 export { countJobsByState, listDeadJobs, retryDeadJob } from './dead-letters.ts';
-export { enqueue, writeWithJob } from './enqueue.ts';
+export { enqueue, writeWithJob, writeWithJobOnce } from './enqueue.ts';
 export { jobErrorText } from './error-text.ts';
 export { jobsModule } from './module.ts';
 export { collectJobs } from './registry.ts';
