@@ -150,7 +150,7 @@ async function openPostgres(url: string, max: number, directUrl: string | null =
   pool.on('error', () => {});
   // Behind a transaction-mode pooler (a direct URL given) each statement may reach another server
   // session, where a statement prepared by name does not exist: the marked ones run unnamed.
-  if (!directUrl) pool.on('connect', (client) => prepareMarkedStatements(client));
+  if (!directUrl) pool.on('connect', (client) => prepareMarkedStatements(client, pg.Query));
   const check = await pool.connect();
   check.release();
   const db: Db = new Kysely<any>({ dialect: new PostgresDialect({ pool }) });
@@ -199,7 +199,7 @@ async function openReplica(url: string, max: number, types: pg.CustomTypesConfig
   const { default: pg } = await import('pg');
   const replicaPool = new pg.Pool({ connectionString: url, max, types, connectionTimeoutMillis: 2000 });
   replicaPool.on('error', () => {});
-  replicaPool.on('connect', (client) => prepareMarkedStatements(client));
+  replicaPool.on('connect', (client) => prepareMarkedStatements(client, pg.Query));
   try {
     const check = await replicaPool.connect();
     check.release();

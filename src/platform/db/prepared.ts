@@ -7,7 +7,7 @@
 import { createHash } from 'node:crypto';
 import { parse, protocol, type PGlite, type Results } from '@electric-sql/pglite';
 import { sql, type Compilable, type CompiledQuery, type Kysely, type RawBuilder } from 'kysely';
-import pg from 'pg';
+import type pg from 'pg';
 
 const MARK = '/* prepared */ ';
 export const MAX_PREPARED = 200;
@@ -43,8 +43,12 @@ export function statementName(text: string): string {
   return name;
 }
 
-/** Makes a node-postgres client run marked statements as named prepared statements. */
-export function prepareMarkedStatements(client: pg.ClientBase): void {
+/**
+ * Makes a node-postgres client run marked statements as named prepared statements. `Query` is
+ * node-postgres's, from the caller that loaded it (this file is loaded with PGlite too, where `pg`
+ * is not: decision 0069).
+ */
+export function prepareMarkedStatements(client: pg.ClientBase, Query: typeof pg.Query): void {
   const query = client.query.bind(client) as (...args: unknown[]) => Promise<unknown>;
   const names = new Set<string>();
   const stale = new Set<string>();
@@ -53,7 +57,7 @@ export function prepareMarkedStatements(client: pg.ClientBase): void {
       const name = statementName(text);
       if (!stale.has(name) && (names.has(name) || names.size < MAX_PREPARED)) {
         names.add(name);
-        return named(query, name, text, values).catch((err: unknown) => {
+        return named(Query, query, name, text, values).catch((err: unknown) => {
           if (!isStalePlan(err)) throw err;
           // A migration changed the columns under it: this connection runs the text unnamed from now on.
           stale.add(name);
@@ -72,9 +76,9 @@ export function prepareMarkedStatements(client: pg.ClientBase): void {
  * (`{ name, text, values }`) property by property, descriptors included, before it makes its Query;
  * made from the text, the Query is only named.
  */
-function named(query: (q: pg.Query) => unknown, name: string, text: string, values: unknown[]): Promise<unknown> {
+function named(Query: typeof pg.Query, query: (q: pg.Query) => unknown, name: string, text: string, values: unknown[]): Promise<unknown> {
   return new Promise((resolve, reject) => {
-    const q = new pg.Query(text, values);
+    const q = new Query(text, values);
     const fields = q as unknown as { name: string; callback: (err: Error | null, res: unknown) => void };
     fields.name = name;
     fields.callback = (err, res) => (err ? reject(err) : resolve(res));
