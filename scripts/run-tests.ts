@@ -20,7 +20,7 @@ const DURATIONS_FILE = join(ROOT, 'node_modules', '.cache', `custodian-test-dura
 const TEST_TIMEOUT_MS = 300_000;
 
 function parseArgs(argv: string[]): { concurrency: number; patterns: string[] } {
-  let concurrency = 3;
+  let concurrency = 4;
   const patterns: string[] = [];
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;

@@ -1,4 +1,4 @@
-// The order `npm test` starts its files in (scripts/run-tests.ts): with three files at a time on
+// The order `npm test` starts its files in (scripts/run-tests.ts): with four files at a time on
 // two cores, a long file started last keeps the run going alone for its whole length.
 
 /** Files known to be long, started first when no duration has been recorded yet (a fresh clone). */
