@@ -119,19 +119,8 @@ function check(request: MailRequest): CheckedRequest {
   return { kind, template: template.name, subject: request.subject.toLowerCase(), purpose: request.purpose, addressRef, personal, personalRef, params: plain, secrets, idempotencyKey };
 }
 
-type OutboxRow = {
-  id: string;
-  kind: MailKind;
-  template: string;
-  subject: string;
-  purpose: string;
-  addressRef: string;
-  personal: string[];
-  personalRef: string;
-  params: string;
-  sealed: Buffer | null;
-  idempotencyKey: string | null;
-};
+/** A checked request as the outbox stores it: its plain parameters as JSON, its secrets sealed. */
+type OutboxRow = Omit<CheckedRequest, 'params' | 'secrets'> & { id: string; params: string; sealed: Buffer | null };
 
 // Every mail's statement, built once (compiled-once.ts).
 const queueStatement = writeWithJobOnce(
