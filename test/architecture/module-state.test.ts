@@ -34,7 +34,7 @@ export const ALLOWED: Readonly<Record<string, string>> = {
   // Memos of pure functions of constant input (decision 0031 §5): the key is the whole input.
   'src/platform/parse-once.ts: memos': 'each text parsed once per parser; every caller gets its own copy',
   'src/web/serialization.ts: compiled': 'each response schema compiled once; a serialiser is a pure function of its schema',
-  'src/platform/db/prepared.ts: names': "each marked statement's name computed once; it is a hash of the statement's text",
+  'src/platform/db/prepared.ts: statementNames': "each marked statement's name computed once; it is a hash of the statement's text",
   'src/web/format.ts: formatters': "each currency's Intl.NumberFormat built once; it is a pure function of the currency code",
   // Instrumentation that changes no behaviour.
   'src/accounts/passwords.ts: verifyCounter': 'counts Argon2id verifications for the enumeration-timing test; nothing reads it to decide',

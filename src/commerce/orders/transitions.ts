@@ -10,9 +10,8 @@ import { AppError, notFound, validationError } from '../../platform/errors.ts';
 import { actorRefOf, orderRef, type OrdersDeps } from './deps.ts';
 import { orderUrl, queueStatusMail, SHIPMENT_CATEGORY, type Shipment } from './mail.ts';
 import { queueReceipt } from './receipt.ts';
-import { getOrder, ordersDb } from './orders.ts';
+import { getOrder, linesOf, ordersDb } from './orders.ts';
 import { isOrderReason, reasonExplains, staffReasons, type OrderReason } from './reasons.ts';
-import { linesOf } from './orders.ts';
 import { canTransition, isOrderStatus, isPaid, nextStatuses, statusLabels, type OrderStatus } from './states.ts';
 import type { Order, OrderLine, OrderTransition } from './tables.ts';
 

@@ -18,7 +18,7 @@ export const prepared: RawBuilder<unknown> = sql.raw(MARK);
 /** A query builder's statement, marked: `db.executeQuery(preparedQuery(query))`. Only for statements run again and again. */
 export function preparedQuery<R>(query: Compilable<R>): CompiledQuery<R> {
   const compiled = query.compile();
-  return { ...compiled, sql: `${MARK}${compiled.sql}` };
+  return { ...compiled, sql: markPrepared(compiled.sql) };
 }
 
 /** Runs a query builder's statement marked (see `preparedQuery`) and returns its rows. */
@@ -30,15 +30,15 @@ export const isPrepared = (text: string): boolean => text.startsWith(MARK);
 
 export const markPrepared = (text: string): string => (isPrepared(text) ? text : `${MARK}${text}`);
 
-const names = new Map<string, string>();
+const statementNames = new Map<string, string>();
 
 /** The statement's name; remembered per text (a checkout runs some 40 marked statements, each hashed again before). */
 export function statementName(text: string): string {
-  let name = names.get(text);
+  let name = statementNames.get(text);
   if (name === undefined) {
     name = `p_${createHash('sha256').update(text).digest('hex').slice(0, 40)}`;
     // Marked texts are a fixed set in the code; the bound only keeps a mistake from growing without end.
-    if (names.size < 10 * MAX_PREPARED) names.set(text, name);
+    if (statementNames.size < 10 * MAX_PREPARED) statementNames.set(text, name);
   }
   return name;
 }
