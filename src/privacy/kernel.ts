@@ -20,11 +20,13 @@ import {
   readManyItems,
   writeItems,
   writeManyItems,
+  writeAllItems,
   type PersonalRecord,
   type ReadManyRequest,
   type ReadManyResult,
   type ReadRequest,
   type WriteManyRequest,
+  type WriteAllRequest,
   type WriteRequest,
 } from './store/items.ts';
 import { findSubjects, type LookupRequest } from './store/lookup.ts';
@@ -98,6 +100,8 @@ export interface PrivacyKernel {
   write(db: Db, request: WriteRequest): Promise<void>;
   /** Many people's items of one category in one statement, each person checked and each item audited as `write` does; all or nothing. */
   writeMany(db: Db, request: WriteManyRequest): Promise<void>;
+  /** One person's items under several purposes or refs in one statement, each write checked and audited as `write` does; all or nothing. */
+  writeAll(db: Db, request: WriteAllRequest): Promise<void>;
   read(db: Db, request: ReadRequest): Promise<PersonalRecord>;
   /** Many people's items of the same categories in one statement, each checked and audited as `read` does; a refused item says why instead of throwing. */
   readMany(db: Db, request: ReadManyRequest): Promise<ReadManyResult[]>;
@@ -230,6 +234,7 @@ export function kernelOf(ctx: KernelContext, region: string): PrivacyKernel {
       createSubject: mintedOnly(ctx, 'subject.create', (db, r) => createSubject(ctx, db, r)),
       write: mintedOnly(ctx, 'data.write', (db, r) => writeItems(ctx, db, r)),
       writeMany: mintedOnly(ctx, 'data.write', (db, r) => writeManyItems(ctx, db, r)),
+      writeAll: mintedOnly(ctx, 'data.write', (db, r) => writeAllItems(ctx, db, r)),
       read: mintedOnly(ctx, 'data.read', (db, r) => readItems(ctx, db, r)),
       readMany: mintedOnly(ctx, 'data.read', (db, r) => readManyItems(ctx, db, r)),
       findSubjects: mintedOnly(ctx, 'data.lookup', (db, r) => findSubjects(ctx, db, r)),

@@ -94,11 +94,10 @@ export async function placeOrder(deps: CheckoutDeps, db: Db, request: PlaceOrder
   // typing an email that already has an account cannot consent for it (same answer, nothing recorded).
   if (!guest || guest.created) await ports.consents.record(db, customer.subject, consents);
 
-  // 2. The order's own copies of what the buyer typed, through the kernel (the age statement too, P003-22).
+  // 2. The order's own copies of what the buyer typed, through the kernel (the age statement too, P003-22):
+  // one statement, each (purpose, ref) checked and audited as its own write.
   const orderId = randomUUID();
-  for (const write of personalItems(orderId, input.fields, v)) {
-    await kernel.write(db, { subject: customer.subject, actor: CHECKOUT_ACTOR, purpose: write.purpose, ref: write.ref, values: write.values });
-  }
+  await kernel.writeAll(db, { subject: customer.subject, actor: CHECKOUT_ACTOR, writes: personalItems(orderId, input.fields, v) });
 
   // 3. Stock: all or nothing; a missing item throws OUT_OF_STOCK naming the SKU and rolls all back.
   // An order that will wait for the processor or a credit decision holds it within its network's bound (unpaid-hold.ts).

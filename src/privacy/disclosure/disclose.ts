@@ -179,17 +179,25 @@ export async function disclose(ctx: KernelContext, db: Db, r: DisclosureRequest)
     released,
   };
   // The read's audit entry carries the ledger row's digest: the row is bound into the chain (0027).
+  // The row is written by the read's own statement, when the conditions held and the categories
+  // held under the ref are still those the digest names (the same snapshot as the items read).
+  const ledgerRow = sql`d as (
+    insert into privacy_disclosures (id, at, subject_id, recipient, recipient_ref, categories, purpose, basis, order_ref, actor_kind, actor_id, approval_id, consent_id, released)
+    select ${id}::uuid, ${at}::timestamptz, g.id, ${row.recipient}::text, ${row.recipient_ref}::text, ${categories}::text[], ${row.purpose}::text, ${r.basis}::text,
+      ${row.order_ref}::text, ${who.kind}::text, ${who.id}::text, ${approvalId}::uuid, ${row.consent_id}::bigint, ${released}::text[]
+    from g
+    where array(select c.category from unnest(${categories}::text[]) with ordinality as c(category, n)
+      where exists (select 1 from privacy_items h where h.subject_id = g.id and h.ref = ${r.ref ?? ''}::text and h.category = c.category) order by c.n) = ${released}::text[]
+  )`;
   const record = await fetchItems(
     ctx,
     db,
     { subject: r.subject, purpose, categories, ...(r.ref !== undefined ? { ref: r.ref } : {}) },
     { ...base, outcome: 'ok', detail: { ...base.detail, disclosure_id: id, row_digest: disclosureDigest(row) } },
+    ledgerRow,
   );
+  // When they differ, the statement's check (the same, on the same snapshot) wrote no row.
   if (released.join() !== categories.filter((c) => c in record.values).join()) throw new AppError('CONFLICT', 'The data changed while it was being disclosed; nothing was disclosed. Try again.');
-  await sql`${prepared}
-    insert into privacy_disclosures (id, at, subject_id, recipient, recipient_ref, categories, purpose, basis, order_ref, actor_kind, actor_id, approval_id, consent_id, released)
-    values (${id}::uuid, ${at}, ${r.subject}::uuid, ${row.recipient}, ${row.recipient_ref}, ${categories}::text[], ${row.purpose}, ${r.basis},
-      ${row.order_ref}, ${who.kind}, ${who.id}, ${approvalId}::uuid, ${row.consent_id}, ${released}::text[])`.execute(db);
   return { id, at, values: record.values, items: record.items };
 }
 
