@@ -33,7 +33,8 @@ import { findSubjects, type LookupRequest } from './store/lookup.ts';
 import { audienceOf, type AudienceRequest } from './store/audience.ts';
 import { claimNewUseNotices, newUseNoticesOf, type NewUseNoticeRequest } from './store/new-use.ts';
 import { syncPolicyVersions } from './store/policy-sync.ts';
-import { createSubject, setRestricted } from './store/subjects.ts';
+import { setRestricted } from './store/subjects.ts';
+import { createSubjectWithItems, type CreateSubjectRequest } from './store/create-with-items.ts';
 import { checkResidency } from './residency.ts';
 import { keyedDigest } from './crypto/keyed-digest.ts';
 import { openSecret, sealSecret, type SealRequest } from './store/sealed-secrets.ts';
@@ -96,7 +97,8 @@ export function kernelSettings(config: Pick<Config, 'datamapDir' | 'keyringPath'
 export interface PrivacyKernel {
   readonly map: DataMap;
   readonly region: string;
-  createSubject(db: Db, request: { kind: string; actor: Actor; purpose: string }): Promise<string>;
+  /** A new subject; with `values`, their first items under the same purpose, in the same statement (checked and audited as `write`). */
+  createSubject(db: Db, request: CreateSubjectRequest): Promise<string>;
   write(db: Db, request: WriteRequest): Promise<void>;
   /** Many people's items of one category in one statement, each person checked and each item audited as `write` does; all or nothing. */
   writeMany(db: Db, request: WriteManyRequest): Promise<void>;
@@ -231,7 +233,7 @@ export function kernelOf(ctx: KernelContext, region: string): PrivacyKernel {
     {
       map: ctx.map,
       region,
-      createSubject: mintedOnly(ctx, 'subject.create', (db, r) => createSubject(ctx, db, r)),
+      createSubject: mintedOnly(ctx, 'subject.create', (db, r) => createSubjectWithItems(ctx, db, r)),
       write: mintedOnly(ctx, 'data.write', (db, r) => writeItems(ctx, db, r)),
       writeMany: mintedOnly(ctx, 'data.write', (db, r) => writeManyItems(ctx, db, r)),
       writeAll: mintedOnly(ctx, 'data.write', (db, r) => writeAllItems(ctx, db, r)),

@@ -106,25 +106,10 @@ export interface WriteAllRequest {
  * when any write is refused, nothing is written and the first refusal is audited and thrown.
  */
 export async function writeAllItems(ctx: KernelContext, db: Db, request: WriteAllRequest): Promise<void> {
-  const { subject, actor } = request;
+  const { subject } = request;
   if (request.writes.length === 0) return;
-  const checked = request.writes.map((w) => {
-    const ref = w.ref ?? '';
-    if (ref.length > 200 || ref.includes('\0')) throw validationError('ref', 'must be at most 200 characters');
-    const source = w.source === undefined ? null : declaredSource(ctx, { ...w, subject, actor });
-    const access = checkAccess(ctx.map, { actor, purpose: w.purpose, subjectId: subject, categories: Object.keys(w.values), mode: 'write' });
-    const base = { actor, action: 'data.write' as const, subjectId: subject, purpose: w.purpose, categories: access.categories, ...(source ? { detail: { source: source.id } } : {}) };
-    return { write: w, ref, source, access, base };
-  });
+  const checked = checkWrites(ctx, request);
   for (const c of checked) if (!c.access.ok) return refuse(ctx, db, c.base, c.access.reason, c.access.message);
-  const seen = new Set<string>();
-  for (const c of checked) {
-    for (const category of c.access.categories) {
-      const key = `${category}\0${c.ref}`;
-      if (seen.has(key)) throw validationError('writes', 'name each category and ref once');
-      seen.add(key);
-    }
-  }
 
   // The data key: cached, or unwrapped after one lookup. The write itself checks in its statement
   // that the subject and its key row still exist (erasure deletes the row).
@@ -133,9 +118,67 @@ export async function writeAllItems(ctx: KernelContext, db: Db, request: WriteAl
     throw err;
   });
   const at = ctx.now();
-  const version = currentPolicyVersion(ctx);
-  const parts = checked.map(({ write, ref, source, access, base }) => {
-    const { purpose, categories } = access as Extract<typeof access, { ok: true }>;
+  const parts = sealWrites(ctx, subject, checked, dataKey, at);
+  // Each purpose's conditions once (a write's categories do not enter them: `olderVersions` is for reads).
+  const purposes = new Map(parts.map((p) => [p.purpose.id, p]));
+
+  // One statement: every purpose's conditions, the items, their blind indexes and one audit entry per write.
+  const { rows: result } = await sql<{ written: number }>`${prepared}
+    with g as (
+      select s.id from privacy_subjects s join privacy_subject_keys k on k.subject_id = s.id
+      where s.id = ${subject}::uuid and ${sql.join(
+        [...purposes.values()].map((p) => conditionsSql(p.purpose.id, p.conditions, p.categories)),
+        sql` and `,
+      )}
+    ),
+    ${itemCtes(ctx, parts, at, sql`g`)},
+    ${auditCtes(
+      parts.map((p) => p.entry),
+      at,
+      sql`g`,
+    )}
+    select count(*)::int as written from i`.execute(db);
+
+  if (!result[0]?.written) {
+    for (const p of parts) {
+      const unmet = await explainUnmet(db, subject, p.purpose, p.conditions, p.categories);
+      if (unmet) return refuse(ctx, db, p.base, unmet.reason, unmet.message);
+    }
+    throw new Error('privacy: a write found its conditions met but wrote nothing');
+  }
+}
+
+/** The checks of each write that need no database: ref, declared source, the access rules; each (category, ref) once. */
+export function checkWrites(ctx: KernelContext, request: WriteAllRequest) {
+  const { subject, actor } = request;
+  const checked = request.writes.map((w) => {
+    const ref = w.ref ?? '';
+    if (ref.length > 200 || ref.includes('\0')) throw validationError('ref', 'must be at most 200 characters');
+    const source = w.source === undefined ? null : declaredSource(ctx, { ...w, subject, actor });
+    const access = checkAccess(ctx.map, { actor, purpose: w.purpose, subjectId: subject, categories: Object.keys(w.values), mode: 'write' });
+    const base = { actor, action: 'data.write' as const, subjectId: subject, purpose: w.purpose, categories: access.categories, ...(source ? { detail: { source: source.id } } : {}) };
+    return { write: w, ref, source, access, base };
+  });
+  const seen = new Set<string>();
+  for (const c of checked) {
+    if (!c.access.ok) continue;
+    for (const category of c.access.categories) {
+      const key = `${category}\0${c.ref}`;
+      if (seen.has(key)) throw validationError('writes', 'name each category and ref once');
+      seen.add(key);
+    }
+  }
+  return checked;
+}
+
+type CheckedWrite = ReturnType<typeof checkWrites>[number];
+type SealedWrite = ReturnType<typeof sealWrites>[number];
+
+/** Each write's items sealed under the data key, with its purpose's conditions and its audit entry (the access rules passed). */
+export function sealWrites(ctx: KernelContext, subject: string, checked: readonly CheckedWrite[], dataKey: Buffer, at: Date) {
+  return checked.map(({ write, ref, source, access, base }) => {
+    if (!access.ok) throw new Error('privacy: a refused write cannot be sealed');
+    const { purpose, categories } = access;
     const rows = categories.map((category) => {
       const value = write.values[category];
       const plaintext = Buffer.from(JSON.stringify(value ?? null), 'utf8');
@@ -157,24 +200,16 @@ export async function writeAllItems(ctx: KernelContext, db: Db, request: WriteAl
     const entry: AuditEntry = { ...base, outcome: 'ok', detail: { ...(ref ? { ref_set: true } : {}), ...(source ? { source: source.id, basis: source.basis } : {}) } };
     return { purpose, categories, conditions, rows, entry, base };
   });
+}
+
+/** The CTEs `i` (the items, `returning 1`) and `b` (their blind indexes), each written once per row of `from` (a CTE with the subject's `id`). */
+export function itemCtes(ctx: KernelContext, parts: readonly SealedWrite[], at: Date, from: RawBuilder<unknown>): RawBuilder<unknown> {
   const rows = parts.flatMap((p) => p.rows);
   const indexed = rows.filter((r) => r.blind);
-  // Each purpose's conditions once (a write's categories do not enter them: `olderVersions` is for reads).
-  const purposes = new Map(parts.map((p) => [p.purpose.id, p]));
-
-  // One statement: every purpose's conditions, the items, their blind indexes and one audit entry per write.
-  const { rows: result } = await sql<{ written: number }>`${prepared}
-    with g as (
-      select s.id from privacy_subjects s join privacy_subject_keys k on k.subject_id = s.id
-      where s.id = ${subject}::uuid and ${sql.join(
-        [...purposes.values()].map((p) => conditionsSql(p.purpose.id, p.conditions, p.categories)),
-        sql` and `,
-      )}
-    ),
-    i as (
+  const items = sql`i as (
       insert into privacy_items (id, subject_id, category, ref, ciphertext, policy_version, purpose, collected_at, retain_until, source, source_basis)
-      select v.id, g.id, v.category, v.ref, v.ciphertext, ${version}::text, v.purpose, ${at}::timestamptz, v.retain_until, v.source, v.source_basis
-      from g, (values ${sql.join(
+      select v.id, f.id, v.category, v.ref, v.ciphertext, ${currentPolicyVersion(ctx)}::text, v.purpose, ${at}::timestamptz, v.retain_until, v.source, v.source_basis
+      from ${from} f, (values ${sql.join(
         rows.map(
           (r) =>
             sql`(${r.id}::uuid, ${r.category}::text, ${r.ref}::text, ${r.ciphertext}::bytea, ${r.retainUntil}::timestamptz, ${r.purpose}::text, ${r.source?.id ?? null}::text, ${r.source?.basis ?? null}::text)`,
@@ -183,31 +218,15 @@ export async function writeAllItems(ctx: KernelContext, db: Db, request: WriteAl
       on conflict (subject_id, category, ref) do update set ciphertext = excluded.ciphertext, policy_version = excluded.policy_version,
         purpose = excluded.purpose, collected_at = excluded.collected_at, retain_until = excluded.retain_until, source = excluded.source, source_basis = excluded.source_basis
       returning 1
-    ),
-    ${
-      indexed.length
-        ? sql`b as (
+    )`;
+  if (!indexed.length) return items;
+  return sql`${items},
+    b as (
       insert into privacy_blind_indexes (subject_id, category, ref, digest, key_version)
-      select g.id, v.category, v.ref, v.digest, v.key_version
-      from g, (values ${sql.join(indexed.map((r) => sql`(${r.category}::text, ${r.ref}::text, ${r.blind!.digest}::bytea, ${r.blind!.version}::int)`))}) as v(category, ref, digest, key_version)
+      select f.id, v.category, v.ref, v.digest, v.key_version
+      from ${from} f, (values ${sql.join(indexed.map((r) => sql`(${r.category}::text, ${r.ref}::text, ${r.blind!.digest}::bytea, ${r.blind!.version}::int)`))}) as v(category, ref, digest, key_version)
       on conflict (subject_id, category, ref) do update set digest = excluded.digest, key_version = excluded.key_version
-    ),`
-        : sql``
-    }
-    ${auditCtes(
-      parts.map((p) => p.entry),
-      at,
-      sql`g`,
-    )}
-    select count(*)::int as written from i`.execute(db);
-
-  if (!result[0]?.written) {
-    for (const p of parts) {
-      const unmet = await explainUnmet(db, subject, p.purpose, p.conditions, p.categories);
-      if (unmet) return refuse(ctx, db, p.base, unmet.reason, unmet.message);
-    }
-    throw new Error('privacy: a write found its conditions met but wrote nothing');
-  }
+    )`;
 }
 
 export interface WriteManyRequest {

@@ -84,3 +84,30 @@ testEachDatabase('writeAll writes several purposes and refs in one call, one aud
   assert.ok(report.ok, JSON.stringify(report.firstBroken));
   await kernel.close();
 });
+
+testEachDatabase('createSubject with values writes the first items in the creating statement, audited as a write; a purpose that needs consent is refused as write refuses it', async ({ db }) => {
+  const { kernel } = await testKernel(db);
+  const subject = await kernel.createSubject(db, { kind: 'customer', actor: system, purpose: 'account', values: { 'user.name': 'Ada Byron', 'user.contact.email': 'ada@example.test' } });
+  const record = await kernel.read(db, { subject, actor: system, purpose: 'account', categories: ['user.name', 'user.contact.email'] });
+  assert.deepEqual(record.values, { 'user.name': 'Ada Byron', 'user.contact.email': 'ada@example.test' });
+  assert.equal(record.items[0]!.purpose, 'account');
+  assert.deepEqual(await kernel.findSubjects(db, { actor: system, purpose: 'account', category: 'user.contact.email', value: 'ada@example.test' }), [subject]);
+  const entries = await sql<{ action: string; purpose: string | null }>`select action, purpose from privacy_audit_log where subject_id = ${subject}::uuid order by id`.execute(db);
+  assert.deepEqual(
+    entries.rows.slice(0, 3).map((e) => e.action),
+    ['subject.create', 'key.create', 'data.write'],
+  );
+
+  await assert.rejects(
+    kernel.createSubject(db, { kind: 'customer', actor: system, purpose: 'newsletters', values: { 'user.contact.email': 'bo@example.test' } }),
+    (err: unknown) => err instanceof PrivacyRefusal && err.reason === 'consent-missing',
+  );
+  const refused = await sql<{ n: number }>`select count(*)::int as n from privacy_audit_log where action = 'data.write' and outcome = 'refused' and purpose = 'newsletters'`.execute(db);
+  assert.equal(refused.rows[0]!.n, 1);
+
+  await kernel.flush();
+  await sealAuditLog(db);
+  const report = await verifyAuditLog(db);
+  assert.ok(report.ok, JSON.stringify(report.firstBroken));
+  await kernel.close();
+});
