@@ -424,16 +424,17 @@ export async function readManyItems(ctx: KernelContext, db: Db, request: ReadMan
 
 /**
  * Reads and decrypts a subject's items after the access rules passed, checking the purpose's
- * database conditions and writing `entry` to the audit log in the same statement. `alongside` is a
- * further CTE of that statement (it may use `g`, the subject's row when the conditions held): a
- * disclosure's ledger row, written by the read it records.
+ * database conditions and writing `entry` to the audit log in the same statement. `alongside` is
+ * more CTEs of that statement (they may use `g`, the subject's row when the conditions held): a
+ * disclosure's ledger row, written by the read it records. With `audit`, that CTE (named `a`)
+ * writes the read's entry instead of `entry`'s (which still names a refusal).
  */
 export async function fetchItems(
   ctx: KernelContext,
   db: Db,
   request: { subject: string; purpose: Purpose; categories: string[]; ref?: string },
   entry: AuditEntry,
-  alongside?: RawBuilder<unknown>,
+  alongside?: { ctes: RawBuilder<unknown>; audit?: RawBuilder<unknown> },
 ): Promise<PersonalRecord> {
   const { subject, purpose, categories } = request;
   const { outcome: _outcome, ...base } = entry;
@@ -448,7 +449,7 @@ export async function fetchItems(
       select s.id, s.kind, k.leaf, k.master_key_id, k.wrapped_key from privacy_subjects s join privacy_subject_keys k on k.subject_id = s.id
       where s.id = ${subject}::uuid and ${conditionsSql(purpose.id, conditions, categories)}
     ),
-    ${auditCtes([entry], at, sql`g`)}${alongside ? sql`, ${alongside}` : sql``}
+    ${alongside?.audit ?? auditCtes([entry], at, sql`g`)}${alongside ? sql`, ${alongside.ctes}` : sql``}
     select g.kind, g.leaf, g.master_key_id, g.wrapped_key, i.id, i.category, i.ref, i.ciphertext, i.purpose, i.policy_version, i.collected_at, i.retain_until, i.source, i.source_basis
     from g left join privacy_items i on i.subject_id = g.id and i.category = any(${categories}::text[])
       ${request.ref !== undefined ? sql`and i.ref = ${request.ref}::text` : sql``}
