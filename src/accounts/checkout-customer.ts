@@ -56,8 +56,7 @@ export async function customerForCheckout(allDeps: AccountsDeps, db: Db, input: 
       });
     return { subject: existing.user.subject_id, userId: existing.user.id, created: false };
   }
-  const subject = await deps.kernel.createSubject(db, { kind: 'customer', actor, purpose: ACCOUNT_PURPOSE });
-  await deps.kernel.write(db, { subject, actor, purpose: ACCOUNT_PURPOSE, values: { [NAME]: name, [EMAIL]: email, [AGE]: { statement: input.age } } });
+  const subject = await deps.kernel.createSubject(db, { kind: 'customer', actor, purpose: ACCOUNT_PURPOSE, values: { [NAME]: name, [EMAIL]: email, [AGE]: { statement: input.age } } });
   const { user, token } = await insertCheckoutUser(deps, db, subject, input.ip, now);
   await mailSetPasswordLink(deps, db, user, token);
   return { subject, userId: user.id, created: true };

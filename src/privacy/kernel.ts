@@ -20,18 +20,21 @@ import {
   readManyItems,
   writeItems,
   writeManyItems,
+  writeAllItems,
   type PersonalRecord,
   type ReadManyRequest,
   type ReadManyResult,
   type ReadRequest,
   type WriteManyRequest,
+  type WriteAllRequest,
   type WriteRequest,
 } from './store/items.ts';
 import { findSubjects, type LookupRequest } from './store/lookup.ts';
 import { audienceOf, type AudienceRequest } from './store/audience.ts';
 import { claimNewUseNotices, newUseNoticesOf, type NewUseNoticeRequest } from './store/new-use.ts';
 import { syncPolicyVersions } from './store/policy-sync.ts';
-import { createSubject, setRestricted } from './store/subjects.ts';
+import { setRestricted } from './store/subjects.ts';
+import { createSubjectWithItems, type CreateSubjectRequest } from './store/create-with-items.ts';
 import { checkResidency } from './residency.ts';
 import { keyedDigest } from './crypto/keyed-digest.ts';
 import { openSecret, sealSecret, type SealRequest } from './store/sealed-secrets.ts';
@@ -94,10 +97,13 @@ export function kernelSettings(config: Pick<Config, 'datamapDir' | 'keyringPath'
 export interface PrivacyKernel {
   readonly map: DataMap;
   readonly region: string;
-  createSubject(db: Db, request: { kind: string; actor: Actor; purpose: string }): Promise<string>;
+  /** A new subject; with `values`, their first items under the same purpose, in the same statement (checked and audited as `write`). */
+  createSubject(db: Db, request: CreateSubjectRequest): Promise<string>;
   write(db: Db, request: WriteRequest): Promise<void>;
   /** Many people's items of one category in one statement, each person checked and each item audited as `write` does; all or nothing. */
   writeMany(db: Db, request: WriteManyRequest): Promise<void>;
+  /** One person's items under several purposes or refs in one statement, each write checked and audited as `write` does; all or nothing. */
+  writeAll(db: Db, request: WriteAllRequest): Promise<void>;
   read(db: Db, request: ReadRequest): Promise<PersonalRecord>;
   /** Many people's items of the same categories in one statement, each checked and audited as `read` does; a refused item says why instead of throwing. */
   readMany(db: Db, request: ReadManyRequest): Promise<ReadManyResult[]>;
@@ -227,9 +233,10 @@ export function kernelOf(ctx: KernelContext, region: string): PrivacyKernel {
     {
       map: ctx.map,
       region,
-      createSubject: mintedOnly(ctx, 'subject.create', (db, r) => createSubject(ctx, db, r)),
+      createSubject: mintedOnly(ctx, 'subject.create', (db, r) => createSubjectWithItems(ctx, db, r)),
       write: mintedOnly(ctx, 'data.write', (db, r) => writeItems(ctx, db, r)),
       writeMany: mintedOnly(ctx, 'data.write', (db, r) => writeManyItems(ctx, db, r)),
+      writeAll: mintedOnly(ctx, 'data.write', (db, r) => writeAllItems(ctx, db, r)),
       read: mintedOnly(ctx, 'data.read', (db, r) => readItems(ctx, db, r)),
       readMany: mintedOnly(ctx, 'data.read', (db, r) => readManyItems(ctx, db, r)),
       findSubjects: mintedOnly(ctx, 'data.lookup', (db, r) => findSubjects(ctx, db, r)),

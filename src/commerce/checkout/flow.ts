@@ -94,11 +94,10 @@ export async function placeOrder(deps: CheckoutDeps, db: Db, request: PlaceOrder
   // typing an email that already has an account cannot consent for it (same answer, nothing recorded).
   if (!guest || guest.created) await ports.consents.record(db, customer.subject, consents);
 
-  // 2. The order's own copies of what the buyer typed, through the kernel (the age statement too, P003-22).
+  // 2. The order's own copies of what the buyer typed, through the kernel (the age statement too, P003-22):
+  // one statement, each (purpose, ref) checked and audited as its own write.
   const orderId = randomUUID();
-  for (const write of personalItems(orderId, input.fields, v)) {
-    await kernel.write(db, { subject: customer.subject, actor: CHECKOUT_ACTOR, purpose: write.purpose, ref: write.ref, values: write.values });
-  }
+  await kernel.writeAll(db, { subject: customer.subject, actor: CHECKOUT_ACTOR, writes: personalItems(orderId, input.fields, v) });
 
   // 3. Stock: all or nothing; a missing item throws OUT_OF_STOCK naming the SKU and rolls all back.
   // An order that will wait for the processor or a credit decision holds it within its network's bound (unpaid-hold.ts).
@@ -118,7 +117,10 @@ export async function placeOrder(deps: CheckoutDeps, db: Db, request: PlaceOrder
     fulfilment: fulfilmentOf(priced),
     actor: CHECKOUT_ACTOR,
   });
-  await db.executeQuery(insertAttemptStatement(db, { orderId, cartId: cart.cartId, source, held }));
+  // The attempt row: written with the payment once it is started (one statement, not an insert and
+  // an update); the unpaid-hold lock taken above is held to commit either way.
+  const insertAttempt = (payment: { paymentId: string; redirectUrl: string } | null) =>
+    db.executeQuery(insertAttemptStatement(db, { orderId, cartId: cart.cartId, source, held, paymentId: payment?.paymentId ?? null, paymentUrl: payment?.redirectUrl ?? null }));
   await ports.orderPlaced?.(db, {
     orderId,
     number: order.number,
@@ -137,12 +139,14 @@ export async function placeOrder(deps: CheckoutDeps, db: Db, request: PlaceOrder
   // 5. Payment, by method.
   const spec = methods[input.method];
   if (input.method === 'free') {
+    await insertAttempt(null);
     await ports.transitionOrder(db, { orderId, to: 'paid', actor: CHECKOUT_ACTOR, reason: 'nothing_to_pay' });
     await finishAttempt(db, orderId, 'paid');
     await ports.clearCart(db, cart.cartId);
     return answer(303, confirmationPath(orderId), 'paid');
   }
   if (input.method === 'invoice') {
+    await insertAttempt(null);
     // The credit agency gets name and invoice address from one ref (a disclosure reads one ref).
     await kernel.write(db, { subject: customer.subject, actor: CHECKOUT_ACTOR, purpose: 'fulfillment', ref: refOf(orderId, 'billing'), values: { 'user.name': v.name! } });
     await ports.transitionOrder(db, { orderId, to: 'on_hold', actor: CHECKOUT_ACTOR, reason: 'awaiting_credit' });
@@ -153,8 +157,9 @@ export async function placeOrder(deps: CheckoutDeps, db: Db, request: PlaceOrder
   }
 
   await sql`savepoint checkout_payment`.execute(db);
+  let started: { paymentId: string; redirectUrl: string };
   try {
-    const started = await ports.startPayment(db, {
+    started = await ports.startPayment(db, {
       orderId,
       subject: customer.subject,
       amountMinor: priced.totalMinor,
@@ -167,32 +172,27 @@ export async function placeOrder(deps: CheckoutDeps, db: Db, request: PlaceOrder
       ...(priced.lines.some((l) => l.billingPeriod) ? { saveForLater: true } : {}),
     });
     await sql`release savepoint checkout_payment`.execute(db);
-    await db.executeQuery(attemptPaymentStatement(db, { paymentId: started.paymentId, paymentUrl: started.redirectUrl, orderId }));
-    return answer(303, started.redirectUrl, 'pending_payment');
   } catch (err) {
     if (!(err instanceof AppError) || err.status < 500) throw err;
     // Compensation: undo the payment step's writes, give the stock back, cancel the order with the reason.
     await sql`rollback to savepoint checkout_payment`.execute(db);
     await ports.releaseStock(db, cart.lines);
     await ports.transitionOrder(db, { orderId, to: 'cancelled', actor: CHECKOUT_ACTOR, reason: 'payment_not_started' });
+    await insertAttempt(null);
     await finishAttempt(db, orderId, 'cancelled');
     return answer(err.status === 502 ? 502 : 503, '/checkout', 'cancelled', { code: err.code, message: err.message });
   }
+  await insertAttempt(started);
+  return answer(303, started.redirectUrl, 'pending_payment');
 }
 
 // The attempt's statements of every checkout, built once (compiled-once.ts).
 const insertAttemptStatement = compiledOnce(
-  ['orderId', 'cartId', 'source', 'held'],
-  (db, p: { orderId: string; cartId: string; source: Buffer | null; held: number }) =>
+  ['orderId', 'cartId', 'source', 'held', 'paymentId', 'paymentUrl'],
+  (db, p: { orderId: string; cartId: string; source: Buffer | null; held: number; paymentId: string | null; paymentUrl: string | null }) =>
     tablesOf<CheckoutTables>(db)
       .insertInto('checkout_attempts')
-      .values({ order_id: p.orderId, cart_id: p.cartId, payment_id: null, payment_url: null, finished_at: null, source: p.source, held_units: p.held }),
-  { prepared: true },
-);
-const attemptPaymentStatement = compiledOnce(
-  ['paymentId', 'paymentUrl', 'orderId'],
-  (db, p: { paymentId: string; paymentUrl: string; orderId: string }) =>
-    tablesOf<CheckoutTables>(db).updateTable('checkout_attempts').set({ payment_id: p.paymentId, payment_url: p.paymentUrl }).where('order_id', '=', p.orderId),
+      .values({ order_id: p.orderId, cart_id: p.cartId, payment_id: p.paymentId, payment_url: p.paymentUrl, finished_at: null, source: p.source, held_units: p.held }),
   { prepared: true },
 );
 const attemptLockedStatement = compiledOnce(
@@ -209,19 +209,34 @@ const finishStatement = compiledOnce(['state', 'orderId'], (db, p: Finished) =>
   tablesOf<CheckoutTables>(db).updateTable('checkout_attempts').set({ state: p.state, finished_at: sql<Date>`now()`, source: null }).where('order_id', '=', p.orderId),
 );
 
+const payAttemptStatement = compiledOnce(['orderId'], (db, p: { orderId: string }) =>
+  tablesOf<CheckoutTables>(db)
+    .updateTable('checkout_attempts')
+    .set({ state: 'paid', finished_at: sql<Date>`now()`, source: null })
+    .where('order_id', '=', p.orderId)
+    .where('state', '=', 'awaiting_payment')
+    .returning('cart_id'),
+);
+
 async function finishAttempt(db: Db, orderId: string, state: 'paid' | 'on_hold' | 'cancelled'): Promise<void> {
   await db.executeQuery((state === 'on_hold' ? finishHeldStatement : finishStatement)(db, { state, orderId }));
 }
 
 /** The settlement listener (inside payments' transaction): paid → order paid and cart cleared; declined → stays pending for a retry; expired → cancelled, stock back. */
 export async function onSettled(ports: SettlementPorts, db: Db, settlement: { orderId: string; status: string }): Promise<void> {
+  if (settlement.status === 'succeeded') {
+    // One statement locks the waiting attempt and finishes it (an update waits for the row's lock and
+    // re-checks the state on the row as committed, as the locked read did); the order's transition
+    // follows in the same transaction, and a failing one rolls the attempt back with it.
+    const [paid] = (await db.executeQuery(payAttemptStatement(db, { orderId: settlement.orderId }))).rows;
+    if (!paid) return;
+    await ports.transitionOrder(db, { orderId: settlement.orderId, to: 'paid', actor: CHECKOUT_ACTOR, reason: 'payment_received' });
+    if (paid.cart_id) await ports.clearCart(db, paid.cart_id);
+    return;
+  }
   const [attempt] = (await db.executeQuery(attemptLockedStatement(db, { orderId: settlement.orderId }))).rows;
   if (attempt?.state !== 'awaiting_payment') return;
-  if (settlement.status === 'succeeded') {
-    await ports.transitionOrder(db, { orderId: settlement.orderId, to: 'paid', actor: CHECKOUT_ACTOR, reason: 'payment_received' });
-    await finishAttempt(db, settlement.orderId, 'paid');
-    if (attempt.cart_id) await ports.clearCart(db, attempt.cart_id);
-  } else if (settlement.status === 'expired') {
+  if (settlement.status === 'expired') {
     await cancelAttempt(ports, db, settlement.orderId, 'payment_expired');
   }
 }

@@ -66,3 +66,17 @@ export function auditCtesEach(entries: readonly { n: number; entry: AuditEntry }
     from (values ${rows}) as x(n, at, actor_kind, actor_id, actor_role, action, outcome, subject_id, purpose, categories, detail)
     where x.n in (select n from ${matching}) returning id)`;
 }
+
+/**
+ * Like `auditCtes` for an entry whose content depends on what the statement finds: of `variants`,
+ * each keyed by a text array, only the entry whose key equals `key` (an expression over `from`) is
+ * written, once per row of `from`. A disclosure's entry names the categories the person held, as
+ * its ledger row's digest does, read by the same statement.
+ */
+export function auditCtesChosen(variants: readonly { key: readonly string[]; entry: AuditEntry }[], at: Date, from: RawBuilder<unknown>, key: RawBuilder<unknown>): RawBuilder<unknown> {
+  const rows = sql.join(variants.map((v) => sql`(${[...v.key]}::text[], ${auditRow(v.entry, at)})`));
+  return sql`a as (insert into privacy_audit_log ${auditColumns}
+    select x.at, x.actor_kind, x.actor_id, x.actor_role, x.action, x.outcome, x.subject_id, x.purpose, x.categories, x.detail
+    from (values ${rows}) as x(key, at, actor_kind, actor_id, actor_role, action, outcome, subject_id, purpose, categories, detail), ${from}
+    where x.key = ${key} returning id)`;
+}

@@ -5,14 +5,14 @@
 // recorded where the basis needs it and the DPO approved it where the basis needs that. What is
 // released is returned to the caller and recorded: recipient, fields, time, basis and order.
 import { randomUUID } from 'node:crypto';
-import { sql } from 'kysely';
+import { sql, type RawBuilder } from 'kysely';
 import type { Db } from '../../platform/db/database.ts';
 import { prepared } from '../../platform/db/prepared.ts';
 import { AppError, validationError } from '../../platform/errors.ts';
 import { actorRef, systemActor, type Actor } from '../actors.ts';
 import { checkAccess } from '../access/checks.ts';
 import { refuse } from '../access/refuse.ts';
-import { appendAudit } from '../audit/append.ts';
+import { appendAudit, auditCtesChosen } from '../audit/append.ts';
 import type { AuditEntry } from '../audit/entry.ts';
 import { approvalDigest, decisionDigest, disclosureDigest } from '../audit/ledger-digest.ts';
 import type { KernelContext } from '../context.ts';
@@ -160,9 +160,8 @@ export async function disclose(ctx: KernelContext, db: Db, r: DisclosureRequest)
   const id = randomUUID();
   const who = actorRef(r.actor);
   const at = ctx.now();
-  // Only the categories with a value leave; the row records them beside those asked for (0049).
-  const released = await heldCategories(db, r.subject, categories, r.ref ?? '');
-  const row = {
+  const ref = r.ref ?? '';
+  const rowOf = (released: string[]) => ({
     id,
     at,
     subject_id: r.subject,
@@ -177,20 +176,55 @@ export async function disclose(ctx: KernelContext, db: Db, r: DisclosureRequest)
     approval_id: approvalId,
     consent_id: consent?.action === 'grant' ? consent.id : null,
     released,
-  };
-  // The read's audit entry carries the ledger row's digest: the row is bound into the chain (0027).
-  const record = await fetchItems(
-    ctx,
-    db,
-    { subject: r.subject, purpose, categories, ...(r.ref !== undefined ? { ref: r.ref } : {}) },
-    { ...base, outcome: 'ok', detail: { ...base.detail, disclosure_id: id, row_digest: disclosureDigest(row) } },
-  );
-  if (released.join() !== categories.filter((c) => c in record.values).join()) throw new AppError('CONFLICT', 'The data changed while it was being disclosed; nothing was disclosed. Try again.');
-  await sql`${prepared}
+  });
+  const entryOf = (released: string[]): AuditEntry => ({ ...base, outcome: 'ok', detail: { ...base.detail, disclosure_id: id, row_digest: disclosureDigest(rowOf(released)) } });
+  const fetch = { subject: r.subject, purpose, categories, ...(r.ref !== undefined ? { ref: r.ref } : {}) };
+  // Only the categories with a value leave; the row records them beside those asked for (0049), and
+  // the read's audit entry carries the row's digest: the row is bound into the chain (0027).
+  const ledgerRow = (released: RawBuilder<unknown>, from: RawBuilder<unknown>) => sql`d as (
     insert into privacy_disclosures (id, at, subject_id, recipient, recipient_ref, categories, purpose, basis, order_ref, actor_kind, actor_id, approval_id, consent_id, released)
-    values (${id}::uuid, ${at}, ${r.subject}::uuid, ${row.recipient}, ${row.recipient_ref}, ${categories}::text[], ${row.purpose}, ${r.basis},
-      ${row.order_ref}, ${who.kind}, ${who.id}, ${approvalId}::uuid, ${row.consent_id}, ${released}::text[])`.execute(db);
+    select ${id}::uuid, ${at}::timestamptz, g.id, ${recipient.id}::text, ${r.recipientRef ?? ''}::text, ${categories}::text[], ${purpose.id}::text, ${r.basis}::text,
+      ${r.order ?? null}::text, ${who.kind}::text, ${who.id}::text, ${approvalId}::uuid, ${consent?.action === 'grant' ? consent.id : null}::bigint, ${released}
+    from ${from}
+  )`;
+  if (categories.length <= MAX_VARIANTS) {
+    // One statement: the held categories (h), the read, the entry whose digest names them, the row.
+    // Every subset of the categories asked has its entry ready (at most 2^4); the statement writes the one that matches.
+    const variants = subsetsOf(categories).map((released) => ({ key: released, entry: entryOf(released) }));
+    const held = sql`h as (
+      select array(select c.category from unnest(${categories}::text[]) with ordinality as c(category, n)
+        where exists (select 1 from privacy_items i where i.subject_id = g.id and i.ref = ${ref}::text and i.category = c.category) order by c.n)::text[] as released
+      from g
+    )`;
+    const record = await fetchItems(ctx, db, fetch, entryOf([]), {
+      ctes: sql`${ledgerRow(sql`h.released`, sql`g, h`)}`,
+      audit: sql`${held}, ${auditCtesChosen(variants, at, sql`h`, sql`h.released`)}`,
+    });
+    return { id, at, values: record.values, items: record.items };
+  }
+  const released = await heldCategories(db, r.subject, categories, ref);
+  // The row is written by the read's own statement, when the conditions held and the categories
+  // held under the ref are still those the digest names (the same snapshot as the items read).
+  const record = await fetchItems(ctx, db, fetch, entryOf(released), {
+    ctes: ledgerRow(
+      sql`${released}::text[]`,
+      sql`g where array(select c.category from unnest(${categories}::text[]) with ordinality as c(category, n)
+        where exists (select 1 from privacy_items h where h.subject_id = g.id and h.ref = ${ref}::text and h.category = c.category) order by c.n) = ${released}::text[]`,
+    ),
+  });
+  // When they differ, the statement's check (the same, on the same snapshot) wrote no row.
+  if (released.join() !== categories.filter((c) => c in record.values).join()) throw new AppError('CONFLICT', 'The data changed while it was being disclosed; nothing was disclosed. Try again.');
   return { id, at, values: record.values, items: record.items };
+}
+
+/** Up to this many categories, a disclosure's statement carries an entry for each subset of them (2^n). */
+const MAX_VARIANTS = 4;
+
+/** Every subset of `items`, each in the order of `items`. */
+function subsetsOf(items: readonly string[]): string[][] {
+  const out: string[][] = [];
+  for (let mask = 0; mask < 1 << items.length; mask++) out.push(items.filter((_, i) => mask & (1 << i)));
+  return out;
 }
 
 /** Which of `categories` the person holds an item of under `ref`, in the order asked. */

@@ -34,6 +34,9 @@ testEachDatabase('a disclosure records the categories released (those with a val
   assert.deepEqual(record!.asked, asked);
   assert.deepEqual(record!.categories, ['user.name', 'user.contact.address'], 'the report says what left');
   assert.equal(record!.subjectErased, false);
+  // The statement carries an entry for each subset of the categories asked and writes only the one naming those held.
+  const entries = await sql<{ n: number }>`select count(*)::int as n from privacy_audit_log where detail->>'disclosure_id' = ${shared.id}`.execute(db);
+  assert.equal(entries.rows[0]!.n, 1, 'one audit entry per disclosure');
 
   await sealAuditLog(db);
   assert.ok((await verifyAuditLog(db)).ok);

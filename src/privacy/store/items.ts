@@ -1,7 +1,7 @@
 // Personal data items: one encrypted value per (subject, category, ref). Reads and writes are
 // purpose-checked; on the fast path the conditions, the data and the audit row are one statement.
 import { randomUUID } from 'node:crypto';
-import { sql } from 'kysely';
+import { sql, type RawBuilder } from 'kysely';
 import type { Db } from '../../platform/db/database.ts';
 import { prepared } from '../../platform/db/prepared.ts';
 import { validationError } from '../../platform/errors.ts';
@@ -88,73 +88,145 @@ export class TamperedData extends Error {
 }
 
 export async function writeItems(ctx: KernelContext, db: Db, request: WriteRequest): Promise<void> {
-  const { subject, actor, purpose: purposeId } = request;
-  const ref = request.ref ?? '';
-  if (ref.length > 200 || ref.includes('\0')) throw validationError('ref', 'must be at most 200 characters');
-  const source = request.source === undefined ? null : declaredSource(ctx, request);
-  const access = checkAccess(ctx.map, { actor, purpose: purposeId, subjectId: subject, categories: Object.keys(request.values), mode: 'write' });
-  const base = { actor, action: 'data.write' as const, subjectId: subject, purpose: purposeId, categories: access.categories, ...(source ? { detail: { source: source.id } } : {}) };
-  if (!access.ok) return refuse(ctx, db, base, access.reason, access.message);
-  const { purpose, categories } = access;
+  const { subject, actor, ...write } = request;
+  return writeAllItems(ctx, db, { subject, actor, writes: [write] });
+}
+
+export interface WriteAllRequest {
+  subject: string;
+  actor: Actor;
+  /** Each as one `write` would take it: its purpose, ref, values and source; each (category, ref) once over all of them. */
+  writes: readonly Omit<WriteRequest, 'subject' | 'actor'>[];
+}
+
+/**
+ * One person's items under several purposes or refs (an order's copies and the age statement) in
+ * one statement. Each write is checked as `writeItems` checks one (the access rules; its purpose's
+ * database conditions in the statement) and audited by its own `data.write` entry. All or nothing:
+ * when any write is refused, nothing is written and the first refusal is audited and thrown.
+ */
+export async function writeAllItems(ctx: KernelContext, db: Db, request: WriteAllRequest): Promise<void> {
+  const { subject } = request;
+  if (request.writes.length === 0) return;
+  const checked = checkWrites(ctx, request);
+  for (const c of checked) if (!c.access.ok) return refuse(ctx, db, c.base, c.access.reason, c.access.message);
 
   // The data key: cached, or unwrapped after one lookup. The write itself checks in its statement
   // that the subject and its key row still exist (erasure deletes the row).
   const dataKey = await writeKeyOf(ctx, db, subject).catch(async (err: unknown) => {
-    if (err instanceof SubjectErased) await refuse(ctx, db, base, 'erased', 'erased');
+    if (err instanceof SubjectErased) await refuse(ctx, db, checked[0]!.base, 'erased', 'erased');
     throw err;
   });
   const at = ctx.now();
-  const version = currentPolicyVersion(ctx);
-  const rows = categories.map((category) => {
-    const value = request.values[category];
-    const plaintext = Buffer.from(JSON.stringify(value ?? null), 'utf8');
-    if (plaintext.length > MAX_VALUE_BYTES) throw validationError(`values.${category}`, 'is too large');
-    const blindKind = ctx.map.categories.get(category)?.blindIndex ?? null;
-    if (blindKind && typeof value !== 'string') throw validationError(`values.${category}`, 'must be text');
-    return {
-      id: randomUUID(),
-      category,
-      ciphertext: seal(dataKey, plaintext, itemAad(subject, category, ref)),
-      retainUntil: new Date(at.getTime() + retentionDays(ctx.map, category, purpose.id).days * DAY_MS),
-      blind: blindKind ? ctx.blind.activeDigest(category, blindKind, value as string) : null,
-    };
-  });
-  const indexed = rows.filter((r) => r.blind);
-  const conditions = conditionsOf(ctx, purpose, 'write');
-  const entry: AuditEntry = { ...base, outcome: 'ok', detail: { ...(ref ? { ref_set: true } : {}), ...(source ? { source: source.id, basis: source.basis } : {}) } };
+  const parts = sealWrites(ctx, subject, checked, dataKey, at);
+  // Each purpose's conditions once (a write's categories do not enter them: `olderVersions` is for reads).
+  const purposes = new Map(parts.map((p) => [p.purpose.id, p]));
 
-  // One statement: the purpose's conditions, the items, their blind indexes and the audit entry.
+  // One statement: every purpose's conditions, the items, their blind indexes and one audit entry per write.
   const { rows: result } = await sql<{ written: number }>`${prepared}
     with g as (
       select s.id from privacy_subjects s join privacy_subject_keys k on k.subject_id = s.id
-      where s.id = ${subject}::uuid and ${conditionsSql(purpose.id, conditions, categories)}
+      where s.id = ${subject}::uuid and ${sql.join(
+        [...purposes.values()].map((p) => conditionsSql(p.purpose.id, p.conditions, p.categories)),
+        sql` and `,
+      )}
     ),
-    i as (
-      insert into privacy_items (id, subject_id, category, ref, ciphertext, policy_version, purpose, collected_at, retain_until, source, source_basis)
-      select v.id, g.id, v.category, ${ref}::text, v.ciphertext, ${version}::text, ${purpose.id}::text, ${at}::timestamptz, v.retain_until, ${source?.id ?? null}::text, ${source?.basis ?? null}::text
-      from g, (values ${sql.join(rows.map((r) => sql`(${r.id}::uuid, ${r.category}::text, ${r.ciphertext}::bytea, ${r.retainUntil}::timestamptz)`))}) as v(id, category, ciphertext, retain_until)
-      on conflict (subject_id, category, ref) do update set ciphertext = excluded.ciphertext, policy_version = excluded.policy_version,
-        purpose = excluded.purpose, collected_at = excluded.collected_at, retain_until = excluded.retain_until, source = excluded.source, source_basis = excluded.source_basis
-      returning 1
-    ),
-    ${
-      indexed.length
-        ? sql`b as (
-      insert into privacy_blind_indexes (subject_id, category, ref, digest, key_version)
-      select g.id, v.category, ${ref}::text, v.digest, v.key_version
-      from g, (values ${sql.join(indexed.map((r) => sql`(${r.category}::text, ${r.blind!.digest}::bytea, ${r.blind!.version}::int)`))}) as v(category, digest, key_version)
-      on conflict (subject_id, category, ref) do update set digest = excluded.digest, key_version = excluded.key_version
-    ),`
-        : sql``
-    }
-    ${auditCtes([entry], at, sql`g`)}
+    ${itemCtes(ctx, parts, at, sql`g`)},
+    ${auditCtes(
+      parts.map((p) => p.entry),
+      at,
+      sql`g`,
+    )}
     select count(*)::int as written from i`.execute(db);
 
   if (!result[0]?.written) {
-    const unmet = await explainUnmet(db, subject, purpose, conditions, categories);
-    if (unmet) return refuse(ctx, db, base, unmet.reason, unmet.message);
+    for (const p of parts) {
+      const unmet = await explainUnmet(db, subject, p.purpose, p.conditions, p.categories);
+      if (unmet) return refuse(ctx, db, p.base, unmet.reason, unmet.message);
+    }
     throw new Error('privacy: a write found its conditions met but wrote nothing');
   }
+}
+
+/** The checks of each write that need no database: ref, declared source, the access rules; each (category, ref) once. */
+export function checkWrites(ctx: KernelContext, request: WriteAllRequest) {
+  const { subject, actor } = request;
+  const checked = request.writes.map((w) => {
+    const ref = w.ref ?? '';
+    if (ref.length > 200 || ref.includes('\0')) throw validationError('ref', 'must be at most 200 characters');
+    const source = w.source === undefined ? null : declaredSource(ctx, { ...w, subject, actor });
+    const access = checkAccess(ctx.map, { actor, purpose: w.purpose, subjectId: subject, categories: Object.keys(w.values), mode: 'write' });
+    const base = { actor, action: 'data.write' as const, subjectId: subject, purpose: w.purpose, categories: access.categories, ...(source ? { detail: { source: source.id } } : {}) };
+    return { write: w, ref, source, access, base };
+  });
+  const seen = new Set<string>();
+  for (const c of checked) {
+    if (!c.access.ok) continue;
+    for (const category of c.access.categories) {
+      const key = `${category}\0${c.ref}`;
+      if (seen.has(key)) throw validationError('writes', 'name each category and ref once');
+      seen.add(key);
+    }
+  }
+  return checked;
+}
+
+type CheckedWrite = ReturnType<typeof checkWrites>[number];
+type SealedWrite = ReturnType<typeof sealWrites>[number];
+
+/** Each write's items sealed under the data key, with its purpose's conditions and its audit entry (the access rules passed). */
+export function sealWrites(ctx: KernelContext, subject: string, checked: readonly CheckedWrite[], dataKey: Buffer, at: Date) {
+  return checked.map(({ write, ref, source, access, base }) => {
+    if (!access.ok) throw new Error('privacy: a refused write cannot be sealed');
+    const { purpose, categories } = access;
+    const rows = categories.map((category) => {
+      const value = write.values[category];
+      const plaintext = Buffer.from(JSON.stringify(value ?? null), 'utf8');
+      if (plaintext.length > MAX_VALUE_BYTES) throw validationError(`values.${category}`, 'is too large');
+      const blindKind = ctx.map.categories.get(category)?.blindIndex ?? null;
+      if (blindKind && typeof value !== 'string') throw validationError(`values.${category}`, 'must be text');
+      return {
+        id: randomUUID(),
+        category,
+        ref,
+        ciphertext: seal(dataKey, plaintext, itemAad(subject, category, ref)),
+        retainUntil: new Date(at.getTime() + retentionDays(ctx.map, category, purpose.id).days * DAY_MS),
+        purpose: purpose.id,
+        source,
+        blind: blindKind ? ctx.blind.activeDigest(category, blindKind, value as string) : null,
+      };
+    });
+    const conditions = conditionsOf(ctx, purpose, 'write');
+    const entry: AuditEntry = { ...base, outcome: 'ok', detail: { ...(ref ? { ref_set: true } : {}), ...(source ? { source: source.id, basis: source.basis } : {}) } };
+    return { purpose, categories, conditions, rows, entry, base };
+  });
+}
+
+/** The CTEs `i` (the items, `returning 1`) and `b` (their blind indexes), each written once per row of `from` (a CTE with the subject's `id`). */
+export function itemCtes(ctx: KernelContext, parts: readonly SealedWrite[], at: Date, from: RawBuilder<unknown>): RawBuilder<unknown> {
+  const rows = parts.flatMap((p) => p.rows);
+  const indexed = rows.filter((r) => r.blind);
+  const items = sql`i as (
+      insert into privacy_items (id, subject_id, category, ref, ciphertext, policy_version, purpose, collected_at, retain_until, source, source_basis)
+      select v.id, f.id, v.category, v.ref, v.ciphertext, ${currentPolicyVersion(ctx)}::text, v.purpose, ${at}::timestamptz, v.retain_until, v.source, v.source_basis
+      from ${from} f, (values ${sql.join(
+        rows.map(
+          (r) =>
+            sql`(${r.id}::uuid, ${r.category}::text, ${r.ref}::text, ${r.ciphertext}::bytea, ${r.retainUntil}::timestamptz, ${r.purpose}::text, ${r.source?.id ?? null}::text, ${r.source?.basis ?? null}::text)`,
+        ),
+      )}) as v(id, category, ref, ciphertext, retain_until, purpose, source, source_basis)
+      on conflict (subject_id, category, ref) do update set ciphertext = excluded.ciphertext, policy_version = excluded.policy_version,
+        purpose = excluded.purpose, collected_at = excluded.collected_at, retain_until = excluded.retain_until, source = excluded.source, source_basis = excluded.source_basis
+      returning 1
+    )`;
+  if (!indexed.length) return items;
+  return sql`${items},
+    b as (
+      insert into privacy_blind_indexes (subject_id, category, ref, digest, key_version)
+      select f.id, v.category, v.ref, v.digest, v.key_version
+      from ${from} f, (values ${sql.join(indexed.map((r) => sql`(${r.category}::text, ${r.ref}::text, ${r.blind!.digest}::bytea, ${r.blind!.version}::int)`))}) as v(category, ref, digest, key_version)
+      on conflict (subject_id, category, ref) do update set digest = excluded.digest, key_version = excluded.key_version
+    )`;
 }
 
 export interface WriteManyRequest {
@@ -352,9 +424,18 @@ export async function readManyItems(ctx: KernelContext, db: Db, request: ReadMan
 
 /**
  * Reads and decrypts a subject's items after the access rules passed, checking the purpose's
- * database conditions and writing `entry` to the audit log in the same statement.
+ * database conditions and writing `entry` to the audit log in the same statement. `alongside` is
+ * more CTEs of that statement (they may use `g`, the subject's row when the conditions held): a
+ * disclosure's ledger row, written by the read it records. With `audit`, that CTE (named `a`)
+ * writes the read's entry instead of `entry`'s (which still names a refusal).
  */
-export async function fetchItems(ctx: KernelContext, db: Db, request: { subject: string; purpose: Purpose; categories: string[]; ref?: string }, entry: AuditEntry): Promise<PersonalRecord> {
+export async function fetchItems(
+  ctx: KernelContext,
+  db: Db,
+  request: { subject: string; purpose: Purpose; categories: string[]; ref?: string },
+  entry: AuditEntry,
+  alongside?: { ctes: RawBuilder<unknown>; audit?: RawBuilder<unknown> },
+): Promise<PersonalRecord> {
   const { subject, purpose, categories } = request;
   const { outcome: _outcome, ...base } = entry;
   if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(subject)) throw validationError('subject', 'must be a subject id');
@@ -368,7 +449,7 @@ export async function fetchItems(ctx: KernelContext, db: Db, request: { subject:
       select s.id, s.kind, k.leaf, k.master_key_id, k.wrapped_key from privacy_subjects s join privacy_subject_keys k on k.subject_id = s.id
       where s.id = ${subject}::uuid and ${conditionsSql(purpose.id, conditions, categories)}
     ),
-    ${auditCtes([entry], at, sql`g`)}
+    ${alongside?.audit ?? auditCtes([entry], at, sql`g`)}${alongside ? sql`, ${alongside.ctes}` : sql``}
     select g.kind, g.leaf, g.master_key_id, g.wrapped_key, i.id, i.category, i.ref, i.ciphertext, i.purpose, i.policy_version, i.collected_at, i.retain_until, i.source, i.source_basis
     from g left join privacy_items i on i.subject_id = g.id and i.category = any(${categories}::text[])
       ${request.ref !== undefined ? sql`and i.ref = ${request.ref}::text` : sql``}

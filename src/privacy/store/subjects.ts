@@ -1,7 +1,7 @@
 // Data subjects: a pseudonymous id, a kind from the data map, a status, the policy version in
 // force when they first gave data, and their wrapped data key.
 import { randomUUID } from 'node:crypto';
-import { sql } from 'kysely';
+import { sql, type RawBuilder } from 'kysely';
 import type { Db } from '../../platform/db/database.ts';
 import { prepared } from '../../platform/db/prepared.ts';
 import { notFound, validationError } from '../../platform/errors.ts';
@@ -9,6 +9,7 @@ import type { Actor } from '../actors.ts';
 import { auditOutsideCaller, refuse } from '../access/refuse.ts';
 import { mayActOnRights } from '../access/data-rights.ts';
 import { appendAudit, auditCtes } from '../audit/append.ts';
+import type { AuditEntry } from '../audit/entry.ts';
 import type { KernelContext } from '../context.ts';
 import { cachedDataKey, newDataKey, unwrapDataKey, type WrappedKeyRow } from '../crypto/data-keys.ts';
 import { policyVersionAt } from '../datamap/policy.ts';
@@ -30,7 +31,10 @@ export function currentPolicyVersion(ctx: KernelContext): string {
   return version.version;
 }
 
-export async function createSubject(ctx: KernelContext, db: Db, request: { kind: string; actor: Actor; purpose: string }): Promise<string> {
+/** What a caller writes in the statement that creates the subject: more CTEs (the subject's row is `s`) and their audit entries. */
+export type WithNewSubject = (id: string, dataKey: Buffer, at: Date) => { ctes: RawBuilder<unknown>; entries: AuditEntry[] } | null;
+
+export async function createSubject(ctx: KernelContext, db: Db, request: { kind: string; actor: Actor; purpose: string }, alongside?: WithNewSubject): Promise<string> {
   const { kind, actor, purpose: purposeId } = request;
   if (!ctx.map.subjects.has(kind)) throw validationError('kind', `is not a data subject kind of the data map`);
   const id = randomUUID();
@@ -46,14 +50,17 @@ export async function createSubject(ctx: KernelContext, db: Db, request: { kind:
   const version = currentPolicyVersion(ctx);
   const { dataKey, row } = await newDataKey(ctx, id);
   const at = ctx.now();
-  // One statement: the subject, its wrapped key, and the two audit entries.
+  const extra = alongside?.(id, dataKey, at) ?? null;
+  // One statement: the subject, its wrapped key, what the caller adds, and the audit entries.
   await sql`${prepared}
     with s as (insert into privacy_subjects (id, kind, status, policy_version, created_at) values (${id}::uuid, ${kind}::text, 'active', ${version}::text, ${at}::timestamptz) returning id),
     k as (insert into privacy_subject_keys (subject_id, leaf, master_key_id, wrapped_key) select id, ${row.leaf}::bigint, ${row.master_key_id}::text, ${row.wrapped_key}::bytea from s),
+    ${extra ? sql`${extra.ctes},` : sql``}
     ${auditCtes(
       [
         { ...base, outcome: 'ok', detail: { kind, policy_version: version } },
         { actor, action: 'key.create', outcome: 'ok', subjectId: id, detail: { master_key_id: row.master_key_id } },
+        ...(extra?.entries ?? []),
       ],
       at,
     )}
