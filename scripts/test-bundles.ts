@@ -24,7 +24,7 @@ export interface BundlePlan {
   bundleMs: number;
 }
 
-export const DEFAULT_PLAN: BundlePlan = { aloneMs: 20_000, bundleMs: 40_000 };
+export const DEFAULT_PLAN: BundlePlan = { aloneMs: 10_000, bundleMs: 20_000 };
 
 const hintOf = (file: string) => SLOW_FIRST.findIndex((pattern) => pattern.test(file));
 
