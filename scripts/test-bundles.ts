@@ -32,8 +32,8 @@ const hintOf = (file: string) => SLOW_FIRST.findIndex((pattern) => pattern.test(
  * The processes of one run, longest first: the files of a known-long kind, those recorded as long
  * and those never timed run alone, the rest are packed into bundles (largest first, each into the
  * first bundle with room). A file never timed starts before every timed one (those of a known-long
- * kind first), and is timed alone once: a file is only ever timed alone, so a long one never
- * hides in a bundle.
+ * kind first), and its first record is its own time alone, so a new long file never hides in a
+ * bundle.
  */
 export function planUnits(files: string[], durations: Record<string, number>, plan: BundlePlan = DEFAULT_PLAN): TestUnit[] {
   const alone: TestUnit[] = [];
