@@ -117,10 +117,13 @@ export async function placeOrder(deps: CheckoutDeps, db: Db, request: PlaceOrder
     fulfilment: fulfilmentOf(priced),
     actor: CHECKOUT_ACTOR,
   });
-  // The attempt row: written with the payment once it is started (one statement, not an insert and
-  // an update); the unpaid-hold lock taken above is held to commit either way.
-  const insertAttempt = (payment: { paymentId: string; redirectUrl: string } | null) =>
-    db.executeQuery(insertAttemptStatement(db, { orderId, cartId: cart.cartId, source, held, paymentId: payment?.paymentId ?? null, paymentUrl: payment?.redirectUrl ?? null }));
+  // The attempt row: written once, with the payment once it is started or already finished when
+  // nothing waits for the processor (one statement, not an insert and an update); the unpaid-hold
+  // lock taken above is held to commit either way.
+  const insertAttempt = (payment: { paymentId: string; redirectUrl: string }) =>
+    db.executeQuery(insertAttemptStatement(db, { orderId, cartId: cart.cartId, source, held, paymentId: payment.paymentId, paymentUrl: payment.redirectUrl }));
+  const insertFinishedAttempt = (state: FinishedState) =>
+    db.executeQuery(insertFinishedAttemptStatement(db, { orderId, cartId: cart.cartId, source: state === 'on_hold' ? source : null, held, state }));
   await ports.orderPlaced?.(db, {
     orderId,
     number: order.number,
@@ -139,19 +142,17 @@ export async function placeOrder(deps: CheckoutDeps, db: Db, request: PlaceOrder
   // 5. Payment, by method.
   const spec = methods[input.method];
   if (input.method === 'free') {
-    await insertAttempt(null);
+    await insertFinishedAttempt('paid');
     await ports.transitionOrder(db, { orderId, to: 'paid', actor: CHECKOUT_ACTOR, reason: 'nothing_to_pay' });
-    await finishAttempt(db, orderId, 'paid');
     await ports.clearCart(db, cart.cartId);
     return answer(303, confirmationPath(orderId), 'paid');
   }
   if (input.method === 'invoice') {
-    await insertAttempt(null);
+    await insertFinishedAttempt('on_hold');
     // The credit agency gets name and invoice address from one ref (a disclosure reads one ref).
     await kernel.write(db, { subject: customer.subject, actor: CHECKOUT_ACTOR, purpose: 'fulfillment', ref: refOf(orderId, 'billing'), values: { 'user.name': v.name! } });
     await ports.transitionOrder(db, { orderId, to: 'on_hold', actor: CHECKOUT_ACTOR, reason: 'awaiting_credit' });
     await tablesOf<CheckoutTables>(db).insertInto('checkout_credit_approvals').values({ order_id: orderId, recipient: settings.invoiceRecipient! }).execute();
-    await finishAttempt(db, orderId, 'on_hold');
     await ports.clearCart(db, cart.cartId);
     return answer(303, confirmationPath(orderId), 'on_hold');
   }
@@ -178,8 +179,7 @@ export async function placeOrder(deps: CheckoutDeps, db: Db, request: PlaceOrder
     await sql`rollback to savepoint checkout_payment`.execute(db);
     await ports.releaseStock(db, cart.lines);
     await ports.transitionOrder(db, { orderId, to: 'cancelled', actor: CHECKOUT_ACTOR, reason: 'payment_not_started' });
-    await insertAttempt(null);
-    await finishAttempt(db, orderId, 'cancelled');
+    await insertFinishedAttempt('cancelled');
     return answer(err.status === 502 ? 502 : 503, '/checkout', 'cancelled', { code: err.code, message: err.message });
   }
   await insertAttempt(started);
@@ -189,18 +189,28 @@ export async function placeOrder(deps: CheckoutDeps, db: Db, request: PlaceOrder
 // The attempt's statements of every checkout, built once (compiled-once.ts).
 const insertAttemptStatement = compiledOnce(
   ['orderId', 'cartId', 'source', 'held', 'paymentId', 'paymentUrl'],
-  (db, p: { orderId: string; cartId: string; source: Buffer | null; held: number; paymentId: string | null; paymentUrl: string | null }) =>
+  (db, p: { orderId: string; cartId: string; source: Buffer | null; held: number; paymentId: string; paymentUrl: string }) =>
     tablesOf<CheckoutTables>(db)
       .insertInto('checkout_attempts')
       .values({ order_id: p.orderId, cart_id: p.cartId, payment_id: p.paymentId, payment_url: p.paymentUrl, finished_at: null, source: p.source, held_units: p.held }),
   { prepared: true },
+);
+type FinishedState = 'paid' | 'on_hold' | 'cancelled';
+// An attempt that waits for no processor (free, invoice, a payment that could not start) is
+// inserted finished; one on hold keeps its source, as finishHeldStatement does.
+const insertFinishedAttemptStatement = compiledOnce(
+  ['orderId', 'cartId', 'source', 'held', 'state'],
+  (db, p: { orderId: string; cartId: string; source: Buffer | null; held: number; state: FinishedState }) =>
+    tablesOf<CheckoutTables>(db)
+      .insertInto('checkout_attempts')
+      .values({ order_id: p.orderId, cart_id: p.cartId, state: p.state, finished_at: sql<Date>`now()`, source: p.source, held_units: p.held }),
 );
 const attemptLockedStatement = compiledOnce(
   ['orderId'],
   (db, p: { orderId: string }) => tablesOf<CheckoutTables>(db).selectFrom('checkout_attempts').selectAll().where('order_id', '=', p.orderId).forUpdate(),
   { prepared: true },
 );
-type Finished = { state: 'paid' | 'on_hold' | 'cancelled'; orderId: string };
+type Finished = { state: FinishedState; orderId: string };
 // An attempt on hold keeps its source: the unpaid-hold sum still counts it.
 const finishHeldStatement = compiledOnce(['state', 'orderId'], (db, p: Finished) =>
   tablesOf<CheckoutTables>(db).updateTable('checkout_attempts').set({ state: p.state, finished_at: sql<Date>`now()` }).where('order_id', '=', p.orderId),
@@ -218,7 +228,7 @@ const payAttemptStatement = compiledOnce(['orderId'], (db, p: { orderId: string 
     .returning('cart_id'),
 );
 
-async function finishAttempt(db: Db, orderId: string, state: 'paid' | 'on_hold' | 'cancelled'): Promise<void> {
+async function finishAttempt(db: Db, orderId: string, state: FinishedState): Promise<void> {
   await db.executeQuery((state === 'on_hold' ? finishHeldStatement : finishStatement)(db, { state, orderId }));
 }
 

@@ -36,6 +36,12 @@ testEachDatabase('a statement compiled once runs as a fresh compile would, and p
   assert.deepEqual((await limited.executeQuery(rewritten)).rows, []);
 });
 
+test('compiledOnce refuses an `in` list, whose length would shape the SQL', () => {
+  const listed = compiledOnce(['ids'], (db, p: { ids: number[] }) => db.selectFrom('t').selectAll().where('id', 'in', p.ids));
+  const db = { getExecutor: () => ({ transformQuery: (n: unknown) => n }) } as never;
+  assert.throws(() => listed(db, { ids: [1, 2] }), /"ids" is an `in` list/);
+});
+
 test('compiledOnce refuses a name that is not a parameter, and a call without a value', () => {
   const literal = compiledOnce(['name'], (db, _p: { name: string }) => db.selectFrom('t').selectAll().where('name', '=', sql.lit('a')));
   const db = { getExecutor: () => ({ transformQuery: (n: unknown) => n }) } as never;

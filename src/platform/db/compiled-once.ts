@@ -43,6 +43,10 @@ export function compiledOnce<P extends Record<string, unknown>, R>(
     // A query builder compiles with its own executor, a `sql` template with the one it is given.
     const q = build(compiler, stand).compile(compiler);
     for (const n of names) if (!q.parameters.some((v) => v instanceof Slot && v.name === n)) throw new Error(`compiledOnce: "${n}" is not a parameter of ${q.sql}`);
+    // Kysely compiles `in` with one value for a stand-in (`in $1`), which PostgreSQL refuses once a
+    // list arrives; a list's length shapes the SQL, so such a statement is not one to compile once.
+    const list = / in \$(\d+)/.exec(q.sql);
+    if (list) throw new Error(`compiledOnce: "${(q.parameters[Number(list[1]) - 1] as Slot).name}" is an \`in\` list, whose length shapes the SQL (use \`= any(…)\` with an array)`);
     return { sql: options.prepared ? markPrepared(q.sql) : q.sql, query: q.query, parameters: q.parameters };
   };
   const fill = (parameters: readonly unknown[], p: P) =>
