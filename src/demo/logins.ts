@@ -19,8 +19,16 @@ export const demoLogins = {
 
 const DEMO_LOGINS_LOCK = 7_200_301_003;
 
+async function demoLoginsMade(db: Db): Promise<boolean> {
+  const { rows } = await sql<{ made: boolean }>`select exists (select 1 from accounts_users where origin = 'demo') as made`.execute(db);
+  return rows[0]?.made === true;
+}
+
 /** Makes the demo sign-ins unless some were made before; returns true when it made them. */
 export async function seedDemoLogins(deps: AccountsDeps, db: Db): Promise<boolean> {
+  // Every restart of a demo shop comes here: it answers without hashing (four Argon2 hashes are
+  // some 0.4 s of CPU and their memory) once the logins exist. The lock below checks again.
+  if (await demoLoginsMade(db)) return false;
   const hashes = {
     customer: await hashPassword(demoLogins.customer.password, deps.passwordCosts),
     owner: await hashPassword(demoLogins.owner.password, deps.passwordCosts),
@@ -29,8 +37,7 @@ export async function seedDemoLogins(deps: AccountsDeps, db: Db): Promise<boolea
   };
   return db.transaction().execute(async (trx) => {
     await sql`select pg_advisory_xact_lock(${DEMO_LOGINS_LOCK})`.execute(trx);
-    const { rows } = await sql<{ made: boolean }>`select exists (select 1 from accounts_users where origin = 'demo') as made`.execute(trx);
-    if (rows[0]?.made) return false;
+    if (await demoLoginsMade(trx)) return false;
     const actor = systemActor('demo.logins');
     const now = deps.now();
     const person = async (kind: string, who: { name: string; email: string }, hash: string, extra: Record<string, unknown> = {}) => {

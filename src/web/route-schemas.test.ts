@@ -4,6 +4,7 @@
 import assert from 'node:assert/strict';
 import { buildTestApp } from '../platform/testing/app.ts';
 import { testEachDatabase } from '../platform/testing/databases.ts';
+import { compileRouteSchema } from './validation.ts';
 
 // A signed webhook's body is kept as raw bytes for its signature; its parser checks it
 // (src/commerce/payments/webhook-event.ts).
@@ -48,6 +49,32 @@ testEachDatabase('every body schema refuses undeclared fields (additionalPropert
       if (body.additionalProperties !== false) open.push(`${route.method} ${route.url}`);
     }
     assert.deepEqual(open, []);
+  } finally {
+    await app.close();
+  }
+});
+
+// Validators are compiled at a route's first request (src/web/validation.ts), so a schema Ajv cannot
+// compile would pass start: every one is compiled here.
+testEachDatabase('every route schema compiles', async (database) => {
+  const { app } = await buildTestApp(database);
+  try {
+    const broken: string[] = [];
+    let compiled = 0;
+    for (const route of app.routeTable) {
+      for (const part of ['body', 'querystring', 'params', 'headers'] as const) {
+        const schema = route.schema?.[part] as object | undefined;
+        if (!schema) continue;
+        try {
+          compileRouteSchema(part, schema);
+          compiled++;
+        } catch (err) {
+          broken.push(`${route.method} ${route.url} ${part}: ${(err as Error).message}`);
+        }
+      }
+    }
+    assert.deepEqual(broken, []);
+    assert.ok(compiled > 100, `${compiled} schemas compiled`);
   } finally {
     await app.close();
   }
