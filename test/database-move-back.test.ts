@@ -103,18 +103,41 @@ test('[issue 18] a stopped shop on PostgreSQL moves back into a new embedded dat
     renameSync(pgliteDir, `${pgliteDir}.old`);
   });
 
-  await t.test('a move that fails after the copy began leaves no embedded database, and the source as it was', async () => {
-    const direct = await openDatabase({ databaseUrl: scratch.url, pgliteDir: null, poolSize: 1 });
+  await t.test('refused while another session is connected to the database (a shop still running): nothing written', async () => {
+    const running = await openDatabase({ databaseUrl: scratch.url, pgliteDir: null, poolSize: 1 });
     try {
-      await sql`create table stray_table (x int)`.execute(direct.db);
+      await sql`select 1`.execute(running.db);
+      const refused = await cliInProcess(env, 'database', 'move', '--to', 'embedded');
+      assert.equal(refused.code, 2, refused.stderr);
+      assert.match(
+        refused.stderr,
+        /1 other session\(s\) are connected to the database at postgres:\/\/postgres@\S+: the shop, its worker, a pooler or a console may still write there.* Nothing was written\./,
+      );
+      assert.doesNotMatch(refused.stderr + refused.stdout, /do-not-print-me-7/);
+      nothingEmbedded();
+    } finally {
+      await running.close();
+    }
+  });
+
+  await t.test('a move that fails after the copy began leaves no embedded database, and the source as it was', async () => {
+    const withStray = async (statement: ReturnType<typeof sql>) => {
+      const direct = await openDatabase({ databaseUrl: scratch.url, pgliteDir: null, poolSize: 1 });
+      try {
+        await statement.execute(direct.db);
+      } finally {
+        await direct.close();
+      }
+    };
+    await withStray(sql`create table stray_table (x int)`);
+    try {
       const failed = await cliInProcess(env, 'database', 'move', '--to', 'embedded');
       assert.equal(failed.code, 2, failed.stderr);
       assert.match(failed.stderr, /The tables of the database at postgres:\/\/postgres@\S+ differ from those the migrations make \(only in it: stray_table/);
       assert.doesNotMatch(failed.stderr + failed.stdout, /do-not-print-me-7/);
       nothingEmbedded();
     } finally {
-      await sql`drop table if exists stray_table`.execute(direct.db);
-      await direct.close();
+      await withStray(sql`drop table if exists stray_table`);
     }
   });
 

@@ -5,6 +5,7 @@
 // database behind. An existing embedded database is never replaced.
 import { existsSync, mkdirSync, readdirSync, renameSync, rmdirSync, rmSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
+import { sql } from 'kysely';
 import { AppError } from '../errors.ts';
 import { secureDataDir } from '../data-dir.ts';
 import { type Db, openDatabase } from './database.ts';
@@ -13,6 +14,7 @@ import { type Migration, migrate } from './migrate.ts';
 import { copyAll, countRows, describeUrl, type MoveReport } from './move.ts';
 
 const LOCK_FILE = 'custodian.lock';
+const SESSION_GRACE_MS = 2_000;
 
 /** Where the new database is made: beside the final folder, on the same file system, so the rename is atomic. */
 export const incomingDirFor = (pgliteDir: string) => join(dirname(pgliteDir), `${basename(pgliteDir)}.incoming`);
@@ -70,6 +72,33 @@ function claim(pgliteDir: string): { release(): void; vacate(): void } {
 }
 
 /**
+ * Nothing locks a PostgreSQL shop against running, so the move asks the server: any other session
+ * on the source database (the shop, its worker, a pooler's server connections, a console) could
+ * write after the copy's snapshot, and that would be lost with the move. Asked before anything is
+ * written and again once the copy committed, before the new database takes its place.
+ */
+async function refuseOtherSessions(db: Db, shown: string, when: 'before' | 'after'): Promise<void> {
+  const others = async () =>
+    (
+      await sql<{ n: number }>`
+        select count(*)::int as n from pg_stat_activity
+        where datname = current_database() and pid <> pg_backend_pid() and backend_type = 'client backend'`.execute(db)
+    ).rows[0]?.n ?? 0;
+  let n = await others();
+  // A session whose client just closed it (a shop stopped a moment ago) ends within moments.
+  for (let waited = 0; n > 0 && waited < SESSION_GRACE_MS; waited += 100) {
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    n = await others();
+  }
+  if (n === 0) return;
+  const what = `${n} other session(s) ${when === 'before' ? 'are' : 'opened during the copy are'} connected to the database at ${shown}`;
+  throw new AppError(
+    'CONFLICT',
+    `${what}: the shop, its worker, a pooler or a console may still write there, and what they write after the copy would not reach the embedded database. Stop them (a pooler's server connections too) and run the move again. ${when === 'before' ? 'Nothing was written.' : 'The move was undone: no embedded database was left.'}`,
+  );
+}
+
+/**
  * Moves everything from the PostgreSQL database at `sourceUrl` into a new embedded database at
  * `pgliteDir`. The source is migrated to this version first (as every command does), then read in
  * one repeatable-read, read-only transaction: one consistent state of it.
@@ -84,10 +113,12 @@ export async function moveToEmbedded(options: { sourceUrl: string; pgliteDir: st
     });
     const incoming = incomingDirFor(pgliteDir);
     try {
+      await refuseOtherSessions(source.db, shown, 'before');
       await migrate(source.db, migrations);
       // Left by a move that was killed: this move holds the final folder's lock, so no other one uses it.
       rmSync(incoming, { recursive: true, force: true });
       const report = await copyInto(source.db, incoming, { from: `the database at ${shown}`, to: pgliteDir }, migrations);
+      await refuseOtherSessions(source.db, shown, 'after');
       vacate();
       // rename(2) refuses a folder that is not empty too: whatever appeared there meanwhile stays.
       renameSync(incoming, pgliteDir);
