@@ -16,9 +16,9 @@ import { freePort, launchBrowser, withinSeconds } from './support.ts';
 
 export async function servedShop(database: TestDatabase, t: TestContext) {
   const sink = await startSmtpSink();
-  t.after(() => sink.stop());
+  t.after(() => withinSeconds(20, 'stopping the SMTP server', sink.stop()));
   const sandbox = await startTestSandbox();
-  t.after(() => sandbox.stop());
+  t.after(() => withinSeconds(20, 'stopping the sandbox processor', sandbox.stop()));
   const port = await freePort();
   const origin = `http://127.0.0.1:${port}`;
   const { app, config } = await buildTestApp(database, { SMTP_URL: sink.url, PUBLIC_URL: origin, SANDBOX_PROCESSOR_URL: sandbox.url, SANDBOX_PROCESSOR_SECRET: TEST_SANDBOX_SECRET });
