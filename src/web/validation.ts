@@ -64,9 +64,11 @@ function compiledOnFirstUse(kind: keyof typeof compilers, schema: object): Valid
   return onFirstUse;
 }
 
+const compilerOf = (httpPart: string | undefined): keyof typeof compilers => (httpPart === 'body' ? 'body' : 'text');
+
 /** Compiles a route part's schema now (a test's check that every schema compiles). */
 export function compileRouteSchema(httpPart: string, schema: object): void {
-  compileOnce(httpPart === 'body' ? 'body' : 'text', schema);
+  compileOnce(compilerOf(httpPart), schema);
 }
 
 type PartError = Error & { validation?: unknown; validationContext?: string; statusCode?: number };
@@ -91,7 +93,7 @@ function addressProblem(request: FastifyRequest): Error | null {
 }
 
 export function installValidation(app: FastifyInstance): void {
-  app.setValidatorCompiler<FastifySchema>(({ schema, httpPart }) => compiledOnFirstUse(httpPart === 'body' ? 'body' : 'text', schema as object));
+  app.setValidatorCompiler<FastifySchema>(({ schema, httpPart }) => compiledOnFirstUse(compilerOf(httpPart), schema as object));
   installTextCheck(app);
   app.addHook('preHandler', (request, _reply, done) => done(addressProblem(request) ?? undefined));
 }

@@ -197,7 +197,7 @@ const insertAttemptStatement = compiledOnce(
 );
 type FinishedState = 'paid' | 'on_hold' | 'cancelled';
 // An attempt that waits for no processor (free, invoice, a payment that could not start) is
-// inserted finished; one on hold keeps its source, as finishHeldStatement does.
+// inserted finished; one on hold keeps its source: the unpaid-hold sum still counts it.
 const insertFinishedAttemptStatement = compiledOnce(
   ['orderId', 'cartId', 'source', 'held', 'state'],
   (db, p: { orderId: string; cartId: string; source: Buffer | null; held: number; state: FinishedState }) =>
@@ -210,13 +210,8 @@ const attemptLockedStatement = compiledOnce(
   (db, p: { orderId: string }) => tablesOf<CheckoutTables>(db).selectFrom('checkout_attempts').selectAll().where('order_id', '=', p.orderId).forUpdate(),
   { prepared: true },
 );
-type Finished = { state: FinishedState; orderId: string };
-// An attempt on hold keeps its source: the unpaid-hold sum still counts it.
-const finishHeldStatement = compiledOnce(['state', 'orderId'], (db, p: Finished) =>
-  tablesOf<CheckoutTables>(db).updateTable('checkout_attempts').set({ state: p.state, finished_at: sql<Date>`now()` }).where('order_id', '=', p.orderId),
-);
-const finishStatement = compiledOnce(['state', 'orderId'], (db, p: Finished) =>
-  tablesOf<CheckoutTables>(db).updateTable('checkout_attempts').set({ state: p.state, finished_at: sql<Date>`now()`, source: null }).where('order_id', '=', p.orderId),
+const cancelAttemptStatement = compiledOnce(['orderId'], (db, p: { orderId: string }) =>
+  tablesOf<CheckoutTables>(db).updateTable('checkout_attempts').set({ state: 'cancelled', finished_at: sql<Date>`now()`, source: null }).where('order_id', '=', p.orderId),
 );
 
 const payAttemptStatement = compiledOnce(['orderId'], (db, p: { orderId: string }) =>
@@ -227,10 +222,6 @@ const payAttemptStatement = compiledOnce(['orderId'], (db, p: { orderId: string 
     .where('state', '=', 'awaiting_payment')
     .returning('cart_id'),
 );
-
-async function finishAttempt(db: Db, orderId: string, state: FinishedState): Promise<void> {
-  await db.executeQuery((state === 'on_hold' ? finishHeldStatement : finishStatement)(db, { state, orderId }));
-}
 
 /** The settlement listener (inside payments' transaction): paid → order paid and cart cleared; declined → stays pending for a retry; expired → cancelled, stock back. */
 export async function onSettled(ports: SettlementPorts, db: Db, settlement: { orderId: string; status: string }): Promise<void> {
@@ -261,7 +252,7 @@ export async function cancelAttempt(
 ): Promise<void> {
   await ports.releaseStock(db, await ports.orderLines(db, orderId));
   await ports.transitionOrder(db, { orderId, to: 'cancelled', actor, reason });
-  await finishAttempt(db, orderId, 'cancelled');
+  await db.executeQuery(cancelAttemptStatement(db, { orderId }));
 }
 
 /** The expiry job: orders whose payment has waited longer than `maxAgeMinutes` are asked of the processor once more, then cancelled. */
