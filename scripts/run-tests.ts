@@ -68,10 +68,6 @@ const stream = run({
   files: [...units.keys()],
   concurrency,
   timeout: TEST_TIMEOUT_MS,
-  // A file whose tests have all finished exits even when something is still open: a test that
-  // failed half-way can leave a server or a client behind, and its process would otherwise hold the
-  // whole run until CI's time limit, with the failure's report never printed (decision 0074).
-  forceExit: true,
   execArgv: ['--liftoff-only'],
   cwd: ROOT,
 });
